@@ -1,0 +1,282 @@
+//! Control messages: `NLMSG_ERROR` (errors and acknowledgements, with
+//! extended ack) and `NLMSG_DONE` (end of a dump, which may carry an errno).
+//!
+//! ```text
+//! NLMSG_ERROR: | error i32 | request nlmsghdr | request payload (absent if NLM_F_CAPPED) | ext-ack TLVs (if NLM_F_ACK_TLVS) |
+//! NLMSG_DONE:  | error i32 (may be absent) | ext-ack TLVs (if NLM_F_ACK_TLVS) |
+//! ```
+
+use nfnl_sys::{
+    nlmsghdr, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN,
+};
+
+use crate::align::nlmsg_align;
+use crate::attr::AttrIter;
+use crate::error::{KernelError, ParseError};
+use crate::flags::NlFlags;
+use crate::msg::{read_header, NlMsg};
+
+/// Extended-ack details (`NLMSGERR_ATTR_*`), borrowed from the message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExtAck<'a> {
+    /// `NLMSGERR_ATTR_MSG`, bounded by its attribute, without the NUL.
+    pub message: Option<&'a [u8]>,
+    /// `NLMSGERR_ATTR_OFFS`: offset of the offending attribute in the request.
+    /// Reported as sent; it may point outside the echoed request.
+    pub offset: Option<u32>,
+    /// `NLMSGERR_ATTR_MISS_TYPE`.
+    pub missing_type: Option<u16>,
+}
+
+impl<'a> ExtAck<'a> {
+    /// Reads the TLVs; a malformed TLV ends the reading (the errno matters
+    /// more than its decoration) and unknown ones are skipped.
+    fn parse(tlvs: &'a [u8]) -> Self {
+        let mut ext = ExtAck::default();
+        for attr in AttrIter::new(tlvs).map_while(Result::ok) {
+            match attr.kind() {
+                NLMSGERR_ATTR_MSG => ext.message = Some(attr.get_str_bytes()),
+                NLMSGERR_ATTR_OFFS => ext.offset = attr.get_ne32().ok(),
+                NLMSGERR_ATTR_MISS_TYPE => {
+                    ext.missing_type = attr.get_ne32().ok().and_then(|t| u16::try_from(t).ok())
+                }
+                _ => {}
+            }
+        }
+        ext
+    }
+}
+
+/// An `NLMSG_ERROR` message: an acknowledgement (errno 0) or an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorMsg<'a> {
+    errno: i32,
+    seq: u32,
+    request: nlmsghdr,
+    ext: ExtAck<'a>,
+}
+
+impl<'a> ErrorMsg<'a> {
+    /// Parses the payload of an `NLMSG_ERROR` message.
+    ///
+    /// # Errors
+    /// [`ParseError::Truncated`] when shorter than `struct nlmsgerr` (libmnl's EBADMSG).
+    pub fn parse(msg: &NlMsg<'a>) -> Result<Self, ParseError> {
+        let p = msg.payload();
+        let need = 4 + NLMSG_HDRLEN;
+        if p.len() < need {
+            return Err(ParseError::Truncated {
+                what: "nlmsgerr",
+                need,
+                have: p.len(),
+            });
+        }
+        let (code, rest) = p.split_at(4);
+        let raw = i32::from_ne_bytes([code[0], code[1], code[2], code[3]]);
+        // The echoed header's nlmsg_len describes the original request, not this buffer.
+        let request = read_header(rest, "nlmsgerr.msg")?;
+        let flags = msg.flags();
+        let ext = if flags.contains(NlFlags::ACK_TLVS) {
+            // Without NLM_F_CAPPED the whole request is echoed before the TLVs.
+            let echoed = if flags.contains(NlFlags::CAPPED) {
+                NLMSG_HDRLEN
+            } else {
+                nlmsg_align(request.nlmsg_len as usize)
+            };
+            ExtAck::parse(rest.get(echoed..).unwrap_or(&[]))
+        } else {
+            ExtAck::default()
+        };
+        Ok(ErrorMsg {
+            errno: raw.checked_neg().unwrap_or(i32::MAX),
+            seq: msg.seq(),
+            request,
+            ext,
+        })
+    }
+
+    /// The errno as a positive number; 0 for an acknowledgement.
+    pub fn errno(&self) -> i32 {
+        self.errno
+    }
+
+    /// True for an acknowledgement (errno 0).
+    pub fn is_ack(&self) -> bool {
+        self.errno == 0
+    }
+
+    /// Sequence number of the message.
+    pub fn seq(&self) -> u32 {
+        self.seq
+    }
+
+    /// Header of the request this answers.
+    pub fn request(&self) -> &nlmsghdr {
+        &self.request
+    }
+
+    /// Extended-ack details.
+    pub fn ext_ack(&self) -> &ExtAck<'a> {
+        &self.ext
+    }
+
+    /// An owned error, for errno != 0.
+    pub fn to_kernel_error(&self) -> KernelError {
+        to_kernel_error(self.errno, self.seq, &self.ext)
+    }
+}
+
+fn to_kernel_error(errno: i32, seq: u32, ext: &ExtAck<'_>) -> KernelError {
+    KernelError {
+        errno,
+        seq,
+        message: ext.message.map(|m| String::from_utf8_lossy(m).into_owned()),
+        offset: ext.offset,
+        missing_type: ext.missing_type,
+    }
+}
+
+/// Reads an `NLMSG_DONE` message: `Ok(())`, or the errno it carries. A
+/// zero-length `NLMSG_DONE` is legal and means success.
+///
+/// # Errors
+/// The [`KernelError`] the dump ended with.
+pub fn done_status(msg: &NlMsg<'_>) -> Result<(), KernelError> {
+    let p = msg.payload();
+    let Some(&[a, b, c, d]) = p.get(..4) else {
+        return Ok(());
+    };
+    let errno = i32::from_ne_bytes([a, b, c, d])
+        .checked_neg()
+        .unwrap_or(i32::MAX);
+    if errno == 0 {
+        return Ok(());
+    }
+    let ext = if msg.flags().contains(NlFlags::ACK_TLVS) {
+        ExtAck::parse(p.get(4..).unwrap_or(&[]))
+    } else {
+        ExtAck::default()
+    };
+    Err(to_kernel_error(errno, msg.seq(), &ext))
+}
+
+/// What a message is, at the netlink level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control<'a> {
+    /// `NLMSG_NOOP`: to be ignored.
+    Noop,
+    /// `NLMSG_ERROR`: an error or an acknowledgement.
+    Error(ErrorMsg<'a>),
+    /// `NLMSG_DONE`: end of a dump.
+    Done(NlMsg<'a>),
+    /// `NLMSG_OVERRUN`: data lost.
+    Overrun,
+    /// Any other type: a data message for the subsystem.
+    Data(NlMsg<'a>),
+}
+
+impl<'a> Control<'a> {
+    /// Classifies a message.
+    ///
+    /// # Errors
+    /// A malformed `NLMSG_ERROR`.
+    pub fn classify(msg: NlMsg<'a>) -> Result<Self, ParseError> {
+        Ok(match msg.msg_type() {
+            NLMSG_NOOP => Control::Noop,
+            NLMSG_ERROR => Control::Error(ErrorMsg::parse(&msg)?),
+            NLMSG_DONE => Control::Done(msg),
+            NLMSG_OVERRUN => Control::Overrun,
+            _ => Control::Data(msg),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msg::tests::nlmsg;
+
+    fn err_body(code: i32, req: &[u8], tlvs: &[u8]) -> Vec<u8> {
+        let mut b = code.to_ne_bytes().to_vec();
+        b.extend_from_slice(req);
+        b.extend_from_slice(tlvs);
+        b
+    }
+
+    #[test]
+    fn ack_and_error() {
+        let req = nlmsg(0x0100, 5, 9, 77, &[2, 0, 0, 0]);
+        let d = nlmsg(NLMSG_ERROR, 0x100, 9, 77, &err_body(0, &req[..16], &[]));
+        let m = NlMsg::parse(&d).unwrap();
+        let Control::Error(e) = Control::classify(m).unwrap() else {
+            panic!()
+        };
+        assert!(e.is_ack());
+        assert_eq!(e.request().nlmsg_seq, 9);
+
+        // uncapped error echoing the whole request, then ext-ack TLVs
+        #[rustfmt::skip]
+        let tlvs = [
+            8, 0, 1, 0, b'b', b'a', b'd', 0,   // NLMSGERR_ATTR_MSG "bad"
+            8, 0, 2, 0, 20, 0, 0, 0,           // NLMSGERR_ATTR_OFFS 20 (ne32, little-endian host assumed below)
+        ];
+        let mut tlvs = tlvs.to_vec();
+        tlvs[12..16].copy_from_slice(&20u32.to_ne_bytes());
+        let d = nlmsg(NLMSG_ERROR, 0x200, 9, 77, &err_body(-22, &req, &tlvs));
+        let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
+        assert_eq!(e.errno(), 22);
+        let k = e.to_kernel_error();
+        assert_eq!(k.message.as_deref(), Some("bad"));
+        assert_eq!(k.offset, Some(20));
+
+        // capped error with TLVs right after the header
+        let d = nlmsg(NLMSG_ERROR, 0x300, 9, 77, &err_body(-2, &req[..16], &tlvs));
+        let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
+        assert_eq!(e.errno(), 2);
+        assert_eq!(e.ext_ack().message, Some(&b"bad"[..]));
+    }
+
+    #[test]
+    fn short_error_is_rejected() {
+        let d = nlmsg(NLMSG_ERROR, 0, 1, 0, &[0xea, 0xff, 0xff, 0xff, 0, 0]);
+        let m = NlMsg::parse(&d).unwrap();
+        assert!(matches!(
+            Control::classify(m),
+            Err(ParseError::Truncated {
+                what: "nlmsgerr",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn done_with_and_without_errno() {
+        let d = nlmsg(NLMSG_DONE, 2, 1, 0, &[]);
+        assert_eq!(done_status(&NlMsg::parse(&d).unwrap()), Ok(()));
+        let d = nlmsg(NLMSG_DONE, 2, 1, 0, &0i32.to_ne_bytes());
+        assert_eq!(done_status(&NlMsg::parse(&d).unwrap()), Ok(()));
+        let d = nlmsg(NLMSG_DONE, 2, 1, 0, &(-16i32).to_ne_bytes());
+        assert_eq!(
+            done_status(&NlMsg::parse(&d).unwrap()).unwrap_err().errno,
+            16
+        );
+        // i32::MIN cannot be negated: no panic, reported as a (bogus) errno
+        let d = nlmsg(NLMSG_DONE, 2, 1, 0, &i32::MIN.to_ne_bytes());
+        assert!(done_status(&NlMsg::parse(&d).unwrap()).is_err());
+    }
+
+    #[test]
+    fn noop_and_overrun() {
+        let d = nlmsg(NLMSG_NOOP, 0, 0, 0, &[]);
+        assert_eq!(
+            Control::classify(NlMsg::parse(&d).unwrap()),
+            Ok(Control::Noop)
+        );
+        let d = nlmsg(NLMSG_OVERRUN, 0, 0, 0, &[]);
+        assert_eq!(
+            Control::classify(NlMsg::parse(&d).unwrap()),
+            Ok(Control::Overrun)
+        );
+    }
+}

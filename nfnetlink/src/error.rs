@@ -1,0 +1,276 @@
+//! Error types: parse, encode, kernel and the top-level [`Error`].
+//!
+//! Parse errors are `Copy` and carry only integers and `&'static str`, so the
+//! parse path never allocates. A [`KernelError`] owns the extended-ack text
+//! (allocated only when the kernel reports a failure).
+
+use std::fmt;
+
+use nix::errno::Errno;
+
+/// A malformed message, attribute or value. Names what was wrong and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The buffer ends before a header or payload it announces.
+    #[error("{what}: truncated, need {need} bytes, have {have}")]
+    Truncated {
+        /// What was being read (`"nlmsghdr"`, `"nlattr"`, `"nfgenmsg"`...).
+        what: &'static str,
+        /// Bytes needed.
+        need: usize,
+        /// Bytes available.
+        have: usize,
+    },
+    /// A length field is smaller than its own header.
+    #[error("{what}: length field {len} below minimum {min}")]
+    BadLength {
+        /// What was being read.
+        what: &'static str,
+        /// The length field.
+        len: usize,
+        /// The smallest legal value.
+        min: usize,
+    },
+    /// A fixed-size attribute has the wrong payload size.
+    #[error("attribute {kind}: payload is {got} bytes, expected {expected}")]
+    AttrSize {
+        /// Attribute type (flags masked off).
+        kind: u16,
+        /// Expected payload size.
+        expected: usize,
+        /// Actual payload size.
+        got: usize,
+    },
+    /// A string attribute is not NUL-terminated.
+    #[error("attribute {kind}: string not NUL-terminated")]
+    Unterminated {
+        /// Attribute type.
+        kind: u16,
+    },
+    /// A string attribute is not valid UTF-8.
+    #[error("attribute {kind}: string is not UTF-8")]
+    NotUtf8 {
+        /// Attribute type.
+        kind: u16,
+    },
+    /// A mandatory attribute is missing.
+    #[error("missing attribute {kind} in {within}")]
+    Missing {
+        /// Attribute type.
+        kind: u16,
+        /// The message or nest it should be in (kernel name).
+        within: &'static str,
+    },
+    /// An attribute has a value that cannot be right.
+    #[error("attribute {kind}: invalid value ({why})")]
+    InvalidValue {
+        /// Attribute type.
+        kind: u16,
+        /// Why the value is invalid.
+        why: &'static str,
+    },
+    /// Attributes nest deeper than the decoder allows.
+    #[error("attributes nested deeper than {max} levels")]
+    DepthExceeded {
+        /// The cap.
+        max: usize,
+    },
+    /// A message of a type this decoder does not handle.
+    #[error("unexpected message type {msg_type:#06x}")]
+    UnexpectedMessage {
+        /// The full `nlmsg_type`.
+        msg_type: u16,
+    },
+}
+
+/// A request could not be encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The attribute (or nest) would not fit the 16-bit `nla_len`.
+    #[error("attribute {kind}: {len} bytes exceed the netlink attribute limit of 65535")]
+    AttrTooLarge {
+        /// Attribute type.
+        kind: u16,
+        /// The length it would have had, header included.
+        len: usize,
+    },
+    /// The message would not fit the 32-bit `nlmsg_len`.
+    #[error("message of {len} bytes exceeds the netlink message limit")]
+    MessageTooLarge {
+        /// The length it would have had.
+        len: usize,
+    },
+    /// A string contains a NUL byte and cannot be sent as a C string.
+    #[error("string for attribute {kind} contains a NUL byte")]
+    InteriorNul {
+        /// Attribute type.
+        kind: u16,
+    },
+    /// An attribute was added with no message begun.
+    #[error("no message begun: call MsgBuilder::begin first")]
+    NoMessage,
+    /// A value the kernel would reject, caught before sending.
+    #[error("invalid value: {0}")]
+    Invalid(&'static str),
+}
+
+/// The kernel refused a request: an `NLMSG_ERROR` (or `NLMSG_DONE`) with a
+/// negative errno, plus the extended-ack details when the kernel gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelError {
+    /// The errno as a positive number (`ENOENT` = 2), kept raw so unknown
+    /// values stay representable.
+    pub errno: i32,
+    /// Sequence number of the request it answers.
+    pub seq: u32,
+    /// `NLMSGERR_ATTR_MSG`: the kernel's explanation, if any.
+    pub message: Option<String>,
+    /// `NLMSGERR_ATTR_OFFS`: byte offset of the offending attribute in the
+    /// request, if any.
+    pub offset: Option<u32>,
+    /// `NLMSGERR_ATTR_MISS_TYPE`: type of a missing mandatory attribute.
+    pub missing_type: Option<u16>,
+}
+
+impl KernelError {
+    /// The errno as a typed value.
+    pub fn errno(&self) -> Errno {
+        Errno::from_raw(self.errno)
+    }
+
+    /// True for `EPERM`: the socket lacks `CAP_NET_ADMIN` in the user
+    /// namespace that owns its network namespace.
+    pub fn is_permission_denied(&self) -> bool {
+        self.errno == Errno::EPERM as i32
+    }
+}
+
+impl fmt::Display for KernelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "kernel error: {} ({:?})",
+            self.errno().desc(),
+            self.errno()
+        )?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        if let Some(o) = self.offset {
+            write!(f, " (at offset {o})")?;
+        }
+        if let Some(t) = self.missing_type {
+            write!(f, " (missing attribute {t})")?;
+        }
+        if self.is_permission_denied() {
+            write!(
+                f,
+                "; hint: CAP_NET_ADMIN is needed in the user namespace owning the network namespace"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for KernelError {}
+
+/// Any failure of the netlink layer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A system call failed.
+    #[error("netlink socket: {0}")]
+    Io(#[from] std::io::Error),
+    /// The kernel refused the request.
+    #[error(transparent)]
+    Kernel(#[from] KernelError),
+    /// A reply was malformed.
+    #[error("malformed message: {0}")]
+    Parse(#[from] ParseError),
+    /// A request could not be built.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// A datagram was larger than the receive buffer (`MSG_TRUNC`); nothing
+    /// of it was parsed.
+    #[error("datagram of {len} bytes truncated by a receive buffer of {buf} bytes")]
+    Truncated {
+        /// Size of the datagram.
+        len: usize,
+        /// Size of the buffer.
+        buf: usize,
+    },
+    /// The socket's receive buffer overflowed (`ENOBUFS`): messages were lost.
+    #[error("receive buffer overrun: messages were lost")]
+    Overrun,
+    /// The dump was interrupted by a concurrent change (`NLM_F_DUMP_INTR`);
+    /// its results may be inconsistent. Retry.
+    #[error("dump interrupted by a concurrent change; retry")]
+    DumpInterrupted,
+    /// No reply arrived before the deadline.
+    #[error("no reply within the timeout")]
+    Timeout,
+}
+
+impl Error {
+    /// The kernel errno behind this error, if it came from the kernel or a syscall.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            Error::Kernel(k) => Some(k.errno()),
+            Error::Io(e) => e.raw_os_error().map(Errno::from_raw),
+            Error::Overrun => Some(Errno::ENOBUFS),
+            _ => None,
+        }
+    }
+
+    /// True if a non-blocking socket had nothing to read.
+    pub fn is_would_block(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+    }
+}
+
+impl From<Errno> for Error {
+    fn from(e: Errno) -> Self {
+        if e == Errno::ENOBUFS {
+            Error::Overrun
+        } else {
+            Error::Io(std::io::Error::from(e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_error_display_includes_ext_ack() {
+        let e = KernelError {
+            errno: 22,
+            seq: 7,
+            message: Some("bad attr".into()),
+            offset: Some(20),
+            missing_type: None,
+        };
+        let s = e.to_string();
+        assert!(s.contains("EINVAL"), "{s}");
+        assert!(s.contains("bad attr"), "{s}");
+        assert!(s.contains("offset 20"), "{s}");
+    }
+
+    #[test]
+    fn eperm_has_hint_and_enobufs_maps_to_overrun() {
+        let e = KernelError {
+            errno: 1,
+            seq: 0,
+            message: None,
+            offset: None,
+            missing_type: None,
+        };
+        assert!(e.is_permission_denied());
+        assert!(e.to_string().contains("CAP_NET_ADMIN"));
+        assert!(matches!(Error::from(Errno::ENOBUFS), Error::Overrun));
+        assert!(Error::from(Errno::EAGAIN).is_would_block());
+    }
+}

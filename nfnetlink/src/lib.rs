@@ -1,0 +1,65 @@
+//! The generic nfnetlink layer: socket, validated zero-copy parser, message
+//! builder, acks and errors, multipart dumps, batches and multicast groups.
+//!
+//! It sits between the raw ABI (`nfnl-sys`) and the subsystem crates
+//! (`nfqueue`, `nfconntrack`, ...) and names no subsystem itself.
+//!
+//! ```text
+//! datagram  | nlmsghdr | nfgenmsg | attr | attr | ... | nlmsghdr | nfgenmsg | attr ...
+//! nlmsghdr  | len u32 | type u16 = subsys << 8 | msg | flags u16 | seq u32 | pid u32 |  host order
+//! nfgenmsg  | family u8 | version u8 | res_id be16 |
+//! attribute | nla_len u16 | nla_type u16 (N|B|type) | payload | pad to 4 |          host order
+//! ```
+//!
+//! # Guarantees
+//! - Parsing never panics. [`NlMsg::parse`], [`NfMsg::parse`] and the
+//!   iterators check every length once; after that, accessors cannot fail.
+//!   Typed attribute getters check exact sizes and return [`ParseError`].
+//! - Unknown attribute types are skipped; missing mandatory ones and wrong
+//!   sizes are errors naming the attribute type.
+//! - The [`MsgBuilder`] computes every length, zeroes padding, refuses what
+//!   does not fit netlink's 16-bit attribute length and rolls back failed nests.
+//! - [`Socket`] accepts only datagrams sent by the kernel and reports
+//!   truncation (`MSG_TRUNC`) and overruns (`ENOBUFS`) as errors.
+//! - [`Conn`] requests acks for everything but dumps, matches replies by
+//!   sequence number and port, streams dumps, and discards late replies.
+//!
+//! # Example
+//! ```
+//! use nfnetlink::{AttrTable, MsgBuilder, NfHeader, NfMsg};
+//!
+//! let mut b = MsgBuilder::new();
+//! b.begin(NfHeader::new(1, 0).family(2), 1);
+//! b.put_be32(8, 42);
+//! let bytes = b.finish()?.to_vec();
+//!
+//! let msg = NfMsg::parse(&bytes)?;
+//! let table = AttrTable::<'_, 16>::parse(msg.attrs())?;
+//! assert_eq!(table.require(8, "example")?.get_be32()?, 42);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod ack;
+pub mod align;
+pub mod attr;
+pub mod builder;
+pub mod conn;
+pub mod debug;
+pub mod error;
+pub mod flags;
+pub mod msg;
+pub mod socket;
+pub mod subsystem;
+
+pub use ack::{done_status, Control, ErrorMsg, ExtAck};
+pub use attr::{Attr, AttrFlags, AttrIter, AttrTable};
+pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
+pub use conn::{Conn, Event, Pending};
+pub use error::{EncodeError, Error, KernelError, ParseError};
+pub use flags::NlFlags;
+pub use msg::{MsgIter, NfMsg, NlMsg};
+pub use socket::Socket;
+pub use subsystem::{Decode, Encode, Subsystem};
+
+/// Re-export of the raw ABI crate.
+pub use nfnl_sys as sys;

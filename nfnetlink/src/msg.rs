@@ -1,0 +1,345 @@
+//! Netlink messages: validated views over a received datagram.
+//!
+//! ```text
+//! datagram: | nlmsghdr | payload ... | pad | nlmsghdr | payload ... | pad | ...
+//! nlmsghdr: | len u32 | type u16 | flags u16 | seq u32 | pid u32 |   (host byte order)
+//! ```
+//!
+//! A message is valid when at least 16 bytes remain, `nlmsg_len >= 16`, and
+//! `nlmsg_len <= remaining`. Iteration steps by `NLMSG_ALIGN(nlmsg_len)`
+//! (always at least 16 bytes, so it cannot spin) and stops for good at the
+//! first malformed header.
+
+use nfnl_sys::{nfgenmsg, nlmsghdr, NLMSG_HDRLEN};
+
+use crate::align::nlmsg_align;
+use crate::attr::AttrIter;
+use crate::error::ParseError;
+use crate::flags::NlFlags;
+
+/// One netlink message, validated: header and payload lie inside the buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NlMsg<'a> {
+    header: nlmsghdr,
+    bytes: &'a [u8],
+}
+
+impl<'a> NlMsg<'a> {
+    /// Parses the message at the start of `buf` (which may hold more).
+    ///
+    /// # Errors
+    /// [`ParseError::Truncated`] or [`ParseError::BadLength`] for a bad header.
+    pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
+        let header = read_header(buf, "nlmsghdr")?;
+        let len = header.nlmsg_len as usize;
+        if len < NLMSG_HDRLEN {
+            return Err(ParseError::BadLength {
+                what: "nlmsghdr",
+                len,
+                min: NLMSG_HDRLEN,
+            });
+        }
+        let bytes = buf.get(..len).ok_or(ParseError::Truncated {
+            what: "nlmsghdr",
+            need: len,
+            have: buf.len(),
+        })?;
+        Ok(NlMsg { header, bytes })
+    }
+
+    /// The header (host byte order).
+    pub fn header(&self) -> &nlmsghdr {
+        &self.header
+    }
+
+    /// `nlmsg_type`.
+    pub fn msg_type(&self) -> u16 {
+        self.header.nlmsg_type
+    }
+
+    /// `nlmsg_flags`, unknown bits kept.
+    pub fn flags(&self) -> NlFlags {
+        NlFlags::from_bits_retain(self.header.nlmsg_flags)
+    }
+
+    /// `nlmsg_seq`.
+    pub fn seq(&self) -> u32 {
+        self.header.nlmsg_seq
+    }
+
+    /// `nlmsg_pid`: for replies, the requester's port; for events, the port of
+    /// the socket whose request caused the event (0 for packet-path events).
+    pub fn port(&self) -> u32 {
+        self.header.nlmsg_pid
+    }
+
+    /// The payload after the header.
+    pub fn payload(&self) -> &'a [u8] {
+        self.bytes.get(NLMSG_HDRLEN..).unwrap_or(&[])
+    }
+
+    /// The whole message, header included.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Views this message as an nfnetlink message (`nfgenmsg` + attributes).
+    ///
+    /// # Errors
+    /// [`ParseError::Truncated`] if the payload is shorter than `nfgenmsg`.
+    pub fn nf(&self) -> Result<NfMsg<'a>, ParseError> {
+        NfMsg::from_nl(*self)
+    }
+}
+
+/// Reads a host-order `nlmsghdr` from the start of `buf` without checking its length field.
+pub(crate) fn read_header(buf: &[u8], what: &'static str) -> Result<nlmsghdr, ParseError> {
+    let h: &[u8; NLMSG_HDRLEN] = buf
+        .get(..NLMSG_HDRLEN)
+        .and_then(|h| h.try_into().ok())
+        .ok_or(ParseError::Truncated {
+            what,
+            need: NLMSG_HDRLEN,
+            have: buf.len(),
+        })?;
+    let w = |i: usize| u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    Ok(nlmsghdr {
+        nlmsg_len: w(0),
+        nlmsg_type: u16::from_ne_bytes([h[4], h[5]]),
+        nlmsg_flags: u16::from_ne_bytes([h[6], h[7]]),
+        nlmsg_seq: w(8),
+        nlmsg_pid: w(12),
+    })
+}
+
+/// Iterates over the messages of a datagram.
+#[derive(Clone, Debug)]
+pub struct MsgIter<'a> {
+    rest: &'a [u8],
+    failed: bool,
+}
+
+impl<'a> MsgIter<'a> {
+    /// Iterates over the messages in `buf`.
+    pub fn new(buf: &'a [u8]) -> Self {
+        MsgIter {
+            rest: buf,
+            failed: false,
+        }
+    }
+}
+
+impl<'a> Iterator for MsgIter<'a> {
+    type Item = Result<NlMsg<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.rest.is_empty() {
+            return None;
+        }
+        match NlMsg::parse(self.rest) {
+            Ok(m) => {
+                // The final alignment padding may be missing.
+                self.rest = self.rest.get(nlmsg_align(m.bytes.len())..).unwrap_or(&[]);
+                Some(Ok(m))
+            }
+            Err(e) => {
+                self.failed = true;
+                self.rest = &[];
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Size of `struct nfgenmsg`.
+pub const NFGENMSG_LEN: usize = std::mem::size_of::<nfgenmsg>();
+
+/// An nfnetlink message: `nlmsghdr`, `nfgenmsg`, then attributes.
+///
+/// ```text
+/// | nlmsghdr (16) | family u8 | version u8 | res_id be16 | attributes ... |
+///   nlmsg_type = subsystem << 8 | message type
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NfMsg<'a> {
+    nl: NlMsg<'a>,
+    family: u8,
+    version: u8,
+    res_id: u16,
+}
+
+impl<'a> NfMsg<'a> {
+    /// Parses one nfnetlink message at the start of `buf`.
+    ///
+    /// # Errors
+    /// A bad netlink header, or a payload shorter than `nfgenmsg`.
+    ///
+    /// # Examples
+    /// ```
+    /// use nfnetlink::NfMsg;
+    /// #[rustfmt::skip]
+    /// let bytes = [
+    ///     24, 0, 0, 0,  0x00, 0x03,  0, 0,  1, 0, 0, 0,  0, 0, 0, 0, // nlmsghdr: type 3<<8|0
+    ///     2, 0, 0, 7,                                               // nfgenmsg: AF_INET, v0, res_id 7
+    ///     4, 0, 1, 0,                                               // empty attribute type 1
+    /// ];
+    /// let m = NfMsg::parse(&bytes)?;
+    /// assert_eq!((m.subsystem(), m.msg_type(), m.family(), m.res_id()), (3, 0, 2, 7));
+    /// assert_eq!(m.attrs().count(), 1);
+    /// # Ok::<(), nfnetlink::ParseError>(())
+    /// ```
+    pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
+        Self::from_nl(NlMsg::parse(buf)?)
+    }
+
+    fn from_nl(nl: NlMsg<'a>) -> Result<Self, ParseError> {
+        let p = nl.payload();
+        match p.get(..NFGENMSG_LEN) {
+            Some(&[family, version, r0, r1]) => Ok(NfMsg {
+                nl,
+                family,
+                version,
+                res_id: u16::from_be_bytes([r0, r1]),
+            }),
+            _ => Err(ParseError::Truncated {
+                what: "nfgenmsg",
+                need: NFGENMSG_LEN,
+                have: p.len(),
+            }),
+        }
+    }
+
+    /// The underlying netlink message.
+    pub fn nl(&self) -> &NlMsg<'a> {
+        &self.nl
+    }
+
+    /// Subsystem id (`NFNL_SUBSYS_ID(nlmsg_type)`, the high byte).
+    pub fn subsystem(&self) -> u8 {
+        (self.nl.msg_type() >> 8) as u8
+    }
+
+    /// Message type within the subsystem (`NFNL_MSG_TYPE(nlmsg_type)`, the low byte).
+    pub fn msg_type(&self) -> u8 {
+        (self.nl.msg_type() & 0xff) as u8
+    }
+
+    /// `nfgen_family` (`NFPROTO_*`).
+    pub fn family(&self) -> u8 {
+        self.family
+    }
+
+    /// `version`.
+    pub fn version(&self) -> u8 {
+        self.version
+    }
+
+    /// `res_id`, converted from big-endian (the queue number for nfqueue).
+    pub fn res_id(&self) -> u16 {
+        self.res_id
+    }
+
+    /// `nlmsg_flags`.
+    pub fn flags(&self) -> NlFlags {
+        self.nl.flags()
+    }
+
+    /// `nlmsg_seq`.
+    pub fn seq(&self) -> u32 {
+        self.nl.seq()
+    }
+
+    /// The attribute area after `nfgenmsg`.
+    pub fn attr_bytes(&self) -> &'a [u8] {
+        self.nl.payload().get(NFGENMSG_LEN..).unwrap_or(&[])
+    }
+
+    /// Iterates over the top-level attributes.
+    pub fn attrs(&self) -> AttrIter<'a> {
+        AttrIter::new(self.attr_bytes())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Builds a message with a host-endian header (so tests also run on big-endian).
+    pub(crate) fn nlmsg(ty: u16, flags: u16, seq: u32, pid: u32, body: &[u8]) -> Vec<u8> {
+        let len = u32::try_from(16 + body.len()).unwrap();
+        let mut v = Vec::new();
+        v.extend_from_slice(&len.to_ne_bytes());
+        v.extend_from_slice(&ty.to_ne_bytes());
+        v.extend_from_slice(&flags.to_ne_bytes());
+        v.extend_from_slice(&seq.to_ne_bytes());
+        v.extend_from_slice(&pid.to_ne_bytes());
+        v.extend_from_slice(body);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    #[test]
+    fn iterates_messages() {
+        let mut d = nlmsg(0x0100, 2, 5, 0, &[2, 0, 0, 0]);
+        d.extend(nlmsg(3, 2, 5, 0, &[0, 0, 0, 0]));
+        let msgs: Vec<_> = MsgIter::new(&d).collect::<Result<_, _>>().unwrap();
+        assert_eq!(msgs.len(), 2);
+        assert_eq!(msgs[0].nf().unwrap().subsystem(), 1);
+        assert_eq!(msgs[1].msg_type(), 3);
+        assert!(msgs[0].flags().contains(NlFlags::MULTI));
+    }
+
+    #[test]
+    fn malformed_headers() {
+        for len in [0u32, 15, 0xffff_ffff] {
+            let mut d = nlmsg(3, 0, 0, 0, &[0; 4]);
+            d[..4].copy_from_slice(&len.to_ne_bytes());
+            let mut it = MsgIter::new(&d);
+            assert!(it.next().unwrap().is_err(), "len {len}");
+            assert!(it.next().is_none());
+        }
+        // fewer than 16 bytes
+        assert!(matches!(
+            NlMsg::parse(&[0; 10]),
+            Err(ParseError::Truncated { .. })
+        ));
+        // unaligned tail: a valid message followed by 3 stray bytes
+        let mut d = nlmsg(3, 0, 0, 0, &[0; 4]);
+        d.extend([1, 2, 3]);
+        let r: Vec<_> = MsgIter::new(&d).collect();
+        assert_eq!(r.len(), 2);
+        assert!(r[1].is_err());
+    }
+
+    #[test]
+    fn short_nfgenmsg() {
+        // nlmsg_len 18: a 2-byte payload cannot hold the 4-byte nfgenmsg
+        let d = nlmsg(0x0300, 0, 0, 0, &[2, 0]);
+        assert!(matches!(
+            NfMsg::parse(&d),
+            Err(ParseError::Truncated {
+                what: "nfgenmsg",
+                ..
+            })
+        ));
+        let d = nlmsg(0x0300, 0, 0, 0, &[]);
+        assert!(matches!(
+            NfMsg::parse(&d),
+            Err(ParseError::Truncated {
+                what: "nfgenmsg",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn nfgenmsg_versions_are_reported_not_rejected() {
+        for v in [1u8, 255] {
+            let d = nlmsg(0x0300, 0, 0, 0, &[2, v, 0, 9]);
+            let m = NfMsg::parse(&d).unwrap();
+            assert_eq!((m.version(), m.res_id()), (v, 9));
+        }
+    }
+}
