@@ -1,0 +1,566 @@
+//! Shared helpers for the namespace integration tests (`tests/netns_*.rs` in every crate).
+//!
+//! Include it with
+//!
+//! ```ignore
+//! #[path = "../../nfnetlink/tests/support/mod.rs"]
+//! mod support;
+//! ```
+//!
+//! (`#[path = "support/mod.rs"]` inside `nfnetlink`). Plain std + nix, no other dependency.
+//!
+//! # How a namespace test looks
+//!
+//! ```ignore
+//! #[test]
+//! #[ignore = "namespace test: run with cargo xtask test"]
+//! fn queue_accepts_ping() {
+//!     let _ns = support::netns(); // this thread now lives in a fresh netns with lo up
+//!     support::iptables("-A OUTPUT -p icmp -j NFQUEUE --queue-num 3");
+//!     // ... open the queue socket on this thread, then:
+//!     support::wait_until(Duration::from_secs(5), "queue 3 bound", || support::queue_bound(3));
+//!     support::sh("ping -c 1 -W 2 127.0.0.1");
+//! }
+//! ```
+//!
+//! # Rules of the game
+//!
+//! - A network namespace belongs to a *thread*. [`netns`] moves the calling thread into a new
+//!   one; sockets, threads and child processes created later *from that thread* are in it too.
+//!   A socket stays in the netns it was created in, wherever it is used afterwards. libtest
+//!   runs every test on its own thread, so tests never see each other's namespaces.
+//! - The tests run with root privileges over their namespaces: directly as root, or as root in
+//!   a user namespace when `cargo xtask test` runs as an ordinary user. Plain `cargo test`
+//!   ignores them (`#[ignore = "namespace test: run with cargo xtask test"]`).
+//! - Every command helper ([`sh`], [`iptables`], [`conntrack_cli`], …) refuses to run outside a
+//!   test namespace, so a forgotten [`netns`] call cannot change the host's firewall.
+//! - Every blocking helper has a deadline.
+//! - A test that cannot run here (missing kernel feature) calls [`skip`] and returns; `cargo
+//!   xtask test` counts and lists it as skipped.
+//! - [`netns`]'s guard fails the test if `/proc/sys/kernel/tainted` went from 0 to non-zero.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::marker::PhantomData;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::OnceLock;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sched::{setns, unshare, CloneFlags};
+
+/// Deadline for one command run by [`sh`] and friends.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The network namespace the test process started in (recorded before the first unshare),
+/// as the `net:[inode]` link text.
+static HOST_NETNS: OnceLock<String> = OnceLock::new();
+
+/// The calling thread's network namespace as `net:[inode]`.
+pub fn current_netns() -> String {
+    match std::fs::read_link("/proc/thread-self/ns/net") {
+        Ok(p) => p.display().to_string(),
+        Err(e) => panic!("cannot read /proc/thread-self/ns/net: {e}"),
+    }
+}
+
+/// The namespace the process started in.
+fn host_netns() -> &'static str {
+    HOST_NETNS.get_or_init(|| match std::fs::read_link("/proc/self/ns/net") {
+        Ok(p) => p.display().to_string(),
+        Err(e) => panic!("cannot read /proc/self/ns/net: {e}"),
+    })
+}
+
+/// Panics unless the calling thread is in a namespace created by [`netns`] or
+/// [`peer_netns`] (or a thread spawned from one).
+#[track_caller]
+fn assert_in_test_netns(what: &str) {
+    assert_ne!(
+        current_netns(),
+        host_netns(),
+        "{what}: this thread is still in the test process's original network namespace; \
+         call support::netns() first (or run on a thread spawned after it)"
+    );
+}
+
+/// Reads `/proc/sys/kernel/tainted`.
+pub fn tainted() -> u64 {
+    let text = std::fs::read_to_string("/proc/sys/kernel/tainted").unwrap_or_default();
+    text.trim().parse().unwrap_or(0)
+}
+
+/// Guard returned by [`netns`]: checks the kernel taint flags when dropped.
+///
+/// The thread stays in the namespace after the guard is dropped (it cannot always go back:
+/// as an ordinary user the original namespace belongs to the host). The namespace goes away
+/// when the test thread ends and nothing else (socket, process, thread) uses it.
+#[must_use = "the guard checks the kernel taint flags when the test ends"]
+pub struct Netns {
+    /// `/proc/sys/kernel/tainted` when the test started.
+    tainted_before: u64,
+    /// The namespace this guard created, `net:[inode]`.
+    id: String,
+    /// The namespace belongs to this thread: keep the guard on it.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Netns {
+    /// The namespace this guard created, as `net:[inode]`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let now = tainted();
+        assert!(
+            !(self.tainted_before == 0 && now != 0),
+            "the kernel became tainted during this test: /proc/sys/kernel/tainted went from 0 to \
+             {now} (see `dmesg`)"
+        );
+    }
+}
+
+/// Moves the calling thread into a fresh network namespace with `lo` up.
+///
+/// # Panics
+///
+/// If `unshare(CLONE_NEWNET)` fails (with a hint to use `cargo xtask test` on `EPERM`) or
+/// `ip link set lo up` fails.
+#[track_caller]
+pub fn netns() -> Netns {
+    host_netns();
+    match unshare(CloneFlags::CLONE_NEWNET) {
+        Ok(()) => {}
+        Err(Errno::EPERM) => panic!(
+            "unshare(CLONE_NEWNET) failed with EPERM: namespace tests need root or a user \
+             namespace. Run them through `cargo xtask test` (it works as an ordinary user too)"
+        ),
+        Err(e) => panic!("unshare(CLONE_NEWNET) failed: {e}"),
+    }
+    let guard = Netns {
+        tainted_before: tainted(),
+        id: current_netns(),
+        _not_send: PhantomData,
+    };
+    sh("ip link set lo up");
+    guard
+}
+
+/// A command with `PATH` extended by the sbin directories (ordinary users often lack them).
+pub fn command(program: &str) -> Command {
+    let path = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
+    let mut cmd = Command::new(program);
+    cmd.env("PATH", format!("{path}:/usr/local/sbin:/usr/sbin:/sbin"))
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `cmd` (in its own process group) and kills the group after `timeout`.
+///
+/// # Panics
+///
+/// If it cannot be started or runs past `timeout`.
+#[track_caller]
+pub fn output_within(mut cmd: Command, timeout: Duration) -> Output {
+    let shown = format!("{cmd:?}");
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start {shown}: {e}"),
+    };
+    let pgid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => panic!("waiting for {shown} failed: {e}"),
+        Err(_) => {
+            let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
+            panic!("{shown} did not finish within {timeout:?} (killed)")
+        }
+    }
+}
+
+/// Runs `cmdline` with `sh -c` in the calling thread's namespace and returns its stdout.
+///
+/// # Panics
+///
+/// Outside a test namespace, on a non-zero exit (with stdout and stderr in the message), or
+/// after [`COMMAND_TIMEOUT`].
+#[track_caller]
+pub fn sh(cmdline: &str) -> String {
+    assert_in_test_netns(cmdline);
+    let mut cmd = command("sh");
+    cmd.arg("-c").arg(cmdline);
+    let out = output_within(cmd, COMMAND_TIMEOUT);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "`{cmdline}` failed ({}):\n--- stdout\n{stdout}--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Like [`sh`] but does not panic on failure: returns success and stdout followed by stderr.
+///
+/// # Panics
+///
+/// Outside a test namespace or after [`COMMAND_TIMEOUT`].
+#[track_caller]
+pub fn sh_status(cmdline: &str) -> (bool, String) {
+    assert_in_test_netns(cmdline);
+    let mut cmd = command("sh");
+    cmd.arg("-c").arg(cmdline);
+    let out = output_within(cmd, COMMAND_TIMEOUT);
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+/// `iptables <args>` (a shell word list, e.g. `"-A OUTPUT -p udp -j NFQUEUE --queue-num 0"`);
+/// returns stdout.
+#[track_caller]
+pub fn iptables(args: &str) -> String {
+    sh(&format!("iptables {args}"))
+}
+
+/// `ip6tables <args>`; returns stdout.
+#[track_caller]
+pub fn ip6tables(args: &str) -> String {
+    sh(&format!("ip6tables {args}"))
+}
+
+/// The `conntrack` tool as an oracle: `conntrack <args>`, returns stdout (one flow per line
+/// for `-L`; the "N flow entries" note goes to stderr).
+#[track_caller]
+pub fn conntrack_cli(args: &str) -> String {
+    sh(&format!("conntrack {args}"))
+}
+
+/// Makes conntrack track packets in this namespace (it only does once a rule uses it).
+#[track_caller]
+pub fn enable_conntrack() {
+    iptables("-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
+    iptables("-A OUTPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
+}
+
+/// Records that `test_name` skipped: prints `SKIP test_name: reason` and appends
+/// `test_name<TAB>reason` to the file named by `$NFNL_SKIP_LOG` (if set). Return from the
+/// test right after calling it.
+///
+/// # Panics
+///
+/// If the skip log cannot be written (a skip must never pass silently).
+pub fn skip(test_name: &str, reason: &str) {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let (name, reason) = (clean(test_name), clean(reason));
+    println!("SKIP {name}: {reason}");
+    if let Some(path) = std::env::var_os("NFNL_SKIP_LOG") {
+        let line = format!("{name}\t{reason}\n");
+        let written = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = written {
+            panic!(
+                "cannot append to NFNL_SKIP_LOG={}: {e}",
+                path.to_string_lossy()
+            );
+        }
+    }
+}
+
+/// Polls `f` every 10 ms until it returns true.
+///
+/// # Panics
+///
+/// With `what` if `f` is still false after `deadline`.
+#[track_caller]
+pub fn wait_until(deadline: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    loop {
+        if f() {
+            return;
+        }
+        if start.elapsed() >= deadline {
+            panic!("timed out after {deadline:?} waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Reads `/proc/thread-self/net/<file>` (the calling thread's namespace), e.g.
+/// `netfilter/nfnetlink_queue` or `nf_conntrack`. A missing file (module not loaded yet)
+/// reads as empty.
+///
+/// # Panics
+///
+/// On any other read error.
+pub fn proc_net(file: &str) -> String {
+    let path = format!("/proc/thread-self/net/{file}");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => String::new(),
+        Err(e) => panic!("cannot read {path}: {e}"),
+    }
+}
+
+/// True if queue `num` is bound in this namespace (a line in
+/// `/proc/thread-self/net/netfilter/nfnetlink_queue` whose first field is `num`).
+pub fn queue_bound(num: u16) -> bool {
+    proc_net("netfilter/nfnetlink_queue").lines().any(|l| {
+        l.split_whitespace()
+            .next()
+            .and_then(|f| f.parse::<u16>().ok())
+            == Some(num)
+    })
+}
+
+/// Resolves `addr` (`"127.0.0.1:5000"`, `"[::1]:5000"`) to one socket address.
+#[track_caller]
+fn resolve(addr: &str) -> SocketAddr {
+    match addr.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(a)) => a,
+        _ => panic!("bad socket address `{addr}`"),
+    }
+}
+
+/// A UDP socket bound to `addr` with a 1 s read timeout.
+#[track_caller]
+pub fn udp_receiver(addr: &str) -> UdpSocket {
+    let sock = UdpSocket::bind(resolve(addr)).unwrap_or_else(|e| panic!("bind udp {addr}: {e}"));
+    sock.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    sock
+}
+
+/// Sends one datagram with `payload` to `to` from a fresh socket of the same family.
+#[track_caller]
+pub fn udp_send(to: &str, payload: &[u8]) {
+    let to = resolve(to);
+    let from = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+    let sock = UdpSocket::bind(from).unwrap();
+    sock.send_to(payload, to)
+        .unwrap_or_else(|e| panic!("udp send to {to}: {e}"));
+}
+
+/// Receives datagrams on `sock` until `max` arrived or `deadline` passed; returns them.
+pub fn udp_recv_within(sock: &UdpSocket, max: usize, deadline: Duration) -> Vec<Vec<u8>> {
+    let start = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    while got.len() < max {
+        let Some(left) = deadline.checked_sub(start.elapsed()) else {
+            break;
+        };
+        sock.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match sock.recv(&mut buf) {
+            Ok(n) => got.push(buf[..n].to_vec()),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            // e.g. ECONNREFUSED from an earlier ICMP error: not a datagram, keep waiting.
+            Err(_) => continue,
+        }
+    }
+    got
+}
+
+/// How many datagrams arrive on `sock` within `deadline` (stops early at `max`).
+pub fn udp_count_within(sock: &UdpSocket, max: usize, deadline: Duration) -> usize {
+    udp_recv_within(sock, max, deadline).len()
+}
+
+/// A TCP listener bound to `addr` (port 0 picks a free one; see `local_addr()`).
+#[track_caller]
+pub fn tcp_listener(addr: &str) -> TcpListener {
+    TcpListener::bind(resolve(addr)).unwrap_or_else(|e| panic!("bind tcp {addr}: {e}"))
+}
+
+/// Connects to `addr` within `timeout` (an error, not a panic, so tests can expect failure).
+pub fn tcp_connect(addr: &str, timeout: Duration) -> std::io::Result<TcpStream> {
+    let stream = TcpStream::connect_timeout(&resolve(addr), timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    Ok(stream)
+}
+
+/// Serves one TCP connection on `listener` on a new thread: echoes everything back until the
+/// peer closes. Returns the thread, which yields the number of bytes echoed. The accept waits
+/// at most 30 s.
+pub fn tcp_echo_once(listener: TcpListener) -> JoinHandle<usize> {
+    std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let start = Instant::now();
+        let mut stream = loop {
+            match listener.accept() {
+                Ok((s, _)) => break s,
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    assert!(
+                        start.elapsed() < Duration::from_secs(30),
+                        "no TCP client within 30 s"
+                    );
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => panic!("accept: {e}"),
+            }
+        };
+        stream.set_nonblocking(false).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut total = 0;
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return total,
+                Ok(n) => {
+                    if stream.write_all(&buf[..n]).is_err() {
+                        return total;
+                    }
+                    total += n;
+                }
+            }
+        }
+    })
+}
+
+/// A second network namespace, connected to the caller's by a veth pair (see
+/// [`peer_netns`]). It lives as long as this handle (or anything still running inside it).
+pub struct PeerNetns {
+    /// An open `nsfs` file of the namespace; keeps it alive and lets threads `setns` into it.
+    ns: File,
+    /// `net:[inode]` of the namespace.
+    id: String,
+}
+
+/// Creates a second network namespace with `lo` up, connected to the calling thread's
+/// namespace by a veth pair: `local_if` here with `local_addr`, `peer_if` there with
+/// `peer_addr` (CIDR, e.g. `"10.0.1.1/24"`, or IPv6, added with `nodad`). Both ends are up.
+///
+/// Run code over there with [`PeerNetns::run`] (blocking, may borrow) or
+/// [`PeerNetns::spawn`] (a background thread, e.g. a server), and commands with
+/// [`PeerNetns::sh`]. For an external tool, `nsenter --net=<path>` with
+/// [`PeerNetns::path`] works too.
+///
+/// ```ignore
+/// let _ns = support::netns();
+/// let peer = support::peer_netns("veth0", "10.0.1.1/24", "eth0", "10.0.1.2/24");
+/// let rx = support::udp_receiver("10.0.1.1:5000");
+/// peer.run(|| support::udp_send("10.0.1.1:5000", b"hi"));
+/// assert_eq!(support::udp_count_within(&rx, 1, Duration::from_secs(2)), 1);
+/// ```
+///
+/// # Panics
+///
+/// Outside a test namespace, or if a namespace or interface cannot be created.
+#[track_caller]
+pub fn peer_netns(local_if: &str, local_addr: &str, peer_if: &str, peer_addr: &str) -> PeerNetns {
+    assert_in_test_netns("support::peer_netns");
+    // A short-lived thread creates the namespace; the open nsfs file keeps it alive.
+    let made = std::thread::spawn(|| -> Result<File, String> {
+        unshare(CloneFlags::CLONE_NEWNET).map_err(|e| format!("unshare(CLONE_NEWNET): {e}"))?;
+        File::open("/proc/thread-self/ns/net").map_err(|e| format!("open own netns: {e}"))
+    })
+    .join();
+    let ns = match made {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => panic!("cannot create the peer namespace: {e}"),
+        Err(_) => panic!("the thread creating the peer namespace panicked"),
+    };
+    let mut peer = PeerNetns {
+        ns,
+        id: String::new(),
+    };
+    peer.id = peer.run(current_netns);
+    peer.sh("ip link set lo up");
+    sh(&format!(
+        "ip link add {local_if} type veth peer name {peer_if} netns {}",
+        peer.path()
+    ));
+    let nodad = |addr: &str| if addr.contains(':') { " nodad" } else { "" };
+    sh(&format!(
+        "ip addr add {local_addr} dev {local_if}{} && ip link set {local_if} up",
+        nodad(local_addr)
+    ));
+    peer.sh(&format!(
+        "ip addr add {peer_addr} dev {peer_if}{} && ip link set {peer_if} up",
+        nodad(peer_addr)
+    ));
+    peer
+}
+
+impl PeerNetns {
+    /// `net:[inode]` of the peer namespace.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A path naming the namespace while this handle lives, for `nsenter --net=<path>` or
+    /// `ip link set dev X netns <path>`.
+    pub fn path(&self) -> String {
+        format!("/proc/{}/fd/{}", std::process::id(), self.ns.as_raw_fd())
+    }
+
+    /// Runs `f` on a scoped thread inside the peer namespace and returns its result (a panic
+    /// in `f` is re-raised here). Sockets and processes `f` creates belong to the peer.
+    pub fn run<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        let ns = &self.ns;
+        std::thread::scope(|s| {
+            let handle = s.spawn(move || {
+                if let Err(e) = setns(ns, CloneFlags::CLONE_NEWNET) {
+                    panic!("setns into the peer namespace: {e}");
+                }
+                f()
+            });
+            match handle.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Runs `f` on a new background thread inside the peer namespace (e.g. a server loop).
+    pub fn spawn<R: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> R + Send + 'static,
+    ) -> JoinHandle<R> {
+        let ns = self.ns.try_clone().expect("dup the namespace fd");
+        std::thread::spawn(move || {
+            if let Err(e) = setns(&ns, CloneFlags::CLONE_NEWNET) {
+                panic!("setns into the peer namespace: {e}");
+            }
+            drop(ns);
+            f()
+        })
+    }
+
+    /// [`sh`] inside the peer namespace.
+    #[track_caller]
+    pub fn sh(&self, cmdline: &str) -> String {
+        self.run(|| sh(cmdline))
+    }
+
+    /// [`sh_status`] inside the peer namespace.
+    #[track_caller]
+    pub fn sh_status(&self, cmdline: &str) -> (bool, String) {
+        self.run(|| sh_status(cmdline))
+    }
+}

@@ -1,0 +1,71 @@
+//! `cargo xtask bench`: the criterion benches plus the kernel round-trip benchmarks.
+//!
+//! ```text
+//! cargo xtask bench [criterion|queue|conntrack|all] [-- ARGS...]
+//! ```
+//!
+//! - `criterion`: `cargo bench --workspace [-- ARGS]` (parsing and building from fixtures, no
+//!   privileges needed).
+//! - `queue`: [`queue::run`], packets through NFQUEUE in a throwaway namespace.
+//! - `conntrack`: [`conntrack::run`], conntrack dumps and events in a throwaway namespace.
+//! - `all` (the default): all of the above, in that order.
+//!
+//! A sub-benchmark gets the arguments after `--`. To run something in a throwaway network
+//! namespace (as root or as an ordinary user), use [`crate::netns::throwaway`] or
+//! [`crate::netns::run_script`]; [`crate::process::run_teed`] adds a deadline.
+
+pub mod conntrack;
+pub mod queue;
+
+/// Usage text for `cargo xtask bench`.
+pub const USAGE: &str = "\
+cargo xtask bench [criterion|queue|conntrack|all] [-- ARGS...]
+    criterion  cargo bench --workspace (fixtures only, no privileges)
+    queue      NFQUEUE throughput in a throwaway network namespace
+    conntrack  conntrack dump/event throughput in a throwaway network namespace
+    all        all of the above (the default)";
+
+/// Runs `cargo xtask bench` with the arguments after `bench`.
+///
+/// # Errors
+///
+/// An unknown benchmark name, or the first benchmark that fails.
+pub fn run(args: &[String]) -> crate::Result<()> {
+    let (names, extra) = match args.iter().position(|a| a == "--") {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (args, &[][..]),
+    };
+    let which = match names {
+        [] => "all",
+        [one] => one.as_str(),
+        _ => return Err(format!("give one benchmark name\n\n{USAGE}").into()),
+    };
+    match which {
+        "criterion" => criterion(extra),
+        "queue" => queue::run(extra),
+        "conntrack" => conntrack::run(extra),
+        "all" => {
+            criterion(extra)?;
+            queue::run(extra)?;
+            conntrack::run(extra)
+        }
+        other => Err(format!("unknown benchmark `{other}`\n\n{USAGE}").into()),
+    }
+}
+
+/// `cargo bench --workspace [-- extra]`.
+fn criterion(extra: &[String]) -> crate::Result<()> {
+    crate::step("criterion benches: cargo bench --workspace");
+    let mut cmd = crate::cargo();
+    cmd.current_dir(crate::workspace_root())
+        .args(["bench", "--workspace"]);
+    if !extra.is_empty() {
+        cmd.arg("--").args(extra);
+    }
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo bench failed ({status})").into())
+    }
+}

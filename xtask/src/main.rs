@@ -1,0 +1,91 @@
+//! Project automation, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask demo`: a first look: a packet queue and the conntrack table at work in a
+//!   throwaway network namespace ([`demo`]).
+//! - `cargo xtask test`: every test, including the namespace tests, with a summary ([`test`]).
+//! - `cargo xtask bench`: benchmarks ([`bench`]).
+//!
+//! Everything works as root and as an ordinary user: privileged parts run in user and network
+//! namespaces ([`netns`]), so the host's firewall and connection table are never touched.
+//! Reusable pieces: [`netns`] (throwaway namespaces), [`process`] (run with a deadline and
+//! live output), [`tools`] (external tool check), [`summary`] (libtest output), [`json`]
+//! (cargo's JSON messages).
+
+// Tests may unwrap (the lints are for user-facing code).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod bench;
+pub mod demo;
+pub mod json;
+pub mod netns;
+pub mod process;
+pub mod summary;
+pub mod test;
+pub mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The error type of xtask: a message for the user (any error converts into it).
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Result with [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Top-level usage text.
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  demo    build the examples and watch a packet queue and the conntrack table at work
+          in a throwaway network namespace (the host is not touched)
+  test    run all tests, including the namespace tests, and print a summary
+  bench   run benchmarks
+  help    this text
+
+Both `demo` and `test` work as root and as an ordinary user (user + network namespaces).
+They need: apt-get install iptables conntrack iproute2 iputils-ping gcc";
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// A `cargo` command, using the same cargo that runs xtask when known.
+pub fn cargo() -> Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(program);
+    cmd.env("PATH", tools::search_path());
+    cmd
+}
+
+/// Prints a step heading on stderr (so it never mixes with parsed stdout).
+pub fn step(what: &str) {
+    eprintln!("\n\x1b[1m==> {what}\x1b[0m");
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((c, rest)) => (c.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "test" => test::run(rest),
+        "demo" => demo::run(rest),
+        "bench" => bench::run(rest).map(|()| true),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}\n\n{}\n\n{}", test::USAGE, bench::USAGE);
+            Ok(true)
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

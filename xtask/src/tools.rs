@@ -1,0 +1,94 @@
+//! Finding the external tools the tests and the demo need, and saying how to install them.
+//!
+//! Ordinary users often have no `/usr/sbin` in `PATH`, yet `iptables`, `conntrack` and `ip`
+//! live there on Debian. [`search_path`] therefore appends the sbin directories, and every
+//! child process started by xtask gets that `PATH` (see [`crate::netns`]).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// The tools `cargo xtask test` and `cargo xtask demo` run.
+pub const REQUIRED: &[&str] = &["iptables", "conntrack", "ip", "ping", "cc", "unshare"];
+
+/// The exact command that installs every tool in [`REQUIRED`] on Debian and Ubuntu.
+pub const INSTALL_HINT: &str = "apt-get install iptables conntrack iproute2 iputils-ping gcc";
+
+/// Directories appended to `PATH` when they are missing from it.
+const SBIN_DIRS: &[&str] = &["/usr/local/sbin", "/usr/sbin", "/sbin"];
+
+/// The current `PATH` with the sbin directories appended when missing.
+pub fn search_path() -> OsString {
+    let current = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&current).collect();
+    for extra in SBIN_DIRS {
+        if !dirs.iter().any(|d| d == Path::new(extra)) {
+            dirs.push(PathBuf::from(extra));
+        }
+    }
+    // Joining only fails on a directory containing `:`, which split_paths cannot produce.
+    std::env::join_paths(dirs).unwrap_or(current)
+}
+
+/// The full path of executable `name` in [`search_path`], if any.
+pub fn find(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(&search_path())
+        .map(|dir| dir.join(name))
+        .find(|p| {
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// The tools in `names` that cannot be found.
+pub fn missing<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    names
+        .iter()
+        .copied()
+        .filter(|n| find(n).is_none())
+        .collect()
+}
+
+/// Checks that every tool in [`REQUIRED`] exists.
+///
+/// # Errors
+///
+/// A message listing the missing tools and the command that installs them.
+pub fn check_required() -> crate::Result<()> {
+    let gone = missing(REQUIRED);
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let sudo = if crate::netns::is_root() { "" } else { "sudo " };
+    let mut msg = format!(
+        "missing tool(s): {}\n\nInstall them with:\n\n    {sudo}{INSTALL_HINT}\n",
+        gone.join(", ")
+    );
+    if gone.contains(&"unshare") {
+        msg.push_str(
+            "\n(`unshare` and `nsenter` come with util-linux: apt-get install util-linux)\n",
+        );
+    }
+    Err(msg.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sh_and_not_nonsense() {
+        assert!(find("sh").is_some());
+        assert!(find("definitely-not-a-tool-4711").is_none());
+        assert_eq!(
+            missing(&["sh", "definitely-not-a-tool-4711"]),
+            ["definitely-not-a-tool-4711"]
+        );
+    }
+
+    #[test]
+    fn search_path_has_sbin() {
+        let dirs: Vec<_> = std::env::split_paths(&search_path()).collect();
+        assert!(dirs.iter().any(|d| d == Path::new("/usr/sbin")));
+    }
+}
