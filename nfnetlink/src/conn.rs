@@ -217,8 +217,13 @@ impl Conn {
         self.timeout = timeout;
     }
 
-    /// Size of the user-space receive buffer (default [`DEFAULT_RECV_BUFFER`]).
-    /// The kernel sizes dump datagrams after it (up to 32 KiB).
+    /// Size of the user-space receive buffer (default [`DEFAULT_RECV_BUFFER`],
+    /// at least 256 bytes).
+    ///
+    /// NOTE(kernel): `netlink_recvmsg` remembers the largest buffer ever
+    /// offered on the socket (capped at 32 KiB) and `netlink_dump` sizes dump
+    /// datagrams after it. Shrinking the buffer after a larger read therefore
+    /// makes dumps fail with [`Error::Truncated`]; shrink only a fresh socket.
     pub fn set_recv_buffer_len(&mut self, len: usize) {
         self.rx.resize(len.max(256), 0);
     }
