@@ -162,6 +162,29 @@ impl MsgBuilder {
         self
     }
 
+    /// Starts an nfnetlink transaction batch (`NFNL_MSG_BATCH_BEGIN`) for
+    /// `subsystem`, as nf_tables and other batch-aware subsystems expect:
+    /// the messages that follow are applied together, up to
+    /// [`MsgBuilder::end_batch`]. Its `res_id` names the subsystem
+    /// (`nfnetlink_rcv_batch`).
+    pub fn begin_batch(&mut self, subsystem: u8, seq: u32) -> &mut Self {
+        self.batch_marker(nfnl_sys::NFNL_MSG_BATCH_BEGIN, subsystem, seq)
+    }
+
+    /// Ends a transaction batch (`NFNL_MSG_BATCH_END`).
+    pub fn end_batch(&mut self, subsystem: u8, seq: u32) -> &mut Self {
+        self.batch_marker(nfnl_sys::NFNL_MSG_BATCH_END, subsystem, seq)
+    }
+
+    fn batch_marker(&mut self, ty: u16, subsystem: u8, seq: u32) -> &mut Self {
+        self.begin_raw(ty, NlFlags::REQUEST, seq);
+        self.buf
+            .extend_from_slice(&[nfnl_sys::NFPROTO_UNSPEC, nfnl_sys::NFNETLINK_V0]);
+        self.buf
+            .extend_from_slice(&u16::from(subsystem).to_be_bytes());
+        self
+    }
+
     /// Appends raw bytes to the current message body (padded to 4 bytes).
     ///
     /// # Errors
@@ -418,6 +441,21 @@ mod tests {
             assert_eq!(inner.get_be32().unwrap() as usize, i + 1);
         }
         assert!(NfMsg::parse(bytes).is_ok());
+    }
+
+    #[test]
+    fn transaction_batch_markers() {
+        let mut b = MsgBuilder::new();
+        b.begin_batch(10, 1);
+        b.begin(NfHeader::new(10, 0), 2);
+        b.end_batch(10, 3);
+        let msgs: Vec<_> = MsgIter::new(b.finish().unwrap())
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(msgs.len(), 3);
+        assert_eq!(msgs[0].msg_type(), nfnl_sys::NFNL_MSG_BATCH_BEGIN);
+        assert_eq!(msgs[0].nf().unwrap().res_id(), 10);
+        assert_eq!(msgs[2].msg_type(), nfnl_sys::NFNL_MSG_BATCH_END);
     }
 
     #[test]
