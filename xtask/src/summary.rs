@@ -117,6 +117,29 @@ pub fn parse_libtest(lines: &[String]) -> Counts {
     c
 }
 
+/// Names of the tests that reported a result (`test NAME ... ok|FAILED|ignored`).
+pub fn finished_names(lines: &[String]) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in lines {
+        if let Some((name, _)) = line
+            .strip_prefix("test ")
+            .and_then(|r| r.rsplit_once(" ... "))
+        {
+            push_unique(&mut names, name.trim_end_matches(" - should panic"));
+        }
+    }
+    names
+}
+
+/// Test names from `--list` output (`name: test` lines).
+pub fn parse_list(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Appends `name` unless already present.
 fn push_unique(names: &mut Vec<String>, name: &str) {
     if !names.iter().any(|n| n == name) {
@@ -339,6 +362,9 @@ test result: FAILED. 2 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; 
         let c = parse_libtest(&lines(out));
         assert_eq!((c.passed, c.failed, c.finished), (1, 0, false));
         assert_eq!(c.slow, ["y"]);
+        assert_eq!(finished_names(&lines(out)), ["x"]);
+        let listed = parse_list(&lines("x: test\ny: test\n\n2 tests, 0 benchmarks"));
+        assert_eq!(listed, ["x", "y"]);
     }
 
     #[test]

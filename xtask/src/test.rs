@@ -194,14 +194,19 @@ fn abnormal_end(out: &Outcome, timeout: Duration, slow: &[String]) -> Option<Str
     }
 }
 
-/// Turns one binary's output into a summary row.
+/// Turns one binary's output into a summary row. `running` names the tests that had not
+/// finished when it was killed, if known.
 fn result_from(
     label: String,
     out: &Outcome,
     skips: Vec<summary::Skip>,
     timeout: Duration,
+    running: Vec<String>,
 ) -> BinaryResult {
-    let c = summary::parse_libtest(&out.lines);
+    let mut c = summary::parse_libtest(&out.lines);
+    if !running.is_empty() {
+        c.slow = running;
+    }
     let mut r = BinaryResult {
         label,
         passed: c.passed,
@@ -272,12 +277,13 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     }
     groups.push(netns_tests(&artifacts, &skip_dir, &opts)?);
 
-    print!("{}", summary::render(&groups));
-    eprintln!(
-        "(cargo xtask test took {} s; skip logs in {})",
-        started.elapsed().as_secs(),
-        skip_dir.display()
+    // The skips are in the summary; the logs are not needed any more.
+    let _ = std::fs::remove_dir_all(&skip_dir);
+    println!(
+        "\n(cargo xtask test took {} s)",
+        started.elapsed().as_secs()
     );
+    print!("{}", summary::render(&groups));
     Ok(summary::totals(&groups).1 == 0)
 }
 
@@ -385,11 +391,50 @@ fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate
             .env("CARGO_MANIFEST_DIR", &a.package_dir)
             .env("CARGO_PKG_NAME", &a.package);
         let out = run_teed(cmd, "", opts.timeout)?;
-        group
-            .results
-            .push(result_from(a.label(), &out, read_skips(&log), opts.timeout));
+        let running = if out.timed_out() {
+            unfinished(a, &opts.extra, &out)
+        } else {
+            Vec::new()
+        };
+        group.results.push(result_from(
+            a.label(),
+            &out,
+            read_skips(&log),
+            opts.timeout,
+            running,
+        ));
     }
     Ok(group)
+}
+
+/// The tests of `a` (as selected by `extra`) that printed no result in `out`.
+fn unfinished(a: &Artifact, extra: &[String], out: &Outcome) -> Vec<String> {
+    // Only filters and `--exact`/`--skip` matter for the selection.
+    let mut selection = Vec::new();
+    let mut it = extra.iter();
+    while let Some(arg) = it.next() {
+        if arg == "--skip" {
+            selection.push(arg.clone());
+            selection.extend(it.next().cloned());
+        } else if arg == "--exact" || !arg.starts_with('-') {
+            selection.push(arg.clone());
+        }
+    }
+    let listed = Command::new(&a.executable)
+        .args(["--list", "--ignored"])
+        .args(&selection)
+        .stdin(Stdio::null())
+        .output();
+    let Ok(listed) = listed else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let done = summary::finished_names(&out.lines);
+    summary::parse_list(&lines)
+        .into_iter()
+        .filter(|n| !done.contains(n))
+        .collect()
 }
 
 #[cfg(test)]
@@ -449,11 +494,13 @@ mod tests {
             lines: vec!["test a ... ok".into()],
             elapsed: Duration::ZERO,
         };
-        let r = result_from("x".into(), &out, vec![], Duration::from_secs(600));
+        let running = vec!["b".to_string()];
+        let r = result_from("x".into(), &out, vec![], Duration::from_secs(600), running);
         assert_eq!((r.passed, r.failed), (1, 1));
-        assert!(r
-            .note
-            .as_deref()
-            .is_some_and(|n| n.contains("timed out after 600 s")));
+        let note = r.note.unwrap();
+        assert!(
+            note.contains("timed out after 600 s; still running: b"),
+            "{note}"
+        );
     }
 }
