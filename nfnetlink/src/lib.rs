@@ -50,6 +50,8 @@ pub mod flags;
 pub mod msg;
 pub mod socket;
 pub mod subsystem;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
 pub use attr::{Attr, AttrFlags, AttrIter, AttrTable};

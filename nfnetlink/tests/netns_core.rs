@@ -467,3 +467,28 @@ fn n14_foreign_sender_dropped() {
     );
     assert_eq!(victim.foreign_dropped(), 2);
 }
+
+/// The tokio socket receives a conntrack NEW event asynchronously.
+#[cfg(feature = "tokio")]
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn async_socket_receives_events() {
+    let _ns = support::netns();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let events = nfnetlink::tokio::AsyncSocket::new(Socket::open().unwrap()).unwrap();
+        events.get_ref().join_group(NFNLGRP_CONNTRACK_NEW).unwrap();
+        create_entries(&mut Conn::open().unwrap(), 1);
+        let mut buf = vec![0u8; 65536];
+        let n = events.recv(&mut buf).await.unwrap();
+        let m = nfnetlink::NfMsg::parse(&buf[..n]).unwrap();
+        assert_eq!(
+            (m.subsystem(), m.msg_type()),
+            (NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW)
+        );
+        assert_eq!(m.seq(), 0, "events carry seq 0");
+    });
+}
