@@ -20,7 +20,8 @@ const BINARIES: &[&str] = &["nfqueue", "ctlist"];
 /// `lo` is already up and `set -eu` is in effect (see [`crate::netns::run_script`]).
 const SCRIPT: &str = r#"
 nfq="$1"; ctlist="$2"; rc=0
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold='\033[1m'; plain='\033[0m'; else bold=''; plain=''; fi
+say() { printf "\n${bold}== %s${plain}\n" "$*"; }
 note() { printf '   %s\n' "$@"; }
 
 say "1. A throwaway network namespace"
@@ -30,11 +31,11 @@ ip -brief address show lo
 
 say "2. Firewall rules in this namespace (iptables -S)"
 iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
+note "The conntrack rule makes the kernel track connections in this namespace."
 if [ -n "$nfq" ]; then
     iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
+    note "The NFQUEUE rule hands every outgoing ICMP packet to queue 1 in user space."
 fi
-note "The conntrack rule makes the kernel track connections in this namespace;" \
-     "the NFQUEUE rule hands every outgoing ICMP packet to queue 1 in user space."
 iptables -S
 
 listener=""
@@ -63,8 +64,12 @@ else
     say "3. (skipped) the nfqueue example is missing, so no packet is queued"
 fi
 
-say "4. ping -c 3 127.0.0.1 (its packets pass through the listener above)"
-ping -c 3 -W 2 127.0.0.1
+if [ -n "$listener" ]; then
+    say "4. ping -c 3 127.0.0.1: each packet waits in queue 1 until the listener accepts it"
+else
+    say "4. ping -c 3 127.0.0.1"
+fi
+ping -c 3 -i 0.2 -W 2 127.0.0.1
 
 if [ -n "$listener" ]; then
     i=0

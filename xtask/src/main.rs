@@ -61,7 +61,12 @@ pub fn cargo() -> Command {
 
 /// Prints a step heading on stderr (so it never mixes with parsed stdout).
 pub fn step(what: &str) {
-    eprintln!("\n\x1b[1m==> {what}\x1b[0m");
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!("\n\x1b[1m==> {what}\x1b[0m");
+    } else {
+        eprintln!("\n==> {what}");
+    }
 }
 
 fn main() -> ExitCode {

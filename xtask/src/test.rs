@@ -366,7 +366,7 @@ fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate
     bins.sort_by_key(|a| a.label());
     bins.dedup_by_key(|a| a.executable.clone());
     let mut group = Group {
-        title: format!("namespace tests ({how})"),
+        title: format!("namespace tests, {how}"),
         results: Vec::new(),
     };
     if bins.is_empty() {
@@ -374,7 +374,7 @@ fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate
     }
     for (i, a) in bins.iter().enumerate() {
         crate::step(&format!(
-            "namespace tests {}/{}: {} ({how})",
+            "namespace tests {}/{}: {}, {how}",
             i + 1,
             bins.len(),
             a.label()

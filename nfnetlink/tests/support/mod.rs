@@ -18,7 +18,7 @@
 //!     let _ns = support::netns(); // this thread now lives in a fresh netns with lo up
 //!     support::iptables("-A OUTPUT -p icmp -j NFQUEUE --queue-num 3");
 //!     // ... open the queue socket on this thread, then:
-//!     support::wait_until(Duration::from_secs(5), "queue 3 bound", || support::queue_bound(3));
+//!     // (the queue is bound once the bind request is acknowledged)
 //!     support::sh("ping -c 1 -W 2 127.0.0.1");
 //! }
 //! ```
@@ -307,31 +307,70 @@ pub fn wait_until(deadline: Duration, what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-/// Reads `/proc/thread-self/net/<file>` (the calling thread's namespace), e.g.
-/// `netfilter/nfnetlink_queue` or `nf_conntrack`. A missing file (module not loaded yet)
-/// reads as empty.
+/// Reads `/proc/thread-self/net/<file>` (the calling thread's namespace): `Ok("")` if the file
+/// does not exist (module not loaded yet), `Err` if it cannot be read.
 ///
-/// # Panics
-///
-/// On any other read error.
-pub fn proc_net(file: &str) -> String {
+/// NOTE(kernel): in a namespace owned by a user namespace (`cargo xtask test` as an ordinary
+/// user) most netfilter files, among them `netfilter/nfnetlink_queue` and `nf_conntrack`,
+/// belong to the *host's* root with mode 0440, so even root inside gets `EACCES`. Only
+/// world-readable files such as `netlink`, `dev` or `netfilter/nf_log` can be read there.
+pub fn try_proc_net(file: &str) -> std::io::Result<String> {
     let path = format!("/proc/thread-self/net/{file}");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == ErrorKind::NotFound => String::new(),
-        Err(e) => panic!("cannot read {path}: {e}"),
+    match std::fs::read_to_string(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(String::new()),
+        other => other,
     }
 }
 
-/// True if queue `num` is bound in this namespace (a line in
-/// `/proc/thread-self/net/netfilter/nfnetlink_queue` whose first field is `num`).
-pub fn queue_bound(num: u16) -> bool {
-    proc_net("netfilter/nfnetlink_queue").lines().any(|l| {
-        l.split_whitespace()
-            .next()
-            .and_then(|f| f.parse::<u16>().ok())
-            == Some(num)
-    })
+/// Reads `/proc/thread-self/net/<file>` (the calling thread's namespace), e.g. `dev` or
+/// `netfilter/nfnetlink_queue`. A missing file (module not loaded yet) reads as empty.
+///
+/// # Panics
+///
+/// On a read error; see [`try_proc_net`] for the files that cannot be read as an ordinary
+/// user (use that, or [`queue_bound`], to handle it).
+#[track_caller]
+pub fn proc_net(file: &str) -> String {
+    match try_proc_net(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::PermissionDenied => panic!(
+            "cannot read /proc/thread-self/net/{file}: {e}. In a user-namespace-owned netns \
+             (cargo xtask test as an ordinary user) this file belongs to the host's root; use \
+             support::try_proc_net and skip, or another readiness signal"
+        ),
+        Err(e) => panic!("cannot read /proc/thread-self/net/{file}: {e}"),
+    }
+}
+
+/// Whether queue `num` is bound in this namespace, from
+/// `/proc/thread-self/net/netfilter/nfnetlink_queue` (first field of each line).
+///
+/// `None` if that file cannot be read, which is always the case when running as an ordinary
+/// user (see [`try_proc_net`]). A test that needs this then either skips, or better learns
+/// readiness from the listener itself: binding is synchronous, so once the bind request is
+/// acknowledged the queue exists.
+pub fn queue_bound(num: u16) -> Option<bool> {
+    let text = try_proc_net("netfilter/nfnetlink_queue").ok()?;
+    Some(text.lines().any(|l| {
+        l.split_whitespace().next().and_then(|f| f.parse::<u16>().ok()) == Some(num)
+    }))
+}
+
+/// Portids of the `NETLINK_NETFILTER` sockets in this namespace, from the world-readable
+/// `/proc/thread-self/net/netlink` (works as an ordinary user too). Unbound sockets (portid
+/// 0, e.g. the kernel's own) are left out.
+pub fn netfilter_socket_portids() -> Vec<u32> {
+    /// `NETLINK_NETFILTER` as printed in the `Eth` column.
+    const NETLINK_NETFILTER: &str = "12";
+    proc_net("netlink")
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split_whitespace().skip(1);
+            let (proto, portid) = (f.next()?, f.next()?.parse::<u32>().ok()?);
+            (proto == NETLINK_NETFILTER && portid != 0).then_some(portid)
+        })
+        .collect()
 }
 
 /// Resolves `addr` (`"127.0.0.1:5000"`, `"[::1]:5000"`) to one socket address.
