@@ -177,12 +177,18 @@ fn command_helpers_refuse_the_original_namespace() {
 
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn queue_bound_reads_proc() {
+fn proc_and_wait_helpers() {
     let _ns = support::netns();
-    assert!(
-        !support::queue_bound(0),
-        "no queue is bound in a fresh namespace"
-    );
+    // Readable as real root; None as an ordinary user (see support::try_proc_net).
+    let bound = support::queue_bound(0);
+    assert_ne!(bound, Some(true), "no queue is bound in a fresh namespace");
+    if nix::unistd::geteuid().is_root() {
+        assert!(bound.is_some(), "real root can read nfnetlink_queue");
+    }
+    // iptables talks nfnetlink but exits: no bound netfilter socket is left behind.
+    support::iptables("-S");
+    assert_eq!(support::netfilter_socket_portids(), Vec::<u32>::new());
+
     support::wait_until(Duration::from_millis(50), "trivially true", || true);
     let timed_out = std::panic::catch_unwind(|| {
         support::wait_until(Duration::from_millis(30), "never", || false);

@@ -45,10 +45,21 @@ if [ -n "$nfq" ]; then
          "(3 echo requests + 3 echo replies: on lo both leave through OUTPUT)."
     "$nfq" 1 --count 6 &
     listener=$!
-    # Ready once queue 1 shows up in /proc (fields: queue_num peer_portid ...).
+    # Ready once queue 1 shows up in /proc (fields: queue_num peer_portid ...). As an
+    # ordinary user that file belongs to the host's root (mode 0440) and cannot be read even
+    # inside our namespace; then wait for the listener's netfilter netlink socket instead
+    # (protocol 12 with a port id in /proc/self/net/netlink) and give it a moment to bind.
+    queues=/proc/self/net/netfilter/nfnetlink_queue
+    queue_ready() {
+        if [ -e "$queues" ] && ! cat "$queues" >/dev/null 2>&1; then
+            awk 'NR > 1 && $2 == 12 && $3 != 0 { found = 1 } END { exit !found }' \
+                /proc/self/net/netlink && sleep 0.5
+        else
+            awk '$1 == 1 { found = 1 } END { exit !found }' "$queues" 2>/dev/null
+        fi
+    }
     i=0
-    until awk '$1 == 1 { found = 1 } END { exit !found }' \
-            /proc/self/net/netfilter/nfnetlink_queue 2>/dev/null; do
+    until queue_ready; do
         if ! kill -0 "$listener" 2>/dev/null; then
             echo "!! the nfqueue example exited before binding queue 1" >&2; exit 1
         fi
@@ -58,8 +69,12 @@ if [ -n "$nfq" ]; then
         fi
         sleep 0.1
     done
-    note "queue 1 is bound (/proc/self/net/netfilter/nfnetlink_queue):"
-    sed 's/^/   /' /proc/self/net/netfilter/nfnetlink_queue
+    if cat "$queues" >/dev/null 2>&1; then
+        note "queue 1 is bound ($queues):"
+        sed 's/^/   /' "$queues"
+    else
+        note "the listener's netlink socket is open ($queues is readable by real root only)"
+    fi
 else
     say "3. (skipped) the nfqueue example is missing, so no packet is queued"
 fi

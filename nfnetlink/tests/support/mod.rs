@@ -352,7 +352,10 @@ pub fn proc_net(file: &str) -> String {
 pub fn queue_bound(num: u16) -> Option<bool> {
     let text = try_proc_net("netfilter/nfnetlink_queue").ok()?;
     Some(text.lines().any(|l| {
-        l.split_whitespace().next().and_then(|f| f.parse::<u16>().ok()) == Some(num)
+        l.split_whitespace()
+            .next()
+            .and_then(|f| f.parse::<u16>().ok())
+            == Some(num)
     }))
 }
 
