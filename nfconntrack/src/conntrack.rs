@@ -1,0 +1,941 @@
+//! [`Conntrack`]: requests to the connection-tracking table over
+//! `NFNL_SUBSYS_CTNETLINK` (and `NFNL_SUBSYS_CTNETLINK_EXP` for expectations).
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use nfnetlink::{Conn, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, Pending};
+use nfnl_sys as sys;
+
+use crate::error::{Error, Result};
+use crate::expect::Expect;
+use crate::filter::Filter;
+use crate::flow::{Flow, Labels};
+use crate::protoinfo::ProtoInfo;
+use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
+use crate::status::Status;
+use crate::tuple::{Family, Tuple};
+
+pub(crate) fn ct_header(msg: u8, family: Family) -> NfHeader {
+    NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK, msg).family(family.to_raw())
+}
+
+fn exp_header(msg: u8, family: Family) -> NfHeader {
+    NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK_EXP, msg).family(family.to_raw())
+}
+
+/// What to flush. There is deliberately no "delete without a tuple": the
+/// kernel treats that as a flush (`ctnetlink_del_conntrack`), so flushing
+/// is only ever asked for by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Flush {
+    /// Every entry of the namespace, both families.
+    All,
+    /// Every entry of one family. Sent with `nfgenmsg.version = 1`: with
+    /// version 0 the kernel ignores the family and flushes both.
+    Family(Family),
+    /// The entries a filter selects: by the kernel when it supports
+    /// `CTA_FILTER` on flush and evaluates the filter exactly, otherwise by
+    /// a streaming dump plus batched deletes.
+    Filter(Filter),
+}
+
+/// How a flush was carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlushReport {
+    /// True if one kernel request did it; false for dump + batched deletes.
+    pub by_kernel: bool,
+    /// Entries deleted (known only for dump + delete).
+    pub deleted: Option<u64>,
+}
+
+/// Which entry an [`Update`] or delete addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Orig(Tuple),
+    Reply(Tuple),
+}
+
+/// A change to an existing entry (`IPCTNL_MSG_CT_NEW` without
+/// `NLM_F_CREATE`, handled by `ctnetlink_change_conntrack`).
+///
+/// The kernel can change: timeout, mark (with mask: the new mark is
+/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits in
+/// [`Status::UNCHANGEABLE`] cannot change, `ctnetlink_change_status`),
+/// labels (with mask), protocol state, helper.
+///
+/// ```
+/// use nfconntrack::{Tuple, Update, L4};
+/// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
+/// let u = Update::orig(t).mark(42).timeout(120);
+/// # let _ = u;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    target: Target,
+    zone: Option<u16>,
+    id: Option<u32>,
+    mark: Option<(u32, Option<u32>)>,
+    timeout: Option<u32>,
+    status: Option<Status>,
+    labels: Option<(Labels, Option<Labels>)>,
+    proto_info: Option<ProtoInfo>,
+}
+
+impl Update {
+    fn new(target: Target) -> Self {
+        Update {
+            target,
+            zone: None,
+            id: None,
+            mark: None,
+            timeout: None,
+            status: None,
+            labels: None,
+            proto_info: None,
+        }
+    }
+
+    /// Addresses the entry by its original tuple.
+    pub fn orig(t: Tuple) -> Self {
+        Self::new(Target::Orig(t))
+    }
+
+    /// Addresses the entry by its reply tuple.
+    pub fn reply(t: Tuple) -> Self {
+        Self::new(Target::Reply(t))
+    }
+
+    /// Addresses the entry of a dumped flow: its tuple, zone and id (so a
+    /// re-created entry with the same tuple is not touched).
+    ///
+    /// # Errors
+    /// [`Error::NoTuple`].
+    pub fn of(flow: &Flow) -> Result<Self> {
+        let target = match (flow.orig, flow.reply) {
+            (Some(t), _) => Target::Orig(t),
+            (None, Some(t)) => Target::Reply(t),
+            (None, None) => return Err(Error::NoTuple),
+        };
+        let mut u = Self::new(target);
+        u.zone = flow.zone;
+        u.id = flow.id;
+        Ok(u)
+    }
+
+    /// The zone (`CTA_ZONE`) the entry is in.
+    #[must_use]
+    pub fn zone(mut self, zone: u16) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+
+    /// Sets the mark.
+    #[must_use]
+    pub fn mark(mut self, mark: u32) -> Self {
+        self.mark = Some((mark, None));
+        self
+    }
+
+    /// Changes the mark bits in `mask` (`CTA_MARK_MASK`):
+    /// new = `(old & !mask) ^ mark`.
+    #[must_use]
+    pub fn mark_masked(mut self, mark: u32, mask: u32) -> Self {
+        self.mark = Some((mark, Some(mask)));
+        self
+    }
+
+    /// Sets the timeout in seconds.
+    #[must_use]
+    pub fn timeout(mut self, secs: u32) -> Self {
+        self.timeout = Some(secs);
+        self
+    }
+
+    /// Sets status bits (changeable ones only).
+    #[must_use]
+    pub fn status(mut self, s: Status) -> Self {
+        self.status = Some(s);
+        self
+    }
+
+    /// Sets labels; with a mask only the labels in the mask change
+    /// (`CTA_LABELS_MASK`).
+    #[must_use]
+    pub fn labels(mut self, labels: Labels, mask: Option<Labels>) -> Self {
+        self.labels = Some((labels, mask));
+        self
+    }
+
+    /// Sets the protocol state.
+    #[must_use]
+    pub fn proto_info(mut self, p: ProtoInfo) -> Self {
+        self.proto_info = Some(p);
+        self
+    }
+
+    fn tuple(&self) -> &Tuple {
+        match &self.target {
+            Target::Orig(t) | Target::Reply(t) => t,
+        }
+    }
+
+    fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), nfnetlink::EncodeError> {
+        match &self.target {
+            Target::Orig(t) => t.encode(sys::CTA_TUPLE_ORIG, b)?,
+            Target::Reply(t) => t.encode(sys::CTA_TUPLE_REPLY, b)?,
+        }
+        if let Some(z) = self.zone {
+            b.put_be16(sys::CTA_ZONE, z);
+        }
+        if let Some(id) = self.id {
+            b.put_be32(sys::CTA_ID, id);
+        }
+        if let Some(t) = self.timeout {
+            b.put_be32(sys::CTA_TIMEOUT, t);
+        }
+        if let Some(s) = self.status {
+            b.put_be32(sys::CTA_STATUS, s.bits());
+        }
+        if let Some((m, mask)) = self.mark {
+            b.put_be32(sys::CTA_MARK, m);
+            if let Some(mask) = mask {
+                b.put_be32(sys::CTA_MARK_MASK, mask);
+            }
+        }
+        if let Some((l, mask)) = self.labels {
+            b.put_bytes(sys::CTA_LABELS, &l.to_wire())?;
+            if let Some(mask) = mask {
+                b.put_bytes(sys::CTA_LABELS_MASK, &mask.to_wire())?;
+            }
+        }
+        if let Some(p) = &self.proto_info {
+            b.nest(sys::CTA_PROTOINFO, |b| p.encode_nested(b))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a delete request body for `flow`: its original (else reply)
+/// tuple, zone and id. Refuses a flow without a tuple.
+pub(crate) fn encode_delete(flow: &Flow, b: &mut MsgBuilder) -> Result<()> {
+    match (&flow.orig, &flow.reply) {
+        (Some(t), _) => t.encode(sys::CTA_TUPLE_ORIG, b)?,
+        (None, Some(t)) => t.encode(sys::CTA_TUPLE_REPLY, b)?,
+        (None, None) => return Err(Error::NoTuple),
+    }
+    if let Some(z) = flow.zone {
+        b.put_be16(sys::CTA_ZONE, z);
+    }
+    if let Some(id) = flow.id {
+        b.put_be32(sys::CTA_ID, id);
+    }
+    Ok(())
+}
+
+/// The query side of conntrack: dump, get, create, update, delete, flush,
+/// statistics and expectations. Events use the separate
+/// [`EventListener`](crate::EventListener).
+///
+/// # Privileges
+/// `CAP_NET_ADMIN` in the user namespace owning the network namespace.
+///
+/// # Examples
+/// ```no_run
+/// use nfconntrack::{Conntrack, Family};
+/// let mut ct = Conntrack::open()?;
+/// ct.dump(Family::Any, |flow| {
+///     println!("{flow}");
+///     std::ops::ControlFlow::Continue(())
+/// })?;
+/// # Ok::<(), nfconntrack::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Conntrack {
+    conn: Conn,
+    filtered_flush: Option<bool>,
+}
+
+impl Conntrack {
+    /// Opens a socket in the calling thread's network namespace.
+    ///
+    /// # Errors
+    /// I/O errors opening the socket.
+    pub fn open() -> Result<Self> {
+        Ok(Self::from_conn(Conn::open()?))
+    }
+
+    /// Wraps a connection (for example one opened in another namespace).
+    pub fn from_conn(conn: Conn) -> Self {
+        Conntrack {
+            conn,
+            filtered_flush: None,
+        }
+    }
+
+    /// The underlying connection (receive buffer size, timeout, socket options).
+    pub fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    /// Streams the table (one family or both) to `f`, one decoded flow at a
+    /// time; nothing is collected. Break to stop early (the rest is drained).
+    ///
+    /// # Errors
+    /// Kernel, I/O and parse errors. The table is not an atomic snapshot:
+    /// entries changing during the dump may be missed or seen twice.
+    pub fn dump<F>(&mut self, family: Family, f: F) -> Result<()>
+    where
+        F: FnMut(Flow) -> ControlFlow<()>,
+    {
+        self.dump_filtered(&Filter::new().family(family), f)
+    }
+
+    /// Like [`Conntrack::dump`] with a filter: sent to the kernel
+    /// (`NLM_F_DUMP_FILTERED` marks honoured filters) and checked again in
+    /// user space, so the result does not depend on kernel support.
+    ///
+    /// # Errors
+    /// As [`Conntrack::dump`].
+    pub fn dump_filtered<F>(&mut self, filter: &Filter, f: F) -> Result<()>
+    where
+        F: FnMut(Flow) -> ControlFlow<()>,
+    {
+        self.dump_msg(sys::IPCTNL_MSG_CT_GET, filter, f)
+    }
+
+    /// Dumps and atomically zeroes the counters of each dumped entry
+    /// (`IPCTNL_MSG_CT_GET_CTRZERO`); `f` sees the values before zeroing.
+    ///
+    /// # Errors
+    /// As [`Conntrack::dump`].
+    pub fn dump_and_zero<F>(&mut self, filter: &Filter, f: F) -> Result<()>
+    where
+        F: FnMut(Flow) -> ControlFlow<()>,
+    {
+        self.dump_msg(sys::IPCTNL_MSG_CT_GET_CTRZERO, filter, f)
+    }
+
+    fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
+    where
+        F: FnMut(Flow) -> ControlFlow<()>,
+    {
+        let mut err = None;
+        self.conn.dump(
+            ct_header(msg, filter.effective_family()),
+            |b| filter.encode(b),
+            |m| match Flow::decode(m) {
+                Ok(flow) if filter.matches(&flow) => f(flow),
+                Ok(_) => ControlFlow::Continue(()),
+                Err(e) => {
+                    err = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        match err {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// The zero-copy form: streams each raw dump message (borrowed from the
+    /// receive buffer) to `f`. Decode with [`Flow::decode`] as needed.
+    ///
+    /// # Errors
+    /// Kernel and I/O errors.
+    pub fn dump_raw<F>(&mut self, filter: &Filter, f: F) -> Result<()>
+    where
+        F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
+    {
+        Ok(self.conn.dump(
+            ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family()),
+            |b| filter.encode(b),
+            f,
+        )?)
+    }
+
+    /// An iterator over the table that holds at most one received datagram
+    /// of decoded flows at a time (never the whole table). Dropping it early
+    /// drains the rest of the dump so the socket stays usable.
+    ///
+    /// # Errors
+    /// Sending the request; later errors are yielded by the iterator.
+    pub fn flows(&mut self, filter: &Filter) -> Result<FlowIter<'_>> {
+        FlowIter::start(self, filter)
+    }
+
+    /// Looks up the entry with this tuple (original or reply direction,
+    /// whichever `reply` says) in the default zone or `zone`.
+    ///
+    /// # Errors
+    /// `ENOENT` ([`Error::errno`]) if there is none.
+    pub fn get(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Flow> {
+        self.get_dir(tuple, zone, false)
+    }
+
+    /// Looks up an entry by its reply tuple.
+    ///
+    /// # Errors
+    /// As [`Conntrack::get`].
+    pub fn get_by_reply(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Flow> {
+        self.get_dir(tuple, zone, true)
+    }
+
+    fn get_dir(&mut self, tuple: &Tuple, zone: Option<u16>, reply: bool) -> Result<Flow> {
+        let mut out = None;
+        let kind = if reply {
+            sys::CTA_TUPLE_REPLY
+        } else {
+            sys::CTA_TUPLE_ORIG
+        };
+        self.conn.query(
+            ct_header(sys::IPCTNL_MSG_CT_GET, tuple.family()),
+            |b| {
+                tuple.encode(kind, b)?;
+                if let Some(z) = zone {
+                    b.put_be16(sys::CTA_ZONE, z);
+                }
+                Ok(())
+            },
+            |m| {
+                out = Some(Flow::decode(m));
+                ControlFlow::Continue(())
+            },
+        )?;
+        Ok(out.ok_or(Error::NotFound)??)
+    }
+
+    /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
+    /// The kernel needs at least one tuple (it inverts it for the other
+    /// direction) and `timeout`; it also takes status, mark, zone, labels,
+    /// helper, protocol state, sequence adjustment and synproxy
+    /// (`ctnetlink_create_conntrack`).
+    ///
+    /// # Errors
+    /// [`Error::MixedFamilies`], [`Error::NoTuple`] before sending; `EEXIST`
+    /// if it exists; `EINVAL` without a timeout.
+    pub fn create(&mut self, flow: &Flow) -> Result<()> {
+        let fam = flow.check_families()?;
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
+            |b| {
+                flow.encode_tuples(b)?;
+                flow.encode_settable(b)
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Creates many entries, packed many to a datagram (one `sendmsg` per
+    /// [`nfnetlink::conn::BATCH_CHUNK`] requests). Returns one result per flow.
+    ///
+    /// # Errors
+    /// I/O errors; per-entry refusals are in the returned vector.
+    pub fn create_batch(&mut self, flows: &[Flow]) -> Result<Vec<Result<(), Error>>> {
+        let mut results: Vec<Result<(), Error>> = Vec::with_capacity(flows.len());
+        for f in flows {
+            results.push(f.check_families().map(|_| ()));
+        }
+        let idx: Vec<usize> = (0..flows.len()).filter(|&i| results[i].is_ok()).collect();
+        let count = u32::try_from(idx.len()).map_err(|_| Error::Unsupported("batch too large"))?;
+        self.conn.batch(
+            count,
+            |i, b, seq| {
+                let f = &flows[idx[i as usize]];
+                let fam = f.family().unwrap_or_default();
+                b.begin(
+                    ct_header(sys::IPCTNL_MSG_CT_NEW, fam)
+                        .flags(NlFlags::ACK | NlFlags::CREATE | NlFlags::EXCL),
+                    seq,
+                );
+                f.encode_tuples(b)?;
+                f.encode_settable(b)
+            },
+            |i, r| {
+                if let Err(e) = r {
+                    results[idx[i as usize]] = Err(e.into());
+                }
+            },
+        )?;
+        Ok(results)
+    }
+
+    /// Changes an existing entry.
+    ///
+    /// # Errors
+    /// `ENOENT` if there is no such entry; `EBUSY`/`EINVAL` for status
+    /// changes the kernel refuses.
+    pub fn update(&mut self, u: &Update) -> Result<()> {
+        if !u.tuple().is_consistent() {
+            return Err(Error::MixedFamilies);
+        }
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_NEW, u.tuple().family()),
+            |b| u.encode(b),
+        )?;
+        Ok(())
+    }
+
+    /// Deletes the entry with this original tuple (in `zone`, default 0).
+    ///
+    /// # Errors
+    /// `ENOENT` if there is none.
+    pub fn delete(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<()> {
+        let flow = Flow {
+            orig: Some(*tuple),
+            zone,
+            ..Flow::default()
+        };
+        self.delete_flow(&flow)
+    }
+
+    /// Deletes the entry of a dumped flow, addressed by its original (else
+    /// reply) tuple, its zone and — if known — its id, so an entry
+    /// re-created with the same tuple is left alone (`ENOENT`).
+    ///
+    /// # Errors
+    /// [`Error::NoTuple`] before sending anything if the flow has no tuple
+    /// (such a request would flush the table); `ENOENT`.
+    pub fn delete_flow(&mut self, flow: &Flow) -> Result<()> {
+        if flow.orig.is_none() && flow.reply.is_none() {
+            return Err(Error::NoTuple);
+        }
+        let fam = flow.check_families()?;
+        let mut err = None;
+        self.conn
+            .request(ct_header(sys::IPCTNL_MSG_CT_DELETE, fam), |b| {
+                if let Err(e) = encode_delete(flow, b) {
+                    err = Some(e);
+                    return Err(nfnetlink::EncodeError::Invalid("no tuple"));
+                }
+                Ok(())
+            })
+            .map_err(|e| err.take().unwrap_or(Error::Netlink(e)))?;
+        Ok(())
+    }
+
+    /// Deletes many entries in batches (see [`Conntrack::delete_flow`]);
+    /// returns how many the kernel deleted. Entries already gone (`ENOENT`)
+    /// are not errors.
+    ///
+    /// # Errors
+    /// [`Error::NoTuple`] if any flow has no tuple (nothing is sent);
+    /// I/O errors; the first refusal other than `ENOENT`.
+    pub fn delete_batch(&mut self, flows: &[Flow]) -> Result<u64> {
+        let mut deleted = 0u64;
+        let mut first_err = None;
+        let mut sum = Vec::with_capacity(flows.len());
+        for f in flows {
+            sum.push(f.check_families()?);
+        }
+        let count = u32::try_from(flows.len()).map_err(|_| Error::Unsupported("batch too large"))?;
+        self.conn.batch(
+            count,
+            |i, b, seq| {
+                let f = &flows[i as usize];
+                b.begin(
+                    ct_header(sys::IPCTNL_MSG_CT_DELETE, sum[i as usize]).flags(NlFlags::ACK),
+                    seq,
+                );
+                encode_delete(f, b).map_err(|_| nfnetlink::EncodeError::Invalid("no tuple"))
+            },
+            |_, r| match r {
+                Ok(()) => deleted += 1,
+                Err(e) if e.errno == nix::errno::Errno::ENOENT as i32 => {}
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            },
+        )?;
+        match first_err {
+            Some(e) => Err(e.into()),
+            None => Ok(deleted),
+        }
+    }
+
+    /// Flushes entries: all, one family, or those a filter selects.
+    ///
+    /// # Errors
+    /// Kernel and I/O errors.
+    pub fn flush(&mut self, what: &Flush) -> Result<FlushReport> {
+        let by_kernel = FlushReport {
+            by_kernel: true,
+            deleted: None,
+        };
+        match what {
+            Flush::All => {
+                self.flush_family(Family::Any)?;
+                Ok(by_kernel)
+            }
+            Flush::Family(f) => {
+                self.flush_family(*f)?;
+                Ok(by_kernel)
+            }
+            Flush::Filter(filter) if filter.is_empty() => {
+                self.flush_family(Family::Any)?;
+                Ok(by_kernel)
+            }
+            Flush::Filter(filter) => {
+                if filter.kernel_exact() && self.supports_filtered_flush()? {
+                    self.conn.request(
+                        ct_header(sys::IPCTNL_MSG_CT_DELETE, filter.effective_family())
+                            .version(sys::NFNETLINK_V1),
+                        |b| filter.encode(b),
+                    )?;
+                    Ok(by_kernel)
+                } else {
+                    let deleted = self.flush_by_dump(filter)?;
+                    Ok(FlushReport {
+                        by_kernel: false,
+                        deleted: Some(deleted),
+                    })
+                }
+            }
+        }
+    }
+
+    fn flush_family(&mut self, f: Family) -> Result<()> {
+        // NOTE(kernel): version 0 makes ctnetlink_del_conntrack ignore the
+        // family (u3 = version ? family : AF_UNSPEC), flushing both.
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1),
+            |_| Ok(()),
+        )?;
+        Ok(())
+    }
+
+    /// The fallback of a filtered flush: a streaming dump that keeps only
+    /// the matching entries' keys (tuple, zone, id), then batched deletes.
+    /// Memory grows with the number of matches, not with the table.
+    ///
+    /// # Errors
+    /// As [`Conntrack::dump_filtered`] and [`Conntrack::delete_batch`].
+    pub fn flush_by_dump(&mut self, filter: &Filter) -> Result<u64> {
+        let mut keys = Vec::new();
+        self.dump_filtered(filter, |f| {
+            keys.push(Flow {
+                orig: f.orig,
+                reply: if f.orig.is_none() { f.reply } else { None },
+                zone: f.zone,
+                id: f.id,
+                ..Flow::default()
+            });
+            ControlFlow::Continue(())
+        })?;
+        self.delete_batch(&keys)
+    }
+
+    /// Whether the kernel filters flushes with `CTA_FILTER` ("netfilter:
+    /// ctnetlink: support CTA_FILTER for flush", 2024). Probed once with a
+    /// flush that cannot match anything (mark mask 0 with value 1): newer
+    /// kernels accept it, older ones refuse it (`EOPNOTSUPP`, or `EINVAL`
+    /// when they read the partial tuple as a delete), so nothing is ever
+    /// deleted by the probe.
+    ///
+    /// # Errors
+    /// Kernel errors other than the refusals above; I/O errors.
+    pub fn supports_filtered_flush(&mut self) -> Result<bool> {
+        if let Some(v) = self.filtered_flush {
+            return Ok(v);
+        }
+        let r = self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_DELETE, Family::Ipv4).version(sys::NFNETLINK_V1),
+            |b| {
+                b.put_be32(sys::CTA_MARK, 1);
+                b.put_be32(sys::CTA_MARK_MASK, 0);
+                b.nest(sys::CTA_TUPLE_ORIG, |b| {
+                    b.nest(sys::CTA_TUPLE_PROTO, |b| {
+                        b.put_u8(sys::CTA_PROTO_NUM, 255);
+                        Ok(())
+                    })?;
+                    Ok(())
+                })?;
+                b.nest(sys::CTA_FILTER, |b| {
+                    b.put_ne32(sys::CTA_FILTER_ORIG_FLAGS, 1 << 3);
+                    Ok(())
+                })?;
+                Ok(())
+            },
+        );
+        let v = match r {
+            Ok(()) => true,
+            Err(nfnetlink::Error::Kernel(k))
+                if k.errno == nix::errno::Errno::EOPNOTSUPP as i32
+                    || k.errno == nix::errno::Errno::EINVAL as i32 =>
+            {
+                false
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.filtered_flush = Some(v);
+        Ok(v)
+    }
+
+    /// Entry count and maximum (`IPCTNL_MSG_CT_GET_STATS`), like `conntrack -C`.
+    ///
+    /// # Errors
+    /// Kernel, I/O and parse errors.
+    pub fn stats(&mut self) -> Result<GlobalStats> {
+        let mut out = None;
+        self.conn.query(
+            ct_header(sys::IPCTNL_MSG_CT_GET_STATS, Family::Any),
+            |_| Ok(()),
+            |m| {
+                out = Some(GlobalStats::decode(m));
+                ControlFlow::Continue(())
+            },
+        )?;
+        Ok(out.ok_or(Error::NotFound)??)
+    }
+
+    /// Per-CPU connection statistics (`IPCTNL_MSG_CT_GET_STATS_CPU`), like `conntrack -S`.
+    ///
+    /// # Errors
+    /// Kernel, I/O and parse errors.
+    pub fn stats_per_cpu(&mut self) -> Result<Vec<CpuStats>> {
+        let mut out = Vec::new();
+        let mut err = None;
+        self.conn.dump(
+            ct_header(sys::IPCTNL_MSG_CT_GET_STATS_CPU, Family::Any),
+            |_| Ok(()),
+            |m| match CpuStats::decode(m) {
+                Ok(s) => {
+                    out.push(s);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    err = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        match err {
+            Some(e) => Err(e.into()),
+            None => Ok(out),
+        }
+    }
+
+    /// Per-CPU expectation statistics (`IPCTNL_MSG_EXP_GET_STATS_CPU`).
+    ///
+    /// # Errors
+    /// Kernel, I/O and parse errors.
+    pub fn expect_stats_per_cpu(&mut self) -> Result<Vec<ExpCpuStats>> {
+        let mut out = Vec::new();
+        let mut err = None;
+        self.conn.dump(
+            exp_header(sys::IPCTNL_MSG_EXP_GET_STATS_CPU, Family::Any),
+            |_| Ok(()),
+            |m| match ExpCpuStats::decode(m) {
+                Ok(s) => {
+                    out.push(s);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    err = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        match err {
+            Some(e) => Err(e.into()),
+            None => Ok(out),
+        }
+    }
+
+    /// Streams the expectation table to `f`.
+    ///
+    /// # Errors
+    /// Kernel, I/O and parse errors.
+    pub fn dump_expectations<F>(&mut self, family: Family, mut f: F) -> Result<()>
+    where
+        F: FnMut(Expect) -> ControlFlow<()>,
+    {
+        let mut err = None;
+        self.conn.dump(
+            exp_header(sys::IPCTNL_MSG_EXP_GET, family),
+            |_| Ok(()),
+            |m| match Expect::decode(m) {
+                Ok(e) => f(e),
+                Err(e) => {
+                    err = Some(e);
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        match err {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Looks up the expectation with this expected tuple.
+    ///
+    /// # Errors
+    /// `ENOENT` if there is none.
+    pub fn get_expectation(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Expect> {
+        let mut out = None;
+        self.conn.query(
+            exp_header(sys::IPCTNL_MSG_EXP_GET, tuple.family()),
+            |b| {
+                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
+                if let Some(z) = zone {
+                    b.put_be16(sys::CTA_EXPECT_ZONE, z);
+                }
+                Ok(())
+            },
+            |m| {
+                out = Some(Expect::decode(m));
+                ControlFlow::Continue(())
+            },
+        )?;
+        Ok(out.ok_or(Error::NotFound)??)
+    }
+
+    /// Creates an expectation (`ctnetlink_create_expect`): needs master,
+    /// tuple, mask and timeout; the master must exist and have a helper
+    /// (or `helper` names one).
+    ///
+    /// # Errors
+    /// `ENOENT` (no master), `EOPNOTSUPP` (no helper), `EEXIST`, `EINVAL`.
+    pub fn create_expectation(&mut self, e: &Expect) -> Result<()> {
+        let fam = e.tuple.or(e.master).map(|t| t.family()).ok_or(Error::NoTuple)?;
+        self.conn.request(
+            exp_header(sys::IPCTNL_MSG_EXP_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
+            |b| e.encode_attrs(b),
+        )?;
+        Ok(())
+    }
+
+    /// Deletes the expectation with this expected tuple (and id, if given).
+    ///
+    /// # Errors
+    /// `ENOENT` if there is none.
+    pub fn delete_expectation(&mut self, tuple: &Tuple, id: Option<u32>) -> Result<()> {
+        self.conn.request(
+            exp_header(sys::IPCTNL_MSG_EXP_DELETE, tuple.family()),
+            |b| {
+                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
+                if let Some(id) = id {
+                    b.put_be32(sys::CTA_EXPECT_ID, id);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Flushes the expectations of one family, or all with [`Family::Any`]
+    /// (sent with version 1).
+    ///
+    /// # Errors
+    /// Kernel and I/O errors.
+    pub fn flush_expectations(&mut self, family: Family) -> Result<()> {
+        self.conn.request(
+            exp_header(sys::IPCTNL_MSG_EXP_DELETE, family).version(sys::NFNETLINK_V1),
+            |_| Ok(()),
+        )?;
+        Ok(())
+    }
+}
+
+/// How long [`FlowIter`] waits for each datagram.
+const ITER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An iterator over a dump; see [`Conntrack::flows`].
+#[derive(Debug)]
+pub struct FlowIter<'a> {
+    ct: &'a mut Conntrack,
+    pending: Pending,
+    filter: Filter,
+    buf: Vec<u8>,
+    queue: VecDeque<Result<Flow>>,
+    finished: bool,
+}
+
+impl<'a> FlowIter<'a> {
+    fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
+        let seq = ct.conn.next_seq();
+        let mut b = MsgBuilder::with_capacity(256);
+        b.begin(
+            ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family()).flags(NlFlags::DUMP),
+            seq,
+        );
+        filter.encode(&mut b)?;
+        ct.conn.socket().send(b.finish()?)?;
+        let pending = Pending::dump(ct.conn.socket().port_id(), seq);
+        Ok(FlowIter {
+            ct,
+            pending,
+            filter: *filter,
+            buf: vec![0; nfnetlink::conn::DEFAULT_RECV_BUFFER],
+            queue: VecDeque::new(),
+            finished: false,
+        })
+    }
+
+    fn fill(&mut self) -> Result<()> {
+        let n = self.ct.conn.socket().recv_timeout(&mut self.buf, ITER_TIMEOUT)?;
+        let data = self.buf.get(..n).unwrap_or(&[]);
+        for msg in MsgIter::new(data) {
+            match self.pending.on_message(msg?)? {
+                nfnetlink::Event::Reply(m) => match Flow::decode(&m) {
+                    Ok(f) if self.filter.matches(&f) => self.queue.push_back(Ok(f)),
+                    Ok(_) => {}
+                    Err(e) => self.queue.push_back(Err(e.into())),
+                },
+                nfnetlink::Event::Done(Err(k)) => self.queue.push_back(Err(k.into())),
+                _ => {}
+            }
+        }
+        if self.pending.is_complete() {
+            self.finished = true;
+            if self.pending.interrupted() {
+                self.queue
+                    .push_back(Err(Error::Netlink(nfnetlink::Error::DumpInterrupted)));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for FlowIter<'_> {
+    type Item = Result<Flow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(x) = self.queue.pop_front() {
+                return Some(x);
+            }
+            if self.finished {
+                return None;
+            }
+            if let Err(e) = self.fill() {
+                self.finished = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+impl Drop for FlowIter<'_> {
+    fn drop(&mut self) {
+        // Drain the rest of the dump so the next request on this socket
+        // does not meet its tail (or EBUSY).
+        while !self.pending.is_complete() {
+            let Ok(n) = self.ct.conn.socket().recv_timeout(&mut self.buf, ITER_TIMEOUT) else {
+                break;
+            };
+            let data = self.buf.get(..n).unwrap_or(&[]);
+            for msg in MsgIter::new(data) {
+                let Ok(msg) = msg else { break };
+                if self.pending.on_message(msg).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The error type of this crate.
+
+pub use nfnetlink::{EncodeError, KernelError, ParseError};
+
+/// Any failure of a conntrack operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A netlink-level failure: I/O, a kernel refusal ([`KernelError`]), a
+    /// malformed reply, an overrun ([`nfnetlink::Error::Overrun`]), a timeout...
+    #[error(transparent)]
+    Netlink(#[from] nfnetlink::Error),
+    /// Source and destination, or original and reply tuple, are of different
+    /// address families.
+    #[error("mixed address families: IPv4 and IPv6 in one flow or tuple")]
+    MixedFamilies,
+    /// The operation needs a tuple (original or reply) and the flow has none.
+    /// A delete without a tuple would flush the table (`ctnetlink_del_conntrack`),
+    /// so it is refused before anything is sent.
+    #[error("the flow has neither an original nor a reply tuple")]
+    NoTuple,
+    /// The kernel answered a get with no entry.
+    #[error("the kernel sent no entry")]
+    NotFound,
+    /// The operation is not supported by the running kernel (probed).
+    #[error("not supported by this kernel: {0}")]
+    Unsupported(&'static str),
+}
+
+impl Error {
+    /// The kernel errno behind this error, if any (`ENOENT` for a missing
+    /// entry, `EEXIST` for a duplicate create...).
+    pub fn errno(&self) -> Option<nix::errno::Errno> {
+        match self {
+            Error::Netlink(e) => e.errno(),
+            Error::NotFound => Some(nix::errno::Errno::ENOENT),
+            _ => None,
+        }
+    }
+
+    /// The kernel's refusal, if the kernel refused.
+    pub fn kernel(&self) -> Option<&KernelError> {
+        match self {
+            Error::Netlink(nfnetlink::Error::Kernel(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// True if events were lost because the socket overflowed (`ENOBUFS`):
+    /// resynchronise by dumping the table.
+    pub fn is_overrun(&self) -> bool {
+        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+impl From<EncodeError> for Error {
+    fn from(e: EncodeError) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+impl From<KernelError> for Error {
+    fn from(e: KernelError) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

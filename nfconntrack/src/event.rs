@@ -1,0 +1,316 @@
+//! [`EventListener`]: conntrack and expectation events from the
+//! `NFNLGRP_CONNTRACK_*` multicast groups.
+//!
+//! # Order and loss
+//! The kernel delivers the events of one flow in order to each socket.
+//! Read a listener from **one** thread: with several readers, events of the
+//! same flow could be handled out of order. When the socket's receive
+//! buffer overflows the kernel drops events and the next read fails with
+//! [`Error::is_overrun`]; call [`EventListener::resync`] to drain what is
+//! queued and re-read the table, or make deletes reliable with
+//! [`EventListener::set_reliable`].
+
+use std::collections::VecDeque;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use nfnetlink::{MsgIter, NfMsg, NlFlags, Socket};
+use nfnl_sys as sys;
+
+use crate::conntrack::Conntrack;
+use crate::error::{Error, Result};
+use crate::expect::Expect;
+use crate::filter::Filter;
+use crate::flow::Flow;
+
+bitflags::bitflags! {
+    /// The multicast groups to join (`NFNLGRP_CONNTRACK_*`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Groups: u32 {
+        /// `NFNLGRP_CONNTRACK_NEW`.
+        const NEW = 1 << 0;
+        /// `NFNLGRP_CONNTRACK_UPDATE`.
+        const UPDATE = 1 << 1;
+        /// `NFNLGRP_CONNTRACK_DESTROY`.
+        const DESTROY = 1 << 2;
+        /// `NFNLGRP_CONNTRACK_EXP_NEW`.
+        const EXP_NEW = 1 << 3;
+        /// `NFNLGRP_CONNTRACK_EXP_UPDATE`.
+        const EXP_UPDATE = 1 << 4;
+        /// `NFNLGRP_CONNTRACK_EXP_DESTROY`.
+        const EXP_DESTROY = 1 << 5;
+        /// The three flow groups.
+        const FLOWS = Self::NEW.bits() | Self::UPDATE.bits() | Self::DESTROY.bits();
+        /// The three expectation groups.
+        const EXPECTATIONS = Self::EXP_NEW.bits() | Self::EXP_UPDATE.bits() | Self::EXP_DESTROY.bits();
+    }
+}
+
+const GROUP_IDS: [(Groups, u32); 6] = [
+    (Groups::NEW, sys::NFNLGRP_CONNTRACK_NEW),
+    (Groups::UPDATE, sys::NFNLGRP_CONNTRACK_UPDATE),
+    (Groups::DESTROY, sys::NFNLGRP_CONNTRACK_DESTROY),
+    (Groups::EXP_NEW, sys::NFNLGRP_CONNTRACK_EXP_NEW),
+    (Groups::EXP_UPDATE, sys::NFNLGRP_CONNTRACK_EXP_UPDATE),
+    (Groups::EXP_DESTROY, sys::NFNLGRP_CONNTRACK_EXP_DESTROY),
+];
+
+/// One event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A new connection (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE`).
+    New(Flow),
+    /// A changed connection (`IPCTNL_MSG_CT_NEW` without `NLM_F_CREATE`).
+    Update(Flow),
+    /// A connection went away (`IPCTNL_MSG_CT_DELETE`).
+    Destroy(Flow),
+    /// A new expectation.
+    ExpNew(Expect),
+    /// A removed expectation.
+    ExpDestroy(Expect),
+}
+
+impl Event {
+    /// Decodes an event message; `Ok(None)` for message types that are not events.
+    ///
+    /// # Errors
+    /// A malformed message.
+    pub fn decode(msg: &NfMsg<'_>) -> Result<Option<Event>> {
+        let ev = match (msg.subsystem(), msg.msg_type()) {
+            (sys::NFNL_SUBSYS_CTNETLINK, sys::IPCTNL_MSG_CT_NEW) => {
+                let f = Flow::decode(msg)?;
+                if msg.flags().contains(NlFlags::CREATE) {
+                    Event::New(f)
+                } else {
+                    Event::Update(f)
+                }
+            }
+            (sys::NFNL_SUBSYS_CTNETLINK, sys::IPCTNL_MSG_CT_DELETE) => {
+                Event::Destroy(Flow::decode(msg)?)
+            }
+            (sys::NFNL_SUBSYS_CTNETLINK_EXP, sys::IPCTNL_MSG_EXP_NEW) => {
+                Event::ExpNew(Expect::decode(msg)?)
+            }
+            (sys::NFNL_SUBSYS_CTNETLINK_EXP, sys::IPCTNL_MSG_EXP_DELETE) => {
+                Event::ExpDestroy(Expect::decode(msg)?)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(ev))
+    }
+
+    /// The `conntrack -E` tag: `[NEW]`, `[UPDATE]`, `[DESTROY]`.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Event::New(_) | Event::ExpNew(_) => "[NEW]",
+            Event::Update(_) => "[UPDATE]",
+            Event::Destroy(_) | Event::ExpDestroy(_) => "[DESTROY]",
+        }
+    }
+
+    /// The flow, for flow events.
+    pub fn flow(&self) -> Option<&Flow> {
+        match self {
+            Event::New(f) | Event::Update(f) | Event::Destroy(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Event {
+    /// Like a line of `conntrack -E`: the tag right-aligned in 9 columns, then the flow.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::New(fl) | Event::Update(fl) | Event::Destroy(fl) => {
+                write!(f, "{:>9} {fl}", self.tag())
+            }
+            Event::ExpNew(e) | Event::ExpDestroy(e) => write!(f, "{:>9} {e}", self.tag()),
+        }
+    }
+}
+
+/// Header fields of an event message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventHeader {
+    /// `nlmsg_pid`: the port of the socket whose request caused the event
+    /// (0 for events caused by packets). Not the sender (always the kernel).
+    pub port: u32,
+    /// `nlmsg_seq` (0 for events).
+    pub seq: u32,
+    /// `nlmsg_flags`.
+    pub flags: NlFlags,
+    /// `nfgen_family`.
+    pub family: u8,
+}
+
+/// A socket subscribed to conntrack events. A separate type from
+/// [`Conntrack`]: it only receives.
+///
+/// # Examples
+/// ```no_run
+/// use nfconntrack::{EventListener, Groups};
+/// let mut events = EventListener::open(Groups::FLOWS)?;
+/// loop {
+///     let ev = events.next_event()?;
+///     println!("{ev}");
+/// }
+/// # Ok::<(), nfconntrack::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct EventListener {
+    sock: Socket,
+    buf: Vec<u8>,
+    queue: VecDeque<(EventHeader, Event)>,
+}
+
+impl EventListener {
+    /// Opens a socket in the calling thread's namespace and joins `groups`.
+    ///
+    /// # Errors
+    /// `EPERM` without `CAP_NET_ADMIN`; I/O errors.
+    pub fn open(groups: Groups) -> Result<Self> {
+        Self::from_socket(Socket::open()?, groups)
+    }
+
+    /// Joins `groups` on an open socket.
+    ///
+    /// # Errors
+    /// As [`EventListener::open`].
+    pub fn from_socket(sock: Socket, groups: Groups) -> Result<Self> {
+        for (g, id) in GROUP_IDS {
+            if groups.contains(g) {
+                sock.join_group(id)?;
+            }
+        }
+        Ok(EventListener {
+            sock,
+            buf: vec![0; nfnetlink::conn::DEFAULT_RECV_BUFFER],
+            queue: VecDeque::new(),
+        })
+    }
+
+    /// The socket (receive buffer size, non-blocking mode, polling).
+    pub fn socket(&self) -> &Socket {
+        &self.sock
+    }
+
+    /// Reliable events, as conntrackd uses them: `NETLINK_BROADCAST_ERROR`
+    /// and `NETLINK_NO_ENOBUFS`. When a destroy event cannot be delivered to
+    /// this socket, the kernel keeps the entry (on its dying list) and
+    /// retries the event, instead of losing it; new/update events may still
+    /// be lost silently, so combine with periodic [`EventListener::resync`].
+    ///
+    /// # Errors
+    /// I/O errors from `setsockopt(2)`.
+    pub fn set_reliable(&self, on: bool) -> Result<()> {
+        self.sock.set_broadcast_error(on)?;
+        self.sock.set_no_enobufs(on)?;
+        Ok(())
+    }
+
+    /// Reads one datagram and hands each event in it to `f`, with its header.
+    /// Blocks unless the socket is non-blocking.
+    ///
+    /// # Errors
+    /// [`Error::is_overrun`] when events were lost; parse and I/O errors.
+    pub fn recv<F>(&mut self, mut f: F) -> Result<()>
+    where
+        F: FnMut(&EventHeader, Event) -> ControlFlow<()>,
+    {
+        let n = self.sock.recv(&mut self.buf)?;
+        Self::dispatch(self.buf.get(..n).unwrap_or(&[]), &mut f)
+    }
+
+    fn dispatch<F>(data: &[u8], f: &mut F) -> Result<()>
+    where
+        F: FnMut(&EventHeader, Event) -> ControlFlow<()>,
+    {
+        for msg in MsgIter::new(data) {
+            let msg = msg?;
+            let Ok(nf) = msg.nf() else { continue };
+            if let Some(ev) = Event::decode(&nf)? {
+                let h = EventHeader {
+                    port: msg.port(),
+                    seq: msg.seq(),
+                    flags: msg.flags(),
+                    family: nf.family(),
+                };
+                if f(&h, ev).is_break() {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn fill(&mut self, timeout: Option<Duration>) -> Result<bool> {
+        let n = match timeout {
+            Some(t) => match self.sock.recv_timeout(&mut self.buf, t) {
+                Err(nfnetlink::Error::Timeout) => return Ok(false),
+                r => r?,
+            },
+            None => self.sock.recv(&mut self.buf)?,
+        };
+        let data = self.buf.get(..n).unwrap_or(&[]);
+        let q = &mut self.queue;
+        Self::dispatch(data, &mut |h, ev| {
+            q.push_back((*h, ev));
+            ControlFlow::Continue(())
+        })?;
+        Ok(true)
+    }
+
+    /// The next event with its header, waiting at most `timeout` (`None`
+    /// waits forever). `Ok(None)` on timeout.
+    ///
+    /// # Errors
+    /// As [`EventListener::recv`].
+    pub fn next_timeout(&mut self, timeout: Option<Duration>) -> Result<Option<(EventHeader, Event)>> {
+        loop {
+            if let Some(x) = self.queue.pop_front() {
+                return Ok(Some(x));
+            }
+            if !self.fill(timeout)? {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// The next event (blocking).
+    ///
+    /// # Errors
+    /// As [`EventListener::recv`].
+    pub fn next_event(&mut self) -> Result<Event> {
+        loop {
+            if let Some((_, ev)) = self.next_timeout(None)? {
+                return Ok(ev);
+            }
+        }
+    }
+
+    /// Recovers from an overrun: discards the events still queued (in the
+    /// socket and here), then streams the current table to `f` through
+    /// `ct`. Events that arrive from now on are newer than what the dump
+    /// shows only if they are read after it; apply them on top.
+    ///
+    /// # Errors
+    /// Dump errors.
+    pub fn resync<F>(&mut self, ct: &mut Conntrack, filter: &Filter, f: F) -> Result<u64>
+    where
+        F: FnMut(Flow) -> ControlFlow<()>,
+    {
+        self.queue.clear();
+        let mut dropped = 0u64;
+        loop {
+            match self.sock.try_recv(&mut self.buf) {
+                Ok(_) => dropped += 1,
+                Err(nfnetlink::Error::Overrun) => dropped += 1,
+                Err(e) if e.is_would_block() => break,
+                Err(e) => return Err(Error::Netlink(e)),
+            }
+        }
+        ct.dump_filtered(filter, f)?;
+        Ok(dropped)
+    }
+}

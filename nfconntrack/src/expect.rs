@@ -1,0 +1,173 @@
+//! Expectations (`CTA_EXPECT_*`, `NFNL_SUBSYS_CTNETLINK_EXP`): connections
+//! a helper expects, such as an FTP data channel.
+
+use nfnetlink::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl_sys as sys;
+
+use crate::tuple::Tuple;
+
+/// NAT information of an expectation (`CTA_EXPECT_NAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExpectNat {
+    /// `CTA_EXPECT_NAT_DIR` (0 original, 1 reply).
+    pub dir: u32,
+    /// `CTA_EXPECT_NAT_TUPLE`.
+    pub tuple: Tuple,
+}
+
+/// One expectation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expect {
+    /// Tuple of the master connection (`CTA_EXPECT_MASTER`).
+    pub master: Option<Tuple>,
+    /// Expected tuple (`CTA_EXPECT_TUPLE`).
+    pub tuple: Option<Tuple>,
+    /// Mask applied to the expected tuple (`CTA_EXPECT_MASK`).
+    pub mask: Option<Tuple>,
+    /// Seconds until expiry (`CTA_EXPECT_TIMEOUT`).
+    pub timeout: Option<u32>,
+    /// Id (`CTA_EXPECT_ID`).
+    pub id: Option<u32>,
+    /// Helper name (`CTA_EXPECT_HELP_NAME`).
+    pub helper: Option<String>,
+    /// Zone (`CTA_EXPECT_ZONE`).
+    pub zone: Option<u16>,
+    /// Flags (`CTA_EXPECT_FLAGS`, `NF_CT_EXPECT_*`).
+    pub flags: Option<u32>,
+    /// Class (`CTA_EXPECT_CLASS`).
+    pub class: Option<u32>,
+    /// NAT (`CTA_EXPECT_NAT`).
+    pub nat: Option<ExpectNat>,
+    /// Expectation function name (`CTA_EXPECT_FN`).
+    pub function: Option<String>,
+}
+
+impl Expect {
+    /// Decodes an expectation message.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the malformed attribute.
+    pub fn decode(msg: &NfMsg<'_>) -> Result<Self, ParseError> {
+        Self::decode_attrs(msg.attrs())
+    }
+
+    /// Decodes `CTA_EXPECT_*` attributes.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the malformed attribute.
+    pub fn decode_attrs(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut e = Expect::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_EXPECT_MASTER => e.master = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_EXPECT_TUPLE => e.tuple = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_EXPECT_MASK => e.mask = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_EXPECT_TIMEOUT => e.timeout = Some(a.get_be32()?),
+                sys::CTA_EXPECT_ID => e.id = Some(a.get_be32()?),
+                sys::CTA_EXPECT_HELP_NAME => e.helper = Some(a.get_str()?.to_owned()),
+                sys::CTA_EXPECT_ZONE => e.zone = Some(a.get_be16()?),
+                sys::CTA_EXPECT_FLAGS => e.flags = Some(a.get_be32()?),
+                sys::CTA_EXPECT_CLASS => e.class = Some(a.get_be32()?),
+                sys::CTA_EXPECT_FN => e.function = Some(a.get_str()?.to_owned()),
+                sys::CTA_EXPECT_NAT => {
+                    let (mut dir, mut tuple) = (None, None);
+                    for n in a.nested() {
+                        let n = n?;
+                        match n.kind() {
+                            sys::CTA_EXPECT_NAT_DIR => dir = Some(n.get_be32()?),
+                            sys::CTA_EXPECT_NAT_TUPLE => {
+                                tuple = Some(Tuple::decode_nested(n.nested())?);
+                            }
+                            _ => {}
+                        }
+                    }
+                    if let (Some(dir), Some(tuple)) = (dir, tuple) {
+                        e.nat = Some(ExpectNat { dir, tuple });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(e)
+    }
+
+    /// Writes every attribute the expectation has.
+    ///
+    /// # Errors
+    /// [`EncodeError`] for an inconsistent tuple or a string with a NUL.
+    pub fn encode_attrs(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some(t) = &self.master {
+            t.encode(sys::CTA_EXPECT_MASTER, b)?;
+        }
+        if let Some(t) = &self.tuple {
+            t.encode(sys::CTA_EXPECT_TUPLE, b)?;
+        }
+        if let Some(t) = &self.mask {
+            t.encode(sys::CTA_EXPECT_MASK, b)?;
+        }
+        if let Some(v) = self.timeout {
+            b.put_be32(sys::CTA_EXPECT_TIMEOUT, v);
+        }
+        if let Some(v) = self.id {
+            b.put_be32(sys::CTA_EXPECT_ID, v);
+        }
+        if let Some(h) = &self.helper {
+            b.put_cstr(sys::CTA_EXPECT_HELP_NAME, h)?;
+        }
+        if let Some(v) = self.zone {
+            b.put_be16(sys::CTA_EXPECT_ZONE, v);
+        }
+        if let Some(v) = self.flags {
+            b.put_be32(sys::CTA_EXPECT_FLAGS, v);
+        }
+        if let Some(v) = self.class {
+            b.put_be32(sys::CTA_EXPECT_CLASS, v);
+        }
+        if let Some(n) = &self.nat {
+            b.nest(sys::CTA_EXPECT_NAT, |b| {
+                b.put_be32(sys::CTA_EXPECT_NAT_DIR, n.dir);
+                n.tuple.encode(sys::CTA_EXPECT_NAT_TUPLE, b)
+            })?;
+        }
+        if let Some(f) = &self.function {
+            b.put_cstr(sys::CTA_EXPECT_FN, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Expect {
+    /// Like `conntrack -L expect`: timeout, `proto=`, expected tuple, mask,
+    /// master tuple, then flags, class and helper.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(t) = self.timeout {
+            parts.push(t.to_string());
+        }
+        let tuple_text = |t: &Tuple| {
+            let mut s = format!("src={} dst={}", t.src, t.dst);
+            if let Some((sp, dp)) = t.proto.ports() {
+                s.push_str(&format!(" sport={sp} dport={dp}"));
+            }
+            s
+        };
+        if let Some(t) = &self.tuple {
+            parts.push(format!("proto={}", t.proto.proto()));
+            parts.push(tuple_text(t));
+        }
+        if let Some(t) = &self.mask {
+            parts.push(format!("mask-{}", tuple_text(t).replace(" ", " mask-")));
+        }
+        if let Some(t) = &self.master {
+            parts.push(format!("master-{}", tuple_text(t).replace(" ", " master-")));
+        }
+        if let Some(c) = self.class {
+            parts.push(format!("class={c}"));
+        }
+        if let Some(h) = &self.helper {
+            parts.push(format!("helper={h}"));
+        }
+        f.write_str(&parts.join(" "))
+    }
+}

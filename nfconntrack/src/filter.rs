@@ -1,0 +1,369 @@
+//! Dump and flush filters.
+//!
+//! The kernel evaluates filters in `ctnetlink_filter_match`
+//! (`net/netfilter/nf_conntrack_netlink.c`): family, mark and mask
+//! (`CTA_MARK`/`CTA_MARK_MASK`), status and mask (`CTA_STATUS`/`CTA_STATUS_MASK`),
+//! zone (`CTA_ZONE`) and selected fields of the original and reply tuples
+//! (`CTA_FILTER` with `CTA_FILTER_ORIG_FLAGS`/`CTA_FILTER_REPLY_FLAGS`).
+//! Older kernels ignore parts of it, so [`Filter::matches`] applies the
+//! same filter in user space to every dumped entry: the result never
+//! depends on what the kernel supports.
+
+use std::net::IpAddr;
+
+use nfnetlink::{EncodeError, MsgBuilder};
+use nfnl_sys as sys;
+
+use crate::flow::Flow;
+use crate::status::Status;
+use crate::tuple::{proto, Family, Tuple, L4};
+
+// `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
+// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel.
+const F_IP_SRC: u32 = 1 << 0;
+const F_IP_DST: u32 = 1 << 1;
+#[allow(dead_code)] // zones are filtered with CTA_ZONE instead
+const F_TUPLE_ZONE: u32 = 1 << 2;
+const F_PROTO_NUM: u32 = 1 << 3;
+const F_PROTO_SRC_PORT: u32 = 1 << 4;
+const F_PROTO_DST_PORT: u32 = 1 << 5;
+const F_ICMP_TYPE: u32 = 1 << 6;
+const F_ICMP_CODE: u32 = 1 << 7;
+const F_ICMP_ID: u32 = 1 << 8;
+const F_ICMPV6_TYPE: u32 = 1 << 9;
+const F_ICMPV6_CODE: u32 = 1 << 10;
+const F_ICMPV6_ID: u32 = 1 << 11;
+
+fn ok<T: PartialEq>(want: Option<T>, have: T) -> bool {
+    want.map_or(true, |w| w == have)
+}
+
+/// Fields of one tuple to match; `None` matches anything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TupleFilter {
+    /// Source address (exact).
+    pub src: Option<IpAddr>,
+    /// Destination address (exact).
+    pub dst: Option<IpAddr>,
+    /// IP protocol number.
+    pub proto: Option<u8>,
+    /// Source port (port-based protocols).
+    pub src_port: Option<u16>,
+    /// Destination port.
+    pub dst_port: Option<u16>,
+    /// ICMP/ICMPv6 type.
+    pub icmp_type: Option<u8>,
+    /// ICMP/ICMPv6 code.
+    pub icmp_code: Option<u8>,
+    /// ICMP/ICMPv6 identifier.
+    pub icmp_id: Option<u16>,
+}
+
+impl TupleFilter {
+    /// True if no field is set.
+    pub fn is_empty(&self) -> bool {
+        *self == TupleFilter::default()
+    }
+
+    /// True if `t` has every set field.
+    pub fn matches(&self, t: &Tuple) -> bool {
+        if !ok(self.src, t.src) || !ok(self.dst, t.dst) || !ok(self.proto, t.proto.proto()) {
+            return false;
+        }
+        match t.proto {
+            L4::Ports { src, dst, .. } => {
+                ok(self.src_port, src)
+                    && ok(self.dst_port, dst)
+                    && self.icmp_type.is_none()
+                    && self.icmp_code.is_none()
+                    && self.icmp_id.is_none()
+            }
+            L4::Icmp { id, kind, code } | L4::IcmpV6 { id, kind, code } => {
+                ok(self.icmp_type, kind)
+                    && ok(self.icmp_code, code)
+                    && ok(self.icmp_id, id)
+                    && self.src_port.is_none()
+                    && self.dst_port.is_none()
+            }
+            L4::Other { .. } => {
+                self.src_port.is_none()
+                    && self.dst_port.is_none()
+                    && self.icmp_type.is_none()
+                    && self.icmp_code.is_none()
+                    && self.icmp_id.is_none()
+            }
+        }
+    }
+
+    fn family(&self) -> Option<Family> {
+        self.src.or(self.dst).map(|a| Family::of(&a))
+    }
+
+    /// True if the kernel evaluates exactly these fields: it compares ports
+    /// only for TCP and UDP and ICMP fields only for ICMP/ICMPv6
+    /// (`ctnetlink_filter_match_tuple`) and needs a protocol for either.
+    fn kernel_exact(&self) -> bool {
+        let ports = self.src_port.is_some() || self.dst_port.is_some();
+        let icmp = self.icmp_type.is_some() || self.icmp_code.is_some() || self.icmp_id.is_some();
+        match self.proto {
+            None => !ports && !icmp,
+            Some(proto::TCP | proto::UDP) => !icmp,
+            Some(proto::ICMP | proto::ICMPV6) => !ports,
+            Some(_) => !ports && !icmp,
+        }
+    }
+
+    fn flags(&self) -> u32 {
+        let icmp6 = self.proto == Some(proto::ICMPV6);
+        let mut f = 0;
+        let mut set = |cond: bool, bit: u32| {
+            if cond {
+                f |= bit;
+            }
+        };
+        set(self.src.is_some(), F_IP_SRC);
+        set(self.dst.is_some(), F_IP_DST);
+        set(self.proto.is_some(), F_PROTO_NUM);
+        set(self.src_port.is_some(), F_PROTO_SRC_PORT);
+        set(self.dst_port.is_some(), F_PROTO_DST_PORT);
+        set(self.icmp_type.is_some(), if icmp6 { F_ICMPV6_TYPE } else { F_ICMP_TYPE });
+        set(self.icmp_code.is_some(), if icmp6 { F_ICMPV6_CODE } else { F_ICMP_CODE });
+        set(self.icmp_id.is_some(), if icmp6 { F_ICMPV6_ID } else { F_ICMP_ID });
+        f
+    }
+
+    fn encode(&self, kind: u16, family: Family, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        b.nest(kind, |b| {
+            if self.src.is_some() || self.dst.is_some() {
+                b.nest(sys::CTA_TUPLE_IP, |b| {
+                    let (s_kind, d_kind) = match family {
+                        Family::Ipv6 => (sys::CTA_IP_V6_SRC, sys::CTA_IP_V6_DST),
+                        _ => (sys::CTA_IP_V4_SRC, sys::CTA_IP_V4_DST),
+                    };
+                    for (addr, k) in [(self.src, s_kind), (self.dst, d_kind)] {
+                        match addr {
+                            Some(IpAddr::V4(a)) => {
+                                b.put_bytes(k, &a.octets())?;
+                            }
+                            Some(IpAddr::V6(a)) => {
+                                b.put_bytes(k, &a.octets())?;
+                            }
+                            None => {}
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+            if let Some(p) = self.proto {
+                b.nest(sys::CTA_TUPLE_PROTO, |b| {
+                    b.put_u8(sys::CTA_PROTO_NUM, p);
+                    if let Some(v) = self.src_port {
+                        b.put_be16(sys::CTA_PROTO_SRC_PORT, v);
+                    }
+                    if let Some(v) = self.dst_port {
+                        b.put_be16(sys::CTA_PROTO_DST_PORT, v);
+                    }
+                    let v6 = p == proto::ICMPV6;
+                    if let Some(v) = self.icmp_id {
+                        let k = if v6 { sys::CTA_PROTO_ICMPV6_ID } else { sys::CTA_PROTO_ICMP_ID };
+                        b.put_be16(k, v);
+                    }
+                    if let Some(v) = self.icmp_type {
+                        let k = if v6 {
+                            sys::CTA_PROTO_ICMPV6_TYPE
+                        } else {
+                            sys::CTA_PROTO_ICMP_TYPE
+                        };
+                        b.put_u8(k, v);
+                    }
+                    if let Some(v) = self.icmp_code {
+                        let k = if v6 {
+                            sys::CTA_PROTO_ICMPV6_CODE
+                        } else {
+                            sys::CTA_PROTO_ICMP_CODE
+                        };
+                        b.put_u8(k, v);
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
+
+/// What to select in a dump or filtered flush. All set parts must match.
+///
+/// ```
+/// use nfconntrack::{Family, Filter};
+/// let f = Filter::new().family(Family::Ipv4).mark(0xff00_0000, 0xff00_0000).zone(123);
+/// assert_eq!(f.family, Some(Family::Ipv4));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Address family (`nfgen_family`).
+    pub family: Option<Family>,
+    /// `(value, mask)`: entries with `mark & mask == value` (`CTA_MARK`, `CTA_MARK_MASK`).
+    pub mark: Option<(u32, u32)>,
+    /// `(value, mask)`: entries with `status & mask == value` (`CTA_STATUS`, `CTA_STATUS_MASK`).
+    pub status: Option<(Status, Status)>,
+    /// Zone (`CTA_ZONE`; matches either direction's zone).
+    pub zone: Option<u16>,
+    /// Original-tuple fields (`CTA_FILTER_ORIG_FLAGS` + `CTA_TUPLE_ORIG`).
+    pub orig: TupleFilter,
+    /// Reply-tuple fields (`CTA_FILTER_REPLY_FLAGS` + `CTA_TUPLE_REPLY`).
+    pub reply: TupleFilter,
+}
+
+impl Filter {
+    /// A filter that matches everything.
+    pub fn new() -> Self {
+        Filter::default()
+    }
+
+    /// Only this family.
+    #[must_use]
+    pub fn family(mut self, f: Family) -> Self {
+        self.family = (f != Family::Any).then_some(f);
+        self
+    }
+
+    /// Only entries with `mark & mask == value & mask`.
+    #[must_use]
+    pub fn mark(mut self, value: u32, mask: u32) -> Self {
+        self.mark = Some((value & mask, mask));
+        self
+    }
+
+    /// Only entries with `status & mask == value & mask`.
+    #[must_use]
+    pub fn status(mut self, value: Status, mask: Status) -> Self {
+        self.status = Some((value & mask, mask));
+        self
+    }
+
+    /// Only entries in `zone`.
+    #[must_use]
+    pub fn zone(mut self, zone: u16) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+
+    /// Original-tuple fields to match.
+    #[must_use]
+    pub fn orig(mut self, t: TupleFilter) -> Self {
+        self.orig = t;
+        self
+    }
+
+    /// Reply-tuple fields to match.
+    #[must_use]
+    pub fn reply(mut self, t: TupleFilter) -> Self {
+        self.reply = t;
+        self
+    }
+
+    /// True if nothing is selected (the filter matches everything).
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// The family the kernel request uses: the set family, else the one of
+    /// a filtered address.
+    pub fn effective_family(&self) -> Family {
+        self.family
+            .or(self.orig.family())
+            .or(self.reply.family())
+            .unwrap_or(Family::Any)
+    }
+
+    /// True if `flow` passes the filter (evaluated in user space, with the
+    /// kernel's semantics).
+    pub fn matches(&self, flow: &Flow) -> bool {
+        if let Some(fam) = self.family {
+            if flow.family() != Some(fam) {
+                return false;
+            }
+        }
+        if let Some((v, m)) = self.mark {
+            if flow.mark.unwrap_or(0) & m != v {
+                return false;
+            }
+        }
+        if let Some((v, m)) = self.status {
+            if flow.status.unwrap_or_default() & m != v {
+                return false;
+            }
+        }
+        if let Some(z) = self.zone {
+            if flow.effective_zone() != z {
+                return false;
+            }
+        }
+        if !self.orig.is_empty() && !flow.orig.is_some_and(|t| self.orig.matches(&t)) {
+            return false;
+        }
+        if !self.reply.is_empty() && !flow.reply.is_some_and(|t| self.reply.matches(&t)) {
+            return false;
+        }
+        true
+    }
+
+    /// True if the kernel's evaluation of [`Filter::encode`]'s output
+    /// selects exactly what [`Filter::matches`] selects (on a kernel with
+    /// full `CTA_FILTER` support). Used to decide whether a filtered flush
+    /// can be left to the kernel.
+    pub fn kernel_exact(&self) -> bool {
+        let tuples = !self.orig.is_empty() || !self.reply.is_empty();
+        let fam_ok = !tuples || self.effective_family() != Family::Any;
+        fam_ok
+            && self.orig.kernel_exact()
+            && self.reply.kernel_exact()
+            && self.status.map_or(true, |(_, m)| !m.is_empty())
+    }
+
+    /// Writes the filter attributes (for a dump or a flush request whose
+    /// `nfgen_family` is [`Filter::effective_family`]). Tuple parts are
+    /// written only when the family is known (the kernel needs it for them);
+    /// a status filter with an empty mask is left out (the kernel refuses it,
+    /// and it matches everything).
+    ///
+    /// # Errors
+    /// None in practice.
+    pub fn encode(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some((v, m)) = self.mark {
+            b.put_be32(sys::CTA_MARK, v);
+            b.put_be32(sys::CTA_MARK_MASK, m);
+        }
+        if let Some((v, m)) = self.status {
+            if !m.is_empty() {
+                b.put_be32(sys::CTA_STATUS, v.bits());
+                b.put_be32(sys::CTA_STATUS_MASK, m.bits());
+            }
+        }
+        if let Some(z) = self.zone {
+            b.put_be16(sys::CTA_ZONE, z);
+        }
+        let fam = self.effective_family();
+        let (of, rf) = (self.orig.flags(), self.reply.flags());
+        if fam != Family::Any && (of != 0 || rf != 0) {
+            if of != 0 {
+                self.orig.encode(sys::CTA_TUPLE_ORIG, fam, b)?;
+            }
+            if rf != 0 {
+                self.reply.encode(sys::CTA_TUPLE_REPLY, fam, b)?;
+            }
+            b.nest(sys::CTA_FILTER, |b| {
+                if of != 0 {
+                    b.put_ne32(sys::CTA_FILTER_ORIG_FLAGS, of);
+                }
+                if rf != 0 {
+                    b.put_ne32(sys::CTA_FILTER_REPLY_FLAGS, rf);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}

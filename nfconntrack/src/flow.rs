@@ -1,0 +1,446 @@
+//! The connection model: [`Flow`] and its parts, decoded from and encoded to
+//! the `CTA_*` attributes of `include/uapi/linux/netfilter/nfnetlink_conntrack.h`.
+
+use nfnetlink::{Attr, AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl_sys as sys;
+
+use crate::counters::{Counters, Timestamp};
+use crate::error::Error;
+use crate::protoinfo::ProtoInfo;
+use crate::status::Status;
+use crate::tuple::{Family, Tuple};
+
+/// Connection labels (`CTA_LABELS`): a 128-bit set, bit `n` = label `n`.
+///
+/// The kernel sends its `unsigned long` array as it is in memory; this type
+/// converts to and from that layout, so bit numbers mean the same on every
+/// architecture.
+///
+/// ```
+/// use nfconntrack::Labels;
+/// let l = Labels::from_bits(1 << 3 | 1 << 100);
+/// assert!(l.contains(3) && l.contains(100) && !l.contains(4));
+/// assert_eq!(Labels::from_wire(&l.to_wire()), Some(l));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Labels(u128);
+
+const WORD: usize = std::mem::size_of::<usize>();
+
+impl Labels {
+    /// Size of `CTA_LABELS` (`NF_CT_LABELS_MAX_SIZE`).
+    pub const WIRE_LEN: usize = 16;
+
+    /// Labels from a bit set (bit `n` = label `n`).
+    pub const fn from_bits(bits: u128) -> Self {
+        Labels(bits)
+    }
+
+    /// The bit set.
+    pub const fn bits(&self) -> u128 {
+        self.0
+    }
+
+    /// True if label `n` (0..128) is set.
+    pub fn contains(&self, n: u32) -> bool {
+        n < 128 && (self.0 >> n) & 1 == 1
+    }
+
+    /// The set label numbers, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..128).filter(|&n| self.contains(n))
+    }
+
+    /// Decodes the kernel layout (host-order `unsigned long` words); shorter
+    /// payloads are zero-extended. `None` if longer than 16 bytes.
+    pub fn from_wire(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() > Self::WIRE_LEN {
+            return None;
+        }
+        let mut buf = [0u8; Self::WIRE_LEN];
+        buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        let mut bits = 0u128;
+        for (w, chunk) in buf.chunks_exact(WORD).enumerate() {
+            let mut word = [0u8; WORD];
+            word.copy_from_slice(chunk);
+            let v = usize::from_ne_bytes(word) as u128;
+            bits |= v << (w * WORD * 8);
+        }
+        Some(Labels(bits))
+    }
+
+    /// Encodes in the kernel layout (16 bytes).
+    pub fn to_wire(&self) -> [u8; 16] {
+        let mut out = [0u8; Self::WIRE_LEN];
+        for (w, chunk) in out.chunks_exact_mut(WORD).enumerate() {
+            #[allow(clippy::cast_possible_truncation)] // masked to one word
+            let v = ((self.0 >> (w * WORD * 8)) & (usize::MAX as u128)) as usize;
+            chunk.copy_from_slice(&v.to_ne_bytes());
+        }
+        out
+    }
+}
+
+/// TCP sequence adjustment of one direction (`CTA_SEQ_ADJ_ORIG`/`_REPLY`),
+/// used by NAT helpers that change payload lengths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SeqAdj {
+    /// `CTA_SEQADJ_CORRECTION_POS`.
+    pub correction_pos: u32,
+    /// `CTA_SEQADJ_OFFSET_BEFORE`.
+    pub offset_before: u32,
+    /// `CTA_SEQADJ_OFFSET_AFTER`.
+    pub offset_after: u32,
+}
+
+impl SeqAdj {
+    fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut s = SeqAdj::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_SEQADJ_CORRECTION_POS => s.correction_pos = a.get_be32()?,
+                sys::CTA_SEQADJ_OFFSET_BEFORE => s.offset_before = a.get_be32()?,
+                sys::CTA_SEQADJ_OFFSET_AFTER => s.offset_after = a.get_be32()?,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    fn encode_nested(&self, b: &mut MsgBuilder) {
+        b.put_be32(sys::CTA_SEQADJ_CORRECTION_POS, self.correction_pos);
+        b.put_be32(sys::CTA_SEQADJ_OFFSET_BEFORE, self.offset_before);
+        b.put_be32(sys::CTA_SEQADJ_OFFSET_AFTER, self.offset_after);
+    }
+}
+
+/// SYN proxy state (`CTA_SYNPROXY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Synproxy {
+    /// `CTA_SYNPROXY_ISN`.
+    pub isn: u32,
+    /// `CTA_SYNPROXY_ITS`.
+    pub its: u32,
+    /// `CTA_SYNPROXY_TSOFF`.
+    pub tsoff: u32,
+}
+
+impl Synproxy {
+    fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut s = Synproxy::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_SYNPROXY_ISN => s.isn = a.get_be32()?,
+                sys::CTA_SYNPROXY_ITS => s.its = a.get_be32()?,
+                sys::CTA_SYNPROXY_TSOFF => s.tsoff = a.get_be32()?,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// One connection-tracking entry. Every attribute the kernel may leave out
+/// is an `Option`; nothing uses zero to mean "absent".
+///
+/// ```
+/// use nfconntrack::{Flow, L4, Status, Tuple};
+/// let orig = Tuple::new("127.0.0.1".parse()?, "127.0.0.1".parse()?, L4::tcp(40000, 80))?;
+/// let mut f = Flow::new(orig);
+/// f.timeout = Some(100);
+/// f.status = Some(Status::SEEN_REPLY | Status::ASSURED);
+/// f.mark = Some(0);
+/// f.use_count = Some(1);
+/// assert_eq!(
+///     f.to_string(),
+///     "tcp      6 100 src=127.0.0.1 dst=127.0.0.1 sport=40000 dport=80 \
+///      src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000 [ASSURED] mark=0 use=1"
+/// );
+/// // decode(encode(f)) == f
+/// let mut b = nfnetlink::MsgBuilder::new();
+/// b.begin(nfnetlink::NfHeader::new(1, 0).family(2), 1);
+/// f.encode_attrs(&mut b)?;
+/// let bytes = b.finish()?.to_vec();
+/// let back = Flow::decode(&nfnetlink::NfMsg::parse(&bytes)?)?;
+/// assert_eq!(back, f);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Flow {
+    /// Original direction (`CTA_TUPLE_ORIG`).
+    pub orig: Option<Tuple>,
+    /// Reply direction (`CTA_TUPLE_REPLY`).
+    pub reply: Option<Tuple>,
+    /// Master connection of an expected one (`CTA_TUPLE_MASTER`).
+    pub master: Option<Tuple>,
+    /// Status bits (`CTA_STATUS`).
+    pub status: Option<Status>,
+    /// Seconds until expiry (`CTA_TIMEOUT`).
+    pub timeout: Option<u32>,
+    /// Connection mark (`CTA_MARK`).
+    pub mark: Option<u32>,
+    /// Zone (`CTA_ZONE`, both directions).
+    pub zone: Option<u16>,
+    /// Labels (`CTA_LABELS`).
+    pub labels: Option<Labels>,
+    /// Security mark (`CTA_SECMARK`).
+    pub secmark: Option<u32>,
+    /// Security context (`CTA_SECCTX` / `CTA_SECCTX_NAME`).
+    pub secctx: Option<String>,
+    /// Helper name (`CTA_HELP` / `CTA_HELP_NAME`).
+    pub helper: Option<String>,
+    /// Reference count (`CTA_USE`).
+    pub use_count: Option<u32>,
+    /// Entry id (`CTA_ID`).
+    pub id: Option<u32>,
+    /// Original-direction counters (`CTA_COUNTERS_ORIG`).
+    pub counters_orig: Option<Counters>,
+    /// Reply-direction counters (`CTA_COUNTERS_REPLY`).
+    pub counters_reply: Option<Counters>,
+    /// Start/stop timestamps (`CTA_TIMESTAMP`).
+    pub timestamp: Option<Timestamp>,
+    /// Protocol state (`CTA_PROTOINFO`).
+    pub proto_info: Option<ProtoInfo>,
+    /// Sequence adjustment, original direction (`CTA_SEQ_ADJ_ORIG`).
+    pub seq_adj_orig: Option<SeqAdj>,
+    /// Sequence adjustment, reply direction (`CTA_SEQ_ADJ_REPLY`).
+    pub seq_adj_reply: Option<SeqAdj>,
+    /// SYN proxy state (`CTA_SYNPROXY`).
+    pub synproxy: Option<Synproxy>,
+}
+
+fn string_attr(a: &Attr<'_>) -> Result<String, ParseError> {
+    Ok(a.get_str()?.to_owned())
+}
+
+fn nested_string(a: &Attr<'_>, kind: u16, within: &'static str) -> Result<String, ParseError> {
+    for c in a.nested() {
+        let c = c?;
+        if c.kind() == kind {
+            return string_attr(&c);
+        }
+    }
+    Err(ParseError::Missing { kind, within })
+}
+
+impl Flow {
+    /// A flow with an original tuple and the matching reply tuple.
+    pub fn new(orig: Tuple) -> Self {
+        Flow {
+            reply: Some(orig.inverted()),
+            orig: Some(orig),
+            ..Flow::default()
+        }
+    }
+
+    /// The address family, from the original (or reply) tuple.
+    pub fn family(&self) -> Option<Family> {
+        self.orig.or(self.reply).map(|t| t.family())
+    }
+
+    /// The zone the entry lives in for filtering: `CTA_ZONE`, else a
+    /// directional zone, else 0 (the default zone).
+    pub fn effective_zone(&self) -> u16 {
+        self.zone
+            .or(self.orig.and_then(|t| t.zone))
+            .or(self.reply.and_then(|t| t.zone))
+            .unwrap_or(0)
+    }
+
+    /// The TCP state, for TCP flows that carry one.
+    pub fn tcp_state(&self) -> Option<crate::protoinfo::TcpState> {
+        match self.proto_info {
+            Some(ProtoInfo::Tcp(t)) => t.state,
+            _ => None,
+        }
+    }
+
+    /// Decodes a flow from one ctnetlink message (a dump entry, a get
+    /// reply or an event).
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the malformed or missing attribute.
+    pub fn decode(msg: &NfMsg<'_>) -> Result<Self, ParseError> {
+        Self::decode_attrs(msg.attrs())
+    }
+
+    /// Decodes a flow from a list of `CTA_*` attributes: the body of a
+    /// ctnetlink message, or the `NFQA_CT` nest of a queued packet.
+    /// Unknown attributes are skipped; a repeated attribute keeps the last
+    /// value (like the kernel's `nla_parse`).
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the malformed or missing attribute.
+    pub fn decode_attrs(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut f = Flow::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_TUPLE_ORIG => f.orig = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_TUPLE_REPLY => f.reply = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_TUPLE_MASTER => f.master = Some(Tuple::decode_nested(a.nested())?),
+                sys::CTA_STATUS => f.status = Some(Status::from_bits_retain(a.get_be32()?)),
+                sys::CTA_TIMEOUT => f.timeout = Some(a.get_be32()?),
+                sys::CTA_MARK => f.mark = Some(a.get_be32()?),
+                sys::CTA_ZONE => f.zone = Some(a.get_be16()?),
+                sys::CTA_LABELS => {
+                    f.labels = Some(Labels::from_wire(a.payload()).ok_or(
+                        ParseError::AttrSize {
+                            kind: sys::CTA_LABELS,
+                            expected: Labels::WIRE_LEN,
+                            got: a.payload().len(),
+                        },
+                    )?);
+                }
+                sys::CTA_SECMARK => f.secmark = Some(a.get_be32()?),
+                sys::CTA_SECCTX => {
+                    f.secctx = Some(nested_string(&a, sys::CTA_SECCTX_NAME, "CTA_SECCTX")?);
+                }
+                sys::CTA_HELP => {
+                    f.helper = Some(nested_string(&a, sys::CTA_HELP_NAME, "CTA_HELP")?);
+                }
+                sys::CTA_USE => f.use_count = Some(a.get_be32()?),
+                sys::CTA_ID => f.id = Some(a.get_be32()?),
+                sys::CTA_COUNTERS_ORIG => {
+                    f.counters_orig = Some(Counters::decode_nested(a.nested())?);
+                }
+                sys::CTA_COUNTERS_REPLY => {
+                    f.counters_reply = Some(Counters::decode_nested(a.nested())?);
+                }
+                sys::CTA_TIMESTAMP => f.timestamp = Some(Timestamp::decode_nested(a.nested())?),
+                sys::CTA_PROTOINFO => f.proto_info = ProtoInfo::decode_nested(a.nested())?,
+                sys::CTA_SEQ_ADJ_ORIG => f.seq_adj_orig = Some(SeqAdj::decode_nested(a.nested())?),
+                sys::CTA_SEQ_ADJ_REPLY => {
+                    f.seq_adj_reply = Some(SeqAdj::decode_nested(a.nested())?);
+                }
+                sys::CTA_SYNPROXY => f.synproxy = Some(Synproxy::decode_nested(a.nested())?),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
+    /// Writes every attribute the flow has, in the kernel's layout (the
+    /// inverse of [`Flow::decode_attrs`]). Requests that change the table
+    /// use the subsets the kernel accepts instead (see
+    /// [`Conntrack::create`](crate::Conntrack::create)).
+    ///
+    /// # Errors
+    /// [`EncodeError`] for a tuple mixing families or a string with a NUL.
+    pub fn encode_attrs(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        self.encode_tuples(b)?;
+        if let Some(m) = &self.master {
+            m.encode(sys::CTA_TUPLE_MASTER, b)?;
+        }
+        self.encode_settable(b)?;
+        if let Some(v) = self.secmark {
+            b.put_be32(sys::CTA_SECMARK, v);
+        }
+        if let Some(s) = &self.secctx {
+            b.nest(sys::CTA_SECCTX, |b| {
+                b.put_cstr(sys::CTA_SECCTX_NAME, s)?;
+                Ok(())
+            })?;
+        }
+        if let Some(v) = self.use_count {
+            b.put_be32(sys::CTA_USE, v);
+        }
+        if let Some(v) = self.id {
+            b.put_be32(sys::CTA_ID, v);
+        }
+        if let Some(c) = &self.counters_orig {
+            b.nest(sys::CTA_COUNTERS_ORIG, |b| c.encode_nested(b))?;
+        }
+        if let Some(c) = &self.counters_reply {
+            b.nest(sys::CTA_COUNTERS_REPLY, |b| c.encode_nested(b))?;
+        }
+        if let Some(t) = &self.timestamp {
+            b.nest(sys::CTA_TIMESTAMP, |b| t.encode_nested(b))?;
+        }
+        Ok(())
+    }
+
+    /// Writes the original and reply tuples (if present).
+    pub(crate) fn encode_tuples(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some(t) = &self.orig {
+            t.encode(sys::CTA_TUPLE_ORIG, b)?;
+        }
+        if let Some(t) = &self.reply {
+            t.encode(sys::CTA_TUPLE_REPLY, b)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the attributes `ctnetlink_create_conntrack` and
+    /// `ctnetlink_change_conntrack` accept (besides tuples): status,
+    /// timeout, mark, zone, labels, helper, protocol state, sequence
+    /// adjustment, synproxy.
+    pub(crate) fn encode_settable(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some(s) = self.status {
+            b.put_be32(sys::CTA_STATUS, s.bits());
+        }
+        if let Some(v) = self.timeout {
+            b.put_be32(sys::CTA_TIMEOUT, v);
+        }
+        if let Some(v) = self.mark {
+            b.put_be32(sys::CTA_MARK, v);
+        }
+        if let Some(v) = self.zone {
+            b.put_be16(sys::CTA_ZONE, v);
+        }
+        if let Some(l) = &self.labels {
+            b.put_bytes(sys::CTA_LABELS, &l.to_wire())?;
+        }
+        if let Some(h) = &self.helper {
+            b.nest(sys::CTA_HELP, |b| {
+                b.put_cstr(sys::CTA_HELP_NAME, h)?;
+                Ok(())
+            })?;
+        }
+        if let Some(p) = &self.proto_info {
+            b.nest(sys::CTA_PROTOINFO, |b| p.encode_nested(b))?;
+        }
+        if let Some(s) = &self.seq_adj_orig {
+            b.nest(sys::CTA_SEQ_ADJ_ORIG, |b| {
+                s.encode_nested(b);
+                Ok(())
+            })?;
+        }
+        if let Some(s) = &self.seq_adj_reply {
+            b.nest(sys::CTA_SEQ_ADJ_REPLY, |b| {
+                s.encode_nested(b);
+                Ok(())
+            })?;
+        }
+        if let Some(s) = &self.synproxy {
+            b.nest(sys::CTA_SYNPROXY, |b| {
+                b.put_be32(sys::CTA_SYNPROXY_ISN, s.isn);
+                b.put_be32(sys::CTA_SYNPROXY_ITS, s.its);
+                b.put_be32(sys::CTA_SYNPROXY_TSOFF, s.tsoff);
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Checks that the tuples agree on the family.
+    ///
+    /// # Errors
+    /// [`Error::MixedFamilies`].
+    pub fn check_families(&self) -> Result<Family, Error> {
+        let mut fam = None;
+        for t in [self.orig, self.reply, self.master].into_iter().flatten() {
+            if !t.is_consistent() {
+                return Err(Error::MixedFamilies);
+            }
+            match fam {
+                None => fam = Some(t.family()),
+                Some(f) if f != t.family() => return Err(Error::MixedFamilies),
+                Some(_) => {}
+            }
+        }
+        fam.ok_or(Error::NoTuple)
+    }
+}

@@ -1,0 +1,72 @@
+//! Native Linux connection tracking over netlink (`NFNL_SUBSYS_CTNETLINK`):
+//! dump, get, create, update, delete and flush entries, kernel-side
+//! filters with a user-space fallback, events, expectations and statistics.
+//! No C library is linked.
+//!
+//! It sits on the generic [`nfnetlink`] layer (socket, parser, builder,
+//! dumps and batches) and [`nfnl_sys`] (the kernel's constants).
+//!
+//! ```text
+//! ctnetlink message: | nlmsghdr | nfgenmsg (family, version, res_id) | CTA_* attributes |
+//!   CTA_TUPLE_ORIG { CTA_TUPLE_IP { V4_SRC, V4_DST }, CTA_TUPLE_PROTO { NUM, SRC_PORT, DST_PORT } }
+//!   CTA_TUPLE_REPLY { ... }  CTA_STATUS  CTA_TIMEOUT  CTA_MARK  CTA_PROTOINFO { TCP { STATE ... } } ...
+//! ```
+//!
+//! # Types
+//! - [`Flow`], [`Tuple`], [`L4`], [`Status`], [`ProtoInfo`], [`Counters`],
+//!   [`Labels`]: the owned model, with `Option` for every attribute the
+//!   kernel may leave out. [`Flow::decode_attrs`] also decodes the conntrack
+//!   nest of a queued packet (`NFQA_CT`). `Display` prints the line format of
+//!   `conntrack -L`.
+//! - [`Conntrack`]: requests (dump, get, create, update, delete, [`Flush`],
+//!   statistics, expectations).
+//! - [`EventListener`]: events, with overrun detection and resync.
+//!
+//! # Guarantees
+//! Decoding never panics: malformed input gives a [`ParseError`] naming the
+//! attribute. Unknown attributes, enum values and status bits are kept or
+//! skipped, never errors. A delete without a tuple (which the kernel would
+//! run as a flush) cannot be expressed: flushing is [`Conntrack::flush`].
+//!
+//! # Example
+//! ```
+//! use nfconntrack::{Flow, L4, Tuple};
+//! let t = Tuple::new("192.0.2.1".parse()?, "198.51.100.7".parse()?, L4::udp(5353, 53))?;
+//! let mut f = Flow::new(t);
+//! f.timeout = Some(30);
+//! assert_eq!(
+//!     f.to_string(),
+//!     "udp      17 30 src=192.0.2.1 dst=198.51.100.7 sport=5353 dport=53 \
+//!      src=198.51.100.7 dst=192.0.2.1 sport=53 dport=5353"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod conntrack;
+pub mod counters;
+pub mod display;
+pub mod error;
+pub mod event;
+pub mod expect;
+pub mod filter;
+pub mod flow;
+pub mod protoinfo;
+pub mod stats;
+pub mod status;
+pub mod tuple;
+
+pub use conntrack::{Conntrack, Flush, FlushReport, FlowIter, Update};
+pub use counters::{Counters, Timestamp};
+pub use display::{DisplayOptions, FlowDisplay};
+pub use error::{Error, Result};
+pub use event::{Event, EventHeader, EventListener, Groups};
+pub use expect::{Expect, ExpectNat};
+pub use filter::{Filter, TupleFilter};
+pub use flow::{Flow, Labels, SeqAdj, Synproxy};
+pub use nfnetlink::{EncodeError, KernelError, ParseError};
+pub use protoinfo::{
+    DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
+};
+pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
+pub use status::Status;
+pub use tuple::{proto, Family, Tuple, L4};
