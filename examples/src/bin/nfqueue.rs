@@ -1,0 +1,160 @@
+//! The classic NFQUEUE program: prints each queued packet and accepts it.
+//!
+//! Privileges: `CAP_NET_ADMIN` in the network namespace's owning user
+//! namespace (root, or root inside `unshare -Urn`).
+//!
+//! Firewall rule it expects (queue 1 by default):
+//!
+//! ```text
+//! iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
+//! ```
+//!
+//! Usage: `nfqueue [QUEUE] [--count N] [--quiet]`.
+
+use std::process::ExitCode;
+
+use nfqueue::{Queue, QueueConfig, Verdict};
+
+const HELP: &str = "\
+nfqueue: print each packet queued to an NFQUEUE queue and accept it
+
+usage: nfqueue [QUEUE] [--count N] [--quiet]
+    QUEUE       queue number (default 1)
+    --count N   exit after N packets
+    --quiet     do not print packets; print the count at exit
+
+Needs CAP_NET_ADMIN. Queue some traffic first, for example:
+    iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
+    ping -c 3 127.0.0.1
+";
+
+struct Args {
+    queue: u16,
+    count: Option<u64>,
+    quiet: bool,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        queue: 1,
+        count: None,
+        quiet: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--quiet" | "-q" => args.quiet = true,
+            "--count" | "-c" => {
+                let n = it.next().ok_or("--count needs a number")?;
+                args.count = Some(n.parse().map_err(|_| format!("bad count `{n}`"))?);
+            }
+            n => args.queue = n.parse().map_err(|_| format!("bad queue number `{n}`"))?,
+        }
+    }
+    Ok(Some(args))
+}
+
+fn proto_name(p: u8) -> &'static str {
+    match p {
+        1 => "icmp",
+        6 => "tcp",
+        17 => "udp",
+        58 => "icmpv6",
+        _ => "ip",
+    }
+}
+
+fn run(args: &Args) -> Result<(), nfqueue::Error> {
+    let mut q = Queue::open()?;
+    // An observer: a packet that is not decided (a bug) passes.
+    q.set_default_verdict(Verdict::Accept);
+    if args.quiet {
+        // Room for bursts; larger than rmem_max needs CAP_NET_ADMIN.
+        let want = 8 << 20;
+        if q.socket().set_recv_buffer_force(want).is_err() {
+            let _ = q.socket().set_recv_buffer(want);
+        }
+    }
+    q.bind(&QueueConfig::new(args.queue))?;
+    if !args.quiet {
+        eprintln!("nfqueue: listening on queue {}", args.queue);
+    }
+    let mut seen = 0u64;
+    while args.count.map_or(true, |c| seen < c) {
+        let pkt = match q.recv() {
+            Ok(p) => p,
+            Err(e) if e.is_recoverable() => {
+                eprintln!("nfqueue: {e}");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        seen += 1;
+        if !args.quiet {
+            let mut line = format!(
+                "id={} queue={} hook={} hw=0x{:04x}",
+                pkt.id(),
+                pkt.queue(),
+                pkt.hook().name(),
+                pkt.hw_protocol()
+            );
+            match pkt.ip() {
+                Some(ip) => {
+                    line += &format!(" {}", proto_name(ip.protocol));
+                    match (ip.src_port, ip.dst_port) {
+                        (Some(s), Some(d)) => {
+                            line += &format!(" {}:{} -> {}:{}", ip.src, s, ip.dst, d)
+                        }
+                        _ => line += &format!(" {} -> {}", ip.src, ip.dst),
+                    }
+                }
+                None => line += " (no ip header)",
+            }
+            line += &format!(" len={}", pkt.len());
+            if pkt.is_truncated() {
+                line += " truncated";
+            }
+            if let Some(m) = pkt.mark() {
+                line += &format!(" mark=0x{m:x}");
+            }
+            if let Some(i) = pkt.indev() {
+                line += &format!(" in={i}");
+            }
+            if let Some(o) = pkt.outdev() {
+                line += &format!(" out={o}");
+            }
+            if let Some(u) = pkt.uid() {
+                line += &format!(" uid={u}");
+            }
+            println!("{line}");
+        }
+        pkt.accept()?;
+    }
+    q.close()?;
+    if args.quiet {
+        println!("{seen} packets");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("nfqueue: {e}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nfqueue: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

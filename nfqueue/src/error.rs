@@ -1,0 +1,178 @@
+//! The error type of the queue crate.
+//!
+//! It wraps [`nfnetlink::Error`] transparently and adds what only a queue
+//! can go wrong with: a refused binding, an unsupported flag named by the
+//! flag, a verdict refused by the kernel (tied to its packet id), a payload
+//! our API refuses before sending, and use after close.
+
+use nfnetlink::KernelError;
+
+use crate::config::QueueFlags;
+
+/// Any failure of the queue API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A failure of the netlink layer (socket, parse, encode, overrun,
+    /// timeout...). [`nfnetlink::Error::Overrun`] means the socket's receive
+    /// buffer overflowed and packets were lost (the kernel counts them in
+    /// `queue_user_dropped`); it is reported once per episode and the queue
+    /// goes on working.
+    #[error(transparent)]
+    Netlink(#[from] nfnetlink::Error),
+    /// The kernel refused a verdict sent earlier (`NLMSG_ERROR` carrying the
+    /// verdict's sequence number, which this crate sets to the packet id):
+    /// `ENOENT` (no such packet id: already verdicted, or flushed), `ENODEV`
+    /// (queue not bound), `EPERM` (queue bound by another socket), `EINVAL`
+    /// (bad verdict).
+    #[error("verdict for packet {id} on queue {queue:?} refused: {source}")]
+    Verdict {
+        /// The queue number, when the kernel echoed the request (it does
+        /// unless `NETLINK_CAP_ACK` is on).
+        queue: Option<u16>,
+        /// The packet id (for a batch verdict, the highest id of the batch).
+        id: u32,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// `EBUSY`: this socket has already bound the queue.
+    #[error("queue {queue} is already bound by this socket (EBUSY)")]
+    QueueBusy {
+        /// The queue number.
+        queue: u16,
+    },
+    /// `ENODEV`: the queue is not bound (unbind or configure before bind).
+    #[error("queue {queue} is not bound (ENODEV)")]
+    NotBound {
+        /// The queue number.
+        queue: u16,
+    },
+    /// `EPERM`: another socket (another process) has bound the queue, or the
+    /// caller lacks `CAP_NET_ADMIN` in the user namespace owning the network
+    /// namespace.
+    #[error("queue {queue}: permission denied (bound by another socket, or no CAP_NET_ADMIN)")]
+    PermissionDenied {
+        /// The queue number.
+        queue: u16,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// The kernel refuses this queue flag (`EOPNOTSUPP`), for example
+    /// [`QueueFlags::CONNTRACK`] without the netlink conntrack glue, or
+    /// [`QueueFlags::SECCTX`] without `CONFIG_NETWORK_SECMARK`. Nothing was
+    /// changed: the kernel checks flags before binding.
+    #[error("queue {queue}: the kernel does not support flag {flag:?}")]
+    FlagUnsupported {
+        /// The queue number.
+        queue: u16,
+        /// The refused flag (one bit).
+        flag: QueueFlags,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// Another configuration error from the kernel.
+    #[error("queue {queue}: configuration refused: {source}")]
+    Config {
+        /// The queue number.
+        queue: u16,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// A payload verdict refused by this library before sending, because
+    /// the kernel would have damaged or silently dropped the packet. The
+    /// packet got the queue's default verdict instead.
+    #[error("payload for packet {id} refused: {reason}")]
+    PayloadRefused {
+        /// The packet id.
+        id: u32,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The [`Queue`](crate::Queue) was closed; its packets were released by
+    /// the kernel (dropped) when it closed.
+    #[error("the queue was closed")]
+    Closed,
+    /// `/proc/net/netfilter/nfnetlink_queue` had a line this crate cannot read.
+    #[error("unexpected line {line} in /proc/net/netfilter/nfnetlink_queue")]
+    ProcFormat {
+        /// 1-based line number.
+        line: usize,
+    },
+}
+
+impl Error {
+    /// True for errors after which the receive loop should simply go on: a
+    /// refused verdict, an overrun (packets lost), a datagram truncated by
+    /// the receive buffer, a malformed packet message (it got the default
+    /// verdict if its id could be read).
+    pub fn is_recoverable(&self) -> bool {
+        matches!(
+            self,
+            Error::Verdict { .. }
+                | Error::PayloadRefused { .. }
+                | Error::Netlink(
+                    nfnetlink::Error::Overrun
+                        | nfnetlink::Error::Truncated { .. }
+                        | nfnetlink::Error::Parse(_)
+                )
+        )
+    }
+
+    /// True for an overrun (`ENOBUFS`): the socket's receive buffer
+    /// overflowed and packets were lost.
+    pub fn is_overrun(&self) -> bool {
+        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+    }
+
+    /// True if a non-blocking receive found nothing to read.
+    pub fn is_would_block(&self) -> bool {
+        matches!(self, Error::Netlink(e) if e.is_would_block())
+    }
+
+    /// True if a receive with a deadline found nothing in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
+    }
+
+    /// The errno behind the error, when there is one.
+    pub fn errno(&self) -> Option<nix::errno::Errno> {
+        match self {
+            Error::Netlink(e) => e.errno(),
+            Error::Verdict { source, .. }
+            | Error::PermissionDenied { source, .. }
+            | Error::FlagUnsupported { source, .. }
+            | Error::Config { source, .. } => Some(source.errno()),
+            Error::QueueBusy { .. } => Some(nix::errno::Errno::EBUSY),
+            Error::NotBound { .. } => Some(nix::errno::Errno::ENODEV),
+            _ => None,
+        }
+    }
+}
+
+impl From<nfnetlink::ParseError> for Error {
+    fn from(e: nfnetlink::ParseError) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+impl From<nfnetlink::EncodeError> for Error {
+    fn from(e: nfnetlink::EncodeError) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Netlink(e.into())
+    }
+}
+
+impl From<nix::errno::Errno> for Error {
+    fn from(e: nix::errno::Errno) -> Self {
+        Error::Netlink(e.into())
+    }
+}

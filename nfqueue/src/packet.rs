@@ -1,0 +1,860 @@
+//! Queued packets: a validated zero-copy view of one `NFQNL_MSG_PACKET`.
+//!
+//! ```text
+//! nlmsghdr | nfgenmsg (family, v0, res_id = queue) |
+//!   NFQA_PACKET_HDR  | packet_id be32 | hw_protocol be16 | hook u8 |   (mandatory, packed)
+//!   NFQA_MARK, NFQA_TIMESTAMP, NFQA_IFINDEX_*, NFQA_HWADDR, NFQA_PAYLOAD,
+//!   NFQA_CT (nest of CTA_*), NFQA_CT_INFO, NFQA_CAP_LEN, NFQA_SKB_INFO,
+//!   NFQA_EXP, NFQA_UID, NFQA_GID, NFQA_SECCTX, NFQA_VLAN (nest),
+//!   NFQA_L2HDR, NFQA_PRIORITY, NFQA_CGROUP_CLASSID                     (optional)
+//! ```
+//!
+//! [`PacketMeta::parse`] walks the attributes once and checks every size;
+//! afterwards every accessor is infallible. Unknown attributes are skipped.
+//! Nothing is copied: the payload and the nests borrow the receive buffer.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::{Duration, SystemTime};
+
+use nfnetlink::{AttrIter, NfMsg, ParseError};
+use nfnl_sys as sys;
+
+/// The netfilter hook a packet was queued from (`enum nf_inet_hooks` for
+/// the inet families; the bridge and netdev families number their hooks
+/// the same way up to 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hook {
+    /// `NF_INET_PRE_ROUTING`.
+    PreRouting,
+    /// `NF_INET_LOCAL_IN` (iptables `INPUT`).
+    LocalIn,
+    /// `NF_INET_FORWARD`.
+    Forward,
+    /// `NF_INET_LOCAL_OUT` (iptables `OUTPUT`).
+    LocalOut,
+    /// `NF_INET_POST_ROUTING`.
+    PostRouting,
+    /// Another hook number.
+    Unknown(u8),
+}
+
+impl From<u8> for Hook {
+    fn from(n: u8) -> Self {
+        match n {
+            sys::NF_INET_PRE_ROUTING => Hook::PreRouting,
+            sys::NF_INET_LOCAL_IN => Hook::LocalIn,
+            sys::NF_INET_FORWARD => Hook::Forward,
+            sys::NF_INET_LOCAL_OUT => Hook::LocalOut,
+            sys::NF_INET_POST_ROUTING => Hook::PostRouting,
+            n => Hook::Unknown(n),
+        }
+    }
+}
+
+impl From<Hook> for u8 {
+    fn from(h: Hook) -> u8 {
+        match h {
+            Hook::PreRouting => sys::NF_INET_PRE_ROUTING,
+            Hook::LocalIn => sys::NF_INET_LOCAL_IN,
+            Hook::Forward => sys::NF_INET_FORWARD,
+            Hook::LocalOut => sys::NF_INET_LOCAL_OUT,
+            Hook::PostRouting => sys::NF_INET_POST_ROUTING,
+            Hook::Unknown(n) => n,
+        }
+    }
+}
+
+impl Hook {
+    /// The iptables chain name (`PREROUTING`, `INPUT`...), or `"?"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::PreRouting => "PREROUTING",
+            Hook::LocalIn => "INPUT",
+            Hook::Forward => "FORWARD",
+            Hook::LocalOut => "OUTPUT",
+            Hook::PostRouting => "POSTROUTING",
+            Hook::Unknown(_) => "?",
+        }
+    }
+}
+
+/// The packet's conntrack state (`NFQA_CT_INFO`, `enum ip_conntrack_info`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CtState {
+    /// `IP_CT_ESTABLISHED`.
+    Established,
+    /// `IP_CT_RELATED`.
+    Related,
+    /// `IP_CT_NEW`.
+    New,
+    /// `IP_CT_ESTABLISHED_REPLY`.
+    EstablishedReply,
+    /// `IP_CT_RELATED_REPLY`.
+    RelatedReply,
+    /// `IP_CT_UNTRACKED` (7).
+    Untracked,
+    /// Another value.
+    Unknown(u32),
+}
+
+/// `IP_CT_UNTRACKED` (`IP_CT_NUMBER + 2`, not in the UAPI header).
+const IP_CT_UNTRACKED: u32 = 7;
+
+impl From<u32> for CtState {
+    fn from(n: u32) -> Self {
+        match n {
+            sys::IP_CT_ESTABLISHED => CtState::Established,
+            sys::IP_CT_RELATED => CtState::Related,
+            sys::IP_CT_NEW => CtState::New,
+            sys::IP_CT_ESTABLISHED_REPLY => CtState::EstablishedReply,
+            sys::IP_CT_RELATED_REPLY => CtState::RelatedReply,
+            IP_CT_UNTRACKED => CtState::Untracked,
+            n => CtState::Unknown(n),
+        }
+    }
+}
+
+impl From<CtState> for u32 {
+    fn from(s: CtState) -> u32 {
+        match s {
+            CtState::Established => sys::IP_CT_ESTABLISHED,
+            CtState::Related => sys::IP_CT_RELATED,
+            CtState::New => sys::IP_CT_NEW,
+            CtState::EstablishedReply => sys::IP_CT_ESTABLISHED_REPLY,
+            CtState::RelatedReply => sys::IP_CT_RELATED_REPLY,
+            CtState::Untracked => IP_CT_UNTRACKED,
+            CtState::Unknown(n) => n,
+        }
+    }
+}
+
+bitflags::bitflags! {
+    /// `NFQA_SKB_INFO` flags; unknown bits kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct SkbInfo: u32 {
+        /// `NFQA_SKB_CSUMNOTREADY`: the checksum is not filled in yet (offload).
+        const CSUM_NOT_READY = sys::NFQA_SKB_CSUMNOTREADY;
+        /// `NFQA_SKB_GSO`: a GSO packet, larger than the MTU.
+        const GSO = sys::NFQA_SKB_GSO;
+        /// `NFQA_SKB_CSUM_NOTVERIFIED`: the checksum was not verified.
+        const CSUM_NOT_VERIFIED = sys::NFQA_SKB_CSUM_NOTVERIFIED;
+    }
+}
+
+/// A VLAN tag (`NFQA_VLAN`: `NFQA_VLAN_PROTO` and `NFQA_VLAN_TCI`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Vlan {
+    /// Tag protocol (`0x8100` 802.1Q, `0x88a8` 802.1ad).
+    pub proto: u16,
+    /// Tag control information.
+    pub tci: u16,
+}
+
+impl Vlan {
+    /// VLAN id (low 12 bits of the TCI).
+    pub fn id(&self) -> u16 {
+        self.tci & 0x0fff
+    }
+
+    /// Priority code point (top 3 bits).
+    pub fn pcp(&self) -> u8 {
+        u8::try_from(self.tci >> 13).unwrap_or(0)
+    }
+
+    /// Drop eligible indicator.
+    pub fn dei(&self) -> bool {
+        self.tci & 0x1000 != 0
+    }
+}
+
+/// A link-layer address (`NFQA_HWADDR`, up to 8 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct HwAddr {
+    len: u8,
+    bytes: [u8; 8],
+}
+
+impl HwAddr {
+    /// The address bytes (`hw_addrlen` of them, at most 8).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes
+            .get(..usize::from(self.len))
+            .unwrap_or(&self.bytes)
+    }
+}
+
+impl std::fmt::Display for HwAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, b) in self.as_bytes().iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One queued packet's metadata and payload, borrowed from the receive
+/// buffer. Every field was size-checked by [`PacketMeta::parse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PacketMeta<'a> {
+    queue: u16,
+    family: u8,
+    id: u32,
+    hw_protocol: u16,
+    hook: u8,
+    mark: Option<u32>,
+    timestamp: Option<(u64, u64)>,
+    indev: Option<u32>,
+    outdev: Option<u32>,
+    physindev: Option<u32>,
+    physoutdev: Option<u32>,
+    hwaddr: Option<HwAddr>,
+    payload: Option<&'a [u8]>,
+    ct: Option<&'a [u8]>,
+    ct_info: Option<u32>,
+    cap_len: Option<u32>,
+    skb_info: Option<u32>,
+    exp: Option<&'a [u8]>,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    secctx: Option<&'a [u8]>,
+    vlan: Option<Vlan>,
+    l2hdr: Option<&'a [u8]>,
+    priority: Option<u32>,
+    cgroup_classid: Option<u32>,
+}
+
+impl<'a> PacketMeta<'a> {
+    /// Parses an `NFQNL_MSG_PACKET` message.
+    ///
+    /// # Errors
+    /// [`ParseError::UnexpectedMessage`] for another message type;
+    /// [`ParseError::Missing`] without `NFQA_PACKET_HDR`;
+    /// [`ParseError::AttrSize`] for an attribute of the wrong size; errors
+    /// of the attribute walk.
+    ///
+    /// # Examples
+    /// ```
+    /// use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
+    /// use nfqueue::{Hook, PacketMeta};
+    /// // Build what the kernel sends (type QUEUE<<8 | PACKET, res_id = queue 1).
+    /// let mut b = MsgBuilder::new();
+    /// b.begin(NfHeader::new(3, 0).family(2).res_id(1), 0);
+    /// b.put_bytes(1, &[0, 0, 0, 42, 0x08, 0x00, 3])?; // NFQA_PACKET_HDR: id 42, IPv4, LOCAL_OUT
+    /// b.put_be32(3, 7); // NFQA_MARK
+    /// let bytes = b.finish()?.to_vec();
+    /// let p = PacketMeta::parse(&NfMsg::parse(&bytes)?)?;
+    /// assert_eq!((p.id(), p.queue(), p.hook(), p.mark()), (42, 1, Hook::LocalOut, Some(7)));
+    /// assert!(p.payload().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
+        if msg.subsystem() != sys::NFNL_SUBSYS_QUEUE || msg.msg_type() != sys::NFQNL_MSG_PACKET {
+            return Err(ParseError::UnexpectedMessage {
+                msg_type: msg.nl().msg_type(),
+            });
+        }
+        let mut p = PacketMeta::minimal(msg.res_id(), 0, 0, 0);
+        p.family = msg.family();
+        let mut have_hdr = false;
+        for attr in msg.attrs() {
+            let a = attr?;
+            match a.kind() {
+                sys::NFQA_PACKET_HDR => {
+                    let h: [u8; 7] = a.get_array()?;
+                    p.id = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
+                    p.hw_protocol = u16::from_be_bytes([h[4], h[5]]);
+                    p.hook = h[6];
+                    have_hdr = true;
+                }
+                sys::NFQA_MARK => p.mark = Some(a.get_be32()?),
+                sys::NFQA_TIMESTAMP => {
+                    let t: [u8; 16] = a.get_array()?;
+                    let (s, u) = t.split_at(8);
+                    p.timestamp = Some((be64(s), be64(u)));
+                }
+                sys::NFQA_IFINDEX_INDEV => p.indev = Some(a.get_be32()?),
+                sys::NFQA_IFINDEX_OUTDEV => p.outdev = Some(a.get_be32()?),
+                sys::NFQA_IFINDEX_PHYSINDEV => p.physindev = Some(a.get_be32()?),
+                sys::NFQA_IFINDEX_PHYSOUTDEV => p.physoutdev = Some(a.get_be32()?),
+                sys::NFQA_HWADDR => {
+                    let h: [u8; 12] = a.get_array()?;
+                    let len = u16::from_be_bytes([h[0], h[1]]).min(8);
+                    let mut bytes = [0u8; 8];
+                    bytes.copy_from_slice(&h[4..12]);
+                    p.hwaddr = Some(HwAddr {
+                        len: u8::try_from(len).unwrap_or(8),
+                        bytes,
+                    });
+                }
+                sys::NFQA_PAYLOAD => p.payload = Some(a.payload()),
+                sys::NFQA_CT => p.ct = Some(a.payload()),
+                sys::NFQA_CT_INFO => p.ct_info = Some(a.get_be32()?),
+                sys::NFQA_CAP_LEN => p.cap_len = Some(a.get_be32()?),
+                sys::NFQA_SKB_INFO => p.skb_info = Some(a.get_be32()?),
+                sys::NFQA_EXP => p.exp = Some(a.payload()),
+                sys::NFQA_UID => p.uid = Some(a.get_be32()?),
+                sys::NFQA_GID => p.gid = Some(a.get_be32()?),
+                sys::NFQA_SECCTX => p.secctx = Some(a.get_str_bytes()),
+                sys::NFQA_VLAN => {
+                    let mut v = Vlan::default();
+                    for inner in a.nested() {
+                        let i = inner?;
+                        match i.kind() {
+                            sys::NFQA_VLAN_PROTO => v.proto = i.get_be16()?,
+                            sys::NFQA_VLAN_TCI => v.tci = i.get_be16()?,
+                            _ => {}
+                        }
+                    }
+                    p.vlan = Some(v);
+                }
+                sys::NFQA_L2HDR => p.l2hdr = Some(a.payload()),
+                sys::NFQA_PRIORITY => p.priority = Some(a.get_be32()?),
+                sys::NFQA_CGROUP_CLASSID => p.cgroup_classid = Some(a.get_be32()?),
+                _ => {}
+            }
+        }
+        if !have_hdr {
+            return Err(ParseError::Missing {
+                kind: sys::NFQA_PACKET_HDR,
+                within: "NFQNL_MSG_PACKET",
+            });
+        }
+        Ok(p)
+    }
+
+    /// Parses the message at the start of `bytes`.
+    ///
+    /// # Errors
+    /// As [`PacketMeta::parse`], plus netlink header errors.
+    pub fn parse_bytes(bytes: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse(&NfMsg::parse(bytes)?)
+    }
+
+    /// A packet with only its header fields and nothing else.
+    pub(crate) fn minimal(queue: u16, id: u32, hook: u8, hw_protocol: u16) -> Self {
+        PacketMeta {
+            queue,
+            family: 0,
+            id,
+            hw_protocol,
+            hook,
+            mark: None,
+            timestamp: None,
+            indev: None,
+            outdev: None,
+            physindev: None,
+            physoutdev: None,
+            hwaddr: None,
+            payload: None,
+            ct: None,
+            ct_info: None,
+            cap_len: None,
+            skb_info: None,
+            exp: None,
+            uid: None,
+            gid: None,
+            secctx: None,
+            vlan: None,
+            l2hdr: None,
+            priority: None,
+            cgroup_classid: None,
+        }
+    }
+
+    /// The queue number (`res_id`).
+    pub fn queue(&self) -> u16 {
+        self.queue
+    }
+
+    /// The protocol family (`nfgen_family`: `NFPROTO_IPV4` = 2, `NFPROTO_IPV6` = 10, ...).
+    pub fn family(&self) -> u8 {
+        self.family
+    }
+
+    /// The packet id, unique within the queue (`packet_id`).
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6).
+    pub fn hw_protocol(&self) -> u16 {
+        self.hw_protocol
+    }
+
+    /// The hook it was queued from.
+    pub fn hook(&self) -> Hook {
+        Hook::from(self.hook)
+    }
+
+    /// The packet mark (`NFQA_MARK`), absent when 0.
+    pub fn mark(&self) -> Option<u32> {
+        self.mark
+    }
+
+    /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        let (s, u) = self.timestamp?;
+        SystemTime::UNIX_EPOCH
+            .checked_add(Duration::from_secs(s).checked_add(Duration::from_micros(u))?)
+    }
+
+    /// Input interface index (`NFQA_IFINDEX_INDEV`).
+    pub fn indev(&self) -> Option<u32> {
+        self.indev
+    }
+
+    /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
+    pub fn outdev(&self) -> Option<u32> {
+        self.outdev
+    }
+
+    /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
+    pub fn physindev(&self) -> Option<u32> {
+        self.physindev
+    }
+
+    /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
+    pub fn physoutdev(&self) -> Option<u32> {
+        self.physoutdev
+    }
+
+    /// Link-layer source address (`NFQA_HWADDR`).
+    pub fn hwaddr(&self) -> Option<HwAddr> {
+        self.hwaddr
+    }
+
+    /// The packet bytes from the network header on (`NFQA_PAYLOAD`); absent
+    /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
+    /// [`PacketMeta::is_truncated`].
+    pub fn payload(&self) -> Option<&'a [u8]> {
+        self.payload
+    }
+
+    /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
+    pub fn cap_len(&self) -> Option<u32> {
+        self.cap_len
+    }
+
+    /// True if the payload is shorter than the packet (copy range, or the
+    /// 65531-byte limit). A payload verdict for such a packet is refused.
+    pub fn is_truncated(&self) -> bool {
+        match (self.cap_len, self.payload) {
+            (Some(cap), Some(p)) => usize::try_from(cap).map_or(true, |c| c > p.len()),
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// The packet's real length: `NFQA_CAP_LEN` if present, else the payload length.
+    pub fn len(&self) -> usize {
+        match self.cap_len {
+            Some(c) => usize::try_from(c).unwrap_or(usize::MAX),
+            None => self.payload.map_or(0, <[u8]>::len),
+        }
+    }
+
+    /// True if there is no payload and no captured length.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `NFQA_SKB_INFO` flags (GSO, checksum state), empty when absent.
+    pub fn skb_info(&self) -> SkbInfo {
+        SkbInfo::from_bits_retain(self.skb_info.unwrap_or(0))
+    }
+
+    /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
+    /// (`CTA_*` attributes): decode them with the `nfconntrack` crate.
+    pub fn ct_bytes(&self) -> Option<&'a [u8]> {
+        self.ct
+    }
+
+    /// The conntrack attributes (`NFQA_CT`) as an attribute iterator.
+    pub fn ct_attrs(&self) -> Option<AttrIter<'a>> {
+        self.ct.map(AttrIter::new)
+    }
+
+    /// The conntrack state (`NFQA_CT_INFO`).
+    pub fn ct_state(&self) -> Option<CtState> {
+        self.ct_info.map(CtState::from)
+    }
+
+    /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
+    pub fn exp_bytes(&self) -> Option<&'a [u8]> {
+        self.exp
+    }
+
+    /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
+    pub fn uid(&self) -> Option<u32> {
+        self.uid
+    }
+
+    /// Owning socket's gid (`NFQA_GID`).
+    pub fn gid(&self) -> Option<u32> {
+        self.gid
+    }
+
+    /// Security context (`NFQA_SECCTX`), without its NUL.
+    pub fn secctx(&self) -> Option<&'a [u8]> {
+        self.secctx
+    }
+
+    /// VLAN tag (`NFQA_VLAN`).
+    pub fn vlan(&self) -> Option<Vlan> {
+        self.vlan
+    }
+
+    /// The layer-2 header (`NFQA_L2HDR`; bridge family).
+    pub fn l2hdr(&self) -> Option<&'a [u8]> {
+        self.l2hdr
+    }
+
+    /// `skb->priority` (`NFQA_PRIORITY`).
+    pub fn priority(&self) -> Option<u32> {
+        self.priority
+    }
+
+    /// net_cls classid (`NFQA_CGROUP_CLASSID`).
+    pub fn cgroup_classid(&self) -> Option<u32> {
+        self.cgroup_classid
+    }
+
+    /// The IP header summary and ports of the payload, if it starts with a
+    /// readable IPv4 or IPv6 header.
+    pub fn ip(&self) -> Option<IpInfo> {
+        IpInfo::parse(self.payload?)
+    }
+}
+
+fn be64(b: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    if let Some(s) = b.get(..8) {
+        a.copy_from_slice(s);
+    }
+    u64::from_be_bytes(a)
+}
+
+/// `IPPROTO_TCP`.
+pub const IPPROTO_TCP: u8 = 6;
+/// `IPPROTO_UDP`.
+pub const IPPROTO_UDP: u8 = 17;
+/// `IPPROTO_ICMP`.
+pub const IPPROTO_ICMP: u8 = 1;
+/// `IPPROTO_ICMPV6`.
+pub const IPPROTO_ICMPV6: u8 = 58;
+
+/// Addresses, protocol and ports read from a packet's IP header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IpInfo {
+    /// Source address.
+    pub src: IpAddr,
+    /// Destination address.
+    pub dst: IpAddr,
+    /// Transport protocol (`IPPROTO_*`; for IPv6, after the extension headers).
+    pub protocol: u8,
+    /// Offset of the transport header in the payload.
+    pub transport_offset: usize,
+    /// Source port (TCP, UDP, UDP-Lite, SCTP, DCCP) when the header is there
+    /// and this is the first fragment.
+    pub src_port: Option<u16>,
+    /// Destination port, as `src_port`.
+    pub dst_port: Option<u16>,
+}
+
+impl IpInfo {
+    /// Reads an IPv4 or IPv6 header (and the ports after it) from `p`.
+    ///
+    /// # Examples
+    /// ```
+    /// use nfqueue::IpInfo;
+    /// #[rustfmt::skip]
+    /// let pkt = [
+    ///     0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4, UDP
+    ///     0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,                                  // 12345 -> 53
+    /// ];
+    /// let ip = IpInfo::parse(&pkt).unwrap();
+    /// assert_eq!((ip.protocol, ip.src_port, ip.dst_port), (17, Some(12345), Some(53)));
+    /// assert_eq!(ip.src.to_string(), "10.0.0.1");
+    /// ```
+    pub fn parse(p: &[u8]) -> Option<Self> {
+        let first = *p.first()?;
+        let (src, dst, protocol, off, first_frag) = match first >> 4 {
+            4 => {
+                let h: &[u8; 20] = p.get(..20)?.try_into().ok()?;
+                let ihl = usize::from(h[0] & 0x0f) * 4;
+                if ihl < 20 {
+                    return None;
+                }
+                let frag_off = u16::from_be_bytes([h[6], h[7]]) & 0x1fff;
+                let s = Ipv4Addr::new(h[12], h[13], h[14], h[15]);
+                let d = Ipv4Addr::new(h[16], h[17], h[18], h[19]);
+                (IpAddr::V4(s), IpAddr::V4(d), h[9], ihl, frag_off == 0)
+            }
+            6 => {
+                let h: &[u8; 40] = p.get(..40)?.try_into().ok()?;
+                let mut s = [0u8; 16];
+                let mut d = [0u8; 16];
+                s.copy_from_slice(&h[8..24]);
+                d.copy_from_slice(&h[24..40]);
+                let mut next = h[6];
+                let mut off = 40usize;
+                let mut first_frag = true;
+                // Walk the extension headers (bounded: each step advances at least 8 bytes).
+                for _ in 0..16 {
+                    match next {
+                        0 | 43 | 60 => {
+                            let e = p.get(off..off + 2)?;
+                            next = e[0];
+                            off += (usize::from(e[1]) + 1) * 8;
+                        }
+                        44 => {
+                            let e = p.get(off..off + 4)?;
+                            next = e[0];
+                            first_frag = u16::from_be_bytes([e[2], e[3]]) & 0xfff8 == 0;
+                            off += 8;
+                        }
+                        _ => break,
+                    }
+                }
+                (
+                    IpAddr::V6(Ipv6Addr::from(s)),
+                    IpAddr::V6(Ipv6Addr::from(d)),
+                    next,
+                    off,
+                    first_frag,
+                )
+            }
+            _ => return None,
+        };
+        let ports = match protocol {
+            6 | 17 | 33 | 132 | 136 if first_frag => p.get(off..off + 4).map(|t| {
+                (
+                    u16::from_be_bytes([t[0], t[1]]),
+                    u16::from_be_bytes([t[2], t[3]]),
+                )
+            }),
+            _ => None,
+        };
+        Some(IpInfo {
+            src,
+            dst,
+            protocol,
+            transport_offset: off,
+            src_port: ports.map(|x| x.0),
+            dst_port: ports.map(|x| x.1),
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Host-order netlink/attribute headers around big-endian payloads.
+    pub(crate) fn nlmsg(ty: u16, seq: u32, body: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&u32::try_from(16 + body.len()).unwrap().to_ne_bytes());
+        v.extend_from_slice(&ty.to_ne_bytes());
+        v.extend_from_slice(&0u16.to_ne_bytes());
+        v.extend_from_slice(&seq.to_ne_bytes());
+        v.extend_from_slice(&0u32.to_ne_bytes());
+        v.extend_from_slice(body);
+        v
+    }
+
+    pub(crate) fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&u16::try_from(4 + payload.len()).unwrap().to_ne_bytes());
+        v.extend_from_slice(&kind.to_ne_bytes());
+        v.extend_from_slice(payload);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    /// An IPv4/UDP packet 10.0.0.1:12345 -> 10.0.0.2:53 with 4 bytes of data.
+    #[rustfmt::skip]
+    pub(crate) const UDP4: [u8; 32] = [
+        0x45, 0, 0, 32,  0, 1, 0x40, 0,  64, 17, 0, 0,   // v4, ihl 5, tot_len 32, DF, ttl 64, UDP
+        10, 0, 0, 1,  10, 0, 0, 2,                       // src, dst
+        0x30, 0x39, 0x00, 0x35,  0, 12, 0, 0,            // sport 12345, dport 53, len 12, csum 0
+        b'p', b'i', b'n', b'g',
+    ];
+
+    /// A packet message carrying every optional attribute.
+    pub(crate) fn full_fixture() -> Vec<u8> {
+        let mut body = vec![2, 0, 0, 5]; // nfgenmsg: NFPROTO_IPV4, v0, queue 5
+        body.extend(attr(1, &[0, 0, 0, 9, 0x08, 0x00, 1])); // NFQA_PACKET_HDR id 9, IPv4, LOCAL_IN
+        body.extend(attr(3, &0x42u32.to_be_bytes())); // NFQA_MARK 0x42
+        let mut ts = 1_700_000_000u64.to_be_bytes().to_vec();
+        ts.extend(250_000u64.to_be_bytes());
+        body.extend(attr(4, &ts)); // NFQA_TIMESTAMP 1700000000.25
+        body.extend(attr(5, &2u32.to_be_bytes())); // NFQA_IFINDEX_INDEV 2
+        body.extend(attr(6, &3u32.to_be_bytes())); // NFQA_IFINDEX_OUTDEV 3
+        body.extend(attr(7, &4u32.to_be_bytes())); // NFQA_IFINDEX_PHYSINDEV 4
+        body.extend(attr(8, &5u32.to_be_bytes())); // NFQA_IFINDEX_PHYSOUTDEV 5
+        body.extend(attr(
+            9,
+            &[0, 6, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0, 0],
+        )); // NFQA_HWADDR
+        body.extend(attr(10, &UDP4)); // NFQA_PAYLOAD
+        body.extend(attr(11, &attr(8, &7u32.to_be_bytes()))); // NFQA_CT { CTA_MARK 7 }
+        body.extend(attr(12, &2u32.to_be_bytes())); // NFQA_CT_INFO IP_CT_NEW
+        body.extend(attr(14, &3u32.to_be_bytes())); // NFQA_SKB_INFO CSUMNOTREADY|GSO
+        body.extend(attr(15, &[])); // NFQA_EXP (empty nest)
+        body.extend(attr(16, &1234u32.to_be_bytes())); // NFQA_UID 1234
+        body.extend(attr(17, &4321u32.to_be_bytes())); // NFQA_GID 4321
+        body.extend(attr(18, b"system_u:object_r:x\0")); // NFQA_SECCTX
+        let mut vlan = attr(1, &0x8100u16.to_be_bytes()); // NFQA_VLAN_PROTO 802.1Q
+        vlan.extend(attr(2, &0xa00au16.to_be_bytes())); // NFQA_VLAN_TCI pcp 5, vid 10
+        body.extend(attr(19, &vlan));
+        body.extend(attr(20, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 8, 0])); // NFQA_L2HDR
+        body.extend(attr(21, &6u32.to_be_bytes())); // NFQA_PRIORITY 6
+        body.extend(attr(22, &0x10001u32.to_be_bytes())); // NFQA_CGROUP_CLASSID
+        body.extend(attr(99, &[1, 2, 3])); // unknown: skipped
+        nlmsg(0x0300, 0, &body)
+    }
+
+    #[test]
+    fn parses_every_attribute() {
+        let bytes = full_fixture();
+        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        assert_eq!((p.queue(), p.family(), p.id()), (5, 2, 9));
+        assert_eq!((p.hw_protocol(), p.hook()), (0x0800, Hook::LocalIn));
+        assert_eq!(p.mark(), Some(0x42));
+        let ts = p
+            .timestamp()
+            .unwrap()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(ts, Duration::from_millis(1_700_000_000_250));
+        assert_eq!(
+            (p.indev(), p.outdev(), p.physindev(), p.physoutdev()),
+            (Some(2), Some(3), Some(4), Some(5))
+        );
+        assert_eq!(p.hwaddr().unwrap().to_string(), "aa:bb:cc:dd:ee:ff");
+        assert_eq!(p.payload(), Some(&UDP4[..]));
+        assert!(!p.is_truncated());
+        assert_eq!(p.len(), 32);
+        let ct: Vec<_> = p.ct_attrs().unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!((ct[0].kind(), ct[0].get_be32()), (8, Ok(7)));
+        assert_eq!(p.ct_state(), Some(CtState::New));
+        assert_eq!(p.skb_info(), SkbInfo::CSUM_NOT_READY | SkbInfo::GSO);
+        assert_eq!(p.exp_bytes(), Some(&[][..]));
+        assert_eq!((p.uid(), p.gid()), (Some(1234), Some(4321)));
+        assert_eq!(p.secctx(), Some(&b"system_u:object_r:x"[..]));
+        let v = p.vlan().unwrap();
+        assert_eq!((v.proto, v.id(), v.pcp(), v.dei()), (0x8100, 10, 5, false));
+        assert_eq!(p.l2hdr().unwrap().len(), 14);
+        assert_eq!((p.priority(), p.cgroup_classid()), (Some(6), Some(0x10001)));
+        let ip = p.ip().unwrap();
+        assert_eq!(ip.src, IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(
+            (ip.protocol, ip.src_port, ip.dst_port),
+            (17, Some(12345), Some(53))
+        );
+    }
+
+    #[test]
+    fn truncated_packet() {
+        let mut body = vec![2, 0, 0, 1];
+        body.extend(attr(1, &[0, 0, 0, 1, 0x08, 0x00, 3]));
+        body.extend(attr(10, &UDP4[..28]));
+        body.extend(attr(13, &1400u32.to_be_bytes())); // NFQA_CAP_LEN 1400
+        let bytes = nlmsg(0x0300, 0, &body);
+        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        assert!(p.is_truncated());
+        assert_eq!(p.len(), 1400);
+        assert_eq!(p.cap_len(), Some(1400));
+    }
+
+    #[test]
+    fn malformed_inputs_are_typed_errors() {
+        // missing NFQA_PACKET_HDR
+        let bytes = nlmsg(0x0300, 0, &[2, 0, 0, 1]);
+        assert_eq!(
+            PacketMeta::parse_bytes(&bytes),
+            Err(ParseError::Missing {
+                kind: 1,
+                within: "NFQNL_MSG_PACKET"
+            })
+        );
+        // wrong size header
+        let mut body = vec![2, 0, 0, 1];
+        body.extend(attr(1, &[0, 0, 0, 1]));
+        assert!(matches!(
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            Err(ParseError::AttrSize {
+                kind: 1,
+                expected: 7,
+                got: 4
+            })
+        ));
+        // wrong size mark
+        let mut body = vec![2, 0, 0, 1];
+        body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
+        body.extend(attr(3, &[1, 2]));
+        assert!(matches!(
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            Err(ParseError::AttrSize { kind: 3, .. })
+        ));
+        // attribute overflowing the message
+        let mut body = vec![2, 0, 0, 1];
+        body.extend([200, 0, 1, 0]);
+        assert!(matches!(
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            Err(ParseError::Truncated { .. })
+        ));
+        // bad VLAN nest child size
+        let mut body = vec![2, 0, 0, 1];
+        body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
+        body.extend(attr(19, &attr(2, &[1])));
+        assert!(matches!(
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            Err(ParseError::AttrSize { kind: 2, .. })
+        ));
+        // another message type
+        assert!(matches!(
+            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, &[0, 0, 0, 1])),
+            Err(ParseError::UnexpectedMessage { msg_type: 0x0301 })
+        ));
+        // every prefix of a valid message: error or fine, never a panic
+        let full = full_fixture();
+        for n in 0..full.len() {
+            let _ = PacketMeta::parse_bytes(&full[..n]);
+        }
+    }
+
+    #[test]
+    fn ip_helpers() {
+        assert!(IpInfo::parse(&[]).is_none());
+        assert!(IpInfo::parse(&UDP4[..19]).is_none());
+        let mut bad_ihl = UDP4;
+        bad_ihl[0] = 0x41;
+        assert!(IpInfo::parse(&bad_ihl).is_none());
+        // IPv4 header only, no ports
+        let ip = IpInfo::parse(&UDP4[..20]).unwrap();
+        assert_eq!(ip.src_port, None);
+        // IPv6 with a hop-by-hop header, then TCP
+        let mut v6 = vec![0x60, 0, 0, 0, 0, 12, 0, 64];
+        v6.extend([0u8; 15]);
+        v6.push(1); // ::1
+        v6.extend([0u8; 15]);
+        v6.push(2); // ::2
+        v6.extend([6, 0, 0, 0, 0, 0, 0, 0]); // hop-by-hop: next TCP, len 0 (8 bytes)
+        v6.extend([0, 80, 0x1f, 0x90]); // ports 80 -> 8080
+        let ip = IpInfo::parse(&v6).unwrap();
+        assert_eq!((ip.protocol, ip.transport_offset), (6, 48));
+        assert_eq!((ip.src_port, ip.dst_port), (Some(80), Some(8080)));
+        assert_eq!(ip.dst.to_string(), "::2");
+        assert_eq!(Hook::from(7), Hook::Unknown(7));
+        assert_eq!(u8::from(Hook::Forward), 2);
+        assert_eq!(u32::from(CtState::from(9)), 9);
+    }
+}
