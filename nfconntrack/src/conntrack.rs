@@ -219,6 +219,15 @@ impl Update {
     }
 }
 
+/// The header of a flush request for one family (or all).
+///
+/// NOTE(kernel): with `nfgenmsg.version` 0, `ctnetlink_del_conntrack`
+/// ignores the family (`u3 = version ? family : AF_UNSPEC`) and flushes
+/// both, so flushes always use version 1.
+pub(crate) fn flush_header(f: Family) -> NfHeader {
+    ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1)
+}
+
 /// Writes a delete request body for `flow`: its original (else reply)
 /// tuple, zone and id. Refuses a flow without a tuple.
 pub(crate) fn encode_delete(flow: &Flow, b: &mut MsgBuilder) -> Result<()> {
@@ -473,10 +482,10 @@ impl Conntrack {
         if !u.tuple().is_consistent() {
             return Err(Error::MixedFamilies);
         }
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_NEW, u.tuple().family()),
-            |b| u.encode(b),
-        )?;
+        self.conn
+            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, u.tuple().family()), |b| {
+                u.encode(b)
+            })?;
         Ok(())
     }
 
@@ -532,7 +541,8 @@ impl Conntrack {
         for f in flows {
             sum.push(f.check_families()?);
         }
-        let count = u32::try_from(flows.len()).map_err(|_| Error::Unsupported("batch too large"))?;
+        let count =
+            u32::try_from(flows.len()).map_err(|_| Error::Unsupported("batch too large"))?;
         self.conn.batch(
             count,
             |i, b, seq| {
@@ -581,11 +591,10 @@ impl Conntrack {
             }
             Flush::Filter(filter) => {
                 if filter.kernel_exact() && self.supports_filtered_flush()? {
-                    self.conn.request(
-                        ct_header(sys::IPCTNL_MSG_CT_DELETE, filter.effective_family())
-                            .version(sys::NFNETLINK_V1),
-                        |b| filter.encode(b),
-                    )?;
+                    self.conn
+                        .request(flush_header(filter.effective_family()), |b| {
+                            filter.encode(b)
+                        })?;
                     Ok(by_kernel)
                 } else {
                     let deleted = self.flush_by_dump(filter)?;
@@ -599,12 +608,7 @@ impl Conntrack {
     }
 
     fn flush_family(&mut self, f: Family) -> Result<()> {
-        // NOTE(kernel): version 0 makes ctnetlink_del_conntrack ignore the
-        // family (u3 = version ? family : AF_UNSPEC), flushing both.
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1),
-            |_| Ok(()),
-        )?;
+        self.conn.request(flush_header(f), |_| Ok(()))?;
         Ok(())
     }
 
@@ -802,7 +806,11 @@ impl Conntrack {
     /// # Errors
     /// `ENOENT` (no master), `EOPNOTSUPP` (no helper), `EEXIST`, `EINVAL`.
     pub fn create_expectation(&mut self, e: &Expect) -> Result<()> {
-        let fam = e.tuple.or(e.master).map(|t| t.family()).ok_or(Error::NoTuple)?;
+        let fam = e
+            .tuple
+            .or(e.master)
+            .map(|t| t.family())
+            .ok_or(Error::NoTuple)?;
         self.conn.request(
             exp_header(sys::IPCTNL_MSG_EXP_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
             |b| e.encode_attrs(b),
@@ -878,7 +886,11 @@ impl<'a> FlowIter<'a> {
     }
 
     fn fill(&mut self) -> Result<()> {
-        let n = self.ct.conn.socket().recv_timeout(&mut self.buf, ITER_TIMEOUT)?;
+        let n = self
+            .ct
+            .conn
+            .socket()
+            .recv_timeout(&mut self.buf, ITER_TIMEOUT)?;
         let data = self.buf.get(..n).unwrap_or(&[]);
         for msg in MsgIter::new(data) {
             match self.pending.on_message(msg?)? {
@@ -926,7 +938,12 @@ impl Drop for FlowIter<'_> {
         // Drain the rest of the dump so the next request on this socket
         // does not meet its tail (or EBUSY).
         while !self.pending.is_complete() {
-            let Ok(n) = self.ct.conn.socket().recv_timeout(&mut self.buf, ITER_TIMEOUT) else {
+            let Ok(n) = self
+                .ct
+                .conn
+                .socket()
+                .recv_timeout(&mut self.buf, ITER_TIMEOUT)
+            else {
                 break;
             };
             let data = self.buf.get(..n).unwrap_or(&[]);

@@ -266,7 +266,10 @@ impl EventListener {
     ///
     /// # Errors
     /// As [`EventListener::recv`].
-    pub fn next_timeout(&mut self, timeout: Option<Duration>) -> Result<Option<(EventHeader, Event)>> {
+    pub fn next_timeout(
+        &mut self,
+        timeout: Option<Duration>,
+    ) -> Result<Option<(EventHeader, Event)>> {
         loop {
             if let Some(x) = self.queue.pop_front() {
                 return Ok(Some(x));

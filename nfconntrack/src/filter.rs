@@ -126,9 +126,18 @@ impl TupleFilter {
         set(self.proto.is_some(), F_PROTO_NUM);
         set(self.src_port.is_some(), F_PROTO_SRC_PORT);
         set(self.dst_port.is_some(), F_PROTO_DST_PORT);
-        set(self.icmp_type.is_some(), if icmp6 { F_ICMPV6_TYPE } else { F_ICMP_TYPE });
-        set(self.icmp_code.is_some(), if icmp6 { F_ICMPV6_CODE } else { F_ICMP_CODE });
-        set(self.icmp_id.is_some(), if icmp6 { F_ICMPV6_ID } else { F_ICMP_ID });
+        set(
+            self.icmp_type.is_some(),
+            if icmp6 { F_ICMPV6_TYPE } else { F_ICMP_TYPE },
+        );
+        set(
+            self.icmp_code.is_some(),
+            if icmp6 { F_ICMPV6_CODE } else { F_ICMP_CODE },
+        );
+        set(
+            self.icmp_id.is_some(),
+            if icmp6 { F_ICMPV6_ID } else { F_ICMP_ID },
+        );
         f
     }
 
@@ -165,7 +174,11 @@ impl TupleFilter {
                     }
                     let v6 = p == proto::ICMPV6;
                     if let Some(v) = self.icmp_id {
-                        let k = if v6 { sys::CTA_PROTO_ICMPV6_ID } else { sys::CTA_PROTO_ICMP_ID };
+                        let k = if v6 {
+                            sys::CTA_PROTO_ICMPV6_ID
+                        } else {
+                            sys::CTA_PROTO_ICMP_ID
+                        };
                         b.put_be16(k, v);
                     }
                     if let Some(v) = self.icmp_type {

@@ -286,13 +286,12 @@ impl Flow {
                 sys::CTA_MARK => f.mark = Some(a.get_be32()?),
                 sys::CTA_ZONE => f.zone = Some(a.get_be16()?),
                 sys::CTA_LABELS => {
-                    f.labels = Some(Labels::from_wire(a.payload()).ok_or(
-                        ParseError::AttrSize {
+                    f.labels =
+                        Some(Labels::from_wire(a.payload()).ok_or(ParseError::AttrSize {
                             kind: sys::CTA_LABELS,
                             expected: Labels::WIRE_LEN,
                             got: a.payload().len(),
-                        },
-                    )?);
+                        })?);
                 }
                 sys::CTA_SECMARK => f.secmark = Some(a.get_be32()?),
                 sys::CTA_SECCTX => {

@@ -55,7 +55,7 @@ pub mod stats;
 pub mod status;
 pub mod tuple;
 
-pub use conntrack::{Conntrack, Flush, FlushReport, FlowIter, Update};
+pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Update};
 pub use counters::{Counters, Timestamp};
 pub use display::{DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
@@ -70,3 +70,6 @@ pub use protoinfo::{
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{proto, Family, Tuple, L4};
+
+#[cfg(test)]
+mod tests;
