@@ -18,7 +18,7 @@ const BINARIES: &[&str] = &["nfqueue", "ctlist"];
 
 /// The demo. `$1` is the `nfqueue` example (empty if missing), `$2` the `ctlist` example.
 /// `lo` is already up and `set -eu` is in effect (see [`crate::netns::run_script`]).
-const SCRIPT: &str = r#"
+pub const SCRIPT: &str = r#"
 nfq="$1"; ctlist="$2"; rc=0
 if [ -t 1 ]; then bold='\033[1m'; plain='\033[0m'; else bold=''; plain=''; fi
 say() { printf "\n${bold}== %s${plain}\n" "$*"; }

@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask demo`: a first look: a packet queue and the conntrack table at work in a
 //!   throwaway network namespace ([`demo`]).
-//! - `cargo xtask test`: every test, including the namespace tests, with a summary ([`test`]).
-//! - `cargo xtask bench`: benchmarks ([`bench`]).
+//! - `cargo xtask test`: every test, including the namespace tests, with a summary ([`mod@test`]).
+//! - `cargo xtask bench`: benchmarks ([`mod@bench`]).
 //!
 //! Everything works as root and as an ordinary user: privileged parts run in user and network
 //! namespaces ([`netns`]), so the host's firewall and connection table are never touched.

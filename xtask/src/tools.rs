@@ -55,21 +55,26 @@ pub fn missing<'a>(names: &[&'a str]) -> Vec<&'a str> {
 ///
 /// A message listing the missing tools and the command that installs them.
 pub fn check_required() -> crate::Result<()> {
-    let gone = missing(REQUIRED);
-    if gone.is_empty() {
-        return Ok(());
+    match missing_message(&missing(REQUIRED), crate::netns::is_root()) {
+        None => Ok(()),
+        Some(msg) => Err(msg.into()),
     }
-    let sudo = if crate::netns::is_root() { "" } else { "sudo " };
+}
+
+/// The message for the missing tools `gone` (`None` if nothing is missing).
+fn missing_message(gone: &[&str], root: bool) -> Option<String> {
+    if gone.is_empty() {
+        return None;
+    }
+    let sudo = if root { "" } else { "sudo " };
     let mut msg = format!(
         "missing tool(s): {}\n\nInstall them with:\n\n    {sudo}{INSTALL_HINT}\n",
         gone.join(", ")
     );
     if gone.contains(&"unshare") {
-        msg.push_str(
-            "\n(`unshare` and `nsenter` come with util-linux: apt-get install util-linux)\n",
-        );
+        msg.push_str("\n(`unshare` comes with util-linux: apt-get install util-linux)\n");
     }
-    Err(msg.into())
+    Some(msg)
 }
 
 #[cfg(test)]
@@ -84,6 +89,18 @@ mod tests {
             missing(&["sh", "definitely-not-a-tool-4711"]),
             ["definitely-not-a-tool-4711"]
         );
+    }
+
+    #[test]
+    fn missing_tools_message() {
+        assert_eq!(missing_message(&[], true), None);
+        let msg = missing_message(&["conntrack", "cc"], true).unwrap();
+        assert!(msg.contains("missing tool(s): conntrack, cc"), "{msg}");
+        assert!(
+            msg.contains("\n    apt-get install iptables conntrack iproute2 iputils-ping gcc\n")
+        );
+        let msg = missing_message(&["ip"], false).unwrap();
+        assert!(msg.contains("sudo apt-get install iptables conntrack iproute2 iputils-ping gcc"));
     }
 
     #[test]
