@@ -155,7 +155,8 @@ impl Update {
         self
     }
 
-    /// Sets status bits (changeable ones only).
+    /// Sets status bits (changeable ones only; `IPS_CONFIRMED` is added,
+    /// as the kernel refuses to clear it).
     #[must_use]
     pub fn status(mut self, s: Status) -> Self {
         self.status = Some(s);
@@ -198,7 +199,8 @@ impl Update {
             b.put_be32(sys::CTA_TIMEOUT, t);
         }
         if let Some(s) = self.status {
-            b.put_be32(sys::CTA_STATUS, s.bits());
+            // an existing entry is confirmed; clearing the bit gives EBUSY
+            b.put_be32(sys::CTA_STATUS, (s | Status::CONFIRMED).bits());
         }
         if let Some((m, mask)) = self.mark {
             b.put_be32(sys::CTA_MARK, m);
@@ -419,21 +421,21 @@ impl Conntrack {
     }
 
     /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
-    /// The kernel needs at least one tuple (it inverts it for the other
-    /// direction) and `timeout`; it also takes status, mark, zone, labels,
+    /// The kernel needs both tuples ([`Flow::new`] fills the reply) and
+    /// `timeout` (`EINVAL` otherwise, `ctnetlink_new_conntrack`); it also takes status, mark, zone, labels,
     /// helper, protocol state, sequence adjustment and synproxy
     /// (`ctnetlink_create_conntrack`).
     ///
     /// # Errors
     /// [`Error::MixedFamilies`], [`Error::NoTuple`] before sending; `EEXIST`
-    /// if it exists; `EINVAL` without a timeout.
+    /// if it exists; `EINVAL` without a timeout or a tuple.
     pub fn create(&mut self, flow: &Flow) -> Result<()> {
         let fam = flow.check_families()?;
         self.conn.request(
             ct_header(sys::IPCTNL_MSG_CT_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
             |b| {
                 flow.encode_tuples(b)?;
-                flow.encode_settable(b)
+                flow.encode_settable(b, true)
             },
         )?;
         Ok(())
@@ -462,7 +464,7 @@ impl Conntrack {
                     seq,
                 );
                 f.encode_tuples(b)?;
-                f.encode_settable(b)
+                f.encode_settable(b, true)
             },
             |i, r| {
                 if let Err(e) = r {

@@ -333,7 +333,7 @@ impl Flow {
         if let Some(m) = &self.master {
             m.encode(sys::CTA_TUPLE_MASTER, b)?;
         }
-        self.encode_settable(b)?;
+        self.encode_settable(b, false)?;
         if let Some(v) = self.secmark {
             b.put_be32(sys::CTA_SECMARK, v);
         }
@@ -375,9 +375,20 @@ impl Flow {
     /// Writes the attributes `ctnetlink_create_conntrack` and
     /// `ctnetlink_change_conntrack` accept (besides tuples): status,
     /// timeout, mark, zone, labels, helper, protocol state, sequence
-    /// adjustment, synproxy.
-    pub(crate) fn encode_settable(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+    /// adjustment, synproxy. With `request`, the status carries
+    /// `IPS_CONFIRMED`.
+    ///
+    /// NOTE(kernel): `ctnetlink_create_conntrack` marks the new entry
+    /// confirmed before applying `CTA_STATUS`, and `ctnetlink_change_status`
+    /// refuses (`EBUSY`) any status that would clear `IPS_CONFIRMED`; so a
+    /// status sent without that bit always fails.
+    pub(crate) fn encode_settable(
+        &self,
+        b: &mut MsgBuilder,
+        request: bool,
+    ) -> Result<(), EncodeError> {
         if let Some(s) = self.status {
+            let s = if request { s | Status::CONFIRMED } else { s };
             b.put_be32(sys::CTA_STATUS, s.bits());
         }
         if let Some(v) = self.timeout {
