@@ -16,7 +16,7 @@
 //! # Guarantees
 //! - **No stalled packet**: a [`Packet`] or [`HeldPacket`] that is dropped
 //!   without a verdict gets the queue's default verdict ([`Verdict::Drop`]
-//!   unless set otherwise, see [`queue`](crate::queue) for why). A verdict
+//!   unless set otherwise, see [`queue`] for why). A verdict
 //!   consumes the handle, so a double verdict does not compile.
 //! - **One config message per bind**: BIND, PARAMS, MAXLEN and FLAGS go
 //!   together, so a bound queue never drops packets in `COPY_NONE`; a refused
