@@ -1,9 +1,9 @@
 //! `cargo xtask test`: every test of the workspace, namespace tests included.
 //!
 //! 1. Check the external tools (see [`crate::tools`]) and that namespaces can be created.
-//! 2. Build all test binaries once with `cargo test --workspace --no-run
+//! 2. Build all test binaries once with `cargo test --workspace --all-features --no-run
 //!    --message-format=json-render-diagnostics`; the JSON lists each binary's path.
-//! 3. Run `cargo test --workspace --no-fail-fast` (unit, ABI and doc tests; the namespace
+//! 3. Run `cargo test --workspace --all-features --no-fail-fast` (unit, ABI and doc tests; the namespace
 //!    tests are `#[ignore]`d there).
 //! 4. Run every integration test binary whose target name starts with `netns_` with
 //!    `--ignored --test-threads=2` plus the arguments after `--`, directly as root or under
@@ -248,6 +248,7 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
         .args([
             "test",
             "--workspace",
+            "--all-features",
             "--no-run",
             "--message-format=json-render-diagnostics",
         ])
@@ -298,7 +299,7 @@ fn workspace_tests(
     let log = skip_dir.join("workspace.skips");
     let mut cmd = crate::cargo();
     cmd.current_dir(root)
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args(["test", "--workspace", "--all-features", "--no-fail-fast"])
         .env("NFNL_SKIP_LOG", &log);
     let out = run_teed(cmd, "", timeout)?;
 
