@@ -99,6 +99,7 @@ pub enum CtState {
     Unknown(u32),
 }
 
+// TODO(nfnl-sys): IP_CT_UNTRACKED is kernel-internal (include/linux/netfilter/nf_conntrack_common.h), not in nfnl-sys.
 /// `IP_CT_UNTRACKED` (`IP_CT_NUMBER + 2`, not in the UAPI header).
 const IP_CT_UNTRACKED: u32 = 7;
 
