@@ -42,6 +42,7 @@ pub struct Attr<'a> {
 macro_rules! fixed_getter {
     ($(#[$doc:meta])* $name:ident, $ty:ty, $conv:ident) => {
         $(#[$doc])*
+        #[inline]
         pub fn $name(&self) -> Result<$ty, ParseError> {
             Ok(<$ty>::$conv(self.get_array()?))
         }
@@ -50,6 +51,7 @@ macro_rules! fixed_getter {
 
 impl<'a> Attr<'a> {
     /// Attribute type with the flag bits masked off (`nla_type & NLA_TYPE_MASK`).
+    #[inline]
     pub fn kind(&self) -> u16 {
         self.kind
     }
@@ -60,6 +62,7 @@ impl<'a> Attr<'a> {
     }
 
     /// The payload, without header and padding.
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         self.payload
     }
@@ -68,6 +71,7 @@ impl<'a> Attr<'a> {
     ///
     /// # Errors
     /// [`ParseError::AttrSize`] if the payload is not exactly `N` bytes.
+    #[inline]
     pub fn get_array<const N: usize>(&self) -> Result<[u8; N], ParseError> {
         self.payload.try_into().map_err(|_| ParseError::AttrSize {
             kind: self.kind,
@@ -143,6 +147,7 @@ impl<'a> Attr<'a> {
     /// The nested attributes in the payload. Whether an attribute is a nest is
     /// decided by the caller's schema: the kernel does not always set
     /// `NLA_F_NESTED`.
+    #[inline]
     pub fn nested(&self) -> AttrIter<'a> {
         AttrIter::new(self.payload)
     }
@@ -158,6 +163,7 @@ pub struct AttrIter<'a> {
 
 impl<'a> AttrIter<'a> {
     /// Iterates over the attributes in `buf`.
+    #[inline]
     pub fn new(buf: &'a [u8]) -> Self {
         AttrIter {
             rest: buf,
@@ -174,6 +180,7 @@ impl<'a> AttrIter<'a> {
 impl<'a> Iterator for AttrIter<'a> {
     type Item = Result<Attr<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.rest.is_empty() {
             return None;
@@ -193,6 +200,7 @@ impl<'a> Iterator for AttrIter<'a> {
 }
 
 /// Parses the attribute at the start of `buf`; returns it and the rest.
+#[inline]
 fn parse_one(buf: &[u8]) -> Result<(Attr<'_>, &[u8]), ParseError> {
     let hdr: [u8; 4] = buf
         .get(..NLA_HDRLEN)

@@ -1,0 +1,128 @@
+//! Helper for `cargo xtask bench conntrack` (run inside a throwaway network
+//! namespace, needs `CAP_NET_ADMIN` there).
+//!
+//! - `ct_bench create N`: creates N UDP flows in batches; the first 1000 get mark 1.
+//! - `ct_bench dump`: a full dump decoded into [`Flow`]s (reads a few fields of each).
+//! - `ct_bench raw`: a full dump that only counts messages (the ceiling).
+//! - `ct_bench delete-filter`: deletes the flows with mark 1 by a kernel-filtered flush.
+//! - `ct_bench delete-fallback`: the same by a filtered dump plus batched deletes.
+//!
+//! Each prints `<mode> count=<n> secs=<t> rate=<n/s> vmhwm_kb=<peak RSS>`.
+
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+use nfconntrack::{Conntrack, Family, Filter, Flow, Flush, Tuple, L4};
+
+fn vmhwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn report(mode: &str, n: u64, t: Instant) {
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{mode:<16} count={n:<7} secs={secs:.4} rate={:.0}/s vmhwm_kb={}",
+        n as f64 / secs.max(1e-9),
+        vmhwm_kb()
+    );
+}
+
+fn main() -> Result<(), nfconntrack::Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().map(String::as_str).unwrap_or("dump");
+    let mut ct = Conntrack::open()?;
+    let t = Instant::now();
+    match mode {
+        "create" => {
+            let n: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+            let mut created = 0u64;
+            let chunk = 10_000u32;
+            let mut i = 0u32;
+            while i < n {
+                let flows: Vec<Flow> = (i..n.min(i + chunk))
+                    .map(|k| {
+                        let src = std::net::Ipv4Addr::from(0x0a00_0000 | k);
+                        let t = Tuple::new(
+                            src.into(),
+                            "10.255.255.254".parse().unwrap_or(src.into()),
+                            L4::udp(40000, 53),
+                        )
+                        .unwrap_or_else(|_| unreachable!());
+                        let mut f = Flow::new(t);
+                        f.timeout = Some(3600);
+                        f.mark = Some(u32::from(k < 1000));
+                        f
+                    })
+                    .collect();
+                for r in ct.create_batch(&flows)? {
+                    r?;
+                    created += 1;
+                }
+                i += chunk;
+            }
+            report("create", created, t);
+        }
+        "dump" => {
+            let mut n = 0u64;
+            let mut sum = 0u64;
+            ct.dump(Family::Any, |f| {
+                n += 1;
+                sum = sum.wrapping_add(
+                    u64::from(f.timeout.unwrap_or(0)) + u64::from(f.mark.unwrap_or(0)),
+                );
+                if let Some(t) = f.orig {
+                    sum = sum.wrapping_add(u64::from(t.proto.ports().map_or(0, |p| p.0)));
+                }
+                ControlFlow::Continue(())
+            })?;
+            std::hint::black_box(sum);
+            report("dump(Flow)", n, t);
+        }
+        "iter" => {
+            let mut n = 0u64;
+            for f in ct.flows(&Filter::new())? {
+                std::hint::black_box(f?);
+                n += 1;
+            }
+            report("dump(iterator)", n, t);
+        }
+        "raw" => {
+            let mut n = 0u64;
+            ct.dump_raw(&Filter::new(), |_| {
+                n += 1;
+                ControlFlow::Continue(())
+            })?;
+            report("dump(raw count)", n, t);
+        }
+        "delete-filter" => {
+            let rep = ct.flush(&Flush::Filter(
+                Filter::new().family(Family::Ipv4).mark(1, u32::MAX),
+            ))?;
+            report(
+                if rep.by_kernel {
+                    "delete(kernel)"
+                } else {
+                    "delete(fallback)"
+                },
+                1000,
+                t,
+            );
+        }
+        "delete-fallback" => {
+            let n = ct.flush_by_dump(&Filter::new().family(Family::Ipv4).mark(1, u32::MAX))?;
+            report("delete(dump+batch)", n, t);
+        }
+        "count" => {
+            println!("entries={}", ct.stats()?.entries);
+        }
+        other => eprintln!("unknown mode {other}"),
+    }
+    Ok(())
+}
