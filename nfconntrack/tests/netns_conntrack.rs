@@ -866,3 +866,66 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
     assert_eq!(ours, theirs);
     assert!(ours.len() >= 8, "{ours:#?}");
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn expectations_create_get_dump_delete_flush() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    // the master needs a helper: try the built-in ftp helper
+    let mut master = tcp("10.0.0.1", "10.0.0.2", 40000, 21);
+    master.helper = Some("ftp".into());
+    if let Err(e) = ct.create(&master) {
+        support::skip(
+            "expectations",
+            &format!("no ftp conntrack helper in this kernel ({e})"),
+        );
+        return;
+    }
+    let exp_tuple = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::tcp(0, 5000)).unwrap();
+    let mask = Tuple::new(
+        ip("255.255.255.255"),
+        ip("255.255.255.255"),
+        L4::tcp(0, 0xffff),
+    )
+    .unwrap();
+    let e = Expect {
+        master: master.orig,
+        tuple: Some(exp_tuple),
+        mask: Some(mask),
+        timeout: Some(60),
+        ..Expect::default()
+    };
+    if let Err(err) = ct.create_expectation(&e) {
+        support::skip(
+            "expectations",
+            &format!("kernel refused the expectation ({err})"),
+        );
+        return;
+    }
+    let got = ct.get_expectation(&exp_tuple, None).unwrap();
+    assert_eq!(got.master, master.orig);
+    assert_eq!(got.helper.as_deref(), Some("ftp"));
+    let mut n = 0;
+    ct.dump_expectations(Family::Any, |_| {
+        n += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(n, 1);
+    assert!(support::conntrack_cli("-L expect").contains("dport=5000"));
+    ct.delete_expectation(&exp_tuple, None).unwrap();
+    assert_eq!(
+        ct.delete_expectation(&exp_tuple, None).unwrap_err().errno(),
+        Some(Errno::ENOENT)
+    );
+    ct.create_expectation(&e).unwrap();
+    ct.flush_expectations(Family::Ipv4).unwrap();
+    let mut n = 0;
+    ct.dump_expectations(Family::Any, |_| {
+        n += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(n, 0);
+}
