@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use nfnetlink::{Conn, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, Pending};
+use nfnetlink::{Conn, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, ParseError, Pending};
 use nfnl_sys as sys;
 
 use crate::error::{Error, Result};
@@ -396,28 +396,45 @@ impl Conntrack {
         self.get_dir(tuple, zone, true)
     }
 
-    fn get_dir(&mut self, tuple: &Tuple, zone: Option<u16>, reply: bool) -> Result<Flow> {
+    /// One GET request for a tuple (nest `tuple.0`) and an optional zone
+    /// (attribute `zone.0`), decoded by `decode`; `NotFound` without a reply.
+    fn get_one<T>(
+        &mut self,
+        h: NfHeader,
+        tuple: (u16, &Tuple),
+        zone: (u16, Option<u16>),
+        decode: fn(&NfMsg<'_>) -> std::result::Result<T, ParseError>,
+    ) -> Result<T> {
         let mut out = None;
+        self.conn.query(
+            h,
+            |b| {
+                tuple.1.encode(tuple.0, b)?;
+                if let Some(z) = zone.1 {
+                    b.put_be16(zone.0, z);
+                }
+                Ok(())
+            },
+            |m| {
+                out = Some(decode(m));
+                ControlFlow::Continue(())
+            },
+        )?;
+        Ok(out.ok_or(Error::NotFound)??)
+    }
+
+    fn get_dir(&mut self, tuple: &Tuple, zone: Option<u16>, reply: bool) -> Result<Flow> {
         let kind = if reply {
             sys::CTA_TUPLE_REPLY
         } else {
             sys::CTA_TUPLE_ORIG
         };
-        self.conn.query(
+        self.get_one(
             ct_header(sys::IPCTNL_MSG_CT_GET, tuple.family()),
-            |b| {
-                tuple.encode(kind, b)?;
-                if let Some(z) = zone {
-                    b.put_be16(sys::CTA_ZONE, z);
-                }
-                Ok(())
-            },
-            |m| {
-                out = Some(Flow::decode(m));
-                ControlFlow::Continue(())
-            },
-        )?;
-        Ok(out.ok_or(Error::NotFound)??)
+            (kind, tuple),
+            (sys::CTA_ZONE, zone),
+            Flow::decode,
+        )
     }
 
     /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
@@ -783,22 +800,12 @@ impl Conntrack {
     /// # Errors
     /// `ENOENT` if there is none.
     pub fn get_expectation(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Expect> {
-        let mut out = None;
-        self.conn.query(
+        self.get_one(
             exp_header(sys::IPCTNL_MSG_EXP_GET, tuple.family()),
-            |b| {
-                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
-                if let Some(z) = zone {
-                    b.put_be16(sys::CTA_EXPECT_ZONE, z);
-                }
-                Ok(())
-            },
-            |m| {
-                out = Some(Expect::decode(m));
-                ControlFlow::Continue(())
-            },
-        )?;
-        Ok(out.ok_or(Error::NotFound)??)
+            (sys::CTA_EXPECT_TUPLE, tuple),
+            (sys::CTA_EXPECT_ZONE, zone),
+            Expect::decode,
+        )
     }
 
     /// Creates an expectation (`ctnetlink_create_expect`): needs master,

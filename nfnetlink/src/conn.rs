@@ -137,6 +137,17 @@ impl Pending {
     }
 }
 
+/// A starting sequence number for a socket with port `port_id`: varied by
+/// time and process, never 0 (0 marks unsolicited messages). A random-ish
+/// start makes replies meant for an earlier socket that had the same port id
+/// ("hit and run" port reuse) unlikely to match.
+pub fn initial_seq(port_id: u32) -> u32 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (now ^ std::process::id().rotate_left(16) ^ port_id) | 1
+}
+
 /// Default size of the receive buffer of a [`Conn`]: large enough for the
 /// biggest datagram the kernel builds for a dump (32 KiB) with room to spare.
 pub const DEFAULT_RECV_BUFFER: usize = 64 * 1024;
@@ -183,15 +194,9 @@ impl Conn {
     pub fn from_socket(sock: Socket) -> Result<Self, Error> {
         sock.set_ext_ack(true)?;
         sock.set_cap_ack(true)?;
-        // A random-ish start makes replies meant for an earlier socket that
-        // had the same port id ("hit and run" reuse) unlikely to match.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let seed = now ^ std::process::id().rotate_left(16) ^ sock.port_id();
         Ok(Conn {
+            seq: initial_seq(sock.port_id()),
             sock,
-            seq: seed | 1,
             rx: vec![0; DEFAULT_RECV_BUFFER],
             tx: MsgBuilder::with_capacity(4096),
             timeout: Some(Duration::from_secs(10)),

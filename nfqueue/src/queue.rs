@@ -286,10 +286,7 @@ impl Queue {
     pub fn from_socket(sock: Socket) -> Result<Self, Error> {
         sock.set_ext_ack(true)?;
         sock.set_cap_ack(false)?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let seq = (now ^ sock.port_id().rotate_left(16)) | 1;
+        let seq = nfnetlink::initial_seq(sock.port_id());
         Ok(Queue {
             shared: Arc::new(Shared {
                 sock,
