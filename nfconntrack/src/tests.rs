@@ -229,10 +229,10 @@ fn tuples_of_every_protocol_roundtrip() {
     }
 }
 
-#[test]
-fn full_flow_with_every_optional_attribute_roundtrips() {
+/// A flow with every optional attribute set.
+fn full_flow() -> Flow {
     let t = Tuple::new(v4("192.0.2.1"), v4("198.51.100.2"), L4::tcp(1000, 2000)).unwrap();
-    let full = Flow {
+    Flow {
         orig: Some(t.with_zone(1)),
         reply: Some(t.inverted().with_zone(2)),
         master: Some(t),
@@ -279,7 +279,13 @@ fn full_flow_with_every_optional_attribute_roundtrips() {
             its: 5,
             tsoff: 6,
         }),
-    };
+    }
+}
+
+#[test]
+fn full_flow_with_every_optional_attribute_roundtrips() {
+    let full = full_flow();
+    let t = full.master.unwrap();
     assert_eq!(roundtrip(&full), full);
     for p in [
         ProtoInfo::Sctp(SctpInfo {
@@ -717,4 +723,39 @@ fn expectation_roundtrip() {
     e.encode_attrs(&mut b).unwrap();
     let bytes = b.finish().unwrap().to_vec();
     assert_eq!(Expect::decode(&NfMsg::parse(&bytes).unwrap()).unwrap(), e);
+}
+
+#[path = "../../nfnetlink/tests/support/mutate.rs"]
+mod mutate;
+
+/// Hostile input (TEST-PLAN Z2): mutations of real-shaped flow, event,
+/// statistics and expectation messages through every decoder and through
+/// `Display`. No panic allowed.
+#[test]
+fn mutated_messages_never_panic() {
+    let mut b = MsgBuilder::new();
+    b.begin(NfHeader::new(1, 0), 0);
+    full_flow().encode_attrs(&mut b).unwrap();
+    let full = b.finish().unwrap().to_vec();
+    let seeds = [tcp_flow_fixture(), full];
+    mutate::hammer(&seeds, 3000, |bytes| {
+        let Ok(msg) = NfMsg::parse(bytes) else { return };
+        if let Ok(f) = Flow::decode(&msg) {
+            let _ = f.to_string();
+            let _ = f
+                .display_with(DisplayOptions {
+                    extended: true,
+                    id: true,
+                    labels: true,
+                })
+                .to_string();
+        }
+        let _ = Event::decode(&msg);
+        let _ = Expect::decode(&msg);
+        let _ = (
+            GlobalStats::decode(&msg),
+            CpuStats::decode(&msg),
+            ExpCpuStats::decode(&msg),
+        );
+    });
 }
