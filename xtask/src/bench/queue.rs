@@ -15,7 +15,9 @@
 //! consumer's `sendmsg`, so it is included). The C consumers are compiled with `cc` only when
 //! the libraries' headers are installed (`libnetfilter-queue-dev`, `libmnl-dev`).
 //!
-//! Arguments after `--`: `[PACKETS] [WINDOW]` (default 300000 and 128).
+//! Arguments after `--`: `[PACKETS] [WINDOW] [ROUNDS]` (default 300000, 128 and 5). The
+//! machine is noisy from run to run, so each consumer runs once per round and the medians
+//! are reported.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,6 +72,7 @@ fn cc(out: &Path, src: &Path, libs: &[&str]) -> bool {
 pub fn run(args: &[String]) -> crate::Result<()> {
     let packets: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let window: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(128);
+    let rounds: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
     let root = crate::workspace_root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
@@ -111,52 +114,72 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     }
 
     crate::step(&format!(
-        "bench queue: {packets} UDP datagrams, window {window}, in a throwaway namespace"
+        "bench queue: {packets} UDP datagrams, window {window}, {rounds} rounds, in a throwaway namespace"
     ));
-    let mut cmd = crate::netns::throwaway("sh");
-    cmd.arg("-c").arg(SCRIPT).arg("sh");
-    cmd.arg(packets.to_string())
-        .arg(window.to_string())
-        .arg(&flood);
-    for (name, bin) in &consumers {
-        cmd.arg(name).arg(bin);
-    }
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run the benchmark: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(format!(
-            "benchmark script failed ({}):\n{text}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    let mut rows = Vec::new();
-    for line in text.lines().filter_map(|l| l.strip_prefix("RESULT ")) {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        match f.as_slice() {
-            [name, got, _secs, pps, ticks, tck] => {
-                let got: f64 = got.parse().unwrap_or(0.0);
-                let ticks: f64 = ticks.parse().unwrap_or(0.0);
-                let tck: f64 = tck.parse().unwrap_or(100.0);
-                rows.push(Row {
-                    name: (*name).to_string(),
-                    pps: pps.parse().unwrap_or(0.0),
-                    cpu_ns: (*name != "no-queue" && got > 0.0).then(|| ticks / tck * 1e9 / got),
-                });
+    // This 2-core machine is noisy from run to run: every consumer runs once
+    // per round, rounds interleave, and the medians are reported.
+    let mut samples: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    for round in 1..=rounds {
+        let mut cmd = crate::netns::throwaway("sh");
+        cmd.arg("-c").arg(SCRIPT).arg("sh");
+        cmd.arg(packets.to_string())
+            .arg(window.to_string())
+            .arg(&flood);
+        for (name, bin) in &consumers {
+            cmd.arg(name).arg(bin);
+        }
+        let out = cmd
+            .output()
+            .map_err(|e| format!("cannot run the benchmark: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!(
+                "benchmark script failed ({}):\n{text}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        for line in text.lines().filter_map(|l| l.strip_prefix("RESULT ")) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            match f.as_slice() {
+                [name, got, _secs, pps, ticks, tck] => {
+                    let got: f64 = got.parse().unwrap_or(0.0);
+                    let ticks: f64 = ticks.parse().unwrap_or(0.0);
+                    let tck: f64 = tck.parse().unwrap_or(100.0);
+                    let pps: f64 = pps.parse().unwrap_or(0.0);
+                    println!("round {round}: {name:<10} {pps:>10.0} pps");
+                    let i = match samples.iter().position(|s| s.0 == *name) {
+                        Some(i) => i,
+                        None => {
+                            samples.push(((*name).to_string(), Vec::new(), Vec::new()));
+                            samples.len() - 1
+                        }
+                    };
+                    samples[i].1.push(pps);
+                    if *name != "no-queue" && got > 0.0 {
+                        samples[i].2.push(ticks / tck * 1e9 / got);
+                    }
+                }
+                _ => println!("bench queue: {line}"),
             }
-            _ => println!("bench queue: {line}"),
         }
     }
+    let rows: Vec<Row> = samples
+        .into_iter()
+        .map(|(name, pps, cpu)| Row {
+            name,
+            pps: median(pps).unwrap_or(0.0),
+            cpu_ns: median(cpu),
+        })
+        .collect();
     let ceiling = rows.iter().find(|r| r.name == "no-queue").map(|r| r.pps);
     let batch_cpu = rows
         .iter()
         .find(|r| r.name == "mnl-batch")
         .and_then(|r| r.cpu_ns);
     println!(
-        "{:<10} {:>12} {:>14} {:>12} {:>16}",
+        "medians of {rounds} rounds:\n{:<10} {:>12} {:>14} {:>12} {:>16}",
         "consumer", "pps", "cpu ns/pkt", "pps/ceiling", "cpu/mnl-batch"
     );
     for r in &rows {
@@ -173,4 +196,18 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     }
     println!("targets: rust cpu/mnl-batch <= 0.80, rust pps/ceiling >= 0.90");
     Ok(())
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    })
 }
