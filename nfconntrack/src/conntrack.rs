@@ -439,20 +439,27 @@ impl Conntrack {
 
     /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
     /// The kernel needs both tuples ([`Flow::new`] fills the reply) and
-    /// `timeout` (`EINVAL` otherwise, `ctnetlink_new_conntrack`); it also takes status, mark, zone, labels,
-    /// helper, protocol state, sequence adjustment and synproxy
-    /// (`ctnetlink_create_conntrack`).
+    /// `timeout` (`EINVAL` otherwise, `ctnetlink_new_conntrack`); it also
+    /// takes status, mark, zone, labels, helper (with its private data),
+    /// protocol state, sequence adjustment, synproxy and NAT ranges
+    /// ([`Flow::nat_src`], [`Flow::nat_dst`]; `ctnetlink_create_conntrack`).
+    ///
+    /// With NAT the kernel replaces the reply tuple by the translated one
+    /// (see [`crate::nat`]); [`Conntrack::get`] shows the result.
     ///
     /// # Errors
-    /// [`Error::MixedFamilies`], [`Error::NoTuple`] before sending; `EEXIST`
-    /// if it exists; `EINVAL` without a timeout or a tuple.
+    /// [`Error::MixedFamilies`] (also for a NAT range of the other family),
+    /// [`Error::NoTuple`] before sending; `EEXIST` if it exists; `EINVAL`
+    /// without a timeout or a tuple; `EOPNOTSUPP` for an unknown helper or
+    /// a kernel without NAT.
     pub fn create(&mut self, flow: &Flow) -> Result<()> {
         let fam = flow.check_families()?;
         self.conn.request(
             ct_header(sys::IPCTNL_MSG_CT_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
             |b| {
                 flow.encode_tuples(b)?;
-                flow.encode_settable(b, true)
+                flow.encode_settable(b, true)?;
+                flow.encode_nat(b)
             },
         )?;
         Ok(())
@@ -481,7 +488,8 @@ impl Conntrack {
                     seq,
                 );
                 f.encode_tuples(b)?;
-                f.encode_settable(b, true)
+                f.encode_settable(b, true)?;
+                f.encode_nat(b)
             },
             |i, r| {
                 if let Err(e) = r {

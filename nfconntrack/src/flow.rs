@@ -6,6 +6,7 @@ use nfnl_sys as sys;
 
 use crate::counters::{Counters, Timestamp};
 use crate::error::Error;
+use crate::nat::NatRange;
 use crate::protoinfo::ProtoInfo;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple};
@@ -191,6 +192,21 @@ pub struct Flow {
     pub secctx: Option<String>,
     /// Helper name (`CTA_HELP` / `CTA_HELP_NAME`).
     pub helper: Option<String>,
+    /// The helper's private data (`CTA_HELP` / `CTA_HELP_INFO`), raw bytes.
+    ///
+    /// NOTE(kernel): only helpers with `to_nlattr`/`from_nlattr` use it,
+    /// that is user-space helpers (`nfnetlink_cthelper`), which report
+    /// `data_len` bytes and take that many on create. Built-in helpers
+    /// such as `ftp` ignore it and never send it. Sent only together with
+    /// [`Flow::helper`].
+    pub helper_info: Option<Vec<u8>>,
+    /// Source NAT to set up on create (`CTA_NAT_SRC`); see [`NatRange`].
+    /// The kernel never reports it back: it shows in the reply tuple
+    /// ([`Flow::source_translation`]).
+    pub nat_src: Option<NatRange>,
+    /// Destination NAT to set up on create (`CTA_NAT_DST`); see
+    /// [`Flow::destination_translation`] for the result.
+    pub nat_dst: Option<NatRange>,
     /// Reference count (`CTA_USE`).
     pub use_count: Option<u32>,
     /// Entry id (`CTA_ID`).
@@ -299,7 +315,16 @@ impl Flow {
                 }
                 sys::CTA_HELP => {
                     f.helper = Some(nested_string(&a, sys::CTA_HELP_NAME, "CTA_HELP")?);
+                    f.helper_info = None;
+                    for c in a.nested() {
+                        let c = c?;
+                        if c.kind() == sys::CTA_HELP_INFO {
+                            f.helper_info = Some(c.payload().to_vec());
+                        }
+                    }
                 }
+                sys::CTA_NAT_SRC => f.nat_src = Some(NatRange::decode_nested(a.nested())?),
+                sys::CTA_NAT_DST => f.nat_dst = Some(NatRange::decode_nested(a.nested())?),
                 sys::CTA_USE => f.use_count = Some(a.get_be32()?),
                 sys::CTA_ID => f.id = Some(a.get_be32()?),
                 sys::CTA_COUNTERS_ORIG => {
@@ -334,6 +359,7 @@ impl Flow {
             m.encode(sys::CTA_TUPLE_MASTER, b)?;
         }
         self.encode_settable(b, false)?;
+        self.encode_nat(b)?;
         if let Some(v) = self.secmark {
             b.put_be32(sys::CTA_SECMARK, v);
         }
@@ -406,6 +432,9 @@ impl Flow {
         if let Some(h) = &self.helper {
             b.nest(sys::CTA_HELP, |b| {
                 b.put_cstr(sys::CTA_HELP_NAME, h)?;
+                if let Some(info) = &self.helper_info {
+                    b.put_bytes(sys::CTA_HELP_INFO, info)?;
+                }
                 Ok(())
             })?;
         }
@@ -435,6 +464,51 @@ impl Flow {
         Ok(())
     }
 
+    /// Writes `CTA_NAT_SRC` / `CTA_NAT_DST` (create only: an update with
+    /// them is refused by the kernel).
+    pub(crate) fn encode_nat(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some(r) = &self.nat_src {
+            b.nest(sys::CTA_NAT_SRC, |b| r.encode_nested(b))?;
+        }
+        if let Some(r) = &self.nat_dst {
+            b.nest(sys::CTA_NAT_DST, |b| r.encode_nested(b))?;
+        }
+        Ok(())
+    }
+
+    /// What source NAT did to this flow, read from the tuples (the kernel
+    /// reports NAT only this way): the address — and port, for port-based
+    /// protocols — the original source is rewritten to, i.e. the reply
+    /// tuple's destination. `None` if both tuples are not known or the
+    /// source is unchanged.
+    ///
+    /// ```
+    /// use nfconntrack::{Flow, L4, Tuple};
+    /// let orig = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5000, 53))?;
+    /// let mut f = Flow::new(orig);
+    /// assert_eq!(f.source_translation(), None);
+    /// f.reply = Some(Tuple::new("10.0.0.2".parse()?, "192.0.2.9".parse()?, L4::udp(53, 6000))?);
+    /// assert_eq!(f.source_translation(), Some(("192.0.2.9".parse()?, Some(6000))));
+    /// assert_eq!(f.destination_translation(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn source_translation(&self) -> Option<(std::net::IpAddr, Option<u16>)> {
+        let (o, r) = (self.orig?, self.reply?);
+        let port = |t: &Tuple, src: bool| t.proto.ports().map(|(s, d)| if src { s } else { d });
+        let (from, to) = ((o.src, port(&o, true)), (r.dst, port(&r, false)));
+        (from != to).then_some(to)
+    }
+
+    /// What destination NAT did to this flow: the address (and port) the
+    /// original destination is rewritten to, i.e. the reply tuple's
+    /// source. `None` if both tuples are not known or it is unchanged.
+    pub fn destination_translation(&self) -> Option<(std::net::IpAddr, Option<u16>)> {
+        let (o, r) = (self.orig?, self.reply?);
+        let port = |t: &Tuple, src: bool| t.proto.ports().map(|(s, d)| if src { s } else { d });
+        let (from, to) = ((o.dst, port(&o, false)), (r.src, port(&r, true)));
+        (from != to).then_some(to)
+    }
+
     /// Checks that the tuples agree on the family.
     ///
     /// # Errors
@@ -451,6 +525,12 @@ impl Flow {
                 Some(_) => {}
             }
         }
-        fam.ok_or(Error::NoTuple)
+        let fam = fam.ok_or(Error::NoTuple)?;
+        for r in [self.nat_src, self.nat_dst].into_iter().flatten() {
+            if !r.fits(fam) || (r.min_addr.is_some() && r.family().is_none()) {
+                return Err(Error::MixedFamilies);
+            }
+        }
+        Ok(fam)
     }
 }

@@ -244,6 +244,13 @@ fn full_flow() -> Flow {
         secmark: Some(3),
         secctx: Some("system_u:object_r:x_t:s0".into()),
         helper: Some("ftp".into()),
+        helper_info: Some(vec![1, 2, 3, 0, 0xff]),
+        nat_src: Some(NatRange::to_addr(v4("192.0.2.77")).with_ports(1024, 65535)),
+        nat_dst: Some(NatRange {
+            min_addr: None,
+            max_addr: None,
+            ports: Some((8080, 8080)),
+        }),
         use_count: Some(2),
         id: Some(77),
         counters_orig: Some(Counters {
@@ -758,4 +765,308 @@ fn mutated_messages_never_panic() {
             ExpCpuStats::decode(&msg),
         );
     });
+}
+
+#[test]
+fn nat_ranges_encode_as_the_kernel_reads_them() {
+    let t = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::udp(5, 6)).unwrap();
+    let mut f = Flow::new(t);
+    f.nat_src = Some(NatRange::to_addr(v4("192.0.2.9")).with_ports(6000, 6010));
+    f.nat_dst = Some(NatRange::to_range(v4("192.0.2.20"), v4("192.0.2.29")).unwrap());
+    let mut b = MsgBuilder::new();
+    b.begin(ct_header(sys::IPCTNL_MSG_CT_NEW, Family::Ipv4), 1);
+    f.encode_nat(&mut b).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    #[rustfmt::skip]
+    let want = cat(&[
+        &h(40, sys::CTA_NAT_SRC | N),
+        &h(8, sys::CTA_NAT_V4_MINIP), &[192, 0, 2, 9],
+        &h(8, sys::CTA_NAT_V4_MAXIP), &[192, 0, 2, 9],
+        &h(20, sys::CTA_NAT_PROTO | N),
+        &h(6, sys::CTA_PROTONAT_PORT_MIN), &[0x17, 0x70, 0, 0],
+        &h(6, sys::CTA_PROTONAT_PORT_MAX), &[0x17, 0x7a, 0, 0],
+        &h(20, sys::CTA_NAT_DST | N),
+        &h(8, sys::CTA_NAT_V4_MINIP), &[192, 0, 2, 20],
+        &h(8, sys::CTA_NAT_V4_MAXIP), &[192, 0, 2, 29],
+    ]);
+    assert_eq!(&bytes[20..], &want[..]);
+    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    assert_eq!((back.nat_src, back.nat_dst), (f.nat_src, f.nat_dst));
+    // v6
+    let r6 = NatRange::to_addr("2001:db8::9".parse().unwrap());
+    let mut b = MsgBuilder::new();
+    b.begin(NfHeader::new(1, 0), 1);
+    b.nest(sys::CTA_NAT_SRC, |b| r6.encode_nested(b)).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    assert_eq!(
+        &bytes[20..28],
+        &cat(&[&h(44, sys::CTA_NAT_SRC | N), &h(20, sys::CTA_NAT_V6_MINIP)])[..]
+    );
+    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    assert_eq!(back.nat_src, Some(r6));
+    // a lone port bound is read like the kernel reads it
+    let lone = |kind: u16| {
+        nlmsg(
+            0x0100,
+            0,
+            2,
+            &cat(&[
+                &h(16, sys::CTA_NAT_DST | N),
+                &h(12, sys::CTA_NAT_PROTO | N),
+                &h(6, kind),
+                &[0, 80, 0, 0],
+            ]),
+        )
+    };
+    let got = |m: Vec<u8>| Flow::decode(&NfMsg::parse(&m).unwrap()).unwrap().nat_dst;
+    let ports = |p| {
+        Some(NatRange {
+            ports: Some(p),
+            ..NatRange::default()
+        })
+    };
+    assert_eq!(got(lone(sys::CTA_PROTONAT_PORT_MIN)), ports((80, 80)));
+    assert_eq!(got(lone(sys::CTA_PROTONAT_PORT_MAX)), ports((0, 80)));
+    // a range mixing families: a typed error, not a panic
+    let mixed = nlmsg(
+        0x0100,
+        0,
+        2,
+        &cat(&[
+            &h(32, sys::CTA_NAT_SRC | N),
+            &h(8, sys::CTA_NAT_V4_MINIP),
+            &[1, 2, 3, 4],
+            &h(20, sys::CTA_NAT_V6_MAXIP),
+            &[0; 16],
+        ]),
+    );
+    assert!(matches!(
+        Flow::decode(&NfMsg::parse(&mixed).unwrap()).unwrap_err(),
+        ParseError::InvalidValue { .. }
+    ));
+    // family checks before sending
+    assert!(NatRange::to_range(v4("1.2.3.4"), v4("::1")).is_err());
+    let mut wrong = Flow::new(t);
+    wrong.timeout = Some(1);
+    wrong.nat_src = Some(NatRange::to_addr(v4("::9")));
+    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    wrong.nat_src = Some(NatRange {
+        min_addr: Some(v4("1.1.1.1")),
+        max_addr: Some(v4("::1")),
+        ports: None,
+    });
+    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    let mut b = MsgBuilder::new();
+    b.begin(NfHeader::new(1, 0), 1);
+    assert!(wrong.encode_nat(&mut b).is_err());
+    wrong.nat_src = Some(NatRange::default().with_ports(1, 2));
+    assert_eq!(wrong.check_families().unwrap(), Family::Ipv4);
+}
+
+#[test]
+fn translations_are_read_from_the_tuples() {
+    let orig = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::tcp(5000, 80)).unwrap();
+    let mut f = Flow::new(orig);
+    assert_eq!(
+        (f.source_translation(), f.destination_translation()),
+        (None, None)
+    );
+    // DNAT to 192.0.2.10:8080 (what `conntrack -I --dst-nat 192.0.2.10:8080` makes)
+    f.reply = Some(Tuple::new(v4("192.0.2.10"), v4("10.0.0.1"), L4::tcp(8080, 5000)).unwrap());
+    assert_eq!(f.source_translation(), None);
+    assert_eq!(
+        f.destination_translation(),
+        Some((v4("192.0.2.10"), Some(8080)))
+    );
+    // generic protocol: address only
+    let o = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::Other { proto: 200 }).unwrap();
+    let mut g = Flow::new(o);
+    g.reply = Some(Tuple::new(v4("10.0.0.2"), v4("192.0.2.1"), L4::Other { proto: 200 }).unwrap());
+    assert_eq!(g.source_translation(), Some((v4("192.0.2.1"), None)));
+    g.reply = None;
+    assert_eq!(g.source_translation(), None);
+}
+
+#[test]
+fn helper_info_is_raw_bytes_inside_cta_help() {
+    let t = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::tcp(1, 21)).unwrap();
+    let mut f = Flow::new(t);
+    f.helper = Some("ftp".into());
+    f.helper_info = Some(vec![0xde, 0xad, 0xbe]);
+    let mut b = MsgBuilder::new();
+    b.begin(NfHeader::new(1, 0), 1);
+    f.encode_settable(&mut b, false).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    #[rustfmt::skip]
+    let want = cat(&[
+        &h(20, sys::CTA_HELP | N),
+        &h(8, sys::CTA_HELP_NAME), b"ftp\0",
+        &h(7, sys::CTA_HELP_INFO), &[0xde, 0xad, 0xbe, 0],
+    ]);
+    assert_eq!(&bytes[20..], &want[..]);
+    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    assert_eq!(back.helper.as_deref(), Some("ftp"));
+    assert_eq!(back.helper_info.as_deref(), Some(&[0xde, 0xad, 0xbe][..]));
+    // empty payload is kept as empty, not as absent
+    f.helper_info = Some(Vec::new());
+    assert_eq!(roundtrip(&f).helper_info, Some(Vec::new()));
+    // info without a helper name: the nest is still an error (name missing)
+    let bad = nlmsg(
+        0x0100,
+        0,
+        2,
+        &cat(&[
+            &h(12, sys::CTA_HELP | N),
+            &h(8, sys::CTA_HELP_INFO),
+            &[1, 2, 3, 4],
+        ]),
+    );
+    assert!(matches!(
+        Flow::decode(&NfMsg::parse(&bad).unwrap()).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_HELP_NAME,
+            ..
+        }
+    ));
+}
+
+/// Z11: tuple nests the kernel never sends, decoded as documented on
+/// [`Tuple::decode_nested`]: typed errors naming the attribute, no panic.
+#[test]
+fn z11_tuple_with_both_families_or_missing_parts() {
+    let tuple = |inner: Vec<u8>| {
+        let mut v = h(
+            u16::try_from(4 + inner.len()).unwrap(),
+            sys::CTA_TUPLE_ORIG | N,
+        )
+        .to_vec();
+        v.extend(inner);
+        nlmsg(0x0100, 0, 2, &v)
+    };
+    let decode = |m: Vec<u8>| Flow::decode(&NfMsg::parse(&m).unwrap());
+    let proto_udp = cat(&[
+        &h(28, sys::CTA_TUPLE_PROTO | N),
+        &h(5, sys::CTA_PROTO_NUM),
+        &[17, 0, 0, 0],
+        &h(6, sys::CTA_PROTO_SRC_PORT),
+        &[0, 1, 0, 0],
+        &h(6, sys::CTA_PROTO_DST_PORT),
+        &[0, 2, 0, 0],
+    ]);
+    // all four address attributes (v4 and v6 pairs)
+    let both = tuple(cat(&[
+        &h(4 + 8 + 8 + 20 + 20, sys::CTA_TUPLE_IP | N),
+        &h(8, sys::CTA_IP_V4_SRC),
+        &[1, 2, 3, 4],
+        &h(8, sys::CTA_IP_V4_DST),
+        &[1, 2, 3, 5],
+        &h(20, sys::CTA_IP_V6_SRC),
+        &[0; 16],
+        &h(20, sys::CTA_IP_V6_DST),
+        &[0; 16],
+        &proto_udp,
+    ]));
+    assert_eq!(
+        decode(both).unwrap_err(),
+        ParseError::InvalidValue {
+            kind: sys::CTA_TUPLE_IP,
+            why: "addresses of both IPv4 and IPv6"
+        }
+    );
+    // no address nest at all
+    assert_eq!(
+        decode(tuple(proto_udp.clone())).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_TUPLE_IP,
+            within: "CTA_TUPLE"
+        }
+    );
+    let ip4 = cat(&[
+        &h(20, sys::CTA_TUPLE_IP | N),
+        &h(8, sys::CTA_IP_V4_SRC),
+        &[1, 2, 3, 4],
+        &h(8, sys::CTA_IP_V4_DST),
+        &[1, 2, 3, 5],
+    ]);
+    // only a destination address
+    let dst_only = tuple(cat(&[
+        &h(12, sys::CTA_TUPLE_IP | N),
+        &h(8, sys::CTA_IP_V4_DST),
+        &[1, 2, 3, 5],
+        &proto_udp,
+    ]));
+    assert_eq!(
+        decode(dst_only).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_IP_V4_SRC,
+            within: "CTA_TUPLE_IP"
+        }
+    );
+    // a protocol nest without CTA_PROTO_NUM
+    let no_num = tuple(cat(&[
+        &ip4,
+        &h(12, sys::CTA_TUPLE_PROTO | N),
+        &h(6, sys::CTA_PROTO_SRC_PORT),
+        &[0, 1, 0, 0],
+    ]));
+    assert_eq!(
+        decode(no_num).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_PROTO_NUM,
+            within: "CTA_TUPLE_PROTO"
+        }
+    );
+    // UDP with only a source port
+    let one_port = tuple(cat(&[
+        &ip4,
+        &h(20, sys::CTA_TUPLE_PROTO | N),
+        &h(5, sys::CTA_PROTO_NUM),
+        &[17, 0, 0, 0],
+        &h(6, sys::CTA_PROTO_SRC_PORT),
+        &[0, 1, 0, 0],
+    ]));
+    assert_eq!(
+        decode(one_port).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_PROTO_DST_PORT,
+            within: "CTA_TUPLE_PROTO"
+        }
+    );
+    // ICMP without its id
+    let icmp = tuple(cat(&[
+        &ip4,
+        &h(20, sys::CTA_TUPLE_PROTO | N),
+        &h(5, sys::CTA_PROTO_NUM),
+        &[1, 0, 0, 0],
+        &h(5, sys::CTA_PROTO_ICMP_TYPE),
+        &[8, 0, 0, 0],
+        &h(5, sys::CTA_PROTO_ICMP_CODE),
+        &[0, 0, 0, 0],
+    ]));
+    assert_eq!(
+        decode(icmp).unwrap_err(),
+        ParseError::Missing {
+            kind: sys::CTA_PROTO_ICMP_ID,
+            within: "CTA_TUPLE_PROTO"
+        }
+    );
+    // UDP without any port: kept as the generic form, as documented on L4
+    let portless = tuple(cat(&[
+        &ip4,
+        &h(12, sys::CTA_TUPLE_PROTO | N),
+        &h(5, sys::CTA_PROTO_NUM),
+        &[17, 0, 0, 0],
+    ]));
+    assert_eq!(
+        decode(portless).unwrap().orig.unwrap().proto,
+        L4::Other { proto: 17 }
+    );
+    // every prefix of the both-families message: no panic
+    let m = tuple(cat(&[&ip4, &proto_udp]));
+    assert!(decode(m.clone()).is_ok());
+    for n in 0..m.len() {
+        if let Ok(msg) = NfMsg::parse(&m[..n]) {
+            let _ = Flow::decode(&msg);
+        }
+    }
 }
