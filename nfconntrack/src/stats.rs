@@ -100,9 +100,10 @@ impl CpuStats {
 }
 
 impl std::fmt::Display for CpuStats {
-    /// Like a line of `conntrack -S`.
+    /// Exactly a line of `conntrack -S`: `cpu=N` padded to 4, a tab, then
+    /// `name=value ` for each counter the kernel sent (with its trailing space).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cpu={:<4}", self.cpu)?;
+        write!(f, "cpu={:<4}\t", self.cpu)?;
         let fields = [
             ("found", self.found),
             ("invalid", self.invalid),
@@ -117,7 +118,7 @@ impl std::fmt::Display for CpuStats {
         ];
         for (name, v) in fields {
             if let Some(v) = v {
-                write!(f, " {name}={v}")?;
+                write!(f, "{name}={v} ")?;
             }
         }
         Ok(())

@@ -599,6 +599,17 @@ fn c17_stats_match_dump() {
         .all(|c| c.found.is_some() && c.insert_failed.is_some()));
     let exp = ct.expect_stats_per_cpu().unwrap();
     assert!(exp.iter().all(|c| c.new.is_some()));
+    // The per-CPU lines print exactly as `conntrack -S` prints them (the
+    // table is quiescent, so the counters are the same in both reads).
+    let ours: Vec<String> = ct
+        .stats_per_cpu()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let cli = support::conntrack_cli("-S");
+    let theirs: Vec<&str> = cli.lines().collect();
+    assert_eq!(ours, theirs);
 }
 
 #[test]
