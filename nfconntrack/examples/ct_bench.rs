@@ -3,6 +3,7 @@
 //!
 //! - `ct_bench create N`: creates N UDP flows in batches; the first 1000 get mark 1.
 //! - `ct_bench dump`: a full dump decoded into [`Flow`]s (reads a few fields of each).
+//! - `ct_bench dump-pipelined`: the same with [`nfnetlink::Conn::set_pipelined_dumps`].
 //! - `ct_bench raw`: a full dump that only counts messages (the ceiling).
 //! - `ct_bench delete-filter`: deletes the flows with mark 1 by a kernel-filtered flush.
 //! - `ct_bench delete-fallback`: the same by a filtered dump plus batched deletes.
@@ -69,7 +70,9 @@ fn main() -> Result<(), nfconntrack::Error> {
             }
             report("create", created, t);
         }
-        "dump" => {
+        "dump" | "dump-pipelined" => {
+            let pipelined = mode == "dump-pipelined";
+            ct.conn().set_pipelined_dumps(pipelined);
             let mut n = 0u64;
             let mut sum = 0u64;
             ct.dump(Family::Any, |f| {
@@ -83,7 +86,15 @@ fn main() -> Result<(), nfconntrack::Error> {
                 ControlFlow::Continue(())
             })?;
             std::hint::black_box(sum);
-            report("dump(Flow)", n, t);
+            report(
+                if pipelined {
+                    "dump(pipelined)"
+                } else {
+                    "dump(Flow)"
+                },
+                n,
+                t,
+            );
         }
         "iter" => {
             let mut n = 0u64;

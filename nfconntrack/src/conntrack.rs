@@ -294,6 +294,9 @@ impl Conntrack {
 
     /// Streams the table (one family or both) to `f`, one decoded flow at a
     /// time; nothing is collected. Break to stop early (the rest is drained).
+    /// For large tables, `ct.conn().set_pipelined_dumps(true)` lets a helper
+    /// thread receive while this one decodes
+    /// ([`Conn::set_pipelined_dumps`](nfnetlink::Conn::set_pipelined_dumps)).
     ///
     /// # Errors
     /// Kernel, I/O and parse errors. The table is not an atomic snapshot:

@@ -1357,3 +1357,52 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
     assert!(cli.contains("dst=10.99.99.99"), "{cli}");
     drop(listener);
 }
+
+/// Pipelined dumps (`Conn::set_pipelined_dumps`) see exactly the entries a
+/// plain dump sees; a consumer that stops early leaves the socket clean; events
+/// arriving on the same socket are set aside, not delivered as entries.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn pipelined_dump_matches_plain_dump() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    create_all(&mut ct, &many_v4(5000));
+    let ids = |ct: &mut Conntrack| {
+        let mut v = Vec::new();
+        ct.dump(Family::Any, |f| {
+            v.push(f.id.unwrap());
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        v.sort_unstable();
+        v
+    };
+    let plain = ids(&mut ct);
+    ct.conn().set_pipelined_dumps(true);
+    ct.conn()
+        .socket()
+        .join_group(nfnl_sys::NFNLGRP_CONNTRACK_NEW)
+        .unwrap();
+    create_all(&mut Conntrack::open().unwrap(), &many_v4(5100)[5000..]);
+    let piped = ids(&mut ct);
+    assert_eq!(piped.len(), 5100);
+    assert!(plain.iter().all(|id| piped.binary_search(id).is_ok()));
+    assert_eq!(
+        ct.conn().unsolicited(),
+        100,
+        "the 100 NEW events were set aside"
+    );
+    let mut seen = 0;
+    ct.dump(Family::Any, |_| {
+        seen += 1;
+        ControlFlow::Break(())
+    })
+    .unwrap();
+    assert_eq!(seen, 1);
+    assert_eq!(
+        ct.stats().unwrap().entries,
+        5100,
+        "the socket is ready right after"
+    );
+    assert_eq!(ids(&mut ct).len(), 5100);
+}

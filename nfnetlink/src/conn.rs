@@ -152,6 +152,22 @@ pub fn initial_seq(port_id: u32) -> u32 {
 /// biggest datagram the kernel builds for a dump (32 KiB) with room to spare.
 pub const DEFAULT_RECV_BUFFER: usize = 64 * 1024;
 
+/// Receive buffers in flight in a pipelined dump ([`Conn::set_pipelined_dumps`]).
+pub const PIPELINE_DEPTH: usize = 4;
+
+/// True if `datagram` holds the message that ends dump `seq` of `port`
+/// (`NLMSG_DONE`, or an `NLMSG_ERROR` refusing it), or is malformed.
+fn ends_dump(datagram: &[u8], port: u32, seq: u32) -> bool {
+    MsgIter::new(datagram).any(|m| match m {
+        Ok(m) => {
+            m.seq() == seq
+                && m.port() == port
+                && matches!(m.msg_type(), nfnl_sys::NLMSG_DONE | nfnl_sys::NLMSG_ERROR)
+        }
+        Err(_) => true,
+    })
+}
+
 /// How many requests a batch puts into one datagram before reading their
 /// acks, so acks cannot overflow the socket's receive buffer.
 pub const BATCH_CHUNK: u32 = 64;
@@ -174,6 +190,7 @@ pub struct Conn {
     timeout: Option<Duration>,
     stale: u64,
     unsolicited: u64,
+    pipelined: bool,
 }
 
 impl Conn {
@@ -202,6 +219,7 @@ impl Conn {
             timeout: Some(Duration::from_secs(10)),
             stale: 0,
             unsolicited: 0,
+            pipelined: false,
         })
     }
 
@@ -231,6 +249,17 @@ impl Conn {
     /// makes dumps fail with [`Error::Truncated`]; shrink only a fresh socket.
     pub fn set_recv_buffer_len(&mut self, len: usize) {
         self.rx.resize(len.max(256), 0);
+    }
+
+    /// Pipelined dumps (default off): a helper thread receives the dump's
+    /// datagrams while the calling thread decodes them. The kernel builds
+    /// each next dump datagram inside the `recvmsg` that fetches the
+    /// previous one (`netlink_recvmsg` → `netlink_dump`), so without this
+    /// the kernel's work and the caller's decoding take turns on one core;
+    /// with it they overlap on two. Costs one short-lived thread and
+    /// [`PIPELINE_DEPTH`] receive buffers per dump; worth it for large tables.
+    pub fn set_pipelined_dumps(&mut self, on: bool) {
+        self.pipelined = on;
     }
 
     /// Late replies to abandoned requests that were discarded.
@@ -308,10 +337,11 @@ impl Conn {
         build(&mut self.tx)?;
         let mut outcome = Ok(());
         let pending = Pending::dump(self.sock.port_id(), seq);
-        let interrupted =
-            self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r, &mut |_| {
-                false
-            })?;
+        let interrupted = if self.pipelined {
+            self.send_and_run_pipelined(pending, &mut on_entry, &mut |_, r| outcome = r)?
+        } else {
+            self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r, &mut |_| false)?
+        };
         outcome?;
         if interrupted {
             return Err(Error::DumpInterrupted);
@@ -356,6 +386,79 @@ impl Conn {
             start += n;
         }
         Ok(())
+    }
+
+    /// The pipelined form of [`Conn::send_and_run`] for one dump: a scoped
+    /// thread receives into a small ring of buffers and stops after the
+    /// datagram that ends the dump; this thread feeds `pending`.
+    fn send_and_run_pipelined(
+        &mut self,
+        mut pending: Pending,
+        on_reply: &mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
+        on_end: &mut dyn FnMut(u32, Result<(), KernelError>),
+    ) -> Result<bool, Error> {
+        use std::sync::mpsc;
+        type Filled = Result<(Vec<u8>, usize), Error>;
+        let bytes = self.tx.finish()?;
+        self.sock.send(bytes)?;
+        let (sock, timeout, len) = (&self.sock, self.timeout, self.rx.len());
+        let (port, seq) = (pending.port, pending.first_seq);
+        let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(PIPELINE_DEPTH);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+        for _ in 0..PIPELINE_DEPTH {
+            // Cannot fail: the receiving end lives in this function.
+            let _ = empty_tx.send(vec![0; len]);
+        }
+        let (mut stale, mut unsolicited) = (0, 0);
+        let result = std::thread::scope(|scope| {
+            // Owned by this closure: whatever way it returns, both channel
+            // ends the receiver waits on are gone, so the receiver stops.
+            let full_rx = full_rx;
+            scope.spawn(move || {
+                while let Ok(mut buf) = empty_rx.recv() {
+                    let r = match timeout {
+                        Some(t) => sock.recv_timeout(&mut buf, t),
+                        None => sock.recv(&mut buf),
+                    };
+                    let last = match &r {
+                        Ok(n) => ends_dump(buf.get(..*n).unwrap_or(&[]), port, seq),
+                        Err(_) => true,
+                    };
+                    if full_tx.send(r.map(|n| (buf, n))).is_err() || last {
+                        return;
+                    }
+                }
+            });
+            let mut wants_more = true;
+            while !pending.is_complete() {
+                // The receiver stops only after an error or the dump's end,
+                // both of which arrive here first.
+                let (buf, n) = full_rx.recv().map_err(|_| Error::Timeout)??;
+                for msg in MsgIter::new(buf.get(..n).unwrap_or(&[])) {
+                    match pending.on_message(msg?)? {
+                        Event::Reply(m) => {
+                            if wants_more {
+                                wants_more = on_reply(&m).is_continue();
+                            }
+                        }
+                        Event::Ack { index, result } => on_end(index, result),
+                        Event::Done(result) => on_end(0, result),
+                        Event::Other { stale: true, .. } => stale += 1,
+                        Event::Other { .. } => unsolicited += 1,
+                        Event::Ignored => {}
+                    }
+                }
+                // Recycle the buffer; the receiver may have stopped already.
+                let _ = empty_tx.send(buf);
+            }
+            // An early error return drops `empty_tx` too, which stops a
+            // receiver waiting for a buffer.
+            drop(empty_tx);
+            Ok(pending.interrupted())
+        });
+        self.stale += stale;
+        self.unsolicited += unsolicited;
+        result
     }
 
     /// Low-level: sends what is in the builder and runs `pending` to
