@@ -35,6 +35,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Tables can be large: receive on a helper thread while this one prints.
+    ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let r = ct.dump_filtered(&filter, |flow| {
