@@ -60,7 +60,7 @@ pub use conn::{initial_seq, Conn, Event, Pending};
 pub use error::{EncodeError, Error, KernelError, ParseError};
 pub use flags::NlFlags;
 pub use msg::{MsgIter, NfMsg, NlMsg};
-pub use socket::Socket;
+pub use socket::{RecvBatch, Socket};
 pub use subsystem::{Decode, Encode, Subsystem};
 
 /// Re-export of the raw ABI crate.

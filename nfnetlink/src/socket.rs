@@ -1,7 +1,9 @@
 //! The `NETLINK_NETFILTER` socket.
 //!
 //! The only module with `unsafe`: the netlink socket options (`SOL_NETLINK`)
-//! that nix does not wrap are set with `libc::setsockopt`.
+//! that nix does not wrap are set with `libc::setsockopt`, and
+//! [`Socket::recv_many`] calls `libc::recvmmsg` on the reusable headers of a
+//! [`RecvBatch`] (nix's wrapper needs fresh `IoSliceMut`s on every call).
 
 #![allow(unsafe_code)]
 
@@ -292,6 +294,87 @@ impl Socket {
         }
     }
 
+    /// Receives up to [`RecvBatch::capacity`] datagrams with one
+    /// `recvmmsg(2)` and returns how many from the kernel arrived (at least
+    /// one); read them with [`RecvBatch::get`]. Makes no allocation.
+    ///
+    /// With `wait` false the call never waits (`MSG_DONTWAIT`); with `wait`
+    /// true it waits for the first datagram (unless the socket is
+    /// non-blocking), then takes what else is queued (`MSG_WAITFORONE`).
+    /// The checks of [`Socket::recv`] apply to each datagram: those not sent
+    /// by the kernel are dropped and counted in [`Socket::foreign_dropped`]
+    /// (if all were, it receives again); a datagram larger than its slot
+    /// is consumed and reported in order by [`RecvBatch::get`] as
+    /// [`Error::Truncated`]. Retries on `EINTR`.
+    ///
+    /// # Errors
+    /// [`Error::Overrun`] on `ENOBUFS` (when the overrun comes after some
+    /// datagrams, the kernel returns those and reports it on the next call);
+    /// an `Io` error with [`Error::is_would_block`] when nothing is queued
+    /// and the call may not wait.
+    pub fn recv_many(&self, batch: &mut RecvBatch, wait: bool) -> Result<usize, Error> {
+        let flags = libc::MSG_TRUNC
+            | if wait {
+                libc::MSG_WAITFORONE
+            } else {
+                libc::MSG_DONTWAIT
+            };
+        batch.got.clear();
+        loop {
+            batch.raw.prepare(&mut batch.buf, batch.slot_len);
+            let vlen = libc::c_uint::try_from(batch.raw.hdrs.len()).unwrap_or(MAX_BATCH_C);
+            // SAFETY: `fd` is a valid open socket. `prepare` just pointed
+            // every header at its own `sockaddr_nl` (with its size) and its
+            // own iovec, and every iovec at a disjoint `slot_len` range of
+            // `buf`; `vlen` is the number of headers. All of them live in
+            // `batch`, exclusively borrowed for the whole call, and no Vec is
+            // resized meanwhile. A null timeout means none.
+            let n = unsafe {
+                libc::recvmmsg(
+                    self.fd.as_raw_fd(),
+                    batch.raw.hdrs.as_mut_ptr(),
+                    vlen,
+                    flags,
+                    std::ptr::null_mut(),
+                )
+            };
+            let Ok(n) = usize::try_from(n) else {
+                match Errno::last() {
+                    Errno::EINTR => continue,
+                    e => return Err(e.into()),
+                }
+            };
+            for (index, (h, addr)) in batch
+                .raw
+                .hdrs
+                .iter()
+                .zip(&batch.raw.addrs)
+                .take(n)
+                .enumerate()
+            {
+                let from_kernel = h.msg_hdr.msg_namelen as usize
+                    >= std::mem::size_of::<libc::sockaddr_nl>()
+                    && addr.nl_family == AF_NETLINK
+                    && addr.nl_pid == 0;
+                if !from_kernel {
+                    self.foreign.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                // MSG_TRUNC makes netlink return the datagram's real length.
+                let len = h.msg_len as usize;
+                let truncated = h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > batch.slot_len;
+                batch.got.push(Slot {
+                    index,
+                    len,
+                    truncated,
+                });
+            }
+            if !batch.got.is_empty() {
+                return Ok(batch.got.len());
+            }
+        }
+    }
+
     /// Waits until a datagram can be read or `deadline` passes; returns false
     /// on timeout. Retries on `EINTR` with the remaining time.
     ///
@@ -372,6 +455,183 @@ impl TryFrom<OwnedFd> for Socket {
     }
 }
 
+/// The most datagrams one [`Socket::recv_many`] asks for (the kernel's
+/// `UIO_MAXIOV` cap on `recvmmsg`'s `vlen`).
+pub const MAX_BATCH: usize = 1024;
+#[allow(clippy::cast_possible_truncation)]
+const MAX_BATCH_C: libc::c_uint = MAX_BATCH as libc::c_uint;
+
+/// `AF_NETLINK` as stored in `sockaddr_nl::nl_family` (16: cannot truncate).
+#[allow(clippy::cast_possible_truncation)]
+const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
+
+/// Reusable buffers for [`Socket::recv_many`]: a fixed number of receive
+/// slots of a fixed size, and the `recvmmsg(2)` headers and sender
+/// addresses, all allocated once by [`RecvBatch::new`].
+///
+/// The slots are one zeroed allocation of `slots * slot_len` bytes; the
+/// system maps its pages only as datagrams are written into them.
+///
+/// # Examples
+/// ```no_run
+/// use nfnetlink::{RecvBatch, Socket};
+/// let sock = Socket::open()?;
+/// let mut batch = RecvBatch::new(32, 64 * 1024);
+/// let n = sock.recv_many(&mut batch, true)?;
+/// for i in 0..n {
+///     match batch.get(i) {
+///         Some(Ok(datagram)) => println!("{} bytes", datagram.len()),
+///         Some(Err(e)) => eprintln!("{e}"),
+///         None => {}
+///     }
+/// }
+/// # Ok::<(), nfnetlink::Error>(())
+/// ```
+pub struct RecvBatch {
+    slot_len: usize,
+    buf: Vec<u8>,
+    raw: RawHeaders,
+    /// The datagrams of the last receive, from the kernel, in order.
+    got: Vec<Slot>,
+}
+
+/// One received datagram: its slot and real length.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    index: usize,
+    len: usize,
+    truncated: bool,
+}
+
+impl RecvBatch {
+    /// Allocates `slots` slots (1 to [`MAX_BATCH`]) of `slot_len` bytes
+    /// each (at least 1).
+    pub fn new(slots: usize, slot_len: usize) -> Self {
+        let slots = slots.clamp(1, MAX_BATCH);
+        let slot_len = slot_len.max(1);
+        // SAFETY: all-zero bytes are a valid value of these plain C structs
+        // (null pointers, zero lengths).
+        let (hdr, iov, addr) = unsafe {
+            (
+                std::mem::zeroed::<libc::mmsghdr>(),
+                std::mem::zeroed::<libc::iovec>(),
+                std::mem::zeroed::<libc::sockaddr_nl>(),
+            )
+        };
+        RecvBatch {
+            slot_len,
+            buf: vec![0; slots.saturating_mul(slot_len)],
+            raw: RawHeaders {
+                hdrs: vec![hdr; slots],
+                iov: vec![iov; slots],
+                addrs: vec![addr; slots],
+            },
+            got: Vec::with_capacity(slots),
+        }
+    }
+
+    /// The number of slots: the most datagrams one receive returns.
+    pub fn capacity(&self) -> usize {
+        self.raw.hdrs.len()
+    }
+
+    /// The size of each slot: the largest datagram received whole.
+    pub fn slot_len(&self) -> usize {
+        self.slot_len
+    }
+
+    /// How many datagrams the last receive returned.
+    pub fn len(&self) -> usize {
+        self.got.len()
+    }
+
+    /// True when the last receive returned nothing (or there was none).
+    pub fn is_empty(&self) -> bool {
+        self.got.is_empty()
+    }
+
+    /// Forgets the received datagrams.
+    pub fn clear(&mut self) {
+        self.got.clear();
+    }
+
+    /// The `i`-th datagram of the last receive; `None` past [`RecvBatch::len`].
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] (inside the `Some`) if the datagram was larger
+    /// than a slot: it was consumed, nothing of it should be parsed.
+    pub fn get(&self, i: usize) -> Option<Result<&[u8], Error>> {
+        let s = self.got.get(i)?;
+        if s.truncated {
+            return Some(Err(Error::Truncated {
+                len: s.len,
+                buf: self.slot_len,
+            }));
+        }
+        let start = s.index.checked_mul(self.slot_len)?;
+        Some(Ok(self.buf.get(start..start.checked_add(s.len)?)?))
+    }
+}
+
+impl std::fmt::Debug for RecvBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecvBatch")
+            .field("slots", &self.capacity())
+            .field("slot_len", &self.slot_len)
+            .field("len", &self.got.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `recvmmsg(2)` headers, one iovec and one sender address per slot.
+struct RawHeaders {
+    hdrs: Vec<libc::mmsghdr>,
+    iov: Vec<libc::iovec>,
+    addrs: Vec<libc::sockaddr_nl>,
+}
+
+// SAFETY: the raw pointers inside `hdrs` and `iov` point only into the
+// `RecvBatch` that owns them; they are rewritten by `prepare` right before
+// every `recvmmsg` (which holds `&mut RecvBatch`) and never dereferenced by
+// Rust code, so sharing or moving the headers between threads cannot race.
+unsafe impl Send for RawHeaders {}
+// SAFETY: as for `Send`: through `&RawHeaders` nothing reads the pointers.
+unsafe impl Sync for RawHeaders {}
+
+impl RawHeaders {
+    /// Points header `i` at address `i` and iovec `i`, and iovec `i` at
+    /// slot `i` of `buf`; resets what the kernel wrote back last time.
+    fn prepare(&mut self, buf: &mut [u8], slot_len: usize) {
+        for (((h, iov), addr), slot) in self
+            .hdrs
+            .iter_mut()
+            .zip(self.iov.iter_mut())
+            .zip(self.addrs.iter_mut())
+            .zip(buf.chunks_exact_mut(slot_len))
+        {
+            iov.iov_base = slot.as_mut_ptr().cast();
+            iov.iov_len = slot.len();
+            h.msg_hdr.msg_name = std::ptr::from_mut(addr).cast();
+            h.msg_hdr.msg_namelen = SOCKLEN_NL;
+            h.msg_hdr.msg_iov = std::ptr::from_mut(iov);
+            h.msg_hdr.msg_iovlen = 1;
+            h.msg_hdr.msg_control = std::ptr::null_mut();
+            h.msg_hdr.msg_controllen = 0;
+            h.msg_hdr.msg_flags = 0;
+            h.msg_len = 0;
+        }
+    }
+}
+
+/// `sizeof(struct sockaddr_nl)` as a `socklen_t` (12: cannot truncate).
+const SOCKLEN_NL: libc::socklen_t = {
+    let n = std::mem::size_of::<libc::sockaddr_nl>();
+    assert!(n <= 64);
+    #[allow(clippy::cast_possible_truncation)]
+    let s = n as libc::socklen_t;
+    s
+};
+
 /// `sizeof(int)` as a `socklen_t` (4: cannot truncate).
 const SOCKLEN_INT: libc::socklen_t = {
     let n = std::mem::size_of::<libc::c_int>();
@@ -384,4 +644,100 @@ const SOCKLEN_INT: libc::socklen_t = {
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Socket>();
+    assert_send_sync::<RecvBatch>();
 };
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::{ErrorMsg, MsgBuilder, NlFlags, NlMsg};
+
+    /// Sends `n` `NLMSG_NOOP` requests with `NLM_F_ACK`, one per datagram,
+    /// with sequence numbers `first..first + n`. Whether privileged (ack) or
+    /// not (`EPERM`), the kernel answers each with one `NLMSG_ERROR`
+    /// datagram, queued before `send` returns. Nothing else happens.
+    fn noops(sock: &Socket, first: u32, n: u32) {
+        let mut b = MsgBuilder::new();
+        for seq in first..first + n {
+            b.clear();
+            b.begin_raw(nfnl_sys::NLMSG_NOOP, NlFlags::ACK, seq);
+            sock.send(b.finish().unwrap()).unwrap();
+        }
+    }
+
+    fn seq_of(datagram: &[u8]) -> u32 {
+        let m = NlMsg::parse(datagram).unwrap();
+        assert_eq!(m.msg_type(), nfnl_sys::NLMSG_ERROR);
+        ErrorMsg::parse(&m).unwrap().seq()
+    }
+
+    #[test]
+    fn batch_sizes_are_clamped_and_empty_at_first() {
+        let b = RecvBatch::new(0, 0);
+        assert_eq!((b.capacity(), b.slot_len(), b.len()), (1, 1, 0));
+        assert!(b.is_empty() && b.get(0).is_none());
+        assert_eq!(RecvBatch::new(MAX_BATCH + 5, 8).capacity(), MAX_BATCH);
+        assert!(format!("{b:?}").contains("slots: 1"));
+    }
+
+    #[test]
+    fn recv_many_takes_every_queued_datagram_in_one_call() {
+        let sock = Socket::open().unwrap();
+        let mut batch = RecvBatch::new(16, 8192);
+        let e = sock.recv_many(&mut batch, false).unwrap_err();
+        assert!(e.is_would_block(), "{e}");
+        noops(&sock, 100, 5);
+        assert_eq!(sock.recv_many(&mut batch, false).unwrap(), 5);
+        let seqs: Vec<u32> = (0..5)
+            .map(|i| seq_of(batch.get(i).unwrap().unwrap()))
+            .collect();
+        assert_eq!(seqs, [100, 101, 102, 103, 104]);
+        assert!(batch.get(5).is_none());
+        assert!(sock
+            .recv_many(&mut batch, false)
+            .unwrap_err()
+            .is_would_block());
+        // Waiting returns at once when something is queued.
+        noops(&sock, 200, 2);
+        assert_eq!(sock.recv_many(&mut batch, true).unwrap(), 2);
+        assert_eq!(seq_of(batch.get(1).unwrap().unwrap()), 201);
+        assert_eq!(sock.foreign_dropped(), 0);
+    }
+
+    #[test]
+    fn recv_many_stops_at_capacity_and_keeps_order() {
+        let sock = Socket::open().unwrap();
+        let mut batch = RecvBatch::new(2, 4096);
+        noops(&sock, 1, 5);
+        let mut seqs = Vec::new();
+        for want in [2, 2, 1] {
+            assert_eq!(sock.recv_many(&mut batch, false).unwrap(), want);
+            seqs.extend((0..want).map(|i| seq_of(batch.get(i).unwrap().unwrap())));
+        }
+        assert_eq!(seqs, [1, 2, 3, 4, 5]);
+        batch.clear();
+        assert!(batch.is_empty());
+    }
+
+    #[test]
+    fn oversized_datagram_is_reported_in_its_place() {
+        let sock = Socket::open().unwrap();
+        // An error answer is at least 36 bytes (header, errno, echoed header).
+        let mut batch = RecvBatch::new(4, 20);
+        noops(&sock, 7, 2);
+        assert_eq!(sock.recv_many(&mut batch, false).unwrap(), 2);
+        for i in 0..2 {
+            match batch.get(i).unwrap() {
+                Err(Error::Truncated { len, buf }) => assert!(len >= 36 && buf == 20),
+                other => panic!("expected Truncated, got {other:?}"),
+            }
+        }
+        // Consumed: nothing is left.
+        assert!(sock
+            .recv_many(&mut batch, false)
+            .unwrap_err()
+            .is_would_block());
+    }
+}

@@ -23,7 +23,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nfnetlink::{AttrTable, Conn, EncodeError, Error, MsgBuilder, NfHeader, NlFlags, Socket};
+use nfnetlink::{
+    AttrTable, Conn, EncodeError, Error, MsgBuilder, NfHeader, NfMsg, NlFlags, RecvBatch, Socket,
+};
 use nfnl_sys::conntrack::*;
 use nfnl_sys::nfnetlink::{NFNLGRP_CONNTRACK_NEW, NFNL_SUBSYS_CTNETLINK, NFNL_SUBSYS_QUEUE};
 use nfnl_sys::queue::*;
@@ -470,6 +472,86 @@ fn n14_foreign_sender_dropped() {
         "forged datagrams must not be delivered: {r:?}"
     );
     assert_eq!(victim.foreign_dropped(), 2);
+}
+
+/// `recv_many` takes every queued event datagram in one call, in order,
+/// drops (and counts) a forged datagram among them, and with `wait` blocks
+/// until the next one arrives.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn n15_recv_many_takes_a_batch_and_drops_foreign() {
+    use nix::sys::socket::{sendto, MsgFlags, NetlinkAddr};
+    let _ns = support::netns();
+    let listener = Socket::open().unwrap();
+    listener.join_group(NFNLGRP_CONNTRACK_NEW).unwrap();
+    let forger = Socket::open().unwrap();
+    let mut conn = Conn::open().unwrap();
+    let mut batch = RecvBatch::new(64, 65536);
+    assert!(listener
+        .recv_many(&mut batch, false)
+        .unwrap_err()
+        .is_would_block());
+
+    create_entries_from(&mut conn, 0, 5);
+    let mut b = MsgBuilder::new();
+    b.begin_raw(
+        u16::from(NFNL_SUBSYS_CTNETLINK) << 8 | u16::from(IPCTNL_MSG_CT_NEW),
+        NlFlags::empty(),
+        0,
+    );
+    b.put_raw(&[AF_INET, 0, 0, 0]).unwrap();
+    sendto(
+        forger.as_raw_fd(),
+        b.finish().unwrap(),
+        &NetlinkAddr::new(listener.port_id(), 0),
+        MsgFlags::empty(),
+    )
+    .unwrap();
+    create_entries_from(&mut conn, 100, 5);
+
+    // The events were queued while the requests ran: one call takes them all.
+    let n = listener.recv_many(&mut batch, false).unwrap();
+    assert_eq!(n, 10, "one datagram per event, the forged one dropped");
+    assert_eq!(batch.len(), 10);
+    assert_eq!(listener.foreign_dropped(), 1);
+    let mut sources = Vec::new();
+    for i in 0..n {
+        let m = NfMsg::parse(batch.get(i).unwrap().unwrap()).unwrap();
+        assert_eq!(m.msg_type(), IPCTNL_MSG_CT_NEW);
+        let t = AttrTable::<'_, 32>::parse(m.attrs()).unwrap();
+        let orig = t.require(CTA_TUPLE_ORIG, "ct").unwrap();
+        let tuple = AttrTable::<'_, 8>::parse(orig.nested()).unwrap();
+        let ip = tuple.require(CTA_TUPLE_IP, "tuple").unwrap();
+        let ip = AttrTable::<'_, 8>::parse(ip.nested()).unwrap();
+        let src = ip.require(CTA_IP_V4_SRC, "ip").unwrap().get_be32().unwrap();
+        sources.push(src & 0xffff);
+    }
+    assert_eq!(
+        sources,
+        [0, 1, 2, 3, 4, 100, 101, 102, 103, 104],
+        "in order"
+    );
+    assert!(batch.get(n).is_none());
+    assert!(listener
+        .recv_many(&mut batch, false)
+        .unwrap_err()
+        .is_would_block());
+
+    // Waiting: blocks until an event arrives, then takes what is queued.
+    let creator = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        create_entries_from(&mut conn, 200, 3);
+    });
+    let t0 = Instant::now();
+    let n = listener.recv_many(&mut batch, true).unwrap();
+    assert!(t0.elapsed() >= Duration::from_millis(150), "it waited");
+    creator.join().unwrap();
+    let mut total = n;
+    while total < 3 {
+        total += listener.recv_many(&mut batch, false).unwrap();
+    }
+    assert_eq!(total, 3);
+    assert_eq!(listener.foreign_dropped(), 1);
 }
 
 /// The tokio socket receives a conntrack NEW event asynchronously.

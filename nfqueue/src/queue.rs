@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nfnetlink::align::nlmsg_align;
-use nfnetlink::{ErrorMsg, MsgBuilder, MsgIter, NlFlags, NlMsg, Socket};
+use nfnetlink::{ErrorMsg, MsgBuilder, MsgIter, NlFlags, NlMsg, RecvBatch, Socket};
 use nfnl_sys as sys;
 
 use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
@@ -57,9 +57,14 @@ const BATCH_TYPE: u16 =
 /// `nlmsg_type` of a config message.
 const CONFIG_TYPE: u16 = ((sys::NFNL_SUBSYS_QUEUE as u16) << 8) | sys::NFQNL_MSG_CONFIG as u16;
 
-/// Receive buffer: the largest packet message (65531 bytes of payload plus
-/// metadata) and the largest error echo of a payload verdict.
+/// Size of each receive slot: the largest packet message (65531 bytes of
+/// payload plus metadata) and the largest error echo of a payload verdict.
 pub const RECV_BUFFER_LEN: usize = 0x10000 + 8192;
+
+/// Datagrams taken per receive call (`recvmmsg(2)`). The slots take
+/// `RECV_BATCH * RECV_BUFFER_LEN` bytes of address space; pages are mapped
+/// only as datagrams fill them.
+pub const RECV_BATCH: usize = 32;
 
 /// Default number of verdicts collected before they are sent.
 pub const DEFAULT_VERDICT_BATCH: usize = 64;
@@ -257,9 +262,20 @@ enum Wait {
 #[derive(Debug)]
 pub struct Queue {
     shared: Arc<Shared>,
-    rx: Vec<u8>,
+    /// The datagrams of the last receive call.
+    rx: RecvBatch,
+    /// The next datagram of `rx` to read.
+    rx_next: usize,
+    /// Where the datagram being read is: a slot of `rx`, or `stashed`.
+    cur: Option<usize>,
+    /// The datagram being read when it came from `stash`.
+    stashed: Vec<u8>,
+    /// End of the datagram being read.
     len: usize,
+    /// Offset of the next message in it.
     pos: usize,
+    /// Datagrams kept while configuration requests waited, oldest first;
+    /// read before anything new.
     stash: VecDeque<Vec<u8>>,
     tx: Tx,
     bound: Vec<u16>,
@@ -295,7 +311,10 @@ impl Queue {
                 held: AtomicUsize::new(0),
                 no_merge: AtomicBool::new(false),
             }),
-            rx: vec![0; RECV_BUFFER_LEN],
+            rx: RecvBatch::new(RECV_BATCH, RECV_BUFFER_LEN),
+            rx_next: 0,
+            cur: None,
+            stashed: Vec::new(),
             len: 0,
             pos: 0,
             stash: VecDeque::new(),
@@ -377,12 +396,26 @@ impl Queue {
             return Err(Error::Closed);
         }
         self.flush()?;
-        // What is left of the current datagram is older than anything new.
+        // What is left of the current datagram, then the unread ones of the
+        // last receive, are older than anything new (and than the stash,
+        // which is only read once they are all read).
+        let mut older = Vec::new();
         if self.pos < self.len {
-            if let Some(rest) = self.rx.get(self.pos..self.len) {
-                self.stash.push_front(rest.to_vec());
+            if let Some(rest) = self.current().get(self.pos..self.len) {
+                older.push(rest.to_vec());
             }
             self.pos = self.len;
+        }
+        for i in self.rx_next..self.rx.len() {
+            // An oversized one cannot be kept (as while waiting below).
+            if let Some(Ok(d)) = self.rx.get(i) {
+                older.push(d.to_vec());
+            }
+        }
+        self.rx.clear();
+        self.rx_next = 0;
+        for d in older.into_iter().rev() {
+            self.stash.push_front(d);
         }
         let seq = self.next_seq();
         let mut b = MsgBuilder::with_capacity(64);
@@ -393,37 +426,44 @@ impl Queue {
             if !self.shared.sock.wait_readable(Some(deadline))? {
                 return Err(nfnetlink::Error::Timeout.into());
             }
-            let n = match self.shared.sock.try_recv(&mut self.rx) {
+            let n = match self.shared.sock.recv_many(&mut self.rx, false) {
                 Ok(n) => n,
                 Err(e) if e.is_would_block() => continue,
                 Err(nfnetlink::Error::Overrun) => {
                     self.pending_overrun = true;
                     continue;
                 }
-                Err(nfnetlink::Error::Truncated { .. }) => continue,
                 Err(e) => return Err(e.into()),
             };
+            // Every datagram is read here, kept but for the answer.
+            self.rx_next = n;
             let mut result = None;
-            let mut keep = Vec::new();
-            for m in MsgIter::new(self.rx.get(..n).unwrap_or(&[])) {
-                let Ok(m) = m else { break };
-                if m.msg_type() == sys::NLMSG_ERROR && m.seq() == seq {
-                    if let Ok(e) = ErrorMsg::parse(&m) {
-                        if e.request().nlmsg_type == CONFIG_TYPE {
-                            result = Some(if e.is_ack() {
-                                Ok(())
-                            } else {
-                                Err(e.to_kernel_error())
-                            });
-                            continue;
+            for i in 0..n {
+                // Oversized ones are dropped (nothing of them is usable).
+                let Some(Ok(datagram)) = self.rx.get(i) else {
+                    continue;
+                };
+                let mut keep = Vec::new();
+                for m in MsgIter::new(datagram) {
+                    let Ok(m) = m else { break };
+                    if m.msg_type() == sys::NLMSG_ERROR && m.seq() == seq {
+                        if let Ok(e) = ErrorMsg::parse(&m) {
+                            if e.request().nlmsg_type == CONFIG_TYPE {
+                                result = Some(if e.is_ack() {
+                                    Ok(())
+                                } else {
+                                    Err(e.to_kernel_error())
+                                });
+                                continue;
+                            }
                         }
                     }
+                    keep.extend_from_slice(m.as_bytes());
+                    keep.resize(nlmsg_align(keep.len()), 0);
                 }
-                keep.extend_from_slice(m.as_bytes());
-                keep.resize(nlmsg_align(keep.len()), 0);
-            }
-            if !keep.is_empty() {
-                self.stash.push_back(keep);
+                if !keep.is_empty() {
+                    self.stash.push_back(keep);
+                }
             }
             if let Some(r) = result {
                 return Ok(r);
@@ -605,8 +645,15 @@ impl Queue {
             }
             self.load(wait)?;
         };
-        let Queue { rx, tx, shared, .. } = self;
-        let raw = rx.get(start..end).unwrap_or(&[]);
+        let Queue {
+            rx,
+            cur,
+            stashed,
+            tx,
+            shared,
+            ..
+        } = self;
+        let raw = datagram(rx, *cur, stashed).get(start..end).unwrap_or(&[]);
         match PacketMeta::parse_bytes(raw) {
             Ok(meta) => Ok(Packet {
                 meta,
@@ -628,7 +675,9 @@ impl Queue {
     /// Looks at the message at `pos`: a packet's range, or an error to report.
     fn step(&mut self) -> Result<Option<(usize, usize)>, Error> {
         let start = self.pos;
-        let buf = self.rx.get(start..self.len).unwrap_or(&[]);
+        let buf = datagram(&self.rx, self.cur, &self.stashed)
+            .get(start..self.len)
+            .unwrap_or(&[]);
         let m = match NlMsg::parse(buf) {
             Ok(m) => m,
             Err(e) => {
@@ -665,28 +714,47 @@ impl Queue {
         }
     }
 
-    /// Loads the next datagram into `rx`, sending pending verdicts before
+    /// The datagram being read.
+    fn current(&self) -> &[u8] {
+        datagram(&self.rx, self.cur, &self.stashed)
+    }
+
+    /// Makes the next datagram current: a stashed one, the next of the last
+    /// receive, or those of a new receive, sending pending verdicts before
     /// waiting.
     fn load(&mut self, wait: Wait) -> Result<(), Error> {
         if let Some(d) = self.stash.pop_front() {
-            if self.rx.len() < d.len() {
-                self.rx.resize(d.len(), 0);
-            }
-            if let Some(dst) = self.rx.get_mut(..d.len()) {
-                dst.copy_from_slice(&d);
-            }
-            self.len = d.len();
+            self.stashed = d;
+            self.cur = None;
+            self.len = self.stashed.len();
             self.pos = 0;
             return Ok(());
         }
+        if self.rx_next >= self.rx.len() {
+            self.receive(wait)?;
+        }
+        let i = self.rx_next;
+        self.rx_next += 1;
+        self.cur = Some(i);
+        self.pos = 0;
+        self.len = 0;
+        match self.rx.get(i) {
+            Some(Ok(d)) => {
+                self.len = d.len();
+                Ok(())
+            }
+            Some(Err(e)) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Receives a new batch of datagrams into `rx`.
+    fn receive(&mut self, wait: Wait) -> Result<(), Error> {
+        self.rx_next = 0;
         let mut blocking_tried = false;
         loop {
-            match self.shared.sock.try_recv(&mut self.rx) {
-                Ok(n) => {
-                    self.len = n;
-                    self.pos = 0;
-                    return Ok(());
-                }
+            match self.shared.sock.recv_many(&mut self.rx, false) {
+                Ok(_) => return Ok(()),
                 Err(e) if e.is_would_block() => {
                     self.tx.flush(&self.shared)?;
                     match wait {
@@ -694,13 +762,9 @@ impl Queue {
                         Wait::Block => {
                             if !blocking_tried {
                                 blocking_tried = true;
-                                // One blocking call instead of poll + recv.
-                                match self.shared.sock.recv(&mut self.rx) {
-                                    Ok(n) => {
-                                        self.len = n;
-                                        self.pos = 0;
-                                        return Ok(());
-                                    }
+                                // One blocking call instead of poll + receive.
+                                match self.shared.sock.recv_many(&mut self.rx, true) {
+                                    Ok(_) => return Ok(()),
                                     Err(e) if e.is_would_block() => {}
                                     Err(e) => return Err(e.into()),
                                 }
@@ -802,6 +866,18 @@ fn map_config_error(queue: u16, k: nfnetlink::KernelError) -> Error {
         Errno::EBUSY => Error::QueueBusy { queue },
         Errno::ENODEV => Error::NotBound { queue },
         _ => Error::Config { queue, source: k },
+    }
+}
+
+/// The datagram in slot `cur` of `rx`, or `stashed` when `cur` is `None`
+/// (empty if the slot holds none).
+fn datagram<'a>(rx: &'a RecvBatch, cur: Option<usize>, stashed: &'a [u8]) -> &'a [u8] {
+    match cur {
+        None => stashed,
+        Some(i) => match rx.get(i) {
+            Some(Ok(d)) => d,
+            _ => &[],
+        },
     }
 }
 

@@ -916,6 +916,39 @@ fn config_ack_wait_keeps_packets() {
     assert_eq!(count(&rx, 3, T), 3);
 }
 
+/// A configuration request in the middle of a receive batch: the rest of
+/// the batch, then what arrived while the request waited, come next, in
+/// order, none lost.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn config_in_the_middle_of_a_batch_keeps_order() {
+    let _ns = support::netns();
+    support::iptables("-A OUTPUT -p udp --dport 5026 -j NFQUEUE --queue-num 0");
+    let mut q = open(QueueConfig::new(0));
+    let rx = udp_rx(5026);
+    for i in 0..6u8 {
+        send(5026, &[i]);
+    }
+    // One receive call takes all six; the first is handed out.
+    let last_byte = |p: &Packet<'_>| *p.payload().unwrap().last().unwrap();
+    let first = next(&mut q);
+    assert_eq!(last_byte(&first), 0);
+    first.accept().unwrap();
+    for i in 6..8u8 {
+        send(5026, &[i]);
+    }
+    q.set_max_len(0, 100).unwrap();
+    let mut seen = Vec::new();
+    for _ in 1..8 {
+        let p = next(&mut q);
+        seen.push(last_byte(&p));
+        p.accept().unwrap();
+    }
+    assert_eq!(seen, [1, 2, 3, 4, 5, 6, 7]);
+    q.flush().unwrap();
+    assert_eq!(count(&rx, 8, T), 8);
+}
+
 // ---------------------------------------------------------------- non-blocking, AsFd
 
 #[test]
