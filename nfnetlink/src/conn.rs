@@ -340,7 +340,9 @@ impl Conn {
         let interrupted = if self.pipelined {
             self.send_and_run_pipelined(pending, &mut on_entry, &mut |_, r| outcome = r)?
         } else {
-            self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r, &mut |_| false)?
+            self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r, &mut |_| {
+                false
+            })?
         };
         outcome?;
         if interrupted {
