@@ -337,19 +337,41 @@ impl Conntrack {
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
-        let mut err = None;
-        self.conn.dump(
+        self.dump_decoded(
             ct_header(msg, filter.effective_family()),
             |b| filter.encode(b),
-            |m| match Flow::decode(m) {
-                Ok(flow) if filter.matches(&flow) => f(flow),
-                Ok(_) => ControlFlow::Continue(()),
-                Err(e) => {
-                    err = Some(e);
-                    ControlFlow::Break(())
+            Flow::decode,
+            |flow| {
+                if filter.matches(&flow) {
+                    f(flow)
+                } else {
+                    ControlFlow::Continue(())
                 }
             },
-        )?;
+        )
+    }
+
+    /// A dump whose messages are decoded by `decode` and handed to `f`; the
+    /// first decode error stops it (the rest is drained) and is returned.
+    fn dump_decoded<T, B, F>(
+        &mut self,
+        h: NfHeader,
+        build: B,
+        decode: fn(&NfMsg<'_>) -> std::result::Result<T, ParseError>,
+        mut f: F,
+    ) -> Result<()>
+    where
+        B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), nfnetlink::EncodeError>,
+        F: FnMut(T) -> ControlFlow<()>,
+    {
+        let mut err = None;
+        self.conn.dump(h, build, |m| match decode(m) {
+            Ok(v) => f(v),
+            Err(e) => {
+                err = Some(e);
+                ControlFlow::Break(())
+            }
+        })?;
         match err {
             Some(e) => Err(e.into()),
             None => Ok(()),
@@ -732,25 +754,16 @@ impl Conntrack {
     /// Kernel, I/O and parse errors.
     pub fn stats_per_cpu(&mut self) -> Result<Vec<CpuStats>> {
         let mut out = Vec::new();
-        let mut err = None;
-        self.conn.dump(
+        self.dump_decoded(
             ct_header(sys::IPCTNL_MSG_CT_GET_STATS_CPU, Family::Any),
             |_| Ok(()),
-            |m| match CpuStats::decode(m) {
-                Ok(s) => {
-                    out.push(s);
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    err = Some(e);
-                    ControlFlow::Break(())
-                }
+            CpuStats::decode,
+            |s| {
+                out.push(s);
+                ControlFlow::Continue(())
             },
         )?;
-        match err {
-            Some(e) => Err(e.into()),
-            None => Ok(out),
-        }
+        Ok(out)
     }
 
     /// Per-CPU expectation statistics (`IPCTNL_MSG_EXP_GET_STATS_CPU`).
@@ -759,51 +772,32 @@ impl Conntrack {
     /// Kernel, I/O and parse errors.
     pub fn expect_stats_per_cpu(&mut self) -> Result<Vec<ExpCpuStats>> {
         let mut out = Vec::new();
-        let mut err = None;
-        self.conn.dump(
+        self.dump_decoded(
             exp_header(sys::IPCTNL_MSG_EXP_GET_STATS_CPU, Family::Any),
             |_| Ok(()),
-            |m| match ExpCpuStats::decode(m) {
-                Ok(s) => {
-                    out.push(s);
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    err = Some(e);
-                    ControlFlow::Break(())
-                }
+            ExpCpuStats::decode,
+            |s| {
+                out.push(s);
+                ControlFlow::Continue(())
             },
         )?;
-        match err {
-            Some(e) => Err(e.into()),
-            None => Ok(out),
-        }
+        Ok(out)
     }
 
     /// Streams the expectation table to `f`.
     ///
     /// # Errors
     /// Kernel, I/O and parse errors.
-    pub fn dump_expectations<F>(&mut self, family: Family, mut f: F) -> Result<()>
+    pub fn dump_expectations<F>(&mut self, family: Family, f: F) -> Result<()>
     where
         F: FnMut(Expect) -> ControlFlow<()>,
     {
-        let mut err = None;
-        self.conn.dump(
+        self.dump_decoded(
             exp_header(sys::IPCTNL_MSG_EXP_GET, family),
             |_| Ok(()),
-            |m| match Expect::decode(m) {
-                Ok(e) => f(e),
-                Err(e) => {
-                    err = Some(e);
-                    ControlFlow::Break(())
-                }
-            },
-        )?;
-        match err {
-            Some(e) => Err(e.into()),
-            None => Ok(()),
-        }
+            Expect::decode,
+            f,
+        )
     }
 
     /// Looks up the expectation with this expected tuple.
