@@ -1,6 +1,6 @@
 //! More namespace tests for nfqueue (TEST-PLAN 5.1): real flows through a
 //! queue and the kernel's handling of held packets. Q7 (TCP transfer and a
-//! connect/close storm), Q18's NO_ENOBUFS and FAIL_OPEN variants, Q27 (a
+//! connect/close storm), Q5/Q6 (GSO flag on and off over a veth), Q18's NO_ENOBUFS and FAIL_OPEN variants, Q27 (a
 //! device going down flushes the packets held from it) and Q29 (no kernel
 //! timeout on a held packet). A listener killed while holding packets (Q19,
 //! Q20) is in `netns_queue.rs`.
@@ -234,4 +234,85 @@ fn q29_held_packet_waits_for_its_verdict() {
     held.accept().unwrap();
     q.flush().unwrap();
     assert_eq!(support::udp_count_within(&rx, 1, T), 1);
+}
+
+/// Sends 8 MB over TCP across a veth (MTU 1500) to a peer namespace with every
+/// outgoing segment queued; returns (bytes the peer got, largest queued
+/// payload, whether any packet carried `NFQA_SKB_GSO`).
+fn tcp_over_veth_through_queue(flags: QueueFlags) -> (usize, usize, bool) {
+    let peer = support::peer_netns("veth0", "10.0.5.1/24", "eth0", "10.0.5.2/24");
+    support::iptables("-A OUTPUT -o veth0 -p tcp --dport 12345 -j NFQUEUE --queue-num 5");
+    let mut q = Queue::open().unwrap();
+    q.bind(&QueueConfig::new(5).flags(flags)).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let consumer = std::thread::spawn(move || {
+        let (mut largest, mut gso) = (0usize, false);
+        while !stop2.load(Ordering::Relaxed) {
+            match q.recv_timeout(Duration::from_millis(50)) {
+                Ok(p) => {
+                    largest = largest.max(p.payload().map_or(0, <[u8]>::len));
+                    gso |= p.skb_info().contains(nfqueue::SkbInfo::GSO);
+                    p.accept().unwrap();
+                }
+                Err(e) if e.is_timeout() || e.is_recoverable() => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        (largest, gso)
+    });
+    let sink = peer.spawn(|| {
+        let l = support::tcp_listener("10.0.5.2:12345");
+        let (mut s, _) = l.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0;
+        while let Ok(n @ 1..) = s.read(&mut buf) {
+            total += n;
+        }
+        total
+    });
+    let mut c = None;
+    support::wait_until(Duration::from_secs(5), "the peer listens", || {
+        c = support::tcp_connect("10.0.5.2:12345", T).ok();
+        c.is_some()
+    });
+    let mut c = c.unwrap();
+    let chunk = vec![0x5au8; 1 << 20];
+    for _ in 0..8 {
+        c.write_all(&chunk).unwrap();
+    }
+    drop(c);
+    let got = sink.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let (largest, gso) = consumer.join().unwrap();
+    (got, largest, gso)
+}
+
+/// Q5: with the GSO flag, TCP super-packets reach the listener whole
+/// (payload larger than the MTU, `NFQA_SKB_GSO` set) and the transfer completes.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn q05_gso_flag_delivers_super_packets() {
+    let _ns = support::netns();
+    let (got, largest, gso) = tcp_over_veth_through_queue(QueueFlags::GSO);
+    assert_eq!(got, 8 << 20, "transfer complete");
+    assert!(
+        largest > 1500 && gso,
+        "GSO packets seen whole: largest {largest}, gso {gso}"
+    );
+}
+
+/// Q6: without the GSO flag the kernel segments in software before queueing:
+/// every payload fits the MTU, and the transfer completes.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn q06_without_gso_flag_every_packet_fits_the_mtu() {
+    let _ns = support::netns();
+    let (got, largest, gso) = tcp_over_veth_through_queue(QueueFlags::empty());
+    assert_eq!(got, 8 << 20, "transfer complete");
+    assert!(
+        largest <= 1500 && !gso,
+        "segmented: largest {largest}, gso {gso}"
+    );
 }
