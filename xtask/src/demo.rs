@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Stdio;
 
 use crate::json;
 
@@ -128,23 +127,10 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     crate::tools::check_required()?;
     crate::netns::check_available()?;
     crate::step("building the examples: cargo build -p examples --bins");
-    let build = crate::cargo()
-        .current_dir(crate::workspace_root())
-        .args([
-            "build",
-            "-p",
-            "examples",
-            "--bins",
-            "--message-format=json-render-diagnostics",
-        ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !build.status.success() {
+    let Some(stdout) = crate::cargo_build_json(&["build", "-p", "examples", "--bins"])? else {
         return Err("building the examples failed (see the errors above)".into());
-    }
-    let bins = example_binaries(&String::from_utf8_lossy(&build.stdout));
+    };
+    let bins = example_binaries(&stdout);
     let mut paths = Vec::new();
     let mut missing = Vec::new();
     for name in BINARIES {

@@ -59,6 +59,28 @@ pub fn cargo() -> Command {
     cmd
 }
 
+/// Runs `cargo <args> --message-format=json-render-diagnostics` in the
+/// workspace root (compiler messages go to the terminal) and returns its JSON
+/// stdout, or `None` if the build failed.
+///
+/// # Errors
+///
+/// If cargo cannot be run.
+pub fn cargo_build_json(args: &[&str]) -> Result<Option<String>> {
+    let out = cargo()
+        .current_dir(workspace_root())
+        .args(args)
+        .arg("--message-format=json-render-diagnostics")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(out
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
 /// Prints a step heading on stderr (so it never mixes with parsed stdout).
 pub fn step(what: &str) {
     use std::io::IsTerminal;

@@ -243,20 +243,8 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
 
     // Build everything once; the JSON tells us where the test binaries are.
     crate::step("building test binaries: cargo test --workspace --no-run");
-    let build = crate::cargo()
-        .current_dir(&root)
-        .args([
-            "test",
-            "--workspace",
-            "--all-features",
-            "--no-run",
-            "--message-format=json-render-diagnostics",
-        ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !build.status.success() {
+    let build = crate::cargo_build_json(&["test", "--workspace", "--all-features", "--no-run"])?;
+    let Some(stdout) = build else {
         let row = BinaryResult {
             label: "cargo test --workspace --no-run".into(),
             failed: 1,
@@ -270,8 +258,8 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
         });
         print!("{}", summary::render(&groups));
         return Ok(false);
-    }
-    let artifacts = parse_artifacts(&String::from_utf8_lossy(&build.stdout));
+    };
+    let artifacts = parse_artifacts(&stdout);
 
     if !opts.netns_only {
         groups.push(workspace_tests(&root, &artifacts, &skip_dir, opts.timeout)?);
