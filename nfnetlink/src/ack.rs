@@ -54,6 +54,7 @@ pub struct ErrorMsg<'a> {
     errno: i32,
     seq: u32,
     request: nlmsghdr,
+    request_payload: Option<&'a [u8]>,
     ext: ExtAck<'a>,
 }
 
@@ -77,6 +78,13 @@ impl<'a> ErrorMsg<'a> {
         // The echoed header's nlmsg_len describes the original request, not this buffer.
         let request = read_header(rest, "nlmsgerr.msg")?;
         let flags = msg.flags();
+        // Without NLM_F_CAPPED the request's payload follows its header.
+        let request_payload = if flags.contains(NlFlags::CAPPED) {
+            None
+        } else {
+            let end = (request.nlmsg_len as usize).min(rest.len());
+            rest.get(NLMSG_HDRLEN..end)
+        };
         let ext = if flags.contains(NlFlags::ACK_TLVS) {
             // Without NLM_F_CAPPED the whole request is echoed before the TLVs.
             let echoed = if flags.contains(NlFlags::CAPPED) {
@@ -92,6 +100,7 @@ impl<'a> ErrorMsg<'a> {
             errno: raw.checked_neg().unwrap_or(i32::MAX),
             seq: msg.seq(),
             request,
+            request_payload,
             ext,
         })
     }
@@ -114,6 +123,13 @@ impl<'a> ErrorMsg<'a> {
     /// Header of the request this answers.
     pub fn request(&self) -> &nlmsghdr {
         &self.request
+    }
+
+    /// The payload of the request this answers (for nfnetlink, its
+    /// `nfgenmsg` and attributes), when the kernel echoed it: not with
+    /// `NETLINK_CAP_ACK` (`NLM_F_CAPPED`), and never for a plain ack.
+    pub fn request_payload(&self) -> Option<&'a [u8]> {
+        self.request_payload
     }
 
     /// Extended-ack details.
@@ -226,6 +242,11 @@ mod tests {
         let d = nlmsg(NLMSG_ERROR, 0x200, 9, 77, &err_body(-22, &req, &tlvs));
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 22);
+        assert_eq!(
+            e.request_payload(),
+            Some(&[2u8, 0, 0, 0][..]),
+            "echoed nfgenmsg"
+        );
         let k = e.to_kernel_error();
         assert_eq!(k.message.as_deref(), Some("bad"));
         assert_eq!(k.offset, Some(20));
@@ -235,6 +256,7 @@ mod tests {
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 2);
         assert_eq!(e.ext_ack().message, Some(&b"bad"[..]));
+        assert_eq!(e.request_payload(), None, "capped: not echoed");
     }
 
     #[test]

@@ -696,14 +696,11 @@ impl Queue {
                     // a late config answer: its request gave up already
                     return Ok(None);
                 }
-                // Without NLM_F_CAPPED the request (nfgenmsg included) is echoed.
-                let queue = if m.flags().contains(NlFlags::CAPPED) {
-                    None
-                } else {
-                    m.payload()
-                        .get(4 + 16 + 2..4 + 16 + 4)
-                        .map(|r| u16::from_be_bytes([r[0], r[1]]))
-                };
+                // The echoed request's nfgenmsg holds the queue (res_id, be16).
+                let queue = e
+                    .request_payload()
+                    .and_then(|p| p.get(2..4))
+                    .map(|r| u16::from_be_bytes([r[0], r[1]]));
                 Err(Error::Verdict {
                     queue,
                     id: e.seq(),
