@@ -1,7 +1,9 @@
 /* Closed-loop UDP flood over loopback for `cargo xtask bench queue`.
  * Sends COUNT datagrams of SIZE bytes to 127.0.0.1:PORT and receives them,
  * keeping at most WINDOW in flight, so a queue never overflows. Prints
- * "packets seconds pps". Written for this benchmark. */
+ * "packets seconds pps cpu_seconds", the last being this process's own CPU
+ * time (user + system): the sender's share of the work. Written for this
+ * benchmark. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +48,9 @@ int main(int argc, char **argv) {
         while (recv(rx, buf, sizeof buf, MSG_DONTWAIT) > 0) got++;
     }
     double dt = now() - t0;
-    printf("%ld %.3f %.0f\n", got, dt, got / dt);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    printf("%ld %.3f %.0f %.6f\n", got, dt, got / dt, cpu);
     return 0;
 }

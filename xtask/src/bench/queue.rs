@@ -10,10 +10,15 @@
 //! - `mnl-batch`: a minimal libmnl consumer with batch verdicts (`nfqueue/benches/c/mnl_batch.c`);
 //! - `no-queue`: the same flood without the rule (the ceiling).
 //!
-//! For each it reports packets per second and the consumer's CPU time per packet
-//! (`utime + stime` from `/proc/PID/stat`; the kernel work of reinjecting a packet runs in the
-//! consumer's `sendmsg`, so it is included). The C consumers are compiled with `cc` only when
-//! the libraries' headers are installed (`libnetfilter-queue-dev`, `libmnl-dev`).
+//! For each it reports packets per second and the consumer's CPU time per packet: the total
+//! from `/proc/PID/task/*/schedstat` (nanoseconds on CPU, every thread), split into user and
+//! kernel time in the proportion of `utime` to `stime` in `/proc/PID/stat` (tick samples, so
+//! the split is approximate). The kernel work of reinjecting a packet runs in the consumer's
+//! `sendmsg`, so it is included. It also reports the sender's own CPU time per packet (the
+//! flooder's `getrusage`): the kernel queues each packet inside the sender's `send`, so that
+//! work is the sender's whatever the consumer, and `1 / sender time` bounds the packet rate
+//! any consumer can reach. The C consumers are compiled with `cc` only when the libraries'
+//! headers are installed (`libnetfilter-queue-dev`, `libmnl-dev`).
 //!
 //! Arguments after `--`: `[PACKETS] [WINDOW] [ROUNDS]` (default 300000, 128 and 5). The
 //! machine is noisy from run to run, so each consumer runs once per round and the medians
@@ -26,7 +31,9 @@ const SCRIPT: &str = r#"
 set -u
 N=$1; W=$2; FLOOD=$3; shift 3
 ip link set lo up
-TCK=$(getconf CLK_TCK)
+# ns on CPU of every thread of $1; then its utime and stime ticks
+oncpu() { cat /proc/$1/task/*/schedstat | awk '{s += $1} END {printf "%d", s}'; }
+ticks() { awk '{print $14, $15}' /proc/$1/stat; }
 run() {
     name=$1; shift
     pid=""
@@ -37,12 +44,13 @@ run() {
         sleep 0.5
     fi
     "$FLOOD" 20000 7777 "$W" >/dev/null || { echo "RESULT $name failed"; kill $pid 2>/dev/null; iptables -F OUTPUT; return; }
-    s0=0; s1=0
-    [ -n "$pid" ] && s0=$(awk '{print $14+$15}' /proc/$pid/stat)
+    c0=0; c1=0; t0="0 0"; t1="0 0"
+    [ -n "$pid" ] && { c0=$(oncpu $pid); t0=$(ticks $pid); }
     out=$("$FLOOD" "$N" 7777 "$W") || out="failed"
-    [ -n "$pid" ] && s1=$(awk '{print $14+$15}' /proc/$pid/stat)
+    [ -n "$pid" ] && { c1=$(oncpu $pid); t1=$(ticks $pid); }
     if [ -n "$pid" ]; then kill $pid; wait $pid 2>/dev/null; iptables -F OUTPUT; fi
-    echo "RESULT $name $out $((s1 - s0)) $TCK"
+    set -- $t0 $t1
+    echo "RESULT $name $out $((c1 - c0)) $(($3 - $1)) $(($4 - $2))"
 }
 run no-queue
 while [ $# -ge 2 ]; do
@@ -51,11 +59,26 @@ while [ $# -ge 2 ]; do
 done
 "#;
 
-/// One consumer's figures.
+/// One consumer's measurements over the rounds.
+#[derive(Default)]
+struct Samples {
+    name: String,
+    pps: Vec<f64>,
+    /// The consumer's CPU time per packet (ns).
+    cpu_ns: Vec<f64>,
+    /// The user-space share of that time (0 to 1, from tick samples).
+    user_share: Vec<f64>,
+    /// The sender's own CPU time per packet (ns).
+    sender_ns: Vec<f64>,
+}
+
+/// One consumer's figures: medians over the rounds.
 struct Row {
     name: String,
     pps: f64,
     cpu_ns: Option<f64>,
+    user_ns: Option<f64>,
+    sender_ns: Option<f64>,
 }
 
 fn cc(out: &Path, src: &Path, libs: &[&str]) -> bool {
@@ -118,7 +141,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     ));
     // This 2-core machine is noisy from run to run: every consumer runs once
     // per round, rounds interleave, and the medians are reported.
-    let mut samples: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut samples: Vec<Samples> = Vec::new();
     for round in 1..=rounds {
         let mut cmd = crate::netns::throwaway("sh");
         cmd.arg("-c").arg(SCRIPT).arg("sh");
@@ -142,60 +165,96 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         }
         for line in text.lines().filter_map(|l| l.strip_prefix("RESULT ")) {
             let f: Vec<&str> = line.split_whitespace().collect();
-            match f.as_slice() {
-                [name, got, _secs, pps, ticks, tck] => {
-                    let got: f64 = got.parse().unwrap_or(0.0);
-                    let ticks: f64 = ticks.parse().unwrap_or(0.0);
-                    let tck: f64 = tck.parse().unwrap_or(100.0);
-                    let pps: f64 = pps.parse().unwrap_or(0.0);
-                    println!("round {round}: {name:<10} {pps:>10.0} pps");
-                    let i = match samples.iter().position(|s| s.0 == *name) {
-                        Some(i) => i,
-                        None => {
-                            samples.push(((*name).to_string(), Vec::new(), Vec::new()));
-                            samples.len() - 1
-                        }
-                    };
-                    samples[i].1.push(pps);
-                    if *name != "no-queue" && got > 0.0 {
-                        samples[i].2.push(ticks / tck * 1e9 / got);
+            let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            if f.len() != 8 {
+                println!("bench queue: {line}");
+                continue;
+            }
+            let (name, got, pps, sender_s) = (f[0], num(1), num(3), num(4));
+            let (oncpu_ns, uticks, sticks) = (num(5), num(6), num(7));
+            println!("round {round}: {name:<10} {pps:>10.0} pps");
+            let i = match samples.iter().position(|s| s.name == name) {
+                Some(i) => i,
+                None => {
+                    samples.push(Samples {
+                        name: name.to_string(),
+                        ..Samples::default()
+                    });
+                    samples.len() - 1
+                }
+            };
+            let s = &mut samples[i];
+            s.pps.push(pps);
+            if got > 0.0 {
+                s.sender_ns.push(sender_s * 1e9 / got);
+                if name != "no-queue" {
+                    s.cpu_ns.push(oncpu_ns / got);
+                    if uticks + sticks > 0.0 {
+                        s.user_share.push(uticks / (uticks + sticks));
                     }
                 }
-                _ => println!("bench queue: {line}"),
             }
         }
     }
     let rows: Vec<Row> = samples
         .into_iter()
-        .map(|(name, pps, cpu)| Row {
-            name,
-            pps: median(pps).unwrap_or(0.0),
-            cpu_ns: median(cpu),
+        .map(|s| {
+            let cpu_ns = median(s.cpu_ns);
+            Row {
+                name: s.name,
+                pps: median(s.pps).unwrap_or(0.0),
+                cpu_ns,
+                user_ns: cpu_ns.zip(median(s.user_share)).map(|(c, u)| c * u),
+                sender_ns: median(s.sender_ns),
+            }
         })
         .collect();
+    report(&rows, rounds);
+    Ok(())
+}
+
+/// Prints the table of medians and what bounds the packet rate.
+fn report(rows: &[Row], rounds: u32) {
     let ceiling = rows.iter().find(|r| r.name == "no-queue").map(|r| r.pps);
     let batch_cpu = rows
         .iter()
         .find(|r| r.name == "mnl-batch")
         .and_then(|r| r.cpu_ns);
+    let ns = |v: Option<f64>| v.map_or("-".into(), |c| format!("{c:.0}"));
     println!(
-        "medians of {rounds} rounds:\n{:<10} {:>12} {:>14} {:>12} {:>16}",
-        "consumer", "pps", "cpu ns/pkt", "pps/ceiling", "cpu/mnl-batch"
+        "medians of {rounds} rounds (user ns: approximate, from tick samples):\n\
+         {:<10} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>12}",
+        "consumer", "pps", "/ceiling", "cpu ns", "user ns", "/mnl", "sender", "sender-bound"
     );
-    for r in &rows {
+    for r in rows {
         let ratio = ceiling.map_or("-".into(), |c| format!("{:.2}", r.pps / c));
-        let cpu = r.cpu_ns.map_or("-".into(), |c| format!("{c:.0}"));
         let vs = match (r.cpu_ns, batch_cpu) {
             (Some(c), Some(b)) if b > 0.0 => format!("{:.2}", c / b),
             _ => "-".into(),
         };
+        // The sender alone cannot go faster than one packet per its own CPU time.
+        let bound = match (r.sender_ns, ceiling) {
+            (Some(s), Some(c)) if s > 0.0 && r.name != "no-queue" => format!("{:.2}", 1e9 / s / c),
+            _ => "-".into(),
+        };
         println!(
-            "{:<10} {:>12.0} {:>14} {:>12} {:>16}",
-            r.name, r.pps, cpu, ratio, vs
+            "{:<10} {:>9.0} {:>8} {:>8} {:>8} {:>8} {:>8} {:>12}",
+            r.name,
+            r.pps,
+            ratio,
+            ns(r.cpu_ns),
+            ns(r.user_ns),
+            vs,
+            ns(r.sender_ns),
+            bound
         );
     }
+    println!(
+        "columns: cpu/user ns = the consumer's CPU per packet (all / user space); /mnl = cpu \
+         over mnl-batch's; sender = the flooder's own CPU per packet (it pays for queueing \
+         each packet); sender-bound = 1 / sender, over the ceiling: no consumer can pass it"
+    );
     println!("targets: rust cpu/mnl-batch <= 0.80, rust pps/ceiling >= 0.90");
-    Ok(())
 }
 
 /// The median of `v` (the mean of the middle two for an even count).
