@@ -999,3 +999,48 @@ fn x10_verdict_after_close_is_a_typed_error() {
         assert!(stats(0).is_none(), "unbound on close");
     }
 }
+
+// ---------------------------------------------------------------- connmark verdict
+
+/// A verdict with a new connmark (the `NFQA_CT` nest) sets the mark of the
+/// packet's conntrack entry, as `conntrack -L` shows. That needs the kernel's
+/// conntrack glue for queued packets (the CONNTRACK queue flag); without it the
+/// kernel refuses the flag and ignores the nest: the packet still passes and
+/// the entry keeps mark 0, which this test checks before it skips the rest.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn connmark_verdict_sets_the_conntrack_mark() {
+    let _ns = support::netns();
+    support::enable_conntrack();
+    support::iptables("-t mangle -A OUTPUT -p udp --dport 5031 -j NFQUEUE --queue-num 0");
+    let mut q = Queue::open().unwrap();
+    let glue = match q.bind(&QueueConfig::new(0).flags(QueueFlags::CONNTRACK)) {
+        Ok(()) => true,
+        Err(Error::FlagUnsupported { flag, .. }) if flag == QueueFlags::CONNTRACK => {
+            q.bind(&QueueConfig::new(0)).unwrap();
+            false
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let rx = udp_rx(5031);
+    send(5031, b"connmark");
+    let p = next(&mut q);
+    assert_eq!(
+        p.ct_state().is_some(),
+        glue,
+        "NFQA_CT_INFO only with the glue"
+    );
+    p.verdict(Verdict::Accept.connmark(0x77)).unwrap();
+    q.flush().unwrap();
+    assert_eq!(count(&rx, 1, T), 1, "the packet passes either way");
+    let listed = support::conntrack_cli("-L -p udp --dport 5031");
+    let mark = if glue { "mark=119" } else { "mark=0" };
+    assert!(listed.contains(mark), "expected {mark} in:\n{listed}");
+    if !glue {
+        support::skip(
+            "connmark_verdict_sets_the_conntrack_mark",
+            "this kernel lacks the conntrack glue for queued packets (CONNTRACK flag refused, \
+             NFQA_CT ignored): checked that the packet passes and the mark stays 0",
+        );
+    }
+}
