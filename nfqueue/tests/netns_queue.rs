@@ -1044,3 +1044,45 @@ fn connmark_verdict_sets_the_conntrack_mark() {
         );
     }
 }
+
+// ---------------------------------------------------------------- nft queue expression
+
+/// The same queue served from an nft `queue` rule (with fanout over two
+/// queues, and bypass). Kernels without the nft queue expression refuse the
+/// rule; the test then says so and skips.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nft_queue_rule_with_fanout() {
+    let _ns = support::netns();
+    support::sh("nft add table inet t");
+    support::sh("nft add chain inet t out '{ type filter hook output priority 0; }'");
+    let (ok, why) =
+        support::sh_status("nft add rule inet t out udp dport 5032 queue num 2-3 fanout,bypass");
+    if !ok {
+        support::skip(
+            "nft_queue_rule_with_fanout",
+            &format!(
+                "this kernel has no nft queue expression: {}",
+                why.lines().next().unwrap_or("")
+            ),
+        );
+        return;
+    }
+    let mut q = Queue::open().unwrap();
+    q.bind(&QueueConfig::new(2)).unwrap();
+    q.bind(&QueueConfig::new(3)).unwrap();
+    let rx = udp_rx(5032);
+    for _ in 0..8 {
+        send(5032, b"nft");
+    }
+    let mut queues = Vec::new();
+    for _ in 0..8 {
+        let p = next(&mut q);
+        assert_eq!(p.hook(), Hook::LocalOut);
+        queues.push(p.queue());
+        p.accept().unwrap();
+    }
+    q.flush().unwrap();
+    assert!(queues.iter().all(|n| *n == 2 || *n == 3), "{queues:?}");
+    assert_eq!(count(&rx, 8, T), 8);
+}
