@@ -1,19 +1,204 @@
-//! Async use with tokio (feature `tokio`): [`AsyncSocket`] registers a
-//! [`Socket`] with the runtime's reactor and waits for readiness instead of
-//! blocking a thread. The protocol logic is the same sans-IO code
-//! ([`crate::Pending`], the parsers); only the waiting differs.
+//! Async use with tokio (feature `tokio`).
+//!
+//! - [`Readiness`] registers (a duplicate of) any descriptor with the
+//!   runtime's reactor and waits until it is readable or writable; the
+//!   operations themselves stay the synchronous, non-blocking ones. Subsystem
+//!   crates build their async types on it without `unsafe` of their own.
+//! - [`AsyncSocket`] is a [`Socket`] with async `recv` and `send`, built on
+//!   [`Readiness`].
+//!
+//! The protocol logic is the same sans-IO code ([`crate::Pending`], the
+//! parsers); only the waiting differs.
 
 // Registering a descriptor with tokio's reactor is an `unsafe` call since
 // tokio 1.5x (I/O safety); the one block below says why it is sound.
 #![allow(unsafe_code)]
 
 use std::io;
+use std::os::fd::{AsFd, OwnedFd};
 
-use tokio::io::unix::AsyncFd;
-use tokio::io::Interest;
+use tokio::io::unix::{AsyncFd, AsyncFdReadyGuard};
+
+pub use tokio::io::Interest;
 
 use crate::error::Error;
 use crate::socket::Socket;
+
+/// The reactor's view of a descriptor: waits, without blocking a thread,
+/// until it is readable (or writable).
+///
+/// It holds its own duplicate of the descriptor (`dup(2)`): the duplicate
+/// refers to the same open file description, so its readiness is that of
+/// the original; being owned, it stays valid however the original is used
+/// or closed. The open file description (the socket) stays open until the
+/// `Readiness` is dropped too.
+///
+/// Readiness is edge-triggered: once the descriptor was seen ready, waiting
+/// returns at once until the readiness is cleared, which must happen only
+/// after an operation reported that it would block
+/// ([`ReadyGuard::clear_ready`]). [`Readiness::read_with`] does it all.
+///
+/// # Examples
+/// ```no_run
+/// # async fn run() -> Result<(), nfnetlink::Error> {
+/// use nfnetlink::tokio::{Interest, Readiness};
+/// let sock = nfnetlink::Socket::open()?;
+/// let ready = Readiness::new(&sock, Interest::READABLE)?;
+/// let mut buf = vec![0; 65536];
+/// let n = ready
+///     .read_with(|| match sock.try_recv(&mut buf) {
+///         Ok(n) => Ok(Some(n)),
+///         Err(e) if e.is_would_block() => Ok(None),
+///         Err(e) => Err(e),
+///     })
+///     .await?;
+/// # let _ = n; Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Readiness {
+    fd: AsyncFd<OwnedFd>,
+    interest: Interest,
+}
+
+impl Readiness {
+    /// Registers a duplicate of `fd` with the current tokio runtime for
+    /// `interest` (which [`Readiness::readable`] and
+    /// [`Readiness::writable`] may wait for). The descriptor's blocking mode
+    /// is left alone: the operations run after waiting must not block (use
+    /// `MSG_DONTWAIT` or a non-blocking descriptor).
+    ///
+    /// # Errors
+    /// [`Error::Io`] outside a tokio runtime, or if the descriptor cannot be
+    /// duplicated or registered.
+    ///
+    /// # Panics
+    /// If the runtime was built without its I/O driver (`enable_io`), as
+    /// tokio does.
+    pub fn new(fd: impl AsFd, interest: Interest) -> Result<Self, Error> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::Io(io::Error::other(
+                "registering a descriptor needs a tokio runtime",
+            )));
+        }
+        let dup = fd.as_fd().try_clone_to_owned()?;
+        // SAFETY: the `AsyncFd` owns `dup`, an `OwnedFd` nobody else has: the
+        // descriptor stays open, and refers to the same open file description,
+        // until the `AsyncFd` is dropped (it is never given back: no
+        // `into_inner`, no `get_mut`), and `OwnedFd::as_raw_fd` always returns
+        // that descriptor.
+        let fd = unsafe { AsyncFd::register_with_interest(dup, interest) }
+            .map_err(|e| Error::Io(e.into_parts().1))?;
+        Ok(Readiness { fd, interest })
+    }
+
+    /// Waits until the descriptor is readable (at once if it was seen
+    /// readable and not cleared since). Try the operation, then call
+    /// [`ReadyGuard::clear_ready`] if it would block.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the runtime is shutting down, or if the descriptor
+    /// was not registered for reading.
+    pub async fn readable(&self) -> Result<ReadyGuard<'_>, Error> {
+        self.check(Interest::READABLE)?;
+        Ok(ReadyGuard(self.fd.readable().await?))
+    }
+
+    /// Waits until the descriptor is writable; as [`Readiness::readable`].
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the runtime is shutting down, or if the descriptor
+    /// was not registered for writing.
+    pub async fn writable(&self) -> Result<ReadyGuard<'_>, Error> {
+        self.check(Interest::WRITABLE)?;
+        Ok(ReadyGuard(self.fd.writable().await?))
+    }
+
+    /// Runs `f` until it returns a value, waiting for readability between
+    /// tries. `f` must not block: it returns `Ok(None)` when it would
+    /// (`EAGAIN`), which clears the readiness seen before the try.
+    ///
+    /// `f` runs once before any waiting, so whatever the caller buffered
+    /// itself is returned without a wake-up from the kernel. Cancelling the
+    /// future between tries loses nothing that `f` did not take.
+    ///
+    /// # Errors
+    /// `f`'s errors; [`Readiness::readable`]'s.
+    pub async fn read_with<T, E>(&self, f: impl FnMut() -> Result<Option<T>, E>) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        self.with(Interest::READABLE, f).await
+    }
+
+    /// Runs `f` until it returns a value, waiting for writability between
+    /// tries; as [`Readiness::read_with`].
+    ///
+    /// # Errors
+    /// `f`'s errors; [`Readiness::writable`]'s.
+    pub async fn write_with<T, E>(&self, f: impl FnMut() -> Result<Option<T>, E>) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        self.with(Interest::WRITABLE, f).await
+    }
+
+    async fn with<T, E>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> Result<Option<T>, E>,
+    ) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        if let Some(t) = f()? {
+            return Ok(t);
+        }
+        loop {
+            let mut guard = if interest.is_writable() {
+                self.writable().await?
+            } else {
+                self.readable().await?
+            };
+            match f()? {
+                Some(t) => return Ok(t),
+                None => guard.clear_ready(),
+            }
+        }
+    }
+
+    fn check(&self, want: Interest) -> Result<(), Error> {
+        let registered = if want.is_writable() {
+            self.interest.is_writable()
+        } else {
+            self.interest.is_readable()
+        };
+        if registered {
+            Ok(())
+        } else {
+            Err(Error::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the descriptor was not registered for this readiness",
+            )))
+        }
+    }
+}
+
+/// Readiness seen by [`Readiness::readable`] or [`Readiness::writable`].
+/// Dropping it keeps the readiness: the next wait returns at once.
+#[must_use = "clear the readiness after an operation would block, or the next wait returns at once"]
+#[derive(Debug)]
+pub struct ReadyGuard<'a>(AsyncFdReadyGuard<'a, OwnedFd>);
+
+impl ReadyGuard<'_> {
+    /// Forgets the readiness, so the next wait sleeps until the kernel
+    /// reports the descriptor ready again. Call it only after an operation
+    /// reported that it would block: readiness is edge-triggered, and
+    /// clearing it with data still unread waits for the next datagram. A
+    /// wake-up that came after this guard was taken is kept.
+    pub fn clear_ready(&mut self) {
+        self.0.clear_ready();
+    }
+}
 
 /// A [`Socket`] driven by tokio's reactor. The socket is switched to
 /// non-blocking mode when wrapped.
@@ -32,7 +217,9 @@ use crate::socket::Socket;
 /// ```
 #[derive(Debug)]
 pub struct AsyncSocket {
-    inner: AsyncFd<Socket>,
+    // Declared first, dropped first: the duplicate goes before the socket.
+    ready: Readiness,
+    sock: Socket,
 }
 
 impl AsyncSocket {
@@ -41,32 +228,23 @@ impl AsyncSocket {
     /// # Errors
     /// [`Error::Io`] outside a tokio runtime, or if the socket cannot be made
     /// non-blocking or registered.
+    ///
+    /// # Panics
+    /// As [`Readiness::new`].
     pub fn new(sock: Socket) -> Result<Self, Error> {
-        if tokio::runtime::Handle::try_current().is_err() {
-            return Err(Error::Io(io::Error::other(
-                "AsyncSocket::new needs a tokio runtime",
-            )));
-        }
+        let ready = Readiness::new(&sock, Interest::READABLE | Interest::WRITABLE)?;
         sock.set_nonblocking(true)?;
-        // SAFETY: the `AsyncFd` owns the `Socket`, which owns its `OwnedFd`:
-        // the descriptor stays open and the same until the `AsyncFd` is
-        // dropped or `into_inner` gives the socket back, and `as_raw_fd`
-        // always returns that descriptor.
-        let inner = unsafe {
-            AsyncFd::register_with_interest(sock, Interest::READABLE | Interest::WRITABLE)
-        }
-        .map_err(|e| Error::Io(e.into_parts().1))?;
-        Ok(AsyncSocket { inner })
+        Ok(AsyncSocket { ready, sock })
     }
 
     /// The socket, for its options and synchronous sends.
     pub fn get_ref(&self) -> &Socket {
-        self.inner.get_ref()
+        &self.sock
     }
 
     /// Unwraps the socket (it stays non-blocking).
     pub fn into_inner(self) -> Socket {
-        self.inner.into_inner()
+        self.sock
     }
 
     /// Receives one datagram from the kernel, waiting asynchronously.
@@ -74,13 +252,10 @@ impl AsyncSocket {
     /// # Errors
     /// As [`Socket::recv`]: [`Error::Overrun`], [`Error::Truncated`], I/O errors.
     pub async fn recv(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        loop {
-            let mut guard = self.inner.readable().await?;
-            match guard.try_io(|s| s.get_ref().try_recv(buf).map_err(to_io)) {
-                Ok(r) => return r.map_err(from_io),
-                Err(_would_block) => continue,
-            }
-        }
+        let sock = &self.sock;
+        self.ready
+            .read_with(|| would_block_none(sock.try_recv(buf)))
+            .await
     }
 
     /// Sends `buf` to the kernel, waiting asynchronously if the socket's
@@ -89,33 +264,18 @@ impl AsyncSocket {
     /// # Errors
     /// I/O errors from `sendto(2)`.
     pub async fn send(&self, buf: &[u8]) -> Result<(), Error> {
-        loop {
-            let mut guard = self.inner.writable().await?;
-            match guard.try_io(|s| s.get_ref().send(buf).map_err(to_io)) {
-                Ok(r) => return r.map_err(from_io),
-                Err(_would_block) => continue,
-            }
-        }
+        let sock = &self.sock;
+        self.ready
+            .write_with(|| would_block_none(sock.send(buf)))
+            .await
     }
 }
 
-/// Carries our error through `try_io`, which speaks `io::Error`: would-block
-/// stays recognisable, anything else is boxed and unboxed again by [`from_io`].
-fn to_io(e: Error) -> io::Error {
-    match e {
-        Error::Io(io) => io,
-        other => io::Error::other(other),
+/// `Ok(None)` for a would-block error, as [`Readiness::read_with`] wants.
+fn would_block_none<T>(r: Result<T, Error>) -> Result<Option<T>, Error> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.is_would_block() => Ok(None),
+        Err(e) => Err(e),
     }
-}
-
-fn from_io(e: io::Error) -> Error {
-    if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
-        if let Some(inner) = e.into_inner() {
-            if let Ok(err) = inner.downcast::<Error>() {
-                return *err;
-            }
-        }
-        return Error::Io(io::Error::other("unrecoverable error"));
-    }
-    Error::Io(e)
 }

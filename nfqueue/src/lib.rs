@@ -48,12 +48,19 @@
 //! }
 //! # #[allow(unreachable_code)] Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Async
+//! With the `tokio` feature, `tokio::AsyncQueue` wraps a [`Queue`] and
+//! waits for packets on tokio's reactor (`recv().await`); packets and
+//! verdicts work as above.
 
 pub mod config;
 pub mod error;
 pub mod health;
 pub mod packet;
 pub mod queue;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod verdict;
 
 pub use config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags, MAX_COPY_RANGE};

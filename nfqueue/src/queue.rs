@@ -626,10 +626,28 @@ impl Queue {
     }
 
     fn next_packet(&mut self, wait: Wait) -> Result<Packet<'_>, Error> {
+        let range = self.next_range(wait)?;
+        self.packet_at(range)
+    }
+
+    /// For the async receive: the range of the next packet message in the
+    /// current datagram, `Ok(None)` instead of waiting (pending verdicts
+    /// were sent then). Borrows nothing, so the caller can wait and retry.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn poll_next(&mut self) -> Result<Option<(usize, usize)>, Error> {
+        match self.next_range(Wait::Poll) {
+            Ok(range) => Ok(Some(range)),
+            Err(e) if e.is_would_block() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Finds the next packet message: its range in the current datagram.
+    fn next_range(&mut self, wait: Wait) -> Result<(usize, usize), Error> {
         if self.shared.closed.load(Ordering::Acquire) {
             return Err(Error::Closed);
         }
-        let (start, end) = loop {
+        loop {
             if let Some(e) = self.tx.err.take() {
                 return Err(e);
             }
@@ -639,12 +657,17 @@ impl Queue {
             }
             if self.pos < self.len {
                 if let Some(r) = self.step()? {
-                    break r;
+                    return Ok(r);
                 }
                 continue;
             }
             self.load(wait)?;
-        };
+        }
+    }
+
+    /// The packet at `start..end` of the current datagram (from
+    /// [`Queue::next_range`]).
+    pub(crate) fn packet_at(&mut self, (start, end): (usize, usize)) -> Result<Packet<'_>, Error> {
         let Queue {
             rx,
             cur,
