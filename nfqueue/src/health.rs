@@ -17,6 +17,10 @@ use crate::error::Error;
 /// Path read by [`read`].
 pub const PROC_PATH: &str = "/proc/thread-self/net/netfilter/nfnetlink_queue";
 
+/// The queue length the kernel gives a queue whose configuration sets none
+/// (`NFQNL_QMAX_DEFAULT` in `net/netfilter/nfnetlink_queue.c`).
+pub const DEFAULT_MAX_LEN: u32 = 1024;
+
 /// The kernel's figures for one bound queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueStats {
@@ -37,6 +41,36 @@ pub struct QueueStats {
     pub user_dropped: u32,
     /// The last packet id handed out (`id_sequence`).
     pub id_sequence: u32,
+}
+
+impl QueueStats {
+    /// Whether the queue is nearly full: at least 90% of `max_len` packets
+    /// wait for a verdict (pass [`DEFAULT_MAX_LEN`] if the queue's
+    /// configuration set none). A queue that stays saturated while the
+    /// program is idle holds packets whose verdicts were lost (sent for
+    /// wrong ids, say), and new packets are being dropped or, with
+    /// `FAIL_OPEN`, let through unjudged.
+    ///
+    /// ```
+    /// let s = nfqueue::health::parse("0 1000 950 2 65535 0 0 2000 1\n")?;
+    /// assert!(s[0].is_saturated(nfqueue::health::DEFAULT_MAX_LEN));
+    /// assert!(!s[0].is_saturated(4096));
+    /// # Ok::<(), nfqueue::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_saturated(&self, max_len: u32) -> bool {
+        u64::from(self.waiting) * 10 >= u64::from(max_len) * 9
+    }
+
+    /// Packets the kernel dropped (queue full, or receive buffer full) since
+    /// the `earlier` reading of the same queue; the counters are 32-bit and
+    /// wrap, and so does this difference.
+    #[must_use]
+    pub fn drops_since(&self, earlier: &QueueStats) -> u32 {
+        self.dropped
+            .wrapping_sub(earlier.dropped)
+            .wrapping_add(self.user_dropped.wrapping_sub(earlier.user_dropped))
+    }
 }
 
 /// Parses the text of `/proc/net/netfilter/nfnetlink_queue`.
@@ -120,5 +154,17 @@ mod tests {
         assert!(parse("1 2 3\n").is_err());
         assert!(parse("70000 1 1 1 1 1 1 1 1\n").is_err());
         assert_eq!(parse("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn saturation_and_drops() {
+        let a = parse("3 1 922 2 0 4294967295 7 0 1\n").unwrap()[0];
+        assert!(a.is_saturated(DEFAULT_MAX_LEN));
+        assert!(!a.is_saturated(1025 + 1024));
+        let idle = parse("3 1 0 2 0 0 0 0 1\n").unwrap()[0];
+        assert!(idle.is_saturated(0), "a zero-length queue is always full");
+        assert!(!idle.is_saturated(1));
+        let b = parse("3 1 0 2 0 2 9 0 1\n").unwrap()[0];
+        assert_eq!(b.drops_since(&a), 3 + 2);
     }
 }

@@ -1091,13 +1091,14 @@ fn x11_second_verdict_for_an_id_is_enoent() {
 /// X12: verdicts with byte-swapped packet ids (the fwknop #381 shape) fail
 /// with ENOENT naming the swapped id; the real packets stay queued
 /// (`queue_total` grows to 5) and nothing is delivered, until they get
-/// verdicts with their real ids.
+/// verdicts with their real ids. The queue is 5 long, so the health check
+/// flags it saturated meanwhile.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn x12_byte_swapped_ids_leave_the_packets_queued() {
     let _ns = support::netns();
     support::iptables("-A OUTPUT -p udp --dport 5312 -j NFQUEUE --queue-num 0");
-    let mut q = open(QueueConfig::new(0));
+    let mut q = open(QueueConfig::new(0).max_len(5));
     let rx = udp_rx(5312);
     for i in 0..5u8 {
         send(5312, &[i]);
@@ -1124,7 +1125,9 @@ fn x12_byte_swapped_ids_leave_the_packets_queued() {
     assert_eq!(errs, want);
     assert_eq!(count(&rx, 1, SHORT), 0, "still queued");
     if proc_readable() {
-        assert_eq!(stats(0).unwrap().waiting, 5, "queue_total grew");
+        let full = stats(0).unwrap();
+        assert_eq!(full.waiting, 5, "queue_total grew");
+        assert!(full.is_saturated(5));
     } else {
         support::skip(
             "x12_byte_swapped_ids_leave_the_packets_queued (queue_total)",
@@ -1139,7 +1142,9 @@ fn x12_byte_swapped_ids_leave_the_packets_queued() {
         (0..5u8).map(|i| vec![i]).collect::<Vec<_>>()
     );
     if proc_readable() {
-        assert_eq!(stats(0).unwrap().waiting, 0);
+        let drained = stats(0).unwrap();
+        assert_eq!(drained.waiting, 0);
+        assert!(!drained.is_saturated(5));
     }
     assert!(
         q.recv_timeout(SHORT).unwrap_err().is_timeout(),
