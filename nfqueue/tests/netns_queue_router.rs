@@ -579,10 +579,15 @@ fn q25_udp_gro_aggregates_keep_conntrack_through_segmentation() {
         return;
     }
     assert!(seen.errors.is_empty(), "{:?}", seen.errors);
+    // The kernel segments each aggregate before queueing (no GSO flag): the
+    // listener sees more packets than the rule queued. (The selftest compares
+    // with the reinjected count, whose margin is thin here: see NOTE above.)
     assert!(
-        queued < reinjected,
-        "software segmentation: {queued} queued, {reinjected} reinjected"
+        queued < seen.total,
+        "software segmentation: {queued} queued, the listener saw {}",
+        seen.total
     );
+    assert!(reinjected > 0, "accepted segments go on to the next hook");
     assert_eq!(
         reinjected_bytes,
         reinjected * (512 + 28),
