@@ -12,112 +12,20 @@
     missing_docs
 )]
 
+#[path = "qsupport/mod.rs"]
+mod qs;
 #[path = "../../nfnetlink/tests/support/mod.rs"]
 mod support;
+use qs::*;
 
-use std::net::UdpSocket;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use nfnetlink::{Conn, NfHeader};
 use nfqueue::{
-    health, CopyMode, Error, Hook, Packet, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict,
+    CopyMode, Error, Hook, Packet, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict,
 };
-
-const T: Duration = Duration::from_secs(3);
-const SHORT: Duration = Duration::from_millis(400);
-
-fn open(cfg: QueueConfig) -> Queue {
-    let mut q = Queue::open().unwrap();
-    q.bind(&cfg).unwrap();
-    q
-}
-
-/// Next packet within 3 s; panics on any error.
-fn next(q: &mut Queue) -> Packet<'_> {
-    match q.recv_timeout(T) {
-        Ok(p) => p,
-        Err(e) => panic!("no packet: {e}"),
-    }
-}
-
-/// Next error (or packet) within `d`: `Ok(id)` for a packet (accepted), `Err(e)`.
-fn next_event(q: &mut Queue, d: Duration) -> Result<u32, Error> {
-    let p = q.recv_timeout(d)?;
-    let id = p.id();
-    p.accept().unwrap();
-    Ok(id)
-}
-
-fn udp_rx(port: u16) -> UdpSocket {
-    support::udp_receiver(&format!("127.0.0.1:{port}"))
-}
-
-fn send(port: u16, payload: &[u8]) {
-    support::udp_send(&format!("127.0.0.1:{port}"), payload);
-}
-
-fn count(rx: &UdpSocket, max: usize, d: Duration) -> usize {
-    support::udp_count_within(rx, max, d)
-}
-
-/// Packet counter of rule `num` (1-based) in `table`/`chain`.
-fn rule_pkts(table: &str, chain: &str, num: usize) -> u64 {
-    let out = support::iptables(&format!("-t {table} -L {chain} -v -x -n --line-numbers"));
-    for line in out.lines() {
-        let mut f = line.split_whitespace();
-        if f.next().and_then(|n| n.parse::<usize>().ok()) == Some(num) {
-            return f.next().unwrap().parse().unwrap();
-        }
-    }
-    panic!("no rule {num} in {table}/{chain}:\n{out}")
-}
-
-fn stats(num: u16) -> Option<health::QueueStats> {
-    health::queue(num).unwrap()
-}
-
-fn in_init_userns() -> bool {
-    std::fs::read_to_string("/proc/self/uid_map")
-        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
-        .unwrap_or(false)
-}
-
-/// The proc file is readable (as real root, not in a userns-owned netns).
-fn proc_readable() -> bool {
-    support::try_proc_net("netfilter/nfnetlink_queue").is_ok()
-}
-
-fn udp4_checksum(ip: &[u8]) -> u16 {
-    let ihl = usize::from(ip[0] & 0x0f) * 4;
-    let udp = &ip[ihl..];
-    let mut sum: u32 = 0;
-    let mut add = |b: &[u8]| {
-        for c in b.chunks(2) {
-            let w = if c.len() == 2 {
-                u16::from_be_bytes([c[0], c[1]])
-            } else {
-                u16::from(c[0]) << 8
-            };
-            sum += u32::from(w);
-        }
-    };
-    add(&ip[12..20]);
-    add(&[0, 17]);
-    add(&(udp.len() as u16).to_be_bytes());
-    add(&udp[..6]);
-    add(&udp[8..]);
-    while sum >> 16 != 0 {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    let c = !(sum as u16);
-    if c == 0 {
-        0xffff
-    } else {
-        c
-    }
-}
 
 // ---------------------------------------------------------------- Q1 / Q2
 

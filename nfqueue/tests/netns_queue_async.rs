@@ -14,19 +14,18 @@
     missing_docs
 )]
 
+#[path = "qsupport/mod.rs"]
+mod qs;
 #[path = "../../nfnetlink/tests/support/mod.rs"]
 mod support;
+use qs::*;
 
-use std::net::UdpSocket;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use nfqueue::tokio::AsyncQueue;
 use nfqueue::{Hook, Packet, Queue, QueueConfig, Verdict};
 use tokio::time::timeout;
-
-const T: Duration = Duration::from_secs(3);
-const SHORT: Duration = Duration::from_millis(400);
 
 /// A current-thread runtime with I/O and timers, built on the calling
 /// thread (call it after `support::netns()`).
@@ -52,21 +51,6 @@ async fn next(q: &mut AsyncQueue) -> Packet<'_> {
         Ok(Err(e)) => panic!("no packet: {e}"),
         Err(_) => panic!("no packet within {T:?}: the task was not woken"),
     }
-}
-
-fn udp_rx(port: u16) -> UdpSocket {
-    support::udp_receiver(&format!("127.0.0.1:{port}"))
-}
-
-fn send(port: u16, payload: &[u8]) {
-    support::udp_send(&format!("127.0.0.1:{port}"), payload);
-}
-
-/// The UDP payload of a queued IPv4 packet.
-fn udp_payload<'a>(p: &Packet<'a>) -> &'a [u8] {
-    let ip = p.payload().unwrap();
-    let ihl = usize::from(ip[0] & 0x0f) * 4;
-    &ip[ihl + 8..]
 }
 
 /// Packets already queued are received, accepted and delivered; the

@@ -17,12 +17,14 @@
     missing_docs
 )]
 
+#[path = "qsupport/mod.rs"]
+mod qs;
 #[path = "../../nfnetlink/tests/support/mod.rs"]
 mod support;
+use qs::*;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
-use std::net::UdpSocket;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -30,133 +32,17 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nfqueue::{health, Error, Hook, Packet, Queue, QueueConfig, RawPacketId, Verdict};
+use nfqueue::{Hook, Queue, QueueConfig, RawPacketId, Verdict};
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
-const T: Duration = Duration::from_secs(3);
-const SHORT: Duration = Duration::from_millis(400);
-
 // ---------------------------------------------------------------- helpers
-
-fn open(cfg: QueueConfig) -> Queue {
-    let mut q = Queue::open().unwrap();
-    q.bind(&cfg).unwrap();
-    q
-}
-
-/// Next packet within 3 s; panics on any error.
-fn next(q: &mut Queue) -> Packet<'_> {
-    match q.recv_timeout(T) {
-        Ok(p) => p,
-        Err(e) => panic!("no packet: {e}"),
-    }
-}
-
-fn udp_rx(port: u16) -> UdpSocket {
-    support::udp_receiver(&format!("127.0.0.1:{port}"))
-}
-
-fn send(port: u16, payload: &[u8]) {
-    support::udp_send(&format!("127.0.0.1:{port}"), payload);
-}
 
 /// Sends datagram number `seq` (a be32 and padding: 64 bytes).
 fn send_seq(port: u16, seq: u32) {
     let mut b = [0x5au8; 64];
     b[..4].copy_from_slice(&seq.to_be_bytes());
     send(port, &b);
-}
-
-fn count(rx: &UdpSocket, max: usize, d: Duration) -> usize {
-    support::udp_count_within(rx, max, d)
-}
-
-fn stats(num: u16) -> Option<health::QueueStats> {
-    health::queue(num).unwrap()
-}
-
-/// The `/proc` queue file is readable (real root, not a userns-owned netns).
-fn proc_readable() -> bool {
-    support::try_proc_net("netfilter/nfnetlink_queue").is_ok()
-}
-
-fn in_init_userns() -> bool {
-    std::fs::read_to_string("/proc/self/uid_map")
-        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
-        .unwrap_or(false)
-}
-
-/// Packet counter of rule `num` (1-based) in `table`/`chain`; `cmd` is
-/// `iptables` or `ip6tables`.
-fn rule_pkts(cmd: &str, table: &str, chain: &str, num: usize) -> u64 {
-    let out = support::sh(&format!(
-        "{cmd} -t {table} -L {chain} -v -x -n --line-numbers"
-    ));
-    for line in out.lines() {
-        let mut f = line.split_whitespace();
-        if f.next().and_then(|n| n.parse::<usize>().ok()) == Some(num) {
-            return f.next().unwrap().parse().unwrap();
-        }
-    }
-    panic!("no rule {num} in {cmd} {table}/{chain}:\n{out}")
-}
-
-/// Expects `n` refused verdicts within 3 s each (no packet in between);
-/// returns their (queue, id, errno) in arrival order.
-fn verdict_errors(q: &mut Queue, n: usize) -> Vec<(Option<u16>, u32, i32)> {
-    let mut out = Vec::new();
-    while out.len() < n {
-        match q.recv_timeout(T) {
-            Err(Error::Verdict { queue, id, source }) => out.push((queue, id, source.errno)),
-            Err(e) => panic!("expected a verdict error, got {e} (after {out:?})"),
-            Ok(p) => panic!("expected a verdict error, got packet {}", p.id()),
-        }
-    }
-    out
-}
-
-const ENOENT: i32 = nix::errno::Errno::ENOENT as i32;
-
-/// One's-complement sum of 16-bit big-endian words (odd tail padded).
-fn sum16(mut sum: u32, b: &[u8]) -> u32 {
-    for c in b.chunks(2) {
-        let w = if c.len() == 2 {
-            u16::from_be_bytes([c[0], c[1]])
-        } else {
-            u16::from(c[0]) << 8
-        };
-        sum += u32::from(w);
-    }
-    sum
-}
-
-fn fold(mut sum: u32) -> u16 {
-    while sum >> 16 != 0 {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
-/// The IPv4 header checksum of `h` (its checksum field counted as 0).
-fn ip4_header_checksum(h: &[u8]) -> u16 {
-    let sum = sum16(sum16(0, &h[..10]), &h[12..]);
-    fold(sum)
-}
-
-/// The UDP checksum of the IPv4 packet `ip` (its checksum field counted as 0).
-fn udp4_checksum(ip: &[u8]) -> u16 {
-    let ihl = usize::from(ip[0] & 0x0f) * 4;
-    let udp = &ip[ihl..];
-    let mut sum = sum16(0, &ip[12..20]);
-    sum = sum16(sum, &[0, 17]);
-    sum = sum16(sum, &(udp.len() as u16).to_be_bytes());
-    sum = sum16(sum, &udp[..6]);
-    sum = sum16(sum, &udp[8..]);
-    match fold(sum) {
-        0 => 0xffff,
-        c => c,
-    }
 }
 
 /// `orig` (an IPv4/UDP packet) with its UDP data replaced by `data`: new
@@ -479,14 +365,14 @@ fn q04_mangle_and_filter_rules_each_queue_once() {
         }
         for chain in ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"] {
             assert_eq!(
-                rule_pkts(cmd, "mangle", chain, 1),
+                rule_counters(cmd, "mangle", chain, 1).0,
                 3,
                 "{cmd} mangle {chain}"
             );
         }
         for chain in ["INPUT", "OUTPUT"] {
             assert_eq!(
-                rule_pkts(cmd, "filter", chain, 1),
+                rule_counters(cmd, "filter", chain, 1).0,
                 3,
                 "{cmd} filter {chain}"
             );

@@ -11,8 +11,11 @@
     missing_docs
 )]
 
+#[path = "qsupport/mod.rs"]
+mod qs;
 #[path = "../../nfnetlink/tests/support/mod.rs"]
 mod support;
+use qs::*;
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,8 +23,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nfqueue::{Error, Queue, QueueConfig, QueueFlags, Verdict};
-
-const T: Duration = Duration::from_secs(3);
 
 /// Serves `q` on a thread, accepting everything, until `stop`; returns the count.
 fn accept_all(mut q: Queue, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {

@@ -17,8 +17,11 @@
     missing_docs
 )]
 
+#[path = "qsupport/mod.rs"]
+mod qs;
 #[path = "../../nfnetlink/tests/support/mod.rs"]
 mod support;
+use qs::*;
 
 use std::collections::HashMap;
 use std::net::UdpSocket;
@@ -29,8 +32,6 @@ use std::time::{Duration, Instant};
 
 use nfqueue::{Error, Hook, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
 use support::PeerNetns;
-
-const T: Duration = Duration::from_secs(3);
 
 // ---------------------------------------------------------------- T1
 
@@ -150,32 +151,6 @@ fn bound(num: u16, flags: QueueFlags) -> Queue {
     let mut q = Queue::open().unwrap();
     q.bind(&QueueConfig::new(num).flags(flags)).unwrap();
     q
-}
-
-/// Packet and byte counters of rule `num` (1-based) of `table`/`chain`, with
-/// `tool` = `iptables` or `ip6tables`.
-fn rule_counters(tool: &str, table: &str, chain: &str, num: usize) -> (u64, u64) {
-    let out = support::sh(&format!(
-        "{tool} -t {table} -L {chain} -v -x -n --line-numbers"
-    ));
-    for line in out.lines() {
-        let mut f = line.split_whitespace();
-        if f.next().and_then(|n| n.parse::<usize>().ok()) == Some(num) {
-            let pkts = f.next().unwrap().parse().unwrap();
-            let bytes = f.next().unwrap().parse().unwrap();
-            return (pkts, bytes);
-        }
-    }
-    panic!("no rule {num} in {tool} {table}/{chain}:\n{out}")
-}
-
-fn rule_pkts(table: &str, chain: &str, num: usize) -> u64 {
-    rule_counters("iptables", table, chain, num).0
-}
-
-/// Whether `tool` is on the (sbin-extended) PATH.
-fn have_tool(tool: &str) -> bool {
-    support::sh_status(&format!("command -v {tool}")).0
 }
 
 /// The "N received" figure of a `ping` summary (0 if absent).

@@ -1,0 +1,162 @@
+//! Helpers shared by the nfqueue namespace tests: open and bind, the next
+//! packet with a deadline, loopback UDP, rule counters, `/proc` figures and
+//! checksums for rewritten packets. Include with
+//! `#[path = "qsupport/mod.rs"] mod qs;` after the `support` module.
+#![allow(dead_code, clippy::cast_possible_truncation)]
+
+use std::net::UdpSocket;
+use std::time::Duration;
+
+use nfqueue::{health, Error, Packet, Queue, QueueConfig};
+
+use crate::support;
+
+/// The deadline for anything that should happen.
+pub const T: Duration = Duration::from_secs(3);
+/// How long to wait for something that should not happen.
+pub const SHORT: Duration = Duration::from_millis(400);
+/// `ENOENT` as a verdict error's errno.
+pub const ENOENT: i32 = nix::errno::Errno::ENOENT as i32;
+
+/// A queue socket bound with `cfg`.
+pub fn open(cfg: QueueConfig) -> Queue {
+    let mut q = Queue::open().unwrap();
+    q.bind(&cfg).unwrap();
+    q
+}
+
+/// Next packet within 3 s; panics on any error.
+pub fn next(q: &mut Queue) -> Packet<'_> {
+    match q.recv_timeout(T) {
+        Ok(p) => p,
+        Err(e) => panic!("no packet: {e}"),
+    }
+}
+
+/// Next event within `d`: `Ok(id)` for a packet (accepted), or the error.
+pub fn next_event(q: &mut Queue, d: Duration) -> Result<u32, Error> {
+    let p = q.recv_timeout(d)?;
+    let id = p.id();
+    p.accept().unwrap();
+    Ok(id)
+}
+
+/// Expects `n` refused verdicts within 3 s each (no packet in between);
+/// returns their (queue, id, errno) in arrival order.
+pub fn verdict_errors(q: &mut Queue, n: usize) -> Vec<(Option<u16>, u32, i32)> {
+    let mut out = Vec::new();
+    while out.len() < n {
+        match q.recv_timeout(T) {
+            Err(Error::Verdict { queue, id, source }) => out.push((queue, id, source.errno)),
+            Err(e) => panic!("expected a verdict error, got {e} (after {out:?})"),
+            Ok(p) => panic!("expected a verdict error, got packet {}", p.id()),
+        }
+    }
+    out
+}
+
+/// A UDP socket bound to `127.0.0.1:port`.
+pub fn udp_rx(port: u16) -> UdpSocket {
+    support::udp_receiver(&format!("127.0.0.1:{port}"))
+}
+
+/// Sends `payload` to `127.0.0.1:port`.
+pub fn send(port: u16, payload: &[u8]) {
+    support::udp_send(&format!("127.0.0.1:{port}"), payload);
+}
+
+/// Datagrams `rx` receives within `d`, at most `max`.
+pub fn count(rx: &UdpSocket, max: usize, d: Duration) -> usize {
+    support::udp_count_within(rx, max, d)
+}
+
+/// The UDP data of a queued IPv4 packet.
+pub fn udp_payload<'a>(p: &Packet<'a>) -> &'a [u8] {
+    let ip = p.payload().unwrap();
+    let ihl = usize::from(ip[0] & 0x0f) * 4;
+    &ip[ihl + 8..]
+}
+
+/// Packet and byte counters of rule `num` (1-based) of `table`/`chain`, with
+/// `tool` = `iptables` or `ip6tables`.
+pub fn rule_counters(tool: &str, table: &str, chain: &str, num: usize) -> (u64, u64) {
+    let out = support::sh(&format!(
+        "{tool} -t {table} -L {chain} -v -x -n --line-numbers"
+    ));
+    for line in out.lines() {
+        let mut f = line.split_whitespace();
+        if f.next().and_then(|n| n.parse::<usize>().ok()) == Some(num) {
+            let pkts = f.next().unwrap().parse().unwrap();
+            let bytes = f.next().unwrap().parse().unwrap();
+            return (pkts, bytes);
+        }
+    }
+    panic!("no rule {num} in {tool} {table}/{chain}:\n{out}")
+}
+
+/// Packet counter of iptables rule `num` (1-based) of `table`/`chain`.
+pub fn rule_pkts(table: &str, chain: &str, num: usize) -> u64 {
+    rule_counters("iptables", table, chain, num).0
+}
+
+/// The kernel's figures for queue `num` (panics if `/proc` is unreadable).
+pub fn stats(num: u16) -> Option<health::QueueStats> {
+    health::queue(num).unwrap()
+}
+
+/// The `/proc` queue file is readable (real root, not a userns-owned netns).
+pub fn proc_readable() -> bool {
+    support::try_proc_net("netfilter/nfnetlink_queue").is_ok()
+}
+
+/// Running in the initial user namespace (real root, not `unshare -U`).
+pub fn in_init_userns() -> bool {
+    std::fs::read_to_string("/proc/self/uid_map")
+        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
+        .unwrap_or(false)
+}
+
+/// Whether `tool` is on the (sbin-extended) PATH.
+pub fn have_tool(tool: &str) -> bool {
+    support::sh_status(&format!("command -v {tool}")).0
+}
+
+/// One's-complement sum of 16-bit big-endian words (odd tail padded).
+fn sum16(mut sum: u32, b: &[u8]) -> u32 {
+    for c in b.chunks(2) {
+        let w = if c.len() == 2 {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from(c[0]) << 8
+        };
+        sum += u32::from(w);
+    }
+    sum
+}
+
+fn fold(mut sum: u32) -> u16 {
+    while sum >> 16 != 0 {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// The IPv4 header checksum of `h` (its checksum field counted as 0).
+pub fn ip4_header_checksum(h: &[u8]) -> u16 {
+    fold(sum16(sum16(0, &h[..10]), &h[12..]))
+}
+
+/// The UDP checksum of the IPv4 packet `ip` (its checksum field counted as 0).
+pub fn udp4_checksum(ip: &[u8]) -> u16 {
+    let ihl = usize::from(ip[0] & 0x0f) * 4;
+    let udp = &ip[ihl..];
+    let mut sum = sum16(0, &ip[12..20]);
+    sum = sum16(sum, &[0, 17]);
+    sum = sum16(sum, &(udp.len() as u16).to_be_bytes());
+    sum = sum16(sum, &udp[..6]);
+    sum = sum16(sum, &udp[8..]);
+    match fold(sum) {
+        0 => 0xffff,
+        c => c,
+    }
+}
