@@ -502,18 +502,12 @@ fn q08_requeue_to_another_listener_after_a_delay() {
 /// header checksum, new UDP length and checksum); the receiver gets the new
 /// lengths and bytes, an empty datagram included. A wrong UDP checksum is
 /// caught by the receiving stack: the datagram is lost, proving the
-/// checksums are really checked on the way.
+/// checksums are really checked on the way. In a userns-owned netns a
+/// kernel that drops payload changes there (Q12d) makes it skip.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn q12b_payload_grows_and_shrinks() {
     let _ns = support::netns();
-    if !in_init_userns() {
-        support::skip(
-            "q12b_payload_grows_and_shrinks",
-            "not real root: the netns is owned by a user namespace, where newer kernels refuse payload changes",
-        );
-        return;
-    }
     support::iptables("-A OUTPUT -p udp --dport 5212 -j NFQUEUE --queue-num 0");
     let mut q = open(QueueConfig::new(0));
     let rx = udp_rx(5212);
@@ -533,8 +527,18 @@ fn q12b_payload_grows_and_shrinks() {
         assert_eq!(pkt.len(), 28 + new.len());
         p.verdict(Verdict::Accept.payload(&pkt)).unwrap();
         q.flush().unwrap();
+        let got = support::udp_recv_within(&rx, 1, T);
+        if got.is_empty() && !in_init_userns() {
+            // Q12d: newer kernels drop payload changes made in a netns
+            // owned by a user namespace.
+            support::skip(
+                "q12b_payload_grows_and_shrinks",
+                "this kernel drops payload changes made in a userns-owned netns",
+            );
+            return;
+        }
         assert_eq!(
-            support::udp_recv_within(&rx, 1, T),
+            got,
             vec![new.to_vec()],
             "{} bytes became {}",
             orig.len(),
