@@ -1,9 +1,9 @@
 //! Payload rewrite: upper-cases the data of queued UDP datagrams (same
 //! length), fixes the UDP checksum, and accepts them with the new payload.
 //!
-//! Privileges: `CAP_NET_ADMIN`, in a network namespace owned by the initial
-//! user namespace (newer kernels refuse payload changes in a user-namespace
-//! owned one: the packet is then dropped).
+//! Privileges: `CAP_NET_ADMIN`. In a network namespace owned by a user
+//! namespace (`unshare -Urn`) Linux 6.18 applies payload changes, but
+//! kernels with a 2026 hardening refuse them there and drop the packet.
 //!
 //! Firewall rule it expects (queue 2 by default):
 //!
