@@ -30,10 +30,17 @@ fn ct() -> Conntrack {
     Conntrack::open().expect("open ctnetlink socket")
 }
 
+/// A flow with tuple `t` and timeout `secs` (a create needs a timeout).
+fn flow(t: Tuple, secs: u32) -> Flow {
+    Flow {
+        timeout: Some(secs),
+        ..Flow::new(t)
+    }
+}
+
 /// An established TCP flow `src:sp -> dst:dp` with timeout 100.
 fn tcp(src: &str, dst: &str, sp: u16, dp: u16) -> Flow {
-    let mut f = Flow::new(Tuple::new(ip(src), ip(dst), L4::tcp(sp, dp)).unwrap());
-    f.timeout = Some(100);
+    let mut f = flow(Tuple::new(ip(src), ip(dst), L4::tcp(sp, dp)).unwrap(), 100);
     f.status = Some(Status::SEEN_REPLY | Status::ASSURED);
     f.proto_info = Some(ProtoInfo::Tcp(TcpInfo {
         state: Some(TcpState::Established),
@@ -43,14 +50,42 @@ fn tcp(src: &str, dst: &str, sp: u16, dp: u16) -> Flow {
 }
 
 fn udp(src: &str, dst: &str, sp: u16, dp: u16) -> Flow {
-    let mut f = Flow::new(Tuple::new(ip(src), ip(dst), L4::udp(sp, dp)).unwrap());
-    f.timeout = Some(100);
-    f
+    flow(Tuple::new(ip(src), ip(dst), L4::udp(sp, dp)).unwrap(), 100)
+}
+
+/// Every flow `filter` selects (`Conntrack::dump_filtered`).
+fn dump_all(ct: &mut Conntrack, filter: &Filter) -> Vec<Flow> {
+    let mut out = Vec::new();
+    ct.dump_filtered(filter, |f| {
+        out.push(f);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    out
 }
 
 fn count(ct: &mut Conntrack, filter: &Filter) -> usize {
+    dump_all(ct, filter).len()
+}
+
+fn all(ct: &mut Conntrack) -> usize {
+    count(ct, &Filter::new())
+}
+
+/// The ids of every flow, sorted.
+fn sorted_ids(ct: &mut Conntrack) -> Vec<u32> {
+    let mut ids: Vec<u32> = dump_all(ct, &Filter::new())
+        .iter()
+        .map(|f| f.id.unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// How many expectations a dump of every family lists.
+fn count_expectations(ct: &mut Conntrack) -> usize {
     let mut n = 0;
-    ct.dump_filtered(filter, |_| {
+    ct.dump_expectations(Family::Any, |_| {
         n += 1;
         ControlFlow::Continue(())
     })
@@ -58,8 +93,19 @@ fn count(ct: &mut Conntrack, filter: &Filter) -> usize {
     n
 }
 
-fn all(ct: &mut Conntrack) -> usize {
-    count(ct, &Filter::new())
+/// Messages of an unparsed dump with `filter`, and how many of them carry
+/// `flag`.
+fn count_raw(ct: &mut Conntrack, filter: &Filter, flag: NlFlags) -> (usize, usize) {
+    let (mut n, mut flagged) = (0, 0);
+    ct.dump_raw(filter, |m| {
+        n += 1;
+        if m.flags().contains(flag) {
+            flagged += 1;
+        }
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    (n, flagged)
 }
 
 fn errno(r: Result<(), Error>) -> Option<Errno> {
@@ -162,8 +208,7 @@ fn c3_generic_protocols() {
     let mut ct = ct();
     for p in [2u8, 200] {
         let t = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: p }).unwrap();
-        let mut f = Flow::new(t);
-        f.timeout = Some(60);
+        let f = flow(t, 60);
         ct.create(&f).unwrap();
         assert_eq!(errno(ct.create(&f)), Some(Errno::EEXIST));
         ct.update(&Update::orig(t).mark(9)).unwrap();
@@ -187,9 +232,7 @@ fn c4_icmp_roundtrip() {
         },
     )
     .unwrap();
-    let mut f = Flow::new(t);
-    f.timeout = Some(30);
-    ct.create(&f).unwrap();
+    ct.create(&flow(t, 30)).unwrap();
     let got = ct.get(&t, None).unwrap();
     assert_eq!(got.orig, Some(t));
     assert_eq!(
@@ -211,9 +254,7 @@ fn c4_icmp_roundtrip() {
         },
     )
     .unwrap();
-    let mut f = Flow::new(t6);
-    f.timeout = Some(30);
-    ct.create(&f).unwrap();
+    ct.create(&flow(t6, 30)).unwrap();
     assert_eq!(
         ct.get(&t6, None).unwrap().reply.unwrap().proto,
         L4::IcmpV6 {
@@ -282,16 +323,11 @@ fn c7_mark_filter_dump_filtered() {
         ct.create(&f).unwrap();
     }
     let filter = Filter::new().mark(0xff00_0000, 0xff00_0000);
-    let (mut n, mut filtered) = (0, 0);
-    ct.dump_raw(&filter, |m| {
-        n += 1;
-        if m.flags().contains(NlFlags::DUMP_FILTERED) {
-            filtered += 1;
-        }
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    assert_eq!((n, filtered), (2, 2), "the kernel filtered and said so");
+    assert_eq!(
+        count_raw(&mut ct, &filter, NlFlags::DUMP_FILTERED),
+        (2, 2),
+        "the kernel filtered and said so"
+    );
     assert_eq!(count(&mut ct, &filter), 2);
 }
 
@@ -315,12 +351,7 @@ fn c8_c9_zone_dump_and_flush() {
     let _ns = support::netns();
     let mut ct = ct();
     zones_setup(&mut ct);
-    let mut kernel_n = 0;
-    ct.dump_raw(&Filter::new().zone(123), |_| {
-        kernel_n += 1;
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let (kernel_n, _) = count_raw(&mut ct, &Filter::new().zone(123), NlFlags::empty());
     if kernel_n > 2 {
         support::skip(
             "c8_zone_dump(kernel part)",
@@ -617,15 +648,10 @@ fn c17_stats_match_dump() {
 fn c24_counters_and_timestamps() {
     let _ns = support::netns();
     support::enable_conntrack();
+    let v4 = Filter::new().family(Family::Ipv4);
     let ping = |ct: &mut Conntrack| {
         support::sh("ping -c1 -W1 127.0.0.1 >/dev/null");
-        let mut out = Vec::new();
-        ct.dump(Family::Ipv4, |f| {
-            out.push(f);
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-        out
+        dump_all(ct, &v4)
     };
     let mut ct = ct();
     support::sh(
@@ -656,12 +682,10 @@ fn c24_counters_and_timestamps() {
     })
     .unwrap();
     assert!(seen >= 1);
-    let mut after = 0;
-    ct.dump(Family::Ipv4, |f| {
-        after += f.counters_orig.map_or(0, |c| c.packets);
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let after: u64 = dump_all(&mut ct, &v4)
+        .iter()
+        .map(|f| f.counters_orig.map_or(0, |c| c.packets))
+        .sum();
     assert_eq!(after, 0);
 }
 
@@ -792,16 +816,10 @@ fn n5_n7_n8_multipart_abandoned_and_events_apart() {
     let mut ct = ct();
     create_all(&mut ct, &many_v4(5000));
     // N5: every part multipart, total right
-    let (mut n, mut multi) = (0, 0);
-    ct.dump_raw(&Filter::new(), |m| {
-        n += 1;
-        if m.flags().contains(NlFlags::MULTI) {
-            multi += 1;
-        }
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    assert_eq!((n, multi), (5000, 5000));
+    assert_eq!(
+        count_raw(&mut ct, &Filter::new(), NlFlags::MULTI),
+        (5000, 5000)
+    );
     // N7: an iterator dropped after one entry drains; the next dump is complete
     {
         let mut it = ct.flows(&Filter::new()).unwrap();
@@ -842,7 +860,7 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
         state: Some(TcpState::SynSent),
         ..TcpInfo::default()
     }));
-    let mut icmp = Flow::new(
+    let icmp = flow(
         Tuple::new(
             ip("10.0.0.1"),
             ip("10.0.0.2"),
@@ -853,11 +871,12 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
             },
         )
         .unwrap(),
+        100,
     );
-    icmp.timeout = Some(100);
-    let mut other =
-        Flow::new(Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: 200 }).unwrap());
-    other.timeout = Some(100);
+    let other = flow(
+        Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: 200 }).unwrap(),
+        100,
+    );
     create_all(
         &mut ct,
         &[
@@ -879,12 +898,10 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
         p.join(" ")
     };
     let mut theirs: Vec<String> = support::conntrack_cli("-L").lines().map(strip).collect();
-    let mut ours = Vec::new();
-    ct.dump(Family::Any, |f| {
-        ours.push(strip(&f.to_string()));
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let mut ours: Vec<String> = dump_all(&mut ct, &Filter::new())
+        .iter()
+        .map(|f| strip(&f.to_string()))
+        .collect();
     theirs.sort();
     ours.sort();
     assert_eq!(ours, theirs);
@@ -930,13 +947,7 @@ fn expectations_create_get_dump_delete_flush() {
     let got = ct.get_expectation(&exp_tuple, None).unwrap();
     assert_eq!(got.master, master.orig);
     assert_eq!(got.helper.as_deref(), Some("ftp"));
-    let mut n = 0;
-    ct.dump_expectations(Family::Any, |_| {
-        n += 1;
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(count_expectations(&mut ct), 1);
     assert!(support::conntrack_cli("-L expect").contains("dport=5000"));
     ct.delete_expectation(&exp_tuple, None).unwrap();
     assert_eq!(
@@ -945,13 +956,7 @@ fn expectations_create_get_dump_delete_flush() {
     );
     ct.create_expectation(&e).unwrap();
     ct.flush_expectations(Family::Ipv4).unwrap();
-    let mut n = 0;
-    ct.dump_expectations(Family::Any, |_| {
-        n += 1;
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(count_expectations(&mut ct), 0);
 }
 
 #[test]
@@ -1065,17 +1070,6 @@ fn nat_on_create_shows_in_the_reply_tuple() {
     let mut bad = udp("10.0.0.5", "10.0.0.2", 1, 2);
     bad.nat_src = Some(NatRange::to_addr(ip("2001:db8::1")));
     assert!(matches!(ct.create(&bad), Err(Error::MixedFamilies)));
-}
-
-/// Dumps every flow of the namespace.
-fn dump_all(ct: &mut Conntrack, filter: &Filter) -> Vec<Flow> {
-    let mut out = Vec::new();
-    ct.dump_filtered(filter, |f| {
-        out.push(f);
-        ControlFlow::Continue(())
-    })
-    .unwrap();
-    out
 }
 
 #[test]
@@ -1241,25 +1235,18 @@ fn c20_per_netns_conntrack_max() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn c21_ftp_helper_assigned_by_ct_target() {
     let _ns = support::netns();
-    for (tool, lo) in [("iptables", "127.0.0.1"), ("ip6tables", "::1")] {
+    for (tool, addr, fam) in [
+        ("iptables", "127.0.0.1:2121", Family::Ipv4),
+        ("ip6tables", "[::1]:2121", Family::Ipv6),
+    ] {
         support::sh(&format!(
             "{tool} -t raw -A OUTPUT -p tcp --dport 2121 -j CT --helper ftp"
         ));
-        let addr = if lo.contains(':') {
-            format!("[{lo}]:2121")
-        } else {
-            format!("{lo}:2121")
-        };
-        let listener = support::tcp_listener(&addr);
+        let listener = support::tcp_listener(addr);
         let server = support::tcp_echo_once(listener);
-        let mut s = support::tcp_connect(&addr, Duration::from_secs(2)).unwrap();
+        let mut s = support::tcp_connect(addr, Duration::from_secs(2)).unwrap();
         std::io::Write::write_all(&mut s, b"USER x\r\n").unwrap();
         let mut ct = ct();
-        let fam = if lo.contains(':') {
-            Family::Ipv6
-        } else {
-            Family::Ipv4
-        };
         let flows = dump_all(&mut ct, &Filter::new().family(fam));
         let f = flows
             .iter()
@@ -1367,24 +1354,14 @@ fn pipelined_dump_matches_plain_dump() {
     let _ns = support::netns();
     let mut ct = ct();
     create_all(&mut ct, &many_v4(5000));
-    let ids = |ct: &mut Conntrack| {
-        let mut v = Vec::new();
-        ct.dump(Family::Any, |f| {
-            v.push(f.id.unwrap());
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-        v.sort_unstable();
-        v
-    };
-    let plain = ids(&mut ct);
+    let plain = sorted_ids(&mut ct);
     ct.conn().set_pipelined_dumps(true);
     ct.conn()
         .socket()
         .join_group(nfnl_sys::NFNLGRP_CONNTRACK_NEW)
         .unwrap();
     create_all(&mut Conntrack::open().unwrap(), &many_v4(5100)[5000..]);
-    let piped = ids(&mut ct);
+    let piped = sorted_ids(&mut ct);
     assert_eq!(piped.len(), 5100);
     assert!(plain.iter().all(|id| piped.binary_search(id).is_ok()));
     assert_eq!(
@@ -1404,5 +1381,5 @@ fn pipelined_dump_matches_plain_dump() {
         5100,
         "the socket is ready right after"
     );
-    assert_eq!(ids(&mut ct).len(), 5100);
+    assert_eq!(sorted_ids(&mut ct).len(), 5100);
 }
