@@ -31,8 +31,7 @@ fn seed_datagram(rng: &mut Rng) -> Vec<u8> {
                 }
                 1 => {
                     let len = rng.below(40);
-                    let v: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-                    b.put_bytes(kind, &v).unwrap();
+                    b.put_bytes(kind, &rng.bytes(len)).unwrap();
                 }
                 _ => {
                     b.nest(kind, |b| {

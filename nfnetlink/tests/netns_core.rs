@@ -120,12 +120,16 @@ fn ct_count(conn: &mut Conn) -> u32 {
     count.expect("the stats reply carries CTA_STATS_GLOBAL_ENTRIES")
 }
 
+/// A dump request of the IPv4 conntrack table.
+fn ct_dump_header() -> NfHeader {
+    NfHeader::new(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET).family(AF_INET)
+}
+
 /// Counts the entries of a full ctnetlink dump.
 fn ct_dump_count(conn: &mut Conn) -> Result<usize, Error> {
     let mut n = 0;
-    let h = NfHeader::new(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET).family(AF_INET);
     conn.dump(
-        h,
+        ct_dump_header(),
         |_| Ok(()),
         |_| {
             n += 1;
@@ -133,6 +137,22 @@ fn ct_dump_count(conn: &mut Conn) -> Result<usize, Error> {
         },
     )?;
     Ok(n)
+}
+
+/// Sends, from `forger`, a bare message `subsys`/`ty` (nfgenmsg only) to the
+/// socket with port id `to`, as if the kernel had sent it.
+fn send_forged(forger: &Socket, to: u32, subsys: u8, ty: u8) {
+    use nix::sys::socket::{sendto, MsgFlags, NetlinkAddr};
+    let mut b = MsgBuilder::new();
+    b.begin_raw(u16::from(subsys) << 8 | u16::from(ty), NlFlags::empty(), 0);
+    b.put_raw(&[AF_INET, 0, 0, 0]).unwrap();
+    sendto(
+        forger.as_raw_fd(),
+        b.finish().unwrap(),
+        &NetlinkAddr::new(to, 0),
+        MsgFlags::empty(),
+    )
+    .unwrap();
 }
 
 /// N1: two sockets get distinct non-zero port ids; sequence numbers increase.
@@ -236,7 +256,7 @@ fn n3_bad_requests_give_typed_errors() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn n9_unprivileged_gets_eperm() {
     let _ns = support::netns();
-    if !nix::unistd::Uid::effective().is_root() || in_user_namespace() {
+    if !nix::unistd::Uid::effective().is_root() || !support::in_init_userns() {
         support::skip(
             "n9_unprivileged_gets_eperm",
             "needs real root to switch to uid 65534 (in a user namespace that uid is not mapped)",
@@ -348,7 +368,7 @@ fn n11_receive_buffer_sizes() {
     assert_eq!(got, s.recv_buffer().unwrap());
     // NOTE(kernel): SO_RCVBUFFORCE checks CAP_NET_ADMIN in the initial user
     // namespace, so inside a user namespace it is refused.
-    if in_user_namespace() {
+    if !support::in_init_userns() {
         let forced = s.set_recv_buffer_force(want);
         assert_eq!(forced.unwrap_err().errno(), Some(nix::errno::Errno::EPERM));
         return;
@@ -356,11 +376,6 @@ fn n11_receive_buffer_sizes() {
     let forced = s.set_recv_buffer_force(want).unwrap();
     assert!(forced >= want, "forced {forced} >= {want}");
     assert!(forced > got || rmem_max >= want);
-}
-
-/// True when the test runs as root of a user namespace rather than real root.
-fn in_user_namespace() -> bool {
-    std::fs::read_to_string("/proc/self/uid_map").map_or(true, |m| !m.contains("4294967295"))
 }
 
 /// N12: a datagram larger than the receive buffer is reported as
@@ -444,7 +459,6 @@ fn n13_signal_storm() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn n14_foreign_sender_dropped() {
-    use nix::sys::socket::{sendto, MsgFlags, NetlinkAddr};
     let _ns = support::netns();
     let victim = Socket::open().unwrap();
     let forger = Socket::open().unwrap();
@@ -453,17 +467,7 @@ fn n14_foreign_sender_dropped() {
         (NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET),
         (NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW),
     ] {
-        let mut b = MsgBuilder::new();
-        b.begin_raw(u16::from(subsys) << 8 | u16::from(ty), NlFlags::empty(), 0);
-        b.put_raw(&[AF_INET, 0, 0, 0]).unwrap();
-        let bytes = b.finish().unwrap();
-        sendto(
-            forger.as_raw_fd(),
-            bytes,
-            &NetlinkAddr::new(victim.port_id(), 0),
-            MsgFlags::empty(),
-        )
-        .unwrap();
+        send_forged(&forger, victim.port_id(), subsys, ty);
     }
     let mut buf = [0u8; 1024];
     let r = victim.recv_timeout(&mut buf, Duration::from_millis(300));
@@ -480,7 +484,6 @@ fn n14_foreign_sender_dropped() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn n15_recv_many_takes_a_batch_and_drops_foreign() {
-    use nix::sys::socket::{sendto, MsgFlags, NetlinkAddr};
     let _ns = support::netns();
     let listener = Socket::open().unwrap();
     listener.join_group(NFNLGRP_CONNTRACK_NEW).unwrap();
@@ -492,21 +495,13 @@ fn n15_recv_many_takes_a_batch_and_drops_foreign() {
         .unwrap_err()
         .is_would_block());
 
-    create_entries_from(&mut conn, 0, 5);
-    let mut b = MsgBuilder::new();
-    b.begin_raw(
-        u16::from(NFNL_SUBSYS_CTNETLINK) << 8 | u16::from(IPCTNL_MSG_CT_NEW),
-        NlFlags::empty(),
-        0,
+    create_entries(&mut conn, 5);
+    send_forged(
+        &forger,
+        listener.port_id(),
+        NFNL_SUBSYS_CTNETLINK,
+        IPCTNL_MSG_CT_NEW,
     );
-    b.put_raw(&[AF_INET, 0, 0, 0]).unwrap();
-    sendto(
-        forger.as_raw_fd(),
-        b.finish().unwrap(),
-        &NetlinkAddr::new(listener.port_id(), 0),
-        MsgFlags::empty(),
-    )
-    .unwrap();
     create_entries_from(&mut conn, 100, 5);
 
     // The events were queued while the requests ran: one call takes them all.
@@ -613,9 +608,8 @@ fn n7_stopped_dump_leaves_socket_clean() {
     let mut conn = Conn::open().unwrap();
     create_entries(&mut conn, 3000);
     let mut seen = 0;
-    let h = NfHeader::new(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET).family(AF_INET);
     conn.dump(
-        h,
+        ct_dump_header(),
         |_| Ok(()),
         |_| {
             seen += 1;
@@ -645,9 +639,8 @@ fn n8_events_do_not_pollute_dumps() {
     create_entries(&mut Conn::open().unwrap(), 150);
     let mut dumped = 0;
     let mut non_entries = 0;
-    let h = NfHeader::new(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET).family(AF_INET);
     conn.dump(
-        h,
+        ct_dump_header(),
         |_| Ok(()),
         |m| {
             dumped += 1;

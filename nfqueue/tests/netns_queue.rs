@@ -95,8 +95,7 @@ fn q03_per_hook_counts_on_loopback() {
 fn q09_requeue_with_and_without_bypass_and_to_own_queue() {
     let _ns = support::netns();
     support::iptables("-A OUTPUT -p udp --dport 5009 -j NFQUEUE --queue-num 0");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let mut q = open(QueueConfig::new(0));
     q.bind(&QueueConfig::new(1)).unwrap();
     assert_eq!(q.bound(), &[0, 1]);
     let rx = udp_rx(5009);
@@ -176,8 +175,7 @@ fn q11_mark_verdict_seen_by_a_later_rule_and_queue() {
     support::iptables("-t mangle -A OUTPUT -p udp --dport 5011 -j NFQUEUE --queue-num 0");
     support::iptables("-t mangle -A POSTROUTING -p udp --dport 5011 -m mark --mark 0x42");
     support::iptables("-t mangle -A INPUT -p udp --dport 5011 -j NFQUEUE --queue-num 1");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let mut q = open(QueueConfig::new(0));
     q.bind(&QueueConfig::new(1)).unwrap();
     let rx = udp_rx(5011);
     for _ in 0..5 {
@@ -223,7 +221,7 @@ fn q12_payload_rewrite_and_inconsistent_payload_refused() {
     new[ihl + 6..ihl + 8].copy_from_slice(&c.to_be_bytes());
     p.verdict(Verdict::Accept.payload(&new)).unwrap();
     q.flush().unwrap();
-    if in_init_userns() {
+    if support::in_init_userns() {
         assert_eq!(
             support::udp_recv_within(&rx, 1, T),
             vec![b"HELLO WORLD".to_vec()]
@@ -268,7 +266,7 @@ fn q12d_payload_change_in_a_userns_owned_netns(q: &mut Queue, rx: &std::net::Udp
     match q.recv_timeout(SHORT) {
         Err(e) if e.is_timeout() => {}
         Err(Error::Verdict { source, .. }) => {
-            assert_eq!(source.errno, nix::errno::Errno::EPERM as i32, "{source}");
+            assert_eq!(source.errno, EPERM, "{source}");
         }
         other => panic!("{:?}", other.map(|p| p.id())),
     }
@@ -417,7 +415,7 @@ fn q15_config_and_verdict_error_matrix() {
             queue: Some(5),
             id: 1,
             source,
-        }) => assert_eq!(source.errno, libc_eperm()),
+        }) => assert_eq!(source.errno, EPERM),
         other => panic!("{:?}", other.map(|p| p.id())),
     }
     // A verdicts an unknown id while packets flow: ENOENT with that id, packet still delivered
@@ -442,7 +440,7 @@ fn q15_config_and_verdict_error_matrix() {
                 id: 12345,
                 source,
             }) => {
-                assert_eq!(source.errno, 2);
+                assert_eq!(source.errno, ENOENT);
                 got_err = true;
             }
             Err(e) => panic!("{e}"),
@@ -463,10 +461,6 @@ fn q15_config_and_verdict_error_matrix() {
         }) => assert_eq!(source.errno, 22),
         other => panic!("{:?}", other.map(|p| p.id())),
     };
-}
-
-fn libc_eperm() -> i32 {
-    nix::errno::Errno::EPERM as i32
 }
 
 // ---------------------------------------------------------------- Q16 batch verdicts
@@ -491,7 +485,7 @@ fn q16_batch_verdict_releases_all_in_order() {
     // nothing left: ENOENT tied to the batch id
     q.handle().verdict_batch(0, last, Verdict::Accept).unwrap();
     match q.recv_timeout(T) {
-        Err(Error::Verdict { id, source, .. }) => assert_eq!((id, source.errno), (last, 2)),
+        Err(Error::Verdict { id, source, .. }) => assert_eq!((id, source.errno), (last, ENOENT)),
         other => panic!("{:?}", other.map(|p| p.id())),
     };
 }
@@ -572,19 +566,7 @@ fn q18_overrun_reported_once_then_normal() {
     if proc_readable() {
         assert!(stats(0).unwrap().user_dropped > 0);
     }
-    let mut overruns = 0;
-    let mut pkts = 0;
-    loop {
-        match q.recv_timeout(SHORT) {
-            Ok(p) => {
-                pkts += 1;
-                p.accept().unwrap();
-            }
-            Err(e) if e.is_overrun() => overruns += 1,
-            Err(e) if e.is_timeout() => break,
-            Err(e) => panic!("{e}"),
-        }
-    }
+    let (pkts, overruns) = accept_until_idle(&mut q, SHORT);
     assert_eq!(overruns, 1);
     assert!(pkts > 0 && pkts < 200, "{pkts}");
     assert_eq!(count(&rx, 200, SHORT), pkts);
@@ -604,9 +586,7 @@ fn helper_listener_holds() {
     let Ok(num) = std::env::var("NFQ_HELPER_QUEUE") else {
         return;
     };
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(num.parse().unwrap()).flags(QueueFlags::FAIL_OPEN))
-        .unwrap();
+    let mut q = open(QueueConfig::new(num.parse().unwrap()).flags(QueueFlags::FAIL_OPEN));
     let mut held = Vec::new();
     loop {
         if let Ok(p) = q.recv_timeout(Duration::from_millis(100)) {
@@ -676,7 +656,7 @@ fn q19_killed_listener_drops_held_and_rebind_works() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn q21_uid_gid_of_the_sending_socket() {
     let _ns = support::netns();
-    if !in_init_userns() {
+    if !support::in_init_userns() {
         support::skip(
             "q21_uid_gid_of_the_sending_socket",
             "uid 1234 is not mapped in this user namespace",
@@ -709,8 +689,7 @@ fn queue_balance_one_socket_and_one_socket_per_queue() {
     support::iptables("-A OUTPUT -p udp --dport 5022 -j NFQUEUE --queue-balance 10:11");
     let rx = support::udp_receiver("0.0.0.0:5022");
     // one socket, two queues; the balance hash uses the addresses: vary the destination
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(10)).unwrap();
+    let mut q = open(QueueConfig::new(10));
     q.bind(&QueueConfig::new(11)).unwrap();
     for i in 1..=20 {
         support::udp_send(&format!("127.0.0.{i}:5022"), b"bal");
@@ -1008,8 +987,7 @@ fn nft_queue_rule_with_fanout() {
         );
         return;
     }
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(2)).unwrap();
+    let mut q = open(QueueConfig::new(2));
     q.bind(&QueueConfig::new(3)).unwrap();
     let rx = udp_rx(5032);
     for _ in 0..8 {

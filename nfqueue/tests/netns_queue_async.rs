@@ -39,9 +39,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// A queue bound to `num`, ready for the async receive.
 fn open_async(num: u16) -> AsyncQueue {
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(num)).unwrap();
-    AsyncQueue::new(q).unwrap()
+    AsyncQueue::new(open(QueueConfig::new(num))).unwrap()
 }
 
 /// Next packet within 3 s; panics on a timeout or any error.
@@ -192,8 +190,7 @@ fn a5_outside_a_runtime_and_back_to_blocking() {
     let _ns = support::netns();
     support::iptables("-A OUTPUT -p udp --dport 5305 -j NFQUEUE --queue-num 0");
     let rx = udp_rx(5305);
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let q = open(QueueConfig::new(0));
     let e = AsyncQueue::new(Queue::open().unwrap()).unwrap_err();
     assert!(e.to_string().contains("tokio runtime"), "{e}");
 

@@ -328,8 +328,7 @@ fn q04_mangle_and_filter_rules_each_queue_once() {
             ));
         }
     }
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let mut q = open(QueueConfig::new(0));
     q.bind(&QueueConfig::new(1)).unwrap();
     q.set_default_verdict(Verdict::Accept);
     let rx4 = udp_rx(5004);
@@ -421,7 +420,6 @@ fn count_hooks(
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn q08_requeue_to_another_listener_after_a_delay() {
-    use std::io::{Read, Write};
     let _ns = support::netns();
     for chain in ["OUTPUT", "POSTROUTING"] {
         support::iptables(&format!(
@@ -449,34 +447,15 @@ fn q08_requeue_to_another_listener_after_a_delay() {
         stop_b.clone(),
     );
 
-    let listener = support::tcp_listener("127.0.0.1:12345");
-    let echo = support::tcp_echo_once(listener);
-    let mut c = support::tcp_connect("127.0.0.1:12345", Duration::from_secs(10)).unwrap();
     let data: Vec<u8> = (0..640_000u32).map(|i| (i % 251) as u8).collect();
-    let mut reader = c.try_clone().unwrap();
-    let want = data.len();
-    let back = std::thread::spawn(move || {
-        let mut got = Vec::with_capacity(want);
-        let mut buf = [0u8; 65536];
-        while got.len() < want {
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => got.extend_from_slice(&buf[..n]),
-                Err(e) => panic!("read: {e}"),
-            }
-        }
-        got
-    });
     // Ten chunks over about two seconds, so the 1/s limits let more than
     // the handshake through.
-    for chunk in data.chunks(64_000) {
-        c.write_all(chunk).unwrap();
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    let got = back.join().unwrap();
-    drop(c);
-    assert_eq!(echo.join().unwrap(), data.len());
-    assert!(got == data, "echoed bytes are identical");
+    echo_transfer(
+        support::tcp_listener("127.0.0.1:12345"),
+        &data,
+        64_000,
+        Duration::from_millis(200),
+    );
 
     stop_a.store(true, Ordering::Relaxed);
     let per_a = a.join().unwrap();
@@ -528,7 +507,7 @@ fn q12b_payload_grows_and_shrinks() {
         p.verdict(Verdict::Accept.payload(&pkt)).unwrap();
         q.flush().unwrap();
         let got = support::udp_recv_within(&rx, 1, T);
-        if got.is_empty() && !in_init_userns() {
+        if got.is_empty() && !support::in_init_userns() {
             // Q12d: newer kernels drop payload changes made in a netns
             // owned by a user namespace.
             support::skip(

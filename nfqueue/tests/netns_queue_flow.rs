@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Error, Queue, QueueConfig, QueueFlags, Verdict};
+use nfqueue::{Queue, QueueConfig, QueueFlags, Verdict};
 
 /// Serves `q` on a thread, accepting everything, until `stop`; returns the count.
 fn accept_all(mut q: Queue, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
@@ -51,34 +51,17 @@ fn q07_tcp_transfer_and_connect_storm_through_the_queue() {
     let _ns = support::netns();
     support::iptables("-A OUTPUT -p tcp --dport 12345 -j NFQUEUE --queue-num 3");
     support::iptables("-A OUTPUT -p tcp --sport 12345 -j NFQUEUE --queue-num 3");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(3)).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let served = accept_all(q, stop.clone());
+    let served = accept_all(open(QueueConfig::new(3)), stop.clone());
 
     let listener = support::tcp_listener("127.0.0.1:12345");
-    let echo = support::tcp_echo_once(listener.try_clone().unwrap());
-    let mut c = support::tcp_connect("127.0.0.1:12345", Duration::from_secs(10)).unwrap();
     let data: Vec<u8> = (0..4_000_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
-    let mut reader = c.try_clone().unwrap();
-    let want = data.len();
-    let back = std::thread::spawn(move || {
-        let mut got = Vec::with_capacity(want);
-        let mut buf = [0u8; 65536];
-        while got.len() < want {
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => got.extend_from_slice(&buf[..n]),
-                Err(e) => panic!("read: {e}"),
-            }
-        }
-        got
-    });
-    c.write_all(&data).unwrap();
-    let got = back.join().unwrap();
-    drop(c);
-    assert_eq!(echo.join().unwrap(), data.len());
-    assert!(got == data, "echoed bytes are identical");
+    echo_transfer(
+        listener.try_clone().unwrap(),
+        &data,
+        data.len(),
+        Duration::ZERO,
+    );
 
     // Connect/close storm for 2 s (the echo thread made the listener
     // non-blocking: it shares the file description).
@@ -114,16 +97,16 @@ fn q18_no_enobufs_is_silent_and_fail_open_delivers_the_overflow() {
     open.socket().set_recv_buffer(4096).unwrap();
     open.bind(&QueueConfig::new(1).flags(QueueFlags::FAIL_OPEN))
         .unwrap();
-    let rx0 = support::udp_receiver("127.0.0.1:5118");
-    let rx1 = support::udp_receiver("127.0.0.1:5218");
+    let rx0 = udp_rx(5118);
+    let rx1 = udp_rx(5218);
     // 60 datagrams: a 4 KiB netlink buffer holds a few; the receivers'
     // default buffers hold them all.
     for _ in 0..60 {
-        support::udp_send("127.0.0.1:5118", &[1u8; 1000]);
-        support::udp_send("127.0.0.1:5218", &[2u8; 1000]);
+        send(5118, &[1u8; 1000]);
+        send(5218, &[2u8; 1000]);
     }
     // FAIL_OPEN: what did not fit the socket went straight through.
-    let direct = support::udp_count_within(&rx1, 60, Duration::from_millis(500));
+    let direct = count(&rx1, 60, Duration::from_millis(500));
     assert!(
         direct > 0 && direct < 60,
         "overflow delivered by fail-open: {direct}"
@@ -135,29 +118,14 @@ fn q18_no_enobufs_is_silent_and_fail_open_delivers_the_overflow() {
         (&mut quiet, &rx0, 1usize, 0),
         (&mut open, &rx1, 60 - direct, 1),
     ] {
-        let mut pkts = 0;
-        let mut overruns = 0;
-        loop {
-            match q.recv_timeout(Duration::from_millis(300)) {
-                Ok(p) => {
-                    p.accept().unwrap();
-                    pkts += 1;
-                }
-                Err(e) if e.is_overrun() => overruns += 1,
-                Err(e) if e.is_timeout() => break,
-                Err(e) => panic!("{e}"),
-            }
-        }
+        let (pkts, overruns) = accept_until_idle(q, Duration::from_millis(300));
         q.flush().unwrap();
         assert!(overruns <= max_overruns, "overruns reported: {overruns}");
         assert!(
             pkts >= total_min && pkts < 60,
             "{pkts} queued, at least {total_min} expected (fail-open delivered {direct})"
         );
-        assert_eq!(
-            support::udp_count_within(rx, 60, Duration::from_millis(300)),
-            pkts
-        );
+        assert_eq!(count(rx, 60, Duration::from_millis(300)), pkts);
     }
 }
 
@@ -170,8 +138,7 @@ fn q27_device_down_flushes_held_packets() {
     let _ns = support::netns();
     let peer = support::peer_netns("veth0", "10.0.27.1/24", "eth0", "10.0.27.2/24");
     support::iptables("-A INPUT -i veth0 -p udp --dport 5027 -j NFQUEUE --queue-num 0");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let mut q = open(QueueConfig::new(0));
     let _rx = support::udp_receiver("10.0.27.1:5027");
     peer.run(|| {
         for _ in 0..3 {
@@ -193,17 +160,13 @@ fn q27_device_down_flushes_held_packets() {
         h.accept().unwrap();
     }
     q.flush().unwrap();
-    let mut refused = Vec::new();
-    while refused.len() < ids.len() {
-        match q.recv_timeout(T) {
-            Err(Error::Verdict { id, source, .. }) => {
-                assert_eq!(source.errno(), nix::errno::Errno::ENOENT);
-                refused.push(id);
-            }
-            Err(e) => panic!("expected ENOENT verdict errors, got {e}"),
-            Ok(_) => panic!("no packet expected"),
-        }
-    }
+    let mut refused: Vec<u32> = verdict_errors(&mut q, ids.len())
+        .into_iter()
+        .map(|(_, id, errno)| {
+            assert_eq!(errno, ENOENT);
+            id
+        })
+        .collect();
     refused.sort_unstable();
     assert_eq!(refused, ids);
 }
@@ -215,11 +178,10 @@ fn q27_device_down_flushes_held_packets() {
 fn q29_held_packet_waits_for_its_verdict() {
     let _ns = support::netns();
     support::iptables("-A OUTPUT -p udp --dport 5029 -j NFQUEUE --queue-num 0");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(0)).unwrap();
+    let mut q = open(QueueConfig::new(0));
     q.set_default_verdict(Verdict::Drop);
-    let rx = support::udp_receiver("127.0.0.1:5029");
-    support::udp_send("127.0.0.1:5029", b"patience");
+    let rx = udp_rx(5029);
+    send(5029, b"patience");
     let held = q.recv_timeout(T).unwrap().hold();
     let waiting = || nfqueue::health::queue(0).ok().flatten().map(|s| s.waiting);
     for _ in 0..3 {
@@ -227,14 +189,11 @@ fn q29_held_packet_waits_for_its_verdict() {
         if let Some(w) = waiting() {
             assert_eq!(w, 1, "still held in the kernel");
         }
-        assert_eq!(
-            support::udp_count_within(&rx, 1, Duration::from_millis(1)),
-            0
-        );
+        assert_eq!(count(&rx, 1, Duration::from_millis(1)), 0);
     }
     held.accept().unwrap();
     q.flush().unwrap();
-    assert_eq!(support::udp_count_within(&rx, 1, T), 1);
+    assert_eq!(count(&rx, 1, T), 1);
 }
 
 /// Sends 8 MB over TCP across a veth (MTU 1500) to a peer namespace with every
@@ -243,8 +202,7 @@ fn q29_held_packet_waits_for_its_verdict() {
 fn tcp_over_veth_through_queue(flags: QueueFlags) -> (usize, usize, bool) {
     let peer = support::peer_netns("veth0", "10.0.5.1/24", "eth0", "10.0.5.2/24");
     support::iptables("-A OUTPUT -o veth0 -p tcp --dport 12345 -j NFQUEUE --queue-num 5");
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(5).flags(flags)).unwrap();
+    let mut q = open(QueueConfig::new(5).flags(flags));
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let consumer = std::thread::spawn(move || {

@@ -146,13 +146,6 @@ fn accept_counting(mut q: Queue, num: u16, stop: Arc<AtomicBool>) -> JoinHandle<
     })
 }
 
-/// A queue socket in the calling thread's namespace bound to `num`.
-fn bound(num: u16, flags: QueueFlags) -> Queue {
-    let mut q = Queue::open().unwrap();
-    q.bind(&QueueConfig::new(num).flags(flags)).unwrap();
-    q
-}
-
 /// The "N received" figure of a `ping` summary (0 if absent).
 fn ping_received(out: &str) -> u32 {
     out.split([',', '\n'])
@@ -211,8 +204,8 @@ fn q03_t1_per_hook_counts_forwarded_and_local() {
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let l0 = accept_counting(bound(0, QueueFlags::empty()), 0, stop.clone());
-    let l1 = accept_counting(bound(1, QueueFlags::empty()), 1, stop.clone());
+    let l0 = accept_counting(open(QueueConfig::new(0)), 0, stop.clone());
+    let l1 = accept_counting(open(QueueConfig::new(1)), 1, stop.clone());
     // Each ping returns only once its reply came back: every hook traversal
     // of both packets happened by then.
     for dst in ["10.0.2.2", "10.0.1.1", "dead:2::2", "dead:1::1"] {
@@ -270,7 +263,7 @@ fn q22_vrf_output_and_postrouting_queue_both_devices() {
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
-    let l = accept_counting(bound(1, QueueFlags::empty()), 1, stop.clone());
+    let l = accept_counting(open(QueueConfig::new(1)), 1, stop.clone());
     support::sh("ping -c 1 -W 2 -I tvrf 10.0.22.2");
     std::thread::sleep(Duration::from_millis(200));
     stop.store(true, Ordering::Relaxed);
@@ -315,8 +308,8 @@ fn q23_sctp_transfer_through_forward_and_output_queues() {
     support::iptables("-A FORWARD -p sctp --sport 12345 -j NFQUEUE --queue-num 10");
     t.c.sh("iptables -A OUTPUT -p sctp --dport 12345 -j NFQUEUE --queue-num 11");
     let stop = Arc::new(AtomicBool::new(false));
-    let fwd = accept_counting(bound(10, QueueFlags::empty()), 10, stop.clone());
-    let q11 = t.c.run(|| bound(11, QueueFlags::empty()));
+    let fwd = accept_counting(open(QueueConfig::new(10)), 10, stop.clone());
+    let q11 = t.c.run(|| open(QueueConfig::new(11)));
     let out = accept_counting(q11, 11, stop.clone());
 
     let dir = std::env::temp_dir().join(format!("nfq-q23-{}", std::process::id()));
@@ -392,7 +385,7 @@ fn q24_nat_race_both_servers_get_one_and_one_flow_is_listed() {
          -j DNAT --to-destination 10.0.3.2",
     );
     support::iptables("-t mangle -A POSTROUTING -p udp --dport 12345 -j NFQUEUE --queue-num 12");
-    let mut q = bound(12, QueueFlags::empty());
+    let mut q = open(QueueConfig::new(12));
     let rx_s = t.s.run(|| support::udp_receiver("10.0.2.2:12345"));
     let rx_s2 = t.s2().run(|| support::udp_receiver("10.0.3.2:12345"));
     t.c.run(|| {
@@ -634,7 +627,7 @@ fn reverse_listener(mut q: Queue, bogus: u32, stop: Arc<AtomicBool>) -> JoinHand
                         break;
                     }
                 }
-                Err(Error::Verdict { source, .. }) if source.errno == 2 => st.enoent += 1,
+                Err(Error::Verdict { source, .. }) if source.errno == ENOENT => st.enoent += 1,
                 Err(e) => st.other.push(e.to_string()),
             }
             if stop_seen.is_some_and(|s| s.elapsed() > T) {
@@ -648,7 +641,7 @@ fn reverse_listener(mut q: Queue, bogus: u32, stop: Arc<AtomicBool>) -> JoinHand
             match q.recv_timeout(Duration::from_millis(100)) {
                 Ok(p) => p.accept().unwrap(),
                 Err(e) if e.is_timeout() => break,
-                Err(Error::Verdict { source, .. }) if source.errno == 2 => st.enoent += 1,
+                Err(Error::Verdict { source, .. }) if source.errno == ENOENT => st.enoent += 1,
                 Err(e) => st.other.push(e.to_string()),
             }
         }
@@ -815,7 +808,7 @@ fn q28_bridge_netfilter_queue_survives_conntrack_flushes() {
     support::iptables("-A FORWARD -m conntrack --ctstate NEW,ESTABLISHED,RELATED");
     support::iptables("-A FORWARD -p icmp -j NFQUEUE --queue-num 0 --queue-bypass");
     let stop = Arc::new(AtomicBool::new(false));
-    let l = accept_counting(bound(0, QueueFlags::empty()), 0, stop.clone());
+    let l = accept_counting(open(QueueConfig::new(0)), 0, stop.clone());
     let floods: Vec<_> = [&a, &b]
         .iter()
         .map(|p| p.spawn(|| support::sh_status("ping -q -b -c 150 -i 0.01 -W 1 10.0.28.255")))

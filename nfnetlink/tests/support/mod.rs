@@ -91,6 +91,14 @@ fn assert_in_test_netns(what: &str) {
     );
 }
 
+/// Running in the initial user namespace (real root), not as root of a user
+/// namespace (`cargo xtask test` as an ordinary user, `unshare -U`).
+pub fn in_init_userns() -> bool {
+    std::fs::read_to_string("/proc/self/uid_map")
+        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
+        .unwrap_or(false)
+}
+
 /// Reads `/proc/sys/kernel/tainted`.
 pub fn tainted() -> u64 {
     let text = std::fs::read_to_string("/proc/sys/kernel/tainted").unwrap_or_default();

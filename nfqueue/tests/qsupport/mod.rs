@@ -1,10 +1,11 @@
 //! Helpers shared by the nfqueue namespace tests: open and bind, the next
-//! packet with a deadline, loopback UDP, rule counters, `/proc` figures and
-//! checksums for rewritten packets. Include with
+//! packet with a deadline, loopback UDP, a TCP echo transfer, rule counters,
+//! `/proc` figures and checksums for rewritten packets. Include with
 //! `#[path = "qsupport/mod.rs"] mod qs;` after the `support` module.
 #![allow(dead_code, clippy::cast_possible_truncation)]
 
-use std::net::UdpSocket;
+use std::io::{Read, Write};
+use std::net::{TcpListener, UdpSocket};
 use std::time::Duration;
 
 use nfqueue::{health, Error, Packet, Queue, QueueConfig};
@@ -17,6 +18,8 @@ pub const T: Duration = Duration::from_secs(3);
 pub const SHORT: Duration = Duration::from_millis(400);
 /// `ENOENT` as a verdict error's errno.
 pub const ENOENT: i32 = nix::errno::Errno::ENOENT as i32;
+/// `EPERM` as a verdict error's errno.
+pub const EPERM: i32 = nix::errno::Errno::EPERM as i32;
 
 /// A queue socket bound with `cfg`.
 pub fn open(cfg: QueueConfig) -> Queue {
@@ -39,6 +42,23 @@ pub fn next_event(q: &mut Queue, d: Duration) -> Result<u32, Error> {
     let id = p.id();
     p.accept().unwrap();
     Ok(id)
+}
+
+/// Accepts packets until none came for `idle`; returns how many it accepted
+/// and how many overruns were reported. Panics on any other error.
+pub fn accept_until_idle(q: &mut Queue, idle: Duration) -> (usize, usize) {
+    let (mut pkts, mut overruns) = (0, 0);
+    loop {
+        match q.recv_timeout(idle) {
+            Ok(p) => {
+                p.accept().unwrap();
+                pkts += 1;
+            }
+            Err(e) if e.is_overrun() => overruns += 1,
+            Err(e) if e.is_timeout() => return (pkts, overruns),
+            Err(e) => panic!("{e}"),
+        }
+    }
 }
 
 /// Expects `n` refused verdicts within 3 s each (no packet in between);
@@ -68,6 +88,39 @@ pub fn send(port: u16, payload: &[u8]) {
 /// Datagrams `rx` receives within `d`, at most `max`.
 pub fn count(rx: &UdpSocket, max: usize, d: Duration) -> usize {
     support::udp_count_within(rx, max, d)
+}
+
+/// Sends `data` over a TCP connection to `listener`, served by
+/// [`support::tcp_echo_once`], in pieces of `chunk` bytes with `pause` after
+/// each, and checks the echo: every byte served and the same bytes back.
+#[track_caller]
+pub fn echo_transfer(listener: TcpListener, data: &[u8], chunk: usize, pause: Duration) {
+    let addr = listener.local_addr().unwrap().to_string();
+    let echo = support::tcp_echo_once(listener);
+    let mut c = support::tcp_connect(&addr, Duration::from_secs(10)).unwrap();
+    let mut reader = c.try_clone().unwrap();
+    let want = data.len();
+    // Read on a thread while writing here: neither side's buffer fills up.
+    let back = std::thread::spawn(move || {
+        let mut got = Vec::with_capacity(want);
+        let mut buf = [0u8; 65536];
+        while got.len() < want {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+        got
+    });
+    for piece in data.chunks(chunk) {
+        c.write_all(piece).unwrap();
+        std::thread::sleep(pause);
+    }
+    let got = back.join().unwrap();
+    drop(c);
+    assert_eq!(echo.join().unwrap(), data.len());
+    assert!(got == data, "echoed bytes are identical");
 }
 
 /// The UDP data of a queued IPv4 packet.
@@ -107,13 +160,6 @@ pub fn stats(num: u16) -> Option<health::QueueStats> {
 /// The `/proc` queue file is readable (real root, not a userns-owned netns).
 pub fn proc_readable() -> bool {
     support::try_proc_net("netfilter/nfnetlink_queue").is_ok()
-}
-
-/// Running in the initial user namespace (real root, not `unshare -U`).
-pub fn in_init_userns() -> bool {
-    std::fs::read_to_string("/proc/self/uid_map")
-        .map(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
-        .unwrap_or(false)
 }
 
 /// Whether `tool` is on the (sbin-extended) PATH.
