@@ -178,11 +178,7 @@ fn example_binaries(stdout: &str) -> BTreeMap<String, PathBuf> {
     let mut out = BTreeMap::new();
     for line in stdout.lines().filter(|l| l.starts_with('{')) {
         let Ok(msg) = json::parse(line) else { continue };
-        let is_bin = msg
-            .get("target")
-            .and_then(|t| t.get("kind"))
-            .and_then(json::Value::as_array)
-            .is_some_and(|k| k.iter().any(|v| v.as_str() == Some("bin")));
+        let is_bin = crate::artifact_is(&msg, "bin");
         let in_examples = msg
             .str_at(&["manifest_path"])
             .is_some_and(|m| m.ends_with("/examples/Cargo.toml"));

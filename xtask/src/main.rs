@@ -51,12 +51,26 @@ pub fn workspace_root() -> PathBuf {
     here.parent().unwrap_or(here).to_path_buf()
 }
 
-/// A `cargo` command, using the same cargo that runs xtask when known.
+/// Cargo's target directory: `$CARGO_TARGET_DIR`, else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
+/// A `cargo` command in the workspace root, using the same cargo that runs xtask when known.
 pub fn cargo() -> Command {
     let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(program);
-    cmd.env("PATH", tools::search_path());
+    let mut cmd = tools::command(program);
+    cmd.current_dir(workspace_root());
     cmd
+}
+
+/// Whether a cargo `compiler-artifact` message is for a target of `kind` (`bin`, `test`, …).
+pub fn artifact_is(msg: &json::Value, kind: &str) -> bool {
+    msg.get("target")
+        .and_then(|t| t.get("kind"))
+        .and_then(json::Value::as_array)
+        .is_some_and(|k| k.iter().any(|v| v.as_str() == Some(kind)))
 }
 
 /// Runs `cargo <args> --message-format=json-render-diagnostics` in the
@@ -68,7 +82,6 @@ pub fn cargo() -> Command {
 /// If cargo cannot be run.
 pub fn cargo_build_json(args: &[&str]) -> Result<Option<String>> {
     let out = cargo()
-        .current_dir(workspace_root())
         .args(args)
         .arg("--message-format=json-render-diagnostics")
         .stdin(std::process::Stdio::null())

@@ -22,25 +22,20 @@
 use std::ffi::OsStr;
 use std::process::{Command, ExitStatus, Stdio};
 
+use crate::tools::command;
+
 /// True when running as (effective) root.
 pub fn is_root() -> bool {
     nix::unistd::geteuid().is_root()
-}
-
-/// A command with `PATH` including the sbin directories.
-fn base(program: impl AsRef<OsStr>) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.env("PATH", crate::tools::search_path());
-    cmd
 }
 
 /// `program` with root privileges over namespaces it creates: run directly as root,
 /// otherwise through `unshare --user --map-root-user --`.
 pub fn privileged(program: impl AsRef<OsStr>) -> Command {
     if is_root() {
-        base(program)
+        command(program)
     } else {
-        let mut cmd = base("unshare");
+        let mut cmd = command("unshare");
         cmd.args(["--user", "--map-root-user", "--"]).arg(program);
         cmd
     }
@@ -49,7 +44,7 @@ pub fn privileged(program: impl AsRef<OsStr>) -> Command {
 /// `program` inside a new network namespace that dies with it (`unshare --net`, plus
 /// `--user --map-root-user` when not root). Only `lo` exists there, and it is down.
 pub fn throwaway(program: impl AsRef<OsStr>) -> Command {
-    let mut cmd = base("unshare");
+    let mut cmd = command("unshare");
     if !is_root() {
         cmd.args(["--user", "--map-root-user"]);
     }

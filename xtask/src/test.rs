@@ -141,11 +141,7 @@ fn parse_artifacts(stdout: &str) -> Vec<Artifact> {
         let source = Path::new(src)
             .strip_prefix(&package_dir)
             .map_or_else(|_| src.to_string(), |p| p.display().to_string());
-        let integration = msg
-            .get("target")
-            .and_then(|t| t.get("kind"))
-            .and_then(json::Value::as_array)
-            .is_some_and(|k| k.iter().any(|v| v.as_str() == Some("test")));
+        let integration = crate::artifact_is(&msg, "test");
         out.push(Artifact {
             package: package_name(id),
             package_dir,
@@ -236,7 +232,6 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     let opts = parse_options(args)?;
     crate::tools::check_required()?;
     crate::netns::check_available()?;
-    let root = crate::workspace_root();
     let skip_dir = fresh_dir()?;
     let started = Instant::now();
     let mut groups = Vec::new();
@@ -262,7 +257,7 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     let artifacts = parse_artifacts(&stdout);
 
     if !opts.netns_only {
-        groups.push(workspace_tests(&root, &artifacts, &skip_dir, opts.timeout)?);
+        groups.push(workspace_tests(&artifacts, &skip_dir, opts.timeout)?);
     }
     groups.push(netns_tests(&artifacts, &skip_dir, &opts)?);
 
@@ -278,7 +273,6 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
 
 /// Step 3: `cargo test --workspace --no-fail-fast`, one row per test binary and doc-test run.
 fn workspace_tests(
-    root: &Path,
     artifacts: &[Artifact],
     skip_dir: &Path,
     timeout: Duration,
@@ -286,8 +280,7 @@ fn workspace_tests(
     crate::step("unit, ABI and doc tests: cargo test --workspace --no-fail-fast");
     let log = skip_dir.join("workspace.skips");
     let mut cmd = crate::cargo();
-    cmd.current_dir(root)
-        .args(["test", "--workspace", "--all-features", "--no-fail-fast"])
+    cmd.args(["test", "--workspace", "--all-features", "--no-fail-fast"])
         .env("NFNL_SKIP_LOG", &log);
     let out = run_teed(cmd, "", timeout)?;
 

@@ -4,8 +4,9 @@
 //! live there on Debian. [`search_path`] therefore appends the sbin directories, and every
 //! child process started by xtask gets that `PATH` (see [`crate::netns`]).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The tools `cargo xtask test` and `cargo xtask demo` run.
 pub const REQUIRED: &[&str] = &["iptables", "conntrack", "ip", "ping", "cc", "unshare"];
@@ -27,6 +28,13 @@ pub fn search_path() -> OsString {
     }
     // Joining only fails on a directory containing `:`, which split_paths cannot produce.
     std::env::join_paths(dirs).unwrap_or(current)
+}
+
+/// A command for `program` with `PATH` set to [`search_path`].
+pub fn command(program: impl AsRef<OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env("PATH", search_path());
+    cmd
 }
 
 /// The full path of executable `name` in [`search_path`], if any.

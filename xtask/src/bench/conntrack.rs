@@ -14,7 +14,6 @@
 //! batched-delete fallback on a re-created set). Arguments: `[--flows N] [--reps N]`.
 
 use std::ffi::OsStr;
-use std::path::PathBuf;
 
 /// Runs the conntrack benchmark with the arguments after `--`.
 ///
@@ -53,8 +52,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     if !st.success() {
         return Err("building ct_bench failed".into());
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| crate::workspace_root().join("target"), PathBuf::from);
+    let target = crate::target_dir();
     let bench = target.join("release/examples/ct_bench");
     let c_src = crate::workspace_root().join("nfconntrack/benches/c/ct_dump.c");
     let c_bin = target.join("release/ct_dump_lnfct");
@@ -63,14 +61,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
             .exists();
     let c_arg = if have_lnfct {
         crate::step("build the libnetfilter_conntrack C dump");
-        let ok = std::process::Command::new("cc")
-            .args(["-O2", "-o"])
-            .arg(&c_bin)
-            .arg(&c_src)
-            .arg("-lnetfilter_conntrack")
-            .status()
-            .is_ok_and(|s| s.success());
-        if ok {
+        if super::cc(&c_bin, &c_src, &["-lnetfilter_conntrack"]) {
             c_bin.clone().into_os_string()
         } else {
             println!("(cc failed: skipping the C comparison)");

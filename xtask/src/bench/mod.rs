@@ -17,6 +17,9 @@
 pub mod conntrack;
 pub mod queue;
 
+use std::path::Path;
+use std::process::Command;
+
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
 cargo xtask bench [criterion|queue|conntrack|all] [-- ARGS...]
@@ -53,12 +56,19 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     }
 }
 
+/// Compiles the C program `src` to `out` with `cc -O2`, linking `libs`; false if that fails
+/// (typically a library's headers are not installed). The compiler's output is not shown.
+fn cc(out: &Path, src: &Path, libs: &[&str]) -> bool {
+    let mut cmd = Command::new("cc");
+    cmd.args(["-O2", "-o"]).arg(out).arg(src).args(libs);
+    matches!(cmd.output(), Ok(o) if o.status.success())
+}
+
 /// `cargo bench --workspace [-- extra]`.
 fn criterion(extra: &[String]) -> crate::Result<()> {
     crate::step("criterion benches: cargo bench --workspace");
     let mut cmd = crate::cargo();
-    cmd.current_dir(crate::workspace_root())
-        .args(["bench", "--workspace"]);
+    cmd.args(["bench", "--workspace"]);
     if !extra.is_empty() {
         cmd.arg("--").args(extra);
     }

@@ -24,8 +24,9 @@
 //! machine is noisy from run to run, so each consumer runs once per round and the medians
 //! are reported.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+use super::cc;
 
 const SCRIPT: &str = r#"
 set -u
@@ -81,12 +82,6 @@ struct Row {
     sender_ns: Option<f64>,
 }
 
-fn cc(out: &Path, src: &Path, libs: &[&str]) -> bool {
-    let mut cmd = Command::new("cc");
-    cmd.args(["-O2", "-o"]).arg(out).arg(src).args(libs);
-    matches!(cmd.output(), Ok(o) if o.status.success())
-}
-
 /// Runs the queue benchmark with the arguments after `--`.
 ///
 /// # Errors
@@ -97,12 +92,10 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     let window: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(128);
     let rounds: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
     let root = crate::workspace_root();
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target = crate::target_dir();
 
     crate::step("bench queue: cargo build --release -p examples --bin nfqueue");
     let status = crate::cargo()
-        .current_dir(&root)
         .args(["build", "--release", "-p", "examples", "--bin", "nfqueue"])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
