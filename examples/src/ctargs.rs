@@ -26,7 +26,6 @@ fn parse_proto(s: &str) -> Option<u8> {
 }
 
 /// Parses the filter options shared by `ctlist` and `ctdelete`.
-/// Parses the filter options.
 pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
     let mut f = Filter::new();
     let mut opts = DisplayOptions::default();
