@@ -178,9 +178,9 @@ pub const BATCH_CHUNK: u32 = 64;
 /// Every request but a dump is sent with `NLM_F_ACK`, so no error is ever
 /// silent. Replies are matched by sequence number and port; late replies to
 /// an abandoned request are discarded and counted ([`Conn::stale_replies`]);
-/// messages that are not replies (seq 0) go to the caller's `on_other`
-/// handler or are counted in [`Conn::unsolicited`]. Methods take `&mut self`,
-/// so replies of two requests can never interleave.
+/// messages that are not replies (seq 0) are discarded and counted in
+/// [`Conn::unsolicited`]. Methods take `&mut self`, so replies of two
+/// requests can never interleave.
 #[derive(Debug)]
 pub struct Conn {
     sock: Socket,
@@ -267,8 +267,8 @@ impl Conn {
         self.stale
     }
 
-    /// Messages that were not replies (seq 0, such as events) and that no
-    /// handler took.
+    /// Messages that were not replies (seq 0, such as events) and were
+    /// discarded.
     pub fn unsolicited(&self) -> u64 {
         self.unsolicited
     }
@@ -305,15 +305,10 @@ impl Conn {
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
         F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
     {
-        let seq = self.next_seq();
-        self.tx.clear();
-        self.tx.begin(h.flags(h.flags | NlFlags::ACK), seq);
-        build(&mut self.tx)?;
+        let seq = self.build_one(h, NlFlags::ACK, build)?;
         let mut outcome = Ok(());
         let pending = Pending::requests(self.sock.port_id(), seq, 1);
-        self.send_and_run(pending, &mut on_reply, &mut |_, r| outcome = r, &mut |_| {
-            false
-        })?;
+        self.send_and_run(pending, &mut on_reply, &mut |_, r| outcome = r)?;
         Ok(outcome?)
     }
 
@@ -331,19 +326,10 @@ impl Conn {
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
         F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
     {
-        let seq = self.next_seq();
-        self.tx.clear();
-        self.tx.begin(h.flags(h.flags | NlFlags::DUMP), seq);
-        build(&mut self.tx)?;
+        let seq = self.build_one(h, NlFlags::DUMP, build)?;
         let mut outcome = Ok(());
         let pending = Pending::dump(self.sock.port_id(), seq);
-        let interrupted = if self.pipelined {
-            self.send_and_run_pipelined(pending, &mut on_entry, &mut |_, r| outcome = r)?
-        } else {
-            self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r, &mut |_| {
-                false
-            })?
-        };
+        let interrupted = self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r)?;
         outcome?;
         if interrupted {
             return Err(Error::DumpInterrupted);
@@ -383,45 +369,87 @@ impl Conn {
                 pending,
                 &mut |_| ControlFlow::Continue(()),
                 &mut |idx, r| on_result(start + idx, r),
-                &mut |_| false,
             )?;
             start += n;
         }
         Ok(())
     }
 
-    /// The pipelined form of [`Conn::send_and_run`] for one dump: a scoped
-    /// thread receives into a small ring of buffers and stops after the
-    /// datagram that ends the dump; this thread feeds `pending`.
-    fn send_and_run_pipelined(
+    /// Builds a single request into the cleared builder: header `h` with
+    /// `flags` added, then `build`. Returns its sequence number.
+    fn build_one<B>(&mut self, h: NfHeader, flags: NlFlags, build: B) -> Result<u32, Error>
+    where
+        B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
+    {
+        let seq = self.next_seq();
+        self.tx.clear();
+        self.tx.begin(h.flags(h.flags | flags), seq);
+        build(&mut self.tx)?;
+        Ok(seq)
+    }
+
+    /// Low-level: sends what is in the builder and runs `pending` to
+    /// completion, counting the stale and unsolicited messages met on the
+    /// way. Returns whether a dump was interrupted.
+    fn send_and_run(
         &mut self,
-        mut pending: Pending,
+        pending: Pending,
         on_reply: &mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
         on_end: &mut dyn FnMut(u32, Result<(), KernelError>),
     ) -> Result<bool, Error> {
-        use std::sync::mpsc;
-        type Filled = Result<(Vec<u8>, usize), Error>;
         let bytes = self.tx.finish()?;
         self.sock.send(bytes)?;
+        // Only a dump is pipelined: the receiver thread stops at the message
+        // that ends a dump, and a dump is what is large enough to gain.
+        let pipelined = self.pipelined && pending.dump;
+        let mut run = Run {
+            pending,
+            wants_more: true,
+            on_reply,
+            on_end,
+            stale: 0,
+            unsolicited: 0,
+        };
+        let result = if pipelined {
+            self.receive_pipelined(&mut run)
+        } else {
+            self.receive(&mut run)
+        };
+        self.stale += run.stale;
+        self.unsolicited += run.unsolicited;
+        result.map(|()| run.pending.interrupted())
+    }
+
+    /// Receives into the one reusable buffer until `run` is complete.
+    fn receive(&mut self, run: &mut Run<'_>) -> Result<(), Error> {
+        while !run.pending.is_complete() {
+            let n = recv_within(&self.sock, &mut self.rx, self.timeout)?;
+            run.feed(self.rx.get(..n).unwrap_or(&[]))?;
+        }
+        Ok(())
+    }
+
+    /// The pipelined form of [`Conn::receive`] for one dump: a scoped
+    /// thread receives into a small ring of buffers and stops after the
+    /// datagram that ends the dump; this thread feeds `run`.
+    fn receive_pipelined(&self, run: &mut Run<'_>) -> Result<(), Error> {
+        use std::sync::mpsc;
+        type Filled = Result<(Vec<u8>, usize), Error>;
         let (sock, timeout, len) = (&self.sock, self.timeout, self.rx.len());
-        let (port, seq) = (pending.port, pending.first_seq);
+        let (port, seq) = (run.pending.port, run.pending.first_seq);
         let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(PIPELINE_DEPTH);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
         for _ in 0..PIPELINE_DEPTH {
             // Cannot fail: the receiving end lives in this function.
             let _ = empty_tx.send(vec![0; len]);
         }
-        let (mut stale, mut unsolicited) = (0, 0);
-        let result = std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             // Owned by this closure: whatever way it returns, both channel
             // ends the receiver waits on are gone, so the receiver stops.
             let full_rx = full_rx;
             scope.spawn(move || {
                 while let Ok(mut buf) = empty_rx.recv() {
-                    let r = match timeout {
-                        Some(t) => sock.recv_timeout(&mut buf, t),
-                        None => sock.recv(&mut buf),
-                    };
+                    let r = recv_within(sock, &mut buf, timeout);
                     let last = match &r {
                         Ok(n) => ends_dump(buf.get(..*n).unwrap_or(&[]), port, seq),
                         Err(_) => true,
@@ -431,78 +459,60 @@ impl Conn {
                     }
                 }
             });
-            let mut wants_more = true;
-            while !pending.is_complete() {
+            while !run.pending.is_complete() {
                 // The receiver stops only after an error or the dump's end,
                 // both of which arrive here first.
                 let (buf, n) = full_rx.recv().map_err(|_| Error::Timeout)??;
-                for msg in MsgIter::new(buf.get(..n).unwrap_or(&[])) {
-                    match pending.on_message(msg?)? {
-                        Event::Reply(m) => {
-                            if wants_more {
-                                wants_more = on_reply(&m).is_continue();
-                            }
-                        }
-                        Event::Ack { index, result } => on_end(index, result),
-                        Event::Done(result) => on_end(0, result),
-                        Event::Other { stale: true, .. } => stale += 1,
-                        Event::Other { .. } => unsolicited += 1,
-                        Event::Ignored => {}
-                    }
-                }
+                run.feed(buf.get(..n).unwrap_or(&[]))?;
                 // Recycle the buffer; the receiver may have stopped already.
                 let _ = empty_tx.send(buf);
             }
             // An early error return drops `empty_tx` too, which stops a
             // receiver waiting for a buffer.
             drop(empty_tx);
-            Ok(pending.interrupted())
-        });
-        self.stale += stale;
-        self.unsolicited += unsolicited;
-        result
+            Ok(())
+        })
     }
+}
 
-    /// Low-level: sends what is in the builder and runs `pending` to
-    /// completion. `on_other` gets messages that are not replies and returns
-    /// true if it took them. Returns whether a dump was interrupted.
-    fn send_and_run(
-        &mut self,
-        mut pending: Pending,
-        on_reply: &mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
-        on_ack: &mut dyn FnMut(u32, Result<(), KernelError>),
-        on_other: &mut dyn FnMut(&NlMsg<'_>) -> bool,
-    ) -> Result<bool, Error> {
-        let bytes = self.tx.finish()?;
-        self.sock.send(bytes)?;
-        let mut wants_more = true;
-        while !pending.is_complete() {
-            let n = match self.timeout {
-                Some(t) => self.sock.recv_timeout(&mut self.rx, t)?,
-                None => self.sock.recv(&mut self.rx)?,
-            };
-            let data = self.rx.get(..n).unwrap_or(&[]);
-            for msg in MsgIter::new(data) {
-                match pending.on_message(msg?)? {
-                    Event::Reply(m) => {
-                        if wants_more {
-                            wants_more = on_reply(&m).is_continue();
-                        }
+/// Receives one datagram, waiting at most `timeout` (`None`: forever).
+fn recv_within(sock: &Socket, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize, Error> {
+    match timeout {
+        Some(t) => sock.recv_timeout(buf, t),
+        None => sock.recv(buf),
+    }
+}
+
+/// The replies of one request being read: the protocol state, where its
+/// outcomes go, and the messages met that were not for it.
+struct Run<'f> {
+    pending: Pending,
+    /// False once `on_reply` has broken: later replies are read and dropped.
+    wants_more: bool,
+    on_reply: &'f mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
+    on_end: &'f mut dyn FnMut(u32, Result<(), KernelError>),
+    stale: u64,
+    unsolicited: u64,
+}
+
+impl Run<'_> {
+    /// Feeds every message of one received datagram to the state machine.
+    fn feed(&mut self, datagram: &[u8]) -> Result<(), Error> {
+        for msg in MsgIter::new(datagram) {
+            match self.pending.on_message(msg?)? {
+                Event::Reply(m) => {
+                    if self.wants_more {
+                        self.wants_more = (self.on_reply)(&m).is_continue();
                     }
-                    Event::Ack { index, result } => on_ack(index, result),
-                    Event::Done(result) => on_ack(0, result),
-                    Event::Other { msg, stale } => {
-                        if stale {
-                            self.stale += 1;
-                        } else if !on_other(&msg) {
-                            self.unsolicited += 1;
-                        }
-                    }
-                    Event::Ignored => {}
                 }
+                Event::Ack { index, result } => (self.on_end)(index, result),
+                Event::Done(result) => (self.on_end)(0, result),
+                Event::Other { stale: true, .. } => self.stale += 1,
+                Event::Other { .. } => self.unsolicited += 1,
+                Event::Ignored => {}
             }
         }
-        Ok(pending.interrupted())
+        Ok(())
     }
 }
 
