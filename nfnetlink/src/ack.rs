@@ -78,20 +78,18 @@ impl<'a> ErrorMsg<'a> {
         // The echoed header's nlmsg_len describes the original request, not this buffer.
         let request = read_header(rest, "nlmsgerr.msg")?;
         let flags = msg.flags();
-        // Without NLM_F_CAPPED the request's payload follows its header.
-        let request_payload = if flags.contains(NlFlags::CAPPED) {
-            None
+        // Without NLM_F_CAPPED the whole request is echoed, its payload
+        // after its header; the TLVs, if any, follow what was echoed.
+        let (request_payload, echoed) = if flags.contains(NlFlags::CAPPED) {
+            (None, NLMSG_HDRLEN)
         } else {
-            let end = (request.nlmsg_len as usize).min(rest.len());
-            rest.get(NLMSG_HDRLEN..end)
+            let len = request.nlmsg_len as usize;
+            (
+                rest.get(NLMSG_HDRLEN..len.min(rest.len())),
+                nlmsg_align(len),
+            )
         };
         let ext = if flags.contains(NlFlags::ACK_TLVS) {
-            // Without NLM_F_CAPPED the whole request is echoed before the TLVs.
-            let echoed = if flags.contains(NlFlags::CAPPED) {
-                NLMSG_HDRLEN
-            } else {
-                nlmsg_align(request.nlmsg_len as usize)
-            };
             ExtAck::parse(rest.get(echoed..).unwrap_or(&[]))
         } else {
             ExtAck::default()

@@ -141,9 +141,7 @@ impl MsgBuilder {
     /// previous one. `NLM_F_REQUEST` is added to the flags.
     pub fn begin(&mut self, h: NfHeader, seq: u32) -> &mut Self {
         self.begin_raw(h.nlmsg_type(), h.flags | NlFlags::REQUEST, seq);
-        self.buf.extend_from_slice(&[h.family, h.version]);
-        self.buf.extend_from_slice(&h.res_id.to_be_bytes());
-        self
+        self.put_nfgenmsg(h.family, h.version, h.res_id)
     }
 
     /// Starts a message with a raw `nlmsg_type` and no `nfgenmsg` (for
@@ -178,10 +176,17 @@ impl MsgBuilder {
 
     fn batch_marker(&mut self, ty: u16, subsystem: u8, seq: u32) -> &mut Self {
         self.begin_raw(ty, NlFlags::REQUEST, seq);
-        self.buf
-            .extend_from_slice(&[nfnl_sys::NFPROTO_UNSPEC, nfnl_sys::NFNETLINK_V0]);
-        self.buf
-            .extend_from_slice(&u16::from(subsystem).to_be_bytes());
+        self.put_nfgenmsg(
+            nfnl_sys::NFPROTO_UNSPEC,
+            nfnl_sys::NFNETLINK_V0,
+            subsystem.into(),
+        )
+    }
+
+    /// Writes the `nfgenmsg` that follows the header of an nfnetlink message.
+    fn put_nfgenmsg(&mut self, family: u8, version: u8, res_id: u16) -> &mut Self {
+        let [r0, r1] = res_id.to_be_bytes();
+        self.buf.extend_from_slice(&[family, version, r0, r1]);
         self
     }
 
@@ -204,13 +209,20 @@ impl MsgBuilder {
     /// # Errors
     /// [`EncodeError::AttrTooLarge`] if the payload exceeds [`MAX_ATTR_PAYLOAD`].
     pub fn put_bytes(&mut self, kind: u16, payload: &[u8]) -> Result<&mut Self, EncodeError> {
-        let len = NLA_HDRLEN + payload.len();
-        let nla_len = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge { kind, len })?;
-        self.buf.extend_from_slice(&nla_len.to_ne_bytes());
-        self.buf.extend_from_slice(&kind.to_ne_bytes());
+        self.attr_header(kind, payload.len())?;
         self.buf.extend_from_slice(payload);
         self.pad();
         Ok(self)
+    }
+
+    /// Writes the header of an attribute with a `payload_len`-byte payload,
+    /// or nothing if it does not fit the 16-bit `nla_len`.
+    fn attr_header(&mut self, kind: u16, payload_len: usize) -> Result<(), EncodeError> {
+        let len = NLA_HDRLEN + payload_len;
+        let nla_len = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge { kind, len })?;
+        self.buf.extend_from_slice(&nla_len.to_ne_bytes());
+        self.buf.extend_from_slice(&kind.to_ne_bytes());
+        Ok(())
     }
 
     fn put_fixed<const N: usize>(&mut self, kind: u16, payload: [u8; N]) -> &mut Self {
@@ -261,10 +273,7 @@ impl MsgBuilder {
         if s.as_bytes().contains(&0) {
             return Err(EncodeError::InteriorNul { kind });
         }
-        let len = NLA_HDRLEN + s.len() + 1;
-        let nla_len = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge { kind, len })?;
-        self.buf.extend_from_slice(&nla_len.to_ne_bytes());
-        self.buf.extend_from_slice(&kind.to_ne_bytes());
+        self.attr_header(kind, s.len() + 1)?;
         self.buf.extend_from_slice(s.as_bytes());
         self.buf.push(0);
         self.pad();

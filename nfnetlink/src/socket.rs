@@ -623,23 +623,21 @@ impl RawHeaders {
     }
 }
 
-/// `sizeof(struct sockaddr_nl)` as a `socklen_t` (12: cannot truncate).
-const SOCKLEN_NL: libc::socklen_t = {
-    let n = std::mem::size_of::<libc::sockaddr_nl>();
-    assert!(n <= 64);
-    #[allow(clippy::cast_possible_truncation)]
-    let s = n as libc::socklen_t;
-    s
-};
+/// `sizeof(struct sockaddr_nl)` as a `socklen_t` (12).
+const SOCKLEN_NL: libc::socklen_t = socklen_of::<libc::sockaddr_nl>();
 
-/// `sizeof(int)` as a `socklen_t` (4: cannot truncate).
-const SOCKLEN_INT: libc::socklen_t = {
-    let n = std::mem::size_of::<libc::c_int>();
+/// `sizeof(int)` as a `socklen_t` (4).
+const SOCKLEN_INT: libc::socklen_t = socklen_of::<libc::c_int>();
+
+/// `sizeof(T)` as a `socklen_t`, for the small C types passed by pointer;
+/// checked at compile time, so the cast cannot truncate.
+const fn socklen_of<T>() -> libc::socklen_t {
+    let n = std::mem::size_of::<T>();
     assert!(n <= 64);
     #[allow(clippy::cast_possible_truncation)]
     let s = n as libc::socklen_t;
     s
-};
+}
 
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
