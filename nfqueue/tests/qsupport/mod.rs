@@ -44,6 +44,13 @@ pub fn next_event(q: &mut Queue, d: Duration) -> Result<u32, Error> {
     Ok(id)
 }
 
+/// Asserts that nothing, neither a packet nor a verdict error, arrives on
+/// `q` within [`SHORT`]; `what` says why nothing should.
+#[track_caller]
+pub fn assert_quiet(q: &mut Queue, what: &str) {
+    assert!(q.recv_timeout(SHORT).unwrap_err().is_timeout(), "{what}");
+}
+
 /// Accepts packets until none came for `idle`; returns how many it accepted
 /// and how many overruns were reported. Panics on any other error.
 pub fn accept_until_idle(q: &mut Queue, idle: Duration) -> (usize, usize) {
