@@ -16,7 +16,7 @@
 //! `NFQNL_COPY_NONE` *drops* its packets, even with `--queue-bypass`, so
 //! [`QueueConfig`] always binds and sets the copy mode in one message.
 
-use nfnetlink::{EncodeError, MsgBuilder, NfHeader, NlFlags};
+use nfnetlink::{EncodeError, MsgBuilder, NlFlags};
 use nfnl_sys as sys;
 
 bitflags::bitflags! {
@@ -207,10 +207,7 @@ impl ConfigMsg {
         flags: NlFlags,
     ) -> Result<(), EncodeError> {
         b.begin(
-            NfHeader::new(sys::NFNL_SUBSYS_QUEUE, sys::NFQNL_MSG_CONFIG)
-                .flags(flags)
-                .family(sys::NFPROTO_UNSPEC)
-                .res_id(queue),
+            crate::verdict::header(sys::NFQNL_MSG_CONFIG, queue, flags),
             seq,
         );
         if let Some(cmd) = self.command {

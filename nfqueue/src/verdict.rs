@@ -180,7 +180,7 @@ impl<'p> Decision<'p> {
         if truncated {
             return Err("the packet was truncated (NFQA_CAP_LEN): a payload verdict would cut it");
         }
-        if p.len() > crate::config::MAX_COPY_RANGE as usize {
+        if p.len() > nfnetlink::MAX_ATTR_PAYLOAD {
             return Err("payload larger than one netlink attribute can carry (65531 bytes)");
         }
         match family {
@@ -225,7 +225,9 @@ impl<'p> Decision<'p> {
     }
 }
 
-fn header(msg_type: u8, queue: u16, flags: NlFlags) -> NfHeader {
+/// The header of every message this crate sends (verdicts and config):
+/// subsystem QUEUE, `res_id` = queue number.
+pub(crate) fn header(msg_type: u8, queue: u16, flags: NlFlags) -> NfHeader {
     NfHeader::new(sys::NFNL_SUBSYS_QUEUE, msg_type)
         .flags(flags)
         .family(sys::NFPROTO_UNSPEC)
@@ -256,21 +258,7 @@ pub fn encode_verdict(
     d: &Decision<'_>,
     flags: NlFlags,
 ) -> Result<(), EncodeError> {
-    b.begin(header(sys::NFQNL_MSG_VERDICT, queue, flags), id);
-    put_hdr(b, d.verdict.to_raw(), id)?;
-    if let Some(m) = d.mark {
-        b.put_be32(sys::NFQA_MARK, m);
-    }
-    if let Some(m) = d.connmark {
-        b.nest(sys::NFQA_CT, |b| {
-            b.put_be32(sys::CTA_MARK, m);
-            Ok(())
-        })?;
-    }
-    if let Some(p) = d.payload {
-        b.put_bytes(sys::NFQA_PAYLOAD, p)?;
-    }
-    Ok(())
+    encode(b, sys::NFQNL_MSG_VERDICT, queue, id, d, flags)
 }
 
 /// Appends an `NFQNL_MSG_VERDICT_BATCH` that gives `d` to every packet of
@@ -291,21 +279,38 @@ pub fn encode_verdict_batch(
             "a batch verdict carries only a verdict and a mark",
         ));
     }
-    b.begin(header(sys::NFQNL_MSG_VERDICT_BATCH, queue, flags), max_id);
-    put_hdr(b, d.verdict.to_raw(), max_id)?;
+    encode(b, sys::NFQNL_MSG_VERDICT_BATCH, queue, max_id, d, flags)
+}
+
+/// The message both verdict types share: header with `nlmsg_seq` = `id`,
+/// `NFQA_VERDICT_HDR`, then whatever `d` changes.
+fn encode(
+    b: &mut MsgBuilder,
+    msg_type: u8,
+    queue: u16,
+    id: u32,
+    d: &Decision<'_>,
+    flags: NlFlags,
+) -> Result<(), EncodeError> {
+    b.begin(header(msg_type, queue, flags), id);
+    // struct nfqnl_msg_verdict_hdr { __be32 verdict; __be32 id; }: the same
+    // bytes as one big-endian u64 with the verdict word on top.
+    b.put_be64(
+        sys::NFQA_VERDICT_HDR,
+        (u64::from(d.verdict.to_raw()) << 32) | u64::from(id),
+    );
     if let Some(m) = d.mark {
         b.put_be32(sys::NFQA_MARK, m);
     }
-    Ok(())
-}
-
-fn put_hdr(b: &mut MsgBuilder, word: u32, id: u32) -> Result<(), EncodeError> {
-    let w = word.to_be_bytes();
-    let i = id.to_be_bytes();
-    b.put_bytes(
-        sys::NFQA_VERDICT_HDR,
-        &[w[0], w[1], w[2], w[3], i[0], i[1], i[2], i[3]],
-    )?;
+    if let Some(m) = d.connmark {
+        b.nest(sys::NFQA_CT, |b| {
+            b.put_be32(sys::CTA_MARK, m);
+            Ok(())
+        })?;
+    }
+    if let Some(p) = d.payload {
+        b.put_bytes(sys::NFQA_PAYLOAD, p)?;
+    }
     Ok(())
 }
 
