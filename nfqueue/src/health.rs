@@ -92,16 +92,13 @@ pub fn parse(text: &str) -> Result<Vec<QueueStats>, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = Error::ProcFormat { line: i + 1 };
+        let bad = || Error::ProcFormat { line: i + 1 };
         let mut f = [0u32; 8];
         let mut it = line.split_whitespace();
         for slot in &mut f {
-            *slot = it
-                .next()
-                .and_then(|w| w.parse().ok())
-                .ok_or(Error::ProcFormat { line: i + 1 })?;
+            *slot = it.next().and_then(|w| w.parse().ok()).ok_or_else(bad)?;
         }
-        let queue = u16::try_from(f[0]).map_err(|_| bad)?;
+        let queue = u16::try_from(f[0]).map_err(|_| bad())?;
         let mode = u8::try_from(f[3]).unwrap_or(u8::MAX);
         out.push(QueueStats {
             queue,

@@ -38,7 +38,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nfnetlink::align::nlmsg_align;
-use nfnetlink::{ErrorMsg, MsgBuilder, MsgIter, NlFlags, NlMsg, RecvBatch, Socket};
+use nfnetlink::{
+    ErrorMsg, KernelError, MsgBuilder, MsgIter, NfHeader, NlFlags, NlMsg, RecvBatch, Socket,
+};
 use nfnl_sys as sys;
 
 use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
@@ -47,15 +49,18 @@ use crate::health::{self, QueueStats};
 use crate::packet::PacketMeta;
 use crate::verdict::{encode_verdict, encode_verdict_batch, Decision, Verdict};
 
+/// `nlmsg_type` of a message of the queue subsystem.
+const fn nlmsg_type(msg_type: u8) -> u16 {
+    NfHeader::new(sys::NFNL_SUBSYS_QUEUE, msg_type).nlmsg_type()
+}
 /// `nlmsg_type` of a packet message.
-const PACKET_TYPE: u16 = ((sys::NFNL_SUBSYS_QUEUE as u16) << 8) | sys::NFQNL_MSG_PACKET as u16;
+const PACKET_TYPE: u16 = nlmsg_type(sys::NFQNL_MSG_PACKET);
 /// `nlmsg_type` of a verdict.
-const VERDICT_TYPE: u16 = ((sys::NFNL_SUBSYS_QUEUE as u16) << 8) | sys::NFQNL_MSG_VERDICT as u16;
+const VERDICT_TYPE: u16 = nlmsg_type(sys::NFQNL_MSG_VERDICT);
 /// `nlmsg_type` of a batch verdict.
-const BATCH_TYPE: u16 =
-    ((sys::NFNL_SUBSYS_QUEUE as u16) << 8) | sys::NFQNL_MSG_VERDICT_BATCH as u16;
+const BATCH_TYPE: u16 = nlmsg_type(sys::NFQNL_MSG_VERDICT_BATCH);
 /// `nlmsg_type` of a config message.
-const CONFIG_TYPE: u16 = ((sys::NFNL_SUBSYS_QUEUE as u16) << 8) | sys::NFQNL_MSG_CONFIG as u16;
+const CONFIG_TYPE: u16 = nlmsg_type(sys::NFQNL_MSG_CONFIG);
 
 /// Size of each receive slot: the largest packet message (65531 bytes of
 /// payload plus metadata) and the largest error echo of a payload verdict.
@@ -75,10 +80,11 @@ struct Shared {
     sock: Socket,
     closed: AtomicBool,
     default_word: AtomicU32,
-    /// Held packets whose verdict is not sent yet.
-    held: AtomicUsize,
-    /// Set once a raw id left the safe API: batches are never merged again.
-    no_merge: AtomicBool,
+    /// Packets whose verdict the [`Tx`] does not send and a batch verdict
+    /// would release: each held one until its verdict, and each raw id for
+    /// good (nothing says when its verdict is sent), so batches are merged
+    /// only while this is 0.
+    outside: AtomicUsize,
 }
 
 impl Shared {
@@ -105,7 +111,7 @@ impl Shared {
 #[derive(Debug, Clone, Copy)]
 struct Run {
     queue: u16,
-    word: u32,
+    verdict: Verdict,
     first: u32,
     last: u32,
 }
@@ -114,7 +120,7 @@ struct Run {
 #[derive(Debug)]
 struct Tx {
     b: MsgBuilder,
-    msgs: usize,
+    /// Verdicts given since the last flush (a run counts each of its ids).
     pending: usize,
     run: Option<Run>,
     batch: usize,
@@ -125,7 +131,6 @@ impl Tx {
     fn new() -> Self {
         Tx {
             b: MsgBuilder::with_capacity(16 * 1024),
-            msgs: 0,
             pending: 0,
             run: None,
             batch: DEFAULT_VERDICT_BATCH,
@@ -139,10 +144,10 @@ impl Tx {
         }
     }
 
-    fn push_plain(&mut self, sh: &Shared, queue: u16, id: u32, word: u32) {
+    fn push_plain(&mut self, sh: &Shared, queue: u16, id: u32, verdict: Verdict) {
         self.pending += 1;
         if let Some(r) = &mut self.run {
-            if r.queue == queue && r.word == word && r.last.wrapping_add(1) == id {
+            if r.queue == queue && r.verdict == verdict && r.last.wrapping_add(1) == id {
                 r.last = id;
                 self.maybe_flush(sh);
                 return;
@@ -151,7 +156,7 @@ impl Tx {
         }
         self.run = Some(Run {
             queue,
-            word,
+            verdict,
             first: id,
             last: id,
         });
@@ -160,12 +165,11 @@ impl Tx {
 
     fn push(&mut self, sh: &Shared, queue: u16, id: u32, d: &Decision<'_>) -> Result<(), Error> {
         if d.is_plain() {
-            self.push_plain(sh, queue, id, d.verdict.to_raw());
+            self.push_plain(sh, queue, id, d.verdict);
             return Ok(());
         }
         self.emit_run(sh);
         encode_verdict(&mut self.b, queue, id, d, NlFlags::empty())?;
-        self.msgs += 1;
         self.pending += 1;
         self.maybe_flush(sh);
         Ok(())
@@ -175,29 +179,21 @@ impl Tx {
         let Some(r) = self.run.take() else {
             return;
         };
-        let d = Decision::from(Verdict::from_raw(r.word).unwrap_or(Verdict::Drop));
-        let merge = r.first != r.last
-            && sh.held.load(Ordering::Acquire) == 0
-            && !sh.no_merge.load(Ordering::Acquire);
-        let res = if merge {
-            self.msgs += 1;
-            encode_verdict_batch(&mut self.b, r.queue, r.last, &d, NlFlags::empty())
-        } else {
-            let mut id = r.first;
-            let mut res = Ok(());
-            loop {
-                self.msgs += 1;
-                if let Err(e) = encode_verdict(&mut self.b, r.queue, id, &d, NlFlags::empty()) {
-                    res = Err(e);
-                }
-                if id == r.last {
-                    break;
-                }
-                id = id.wrapping_add(1);
+        let d = Decision::from(r.verdict);
+        if r.first != r.last && sh.outside.load(Ordering::Acquire) == 0 {
+            let res = encode_verdict_batch(&mut self.b, r.queue, r.last, &d, NlFlags::empty());
+            self.keep_err(res.map_err(Error::from));
+            return;
+        }
+        let mut id = r.first;
+        loop {
+            let res = encode_verdict(&mut self.b, r.queue, id, &d, NlFlags::empty());
+            self.keep_err(res.map_err(Error::from));
+            if id == r.last {
+                break;
             }
-            res
-        };
-        self.keep_err(res.map_err(Error::from));
+            id = id.wrapping_add(1);
+        }
     }
 
     fn maybe_flush(&mut self, sh: &Shared) {
@@ -210,10 +206,9 @@ impl Tx {
     fn flush(&mut self, sh: &Shared) -> Result<(), Error> {
         self.emit_run(sh);
         self.pending = 0;
-        if self.msgs == 0 {
+        if self.b.is_empty() {
             return Ok(());
         }
-        self.msgs = 0;
         let r = match self.b.finish() {
             Ok(bytes) => sh.sock.send(bytes).map_err(Error::from),
             Err(e) => Err(e.into()),
@@ -308,8 +303,7 @@ impl Queue {
                 sock,
                 closed: AtomicBool::new(false),
                 default_word: AtomicU32::new(Verdict::Drop.to_raw()),
-                held: AtomicUsize::new(0),
-                no_merge: AtomicBool::new(false),
+                outside: AtomicUsize::new(0),
             }),
             rx: RecvBatch::new(RECV_BATCH, RECV_BUFFER_LEN),
             rx_next: 0,
@@ -391,10 +385,7 @@ impl Queue {
         &mut self,
         queue: u16,
         msg: &ConfigMsg,
-    ) -> Result<Result<(), nfnetlink::KernelError>, Error> {
-        if self.shared.closed.load(Ordering::Acquire) {
-            return Err(Error::Closed);
-        }
+    ) -> Result<Result<(), KernelError>, Error> {
         self.flush()?;
         // What is left of the current datagram, then the unread ones of the
         // last receive, are older than anything new (and than the stash,
@@ -446,17 +437,9 @@ impl Queue {
                 let mut keep = Vec::new();
                 for m in MsgIter::new(datagram) {
                     let Ok(m) = m else { break };
-                    if m.msg_type() == sys::NLMSG_ERROR && m.seq() == seq {
-                        if let Ok(e) = ErrorMsg::parse(&m) {
-                            if e.request().nlmsg_type == CONFIG_TYPE {
-                                result = Some(if e.is_ack() {
-                                    Ok(())
-                                } else {
-                                    Err(e.to_kernel_error())
-                                });
-                                continue;
-                            }
-                        }
+                    if let Some(r) = config_answer(&m, seq) {
+                        result = Some(r);
+                        continue;
                     }
                     keep.extend_from_slice(m.as_bytes());
                     keep.resize(nlmsg_align(keep.len()), 0);
@@ -496,20 +479,10 @@ impl Queue {
                 Ok(())
             }
             Err(k) if k.errno() == nix::errno::Errno::EOPNOTSUPP && !cfg.flags.is_empty() => {
+                // Nothing is bound, so a supported flag is refused with
+                // ENODEV: only EOPNOTSUPP tells.
                 for flag in cfg.flags.iter() {
-                    let probe = ConfigMsg {
-                        flags: Some((flag, flag)),
-                        ..ConfigMsg::default()
-                    };
-                    if let Err(pk) = self.config_raw(cfg.num, &probe)? {
-                        if pk.errno() == nix::errno::Errno::EOPNOTSUPP {
-                            return Err(Error::FlagUnsupported {
-                                queue: cfg.num,
-                                flag,
-                                source: pk,
-                            });
-                        }
-                    }
+                    let _ = self.config_flag(cfg.num, cfg.flags, flag)?;
                 }
                 Err(map_config_error(cfg.num, k))
             }
@@ -569,23 +542,33 @@ impl Queue {
         mask: QueueFlags,
     ) -> Result<(), Error> {
         for flag in mask.iter() {
-            let msg = ConfigMsg {
-                flags: Some((flags & flag, flag)),
-                ..ConfigMsg::default()
-            };
-            match self.config_raw(num, &msg)? {
-                Ok(()) => {}
-                Err(k) if k.errno() == nix::errno::Errno::EOPNOTSUPP => {
-                    return Err(Error::FlagUnsupported {
-                        queue: num,
-                        flag,
-                        source: k,
-                    })
-                }
-                Err(k) => return Err(map_config_error(num, k)),
-            }
+            self.config_flag(num, flags, flag)?
+                .map_err(|k| map_config_error(num, k))?;
         }
         Ok(())
+    }
+
+    /// Sets the one-bit `flag` of queue `num` to its value in `flags`; a
+    /// refusal with `EOPNOTSUPP` is [`Error::FlagUnsupported`], other
+    /// refusals are left to the caller.
+    fn config_flag(
+        &mut self,
+        num: u16,
+        flags: QueueFlags,
+        flag: QueueFlags,
+    ) -> Result<Result<(), KernelError>, Error> {
+        let msg = ConfigMsg {
+            flags: Some((flags & flag, flag)),
+            ..ConfigMsg::default()
+        };
+        match self.config_raw(num, &msg)? {
+            Err(k) if k.errno() == nix::errno::Errno::EOPNOTSUPP => Err(Error::FlagUnsupported {
+                queue: num,
+                flag,
+                source: k,
+            }),
+            r => Ok(r),
+        }
     }
 
     /// Waits for the next packet. Verdicts collected so far are sent before
@@ -595,7 +578,7 @@ impl Queue {
     /// Recoverable ones ([`Error::is_recoverable`]): [`Error::Verdict`] for a
     /// verdict the kernel refused; `Overrun` once when the socket buffer
     /// overflowed; a malformed or truncated message (given the default
-    /// verdict when its id could be read). Others: I/O errors, [`Error::Closed`].
+    /// verdict when its id could be read). Others: I/O errors.
     pub fn recv(&mut self) -> Result<Packet<'_>, Error> {
         self.next_packet(Wait::Block)
     }
@@ -644,9 +627,8 @@ impl Queue {
 
     /// Finds the next packet message: its range in the current datagram.
     fn next_range(&mut self, wait: Wait) -> Result<(usize, usize), Error> {
-        if self.shared.closed.load(Ordering::Acquire) {
-            return Err(Error::Closed);
-        }
+        // No `closed` check: only `shutdown` sets it, from `close` or `drop`,
+        // after which no `&mut Queue` is left to receive with.
         loop {
             if let Some(e) = self.tx.err.take() {
                 return Err(e);
@@ -687,8 +669,7 @@ impl Queue {
             }),
             Err(e) => {
                 if let Some((queue, id)) = salvage_id(raw) {
-                    let word = shared.default_word.load(Ordering::Relaxed);
-                    tx.push_plain(shared, queue, id, word);
+                    tx.push_plain(shared, queue, id, shared.default_verdict());
                 }
                 Err(e.into())
             }
@@ -835,27 +816,23 @@ impl Queue {
             return Ok(());
         }
         let mut first = self.flush().err();
-        let mut b = MsgBuilder::with_capacity(64);
-        for &num in &self.bound {
-            let seq = self.seq.wrapping_add(1);
-            self.seq = seq;
-            if let Err(e) = ConfigMsg::unbind().encode(&mut b, num, seq, NlFlags::empty()) {
-                first.get_or_insert(e.into());
-            }
-        }
-        if !self.bound.is_empty() {
-            match b.finish() {
-                Ok(bytes) => {
-                    if let Err(e) = self.shared.sock.send(bytes) {
-                        first.get_or_insert(e.into());
-                    }
-                }
-                Err(e) => {
+        let bound = std::mem::take(&mut self.bound);
+        if !bound.is_empty() {
+            let mut b = MsgBuilder::with_capacity(64);
+            for num in bound {
+                let seq = self.next_seq();
+                if let Err(e) = ConfigMsg::unbind().encode(&mut b, num, seq, NlFlags::empty()) {
                     first.get_or_insert(e.into());
                 }
             }
+            let sent = b
+                .finish()
+                .map_err(Error::from)
+                .and_then(|bytes| self.shared.sock.send(bytes).map_err(Error::from));
+            if let Err(e) = sent {
+                first.get_or_insert(e);
+            }
         }
-        self.bound.clear();
         self.shared.closed.store(true, Ordering::Release);
         first.map_or(Ok(()), Err)
     }
@@ -879,7 +856,24 @@ impl AsRawFd for Queue {
     }
 }
 
-fn map_config_error(queue: u16, k: nfnetlink::KernelError) -> Error {
+/// The answer to the config request sent with `seq`, if `m` is it. Its
+/// type is checked too: a verdict's seq is a packet id, which may be `seq`.
+fn config_answer(m: &NlMsg<'_>, seq: u32) -> Option<Result<(), KernelError>> {
+    if m.msg_type() != sys::NLMSG_ERROR || m.seq() != seq {
+        return None;
+    }
+    let e = ErrorMsg::parse(m).ok()?;
+    if e.request().nlmsg_type != CONFIG_TYPE {
+        return None;
+    }
+    Some(if e.is_ack() {
+        Ok(())
+    } else {
+        Err(e.to_kernel_error())
+    })
+}
+
+fn map_config_error(queue: u16, k: KernelError) -> Error {
     use nix::errno::Errno;
     match k.errno() {
         Errno::EPERM => Error::PermissionDenied { queue, source: k },
@@ -954,13 +948,7 @@ impl<'q> Packet<'q> {
     /// [`Error::PayloadRefused`] if [`Decision::check_for`] refuses the
     /// payload: the packet then gets the default verdict.
     pub fn verdict<'p>(mut self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
-        let d = d.into();
-        if let Err(reason) = d.check_for(&self.meta) {
-            return Err(Error::PayloadRefused {
-                id: self.meta.id(),
-                reason,
-            });
-        }
+        let d = checked(d.into(), &self.meta)?;
         self.armed = false;
         self.tx
             .push(self.shared, self.meta.queue(), self.meta.id(), &d)
@@ -988,7 +976,7 @@ impl<'q> Packet<'q> {
     /// no kernel timeout; it counts against the queue length).
     pub fn hold(mut self) -> HeldPacket {
         self.armed = false;
-        self.shared.held.fetch_add(1, Ordering::AcqRel);
+        self.shared.outside.fetch_add(1, Ordering::AcqRel);
         HeldPacket {
             shared: Arc::clone(self.shared),
             bytes: self.raw.to_vec(),
@@ -1006,7 +994,8 @@ impl<'q> Packet<'q> {
     /// verdicts into batches (it could release this packet).
     pub fn into_raw(mut self) -> RawPacketId {
         self.armed = false;
-        self.shared.no_merge.store(true, Ordering::Release);
+        // Never taken back: see `Shared::outside`.
+        self.shared.outside.fetch_add(1, Ordering::AcqRel);
         RawPacketId {
             queue: self.meta.queue(),
             id: self.meta.id(),
@@ -1017,11 +1006,23 @@ impl<'q> Packet<'q> {
 impl Drop for Packet<'_> {
     fn drop(&mut self) {
         if self.armed {
-            let word = self.shared.default_word.load(Ordering::Relaxed);
-            self.tx
-                .push_plain(self.shared, self.meta.queue(), self.meta.id(), word);
+            self.tx.push_plain(
+                self.shared,
+                self.meta.queue(),
+                self.meta.id(),
+                self.shared.default_verdict(),
+            );
         }
     }
+}
+
+/// `d` if [`Decision::check_for`] accepts it for `meta`.
+fn checked<'p>(d: Decision<'p>, meta: &PacketMeta<'_>) -> Result<Decision<'p>, Error> {
+    d.check_for(meta).map_err(|reason| Error::PayloadRefused {
+        id: meta.id(),
+        reason,
+    })?;
+    Ok(d)
 }
 
 /// A packet's queue number and id, outside the safe API.
@@ -1072,16 +1073,10 @@ impl HeldPacket {
     /// packet then); [`Error::PayloadRefused`] (the packet gets the default
     /// verdict); send errors.
     pub fn verdict<'p>(mut self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
-        let d = d.into();
-        if let Err(reason) = d.check_for(&self.meta()) {
-            return Err(Error::PayloadRefused {
-                id: self.id,
-                reason,
-            });
-        }
+        let d = checked(d.into(), &self.meta())?;
         self.armed = false;
         let r = self.shared.send_now(self.queue, self.id, &d, false);
-        self.shared.held.fetch_sub(1, Ordering::AcqRel);
+        self.shared.outside.fetch_sub(1, Ordering::AcqRel);
         r
     }
 
@@ -1104,8 +1099,7 @@ impl HeldPacket {
     /// Leaves the safe API, as [`Packet::into_raw`].
     pub fn into_raw(mut self) -> RawPacketId {
         self.armed = false;
-        self.shared.no_merge.store(true, Ordering::Release);
-        self.shared.held.fetch_sub(1, Ordering::AcqRel);
+        // It stays counted in `Shared::outside`, for good.
         RawPacketId {
             queue: self.queue,
             id: self.id,
@@ -1118,7 +1112,7 @@ impl Drop for HeldPacket {
         if self.armed {
             let d = Decision::from(self.shared.default_verdict());
             let _ = self.shared.send_now(self.queue, self.id, &d, false);
-            self.shared.held.fetch_sub(1, Ordering::AcqRel);
+            self.shared.outside.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
