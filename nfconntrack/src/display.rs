@@ -50,44 +50,53 @@ impl Display for Flow {
     }
 }
 
-fn write_tuple(out: &mut Vec<String>, t: &Tuple) {
-    out.push(format!("src={}", Addr(t.src)));
-    out.push(format!("dst={}", Addr(t.dst)));
+/// Writes space-separated fields straight to the formatter: a listing
+/// prints every flow, so no per-field `String` is built.
+pub(crate) struct Fields<'a, 'b> {
+    f: &'a mut Formatter<'b>,
+    first: bool,
+}
+
+impl<'a, 'b> Fields<'a, 'b> {
+    pub(crate) fn new(f: &'a mut Formatter<'b>) -> Self {
+        Fields { f, first: true }
+    }
+
+    /// Writes one field, after a space unless it is the first.
+    pub(crate) fn put(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        if !std::mem::take(&mut self.first) {
+            self.f.write_str(" ")?;
+        }
+        self.f.write_fmt(args)
+    }
+}
+
+fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
+    w.put(format_args!("src={}", t.src))?;
+    w.put(format_args!("dst={}", t.dst))?;
     match t.proto {
         L4::Ports {
             proto: proto::GRE,
             src,
             dst,
         } => {
-            out.push(format!("srckey={src:#x}"));
-            out.push(format!("dstkey={dst:#x}"));
+            w.put(format_args!("srckey={src:#x}"))?;
+            w.put(format_args!("dstkey={dst:#x}"))
         }
         L4::Ports {
             proto: proto::TCP | proto::UDP | proto::UDPLITE | proto::SCTP | proto::DCCP,
             src,
             dst,
         } => {
-            out.push(format!("sport={src}"));
-            out.push(format!("dport={dst}"));
+            w.put(format_args!("sport={src}"))?;
+            w.put(format_args!("dport={dst}"))
         }
         L4::Icmp { id, kind, code } | L4::IcmpV6 { id, kind, code } => {
-            out.push(format!("type={kind}"));
-            out.push(format!("code={code}"));
-            out.push(format!("id={id}"));
+            w.put(format_args!("type={kind}"))?;
+            w.put(format_args!("code={code}"))?;
+            w.put(format_args!("id={id}"))
         }
-        _ => {}
-    }
-}
-
-/// An address as `inet_ntoa`/`inet_ntop` prints it.
-struct Addr(IpAddr);
-
-impl Display for Addr {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            IpAddr::V4(a) => write!(f, "{a}"),
-            IpAddr::V6(a) => write!(f, "{a}"),
-        }
+        _ => Ok(()),
     }
 }
 
@@ -100,7 +109,7 @@ fn now_secs() -> u64 {
 impl Display for FlowDisplay<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let fl = self.flow;
-        let mut parts: Vec<String> = Vec::with_capacity(24);
+        let w = &mut Fields::new(f);
         let main = fl.orig.or(fl.reply);
         if self.opts.extended {
             let (name, num) = match main.map(|t| t.src) {
@@ -108,89 +117,86 @@ impl Display for FlowDisplay<'_> {
                 Some(IpAddr::V6(_)) => ("ipv6", 10),
                 None => ("unknown", 0),
             };
-            parts.push(format!("{name:<8} {num}"));
+            w.put(format_args!("{name:<8} {num}"))?;
         }
         let p = main.map_or(0, |t| t.proto.proto());
-        parts.push(format!("{:<8} {p}", proto::name(p)));
+        w.put(format_args!("{:<8} {p}", proto::name(p)))?;
         if let Some(t) = fl.timeout {
-            parts.push(t.to_string());
+            w.put(format_args!("{t}"))?;
         }
         if let Some(name) = fl.proto_info.as_ref().and_then(|p| p.state_name()) {
-            parts.push(name.to_owned());
+            w.put(format_args!("{name}"))?;
         }
         if let Some(t) = &fl.orig {
-            write_tuple(&mut parts, t);
+            write_tuple(w, t)?;
             if let Some(z) = t.zone {
-                parts.push(format!("zone-orig={z}"));
+                w.put(format_args!("zone-orig={z}"))?;
             }
         }
         if let Some(c) = &fl.counters_orig {
-            parts.push(format!("packets={} bytes={}", c.packets, c.bytes));
+            w.put(format_args!("packets={} bytes={}", c.packets, c.bytes))?;
         }
-        if let Some(s) = fl.status {
-            if !s.contains(Status::SEEN_REPLY) {
-                parts.push("[UNREPLIED]".into());
-            }
+        if fl.status.is_some_and(|s| !s.contains(Status::SEEN_REPLY)) {
+            w.put(format_args!("[UNREPLIED]"))?;
         }
         if let Some(t) = &fl.reply {
-            write_tuple(&mut parts, t);
+            write_tuple(w, t)?;
             if let Some(z) = t.zone {
-                parts.push(format!("zone-reply={z}"));
+                w.put(format_args!("zone-reply={z}"))?;
             }
         }
         if let Some(c) = &fl.counters_reply {
-            parts.push(format!("packets={} bytes={}", c.packets, c.bytes));
+            w.put(format_args!("packets={} bytes={}", c.packets, c.bytes))?;
         }
         if let Some(s) = fl.status {
             if s.contains(Status::HW_OFFLOAD) {
-                parts.push("[HW_OFFLOAD]".into());
+                w.put(format_args!("[HW_OFFLOAD]"))?;
             } else if s.contains(Status::OFFLOAD) {
-                parts.push("[OFFLOAD]".into());
+                w.put(format_args!("[OFFLOAD]"))?;
             } else if s.contains(Status::ASSURED) {
-                parts.push("[ASSURED]".into());
+                w.put(format_args!("[ASSURED]"))?;
             }
         }
         if let Some(m) = fl.mark {
-            parts.push(format!("mark={m}"));
+            w.put(format_args!("mark={m}"))?;
         }
         if let Some(m) = fl.secmark {
-            parts.push(format!("secmark={m}"));
+            w.put(format_args!("secmark={m}"))?;
         }
         if let Some(s) = &fl.secctx {
-            parts.push(format!("secctx={s}"));
+            w.put(format_args!("secctx={s}"))?;
         }
         if let Some(z) = fl.zone {
-            parts.push(format!("zone={z}"));
+            w.put(format_args!("zone={z}"))?;
         }
         if let Some(start) = fl.timestamp.and_then(|t| t.start) {
             let stop = match fl.timestamp.and_then(|t| t.stop) {
                 Some(s) if s != 0 => s / 1_000_000_000,
                 _ => now_secs(),
             };
-            parts.push(format!(
-                "delta-time={}",
-                stop.saturating_sub(start / 1_000_000_000)
-            ));
+            let delta = stop.saturating_sub(start / 1_000_000_000);
+            w.put(format_args!("delta-time={delta}"))?;
         }
         if let Some(h) = &fl.helper {
-            parts.push(format!("helper={h}"));
+            w.put(format_args!("helper={h}"))?;
         }
         if let Some(u) = fl.use_count {
-            parts.push(format!("use={u}"));
+            w.put(format_args!("use={u}"))?;
         }
         if self.opts.id {
             if let Some(id) = fl.id {
-                parts.push(format!("id={id}"));
+                w.put(format_args!("id={id}"))?;
             }
         }
         if self.opts.labels {
-            if let Some(l) = fl.labels {
-                let names: Vec<String> = l.iter().map(|n| n.to_string()).collect();
-                if !names.is_empty() {
-                    parts.push(format!("labels={}", names.join(",")));
+            let mut labels = fl.labels.iter().flat_map(|l| l.iter());
+            if let Some(first) = labels.next() {
+                w.put(format_args!("labels={first}"))?;
+                for n in labels {
+                    write!(w.f, ",{n}")?;
                 }
             }
         }
-        f.write_str(&parts.join(" "))
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use nfnetlink::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
+use crate::display::Fields;
 use crate::tuple::Tuple;
 
 /// NAT information of an expectation (`CTA_EXPECT_NAT`).
@@ -141,33 +142,34 @@ impl std::fmt::Display for Expect {
     /// Like `conntrack -L expect`: timeout, `proto=`, expected tuple, mask,
     /// master tuple, then flags, class and helper.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut parts = Vec::new();
+        let w = &mut Fields::new(f);
         if let Some(t) = self.timeout {
-            parts.push(t.to_string());
+            w.put(format_args!("{t}"))?;
         }
-        let tuple_text = |t: &Tuple| {
-            let mut s = format!("src={} dst={}", t.src, t.dst);
-            if let Some((sp, dp)) = t.proto.ports() {
-                s.push_str(&format!(" sport={sp} dport={dp}"));
+        // `prefix` names the tuple: none for the expected one, `mask-`, `master-`.
+        let tuple = |w: &mut Fields<'_, '_>, prefix: &str, t: &Tuple| {
+            w.put(format_args!("{prefix}src={} {prefix}dst={}", t.src, t.dst))?;
+            match t.proto.ports() {
+                Some((sp, dp)) => w.put(format_args!("{prefix}sport={sp} {prefix}dport={dp}")),
+                None => Ok(()),
             }
-            s
         };
         if let Some(t) = &self.tuple {
-            parts.push(format!("proto={}", t.proto.proto()));
-            parts.push(tuple_text(t));
+            w.put(format_args!("proto={}", t.proto.proto()))?;
+            tuple(w, "", t)?;
         }
         if let Some(t) = &self.mask {
-            parts.push(format!("mask-{}", tuple_text(t).replace(" ", " mask-")));
+            tuple(w, "mask-", t)?;
         }
         if let Some(t) = &self.master {
-            parts.push(format!("master-{}", tuple_text(t).replace(" ", " master-")));
+            tuple(w, "master-", t)?;
         }
         if let Some(c) = self.class {
-            parts.push(format!("class={c}"));
+            w.put(format_args!("class={c}"))?;
         }
         if let Some(h) = &self.helper {
-            parts.push(format!("helper={h}"));
+            w.put(format_args!("helper={h}"))?;
         }
-        f.write_str(&parts.join(" "))
+        Ok(())
     }
 }
