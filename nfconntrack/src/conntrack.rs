@@ -5,12 +5,15 @@ use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use nfnetlink::{Conn, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, ParseError, Pending};
+use nfnetlink::{
+    Conn, EncodeError, KernelError, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, ParseError,
+    Pending,
+};
 use nfnl_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::expect::Expect;
-use crate::filter::Filter;
+use crate::filter::{self, Filter};
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::ProtoInfo;
 use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
@@ -51,11 +54,56 @@ pub struct FlushReport {
     pub deleted: Option<u64>,
 }
 
-/// Which entry an [`Update`] or delete addresses.
+/// How an update or a delete names one entry: a tuple of either direction,
+/// the zone, and the id if known (so a re-created entry with the same tuple
+/// is not touched).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Orig(Tuple),
-    Reply(Tuple),
+pub(crate) struct Key {
+    /// `CTA_TUPLE_ORIG` or `CTA_TUPLE_REPLY`.
+    dir: u16,
+    tuple: Tuple,
+    zone: Option<u16>,
+    id: Option<u32>,
+}
+
+impl Key {
+    fn new(dir: u16, tuple: Tuple) -> Self {
+        Key {
+            dir,
+            tuple,
+            zone: None,
+            id: None,
+        }
+    }
+
+    /// The key of a flow: its original (else reply) tuple, zone and id.
+    ///
+    /// # Errors
+    /// [`Error::NoTuple`]: without a tuple the kernel would run a delete
+    /// as a flush.
+    pub(crate) fn of(flow: &Flow) -> Result<Self> {
+        let (dir, tuple) = match (flow.orig, flow.reply) {
+            (Some(t), _) => (sys::CTA_TUPLE_ORIG, t),
+            (None, Some(t)) => (sys::CTA_TUPLE_REPLY, t),
+            (None, None) => return Err(Error::NoTuple),
+        };
+        Ok(Key {
+            zone: flow.zone,
+            id: flow.id,
+            ..Key::new(dir, tuple)
+        })
+    }
+
+    pub(crate) fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
+        self.tuple.encode(self.dir, b)?;
+        if let Some(z) = self.zone {
+            b.put_be16(sys::CTA_ZONE, z);
+        }
+        if let Some(id) = self.id {
+            b.put_be32(sys::CTA_ID, id);
+        }
+        Ok(())
+    }
 }
 
 /// A change to an existing entry (`IPCTNL_MSG_CT_NEW` without
@@ -75,9 +123,7 @@ enum Target {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Update {
-    target: Target,
-    zone: Option<u16>,
-    id: Option<u32>,
+    key: Key,
     mark: Option<(u32, Option<u32>)>,
     timeout: Option<u32>,
     status: Option<Status>,
@@ -86,11 +132,9 @@ pub struct Update {
 }
 
 impl Update {
-    fn new(target: Target) -> Self {
+    fn new(key: Key) -> Self {
         Update {
-            target,
-            zone: None,
-            id: None,
+            key,
             mark: None,
             timeout: None,
             status: None,
@@ -101,12 +145,12 @@ impl Update {
 
     /// Addresses the entry by its original tuple.
     pub fn orig(t: Tuple) -> Self {
-        Self::new(Target::Orig(t))
+        Self::new(Key::new(sys::CTA_TUPLE_ORIG, t))
     }
 
     /// Addresses the entry by its reply tuple.
     pub fn reply(t: Tuple) -> Self {
-        Self::new(Target::Reply(t))
+        Self::new(Key::new(sys::CTA_TUPLE_REPLY, t))
     }
 
     /// Addresses the entry of a dumped flow: its tuple, zone and id (so a
@@ -115,21 +159,13 @@ impl Update {
     /// # Errors
     /// [`Error::NoTuple`].
     pub fn of(flow: &Flow) -> Result<Self> {
-        let target = match (flow.orig, flow.reply) {
-            (Some(t), _) => Target::Orig(t),
-            (None, Some(t)) => Target::Reply(t),
-            (None, None) => return Err(Error::NoTuple),
-        };
-        let mut u = Self::new(target);
-        u.zone = flow.zone;
-        u.id = flow.id;
-        Ok(u)
+        Ok(Self::new(Key::of(flow)?))
     }
 
     /// The zone (`CTA_ZONE`) the entry is in.
     #[must_use]
     pub fn zone(mut self, zone: u16) -> Self {
-        self.zone = Some(zone);
+        self.key.zone = Some(zone);
         self
     }
 
@@ -178,23 +214,8 @@ impl Update {
         self
     }
 
-    fn tuple(&self) -> &Tuple {
-        match &self.target {
-            Target::Orig(t) | Target::Reply(t) => t,
-        }
-    }
-
-    fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), nfnetlink::EncodeError> {
-        match &self.target {
-            Target::Orig(t) => t.encode(sys::CTA_TUPLE_ORIG, b)?,
-            Target::Reply(t) => t.encode(sys::CTA_TUPLE_REPLY, b)?,
-        }
-        if let Some(z) = self.zone {
-            b.put_be16(sys::CTA_ZONE, z);
-        }
-        if let Some(id) = self.id {
-            b.put_be32(sys::CTA_ID, id);
-        }
+    fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
+        self.key.encode(b)?;
         if let Some(t) = self.timeout {
             b.put_be32(sys::CTA_TIMEOUT, t);
         }
@@ -230,21 +251,10 @@ pub(crate) fn flush_header(f: Family) -> NfHeader {
     ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1)
 }
 
-/// Writes a delete request body for `flow`: its original (else reply)
-/// tuple, zone and id. Refuses a flow without a tuple.
-pub(crate) fn encode_delete(flow: &Flow, b: &mut MsgBuilder) -> Result<()> {
-    match (&flow.orig, &flow.reply) {
-        (Some(t), _) => t.encode(sys::CTA_TUPLE_ORIG, b)?,
-        (None, Some(t)) => t.encode(sys::CTA_TUPLE_REPLY, b)?,
-        (None, None) => return Err(Error::NoTuple),
-    }
-    if let Some(z) = flow.zone {
-        b.put_be16(sys::CTA_ZONE, z);
-    }
-    if let Some(id) = flow.id {
-        b.put_be32(sys::CTA_ID, id);
-    }
-    Ok(())
+/// The header of a create request. It carries `NLM_F_ACK` itself because
+/// [`Conn::batch`], unlike [`Conn::request`], sends headers as given.
+fn create_header(family: Family) -> NfHeader {
+    ct_header(sys::IPCTNL_MSG_CT_NEW, family).flags(NlFlags::ACK | NlFlags::CREATE | NlFlags::EXCL)
 }
 
 /// The query side of conntrack: dump, get, create, update, delete, flush,
@@ -361,7 +371,7 @@ impl Conntrack {
         mut f: F,
     ) -> Result<()>
     where
-        B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), nfnetlink::EncodeError>,
+        B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), EncodeError>,
         F: FnMut(T) -> ControlFlow<()>,
     {
         let mut err = None;
@@ -479,14 +489,8 @@ impl Conntrack {
     /// a kernel without NAT.
     pub fn create(&mut self, flow: &Flow) -> Result<()> {
         let fam = flow.check_families()?;
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
-            |b| {
-                flow.encode_tuples(b)?;
-                flow.encode_settable(b, true)?;
-                flow.encode_nat(b)
-            },
-        )?;
+        self.conn
+            .request(create_header(fam), |b| flow.encode_create(b))?;
         Ok(())
     }
 
@@ -496,33 +500,49 @@ impl Conntrack {
     /// # Errors
     /// I/O errors; per-entry refusals are in the returned vector.
     pub fn create_batch(&mut self, flows: &[Flow]) -> Result<Vec<Result<(), Error>>> {
-        let mut results: Vec<Result<(), Error>> = Vec::with_capacity(flows.len());
-        for f in flows {
-            results.push(f.check_families().map(|_| ()));
+        let mut results = Vec::with_capacity(flows.len());
+        let mut valid = Vec::with_capacity(flows.len());
+        for (i, f) in flows.iter().enumerate() {
+            match f.check_families() {
+                Ok(fam) => {
+                    valid.push((fam, f, i));
+                    results.push(Ok(()));
+                }
+                Err(e) => results.push(Err(e)),
+            }
         }
-        let idx: Vec<usize> = (0..flows.len()).filter(|&i| results[i].is_ok()).collect();
-        let count = u32::try_from(idx.len()).map_err(|_| Error::Unsupported("batch too large"))?;
-        self.conn.batch(
-            count,
-            |i, b, seq| {
-                let f = &flows[idx[i as usize]];
-                let fam = f.family().unwrap_or_default();
-                b.begin(
-                    ct_header(sys::IPCTNL_MSG_CT_NEW, fam)
-                        .flags(NlFlags::ACK | NlFlags::CREATE | NlFlags::EXCL),
-                    seq,
-                );
-                f.encode_tuples(b)?;
-                f.encode_settable(b, true)?;
-                f.encode_nat(b)
+        self.batch(
+            &valid,
+            |&(fam, f, _), b, seq| {
+                b.begin(create_header(fam), seq);
+                f.encode_create(b)
             },
-            |i, r| {
+            |&(_, _, i), r| {
                 if let Err(e) = r {
-                    results[idx[i as usize]] = Err(e.into());
+                    results[i] = Err(e.into());
                 }
             },
         )?;
         Ok(results)
+    }
+
+    /// Sends one acknowledged request per item through [`Conn::batch`]:
+    /// `build` begins and writes it, `on_result` gets the kernel's answer.
+    fn batch<T, B, R>(&mut self, items: &[T], mut build: B, mut on_result: R) -> Result<()>
+    where
+        B: FnMut(&T, &mut MsgBuilder, u32) -> std::result::Result<(), EncodeError>,
+        R: FnMut(&T, std::result::Result<(), KernelError>),
+    {
+        let count =
+            u32::try_from(items.len()).map_err(|_| Error::Unsupported("batch too large"))?;
+        // `Conn::batch` counts 0..count, which fit `usize` as `items.len()` does.
+        let item = |i: u32| &items[i as usize];
+        self.conn.batch(
+            count,
+            |i, b, seq| build(item(i), b, seq),
+            |i, r| on_result(item(i), r),
+        )?;
+        Ok(())
     }
 
     /// Changes an existing entry.
@@ -531,11 +551,12 @@ impl Conntrack {
     /// `ENOENT` if there is no such entry; `EBUSY`/`EINVAL` for status
     /// changes the kernel refuses.
     pub fn update(&mut self, u: &Update) -> Result<()> {
-        if !u.tuple().is_consistent() {
+        let t = &u.key.tuple;
+        if !t.is_consistent() {
             return Err(Error::MixedFamilies);
         }
         self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, u.tuple().family()), |b| {
+            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, t.family()), |b| {
                 u.encode(b)
             })?;
         Ok(())
@@ -562,20 +583,10 @@ impl Conntrack {
     /// [`Error::NoTuple`] before sending anything if the flow has no tuple
     /// (such a request would flush the table); `ENOENT`.
     pub fn delete_flow(&mut self, flow: &Flow) -> Result<()> {
-        if flow.orig.is_none() && flow.reply.is_none() {
-            return Err(Error::NoTuple);
-        }
+        let key = Key::of(flow)?;
         let fam = flow.check_families()?;
-        let mut err = None;
         self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_DELETE, fam), |b| {
-                if let Err(e) = encode_delete(flow, b) {
-                    err = Some(e);
-                    return Err(nfnetlink::EncodeError::Invalid("no tuple"));
-                }
-                Ok(())
-            })
-            .map_err(|e| err.take().unwrap_or(Error::Netlink(e)))?;
+            .request(ct_header(sys::IPCTNL_MSG_CT_DELETE, fam), |b| key.encode(b))?;
         Ok(())
     }
 
@@ -587,23 +598,25 @@ impl Conntrack {
     /// [`Error::NoTuple`] if any flow has no tuple (nothing is sent);
     /// I/O errors; the first refusal other than `ENOENT`.
     pub fn delete_batch(&mut self, flows: &[Flow]) -> Result<u64> {
+        let mut keys = Vec::with_capacity(flows.len());
+        for f in flows {
+            f.check_families()?;
+            keys.push(Key::of(f)?);
+        }
+        self.delete_keys(&keys)
+    }
+
+    /// The batched deletes of [`Conntrack::delete_batch`], for checked keys
+    /// (each request's family is its tuple's).
+    fn delete_keys(&mut self, keys: &[Key]) -> Result<u64> {
         let mut deleted = 0u64;
         let mut first_err = None;
-        let mut sum = Vec::with_capacity(flows.len());
-        for f in flows {
-            sum.push(f.check_families()?);
-        }
-        let count =
-            u32::try_from(flows.len()).map_err(|_| Error::Unsupported("batch too large"))?;
-        self.conn.batch(
-            count,
-            |i, b, seq| {
-                let f = &flows[i as usize];
-                b.begin(
-                    ct_header(sys::IPCTNL_MSG_CT_DELETE, sum[i as usize]).flags(NlFlags::ACK),
-                    seq,
-                );
-                encode_delete(f, b).map_err(|_| nfnetlink::EncodeError::Invalid("no tuple"))
+        self.batch(
+            keys,
+            |k, b, seq| {
+                let h = ct_header(sys::IPCTNL_MSG_CT_DELETE, k.tuple.family());
+                b.begin(h.flags(NlFlags::ACK), seq);
+                k.encode(b)
             },
             |_, r| match r {
                 Ok(()) => deleted += 1,
@@ -624,44 +637,33 @@ impl Conntrack {
     /// # Errors
     /// Kernel and I/O errors.
     pub fn flush(&mut self, what: &Flush) -> Result<FlushReport> {
-        let by_kernel = FlushReport {
+        let family = match what {
+            Flush::Filter(filter) if !filter.is_empty() => return self.flush_filtered(filter),
+            Flush::All | Flush::Filter(_) => Family::Any,
+            Flush::Family(f) => *f,
+        };
+        self.conn.request(flush_header(family), |_| Ok(()))?;
+        Ok(FlushReport {
             by_kernel: true,
             deleted: None,
-        };
-        match what {
-            Flush::All => {
-                self.flush_family(Family::Any)?;
-                Ok(by_kernel)
-            }
-            Flush::Family(f) => {
-                self.flush_family(*f)?;
-                Ok(by_kernel)
-            }
-            Flush::Filter(filter) if filter.is_empty() => {
-                self.flush_family(Family::Any)?;
-                Ok(by_kernel)
-            }
-            Flush::Filter(filter) => {
-                if filter.kernel_exact() && self.supports_filtered_flush()? {
-                    self.conn
-                        .request(flush_header(filter.effective_family()), |b| {
-                            filter.encode(b)
-                        })?;
-                    Ok(by_kernel)
-                } else {
-                    let deleted = self.flush_by_dump(filter)?;
-                    Ok(FlushReport {
-                        by_kernel: false,
-                        deleted: Some(deleted),
-                    })
-                }
-            }
-        }
+        })
     }
 
-    fn flush_family(&mut self, f: Family) -> Result<()> {
-        self.conn.request(flush_header(f), |_| Ok(()))?;
-        Ok(())
+    fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
+        if filter.kernel_exact() && self.supports_filtered_flush()? {
+            self.conn
+                .request(flush_header(filter.effective_family()), |b| {
+                    filter.encode(b)
+                })?;
+            return Ok(FlushReport {
+                by_kernel: true,
+                deleted: None,
+            });
+        }
+        Ok(FlushReport {
+            by_kernel: false,
+            deleted: Some(self.flush_by_dump(filter)?),
+        })
     }
 
     /// The fallback of a filtered flush: a streaming dump that keeps only
@@ -672,17 +674,19 @@ impl Conntrack {
     /// As [`Conntrack::dump_filtered`] and [`Conntrack::delete_batch`].
     pub fn flush_by_dump(&mut self, filter: &Filter) -> Result<u64> {
         let mut keys = Vec::new();
+        let mut no_tuple = false;
         self.dump_filtered(filter, |f| {
-            keys.push(Flow {
-                orig: f.orig,
-                reply: if f.orig.is_none() { f.reply } else { None },
-                zone: f.zone,
-                id: f.id,
-                ..Flow::default()
-            });
+            // Decoded tuples always agree on the family: no family check needed.
+            match Key::of(&f) {
+                Ok(k) => keys.push(k),
+                Err(_) => no_tuple = true,
+            }
             ControlFlow::Continue(())
         })?;
-        self.delete_batch(&keys)
+        if no_tuple {
+            return Err(Error::NoTuple);
+        }
+        self.delete_keys(&keys)
     }
 
     /// Whether the kernel filters flushes with `CTA_FILTER` ("netfilter:
@@ -698,25 +702,22 @@ impl Conntrack {
         if let Some(v) = self.filtered_flush {
             return Ok(v);
         }
-        let r = self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_DELETE, Family::Ipv4).version(sys::NFNETLINK_V1),
-            |b| {
-                b.put_be32(sys::CTA_MARK, 1);
-                b.put_be32(sys::CTA_MARK_MASK, 0);
-                b.nest(sys::CTA_TUPLE_ORIG, |b| {
-                    b.nest(sys::CTA_TUPLE_PROTO, |b| {
-                        b.put_u8(sys::CTA_PROTO_NUM, 255);
-                        Ok(())
-                    })?;
-                    Ok(())
-                })?;
-                b.nest(sys::CTA_FILTER, |b| {
-                    b.put_ne32(sys::CTA_FILTER_ORIG_FLAGS, 1 << 3);
+        let r = self.conn.request(flush_header(Family::Ipv4), |b| {
+            b.put_be32(sys::CTA_MARK, 1);
+            b.put_be32(sys::CTA_MARK_MASK, 0);
+            b.nest(sys::CTA_TUPLE_ORIG, |b| {
+                b.nest(sys::CTA_TUPLE_PROTO, |b| {
+                    b.put_u8(sys::CTA_PROTO_NUM, 255);
                     Ok(())
                 })?;
                 Ok(())
-            },
-        );
+            })?;
+            b.nest(sys::CTA_FILTER, |b| {
+                b.put_ne32(sys::CTA_FILTER_ORIG_FLAGS, filter::F_PROTO_NUM);
+                Ok(())
+            })?;
+            Ok(())
+        });
         let v = match r {
             Ok(()) => true,
             Err(nfnetlink::Error::Kernel(k))
@@ -753,17 +754,10 @@ impl Conntrack {
     /// # Errors
     /// Kernel, I/O and parse errors.
     pub fn stats_per_cpu(&mut self) -> Result<Vec<CpuStats>> {
-        let mut out = Vec::new();
-        self.dump_decoded(
+        self.dump_all(
             ct_header(sys::IPCTNL_MSG_CT_GET_STATS_CPU, Family::Any),
-            |_| Ok(()),
             CpuStats::decode,
-            |s| {
-                out.push(s);
-                ControlFlow::Continue(())
-            },
-        )?;
-        Ok(out)
+        )
     }
 
     /// Per-CPU expectation statistics (`IPCTNL_MSG_EXP_GET_STATS_CPU`).
@@ -771,13 +765,25 @@ impl Conntrack {
     /// # Errors
     /// Kernel, I/O and parse errors.
     pub fn expect_stats_per_cpu(&mut self) -> Result<Vec<ExpCpuStats>> {
+        self.dump_all(
+            exp_header(sys::IPCTNL_MSG_EXP_GET_STATS_CPU, Family::Any),
+            ExpCpuStats::decode,
+        )
+    }
+
+    /// A dump without attributes, collected (for the small per-CPU tables).
+    fn dump_all<T>(
+        &mut self,
+        h: NfHeader,
+        decode: fn(&NfMsg<'_>) -> std::result::Result<T, ParseError>,
+    ) -> Result<Vec<T>> {
         let mut out = Vec::new();
         self.dump_decoded(
-            exp_header(sys::IPCTNL_MSG_EXP_GET_STATS_CPU, Family::Any),
+            h,
             |_| Ok(()),
-            ExpCpuStats::decode,
-            |s| {
-                out.push(s);
+            decode,
+            |v| {
+                out.push(v);
                 ControlFlow::Continue(())
             },
         )?;

@@ -19,12 +19,11 @@ use crate::status::Status;
 use crate::tuple::{proto, Family, Tuple, L4};
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
-// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel.
+// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
+// (`CTA_FILTER_F_CTA_TUPLE_ZONE`) is not used: zones are filtered with `CTA_ZONE`.
 const F_IP_SRC: u32 = 1 << 0;
 const F_IP_DST: u32 = 1 << 1;
-#[allow(dead_code)] // zones are filtered with CTA_ZONE instead
-const F_TUPLE_ZONE: u32 = 1 << 2;
-const F_PROTO_NUM: u32 = 1 << 3;
+pub(crate) const F_PROTO_NUM: u32 = 1 << 3;
 const F_PROTO_SRC_PORT: u32 = 1 << 4;
 const F_PROTO_DST_PORT: u32 = 1 << 5;
 const F_ICMP_TYPE: u32 = 1 << 6;
@@ -36,6 +35,24 @@ const F_ICMPV6_ID: u32 = 1 << 11;
 
 fn ok<T: PartialEq>(want: Option<T>, have: T) -> bool {
     want.map_or(true, |w| w == have)
+}
+
+/// The attribute type and `CTA_FILTER` bit of the ICMP id, type and code
+/// for protocol `p`: ICMPv6 has its own set of both.
+fn icmp_fields(p: Option<u8>) -> [(u16, u32); 3] {
+    if p == Some(proto::ICMPV6) {
+        [
+            (sys::CTA_PROTO_ICMPV6_ID, F_ICMPV6_ID),
+            (sys::CTA_PROTO_ICMPV6_TYPE, F_ICMPV6_TYPE),
+            (sys::CTA_PROTO_ICMPV6_CODE, F_ICMPV6_CODE),
+        ]
+    } else {
+        [
+            (sys::CTA_PROTO_ICMP_ID, F_ICMP_ID),
+            (sys::CTA_PROTO_ICMP_TYPE, F_ICMP_TYPE),
+            (sys::CTA_PROTO_ICMP_CODE, F_ICMP_CODE),
+        ]
+    }
 }
 
 /// Fields of one tuple to match; `None` matches anything.
@@ -114,31 +131,20 @@ impl TupleFilter {
     }
 
     fn flags(&self) -> u32 {
-        let icmp6 = self.proto == Some(proto::ICMPV6);
-        let mut f = 0;
-        let mut set = |cond: bool, bit: u32| {
-            if cond {
-                f |= bit;
-            }
-        };
-        set(self.src.is_some(), F_IP_SRC);
-        set(self.dst.is_some(), F_IP_DST);
-        set(self.proto.is_some(), F_PROTO_NUM);
-        set(self.src_port.is_some(), F_PROTO_SRC_PORT);
-        set(self.dst_port.is_some(), F_PROTO_DST_PORT);
-        set(
-            self.icmp_type.is_some(),
-            if icmp6 { F_ICMPV6_TYPE } else { F_ICMP_TYPE },
-        );
-        set(
-            self.icmp_code.is_some(),
-            if icmp6 { F_ICMPV6_CODE } else { F_ICMP_CODE },
-        );
-        set(
-            self.icmp_id.is_some(),
-            if icmp6 { F_ICMPV6_ID } else { F_ICMP_ID },
-        );
-        f
+        let [(_, f_id), (_, f_type), (_, f_code)] = icmp_fields(self.proto);
+        [
+            (self.src.is_some(), F_IP_SRC),
+            (self.dst.is_some(), F_IP_DST),
+            (self.proto.is_some(), F_PROTO_NUM),
+            (self.src_port.is_some(), F_PROTO_SRC_PORT),
+            (self.dst_port.is_some(), F_PROTO_DST_PORT),
+            (self.icmp_type.is_some(), f_type),
+            (self.icmp_code.is_some(), f_code),
+            (self.icmp_id.is_some(), f_id),
+        ]
+        .into_iter()
+        .filter(|&(set, _)| set)
+        .fold(0, |f, (_, bit)| f | bit)
     }
 
     fn encode(&self, kind: u16, family: Family, b: &mut MsgBuilder) -> Result<(), EncodeError> {
@@ -172,30 +178,15 @@ impl TupleFilter {
                     if let Some(v) = self.dst_port {
                         b.put_be16(sys::CTA_PROTO_DST_PORT, v);
                     }
-                    let v6 = p == proto::ICMPV6;
+                    let [(k_id, _), (k_type, _), (k_code, _)] = icmp_fields(Some(p));
                     if let Some(v) = self.icmp_id {
-                        let k = if v6 {
-                            sys::CTA_PROTO_ICMPV6_ID
-                        } else {
-                            sys::CTA_PROTO_ICMP_ID
-                        };
-                        b.put_be16(k, v);
+                        b.put_be16(k_id, v);
                     }
                     if let Some(v) = self.icmp_type {
-                        let k = if v6 {
-                            sys::CTA_PROTO_ICMPV6_TYPE
-                        } else {
-                            sys::CTA_PROTO_ICMP_TYPE
-                        };
-                        b.put_u8(k, v);
+                        b.put_u8(k_type, v);
                     }
                     if let Some(v) = self.icmp_code {
-                        let k = if v6 {
-                            sys::CTA_PROTO_ICMPV6_CODE
-                        } else {
-                            sys::CTA_PROTO_ICMP_CODE
-                        };
-                        b.put_u8(k, v);
+                        b.put_u8(k_code, v);
                     }
                     Ok(())
                 })?;

@@ -1,7 +1,9 @@
 //! The connection model: [`Flow`] and its parts, decoded from and encoded to
 //! the `CTA_*` attributes of `include/uapi/linux/netfilter/nfnetlink_conntrack.h`.
 
-use nfnetlink::{Attr, AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
+use std::net::IpAddr;
+
+use nfnetlink::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
 use crate::counters::{Counters, Timestamp};
@@ -95,24 +97,27 @@ pub struct SeqAdj {
 }
 
 impl SeqAdj {
+    const KINDS: [u16; 3] = [
+        sys::CTA_SEQADJ_CORRECTION_POS,
+        sys::CTA_SEQADJ_OFFSET_BEFORE,
+        sys::CTA_SEQADJ_OFFSET_AFTER,
+    ];
+
     fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
-        let mut s = SeqAdj::default();
-        for a in it {
-            let a = a?;
-            match a.kind() {
-                sys::CTA_SEQADJ_CORRECTION_POS => s.correction_pos = a.get_be32()?,
-                sys::CTA_SEQADJ_OFFSET_BEFORE => s.offset_before = a.get_be32()?,
-                sys::CTA_SEQADJ_OFFSET_AFTER => s.offset_after = a.get_be32()?,
-                _ => {}
-            }
-        }
-        Ok(s)
+        let [correction_pos, offset_before, offset_after] = be32_fields(it, Self::KINDS)?;
+        Ok(SeqAdj {
+            correction_pos,
+            offset_before,
+            offset_after,
+        })
     }
 
     fn encode_nested(&self, b: &mut MsgBuilder) {
-        b.put_be32(sys::CTA_SEQADJ_CORRECTION_POS, self.correction_pos);
-        b.put_be32(sys::CTA_SEQADJ_OFFSET_BEFORE, self.offset_before);
-        b.put_be32(sys::CTA_SEQADJ_OFFSET_AFTER, self.offset_after);
+        put_be32_fields(
+            b,
+            Self::KINDS,
+            [self.correction_pos, self.offset_before, self.offset_after],
+        );
     }
 }
 
@@ -128,18 +133,42 @@ pub struct Synproxy {
 }
 
 impl Synproxy {
+    const KINDS: [u16; 3] = [
+        sys::CTA_SYNPROXY_ISN,
+        sys::CTA_SYNPROXY_ITS,
+        sys::CTA_SYNPROXY_TSOFF,
+    ];
+
     fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
-        let mut s = Synproxy::default();
-        for a in it {
-            let a = a?;
-            match a.kind() {
-                sys::CTA_SYNPROXY_ISN => s.isn = a.get_be32()?,
-                sys::CTA_SYNPROXY_ITS => s.its = a.get_be32()?,
-                sys::CTA_SYNPROXY_TSOFF => s.tsoff = a.get_be32()?,
-                _ => {}
+        let [isn, its, tsoff] = be32_fields(it, Self::KINDS)?;
+        Ok(Synproxy { isn, its, tsoff })
+    }
+
+    fn encode_nested(&self, b: &mut MsgBuilder) {
+        put_be32_fields(b, Self::KINDS, [self.isn, self.its, self.tsoff]);
+    }
+}
+
+/// Reads a nest of big-endian `u32`s (`CTA_SEQ_ADJ_*`, `CTA_SYNPROXY`):
+/// slot `i` takes the attribute of type `kinds[i]`; absent ones stay 0,
+/// unknown ones are skipped.
+fn be32_fields<const N: usize>(it: AttrIter<'_>, kinds: [u16; N]) -> Result<[u32; N], ParseError> {
+    let mut out = [0; N];
+    for a in it {
+        let a = a?;
+        if let Some(i) = kinds.iter().position(|&k| k == a.kind()) {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = a.get_be32()?;
             }
         }
-        Ok(s)
+    }
+    Ok(out)
+}
+
+/// Writes `values[i]` as the big-endian `u32` attribute `kinds[i]`.
+fn put_be32_fields<const N: usize>(b: &mut MsgBuilder, kinds: [u16; N], values: [u32; N]) {
+    for (k, v) in kinds.into_iter().zip(values) {
+        b.put_be32(k, v);
     }
 }
 
@@ -227,20 +256,6 @@ pub struct Flow {
     pub synproxy: Option<Synproxy>,
 }
 
-fn string_attr(a: &Attr<'_>) -> Result<String, ParseError> {
-    Ok(a.get_str()?.to_owned())
-}
-
-fn nested_string(a: &Attr<'_>, kind: u16, within: &'static str) -> Result<String, ParseError> {
-    for c in a.nested() {
-        let c = c?;
-        if c.kind() == kind {
-            return string_attr(&c);
-        }
-    }
-    Err(ParseError::Missing { kind, within })
-}
-
 impl Flow {
     /// A flow with an original tuple and the matching reply tuple.
     pub fn new(orig: Tuple) -> Self {
@@ -311,17 +326,23 @@ impl Flow {
                 }
                 sys::CTA_SECMARK => f.secmark = Some(a.get_be32()?),
                 sys::CTA_SECCTX => {
-                    f.secctx = Some(nested_string(&a, sys::CTA_SECCTX_NAME, "CTA_SECCTX")?);
+                    let t =
+                        AttrTable::<'_, { sys::CTA_SECCTX_MAX as usize + 1 }>::parse(a.nested())?;
+                    f.secctx = Some(
+                        t.require(sys::CTA_SECCTX_NAME, "CTA_SECCTX")?
+                            .get_str()?
+                            .to_owned(),
+                    );
                 }
                 sys::CTA_HELP => {
-                    f.helper = Some(nested_string(&a, sys::CTA_HELP_NAME, "CTA_HELP")?);
-                    f.helper_info = None;
-                    for c in a.nested() {
-                        let c = c?;
-                        if c.kind() == sys::CTA_HELP_INFO {
-                            f.helper_info = Some(c.payload().to_vec());
-                        }
-                    }
+                    // One walk of the nest for both the name and the private data.
+                    let t = AttrTable::<'_, { sys::CTA_HELP_MAX as usize + 1 }>::parse(a.nested())?;
+                    f.helper = Some(
+                        t.require(sys::CTA_HELP_NAME, "CTA_HELP")?
+                            .get_str()?
+                            .to_owned(),
+                    );
+                    f.helper_info = t.get(sys::CTA_HELP_INFO).map(|i| i.payload().to_vec());
                 }
                 sys::CTA_NAT_SRC => f.nat_src = Some(NatRange::decode_nested(a.nested())?),
                 sys::CTA_NAT_DST => f.nat_dst = Some(NatRange::decode_nested(a.nested())?),
@@ -385,6 +406,14 @@ impl Flow {
             b.nest(sys::CTA_TIMESTAMP, |b| t.encode_nested(b))?;
         }
         Ok(())
+    }
+
+    /// Writes the body of a create request: tuples, the settable
+    /// attributes (status with `IPS_CONFIRMED`) and the NAT ranges.
+    pub(crate) fn encode_create(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        self.encode_tuples(b)?;
+        self.encode_settable(b, true)?;
+        self.encode_nat(b)
     }
 
     /// Writes the original and reply tuples (if present).
@@ -455,9 +484,7 @@ impl Flow {
         }
         if let Some(s) = &self.synproxy {
             b.nest(sys::CTA_SYNPROXY, |b| {
-                b.put_be32(sys::CTA_SYNPROXY_ISN, s.isn);
-                b.put_be32(sys::CTA_SYNPROXY_ITS, s.its);
-                b.put_be32(sys::CTA_SYNPROXY_TSOFF, s.tsoff);
+                s.encode_nested(b);
                 Ok(())
             })?;
         }
@@ -492,20 +519,18 @@ impl Flow {
     /// assert_eq!(f.destination_translation(), None);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn source_translation(&self) -> Option<(std::net::IpAddr, Option<u16>)> {
+    pub fn source_translation(&self) -> Option<(IpAddr, Option<u16>)> {
         let (o, r) = (self.orig?, self.reply?);
-        let port = |t: &Tuple, src: bool| t.proto.ports().map(|(s, d)| if src { s } else { d });
-        let (from, to) = ((o.src, port(&o, true)), (r.dst, port(&r, false)));
+        let (from, to) = (endpoints(&o).0, endpoints(&r).1);
         (from != to).then_some(to)
     }
 
     /// What destination NAT did to this flow: the address (and port) the
     /// original destination is rewritten to, i.e. the reply tuple's
     /// source. `None` if both tuples are not known or it is unchanged.
-    pub fn destination_translation(&self) -> Option<(std::net::IpAddr, Option<u16>)> {
+    pub fn destination_translation(&self) -> Option<(IpAddr, Option<u16>)> {
         let (o, r) = (self.orig?, self.reply?);
-        let port = |t: &Tuple, src: bool| t.proto.ports().map(|(s, d)| if src { s } else { d });
-        let (from, to) = ((o.dst, port(&o, false)), (r.src, port(&r, true)));
+        let (from, to) = (endpoints(&o).1, endpoints(&r).0);
         (from != to).then_some(to)
     }
 
@@ -533,4 +558,11 @@ impl Flow {
         }
         Ok(fam)
     }
+}
+
+/// The source and destination of a tuple as (address, port), the port only
+/// for port-based protocols.
+fn endpoints(t: &Tuple) -> ((IpAddr, Option<u16>), (IpAddr, Option<u16>)) {
+    let ports = t.proto.ports();
+    ((t.src, ports.map(|p| p.0)), (t.dst, ports.map(|p| p.1)))
 }

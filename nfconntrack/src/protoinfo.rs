@@ -216,6 +216,101 @@ fn tcp_flags(a: &nfnetlink::Attr<'_>) -> Result<TcpFlagsMask, ParseError> {
     })
 }
 
+impl TcpInfo {
+    fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut t = TcpInfo::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_PROTOINFO_TCP_STATE => t.state = Some(a.get_u8()?.into()),
+                sys::CTA_PROTOINFO_TCP_WSCALE_ORIGINAL => t.wscale_orig = Some(a.get_u8()?),
+                sys::CTA_PROTOINFO_TCP_WSCALE_REPLY => t.wscale_reply = Some(a.get_u8()?),
+                sys::CTA_PROTOINFO_TCP_FLAGS_ORIGINAL => t.flags_orig = Some(tcp_flags(&a)?),
+                sys::CTA_PROTOINFO_TCP_FLAGS_REPLY => t.flags_reply = Some(tcp_flags(&a)?),
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
+
+    fn encode_nested(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
+        if let Some(s) = self.state {
+            b.put_u8(sys::CTA_PROTOINFO_TCP_STATE, s.into());
+        }
+        if let Some(w) = self.wscale_orig {
+            b.put_u8(sys::CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, w);
+        }
+        if let Some(w) = self.wscale_reply {
+            b.put_u8(sys::CTA_PROTOINFO_TCP_WSCALE_REPLY, w);
+        }
+        for (kind, f) in [
+            (sys::CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, self.flags_orig),
+            (sys::CTA_PROTOINFO_TCP_FLAGS_REPLY, self.flags_reply),
+        ] {
+            if let Some(f) = f {
+                b.put_bytes(kind, &[f.flags.bits(), f.mask.bits()])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SctpInfo {
+    fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut s = SctpInfo::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_PROTOINFO_SCTP_STATE => s.state = Some(a.get_u8()?.into()),
+                sys::CTA_PROTOINFO_SCTP_VTAG_ORIGINAL => s.vtag_orig = Some(a.get_be32()?),
+                sys::CTA_PROTOINFO_SCTP_VTAG_REPLY => s.vtag_reply = Some(a.get_be32()?),
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    fn encode_nested(&self, b: &mut MsgBuilder) {
+        if let Some(v) = self.state {
+            b.put_u8(sys::CTA_PROTOINFO_SCTP_STATE, v.into());
+        }
+        if let Some(v) = self.vtag_orig {
+            b.put_be32(sys::CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, v);
+        }
+        if let Some(v) = self.vtag_reply {
+            b.put_be32(sys::CTA_PROTOINFO_SCTP_VTAG_REPLY, v);
+        }
+    }
+}
+
+impl DccpInfo {
+    fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
+        let mut d = DccpInfo::default();
+        for a in it {
+            let a = a?;
+            match a.kind() {
+                sys::CTA_PROTOINFO_DCCP_STATE => d.state = Some(a.get_u8()?.into()),
+                sys::CTA_PROTOINFO_DCCP_ROLE => d.role = Some(a.get_u8()?),
+                sys::CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ => d.handshake_seq = Some(a.get_be64()?),
+                _ => {}
+            }
+        }
+        Ok(d)
+    }
+
+    fn encode_nested(&self, b: &mut MsgBuilder) {
+        if let Some(v) = self.state {
+            b.put_u8(sys::CTA_PROTOINFO_DCCP_STATE, v.into());
+        }
+        if let Some(v) = self.role {
+            b.put_u8(sys::CTA_PROTOINFO_DCCP_ROLE, v);
+        }
+        if let Some(v) = self.handshake_seq {
+            b.put_be64(sys::CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, v);
+        }
+    }
+}
+
 impl ProtoInfo {
     /// Decodes the contents of a `CTA_PROTOINFO` nest; `None` if it holds no
     /// protocol this crate knows.
@@ -228,59 +323,13 @@ impl ProtoInfo {
             let a = a?;
             match a.kind() {
                 sys::CTA_PROTOINFO_TCP => {
-                    let mut t = TcpInfo::default();
-                    for a in a.nested() {
-                        let a = a?;
-                        match a.kind() {
-                            sys::CTA_PROTOINFO_TCP_STATE => t.state = Some(a.get_u8()?.into()),
-                            sys::CTA_PROTOINFO_TCP_WSCALE_ORIGINAL => {
-                                t.wscale_orig = Some(a.get_u8()?);
-                            }
-                            sys::CTA_PROTOINFO_TCP_WSCALE_REPLY => {
-                                t.wscale_reply = Some(a.get_u8()?);
-                            }
-                            sys::CTA_PROTOINFO_TCP_FLAGS_ORIGINAL => {
-                                t.flags_orig = Some(tcp_flags(&a)?);
-                            }
-                            sys::CTA_PROTOINFO_TCP_FLAGS_REPLY => {
-                                t.flags_reply = Some(tcp_flags(&a)?);
-                            }
-                            _ => {}
-                        }
-                    }
-                    out = Some(ProtoInfo::Tcp(t));
+                    out = Some(ProtoInfo::Tcp(TcpInfo::decode_nested(a.nested())?));
                 }
                 sys::CTA_PROTOINFO_SCTP => {
-                    let mut s = SctpInfo::default();
-                    for a in a.nested() {
-                        let a = a?;
-                        match a.kind() {
-                            sys::CTA_PROTOINFO_SCTP_STATE => s.state = Some(a.get_u8()?.into()),
-                            sys::CTA_PROTOINFO_SCTP_VTAG_ORIGINAL => {
-                                s.vtag_orig = Some(a.get_be32()?);
-                            }
-                            sys::CTA_PROTOINFO_SCTP_VTAG_REPLY => {
-                                s.vtag_reply = Some(a.get_be32()?);
-                            }
-                            _ => {}
-                        }
-                    }
-                    out = Some(ProtoInfo::Sctp(s));
+                    out = Some(ProtoInfo::Sctp(SctpInfo::decode_nested(a.nested())?));
                 }
                 sys::CTA_PROTOINFO_DCCP => {
-                    let mut d = DccpInfo::default();
-                    for a in a.nested() {
-                        let a = a?;
-                        match a.kind() {
-                            sys::CTA_PROTOINFO_DCCP_STATE => d.state = Some(a.get_u8()?.into()),
-                            sys::CTA_PROTOINFO_DCCP_ROLE => d.role = Some(a.get_u8()?),
-                            sys::CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ => {
-                                d.handshake_seq = Some(a.get_be64()?);
-                            }
-                            _ => {}
-                        }
-                    }
-                    out = Some(ProtoInfo::Dccp(d));
+                    out = Some(ProtoInfo::Dccp(DccpInfo::decode_nested(a.nested())?));
                 }
                 _ => {}
             }
@@ -294,61 +343,16 @@ impl ProtoInfo {
     /// None in practice (fixed sizes).
     pub fn encode_nested(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
         match self {
-            ProtoInfo::Tcp(t) => {
-                b.nest(sys::CTA_PROTOINFO_TCP, |b| {
-                    if let Some(s) = t.state {
-                        b.put_u8(sys::CTA_PROTOINFO_TCP_STATE, s.into());
-                    }
-                    if let Some(w) = t.wscale_orig {
-                        b.put_u8(sys::CTA_PROTOINFO_TCP_WSCALE_ORIGINAL, w);
-                    }
-                    if let Some(w) = t.wscale_reply {
-                        b.put_u8(sys::CTA_PROTOINFO_TCP_WSCALE_REPLY, w);
-                    }
-                    if let Some(f) = t.flags_orig {
-                        b.put_bytes(
-                            sys::CTA_PROTOINFO_TCP_FLAGS_ORIGINAL,
-                            &[f.flags.bits(), f.mask.bits()],
-                        )?;
-                    }
-                    if let Some(f) = t.flags_reply {
-                        b.put_bytes(
-                            sys::CTA_PROTOINFO_TCP_FLAGS_REPLY,
-                            &[f.flags.bits(), f.mask.bits()],
-                        )?;
-                    }
-                    Ok(())
-                })?;
-            }
-            ProtoInfo::Sctp(s) => {
-                b.nest(sys::CTA_PROTOINFO_SCTP, |b| {
-                    if let Some(v) = s.state {
-                        b.put_u8(sys::CTA_PROTOINFO_SCTP_STATE, v.into());
-                    }
-                    if let Some(v) = s.vtag_orig {
-                        b.put_be32(sys::CTA_PROTOINFO_SCTP_VTAG_ORIGINAL, v);
-                    }
-                    if let Some(v) = s.vtag_reply {
-                        b.put_be32(sys::CTA_PROTOINFO_SCTP_VTAG_REPLY, v);
-                    }
-                    Ok(())
-                })?;
-            }
-            ProtoInfo::Dccp(d) => {
-                b.nest(sys::CTA_PROTOINFO_DCCP, |b| {
-                    if let Some(v) = d.state {
-                        b.put_u8(sys::CTA_PROTOINFO_DCCP_STATE, v.into());
-                    }
-                    if let Some(v) = d.role {
-                        b.put_u8(sys::CTA_PROTOINFO_DCCP_ROLE, v);
-                    }
-                    if let Some(v) = d.handshake_seq {
-                        b.put_be64(sys::CTA_PROTOINFO_DCCP_HANDSHAKE_SEQ, v);
-                    }
-                    Ok(())
-                })?;
-            }
-        }
+            ProtoInfo::Tcp(t) => b.nest(sys::CTA_PROTOINFO_TCP, |b| t.encode_nested(b))?,
+            ProtoInfo::Sctp(s) => b.nest(sys::CTA_PROTOINFO_SCTP, |b| {
+                s.encode_nested(b);
+                Ok(())
+            })?,
+            ProtoInfo::Dccp(d) => b.nest(sys::CTA_PROTOINFO_DCCP, |b| {
+                d.encode_nested(b);
+                Ok(())
+            })?,
+        };
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use nfnetlink::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
 use nfnl_sys as sys;
 
-use crate::conntrack::{ct_header, encode_delete, flush_header};
+use crate::conntrack::{ct_header, flush_header, Key};
 use crate::*;
 
 /// A host-order netlink header + nfgenmsg around `body` (so tests run on
@@ -93,6 +93,22 @@ fn v4(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
 
+/// Decodes the flow of a whole message (the message itself must parse).
+fn decode(m: &[u8]) -> Result<Flow, ParseError> {
+    Flow::decode(&NfMsg::parse(m).unwrap())
+}
+
+/// A flow message holding only `CTA_TUPLE_ORIG` with nest contents `inner`.
+fn orig_tuple_msg(inner: Vec<u8>) -> Vec<u8> {
+    let mut v = h(
+        u16::try_from(4 + inner.len()).unwrap(),
+        sys::CTA_TUPLE_ORIG | N,
+    )
+    .to_vec();
+    v.extend(inner);
+    nlmsg(0x0100, 0, 2, &v)
+}
+
 #[test]
 fn decodes_kernel_tcp_flow() {
     let bytes = tcp_flow_fixture();
@@ -147,7 +163,7 @@ fn roundtrip(f: &Flow) -> Flow {
     b.begin(NfHeader::new(1, 0), 1);
     f.encode_attrs(&mut b).unwrap();
     let bytes = b.finish().unwrap().to_vec();
-    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    let back = decode(&bytes).unwrap();
     // and once more: decode -> encode -> decode is stable
     let mut b2 = MsgBuilder::new();
     b2.begin(NfHeader::new(1, 0), 1);
@@ -376,12 +392,7 @@ fn display_icmp_and_v6() {
 
 #[test]
 fn malformed_inputs_give_typed_errors() {
-    #[rustfmt::skip]
-    let tuple = |inner: Vec<u8>| {
-        let mut v = h(u16::try_from(4 + inner.len()).unwrap(), sys::CTA_TUPLE_ORIG | N).to_vec();
-        v.extend(inner);
-        nlmsg(0x0100, 0, 2, &v)
-    };
+    let tuple = orig_tuple_msg;
     // v4 source with a v6 destination
     let mixed = tuple(cat(&[
         &h(32, sys::CTA_TUPLE_IP | N),
@@ -393,7 +404,7 @@ fn malformed_inputs_give_typed_errors() {
         &h(5, sys::CTA_PROTO_NUM),
         &[200, 0, 0, 0],
     ]));
-    let e = Flow::decode(&NfMsg::parse(&mixed).unwrap()).unwrap_err();
+    let e = decode(&mixed).unwrap_err();
     assert!(
         matches!(
             e,
@@ -418,7 +429,7 @@ fn malformed_inputs_give_typed_errors() {
         &[0, 80, 0, 0],
     ]));
     assert_eq!(
-        Flow::decode(&NfMsg::parse(&no_ports).unwrap()).unwrap_err(),
+        decode(&no_ports).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_PROTO_SRC_PORT,
             within: "CTA_TUPLE_PROTO"
@@ -432,7 +443,7 @@ fn malformed_inputs_give_typed_errors() {
         &[1, 2, 3, 5],
     ]));
     assert_eq!(
-        Flow::decode(&NfMsg::parse(&no_proto).unwrap()).unwrap_err(),
+        decode(&no_proto).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_TUPLE_PROTO,
             within: "CTA_TUPLE"
@@ -446,7 +457,7 @@ fn malformed_inputs_give_typed_errors() {
         &cat(&[&h(6, sys::CTA_TIMEOUT), &[0, 1, 0, 0]]),
     );
     assert_eq!(
-        Flow::decode(&NfMsg::parse(&short).unwrap()).unwrap_err(),
+        decode(&short).unwrap_err(),
         ParseError::AttrSize {
             kind: sys::CTA_TIMEOUT,
             expected: 4,
@@ -456,13 +467,13 @@ fn malformed_inputs_give_typed_errors() {
     // an attribute longer than the message
     let over = nlmsg(0x0100, 0, 2, &cat(&[&h(40, sys::CTA_MARK), &[0, 0, 0, 1]]));
     assert!(matches!(
-        Flow::decode(&NfMsg::parse(&over).unwrap()).unwrap_err(),
+        decode(&over).unwrap_err(),
         ParseError::Truncated { .. }
     ));
     // labels of 20 bytes
     let labels = nlmsg(0x0100, 0, 2, &cat(&[&h(24, sys::CTA_LABELS), &[0; 20]]));
     assert!(matches!(
-        Flow::decode(&NfMsg::parse(&labels).unwrap()).unwrap_err(),
+        decode(&labels).unwrap_err(),
         ParseError::AttrSize {
             kind: sys::CTA_LABELS,
             ..
@@ -480,7 +491,7 @@ fn malformed_inputs_give_typed_errors() {
         ]),
     );
     assert_eq!(
-        Flow::decode(&NfMsg::parse(&ctr).unwrap()).unwrap_err(),
+        decode(&ctr).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_COUNTERS_BYTES,
             within: "CTA_COUNTERS"
@@ -489,7 +500,7 @@ fn malformed_inputs_give_typed_errors() {
     // helper nest without a name
     let help = nlmsg(0x0100, 0, 2, &h(4, sys::CTA_HELP | N));
     assert!(matches!(
-        Flow::decode(&NfMsg::parse(&help).unwrap()).unwrap_err(),
+        decode(&help).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_HELP_NAME,
             ..
@@ -544,7 +555,7 @@ fn request_bytes_create_delete_flush() {
         id: Some(5),
         ..Flow::default()
     };
-    encode_delete(&f, &mut b).unwrap();
+    Key::of(&f).unwrap().encode(&mut b).unwrap();
     let bytes = b.finish().unwrap().to_vec();
     #[rustfmt::skip]
     let body = cat(&[
@@ -567,7 +578,7 @@ fn request_bytes_create_delete_flush() {
         mark: Some(1),
         ..Flow::default()
     };
-    assert!(matches!(encode_delete(&bare, &mut b), Err(Error::NoTuple)));
+    assert!(matches!(Key::of(&bare), Err(Error::NoTuple)));
     assert_eq!(b.finish().unwrap().len(), 20, "nothing written");
     // create: mixed families refused before sending
     let mixed = Flow {
@@ -790,7 +801,7 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
         &h(8, sys::CTA_NAT_V4_MAXIP), &[192, 0, 2, 29],
     ]);
     assert_eq!(&bytes[20..], &want[..]);
-    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    let back = decode(&bytes).unwrap();
     assert_eq!((back.nat_src, back.nat_dst), (f.nat_src, f.nat_dst));
     // v6
     let r6 = NatRange::to_addr("2001:db8::9".parse().unwrap());
@@ -802,7 +813,7 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
         &bytes[20..28],
         &cat(&[&h(44, sys::CTA_NAT_SRC | N), &h(20, sys::CTA_NAT_V6_MINIP)])[..]
     );
-    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    let back = decode(&bytes).unwrap();
     assert_eq!(back.nat_src, Some(r6));
     // a lone port bound is read like the kernel reads it
     let lone = |kind: u16| {
@@ -818,7 +829,7 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
             ]),
         )
     };
-    let got = |m: Vec<u8>| Flow::decode(&NfMsg::parse(&m).unwrap()).unwrap().nat_dst;
+    let got = |m: Vec<u8>| decode(&m).unwrap().nat_dst;
     let ports = |p| {
         Some(NatRange {
             ports: Some(p),
@@ -841,7 +852,7 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
         ]),
     );
     assert!(matches!(
-        Flow::decode(&NfMsg::parse(&mixed).unwrap()).unwrap_err(),
+        decode(&mixed).unwrap_err(),
         ParseError::InvalidValue { .. }
     ));
     // family checks before sending
@@ -904,7 +915,7 @@ fn helper_info_is_raw_bytes_inside_cta_help() {
         &h(7, sys::CTA_HELP_INFO), &[0xde, 0xad, 0xbe, 0],
     ]);
     assert_eq!(&bytes[20..], &want[..]);
-    let back = Flow::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+    let back = decode(&bytes).unwrap();
     assert_eq!(back.helper.as_deref(), Some("ftp"));
     assert_eq!(back.helper_info.as_deref(), Some(&[0xde, 0xad, 0xbe][..]));
     // empty payload is kept as empty, not as absent
@@ -922,7 +933,7 @@ fn helper_info_is_raw_bytes_inside_cta_help() {
         ]),
     );
     assert!(matches!(
-        Flow::decode(&NfMsg::parse(&bad).unwrap()).unwrap_err(),
+        decode(&bad).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_HELP_NAME,
             ..
@@ -934,16 +945,7 @@ fn helper_info_is_raw_bytes_inside_cta_help() {
 /// [`Tuple::decode_nested`]: typed errors naming the attribute, no panic.
 #[test]
 fn z11_tuple_with_both_families_or_missing_parts() {
-    let tuple = |inner: Vec<u8>| {
-        let mut v = h(
-            u16::try_from(4 + inner.len()).unwrap(),
-            sys::CTA_TUPLE_ORIG | N,
-        )
-        .to_vec();
-        v.extend(inner);
-        nlmsg(0x0100, 0, 2, &v)
-    };
-    let decode = |m: Vec<u8>| Flow::decode(&NfMsg::parse(&m).unwrap());
+    let tuple = orig_tuple_msg;
     let proto_udp = cat(&[
         &h(28, sys::CTA_TUPLE_PROTO | N),
         &h(5, sys::CTA_PROTO_NUM),
@@ -967,7 +969,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &proto_udp,
     ]));
     assert_eq!(
-        decode(both).unwrap_err(),
+        decode(&both).unwrap_err(),
         ParseError::InvalidValue {
             kind: sys::CTA_TUPLE_IP,
             why: "addresses of both IPv4 and IPv6"
@@ -975,7 +977,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
     );
     // no address nest at all
     assert_eq!(
-        decode(tuple(proto_udp.clone())).unwrap_err(),
+        decode(&tuple(proto_udp.clone())).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_TUPLE_IP,
             within: "CTA_TUPLE"
@@ -996,7 +998,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &proto_udp,
     ]));
     assert_eq!(
-        decode(dst_only).unwrap_err(),
+        decode(&dst_only).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_IP_V4_SRC,
             within: "CTA_TUPLE_IP"
@@ -1010,7 +1012,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &[0, 1, 0, 0],
     ]));
     assert_eq!(
-        decode(no_num).unwrap_err(),
+        decode(&no_num).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_PROTO_NUM,
             within: "CTA_TUPLE_PROTO"
@@ -1026,7 +1028,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &[0, 1, 0, 0],
     ]));
     assert_eq!(
-        decode(one_port).unwrap_err(),
+        decode(&one_port).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_PROTO_DST_PORT,
             within: "CTA_TUPLE_PROTO"
@@ -1044,7 +1046,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &[0, 0, 0, 0],
     ]));
     assert_eq!(
-        decode(icmp).unwrap_err(),
+        decode(&icmp).unwrap_err(),
         ParseError::Missing {
             kind: sys::CTA_PROTO_ICMP_ID,
             within: "CTA_TUPLE_PROTO"
@@ -1058,12 +1060,12 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         &[17, 0, 0, 0],
     ]));
     assert_eq!(
-        decode(portless).unwrap().orig.unwrap().proto,
+        decode(&portless).unwrap().orig.unwrap().proto,
         L4::Other { proto: 17 }
     );
     // every prefix of the both-families message: no panic
     let m = tuple(cat(&[&ip4, &proto_udp]));
-    assert!(decode(m.clone()).is_ok());
+    assert!(decode(&m).is_ok());
     for n in 0..m.len() {
         if let Ok(msg) = NfMsg::parse(&m[..n]) {
             let _ = Flow::decode(&msg);

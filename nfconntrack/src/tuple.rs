@@ -222,14 +222,11 @@ impl L4 {
                 _ => {}
             }
         }
-        let proto = num.ok_or(ParseError::Missing {
-            kind: sys::CTA_PROTO_NUM,
-            within: "CTA_TUPLE_PROTO",
-        })?;
         let miss = |kind| ParseError::Missing {
             kind,
             within: "CTA_TUPLE_PROTO",
         };
+        let proto = num.ok_or(miss(sys::CTA_PROTO_NUM))?;
         Ok(match proto {
             proto::ICMP => L4::Icmp {
                 id: id.ok_or(miss(sys::CTA_PROTO_ICMP_ID))?,
@@ -424,29 +421,19 @@ fn decode_ip(it: AttrIter<'_>) -> Result<(IpAddr, IpAddr), ParseError> {
             _ => {}
         }
     }
+    let missing = |kind| {
+        Err(ParseError::Missing {
+            kind,
+            within: "CTA_TUPLE_IP",
+        })
+    };
     match (s4, d4, s6, d6) {
         (Some(s), Some(d), None, None) => Ok((s.into(), d.into())),
         (None, None, Some(s), Some(d)) => Ok((s.into(), d.into())),
-        (None, None, None, None) | (Some(_), None, None, None) | (None, None, Some(_), None) => {
-            Err(ParseError::Missing {
-                kind: if s4.is_some() {
-                    sys::CTA_IP_V4_DST
-                } else if s6.is_some() {
-                    sys::CTA_IP_V6_DST
-                } else {
-                    sys::CTA_IP_V4_SRC
-                },
-                within: "CTA_TUPLE_IP",
-            })
-        }
-        (None, Some(_), None, None) => Err(ParseError::Missing {
-            kind: sys::CTA_IP_V4_SRC,
-            within: "CTA_TUPLE_IP",
-        }),
-        (None, None, None, Some(_)) => Err(ParseError::Missing {
-            kind: sys::CTA_IP_V6_SRC,
-            within: "CTA_TUPLE_IP",
-        }),
+        (None, None, None, None) | (None, Some(_), None, None) => missing(sys::CTA_IP_V4_SRC),
+        (Some(_), None, None, None) => missing(sys::CTA_IP_V4_DST),
+        (None, None, None, Some(_)) => missing(sys::CTA_IP_V6_SRC),
+        (None, None, Some(_), None) => missing(sys::CTA_IP_V6_DST),
         _ => Err(ParseError::InvalidValue {
             kind: sys::CTA_TUPLE_IP,
             why: "addresses of both IPv4 and IPv6",
