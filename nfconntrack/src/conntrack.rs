@@ -3,11 +3,9 @@
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
-use std::time::Duration;
 
 use nfnetlink::{
-    Conn, EncodeError, KernelError, MsgBuilder, MsgIter, NfHeader, NfMsg, NlFlags, ParseError,
-    Pending,
+    Conn, DumpStream, EncodeError, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError,
 };
 use nfnl_sys as sys;
 
@@ -870,67 +868,44 @@ impl Conntrack {
     }
 }
 
-/// How long [`FlowIter`] waits for each datagram.
-const ITER_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// An iterator over a dump; see [`Conntrack::flows`].
 #[derive(Debug)]
 pub struct FlowIter<'a> {
-    ct: &'a mut Conntrack,
-    pending: Pending,
+    stream: DumpStream<'a>,
     filter: Filter,
-    buf: Vec<u8>,
+    /// The decoded flows (and a final error) of the last datagram received.
     queue: VecDeque<Result<Flow>>,
     finished: bool,
 }
 
 impl<'a> FlowIter<'a> {
     fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
-        let seq = ct.conn.next_seq();
-        let mut b = MsgBuilder::with_capacity(256);
-        b.begin(
-            ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family()).flags(NlFlags::DUMP),
-            seq,
-        );
-        filter.encode(&mut b)?;
-        ct.conn.socket().send(b.finish()?)?;
-        let pending = Pending::dump(ct.conn.socket().port_id(), seq);
+        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family());
+        let stream = ct.conn.dump_stream(h, |b| filter.encode(b))?;
         Ok(FlowIter {
-            ct,
-            pending,
+            stream,
             filter: *filter,
-            buf: vec![0; nfnetlink::conn::DEFAULT_RECV_BUFFER],
             queue: VecDeque::new(),
             finished: false,
         })
     }
 
-    fn fill(&mut self) -> Result<()> {
-        let n = self
-            .ct
-            .conn
-            .socket()
-            .recv_timeout(&mut self.buf, ITER_TIMEOUT)?;
-        let data = self.buf.get(..n).unwrap_or(&[]);
-        for msg in MsgIter::new(data) {
-            match self.pending.on_message(msg?)? {
-                nfnetlink::Event::Reply(m) => match Flow::decode(&m) {
-                    Ok(f) if self.filter.matches(&f) => self.queue.push_back(Ok(f)),
-                    Ok(_) => {}
-                    Err(e) => self.queue.push_back(Err(e.into())),
-                },
-                nfnetlink::Event::Done(Err(k)) => self.queue.push_back(Err(k.into())),
-                _ => {}
+    /// Receives the next datagram; an error ends the iteration after the
+    /// flows that came before it.
+    fn fill(&mut self) {
+        let (filter, queue) = (&self.filter, &mut self.queue);
+        let more = self.stream.next_datagram(|m| match Flow::decode(m) {
+            Ok(f) if filter.matches(&f) => queue.push_back(Ok(f)),
+            Ok(_) => {}
+            Err(e) => queue.push_back(Err(e.into())),
+        });
+        match more {
+            Ok(more) => self.finished = !more,
+            Err(e) => {
+                self.finished = true;
+                self.queue.push_back(Err(e.into()));
             }
         }
-        if self.pending.is_complete() {
-            self.finished = true;
-            if self.pending.interrupted() {
-                self.queue
-                    .push_back(Err(Error::Netlink(nfnetlink::Error::DumpInterrupted)));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -945,34 +920,7 @@ impl Iterator for FlowIter<'_> {
             if self.finished {
                 return None;
             }
-            if let Err(e) = self.fill() {
-                self.finished = true;
-                return Some(Err(e));
-            }
-        }
-    }
-}
-
-impl Drop for FlowIter<'_> {
-    fn drop(&mut self) {
-        // Drain the rest of the dump so the next request on this socket
-        // does not meet its tail (or EBUSY).
-        while !self.pending.is_complete() {
-            let Ok(n) = self
-                .ct
-                .conn
-                .socket()
-                .recv_timeout(&mut self.buf, ITER_TIMEOUT)
-            else {
-                break;
-            };
-            let data = self.buf.get(..n).unwrap_or(&[]);
-            for msg in MsgIter::new(data) {
-                let Ok(msg) = msg else { break };
-                if self.pending.on_message(msg).is_err() {
-                    break;
-                }
-            }
+            self.fill();
         }
     }
 }

@@ -402,8 +402,9 @@ impl Conn {
         // Only a dump is pipelined: the receiver thread stops at the message
         // that ends a dump, and a dump is what is large enough to gain.
         let pipelined = self.pipelined && pending.dump;
+        let mut pending = pending;
         let mut run = Run {
-            pending,
+            pending: &mut pending,
             wants_more: true,
             on_reply,
             on_end,
@@ -417,7 +418,28 @@ impl Conn {
         };
         self.stale += run.stale;
         self.unsolicited += run.unsolicited;
-        result.map(|()| run.pending.interrupted())
+        result.map(|()| pending.interrupted())
+    }
+
+    /// Sends a dump request (`NLM_F_DUMP`) and returns a [`DumpStream`]
+    /// that receives the dump one datagram at a time, when asked: the pull
+    /// form of [`Conn::dump`], for iterators. It uses this connection's
+    /// receive buffer, timeout and counters (and is never pipelined).
+    ///
+    /// # Errors
+    /// [`Error::Encode`] if `build` fails; I/O errors of the send.
+    pub fn dump_stream<B>(&mut self, h: NfHeader, build: B) -> Result<DumpStream<'_>, Error>
+    where
+        B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
+    {
+        let seq = self.build_one(h, NlFlags::DUMP, build)?;
+        let bytes = self.tx.finish()?;
+        self.sock.send(bytes)?;
+        let pending = Pending::dump(self.sock.port_id(), seq);
+        Ok(DumpStream {
+            conn: self,
+            pending,
+        })
     }
 
     /// Receives into the one reusable buffer until `run` is complete.
@@ -475,6 +497,68 @@ impl Conn {
     }
 }
 
+/// A dump being received on demand; see [`Conn::dump_stream`]. Dropping it
+/// before the end reads and discards the rest of the dump, so the socket is
+/// ready for the next request.
+#[derive(Debug)]
+pub struct DumpStream<'c> {
+    conn: &'c mut Conn,
+    pending: Pending,
+}
+
+impl DumpStream<'_> {
+    /// Receives the next datagram of the dump and hands each entry in it to
+    /// `on_entry`. Returns whether more datagrams follow: `Ok(false)` once the
+    /// dump has ended (and ever after).
+    ///
+    /// # Errors
+    /// As [`Conn::dump`], reported after the entries of the datagram that
+    /// carried them: [`Error::Kernel`] if the kernel refused or ended the dump
+    /// with an errno, [`Error::DumpInterrupted`]; I/O, parse and timeout
+    /// errors of the receive.
+    pub fn next_datagram<F>(&mut self, mut on_entry: F) -> Result<bool, Error>
+    where
+        F: FnMut(&NfMsg<'_>),
+    {
+        if self.pending.is_complete() {
+            return Ok(false);
+        }
+        let conn = &mut *self.conn;
+        let n = recv_within(&conn.sock, &mut conn.rx, conn.timeout)?;
+        let mut outcome = Ok(());
+        let mut run = Run {
+            pending: &mut self.pending,
+            wants_more: true,
+            on_reply: &mut |m| {
+                on_entry(m);
+                ControlFlow::Continue(())
+            },
+            on_end: &mut |_, r| outcome = r,
+            stale: 0,
+            unsolicited: 0,
+        };
+        let fed = run.feed(conn.rx.get(..n).unwrap_or(&[]));
+        conn.stale += run.stale;
+        conn.unsolicited += run.unsolicited;
+        fed?;
+        outcome?;
+        if !self.pending.is_complete() {
+            return Ok(true);
+        }
+        if self.pending.interrupted() {
+            return Err(Error::DumpInterrupted);
+        }
+        Ok(false)
+    }
+}
+
+impl Drop for DumpStream<'_> {
+    fn drop(&mut self) {
+        // Read the rest of the dump (a failed receive ends it anyway).
+        while let Ok(true) = self.next_datagram(|_| {}) {}
+    }
+}
+
 /// Receives one datagram, waiting at most `timeout` (`None`: forever).
 fn recv_within(sock: &Socket, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize, Error> {
     match timeout {
@@ -486,7 +570,7 @@ fn recv_within(sock: &Socket, buf: &mut [u8], timeout: Option<Duration>) -> Resu
 /// The replies of one request being read: the protocol state, where its
 /// outcomes go, and the messages met that were not for it.
 struct Run<'f> {
-    pending: Pending,
+    pending: &'f mut Pending,
     /// False once `on_reply` has broken: later replies are read and dropped.
     wants_more: bool,
     on_reply: &'f mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,

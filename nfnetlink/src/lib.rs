@@ -56,7 +56,7 @@ pub mod tokio;
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
 pub use attr::{Attr, AttrFlags, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
-pub use conn::{initial_seq, Conn, Event, Pending};
+pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{EncodeError, Error, KernelError, ParseError};
 pub use flags::NlFlags;
 pub use msg::{MsgIter, NfMsg, NlMsg};
