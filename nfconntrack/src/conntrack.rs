@@ -249,10 +249,9 @@ pub(crate) fn flush_header(f: Family) -> NfHeader {
     ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1)
 }
 
-/// The header of a create request. It carries `NLM_F_ACK` itself because
-/// [`Conn::batch`], unlike [`Conn::request`], sends headers as given.
+/// The header of a create request (the connection adds `NLM_F_ACK`).
 fn create_header(family: Family) -> NfHeader {
-    ct_header(sys::IPCTNL_MSG_CT_NEW, family).flags(NlFlags::ACK | NlFlags::CREATE | NlFlags::EXCL)
+    ct_header(sys::IPCTNL_MSG_CT_NEW, family).flags(NlFlags::CREATE | NlFlags::EXCL)
 }
 
 /// The query side of conntrack: dump, get, create, update, delete, flush,
@@ -511,10 +510,8 @@ impl Conntrack {
         }
         self.batch(
             &valid,
-            |&(fam, f, _), b, seq| {
-                b.begin(create_header(fam), seq);
-                f.encode_create(b)
-            },
+            |&(fam, _, _)| create_header(fam),
+            |&(_, f, _), b| f.encode_create(b),
             |&(_, _, i), r| {
                 if let Err(e) = r {
                     results[i] = Err(e.into());
@@ -525,10 +522,17 @@ impl Conntrack {
     }
 
     /// Sends one acknowledged request per item through [`Conn::batch`]:
-    /// `build` begins and writes it, `on_result` gets the kernel's answer.
-    fn batch<T, B, R>(&mut self, items: &[T], mut build: B, mut on_result: R) -> Result<()>
+    /// `header` and `build` make it, `on_result` gets the kernel's answer.
+    fn batch<T, H, B, R>(
+        &mut self,
+        items: &[T],
+        mut header: H,
+        mut build: B,
+        mut on_result: R,
+    ) -> Result<()>
     where
-        B: FnMut(&T, &mut MsgBuilder, u32) -> std::result::Result<(), EncodeError>,
+        H: FnMut(&T) -> NfHeader,
+        B: FnMut(&T, &mut MsgBuilder) -> std::result::Result<(), EncodeError>,
         R: FnMut(&T, std::result::Result<(), KernelError>),
     {
         let count =
@@ -537,7 +541,8 @@ impl Conntrack {
         let item = |i: u32| &items[i as usize];
         self.conn.batch(
             count,
-            |i, b, seq| build(item(i), b, seq),
+            |i| header(item(i)),
+            |i, b| build(item(i), b),
             |i, r| on_result(item(i), r),
         )?;
         Ok(())
@@ -611,11 +616,8 @@ impl Conntrack {
         let mut first_err = None;
         self.batch(
             keys,
-            |k, b, seq| {
-                let h = ct_header(sys::IPCTNL_MSG_CT_DELETE, k.tuple.family());
-                b.begin(h.flags(NlFlags::ACK), seq);
-                k.encode(b)
-            },
+            |k| ct_header(sys::IPCTNL_MSG_CT_DELETE, k.tuple.family()),
+            |k, b| k.encode(b),
             |_, r| match r {
                 Ok(()) => deleted += 1,
                 Err(e) if e.errno == nix::errno::Errno::ENOENT as i32 => {}

@@ -337,17 +337,25 @@ impl Conn {
         Ok(())
     }
 
-    /// Sends `count` requests, built by `build(index, builder)` (each
-    /// started with [`MsgBuilder::begin`] by this method), packed many to a
-    /// datagram, and reports each outcome to `on_result(index, result)`.
-    /// Requests go out in chunks of [`BATCH_CHUNK`]; the next chunk leaves
-    /// once the previous one is fully acknowledged.
+    /// Sends `count` acknowledged requests, packed many to a datagram: request
+    /// `index` gets the header `header(index)` (with `NLM_F_ACK` added, as
+    /// [`Conn::request`] does) and its attributes from `build(index,
+    /// builder)`. Each outcome goes to `on_result(index, result)`. Requests
+    /// go out in chunks of [`BATCH_CHUNK`]; the next chunk leaves once the
+    /// previous one is fully acknowledged.
     ///
     /// # Errors
     /// Encode, I/O, parse and timeout errors; kernel refusals go to `on_result`.
-    pub fn batch<B, R>(&mut self, count: u32, mut build: B, mut on_result: R) -> Result<(), Error>
+    pub fn batch<H, B, R>(
+        &mut self,
+        count: u32,
+        mut header: H,
+        mut build: B,
+        mut on_result: R,
+    ) -> Result<(), Error>
     where
-        B: FnMut(u32, &mut MsgBuilder, u32) -> Result<(), EncodeError>,
+        H: FnMut(u32) -> NfHeader,
+        B: FnMut(u32, &mut MsgBuilder) -> Result<(), EncodeError>,
         R: FnMut(u32, Result<(), KernelError>),
     {
         let mut start = 0;
@@ -362,7 +370,9 @@ impl Conn {
             let first_seq = self.seq.wrapping_add(1);
             for i in start..start + n {
                 let seq = self.next_seq();
-                build(i, &mut self.tx, seq)?;
+                let h = header(i);
+                self.tx.begin(h.flags(h.flags | NlFlags::ACK), seq);
+                build(i, &mut self.tx)?;
             }
             let pending = Pending::requests(self.sock.port_id(), first_seq, n);
             self.send_and_run(

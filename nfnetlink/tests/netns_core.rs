@@ -74,11 +74,8 @@ fn create_entries_from(conn: &mut Conn, first: u32, n: u32) {
     let mut failures = 0;
     conn.batch(
         n,
-        |i, b, seq| {
-            b.begin(
-                ct_new_header().flags(NlFlags::CREATE | NlFlags::EXCL | NlFlags::ACK),
-                seq,
-            );
+        |_| ct_new_header().flags(NlFlags::CREATE | NlFlags::EXCL),
+        |i, b| {
             let i = first + i;
             let src = Ipv4Addr::new(10, (i >> 16) as u8, (i >> 8) as u8, i as u8);
             let dst = Ipv4Addr::new(10, 1, 0, 1);
