@@ -49,7 +49,6 @@ pub mod error;
 pub mod flags;
 pub mod msg;
 pub mod socket;
-pub mod subsystem;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
@@ -61,7 +60,6 @@ pub use error::{EncodeError, Error, KernelError, ParseError};
 pub use flags::NlFlags;
 pub use msg::{MsgIter, NfMsg, NlMsg};
 pub use socket::{RecvBatch, Socket};
-pub use subsystem::{Decode, Encode, Subsystem};
 
 /// Re-export of the raw ABI crate.
 pub use nfnl_sys as sys;
