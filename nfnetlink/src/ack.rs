@@ -139,6 +139,19 @@ impl<'a> ErrorMsg<'a> {
     pub fn to_kernel_error(&self) -> KernelError {
         to_kernel_error(self.errno, self.seq, &self.ext)
     }
+
+    /// The outcome it reports: `Ok` for an acknowledgement, else the
+    /// kernel's error.
+    ///
+    /// # Errors
+    /// The [`KernelError`] when errno != 0.
+    pub fn result(&self) -> Result<(), KernelError> {
+        if self.is_ack() {
+            Ok(())
+        } else {
+            Err(self.to_kernel_error())
+        }
+    }
 }
 
 fn to_kernel_error(errno: i32, seq: u32, ext: &ExtAck<'_>) -> KernelError {

@@ -119,11 +119,7 @@ impl Pending {
                 Ok(Event::Done(done_status(&m)))
             }
             Control::Error(e) => {
-                let result = if e.is_ack() {
-                    Ok(())
-                } else {
-                    Err(e.to_kernel_error())
-                };
+                let result = e.result();
                 if self.dump {
                     // A dump refused at its start (EBUSY, EINVAL...) ends it.
                     self.done = true;

@@ -866,11 +866,7 @@ fn config_answer(m: &NlMsg<'_>, seq: u32) -> Option<Result<(), KernelError>> {
     if e.request().nlmsg_type != CONFIG_TYPE {
         return None;
     }
-    Some(if e.is_ack() {
-        Ok(())
-    } else {
-        Err(e.to_kernel_error())
-    })
+    Some(e.result())
 }
 
 fn map_config_error(queue: u16, k: KernelError) -> Error {

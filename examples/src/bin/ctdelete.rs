@@ -12,10 +12,8 @@
 
 use std::process::ExitCode;
 
+use examples::ctargs;
 use nfconntrack::{Conntrack, Flush};
-
-#[path = "../ctargs.rs"]
-mod ctargs;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

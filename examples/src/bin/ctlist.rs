@@ -12,9 +12,8 @@ use std::process::ExitCode;
 
 use nfconntrack::Conntrack;
 
-#[path = "../ctargs.rs"]
-mod ctargs;
 use ctargs::parse_args;
+use examples::ctargs;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
