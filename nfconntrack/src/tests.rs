@@ -3,32 +3,17 @@
 
 use std::net::IpAddr;
 
+use nfnetlink::testutil::fixture::{self, attr_header as h};
+use nfnetlink::testutil::mutate;
 use nfnetlink::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
 use nfnl_sys as sys;
 
 use crate::conntrack::{ct_header, flush_header, Key};
 use crate::*;
 
-/// A host-order netlink header + nfgenmsg around `body` (so tests run on
-/// big-endian machines too).
+/// A flow-shaped message (seq 7, from the kernel) with nfgenmsg `family` around `body`.
 fn nlmsg(ty: u16, flags: u16, family: u8, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(16 + 4 + body.len()).unwrap();
-    let mut v = Vec::new();
-    v.extend(len.to_ne_bytes());
-    v.extend(ty.to_ne_bytes());
-    v.extend(flags.to_ne_bytes());
-    v.extend(7u32.to_ne_bytes()); // seq
-    v.extend(0u32.to_ne_bytes()); // pid
-    v.extend([family, 0, 0, 0]); // nfgenmsg: family, version 0, res_id 0
-    v.extend(body);
-    v
-}
-
-/// An attribute header (host order), for fixtures.
-const fn h(len: u16, ty: u16) -> [u8; 4] {
-    let l = len.to_ne_bytes();
-    let t = ty.to_ne_bytes();
-    [l[0], l[1], t[0], t[1]]
+    fixture::nfmsg(ty, flags, 7, family, 0, body)
 }
 
 const N: u16 = 0x8000; // NLA_F_NESTED
@@ -742,9 +727,6 @@ fn expectation_roundtrip() {
     let bytes = b.finish().unwrap().to_vec();
     assert_eq!(Expect::decode(&NfMsg::parse(&bytes).unwrap()).unwrap(), e);
 }
-
-#[path = "../../nfnetlink/tests/support/mutate.rs"]
-mod mutate;
 
 /// Hostile input (TEST-PLAN Z2): mutations of real-shaped flow, event,
 /// statistics and expectation messages through every decoder and through

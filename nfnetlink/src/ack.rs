@@ -222,19 +222,12 @@ impl<'a> Control<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msg::tests::nlmsg;
-
-    fn err_body(code: i32, req: &[u8], tlvs: &[u8]) -> Vec<u8> {
-        let mut b = code.to_ne_bytes().to_vec();
-        b.extend_from_slice(req);
-        b.extend_from_slice(tlvs);
-        b
-    }
+    use crate::testutil::fixture::{error_msg, nlmsg};
 
     #[test]
     fn ack_and_error() {
         let req = nlmsg(0x0100, 5, 9, 77, &[2, 0, 0, 0]);
-        let d = nlmsg(NLMSG_ERROR, 0x100, 9, 77, &err_body(0, &req[..16], &[]));
+        let d = error_msg(0, 0x100, &req[..16], &[]);
         let m = NlMsg::parse(&d).unwrap();
         let Control::Error(e) = Control::classify(m).unwrap() else {
             panic!()
@@ -250,7 +243,7 @@ mod tests {
         ];
         let mut tlvs = tlvs.to_vec();
         tlvs[12..16].copy_from_slice(&20u32.to_ne_bytes());
-        let d = nlmsg(NLMSG_ERROR, 0x200, 9, 77, &err_body(-22, &req, &tlvs));
+        let d = error_msg(-22, 0x200, &req, &tlvs);
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 22);
         assert_eq!(
@@ -263,7 +256,7 @@ mod tests {
         assert_eq!(k.offset, Some(20));
 
         // capped error with TLVs right after the header
-        let d = nlmsg(NLMSG_ERROR, 0x300, 9, 77, &err_body(-2, &req[..16], &tlvs));
+        let d = error_msg(-2, 0x300, &req[..16], &tlvs);
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 2);
         assert_eq!(e.ext_ack().message, Some(&b"bad"[..]));

@@ -120,7 +120,7 @@ fn write_attrs(w: &mut dyn Write, attrs: AttrIter<'_>, depth: usize) -> fmt::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msg::tests::nlmsg;
+    use crate::testutil::fixture::nlmsg;
 
     #[test]
     fn deep_nesting_is_capped_without_recursion_blowup() {

@@ -49,6 +49,8 @@ pub mod error;
 pub mod flags;
 pub mod msg;
 pub mod socket;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testutil;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 

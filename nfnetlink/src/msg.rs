@@ -261,24 +261,9 @@ impl<'a> NfMsg<'a> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Builds a message with a host-endian header (so tests also run on big-endian).
-    pub(crate) fn nlmsg(ty: u16, flags: u16, seq: u32, pid: u32, body: &[u8]) -> Vec<u8> {
-        let len = u32::try_from(16 + body.len()).unwrap();
-        let mut v = Vec::new();
-        v.extend_from_slice(&len.to_ne_bytes());
-        v.extend_from_slice(&ty.to_ne_bytes());
-        v.extend_from_slice(&flags.to_ne_bytes());
-        v.extend_from_slice(&seq.to_ne_bytes());
-        v.extend_from_slice(&pid.to_ne_bytes());
-        v.extend_from_slice(body);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-        v
-    }
+    use crate::testutil::fixture::nlmsg;
 
     #[test]
     fn iterates_messages() {
