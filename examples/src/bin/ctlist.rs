@@ -34,6 +34,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // delta-time of running flows is measured to the time of the dump, as the tool does.
+    let opts = nfconntrack::DisplayOptions {
+        now: Some(std::time::SystemTime::now()),
+        ..opts
+    };
     // Tables can be large: receive on a helper thread while this one prints.
     ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
