@@ -7,11 +7,11 @@
 //! ```
 
 use nfnl_sys::{
-    nlmsghdr, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN,
+    nlmsghdr, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSG_ALIGNTO,
+    NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN,
 };
 
-use crate::align::nlmsg_align;
+use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::{KernelError, ParseError};
 use crate::flags::NlFlags;
@@ -79,18 +79,20 @@ impl<'a> ErrorMsg<'a> {
         let request = read_header(rest, "nlmsgerr.msg")?;
         let flags = msg.flags();
         // Without NLM_F_CAPPED the whole request is echoed, its payload
-        // after its header; the TLVs, if any, follow what was echoed.
+        // after its header; the TLVs, if any, follow what was echoed. The
+        // echoed length is the request's, unbounded by this buffer: TLVs that
+        // would start past it (or past usize::MAX on 32-bit) are absent.
         let (request_payload, echoed) = if flags.contains(NlFlags::CAPPED) {
-            (None, NLMSG_HDRLEN)
+            (None, Some(NLMSG_HDRLEN))
         } else {
-            let len = request.nlmsg_len as usize;
+            let len = usize::try_from(request.nlmsg_len).unwrap_or(usize::MAX);
             (
                 rest.get(NLMSG_HDRLEN..len.min(rest.len())),
-                nlmsg_align(len),
+                checked_align(len, NLMSG_ALIGNTO as usize),
             )
         };
         let ext = if flags.contains(NlFlags::ACK_TLVS) {
-            ExtAck::parse(rest.get(echoed..).unwrap_or(&[]))
+            ExtAck::parse(echoed.and_then(|at| rest.get(at..)).unwrap_or(&[]))
         } else {
             ExtAck::default()
         };
@@ -261,6 +263,31 @@ mod tests {
         assert_eq!(e.errno(), 2);
         assert_eq!(e.ext_ack().message, Some(&b"bad"[..]));
         assert_eq!(e.request_payload(), None, "capped: not echoed");
+    }
+
+    /// (Little-endian bytes, as captured.) Found by fuzzing: an uncapped error whose echoed header claims `nlmsg_len` 0xffffffff
+    /// (not bounded by the buffer). Aligning that length overflowed `usize` on 32-bit
+    /// targets (a panic in debug builds); now the echo is cut at the buffer and the TLVs,
+    /// which would start past it, are absent.
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn echoed_length_near_u32_max_does_not_overflow() {
+        let hex = "2c000000020000020100000000000000eaffffffffffffff\
+                   0001050001000000000000000800010062616400";
+        let d: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(d.len(), 44);
+        let m = NlMsg::parse(&d).unwrap();
+        let e = ErrorMsg::parse(&m).unwrap();
+        assert_eq!(e.errno(), 22);
+        assert_eq!(e.request().nlmsg_len, u32::MAX);
+        assert_eq!(
+            e.request_payload(),
+            Some(&[8u8, 0, 1, 0, b'b', b'a', b'd', 0][..])
+        );
+        assert_eq!(e.ext_ack(), &ExtAck::default());
     }
 
     #[test]

@@ -10,9 +10,9 @@
 //! (always at least 16 bytes, so it cannot spin) and stops for good at the
 //! first malformed header.
 
-use nfnl_sys::{nfgenmsg, nlmsghdr, NLMSG_HDRLEN};
+use nfnl_sys::{nfgenmsg, nlmsghdr, NLMSG_ALIGNTO, NLMSG_HDRLEN};
 
-use crate::align::nlmsg_align;
+use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::ParseError;
 use crate::flags::NlFlags;
@@ -31,7 +31,7 @@ impl<'a> NlMsg<'a> {
     /// [`ParseError::Truncated`] or [`ParseError::BadLength`] for a bad header.
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         let header = read_header(buf, "nlmsghdr")?;
-        let len = header.nlmsg_len as usize;
+        let len = usize::try_from(header.nlmsg_len).unwrap_or(usize::MAX);
         if len < NLMSG_HDRLEN {
             return Err(ParseError::BadLength {
                 what: "nlmsghdr",
@@ -102,13 +102,13 @@ pub(crate) fn read_header(buf: &[u8], what: &'static str) -> Result<nlmsghdr, Pa
             need: NLMSG_HDRLEN,
             have: buf.len(),
         })?;
-    let w = |i: usize| u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let [l0, l1, l2, l3, t0, t1, f0, f1, s0, s1, s2, s3, p0, p1, p2, p3] = *h;
     Ok(nlmsghdr {
-        nlmsg_len: w(0),
-        nlmsg_type: u16::from_ne_bytes([h[4], h[5]]),
-        nlmsg_flags: u16::from_ne_bytes([h[6], h[7]]),
-        nlmsg_seq: w(8),
-        nlmsg_pid: w(12),
+        nlmsg_len: u32::from_ne_bytes([l0, l1, l2, l3]),
+        nlmsg_type: u16::from_ne_bytes([t0, t1]),
+        nlmsg_flags: u16::from_ne_bytes([f0, f1]),
+        nlmsg_seq: u32::from_ne_bytes([s0, s1, s2, s3]),
+        nlmsg_pid: u32::from_ne_bytes([p0, p1, p2, p3]),
     })
 }
 
@@ -139,7 +139,9 @@ impl<'a> Iterator for MsgIter<'a> {
         match NlMsg::parse(self.rest) {
             Ok(m) => {
                 // The final alignment padding may be missing.
-                self.rest = self.rest.get(nlmsg_align(m.bytes.len())..).unwrap_or(&[]);
+                self.rest = checked_align(m.bytes.len(), NLMSG_ALIGNTO as usize)
+                    .and_then(|next| self.rest.get(next..))
+                    .unwrap_or(&[]);
                 Some(Ok(m))
             }
             Err(e) => {
