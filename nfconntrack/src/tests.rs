@@ -766,6 +766,39 @@ fn expectation_roundtrip() {
     assert_eq!(Expect::decode(&NfMsg::parse(&bytes).unwrap()).unwrap(), e);
 }
 
+/// A `CTA_EXPECT_NAT` nest lacking its direction or its tuple is reported, not dropped
+/// (the kernel always writes both and refuses a nest without either).
+#[test]
+fn incomplete_expectation_nat_nest_is_an_error() {
+    let t = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::tcp(0, 2121)).unwrap();
+    let mut b = MsgBuilder::new();
+    b.begin(NfHeader::new(2, 0), 1);
+    t.encode(sys::CTA_EXPECT_NAT_TUPLE, &mut b).unwrap();
+    let tuple_only = b.finish().unwrap()[20..].to_vec();
+    let dir_only = fixture::attr(sys::CTA_EXPECT_NAT_DIR, &1u32.to_be_bytes());
+    for (inner, missing) in [
+        (tuple_only.clone(), sys::CTA_EXPECT_NAT_DIR),
+        (dir_only.clone(), sys::CTA_EXPECT_NAT_TUPLE),
+        (Vec::new(), sys::CTA_EXPECT_NAT_DIR),
+    ] {
+        let m = nlmsg(0x0200, 0, 2, &fixture::nest(sys::CTA_EXPECT_NAT, &inner));
+        assert_eq!(
+            Expect::decode(&NfMsg::parse(&m).unwrap()),
+            Err(ParseError::Missing {
+                kind: missing,
+                within: "CTA_EXPECT_NAT"
+            })
+        );
+    }
+    // both present: decoded
+    let both = [dir_only, tuple_only].concat();
+    let m = nlmsg(0x0200, 0, 2, &fixture::nest(sys::CTA_EXPECT_NAT, &both));
+    assert_eq!(
+        Expect::decode(&NfMsg::parse(&m).unwrap()).unwrap().nat,
+        Some(ExpectNat { dir: 1, tuple: t })
+    );
+}
+
 /// Hostile input (TEST-PLAN Z2): mutations of real-shaped flow, event,
 /// statistics and expectation messages through every decoder and through
 /// `Display`. No panic allowed.

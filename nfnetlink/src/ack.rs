@@ -97,7 +97,7 @@ impl<'a> ErrorMsg<'a> {
             ExtAck::default()
         };
         Ok(ErrorMsg {
-            errno: raw.checked_neg().unwrap_or(i32::MAX),
+            errno: errno_of(raw),
             seq: msg.seq(),
             request,
             request_payload,
@@ -105,7 +105,8 @@ impl<'a> ErrorMsg<'a> {
         })
     }
 
-    /// The errno as a positive number; 0 for an acknowledgement.
+    /// The errno as a positive number (never negative, whatever the sign on the wire; see
+    /// the message's `error` field); 0 for an acknowledgement.
     pub fn errno(&self) -> i32 {
         self.errno
     }
@@ -156,6 +157,14 @@ impl<'a> ErrorMsg<'a> {
     }
 }
 
+/// The errno of an `NLMSG_ERROR`/`NLMSG_DONE` error field as a positive number (0 for
+/// success). The kernel sends `-errno`; a positive value (a subsystem getting the sign wrong)
+/// is taken as the errno itself, and `i32::MIN`, which has no positive counterpart, as
+/// `i32::MAX`.
+fn errno_of(raw: i32) -> i32 {
+    i32::try_from(raw.unsigned_abs()).unwrap_or(i32::MAX)
+}
+
 fn to_kernel_error(errno: i32, seq: u32, ext: &ExtAck<'_>) -> KernelError {
     KernelError {
         errno,
@@ -176,9 +185,7 @@ pub fn done_status(msg: &NlMsg<'_>) -> Result<(), KernelError> {
     let Some(&[a, b, c, d]) = p.get(..4) else {
         return Ok(());
     };
-    let errno = i32::from_ne_bytes([a, b, c, d])
-        .checked_neg()
-        .unwrap_or(i32::MAX);
+    let errno = errno_of(i32::from_ne_bytes([a, b, c, d]));
     if errno == 0 {
         return Ok(());
     }
@@ -288,6 +295,38 @@ mod tests {
             Some(&[8u8, 0, 1, 0, b'b', b'a', b'd', 0][..])
         );
         assert_eq!(e.ext_ack(), &ExtAck::default());
+    }
+
+    /// errno() is documented as positive: it is, whichever sign the kernel (or a buggy
+    /// subsystem) put on the wire, and for i32::MIN too.
+    #[test]
+    fn errno_is_never_negative() {
+        let req = nlmsg(0x0100, 5, 9, 77, &[2, 0, 0, 0]);
+        for (raw, want) in [
+            (-22, 22),
+            (22, 22),
+            (0, 0),
+            (-1, 1),
+            (i32::MAX, i32::MAX),
+            (-i32::MAX, i32::MAX),
+            (i32::MIN, i32::MAX),
+        ] {
+            let d = error_msg(raw, 0x100, &req[..16], &[]);
+            let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
+            assert_eq!(e.errno(), want, "error field {raw}");
+            assert_eq!(e.is_ack(), raw == 0);
+            assert_eq!(
+                e.result().map_err(|k| k.errno),
+                if raw == 0 { Ok(()) } else { Err(want) }
+            );
+            let d = nlmsg(NLMSG_DONE, 2, 1, 0, &raw.to_ne_bytes());
+            let done = done_status(&NlMsg::parse(&d).unwrap()).map_err(|k| k.errno);
+            assert_eq!(
+                done,
+                if raw == 0 { Ok(()) } else { Err(want) },
+                "done {raw}"
+            );
+        }
     }
 
     #[test]
