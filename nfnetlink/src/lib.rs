@@ -50,6 +50,8 @@ pub mod flags;
 pub mod msg;
 pub mod reader;
 pub mod socket;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testutil;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 

@@ -17,11 +17,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
@@ -568,7 +567,7 @@ fn q20_killed_listener_holding_pings_then_ruleset_flushed() {
     support::wait_until(T, "the killed listener's socket is gone", || {
         !support::netfilter_socket_portids().contains(&portid)
     });
-    if let Some(bound) = support::queue_bound(0) {
+    if let Some(bound) = qs::queue_bound(0) {
         assert!(!bound, "queue 0 is gone");
     }
     let q = open(QueueConfig::new(0));
