@@ -295,6 +295,18 @@ impl<'a> IpPacket<'a> {
         self.l4
     }
 
+    /// The packet length its header declares (IPv4 `tot_len`, IPv6
+    /// `payload_len` + 40), which a copy range does not cut; `None` for an
+    /// IPv6 jumbogram (`payload_len` 0).
+    pub fn total_len(&self) -> Option<usize> {
+        if self.is_v4() {
+            Some(usize::from(be16(self.bytes, v4::TOT_LEN)))
+        } else {
+            let plen = usize::from(be16(self.bytes, v6::PAYLOAD_LEN));
+            (plen != 0).then_some(plen + v6::LEN)
+        }
+    }
+
     /// True if the packet is a fragment of a larger datagram.
     pub fn is_fragment(&self) -> bool {
         self.fragmented
@@ -533,9 +545,9 @@ mod tests {
         let mut padded = UDP4.to_vec();
         padded.extend([0xee; 6]);
         assert_eq!(IpPacket::parse(&padded).unwrap().as_bytes(), &UDP4[..]);
-        // header only: addresses, no ports, not complete
+        // header only: addresses, no ports, not complete, the declared length
         let ip = IpPacket::parse(&UDP4[..20]).unwrap();
-        assert_eq!((ip.ports(), ip.is_complete()), (None, false));
+        assert_eq!((ip.ports(), ip.is_complete(), ip.total_len()), (None, false, Some(32)));
     }
 
     #[test]
@@ -590,7 +602,7 @@ mod tests {
         let ip = IpPacket::parse(&ip_bytes).unwrap();
         assert_eq!((ip.protocol(), ip.transport_offset()), (IpProto::TCP, 48));
         assert_eq!(ip.ports(), Some((80, 8080)));
-        assert_eq!(ip.dst().to_string(), "::2");
+        assert_eq!((ip.dst().to_string(), ip.total_len()), ("::2".into(), Some(52)));
         // data cut inside the extension headers: addresses, no guessed protocol or ports
         let cut = IpPacket::parse(&ip_bytes[..41]).unwrap();
         assert_eq!(
