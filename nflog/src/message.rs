@@ -147,9 +147,11 @@ impl<'a> LogMsg<'a> {
         self.attrs.get(kind).map(|a| a.payload())
     }
 
-    /// The whole message as received.
-    pub fn as_bytes(&self) -> &'a [u8] {
-        self.msg.nl().as_bytes()
+    /// The underlying nfnetlink message (its bytes as received:
+    /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
+    /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`).
+    pub fn nf(&self) -> &NfMsg<'a> {
+        &self.msg
     }
 
     /// The log group (`res_id`).

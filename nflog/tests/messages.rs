@@ -35,7 +35,7 @@ fn every_attribute() {
     let ip = m.ip().unwrap();
     assert_eq!((ip.src(), ip.protocol(), ip.ports()), (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpProto::UDP, Some((12345, 53))));
     assert_eq!(m.packet_len(), Some(32));
-    assert_eq!(m.as_bytes(), &bytes[..]);
+    assert_eq!(m.nf().nl().as_bytes(), &bytes[..]);
 }
 
 #[test]
