@@ -60,11 +60,20 @@ impl<W: Write> PcapWriter<W> {
         let incl = u32::try_from(len)
             .ok()
             .filter(|&n| n <= SNAPLEN)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "record larger than the snaplen"))?;
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "record larger than the snaplen",
+                )
+            })?;
         let orig = u32::try_from(orig_len.max(len)).unwrap_or(u32::MAX);
         let since = ts.duration_since(UNIX_EPOCH).unwrap_or_default();
         let mut h = [0u8; 16];
-        h[0..4].copy_from_slice(&u32::try_from(since.as_secs()).unwrap_or(u32::MAX).to_ne_bytes());
+        h[0..4].copy_from_slice(
+            &u32::try_from(since.as_secs())
+                .unwrap_or(u32::MAX)
+                .to_ne_bytes(),
+        );
         h[4..8].copy_from_slice(&since.subsec_micros().to_ne_bytes());
         h[8..12].copy_from_slice(&incl.to_ne_bytes());
         h[12..16].copy_from_slice(&orig.to_ne_bytes());
@@ -106,8 +115,14 @@ mod tests {
         w.record(ts, &[b"abcd"], 1500).unwrap();
         let b = w.into_inner();
         assert_eq!(b.len(), 24 + 16 + 7 + 16 + 4);
-        assert_eq!((u32_at(&b, 0), u32_at(&b, 16), u32_at(&b, 20)), (0xa1b2_c3d4, SNAPLEN, 239));
-        assert_eq!(&b[4..8], &[2u16.to_ne_bytes(), 4u16.to_ne_bytes()].concat()[..]);
+        assert_eq!(
+            (u32_at(&b, 0), u32_at(&b, 16), u32_at(&b, 20)),
+            (0xa1b2_c3d4, SNAPLEN, 239)
+        );
+        assert_eq!(
+            &b[4..8],
+            &[2u16.to_ne_bytes(), 4u16.to_ne_bytes()].concat()[..]
+        );
         assert_eq!((u32_at(&b, 24), u32_at(&b, 28)), (1_700_000_000, 123_456));
         assert_eq!((u32_at(&b, 32), u32_at(&b, 36)), (7, 7));
         assert_eq!(&b[40..47], &[2, 0, 0, 5, 1, 2, 3]);

@@ -44,11 +44,20 @@ fn finish(child: Child) -> (bool, String, String) {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nflog_example_pcap_is_read_back_by_tcpdump() {
     let _ns = support::netns();
-    if support::command("tcpdump").arg("--version").output().is_err() {
-        support::skip("nflog_example_pcap_is_read_back_by_tcpdump", "tcpdump is not installed");
+    if support::command("tcpdump")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        support::skip(
+            "nflog_example_pcap_is_read_back_by_tcpdump",
+            "tcpdump is not installed",
+        );
         return;
     }
-    support::iptables("-A OUTPUT -p udp --dport 7001:7003 -j NFLOG --nflog-group 7 --nflog-prefix pcap");
+    support::iptables(
+        "-A OUTPUT -p udp --dport 7001:7003 -j NFLOG --nflog-group 7 --nflog-prefix pcap",
+    );
     let dir = std::env::temp_dir().join(format!("nflog-pcap-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("log.pcap");
@@ -64,15 +73,24 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for (line, (port, len)) in lines.iter().zip([(7001, 29), (7002, 30), (7003, 31)]) {
-        assert!(line.starts_with("group=7 prefix=\"pcap\" hook=OUTPUT in=- out=lo udp 127.0.0.1:"), "{line}");
-        assert!(line.contains(&format!(" -> 127.0.0.1:{port} len={len}")), "{line}");
+        assert!(
+            line.starts_with("group=7 prefix=\"pcap\" hook=OUTPUT in=- out=lo udp 127.0.0.1:"),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(" -> 127.0.0.1:{port} len={len}")),
+            "{line}"
+        );
     }
     let read = support::sh(&format!("tcpdump -n -r {} 2>/dev/null", file.display()));
     let got: Vec<&str> = read.lines().collect();
     assert_eq!(got.len(), 3, "tcpdump read:\n{read}");
     for (line, (port, len)) in got.iter().zip([(7001, 1), (7002, 2), (7003, 3)]) {
         assert!(line.contains(" IP 127.0.0.1."), "{line}");
-        assert!(line.ends_with(&format!("> 127.0.0.1.{port}: UDP, length {len}")), "{line}");
+        assert!(
+            line.ends_with(&format!("> 127.0.0.1.{port}: UDP, length {len}")),
+            "{line}"
+        );
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -89,11 +107,21 @@ fn nflog_example_without_cap_net_admin_says_permission_denied() {
         return;
     }
     let mut cmd = support::command("setpriv");
-    cmd.args(["--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all"])
-        .arg(env!("CARGO_BIN_EXE_nflog"))
-        .args(["9", "--count", "1"]);
+    cmd.args([
+        "--reuid",
+        "65534",
+        "--regid",
+        "65534",
+        "--clear-groups",
+        "--inh-caps=-all",
+    ])
+    .arg(env!("CARGO_BIN_EXE_nflog"))
+    .args(["9", "--count", "1"]);
     let out = support::output_within(cmd, T);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("log group 9: permission denied (CAP_NET_ADMIN is needed)"), "{stderr}");
+    assert!(
+        stderr.contains("log group 9: permission denied (CAP_NET_ADMIN is needed)"),
+        "{stderr}"
+    );
 }

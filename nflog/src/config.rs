@@ -216,7 +216,12 @@ impl GroupConfig {
     ///
     /// # Errors
     /// Builder errors (none for these fixed-size attributes in practice).
-    pub fn encode(&self, b: &mut MsgBuilder, command: Option<Command>, seq: u32) -> Result<(), EncodeError> {
+    pub fn encode(
+        &self,
+        b: &mut MsgBuilder,
+        command: Option<Command>,
+        seq: u32,
+    ) -> Result<(), EncodeError> {
         b.begin(header(self.group, ProtoFamily::Unspec), seq);
         if let Some(c) = command {
             b.put_u8(sys::NFULA_CFG_CMD, c.to_raw());
@@ -301,7 +306,10 @@ mod tests {
         let bytes = b.finish().unwrap().to_vec();
         assert_eq!(b.message_count(), 1);
         let m = NfMsg::parse(&bytes).unwrap();
-        assert_eq!((m.subsystem(), m.msg_type(), m.family(), m.res_id(), m.seq()), (4, 1, 0, 0x0102, 99));
+        assert_eq!(
+            (m.subsystem(), m.msg_type(), m.family(), m.res_id(), m.seq()),
+            (4, 1, 0, 0x0102, 99)
+        );
         assert!(m.flags().contains(NlFlags::ACK | NlFlags::REQUEST));
         let t = AttrTable::<'_, 8>::parse(m.attrs()).unwrap();
         assert_eq!(t.get(1).unwrap().payload(), &[1]); // BIND
@@ -312,7 +320,9 @@ mod tests {
         assert_eq!(t.get(6).unwrap().get_be16(), Ok(0x0005));
         // nothing set: the command alone
         let mut b = MsgBuilder::new();
-        GroupConfig::new(3).encode(&mut b, Some(Command::Unbind), 1).unwrap();
+        GroupConfig::new(3)
+            .encode(&mut b, Some(Command::Unbind), 1)
+            .unwrap();
         let bytes = b.finish().unwrap().to_vec();
         let m = NfMsg::parse(&bytes).unwrap();
         assert_eq!(m.attrs().count(), 1);
@@ -328,14 +338,28 @@ mod tests {
     fn modes_and_limits() {
         assert_eq!(CopyMode::Meta.to_raw(), (1, 0));
         assert_eq!(CopyMode::None.to_raw(), (0, 0));
-        assert_eq!(CopyMode::from_raw(2, 65531), Some(CopyMode::Packet { range: 65531 }));
+        assert_eq!(
+            CopyMode::from_raw(2, 65531),
+            Some(CopyMode::Packet { range: 65531 })
+        );
         assert_eq!(CopyMode::from_raw(0xff, 0), None);
-        assert!(GroupConfig::new(1).buffer_size(MAX_NLBUFSIZ).validate().is_ok());
-        assert!(GroupConfig::new(1).buffer_size(MAX_NLBUFSIZ + 1).validate().is_err());
+        assert!(GroupConfig::new(1)
+            .buffer_size(MAX_NLBUFSIZ)
+            .validate()
+            .is_ok());
+        assert!(GroupConfig::new(1)
+            .buffer_size(MAX_NLBUFSIZ + 1)
+            .validate()
+            .is_err());
         assert!(GroupConfig::new(1).buffer_size(100).validate().is_err());
         assert!(GroupConfig::new(1).threshold(0).validate().is_err());
         let huge = GroupConfig::new(1).flush_timeout(Duration::from_secs(u64::MAX));
         assert_eq!(huge.timeout_hundredths(), Some(u32::MAX));
-        assert_eq!(GroupConfig::new(1).flush_timeout(Duration::ZERO).timeout_hundredths(), Some(0));
+        assert_eq!(
+            GroupConfig::new(1)
+                .flush_timeout(Duration::ZERO)
+                .timeout_hundredths(),
+            Some(0)
+        );
     }
 }

@@ -49,8 +49,13 @@ pub struct GroupStats {
 /// false if there are fewer or one is not a number.
 fn numbers<const N: usize>(line: &str, out: &mut [u64; N]) -> bool {
     let mut words = line.split_whitespace();
-    out.iter_mut()
-        .all(|slot| words.next().and_then(|w| w.parse().ok()).map(|v| *slot = v).is_some())
+    out.iter_mut().all(|slot| {
+        words
+            .next()
+            .and_then(|w| w.parse().ok())
+            .map(|v| *slot = v)
+            .is_some()
+    })
 }
 
 /// Parses the text of `/proc/net/netfilter/nfnetlink_log`.
@@ -68,7 +73,11 @@ fn numbers<const N: usize>(line: &str, out: &mut [u64; N]) -> bool {
 /// ```
 pub fn parse_groups(text: &str) -> Result<Vec<GroupStats>, Error> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let bad = Error::ProcFormat {
             file: GROUPS_PATH,
             line: n + 1,
@@ -93,7 +102,9 @@ pub fn parse_groups(text: &str) -> Result<Vec<GroupStats>, Error> {
             group,
             port_id,
             pending,
-            copy: u8::try_from(mode).ok().and_then(|m| CopyMode::from_raw(m, range)),
+            copy: u8::try_from(mode)
+                .ok()
+                .and_then(|m| CopyMode::from_raw(m, range)),
             flush_timeout,
             refs,
         });
@@ -183,10 +194,22 @@ mod tests {
         let g = parse_groups(text).unwrap();
         assert_eq!(g.len(), 2);
         assert_eq!((g[0].group, g[0].copy), (0, Some(CopyMode::Meta)));
-        assert_eq!((g[1].group, g[1].port_id, g[1].copy, g[1].refs), (65535, 4_000_000_000, Some(CopyMode::None), 2));
-        assert!(matches!(parse_groups("1 2 3\n"), Err(Error::ProcFormat { line: 1, .. })));
-        assert!(matches!(parse_groups("70000 1 0 2 0 100 1\n"), Err(Error::ProcFormat { .. })));
-        assert!(matches!(parse_groups("1 x 0 2 0 100 1\n"), Err(Error::ProcFormat { .. })));
+        assert_eq!(
+            (g[1].group, g[1].port_id, g[1].copy, g[1].refs),
+            (65535, 4_000_000_000, Some(CopyMode::None), 2)
+        );
+        assert!(matches!(
+            parse_groups("1 2 3\n"),
+            Err(Error::ProcFormat { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_groups("70000 1 0 2 0 100 1\n"),
+            Err(Error::ProcFormat { .. })
+        ));
+        assert!(matches!(
+            parse_groups("1 x 0 2 0 100 1\n"),
+            Err(Error::ProcFormat { .. })
+        ));
         assert_eq!(parse_groups("1 2 0 255 0 100 1").unwrap()[0].copy, None);
         assert!(parse_groups("").unwrap().is_empty());
     }
@@ -198,7 +221,10 @@ mod tests {
                     b 12 77 0 0 0 0 2 3 1\n\
                     c 12 78 0 0 0 0 2 x 1\n";
         assert_eq!(parse_socket_drops(text, 77).unwrap(), Some(3));
-        assert!(matches!(parse_socket_drops(text, 78), Err(Error::ProcFormat { line: 4, .. })));
+        assert!(matches!(
+            parse_socket_drops(text, 78),
+            Err(Error::ProcFormat { line: 4, .. })
+        ));
         assert_eq!(parse_socket_drops("header only\n", 77).unwrap(), None);
     }
 }

@@ -49,17 +49,16 @@
 pub mod config;
 pub mod error;
 pub mod health;
-// pub mod log;
+pub mod log;
 pub mod message;
 
 pub use config::{Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE};
 pub use error::Error;
 pub use health::GroupStats;
-// pub use log::Log;
+pub use log::Log;
 pub use message::LogMsg;
 
-pub use nfnetlink::{KernelError, ParseError};
 /// The netfilter packet types log messages carry, defined once in
 /// [`nfnetlink`].
 pub use nfnetlink::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-
+pub use nfnetlink::{KernelError, ParseError};

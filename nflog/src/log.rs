@@ -291,7 +291,10 @@ impl Drop for Log {
         for g in std::mem::take(&mut self.bound) {
             let seq = self.reader.next_seq();
             self.tx.clear();
-            if GroupConfig::new(g).encode(&mut self.tx, Some(Command::Unbind), seq).is_ok() {
+            if GroupConfig::new(g)
+                .encode(&mut self.tx, Some(Command::Unbind), seq)
+                .is_ok()
+            {
                 if let Ok(bytes) = self.tx.finish() {
                     let _ = self.reader.socket().send(bytes);
                 }

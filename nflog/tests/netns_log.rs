@@ -47,7 +47,11 @@ fn send_as(uid: u32, gid: u32, port: u16, payload: &str) {
         .uid(uid)
         .gid(gid);
     let out = support::output_within(cmd, T);
-    assert!(out.status.success(), "socat: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "socat: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn lo_index() -> u32 {
@@ -72,11 +76,16 @@ fn nflog_01_iptables_output_every_attribute_matches_the_sent_packet() {
         return;
     }
     support::iptables("-t mangle -A OUTPUT -p udp --dport 6001 -j MARK --set-mark 0x2a");
-    support::iptables("-A OUTPUT -p udp --dport 6001 -j NFLOG --nflog-group 3 --nflog-prefix out6001:");
+    support::iptables(
+        "-A OUTPUT -p udp --dport 6001 -j NFLOG --nflog-group 3 --nflog-prefix out6001:",
+    );
     let mut log = bind(GroupConfig::new(3).flags(LogFlags::SEQ | LogFlags::SEQ_GLOBAL));
     send_as(1234, 4321, 6001, "hello-nflog");
     let m = next(&mut log);
-    assert_eq!((m.group(), m.family(), m.hook(), m.hw_protocol()), (3, ProtoFamily::Ipv4, Hook::LocalOut, 0x0800));
+    assert_eq!(
+        (m.group(), m.family(), m.hook(), m.hw_protocol()),
+        (3, ProtoFamily::Ipv4, Hook::LocalOut, 0x0800)
+    );
     assert_eq!(m.prefix(), Some(&b"out6001:"[..]));
     assert_eq!(m.mark(), Some(0x2a));
     assert_eq!((m.indev(), m.outdev()), (None, Some(lo_index())));
@@ -87,7 +96,10 @@ fn nflog_01_iptables_output_every_attribute_matches_the_sent_packet() {
     assert_eq!(m.timestamp(), None);
     let p = m.payload().unwrap();
     let ip = m.ip().unwrap();
-    assert_eq!((ip.protocol(), ip.dst_port(), ip.dst().to_string()), (IpProto::UDP, Some(6001), "127.0.0.1".into()));
+    assert_eq!(
+        (ip.protocol(), ip.dst_port(), ip.dst().to_string()),
+        (IpProto::UDP, Some(6001), "127.0.0.1".into())
+    );
     assert_eq!(udp_data(p), b"hello-nflog");
     assert_eq!((m.packet_len(), p.len()), (Some(20 + 8 + 11), 39));
 }
@@ -102,15 +114,24 @@ fn nflog_02_input_hook_ipv6_has_indev_and_timestamp() {
     let before = std::time::SystemTime::now();
     support::udp_send("[::1]:6002", b"six");
     let m = next(&mut log);
-    assert_eq!((m.family(), m.hook(), m.hw_protocol()), (ProtoFamily::Ipv6, Hook::LocalIn, 0x86dd));
+    assert_eq!(
+        (m.family(), m.hook(), m.hw_protocol()),
+        (ProtoFamily::Ipv6, Hook::LocalIn, 0x86dd)
+    );
     assert_eq!((m.indev(), m.outdev()), (Some(lo_index()), None));
     assert_eq!(m.prefix(), Some(&b"in6"[..]));
     let ts = m.timestamp().expect("INPUT messages carry a timestamp");
-    assert!(ts >= before - Duration::from_secs(1), "{ts:?} vs {before:?}");
+    assert!(
+        ts >= before - Duration::from_secs(1),
+        "{ts:?} vs {before:?}"
+    );
     // loopback: ARPHRD_LOOPBACK (772), a 14-byte all-zero Ethernet header
     assert_eq!((m.hw_type(), m.hw_header_len()), (Some(772), Some(14)));
     let ip = m.ip().unwrap();
-    assert_eq!((ip.src().to_string(), ip.protocol(), ip.dst_port()), ("::1".into(), IpProto::UDP, Some(6002)));
+    assert_eq!(
+        (ip.src().to_string(), ip.protocol(), ip.dst_port()),
+        ("::1".into(), IpProto::UDP, Some(6002))
+    );
     assert_eq!(udp_data(m.payload().unwrap()), b"six");
 }
 
@@ -129,12 +150,25 @@ fn nflog_03_truncation_by_rule_size_and_by_copy_mode() {
         support::udp_send(&format!("127.0.0.1:{port}"), &data);
     }
     let m = next(&mut rule_cut);
-    assert_eq!((m.payload().map(<[u8]>::len), m.packet_len()), (Some(30), Some(128)));
-    assert_eq!(m.ip().unwrap().dst_port(), Some(6003), "ports survive a 30-byte cut");
+    assert_eq!(
+        (m.payload().map(<[u8]>::len), m.packet_len()),
+        (Some(30), Some(128))
+    );
+    assert_eq!(
+        m.ip().unwrap().dst_port(),
+        Some(6003),
+        "ports survive a 30-byte cut"
+    );
     let m = next(&mut mode_cut);
-    assert_eq!((m.payload().map(<[u8]>::len), m.packet_len()), (Some(24), Some(128)));
+    assert_eq!(
+        (m.payload().map(<[u8]>::len), m.packet_len()),
+        (Some(24), Some(128))
+    );
     let m = next(&mut meta);
-    assert_eq!((m.payload(), m.packet_len(), m.hook()), (None, None, Hook::LocalOut));
+    assert_eq!(
+        (m.payload(), m.packet_len(), m.hook()),
+        (None, None, Hook::LocalOut)
+    );
     assert_eq!(m.outdev(), Some(lo_index()));
 }
 
@@ -148,14 +182,20 @@ fn nflog_04_nft_log_group_prefix() {
          nft add rule inet t c udp dport 6006 log group 8 prefix nft-in",
     );
     if !ok {
-        support::skip("nflog_04_nft_log_group_prefix", &format!("nft log group refused: {out}"));
+        support::skip(
+            "nflog_04_nft_log_group_prefix",
+            &format!("nft log group refused: {out}"),
+        );
         return;
     }
     let mut log = bind(GroupConfig::new(8));
     let _rx = support::udp_receiver("127.0.0.1:6006");
     support::udp_send("127.0.0.1:6006", b"via-nft");
     let m = next(&mut log);
-    assert_eq!((m.prefix(), m.hook(), m.family()), (Some(&b"nft-in"[..]), Hook::LocalIn, ProtoFamily::Ipv4));
+    assert_eq!(
+        (m.prefix(), m.hook(), m.family()),
+        (Some(&b"nft-in"[..]), Hook::LocalIn, ProtoFamily::Ipv4)
+    );
     assert_eq!(m.indev(), Some(lo_index()));
     assert_eq!(udp_data(m.payload().unwrap()), b"via-nft");
 }
@@ -164,7 +204,9 @@ fn nflog_04_nft_log_group_prefix() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nflog_05_threshold_batches_and_sequence_is_gap_free() {
     let _ns = support::netns();
-    support::iptables("-A OUTPUT -p udp --dport 6007 -j NFLOG --nflog-group 9 --nflog-threshold 10");
+    support::iptables(
+        "-A OUTPUT -p udp --dport 6007 -j NFLOG --nflog-group 9 --nflog-threshold 10",
+    );
     let mut log = bind(
         GroupConfig::new(9)
             .threshold(10)
@@ -187,9 +229,16 @@ fn nflog_05_threshold_batches_and_sequence_is_gap_free() {
         assert_eq!(udp_data(m.payload().unwrap()), [i], "arrival order");
         seqs.push(m.seq().unwrap());
     }
-    assert_eq!(seqs, (0..10).collect::<Vec<u32>>(), "strictly increasing, no gap");
+    assert_eq!(
+        seqs,
+        (0..10).collect::<Vec<u32>>(),
+        "strictly increasing, no gap"
+    );
     assert_eq!(health::group(9).unwrap().unwrap().pending, 0);
-    assert!(log.recv_deadline(Instant::now() + SHORT).unwrap_err().is_timeout());
+    assert!(log
+        .recv_deadline(Instant::now() + SHORT)
+        .unwrap_err()
+        .is_timeout());
 }
 
 #[test]
@@ -229,11 +278,23 @@ fn nflog_06_flood_overrun_reported_once_and_counted_by_the_kernel() {
     }
     let lost_at_end = SENT - 1 - last_seq.unwrap();
     assert_eq!(overruns, 1, "one overrun episode, reported once");
-    assert_eq!(got + gaps + lost_at_end, SENT, "every message received or missing from the sequence");
+    assert_eq!(
+        got + gaps + lost_at_end,
+        SENT,
+        "every message received or missing from the sequence"
+    );
     // threshold 1: one message per datagram, so the kernel's drop count is
     // the number of messages that never arrived
-    assert_eq!(u64::from(gaps + lost_at_end), drops, "lost messages = the socket's Drops");
-    assert_eq!(health::socket_drops(port).unwrap(), Some(drops), "no drop while draining");
+    assert_eq!(
+        u64::from(gaps + lost_at_end),
+        drops,
+        "lost messages = the socket's Drops"
+    );
+    assert_eq!(
+        health::socket_drops(port).unwrap(),
+        Some(drops),
+        "no drop while draining"
+    );
 }
 
 #[test]
@@ -248,11 +309,19 @@ fn nflog_07_several_groups_per_socket_one_socket_per_group() {
     assert_eq!(a.bound(), [10, 11]);
     let mut b = Log::open().unwrap();
     match b.bind(&GroupConfig::new(10)) {
-        Err(Error::GroupBusy { group: 10, port_id, .. }) => assert_eq!(port_id, a.socket().port_id()),
+        Err(Error::GroupBusy {
+            group: 10, port_id, ..
+        }) => assert_eq!(port_id, a.socket().port_id()),
         other => panic!("expected GroupBusy, got {other:?}"),
     }
-    assert!(matches!(a.bind(&GroupConfig::new(10)), Err(Error::AlreadyBound { group: 10 })));
-    assert!(matches!(b.configure(&GroupConfig::new(10).threshold(5)), Err(Error::GroupBusy { .. })));
+    assert!(matches!(
+        a.bind(&GroupConfig::new(10)),
+        Err(Error::AlreadyBound { group: 10 })
+    ));
+    assert!(matches!(
+        b.configure(&GroupConfig::new(10).threshold(5)),
+        Err(Error::GroupBusy { .. })
+    ));
     b.bind(&GroupConfig::new(12)).unwrap();
     support::udp_send("127.0.0.1:6011", b"b");
     support::udp_send("127.0.0.1:6010", b"a");
@@ -263,8 +332,16 @@ fn nflog_07_several_groups_per_socket_one_socket_per_group() {
         })
         .collect();
     assert_eq!(groups, [(11, 6011), (10, 6010)]);
-    let ours: Vec<_> = health::groups().unwrap().into_iter().map(|g| (g.group, g.port_id)).collect();
-    for g in [(10, a.socket().port_id()), (11, a.socket().port_id()), (12, b.socket().port_id())] {
+    let ours: Vec<_> = health::groups()
+        .unwrap()
+        .into_iter()
+        .map(|g| (g.group, g.port_id))
+        .collect();
+    for g in [
+        (10, a.socket().port_id()),
+        (11, a.socket().port_id()),
+        (12, b.socket().port_id()),
+    ] {
         assert!(ours.contains(&g), "{g:?} in {ours:?}");
     }
 }
@@ -279,7 +356,10 @@ fn nflog_08_unbind_close_and_drop_release_groups() {
     log.unbind(20).unwrap();
     assert!(!bound(20));
     assert!(matches!(log.unbind(20), Err(Error::NotBound { group: 20 })));
-    assert!(matches!(log.configure(&GroupConfig::new(20).threshold(2)), Err(Error::NotBound { group: 20 })));
+    assert!(matches!(
+        log.configure(&GroupConfig::new(20).threshold(2)),
+        Err(Error::NotBound { group: 20 })
+    ));
     log.bind(&GroupConfig::new(21)).unwrap();
     log.bind(&GroupConfig::new(22)).unwrap();
     log.close().unwrap();
@@ -289,12 +369,22 @@ fn nflog_08_unbind_close_and_drop_release_groups() {
     drop(dropped);
     support::wait_until(T, "group 23 released", || !bound(23));
     // settings reach the kernel: /proc shows the copy range and timeout
-    let _log = bind(GroupConfig::new(24).copy(CopyMode::Packet { range: 77 }).flush_timeout(Duration::from_millis(250)));
+    let _log = bind(
+        GroupConfig::new(24)
+            .copy(CopyMode::Packet { range: 77 })
+            .flush_timeout(Duration::from_millis(250)),
+    );
     let g = health::group(24).unwrap().unwrap();
-    assert_eq!((g.copy, g.flush_timeout), (Some(CopyMode::Packet { range: 77 }), 25));
+    assert_eq!(
+        (g.copy, g.flush_timeout),
+        (Some(CopyMode::Packet { range: 77 }), 25)
+    );
     // what the kernel would ignore is refused before sending
     let mut log = Log::open().unwrap();
-    assert!(matches!(log.bind(&GroupConfig::new(25).buffer_size(1 << 20)), Err(Error::InvalidConfig { group: 25, .. })));
+    assert!(matches!(
+        log.bind(&GroupConfig::new(25).buffer_size(1 << 20)),
+        Err(Error::InvalidConfig { group: 25, .. })
+    ));
     assert!(!bound(25));
 }
 
@@ -302,13 +392,18 @@ fn nflog_08_unbind_close_and_drop_release_groups() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nflog_09_conntrack_flag_or_named_refusal() {
     let _ns = support::netns();
-    support::iptables("-A OUTPUT -p udp --dport 6012 -m conntrack --ctstate NEW -j NFLOG --nflog-group 30");
+    support::iptables(
+        "-A OUTPUT -p udp --dport 6012 -m conntrack --ctstate NEW -j NFLOG --nflog-group 30",
+    );
     let mut log = Log::open().unwrap();
     match log.bind(&GroupConfig::new(30).flags(LogFlags::CONNTRACK)) {
         Ok(()) => {}
         Err(Error::FlagUnsupported { flag, .. }) => {
             assert_eq!(flag, LogFlags::CONNTRACK);
-            assert!(health::group(30).unwrap().is_none(), "a refused flag binds nothing");
+            assert!(
+                health::group(30).unwrap().is_none(),
+                "a refused flag binds nothing"
+            );
             support::skip(
                 "nflog_09_conntrack_flag_or_named_refusal",
                 "this kernel has no netlink conntrack glue (CONNTRACK flag refused, checked that nothing was bound)",
@@ -320,8 +415,15 @@ fn nflog_09_conntrack_flag_or_named_refusal() {
     support::udp_send("127.0.0.1:6012", b"ct");
     let m = next(&mut log);
     assert_eq!(m.ct_state(), Some(CtState::New));
-    let ct = m.ct_attrs().unwrap().collect::<Result<Vec<_>, _>>().unwrap();
-    assert!(ct.iter().any(|a| a.kind() == nfnl_sys::CTA_TUPLE_ORIG), "the nest carries the original tuple");
+    let ct = m
+        .ct_attrs()
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    assert!(
+        ct.iter().any(|a| a.kind() == nfnl_sys::CTA_TUPLE_ORIG),
+        "the nest carries the original tuple"
+    );
 }
 
 #[test]
@@ -351,11 +453,16 @@ fn nflog_11_messages_logged_during_a_config_request_are_kept() {
         support::udp_send("127.0.0.1:6013", &[i]);
     }
     // The five messages are in the socket before this request's ack.
-    support::wait_until(T, "nothing pending", || health::group(40).unwrap().is_some_and(|g| g.pending == 0));
+    support::wait_until(T, "nothing pending", || {
+        health::group(40).unwrap().is_some_and(|g| g.pending == 0)
+    });
     log.bind(&GroupConfig::new(41)).unwrap();
     log.configure(&GroupConfig::new(40).threshold(3)).unwrap();
     for i in 0..5u8 {
         let m = next(&mut log);
-        assert_eq!((m.seq(), udp_data(m.payload().unwrap())), (Some(u32::from(i)), &[i][..]));
+        assert_eq!(
+            (m.seq(), udp_data(m.payload().unwrap())),
+            (Some(u32::from(i)), &[i][..])
+        );
     }
 }

@@ -547,7 +547,10 @@ mod tests {
         assert_eq!(IpPacket::parse(&padded).unwrap().as_bytes(), &UDP4[..]);
         // header only: addresses, no ports, not complete, the declared length
         let ip = IpPacket::parse(&UDP4[..20]).unwrap();
-        assert_eq!((ip.ports(), ip.is_complete(), ip.total_len()), (None, false, Some(32)));
+        assert_eq!(
+            (ip.ports(), ip.is_complete(), ip.total_len()),
+            (None, false, Some(32))
+        );
     }
 
     #[test]
@@ -602,7 +605,10 @@ mod tests {
         let ip = IpPacket::parse(&ip_bytes).unwrap();
         assert_eq!((ip.protocol(), ip.transport_offset()), (IpProto::TCP, 48));
         assert_eq!(ip.ports(), Some((80, 8080)));
-        assert_eq!((ip.dst().to_string(), ip.total_len()), ("::2".into(), Some(52)));
+        assert_eq!(
+            (ip.dst().to_string(), ip.total_len()),
+            ("::2".into(), Some(52))
+        );
         // data cut inside the extension headers: addresses, no guessed protocol or ports
         let cut = IpPacket::parse(&ip_bytes[..41]).unwrap();
         assert_eq!(

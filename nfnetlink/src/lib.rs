@@ -56,6 +56,7 @@ pub mod flags;
 pub mod ip;
 pub mod msg;
 pub mod netfilter;
+pub mod reader;
 pub mod socket;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -69,6 +70,7 @@ pub use flags::NlFlags;
 pub use ip::{IpError, IpPacket};
 pub use msg::{MsgIter, NfMsg, NlMsg};
 pub use netfilter::{CtState, Hook, HwAddr, IpProto, ProtoFamily, Timestamp, Vlan};
+pub use reader::{Reader, Wait};
 pub use socket::{RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.

@@ -133,7 +133,10 @@ fn describe(m: &LogMsg<'_>, names: &mut IfNames) -> String {
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut pcap = match &args.pcap {
-        Some(path) => Some(PcapWriter::new(BufWriter::new(File::create(path)?), LINKTYPE_NFLOG)?),
+        Some(path) => Some(PcapWriter::new(
+            BufWriter::new(File::create(path)?),
+            LINKTYPE_NFLOG,
+        )?),
         None => None,
     };
     let mut log = Log::open()?;
