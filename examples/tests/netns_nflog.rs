@@ -56,7 +56,7 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
         return;
     }
     support::iptables(
-        "-A OUTPUT -p udp --dport 7001:7003 -j NFLOG --nflog-group 7 --nflog-prefix pcap",
+        "-A OUTPUT -p udp --dport 40001:40003 -j NFLOG --nflog-group 7 --nflog-prefix pcap",
     );
     let dir = std::env::temp_dir().join(format!("nflog-pcap-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -65,14 +65,14 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
     support::wait_until(T, "group 7 bound by the example", || {
         nflog::health::group(7).unwrap().is_some()
     });
-    for (port, data) in [(7001, &b"a"[..]), (7002, b"bb"), (7003, b"ccc")] {
+    for (port, data) in [(40001, &b"a"[..]), (40002, b"bb"), (40003, b"ccc")] {
         support::udp_send(&format!("127.0.0.1:{port}"), data);
     }
     let (ok, stdout, stderr) = finish(child);
     assert!(ok, "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    for (line, (port, len)) in lines.iter().zip([(7001, 29), (7002, 30), (7003, 31)]) {
+    for (line, (port, len)) in lines.iter().zip([(40001, 29), (40002, 30), (40003, 31)]) {
         assert!(
             line.starts_with("group=7 prefix=\"pcap\" hook=OUTPUT in=- out=lo udp 127.0.0.1:"),
             "{line}"
@@ -85,7 +85,7 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
     let read = support::sh(&format!("tcpdump -n -r {} 2>/dev/null", file.display()));
     let got: Vec<&str> = read.lines().collect();
     assert_eq!(got.len(), 3, "tcpdump read:\n{read}");
-    for (line, (port, len)) in got.iter().zip([(7001, 1), (7002, 2), (7003, 3)]) {
+    for (line, (port, len)) in got.iter().zip([(40001, 1), (40002, 2), (40003, 3)]) {
         assert!(line.contains(" IP 127.0.0.1."), "{line}");
         assert!(
             line.ends_with(&format!("> 127.0.0.1.{port}: UDP, length {len}")),
