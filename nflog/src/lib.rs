@@ -28,6 +28,10 @@
 //!   every message a view into it.
 //! - Parsing never panics; malformed messages are typed errors.
 //!
+//! # Async
+//! With the `tokio` feature, `tokio::AsyncLog` wraps a [`Log`] and waits
+//! for messages on tokio's reactor (`recv().await`).
+//!
 //! # Example
 //! ```no_run
 //! use nflog::{GroupConfig, Log, LogFlags};
@@ -51,6 +55,8 @@ pub mod error;
 pub mod health;
 pub mod log;
 pub mod message;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use config::{Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE};
 pub use error::Error;

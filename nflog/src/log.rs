@@ -254,6 +254,18 @@ impl Log {
         self.next(Wait::Until(deadline))
     }
 
+    /// For the async receive: makes the next message ready without
+    /// waiting; `Ok(false)` when there is none yet. Borrows nothing, so the
+    /// caller can wait for readiness and retry.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn poll_ready(&mut self) -> Result<bool, Error> {
+        match self.reader.fill(Wait::Poll) {
+            Ok(()) => Ok(true),
+            Err(e) if e.is_would_block() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn next(&mut self, wait: Wait) -> Result<LogMsg<'_>, Error> {
         let msg = self.reader.next(wait)?;
         Ok(LogMsg::parse(&msg.nf()?)?)
