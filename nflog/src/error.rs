@@ -94,44 +94,33 @@ pub enum Error {
 }
 
 impl Error {
-    /// True for errors after which a receive loop simply goes on: an
-    /// overrun (messages lost, reported once), a datagram larger than the
-    /// receive slot, a malformed message (skipped).
-    pub fn is_recoverable(&self) -> bool {
-        matches!(
-            self,
-            Error::Netlink(
-                nfnetlink::Error::Overrun
-                    | nfnetlink::Error::Truncated { .. }
-                    | nfnetlink::Error::Parse(_)
-            )
-        )
+    /// The netlink layer's error, if this is one.
+    pub fn netlink(&self) -> Option<&nfnetlink::Error> {
+        match self {
+            Error::Netlink(e) => Some(e),
+            _ => None,
+        }
     }
 
-    /// True for [`nfnetlink::Error::Overrun`]: log messages were lost.
+    /// True for errors after which a receive loop simply goes on
+    /// ([`nfnetlink::Error::is_recoverable`]: an overrun, a datagram larger
+    /// than the receive slot, a malformed message).
+    pub fn is_recoverable(&self) -> bool {
+        self.netlink().is_some_and(nfnetlink::Error::is_recoverable)
+    }
+
+    /// True when log messages were lost ([`nfnetlink::Error::Overrun`]).
     pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+        self.netlink().is_some_and(nfnetlink::Error::is_overrun)
     }
 
     /// True when a non-blocking receive found nothing.
     pub fn is_would_block(&self) -> bool {
-        matches!(self, Error::Netlink(e) if e.is_would_block())
+        self.netlink().is_some_and(nfnetlink::Error::is_would_block)
     }
 
     /// True when a deadline passed with nothing received.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
-    }
-}
-
-impl From<nfnetlink::ParseError> for Error {
-    fn from(e: nfnetlink::ParseError) -> Self {
-        Error::Netlink(e.into())
-    }
-}
-
-impl From<nfnetlink::EncodeError> for Error {
-    fn from(e: nfnetlink::EncodeError) -> Self {
-        Error::Netlink(e.into())
+        self.netlink().is_some_and(nfnetlink::Error::is_timeout)
     }
 }

@@ -193,9 +193,10 @@ impl Log {
     ) -> Result<(), Error> {
         let seq = self.reader.next_seq();
         self.tx.clear();
-        build(&mut self.tx, seq)?;
+        build(&mut self.tx, seq).map_err(nfnetlink::Error::from)?;
+        let req = self.tx.finish().map_err(nfnetlink::Error::from)?;
         let req_type = header(group, ProtoFamily::Unspec).nlmsg_type();
-        let answer = self.reader.ack_request(self.tx.finish()?, seq, req_type)?;
+        let answer = self.reader.ack_request(req, seq, req_type)?;
         answer.map_err(|k| self.refusal(group, flags, k))
     }
 
@@ -268,7 +269,8 @@ impl Log {
 
     fn next(&mut self, wait: Wait) -> Result<LogMsg<'_>, Error> {
         let msg = self.reader.next(wait)?;
-        Ok(LogMsg::parse(&msg.nf()?)?)
+        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf));
+        Ok(parsed.map_err(nfnetlink::Error::from)?)
     }
 
     /// Unbinds every group this socket bound and closes it.

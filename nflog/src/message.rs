@@ -64,35 +64,34 @@ pub struct LogMsg<'a> {
 }
 
 impl<'a> LogMsg<'a> {
-    /// Parses an `NFULNL_MSG_PACKET` message.
+    /// Indexes the attributes of `msg`, which must be an
+    /// `NFULNL_MSG_PACKET`, and checks each fixed-size one, the prefix's
+    /// NUL and the VLAN nest, so that no accessor can fail afterwards.
     ///
     /// # Errors
-    /// [`ParseError::UnexpectedMessage`] for another message type;
-    /// [`ParseError::Missing`] without `NFULA_PACKET_HDR`;
-    /// [`ParseError::AttrSize`] for a fixed-size attribute of the wrong
-    /// size; [`ParseError::Unterminated`] for a prefix without its NUL;
-    /// errors of the attribute walk.
+    /// [`ParseError::UnexpectedMessage`] (another message type),
+    /// [`ParseError::Missing`] (no `NFULA_PACKET_HDR`),
+    /// [`ParseError::AttrSize`], [`ParseError::Unterminated`] (prefix),
+    /// and the attribute walk's errors.
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
-    /// use nflog::{Hook, LogMsg};
-    /// // What the kernel sends: type ULOG<<8 | PACKET, family IPv4, res_id = group 7.
+    /// # use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
+    /// # use nflog::{Hook, LogMsg};
     /// let mut b = MsgBuilder::new();
-    /// b.begin(NfHeader::new(4, 0).family(2).res_id(7), 0);
-    /// b.put_bytes(1, &[0x08, 0x00, 1, 0])?; // NFULA_PACKET_HDR: IPv4, LOCAL_IN
-    /// b.put_bytes(10, b"dropped: \0")?;     // NFULA_PREFIX
-    /// let bytes = b.finish()?.to_vec();
-    /// let m = LogMsg::parse(&NfMsg::parse(&bytes)?)?;
-    /// assert_eq!((m.group(), m.hook(), m.prefix()), (7, Hook::LocalIn, Some(&b"dropped: "[..])));
+    /// // nlmsg_type ULOG (4) << 8 | PACKET (0); nfgenmsg: IPv4, group 7
+    /// b.begin(NfHeader::new(4, 0).family(2).res_id(7), 0)
+    ///     .put_bytes(1, &[0x08, 0x00, 1, 0])? // hw_protocol 0x0800, hook LOCAL_IN, pad
+    ///     .put_bytes(10, b"dropped: \0")?;    // the rule's prefix
+    /// let bytes = b.finish()?;
+    /// let m = LogMsg::parse(&NfMsg::parse(bytes)?)?;
+    /// assert_eq!(m.group(), 7);
+    /// assert_eq!(m.hook(), Hook::LocalIn);
+    /// assert_eq!(m.prefix(), Some(&b"dropped: "[..]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
-        if msg.subsystem() != sys::NFNL_SUBSYS_ULOG || msg.msg_type() != sys::NFULNL_MSG_PACKET {
-            return Err(ParseError::UnexpectedMessage {
-                msg_type: msg.nl().msg_type(),
-            });
-        }
+        msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
         let attrs = AttrTable::<'a, SLOTS>::parse(msg.attrs())?;
         for kind in 0..=sys::NFULA_MAX {
             let Some(a) = attrs.get(kind) else { continue };

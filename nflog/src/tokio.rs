@@ -1,10 +1,8 @@
-//! Async log messages with tokio (feature `tokio`).
-//!
-//! [`AsyncLog`] waits on the runtime's reactor
-//! ([`nfnetlink::tokio::Readiness`]) and reads with the same receive engine
-//! as the blocking [`Log`].
+//! Async log messages with tokio (feature `tokio`): a [`Log`] registered
+//! with the reactor through [`nfnetlink::tokio::Registered`], read with the
+//! same receive engine as the blocking [`Log`].
 
-use nfnetlink::tokio::{Interest, Readiness};
+use nfnetlink::tokio::Registered;
 
 use crate::error::Error;
 use crate::log::Log;
@@ -27,50 +25,36 @@ use crate::message::LogMsg;
 /// # }
 /// ```
 #[derive(Debug)]
-pub struct AsyncLog {
-    // Declared first, dropped first: the registered duplicate goes before
-    // the socket.
-    ready: Readiness,
-    log: Log,
-}
+pub struct AsyncLog(Registered<Log>);
 
 impl AsyncLog {
-    /// Registers `log`'s socket with the current tokio runtime.
+    /// Registers `log`'s socket with the current tokio runtime (which must
+    /// have its I/O driver).
     ///
     /// # Errors
     /// Outside a tokio runtime, or if the socket cannot be registered.
-    ///
-    /// # Panics
-    /// If the runtime was built without its I/O driver (`enable_io`), as
-    /// tokio does.
     pub fn new(log: Log) -> Result<Self, Error> {
-        let ready = Readiness::new(&log, Interest::READABLE)?;
-        Ok(AsyncLog { ready, log })
+        Ok(AsyncLog(Registered::new(log)?))
     }
 
-    /// Waits for the next logged packet.
-    ///
-    /// Cancel-safe: dropping the future (`tokio::select!`,
-    /// `tokio::time::timeout`) loses no message; the next call returns it.
+    /// Waits for the next logged packet. Cancel-safe: a dropped wait
+    /// (`tokio::select!`, `tokio::time::timeout`) takes no message.
     ///
     /// # Errors
     /// As [`Log::recv`]; a runtime shutting down.
     pub async fn recv(&mut self) -> Result<LogMsg<'_>, Error> {
-        let log = &mut self.log;
-        self.ready
-            .read_with(|| log.poll_ready().map(|ready| ready.then_some(())))
-            .await?;
+        let log = self.0.ready_with(Log::poll_ready).await?;
         // The message is ready in the reader: no system call, no wait.
-        self.log.try_recv()
+        log.try_recv()
     }
 
     /// The log (to bind or configure groups).
     pub fn get_mut(&mut self) -> &mut Log {
-        &mut self.log
+        self.0.get_mut()
     }
 
     /// Unregisters the socket and gives the log back.
     pub fn into_inner(self) -> Log {
-        self.log
+        self.0.into_inner()
     }
 }
