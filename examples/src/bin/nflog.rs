@@ -6,13 +6,14 @@
 //!
 //! Firewall rules it expects (group 0 by default), see `HELP`.
 //!
-//! Usage: `nflog [GROUP] [--count N] [--quiet] [-w FILE] [--size N] [--threshold N]`.
+//! Usage: `nflog [GROUP] [--count N] [--quiet] [-w FILE] [--size N] [--threshold N]
+//! [--idle SECS] [--rcvbuf BYTES]`.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::process::ExitCode;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use examples::pcap::{PcapWriter, LINKTYPE_NFLOG};
 use nflog::{CopyMode, GroupConfig, Log, LogFlags, LogMsg};
@@ -21,6 +22,7 @@ const HELP: &str = "\
 nflog: print each packet logged to an NFLOG group
 
 usage: nflog [GROUP] [--count N] [--quiet] [-w FILE] [--size N] [--threshold N]
+             [--idle SECS] [--rcvbuf BYTES]
     GROUP           log group (default 0)
     --count N       exit after N packets
     --quiet         do not print packets; print the counts at exit
@@ -28,6 +30,8 @@ usage: nflog [GROUP] [--count N] [--quiet] [-w FILE] [--size N] [--threshold N]
                     NFLOG: `tcpdump -r FILE`, wireshark)
     --size N        copy at most N bytes of each packet (default: all)
     --threshold N   let the kernel gather up to N packets per batch
+    --idle SECS     exit after SECS seconds without a packet
+    --rcvbuf BYTES  socket receive buffer (as root beyond rmem_max)
 
 One line per packet: group, prefix, hook, interfaces, protocol, addresses
 and ports, length (and mark, uid, sequence number when present).
@@ -48,6 +52,8 @@ struct Args {
     pcap: Option<String>,
     size: Option<u16>,
     threshold: Option<u32>,
+    idle: Option<u64>,
+    rcvbuf: Option<usize>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -58,6 +64,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         pcap: None,
         size: None,
         threshold: None,
+        idle: None,
+        rcvbuf: None,
     };
     let mut it = std::env::args().skip(1);
     fn num<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, String> {
@@ -71,6 +79,8 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--count" | "-c" => args.count = Some(num("--count", it.next())?),
             "--size" | "-s" => args.size = Some(num("--size", it.next())?),
             "--threshold" => args.threshold = Some(num("--threshold", it.next())?),
+            "--idle" => args.idle = Some(num("--idle", it.next())?),
+            "--rcvbuf" => args.rcvbuf = Some(num("--rcvbuf", it.next())?),
             "-w" => args.pcap = Some(it.next().ok_or("-w needs a file name")?),
             g => args.group = num("group", Some(g.to_string()))?,
         }
@@ -131,8 +141,46 @@ fn describe(m: &LogMsg<'_>, names: &mut IfNames) -> String {
     line
 }
 
+/// What the program does with each message.
+struct Sink {
+    pcap: Option<PcapWriter<BufWriter<File>>>,
+    names: IfNames,
+    quiet: bool,
+    seen: u64,
+    overruns: u64,
+}
+
+impl Sink {
+    fn message(&mut self, m: &LogMsg<'_>) -> std::io::Result<()> {
+        self.seen += 1;
+        if let Some(w) = &mut self.pcap {
+            // LINKTYPE_NFLOG: the nfgenmsg and the attributes, as received.
+            let ts = m.timestamp().unwrap_or_else(SystemTime::now);
+            w.record(ts, &[m.nf().nl().payload()], 0)?;
+            w.flush()?;
+        }
+        if !self.quiet {
+            println!("{}", describe(m, &mut self.names));
+        }
+        Ok(())
+    }
+
+    /// Ok(false) when the program should stop (`--idle` passed).
+    fn error(&mut self, e: nflog::Error) -> Result<bool, nflog::Error> {
+        if e.is_timeout() {
+            return Ok(false);
+        }
+        if !e.is_recoverable() {
+            return Err(e);
+        }
+        self.overruns += u64::from(e.is_overrun());
+        eprintln!("nflog: {e}");
+        Ok(true)
+    }
+}
+
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let mut pcap = match &args.pcap {
+    let pcap = match &args.pcap {
         Some(path) => Some(PcapWriter::new(
             BufWriter::new(File::create(path)?),
             LINKTYPE_NFLOG,
@@ -148,34 +196,44 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         cfg = cfg.threshold(n);
     }
     log.bind(&cfg)?;
-    eprintln!("nflog: listening on group {}", args.group);
-    let mut names = IfNames::default();
-    let (mut seen, mut overruns) = (0u64, 0u64);
-    while args.count.map_or(true, |c| seen < c) {
-        let m = match log.recv() {
-            Ok(m) => m,
-            Err(e) if e.is_recoverable() => {
-                overruns += u64::from(e.is_overrun());
-                eprintln!("nflog: {e}");
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        };
-        seen += 1;
-        if let Some(w) = &mut pcap {
-            // LINKTYPE_NFLOG: the nfgenmsg and the attributes, as received.
-            let record = m.nf().nl().payload();
-            let ts = m.timestamp().unwrap_or_else(SystemTime::now);
-            w.record(ts, &[record], 0)?;
-            w.flush()?;
+    if let Some(bytes) = args.rcvbuf {
+        if log.socket().set_recv_buffer_force(bytes).is_err() {
+            log.socket().set_recv_buffer(bytes)?;
         }
-        if !args.quiet {
-            println!("{}", describe(&m, &mut names));
+    }
+    eprintln!("nflog: listening on group {}", args.group);
+    let mut sink = Sink {
+        pcap,
+        names: IfNames::default(),
+        quiet: args.quiet,
+        seen: 0,
+        overruns: 0,
+    };
+    let idle = args.idle.map(Duration::from_secs);
+    while args.count.map_or(true, |c| sink.seen < c) {
+        // What was received already is taken without waiting; only an empty
+        // buffer reads the clock for the --idle deadline.
+        let go_on = match log.try_recv() {
+            Ok(m) => sink.message(&m).map(|()| true)?,
+            Err(e) if e.is_would_block() => {
+                let next = match idle {
+                    Some(t) => log.recv_deadline(Instant::now() + t),
+                    None => log.recv(),
+                };
+                match next {
+                    Ok(m) => sink.message(&m).map(|()| true)?,
+                    Err(e) => sink.error(e)?,
+                }
+            }
+            Err(e) => sink.error(e)?,
+        };
+        if !go_on {
+            break;
         }
     }
     log.close()?;
     if args.quiet {
-        println!("{seen} packets, {overruns} overruns");
+        println!("{} packets, {} overruns", sink.seen, sink.overruns);
     }
     Ok(())
 }
