@@ -10,8 +10,9 @@
 //!   NFULA_L2HDR, NFULA_PAYLOAD                                     (optional)
 //! ```
 //!
-//! [`LogMsg::parse`] walks the attributes once into a table and checks the
-//! size of every fixed-size one; afterwards every accessor is infallible.
+//! [`LogMsg::parse`] walks the attributes once into a compact index and
+//! checks every one an accessor reads (sizes, the prefix's NUL, the VLAN
+//! nest); afterwards every accessor is infallible.
 //! Nothing is copied: the prefix, the payload and the nests borrow the
 //! receive buffer. Unknown attributes are skipped.
 //!
@@ -23,7 +24,7 @@
 use std::time::SystemTime;
 
 use nfnetlink::{
-    AttrIter, AttrTable, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
+    AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
     Timestamp, Vlan,
 };
 use nfnl_sys as sys;
@@ -31,33 +32,33 @@ use nfnl_sys as sys;
 /// Number of packet attribute slots (`NFULA_MAX + 1`).
 const SLOTS: usize = sys::NFULA_MAX as usize + 1;
 
-/// The payload size of each fixed-size attribute (0: any size).
-fn fixed_size(kind: u16) -> usize {
-    match kind {
-        sys::NFULA_PACKET_HDR => 4,
-        sys::NFULA_TIMESTAMP => 16,
-        sys::NFULA_HWADDR => 12,
-        sys::NFULA_HWTYPE | sys::NFULA_HWLEN => 2,
-        sys::NFULA_MARK
-        | sys::NFULA_IFINDEX_INDEV
-        | sys::NFULA_IFINDEX_OUTDEV
-        | sys::NFULA_IFINDEX_PHYSINDEV
-        | sys::NFULA_IFINDEX_PHYSOUTDEV
-        | sys::NFULA_UID
-        | sys::NFULA_GID
-        | sys::NFULA_SEQ
-        | sys::NFULA_SEQ_GLOBAL
-        | sys::NFULA_CT_INFO => 4,
-        _ => 0,
-    }
-}
+/// The payload size of each fixed-size attribute, by type (0: any size).
+const FIXED_SIZE: [u8; SLOTS] = {
+    let mut t = [0u8; SLOTS];
+    t[sys::NFULA_PACKET_HDR as usize] = 4;
+    t[sys::NFULA_MARK as usize] = 4;
+    t[sys::NFULA_TIMESTAMP as usize] = 16;
+    t[sys::NFULA_IFINDEX_INDEV as usize] = 4;
+    t[sys::NFULA_IFINDEX_OUTDEV as usize] = 4;
+    t[sys::NFULA_IFINDEX_PHYSINDEV as usize] = 4;
+    t[sys::NFULA_IFINDEX_PHYSOUTDEV as usize] = 4;
+    t[sys::NFULA_HWADDR as usize] = 12;
+    t[sys::NFULA_UID as usize] = 4;
+    t[sys::NFULA_SEQ as usize] = 4;
+    t[sys::NFULA_SEQ_GLOBAL as usize] = 4;
+    t[sys::NFULA_GID as usize] = 4;
+    t[sys::NFULA_HWTYPE as usize] = 2;
+    t[sys::NFULA_HWLEN as usize] = 2;
+    t[sys::NFULA_CT_INFO as usize] = 4;
+    t
+};
 
 /// One logged packet, borrowed from the receive buffer. Every attribute was
 /// checked by [`LogMsg::parse`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct LogMsg<'a> {
     msg: NfMsg<'a>,
-    attrs: AttrTable<'a, SLOTS>,
+    attrs: AttrIndex<'a, SLOTS>,
     hw_protocol: u16,
     hook: u8,
     vlan: Option<Vlan>,
@@ -92,31 +93,36 @@ impl<'a> LogMsg<'a> {
     /// ```
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
-        let attrs = AttrTable::<'a, SLOTS>::parse(msg.attrs())?;
-        for kind in 0..=sys::NFULA_MAX {
-            let Some(a) = attrs.get(kind) else { continue };
-            let want = fixed_size(kind);
-            if want != 0 && a.payload().len() != want {
+        let mut hdr = None;
+        let mut vlan = None;
+        // One pass: index, and check every attribute an accessor reads.
+        let attrs = AttrIndex::<'a, SLOTS>::parse_with(msg.attr_bytes(), |a| {
+            let (kind, len) = (a.kind(), a.payload().len());
+            let want = usize::from(FIXED_SIZE.get(usize::from(kind)).copied().unwrap_or(0));
+            if want != 0 && len != want {
                 return Err(ParseError::AttrSize {
                     kind,
                     expected: want,
-                    got: a.payload().len(),
+                    got: len,
                 });
             }
-        }
-        let hdr = attrs.require(sys::NFULA_PACKET_HDR, "NFULNL_MSG_PACKET")?;
-        let [p0, p1, hook, _]: [u8; 4] = hdr.get_array()?;
-        if let Some(p) = attrs.get(sys::NFULA_PREFIX) {
-            p.get_cstr()?;
-        }
-        // Checked here so the accessors cannot fail.
-        if let Some(h) = attrs.get(sys::NFULA_HWADDR) {
-            HwAddr::decode(&h)?;
-        }
-        let vlan = attrs
-            .get(sys::NFULA_VLAN)
-            .map(|a| Vlan::decode(&a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI))
-            .transpose()?;
+            match kind {
+                sys::NFULA_PACKET_HDR => hdr = Some(a.get_array::<4>()?),
+                // The kernel sends the prefix with its NUL (`strlen + 1`).
+                sys::NFULA_PREFIX if a.payload().last() != Some(&0) => {
+                    return Err(ParseError::Unterminated { kind });
+                }
+                sys::NFULA_VLAN => {
+                    vlan = Some(Vlan::decode(a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?);
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        let [p0, p1, hook, _] = hdr.ok_or(ParseError::Missing {
+            kind: sys::NFULA_PACKET_HDR,
+            within: "NFULNL_MSG_PACKET",
+        })?;
         Ok(LogMsg {
             msg: *msg,
             attrs,

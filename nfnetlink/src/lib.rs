@@ -62,7 +62,7 @@ pub mod socket;
 pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIter, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{EncodeError, Error, KernelError, ParseError};

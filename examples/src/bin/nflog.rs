@@ -148,11 +148,14 @@ struct Sink {
     quiet: bool,
     seen: u64,
     overruns: u64,
+    /// Payload bytes received (what `--quiet` reports besides the count).
+    bytes: u64,
 }
 
 impl Sink {
     fn message(&mut self, m: &LogMsg<'_>) -> std::io::Result<()> {
         self.seen += 1;
+        self.bytes += m.payload().map_or(0, |p| p.len() as u64);
         if let Some(w) = &mut self.pcap {
             // LINKTYPE_NFLOG: the nfgenmsg and the attributes, as received.
             let ts = m.timestamp().unwrap_or_else(SystemTime::now);
@@ -208,6 +211,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         quiet: args.quiet,
         seen: 0,
         overruns: 0,
+        bytes: 0,
     };
     let idle = args.idle.map(Duration::from_secs);
     while args.count.map_or(true, |c| sink.seen < c) {
@@ -233,7 +237,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     log.close()?;
     if args.quiet {
-        println!("{} packets, {} overruns", sink.seen, sink.overruns);
+        let (seen, overruns, bytes) = (sink.seen, sink.overruns, sink.bytes);
+        println!("{seen} packets, {overruns} overruns, {bytes} payload bytes");
     }
     Ok(())
 }

@@ -4,12 +4,12 @@
 //! `iptables -A OUTPUT -p udp --dport 7778 -j NFLOG --nflog-group 0` (the kernel's default
 //! batching: up to 100 messages or one page per datagram, 1 s timeout), read in turn by:
 //!
-//! - `rust`: our example `nflog 0 --quiet --idle 1` (release build);
+//! - `rust`: our example `nflog 0 --quiet --idle 2` (release build);
 //! - `lnflog`: a minimal libnetfilter_log consumer (`nflog/benches/c/lnflog.c`, compiled when
 //!   `libnetfilter-log-dev` is installed) that reads each message's payload and prefix.
 //!
 //! Both copy whole packets with sequence numbers on, use the same receive buffer, count what
-//! they receive and the overruns the kernel reports, and exit after 1 s without a message.
+//! they receive and the overruns the kernel reports, and exit after 2 s without a message (the kernel flushes a partial batch after its 1 s timeout).
 //! Reported (medians over the rounds): messages received per second of flood, loss (sent
 //! minus received, which the overruns announce), and the consumer's CPU time per message
 //! (`/proc/PID/task/*/schedstat`, sampled until it exits).
@@ -93,14 +93,18 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     let rust = target.join("release").join("nflog");
     let mut consumers: Vec<(&str, PathBuf)> = vec![("rust", rust)];
     let lnflog = cdir.join("lnflog");
-    if cc(&lnflog, &root.join("nflog/benches/c/lnflog.c"), &["-lnetfilter_log", "-lnfnetlink"]) {
+    if cc(
+        &lnflog,
+        &root.join("nflog/benches/c/lnflog.c"),
+        &["-lnetfilter_log", "-lnfnetlink"],
+    ) {
         consumers.push(("lnflog", lnflog));
     } else {
         println!("bench log: libnetfilter-log-dev not installed: skipping the lnflog consumer");
     }
     let command_line = |name: &str, bin: &Path, rcvbuf: u32| match name {
-        "rust" => format!("{} 0 --quiet --idle 1 --rcvbuf {rcvbuf}", bin.display()),
-        _ => format!("{} 0 1 {rcvbuf}", bin.display()),
+        "rust" => format!("{} 0 --quiet --idle 2 --rcvbuf {rcvbuf}", bin.display()),
+        _ => format!("{} 0 2 {rcvbuf}", bin.display()),
     };
 
     crate::step(&format!(
@@ -121,7 +125,11 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         for r in flood_script(&flood, packets, &runs)? {
             println!(
                 "round {round}: {:<7} sent {:>7} received {:>7} overruns {:>3} {:>9.0} msg/s",
-                r.name, r.sent, r.received, r.overruns, r.received / r.seconds
+                r.name,
+                r.sent,
+                r.received,
+                r.overruns,
+                r.received / r.seconds
             );
             if let Some(s) = samples.iter_mut().find(|s| s.name == r.name) {
                 s.pps.push(r.received / r.seconds);
@@ -177,14 +185,20 @@ struct RunResult {
 }
 
 /// Runs [`SCRIPT`] once in a throwaway namespace for `runs` (name, command line).
-fn flood_script(flood: &Path, packets: u64, runs: &[(String, String)]) -> crate::Result<Vec<RunResult>> {
+fn flood_script(
+    flood: &Path,
+    packets: u64,
+    runs: &[(String, String)],
+) -> crate::Result<Vec<RunResult>> {
     let mut cmd = crate::netns::throwaway("sh");
     cmd.arg("-c").arg(SCRIPT).arg("sh");
     cmd.arg(packets.to_string()).arg("128").arg(flood);
     for (name, line) in runs {
         cmd.arg(name).arg(line);
     }
-    let out = cmd.output().map_err(|e| format!("cannot run the benchmark: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the benchmark: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         return Err(format!(
@@ -199,9 +213,14 @@ fn flood_script(flood: &Path, packets: u64, runs: &[(String, String)]) -> crate:
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok());
         match (f.first(), num(1), num(2), num(5), num(6), num(7)) {
-            (Some(name), Some(sent), Some(seconds), Some(oncpu_ns), Some(received), Some(overruns))
-                if seconds > 0.0 && sent > 0.0 =>
-            {
+            (
+                Some(name),
+                Some(sent),
+                Some(seconds),
+                Some(oncpu_ns),
+                Some(received),
+                Some(overruns),
+            ) if seconds > 0.0 && sent > 0.0 => {
                 results.push(RunResult {
                     name: (*name).to_string(),
                     sent,
@@ -262,6 +281,9 @@ fn instructions_per_message(
 fn callgrind_total(path: &Path) -> Option<f64> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines()
-        .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
