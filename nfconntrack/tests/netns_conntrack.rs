@@ -223,7 +223,12 @@ fn c3_generic_protocols() {
     let _ns = support::netns();
     let mut ct = ct();
     for p in [2u8, 200] {
-        let t = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: p }).unwrap();
+        let t = Tuple::new(
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            L4::Other { proto: IpProto(p) },
+        )
+        .unwrap();
         let f = flow(t, 60);
         ct.create(&f).unwrap();
         assert_eq!(errno(ct.create(&f)), Some(Errno::EEXIST));
@@ -441,7 +446,7 @@ fn c11_filtered_flush_and_fallback() {
     };
     let filter = Filter::new().orig(TupleFilter {
         src: Some(ip("10.0.0.1")),
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         ..TupleFilter::default()
     });
     setup(&mut ct);
@@ -464,7 +469,7 @@ fn c11_filtered_flush_and_fallback() {
     // a filter the kernel would evaluate loosely (SCTP-style ports) goes the safe way
     let loose = Filter::new()
         .orig(TupleFilter {
-            proto: Some(proto::UDP),
+            proto: Some(IpProto::UDP),
             dst_port: Some(80),
             src_port: Some(4),
             ..TupleFilter::default()
@@ -689,7 +694,7 @@ fn c24_counters_and_timestamps() {
     let on = ping(&mut ct);
     let f = on
         .iter()
-        .find(|f| f.orig.unwrap().proto.proto() == proto::ICMP)
+        .find(|f| f.orig.unwrap().proto.proto() == IpProto::ICMP)
         .expect("icmp flow");
     assert_eq!(f.counters_orig.unwrap().packets, 1);
     assert_eq!(f.counters_orig.unwrap().bytes, 84);
@@ -894,7 +899,14 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
         100,
     );
     let other = flow(
-        Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: 200 }).unwrap(),
+        Tuple::new(
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            L4::Other {
+                proto: IpProto(200),
+            },
+        )
+        .unwrap(),
         100,
     );
     create_all(
@@ -1104,7 +1116,7 @@ fn c14_ping_events_new_update_destroy() {
     let icmp = |e: &Event| {
         e.flow()
             .and_then(|f| f.orig)
-            .is_some_and(|t| t.proto.proto() == proto::ICMP && t.dst == ip("10.0.1.2"))
+            .is_some_and(|t| t.proto.proto() == IpProto::ICMP && t.dst == ip("10.0.1.2"))
     };
     let mut got: Vec<(EventHeader, Event)> = Vec::new();
     let mut ct = ct();
@@ -1185,7 +1197,7 @@ fn c18_traffic_and_inserts_then_consistent_dumps() {
     ns2_ids.dedup();
     assert_eq!(ns2_ids.len(), 2000, "duplicate ct ids in ns2");
     // a proto-filtered dump equals the unfiltered one restricted to the proto
-    for p in [proto::UDP, proto::ICMP, proto::ICMPV6] {
+    for p in [IpProto::UDP, IpProto::ICMP, IpProto::ICMPV6] {
         let filtered = dump_all(
             &mut ct,
             &Filter::new().orig(TupleFilter {
@@ -1314,7 +1326,7 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
     let mut ct = ct();
     let syn = Filter::new().orig(TupleFilter {
         dst: Some(ip("10.99.99.99")),
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         ..TupleFilter::default()
     });
     support::wait_until(Duration::from_secs(3), "unreplied SYN entry", || {
@@ -1328,7 +1340,7 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
         "-t nat -A OUTPUT -d 10.99.99.99 -p tcp --dport 80 -j REDIRECT --to-ports 8080",
     );
     let by_reply = Filter::new().reply(TupleFilter {
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         src_port: Some(8080),
         ..TupleFilter::default()
     });

@@ -232,6 +232,21 @@ impl<'a> NfMsg<'a> {
         (self.nl.msg_type() & 0xff) as u8
     }
 
+    /// Checks that this is message `msg_type` of `subsystem`, as a decoder
+    /// of one message type does first.
+    ///
+    /// # Errors
+    /// [`ParseError::UnexpectedMessage`] with the full `nlmsg_type`.
+    pub fn expect_type(&self, subsystem: u8, msg_type: u8) -> Result<(), ParseError> {
+        if (self.subsystem(), self.msg_type()) == (subsystem, msg_type) {
+            Ok(())
+        } else {
+            Err(ParseError::UnexpectedMessage {
+                msg_type: self.nl.msg_type(),
+            })
+        }
+    }
+
     /// `nfgen_family` (`NFPROTO_*`).
     pub fn family(&self) -> u8 {
         self.family

@@ -677,6 +677,13 @@ const _: () = {
     assert_send_sync::<Reader>();
 };
 
+impl std::os::fd::AsFd for Reader {
+    /// The socket's descriptor (for `poll(2)` and async readiness).
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.sock.as_fd()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

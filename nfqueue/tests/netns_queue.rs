@@ -71,7 +71,7 @@ fn q03_per_hook_counts_on_loopback() {
     for _ in 0..12 {
         let p = next(&mut q);
         assert_eq!(p.queue(), 0);
-        assert_eq!(p.family(), 2);
+        assert_eq!(p.family(), nfqueue::ProtoFamily::Ipv4);
         *per_hook.entry(p.hook()).or_insert(0) += 1;
         p.accept().unwrap();
     }

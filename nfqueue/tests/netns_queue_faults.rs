@@ -341,7 +341,11 @@ fn q04_mangle_and_filter_rules_each_queue_once() {
     let mut per: HashMap<(u16, Hook), u32> = HashMap::new();
     for _ in 0..6 * 3 * families.len() {
         let p = next(&mut q);
-        let want_queue = if p.family() == 2 { 0 } else { 1 };
+        let want_queue = if p.family() == nfqueue::ProtoFamily::Ipv4 {
+            0
+        } else {
+            1
+        };
         assert_eq!(p.queue(), want_queue, "family {}", p.family());
         *per.entry((p.queue(), p.hook())).or_insert(0) += 1;
         p.accept().unwrap();

@@ -258,7 +258,7 @@ fn report(rows: &[Row], rounds: u32) {
 }
 
 /// The median of `v` (the mean of the middle two for an even count).
-fn median(mut v: Vec<f64>) -> Option<f64> {
+pub(super) fn median(mut v: Vec<f64>) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
