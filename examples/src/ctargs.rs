@@ -1,7 +1,7 @@
 //! Command-line filter options shared by the conntrack examples
 //! (`ctlist`, `ctdelete`), in the spirit of `conntrack -L/-D`.
 
-use nfconntrack::{proto, DisplayOptions, Family, Filter};
+use nfconntrack::{DisplayOptions, Family, Filter, IpProto};
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if let Some(h) = s.strip_prefix("0x") {
@@ -11,17 +11,17 @@ fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     }
 }
 
-fn parse_proto(s: &str) -> Option<u8> {
+fn parse_proto(s: &str) -> Option<IpProto> {
     Some(match s {
-        "tcp" => proto::TCP,
-        "udp" => proto::UDP,
-        "udplite" => proto::UDPLITE,
-        "icmp" => proto::ICMP,
-        "icmpv6" | "ipv6-icmp" => proto::ICMPV6,
-        "sctp" => proto::SCTP,
-        "dccp" => proto::DCCP,
-        "gre" => proto::GRE,
-        n => return parse_num(n),
+        "tcp" => IpProto::TCP,
+        "udp" => IpProto::UDP,
+        "udplite" => IpProto::UDPLITE,
+        "icmp" => IpProto::ICMP,
+        "icmpv6" | "ipv6-icmp" => IpProto::ICMPV6,
+        "sctp" => IpProto::SCTP,
+        "dccp" => IpProto::DCCP,
+        "gre" => IpProto::GRE,
+        n => return parse_num(n).map(IpProto),
     })
 }
 

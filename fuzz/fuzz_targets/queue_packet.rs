@@ -5,9 +5,32 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{MsgIter, NfMsg};
+use nfnetlink::{IpPacket, MsgIter, NfMsg, ProtoFamily};
 use nfnetlink_fuzz::{attrs, offset_in};
 use nfqueue::PacketMeta;
+
+/// The IP view reads only the payload, and its parts agree with each other.
+pub fn check_ip(ip: &IpPacket<'_>, payload: &[u8]) {
+    assert!(offset_in(payload, ip.as_bytes()) == Some(0));
+    let _ = (
+        ip.version(),
+        ip.src(),
+        ip.dst(),
+        ip.protocol(),
+        ip.is_fragment(),
+        ip.icmp(),
+    );
+    assert!(ip.transport_offset() <= ip.as_bytes().len());
+    if let Some(t) = ip.transport() {
+        assert!(offset_in(ip.as_bytes(), t).is_some());
+    }
+    assert_eq!(ip.ports().map(|p| p.0), ip.src_port());
+    assert_eq!(ip.ports().map(|p| p.1), ip.dst_port());
+    if let Some(n) = ip.total_len() {
+        let _ = n;
+    }
+    let _ = ip.is_complete();
+}
 
 fn check(msg: &NfMsg<'_>) {
     let Ok(p) = PacketMeta::parse(msg) else {
@@ -16,7 +39,10 @@ fn check(msg: &NfMsg<'_>) {
     let bytes = msg.nl().as_bytes();
     assert_eq!(msg.subsystem(), nfnl_sys::NFNL_SUBSYS_QUEUE);
     assert_eq!(msg.msg_type(), nfnl_sys::NFQNL_MSG_PACKET);
-    assert_eq!((p.queue(), p.family()), (msg.res_id(), msg.family()));
+    assert_eq!(
+        (p.queue(), p.family()),
+        (msg.res_id(), ProtoFamily::from(msg.family()))
+    );
     let (spans, bad) = attrs(msg.attr_bytes());
     assert!(!bad, "parsed although the attribute walk fails");
     let kind = |s: &nfnetlink_fuzz::AttrSpan| s.raw_type & nfnl_sys::NLA_TYPE_MASK;
@@ -77,7 +103,7 @@ fn check(msg: &NfMsg<'_>) {
         let _ = v.dei();
     }
     if let Some(ip) = p.ip() {
-        let _ = format!("{ip:?}");
+        check_ip(&ip, p.payload().expect("an IP view needs a payload"));
     }
 }
 

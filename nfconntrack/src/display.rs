@@ -11,12 +11,12 @@
 //! `labels=`.
 
 use std::fmt::{self, Display, Formatter};
-use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::flow::Flow;
 use crate::status::Status;
-use crate::tuple::{proto, Tuple, L4};
+use crate::tuple::{Family, Tuple, L4};
+use nfnetlink::{IpProto, ProtoFamily};
 
 /// Options for [`Flow::display_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -84,7 +84,7 @@ fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     w.put(format_args!("dst={}", t.dst))?;
     match t.proto {
         L4::Ports {
-            proto: proto::GRE,
+            proto: IpProto::GRE,
             src,
             dst,
         } => {
@@ -92,7 +92,7 @@ fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
             w.put(format_args!("dstkey={dst:#x}"))
         }
         L4::Ports {
-            proto: proto::TCP | proto::UDP | proto::UDPLITE | proto::SCTP | proto::DCCP,
+            proto: IpProto::TCP | IpProto::UDP | IpProto::UDPLITE | IpProto::SCTP | IpProto::DCCP,
             src,
             dst,
         } => {
@@ -114,15 +114,13 @@ impl Display for FlowDisplay<'_> {
         let w = &mut Fields::new(f);
         let main = fl.orig.or(fl.reply);
         if self.opts.extended {
-            let (name, num) = match main.map(|t| t.src) {
-                Some(IpAddr::V4(_)) => ("ipv4", 2),
-                Some(IpAddr::V6(_)) => ("ipv6", 10),
-                None => ("unknown", 0),
-            };
-            w.put(format_args!("{name:<8} {num}"))?;
+            match main.map(|t| ProtoFamily::from(Family::of(&t.src))) {
+                Some(fam) => w.put(format_args!("{fam:<8} {}", u8::from(fam)))?,
+                None => w.put(format_args!("{:<8} 0", "unknown"))?,
+            }
         }
-        let p = main.map_or(0, |t| t.proto.proto());
-        w.put(format_args!("{:<8} {p}", proto::name(p)))?;
+        let p = main.map_or(IpProto(0), |t| t.proto.proto());
+        w.put(format_args!("{:<8} {}", p.name(), p.0))?;
         if let Some(t) = fl.timeout {
             w.put(format_args!("{t}"))?;
         }

@@ -54,9 +54,11 @@ pub mod nat;
 pub mod protoinfo;
 pub mod stats;
 pub mod status;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod tuple;
 
-pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Update};
+pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
 pub use counters::{Counters, Timestamp};
 pub use display::{DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
@@ -66,12 +68,14 @@ pub use filter::{Filter, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use nat::NatRange;
 pub use nfnetlink::{EncodeError, KernelError, ParseError};
+/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnetlink`].
+pub use nfnetlink::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
-pub use tuple::{proto, Family, Tuple, L4};
+pub use tuple::{Family, Tuple, L4};
 
 #[cfg(test)]
 mod tests;

@@ -166,7 +166,7 @@ fn tuples_of_every_protocol_roundtrip() {
             "10.0.0.1",
             "10.0.0.2",
             L4::Ports {
-                proto: proto::UDPLITE,
+                proto: IpProto::UDPLITE,
                 src: 3,
                 dst: 4,
             },
@@ -175,7 +175,7 @@ fn tuples_of_every_protocol_roundtrip() {
             "10.0.0.1",
             "10.0.0.2",
             L4::Ports {
-                proto: proto::SCTP,
+                proto: IpProto::SCTP,
                 src: 5,
                 dst: 6,
             },
@@ -184,7 +184,7 @@ fn tuples_of_every_protocol_roundtrip() {
             "10.0.0.1",
             "10.0.0.2",
             L4::Ports {
-                proto: proto::DCCP,
+                proto: IpProto::DCCP,
                 src: 7,
                 dst: 8,
             },
@@ -193,7 +193,7 @@ fn tuples_of_every_protocol_roundtrip() {
             "10.0.0.1",
             "10.0.0.2",
             L4::Ports {
-                proto: proto::GRE,
+                proto: IpProto::GRE,
                 src: 0x10,
                 dst: 0x20,
             },
@@ -217,8 +217,14 @@ fn tuples_of_every_protocol_roundtrip() {
             },
         ),
         ("fe80::1", "2001:db8::2", L4::tcp(443, 50000)),
-        ("10.0.0.1", "10.0.0.2", L4::Other { proto: 2 }),
-        ("10.0.0.1", "10.0.0.2", L4::Other { proto: 200 }),
+        ("10.0.0.1", "10.0.0.2", L4::Other { proto: IpProto(2) }),
+        (
+            "10.0.0.1",
+            "10.0.0.2",
+            L4::Other {
+                proto: IpProto(200),
+            },
+        ),
     ];
     for (s, d, l4) in cases {
         let t = Tuple::new(v4(s), v4(d), l4).unwrap().with_zone(5);
@@ -628,7 +634,7 @@ fn filter_encoding_and_matching() {
         .zone(123)
         .orig(TupleFilter {
             src: Some(v4("10.0.0.1")),
-            proto: Some(6),
+            proto: Some(IpProto(6)),
             dst_port: Some(80),
             ..Default::default()
         });
@@ -664,14 +670,14 @@ fn filter_encoding_and_matching() {
     assert!(!f.matches(&flow));
     // ports of SCTP are not compared by the kernel: a flush must not trust it
     let sctp = Filter::new().orig(TupleFilter {
-        proto: Some(proto::SCTP),
+        proto: Some(IpProto::SCTP),
         dst_port: Some(1),
         ..Default::default()
     });
     assert!(!sctp.kernel_exact());
     // tuple filters need a family for the kernel
     let nofam = Filter::new().orig(TupleFilter {
-        proto: Some(6),
+        proto: Some(IpProto(6)),
         ..Default::default()
     });
     assert!(!nofam.kernel_exact());
@@ -946,9 +952,25 @@ fn translations_are_read_from_the_tuples() {
         Some((v4("192.0.2.10"), Some(8080)))
     );
     // generic protocol: address only
-    let o = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::Other { proto: 200 }).unwrap();
+    let o = Tuple::new(
+        v4("10.0.0.1"),
+        v4("10.0.0.2"),
+        L4::Other {
+            proto: IpProto(200),
+        },
+    )
+    .unwrap();
     let mut g = Flow::new(o);
-    g.reply = Some(Tuple::new(v4("10.0.0.2"), v4("192.0.2.1"), L4::Other { proto: 200 }).unwrap());
+    g.reply = Some(
+        Tuple::new(
+            v4("10.0.0.2"),
+            v4("192.0.2.1"),
+            L4::Other {
+                proto: IpProto(200),
+            },
+        )
+        .unwrap(),
+    );
     assert_eq!(g.source_translation(), Some((v4("192.0.2.1"), None)));
     g.reply = None;
     assert_eq!(g.source_translation(), None);
@@ -1117,7 +1139,7 @@ fn z11_tuple_with_both_families_or_missing_parts() {
     ]));
     assert_eq!(
         decode(&portless).unwrap().orig.unwrap().proto,
-        L4::Other { proto: 17 }
+        L4::Other { proto: IpProto(17) }
     );
     // every prefix of the both-families message: no panic
     let m = tuple(cat(&[&ip4, &proto_udp]));
@@ -1150,19 +1172,19 @@ fn kernel_captured_flows() {
         .map(|m| Flow::decode(m).unwrap())
         .collect();
     assert_eq!(flows.len(), 4);
-    let by_proto = |p: u8| {
+    let by_proto = |p: IpProto| {
         flows
             .iter()
             .filter(|f| f.orig.is_some_and(|t| t.proto.proto() == p))
             .collect::<Vec<_>>()
     };
-    let icmp = by_proto(proto::ICMP)[0];
+    let icmp = by_proto(IpProto::ICMP)[0];
     let t = icmp.orig.unwrap();
     assert_eq!((t.src, t.dst), (v4("127.0.0.1"), v4("127.0.0.1")));
     assert_eq!(icmp.counters_orig.map(|c| c.packets), Some(1));
     assert_eq!(icmp.counters_reply.map(|c| c.packets), Some(1));
     assert!(icmp.timestamp.and_then(|t| t.start).is_some());
-    let udp = by_proto(proto::UDP)[0];
+    let udp = by_proto(IpProto::UDP)[0];
     assert_eq!(
         udp.orig.unwrap(),
         Tuple::new(
@@ -1172,7 +1194,7 @@ fn kernel_captured_flows() {
         )
         .unwrap()
     );
-    let tcp = by_proto(proto::TCP);
+    let tcp = by_proto(IpProto::TCP);
     assert_eq!(tcp.len(), 2);
     assert!(tcp.iter().any(|f| f.helper.as_deref() == Some("ftp")));
     for f in &flows {
@@ -1180,7 +1202,7 @@ fn kernel_captured_flows() {
         let line = f.to_string();
         assert_eq!(f.to_string(), line);
         assert!(
-            line.starts_with(proto::name(f.orig.unwrap().proto.proto())),
+            line.starts_with(f.orig.unwrap().proto.proto().name()),
             "{line}"
         );
     }

@@ -47,6 +47,12 @@ impl<'a> NlMsg<'a> {
         Ok(NlMsg { header, bytes })
     }
 
+    /// A message already validated by [`NlMsg::parse`]: its header and
+    /// its `nlmsg_len` bytes.
+    pub(crate) fn from_valid(header: nlmsghdr, bytes: &'a [u8]) -> Self {
+        NlMsg { header, bytes }
+    }
+
     /// The header (host byte order).
     pub fn header(&self) -> &nlmsghdr {
         &self.header
@@ -224,6 +230,21 @@ impl<'a> NfMsg<'a> {
     /// Message type within the subsystem (`NFNL_MSG_TYPE(nlmsg_type)`, the low byte).
     pub fn msg_type(&self) -> u8 {
         (self.nl.msg_type() & 0xff) as u8
+    }
+
+    /// Checks that this is message `msg_type` of `subsystem`, as a decoder
+    /// of one message type does first.
+    ///
+    /// # Errors
+    /// [`ParseError::UnexpectedMessage`] with the full `nlmsg_type`.
+    pub fn expect_type(&self, subsystem: u8, msg_type: u8) -> Result<(), ParseError> {
+        if (self.subsystem(), self.msg_type()) == (subsystem, msg_type) {
+            Ok(())
+        } else {
+            Err(ParseError::UnexpectedMessage {
+                msg_type: self.nl.msg_type(),
+            })
+        }
     }
 
     /// `nfgen_family` (`NFPROTO_*`).

@@ -4,13 +4,22 @@
 #![cfg(target_endian = "little")]
 #![allow(clippy::unwrap_used)]
 
+use nfnetlink::{IpProto, ProtoFamily};
 use nfqueue::{Hook, PacketMeta};
 
 #[test]
 fn kernel_captured_packets() {
     for (bytes, family, header_len) in [
-        (&include_bytes!("../testdata/packet_udp4.bin")[..], 2, 20),
-        (&include_bytes!("../testdata/packet_udp6.bin")[..], 10, 40),
+        (
+            &include_bytes!("../testdata/packet_udp4.bin")[..],
+            ProtoFamily::Ipv4,
+            20,
+        ),
+        (
+            &include_bytes!("../testdata/packet_udp6.bin")[..],
+            ProtoFamily::Ipv6,
+            40,
+        ),
     ] {
         let p = PacketMeta::parse_bytes(bytes).unwrap();
         assert_eq!(
@@ -23,6 +32,7 @@ fn kernel_captured_packets() {
         assert!(payload.ends_with(b"golden"));
         assert!(!p.is_truncated());
         let ip = p.ip().unwrap();
-        assert_eq!((ip.protocol, ip.dst_port), (17, Some(5099)));
+        assert_eq!((ip.protocol(), ip.dst_port()), (IpProto::UDP, Some(5099)));
+        assert!(ip.is_complete());
     }
 }

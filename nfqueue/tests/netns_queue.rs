@@ -71,7 +71,7 @@ fn q03_per_hook_counts_on_loopback() {
     for _ in 0..12 {
         let p = next(&mut q);
         assert_eq!(p.queue(), 0);
-        assert_eq!(p.family(), 2);
+        assert_eq!(p.family(), nfqueue::ProtoFamily::Ipv4);
         *per_hook.entry(p.hook()).or_insert(0) += 1;
         p.accept().unwrap();
     }
@@ -1030,7 +1030,7 @@ fn capture_golden_packets() {
         .unwrap();
     sock.send(b.finish().unwrap()).unwrap();
     let mut buf = vec![0u8; 65536];
-    let n = sock.recv_timeout(&mut buf, T).unwrap();
+    let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
     match Control::classify(NlMsg::parse(&buf[..n]).unwrap()).unwrap() {
         Control::Error(e) => assert!(e.is_ack(), "bind refused: errno {}", e.errno()),
         other => panic!("expected the bind ack, got {other:?}"),
@@ -1038,18 +1038,29 @@ fn capture_golden_packets() {
     support::iptables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
     support::ip6tables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
     for (to, name, family) in [
-        ("127.0.0.1:5099", "packet_udp4.bin", 2u8),
-        ("[::1]:5099", "packet_udp6.bin", 10),
+        (
+            "127.0.0.1:5099",
+            "packet_udp4.bin",
+            nfnetlink::ProtoFamily::Ipv4,
+        ),
+        (
+            "[::1]:5099",
+            "packet_udp6.bin",
+            nfnetlink::ProtoFamily::Ipv6,
+        ),
     ] {
         support::udp_send(to, b"golden");
-        let n = sock.recv_timeout(&mut buf, T).unwrap();
+        let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
         let p = PacketMeta::parse_bytes(&buf[..n]).unwrap();
         assert_eq!(
             (p.queue(), p.family(), p.hook()),
             (9, family, Hook::LocalOut)
         );
         let ip = p.ip().unwrap();
-        assert_eq!((ip.protocol, ip.dst_port), (17, Some(5099)));
+        assert_eq!(
+            (ip.protocol(), ip.dst_port()),
+            (nfnetlink::IpProto::UDP, Some(5099))
+        );
         assert!(p.payload().unwrap().ends_with(b"golden"));
         capture(TESTDATA, name, &buf[..n]);
     }

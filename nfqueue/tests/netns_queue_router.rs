@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Error, Hook, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
+use nfqueue::{Error, Hook, ProtoFamily, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
 use support::PeerNetns;
 
 // ---------------------------------------------------------------- T1
@@ -108,7 +108,7 @@ struct Seen {
     /// Messages whose queue number was not the listener's.
     wrong_queue: u64,
     /// Address families seen.
-    families: Vec<u8>,
+    families: Vec<ProtoFamily>,
     /// Packets that carried `NFQA_IFINDEX_PHYSINDEV` (bridged).
     with_physindev: u64,
     /// Every error the listener got.
@@ -222,7 +222,10 @@ fn q03_t1_per_hook_counts_forwarded_and_local() {
     ]
     .into_iter()
     .collect();
-    for (seen, family) in [(l0.join().unwrap(), 2u8), (l1.join().unwrap(), 10)] {
+    for (seen, family) in [
+        (l0.join().unwrap(), ProtoFamily::Ipv4),
+        (l1.join().unwrap(), ProtoFamily::Ipv6),
+    ] {
         assert!(seen.errors.is_empty(), "{:?}", seen.errors);
         assert_eq!(seen.wrong_queue, 0, "every message names its queue");
         assert_eq!(seen.families, [family]);

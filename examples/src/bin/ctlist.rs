@@ -39,11 +39,9 @@ fn main() -> ExitCode {
         now: Some(std::time::SystemTime::now()),
         ..opts
     };
-    // Tables can be large: receive on a helper thread while this one prints.
-    ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let r = ct.dump_filtered(&filter, |flow| {
+    let r = ct.dump(&filter, |flow| {
         use std::io::Write;
         n += 1;
         if writeln!(out, "{}", flow.display_with(opts)).is_err() {
