@@ -15,8 +15,8 @@ use crate::summary::{self, BinaryResult, Group, Skip};
 /// The 32-bit target the tests are interpreted for.
 pub const TARGET: &str = "i686-unknown-linux-gnu";
 
-/// The crates whose library unit tests run (the parsers and their fixtures).
-pub const CRATES: &[&str] = &["nfnetlink", "nfqueue", "nfconntrack"];
+/// The crates whose library unit tests run (every parser and its fixtures).
+pub const CRATES: &[&str] = &["nfnetlink", "nfqueue", "nfconntrack", "nflog"];
 
 /// How to get Miri, for the skip message.
 const INSTALL_HINT: &str = "rustup toolchain install nightly --component miri rust-src";
