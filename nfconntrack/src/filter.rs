@@ -8,6 +8,24 @@
 //! Older kernels ignore parts of it, so [`Filter::matches`] applies the
 //! same filter in user space to every dumped entry: the result never
 //! depends on what the kernel supports.
+//!
+//! # Which criteria go to the kernel
+//! A dump may only be narrowed by the kernel (user space checks again), but
+//! a filtered flush is carried out by the kernel alone, so a criterion the
+//! kernel gets wrong deletes the wrong flows. Only criteria whose kernel
+//! evaluation has been read in `ctnetlink_filter_match` and tested against
+//! `conntrack -L` on IPv4 and IPv6 are sent ([`Filter::kernel_part`]):
+//! family, mark and mask, status and mask (non-empty mask), zone, IPv4
+//! addresses, protocol number, TCP/UDP ports, ICMP/ICMPv6 type, code and id.
+//!
+//! NOTE(kernel): IPv6 addresses are never sent. `ctnetlink_filter_match_tuple`
+//! (every kernel since `CTA_FILTER` appeared in 5.8, still in 6.18) rejects
+//! an entry when `!ipv6_addr_cmp(filter, entry)`, i.e. when the addresses
+//! are *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
+//! source deletes every other flow. A run-time probe could only prove a
+//! fixed kernel by creating flows, so these criteria are matched in user
+//! space always (dump, then batched deletes for a flush): it costs a dump of
+//! the family, never a wrong delete.
 
 use std::net::IpAddr;
 
@@ -114,6 +132,17 @@ impl TupleFilter {
 
     fn family(&self) -> Option<Family> {
         self.src.or(self.dst).map(|a| Family::of(&a))
+    }
+
+    /// The fields the kernel evaluates correctly (see the module notes):
+    /// everything but IPv6 addresses.
+    fn kernel_part(&self) -> TupleFilter {
+        let v4 = |a: Option<IpAddr>| a.filter(IpAddr::is_ipv4);
+        TupleFilter {
+            src: v4(self.src),
+            dst: v4(self.dst),
+            ..*self
+        }
     }
 
     /// True if the kernel evaluates exactly these fields: it compares ports
@@ -322,13 +351,25 @@ impl Filter {
         let tuples = !self.orig.is_empty() || !self.reply.is_empty();
         let fam_ok = !tuples || self.effective_family() != Family::Any;
         fam_ok
+            && self.kernel_part() == *self
             && self.orig.kernel_exact()
             && self.reply.kernel_exact()
             && self.status.map_or(true, |(_, m)| !m.is_empty())
     }
 
-    /// Writes the filter attributes (for a dump or a flush request whose
-    /// `nfgen_family` is [`Filter::effective_family`]). Tuple parts are
+    /// The part of the filter that is sent to the kernel: the criteria it
+    /// evaluates correctly (see the module notes). The family stays
+    /// [`Filter::effective_family`] of the whole filter.
+    pub fn kernel_part(&self) -> Filter {
+        Filter {
+            orig: self.orig.kernel_part(),
+            reply: self.reply.kernel_part(),
+            ..*self
+        }
+    }
+
+    /// Writes the attributes of [`Filter::kernel_part`] (for a dump or a
+    /// flush request whose `nfgen_family` is [`Filter::effective_family`]). Tuple parts are
     /// written only when the family is known (the kernel needs it for them);
     /// a status filter with an empty mask is left out (the kernel refuses it,
     /// and it matches everything).
@@ -350,13 +391,14 @@ impl Filter {
             b.put_be16(sys::CTA_ZONE, z);
         }
         let fam = self.effective_family();
-        let (of, rf) = (self.orig.flags(), self.reply.flags());
+        let (orig, reply) = (self.orig.kernel_part(), self.reply.kernel_part());
+        let (of, rf) = (orig.flags(), reply.flags());
         if fam != Family::Any && (of != 0 || rf != 0) {
             if of != 0 {
-                self.orig.encode(sys::CTA_TUPLE_ORIG, fam, b)?;
+                orig.encode(sys::CTA_TUPLE_ORIG, fam, b)?;
             }
             if rf != 0 {
-                self.reply.encode(sys::CTA_TUPLE_REPLY, fam, b)?;
+                reply.encode(sys::CTA_TUPLE_REPLY, fam, b)?;
             }
             b.nest(sys::CTA_FILTER, |b| {
                 if of != 0 {
