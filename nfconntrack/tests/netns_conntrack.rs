@@ -1592,3 +1592,31 @@ fn b1_every_kernel_criterion_matches_the_tool_v4_v6() {
         }
     }
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b2_create_with_a_zone_on_the_original_tuple() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    let orig = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::udp(1, 2))
+        .unwrap()
+        .with_zone(7);
+    ct.create(&flow(orig, 100)).unwrap();
+    let got = ct.get(&orig, None).unwrap();
+    assert_eq!(got.orig.unwrap().zone, Some(7));
+    assert_eq!(got.reply.unwrap().zone, None);
+    // the tool created the same flow from the same options
+    support::conntrack_cli(
+        "-I -p udp -s 10.0.0.3 -d 10.0.0.2 --sport 1 --dport 2 --orig-zone 7 -t 100",
+    );
+    let lines = cli_lines("-L");
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(our_lines(&mut ct, &Filter::new()), lines);
+    assert!(lines[0].contains("zone-orig=7") && lines[1].contains("zone-orig=7"));
+    // and a reply-direction zone alone
+    let orig6 = Tuple::new(ip("2001:db8::1"), ip("2001:db8::2"), L4::tcp(1, 2)).unwrap();
+    let mut f = flow(orig6, 100);
+    f.reply = Some(orig6.inverted().with_zone(9));
+    ct.create(&f).unwrap();
+    assert!(cli_lines("-L -f ipv6")[0].contains("zone-reply=9"));
+}
