@@ -108,9 +108,9 @@ impl Key {
 /// `NLM_F_CREATE`, handled by `ctnetlink_change_conntrack`).
 ///
 /// The kernel can change: timeout, mark (with mask: the new mark is
-/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits in
-/// [`Status::UNCHANGEABLE`] cannot change, `ctnetlink_change_status`),
-/// labels (with mask), protocol state, helper.
+/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits are
+/// only added, never cleared; those in [`Status::UNCHANGEABLE`] never
+/// change, `ctnetlink_change_status`), labels (with mask), protocol state, helper.
 ///
 /// ```
 /// use nfconntrack::{Tuple, Update, L4};
@@ -189,11 +189,17 @@ impl Update {
         self
     }
 
-    /// Sets status bits (changeable ones only; `IPS_CONFIRMED` is added,
-    /// as the kernel refuses to clear it).
+    /// Adds status bits; the other bits of the entry stay as they are
+    /// (see [`Conntrack::update`]). Repeated calls add up.
+    ///
+    /// NOTE(kernel): there is no way to clear a bit: `CTA_STATUS` on an
+    /// update is the whole new status, and `nf_ct_change_status_common`
+    /// only sets bits (`__nf_ct_change_status(ct, status, 0)`), refusing
+    /// (`EBUSY`) a status that lacks `IPS_SEEN_REPLY`/`IPS_ASSURED` the
+    /// entry has or differs in `IPS_EXPECTED`/`IPS_CONFIRMED`/`IPS_DYING`.
     #[must_use]
-    pub fn status(mut self, s: Status) -> Self {
-        self.status = Some(s);
+    pub fn set_status(mut self, s: Status) -> Self {
+        self.status = Some(self.status.unwrap_or_default() | s);
         self
     }
 
@@ -550,18 +556,49 @@ impl Conntrack {
 
     /// Changes an existing entry.
     ///
+    /// With [`Update::set_status`], the entry's current status is read
+    /// first (a get) and the request carries it with the new bits added,
+    /// because the kernel takes `CTA_STATUS` as the whole new status. If a
+    /// packet changes the status in between, the kernel refuses (`EBUSY`)
+    /// and the read and update are repeated (at most 3 times).
+    ///
     /// # Errors
-    /// `ENOENT` if there is no such entry; `EBUSY`/`EINVAL` for status
-    /// changes the kernel refuses.
+    /// [`Error::Unchangeable`] before sending for bits in
+    /// [`Status::UNCHANGEABLE`]; `ENOENT` if there is no such entry; `EBUSY`
+    /// if the status kept changing.
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
         if !t.is_consistent() {
             return Err(Error::MixedFamilies);
         }
-        self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, t.family()), |b| {
-                u.encode(b)
-            })?;
+        let Some(add) = u.status else {
+            return self.update_once(u);
+        };
+        if add.intersects(Status::UNCHANGEABLE) {
+            return Err(Error::Unchangeable(add & Status::UNCHANGEABLE));
+        }
+        let mut attempts = 0;
+        loop {
+            let reply = u.key.dir == sys::CTA_TUPLE_REPLY;
+            let cur = self.get_dir(t, u.key.zone, reply)?.status;
+            let full = Update {
+                status: Some(cur.unwrap_or_default() | add),
+                ..u.clone()
+            };
+            match self.update_once(&full) {
+                Err(e) if e.errno() == Some(nix::errno::Errno::EBUSY) && attempts < 2 => {
+                    attempts += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn update_once(&mut self, u: &Update) -> Result<()> {
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
+            |b| u.encode(b),
+        )?;
         Ok(())
     }
 

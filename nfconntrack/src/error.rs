@@ -22,6 +22,11 @@ pub enum Error {
     /// The kernel answered a get with no entry.
     #[error("the kernel sent no entry")]
     NotFound,
+    /// An update asked to set status bits the kernel never changes
+    /// ([`Status::UNCHANGEABLE`](crate::Status::UNCHANGEABLE), ignored by
+    /// `__nf_ct_change_status`); refused before sending.
+    #[error("status bits {0:?} cannot be changed by an update")]
+    Unchangeable(crate::status::Status),
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),

@@ -1620,3 +1620,36 @@ fn b2_create_with_a_zone_on_the_original_tuple() {
     ct.create(&f).unwrap();
     assert!(cli_lines("-L -f ipv6")[0].contains("zone-reply=9"));
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b3_set_a_status_bit_on_an_established_flow() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    let f = tcp("10.0.0.1", "10.0.0.2", 1000, 80);
+    let t = f.orig.unwrap();
+    ct.create(&f).unwrap();
+    ct.update(&Update::orig(t).set_status(Status::FIXED_TIMEOUT))
+        .unwrap();
+    let s = ct.get(&t, None).unwrap().status.unwrap();
+    assert!(s.contains(Status::SEEN_REPLY | Status::ASSURED | Status::FIXED_TIMEOUT));
+    let with_bit = cli_lines("-L -u FIXED_TIMEOUT");
+    assert_eq!(with_bit.len(), 1, "{with_bit:#?}");
+    assert!(with_bit[0].contains("[ASSURED]"));
+    assert_eq!(cli_lines("-L -u ASSURED"), with_bit);
+    // bits the kernel never changes are refused before sending
+    assert!(matches!(
+        ct.update(&Update::orig(t).set_status(Status::SRC_NAT)),
+        Err(Error::Unchangeable(_))
+    ));
+    // by the reply tuple, on IPv6, together with a mark
+    let f6 = tcp("2001:db8::1", "2001:db8::2", 1000, 80);
+    ct.create(&f6).unwrap();
+    ct.update(
+        &Update::reply(f6.reply.unwrap())
+            .set_status(Status::FIXED_TIMEOUT)
+            .mark(3),
+    )
+    .unwrap();
+    assert_eq!(cli_lines("-L -f ipv6 -u FIXED_TIMEOUT -m 3").len(), 1);
+}
