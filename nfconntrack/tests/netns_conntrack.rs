@@ -605,6 +605,8 @@ fn c16_overrun_resync_and_reliable_destroy() {
             match rel.next_timeout(Some(Duration::from_secs(2))) {
                 Ok(Some((_, Event::Destroy(_)))) => destroys += 1,
                 Ok(_) => {}
+                // reported for the first, failed delivery of a retried DESTROY
+                Err(e) if e.is_overrun() => {}
                 Err(e) => panic!("reliable listener: {e}"),
             }
         }
@@ -1652,4 +1654,68 @@ fn b3_set_a_status_bit_on_an_established_flow() {
     )
     .unwrap();
     assert_eq!(cli_lines("-L -f ipv6 -u FIXED_TIMEOUT -m 3").len(), 1);
+}
+
+/// Reads `listener` until `want` events of `kind` arrived or it stayed
+/// silent for 3 s; returns how many arrived and whether an overrun was
+/// reported.
+fn count_events(
+    listener: &mut EventListener,
+    kind: fn(&Event) -> bool,
+    want: usize,
+) -> (usize, bool) {
+    let (mut n, mut overrun) = (0, false);
+    while n < want {
+        match listener.next_timeout(Some(Duration::from_secs(3))) {
+            Ok(Some((_, ev))) if kind(&ev) => n += 1,
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) if e.is_overrun() => overrun = true,
+            Err(e) => panic!("listener: {e}"),
+        }
+    }
+    (n, overrun)
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b4_reliable_events_never_lose_an_event_silently() {
+    let _ns = support::netns();
+    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
+        support::skip(
+            "b4_reliable_events_never_lose_an_event_silently",
+            "net.netfilter.nf_conntrack_events is 0 in this netns",
+        );
+        return;
+    }
+    const N: usize = 20_000;
+    for reliable in [true, false] {
+        let mut events = EventListener::open(Groups::NEW | Groups::DESTROY).unwrap();
+        events.socket().set_recv_buffer(4096).unwrap();
+        events.set_reliable(reliable).unwrap();
+        let flows = many_v4(N);
+        let (news, new_overrun) = std::thread::scope(|s| {
+            // a thread spawned after unshare(CLONE_NEWNET) shares this namespace
+            let h = s.spawn(|| create_all(&mut Conntrack::open().unwrap(), &flows));
+            let r = count_events(&mut events, |e| matches!(e, Event::New(_)), N);
+            h.join().unwrap();
+            r
+        });
+        println!("reliable={reliable}: NEW {news}/{N}, overrun reported: {new_overrun}");
+        assert!(
+            news == N || new_overrun,
+            "reliable={reliable}: {} NEW events lost without a report",
+            N - news
+        );
+        let (destroys, _) = std::thread::scope(|s| {
+            let h = s.spawn(|| Conntrack::open().unwrap().delete_batch(&flows).unwrap());
+            let r = count_events(&mut events, |e| matches!(e, Event::Destroy(_)), N);
+            assert_eq!(h.join().unwrap(), N as u64);
+            r
+        });
+        println!("reliable={reliable}: DESTROY {destroys}/{N}");
+        if reliable {
+            assert_eq!(destroys, N, "reliable mode delivers every DESTROY");
+        }
+    }
 }
