@@ -69,11 +69,27 @@ impl<'a, 'b> Fields<'a, 'b> {
         }
         self.f.write_fmt(args)
     }
+
+    /// Continues the last field (no separator).
+    pub(crate) fn append(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        self.f.write_fmt(args)
+    }
 }
 
 fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
-    w.put(format_args!("src={}", t.src))?;
-    w.put(format_args!("dst={}", t.dst))?;
+    write_addrs(w, "", t)?;
+    write_l4(w, t)
+}
+
+/// `{prefix}src= {prefix}dst=` (the expectation lines use `mask-` and
+/// `master-`).
+pub(crate) fn write_addrs(w: &mut Fields<'_, '_>, prefix: &str, t: &Tuple) -> fmt::Result {
+    w.put(format_args!("{prefix}src={}", t.src))?;
+    w.put(format_args!("{prefix}dst={}", t.dst))
+}
+
+/// The layer-4 fields of a tuple, unprefixed in every line format.
+pub(crate) fn write_l4(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     match t.proto {
         L4::Ports {
             proto: proto::GRE,
@@ -193,7 +209,7 @@ impl Display for FlowDisplay<'_> {
             if let Some(first) = labels.next() {
                 w.put(format_args!("labels={first}"))?;
                 for n in labels {
-                    write!(w.f, ",{n}")?;
+                    w.append(format_args!(",{n}"))?;
                 }
             }
         }

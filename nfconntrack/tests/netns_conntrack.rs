@@ -1719,3 +1719,70 @@ fn b4_reliable_events_never_lose_an_event_silently() {
         }
     }
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b5_expectations_print_like_the_tool() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    let mut made = 0;
+    for (a, b, full) in [
+        ("10.0.0.1", "10.0.0.2", "255.255.255.255"),
+        (
+            "2001:db8::1",
+            "2001:db8::2",
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        ),
+    ] {
+        // one master per expectation: the ftp helper keeps one each
+        for (i, flags) in [None, Some(1u32), Some(2), Some(3)].into_iter().enumerate() {
+            let mut master = tcp(a, b, 40000 + i as u16, 21);
+            master.helper = Some("ftp".into());
+            if let Err(e) = ct.create(&master) {
+                support::skip(
+                    "b5_expectations_print_like_the_tool",
+                    &format!("no ftp conntrack helper in this kernel ({e})"),
+                );
+                return;
+            }
+            let t = Tuple::new(ip(a), ip(b), L4::tcp(0, 5000 + i as u16)).unwrap();
+            let mask = Tuple::new(ip(full), ip(full), L4::tcp(0, 0xffff)).unwrap();
+            ct.create_expectation(&Expect {
+                master: master.orig,
+                tuple: Some(t),
+                mask: Some(mask),
+                timeout: Some(60),
+                flags,
+                ..Expect::default()
+            })
+            .unwrap();
+            made += 1;
+        }
+    }
+    let mut ours = Vec::new();
+    ct.dump_expectations(Family::Any, |e| {
+        ours.push(strip_timeout_first(&e.to_string()));
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    ours.sort();
+    // the tool lists IPv4 expectations unless told the family
+    let mut theirs: Vec<String> = support::conntrack_cli("-L expect; conntrack -L expect -f ipv6")
+        .lines()
+        .map(strip_timeout_first)
+        .collect();
+    theirs.sort();
+    assert_eq!(theirs.len(), made);
+    assert_eq!(ours, theirs);
+}
+
+/// An expectation line without its timeout (the first field).
+fn strip_timeout_first(l: &str) -> String {
+    let mut p: Vec<&str> = l.split(' ').filter(|s| !s.is_empty()).collect();
+    if p.first()
+        .is_some_and(|f| f.chars().all(|c| c.is_ascii_digit()))
+    {
+        p.remove(0);
+    }
+    p.join(" ")
+}
