@@ -312,7 +312,9 @@ impl Conntrack {
     /// ([`Conn::set_pipelined_dumps`](nfnetlink::Conn::set_pipelined_dumps)).
     ///
     /// # Errors
-    /// Kernel, I/O and parse errors. The table is not an atomic snapshot:
+    /// [`Error::MixedFamilies`] before sending for a filter mixing IPv4 and
+    /// IPv6 ([`Filter::check_families`]); kernel, I/O and parse errors. The
+    /// table is not an atomic snapshot:
     /// entries changing during the dump may be missed or seen twice.
     pub fn dump<F>(&mut self, family: Family, f: F) -> Result<()>
     where
@@ -351,7 +353,7 @@ impl Conntrack {
         F: FnMut(Flow) -> ControlFlow<()>,
     {
         self.dump_decoded(
-            ct_header(msg, filter.effective_family()),
+            ct_header(msg, filter.check_families()?),
             |b| filter.encode(b),
             Flow::decode,
             |flow| {
@@ -401,7 +403,7 @@ impl Conntrack {
         F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
     {
         Ok(self.conn.dump(
-            ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family()),
+            ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?),
             |b| filter.encode(b),
             f,
         )?)
@@ -687,6 +689,7 @@ impl Conntrack {
     }
 
     fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
+        filter.check_families()?;
         if filter.kernel_exact() && self.supports_filtered_flush()? {
             self.conn
                 .request(flush_header(filter.effective_family()), |b| {
@@ -919,7 +922,7 @@ pub struct FlowIter<'a> {
 
 impl<'a> FlowIter<'a> {
     fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
-        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family());
+        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?);
         let stream = ct.conn.dump_stream(h, |b| filter.encode(b))?;
         Ok(FlowIter {
             stream,

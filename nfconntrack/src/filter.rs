@@ -32,6 +32,7 @@ use std::net::IpAddr;
 use nfnetlink::{EncodeError, MsgBuilder};
 use nfnl_sys as sys;
 
+use crate::error::Error;
 use crate::flow::Flow;
 use crate::status::Status;
 use crate::tuple::{proto, Family, Tuple, L4};
@@ -309,6 +310,25 @@ impl Filter {
             .or(self.orig.family())
             .or(self.reply.family())
             .unwrap_or(Family::Any)
+    }
+
+    /// Checks that the family and every address agree, and returns the
+    /// request's family ([`Filter::effective_family`]). A filter mixing
+    /// IPv4 and IPv6 matches nothing; it is refused before anything is sent,
+    /// as the `conntrack` tool refuses it.
+    ///
+    /// # Errors
+    /// [`Error::MixedFamilies`].
+    pub fn check_families(&self) -> Result<Family, Error> {
+        let addrs = [self.orig.src, self.orig.dst, self.reply.src, self.reply.dst];
+        let fams = addrs.iter().flatten().map(Family::of).chain(self.family);
+        let mut seen = None;
+        for f in fams {
+            if *seen.get_or_insert(f) != f {
+                return Err(Error::MixedFamilies);
+            }
+        }
+        Ok(self.effective_family())
     }
 
     /// True if `flow` passes the filter (evaluated in user space, with the

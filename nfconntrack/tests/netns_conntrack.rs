@@ -1786,3 +1786,40 @@ fn strip_timeout_first(l: &str) -> String {
     }
     p.join(" ")
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b6_mixed_family_filters_are_refused_before_sending() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    three_per_family(&mut ct);
+    let mixed = Filter::new().orig(TupleFilter {
+        src: Some(ip("10.0.0.1")),
+        dst: Some(ip("2001:db8::9")),
+        ..TupleFilter::default()
+    });
+    let across = Filter::new()
+        .orig(TupleFilter {
+            src: Some(ip("10.0.0.1")),
+            ..TupleFilter::default()
+        })
+        .reply(TupleFilter {
+            src: Some(ip("2001:db8::9")),
+            ..TupleFilter::default()
+        });
+    let fam = Filter::new().family(Family::Ipv6).orig(TupleFilter {
+        src: Some(ip("10.0.0.1")),
+        ..TupleFilter::default()
+    });
+    // the tool refuses such a filter too
+    let (ok, out) = support::sh_status("conntrack -L -s 10.0.0.1 -d 2001:db8::9");
+    assert!(!ok, "{out}");
+    for f in [mixed, across, fam] {
+        let r = ct.dump_filtered(&f, |_| ControlFlow::Continue(()));
+        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
+        assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies)));
+        let r = ct.flush(&Flush::Filter(f));
+        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
+    }
+    assert_eq!(all(&mut ct), 6, "nothing deleted");
+}
