@@ -1,7 +1,19 @@
-//! Command-line filter options shared by the conntrack examples
-//! (`ctlist`, `ctdelete`), in the spirit of `conntrack -L/-D`.
+//! Command-line filter options shared by the conntrack examples (`ctlist`,
+//! `ctdelete`), spelled as `conntrack -L/-D` spells them:
+//!
+//! `-f ipv4|ipv6`, `-p PROTO`, `-s/--src/--orig-src ADDR[/LEN]`,
+//! `-d/--dst/--orig-dst ADDR[/LEN]`, `--mask-src MASK`, `--mask-dst MASK`,
+//! `-r/--reply-src ADDR`, `-q/--reply-dst ADDR`, `--sport/--orig-port-src N`,
+//! `--dport/--orig-port-dst N`, `--reply-port-src N`, `--reply-port-dst N`,
+//! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
+//! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
+//! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
+//! `-o/--output extended,id,labels`.
 
-use nfconntrack::{proto, DisplayOptions, Family, Filter};
+use std::net::IpAddr;
+
+use nfconntrack::filter::prefix_mask;
+use nfconntrack::{proto, DisplayOptions, Family, Filter, Status, TcpState};
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if let Some(h) = s.strip_prefix("0x") {
@@ -9,6 +21,10 @@ fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     } else {
         s.parse().ok()
     }
+}
+
+fn num<T: std::str::FromStr>(opt: &str, v: &str) -> Result<T, String> {
+    parse_num(v).ok_or(format!("bad number {v} for {opt}"))
 }
 
 fn parse_proto(s: &str) -> Option<u8> {
@@ -25,10 +41,47 @@ fn parse_proto(s: &str) -> Option<u8> {
     })
 }
 
+/// `ADDR` or `ADDR/LEN` (the prefix becomes the mask).
+fn parse_addr(v: &str) -> Result<(IpAddr, Option<IpAddr>), String> {
+    let bad = || format!("bad address {v}");
+    match v.split_once('/') {
+        Some((a, len)) => {
+            let a: IpAddr = a.parse().map_err(|_| bad())?;
+            let len: u8 = len.parse().map_err(|_| bad())?;
+            Ok((a, Some(prefix_mask(&a, len).ok_or_else(bad)?)))
+        }
+        None => Ok((v.parse().map_err(|_| bad())?, None)),
+    }
+}
+
+fn parse_state(v: &str) -> Option<TcpState> {
+    (0..=u8::MAX)
+        .map(TcpState::from)
+        .find(|s| !matches!(s, TcpState::Unknown(_)) && s.name().eq_ignore_ascii_case(v))
+}
+
+fn parse_status(v: &str) -> Option<Status> {
+    v.split(',')
+        .map(|n| Status::from_name(&n.to_ascii_uppercase()))
+        .try_fold(Status::empty(), |acc, s| Some(acc | s?))
+}
+
+/// The options that select NAT-ed entries (`-n`, `-g`, `-j`).
+#[derive(Default)]
+struct Nat {
+    src: bool,
+    dst: bool,
+    any: bool,
+}
+
 /// Parses the filter options shared by `ctlist` and `ctdelete`.
+///
+/// # Errors
+/// A message naming the bad option (an empty message for `-h`).
 pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
     let mut f = Filter::new();
     let mut opts = DisplayOptions::default();
+    let mut nat = Nat::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -45,25 +98,34 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
                 f.orig.proto = Some(parse_proto(&v).ok_or(format!("bad protocol {v}"))?);
             }
             "-s" | "--src" | "--orig-src" => {
-                let v = val()?;
-                f.orig.src = Some(v.parse().map_err(|_| format!("bad address {v}"))?);
+                (f.orig.src, f.orig.src_mask) = split(parse_addr(&val()?)?)
             }
             "-d" | "--dst" | "--orig-dst" => {
-                let v = val()?;
-                f.orig.dst = Some(v.parse().map_err(|_| format!("bad address {v}"))?);
+                (f.orig.dst, f.orig.dst_mask) = split(parse_addr(&val()?)?)
             }
-            "--sport" | "--orig-port-src" => {
+            "-r" | "--reply-src" => (f.reply.src, f.reply.src_mask) = split(parse_addr(&val()?)?),
+            "-q" | "--reply-dst" => (f.reply.dst, f.reply.dst_mask) = split(parse_addr(&val()?)?),
+            "--mask-src" => f.orig.src_mask = Some(parse_addr(&val()?)?.0),
+            "--mask-dst" => f.orig.dst_mask = Some(parse_addr(&val()?)?.0),
+            "--sport" | "--orig-port-src" => f.orig.src_port = Some(num(a, &val()?)?),
+            "--dport" | "--orig-port-dst" => f.orig.dst_port = Some(num(a, &val()?)?),
+            "--reply-port-src" => f.reply.src_port = Some(num(a, &val()?)?),
+            "--reply-port-dst" => f.reply.dst_port = Some(num(a, &val()?)?),
+            "--icmp-type" | "--icmpv6-type" => f.orig.icmp_type = Some(num(a, &val()?)?),
+            "--icmp-code" | "--icmpv6-code" => f.orig.icmp_code = Some(num(a, &val()?)?),
+            "--icmp-id" | "--icmpv6-id" => f.orig.icmp_id = Some(num(a, &val()?)?),
+            "--state" => {
                 let v = val()?;
-                f.orig.src_port = Some(parse_num(&v).ok_or(format!("bad port {v}"))?);
+                f.tcp_state = Some(parse_state(&v).ok_or(format!("bad state {v}"))?);
             }
-            "--dport" | "--orig-port-dst" => {
+            "-u" | "--status" => {
                 let v = val()?;
-                f.orig.dst_port = Some(parse_num(&v).ok_or(format!("bad port {v}"))?);
+                let s = parse_status(&v).ok_or(format!("bad status {v}"))?;
+                f = f.status(s, s);
             }
-            "-w" | "--zone" => {
-                let v = val()?;
-                f.zone = Some(parse_num(&v).ok_or(format!("bad zone {v}"))?);
-            }
+            "-w" | "--zone" => f.zone = Some(num(a, &val()?)?),
+            "--orig-zone" => f.orig.zone = Some(num(a, &val()?)?),
+            "--reply-zone" => f.reply.zone = Some(num(a, &val()?)?),
             "-m" | "--mark" => {
                 let v = val()?;
                 let (m, mask) = match v.split_once('/') {
@@ -75,6 +137,9 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
                     _ => return Err(format!("bad mark {v}")),
                 }
             }
+            "-n" | "--src-nat" => nat.src = true,
+            "-g" | "--dst-nat" => nat.dst = true,
+            "-j" | "--any-nat" => nat.any = true,
             "-o" | "--output" => {
                 for o in val()?.split(',') {
                     match o {
@@ -89,5 +154,20 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
             o => return Err(format!("unknown option {o}")),
         }
     }
+    // as the tool: --any-nat is either; --src-nat with --dst-nat is both
+    let both = Status::SRC_NAT | Status::DST_NAT;
+    if nat.any {
+        f = f.status_any(both);
+    } else if nat.src && nat.dst {
+        f = f.status(both, both);
+    } else if nat.src {
+        f = f.status_any(Status::SRC_NAT);
+    } else if nat.dst {
+        f = f.status_any(Status::DST_NAT);
+    }
     Ok((f, opts))
+}
+
+fn split(x: (IpAddr, Option<IpAddr>)) -> (Option<IpAddr>, Option<IpAddr>) {
+    (Some(x.0), x.1)
 }

@@ -29,6 +29,9 @@ fn exp_header(msg: u8, family: Family) -> NfHeader {
 /// What to flush. There is deliberately no "delete without a tuple": the
 /// kernel treats that as a flush (`ctnetlink_del_conntrack`), so flushing
 /// is only ever asked for by name.
+// Made once per flush request and passed by reference: boxing the filter
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Flush {

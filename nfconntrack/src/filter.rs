@@ -17,6 +17,9 @@
 //! `conntrack -L` on IPv4 and IPv6 are sent ([`Filter::kernel_part`]):
 //! family, mark and mask, status and mask (non-empty mask), zone, IPv4
 //! addresses, protocol number, TCP/UDP ports, ICMP/ICMPv6 type, code and id.
+//! Always matched in user space, because the kernel has no such criterion:
+//! masked addresses (CIDR), directional zones, "any of these status bits"
+//! and the TCP state.
 //!
 //! NOTE(kernel): IPv6 addresses are never sent. `ctnetlink_filter_match_tuple`
 //! (every kernel since `CTA_FILTER` appeared in 5.8, still in 6.18) rejects
@@ -27,13 +30,14 @@
 //! space always (dump, then batched deletes for a flush): it costs a dump of
 //! the family, never a wrong delete.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use nfnetlink::{EncodeError, MsgBuilder};
 use nfnl_sys as sys;
 
 use crate::error::Error;
 use crate::flow::Flow;
+use crate::protoinfo::TcpState;
 use crate::status::Status;
 use crate::tuple::{proto, Family, Tuple, L4};
 
@@ -74,13 +78,72 @@ fn icmp_fields(p: Option<u8>) -> [(u16, u32); 3] {
     }
 }
 
+/// True if `have` equals `want` in the bits of `mask` (all bits without a
+/// mask); addresses of different families never match.
+fn addr_ok(want: Option<IpAddr>, mask: Option<IpAddr>, have: IpAddr) -> bool {
+    let Some(want) = want else { return true };
+    let bits = |a: IpAddr| match a {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    };
+    if want.is_ipv4() != have.is_ipv4() {
+        return false;
+    }
+    let m = mask.map_or(u128::MAX, bits);
+    bits(want) & m == bits(have) & m
+}
+
+/// True if `mask` is absent or all ones (the address is compared exactly).
+fn exact_mask(mask: Option<IpAddr>) -> bool {
+    match mask {
+        None => true,
+        Some(IpAddr::V4(m)) => m == Ipv4Addr::BROADCAST,
+        Some(IpAddr::V6(m)) => u128::from(m) == u128::MAX,
+    }
+}
+
+/// The netmask of a prefix length for `addr`'s family (`10.0.0.0/8` ->
+/// `255.0.0.0`), as `conntrack -s ADDR/LEN` uses it; `None` if `len` is
+/// longer than the address.
+///
+/// ```
+/// use nfconntrack::filter::prefix_mask;
+/// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 8), Some("255.0.0.0".parse()?));
+/// assert_eq!(prefix_mask(&"2001:db8::".parse()?, 32), Some("ffff:ffff::".parse()?));
+/// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 33), None);
+/// # Ok::<(), std::net::AddrParseError>(())
+/// ```
+pub fn prefix_mask(addr: &IpAddr, len: u8) -> Option<IpAddr> {
+    let ones = |width: u32| -> Option<u128> {
+        let len = u32::from(len);
+        (len <= width).then(|| u128::MAX.checked_shl(width - len).unwrap_or(0))
+    };
+    Some(match addr {
+        IpAddr::V4(_) => {
+            let m = ones(32)? & u128::from(u32::MAX);
+            IpAddr::V4(Ipv4Addr::from(u32::try_from(m).ok()?))
+        }
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::from(ones(128)?)),
+    })
+}
+
 /// Fields of one tuple to match; `None` matches anything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TupleFilter {
-    /// Source address (exact).
+    /// Source address (exact unless [`TupleFilter::src_mask`] is set).
     pub src: Option<IpAddr>,
-    /// Destination address (exact).
+    /// Netmask for [`TupleFilter::src`] (`conntrack --mask-src`, or the
+    /// prefix of `-s ADDR/LEN` through [`prefix_mask`]); matched in user
+    /// space.
+    pub src_mask: Option<IpAddr>,
+    /// Destination address (exact unless [`TupleFilter::dst_mask`] is set).
     pub dst: Option<IpAddr>,
+    /// Netmask for [`TupleFilter::dst`] (`--mask-dst`).
+    pub dst_mask: Option<IpAddr>,
+    /// Directional zone of this tuple (`CTA_TUPLE_ZONE`; `conntrack
+    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none; matched in
+    /// user space (the kernel's zone filter ignores the direction).
+    pub zone: Option<u16>,
     /// IP protocol number.
     pub proto: Option<u8>,
     /// Source port (port-based protocols).
@@ -103,7 +166,11 @@ impl TupleFilter {
 
     /// True if `t` has every set field.
     pub fn matches(&self, t: &Tuple) -> bool {
-        if !ok(self.src, t.src) || !ok(self.dst, t.dst) || !ok(self.proto, t.proto.proto()) {
+        if !addr_ok(self.src, self.src_mask, t.src)
+            || !addr_ok(self.dst, self.dst_mask, t.dst)
+            || !ok(self.proto, t.proto.proto())
+            || !ok(self.zone, t.zone.unwrap_or(0))
+        {
             return false;
         }
         match t.proto {
@@ -135,13 +202,22 @@ impl TupleFilter {
         self.src.or(self.dst).map(|a| Family::of(&a))
     }
 
+    /// Every address and mask set.
+    fn addrs(&self) -> [Option<IpAddr>; 4] {
+        [self.src, self.src_mask, self.dst, self.dst_mask]
+    }
+
     /// The fields the kernel evaluates correctly (see the module notes):
-    /// everything but IPv6 addresses.
+    /// everything but IPv6 addresses, masked addresses and the directional
+    /// zone.
     fn kernel_part(&self) -> TupleFilter {
-        let v4 = |a: Option<IpAddr>| a.filter(IpAddr::is_ipv4);
+        let exact_v4 = |a: Option<IpAddr>, m| a.filter(|a| a.is_ipv4() && exact_mask(m));
         TupleFilter {
-            src: v4(self.src),
-            dst: v4(self.dst),
+            src: exact_v4(self.src, self.src_mask),
+            src_mask: None,
+            dst: exact_v4(self.dst, self.dst_mask),
+            dst_mask: None,
+            zone: None,
             ..*self
         }
     }
@@ -248,6 +324,13 @@ pub struct Filter {
     pub orig: TupleFilter,
     /// Reply-tuple fields (`CTA_FILTER_REPLY_FLAGS` + `CTA_TUPLE_REPLY`).
     pub reply: TupleFilter,
+    /// Entries with at least one of these status bits (`conntrack
+    /// --any-nat` is `SRC_NAT | DST_NAT`); matched in user space (the
+    /// kernel's status filter is `status & mask == value`).
+    pub status_any: Option<Status>,
+    /// TCP entries in this state (`conntrack --state`); matched in user
+    /// space.
+    pub tcp_state: Option<TcpState>,
 }
 
 impl Filter {
@@ -281,6 +364,20 @@ impl Filter {
     #[must_use]
     pub fn zone(mut self, zone: u16) -> Self {
         self.zone = Some(zone);
+        self
+    }
+
+    /// Only entries with at least one of the bits of `any`.
+    #[must_use]
+    pub fn status_any(mut self, any: Status) -> Self {
+        self.status_any = Some(any);
+        self
+    }
+
+    /// Only TCP entries in state `state`.
+    #[must_use]
+    pub fn tcp_state(mut self, state: TcpState) -> Self {
+        self.tcp_state = Some(state);
         self
     }
 
@@ -320,8 +417,8 @@ impl Filter {
     /// # Errors
     /// [`Error::MixedFamilies`].
     pub fn check_families(&self) -> Result<Family, Error> {
-        let addrs = [self.orig.src, self.orig.dst, self.reply.src, self.reply.dst];
-        let fams = addrs.iter().flatten().map(Family::of).chain(self.family);
+        let addrs = self.orig.addrs().into_iter().chain(self.reply.addrs());
+        let fams = addrs.flatten().map(|a| Family::of(&a)).chain(self.family);
         let mut seen = None;
         for f in fams {
             if *seen.get_or_insert(f) != f {
@@ -354,6 +451,14 @@ impl Filter {
                 return false;
             }
         }
+        if let Some(any) = self.status_any {
+            if !flow.status.unwrap_or_default().intersects(any) {
+                return false;
+            }
+        }
+        if self.tcp_state.is_some() && flow.tcp_state() != self.tcp_state {
+            return false;
+        }
         if !self.orig.is_empty() && !flow.orig.is_some_and(|t| self.orig.matches(&t)) {
             return false;
         }
@@ -384,6 +489,8 @@ impl Filter {
         Filter {
             orig: self.orig.kernel_part(),
             reply: self.reply.kernel_part(),
+            status_any: None,
+            tcp_state: None,
             ..*self
         }
     }

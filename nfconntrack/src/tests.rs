@@ -1072,3 +1072,58 @@ fn z11_tuple_with_both_families_or_missing_parts() {
         }
     }
 }
+
+#[test]
+fn user_space_criteria_match_and_stay_out_of_the_kernel_request() {
+    use crate::filter::prefix_mask;
+    let v6 = |s: &str| -> IpAddr { s.parse().unwrap() };
+    let mut f = Flow::new(
+        Tuple::new(v6("2001:db8:1::5"), v6("2001:db8::2"), L4::tcp(1, 2))
+            .unwrap()
+            .with_zone(7),
+    );
+    f.status = Some(Status::SRC_NAT | Status::CONFIRMED);
+    f.proto_info = Some(ProtoInfo::Tcp(TcpInfo {
+        state: Some(TcpState::Established),
+        ..TcpInfo::default()
+    }));
+    let net = |a: &str, len| TupleFilter {
+        src: Some(v6(a)),
+        src_mask: prefix_mask(&v6(a), len),
+        ..TupleFilter::default()
+    };
+    assert!(Filter::new().orig(net("2001:db8:1::", 48)).matches(&f));
+    assert!(!Filter::new().orig(net("2001:db8::", 48)).matches(&f));
+    assert!(Filter::new().orig(net("2001:db8::", 32)).matches(&f));
+    // an IPv4 network never matches an IPv6 address
+    assert!(!Filter::new().orig(net("0.0.0.0", 0)).matches(&f));
+    let zone = |z| TupleFilter {
+        zone: Some(z),
+        ..TupleFilter::default()
+    };
+    assert!(Filter::new().orig(zone(7)).matches(&f));
+    assert!(!Filter::new().reply(zone(7)).matches(&f));
+    assert!(Filter::new().reply(zone(0)).matches(&f));
+    assert!(Filter::new()
+        .status_any(Status::SRC_NAT | Status::DST_NAT)
+        .matches(&f));
+    assert!(!Filter::new().status_any(Status::DST_NAT).matches(&f));
+    assert!(Filter::new().tcp_state(TcpState::Established).matches(&f));
+    assert!(!Filter::new().tcp_state(TcpState::SynSent).matches(&f));
+    // none of them reaches the kernel, so none is left to a kernel flush
+    for filter in [
+        Filter::new().orig(net("2001:db8::", 32)),
+        Filter::new().orig(zone(7)),
+        Filter::new().status_any(Status::SRC_NAT),
+        Filter::new().tcp_state(TcpState::Established),
+    ] {
+        assert!(!filter.kernel_exact(), "{filter:?}");
+        assert_eq!(filter.kernel_part(), Filter::new());
+    }
+    assert_eq!(prefix_mask(&v6("10.0.0.0"), 0), Some(v6("0.0.0.0")));
+    assert_eq!(
+        prefix_mask(&v6("::"), 128),
+        Some(v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))
+    );
+    assert_eq!(prefix_mask(&v6("::"), 129), None);
+}

@@ -5,8 +5,9 @@
 //! No firewall rule is needed to list; entries appear once a rule uses
 //! conntrack (e.g. `iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT`).
 //!
-//! Usage: `ctlist [-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport N]
-//! [--dport N] [--zone N] [--mark N[/MASK]] [-o id|extended]`; no arguments lists all.
+//! Usage: `ctlist [FILTER-OPTIONS]` with the options of `conntrack -L` (see
+//! `examples::ctargs`), e.g. `ctlist -f ipv6 -s 2001:db8::/32 -p tcp --state
+//! ESTABLISHED`; no arguments lists all.
 
 use std::process::ExitCode;
 
@@ -20,10 +21,7 @@ fn main() -> ExitCode {
     let (filter, opts) = match parse_args(&args) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!(
-                "{e}\nusage: ctlist [-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport N] \
-                 [--dport N] [--zone N] [--mark N[/MASK]] [-o id,extended,labels]"
-            );
+            eprintln!("{e}\nusage: ctlist [FILTER-OPTIONS] (the options of conntrack -L)");
             return ExitCode::from(2);
         }
     };

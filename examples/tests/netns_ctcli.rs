@@ -1,0 +1,184 @@
+//! `ctlist` and `ctdelete` against `conntrack -L` and `conntrack -D`: the same
+//! options give the same lines and leave the same table. Each test creates
+//! its own network namespace (run as root or through `cargo xtask test`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+#[path = "../../nfnetlink/tests/support/mod.rs"]
+mod support;
+
+use std::net::IpAddr;
+
+use nfconntrack::{
+    Conntrack, Flow, Flush, NatRange, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
+};
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn udp(src: &str, dst: &str, sp: u16, dp: u16) -> Flow {
+    let mut f = Flow::new(Tuple::new(ip(src), ip(dst), L4::udp(sp, dp)).unwrap());
+    f.timeout = Some(100);
+    f
+}
+
+fn tcp(src: &str, dst: &str, sp: u16, dp: u16, state: TcpState) -> Flow {
+    let mut f = Flow::new(Tuple::new(ip(src), ip(dst), L4::tcp(sp, dp)).unwrap());
+    f.timeout = Some(100);
+    if state == TcpState::Established {
+        f.status = Some(Status::SEEN_REPLY | Status::ASSURED);
+    }
+    f.proto_info = Some(ProtoInfo::Tcp(TcpInfo {
+        state: Some(state),
+        ..TcpInfo::default()
+    }));
+    f
+}
+
+/// A table with every kind of entry the options select on. Returns false
+/// (after recording a skip) if the kernel has no NAT.
+fn setup(ct: &mut Conntrack) -> bool {
+    ct.flush(&Flush::All).unwrap();
+    let mut est = tcp("10.0.0.1", "10.0.0.2", 1000, 80, TcpState::Established);
+    est.mark = Some(1);
+    let syn = tcp("10.1.2.3", "10.0.0.2", 1001, 80, TcpState::SynSent);
+    let mut zoned = udp("10.0.0.1", "10.0.0.2", 1002, 53);
+    zoned.zone = Some(5);
+    zoned.mark = Some(0x10001);
+    let mut orig_zone = udp("10.0.0.3", "10.0.0.2", 1003, 53);
+    orig_zone.orig = orig_zone.orig.map(|t| t.with_zone(7));
+    let mut reply_zone = udp("10.0.0.4", "10.0.0.2", 1004, 53);
+    reply_zone.reply = reply_zone.reply.map(|t| t.with_zone(9));
+    let est6 = tcp(
+        "2001:db8::1",
+        "2001:db8:1::2",
+        1000,
+        443,
+        TcpState::Established,
+    );
+    let udp6 = udp("2001:db8:1::5", "2001:db8::2", 1005, 53);
+    for f in [est, syn, zoned, orig_zone, reply_zone, est6, udp6] {
+        ct.create(&f).unwrap();
+    }
+    let mut snat = udp("10.0.0.5", "10.0.0.2", 5000, 53);
+    snat.nat_src = Some(NatRange::to_addr(ip("192.0.2.9")));
+    match ct.create(&snat) {
+        Ok(()) => {}
+        Err(e) => {
+            support::skip("ctcli(nat)", &format!("kernel without NAT ({e})"));
+            return false;
+        }
+    }
+    let mut dnat = tcp("10.0.0.6", "10.0.0.2", 5000, 80, TcpState::Established);
+    dnat.nat_dst = Some(NatRange::to_addr(ip("192.0.2.20")));
+    let mut snat6 = udp("2001:db8::7", "2001:db8::2", 7, 8);
+    snat6.nat_src = Some(NatRange::to_addr(ip("2001:db8::99")));
+    for f in [dnat, snat6] {
+        ct.create(&f).unwrap();
+    }
+    true
+}
+
+/// Lines without the timeout (third field, or fourth with `-o extended`),
+/// sorted.
+fn normalized(out: &str) -> Vec<String> {
+    let mut v: Vec<String> = out
+        .lines()
+        .map(|l| {
+            let mut p: Vec<&str> = l.split(' ').filter(|s| !s.is_empty()).collect();
+            let at = if p.first().is_some_and(|f| f.starts_with("ipv")) {
+                4
+            } else {
+                2
+            };
+            if p.len() > at && p[at].chars().all(|c| c.is_ascii_digit()) {
+                p.remove(at);
+            }
+            p.join(" ")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+const LIST_OPTIONS: &[&str] = &[
+    "",
+    "-f ipv4",
+    "-f ipv6",
+    "-s 10.0.0.0/8",
+    "-s 10.0.0.0/24",
+    "-s 10.0.0.0 --mask-src 255.255.255.0",
+    "-s 2001:db8::/48",
+    "-s 2001:db8:1::/48",
+    "-d 2001:db8::2",
+    "-d 10.0.0.0/16",
+    "-r 10.0.0.2",
+    "-q 192.0.2.9",
+    "-q 2001:db8::99",
+    "-p tcp --state ESTABLISHED",
+    "-p tcp --state SYN_SENT",
+    "-p udp --dport 53",
+    "-p tcp --reply-port-src 80",
+    "-u ASSURED",
+    "-u SEEN_REPLY,ASSURED",
+    "-m 1",
+    "-m 0x10000/0xffff0000",
+    "-w 5",
+    "--orig-zone 7",
+    "--reply-zone 9",
+    "--src-nat",
+    "--dst-nat",
+    "--any-nat",
+    "-f ipv6 --src-nat",
+    "-o extended",
+    "-o id",
+];
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctlist_prints_what_conntrack_lists() {
+    let _ns = support::netns();
+    let mut ct = Conntrack::open().unwrap();
+    if !setup(&mut ct) {
+        return;
+    }
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in LIST_OPTIONS {
+        let theirs = normalized(&support::conntrack_cli(&format!("-L {args}")));
+        let ours = normalized(&support::sh(&format!("{ctlist} {args}")));
+        println!("{args}: {} lines", theirs.len());
+        assert!(!theirs.is_empty(), "{args}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctdelete_deletes_and_prints_what_conntrack_deletes() {
+    let _ns = support::netns();
+    let mut ct = Conntrack::open().unwrap();
+    let ctdelete = env!("CARGO_BIN_EXE_ctdelete");
+    for args in [
+        "-s 2001:db8::1",
+        "-s 2001:db8::/48",
+        "-s 10.0.0.0/24",
+        "-f ipv4 -p udp",
+        "-p tcp --state SYN_SENT",
+        "--orig-zone 7",
+        "-w 5",
+        "-m 1",
+    ] {
+        if !setup(&mut ct) {
+            return;
+        }
+        let ours = normalized(&support::sh(&format!("{ctdelete} {args}")));
+        let ours_left = normalized(&support::conntrack_cli("-L"));
+        setup(&mut ct);
+        let theirs = normalized(&support::conntrack_cli(&format!("-D {args}")));
+        let theirs_left = normalized(&support::conntrack_cli("-L"));
+        assert!(!theirs.is_empty(), "{args}");
+        assert_eq!(ours, theirs, "ctdelete {args}: printed");
+        assert_eq!(ours_left, theirs_left, "ctdelete {args}: left");
+    }
+}
