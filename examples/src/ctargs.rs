@@ -8,12 +8,16 @@
 //! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
 //! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
 //! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
-//! `-o/--output extended,id,labels`.
+//! `-l/--label NAME[,NAME]`, `-o/--output extended,id,labels`; and
+//! `--labelmap PATH` (ours) for another label map than the tool's
+//! `/etc/xtables/connlabel.conf`.
 
 use std::net::IpAddr;
 
 use nfconntrack::filter::prefix_mask;
-use nfconntrack::{proto, DisplayOptions, Family, Filter, Status, TcpState};
+use nfconntrack::{
+    proto, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, Status, TcpState,
+};
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if let Some(h) = s.strip_prefix("0x") {
@@ -74,14 +78,38 @@ struct Nat {
     any: bool,
 }
 
+/// The parsed options.
+#[derive(Debug)]
+pub struct Args {
+    /// What to select.
+    pub filter: Filter,
+    /// How to print.
+    pub opts: DisplayOptions,
+    /// The label map, loaded when `-l` or `-o labels` needs it.
+    pub labels: Option<LabelMap>,
+}
+
+impl Args {
+    /// `flow` as the tool prints it with these options.
+    pub fn show<'a>(&'a self, flow: &'a Flow) -> FlowDisplay<'a> {
+        let d = flow.display_with(self.opts);
+        match &self.labels {
+            Some(map) => d.label_names(map),
+            None => d,
+        }
+    }
+}
+
 /// Parses the filter options shared by `ctlist` and `ctdelete`.
 ///
 /// # Errors
 /// A message naming the bad option (an empty message for `-h`).
-pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
+pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut f = Filter::new();
     let mut opts = DisplayOptions::default();
     let mut nat = Nat::default();
+    let mut label_names: Vec<String> = Vec::new();
+    let mut map_path = LabelMap::DEFAULT_PATH.to_owned();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -137,6 +165,8 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
                     _ => return Err(format!("bad mark {v}")),
                 }
             }
+            "-l" | "--label" => label_names.push(val()?),
+            "--labelmap" => map_path = val()?,
             "-n" | "--src-nat" => nat.src = true,
             "-g" | "--dst-nat" => nat.dst = true,
             "-j" | "--any-nat" => nat.any = true,
@@ -165,7 +195,25 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
     } else if nat.dst {
         f = f.status_any(Status::DST_NAT);
     }
-    Ok((f, opts))
+    // as the tool: once the label map is loaded (for -l too), labels print
+    opts.labels |= !label_names.is_empty();
+    let labels = if opts.labels {
+        Some(LabelMap::load(&map_path).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    if let Some(map) = &labels {
+        for names in &label_names {
+            let l = map.labels(names).map_err(|e| e.to_string())?;
+            let all = f.labels.map_or(0, |x| x.bits()) | l.bits();
+            f = f.labels(Labels::from_bits(all));
+        }
+    }
+    Ok(Args {
+        filter: f,
+        opts,
+        labels,
+    })
 }
 
 fn split(x: (IpAddr, Option<IpAddr>)) -> (Option<IpAddr>, Option<IpAddr>) {

@@ -182,3 +182,123 @@ fn ctdelete_deletes_and_prints_what_conntrack_deletes() {
         assert_eq!(ours_left, theirs_left, "ctdelete {args}: left");
     }
 }
+
+/// Runs `cmd` in a private mount namespace where the tool's default label
+/// map, `/etc/xtables/connlabel.conf`, is the file `conf` (the host's /etc
+/// is untouched: a private /etc of symlinks to it plus `xtables/`).
+fn with_label_map(dir: &std::path::Path, conf: &std::path::Path, cmd: &str) -> String {
+    let script = dir.join("labelmap.sh");
+    std::fs::write(
+        &script,
+        r#"set -e
+mount --make-rprivate /
+real=$(mktemp -d -p "$DIR"); mount --bind /etc "$real"
+etc=$(mktemp -d -p "$DIR")
+for f in "$real"/* "$real"/.[!.]*; do [ -e "$f" ] && ln -s "$f" "$etc/${f##*/}"; done
+rm -f "$etc/xtables"; mkdir "$etc/xtables"; cp "$CONF" "$etc/xtables/connlabel.conf"
+mount --bind "$etc" /etc
+exec sh -c "$1"
+"#,
+    )
+    .unwrap();
+    support::sh(&format!(
+        "DIR={} CONF={} unshare -m sh {} '{cmd}'",
+        dir.display(),
+        conf.display(),
+        script.display()
+    ))
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn label_names_print_filter_and_update_like_the_tool() {
+    use nfconntrack::{Filter, LabelMap, Labels, Update};
+    let _ns = support::netns();
+    // the kernel gives entries a label area only while a rule uses labels
+    let (ok, out) = support::sh_status("iptables -A INPUT -m connlabel --label 3 -j ACCEPT");
+    if !ok {
+        support::skip(
+            "label_names_print_filter_and_update_like_the_tool",
+            &format!("no connlabel match: {out}"),
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nfct-labels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("connlabel.conf");
+    std::fs::write(
+        &conf,
+        "# test labels\n0\tzero\n3 three\n5   five\n100 hundred\n",
+    )
+    .unwrap();
+    let map = LabelMap::load(&conf).unwrap();
+    let mut ct = Conntrack::open().unwrap();
+    let labelled = |src: &str, names: Option<&str>, raw: u128| {
+        let mut f = udp(src, "10.0.0.2", 1, 2);
+        let bits = names.map_or(0, |n| map.labels(n).unwrap().bits()) | raw;
+        f.labels = Some(Labels::from_bits(bits));
+        f
+    };
+    for f in [
+        labelled("10.0.0.1", Some("zero,three"), 0),
+        labelled("10.0.0.2", Some("hundred"), 0),
+        labelled("10.0.0.3", Some("three,hundred"), 1 << 7),
+        labelled("10.0.0.4", None, 1 << 7),
+        udp("10.0.0.5", "10.0.0.2", 1, 2),
+        {
+            let mut f = udp("2001:db8::1", "2001:db8::2", 1, 2);
+            f.labels = Some(map.labels("three").unwrap());
+            f
+        },
+    ] {
+        ct.create(&f).unwrap();
+    }
+    // by name, in an update: add "five" to .5, take "hundred" from .2
+    let t = |s: &str| Tuple::new(ip(s), ip("10.0.0.2"), L4::udp(1, 2)).unwrap();
+    ct.update(&Update::orig(t("10.0.0.5")).add_labels(map.labels("five").unwrap()))
+        .unwrap();
+    ct.update(&Update::orig(t("10.0.0.2")).remove_labels(map.labels("hundred").unwrap()))
+        .unwrap();
+    // the tool adds by name too, and we read its names back
+    with_label_map(
+        &dir,
+        &conf,
+        "conntrack -U -s 10.0.0.1 --label-add hundred >/dev/null",
+    );
+    let got = ct.get(&t("10.0.0.1"), None).unwrap();
+    assert_eq!(got.labels, Some(map.labels("zero,three,hundred").unwrap()));
+    assert_eq!(
+        ct.get(&t("10.0.0.5"), None).unwrap().labels,
+        Some(map.labels("five").unwrap())
+    );
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in [
+        "-o labels",
+        "-l three",
+        "-l three,zero",
+        "-l zero -l hundred",
+        "-l three,hundred -o labels",
+        "-f ipv6 -l three -o labels",
+    ] {
+        let theirs = normalized(&with_label_map(
+            &dir,
+            &conf,
+            &format!("conntrack -L {args}"),
+        ));
+        let ours = normalized(&with_label_map(&dir, &conf, &format!("{ctlist} {args}")));
+        assert!(!theirs.is_empty(), "{args}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+    // the library filter by names
+    let mut n = 0;
+    ct.dump_filtered(
+        &Filter::new().labels(map.labels("three,hundred").unwrap()),
+        |_| {
+            n += 1;
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(n, 2);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -214,6 +214,19 @@ impl Update {
         self
     }
 
+    /// Adds labels, keeping the others (`conntrack --label-add`): labels
+    /// and mask are both `add`.
+    #[must_use]
+    pub fn add_labels(self, add: Labels) -> Self {
+        self.labels(add, Some(add))
+    }
+
+    /// Removes labels, keeping the others (`conntrack --label-del`).
+    #[must_use]
+    pub fn remove_labels(self, remove: Labels) -> Self {
+        self.labels(Labels::default(), Some(remove))
+    }
+
     /// Sets the protocol state.
     #[must_use]
     pub fn proto_info(mut self, p: ProtoInfo) -> Self {

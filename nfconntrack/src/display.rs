@@ -14,6 +14,7 @@ use std::fmt::{self, Display, Formatter};
 use std::net::IpAddr;
 
 use crate::flow::Flow;
+use crate::labels::LabelMap;
 use crate::status::Status;
 use crate::tuple::{proto, Tuple, L4};
 
@@ -24,8 +25,9 @@ pub struct DisplayOptions {
     pub extended: bool,
     /// Append `id=` (like `-o id`).
     pub id: bool,
-    /// Append `labels=` with label numbers (the tool prints label names from
-    /// `connlabel.conf`, and nothing without that file).
+    /// Append `labels=` (like `-o labels`): the names of
+    /// [`FlowDisplay::label_names`] as the tool prints them, else the label
+    /// numbers.
     pub labels: bool,
 }
 
@@ -34,13 +36,30 @@ pub struct DisplayOptions {
 pub struct FlowDisplay<'a> {
     flow: &'a Flow,
     opts: DisplayOptions,
+    names: Option<&'a LabelMap>,
+}
+
+impl<'a> FlowDisplay<'a> {
+    /// Prints labels by their names in `map` (with
+    /// [`DisplayOptions::labels`]), exactly as `conntrack -o labels` does:
+    /// `labels=a,b`, unnamed labels left out (and a bare `labels` when
+    /// none is named).
+    #[must_use]
+    pub fn label_names(mut self, map: &'a LabelMap) -> Self {
+        self.names = Some(map);
+        self
+    }
 }
 
 impl Flow {
     /// Formats the flow with options; `to_string()` uses the defaults,
     /// which match plain `conntrack -L`.
     pub fn display_with(&self, opts: DisplayOptions) -> FlowDisplay<'_> {
-        FlowDisplay { flow: self, opts }
+        FlowDisplay {
+            flow: self,
+            opts,
+            names: None,
+        }
     }
 }
 
@@ -204,14 +223,28 @@ impl Display for FlowDisplay<'_> {
                 w.put(format_args!("id={id}"))?;
             }
         }
-        if self.opts.labels {
-            let mut labels = fl.labels.iter().flat_map(|l| l.iter());
-            if let Some(first) = labels.next() {
-                w.put(format_args!("labels={first}"))?;
-                for n in labels {
+        match (self.opts.labels, self.names, fl.labels) {
+            (true, Some(map), Some(l)) => {
+                let mut names = l.iter().filter_map(|n| map.name(n));
+                match names.next() {
+                    Some(first) => w.put(format_args!("labels={first}"))?,
+                    // the tool's quirk: it drops the last character of "labels="
+                    None => w.put(format_args!("labels"))?,
+                }
+                for n in names {
                     w.append(format_args!(",{n}"))?;
                 }
             }
+            (true, None, Some(l)) => {
+                let mut labels = l.iter();
+                if let Some(first) = labels.next() {
+                    w.put(format_args!("labels={first}"))?;
+                    for n in labels {
+                        w.append(format_args!(",{n}"))?;
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(())
     }

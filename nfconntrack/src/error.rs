@@ -27,6 +27,17 @@ pub enum Error {
     /// `__nf_ct_change_status`); refused before sending.
     #[error("status bits {0:?} cannot be changed by an update")]
     Unchangeable(crate::status::Status),
+    /// A label map (`connlabel.conf`) could not be read.
+    #[error("cannot read the label map {path}: {source}")]
+    LabelMap {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A label name that the label map does not have.
+    #[error("unknown label {0:?}")]
+    UnknownLabel(String),
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),

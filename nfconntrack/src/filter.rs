@@ -18,8 +18,8 @@
 //! family, mark and mask, status and mask (non-empty mask), zone, IPv4
 //! addresses, protocol number, TCP/UDP ports, ICMP/ICMPv6 type, code and id.
 //! Always matched in user space, because the kernel has no such criterion:
-//! masked addresses (CIDR), directional zones, "any of these status bits"
-//! and the TCP state.
+//! masked addresses (CIDR), directional zones, "any of these status bits",
+//! the TCP state and labels.
 //!
 //! NOTE(kernel): IPv6 addresses are never sent. `ctnetlink_filter_match_tuple`
 //! (every kernel since `CTA_FILTER` appeared in 5.8, still in 6.18) rejects
@@ -36,7 +36,7 @@ use nfnetlink::{EncodeError, MsgBuilder};
 use nfnl_sys as sys;
 
 use crate::error::Error;
-use crate::flow::Flow;
+use crate::flow::{Flow, Labels};
 use crate::protoinfo::TcpState;
 use crate::status::Status;
 use crate::tuple::{proto, Family, Tuple, L4};
@@ -331,6 +331,10 @@ pub struct Filter {
     /// TCP entries in this state (`conntrack --state`); matched in user
     /// space.
     pub tcp_state: Option<TcpState>,
+    /// Entries carrying every one of these labels (`conntrack -l`; names
+    /// through [`LabelMap::labels`](crate::LabelMap::labels)); matched in
+    /// user space.
+    pub labels: Option<Labels>,
 }
 
 impl Filter {
@@ -378,6 +382,13 @@ impl Filter {
     #[must_use]
     pub fn tcp_state(mut self, state: TcpState) -> Self {
         self.tcp_state = Some(state);
+        self
+    }
+
+    /// Only entries with all of `labels`.
+    #[must_use]
+    pub fn labels(mut self, labels: Labels) -> Self {
+        self.labels = Some(labels);
         self
     }
 
@@ -459,6 +470,12 @@ impl Filter {
         if self.tcp_state.is_some() && flow.tcp_state() != self.tcp_state {
             return false;
         }
+        if let Some(want) = self.labels {
+            let have = flow.labels.unwrap_or_default().bits();
+            if have & want.bits() != want.bits() {
+                return false;
+            }
+        }
         if !self.orig.is_empty() && !flow.orig.is_some_and(|t| self.orig.matches(&t)) {
             return false;
         }
@@ -491,6 +508,7 @@ impl Filter {
             reply: self.reply.kernel_part(),
             status_any: None,
             tcp_state: None,
+            labels: None,
             ..*self
         }
     }

@@ -50,6 +50,7 @@ pub mod event;
 pub mod expect;
 pub mod filter;
 pub mod flow;
+pub mod labels;
 pub mod nat;
 pub mod protoinfo;
 pub mod stats;
@@ -64,6 +65,7 @@ pub use event::{Event, EventHeader, EventListener, Groups};
 pub use expect::{Expect, ExpectNat};
 pub use filter::{Filter, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
+pub use labels::LabelMap;
 pub use nat::NatRange;
 pub use nfnetlink::{EncodeError, KernelError, ParseError};
 pub use protoinfo::{

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     } else {
         false
     };
-    let (filter, opts) = match ctargs::parse_args(&args) {
+    let args = match ctargs::parse_args(&args) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}\nusage: ctdelete --flush [-f ipv4|ipv6] | ctdelete [FILTER-OPTIONS]");
@@ -39,9 +39,9 @@ fn main() -> ExitCode {
         }
     };
     if flush {
-        let what = match filter.family {
-            Some(f) if filter == nfconntrack::Filter::new().family(f) => Flush::Family(f),
-            _ if filter.is_empty() => Flush::All,
+        let what = match args.filter.family {
+            Some(f) if args.filter == nfconntrack::Filter::new().family(f) => Flush::Family(f),
+            _ if args.filter.is_empty() => Flush::All,
             _ => {
                 eprintln!("ctdelete: --flush takes only -f");
                 return ExitCode::from(2);
@@ -60,7 +60,7 @@ fn main() -> ExitCode {
     }
     let mut flows: Vec<Flow> = Vec::new();
     let r = ct
-        .dump_filtered(&filter, |f| {
+        .dump_filtered(&args.filter, |f| {
             flows.push(f);
             std::ops::ControlFlow::Continue(())
         })
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
     match r {
         Ok(n) => {
             for f in &flows {
-                println!("{}", f.display_with(opts));
+                println!("{}", args.show(f));
             }
             eprintln!("ctdelete: {n} flow entries have been deleted.");
             ExitCode::SUCCESS

@@ -18,7 +18,7 @@ use examples::ctargs;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (filter, opts) = match parse_args(&args) {
+    let args = match parse_args(&args) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}\nusage: ctlist [FILTER-OPTIONS] (the options of conntrack -L)");
@@ -36,10 +36,10 @@ fn main() -> ExitCode {
     ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let r = ct.dump_filtered(&filter, |flow| {
+    let r = ct.dump_filtered(&args.filter, |flow| {
         use std::io::Write;
         n += 1;
-        if writeln!(out, "{}", flow.display_with(opts)).is_err() {
+        if writeln!(out, "{}", args.show(&flow)).is_err() {
             return std::ops::ControlFlow::Break(());
         }
         std::ops::ControlFlow::Continue(())
