@@ -8,7 +8,7 @@
 //! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
 //! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
 //! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
-//! `-l/--label NAME[,NAME]`, `-o/--output extended,id,labels`; and
+//! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o/--output extended,id,labels`; and
 //! `--labelmap PATH` (ours) for another label map than the tool's
 //! `/etc/xtables/connlabel.conf`.
 
@@ -16,7 +16,8 @@ use std::net::IpAddr;
 
 use nfconntrack::filter::prefix_mask;
 use nfconntrack::{
-    proto, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, Status, TcpState,
+    proto, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, Status,
+    TcpState,
 };
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -87,6 +88,9 @@ pub struct Args {
     pub opts: DisplayOptions,
     /// The label map, loaded when `-l` or `-o labels` needs it.
     pub labels: Option<LabelMap>,
+    /// The list named like `conntrack -L dying|unconfirmed` (`None`: the
+    /// table, also spelled `conntrack`).
+    pub list: Option<CtList>,
 }
 
 impl Args {
@@ -110,6 +114,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut nat = Nat::default();
     let mut label_names: Vec<String> = Vec::new();
     let mut map_path = LabelMap::DEFAULT_PATH.to_owned();
+    let mut list = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -180,6 +185,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                     }
                 }
             }
+            "conntrack" => list = None,
+            "dying" => list = Some(CtList::Dying),
+            "unconfirmed" => list = Some(CtList::Unconfirmed),
             "-h" | "--help" => return Err(String::new()),
             o => return Err(format!("unknown option {o}")),
         }
@@ -213,6 +221,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         filter: f,
         opts,
         labels,
+        list,
     })
 }
 

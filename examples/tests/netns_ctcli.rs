@@ -302,3 +302,57 @@ fn label_names_print_filter_and_update_like_the_tool() {
     assert_eq!(n, 2);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn dying_and_unconfirmed_lists_match_the_tool() {
+    use nfconntrack::{CtList, EventListener, Filter, Groups};
+    let _ns = support::netns();
+    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
+        support::skip(
+            "dying_and_unconfirmed_lists_match_the_tool",
+            "net.netfilter.nf_conntrack_events is 0: no reliable events, no dying list",
+        );
+        return;
+    }
+    // a reliable listener that never reads keeps deleted entries dying
+    let stuck = EventListener::open(Groups::DESTROY).unwrap();
+    stuck.socket().set_recv_buffer(4096).unwrap();
+    stuck.set_reliable(true).unwrap();
+    let mut ct = Conntrack::open().unwrap();
+    let flows: Vec<Flow> = (0..100u16)
+        .flat_map(|i| {
+            [
+                udp("10.0.0.1", "10.0.0.2", 1000 + i, 53),
+                udp("2001:db8::1", "2001:db8::2", 1000 + i, 53),
+            ]
+        })
+        .collect();
+    for f in &flows {
+        ct.create(f).unwrap();
+    }
+    assert_eq!(ct.delete_batch(&flows).unwrap(), 200);
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in [
+        "dying",
+        "dying -f ipv6",
+        "dying -p udp --sport 1099",
+        "unconfirmed",
+    ] {
+        let theirs = normalized(&support::conntrack_cli(&format!("-L {args}")));
+        let ours = normalized(&support::sh(&format!("{ctlist} {args}")));
+        assert_eq!(ours, theirs, "ctlist {args}");
+        if args.starts_with("dying") {
+            assert!(!theirs.is_empty(), "{args}: nothing dying");
+        }
+    }
+    let mut n = 0;
+    ct.dump_list(CtList::Dying, &Filter::new(), |f| {
+        assert!(flows.iter().any(|c| c.orig == f.orig), "{f}");
+        n += 1;
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(n, normalized(&support::conntrack_cli("-L dying")).len());
+    drop(stuck);
+}

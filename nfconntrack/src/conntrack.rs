@@ -384,7 +384,7 @@ impl Conntrack {
 
     /// A dump whose messages are decoded by `decode` and handed to `f`; the
     /// first decode error stops it (the rest is drained) and is returned.
-    fn dump_decoded<T, B, F>(
+    pub(crate) fn dump_decoded<T, B, F>(
         &mut self,
         h: NfHeader,
         build: B,

@@ -51,6 +51,7 @@ pub mod expect;
 pub mod filter;
 pub mod flow;
 pub mod labels;
+pub mod lists;
 pub mod nat;
 pub mod protoinfo;
 pub mod stats;
@@ -66,6 +67,7 @@ pub use expect::{Expect, ExpectNat};
 pub use filter::{Filter, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
+pub use lists::CtList;
 pub use nat::NatRange;
 pub use nfnetlink::{EncodeError, KernelError, ParseError};
 pub use protoinfo::{

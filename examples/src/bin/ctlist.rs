@@ -7,7 +7,7 @@
 //!
 //! Usage: `ctlist [FILTER-OPTIONS]` with the options of `conntrack -L` (see
 //! `examples::ctargs`), e.g. `ctlist -f ipv6 -s 2001:db8::/32 -p tcp --state
-//! ESTABLISHED`; no arguments lists all.
+//! ESTABLISHED`, or `ctlist dying`; no arguments lists all.
 
 use std::process::ExitCode;
 
@@ -36,14 +36,18 @@ fn main() -> ExitCode {
     ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let r = ct.dump_filtered(&args.filter, |flow| {
+    let print = |flow: nfconntrack::Flow| {
         use std::io::Write;
         n += 1;
         if writeln!(out, "{}", args.show(&flow)).is_err() {
             return std::ops::ControlFlow::Break(());
         }
         std::ops::ControlFlow::Continue(())
-    });
+    };
+    let r = match args.list {
+        Some(list) => ct.dump_list(list, &args.filter, print),
+        None => ct.dump_filtered(&args.filter, print),
+    };
     drop(out);
     match r {
         Ok(()) => {
