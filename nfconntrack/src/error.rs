@@ -38,6 +38,9 @@ pub enum Error {
     /// A label name that the label map does not have.
     #[error("unknown label {0:?}")]
     UnknownLabel(String),
+    /// A line of the `conntrack -o save` format that does not parse.
+    #[error("bad save-format line: {0}")]
+    SaveFormat(String),
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),

@@ -54,6 +54,7 @@ pub mod labels;
 pub mod lists;
 pub mod nat;
 pub mod protoinfo;
+pub mod save;
 pub mod stats;
 pub mod status;
 pub mod tuple;
@@ -73,6 +74,7 @@ pub use nfnetlink::{EncodeError, KernelError, ParseError};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
+pub use save::SaveLine;
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{proto, Family, Tuple, L4};
