@@ -41,6 +41,10 @@ pub enum Error {
     /// A line of the `conntrack -o save` format that does not parse.
     #[error("bad save-format line: {0}")]
     SaveFormat(String),
+    /// An event filter that cannot be compiled to one BPF program
+    /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
+    #[error("event filter: {0}")]
+    EventFilter(&'static str),
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),

@@ -1127,3 +1127,24 @@ fn user_space_criteria_match_and_stay_out_of_the_kernel_request() {
     );
     assert_eq!(prefix_mask(&v6("::"), 129), None);
 }
+
+#[test]
+fn event_filter_refuses_what_it_cannot_compile() {
+    use crate::evfilter::{EventFilter, Match};
+    let bad = EventFilter {
+        src: Some(Match::any_of([("10.0.0.0".parse().unwrap(), 33)])),
+        ..EventFilter::default()
+    };
+    assert!(matches!(bad.compile(), Err(Error::EventFilter(_))));
+    // thousands of values still compile (long jumps), up to BPF_MAXINSNS
+    let many = EventFilter {
+        dst_port: Some(Match::none_of(0..1000)),
+        ..EventFilter::default()
+    };
+    assert!(many.compile().unwrap().len() < 4096);
+    let too_many = EventFilter {
+        dst_port: Some(Match::none_of(0..2000)),
+        ..EventFilter::default()
+    };
+    assert!(matches!(too_many.compile(), Err(Error::EventFilter(_))));
+}

@@ -17,6 +17,7 @@ use std::net::IpAddr;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use nfconntrack::EventFilter;
 use nfconntrack::*;
 use nfnetlink::{NfHeader, NlFlags};
 use nfnl_sys as sys;
@@ -1895,4 +1896,179 @@ fn save_and_restore_round_trip_with_the_tool_both_ways() {
         .unwrap_err();
     assert!(e.to_string().contains("line 2"), "{e}");
     assert_eq!(all(&mut ct), 0);
+}
+
+/// CPU time the calling thread has run, from `/proc/thread-self/schedstat`.
+fn thread_cpu() -> Duration {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns = s
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
+}
+
+/// Reads `l` until it stays silent for 3 s; returns the flow events as
+/// `(kind tag, original tuple)` and the reading thread's CPU time.
+fn drain_events(l: &mut EventListener) -> (Vec<(&'static str, Tuple)>, Duration, usize) {
+    let start = thread_cpu();
+    let (mut out, mut overruns) = (Vec::new(), 0);
+    loop {
+        match l.next_timeout(Some(Duration::from_secs(3))) {
+            Ok(Some((_, ev))) => {
+                if let Some(t) = ev.flow().and_then(|f| f.orig) {
+                    out.push((ev.tag(), t));
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.is_overrun() => overruns += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    (out, thread_cpu() - start, overruns)
+}
+
+/// 20,000 flows, few of them wanted by any of the filters below: both
+/// families, TCP/UDP, ports 80/443/53/other, marks, zones.
+fn flood() -> Vec<Flow> {
+    (0..20_000u32)
+        .map(|i| {
+            let v6 = i % 3 == 0;
+            let (a, b) = (i >> 8 & 0xff, i & 0xff);
+            let src = match (v6, i % 7) {
+                (false, 0) => format!("10.1.{a}.{b}"),
+                (false, _) => format!("192.168.{a}.{b}"),
+                (true, 0) => format!("2001:db8:1::{a:x}:{b:x}"),
+                (true, 1) => format!("2001:db9::{a:x}:{b:x}"),
+                (true, _) => format!("fd00::{a:x}:{b:x}"),
+            };
+            let dst = if v6 { "fd00::ffff" } else { "192.168.255.255" };
+            let dport = [80, 443, 53, 8080, 22][(i % 5) as usize];
+            let sport = 1024 + (i % 50_000) as u16;
+            let mut f = if i % 2 == 0 {
+                tcp(&src, dst, sport, dport)
+            } else {
+                udp(&src, dst, sport, dport)
+            };
+            f.mark = Some([0, 0x100, 0x1ff, 0x200][(i % 4) as usize]);
+            if i % 11 == 0 {
+                f.zone = Some(5);
+            }
+            f
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
+    use nfconntrack::evfilter::Match;
+    let _ns = support::netns();
+    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
+        support::skip(
+            "evf_bpf_event_filter_delivers_exactly_the_matching_events",
+            "net.netfilter.nf_conntrack_events is 0 in this netns",
+        );
+        return;
+    }
+    let net = |s: &str, len| (ip(s), len);
+    let filters = [
+        // negation over both families, with IPv6 prefixes
+        EventFilter {
+            kinds: Groups::NEW | Groups::DESTROY,
+            proto: Some(Match::any_of([proto::TCP])),
+            src: Some(Match::none_of([
+                net("192.168.0.0", 16),
+                net("fd00::", 8),
+                net("2001:db9::", 32),
+            ])),
+            dst_port: Some(Match::any_of([80, 443])),
+            ..EventFilter::default()
+        },
+        // an IPv6 prefix and a masked mark
+        EventFilter {
+            src: Some(Match::any_of([net("2001:db8:1::", 48)])),
+            mark: Some(Match::any_of([(0x100, 0xff00)])),
+            ..EventFilter::default()
+        },
+        // zone, NEW only, one exact IPv4 address
+        EventFilter {
+            kinds: Groups::NEW,
+            zone: Some(Match::any_of([5])),
+            src: Some(Match::any_of([
+                net("10.1.0.77", 32),
+                net("192.168.1.0", 24),
+            ])),
+            ..EventFilter::default()
+        },
+        // "mark is not 0" (the kernel leaves a 0 mark out) and UDP port ranges
+        EventFilter {
+            kinds: Groups::DESTROY,
+            mark: Some(Match::none_of([(0, u32::MAX)])),
+            proto: Some(Match::none_of([proto::TCP])),
+            src_port: Some(Match::none_of(
+                (1024..30_000).collect::<Vec<u16>>()[..100].to_vec(),
+            )),
+            zone: Some(Match::none_of([5])),
+            ..EventFilter::default()
+        },
+    ];
+    let flows = flood();
+    for (n, filter) in filters.iter().enumerate() {
+        let mut all = EventListener::open(Groups::FLOWS).unwrap();
+        let mut some = EventListener::open(Groups::FLOWS).unwrap();
+        for l in [&all, &some] {
+            l.socket().set_recv_buffer_force(64 << 20).unwrap();
+        }
+        some.attach_filter(filter).unwrap();
+        let ((got_all, cpu_all, o1), (got, cpu, o2)) = std::thread::scope(|s| {
+            let a = s.spawn(|| drain_events(&mut all));
+            let b = s.spawn(|| drain_events(&mut some));
+            let mut ct = Conntrack::open().unwrap();
+            create_all(&mut ct, &flows);
+            assert_eq!(ct.delete_batch(&flows).unwrap(), flows.len() as u64);
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert_eq!(
+            (o1, o2),
+            (0, 0),
+            "filter {n}: overruns make the comparison moot"
+        );
+        assert_eq!(
+            got_all.len(),
+            2 * flows.len(),
+            "filter {n}: the unfiltered listener"
+        );
+        // what the filter should pass, computed in user space from the flows
+        let mut want: Vec<(&str, Tuple)> = Vec::new();
+        for f in &flows {
+            for ev in [Event::New(f.clone()), Event::Destroy(f.clone())] {
+                if filter.matches(&ev) {
+                    want.push((ev.tag(), f.orig.unwrap()));
+                }
+            }
+        }
+        let key = |v: &mut Vec<(&str, Tuple)>| v.sort_by_key(|(k, t)| format!("{k} {t:?}"));
+        let (mut got, mut want) = (got, want);
+        key(&mut got);
+        key(&mut want);
+        println!(
+            "filter {n}: {} of {} events delivered; reader CPU {:?} filtered vs {:?} unfiltered",
+            got.len(),
+            got_all.len(),
+            cpu,
+            cpu_all
+        );
+        assert!(
+            !want.is_empty() && want.len() < got_all.len() / 4,
+            "filter {n}: {}",
+            want.len()
+        );
+        assert_eq!(got.len(), want.len(), "filter {n}");
+        assert!(
+            got == want,
+            "filter {n}: other events than the matching ones"
+        );
+    }
 }
