@@ -10,8 +10,13 @@ mod support;
 use std::net::IpAddr;
 
 use nfconntrack::{
-    Conntrack, Flow, Flush, NatRange, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
+    Conntrack, Flow, Flush, Key, NatRange, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
 };
+
+/// The keys of `flows`, for batched deletes.
+fn keys_of(flows: &[Flow]) -> Vec<Key> {
+    flows.iter().map(|f| Key::of(f).unwrap()).collect()
+}
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -265,10 +270,10 @@ fn label_names_print_filter_and_update_like_the_tool() {
         &conf,
         "conntrack -U -s 10.0.0.1 --label-add hundred >/dev/null",
     );
-    let got = ct.get(&t("10.0.0.1"), None).unwrap();
+    let got = ct.get(&Key::orig(t("10.0.0.1"))).unwrap();
     assert_eq!(got.labels, Some(map.labels("zero,three,hundred").unwrap()));
     assert_eq!(
-        ct.get(&t("10.0.0.5"), None).unwrap().labels,
+        ct.get(&Key::orig(t("10.0.0.5"))).unwrap().labels,
         Some(map.labels("five").unwrap())
     );
     let ctlist = env!("CARGO_BIN_EXE_ctlist");
@@ -291,7 +296,7 @@ fn label_names_print_filter_and_update_like_the_tool() {
     }
     // the library filter by names
     let mut n = 0;
-    ct.dump_filtered(
+    ct.dump(
         &Filter::new().labels(map.labels("three,hundred").unwrap()),
         |_| {
             n += 1;
@@ -331,7 +336,7 @@ fn dying_and_unconfirmed_lists_match_the_tool() {
     for f in &flows {
         ct.create(f).unwrap();
     }
-    assert_eq!(ct.delete_batch(&flows).unwrap(), 200);
+    assert_eq!(ct.delete_batch(&keys_of(&flows)).unwrap(), 200);
     let ctlist = env!("CARGO_BIN_EXE_ctlist");
     for args in [
         "dying",

@@ -2,9 +2,10 @@
 //! namespace, needs `CAP_NET_ADMIN` there).
 //!
 //! - `ct_bench create N`: creates N UDP flows in batches; the first 1000 get mark 1.
-//! - `ct_bench dump`: a full dump decoded into [`Flow`]s (reads a few fields of each).
-//! - `ct_bench dump-pipelined`: the same with [`nfnetlink::Conn::set_pipelined_dumps`].
-//! - `ct_bench raw`: a full dump that only counts messages (the ceiling).
+//! - `ct_bench dump`: a full dump decoded into [`Flow`]s (reads a few fields of each),
+//!   the default path (large dumps are received on a helper thread, see [`nfnetlink::Conn`]).
+//! - `ct_bench raw`: a full dump that only counts messages (the ceiling), through
+//!   [`nfnetlink::Conn::dump`].
 //! - `ct_bench delete-filter`: deletes the flows with mark 1 by a kernel-filtered flush.
 //! - `ct_bench delete-fallback`: the same by a filtered dump plus batched deletes.
 //!
@@ -13,7 +14,8 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use nfconntrack::{Conntrack, Family, Filter, Flow, Flush, Tuple, L4};
+use nfconntrack::{Conntrack, Family, Filter, Flow, Flush, Key, Tuple, L4};
+use nfnetlink::NfHeader;
 
 fn vmhwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -70,12 +72,10 @@ fn main() -> Result<(), nfconntrack::Error> {
             }
             report("create", created, t);
         }
-        "dump" | "dump-pipelined" => {
-            let pipelined = mode == "dump-pipelined";
-            ct.conn().set_pipelined_dumps(pipelined);
+        "dump" => {
             let mut n = 0u64;
             let mut sum = 0u64;
-            ct.dump(Family::Any, |f| {
+            ct.dump(&Filter::new(), |f| {
                 n += 1;
                 sum = sum.wrapping_add(
                     u64::from(f.timeout.unwrap_or(0)) + u64::from(f.mark.unwrap_or(0)),
@@ -86,15 +86,7 @@ fn main() -> Result<(), nfconntrack::Error> {
                 ControlFlow::Continue(())
             })?;
             std::hint::black_box(sum);
-            report(
-                if pipelined {
-                    "dump(pipelined)"
-                } else {
-                    "dump(Flow)"
-                },
-                n,
-                t,
-            );
+            report("dump(Flow)", n, t);
         }
         "iter" => {
             let mut n = 0u64;
@@ -106,10 +98,15 @@ fn main() -> Result<(), nfconntrack::Error> {
         }
         "raw" => {
             let mut n = 0u64;
-            ct.dump_raw(&Filter::new(), |_| {
-                n += 1;
-                ControlFlow::Continue(())
-            })?;
+            let h = NfHeader::new(nfnl_sys::NFNL_SUBSYS_CTNETLINK, nfnl_sys::IPCTNL_MSG_CT_GET);
+            ct.conn().dump(
+                h,
+                |_| Ok(()),
+                |_| {
+                    n += 1;
+                    Ok::<_, nfnetlink::Error>(ControlFlow::Continue(()))
+                },
+            )?;
             report("dump(raw count)", n, t);
         }
         "delete-filter" => {
@@ -127,7 +124,13 @@ fn main() -> Result<(), nfconntrack::Error> {
             );
         }
         "delete-fallback" => {
-            let n = ct.flush_by_dump(&Filter::new().family(Family::Ipv4).mark(1, u32::MAX))?;
+            let mut keys = Vec::new();
+            let marked = Filter::new().family(Family::Ipv4).mark(1, u32::MAX);
+            ct.dump(&marked, |f| {
+                keys.extend(Key::of(&f).ok());
+                ControlFlow::Continue(())
+            })?;
+            let n = ct.delete_batch(&keys)?;
             report("delete(dump+batch)", n, t);
         }
         "count" => {

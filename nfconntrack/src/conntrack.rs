@@ -55,11 +55,20 @@ pub struct FlushReport {
     pub deleted: Option<u64>,
 }
 
-/// How an update or a delete names one entry: a tuple of either direction,
-/// the zone, and the id if known (so a re-created entry with the same tuple
+/// How a get, an update or a delete names one entry: a tuple of either
+/// direction (`CTA_TUPLE_ORIG` or `CTA_TUPLE_REPLY`), the zone (`CTA_ZONE`),
+/// and the id if known (`CTA_ID`, so a re-created entry with the same tuple
 /// is not touched).
+///
+/// ```
+/// use nfconntrack::{Key, Tuple, L4};
+/// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
+/// let k = Key::orig(t).zone(7);
+/// # let _ = k;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Key {
+pub struct Key {
     /// `CTA_TUPLE_ORIG` or `CTA_TUPLE_REPLY`.
     dir: u16,
     tuple: Tuple,
@@ -77,12 +86,42 @@ impl Key {
         }
     }
 
-    /// The key of a flow: its original (else reply) tuple, zone and id.
+    /// The entry whose original tuple is `t`.
+    pub fn orig(t: Tuple) -> Self {
+        Self::new(sys::CTA_TUPLE_ORIG, t)
+    }
+
+    /// The entry whose reply tuple is `t`.
+    pub fn reply(t: Tuple) -> Self {
+        Self::new(sys::CTA_TUPLE_REPLY, t)
+    }
+
+    /// In zone `zone` (default: zone 0).
+    #[must_use]
+    pub fn zone(mut self, zone: u16) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+
+    /// Only the entry with this id (`CTA_ID`).
+    #[must_use]
+    pub fn id(mut self, id: u32) -> Self {
+        self.id = Some(id);
+        self
+    }
+
+    /// The tuple.
+    pub fn tuple(&self) -> &Tuple {
+        &self.tuple
+    }
+
+    /// The key of a (dumped) flow: its original (else reply) tuple, zone
+    /// and id.
     ///
     /// # Errors
     /// [`Error::NoTuple`]: without a tuple the kernel would run a delete
     /// as a flush.
-    pub(crate) fn of(flow: &Flow) -> Result<Self> {
+    pub fn of(flow: &Flow) -> Result<Self> {
         let (dir, tuple) = match (flow.orig, flow.reply) {
             (Some(t), _) => (sys::CTA_TUPLE_ORIG, t),
             (None, Some(t)) => (sys::CTA_TUPLE_REPLY, t),
@@ -146,12 +185,17 @@ impl Update {
 
     /// Addresses the entry by its original tuple.
     pub fn orig(t: Tuple) -> Self {
-        Self::new(Key::new(sys::CTA_TUPLE_ORIG, t))
+        Self::new(Key::orig(t))
     }
 
     /// Addresses the entry by its reply tuple.
     pub fn reply(t: Tuple) -> Self {
-        Self::new(Key::new(sys::CTA_TUPLE_REPLY, t))
+        Self::new(Key::reply(t))
+    }
+
+    /// Addresses the entry `key` names.
+    pub fn of_key(key: Key) -> Self {
+        Self::new(key)
     }
 
     /// Addresses the entry of a dumped flow: its tuple, zone and id (so a
@@ -285,9 +329,9 @@ fn create_header(family: Family) -> NfHeader {
 ///
 /// # Examples
 /// ```no_run
-/// use nfconntrack::{Conntrack, Family};
+/// use nfconntrack::{Conntrack, Filter};
 /// let mut ct = Conntrack::open()?;
-/// ct.dump(Family::Any, |flow| {
+/// ct.dump(&Filter::new(), |flow| {
 ///     println!("{flow}");
 ///     std::ops::ControlFlow::Continue(())
 /// })?;
@@ -321,31 +365,21 @@ impl Conntrack {
         &mut self.conn
     }
 
-    /// Streams the table (one family or both) to `f`, one decoded flow at a
-    /// time; nothing is collected. Break to stop early (the rest is drained).
-    /// For large tables, `ct.conn().set_pipelined_dumps(true)` lets a helper
-    /// thread receive while this one decodes
-    /// ([`Conn::set_pipelined_dumps`](nfnetlink::Conn::set_pipelined_dumps)).
+    /// Streams the entries `filter` selects to `f`, one decoded flow at a
+    /// time; nothing is collected. Break to stop early (the rest is
+    /// drained). The filter is sent to the kernel where it evaluates it
+    /// correctly (`NLM_F_DUMP_FILTERED` marks honoured filters) and always
+    /// checked again in user space, so the result does not depend on kernel
+    /// support. Large dumps are received on a helper thread while this one
+    /// decodes ([`nfnetlink::Conn`]).
     ///
     /// # Errors
     /// [`Error::MixedFamilies`] before sending for a filter mixing IPv4 and
-    /// IPv6 ([`Filter::check_families`]); kernel, I/O and parse errors. The
-    /// table is not an atomic snapshot:
-    /// entries changing during the dump may be missed or seen twice.
-    pub fn dump<F>(&mut self, family: Family, f: F) -> Result<()>
-    where
-        F: FnMut(Flow) -> ControlFlow<()>,
-    {
-        self.dump_filtered(&Filter::new().family(family), f)
-    }
-
-    /// Like [`Conntrack::dump`] with a filter: sent to the kernel
-    /// (`NLM_F_DUMP_FILTERED` marks honoured filters) and checked again in
-    /// user space, so the result does not depend on kernel support.
-    ///
-    /// # Errors
-    /// As [`Conntrack::dump`].
-    pub fn dump_filtered<F>(&mut self, filter: &Filter, f: F) -> Result<()>
+    /// IPv6 ([`Filter::check_families`]); kernel, I/O and parse errors (the
+    /// first decode error stops the dump).
+    /// The table is not an atomic snapshot: entries changing during the
+    /// dump may be missed or seen twice.
+    pub fn dump<F>(&mut self, filter: &Filter, f: F) -> Result<()>
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
@@ -395,37 +429,10 @@ impl Conntrack {
         B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), EncodeError>,
         F: FnMut(T) -> ControlFlow<()>,
     {
-        let mut err = None;
-        self.conn.dump(h, build, |m| match decode(m) {
-            Ok(v) => f(v),
-            Err(e) => {
-                err = Some(e);
-                ControlFlow::Break(())
-            }
-        })?;
-        match err {
-            Some(e) => Err(e.into()),
-            None => Ok(()),
-        }
+        self.conn.dump(h, build, |m| Ok::<_, Error>(f(decode(m)?)))
     }
 
-    /// The zero-copy form: streams each raw dump message (borrowed from the
-    /// receive buffer) to `f`. Decode with [`Flow::decode`] as needed.
-    ///
-    /// # Errors
-    /// Kernel and I/O errors.
-    pub fn dump_raw<F>(&mut self, filter: &Filter, f: F) -> Result<()>
-    where
-        F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
-    {
-        Ok(self.conn.dump(
-            ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?),
-            |b| filter.encode(b),
-            f,
-        )?)
-    }
-
-    /// An iterator over the table that holds at most one received datagram
+    /// An iterator over the table that holds at most one received batch
     /// of decoded flows at a time (never the whole table). Dropping it early
     /// drains the rest of the dump so the socket stays usable.
     ///
@@ -435,62 +442,39 @@ impl Conntrack {
         FlowIter::start(self, filter)
     }
 
-    /// Looks up the entry with this tuple (original or reply direction,
-    /// whichever `reply` says) in the default zone or `zone`.
+    /// Looks up the entry `key` names (`IPCTNL_MSG_CT_GET`).
     ///
     /// # Errors
-    /// `ENOENT` ([`Error::errno`]) if there is none.
-    pub fn get(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Flow> {
-        self.get_dir(tuple, zone, false)
-    }
-
-    /// Looks up an entry by its reply tuple.
-    ///
-    /// # Errors
-    /// As [`Conntrack::get`].
-    pub fn get_by_reply(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Flow> {
-        self.get_dir(tuple, zone, true)
-    }
-
-    /// One GET request for a tuple (nest `tuple.0`) and an optional zone
-    /// (attribute `zone.0`), decoded by `decode`; `NotFound` without a reply.
-    fn get_one<T>(
-        &mut self,
-        h: NfHeader,
-        tuple: (u16, &Tuple),
-        zone: (u16, Option<u16>),
-        decode: fn(&NfMsg<'_>) -> std::result::Result<T, ParseError>,
-    ) -> Result<T> {
-        let mut out = None;
-        self.conn.query(
-            h,
-            |b| {
-                tuple.1.encode(tuple.0, b)?;
-                if let Some(z) = zone.1 {
-                    b.put_be16(zone.0, z);
-                }
-                Ok(())
-            },
-            |m| {
-                out = Some(decode(m));
-                ControlFlow::Continue(())
-            },
-        )?;
-        Ok(out.ok_or(Error::NotFound)??)
-    }
-
-    fn get_dir(&mut self, tuple: &Tuple, zone: Option<u16>, reply: bool) -> Result<Flow> {
-        let kind = if reply {
-            sys::CTA_TUPLE_REPLY
-        } else {
-            sys::CTA_TUPLE_ORIG
-        };
+    /// [`Error::MixedFamilies`] before sending; `ENOENT`
+    /// ([`Error::errno`]) if there is none.
+    pub fn get(&mut self, key: &Key) -> Result<Flow> {
+        if !key.tuple.is_consistent() {
+            return Err(Error::MixedFamilies);
+        }
         self.get_one(
-            ct_header(sys::IPCTNL_MSG_CT_GET, tuple.family()),
-            (kind, tuple),
-            (sys::CTA_ZONE, zone),
+            ct_header(sys::IPCTNL_MSG_CT_GET, key.tuple.family()),
+            |b| key.encode(b),
             Flow::decode,
         )
+    }
+
+    /// One GET request built by `build`, its one reply decoded by `decode`;
+    /// `NotFound` without a reply.
+    fn get_one<T, B>(
+        &mut self,
+        h: NfHeader,
+        build: B,
+        decode: fn(&NfMsg<'_>) -> std::result::Result<T, ParseError>,
+    ) -> Result<T>
+    where
+        B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), EncodeError>,
+    {
+        let mut out = None;
+        self.conn.query(h, build, |m| {
+            out = Some(decode(m)?);
+            Ok::<_, Error>(ControlFlow::Continue(()))
+        })?;
+        out.ok_or(Error::NotFound)
     }
 
     /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
@@ -597,8 +581,7 @@ impl Conntrack {
         }
         let mut attempts = 0;
         loop {
-            let reply = u.key.dir == sys::CTA_TUPLE_REPLY;
-            let cur = self.get_dir(t, u.key.zone, reply)?.status;
+            let cur = self.get(&u.key)?.status;
             let full = Update {
                 status: Some(cur.unwrap_or_default() | add),
                 ..u.clone()
@@ -620,48 +603,35 @@ impl Conntrack {
         Ok(())
     }
 
-    /// Deletes the entry with this original tuple (in `zone`, default 0).
+    /// Deletes the entry `key` names (`IPCTNL_MSG_CT_DELETE`). A key from
+    /// [`Key::of`] a dumped flow carries its id, so an entry re-created with
+    /// the same tuple is left alone (`ENOENT`).
     ///
     /// # Errors
-    /// `ENOENT` if there is none.
-    pub fn delete(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<()> {
-        let flow = Flow {
-            orig: Some(*tuple),
-            zone,
-            ..Flow::default()
-        };
-        self.delete_flow(&flow)
-    }
-
-    /// Deletes the entry of a dumped flow, addressed by its original (else
-    /// reply) tuple, its zone and — if known — its id, so an entry
-    /// re-created with the same tuple is left alone (`ENOENT`).
-    ///
-    /// # Errors
-    /// [`Error::NoTuple`] before sending anything if the flow has no tuple
-    /// (such a request would flush the table); `ENOENT`.
-    pub fn delete_flow(&mut self, flow: &Flow) -> Result<()> {
-        let key = Key::of(flow)?;
-        let fam = flow.check_families()?;
-        self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_DELETE, fam), |b| key.encode(b))?;
+    /// [`Error::MixedFamilies`] before sending; `ENOENT` if there is none.
+    pub fn delete(&mut self, key: &Key) -> Result<()> {
+        if !key.tuple.is_consistent() {
+            return Err(Error::MixedFamilies);
+        }
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
+            |b| key.encode(b),
+        )?;
         Ok(())
     }
 
-    /// Deletes many entries in batches (see [`Conntrack::delete_flow`]);
-    /// returns how many the kernel deleted. Entries already gone (`ENOENT`)
-    /// are not errors.
+    /// Deletes many entries in batches (see [`Conntrack::delete`]); returns
+    /// how many the kernel deleted. Entries already gone (`ENOENT`) are not
+    /// errors.
     ///
     /// # Errors
-    /// [`Error::NoTuple`] if any flow has no tuple (nothing is sent);
-    /// I/O errors; the first refusal other than `ENOENT`.
-    pub fn delete_batch(&mut self, flows: &[Flow]) -> Result<u64> {
-        let mut keys = Vec::with_capacity(flows.len());
-        for f in flows {
-            f.check_families()?;
-            keys.push(Key::of(f)?);
+    /// [`Error::MixedFamilies`] if any key's tuple mixes families (nothing
+    /// is sent); I/O errors; the first refusal other than `ENOENT`.
+    pub fn delete_batch(&mut self, keys: &[Key]) -> Result<u64> {
+        if keys.iter().any(|k| !k.tuple.is_consistent()) {
+            return Err(Error::MixedFamilies);
         }
-        self.delete_keys(&keys)
+        self.delete_keys(keys)
     }
 
     /// The batched deletes of [`Conntrack::delete_batch`], for checked keys
@@ -725,13 +695,10 @@ impl Conntrack {
     /// The fallback of a filtered flush: a streaming dump that keeps only
     /// the matching entries' keys (tuple, zone, id), then batched deletes.
     /// Memory grows with the number of matches, not with the table.
-    ///
-    /// # Errors
-    /// As [`Conntrack::dump_filtered`] and [`Conntrack::delete_batch`].
-    pub fn flush_by_dump(&mut self, filter: &Filter) -> Result<u64> {
+    fn flush_by_dump(&mut self, filter: &Filter) -> Result<u64> {
         let mut keys = Vec::new();
         let mut no_tuple = false;
-        self.dump_filtered(filter, |f| {
+        self.dump(filter, |f| {
             // Decoded tuples always agree on the family: no family check needed.
             match Key::of(&f) {
                 Ok(k) => keys.push(k),
@@ -793,16 +760,11 @@ impl Conntrack {
     /// # Errors
     /// Kernel, I/O and parse errors.
     pub fn stats(&mut self) -> Result<GlobalStats> {
-        let mut out = None;
-        self.conn.query(
+        self.get_one(
             ct_header(sys::IPCTNL_MSG_CT_GET_STATS, Family::Any),
             |_| Ok(()),
-            |m| {
-                out = Some(GlobalStats::decode(m));
-                ControlFlow::Continue(())
-            },
-        )?;
-        Ok(out.ok_or(Error::NotFound)??)
+            GlobalStats::decode,
+        )
     }
 
     /// Per-CPU connection statistics (`IPCTNL_MSG_CT_GET_STATS_CPU`), like `conntrack -S`.
@@ -869,8 +831,13 @@ impl Conntrack {
     pub fn get_expectation(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Expect> {
         self.get_one(
             exp_header(sys::IPCTNL_MSG_EXP_GET, tuple.family()),
-            (sys::CTA_EXPECT_TUPLE, tuple),
-            (sys::CTA_EXPECT_ZONE, zone),
+            |b| {
+                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
+                if let Some(z) = zone {
+                    b.put_be16(sys::CTA_EXPECT_ZONE, z);
+                }
+                Ok(())
+            },
             Expect::decode,
         )
     }
@@ -931,7 +898,7 @@ impl Conntrack {
 pub struct FlowIter<'a> {
     stream: DumpStream<'a>,
     filter: Filter,
-    /// The decoded flows (and a final error) of the last datagram received.
+    /// The decoded flows (and a final error) of the last batch received.
     queue: VecDeque<Result<Flow>>,
     finished: bool,
 }
@@ -952,7 +919,7 @@ impl<'a> FlowIter<'a> {
     /// flows that came before it.
     fn fill(&mut self) {
         let (filter, queue) = (&self.filter, &mut self.queue);
-        let more = self.stream.next_datagram(|m| match Flow::decode(m) {
+        let more = self.stream.next_batch(|m| match Flow::decode(m) {
             Ok(f) if filter.matches(&f) => queue.push_back(Ok(f)),
             Ok(_) => {}
             Err(e) => queue.push_back(Err(e.into())),

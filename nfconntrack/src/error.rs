@@ -74,6 +74,16 @@ impl Error {
     pub fn is_overrun(&self) -> bool {
         matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
     }
+
+    /// True if nothing arrived before a deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
+    }
+
+    /// True if a receive that may not wait found nothing.
+    pub fn is_would_block(&self) -> bool {
+        matches!(self, Error::Netlink(e) if e.is_would_block())
+    }
 }
 
 impl From<ParseError> for Error {

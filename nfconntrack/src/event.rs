@@ -11,11 +11,11 @@
 //! [`EventListener::set_reliable`]. No mode loses an event without an
 //! overrun report.
 
-use std::collections::VecDeque;
 use std::ops::ControlFlow;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use nfnetlink::{MsgIter, NfMsg, NlFlags, Socket};
+use nfnetlink::{NfMsg, NlFlags, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::conntrack::Conntrack;
@@ -145,24 +145,41 @@ pub struct EventHeader {
     pub family: u8,
 }
 
+/// Datagrams an [`EventListener`] takes per receive call.
+pub const EVENT_BATCH: usize = 32;
+
+/// Size of each receive slot of an [`EventListener`]: an event message is
+/// at most one page (`NLMSG_GOODSIZE`, `ctnetlink_conntrack_event`).
+pub const EVENT_SLOT_LEN: usize = 16 * 1024;
+
 /// A socket subscribed to conntrack events. A separate type from
-/// [`Conntrack`]: it only receives.
+/// [`Conntrack`]: it only receives, through nfnetlink's receive engine
+/// ([`nfnetlink::Reader`]: many datagrams per system call, no allocation
+/// per datagram).
+///
+/// Receive with [`EventListener::recv`] (blocking),
+/// [`EventListener::try_recv`] (never waits) or
+/// [`EventListener::recv_timeout`]; the listener is [`AsFd`] for poll
+/// loops, and with the `tokio` feature
+/// [`AsyncEventListener`](crate::tokio::AsyncEventListener) waits in async
+/// code.
 ///
 /// # Examples
 /// ```no_run
 /// use nfconntrack::{EventListener, Groups};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
 /// loop {
-///     let ev = events.next_event()?;
-///     println!("{ev}");
+///     match events.recv() {
+///         Ok((_, ev)) => println!("{ev}"),
+///         Err(e) if e.is_overrun() => eprintln!("events were lost: resync"),
+///         Err(e) => return Err(e),
+///     }
 /// }
 /// # Ok::<(), nfconntrack::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct EventListener {
-    sock: Socket,
-    buf: Vec<u8>,
-    queue: VecDeque<(EventHeader, Event)>,
+    reader: Reader,
 }
 
 impl EventListener {
@@ -185,15 +202,13 @@ impl EventListener {
             }
         }
         Ok(EventListener {
-            sock,
-            buf: vec![0; nfnetlink::conn::DEFAULT_RECV_BUFFER],
-            queue: VecDeque::new(),
+            reader: Reader::new(sock, EVENT_BATCH, EVENT_SLOT_LEN),
         })
     }
 
     /// The socket (receive buffer size, non-blocking mode, polling).
     pub fn socket(&self) -> &Socket {
-        &self.sock
+        self.reader.socket()
     }
 
     /// Reliable destroy events: `NETLINK_BROADCAST_ERROR` on, and
@@ -221,30 +236,42 @@ impl EventListener {
     /// # Errors
     /// I/O errors from `setsockopt(2)`.
     pub fn set_reliable(&self, on: bool) -> Result<()> {
-        self.sock.set_broadcast_error(on)?;
-        self.sock.set_no_enobufs(false)?;
+        let sock = self.reader.socket();
+        sock.set_broadcast_error(on)?;
+        sock.set_no_enobufs(false)?;
         Ok(())
     }
 
-    /// Reads one datagram and hands each event in it to `f`, with its header.
-    /// Blocks unless the socket is non-blocking.
+    /// Waits for the next event and returns it with its header.
     ///
     /// # Errors
-    /// [`Error::is_overrun`] when events were lost; parse and I/O errors.
-    pub fn recv<F>(&mut self, mut f: F) -> Result<()>
-    where
-        F: FnMut(&EventHeader, Event) -> ControlFlow<()>,
-    {
-        let n = self.sock.recv(&mut self.buf)?;
-        Self::dispatch(self.buf.get(..n).unwrap_or(&[]), &mut f)
+    /// [`Error::is_overrun`] once when events were lost (the listener goes
+    /// on); parse and I/O errors.
+    pub fn recv(&mut self) -> Result<(EventHeader, Event)> {
+        self.next(Wait::Block)
     }
 
-    fn dispatch<F>(data: &[u8], f: &mut F) -> Result<()>
-    where
-        F: FnMut(&EventHeader, Event) -> ControlFlow<()>,
-    {
-        for msg in MsgIter::new(data) {
-            let msg = msg?;
+    /// The next event if one is already there; otherwise an error for which
+    /// [`Error::is_would_block`] is true.
+    ///
+    /// # Errors
+    /// As [`EventListener::recv`].
+    pub fn try_recv(&mut self) -> Result<(EventHeader, Event)> {
+        self.next(Wait::Poll)
+    }
+
+    /// Waits at most `timeout` for the next event ([`Error::is_timeout`]
+    /// after it).
+    ///
+    /// # Errors
+    /// As [`EventListener::recv`].
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<(EventHeader, Event)> {
+        self.next(Wait::timeout(timeout))
+    }
+
+    fn next(&mut self, wait: Wait) -> Result<(EventHeader, Event)> {
+        loop {
+            let msg = self.reader.next(wait)?;
             let Ok(nf) = msg.nf() else { continue };
             if let Some(ev) = Event::decode(&nf)? {
                 let h = EventHeader {
@@ -253,58 +280,7 @@ impl EventListener {
                     flags: msg.flags(),
                     family: nf.family(),
                 };
-                if f(&h, ev).is_break() {
-                    break;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn fill(&mut self, timeout: Option<Duration>) -> Result<bool> {
-        let n = match timeout {
-            Some(t) => match self.sock.recv_timeout(&mut self.buf, t) {
-                Err(nfnetlink::Error::Timeout) => return Ok(false),
-                r => r?,
-            },
-            None => self.sock.recv(&mut self.buf)?,
-        };
-        let data = self.buf.get(..n).unwrap_or(&[]);
-        let q = &mut self.queue;
-        Self::dispatch(data, &mut |h, ev| {
-            q.push_back((*h, ev));
-            ControlFlow::Continue(())
-        })?;
-        Ok(true)
-    }
-
-    /// The next event with its header, waiting at most `timeout` (`None`
-    /// waits forever). `Ok(None)` on timeout.
-    ///
-    /// # Errors
-    /// As [`EventListener::recv`].
-    pub fn next_timeout(
-        &mut self,
-        timeout: Option<Duration>,
-    ) -> Result<Option<(EventHeader, Event)>> {
-        loop {
-            if let Some(x) = self.queue.pop_front() {
-                return Ok(Some(x));
-            }
-            if !self.fill(timeout)? {
-                return Ok(None);
-            }
-        }
-    }
-
-    /// The next event (blocking).
-    ///
-    /// # Errors
-    /// As [`EventListener::recv`].
-    pub fn next_event(&mut self) -> Result<Event> {
-        loop {
-            if let Some((_, ev)) = self.next_timeout(None)? {
-                return Ok(ev);
+                return Ok((h, ev));
             }
         }
     }
@@ -312,7 +288,8 @@ impl EventListener {
     /// Recovers from an overrun: discards the events still queued (in the
     /// socket and here), then streams the current table to `f` through
     /// `ct`. Events that arrive from now on are newer than what the dump
-    /// shows only if they are read after it; apply them on top.
+    /// shows only if they are read after it; apply them on top. Returns how
+    /// many messages were discarded.
     ///
     /// # Errors
     /// Dump errors.
@@ -320,17 +297,21 @@ impl EventListener {
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
-        self.queue.clear();
         let mut dropped = 0u64;
         loop {
-            match self.sock.try_recv(&mut self.buf) {
-                Ok(_) => dropped += 1,
-                Err(nfnetlink::Error::Overrun) => dropped += 1,
+            match self.reader.next(Wait::Poll) {
+                Ok(_) | Err(nfnetlink::Error::Overrun) => dropped += 1,
                 Err(e) if e.is_would_block() => break,
                 Err(e) => return Err(Error::Netlink(e)),
             }
         }
-        ct.dump_filtered(filter, f)?;
+        ct.dump(filter, f)?;
         Ok(dropped)
+    }
+}
+
+impl AsFd for EventListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.reader.socket().as_fd()
     }
 }

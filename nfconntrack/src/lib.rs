@@ -58,9 +58,11 @@ pub mod protoinfo;
 pub mod save;
 pub mod stats;
 pub mod status;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 pub mod tuple;
 
-pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Update};
+pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
 pub use counters::{Counters, Timestamp};
 pub use display::{DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};

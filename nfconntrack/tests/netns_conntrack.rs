@@ -57,7 +57,7 @@ fn udp(src: &str, dst: &str, sp: u16, dp: u16) -> Flow {
 /// Every flow `filter` selects (`Conntrack::dump_filtered`).
 fn dump_all(ct: &mut Conntrack, filter: &Filter) -> Vec<Flow> {
     let mut out = Vec::new();
-    ct.dump_filtered(filter, |f| {
+    ct.dump(filter, |f| {
         out.push(f);
         ControlFlow::Continue(())
     })
@@ -98,15 +98,31 @@ fn count_expectations(ct: &mut Conntrack) -> usize {
 /// `flag`.
 fn count_raw(ct: &mut Conntrack, filter: &Filter, flag: NlFlags) -> (usize, usize) {
     let (mut n, mut flagged) = (0, 0);
-    ct.dump_raw(filter, |m| {
-        n += 1;
-        if m.flags().contains(flag) {
-            flagged += 1;
-        }
-        ControlFlow::Continue(())
-    })
-    .unwrap();
+    let h = NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK, sys::IPCTNL_MSG_CT_GET)
+        .family(filter.effective_family().to_raw());
+    ct.conn()
+        .dump(
+            h,
+            |b| filter.encode(b),
+            |m| {
+                n += 1;
+                if m.flags().contains(flag) {
+                    flagged += 1;
+                }
+                Ok::<_, nfnetlink::Error>(ControlFlow::Continue(()))
+            },
+        )
+        .unwrap();
     (n, flagged)
+}
+
+/// The next event within `d`; `Ok(None)` when none came.
+fn next_ev(l: &mut EventListener, d: Duration) -> Result<Option<(EventHeader, Event)>, Error> {
+    match l.recv_timeout(d) {
+        Ok(x) => Ok(Some(x)),
+        Err(e) if e.is_timeout() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn errno(r: Result<(), Error>) -> Option<Errno> {
@@ -121,6 +137,11 @@ fn many_v4(n: usize) -> Vec<Flow> {
             udp(&a, "10.255.0.1", 1000 + (i % 60000) as u16, 53)
         })
         .collect()
+}
+
+/// The keys of `flows`, for batched deletes.
+fn keys_of(flows: &[Flow]) -> Vec<Key> {
+    flows.iter().map(|f| Key::of(f).unwrap()).collect()
 }
 
 fn create_all(ct: &mut Conntrack, flows: &[Flow]) {
@@ -141,7 +162,7 @@ fn c1_create_get_exists_delete_v4_v6() {
     for (s, d) in [("192.0.2.1", "192.0.2.2"), ("2001:db8::1", "2001:db8::2")] {
         let f = tcp(s, d, 40000, 80);
         ct.create(&f).unwrap();
-        let got = ct.get(&f.orig.unwrap(), None).unwrap();
+        let got = ct.get(&Key::orig(f.orig.unwrap())).unwrap();
         assert_eq!(got.orig, f.orig);
         assert_eq!(got.reply, f.reply);
         assert!(got
@@ -155,13 +176,13 @@ fn c1_create_get_exists_delete_v4_v6() {
             support::conntrack_cli("-L").contains(&format!("src={s} dst={d} sport=40000 dport=80"))
         );
         assert_eq!(errno(ct.create(&f)), Some(Errno::EEXIST));
-        ct.delete(&f.orig.unwrap(), None).unwrap();
+        ct.delete(&Key::orig(f.orig.unwrap())).unwrap();
         assert_eq!(
-            errno(ct.delete(&f.orig.unwrap(), None)),
+            errno(ct.delete(&Key::orig(f.orig.unwrap()))),
             Some(Errno::ENOENT)
         );
         assert_eq!(
-            ct.get(&f.orig.unwrap(), None).unwrap_err().errno(),
+            ct.get(&Key::orig(f.orig.unwrap())).unwrap_err().errno(),
             Some(Errno::ENOENT)
         );
     }
@@ -175,10 +196,10 @@ fn c1_create_get_exists_delete_v4_v6() {
     };
     assert_eq!(errno(ct.create(&reply_only)), Some(Errno::EINVAL));
     ct.create(&f).unwrap();
-    let got = ct.get_by_reply(&reply, None).unwrap();
+    let got = ct.get(&Key::reply(reply)).unwrap();
     assert_eq!(got.orig.unwrap(), reply.inverted());
     let by_reply = Flow { orig: None, ..got };
-    ct.delete_flow(&by_reply).unwrap();
+    ct.delete(&Key::of(&by_reply).unwrap()).unwrap();
     assert_eq!(all(&mut ct), 0);
 }
 
@@ -213,8 +234,8 @@ fn c3_generic_protocols() {
         ct.create(&f).unwrap();
         assert_eq!(errno(ct.create(&f)), Some(Errno::EEXIST));
         ct.update(&Update::orig(t).mark(9)).unwrap();
-        assert_eq!(ct.get(&t, None).unwrap().mark, Some(9));
-        ct.delete(&t, None).unwrap();
+        assert_eq!(ct.get(&Key::orig(t)).unwrap().mark, Some(9));
+        ct.delete(&Key::orig(t)).unwrap();
     }
 }
 
@@ -234,7 +255,7 @@ fn c4_icmp_roundtrip() {
     )
     .unwrap();
     ct.create(&flow(t, 30)).unwrap();
-    let got = ct.get(&t, None).unwrap();
+    let got = ct.get(&Key::orig(t)).unwrap();
     assert_eq!(got.orig, Some(t));
     assert_eq!(
         got.reply.unwrap().proto,
@@ -244,7 +265,7 @@ fn c4_icmp_roundtrip() {
             code: 0
         }
     );
-    ct.delete(&t, None).unwrap();
+    ct.delete(&Key::orig(t)).unwrap();
     let t6 = Tuple::new(
         ip("::1"),
         ip("::2"),
@@ -257,7 +278,7 @@ fn c4_icmp_roundtrip() {
     .unwrap();
     ct.create(&flow(t6, 30)).unwrap();
     assert_eq!(
-        ct.get(&t6, None).unwrap().reply.unwrap().proto,
+        ct.get(&Key::orig(t6)).unwrap().reply.unwrap().proto,
         L4::IcmpV6 {
             id: 7,
             kind: 129,
@@ -278,13 +299,13 @@ fn c5_mark_with_mask_and_update_via_reply() {
     // the kernel applies the mask itself: new = (old & !mask) ^ mark
     ct.update(&Update::orig(t).mark_masked(0, 0xffff_0000))
         .unwrap();
-    assert_eq!(ct.get(&t, None).unwrap().mark, Some(0x0000_ffff));
+    assert_eq!(ct.get(&Key::orig(t)).unwrap().mark, Some(0x0000_ffff));
     ct.update(&Update::orig(t).mark_masked(42, 0xffff)).unwrap();
-    assert_eq!(ct.get(&t, None).unwrap().mark, Some(42));
+    assert_eq!(ct.get(&Key::orig(t)).unwrap().mark, Some(42));
     // by the reply tuple alone, with a timeout change
     ct.update(&Update::reply(f.reply.unwrap()).timeout(1000).mark(7))
         .unwrap();
-    let got = ct.get(&t, None).unwrap();
+    let got = ct.get(&Key::orig(t)).unwrap();
     assert_eq!(got.mark, Some(7));
     assert!(got.timeout.unwrap() > 100);
 }
@@ -438,7 +459,13 @@ fn c11_filtered_flush_and_fallback() {
     // the fallback reaches the same result
     ct.flush(&Flush::All).unwrap();
     setup(&mut ct);
-    assert_eq!(ct.flush_by_dump(&filter).unwrap(), 2);
+    let mut keys = Vec::new();
+    ct.dump(&filter, |f| {
+        keys.push(Key::of(&f).unwrap());
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(ct.delete_batch(&keys).unwrap(), 2);
     assert_eq!(all(&mut ct), 2);
     // a filter the kernel would evaluate loosely (SCTP-style ports) goes the safe way
     let loose = Filter::new()
@@ -468,10 +495,10 @@ fn c12_same_tuple_in_2000_zones() {
         .collect();
     create_all(&mut ct, &flows);
     assert_eq!(all(&mut ct), 2000);
-    let got = ct.get(&base.orig.unwrap(), Some(1234)).unwrap();
+    let got = ct.get(&Key::orig(base.orig.unwrap()).zone(1234)).unwrap();
     assert_eq!(got.zone, Some(1234));
     assert_eq!(
-        ct.get(&base.orig.unwrap(), None).unwrap_err().errno(),
+        ct.get(&Key::orig(base.orig.unwrap())).unwrap_err().errno(),
         Some(Errno::ENOENT)
     );
     // directional zones inside the tuples (CTA_TUPLE_ZONE)
@@ -483,7 +510,7 @@ fn c12_same_tuple_in_2000_zones() {
     both.reply = both.reply.map(|t| t.with_zone(8));
     assert_eq!(errno(ct.create(&both)), Some(Errno::EINVAL));
     ct.create(&dz).unwrap();
-    let got = ct.get(&dz.orig.unwrap(), None).unwrap();
+    let got = ct.get(&Key::orig(dz.orig.unwrap())).unwrap();
     assert_eq!(
         (got.orig.unwrap().zone, got.reply.unwrap().zone),
         (Some(7), None)
@@ -501,11 +528,10 @@ fn c13_events_in_order() {
     let f = udp("10.0.0.1", "10.0.0.2", 5, 6);
     ct.create(&f).unwrap();
     ct.update(&Update::orig(f.orig.unwrap()).mark(3)).unwrap();
-    ct.delete(&f.orig.unwrap(), None).unwrap();
+    ct.delete(&Key::orig(f.orig.unwrap())).unwrap();
     let mut got = Vec::new();
     while got.len() < 3 {
-        let (h, ev) = events
-            .next_timeout(Some(Duration::from_secs(5)))
+        let (h, ev) = next_ev(&mut events, Duration::from_secs(5))
             .unwrap()
             .expect("event");
         assert_eq!(h.seq, 0);
@@ -532,8 +558,7 @@ fn c15_netns_isolation() {
     })
     .join()
     .unwrap();
-    assert!(events
-        .next_timeout(Some(Duration::from_millis(500)))
+    assert!(next_ev(&mut events, Duration::from_millis(500))
         .unwrap()
         .is_none());
     assert_eq!(all(&mut ct()), 0);
@@ -567,7 +592,7 @@ fn c16_overrun_resync_and_reliable_destroy() {
     let mut overrun = false;
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        match events.next_timeout(Some(Duration::from_millis(200))) {
+        match next_ev(&mut events, Duration::from_millis(200)) {
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) if e.is_overrun() => {
@@ -599,11 +624,12 @@ fn c16_overrun_resync_and_reliable_destroy() {
     let flows = many_v4(5000);
     let (destroys, deleted) = std::thread::scope(|s| {
         // a thread spawned after unshare(CLONE_NEWNET) shares this namespace
-        let h = s.spawn(|| Conntrack::open().unwrap().delete_batch(&flows));
+        let keys: Vec<Key> = flows.iter().map(|f| Key::of(f).unwrap()).collect();
+        let h = s.spawn(move || Conntrack::open().unwrap().delete_batch(&keys));
         let mut destroys = 0;
         let deadline = Instant::now() + Duration::from_secs(60);
         while destroys < 5000 && Instant::now() < deadline {
-            match rel.next_timeout(Some(Duration::from_secs(2))) {
+            match next_ev(&mut rel, Duration::from_secs(2)) {
                 Ok(Some((_, Event::Destroy(_)))) => destroys += 1,
                 Ok(_) => {}
                 // reported for the first, failed delivery of a retried DESTROY
@@ -736,7 +762,7 @@ fn c26_big_dump_small_buffers() {
         let mut ct = Conntrack::open().unwrap();
         ct.conn().set_recv_buffer_len(len);
         let mut ids = Vec::new();
-        let r = ct.dump(Family::Any, |f| {
+        let r = ct.dump(&Filter::new(), |f| {
             ids.push(f.id.unwrap());
             ControlFlow::Continue(())
         });
@@ -768,8 +794,7 @@ fn c27_no_tuple_delete_unrepresentable_raw_flushes() {
         mark: Some(1),
         ..Flow::default()
     };
-    assert!(matches!(ct.delete_flow(&bare), Err(Error::NoTuple)));
-    assert!(matches!(ct.delete_batch(&[bare]), Err(Error::NoTuple)));
+    assert!(matches!(Key::of(&bare), Err(Error::NoTuple)));
     assert_eq!(all(&mut ct), 10, "nothing was sent");
     // the footgun: a raw DELETE without a tuple is a flush
     ct.conn()
@@ -840,7 +865,7 @@ fn n5_n7_n8_multipart_abandoned_and_events_apart() {
     other.create(&udp("10.9.9.9", "10.9.9.8", 1, 1)).unwrap();
     assert_eq!(all(&mut ct), 5001);
     assert_eq!(ct.conn().unsolicited(), 0);
-    assert!(matches!(events.next_event().unwrap(), Event::New(_)));
+    assert!(matches!(events.recv().unwrap().1, Event::New(_)));
     println!("stale replies discarded: {}", ct.conn().stale_replies());
 }
 
@@ -980,7 +1005,7 @@ fn nat_on_create_shows_in_the_reply_tuple() {
     }
     // NOTE(kernel): no nat table or rule is needed in the netns: the NAT
     // core is built in and nfnetlink_parse_nat_setup only needs nf_nat_hook
-    let got = ct.get(&s.orig.unwrap(), None).unwrap();
+    let got = ct.get(&Key::orig(s.orig.unwrap())).unwrap();
     let reply = got.reply.unwrap();
     assert_eq!(reply.dst, ip("192.0.2.9"), "{got}");
     assert_eq!(reply.proto, L4::udp(53, 6000));
@@ -1007,7 +1032,7 @@ fn nat_on_create_shows_in_the_reply_tuple() {
             .with_ports(8080, 8080),
     );
     ct.create(&d).unwrap();
-    let got = ct.get(&d.orig.unwrap(), None).unwrap();
+    let got = ct.get(&Key::orig(d.orig.unwrap())).unwrap();
     let (addr, port) = got.destination_translation().expect("DNAT applied");
     let IpAddr::V4(a) = addr else {
         panic!("{addr}")
@@ -1022,7 +1047,7 @@ fn nat_on_create_shows_in_the_reply_tuple() {
     let mut s6 = udp("2001:db8::1", "2001:db8::2", 7, 8);
     s6.nat_src = Some(NatRange::to_addr(ip("2001:db8::99")));
     ct.create(&s6).unwrap();
-    let got = ct.get(&s6.orig.unwrap(), None).unwrap();
+    let got = ct.get(&Key::orig(s6.orig.unwrap())).unwrap();
     assert_eq!(
         got.source_translation(),
         Some((ip("2001:db8::99"), Some(7)))
@@ -1033,17 +1058,16 @@ fn nat_on_create_shows_in_the_reply_tuple() {
         "-I -p udp -s 10.0.0.3 -d 10.0.0.2 --sport 5000 --dport 53 -t 100 --src-nat 192.0.2.9:6001",
     );
     let mut theirs = ct
-        .get(
-            &Tuple::new(ip("10.0.0.3"), ip("10.0.0.2"), L4::udp(5000, 53)).unwrap(),
-            None,
-        )
+        .get(&Key::orig(
+            Tuple::new(ip("10.0.0.3"), ip("10.0.0.2"), L4::udp(5000, 53)).unwrap(),
+        ))
         .unwrap();
     let mut ours = udp("10.0.0.3", "10.0.0.2", 5000, 53);
     ours.orig = Some(Tuple::new(ip("10.0.0.4"), ip("10.0.0.2"), L4::udp(5000, 53)).unwrap());
     ours.reply = Some(ours.orig.unwrap().inverted());
     ours.nat_src = Some(NatRange::to_addr(ip("192.0.2.9")).with_ports(6002, 6002));
     ct.create(&ours).unwrap();
-    let mut mine = ct.get(&ours.orig.unwrap(), None).unwrap();
+    let mut mine = ct.get(&Key::orig(ours.orig.unwrap())).unwrap();
     for f in [&mut theirs, &mut mine] {
         f.id = None;
         f.timeout = None;
@@ -1094,10 +1118,7 @@ fn c14_ping_events_new_update_destroy() {
     let mut ct = ct();
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline && !got.iter().any(|(_, e)| matches!(e, Event::Destroy(_))) {
-        match events
-            .next_timeout(Some(Duration::from_millis(500)))
-            .unwrap()
-        {
+        match next_ev(&mut events, Duration::from_millis(500)).unwrap() {
             Some((h, e)) if icmp(&e) => got.push((h, e)),
             Some(_) => {}
             // NOTE(kernel): an expired entry is reaped (and its DESTROY
@@ -1270,7 +1291,7 @@ fn c21_ftp_helper_assigned_by_ct_target() {
     f.helper = Some("ftp".into());
     f.helper_info = Some(vec![1, 2, 3, 4]);
     ct.create(&f).unwrap();
-    let got = ct.get(&f.orig.unwrap(), None).unwrap();
+    let got = ct.get(&Key::orig(f.orig.unwrap())).unwrap();
     assert_eq!(got.helper.as_deref(), Some("ftp"));
     assert_eq!(got.helper_info, None);
     assert!(got.status.unwrap().contains(Status::HELPER));
@@ -1348,8 +1369,8 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
     drop(listener);
 }
 
-/// Pipelined dumps (`Conn::set_pipelined_dumps`) see exactly the entries a
-/// plain dump sees; a consumer that stops early leaves the socket clean; events
+/// Large dumps, pipelined after their first batch (`Conn::dump`), see exactly
+/// the entries a plain dump sees; a consumer that stops early leaves the socket clean; events
 /// arriving on the same socket are set aside, not delivered as entries.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
@@ -1358,7 +1379,6 @@ fn pipelined_dump_matches_plain_dump() {
     let mut ct = ct();
     create_all(&mut ct, &many_v4(5000));
     let plain = sorted_ids(&mut ct);
-    ct.conn().set_pipelined_dumps(true);
     ct.conn()
         .socket()
         .join_group(nfnl_sys::NFNLGRP_CONNTRACK_NEW)
@@ -1373,7 +1393,7 @@ fn pipelined_dump_matches_plain_dump() {
         "the 100 NEW events were set aside"
     );
     let mut seen = 0;
-    ct.dump(Family::Any, |_| {
+    ct.dump(&Filter::new(), |_| {
         seen += 1;
         ControlFlow::Break(())
     })
@@ -1605,7 +1625,7 @@ fn b2_create_with_a_zone_on_the_original_tuple() {
         .unwrap()
         .with_zone(7);
     ct.create(&flow(orig, 100)).unwrap();
-    let got = ct.get(&orig, None).unwrap();
+    let got = ct.get(&Key::orig(orig)).unwrap();
     assert_eq!(got.orig.unwrap().zone, Some(7));
     assert_eq!(got.reply.unwrap().zone, None);
     // the tool created the same flow from the same options
@@ -1634,7 +1654,7 @@ fn b3_set_a_status_bit_on_an_established_flow() {
     ct.create(&f).unwrap();
     ct.update(&Update::orig(t).set_status(Status::FIXED_TIMEOUT))
         .unwrap();
-    let s = ct.get(&t, None).unwrap().status.unwrap();
+    let s = ct.get(&Key::orig(t)).unwrap().status.unwrap();
     assert!(s.contains(Status::SEEN_REPLY | Status::ASSURED | Status::FIXED_TIMEOUT));
     let with_bit = cli_lines("-L -u FIXED_TIMEOUT");
     assert_eq!(with_bit.len(), 1, "{with_bit:#?}");
@@ -1667,7 +1687,7 @@ fn count_events(
 ) -> (usize, bool) {
     let (mut n, mut overrun) = (0, false);
     while n < want {
-        match listener.next_timeout(Some(Duration::from_secs(3))) {
+        match next_ev(listener, Duration::from_secs(3)) {
             Ok(Some((_, ev))) if kind(&ev) => n += 1,
             Ok(Some(_)) => {}
             Ok(None) => break,
@@ -1709,7 +1729,12 @@ fn b4_reliable_events_never_lose_an_event_silently() {
             N - news
         );
         let (destroys, _) = std::thread::scope(|s| {
-            let h = s.spawn(|| Conntrack::open().unwrap().delete_batch(&flows).unwrap());
+            let h = s.spawn(|| {
+                Conntrack::open()
+                    .unwrap()
+                    .delete_batch(&keys_of(&flows))
+                    .unwrap()
+            });
             let r = count_events(&mut events, |e| matches!(e, Event::Destroy(_)), N);
             assert_eq!(h.join().unwrap(), N as u64);
             r
@@ -1816,7 +1841,7 @@ fn b6_mixed_family_filters_are_refused_before_sending() {
     let (ok, out) = support::sh_status("conntrack -L -s 10.0.0.1 -d 2001:db8::9");
     assert!(!ok, "{out}");
     for f in [mixed, across, fam] {
-        let r = ct.dump_filtered(&f, |_| ControlFlow::Continue(()));
+        let r = ct.dump(&f, |_| ControlFlow::Continue(()));
         assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
         assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies)));
         let r = ct.flush(&Flush::Filter(f));
@@ -1915,7 +1940,7 @@ fn drain_events(l: &mut EventListener) -> (Vec<(&'static str, Tuple)>, Duration,
     let start = thread_cpu();
     let (mut out, mut overruns) = (Vec::new(), 0);
     loop {
-        match l.next_timeout(Some(Duration::from_secs(3))) {
+        match next_ev(l, Duration::from_secs(3)) {
             Ok(Some((_, ev))) => {
                 if let Some(t) = ev.flow().and_then(|f| f.orig) {
                     out.push((ev.tag(), t));
@@ -2027,7 +2052,10 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
             let b = s.spawn(|| drain_events(&mut some));
             let mut ct = Conntrack::open().unwrap();
             create_all(&mut ct, &flows);
-            assert_eq!(ct.delete_batch(&flows).unwrap(), flows.len() as u64);
+            assert_eq!(
+                ct.delete_batch(&keys_of(&flows)).unwrap(),
+                flows.len() as u64
+            );
             (a.join().unwrap(), b.join().unwrap())
         });
         assert_eq!(

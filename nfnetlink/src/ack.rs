@@ -130,6 +130,16 @@ impl<'a> ErrorMsg<'a> {
         self.request_payload
     }
 
+    /// The `res_id` of the echoed request's `nfgenmsg` (the resource the
+    /// request was about, such as a queue number), when the kernel echoed
+    /// it (see [`ErrorMsg::request_payload`]).
+    pub fn request_res_id(&self) -> Option<u16> {
+        match self.request_payload?.get(..crate::msg::NFGENMSG_LEN)? {
+            &[_, _, r0, r1] => Some(u16::from_be_bytes([r0, r1])),
+            _ => None,
+        }
+    }
+
     /// Extended-ack details.
     pub fn ext_ack(&self) -> &ExtAck<'a> {
         &self.ext

@@ -8,11 +8,14 @@
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use crate::ack::{done_status, Control};
+use nfnl_sys::NLMSG_ERROR;
+
+use crate::ack::{done_status, Control, ErrorMsg};
 use crate::builder::{MsgBuilder, NfHeader};
 use crate::error::{EncodeError, Error, KernelError, ParseError};
 use crate::flags::NlFlags;
-use crate::msg::{MsgIter, NfMsg, NlMsg};
+use crate::msg::{NfMsg, NlMsg};
+use crate::reader::Reader;
 use crate::socket::Socket;
 
 /// What one received message means for a pending request.
@@ -53,6 +56,7 @@ pub struct Pending {
     dump: bool,
     done: bool,
     interrupted: bool,
+    req_type: Option<u16>,
 }
 
 impl Pending {
@@ -66,6 +70,7 @@ impl Pending {
             dump: false,
             done: count == 0,
             interrupted: false,
+            req_type: None,
         }
     }
 
@@ -79,12 +84,32 @@ impl Pending {
             dump: true,
             done: false,
             interrupted: false,
+            req_type: None,
         }
+    }
+
+    /// Counts an `NLMSG_ERROR` as an answer only if the request it echoes
+    /// has `nlmsg_type` `t`: on sockets where other messages may carry the
+    /// same sequence number (nfqueue's verdicts use the packet id), the
+    /// type tells an answer from an error about something else.
+    pub fn with_request_type(mut self, t: u16) -> Self {
+        self.req_type = Some(t);
+        self
+    }
+
+    /// The port and sequence number of the (first) request.
+    pub fn key(&self) -> (u32, u32) {
+        (self.port, self.first_seq)
     }
 
     /// True once every ack (or the `NLMSG_DONE`) has arrived.
     pub fn is_complete(&self) -> bool {
         self.done
+    }
+
+    /// True for a dump (ended by `NLMSG_DONE`).
+    pub fn is_dump(&self) -> bool {
+        self.dump
     }
 
     /// True if a dump part carried `NLM_F_DUMP_INTR`.
@@ -106,6 +131,11 @@ impl Pending {
             let stale = msg.seq() != 0 && msg.port() == self.port;
             return Ok(Event::Other { msg, stale });
         };
+        if let (Some(t), NLMSG_ERROR) = (self.req_type, msg.msg_type()) {
+            if ErrorMsg::parse(&msg)?.request().nlmsg_type != t {
+                return Ok(Event::Other { msg, stale: false });
+            }
+        }
         match Control::classify(msg)? {
             Control::Noop | Control::Overrun => Ok(Event::Ignored),
             Control::Data(m) => {
@@ -144,32 +174,24 @@ pub fn initial_seq(port_id: u32) -> u32 {
     (now ^ std::process::id().rotate_left(16) ^ port_id) | 1
 }
 
-/// Default size of the receive buffer of a [`Conn`]: large enough for the
+/// Default size of each receive slot of a [`Conn`]: large enough for the
 /// biggest datagram the kernel builds for a dump (32 KiB) with room to spare.
 pub const DEFAULT_RECV_BUFFER: usize = 64 * 1024;
 
-/// Receive buffers in flight in a pipelined dump ([`Conn::set_pipelined_dumps`]).
-pub const PIPELINE_DEPTH: usize = 4;
+/// Datagrams a [`Conn`] takes per receive call: a dump arrives many
+/// datagrams per `recvmmsg` (each `recvmsg` inside it makes the kernel
+/// build the next part).
+pub const CONN_BATCH: usize = 16;
 
-/// True if `datagram` holds the message that ends dump `seq` of `port`
-/// (`NLMSG_DONE`, or an `NLMSG_ERROR` refusing it), or is malformed.
-fn ends_dump(datagram: &[u8], port: u32, seq: u32) -> bool {
-    MsgIter::new(datagram).any(|m| match m {
-        Ok(m) => {
-            m.seq() == seq
-                && m.port() == port
-                && matches!(m.msg_type(), nfnl_sys::NLMSG_DONE | nfnl_sys::NLMSG_ERROR)
-        }
-        Err(_) => true,
-    })
-}
+/// Default time a [`Conn`] waits for each answer (10 s).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How many requests a batch puts into one datagram before reading their
 /// acks, so acks cannot overflow the socket's receive buffer.
 pub const BATCH_CHUNK: u32 = 64;
 
-/// A request/response connection: a [`Socket`] with a sequence counter, a
-/// reusable receive buffer and a reusable builder.
+/// A request/response connection: a [`Reader`] (socket, receive batch,
+/// sequence counter) and a reusable builder.
 ///
 /// Every request but a dump is sent with `NLM_F_ACK`, so no error is ever
 /// silent. Replies are matched by sequence number and port; late replies to
@@ -177,16 +199,14 @@ pub const BATCH_CHUNK: u32 = 64;
 /// messages that are not replies (seq 0) are discarded and counted in
 /// [`Conn::unsolicited`]. Methods take `&mut self`, so replies of two
 /// requests can never interleave.
+///
+/// Large dumps are pipelined: once the first receive shows that more
+/// follows, a helper thread receives the rest while the calling thread
+/// decodes (see [`Reader::pump_pipelined`]).
 #[derive(Debug)]
 pub struct Conn {
-    sock: Socket,
-    seq: u32,
-    rx: Vec<u8>,
+    reader: Reader,
     tx: MsgBuilder,
-    timeout: Option<Duration>,
-    stale: u64,
-    unsolicited: u64,
-    pipelined: bool,
 }
 
 impl Conn {
@@ -207,36 +227,34 @@ impl Conn {
     pub fn from_socket(sock: Socket) -> Result<Self, Error> {
         sock.set_ext_ack(true)?;
         sock.set_cap_ack(true)?;
+        let mut reader = Reader::new(sock, CONN_BATCH, DEFAULT_RECV_BUFFER);
+        reader.set_keep_others(false);
+        reader.set_timeout(Some(DEFAULT_TIMEOUT));
         Ok(Conn {
-            seq: initial_seq(sock.port_id()),
-            sock,
-            rx: vec![0; DEFAULT_RECV_BUFFER],
+            reader,
             tx: MsgBuilder::with_capacity(4096),
-            timeout: Some(Duration::from_secs(10)),
-            stale: 0,
-            unsolicited: 0,
-            pipelined: false,
         })
     }
 
     /// The socket.
     pub fn socket(&self) -> &Socket {
-        &self.sock
+        self.reader.socket()
     }
 
     /// Gives the socket back.
     pub fn into_socket(self) -> Socket {
-        self.sock
+        self.reader.into_socket()
     }
 
-    /// How long to wait for each reply datagram (default 10 s; `None` waits
-    /// forever). When it passes, the request fails with [`Error::Timeout`]
-    /// and its late replies are discarded.
+    /// How long to wait for each batch of replies (default
+    /// [`DEFAULT_TIMEOUT`]; `None` waits forever). When it passes, the
+    /// request fails with [`Error::Timeout`] and its late replies are
+    /// discarded.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
-        self.timeout = timeout;
+        self.reader.set_timeout(timeout);
     }
 
-    /// Size of the user-space receive buffer (default [`DEFAULT_RECV_BUFFER`],
+    /// Size of each user-space receive slot (default [`DEFAULT_RECV_BUFFER`],
     /// at least 256 bytes).
     ///
     /// NOTE(kernel): `netlink_recvmsg` remembers the largest buffer ever
@@ -244,38 +262,23 @@ impl Conn {
     /// datagrams after it. Shrinking the buffer after a larger read therefore
     /// makes dumps fail with [`Error::Truncated`]; shrink only a fresh socket.
     pub fn set_recv_buffer_len(&mut self, len: usize) {
-        self.rx.resize(len.max(256), 0);
-    }
-
-    /// Pipelined dumps (default off): a helper thread receives the dump's
-    /// datagrams while the calling thread decodes them. The kernel builds
-    /// each next dump datagram inside the `recvmsg` that fetches the
-    /// previous one (`netlink_recvmsg` → `netlink_dump`), so without this
-    /// the kernel's work and the caller's decoding take turns on one core;
-    /// with it they overlap on two. Costs one short-lived thread and
-    /// [`PIPELINE_DEPTH`] receive buffers per dump; worth it for large tables.
-    pub fn set_pipelined_dumps(&mut self, on: bool) {
-        self.pipelined = on;
+        self.reader.set_batch(CONN_BATCH, len.max(256));
     }
 
     /// Late replies to abandoned requests that were discarded.
     pub fn stale_replies(&self) -> u64 {
-        self.stale
+        self.reader.stale_replies()
     }
 
     /// Messages that were not replies (seq 0, such as events) and were
     /// discarded.
     pub fn unsolicited(&self) -> u64 {
-        self.unsolicited
+        self.reader.unsolicited()
     }
 
     /// Takes the next sequence number (never 0: 0 marks unsolicited messages).
     pub fn next_seq(&mut self) -> u32 {
-        self.seq = self.seq.wrapping_add(1);
-        if self.seq == 0 {
-            self.seq = 1;
-        }
-        self.seq
+        self.reader.next_seq()
     }
 
     /// Sends one request with `NLM_F_ACK` and waits for its ack. Data
@@ -288,47 +291,90 @@ impl Conn {
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
     {
-        self.query(h, build, |_| ControlFlow::Continue(()))
+        self.query(h, build, |_| Ok::<_, Error>(ControlFlow::Continue(())))
     }
 
     /// Sends one request with `NLM_F_ACK`, hands each data reply to
-    /// `on_reply`, and waits for the ack.
+    /// `on_reply`, and waits for the ack. If `on_reply` breaks or fails, the
+    /// remaining replies are read and dropped; its error is returned.
     ///
     /// # Errors
-    /// As [`Conn::request`].
-    pub fn query<B, F>(&mut self, h: NfHeader, build: B, mut on_reply: F) -> Result<(), Error>
+    /// As [`Conn::request`]; the first error of `on_reply`.
+    pub fn query<B, F, E>(&mut self, h: NfHeader, build: B, on_reply: F) -> Result<(), E>
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
-        F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
+        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
+        E: From<Error>,
     {
         let seq = self.build_one(h, NlFlags::ACK, build)?;
-        let mut outcome = Ok(());
-        let pending = Pending::requests(self.sock.port_id(), seq, 1);
-        self.send_and_run(pending, &mut on_reply, &mut |_, r| outcome = r)?;
-        Ok(outcome?)
+        let pending = Pending::requests(self.reader.socket().port_id(), seq, 1);
+        self.run(pending, on_reply)
     }
 
     /// Sends a dump request (`NLM_F_DUMP`) and streams each entry to
     /// `on_entry` as it arrives: the library never collects the dump. If
-    /// `on_entry` breaks, the rest of the dump is read and discarded, so the
-    /// socket is ready for the next request.
+    /// `on_entry` breaks or fails, the rest of the dump is read and
+    /// discarded, so the socket is ready for the next request, and its
+    /// error is returned.
     ///
     /// # Errors
-    /// [`Error::Kernel`] if the kernel refuses or ends the dump with an errno;
-    /// [`Error::DumpInterrupted`] (after all entries were delivered) if a part
-    /// carried `NLM_F_DUMP_INTR`; [`Error::Overrun`] if the socket overflowed.
-    pub fn dump<B, F>(&mut self, h: NfHeader, build: B, mut on_entry: F) -> Result<(), Error>
+    /// The first error of `on_entry`; [`Error::Kernel`] if the kernel
+    /// refuses or ends the dump with an errno; [`Error::DumpInterrupted`]
+    /// (after all entries were delivered) if a part carried
+    /// `NLM_F_DUMP_INTR`; [`Error::Overrun`] if the socket overflowed.
+    pub fn dump<B, F, E>(&mut self, h: NfHeader, build: B, on_entry: F) -> Result<(), E>
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
-        F: FnMut(&NfMsg<'_>) -> ControlFlow<()>,
+        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
+        E: From<Error>,
     {
         let seq = self.build_one(h, NlFlags::DUMP, build)?;
+        let pending = Pending::dump(self.reader.socket().port_id(), seq);
+        self.run(pending, on_entry)
+    }
+
+    /// Sends what is in the builder and runs `pending` to completion: the
+    /// first batch inline, the rest of a dump pipelined.
+    fn run<F, E>(&mut self, mut pending: Pending, mut on_reply: F) -> Result<(), E>
+    where
+        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
+        E: From<Error>,
+    {
+        let bytes = self.tx.finish().map_err(Error::from)?;
+        self.reader.send_request(bytes)?;
         let mut outcome = Ok(());
-        let pending = Pending::dump(self.sock.port_id(), seq);
-        let interrupted = self.send_and_run(pending, &mut on_entry, &mut |_, r| outcome = r)?;
-        outcome?;
-        if interrupted {
-            return Err(Error::DumpInterrupted);
+        let mut failed = None;
+        let mut wants_more = true;
+        let mut on_event = |ev: Event<'_>| match ev {
+            Event::Reply(m) if wants_more => match on_reply(&m) {
+                Ok(flow) => wants_more = flow.is_continue(),
+                Err(e) => {
+                    failed = Some(e);
+                    wants_more = false;
+                }
+            },
+            Event::Ack { result, .. } | Event::Done(result) if outcome.is_ok() => {
+                outcome = result;
+            }
+            _ => {}
+        };
+        if !pending.is_complete() {
+            self.reader.pump(&mut pending, &mut on_event)?;
+        }
+        if !pending.is_complete() {
+            if pending.is_dump() {
+                self.reader.pump_pipelined(&mut pending, &mut on_event)?;
+            }
+            while !pending.is_complete() {
+                self.reader.pump(&mut pending, &mut on_event)?;
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        outcome.map_err(Error::from)?;
+        if pending.interrupted() {
+            return Err(Error::DumpInterrupted.into());
         }
         Ok(())
     }
@@ -358,24 +404,19 @@ impl Conn {
         while start < count {
             let n = (count - start).min(BATCH_CHUNK);
             self.tx.clear();
-            // Pending needs consecutive sequence numbers, and 0 is reserved
-            // for unsolicited messages: restart the counter before a wrap.
-            if self.seq.checked_add(n).is_none() {
-                self.seq = 0;
-            }
-            let first_seq = self.seq.wrapping_add(1);
-            for i in start..start + n {
-                let seq = self.next_seq();
+            let first_seq = self.reader.reserve_seqs(n);
+            for (i, seq) in (start..start + n).zip(first_seq..) {
                 let h = header(i);
                 self.tx.begin(h.flags(h.flags | NlFlags::ACK), seq);
                 build(i, &mut self.tx)?;
             }
-            let pending = Pending::requests(self.sock.port_id(), first_seq, n);
-            self.send_and_run(
-                pending,
-                &mut |_| ControlFlow::Continue(()),
-                &mut |idx, r| on_result(start + idx, r),
-            )?;
+            let mut pending = Pending::requests(self.reader.socket().port_id(), first_seq, n);
+            self.reader
+                .request(self.tx.finish()?, &mut pending, &mut |ev| {
+                    if let Event::Ack { index, result } = ev {
+                        on_result(start + index, result);
+                    }
+                })?;
             start += n;
         }
         Ok(())
@@ -387,50 +428,17 @@ impl Conn {
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
     {
-        let seq = self.next_seq();
+        let seq = self.reader.next_seq();
         self.tx.clear();
         self.tx.begin(h.flags(h.flags | flags), seq);
         build(&mut self.tx)?;
         Ok(seq)
     }
 
-    /// Low-level: sends what is in the builder and runs `pending` to
-    /// completion, counting the stale and unsolicited messages met on the
-    /// way. Returns whether a dump was interrupted.
-    fn send_and_run(
-        &mut self,
-        pending: Pending,
-        on_reply: &mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
-        on_end: &mut dyn FnMut(u32, Result<(), KernelError>),
-    ) -> Result<bool, Error> {
-        let bytes = self.tx.finish()?;
-        self.sock.send(bytes)?;
-        // Only a dump is pipelined: the receiver thread stops at the message
-        // that ends a dump, and a dump is what is large enough to gain.
-        let pipelined = self.pipelined && pending.dump;
-        let mut pending = pending;
-        let mut run = Run {
-            pending: &mut pending,
-            wants_more: true,
-            on_reply,
-            on_end,
-            stale: 0,
-            unsolicited: 0,
-        };
-        let result = if pipelined {
-            self.receive_pipelined(&mut run)
-        } else {
-            self.receive(&mut run)
-        };
-        self.stale += run.stale;
-        self.unsolicited += run.unsolicited;
-        result.map(|()| pending.interrupted())
-    }
-
     /// Sends a dump request (`NLM_F_DUMP`) and returns a [`DumpStream`]
-    /// that receives the dump one datagram at a time, when asked: the pull
-    /// form of [`Conn::dump`], for iterators. It uses this connection's
-    /// receive buffer, timeout and counters (and is never pipelined).
+    /// that receives the dump one batch of datagrams at a time, when asked:
+    /// the pull form of [`Conn::dump`], for iterators. It uses this
+    /// connection's reader, timeout and counters (and is never pipelined).
     ///
     /// # Errors
     /// [`Error::Encode`] if `build` fails; I/O errors of the send.
@@ -439,66 +447,11 @@ impl Conn {
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
     {
         let seq = self.build_one(h, NlFlags::DUMP, build)?;
-        let bytes = self.tx.finish()?;
-        self.sock.send(bytes)?;
-        let pending = Pending::dump(self.sock.port_id(), seq);
+        self.reader.send_request(self.tx.finish()?)?;
+        let pending = Pending::dump(self.reader.socket().port_id(), seq);
         Ok(DumpStream {
             conn: self,
             pending,
-        })
-    }
-
-    /// Receives into the one reusable buffer until `run` is complete.
-    fn receive(&mut self, run: &mut Run<'_>) -> Result<(), Error> {
-        while !run.pending.is_complete() {
-            let n = recv_within(&self.sock, &mut self.rx, self.timeout)?;
-            run.feed(self.rx.get(..n).unwrap_or(&[]))?;
-        }
-        Ok(())
-    }
-
-    /// The pipelined form of [`Conn::receive`] for one dump: a scoped
-    /// thread receives into a small ring of buffers and stops after the
-    /// datagram that ends the dump; this thread feeds `run`.
-    fn receive_pipelined(&self, run: &mut Run<'_>) -> Result<(), Error> {
-        use std::sync::mpsc;
-        type Filled = Result<(Vec<u8>, usize), Error>;
-        let (sock, timeout, len) = (&self.sock, self.timeout, self.rx.len());
-        let (port, seq) = (run.pending.port, run.pending.first_seq);
-        let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(PIPELINE_DEPTH);
-        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
-        for _ in 0..PIPELINE_DEPTH {
-            // Cannot fail: the receiving end lives in this function.
-            let _ = empty_tx.send(vec![0; len]);
-        }
-        std::thread::scope(|scope| {
-            // Owned by this closure: whatever way it returns, both channel
-            // ends the receiver waits on are gone, so the receiver stops.
-            let full_rx = full_rx;
-            scope.spawn(move || {
-                while let Ok(mut buf) = empty_rx.recv() {
-                    let r = recv_within(sock, &mut buf, timeout);
-                    let last = match &r {
-                        Ok(n) => ends_dump(buf.get(..*n).unwrap_or(&[]), port, seq),
-                        Err(_) => true,
-                    };
-                    if full_tx.send(r.map(|n| (buf, n))).is_err() || last {
-                        return;
-                    }
-                }
-            });
-            while !run.pending.is_complete() {
-                // The receiver stops only after an error or the dump's end,
-                // both of which arrive here first.
-                let (buf, n) = full_rx.recv().map_err(|_| Error::Timeout)??;
-                run.feed(buf.get(..n).unwrap_or(&[]))?;
-                // Recycle the buffer; the receiver may have stopped already.
-                let _ = empty_tx.send(buf);
-            }
-            // An early error return drops `empty_tx` too, which stops a
-            // receiver waiting for a buffer.
-            drop(empty_tx);
-            Ok(())
         })
     }
 }
@@ -513,40 +466,30 @@ pub struct DumpStream<'c> {
 }
 
 impl DumpStream<'_> {
-    /// Receives the next datagram of the dump and hands each entry in it to
-    /// `on_entry`. Returns whether more datagrams follow: `Ok(false)` once the
-    /// dump has ended (and ever after).
+    /// Receives the next batch of datagrams of the dump and hands each entry
+    /// in them to `on_entry`. Returns whether more follow: `Ok(false)` once
+    /// the dump has ended (and ever after).
     ///
     /// # Errors
-    /// As [`Conn::dump`], reported after the entries of the datagram that
-    /// carried them: [`Error::Kernel`] if the kernel refused or ended the dump
-    /// with an errno, [`Error::DumpInterrupted`]; I/O, parse and timeout
-    /// errors of the receive.
-    pub fn next_datagram<F>(&mut self, mut on_entry: F) -> Result<bool, Error>
+    /// As [`Conn::dump`], reported after the entries of the batch that
+    /// carried them: [`Error::Kernel`] if the kernel refused or ended the
+    /// dump with an errno, [`Error::DumpInterrupted`]; I/O, parse and
+    /// timeout errors of the receive.
+    pub fn next_batch<F>(&mut self, mut on_entry: F) -> Result<bool, Error>
     where
         F: FnMut(&NfMsg<'_>),
     {
         if self.pending.is_complete() {
             return Ok(false);
         }
-        let conn = &mut *self.conn;
-        let n = recv_within(&conn.sock, &mut conn.rx, conn.timeout)?;
         let mut outcome = Ok(());
-        let mut run = Run {
-            pending: &mut self.pending,
-            wants_more: true,
-            on_reply: &mut |m| {
-                on_entry(m);
-                ControlFlow::Continue(())
-            },
-            on_end: &mut |_, r| outcome = r,
-            stale: 0,
-            unsolicited: 0,
-        };
-        let fed = run.feed(conn.rx.get(..n).unwrap_or(&[]));
-        conn.stale += run.stale;
-        conn.unsolicited += run.unsolicited;
-        fed?;
+        self.conn
+            .reader
+            .pump(&mut self.pending, &mut |ev| match ev {
+                Event::Reply(m) => on_entry(&m),
+                Event::Done(r) | Event::Ack { result: r, .. } => outcome = r,
+                _ => {}
+            })?;
         outcome?;
         if !self.pending.is_complete() {
             return Ok(true);
@@ -561,48 +504,7 @@ impl DumpStream<'_> {
 impl Drop for DumpStream<'_> {
     fn drop(&mut self) {
         // Read the rest of the dump (a failed receive ends it anyway).
-        while let Ok(true) = self.next_datagram(|_| {}) {}
-    }
-}
-
-/// Receives one datagram, waiting at most `timeout` (`None`: forever).
-fn recv_within(sock: &Socket, buf: &mut [u8], timeout: Option<Duration>) -> Result<usize, Error> {
-    match timeout {
-        Some(t) => sock.recv_timeout(buf, t),
-        None => sock.recv(buf),
-    }
-}
-
-/// The replies of one request being read: the protocol state, where its
-/// outcomes go, and the messages met that were not for it.
-struct Run<'f> {
-    pending: &'f mut Pending,
-    /// False once `on_reply` has broken: later replies are read and dropped.
-    wants_more: bool,
-    on_reply: &'f mut dyn FnMut(&NfMsg<'_>) -> ControlFlow<()>,
-    on_end: &'f mut dyn FnMut(u32, Result<(), KernelError>),
-    stale: u64,
-    unsolicited: u64,
-}
-
-impl Run<'_> {
-    /// Feeds every message of one received datagram to the state machine.
-    fn feed(&mut self, datagram: &[u8]) -> Result<(), Error> {
-        for msg in MsgIter::new(datagram) {
-            match self.pending.on_message(msg?)? {
-                Event::Reply(m) => {
-                    if self.wants_more {
-                        self.wants_more = (self.on_reply)(&m).is_continue();
-                    }
-                }
-                Event::Ack { index, result } => (self.on_end)(index, result),
-                Event::Done(result) => (self.on_end)(0, result),
-                Event::Other { stale: true, .. } => self.stale += 1,
-                Event::Other { .. } => self.unsolicited += 1,
-                Event::Ignored => {}
-            }
-        }
-        Ok(())
+        while let Ok(true) = self.next_batch(|_| {}) {}
     }
 }
 
@@ -610,7 +512,8 @@ impl Run<'_> {
 mod tests {
     use super::*;
     use crate::msg::tests::nlmsg;
-    use nfnl_sys::{NLMSG_DONE, NLMSG_ERROR};
+    use crate::msg::MsgIter;
+    use nfnl_sys::NLMSG_DONE;
 
     const PORT: u32 = 4242;
 
@@ -706,6 +609,30 @@ mod tests {
         let mut p = Pending::dump(PORT, 6);
         let d = nlmsg(NLMSG_DONE, 2, 6, PORT, &(-4i32).to_ne_bytes());
         assert!(matches!(&feed(&mut p, &d)[0], Event::Done(Err(k)) if k.errno == 4));
+    }
+
+    #[test]
+    fn a_typed_request_ignores_errors_about_other_requests() {
+        // nfqueue: a verdict's error carries the packet id as its sequence
+        // number, which may equal a config request's.
+        let mut p = Pending::requests(PORT, 10, 1).with_request_type(0x0302);
+        let d = ack(10, 2); // echoes a request of type 0x0100
+        assert!(matches!(
+            feed(&mut p, &d)[..],
+            [Event::Other { stale: false, .. }]
+        ));
+        assert!(!p.is_complete());
+        let mut body = 0i32.to_ne_bytes().to_vec();
+        body.extend(nlmsg(0x0302, 5, 10, PORT, &[])[..16].iter());
+        let d = nlmsg(NLMSG_ERROR, 0x100, 10, PORT, &body);
+        assert!(matches!(
+            feed(&mut p, &d)[..],
+            [Event::Ack {
+                index: 0,
+                result: Ok(())
+            }]
+        ));
+        assert!(p.is_complete());
     }
 
     #[test]

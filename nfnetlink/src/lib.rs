@@ -48,6 +48,7 @@ pub mod debug;
 pub mod error;
 pub mod flags;
 pub mod msg;
+pub mod reader;
 pub mod socket;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -59,6 +60,7 @@ pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{EncodeError, Error, KernelError, ParseError};
 pub use flags::NlFlags;
 pub use msg::{MsgIter, NfMsg, NlMsg};
+pub use reader::{Reader, Wait};
 pub use socket::{RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.

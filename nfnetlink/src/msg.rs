@@ -47,6 +47,12 @@ impl<'a> NlMsg<'a> {
         Ok(NlMsg { header, bytes })
     }
 
+    /// A message already validated by [`NlMsg::parse`]: its header and
+    /// its `nlmsg_len` bytes.
+    pub(crate) fn from_valid(header: nlmsghdr, bytes: &'a [u8]) -> Self {
+        NlMsg { header, bytes }
+    }
+
     /// The header (host byte order).
     pub fn header(&self) -> &nlmsghdr {
         &self.header

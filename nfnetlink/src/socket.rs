@@ -10,7 +10,7 @@
 use std::io::{self, IoSliceMut};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use nix::errno::Errno;
 use nix::libc;
@@ -26,6 +26,7 @@ use nfnl_sys::{
 };
 
 use crate::error::Error;
+use crate::reader::Wait;
 
 /// A `NETLINK_NETFILTER` socket: an owned, close-on-exec file descriptor
 /// bound to a kernel-assigned port id.
@@ -95,6 +96,21 @@ impl Socket {
         Ok(Socket {
             fd,
             port_id: addr.pid(),
+            foreign: AtomicU64::new(0),
+        })
+    }
+
+    /// Another descriptor for the same socket (`dup(2)`, close-on-exec): the
+    /// socket closes when the last of them does. For sending from another
+    /// owner (nfqueue's packet handles); it starts a separate
+    /// [`Socket::foreign_dropped`] count.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the descriptor cannot be duplicated.
+    pub fn try_clone(&self) -> Result<Self, Error> {
+        Ok(Socket {
+            fd: self.fd.try_clone()?,
+            port_id: self.port_id,
             foreign: AtomicU64::new(0),
         })
     }
@@ -242,25 +258,50 @@ impl Socket {
     }
 
     /// Receives one datagram from the kernel into `buf` and returns its
-    /// length. Retries on `EINTR`; drops (and counts) datagrams not sent by
-    /// the kernel.
+    /// length, waiting as `wait` says. Retries on `EINTR`; drops (and
+    /// counts) datagrams not sent by the kernel. Most code reads through a
+    /// [`Reader`](crate::Reader) instead, which takes many datagrams per
+    /// call.
     ///
     /// # Errors
     /// [`Error::Truncated`] if the datagram was larger than `buf` (it is
     /// consumed, nothing of it should be parsed); [`Error::Overrun`] on
-    /// `ENOBUFS` (messages were lost; the socket goes on working); an
-    /// `Io` error with [`Error::is_would_block`] in non-blocking mode.
-    pub fn recv(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        self.recv_flags(buf, MsgFlags::empty())
+    /// `ENOBUFS` (messages were lost; the socket goes on working); with
+    /// [`Wait::Poll`] an `Io` error with [`Error::is_would_block`]; with
+    /// [`Wait::Until`] [`Error::Timeout`].
+    pub fn recv(&self, buf: &mut [u8], wait: Wait) -> Result<usize, Error> {
+        self.waiting(wait, |flags| self.recv_flags(buf, flags))
     }
 
-    /// Like [`Socket::recv`], but returns with a would-block error instead of
-    /// waiting, even in blocking mode (`MSG_DONTWAIT`).
-    ///
-    /// # Errors
-    /// As [`Socket::recv`].
-    pub fn try_recv(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        self.recv_flags(buf, MsgFlags::MSG_DONTWAIT)
+    /// Runs `op` with `MSG_DONTWAIT` unless `wait` is [`Wait::Block`] (on a
+    /// blocking socket), waiting with `poll(2)` between tries as `wait` says.
+    fn waiting<T>(
+        &self,
+        wait: Wait,
+        mut op: impl FnMut(MsgFlags) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let flags = if wait == Wait::Block {
+            MsgFlags::empty()
+        } else {
+            MsgFlags::MSG_DONTWAIT
+        };
+        loop {
+            match op(flags) {
+                Err(e) if e.is_would_block() => match wait {
+                    Wait::Poll => return Err(e),
+                    // A non-blocking socket (set for a poll loop).
+                    Wait::Block => {
+                        self.wait_readable(None)?;
+                    }
+                    Wait::Until(d) => {
+                        if !self.wait_readable(Some(d))? {
+                            return Err(Error::Timeout);
+                        }
+                    }
+                },
+                r => return r,
+            }
+        }
     }
 
     fn recv_flags(&self, buf: &mut [u8], flags: MsgFlags) -> Result<usize, Error> {
@@ -298,9 +339,8 @@ impl Socket {
     /// `recvmmsg(2)` and returns how many from the kernel arrived (at least
     /// one); read them with [`RecvBatch::get`]. Makes no allocation.
     ///
-    /// With `wait` false the call never waits (`MSG_DONTWAIT`); with `wait`
-    /// true it waits for the first datagram (unless the socket is
-    /// non-blocking), then takes what else is queued (`MSG_WAITFORONE`).
+    /// It waits for the first datagram as `wait` says ([`Wait::Block`]: one
+    /// blocking call), then takes what else is queued (`MSG_WAITFORONE`).
     /// The checks of [`Socket::recv`] apply to each datagram: those not sent
     /// by the kernel are dropped and counted in [`Socket::foreign_dropped`]
     /// (if all were, it receives again); a datagram larger than its slot
@@ -310,25 +350,34 @@ impl Socket {
     /// # Errors
     /// [`Error::Overrun`] on `ENOBUFS` (when the overrun comes after some
     /// datagrams, the kernel returns those and reports it on the next call);
-    /// an `Io` error with [`Error::is_would_block`] when nothing is queued
-    /// and the call may not wait.
-    pub fn recv_many(&self, batch: &mut RecvBatch, wait: bool) -> Result<usize, Error> {
-        let flags = libc::MSG_TRUNC
-            | if wait {
-                libc::MSG_WAITFORONE
-            } else {
-                libc::MSG_DONTWAIT
-            };
+    /// with [`Wait::Poll`] an `Io` error with [`Error::is_would_block`]
+    /// when nothing is queued; with [`Wait::Until`] [`Error::Timeout`].
+    pub fn recv_many(&self, batch: &mut RecvBatch, wait: Wait) -> Result<usize, Error> {
+        self.waiting(wait, |flags| {
+            let flags = libc::MSG_TRUNC
+                | if flags.is_empty() {
+                    libc::MSG_WAITFORONE
+                } else {
+                    libc::MSG_DONTWAIT
+                };
+            self.recv_batch(batch, flags)
+        })
+    }
+
+    fn recv_batch(&self, batch: &mut RecvBatch, flags: libc::c_int) -> Result<usize, Error> {
         batch.got.clear();
         loop {
-            batch.raw.prepare(&mut batch.buf, batch.slot_len);
+            batch.raw.reset(batch.filled);
+            batch.filled = 0;
             let vlen = libc::c_uint::try_from(batch.raw.hdrs.len()).unwrap_or(MAX_BATCH_C);
-            // SAFETY: `fd` is a valid open socket. `prepare` just pointed
-            // every header at its own `sockaddr_nl` (with its size) and its
-            // own iovec, and every iovec at a disjoint `slot_len` range of
-            // `buf`; `vlen` is the number of headers. All of them live in
-            // `batch`, exclusively borrowed for the whole call, and no Vec is
-            // resized meanwhile. A null timeout means none.
+            // SAFETY: `fd` is a valid open socket. `point` (in `new`)
+            // pointed every header at its own `sockaddr_nl` and its own
+            // iovec, and every iovec at a disjoint `slot_len` range of `buf`;
+            // these heap blocks never move (no Vec of the batch is ever
+            // resized). `reset` just restored the address size of every
+            // header the last call wrote. `vlen` is the number of headers.
+            // All of them live in `batch`, exclusively borrowed for the whole
+            // call. A null timeout means none.
             let n = unsafe {
                 libc::recvmmsg(
                     self.fd.as_raw_fd(),
@@ -344,6 +393,7 @@ impl Socket {
                     e => return Err(e.into()),
                 }
             };
+            batch.filled = n;
             for (index, (h, addr)) in batch
                 .raw
                 .hdrs
@@ -380,7 +430,7 @@ impl Socket {
     ///
     /// # Errors
     /// [`Error::Io`] from `poll(2)`.
-    pub fn wait_readable(&self, deadline: Option<Instant>) -> Result<bool, Error> {
+    pub(crate) fn wait_readable(&self, deadline: Option<Instant>) -> Result<bool, Error> {
         loop {
             let timeout = match deadline {
                 None => PollTimeout::NONE,
@@ -407,23 +457,6 @@ impl Socket {
                 Ok(_) => return Ok(true),
                 Err(Errno::EINTR) => continue,
                 Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// Receives one datagram, waiting at most `timeout`.
-    ///
-    /// # Errors
-    /// [`Error::Timeout`] when nothing arrived in time; otherwise as [`Socket::recv`].
-    pub fn recv_timeout(&self, buf: &mut [u8], timeout: Duration) -> Result<usize, Error> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if !self.wait_readable(Some(deadline))? {
-                return Err(Error::Timeout);
-            }
-            match self.try_recv(buf) {
-                Err(e) if e.is_would_block() => continue,
-                r => return r,
             }
         }
     }
@@ -474,10 +507,10 @@ const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnetlink::{RecvBatch, Socket};
+/// use nfnetlink::{RecvBatch, Socket, Wait};
 /// let sock = Socket::open()?;
 /// let mut batch = RecvBatch::new(32, 64 * 1024);
-/// let n = sock.recv_many(&mut batch, true)?;
+/// let n = sock.recv_many(&mut batch, Wait::Block)?;
 /// for i in 0..n {
 ///     match batch.get(i) {
 ///         Some(Ok(datagram)) => println!("{} bytes", datagram.len()),
@@ -493,6 +526,8 @@ pub struct RecvBatch {
     raw: RawHeaders,
     /// The datagrams of the last receive, from the kernel, in order.
     got: Vec<Slot>,
+    /// Headers the kernel wrote into in the last receive.
+    filled: usize,
 }
 
 /// One received datagram: its slot and real length.
@@ -518,7 +553,7 @@ impl RecvBatch {
                 std::mem::zeroed::<libc::sockaddr_nl>(),
             )
         };
-        RecvBatch {
+        let mut batch = RecvBatch {
             slot_len,
             buf: vec![0; slots.saturating_mul(slot_len)],
             raw: RawHeaders {
@@ -527,7 +562,10 @@ impl RecvBatch {
                 addrs: vec![addr; slots],
             },
             got: Vec::with_capacity(slots),
-        }
+            filled: 0,
+        };
+        batch.raw.point(&mut batch.buf, slot_len);
+        batch
     }
 
     /// The number of slots: the most datagrams one receive returns.
@@ -591,17 +629,20 @@ struct RawHeaders {
 }
 
 // SAFETY: the raw pointers inside `hdrs` and `iov` point only into the
-// `RecvBatch` that owns them; they are rewritten by `prepare` right before
-// every `recvmmsg` (which holds `&mut RecvBatch`) and never dereferenced by
-// Rust code, so sharing or moving the headers between threads cannot race.
+// heap blocks of the `RecvBatch` that owns them (set once by `point`); only
+// `recvmmsg` writes through them, while it holds `&mut RecvBatch`, and Rust
+// code never dereferences them, so sharing or moving the headers between
+// threads cannot race.
 unsafe impl Send for RawHeaders {}
 // SAFETY: as for `Send`: through `&RawHeaders` nothing reads the pointers.
 unsafe impl Sync for RawHeaders {}
 
 impl RawHeaders {
     /// Points header `i` at address `i` and iovec `i`, and iovec `i` at
-    /// slot `i` of `buf`; resets what the kernel wrote back last time.
-    fn prepare(&mut self, buf: &mut [u8], slot_len: usize) {
+    /// slot `i` of `buf`. Done once: the vectors are never resized, so the
+    /// heap blocks these pointers refer to never move, even when the
+    /// `RecvBatch` itself is moved.
+    fn point(&mut self, buf: &mut [u8], slot_len: usize) {
         for (((h, iov), addr), slot) in self
             .hdrs
             .iter_mut()
@@ -617,6 +658,17 @@ impl RawHeaders {
             h.msg_hdr.msg_iovlen = 1;
             h.msg_hdr.msg_control = std::ptr::null_mut();
             h.msg_hdr.msg_controllen = 0;
+            h.msg_hdr.msg_flags = 0;
+            h.msg_len = 0;
+        }
+    }
+
+    /// Resets what the kernel wrote back into the first `filled` headers
+    /// (the address length it reads as the buffer size, flags, length);
+    /// the others are as [`RawHeaders::point`] left them.
+    fn reset(&mut self, filled: usize) {
+        for h in self.hdrs.iter_mut().take(filled) {
+            h.msg_hdr.msg_namelen = SOCKLEN_NL;
             h.msg_hdr.msg_flags = 0;
             h.msg_len = 0;
         }
@@ -646,7 +698,7 @@ const _: () = {
 };
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
@@ -656,7 +708,7 @@ mod tests {
     /// with sequence numbers `first..first + n`. Whether privileged (ack) or
     /// not (`EPERM`), the kernel answers each with one `NLMSG_ERROR`
     /// datagram, queued before `send` returns. Nothing else happens.
-    fn noops(sock: &Socket, first: u32, n: u32) {
+    pub(crate) fn noops(sock: &Socket, first: u32, n: u32) {
         let mut b = MsgBuilder::new();
         for seq in first..first + n {
             b.clear();
@@ -684,22 +736,22 @@ mod tests {
     fn recv_many_takes_every_queued_datagram_in_one_call() {
         let sock = Socket::open().unwrap();
         let mut batch = RecvBatch::new(16, 8192);
-        let e = sock.recv_many(&mut batch, false).unwrap_err();
+        let e = sock.recv_many(&mut batch, Wait::Poll).unwrap_err();
         assert!(e.is_would_block(), "{e}");
         noops(&sock, 100, 5);
-        assert_eq!(sock.recv_many(&mut batch, false).unwrap(), 5);
+        assert_eq!(sock.recv_many(&mut batch, Wait::Poll).unwrap(), 5);
         let seqs: Vec<u32> = (0..5)
             .map(|i| seq_of(batch.get(i).unwrap().unwrap()))
             .collect();
         assert_eq!(seqs, [100, 101, 102, 103, 104]);
         assert!(batch.get(5).is_none());
         assert!(sock
-            .recv_many(&mut batch, false)
+            .recv_many(&mut batch, Wait::Poll)
             .unwrap_err()
             .is_would_block());
         // Waiting returns at once when something is queued.
         noops(&sock, 200, 2);
-        assert_eq!(sock.recv_many(&mut batch, true).unwrap(), 2);
+        assert_eq!(sock.recv_many(&mut batch, Wait::Block).unwrap(), 2);
         assert_eq!(seq_of(batch.get(1).unwrap().unwrap()), 201);
         assert_eq!(sock.foreign_dropped(), 0);
     }
@@ -711,7 +763,7 @@ mod tests {
         noops(&sock, 1, 5);
         let mut seqs = Vec::new();
         for want in [2, 2, 1] {
-            assert_eq!(sock.recv_many(&mut batch, false).unwrap(), want);
+            assert_eq!(sock.recv_many(&mut batch, Wait::Poll).unwrap(), want);
             seqs.extend((0..want).map(|i| seq_of(batch.get(i).unwrap().unwrap())));
         }
         assert_eq!(seqs, [1, 2, 3, 4, 5]);
@@ -725,7 +777,7 @@ mod tests {
         // An error answer is at least 36 bytes (header, errno, echoed header).
         let mut batch = RecvBatch::new(4, 20);
         noops(&sock, 7, 2);
-        assert_eq!(sock.recv_many(&mut batch, false).unwrap(), 2);
+        assert_eq!(sock.recv_many(&mut batch, Wait::Poll).unwrap(), 2);
         for i in 0..2 {
             match batch.get(i).unwrap() {
                 Err(Error::Truncated { len, buf }) => assert!(len >= 36 && buf == 20),
@@ -734,7 +786,7 @@ mod tests {
         }
         // Consumed: nothing is left.
         assert!(sock
-            .recv_many(&mut batch, false)
+            .recv_many(&mut batch, Wait::Poll)
             .unwrap_err()
             .is_would_block());
     }

@@ -46,7 +46,7 @@ use crate::socket::Socket;
 /// let ready = Readiness::new(&sock, Interest::READABLE)?;
 /// let mut buf = vec![0; 65536];
 /// let n = ready
-///     .read_with(|| match sock.try_recv(&mut buf) {
+///     .read_with(|| match sock.recv(&mut buf, nfnetlink::Wait::Poll) {
 ///         Ok(n) => Ok(Some(n)),
 ///         Err(e) if e.is_would_block() => Ok(None),
 ///         Err(e) => Err(e),
@@ -254,7 +254,7 @@ impl AsyncSocket {
     pub async fn recv(&self, buf: &mut [u8]) -> Result<usize, Error> {
         let sock = &self.sock;
         self.ready
-            .read_with(|| would_block_none(sock.try_recv(buf)))
+            .read_with(|| would_block_none(sock.recv(buf, crate::reader::Wait::Poll)))
             .await
     }
 

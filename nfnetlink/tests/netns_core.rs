@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use nfnetlink::{
     AttrTable, Conn, EncodeError, Error, MsgBuilder, NfHeader, NfMsg, NlFlags, RecvBatch, Socket,
+    Wait,
 };
 use nfnl_sys::conntrack::*;
 use nfnl_sys::nfnetlink::{NFNLGRP_CONNTRACK_NEW, NFNL_SUBSYS_CTNETLINK, NFNL_SUBSYS_QUEUE};
@@ -110,7 +111,7 @@ fn ct_count(conn: &mut Conn) -> u32 {
             count = t
                 .get(CTA_STATS_GLOBAL_ENTRIES)
                 .map(|a| a.get_be32().unwrap());
-            ControlFlow::Continue(())
+            Ok::<_, Error>(ControlFlow::Continue(()))
         },
     )
     .unwrap();
@@ -130,7 +131,7 @@ fn ct_dump_count(conn: &mut Conn) -> Result<usize, Error> {
         |_| Ok(()),
         |_| {
             n += 1;
-            ControlFlow::Continue(())
+            Ok::<_, Error>(ControlFlow::Continue(()))
         },
     )?;
     Ok(n)
@@ -191,7 +192,7 @@ fn n2_ack_and_timeout() {
     sock.send(b.finish().unwrap()).unwrap();
     let mut buf = [0u8; 1024];
     let t0 = Instant::now();
-    let r = sock.recv_timeout(&mut buf, Duration::from_millis(300));
+    let r = sock.recv(&mut buf, Wait::timeout(Duration::from_millis(300)));
     assert!(matches!(r, Err(Error::Timeout)), "{r:?}");
     assert!(t0.elapsed() >= Duration::from_millis(300));
 }
@@ -230,7 +231,7 @@ fn n3_bad_requests_give_typed_errors() {
     let mut buf = [0u8; 4096];
     let n = conn
         .socket()
-        .recv_timeout(&mut buf, Duration::from_secs(5))
+        .recv(&mut buf, Wait::timeout(Duration::from_secs(5)))
         .unwrap();
     let msg = nfnetlink::NlMsg::parse(&buf[..n]).unwrap();
     // NOTE(kernel): `nfnetlink_rcv_msg` returns 0 for a message shorter than
@@ -292,7 +293,7 @@ fn n9_child_unprivileged() {
     assert_ne!(nix::unistd::getuid().as_raw(), 0);
     let mut conn = Conn::open().unwrap(); // opening needs no privilege
     let h = NfHeader::new(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_GET_STATS);
-    match conn.query(h, |_| Ok(()), |_| ControlFlow::Continue(())) {
+    match conn.query(h, |_| Ok(()), |_| Ok(ControlFlow::Continue(()))) {
         Err(Error::Kernel(k)) => {
             assert!(k.is_permission_denied(), "{k}");
             assert!(k.to_string().contains("CAP_NET_ADMIN"));
@@ -437,7 +438,7 @@ fn n13_signal_storm() {
     let mut buf = [0u8; 512];
     let idle = conn
         .socket()
-        .recv_timeout(&mut buf, Duration::from_millis(500));
+        .recv(&mut buf, Wait::timeout(Duration::from_millis(500)));
     let waited = t0.elapsed();
     stop.store(true, Ordering::Relaxed);
     storm.join().unwrap();
@@ -467,7 +468,7 @@ fn n14_foreign_sender_dropped() {
         send_forged(&forger, victim.port_id(), subsys, ty);
     }
     let mut buf = [0u8; 1024];
-    let r = victim.recv_timeout(&mut buf, Duration::from_millis(300));
+    let r = victim.recv(&mut buf, Wait::timeout(Duration::from_millis(300)));
     assert!(
         matches!(r, Err(Error::Timeout)),
         "forged datagrams must not be delivered: {r:?}"
@@ -488,7 +489,7 @@ fn n15_recv_many_takes_a_batch_and_drops_foreign() {
     let mut conn = Conn::open().unwrap();
     let mut batch = RecvBatch::new(64, 65536);
     assert!(listener
-        .recv_many(&mut batch, false)
+        .recv_many(&mut batch, Wait::Poll)
         .unwrap_err()
         .is_would_block());
 
@@ -502,7 +503,7 @@ fn n15_recv_many_takes_a_batch_and_drops_foreign() {
     create_entries_from(&mut conn, 100, 5);
 
     // The events were queued while the requests ran: one call takes them all.
-    let n = listener.recv_many(&mut batch, false).unwrap();
+    let n = listener.recv_many(&mut batch, Wait::Poll).unwrap();
     assert_eq!(n, 10, "one datagram per event, the forged one dropped");
     assert_eq!(batch.len(), 10);
     assert_eq!(listener.foreign_dropped(), 1);
@@ -525,7 +526,7 @@ fn n15_recv_many_takes_a_batch_and_drops_foreign() {
     );
     assert!(batch.get(n).is_none());
     assert!(listener
-        .recv_many(&mut batch, false)
+        .recv_many(&mut batch, Wait::Poll)
         .unwrap_err()
         .is_would_block());
 
@@ -535,12 +536,12 @@ fn n15_recv_many_takes_a_batch_and_drops_foreign() {
         create_entries_from(&mut conn, 200, 3);
     });
     let t0 = Instant::now();
-    let n = listener.recv_many(&mut batch, true).unwrap();
+    let n = listener.recv_many(&mut batch, Wait::Block).unwrap();
     assert!(t0.elapsed() >= Duration::from_millis(150), "it waited");
     creator.join().unwrap();
     let mut total = n;
     while total < 3 {
-        total += listener.recv_many(&mut batch, false).unwrap();
+        total += listener.recv_many(&mut batch, Wait::Poll).unwrap();
     }
     assert_eq!(total, 3);
     assert_eq!(listener.foreign_dropped(), 1);
@@ -610,7 +611,7 @@ fn n7_stopped_dump_leaves_socket_clean() {
         |_| Ok(()),
         |_| {
             seen += 1;
-            ControlFlow::Break(())
+            Ok::<_, Error>(ControlFlow::Break(()))
         },
     )
     .unwrap();
@@ -644,7 +645,7 @@ fn n8_events_do_not_pollute_dumps() {
             if m.msg_type() != IPCTNL_MSG_CT_NEW || m.seq() == 0 {
                 non_entries += 1;
             }
-            ControlFlow::Continue(())
+            Ok::<_, Error>(ControlFlow::Continue(()))
         },
     )
     .unwrap();
@@ -668,7 +669,7 @@ fn overrun_is_reported_and_socket_goes_on() {
     let mut overruns = 0;
     let mut events = 0;
     loop {
-        match listener.recv_timeout(&mut buf, Duration::from_millis(200)) {
+        match listener.recv(&mut buf, Wait::timeout(Duration::from_millis(200))) {
             Ok(_) => events += 1,
             Err(Error::Overrun) => overruns += 1,
             Err(Error::Timeout) => break,
@@ -683,7 +684,7 @@ fn overrun_is_reported_and_socket_goes_on() {
     // After the overrun the socket works normally again.
     create_entries_from(&mut conn, 1000, 1);
     let n = listener
-        .recv_timeout(&mut buf, Duration::from_secs(5))
+        .recv(&mut buf, Wait::timeout(Duration::from_secs(5)))
         .unwrap();
     assert!(nfnetlink::NfMsg::parse(&buf[..n]).is_ok());
     // With NETLINK_NO_ENOBUFS the loss is silent.
@@ -693,7 +694,7 @@ fn overrun_is_reported_and_socket_goes_on() {
     quiet.join_group(NFNLGRP_CONNTRACK_NEW).unwrap();
     create_entries_from(&mut conn, 2000, 300);
     loop {
-        match quiet.recv_timeout(&mut buf, Duration::from_millis(200)) {
+        match quiet.recv(&mut buf, Wait::timeout(Duration::from_millis(200))) {
             Ok(_) => {}
             Err(Error::Timeout) => break,
             Err(e) => panic!("NO_ENOBUFS must not report: {e}"),

@@ -56,18 +56,21 @@
 
 pub mod config;
 pub mod error;
+pub mod handle;
 pub mod health;
 pub mod packet;
 pub mod queue;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+pub mod tx;
 pub mod verdict;
 
 pub use config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags, MAX_COPY_RANGE};
 pub use error::Error;
+pub use handle::{HeldPacket, Packet, QueueHandle, RawPacketId};
 pub use health::QueueStats;
 pub use packet::{CtState, Hook, HwAddr, IpInfo, PacketMeta, SkbInfo, Vlan};
-pub use queue::{HeldPacket, Packet, Queue, QueueHandle, RawPacketId};
+pub use queue::Queue;
 pub use verdict::{encode_verdict, encode_verdict_batch, Decision, Verdict};
 
 pub use nfnetlink::{KernelError, ParseError};

@@ -27,7 +27,8 @@
 //! [`HeldPacket`](crate::HeldPacket)s through a channel.
 
 use crate::error::Error;
-use crate::queue::{Packet, Queue};
+use crate::handle::Packet;
+use crate::queue::Queue;
 use nfnetlink::tokio::{Interest, Readiness};
 
 /// A [`Queue`] whose receive waits on tokio's reactor.
@@ -100,8 +101,10 @@ impl AsyncQueue {
     /// As [`Queue::recv`]; [`Error::Netlink`] if the runtime shuts down.
     pub async fn recv(&mut self) -> Result<Packet<'_>, Error> {
         let queue = &mut self.queue;
-        let range = self.ready.read_with(|| queue.poll_next()).await?;
-        self.queue.packet_at(range)
+        self.ready
+            .read_with(|| queue.poll_packet().map(|ready| ready.then_some(())))
+            .await?;
+        self.queue.take_packet()
     }
 
     /// The queue, for its settings and [`Queue::handle`].

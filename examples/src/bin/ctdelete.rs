@@ -14,7 +14,7 @@
 use std::process::ExitCode;
 
 use examples::ctargs;
-use nfconntrack::{Conntrack, Flow, Flush};
+use nfconntrack::{Conntrack, Flow, Flush, Key};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -60,11 +60,12 @@ fn main() -> ExitCode {
     }
     let mut flows: Vec<Flow> = Vec::new();
     let r = ct
-        .dump_filtered(&args.filter, |f| {
+        .dump(&args.filter, |f| {
             flows.push(f);
             std::ops::ControlFlow::Continue(())
         })
-        .and_then(|()| ct.delete_batch(&flows));
+        .and_then(|()| flows.iter().map(Key::of).collect::<Result<Vec<_>, _>>())
+        .and_then(|keys| ct.delete_batch(&keys));
     match r {
         Ok(n) => {
             for f in &flows {

@@ -60,8 +60,8 @@ fn main() -> ExitCode {
         if count.is_some_and(|c| seen >= c) {
             return ExitCode::SUCCESS;
         }
-        match listener.next_event() {
-            Ok(ev) => {
+        match listener.recv() {
+            Ok((_, ev)) => {
                 println!("{ev}");
                 seen += 1;
             }

@@ -32,8 +32,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Tables can be large: receive on a helper thread while this one prints.
-    ct.conn().set_pipelined_dumps(true);
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let print = |flow: nfconntrack::Flow| {
@@ -46,7 +44,7 @@ fn main() -> ExitCode {
     };
     let r = match args.list {
         Some(list) => ct.dump_list(list, &args.filter, print),
-        None => ct.dump_filtered(&args.filter, print),
+        None => ct.dump(&args.filter, print),
     };
     drop(out);
     match r {

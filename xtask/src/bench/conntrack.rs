@@ -91,7 +91,6 @@ best() { # best (lowest secs) line of R runs of "$@"
 cli() { /usr/bin/time -f "conntrack -L     count=$N secs=%e maxrss_kb=%M" conntrack -L >/dev/null 2>/tmp/ct_cli.$$; tail -1 /tmp/ct_cli.$$; }
 best "$B" raw
 best "$B" dump
-best "$B" dump-pipelined
 best "$B" iter
 if [ -n "$C" ]; then best "$C"; fi
 if [ -x /usr/bin/time ]; then best cli; else echo "(no /usr/bin/time: conntrack -L not measured)"; fi

@@ -1,0 +1,75 @@
+//! Async conntrack events with tokio (feature `tokio`).
+//!
+//! [`AsyncEventListener`] waits on the runtime's reactor
+//! ([`nfnetlink::tokio::Readiness`]) and reads with the same receive engine
+//! as the blocking [`EventListener`].
+
+use nfnetlink::tokio::{Interest, Readiness};
+
+use crate::error::Result;
+use crate::event::{Event, EventHeader, EventListener};
+
+/// An [`EventListener`] whose [`recv`](AsyncEventListener::recv) waits
+/// without blocking a thread.
+///
+/// # Examples
+/// ```no_run
+/// # async fn run() -> nfconntrack::Result<()> {
+/// use nfconntrack::{tokio::AsyncEventListener, EventListener, Groups};
+/// let mut events = AsyncEventListener::new(EventListener::open(Groups::FLOWS)?)?;
+/// loop {
+///     let (_, ev) = events.recv().await?;
+///     println!("{ev}");
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct AsyncEventListener {
+    // Declared first, dropped first: the registered duplicate goes before
+    // the socket.
+    ready: Readiness,
+    listener: EventListener,
+}
+
+impl AsyncEventListener {
+    /// Registers `listener`'s socket with the current tokio runtime.
+    ///
+    /// # Errors
+    /// Outside a tokio runtime, or if the socket cannot be registered.
+    ///
+    /// # Panics
+    /// If the runtime was built without its I/O driver (`enable_io`), as
+    /// tokio does.
+    pub fn new(listener: EventListener) -> Result<Self> {
+        let ready = Readiness::new(&listener, Interest::READABLE)?;
+        Ok(AsyncEventListener { ready, listener })
+    }
+
+    /// Waits for the next event.
+    ///
+    /// Cancel-safe: dropping the future (`tokio::select!`,
+    /// `tokio::time::timeout`) loses no event; the next call returns it.
+    ///
+    /// # Errors
+    /// As [`EventListener::recv`]; a runtime shutting down.
+    pub async fn recv(&mut self) -> Result<(EventHeader, Event)> {
+        let listener = &mut self.listener;
+        self.ready
+            .read_with(|| match listener.try_recv() {
+                Ok(ev) => Ok(Some(ev)),
+                Err(e) if e.is_would_block() => Ok(None),
+                Err(e) => Err(e),
+            })
+            .await
+    }
+
+    /// The listener.
+    pub fn get_ref(&self) -> &EventListener {
+        &self.listener
+    }
+
+    /// Unregisters the socket and gives the listener back.
+    pub fn into_inner(self) -> EventListener {
+        self.listener
+    }
+}

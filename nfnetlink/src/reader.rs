@@ -1,0 +1,727 @@
+//! The receive engine every subsystem stands on.
+//!
+//! A [`Reader`] owns the [`Socket`], one reusable [`RecvBatch`] read with
+//! `recvmmsg(2)`, a cursor over the batch's datagrams and their messages,
+//! the sequence counter, and a stash of messages kept while a request waited
+//! for its answer. Everything a subsystem receives goes through it:
+//!
+//! ```text
+//!  kernel ──recvmmsg──▶ RecvBatch slots ──cursor──▶ Reader::next ──▶ packets, events, log messages
+//!                             │
+//!  Reader::request ──send──▶  └─ Pending (seq, port, type) ──▶ replies / acks to the caller
+//!                                   └─ every other message ──▶ stash ──▶ Reader::next, in arrival order
+//! ```
+//!
+//! - **Arrival order.** A request first moves what is still unread (the rest
+//!   of the current datagram, the unread datagrams of the batch) to the
+//!   stash, then reads until its answer has come; what is not an answer is
+//!   appended to the stash. [`Reader::next`] reads the stash before anything
+//!   new, so the caller sees every message once, in the order the kernel
+//!   sent them.
+//! - **Waiting** is expressed once, by [`Wait`]: block (one blocking
+//!   `recvmmsg` with `MSG_WAITFORONE`, no `poll`), never wait, or wait until
+//!   a deadline.
+//! - **Before each receive system call** [`Reader::next_with`] (and
+//!   [`Reader::fill_with`]) runs a hook: nfqueue sends its collected
+//!   verdicts there, so no verdict waits while the reader blocks, and no
+//!   extra non-blocking receive precedes a flush.
+//! - **Overruns** (`ENOBUFS`: the kernel dropped messages for this socket)
+//!   are reported once, as [`Error::Overrun`], where the kernel reports them;
+//!   one met while a request waited is reported by the next [`Reader::next`].
+//!   The reader goes on afterwards.
+//! - **Filler** is skipped: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
+//!   `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch (nflog,
+//!   `__nfulnl_send`).
+//!
+//! No allocation on the receive path: the batch is allocated once; only a
+//! request that finds unread messages, or receives messages that are not its
+//! answer, copies them into the stash.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use nfnl_sys::{nlmsghdr, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
+
+use crate::align::nlmsg_align;
+use crate::conn::{Event, Pending};
+use crate::error::{Error, KernelError};
+use crate::msg::{MsgIter, NlMsg};
+use crate::socket::{RecvBatch, Socket};
+
+/// How long a receive may wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Until something arrives (unless the socket is non-blocking, in which
+    /// case the reader waits with `poll(2)`).
+    Block,
+    /// Not at all: an error with [`Error::is_would_block`] when nothing is
+    /// there.
+    Poll,
+    /// Until the deadline: [`Error::Timeout`] after it.
+    Until(Instant),
+}
+
+impl Wait {
+    /// [`Wait::Until`] `now + timeout`.
+    pub fn timeout(timeout: Duration) -> Self {
+        Wait::Until(Instant::now() + timeout)
+    }
+}
+
+/// Where the datagram being read lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cur {
+    /// Nothing is being read.
+    None,
+    /// Slot `i` of the batch.
+    Slot(usize),
+    /// The `stashed` buffer.
+    Stash,
+}
+
+/// Default time a request waits for each of its answers (5 s).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The receive engine: see the [module docs](self).
+///
+/// # Examples
+/// Receive every message of a socket that joined a multicast group:
+/// ```no_run
+/// use nfnetlink::{Reader, Socket, Wait};
+/// let sock = Socket::open()?;
+/// sock.join_group(1)?;
+/// let mut reader = Reader::new(sock, 16, 64 * 1024);
+/// loop {
+///     match reader.next(Wait::Block) {
+///         Ok(msg) => println!("type {:#x}, {} bytes", msg.msg_type(), msg.as_bytes().len()),
+///         Err(nfnetlink::Error::Overrun) => eprintln!("messages were lost"),
+///         Err(e) => return Err(e),
+///     }
+/// }
+/// # Ok::<(), nfnetlink::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Reader {
+    sock: Socket,
+    rx: RecvBatch,
+    /// The next datagram of `rx` to read.
+    next_slot: usize,
+    /// The datagram being read.
+    cur: Cur,
+    /// The datagram being read when it came from `stash`.
+    stashed: Vec<u8>,
+    /// Offset of the next message in the current datagram.
+    pos: usize,
+    /// End of the current datagram.
+    len: usize,
+    /// Messages kept while requests waited, oldest first; read before
+    /// anything new.
+    stash: VecDeque<Vec<u8>>,
+    seq: u32,
+    /// An overrun met while a request waited, not yet reported.
+    overrun: bool,
+    /// The header of the message at `pos`, validated and not filler, once
+    /// [`Reader::fill`] found it.
+    ready: Option<nlmsghdr>,
+    /// Keep messages that are not answers (true), or count and drop them.
+    keep_others: bool,
+    timeout: Option<Duration>,
+    stale: u64,
+    unsolicited: u64,
+}
+
+impl Reader {
+    /// A reader of `sock` taking up to `slots` datagrams (1 to
+    /// [`crate::socket::MAX_BATCH`]) of up to `slot_len` bytes per
+    /// `recvmmsg`.
+    pub fn new(sock: Socket, slots: usize, slot_len: usize) -> Self {
+        Reader {
+            seq: crate::conn::initial_seq(sock.port_id()),
+            sock,
+            rx: RecvBatch::new(slots, slot_len),
+            next_slot: 0,
+            cur: Cur::None,
+            stashed: Vec::new(),
+            pos: 0,
+            len: 0,
+            stash: VecDeque::new(),
+            overrun: false,
+            ready: None,
+            keep_others: true,
+            timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            stale: 0,
+            unsolicited: 0,
+        }
+    }
+
+    /// The socket.
+    pub fn socket(&self) -> &Socket {
+        &self.sock
+    }
+
+    /// Gives the socket back.
+    pub fn into_socket(self) -> Socket {
+        self.sock
+    }
+
+    /// How long a request waits for each answer (default
+    /// [`DEFAULT_REQUEST_TIMEOUT`]; `None` waits forever). When it passes,
+    /// the request fails with [`Error::Timeout`]; its late answers are then
+    /// kept like other messages, or
+    /// dropped and counted in [`Reader::stale_replies`].
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The request timeout.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Whether messages that are not answers to a request (events,
+    /// packets) and arrive while it waits are kept for [`Reader::next`]
+    /// (default true) or counted in [`Reader::unsolicited`] and dropped (a
+    /// request-only socket that nobody reads otherwise).
+    pub fn set_keep_others(&mut self, keep: bool) {
+        self.keep_others = keep;
+    }
+
+    /// Sizes of the receive batch: `slots` datagrams of `slot_len` bytes.
+    /// Unread messages are kept (moved to the stash) first.
+    pub fn set_batch(&mut self, slots: usize, slot_len: usize) {
+        self.keep_unread();
+        self.rx = RecvBatch::new(slots, slot_len);
+        self.next_slot = 0;
+    }
+
+    /// The size of each receive slot: the largest datagram received whole.
+    pub fn slot_len(&self) -> usize {
+        self.rx.slot_len()
+    }
+
+    /// Late answers to abandoned requests that were dropped (only when
+    /// [`Reader::set_keep_others`] is off: otherwise they are kept too).
+    pub fn stale_replies(&self) -> u64 {
+        self.stale
+    }
+
+    /// Messages that were not answers, met while a request waited and
+    /// dropped because [`Reader::set_keep_others`] is off.
+    pub fn unsolicited(&self) -> u64 {
+        self.unsolicited
+    }
+
+    /// Takes the next sequence number (never 0: 0 marks unsolicited messages).
+    pub fn next_seq(&mut self) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        if self.seq == 0 {
+            self.seq = 1;
+        }
+        self.seq
+    }
+
+    /// Reserves `n` consecutive sequence numbers (none of them 0, no wrap in
+    /// between) and returns the first; [`Pending::requests`] needs them so.
+    pub fn reserve_seqs(&mut self, n: u32) -> u32 {
+        if self.seq.checked_add(n).is_none() {
+            self.seq = 0;
+        }
+        let first = self.seq.wrapping_add(1);
+        self.seq = self.seq.wrapping_add(n);
+        first
+    }
+
+    /// The next message, in arrival order, waiting as `wait` says.
+    ///
+    /// # Errors
+    /// [`Error::Overrun`] once when messages were lost (then the reader goes
+    /// on); [`Error::Truncated`] for a datagram larger than a slot (it is
+    /// skipped); [`Error::Parse`] for a malformed header (the rest of that
+    /// datagram is skipped); with [`Wait::Poll`] an error for which
+    /// [`Error::is_would_block`] is true; with [`Wait::Until`]
+    /// [`Error::Timeout`]; I/O errors.
+    pub fn next(&mut self, wait: Wait) -> Result<NlMsg<'_>, Error> {
+        self.next_with(wait, &mut || Ok(()))
+    }
+
+    /// As [`Reader::next`], running `before_recv` before each receive system
+    /// call (that is, whenever everything received so far was read). An
+    /// error of `before_recv` is returned and nothing is received.
+    ///
+    /// # Errors
+    /// As [`Reader::next`].
+    pub fn next_with(
+        &mut self,
+        wait: Wait,
+        before_recv: &mut dyn FnMut() -> Result<(), Error>,
+    ) -> Result<NlMsg<'_>, Error> {
+        self.fill_with(wait, before_recv)?;
+        let Some(header) = self.ready.take() else {
+            return Err(Error::Timeout);
+        };
+        let start = self.pos;
+        let mlen = header.nlmsg_len as usize;
+        self.pos = start.saturating_add(nlmsg_align(mlen)).min(self.len);
+        let bytes = datagram(&self.rx, self.cur, &self.stashed)
+            .get(start..start.saturating_add(mlen))
+            .unwrap_or(&[]);
+        Ok(NlMsg::from_valid(header, bytes))
+    }
+
+    /// Makes sure a message is ready to be taken, receiving as `wait` says,
+    /// without taking it: afterwards [`Reader::peek`] shows it and
+    /// [`Reader::next`] returns it without a system call. For callers that
+    /// look at a message before deciding to take it, and for async waits.
+    ///
+    /// # Errors
+    /// As [`Reader::next`].
+    pub fn fill(&mut self, wait: Wait) -> Result<(), Error> {
+        self.fill_with(wait, &mut || Ok(()))
+    }
+
+    /// As [`Reader::fill`], running `before_recv` before each receive system
+    /// call.
+    ///
+    /// # Errors
+    /// As [`Reader::next`].
+    pub fn fill_with(
+        &mut self,
+        wait: Wait,
+        before_recv: &mut dyn FnMut() -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        loop {
+            if self.ready.is_some() {
+                return Ok(());
+            }
+            if self.overrun {
+                self.overrun = false;
+                return Err(Error::Overrun);
+            }
+            if self.pos >= self.len {
+                self.load(wait, before_recv)?;
+                continue;
+            }
+            let rest = datagram(&self.rx, self.cur, &self.stashed)
+                .get(self.pos..self.len)
+                .unwrap_or(&[]);
+            let header = match NlMsg::parse(rest) {
+                Ok(m) => *m.header(),
+                Err(e) => {
+                    self.pos = self.len;
+                    return Err(e.into());
+                }
+            };
+            if is_filler(&header) {
+                let mlen = header.nlmsg_len as usize;
+                self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
+                continue;
+            }
+            self.ready = Some(header);
+        }
+    }
+
+    /// The message [`Reader::fill`] made ready, not taken.
+    pub fn peek(&self) -> Option<NlMsg<'_>> {
+        let header = self.ready?;
+        let end = self.pos.saturating_add(header.nlmsg_len as usize);
+        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..end)?;
+        Some(NlMsg::from_valid(header, bytes))
+    }
+
+    /// True if a message is waiting in the reader (so [`Reader::fill`] with
+    /// [`Wait::Poll`] may not need a system call). The socket may hold more.
+    pub fn has_buffered(&self) -> bool {
+        self.ready.is_some()
+            || self.pos < self.len
+            || !self.stash.is_empty()
+            || self.next_slot < self.rx.len()
+    }
+
+    /// Makes the next datagram current: a stashed one, the next of the
+    /// batch, or the first of a new receive.
+    fn load(
+        &mut self,
+        wait: Wait,
+        before_recv: &mut dyn FnMut() -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if let Some(d) = self.stash.pop_front() {
+            self.stashed = d;
+            self.cur = Cur::Stash;
+            self.pos = 0;
+            self.len = self.stashed.len();
+            return Ok(());
+        }
+        if self.next_slot >= self.rx.len() {
+            self.cur = Cur::None;
+            self.pos = 0;
+            self.len = 0;
+            before_recv()?;
+            self.receive(wait)?;
+        }
+        let i = self.next_slot;
+        self.next_slot += 1;
+        self.cur = Cur::Slot(i);
+        self.pos = 0;
+        self.len = 0;
+        match self.rx.get(i) {
+            Some(Ok(d)) => {
+                self.len = d.len();
+                Ok(())
+            }
+            Some(Err(e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Receives a new batch, waiting as `wait` says.
+    fn receive(&mut self, wait: Wait) -> Result<(), Error> {
+        self.next_slot = 0;
+        self.sock.recv_many(&mut self.rx, wait).map(|_| ())
+    }
+
+    /// Moves what is unread (the rest of the current datagram, the unread
+    /// datagrams of the batch) to the front of the stash, in order.
+    fn keep_unread(&mut self) {
+        self.ready = None;
+        let mut older = Vec::new();
+        if self.pos < self.len {
+            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.len)
+            {
+                older.push(rest.to_vec());
+            }
+        }
+        self.pos = self.len;
+        for i in self.next_slot..self.rx.len() {
+            // An oversized datagram cannot be kept: nothing of it is usable.
+            if let Some(Ok(d)) = self.rx.get(i) {
+                older.push(d.to_vec());
+            }
+        }
+        self.next_slot = self.rx.len();
+        for d in older.into_iter().rev() {
+            self.stash.push_front(d);
+        }
+    }
+
+    /// Sends `req` (one or more requests built with sequence numbers from
+    /// this reader) after keeping what is still unread, so that nothing the
+    /// request meets overtakes it. Then call [`Reader::pump`] until the
+    /// request's [`Pending`] is complete.
+    ///
+    /// # Errors
+    /// I/O errors of `sendto(2)`.
+    pub fn send_request(&mut self, req: &[u8]) -> Result<(), Error> {
+        self.keep_unread();
+        self.sock.send(req)
+    }
+
+    /// Receives one batch (waiting at most the request timeout for it) and
+    /// feeds every message to `pending`: its replies, acks and end go to
+    /// `on_event`; every other message is kept for [`Reader::next`] (or, see
+    /// [`Reader::set_keep_others`], counted as a stale reply or an
+    /// unsolicited message and dropped).
+    ///
+    /// # Errors
+    /// [`Error::Timeout`]; [`Error::Overrun`] when the reader does not keep
+    /// other messages (the request's own answers may be lost); parse errors
+    /// of a malformed datagram; I/O errors.
+    pub fn pump(
+        &mut self,
+        pending: &mut Pending,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        let deadline = self.timeout.map(|t| Instant::now() + t);
+        self.rx.clear();
+        self.next_slot = 0;
+        loop {
+            let wait = deadline.map_or(Wait::Block, Wait::Until);
+            match self.receive(wait) {
+                Ok(()) => break,
+                Err(Error::Overrun) if self.keep_others => self.overrun = true,
+                Err(e) => return Err(e),
+            }
+        }
+        let n = self.rx.len();
+        self.next_slot = n;
+        for i in 0..n {
+            let d = match self.rx.get(i) {
+                Some(Ok(d)) => d,
+                Some(Err(e)) => return Err(e),
+                None => continue,
+            };
+            let kept = feed(
+                d,
+                pending,
+                on_event,
+                self.keep_others,
+                &mut self.stale,
+                &mut self.unsolicited,
+            )?;
+            if !kept.is_empty() {
+                self.stash.push_back(kept);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends `req` and runs `pending` to completion ([`Reader::send_request`]
+    /// then [`Reader::pump`]).
+    ///
+    /// # Errors
+    /// As [`Reader::send_request`] and [`Reader::pump`].
+    pub fn request(
+        &mut self,
+        req: &[u8],
+        pending: &mut Pending,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        self.send_request(req)?;
+        while !pending.is_complete() {
+            self.pump(pending, on_event)?;
+        }
+        Ok(())
+    }
+
+    /// Sends one request built with sequence number `seq`, `NLM_F_ACK` and
+    /// `nlmsg_type` `req_type`, and waits for its acknowledgement (an
+    /// `NLMSG_ERROR` with that sequence number echoing that type: on a
+    /// socket where other messages carry arbitrary sequence numbers, such
+    /// as nfqueue's verdict errors, the type tells them apart). Data
+    /// replies are dropped; every other message is kept.
+    ///
+    /// # Errors
+    /// As [`Reader::request`]; the kernel's refusal is the inner `Err`.
+    pub fn ack_request(
+        &mut self,
+        req: &[u8],
+        seq: u32,
+        req_type: u16,
+    ) -> Result<Result<(), KernelError>, Error> {
+        let mut pending =
+            Pending::requests(self.sock.port_id(), seq, 1).with_request_type(req_type);
+        let mut outcome = Ok(());
+        self.request(req, &mut pending, &mut |ev| {
+            if let Event::Ack { result, .. } = ev {
+                outcome = result;
+            }
+        })?;
+        Ok(outcome)
+    }
+
+    /// Receives dump datagrams on a second thread while this one feeds
+    /// them to `pending`, until it is complete. The kernel builds each next
+    /// dump datagram inside the `recvmsg` that fetches the previous one
+    /// (`netlink_recvmsg` → `netlink_dump`), so this overlaps the kernel's
+    /// work with the caller's decoding on two cores.
+    ///
+    /// Call it after a first [`Reader::pump`] showed that the dump is large
+    /// (it costs a short-lived thread and two batches of buffers).
+    ///
+    /// # Errors
+    /// As [`Reader::pump`].
+    pub fn pump_pipelined(
+        &mut self,
+        pending: &mut Pending,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        use std::sync::mpsc;
+        type Filled = Result<RecvBatch, Error>;
+        if pending.is_complete() {
+            return Ok(());
+        }
+        let (port, seq) = pending.key();
+        let sock = &self.sock;
+        let timeout = self.timeout;
+        let (slots, slot_len) = (self.rx.capacity(), self.rx.slot_len());
+        let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(2);
+        let (empty_tx, empty_rx) = mpsc::channel::<RecvBatch>();
+        // Cannot fail: the receiving end lives in this function.
+        let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
+        let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
+        let keep = self.keep_others;
+        let (stale, unsolicited, stash) = (&mut self.stale, &mut self.unsolicited, &mut self.stash);
+        std::thread::scope(|scope| {
+            let full_rx = full_rx;
+            scope.spawn(move || {
+                while let Ok(mut batch) = empty_rx.recv() {
+                    let r = recv_batch(sock, &mut batch, timeout);
+                    let last = match &r {
+                        Ok(()) => (0..batch.len()).any(|i| match batch.get(i) {
+                            Some(Ok(d)) => ends_dump(d, port, seq),
+                            _ => true,
+                        }),
+                        Err(_) => true,
+                    };
+                    if full_tx.send(r.map(|()| batch)).is_err() || last {
+                        return;
+                    }
+                }
+            });
+            while !pending.is_complete() {
+                // The receiver stops only after an error or the dump's end,
+                // both of which arrive here first.
+                let batch = full_rx.recv().map_err(|_| Error::Timeout)??;
+                for i in 0..batch.len() {
+                    let d = match batch.get(i) {
+                        Some(Ok(d)) => d,
+                        Some(Err(e)) => return Err(e),
+                        None => continue,
+                    };
+                    let kept = feed(d, pending, on_event, keep, stale, unsolicited)?;
+                    if !kept.is_empty() {
+                        stash.push_back(kept);
+                    }
+                }
+                // Recycle the batch; the receiver may have stopped already.
+                let _ = empty_tx.send(batch);
+            }
+            drop(empty_tx);
+            Ok(())
+        })
+    }
+}
+
+/// Receives one batch into `batch`, waiting at most `timeout`.
+fn recv_batch(
+    sock: &Socket,
+    batch: &mut RecvBatch,
+    timeout: Option<Duration>,
+) -> Result<(), Error> {
+    let wait = timeout.map_or(Wait::Block, Wait::timeout);
+    sock.recv_many(batch, wait).map(|_| ())
+}
+
+/// True if `datagram` holds the message that ends dump `seq` of `port`
+/// (`NLMSG_DONE`, or an `NLMSG_ERROR` refusing it), or is malformed.
+fn ends_dump(datagram: &[u8], port: u32, seq: u32) -> bool {
+    MsgIter::new(datagram).any(|m| match m {
+        Ok(m) => {
+            m.seq() == seq
+                && m.port() == port
+                && matches!(m.msg_type(), nfnl_sys::NLMSG_DONE | nfnl_sys::NLMSG_ERROR)
+        }
+        Err(_) => true,
+    })
+}
+
+/// Feeds every message of one datagram to `pending` (see [`Reader::pump`]);
+/// returns the messages to keep, concatenated (empty when none).
+fn feed(
+    datagram: &[u8],
+    pending: &mut Pending,
+    on_event: &mut dyn FnMut(Event<'_>),
+    keep_others: bool,
+    stale: &mut u64,
+    unsolicited: &mut u64,
+) -> Result<Vec<u8>, Error> {
+    let mut kept = Vec::new();
+    for msg in MsgIter::new(datagram) {
+        let msg = msg?;
+        let (other, is_stale) = if pending.is_complete() {
+            (msg, false)
+        } else {
+            match pending.on_message(msg)? {
+                Event::Other { msg, stale } => (msg, stale),
+                Event::Ignored => continue,
+                ev => {
+                    on_event(ev);
+                    continue;
+                }
+            }
+        };
+        if is_filler(other.header()) {
+            continue;
+        }
+        if keep_others {
+            // Kept whatever it is: on a receiving socket a "stale" sequence
+            // number may be an error about something else (nfqueue's
+            // verdict errors carry the packet id).
+            kept.extend_from_slice(other.as_bytes());
+            kept.resize(nlmsg_align(kept.len()), 0);
+        } else if is_stale {
+            *stale += 1;
+        } else {
+            *unsolicited += 1;
+        }
+    }
+    Ok(kept)
+}
+
+/// Messages no caller wants: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
+/// `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch.
+fn is_filler(h: &nlmsghdr) -> bool {
+    match h.nlmsg_type {
+        NLMSG_NOOP | NLMSG_OVERRUN => true,
+        NLMSG_DONE => h.nlmsg_seq == 0,
+        _ => false,
+    }
+}
+
+/// The datagram in slot `cur` of `rx`, or `stashed` (empty if none).
+fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
+    match cur {
+        Cur::None => &[],
+        Cur::Stash => stashed,
+        Cur::Slot(i) => match rx.get(i) {
+            Some(Ok(d)) => d,
+            _ => &[],
+        },
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Reader>();
+};
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::socket::tests::noops;
+    use crate::{MsgBuilder, NlFlags};
+
+    #[test]
+    fn next_reads_every_message_in_order_then_would_block() {
+        let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
+        noops(r.socket(), 100, 10);
+        for seq in 100..110 {
+            let m = r.next(Wait::Poll).unwrap();
+            assert_eq!(m.msg_type(), nfnl_sys::NLMSG_ERROR);
+            assert_eq!(m.seq(), seq);
+        }
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+        let t = Instant::now() + Duration::from_millis(20);
+        assert!(matches!(r.next(Wait::Until(t)), Err(Error::Timeout)));
+    }
+
+    #[test]
+    fn a_request_keeps_the_messages_it_meets_in_arrival_order() {
+        let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
+        // 6 answers queued; read 1, so the batch holds 3 unread and the
+        // socket 2 more, then a request whose answer comes last.
+        noops(r.socket(), 200, 6);
+        assert_eq!(r.next(Wait::Block).unwrap().seq(), 200);
+        let seq = 300;
+        let mut b = MsgBuilder::new();
+        b.begin_raw(NLMSG_NOOP, NlFlags::ACK, seq);
+        let outcome = r.ack_request(b.finish().unwrap(), seq, NLMSG_NOOP).unwrap();
+        // NOOP is acked (or refused with EPERM without privilege): either
+        // way the answer was recognised.
+        let _ = outcome;
+        for want in 201..206 {
+            assert_eq!(r.next(Wait::Poll).unwrap().seq(), want);
+        }
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    #[test]
+    fn reserved_seqs_are_consecutive_and_never_zero() {
+        let mut r = Reader::new(Socket::open().unwrap(), 1, 1024);
+        r.seq = u32::MAX - 2;
+        let first = r.reserve_seqs(5);
+        assert_eq!(first, 1);
+        assert_eq!(r.next_seq(), 6);
+    }
+}
