@@ -8,6 +8,7 @@
 mod support;
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use nfconntrack::{
     Conntrack, Flow, Flush, Key, NatRange, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
@@ -360,4 +361,114 @@ fn dying_and_unconfirmed_lists_match_the_tool() {
     .unwrap();
     assert_eq!(n, normalized(&support::conntrack_cli("-L dying")).len());
     drop(stuck);
+}
+
+/// How many `NETLINK_NETFILTER` sockets of this namespace have joined a
+/// multicast group (`Groups` column of `/proc/thread-self/net/netlink`).
+fn subscribed_sockets() -> usize {
+    support::proc_net("netlink")
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(1) == Some(&"12") && f.get(3).is_some_and(|g| *g != "00000000")
+        })
+        .count()
+}
+
+/// Starts `program args` in the background (own process group), stdout to `out`.
+fn spawn_to(program: &str, args: &str, out: &std::path::Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = support::command(program);
+    cmd.args(args.split_whitespace())
+        .stdout(std::fs::File::create(out).unwrap())
+        .stderr(std::process::Stdio::null())
+        .process_group(0);
+    cmd.spawn().unwrap()
+}
+
+fn stop(mut child: std::process::Child) {
+    let pg = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    let _ = nix::sys::signal::killpg(pg, nix::sys::signal::Signal::SIGKILL);
+    let _ = child.wait();
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctevents_prints_what_conntrack_e_prints() {
+    use nfconntrack::Update;
+    let _ns = support::netns();
+    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
+        support::skip(
+            "ctevents_prints_what_conntrack_e_prints",
+            "net.netfilter.nf_conntrack_events is 0 in this netns",
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nfct-events-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ctevents = env!("CARGO_BIN_EXE_ctevents");
+    let mut ct = Conntrack::open().unwrap();
+    // every option set lets the last event through: the DESTROY of the marker
+    for args in [
+        "",
+        "-e NEW,DESTROY -p udp",
+        "-e DESTROY -s 10.0.0.0/24",
+        "-e ALL -m 1",
+        "-e UPDATES,DESTROY -p udp --dport 53 -d 10.0.0.2",
+        "-e NEW,UPDATES,DESTROY -s 10.0.0.99",
+    ] {
+        let (theirs_file, ours_file) = (dir.join("theirs"), dir.join("ours"));
+        let theirs = spawn_to("conntrack", &format!("-E {args}"), &theirs_file);
+        let ours = spawn_to(ctevents, args, &ours_file);
+        support::wait_until(Duration::from_secs(10), "both listeners subscribed", || {
+            subscribed_sockets() == 2
+        });
+        let mut flows = Vec::new();
+        for i in 1..=20u16 {
+            let mut f = udp(&format!("10.0.0.{i}"), "10.0.0.2", 1000 + i, 53);
+            f.mark = Some(u32::from(i % 2));
+            flows.push(f);
+            flows.push(tcp(
+                &format!("10.0.1.{i}"),
+                "10.0.0.2",
+                2000 + i,
+                80,
+                TcpState::Established,
+            ));
+            flows.push(udp(&format!("2001:db8::{i}"), "2001:db8::2", 3000 + i, 53));
+        }
+        let mut marker = udp("10.0.0.99", "10.0.0.2", 99, 53);
+        marker.mark = Some(1);
+        for f in &flows {
+            ct.create(f).unwrap();
+        }
+        for f in flows.iter().step_by(3) {
+            ct.update(&Update::of(f).unwrap().mark(1)).unwrap();
+        }
+        ct.delete_batch(&keys_of(&flows)).unwrap();
+        ct.create(&marker).unwrap();
+        ct.delete(&Key::of(&marker).unwrap()).unwrap();
+        let done = |file: &std::path::Path| {
+            std::fs::read_to_string(file)
+                .unwrap_or_default()
+                .lines()
+                .any(|l| l.contains("[DESTROY]") && l.contains("src=10.0.0.99 "))
+        };
+        support::wait_until(
+            Duration::from_secs(10),
+            "the marker's DESTROY in both outputs",
+            || done(&theirs_file) && done(&ours_file),
+        );
+        stop(theirs);
+        stop(ours);
+        let theirs = std::fs::read_to_string(&theirs_file).unwrap();
+        let ours = std::fs::read_to_string(&ours_file).unwrap();
+        assert!(theirs.lines().count() > 1, "{args}: {theirs}");
+        assert_eq!(ours, theirs, "ctevents {args}");
+        support::wait_until(Duration::from_secs(10), "listeners gone", || {
+            subscribed_sockets() == 0
+        });
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

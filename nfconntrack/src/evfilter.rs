@@ -30,6 +30,7 @@ use nix::libc;
 
 use crate::error::{Error, Result};
 use crate::event::{Event, EventListener, Groups};
+use crate::filter::Filter;
 use crate::flow::Flow;
 use crate::tuple::Tuple;
 
@@ -124,6 +125,15 @@ fn addr_bits(a: &IpAddr) -> (u128, u32) {
     }
 }
 
+/// The prefix length of a contiguous netmask (`255.255.0.0` -> 16).
+fn prefix_len(mask: &IpAddr) -> Option<u8> {
+    let (bits, width) = addr_bits(mask);
+    let top = bits << (128 - width);
+    let ones = top.leading_ones();
+    let contiguous = top.checked_shl(ones).unwrap_or(0) == 0;
+    contiguous.then(|| u8::try_from(ones).ok()).flatten()
+}
+
 /// True if `have` lies in `net/len` (same family).
 fn in_net(have: &IpAddr, (net, len): &(IpAddr, u8)) -> bool {
     let ((h, hw), (n, nw)) = (addr_bits(have), addr_bits(net));
@@ -161,6 +171,43 @@ impl EventFilter {
             && ok(&self.dst_port, |p| ports.is_some_and(|(_, d)| d == *p))
             && ok(&self.mark, |(v, m)| f.mark.unwrap_or(0) & m == *v)
             && ok(&self.zone, |z| f.zone.unwrap_or(0) == *z)
+    }
+
+    /// The part of a dump [`Filter`] the kernel can check on events, for a
+    /// listener of `kinds`: protocol, original addresses (with a prefix
+    /// mask), original ports and mark. It lets through at least every event
+    /// whose flow `filter` matches, so check [`Filter::matches`] on what
+    /// arrives; the zone is left out (a [`Filter`] zone also matches
+    /// directional zones, which events carry in the tuples).
+    ///
+    /// ```
+    /// use nfconntrack::{EventFilter, Filter, Groups, TupleFilter};
+    /// let f = Filter::new().orig(TupleFilter { proto: Some(6), dst_port: Some(80), ..TupleFilter::default() });
+    /// let ev = EventFilter::superset_of(&f, Groups::NEW);
+    /// assert_eq!(ev.dst_port.unwrap().values, vec![80]);
+    /// ```
+    pub fn superset_of(filter: &Filter, kinds: Groups) -> EventFilter {
+        fn one<T>(v: T) -> Option<Match<T>> {
+            Some(Match::any_of([v]))
+        }
+        let net = |a: Option<IpAddr>, m: Option<IpAddr>| {
+            let a = a?;
+            let len = match m {
+                None => u8::try_from(addr_bits(&a).1).ok()?,
+                Some(m) => prefix_len(&m)?,
+            };
+            one((a, len))
+        };
+        EventFilter {
+            kinds,
+            proto: filter.orig.proto.and_then(one),
+            src: net(filter.orig.src, filter.orig.src_mask),
+            dst: net(filter.orig.dst, filter.orig.dst_mask),
+            src_port: filter.orig.src_port.and_then(one),
+            dst_port: filter.orig.dst_port.and_then(one),
+            mark: filter.mark.and_then(one),
+            zone: None,
+        }
     }
 
     /// Compiles the filter to classic BPF.
