@@ -65,10 +65,28 @@ fn parse_state(v: &str) -> Option<TcpState> {
         .find(|s| !matches!(s, TcpState::Unknown(_)) && s.name().eq_ignore_ascii_case(v))
 }
 
-fn parse_status(v: &str) -> Option<Status> {
-    v.split(',')
-        .map(|n| Status::from_name(&n.to_ascii_uppercase()))
-        .try_fold(Status::empty(), |acc, s| Some(acc | s?))
+/// `-u LIST` as the tool reads it: names set bits of the value, `!NAME`
+/// and `UNREPLIED` (= `!SEEN_REPLY`) bits of the mask; without a mask the
+/// value is the mask. Gives `(value, mask)` for `status & mask == value`.
+fn parse_status(v: &str) -> Option<(Status, Status)> {
+    let (mut value, mut mask) = (Status::empty(), Status::empty());
+    for item in v.split(',') {
+        match item.strip_prefix('!') {
+            Some(n) => mask |= status_bit(n)?,
+            None if item.eq_ignore_ascii_case("UNREPLIED") => mask |= Status::SEEN_REPLY,
+            None => value |= status_bit(item)?,
+        }
+    }
+    // the kernel refuses an empty mask (`-u UNSET`): so does the tool
+    let mask = if mask.is_empty() { value } else { mask };
+    (!mask.is_empty()).then_some((value, mask))
+}
+
+fn status_bit(name: &str) -> Option<Status> {
+    match name.to_ascii_uppercase().as_str() {
+        "UNSET" => Some(Status::empty()),
+        n => Status::from_name(n),
+    }
 }
 
 /// The options that select NAT-ed entries (`-n`, `-g`, `-j`).
@@ -153,8 +171,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "-u" | "--status" => {
                 let v = val()?;
-                let s = parse_status(&v).ok_or(format!("bad status {v}"))?;
-                f = f.status(s, s);
+                f.status = Some(parse_status(&v).ok_or(format!("bad status {v}"))?);
             }
             "-w" | "--zone" => f.zone = Some(num(a, &val()?)?),
             "--orig-zone" => f.orig.zone = Some(num(a, &val()?)?),

@@ -128,6 +128,8 @@ const LIST_OPTIONS: &[&str] = &[
     "-p tcp --reply-port-src 80",
     "-u ASSURED",
     "-u SEEN_REPLY,ASSURED",
+    "-u UNREPLIED",
+    "-u !ASSURED",
     "-m 1",
     "-m 0x10000/0xffff0000",
     "-w 5",
