@@ -19,8 +19,16 @@
 //!   nest of a queued packet (`NFQA_CT`). `Display` prints the line format of
 //!   `conntrack -L`.
 //! - [`Conntrack`]: requests (dump, get, create, update, delete, [`Flush`],
-//!   statistics, expectations).
-//! - [`EventListener`]: events, with overrun detection and resync.
+//!   statistics, expectations), the dying and unconfirmed lists
+//!   ([`CtList`]), and [`Conntrack::restore`] of the `conntrack -o save`
+//!   format ([`Flow::save_line`] writes it).
+//! - [`Filter`]: what a dump or flush selects; only criteria the running
+//!   kernel evaluates correctly are sent to it, the rest is matched in user
+//!   space (see [`filter`]).
+//! - [`LabelMap`]: label names from `connlabel.conf`, for display, filters
+//!   and updates.
+//! - [`EventListener`]: events, with overrun detection and resync; an
+//!   [`EventFilter`] compiled to BPF makes the kernel drop unwanted events.
 //!
 //! # Guarantees
 //! Decoding never panics: malformed input gives a [`ParseError`] naming the
