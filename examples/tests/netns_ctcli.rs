@@ -191,6 +191,16 @@ fn ctdelete_deletes_and_prints_what_conntrack_deletes() {
     }
 }
 
+/// True, after recording the skip of `test`, if this namespace has
+/// conntrack events switched off (no events, no dying list).
+fn events_off(test: &str) -> bool {
+    let off = support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0";
+    if off {
+        support::skip(test, "net.netfilter.nf_conntrack_events is 0 in this netns");
+    }
+    off
+}
+
 /// Runs `cmd` in a private mount namespace where the tool's default label
 /// map, `/etc/xtables/connlabel.conf`, is the file `conf` (the host's /etc
 /// is untouched: a private /etc of symlinks to it plus `xtables/`).
@@ -316,11 +326,7 @@ fn label_names_print_filter_and_update_like_the_tool() {
 fn dying_and_unconfirmed_lists_match_the_tool() {
     use nfconntrack::{CtList, EventListener, Filter, Groups};
     let _ns = support::netns();
-    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
-        support::skip(
-            "dying_and_unconfirmed_lists_match_the_tool",
-            "net.netfilter.nf_conntrack_events is 0: no reliable events, no dying list",
-        );
+    if events_off("dying_and_unconfirmed_lists_match_the_tool") {
         return;
     }
     // a reliable listener that never reads keeps deleted entries dying
@@ -400,11 +406,7 @@ fn stop(mut child: std::process::Child) {
 fn ctevents_prints_what_conntrack_e_prints() {
     use nfconntrack::Update;
     let _ns = support::netns();
-    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
-        support::skip(
-            "ctevents_prints_what_conntrack_e_prints",
-            "net.netfilter.nf_conntrack_events is 0 in this netns",
-        );
+    if events_off("ctevents_prints_what_conntrack_e_prints") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("nfct-events-{}", std::process::id()));

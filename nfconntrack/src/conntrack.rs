@@ -398,7 +398,9 @@ impl Conntrack {
         self.dump_msg(sys::IPCTNL_MSG_CT_GET_CTRZERO, filter, f)
     }
 
-    fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
+    /// A dump of the entries of message `msg` (table, zeroing dump, dying
+    /// or unconfirmed list) that `filter` selects.
+    pub(crate) fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
@@ -418,7 +420,7 @@ impl Conntrack {
 
     /// A dump whose messages are decoded by `decode` and handed to `f`; the
     /// first decode error stops it (the rest is drained) and is returned.
-    pub(crate) fn dump_decoded<T, B, F>(
+    fn dump_decoded<T, B, F>(
         &mut self,
         h: NfHeader,
         build: B,

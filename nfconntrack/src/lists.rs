@@ -14,7 +14,7 @@ use std::ops::ControlFlow;
 
 use nfnl_sys as sys;
 
-use crate::conntrack::{ct_header, Conntrack};
+use crate::conntrack::Conntrack;
 use crate::error::Result;
 use crate::filter::Filter;
 use crate::flow::Flow;
@@ -46,22 +46,12 @@ impl Conntrack {
     /// # Errors
     /// [`Error::MixedFamilies`](crate::Error::MixedFamilies) for a filter mixing families; kernel, I/O
     /// and parse errors.
-    pub fn dump_list<F>(&mut self, list: CtList, filter: &Filter, mut f: F) -> Result<()>
+    pub fn dump_list<F>(&mut self, list: CtList, filter: &Filter, f: F) -> Result<()>
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
-        filter.check_families()?;
-        self.dump_decoded(
-            ct_header(list.msg(), crate::tuple::Family::Any),
-            |_| Ok(()),
-            Flow::decode,
-            |flow| {
-                if filter.matches(&flow) {
-                    f(flow)
-                } else {
-                    ControlFlow::Continue(())
-                }
-            },
-        )
+        // the kernel ignores filter attributes on these dumps (all but the
+        // family): `dump_msg` checks the filter again on every entry
+        self.dump_msg(list.msg(), filter, f)
     }
 }

@@ -125,6 +125,24 @@ fn next_ev(l: &mut EventListener, d: Duration) -> Result<Option<(EventHeader, Ev
     }
 }
 
+/// Creates the FTP control flow `a:sport -> b:21` with the built-in ftp
+/// helper (a master for expectations); `None`, after recording the skip of
+/// `test`, if the kernel has no such helper.
+fn ftp_master(ct: &mut Conntrack, test: &str, a: &str, b: &str, sport: u16) -> Option<Flow> {
+    let mut master = tcp(a, b, sport, 21);
+    master.helper = Some("ftp".into());
+    match ct.create(&master) {
+        Ok(()) => Some(master),
+        Err(e) => {
+            support::skip(
+                test,
+                &format!("no ftp conntrack helper in this kernel ({e})"),
+            );
+            None
+        }
+    }
+}
+
 fn errno(r: Result<(), Error>) -> Option<Errno> {
     r.err().and_then(|e| e.errno())
 }
@@ -942,15 +960,9 @@ fn expectations_create_get_dump_delete_flush() {
     let _ns = support::netns();
     let mut ct = ct();
     // the master needs a helper: try the built-in ftp helper
-    let mut master = tcp("10.0.0.1", "10.0.0.2", 40000, 21);
-    master.helper = Some("ftp".into());
-    if let Err(e) = ct.create(&master) {
-        support::skip(
-            "expectations",
-            &format!("no ftp conntrack helper in this kernel ({e})"),
-        );
+    let Some(master) = ftp_master(&mut ct, "expectations", "10.0.0.1", "10.0.0.2", 40000) else {
         return;
-    }
+    };
     let exp_tuple = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::tcp(0, 5000)).unwrap();
     let mask = Tuple::new(
         ip("255.255.255.255"),
@@ -1677,6 +1689,16 @@ fn b3_set_a_status_bit_on_an_established_flow() {
     assert_eq!(cli_lines("-L -f ipv6 -u FIXED_TIMEOUT -m 3").len(), 1);
 }
 
+/// True, after recording the skip of `test`, if this namespace has
+/// conntrack events switched off (`net.netfilter.nf_conntrack_events` 0).
+fn events_off(test: &str) -> bool {
+    let off = support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0";
+    if off {
+        support::skip(test, "net.netfilter.nf_conntrack_events is 0 in this netns");
+    }
+    off
+}
+
 /// Reads `listener` until `want` events of `kind` arrived or it stayed
 /// silent for 3 s; returns how many arrived and whether an overrun was
 /// reported.
@@ -1702,11 +1724,7 @@ fn count_events(
 #[ignore = "namespace test: run with cargo xtask test"]
 fn b4_reliable_events_never_lose_an_event_silently() {
     let _ns = support::netns();
-    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
-        support::skip(
-            "b4_reliable_events_never_lose_an_event_silently",
-            "net.netfilter.nf_conntrack_events is 0 in this netns",
-        );
+    if events_off("b4_reliable_events_never_lose_an_event_silently") {
         return;
     }
     const N: usize = 20_000;
@@ -1762,15 +1780,10 @@ fn b5_expectations_print_like_the_tool() {
     ] {
         // one master per expectation: the ftp helper keeps one each
         for (i, flags) in [None, Some(1u32), Some(2), Some(3)].into_iter().enumerate() {
-            let mut master = tcp(a, b, 40000 + i as u16, 21);
-            master.helper = Some("ftp".into());
-            if let Err(e) = ct.create(&master) {
-                support::skip(
-                    "b5_expectations_print_like_the_tool",
-                    &format!("no ftp conntrack helper in this kernel ({e})"),
-                );
+            let test = "b5_expectations_print_like_the_tool";
+            let Some(master) = ftp_master(&mut ct, test, a, b, 40000 + i as u16) else {
                 return;
-            }
+            };
             let t = Tuple::new(ip(a), ip(b), L4::tcp(0, 5000 + i as u16)).unwrap();
             let mask = Tuple::new(ip(full), ip(full), L4::tcp(0, 0xffff)).unwrap();
             ct.create_expectation(&Expect {
@@ -1990,11 +2003,7 @@ fn flood() -> Vec<Flow> {
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
     use nfconntrack::evfilter::Match;
     let _ns = support::netns();
-    if support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0" {
-        support::skip(
-            "evf_bpf_event_filter_delivers_exactly_the_matching_events",
-            "net.netfilter.nf_conntrack_events is 0 in this netns",
-        );
+    if events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
     }
     let net = |s: &str, len| (ip(s), len);
