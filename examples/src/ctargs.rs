@@ -8,7 +8,7 @@
 //! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
 //! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
 //! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
-//! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o/--output extended,id,labels`; and
+//! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o save`, `-o/--output extended,id,labels`; and
 //! `--labelmap PATH` (ours) for another label map than the tool's
 //! `/etc/xtables/connlabel.conf`.
 
@@ -16,8 +16,8 @@ use std::net::IpAddr;
 
 use nfconntrack::filter::prefix_mask;
 use nfconntrack::{
-    proto, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, Status,
-    TcpState,
+    proto, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, SaveLine,
+    Status, TcpState,
 };
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -109,16 +109,38 @@ pub struct Args {
     /// The list named like `conntrack -L dying|unconfirmed` (`None`: the
     /// table, also spelled `conntrack`).
     pub list: Option<CtList>,
+    /// `-o save`: print in the save format instead.
+    pub save: bool,
+}
+
+/// A flow printed as the options say.
+pub enum Shown<'a> {
+    /// The `conntrack -L` line.
+    Line(FlowDisplay<'a>),
+    /// The `conntrack -o save` line.
+    Save(SaveLine<'a>),
+}
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Line(d) => d.fmt(f),
+            Shown::Save(s) => s.fmt(f),
+        }
+    }
 }
 
 impl Args {
     /// `flow` as the tool prints it with these options.
-    pub fn show<'a>(&'a self, flow: &'a Flow) -> FlowDisplay<'a> {
+    pub fn show<'a>(&'a self, flow: &'a Flow) -> Shown<'a> {
+        if self.save {
+            return Shown::Save(flow.save_line());
+        }
         let d = flow.display_with(self.opts);
-        match &self.labels {
+        Shown::Line(match &self.labels {
             Some(map) => d.label_names(map),
             None => d,
-        }
+        })
     }
 }
 
@@ -133,6 +155,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut label_names: Vec<String> = Vec::new();
     let mut map_path = LabelMap::DEFAULT_PATH.to_owned();
     let mut list = None;
+    let mut save = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -198,6 +221,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
                         "id" => opts.id = true,
                         "extended" => opts.extended = true,
                         "labels" => opts.labels = true,
+                        "save" => save = true,
                         _ => return Err(format!("unknown output option {o}")),
                     }
                 }
@@ -239,6 +263,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         opts,
         labels,
         list,
+        save,
     })
 }
 

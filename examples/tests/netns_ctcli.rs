@@ -141,6 +141,8 @@ const LIST_OPTIONS: &[&str] = &[
     "-f ipv6 --src-nat",
     "-o extended",
     "-o id",
+    "-o save",
+    "-f ipv6 -o save",
 ];
 
 #[test]
