@@ -11,7 +11,7 @@ use nfnl_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::expect::Expect;
-use crate::filter::{self, Filter};
+use crate::filter::{self, Criteria, Filter};
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::ProtoInfo;
 use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
@@ -341,6 +341,8 @@ fn create_header(family: Family) -> NfHeader {
 pub struct Conntrack {
     conn: Conn,
     filtered_flush: Option<bool>,
+    /// The filter criteria sent to the kernel, if set instead of probed.
+    trust: Option<Criteria>,
 }
 
 impl Conntrack {
@@ -357,6 +359,26 @@ impl Conntrack {
         Conntrack {
             conn,
             filtered_flush: None,
+            trust: None,
+        }
+    }
+
+    /// Sets the filter criteria this connection leaves to the kernel,
+    /// instead of those [`crate::probe::kernel_criteria`] finds correct on
+    /// the running kernel (for example [`Criteria::empty`] to match
+    /// everything in user space, or [`Criteria::STATIC`] not to probe).
+    pub fn set_filter_trust(&mut self, trust: Criteria) {
+        self.trust = Some(trust);
+    }
+
+    /// The criteria of `filter` the kernel is trusted with: those set with
+    /// [`Conntrack::set_filter_trust`], else those found by the probe.
+    pub fn filter_trust(&self, filter: &Filter) -> Criteria {
+        let used = filter.criteria();
+        match self.trust {
+            Some(t) => t & used,
+            None if used.is_empty() => used,
+            None => crate::probe::kernel_criteria(used),
         }
     }
 
@@ -404,9 +426,10 @@ impl Conntrack {
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
+        let trust = self.filter_trust(filter);
         self.dump_decoded(
             ct_header(msg, filter.check_families()?),
-            |b| filter.encode(b),
+            |b| filter.encode(b, trust),
             Flow::decode,
             |flow| {
                 if filter.matches(&flow) {
@@ -678,10 +701,11 @@ impl Conntrack {
 
     fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
         filter.check_families()?;
-        if filter.kernel_exact() && self.supports_filtered_flush()? {
+        let trust = self.filter_trust(filter);
+        if filter.kernel_exact(trust) && self.supports_filtered_flush()? {
             self.conn
                 .request(flush_header(filter.effective_family()), |b| {
-                    filter.encode(b)
+                    filter.encode(b, trust)
                 })?;
             return Ok(FlushReport {
                 by_kernel: true,
@@ -908,7 +932,8 @@ pub struct FlowIter<'a> {
 impl<'a> FlowIter<'a> {
     fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
         let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?);
-        let stream = ct.conn.dump_stream(h, |b| filter.encode(b))?;
+        let trust = ct.filter_trust(filter);
+        let stream = ct.conn.dump_stream(h, |b| filter.encode(b, trust))?;
         Ok(FlowIter {
             stream,
             filter: *filter,

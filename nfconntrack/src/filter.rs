@@ -12,23 +12,26 @@
 //! # Which criteria go to the kernel
 //! A dump may only be narrowed by the kernel (user space checks again), but
 //! a filtered flush is carried out by the kernel alone, so a criterion the
-//! kernel gets wrong deletes the wrong flows. Only criteria whose kernel
-//! evaluation has been read in `ctnetlink_filter_match` and tested against
-//! `conntrack -L` on IPv4 and IPv6 are sent ([`Filter::kernel_part`]):
-//! family, mark and mask, status and mask (non-empty mask), zone, IPv4
-//! addresses, protocol number, TCP/UDP ports, ICMP/ICMPv6 type, code and id.
+//! kernel gets wrong deletes the wrong flows. A criterion is sent only if
+//! the running kernel is known to evaluate it correctly ([`Criteria`]):
+//! [`crate::probe`] establishes that, once per process and criterion, in a
+//! private network namespace (never touching the caller's table); where it
+//! cannot run, [`Criteria::STATIC`] applies: family, mark and mask, status and mask
+//! (non-empty mask), zone, IPv4 addresses, protocol number, TCP/UDP ports,
+//! ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
+//! tested against `conntrack -L`/`-D` on IPv4 and IPv6.
 //! Always matched in user space, because the kernel has no such criterion:
 //! masked addresses (CIDR), directional zones, "any of these status bits",
 //! the TCP state and labels.
 //!
-//! NOTE(kernel): IPv6 addresses are never sent. `ctnetlink_filter_match_tuple`
-//! (every kernel since `CTA_FILTER` appeared in 5.8, still in 6.18) rejects
-//! an entry when `!ipv6_addr_cmp(filter, entry)`, i.e. when the addresses
-//! are *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
-//! source deletes every other flow. A run-time probe could only prove a
-//! fixed kernel by creating flows, so these criteria are matched in user
-//! space always (dump, then batched deletes for a flush): it costs a dump of
-//! the family, never a wrong delete.
+//! NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
+//! `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
+//! `!ipv6_addr_cmp(filter, entry)`, i.e. when the IPv6 addresses are
+//! *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
+//! source deletes every other flow. The probe finds this, and the static
+//! rule never sends IPv6 addresses: they are matched in user space (dump,
+//! then batched deletes for a flush), which costs a dump of the family,
+//! never a wrong delete.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -127,6 +130,39 @@ pub fn prefix_mask(addr: &IpAddr, len: u8) -> Option<IpAddr> {
     })
 }
 
+bitflags::bitflags! {
+    /// Filter criteria the kernel can evaluate (`ctnetlink_filter_match`),
+    /// as a set: those the running kernel evaluates correctly are sent to
+    /// it, the others are matched in user space only (see
+    /// [`crate::probe`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Criteria: u32 {
+        /// Exact IPv4 addresses (`CTA_FILTER_F_CTA_IP_SRC`/`_DST`).
+        const IPV4_ADDR = 1 << 0;
+        /// Exact IPv6 addresses.
+        const IPV6_ADDR = 1 << 1;
+        /// The protocol number (`CTA_FILTER_F_CTA_PROTO_NUM`).
+        const PROTO = 1 << 2;
+        /// TCP/UDP ports.
+        const PORTS = 1 << 3;
+        /// ICMP/ICMPv6 type, code and id.
+        const ICMP = 1 << 4;
+        /// Mark and mask (`CTA_MARK`, `CTA_MARK_MASK`).
+        const MARK = 1 << 5;
+        /// Status and mask (`CTA_STATUS`, `CTA_STATUS_MASK`).
+        const STATUS = 1 << 6;
+        /// Zone (`CTA_ZONE`).
+        const ZONE = 1 << 7;
+    }
+}
+
+impl Criteria {
+    /// What is trusted when the kernel cannot be probed: everything but
+    /// IPv6 addresses, which `ctnetlink_filter_match_tuple` compares
+    /// inverted from 5.8 to at least 6.18.
+    pub const STATIC: Criteria = Criteria::all().difference(Criteria::IPV6_ADDR);
+}
+
 /// Fields of one tuple to match; `None` matches anything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TupleFilter {
@@ -207,18 +243,33 @@ impl TupleFilter {
         [self.src, self.src_mask, self.dst, self.dst_mask]
     }
 
-    /// The fields the kernel evaluates correctly (see the module notes):
-    /// everything but IPv6 addresses, masked addresses and the directional
-    /// zone.
-    fn kernel_part(&self) -> TupleFilter {
-        let exact_v4 = |a: Option<IpAddr>, m| a.filter(|a| a.is_ipv4() && exact_mask(m));
+    /// The fields the kernel evaluates, and correctly (`trust`): never
+    /// masked addresses or the directional zone; ports and ICMP fields only
+    /// with the protocol (the kernel reads them only then).
+    fn kernel_part(&self, trust: Criteria) -> TupleFilter {
+        let addr = |a: Option<IpAddr>, m| {
+            a.filter(|a| {
+                let c = if a.is_ipv4() {
+                    Criteria::IPV4_ADDR
+                } else {
+                    Criteria::IPV6_ADDR
+                };
+                exact_mask(m) && trust.contains(c)
+            })
+        };
+        let with_proto = |c: Criteria| trust.contains(Criteria::PROTO | c);
         TupleFilter {
-            src: exact_v4(self.src, self.src_mask),
+            src: addr(self.src, self.src_mask),
             src_mask: None,
-            dst: exact_v4(self.dst, self.dst_mask),
+            dst: addr(self.dst, self.dst_mask),
             dst_mask: None,
             zone: None,
-            ..*self
+            proto: self.proto.filter(|_| trust.contains(Criteria::PROTO)),
+            src_port: self.src_port.filter(|_| with_proto(Criteria::PORTS)),
+            dst_port: self.dst_port.filter(|_| with_proto(Criteria::PORTS)),
+            icmp_type: self.icmp_type.filter(|_| with_proto(Criteria::ICMP)),
+            icmp_code: self.icmp_code.filter(|_| with_proto(Criteria::ICMP)),
+            icmp_id: self.icmp_id.filter(|_| with_proto(Criteria::ICMP)),
         }
     }
 
@@ -485,27 +536,29 @@ impl Filter {
         true
     }
 
-    /// True if the kernel's evaluation of [`Filter::encode`]'s output
-    /// selects exactly what [`Filter::matches`] selects (on a kernel with
-    /// full `CTA_FILTER` support). Used to decide whether a filtered flush
-    /// can be left to the kernel.
-    pub fn kernel_exact(&self) -> bool {
+    /// True if the kernel, trusted with `trust`, selects exactly what
+    /// [`Filter::matches`] selects from [`Filter::encode`]'s output. Used to
+    /// decide whether a filtered flush can be left to the kernel.
+    pub fn kernel_exact(&self, trust: Criteria) -> bool {
         let tuples = !self.orig.is_empty() || !self.reply.is_empty();
         let fam_ok = !tuples || self.effective_family() != Family::Any;
         fam_ok
-            && self.kernel_part() == *self
+            && self.kernel_part(trust) == *self
             && self.orig.kernel_exact()
             && self.reply.kernel_exact()
             && self.status.map_or(true, |(_, m)| !m.is_empty())
     }
 
-    /// The part of the filter that is sent to the kernel: the criteria it
-    /// evaluates correctly (see the module notes). The family stays
+    /// The part of the filter that is sent to the kernel: the criteria in
+    /// `trust` (see the module notes). The family stays
     /// [`Filter::effective_family`] of the whole filter.
-    pub fn kernel_part(&self) -> Filter {
+    pub fn kernel_part(&self, trust: Criteria) -> Filter {
         Filter {
-            orig: self.orig.kernel_part(),
-            reply: self.reply.kernel_part(),
+            mark: self.mark.filter(|_| trust.contains(Criteria::MARK)),
+            status: self.status.filter(|_| trust.contains(Criteria::STATUS)),
+            zone: self.zone.filter(|_| trust.contains(Criteria::ZONE)),
+            orig: self.orig.kernel_part(trust),
+            reply: self.reply.kernel_part(trust),
             status_any: None,
             tcp_state: None,
             labels: None,
@@ -513,30 +566,60 @@ impl Filter {
         }
     }
 
-    /// Writes the attributes of [`Filter::kernel_part`] (for a dump or a
-    /// flush request whose `nfgen_family` is [`Filter::effective_family`]). Tuple parts are
-    /// written only when the family is known (the kernel needs it for them);
-    /// a status filter with an empty mask is left out (the kernel refuses it,
-    /// and it matches everything).
+    /// The kernel criteria this filter uses (what [`Filter::kernel_part`]
+    /// would send if the kernel were trusted with everything).
+    pub fn criteria(&self) -> Criteria {
+        let k = self.kernel_part(Criteria::all());
+        let mut c = Criteria::empty();
+        for t in [k.orig, k.reply] {
+            for a in [t.src, t.dst].into_iter().flatten() {
+                c |= if a.is_ipv4() {
+                    Criteria::IPV4_ADDR
+                } else {
+                    Criteria::IPV6_ADDR
+                };
+            }
+            c.set(
+                Criteria::PROTO,
+                c.contains(Criteria::PROTO) || t.proto.is_some(),
+            );
+            let ports = t.src_port.is_some() || t.dst_port.is_some();
+            c.set(Criteria::PORTS, c.contains(Criteria::PORTS) || ports);
+            let icmp = t.icmp_type.is_some() || t.icmp_code.is_some() || t.icmp_id.is_some();
+            c.set(Criteria::ICMP, c.contains(Criteria::ICMP) || icmp);
+        }
+        c.set(Criteria::MARK, k.mark.is_some());
+        c.set(Criteria::STATUS, k.status.is_some());
+        c.set(Criteria::ZONE, k.zone.is_some());
+        c
+    }
+
+    /// Writes the attributes of [`Filter::kernel_part`] with `trust` (for a
+    /// dump or a flush request whose `nfgen_family` is
+    /// [`Filter::effective_family`]). Tuple parts are written only when the
+    /// family is known (the kernel needs it for them); a status filter with
+    /// an empty mask is left out (the kernel refuses it, and it matches
+    /// everything).
     ///
     /// # Errors
     /// None in practice.
-    pub fn encode(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
-        if let Some((v, m)) = self.mark {
+    pub fn encode(&self, b: &mut MsgBuilder, trust: Criteria) -> Result<(), EncodeError> {
+        let k = self.kernel_part(trust);
+        if let Some((v, m)) = k.mark {
             b.put_be32(sys::CTA_MARK, v);
             b.put_be32(sys::CTA_MARK_MASK, m);
         }
-        if let Some((v, m)) = self.status {
+        if let Some((v, m)) = k.status {
             if !m.is_empty() {
                 b.put_be32(sys::CTA_STATUS, v.bits());
                 b.put_be32(sys::CTA_STATUS_MASK, m.bits());
             }
         }
-        if let Some(z) = self.zone {
+        if let Some(z) = k.zone {
             b.put_be16(sys::CTA_ZONE, z);
         }
         let fam = self.effective_family();
-        let (orig, reply) = (self.orig.kernel_part(), self.reply.kernel_part());
+        let (orig, reply) = (k.orig, k.reply);
         let (of, rf) = (orig.flags(), reply.flags());
         if fam != Family::Any && (of != 0 || rf != 0) {
             if of != 0 {

@@ -609,10 +609,10 @@ fn filter_encoding_and_matching() {
             dst_port: Some(80),
             ..Default::default()
         });
-    assert!(f.kernel_exact());
+    assert!(f.kernel_exact(Criteria::STATIC));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
-    f.encode(&mut b).unwrap();
+    f.encode(&mut b, Criteria::STATIC).unwrap();
     let bytes = b.finish().unwrap().to_vec();
     #[rustfmt::skip]
     let want = cat(&[
@@ -645,16 +645,16 @@ fn filter_encoding_and_matching() {
         dst_port: Some(1),
         ..Default::default()
     });
-    assert!(!sctp.kernel_exact());
+    assert!(!sctp.kernel_exact(Criteria::STATIC));
     // tuple filters need a family for the kernel
     let nofam = Filter::new().orig(TupleFilter {
         proto: Some(6),
         ..Default::default()
     });
-    assert!(!nofam.kernel_exact());
+    assert!(!nofam.kernel_exact(Criteria::STATIC));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
-    nofam.encode(&mut b).unwrap();
+    nofam.encode(&mut b, Criteria::STATIC).unwrap();
     assert_eq!(
         b.finish().unwrap().len(),
         20,
@@ -1117,8 +1117,8 @@ fn user_space_criteria_match_and_stay_out_of_the_kernel_request() {
         Filter::new().status_any(Status::SRC_NAT),
         Filter::new().tcp_state(TcpState::Established),
     ] {
-        assert!(!filter.kernel_exact(), "{filter:?}");
-        assert_eq!(filter.kernel_part(), Filter::new());
+        assert!(!filter.kernel_exact(Criteria::STATIC), "{filter:?}");
+        assert_eq!(filter.kernel_part(Criteria::STATIC), Filter::new());
     }
     assert_eq!(prefix_mask(&v6("10.0.0.0"), 0), Some(v6("0.0.0.0")));
     assert_eq!(
@@ -1375,4 +1375,47 @@ fn bpf_event_filter_agrees_with_its_user_space_rule_on_random_events() {
     }
     // both outcomes were exercised plenty
     assert!(checked.0 > 1000 && checked.1 > 1000, "{checked:?}");
+}
+
+#[test]
+fn only_trusted_criteria_reach_the_kernel() {
+    let a = |s: &str| -> IpAddr { s.parse().unwrap() };
+    let f = Filter::new()
+        .mark(1, 1)
+        .zone(3)
+        .orig(TupleFilter {
+            src: Some(a("2001:db8::1")),
+            proto: Some(proto::TCP),
+            dst_port: Some(80),
+            ..TupleFilter::default()
+        })
+        .reply(TupleFilter {
+            dst: Some(a("2001:db8::1")),
+            ..TupleFilter::default()
+        });
+    assert_eq!(
+        f.criteria(),
+        Criteria::IPV6_ADDR | Criteria::PROTO | Criteria::PORTS | Criteria::MARK | Criteria::ZONE
+    );
+    // the static rule keeps IPv6 addresses out
+    let k = f.kernel_part(Criteria::STATIC);
+    assert_eq!((k.orig.src, k.reply.dst), (None, None));
+    assert_eq!(
+        (k.orig.proto, k.orig.dst_port, k.mark, k.zone),
+        (Some(6), Some(80), Some((1, 1)), Some(3))
+    );
+    assert!(!f.kernel_exact(Criteria::STATIC) && f.kernel_exact(Criteria::all()));
+    // ports are never sent without the protocol they belong to
+    let k = f.kernel_part(Criteria::all() - Criteria::PROTO);
+    assert_eq!((k.orig.proto, k.orig.dst_port), (None, None));
+    // nothing trusted: only the family goes
+    assert_eq!(
+        f.kernel_part(Criteria::empty()).criteria(),
+        Criteria::empty()
+    );
+    let mut b = MsgBuilder::new();
+    b.begin(ct_header(sys::IPCTNL_MSG_CT_GET, Family::Ipv6), 1);
+    f.encode(&mut b, Criteria::empty()).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    assert_eq!(NfMsg::parse(&bytes).unwrap().attrs().count(), 0);
 }

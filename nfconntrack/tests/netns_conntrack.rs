@@ -103,7 +103,7 @@ fn count_raw(ct: &mut Conntrack, filter: &Filter, flag: NlFlags) -> (usize, usiz
     ct.conn()
         .dump(
             h,
-            |b| filter.encode(b),
+            |b| filter.encode(b, Criteria::all()),
             |m| {
                 n += 1;
                 if m.flags().contains(flag) {
@@ -1613,7 +1613,8 @@ fn b1_every_kernel_criterion_matches_the_tool_v4_v6() {
             assert!(!theirs.is_empty(), "{args}");
             assert_eq!(our_lines(&mut ct, &filter), theirs, "{fam_arg} {args}");
             // the kernel alone selects exactly these (nothing left to user space)
-            assert!(filter.kernel_exact(), "{args}");
+            let trust = ct.filter_trust(&filter);
+            assert!(filter.kernel_exact(trust), "{args}: {trust:?}");
             let (kernel_n, _) = count_raw(&mut ct, &filter, NlFlags::empty());
             assert_eq!(kernel_n, theirs.len(), "kernel-side {fam_arg} {args}");
             // a flush leaves what the tool's delete leaves
@@ -1626,6 +1627,67 @@ fn b1_every_kernel_criterion_matches_the_tool_v4_v6() {
             assert_eq!(ours_left, cli_lines("-L"), "flush {fam_arg} {args}");
         }
     }
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn b1_probe_agrees_with_the_tool_and_leaves_the_table_alone() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    three_per_family(&mut ct);
+    criteria_setup(&mut ct, false);
+    criteria_setup(&mut ct, true);
+    let before = cli_lines("-L");
+    let start = Instant::now();
+    let found = match nfconntrack::probe::probe(Criteria::all()) {
+        Ok(c) => c,
+        Err(e) => {
+            support::skip(
+                "b1_probe_agrees_with_the_tool_and_leaves_the_table_alone",
+                &format!("cannot create a private network namespace here ({e})"),
+            );
+            return;
+        }
+    };
+    println!(
+        "criteria the kernel gets right: {found:?} (probe took {:?})",
+        start.elapsed()
+    );
+    assert_eq!(
+        cli_lines("-L"),
+        before,
+        "the probe touched the caller's table"
+    );
+    // an independent check of the address criteria: a kernel-only dump
+    // against the tool
+    for (addr, c) in [
+        ("10.0.0.1", Criteria::IPV4_ADDR),
+        ("2001:db8::1", Criteria::IPV6_ADDR),
+    ] {
+        let f = Filter::new().orig(TupleFilter {
+            src: Some(ip(addr)),
+            ..TupleFilter::default()
+        });
+        let (kernel_n, _) = count_raw(&mut ct, &f, NlFlags::empty());
+        let tool_n = cli_lines(&format!("-L -s {addr}")).len();
+        assert!(tool_n > 0);
+        assert_eq!(
+            found.contains(c),
+            kernel_n == tool_n,
+            "{addr}: kernel {kernel_n}, tool {tool_n}"
+        );
+    }
+    // what every connection of this process then trusts
+    assert_eq!(nfconntrack::probe::kernel_criteria(Criteria::all()), found);
+    let v6 = Filter::new().orig(TupleFilter {
+        src: Some(ip("2001:db8::1")),
+        proto: Some(proto::UDP),
+        ..TupleFilter::default()
+    });
+    assert_eq!(
+        ct.filter_trust(&v6),
+        found & (Criteria::IPV6_ADDR | Criteria::PROTO)
+    );
 }
 
 #[test]
