@@ -16,7 +16,7 @@ use std::net::IpAddr;
 
 use nfconntrack::filter::prefix_mask;
 use nfconntrack::{
-    proto, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, LabelMap, Labels, SaveLine,
+    CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap, Labels, SaveLine,
     Status, TcpState,
 };
 
@@ -32,17 +32,17 @@ fn num<T: std::str::FromStr>(opt: &str, v: &str) -> Result<T, String> {
     parse_num(v).ok_or(format!("bad number {v} for {opt}"))
 }
 
-fn parse_proto(s: &str) -> Option<u8> {
+fn parse_proto(s: &str) -> Option<IpProto> {
     Some(match s {
-        "tcp" => proto::TCP,
-        "udp" => proto::UDP,
-        "udplite" => proto::UDPLITE,
-        "icmp" => proto::ICMP,
-        "icmpv6" | "ipv6-icmp" => proto::ICMPV6,
-        "sctp" => proto::SCTP,
-        "dccp" => proto::DCCP,
-        "gre" => proto::GRE,
-        n => return parse_num(n),
+        "tcp" => IpProto::TCP,
+        "udp" => IpProto::UDP,
+        "udplite" => IpProto::UDPLITE,
+        "icmp" => IpProto::ICMP,
+        "icmpv6" | "ipv6-icmp" => IpProto::ICMPV6,
+        "sctp" => IpProto::SCTP,
+        "dccp" => IpProto::DCCP,
+        "gre" => IpProto::GRE,
+        n => return parse_num(n).map(IpProto),
     })
 }
 

@@ -1,8 +1,9 @@
-//! Runnable example programs for the `nfqueue` and `nfconntrack` crates: see
+//! Runnable example programs for the `nfqueue`, `nfconntrack` and `nflog` crates: see
 //! `src/bin/`. Each program starts with a comment on the privileges and the
 //! firewall rules it expects.
 
 pub mod ctargs;
+pub mod pcap;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]

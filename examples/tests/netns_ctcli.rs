@@ -4,8 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+#[path = "../../nfconntrack/tests/ctsupport/mod.rs"]
+mod ctsupport;
+use ctsupport as support;
 
 use std::net::IpAddr;
 use std::time::Duration;

@@ -11,12 +11,13 @@
 //! `labels=`.
 
 use std::fmt::{self, Display, Formatter};
-use std::net::IpAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::flow::Flow;
 use crate::labels::LabelMap;
 use crate::status::Status;
-use crate::tuple::{proto, Tuple, L4};
+use crate::tuple::{Family, Tuple, L4};
+use nfnetlink::{IpProto, ProtoFamily};
 
 /// Options for [`Flow::display_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,6 +30,12 @@ pub struct DisplayOptions {
     /// [`FlowDisplay::label_names`] as the tool prints them, else the label
     /// numbers.
     pub labels: bool,
+    /// The time `delta-time=` of a flow still running (a start timestamp but no stop,
+    /// `CTA_TIMESTAMP`) is measured to; `conntrack -L` uses the moment it prints, so pass
+    /// the time of the dump (`Some(SystemTime::now())` read once before it). `None` leaves
+    /// `delta-time=` out for running flows: formatting never reads the clock itself, so the
+    /// same flow always prints the same line. A stopped flow's `delta-time=` needs no clock.
+    pub now: Option<SystemTime>,
 }
 
 /// A flow with its [`DisplayOptions`]; see [`Flow::display_with`].
@@ -53,7 +60,8 @@ impl<'a> FlowDisplay<'a> {
 
 impl Flow {
     /// Formats the flow with options; `to_string()` uses the defaults,
-    /// which match plain `conntrack -L`.
+    /// which match plain `conntrack -L` (running flows' `delta-time=` aside: see
+    /// [`DisplayOptions::now`]).
     pub fn display_with(&self, opts: DisplayOptions) -> FlowDisplay<'_> {
         FlowDisplay {
             flow: self,
@@ -111,7 +119,7 @@ pub(crate) fn write_addrs(w: &mut Fields<'_, '_>, prefix: &str, t: &Tuple) -> fm
 pub(crate) fn write_l4(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     match t.proto {
         L4::Ports {
-            proto: proto::GRE,
+            proto: IpProto::GRE,
             src,
             dst,
         } => {
@@ -119,7 +127,7 @@ pub(crate) fn write_l4(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
             w.put(format_args!("dstkey={dst:#x}"))
         }
         L4::Ports {
-            proto: proto::TCP | proto::UDP | proto::UDPLITE | proto::SCTP | proto::DCCP,
+            proto: IpProto::TCP | IpProto::UDP | IpProto::UDPLITE | IpProto::SCTP | IpProto::DCCP,
             src,
             dst,
         } => {
@@ -135,27 +143,19 @@ pub(crate) fn write_l4(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     }
 }
 
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl Display for FlowDisplay<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let fl = self.flow;
         let w = &mut Fields::new(f);
         let main = fl.orig.or(fl.reply);
         if self.opts.extended {
-            let (name, num) = match main.map(|t| t.src) {
-                Some(IpAddr::V4(_)) => ("ipv4", 2),
-                Some(IpAddr::V6(_)) => ("ipv6", 10),
-                None => ("unknown", 0),
-            };
-            w.put(format_args!("{name:<8} {num}"))?;
+            match main.map(|t| ProtoFamily::from(Family::of(&t.src))) {
+                Some(fam) => w.put(format_args!("{fam:<8} {}", u8::from(fam)))?,
+                None => w.put(format_args!("{:<8} 0", "unknown"))?,
+            }
         }
-        let p = main.map_or(0, |t| t.proto.proto());
-        w.put(format_args!("{:<8} {p}", proto::name(p)))?;
+        let p = main.map_or(IpProto(0), |t| t.proto.proto());
+        w.put(format_args!("{:<8} {}", p.name(), p.0))?;
         if let Some(t) = fl.timeout {
             w.put(format_args!("{t}"))?;
         }
@@ -206,11 +206,17 @@ impl Display for FlowDisplay<'_> {
         }
         if let Some(start) = fl.timestamp.and_then(|t| t.start) {
             let stop = match fl.timestamp.and_then(|t| t.stop) {
-                Some(s) if s != 0 => s / 1_000_000_000,
-                _ => now_secs(),
+                Some(s) if s != 0 => Some(s / 1_000_000_000),
+                // Before the epoch counts as 0, like the tool's time(NULL) would.
+                _ => self
+                    .opts
+                    .now
+                    .map(|now| now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())),
             };
-            let delta = stop.saturating_sub(start / 1_000_000_000);
-            w.put(format_args!("delta-time={delta}"))?;
+            if let Some(stop) = stop {
+                let delta = stop.saturating_sub(start / 1_000_000_000);
+                w.put(format_args!("delta-time={delta}"))?;
+            }
         }
         if let Some(h) = &fl.helper {
             w.put(format_args!("helper={h}"))?;

@@ -25,6 +25,7 @@
 use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 
+use nfnetlink::IpProto;
 use nfnl_sys as sys;
 use nix::libc;
 
@@ -69,10 +70,10 @@ impl<T> Match<T> {
 ///
 /// ```
 /// use nfconntrack::evfilter::{EventFilter, Match};
-/// use nfconntrack::{proto, Groups};
+/// use nfconntrack::{Groups, IpProto};
 /// let f = EventFilter {
 ///     kinds: Groups::NEW | Groups::DESTROY,
-///     proto: Some(Match::any_of([proto::TCP])),
+///     proto: Some(Match::any_of([IpProto::TCP])),
 ///     src: Some(Match::none_of([("10.0.0.0".parse()?, 8), ("2001:db8::".parse()?, 32)])),
 ///     dst_port: Some(Match::any_of([80, 443])),
 ///     mark: Some(Match::any_of([(0x100, 0xff00)])),
@@ -86,8 +87,8 @@ pub struct EventFilter {
     /// The event kinds that pass: [`Groups::NEW`], [`Groups::UPDATE`],
     /// [`Groups::DESTROY`] (other bits are ignored).
     pub kinds: Groups,
-    /// IP protocol number (`CTA_PROTO_NUM`).
-    pub proto: Option<Match<u8>>,
+    /// IP protocol (`CTA_PROTO_NUM`).
+    pub proto: Option<Match<IpProto>>,
     /// Source address and prefix length (`CTA_IP_V4_SRC`/`CTA_IP_V6_SRC`).
     pub src: Option<Match<(IpAddr, u8)>>,
     /// Destination address and prefix length.
@@ -181,8 +182,8 @@ impl EventFilter {
     /// directional zones, which events carry in the tuples).
     ///
     /// ```
-    /// use nfconntrack::{EventFilter, Filter, Groups, TupleFilter};
-    /// let f = Filter::new().orig(TupleFilter { proto: Some(6), dst_port: Some(80), ..TupleFilter::default() });
+    /// use nfconntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
+    /// let f = Filter::new().orig(TupleFilter { proto: Some(IpProto::TCP), dst_port: Some(80), ..TupleFilter::default() });
     /// let ev = EventFilter::superset_of(&f, Groups::NEW);
     /// assert_eq!(ev.dst_port.unwrap().values, vec![80]);
     /// ```
@@ -259,7 +260,7 @@ impl EventFilter {
             let vals = m
                 .values
                 .iter()
-                .map(|&p| (&path[..], vec![Cmp::whole(LDB_IND, u32::from(p))]));
+                .map(|&p| (&path[..], vec![Cmp::whole(LDB_IND, u32::from(p.0))]));
             a.criterion(m.negate, vals.collect(), None, reject)?;
         }
         for (m, v4, v6) in [

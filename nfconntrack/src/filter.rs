@@ -42,7 +42,8 @@ use crate::error::Error;
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::TcpState;
 use crate::status::Status;
-use crate::tuple::{proto, Family, Tuple, L4};
+use crate::tuple::{Family, Tuple, L4};
+use nfnetlink::IpProto;
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
 // so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
@@ -65,8 +66,8 @@ fn ok<T: PartialEq>(want: Option<T>, have: T) -> bool {
 
 /// The attribute type and `CTA_FILTER` bit of the ICMP id, type and code
 /// for protocol `p`: ICMPv6 has its own set of both.
-fn icmp_fields(p: Option<u8>) -> [(u16, u32); 3] {
-    if p == Some(proto::ICMPV6) {
+fn icmp_fields(p: Option<IpProto>) -> [(u16, u32); 3] {
+    if p == Some(IpProto::ICMPV6) {
         [
             (sys::CTA_PROTO_ICMPV6_ID, F_ICMPV6_ID),
             (sys::CTA_PROTO_ICMPV6_TYPE, F_ICMPV6_TYPE),
@@ -181,7 +182,7 @@ pub struct TupleFilter {
     /// user space (the kernel's zone filter ignores the direction).
     pub zone: Option<u16>,
     /// IP protocol number.
-    pub proto: Option<u8>,
+    pub proto: Option<IpProto>,
     /// Source port (port-based protocols).
     pub src_port: Option<u16>,
     /// Destination port.
@@ -281,8 +282,8 @@ impl TupleFilter {
         let icmp = self.icmp_type.is_some() || self.icmp_code.is_some() || self.icmp_id.is_some();
         match self.proto {
             None => !ports && !icmp,
-            Some(proto::TCP | proto::UDP) => !icmp,
-            Some(proto::ICMP | proto::ICMPV6) => !ports,
+            Some(IpProto::TCP | IpProto::UDP) => !icmp,
+            Some(IpProto::ICMP | IpProto::ICMPV6) => !ports,
             Some(_) => !ports && !icmp,
         }
     }
@@ -328,7 +329,7 @@ impl TupleFilter {
             }
             if let Some(p) = self.proto {
                 b.nest(sys::CTA_TUPLE_PROTO, |b| {
-                    b.put_u8(sys::CTA_PROTO_NUM, p);
+                    b.put_u8(sys::CTA_PROTO_NUM, p.0);
                     if let Some(v) = self.src_port {
                         b.put_be16(sys::CTA_PROTO_SRC_PORT, v);
                     }

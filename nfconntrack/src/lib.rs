@@ -84,13 +84,15 @@ pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
 pub use nfnetlink::{EncodeError, KernelError, ParseError};
+/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnetlink`].
+pub use nfnetlink::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
 pub use save::SaveLine;
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
-pub use tuple::{proto, Family, Tuple, L4};
+pub use tuple::{Family, Tuple, L4};
 
 #[cfg(test)]
 mod tests;

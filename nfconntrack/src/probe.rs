@@ -32,7 +32,8 @@ use crate::filter::{Criteria, Filter, TupleFilter};
 use crate::flow::Flow;
 use crate::protoinfo::{ProtoInfo, TcpInfo, TcpState};
 use crate::status::Status;
-use crate::tuple::{proto, Family, Tuple, L4};
+use crate::tuple::{Family, Tuple, L4};
+use nfnetlink::IpProto;
 
 /// The criteria of `needed` the kernel evaluates correctly: probed once per
 /// process and criterion, else [`Criteria::STATIC`].
@@ -70,12 +71,12 @@ pub fn probe(which: Criteria) -> Result<Criteria> {
 fn flows() -> Result<Vec<Flow>> {
     let mut out = Vec::new();
     for (a, b, c, echo) in [
-        ("10.0.0.1", "10.0.0.2", "10.0.0.3", (proto::ICMP, 8)),
+        ("10.0.0.1", "10.0.0.2", "10.0.0.3", (IpProto::ICMP, 8)),
         (
             "2001:db8::1",
             "2001:db8::2",
             "2001:db8::3",
-            (proto::ICMPV6, 128),
+            (IpProto::ICMPV6, 128),
         ),
     ] {
         let ip = |s: &str| s.parse().map_err(|_| Error::Unsupported("probe address"));
@@ -90,7 +91,7 @@ fn flows() -> Result<Vec<Flow>> {
         let mut udp = Flow::new(Tuple::new(c, b, L4::udp(53, 5353))?);
         udp.zone = Some(5);
         let l4 = match echo {
-            (proto::ICMP, kind) => L4::Icmp {
+            (IpProto::ICMP, kind) => L4::Icmp {
                 id: 7,
                 kind,
                 code: 0,
@@ -149,16 +150,22 @@ fn cases() -> Vec<(Criteria, Vec<Filter>)> {
         (
             Criteria::PROTO,
             vec![
-                fam(v4).orig(t(|t| t.proto = Some(proto::UDP))),
-                fam(v6).orig(t(|t| t.proto = Some(proto::TCP))),
+                fam(v4).orig(t(|t| t.proto = Some(IpProto::UDP))),
+                fam(v6).orig(t(|t| t.proto = Some(IpProto::TCP))),
             ],
         ),
         (
             Criteria::PORTS,
             vec![
-                fam(v4).orig(t(|t| (t.proto, t.dst_port) = (Some(proto::TCP), Some(80)))),
-                fam(v6).orig(t(|t| (t.proto, t.src_port) = (Some(proto::UDP), Some(53)))),
-                fam(v4).reply(t(|t| (t.proto, t.src_port) = (Some(proto::TCP), Some(80)))),
+                fam(v4).orig(t(|t| {
+                    (t.proto, t.dst_port) = (Some(IpProto::TCP), Some(80))
+                })),
+                fam(v6).orig(t(|t| {
+                    (t.proto, t.src_port) = (Some(IpProto::UDP), Some(53))
+                })),
+                fam(v4).reply(t(|t| {
+                    (t.proto, t.src_port) = (Some(IpProto::TCP), Some(80))
+                })),
             ],
         ),
         (
@@ -166,10 +173,10 @@ fn cases() -> Vec<(Criteria, Vec<Filter>)> {
             vec![
                 fam(v4).orig(t(|t| {
                     (t.proto, t.icmp_type, t.icmp_code, t.icmp_id) =
-                        (Some(proto::ICMP), Some(8), Some(0), Some(7));
+                        (Some(IpProto::ICMP), Some(8), Some(0), Some(7));
                 })),
                 fam(v6).orig(t(|t| {
-                    (t.proto, t.icmp_type) = (Some(proto::ICMPV6), Some(128))
+                    (t.proto, t.icmp_type) = (Some(IpProto::ICMPV6), Some(128))
                 })),
             ],
         ),

@@ -26,7 +26,8 @@ use crate::flow::Flow;
 use crate::nat::NatRange;
 use crate::protoinfo::{ProtoInfo, SctpInfo, SctpState, TcpInfo, TcpState};
 use crate::status::Status;
-use crate::tuple::{proto, Tuple, L4};
+use crate::tuple::{Tuple, L4};
+use nfnetlink::IpProto;
 
 /// The status bits the format names, in bit order.
 const STATUS_NAMES: [(Status, &str); 4] = [
@@ -64,16 +65,16 @@ impl Flow {
 }
 
 /// The tool's name for a protocol it has options for; `None` prints `-p NUM`.
-fn saved_proto_name(p: u8) -> Option<&'static str> {
+fn saved_proto_name(p: IpProto) -> Option<&'static str> {
     match p {
-        proto::TCP
-        | proto::UDP
-        | proto::UDPLITE
-        | proto::ICMP
-        | proto::ICMPV6
-        | proto::SCTP
-        | proto::DCCP
-        | proto::GRE => Some(proto::name(p)),
+        IpProto::TCP
+        | IpProto::UDP
+        | IpProto::UDPLITE
+        | IpProto::ICMP
+        | IpProto::ICMPV6
+        | IpProto::SCTP
+        | IpProto::DCCP
+        | IpProto::GRE => Some(p.name()),
         _ => None,
     }
 }
@@ -126,13 +127,13 @@ impl Display for SaveLine<'_> {
         let p = t.proto.proto();
         match saved_proto_name(p) {
             Some(name) => w.put(format_args!("-p {name}"))?,
-            None => return w.put(format_args!("-p {p}")),
+            None => return w.put(format_args!("-p {}", p.0)),
         }
         let (o, r) = (fl.orig.map(|t| t.proto), fl.reply.map(|t| t.proto));
         match (p, o, r) {
             // the tool writes no DCCP options
-            (proto::DCCP, _, _) => {}
-            (proto::GRE, Some(L4::Ports { src, dst, .. }), r) => {
+            (IpProto::DCCP, _, _) => {}
+            (IpProto::GRE, Some(L4::Ports { src, dst, .. }), r) => {
                 w.put(format_args!("--srckey {src} --dstkey {dst}"))?;
                 if let Some(L4::Ports { src, dst, .. }) = r {
                     w.put(format_args!("--reply-key-src {src} --reply-key-dst {dst}"))?;
@@ -157,10 +158,10 @@ impl Display for SaveLine<'_> {
             _ => {}
         }
         match fl.proto_info {
-            Some(ProtoInfo::Tcp(TcpInfo { state: Some(s), .. })) if p == proto::TCP => {
+            Some(ProtoInfo::Tcp(TcpInfo { state: Some(s), .. })) if p == IpProto::TCP => {
                 w.put(format_args!("--state {}", s.name()))?;
             }
-            Some(ProtoInfo::Sctp(s)) if p == proto::SCTP => {
+            Some(ProtoInfo::Sctp(s)) if p == IpProto::SCTP => {
                 if let Some(st) = s.state {
                     w.put(format_args!("--state {}", st.name()))?;
                 }
@@ -195,7 +196,7 @@ struct Parsed {
     reply_dst: Option<IpAddr>,
     dnat: Option<IpAddr>,
     snat: Option<IpAddr>,
-    proto: Option<u8>,
+    proto: Option<IpProto>,
     ports: [Option<u16>; 4],
     icmp: [Option<u16>; 3],
     state: Option<String>,
@@ -266,10 +267,15 @@ impl Flow {
                 "-n" | "--src-nat" => p.snat = Some(addr(v)?),
                 "-p" | "--proto" => {
                     p.proto = Some(
-                        match (0..=u8::MAX).find(|&n| proto::name(n) == v && v != "unknown") {
+                        match (0..=u8::MAX)
+                            .map(IpProto)
+                            .find(|n| n.name() == v && v != "unknown")
+                        {
                             Some(n) => n,
-                            None => u8::try_from(num(v)?)
-                                .map_err(|_| bad(format!("bad protocol {v:?}")))?,
+                            None => IpProto(
+                                u8::try_from(num(v)?)
+                                    .map_err(|_| bad(format!("bad protocol {v:?}")))?,
+                            ),
                         },
                     );
                 }
@@ -316,21 +322,24 @@ impl Parsed {
             u8::try_from(v).map_err(|_| bad("ICMP type or code above 255"))
         };
         let l4 = match p {
-            proto::ICMP | proto::ICMPV6 => {
+            IpProto::ICMP | IpProto::ICMPV6 => {
                 let (kind, code, id) = (icmp_u8(0)?, icmp_u8(1)?, self.icmp[2].unwrap_or(0));
-                if p == proto::ICMP {
+                if p == IpProto::ICMP {
                     L4::Icmp { id, kind, code }
                 } else {
                     L4::IcmpV6 { id, kind, code }
                 }
             }
-            proto::TCP | proto::UDP | proto::UDPLITE | proto::SCTP | proto::DCCP | proto::GRE => {
-                L4::Ports {
-                    proto: p,
-                    src: sp.unwrap_or(0),
-                    dst: dp.unwrap_or(0),
-                }
-            }
+            IpProto::TCP
+            | IpProto::UDP
+            | IpProto::UDPLITE
+            | IpProto::SCTP
+            | IpProto::DCCP
+            | IpProto::GRE => L4::Ports {
+                proto: p,
+                src: sp.unwrap_or(0),
+                dst: dp.unwrap_or(0),
+            },
             _ => L4::Other { proto: p },
         };
         let mut orig = Tuple::new(src, dst, l4)?;
@@ -376,11 +385,11 @@ impl Parsed {
         flow.mark = self.mark;
         flow.zone = self.zone;
         flow.proto_info = match (p, self.state.as_deref()) {
-            (proto::TCP, Some(s)) => Some(ProtoInfo::Tcp(TcpInfo {
+            (IpProto::TCP, Some(s)) => Some(ProtoInfo::Tcp(TcpInfo {
                 state: Some(state_by_name(s, TcpState::name).ok_or_else(|| bad("bad TCP state"))?),
                 ..TcpInfo::default()
             })),
-            (proto::SCTP, s) if s.is_some() || self.vtags.iter().any(Option::is_some) => {
+            (IpProto::SCTP, s) if s.is_some() || self.vtags.iter().any(Option::is_some) => {
                 let state = match s {
                     Some(s) => Some(
                         state_by_name(s, SctpState::name).ok_or_else(|| bad("bad SCTP state"))?,

@@ -12,48 +12,10 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, ParseError};
+use nfnetlink::{AttrIter, EncodeError, IpProto, MsgBuilder, ParseError, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::error::Error;
-
-/// IP protocol numbers used by the layer-4 model.
-pub mod proto {
-    /// ICMP.
-    pub const ICMP: u8 = 1;
-    /// IGMP.
-    pub const IGMP: u8 = 2;
-    /// TCP.
-    pub const TCP: u8 = 6;
-    /// UDP.
-    pub const UDP: u8 = 17;
-    /// DCCP.
-    pub const DCCP: u8 = 33;
-    /// GRE.
-    pub const GRE: u8 = 47;
-    /// ICMPv6.
-    pub const ICMPV6: u8 = 58;
-    /// SCTP.
-    pub const SCTP: u8 = 132;
-    /// UDP-Lite.
-    pub const UDPLITE: u8 = 136;
-
-    /// The name the `conntrack` tool prints for a protocol number
-    /// (`unknown` for protocols it has no name for).
-    pub fn name(p: u8) -> &'static str {
-        match p {
-            TCP => "tcp",
-            UDP => "udp",
-            UDPLITE => "udplite",
-            ICMP => "icmp",
-            ICMPV6 => "icmpv6",
-            SCTP => "sctp",
-            GRE => "gre",
-            DCCP => "dccp",
-            _ => "unknown",
-        }
-    }
-}
 
 /// An address family of the conntrack table (`nfgen_family`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -71,11 +33,7 @@ pub enum Family {
 impl Family {
     /// The `nfgen_family` value.
     pub fn to_raw(self) -> u8 {
-        match self {
-            Family::Any => sys::NFPROTO_UNSPEC,
-            Family::Ipv4 => sys::NFPROTO_IPV4,
-            Family::Ipv6 => sys::NFPROTO_IPV6,
-        }
+        ProtoFamily::from(self).into()
     }
 
     /// The family of an address.
@@ -83,6 +41,16 @@ impl Family {
         match addr {
             IpAddr::V4(_) => Family::Ipv4,
             IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+impl From<Family> for ProtoFamily {
+    fn from(f: Family) -> ProtoFamily {
+        match f {
+            Family::Any => ProtoFamily::Unspec,
+            Family::Ipv4 => ProtoFamily::Ipv4,
+            Family::Ipv6 => ProtoFamily::Ipv6,
         }
     }
 }
@@ -96,7 +64,7 @@ pub enum L4 {
     /// DCCP (ports) and GRE (keys).
     Ports {
         /// IP protocol number.
-        proto: u8,
+        proto: IpProto,
         /// Source port (or GRE key).
         src: u16,
         /// Destination port (or GRE key).
@@ -123,7 +91,7 @@ pub enum L4 {
     /// Any other protocol: only its number (tracked by the generic tracker).
     Other {
         /// IP protocol number.
-        proto: u8,
+        proto: IpProto,
     },
 }
 
@@ -131,7 +99,7 @@ impl L4 {
     /// TCP ports.
     pub const fn tcp(src: u16, dst: u16) -> L4 {
         L4::Ports {
-            proto: proto::TCP,
+            proto: IpProto::TCP,
             src,
             dst,
         }
@@ -140,18 +108,18 @@ impl L4 {
     /// UDP ports.
     pub const fn udp(src: u16, dst: u16) -> L4 {
         L4::Ports {
-            proto: proto::UDP,
+            proto: IpProto::UDP,
             src,
             dst,
         }
     }
 
     /// The IP protocol number.
-    pub fn proto(&self) -> u8 {
+    pub fn proto(&self) -> IpProto {
         match *self {
             L4::Ports { proto, .. } | L4::Other { proto } => proto,
-            L4::Icmp { .. } => proto::ICMP,
-            L4::IcmpV6 { .. } => proto::ICMPV6,
+            L4::Icmp { .. } => IpProto::ICMP,
+            L4::IcmpV6 { .. } => IpProto::ICMPV6,
         }
     }
 
@@ -210,7 +178,7 @@ impl L4 {
         for a in it {
             let a = a?;
             match a.kind() {
-                sys::CTA_PROTO_NUM => num = Some(a.get_u8()?),
+                sys::CTA_PROTO_NUM => num = Some(IpProto(a.get_u8()?)),
                 sys::CTA_PROTO_SRC_PORT => sport = Some(a.get_be16()?),
                 sys::CTA_PROTO_DST_PORT => dport = Some(a.get_be16()?),
                 sys::CTA_PROTO_ICMP_ID => id = Some(a.get_be16()?),
@@ -228,12 +196,12 @@ impl L4 {
         };
         let proto = num.ok_or(miss(sys::CTA_PROTO_NUM))?;
         Ok(match proto {
-            proto::ICMP => L4::Icmp {
+            IpProto::ICMP => L4::Icmp {
                 id: id.ok_or(miss(sys::CTA_PROTO_ICMP_ID))?,
                 kind: kind.ok_or(miss(sys::CTA_PROTO_ICMP_TYPE))?,
                 code: code.ok_or(miss(sys::CTA_PROTO_ICMP_CODE))?,
             },
-            proto::ICMPV6 => L4::IcmpV6 {
+            IpProto::ICMPV6 => L4::IcmpV6 {
                 id: id6.ok_or(miss(sys::CTA_PROTO_ICMPV6_ID))?,
                 kind: kind6.ok_or(miss(sys::CTA_PROTO_ICMPV6_TYPE))?,
                 code: code6.ok_or(miss(sys::CTA_PROTO_ICMPV6_CODE))?,
@@ -248,7 +216,7 @@ impl L4 {
     }
 
     fn encode_nested(&self, b: &mut MsgBuilder) {
-        b.put_u8(sys::CTA_PROTO_NUM, self.proto());
+        b.put_u8(sys::CTA_PROTO_NUM, self.proto().0);
         match *self {
             L4::Ports { src, dst, .. } => {
                 b.put_be16(sys::CTA_PROTO_SRC_PORT, src);

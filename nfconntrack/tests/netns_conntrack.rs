@@ -10,8 +10,8 @@
     missing_docs
 )]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod ctsupport;
+use ctsupport as support;
 
 use std::net::IpAddr;
 use std::ops::ControlFlow;
@@ -247,7 +247,12 @@ fn c3_generic_protocols() {
     let _ns = support::netns();
     let mut ct = ct();
     for p in [2u8, 200] {
-        let t = Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: p }).unwrap();
+        let t = Tuple::new(
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            L4::Other { proto: IpProto(p) },
+        )
+        .unwrap();
         let f = flow(t, 60);
         ct.create(&f).unwrap();
         assert_eq!(errno(ct.create(&f)), Some(Errno::EEXIST));
@@ -465,7 +470,7 @@ fn c11_filtered_flush_and_fallback() {
     };
     let filter = Filter::new().orig(TupleFilter {
         src: Some(ip("10.0.0.1")),
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         ..TupleFilter::default()
     });
     setup(&mut ct);
@@ -488,7 +493,7 @@ fn c11_filtered_flush_and_fallback() {
     // a filter the kernel would evaluate loosely (SCTP-style ports) goes the safe way
     let loose = Filter::new()
         .orig(TupleFilter {
-            proto: Some(proto::UDP),
+            proto: Some(IpProto::UDP),
             dst_port: Some(80),
             src_port: Some(4),
             ..TupleFilter::default()
@@ -715,7 +720,7 @@ fn c24_counters_and_timestamps() {
     let on = ping(&mut ct);
     let f = on
         .iter()
-        .find(|f| f.orig.unwrap().proto.proto() == proto::ICMP)
+        .find(|f| f.orig.unwrap().proto.proto() == IpProto::ICMP)
         .expect("icmp flow");
     assert_eq!(f.counters_orig.unwrap().packets, 1);
     assert_eq!(f.counters_orig.unwrap().bytes, 84);
@@ -920,7 +925,14 @@ fn mixed_table_matches_conntrack_cli_line_for_line() {
         100,
     );
     let other = flow(
-        Tuple::new(ip("10.0.0.1"), ip("10.0.0.2"), L4::Other { proto: 200 }).unwrap(),
+        Tuple::new(
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            L4::Other {
+                proto: IpProto(200),
+            },
+        )
+        .unwrap(),
         100,
     );
     create_all(
@@ -1124,7 +1136,7 @@ fn c14_ping_events_new_update_destroy() {
     let icmp = |e: &Event| {
         e.flow()
             .and_then(|f| f.orig)
-            .is_some_and(|t| t.proto.proto() == proto::ICMP && t.dst == ip("10.0.1.2"))
+            .is_some_and(|t| t.proto.proto() == IpProto::ICMP && t.dst == ip("10.0.1.2"))
     };
     let mut got: Vec<(EventHeader, Event)> = Vec::new();
     let mut ct = ct();
@@ -1205,7 +1217,7 @@ fn c18_traffic_and_inserts_then_consistent_dumps() {
     ns2_ids.dedup();
     assert_eq!(ns2_ids.len(), 2000, "duplicate ct ids in ns2");
     // a proto-filtered dump equals the unfiltered one restricted to the proto
-    for p in [proto::UDP, proto::ICMP, proto::ICMPV6] {
+    for p in [IpProto::UDP, IpProto::ICMP, IpProto::ICMPV6] {
         let filtered = dump_all(
             &mut ct,
             &Filter::new().orig(TupleFilter {
@@ -1334,7 +1346,7 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
     let mut ct = ct();
     let syn = Filter::new().orig(TupleFilter {
         dst: Some(ip("10.99.99.99")),
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         ..TupleFilter::default()
     });
     support::wait_until(Duration::from_secs(3), "unreplied SYN entry", || {
@@ -1348,7 +1360,7 @@ fn c23_unreplied_syn_then_redirect_found_by_reply_tuple() {
         "-t nat -A OUTPUT -d 10.99.99.99 -p tcp --dport 80 -j REDIRECT --to-ports 8080",
     );
     let by_reply = Filter::new().reply(TupleFilter {
-        proto: Some(proto::TCP),
+        proto: Some(IpProto::TCP),
         src_port: Some(8080),
         ..TupleFilter::default()
     });
@@ -1554,35 +1566,35 @@ fn b1_every_kernel_criterion_matches_the_tool_v4_v6() {
     let mut ct = ct();
     for v6 in [false, true] {
         let (fam, fam_arg, icmp) = if v6 {
-            (Family::Ipv6, "-f ipv6", (proto::ICMPV6, "icmpv6", 128u8))
+            (Family::Ipv6, "-f ipv6", (IpProto::ICMPV6, "icmpv6", 128u8))
         } else {
-            (Family::Ipv4, "-f ipv4", (proto::ICMP, "icmp", 8u8))
+            (Family::Ipv4, "-f ipv4", (IpProto::ICMP, "icmp", 8u8))
         };
-        let t = |p: u8| TupleFilter {
+        let t = |p: IpProto| TupleFilter {
             proto: Some(p),
             ..TupleFilter::default()
         };
         let base = Filter::new().family(fam);
         let cases = [
-            (base.orig(t(proto::TCP)), "-p tcp".to_owned()),
+            (base.orig(t(IpProto::TCP)), "-p tcp".to_owned()),
             (
                 base.orig(TupleFilter {
                     src_port: Some(1000),
-                    ..t(proto::TCP)
+                    ..t(IpProto::TCP)
                 }),
                 "-p tcp --sport 1000".to_owned(),
             ),
             (
                 base.orig(TupleFilter {
                     dst_port: Some(53),
-                    ..t(proto::UDP)
+                    ..t(IpProto::UDP)
                 }),
                 "-p udp --dport 53".to_owned(),
             ),
             (
                 base.reply(TupleFilter {
                     src_port: Some(80),
-                    ..t(proto::TCP)
+                    ..t(IpProto::TCP)
                 }),
                 "-p tcp --reply-port-src 80".to_owned(),
             ),
@@ -1681,7 +1693,7 @@ fn b1_probe_agrees_with_the_tool_and_leaves_the_table_alone() {
     assert_eq!(nfconntrack::probe::kernel_criteria(Criteria::all()), found);
     let v6 = Filter::new().orig(TupleFilter {
         src: Some(ip("2001:db8::1")),
-        proto: Some(proto::UDP),
+        proto: Some(IpProto::UDP),
         ..TupleFilter::default()
     });
     assert_eq!(
@@ -2073,7 +2085,7 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         // negation over both families, with IPv6 prefixes
         EventFilter {
             kinds: Groups::NEW | Groups::DESTROY,
-            proto: Some(Match::any_of([proto::TCP])),
+            proto: Some(Match::any_of([IpProto::TCP])),
             src: Some(Match::none_of([
                 net("192.168.0.0", 16),
                 net("fd00::", 8),
@@ -2102,7 +2114,7 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         EventFilter {
             kinds: Groups::DESTROY,
             mark: Some(Match::none_of([(0, u32::MAX)])),
-            proto: Some(Match::none_of([proto::TCP])),
+            proto: Some(Match::none_of([IpProto::TCP])),
             src_port: Some(Match::none_of(
                 (1024..30_000).collect::<Vec<u16>>()[..100].to_vec(),
             )),
@@ -2177,4 +2189,27 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
             "filter {n}: other events than the matching ones"
         );
     }
+}
+
+/// The oracle itself: a fresh namespace lists no flow, and after `enable_conntrack` it lists
+/// exactly the flow of our own traffic.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn conntrack_table_starts_empty_and_sees_own_traffic() {
+    let _ns = support::netns();
+    assert_eq!(
+        support::conntrack_cli("-L"),
+        "",
+        "fresh namespace must have no flows"
+    );
+    support::enable_conntrack();
+    let rx = support::udp_receiver("127.0.0.1:7777");
+    support::udp_send("127.0.0.1:7777", b"hello");
+    assert_eq!(
+        support::udp_recv_within(&rx, 1, Duration::from_secs(2)),
+        [b"hello".to_vec()]
+    );
+    let flows = support::conntrack_cli("-L -p udp");
+    assert!(flows.contains("dport=7777"), "flow missing:\n{flows}");
+    assert_eq!(flows.lines().count(), 1, "only our flow:\n{flows}");
 }

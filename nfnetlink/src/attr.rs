@@ -15,9 +15,9 @@
 
 use std::ffi::CStr;
 
-use nfnl_sys::{NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK};
+use nfnl_sys::{NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK};
 
-use crate::align::nla_align;
+use crate::align::checked_align;
 use crate::error::ParseError;
 
 bitflags::bitflags! {
@@ -225,7 +225,9 @@ fn parse_one(buf: &[u8]) -> Result<(Attr<'_>, &[u8]), ParseError> {
         have: buf.len(),
     })?;
     // The final padding may be missing at the end of the buffer.
-    let next = buf.get(nla_align(len)..).unwrap_or(&[]);
+    let next = checked_align(len, NLA_ALIGNTO)
+        .and_then(|n| buf.get(n..))
+        .unwrap_or(&[]);
     let attr = Attr {
         kind: raw_type & NLA_TYPE_MASK,
         flags: AttrFlags::from_bits_truncate(raw_type),
@@ -281,6 +283,63 @@ impl<'a, const N: usize> AttrTable<'a, N> {
     }
 }
 
+/// A compact one-pass index of the attributes of one level, by type: like
+/// [`AttrTable`], but it keeps a 16-bit position per type instead of a
+/// whole [`Attr`], so a decoded message that holds it stays small and cheap
+/// to move (for per-packet views). Types `>= N` are skipped; a duplicate
+/// keeps the last one. Attribute areas up to 256 KiB can be indexed (the
+/// positions count 4-byte units).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrIndex<'a, const N: usize> {
+    area: &'a [u8],
+    /// `position / 4 + 1` of each type's attribute header; 0: absent.
+    at: [u16; N],
+}
+
+impl<'a, const N: usize> AttrIndex<'a, N> {
+    /// Walks `area` once, indexes its attributes and runs `check` on each
+    /// (to validate sizes in the same pass).
+    ///
+    /// # Errors
+    /// The first malformed attribute; `check`'s error;
+    /// [`ParseError::BadLength`] for an area over 256 KiB.
+    pub fn parse_with(
+        area: &'a [u8],
+        mut check: impl FnMut(&Attr<'a>) -> Result<(), ParseError>,
+    ) -> Result<Self, ParseError> {
+        let mut at = [0u16; N];
+        let mut rest = area;
+        while !rest.is_empty() {
+            // 4-byte units from the start of the area (attributes are
+            // 4-aligned); over 65534 units the area is too large to index.
+            let unit =
+                u16::try_from(area.len().saturating_sub(rest.len()) / 4 + 1).map_err(|_| {
+                    ParseError::BadLength {
+                        what: "attribute area (over 256 KiB)",
+                        len: area.len(),
+                        min: 0,
+                    }
+                })?;
+            let (attr, next) = parse_one(rest)?;
+            check(&attr)?;
+            if let Some(slot) = at.get_mut(usize::from(attr.kind)) {
+                *slot = unit;
+            }
+            rest = next;
+        }
+        Ok(AttrIndex { area, at })
+    }
+
+    /// The attribute of type `kind`, if present.
+    #[inline]
+    pub fn get(&self, kind: u16) -> Option<Attr<'a>> {
+        let unit = usize::from(*self.at.get(usize::from(kind))?);
+        let pos = unit.checked_sub(1)? * 4;
+        // Validated by `parse_with`: this cannot fail.
+        parse_one(self.area.get(pos..)?).ok().map(|(a, _)| a)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +353,39 @@ mod tests {
             8, 0, 1, 0, 0, 0, 0, 9,            //   nested type 1 = 9 (be32)
         4, 0, 200, 0,                          // type 200 (unknown), empty
     ];
+
+    #[test]
+    fn compact_index_finds_what_the_table_finds() {
+        let table = AttrTable::<'_, 8>::from_bytes(FIXTURE).unwrap();
+        let mut seen = 0;
+        let index = AttrIndex::<'_, 8>::parse_with(FIXTURE, |_| {
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, 5);
+        for kind in 0..10 {
+            assert_eq!(index.get(kind), table.get(kind), "type {kind}");
+        }
+        assert!(std::mem::size_of::<AttrIndex<'_, 22>>() <= 64);
+        let refuse = AttrIndex::<'_, 8>::parse_with(FIXTURE, |a| match a.kind() {
+            2 => Err(ParseError::AttrSize {
+                kind: 2,
+                expected: 4,
+                got: 2,
+            }),
+            _ => Ok(()),
+        });
+        assert_eq!(
+            refuse.map(|_| ()),
+            Err(ParseError::AttrSize {
+                kind: 2,
+                expected: 4,
+                got: 2
+            })
+        );
+        assert!(AttrIndex::<'_, 8>::parse_with(&FIXTURE[..6], |_| Ok(())).is_err());
+    }
 
     #[test]
     fn iterates_and_reads() {

@@ -228,6 +228,26 @@ impl Error {
     pub fn is_would_block(&self) -> bool {
         matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
     }
+
+    /// True for [`Error::Overrun`]: messages were lost.
+    pub fn is_overrun(&self) -> bool {
+        matches!(self, Error::Overrun)
+    }
+
+    /// True for [`Error::Timeout`]: a deadline passed.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout)
+    }
+
+    /// True for what a receive loop goes on after: an overrun (messages
+    /// lost, reported once), a datagram larger than the receive buffer, a
+    /// malformed message (skipped).
+    pub fn is_recoverable(&self) -> bool {
+        matches!(
+            self,
+            Error::Overrun | Error::Truncated { .. } | Error::Parse(_)
+        )
+    }
 }
 
 impl From<Errno> for Error {

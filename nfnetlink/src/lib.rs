@@ -4,6 +4,12 @@
 //! It sits between the raw ABI (`nfnl-sys`) and the subsystem crates
 //! (`nfqueue`, `nfconntrack`, ...) and names no subsystem itself.
 //!
+//! What the subsystems that report packets share lives here too, under the
+//! caller's attribute numbers: [`netfilter`] (hook, conntrack state,
+//! hardware address, VLAN, timestamp, [`ProtoFamily`], [`IpProto`]) and
+//! [`ip`] (a checked IPv4/IPv6 + transport header view and the checksums to
+//! recompute after changing a packet).
+//!
 //! ```text
 //! datagram  | nlmsghdr | nfgenmsg | attr | attr | ... | nlmsghdr | nfgenmsg | attr ...
 //! nlmsghdr  | len u32 | type u16 = subsys << 8 | msg | flags u16 | seq u32 | pid u32 |  host order
@@ -47,19 +53,25 @@ pub mod conn;
 pub mod debug;
 pub mod error;
 pub mod flags;
+pub mod ip;
 pub mod msg;
+pub mod netfilter;
 pub mod reader;
 pub mod socket;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testutil;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIter, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{EncodeError, Error, KernelError, ParseError};
 pub use flags::NlFlags;
+pub use ip::{IpError, IpPacket};
 pub use msg::{MsgIter, NfMsg, NlMsg};
+pub use netfilter::{CtState, Hook, HwAddr, IpProto, ProtoFamily, Timestamp, Vlan};
 pub use reader::{Reader, Wait};
 pub use socket::{RecvBatch, Socket};
 

@@ -271,6 +271,91 @@ impl AsyncSocket {
     }
 }
 
+/// A receiver of a subsystem crate (a queue, a listener, a log...)
+/// registered with tokio's reactor: the one async wrapper they share.
+///
+/// The receiver says, without waiting, whether a message is ready in it;
+/// [`Registered::ready_with`] waits on the reactor until it is and then
+/// hands the receiver back, whose non-blocking receive returns the message
+/// without a system call.
+///
+/// # Examples
+/// ```no_run
+/// # async fn run() -> Result<(), nfnetlink::Error> {
+/// use nfnetlink::{tokio::Registered, Reader, Socket, Wait};
+/// let sock = Socket::open()?;
+/// sock.join_group(1)?;
+/// let mut r = Registered::new(Reader::new(sock, 8, 65536))?;
+/// loop {
+///     let reader = r
+///         .ready_with(|r: &mut Reader| match r.fill(Wait::Poll) {
+///             Ok(()) => Ok(true),
+///             Err(e) if e.is_would_block() => Ok(false),
+///             Err(e) => Err(e),
+///         })
+///         .await?;
+///     let msg = reader.next(Wait::Poll)?;
+///     println!("type {:#x}", msg.msg_type());
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Registered<T> {
+    // Declared first, dropped first: the registered duplicate goes before
+    // the receiver closes its socket.
+    ready: Readiness,
+    inner: T,
+}
+
+impl<T: AsFd> Registered<T> {
+    /// Registers `inner`'s descriptor for readability with the current
+    /// runtime.
+    ///
+    /// # Errors
+    /// As [`Readiness::new`].
+    ///
+    /// # Panics
+    /// As [`Readiness::new`].
+    pub fn new(inner: T) -> Result<Self, Error> {
+        let ready = Readiness::new(&inner, Interest::READABLE)?;
+        Ok(Registered { ready, inner })
+    }
+
+    /// Waits until `poll` finds a message ready in the receiver (`true`;
+    /// `false` after a receive would block), then returns the receiver.
+    /// Cancel-safe as long as `poll` only makes a message ready without
+    /// taking it.
+    ///
+    /// # Errors
+    /// `poll`'s errors; the runtime's.
+    pub async fn ready_with<E: From<Error>>(
+        &mut self,
+        mut poll: impl FnMut(&mut T) -> Result<bool, E>,
+    ) -> Result<&mut T, E> {
+        let inner = &mut self.inner;
+        self.ready
+            .read_with(|| poll(inner).map(|ready| ready.then_some(())))
+            .await?;
+        Ok(&mut self.inner)
+    }
+
+    /// The receiver.
+    pub fn get_ref(&self) -> &T {
+        &self.inner
+    }
+
+    /// The receiver, to configure it (receiving through it directly may
+    /// block).
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+
+    /// Unregisters the descriptor and gives the receiver back.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+}
+
 /// `Ok(None)` for a would-block error, as [`Readiness::read_with`] wants.
 fn would_block_none<T>(r: Result<T, Error>) -> Result<Option<T>, Error> {
     match r {

@@ -42,7 +42,7 @@
 //!         Err(e) => return Err(e.into()),
 //!     };
 //!     if let Some(ip) = pkt.ip() {
-//!         println!("{} {} -> {}", pkt.id(), ip.src, ip.dst);
+//!         println!("{} {} -> {}", pkt.id(), ip.src(), ip.dst());
 //!     }
 //!     pkt.verdict(Verdict::Accept.mark(1))?;
 //! }
@@ -69,8 +69,11 @@ pub use config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags, MAX_COPY_RANGE};
 pub use error::Error;
 pub use handle::{HeldPacket, Packet, QueueHandle, RawPacketId};
 pub use health::QueueStats;
-pub use packet::{CtState, Hook, HwAddr, IpInfo, PacketMeta, SkbInfo, Vlan};
+pub use packet::{PacketMeta, SkbInfo};
 pub use queue::Queue;
 pub use verdict::{encode_verdict, encode_verdict_batch, Decision, Verdict};
 
+/// The netfilter packet types this crate's packets carry, defined once in
+/// [`nfnetlink`].
+pub use nfnetlink::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
 pub use nfnetlink::{KernelError, ParseError};

@@ -13,123 +13,12 @@
 //! afterwards every accessor is infallible. Unknown attributes are skipped.
 //! Nothing is copied: the payload and the nests borrow the receive buffer.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use nfnetlink::{AttrIter, NfMsg, ParseError};
+use nfnetlink::{
+    AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily, Timestamp, Vlan,
+};
 use nfnl_sys as sys;
-
-/// The netfilter hook a packet was queued from (`enum nf_inet_hooks` for
-/// the inet families; the bridge and netdev families number their hooks
-/// the same way up to 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Hook {
-    /// `NF_INET_PRE_ROUTING`.
-    PreRouting,
-    /// `NF_INET_LOCAL_IN` (iptables `INPUT`).
-    LocalIn,
-    /// `NF_INET_FORWARD`.
-    Forward,
-    /// `NF_INET_LOCAL_OUT` (iptables `OUTPUT`).
-    LocalOut,
-    /// `NF_INET_POST_ROUTING`.
-    PostRouting,
-    /// Another hook number.
-    Unknown(u8),
-}
-
-impl From<u8> for Hook {
-    fn from(n: u8) -> Self {
-        match n {
-            sys::NF_INET_PRE_ROUTING => Hook::PreRouting,
-            sys::NF_INET_LOCAL_IN => Hook::LocalIn,
-            sys::NF_INET_FORWARD => Hook::Forward,
-            sys::NF_INET_LOCAL_OUT => Hook::LocalOut,
-            sys::NF_INET_POST_ROUTING => Hook::PostRouting,
-            n => Hook::Unknown(n),
-        }
-    }
-}
-
-impl From<Hook> for u8 {
-    fn from(h: Hook) -> u8 {
-        match h {
-            Hook::PreRouting => sys::NF_INET_PRE_ROUTING,
-            Hook::LocalIn => sys::NF_INET_LOCAL_IN,
-            Hook::Forward => sys::NF_INET_FORWARD,
-            Hook::LocalOut => sys::NF_INET_LOCAL_OUT,
-            Hook::PostRouting => sys::NF_INET_POST_ROUTING,
-            Hook::Unknown(n) => n,
-        }
-    }
-}
-
-impl Hook {
-    /// The iptables chain name (`PREROUTING`, `INPUT`...), or `"?"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Hook::PreRouting => "PREROUTING",
-            Hook::LocalIn => "INPUT",
-            Hook::Forward => "FORWARD",
-            Hook::LocalOut => "OUTPUT",
-            Hook::PostRouting => "POSTROUTING",
-            Hook::Unknown(_) => "?",
-        }
-    }
-}
-
-/// The packet's conntrack state (`NFQA_CT_INFO`, `enum ip_conntrack_info`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CtState {
-    /// `IP_CT_ESTABLISHED`.
-    Established,
-    /// `IP_CT_RELATED`.
-    Related,
-    /// `IP_CT_NEW`.
-    New,
-    /// `IP_CT_ESTABLISHED_REPLY`.
-    EstablishedReply,
-    /// `IP_CT_RELATED_REPLY`.
-    RelatedReply,
-    /// `IP_CT_UNTRACKED` (7).
-    Untracked,
-    /// Another value.
-    Unknown(u32),
-}
-
-// TODO(nfnl-sys): IP_CT_UNTRACKED is kernel-internal (include/linux/netfilter/nf_conntrack_common.h), not in nfnl-sys.
-/// `IP_CT_UNTRACKED` (`IP_CT_NUMBER + 2`, not in the UAPI header).
-const IP_CT_UNTRACKED: u32 = 7;
-
-impl From<u32> for CtState {
-    fn from(n: u32) -> Self {
-        match n {
-            sys::IP_CT_ESTABLISHED => CtState::Established,
-            sys::IP_CT_RELATED => CtState::Related,
-            sys::IP_CT_NEW => CtState::New,
-            sys::IP_CT_ESTABLISHED_REPLY => CtState::EstablishedReply,
-            sys::IP_CT_RELATED_REPLY => CtState::RelatedReply,
-            IP_CT_UNTRACKED => CtState::Untracked,
-            n => CtState::Unknown(n),
-        }
-    }
-}
-
-impl From<CtState> for u32 {
-    fn from(s: CtState) -> u32 {
-        match s {
-            CtState::Established => sys::IP_CT_ESTABLISHED,
-            CtState::Related => sys::IP_CT_RELATED,
-            CtState::New => sys::IP_CT_NEW,
-            CtState::EstablishedReply => sys::IP_CT_ESTABLISHED_REPLY,
-            CtState::RelatedReply => sys::IP_CT_RELATED_REPLY,
-            CtState::Untracked => IP_CT_UNTRACKED,
-            CtState::Unknown(n) => n,
-        }
-    }
-}
 
 bitflags::bitflags! {
     /// `NFQA_SKB_INFO` flags; unknown bits kept.
@@ -144,71 +33,17 @@ bitflags::bitflags! {
     }
 }
 
-/// A VLAN tag (`NFQA_VLAN`: `NFQA_VLAN_PROTO` and `NFQA_VLAN_TCI`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Vlan {
-    /// Tag protocol (`0x8100` 802.1Q, `0x88a8` 802.1ad).
-    pub proto: u16,
-    /// Tag control information.
-    pub tci: u16,
-}
-
-impl Vlan {
-    /// VLAN id (low 12 bits of the TCI).
-    pub fn id(&self) -> u16 {
-        self.tci & 0x0fff
-    }
-
-    /// Priority code point (top 3 bits).
-    pub fn pcp(&self) -> u8 {
-        u8::try_from(self.tci >> 13).unwrap_or(0)
-    }
-
-    /// Drop eligible indicator.
-    pub fn dei(&self) -> bool {
-        self.tci & 0x1000 != 0
-    }
-}
-
-/// A link-layer address (`NFQA_HWADDR`, up to 8 bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct HwAddr {
-    len: u8,
-    bytes: [u8; 8],
-}
-
-impl HwAddr {
-    /// The address bytes (`hw_addrlen` of them, at most 8).
-    pub fn as_bytes(&self) -> &[u8] {
-        self.bytes
-            .get(..usize::from(self.len))
-            .unwrap_or(&self.bytes)
-    }
-}
-
-impl std::fmt::Display for HwAddr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, b) in self.as_bytes().iter().enumerate() {
-            if i > 0 {
-                f.write_str(":")?;
-            }
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
 /// One queued packet's metadata and payload, borrowed from the receive
 /// buffer. Every field was size-checked by [`PacketMeta::parse`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketMeta<'a> {
     queue: u16,
-    family: u8,
+    family: ProtoFamily,
     id: u32,
     hw_protocol: u16,
     hook: u8,
     mark: Option<u32>,
-    timestamp: Option<(u64, u64)>,
+    timestamp: Option<Timestamp>,
     indev: Option<u32>,
     outdev: Option<u32>,
     physindev: Option<u32>,
@@ -260,7 +95,7 @@ impl<'a> PacketMeta<'a> {
             });
         }
         let mut p = PacketMeta::minimal(msg.res_id(), 0, 0, 0);
-        p.family = msg.family();
+        p.family = ProtoFamily::from(msg.family());
         let mut have_hdr = false;
         for attr in msg.attrs() {
             let a = attr?;
@@ -273,25 +108,12 @@ impl<'a> PacketMeta<'a> {
                     have_hdr = true;
                 }
                 sys::NFQA_MARK => p.mark = Some(a.get_be32()?),
-                sys::NFQA_TIMESTAMP => {
-                    let t: [u8; 16] = a.get_array()?;
-                    let (s, u) = t.split_at(8);
-                    p.timestamp = Some((be64(s), be64(u)));
-                }
+                sys::NFQA_TIMESTAMP => p.timestamp = Some(Timestamp::decode(&a)?),
                 sys::NFQA_IFINDEX_INDEV => p.indev = Some(a.get_be32()?),
                 sys::NFQA_IFINDEX_OUTDEV => p.outdev = Some(a.get_be32()?),
                 sys::NFQA_IFINDEX_PHYSINDEV => p.physindev = Some(a.get_be32()?),
                 sys::NFQA_IFINDEX_PHYSOUTDEV => p.physoutdev = Some(a.get_be32()?),
-                sys::NFQA_HWADDR => {
-                    let h: [u8; 12] = a.get_array()?;
-                    let len = u16::from_be_bytes([h[0], h[1]]).min(8);
-                    let mut bytes = [0u8; 8];
-                    bytes.copy_from_slice(&h[4..12]);
-                    p.hwaddr = Some(HwAddr {
-                        len: u8::try_from(len).unwrap_or(8),
-                        bytes,
-                    });
-                }
+                sys::NFQA_HWADDR => p.hwaddr = Some(HwAddr::decode(&a)?),
                 sys::NFQA_PAYLOAD => p.payload = Some(a.payload()),
                 sys::NFQA_CT => p.ct = Some(a.payload()),
                 sys::NFQA_CT_INFO => p.ct_info = Some(a.get_be32()?),
@@ -302,16 +124,7 @@ impl<'a> PacketMeta<'a> {
                 sys::NFQA_GID => p.gid = Some(a.get_be32()?),
                 sys::NFQA_SECCTX => p.secctx = Some(a.get_str_bytes()),
                 sys::NFQA_VLAN => {
-                    let mut v = Vlan::default();
-                    for inner in a.nested() {
-                        let i = inner?;
-                        match i.kind() {
-                            sys::NFQA_VLAN_PROTO => v.proto = i.get_be16()?,
-                            sys::NFQA_VLAN_TCI => v.tci = i.get_be16()?,
-                            _ => {}
-                        }
-                    }
-                    p.vlan = Some(v);
+                    p.vlan = Some(Vlan::decode(&a, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?)
                 }
                 sys::NFQA_L2HDR => p.l2hdr = Some(a.payload()),
                 sys::NFQA_PRIORITY => p.priority = Some(a.get_be32()?),
@@ -340,7 +153,7 @@ impl<'a> PacketMeta<'a> {
     pub(crate) fn minimal(queue: u16, id: u32, hook: u8, hw_protocol: u16) -> Self {
         PacketMeta {
             queue,
-            family: 0,
+            family: ProtoFamily::Unspec,
             id,
             hw_protocol,
             hook,
@@ -372,8 +185,8 @@ impl<'a> PacketMeta<'a> {
         self.queue
     }
 
-    /// The protocol family (`nfgen_family`: `NFPROTO_IPV4` = 2, `NFPROTO_IPV6` = 10, ...).
-    pub fn family(&self) -> u8 {
+    /// The protocol family (`nfgen_family`).
+    pub fn family(&self) -> ProtoFamily {
         self.family
     }
 
@@ -399,9 +212,7 @@ impl<'a> PacketMeta<'a> {
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
     pub fn timestamp(&self) -> Option<SystemTime> {
-        let (s, u) = self.timestamp?;
-        SystemTime::UNIX_EPOCH
-            .checked_add(Duration::from_secs(s).checked_add(Duration::from_micros(u))?)
+        self.timestamp?.to_system_time()
     }
 
     /// Input interface index (`NFQA_IFINDEX_INDEV`).
@@ -525,159 +336,21 @@ impl<'a> PacketMeta<'a> {
         self.cgroup_classid
     }
 
-    /// The IP header summary and ports of the payload, if it starts with a
-    /// readable IPv4 or IPv6 header.
-    pub fn ip(&self) -> Option<IpInfo> {
-        IpInfo::parse(self.payload?)
-    }
-}
-
-fn be64(b: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    if let Some(s) = b.get(..8) {
-        a.copy_from_slice(s);
-    }
-    u64::from_be_bytes(a)
-}
-
-/// `IPPROTO_TCP`.
-pub const IPPROTO_TCP: u8 = 6;
-/// `IPPROTO_UDP`.
-pub const IPPROTO_UDP: u8 = 17;
-/// `IPPROTO_ICMP`.
-pub const IPPROTO_ICMP: u8 = 1;
-/// `IPPROTO_ICMPV6`.
-pub const IPPROTO_ICMPV6: u8 = 58;
-
-/// Addresses, protocol and ports read from a packet's IP header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IpInfo {
-    /// Source address.
-    pub src: IpAddr,
-    /// Destination address.
-    pub dst: IpAddr,
-    /// Transport protocol (`IPPROTO_*`; for IPv6, after the extension headers).
-    pub protocol: u8,
-    /// Offset of the transport header in the payload.
-    pub transport_offset: usize,
-    /// Source port (TCP, UDP, UDP-Lite, SCTP, DCCP) when the header is there
-    /// and this is the first fragment.
-    pub src_port: Option<u16>,
-    /// Destination port, as `src_port`.
-    pub dst_port: Option<u16>,
-}
-
-impl IpInfo {
-    /// Reads an IPv4 or IPv6 header (and the ports after it) from `p`.
-    ///
-    /// # Examples
-    /// ```
-    /// use nfqueue::IpInfo;
-    /// #[rustfmt::skip]
-    /// let pkt = [
-    ///     0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4, UDP
-    ///     0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,                                  // 12345 -> 53
-    /// ];
-    /// let ip = IpInfo::parse(&pkt).unwrap();
-    /// assert_eq!((ip.protocol, ip.src_port, ip.dst_port), (17, Some(12345), Some(53)));
-    /// assert_eq!(ip.src.to_string(), "10.0.0.1");
-    /// ```
-    pub fn parse(p: &[u8]) -> Option<Self> {
-        let first = *p.first()?;
-        let (src, dst, protocol, off, first_frag) = match first >> 4 {
-            4 => {
-                let h: &[u8; 20] = p.get(..20)?.try_into().ok()?;
-                let ihl = usize::from(h[0] & 0x0f) * 4;
-                if ihl < 20 {
-                    return None;
-                }
-                let frag_off = u16::from_be_bytes([h[6], h[7]]) & 0x1fff;
-                let s = Ipv4Addr::new(h[12], h[13], h[14], h[15]);
-                let d = Ipv4Addr::new(h[16], h[17], h[18], h[19]);
-                (IpAddr::V4(s), IpAddr::V4(d), h[9], ihl, frag_off == 0)
-            }
-            6 => {
-                let h: &[u8; 40] = p.get(..40)?.try_into().ok()?;
-                let mut s = [0u8; 16];
-                let mut d = [0u8; 16];
-                s.copy_from_slice(&h[8..24]);
-                d.copy_from_slice(&h[24..40]);
-                let mut next = h[6];
-                let mut off = 40usize;
-                let mut first_frag = true;
-                // Walk the extension headers (bounded: each step advances at least 8 bytes).
-                for _ in 0..16 {
-                    match next {
-                        0 | 43 | 60 => {
-                            let e = p.get(off..off + 2)?;
-                            next = e[0];
-                            off += (usize::from(e[1]) + 1) * 8;
-                        }
-                        44 => {
-                            let e = p.get(off..off + 4)?;
-                            next = e[0];
-                            first_frag = u16::from_be_bytes([e[2], e[3]]) & 0xfff8 == 0;
-                            off += 8;
-                        }
-                        _ => break,
-                    }
-                }
-                (
-                    IpAddr::V6(Ipv6Addr::from(s)),
-                    IpAddr::V6(Ipv6Addr::from(d)),
-                    next,
-                    off,
-                    first_frag,
-                )
-            }
-            _ => return None,
-        };
-        let ports = match protocol {
-            6 | 17 | 33 | 132 | 136 if first_frag => p.get(off..off + 4).map(|t| {
-                (
-                    u16::from_be_bytes([t[0], t[1]]),
-                    u16::from_be_bytes([t[2], t[3]]),
-                )
-            }),
-            _ => None,
-        };
-        Some(IpInfo {
-            src,
-            dst,
-            protocol,
-            transport_offset: off,
-            src_port: ports.map(|x| x.0),
-            dst_port: ports.map(|x| x.1),
-        })
+    /// A checked view of the payload's IPv4 or IPv6 header and ports, if
+    /// the payload starts with a readable one.
+    pub fn ip(&self) -> Option<IpPacket<'a>> {
+        IpPacket::parse(self.payload?).ok()
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use nfnetlink::IpProto;
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::Duration;
 
-    /// Host-order netlink/attribute headers around big-endian payloads.
-    pub(crate) fn nlmsg(ty: u16, seq: u32, body: &[u8]) -> Vec<u8> {
-        let mut v = Vec::new();
-        v.extend_from_slice(&u32::try_from(16 + body.len()).unwrap().to_ne_bytes());
-        v.extend_from_slice(&ty.to_ne_bytes());
-        v.extend_from_slice(&0u16.to_ne_bytes());
-        v.extend_from_slice(&seq.to_ne_bytes());
-        v.extend_from_slice(&0u32.to_ne_bytes());
-        v.extend_from_slice(body);
-        v
-    }
-
-    pub(crate) fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
-        let mut v = Vec::new();
-        v.extend_from_slice(&u16::try_from(4 + payload.len()).unwrap().to_ne_bytes());
-        v.extend_from_slice(&kind.to_ne_bytes());
-        v.extend_from_slice(payload);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-        v
-    }
+    use nfnetlink::testutil::fixture::{attr, nlmsg};
 
     /// An IPv4/UDP packet 10.0.0.1:12345 -> 10.0.0.2:53 with 4 bytes of data.
     #[rustfmt::skip]
@@ -719,14 +392,14 @@ pub(crate) mod tests {
         body.extend(attr(21, &6u32.to_be_bytes())); // NFQA_PRIORITY 6
         body.extend(attr(22, &0x10001u32.to_be_bytes())); // NFQA_CGROUP_CLASSID
         body.extend(attr(99, &[1, 2, 3])); // unknown: skipped
-        nlmsg(0x0300, 0, &body)
+        nlmsg(0x0300, 0, 0, 0, &body)
     }
 
     #[test]
     fn parses_every_attribute() {
         let bytes = full_fixture();
         let p = PacketMeta::parse_bytes(&bytes).unwrap();
-        assert_eq!((p.queue(), p.family(), p.id()), (5, 2, 9));
+        assert_eq!((p.queue(), p.family(), p.id()), (5, ProtoFamily::Ipv4, 9));
         assert_eq!((p.hw_protocol(), p.hook()), (0x0800, Hook::LocalIn));
         assert_eq!(p.mark(), Some(0x42));
         let ts = p
@@ -755,10 +428,10 @@ pub(crate) mod tests {
         assert_eq!(p.l2hdr().unwrap().len(), 14);
         assert_eq!((p.priority(), p.cgroup_classid()), (Some(6), Some(0x10001)));
         let ip = p.ip().unwrap();
-        assert_eq!(ip.src, IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(ip.src(), IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)));
         assert_eq!(
-            (ip.protocol, ip.src_port, ip.dst_port),
-            (17, Some(12345), Some(53))
+            (ip.protocol(), ip.src_port(), ip.dst_port()),
+            (IpProto::UDP, Some(12345), Some(53))
         );
     }
 
@@ -768,7 +441,7 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 0x08, 0x00, 3]));
         body.extend(attr(10, &UDP4[..28]));
         body.extend(attr(13, &1400u32.to_be_bytes())); // NFQA_CAP_LEN 1400
-        let bytes = nlmsg(0x0300, 0, &body);
+        let bytes = nlmsg(0x0300, 0, 0, 0, &body);
         let p = PacketMeta::parse_bytes(&bytes).unwrap();
         assert!(p.is_truncated());
         assert_eq!(p.len(), 1400);
@@ -778,7 +451,7 @@ pub(crate) mod tests {
     #[test]
     fn malformed_inputs_are_typed_errors() {
         // missing NFQA_PACKET_HDR
-        let bytes = nlmsg(0x0300, 0, &[2, 0, 0, 1]);
+        let bytes = nlmsg(0x0300, 0, 0, 0, &[2, 0, 0, 1]);
         assert_eq!(
             PacketMeta::parse_bytes(&bytes),
             Err(ParseError::Missing {
@@ -790,7 +463,7 @@ pub(crate) mod tests {
         let mut body = vec![2, 0, 0, 1];
         body.extend(attr(1, &[0, 0, 0, 1]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize {
                 kind: 1,
                 expected: 7,
@@ -802,14 +475,14 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(3, &[1, 2]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize { kind: 3, .. })
         ));
         // attribute overflowing the message
         let mut body = vec![2, 0, 0, 1];
         body.extend([200, 0, 1, 0]);
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::Truncated { .. })
         ));
         // bad VLAN nest child size
@@ -817,12 +490,12 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(19, &attr(2, &[1])));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize { kind: 2, .. })
         ));
         // another message type
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, &[0, 0, 0, 1])),
+            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, 0, 0, &[0, 0, 0, 1])),
             Err(ParseError::UnexpectedMessage { msg_type: 0x0301 })
         ));
         // every prefix of a valid message: error or fine, never a panic
@@ -834,14 +507,14 @@ pub(crate) mod tests {
 
     #[test]
     fn ip_helpers() {
-        assert!(IpInfo::parse(&[]).is_none());
-        assert!(IpInfo::parse(&UDP4[..19]).is_none());
+        assert!(IpPacket::parse(&[]).is_err());
+        assert!(IpPacket::parse(&UDP4[..19]).is_err());
         let mut bad_ihl = UDP4;
         bad_ihl[0] = 0x41;
-        assert!(IpInfo::parse(&bad_ihl).is_none());
+        assert!(IpPacket::parse(&bad_ihl).is_err());
         // IPv4 header only, no ports
-        let ip = IpInfo::parse(&UDP4[..20]).unwrap();
-        assert_eq!(ip.src_port, None);
+        let ip = IpPacket::parse(&UDP4[..20]).unwrap();
+        assert_eq!(ip.src_port(), None);
         // IPv6 with a hop-by-hop header, then TCP
         let mut v6 = vec![0x60, 0, 0, 0, 0, 12, 0, 64];
         v6.extend([0u8; 15]);
@@ -850,10 +523,10 @@ pub(crate) mod tests {
         v6.push(2); // ::2
         v6.extend([6, 0, 0, 0, 0, 0, 0, 0]); // hop-by-hop: next TCP, len 0 (8 bytes)
         v6.extend([0, 80, 0x1f, 0x90]); // ports 80 -> 8080
-        let ip = IpInfo::parse(&v6).unwrap();
-        assert_eq!((ip.protocol, ip.transport_offset), (6, 48));
-        assert_eq!((ip.src_port, ip.dst_port), (Some(80), Some(8080)));
-        assert_eq!(ip.dst.to_string(), "::2");
+        let ip = IpPacket::parse(&v6).unwrap();
+        assert_eq!((ip.protocol(), ip.transport_offset()), (IpProto::TCP, 48));
+        assert_eq!((ip.src_port(), ip.dst_port()), (Some(80), Some(8080)));
+        assert_eq!(ip.dst().to_string(), "::2");
         assert_eq!(Hook::from(7), Hook::Unknown(7));
         assert_eq!(u8::from(Hook::Forward), 2);
         assert_eq!(u32::from(CtState::from(9)), 9);

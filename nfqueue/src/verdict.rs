@@ -15,7 +15,7 @@
 //! `NLMSG_ERROR` that the kernel sends back later names the packet
 //! ([`Error::Verdict`](crate::Error::Verdict)).
 
-use nfnetlink::{EncodeError, MsgBuilder, NfHeader, NlFlags};
+use nfnetlink::{EncodeError, IpError, IpPacket, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::packet::PacketMeta;
@@ -173,7 +173,11 @@ impl<'p> Decision<'p> {
     /// assert!(Verdict::Accept.payload(&ok[..19]).check_payload(2, false).is_err());
     /// assert!(Verdict::Accept.payload(&ok).check_payload(2, true).is_err());
     /// ```
-    pub fn check_payload(&self, family: u8, truncated: bool) -> Result<(), &'static str> {
+    pub fn check_payload(
+        &self,
+        family: impl Into<ProtoFamily>,
+        truncated: bool,
+    ) -> Result<(), &'static str> {
         let Some(p) = self.payload else {
             return Ok(());
         };
@@ -183,35 +187,41 @@ impl<'p> Decision<'p> {
         if p.len() > nfnetlink::MAX_ATTR_PAYLOAD {
             return Err("payload larger than one netlink attribute can carry (65531 bytes)");
         }
-        match family {
-            sys::NFPROTO_IPV4 => {
-                let h = p
-                    .get(..20)
-                    .ok_or("IPv4 payload shorter than an IPv4 header")?;
-                if h[0] >> 4 != 4 {
-                    return Err("IPv4 packet whose payload is not IPv4");
-                }
-                let ihl = usize::from(h[0] & 0x0f) * 4;
-                if ihl < 20 || ihl > p.len() {
-                    return Err("IPv4 header length (ihl) outside the payload");
-                }
-                if usize::from(u16::from_be_bytes([h[2], h[3]])) != p.len() {
-                    return Err("IPv4 tot_len differs from the payload length");
-                }
+        let version = match family.into() {
+            ProtoFamily::Ipv4 => 4,
+            ProtoFamily::Ipv6 => 6,
+            _ => return Ok(()),
+        };
+        let ip = IpPacket::parse(p).map_err(|e| match e {
+            IpError::Version(_) if version == 4 => "IPv4 packet whose payload is not IPv4",
+            IpError::Version(_) => "IPv6 packet whose payload is not IPv6",
+            IpError::Truncated {
+                what: "IPv4 header with options",
+                ..
             }
-            sys::NFPROTO_IPV6 => {
-                let h = p
-                    .get(..40)
-                    .ok_or("IPv6 payload shorter than an IPv6 header")?;
-                if h[0] >> 4 != 6 {
-                    return Err("IPv6 packet whose payload is not IPv6");
-                }
-                let plen = usize::from(u16::from_be_bytes([h[4], h[5]]));
-                if plen != 0 && plen + 40 != p.len() {
-                    return Err("IPv6 payload_len differs from the payload length");
-                }
-            }
-            _ => {}
+            | IpError::HeaderLength(_) => "IPv4 header length (ihl) outside the payload",
+            IpError::Truncated {
+                what: "IPv6 header",
+                ..
+            } => "IPv6 payload shorter than an IPv6 header",
+            IpError::TooManyExtensions => "more IPv6 extension headers than a packet has",
+            _ => "IPv4 payload shorter than an IPv4 header",
+        })?;
+        if ip.version() != version {
+            return Err(if version == 4 {
+                "IPv4 packet whose payload is not IPv4"
+            } else {
+                "IPv6 packet whose payload is not IPv6"
+            });
+        }
+        // The view cuts the bytes at the header's total length: a
+        // difference either way means the header disagrees with the payload.
+        if ip.as_bytes().len() != p.len() || !ip.is_complete() {
+            return Err(if version == 4 {
+                "IPv4 tot_len differs from the payload length"
+            } else {
+                "IPv6 payload_len differs from the payload length"
+            });
         }
         Ok(())
     }
@@ -317,7 +327,8 @@ fn encode(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::tests::{attr, nlmsg, UDP4};
+    use crate::packet::tests::UDP4;
+    use nfnetlink::testutil::fixture::{attr, nlmsg};
 
     #[test]
     fn verdict_words() {
@@ -345,7 +356,7 @@ mod tests {
         body.extend(attr(2, &[0, 0, 0, 1, 0, 0, 0, 9])); // NFQA_VERDICT_HDR ACCEPT, id 9
         body.extend(attr(3, &0x42u32.to_be_bytes())); // NFQA_MARK 0x42
         body.extend(attr(0x8000 | 11, &attr(8, &7u32.to_be_bytes()))); // NFQA_CT { CTA_MARK 7 }
-        let mut expect = nlmsg(0x0301, 9, &body);
+        let mut expect = nlmsg(0x0301, 0, 9, 0, &body);
         expect[6..8].copy_from_slice(&1u16.to_ne_bytes()); // NLM_F_REQUEST
         assert_eq!(bytes, expect);
     }
@@ -357,7 +368,7 @@ mod tests {
         let bytes = b.finish().unwrap().to_vec();
         let mut body = vec![0, 0, 0, 2];
         body.extend(attr(2, &[0, 0, 0, 0, 0, 0, 0, 10]));
-        let mut expect = nlmsg(0x0303, 10, &body);
+        let mut expect = nlmsg(0x0303, 0, 10, 0, &body);
         expect[6..8].copy_from_slice(&1u16.to_ne_bytes());
         assert_eq!(bytes, expect);
         let mut b = MsgBuilder::new();

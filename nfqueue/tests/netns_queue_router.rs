@@ -17,11 +17,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::collections::HashMap;
 use std::net::UdpSocket;
@@ -30,7 +29,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Error, Hook, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
+use nfqueue::{Error, Hook, ProtoFamily, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
 use support::PeerNetns;
 
 // ---------------------------------------------------------------- T1
@@ -109,7 +108,7 @@ struct Seen {
     /// Messages whose queue number was not the listener's.
     wrong_queue: u64,
     /// Address families seen.
-    families: Vec<u8>,
+    families: Vec<ProtoFamily>,
     /// Packets that carried `NFQA_IFINDEX_PHYSINDEV` (bridged).
     with_physindev: u64,
     /// Every error the listener got.
@@ -157,7 +156,7 @@ fn ping_received(out: &str) -> u32 {
 
 /// Non-empty lines of `conntrack -L <args>` (one flow per line).
 fn ct_flows(args: &str) -> Vec<String> {
-    support::conntrack_cli(&format!("-L {args}"))
+    support::sh(&format!("conntrack -L {args}"))
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(str::to_owned)
@@ -223,7 +222,10 @@ fn q03_t1_per_hook_counts_forwarded_and_local() {
     ]
     .into_iter()
     .collect();
-    for (seen, family) in [(l0.join().unwrap(), 2u8), (l1.join().unwrap(), 10)] {
+    for (seen, family) in [
+        (l0.join().unwrap(), ProtoFamily::Ipv4),
+        (l1.join().unwrap(), ProtoFamily::Ipv6),
+    ] {
         assert!(seen.errors.is_empty(), "{:?}", seen.errors);
         assert_eq!(seen.wrong_queue, 0, "every message names its queue");
         assert_eq!(seen.families, [family]);
@@ -815,7 +817,7 @@ fn q28_bridge_netfilter_queue_survives_conntrack_flushes() {
         .collect();
     for _ in 0..5 {
         std::thread::sleep(Duration::from_millis(150));
-        support::conntrack_cli("-F");
+        support::sh("conntrack -F");
     }
     for f in floods {
         let (_, out) = f.join().unwrap();

@@ -72,7 +72,7 @@ fn parse_and_verdict_1000_packets_without_allocating() {
     for (n, m) in MsgIter::new(&datagrams).enumerate() {
         let p = PacketMeta::parse(&m.unwrap().nf().unwrap()).unwrap();
         let ip = p.ip().unwrap();
-        sum += u64::from(p.id()) + u64::from(ip.dst_port.unwrap()) + p.len() as u64;
+        sum += u64::from(p.id()) + u64::from(ip.dst_port().unwrap()) + p.len() as u64;
         let d = if p.id() % 2 == 0 {
             Verdict::Accept.into()
         } else {

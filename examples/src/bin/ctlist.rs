@@ -18,7 +18,7 @@ use examples::ctargs;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse_args(&args) {
+    let mut args = match parse_args(&args) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}\nusage: ctlist [FILTER-OPTIONS] (the options of conntrack -L)");
@@ -32,6 +32,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // delta-time of running flows is measured to the time of the dump, as the tool does.
+    args.opts.now = Some(std::time::SystemTime::now());
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let print = |flow: nfconntrack::Flow| {

@@ -36,7 +36,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use nfqueue::{HeldPacket, Queue, QueueConfig, QueueFlags, Verdict};
+use nfqueue::{HeldPacket, IpProto, Queue, QueueConfig, QueueFlags, Verdict};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
@@ -239,9 +239,9 @@ fn run(queue: u16, rules: Rules, ask: bool) -> Result<(), nfqueue::Error> {
             pkt.accept()?;
             continue;
         };
-        let proto = match ip.protocol {
-            6 => "tcp",
-            17 => "udp",
+        let proto = match ip.protocol() {
+            IpProto::TCP => "tcp",
+            IpProto::UDP => "udp",
             _ => {
                 pkt.accept()?;
                 continue;
@@ -249,17 +249,17 @@ fn run(queue: u16, rules: Rules, ask: bool) -> Result<(), nfqueue::Error> {
         };
         let summary = format!(
             "{proto} {}:{} -> {}:{}",
-            ip.src,
-            ip.src_port.unwrap_or(0),
-            ip.dst,
-            ip.dst_port.unwrap_or(0)
+            ip.src(),
+            ip.src_port().unwrap_or(0),
+            ip.dst(),
+            ip.dst_port().unwrap_or(0)
         );
         let uid = pkt.uid();
         let pending = Pending {
             pkt: pkt.hold(),
             summary,
             proto,
-            sport: ip.src_port,
+            sport: ip.src_port(),
             uid,
         };
         if tx.send(pending).is_err() {

@@ -1,5 +1,5 @@
 //! Payload rewrite: upper-cases the data of queued UDP datagrams (same
-//! length), fixes the UDP checksum, and accepts them with the new payload.
+//! length), fixes the checksums (`nfnetlink::ip::update_checksums`), and accepts them with the new payload.
 //!
 //! Privileges: `CAP_NET_ADMIN`. In a network namespace owned by a user
 //! namespace (`unshare -Urn`) Linux 6.18 applies payload changes, but
@@ -16,74 +16,23 @@
 
 use std::process::ExitCode;
 
-use nfqueue::{IpInfo, Queue, QueueConfig, Verdict};
-
-/// The Internet checksum over `parts`, folded and complemented.
-fn checksum(parts: &[&[u8]]) -> u16 {
-    let mut sum: u32 = 0;
-    for part in parts {
-        let mut chunks = part.chunks_exact(2);
-        for c in &mut chunks {
-            sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
-        }
-        if let [last] = chunks.remainder() {
-            sum += u32::from(*last) << 8;
-        }
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !u16::try_from(sum).unwrap_or(0xffff)
-}
+use nfnetlink::ip::update_checksums;
+use nfqueue::{IpPacket, IpProto, Queue, QueueConfig, Verdict};
 
 /// Upper-cases the UDP data of an IPv4 or IPv6 packet in place and
-/// recomputes the UDP checksum. Returns false if it is not such a packet.
+/// recomputes the checksums. Returns false if it is not such a packet.
 fn rewrite(pkt: &mut [u8]) -> bool {
-    let Some(ip) = IpInfo::parse(pkt) else {
+    let Ok(ip) = IpPacket::parse(pkt) else {
         return false;
     };
-    let off = ip.transport_offset;
-    if ip.protocol != 17 || pkt.len() < off + 8 {
+    let data = ip.transport_offset().saturating_add(8);
+    if ip.protocol() != IpProto::UDP || !ip.is_complete() || pkt.len() < data {
         return false;
     }
-    let Some(data) = pkt.get_mut(off + 8..) else {
-        return false;
-    };
-    data.make_ascii_uppercase();
-    let Ok(udp_len) = u32::try_from(pkt.len() - off) else {
-        return false;
-    };
-    // pseudo-header: addresses, protocol, UDP length
-    let mut pseudo = Vec::with_capacity(40);
-    match (ip.src, ip.dst) {
-        (std::net::IpAddr::V4(s), std::net::IpAddr::V4(d)) => {
-            pseudo.extend_from_slice(&s.octets());
-            pseudo.extend_from_slice(&d.octets());
-            pseudo.extend_from_slice(&[0, 17]);
-            pseudo.extend_from_slice(&u16::try_from(udp_len).unwrap_or(0).to_be_bytes());
-        }
-        (std::net::IpAddr::V6(s), std::net::IpAddr::V6(d)) => {
-            pseudo.extend_from_slice(&s.octets());
-            pseudo.extend_from_slice(&d.octets());
-            pseudo.extend_from_slice(&udp_len.to_be_bytes());
-            pseudo.extend_from_slice(&[0, 0, 0, 17]);
-        }
-        _ => return false,
+    if let Some(d) = pkt.get_mut(data..) {
+        d.make_ascii_uppercase();
     }
-    if let Some(c) = pkt.get_mut(off + 6..off + 8) {
-        c.copy_from_slice(&[0, 0]);
-    }
-    let Some(udp) = pkt.get(off..) else {
-        return false;
-    };
-    let mut c = checksum(&[&pseudo, udp]);
-    if c == 0 {
-        c = 0xffff; // 0 means "no checksum" in UDP
-    }
-    if let Some(f) = pkt.get_mut(off + 6..off + 8) {
-        f.copy_from_slice(&c.to_be_bytes());
-    }
-    true
+    update_checksums(pkt).is_ok()
 }
 
 fn run(queue: u16, count: Option<u64>) -> Result<(), nfqueue::Error> {
@@ -152,6 +101,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nfnetlink::ip::checksum;
 
     #[test]
     fn rewrites_and_fixes_checksum() {

@@ -55,16 +55,6 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(args))
 }
 
-fn proto_name(p: u8) -> &'static str {
-    match p {
-        1 => "icmp",
-        6 => "tcp",
-        17 => "udp",
-        58 => "icmpv6",
-        _ => "ip",
-    }
-}
-
 fn run(args: &Args) -> Result<(), nfqueue::Error> {
     let mut q = Queue::open()?;
     // An observer: a packet that is not decided (a bug) passes.
@@ -101,12 +91,12 @@ fn run(args: &Args) -> Result<(), nfqueue::Error> {
             );
             match pkt.ip() {
                 Some(ip) => {
-                    line += &format!(" {}", proto_name(ip.protocol));
-                    match (ip.src_port, ip.dst_port) {
-                        (Some(s), Some(d)) => {
-                            line += &format!(" {}:{} -> {}:{}", ip.src, s, ip.dst, d)
+                    line += &format!(" {}", ip.protocol());
+                    match ip.ports() {
+                        Some((s, d)) => {
+                            line += &format!(" {}:{} -> {}:{}", ip.src(), s, ip.dst(), d)
                         }
-                        _ => line += &format!(" {} -> {}", ip.src, ip.dst),
+                        None => line += &format!(" {} -> {}", ip.src(), ip.dst()),
                     }
                 }
                 None => line += " (no ip header)",

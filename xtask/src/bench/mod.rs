@@ -1,13 +1,14 @@
 //! `cargo xtask bench`: the criterion benches plus the kernel round-trip benchmarks.
 //!
 //! ```text
-//! cargo xtask bench [criterion|queue|conntrack|all] [-- ARGS...]
+//! cargo xtask bench [criterion|queue|conntrack|log|all] [-- ARGS...]
 //! ```
 //!
 //! - `criterion`: `cargo bench --workspace [-- ARGS]` (parsing and building from fixtures, no
 //!   privileges needed).
 //! - `queue`: [`queue::run`], packets through NFQUEUE in a throwaway namespace.
 //! - `conntrack`: [`conntrack::run`], conntrack dumps and events in a throwaway namespace.
+//! - `log`: [`log::run`], NFLOG consumers side by side in a throwaway namespace.
 //! - `all` (the default): all of the above, in that order.
 //!
 //! A sub-benchmark gets the arguments after `--`. To run something in a throwaway network
@@ -15,6 +16,8 @@
 //! [`crate::netns::run_script`]; [`crate::process::run_teed`] adds a deadline.
 
 pub mod conntrack;
+pub mod instructions;
+pub mod log;
 pub mod queue;
 
 use std::path::Path;
@@ -22,10 +25,13 @@ use std::process::Command;
 
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
-cargo xtask bench [criterion|queue|conntrack|all] [-- ARGS...]
+cargo xtask bench [criterion|queue|conntrack|log|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
+               (-- --instructions: user-space instructions per packet with callgrind,
+               and the latency added to a ping, ours and libmnl's)
     conntrack  conntrack dump/event throughput in a throwaway network namespace
+    log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
     all        all of the above (the default)";
 
 /// Runs `cargo xtask bench` with the arguments after `bench`.
@@ -47,10 +53,12 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         "criterion" => criterion(extra),
         "queue" => queue::run(extra),
         "conntrack" => conntrack::run(extra),
+        "log" => log::run(extra),
         "all" => {
             criterion(extra)?;
             queue::run(extra)?;
-            conntrack::run(extra)
+            conntrack::run(extra)?;
+            log::run(extra)
         }
         other => Err(format!("unknown benchmark `{other}`\n\n{USAGE}").into()),
     }

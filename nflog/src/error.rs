@@ -1,0 +1,126 @@
+//! The error type of the log crate: the netlink layer's errors, plus the
+//! ways a group's configuration is refused, each named.
+
+use nfnetlink::KernelError;
+
+use crate::config::LogFlags;
+
+/// Any failure of the log API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A failure of the netlink layer. [`nfnetlink::Error::Overrun`] means
+    /// the socket's receive buffer overflowed and log messages were lost
+    /// (the kernel counts them in the socket's drops, see
+    /// [`health::socket_drops`](crate::health::socket_drops)); it is
+    /// reported once per episode and receiving goes on.
+    #[error(transparent)]
+    Netlink(#[from] nfnetlink::Error),
+    /// `EPERM` for a group that another socket has bound (the kernel allows
+    /// one socket per group); `port_id` is that socket's, as
+    /// `/proc/net/netfilter/nfnetlink_log` shows it.
+    #[error("log group {group} is bound by another socket (port id {port_id})")]
+    GroupBusy {
+        /// The group.
+        group: u16,
+        /// The netlink port id of the socket holding it.
+        port_id: u32,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// `EBUSY`: this socket has bound the group already.
+    #[error("log group {group} is already bound by this socket")]
+    AlreadyBound {
+        /// The group.
+        group: u16,
+    },
+    /// `ENODEV`: the group is not bound (configure or unbind before bind).
+    #[error("log group {group} is not bound")]
+    NotBound {
+        /// The group.
+        group: u16,
+    },
+    /// `EPERM` when no other socket holds the group: the caller lacks
+    /// `CAP_NET_ADMIN` in the user namespace owning the network namespace.
+    #[error("log group {group}: permission denied (CAP_NET_ADMIN is needed)")]
+    PermissionDenied {
+        /// The group.
+        group: u16,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// `EOPNOTSUPP`: the kernel refuses this flag (only
+    /// [`LogFlags::CONNTRACK`] can be: without the netlink conntrack glue).
+    /// Nothing changed: the kernel checks flags before it binds.
+    #[error("log group {group}: this kernel refuses flag {flag:?}")]
+    FlagUnsupported {
+        /// The group.
+        group: u16,
+        /// The refused flag.
+        flag: LogFlags,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// Another refusal of a configuration request.
+    #[error("log group {group}: configuration refused: {source}")]
+    Refused {
+        /// The group (0 for a family command).
+        group: u16,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// A configuration this crate does not send, because the kernel would
+    /// ignore it without an error.
+    #[error("log group {group}: {reason}")]
+    InvalidConfig {
+        /// The group.
+        group: u16,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// `/proc/net/netfilter/nfnetlink_log` (or `/proc/net/netlink`) had a
+    /// line this crate cannot read.
+    #[error("unexpected line {line} in {file}")]
+    ProcFormat {
+        /// The file.
+        file: &'static str,
+        /// 1-based line number.
+        line: usize,
+    },
+}
+
+impl Error {
+    /// The netlink layer's error, if this is one.
+    pub fn netlink(&self) -> Option<&nfnetlink::Error> {
+        match self {
+            Error::Netlink(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// True for errors after which a receive loop simply goes on
+    /// ([`nfnetlink::Error::is_recoverable`]: an overrun, a datagram larger
+    /// than the receive slot, a malformed message).
+    pub fn is_recoverable(&self) -> bool {
+        self.netlink().is_some_and(nfnetlink::Error::is_recoverable)
+    }
+
+    /// True when log messages were lost ([`nfnetlink::Error::Overrun`]).
+    pub fn is_overrun(&self) -> bool {
+        self.netlink().is_some_and(nfnetlink::Error::is_overrun)
+    }
+
+    /// True when a non-blocking receive found nothing.
+    pub fn is_would_block(&self) -> bool {
+        self.netlink().is_some_and(nfnetlink::Error::is_would_block)
+    }
+
+    /// True when a deadline passed with nothing received.
+    pub fn is_timeout(&self) -> bool {
+        self.netlink().is_some_and(nfnetlink::Error::is_timeout)
+    }
+}

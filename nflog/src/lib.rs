@@ -1,0 +1,70 @@
+//! Native Linux NFLOG (`nfnetlink_log`) over netlink: bind log groups, read
+//! the packets that `iptables -j NFLOG` and nft `log group N` rules log, as
+//! zero-copy views.
+//!
+//! Depends on [`nfnetlink`] (the generic layer: socket, receive engine,
+//! shared packet types, IP header view) and `nfnl-sys` (the ABI) only; no
+//! C library.
+//!
+//! ```text
+//! rule ──▶ kernel group N ── batch datagram: NFULNL_MSG_PACKET × n [+ NLMSG_DONE] ──▶ Log::recv() ─▶ LogMsg<'_>
+//! Log::bind(GroupConfig) ── NFULNL_MSG_CONFIG: BIND + mode + buffer + timeout + threshold + flags ──▶ one ack
+//! ```
+//!
+//! # Guarantees
+//! - **One configuration request per bind**: the command and every
+//!   setting go together, so a group is bound as asked or not at all; a
+//!   refusal is named ([`Error::GroupBusy`], [`Error::PermissionDenied`],
+//!   [`Error::FlagUnsupported`]...), and settings the kernel would ignore
+//!   silently are refused before sending ([`GroupConfig::validate`]).
+//! - **No lost messages around acks**: packets logged while a
+//!   configuration request waits are kept for the next receive.
+//! - **Overruns are reported**: when the kernel could not deliver a batch
+//!   (receive buffer full), the next receive returns an error for which
+//!   [`Error::is_overrun`] is true, once, and receiving goes on; the
+//!   kernel's count is [`health::socket_drops`], and [`LogFlags::SEQ`]
+//!   numbers messages so gaps can be counted.
+//! - **No allocation per message**: one receive batch read with `recvmmsg`,
+//!   every message a view into it.
+//! - Parsing never panics; malformed messages are typed errors.
+//!
+//! # Async
+//! With the `tokio` feature, `tokio::AsyncLog` wraps a [`Log`] and waits
+//! for messages on tokio's reactor (`recv().await`).
+//!
+//! # Example
+//! ```no_run
+//! use nflog::{GroupConfig, Log, LogFlags};
+//! // nft add rule inet filter input tcp dport 22 log group 3 prefix "ssh "
+//! let mut log = Log::open()?;
+//! log.bind(&GroupConfig::new(3).flags(LogFlags::SEQ))?;
+//! for _ in 0..10 {
+//!     let m = log.recv()?;
+//!     let prefix = String::from_utf8_lossy(m.prefix().unwrap_or_default());
+//!     match m.ip() {
+//!         Some(ip) => println!("{prefix}{} {} -> {} len {:?}", ip.protocol(), ip.src(), ip.dst(), m.packet_len()),
+//!         None => println!("{prefix}hook {}", m.hook().name()),
+//!     }
+//! }
+//! log.close()?;
+//! # Ok::<(), nflog::Error>(())
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod log;
+pub mod message;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+
+pub use config::{Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE};
+pub use error::Error;
+pub use health::GroupStats;
+pub use log::Log;
+pub use message::LogMsg;
+
+/// The netfilter packet types log messages carry, defined once in
+/// [`nfnetlink`].
+pub use nfnetlink::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
+pub use nfnetlink::{KernelError, ParseError};
