@@ -194,16 +194,6 @@ fn ctdelete_deletes_and_prints_what_conntrack_deletes() {
     }
 }
 
-/// True, after recording the skip of `test`, if this namespace has
-/// conntrack events switched off (no events, no dying list).
-fn events_off(test: &str) -> bool {
-    let off = support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0";
-    if off {
-        support::skip(test, "net.netfilter.nf_conntrack_events is 0 in this netns");
-    }
-    off
-}
-
 /// Runs `cmd` in a private mount namespace where the tool's default label
 /// map, `/etc/xtables/connlabel.conf`, is the file `conf` (the host's /etc
 /// is untouched: a private /etc of symlinks to it plus `xtables/`).
@@ -329,7 +319,7 @@ fn label_names_print_filter_and_update_like_the_tool() {
 fn dying_and_unconfirmed_lists_match_the_tool() {
     use nfconntrack::{CtList, EventListener, Filter, Groups};
     let _ns = support::netns();
-    if events_off("dying_and_unconfirmed_lists_match_the_tool") {
+    if support::events_off("dying_and_unconfirmed_lists_match_the_tool") {
         return;
     }
     // a reliable listener that never reads keeps deleted entries dying
@@ -409,7 +399,7 @@ fn stop(mut child: std::process::Child) {
 fn ctevents_prints_what_conntrack_e_prints() {
     use nfconntrack::Update;
     let _ns = support::netns();
-    if events_off("ctevents_prints_what_conntrack_e_prints") {
+    if support::events_off("ctevents_prints_what_conntrack_e_prints") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("nfct-events-{}", std::process::id()));

@@ -1763,16 +1763,6 @@ fn b3_set_a_status_bit_on_an_established_flow() {
     assert_eq!(cli_lines("-L -f ipv6 -u FIXED_TIMEOUT -m 3").len(), 1);
 }
 
-/// True, after recording the skip of `test`, if this namespace has
-/// conntrack events switched off (`net.netfilter.nf_conntrack_events` 0).
-fn events_off(test: &str) -> bool {
-    let off = support::sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0";
-    if off {
-        support::skip(test, "net.netfilter.nf_conntrack_events is 0 in this netns");
-    }
-    off
-}
-
 /// Reads `listener` until `want` events of `kind` arrived or it stayed
 /// silent for 3 s; returns how many arrived and whether an overrun was
 /// reported.
@@ -1798,7 +1788,7 @@ fn count_events(
 #[ignore = "namespace test: run with cargo xtask test"]
 fn b4_reliable_events_never_lose_an_event_silently() {
     let _ns = support::netns();
-    if events_off("b4_reliable_events_never_lose_an_event_silently") {
+    if support::events_off("b4_reliable_events_never_lose_an_event_silently") {
         return;
     }
     const N: usize = 20_000;
@@ -2077,7 +2067,7 @@ fn flood() -> Vec<Flow> {
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
     use nfconntrack::evfilter::Match;
     let _ns = support::netns();
-    if events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
+    if support::events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
     }
     let net = |s: &str, len| (ip(s), len);
