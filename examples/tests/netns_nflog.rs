@@ -4,8 +4,7 @@
 //! Run them with `cargo xtask test -- nflog`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+use nfnetlink::testutil::netns as support;
 
 use std::process::{Child, Stdio};
 use std::time::Duration;

@@ -11,6 +11,7 @@
 //! `labels=`.
 
 use std::fmt::{self, Display, Formatter};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::flow::Flow;
 use crate::status::Status;
@@ -27,6 +28,12 @@ pub struct DisplayOptions {
     /// Append `labels=` with label numbers (the tool prints label names from
     /// `connlabel.conf`, and nothing without that file).
     pub labels: bool,
+    /// The time `delta-time=` of a flow still running (a start timestamp but no stop,
+    /// `CTA_TIMESTAMP`) is measured to; `conntrack -L` uses the moment it prints, so pass
+    /// the time of the dump (`Some(SystemTime::now())` read once before it). `None` leaves
+    /// `delta-time=` out for running flows: formatting never reads the clock itself, so the
+    /// same flow always prints the same line. A stopped flow's `delta-time=` needs no clock.
+    pub now: Option<SystemTime>,
 }
 
 /// A flow with its [`DisplayOptions`]; see [`Flow::display_with`].
@@ -38,7 +45,8 @@ pub struct FlowDisplay<'a> {
 
 impl Flow {
     /// Formats the flow with options; `to_string()` uses the defaults,
-    /// which match plain `conntrack -L`.
+    /// which match plain `conntrack -L` (running flows' `delta-time=` aside: see
+    /// [`DisplayOptions::now`]).
     pub fn display_with(&self, opts: DisplayOptions) -> FlowDisplay<'_> {
         FlowDisplay { flow: self, opts }
     }
@@ -98,12 +106,6 @@ fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
         }
         _ => Ok(()),
     }
-}
-
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 impl Display for FlowDisplay<'_> {
@@ -169,11 +171,17 @@ impl Display for FlowDisplay<'_> {
         }
         if let Some(start) = fl.timestamp.and_then(|t| t.start) {
             let stop = match fl.timestamp.and_then(|t| t.stop) {
-                Some(s) if s != 0 => s / 1_000_000_000,
-                _ => now_secs(),
+                Some(s) if s != 0 => Some(s / 1_000_000_000),
+                // Before the epoch counts as 0, like the tool's time(NULL) would.
+                _ => self
+                    .opts
+                    .now
+                    .map(|now| now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())),
             };
-            let delta = stop.saturating_sub(start / 1_000_000_000);
-            w.put(format_args!("delta-time={delta}"))?;
+            if let Some(stop) = stop {
+                let delta = stop.saturating_sub(start / 1_000_000_000);
+                w.put(format_args!("delta-time={delta}"))?;
+            }
         }
         if let Some(h) = &fl.helper {
             w.put(format_args!("helper={h}"))?;

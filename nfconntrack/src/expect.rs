@@ -47,7 +47,8 @@ impl Expect {
     /// Decodes an expectation message.
     ///
     /// # Errors
-    /// A [`ParseError`] naming the malformed attribute.
+    /// A [`ParseError`] naming the malformed attribute; [`ParseError::Missing`] for a
+    /// `CTA_EXPECT_NAT` without its direction or tuple.
     pub fn decode(msg: &NfMsg<'_>) -> Result<Self, ParseError> {
         Self::decode_attrs(msg.attrs())
     }
@@ -83,9 +84,16 @@ impl Expect {
                             _ => {}
                         }
                     }
-                    if let (Some(dir), Some(tuple)) = (dir, tuple) {
-                        e.nat = Some(ExpectNat { dir, tuple });
-                    }
+                    // The kernel writes both and requires both
+                    // (ctnetlink_parse_expect_nat): a nest without one is malformed.
+                    let missing = |kind| ParseError::Missing {
+                        kind,
+                        within: "CTA_EXPECT_NAT",
+                    };
+                    e.nat = Some(ExpectNat {
+                        dir: dir.ok_or(missing(sys::CTA_EXPECT_NAT_DIR))?,
+                        tuple: tuple.ok_or(missing(sys::CTA_EXPECT_NAT_TUPLE))?,
+                    });
                 }
                 _ => {}
             }

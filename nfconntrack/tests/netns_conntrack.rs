@@ -10,8 +10,8 @@
     missing_docs
 )]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod ctsupport;
+use ctsupport as support;
 
 use std::net::IpAddr;
 use std::ops::ControlFlow;
@@ -1409,4 +1409,27 @@ fn pipelined_dump_matches_plain_dump() {
         "the socket is ready right after"
     );
     assert_eq!(sorted_ids(&mut ct).len(), 5100);
+}
+
+/// The oracle itself: a fresh namespace lists no flow, and after `enable_conntrack` it lists
+/// exactly the flow of our own traffic.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn conntrack_table_starts_empty_and_sees_own_traffic() {
+    let _ns = support::netns();
+    assert_eq!(
+        support::conntrack_cli("-L"),
+        "",
+        "fresh namespace must have no flows"
+    );
+    support::enable_conntrack();
+    let rx = support::udp_receiver("127.0.0.1:7777");
+    support::udp_send("127.0.0.1:7777", b"hello");
+    assert_eq!(
+        support::udp_recv_within(&rx, 1, Duration::from_secs(2)),
+        [b"hello".to_vec()]
+    );
+    let flows = support::conntrack_cli("-L -p udp");
+    assert!(flows.contains("dport=7777"), "flow missing:\n{flows}");
+    assert_eq!(flows.lines().count(), 1, "only our flow:\n{flows}");
 }

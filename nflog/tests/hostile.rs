@@ -6,8 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod fixture;
-#[path = "../../nfnetlink/tests/support/mutate.rs"]
-mod mutate;
+use nfnetlink::testutil::mutate;
 
 use nflog::LogMsg;
 

@@ -7,8 +7,7 @@
 //! nflog --test netns_log -- --ignored --test-threads=2`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+use nfnetlink::testutil::netns as support;
 
 use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};

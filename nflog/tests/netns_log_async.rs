@@ -4,8 +4,7 @@
 #![cfg(feature = "tokio")]
 #![allow(clippy::unwrap_used, missing_docs)]
 
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+use nfnetlink::testutil::netns as support;
 
 use std::time::Duration;
 

@@ -7,11 +7,11 @@
 //! ```
 
 use nfnl_sys::{
-    nlmsghdr, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSG_DONE,
-    NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN,
+    nlmsghdr, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSG_ALIGNTO,
+    NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN,
 };
 
-use crate::align::nlmsg_align;
+use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::{KernelError, ParseError};
 use crate::flags::NlFlags;
@@ -79,23 +79,25 @@ impl<'a> ErrorMsg<'a> {
         let request = read_header(rest, "nlmsgerr.msg")?;
         let flags = msg.flags();
         // Without NLM_F_CAPPED the whole request is echoed, its payload
-        // after its header; the TLVs, if any, follow what was echoed.
+        // after its header; the TLVs, if any, follow what was echoed. The
+        // echoed length is the request's, unbounded by this buffer: TLVs that
+        // would start past it (or past usize::MAX on 32-bit) are absent.
         let (request_payload, echoed) = if flags.contains(NlFlags::CAPPED) {
-            (None, NLMSG_HDRLEN)
+            (None, Some(NLMSG_HDRLEN))
         } else {
-            let len = request.nlmsg_len as usize;
+            let len = usize::try_from(request.nlmsg_len).unwrap_or(usize::MAX);
             (
                 rest.get(NLMSG_HDRLEN..len.min(rest.len())),
-                nlmsg_align(len),
+                checked_align(len, NLMSG_ALIGNTO as usize),
             )
         };
         let ext = if flags.contains(NlFlags::ACK_TLVS) {
-            ExtAck::parse(rest.get(echoed..).unwrap_or(&[]))
+            ExtAck::parse(echoed.and_then(|at| rest.get(at..)).unwrap_or(&[]))
         } else {
             ExtAck::default()
         };
         Ok(ErrorMsg {
-            errno: raw.checked_neg().unwrap_or(i32::MAX),
+            errno: errno_of(raw),
             seq: msg.seq(),
             request,
             request_payload,
@@ -103,7 +105,8 @@ impl<'a> ErrorMsg<'a> {
         })
     }
 
-    /// The errno as a positive number; 0 for an acknowledgement.
+    /// The errno as a positive number (never negative, whatever the sign on the wire; see
+    /// the message's `error` field); 0 for an acknowledgement.
     pub fn errno(&self) -> i32 {
         self.errno
     }
@@ -164,6 +167,14 @@ impl<'a> ErrorMsg<'a> {
     }
 }
 
+/// The errno of an `NLMSG_ERROR`/`NLMSG_DONE` error field as a positive number (0 for
+/// success). The kernel sends `-errno`; a positive value (a subsystem getting the sign wrong)
+/// is taken as the errno itself, and `i32::MIN`, which has no positive counterpart, as
+/// `i32::MAX`.
+fn errno_of(raw: i32) -> i32 {
+    i32::try_from(raw.unsigned_abs()).unwrap_or(i32::MAX)
+}
+
 fn to_kernel_error(errno: i32, seq: u32, ext: &ExtAck<'_>) -> KernelError {
     KernelError {
         errno,
@@ -184,9 +195,7 @@ pub fn done_status(msg: &NlMsg<'_>) -> Result<(), KernelError> {
     let Some(&[a, b, c, d]) = p.get(..4) else {
         return Ok(());
     };
-    let errno = i32::from_ne_bytes([a, b, c, d])
-        .checked_neg()
-        .unwrap_or(i32::MAX);
+    let errno = errno_of(i32::from_ne_bytes([a, b, c, d]));
     if errno == 0 {
         return Ok(());
     }
@@ -232,19 +241,12 @@ impl<'a> Control<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msg::tests::nlmsg;
-
-    fn err_body(code: i32, req: &[u8], tlvs: &[u8]) -> Vec<u8> {
-        let mut b = code.to_ne_bytes().to_vec();
-        b.extend_from_slice(req);
-        b.extend_from_slice(tlvs);
-        b
-    }
+    use crate::testutil::fixture::{error_msg, nlmsg};
 
     #[test]
     fn ack_and_error() {
         let req = nlmsg(0x0100, 5, 9, 77, &[2, 0, 0, 0]);
-        let d = nlmsg(NLMSG_ERROR, 0x100, 9, 77, &err_body(0, &req[..16], &[]));
+        let d = error_msg(0, 0x100, &req[..16], &[]);
         let m = NlMsg::parse(&d).unwrap();
         let Control::Error(e) = Control::classify(m).unwrap() else {
             panic!()
@@ -260,7 +262,7 @@ mod tests {
         ];
         let mut tlvs = tlvs.to_vec();
         tlvs[12..16].copy_from_slice(&20u32.to_ne_bytes());
-        let d = nlmsg(NLMSG_ERROR, 0x200, 9, 77, &err_body(-22, &req, &tlvs));
+        let d = error_msg(-22, 0x200, &req, &tlvs);
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 22);
         assert_eq!(
@@ -273,11 +275,68 @@ mod tests {
         assert_eq!(k.offset, Some(20));
 
         // capped error with TLVs right after the header
-        let d = nlmsg(NLMSG_ERROR, 0x300, 9, 77, &err_body(-2, &req[..16], &tlvs));
+        let d = error_msg(-2, 0x300, &req[..16], &tlvs);
         let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
         assert_eq!(e.errno(), 2);
         assert_eq!(e.ext_ack().message, Some(&b"bad"[..]));
         assert_eq!(e.request_payload(), None, "capped: not echoed");
+    }
+
+    /// (Little-endian bytes, as captured.) Found by fuzzing: an uncapped error whose echoed header claims `nlmsg_len` 0xffffffff
+    /// (not bounded by the buffer). Aligning that length overflowed `usize` on 32-bit
+    /// targets (a panic in debug builds); now the echo is cut at the buffer and the TLVs,
+    /// which would start past it, are absent.
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn echoed_length_near_u32_max_does_not_overflow() {
+        let hex = "2c000000020000020100000000000000eaffffffffffffff\
+                   0001050001000000000000000800010062616400";
+        let d: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(d.len(), 44);
+        let m = NlMsg::parse(&d).unwrap();
+        let e = ErrorMsg::parse(&m).unwrap();
+        assert_eq!(e.errno(), 22);
+        assert_eq!(e.request().nlmsg_len, u32::MAX);
+        assert_eq!(
+            e.request_payload(),
+            Some(&[8u8, 0, 1, 0, b'b', b'a', b'd', 0][..])
+        );
+        assert_eq!(e.ext_ack(), &ExtAck::default());
+    }
+
+    /// errno() is documented as positive: it is, whichever sign the kernel (or a buggy
+    /// subsystem) put on the wire, and for i32::MIN too.
+    #[test]
+    fn errno_is_never_negative() {
+        let req = nlmsg(0x0100, 5, 9, 77, &[2, 0, 0, 0]);
+        for (raw, want) in [
+            (-22, 22),
+            (22, 22),
+            (0, 0),
+            (-1, 1),
+            (i32::MAX, i32::MAX),
+            (-i32::MAX, i32::MAX),
+            (i32::MIN, i32::MAX),
+        ] {
+            let d = error_msg(raw, 0x100, &req[..16], &[]);
+            let e = ErrorMsg::parse(&NlMsg::parse(&d).unwrap()).unwrap();
+            assert_eq!(e.errno(), want, "error field {raw}");
+            assert_eq!(e.is_ack(), raw == 0);
+            assert_eq!(
+                e.result().map_err(|k| k.errno),
+                if raw == 0 { Ok(()) } else { Err(want) }
+            );
+            let d = nlmsg(NLMSG_DONE, 2, 1, 0, &raw.to_ne_bytes());
+            let done = done_status(&NlMsg::parse(&d).unwrap()).map_err(|k| k.errno);
+            assert_eq!(
+                done,
+                if raw == 0 { Ok(()) } else { Err(want) },
+                "done {raw}"
+            );
+        }
     }
 
     #[test]

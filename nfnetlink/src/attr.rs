@@ -15,9 +15,9 @@
 
 use std::ffi::CStr;
 
-use nfnl_sys::{NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK};
+use nfnl_sys::{NLA_ALIGNTO, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK};
 
-use crate::align::nla_align;
+use crate::align::checked_align;
 use crate::error::ParseError;
 
 bitflags::bitflags! {
@@ -225,7 +225,9 @@ fn parse_one(buf: &[u8]) -> Result<(Attr<'_>, &[u8]), ParseError> {
         have: buf.len(),
     })?;
     // The final padding may be missing at the end of the buffer.
-    let next = buf.get(nla_align(len)..).unwrap_or(&[]);
+    let next = checked_align(len, NLA_ALIGNTO)
+        .and_then(|n| buf.get(n..))
+        .unwrap_or(&[]);
     let attr = Attr {
         kind: raw_type & NLA_TYPE_MASK,
         flags: AttrFlags::from_bits_truncate(raw_type),

@@ -511,16 +511,14 @@ impl Drop for DumpStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msg::tests::nlmsg;
     use crate::msg::MsgIter;
+    use crate::testutil::fixture::{error_msg, nlmsg};
     use nfnl_sys::NLMSG_DONE;
 
     const PORT: u32 = 4242;
 
     fn ack(seq: u32, errno: i32) -> Vec<u8> {
-        let mut body = (-errno).to_ne_bytes().to_vec();
-        body.extend(nlmsg(0x0100, 5, seq, PORT, &[])[..16].iter());
-        nlmsg(NLMSG_ERROR, 0x100, seq, PORT, &body)
+        error_msg(-errno, 0x100, &nlmsg(0x0100, 5, seq, PORT, &[]), &[])
     }
 
     fn entry(seq: u32, flags: u16) -> Vec<u8> {

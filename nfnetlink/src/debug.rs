@@ -102,7 +102,7 @@ fn write_attrs(w: &mut dyn Write, attrs: AttrIter<'_>, depth: usize) -> fmt::Res
         let p = attr.payload();
         if attr.flags().contains(AttrFlags::NESTED) {
             writeln!(w, "{indent}[{}] nested, len {}", attr.kind(), p.len())?;
-            write_attrs(w, attr.nested(), depth + 1)?;
+            write_attrs(w, attr.nested(), depth.saturating_add(1))?;
         } else {
             write!(w, "{indent}[{}] len {}:", attr.kind(), p.len())?;
             for b in p.iter().take(64) {
@@ -120,7 +120,7 @@ fn write_attrs(w: &mut dyn Write, attrs: AttrIter<'_>, depth: usize) -> fmt::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::msg::tests::nlmsg;
+    use crate::testutil::fixture::nlmsg;
 
     #[test]
     fn deep_nesting_is_capped_without_recursion_blowup() {

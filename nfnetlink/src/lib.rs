@@ -58,6 +58,8 @@ pub mod msg;
 pub mod netfilter;
 pub mod reader;
 pub mod socket;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testutil;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 

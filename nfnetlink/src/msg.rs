@@ -10,9 +10,9 @@
 //! (always at least 16 bytes, so it cannot spin) and stops for good at the
 //! first malformed header.
 
-use nfnl_sys::{nfgenmsg, nlmsghdr, NLMSG_HDRLEN};
+use nfnl_sys::{nfgenmsg, nlmsghdr, NLMSG_ALIGNTO, NLMSG_HDRLEN};
 
-use crate::align::nlmsg_align;
+use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::ParseError;
 use crate::flags::NlFlags;
@@ -31,7 +31,7 @@ impl<'a> NlMsg<'a> {
     /// [`ParseError::Truncated`] or [`ParseError::BadLength`] for a bad header.
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         let header = read_header(buf, "nlmsghdr")?;
-        let len = header.nlmsg_len as usize;
+        let len = usize::try_from(header.nlmsg_len).unwrap_or(usize::MAX);
         if len < NLMSG_HDRLEN {
             return Err(ParseError::BadLength {
                 what: "nlmsghdr",
@@ -108,13 +108,13 @@ pub(crate) fn read_header(buf: &[u8], what: &'static str) -> Result<nlmsghdr, Pa
             need: NLMSG_HDRLEN,
             have: buf.len(),
         })?;
-    let w = |i: usize| u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let [l0, l1, l2, l3, t0, t1, f0, f1, s0, s1, s2, s3, p0, p1, p2, p3] = *h;
     Ok(nlmsghdr {
-        nlmsg_len: w(0),
-        nlmsg_type: u16::from_ne_bytes([h[4], h[5]]),
-        nlmsg_flags: u16::from_ne_bytes([h[6], h[7]]),
-        nlmsg_seq: w(8),
-        nlmsg_pid: w(12),
+        nlmsg_len: u32::from_ne_bytes([l0, l1, l2, l3]),
+        nlmsg_type: u16::from_ne_bytes([t0, t1]),
+        nlmsg_flags: u16::from_ne_bytes([f0, f1]),
+        nlmsg_seq: u32::from_ne_bytes([s0, s1, s2, s3]),
+        nlmsg_pid: u32::from_ne_bytes([p0, p1, p2, p3]),
     })
 }
 
@@ -145,7 +145,9 @@ impl<'a> Iterator for MsgIter<'a> {
         match NlMsg::parse(self.rest) {
             Ok(m) => {
                 // The final alignment padding may be missing.
-                self.rest = self.rest.get(nlmsg_align(m.bytes.len())..).unwrap_or(&[]);
+                self.rest = checked_align(m.bytes.len(), NLMSG_ALIGNTO as usize)
+                    .and_then(|next| self.rest.get(next..))
+                    .unwrap_or(&[]);
                 Some(Ok(m))
             }
             Err(e) => {
@@ -282,24 +284,9 @@ impl<'a> NfMsg<'a> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Builds a message with a host-endian header (so tests also run on big-endian).
-    pub(crate) fn nlmsg(ty: u16, flags: u16, seq: u32, pid: u32, body: &[u8]) -> Vec<u8> {
-        let len = u32::try_from(16 + body.len()).unwrap();
-        let mut v = Vec::new();
-        v.extend_from_slice(&len.to_ne_bytes());
-        v.extend_from_slice(&ty.to_ne_bytes());
-        v.extend_from_slice(&flags.to_ne_bytes());
-        v.extend_from_slice(&seq.to_ne_bytes());
-        v.extend_from_slice(&pid.to_ne_bytes());
-        v.extend_from_slice(body);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-        v
-    }
+    use crate::testutil::fixture::nlmsg;
 
     #[test]
     fn iterates_messages() {

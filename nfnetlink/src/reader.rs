@@ -62,9 +62,12 @@ pub enum Wait {
 }
 
 impl Wait {
-    /// [`Wait::Until`] `now + timeout`.
+    /// [`Wait::Until`] `now + timeout` ([`Wait::Block`] for a timeout too
+    /// long for an `Instant`, such as `Duration::MAX`).
     pub fn timeout(timeout: Duration) -> Self {
-        Wait::Until(Instant::now() + timeout)
+        Instant::now()
+            .checked_add(timeout)
+            .map_or(Wait::Block, Wait::Until)
     }
 }
 
@@ -430,7 +433,7 @@ impl Reader {
         pending: &mut Pending,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
-        let deadline = self.timeout.map(|t| Instant::now() + t);
+        let deadline = self.timeout.and_then(|t| Instant::now().checked_add(t));
         self.rx.clear();
         self.next_slot = 0;
         loop {

@@ -733,6 +733,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn recv_many_takes_every_queued_datagram_in_one_call() {
         let sock = Socket::open().unwrap();
         let mut batch = RecvBatch::new(16, 8192);
@@ -757,6 +758,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn recv_many_stops_at_capacity_and_keeps_order() {
         let sock = Socket::open().unwrap();
         let mut batch = RecvBatch::new(2, 4096);
@@ -772,6 +774,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn oversized_datagram_is_reported_in_its_place() {
         let sock = Socket::open().unwrap();
         // An error answer is at least 36 bytes (header, errno, echoed header).

@@ -2,17 +2,14 @@
 //! through every generic parser. Properties: no panic, every iteration
 //! terminates and consumes input, errors come only as `Err` values.
 //!
-//! The deterministic mutator in `support/mutate.rs` keeps this on the
+//! The deterministic mutator in `nfnetlink::testutil::mutate` keeps this on the
 //! stable toolchain with no dependency; each run covers the same cases.
 
 #![allow(clippy::cast_possible_truncation, clippy::unwrap_used)]
 
 use nfnetlink::{debug, AttrIter, AttrTable, Control, MsgIter, NfMsg, Pending};
 
-#[path = "support/mutate.rs"]
-mod mutate;
-
-use mutate::Rng;
+use nfnetlink::testutil::mutate::{self, Rng};
 
 /// A plausible nfnetlink datagram: 1–3 messages with nested attributes.
 fn seed_datagram(rng: &mut Rng) -> Vec<u8> {

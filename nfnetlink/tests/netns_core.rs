@@ -13,8 +13,7 @@
 // N13 installs a signal handler; nothing else here is unsafe.
 #![allow(unsafe_code)]
 
-#[path = "support/mod.rs"]
-mod support;
+use nfnetlink::testutil::netns as support;
 
 use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
@@ -339,7 +338,7 @@ fn n10_socket_in_another_netns() {
     .join()
     .unwrap();
     // Back on a thread of netns A: the conntrack oracle sees the entry.
-    let listed = support::conntrack_cli("-L");
+    let listed = support::sh("conntrack -L");
     assert!(listed.contains("src=10.0.0.0 "), "{listed}");
     let mut a = Conn::from_socket(a_sock).unwrap();
     assert_eq!(ct_count(&mut a), 1);

@@ -48,8 +48,10 @@ const _: () = assert!(offset_of!(nfulnl_msg_packet_hw, hw_addr) == 4);
 
 /// `struct nfulnl_msg_packet_timestamp`: payload of `NFULA_TIMESTAMP`.
 ///
-/// The fields are `__aligned_be64`, so the struct has 8-byte alignment.
-#[repr(C)]
+/// The fields are `__aligned_be64` (`__be64 __attribute__((aligned(8)))`), so the struct has
+/// 8-byte alignment on every target, also where a plain `u64` is 4-aligned (i686): hence
+/// `align(8)`, which the assertions below check.
+#[repr(C, align(8))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct nfulnl_msg_packet_timestamp {
     /// Seconds, big-endian.

@@ -57,8 +57,10 @@ const _: () = assert!(offset_of!(nfqnl_msg_packet_hw, hw_addr) == 4);
 
 /// `struct nfqnl_msg_packet_timestamp`: payload of `NFQA_TIMESTAMP`.
 ///
-/// The fields are `__aligned_be64`, so the struct has 8-byte alignment.
-#[repr(C)]
+/// The fields are `__aligned_be64` (`__be64 __attribute__((aligned(8)))`), so the struct has
+/// 8-byte alignment on every target, also where a plain `u64` is 4-aligned (i686): hence
+/// `align(8)`, which the assertions below check.
+#[repr(C, align(8))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct nfqnl_msg_packet_timestamp {
     /// Seconds, big-endian.

@@ -350,28 +350,7 @@ pub(crate) mod tests {
     use std::net::{IpAddr, Ipv4Addr};
     use std::time::Duration;
 
-    /// Host-order netlink/attribute headers around big-endian payloads.
-    pub(crate) fn nlmsg(ty: u16, seq: u32, body: &[u8]) -> Vec<u8> {
-        let mut v = Vec::new();
-        v.extend_from_slice(&u32::try_from(16 + body.len()).unwrap().to_ne_bytes());
-        v.extend_from_slice(&ty.to_ne_bytes());
-        v.extend_from_slice(&0u16.to_ne_bytes());
-        v.extend_from_slice(&seq.to_ne_bytes());
-        v.extend_from_slice(&0u32.to_ne_bytes());
-        v.extend_from_slice(body);
-        v
-    }
-
-    pub(crate) fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
-        let mut v = Vec::new();
-        v.extend_from_slice(&u16::try_from(4 + payload.len()).unwrap().to_ne_bytes());
-        v.extend_from_slice(&kind.to_ne_bytes());
-        v.extend_from_slice(payload);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
-        v
-    }
+    use nfnetlink::testutil::fixture::{attr, nlmsg};
 
     /// An IPv4/UDP packet 10.0.0.1:12345 -> 10.0.0.2:53 with 4 bytes of data.
     #[rustfmt::skip]
@@ -413,7 +392,7 @@ pub(crate) mod tests {
         body.extend(attr(21, &6u32.to_be_bytes())); // NFQA_PRIORITY 6
         body.extend(attr(22, &0x10001u32.to_be_bytes())); // NFQA_CGROUP_CLASSID
         body.extend(attr(99, &[1, 2, 3])); // unknown: skipped
-        nlmsg(0x0300, 0, &body)
+        nlmsg(0x0300, 0, 0, 0, &body)
     }
 
     #[test]
@@ -462,7 +441,7 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 0x08, 0x00, 3]));
         body.extend(attr(10, &UDP4[..28]));
         body.extend(attr(13, &1400u32.to_be_bytes())); // NFQA_CAP_LEN 1400
-        let bytes = nlmsg(0x0300, 0, &body);
+        let bytes = nlmsg(0x0300, 0, 0, 0, &body);
         let p = PacketMeta::parse_bytes(&bytes).unwrap();
         assert!(p.is_truncated());
         assert_eq!(p.len(), 1400);
@@ -472,7 +451,7 @@ pub(crate) mod tests {
     #[test]
     fn malformed_inputs_are_typed_errors() {
         // missing NFQA_PACKET_HDR
-        let bytes = nlmsg(0x0300, 0, &[2, 0, 0, 1]);
+        let bytes = nlmsg(0x0300, 0, 0, 0, &[2, 0, 0, 1]);
         assert_eq!(
             PacketMeta::parse_bytes(&bytes),
             Err(ParseError::Missing {
@@ -484,7 +463,7 @@ pub(crate) mod tests {
         let mut body = vec![2, 0, 0, 1];
         body.extend(attr(1, &[0, 0, 0, 1]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize {
                 kind: 1,
                 expected: 7,
@@ -496,14 +475,14 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(3, &[1, 2]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize { kind: 3, .. })
         ));
         // attribute overflowing the message
         let mut body = vec![2, 0, 0, 1];
         body.extend([200, 0, 1, 0]);
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::Truncated { .. })
         ));
         // bad VLAN nest child size
@@ -511,12 +490,12 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(19, &attr(2, &[1])));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
             Err(ParseError::AttrSize { kind: 2, .. })
         ));
         // another message type
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, &[0, 0, 0, 1])),
+            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, 0, 0, &[0, 0, 0, 1])),
             Err(ParseError::UnexpectedMessage { msg_type: 0x0301 })
         ));
         // every prefix of a valid message: error or fine, never a panic

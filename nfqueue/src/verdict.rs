@@ -327,7 +327,8 @@ fn encode(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::tests::{attr, nlmsg, UDP4};
+    use crate::packet::tests::UDP4;
+    use nfnetlink::testutil::fixture::{attr, nlmsg};
 
     #[test]
     fn verdict_words() {
@@ -355,7 +356,7 @@ mod tests {
         body.extend(attr(2, &[0, 0, 0, 1, 0, 0, 0, 9])); // NFQA_VERDICT_HDR ACCEPT, id 9
         body.extend(attr(3, &0x42u32.to_be_bytes())); // NFQA_MARK 0x42
         body.extend(attr(0x8000 | 11, &attr(8, &7u32.to_be_bytes()))); // NFQA_CT { CTA_MARK 7 }
-        let mut expect = nlmsg(0x0301, 9, &body);
+        let mut expect = nlmsg(0x0301, 0, 9, 0, &body);
         expect[6..8].copy_from_slice(&1u16.to_ne_bytes()); // NLM_F_REQUEST
         assert_eq!(bytes, expect);
     }
@@ -367,7 +368,7 @@ mod tests {
         let bytes = b.finish().unwrap().to_vec();
         let mut body = vec![0, 0, 0, 2];
         body.extend(attr(2, &[0, 0, 0, 0, 0, 0, 0, 10]));
-        let mut expect = nlmsg(0x0303, 10, &body);
+        let mut expect = nlmsg(0x0303, 0, 10, 0, &body);
         expect[6..8].copy_from_slice(&1u16.to_ne_bytes());
         assert_eq!(bytes, expect);
         let mut b = MsgBuilder::new();

@@ -5,8 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common_fixture;
-#[path = "../../nfnetlink/tests/support/mutate.rs"]
-mod mutate;
+use nfnetlink::testutil::mutate;
 
 use nfnetlink::{MsgBuilder, NfHeader};
 use nfnl_sys::queue::*;

@@ -12,11 +12,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -623,7 +622,7 @@ fn q19_killed_listener_drops_held_and_rebind_works() {
     let rx2 = udp_rx(5119);
     let mut child = spawn_helper(3);
     support::wait_until(T * 3, "helper bound queue 3", || {
-        support::queue_bound(3) == Some(true)
+        qs::queue_bound(3) == Some(true)
     });
     for _ in 0..5 {
         send(5019, b"held");
@@ -633,7 +632,7 @@ fn q19_killed_listener_drops_held_and_rebind_works() {
     });
     child.kill().unwrap();
     child.wait().unwrap();
-    support::wait_until(T, "queue 3 gone", || support::queue_bound(3) == Some(false));
+    support::wait_until(T, "queue 3 gone", || qs::queue_bound(3) == Some(false));
     assert_eq!(count(&rx, 5, SHORT), 0, "held packets are dropped");
     send(5019, b"bypass");
     assert_eq!(count(&rx, 1, T), 1, "bypass rule passes");
@@ -920,7 +919,9 @@ fn x10_verdict_after_close_is_a_typed_error() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn connmark_verdict_sets_the_conntrack_mark() {
     let _ns = support::netns();
-    support::enable_conntrack();
+    // conntrack tracks packets in a namespace only once a rule uses it
+    support::iptables("-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
+    support::iptables("-A OUTPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
     support::iptables("-t mangle -A OUTPUT -p udp --dport 5031 -j NFQUEUE --queue-num 0");
     let mut q = Queue::open().unwrap();
     let glue = match q.bind(&QueueConfig::new(0).flags(QueueFlags::CONNTRACK)) {
@@ -942,7 +943,7 @@ fn connmark_verdict_sets_the_conntrack_mark() {
     p.verdict(Verdict::Accept.connmark(0x77)).unwrap();
     q.flush().unwrap();
     assert_eq!(count(&rx, 1, T), 1, "the packet passes either way");
-    let listed = support::conntrack_cli("-L -p udp --dport 5031");
+    let listed = support::sh("conntrack -L -p udp --dport 5031");
     let mark = if glue { "mark=119" } else { "mark=0" };
     assert!(listed.contains(mark), "expected {mark} in:\n{listed}");
     if !glue {
@@ -993,4 +994,18 @@ fn nft_queue_rule_with_fanout() {
     q.flush().unwrap();
     assert!(queues.iter().all(|n| *n == 2 || *n == 3), "{queues:?}");
     assert_eq!(count(&rx, 8, T), 8);
+}
+
+/// The `/proc` oracle: no queue is bound in a fresh namespace, and real root can read the
+/// file (an ordinary user cannot: see `support::try_proc_net`).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn proc_queue_oracle_in_a_fresh_namespace() {
+    let _ns = support::netns();
+    // Readable as real root; None as an ordinary user (see support::try_proc_net).
+    let bound = qs::queue_bound(0);
+    assert_ne!(bound, Some(true), "no queue is bound in a fresh namespace");
+    if nix::unistd::geteuid().is_root() {
+        assert!(bound.is_some(), "real root can read nfnetlink_queue");
+    }
 }

@@ -14,11 +14,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};

@@ -17,11 +17,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
@@ -572,7 +571,7 @@ fn q20_killed_listener_holding_pings_then_ruleset_flushed() {
     support::wait_until(T, "the killed listener's socket is gone", || {
         !support::netfilter_socket_portids().contains(&portid)
     });
-    if let Some(bound) = support::queue_bound(0) {
+    if let Some(bound) = qs::queue_bound(0) {
         assert!(!bound, "queue 0 is gone");
     }
     let q = open(QueueConfig::new(0));
@@ -1014,4 +1013,55 @@ fn x12_byte_swapped_ids_leave_the_packets_queued() {
         assert!(!drained.is_saturated(5));
     }
     assert_quiet(&mut q, "the real ids were accepted without error");
+}
+
+// ---------------------------------------------------------------- the queue's end
+
+/// Closing or dropping a `Queue` while packets are held elsewhere (and one
+/// is still unread) gives every one of them the queue's default verdict
+/// before the socket closes: with Accept the held pings are answered, with
+/// Drop none is; a held packet's verdict afterwards reports `Closed`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn x13_packets_still_out_get_the_default_verdict_when_the_queue_ends() {
+    let _ns = support::netns();
+    support::iptables("-A OUTPUT -p icmp --icmp-type echo-request -j NFQUEUE --queue-num 0");
+    for (default, close, answered) in [
+        (Verdict::Accept, true, 4),
+        (Verdict::Accept, false, 4),
+        (Verdict::Drop, true, 0),
+        (Verdict::Drop, false, 0),
+    ] {
+        let mut q = open(QueueConfig::new(0));
+        q.set_default_verdict(default);
+        let ping = Command::new("ping")
+            .args(["-n", "-c", "4", "-i", "0.2", "-W", "3", "127.0.0.1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Three held here, the fourth queued but not read.
+        let held: Vec<_> = (0..3).map(|_| next(&mut q).hold()).collect();
+        if proc_readable() {
+            support::wait_until(T, "the fourth ping is queued", || {
+                stats(0).is_some_and(|s| s.waiting == 4)
+            });
+        } else {
+            // it leaves 0.6 s after the first
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        if close {
+            q.close().unwrap();
+        } else {
+            drop(q);
+        }
+        let out = String::from_utf8(ping.wait_with_output().unwrap().stdout).unwrap();
+        let replies = out.matches("bytes from").count();
+        assert_eq!(
+            replies, answered,
+            "default {default:?}, close {close}: {out}"
+        );
+        for h in held {
+            assert!(matches!(h.accept(), Err(nfqueue::Error::Closed)));
+        }
+    }
 }

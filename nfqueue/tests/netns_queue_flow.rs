@@ -11,11 +11,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -17,11 +17,10 @@
     missing_docs
 )]
 
-#[path = "qsupport/mod.rs"]
-mod qs;
-#[path = "../../nfnetlink/tests/support/mod.rs"]
-mod support;
+mod qsupport;
+use nfnetlink::testutil::netns as support;
 use qs::*;
+use qsupport as qs;
 
 use std::collections::HashMap;
 use std::net::UdpSocket;
@@ -157,7 +156,7 @@ fn ping_received(out: &str) -> u32 {
 
 /// Non-empty lines of `conntrack -L <args>` (one flow per line).
 fn ct_flows(args: &str) -> Vec<String> {
-    support::conntrack_cli(&format!("-L {args}"))
+    support::sh(&format!("conntrack -L {args}"))
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(str::to_owned)
@@ -818,7 +817,7 @@ fn q28_bridge_netfilter_queue_survives_conntrack_flushes() {
         .collect();
     for _ in 0..5 {
         std::thread::sleep(Duration::from_millis(150));
-        support::conntrack_cli("-F");
+        support::sh("conntrack -F");
     }
     for f in floods {
         let (_, out) = f.join().unwrap();

@@ -17,6 +17,7 @@
 pub mod bench;
 pub mod demo;
 pub mod json;
+pub mod miri;
 pub mod netns;
 pub mod process;
 pub mod summary;

@@ -12,7 +12,7 @@
 //!
 //! Skipped tests report themselves as passed to libtest; they also append one
 //! `test_name<TAB>reason` line to the file named by `NFNL_SKIP_LOG` (see
-//! `nfnetlink/tests/support/mod.rs`). The summary subtracts those from the passed count.
+//! `nfnetlink::testutil::netns::skip`). The summary subtracts those from the passed count.
 
 use std::fmt::Write as _;
 

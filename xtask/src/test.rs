@@ -5,11 +5,14 @@
 //!    --message-format=json-render-diagnostics`; the JSON lists each binary's path.
 //! 3. Run `cargo test --workspace --all-features --no-fail-fast` (unit, ABI and doc tests; the namespace
 //!    tests are `#[ignore]`d there).
-//! 4. Run every integration test binary whose target name starts with `netns_` with
+//! 4. Run the parsers' unit tests on a 32-bit target under Miri (see [`crate::miri`]) when a
+//!    nightly toolchain with Miri is installed; otherwise the summary lists it as skipped, with
+//!    the reason and the install command.
+//! 5. Run every integration test binary whose target name starts with `netns_` with
 //!    `--ignored --test-threads=2` plus the arguments after `--`, directly as root or under
 //!    `unshare --user --map-root-user` otherwise (see [`crate::netns::privileged`]). Each test
 //!    creates its own network namespace with `support::netns()`.
-//! 5. Print the summary (see [`crate::summary`]); exit non-zero on any failure.
+//! 6. Print the summary (see [`crate::summary`]); exit non-zero on any failure.
 //!
 //! `NFNL_SKIP_LOG` names a fresh file for each run in 3 and 4; skipping tests append
 //! `test_name<TAB>reason` lines to it.
@@ -29,7 +32,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Command-line options of `cargo xtask test`.
 #[derive(Debug, Clone)]
 struct Options {
-    /// Skip step 3 and run only the namespace tests.
+    /// Skip steps 3 and 4 and run only the namespace tests.
     netns_only: bool,
     /// Per-binary time limit.
     timeout: Duration,
@@ -40,7 +43,9 @@ struct Options {
 /// Usage text for `cargo xtask test`.
 pub const USAGE: &str = "\
 cargo xtask test [--netns-only] [--timeout SECS] [-- ARGS...]
-    Runs `cargo test --workspace`, then every tests/netns_*.rs binary with
+    Runs `cargo test --workspace`, the parsers' unit tests on i686 under Miri (when a
+    nightly toolchain with Miri is installed; else listed as skipped, saying why), then
+    every tests/netns_*.rs binary with
     `--ignored --test-threads=2 ARGS...` (e.g. a test-name filter), each test in its own
     network namespace, and prints a summary (passed / failed / skipped).
     --netns-only    only the namespace tests
@@ -258,6 +263,7 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
 
     if !opts.netns_only {
         groups.push(workspace_tests(&artifacts, &skip_dir, opts.timeout)?);
+        groups.push(crate::miri::run(opts.timeout)?);
     }
     groups.push(netns_tests(&artifacts, &skip_dir, &opts)?);
 
@@ -334,7 +340,7 @@ fn workspace_tests(
     })
 }
 
-/// Step 4: every `netns_*` integration test binary, with `--ignored`.
+/// Step 5: every `netns_*` integration test binary, with `--ignored`.
 fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate::Result<Group> {
     let how = if crate::netns::is_root() {
         "as root"

@@ -34,6 +34,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // delta-time of running flows is measured to the time of the dump, as the tool does.
+    let opts = nfconntrack::DisplayOptions {
+        now: Some(std::time::SystemTime::now()),
+        ..opts
+    };
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let r = ct.dump(&filter, |flow| {

@@ -1,7 +1,7 @@
 //! Helpers shared by the nfqueue namespace tests: open and bind, the next
 //! packet with a deadline, loopback UDP, a TCP echo transfer, rule counters,
-//! `/proc` figures and checksums for rewritten packets. Include with
-//! `#[path = "qsupport/mod.rs"] mod qs;` after the `support` module.
+//! `/proc` figures and checksums for rewritten packets. Use from a test in
+//! this directory as `mod qsupport; use qsupport as qs;`.
 #![allow(dead_code, clippy::cast_possible_truncation)]
 
 use std::io::{Read, Write};
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use nfqueue::{health, Error, Packet, Queue, QueueConfig};
 
-use crate::support;
+use nfnetlink::testutil::netns as support;
 
 /// The deadline for anything that should happen.
 pub const T: Duration = Duration::from_secs(3);
@@ -162,6 +162,23 @@ pub fn rule_pkts(table: &str, chain: &str, num: usize) -> u64 {
 /// The kernel's figures for queue `num` (panics if `/proc` is unreadable).
 pub fn stats(num: u16) -> Option<health::QueueStats> {
     health::queue(num).unwrap()
+}
+
+/// Whether queue `num` is bound in this namespace, from
+/// `/proc/thread-self/net/netfilter/nfnetlink_queue` (first field of each line).
+///
+/// `None` if that file cannot be read, which is always the case when running as an ordinary
+/// user (see `support::try_proc_net`). A test that needs this then either skips, or better learns
+/// readiness from the listener itself: binding is synchronous, so once the bind request is
+/// acknowledged the queue exists.
+pub fn queue_bound(num: u16) -> Option<bool> {
+    let text = support::try_proc_net("netfilter/nfnetlink_queue").ok()?;
+    Some(text.lines().any(|l| {
+        l.split_whitespace()
+            .next()
+            .and_then(|f| f.parse::<u16>().ok())
+            == Some(num)
+    }))
 }
 
 /// The `/proc` queue file is readable (real root, not a userns-owned netns).

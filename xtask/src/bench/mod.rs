@@ -16,6 +16,7 @@
 //! [`crate::netns::run_script`]; [`crate::process::run_teed`] adds a deadline.
 
 pub mod conntrack;
+pub mod instructions;
 pub mod log;
 pub mod queue;
 
@@ -27,6 +28,8 @@ pub const USAGE: &str = "\
 cargo xtask bench [criterion|queue|conntrack|log|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
+               (-- --instructions: user-space instructions per packet with callgrind,
+               and the latency added to a ping, ours and libmnl's)
     conntrack  conntrack dump/event throughput in a throwaway network namespace
     log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
     all        all of the above (the default)";

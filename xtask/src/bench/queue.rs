@@ -20,7 +20,9 @@
 //! any consumer can reach. The C consumers are compiled with `cc` only when the libraries'
 //! headers are installed (`libnetfilter-queue-dev`, `libmnl-dev`).
 //!
-//! Arguments after `--`: `[PACKETS] [WINDOW] [ROUNDS]` (default 300000, 128 and 5). The
+//! Arguments after `--`: `[PACKETS] [WINDOW] [ROUNDS]` (default 300000, 128 and 5), or
+//! `--instructions [N1 N2]` for the user-space instruction count per packet and the added
+//! ping latency (see [`super::instructions`]). The
 //! machine is noisy from run to run, so each consumer runs once per round and the medians
 //! are reported.
 
@@ -88,6 +90,8 @@ struct Row {
 ///
 /// If the example cannot be built, the flooder cannot be compiled, or the namespace script fails.
 pub fn run(args: &[String]) -> crate::Result<()> {
+    let instructions = args.first().is_some_and(|a| a == "--instructions");
+    let args = if instructions { &args[1..] } else { args };
     let packets: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let window: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(128);
     let rounds: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
@@ -129,6 +133,9 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         println!("bench queue: libmnl-dev not installed: skipping the mnl-batch consumer");
     }
 
+    if instructions {
+        return super::instructions::run(&consumers, &flood, args);
+    }
     crate::step(&format!(
         "bench queue: {packets} UDP datagrams, window {window}, {rounds} rounds, in a throwaway namespace"
     ));

@@ -1,15 +1,16 @@
 //! Deterministic mutation of byte strings for the hostile-input tests of
 //! every crate (TEST-PLAN Z1/Z2/Z6): a xorshift generator, no dependency,
-//! the same cases on every run. Include it with
-//! `#[path = "../../nfnetlink/tests/support/mutate.rs"] mod mutate;`.
+//! the same cases on every run.
 
-#![allow(dead_code, clippy::cast_possible_truncation)]
+#![allow(clippy::cast_possible_truncation)]
 
 /// A xorshift64 generator.
 pub struct Rng(pub u64);
 
 impl Rng {
-    /// The next 64 random bits.
+    /// The next 64 random bits. (Not an `Iterator`: the stream never ends, and callers
+    /// read it a word at a time.)
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;

@@ -1,25 +1,20 @@
-//! Shared helpers for the namespace integration tests (`tests/netns_*.rs` in every crate).
-//!
-//! Include it with
+//! Helpers for the namespace integration tests (`tests/netns_*.rs` in every crate). Plain std +
+//! nix, no other dependency. Tests usually import it as `support`:
 //!
 //! ```ignore
-//! #[path = "../../nfnetlink/tests/support/mod.rs"]
-//! mod support;
+//! use nfnetlink::testutil::netns as support;
 //! ```
-//!
-//! (`#[path = "support/mod.rs"]` inside `nfnetlink`). Plain std + nix, no other dependency.
 //!
 //! # How a namespace test looks
 //!
 //! ```ignore
 //! #[test]
 //! #[ignore = "namespace test: run with cargo xtask test"]
-//! fn queue_accepts_ping() {
+//! fn rule_drops_ping() {
 //!     let _ns = support::netns(); // this thread now lives in a fresh netns with lo up
-//!     support::iptables("-A OUTPUT -p icmp -j NFQUEUE --queue-num 3");
-//!     // ... open the queue socket on this thread, then:
-//!     // (the queue is bound once the bind request is acknowledged)
-//!     support::sh("ping -c 1 -W 2 127.0.0.1");
+//!     support::iptables("-A OUTPUT -p icmp -j DROP");
+//!     // ... open the subsystem's socket on this thread, then:
+//!     assert!(!support::sh_status("ping -c 1 -W 1 127.0.0.1").0);
 //! }
 //! ```
 //!
@@ -32,14 +27,14 @@
 //! - The tests run with root privileges over their namespaces: directly as root, or as root in
 //!   a user namespace when `cargo xtask test` runs as an ordinary user. Plain `cargo test`
 //!   ignores them (`#[ignore = "namespace test: run with cargo xtask test"]`).
-//! - Every command helper ([`sh`], [`iptables`], [`conntrack_cli`], …) refuses to run outside a
+//! - Every command helper ([`sh`], [`iptables`], …) refuses to run outside a
 //!   test namespace, so a forgotten [`netns`] call cannot change the host's firewall.
 //! - Every blocking helper has a deadline.
 //! - A test that cannot run here (missing kernel feature) calls [`skip`] and returns; `cargo
 //!   xtask test` counts and lists it as skipped.
 //! - [`netns`]'s guard fails the test if `/proc/sys/kernel/tainted` went from 0 to non-zero.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
@@ -242,7 +237,7 @@ pub fn sh_status(cmdline: &str) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// `iptables <args>` (a shell word list, e.g. `"-A OUTPUT -p udp -j NFQUEUE --queue-num 0"`);
+/// `iptables <args>` (a shell word list, e.g. `"-A OUTPUT -p udp -j DROP"`);
 /// returns stdout.
 #[track_caller]
 pub fn iptables(args: &str) -> String {
@@ -253,20 +248,6 @@ pub fn iptables(args: &str) -> String {
 #[track_caller]
 pub fn ip6tables(args: &str) -> String {
     sh(&format!("ip6tables {args}"))
-}
-
-/// The `conntrack` tool as an oracle: `conntrack <args>`, returns stdout (one flow per line
-/// for `-L`; the "N flow entries" note goes to stderr).
-#[track_caller]
-pub fn conntrack_cli(args: &str) -> String {
-    sh(&format!("conntrack {args}"))
-}
-
-/// Makes conntrack track packets in this namespace (it only does once a rule uses it).
-#[track_caller]
-pub fn enable_conntrack() {
-    iptables("-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
-    iptables("-A OUTPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
 }
 
 /// Records that `test_name` skipped: prints `SKIP test_name: reason` and appends
@@ -331,12 +312,12 @@ pub fn try_proc_net(file: &str) -> std::io::Result<String> {
 }
 
 /// Reads `/proc/thread-self/net/<file>` (the calling thread's namespace), e.g. `dev` or
-/// `netfilter/nfnetlink_queue`. A missing file (module not loaded yet) reads as empty.
+/// `netlink`. A missing file (module not loaded yet) reads as empty.
 ///
 /// # Panics
 ///
 /// On a read error; see [`try_proc_net`] for the files that cannot be read as an ordinary
-/// user (use that, or [`queue_bound`], to handle it).
+/// user (use that to handle it).
 #[track_caller]
 pub fn proc_net(file: &str) -> String {
     match try_proc_net(file) {
@@ -348,23 +329,6 @@ pub fn proc_net(file: &str) -> String {
         ),
         Err(e) => panic!("cannot read /proc/thread-self/net/{file}: {e}"),
     }
-}
-
-/// Whether queue `num` is bound in this namespace, from
-/// `/proc/thread-self/net/netfilter/nfnetlink_queue` (first field of each line).
-///
-/// `None` if that file cannot be read, which is always the case when running as an ordinary
-/// user (see [`try_proc_net`]). A test that needs this then either skips, or better learns
-/// readiness from the listener itself: binding is synchronous, so once the bind request is
-/// acknowledged the queue exists.
-pub fn queue_bound(num: u16) -> Option<bool> {
-    let text = try_proc_net("netfilter/nfnetlink_queue").ok()?;
-    Some(text.lines().any(|l| {
-        l.split_whitespace()
-            .next()
-            .and_then(|f| f.parse::<u16>().ok())
-            == Some(num)
-    }))
 }
 
 /// Portids of the `NETLINK_NETFILTER` sockets in this namespace, from the world-readable
