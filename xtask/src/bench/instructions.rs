@@ -65,7 +65,11 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
     if n2 <= n1 {
         return Err("--instructions N1 N2 needs N2 > N1".into());
     }
-    if crate::tools::command("valgrind").arg("--version").output().is_err() {
+    if crate::tools::command("valgrind")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         return Err("valgrind is not installed (apt-get install valgrind)".into());
     }
     let dir = crate::target_dir().join("bench-callgrind");
@@ -81,7 +85,11 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
             let _ = std::fs::remove_file(&out);
             let mut cmd = crate::netns::throwaway("sh");
             cmd.arg("-c").arg(SCRIPT).arg("sh");
-            cmd.arg(n.to_string()).arg("32").arg(flood).arg(&out).arg(name);
+            cmd.arg(n.to_string())
+                .arg("32")
+                .arg(flood)
+                .arg(&out)
+                .arg(name);
             cmd.arg(bin).args(["0", "--quiet"]);
             let o = cmd.output().map_err(|e| format!("cannot run: {e}"))?;
             let text = String::from_utf8_lossy(&o.stdout);
@@ -91,15 +99,15 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
             totals.push(callgrind_total(&out)?);
         }
         let ir = (totals[1] as f64 - totals[0] as f64) / (n2 - n1) as f64;
-        println!("{name:<10} {ir:>8.0} instructions per packet (totals {} / {})", totals[0], totals[1]);
+        println!(
+            "{name:<10} {ir:>8.0} instructions per packet (totals {} / {})",
+            totals[0], totals[1]
+        );
         per_packet.push((name.clone(), ir));
     }
     let find = |n: &str| per_packet.iter().find(|(k, _)| k == n).map(|(_, v)| *v);
     if let (Some(ours), Some(mnl)) = (find("rust"), find("mnl-batch")) {
-        println!(
-            "rust / mnl-batch = {:.2} (target <= 0.50)",
-            ours / mnl
-        );
+        println!("rust / mnl-batch = {:.2} (target <= 0.50)", ours / mnl);
     }
 
     crate::step("bench queue --instructions: latency a queue adds to a ping (2000 pings)");
@@ -108,7 +116,9 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
     for (name, bin) in consumers.iter().filter(|(n, _)| n != "lnfq") {
         cmd.arg(name).arg(bin);
     }
-    let o = cmd.output().map_err(|e| format!("cannot run the ping script: {e}"))?;
+    let o = cmd
+        .output()
+        .map_err(|e| format!("cannot run the ping script: {e}"))?;
     let text = String::from_utf8_lossy(&o.stdout);
     let mut base = None;
     println!("{:<10} {:>10} {:>10}", "consumer", "+p50 us", "+p99 us");
@@ -139,7 +149,10 @@ fn callgrind_total(path: &Path) -> crate::Result<u64> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: {e} (did the consumer exit?)", path.display()))?;
     text.lines()
-        .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| format!("{}: no summary line", path.display()).into())
