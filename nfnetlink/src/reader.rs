@@ -693,6 +693,7 @@ mod tests {
     use crate::{MsgBuilder, NlFlags};
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn next_reads_every_message_in_order_then_would_block() {
         let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
         noops(r.socket(), 100, 10);
@@ -707,6 +708,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn a_request_keeps_the_messages_it_meets_in_arrival_order() {
         let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
         // 6 answers queued; read 1, so the batch holds 3 unread and the
@@ -727,6 +729,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn reserved_seqs_are_consecutive_and_never_zero() {
         let mut r = Reader::new(Socket::open().unwrap(), 1, 1024);
         r.seq = u32::MAX - 2;

@@ -458,15 +458,17 @@ impl Queue {
             let mut b = MsgBuilder::with_capacity(64 * bound.len());
             let release = Decision::from(self.shared.default_verdict());
             for &num in &bound {
-                // Every id up to half the id space past the last one read:
-                // held and raw packets, and those queued but not read yet
-                // (`nfqnl_recv_verdict_batch` stops at the first id after it).
+                // `nfqnl_recv_verdict_batch` releases the queued ids "not
+                // after" max_id in serial arithmetic (`(int)(id - max) <= 0`),
+                // that is the 2^31 ids up to it: a quarter of the id space
+                // past the last id read covers those queued but not read yet,
+                // and leaves a quarter behind it for held and raw packets.
                 let last = self
                     .last_ids
                     .iter()
                     .find(|(q, _)| *q == num)
                     .map_or(0, |&(_, id)| id);
-                let max_id = last.wrapping_add(0x7fff_ffff);
+                let max_id = last.wrapping_add(0x4000_0000);
                 if let Err(e) =
                     encode_verdict_batch(&mut b, num, max_id, &release, NlFlags::empty())
                 {
