@@ -202,6 +202,15 @@ impl<'a> Iterator for AttrIter<'a> {
 /// Parses the attribute at the start of `buf`; returns it and the rest.
 #[inline]
 fn parse_one(buf: &[u8]) -> Result<(Attr<'_>, &[u8]), ParseError> {
+    let (attr, size) = parse_sized(buf)?;
+    // The final padding may be missing at the end of the buffer.
+    Ok((attr, buf.get(size..).unwrap_or(&[])))
+}
+
+/// Parses the attribute at the start of `buf`; returns it and its size
+/// with padding (which may run past the end of `buf`).
+#[inline]
+fn parse_sized(buf: &[u8]) -> Result<(Attr<'_>, usize), ParseError> {
     let hdr: [u8; 4] = buf
         .get(..NLA_HDRLEN)
         .and_then(|h| h.try_into().ok())
@@ -224,16 +233,13 @@ fn parse_one(buf: &[u8]) -> Result<(Attr<'_>, &[u8]), ParseError> {
         need: len,
         have: buf.len(),
     })?;
-    // The final padding may be missing at the end of the buffer.
-    let next = checked_align(len, NLA_ALIGNTO)
-        .and_then(|n| buf.get(n..))
-        .unwrap_or(&[]);
     let attr = Attr {
         kind: raw_type & NLA_TYPE_MASK,
         flags: AttrFlags::from_bits_truncate(raw_type),
         payload,
     };
-    Ok((attr, next))
+    // `len` fits 16 bits, so its alignment cannot overflow.
+    Ok((attr, checked_align(len, NLA_ALIGNTO).unwrap_or(usize::MAX)))
 }
 
 /// A one-pass index of the attributes of one level, by type (libmnl's
@@ -308,24 +314,23 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         mut check: impl FnMut(&Attr<'a>) -> Result<(), ParseError>,
     ) -> Result<Self, ParseError> {
         let mut at = [0u16; N];
-        let mut rest = area;
-        while !rest.is_empty() {
-            // 4-byte units from the start of the area (attributes are
-            // 4-aligned); over 65534 units the area is too large to index.
-            let unit =
-                u16::try_from(area.len().saturating_sub(rest.len()) / 4 + 1).map_err(|_| {
-                    ParseError::BadLength {
-                        what: "attribute area (over 256 KiB)",
-                        len: area.len(),
-                        min: 0,
-                    }
-                })?;
-            let (attr, next) = parse_one(rest)?;
+        // Positions count 4-byte units, so the area must fit 65534 of them.
+        if area.len() > usize::from(u16::MAX - 1) * 4 {
+            return Err(ParseError::BadLength {
+                what: "attribute area (over 256 KiB)",
+                len: area.len(),
+                min: 0,
+            });
+        }
+        let mut pos = 0usize;
+        while let Some(rest) = area.get(pos..).filter(|r| !r.is_empty()) {
+            let (attr, size) = parse_sized(rest)?;
             check(&attr)?;
             if let Some(slot) = at.get_mut(usize::from(attr.kind)) {
-                *slot = unit;
+                // Fits: `pos` is inside the area, checked above.
+                *slot = u16::try_from(pos / 4 + 1).unwrap_or(u16::MAX);
             }
-            rest = next;
+            pos = pos.saturating_add(size);
         }
         Ok(AttrIndex { area, at })
     }
