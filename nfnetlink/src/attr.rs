@@ -335,6 +335,78 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         Ok(AttrIndex { area, at })
     }
 
+    /// An index of no attributes.
+    pub fn empty() -> Self {
+        AttrIndex {
+            area: &[],
+            at: [0; N],
+        }
+    }
+
+    /// Walks `area` once and indexes its attributes, checking each against
+    /// `sizes`: `sizes[kind]` is the exact payload size of a fixed-size
+    /// attribute type, 0 for any size. The tight form of
+    /// [`AttrIndex::parse_with`] for per-packet views (no callback, one
+    /// bounds check per attribute).
+    ///
+    /// # Errors
+    /// [`ParseError::Truncated`] / [`ParseError::BadLength`] for a
+    /// malformed attribute header; [`ParseError::AttrSize`] for a
+    /// fixed-size attribute of another size; [`ParseError::BadLength`] for
+    /// an area over 256 KiB.
+    pub fn parse_sized(area: &'a [u8], sizes: &[u8; N]) -> Result<Self, ParseError> {
+        if area.len() > 4 * usize::from(u16::MAX - 1) {
+            return Err(ParseError::BadLength {
+                what: "attribute area (over 256 KiB)",
+                len: area.len(),
+                min: 0,
+            });
+        }
+        let mut at = [0u16; N];
+        let mut pos = 0usize;
+        while let Some(rest) = area.get(pos..).filter(|r| !r.is_empty()) {
+            let Some(&[l0, l1, t0, t1]) = rest.get(..NLA_HDRLEN) else {
+                return Err(ParseError::Truncated {
+                    what: "nlattr",
+                    need: NLA_HDRLEN,
+                    have: rest.len(),
+                });
+            };
+            let len = usize::from(u16::from_ne_bytes([l0, l1]));
+            if len < NLA_HDRLEN || len > rest.len() {
+                return Err(if len < NLA_HDRLEN {
+                    ParseError::BadLength {
+                        what: "nlattr",
+                        len,
+                        min: NLA_HDRLEN,
+                    }
+                } else {
+                    ParseError::Truncated {
+                        what: "nlattr",
+                        need: len,
+                        have: rest.len(),
+                    }
+                });
+            }
+            let kind = u16::from_ne_bytes([t0, t1]) & NLA_TYPE_MASK;
+            if let Some(slot) = at.get_mut(usize::from(kind)) {
+                let want = usize::from(sizes.get(usize::from(kind)).copied().unwrap_or(0));
+                if want != 0 && want != len - NLA_HDRLEN {
+                    return Err(ParseError::AttrSize {
+                        kind,
+                        expected: want,
+                        got: len - NLA_HDRLEN,
+                    });
+                }
+                // `pos` is below 256 KiB (checked above): `pos / 4 + 1` fits.
+                *slot = u16::try_from(pos / 4 + 1).unwrap_or(0);
+            }
+            // Cannot overflow: `len` is at most the area's length.
+            pos += (len + 3) & !3;
+        }
+        Ok(AttrIndex { area, at })
+    }
+
     /// The attribute of type `kind`, if present.
     #[inline]
     pub fn get(&self, kind: u16) -> Option<Attr<'a>> {

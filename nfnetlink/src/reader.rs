@@ -76,7 +76,7 @@ impl Wait {
 enum Cur {
     /// Nothing is being read.
     None,
-    /// Slot `i` of the batch.
+    /// A slot of the batch, starting at this offset of its receive area.
     Slot(usize),
     /// The `stashed` buffer.
     Stash,
@@ -258,7 +258,9 @@ impl Reader {
         wait: Wait,
         before_recv: &mut dyn FnMut() -> Result<(), Error>,
     ) -> Result<NlMsg<'_>, Error> {
-        self.fill_with(wait, before_recv)?;
+        if self.ready.is_none() {
+            self.fill_with(wait, before_recv)?;
+        }
         let Some(header) = self.ready.take() else {
             return Err(Error::Timeout);
         };
@@ -323,6 +325,12 @@ impl Reader {
         }
     }
 
+    /// The header of the message [`Reader::fill`] made ready, not taken:
+    /// enough to decide what to do with it without building a view.
+    pub fn peek_header(&self) -> Option<&nlmsghdr> {
+        self.ready.as_ref()
+    }
+
     /// The message [`Reader::fill`] made ready, not taken.
     pub fn peek(&self) -> Option<NlMsg<'_>> {
         let header = self.ready?;
@@ -363,12 +371,12 @@ impl Reader {
         }
         let i = self.next_slot;
         self.next_slot += 1;
-        self.cur = Cur::Slot(i);
         self.pos = 0;
         self.len = 0;
-        match self.rx.get(i) {
-            Some(Ok(d)) => {
-                self.len = d.len();
+        match self.rx.range(i) {
+            Some(Ok(r)) => {
+                self.cur = Cur::Slot(r.start);
+                self.len = r.len();
                 Ok(())
             }
             Some(Err(e)) => Err(e),
@@ -660,15 +668,13 @@ fn is_filler(h: &nlmsghdr) -> bool {
     }
 }
 
-/// The datagram in slot `cur` of `rx`, or `stashed` (empty if none).
+/// Where the current datagram starts: in `rx`'s receive area, or
+/// `stashed` (empty if none). The caller bounds it by the datagram's length.
 fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
     match cur {
         Cur::None => &[],
         Cur::Stash => stashed,
-        Cur::Slot(i) => match rx.get(i) {
-            Some(Ok(d)) => d,
-            _ => &[],
-        },
+        Cur::Slot(start) => rx.bytes().get(start..).unwrap_or(&[]),
     }
 }
 

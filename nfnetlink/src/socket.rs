@@ -599,6 +599,15 @@ impl RecvBatch {
     /// [`Error::Truncated`] (inside the `Some`) if the datagram was larger
     /// than a slot: it was consumed, nothing of it should be parsed.
     pub fn get(&self, i: usize) -> Option<Result<&[u8], Error>> {
+        Some(match self.range(i)? {
+            Ok(r) => Ok(self.buf.get(r)?),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Where the `i`-th datagram lies in [`RecvBatch::bytes`] (as
+    /// [`RecvBatch::get`]), for a reader that keeps it as a range.
+    pub(crate) fn range(&self, i: usize) -> Option<Result<std::ops::Range<usize>, Error>> {
         let s = self.got.get(i)?;
         if s.truncated {
             return Some(Err(Error::Truncated {
@@ -607,7 +616,12 @@ impl RecvBatch {
             }));
         }
         let start = s.index.checked_mul(self.slot_len)?;
-        Some(Ok(self.buf.get(start..start.checked_add(s.len)?)?))
+        Some(Ok(start..start.checked_add(s.len)?))
+    }
+
+    /// The whole receive area (every slot).
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.buf
     }
 }
 

@@ -184,7 +184,7 @@ impl HeldPacket {
     /// The packet's metadata and payload (parsed again from the owned copy).
     pub fn meta(&self) -> PacketMeta<'_> {
         PacketMeta::parse_bytes(&self.bytes).unwrap_or_else(|_| {
-            PacketMeta::minimal(self.queue, self.id, self.hook, self.hw_protocol)
+            PacketMeta::header_only(self.queue, self.id, self.hook, self.hw_protocol)
         })
     }
 

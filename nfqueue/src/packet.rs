@@ -9,14 +9,16 @@
 //!   NFQA_L2HDR, NFQA_PRIORITY, NFQA_CGROUP_CLASSID                     (optional)
 //! ```
 //!
-//! [`PacketMeta::parse`] walks the attributes once and checks every size;
-//! afterwards every accessor is infallible. Unknown attributes are skipped.
+//! [`PacketMeta::parse`] walks the attributes once, indexes them and checks
+//! every size; afterwards every accessor decodes on demand and is
+//! infallible. Unknown attributes are skipped.
 //! Nothing is copied: the payload and the nests borrow the receive buffer.
 
 use std::time::SystemTime;
 
 use nfnetlink::{
-    AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily, Timestamp, Vlan,
+    AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
+    Timestamp, Vlan,
 };
 use nfnl_sys as sys;
 
@@ -33,39 +35,48 @@ bitflags::bitflags! {
     }
 }
 
+/// Attribute slots of a packet (`NFQA_CGROUP_CLASSID` + 1: the 6.1 header's
+/// `NFQA_MAX` is one lower).
+const SLOTS: usize = sys::NFQA_CGROUP_CLASSID as usize + 1;
+
+/// The payload size of each fixed-size packet attribute, by type (0: any).
+const FIXED_SIZE: [u8; SLOTS] = {
+    let mut t = [0u8; SLOTS];
+    t[sys::NFQA_PACKET_HDR as usize] = 7;
+    t[sys::NFQA_MARK as usize] = 4;
+    t[sys::NFQA_TIMESTAMP as usize] = 16;
+    t[sys::NFQA_IFINDEX_INDEV as usize] = 4;
+    t[sys::NFQA_IFINDEX_OUTDEV as usize] = 4;
+    t[sys::NFQA_IFINDEX_PHYSINDEV as usize] = 4;
+    t[sys::NFQA_IFINDEX_PHYSOUTDEV as usize] = 4;
+    t[sys::NFQA_HWADDR as usize] = 12;
+    t[sys::NFQA_CT_INFO as usize] = 4;
+    t[sys::NFQA_CAP_LEN as usize] = 4;
+    t[sys::NFQA_SKB_INFO as usize] = 4;
+    t[sys::NFQA_UID as usize] = 4;
+    t[sys::NFQA_GID as usize] = 4;
+    t[sys::NFQA_PRIORITY as usize] = 4;
+    t[sys::NFQA_CGROUP_CLASSID as usize] = 4;
+    t
+};
+
 /// One queued packet's metadata and payload, borrowed from the receive
-/// buffer. Every field was size-checked by [`PacketMeta::parse`].
+/// buffer: the header fields, and an index of the attributes, each checked
+/// by [`PacketMeta::parse`] in one pass; the accessors decode on demand and
+/// cannot fail. Small (about 100 bytes), so it is cheap to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketMeta<'a> {
     queue: u16,
-    family: ProtoFamily,
+    family: u8,
+    hook: u8,
     id: u32,
     hw_protocol: u16,
-    hook: u8,
-    mark: Option<u32>,
-    timestamp: Option<Timestamp>,
-    indev: Option<u32>,
-    outdev: Option<u32>,
-    physindev: Option<u32>,
-    physoutdev: Option<u32>,
-    hwaddr: Option<HwAddr>,
-    payload: Option<&'a [u8]>,
-    ct: Option<&'a [u8]>,
-    ct_info: Option<u32>,
-    cap_len: Option<u32>,
-    skb_info: Option<u32>,
-    exp: Option<&'a [u8]>,
-    uid: Option<u32>,
-    gid: Option<u32>,
-    secctx: Option<&'a [u8]>,
-    vlan: Option<Vlan>,
-    l2hdr: Option<&'a [u8]>,
-    priority: Option<u32>,
-    cgroup_classid: Option<u32>,
+    attrs: AttrIndex<'a, SLOTS>,
 }
 
 impl<'a> PacketMeta<'a> {
-    /// Parses an `NFQNL_MSG_PACKET` message.
+    /// Parses an `NFQNL_MSG_PACKET` message: indexes its attributes and
+    /// checks the size of every fixed-size one and the VLAN nest.
     ///
     /// # Errors
     /// [`ParseError::UnexpectedMessage`] for another message type;
@@ -94,51 +105,26 @@ impl<'a> PacketMeta<'a> {
                 msg_type: msg.nl().msg_type(),
             });
         }
-        let mut p = PacketMeta::minimal(msg.res_id(), 0, 0, 0);
-        p.family = ProtoFamily::from(msg.family());
-        let mut have_hdr = false;
-        for attr in msg.attrs() {
-            let a = attr?;
-            match a.kind() {
-                sys::NFQA_PACKET_HDR => {
-                    let h: [u8; 7] = a.get_array()?;
-                    p.id = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
-                    p.hw_protocol = u16::from_be_bytes([h[4], h[5]]);
-                    p.hook = h[6];
-                    have_hdr = true;
-                }
-                sys::NFQA_MARK => p.mark = Some(a.get_be32()?),
-                sys::NFQA_TIMESTAMP => p.timestamp = Some(Timestamp::decode(&a)?),
-                sys::NFQA_IFINDEX_INDEV => p.indev = Some(a.get_be32()?),
-                sys::NFQA_IFINDEX_OUTDEV => p.outdev = Some(a.get_be32()?),
-                sys::NFQA_IFINDEX_PHYSINDEV => p.physindev = Some(a.get_be32()?),
-                sys::NFQA_IFINDEX_PHYSOUTDEV => p.physoutdev = Some(a.get_be32()?),
-                sys::NFQA_HWADDR => p.hwaddr = Some(HwAddr::decode(&a)?),
-                sys::NFQA_PAYLOAD => p.payload = Some(a.payload()),
-                sys::NFQA_CT => p.ct = Some(a.payload()),
-                sys::NFQA_CT_INFO => p.ct_info = Some(a.get_be32()?),
-                sys::NFQA_CAP_LEN => p.cap_len = Some(a.get_be32()?),
-                sys::NFQA_SKB_INFO => p.skb_info = Some(a.get_be32()?),
-                sys::NFQA_EXP => p.exp = Some(a.payload()),
-                sys::NFQA_UID => p.uid = Some(a.get_be32()?),
-                sys::NFQA_GID => p.gid = Some(a.get_be32()?),
-                sys::NFQA_SECCTX => p.secctx = Some(a.get_str_bytes()),
-                sys::NFQA_VLAN => {
-                    p.vlan = Some(Vlan::decode(&a, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?)
-                }
-                sys::NFQA_L2HDR => p.l2hdr = Some(a.payload()),
-                sys::NFQA_PRIORITY => p.priority = Some(a.get_be32()?),
-                sys::NFQA_CGROUP_CLASSID => p.cgroup_classid = Some(a.get_be32()?),
-                _ => {}
-            }
-        }
-        if !have_hdr {
+        let attrs = AttrIndex::<'a, SLOTS>::parse_sized(msg.attr_bytes(), &FIXED_SIZE)?;
+        let Some(&[i0, i1, i2, i3, p0, p1, hook]) =
+            attrs.get(sys::NFQA_PACKET_HDR).map(|a| a.payload())
+        else {
             return Err(ParseError::Missing {
                 kind: sys::NFQA_PACKET_HDR,
                 within: "NFQNL_MSG_PACKET",
             });
+        };
+        if let Some(a) = attrs.get(sys::NFQA_VLAN) {
+            Vlan::decode(&a, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?;
         }
-        Ok(p)
+        Ok(PacketMeta {
+            queue: msg.res_id(),
+            family: msg.family(),
+            hook,
+            id: u32::from_be_bytes([i0, i1, i2, i3]),
+            hw_protocol: u16::from_be_bytes([p0, p1]),
+            attrs,
+        })
     }
 
     /// Parses the message at the start of `bytes`.
@@ -149,35 +135,25 @@ impl<'a> PacketMeta<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    /// A packet with only its header fields and nothing else.
-    pub(crate) fn minimal(queue: u16, id: u32, hook: u8, hw_protocol: u16) -> Self {
+    /// A packet with only its header fields (for an owned copy whose
+    /// bytes no longer parse, which cannot happen to a copy of a parsed one).
+    pub(crate) fn header_only(queue: u16, id: u32, hook: u8, hw_protocol: u16) -> Self {
         PacketMeta {
             queue,
-            family: ProtoFamily::Unspec,
+            family: 0,
+            hook,
             id,
             hw_protocol,
-            hook,
-            mark: None,
-            timestamp: None,
-            indev: None,
-            outdev: None,
-            physindev: None,
-            physoutdev: None,
-            hwaddr: None,
-            payload: None,
-            ct: None,
-            ct_info: None,
-            cap_len: None,
-            skb_info: None,
-            exp: None,
-            uid: None,
-            gid: None,
-            secctx: None,
-            vlan: None,
-            l2hdr: None,
-            priority: None,
-            cgroup_classid: None,
+            attrs: AttrIndex::empty(),
         }
+    }
+
+    fn be32(&self, kind: u16) -> Option<u32> {
+        self.attrs.get(kind).and_then(|a| a.get_be32().ok())
+    }
+
+    fn bytes(&self, kind: u16) -> Option<&'a [u8]> {
+        self.attrs.get(kind).map(|a| a.payload())
     }
 
     /// The queue number (`res_id`).
@@ -187,7 +163,7 @@ impl<'a> PacketMeta<'a> {
 
     /// The protocol family (`nfgen_family`).
     pub fn family(&self) -> ProtoFamily {
-        self.family
+        ProtoFamily::from(self.family)
     }
 
     /// The packet id, unique within the queue (`packet_id`).
@@ -207,55 +183,57 @@ impl<'a> PacketMeta<'a> {
 
     /// The packet mark (`NFQA_MARK`), absent when 0.
     pub fn mark(&self) -> Option<u32> {
-        self.mark
+        self.be32(sys::NFQA_MARK)
     }
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
     pub fn timestamp(&self) -> Option<SystemTime> {
-        self.timestamp?.to_system_time()
+        Timestamp::decode(&self.attrs.get(sys::NFQA_TIMESTAMP)?)
+            .ok()?
+            .to_system_time()
     }
 
     /// Input interface index (`NFQA_IFINDEX_INDEV`).
     pub fn indev(&self) -> Option<u32> {
-        self.indev
+        self.be32(sys::NFQA_IFINDEX_INDEV)
     }
 
     /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
     pub fn outdev(&self) -> Option<u32> {
-        self.outdev
+        self.be32(sys::NFQA_IFINDEX_OUTDEV)
     }
 
     /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
     pub fn physindev(&self) -> Option<u32> {
-        self.physindev
+        self.be32(sys::NFQA_IFINDEX_PHYSINDEV)
     }
 
     /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
     pub fn physoutdev(&self) -> Option<u32> {
-        self.physoutdev
+        self.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
     }
 
     /// Link-layer source address (`NFQA_HWADDR`).
     pub fn hwaddr(&self) -> Option<HwAddr> {
-        self.hwaddr
+        HwAddr::decode(&self.attrs.get(sys::NFQA_HWADDR)?).ok()
     }
 
     /// The packet bytes from the network header on (`NFQA_PAYLOAD`); absent
     /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
     /// [`PacketMeta::is_truncated`].
     pub fn payload(&self) -> Option<&'a [u8]> {
-        self.payload
+        self.bytes(sys::NFQA_PAYLOAD)
     }
 
     /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
     pub fn cap_len(&self) -> Option<u32> {
-        self.cap_len
+        self.be32(sys::NFQA_CAP_LEN)
     }
 
     /// True if the payload is shorter than the packet (copy range, or the
     /// 65531-byte limit). A payload verdict for such a packet is refused.
     pub fn is_truncated(&self) -> bool {
-        match (self.cap_len, self.payload) {
+        match (self.cap_len(), self.payload()) {
             (Some(cap), Some(p)) => usize::try_from(cap).map_or(true, |c| c > p.len()),
             (Some(_), None) => true,
             _ => false,
@@ -264,9 +242,9 @@ impl<'a> PacketMeta<'a> {
 
     /// The packet's real length: `NFQA_CAP_LEN` if present, else the payload length.
     pub fn len(&self) -> usize {
-        match self.cap_len {
+        match self.cap_len() {
             Some(c) => usize::try_from(c).unwrap_or(usize::MAX),
-            None => self.payload.map_or(0, <[u8]>::len),
+            None => self.payload().map_or(0, <[u8]>::len),
         }
     }
 
@@ -277,69 +255,74 @@ impl<'a> PacketMeta<'a> {
 
     /// `NFQA_SKB_INFO` flags (GSO, checksum state), empty when absent.
     pub fn skb_info(&self) -> SkbInfo {
-        SkbInfo::from_bits_retain(self.skb_info.unwrap_or(0))
+        SkbInfo::from_bits_retain(self.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
     }
 
     /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
     /// (`CTA_*` attributes): decode them with the `nfconntrack` crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.ct
+        self.bytes(sys::NFQA_CT)
     }
 
     /// The conntrack attributes (`NFQA_CT`) as an attribute iterator.
     pub fn ct_attrs(&self) -> Option<AttrIter<'a>> {
-        self.ct.map(AttrIter::new)
+        self.ct_bytes().map(AttrIter::new)
     }
 
     /// The conntrack state (`NFQA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.ct_info.map(CtState::from)
+        self.be32(sys::NFQA_CT_INFO).map(CtState::from)
     }
 
     /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
     pub fn exp_bytes(&self) -> Option<&'a [u8]> {
-        self.exp
+        self.bytes(sys::NFQA_EXP)
     }
 
     /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
     pub fn uid(&self) -> Option<u32> {
-        self.uid
+        self.be32(sys::NFQA_UID)
     }
 
     /// Owning socket's gid (`NFQA_GID`).
     pub fn gid(&self) -> Option<u32> {
-        self.gid
+        self.be32(sys::NFQA_GID)
     }
 
     /// Security context (`NFQA_SECCTX`), without its NUL.
     pub fn secctx(&self) -> Option<&'a [u8]> {
-        self.secctx
+        self.attrs.get(sys::NFQA_SECCTX).map(|a| a.get_str_bytes())
     }
 
     /// VLAN tag (`NFQA_VLAN`).
     pub fn vlan(&self) -> Option<Vlan> {
-        self.vlan
+        Vlan::decode(
+            &self.attrs.get(sys::NFQA_VLAN)?,
+            sys::NFQA_VLAN_PROTO,
+            sys::NFQA_VLAN_TCI,
+        )
+        .ok()
     }
 
     /// The layer-2 header (`NFQA_L2HDR`; bridge family).
     pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.l2hdr
+        self.bytes(sys::NFQA_L2HDR)
     }
 
     /// `skb->priority` (`NFQA_PRIORITY`).
     pub fn priority(&self) -> Option<u32> {
-        self.priority
+        self.be32(sys::NFQA_PRIORITY)
     }
 
     /// net_cls classid (`NFQA_CGROUP_CLASSID`).
     pub fn cgroup_classid(&self) -> Option<u32> {
-        self.cgroup_classid
+        self.be32(sys::NFQA_CGROUP_CLASSID)
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if
     /// the payload starts with a readable one.
     pub fn ip(&self) -> Option<IpPacket<'a>> {
-        IpPacket::parse(self.payload?).ok()
+        IpPacket::parse(self.payload()?).ok()
     }
 }
 

@@ -382,9 +382,12 @@ impl Queue {
                 reader, tx, shared, ..
             } = self;
             reader.fill_with(wait, &mut || tx.flush(shared))?;
-            let outcome = match reader.peek() {
-                Some(m) if m.msg_type() == PACKET_TYPE => return Ok(()),
-                Some(m) if m.msg_type() == sys::NLMSG_ERROR => verdict_error(&ErrorMsg::parse(&m)?),
+            let outcome = match reader.peek_header().map(|h| h.nlmsg_type) {
+                Some(PACKET_TYPE) => return Ok(()),
+                Some(sys::NLMSG_ERROR) => match reader.peek() {
+                    Some(m) => verdict_error(&ErrorMsg::parse(&m)?),
+                    None => Ok(()),
+                },
                 _ => Ok(()),
             };
             // Not a packet: taken and dropped (it is in the reader already).
@@ -402,8 +405,9 @@ impl Queue {
             last_ids,
             ..
         } = self;
-        let raw = reader.next(Wait::Poll)?.as_bytes();
-        match PacketMeta::parse_bytes(raw) {
+        let msg = reader.next(Wait::Poll)?;
+        let raw = msg.as_bytes();
+        match msg.nf().and_then(|nf| PacketMeta::parse(&nf)) {
             Ok(meta) => {
                 note_id(last_ids, meta.queue(), meta.id());
                 Ok(Packet {

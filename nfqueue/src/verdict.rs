@@ -231,6 +231,10 @@ impl<'p> Decision<'p> {
     /// # Errors
     /// A static reason.
     pub fn check_for(&self, pkt: &PacketMeta<'_>) -> Result<(), &'static str> {
+        if self.payload.is_none() {
+            // Nothing to check (and no attribute to look up per verdict).
+            return Ok(());
+        }
         self.check_payload(pkt.family(), pkt.is_truncated())
     }
 }

@@ -131,6 +131,8 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
             println!("{name:<10} no replies");
             continue;
         }
+        // Nearest-rank percentile: an index below the sample count.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let pct = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize] * 1000.0;
         let (p50, p99) = (pct(0.5), pct(0.99));
         match base {
