@@ -93,36 +93,27 @@ impl<'a> LogMsg<'a> {
     /// ```
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
-        let mut hdr = None;
-        let mut vlan = None;
-        // One pass: index, and check every attribute an accessor reads.
-        let attrs = AttrIndex::<'a, SLOTS>::parse_with(msg.attr_bytes(), |a| {
-            let (kind, len) = (a.kind(), a.payload().len());
-            let want = usize::from(FIXED_SIZE.get(usize::from(kind)).copied().unwrap_or(0));
-            if want != 0 && len != want {
-                return Err(ParseError::AttrSize {
-                    kind,
-                    expected: want,
-                    got: len,
+        // One tight pass: index, and check every fixed-size attribute.
+        let attrs = AttrIndex::<'a, SLOTS>::parse_sized(msg.attr_bytes(), &FIXED_SIZE)?;
+        let hdr = attrs
+            .get(sys::NFULA_PACKET_HDR)
+            .ok_or(ParseError::Missing {
+                kind: sys::NFULA_PACKET_HDR,
+                within: "NFULNL_MSG_PACKET",
+            })?;
+        let [p0, p1, hook, _] = hdr.get_array::<4>()?;
+        // The kernel sends the prefix with its NUL (`strlen + 1`).
+        if let Some(p) = attrs.get(sys::NFULA_PREFIX) {
+            if p.payload().last() != Some(&0) {
+                return Err(ParseError::Unterminated {
+                    kind: sys::NFULA_PREFIX,
                 });
             }
-            match kind {
-                sys::NFULA_PACKET_HDR => hdr = Some(a.get_array::<4>()?),
-                // The kernel sends the prefix with its NUL (`strlen + 1`).
-                sys::NFULA_PREFIX if a.payload().last() != Some(&0) => {
-                    return Err(ParseError::Unterminated { kind });
-                }
-                sys::NFULA_VLAN => {
-                    vlan = Some(Vlan::decode(a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?);
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        let [p0, p1, hook, _] = hdr.ok_or(ParseError::Missing {
-            kind: sys::NFULA_PACKET_HDR,
-            within: "NFULNL_MSG_PACKET",
-        })?;
+        }
+        let vlan = attrs
+            .get(sys::NFULA_VLAN)
+            .map(|a| Vlan::decode(&a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI))
+            .transpose()?;
         Ok(LogMsg {
             msg: *msg,
             attrs,

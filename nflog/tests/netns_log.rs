@@ -469,3 +469,93 @@ fn nflog_11_messages_logged_during_a_config_request_are_kept() {
         );
     }
 }
+
+/// A veth pair to a peer namespace with an nft netdev ingress rule on the
+/// local end logging UDP to `port` into `group`; `None` (after a skip) when
+/// this kernel has no netdev logging.
+fn netdev_ingress(test: &str, group: u16, port: u16) -> Option<support::PeerNetns> {
+    let peer = support::peer_netns("v0", "10.9.0.1/24", "v1", "10.9.0.2/24");
+    let (ok, out) = support::sh_status(&format!(
+        "nft add table netdev t && \
+         nft add chain netdev t c '{{ type filter hook ingress device v0 priority 0; }}' && \
+         nft add rule netdev t c udp dport {port} log group {group} prefix nd"
+    ));
+    if !ok {
+        support::skip(test, &format!("no nft netdev log: {out}"));
+        return None;
+    }
+    Some(peer)
+}
+
+/// `ip -br link` prints NAME STATE MAC FLAGS.
+fn mac_of(ip_br_link: &str) -> String {
+    ip_br_link.split_whitespace().nth(2).unwrap().to_string()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_12_netdev_ingress_l2_header_and_hardware_address() {
+    let _ns = support::netns();
+    let Some(peer) = netdev_ingress(
+        "nflog_12_netdev_ingress_l2_header_and_hardware_address",
+        61,
+        6031,
+    ) else {
+        return;
+    };
+    let v0_mac = mac_of(&support::sh("ip -br link show v0"));
+    let v1_mac = mac_of(&peer.sh("ip -br link show v1"));
+    let mut log = bind(GroupConfig::new(61));
+    peer.run(|| support::udp_send("10.9.0.1:6031", b"over-veth"));
+    let m = next(&mut log);
+    assert_eq!(
+        (m.family(), m.prefix(), m.hw_protocol()),
+        (ProtoFamily::Netdev, Some(&b"nd"[..]), 0x0800)
+    );
+    assert_eq!(
+        m.indev(),
+        Some(nix::net::if_::if_nametoindex("v0").unwrap())
+    );
+    let l2 = m.l2hdr().expect("NFULA_L2HDR at netdev ingress");
+    assert_eq!(
+        (l2.len(), hex(&l2[..6]), hex(&l2[6..12]), &l2[12..]),
+        (14, v0_mac, v1_mac.clone(), &[8u8, 0][..])
+    );
+    assert_eq!(m.hwaddr().unwrap().to_string(), v1_mac);
+    assert_eq!((m.hw_type(), m.hw_header_len()), (Some(1), Some(14)));
+    assert_eq!(m.hw_header().map(hex), Some(hex(l2)));
+    assert_eq!(m.vlan(), None);
+    assert_eq!(udp_data(m.payload().unwrap()), b"over-veth");
+}
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_13_netdev_ingress_vlan_tag() {
+    const NAME: &str = "nflog_13_netdev_ingress_vlan_tag";
+    let _ns = support::netns();
+    let Some(peer) = netdev_ingress(NAME, 62, 6032) else {
+        return;
+    };
+    let vlan = "ip link add link {0} name {0}.5 type vlan id 5 && ip addr add {1} dev {0}.5 && ip link set {0}.5 up";
+    let (ok, out) = support::sh_status(&vlan.replace("{0}", "v0").replace("{1}", "10.5.0.1/24"));
+    if !ok {
+        support::skip(NAME, &format!("no VLAN devices in this kernel: {out}"));
+        return;
+    }
+    peer.sh(&vlan.replace("{0}", "v1").replace("{1}", "10.5.0.2/24"));
+    let mut log = bind(GroupConfig::new(62));
+    peer.run(|| support::udp_send("10.5.0.1:6032", b"tagged"));
+    let m = next(&mut log);
+    let v = m
+        .vlan()
+        .expect("the tag travels beside the frame (NFULA_VLAN)");
+    assert_eq!((v.proto, v.id(), v.pcp()), (0x8100, 5, 0));
+    assert_eq!(udp_data(m.payload().unwrap()), b"tagged");
+}

@@ -262,9 +262,9 @@ fn instructions_per_message(
         let Some(r) = run.first() else {
             return Ok(None);
         };
-        let Some(total) = callgrind_total(&out) else {
-            return Ok(None);
-        };
+        // u64 -> f64 is exact below 2^53 instructions.
+        #[allow(clippy::cast_precision_loss)]
+        let total = super::instructions::callgrind_total(&out)? as f64;
         println!(
             "callgrind: {name:<7} {packets:>6} sent, {:>6} received, {:>5} overruns, {total} instructions",
             r.received, r.overruns
@@ -275,15 +275,4 @@ fn instructions_per_message(
         [(m1, i1), (m2, i2)] if m2 > m1 => Some((i2 - i1) / (m2 - m1)),
         _ => None,
     })
-}
-
-/// The instruction total (`summary:` or `totals:` line) of a callgrind output file.
-fn callgrind_total(path: &Path) -> Option<f64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("summary:")
-                .or_else(|| l.strip_prefix("totals:"))
-        })
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }
