@@ -320,6 +320,37 @@ mod tests {
         assert!(msgs[0].flags().contains(NlFlags::MULTI));
     }
 
+    /// Golden capture from the kernel (`testdata/ct_dump.bin`, recorded by the namespace
+    /// test `capture_golden_datagrams`): a conntrack dump of three entries and its
+    /// NLMSG_DONE, walked message by message and attribute by attribute.
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn kernel_captured_dump_walks() {
+        let d = include_bytes!("../testdata/ct_dump.bin");
+        let msgs: Vec<_> = MsgIter::new(d).collect::<Result<_, _>>().unwrap();
+        assert_eq!(msgs.len(), 4);
+        for m in &msgs[..3] {
+            assert_eq!(
+                (m.msg_type(), m.seq(), m.as_bytes().len()),
+                (0x0100, 3, 192)
+            );
+            assert!(m.flags().contains(NlFlags::MULTI));
+            let nf = m.nf().unwrap();
+            assert_eq!((nf.subsystem(), nf.msg_type(), nf.family()), (1, 0, 2));
+            let attrs: Vec<_> = nf.attrs().collect::<Result<_, _>>().unwrap();
+            assert_eq!(attrs[0].kind(), 1, "CTA_TUPLE_ORIG first");
+            assert!(attrs[0].flags().contains(crate::AttrFlags::NESTED));
+            for a in attrs
+                .iter()
+                .filter(|a| a.flags().contains(crate::AttrFlags::NESTED))
+            {
+                assert!(a.nested().all(|n| n.is_ok()));
+            }
+        }
+        assert_eq!(msgs[3].msg_type(), nfnl_sys::NLMSG_DONE);
+        assert_eq!(crate::done_status(&msgs[3]), Ok(()));
+    }
+
     #[test]
     fn malformed_headers() {
         for len in [0u32, 15, 0xffff_ffff] {
