@@ -10,6 +10,30 @@
 //! [`ip`] (a checked IPv4/IPv6 + transport header view and the checksums to
 //! recompute after changing a packet).
 //!
+//! # One receive engine
+//! Every subsystem receives through a [`Reader`] (see [`reader`]): one
+//! socket, one `recvmmsg` batch reused for ever, a cursor over its datagrams
+//! and messages, the sequence counter, and requests that wait for their
+//! answer while keeping every other message (packets, events, log
+//! messages) for the caller in arrival order. Waiting is said once, by
+//! [`Wait`] (block, poll, deadline). The layers on it:
+//!
+//! ```text
+//!   nfqueue::Queue ─┐   nflog::Log ─┐   nfconntrack::EventListener ─┐   Conn (requests, dumps, batches)
+//!                   └───────────────┴───────────────┬───────────────┘          │
+//!                                          Reader::next / fill / peek   Reader::pump (+ pipelined dumps)
+//!                                                   └──────────────┬───────────┘
+//!                                  Socket::recv_many (recvmmsg, MSG_WAITFORONE) / send
+//! ```
+//!
+//! The path of a queued packet: `recvmmsg` fills the batch's slots → the
+//! reader validates the next `nlmsghdr` and skips filler → nfqueue sees a
+//! packet message by its header type, indexes its attributes in one pass
+//! ([`AttrIndex`]) and lends a `Packet` borrowing the slot → its verdict is
+//! appended to nfqueue's transmit batch → which is sent by the hook the
+//! reader runs before its next receive system call.
+//!
+//! # Wire format
 //! ```text
 //! datagram  | nlmsghdr | nfgenmsg | attr | attr | ... | nlmsghdr | nfgenmsg | attr ...
 //! nlmsghdr  | len u32 | type u16 = subsys << 8 | msg | flags u16 | seq u32 | pid u32 |  host order
@@ -28,7 +52,10 @@
 //! - [`Socket`] accepts only datagrams sent by the kernel and reports
 //!   truncation (`MSG_TRUNC`) and overruns (`ENOBUFS`) as errors.
 //! - [`Conn`] requests acks for everything but dumps, matches replies by
-//!   sequence number and port, streams dumps, and discards late replies.
+//!   sequence number and port, streams dumps (received on a second thread
+//!   once they are large), and discards late replies.
+//! - [`Reader`] reports an overrun (`ENOBUFS`) once, where the kernel does,
+//!   and goes on; it allocates nothing per message.
 //!
 //! # Example
 //! ```
