@@ -5,7 +5,12 @@
 //! calling thread's namespace). Off
 //! unless `NFNL_SOAK` is set: run it with `cargo xtask soak`
 //! (`NFNL_SOAK=N` for another flow count).
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    missing_docs
+)]
 
 mod ctsupport;
 use ctsupport as support;
