@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use nfnetlink::{NfMsg, NlFlags, Reader, Socket, Wait};
+use nfnetlink::{NfMsg, NlFlags, ProtoFamily, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::conntrack::Conntrack;
@@ -142,7 +142,7 @@ pub struct EventHeader {
     /// `nlmsg_flags`.
     pub flags: NlFlags,
     /// `nfgen_family`.
-    pub family: u8,
+    pub family: ProtoFamily,
 }
 
 /// Datagrams an [`EventListener`] takes per receive call.

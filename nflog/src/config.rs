@@ -278,7 +278,7 @@ impl Command {
 pub(crate) fn header(group: u16, family: ProtoFamily) -> NfHeader {
     NfHeader::new(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_CONFIG)
         .flags(NlFlags::ACK)
-        .family(family.into())
+        .family(family)
         .res_id(group)
 }
 
@@ -308,7 +308,7 @@ mod tests {
         let m = NfMsg::parse(&bytes).unwrap();
         assert_eq!(
             (m.subsystem(), m.msg_type(), m.family(), m.res_id(), m.seq()),
-            (4, 1, 0, 0x0102, 99)
+            (4, 1, ProtoFamily::Unspec, 0x0102, 99)
         );
         assert!(m.flags().contains(NlFlags::ACK | NlFlags::REQUEST));
         let t = AttrTable::<'_, 8>::parse(m.attrs()).unwrap();
@@ -330,7 +330,7 @@ mod tests {
         encode_pf(&mut b, Command::PfBind, ProtoFamily::Ipv6, 2);
         let bytes = b.finish().unwrap().to_vec();
         let m = NfMsg::parse(&bytes).unwrap();
-        assert_eq!((m.family(), m.res_id()), (10, 0));
+        assert_eq!((m.family(), m.res_id()), (ProtoFamily::Ipv6, 0));
         assert_eq!(m.attrs().next().unwrap().unwrap().payload(), &[3]);
     }
 

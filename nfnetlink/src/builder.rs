@@ -8,6 +8,7 @@
 use nfnl_sys::{NLA_F_NESTED, NLA_HDRLEN};
 
 use crate::align::{nla_align, nlmsg_align};
+use crate::netfilter::ProtoFamily;
 use crate::error::EncodeError;
 use crate::flags::NlFlags;
 
@@ -47,9 +48,9 @@ impl NfHeader {
         self
     }
 
-    /// Sets the family.
-    pub const fn family(mut self, family: u8) -> Self {
-        self.family = family;
+    /// Sets the protocol family (`nfgen_family`; a raw `u8` converts).
+    pub fn family(mut self, family: impl Into<ProtoFamily>) -> Self {
+        self.family = u8::from(family.into());
         self
     }
 

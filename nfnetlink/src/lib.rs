@@ -100,7 +100,7 @@ pub use ip::{IpError, IpPacket};
 pub use msg::{MsgIter, NfMsg, NlMsg};
 pub use netfilter::{CtState, Hook, HwAddr, IpProto, ProtoFamily, Timestamp, Vlan};
 pub use reader::{Reader, Wait};
-pub use socket::{RecvBatch, Socket};
+pub use socket::{Group, RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.
 pub use nfnl_sys as sys;

@@ -16,6 +16,7 @@ use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::ParseError;
 use crate::flags::NlFlags;
+use crate::netfilter::ProtoFamily;
 
 /// One netlink message, validated: header and payload lie inside the buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,10 +263,10 @@ impl<'a> NfMsg<'a> {
         }
     }
 
-    /// `nfgen_family` (`NFPROTO_*`).
+    /// `nfgen_family` (`NFPROTO_*`), typed.
     #[inline]
-    pub fn family(&self) -> u8 {
-        self.family
+    pub fn family(&self) -> ProtoFamily {
+        ProtoFamily::from(self.family)
     }
 
     /// `version`.
@@ -336,7 +337,7 @@ mod tests {
             );
             assert!(m.flags().contains(NlFlags::MULTI));
             let nf = m.nf().unwrap();
-            assert_eq!((nf.subsystem(), nf.msg_type(), nf.family()), (1, 0, 2));
+            assert_eq!((nf.subsystem(), nf.msg_type(), u8::from(nf.family())), (1, 0, 2));
             let attrs: Vec<_> = nf.attrs().collect::<Result<_, _>>().unwrap();
             assert_eq!(attrs[0].kind(), 1, "CTA_TUPLE_ORIG first");
             assert!(attrs[0].flags().contains(crate::AttrFlags::NESTED));

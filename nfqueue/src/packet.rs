@@ -119,7 +119,7 @@ impl<'a> PacketMeta<'a> {
         }
         Ok(PacketMeta {
             queue: msg.res_id(),
-            family: msg.family(),
+            family: msg.family().into(),
             hook,
             id: u32::from_be_bytes([i0, i1, i2, i3]),
             hw_protocol: u16::from_be_bytes([p0, p1]),
