@@ -11,7 +11,7 @@ use nfnl_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::expect::Expect;
-use crate::filter::{self, Filter};
+use crate::filter::{self, Criteria, Filter};
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::ProtoInfo;
 use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
@@ -29,6 +29,9 @@ fn exp_header(msg: u8, family: Family) -> NfHeader {
 /// What to flush. There is deliberately no "delete without a tuple": the
 /// kernel treats that as a flush (`ctnetlink_del_conntrack`), so flushing
 /// is only ever asked for by name.
+// Made once per flush request and passed by reference: boxing the filter
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Flush {
@@ -147,9 +150,9 @@ impl Key {
 /// `NLM_F_CREATE`, handled by `ctnetlink_change_conntrack`).
 ///
 /// The kernel can change: timeout, mark (with mask: the new mark is
-/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits in
-/// [`Status::UNCHANGEABLE`] cannot change, `ctnetlink_change_status`),
-/// labels (with mask), protocol state, helper.
+/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits are
+/// only added, never cleared; those in [`Status::UNCHANGEABLE`] never
+/// change, `ctnetlink_change_status`), labels (with mask), protocol state, helper.
 ///
 /// ```
 /// use nfconntrack::{Tuple, Update, L4};
@@ -233,11 +236,17 @@ impl Update {
         self
     }
 
-    /// Sets status bits (changeable ones only; `IPS_CONFIRMED` is added,
-    /// as the kernel refuses to clear it).
+    /// Adds status bits; the other bits of the entry stay as they are
+    /// (see [`Conntrack::update`]). Repeated calls add up.
+    ///
+    /// NOTE(kernel): there is no way to clear a bit: `CTA_STATUS` on an
+    /// update is the whole new status, and `nf_ct_change_status_common`
+    /// only sets bits (`__nf_ct_change_status(ct, status, 0)`), refusing
+    /// (`EBUSY`) a status that lacks `IPS_SEEN_REPLY`/`IPS_ASSURED` the
+    /// entry has or differs in `IPS_EXPECTED`/`IPS_CONFIRMED`/`IPS_DYING`.
     #[must_use]
-    pub fn status(mut self, s: Status) -> Self {
-        self.status = Some(s);
+    pub fn set_status(mut self, s: Status) -> Self {
+        self.status = Some(self.status.unwrap_or_default() | s);
         self
     }
 
@@ -247,6 +256,19 @@ impl Update {
     pub fn labels(mut self, labels: Labels, mask: Option<Labels>) -> Self {
         self.labels = Some((labels, mask));
         self
+    }
+
+    /// Adds labels, keeping the others (`conntrack --label-add`): labels
+    /// and mask are both `add`.
+    #[must_use]
+    pub fn add_labels(self, add: Labels) -> Self {
+        self.labels(add, Some(add))
+    }
+
+    /// Removes labels, keeping the others (`conntrack --label-del`).
+    #[must_use]
+    pub fn remove_labels(self, remove: Labels) -> Self {
+        self.labels(Labels::default(), Some(remove))
     }
 
     /// Sets the protocol state.
@@ -319,6 +341,8 @@ fn create_header(family: Family) -> NfHeader {
 pub struct Conntrack {
     conn: Conn,
     filtered_flush: Option<bool>,
+    /// The filter criteria sent to the kernel, if set instead of probed.
+    trust: Option<Criteria>,
 }
 
 impl Conntrack {
@@ -335,6 +359,26 @@ impl Conntrack {
         Conntrack {
             conn,
             filtered_flush: None,
+            trust: None,
+        }
+    }
+
+    /// Sets the filter criteria this connection leaves to the kernel,
+    /// instead of those [`crate::probe::kernel_criteria`] finds correct on
+    /// the running kernel (for example [`Criteria::empty`] to match
+    /// everything in user space, or [`Criteria::STATIC`] not to probe).
+    pub fn set_filter_trust(&mut self, trust: Criteria) {
+        self.trust = Some(trust);
+    }
+
+    /// The criteria of `filter` the kernel is trusted with: those set with
+    /// [`Conntrack::set_filter_trust`], else those found by the probe.
+    pub fn filter_trust(&self, filter: &Filter) -> Criteria {
+        let used = filter.criteria();
+        match self.trust {
+            Some(t) => t & used,
+            None if used.is_empty() => used,
+            None => crate::probe::kernel_criteria(used),
         }
     }
 
@@ -352,7 +396,9 @@ impl Conntrack {
     /// decodes ([`nfnetlink::Conn`]).
     ///
     /// # Errors
-    /// Kernel, I/O and parse errors (the first decode error stops the dump).
+    /// [`Error::MixedFamilies`] before sending for a filter mixing IPv4 and
+    /// IPv6 ([`Filter::check_families`]); kernel, I/O and parse errors (the
+    /// first decode error stops the dump).
     /// The table is not an atomic snapshot: entries changing during the
     /// dump may be missed or seen twice.
     pub fn dump<F>(&mut self, filter: &Filter, f: F) -> Result<()>
@@ -374,13 +420,16 @@ impl Conntrack {
         self.dump_msg(sys::IPCTNL_MSG_CT_GET_CTRZERO, filter, f)
     }
 
-    fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
+    /// A dump of the entries of message `msg` (table, zeroing dump, dying
+    /// or unconfirmed list) that `filter` selects.
+    pub(crate) fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
+        let trust = self.filter_trust(filter);
         self.dump_decoded(
-            ct_header(msg, filter.effective_family()),
-            |b| filter.encode(b),
+            ct_header(msg, filter.check_families()?),
+            |b| filter.encode(b, trust),
             Flow::decode,
             |flow| {
                 if filter.matches(&flow) {
@@ -534,18 +583,48 @@ impl Conntrack {
 
     /// Changes an existing entry.
     ///
+    /// With [`Update::set_status`], the entry's current status is read
+    /// first (a get) and the request carries it with the new bits added,
+    /// because the kernel takes `CTA_STATUS` as the whole new status. If a
+    /// packet changes the status in between, the kernel refuses (`EBUSY`)
+    /// and the read and update are repeated (at most 3 times).
+    ///
     /// # Errors
-    /// `ENOENT` if there is no such entry; `EBUSY`/`EINVAL` for status
-    /// changes the kernel refuses.
+    /// [`Error::Unchangeable`] before sending for bits in
+    /// [`Status::UNCHANGEABLE`]; `ENOENT` if there is no such entry; `EBUSY`
+    /// if the status kept changing.
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
         if !t.is_consistent() {
             return Err(Error::MixedFamilies);
         }
-        self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, t.family()), |b| {
-                u.encode(b)
-            })?;
+        let Some(add) = u.status else {
+            return self.update_once(u);
+        };
+        if add.intersects(Status::UNCHANGEABLE) {
+            return Err(Error::Unchangeable(add & Status::UNCHANGEABLE));
+        }
+        let mut attempts = 0;
+        loop {
+            let cur = self.get(&u.key)?.status;
+            let full = Update {
+                status: Some(cur.unwrap_or_default() | add),
+                ..u.clone()
+            };
+            match self.update_once(&full) {
+                Err(e) if e.errno() == Some(nix::errno::Errno::EBUSY) && attempts < 2 => {
+                    attempts += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn update_once(&mut self, u: &Update) -> Result<()> {
+        self.conn.request(
+            ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
+            |b| u.encode(b),
+        )?;
         Ok(())
     }
 
@@ -621,10 +700,12 @@ impl Conntrack {
     }
 
     fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
-        if filter.kernel_exact() && self.supports_filtered_flush()? {
+        filter.check_families()?;
+        let trust = self.filter_trust(filter);
+        if filter.kernel_exact(trust) && self.supports_filtered_flush()? {
             self.conn
                 .request(flush_header(filter.effective_family()), |b| {
-                    filter.encode(b)
+                    filter.encode(b, trust)
                 })?;
             return Ok(FlushReport {
                 by_kernel: true,
@@ -850,8 +931,9 @@ pub struct FlowIter<'a> {
 
 impl<'a> FlowIter<'a> {
     fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
-        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family());
-        let stream = ct.conn.dump_stream(h, |b| filter.encode(b))?;
+        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?);
+        let trust = ct.filter_trust(filter);
+        let stream = ct.conn.dump_stream(h, |b| filter.encode(b, trust))?;
         Ok(FlowIter {
             stream,
             filter: *filter,

@@ -22,6 +22,29 @@ pub enum Error {
     /// The kernel answered a get with no entry.
     #[error("the kernel sent no entry")]
     NotFound,
+    /// An update asked to set status bits the kernel never changes
+    /// ([`Status::UNCHANGEABLE`](crate::Status::UNCHANGEABLE), ignored by
+    /// `__nf_ct_change_status`); refused before sending.
+    #[error("status bits {0:?} cannot be changed by an update")]
+    Unchangeable(crate::status::Status),
+    /// A label map (`connlabel.conf`) could not be read.
+    #[error("cannot read the label map {path}: {source}")]
+    LabelMap {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A label name that the label map does not have.
+    #[error("unknown label {0:?}")]
+    UnknownLabel(String),
+    /// A line of the `conntrack -o save` format that does not parse.
+    #[error("bad save-format line: {0}")]
+    SaveFormat(String),
+    /// An event filter that cannot be compiled to one BPF program
+    /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
+    #[error("event filter: {0}")]
+    EventFilter(&'static str),
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),

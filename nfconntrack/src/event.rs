@@ -7,8 +7,9 @@
 //! same flow could be handled out of order. When the socket's receive
 //! buffer overflows the kernel drops events and the next read fails with
 //! [`Error::is_overrun`]; call [`EventListener::resync`] to drain what is
-//! queued and re-read the table, or make deletes reliable with
-//! [`EventListener::set_reliable`].
+//! queued and re-read the table, and make destroy events reliable with
+//! [`EventListener::set_reliable`]. No mode loses an event without an
+//! overrun report.
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -210,18 +211,34 @@ impl EventListener {
         self.reader.socket()
     }
 
-    /// Reliable events, as conntrackd uses them: `NETLINK_BROADCAST_ERROR`
-    /// and `NETLINK_NO_ENOBUFS`. When a destroy event cannot be delivered to
-    /// this socket, the kernel keeps the entry (on its dying list) and
-    /// retries the event, instead of losing it; new/update events may still
-    /// be lost silently, so combine with periodic [`EventListener::resync`].
+    /// Reliable destroy events: `NETLINK_BROADCAST_ERROR` on, and
+    /// `NETLINK_NO_ENOBUFS` off so that no loss goes unreported.
+    ///
+    /// What each mode guarantees (`netlink_broadcast_filtered`,
+    /// `netlink_overrun`, `nf_conntrack_eventmask_report`):
+    /// - **Plain** (off): when the receive buffer is full the kernel drops
+    ///   the event and the next read fails with [`Error::is_overrun`]
+    ///   (`ENOBUFS`, once per congestion: while the socket stays congested
+    ///   every further event is dropped too). Call
+    ///   [`EventListener::resync`].
+    /// - **Reliable** (on): the same report for every lost event, and in
+    ///   addition a DESTROY that cannot be delivered is not lost: the
+    ///   broadcast fails, the kernel keeps the entry on its dying list and
+    ///   sends the event again later. A NEW or UPDATE that cannot be
+    ///   delivered is lost (its bits are re-sent with the flow's next event)
+    ///   and reported as an overrun, so resync on an overrun in both modes.
+    ///   A DESTROY whose first delivery failed is reported as an overrun
+    ///   too, although its retry arrives.
+    ///
+    /// conntrackd also sets `NETLINK_NO_ENOBUFS` here; that hides every
+    /// NEW/UPDATE loss, so this library does not.
     ///
     /// # Errors
     /// I/O errors from `setsockopt(2)`.
     pub fn set_reliable(&self, on: bool) -> Result<()> {
         let sock = self.reader.socket();
         sock.set_broadcast_error(on)?;
-        sock.set_no_enobufs(on)?;
+        sock.set_no_enobufs(false)?;
         Ok(())
     }
 

@@ -19,8 +19,16 @@
 //!   nest of a queued packet (`NFQA_CT`). `Display` prints the line format of
 //!   `conntrack -L`.
 //! - [`Conntrack`]: requests (dump, get, create, update, delete, [`Flush`],
-//!   statistics, expectations).
-//! - [`EventListener`]: events, with overrun detection and resync.
+//!   statistics, expectations), the dying and unconfirmed lists
+//!   ([`CtList`]), and [`Conntrack::restore`] of the `conntrack -o save`
+//!   format ([`Flow::save_line`] writes it).
+//! - [`Filter`]: what a dump or flush selects; only criteria the running
+//!   kernel evaluates correctly are sent to it, the rest is matched in user
+//!   space (see [`filter`]).
+//! - [`LabelMap`]: label names from `connlabel.conf`, for display, filters
+//!   and updates.
+//! - [`EventListener`]: events, with overrun detection and resync; an
+//!   [`EventFilter`] compiled to BPF makes the kernel drop unwanted events.
 //!
 //! # Guarantees
 //! Decoding never panics: malformed input gives a [`ParseError`] naming the
@@ -47,11 +55,16 @@ pub mod counters;
 pub mod display;
 pub mod error;
 pub mod event;
+pub mod evfilter;
 pub mod expect;
 pub mod filter;
 pub mod flow;
+pub mod labels;
+pub mod lists;
 pub mod nat;
+pub mod probe;
 pub mod protoinfo;
+pub mod save;
 pub mod stats;
 pub mod status;
 #[cfg(feature = "tokio")]
@@ -63,9 +76,12 @@ pub use counters::{Counters, Timestamp};
 pub use display::{DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
+pub use evfilter::EventFilter;
 pub use expect::{Expect, ExpectNat};
-pub use filter::{Filter, TupleFilter};
+pub use filter::{Criteria, Filter, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
+pub use labels::LabelMap;
+pub use lists::CtList;
 pub use nat::NatRange;
 pub use nfnetlink::{EncodeError, KernelError, ParseError};
 /// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnetlink`].
@@ -73,6 +89,7 @@ pub use nfnetlink::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
+pub use save::SaveLine;
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{Family, Tuple, L4};

@@ -295,13 +295,18 @@ impl Tuple {
     }
 
     /// The tuple of the other direction (addresses and ports swapped, ICMP
-    /// type inverted; the zone is kept).
+    /// type inverted), without a zone: a directional zone belongs to one
+    /// direction only.
+    ///
+    /// NOTE(kernel): `ctnetlink_parse_tuple_zone` refuses (`EINVAL`) a
+    /// create whose original and reply tuples both carry `CTA_TUPLE_ZONE`,
+    /// so the zone of the original direction must not be copied.
     pub fn inverted(&self) -> Tuple {
         Tuple {
             src: self.dst,
             dst: self.src,
             proto: self.proto.inverted(),
-            zone: self.zone,
+            zone: None,
         }
     }
 

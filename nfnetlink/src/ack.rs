@@ -339,6 +339,41 @@ mod tests {
         }
     }
 
+    /// Golden captures from the kernel (`testdata/`, recorded by the namespace test
+    /// `capture_golden_datagrams`): an ack, and an error with extended ack naming the
+    /// offending attribute (a 2-byte CTA_TIMEOUT) and the policy it failed.
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn kernel_captured_ack_and_extended_error() {
+        let ack = include_bytes!("../testdata/ack.bin");
+        let Ok(Control::Error(e)) = Control::classify(NlMsg::parse(ack).unwrap()) else {
+            panic!("not an NLMSG_ERROR")
+        };
+        assert!(e.is_ack());
+        assert_eq!((e.seq(), e.request().nlmsg_seq), (1, 1));
+        assert_eq!(e.request_payload(), None, "an ack echoes only the header");
+        assert_eq!(e.result(), Ok(()));
+
+        let err = include_bytes!("../testdata/error_extack.bin");
+        let m = NlMsg::parse(err).unwrap();
+        assert!(m.flags().contains(NlFlags::ACK_TLVS));
+        let e = ErrorMsg::parse(&m).unwrap();
+        assert_eq!(e.errno(), 34, "ERANGE from the attribute policy");
+        assert_eq!((e.seq(), e.request().nlmsg_type), (2, 0x0100));
+        let req = e
+            .request_payload()
+            .expect("uncapped: the request is echoed");
+        assert_eq!(req.len(), e.request().nlmsg_len as usize - 16);
+        let msg = &b"Attribute failed policy validation"[..];
+        assert_eq!(e.ext_ack().message, Some(msg));
+        assert_eq!(e.ext_ack().offset, Some(72));
+        let k = e.to_kernel_error();
+        assert_eq!(
+            (k.errno, k.message.as_deref()),
+            (34, Some("Attribute failed policy validation"))
+        );
+    }
+
     #[test]
     fn short_error_is_rejected() {
         let d = nlmsg(NLMSG_ERROR, 0, 1, 0, &[0xea, 0xff, 0xff, 0xff, 0, 0]);

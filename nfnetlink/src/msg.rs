@@ -29,6 +29,7 @@ impl<'a> NlMsg<'a> {
     ///
     /// # Errors
     /// [`ParseError::Truncated`] or [`ParseError::BadLength`] for a bad header.
+    #[inline]
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         let header = read_header(buf, "nlmsghdr")?;
         let len = usize::try_from(header.nlmsg_len).unwrap_or(usize::MAX);
@@ -49,42 +50,50 @@ impl<'a> NlMsg<'a> {
 
     /// A message already validated by [`NlMsg::parse`]: its header and
     /// its `nlmsg_len` bytes.
+    #[inline]
     pub(crate) fn from_valid(header: nlmsghdr, bytes: &'a [u8]) -> Self {
         NlMsg { header, bytes }
     }
 
     /// The header (host byte order).
+    #[inline]
     pub fn header(&self) -> &nlmsghdr {
         &self.header
     }
 
     /// `nlmsg_type`.
+    #[inline]
     pub fn msg_type(&self) -> u16 {
         self.header.nlmsg_type
     }
 
     /// `nlmsg_flags`, unknown bits kept.
+    #[inline]
     pub fn flags(&self) -> NlFlags {
         NlFlags::from_bits_retain(self.header.nlmsg_flags)
     }
 
     /// `nlmsg_seq`.
+    #[inline]
     pub fn seq(&self) -> u32 {
         self.header.nlmsg_seq
     }
 
     /// `nlmsg_pid`: for replies, the requester's port; for events, the port of
     /// the socket whose request caused the event (0 for packet-path events).
+    #[inline]
     pub fn port(&self) -> u32 {
         self.header.nlmsg_pid
     }
 
     /// The payload after the header.
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         self.bytes.get(NLMSG_HDRLEN..).unwrap_or(&[])
     }
 
     /// The whole message, header included.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
@@ -93,12 +102,14 @@ impl<'a> NlMsg<'a> {
     ///
     /// # Errors
     /// [`ParseError::Truncated`] if the payload is shorter than `nfgenmsg`.
+    #[inline]
     pub fn nf(&self) -> Result<NfMsg<'a>, ParseError> {
         NfMsg::from_nl(*self)
     }
 }
 
 /// Reads a host-order `nlmsghdr` from the start of `buf` without checking its length field.
+#[inline]
 pub(crate) fn read_header(buf: &[u8], what: &'static str) -> Result<nlmsghdr, ParseError> {
     let h: &[u8; NLMSG_HDRLEN] = buf
         .get(..NLMSG_HDRLEN)
@@ -196,10 +207,12 @@ impl<'a> NfMsg<'a> {
     /// assert_eq!(m.attrs().count(), 1);
     /// # Ok::<(), nfnetlink::ParseError>(())
     /// ```
+    #[inline]
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         Self::from_nl(NlMsg::parse(buf)?)
     }
 
+    #[inline]
     fn from_nl(nl: NlMsg<'a>) -> Result<Self, ParseError> {
         let p = nl.payload();
         match p.get(..NFGENMSG_LEN) {
@@ -223,11 +236,13 @@ impl<'a> NfMsg<'a> {
     }
 
     /// Subsystem id (`NFNL_SUBSYS_ID(nlmsg_type)`, the high byte).
+    #[inline]
     pub fn subsystem(&self) -> u8 {
         (self.nl.msg_type() >> 8) as u8
     }
 
     /// Message type within the subsystem (`NFNL_MSG_TYPE(nlmsg_type)`, the low byte).
+    #[inline]
     pub fn msg_type(&self) -> u8 {
         (self.nl.msg_type() & 0xff) as u8
     }
@@ -248,6 +263,7 @@ impl<'a> NfMsg<'a> {
     }
 
     /// `nfgen_family` (`NFPROTO_*`).
+    #[inline]
     pub fn family(&self) -> u8 {
         self.family
     }
@@ -258,26 +274,31 @@ impl<'a> NfMsg<'a> {
     }
 
     /// `res_id`, converted from big-endian (the queue number for nfqueue).
+    #[inline]
     pub fn res_id(&self) -> u16 {
         self.res_id
     }
 
     /// `nlmsg_flags`.
+    #[inline]
     pub fn flags(&self) -> NlFlags {
         self.nl.flags()
     }
 
     /// `nlmsg_seq`.
+    #[inline]
     pub fn seq(&self) -> u32 {
         self.nl.seq()
     }
 
     /// The attribute area after `nfgenmsg`.
+    #[inline]
     pub fn attr_bytes(&self) -> &'a [u8] {
         self.nl.payload().get(NFGENMSG_LEN..).unwrap_or(&[])
     }
 
     /// Iterates over the top-level attributes.
+    #[inline]
     pub fn attrs(&self) -> AttrIter<'a> {
         AttrIter::new(self.attr_bytes())
     }
@@ -297,6 +318,37 @@ mod tests {
         assert_eq!(msgs[0].nf().unwrap().subsystem(), 1);
         assert_eq!(msgs[1].msg_type(), 3);
         assert!(msgs[0].flags().contains(NlFlags::MULTI));
+    }
+
+    /// Golden capture from the kernel (`testdata/ct_dump.bin`, recorded by the namespace
+    /// test `capture_golden_datagrams`): a conntrack dump of three entries and its
+    /// NLMSG_DONE, walked message by message and attribute by attribute.
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn kernel_captured_dump_walks() {
+        let d = include_bytes!("../testdata/ct_dump.bin");
+        let msgs: Vec<_> = MsgIter::new(d).collect::<Result<_, _>>().unwrap();
+        assert_eq!(msgs.len(), 4);
+        for m in &msgs[..3] {
+            assert_eq!(
+                (m.msg_type(), m.seq(), m.as_bytes().len()),
+                (0x0100, 3, 192)
+            );
+            assert!(m.flags().contains(NlFlags::MULTI));
+            let nf = m.nf().unwrap();
+            assert_eq!((nf.subsystem(), nf.msg_type(), nf.family()), (1, 0, 2));
+            let attrs: Vec<_> = nf.attrs().collect::<Result<_, _>>().unwrap();
+            assert_eq!(attrs[0].kind(), 1, "CTA_TUPLE_ORIG first");
+            assert!(attrs[0].flags().contains(crate::AttrFlags::NESTED));
+            for a in attrs
+                .iter()
+                .filter(|a| a.flags().contains(crate::AttrFlags::NESTED))
+            {
+                assert!(a.nested().all(|n| n.is_ok()));
+            }
+        }
+        assert_eq!(msgs[3].msg_type(), nfnl_sys::NLMSG_DONE);
+        assert_eq!(crate::done_status(&msgs[3]), Ok(()));
     }
 
     #[test]

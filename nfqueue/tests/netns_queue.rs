@@ -1009,3 +1009,59 @@ fn proc_queue_oracle_in_a_fresh_namespace() {
         assert!(bound.is_some(), "real root can read nfnetlink_queue");
     }
 }
+
+/// Where the captures of [`capture_golden_packets`] go.
+const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
+
+/// Golden fixtures from the kernel (written to `testdata/` when `NFNL_CAPTURE` is set; see
+/// `nfnetlink::testutil::fixture::capture`): a queued IPv4 and a queued IPv6 UDP datagram as
+/// one raw socket bound to the queue receives them. Each is checked with `PacketMeta`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn capture_golden_packets() {
+    use nfnetlink::testutil::fixture::capture;
+    use nfnetlink::{Control, MsgBuilder, NlFlags, NlMsg, Socket};
+    use nfqueue::{ConfigMsg, PacketMeta};
+    let _ns = support::netns();
+    let sock = Socket::open().unwrap();
+    let mut b = MsgBuilder::new();
+    ConfigMsg::bind(&QueueConfig::new(9).copy(CopyMode::Packet(0xffff)))
+        .encode(&mut b, 9, 1, NlFlags::ACK)
+        .unwrap();
+    sock.send(b.finish().unwrap()).unwrap();
+    let mut buf = vec![0u8; 65536];
+    let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
+    match Control::classify(NlMsg::parse(&buf[..n]).unwrap()).unwrap() {
+        Control::Error(e) => assert!(e.is_ack(), "bind refused: errno {}", e.errno()),
+        other => panic!("expected the bind ack, got {other:?}"),
+    }
+    support::iptables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
+    support::ip6tables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
+    for (to, name, family) in [
+        (
+            "127.0.0.1:5099",
+            "packet_udp4.bin",
+            nfnetlink::ProtoFamily::Ipv4,
+        ),
+        (
+            "[::1]:5099",
+            "packet_udp6.bin",
+            nfnetlink::ProtoFamily::Ipv6,
+        ),
+    ] {
+        support::udp_send(to, b"golden");
+        let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
+        let p = PacketMeta::parse_bytes(&buf[..n]).unwrap();
+        assert_eq!(
+            (p.queue(), p.family(), p.hook()),
+            (9, family, Hook::LocalOut)
+        );
+        let ip = p.ip().unwrap();
+        assert_eq!(
+            (ip.protocol(), ip.dst_port()),
+            (nfnetlink::IpProto::UDP, Some(5099))
+        );
+        assert!(p.payload().unwrap().ends_with(b"golden"));
+        capture(TESTDATA, name, &buf[..n]);
+    }
+}

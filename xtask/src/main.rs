@@ -16,6 +16,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod fuzz;
 pub mod json;
 pub mod miri;
 pub mod netns;
@@ -41,6 +42,7 @@ commands:
           in a throwaway network namespace (the host is not touched)
   test    run all tests, including the namespace tests, and print a summary
   bench   run benchmarks
+  fuzz    run every fuzz target of fuzz/ for a while (nightly + cargo-fuzz)
   help    this text
 
 Both `demo` and `test` work as root and as an ordinary user (user + network namespaces).
@@ -115,8 +117,14 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "demo" => demo::run(rest),
         "bench" => bench::run(rest).map(|()| true),
+        "fuzz" => fuzz::run(rest),
         "help" | "-h" | "--help" => {
-            println!("{USAGE}\n\n{}\n\n{}", test::USAGE, bench::USAGE);
+            println!(
+                "{USAGE}\n\n{}\n\n{}\n\n{}",
+                test::USAGE,
+                bench::USAGE,
+                fuzz::USAGE
+            );
             Ok(true)
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),

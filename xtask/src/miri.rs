@@ -7,7 +7,6 @@
 //! `rust-src` components; without them the step is skipped and the summary says why.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use crate::process::run_teed;
@@ -22,28 +21,9 @@ pub const CRATES: &[&str] = &["nfnetlink", "nfqueue", "nfconntrack"];
 /// How to get Miri, for the skip message.
 const INSTALL_HINT: &str = "rustup toolchain install nightly --component miri rust-src";
 
-/// `rustup run nightly cargo ARGS` in the workspace root, free of the variables the stable
-/// cargo running xtask set (cargo-miri would otherwise call that cargo back).
-fn nightly_cargo(args: &[&str]) -> Command {
-    let mut cmd = crate::tools::command("rustup");
-    cmd.args(["run", "nightly", "cargo"])
-        .args(args)
-        .current_dir(crate::workspace_root());
-    for var in [
-        "CARGO",
-        "RUSTUP_TOOLCHAIN",
-        "RUSTC",
-        "RUSTDOC",
-        "RUSTC_WRAPPER",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
 /// Why Miri cannot run here, or `None` when it can.
 pub fn unavailable() -> Option<String> {
-    let out = match nightly_cargo(&["miri", "--version"])
+    let out = match crate::tools::nightly_cargo(&["miri", "--version"])
         .stdin(std::process::Stdio::null())
         .output()
     {
@@ -113,7 +93,7 @@ pub fn run(timeout: Duration) -> crate::Result<Group> {
     for c in CRATES {
         args.extend(["-p", c]);
     }
-    let cmd = nightly_cargo(&args);
+    let cmd = crate::tools::nightly_cargo(&args);
     crate::step(&format!(
         "32-bit tests under Miri: {}",
         crate::process::display(&cmd)

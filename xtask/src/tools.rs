@@ -37,6 +37,26 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
     cmd
 }
 
+/// `rustup run nightly cargo ARGS` in the workspace root (Miri and cargo-fuzz need nightly),
+/// free of the variables the stable cargo running xtask set: cargo-miri and cargo-fuzz would
+/// otherwise call that cargo back.
+pub fn nightly_cargo(args: &[&str]) -> Command {
+    let mut cmd = command("rustup");
+    cmd.args(["run", "nightly", "cargo"])
+        .args(args)
+        .current_dir(crate::workspace_root());
+    for var in [
+        "CARGO",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC",
+        "RUSTDOC",
+        "RUSTC_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// The full path of executable `name` in [`search_path`], if any.
 pub fn find(name: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;

@@ -18,3 +18,14 @@ pub fn enable_conntrack() {
     iptables("-A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
     iptables("-A OUTPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT");
 }
+
+/// True, after recording the skip of `test`, if this namespace has conntrack
+/// events switched off (`net.netfilter.nf_conntrack_events` 0: no events, no
+/// dying list).
+pub fn events_off(test: &str) -> bool {
+    let off = sh("sysctl -n net.netfilter.nf_conntrack_events").trim() == "0";
+    if off {
+        skip(test, "net.netfilter.nf_conntrack_events is 0 in this netns");
+    }
+    off
+}

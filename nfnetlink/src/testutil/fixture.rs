@@ -105,6 +105,29 @@ pub fn error_msg(error: i32, flags: u16, request: &[u8], tlvs: &[u8]) -> Vec<u8>
     nlmsg(NLMSG_ERROR, flags, seq, pid, &body)
 }
 
+/// Environment variable that makes [`capture`] write its files.
+pub const CAPTURE_ENV: &str = "NFNL_CAPTURE";
+
+/// Records a datagram received from the kernel as a golden fixture: when the environment
+/// variable [`CAPTURE_ENV`] is set (`NFNL_CAPTURE=1 cargo xtask test --netns-only --
+/// capture`), writes `bytes` to `dir/name` (`dir` is usually the crate's `testdata`), else
+/// does nothing. Returns whether it wrote. The files seed the fuzz corpora and are read by
+/// unit tests with `include_bytes!`.
+///
+/// # Panics
+///
+/// If the file cannot be written.
+pub fn capture(dir: &str, name: &str, bytes: &[u8]) -> bool {
+    if std::env::var_os(CAPTURE_ENV).is_none() {
+        return false;
+    }
+    let path = std::path::Path::new(dir).join(name);
+    if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, bytes)) {
+        panic!("cannot write the capture {}: {e}", path.display());
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
