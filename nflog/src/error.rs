@@ -43,6 +43,9 @@ pub enum Error {
     },
     /// `EPERM` when no other socket holds the group: the caller lacks
     /// `CAP_NET_ADMIN` in the user namespace owning the network namespace.
+    /// (Where `/proc/net/netfilter/nfnetlink_log` cannot be read, in a
+    /// namespace owned by a user namespace, a group held by another socket
+    /// is reported this way too: the kernel says `EPERM` for both.)
     #[error("log group {group}: permission denied (CAP_NET_ADMIN is needed)")]
     PermissionDenied {
         /// The group.

@@ -131,18 +131,6 @@ impl<'a> LogMsg<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    fn be32(&self, kind: u16) -> Option<u32> {
-        self.attrs.get(kind).and_then(|a| a.get_be32().ok())
-    }
-
-    fn be16(&self, kind: u16) -> Option<u16> {
-        self.attrs.get(kind).and_then(|a| a.get_be16().ok())
-    }
-
-    fn bytes(&self, kind: u16) -> Option<&'a [u8]> {
-        self.attrs.get(kind).map(|a| a.payload())
-    }
-
     /// The underlying nfnetlink message (its bytes as received:
     /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
     /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`).
@@ -180,7 +168,7 @@ impl<'a> LogMsg<'a> {
 
     /// The packet mark (`NFULA_MARK`), absent when 0.
     pub fn mark(&self) -> Option<u32> {
-        self.be32(sys::NFULA_MARK)
+        self.attrs.be32(sys::NFULA_MARK)
     }
 
     /// The receive timestamp (`NFULA_TIMESTAMP`; the kernel sends one at the
@@ -192,22 +180,22 @@ impl<'a> LogMsg<'a> {
 
     /// Input interface index (`NFULA_IFINDEX_INDEV`).
     pub fn indev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_INDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_INDEV)
     }
 
     /// Output interface index (`NFULA_IFINDEX_OUTDEV`).
     pub fn outdev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_OUTDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_OUTDEV)
     }
 
     /// Physical input interface (bridge port, `NFULA_IFINDEX_PHYSINDEV`).
     pub fn physindev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_PHYSINDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_PHYSINDEV)
     }
 
     /// Physical output interface (bridge port, `NFULA_IFINDEX_PHYSOUTDEV`).
     pub fn physoutdev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_PHYSOUTDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_PHYSOUTDEV)
     }
 
     /// Link-layer source address (`NFULA_HWADDR`).
@@ -218,34 +206,34 @@ impl<'a> LogMsg<'a> {
     /// The input device's hardware type (`NFULA_HWTYPE`, `ARPHRD_*`: 1 for
     /// Ethernet, 772 for loopback).
     pub fn hw_type(&self) -> Option<u16> {
-        self.be16(sys::NFULA_HWTYPE)
+        self.attrs.be16(sys::NFULA_HWTYPE)
     }
 
     /// The input device's link-layer header length (`NFULA_HWLEN`).
     pub fn hw_header_len(&self) -> Option<u16> {
-        self.be16(sys::NFULA_HWLEN)
+        self.attrs.be16(sys::NFULA_HWLEN)
     }
 
     /// The link-layer header of the received packet (`NFULA_HWHEADER`).
     pub fn hw_header(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_HWHEADER)
+        self.attrs.payload(sys::NFULA_HWHEADER)
     }
 
     /// The packet from the network header on (`NFULA_PAYLOAD`), cut to the
     /// copy range; absent in [`CopyMode::Meta`](crate::CopyMode::Meta).
     pub fn payload(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_PAYLOAD)
+        self.attrs.payload(sys::NFULA_PAYLOAD)
     }
 
     /// The owning socket's uid (`NFULA_UID`: locally sent packets, as seen
     /// from the logging socket's user namespace).
     pub fn uid(&self) -> Option<u32> {
-        self.be32(sys::NFULA_UID)
+        self.attrs.be32(sys::NFULA_UID)
     }
 
     /// The owning socket's gid (`NFULA_GID`).
     pub fn gid(&self) -> Option<u32> {
-        self.be32(sys::NFULA_GID)
+        self.attrs.be32(sys::NFULA_GID)
     }
 
     /// The group's own sequence number (`NFULA_SEQ`, with
@@ -253,13 +241,13 @@ impl<'a> LogMsg<'a> {
     /// after the flag was set, then one more per message, so a gap counts
     /// messages the kernel could not deliver.
     pub fn seq(&self) -> Option<u32> {
-        self.be32(sys::NFULA_SEQ)
+        self.attrs.be32(sys::NFULA_SEQ)
     }
 
     /// The namespace-wide sequence number (`NFULA_SEQ_GLOBAL`, with
     /// [`LogFlags::SEQ_GLOBAL`](crate::LogFlags::SEQ_GLOBAL)).
     pub fn seq_global(&self) -> Option<u32> {
-        self.be32(sys::NFULA_SEQ_GLOBAL)
+        self.attrs.be32(sys::NFULA_SEQ_GLOBAL)
     }
 
     /// The conntrack entry (`NFULA_CT`, with
@@ -267,7 +255,7 @@ impl<'a> LogMsg<'a> {
     /// of the nest (`CTA_*` attributes): decode them with the `nfconntrack`
     /// crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_CT)
+        self.attrs.payload(sys::NFULA_CT)
     }
 
     /// The conntrack attributes (`NFULA_CT`) as an attribute iterator.
@@ -277,7 +265,7 @@ impl<'a> LogMsg<'a> {
 
     /// The packet's conntrack state (`NFULA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.be32(sys::NFULA_CT_INFO).map(CtState::from)
+        self.attrs.be32(sys::NFULA_CT_INFO).map(CtState::from)
     }
 
     /// The VLAN tag (`NFULA_VLAN`; bridge and netdev families).
@@ -287,7 +275,7 @@ impl<'a> LogMsg<'a> {
 
     /// The layer-2 header (`NFULA_L2HDR`; bridge and netdev families).
     pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_L2HDR)
+        self.attrs.payload(sys::NFULA_L2HDR)
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if the

@@ -376,6 +376,25 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         // Validated by `parse_sized`: this cannot fail.
         parse_one(self.area.get(pos..)?).ok().map(|(a, _)| a)
     }
+
+    /// The payload of the attribute of type `kind`, if present.
+    #[inline]
+    pub fn payload(&self, kind: u16) -> Option<&'a [u8]> {
+        self.get(kind).map(|a| a.payload())
+    }
+
+    /// The big-endian `u16` of type `kind`, if present and 2 bytes (for
+    /// the types `parse_sized` checked, present means readable).
+    #[inline]
+    pub fn be16(&self, kind: u16) -> Option<u16> {
+        self.get(kind).and_then(|a| a.get_be16().ok())
+    }
+
+    /// The big-endian `u32` of type `kind`, if present and 4 bytes.
+    #[inline]
+    pub fn be32(&self, kind: u16) -> Option<u32> {
+        self.get(kind).and_then(|a| a.get_be32().ok())
+    }
 }
 
 #[cfg(test)]

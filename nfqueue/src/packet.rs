@@ -148,14 +148,6 @@ impl<'a> PacketMeta<'a> {
         }
     }
 
-    fn be32(&self, kind: u16) -> Option<u32> {
-        self.attrs.get(kind).and_then(|a| a.get_be32().ok())
-    }
-
-    fn bytes(&self, kind: u16) -> Option<&'a [u8]> {
-        self.attrs.get(kind).map(|a| a.payload())
-    }
-
     /// The queue number (`res_id`).
     pub fn queue(&self) -> u16 {
         self.queue
@@ -183,7 +175,7 @@ impl<'a> PacketMeta<'a> {
 
     /// The packet mark (`NFQA_MARK`), absent when 0.
     pub fn mark(&self) -> Option<u32> {
-        self.be32(sys::NFQA_MARK)
+        self.attrs.be32(sys::NFQA_MARK)
     }
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
@@ -195,22 +187,22 @@ impl<'a> PacketMeta<'a> {
 
     /// Input interface index (`NFQA_IFINDEX_INDEV`).
     pub fn indev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_INDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_INDEV)
     }
 
     /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
     pub fn outdev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_OUTDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_OUTDEV)
     }
 
     /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
     pub fn physindev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_PHYSINDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_PHYSINDEV)
     }
 
     /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
     pub fn physoutdev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
     }
 
     /// Link-layer source address (`NFQA_HWADDR`).
@@ -222,12 +214,12 @@ impl<'a> PacketMeta<'a> {
     /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
     /// [`PacketMeta::is_truncated`].
     pub fn payload(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_PAYLOAD)
+        self.attrs.payload(sys::NFQA_PAYLOAD)
     }
 
     /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
     pub fn cap_len(&self) -> Option<u32> {
-        self.be32(sys::NFQA_CAP_LEN)
+        self.attrs.be32(sys::NFQA_CAP_LEN)
     }
 
     /// True if the payload is shorter than the packet (copy range, or the
@@ -255,13 +247,13 @@ impl<'a> PacketMeta<'a> {
 
     /// `NFQA_SKB_INFO` flags (GSO, checksum state), empty when absent.
     pub fn skb_info(&self) -> SkbInfo {
-        SkbInfo::from_bits_retain(self.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
+        SkbInfo::from_bits_retain(self.attrs.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
     }
 
     /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
     /// (`CTA_*` attributes): decode them with the `nfconntrack` crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_CT)
+        self.attrs.payload(sys::NFQA_CT)
     }
 
     /// The conntrack attributes (`NFQA_CT`) as an attribute iterator.
@@ -271,22 +263,22 @@ impl<'a> PacketMeta<'a> {
 
     /// The conntrack state (`NFQA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.be32(sys::NFQA_CT_INFO).map(CtState::from)
+        self.attrs.be32(sys::NFQA_CT_INFO).map(CtState::from)
     }
 
     /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
     pub fn exp_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_EXP)
+        self.attrs.payload(sys::NFQA_EXP)
     }
 
     /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
     pub fn uid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_UID)
+        self.attrs.be32(sys::NFQA_UID)
     }
 
     /// Owning socket's gid (`NFQA_GID`).
     pub fn gid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_GID)
+        self.attrs.be32(sys::NFQA_GID)
     }
 
     /// Security context (`NFQA_SECCTX`), without its NUL.
@@ -306,17 +298,17 @@ impl<'a> PacketMeta<'a> {
 
     /// The layer-2 header (`NFQA_L2HDR`; bridge family).
     pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_L2HDR)
+        self.attrs.payload(sys::NFQA_L2HDR)
     }
 
     /// `skb->priority` (`NFQA_PRIORITY`).
     pub fn priority(&self) -> Option<u32> {
-        self.be32(sys::NFQA_PRIORITY)
+        self.attrs.be32(sys::NFQA_PRIORITY)
     }
 
     /// net_cls classid (`NFQA_CGROUP_CLASSID`).
     pub fn cgroup_classid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_CGROUP_CLASSID)
+        self.attrs.be32(sys::NFQA_CGROUP_CLASSID)
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if

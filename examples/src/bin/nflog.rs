@@ -215,20 +215,14 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let idle = args.idle.map(Duration::from_secs);
     while args.count.map_or(true, |c| sink.seen < c) {
-        // What was received already is taken without waiting; only an empty
-        // buffer reads the clock for the --idle deadline.
-        let go_on = match log.try_recv() {
+        // Without --idle one blocking receive system call per batch; with
+        // it, a deadline (a clock read per message, a poll per batch).
+        let next = match idle {
+            Some(t) => log.recv_deadline(Instant::now() + t),
+            None => log.recv(),
+        };
+        let go_on = match next {
             Ok(m) => sink.message(&m).map(|()| true)?,
-            Err(e) if e.is_would_block() => {
-                let next = match idle {
-                    Some(t) => log.recv_deadline(Instant::now() + t),
-                    None => log.recv(),
-                };
-                match next {
-                    Ok(m) => sink.message(&m).map(|()| true)?,
-                    Err(e) => sink.error(e)?,
-                }
-            }
             Err(e) => sink.error(e)?,
         };
         if !go_on {
