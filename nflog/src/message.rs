@@ -146,7 +146,7 @@ impl<'a> LogMsg<'a> {
     /// The protocol family of the hook that logged it (`nfgen_family`:
     /// IPv4, IPv6, bridge, ARP, netdev).
     pub fn family(&self) -> ProtoFamily {
-        ProtoFamily::from(self.msg.family())
+        self.msg.family()
     }
 
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6),

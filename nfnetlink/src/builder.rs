@@ -8,9 +8,9 @@
 use nfnl_sys::{NLA_F_NESTED, NLA_HDRLEN};
 
 use crate::align::{nla_align, nlmsg_align};
-use crate::netfilter::ProtoFamily;
 use crate::error::EncodeError;
 use crate::flags::NlFlags;
+use crate::netfilter::ProtoFamily;
 
 /// The header fields of one nfnetlink message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

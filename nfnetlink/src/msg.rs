@@ -337,7 +337,10 @@ mod tests {
             );
             assert!(m.flags().contains(NlFlags::MULTI));
             let nf = m.nf().unwrap();
-            assert_eq!((nf.subsystem(), nf.msg_type(), u8::from(nf.family())), (1, 0, 2));
+            assert_eq!(
+                (nf.subsystem(), nf.msg_type(), u8::from(nf.family())),
+                (1, 0, 2)
+            );
             let attrs: Vec<_> = nf.attrs().collect::<Result<_, _>>().unwrap();
             assert_eq!(attrs[0].kind(), 1, "CTA_TUPLE_ORIG first");
             assert!(attrs[0].flags().contains(crate::AttrFlags::NESTED));

@@ -3,7 +3,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-use nfqueue::{encode_verdict, PacketMeta, Verdict};
+use nfqueue::raw::encode_verdict;
+use nfqueue::{PacketMeta, Verdict};
 
 #[path = "../tests/common_fixture.rs"]
 mod common_fixture;

@@ -191,7 +191,7 @@ impl ConfigMsg {
     /// # Examples
     /// ```
     /// use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-    /// use nfqueue::{ConfigMsg, QueueConfig};
+    /// use nfqueue::{raw::ConfigMsg, QueueConfig};
     /// let mut b = MsgBuilder::new();
     /// ConfigMsg::bind(&QueueConfig::new(7)).encode(&mut b, 7, 1, NlFlags::ACK)?;
     /// let m = NfMsg::parse(b.finish()?)?;

@@ -64,7 +64,7 @@ impl<'q> Packet<'q> {
         self.raw
     }
 
-    /// Gives the verdict (sent with the next batch, see the [module docs](self)).
+    /// Gives the verdict (sent with the next batch, see the [crate docs](crate)).
     ///
     /// # Errors
     /// [`Error::PayloadRefused`] if [`Decision::check_for`] refuses the

@@ -1,34 +1,5 @@
-//! The queue socket: binding, configuration, the receive loop and closing.
-//!
-//! # How no packet stalls
-//! - A [`Packet`] is consumed by its verdict. If it goes out of scope
-//!   without one (early return, `?`, panic), its `Drop` gives it the
-//!   queue's *default verdict*; so does a dropped [`HeldPacket`](crate::HeldPacket), which can
-//!   be kept on another thread for as long as needed.
-//! - Collected verdicts are sent before every receive system call (see
-//!   [`crate::tx`]), so none waits while the queue blocks.
-//! - Configuration requests keep the packets that arrive while they wait for
-//!   their acknowledgement, and hand them out on the next receive
-//!   ([`nfnetlink::Reader`]).
-//! - Closing (or dropping) the [`Queue`] sends the collected verdicts, then
-//!   gives every packet still out (held, raw, or queued and not yet read)
-//!   the default verdict with one `NFQNL_MSG_VERDICT_BATCH` per bound queue,
-//!   then unbinds. Handles used later get [`Error::Closed`].
-//!
-//! # Default verdict
-//! [`Verdict::Drop`] unless changed with [`Queue::set_default_verdict`]. A
-//! packet that reaches its default verdict was not decided by the program
-//! (a bug, a panic, a refused payload): failing closed is what the kernel
-//! itself does when the listener dies, keeps a filtering program from
-//! letting undecided traffic through, and makes the bug visible. Programs
-//! that only observe traffic should set [`Verdict::Accept`].
-//!
-//! # Data path, socket to verdict
-//! `recvmmsg` fills up to [`RECV_BATCH`] slots ([`nfnetlink::Reader`]) →
-//! the reader's cursor validates the next `nlmsghdr` → a packet message
-//! becomes a [`Packet`] borrowing its slot → its verdict is appended to the
-//! transmit batch ([`crate::tx`]) → sent with one `sendmsg` before the next
-//! `recvmmsg`.
+//! The queue socket: binding, configuration, the receive loop and closing
+//! (see the crate docs for how no packet stalls).
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
@@ -67,8 +38,6 @@ pub const RECV_BUFFER_LEN: usize = 0x10000 + 8192;
 /// `RECV_BATCH * RECV_BUFFER_LEN` bytes of address space; pages are mapped
 /// only as datagrams fill them.
 pub const RECV_BATCH: usize = 32;
-
-pub use crate::tx::DEFAULT_VERDICT_BATCH;
 
 /// A netlink socket serving one or more queues.
 ///
@@ -160,7 +129,7 @@ impl Queue {
     }
 
     /// Sets the verdict given to packets dropped without one (default
-    /// [`Verdict::Drop`]; see the [module docs](self)).
+    /// [`Verdict::Drop`]; see the [crate docs](crate)).
     pub fn set_default_verdict(&self, v: Verdict) {
         self.shared
             .default_word
@@ -443,7 +412,7 @@ impl Queue {
 
     /// Sends the pending verdicts, gives every packet still out the
     /// default verdict, unbinds every queue and closes the socket (see the
-    /// [module docs](self)). Dropping the `Queue` does the same, ignoring
+    /// [crate docs](crate)). Dropping the `Queue` does the same, ignoring
     /// errors.
     ///
     /// # Errors

@@ -258,7 +258,8 @@ pub(crate) fn header(msg_type: u8, queue: u16, flags: NlFlags) -> NfHeader {
 /// # Examples
 /// ```
 /// use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-/// use nfqueue::{encode_verdict, Verdict};
+/// use nfqueue::raw::encode_verdict;
+/// use nfqueue::Verdict;
 /// let mut b = MsgBuilder::new();
 /// encode_verdict(&mut b, 1, 42, &Verdict::Accept.mark(7), NlFlags::empty())?;
 /// let m = NfMsg::parse(b.finish()?)?;

@@ -1021,7 +1021,8 @@ const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
 fn capture_golden_packets() {
     use nfnetlink::testutil::fixture::capture;
     use nfnetlink::{Control, MsgBuilder, NlFlags, NlMsg, Socket};
-    use nfqueue::{ConfigMsg, PacketMeta};
+    use nfqueue::raw::ConfigMsg;
+    use nfqueue::PacketMeta;
     let _ns = support::netns();
     let sock = Socket::open().unwrap();
     let mut b = MsgBuilder::new();

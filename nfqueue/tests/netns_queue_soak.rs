@@ -128,7 +128,10 @@ fn soak_queue_ten_million_packets_memory_and_fds_flat() {
         "RSS grew: {rss_1m} KiB -> {rss_end} KiB"
     );
     // (a transient descriptor of another thread may be counted at 1M)
-    assert!(fds_end <= fds_1m, "file descriptors leaked: {fds_1m} -> {fds_end}");
+    assert!(
+        fds_end <= fds_1m,
+        "file descriptors leaked: {fds_1m} -> {fds_end}"
+    );
     if proc_readable() {
         let s = stats(0).unwrap();
         assert_eq!(

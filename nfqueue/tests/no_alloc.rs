@@ -12,8 +12,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use nfnetlink::{MsgBuilder, MsgIter, NlFlags};
-use nfqueue::queue::RECV_BATCH;
-use nfqueue::{encode_verdict, encode_verdict_batch, PacketMeta, Queue, Verdict};
+use nfqueue::raw::{encode_verdict, encode_verdict_batch};
+use nfqueue::RECV_BATCH;
+use nfqueue::{PacketMeta, Queue, Verdict};
 
 mod common_fixture;
 
