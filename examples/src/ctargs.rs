@@ -14,8 +14,8 @@
 
 use std::net::IpAddr;
 
-use nfconntrack::filter::prefix_mask;
-use nfconntrack::{
+use nfnl_conntrack::filter::prefix_mask;
+use nfnl_conntrack::{
     CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap, Labels, SaveLine,
     Status, TcpState,
 };

@@ -11,7 +11,7 @@ use ctsupport as support;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use nfconntrack::{
+use nfnl_conntrack::{
     Conntrack, Flow, Flush, Key, NatRange, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
 };
 
@@ -223,7 +223,7 @@ exec sh -c "$1"
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn label_names_print_filter_and_update_like_the_tool() {
-    use nfconntrack::{Filter, LabelMap, Labels, Update};
+    use nfnl_conntrack::{Filter, LabelMap, Labels, Update};
     let _ns = support::netns();
     // the kernel gives entries a label area only while a rule uses labels
     let (ok, out) = support::sh_status("iptables -A INPUT -m connlabel --label 3 -j ACCEPT");
@@ -317,7 +317,7 @@ fn label_names_print_filter_and_update_like_the_tool() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn dying_and_unconfirmed_lists_match_the_tool() {
-    use nfconntrack::{CtList, EventListener, Filter, Groups};
+    use nfnl_conntrack::{CtList, EventListener, Filter, Groups};
     let _ns = support::netns();
     if support::events_off("dying_and_unconfirmed_lists_match_the_tool") {
         return;
@@ -397,7 +397,7 @@ fn stop(mut child: std::process::Child) {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn ctevents_prints_what_conntrack_e_prints() {
-    use nfconntrack::Update;
+    use nfnl_conntrack::Update;
     let _ns = support::netns();
     if support::events_off("ctevents_prints_what_conntrack_e_prints") {
         return;

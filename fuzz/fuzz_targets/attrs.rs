@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{Attr, AttrFlags, AttrIter, AttrTable};
+use nfnl::{Attr, AttrFlags, AttrIter, AttrTable};
 use nfnetlink_fuzz::{attrs, offset_in};
 
 /// Checks the walk of `area` and recurses into payloads that parse as attributes.

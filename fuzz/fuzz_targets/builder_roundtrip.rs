@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, MsgIter, NfHeader, NlFlags};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, MsgIter, NfHeader, NlFlags};
 use nfnetlink_fuzz::assert_padding_zeroed;
 
 /// Reads the program; reads past its end give zeros.

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{debug, done_status, Control, MsgIter};
+use nfnl::{debug, done_status, Control, MsgIter};
 use nfnetlink_fuzz::{attrs, messages, offset_in};
 
 fuzz_target!(|data: &[u8]| {

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nflog::LogMsg;
-use nfnetlink::{MsgIter, NfMsg, ProtoFamily};
+use nfnl_log::LogMsg;
+use nfnl::{MsgIter, NfMsg, ProtoFamily};
 use nfnetlink_fuzz::{attrs, offset_in};
 
 fn check(msg: &NfMsg<'_>) {

@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{IpPacket, MsgIter, NfMsg, ProtoFamily};
+use nfnl::{IpPacket, MsgIter, NfMsg, ProtoFamily};
 use nfnetlink_fuzz::{attrs, offset_in};
-use nfqueue::PacketMeta;
+use nfnl_queue::PacketMeta;
 
 /// The IP view reads only the payload, and its parts agree with each other.
 pub fn check_ip(ip: &IpPacket<'_>, payload: &[u8]) {

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
-use nfnetlink::{
+use nfnl::{
     Conn, DumpStream, EncodeError, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError,
 };
 use nfnl_sys as sys;
@@ -61,7 +61,7 @@ pub struct FlushReport {
 /// is not touched).
 ///
 /// ```
-/// use nfconntrack::{Key, Tuple, L4};
+/// use nfnl_conntrack::{Key, Tuple, L4};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
 /// let k = Key::orig(t).zone(7);
 /// # let _ = k;
@@ -155,7 +155,7 @@ impl Key {
 /// change, `ctnetlink_change_status`), labels (with mask), protocol state, helper.
 ///
 /// ```
-/// use nfconntrack::{Tuple, Update, L4};
+/// use nfnl_conntrack::{Tuple, Update, L4};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
 /// let u = Update::orig(t).mark(42).timeout(120);
 /// # let _ = u;
@@ -329,13 +329,13 @@ fn create_header(family: Family) -> NfHeader {
 ///
 /// # Examples
 /// ```no_run
-/// use nfconntrack::{Conntrack, Filter};
+/// use nfnl_conntrack::{Conntrack, Filter};
 /// let mut ct = Conntrack::open()?;
 /// ct.dump(&Filter::new(), |flow| {
 ///     println!("{flow}");
 ///     std::ops::ControlFlow::Continue(())
 /// })?;
-/// # Ok::<(), nfconntrack::Error>(())
+/// # Ok::<(), nfnl_conntrack::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct Conntrack {
@@ -393,7 +393,7 @@ impl Conntrack {
     /// correctly (`NLM_F_DUMP_FILTERED` marks honoured filters) and always
     /// checked again in user space, so the result does not depend on kernel
     /// support. Large dumps are received on a helper thread while this one
-    /// decodes ([`nfnetlink::Conn`]).
+    /// decodes ([`nfnl::Conn`]).
     ///
     /// # Errors
     /// [`Error::MixedFamilies`] before sending for a filter mixing IPv4 and
@@ -525,7 +525,7 @@ impl Conntrack {
     }
 
     /// Creates many entries, packed many to a datagram (one `sendmsg` per
-    /// [`nfnetlink::conn::BATCH_CHUNK`] requests). Returns one result per flow.
+    /// [`nfnl::conn::BATCH_CHUNK`] requests). Returns one result per flow.
     ///
     /// # Errors
     /// I/O errors; per-entry refusals are in the returned vector.
@@ -769,7 +769,7 @@ impl Conntrack {
         });
         let v = match r {
             Ok(()) => true,
-            Err(nfnetlink::Error::Kernel(k))
+            Err(nfnl::Error::Kernel(k))
                 if k.errno == nix::errno::Errno::EOPNOTSUPP as i32
                     || k.errno == nix::errno::Errno::EINVAL as i32 =>
             {

@@ -17,7 +17,7 @@ use crate::flow::Flow;
 use crate::labels::LabelMap;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple, L4};
-use nfnetlink::{IpProto, ProtoFamily};
+use nfnl::{IpProto, ProtoFamily};
 
 /// Options for [`Flow::display_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,15 +1,15 @@
 //! The error type of this crate.
 
-pub use nfnetlink::{EncodeError, KernelError, ParseError};
+pub use nfnl::{EncodeError, KernelError, ParseError};
 
 /// Any failure of a conntrack operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A netlink-level failure: I/O, a kernel refusal ([`KernelError`]), a
-    /// malformed reply, an overrun ([`nfnetlink::Error::Overrun`]), a timeout...
+    /// malformed reply, an overrun ([`nfnl::Error::Overrun`]), a timeout...
     #[error(transparent)]
-    Netlink(#[from] nfnetlink::Error),
+    Netlink(#[from] nfnl::Error),
     /// Source and destination, or original and reply tuple, are of different
     /// address families.
     #[error("mixed address families: IPv4 and IPv6 in one flow or tuple")]
@@ -64,7 +64,7 @@ impl Error {
     /// The kernel's refusal, if the kernel refused.
     pub fn kernel(&self) -> Option<&KernelError> {
         match self {
-            Error::Netlink(nfnetlink::Error::Kernel(k)) => Some(k),
+            Error::Netlink(nfnl::Error::Kernel(k)) => Some(k),
             _ => None,
         }
     }
@@ -72,12 +72,12 @@ impl Error {
     /// True if events were lost because the socket overflowed (`ENOBUFS`):
     /// resynchronise by dumping the table.
     pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+        matches!(self, Error::Netlink(nfnl::Error::Overrun))
     }
 
     /// True if nothing arrived before a deadline.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
+        matches!(self, Error::Netlink(nfnl::Error::Timeout))
     }
 
     /// True if a receive that may not wait found nothing.

@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use nfnetlink::{NfMsg, NlFlags, ProtoFamily, Reader, Socket, Wait};
+use nfnl::{NfMsg, NlFlags, ProtoFamily, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::conntrack::Conntrack;
@@ -154,7 +154,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 
 /// A socket subscribed to conntrack events. A separate type from
 /// [`Conntrack`]: it only receives, through nfnetlink's receive engine
-/// ([`nfnetlink::Reader`]: many datagrams per system call, no allocation
+/// ([`nfnl::Reader`]: many datagrams per system call, no allocation
 /// per datagram).
 ///
 /// Receive with [`EventListener::recv`] (blocking),
@@ -166,7 +166,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 ///
 /// # Examples
 /// ```no_run
-/// use nfconntrack::{EventListener, Groups};
+/// use nfnl_conntrack::{EventListener, Groups};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
 /// loop {
 ///     match events.recv() {
@@ -175,7 +175,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 ///         Err(e) => return Err(e),
 ///     }
 /// }
-/// # Ok::<(), nfconntrack::Error>(())
+/// # Ok::<(), nfnl_conntrack::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct EventListener {
@@ -300,7 +300,7 @@ impl EventListener {
         let mut dropped = 0u64;
         loop {
             match self.reader.next(Wait::Poll) {
-                Ok(_) | Err(nfnetlink::Error::Overrun) => dropped += 1,
+                Ok(_) | Err(nfnl::Error::Overrun) => dropped += 1,
                 Err(e) if e.is_would_block() => break,
                 Err(e) => return Err(Error::Netlink(e)),
             }

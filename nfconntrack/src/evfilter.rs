@@ -25,7 +25,7 @@
 use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 
-use nfnetlink::IpProto;
+use nfnl::IpProto;
 use nfnl_sys as sys;
 use nix::libc;
 
@@ -69,8 +69,8 @@ impl<T> Match<T> {
 /// What events a listener receives; see the module documentation.
 ///
 /// ```
-/// use nfconntrack::evfilter::{EventFilter, Match};
-/// use nfconntrack::{Groups, IpProto};
+/// use nfnl_conntrack::evfilter::{EventFilter, Match};
+/// use nfnl_conntrack::{Groups, IpProto};
 /// let f = EventFilter {
 ///     kinds: Groups::NEW | Groups::DESTROY,
 ///     proto: Some(Match::any_of([IpProto::TCP])),
@@ -161,7 +161,7 @@ impl EventFilter {
 
     fn flow_matches(&self, f: &Flow) -> bool {
         fn ok<T>(m: &Option<Match<T>>, hit: impl FnMut(&T) -> bool) -> bool {
-            m.as_ref().map_or(true, |m| m.holds(hit))
+            m.as_ref().is_none_or(|m| m.holds(hit))
         }
         let o: Option<&Tuple> = f.orig.as_ref();
         let ports = o.and_then(|t| t.proto.ports());
@@ -182,7 +182,7 @@ impl EventFilter {
     /// directional zones, which events carry in the tuples).
     ///
     /// ```
-    /// use nfconntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
+    /// use nfnl_conntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
     /// let f = Filter::new().orig(TupleFilter { proto: Some(IpProto::TCP), dst_port: Some(80), ..TupleFilter::default() });
     /// let ev = EventFilter::superset_of(&f, Groups::NEW);
     /// assert_eq!(ev.dst_port.unwrap().values, vec![80]);
@@ -372,7 +372,7 @@ impl EventListener {
             )
         };
         if r < 0 {
-            return Err(Error::Netlink(nfnetlink::Error::Io(
+            return Err(Error::Netlink(nfnl::Error::Io(
                 std::io::Error::last_os_error(),
             )));
         }

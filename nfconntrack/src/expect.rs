@@ -1,7 +1,7 @@
 //! Expectations (`CTA_EXPECT_*`, `NFNL_SUBSYS_CTNETLINK_EXP`): connections
 //! a helper expects, such as an FTP data channel.
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
 use crate::display::{write_addrs, write_l4, Fields};

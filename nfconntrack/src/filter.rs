@@ -35,7 +35,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{EncodeError, MsgBuilder};
+use nfnl::{EncodeError, MsgBuilder};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -43,7 +43,7 @@ use crate::flow::{Flow, Labels};
 use crate::protoinfo::TcpState;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple, L4};
-use nfnetlink::IpProto;
+use nfnl::IpProto;
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
 // so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
@@ -61,7 +61,7 @@ const F_ICMPV6_CODE: u32 = 1 << 10;
 const F_ICMPV6_ID: u32 = 1 << 11;
 
 fn ok<T: PartialEq>(want: Option<T>, have: T) -> bool {
-    want.map_or(true, |w| w == have)
+    want.is_none_or(|w| w == have)
 }
 
 /// The attribute type and `CTA_FILTER` bit of the ICMP id, type and code
@@ -111,7 +111,7 @@ fn exact_mask(mask: Option<IpAddr>) -> bool {
 /// longer than the address.
 ///
 /// ```
-/// use nfconntrack::filter::prefix_mask;
+/// use nfnl_conntrack::filter::prefix_mask;
 /// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 8), Some("255.0.0.0".parse()?));
 /// assert_eq!(prefix_mask(&"2001:db8::".parse()?, 32), Some("ffff:ffff::".parse()?));
 /// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 33), None);
@@ -358,7 +358,7 @@ impl TupleFilter {
 /// What to select in a dump or filtered flush. All set parts must match.
 ///
 /// ```
-/// use nfconntrack::{Family, Filter};
+/// use nfnl_conntrack::{Family, Filter};
 /// let f = Filter::new().family(Family::Ipv4).mark(0xff00_0000, 0xff00_0000).zone(123);
 /// assert_eq!(f.family, Some(Family::Ipv4));
 /// ```
@@ -547,7 +547,7 @@ impl Filter {
             && self.kernel_part(trust) == *self
             && self.orig.kernel_exact()
             && self.reply.kernel_exact()
-            && self.status.map_or(true, |(_, m)| !m.is_empty())
+            && self.status.is_none_or(|(_, m)| !m.is_empty())
     }
 
     /// The part of the filter that is sent to the kernel: the criteria in

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use nfnetlink::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
 use crate::counters::{Counters, Timestamp};
@@ -20,7 +20,7 @@ use crate::tuple::{Family, Tuple};
 /// architecture.
 ///
 /// ```
-/// use nfconntrack::Labels;
+/// use nfnl_conntrack::Labels;
 /// let l = Labels::from_bits(1 << 3 | 1 << 100);
 /// assert!(l.contains(3) && l.contains(100) && !l.contains(4));
 /// assert_eq!(Labels::from_wire(&l.to_wire()), Some(l));
@@ -176,7 +176,7 @@ fn put_be32_fields<const N: usize>(b: &mut MsgBuilder, kinds: [u16; N], values: 
 /// is an `Option`; nothing uses zero to mean "absent".
 ///
 /// ```
-/// use nfconntrack::{Flow, L4, Status, Tuple};
+/// use nfnl_conntrack::{Flow, L4, Status, Tuple};
 /// let orig = Tuple::new("127.0.0.1".parse()?, "127.0.0.1".parse()?, L4::tcp(40000, 80))?;
 /// let mut f = Flow::new(orig);
 /// f.timeout = Some(100);
@@ -189,11 +189,11 @@ fn put_be32_fields<const N: usize>(b: &mut MsgBuilder, kinds: [u16; N], values: 
 ///      src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000 [ASSURED] mark=0 use=1"
 /// );
 /// // decode(encode(f)) == f
-/// let mut b = nfnetlink::MsgBuilder::new();
-/// b.begin(nfnetlink::NfHeader::new(1, 0).family(2), 1);
+/// let mut b = nfnl::MsgBuilder::new();
+/// b.begin(nfnl::NfHeader::new(1, 0).family(2), 1);
 /// f.encode_attrs(&mut b)?;
 /// let bytes = b.finish()?.to_vec();
-/// let back = Flow::decode(&nfnetlink::NfMsg::parse(&bytes)?)?;
+/// let back = Flow::decode(&nfnl::NfMsg::parse(&bytes)?)?;
 /// assert_eq!(back, f);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -510,7 +510,7 @@ impl Flow {
     /// source is unchanged.
     ///
     /// ```
-    /// use nfconntrack::{Flow, L4, Tuple};
+    /// use nfnl_conntrack::{Flow, L4, Tuple};
     /// let orig = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5000, 53))?;
     /// let mut f = Flow::new(orig);
     /// assert_eq!(f.source_translation(), None);

@@ -20,13 +20,13 @@ use crate::flow::Labels;
 /// The bit-to-name map of `connlabel.conf`.
 ///
 /// ```
-/// use nfconntrack::{LabelMap, Labels};
+/// use nfnl_conntrack::{LabelMap, Labels};
 /// let map = LabelMap::parse("# ours\n0 zero\n3\tthree\n100 hundred\n");
 /// assert_eq!(map.name(3), Some("three"));
 /// assert_eq!(map.bit("hundred"), Some(100));
 /// assert_eq!(map.labels("zero,three")?, Labels::from_bits(0b1001));
 /// assert!(map.labels("four").is_err());
-/// # Ok::<(), nfconntrack::Error>(())
+/// # Ok::<(), nfnl_conntrack::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelMap {

@@ -3,7 +3,7 @@
 //! filters with a user-space fallback, events, expectations and statistics.
 //! No C library is linked.
 //!
-//! It sits on the generic [`nfnetlink`] layer (socket, parser, builder,
+//! It sits on the generic [`nfnl`] layer (socket, parser, builder,
 //! dumps and batches) and [`nfnl_sys`] (the kernel's constants).
 //!
 //! ```text
@@ -38,7 +38,7 @@
 //!
 //! # Example
 //! ```
-//! use nfconntrack::{Flow, L4, Tuple};
+//! use nfnl_conntrack::{Flow, L4, Tuple};
 //! let t = Tuple::new("192.0.2.1".parse()?, "198.51.100.7".parse()?, L4::udp(5353, 53))?;
 //! let mut f = Flow::new(t);
 //! f.timeout = Some(30);
@@ -49,6 +49,8 @@
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod conntrack;
 pub mod counters;
@@ -68,6 +70,7 @@ pub mod save;
 pub mod stats;
 pub mod status;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 pub mod tuple;
 
@@ -83,9 +86,9 @@ pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnetlink::{EncodeError, KernelError, ParseError};
-/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnetlink`].
-pub use nfnetlink::{IpProto, ProtoFamily};
+pub use nfnl::{EncodeError, KernelError, ParseError};
+/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
+pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
@@ -96,3 +99,8 @@ pub use tuple::{Family, Tuple, L4};
 
 #[cfg(test)]
 mod tests;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

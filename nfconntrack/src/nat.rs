@@ -21,7 +21,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, ParseError};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -31,7 +31,7 @@ use crate::tuple::Family;
 /// may translate to.
 ///
 /// ```
-/// use nfconntrack::NatRange;
+/// use nfnl_conntrack::NatRange;
 /// let r = NatRange::to_addr("192.0.2.9".parse()?).with_ports(1024, 2047);
 /// assert_eq!(r.min_addr, r.max_addr);
 /// assert_eq!(r.ports, Some((1024, 2047)));

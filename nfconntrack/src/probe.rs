@@ -33,7 +33,7 @@ use crate::flow::Flow;
 use crate::protoinfo::{ProtoInfo, TcpInfo, TcpState};
 use crate::status::Status;
 use crate::tuple::{Family, Tuple, L4};
-use nfnetlink::IpProto;
+use nfnl::IpProto;
 
 /// The criteria of `needed` the kernel evaluates correctly: probed once per
 /// process and criterion, else [`Criteria::STATIC`].
@@ -58,7 +58,7 @@ pub fn kernel_criteria(needed: Criteria) -> Criteria {
 pub fn probe(which: Criteria) -> Result<Criteria> {
     std::thread::spawn(move || {
         nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
-            .map_err(|e| Error::Netlink(nfnetlink::Error::Io(e.into())))?;
+            .map_err(|e| Error::Netlink(nfnl::Error::Io(e.into())))?;
         let mut ct = Conntrack::open()?;
         ct.set_filter_trust(Criteria::empty());
         run(&mut ct, which)

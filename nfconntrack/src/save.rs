@@ -27,7 +27,7 @@ use crate::nat::NatRange;
 use crate::protoinfo::{ProtoInfo, SctpInfo, SctpState, TcpInfo, TcpState};
 use crate::status::Status;
 use crate::tuple::{Tuple, L4};
-use nfnetlink::IpProto;
+use nfnl::IpProto;
 
 /// The status bits the format names, in bit order.
 const STATUS_NAMES: [(Status, &str); 4] = [
@@ -47,7 +47,7 @@ impl Flow {
     /// and what they have.
     ///
     /// ```
-    /// use nfconntrack::{Flow, L4, Status, Tuple};
+    /// use nfnl_conntrack::{Flow, L4, Status, Tuple};
     /// let mut f = Flow::new(Tuple::new("1.1.1.1".parse()?, "2.2.2.2".parse()?, L4::udp(1, 2))?);
     /// f.timeout = Some(99);
     /// f.status = Some(Status::CONFIRMED);

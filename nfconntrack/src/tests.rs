@@ -3,9 +3,9 @@
 
 use std::net::IpAddr;
 
-use nfnetlink::testutil::fixture::{self, attr_header as h};
-use nfnetlink::testutil::mutate;
-use nfnetlink::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
+use nfnl::testutil::fixture::{self, attr_header as h};
+use nfnl::testutil::mutate;
+use nfnl::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
 use nfnl_sys as sys;
 
 use crate::conntrack::{ct_header, flush_header, Key};
@@ -1503,7 +1503,7 @@ fn only_trusted_criteria_reach_the_kernel() {
 /// The data messages (not NLMSG_DONE) of a captured datagram.
 #[cfg(target_endian = "little")]
 fn captured(d: &[u8]) -> Vec<NfMsg<'_>> {
-    nfnetlink::MsgIter::new(d)
+    nfnl::MsgIter::new(d)
         .map(|m| m.unwrap())
         .filter(|m| m.msg_type() != sys::NLMSG_DONE)
         .map(|m| m.nf().unwrap())

@@ -12,7 +12,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{AttrIter, EncodeError, IpProto, MsgBuilder, ParseError, ProtoFamily};
+use nfnl::{AttrIter, EncodeError, IpProto, MsgBuilder, ParseError, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -240,7 +240,7 @@ impl L4 {
 /// One direction of a connection: addresses, layer-4 identity and zone.
 ///
 /// ```
-/// use nfconntrack::{L4, Tuple};
+/// use nfnl_conntrack::{L4, Tuple};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::tcp(40000, 80))?;
 /// let r = t.inverted();
 /// assert_eq!(r.src.to_string(), "10.0.0.2");

@@ -1,7 +1,7 @@
 //! Namespace tests against the real kernel, with the `conntrack` tool as the
 //! oracle. Each test creates its own network namespace. Run as root (or
 //! through `cargo xtask test`):
-//! `cargo test -p nfconntrack --test netns_conntrack -- --ignored --test-threads=2`.
+//! `cargo test -p nfnl-conntrack --test netns_conntrack -- --ignored --test-threads=2`.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,9 +17,9 @@ use std::net::IpAddr;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use nfconntrack::EventFilter;
-use nfconntrack::*;
-use nfnetlink::{NfHeader, NlFlags};
+use nfnl::{NfHeader, NlFlags};
+use nfnl_conntrack::EventFilter;
+use nfnl_conntrack::*;
 use nfnl_sys as sys;
 use nix::errno::Errno;
 
@@ -109,7 +109,7 @@ fn count_raw(ct: &mut Conntrack, filter: &Filter, flag: NlFlags) -> (usize, usiz
                 if m.flags().contains(flag) {
                     flagged += 1;
                 }
-                Ok::<_, nfnetlink::Error>(ControlFlow::Continue(()))
+                Ok::<_, nfnl::Error>(ControlFlow::Continue(()))
             },
         )
         .unwrap();
@@ -791,7 +791,7 @@ fn c26_big_dump_small_buffers() {
         });
         match r {
             Ok(()) => {}
-            Err(Error::Netlink(nfnetlink::Error::Truncated { len: l, buf })) => {
+            Err(Error::Netlink(nfnl::Error::Truncated { len: l, buf })) => {
                 println!("recv buffer {len}: MSG_TRUNC detected ({l} > {buf})");
                 continue;
             }
@@ -848,7 +848,7 @@ fn n4_ext_ack_on_malformed_timeout() {
             },
         )
         .unwrap_err();
-    let nfnetlink::Error::Kernel(k) = &e else {
+    let nfnl::Error::Kernel(k) = &e else {
         panic!("{e}")
     };
     println!("malformed CTA_TIMEOUT: {k}");
@@ -1651,7 +1651,7 @@ fn b1_probe_agrees_with_the_tool_and_leaves_the_table_alone() {
     criteria_setup(&mut ct, true);
     let before = cli_lines("-L");
     let start = Instant::now();
-    let found = match nfconntrack::probe::probe(Criteria::all()) {
+    let found = match nfnl_conntrack::probe::probe(Criteria::all()) {
         Ok(c) => c,
         Err(e) => {
             support::skip(
@@ -1690,7 +1690,10 @@ fn b1_probe_agrees_with_the_tool_and_leaves_the_table_alone() {
         );
     }
     // what every connection of this process then trusts
-    assert_eq!(nfconntrack::probe::kernel_criteria(Criteria::all()), found);
+    assert_eq!(
+        nfnl_conntrack::probe::kernel_criteria(Criteria::all()),
+        found
+    );
     let v6 = Filter::new().orig(TupleFilter {
         src: Some(ip("2001:db8::1")),
         proto: Some(IpProto::UDP),
@@ -2065,7 +2068,7 @@ fn flood() -> Vec<Flow> {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
-    use nfconntrack::evfilter::Match;
+    use nfnl_conntrack::evfilter::Match;
     let _ns = support::netns();
     if support::events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
@@ -2209,8 +2212,8 @@ const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
 
 /// Sends one request on a raw socket and collects every datagram of the answer up to
 /// `NLMSG_DONE` (a dump) or the first message (a plain get), concatenated.
-fn raw_query(sock: &nfnetlink::Socket, h: NfHeader, seq: u32) -> Vec<u8> {
-    let mut b = nfnetlink::MsgBuilder::new();
+fn raw_query(sock: &nfnl::Socket, h: NfHeader, seq: u32) -> Vec<u8> {
+    let mut b = nfnl::MsgBuilder::new();
     b.begin(h, seq);
     sock.send(b.finish().unwrap()).unwrap();
     let dump = h.flags.contains(NlFlags::DUMP);
@@ -2218,11 +2221,10 @@ fn raw_query(sock: &nfnetlink::Socket, h: NfHeader, seq: u32) -> Vec<u8> {
     let mut buf = vec![0u8; 65536];
     loop {
         let n = sock
-            .recv(&mut buf, nfnetlink::Wait::timeout(Duration::from_secs(2)))
+            .recv(&mut buf, nfnl::Wait::timeout(Duration::from_secs(2)))
             .unwrap();
         all.extend_from_slice(&buf[..n]);
-        let done =
-            nfnetlink::MsgIter::new(&buf[..n]).any(|m| m.unwrap().msg_type() == sys::NLMSG_DONE);
+        let done = nfnl::MsgIter::new(&buf[..n]).any(|m| m.unwrap().msg_type() == sys::NLMSG_DONE);
         if done || !dump {
             return all;
         }
@@ -2230,8 +2232,8 @@ fn raw_query(sock: &nfnetlink::Socket, h: NfHeader, seq: u32) -> Vec<u8> {
 }
 
 /// The data messages (not NLMSG_DONE) of concatenated datagrams.
-fn data_msgs(d: &[u8]) -> Vec<nfnetlink::NfMsg<'_>> {
-    nfnetlink::MsgIter::new(d)
+fn data_msgs(d: &[u8]) -> Vec<nfnl::NfMsg<'_>> {
+    nfnl::MsgIter::new(d)
         .map(|m| m.unwrap())
         .filter(|m| m.msg_type() != sys::NLMSG_DONE)
         .map(|m| m.nf().unwrap())
@@ -2239,18 +2241,18 @@ fn data_msgs(d: &[u8]) -> Vec<nfnetlink::NfMsg<'_>> {
 }
 
 /// Golden fixtures from the kernel (written to `testdata/` when `NFNL_CAPTURE` is set; see
-/// `nfnetlink::testutil::fixture::capture`): a dump of TCP, UDP over IPv6 and ICMP flows with
+/// `nfnl::testutil::fixture::capture`): a dump of TCP, UDP over IPv6 and ICMP flows with
 /// counters and timestamps, events, an expectation dump and the statistics. Each is checked
 /// here with this crate's decoders, so the test fails if the kernel's layout and ours part.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn capture_golden_messages() {
-    use nfnetlink::testutil::fixture::capture;
+    use nfnl::testutil::fixture::capture;
     let _ns = support::netns();
     support::sh(
         "sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1",
     );
-    let events = nfnetlink::Socket::open().unwrap();
+    let events = nfnl::Socket::open().unwrap();
     for g in [sys::NFNLGRP_CONNTRACK_NEW, sys::NFNLGRP_CONNTRACK_DESTROY] {
         events.join_group(g).unwrap();
     }
@@ -2282,7 +2284,7 @@ fn capture_golden_messages() {
         ct.create_expectation(&e).ok()
     });
 
-    let sock = nfnetlink::Socket::open().unwrap();
+    let sock = nfnl::Socket::open().unwrap();
     let hdr = |subsys, ty| NfHeader::new(subsys, ty).flags(NlFlags::DUMP);
     let dump = raw_query(
         &sock,
@@ -2347,10 +2349,7 @@ fn capture_golden_messages() {
     ct.delete(&Key::orig(v6.orig.unwrap())).unwrap();
     let mut evs = Vec::new();
     let mut buf = vec![0u8; 65536];
-    while let Ok(n) = events.recv(
-        &mut buf,
-        nfnetlink::Wait::timeout(Duration::from_millis(500)),
-    ) {
+    while let Ok(n) = events.recv(&mut buf, nfnl::Wait::timeout(Duration::from_millis(500))) {
         evs.extend_from_slice(&buf[..n]);
     }
     let decoded: Vec<Event> = data_msgs(&evs)

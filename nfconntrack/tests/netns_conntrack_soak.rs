@@ -17,7 +17,7 @@ use ctsupport as support;
 
 use std::time::Duration;
 
-use nfconntrack::{Conntrack, Event, EventListener, Flow, Groups, Key, Tuple, L4};
+use nfnl_conntrack::{Conntrack, Event, EventListener, Flow, Groups, Key, Tuple, L4};
 
 /// How many flows the soak creates and deletes: `NFNL_SOAK` (1 or empty:
 /// 1 million), `None` when it is not set.

@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use nfnetlink::{EncodeError, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
+use nfnl::{EncodeError, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 /// Largest copy range (`NFULNL_COPY_RANGE_MAX`: `0xffff - NLA_HDRLEN`), the
@@ -105,7 +105,7 @@ bitflags::bitflags! {
 /// # Examples
 /// ```
 /// use std::time::Duration;
-/// use nflog::{CopyMode, GroupConfig, LogFlags};
+/// use nfnl_log::{CopyMode, GroupConfig, LogFlags};
 /// let cfg = GroupConfig::new(5)
 ///     .copy(CopyMode::Packet { range: 128 })
 ///     .buffer_size(64 * 1024)
@@ -291,7 +291,7 @@ pub(crate) fn encode_pf(b: &mut MsgBuilder, command: Command, family: ProtoFamil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nfnetlink::{AttrTable, NfMsg};
+    use nfnl::{AttrTable, NfMsg};
 
     #[test]
     fn bind_request_carries_every_setting_in_one_message() {

@@ -23,7 +23,7 @@
 
 use std::time::SystemTime;
 
-use nfnetlink::{
+use nfnl::{
     AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
     Timestamp, Vlan,
 };
@@ -77,8 +77,8 @@ impl<'a> LogMsg<'a> {
     ///
     /// # Examples
     /// ```
-    /// # use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
-    /// # use nflog::{Hook, LogMsg};
+    /// # use nfnl::{MsgBuilder, NfHeader, NfMsg};
+    /// # use nfnl_log::{Hook, LogMsg};
     /// let mut b = MsgBuilder::new();
     /// // nlmsg_type ULOG (4) << 8 | PACKET (0); nfgenmsg: IPv4, group 7
     /// b.begin(NfHeader::new(4, 0).family(2).res_id(7), 0)

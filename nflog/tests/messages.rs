@@ -8,7 +8,7 @@ mod fixture;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime};
 
-use nflog::{CtState, Hook, IpProto, LogMsg, ParseError, ProtoFamily};
+use nfnl_log::{CtState, Hook, IpProto, LogMsg, ParseError, ProtoFamily};
 use nfnl_sys::log::*;
 
 #[test]
@@ -156,7 +156,7 @@ fn malformed_messages_are_typed_errors() {
     // a packet header of the wrong size
     let bytes = fixture::message(
         1,
-        &nfnetlink::testutil::fixture::attr(NFULA_PACKET_HDR, &[8, 0, 1]),
+        &nfnl::testutil::fixture::attr(NFULA_PACKET_HDR, &[8, 0, 1]),
     );
     assert!(matches!(
         LogMsg::parse_bytes(&bytes),

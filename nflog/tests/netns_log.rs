@@ -7,12 +7,12 @@
 //! nflog --test netns_log -- --ignored --test-threads=2`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 
 use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};
 
-use nflog::{
+use nfnl_log::{
     health, CopyMode, CtState, Error, GroupConfig, Hook, IpProto, Log, LogFlags, LogMsg,
     ProtoFamily,
 };
@@ -75,7 +75,7 @@ fn lo_index() -> u32 {
 
 /// The UDP data of an IPv4/IPv6 packet.
 fn udp_data(payload: &[u8]) -> &[u8] {
-    let ip = nflog::IpPacket::parse(payload).unwrap();
+    let ip = nfnl_log::IpPacket::parse(payload).unwrap();
     &ip.transport().unwrap()[8..]
 }
 

@@ -12,8 +12,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use nflog::{GroupConfig, Log, LogFlags};
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
+use nfnl_log::{GroupConfig, Log, LogFlags};
 
 struct Counting;
 

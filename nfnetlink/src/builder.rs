@@ -79,7 +79,7 @@ pub const MAX_ATTR_PAYLOAD: usize = u16::MAX as usize - NLA_HDRLEN;
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::{MsgBuilder, NfHeader, NlFlags, NfMsg};
+/// use nfnl::{MsgBuilder, NfHeader, NlFlags, NfMsg};
 /// let mut b = MsgBuilder::new();
 /// b.begin(NfHeader::new(3, 2).flags(NlFlags::ACK).res_id(1), 42);
 /// b.put_be32(1, 0x0102_0304);

@@ -2,7 +2,7 @@
 //! builder, acks and errors, multipart dumps, batches and multicast groups.
 //!
 //! It sits between the raw ABI (`nfnl-sys`) and the subsystem crates
-//! (`nfqueue`, `nfconntrack`, ...) and names no subsystem itself.
+//! (`nfnl-queue`, `nfnl-conntrack`, ...) and names no subsystem itself.
 //!
 //! What the subsystems that report packets share lives here too, under the
 //! caller's attribute numbers: [`netfilter`] (hook, conntrack state,
@@ -19,7 +19,7 @@
 //! [`Wait`] (block, poll, deadline). The layers on it:
 //!
 //! ```text
-//!   nfqueue::Queue ─┐   nflog::Log ─┐   nfconntrack::EventListener ─┐   Conn (requests, dumps, batches)
+//!   nfnl_queue::Queue ─┐   nfnl_log::Log ─┐   nfnl_conntrack::EventListener ─┐   Conn (requests, dumps, batches)
 //!                   └───────────────┴───────────────┬───────────────┘          │
 //!                                          Reader::next / fill / peek   Reader::pump (+ pipelined dumps)
 //!                                                   └──────────────┬───────────┘
@@ -59,7 +59,7 @@
 //!
 //! # Example
 //! ```
-//! use nfnetlink::{AttrTable, MsgBuilder, NfHeader, NfMsg};
+//! use nfnl::{AttrTable, MsgBuilder, NfHeader, NfMsg};
 //!
 //! let mut b = MsgBuilder::new();
 //! b.begin(NfHeader::new(1, 0).family(2), 1);
@@ -71,6 +71,8 @@
 //! assert_eq!(table.require(8, "example")?.get_be32()?, 42);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ack;
 pub mod align;
@@ -88,6 +90,7 @@ pub mod socket;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
@@ -104,3 +107,8 @@ pub use socket::{Group, RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.
 pub use nfnl_sys as sys;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

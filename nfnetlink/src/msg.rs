@@ -196,7 +196,7 @@ impl<'a> NfMsg<'a> {
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::NfMsg;
+    /// use nfnl::NfMsg;
     /// #[rustfmt::skip]
     /// let bytes = [
     ///     24, 0, 0, 0,  0x00, 0x03,  0, 0,  1, 0, 0, 0,  0, 0, 0, 0, // nlmsghdr: type 3<<8|0
@@ -204,9 +204,9 @@ impl<'a> NfMsg<'a> {
     ///     4, 0, 1, 0,                                               // empty attribute type 1
     /// ];
     /// let m = NfMsg::parse(&bytes)?;
-    /// assert_eq!((m.subsystem(), m.msg_type(), m.family(), m.res_id()), (3, 0, 2, 7));
+    /// assert_eq!((m.subsystem(), m.msg_type(), u8::from(m.family()), m.res_id()), (3, 0, 2, 7));
     /// assert_eq!(m.attrs().count(), 1);
-    /// # Ok::<(), nfnetlink::ParseError>(())
+    /// # Ok::<(), nfnl::ParseError>(())
     /// ```
     #[inline]
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {

@@ -90,18 +90,18 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Examples
 /// Receive every message of a socket that joined a multicast group:
 /// ```no_run
-/// use nfnetlink::{Reader, Socket, Wait};
+/// use nfnl::{Reader, Socket, Wait};
 /// let sock = Socket::open()?;
 /// sock.join_group(1)?;
 /// let mut reader = Reader::new(sock, 16, 64 * 1024);
 /// loop {
 ///     match reader.next(Wait::Block) {
 ///         Ok(msg) => println!("type {:#x}, {} bytes", msg.msg_type(), msg.as_bytes().len()),
-///         Err(nfnetlink::Error::Overrun) => eprintln!("messages were lost"),
+///         Err(nfnl::Error::Overrun) => eprintln!("messages were lost"),
 ///         Err(e) => return Err(e),
 ///     }
 /// }
-/// # Ok::<(), nfnetlink::Error>(())
+/// # Ok::<(), nfnl::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct Reader {

@@ -531,7 +531,7 @@ const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnetlink::{RecvBatch, Socket, Wait};
+/// use nfnl::{RecvBatch, Socket, Wait};
 /// let sock = Socket::open()?;
 /// let mut batch = RecvBatch::new(32, 64 * 1024);
 /// let n = sock.recv_many(&mut batch, Wait::Block)?;
@@ -542,7 +542,7 @@ const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
 ///         None => {}
 ///     }
 /// }
-/// # Ok::<(), nfnetlink::Error>(())
+/// # Ok::<(), nfnl::Error>(())
 /// ```
 pub struct RecvBatch {
     slot_len: usize,

@@ -1,6 +1,6 @@
 //! Native Linux NFQUEUE over netlink: bind queues, read queued packets as
 //! zero-copy views, give verdicts, and never leave a packet stalled in the
-//! kernel. Depends on [`nfnetlink`] (the generic layer) and `nfnl-sys` (the
+//! kernel. Depends on [`nfnl`] (the generic layer) and `nfnl-sys` (the
 //! ABI) only; no C library.
 //!
 //! # Main types
@@ -20,8 +20,8 @@
 //! Read the ICMP packets `iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1`
 //! queues, print them and accept them:
 //! ```no_run
-//! use nfqueue::{Queue, QueueConfig, Verdict};
-//! fn main() -> Result<(), nfqueue::Error> {
+//! use nfnl_queue::{Queue, QueueConfig, Verdict};
+//! fn main() -> Result<(), nfnl_queue::Error> {
 //!     let mut q = Queue::open()?;
 //!     q.bind(&QueueConfig::new(1))?;
 //!     loop {
@@ -49,7 +49,7 @@
 //! - **mark the connection?** `Verdict::Accept.connmark(m)` (needs the
 //!   kernel's conntrack glue for queued packets).
 //! - **rewrite a packet?** `Verdict::Accept.payload(&bytes)` after
-//!   [`nfnetlink::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
+//!   [`nfnl::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
 //!
 //! # How no packet stalls
 //! - A [`Packet`] is consumed by its verdict, so a double verdict does not
@@ -78,7 +78,7 @@
 //!
 //! # Data path, socket to verdict
 //! ```text
-//! kernel ── recvmmsg: up to RECV_BATCH datagrams ──▶ nfnetlink::Reader (cursor, no copy)
+//! kernel ── recvmmsg: up to RECV_BATCH datagrams ──▶ nfnl::Reader (cursor, no copy)
 //!   ──▶ Queue::recv(): PacketMeta indexes the attributes in one pass ──▶ Packet<'_>
 //!   ──▶ verdict(self) / drop ⇒ appended to the transmit batch
 //! kernel ◀── one sendmsg of verdicts, right before the next recvmmsg
@@ -89,6 +89,8 @@
 //!
 //! # Feature flags
 //! - `tokio`: `tokio::AsyncQueue`, async receive on tokio's reactor.
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod error;
@@ -97,6 +99,7 @@ pub mod health;
 mod packet;
 mod queue;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod tx;
 mod verdict;
@@ -112,13 +115,18 @@ pub use verdict::{Decision, Verdict};
 
 /// The wire encoders behind [`Queue`] and [`Packet::verdict`], for tests,
 /// benchmarks and programs that run their own receive loop on
-/// [`nfnetlink::Reader`].
+/// [`nfnl::Reader`].
 pub mod raw {
     pub use crate::config::ConfigMsg;
     pub use crate::verdict::{encode_verdict, encode_verdict_batch};
 }
 
 /// The netfilter packet types this crate's packets carry, defined once in
-/// [`nfnetlink`].
-pub use nfnetlink::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnetlink::{KernelError, ParseError};
+/// [`nfnl`].
+pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
+pub use nfnl::{KernelError, ParseError};
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -16,7 +16,7 @@
 
 use std::time::SystemTime;
 
-use nfnetlink::{
+use nfnl::{
     AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
     Timestamp, Vlan,
 };
@@ -26,7 +26,9 @@ bitflags::bitflags! {
     /// `NFQA_SKB_INFO` flags; unknown bits kept.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub struct SkbInfo: u32 {
-        /// `NFQA_SKB_CSUMNOTREADY`: the checksum is not filled in yet (offload).
+        /// `NFQA_SKB_CSUMNOTREADY`: the transport checksum is not filled in
+        /// yet (`CHECKSUM_PARTIAL`: offloaded); see
+        /// [`PacketMeta::checksum_not_ready`].
         const CSUM_NOT_READY = sys::NFQA_SKB_CSUMNOTREADY;
         /// `NFQA_SKB_GSO`: a GSO packet, larger than the MTU.
         const GSO = sys::NFQA_SKB_GSO;
@@ -86,8 +88,8 @@ impl<'a> PacketMeta<'a> {
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
-    /// use nfqueue::{Hook, PacketMeta};
+    /// use nfnl::{MsgBuilder, NfHeader, NfMsg};
+    /// use nfnl_queue::{Hook, PacketMeta};
     /// // Build what the kernel sends (type QUEUE<<8 | PACKET, res_id = queue 1).
     /// let mut b = MsgBuilder::new();
     /// b.begin(NfHeader::new(3, 0).family(2).res_id(1), 0);
@@ -250,8 +252,20 @@ impl<'a> PacketMeta<'a> {
         SkbInfo::from_bits_retain(self.attrs.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
     }
 
+    /// True if the transport (TCP/UDP) checksum in the payload is not
+    /// computed yet (`NFQA_SKB_CSUMNOTREADY`): the stack or the network card
+    /// fills it in when the packet leaves, so treat the packet as correct.
+    /// The field then holds only the pseudo-header sum. It happens with
+    /// [`QueueFlags::GSO`](crate::QueueFlags::GSO) (the default) on locally
+    /// generated packets; without that flag the kernel computes the checksum
+    /// before queueing. Matters only when rewriting the packet: see
+    /// [`Decision::payload`](crate::Decision::payload).
+    pub fn checksum_not_ready(&self) -> bool {
+        self.skb_info().contains(SkbInfo::CSUM_NOT_READY)
+    }
+
     /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
-    /// (`CTA_*` attributes): decode them with the `nfconntrack` crate.
+    /// (`CTA_*` attributes): decode them with the `nfnl-conntrack` crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
         self.attrs.payload(sys::NFQA_CT)
     }
@@ -321,11 +335,11 @@ impl<'a> PacketMeta<'a> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use nfnetlink::IpProto;
+    use nfnl::IpProto;
     use std::net::{IpAddr, Ipv4Addr};
     use std::time::Duration;
 
-    use nfnetlink::testutil::fixture::{attr, nlmsg};
+    use nfnl::testutil::fixture::{attr, nlmsg};
 
     /// An IPv4/UDP packet 10.0.0.1:12345 -> 10.0.0.2:53 with 4 bytes of data.
     #[rustfmt::skip]
@@ -395,6 +409,7 @@ pub(crate) mod tests {
         assert_eq!((ct[0].kind(), ct[0].get_be32()), (8, Ok(7)));
         assert_eq!(p.ct_state(), Some(CtState::New));
         assert_eq!(p.skb_info(), SkbInfo::CSUM_NOT_READY | SkbInfo::GSO);
+        assert!(p.checksum_not_ready());
         assert_eq!(p.exp_bytes(), Some(&[][..]));
         assert_eq!((p.uid(), p.gid()), (Some(1234), Some(4321)));
         assert_eq!(p.secctx(), Some(&b"system_u:object_r:x"[..]));

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nfnetlink::{ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Socket, Wait};
+use nfnl::{ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
@@ -52,7 +52,7 @@ pub const RECV_BATCH: usize = 32;
 ///
 /// # Examples
 /// ```no_run
-/// use nfqueue::{Queue, QueueConfig, Verdict};
+/// use nfnl_queue::{Queue, QueueConfig, Verdict};
 /// let mut q = Queue::open()?;
 /// q.bind(&QueueConfig::new(1))?;
 /// loop {
@@ -149,7 +149,7 @@ impl Queue {
     }
 
     /// How long configuration requests wait for their acknowledgement
-    /// (default 5 s, [`nfnetlink::reader::DEFAULT_REQUEST_TIMEOUT`]).
+    /// (default 5 s, [`nfnl::reader::DEFAULT_REQUEST_TIMEOUT`]).
     pub fn set_config_timeout(&mut self, t: Duration) {
         self.reader.set_timeout(Some(t));
     }
@@ -191,8 +191,11 @@ impl Queue {
     /// `CAP_NET_ADMIN`); [`Error::QueueBusy`] if this socket has it already;
     /// [`Error::FlagUnsupported`] naming the flag this kernel refuses (the
     /// flags are then probed one by one; nothing was bound);
-    /// [`Error::Config`] for other refusals; timeouts and I/O errors.
+    /// [`Error::Config`] for other refusals; [`Error::InvalidConfig`]
+    /// before sending anything for a setting the kernel cannot use
+    /// ([`QueueConfig::check`]); timeouts and I/O errors.
     pub fn bind(&mut self, cfg: &QueueConfig) -> Result<(), Error> {
+        cfg.check()?;
         match self.config_raw(cfg.num, &ConfigMsg::bind(cfg))? {
             Ok(()) => {
                 if !self.bound.contains(&cfg.num) {
@@ -240,8 +243,9 @@ impl Queue {
     /// Changes the length of bound queue `num`.
     ///
     /// # Errors
-    /// As [`Queue::unbind`].
+    /// As [`Queue::unbind`]; [`Error::InvalidConfig`] for 0, before sending.
     pub fn set_max_len(&mut self, num: u16, len: u32) -> Result<(), Error> {
+        crate::config::check_max_len(num, len)?;
         self.config(
             num,
             &ConfigMsg {
@@ -300,7 +304,8 @@ impl Queue {
     /// Recoverable ones ([`Error::is_recoverable`]): [`Error::Verdict`] for a
     /// verdict the kernel refused; `Overrun` once when the socket buffer
     /// overflowed; a malformed or truncated message (given the default
-    /// verdict when its id could be read). Others: I/O errors.
+    /// verdict when its id could be read). Others: [`Error::NothingBound`]
+    /// when no queue is bound (instead of waiting forever); I/O errors.
     pub fn recv(&mut self) -> Result<Packet<'_>, Error> {
         self.find_packet(Wait::Block)?;
         self.take_packet()
@@ -332,6 +337,8 @@ impl Queue {
     pub(crate) fn poll_packet(&mut self) -> Result<bool, Error> {
         match self.find_packet(Wait::Poll) {
             Ok(()) => Ok(true),
+            // The async receive would wait forever: no packet can come.
+            Err(e) if e.is_would_block() && self.bound.is_empty() => Err(Error::NothingBound),
             Err(e) if e.is_would_block() => Ok(false),
             Err(e) => Err(e),
         }
@@ -347,10 +354,19 @@ impl Queue {
             if let Some(e) = self.tx.err.take() {
                 return Err(e);
             }
+            // With no queue bound no packet can come: a waiting receive reads
+            // only what is there already (answers to verdicts, which the kernel
+            // queues before the send returns), then says so instead of waiting
+            // forever. `try_recv` does not wait, so it reports "would block".
+            let unbound = self.bound.is_empty() && !matches!(wait, Wait::Poll);
             let Queue {
                 reader, tx, shared, ..
             } = self;
-            reader.fill_with(wait, &mut || tx.flush(shared))?;
+            let wait = if unbound { Wait::Poll } else { wait };
+            match reader.fill_with(wait, &mut || tx.flush(shared)) {
+                Err(e) if unbound && e.is_would_block() => return Err(Error::NothingBound),
+                r => r?,
+            }
             let outcome = match reader.peek_header().map(|h| h.nlmsg_type) {
                 Some(PACKET_TYPE) => return Ok(()),
                 Some(sys::NLMSG_ERROR) => match reader.peek() {

@@ -11,7 +11,7 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nfqueue::{QueueConfig, Verdict};
+use nfnl_queue::{QueueConfig, Verdict};
 
 /// How many packets the soak sends: `NFNL_SOAK` (1 or empty: 10 million),
 /// `None` when it is not set.

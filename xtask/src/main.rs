@@ -19,6 +19,7 @@ pub mod demo;
 pub mod fuzz;
 pub mod json;
 pub mod miri;
+pub mod msrv;
 pub mod netns;
 pub mod process;
 pub mod summary;
@@ -46,6 +47,7 @@ commands:
   soak    the soak tests: 10 million packets through a queue (memory and descriptors
           flat), 1 million conntrack creates and deletes under each event listener mode
           (nothing lost without a report); NFNL_SOAK=N changes the counts
+  msrv    check that rust-version is at least every locked dependency's (also part of test)
   help    this text
 
 Both `demo` and `test` work as root and as an ordinary user (user + network namespaces).
@@ -133,6 +135,12 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest).map(|()| true),
         "fuzz" => fuzz::run(rest),
         "soak" => soak(),
+        "msrv" => msrv::check().map(|problems| {
+            for p in &problems {
+                eprintln!("msrv: {p}");
+            }
+            problems.is_empty()
+        }),
         "help" | "-h" | "--help" => {
             println!(
                 "{USAGE}\n\n{}\n\n{}\n\n{}",

@@ -14,7 +14,7 @@
 use std::process::ExitCode;
 
 use examples::ctargs;
-use nfconntrack::{Conntrack, Flow, Flush, Key};
+use nfnl_conntrack::{Conntrack, Flow, Flush, Key};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     };
     if flush {
         let what = match args.filter.family {
-            Some(f) if args.filter == nfconntrack::Filter::new().family(f) => Flush::Family(f),
+            Some(f) if args.filter == nfnl_conntrack::Filter::new().family(f) => Flush::Family(f),
             _ if args.filter.is_empty() => Flush::All,
             _ => {
                 eprintln!("ctdelete: --flush takes only -f");

@@ -15,7 +15,7 @@
 use std::process::ExitCode;
 
 use examples::ctargs;
-use nfconntrack::{Conntrack, Event, EventFilter, EventListener, Groups};
+use nfnl_conntrack::{Conntrack, Event, EventFilter, EventListener, Groups};
 
 const USAGE: &str = "usage: ctevents [-e NEW,UPDATES,DESTROY,ALL] [FILTER-OPTIONS] [--expect] \
                      [--reliable] [--no-bpf] [-c COUNT]";

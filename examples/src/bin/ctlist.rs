@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use nfconntrack::Conntrack;
+use nfnl_conntrack::Conntrack;
 
 use ctargs::parse_args;
 use examples::ctargs;
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     args.opts.now = Some(std::time::SystemTime::now());
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let print = |flow: nfconntrack::Flow| {
+    let print = |flow: nfnl_conntrack::Flow| {
         use std::io::Write;
         n += 1;
         if writeln!(out, "{}", args.show(&flow)).is_err() {

@@ -1,9 +1,9 @@
 //! Helpers of the nfconntrack namespace tests: everything of
-//! `nfnetlink::testutil::netns`, plus the `conntrack` tool as an oracle.
+//! `nfnl::testutil::netns`, plus the `conntrack` tool as an oracle.
 //! Use as `mod ctsupport; use ctsupport as support;`.
 #![allow(dead_code)]
 
-pub use nfnetlink::testutil::netns::*;
+pub use nfnl::testutil::netns::*;
 
 /// The `conntrack` tool as an oracle: `conntrack <args>`, returns stdout (one flow per line
 /// for `-L`; the "N flow entries" note goes to stderr).

@@ -175,10 +175,10 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         println!(
             "{:<8} {:>10} {:>6}% {:>9} {:>8} {:>12}",
             s.name,
-            f(super::queue::median(s.pps), 0),
-            f(super::queue::median(s.loss).map(|l| l * 100.0), 1),
-            f(super::queue::median(s.overruns), 0),
-            f(super::queue::median(s.cpu_ns), 0),
+            f(super::median(s.pps), 0),
+            f(super::median(s.loss).map(|l| l * 100.0), 1),
+            f(super::median(s.overruns), 0),
+            f(super::median(s.cpu_ns), 0),
             f(ir, 0),
         );
     }
