@@ -481,6 +481,7 @@ impl Conntrack {
             |b| key.encode(b),
             Flow::decode,
         )
+        .map_err(refused("get", || key.to_string()))
     }
 
     /// One GET request built by `build`, its one reply decoded by `decode`;
@@ -518,10 +519,10 @@ impl Conntrack {
     /// without a timeout or a tuple; `EOPNOTSUPP` for an unknown helper or
     /// a kernel without NAT.
     pub fn create(&mut self, flow: &Flow) -> Result<()> {
-        let fam = flow.check_families()?;
+        let fam = check_create(flow)?;
         self.conn
-            .request(create_header(fam), |b| flow.encode_create(b))?;
-        Ok(())
+            .request(create_header(fam), |b| flow.encode_create(b))
+            .map_err(|e| refused("create", || flow_key(flow))(e.into()))
     }
 
     /// Creates many entries, packed many to a datagram (one `sendmsg` per
@@ -533,7 +534,7 @@ impl Conntrack {
         let mut results = Vec::with_capacity(flows.len());
         let mut valid = Vec::with_capacity(flows.len());
         for (i, f) in flows.iter().enumerate() {
-            match f.check_families() {
+            match check_create(f) {
                 Ok(fam) => {
                     valid.push((fam, f, i));
                     results.push(Ok(()));
@@ -545,9 +546,13 @@ impl Conntrack {
             &valid,
             |&(fam, _, _)| create_header(fam),
             |&(_, f, _), b| f.encode_create(b),
-            |&(_, _, i), r| {
-                if let Err(e) = r {
-                    results[i] = Err(e.into());
+            |&(_, f, i), r| {
+                if let Err(k) = r {
+                    results[i] = Err(Error::Refused {
+                        op: "create",
+                        what: flow_key(f),
+                        source: k,
+                    });
                 }
             },
         )?;
@@ -621,11 +626,12 @@ impl Conntrack {
     }
 
     fn update_once(&mut self, u: &Update) -> Result<()> {
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
-            |b| u.encode(b),
-        )?;
-        Ok(())
+        self.conn
+            .request(
+                ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
+                |b| u.encode(b),
+            )
+            .map_err(|e| refused("update", || u.key.to_string())(e.into()))
     }
 
     /// Deletes the entry `key` names (`IPCTNL_MSG_CT_DELETE`). A key from
@@ -638,11 +644,12 @@ impl Conntrack {
         if !key.tuple.is_consistent() {
             return Err(Error::MixedFamilies);
         }
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
-            |b| key.encode(b),
-        )?;
-        Ok(())
+        self.conn
+            .request(
+                ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
+                |b| key.encode(b),
+            )
+            .map_err(|e| refused("delete", || key.to_string())(e.into()))
     }
 
     /// Deletes many entries in batches (see [`Conntrack::delete`]); returns
@@ -915,6 +922,62 @@ impl Conntrack {
             exp_header(sys::IPCTNL_MSG_EXP_DELETE, family).version(sys::NFNETLINK_V1),
             |_| Ok(()),
         )?;
+        Ok(())
+    }
+}
+
+/// A kernel refusal of `op` on `what` as [`Error::Refused`]; other errors
+/// unchanged.
+fn refused(op: &'static str, what: impl FnOnce() -> String) -> impl FnOnce(Error) -> Error {
+    move |e| match e {
+        Error::Netlink(nfnl::Error::Kernel(source)) => Error::Refused {
+            op,
+            what: what(),
+            source,
+        },
+        e => e,
+    }
+}
+
+/// How a flow is named in an error: its key, or "a flow without a tuple".
+fn flow_key(f: &Flow) -> String {
+    Key::of(f).map_or_else(|_| "a flow without a tuple".into(), |k| k.to_string())
+}
+
+/// What a create needs before anything is sent: one family, both tuples
+/// and a timeout (`ctnetlink_new_conntrack` answers a bare `EINVAL`
+/// without them).
+fn check_create(f: &Flow) -> Result<Family> {
+    let fam = f.check_families()?;
+    let reason = if f.orig.is_none() || f.reply.is_none() {
+        "a new entry needs both tuples (Flow::new fills the reply tuple)"
+    } else if f.timeout.is_none() {
+        "a new entry needs a timeout (CTA_TIMEOUT, in seconds)"
+    } else {
+        return Ok(fam);
+    };
+    Err(Error::Incomplete {
+        op: "create",
+        reason,
+    })
+}
+
+impl std::fmt::Display for Key {
+    /// The tuple as `conntrack` prints it (`udp src=… dst=… sport=… dport=…`),
+    /// then `reply-tuple`, `zone=` and `id=` when they apply.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = &mut crate::display::Fields::new(f);
+        w.put(format_args!("{}", self.tuple.proto.proto().name()))?;
+        crate::display::write_tuple(w, &self.tuple)?;
+        if self.dir == sys::CTA_TUPLE_REPLY {
+            w.put(format_args!("(reply tuple)"))?;
+        }
+        if let Some(z) = self.zone {
+            w.put(format_args!("zone={z}"))?;
+        }
+        if let Some(id) = self.id {
+            w.put(format_args!("id={id}"))?;
+        }
         Ok(())
     }
 }

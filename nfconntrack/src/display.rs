@@ -103,7 +103,7 @@ impl<'a, 'b> Fields<'a, 'b> {
     }
 }
 
-fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
+pub(crate) fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     write_addrs(w, "", t)?;
     write_l4(w, t)
 }

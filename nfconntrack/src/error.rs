@@ -45,6 +45,37 @@ pub enum Error {
     /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
     #[error("event filter: {0}")]
     EventFilter(&'static str),
+    /// The kernel refused a request: the operation, the entry it was about,
+    /// and the kernel's answer (with its errno; `EPERM` carries the
+    /// `CAP_NET_ADMIN` hint).
+    #[error("{op} {what}: {source}")]
+    Refused {
+        /// The operation (`create`, `update`, `delete`, `get`, `flush`...).
+        op: &'static str,
+        /// The entry or tuple it was about, as the tool prints it.
+        what: String,
+        /// The kernel's answer.
+        #[source]
+        source: KernelError,
+    },
+    /// A request that the kernel would refuse with a bare `EINVAL`, refused
+    /// before sending with the reason (for example a create without a
+    /// timeout: `ctnetlink_new_conntrack` needs `CTA_TIMEOUT`).
+    #[error("{op}: {reason}; nothing was sent")]
+    Incomplete {
+        /// The operation.
+        op: &'static str,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// Joining the conntrack event groups was refused
+    /// (`NETLINK_ADD_MEMBERSHIP`: `EPERM` without `CAP_NET_ADMIN`).
+    #[error("listening to conntrack events: {source}; hint: CAP_NET_ADMIN is needed in the user namespace owning the network namespace")]
+    EventsDenied {
+        /// The system call's error.
+        #[source]
+        source: nfnl::Error,
+    },
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),
@@ -52,11 +83,15 @@ pub enum Error {
 
 impl Error {
     /// The kernel errno behind this error, if any (`ENOENT` for a missing
-    /// entry, `EEXIST` for a duplicate create...).
+    /// entry, `EEXIST` for a duplicate create...; for
+    /// [`Error::Incomplete`], the `EINVAL` the kernel would have answered).
     pub fn errno(&self) -> Option<nix::errno::Errno> {
         match self {
-            Error::Netlink(e) => e.errno(),
+            Error::Netlink(e) | Error::EventsDenied { source: e } => e.errno(),
+            Error::Refused { source, .. } => Some(source.errno()),
             Error::NotFound => Some(nix::errno::Errno::ENOENT),
+            // What the kernel would have answered.
+            Error::Incomplete { .. } => Some(nix::errno::Errno::EINVAL),
             _ => None,
         }
     }
@@ -64,7 +99,7 @@ impl Error {
     /// The kernel's refusal, if the kernel refused.
     pub fn kernel(&self) -> Option<&KernelError> {
         match self {
-            Error::Netlink(nfnl::Error::Kernel(k)) => Some(k),
+            Error::Netlink(nfnl::Error::Kernel(k)) | Error::Refused { source: k, .. } => Some(k),
             _ => None,
         }
     }

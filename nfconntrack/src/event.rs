@@ -198,7 +198,13 @@ impl EventListener {
     pub fn from_socket(sock: Socket, groups: Groups) -> Result<Self> {
         for (g, id) in GROUP_IDS {
             if groups.contains(g) {
-                sock.join_group(id)?;
+                sock.join_group(id).map_err(|e| {
+                    if e.errno() == Some(nix::errno::Errno::EPERM) {
+                        Error::EventsDenied { source: e }
+                    } else {
+                        Error::Netlink(e)
+                    }
+                })?;
             }
         }
         Ok(EventListener {

@@ -231,6 +231,11 @@ fn c2_invalid_creates_are_rejected() {
     let e = ct.create(&f).unwrap_err();
     println!("create without CTA_TIMEOUT: {e}");
     assert_eq!(e.errno(), Some(Errno::EINVAL));
+    // refused before sending, with the reason (the kernel says only EINVAL)
+    assert_eq!(
+        e.to_string(),
+        "create: a new entry needs a timeout (CTA_TIMEOUT, in seconds); nothing was sent"
+    );
     let mut f = tcp("192.0.2.1", "192.0.2.2", 1, 2);
     f.reply = Some(Tuple::new(ip("::2"), ip("::1"), L4::tcp(2, 1)).unwrap());
     assert!(matches!(ct.create(&f), Err(Error::MixedFamilies)));
@@ -2363,4 +2368,79 @@ fn capture_golden_messages() {
         .iter()
         .any(|e| matches!(e, Event::Destroy(f) if f.orig == v6.orig)));
     capture(TESTDATA, "events.bin", &evs);
+}
+
+/// The async listener (feature `tokio`): a wait cancelled by a timeout loses
+/// nothing, and the NEW and DESTROY of a created and deleted flow arrive in
+/// order, with the same decoding as the blocking listener.
+#[cfg(feature = "tokio")]
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn async_event_listener_receives_in_order_and_is_cancel_safe() {
+    use nfnl_conntrack::tokio::AsyncEventListener;
+    let _ns = support::netns();
+    let rt = ::tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let listener = EventListener::open(Groups::NEW | Groups::DESTROY).unwrap();
+        let mut events = AsyncEventListener::new(listener).unwrap();
+        let quiet = ::tokio::time::timeout(Duration::from_millis(100), events.recv()).await;
+        assert!(quiet.is_err(), "nothing happened yet: {quiet:?}");
+        let mut ct = ct();
+        let f = udp("10.7.0.1", "10.7.0.2", 7, 8);
+        ct.create(&f).unwrap();
+        ct.delete(&Key::of(&f).unwrap()).unwrap();
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            let (_, ev) = ::tokio::time::timeout(Duration::from_secs(5), events.recv())
+                .await
+                .expect("an event within 5 s")
+                .unwrap();
+            got.push(ev);
+        }
+        assert!(
+            matches!(&got[0], Event::New(fl) if fl.orig == f.orig),
+            "{}",
+            got[0]
+        );
+        assert!(
+            matches!(&got[1], Event::Destroy(fl) if fl.orig == f.orig),
+            "{}",
+            got[1]
+        );
+    });
+}
+
+/// A kernel refusal names the operation and the entry: a delete or get of
+/// an entry that is not there, a duplicate create.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn refusals_name_the_operation_and_the_entry() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    let f = udp("192.0.2.1", "192.0.2.2", 5, 6);
+    let key = Key::orig(f.orig.unwrap()).zone(3);
+    let e = ct.delete(&key).unwrap_err();
+    assert_eq!(e.errno(), Some(Errno::ENOENT));
+    assert_eq!(
+        e.to_string(),
+        "delete udp src=192.0.2.1 dst=192.0.2.2 sport=5 dport=6 zone=3: kernel error: \
+         No such file or directory (ENOENT)"
+    );
+    let e = ct.get(&Key::reply(f.reply.unwrap())).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("get udp src=192.0.2.2 dst=192.0.2.1 sport=6 dport=5 (reply tuple): "),
+        "{e}"
+    );
+    ct.create(&f).unwrap();
+    let e = ct.create(&f).unwrap_err();
+    assert_eq!(e.errno(), Some(Errno::EEXIST));
+    assert!(
+        e.to_string()
+            .starts_with("create udp src=192.0.2.1 dst=192.0.2.2 sport=5 dport=6: kernel error: "),
+        "{e}"
+    );
 }

@@ -48,11 +48,26 @@ pub enum Error {
         /// The queue number.
         queue: u16,
     },
-    /// `EPERM`: another socket (another process) has bound the queue, or the
-    /// caller lacks `CAP_NET_ADMIN` in the user namespace owning the network
-    /// namespace.
-    #[error("queue {queue}: permission denied (bound by another socket, or no CAP_NET_ADMIN)")]
+    /// `EPERM` from a queue that another socket has bound (the kernel answers
+    /// `EPERM` for both this and a missing `CAP_NET_ADMIN`; the queue's
+    /// owner in `/proc/net/netfilter/nfnetlink_queue` tells them apart).
+    #[error("queue {queue} is bound by another socket (port id {port_id}); bind another queue number or stop that listener")]
+    BoundElsewhere {
+        /// The queue number.
+        queue: u16,
+        /// The netlink port id of the socket that has it.
+        port_id: u32,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// `EPERM`: the caller lacks `CAP_NET_ADMIN` in the user namespace
+    /// owning the network namespace (or, where `/proc` cannot be read to
+    /// tell, another socket has the queue).
+    #[error("queue {queue}: permission denied: CAP_NET_ADMIN is needed in the user namespace owning the network namespace{}", if *.unknown_owner { " (or another socket has bound the queue: /proc was unreadable to tell)" } else { "" })]
     PermissionDenied {
+        /// True when `/proc` could not be read to rule out another owner.
+        unknown_owner: bool,
         /// The queue number.
         queue: u16,
         /// The kernel's error.
@@ -162,6 +177,7 @@ impl Error {
             Error::Netlink(e) => e.errno(),
             Error::Verdict { source, .. }
             | Error::PermissionDenied { source, .. }
+            | Error::BoundElsewhere { source, .. }
             | Error::FlagUnsupported { source, .. }
             | Error::Config { source, .. } => Some(source.errno()),
             Error::QueueBusy { .. } => Some(nix::errno::Errno::EBUSY),

@@ -178,7 +178,7 @@ impl Queue {
 
     fn config(&mut self, queue: u16, msg: &ConfigMsg) -> Result<(), Error> {
         self.config_raw(queue, msg)?
-            .map_err(|k| map_config_error(queue, k))
+            .map_err(|k| map_config_error(queue, self.reader.socket().port_id(), k))
     }
 
     /// Binds queue `cfg.num` with its copy mode, length and flags in one
@@ -209,9 +209,9 @@ impl Queue {
                 for flag in cfg.flags.iter() {
                     let _ = self.config_flag(cfg.num, cfg.flags, flag)?;
                 }
-                Err(map_config_error(cfg.num, k))
+                Err(map_config_error(cfg.num, self.reader.socket().port_id(), k))
             }
-            Err(k) => Err(map_config_error(cfg.num, k)),
+            Err(k) => Err(map_config_error(cfg.num, self.reader.socket().port_id(), k)),
         }
     }
 
@@ -269,7 +269,7 @@ impl Queue {
     ) -> Result<(), Error> {
         for flag in mask.iter() {
             self.config_flag(num, flags, flag)?
-                .map_err(|k| map_config_error(num, k))?;
+                .map_err(|k| map_config_error(num, self.reader.socket().port_id(), k))?;
         }
         Ok(())
     }
@@ -525,10 +525,30 @@ fn verdict_error(e: &ErrorMsg<'_>) -> Result<(), Error> {
     })
 }
 
-fn map_config_error(queue: u16, k: KernelError) -> Error {
+/// A refused configuration request as an [`Error`] naming the queue.
+/// `EPERM` means another socket has the queue or the caller lacks
+/// `CAP_NET_ADMIN` (`instance_lookup` + `peer_portid` check in
+/// `nfqnl_recv_config`): the queue's owner in `/proc` tells which.
+fn map_config_error(queue: u16, our_port: u32, k: KernelError) -> Error {
     use nix::errno::Errno;
     match k.errno() {
-        Errno::EPERM => Error::PermissionDenied { queue, source: k },
+        Errno::EPERM => match health::queue(queue) {
+            Ok(Some(s)) if s.port_id != our_port => Error::BoundElsewhere {
+                queue,
+                port_id: s.port_id,
+                source: k,
+            },
+            Ok(_) => Error::PermissionDenied {
+                unknown_owner: false,
+                queue,
+                source: k,
+            },
+            Err(_) => Error::PermissionDenied {
+                unknown_owner: true,
+                queue,
+                source: k,
+            },
+        },
         Errno::EBUSY => Error::QueueBusy { queue },
         Errno::ENODEV => Error::NotBound { queue },
         _ => Error::Config { queue, source: k },
