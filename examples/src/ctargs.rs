@@ -14,10 +14,9 @@
 
 use std::net::IpAddr;
 
-use nfnl_conntrack::filter::prefix_mask;
 use nfnl_conntrack::{
-    CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap, Labels, SaveLine,
-    Status, TcpState,
+    prefix_mask, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap,
+    Labels, SaveLine, Status, TcpState,
 };
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {

@@ -511,7 +511,7 @@ impl Conntrack {
     /// ([`Flow::nat_src`], [`Flow::nat_dst`]; `ctnetlink_create_conntrack`).
     ///
     /// With NAT the kernel replaces the reply tuple by the translated one
-    /// (see [`crate::nat`]); [`Conntrack::get`] shows the result.
+    /// (see [`NatRange`](crate::NatRange)); [`Conntrack::get`] shows the result.
     ///
     /// # Errors
     /// [`Error::MixedFamilies`] (also for a NAT range of the other family),

@@ -69,7 +69,7 @@ impl<T> Match<T> {
 /// What events a listener receives; see the module documentation.
 ///
 /// ```
-/// use nfnl_conntrack::evfilter::{EventFilter, Match};
+/// use nfnl_conntrack::{EventFilter, EventMatch as Match};
 /// use nfnl_conntrack::{Groups, IpProto};
 /// let f = EventFilter {
 ///     kinds: Groups::NEW | Groups::DESTROY,

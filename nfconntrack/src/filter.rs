@@ -1,37 +1,4 @@
 //! Dump and flush filters.
-//!
-//! The kernel evaluates filters in `ctnetlink_filter_match`
-//! (`net/netfilter/nf_conntrack_netlink.c`): family, mark and mask
-//! (`CTA_MARK`/`CTA_MARK_MASK`), status and mask (`CTA_STATUS`/`CTA_STATUS_MASK`),
-//! zone (`CTA_ZONE`) and selected fields of the original and reply tuples
-//! (`CTA_FILTER` with `CTA_FILTER_ORIG_FLAGS`/`CTA_FILTER_REPLY_FLAGS`).
-//! Older kernels ignore parts of it, so [`Filter::matches`] applies the
-//! same filter in user space to every dumped entry: the result never
-//! depends on what the kernel supports.
-//!
-//! # Which criteria go to the kernel
-//! A dump may only be narrowed by the kernel (user space checks again), but
-//! a filtered flush is carried out by the kernel alone, so a criterion the
-//! kernel gets wrong deletes the wrong flows. A criterion is sent only if
-//! the running kernel is known to evaluate it correctly ([`Criteria`]):
-//! [`crate::probe`] establishes that, once per process and criterion, in a
-//! private network namespace (never touching the caller's table); where it
-//! cannot run, [`Criteria::STATIC`] applies: family, mark and mask, status and mask
-//! (non-empty mask), zone, IPv4 addresses, protocol number, TCP/UDP ports,
-//! ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
-//! tested against `conntrack -L`/`-D` on IPv4 and IPv6.
-//! Always matched in user space, because the kernel has no such criterion:
-//! masked addresses (CIDR), directional zones, "any of these status bits",
-//! the TCP state and labels.
-//!
-//! NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
-//! `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
-//! `!ipv6_addr_cmp(filter, entry)`, i.e. when the IPv6 addresses are
-//! *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
-//! source deletes every other flow. The probe finds this, and the static
-//! rule never sends IPv6 addresses: they are matched in user space (dump,
-//! then batched deletes for a flush), which costs a dump of the family,
-//! never a wrong delete.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -111,7 +78,7 @@ fn exact_mask(mask: Option<IpAddr>) -> bool {
 /// longer than the address.
 ///
 /// ```
-/// use nfnl_conntrack::filter::prefix_mask;
+/// use nfnl_conntrack::prefix_mask;
 /// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 8), Some("255.0.0.0".parse()?));
 /// assert_eq!(prefix_mask(&"2001:db8::".parse()?, 32), Some("ffff:ffff::".parse()?));
 /// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 33), None);
@@ -356,6 +323,39 @@ impl TupleFilter {
 }
 
 /// What to select in a dump or filtered flush. All set parts must match.
+///
+/// The kernel evaluates filters in `ctnetlink_filter_match`
+/// (`net/netfilter/nf_conntrack_netlink.c`): family, mark and mask
+/// (`CTA_MARK`/`CTA_MARK_MASK`), status and mask (`CTA_STATUS`/`CTA_STATUS_MASK`),
+/// zone (`CTA_ZONE`) and selected fields of the original and reply tuples
+/// (`CTA_FILTER` with `CTA_FILTER_ORIG_FLAGS`/`CTA_FILTER_REPLY_FLAGS`).
+/// Older kernels ignore parts of it, so [`Filter::matches`] applies the
+/// same filter in user space to every dumped entry: the result never
+/// depends on what the kernel supports.
+///
+/// # Which criteria go to the kernel
+/// A dump may only be narrowed by the kernel (user space checks again), but
+/// a filtered flush is carried out by the kernel alone, so a criterion the
+/// kernel gets wrong deletes the wrong flows. A criterion is sent only if
+/// the running kernel is known to evaluate it correctly ([`Criteria`]):
+/// [`crate::probe`] establishes that, once per process and criterion, in a
+/// private network namespace (never touching the caller's table); where it
+/// cannot run, [`Criteria::STATIC`] applies: family, mark and mask, status and mask
+/// (non-empty mask), zone, IPv4 addresses, protocol number, TCP/UDP ports,
+/// ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
+/// tested against `conntrack -L`/`-D` on IPv4 and IPv6.
+/// Always matched in user space, because the kernel has no such criterion:
+/// masked addresses (CIDR), directional zones, "any of these status bits",
+/// the TCP state and labels.
+///
+/// NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
+/// `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
+/// `!ipv6_addr_cmp(filter, entry)`, i.e. when the IPv6 addresses are
+/// *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
+/// source deletes every other flow. The probe finds this, and the static
+/// rule never sends IPv6 addresses: they are matched in user space (dump,
+/// then batched deletes for a flush), which costs a dump of the family,
+/// never a wrong delete.
 ///
 /// ```
 /// use nfnl_conntrack::{Family, Filter};

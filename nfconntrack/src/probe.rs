@@ -18,7 +18,7 @@
 //! `CAP_SYS_ADMIN`; where it cannot run, [`Criteria::STATIC`] applies.
 //!
 //! On 6.18 it finds every criterion correct but IPv6 addresses (see
-//! [`crate::filter`]).
+//! [`Filter`]).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;

@@ -2073,7 +2073,7 @@ fn flood() -> Vec<Flow> {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
-    use nfnl_conntrack::evfilter::Match;
+    use nfnl_conntrack::EventMatch as Match;
     let _ns = support::netns();
     if support::events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
