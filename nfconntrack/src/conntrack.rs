@@ -14,6 +14,7 @@ use crate::expect::Expect;
 use crate::filter::{self, Criteria, Filter};
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::ProtoInfo;
+use crate::settable::Settable;
 use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
 use crate::status::Status;
 use crate::tuple::{Family, Tuple};
@@ -280,29 +281,16 @@ impl Update {
 
     fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
         self.key.encode(b)?;
-        if let Some(t) = self.timeout {
-            b.put_be32(sys::CTA_TIMEOUT, t);
-        }
-        if let Some(s) = self.status {
+        Settable {
             // an existing entry is confirmed; clearing the bit gives EBUSY
-            b.put_be32(sys::CTA_STATUS, (s | Status::CONFIRMED).bits());
+            status: self.status.map(|s| s | Status::CONFIRMED),
+            timeout: self.timeout,
+            mark: self.mark,
+            labels: self.labels.as_ref().map(|(l, m)| (l, m.as_ref())),
+            proto_info: self.proto_info.as_ref(),
+            ..Settable::default()
         }
-        if let Some((m, mask)) = self.mark {
-            b.put_be32(sys::CTA_MARK, m);
-            if let Some(mask) = mask {
-                b.put_be32(sys::CTA_MARK_MASK, mask);
-            }
-        }
-        if let Some((l, mask)) = self.labels {
-            b.put_bytes(sys::CTA_LABELS, &l.to_wire())?;
-            if let Some(mask) = mask {
-                b.put_bytes(sys::CTA_LABELS_MASK, &mask.to_wire())?;
-            }
-        }
-        if let Some(p) = &self.proto_info {
-            b.nest(sys::CTA_PROTOINFO, |b| p.encode_nested(b))?;
-        }
-        Ok(())
+        .encode(b)
     }
 }
 

@@ -98,6 +98,7 @@ mod nat;
 pub mod probe;
 mod protoinfo;
 mod save;
+mod settable;
 mod stats;
 mod status;
 #[cfg(feature = "tokio")]
