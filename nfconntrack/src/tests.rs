@@ -1332,6 +1332,10 @@ fn event_bytes(ev: &Event) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "45,000 interpreted BPF runs: hours under Miri; the 32-bit run covers the compiler in the other tests"
+)]
 fn bpf_event_filter_agrees_with_its_user_space_rule_on_random_events() {
     use crate::evfilter::{EventFilter, Match};
     // a small deterministic generator
