@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../../nfconntrack/tests/ctsupport/mod.rs"]
-mod ctsupport;
-use ctsupport as support;
+use nfnl_conntrack::testutil as support;
 
 use std::net::IpAddr;
 use std::time::Duration;

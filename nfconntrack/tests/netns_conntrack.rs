@@ -10,8 +10,7 @@
     missing_docs
 )]
 
-mod ctsupport;
-use ctsupport as support;
+use nfnl_conntrack::testutil as support;
 
 use std::net::IpAddr;
 use std::ops::ControlFlow;

@@ -12,8 +12,7 @@
     missing_docs
 )]
 
-mod ctsupport;
-use ctsupport as support;
+use nfnl_conntrack::testutil as support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
-//! Helpers of the nfconntrack namespace tests: everything of
-//! `nfnl::testutil::netns`, plus the `conntrack` tool as an oracle.
-//! Use as `mod ctsupport; use ctsupport as support;`.
-#![allow(dead_code)]
+//! Test helpers (feature `test-util`) for namespace tests of conntrack
+//! code, in this crate and in programs built on it: everything of
+//! `nfnl::testutil::netns`, plus the `conntrack` tool as an oracle. Use as
+//! `use nfnl_conntrack::testutil as support;`.
 
 pub use nfnl::testutil::netns::*;
 
