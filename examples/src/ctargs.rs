@@ -1,7 +1,23 @@
-//! Command-line filter options shared by the conntrack examples
-//! (`ctlist`, `ctdelete`), in the spirit of `conntrack -L/-D`.
+//! Command-line filter options shared by the conntrack examples (`ctlist`,
+//! `ctdelete`), spelled as `conntrack -L/-D` spells them:
+//!
+//! `-f ipv4|ipv6`, `-p PROTO`, `-s/--src/--orig-src ADDR[/LEN]`,
+//! `-d/--dst/--orig-dst ADDR[/LEN]`, `--mask-src MASK`, `--mask-dst MASK`,
+//! `-r/--reply-src ADDR`, `-q/--reply-dst ADDR`, `--sport/--orig-port-src N`,
+//! `--dport/--orig-port-dst N`, `--reply-port-src N`, `--reply-port-dst N`,
+//! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
+//! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
+//! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
+//! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o save`, `-o/--output extended,id,labels`; and
+//! `--labelmap PATH` (ours) for another label map than the tool's
+//! `/etc/xtables/connlabel.conf`.
 
-use nfconntrack::{DisplayOptions, Family, Filter, IpProto};
+use std::net::IpAddr;
+
+use nfnl_conntrack::{
+    prefix_mask, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap,
+    Labels, SaveLine, Status, TcpState,
+};
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if let Some(h) = s.strip_prefix("0x") {
@@ -9,6 +25,10 @@ fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
     } else {
         s.parse().ok()
     }
+}
+
+fn num<T: std::str::FromStr>(opt: &str, v: &str) -> Result<T, String> {
+    parse_num(v).ok_or(format!("bad number {v} for {opt}"))
 }
 
 fn parse_proto(s: &str) -> Option<IpProto> {
@@ -25,10 +45,116 @@ fn parse_proto(s: &str) -> Option<IpProto> {
     })
 }
 
+/// `ADDR` or `ADDR/LEN` (the prefix becomes the mask).
+fn parse_addr(v: &str) -> Result<(IpAddr, Option<IpAddr>), String> {
+    let bad = || format!("bad address {v}");
+    match v.split_once('/') {
+        Some((a, len)) => {
+            let a: IpAddr = a.parse().map_err(|_| bad())?;
+            let len: u8 = len.parse().map_err(|_| bad())?;
+            Ok((a, Some(prefix_mask(&a, len).ok_or_else(bad)?)))
+        }
+        None => Ok((v.parse().map_err(|_| bad())?, None)),
+    }
+}
+
+fn parse_state(v: &str) -> Option<TcpState> {
+    (0..=u8::MAX)
+        .map(TcpState::from)
+        .find(|s| !matches!(s, TcpState::Unknown(_)) && s.name().eq_ignore_ascii_case(v))
+}
+
+/// `-u LIST` as the tool reads it: names set bits of the value, `!NAME`
+/// and `UNREPLIED` (= `!SEEN_REPLY`) bits of the mask; without a mask the
+/// value is the mask. Gives `(value, mask)` for `status & mask == value`.
+fn parse_status(v: &str) -> Option<(Status, Status)> {
+    let (mut value, mut mask) = (Status::empty(), Status::empty());
+    for item in v.split(',') {
+        match item.strip_prefix('!') {
+            Some(n) => mask |= status_bit(n)?,
+            None if item.eq_ignore_ascii_case("UNREPLIED") => mask |= Status::SEEN_REPLY,
+            None => value |= status_bit(item)?,
+        }
+    }
+    // the kernel refuses an empty mask (`-u UNSET`): so does the tool
+    let mask = if mask.is_empty() { value } else { mask };
+    (!mask.is_empty()).then_some((value, mask))
+}
+
+fn status_bit(name: &str) -> Option<Status> {
+    match name.to_ascii_uppercase().as_str() {
+        "UNSET" => Some(Status::empty()),
+        n => Status::from_name(n),
+    }
+}
+
+/// The options that select NAT-ed entries (`-n`, `-g`, `-j`).
+#[derive(Default)]
+struct Nat {
+    src: bool,
+    dst: bool,
+    any: bool,
+}
+
+/// The parsed options.
+#[derive(Debug)]
+pub struct Args {
+    /// What to select.
+    pub filter: Filter,
+    /// How to print.
+    pub opts: DisplayOptions,
+    /// The label map, loaded when `-l` or `-o labels` needs it.
+    pub labels: Option<LabelMap>,
+    /// The list named like `conntrack -L dying|unconfirmed` (`None`: the
+    /// table, also spelled `conntrack`).
+    pub list: Option<CtList>,
+    /// `-o save`: print in the save format instead.
+    pub save: bool,
+}
+
+/// A flow printed as the options say.
+pub enum Shown<'a> {
+    /// The `conntrack -L` line.
+    Line(FlowDisplay<'a>),
+    /// The `conntrack -o save` line.
+    Save(SaveLine<'a>),
+}
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Line(d) => d.fmt(f),
+            Shown::Save(s) => s.fmt(f),
+        }
+    }
+}
+
+impl Args {
+    /// `flow` as the tool prints it with these options.
+    pub fn show<'a>(&'a self, flow: &'a Flow) -> Shown<'a> {
+        if self.save {
+            return Shown::Save(flow.save_line());
+        }
+        let d = flow.display_with(self.opts);
+        Shown::Line(match &self.labels {
+            Some(map) => d.label_names(map),
+            None => d,
+        })
+    }
+}
+
 /// Parses the filter options shared by `ctlist` and `ctdelete`.
-pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
+///
+/// # Errors
+/// A message naming the bad option (an empty message for `-h`).
+pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut f = Filter::new();
     let mut opts = DisplayOptions::default();
+    let mut nat = Nat::default();
+    let mut label_names: Vec<String> = Vec::new();
+    let mut map_path = LabelMap::DEFAULT_PATH.to_owned();
+    let mut list = None;
+    let mut save = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
@@ -45,25 +171,33 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
                 f.orig.proto = Some(parse_proto(&v).ok_or(format!("bad protocol {v}"))?);
             }
             "-s" | "--src" | "--orig-src" => {
-                let v = val()?;
-                f.orig.src = Some(v.parse().map_err(|_| format!("bad address {v}"))?);
+                (f.orig.src, f.orig.src_mask) = split(parse_addr(&val()?)?)
             }
             "-d" | "--dst" | "--orig-dst" => {
-                let v = val()?;
-                f.orig.dst = Some(v.parse().map_err(|_| format!("bad address {v}"))?);
+                (f.orig.dst, f.orig.dst_mask) = split(parse_addr(&val()?)?)
             }
-            "--sport" | "--orig-port-src" => {
+            "-r" | "--reply-src" => (f.reply.src, f.reply.src_mask) = split(parse_addr(&val()?)?),
+            "-q" | "--reply-dst" => (f.reply.dst, f.reply.dst_mask) = split(parse_addr(&val()?)?),
+            "--mask-src" => f.orig.src_mask = Some(parse_addr(&val()?)?.0),
+            "--mask-dst" => f.orig.dst_mask = Some(parse_addr(&val()?)?.0),
+            "--sport" | "--orig-port-src" => f.orig.src_port = Some(num(a, &val()?)?),
+            "--dport" | "--orig-port-dst" => f.orig.dst_port = Some(num(a, &val()?)?),
+            "--reply-port-src" => f.reply.src_port = Some(num(a, &val()?)?),
+            "--reply-port-dst" => f.reply.dst_port = Some(num(a, &val()?)?),
+            "--icmp-type" | "--icmpv6-type" => f.orig.icmp_type = Some(num(a, &val()?)?),
+            "--icmp-code" | "--icmpv6-code" => f.orig.icmp_code = Some(num(a, &val()?)?),
+            "--icmp-id" | "--icmpv6-id" => f.orig.icmp_id = Some(num(a, &val()?)?),
+            "--state" => {
                 let v = val()?;
-                f.orig.src_port = Some(parse_num(&v).ok_or(format!("bad port {v}"))?);
+                f.tcp_state = Some(parse_state(&v).ok_or(format!("bad state {v}"))?);
             }
-            "--dport" | "--orig-port-dst" => {
+            "-u" | "--status" => {
                 let v = val()?;
-                f.orig.dst_port = Some(parse_num(&v).ok_or(format!("bad port {v}"))?);
+                f.status = Some(parse_status(&v).ok_or(format!("bad status {v}"))?);
             }
-            "-w" | "--zone" => {
-                let v = val()?;
-                f.zone = Some(parse_num(&v).ok_or(format!("bad zone {v}"))?);
-            }
+            "-w" | "--zone" => f.zone = Some(num(a, &val()?)?),
+            "--orig-zone" => f.orig.zone = Some(num(a, &val()?)?),
+            "--reply-zone" => f.reply.zone = Some(num(a, &val()?)?),
             "-m" | "--mark" => {
                 let v = val()?;
                 let (m, mask) = match v.split_once('/') {
@@ -75,19 +209,63 @@ pub fn parse_args(args: &[String]) -> Result<(Filter, DisplayOptions), String> {
                     _ => return Err(format!("bad mark {v}")),
                 }
             }
+            "-l" | "--label" => label_names.push(val()?),
+            "--labelmap" => map_path = val()?,
+            "-n" | "--src-nat" => nat.src = true,
+            "-g" | "--dst-nat" => nat.dst = true,
+            "-j" | "--any-nat" => nat.any = true,
             "-o" | "--output" => {
                 for o in val()?.split(',') {
                     match o {
                         "id" => opts.id = true,
                         "extended" => opts.extended = true,
                         "labels" => opts.labels = true,
+                        "save" => save = true,
                         _ => return Err(format!("unknown output option {o}")),
                     }
                 }
             }
+            "conntrack" => list = None,
+            "dying" => list = Some(CtList::Dying),
+            "unconfirmed" => list = Some(CtList::Unconfirmed),
             "-h" | "--help" => return Err(String::new()),
             o => return Err(format!("unknown option {o}")),
         }
     }
-    Ok((f, opts))
+    // as the tool: --any-nat is either; --src-nat with --dst-nat is both
+    let both = Status::SRC_NAT | Status::DST_NAT;
+    if nat.any {
+        f = f.status_any(both);
+    } else if nat.src && nat.dst {
+        f = f.status(both, both);
+    } else if nat.src {
+        f = f.status_any(Status::SRC_NAT);
+    } else if nat.dst {
+        f = f.status_any(Status::DST_NAT);
+    }
+    // as the tool: once the label map is loaded (for -l too), labels print
+    opts.labels |= !label_names.is_empty();
+    let labels = if opts.labels {
+        Some(LabelMap::load(&map_path).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    if let Some(map) = &labels {
+        for names in &label_names {
+            let l = map.labels(names).map_err(|e| e.to_string())?;
+            let all = f.labels.map_or(0, |x| x.bits()) | l.bits();
+            f = f.labels(Labels::from_bits(all));
+        }
+    }
+    Ok(Args {
+        filter: f,
+        opts,
+        labels,
+        list,
+        save,
+    })
+}
+
+fn split(x: (IpAddr, Option<IpAddr>)) -> (Option<IpAddr>, Option<IpAddr>) {
+    (Some(x.0), x.1)
 }

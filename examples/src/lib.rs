@@ -1,4 +1,4 @@
-//! Runnable example programs for the `nfqueue`, `nfconntrack` and `nflog` crates: see
+//! Runnable example programs for the `nfnl-queue`, `nfnl-conntrack` and `nfnl-log` crates: see
 //! `src/bin/`. Each program starts with a comment on the privileges and the
 //! firewall rules it expects.
 

@@ -4,7 +4,7 @@
 //! Run them with `cargo xtask test -- nflog`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 
 use std::process::{Child, Stdio};
 use std::time::Duration;
@@ -62,7 +62,7 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
     let file = dir.join("log.pcap");
     let child = start(&["7", "--count", "3", "-w", file.to_str().unwrap()]);
     support::wait_until(T, "group 7 bound by the example", || {
-        nflog::health::group(7).unwrap().is_some()
+        nfnl_log::health::group(7).unwrap().is_some()
     });
     for (port, data) in [(40001, &b"a"[..]), (40002, b"bb"), (40003, b"ccc")] {
         support::udp_send(&format!("127.0.0.1:{port}"), data);

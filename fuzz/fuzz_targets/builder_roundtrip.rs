@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, MsgIter, NfHeader, NlFlags};
-use nfnetlink_fuzz::assert_padding_zeroed;
+use nfnl::{AttrIter, EncodeError, MsgBuilder, MsgIter, NfHeader, NlFlags};
+use nfnl_fuzz::assert_padding_zeroed;
 
 /// Reads the program; reads past its end give zeros.
 struct Program<'a>(&'a [u8]);
@@ -185,7 +185,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!((nf.subsystem(), nf.msg_type()), (h.subsystem, h.msg_type));
         assert_eq!(
             (nf.family(), nf.version(), nf.res_id()),
-            (h.family, 0, h.res_id)
+            (nfnl::ProtoFamily::from(h.family), 0, h.res_id)
         );
         assert_eq!(m.flags(), h.flags | NlFlags::REQUEST);
         assert_eq!((m.seq(), m.port()), (want.seq, 0));

@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::ops::ControlFlow;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nfconntrack::{Counters, Flow, ProtoInfo, Status, TcpInfo, TcpState, Timestamp, Tuple, L4};
-use nfnetlink::{MsgBuilder, MsgIter, NfHeader, NlFlags};
+use nfnl::{MsgBuilder, MsgIter, NfHeader, NlFlags};
+use nfnl_conntrack::{Counters, Flow, ProtoInfo, Status, TcpInfo, TcpState, Timestamp, Tuple, L4};
 
 fn fixture(n: u32) -> Vec<u8> {
     let mut b = MsgBuilder::new();

@@ -3,9 +3,9 @@
 //!
 //! - `ct_bench create N`: creates N UDP flows in batches; the first 1000 get mark 1.
 //! - `ct_bench dump`: a full dump decoded into [`Flow`]s (reads a few fields of each),
-//!   the default path (large dumps are received on a helper thread, see [`nfnetlink::Conn`]).
+//!   the default path (large dumps are received on a helper thread, see [`nfnl::Conn`]).
 //! - `ct_bench raw`: a full dump that only counts messages (the ceiling), through
-//!   [`nfnetlink::Conn::dump`].
+//!   [`nfnl::Conn::dump`].
 //! - `ct_bench delete-filter`: deletes the flows with mark 1 by a kernel-filtered flush.
 //! - `ct_bench delete-fallback`: the same by a filtered dump plus batched deletes.
 //!
@@ -14,8 +14,8 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use nfconntrack::{Conntrack, Family, Filter, Flow, Flush, Key, Tuple, L4};
-use nfnetlink::NfHeader;
+use nfnl::NfHeader;
+use nfnl_conntrack::{Conntrack, Family, Filter, Flow, Flush, Key, Tuple, L4};
 
 fn vmhwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -37,7 +37,7 @@ fn report(mode: &str, n: u64, t: Instant) {
     );
 }
 
-fn main() -> Result<(), nfconntrack::Error> {
+fn main() -> Result<(), nfnl_conntrack::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().map(String::as_str).unwrap_or("dump");
     let mut ct = Conntrack::open()?;
@@ -104,7 +104,7 @@ fn main() -> Result<(), nfconntrack::Error> {
                 |_| Ok(()),
                 |_| {
                     n += 1;
-                    Ok::<_, nfnetlink::Error>(ControlFlow::Continue(()))
+                    Ok::<_, nfnl::Error>(ControlFlow::Continue(()))
                 },
             )?;
             report("dump(raw count)", n, t);

@@ -4,16 +4,17 @@
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
-use nfnetlink::{
+use nfnl::{
     Conn, DumpStream, EncodeError, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError,
 };
 use nfnl_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::expect::Expect;
-use crate::filter::{self, Filter};
+use crate::filter::{self, Criteria, Filter};
 use crate::flow::{Flow, Labels};
 use crate::protoinfo::ProtoInfo;
+use crate::settable::Settable;
 use crate::stats::{CpuStats, ExpCpuStats, GlobalStats};
 use crate::status::Status;
 use crate::tuple::{Family, Tuple};
@@ -29,6 +30,9 @@ fn exp_header(msg: u8, family: Family) -> NfHeader {
 /// What to flush. There is deliberately no "delete without a tuple": the
 /// kernel treats that as a flush (`ctnetlink_del_conntrack`), so flushing
 /// is only ever asked for by name.
+// Made once per flush request and passed by reference: boxing the filter
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Flush {
@@ -58,7 +62,7 @@ pub struct FlushReport {
 /// is not touched).
 ///
 /// ```
-/// use nfconntrack::{Key, Tuple, L4};
+/// use nfnl_conntrack::{Key, Tuple, L4};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
 /// let k = Key::orig(t).zone(7);
 /// # let _ = k;
@@ -147,12 +151,12 @@ impl Key {
 /// `NLM_F_CREATE`, handled by `ctnetlink_change_conntrack`).
 ///
 /// The kernel can change: timeout, mark (with mask: the new mark is
-/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits in
-/// [`Status::UNCHANGEABLE`] cannot change, `ctnetlink_change_status`),
-/// labels (with mask), protocol state, helper.
+/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits are
+/// only added, never cleared; those in [`Status::UNCHANGEABLE`] never
+/// change, `ctnetlink_change_status`), labels (with mask), protocol state, helper.
 ///
 /// ```
-/// use nfconntrack::{Tuple, Update, L4};
+/// use nfnl_conntrack::{Tuple, Update, L4};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
 /// let u = Update::orig(t).mark(42).timeout(120);
 /// # let _ = u;
@@ -233,11 +237,17 @@ impl Update {
         self
     }
 
-    /// Sets status bits (changeable ones only; `IPS_CONFIRMED` is added,
-    /// as the kernel refuses to clear it).
+    /// Adds status bits; the other bits of the entry stay as they are
+    /// (see [`Conntrack::update`]). Repeated calls add up.
+    ///
+    /// NOTE(kernel): there is no way to clear a bit: `CTA_STATUS` on an
+    /// update is the whole new status, and `nf_ct_change_status_common`
+    /// only sets bits (`__nf_ct_change_status(ct, status, 0)`), refusing
+    /// (`EBUSY`) a status that lacks `IPS_SEEN_REPLY`/`IPS_ASSURED` the
+    /// entry has or differs in `IPS_EXPECTED`/`IPS_CONFIRMED`/`IPS_DYING`.
     #[must_use]
-    pub fn status(mut self, s: Status) -> Self {
-        self.status = Some(s);
+    pub fn set_status(mut self, s: Status) -> Self {
+        self.status = Some(self.status.unwrap_or_default() | s);
         self
     }
 
@@ -249,6 +259,19 @@ impl Update {
         self
     }
 
+    /// Adds labels, keeping the others (`conntrack --label-add`): labels
+    /// and mask are both `add`.
+    #[must_use]
+    pub fn add_labels(self, add: Labels) -> Self {
+        self.labels(add, Some(add))
+    }
+
+    /// Removes labels, keeping the others (`conntrack --label-del`).
+    #[must_use]
+    pub fn remove_labels(self, remove: Labels) -> Self {
+        self.labels(Labels::default(), Some(remove))
+    }
+
     /// Sets the protocol state.
     #[must_use]
     pub fn proto_info(mut self, p: ProtoInfo) -> Self {
@@ -258,29 +281,16 @@ impl Update {
 
     fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
         self.key.encode(b)?;
-        if let Some(t) = self.timeout {
-            b.put_be32(sys::CTA_TIMEOUT, t);
-        }
-        if let Some(s) = self.status {
+        Settable {
             // an existing entry is confirmed; clearing the bit gives EBUSY
-            b.put_be32(sys::CTA_STATUS, (s | Status::CONFIRMED).bits());
+            status: self.status.map(|s| s | Status::CONFIRMED),
+            timeout: self.timeout,
+            mark: self.mark,
+            labels: self.labels.as_ref().map(|(l, m)| (l, m.as_ref())),
+            proto_info: self.proto_info.as_ref(),
+            ..Settable::default()
         }
-        if let Some((m, mask)) = self.mark {
-            b.put_be32(sys::CTA_MARK, m);
-            if let Some(mask) = mask {
-                b.put_be32(sys::CTA_MARK_MASK, mask);
-            }
-        }
-        if let Some((l, mask)) = self.labels {
-            b.put_bytes(sys::CTA_LABELS, &l.to_wire())?;
-            if let Some(mask) = mask {
-                b.put_bytes(sys::CTA_LABELS_MASK, &mask.to_wire())?;
-            }
-        }
-        if let Some(p) = &self.proto_info {
-            b.nest(sys::CTA_PROTOINFO, |b| p.encode_nested(b))?;
-        }
-        Ok(())
+        .encode(b)
     }
 }
 
@@ -307,18 +317,20 @@ fn create_header(family: Family) -> NfHeader {
 ///
 /// # Examples
 /// ```no_run
-/// use nfconntrack::{Conntrack, Filter};
+/// use nfnl_conntrack::{Conntrack, Filter};
 /// let mut ct = Conntrack::open()?;
 /// ct.dump(&Filter::new(), |flow| {
 ///     println!("{flow}");
 ///     std::ops::ControlFlow::Continue(())
 /// })?;
-/// # Ok::<(), nfconntrack::Error>(())
+/// # Ok::<(), nfnl_conntrack::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct Conntrack {
     conn: Conn,
     filtered_flush: Option<bool>,
+    /// The filter criteria sent to the kernel, if set instead of probed.
+    trust: Option<Criteria>,
 }
 
 impl Conntrack {
@@ -335,6 +347,26 @@ impl Conntrack {
         Conntrack {
             conn,
             filtered_flush: None,
+            trust: None,
+        }
+    }
+
+    /// Sets the filter criteria this connection leaves to the kernel,
+    /// instead of those [`crate::probe::kernel_criteria`] finds correct on
+    /// the running kernel (for example [`Criteria::empty`] to match
+    /// everything in user space, or [`Criteria::STATIC`] not to probe).
+    pub fn set_filter_trust(&mut self, trust: Criteria) {
+        self.trust = Some(trust);
+    }
+
+    /// The criteria of `filter` the kernel is trusted with: those set with
+    /// [`Conntrack::set_filter_trust`], else those found by the probe.
+    pub fn filter_trust(&self, filter: &Filter) -> Criteria {
+        let used = filter.criteria();
+        match self.trust {
+            Some(t) => t & used,
+            None if used.is_empty() => used,
+            None => crate::probe::kernel_criteria(used),
         }
     }
 
@@ -349,10 +381,12 @@ impl Conntrack {
     /// correctly (`NLM_F_DUMP_FILTERED` marks honoured filters) and always
     /// checked again in user space, so the result does not depend on kernel
     /// support. Large dumps are received on a helper thread while this one
-    /// decodes ([`nfnetlink::Conn`]).
+    /// decodes ([`nfnl::Conn`]).
     ///
     /// # Errors
-    /// Kernel, I/O and parse errors (the first decode error stops the dump).
+    /// [`Error::MixedFamilies`] before sending for a filter mixing IPv4 and
+    /// IPv6 ([`Filter::check_families`]); kernel, I/O and parse errors (the
+    /// first decode error stops the dump).
     /// The table is not an atomic snapshot: entries changing during the
     /// dump may be missed or seen twice.
     pub fn dump<F>(&mut self, filter: &Filter, f: F) -> Result<()>
@@ -374,13 +408,16 @@ impl Conntrack {
         self.dump_msg(sys::IPCTNL_MSG_CT_GET_CTRZERO, filter, f)
     }
 
-    fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
+    /// A dump of the entries of message `msg` (table, zeroing dump, dying
+    /// or unconfirmed list) that `filter` selects.
+    pub(crate) fn dump_msg<F>(&mut self, msg: u8, filter: &Filter, mut f: F) -> Result<()>
     where
         F: FnMut(Flow) -> ControlFlow<()>,
     {
+        let trust = self.filter_trust(filter);
         self.dump_decoded(
-            ct_header(msg, filter.effective_family()),
-            |b| filter.encode(b),
+            ct_header(msg, filter.check_families()?),
+            |b| filter.encode(b, trust),
             Flow::decode,
             |flow| {
                 if filter.matches(&flow) {
@@ -432,6 +469,7 @@ impl Conntrack {
             |b| key.encode(b),
             Flow::decode,
         )
+        .map_err(refused("get", || key.to_string()))
     }
 
     /// One GET request built by `build`, its one reply decoded by `decode`;
@@ -461,7 +499,7 @@ impl Conntrack {
     /// ([`Flow::nat_src`], [`Flow::nat_dst`]; `ctnetlink_create_conntrack`).
     ///
     /// With NAT the kernel replaces the reply tuple by the translated one
-    /// (see [`crate::nat`]); [`Conntrack::get`] shows the result.
+    /// (see [`NatRange`](crate::NatRange)); [`Conntrack::get`] shows the result.
     ///
     /// # Errors
     /// [`Error::MixedFamilies`] (also for a NAT range of the other family),
@@ -469,14 +507,14 @@ impl Conntrack {
     /// without a timeout or a tuple; `EOPNOTSUPP` for an unknown helper or
     /// a kernel without NAT.
     pub fn create(&mut self, flow: &Flow) -> Result<()> {
-        let fam = flow.check_families()?;
+        let fam = check_create(flow)?;
         self.conn
-            .request(create_header(fam), |b| flow.encode_create(b))?;
-        Ok(())
+            .request(create_header(fam), |b| flow.encode_create(b))
+            .map_err(|e| refused("create", || flow_key(flow))(e.into()))
     }
 
     /// Creates many entries, packed many to a datagram (one `sendmsg` per
-    /// [`nfnetlink::conn::BATCH_CHUNK`] requests). Returns one result per flow.
+    /// [`nfnl::conn::BATCH_CHUNK`] requests). Returns one result per flow.
     ///
     /// # Errors
     /// I/O errors; per-entry refusals are in the returned vector.
@@ -484,7 +522,7 @@ impl Conntrack {
         let mut results = Vec::with_capacity(flows.len());
         let mut valid = Vec::with_capacity(flows.len());
         for (i, f) in flows.iter().enumerate() {
-            match f.check_families() {
+            match check_create(f) {
                 Ok(fam) => {
                     valid.push((fam, f, i));
                     results.push(Ok(()));
@@ -496,9 +534,13 @@ impl Conntrack {
             &valid,
             |&(fam, _, _)| create_header(fam),
             |&(_, f, _), b| f.encode_create(b),
-            |&(_, _, i), r| {
-                if let Err(e) = r {
-                    results[i] = Err(e.into());
+            |&(_, f, i), r| {
+                if let Err(k) = r {
+                    results[i] = Err(Error::Refused {
+                        op: "create",
+                        what: flow_key(f),
+                        source: k,
+                    });
                 }
             },
         )?;
@@ -534,19 +576,50 @@ impl Conntrack {
 
     /// Changes an existing entry.
     ///
+    /// With [`Update::set_status`], the entry's current status is read
+    /// first (a get) and the request carries it with the new bits added,
+    /// because the kernel takes `CTA_STATUS` as the whole new status. If a
+    /// packet changes the status in between, the kernel refuses (`EBUSY`)
+    /// and the read and update are repeated (at most 3 times).
+    ///
     /// # Errors
-    /// `ENOENT` if there is no such entry; `EBUSY`/`EINVAL` for status
-    /// changes the kernel refuses.
+    /// [`Error::Unchangeable`] before sending for bits in
+    /// [`Status::UNCHANGEABLE`]; `ENOENT` if there is no such entry; `EBUSY`
+    /// if the status kept changing.
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
         if !t.is_consistent() {
             return Err(Error::MixedFamilies);
         }
+        let Some(add) = u.status else {
+            return self.update_once(u);
+        };
+        if add.intersects(Status::UNCHANGEABLE) {
+            return Err(Error::Unchangeable(add & Status::UNCHANGEABLE));
+        }
+        let mut attempts = 0;
+        loop {
+            let cur = self.get(&u.key)?.status;
+            let full = Update {
+                status: Some(cur.unwrap_or_default() | add),
+                ..u.clone()
+            };
+            match self.update_once(&full) {
+                Err(e) if e.errno() == Some(nix::errno::Errno::EBUSY) && attempts < 2 => {
+                    attempts += 1;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn update_once(&mut self, u: &Update) -> Result<()> {
         self.conn
-            .request(ct_header(sys::IPCTNL_MSG_CT_NEW, t.family()), |b| {
-                u.encode(b)
-            })?;
-        Ok(())
+            .request(
+                ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
+                |b| u.encode(b),
+            )
+            .map_err(|e| refused("update", || u.key.to_string())(e.into()))
     }
 
     /// Deletes the entry `key` names (`IPCTNL_MSG_CT_DELETE`). A key from
@@ -559,11 +632,12 @@ impl Conntrack {
         if !key.tuple.is_consistent() {
             return Err(Error::MixedFamilies);
         }
-        self.conn.request(
-            ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
-            |b| key.encode(b),
-        )?;
-        Ok(())
+        self.conn
+            .request(
+                ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
+                |b| key.encode(b),
+            )
+            .map_err(|e| refused("delete", || key.to_string())(e.into()))
     }
 
     /// Deletes many entries in batches (see [`Conntrack::delete`]); returns
@@ -621,10 +695,12 @@ impl Conntrack {
     }
 
     fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
-        if filter.kernel_exact() && self.supports_filtered_flush()? {
+        filter.check_families()?;
+        let trust = self.filter_trust(filter);
+        if filter.kernel_exact(trust) && self.supports_filtered_flush()? {
             self.conn
                 .request(flush_header(filter.effective_family()), |b| {
-                    filter.encode(b)
+                    filter.encode(b, trust)
                 })?;
             return Ok(FlushReport {
                 by_kernel: true,
@@ -688,7 +764,7 @@ impl Conntrack {
         });
         let v = match r {
             Ok(()) => true,
-            Err(nfnetlink::Error::Kernel(k))
+            Err(nfnl::Error::Kernel(k))
                 if k.errno == nix::errno::Errno::EOPNOTSUPP as i32
                     || k.errno == nix::errno::Errno::EINVAL as i32 =>
             {
@@ -838,6 +914,62 @@ impl Conntrack {
     }
 }
 
+/// A kernel refusal of `op` on `what` as [`Error::Refused`]; other errors
+/// unchanged.
+fn refused(op: &'static str, what: impl FnOnce() -> String) -> impl FnOnce(Error) -> Error {
+    move |e| match e {
+        Error::Netlink(nfnl::Error::Kernel(source)) => Error::Refused {
+            op,
+            what: what(),
+            source,
+        },
+        e => e,
+    }
+}
+
+/// How a flow is named in an error: its key, or "a flow without a tuple".
+fn flow_key(f: &Flow) -> String {
+    Key::of(f).map_or_else(|_| "a flow without a tuple".into(), |k| k.to_string())
+}
+
+/// What a create needs before anything is sent: one family, both tuples
+/// and a timeout (`ctnetlink_new_conntrack` answers a bare `EINVAL`
+/// without them).
+fn check_create(f: &Flow) -> Result<Family> {
+    let fam = f.check_families()?;
+    let reason = if f.orig.is_none() || f.reply.is_none() {
+        "a new entry needs both tuples (Flow::new fills the reply tuple)"
+    } else if f.timeout.is_none() {
+        "a new entry needs a timeout (CTA_TIMEOUT, in seconds)"
+    } else {
+        return Ok(fam);
+    };
+    Err(Error::Incomplete {
+        op: "create",
+        reason,
+    })
+}
+
+impl std::fmt::Display for Key {
+    /// The tuple as `conntrack` prints it (`udp src=… dst=… sport=… dport=…`),
+    /// then `reply-tuple`, `zone=` and `id=` when they apply.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let w = &mut crate::display::Fields::new(f);
+        w.put(format_args!("{}", self.tuple.proto.proto().name()))?;
+        crate::display::write_tuple(w, &self.tuple)?;
+        if self.dir == sys::CTA_TUPLE_REPLY {
+            w.put(format_args!("(reply tuple)"))?;
+        }
+        if let Some(z) = self.zone {
+            w.put(format_args!("zone={z}"))?;
+        }
+        if let Some(id) = self.id {
+            w.put(format_args!("id={id}"))?;
+        }
+        Ok(())
+    }
+}
+
 /// An iterator over a dump; see [`Conntrack::flows`].
 #[derive(Debug)]
 pub struct FlowIter<'a> {
@@ -850,8 +982,9 @@ pub struct FlowIter<'a> {
 
 impl<'a> FlowIter<'a> {
     fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
-        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.effective_family());
-        let stream = ct.conn.dump_stream(h, |b| filter.encode(b))?;
+        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?);
+        let trust = ct.filter_trust(filter);
+        let stream = ct.conn.dump_stream(h, |b| filter.encode(b, trust))?;
         Ok(FlowIter {
             stream,
             filter: *filter,

@@ -1,7 +1,7 @@
 //! Per-direction counters (`CTA_COUNTERS_ORIG`/`_REPLY`) and timestamps
 //! (`CTA_TIMESTAMP`).
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, ParseError};
 use nfnl_sys as sys;
 
 /// Packets and bytes seen in one direction (`CTA_COUNTERS_*`). Present only

@@ -14,9 +14,10 @@ use std::fmt::{self, Display, Formatter};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::flow::Flow;
+use crate::labels::LabelMap;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple, L4};
-use nfnetlink::{IpProto, ProtoFamily};
+use nfnl::{IpProto, ProtoFamily};
 
 /// Options for [`Flow::display_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,8 +26,9 @@ pub struct DisplayOptions {
     pub extended: bool,
     /// Append `id=` (like `-o id`).
     pub id: bool,
-    /// Append `labels=` with label numbers (the tool prints label names from
-    /// `connlabel.conf`, and nothing without that file).
+    /// Append `labels=` (like `-o labels`): the names of
+    /// [`FlowDisplay::label_names`] as the tool prints them, else the label
+    /// numbers.
     pub labels: bool,
     /// The time `delta-time=` of a flow still running (a start timestamp but no stop,
     /// `CTA_TIMESTAMP`) is measured to; `conntrack -L` uses the moment it prints, so pass
@@ -41,6 +43,19 @@ pub struct DisplayOptions {
 pub struct FlowDisplay<'a> {
     flow: &'a Flow,
     opts: DisplayOptions,
+    names: Option<&'a LabelMap>,
+}
+
+impl<'a> FlowDisplay<'a> {
+    /// Prints labels by their names in `map` (with
+    /// [`DisplayOptions::labels`]), exactly as `conntrack -o labels` does:
+    /// `labels=a,b`, unnamed labels left out (and a bare `labels` when
+    /// none is named).
+    #[must_use]
+    pub fn label_names(mut self, map: &'a LabelMap) -> Self {
+        self.names = Some(map);
+        self
+    }
 }
 
 impl Flow {
@@ -48,7 +63,11 @@ impl Flow {
     /// which match plain `conntrack -L` (running flows' `delta-time=` aside: see
     /// [`DisplayOptions::now`]).
     pub fn display_with(&self, opts: DisplayOptions) -> FlowDisplay<'_> {
-        FlowDisplay { flow: self, opts }
+        FlowDisplay {
+            flow: self,
+            opts,
+            names: None,
+        }
     }
 }
 
@@ -77,11 +96,27 @@ impl<'a, 'b> Fields<'a, 'b> {
         }
         self.f.write_fmt(args)
     }
+
+    /// Continues the last field (no separator).
+    pub(crate) fn append(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        self.f.write_fmt(args)
+    }
 }
 
-fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
-    w.put(format_args!("src={}", t.src))?;
-    w.put(format_args!("dst={}", t.dst))?;
+pub(crate) fn write_tuple(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
+    write_addrs(w, "", t)?;
+    write_l4(w, t)
+}
+
+/// `{prefix}src= {prefix}dst=` (the expectation lines use `mask-` and
+/// `master-`).
+pub(crate) fn write_addrs(w: &mut Fields<'_, '_>, prefix: &str, t: &Tuple) -> fmt::Result {
+    w.put(format_args!("{prefix}src={}", t.src))?;
+    w.put(format_args!("{prefix}dst={}", t.dst))
+}
+
+/// The layer-4 fields of a tuple, unprefixed in every line format.
+pub(crate) fn write_l4(w: &mut Fields<'_, '_>, t: &Tuple) -> fmt::Result {
     match t.proto {
         L4::Ports {
             proto: IpProto::GRE,
@@ -194,14 +229,28 @@ impl Display for FlowDisplay<'_> {
                 w.put(format_args!("id={id}"))?;
             }
         }
-        if self.opts.labels {
-            let mut labels = fl.labels.iter().flat_map(|l| l.iter());
-            if let Some(first) = labels.next() {
-                w.put(format_args!("labels={first}"))?;
-                for n in labels {
-                    write!(w.f, ",{n}")?;
+        match (self.opts.labels, self.names, fl.labels) {
+            (true, Some(map), Some(l)) => {
+                let mut names = l.iter().filter_map(|n| map.name(n));
+                match names.next() {
+                    Some(first) => w.put(format_args!("labels={first}"))?,
+                    // the tool's quirk: it drops the last character of "labels="
+                    None => w.put(format_args!("labels"))?,
+                }
+                for n in names {
+                    w.append(format_args!(",{n}"))?;
                 }
             }
+            (true, None, Some(l)) => {
+                let mut labels = l.iter();
+                if let Some(first) = labels.next() {
+                    w.put(format_args!("labels={first}"))?;
+                    for n in labels {
+                        w.append(format_args!(",{n}"))?;
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(())
     }

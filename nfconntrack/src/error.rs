@@ -1,15 +1,15 @@
 //! The error type of this crate.
 
-pub use nfnetlink::{EncodeError, KernelError, ParseError};
+pub use nfnl::{EncodeError, KernelError, ParseError};
 
 /// Any failure of a conntrack operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A netlink-level failure: I/O, a kernel refusal ([`KernelError`]), a
-    /// malformed reply, an overrun ([`nfnetlink::Error::Overrun`]), a timeout...
+    /// malformed reply, an overrun ([`nfnl::Error::Overrun`]), a timeout...
     #[error(transparent)]
-    Netlink(#[from] nfnetlink::Error),
+    Netlink(#[from] nfnl::Error),
     /// Source and destination, or original and reply tuple, are of different
     /// address families.
     #[error("mixed address families: IPv4 and IPv6 in one flow or tuple")]
@@ -22,6 +22,60 @@ pub enum Error {
     /// The kernel answered a get with no entry.
     #[error("the kernel sent no entry")]
     NotFound,
+    /// An update asked to set status bits the kernel never changes
+    /// ([`Status::UNCHANGEABLE`](crate::Status::UNCHANGEABLE), ignored by
+    /// `__nf_ct_change_status`); refused before sending.
+    #[error("status bits {0:?} cannot be changed by an update")]
+    Unchangeable(crate::status::Status),
+    /// A label map (`connlabel.conf`) could not be read.
+    #[error("cannot read the label map {path}: {source}")]
+    LabelMap {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A label name that the label map does not have.
+    #[error("unknown label {0:?}")]
+    UnknownLabel(String),
+    /// A line of the `conntrack -o save` format that does not parse.
+    #[error("bad save-format line: {0}")]
+    SaveFormat(String),
+    /// An event filter that cannot be compiled to one BPF program
+    /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
+    #[error("event filter: {0}")]
+    EventFilter(&'static str),
+    /// The kernel refused a request: the operation, the entry it was about,
+    /// and the kernel's answer (with its errno; `EPERM` carries the
+    /// `CAP_NET_ADMIN` hint).
+    #[error("{op} {what}: {source}")]
+    Refused {
+        /// The operation (`create`, `update`, `delete`, `get`, `flush`...).
+        op: &'static str,
+        /// The entry or tuple it was about, as the tool prints it.
+        what: String,
+        /// The kernel's answer.
+        #[source]
+        source: KernelError,
+    },
+    /// A request that the kernel would refuse with a bare `EINVAL`, refused
+    /// before sending with the reason (for example a create without a
+    /// timeout: `ctnetlink_new_conntrack` needs `CTA_TIMEOUT`).
+    #[error("{op}: {reason}; nothing was sent")]
+    Incomplete {
+        /// The operation.
+        op: &'static str,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// Joining the conntrack event groups was refused
+    /// (`NETLINK_ADD_MEMBERSHIP`: `EPERM` without `CAP_NET_ADMIN`).
+    #[error("listening to conntrack events: {source}; hint: CAP_NET_ADMIN is needed in the user namespace owning the network namespace")]
+    EventsDenied {
+        /// The system call's error.
+        #[source]
+        source: nfnl::Error,
+    },
     /// The operation is not supported by the running kernel (probed).
     #[error("not supported by this kernel: {0}")]
     Unsupported(&'static str),
@@ -29,11 +83,15 @@ pub enum Error {
 
 impl Error {
     /// The kernel errno behind this error, if any (`ENOENT` for a missing
-    /// entry, `EEXIST` for a duplicate create...).
+    /// entry, `EEXIST` for a duplicate create...; for
+    /// [`Error::Incomplete`], the `EINVAL` the kernel would have answered).
     pub fn errno(&self) -> Option<nix::errno::Errno> {
         match self {
-            Error::Netlink(e) => e.errno(),
+            Error::Netlink(e) | Error::EventsDenied { source: e } => e.errno(),
+            Error::Refused { source, .. } => Some(source.errno()),
             Error::NotFound => Some(nix::errno::Errno::ENOENT),
+            // What the kernel would have answered.
+            Error::Incomplete { .. } => Some(nix::errno::Errno::EINVAL),
             _ => None,
         }
     }
@@ -41,7 +99,7 @@ impl Error {
     /// The kernel's refusal, if the kernel refused.
     pub fn kernel(&self) -> Option<&KernelError> {
         match self {
-            Error::Netlink(nfnetlink::Error::Kernel(k)) => Some(k),
+            Error::Netlink(nfnl::Error::Kernel(k)) | Error::Refused { source: k, .. } => Some(k),
             _ => None,
         }
     }
@@ -49,12 +107,12 @@ impl Error {
     /// True if events were lost because the socket overflowed (`ENOBUFS`):
     /// resynchronise by dumping the table.
     pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+        matches!(self, Error::Netlink(nfnl::Error::Overrun))
     }
 
     /// True if nothing arrived before a deadline.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
+        matches!(self, Error::Netlink(nfnl::Error::Timeout))
     }
 
     /// True if a receive that may not wait found nothing.

@@ -7,14 +7,15 @@
 //! same flow could be handled out of order. When the socket's receive
 //! buffer overflows the kernel drops events and the next read fails with
 //! [`Error::is_overrun`]; call [`EventListener::resync`] to drain what is
-//! queued and re-read the table, or make deletes reliable with
-//! [`EventListener::set_reliable`].
+//! queued and re-read the table, and make destroy events reliable with
+//! [`EventListener::set_reliable`]. No mode loses an event without an
+//! overrun report.
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use nfnetlink::{NfMsg, NlFlags, Reader, Socket, Wait};
+use nfnl::{NfMsg, NlFlags, ProtoFamily, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::conntrack::Conntrack;
@@ -141,7 +142,7 @@ pub struct EventHeader {
     /// `nlmsg_flags`.
     pub flags: NlFlags,
     /// `nfgen_family`.
-    pub family: u8,
+    pub family: ProtoFamily,
 }
 
 /// Datagrams an [`EventListener`] takes per receive call.
@@ -153,7 +154,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 
 /// A socket subscribed to conntrack events. A separate type from
 /// [`Conntrack`]: it only receives, through nfnetlink's receive engine
-/// ([`nfnetlink::Reader`]: many datagrams per system call, no allocation
+/// ([`nfnl::Reader`]: many datagrams per system call, no allocation
 /// per datagram).
 ///
 /// Receive with [`EventListener::recv`] (blocking),
@@ -165,7 +166,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 ///
 /// # Examples
 /// ```no_run
-/// use nfconntrack::{EventListener, Groups};
+/// use nfnl_conntrack::{EventListener, Groups};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
 /// loop {
 ///     match events.recv() {
@@ -174,7 +175,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 ///         Err(e) => return Err(e),
 ///     }
 /// }
-/// # Ok::<(), nfconntrack::Error>(())
+/// # Ok::<(), nfnl_conntrack::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct EventListener {
@@ -197,7 +198,13 @@ impl EventListener {
     pub fn from_socket(sock: Socket, groups: Groups) -> Result<Self> {
         for (g, id) in GROUP_IDS {
             if groups.contains(g) {
-                sock.join_group(id)?;
+                sock.join_group(id).map_err(|e| {
+                    if e.errno() == Some(nix::errno::Errno::EPERM) {
+                        Error::EventsDenied { source: e }
+                    } else {
+                        Error::Netlink(e)
+                    }
+                })?;
             }
         }
         Ok(EventListener {
@@ -210,18 +217,34 @@ impl EventListener {
         self.reader.socket()
     }
 
-    /// Reliable events, as conntrackd uses them: `NETLINK_BROADCAST_ERROR`
-    /// and `NETLINK_NO_ENOBUFS`. When a destroy event cannot be delivered to
-    /// this socket, the kernel keeps the entry (on its dying list) and
-    /// retries the event, instead of losing it; new/update events may still
-    /// be lost silently, so combine with periodic [`EventListener::resync`].
+    /// Reliable destroy events: `NETLINK_BROADCAST_ERROR` on, and
+    /// `NETLINK_NO_ENOBUFS` off so that no loss goes unreported.
+    ///
+    /// What each mode guarantees (`netlink_broadcast_filtered`,
+    /// `netlink_overrun`, `nf_conntrack_eventmask_report`):
+    /// - **Plain** (off): when the receive buffer is full the kernel drops
+    ///   the event and the next read fails with [`Error::is_overrun`]
+    ///   (`ENOBUFS`, once per congestion: while the socket stays congested
+    ///   every further event is dropped too). Call
+    ///   [`EventListener::resync`].
+    /// - **Reliable** (on): the same report for every lost event, and in
+    ///   addition a DESTROY that cannot be delivered is not lost: the
+    ///   broadcast fails, the kernel keeps the entry on its dying list and
+    ///   sends the event again later. A NEW or UPDATE that cannot be
+    ///   delivered is lost (its bits are re-sent with the flow's next event)
+    ///   and reported as an overrun, so resync on an overrun in both modes.
+    ///   A DESTROY whose first delivery failed is reported as an overrun
+    ///   too, although its retry arrives.
+    ///
+    /// conntrackd also sets `NETLINK_NO_ENOBUFS` here; that hides every
+    /// NEW/UPDATE loss, so this library does not.
     ///
     /// # Errors
     /// I/O errors from `setsockopt(2)`.
     pub fn set_reliable(&self, on: bool) -> Result<()> {
         let sock = self.reader.socket();
         sock.set_broadcast_error(on)?;
-        sock.set_no_enobufs(on)?;
+        sock.set_no_enobufs(false)?;
         Ok(())
     }
 
@@ -283,7 +306,7 @@ impl EventListener {
         let mut dropped = 0u64;
         loop {
             match self.reader.next(Wait::Poll) {
-                Ok(_) | Err(nfnetlink::Error::Overrun) => dropped += 1,
+                Ok(_) | Err(nfnl::Error::Overrun) => dropped += 1,
                 Err(e) if e.is_would_block() => break,
                 Err(e) => return Err(Error::Netlink(e)),
             }

@@ -1,10 +1,10 @@
 //! Expectations (`CTA_EXPECT_*`, `NFNL_SUBSYS_CTNETLINK_EXP`): connections
 //! a helper expects, such as an FTP data channel.
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
-use crate::display::Fields;
+use crate::display::{write_addrs, write_l4, Fields};
 use crate::tuple::Tuple;
 
 /// NAT information of an expectation (`CTA_EXPECT_NAT`).
@@ -147,30 +147,39 @@ impl Expect {
 }
 
 impl std::fmt::Display for Expect {
-    /// Like `conntrack -L expect`: timeout, `proto=`, expected tuple, mask,
-    /// master tuple, then flags, class and helper.
+    /// Like a line of `conntrack -L expect` (libnetfilter_conntrack's
+    /// default expectation output): timeout, `proto=`, the expected tuple,
+    /// the mask (`mask-src= mask-dst=`), the master (`master-src=
+    /// master-dst=`), each followed by its unprefixed layer-4 fields, then
+    /// `zone=`, the flags (`PERMANENT,INACTIVE,USERSPACE`), `class=`,
+    /// `helper=`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = &mut Fields::new(f);
         if let Some(t) = self.timeout {
             w.put(format_args!("{t}"))?;
         }
-        // `prefix` names the tuple: none for the expected one, `mask-`, `master-`.
-        let tuple = |w: &mut Fields<'_, '_>, prefix: &str, t: &Tuple| {
-            w.put(format_args!("{prefix}src={} {prefix}dst={}", t.src, t.dst))?;
-            match t.proto.ports() {
-                Some((sp, dp)) => w.put(format_args!("{prefix}sport={sp} {prefix}dport={dp}")),
-                None => Ok(()),
+        let p = self.tuple.map_or(0, |t| t.proto.proto().0);
+        w.put(format_args!("proto={p}"))?;
+        for (prefix, t) in [
+            ("", &self.tuple),
+            ("mask-", &self.mask),
+            ("master-", &self.master),
+        ] {
+            if let Some(t) = t {
+                write_addrs(w, prefix, t)?;
+                write_l4(w, t)?;
             }
-        };
-        if let Some(t) = &self.tuple {
-            w.put(format_args!("proto={}", t.proto.proto()))?;
-            tuple(w, "", t)?;
         }
-        if let Some(t) = &self.mask {
-            tuple(w, "mask-", t)?;
+        if let Some(z) = self.zone {
+            w.put(format_args!("zone={z}"))?;
         }
-        if let Some(t) = &self.master {
-            tuple(w, "master-", t)?;
+        let flags = self.flags.unwrap_or(0);
+        let mut names = FLAG_NAMES.iter().filter(|&&(bit, _)| flags & bit != 0);
+        if let Some((_, first)) = names.next() {
+            w.put(format_args!("{first}"))?;
+            for (_, n) in names {
+                w.append(format_args!(",{n}"))?;
+            }
         }
         if let Some(c) = self.class {
             w.put(format_args!("class={c}"))?;
@@ -181,3 +190,10 @@ impl std::fmt::Display for Expect {
         Ok(())
     }
 }
+
+/// The `NF_CT_EXPECT_*` flags the tool names, in its order.
+const FLAG_NAMES: [(u32, &str); 3] = [
+    (sys::NF_CT_EXPECT_PERMANENT, "PERMANENT"),
+    (sys::NF_CT_EXPECT_INACTIVE, "INACTIVE"),
+    (sys::NF_CT_EXPECT_USERSPACE, "USERSPACE"),
+];

@@ -1,23 +1,16 @@
 //! Dump and flush filters.
-//!
-//! The kernel evaluates filters in `ctnetlink_filter_match`
-//! (`net/netfilter/nf_conntrack_netlink.c`): family, mark and mask
-//! (`CTA_MARK`/`CTA_MARK_MASK`), status and mask (`CTA_STATUS`/`CTA_STATUS_MASK`),
-//! zone (`CTA_ZONE`) and selected fields of the original and reply tuples
-//! (`CTA_FILTER` with `CTA_FILTER_ORIG_FLAGS`/`CTA_FILTER_REPLY_FLAGS`).
-//! Older kernels ignore parts of it, so [`Filter::matches`] applies the
-//! same filter in user space to every dumped entry: the result never
-//! depends on what the kernel supports.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{EncodeError, MsgBuilder};
+use nfnl::{EncodeError, MsgBuilder};
 use nfnl_sys as sys;
 
-use crate::flow::Flow;
+use crate::error::Error;
+use crate::flow::{Flow, Labels};
+use crate::protoinfo::TcpState;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple, L4};
-use nfnetlink::IpProto;
+use nfnl::IpProto;
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
 // so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
@@ -35,7 +28,7 @@ const F_ICMPV6_CODE: u32 = 1 << 10;
 const F_ICMPV6_ID: u32 = 1 << 11;
 
 fn ok<T: PartialEq>(want: Option<T>, have: T) -> bool {
-    want.map_or(true, |w| w == have)
+    want.is_none_or(|w| w == have)
 }
 
 /// The attribute type and `CTA_FILTER` bit of the ICMP id, type and code
@@ -56,13 +49,105 @@ fn icmp_fields(p: Option<IpProto>) -> [(u16, u32); 3] {
     }
 }
 
+/// True if `have` equals `want` in the bits of `mask` (all bits without a
+/// mask); addresses of different families never match.
+fn addr_ok(want: Option<IpAddr>, mask: Option<IpAddr>, have: IpAddr) -> bool {
+    let Some(want) = want else { return true };
+    let bits = |a: IpAddr| match a {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    };
+    if want.is_ipv4() != have.is_ipv4() {
+        return false;
+    }
+    let m = mask.map_or(u128::MAX, bits);
+    bits(want) & m == bits(have) & m
+}
+
+/// True if `mask` is absent or all ones (the address is compared exactly).
+fn exact_mask(mask: Option<IpAddr>) -> bool {
+    match mask {
+        None => true,
+        Some(IpAddr::V4(m)) => m == Ipv4Addr::BROADCAST,
+        Some(IpAddr::V6(m)) => u128::from(m) == u128::MAX,
+    }
+}
+
+/// The netmask of a prefix length for `addr`'s family (`10.0.0.0/8` ->
+/// `255.0.0.0`), as `conntrack -s ADDR/LEN` uses it; `None` if `len` is
+/// longer than the address.
+///
+/// ```
+/// use nfnl_conntrack::prefix_mask;
+/// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 8), Some("255.0.0.0".parse()?));
+/// assert_eq!(prefix_mask(&"2001:db8::".parse()?, 32), Some("ffff:ffff::".parse()?));
+/// assert_eq!(prefix_mask(&"10.0.0.0".parse()?, 33), None);
+/// # Ok::<(), std::net::AddrParseError>(())
+/// ```
+pub fn prefix_mask(addr: &IpAddr, len: u8) -> Option<IpAddr> {
+    let ones = |width: u32| -> Option<u128> {
+        let len = u32::from(len);
+        (len <= width).then(|| u128::MAX.checked_shl(width - len).unwrap_or(0))
+    };
+    Some(match addr {
+        IpAddr::V4(_) => {
+            let m = ones(32)? & u128::from(u32::MAX);
+            IpAddr::V4(Ipv4Addr::from(u32::try_from(m).ok()?))
+        }
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::from(ones(128)?)),
+    })
+}
+
+bitflags::bitflags! {
+    /// Filter criteria the kernel can evaluate (`ctnetlink_filter_match`),
+    /// as a set: those the running kernel evaluates correctly are sent to
+    /// it, the others are matched in user space only (see
+    /// [`crate::probe`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Criteria: u32 {
+        /// Exact IPv4 addresses (`CTA_FILTER_F_CTA_IP_SRC`/`_DST`).
+        const IPV4_ADDR = 1 << 0;
+        /// Exact IPv6 addresses.
+        const IPV6_ADDR = 1 << 1;
+        /// The protocol number (`CTA_FILTER_F_CTA_PROTO_NUM`).
+        const PROTO = 1 << 2;
+        /// TCP/UDP ports.
+        const PORTS = 1 << 3;
+        /// ICMP/ICMPv6 type, code and id.
+        const ICMP = 1 << 4;
+        /// Mark and mask (`CTA_MARK`, `CTA_MARK_MASK`).
+        const MARK = 1 << 5;
+        /// Status and mask (`CTA_STATUS`, `CTA_STATUS_MASK`).
+        const STATUS = 1 << 6;
+        /// Zone (`CTA_ZONE`).
+        const ZONE = 1 << 7;
+    }
+}
+
+impl Criteria {
+    /// What is trusted when the kernel cannot be probed: everything but
+    /// IPv6 addresses, which `ctnetlink_filter_match_tuple` compares
+    /// inverted from 5.8 to at least 6.18.
+    pub const STATIC: Criteria = Criteria::all().difference(Criteria::IPV6_ADDR);
+}
+
 /// Fields of one tuple to match; `None` matches anything.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TupleFilter {
-    /// Source address (exact).
+    /// Source address (exact unless [`TupleFilter::src_mask`] is set).
     pub src: Option<IpAddr>,
-    /// Destination address (exact).
+    /// Netmask for [`TupleFilter::src`] (`conntrack --mask-src`, or the
+    /// prefix of `-s ADDR/LEN` through [`prefix_mask`]); matched in user
+    /// space.
+    pub src_mask: Option<IpAddr>,
+    /// Destination address (exact unless [`TupleFilter::dst_mask`] is set).
     pub dst: Option<IpAddr>,
+    /// Netmask for [`TupleFilter::dst`] (`--mask-dst`).
+    pub dst_mask: Option<IpAddr>,
+    /// Directional zone of this tuple (`CTA_TUPLE_ZONE`; `conntrack
+    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none; matched in
+    /// user space (the kernel's zone filter ignores the direction).
+    pub zone: Option<u16>,
     /// IP protocol number.
     pub proto: Option<IpProto>,
     /// Source port (port-based protocols).
@@ -85,7 +170,11 @@ impl TupleFilter {
 
     /// True if `t` has every set field.
     pub fn matches(&self, t: &Tuple) -> bool {
-        if !ok(self.src, t.src) || !ok(self.dst, t.dst) || !ok(self.proto, t.proto.proto()) {
+        if !addr_ok(self.src, self.src_mask, t.src)
+            || !addr_ok(self.dst, self.dst_mask, t.dst)
+            || !ok(self.proto, t.proto.proto())
+            || !ok(self.zone, t.zone.unwrap_or(0))
+        {
             return false;
         }
         match t.proto {
@@ -115,6 +204,41 @@ impl TupleFilter {
 
     fn family(&self) -> Option<Family> {
         self.src.or(self.dst).map(|a| Family::of(&a))
+    }
+
+    /// Every address and mask set.
+    fn addrs(&self) -> [Option<IpAddr>; 4] {
+        [self.src, self.src_mask, self.dst, self.dst_mask]
+    }
+
+    /// The fields the kernel evaluates, and correctly (`trust`): never
+    /// masked addresses or the directional zone; ports and ICMP fields only
+    /// with the protocol (the kernel reads them only then).
+    fn kernel_part(&self, trust: Criteria) -> TupleFilter {
+        let addr = |a: Option<IpAddr>, m| {
+            a.filter(|a| {
+                let c = if a.is_ipv4() {
+                    Criteria::IPV4_ADDR
+                } else {
+                    Criteria::IPV6_ADDR
+                };
+                exact_mask(m) && trust.contains(c)
+            })
+        };
+        let with_proto = |c: Criteria| trust.contains(Criteria::PROTO | c);
+        TupleFilter {
+            src: addr(self.src, self.src_mask),
+            src_mask: None,
+            dst: addr(self.dst, self.dst_mask),
+            dst_mask: None,
+            zone: None,
+            proto: self.proto.filter(|_| trust.contains(Criteria::PROTO)),
+            src_port: self.src_port.filter(|_| with_proto(Criteria::PORTS)),
+            dst_port: self.dst_port.filter(|_| with_proto(Criteria::PORTS)),
+            icmp_type: self.icmp_type.filter(|_| with_proto(Criteria::ICMP)),
+            icmp_code: self.icmp_code.filter(|_| with_proto(Criteria::ICMP)),
+            icmp_id: self.icmp_id.filter(|_| with_proto(Criteria::ICMP)),
+        }
     }
 
     /// True if the kernel evaluates exactly these fields: it compares ports
@@ -200,8 +324,41 @@ impl TupleFilter {
 
 /// What to select in a dump or filtered flush. All set parts must match.
 ///
+/// The kernel evaluates filters in `ctnetlink_filter_match`
+/// (`net/netfilter/nf_conntrack_netlink.c`): family, mark and mask
+/// (`CTA_MARK`/`CTA_MARK_MASK`), status and mask (`CTA_STATUS`/`CTA_STATUS_MASK`),
+/// zone (`CTA_ZONE`) and selected fields of the original and reply tuples
+/// (`CTA_FILTER` with `CTA_FILTER_ORIG_FLAGS`/`CTA_FILTER_REPLY_FLAGS`).
+/// Older kernels ignore parts of it, so [`Filter::matches`] applies the
+/// same filter in user space to every dumped entry: the result never
+/// depends on what the kernel supports.
+///
+/// # Which criteria go to the kernel
+/// A dump may only be narrowed by the kernel (user space checks again), but
+/// a filtered flush is carried out by the kernel alone, so a criterion the
+/// kernel gets wrong deletes the wrong flows. A criterion is sent only if
+/// the running kernel is known to evaluate it correctly ([`Criteria`]):
+/// [`crate::probe`] establishes that, once per process and criterion, in a
+/// private network namespace (never touching the caller's table); where it
+/// cannot run, [`Criteria::STATIC`] applies: family, mark and mask, status and mask
+/// (non-empty mask), zone, IPv4 addresses, protocol number, TCP/UDP ports,
+/// ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
+/// tested against `conntrack -L`/`-D` on IPv4 and IPv6.
+/// Always matched in user space, because the kernel has no such criterion:
+/// masked addresses (CIDR), directional zones, "any of these status bits",
+/// the TCP state and labels.
+///
+/// NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
+/// `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
+/// `!ipv6_addr_cmp(filter, entry)`, i.e. when the IPv6 addresses are
+/// *equal*: a dump by IPv6 source returns nothing and a flush by IPv6
+/// source deletes every other flow. The probe finds this, and the static
+/// rule never sends IPv6 addresses: they are matched in user space (dump,
+/// then batched deletes for a flush), which costs a dump of the family,
+/// never a wrong delete.
+///
 /// ```
-/// use nfconntrack::{Family, Filter};
+/// use nfnl_conntrack::{Family, Filter};
 /// let f = Filter::new().family(Family::Ipv4).mark(0xff00_0000, 0xff00_0000).zone(123);
 /// assert_eq!(f.family, Some(Family::Ipv4));
 /// ```
@@ -219,6 +376,17 @@ pub struct Filter {
     pub orig: TupleFilter,
     /// Reply-tuple fields (`CTA_FILTER_REPLY_FLAGS` + `CTA_TUPLE_REPLY`).
     pub reply: TupleFilter,
+    /// Entries with at least one of these status bits (`conntrack
+    /// --any-nat` is `SRC_NAT | DST_NAT`); matched in user space (the
+    /// kernel's status filter is `status & mask == value`).
+    pub status_any: Option<Status>,
+    /// TCP entries in this state (`conntrack --state`); matched in user
+    /// space.
+    pub tcp_state: Option<TcpState>,
+    /// Entries carrying every one of these labels (`conntrack -l`; names
+    /// through [`LabelMap::labels`](crate::LabelMap::labels)); matched in
+    /// user space.
+    pub labels: Option<Labels>,
 }
 
 impl Filter {
@@ -255,6 +423,27 @@ impl Filter {
         self
     }
 
+    /// Only entries with at least one of the bits of `any`.
+    #[must_use]
+    pub fn status_any(mut self, any: Status) -> Self {
+        self.status_any = Some(any);
+        self
+    }
+
+    /// Only TCP entries in state `state`.
+    #[must_use]
+    pub fn tcp_state(mut self, state: TcpState) -> Self {
+        self.tcp_state = Some(state);
+        self
+    }
+
+    /// Only entries with all of `labels`.
+    #[must_use]
+    pub fn labels(mut self, labels: Labels) -> Self {
+        self.labels = Some(labels);
+        self
+    }
+
     /// Original-tuple fields to match.
     #[must_use]
     pub fn orig(mut self, t: TupleFilter) -> Self {
@@ -283,6 +472,25 @@ impl Filter {
             .unwrap_or(Family::Any)
     }
 
+    /// Checks that the family and every address agree, and returns the
+    /// request's family ([`Filter::effective_family`]). A filter mixing
+    /// IPv4 and IPv6 matches nothing; it is refused before anything is sent,
+    /// as the `conntrack` tool refuses it.
+    ///
+    /// # Errors
+    /// [`Error::MixedFamilies`].
+    pub fn check_families(&self) -> Result<Family, Error> {
+        let addrs = self.orig.addrs().into_iter().chain(self.reply.addrs());
+        let fams = addrs.flatten().map(|a| Family::of(&a)).chain(self.family);
+        let mut seen = None;
+        for f in fams {
+            if *seen.get_or_insert(f) != f {
+                return Err(Error::MixedFamilies);
+            }
+        }
+        Ok(self.effective_family())
+    }
+
     /// True if `flow` passes the filter (evaluated in user space, with the
     /// kernel's semantics).
     pub fn matches(&self, flow: &Flow) -> bool {
@@ -306,6 +514,20 @@ impl Filter {
                 return false;
             }
         }
+        if let Some(any) = self.status_any {
+            if !flow.status.unwrap_or_default().intersects(any) {
+                return false;
+            }
+        }
+        if self.tcp_state.is_some() && flow.tcp_state() != self.tcp_state {
+            return false;
+        }
+        if let Some(want) = self.labels {
+            let have = flow.labels.unwrap_or_default().bits();
+            if have & want.bits() != want.bits() {
+                return false;
+            }
+        }
         if !self.orig.is_empty() && !flow.orig.is_some_and(|t| self.orig.matches(&t)) {
             return false;
         }
@@ -315,49 +537,97 @@ impl Filter {
         true
     }
 
-    /// True if the kernel's evaluation of [`Filter::encode`]'s output
-    /// selects exactly what [`Filter::matches`] selects (on a kernel with
-    /// full `CTA_FILTER` support). Used to decide whether a filtered flush
-    /// can be left to the kernel.
-    pub fn kernel_exact(&self) -> bool {
+    /// True if the kernel, trusted with `trust`, selects exactly what
+    /// [`Filter::matches`] selects from [`Filter::encode`]'s output. Used to
+    /// decide whether a filtered flush can be left to the kernel.
+    pub fn kernel_exact(&self, trust: Criteria) -> bool {
         let tuples = !self.orig.is_empty() || !self.reply.is_empty();
         let fam_ok = !tuples || self.effective_family() != Family::Any;
         fam_ok
+            && self.kernel_part(trust) == *self
             && self.orig.kernel_exact()
             && self.reply.kernel_exact()
-            && self.status.map_or(true, |(_, m)| !m.is_empty())
+            && self.status.is_none_or(|(_, m)| !m.is_empty())
     }
 
-    /// Writes the filter attributes (for a dump or a flush request whose
-    /// `nfgen_family` is [`Filter::effective_family`]). Tuple parts are
-    /// written only when the family is known (the kernel needs it for them);
-    /// a status filter with an empty mask is left out (the kernel refuses it,
-    /// and it matches everything).
+    /// The part of the filter that is sent to the kernel: the criteria in
+    /// `trust` (see the module notes). The family stays
+    /// [`Filter::effective_family`] of the whole filter.
+    pub fn kernel_part(&self, trust: Criteria) -> Filter {
+        Filter {
+            mark: self.mark.filter(|_| trust.contains(Criteria::MARK)),
+            status: self.status.filter(|_| trust.contains(Criteria::STATUS)),
+            zone: self.zone.filter(|_| trust.contains(Criteria::ZONE)),
+            orig: self.orig.kernel_part(trust),
+            reply: self.reply.kernel_part(trust),
+            status_any: None,
+            tcp_state: None,
+            labels: None,
+            ..*self
+        }
+    }
+
+    /// The kernel criteria this filter uses (what [`Filter::kernel_part`]
+    /// would send if the kernel were trusted with everything).
+    pub fn criteria(&self) -> Criteria {
+        let k = self.kernel_part(Criteria::all());
+        let mut c = Criteria::empty();
+        for t in [k.orig, k.reply] {
+            for a in [t.src, t.dst].into_iter().flatten() {
+                c |= if a.is_ipv4() {
+                    Criteria::IPV4_ADDR
+                } else {
+                    Criteria::IPV6_ADDR
+                };
+            }
+            c.set(
+                Criteria::PROTO,
+                c.contains(Criteria::PROTO) || t.proto.is_some(),
+            );
+            let ports = t.src_port.is_some() || t.dst_port.is_some();
+            c.set(Criteria::PORTS, c.contains(Criteria::PORTS) || ports);
+            let icmp = t.icmp_type.is_some() || t.icmp_code.is_some() || t.icmp_id.is_some();
+            c.set(Criteria::ICMP, c.contains(Criteria::ICMP) || icmp);
+        }
+        c.set(Criteria::MARK, k.mark.is_some());
+        c.set(Criteria::STATUS, k.status.is_some());
+        c.set(Criteria::ZONE, k.zone.is_some());
+        c
+    }
+
+    /// Writes the attributes of [`Filter::kernel_part`] with `trust` (for a
+    /// dump or a flush request whose `nfgen_family` is
+    /// [`Filter::effective_family`]). Tuple parts are written only when the
+    /// family is known (the kernel needs it for them); a status filter with
+    /// an empty mask is left out (the kernel refuses it, and it matches
+    /// everything).
     ///
     /// # Errors
     /// None in practice.
-    pub fn encode(&self, b: &mut MsgBuilder) -> Result<(), EncodeError> {
-        if let Some((v, m)) = self.mark {
+    pub fn encode(&self, b: &mut MsgBuilder, trust: Criteria) -> Result<(), EncodeError> {
+        let k = self.kernel_part(trust);
+        if let Some((v, m)) = k.mark {
             b.put_be32(sys::CTA_MARK, v);
             b.put_be32(sys::CTA_MARK_MASK, m);
         }
-        if let Some((v, m)) = self.status {
+        if let Some((v, m)) = k.status {
             if !m.is_empty() {
                 b.put_be32(sys::CTA_STATUS, v.bits());
                 b.put_be32(sys::CTA_STATUS_MASK, m.bits());
             }
         }
-        if let Some(z) = self.zone {
+        if let Some(z) = k.zone {
             b.put_be16(sys::CTA_ZONE, z);
         }
         let fam = self.effective_family();
-        let (of, rf) = (self.orig.flags(), self.reply.flags());
+        let (orig, reply) = (k.orig, k.reply);
+        let (of, rf) = (orig.flags(), reply.flags());
         if fam != Family::Any && (of != 0 || rf != 0) {
             if of != 0 {
-                self.orig.encode(sys::CTA_TUPLE_ORIG, fam, b)?;
+                orig.encode(sys::CTA_TUPLE_ORIG, fam, b)?;
             }
             if rf != 0 {
-                self.reply.encode(sys::CTA_TUPLE_REPLY, fam, b)?;
+                reply.encode(sys::CTA_TUPLE_REPLY, fam, b)?;
             }
             b.nest(sys::CTA_FILTER, |b| {
                 if of != 0 {

@@ -3,13 +3,14 @@
 
 use std::net::IpAddr;
 
-use nfnetlink::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
+use nfnl::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
 use crate::counters::{Counters, Timestamp};
 use crate::error::Error;
 use crate::nat::NatRange;
 use crate::protoinfo::ProtoInfo;
+use crate::settable::Settable;
 use crate::status::Status;
 use crate::tuple::{Family, Tuple};
 
@@ -20,7 +21,7 @@ use crate::tuple::{Family, Tuple};
 /// architecture.
 ///
 /// ```
-/// use nfconntrack::Labels;
+/// use nfnl_conntrack::Labels;
 /// let l = Labels::from_bits(1 << 3 | 1 << 100);
 /// assert!(l.contains(3) && l.contains(100) && !l.contains(4));
 /// assert_eq!(Labels::from_wire(&l.to_wire()), Some(l));
@@ -112,7 +113,7 @@ impl SeqAdj {
         })
     }
 
-    fn encode_nested(&self, b: &mut MsgBuilder) {
+    pub(crate) fn encode_nested(&self, b: &mut MsgBuilder) {
         put_be32_fields(
             b,
             Self::KINDS,
@@ -144,7 +145,7 @@ impl Synproxy {
         Ok(Synproxy { isn, its, tsoff })
     }
 
-    fn encode_nested(&self, b: &mut MsgBuilder) {
+    pub(crate) fn encode_nested(&self, b: &mut MsgBuilder) {
         put_be32_fields(b, Self::KINDS, [self.isn, self.its, self.tsoff]);
     }
 }
@@ -176,7 +177,7 @@ fn put_be32_fields<const N: usize>(b: &mut MsgBuilder, kinds: [u16; N], values: 
 /// is an `Option`; nothing uses zero to mean "absent".
 ///
 /// ```
-/// use nfconntrack::{Flow, L4, Status, Tuple};
+/// use nfnl_conntrack::{Flow, L4, Status, Tuple};
 /// let orig = Tuple::new("127.0.0.1".parse()?, "127.0.0.1".parse()?, L4::tcp(40000, 80))?;
 /// let mut f = Flow::new(orig);
 /// f.timeout = Some(100);
@@ -189,11 +190,11 @@ fn put_be32_fields<const N: usize>(b: &mut MsgBuilder, kinds: [u16; N], values: 
 ///      src=127.0.0.1 dst=127.0.0.1 sport=80 dport=40000 [ASSURED] mark=0 use=1"
 /// );
 /// // decode(encode(f)) == f
-/// let mut b = nfnetlink::MsgBuilder::new();
-/// b.begin(nfnetlink::NfHeader::new(1, 0).family(2), 1);
+/// let mut b = nfnl::MsgBuilder::new();
+/// b.begin(nfnl::NfHeader::new(1, 0).family(2), 1);
 /// f.encode_attrs(&mut b)?;
 /// let bytes = b.finish()?.to_vec();
-/// let back = Flow::decode(&nfnetlink::NfMsg::parse(&bytes)?)?;
+/// let back = Flow::decode(&nfnl::NfMsg::parse(&bytes)?)?;
 /// assert_eq!(back, f);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -442,53 +443,24 @@ impl Flow {
         b: &mut MsgBuilder,
         request: bool,
     ) -> Result<(), EncodeError> {
-        if let Some(s) = self.status {
-            let s = if request { s | Status::CONFIRMED } else { s };
-            b.put_be32(sys::CTA_STATUS, s.bits());
+        Settable {
+            status: self
+                .status
+                .map(|s| if request { s | Status::CONFIRMED } else { s }),
+            timeout: self.timeout,
+            mark: self.mark.map(|m| (m, None)),
+            zone: self.zone,
+            labels: self.labels.as_ref().map(|l| (l, None)),
+            helper: self
+                .helper
+                .as_deref()
+                .map(|h| (h, self.helper_info.as_deref())),
+            proto_info: self.proto_info.as_ref(),
+            seq_adj_orig: self.seq_adj_orig.as_ref(),
+            seq_adj_reply: self.seq_adj_reply.as_ref(),
+            synproxy: self.synproxy.as_ref(),
         }
-        if let Some(v) = self.timeout {
-            b.put_be32(sys::CTA_TIMEOUT, v);
-        }
-        if let Some(v) = self.mark {
-            b.put_be32(sys::CTA_MARK, v);
-        }
-        if let Some(v) = self.zone {
-            b.put_be16(sys::CTA_ZONE, v);
-        }
-        if let Some(l) = &self.labels {
-            b.put_bytes(sys::CTA_LABELS, &l.to_wire())?;
-        }
-        if let Some(h) = &self.helper {
-            b.nest(sys::CTA_HELP, |b| {
-                b.put_cstr(sys::CTA_HELP_NAME, h)?;
-                if let Some(info) = &self.helper_info {
-                    b.put_bytes(sys::CTA_HELP_INFO, info)?;
-                }
-                Ok(())
-            })?;
-        }
-        if let Some(p) = &self.proto_info {
-            b.nest(sys::CTA_PROTOINFO, |b| p.encode_nested(b))?;
-        }
-        if let Some(s) = &self.seq_adj_orig {
-            b.nest(sys::CTA_SEQ_ADJ_ORIG, |b| {
-                s.encode_nested(b);
-                Ok(())
-            })?;
-        }
-        if let Some(s) = &self.seq_adj_reply {
-            b.nest(sys::CTA_SEQ_ADJ_REPLY, |b| {
-                s.encode_nested(b);
-                Ok(())
-            })?;
-        }
-        if let Some(s) = &self.synproxy {
-            b.nest(sys::CTA_SYNPROXY, |b| {
-                s.encode_nested(b);
-                Ok(())
-            })?;
-        }
-        Ok(())
+        .encode(b)
     }
 
     /// Writes `CTA_NAT_SRC` / `CTA_NAT_DST` (create only: an update with
@@ -510,7 +482,7 @@ impl Flow {
     /// source is unchanged.
     ///
     /// ```
-    /// use nfconntrack::{Flow, L4, Tuple};
+    /// use nfnl_conntrack::{Flow, L4, Tuple};
     /// let orig = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5000, 53))?;
     /// let mut f = Flow::new(orig);
     /// assert_eq!(f.source_translation(), None);

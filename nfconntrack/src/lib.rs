@@ -3,7 +3,7 @@
 //! filters with a user-space fallback, events, expectations and statistics.
 //! No C library is linked.
 //!
-//! It sits on the generic [`nfnetlink`] layer (socket, parser, builder,
+//! It sits on the generic [`nfnl`] layer (socket, parser, builder,
 //! dumps and batches) and [`nfnl_sys`] (the kernel's constants).
 //!
 //! ```text
@@ -19,8 +19,16 @@
 //!   nest of a queued packet (`NFQA_CT`). `Display` prints the line format of
 //!   `conntrack -L`.
 //! - [`Conntrack`]: requests (dump, get, create, update, delete, [`Flush`],
-//!   statistics, expectations).
-//! - [`EventListener`]: events, with overrun detection and resync.
+//!   statistics, expectations), the dying and unconfirmed lists
+//!   ([`CtList`]), and [`Conntrack::restore`] of the `conntrack -o save`
+//!   format ([`Flow::save_line`] writes it).
+//! - [`Filter`]: what a dump or flush selects; only criteria the running
+//!   kernel evaluates correctly are sent to it, the rest is matched in user
+//!   space (see [`Filter`]).
+//! - [`LabelMap`]: label names from `connlabel.conf`, for display, filters
+//!   and updates.
+//! - [`EventListener`]: events, with overrun detection and resync; an
+//!   [`EventFilter`] compiled to BPF makes the kernel drop unwanted events.
 //!
 //! # Guarantees
 //! Decoding never panics: malformed input gives a [`ParseError`] naming the
@@ -28,54 +36,106 @@
 //! skipped, never errors. A delete without a tuple (which the kernel would
 //! run as a flush) cannot be expressed: flushing is [`Conntrack::flush`].
 //!
-//! # Example
+//! # Example: list and delete the flows of one host
+//! The way `conntrack -L -s 10.0.0.5` and `conntrack -D -s 10.0.0.5` do:
+//! ```no_run
+//! use std::ops::ControlFlow;
+//! use nfnl_conntrack::{Conntrack, Filter, Flush, TupleFilter};
+//!
+//! fn main() -> nfnl_conntrack::Result<()> {
+//!     let mut ct = Conntrack::open()?;
+//!     let host = Filter::new().orig(TupleFilter {
+//!         src: Some("10.0.0.5".parse().unwrap()),
+//!         ..TupleFilter::default()
+//!     });
+//!     ct.dump(&host, |flow| {
+//!         println!("{flow}"); // the line `conntrack -L` prints
+//!         ControlFlow::Continue(())
+//!     })?;
+//!     let report = ct.flush(&Flush::Filter(host))?;
+//!     println!("deleted {:?} (by the kernel: {})", report.deleted, report.by_kernel);
+//!     Ok(())
+//! }
 //! ```
-//! use nfconntrack::{Flow, L4, Tuple};
-//! let t = Tuple::new("192.0.2.1".parse()?, "198.51.100.7".parse()?, L4::udp(5353, 53))?;
-//! let mut f = Flow::new(t);
-//! f.timeout = Some(30);
-//! assert_eq!(
-//!     f.to_string(),
-//!     "udp      17 30 src=192.0.2.1 dst=198.51.100.7 sport=5353 dport=53 \
-//!      src=198.51.100.7 dst=192.0.2.1 sport=53 dport=5353"
-//! );
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//!
+//! # How do I ...
+//! - **delete flows by filter?** [`Conntrack::flush`] with [`Flush::Filter`]:
+//!   one kernel request where the kernel evaluates every criterion
+//!   correctly, else a dump and batched deletes; never a wrong delete.
+//! - **delete one flow I dumped?** [`Conntrack::delete`] with [`Key::of`]
+//!   the flow (its id too, so a re-created entry is left alone).
+//! - **change a flow?** [`Conntrack::update`] with an [`Update`] (mark with
+//!   mask, timeout, status bits to add, labels to add or remove).
+//! - **follow events without losing any unnoticed?** An [`EventListener`]
+//!   reports every loss as [`Error::is_overrun`]; then call
+//!   [`EventListener::resync`]. [`EventListener::set_reliable`] makes the
+//!   kernel retry DESTROY events instead of dropping them. Attach an
+//!   [`EventFilter`] so the kernel drops the events you do not want before
+//!   they fill the socket.
+//! - **print what `conntrack` prints?** `Display` of a [`Flow`], an
+//!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
+//!   and label names ([`LabelMap`]).
+//! - **save and restore the table?** [`Flow::save_line`] writes the
+//!   `conntrack -o save` format, [`Conntrack::restore`] reads it back.
+//!
+//! # Feature flags
+//! - `tokio`: `tokio::AsyncEventListener`, events in async code.
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod conntrack;
-pub mod counters;
-pub mod display;
-pub mod error;
-pub mod event;
-pub mod expect;
-pub mod filter;
-pub mod flow;
-pub mod nat;
-pub mod protoinfo;
-pub mod stats;
-pub mod status;
+mod conntrack;
+mod counters;
+mod display;
+mod error;
+mod event;
+mod evfilter;
+mod expect;
+mod filter;
+mod flow;
+mod labels;
+mod lists;
+mod nat;
+pub mod probe;
+mod protoinfo;
+mod save;
+mod settable;
+mod stats;
+mod status;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testutil;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
-pub mod tuple;
+mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
 pub use counters::{Counters, Timestamp};
 pub use display::{DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
+pub use evfilter::{EventFilter, Match as EventMatch};
 pub use expect::{Expect, ExpectNat};
-pub use filter::{Filter, TupleFilter};
+pub use filter::{prefix_mask, Criteria, Filter, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
+pub use labels::LabelMap;
+pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnetlink::{EncodeError, KernelError, ParseError};
-/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnetlink`].
-pub use nfnetlink::{IpProto, ProtoFamily};
+pub use nfnl::{EncodeError, KernelError, ParseError};
+/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
+pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
+pub use save::SaveLine;
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{Family, Tuple, L4};
 
 #[cfg(test)]
 mod tests;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,27 +1,8 @@
 //! NAT set up when an entry is created (`CTA_NAT_SRC`, `CTA_NAT_DST`).
-//!
-//! ```text
-//! CTA_NAT_SRC / CTA_NAT_DST ─┬─ CTA_NAT_V4_MINIP, CTA_NAT_V4_MAXIP (4 bytes)
-//!                            ├─ CTA_NAT_V6_MINIP, CTA_NAT_V6_MAXIP (16 bytes)
-//!                            └─ CTA_NAT_PROTO ─┬─ CTA_PROTONAT_PORT_MIN (be16)
-//!                                              └─ CTA_PROTONAT_PORT_MAX (be16)
-//! ```
-//!
-//! NOTE(kernel): the ranges are only an input. `ctnetlink_create_conntrack`
-//! hands them to `nfnetlink_parse_nat_setup` (`nf_nat_core.c`), which picks
-//! a translation inside the range and **rewrites the reply tuple** to match
-//! (`nf_nat_setup_info` → `nf_conntrack_alter_reply`), setting
-//! `IPS_SRC_NAT`/`IPS_DST_NAT` and the `*_NAT_DONE` bits. Dumps and events
-//! never carry `CTA_NAT_*`: read the result with
-//! [`Flow::source_translation`](crate::Flow::source_translation) and
-//! [`Flow::destination_translation`](crate::Flow::destination_translation).
-//! When either range is given, the other manipulation gets a null binding.
-//! NAT can only be set on create: `ctnetlink_change_conntrack` answers an
-//! update carrying `CTA_NAT_*` with `EOPNOTSUPP`.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, ParseError};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -30,8 +11,27 @@ use crate::tuple::Family;
 /// A NAT range: the addresses (and optionally the layer-4 ports) the kernel
 /// may translate to.
 ///
+/// ```text
+/// CTA_NAT_SRC / CTA_NAT_DST ─┬─ CTA_NAT_V4_MINIP, CTA_NAT_V4_MAXIP (4 bytes)
+///                            ├─ CTA_NAT_V6_MINIP, CTA_NAT_V6_MAXIP (16 bytes)
+///                            └─ CTA_NAT_PROTO ─┬─ CTA_PROTONAT_PORT_MIN (be16)
+///                                              └─ CTA_PROTONAT_PORT_MAX (be16)
 /// ```
-/// use nfconntrack::NatRange;
+///
+/// NOTE(kernel): the ranges are only an input. `ctnetlink_create_conntrack`
+/// hands them to `nfnetlink_parse_nat_setup` (`nf_nat_core.c`), which picks
+/// a translation inside the range and **rewrites the reply tuple** to match
+/// (`nf_nat_setup_info` → `nf_conntrack_alter_reply`), setting
+/// `IPS_SRC_NAT`/`IPS_DST_NAT` and the `*_NAT_DONE` bits. Dumps and events
+/// never carry `CTA_NAT_*`: read the result with
+/// [`Flow::source_translation`](crate::Flow::source_translation) and
+/// [`Flow::destination_translation`](crate::Flow::destination_translation).
+/// When either range is given, the other manipulation gets a null binding.
+/// NAT can only be set on create: `ctnetlink_change_conntrack` answers an
+/// update carrying `CTA_NAT_*` with `EOPNOTSUPP`.
+///
+/// ```
+/// use nfnl_conntrack::NatRange;
 /// let r = NatRange::to_addr("192.0.2.9".parse()?).with_ports(1024, 2047);
 /// assert_eq!(r.min_addr, r.max_addr);
 /// assert_eq!(r.ports, Some((1024, 2047)));

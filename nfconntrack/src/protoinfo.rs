@@ -2,7 +2,7 @@
 //! `tcp_to_nlattr`), SCTP (`nf_conntrack_proto_sctp.c`) and DCCP
 //! (`nf_conntrack_proto_dccp.c`).
 
-use nfnetlink::{AttrIter, EncodeError, MsgBuilder, ParseError};
+use nfnl::{AttrIter, EncodeError, MsgBuilder, ParseError};
 use nfnl_sys as sys;
 
 macro_rules! state_enum {
@@ -208,7 +208,7 @@ pub enum ProtoInfo {
     Dccp(DccpInfo),
 }
 
-fn tcp_flags(a: &nfnetlink::Attr<'_>) -> Result<TcpFlagsMask, ParseError> {
+fn tcp_flags(a: &nfnl::Attr<'_>) -> Result<TcpFlagsMask, ParseError> {
     let [flags, mask] = a.get_array::<2>()?;
     Ok(TcpFlagsMask {
         flags: TcpFlags::from_bits_retain(flags),

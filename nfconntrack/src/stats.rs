@@ -2,7 +2,7 @@
 //! per-CPU counters of connections (`IPCTNL_MSG_CT_GET_STATS_CPU`) and
 //! expectations (`IPCTNL_MSG_EXP_GET_STATS_CPU`).
 
-use nfnetlink::{NfMsg, ParseError};
+use nfnl::{NfMsg, ParseError};
 use nfnl_sys as sys;
 
 /// Table size (`CTA_STATS_GLOBAL_*`), like `conntrack -C`.

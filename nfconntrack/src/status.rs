@@ -8,7 +8,7 @@ bitflags::bitflags! {
     /// (`from_bits_retain`), so a decode/encode round trip is lossless.
     ///
     /// ```
-    /// use nfconntrack::Status;
+    /// use nfnl_conntrack::Status;
     /// let s = Status::from_bits_retain(0x8000_000e);
     /// assert!(s.contains(Status::SEEN_REPLY | Status::ASSURED | Status::CONFIRMED));
     /// assert_eq!(s.bits(), 0x8000_000e); // the unknown bit 31 survives

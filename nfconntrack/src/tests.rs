@@ -3,9 +3,9 @@
 
 use std::net::IpAddr;
 
-use nfnetlink::testutil::fixture::{self, attr_header as h};
-use nfnetlink::testutil::mutate;
-use nfnetlink::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
+use nfnl::testutil::fixture::{self, attr_header as h};
+use nfnl::testutil::mutate;
+use nfnl::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
 use nfnl_sys as sys;
 
 use crate::conntrack::{ct_header, flush_header, Key};
@@ -638,10 +638,10 @@ fn filter_encoding_and_matching() {
             dst_port: Some(80),
             ..Default::default()
         });
-    assert!(f.kernel_exact());
+    assert!(f.kernel_exact(Criteria::STATIC));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
-    f.encode(&mut b).unwrap();
+    f.encode(&mut b, Criteria::STATIC).unwrap();
     let bytes = b.finish().unwrap().to_vec();
     #[rustfmt::skip]
     let want = cat(&[
@@ -674,16 +674,16 @@ fn filter_encoding_and_matching() {
         dst_port: Some(1),
         ..Default::default()
     });
-    assert!(!sctp.kernel_exact());
+    assert!(!sctp.kernel_exact(Criteria::STATIC));
     // tuple filters need a family for the kernel
     let nofam = Filter::new().orig(TupleFilter {
         proto: Some(IpProto(6)),
         ..Default::default()
     });
-    assert!(!nofam.kernel_exact());
+    assert!(!nofam.kernel_exact(Criteria::STATIC));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
-    nofam.encode(&mut b).unwrap();
+    nofam.encode(&mut b, Criteria::STATIC).unwrap();
     assert_eq!(
         b.finish().unwrap().len(),
         20,
@@ -1151,10 +1151,363 @@ fn z11_tuple_with_both_families_or_missing_parts() {
     }
 }
 
+#[test]
+fn user_space_criteria_match_and_stay_out_of_the_kernel_request() {
+    use crate::filter::prefix_mask;
+    let v6 = |s: &str| -> IpAddr { s.parse().unwrap() };
+    let mut f = Flow::new(
+        Tuple::new(v6("2001:db8:1::5"), v6("2001:db8::2"), L4::tcp(1, 2))
+            .unwrap()
+            .with_zone(7),
+    );
+    f.status = Some(Status::SRC_NAT | Status::CONFIRMED);
+    f.proto_info = Some(ProtoInfo::Tcp(TcpInfo {
+        state: Some(TcpState::Established),
+        ..TcpInfo::default()
+    }));
+    let net = |a: &str, len| TupleFilter {
+        src: Some(v6(a)),
+        src_mask: prefix_mask(&v6(a), len),
+        ..TupleFilter::default()
+    };
+    assert!(Filter::new().orig(net("2001:db8:1::", 48)).matches(&f));
+    assert!(!Filter::new().orig(net("2001:db8::", 48)).matches(&f));
+    assert!(Filter::new().orig(net("2001:db8::", 32)).matches(&f));
+    // an IPv4 network never matches an IPv6 address
+    assert!(!Filter::new().orig(net("0.0.0.0", 0)).matches(&f));
+    let zone = |z| TupleFilter {
+        zone: Some(z),
+        ..TupleFilter::default()
+    };
+    assert!(Filter::new().orig(zone(7)).matches(&f));
+    assert!(!Filter::new().reply(zone(7)).matches(&f));
+    assert!(Filter::new().reply(zone(0)).matches(&f));
+    assert!(Filter::new()
+        .status_any(Status::SRC_NAT | Status::DST_NAT)
+        .matches(&f));
+    assert!(!Filter::new().status_any(Status::DST_NAT).matches(&f));
+    assert!(Filter::new().tcp_state(TcpState::Established).matches(&f));
+    assert!(!Filter::new().tcp_state(TcpState::SynSent).matches(&f));
+    // none of them reaches the kernel, so none is left to a kernel flush
+    for filter in [
+        Filter::new().orig(net("2001:db8::", 32)),
+        Filter::new().orig(zone(7)),
+        Filter::new().status_any(Status::SRC_NAT),
+        Filter::new().tcp_state(TcpState::Established),
+    ] {
+        assert!(!filter.kernel_exact(Criteria::STATIC), "{filter:?}");
+        assert_eq!(filter.kernel_part(Criteria::STATIC), Filter::new());
+    }
+    assert_eq!(prefix_mask(&v6("10.0.0.0"), 0), Some(v6("0.0.0.0")));
+    assert_eq!(
+        prefix_mask(&v6("::"), 128),
+        Some(v6("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))
+    );
+    assert_eq!(prefix_mask(&v6("::"), 129), None);
+}
+
+#[test]
+fn event_filter_refuses_what_it_cannot_compile() {
+    use crate::evfilter::{EventFilter, Match};
+    let bad = EventFilter {
+        src: Some(Match::any_of([("10.0.0.0".parse().unwrap(), 33)])),
+        ..EventFilter::default()
+    };
+    assert!(matches!(bad.compile(), Err(Error::EventFilter(_))));
+    // thousands of values still compile (long jumps), up to BPF_MAXINSNS
+    let many = EventFilter {
+        dst_port: Some(Match::none_of(0..1000)),
+        ..EventFilter::default()
+    };
+    assert!(many.compile().unwrap().len() < 4096);
+    let too_many = EventFilter {
+        dst_port: Some(Match::none_of(0..2000)),
+        ..EventFilter::default()
+    };
+    assert!(matches!(too_many.compile(), Err(Error::EventFilter(_))));
+}
+
+/// Runs a classic BPF program on a message the way the kernel's socket
+/// filter does, for the opcodes the event filter emits (with the netlink
+/// helpers `SKF_AD_NLATTR` and `SKF_AD_NLATTR_NEST`); returns the verdict.
+fn run_bpf(prog: &[nix::libc::sock_filter], pkt: &[u8]) -> u32 {
+    use nix::libc as l;
+    let load = |off: u32, n: usize| -> Option<u32> {
+        let off = usize::try_from(off).ok()?;
+        let b = pkt.get(off..off.checked_add(n)?)?;
+        Some(b.iter().fold(0u32, |v, &c| v << 8 | u32::from(c)))
+    };
+    // nla_find over [from, end): offset of the first attribute of type t
+    let find = |from: usize, end: usize, t: u32| -> u32 {
+        let mut off = from;
+        while off + 4 <= end {
+            let len = usize::from(u16::from_ne_bytes([pkt[off], pkt[off + 1]]));
+            let ty = u16::from_ne_bytes([pkt[off + 2], pkt[off + 3]]) & 0x3fff;
+            if len < 4 || off + len > end {
+                break;
+            }
+            if u32::from(ty) == t {
+                return u32::try_from(off).unwrap();
+            }
+            off += (len + 3) & !3;
+        }
+        0
+    };
+    let (mut a, mut x, mut pc) = (0u32, 0u32, 0usize);
+    loop {
+        let i = prog[pc];
+        pc += 1;
+        let code = u32::from(i.code);
+        let (class, mode) = (code & 0x07, code & 0xe0);
+        let size = match code & 0x18 {
+            s if s == l::BPF_W => 4,
+            s if s == l::BPF_H => 2,
+            _ => 1,
+        };
+        match class {
+            c if c == l::BPF_LD && mode == l::BPF_IMM => a = i.k,
+            c if c == l::BPF_LD && mode == l::BPF_ABS && (i.k as i32) < 0 => {
+                let ad = i.k as i32 - l::SKF_AD_OFF;
+                let at = a as usize;
+                a = if ad == l::SKF_AD_NLATTR {
+                    if at + 4 > pkt.len() {
+                        0
+                    } else {
+                        find(at, pkt.len(), x)
+                    }
+                } else {
+                    assert_eq!(ad, l::SKF_AD_NLATTR_NEST);
+                    if at + 4 > pkt.len() {
+                        0
+                    } else {
+                        let len = usize::from(u16::from_ne_bytes([pkt[at], pkt[at + 1]]));
+                        if at + len > pkt.len() {
+                            0
+                        } else {
+                            find(at + 4, at + len, x)
+                        }
+                    }
+                };
+            }
+            c if c == l::BPF_LD => {
+                let off = if mode == l::BPF_ABS {
+                    i.k
+                } else {
+                    x.wrapping_add(i.k)
+                };
+                match load(off, size) {
+                    Some(v) => a = v,
+                    None => return 0,
+                }
+            }
+            c if c == l::BPF_LDX => x = i.k,
+            c if c == l::BPF_MISC => x = a,
+            c if c == l::BPF_ALU => a &= i.k,
+            c if c == l::BPF_JMP && code & 0xf0 == l::BPF_JA => pc += i.k as usize,
+            c if c == l::BPF_JMP => pc += usize::from(if a == i.k { i.jt } else { i.jf }),
+            c if c == l::BPF_RET => return i.k,
+            _ => panic!("unexpected opcode {code:#x}"),
+        }
+    }
+}
+
+/// The bytes of an event message for `ev`, as ctnetlink sends it.
+fn event_bytes(ev: &Event) -> Vec<u8> {
+    let (msg, flags, f) = match ev {
+        Event::New(f) => (sys::IPCTNL_MSG_CT_NEW, NlFlags::CREATE, f),
+        Event::Update(f) => (sys::IPCTNL_MSG_CT_NEW, NlFlags::empty(), f),
+        Event::Destroy(f) => (sys::IPCTNL_MSG_CT_DELETE, NlFlags::empty(), f),
+        _ => unreachable!(),
+    };
+    let fam = f.family().unwrap().to_raw();
+    let mut b = MsgBuilder::new();
+    b.begin(
+        NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK, msg)
+            .family(fam)
+            .flags(flags),
+        1,
+    );
+    f.encode_attrs(&mut b).unwrap();
+    b.finish().unwrap().to_vec()
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "45,000 interpreted BPF runs: hours under Miri; the 32-bit run covers the compiler in the other tests"
+)]
+fn bpf_event_filter_agrees_with_its_user_space_rule_on_random_events() {
+    use crate::evfilter::{EventFilter, Match};
+    // a small deterministic generator
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut rnd = move |n: usize| -> usize {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % n as u64).unwrap()
+    };
+    let addrs = [
+        "10.0.0.1",
+        "10.0.1.9",
+        "192.168.7.7",
+        "2001:db8::1",
+        "2001:db8:1::5",
+        "fd00::9",
+    ];
+    let nets: [(&str, u8); 7] = [
+        ("10.0.0.0", 8),
+        ("10.0.0.1", 32),
+        ("192.168.0.0", 16),
+        ("2001:db8::", 32),
+        ("2001:db8:1::", 48),
+        ("fd00::9", 128),
+        ("0.0.0.0", 0),
+    ];
+    let l4s = [
+        L4::tcp(1000, 80),
+        L4::udp(53, 5353),
+        L4::tcp(80, 443),
+        L4::Other {
+            proto: IpProto(200),
+        },
+    ];
+    let mut events = Vec::new();
+    for _ in 0..300 {
+        let (s, d) = (addrs[rnd(addrs.len())], addrs[rnd(addrs.len())]);
+        let (s, d): (IpAddr, IpAddr) = (s.parse().unwrap(), d.parse().unwrap());
+        if s.is_ipv4() != d.is_ipv4() {
+            continue;
+        }
+        let mut l4 = l4s[rnd(l4s.len())];
+        if rnd(5) == 0 {
+            l4 = if s.is_ipv4() {
+                L4::Icmp {
+                    id: 7,
+                    kind: 8,
+                    code: 0,
+                }
+            } else {
+                L4::IcmpV6 {
+                    id: 7,
+                    kind: 128,
+                    code: 0,
+                }
+            };
+        }
+        let mut f = Flow::new(Tuple::new(s, d, l4).unwrap());
+        f.mark = [None, Some(0), Some(0x100), Some(0x1ff)][rnd(4)];
+        f.zone = [None, Some(5), Some(7)][rnd(3)];
+        events.push(match rnd(3) {
+            0 => Event::New(f),
+            1 => Event::Update(f),
+            _ => Event::Destroy(f),
+        });
+    }
+    let mut checked = (0, 0);
+    for _ in 0..150 {
+        let pick = |rnd: &mut dyn FnMut(usize) -> usize| rnd(2) == 0;
+        let set = |rnd: &mut dyn FnMut(usize) -> usize, n: usize| -> (Vec<usize>, bool) {
+            ((0..1 + rnd(3)).map(|_| rnd(n)).collect(), rnd(2) == 0)
+        };
+        let mut f = EventFilter::default();
+        let r = &mut rnd;
+        if pick(r) {
+            f.kinds = [Groups::NEW, Groups::UPDATE | Groups::DESTROY, Groups::FLOWS][r(3)];
+        }
+        fn mk<T>((v, neg): (Vec<usize>, bool), vals: &dyn Fn(usize) -> T) -> Match<T> {
+            let vals: Vec<T> = v.into_iter().map(vals).collect();
+            if neg {
+                Match::none_of(vals)
+            } else {
+                Match::any_of(vals)
+            }
+        }
+        if pick(r) {
+            f.proto = Some(mk(set(r, 5), &|i| IpProto([6u8, 17, 1, 58, 200][i])));
+        }
+        for field in [&mut f.src, &mut f.dst] {
+            if pick(r) {
+                *field = Some(mk(set(r, nets.len()), &|i| {
+                    let (a, len) = nets[i];
+                    (a.parse::<IpAddr>().unwrap(), len)
+                }));
+            }
+        }
+        for field in [&mut f.src_port, &mut f.dst_port] {
+            if pick(r) {
+                *field = Some(mk(set(r, 5), &|i| [80u16, 443, 53, 1000, 5353][i]));
+            }
+        }
+        if pick(r) {
+            f.mark = Some(mk(set(r, 4), &|i| {
+                [(0u32, u32::MAX), (0x100, 0xff00), (0x1ff, 0xfff), (0, 0)][i]
+            }));
+        }
+        if pick(r) {
+            f.zone = Some(mk(set(r, 3), &|i| [0u16, 5, 7][i]));
+        }
+        let prog = f.compile().unwrap();
+        for ev in &events {
+            let kernel = run_bpf(&prog, &event_bytes(ev)) != 0;
+            assert_eq!(kernel, f.matches(ev), "{f:?}\n{ev}");
+            if kernel {
+                checked.0 += 1;
+            } else {
+                checked.1 += 1;
+            }
+        }
+    }
+    // both outcomes were exercised plenty
+    assert!(checked.0 > 1000 && checked.1 > 1000, "{checked:?}");
+}
+
+#[test]
+fn only_trusted_criteria_reach_the_kernel() {
+    let a = |s: &str| -> IpAddr { s.parse().unwrap() };
+    let f = Filter::new()
+        .mark(1, 1)
+        .zone(3)
+        .orig(TupleFilter {
+            src: Some(a("2001:db8::1")),
+            proto: Some(IpProto::TCP),
+            dst_port: Some(80),
+            ..TupleFilter::default()
+        })
+        .reply(TupleFilter {
+            dst: Some(a("2001:db8::1")),
+            ..TupleFilter::default()
+        });
+    assert_eq!(
+        f.criteria(),
+        Criteria::IPV6_ADDR | Criteria::PROTO | Criteria::PORTS | Criteria::MARK | Criteria::ZONE
+    );
+    // the static rule keeps IPv6 addresses out
+    let k = f.kernel_part(Criteria::STATIC);
+    assert_eq!((k.orig.src, k.reply.dst), (None, None));
+    assert_eq!(
+        (k.orig.proto, k.orig.dst_port, k.mark, k.zone),
+        (Some(IpProto::TCP), Some(80), Some((1, 1)), Some(3))
+    );
+    assert!(!f.kernel_exact(Criteria::STATIC) && f.kernel_exact(Criteria::all()));
+    // ports are never sent without the protocol they belong to
+    let k = f.kernel_part(Criteria::all() - Criteria::PROTO);
+    assert_eq!((k.orig.proto, k.orig.dst_port), (None, None));
+    // nothing trusted: only the family goes
+    assert_eq!(
+        f.kernel_part(Criteria::empty()).criteria(),
+        Criteria::empty()
+    );
+    let mut b = MsgBuilder::new();
+    b.begin(ct_header(sys::IPCTNL_MSG_CT_GET, Family::Ipv6), 1);
+    f.encode(&mut b, Criteria::empty()).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    assert_eq!(NfMsg::parse(&bytes).unwrap().attrs().count(), 0);
+}
+
 /// The data messages (not NLMSG_DONE) of a captured datagram.
 #[cfg(target_endian = "little")]
 fn captured(d: &[u8]) -> Vec<NfMsg<'_>> {
-    nfnetlink::MsgIter::new(d)
+    nfnl::MsgIter::new(d)
         .map(|m| m.unwrap())
         .filter(|m| m.msg_type() != sys::NLMSG_DONE)
         .map(|m| m.nf().unwrap())

@@ -1,10 +1,10 @@
 //! Async conntrack events with tokio (feature `tokio`).
 //!
 //! [`AsyncEventListener`] waits on the runtime's reactor
-//! ([`nfnetlink::tokio::Readiness`]) and reads with the same receive engine
+//! ([`nfnl::tokio::Readiness`]) and reads with the same receive engine
 //! as the blocking [`EventListener`].
 
-use nfnetlink::tokio::{Interest, Readiness};
+use nfnl::tokio::{Interest, Readiness};
 
 use crate::error::Result;
 use crate::event::{Event, EventHeader, EventListener};
@@ -14,8 +14,8 @@ use crate::event::{Event, EventHeader, EventListener};
 ///
 /// # Examples
 /// ```no_run
-/// # async fn run() -> nfconntrack::Result<()> {
-/// use nfconntrack::{tokio::AsyncEventListener, EventListener, Groups};
+/// # async fn run() -> nfnl_conntrack::Result<()> {
+/// use nfnl_conntrack::{tokio::AsyncEventListener, EventListener, Groups};
 /// let mut events = AsyncEventListener::new(EventListener::open(Groups::FLOWS)?)?;
 /// loop {
 ///     let (_, ev) = events.recv().await?;

@@ -12,7 +12,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use nfnetlink::{AttrIter, EncodeError, IpProto, MsgBuilder, ParseError, ProtoFamily};
+use nfnl::{AttrIter, EncodeError, IpProto, MsgBuilder, ParseError, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -240,7 +240,7 @@ impl L4 {
 /// One direction of a connection: addresses, layer-4 identity and zone.
 ///
 /// ```
-/// use nfconntrack::{L4, Tuple};
+/// use nfnl_conntrack::{L4, Tuple};
 /// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::tcp(40000, 80))?;
 /// let r = t.inverted();
 /// assert_eq!(r.src.to_string(), "10.0.0.2");
@@ -295,13 +295,18 @@ impl Tuple {
     }
 
     /// The tuple of the other direction (addresses and ports swapped, ICMP
-    /// type inverted; the zone is kept).
+    /// type inverted), without a zone: a directional zone belongs to one
+    /// direction only.
+    ///
+    /// NOTE(kernel): `ctnetlink_parse_tuple_zone` refuses (`EINVAL`) a
+    /// create whose original and reply tuples both carry `CTA_TUPLE_ZONE`,
+    /// so the zone of the original direction must not be copied.
     pub fn inverted(&self) -> Tuple {
         Tuple {
             src: self.dst,
             dst: self.src,
             proto: self.proto.inverted(),
-            zone: self.zone,
+            zone: None,
         }
     }
 

@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use nfnetlink::{EncodeError, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
+use nfnl::{EncodeError, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 /// Largest copy range (`NFULNL_COPY_RANGE_MAX`: `0xffff - NLA_HDRLEN`), the
@@ -105,7 +105,7 @@ bitflags::bitflags! {
 /// # Examples
 /// ```
 /// use std::time::Duration;
-/// use nflog::{CopyMode, GroupConfig, LogFlags};
+/// use nfnl_log::{CopyMode, GroupConfig, LogFlags};
 /// let cfg = GroupConfig::new(5)
 ///     .copy(CopyMode::Packet { range: 128 })
 ///     .buffer_size(64 * 1024)
@@ -278,7 +278,7 @@ impl Command {
 pub(crate) fn header(group: u16, family: ProtoFamily) -> NfHeader {
     NfHeader::new(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_CONFIG)
         .flags(NlFlags::ACK)
-        .family(family.into())
+        .family(family)
         .res_id(group)
 }
 
@@ -291,7 +291,7 @@ pub(crate) fn encode_pf(b: &mut MsgBuilder, command: Command, family: ProtoFamil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nfnetlink::{AttrTable, NfMsg};
+    use nfnl::{AttrTable, NfMsg};
 
     #[test]
     fn bind_request_carries_every_setting_in_one_message() {
@@ -308,7 +308,7 @@ mod tests {
         let m = NfMsg::parse(&bytes).unwrap();
         assert_eq!(
             (m.subsystem(), m.msg_type(), m.family(), m.res_id(), m.seq()),
-            (4, 1, 0, 0x0102, 99)
+            (4, 1, ProtoFamily::Unspec, 0x0102, 99)
         );
         assert!(m.flags().contains(NlFlags::ACK | NlFlags::REQUEST));
         let t = AttrTable::<'_, 8>::parse(m.attrs()).unwrap();
@@ -330,7 +330,7 @@ mod tests {
         encode_pf(&mut b, Command::PfBind, ProtoFamily::Ipv6, 2);
         let bytes = b.finish().unwrap().to_vec();
         let m = NfMsg::parse(&bytes).unwrap();
-        assert_eq!((m.family(), m.res_id()), (10, 0));
+        assert_eq!((m.family(), m.res_id()), (ProtoFamily::Ipv6, 0));
         assert_eq!(m.attrs().next().unwrap().unwrap().payload(), &[3]);
     }
 

@@ -1,7 +1,7 @@
 //! The error type of the log crate: the netlink layer's errors, plus the
 //! ways a group's configuration is refused, each named.
 
-use nfnetlink::KernelError;
+use nfnl::KernelError;
 
 use crate::config::LogFlags;
 
@@ -9,13 +9,13 @@ use crate::config::LogFlags;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A failure of the netlink layer. [`nfnetlink::Error::Overrun`] means
+    /// A failure of the netlink layer. [`nfnl::Error::Overrun`] means
     /// the socket's receive buffer overflowed and log messages were lost
     /// (the kernel counts them in the socket's drops, see
     /// [`health::socket_drops`](crate::health::socket_drops)); it is
     /// reported once per episode and receiving goes on.
     #[error(transparent)]
-    Netlink(#[from] nfnetlink::Error),
+    Netlink(#[from] nfnl::Error),
     /// `EPERM` for a group that another socket has bound (the kernel allows
     /// one socket per group); `port_id` is that socket's, as
     /// `/proc/net/netfilter/nfnetlink_log` shows it.
@@ -43,6 +43,9 @@ pub enum Error {
     },
     /// `EPERM` when no other socket holds the group: the caller lacks
     /// `CAP_NET_ADMIN` in the user namespace owning the network namespace.
+    /// (Where `/proc/net/netfilter/nfnetlink_log` cannot be read, in a
+    /// namespace owned by a user namespace, a group held by another socket
+    /// is reported this way too: the kernel says `EPERM` for both.)
     #[error("log group {group}: permission denied (CAP_NET_ADMIN is needed)")]
     PermissionDenied {
         /// The group.
@@ -95,7 +98,7 @@ pub enum Error {
 
 impl Error {
     /// The netlink layer's error, if this is one.
-    pub fn netlink(&self) -> Option<&nfnetlink::Error> {
+    pub fn netlink(&self) -> Option<&nfnl::Error> {
         match self {
             Error::Netlink(e) => Some(e),
             _ => None,
@@ -103,24 +106,24 @@ impl Error {
     }
 
     /// True for errors after which a receive loop simply goes on
-    /// ([`nfnetlink::Error::is_recoverable`]: an overrun, a datagram larger
+    /// ([`nfnl::Error::is_recoverable`]: an overrun, a datagram larger
     /// than the receive slot, a malformed message).
     pub fn is_recoverable(&self) -> bool {
-        self.netlink().is_some_and(nfnetlink::Error::is_recoverable)
+        self.netlink().is_some_and(nfnl::Error::is_recoverable)
     }
 
-    /// True when log messages were lost ([`nfnetlink::Error::Overrun`]).
+    /// True when log messages were lost ([`nfnl::Error::Overrun`]).
     pub fn is_overrun(&self) -> bool {
-        self.netlink().is_some_and(nfnetlink::Error::is_overrun)
+        self.netlink().is_some_and(nfnl::Error::is_overrun)
     }
 
     /// True when a non-blocking receive found nothing.
     pub fn is_would_block(&self) -> bool {
-        self.netlink().is_some_and(nfnetlink::Error::is_would_block)
+        self.netlink().is_some_and(nfnl::Error::is_would_block)
     }
 
     /// True when a deadline passed with nothing received.
     pub fn is_timeout(&self) -> bool {
-        self.netlink().is_some_and(nfnetlink::Error::is_timeout)
+        self.netlink().is_some_and(nfnl::Error::is_timeout)
     }
 }

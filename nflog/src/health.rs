@@ -66,10 +66,10 @@ fn numbers<const N: usize>(line: &str, out: &mut [u64; N]) -> bool {
 ///
 /// # Examples
 /// ```
-/// let g = nflog::health::parse_groups("    5  12345     2 2 65531    100  1\n")?;
+/// let g = nfnl_log::health::parse_groups("    5  12345     2 2 65531    100  1\n")?;
 /// assert_eq!((g[0].group, g[0].port_id, g[0].pending, g[0].flush_timeout), (5, 12345, 2, 100));
-/// assert_eq!(g[0].copy, Some(nflog::CopyMode::Packet { range: 65531 }));
-/// # Ok::<(), nflog::Error>(())
+/// assert_eq!(g[0].copy, Some(nfnl_log::CopyMode::Packet { range: 65531 }));
+/// # Ok::<(), nfnl_log::Error>(())
 /// ```
 pub fn parse_groups(text: &str) -> Result<Vec<GroupStats>, Error> {
     let mut out = Vec::new();
@@ -148,9 +148,9 @@ fn read_or_empty(path: &str) -> Result<String, Error> {
 /// ```
 /// let text = "sk       Eth Pid    Groups   Rmem Wmem Dump Locks Drops Inode\n\
 ///             ffff0001 12  4242   00000000 0    0    0    2     17    99\n";
-/// assert_eq!(nflog::health::parse_socket_drops(text, 4242)?, Some(17));
-/// assert_eq!(nflog::health::parse_socket_drops(text, 1)?, None);
-/// # Ok::<(), nflog::Error>(())
+/// assert_eq!(nfnl_log::health::parse_socket_drops(text, 4242)?, Some(17));
+/// assert_eq!(nfnl_log::health::parse_socket_drops(text, 1)?, None);
+/// # Ok::<(), nfnl_log::Error>(())
 /// ```
 pub fn parse_socket_drops(text: &str, port_id: u32) -> Result<Option<u64>, Error> {
     for (n, line) in text.lines().enumerate().skip(1) {

@@ -2,7 +2,7 @@
 //! the packets that `iptables -j NFLOG` and nft `log group N` rules log, as
 //! zero-copy views.
 //!
-//! Depends on [`nfnetlink`] (the generic layer: socket, receive engine,
+//! Depends on [`nfnl`] (the generic layer: socket, receive engine,
 //! shared packet types, IP header view) and `nfnl-sys` (the ABI) only; no
 //! C library.
 //!
@@ -34,7 +34,7 @@
 //!
 //! # Example
 //! ```no_run
-//! use nflog::{GroupConfig, Log, LogFlags};
+//! use nfnl_log::{GroupConfig, Log, LogFlags};
 //! // nft add rule inet filter input tcp dport 22 log group 3 prefix "ssh "
 //! let mut log = Log::open()?;
 //! log.bind(&GroupConfig::new(3).flags(LogFlags::SEQ))?;
@@ -47,8 +47,10 @@
 //!     }
 //! }
 //! log.close()?;
-//! # Ok::<(), nflog::Error>(())
+//! # Ok::<(), nfnl_log::Error>(())
 //! ```
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
 pub mod error;
@@ -56,6 +58,7 @@ pub mod health;
 pub mod log;
 pub mod message;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 
 pub use config::{Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE};
@@ -65,6 +68,11 @@ pub use log::Log;
 pub use message::LogMsg;
 
 /// The netfilter packet types log messages carry, defined once in
-/// [`nfnetlink`].
-pub use nfnetlink::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-pub use nfnetlink::{KernelError, ParseError};
+/// [`nfnl`].
+pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
+pub use nfnl::{KernelError, ParseError};
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

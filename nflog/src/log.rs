@@ -5,7 +5,7 @@
 //! iptables -j NFLOG / nft log group N
 //!   └─ kernel gathers messages per group (threshold, buffer size, timeout)
 //!        └─ one datagram: NFULNL_MSG_PACKET × n, NLMSG_DONE (seq 0) if n > 1
-//!             └─ recvmmsg ─▶ nfnetlink::Reader ─▶ Log::recv ─▶ LogMsg<'_>
+//!             └─ recvmmsg ─▶ nfnl::Reader ─▶ Log::recv ─▶ LogMsg<'_>
 //! Log::bind ── NFULNL_MSG_CONFIG (BIND + every setting) ──▶ ack; log messages
 //!                that arrive meanwhile are kept for the next receive
 //! ```
@@ -13,13 +13,13 @@
 //! Everything about receiving (the batch, the cursor, the stash of
 //! messages that arrive while a request waits for its acknowledgement,
 //! skipping the end-of-batch marker, overruns, waiting) is
-//! [`nfnetlink::Reader`]'s; this module only says what to send and what
+//! [`nfnl::Reader`]'s; this module only says what to send and what
 //! a refusal means.
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
-use nfnetlink::{EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Socket, Wait};
+use nfnl::{EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Socket, Wait};
 use nix::errno::Errno;
 
 use crate::config::{encode_pf, header, Command, GroupConfig, LogFlags};
@@ -45,7 +45,7 @@ const SLOT_LEN: usize = 256 * 1024;
 ///
 /// # Examples
 /// ```no_run
-/// use nflog::{CopyMode, GroupConfig, Log};
+/// use nfnl_log::{CopyMode, GroupConfig, Log};
 /// // iptables -A INPUT -p tcp --dport 22 -j NFLOG --nflog-group 5 --nflog-prefix ssh
 /// let mut log = Log::open()?;
 /// log.bind(&GroupConfig::new(5).copy(CopyMode::Packet { range: 128 }))?;
@@ -193,8 +193,8 @@ impl Log {
     ) -> Result<(), Error> {
         let seq = self.reader.next_seq();
         self.tx.clear();
-        build(&mut self.tx, seq).map_err(nfnetlink::Error::from)?;
-        let req = self.tx.finish().map_err(nfnetlink::Error::from)?;
+        build(&mut self.tx, seq).map_err(nfnl::Error::from)?;
+        let req = self.tx.finish().map_err(nfnl::Error::from)?;
         let req_type = header(group, ProtoFamily::Unspec).nlmsg_type();
         let answer = self.reader.ack_request(req, seq, req_type)?;
         answer.map_err(|k| self.refusal(group, flags, k))
@@ -270,7 +270,7 @@ impl Log {
     fn next(&mut self, wait: Wait) -> Result<LogMsg<'_>, Error> {
         let msg = self.reader.next(wait)?;
         let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf));
-        Ok(parsed.map_err(nfnetlink::Error::from)?)
+        Ok(parsed.map_err(nfnl::Error::from)?)
     }
 
     /// Unbinds every group this socket bound and closes it.

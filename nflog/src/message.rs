@@ -23,7 +23,7 @@
 
 use std::time::SystemTime;
 
-use nfnetlink::{
+use nfnl::{
     AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
     Timestamp, Vlan,
 };
@@ -77,8 +77,8 @@ impl<'a> LogMsg<'a> {
     ///
     /// # Examples
     /// ```
-    /// # use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
-    /// # use nflog::{Hook, LogMsg};
+    /// # use nfnl::{MsgBuilder, NfHeader, NfMsg};
+    /// # use nfnl_log::{Hook, LogMsg};
     /// let mut b = MsgBuilder::new();
     /// // nlmsg_type ULOG (4) << 8 | PACKET (0); nfgenmsg: IPv4, group 7
     /// b.begin(NfHeader::new(4, 0).family(2).res_id(7), 0)
@@ -93,36 +93,27 @@ impl<'a> LogMsg<'a> {
     /// ```
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
-        let mut hdr = None;
-        let mut vlan = None;
-        // One pass: index, and check every attribute an accessor reads.
-        let attrs = AttrIndex::<'a, SLOTS>::parse_with(msg.attr_bytes(), |a| {
-            let (kind, len) = (a.kind(), a.payload().len());
-            let want = usize::from(FIXED_SIZE.get(usize::from(kind)).copied().unwrap_or(0));
-            if want != 0 && len != want {
-                return Err(ParseError::AttrSize {
-                    kind,
-                    expected: want,
-                    got: len,
+        // One tight pass: index, and check every fixed-size attribute.
+        let attrs = AttrIndex::<'a, SLOTS>::parse_sized(msg.attr_bytes(), &FIXED_SIZE)?;
+        let hdr = attrs
+            .get(sys::NFULA_PACKET_HDR)
+            .ok_or(ParseError::Missing {
+                kind: sys::NFULA_PACKET_HDR,
+                within: "NFULNL_MSG_PACKET",
+            })?;
+        let [p0, p1, hook, _] = hdr.get_array::<4>()?;
+        // The kernel sends the prefix with its NUL (`strlen + 1`).
+        if let Some(p) = attrs.get(sys::NFULA_PREFIX) {
+            if p.payload().last() != Some(&0) {
+                return Err(ParseError::Unterminated {
+                    kind: sys::NFULA_PREFIX,
                 });
             }
-            match kind {
-                sys::NFULA_PACKET_HDR => hdr = Some(a.get_array::<4>()?),
-                // The kernel sends the prefix with its NUL (`strlen + 1`).
-                sys::NFULA_PREFIX if a.payload().last() != Some(&0) => {
-                    return Err(ParseError::Unterminated { kind });
-                }
-                sys::NFULA_VLAN => {
-                    vlan = Some(Vlan::decode(a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?);
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        let [p0, p1, hook, _] = hdr.ok_or(ParseError::Missing {
-            kind: sys::NFULA_PACKET_HDR,
-            within: "NFULNL_MSG_PACKET",
-        })?;
+        }
+        let vlan = attrs
+            .get(sys::NFULA_VLAN)
+            .map(|a| Vlan::decode(&a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI))
+            .transpose()?;
         Ok(LogMsg {
             msg: *msg,
             attrs,
@@ -140,18 +131,6 @@ impl<'a> LogMsg<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    fn be32(&self, kind: u16) -> Option<u32> {
-        self.attrs.get(kind).and_then(|a| a.get_be32().ok())
-    }
-
-    fn be16(&self, kind: u16) -> Option<u16> {
-        self.attrs.get(kind).and_then(|a| a.get_be16().ok())
-    }
-
-    fn bytes(&self, kind: u16) -> Option<&'a [u8]> {
-        self.attrs.get(kind).map(|a| a.payload())
-    }
-
     /// The underlying nfnetlink message (its bytes as received:
     /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
     /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`).
@@ -167,7 +146,7 @@ impl<'a> LogMsg<'a> {
     /// The protocol family of the hook that logged it (`nfgen_family`:
     /// IPv4, IPv6, bridge, ARP, netdev).
     pub fn family(&self) -> ProtoFamily {
-        ProtoFamily::from(self.msg.family())
+        self.msg.family()
     }
 
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6),
@@ -189,7 +168,7 @@ impl<'a> LogMsg<'a> {
 
     /// The packet mark (`NFULA_MARK`), absent when 0.
     pub fn mark(&self) -> Option<u32> {
-        self.be32(sys::NFULA_MARK)
+        self.attrs.be32(sys::NFULA_MARK)
     }
 
     /// The receive timestamp (`NFULA_TIMESTAMP`; the kernel sends one at the
@@ -201,22 +180,22 @@ impl<'a> LogMsg<'a> {
 
     /// Input interface index (`NFULA_IFINDEX_INDEV`).
     pub fn indev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_INDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_INDEV)
     }
 
     /// Output interface index (`NFULA_IFINDEX_OUTDEV`).
     pub fn outdev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_OUTDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_OUTDEV)
     }
 
     /// Physical input interface (bridge port, `NFULA_IFINDEX_PHYSINDEV`).
     pub fn physindev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_PHYSINDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_PHYSINDEV)
     }
 
     /// Physical output interface (bridge port, `NFULA_IFINDEX_PHYSOUTDEV`).
     pub fn physoutdev(&self) -> Option<u32> {
-        self.be32(sys::NFULA_IFINDEX_PHYSOUTDEV)
+        self.attrs.be32(sys::NFULA_IFINDEX_PHYSOUTDEV)
     }
 
     /// Link-layer source address (`NFULA_HWADDR`).
@@ -227,34 +206,34 @@ impl<'a> LogMsg<'a> {
     /// The input device's hardware type (`NFULA_HWTYPE`, `ARPHRD_*`: 1 for
     /// Ethernet, 772 for loopback).
     pub fn hw_type(&self) -> Option<u16> {
-        self.be16(sys::NFULA_HWTYPE)
+        self.attrs.be16(sys::NFULA_HWTYPE)
     }
 
     /// The input device's link-layer header length (`NFULA_HWLEN`).
     pub fn hw_header_len(&self) -> Option<u16> {
-        self.be16(sys::NFULA_HWLEN)
+        self.attrs.be16(sys::NFULA_HWLEN)
     }
 
     /// The link-layer header of the received packet (`NFULA_HWHEADER`).
     pub fn hw_header(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_HWHEADER)
+        self.attrs.payload(sys::NFULA_HWHEADER)
     }
 
     /// The packet from the network header on (`NFULA_PAYLOAD`), cut to the
     /// copy range; absent in [`CopyMode::Meta`](crate::CopyMode::Meta).
     pub fn payload(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_PAYLOAD)
+        self.attrs.payload(sys::NFULA_PAYLOAD)
     }
 
     /// The owning socket's uid (`NFULA_UID`: locally sent packets, as seen
     /// from the logging socket's user namespace).
     pub fn uid(&self) -> Option<u32> {
-        self.be32(sys::NFULA_UID)
+        self.attrs.be32(sys::NFULA_UID)
     }
 
     /// The owning socket's gid (`NFULA_GID`).
     pub fn gid(&self) -> Option<u32> {
-        self.be32(sys::NFULA_GID)
+        self.attrs.be32(sys::NFULA_GID)
     }
 
     /// The group's own sequence number (`NFULA_SEQ`, with
@@ -262,13 +241,13 @@ impl<'a> LogMsg<'a> {
     /// after the flag was set, then one more per message, so a gap counts
     /// messages the kernel could not deliver.
     pub fn seq(&self) -> Option<u32> {
-        self.be32(sys::NFULA_SEQ)
+        self.attrs.be32(sys::NFULA_SEQ)
     }
 
     /// The namespace-wide sequence number (`NFULA_SEQ_GLOBAL`, with
     /// [`LogFlags::SEQ_GLOBAL`](crate::LogFlags::SEQ_GLOBAL)).
     pub fn seq_global(&self) -> Option<u32> {
-        self.be32(sys::NFULA_SEQ_GLOBAL)
+        self.attrs.be32(sys::NFULA_SEQ_GLOBAL)
     }
 
     /// The conntrack entry (`NFULA_CT`, with
@@ -276,7 +255,7 @@ impl<'a> LogMsg<'a> {
     /// of the nest (`CTA_*` attributes): decode them with the `nfconntrack`
     /// crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_CT)
+        self.attrs.payload(sys::NFULA_CT)
     }
 
     /// The conntrack attributes (`NFULA_CT`) as an attribute iterator.
@@ -286,7 +265,7 @@ impl<'a> LogMsg<'a> {
 
     /// The packet's conntrack state (`NFULA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.be32(sys::NFULA_CT_INFO).map(CtState::from)
+        self.attrs.be32(sys::NFULA_CT_INFO).map(CtState::from)
     }
 
     /// The VLAN tag (`NFULA_VLAN`; bridge and netdev families).
@@ -296,7 +275,7 @@ impl<'a> LogMsg<'a> {
 
     /// The layer-2 header (`NFULA_L2HDR`; bridge and netdev families).
     pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFULA_L2HDR)
+        self.attrs.payload(sys::NFULA_L2HDR)
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if the

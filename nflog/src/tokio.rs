@@ -1,8 +1,8 @@
 //! Async log messages with tokio (feature `tokio`): a [`Log`] registered
-//! with the reactor through [`nfnetlink::tokio::Registered`], read with the
+//! with the reactor through [`nfnl::tokio::Registered`], read with the
 //! same receive engine as the blocking [`Log`].
 
-use nfnetlink::tokio::Registered;
+use nfnl::tokio::Registered;
 
 use crate::error::Error;
 use crate::log::Log;
@@ -13,8 +13,8 @@ use crate::message::LogMsg;
 ///
 /// # Examples
 /// ```no_run
-/// # async fn run() -> Result<(), nflog::Error> {
-/// use nflog::{tokio::AsyncLog, GroupConfig, Log};
+/// # async fn run() -> Result<(), nfnl_log::Error> {
+/// use nfnl_log::{tokio::AsyncLog, GroupConfig, Log};
 /// let mut log = Log::open()?;
 /// log.bind(&GroupConfig::new(0))?;
 /// let mut log = AsyncLog::new(log)?;

@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod fixture;
-use nfnetlink::testutil::mutate;
+use nfnl::testutil::mutate;
 
-use nflog::LogMsg;
+use nfnl_log::LogMsg;
 
 fn exercise(bytes: &[u8]) {
     let Ok(m) = LogMsg::parse_bytes(bytes) else {

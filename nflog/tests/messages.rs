@@ -8,7 +8,7 @@ mod fixture;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime};
 
-use nflog::{CtState, Hook, IpProto, LogMsg, ParseError, ProtoFamily};
+use nfnl_log::{CtState, Hook, IpProto, LogMsg, ParseError, ProtoFamily};
 use nfnl_sys::log::*;
 
 #[test]
@@ -116,9 +116,7 @@ fn malformed_messages_are_typed_errors() {
         Err(ParseError::UnexpectedMessage { msg_type: 0x0401 })
     );
     // no NFULA_PACKET_HDR
-    let mut b = nfnetlink::MsgBuilder::new();
-    fixture::begin(&mut b, 1);
-    let bytes = b.finish().unwrap().to_vec();
+    let bytes = fixture::message(1, &[]);
     assert_eq!(
         LogMsg::parse_bytes(&bytes).map(|_| ()),
         Err(ParseError::Missing {
@@ -156,10 +154,10 @@ fn malformed_messages_are_typed_errors() {
         );
     }
     // a packet header of the wrong size
-    let mut b = nfnetlink::MsgBuilder::new();
-    fixture::begin(&mut b, 1);
-    b.put_bytes(NFULA_PACKET_HDR, &[8, 0, 1]).unwrap();
-    let bytes = b.finish().unwrap().to_vec();
+    let bytes = fixture::message(
+        1,
+        &nfnl::testutil::fixture::attr(NFULA_PACKET_HDR, &[8, 0, 1]),
+    );
     assert!(matches!(
         LogMsg::parse_bytes(&bytes),
         Err(ParseError::AttrSize {

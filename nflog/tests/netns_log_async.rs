@@ -1,15 +1,15 @@
-//! Namespace tests for the async receive (`nflog::tokio::AsyncLog`,
+//! Namespace tests for the async receive (`nfnl_log::tokio::AsyncLog`,
 //! feature `tokio`). Each test makes its namespace, then a current-thread
 //! runtime on the same thread; every wait has a deadline.
 #![cfg(feature = "tokio")]
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 
 use std::time::Duration;
 
-use nflog::tokio::AsyncLog;
-use nflog::{GroupConfig, Log, LogFlags};
+use nfnl_log::tokio::AsyncLog;
+use nfnl_log::{GroupConfig, Log, LogFlags};
 use tokio::time::timeout;
 
 const T: Duration = Duration::from_secs(5);

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nfnetlink::{AttrTable, MsgBuilder, MsgIter, NfHeader, NlFlags};
+use nfnl::{AttrTable, MsgBuilder, MsgIter, NfHeader, NlFlags};
 
 /// 100 conntrack-shaped messages: two tuple nests, status, timeout, mark, id.
 fn datagram() -> Vec<u8> {

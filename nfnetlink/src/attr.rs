@@ -297,39 +297,6 @@ pub struct AttrIndex<'a, const N: usize> {
 }
 
 impl<'a, const N: usize> AttrIndex<'a, N> {
-    /// Walks `area` once, indexes its attributes and runs `check` on each
-    /// (to validate sizes in the same pass).
-    ///
-    /// # Errors
-    /// The first malformed attribute; `check`'s error;
-    /// [`ParseError::BadLength`] for an area over 256 KiB.
-    pub fn parse_with(
-        area: &'a [u8],
-        mut check: impl FnMut(&Attr<'a>) -> Result<(), ParseError>,
-    ) -> Result<Self, ParseError> {
-        let mut at = [0u16; N];
-        let mut rest = area;
-        while !rest.is_empty() {
-            // 4-byte units from the start of the area (attributes are
-            // 4-aligned); over 65534 units the area is too large to index.
-            let unit =
-                u16::try_from(area.len().saturating_sub(rest.len()) / 4 + 1).map_err(|_| {
-                    ParseError::BadLength {
-                        what: "attribute area (over 256 KiB)",
-                        len: area.len(),
-                        min: 0,
-                    }
-                })?;
-            let (attr, next) = parse_one(rest)?;
-            check(&attr)?;
-            if let Some(slot) = at.get_mut(usize::from(attr.kind)) {
-                *slot = unit;
-            }
-            rest = next;
-        }
-        Ok(AttrIndex { area, at })
-    }
-
     /// An index of no attributes.
     pub fn empty() -> Self {
         AttrIndex {
@@ -340,9 +307,8 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
 
     /// Walks `area` once and indexes its attributes, checking each against
     /// `sizes`: `sizes[kind]` is the exact payload size of a fixed-size
-    /// attribute type, 0 for any size. The tight form of
-    /// [`AttrIndex::parse_with`] for per-packet views (no callback, one
-    /// bounds check per attribute).
+    /// attribute type, 0 for any size: one tight pass for per-packet views
+    /// (one bounds check per attribute).
     ///
     /// # Errors
     /// [`ParseError::Truncated`] / [`ParseError::BadLength`] for a
@@ -407,8 +373,27 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     pub fn get(&self, kind: u16) -> Option<Attr<'a>> {
         let unit = usize::from(*self.at.get(usize::from(kind))?);
         let pos = unit.checked_sub(1)? * 4;
-        // Validated by `parse_with`: this cannot fail.
+        // Validated by `parse_sized`: this cannot fail.
         parse_one(self.area.get(pos..)?).ok().map(|(a, _)| a)
+    }
+
+    /// The payload of the attribute of type `kind`, if present.
+    #[inline]
+    pub fn payload(&self, kind: u16) -> Option<&'a [u8]> {
+        self.get(kind).map(|a| a.payload())
+    }
+
+    /// The big-endian `u16` of type `kind`, if present and 2 bytes (for
+    /// the types `parse_sized` checked, present means readable).
+    #[inline]
+    pub fn be16(&self, kind: u16) -> Option<u16> {
+        self.get(kind).and_then(|a| a.get_be16().ok())
+    }
+
+    /// The big-endian `u32` of type `kind`, if present and 4 bytes.
+    #[inline]
+    pub fn be32(&self, kind: u16) -> Option<u32> {
+        self.get(kind).and_then(|a| a.get_be32().ok())
     }
 }
 
@@ -429,34 +414,23 @@ mod tests {
     #[test]
     fn compact_index_finds_what_the_table_finds() {
         let table = AttrTable::<'_, 8>::from_bytes(FIXTURE).unwrap();
-        let mut seen = 0;
-        let index = AttrIndex::<'_, 8>::parse_with(FIXTURE, |_| {
-            seen += 1;
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(seen, 5);
+        let index = AttrIndex::<'_, 8>::parse_sized(FIXTURE, &[0; 8]).unwrap();
         for kind in 0..10 {
             assert_eq!(index.get(kind), table.get(kind), "type {kind}");
         }
         assert!(std::mem::size_of::<AttrIndex<'_, 22>>() <= 64);
-        let refuse = AttrIndex::<'_, 8>::parse_with(FIXTURE, |a| match a.kind() {
-            2 => Err(ParseError::AttrSize {
-                kind: 2,
-                expected: 4,
-                got: 2,
-            }),
-            _ => Ok(()),
-        });
+        let mut sizes = [0u8; 8];
+        sizes[2] = 4;
         assert_eq!(
-            refuse.map(|_| ()),
+            AttrIndex::<'_, 8>::parse_sized(FIXTURE, &sizes).map(|_| ()),
             Err(ParseError::AttrSize {
                 kind: 2,
                 expected: 4,
                 got: 2
             })
         );
-        assert!(AttrIndex::<'_, 8>::parse_with(&FIXTURE[..6], |_| Ok(())).is_err());
+        assert!(AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8]).is_err());
+        assert_eq!(AttrIndex::<'_, 8>::empty().get(1), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use nfnl_sys::{NLA_F_NESTED, NLA_HDRLEN};
 use crate::align::{nla_align, nlmsg_align};
 use crate::error::EncodeError;
 use crate::flags::NlFlags;
+use crate::netfilter::ProtoFamily;
 
 /// The header fields of one nfnetlink message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,9 +48,9 @@ impl NfHeader {
         self
     }
 
-    /// Sets the family.
-    pub const fn family(mut self, family: u8) -> Self {
-        self.family = family;
+    /// Sets the protocol family (`nfgen_family`; a raw `u8` converts).
+    pub fn family(mut self, family: impl Into<ProtoFamily>) -> Self {
+        self.family = u8::from(family.into());
         self
     }
 
@@ -78,7 +79,7 @@ pub const MAX_ATTR_PAYLOAD: usize = u16::MAX as usize - NLA_HDRLEN;
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::{MsgBuilder, NfHeader, NlFlags, NfMsg};
+/// use nfnl::{MsgBuilder, NfHeader, NlFlags, NfMsg};
 /// let mut b = MsgBuilder::new();
 /// b.begin(NfHeader::new(3, 2).flags(NlFlags::ACK).res_id(1), 42);
 /// b.put_be32(1, 0x0102_0304);

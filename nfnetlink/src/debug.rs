@@ -24,7 +24,7 @@ pub const MAX_DEPTH: usize = 16;
 ///     2, 0, 0, 0,                                               // nfgenmsg
 ///     8, 0, 8, 0,  0, 0, 0, 1,                                  // attribute 8 = 00000001
 /// ];
-/// let text = nfnetlink::debug::format_datagram(&bytes);
+/// let text = nfnl::debug::format_datagram(&bytes);
 /// assert!(text.contains("subsys 1 type 0"));
 /// assert!(text.contains("[8] len 4: 00 00 00 01"));
 /// ```

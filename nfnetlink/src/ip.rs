@@ -96,7 +96,7 @@ pub enum IpError {
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::{IpPacket, IpProto};
+/// use nfnl::{IpPacket, IpProto};
 /// #[rustfmt::skip]
 /// let pkt = [
 ///     0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4, UDP
@@ -105,7 +105,7 @@ pub enum IpError {
 /// let ip = IpPacket::parse(&pkt)?;
 /// assert_eq!((ip.protocol(), ip.src_port(), ip.dst_port()), (IpProto::UDP, Some(12345), Some(53)));
 /// assert_eq!(ip.src().to_string(), "10.0.0.1");
-/// # Ok::<(), nfnetlink::IpError>(())
+/// # Ok::<(), nfnl::IpError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IpPacket<'a> {
@@ -370,7 +370,7 @@ impl<'a> IpPacket<'a> {
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::ip::checksum;
+/// use nfnl::ip::checksum;
 /// assert_eq!(checksum(&[&[0x45, 0x00], &[0x00, 0x1c]]), !0x451c);
 /// assert_eq!(checksum(&[&[0x45], &[0x00, 0x00, 0x1c]]), !0x451c); // odd split
 /// ```
@@ -417,7 +417,7 @@ pub fn checksum(parts: &[&[u8]]) -> u16 {
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::ip::{checksum, update_checksums};
+/// use nfnl::ip::{checksum, update_checksums};
 /// #[rustfmt::skip]
 /// let mut p = [
 ///     0x45, 0, 0, 30, 0, 0, 0, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1,
@@ -426,7 +426,7 @@ pub fn checksum(parts: &[&[u8]]) -> u16 {
 /// update_checksums(&mut p)?;
 /// assert_eq!(checksum(&[&p[..20]]), 0);
 /// assert_eq!(checksum(&[&[127, 0, 0, 1, 127, 0, 0, 1, 0, 17, 0, 10], &p[20..]]), 0);
-/// # Ok::<(), nfnetlink::IpError>(())
+/// # Ok::<(), nfnl::IpError>(())
 /// ```
 pub fn update_checksums(packet: &mut [u8]) -> Result<(), IpError> {
     let ip = IpPacket::parse(packet)?;

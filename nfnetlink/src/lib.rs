@@ -2,7 +2,7 @@
 //! builder, acks and errors, multipart dumps, batches and multicast groups.
 //!
 //! It sits between the raw ABI (`nfnl-sys`) and the subsystem crates
-//! (`nfqueue`, `nfconntrack`, ...) and names no subsystem itself.
+//! (`nfnl-queue`, `nfnl-conntrack`, ...) and names no subsystem itself.
 //!
 //! What the subsystems that report packets share lives here too, under the
 //! caller's attribute numbers: [`netfilter`] (hook, conntrack state,
@@ -10,6 +10,30 @@
 //! [`ip`] (a checked IPv4/IPv6 + transport header view and the checksums to
 //! recompute after changing a packet).
 //!
+//! # One receive engine
+//! Every subsystem receives through a [`Reader`] (see [`reader`]): one
+//! socket, one `recvmmsg` batch reused for ever, a cursor over its datagrams
+//! and messages, the sequence counter, and requests that wait for their
+//! answer while keeping every other message (packets, events, log
+//! messages) for the caller in arrival order. Waiting is said once, by
+//! [`Wait`] (block, poll, deadline). The layers on it:
+//!
+//! ```text
+//!   nfnl_queue::Queue ─┐   nfnl_log::Log ─┐   nfnl_conntrack::EventListener ─┐   Conn (requests, dumps, batches)
+//!                   └───────────────┴───────────────┬───────────────┘          │
+//!                                          Reader::next / fill / peek   Reader::pump (+ pipelined dumps)
+//!                                                   └──────────────┬───────────┘
+//!                                  Socket::recv_many (recvmmsg, MSG_WAITFORONE) / send
+//! ```
+//!
+//! The path of a queued packet: `recvmmsg` fills the batch's slots → the
+//! reader validates the next `nlmsghdr` and skips filler → nfqueue sees a
+//! packet message by its header type, indexes its attributes in one pass
+//! ([`AttrIndex`]) and lends a `Packet` borrowing the slot → its verdict is
+//! appended to nfqueue's transmit batch → which is sent by the hook the
+//! reader runs before its next receive system call.
+//!
+//! # Wire format
 //! ```text
 //! datagram  | nlmsghdr | nfgenmsg | attr | attr | ... | nlmsghdr | nfgenmsg | attr ...
 //! nlmsghdr  | len u32 | type u16 = subsys << 8 | msg | flags u16 | seq u32 | pid u32 |  host order
@@ -28,11 +52,14 @@
 //! - [`Socket`] accepts only datagrams sent by the kernel and reports
 //!   truncation (`MSG_TRUNC`) and overruns (`ENOBUFS`) as errors.
 //! - [`Conn`] requests acks for everything but dumps, matches replies by
-//!   sequence number and port, streams dumps, and discards late replies.
+//!   sequence number and port, streams dumps (received on a second thread
+//!   once they are large), and discards late replies.
+//! - [`Reader`] reports an overrun (`ENOBUFS`) once, where the kernel does,
+//!   and goes on; it allocates nothing per message.
 //!
 //! # Example
 //! ```
-//! use nfnetlink::{AttrTable, MsgBuilder, NfHeader, NfMsg};
+//! use nfnl::{AttrTable, MsgBuilder, NfHeader, NfMsg};
 //!
 //! let mut b = MsgBuilder::new();
 //! b.begin(NfHeader::new(1, 0).family(2), 1);
@@ -44,6 +71,8 @@
 //! assert_eq!(table.require(8, "example")?.get_be32()?, 42);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod ack;
 pub mod align;
@@ -61,6 +90,7 @@ pub mod socket;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
@@ -73,7 +103,12 @@ pub use ip::{IpError, IpPacket};
 pub use msg::{MsgIter, NfMsg, NlMsg};
 pub use netfilter::{CtState, Hook, HwAddr, IpProto, ProtoFamily, Timestamp, Vlan};
 pub use reader::{Reader, Wait};
-pub use socket::{RecvBatch, Socket};
+pub use socket::{Group, RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.
 pub use nfnl_sys as sys;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -16,6 +16,7 @@ use crate::align::checked_align;
 use crate::attr::AttrIter;
 use crate::error::ParseError;
 use crate::flags::NlFlags;
+use crate::netfilter::ProtoFamily;
 
 /// One netlink message, validated: header and payload lie inside the buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,7 @@ impl<'a> NlMsg<'a> {
     ///
     /// # Errors
     /// [`ParseError::Truncated`] or [`ParseError::BadLength`] for a bad header.
+    #[inline]
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         let header = read_header(buf, "nlmsghdr")?;
         let len = usize::try_from(header.nlmsg_len).unwrap_or(usize::MAX);
@@ -49,42 +51,50 @@ impl<'a> NlMsg<'a> {
 
     /// A message already validated by [`NlMsg::parse`]: its header and
     /// its `nlmsg_len` bytes.
+    #[inline]
     pub(crate) fn from_valid(header: nlmsghdr, bytes: &'a [u8]) -> Self {
         NlMsg { header, bytes }
     }
 
     /// The header (host byte order).
+    #[inline]
     pub fn header(&self) -> &nlmsghdr {
         &self.header
     }
 
     /// `nlmsg_type`.
+    #[inline]
     pub fn msg_type(&self) -> u16 {
         self.header.nlmsg_type
     }
 
     /// `nlmsg_flags`, unknown bits kept.
+    #[inline]
     pub fn flags(&self) -> NlFlags {
         NlFlags::from_bits_retain(self.header.nlmsg_flags)
     }
 
     /// `nlmsg_seq`.
+    #[inline]
     pub fn seq(&self) -> u32 {
         self.header.nlmsg_seq
     }
 
     /// `nlmsg_pid`: for replies, the requester's port; for events, the port of
     /// the socket whose request caused the event (0 for packet-path events).
+    #[inline]
     pub fn port(&self) -> u32 {
         self.header.nlmsg_pid
     }
 
     /// The payload after the header.
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         self.bytes.get(NLMSG_HDRLEN..).unwrap_or(&[])
     }
 
     /// The whole message, header included.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
@@ -93,12 +103,14 @@ impl<'a> NlMsg<'a> {
     ///
     /// # Errors
     /// [`ParseError::Truncated`] if the payload is shorter than `nfgenmsg`.
+    #[inline]
     pub fn nf(&self) -> Result<NfMsg<'a>, ParseError> {
         NfMsg::from_nl(*self)
     }
 }
 
 /// Reads a host-order `nlmsghdr` from the start of `buf` without checking its length field.
+#[inline]
 pub(crate) fn read_header(buf: &[u8], what: &'static str) -> Result<nlmsghdr, ParseError> {
     let h: &[u8; NLMSG_HDRLEN] = buf
         .get(..NLMSG_HDRLEN)
@@ -184,7 +196,7 @@ impl<'a> NfMsg<'a> {
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::NfMsg;
+    /// use nfnl::NfMsg;
     /// #[rustfmt::skip]
     /// let bytes = [
     ///     24, 0, 0, 0,  0x00, 0x03,  0, 0,  1, 0, 0, 0,  0, 0, 0, 0, // nlmsghdr: type 3<<8|0
@@ -192,14 +204,16 @@ impl<'a> NfMsg<'a> {
     ///     4, 0, 1, 0,                                               // empty attribute type 1
     /// ];
     /// let m = NfMsg::parse(&bytes)?;
-    /// assert_eq!((m.subsystem(), m.msg_type(), m.family(), m.res_id()), (3, 0, 2, 7));
+    /// assert_eq!((m.subsystem(), m.msg_type(), u8::from(m.family()), m.res_id()), (3, 0, 2, 7));
     /// assert_eq!(m.attrs().count(), 1);
-    /// # Ok::<(), nfnetlink::ParseError>(())
+    /// # Ok::<(), nfnl::ParseError>(())
     /// ```
+    #[inline]
     pub fn parse(buf: &'a [u8]) -> Result<Self, ParseError> {
         Self::from_nl(NlMsg::parse(buf)?)
     }
 
+    #[inline]
     fn from_nl(nl: NlMsg<'a>) -> Result<Self, ParseError> {
         let p = nl.payload();
         match p.get(..NFGENMSG_LEN) {
@@ -223,11 +237,13 @@ impl<'a> NfMsg<'a> {
     }
 
     /// Subsystem id (`NFNL_SUBSYS_ID(nlmsg_type)`, the high byte).
+    #[inline]
     pub fn subsystem(&self) -> u8 {
         (self.nl.msg_type() >> 8) as u8
     }
 
     /// Message type within the subsystem (`NFNL_MSG_TYPE(nlmsg_type)`, the low byte).
+    #[inline]
     pub fn msg_type(&self) -> u8 {
         (self.nl.msg_type() & 0xff) as u8
     }
@@ -247,9 +263,10 @@ impl<'a> NfMsg<'a> {
         }
     }
 
-    /// `nfgen_family` (`NFPROTO_*`).
-    pub fn family(&self) -> u8 {
-        self.family
+    /// `nfgen_family` (`NFPROTO_*`), typed.
+    #[inline]
+    pub fn family(&self) -> ProtoFamily {
+        ProtoFamily::from(self.family)
     }
 
     /// `version`.
@@ -258,26 +275,31 @@ impl<'a> NfMsg<'a> {
     }
 
     /// `res_id`, converted from big-endian (the queue number for nfqueue).
+    #[inline]
     pub fn res_id(&self) -> u16 {
         self.res_id
     }
 
     /// `nlmsg_flags`.
+    #[inline]
     pub fn flags(&self) -> NlFlags {
         self.nl.flags()
     }
 
     /// `nlmsg_seq`.
+    #[inline]
     pub fn seq(&self) -> u32 {
         self.nl.seq()
     }
 
     /// The attribute area after `nfgenmsg`.
+    #[inline]
     pub fn attr_bytes(&self) -> &'a [u8] {
         self.nl.payload().get(NFGENMSG_LEN..).unwrap_or(&[])
     }
 
     /// Iterates over the top-level attributes.
+    #[inline]
     pub fn attrs(&self) -> AttrIter<'a> {
         AttrIter::new(self.attr_bytes())
     }
@@ -315,7 +337,10 @@ mod tests {
             );
             assert!(m.flags().contains(NlFlags::MULTI));
             let nf = m.nf().unwrap();
-            assert_eq!((nf.subsystem(), nf.msg_type(), nf.family()), (1, 0, 2));
+            assert_eq!(
+                (nf.subsystem(), nf.msg_type(), u8::from(nf.family())),
+                (1, 0, 2)
+            );
             let attrs: Vec<_> = nf.attrs().collect::<Result<_, _>>().unwrap();
             assert_eq!(attrs[0].kind(), 1, "CTA_TUPLE_ORIG first");
             assert!(attrs[0].flags().contains(crate::AttrFlags::NESTED));

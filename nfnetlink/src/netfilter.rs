@@ -337,7 +337,7 @@ impl std::fmt::Display for ProtoFamily {
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::IpProto;
+/// use nfnl::IpProto;
 /// assert_eq!(IpProto::from(17), IpProto::UDP);
 /// assert_eq!((IpProto::TCP.name(), IpProto(200).name()), ("tcp", "unknown"));
 /// assert_eq!(IpProto::ICMPV6.to_string(), "icmpv6");

@@ -90,18 +90,18 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Examples
 /// Receive every message of a socket that joined a multicast group:
 /// ```no_run
-/// use nfnetlink::{Reader, Socket, Wait};
+/// use nfnl::{Reader, Socket, Wait};
 /// let sock = Socket::open()?;
 /// sock.join_group(1)?;
 /// let mut reader = Reader::new(sock, 16, 64 * 1024);
 /// loop {
 ///     match reader.next(Wait::Block) {
 ///         Ok(msg) => println!("type {:#x}, {} bytes", msg.msg_type(), msg.as_bytes().len()),
-///         Err(nfnetlink::Error::Overrun) => eprintln!("messages were lost"),
+///         Err(nfnl::Error::Overrun) => eprintln!("messages were lost"),
 ///         Err(e) => return Err(e),
 ///     }
 /// }
-/// # Ok::<(), nfnetlink::Error>(())
+/// # Ok::<(), nfnl::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct Reader {
@@ -158,6 +158,7 @@ impl Reader {
     }
 
     /// The socket.
+    #[inline]
     pub fn socket(&self) -> &Socket {
         &self.sock
     }
@@ -243,6 +244,7 @@ impl Reader {
     /// datagram is skipped); with [`Wait::Poll`] an error for which
     /// [`Error::is_would_block`] is true; with [`Wait::Until`]
     /// [`Error::Timeout`]; I/O errors.
+    #[inline]
     pub fn next(&mut self, wait: Wait) -> Result<NlMsg<'_>, Error> {
         self.next_with(wait, &mut || Ok(()))
     }
@@ -280,6 +282,7 @@ impl Reader {
     ///
     /// # Errors
     /// As [`Reader::next`].
+    #[inline]
     pub fn fill(&mut self, wait: Wait) -> Result<(), Error> {
         self.fill_with(wait, &mut || Ok(()))
     }
@@ -327,11 +330,13 @@ impl Reader {
 
     /// The header of the message [`Reader::fill`] made ready, not taken:
     /// enough to decide what to do with it without building a view.
+    #[inline]
     pub fn peek_header(&self) -> Option<&nlmsghdr> {
         self.ready.as_ref()
     }
 
     /// The message [`Reader::fill`] made ready, not taken.
+    #[inline]
     pub fn peek(&self) -> Option<NlMsg<'_>> {
         let header = self.ready?;
         let end = self.pos.saturating_add(header.nlmsg_len as usize);

@@ -143,20 +143,21 @@ impl Socket {
         Ok(())
     }
 
-    /// Joins multicast group `group` (`NETLINK_ADD_MEMBERSHIP`, `NFNLGRP_*`).
+    /// Joins multicast group `group` (`NETLINK_ADD_MEMBERSHIP`, `NFNLGRP_*`;
+    /// a raw `u32` converts).
     ///
     /// # Errors
     /// `EPERM` without `CAP_NET_ADMIN`; `EINVAL` for an unknown group.
-    pub fn join_group(&self, group: u32) -> Result<(), Error> {
-        self.set_nl_opt(NETLINK_ADD_MEMBERSHIP, group as libc::c_int)
+    pub fn join_group(&self, group: impl Into<Group>) -> Result<(), Error> {
+        self.set_nl_opt(NETLINK_ADD_MEMBERSHIP, group.into().as_opt()?)
     }
 
     /// Leaves multicast group `group` (`NETLINK_DROP_MEMBERSHIP`).
     ///
     /// # Errors
     /// [`Error::Io`] from `setsockopt(2)`.
-    pub fn leave_group(&self, group: u32) -> Result<(), Error> {
-        self.set_nl_opt(NETLINK_DROP_MEMBERSHIP, group as libc::c_int)
+    pub fn leave_group(&self, group: impl Into<Group>) -> Result<(), Error> {
+        self.set_nl_opt(NETLINK_DROP_MEMBERSHIP, group.into().as_opt()?)
     }
 
     /// `NETLINK_NO_ENOBUFS`: when on, receive-buffer overruns are not
@@ -488,6 +489,29 @@ impl TryFrom<OwnedFd> for Socket {
     }
 }
 
+/// A netlink multicast group number (`enum nfnetlink_groups`, `NFNLGRP_*`),
+/// for [`Socket::join_group`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Group(pub u32);
+
+impl From<u32> for Group {
+    fn from(g: u32) -> Self {
+        Group(g)
+    }
+}
+
+impl Group {
+    /// The group as the `int` the socket option takes.
+    fn as_opt(self) -> Result<libc::c_int, Error> {
+        libc::c_int::try_from(self.0).map_err(|_| {
+            Error::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "multicast group number out of range",
+            ))
+        })
+    }
+}
+
 /// The most datagrams one [`Socket::recv_many`] asks for (the kernel's
 /// `UIO_MAXIOV` cap on `recvmmsg`'s `vlen`).
 pub const MAX_BATCH: usize = 1024;
@@ -507,7 +531,7 @@ const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnetlink::{RecvBatch, Socket, Wait};
+/// use nfnl::{RecvBatch, Socket, Wait};
 /// let sock = Socket::open()?;
 /// let mut batch = RecvBatch::new(32, 64 * 1024);
 /// let n = sock.recv_many(&mut batch, Wait::Block)?;
@@ -518,7 +542,7 @@ const AF_NETLINK: libc::sa_family_t = libc::AF_NETLINK as libc::sa_family_t;
 ///         None => {}
 ///     }
 /// }
-/// # Ok::<(), nfnetlink::Error>(())
+/// # Ok::<(), nfnl::Error>(())
 /// ```
 pub struct RecvBatch {
     slot_len: usize,

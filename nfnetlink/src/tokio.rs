@@ -40,13 +40,13 @@ use crate::socket::Socket;
 ///
 /// # Examples
 /// ```no_run
-/// # async fn run() -> Result<(), nfnetlink::Error> {
-/// use nfnetlink::tokio::{Interest, Readiness};
-/// let sock = nfnetlink::Socket::open()?;
+/// # async fn run() -> Result<(), nfnl::Error> {
+/// use nfnl::tokio::{Interest, Readiness};
+/// let sock = nfnl::Socket::open()?;
 /// let ready = Readiness::new(&sock, Interest::READABLE)?;
 /// let mut buf = vec![0; 65536];
 /// let n = ready
-///     .read_with(|| match sock.recv(&mut buf, nfnetlink::Wait::Poll) {
+///     .read_with(|| match sock.recv(&mut buf, nfnl::Wait::Poll) {
 ///         Ok(n) => Ok(Some(n)),
 ///         Err(e) if e.is_would_block() => Ok(None),
 ///         Err(e) => Err(e),
@@ -205,13 +205,13 @@ impl ReadyGuard<'_> {
 ///
 /// # Examples
 /// ```no_run
-/// # async fn run() -> Result<(), nfnetlink::Error> {
-/// let sock = nfnetlink::tokio::AsyncSocket::new(nfnetlink::Socket::open()?)?;
+/// # async fn run() -> Result<(), nfnl::Error> {
+/// let sock = nfnl::tokio::AsyncSocket::new(nfnl::Socket::open()?)?;
 /// sock.get_ref().join_group(1)?; // NFNLGRP_CONNTRACK_NEW
 /// let mut buf = vec![0; 65536];
 /// loop {
 ///     let n = sock.recv(&mut buf).await?;
-///     print!("{}", nfnetlink::debug::format_datagram(&buf[..n]));
+///     print!("{}", nfnl::debug::format_datagram(&buf[..n]));
 /// }
 /// # }
 /// ```
@@ -281,8 +281,8 @@ impl AsyncSocket {
 ///
 /// # Examples
 /// ```no_run
-/// # async fn run() -> Result<(), nfnetlink::Error> {
-/// use nfnetlink::{tokio::Registered, Reader, Socket, Wait};
+/// # async fn run() -> Result<(), nfnl::Error> {
+/// use nfnl::{tokio::Registered, Reader, Socket, Wait};
 /// let sock = Socket::open()?;
 /// sock.join_group(1)?;
 /// let mut r = Registered::new(Reader::new(sock, 8, 65536))?;

@@ -2,22 +2,22 @@
 //! through every generic parser. Properties: no panic, every iteration
 //! terminates and consumes input, errors come only as `Err` values.
 //!
-//! The deterministic mutator in `nfnetlink::testutil::mutate` keeps this on the
+//! The deterministic mutator in `nfnl::testutil::mutate` keeps this on the
 //! stable toolchain with no dependency; each run covers the same cases.
 
 #![allow(clippy::cast_possible_truncation, clippy::unwrap_used)]
 
-use nfnetlink::{debug, AttrIter, AttrTable, Control, MsgIter, NfMsg, Pending};
+use nfnl::{debug, AttrIter, AttrTable, Control, MsgIter, NfMsg, Pending};
 
-use nfnetlink::testutil::mutate::{self, Rng};
+use nfnl::testutil::mutate::{self, Rng};
 
 /// A plausible nfnetlink datagram: 1–3 messages with nested attributes.
 fn seed_datagram(rng: &mut Rng) -> Vec<u8> {
-    let mut b = nfnetlink::MsgBuilder::new();
+    let mut b = nfnl::MsgBuilder::new();
     for seq in 0..(1 + rng.below(3)) {
         let ty = [0x0100u16, 0x0300, 2, 3, 1, 4][rng.below(6)];
         b.begin(
-            nfnetlink::NfHeader::new((ty >> 8) as u8, (ty & 0xff) as u8),
+            nfnl::NfHeader::new((ty >> 8) as u8, (ty & 0xff) as u8),
             seq as u32,
         );
         for k in 0..rng.below(6) {

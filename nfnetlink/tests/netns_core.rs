@@ -13,8 +13,8 @@
 // N13 installs a signal handler; nothing else here is unsafe.
 #![allow(unsafe_code)]
 
-use nfnetlink::testutil::fixture;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::fixture;
+use nfnl::testutil::netns as support;
 
 use std::net::Ipv4Addr;
 use std::ops::ControlFlow;
@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nfnetlink::{
+use nfnl::{
     done_status, AttrTable, Conn, Control, EncodeError, Error, MsgBuilder, MsgIter, NfHeader,
     NfMsg, NlFlags, NlMsg, RecvBatch, Socket, Wait,
 };
@@ -234,12 +234,12 @@ fn n3_bad_requests_give_typed_errors() {
         .socket()
         .recv(&mut buf, Wait::timeout(Duration::from_secs(5)))
         .unwrap();
-    let msg = nfnetlink::NlMsg::parse(&buf[..n]).unwrap();
+    let msg = nfnl::NlMsg::parse(&buf[..n]).unwrap();
     // NOTE(kernel): `nfnetlink_rcv_msg` returns 0 for a message shorter than
     // nfgenmsg ("All the messages must at least contain nfgenmsg"), so the
     // kernel acknowledges it with errno 0 and does nothing (6.18).
-    match nfnetlink::Control::classify(msg).unwrap() {
-        nfnetlink::Control::Error(e) => {
+    match nfnl::Control::classify(msg).unwrap() {
+        nfnl::Control::Error(e) => {
             assert_eq!(e.seq(), seq);
             assert_eq!(e.errno(), 0, "the kernel ignores a short nfgenmsg: {e:?}");
         }
@@ -559,12 +559,12 @@ fn async_socket_receives_events() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let events = nfnetlink::tokio::AsyncSocket::new(Socket::open().unwrap()).unwrap();
+        let events = nfnl::tokio::AsyncSocket::new(Socket::open().unwrap()).unwrap();
         events.get_ref().join_group(NFNLGRP_CONNTRACK_NEW).unwrap();
         create_entries(&mut Conn::open().unwrap(), 1);
         let mut buf = vec![0u8; 65536];
         let n = events.recv(&mut buf).await.unwrap();
-        let m = nfnetlink::NfMsg::parse(&buf[..n]).unwrap();
+        let m = nfnl::NfMsg::parse(&buf[..n]).unwrap();
         assert_eq!(
             (m.subsystem(), m.msg_type()),
             (NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW)
@@ -687,7 +687,7 @@ fn overrun_is_reported_and_socket_goes_on() {
     let n = listener
         .recv(&mut buf, Wait::timeout(Duration::from_secs(5)))
         .unwrap();
-    assert!(nfnetlink::NfMsg::parse(&buf[..n]).is_ok());
+    assert!(nfnl::NfMsg::parse(&buf[..n]).is_ok());
     // With NETLINK_NO_ENOBUFS the loss is silent.
     let quiet = Socket::open().unwrap();
     quiet.set_recv_buffer(4096).unwrap();

@@ -1,4 +1,4 @@
-//! Smoke tests for the namespace test support (`nfnetlink::testutil::netns`): each test really
+//! Smoke tests for the namespace test support (`nfnl::testutil::netns`): each test really
 //! gets its own network namespace and the command helpers act on it. (The subsystem crates'
 //! own oracles are checked in their tests: the conntrack tool in nfconntrack's, the `/proc`
 //! queue file in nfqueue's.)
@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;

@@ -27,3 +27,8 @@ pub use netfilter::*;
 pub use netlink::*;
 pub use nfnetlink::*;
 pub use queue::*;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -2,8 +2,9 @@
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-use nfqueue::{encode_verdict, PacketMeta, Verdict};
+use nfnl::{MsgBuilder, NfMsg, NlFlags};
+use nfnl_queue::raw::encode_verdict;
+use nfnl_queue::{PacketMeta, Verdict};
 
 #[path = "../tests/common_fixture.rs"]
 mod common_fixture;

@@ -16,8 +16,10 @@
 //! `NFQNL_COPY_NONE` *drops* its packets, even with `--queue-bypass`, so
 //! [`QueueConfig`] always binds and sets the copy mode in one message.
 
-use nfnetlink::{EncodeError, MsgBuilder, NlFlags};
+use nfnl::{EncodeError, MsgBuilder, NlFlags};
 use nfnl_sys as sys;
+
+use crate::error::Error;
 
 bitflags::bitflags! {
     /// Queue flags (`NFQA_CFG_F_*`). Unknown bits are kept and sent as is
@@ -32,7 +34,23 @@ bitflags::bitflags! {
         /// `NFQA_CT_INFO`). Needs the kernel's netlink conntrack glue.
         const CONNTRACK = sys::NFQA_CFG_F_CONNTRACK;
         /// `NFQA_CFG_F_GSO`: deliver GSO packets whole (larger than the MTU)
-        /// instead of segmenting them.
+        /// instead of segmenting them, and leave offloaded checksums to the
+        /// hardware or the stack. **On in [`QueueConfig::new`]**.
+        ///
+        /// Without it, the kernel cuts every TCP super-packet (up to 64 KiB)
+        /// into MTU-sized segments in software before queueing them, and
+        /// computes every pending checksum (`skb_checksum_help`): each segment
+        /// is then a message and a verdict of its own. A TCP transfer through a
+        /// queue runs several times slower and the consumer burns more CPU
+        /// (`cargo xtask bench tcp` measures it).
+        ///
+        /// With it, a packet may arrive with its transport checksum not yet
+        /// computed ([`PacketMeta::checksum_not_ready`](crate::PacketMeta::checksum_not_ready),
+        /// `NFQA_SKB_CSUMNOTREADY`): treat it as correct; it is filled in when
+        /// the packet leaves. Only a payload rewrite must care: see
+        /// [`Decision::payload`](crate::Decision::payload). Packets larger than the
+        /// copy range arrive truncated ([`PacketMeta::is_truncated`](crate::PacketMeta::is_truncated)),
+        /// which a verdict without payload does not mind.
         const GSO = sys::NFQA_CFG_F_GSO;
         /// `NFQA_CFG_F_UID_GID`: attach the owning socket's uid and gid.
         const UID_GID = sys::NFQA_CFG_F_UID_GID;
@@ -93,12 +111,24 @@ impl CopyMode {
 /// cannot hold more than 65531 bytes of payload.
 pub const MAX_COPY_RANGE: u32 = 0xffff - 4;
 
+/// Refuses a queue length of 0 for queue `queue` ([`QueueConfig::check`]).
+pub(crate) fn check_max_len(queue: u16, len: u32) -> Result<(), Error> {
+    if len == 0 {
+        return Err(Error::InvalidConfig {
+            queue,
+            reason: "queue length 0: the kernel would take it and then drop every packet \
+                     (or accept it unseen with FAIL_OPEN)",
+        });
+    }
+    Ok(())
+}
+
 /// Everything sent when binding a queue: number, copy mode, queue length and
 /// flags, in one `NFQNL_MSG_CONFIG` message.
 ///
 /// # Examples
 /// ```
-/// use nfqueue::{CopyMode, QueueConfig, QueueFlags};
+/// use nfnl_queue::{CopyMode, QueueConfig, QueueFlags};
 /// let cfg = QueueConfig::new(1)
 ///     .copy(CopyMode::Packet(128))
 ///     .max_len(4096)
@@ -114,18 +144,21 @@ pub struct QueueConfig {
     /// Queue length (`NFQA_CFG_QUEUE_MAXLEN`); `None` keeps the kernel's
     /// default (1024).
     pub max_len: Option<u32>,
-    /// Flags to turn on (all others are turned off).
+    /// Flags to turn on (all others are turned off); default
+    /// [`QueueFlags::GSO`].
     pub flags: QueueFlags,
 }
 
 impl QueueConfig {
-    /// Queue `num`, whole packets, default length, no flags.
+    /// Queue `num`, whole packets, default length, flag
+    /// [`QueueFlags::GSO`] (fast TCP: see there why, and what it means
+    /// for checksums).
     pub fn new(num: u16) -> Self {
         QueueConfig {
             num,
             copy: CopyMode::Packet(0xffff),
             max_len: None,
-            flags: QueueFlags::empty(),
+            flags: QueueFlags::GSO,
         }
     }
 
@@ -135,13 +168,47 @@ impl QueueConfig {
         self
     }
 
-    /// Sets the queue length.
+    /// Sets the queue length: how many packets the kernel holds waiting for
+    /// a verdict; beyond it, it drops them (or, with
+    /// [`QueueFlags::FAIL_OPEN`], accepts them unseen). 0 is refused at
+    /// bind ([`QueueConfig::check`]).
     pub fn max_len(mut self, len: u32) -> Self {
         self.max_len = Some(len);
         self
     }
 
-    /// Sets the flags.
+    /// Refuses what the kernel would take but cannot use:
+    /// a queue length of 0 (every packet would find the queue full) and
+    /// [`CopyMode::None`] (a bound queue in `NFQNL_COPY_NONE` drops every
+    /// packet). [`Queue::bind`](crate::Queue::bind) calls it before sending.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the setting.
+    ///
+    /// # Examples
+    /// ```
+    /// use nfnl_queue::QueueConfig;
+    /// let e = QueueConfig::new(3).max_len(0).check().unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "queue 3: queue length 0: the kernel would take it and then drop every packet \
+    ///      (or accept it unseen with FAIL_OPEN); nothing was sent"
+    /// );
+    /// ```
+    pub fn check(&self) -> Result<(), Error> {
+        check_max_len(self.num, self.max_len.unwrap_or(1))?;
+        if self.copy == CopyMode::None {
+            return Err(Error::InvalidConfig {
+                queue: self.num,
+                reason: "copy mode None: a bound queue in NFQNL_COPY_NONE drops every packet",
+            });
+        }
+        Ok(())
+    }
+
+    /// Sets the flags, replacing the default: keep [`QueueFlags::GSO`] in
+    /// them (`QueueFlags::GSO | QueueFlags::FAIL_OPEN`) unless you want
+    /// the kernel to segment TCP super-packets for you.
     pub fn flags(mut self, flags: QueueFlags) -> Self {
         self.flags = flags;
         self
@@ -190,13 +257,13 @@ impl ConfigMsg {
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-    /// use nfqueue::{ConfigMsg, QueueConfig};
+    /// use nfnl::{MsgBuilder, NfMsg, NlFlags};
+    /// use nfnl_queue::{raw::ConfigMsg, QueueConfig};
     /// let mut b = MsgBuilder::new();
     /// ConfigMsg::bind(&QueueConfig::new(7)).encode(&mut b, 7, 1, NlFlags::ACK)?;
     /// let m = NfMsg::parse(b.finish()?)?;
     /// assert_eq!((m.subsystem(), m.msg_type(), m.res_id()), (3, 2, 7));
-    /// assert_eq!(m.attrs().count(), 2); // CMD + PARAMS
+    /// assert_eq!(m.attrs().count(), 4); // CMD + PARAMS + MASK + FLAGS (GSO, the default)
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn encode(
@@ -285,7 +352,28 @@ mod tests {
         assert_eq!(CopyMode::Meta.raw(), 1);
         assert_eq!(CopyMode::Meta.range(), 0);
         // no flags: no FLAGS/MASK attributes
-        assert!(ConfigMsg::bind(&QueueConfig::new(1)).flags.is_none());
+        let none = QueueConfig::new(1).flags(QueueFlags::empty());
+        assert!(ConfigMsg::bind(&none).flags.is_none());
+        // fast by default: GSO super-packets whole
+        assert_eq!(QueueConfig::new(1).flags, QueueFlags::GSO);
+        assert!(ConfigMsg::bind(&QueueConfig::new(1)).flags.is_some());
+    }
+
+    #[test]
+    fn settings_the_kernel_cannot_use_are_refused_with_a_message() {
+        assert!(QueueConfig::new(1).check().is_ok());
+        assert!(QueueConfig::new(1).max_len(1).check().is_ok());
+        let e = QueueConfig::new(7)
+            .copy(CopyMode::None)
+            .check()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "queue 7: copy mode None: a bound queue in NFQNL_COPY_NONE drops every packet; \
+             nothing was sent"
+        );
+        let e = QueueConfig::new(2).max_len(0).check().unwrap_err();
+        assert!(matches!(e, Error::InvalidConfig { queue: 2, .. }), "{e:?}");
         // unknown bits survive
         let f = QueueFlags::from_bits_retain(0x40);
         assert_eq!(f.bits(), 0x40);

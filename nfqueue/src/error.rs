@@ -1,11 +1,11 @@
 //! The error type of the queue crate.
 //!
-//! It wraps [`nfnetlink::Error`] transparently and adds what only a queue
+//! It wraps [`nfnl::Error`] transparently and adds what only a queue
 //! can go wrong with: a refused binding, an unsupported flag named by the
 //! flag, a verdict refused by the kernel (tied to its packet id), a payload
 //! our API refuses before sending, and use after close.
 
-use nfnetlink::KernelError;
+use nfnl::KernelError;
 
 use crate::config::QueueFlags;
 
@@ -14,12 +14,12 @@ use crate::config::QueueFlags;
 #[non_exhaustive]
 pub enum Error {
     /// A failure of the netlink layer (socket, parse, encode, overrun,
-    /// timeout...). [`nfnetlink::Error::Overrun`] means the socket's receive
+    /// timeout...). [`nfnl::Error::Overrun`] means the socket's receive
     /// buffer overflowed and packets were lost (the kernel counts them in
     /// `queue_user_dropped`); it is reported once per episode and the queue
     /// goes on working.
     #[error(transparent)]
-    Netlink(#[from] nfnetlink::Error),
+    Netlink(#[from] nfnl::Error),
     /// The kernel refused a verdict sent earlier (`NLMSG_ERROR` carrying the
     /// verdict's sequence number, which this crate sets to the packet id):
     /// `ENOENT` (no such packet id: already verdicted, or flushed), `ENODEV`
@@ -48,11 +48,26 @@ pub enum Error {
         /// The queue number.
         queue: u16,
     },
-    /// `EPERM`: another socket (another process) has bound the queue, or the
-    /// caller lacks `CAP_NET_ADMIN` in the user namespace owning the network
-    /// namespace.
-    #[error("queue {queue}: permission denied (bound by another socket, or no CAP_NET_ADMIN)")]
+    /// `EPERM` from a queue that another socket has bound (the kernel answers
+    /// `EPERM` for both this and a missing `CAP_NET_ADMIN`; the queue's
+    /// owner in `/proc/net/netfilter/nfnetlink_queue` tells them apart).
+    #[error("queue {queue} is bound by another socket (port id {port_id}); bind another queue number or stop that listener")]
+    BoundElsewhere {
+        /// The queue number.
+        queue: u16,
+        /// The netlink port id of the socket that has it.
+        port_id: u32,
+        /// The kernel's error.
+        #[source]
+        source: KernelError,
+    },
+    /// `EPERM`: the caller lacks `CAP_NET_ADMIN` in the user namespace
+    /// owning the network namespace (or, where `/proc` cannot be read to
+    /// tell, another socket has the queue).
+    #[error("queue {queue}: permission denied: CAP_NET_ADMIN is needed in the user namespace owning the network namespace{}", if *.unknown_owner { " (or another socket has bound the queue: /proc was unreadable to tell)" } else { "" })]
     PermissionDenied {
+        /// True when `/proc` could not be read to rule out another owner.
+        unknown_owner: bool,
         /// The queue number.
         queue: u16,
         /// The kernel's error.
@@ -92,6 +107,26 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// A setting the kernel would take but cannot use, refused before
+    /// sending (see [`QueueConfig::check`](crate::QueueConfig::check)):
+    /// nothing was changed.
+    #[error("queue {queue}: {reason}; nothing was sent")]
+    InvalidConfig {
+        /// The queue number.
+        queue: u16,
+        /// What is wrong, and what the kernel would do with it.
+        reason: &'static str,
+    },
+    /// A receive on a [`Queue`](crate::Queue) with no queue bound (none yet,
+    /// or all unbound): no packet can arrive, so the waiting receive calls
+    /// (`recv`, `recv_timeout`, the async `recv`) return this instead of
+    /// waiting; `try_recv`, which never waits, still says "would block".
+    /// Answers already received (a refused verdict) are returned first.
+    /// A socket handed over with
+    /// [`Queue::from_socket`](crate::Queue::from_socket) must be bound
+    /// through its `Queue` too.
+    #[error("receive with no queue bound: no packet can arrive (call Queue::bind first)")]
+    NothingBound,
     /// The [`Queue`](crate::Queue) was closed; its packets were released by
     /// the kernel (dropped) when it closed.
     #[error("the queue was closed")]
@@ -115,9 +150,7 @@ impl Error {
             Error::Verdict { .. }
                 | Error::PayloadRefused { .. }
                 | Error::Netlink(
-                    nfnetlink::Error::Overrun
-                        | nfnetlink::Error::Truncated { .. }
-                        | nfnetlink::Error::Parse(_)
+                    nfnl::Error::Overrun | nfnl::Error::Truncated { .. } | nfnl::Error::Parse(_)
                 )
         )
     }
@@ -125,7 +158,7 @@ impl Error {
     /// True for an overrun (`ENOBUFS`): the socket's receive buffer
     /// overflowed and packets were lost.
     pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Overrun))
+        matches!(self, Error::Netlink(nfnl::Error::Overrun))
     }
 
     /// True if a non-blocking receive found nothing to read.
@@ -135,7 +168,7 @@ impl Error {
 
     /// True if a receive with a deadline found nothing in time.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnetlink::Error::Timeout))
+        matches!(self, Error::Netlink(nfnl::Error::Timeout))
     }
 
     /// The errno behind the error, when there is one.
@@ -144,6 +177,7 @@ impl Error {
             Error::Netlink(e) => e.errno(),
             Error::Verdict { source, .. }
             | Error::PermissionDenied { source, .. }
+            | Error::BoundElsewhere { source, .. }
             | Error::FlagUnsupported { source, .. }
             | Error::Config { source, .. } => Some(source.errno()),
             Error::QueueBusy { .. } => Some(nix::errno::Errno::EBUSY),
@@ -153,14 +187,14 @@ impl Error {
     }
 }
 
-impl From<nfnetlink::ParseError> for Error {
-    fn from(e: nfnetlink::ParseError) -> Self {
+impl From<nfnl::ParseError> for Error {
+    fn from(e: nfnl::ParseError) -> Self {
         Error::Netlink(e.into())
     }
 }
 
-impl From<nfnetlink::EncodeError> for Error {
-    fn from(e: nfnetlink::EncodeError) -> Self {
+impl From<nfnl::EncodeError> for Error {
+    fn from(e: nfnl::EncodeError) -> Self {
         Error::Netlink(e.into())
     }
 }

@@ -19,7 +19,7 @@ use crate::verdict::{Decision, Verdict};
 
 /// Reads the queue and packet id of a packet message that failed to parse.
 pub(crate) fn salvage_id(raw: &[u8]) -> Option<(u16, u32)> {
-    let msg = nfnetlink::NfMsg::parse(raw).ok()?;
+    let msg = nfnl::NfMsg::parse(raw).ok()?;
     for a in msg.attrs() {
         let a = a.ok()?;
         if a.kind() == sys::NFQA_PACKET_HDR {
@@ -64,7 +64,7 @@ impl<'q> Packet<'q> {
         self.raw
     }
 
-    /// Gives the verdict (sent with the next batch, see the [module docs](self)).
+    /// Gives the verdict (sent with the next batch, see the [crate docs](crate)).
     ///
     /// # Errors
     /// [`Error::PayloadRefused`] if [`Decision::check_for`] refuses the

@@ -52,10 +52,10 @@ impl QueueStats {
     /// `FAIL_OPEN`, let through unjudged.
     ///
     /// ```
-    /// let s = nfqueue::health::parse("0 1000 950 2 65535 0 0 2000 1\n")?;
-    /// assert!(s[0].is_saturated(nfqueue::health::DEFAULT_MAX_LEN));
+    /// let s = nfnl_queue::health::parse("0 1000 950 2 65535 0 0 2000 1\n")?;
+    /// assert!(s[0].is_saturated(nfnl_queue::health::DEFAULT_MAX_LEN));
     /// assert!(!s[0].is_saturated(4096));
-    /// # Ok::<(), nfqueue::Error>(())
+    /// # Ok::<(), nfnl_queue::Error>(())
     /// ```
     #[must_use]
     pub fn is_saturated(&self, max_len: u32) -> bool {
@@ -82,9 +82,9 @@ impl QueueStats {
 /// # Examples
 /// ```
 /// let text = "    1  12345     3 2 65535     0     7       42  1\n";
-/// let s = nfqueue::health::parse(text)?;
+/// let s = nfnl_queue::health::parse(text)?;
 /// assert_eq!((s[0].queue, s[0].port_id, s[0].waiting, s[0].user_dropped, s[0].id_sequence), (1, 12345, 3, 7, 42));
-/// # Ok::<(), nfqueue::Error>(())
+/// # Ok::<(), nfnl_queue::Error>(())
 /// ```
 pub fn parse(text: &str) -> Result<Vec<QueueStats>, Error> {
     let mut out = Vec::new();

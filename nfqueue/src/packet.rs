@@ -16,7 +16,7 @@
 
 use std::time::SystemTime;
 
-use nfnetlink::{
+use nfnl::{
     AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
     Timestamp, Vlan,
 };
@@ -26,7 +26,9 @@ bitflags::bitflags! {
     /// `NFQA_SKB_INFO` flags; unknown bits kept.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     pub struct SkbInfo: u32 {
-        /// `NFQA_SKB_CSUMNOTREADY`: the checksum is not filled in yet (offload).
+        /// `NFQA_SKB_CSUMNOTREADY`: the transport checksum is not filled in
+        /// yet (`CHECKSUM_PARTIAL`: offloaded); see
+        /// [`PacketMeta::checksum_not_ready`].
         const CSUM_NOT_READY = sys::NFQA_SKB_CSUMNOTREADY;
         /// `NFQA_SKB_GSO`: a GSO packet, larger than the MTU.
         const GSO = sys::NFQA_SKB_GSO;
@@ -86,8 +88,8 @@ impl<'a> PacketMeta<'a> {
     ///
     /// # Examples
     /// ```
-    /// use nfnetlink::{MsgBuilder, NfHeader, NfMsg};
-    /// use nfqueue::{Hook, PacketMeta};
+    /// use nfnl::{MsgBuilder, NfHeader, NfMsg};
+    /// use nfnl_queue::{Hook, PacketMeta};
     /// // Build what the kernel sends (type QUEUE<<8 | PACKET, res_id = queue 1).
     /// let mut b = MsgBuilder::new();
     /// b.begin(NfHeader::new(3, 0).family(2).res_id(1), 0);
@@ -119,7 +121,7 @@ impl<'a> PacketMeta<'a> {
         }
         Ok(PacketMeta {
             queue: msg.res_id(),
-            family: msg.family(),
+            family: msg.family().into(),
             hook,
             id: u32::from_be_bytes([i0, i1, i2, i3]),
             hw_protocol: u16::from_be_bytes([p0, p1]),
@@ -146,14 +148,6 @@ impl<'a> PacketMeta<'a> {
             hw_protocol,
             attrs: AttrIndex::empty(),
         }
-    }
-
-    fn be32(&self, kind: u16) -> Option<u32> {
-        self.attrs.get(kind).and_then(|a| a.get_be32().ok())
-    }
-
-    fn bytes(&self, kind: u16) -> Option<&'a [u8]> {
-        self.attrs.get(kind).map(|a| a.payload())
     }
 
     /// The queue number (`res_id`).
@@ -183,7 +177,7 @@ impl<'a> PacketMeta<'a> {
 
     /// The packet mark (`NFQA_MARK`), absent when 0.
     pub fn mark(&self) -> Option<u32> {
-        self.be32(sys::NFQA_MARK)
+        self.attrs.be32(sys::NFQA_MARK)
     }
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
@@ -195,22 +189,22 @@ impl<'a> PacketMeta<'a> {
 
     /// Input interface index (`NFQA_IFINDEX_INDEV`).
     pub fn indev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_INDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_INDEV)
     }
 
     /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
     pub fn outdev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_OUTDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_OUTDEV)
     }
 
     /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
     pub fn physindev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_PHYSINDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_PHYSINDEV)
     }
 
     /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
     pub fn physoutdev(&self) -> Option<u32> {
-        self.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
+        self.attrs.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
     }
 
     /// Link-layer source address (`NFQA_HWADDR`).
@@ -222,12 +216,12 @@ impl<'a> PacketMeta<'a> {
     /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
     /// [`PacketMeta::is_truncated`].
     pub fn payload(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_PAYLOAD)
+        self.attrs.payload(sys::NFQA_PAYLOAD)
     }
 
     /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
     pub fn cap_len(&self) -> Option<u32> {
-        self.be32(sys::NFQA_CAP_LEN)
+        self.attrs.be32(sys::NFQA_CAP_LEN)
     }
 
     /// True if the payload is shorter than the packet (copy range, or the
@@ -255,13 +249,25 @@ impl<'a> PacketMeta<'a> {
 
     /// `NFQA_SKB_INFO` flags (GSO, checksum state), empty when absent.
     pub fn skb_info(&self) -> SkbInfo {
-        SkbInfo::from_bits_retain(self.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
+        SkbInfo::from_bits_retain(self.attrs.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
+    }
+
+    /// True if the transport (TCP/UDP) checksum in the payload is not
+    /// computed yet (`NFQA_SKB_CSUMNOTREADY`): the stack or the network card
+    /// fills it in when the packet leaves, so treat the packet as correct.
+    /// The field then holds only the pseudo-header sum. It happens with
+    /// [`QueueFlags::GSO`](crate::QueueFlags::GSO) (the default) on locally
+    /// generated packets; without that flag the kernel computes the checksum
+    /// before queueing. Matters only when rewriting the packet: see
+    /// [`Decision::payload`](crate::Decision::payload).
+    pub fn checksum_not_ready(&self) -> bool {
+        self.skb_info().contains(SkbInfo::CSUM_NOT_READY)
     }
 
     /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
-    /// (`CTA_*` attributes): decode them with the `nfconntrack` crate.
+    /// (`CTA_*` attributes): decode them with the `nfnl-conntrack` crate.
     pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_CT)
+        self.attrs.payload(sys::NFQA_CT)
     }
 
     /// The conntrack attributes (`NFQA_CT`) as an attribute iterator.
@@ -271,22 +277,22 @@ impl<'a> PacketMeta<'a> {
 
     /// The conntrack state (`NFQA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.be32(sys::NFQA_CT_INFO).map(CtState::from)
+        self.attrs.be32(sys::NFQA_CT_INFO).map(CtState::from)
     }
 
     /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
     pub fn exp_bytes(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_EXP)
+        self.attrs.payload(sys::NFQA_EXP)
     }
 
     /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
     pub fn uid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_UID)
+        self.attrs.be32(sys::NFQA_UID)
     }
 
     /// Owning socket's gid (`NFQA_GID`).
     pub fn gid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_GID)
+        self.attrs.be32(sys::NFQA_GID)
     }
 
     /// Security context (`NFQA_SECCTX`), without its NUL.
@@ -306,17 +312,17 @@ impl<'a> PacketMeta<'a> {
 
     /// The layer-2 header (`NFQA_L2HDR`; bridge family).
     pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.bytes(sys::NFQA_L2HDR)
+        self.attrs.payload(sys::NFQA_L2HDR)
     }
 
     /// `skb->priority` (`NFQA_PRIORITY`).
     pub fn priority(&self) -> Option<u32> {
-        self.be32(sys::NFQA_PRIORITY)
+        self.attrs.be32(sys::NFQA_PRIORITY)
     }
 
     /// net_cls classid (`NFQA_CGROUP_CLASSID`).
     pub fn cgroup_classid(&self) -> Option<u32> {
-        self.be32(sys::NFQA_CGROUP_CLASSID)
+        self.attrs.be32(sys::NFQA_CGROUP_CLASSID)
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if
@@ -329,11 +335,11 @@ impl<'a> PacketMeta<'a> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use nfnetlink::IpProto;
+    use nfnl::IpProto;
     use std::net::{IpAddr, Ipv4Addr};
     use std::time::Duration;
 
-    use nfnetlink::testutil::fixture::{attr, nlmsg};
+    use nfnl::testutil::fixture::{attr, nlmsg};
 
     /// An IPv4/UDP packet 10.0.0.1:12345 -> 10.0.0.2:53 with 4 bytes of data.
     #[rustfmt::skip]
@@ -403,6 +409,7 @@ pub(crate) mod tests {
         assert_eq!((ct[0].kind(), ct[0].get_be32()), (8, Ok(7)));
         assert_eq!(p.ct_state(), Some(CtState::New));
         assert_eq!(p.skb_info(), SkbInfo::CSUM_NOT_READY | SkbInfo::GSO);
+        assert!(p.checksum_not_ready());
         assert_eq!(p.exp_bytes(), Some(&[][..]));
         assert_eq!((p.uid(), p.gid()), (Some(1234), Some(4321)));
         assert_eq!(p.secctx(), Some(&b"system_u:object_r:x"[..]));

@@ -1,41 +1,12 @@
-//! The queue socket: binding, configuration, the receive loop and closing.
-//!
-//! # How no packet stalls
-//! - A [`Packet`] is consumed by its verdict. If it goes out of scope
-//!   without one (early return, `?`, panic), its `Drop` gives it the
-//!   queue's *default verdict*; so does a dropped [`HeldPacket`](crate::HeldPacket), which can
-//!   be kept on another thread for as long as needed.
-//! - Collected verdicts are sent before every receive system call (see
-//!   [`crate::tx`]), so none waits while the queue blocks.
-//! - Configuration requests keep the packets that arrive while they wait for
-//!   their acknowledgement, and hand them out on the next receive
-//!   ([`nfnetlink::Reader`]).
-//! - Closing (or dropping) the [`Queue`] sends the collected verdicts, then
-//!   gives every packet still out (held, raw, or queued and not yet read)
-//!   the default verdict with one `NFQNL_MSG_VERDICT_BATCH` per bound queue,
-//!   then unbinds. Handles used later get [`Error::Closed`].
-//!
-//! # Default verdict
-//! [`Verdict::Drop`] unless changed with [`Queue::set_default_verdict`]. A
-//! packet that reaches its default verdict was not decided by the program
-//! (a bug, a panic, a refused payload): failing closed is what the kernel
-//! itself does when the listener dies, keeps a filtering program from
-//! letting undecided traffic through, and makes the bug visible. Programs
-//! that only observe traffic should set [`Verdict::Accept`].
-//!
-//! # Data path, socket to verdict
-//! `recvmmsg` fills up to [`RECV_BATCH`] slots ([`nfnetlink::Reader`]) →
-//! the reader's cursor validates the next `nlmsghdr` → a packet message
-//! becomes a [`Packet`] borrowing its slot → its verdict is appended to the
-//! transmit batch ([`crate::tx`]) → sent with one `sendmsg` before the next
-//! `recvmmsg`.
+//! The queue socket: binding, configuration, the receive loop and closing
+//! (see the crate docs for how no packet stalls).
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nfnetlink::{ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Socket, Wait};
+use nfnl::{ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Socket, Wait};
 use nfnl_sys as sys;
 
 use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
@@ -68,8 +39,6 @@ pub const RECV_BUFFER_LEN: usize = 0x10000 + 8192;
 /// only as datagrams fill them.
 pub const RECV_BATCH: usize = 32;
 
-pub use crate::tx::DEFAULT_VERDICT_BATCH;
-
 /// A netlink socket serving one or more queues.
 ///
 /// Bind queues with [`Queue::bind`], then receive packets with
@@ -83,7 +52,7 @@ pub use crate::tx::DEFAULT_VERDICT_BATCH;
 ///
 /// # Examples
 /// ```no_run
-/// use nfqueue::{Queue, QueueConfig, Verdict};
+/// use nfnl_queue::{Queue, QueueConfig, Verdict};
 /// let mut q = Queue::open()?;
 /// q.bind(&QueueConfig::new(1))?;
 /// loop {
@@ -160,7 +129,7 @@ impl Queue {
     }
 
     /// Sets the verdict given to packets dropped without one (default
-    /// [`Verdict::Drop`]; see the [module docs](self)).
+    /// [`Verdict::Drop`]; see the [crate docs](crate)).
     pub fn set_default_verdict(&self, v: Verdict) {
         self.shared
             .default_word
@@ -180,7 +149,7 @@ impl Queue {
     }
 
     /// How long configuration requests wait for their acknowledgement
-    /// (default 5 s, [`nfnetlink::reader::DEFAULT_REQUEST_TIMEOUT`]).
+    /// (default 5 s, [`nfnl::reader::DEFAULT_REQUEST_TIMEOUT`]).
     pub fn set_config_timeout(&mut self, t: Duration) {
         self.reader.set_timeout(Some(t));
     }
@@ -209,7 +178,7 @@ impl Queue {
 
     fn config(&mut self, queue: u16, msg: &ConfigMsg) -> Result<(), Error> {
         self.config_raw(queue, msg)?
-            .map_err(|k| map_config_error(queue, k))
+            .map_err(|k| map_config_error(queue, self.reader.socket().port_id(), k))
     }
 
     /// Binds queue `cfg.num` with its copy mode, length and flags in one
@@ -222,8 +191,11 @@ impl Queue {
     /// `CAP_NET_ADMIN`); [`Error::QueueBusy`] if this socket has it already;
     /// [`Error::FlagUnsupported`] naming the flag this kernel refuses (the
     /// flags are then probed one by one; nothing was bound);
-    /// [`Error::Config`] for other refusals; timeouts and I/O errors.
+    /// [`Error::Config`] for other refusals; [`Error::InvalidConfig`]
+    /// before sending anything for a setting the kernel cannot use
+    /// ([`QueueConfig::check`]); timeouts and I/O errors.
     pub fn bind(&mut self, cfg: &QueueConfig) -> Result<(), Error> {
+        cfg.check()?;
         match self.config_raw(cfg.num, &ConfigMsg::bind(cfg))? {
             Ok(()) => {
                 if !self.bound.contains(&cfg.num) {
@@ -237,9 +209,9 @@ impl Queue {
                 for flag in cfg.flags.iter() {
                     let _ = self.config_flag(cfg.num, cfg.flags, flag)?;
                 }
-                Err(map_config_error(cfg.num, k))
+                Err(map_config_error(cfg.num, self.reader.socket().port_id(), k))
             }
-            Err(k) => Err(map_config_error(cfg.num, k)),
+            Err(k) => Err(map_config_error(cfg.num, self.reader.socket().port_id(), k)),
         }
     }
 
@@ -271,8 +243,9 @@ impl Queue {
     /// Changes the length of bound queue `num`.
     ///
     /// # Errors
-    /// As [`Queue::unbind`].
+    /// As [`Queue::unbind`]; [`Error::InvalidConfig`] for 0, before sending.
     pub fn set_max_len(&mut self, num: u16, len: u32) -> Result<(), Error> {
+        crate::config::check_max_len(num, len)?;
         self.config(
             num,
             &ConfigMsg {
@@ -296,7 +269,7 @@ impl Queue {
     ) -> Result<(), Error> {
         for flag in mask.iter() {
             self.config_flag(num, flags, flag)?
-                .map_err(|k| map_config_error(num, k))?;
+                .map_err(|k| map_config_error(num, self.reader.socket().port_id(), k))?;
         }
         Ok(())
     }
@@ -331,7 +304,8 @@ impl Queue {
     /// Recoverable ones ([`Error::is_recoverable`]): [`Error::Verdict`] for a
     /// verdict the kernel refused; `Overrun` once when the socket buffer
     /// overflowed; a malformed or truncated message (given the default
-    /// verdict when its id could be read). Others: I/O errors.
+    /// verdict when its id could be read). Others: [`Error::NothingBound`]
+    /// when no queue is bound (instead of waiting forever); I/O errors.
     pub fn recv(&mut self) -> Result<Packet<'_>, Error> {
         self.find_packet(Wait::Block)?;
         self.take_packet()
@@ -363,6 +337,8 @@ impl Queue {
     pub(crate) fn poll_packet(&mut self) -> Result<bool, Error> {
         match self.find_packet(Wait::Poll) {
             Ok(()) => Ok(true),
+            // The async receive would wait forever: no packet can come.
+            Err(e) if e.is_would_block() && self.bound.is_empty() => Err(Error::NothingBound),
             Err(e) if e.is_would_block() => Ok(false),
             Err(e) => Err(e),
         }
@@ -378,10 +354,19 @@ impl Queue {
             if let Some(e) = self.tx.err.take() {
                 return Err(e);
             }
+            // With no queue bound no packet can come: a waiting receive reads
+            // only what is there already (answers to verdicts, which the kernel
+            // queues before the send returns), then says so instead of waiting
+            // forever. `try_recv` does not wait, so it reports "would block".
+            let unbound = self.bound.is_empty() && !matches!(wait, Wait::Poll);
             let Queue {
                 reader, tx, shared, ..
             } = self;
-            reader.fill_with(wait, &mut || tx.flush(shared))?;
+            let wait = if unbound { Wait::Poll } else { wait };
+            match reader.fill_with(wait, &mut || tx.flush(shared)) {
+                Err(e) if unbound && e.is_would_block() => return Err(Error::NothingBound),
+                r => r?,
+            }
             let outcome = match reader.peek_header().map(|h| h.nlmsg_type) {
                 Some(PACKET_TYPE) => return Ok(()),
                 Some(sys::NLMSG_ERROR) => match reader.peek() {
@@ -443,7 +428,7 @@ impl Queue {
 
     /// Sends the pending verdicts, gives every packet still out the
     /// default verdict, unbinds every queue and closes the socket (see the
-    /// [module docs](self)). Dropping the `Queue` does the same, ignoring
+    /// [crate docs](crate)). Dropping the `Queue` does the same, ignoring
     /// errors.
     ///
     /// # Errors
@@ -540,10 +525,30 @@ fn verdict_error(e: &ErrorMsg<'_>) -> Result<(), Error> {
     })
 }
 
-fn map_config_error(queue: u16, k: KernelError) -> Error {
+/// A refused configuration request as an [`Error`] naming the queue.
+/// `EPERM` means another socket has the queue or the caller lacks
+/// `CAP_NET_ADMIN` (`instance_lookup` + `peer_portid` check in
+/// `nfqnl_recv_config`): the queue's owner in `/proc` tells which.
+fn map_config_error(queue: u16, our_port: u32, k: KernelError) -> Error {
     use nix::errno::Errno;
     match k.errno() {
-        Errno::EPERM => Error::PermissionDenied { queue, source: k },
+        Errno::EPERM => match health::queue(queue) {
+            Ok(Some(s)) if s.port_id != our_port => Error::BoundElsewhere {
+                queue,
+                port_id: s.port_id,
+                source: k,
+            },
+            Ok(_) => Error::PermissionDenied {
+                unknown_owner: false,
+                queue,
+                source: k,
+            },
+            Err(_) => Error::PermissionDenied {
+                unknown_owner: true,
+                queue,
+                source: k,
+            },
+        },
         Errno::EBUSY => Error::QueueBusy { queue },
         Errno::ENODEV => Error::NotBound { queue },
         _ => Error::Config { queue, source: k },

@@ -29,7 +29,7 @@
 use crate::error::Error;
 use crate::handle::Packet;
 use crate::queue::Queue;
-use nfnetlink::tokio::{Interest, Readiness};
+use nfnl::tokio::{Interest, Readiness};
 
 /// A [`Queue`] whose receive waits on tokio's reactor.
 ///
@@ -46,10 +46,10 @@ use nfnetlink::tokio::{Interest, Readiness};
 ///
 /// # Examples
 /// ```no_run
-/// use nfqueue::tokio::AsyncQueue;
-/// use nfqueue::{Queue, QueueConfig, Verdict};
+/// use nfnl_queue::tokio::AsyncQueue;
+/// use nfnl_queue::{Queue, QueueConfig, Verdict};
 ///
-/// async fn filter() -> Result<(), nfqueue::Error> {
+/// async fn filter() -> Result<(), nfnl_queue::Error> {
 ///     // iptables -A OUTPUT -p udp -j NFQUEUE --queue-num 1
 ///     let mut q = Queue::open()?;
 ///     q.bind(&QueueConfig::new(1))?;

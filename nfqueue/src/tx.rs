@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
-use nfnetlink::{MsgBuilder, NlFlags, Socket};
+use nfnl::{MsgBuilder, NlFlags, Socket};
 
 use crate::error::Error;
 use crate::verdict::{encode_verdict, encode_verdict_batch, Decision, Verdict};
@@ -161,7 +161,7 @@ impl Tx {
     }
 
     /// Sends the collected verdicts.
-    pub(crate) fn flush(&mut self, sh: &Shared) -> Result<(), nfnetlink::Error> {
+    pub(crate) fn flush(&mut self, sh: &Shared) -> Result<(), nfnl::Error> {
         self.emit_run(sh);
         self.pending = 0;
         if self.b.is_empty() {

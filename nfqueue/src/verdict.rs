@@ -15,7 +15,7 @@
 //! `NLMSG_ERROR` that the kernel sends back later names the packet
 //! ([`Error::Verdict`](crate::Error::Verdict)).
 
-use nfnetlink::{EncodeError, IpError, IpPacket, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
+use nfnl::{EncodeError, IpError, IpPacket, MsgBuilder, NfHeader, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::packet::PacketMeta;
@@ -98,7 +98,7 @@ impl Verdict {
 ///
 /// # Examples
 /// ```
-/// use nfqueue::{Decision, Verdict};
+/// use nfnl_queue::{Decision, Verdict};
 /// let d: Decision<'_> = Verdict::Accept.mark(0x42).connmark(7);
 /// assert_eq!((d.verdict, d.mark, d.connmark), (Verdict::Accept, Some(0x42), Some(7)));
 /// ```
@@ -112,7 +112,8 @@ pub struct Decision<'p> {
     /// kernel's netlink conntrack glue; kernels without it ignore it.
     pub connmark: Option<u32>,
     /// Replacement packet from the network header on (`NFQA_PAYLOAD`). It
-    /// replaces the whole packet: a shorter one trims it.
+    /// replaces the whole packet: a shorter one trims it. See
+    /// [`Decision::payload`] for checksums.
     pub payload: Option<&'p [u8]>,
 }
 
@@ -141,6 +142,21 @@ impl<'p> Decision<'p> {
     }
 
     /// Sets the replacement packet.
+    ///
+    /// # Checksums
+    /// The kernel sends a replaced packet as given: it marks its checksums
+    /// as done (`nfqnl_mangle` sets `CHECKSUM_NONE`). So the replacement
+    /// must carry a correct IP header checksum and a correct, complete
+    /// transport checksum. Compute the transport checksum from scratch (field
+    /// zeroed, over the pseudo-header and the whole segment) rather than by
+    /// adjusting the old value: when the packet was queued with its checksum
+    /// not ready ([`PacketMeta::checksum_not_ready`], common with the
+    /// default [`QueueFlags::GSO`](crate::QueueFlags::GSO)), the old field
+    /// holds only the pseudo-header sum, and an incremental update would
+    /// carry that error along. `examples/src/bin/nfq_rewrite.rs` does it for
+    /// UDP. A consumer that would rather receive finished checksums (and
+    /// segmented TCP) binds without the flag:
+    /// `QueueConfig::new(n).flags(QueueFlags::empty())`.
     pub fn payload<'q>(self, payload: &'q [u8]) -> Decision<'q> {
         Decision {
             verdict: self.verdict,
@@ -167,7 +183,7 @@ impl<'p> Decision<'p> {
     ///
     /// # Examples
     /// ```
-    /// use nfqueue::Verdict;
+    /// use nfnl_queue::Verdict;
     /// let ok = [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2];
     /// assert!(Verdict::Accept.payload(&ok).check_payload(2, false).is_ok());
     /// assert!(Verdict::Accept.payload(&ok[..19]).check_payload(2, false).is_err());
@@ -184,7 +200,7 @@ impl<'p> Decision<'p> {
         if truncated {
             return Err("the packet was truncated (NFQA_CAP_LEN): a payload verdict would cut it");
         }
-        if p.len() > nfnetlink::MAX_ATTR_PAYLOAD {
+        if p.len() > nfnl::MAX_ATTR_PAYLOAD {
             return Err("payload larger than one netlink attribute can carry (65531 bytes)");
         }
         let version = match family.into() {
@@ -257,8 +273,9 @@ pub(crate) fn header(msg_type: u8, queue: u16, flags: NlFlags) -> NfHeader {
 ///
 /// # Examples
 /// ```
-/// use nfnetlink::{MsgBuilder, NfMsg, NlFlags};
-/// use nfqueue::{encode_verdict, Verdict};
+/// use nfnl::{MsgBuilder, NfMsg, NlFlags};
+/// use nfnl_queue::raw::encode_verdict;
+/// use nfnl_queue::Verdict;
 /// let mut b = MsgBuilder::new();
 /// encode_verdict(&mut b, 1, 42, &Verdict::Accept.mark(7), NlFlags::empty())?;
 /// let m = NfMsg::parse(b.finish()?)?;
@@ -332,7 +349,7 @@ fn encode(
 mod tests {
     use super::*;
     use crate::packet::tests::UDP4;
-    use nfnetlink::testutil::fixture::{attr, nlmsg};
+    use nfnl::testutil::fixture::{attr, nlmsg};
 
     #[test]
     fn verdict_words() {

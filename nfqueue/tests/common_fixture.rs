@@ -2,7 +2,7 @@
 //! (shared by the allocation test and the bench).
 #![allow(dead_code, missing_docs)]
 
-use nfnetlink::{MsgBuilder, NfHeader};
+use nfnl::{MsgBuilder, NfHeader};
 
 /// `NFQNL_MSG_PACKET` for packet `id` on queue 1: header, outdev, skb info,
 /// a 60-byte IPv4/UDP payload.

@@ -4,8 +4,8 @@
 #![cfg(target_endian = "little")]
 #![allow(clippy::unwrap_used)]
 
-use nfnetlink::{IpProto, ProtoFamily};
-use nfqueue::{Hook, PacketMeta};
+use nfnl::{IpProto, ProtoFamily};
+use nfnl_queue::{Hook, PacketMeta};
 
 #[test]
 fn kernel_captured_packets() {

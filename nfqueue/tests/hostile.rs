@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 mod common_fixture;
-use nfnetlink::testutil::mutate;
+use nfnl::testutil::mutate;
 
-use nfnetlink::{MsgBuilder, NfHeader};
+use nfnl::{MsgBuilder, NfHeader};
+use nfnl_queue::PacketMeta;
 use nfnl_sys::queue::*;
-use nfqueue::PacketMeta;
 
 /// A packet message with every optional attribute, IPv6 payload included.
 fn rich_packet() -> Vec<u8> {

@@ -13,7 +13,7 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
@@ -21,8 +21,8 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use nfnetlink::{Conn, NfHeader};
-use nfqueue::{
+use nfnl::{Conn, NfHeader};
+use nfnl_queue::{
     CopyMode, Error, Hook, Packet, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict,
 };
 
@@ -71,7 +71,7 @@ fn q03_per_hook_counts_on_loopback() {
     for _ in 0..12 {
         let p = next(&mut q);
         assert_eq!(p.queue(), 0);
-        assert_eq!(p.family(), nfqueue::ProtoFamily::Ipv4);
+        assert_eq!(p.family(), nfnl_queue::ProtoFamily::Ipv4);
         *per_hook.entry(p.hook()).or_insert(0) += 1;
         p.accept().unwrap();
     }
@@ -359,10 +359,40 @@ fn q15_config_and_verdict_error_matrix() {
     support::iptables("-A OUTPUT -p udp --dport 5015 -j NFQUEUE --queue-num 5");
     let mut a = open(QueueConfig::new(5));
     let mut b = Queue::open().unwrap();
-    assert!(matches!(
-        b.bind(&QueueConfig::new(5)),
-        Err(Error::PermissionDenied { queue: 5, .. })
-    ));
+    // EPERM: another socket has the queue, told apart from a missing
+    // CAP_NET_ADMIN by the queue's owner in /proc (unreadable as an ordinary
+    // user in a user namespace: then it says it could not tell)
+    match b.bind(&QueueConfig::new(5)) {
+        Err(
+            e @ Error::BoundElsewhere {
+                queue: 5, port_id, ..
+            },
+        ) => {
+            assert_eq!(port_id, a.socket().port_id());
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "queue 5 is bound by another socket (port id {port_id}); bind another \
+                     queue number or stop that listener"
+                )
+            );
+        }
+        Err(
+            e @ Error::PermissionDenied {
+                queue: 5,
+                unknown_owner: true,
+                ..
+            },
+        ) => {
+            assert!(!proc_readable(), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("or another socket has bound the queue"),
+                "{e}"
+            );
+        }
+        other => panic!("expected BoundElsewhere: {other:?}"),
+    }
     assert!(matches!(
         a.bind(&QueueConfig::new(5)),
         Err(Error::QueueBusy { queue: 5 })
@@ -448,7 +478,7 @@ fn q15_config_and_verdict_error_matrix() {
     assert!(got_err && got_pkt);
     assert_eq!(count(&rx, 1, T), 1);
     // NF_STOLEN (raw message): EINVAL tied to the id
-    let mut bld = nfnetlink::MsgBuilder::new();
+    let mut bld = nfnl::MsgBuilder::new();
     bld.begin(NfHeader::new(3, 1).res_id(5), 777);
     bld.put_bytes(nfnl_sys::NFQA_VERDICT_HDR, &[0, 0, 0, 2, 0, 0, 3, 9])
         .unwrap();
@@ -1014,14 +1044,15 @@ fn proc_queue_oracle_in_a_fresh_namespace() {
 const TESTDATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata");
 
 /// Golden fixtures from the kernel (written to `testdata/` when `NFNL_CAPTURE` is set; see
-/// `nfnetlink::testutil::fixture::capture`): a queued IPv4 and a queued IPv6 UDP datagram as
+/// `nfnl::testutil::fixture::capture`): a queued IPv4 and a queued IPv6 UDP datagram as
 /// one raw socket bound to the queue receives them. Each is checked with `PacketMeta`.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn capture_golden_packets() {
-    use nfnetlink::testutil::fixture::capture;
-    use nfnetlink::{Control, MsgBuilder, NlFlags, NlMsg, Socket};
-    use nfqueue::{ConfigMsg, PacketMeta};
+    use nfnl::testutil::fixture::capture;
+    use nfnl::{Control, MsgBuilder, NlFlags, NlMsg, Socket};
+    use nfnl_queue::raw::ConfigMsg;
+    use nfnl_queue::PacketMeta;
     let _ns = support::netns();
     let sock = Socket::open().unwrap();
     let mut b = MsgBuilder::new();
@@ -1030,7 +1061,7 @@ fn capture_golden_packets() {
         .unwrap();
     sock.send(b.finish().unwrap()).unwrap();
     let mut buf = vec![0u8; 65536];
-    let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
+    let n = sock.recv(&mut buf, nfnl::Wait::timeout(T)).unwrap();
     match Control::classify(NlMsg::parse(&buf[..n]).unwrap()).unwrap() {
         Control::Error(e) => assert!(e.is_ack(), "bind refused: errno {}", e.errno()),
         other => panic!("expected the bind ack, got {other:?}"),
@@ -1038,19 +1069,11 @@ fn capture_golden_packets() {
     support::iptables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
     support::ip6tables("-A OUTPUT -p udp --dport 5099 -j NFQUEUE --queue-num 9");
     for (to, name, family) in [
-        (
-            "127.0.0.1:5099",
-            "packet_udp4.bin",
-            nfnetlink::ProtoFamily::Ipv4,
-        ),
-        (
-            "[::1]:5099",
-            "packet_udp6.bin",
-            nfnetlink::ProtoFamily::Ipv6,
-        ),
+        ("127.0.0.1:5099", "packet_udp4.bin", nfnl::ProtoFamily::Ipv4),
+        ("[::1]:5099", "packet_udp6.bin", nfnl::ProtoFamily::Ipv6),
     ] {
         support::udp_send(to, b"golden");
-        let n = sock.recv(&mut buf, nfnetlink::Wait::timeout(T)).unwrap();
+        let n = sock.recv(&mut buf, nfnl::Wait::timeout(T)).unwrap();
         let p = PacketMeta::parse_bytes(&buf[..n]).unwrap();
         assert_eq!(
             (p.queue(), p.family(), p.hook()),
@@ -1059,9 +1082,50 @@ fn capture_golden_packets() {
         let ip = p.ip().unwrap();
         assert_eq!(
             (ip.protocol(), ip.dst_port()),
-            (nfnetlink::IpProto::UDP, Some(5099))
+            (nfnl::IpProto::UDP, Some(5099))
         );
         assert!(p.payload().unwrap().ends_with(b"golden"));
         capture(TESTDATA, name, &buf[..n]);
     }
+}
+
+// ---------------------------------------------------------------- errors that say what happened
+
+/// A receive with no queue bound returns `Error::NothingBound` instead of
+/// blocking forever (before the first bind and after the last unbind); a
+/// queue length of 0, which the kernel would take and then drop every packet
+/// with, is refused before anything is sent, at bind and at `set_max_len`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn q40_unbound_receive_and_length_zero_say_what_is_wrong() {
+    let _ns = support::netns();
+    let mut q = Queue::open().unwrap();
+    let e = q.recv().map(|_| ()).unwrap_err();
+    assert!(matches!(e, Error::NothingBound), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "receive with no queue bound: no packet can arrive (call Queue::bind first)"
+    );
+
+    let e = q.bind(&QueueConfig::new(4).max_len(0)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "queue 4: queue length 0: the kernel would take it and then drop every packet \
+         (or accept it unseen with FAIL_OPEN); nothing was sent"
+    );
+    assert!(q.bound().is_empty());
+    assert!(
+        nfnl_queue::health::queue(4).unwrap().is_none(),
+        "the kernel has no queue 4: nothing was sent"
+    );
+
+    q.bind(&QueueConfig::new(4)).unwrap();
+    let e = q.set_max_len(4, 0).unwrap_err();
+    assert!(matches!(e, Error::InvalidConfig { queue: 4, .. }), "{e:?}");
+    q.unbind(4).unwrap();
+    let e = q.recv_timeout(T).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(e, Error::NothingBound),
+        "after the last unbind: {e:?}"
+    );
 }

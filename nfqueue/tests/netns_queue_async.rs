@@ -1,11 +1,11 @@
-//! Namespace tests for the async receive (`nfqueue::tokio::AsyncQueue`,
+//! Namespace tests for the async receive (`nfnl_queue::tokio::AsyncQueue`,
 //! feature `tokio`) against the real kernel.
 //!
 //! Each test creates its own network namespace (`support::netns()`), then
 //! a current-thread tokio runtime on the same thread, so the sockets it
 //! opens live in the namespace. Every wait has a deadline
 //! (`tokio::time::timeout`). Run them with `cargo xtask test` (or as root:
-//! `cargo test -p nfqueue --all-features --test netns_queue_async -- --ignored`).
+//! `cargo test -p nfnl-queue --all-features --test netns_queue_async -- --ignored`).
 #![cfg(feature = "tokio")]
 #![allow(
     clippy::unwrap_used,
@@ -15,15 +15,15 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nfqueue::tokio::AsyncQueue;
-use nfqueue::{Hook, Packet, Queue, QueueConfig, Verdict};
+use nfnl_queue::tokio::AsyncQueue;
+use nfnl_queue::{Hook, Packet, Queue, QueueConfig, Verdict};
 use tokio::time::timeout;
 
 /// A current-thread runtime with I/O and timers, built on the calling
@@ -211,4 +211,24 @@ fn a5_outside_a_runtime_and_back_to_blocking() {
         support::udp_recv_within(&rx, 2, T),
         vec![b"async".to_vec(), b"blocking".to_vec()]
     );
+}
+
+/// The async receive on a queue with nothing bound returns
+/// `Error::NothingBound` instead of waiting forever (the deadline here only
+/// keeps a regression from hanging the run).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn a6_async_receive_with_nothing_bound_says_so() {
+    let _ns = support::netns();
+    let rt = runtime();
+    rt.block_on(async {
+        let mut q = AsyncQueue::new(Queue::open().unwrap()).unwrap();
+        let r = timeout(Duration::from_secs(30), q.recv()).await;
+        let e = r.expect("returns at once").map(|p| p.id()).unwrap_err();
+        assert!(matches!(e, nfnl_queue::Error::NothingBound), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "receive with no queue bound: no packet can arrive (call Queue::bind first)"
+        );
+    });
 }

@@ -8,7 +8,7 @@
 //! (`READY <portid>`, `HELD <id>`, `IDLE <accepted> <overruns>`), so no
 //! readiness check needs the `/proc` queue file.
 //!
-//! Run with `cargo xtask test` (or as root: `cargo test -p nfqueue --test
+//! Run with `cargo xtask test` (or as root: `cargo test -p nfnl-queue --test
 //! netns_queue_faults -- --ignored --test-threads=2`).
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +18,7 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
@@ -31,7 +31,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Hook, Queue, QueueConfig, RawPacketId, Verdict};
+use nfnl_queue::{Hook, Queue, QueueConfig, RawPacketId, Verdict};
 use nix::sys::signal::Signal;
 use nix::unistd::Pid;
 
@@ -341,7 +341,7 @@ fn q04_mangle_and_filter_rules_each_queue_once() {
     let mut per: HashMap<(u16, Hook), u32> = HashMap::new();
     for _ in 0..6 * 3 * families.len() {
         let p = next(&mut q);
-        let want_queue = if p.family() == nfqueue::ProtoFamily::Ipv4 {
+        let want_queue = if p.family() == nfnl_queue::ProtoFamily::Ipv4 {
             0
         } else {
             1
@@ -597,7 +597,7 @@ fn q20b_ruleset_flushed_while_packets_are_held() {
     let (_, out) = support::sh_status("ping -f -c 10 -W 1 127.0.0.1");
     assert!(out.contains("10 packets transmitted"), "{out}");
     let held: Vec<_> = (0..10).map(|_| next(&mut q).hold()).collect();
-    let mut ids: Vec<u32> = held.iter().map(nfqueue::HeldPacket::id).collect();
+    let mut ids: Vec<u32> = held.iter().map(nfnl_queue::HeldPacket::id).collect();
     if proc_readable() {
         assert_eq!(stats(0).unwrap().waiting, 10);
     }
@@ -1061,7 +1061,7 @@ fn x13_packets_still_out_get_the_default_verdict_when_the_queue_ends() {
             "default {default:?}, close {close}: {out}"
         );
         for h in held {
-            assert!(matches!(h.accept(), Err(nfqueue::Error::Closed)));
+            assert!(matches!(h.accept(), Err(nfnl_queue::Error::Closed)));
         }
     }
 }

@@ -12,7 +12,7 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Queue, QueueConfig, QueueFlags, Verdict};
+use nfnl_queue::{Queue, QueueConfig, QueueFlags, Verdict};
 
 /// Serves `q` on a thread, accepting everything, until `stop`; returns the count.
 fn accept_all(mut q: Queue, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
@@ -182,7 +182,12 @@ fn q29_held_packet_waits_for_its_verdict() {
     let rx = udp_rx(5029);
     send(5029, b"patience");
     let held = q.recv_timeout(T).unwrap().hold();
-    let waiting = || nfqueue::health::queue(0).ok().flatten().map(|s| s.waiting);
+    let waiting = || {
+        nfnl_queue::health::queue(0)
+            .ok()
+            .flatten()
+            .map(|s| s.waiting)
+    };
     for _ in 0..3 {
         std::thread::sleep(Duration::from_secs(1));
         if let Some(w) = waiting() {
@@ -195,29 +200,41 @@ fn q29_held_packet_waits_for_its_verdict() {
     assert_eq!(count(&rx, 1, T), 1);
 }
 
+/// What [`tcp_over_veth_through_queue`] saw.
+struct TcpRun {
+    /// Bytes the peer received.
+    got: usize,
+    /// The largest queued payload.
+    largest: usize,
+    /// Whether any packet carried `NFQA_SKB_GSO`.
+    gso: bool,
+    /// Whether any packet said its checksum was not ready (`NFQA_SKB_CSUMNOTREADY`).
+    csum_not_ready: bool,
+}
+
 /// Sends 8 MB over TCP across a veth (MTU 1500) to a peer namespace with every
-/// outgoing segment queued; returns (bytes the peer got, largest queued
-/// payload, whether any packet carried `NFQA_SKB_GSO`).
-fn tcp_over_veth_through_queue(flags: QueueFlags) -> (usize, usize, bool) {
+/// outgoing segment queued, binding queue 5 with `config`.
+fn tcp_over_veth_through_queue(config: QueueConfig) -> TcpRun {
     let peer = support::peer_netns("veth0", "10.0.5.1/24", "eth0", "10.0.5.2/24");
     support::iptables("-A OUTPUT -o veth0 -p tcp --dport 12345 -j NFQUEUE --queue-num 5");
-    let mut q = open(QueueConfig::new(5).flags(flags));
+    let mut q = open(config);
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = stop.clone();
     let consumer = std::thread::spawn(move || {
-        let (mut largest, mut gso) = (0usize, false);
+        let (mut largest, mut gso, mut csum_not_ready) = (0usize, false, false);
         while !stop2.load(Ordering::Relaxed) {
             match q.recv_timeout(Duration::from_millis(50)) {
                 Ok(p) => {
                     largest = largest.max(p.payload().map_or(0, <[u8]>::len));
-                    gso |= p.skb_info().contains(nfqueue::SkbInfo::GSO);
+                    gso |= p.skb_info().contains(nfnl_queue::SkbInfo::GSO);
+                    csum_not_ready |= p.checksum_not_ready();
                     p.accept().unwrap();
                 }
                 Err(e) if e.is_timeout() || e.is_recoverable() => {}
                 Err(e) => panic!("{e}"),
             }
         }
-        (largest, gso)
+        (largest, gso, csum_not_ready)
     });
     let sink = peer.spawn(|| {
         let l = support::tcp_listener("10.0.5.2:12345");
@@ -243,8 +260,13 @@ fn tcp_over_veth_through_queue(flags: QueueFlags) -> (usize, usize, bool) {
     drop(c);
     let got = sink.join().unwrap();
     stop.store(true, Ordering::Relaxed);
-    let (largest, gso) = consumer.join().unwrap();
-    (got, largest, gso)
+    let (largest, gso, csum_not_ready) = consumer.join().unwrap();
+    TcpRun {
+        got,
+        largest,
+        gso,
+        csum_not_ready,
+    }
 }
 
 /// Q5: with the GSO flag, TCP super-packets reach the listener whole
@@ -253,11 +275,33 @@ fn tcp_over_veth_through_queue(flags: QueueFlags) -> (usize, usize, bool) {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn q05_gso_flag_delivers_super_packets() {
     let _ns = support::netns();
-    let (got, largest, gso) = tcp_over_veth_through_queue(QueueFlags::GSO);
-    assert_eq!(got, 8 << 20, "transfer complete");
+    let r = tcp_over_veth_through_queue(QueueConfig::new(5).flags(QueueFlags::GSO));
+    assert_whole_super_packets(&r);
+}
+
+/// The transfer completed and GSO super-packets reached the listener whole.
+fn assert_whole_super_packets(r: &TcpRun) {
+    assert_eq!(r.got, 8 << 20, "transfer complete");
     assert!(
-        largest > 1500 && gso,
-        "GSO packets seen whole: largest {largest}, gso {gso}"
+        r.largest > 1500 && r.gso,
+        "GSO packets seen whole: largest {}, gso {}",
+        r.largest,
+        r.gso
+    );
+}
+
+/// Q5b: the default configuration is the fast one: super-packets arrive whole,
+/// and the packet view says their checksum is not computed yet (the kernel
+/// leaves it to the device), instead of the kernel segmenting and summing first.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn q05b_default_config_delivers_super_packets_with_checksum_not_ready() {
+    let _ns = support::netns();
+    let r = tcp_over_veth_through_queue(QueueConfig::new(5));
+    assert_whole_super_packets(&r);
+    assert!(
+        r.csum_not_ready,
+        "locally generated TCP over a veth (checksum offload) is queued with NFQA_SKB_CSUMNOTREADY"
     );
 }
 
@@ -267,10 +311,13 @@ fn q05_gso_flag_delivers_super_packets() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn q06_without_gso_flag_every_packet_fits_the_mtu() {
     let _ns = support::netns();
-    let (got, largest, gso) = tcp_over_veth_through_queue(QueueFlags::empty());
-    assert_eq!(got, 8 << 20, "transfer complete");
+    let r = tcp_over_veth_through_queue(QueueConfig::new(5).flags(QueueFlags::empty()));
+    assert_eq!(r.got, 8 << 20, "transfer complete");
     assert!(
-        largest <= 1500 && !gso,
-        "segmented: largest {largest}, gso {gso}"
+        r.largest <= 1500 && !r.gso && !r.csum_not_ready,
+        "segmented, checksums computed: largest {}, gso {}, csum not ready {}",
+        r.largest,
+        r.gso,
+        r.csum_not_ready
     );
 }

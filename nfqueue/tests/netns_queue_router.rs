@@ -8,7 +8,7 @@
 //! br_netfilter with conntrack flushes). Features this kernel lacks are
 //! detected and the test skips with the reason.
 //!
-//! Run them with `cargo xtask test` (or as root: `cargo test -p nfqueue
+//! Run them with `cargo xtask test` (or as root: `cargo test -p nfnl-queue
 //! --test netns_queue_router -- --ignored --test-threads=2`).
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +18,7 @@
 )]
 
 mod qsupport;
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 use qs::*;
 use qsupport as qs;
 
@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nfqueue::{Error, Hook, ProtoFamily, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
+use nfnl_queue::{Error, Hook, ProtoFamily, Queue, QueueConfig, QueueFlags, RawPacketId, Verdict};
 use support::PeerNetns;
 
 // ---------------------------------------------------------------- T1

@@ -11,9 +11,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use nfnetlink::{MsgBuilder, MsgIter, NlFlags};
-use nfqueue::queue::RECV_BATCH;
-use nfqueue::{encode_verdict, encode_verdict_batch, PacketMeta, Queue, Verdict};
+use nfnl::{MsgBuilder, MsgIter, NlFlags};
+use nfnl_queue::raw::{encode_verdict, encode_verdict_batch};
+use nfnl_queue::RECV_BATCH;
+use nfnl_queue::{PacketMeta, Queue, Verdict};
 
 mod common_fixture;
 
@@ -110,7 +111,7 @@ fn batched_receive_loop_without_allocating() {
     let mut send_noops = |q: &Queue| {
         for seq in 1..=n {
             b.clear();
-            b.begin_raw(nfnetlink::sys::NLMSG_NOOP, NlFlags::ACK, seq);
+            b.begin_raw(nfnl::sys::NLMSG_NOOP, NlFlags::ACK, seq);
             q.socket().send(b.finish().unwrap()).unwrap();
         }
     };

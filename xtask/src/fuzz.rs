@@ -148,7 +148,7 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
         // Building is done: allow for start-up and the final corpus merge on top of SECONDS.
         let out = run_teed(
             cmd,
-            &format!("[{target}] "),
+            &mut |line| println!("[{target}] {line}"),
             Duration::from_secs(secs + 300),
         )?;
         let (ok, outcome) = match (out.success(), artifact(&out.lines)) {

@@ -16,7 +16,7 @@ use crate::summary::{self, BinaryResult, Group, Skip};
 pub const TARGET: &str = "i686-unknown-linux-gnu";
 
 /// The crates whose library unit tests run (every parser and its fixtures).
-pub const CRATES: &[&str] = &["nfnetlink", "nfqueue", "nfconntrack", "nflog"];
+pub const CRATES: &[&str] = &["nfnl", "nfnl-queue", "nfnl-conntrack", "nfnl-log"];
 
 /// How to get Miri, for the skip message.
 const INSTALL_HINT: &str = "rustup toolchain install nightly --component miri rust-src";
@@ -98,7 +98,8 @@ pub fn run(timeout: Duration) -> crate::Result<Group> {
         "32-bit tests under Miri: {}",
         crate::process::display(&cmd)
     ));
-    let out = run_teed(cmd, "", timeout)?;
+    // The lines are kept in the outcome (and its summary printed by the caller).
+    let out = run_teed(cmd, &mut |_| {}, timeout)?;
     let mut results: Vec<BinaryResult> = summary::split_cargo_test(&out.lines)
         .into_iter()
         .map(|seg| {
@@ -119,6 +120,11 @@ pub fn run(timeout: Duration) -> crate::Result<Group> {
         let what = if out.timed_out() {
             format!("timed out after {} s", timeout.as_secs())
         } else {
+            // The lines went to the outcome only: show the end of them.
+            let from = out.lines.len().saturating_sub(40);
+            for l in &out.lines[from..] {
+                eprintln!("{l}");
+            }
             "failed to build or run, see the output above".to_string()
         };
         results.push(BinaryResult {

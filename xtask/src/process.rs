@@ -1,12 +1,13 @@
-//! Running child processes: echo their output live, keep a copy, and enforce a deadline.
+//! Running child processes: watch their output live, keep a copy, and enforce a deadline.
 //!
 //! [`run_teed`] merges the child's stdout and stderr into one pipe (so lines keep their order),
-//! prints every line as it arrives and returns all of them. When the deadline passes, the child
+//! hands every line to the caller as it arrives (to log it, show progress or echo it) and
+//! returns all of them. When the deadline passes, the child
 //! and all its descendants are killed with `SIGKILL` and the result says so.
 
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::os::fd::OwnedFd;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -62,14 +63,18 @@ fn quote(arg: &OsStr) -> String {
     }
 }
 
-/// Runs `cmd` with stdin closed and stdout and stderr merged, printing each line (prefixed by
-/// `prefix`) as it arrives, and kills it with its whole process tree after `timeout`.
+/// Runs `cmd` with stdin closed and stdout and stderr merged, calling `on_line` with each line
+/// as it arrives, and kills it with its whole process tree after `timeout`.
 ///
 /// # Errors
 ///
 /// Only if the pipe cannot be created or the child cannot be started; a failing or killed
 /// child is reported in the [`Outcome`].
-pub fn run_teed(mut cmd: Command, prefix: &str, timeout: Duration) -> crate::Result<Outcome> {
+pub fn run_teed(
+    mut cmd: Command,
+    on_line: &mut dyn FnMut(&str),
+    timeout: Duration,
+) -> crate::Result<Outcome> {
     let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC)?;
     let write_dup = write_end.try_clone()?;
     cmd.stdin(Stdio::null())
@@ -89,13 +94,10 @@ pub fn run_teed(mut cmd: Command, prefix: &str, timeout: Duration) -> crate::Res
     let mut lines = Vec::new();
     let mut status = None;
     let mut exited_at: Option<Instant> = None;
-    let stdout = std::io::stdout();
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(line) => {
-                let mut out = stdout.lock();
-                // Printing is best effort: a closed stdout must not stop the run.
-                let _ = writeln!(out, "{prefix}{line}");
+                on_line(&line);
                 lines.push(line);
                 continue;
             }
@@ -220,8 +222,15 @@ mod tests {
     fn captures_merged_output_in_order() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "echo one; echo two >&2; echo three; exit 3"]);
-        let out = run_teed(cmd, "  | ", Duration::from_secs(30)).unwrap();
+        let mut seen = Vec::new();
+        let out = run_teed(
+            cmd,
+            &mut |l| seen.push(l.to_string()),
+            Duration::from_secs(30),
+        )
+        .unwrap();
         assert_eq!(out.lines, ["one", "two", "three"]);
+        assert_eq!(seen, out.lines, "every line reaches the callback, in order");
         assert_eq!(out.status.and_then(|s| s.code()), Some(3));
         assert!(!out.success());
     }
@@ -231,7 +240,7 @@ mod tests {
         let mut cmd = Command::new("sh");
         // The inner sleep keeps the pipe open; kill_tree must get it too.
         cmd.args(["-c", "echo started; sleep 1000 & sleep 1000; echo never"]);
-        let out = run_teed(cmd, "", Duration::from_millis(500)).unwrap();
+        let out = run_teed(cmd, &mut |_| {}, Duration::from_millis(500)).unwrap();
         assert!(out.timed_out());
         assert_eq!(out.lines, ["started"]);
         assert!(out.elapsed < Duration::from_secs(10));

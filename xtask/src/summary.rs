@@ -12,7 +12,7 @@
 //!
 //! Skipped tests report themselves as passed to libtest; they also append one
 //! `test_name<TAB>reason` line to the file named by `NFNL_SKIP_LOG` (see
-//! `nfnetlink::testutil::netns::skip`). The summary subtracts those from the passed count.
+//! `nfnl::testutil::netns::skip`). The summary subtracts those from the passed count.
 
 use std::fmt::Write as _;
 
@@ -191,34 +191,73 @@ pub struct Segment {
     pub lines: Vec<String>,
 }
 
+/// The [`Segment`] (without lines yet) that `line` starts, if it is a `cargo test` header:
+/// `Running SOURCE (BINARY)` or `Doc-tests CRATE`.
+pub fn segment_header(line: &str) -> Option<Segment> {
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix("Running ") {
+        let (source, binary) = match rest.rsplit_once(" (") {
+            Some((src, bin)) => (src.to_string(), Some(bin.trim_end_matches(')').to_string())),
+            None => (rest.to_string(), None),
+        };
+        return Some(Segment {
+            binary,
+            source,
+            doc_crate: String::new(),
+            lines: vec![],
+        });
+    }
+    t.strip_prefix("Doc-tests ").map(|name| Segment {
+        binary: None,
+        source: "doc-tests".to_string(),
+        doc_crate: name.trim().to_string(),
+        lines: vec![],
+    })
+}
+
 /// Splits the merged stdout+stderr of `cargo test` into one [`Segment`] per test binary.
 pub fn split_cargo_test(lines: &[String]) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
     for line in lines {
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix("Running ") {
-            let (source, binary) = match rest.rsplit_once(" (") {
-                Some((src, bin)) => (src.to_string(), Some(bin.trim_end_matches(')').to_string())),
-                None => (rest.to_string(), None),
-            };
-            segments.push(Segment {
-                binary,
-                source,
-                doc_crate: String::new(),
-                lines: vec![],
-            });
-        } else if let Some(name) = t.strip_prefix("Doc-tests ") {
-            segments.push(Segment {
-                binary: None,
-                source: "doc-tests".to_string(),
-                doc_crate: name.trim().to_string(),
-                lines: vec![],
-            });
+        if let Some(seg) = segment_header(line) {
+            segments.push(seg);
         } else if let Some(seg) = segments.last_mut() {
             seg.lines.push(line.clone());
         }
     }
     segments
+}
+
+/// The test whose captured output starts at `line` (libtest's `---- NAME stdout ----`).
+pub fn failure_output_start(line: &str) -> Option<&str> {
+    line.strip_prefix("---- ")?.strip_suffix(" stdout ----")
+}
+
+/// One progress line for a finished binary, e.g.
+/// `ok    nfnl-queue tests/hostile.rs: 14 passed, 2 skipped (3 s)`, then one indented line per
+/// skip (with its reason) and per failed test.
+pub fn progress(r: &BinaryResult, secs: Option<u64>) -> String {
+    let status = if r.failed > 0 { "FAILED" } else { "ok" };
+    let mut out = format!("{status:6} {}: {} passed", r.label, r.passed_net());
+    if r.failed > 0 {
+        let _ = write!(out, ", {} failed", r.failed);
+    }
+    if !r.skips.is_empty() {
+        let _ = write!(out, ", {} skipped", r.skips.len());
+    }
+    if let Some(secs) = secs {
+        let _ = write!(out, " ({secs} s)");
+    }
+    if let Some(note) = &r.note {
+        let _ = write!(out, " [{note}]");
+    }
+    for skip in &r.skips {
+        let _ = write!(out, "\n         skipped {}: {}", skip.test, skip.reason);
+    }
+    for name in &r.failed_names {
+        let _ = write!(out, "\n         failed  {name}");
+    }
+    out
 }
 
 /// Gives each skip to the result whose output mentions a test ending in `::name` (or named
@@ -445,5 +484,32 @@ test result: ok. 5 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
             "{text}"
         );
         assert_eq!(text.lines().last(), Some("5 passed, 1 failed, 1 skipped"));
+    }
+
+    #[test]
+    fn progress_lines_show_skips_as_skipped() {
+        let r = BinaryResult {
+            label: "nfnl-queue tests/netns_queue.rs".into(),
+            passed: 5,
+            failed: 1,
+            failed_names: vec!["q3 (target/xtask-test.log:120)".into()],
+            skips: vec![Skip {
+                test: "q17".into(),
+                reason: "no GSO here".into(),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            progress(&r, Some(3)),
+            "FAILED nfnl-queue tests/netns_queue.rs: 4 passed, 1 failed, 1 skipped (3 s)\n\
+             \x20        skipped q17: no GSO here\n\
+             \x20        failed  q3 (target/xtask-test.log:120)"
+        );
+        assert_eq!(
+            failure_output_start("---- a::two stdout ----"),
+            Some("a::two")
+        );
+        assert!(segment_header("   Doc-tests nfnl").is_some());
+        assert!(segment_header("test x ... ok").is_none());
     }
 }

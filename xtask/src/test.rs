@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test of the workspace, namespace tests included.
 //!
-//! 1. Check the external tools (see [`crate::tools`]) and that namespaces can be created.
+//! 1. Check the external tools (see [`crate::tools`]) and that namespaces can be created,
+//!    and that `rust-version` is at least every locked dependency's ([`crate::msrv`]).
 //! 2. Build all test binaries once with `cargo test --workspace --all-features --no-run
 //!    --message-format=json-render-diagnostics`; the JSON lists each binary's path.
 //! 3. Run `cargo test --workspace --all-features --no-fail-fast` (unit, ABI and doc tests; the namespace
@@ -13,6 +14,10 @@
 //!    `unshare --user --map-root-user` otherwise (see [`crate::netns::privileged`]). Each test
 //!    creates its own network namespace with `support::netns()`.
 //! 6. Print the summary (see [`crate::summary`]); exit non-zero on any failure.
+//!
+//! The terminal shows one line per test binary as it finishes (skips with their reasons,
+//! failures with where their output starts in the log), then the summary. The raw output of
+//! every binary goes to `target/xtask-test.log` ([`RawLog`]); `--verbose` echoes it as well.
 //!
 //! `NFNL_SKIP_LOG` names a fresh file for each run in 3 and 4; skipping tests append
 //! `test_name<TAB>reason` lines to it.
@@ -36,19 +41,23 @@ struct Options {
     netns_only: bool,
     /// Per-binary time limit.
     timeout: Duration,
+    /// Echo the raw test output on the terminal too.
+    verbose: bool,
     /// Arguments after `--`, passed to every namespace test binary.
     extra: Vec<String>,
 }
 
 /// Usage text for `cargo xtask test`.
 pub const USAGE: &str = "\
-cargo xtask test [--netns-only] [--timeout SECS] [-- ARGS...]
+cargo xtask test [--netns-only] [--verbose] [--timeout SECS] [-- ARGS...]
     Runs `cargo test --workspace`, the parsers' unit tests on i686 under Miri (when a
     nightly toolchain with Miri is installed; else listed as skipped, saying why), then
     every tests/netns_*.rs binary with
     `--ignored --test-threads=2 ARGS...` (e.g. a test-name filter), each test in its own
-    network namespace, and prints a summary (passed / failed / skipped).
+    network namespace, and prints a line per test binary and a summary (passed / failed /
+    skipped). The raw test output is kept in target/xtask-test.log.
     --netns-only    only the namespace tests
+    --verbose       also print the raw test output as it comes
     --timeout SECS  kill a test binary after SECS seconds (default 600)";
 
 /// Parses the arguments after `test`.
@@ -56,6 +65,7 @@ fn parse_options(args: &[String]) -> crate::Result<Options> {
     let mut opts = Options {
         netns_only: false,
         timeout: DEFAULT_TIMEOUT,
+        verbose: false,
         extra: Vec::new(),
     };
     let mut it = args.iter();
@@ -66,6 +76,7 @@ fn parse_options(args: &[String]) -> crate::Result<Options> {
                 break;
             }
             "--netns-only" => opts.netns_only = true,
+            "--verbose" | "-v" => opts.verbose = true,
             "--timeout" => {
                 let value = it.next().ok_or("--timeout needs a number of seconds")?;
                 let secs: u64 = value
@@ -100,6 +111,92 @@ impl Artifact {
     /// `package source`, e.g. `nfqueue tests/netns_queue.rs`.
     fn label(&self) -> String {
         format!("{} {}", self.package, self.source)
+    }
+}
+
+/// The raw output of every test binary, in `target/xtask-test.log`, with a heading per
+/// command. The terminal shows only progress lines; this file has everything, and each
+/// failed test in the summary points to the line where its captured output starts.
+struct RawLog {
+    /// The open log file.
+    file: std::fs::File,
+    /// The path as shown to the user (relative to the workspace root when inside it).
+    shown: String,
+    /// Lines written so far (the number of the last line written).
+    lines: usize,
+    /// Echo every line on stdout too (`--verbose`).
+    echo: bool,
+    /// `(label, test, line)`: where the output of a failed test starts.
+    failures: Vec<(String, String, usize)>,
+}
+
+impl RawLog {
+    /// Creates (truncates) the log under the target directory.
+    fn create(echo: bool) -> crate::Result<Self> {
+        let dir = crate::target_dir();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = dir.join("xtask-test.log");
+        let file = std::fs::File::create(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let root = crate::workspace_root();
+        let shown = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        Ok(RawLog {
+            file,
+            shown,
+            lines: 0,
+            echo,
+            failures: Vec::new(),
+        })
+    }
+
+    /// Writes a heading naming the command whose output follows.
+    fn heading(&mut self, what: &str) {
+        self.write("", "");
+        self.write(
+            "",
+            &format!("==================== {what} ===================="),
+        );
+    }
+
+    /// Writes one line of output of the binary `label` (best effort: a full disk must not stop
+    /// the tests), and remembers where a failed test's output starts.
+    fn write(&mut self, label: &str, line: &str) {
+        use std::io::Write;
+        let _ = writeln!(self.file, "{line}");
+        self.lines += 1;
+        if self.echo {
+            println!("{line}");
+        }
+        if let Some(test) = summary::failure_output_start(line) {
+            self.failures
+                .push((label.to_string(), test.to_string(), self.lines));
+        }
+    }
+
+    /// Adds `(see target/xtask-test.log:LINE)` to each failed test of `r` whose output is there.
+    fn locate_failures(&self, r: &mut BinaryResult) {
+        for name in &mut r.failed_names {
+            let at = self
+                .failures
+                .iter()
+                .rev()
+                .find(|(label, test, _)| *label == r.label && test == name);
+            if let Some((_, _, line)) = at {
+                *name = format!("{name} (see {}:{line})", self.shown);
+            }
+        }
+    }
+}
+
+/// Prints a progress line (and its skip and failure lines) indented under the current step.
+fn show_progress(r: &BinaryResult, secs: Option<u64>) {
+    for line in summary::progress(r, secs).lines() {
+        println!("  {line}");
     }
 }
 
@@ -239,11 +336,18 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     crate::netns::check_available()?;
     let skip_dir = fresh_dir()?;
     let started = Instant::now();
-    let mut groups = Vec::new();
+    let mut log = RawLog::create(opts.verbose)?;
+    let mut groups = vec![msrv_group()?];
 
     // Build everything once; the JSON tells us where the test binaries are.
-    crate::step("building test binaries: cargo test --workspace --no-run");
-    let build = crate::cargo_build_json(&["test", "--workspace", "--all-features", "--no-run"])?;
+    crate::step("building test binaries: cargo test --workspace --no-run (quiet; errors show)");
+    let build = crate::cargo_build_json(&[
+        "test",
+        "--workspace",
+        "--all-features",
+        "--no-run",
+        "--quiet",
+    ])?;
     let Some(stdout) = build else {
         let row = BinaryResult {
             label: "cargo test --workspace --no-run".into(),
@@ -262,19 +366,62 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     let artifacts = parse_artifacts(&stdout);
 
     if !opts.netns_only {
-        groups.push(workspace_tests(&artifacts, &skip_dir, opts.timeout)?);
+        groups.push(workspace_tests(
+            &artifacts,
+            &skip_dir,
+            opts.timeout,
+            &mut log,
+        )?);
         groups.push(crate::miri::run(opts.timeout)?);
     }
-    groups.push(netns_tests(&artifacts, &skip_dir, &opts)?);
+    groups.push(netns_tests(&artifacts, &skip_dir, &opts, &mut log)?);
 
     // The skips are in the summary; the logs are not needed any more.
     let _ = std::fs::remove_dir_all(&skip_dir);
+    let failed = summary::totals(&groups).1 > 0;
     println!(
-        "\n(cargo xtask test took {} s)",
-        started.elapsed().as_secs()
+        "\n(cargo xtask test took {} s; the raw output of every test is in {}{})",
+        started.elapsed().as_secs(),
+        log.shown,
+        if failed {
+            ": see the lines named below"
+        } else {
+            ""
+        }
     );
     print!("{}", summary::render(&groups));
     Ok(summary::totals(&groups).1 == 0)
+}
+
+/// Step 1b: the declared `rust-version` against the locked dependencies ([`crate::msrv`]).
+fn msrv_group() -> crate::Result<Group> {
+    crate::step("msrv: rust-version against Cargo.lock (cargo metadata)");
+    let problems = crate::msrv::check()?;
+    let row = BinaryResult {
+        label: "rust-version >= every locked dependency's".into(),
+        passed: usize::from(problems.is_empty()),
+        failed: usize::from(!problems.is_empty()),
+        failed_names: problems,
+        ..Default::default()
+    };
+    Ok(Group {
+        title: "msrv".into(),
+        results: vec![row],
+    })
+}
+
+/// The label of a `cargo test` segment: `package source` (or `crate doc-tests`).
+fn segment_label(
+    seg: &summary::Segment,
+    by_file: &BTreeMap<std::ffi::OsString, &Artifact>,
+) -> String {
+    match &seg.binary {
+        None => format!("{} {}", seg.doc_crate, seg.source),
+        Some(bin) => match Path::new(bin).file_name().and_then(|f| by_file.get(f)) {
+            Some(a) => format!("{} {}", a.package, seg.source),
+            None => seg.source.clone(),
+        },
+    }
 }
 
 /// Step 3: `cargo test --workspace --no-fail-fast`, one row per test binary and doc-test run.
@@ -282,37 +429,66 @@ fn workspace_tests(
     artifacts: &[Artifact],
     skip_dir: &Path,
     timeout: Duration,
+    raw: &mut RawLog,
 ) -> crate::Result<Group> {
     crate::step("unit, ABI and doc tests: cargo test --workspace --no-fail-fast");
     let log = skip_dir.join("workspace.skips");
     let mut cmd = crate::cargo();
     cmd.args(["test", "--workspace", "--all-features", "--no-fail-fast"])
         .env("NFNL_SKIP_LOG", &log);
-    let out = run_teed(cmd, "", timeout)?;
+    raw.heading(&crate::process::display(&cmd));
 
     let by_file: BTreeMap<_, _> = artifacts
         .iter()
         .filter_map(|a| Some((a.executable.file_name()?.to_os_string(), a)))
         .collect();
+    // Progress: one line per binary when its `test result:` line arrives. cargo runs the
+    // binaries one after another, so the skips logged meanwhile are that binary's.
+    let mut label = String::from("cargo test");
+    let mut lines: Vec<String> = Vec::new();
+    let mut skips_seen = 0;
+    let mut on_line = |line: &str| {
+        if let Some(seg) = summary::segment_header(line) {
+            label = segment_label(&seg, &by_file);
+            lines.clear();
+        }
+        raw.write(&label, line);
+        lines.push(line.to_string());
+        if line.starts_with("test result: ") {
+            let c = summary::parse_libtest(&lines);
+            let all = read_skips(&log);
+            let mut r = BinaryResult {
+                label: label.clone(),
+                passed: c.passed,
+                failed: c.failed,
+                failed_names: c.failed_names,
+                skips: all.get(skips_seen..).unwrap_or_default().to_vec(),
+                ..Default::default()
+            };
+            skips_seen = all.len();
+            raw.locate_failures(&mut r);
+            if !r.is_empty() {
+                show_progress(&r, None);
+            }
+        }
+    };
+    let out = run_teed(cmd, &mut on_line, timeout)?;
+
     let mut results = Vec::new();
     let mut outputs = Vec::new();
     for seg in summary::split_cargo_test(&out.lines) {
-        let label = match &seg.binary {
-            None => format!("{} {}", seg.doc_crate, seg.source),
-            Some(bin) => match Path::new(bin).file_name().and_then(|f| by_file.get(f)) {
-                Some(a) => format!("{} {}", a.package, seg.source),
-                None => seg.source.clone(),
-            },
-        };
+        let label = segment_label(&seg, &by_file);
         let c = summary::parse_libtest(&seg.lines);
-        results.push(BinaryResult {
+        let mut r = BinaryResult {
             label,
             passed: c.passed,
             failed: c.failed,
             ignored: c.ignored,
             failed_names: c.failed_names,
             ..Default::default()
-        });
+        };
+        raw.locate_failures(&mut r);
+        results.push(r);
         outputs.push(seg.lines);
     }
     let rest = summary::attribute_skips(&mut results, &outputs, read_skips(&log));
@@ -341,7 +517,12 @@ fn workspace_tests(
 }
 
 /// Step 5: every `netns_*` integration test binary, with `--ignored`.
-fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate::Result<Group> {
+fn netns_tests(
+    artifacts: &[Artifact],
+    skip_dir: &Path,
+    opts: &Options,
+    raw: &mut RawLog,
+) -> crate::Result<Group> {
     let how = if crate::netns::is_root() {
         "as root"
     } else {
@@ -357,16 +538,13 @@ fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate
         title: format!("namespace tests, {how}"),
         results: Vec::new(),
     };
+    crate::step(&format!("namespace tests, {how}"));
     if bins.is_empty() {
         println!("no tests/netns_*.rs integration tests found");
     }
     for (i, a) in bins.iter().enumerate() {
-        crate::step(&format!(
-            "namespace tests {}/{}: {}, {how}",
-            i + 1,
-            bins.len(),
-            a.label()
-        ));
+        let label = a.label();
+        println!("  [{}/{}] {label} ...", i + 1, bins.len());
         let log = skip_dir.join(format!("{}-{}.skips", a.package, a.target));
         let mut cmd: Command = crate::netns::privileged(&a.executable);
         cmd.arg("--ignored");
@@ -378,19 +556,17 @@ fn netns_tests(artifacts: &[Artifact], skip_dir: &Path, opts: &Options) -> crate
             .env("NFNL_SKIP_LOG", &log)
             .env("CARGO_MANIFEST_DIR", &a.package_dir)
             .env("CARGO_PKG_NAME", &a.package);
-        let out = run_teed(cmd, "", opts.timeout)?;
+        raw.heading(&crate::process::display(&cmd));
+        let out = run_teed(cmd, &mut |line| raw.write(&label, line), opts.timeout)?;
         let running = if out.timed_out() {
             unfinished(a, &opts.extra, &out)
         } else {
             Vec::new()
         };
-        group.results.push(result_from(
-            a.label(),
-            &out,
-            read_skips(&log),
-            opts.timeout,
-            running,
-        ));
+        let mut r = result_from(label, &out, read_skips(&log), opts.timeout, running);
+        raw.locate_failures(&mut r);
+        show_progress(&r, Some(out.elapsed.as_secs()));
+        group.results.push(r);
     }
     Ok(group)
 }

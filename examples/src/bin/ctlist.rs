@@ -5,25 +5,23 @@
 //! No firewall rule is needed to list; entries appear once a rule uses
 //! conntrack (e.g. `iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT`).
 //!
-//! Usage: `ctlist [-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport N]
-//! [--dport N] [--zone N] [--mark N[/MASK]] [-o id|extended]`; no arguments lists all.
+//! Usage: `ctlist [FILTER-OPTIONS]` with the options of `conntrack -L` (see
+//! `examples::ctargs`), e.g. `ctlist -f ipv6 -s 2001:db8::/32 -p tcp --state
+//! ESTABLISHED`, or `ctlist dying`; no arguments lists all.
 
 use std::process::ExitCode;
 
-use nfconntrack::Conntrack;
+use nfnl_conntrack::Conntrack;
 
 use ctargs::parse_args;
 use examples::ctargs;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (filter, opts) = match parse_args(&args) {
+    let mut args = match parse_args(&args) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!(
-                "{e}\nusage: ctlist [-f ipv4|ipv6] [-p PROTO] [-s ADDR] [-d ADDR] [--sport N] \
-                 [--dport N] [--zone N] [--mark N[/MASK]] [-o id,extended,labels]"
-            );
+            eprintln!("{e}\nusage: ctlist [FILTER-OPTIONS] (the options of conntrack -L)");
             return ExitCode::from(2);
         }
     };
@@ -35,20 +33,21 @@ fn main() -> ExitCode {
         }
     };
     // delta-time of running flows is measured to the time of the dump, as the tool does.
-    let opts = nfconntrack::DisplayOptions {
-        now: Some(std::time::SystemTime::now()),
-        ..opts
-    };
+    args.opts.now = Some(std::time::SystemTime::now());
     let mut n = 0u64;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let r = ct.dump(&filter, |flow| {
+    let print = |flow: nfnl_conntrack::Flow| {
         use std::io::Write;
         n += 1;
-        if writeln!(out, "{}", flow.display_with(opts)).is_err() {
+        if writeln!(out, "{}", args.show(&flow)).is_err() {
             return std::ops::ControlFlow::Break(());
         }
         std::ops::ControlFlow::Continue(())
-    });
+    };
+    let r = match args.list {
+        Some(list) => ct.dump_list(list, &args.filter, print),
+        None => ct.dump(&args.filter, print),
+    };
     drop(out);
     match r {
         Ok(()) => {

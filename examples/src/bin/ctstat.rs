@@ -7,9 +7,9 @@
 
 use std::process::ExitCode;
 
-use nfconntrack::Conntrack;
+use nfnl_conntrack::Conntrack;
 
-fn run(args: &[String]) -> nfconntrack::Result<()> {
+fn run(args: &[String]) -> nfnl_conntrack::Result<()> {
     let mut ct = Conntrack::open()?;
     let all = args.is_empty();
     if all || args.iter().any(|a| a == "-S") {

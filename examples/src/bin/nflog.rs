@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
 use examples::pcap::{PcapWriter, LINKTYPE_NFLOG};
-use nflog::{CopyMode, GroupConfig, Log, LogFlags, LogMsg};
+use nfnl_log::{CopyMode, GroupConfig, Log, LogFlags, LogMsg};
 
 const HELP: &str = "\
 nflog: print each packet logged to an NFLOG group
@@ -169,7 +169,7 @@ impl Sink {
     }
 
     /// Ok(false) when the program should stop (`--idle` passed).
-    fn error(&mut self, e: nflog::Error) -> Result<bool, nflog::Error> {
+    fn error(&mut self, e: nfnl_log::Error) -> Result<bool, nfnl_log::Error> {
         if e.is_timeout() {
             return Ok(false);
         }
@@ -214,21 +214,15 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         bytes: 0,
     };
     let idle = args.idle.map(Duration::from_secs);
-    while args.count.map_or(true, |c| sink.seen < c) {
-        // What was received already is taken without waiting; only an empty
-        // buffer reads the clock for the --idle deadline.
-        let go_on = match log.try_recv() {
+    while args.count.is_none_or(|c| sink.seen < c) {
+        // Without --idle one blocking receive system call per batch; with
+        // it, a deadline (a clock read per message, a poll per batch).
+        let next = match idle {
+            Some(t) => log.recv_deadline(Instant::now() + t),
+            None => log.recv(),
+        };
+        let go_on = match next {
             Ok(m) => sink.message(&m).map(|()| true)?,
-            Err(e) if e.is_would_block() => {
-                let next = match idle {
-                    Some(t) => log.recv_deadline(Instant::now() + t),
-                    None => log.recv(),
-                };
-                match next {
-                    Ok(m) => sink.message(&m).map(|()| true)?,
-                    Err(e) => sink.error(e)?,
-                }
-            }
             Err(e) => sink.error(e)?,
         };
         if !go_on {

@@ -19,8 +19,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use nfqueue::tokio::AsyncQueue;
-use nfqueue::{Queue, QueueConfig, Verdict};
+use nfnl_queue::tokio::AsyncQueue;
+use nfnl_queue::{Queue, QueueConfig, Verdict};
 
 const HELP: &str = "\
 nfq_async: accept the packets of an NFQUEUE queue from a tokio task,
@@ -51,7 +51,7 @@ fn parse_args() -> Result<Option<(u16, Option<u64>)>, String> {
     Ok(Some((queue, count)))
 }
 
-async fn run(queue: u16, count: Option<u64>) -> Result<(), nfqueue::Error> {
+async fn run(queue: u16, count: Option<u64>) -> Result<(), nfnl_queue::Error> {
     let mut q = Queue::open()?;
     // An observer: a packet that is not decided (a bug) passes.
     q.set_default_verdict(Verdict::Accept);
@@ -59,7 +59,7 @@ async fn run(queue: u16, count: Option<u64>) -> Result<(), nfqueue::Error> {
     let mut q = AsyncQueue::new(q)?;
     eprintln!("nfq_async: listening on queue {queue}");
     let (mut total, mut this_second) = (0u64, 0u64);
-    while count.map_or(true, |c| total < c) {
+    while count.is_none_or(|c| total < c) {
         let pkt = match tokio::time::timeout(Duration::from_secs(1), q.recv()).await {
             Err(_elapsed) => {
                 println!("{this_second} packets/s");

@@ -27,7 +27,7 @@
 //! How it works: the queue has the `UID_GID` flag, so each packet says the
 //! owning socket's uid. The local port is looked up in `/proc/net/tcp`,
 //! `udp`, `tcp6`, `udp6` to find the socket inode, and `/proc/*/fd` to find
-//! the process. Held packets are owned [`nfqueue::HeldPacket`]s handed to a
+//! the process. Held packets are owned [`nfnl_queue::HeldPacket`]s handed to a
 //! decision thread; the receive loop never waits for a decision, and an
 //! undecided packet (the thread dies, the program exits) is dropped.
 
@@ -36,7 +36,7 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::mpsc;
 
-use nfqueue::{HeldPacket, IpProto, Queue, QueueConfig, QueueFlags, Verdict};
+use nfnl_queue::{HeldPacket, IpProto, Queue, QueueConfig, QueueFlags, Verdict};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
@@ -218,7 +218,7 @@ fn decider(rx: mpsc::Receiver<Pending>, rules: Rules, ask: bool) {
     }
 }
 
-fn run(queue: u16, rules: Rules, ask: bool) -> Result<(), nfqueue::Error> {
+fn run(queue: u16, rules: Rules, ask: bool) -> Result<(), nfnl_queue::Error> {
     let mut q = Queue::open()?;
     // Fail closed: a connection nobody decided on does not go out.
     q.set_default_verdict(Verdict::Drop);

@@ -1,5 +1,5 @@
 //! Payload rewrite: upper-cases the data of queued UDP datagrams (same
-//! length), fixes the checksums (`nfnetlink::ip::update_checksums`), and accepts them with the new payload.
+//! length), fixes the checksums (`nfnl::ip::update_checksums`), and accepts them with the new payload.
 //!
 //! Privileges: `CAP_NET_ADMIN`. In a network namespace owned by a user
 //! namespace (`unshare -Urn`) Linux 6.18 applies payload changes, but
@@ -16,8 +16,8 @@
 
 use std::process::ExitCode;
 
-use nfnetlink::ip::update_checksums;
-use nfqueue::{IpPacket, IpProto, Queue, QueueConfig, Verdict};
+use nfnl::ip::update_checksums;
+use nfnl_queue::{IpPacket, IpProto, Queue, QueueConfig, Verdict};
 
 /// Upper-cases the UDP data of an IPv4 or IPv6 packet in place and
 /// recomputes the checksums. Returns false if it is not such a packet.
@@ -35,14 +35,14 @@ fn rewrite(pkt: &mut [u8]) -> bool {
     update_checksums(pkt).is_ok()
 }
 
-fn run(queue: u16, count: Option<u64>) -> Result<(), nfqueue::Error> {
+fn run(queue: u16, count: Option<u64>) -> Result<(), nfnl_queue::Error> {
     let mut q = Queue::open()?;
     q.set_default_verdict(Verdict::Accept);
     q.bind(&QueueConfig::new(queue))?;
     eprintln!("nfq_rewrite: rewriting UDP on queue {queue}");
     let mut buf = Vec::with_capacity(65536);
     let mut n = 0u64;
-    while count.map_or(true, |c| n < c) {
+    while count.is_none_or(|c| n < c) {
         let pkt = match q.recv() {
             Ok(p) => p,
             Err(e) if e.is_recoverable() => {
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nfnetlink::ip::checksum;
+    use nfnl::ip::checksum;
 
     #[test]
     fn rewrites_and_fixes_checksum() {

@@ -9,19 +9,21 @@
 //! iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
 //! ```
 //!
-//! Usage: `nfqueue [QUEUE] [--count N] [--quiet]`.
+//! Usage: `nfqueue [QUEUE] [--count N] [--quiet] [--gso | --no-gso]`.
 
 use std::process::ExitCode;
 
-use nfqueue::{Queue, QueueConfig, Verdict};
+use nfnl_queue::{Queue, QueueConfig, QueueFlags, Verdict};
 
 const HELP: &str = "\
 nfqueue: print each packet queued to an NFQUEUE queue and accept it
 
-usage: nfqueue [QUEUE] [--count N] [--quiet]
+usage: nfqueue [QUEUE] [--count N] [--quiet] [--gso | --no-gso]
     QUEUE       queue number (default 1)
     --count N   exit after N packets
     --quiet     do not print packets; print the count at exit
+    --gso       ask for GSO super-packets whole (NFQA_CFG_F_GSO; the default)
+    --no-gso    let the kernel segment them first (much slower for TCP)
 
 Needs CAP_NET_ADMIN. Queue some traffic first, for example:
     iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
@@ -32,6 +34,8 @@ struct Args {
     queue: u16,
     count: Option<u64>,
     quiet: bool,
+    /// `Some(on)` to set `QueueFlags::GSO` explicitly, `None` for the default configuration.
+    gso: Option<bool>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -39,12 +43,15 @@ fn parse_args() -> Result<Option<Args>, String> {
         queue: 1,
         count: None,
         quiet: false,
+        gso: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "-h" | "--help" => return Ok(None),
             "--quiet" | "-q" => args.quiet = true,
+            "--gso" => args.gso = Some(true),
+            "--no-gso" => args.gso = Some(false),
             "--count" | "-c" => {
                 let n = it.next().ok_or("--count needs a number")?;
                 args.count = Some(n.parse().map_err(|_| format!("bad count `{n}`"))?);
@@ -55,7 +62,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(args))
 }
 
-fn run(args: &Args) -> Result<(), nfqueue::Error> {
+fn run(args: &Args) -> Result<(), nfnl_queue::Error> {
     let mut q = Queue::open()?;
     // An observer: a packet that is not decided (a bug) passes.
     q.set_default_verdict(Verdict::Accept);
@@ -66,12 +73,16 @@ fn run(args: &Args) -> Result<(), nfqueue::Error> {
             let _ = q.socket().set_recv_buffer(want);
         }
     }
-    q.bind(&QueueConfig::new(args.queue))?;
+    let mut config = QueueConfig::new(args.queue);
+    if let Some(on) = args.gso {
+        config.flags.set(QueueFlags::GSO, on);
+    }
+    q.bind(&config)?;
     if !args.quiet {
         eprintln!("nfqueue: listening on queue {}", args.queue);
     }
     let mut seen = 0u64;
-    while args.count.map_or(true, |c| seen < c) {
+    while args.count.is_none_or(|c| seen < c) {
         let pkt = match q.recv() {
             Ok(p) => p,
             Err(e) if e.is_recoverable() => {

@@ -139,7 +139,7 @@ mod tests {
         body.extend(nest(2, &attr(3, &7u32.to_be_bytes())));
         let d = nfmsg(0x0100, 2, 5, 2, 0x0102, &body);
         let m = NfMsg::parse(&d).unwrap();
-        assert_eq!((m.family(), m.res_id()), (2, 0x0102));
+        assert_eq!((u8::from(m.family()), m.res_id()), (2, 0x0102));
         let kinds: Vec<_> = m.attrs().map(|a| a.unwrap().kind()).collect();
         assert_eq!(kinds, [1, 2]);
 

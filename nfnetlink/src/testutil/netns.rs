@@ -2,7 +2,7 @@
 //! nix, no other dependency. Tests usually import it as `support`:
 //!
 //! ```ignore
-//! use nfnetlink::testutil::netns as support;
+//! use nfnl::testutil::netns as support;
 //! ```
 //!
 //! # How a namespace test looks

@@ -8,9 +8,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
 use std::time::Duration;
 
-use nfqueue::{health, Error, Packet, Queue, QueueConfig};
+use nfnl_queue::{health, Error, Packet, Queue, QueueConfig};
 
-use nfnetlink::testutil::netns as support;
+use nfnl::testutil::netns as support;
 
 /// The deadline for anything that should happen.
 pub const T: Duration = Duration::from_secs(3);

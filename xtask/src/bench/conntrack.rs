@@ -3,7 +3,7 @@
 //!
 //! Creates 100,000 flows (batched ctnetlink creates; the first 1,000 get mark 1), then
 //! times, best of `--reps` runs (default 5):
-//! - a full dump decoded into `nfconntrack::Flow` (callback and iterator),
+//! - a full dump decoded into `nfnl_conntrack::Flow` (callback and iterator),
 //! - a raw dump that only counts messages (the ceiling),
 //! - `conntrack -L > /dev/null`,
 //! - a minimal C dump on libnetfilter_conntrack (`nfconntrack/benches/c/ct_dump.c`,
@@ -43,7 +43,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
             "build",
             "--release",
             "-p",
-            "nfconntrack",
+            "nfnl-conntrack",
             "--example",
             "ct_bench",
         ])

@@ -147,7 +147,7 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
 }
 
 /// The `summary:` (total instructions) line of a callgrind output file.
-fn callgrind_total(path: &Path) -> crate::Result<u64> {
+pub(super) fn callgrind_total(path: &Path) -> crate::Result<u64> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: {e} (did the consumer exit?)", path.display()))?;
     text.lines()

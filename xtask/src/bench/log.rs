@@ -4,12 +4,14 @@
 //! `iptables -A OUTPUT -p udp --dport 7778 -j NFLOG --nflog-group 0` (the kernel's default
 //! batching: up to 100 messages or one page per datagram, 1 s timeout), read in turn by:
 //!
-//! - `rust`: our example `nflog 0 --quiet --idle 2` (release build);
+//! - `rust`: our example `nflog 0 --quiet --count PACKETS` (release build);
 //! - `lnflog`: a minimal libnetfilter_log consumer (`nflog/benches/c/lnflog.c`, compiled when
 //!   `libnetfilter-log-dev` is installed) that reads each message's payload and prefix.
 //!
-//! Both copy whole packets with sequence numbers on, use the same receive buffer, count what
-//! they receive and the overruns the kernel reports, and exit after 2 s without a message (the kernel flushes a partial batch after its 1 s timeout).
+//! Both copy whole packets with sequence numbers on, use the same receive buffer, and count
+//! what they receive and the overruns the kernel reports; ours exits after the flood's count
+//! (so a loss would show as a consumer killed by the script), the C one after 2 s without a
+//! message (the kernel flushes a partial batch after its 1 s timeout).
 //! Reported (medians over the rounds): messages received per second of flood, loss (sent
 //! minus received, which the overruns announce), and the consumer's CPU time per message
 //! (`/proc/PID/task/*/schedstat`, sampled until it exits).
@@ -45,7 +47,16 @@ run() {
     c0=$(oncpu $pid)
     flood=$("$FLOOD" "$N" 7778 "$W") || flood="0 0 0 0"
     c1=$c0
-    while kill -0 $pid 2>/dev/null; do c=$(oncpu $pid); [ -n "$c" ] && c1=$c; sleep 0.05; done
+    n=0
+    while kill -0 $pid 2>/dev/null; do
+        c=$(oncpu $pid); [ -n "$c" ] && c1=$c
+        n=$((n + 1))
+        if [ $n -eq 600 ]; then
+            echo "NOTE $name still running 30 s after the flood (messages lost?): killed"
+            kill $pid
+        fi
+        sleep 0.05
+    done
     wait $pid
     echo "RESULT $name $flood $((c1 - c0)) $(cat "$out" | tr -d ',' | awk '{print $1, $3}')"
     rm -f "$out"
@@ -102,8 +113,14 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     } else {
         println!("bench log: libnetfilter-log-dev not installed: skipping the lnflog consumer");
     }
-    let command_line = |name: &str, bin: &Path, rcvbuf: u32| match name {
-        "rust" => format!("{} 0 --quiet --idle 2 --rcvbuf {rcvbuf}", bin.display()),
+    // Ours stops after the flood's count (a blocking receive per batch, as
+    // the C consumer's), the C one after 2 s without a message (its socket
+    // timeout; the kernel flushes a partial batch after 1 s).
+    let command_line = |name: &str, bin: &Path, rcvbuf: u32, packets: u64| match name {
+        "rust" => format!(
+            "{} 0 --quiet --count {packets} --rcvbuf {rcvbuf}",
+            bin.display()
+        ),
         _ => format!("{} 0 2 {rcvbuf}", bin.display()),
     };
 
@@ -120,7 +137,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     for round in 1..=rounds {
         let runs: Vec<(String, String)> = consumers
             .iter()
-            .map(|(n, b)| ((*n).to_string(), command_line(n, b, RCVBUF)))
+            .map(|(n, b)| ((*n).to_string(), command_line(n, b, RCVBUF, packets)))
             .collect();
         for r in flood_script(&flood, packets, &runs)? {
             println!(
@@ -158,10 +175,10 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         println!(
             "{:<8} {:>10} {:>6}% {:>9} {:>8} {:>12}",
             s.name,
-            f(super::queue::median(s.pps), 0),
-            f(super::queue::median(s.loss).map(|l| l * 100.0), 1),
-            f(super::queue::median(s.overruns), 0),
-            f(super::queue::median(s.cpu_ns), 0),
+            f(super::median(s.pps), 0),
+            f(super::median(s.loss).map(|l| l * 100.0), 1),
+            f(super::median(s.overruns), 0),
+            f(super::median(s.cpu_ns), 0),
             f(ir, 0),
         );
     }
@@ -209,6 +226,9 @@ fn flood_script(
         .into());
     }
     let mut results = Vec::new();
+    for note in text.lines().filter_map(|l| l.strip_prefix("NOTE ")) {
+        println!("bench log: {note}");
+    }
     for line in text.lines().filter_map(|l| l.strip_prefix("RESULT ")) {
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok());
@@ -241,7 +261,7 @@ fn instructions_per_message(
     flood: &Path,
     name: &str,
     bin: &Path,
-    command_line: &dyn Fn(&str, &Path, u32) -> String,
+    command_line: &dyn Fn(&str, &Path, u32, u64) -> String,
 ) -> crate::Result<Option<f64>> {
     if crate::tools::find("valgrind").is_none() {
         println!("bench log: valgrind not installed: no instruction counts");
@@ -256,15 +276,15 @@ fn instructions_per_message(
             "valgrind --tool=callgrind --callgrind-out-file={} {}",
             out.display(),
             // No loss under valgrind: a buffer for every message of the flood.
-            command_line(name, bin, 256 << 20)
+            command_line(name, bin, 256 << 20, packets)
         );
         let run = flood_script(flood, packets, &[(name.to_string(), line)])?;
         let Some(r) = run.first() else {
             return Ok(None);
         };
-        let Some(total) = callgrind_total(&out) else {
-            return Ok(None);
-        };
+        // u64 -> f64 is exact below 2^53 instructions.
+        #[allow(clippy::cast_precision_loss)]
+        let total = super::instructions::callgrind_total(&out)? as f64;
         println!(
             "callgrind: {name:<7} {packets:>6} sent, {:>6} received, {:>5} overruns, {total} instructions",
             r.received, r.overruns
@@ -275,15 +295,4 @@ fn instructions_per_message(
         [(m1, i1), (m2, i2)] if m2 > m1 => Some((i2 - i1) / (m2 - m1)),
         _ => None,
     })
-}
-
-/// The instruction total (`summary:` or `totals:` line) of a callgrind output file.
-fn callgrind_total(path: &Path) -> Option<f64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("summary:")
-                .or_else(|| l.strip_prefix("totals:"))
-        })
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
 }

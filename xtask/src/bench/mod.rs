@@ -7,6 +7,7 @@
 //! - `criterion`: `cargo bench --workspace [-- ARGS]` (parsing and building from fixtures, no
 //!   privileges needed).
 //! - `queue`: [`queue::run`], packets through NFQUEUE in a throwaway namespace.
+//! - `tcp`: [`tcp::run`], a TCP transfer (iperf3) through NFQUEUE between two namespaces.
 //! - `conntrack`: [`conntrack::run`], conntrack dumps and events in a throwaway namespace.
 //! - `log`: [`log::run`], NFLOG consumers side by side in a throwaway namespace.
 //! - `all` (the default): all of the above, in that order.
@@ -19,17 +20,19 @@ pub mod conntrack;
 pub mod instructions;
 pub mod log;
 pub mod queue;
+pub mod tcp;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
-cargo xtask bench [criterion|queue|conntrack|log|all] [-- ARGS...]
+cargo xtask bench [criterion|queue|tcp|conntrack|log|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
                (-- --instructions: user-space instructions per packet with callgrind,
                and the latency added to a ping, ours and libmnl's)
+    tcp        a TCP transfer (iperf3) through NFQUEUE between two namespaces, in Gbit/s
     conntrack  conntrack dump/event throughput in a throwaway network namespace
     log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
     all        all of the above (the default)";
@@ -52,11 +55,13 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     match which {
         "criterion" => criterion(extra),
         "queue" => queue::run(extra),
+        "tcp" => tcp::run(extra),
         "conntrack" => conntrack::run(extra),
         "log" => log::run(extra),
         "all" => {
             criterion(extra)?;
             queue::run(extra)?;
+            tcp::run(extra)?;
             conntrack::run(extra)?;
             log::run(extra)
         }
@@ -70,6 +75,81 @@ fn cc(out: &Path, src: &Path, libs: &[&str]) -> bool {
     let mut cmd = Command::new("cc");
     cmd.args(["-O2", "-o"]).arg(out).arg(src).args(libs);
     matches!(cmd.output(), Ok(o) if o.status.success())
+}
+
+/// Builds the `nfqueue` example in release mode for the benchmark `bench` and returns its path.
+fn nfqueue_example(bench: &str) -> crate::Result<PathBuf> {
+    crate::step(&format!(
+        "bench {bench}: cargo build --release -p examples --bin nfqueue"
+    ));
+    let status = crate::cargo()
+        .args(["build", "--release", "-p", "examples", "--bin", "nfqueue"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building the nfqueue example failed".into());
+    }
+    Ok(crate::target_dir().join("release").join("nfqueue"))
+}
+
+/// The C sources of the queue benchmarks (`nfqueue/benches/c`) and the directory their
+/// binaries go to (`target/bench-c`, created).
+fn c_dirs() -> crate::Result<(PathBuf, PathBuf)> {
+    let out = crate::target_dir().join("bench-c");
+    std::fs::create_dir_all(&out)?;
+    let src = crate::workspace_root().join("nfqueue/benches/c");
+    Ok((src, out))
+}
+
+/// The minimal libmnl consumer with batch verdicts (`nfqueue/benches/c/mnl_batch.c`), compiled;
+/// `None` (and a note) when libmnl's headers are not installed.
+fn mnl_batch(bench: &str) -> crate::Result<Option<PathBuf>> {
+    let (src, out) = c_dirs()?;
+    let bin = out.join("mnl_batch");
+    if cc(&bin, &src.join("mnl_batch.c"), &["-lmnl"]) {
+        Ok(Some(bin))
+    } else {
+        println!("bench {bench}: libmnl-dev not installed: skipping the mnl-batch consumer");
+        Ok(None)
+    }
+}
+
+/// Runs a benchmark script and returns its `RESULT ...` lines without the prefix.
+///
+/// # Errors
+/// If the script cannot be run or fails (the message has its output).
+fn script_results(mut cmd: Command) -> crate::Result<Vec<String>> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the benchmark: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!(
+            "benchmark script failed ({}):\n{text}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(text
+        .lines()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .map(str::to_string)
+        .collect())
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 0 {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    })
 }
 
 /// `cargo bench --workspace [-- extra]`.

@@ -28,7 +28,7 @@
 
 use std::path::PathBuf;
 
-use super::cc;
+use super::{cc, median};
 
 const SCRIPT: &str = r#"
 set -u
@@ -95,22 +95,8 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     let packets: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let window: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(128);
     let rounds: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5).max(1);
-    let root = crate::workspace_root();
-    let target = crate::target_dir();
-
-    crate::step("bench queue: cargo build --release -p examples --bin nfqueue");
-    let status = crate::cargo()
-        .args(["build", "--release", "-p", "examples", "--bin", "nfqueue"])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("building the nfqueue example failed".into());
-    }
-    let rust_bin = target.join("release").join("nfqueue");
-
-    let cdir = target.join("bench-c");
-    std::fs::create_dir_all(&cdir)?;
-    let src = root.join("nfqueue").join("benches").join("c");
+    let rust_bin = super::nfqueue_example("queue")?;
+    let (src, cdir) = super::c_dirs()?;
     let flood = cdir.join("flood");
     if !cc(&flood, &src.join("flood.c"), &[]) {
         return Err("cannot compile nfqueue/benches/c/flood.c with cc".into());
@@ -126,11 +112,8 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     } else {
         println!("bench queue: libnetfilter-queue-dev not installed: skipping the lnfq consumer");
     }
-    let mnl = cdir.join("mnl_batch");
-    if cc(&mnl, &src.join("mnl_batch.c"), &["-lmnl"]) {
+    if let Some(mnl) = super::mnl_batch("queue")? {
         consumers.push(("mnl-batch".into(), mnl));
-    } else {
-        println!("bench queue: libmnl-dev not installed: skipping the mnl-batch consumer");
     }
 
     if instructions {
@@ -151,19 +134,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         for (name, bin) in &consumers {
             cmd.arg(name).arg(bin);
         }
-        let out = cmd
-            .output()
-            .map_err(|e| format!("cannot run the benchmark: {e}"))?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!(
-                "benchmark script failed ({}):\n{text}{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            )
-            .into());
-        }
-        for line in text.lines().filter_map(|l| l.strip_prefix("RESULT ")) {
+        for line in &super::script_results(cmd)? {
             let f: Vec<&str> = line.split_whitespace().collect();
             let num = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
             if f.len() != 8 {
@@ -255,18 +226,4 @@ fn report(rows: &[Row], rounds: u32) {
          each packet); sender-bound = 1 / sender, over the ceiling: no consumer can pass it"
     );
     println!("targets: rust cpu/mnl-batch <= 0.80, rust pps/ceiling >= 0.90");
-}
-
-/// The median of `v` (the mean of the middle two for an even count).
-pub(super) fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
-        (v[m - 1] + v[m]) / 2.0
-    } else {
-        v[m]
-    })
 }
