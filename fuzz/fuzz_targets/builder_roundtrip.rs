@@ -116,7 +116,7 @@ fn attrs(p: &mut Program<'_>, b: &mut MsgBuilder, out: &mut Vec<Node>, depth: u8
                 }
                 continue;
             }
-            _ => {
+            8 if depth < 3 => {
                 // A nest whose contents fail: nothing of it may remain.
                 let (k, n) = (p.kind(), p.u8() % 4);
                 let before = b.as_bytes().to_vec();
@@ -128,6 +128,8 @@ fn attrs(p: &mut Program<'_>, b: &mut MsgBuilder, out: &mut Vec<Node>, depth: u8
                 assert_eq!(b.as_bytes(), &before[..], "a failed nest rolls back");
                 continue;
             }
+            // Nests deeper than 3 levels: nothing (the program's recursion stays bounded).
+            _ => continue,
         };
         out.push(Node::Leaf { raw_type, payload });
     }
