@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnl::{Attr, AttrFlags, AttrIter, AttrTable};
-use nfnetlink_fuzz::{attrs, offset_in};
+use nfnl::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
+use nfnl_fuzz::{attrs, offset_in};
 
 /// Checks the walk of `area` and recurses into payloads that parse as attributes.
 fn check_level(area: &[u8], depth: usize) {
@@ -39,6 +39,8 @@ fn check_level(area: &[u8], depth: usize) {
     }
     check_table::<16>(area, &got, got_bad);
     check_table::<256>(area, &got, got_bad);
+    check_index::<16>(area, &got, got_bad);
+    check_index::<64>(area, &got, got_bad);
 }
 
 fn check_table<const N: usize>(area: &[u8], got: &[Attr<'_>], bad: bool) {
@@ -55,6 +57,26 @@ fn check_table<const N: usize>(area: &[u8], got: &[Attr<'_>], bad: bool) {
                 assert_eq!(t.require(kind, "fuzz").is_ok(), last.is_some());
             }
             assert!(t.get(N as u16).is_none());
+        }
+    }
+}
+
+/// `AttrIndex` agrees with the walk: it fails exactly when the walk does (or the area is
+/// over its 256 KiB limit) and finds the last attribute of each type below `N`.
+fn check_index<const N: usize>(area: &[u8], got: &[Attr<'_>], bad: bool) {
+    let too_big = area.len() > 4 * 65534;
+    match AttrIndex::<'_, N>::parse_sized(area, &[0; N]) {
+        Err(_) => assert!(bad || too_big),
+        Ok(ix) => {
+            assert!(!bad);
+            for kind in 0..N as u16 {
+                let last = got
+                    .iter()
+                    .rev()
+                    .find(|a| a.kind() == kind)
+                    .map(|a| a.payload().as_ptr());
+                assert_eq!(ix.get(kind).map(|a| a.payload().as_ptr()), last);
+            }
         }
     }
 }

@@ -8,8 +8,8 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use libfuzzer_sys::fuzz_target;
-use nfnl_conntrack::{CpuStats, DisplayOptions, Event, ExpCpuStats, Expect, Flow, GlobalStats};
 use nfnl::{MsgIter, NfMsg, NlFlags};
+use nfnl_conntrack::{CpuStats, DisplayOptions, Event, ExpCpuStats, Expect, Flow, GlobalStats};
 
 fn twice<T: std::fmt::Display>(v: &T) -> String {
     let a = v.to_string();

@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnl_conntrack::{Expect, Flow};
 use nfnl::{EncodeError, MsgBuilder, MsgIter, NfHeader, NfMsg};
-use nfnetlink_fuzz::assert_padding_zeroed;
+use nfnl_conntrack::{Expect, Flow};
+use nfnl_fuzz::assert_padding_zeroed;
 
 /// Encodes with `encode` into a fresh message twice (the bytes must match), checks the
 /// padding, and returns the bytes; `None` if the encoder refused.

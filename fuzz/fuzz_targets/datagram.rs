@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use nfnl::{debug, done_status, Control, MsgIter};
-use nfnetlink_fuzz::{attrs, messages, offset_in};
+use nfnl_fuzz::{attrs, messages, offset_in};
 
 fuzz_target!(|data: &[u8]| {
     let (spans, bad) = messages(data);
@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         match m.nf() {
             Ok(nf) => {
                 assert!(m.payload().len() >= 4);
-                assert_eq!(nf.family(), m.payload()[0]);
+                assert_eq!(nf.family(), nfnl::ProtoFamily::from(m.payload()[0]));
                 let area = nf.attr_bytes();
                 assert_eq!(offset_in(m.as_bytes(), area), Some(20));
                 let (want, want_bad) = attrs(area);

@@ -4,19 +4,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use nfnl::{MsgIter, NfMsg};
+use nfnl_fuzz::{attrs, offset_in};
 use nfnl_log::LogMsg;
-use nfnl::{MsgIter, NfMsg, ProtoFamily};
-use nfnetlink_fuzz::{attrs, offset_in};
 
 fn check(msg: &NfMsg<'_>) {
     let Ok(l) = LogMsg::parse(msg) else {
         return;
     };
     assert_eq!(msg.subsystem(), nfnl_sys::NFNL_SUBSYS_ULOG);
-    assert_eq!(
-        (l.group(), l.family()),
-        (msg.res_id(), ProtoFamily::from(msg.family()))
-    );
+    assert_eq!((l.group(), l.family()), (msg.res_id(), msg.family()));
     let (spans, bad) = attrs(msg.attr_bytes());
     assert!(!bad, "parsed although the attribute walk fails");
     let last_payload = spans

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnl::{IpPacket, MsgIter, NfMsg, ProtoFamily};
-use nfnetlink_fuzz::{attrs, offset_in};
+use nfnl::{IpPacket, MsgIter, NfMsg};
+use nfnl_fuzz::{attrs, offset_in};
 use nfnl_queue::PacketMeta;
 
 /// The IP view reads only the payload, and its parts agree with each other.
@@ -39,13 +39,10 @@ fn check(msg: &NfMsg<'_>) {
     let bytes = msg.nl().as_bytes();
     assert_eq!(msg.subsystem(), nfnl_sys::NFNL_SUBSYS_QUEUE);
     assert_eq!(msg.msg_type(), nfnl_sys::NFQNL_MSG_PACKET);
-    assert_eq!(
-        (p.queue(), p.family()),
-        (msg.res_id(), ProtoFamily::from(msg.family()))
-    );
+    assert_eq!((p.queue(), p.family()), (msg.res_id(), msg.family()));
     let (spans, bad) = attrs(msg.attr_bytes());
     assert!(!bad, "parsed although the attribute walk fails");
-    let kind = |s: &nfnetlink_fuzz::AttrSpan| s.raw_type & nfnl_sys::NLA_TYPE_MASK;
+    let kind = |s: &nfnl_fuzz::AttrSpan| s.raw_type & nfnl_sys::NLA_TYPE_MASK;
     assert!(spans.iter().any(|s| kind(s) == nfnl_sys::NFQA_PACKET_HDR));
     let last_payload = spans
         .iter()

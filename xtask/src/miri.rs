@@ -15,7 +15,7 @@ use crate::summary::{self, BinaryResult, Group, Skip};
 /// The 32-bit target the tests are interpreted for.
 pub const TARGET: &str = "i686-unknown-linux-gnu";
 
-/// The crates whose library unit tests run (the parsers and their fixtures).
+/// The crates whose library unit tests run (every parser and its fixtures).
 pub const CRATES: &[&str] = &["nfnl", "nfnl-queue", "nfnl-conntrack", "nfnl-log"];
 
 /// How to get Miri, for the skip message.
