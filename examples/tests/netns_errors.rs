@@ -1,6 +1,6 @@
 //! Errors that say what happened, seen as a user sees them: the example
-//! programs run without `CAP_NET_ADMIN` (uid 65534, no capability) in a
-//! throwaway network namespace.
+//! programs (queue, conntrack events, log) run without `CAP_NET_ADMIN`
+//! (uid 65534, no capability) in a throwaway network namespace.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -50,6 +50,42 @@ fn nfqueue_without_cap_net_admin_names_the_capability() {
             "queue 7: permission denied: CAP_NET_ADMIN is needed in the user namespace owning \
              the network namespace"
         ),
+        "{stderr}"
+    );
+}
+
+/// Without `CAP_NET_ADMIN` the conntrack event listener says so, with the
+/// hint a dump's refusal gives.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctevents_without_cap_net_admin_says_what_is_missing() {
+    let _ns = support::netns();
+    let test = "ctevents_without_cap_net_admin_says_what_is_missing";
+    let Some(stderr) = run_unprivileged(test, env!("CARGO_BIN_EXE_ctevents"), &[]) else {
+        return;
+    };
+    assert!(
+        stderr.contains(
+            "listening to conntrack events: netlink socket: Operation not permitted (os error 1); \
+             hint: CAP_NET_ADMIN is needed in the user namespace owning the network namespace"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Without `CAP_NET_ADMIN` the log example says permission denied, naming
+/// the group and the capability.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_example_without_cap_net_admin_says_permission_denied() {
+    let _ns = support::netns();
+    let test = "nflog_example_without_cap_net_admin_says_permission_denied";
+    let Some(stderr) = run_unprivileged(test, env!("CARGO_BIN_EXE_nflog"), &["9", "--count", "1"])
+    else {
+        return;
+    };
+    assert!(
+        stderr.contains("log group 9: permission denied (CAP_NET_ADMIN is needed)"),
         "{stderr}"
     );
 }

@@ -236,6 +236,13 @@ impl EventListener {
     ///   A DESTROY whose first delivery failed is reported as an overrun
     ///   too, although its retry arrives.
     ///
+    /// The price of reliable mode: an entry whose DESTROY waits for
+    /// redelivery stays on the dying list and counts against the table, so
+    /// when a listener falls behind the table can fill up with them and new
+    /// entries are refused (`ENOMEM` to a ctnetlink create, packets dropped
+    /// for new connections) until it catches up (seen in the soak test:
+    /// creates at full speed under a reliable listener).
+    ///
     /// conntrackd also sets `NETLINK_NO_ENOBUFS` here; that hides every
     /// NEW/UPDATE loss, so this library does not.
     ///

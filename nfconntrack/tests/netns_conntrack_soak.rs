@@ -83,12 +83,36 @@ fn soak_conntrack_a_million_creates_and_deletes_under_each_listener_mode() {
                 let mut i = 0;
                 while i < total {
                     let n = CHUNK.min(total - i);
-                    let flows: Vec<Flow> = (i..i + n).map(soak_flow).collect();
-                    for r in ct.create_batch(&flows).unwrap() {
-                        r.unwrap();
+                    let mut flows: Vec<Flow> = (i..i + n).map(soak_flow).collect();
+                    let all = flows.clone();
+                    // NOTE(kernel): with reliable events, entries whose
+                    // DESTROY could not be delivered wait on the dying list
+                    // and still count against the table: when it is full a
+                    // create fails with ENOMEM until the listener catches
+                    // up. That is the backpressure reliable mode means; retry.
+                    while !flows.is_empty() {
+                        let results = ct.create_batch(&flows).unwrap();
+                        let mut again = Vec::new();
+                        for (f, r) in flows.iter().zip(results) {
+                            match r {
+                                Ok(()) => {}
+                                Err(e) if e.errno() == Some(nix::errno::Errno::ENOMEM) => {
+                                    again.push(f.clone());
+                                }
+                                Err(e) => panic!("create: {e}"),
+                            }
+                        }
+                        if !again.is_empty() {
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        flows = again;
                     }
+                    let flows = all;
                     let keys: Vec<Key> = flows.iter().map(|f| Key::of(f).unwrap()).collect();
-                    assert_eq!(ct.delete_batch(&keys).unwrap(), n as u64);
+                    // A full table evicts unassured entries to make room
+                    // (`early_drop`), so a few may be gone already; each one
+                    // still had its NEW and gets its DESTROY.
+                    assert!(ct.delete_batch(&keys).unwrap() <= n as u64);
                     i += n;
                 }
             });

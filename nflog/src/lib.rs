@@ -52,16 +52,18 @@
 // docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod config;
-pub mod error;
+mod config;
+mod error;
 pub mod health;
-pub mod log;
-pub mod message;
+mod log;
+mod message;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 
-pub use config::{Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE};
+pub use config::{
+    Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE, MAX_NLBUFSIZ, MIN_NLBUFSIZ,
+};
 pub use error::Error;
 pub use health::GroupStats;
 pub use log::Log;

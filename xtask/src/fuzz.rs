@@ -148,7 +148,13 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
         // Building is done: allow for start-up and the final corpus merge on top of SECONDS.
         let out = run_teed(
             cmd,
-            &mut |line| println!("[{target}] {line}"),
+            // libFuzzer's progress lines (`#N NEW ...`) stay in the outcome;
+            // what it says otherwise (start-up, crashes, the final stats) is shown.
+            &mut |line| {
+                if !line.starts_with('#') {
+                    println!("[{target}] {line}");
+                }
+            },
             Duration::from_secs(secs + 300),
         )?;
         let (ok, outcome) = match (out.success(), artifact(&out.lines)) {
