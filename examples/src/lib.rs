@@ -2,6 +2,7 @@
 //! `src/bin/`. Each program starts with a comment on the privileges and the
 //! firewall rules it expects.
 
+pub mod cli;
 pub mod ctargs;
 pub mod pcap;
 

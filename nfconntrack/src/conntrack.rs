@@ -510,7 +510,7 @@ impl Conntrack {
         let fam = check_create(flow)?;
         self.conn
             .request(create_header(fam), |b| flow.encode_create(b))
-            .map_err(|e| refused("create", || flow_key(flow))(e.into()))
+            .map_err(refused("create", || flow_key(flow)))
     }
 
     /// Creates many entries, packed many to a datagram (one `sendmsg` per
@@ -619,7 +619,7 @@ impl Conntrack {
                 ct_header(sys::IPCTNL_MSG_CT_NEW, u.key.tuple.family()),
                 |b| u.encode(b),
             )
-            .map_err(|e| refused("update", || u.key.to_string())(e.into()))
+            .map_err(refused("update", || u.key.to_string()))
     }
 
     /// Deletes the entry `key` names (`IPCTNL_MSG_CT_DELETE`). A key from
@@ -637,7 +637,7 @@ impl Conntrack {
                 ct_header(sys::IPCTNL_MSG_CT_DELETE, key.tuple.family()),
                 |b| key.encode(b),
             )
-            .map_err(|e| refused("delete", || key.to_string())(e.into()))
+            .map_err(refused("delete", || key.to_string()))
     }
 
     /// Deletes many entries in batches (see [`Conntrack::delete`]); returns
@@ -916,8 +916,11 @@ impl Conntrack {
 
 /// A kernel refusal of `op` on `what` as [`Error::Refused`]; other errors
 /// unchanged.
-fn refused(op: &'static str, what: impl FnOnce() -> String) -> impl FnOnce(Error) -> Error {
-    move |e| match e {
+fn refused<E: Into<Error>>(
+    op: &'static str,
+    what: impl FnOnce() -> String,
+) -> impl FnOnce(E) -> Error {
+    move |e| match e.into() {
         Error::Netlink(nfnl::Error::Kernel(source)) => Error::Refused {
             op,
             what: what(),

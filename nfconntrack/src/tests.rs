@@ -1504,15 +1504,8 @@ fn only_trusted_criteria_reach_the_kernel() {
     assert_eq!(NfMsg::parse(&bytes).unwrap().attrs().count(), 0);
 }
 
-/// The data messages (not NLMSG_DONE) of a captured datagram.
 #[cfg(target_endian = "little")]
-fn captured(d: &[u8]) -> Vec<NfMsg<'_>> {
-    nfnl::MsgIter::new(d)
-        .map(|m| m.unwrap())
-        .filter(|m| m.msg_type() != sys::NLMSG_DONE)
-        .map(|m| m.nf().unwrap())
-        .collect()
-}
+use nfnl::testutil::fixture::data_messages as captured;
 
 /// Golden captures from the kernel (`testdata/`, recorded by the namespace test
 /// `capture_golden_messages`): a dump of TCP, UDP-over-IPv6, ICMP and FTP-master flows with

@@ -2235,14 +2235,7 @@ fn raw_query(sock: &nfnl::Socket, h: NfHeader, seq: u32) -> Vec<u8> {
     }
 }
 
-/// The data messages (not NLMSG_DONE) of concatenated datagrams.
-fn data_msgs(d: &[u8]) -> Vec<nfnl::NfMsg<'_>> {
-    nfnl::MsgIter::new(d)
-        .map(|m| m.unwrap())
-        .filter(|m| m.msg_type() != sys::NLMSG_DONE)
-        .map(|m| m.nf().unwrap())
-        .collect()
-}
+use nfnl::testutil::fixture::data_messages as data_msgs;
 
 /// Golden fixtures from the kernel (written to `testdata/` when `NFNL_CAPTURE` is set; see
 /// `nfnl::testutil::fixture::capture`): a dump of TCP, UDP over IPv6 and ICMP flows with

@@ -344,15 +344,6 @@ impl Reader {
         Some(NlMsg::from_valid(header, bytes))
     }
 
-    /// True if a message is waiting in the reader (so [`Reader::fill`] with
-    /// [`Wait::Poll`] may not need a system call). The socket may hold more.
-    pub fn has_buffered(&self) -> bool {
-        self.ready.is_some()
-            || self.pos < self.len
-            || !self.stash.is_empty()
-            || self.next_slot < self.rx.len()
-    }
-
     /// Makes the next datagram current: a stashed one, the next of the
     /// batch, or the first of a new receive.
     fn load(
@@ -446,11 +437,8 @@ impl Reader {
         pending: &mut Pending,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
-        let deadline = self.timeout.and_then(|t| Instant::now().checked_add(t));
-        self.rx.clear();
-        self.next_slot = 0;
+        let wait = self.timeout.map_or(Wait::Block, Wait::timeout);
         loop {
-            let wait = deadline.map_or(Wait::Block, Wait::Until);
             match self.receive(wait) {
                 Ok(()) => break,
                 Err(Error::Overrun) if self.keep_others => self.overrun = true,
@@ -560,7 +548,8 @@ impl Reader {
             let full_rx = full_rx;
             scope.spawn(move || {
                 while let Ok(mut batch) = empty_rx.recv() {
-                    let r = recv_batch(sock, &mut batch, timeout);
+                    let wait = timeout.map_or(Wait::Block, Wait::timeout);
+                    let r = sock.recv_many(&mut batch, wait).map(|_| ());
                     let last = match &r {
                         Ok(()) => (0..batch.len()).any(|i| match batch.get(i) {
                             Some(Ok(d)) => ends_dump(d, port, seq),
@@ -595,16 +584,6 @@ impl Reader {
             Ok(())
         })
     }
-}
-
-/// Receives one batch into `batch`, waiting at most `timeout`.
-fn recv_batch(
-    sock: &Socket,
-    batch: &mut RecvBatch,
-    timeout: Option<Duration>,
-) -> Result<(), Error> {
-    let wait = timeout.map_or(Wait::Block, Wait::timeout);
-    sock.recv_many(batch, wait).map(|_| ())
 }
 
 /// True if `datagram` holds the message that ends dump `seq` of `port`

@@ -84,33 +84,12 @@ async fn run(queue: u16, count: Option<u64>) -> Result<(), nfnl_queue::Error> {
 }
 
 fn main() -> ExitCode {
-    let (queue, count) = match parse_args() {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("nfq_async: {e}\n\n{HELP}");
-            return ExitCode::from(2);
-        }
-    };
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("nfq_async: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match rt.block_on(run(queue, count)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("nfq_async: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    examples::cli::main("nfq_async", HELP, parse_args, |(queue, count)| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        rt.block_on(run(queue, count)).map_err(|e| e.to_string())
+    })
 }

@@ -140,22 +140,5 @@ fn run(args: &Args) -> Result<(), nfnl_queue::Error> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("nfqueue: {e}\n\n{HELP}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("nfqueue: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    examples::cli::main("nfqueue", HELP, parse_args, |args| run(&args))
 }

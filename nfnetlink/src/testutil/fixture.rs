@@ -128,6 +128,20 @@ pub fn capture(dir: &str, name: &str, bytes: &[u8]) -> bool {
     true
 }
 
+/// The data messages of captured datagrams (one or several concatenated):
+/// every nfnetlink message but the `NLMSG_DONE` that ends a dump.
+///
+/// # Panics
+///
+/// On a malformed message: the captures come from the kernel.
+pub fn data_messages(datagrams: &[u8]) -> Vec<crate::NfMsg<'_>> {
+    crate::MsgIter::new(datagrams)
+        .map(|m| m.expect("a captured message parses"))
+        .filter(|m| m.msg_type() != nfnl_sys::NLMSG_DONE)
+        .map(|m| m.nf().expect("a captured data message has an nfgenmsg"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

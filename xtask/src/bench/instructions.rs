@@ -91,9 +91,8 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
                 .arg(&out)
                 .arg(name);
             cmd.arg(bin).args(["0", "--quiet"]);
-            let o = cmd.output().map_err(|e| format!("cannot run: {e}"))?;
-            let text = String::from_utf8_lossy(&o.stdout);
-            if text.contains("FAILED") || !o.status.success() {
+            let text = super::script_output(cmd)?;
+            if text.contains("FAILED") {
                 return Err(format!("{name}: the flood failed under callgrind:\n{text}").into());
             }
             totals.push(callgrind_total(&out)?);
@@ -116,10 +115,7 @@ pub fn run(consumers: &[(String, PathBuf)], flood: &Path, args: &[String]) -> cr
     for (name, bin) in consumers.iter().filter(|(n, _)| n != "lnfq") {
         cmd.arg(name).arg(bin);
     }
-    let o = cmd
-        .output()
-        .map_err(|e| format!("cannot run the ping script: {e}"))?;
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = super::script_output(cmd)?;
     let mut base = None;
     println!("{:<10} {:>10} {:>10}", "consumer", "+p50 us", "+p99 us");
     for line in text.lines().filter_map(|l| l.strip_prefix("RTT ")) {

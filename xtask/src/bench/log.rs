@@ -213,18 +213,7 @@ fn flood_script(
     for (name, line) in runs {
         cmd.arg(name).arg(line);
     }
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run the benchmark: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(format!(
-            "benchmark script failed ({}):\n{text}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
+    let text = super::script_output(cmd)?;
     let mut results = Vec::new();
     for note in text.lines().filter_map(|l| l.strip_prefix("NOTE ")) {
         println!("bench log: {note}");

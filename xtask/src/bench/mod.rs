@@ -114,15 +114,15 @@ fn mnl_batch(bench: &str) -> crate::Result<Option<PathBuf>> {
     }
 }
 
-/// Runs a benchmark script and returns its `RESULT ...` lines without the prefix.
+/// Runs a benchmark script and returns its standard output.
 ///
 /// # Errors
 /// If the script cannot be run or fails (the message has its output).
-fn script_results(mut cmd: Command) -> crate::Result<Vec<String>> {
+fn script_output(mut cmd: Command) -> crate::Result<String> {
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run the benchmark: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         return Err(format!(
             "benchmark script failed ({}):\n{text}{}",
@@ -131,7 +131,15 @@ fn script_results(mut cmd: Command) -> crate::Result<Vec<String>> {
         )
         .into());
     }
-    Ok(text
+    Ok(text)
+}
+
+/// Runs a benchmark script and returns its `RESULT ...` lines without the prefix.
+///
+/// # Errors
+/// As [`script_output`].
+fn script_results(cmd: Command) -> crate::Result<Vec<String>> {
+    Ok(script_output(cmd)?
         .lines()
         .filter_map(|l| l.strip_prefix("RESULT "))
         .map(str::to_string)
