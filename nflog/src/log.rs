@@ -17,7 +17,7 @@
 //! a refusal means.
 
 use std::os::fd::{AsFd, BorrowedFd};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nfnl::{EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Socket, Wait};
 use nix::errno::Errno;
@@ -246,13 +246,14 @@ impl Log {
         self.next(Wait::Poll)
     }
 
-    /// The next logged packet, waiting until `deadline` at most (then an
-    /// error for which [`Error::is_timeout`] is true).
+    /// The next logged packet, waiting at most `timeout` (then an error
+    /// for which [`Error::is_timeout`] is true): the same receive calls as
+    /// the other receivers of the workspace.
     ///
     /// # Errors
     /// As [`Log::recv`].
-    pub fn recv_deadline(&mut self, deadline: Instant) -> Result<LogMsg<'_>, Error> {
-        self.next(Wait::Until(deadline))
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<LogMsg<'_>, Error> {
+        self.next(Wait::timeout(timeout))
     }
 
     /// For the async receive: makes the next message ready without

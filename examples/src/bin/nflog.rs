@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use examples::pcap::{PcapWriter, LINKTYPE_NFLOG};
 use nfnl_log::{CopyMode, GroupConfig, Log, LogFlags, LogMsg};
@@ -218,7 +218,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         // Without --idle one blocking receive system call per batch; with
         // it, a deadline (a clock read per message, a poll per batch).
         let next = match idle {
-            Some(t) => log.recv_deadline(Instant::now() + t),
+            Some(t) => log.recv_timeout(t),
             None => log.recv(),
         };
         let go_on = match next {
