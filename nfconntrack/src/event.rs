@@ -282,6 +282,17 @@ impl EventListener {
         self.next(Wait::timeout(timeout))
     }
 
+    /// For the async listener: makes a message ready without waiting;
+    /// `Ok(false)` when there is none yet.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn poll_ready(&mut self) -> Result<bool> {
+        match self.reader.fill(Wait::Poll) {
+            Ok(()) => Ok(true),
+            Err(e) if e.is_would_block() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn next(&mut self, wait: Wait) -> Result<(EventHeader, Event)> {
         loop {
             let msg = self.reader.next(wait)?;

@@ -4,7 +4,7 @@
 //! ([`nfnl::tokio::Readiness`]) and reads with the same receive engine
 //! as the blocking [`EventListener`].
 
-use nfnl::tokio::{Interest, Readiness};
+use nfnl::tokio::Registered;
 
 use crate::error::Result;
 use crate::event::{Event, EventHeader, EventListener};
@@ -25,10 +25,7 @@ use crate::event::{Event, EventHeader, EventListener};
 /// ```
 #[derive(Debug)]
 pub struct AsyncEventListener {
-    // Declared first, dropped first: the registered duplicate goes before
-    // the socket.
-    ready: Readiness,
-    listener: EventListener,
+    inner: Registered<EventListener>,
 }
 
 impl AsyncEventListener {
@@ -41,8 +38,9 @@ impl AsyncEventListener {
     /// If the runtime was built without its I/O driver (`enable_io`), as
     /// tokio does.
     pub fn new(listener: EventListener) -> Result<Self> {
-        let ready = Readiness::new(&listener, Interest::READABLE)?;
-        Ok(AsyncEventListener { ready, listener })
+        Ok(AsyncEventListener {
+            inner: Registered::new(listener)?,
+        })
     }
 
     /// Waits for the next event.
@@ -53,23 +51,23 @@ impl AsyncEventListener {
     /// # Errors
     /// As [`EventListener::recv`]; a runtime shutting down.
     pub async fn recv(&mut self) -> Result<(EventHeader, Event)> {
-        let listener = &mut self.listener;
-        self.ready
-            .read_with(|| match listener.try_recv() {
-                Ok(ev) => Ok(Some(ev)),
-                Err(e) if e.is_would_block() => Ok(None),
-                Err(e) => Err(e),
-            })
-            .await
+        loop {
+            let listener = self.inner.ready_with(EventListener::poll_ready).await?;
+            // What was ready may be a message that is not an event.
+            match listener.try_recv() {
+                Err(e) if e.is_would_block() => {}
+                r => return r,
+            }
+        }
     }
 
     /// The listener.
     pub fn get_ref(&self) -> &EventListener {
-        &self.listener
+        self.inner.get_ref()
     }
 
     /// Unregisters the socket and gives the listener back.
     pub fn into_inner(self) -> EventListener {
-        self.listener
+        self.inner.into_inner()
     }
 }

@@ -29,7 +29,7 @@
 use crate::error::Error;
 use crate::handle::Packet;
 use crate::queue::Queue;
-use nfnl::tokio::{Interest, Readiness};
+use nfnl::tokio::Registered;
 
 /// A [`Queue`] whose receive waits on tokio's reactor.
 ///
@@ -70,10 +70,7 @@ use nfnl::tokio::{Interest, Readiness};
 /// ```
 #[derive(Debug)]
 pub struct AsyncQueue {
-    // Declared first, dropped first: the registered duplicate of the socket
-    // goes before the queue unbinds and closes it.
-    ready: Readiness,
-    queue: Queue,
+    inner: Registered<Queue>,
 }
 
 impl AsyncQueue {
@@ -87,8 +84,9 @@ impl AsyncQueue {
     /// If the runtime was built without its I/O driver (`enable_io`), as
     /// tokio does.
     pub fn new(queue: Queue) -> Result<Self, Error> {
-        let ready = Readiness::new(&queue, Interest::READABLE)?;
-        Ok(AsyncQueue { ready, queue })
+        Ok(AsyncQueue {
+            inner: Registered::new(queue)?,
+        })
     }
 
     /// Waits for the next packet. Verdicts collected so far are sent before
@@ -100,26 +98,25 @@ impl AsyncQueue {
     /// # Errors
     /// As [`Queue::recv`]; [`Error::Netlink`] if the runtime shuts down.
     pub async fn recv(&mut self) -> Result<Packet<'_>, Error> {
-        let queue = &mut self.queue;
-        self.ready
-            .read_with(|| queue.poll_packet().map(|ready| ready.then_some(())))
-            .await?;
-        self.queue.take_packet()
+        self.inner
+            .ready_with(Queue::poll_packet)
+            .await?
+            .take_packet()
     }
 
     /// The queue, for its settings and [`Queue::handle`].
     pub fn get_ref(&self) -> &Queue {
-        &self.queue
+        self.inner.get_ref()
     }
 
     /// The queue, for configuration and [`Queue::flush`].
     pub fn get_mut(&mut self) -> &mut Queue {
-        &mut self.queue
+        self.inner.get_mut()
     }
 
     /// Unregisters the socket and gives the queue back.
     pub fn into_inner(self) -> Queue {
-        self.queue
+        self.inner.into_inner()
     }
 }
 
