@@ -122,6 +122,12 @@ impl Pending {
         (msg.port() == self.port && idx < self.count).then_some(idx)
     }
 
+    /// True if a message of `port` and `seq` would be an answer to these
+    /// requests (the port and one of their sequence numbers).
+    pub(crate) fn addresses(&self, port: u32, seq: u32) -> bool {
+        port == self.port && seq.wrapping_sub(self.first_seq) < self.count
+    }
+
     /// Classifies one message and advances the state.
     ///
     /// # Errors

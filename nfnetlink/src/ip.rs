@@ -59,8 +59,16 @@ mod v6 {
     /// The fragment offset bits of the fragment header's third/fourth byte.
     pub const FRAG_OFFSET: u16 = 0xfff8;
     /// More extension headers than this is not a packet, it is an attack
-    /// (each is at least 8 bytes, so this also bounds the walk).
+    /// (each is at least 8 bytes, so this also bounds the walk): up to 32
+    /// are read, a 33rd is refused.
     pub const MAX_EXT: usize = 32;
+    /// Routing header types whose final destination is at offset 8: type 2
+    /// (Mobile IPv6, the home address) and 4 (Segment Routing, segment
+    /// list\[0\]); type 0's is the last of its addresses (RFC 8200 §8.1,
+    /// RFC 6275 §6.4, RFC 8754 §2).
+    pub const RT_TYPE0: u8 = 0;
+    pub const RT_MOBILE: u8 = 2;
+    pub const RT_SEGMENT: u8 = 4;
 }
 
 /// Why bytes are not a readable IP packet.
@@ -83,7 +91,7 @@ pub enum IpError {
     /// The IPv4 header length (`ihl` * 4) is below 20.
     #[error("IPv4 header length {0} is below 20")]
     HeaderLength(usize),
-    /// More IPv6 extension headers than any real packet has.
+    /// More IPv6 extension headers than any real packet has (over 32).
     #[error("IPv6: more than 32 extension headers")]
     TooManyExtensions,
     /// A checksum cannot be recomputed: the packet is a fragment, or is
@@ -117,12 +125,34 @@ pub struct IpPacket<'a> {
     proto: IpProto,
     /// Part of a fragmented datagram (first or not).
     fragmented: bool,
+    /// Where the final destination's address starts: the IPv6 destination,
+    /// or the routing header's final segment while segments are left (IPv4:
+    /// the destination).
+    final_dst: usize,
     /// The transport header starts at `l4`: false for a fragment other
     /// than the first, and when the data ends inside an IPv6 extension
     /// header (a copy range).
     has_transport: bool,
     /// The whole packet is there (not cut by a copy range).
     complete: bool,
+}
+
+/// Where, in routing header `ext`, the final destination's address starts,
+/// when segments are left and the type says (see [`IpPacket::final_dst`]);
+/// `None` when the header names none or its address does not fit it.
+fn routing_final_dst(ext: &[u8]) -> Option<usize> {
+    let [_, len, kind, left, ..] = *ext else {
+        return None;
+    };
+    let size = (usize::from(len) + 1) * 8;
+    let at = match kind {
+        _ if left == 0 => return None,
+        v6::RT_MOBILE | v6::RT_SEGMENT => 8,
+        // `len` counts 8-byte units: two per address.
+        v6::RT_TYPE0 => (usize::from(len) / 2).checked_sub(1)? * 16 + 8,
+        _ => return None,
+    };
+    (at + 16 <= size.min(ext.len())).then_some(at)
 }
 
 fn be16(b: &[u8], r: Range<usize>) -> u16 {
@@ -183,6 +213,7 @@ impl<'a> IpPacket<'a> {
             l4: ihl,
             proto: IpProto(bytes.get(v4::PROTO).copied().unwrap_or(0)),
             fragmented: frag & v4::FRAGMENTED != 0,
+            final_dst: v4::DST.start,
             has_transport: frag & v4::OFFSET == 0,
             complete,
         })
@@ -200,24 +231,36 @@ impl<'a> IpPacket<'a> {
         let mut next = bytes.get(v6::NEXT_HEADER).copied().unwrap_or(0);
         let mut off = v6::LEN;
         let mut fragmented = false;
-        let done = |l4, next, fragmented, has_transport| {
-            Ok(IpPacket {
-                bytes,
-                l4,
-                proto: IpProto(next),
-                fragmented,
-                has_transport,
-                complete,
-            })
-        };
-        for _ in 0..v6::MAX_EXT {
+        let mut final_dst = v6::DST.start;
+        let mut seen = 0;
+        loop {
+            let done = move |l4, next, fragmented, has_transport| {
+                Ok(IpPacket {
+                    bytes,
+                    l4,
+                    proto: IpProto(next),
+                    fragmented,
+                    final_dst,
+                    has_transport,
+                    complete,
+                })
+            };
             if !matches!(
                 next,
                 v6::HOP_BY_HOP | v6::ROUTING | v6::DEST_OPTS | v6::AH | v6::FRAGMENT
             ) {
                 return done(off, next, fragmented, true);
             }
+            if seen == v6::MAX_EXT {
+                return Err(IpError::TooManyExtensions);
+            }
+            seen += 1;
             let ext = bytes.get(off..).unwrap_or(&[]);
+            if next == v6::ROUTING {
+                if let Some(at) = routing_final_dst(ext) {
+                    final_dst = off.saturating_add(at);
+                }
+            }
             let (ext_next, size) = match (next, ext) {
                 (v6::FRAGMENT, [n, _, o0, o1, ..]) => {
                     fragmented = true;
@@ -239,7 +282,6 @@ impl<'a> IpPacket<'a> {
             next = ext_next;
             off = off.saturating_add(size);
         }
-        Err(IpError::TooManyExtensions)
     }
 
     /// The IP version (4 or 6).
@@ -273,6 +315,18 @@ impl<'a> IpPacket<'a> {
         } else {
             IpAddr::V6(Ipv6Addr::from(self.array::<16>(v6::DST)))
         }
+    }
+
+    /// The final destination (RFC 8200 §8.1), which the transport checksum
+    /// covers: the destination address, unless a routing header with
+    /// segments left names another (type 0: its last address; type 2: the
+    /// home address; type 4, Segment Routing: segment list\[0\]).
+    pub fn final_dst(&self) -> IpAddr {
+        if self.is_v4() {
+            return self.dst();
+        }
+        let at = self.final_dst;
+        IpAddr::V6(Ipv6Addr::from(self.array::<16>(at..at.saturating_add(16))))
     }
 
     fn array<const N: usize>(&self, r: Range<usize>) -> [u8; N] {
@@ -431,7 +485,7 @@ pub fn checksum(parts: &[&[u8]]) -> u16 {
 pub fn update_checksums(packet: &mut [u8]) -> Result<(), IpError> {
     let ip = IpPacket::parse(packet)?;
     let (v4, l4, proto, end) = (ip.is_v4(), ip.l4, ip.proto, ip.bytes.len());
-    let (src, dst) = (ip.src(), ip.dst());
+    let (src, dst) = (ip.src(), ip.final_dst());
     let (complete, fragmented) = (ip.complete, ip.fragmented);
     if v4 {
         if let Some(header) = packet.get_mut(..l4) {
@@ -632,6 +686,78 @@ mod tests {
             IpPacket::parse(&v6(0, &many)),
             Err(IpError::TooManyExtensions)
         );
+    }
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn ipv6_checksum_covers_the_routing_headers_final_destination() {
+        // Issue 20 F5: IPv6 to 2001:db8::a with a Segment Routing header
+        // (segments left 1, segment list [2001:db8::f, 2001:db8::a]) and
+        // UDP 12345 -> 53 "ping". The receiver checks the UDP checksum
+        // against the final destination 2001:db8::f (RFC 8200 §8.1).
+        let mut p = unhex(
+            "6000000000342b4020010db800000000000000000000000120010db8000000000000000000\
+             00000a110404010100000020010db800000000000000000000000f20010db8000000000000\
+             00000000000a30390035000c000070696e67",
+        );
+        let ip = IpPacket::parse(&p).unwrap();
+        assert_eq!(ip.dst().to_string(), "2001:db8::a");
+        assert_eq!(ip.final_dst().to_string(), "2001:db8::f");
+        assert_eq!(ip.protocol(), IpProto::UDP);
+        update_checksums(&mut p).unwrap();
+        let mut pseudo = Vec::new();
+        pseudo.extend_from_slice(&p[8..24]);
+        pseudo.extend_from_slice(&"2001:db8::f".parse::<Ipv6Addr>().unwrap().octets());
+        pseudo.extend_from_slice(&[0, 0, 0, 12, 0, 0, 0, 17]);
+        assert_eq!(checksum(&[&pseudo, &p[80..]]), 0);
+        // No segment left: the destination is the final one.
+        p[43] = 0;
+        let ip = IpPacket::parse(&p).unwrap();
+        assert_eq!(ip.final_dst(), ip.dst());
+        // Type 2 (Mobile IPv6): the home address; type 0: the last address.
+        let mut rt = vec![17, 2, 2, 1, 0, 0, 0, 0];
+        rt.extend_from_slice(&"2001:db8::9".parse::<Ipv6Addr>().unwrap().octets());
+        rt.extend([0; 8]);
+        let pkt = v6(43, &rt);
+        assert_eq!(
+            IpPacket::parse(&pkt).unwrap().final_dst().to_string(),
+            "2001:db8::9"
+        );
+        let mut rt0 = vec![17, 4, 0, 2, 0, 0, 0, 0];
+        rt0.extend_from_slice(&"2001:db8::1:1".parse::<Ipv6Addr>().unwrap().octets());
+        rt0.extend_from_slice(&"2001:db8::1:2".parse::<Ipv6Addr>().unwrap().octets());
+        let pkt0 = v6(43, &rt0);
+        assert_eq!(
+            IpPacket::parse(&pkt0).unwrap().final_dst().to_string(),
+            "2001:db8::1:2"
+        );
+    }
+
+    #[test]
+    fn ipv6_takes_exactly_32_extension_headers() {
+        // Issue 20 F6: 32 hop-by-hop headers then UDP are a packet; 33 are
+        // refused.
+        for (n, ok) in [(32, true), (33, false)] {
+            let mut hdrs = Vec::new();
+            for i in 0..n {
+                hdrs.extend([if i + 1 == n { 17 } else { 0 }, 0, 0, 0, 0, 0, 0, 0]);
+            }
+            hdrs.extend([0x30, 0x39, 0, 53, 0, 8, 0, 0]);
+            let pkt = v6(0, &hdrs);
+            let r = IpPacket::parse(&pkt);
+            if ok {
+                let ip = r.unwrap();
+                assert_eq!((ip.protocol(), ip.dst_port()), (IpProto::UDP, Some(53)));
+            } else {
+                assert_eq!(r, Err(IpError::TooManyExtensions));
+            }
+        }
     }
 
     #[test]

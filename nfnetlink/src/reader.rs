@@ -27,8 +27,14 @@
 //!   extra non-blocking receive precedes a flush.
 //! - **Overruns** (`ENOBUFS`: the kernel dropped messages for this socket)
 //!   are reported once, as [`Error::Overrun`], where the kernel reports them;
-//!   one met while a request waited is reported by the next [`Reader::next`].
-//!   The reader goes on afterwards.
+//!   one met while a request waited is kept in its place and reported by
+//!   [`Reader::next`] after the messages that came before it. The reader
+//!   goes on afterwards.
+//! - **A bad datagram** (larger than a slot, or with a malformed header)
+//!   costs only itself: its error is reported in its place, by
+//!   [`Reader::next`] or, when it is addressed to the request that met it, by
+//!   that request once the rest of the batch has been kept. Every other
+//!   datagram of the batch is read as usual.
 //! - **Filler** is skipped: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
 //!   `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch (nflog,
 //!   `__nfulnl_send`).
@@ -117,12 +123,10 @@ pub struct Reader {
     pos: usize,
     /// End of the current datagram.
     len: usize,
-    /// Messages kept while requests waited, oldest first; read before
-    /// anything new.
-    stash: VecDeque<Vec<u8>>,
+    /// What requests kept while they waited (messages, and the errors met
+    /// between them), oldest first; read before anything new.
+    stash: VecDeque<Kept>,
     seq: u32,
-    /// An overrun met while a request waited, not yet reported.
-    overrun: bool,
     /// The header of the message at `pos`, validated and not filler, once
     /// [`Reader::fill`] found it.
     ready: Option<nlmsghdr>,
@@ -148,7 +152,6 @@ impl Reader {
             pos: 0,
             len: 0,
             stash: VecDeque::new(),
-            overrun: false,
             ready: None,
             keep_others: true,
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
@@ -301,10 +304,6 @@ impl Reader {
             if self.ready.is_some() {
                 return Ok(());
             }
-            if self.overrun {
-                self.overrun = false;
-                return Err(Error::Overrun);
-            }
             if self.pos >= self.len {
                 self.load(wait, before_recv)?;
                 continue;
@@ -351,12 +350,21 @@ impl Reader {
         wait: Wait,
         before_recv: &mut dyn FnMut() -> Result<(), Error>,
     ) -> Result<(), Error> {
-        if let Some(d) = self.stash.pop_front() {
-            self.stashed = d;
-            self.cur = Cur::Stash;
-            self.pos = 0;
-            self.len = self.stashed.len();
-            return Ok(());
+        match self.stash.pop_front() {
+            Some(Kept::Msgs(d)) => {
+                self.stashed = d;
+                self.cur = Cur::Stash;
+                self.pos = 0;
+                self.len = self.stashed.len();
+                return Ok(());
+            }
+            Some(Kept::Failed(e)) => {
+                self.cur = Cur::None;
+                self.pos = 0;
+                self.len = 0;
+                return Err(e);
+            }
+            None => {}
         }
         if self.next_slot >= self.rx.len() {
             self.cur = Cur::None;
@@ -387,21 +395,24 @@ impl Reader {
     }
 
     /// Moves what is unread (the rest of the current datagram, the unread
-    /// datagrams of the batch) to the front of the stash, in order.
+    /// datagrams of the batch, the error of an oversized one) to the front
+    /// of the stash, in order, so that the batch can be received into again.
     fn keep_unread(&mut self) {
         self.ready = None;
         let mut older = Vec::new();
         if self.pos < self.len {
             if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.len)
             {
-                older.push(rest.to_vec());
+                older.push(Kept::Msgs(rest.to_vec()));
             }
         }
         self.pos = self.len;
         for i in self.next_slot..self.rx.len() {
-            // An oversized datagram cannot be kept: nothing of it is usable.
-            if let Some(Ok(d)) = self.rx.get(i) {
-                older.push(d.to_vec());
+            match self.rx.get(i) {
+                Some(Ok(d)) => older.push(Kept::Msgs(d.to_vec())),
+                // Nothing of an oversized datagram is usable; its error is.
+                Some(Err(e)) => older.push(Kept::Failed(e)),
+                None => {}
             }
         }
         self.next_slot = self.rx.len();
@@ -426,46 +437,48 @@ impl Reader {
     /// feeds every message to `pending`: its replies, acks and end go to
     /// `on_event`; every other message is kept for [`Reader::next`] (or, see
     /// [`Reader::set_keep_others`], counted as a stale reply or an
-    /// unsolicited message and dropped).
+    /// unsolicited message and dropped). What was still unread is kept
+    /// first, as by [`Reader::send_request`].
+    ///
+    /// A datagram that cannot be read (larger than a slot, a malformed
+    /// header) costs only itself: the rest of the batch is fed as usual, and
+    /// its error is kept in its place for [`Reader::next`], unless it is
+    /// addressed to this request.
     ///
     /// # Errors
     /// [`Error::Timeout`]; [`Error::Overrun`] when the reader does not keep
-    /// other messages (the request's own answers may be lost); parse errors
-    /// of a malformed datagram; I/O errors.
+    /// other messages (the request's own answers may be lost); after the
+    /// whole batch was fed, the first error of a datagram or an answer
+    /// addressed to this request (a truncated or malformed answer); I/O
+    /// errors.
     pub fn pump(
         &mut self,
         pending: &mut Pending,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
+        self.keep_unread();
         let wait = self.timeout.map_or(Wait::Block, Wait::timeout);
         loop {
             match self.receive(wait) {
                 Ok(()) => break,
-                Err(Error::Overrun) if self.keep_others => self.overrun = true,
+                Err(Error::Overrun) if self.keep_others => {
+                    self.stash.push_back(Kept::Failed(Error::Overrun));
+                }
                 Err(e) => return Err(e),
             }
         }
-        let n = self.rx.len();
-        self.next_slot = n;
-        for i in 0..n {
-            let d = match self.rx.get(i) {
-                Some(Ok(d)) => d,
-                Some(Err(e)) => return Err(e),
-                None => continue,
-            };
-            let kept = feed(
-                d,
-                pending,
-                on_event,
-                self.keep_others,
-                &mut self.stale,
-                &mut self.unsolicited,
-            )?;
-            if !kept.is_empty() {
-                self.stash.push_back(kept);
-            }
-        }
-        Ok(())
+        self.next_slot = self.rx.len();
+        let mut sink = Sink {
+            pending,
+            on_event,
+            keep_others: self.keep_others,
+            stale: &mut self.stale,
+            unsolicited: &mut self.unsolicited,
+            stash: &mut self.stash,
+            failed: None,
+        };
+        sink.batch(&self.rx);
+        sink.finish()
     }
 
     /// Sends `req` and runs `pending` to completion ([`Reader::send_request`]
@@ -530,27 +543,48 @@ impl Reader {
     ) -> Result<(), Error> {
         use std::sync::mpsc;
         type Filled = Result<RecvBatch, Error>;
+        self.keep_unread();
         if pending.is_complete() {
             return Ok(());
         }
         let (port, seq) = pending.key();
         let sock = &self.sock;
         let timeout = self.timeout;
+        let keep = self.keep_others;
         let (slots, slot_len) = (self.rx.capacity(), self.rx.slot_len());
         let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(2);
         let (empty_tx, empty_rx) = mpsc::channel::<RecvBatch>();
         // Cannot fail: the receiving end lives in this function.
         let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
         let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
-        let keep = self.keep_others;
-        let (stale, unsolicited, stash) = (&mut self.stale, &mut self.unsolicited, &mut self.stash);
+        let mut sink = Sink {
+            pending,
+            on_event,
+            keep_others: keep,
+            stale: &mut self.stale,
+            unsolicited: &mut self.unsolicited,
+            stash: &mut self.stash,
+            failed: None,
+        };
         std::thread::scope(|scope| {
             let full_rx = full_rx;
             scope.spawn(move || {
                 while let Ok(mut batch) = empty_rx.recv() {
                     let wait = timeout.map_or(Wait::Block, Wait::timeout);
-                    let r = sock.recv_many(&mut batch, wait).map(|_| ());
+                    let r = loop {
+                        match sock.recv_many(&mut batch, wait) {
+                            // Kept in its place; the dump goes on.
+                            Err(Error::Overrun) if keep => {
+                                if full_tx.send(Err(Error::Overrun)).is_err() {
+                                    return;
+                                }
+                            }
+                            r => break r.map(|_| ()),
+                        }
+                    };
                     let last = match &r {
+                        // Past a datagram it cannot read, the rest is left
+                        // to plain pumps (see below).
                         Ok(()) => (0..batch.len()).any(|i| match batch.get(i) {
                             Some(Ok(d)) => ends_dump(d, port, seq),
                             _ => true,
@@ -562,27 +596,153 @@ impl Reader {
                     }
                 }
             });
-            while !pending.is_complete() {
-                // The receiver stops only after an error or the dump's end,
-                // both of which arrive here first.
-                let batch = full_rx.recv().map_err(|_| Error::Timeout)??;
-                for i in 0..batch.len() {
-                    let d = match batch.get(i) {
-                        Some(Ok(d)) => d,
-                        Some(Err(e)) => return Err(e),
-                        None => continue,
-                    };
-                    let kept = feed(d, pending, on_event, keep, stale, unsolicited)?;
-                    if !kept.is_empty() {
-                        stash.push_back(kept);
+            while !sink.pending.is_complete() && sink.failed.is_none() {
+                // The receiver stops after an error, the dump's end or a
+                // datagram it cannot read, each of which arrives here first.
+                let Ok(filled) = full_rx.recv() else { break };
+                match filled {
+                    Ok(batch) => {
+                        sink.batch(&batch);
+                        // Recycle the batch; the receiver may have stopped already.
+                        let _ = empty_tx.send(batch);
                     }
+                    Err(Error::Overrun) if keep => {
+                        sink.stash.push_back(Kept::Failed(Error::Overrun))
+                    }
+                    Err(e) => return Err(e),
                 }
-                // Recycle the batch; the receiver may have stopped already.
-                let _ = empty_tx.send(batch);
             }
             drop(empty_tx);
-            Ok(())
-        })
+            Ok::<(), Error>(())
+        })?;
+        sink.finish()?;
+        // The receiver stopped early (at a datagram it could not read that
+        // was not the dump's): the rest comes through plain pumps.
+        while !pending.is_complete() {
+            self.pump(pending, on_event)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a request kept for [`Reader::next`], in arrival order.
+#[derive(Debug)]
+enum Kept {
+    /// Messages of one datagram, concatenated (each aligned).
+    Msgs(Vec<u8>),
+    /// An error met in this place: an overrun, a datagram larger than a
+    /// slot or with a malformed header.
+    Failed(Error),
+}
+
+/// Where the walk of a request's receive batch puts what it meets: the
+/// request's answers to `on_event`, every other message and error to the
+/// stash (or the counters), the request's own first error to `failed`.
+/// The one walk of received datagrams for [`Reader::pump`] and
+/// [`Reader::pump_pipelined`].
+struct Sink<'a> {
+    pending: &'a mut Pending,
+    on_event: &'a mut dyn FnMut(Event<'_>),
+    keep_others: bool,
+    stale: &'a mut u64,
+    unsolicited: &'a mut u64,
+    stash: &'a mut VecDeque<Kept>,
+    /// The first error addressed to the request: reported once the whole
+    /// batch has been fed.
+    failed: Option<Error>,
+}
+
+impl Sink<'_> {
+    /// Feeds every datagram of `batch`, each on its own: an error in one
+    /// does not stop the others.
+    fn batch(&mut self, batch: &RecvBatch) {
+        for i in 0..batch.len() {
+            match batch.get(i) {
+                Some(Ok(d)) => self.datagram(d),
+                Some(Err(e)) => self.failure(batch.head(i), e),
+                None => {}
+            }
+        }
+    }
+
+    /// Feeds the messages of one datagram (see [`Reader::pump`]).
+    fn datagram(&mut self, datagram: &[u8]) {
+        let mut kept = Vec::new();
+        let mut rest = datagram;
+        for msg in MsgIter::new(datagram) {
+            let msg = match msg {
+                Ok(m) => m,
+                Err(e) => {
+                    // The walk cannot go past a malformed header.
+                    self.keep(std::mem::take(&mut kept));
+                    self.failure(rest, e.into());
+                    return;
+                }
+            };
+            rest = rest.get(nlmsg_align(msg.as_bytes().len())..).unwrap_or(&[]);
+            let (other, is_stale) = if self.pending.is_complete() {
+                (msg, false)
+            } else {
+                match self.pending.on_message(msg) {
+                    Ok(Event::Other { msg, stale }) => (msg, stale),
+                    Ok(Event::Ignored) => continue,
+                    Ok(ev) => {
+                        (self.on_event)(ev);
+                        continue;
+                    }
+                    // A malformed answer of this request.
+                    Err(e) => {
+                        self.failed.get_or_insert(e.into());
+                        continue;
+                    }
+                }
+            };
+            if is_filler(other.header()) {
+                continue;
+            }
+            if self.keep_others {
+                // Kept whatever it is: on a receiving socket a "stale"
+                // sequence number may be an error about something else
+                // (nfqueue's verdict errors carry the packet id).
+                kept.extend_from_slice(other.as_bytes());
+                kept.resize(nlmsg_align(kept.len()), 0);
+            } else if is_stale {
+                *self.stale += 1;
+            } else {
+                *self.unsolicited += 1;
+            }
+        }
+        self.keep(kept);
+    }
+
+    fn keep(&mut self, kept: Vec<u8>) {
+        if !kept.is_empty() {
+            self.stash.push_back(Kept::Msgs(kept));
+        }
+    }
+
+    /// An error met where `head` (what is left of the datagram) starts: the
+    /// request's own when its first header is addressed to the request,
+    /// else kept in its place for [`Reader::next`] (or dropped with the
+    /// other messages when the reader keeps none).
+    fn failure(&mut self, head: &[u8], e: Error) {
+        let addressed = match (head.get(8..12), head.get(12..16)) {
+            (Some(seq), Some(port)) => self.pending.addresses(
+                u32::from_ne_bytes([port[0], port[1], port[2], port[3]]),
+                u32::from_ne_bytes([seq[0], seq[1], seq[2], seq[3]]),
+            ),
+            _ => false,
+        };
+        if addressed && !self.pending.is_complete() {
+            self.failed.get_or_insert(e);
+        } else if self.keep_others {
+            self.stash.push_back(Kept::Failed(e));
+        }
+    }
+
+    /// The request's own error, if any, once the batch was fed.
+    fn finish(self) -> Result<(), Error> {
+        self.failed.map_or(Ok(()), Err)
     }
 }
 
@@ -597,49 +757,6 @@ fn ends_dump(datagram: &[u8], port: u32, seq: u32) -> bool {
         }
         Err(_) => true,
     })
-}
-
-/// Feeds every message of one datagram to `pending` (see [`Reader::pump`]);
-/// returns the messages to keep, concatenated (empty when none).
-fn feed(
-    datagram: &[u8],
-    pending: &mut Pending,
-    on_event: &mut dyn FnMut(Event<'_>),
-    keep_others: bool,
-    stale: &mut u64,
-    unsolicited: &mut u64,
-) -> Result<Vec<u8>, Error> {
-    let mut kept = Vec::new();
-    for msg in MsgIter::new(datagram) {
-        let msg = msg?;
-        let (other, is_stale) = if pending.is_complete() {
-            (msg, false)
-        } else {
-            match pending.on_message(msg)? {
-                Event::Other { msg, stale } => (msg, stale),
-                Event::Ignored => continue,
-                ev => {
-                    on_event(ev);
-                    continue;
-                }
-            }
-        };
-        if is_filler(other.header()) {
-            continue;
-        }
-        if keep_others {
-            // Kept whatever it is: on a receiving socket a "stale" sequence
-            // number may be an error about something else (nfqueue's
-            // verdict errors carry the packet id).
-            kept.extend_from_slice(other.as_bytes());
-            kept.resize(nlmsg_align(kept.len()), 0);
-        } else if is_stale {
-            *stale += 1;
-        } else {
-            *unsolicited += 1;
-        }
-    }
-    Ok(kept)
 }
 
 /// Messages no caller wants: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
@@ -715,6 +832,116 @@ mod tests {
         for want in 201..206 {
             assert_eq!(r.next(Wait::Poll).unwrap().seq(), want);
         }
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    /// Sends a request the kernel refuses (`EINVAL`: there is no
+    /// subsystem 31) with 300 bytes of payload, which the refusal echoes:
+    /// an answer datagram of 340 bytes, larger than a 256-byte slot (on a
+    /// socket of [`echoing`]).
+    fn big_refusal(sock: &Socket, seq: u32) {
+        let mut b = MsgBuilder::new();
+        b.begin_raw(0x1f00, NlFlags::REQUEST | NlFlags::ACK, seq);
+        b.put_raw(&[2, 0, 0, 0]).unwrap();
+        b.put_raw(&[1; 300]).unwrap();
+        sock.send(b.finish().unwrap()).unwrap();
+    }
+
+    /// A socket whose refusals echo the refused request whole.
+    fn echoing() -> Socket {
+        let sock = Socket::open().unwrap();
+        sock.set_cap_ack(false).unwrap();
+        sock
+    }
+
+    fn noop_request(seq: u32) -> Vec<u8> {
+        let mut b = MsgBuilder::new();
+        b.begin_raw(NLMSG_NOOP, NlFlags::ACK, seq);
+        b.finish().unwrap().to_vec()
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn an_unreadable_datagram_costs_only_itself_in_a_request_batch() {
+        // Issue 20 F2: one batch holds E1, a truncated datagram, E2 and the
+        // request's ack. The request completes; E1, the truncation and E2
+        // come out of next() in that order.
+        let mut r = Reader::new(echoing(), 4, 256);
+        noops(r.socket(), 100, 1);
+        big_refusal(r.socket(), 101);
+        noops(r.socket(), 102, 1);
+        // Acked, or refused with EPERM without privilege: answered.
+        let _acked_or_refused = r
+            .ack_request(&noop_request(300), 300, NLMSG_NOOP)
+            .expect("the request was answered");
+        assert_eq!(r.next(Wait::Poll).unwrap().seq(), 100);
+        let e = r.next(Wait::Poll).map(|m| (m.seq(), m.as_bytes().len()));
+        assert!(
+            matches!(e, Err(Error::Truncated { len: 340, buf: 256 })),
+            "{e:?}"
+        );
+        assert_eq!(r.next(Wait::Poll).unwrap().seq(), 102);
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn a_truncated_datagram_left_unread_is_reported_in_its_place() {
+        // Issue 20 F4: the batch holds E1, a truncated datagram, E2, E3;
+        // E1 is read, then a request keeps the rest.
+        let mut r = Reader::new(echoing(), 4, 256);
+        noops(r.socket(), 100, 1);
+        big_refusal(r.socket(), 101);
+        noops(r.socket(), 102, 3);
+        assert_eq!(r.next(Wait::Block).unwrap().seq(), 100);
+        r.ack_request(&noop_request(300), 300, NLMSG_NOOP)
+            .unwrap()
+            .ok();
+        assert!(matches!(
+            r.next(Wait::Poll),
+            Err(Error::Truncated { len: 340, .. })
+        ));
+        for want in 102..105 {
+            assert_eq!(r.next(Wait::Poll).unwrap().seq(), want);
+        }
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn pump_after_next_keeps_what_was_unread() {
+        // Issue 20 F3: a caller reads one message, then drives a request
+        // with send + pump itself. The rest of the old batch must survive
+        // the new receive.
+        let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
+        noops(r.socket(), 100, 6);
+        assert_eq!(r.next(Wait::Block).unwrap().seq(), 100);
+        r.socket().send(&noop_request(300)).unwrap();
+        let mut pending =
+            Pending::requests(r.socket().port_id(), 300, 1).with_request_type(NLMSG_NOOP);
+        while !pending.is_complete() {
+            r.pump(&mut pending, &mut |_| {}).unwrap();
+        }
+        for want in 101..106 {
+            assert_eq!(r.next(Wait::Poll).unwrap().seq(), want);
+        }
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn a_truncated_answer_fails_its_request_after_the_batch() {
+        let mut r = Reader::new(echoing(), 4, 256);
+        r.set_timeout(Some(Duration::from_secs(30)));
+        let mut b = MsgBuilder::new();
+        b.begin_raw(0x1f00, NlFlags::REQUEST | NlFlags::ACK, 300);
+        b.put_raw(&[2, 0, 0, 0]).unwrap();
+        b.put_raw(&[1; 300]).unwrap();
+        let start = Instant::now();
+        let err = r.ack_request(b.finish().unwrap(), 300, 0x1f00).unwrap_err();
+        assert!(matches!(err, Error::Truncated { len: 340, .. }), "{err:?}");
+        // At once, not after the timeout.
+        assert!(start.elapsed() < Duration::from_secs(30));
         assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
     }
 

@@ -643,6 +643,17 @@ impl RecvBatch {
         Some(Ok(start..start.checked_add(s.len)?))
     }
 
+    /// What the `i`-th slot holds of its datagram: all of it, or the first
+    /// slot's worth of a truncated one (to tell whom it was addressed to).
+    pub(crate) fn head(&self, i: usize) -> &[u8] {
+        let Some(s) = self.got.get(i) else {
+            return &[];
+        };
+        let start = s.index.saturating_mul(self.slot_len);
+        let end = start.saturating_add(s.len.min(self.slot_len));
+        self.buf.get(start..end).unwrap_or(&[])
+    }
+
     /// The whole receive area (every slot).
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf
