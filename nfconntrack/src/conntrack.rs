@@ -1,6 +1,7 @@
 //! [`Conntrack`]: requests to the connection-tracking table over
 //! `NFNL_SUBSYS_CTNETLINK` (and `NFNL_SUBSYS_CTNETLINK_EXP` for expectations).
 
+use nfnl::ErrorExt as _;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
@@ -665,7 +666,7 @@ impl Conntrack {
             |k, b| k.encode(b),
             |_, r| match r {
                 Ok(()) => deleted += 1,
-                Err(e) if e.errno == nix::errno::Errno::ENOENT as i32 => {}
+                Err(e) if e.errno() as i32 == nix::errno::Errno::ENOENT as i32 => {}
                 Err(e) => {
                     first_err.get_or_insert(e);
                 }
@@ -765,8 +766,8 @@ impl Conntrack {
         let v = match r {
             Ok(()) => true,
             Err(nfnl::Error::Kernel(k))
-                if k.errno == nix::errno::Errno::EOPNOTSUPP as i32
-                    || k.errno == nix::errno::Errno::EINVAL as i32 =>
+                if k.errno() as i32 == nix::errno::Errno::EOPNOTSUPP as i32
+                    || k.errno() as i32 == nix::errno::Errno::EINVAL as i32 =>
             {
                 false
             }

@@ -1,9 +1,15 @@
 //! The error type of this crate.
 
 pub use nfnl::{EncodeError, KernelError, ParseError};
+use nfnl::{Errno, ErrorExt, Origin};
 
 /// Any failure of a conntrack operation.
-#[derive(Debug, thiserror::Error)]
+///
+/// Ask it with [`ErrorExt`] (`is_not_found`, `is_exists`,
+/// `is_permission_denied`, `is_overrun`, `errno`, `kernel_error`...). Its
+/// `Debug` form is its message, so that `fn main() -> Result<(), Error>`
+/// prints the message and its hint.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A netlink-level failure: I/O, a kernel refusal ([`KernelError`]), a
@@ -81,43 +87,19 @@ pub enum Error {
     Unsupported(&'static str),
 }
 
-impl Error {
-    /// The kernel errno behind this error, if any (`ENOENT` for a missing
-    /// entry, `EEXIST` for a duplicate create...; for
-    /// [`Error::Incomplete`], the `EINVAL` the kernel would have answered).
-    pub fn errno(&self) -> Option<nix::errno::Errno> {
+nfnl::debug_as_report!(Error);
+
+impl ErrorExt for Error {
+    /// For [`Error::NotFound`] `ENOENT`, for [`Error::Incomplete`] the
+    /// `EINVAL` the kernel would have answered.
+    fn origin(&self) -> Origin<'_> {
         match self {
-            Error::Netlink(e) | Error::EventsDenied { source: e } => e.errno(),
-            Error::Refused { source, .. } => Some(source.errno()),
-            Error::NotFound => Some(nix::errno::Errno::ENOENT),
-            // What the kernel would have answered.
-            Error::Incomplete { .. } => Some(nix::errno::Errno::EINVAL),
-            _ => None,
+            Error::Netlink(e) | Error::EventsDenied { source: e } => Origin::Netlink(e),
+            Error::Refused { source, .. } => Origin::Kernel(source),
+            Error::NotFound => Origin::Errno(Errno::ENOENT),
+            Error::Incomplete { .. } => Origin::Errno(Errno::EINVAL),
+            _ => Origin::None,
         }
-    }
-
-    /// The kernel's refusal, if the kernel refused.
-    pub fn kernel(&self) -> Option<&KernelError> {
-        match self {
-            Error::Netlink(nfnl::Error::Kernel(k)) | Error::Refused { source: k, .. } => Some(k),
-            _ => None,
-        }
-    }
-
-    /// True if events were lost because the socket overflowed (`ENOBUFS`):
-    /// resynchronise by dumping the table.
-    pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnl::Error::Overrun))
-    }
-
-    /// True if nothing arrived before a deadline.
-    pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnl::Error::Timeout))
-    }
-
-    /// True if a receive that may not wait found nothing.
-    pub fn is_would_block(&self) -> bool {
-        matches!(self, Error::Netlink(e) if e.is_would_block())
     }
 }
 

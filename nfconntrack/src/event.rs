@@ -13,9 +13,8 @@
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::time::Duration;
 
-use nfnl::{NfMsg, NlFlags, ProtoFamily, Reader, Socket, Wait};
+use nfnl::{ErrorExt as _, NfMsg, NlFlags, ProtoFamily, Reader, Receive, Socket, Sort, Wait};
 use nfnl_sys as sys;
 
 use crate::conntrack::Conntrack;
@@ -166,7 +165,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnl_conntrack::{EventListener, Groups};
+/// use nfnl_conntrack::{ErrorExt, EventListener, Groups, Receive};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
 /// loop {
 ///     match events.recv() {
@@ -255,58 +254,10 @@ impl EventListener {
         Ok(())
     }
 
-    /// Waits for the next event and returns it with its header.
-    ///
-    /// # Errors
-    /// [`Error::is_overrun`] once when events were lost (the listener goes
-    /// on); parse and I/O errors.
-    pub fn recv(&mut self) -> Result<(EventHeader, Event)> {
-        self.next(Wait::Block)
-    }
-
-    /// The next event if one is already there; otherwise an error for which
-    /// [`Error::is_would_block`] is true.
-    ///
-    /// # Errors
-    /// As [`EventListener::recv`].
-    pub fn try_recv(&mut self) -> Result<(EventHeader, Event)> {
-        self.next(Wait::Poll)
-    }
-
-    /// Waits at most `timeout` for the next event ([`Error::is_timeout`]
-    /// after it).
-    ///
-    /// # Errors
-    /// As [`EventListener::recv`].
-    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<(EventHeader, Event)> {
-        self.next(Wait::timeout(timeout))
-    }
-
-    /// For the async listener: makes a message ready without waiting;
-    /// `Ok(false)` when there is none yet.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn poll_ready(&mut self) -> Result<bool> {
-        match self.reader.fill(Wait::Poll) {
-            Ok(()) => Ok(true),
-            Err(e) if e.is_would_block() => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn next(&mut self, wait: Wait) -> Result<(EventHeader, Event)> {
-        loop {
-            let msg = self.reader.next(wait)?;
-            let Ok(nf) = msg.nf() else { continue };
-            if let Some(ev) = Event::decode(&nf)? {
-                let h = EventHeader {
-                    port: msg.port(),
-                    seq: msg.seq(),
-                    flags: msg.flags(),
-                    family: nf.family(),
-                };
-                return Ok((h, ev));
-            }
-        }
+    /// Messages the receive calls skipped as not events (answers to
+    /// requests nobody waits for, other message types).
+    pub fn skipped(&self) -> u64 {
+        self.reader.skipped()
     }
 
     /// Recovers from an overrun: discards the events still queued (in the
@@ -332,6 +283,65 @@ impl EventListener {
         ct.dump(filter, f)?;
         Ok(dropped)
     }
+}
+
+/// Receiving events: [`Receive::recv`], [`Receive::try_recv`],
+/// [`Receive::recv_timeout`] (import [`Receive`], re-exported at the crate
+/// root), and the async [`AsyncEventListener`](crate::tokio::AsyncEventListener).
+/// Each returns the event with its header.
+///
+/// # Errors
+/// [`ErrorExt::is_overrun`](nfnl::ErrorExt::is_overrun) once when events were
+/// lost (the listener goes on: see [`EventListener::resync`]); parse and
+/// I/O errors. Messages that are not events are skipped and counted in
+/// [`EventListener::skipped`].
+impl Receive for EventListener {
+    type Item<'a> = (EventHeader, Event);
+    type Error = Error;
+
+    fn fill(&mut self, wait: Wait) -> Result<()> {
+        self.reader.fill_sorted(wait, &mut || Ok(()), |m| {
+            if is_event_type(m.msg_type()) {
+                Sort::Mine
+            } else {
+                Sort::NotMine
+            }
+        })
+    }
+
+    fn take(&mut self) -> Result<(EventHeader, Event)> {
+        let msg = self.reader.next(Wait::Poll)?;
+        let nf = msg.nf()?;
+        let h = EventHeader {
+            port: msg.port(),
+            seq: msg.seq(),
+            flags: msg.flags(),
+            family: nf.family(),
+        };
+        match Event::decode(&nf)? {
+            Some(ev) => Ok((h, ev)),
+            // `fill` let only event types through.
+            None => Err(nfnl::Error::from(nfnl::ParseError::UnexpectedMessage {
+                msg_type: msg.msg_type(),
+            })
+            .into()),
+        }
+    }
+}
+
+/// True for the `nlmsg_type` of an event ([`Event::decode`] decodes it).
+fn is_event_type(t: u16) -> bool {
+    let [subsys, kind] = t.to_be_bytes();
+    matches!(
+        (subsys, kind),
+        (
+            sys::NFNL_SUBSYS_CTNETLINK,
+            sys::IPCTNL_MSG_CT_NEW | sys::IPCTNL_MSG_CT_DELETE
+        ) | (
+            sys::NFNL_SUBSYS_CTNETLINK_EXP,
+            sys::IPCTNL_MSG_EXP_NEW | sys::IPCTNL_MSG_EXP_DELETE
+        )
+    )
 }
 
 impl AsFd for EventListener {

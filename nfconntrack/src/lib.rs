@@ -121,7 +121,7 @@ pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnl::{EncodeError, KernelError, ParseError};
+pub use nfnl::{EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive};
 /// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
 pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{

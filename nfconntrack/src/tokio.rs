@@ -6,11 +6,11 @@
 
 use nfnl::tokio::Registered;
 
-use crate::error::Result;
-use crate::event::{Event, EventHeader, EventListener};
+use crate::event::EventListener;
 
-/// An [`EventListener`] whose [`recv`](AsyncEventListener::recv) waits
-/// without blocking a thread.
+/// An [`EventListener`] whose [`recv`](Registered::recv) waits without
+/// blocking a thread: nfnl's one async receiver ([`Registered`]) of an
+/// [`EventListener`] (cancel-safe: dropping the future loses no event).
 ///
 /// # Examples
 /// ```no_run
@@ -23,51 +23,4 @@ use crate::event::{Event, EventHeader, EventListener};
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct AsyncEventListener {
-    inner: Registered<EventListener>,
-}
-
-impl AsyncEventListener {
-    /// Registers `listener`'s socket with the current tokio runtime.
-    ///
-    /// # Errors
-    /// Outside a tokio runtime, or if the socket cannot be registered.
-    ///
-    /// # Panics
-    /// If the runtime was built without its I/O driver (`enable_io`), as
-    /// tokio does.
-    pub fn new(listener: EventListener) -> Result<Self> {
-        Ok(AsyncEventListener {
-            inner: Registered::new(listener)?,
-        })
-    }
-
-    /// Waits for the next event.
-    ///
-    /// Cancel-safe: dropping the future (`tokio::select!`,
-    /// `tokio::time::timeout`) loses no event; the next call returns it.
-    ///
-    /// # Errors
-    /// As [`EventListener::recv`]; a runtime shutting down.
-    pub async fn recv(&mut self) -> Result<(EventHeader, Event)> {
-        loop {
-            let listener = self.inner.ready_with(EventListener::poll_ready).await?;
-            // What was ready may be a message that is not an event.
-            match listener.try_recv() {
-                Err(e) if e.is_would_block() => {}
-                r => return r,
-            }
-        }
-    }
-
-    /// The listener.
-    pub fn get_ref(&self) -> &EventListener {
-        self.inner.get_ref()
-    }
-
-    /// Unregisters the socket and gives the listener back.
-    pub fn into_inner(self) -> EventListener {
-        self.inner.into_inner()
-    }
-}
+pub type AsyncEventListener = Registered<EventListener>;

@@ -857,7 +857,7 @@ fn n4_ext_ack_on_malformed_timeout() {
     };
     println!("malformed CTA_TIMEOUT: {k}");
     // NOTE(kernel): policy validation of a short u32 gives ERANGE on 6.18
-    assert!([Errno::EINVAL as i32, Errno::ERANGE as i32].contains(&k.errno));
+    assert!([Errno::EINVAL, Errno::ERANGE].contains(&k.errno()));
     assert!(
         k.message.is_some() || k.offset.is_some(),
         "ext-ack details: {k:?}"
@@ -882,9 +882,9 @@ fn n5_n7_n8_multipart_abandoned_and_events_apart() {
     }
     assert_eq!(all(&mut ct), 5000);
     // N6: an abandoned request's late reply is discarded
-    ct.conn().set_timeout(Some(Duration::from_nanos(1)));
+    ct.conn().set_request_timeout(Some(Duration::from_nanos(1)));
     let _ = ct.stats();
-    ct.conn().set_timeout(Some(Duration::from_secs(10)));
+    ct.conn().set_request_timeout(Some(Duration::from_secs(10)));
     assert_eq!(ct.stats().unwrap().entries, 5000);
     // N8: events go to the listener; dumps stay clean
     let mut events = EventListener::open(Groups::FLOWS).unwrap();
@@ -2435,4 +2435,31 @@ fn refusals_name_the_operation_and_the_entry() {
             .starts_with("create udp src=192.0.2.1 dst=192.0.2.2 sport=5 dport=6: kernel error: "),
         "{e}"
     );
+}
+
+/// Issue 15: an answer arriving on an event listener's socket with nobody
+/// waiting for it (the late answer of a request that timed out) is skipped
+/// by the receive calls and counted, never returned as an error; the next
+/// event is received as usual.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn late_answer_on_an_event_socket_is_skipped() {
+    let _ns = support::netns();
+    let mut events = EventListener::open(Groups::FLOWS).unwrap();
+    // A request sent on the listener's socket whose caller gave up: a
+    // statistics query with an ack (answered by a data reply and an ack).
+    let mut b = nfnl::MsgBuilder::new();
+    b.begin(
+        NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK, sys::IPCTNL_MSG_CT_GET_STATS).flags(NlFlags::ACK),
+        777,
+    );
+    events.socket().send(b.finish().unwrap()).unwrap();
+    let e = events
+        .recv_timeout(Duration::from_millis(300))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(e.is_timeout(), "the answers are not errors: {e}");
+    assert_eq!(events.skipped(), 2, "the data reply and the ack");
+    ct().create(&udp("10.7.7.7", "10.7.7.8", 7, 7)).unwrap();
+    assert!(matches!(events.recv().unwrap().1, Event::New(_)));
 }

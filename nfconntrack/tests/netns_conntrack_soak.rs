@@ -13,6 +13,7 @@
 )]
 
 use nfnl_conntrack::testutil as support;
+use nfnl_conntrack::{ErrorExt, Receive};
 
 use std::time::Duration;
 

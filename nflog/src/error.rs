@@ -1,12 +1,16 @@
 //! The error type of the log crate: the netlink layer's errors, plus the
 //! ways a group's configuration is refused, each named.
 
-use nfnl::KernelError;
+use nfnl::{Errno, ErrorExt, KernelError, Origin};
 
 use crate::config::LogFlags;
 
 /// Any failure of the log API.
-#[derive(Debug, thiserror::Error)]
+///
+/// Ask it with [`ErrorExt`] (`is_recoverable`, `is_would_block`,
+/// `is_overrun`, `errno`...). Its `Debug` form is its message, so that
+/// `fn main() -> Result<(), Error>` prints the message and its hint.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A failure of the netlink layer. [`nfnl::Error::Overrun`] means
@@ -96,34 +100,19 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// The netlink layer's error, if this is one.
-    pub fn netlink(&self) -> Option<&nfnl::Error> {
+nfnl::debug_as_report!(Error);
+
+impl ErrorExt for Error {
+    fn origin(&self) -> Origin<'_> {
         match self {
-            Error::Netlink(e) => Some(e),
-            _ => None,
+            Error::Netlink(e) => Origin::Netlink(e),
+            Error::GroupBusy { source, .. }
+            | Error::PermissionDenied { source, .. }
+            | Error::FlagUnsupported { source, .. }
+            | Error::Refused { source, .. } => Origin::Kernel(source),
+            Error::AlreadyBound { .. } => Origin::Errno(Errno::EBUSY),
+            Error::NotBound { .. } => Origin::Errno(Errno::ENODEV),
+            _ => Origin::None,
         }
-    }
-
-    /// True for errors after which a receive loop simply goes on
-    /// ([`nfnl::Error::is_recoverable`]: an overrun, a datagram larger
-    /// than the receive slot, a malformed message).
-    pub fn is_recoverable(&self) -> bool {
-        self.netlink().is_some_and(nfnl::Error::is_recoverable)
-    }
-
-    /// True when log messages were lost ([`nfnl::Error::Overrun`]).
-    pub fn is_overrun(&self) -> bool {
-        self.netlink().is_some_and(nfnl::Error::is_overrun)
-    }
-
-    /// True when a non-blocking receive found nothing.
-    pub fn is_would_block(&self) -> bool {
-        self.netlink().is_some_and(nfnl::Error::is_would_block)
-    }
-
-    /// True when a deadline passed with nothing received.
-    pub fn is_timeout(&self) -> bool {
-        self.netlink().is_some_and(nfnl::Error::is_timeout)
     }
 }

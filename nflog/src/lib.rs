@@ -34,7 +34,7 @@
 //!
 //! # Example
 //! ```no_run
-//! use nfnl_log::{GroupConfig, Log, LogFlags};
+//! use nfnl_log::{GroupConfig, Log, LogFlags, Receive};
 //! // nft add rule inet filter input tcp dport 22 log group 3 prefix "ssh "
 //! let mut log = Log::open()?;
 //! log.bind(&GroupConfig::new(3).flags(LogFlags::SEQ))?;
@@ -72,7 +72,7 @@ pub use message::LogMsg;
 /// The netfilter packet types log messages carry, defined once in
 /// [`nfnl`].
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-pub use nfnl::{KernelError, ParseError};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -19,7 +19,9 @@
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
-use nfnl::{EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Socket, Wait};
+use nfnl::{
+    EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Receive, Socket, Sort, Wait,
+};
 use nix::errno::Errno;
 
 use crate::config::{encode_pf, header, Command, GroupConfig, LogFlags};
@@ -45,7 +47,7 @@ const SLOT_LEN: usize = 256 * 1024;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnl_log::{CopyMode, GroupConfig, Log};
+/// use nfnl_log::{CopyMode, ErrorExt, GroupConfig, Log, Receive};
 /// // iptables -A INPUT -p tcp --dport 22 -j NFLOG --nflog-group 5 --nflog-prefix ssh
 /// let mut log = Log::open()?;
 /// log.bind(&GroupConfig::new(5).copy(CopyMode::Packet { range: 128 }))?;
@@ -101,9 +103,11 @@ impl Log {
     }
 
     /// How long a configuration request waits for its acknowledgement
-    /// (`None`: forever; 5 s by default).
+    /// (`None`: forever; default [`nfnl::reader::DEFAULT_REQUEST_TIMEOUT`],
+    /// 5 s). When it passes the request fails with a timeout; its late
+    /// answer is skipped by the receive calls.
     pub fn set_request_timeout(&mut self, t: Option<Duration>) {
-        self.reader.set_timeout(t);
+        self.reader.set_request_timeout(t);
     }
 
     /// Binds `cfg.group` to this socket with all of `cfg`'s settings, in one
@@ -226,52 +230,11 @@ impl Log {
         }
     }
 
-    /// Waits for the next logged packet.
-    ///
-    /// # Errors
-    /// Recoverable ones ([`Error::is_recoverable`]): an overrun (messages
-    /// were lost; reported once, then receiving goes on), a datagram too
-    /// large for the receive slot, a malformed message (skipped). Socket
-    /// errors.
-    pub fn recv(&mut self) -> Result<LogMsg<'_>, Error> {
-        self.next(Wait::Block)
-    }
-
-    /// The next logged packet if one has arrived, else an error for which
-    /// [`Error::is_would_block`] is true.
-    ///
-    /// # Errors
-    /// As [`Log::recv`].
-    pub fn try_recv(&mut self) -> Result<LogMsg<'_>, Error> {
-        self.next(Wait::Poll)
-    }
-
-    /// The next logged packet, waiting at most `timeout` (then an error
-    /// for which [`Error::is_timeout`] is true): the same receive calls as
-    /// the other receivers of the workspace.
-    ///
-    /// # Errors
-    /// As [`Log::recv`].
-    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<LogMsg<'_>, Error> {
-        self.next(Wait::timeout(timeout))
-    }
-
-    /// For the async receive: makes the next message ready without
-    /// waiting; `Ok(false)` when there is none yet. Borrows nothing, so the
-    /// caller can wait for readiness and retry.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn poll_ready(&mut self) -> Result<bool, Error> {
-        match self.reader.fill(Wait::Poll) {
-            Ok(()) => Ok(true),
-            Err(e) if e.is_would_block() => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn next(&mut self, wait: Wait) -> Result<LogMsg<'_>, Error> {
-        let msg = self.reader.next(wait)?;
-        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf));
-        Ok(parsed.map_err(nfnl::Error::from)?)
+    /// Messages the receive calls skipped as not log messages:
+    /// acknowledgements and late answers to configuration requests that
+    /// timed out.
+    pub fn skipped(&self) -> u64 {
+        self.reader.skipped()
     }
 
     /// Unbinds every group this socket bound and closes it.
@@ -290,6 +253,42 @@ impl Log {
         first
     }
 }
+
+/// Receiving logged packets: [`Receive::recv`], [`Receive::try_recv`],
+/// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
+/// async [`AsyncLog`](crate::tokio::AsyncLog).
+///
+/// # Errors
+/// Recoverable ones ([`ErrorExt::is_recoverable`](nfnl::ErrorExt::is_recoverable)):
+/// an overrun (messages were lost; reported once, then receiving goes on),
+/// a datagram too large for the receive slot, a malformed message
+/// (skipped). Socket errors. Messages that are not log messages (a late
+/// answer to a configuration request that timed out) are skipped and
+/// counted in [`Log::skipped`].
+impl Receive for Log {
+    type Item<'a> = LogMsg<'a>;
+    type Error = Error;
+
+    fn fill(&mut self, wait: Wait) -> Result<(), Error> {
+        self.reader.fill_sorted(wait, &mut || Ok(()), |m| {
+            if m.msg_type() == PACKET_TYPE {
+                Sort::Mine
+            } else {
+                Sort::NotMine
+            }
+        })
+    }
+
+    fn take(&mut self) -> Result<LogMsg<'_>, Error> {
+        let msg = self.reader.next(Wait::Poll)?;
+        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf));
+        Ok(parsed.map_err(nfnl::Error::from)?)
+    }
+}
+
+/// `nlmsg_type` of a logged packet.
+const PACKET_TYPE: u16 =
+    ((nfnl::sys::NFNL_SUBSYS_ULOG as u16) << 8) | nfnl::sys::NFULNL_MSG_PACKET as u16;
 
 impl AsFd for Log {
     fn as_fd(&self) -> BorrowedFd<'_> {

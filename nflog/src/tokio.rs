@@ -4,12 +4,12 @@
 
 use nfnl::tokio::Registered;
 
-use crate::error::Error;
 use crate::log::Log;
-use crate::message::LogMsg;
 
-/// A [`Log`] whose [`recv`](AsyncLog::recv) waits without blocking a
-/// thread.
+/// A [`Log`] whose [`recv`](Registered::recv) waits without blocking a
+/// thread: nfnl's one async receiver ([`Registered`]) of a [`Log`]
+/// (`get_mut` reaches the log for its configuration, `into_inner` gives it
+/// back).
 ///
 /// # Examples
 /// ```no_run
@@ -24,37 +24,4 @@ use crate::message::LogMsg;
 /// }
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct AsyncLog(Registered<Log>);
-
-impl AsyncLog {
-    /// Registers `log`'s socket with the current tokio runtime (which must
-    /// have its I/O driver).
-    ///
-    /// # Errors
-    /// Outside a tokio runtime, or if the socket cannot be registered.
-    pub fn new(log: Log) -> Result<Self, Error> {
-        Ok(AsyncLog(Registered::new(log)?))
-    }
-
-    /// Waits for the next logged packet. Cancel-safe: a dropped wait
-    /// (`tokio::select!`, `tokio::time::timeout`) takes no message.
-    ///
-    /// # Errors
-    /// As [`Log::recv`]; a runtime shutting down.
-    pub async fn recv(&mut self) -> Result<LogMsg<'_>, Error> {
-        let log = self.0.ready_with(Log::poll_ready).await?;
-        // The message is ready in the reader: no system call, no wait.
-        log.try_recv()
-    }
-
-    /// The log (to bind or configure groups).
-    pub fn get_mut(&mut self) -> &mut Log {
-        self.0.get_mut()
-    }
-
-    /// Unregisters the socket and gives the log back.
-    pub fn into_inner(self) -> Log {
-        self.0.into_inner()
-    }
-}
+pub type AsyncLog = Registered<Log>;

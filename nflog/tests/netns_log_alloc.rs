@@ -8,6 +8,7 @@
 // It only forwards to the system allocator.
 #![allow(unsafe_code)]
 
+use nfnl_log::Receive;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::{Duration, Instant};

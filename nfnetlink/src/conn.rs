@@ -16,6 +16,8 @@ use crate::error::{EncodeError, Error, KernelError, ParseError};
 use crate::flags::NlFlags;
 use crate::msg::{NfMsg, NlMsg};
 use crate::reader::Reader;
+#[allow(unused_imports)] // for the links of the docs
+use crate::reader::DEFAULT_REQUEST_TIMEOUT;
 use crate::socket::Socket;
 
 /// What one received message means for a pending request.
@@ -189,9 +191,6 @@ pub const DEFAULT_RECV_BUFFER: usize = 64 * 1024;
 /// build the next part).
 pub const CONN_BATCH: usize = 16;
 
-/// Default time a [`Conn`] waits for each answer (10 s).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// How many requests a batch puts into one datagram before reading their
 /// acks, so acks cannot overflow the socket's receive buffer.
 pub const BATCH_CHUNK: u32 = 64;
@@ -216,8 +215,8 @@ pub struct Conn {
 }
 
 impl Conn {
-    /// Opens a socket in the calling thread's network namespace and turns on
-    /// extended acks (`NETLINK_EXT_ACK`) and capped acks (`NETLINK_CAP_ACK`).
+    /// Opens a socket in the calling thread's network namespace (with the
+    /// socket-options policy of [`Socket::from_fd`]).
     ///
     /// # Errors
     /// [`Error::Io`] if the socket cannot be opened or configured.
@@ -225,17 +224,13 @@ impl Conn {
         Self::from_socket(Socket::open()?)
     }
 
-    /// Wraps a socket (for example from [`Socket::open_in_netns`]) and turns
-    /// on extended and capped acks.
+    /// Wraps a socket (for example from [`Socket::open_in_netns`]).
     ///
     /// # Errors
-    /// [`Error::Io`] if the options cannot be set.
+    /// None today; kept fallible for options a later kernel may need.
     pub fn from_socket(sock: Socket) -> Result<Self, Error> {
-        sock.set_ext_ack(true)?;
-        sock.set_cap_ack(true)?;
         let mut reader = Reader::new(sock, CONN_BATCH, DEFAULT_RECV_BUFFER);
         reader.set_keep_others(false);
-        reader.set_timeout(Some(DEFAULT_TIMEOUT));
         Ok(Conn {
             reader,
             tx: MsgBuilder::with_capacity(4096),
@@ -253,11 +248,11 @@ impl Conn {
     }
 
     /// How long to wait for each batch of replies (default
-    /// [`DEFAULT_TIMEOUT`]; `None` waits forever). When it passes, the
-    /// request fails with [`Error::Timeout`] and its late replies are
-    /// discarded.
-    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
-        self.reader.set_timeout(timeout);
+    /// [`DEFAULT_REQUEST_TIMEOUT`], 5 s; `None` waits forever). When it
+    /// passes, the request fails with [`Error::Timeout`] and its late
+    /// replies are discarded.
+    pub fn set_request_timeout(&mut self, timeout: Option<Duration>) {
+        self.reader.set_request_timeout(timeout);
     }
 
     /// Size of each user-space receive slot (default [`DEFAULT_RECV_BUFFER`],

@@ -1,4 +1,5 @@
-//! Error types: parse, encode, kernel and the top-level [`Error`].
+//! Error types: parse, encode, kernel and the top-level [`Error`], and the
+//! one vocabulary every subsystem's error speaks: [`ErrorExt`].
 //!
 //! Parse errors are `Copy` and carry only integers and `&'static str`, so the
 //! parse path never allocates. A [`KernelError`] owns the extended-ack text
@@ -6,7 +7,146 @@
 
 use std::fmt;
 
-use nix::errno::Errno;
+pub use nix::errno::Errno;
+
+/// What lies under an error, for the predicates of [`ErrorExt`]: the
+/// netlink layer's error, a kernel refusal, or an errno that the subsystem
+/// derived itself (a refusal it recognised and named).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Origin<'a> {
+    /// A failure of the netlink layer.
+    Netlink(&'a Error),
+    /// The kernel refused a request.
+    Kernel(&'a KernelError),
+    /// An errno the subsystem stands for (for example `EBUSY` for a
+    /// refusal it turned into its own variant).
+    Errno(Errno),
+    /// Nothing from the kernel or the socket (an error of the caller's
+    /// input, caught before sending).
+    None,
+}
+
+/// The questions every error of this workspace answers, written once: each
+/// subsystem's error (and [`Error`] itself) says what lies under it
+/// ([`ErrorExt::origin`]); the predicates follow from that.
+///
+/// Import it to ask (`use nfnl_queue::ErrorExt;`: each subsystem crate
+/// re-exports it).
+///
+/// ```
+/// use nfnl::{Errno, Error, ErrorExt};
+/// let e = Error::from(Errno::ENOBUFS);
+/// assert!(e.is_overrun() && e.is_recoverable());
+/// assert_eq!(e.errno(), Some(Errno::ENOBUFS));
+/// ```
+pub trait ErrorExt: std::error::Error {
+    /// What lies under this error.
+    fn origin(&self) -> Origin<'_>;
+
+    /// The errno behind the error, if it came from the kernel or a system
+    /// call (`ENOBUFS` for an overrun).
+    fn errno(&self) -> Option<Errno> {
+        match self.origin() {
+            Origin::Netlink(Error::Kernel(k)) | Origin::Kernel(k) => Some(k.errno()),
+            Origin::Netlink(Error::Io(e)) => e.raw_os_error().map(Errno::from_raw),
+            Origin::Netlink(Error::Overrun) => Some(Errno::ENOBUFS),
+            Origin::Errno(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The kernel's refusal, with its extended-ack details, if the kernel
+    /// refused.
+    fn kernel_error(&self) -> Option<&KernelError> {
+        match self.origin() {
+            Origin::Netlink(Error::Kernel(k)) | Origin::Kernel(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// True if a receive that may not wait found nothing to read.
+    fn is_would_block(&self) -> bool {
+        matches!(self.origin(), Origin::Netlink(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock)
+    }
+
+    /// True if a deadline passed with nothing received ([`Error::Timeout`]).
+    fn is_timeout(&self) -> bool {
+        matches!(self.origin(), Origin::Netlink(Error::Timeout))
+    }
+
+    /// True for an overrun ([`Error::Overrun`]): the socket's receive
+    /// buffer overflowed and messages were lost.
+    fn is_overrun(&self) -> bool {
+        matches!(self.origin(), Origin::Netlink(Error::Overrun))
+    }
+
+    /// True for what a receive loop goes on after: an overrun (messages
+    /// lost, reported once), a datagram larger than the receive buffer, a
+    /// malformed message (skipped). A subsystem may add its own (nfqueue:
+    /// a refused verdict).
+    fn is_recoverable(&self) -> bool {
+        matches!(
+            self.origin(),
+            Origin::Netlink(Error::Overrun | Error::Truncated { .. } | Error::Parse(_))
+        )
+    }
+
+    /// True for `ENOENT`: the object does not exist.
+    fn is_not_found(&self) -> bool {
+        self.errno() == Some(Errno::ENOENT)
+    }
+
+    /// True for `EEXIST`: the object exists already (an exclusive create).
+    fn is_exists(&self) -> bool {
+        self.errno() == Some(Errno::EEXIST)
+    }
+
+    /// True for `EBUSY`: the object is in use (or bound already).
+    fn is_busy(&self) -> bool {
+        self.errno() == Some(Errno::EBUSY)
+    }
+
+    /// True for `EPERM`: `CAP_NET_ADMIN` is needed in the user namespace
+    /// that owns the network namespace.
+    fn is_permission_denied(&self) -> bool {
+        self.errno() == Some(Errno::EPERM)
+    }
+}
+
+/// Writes `e` as a report: its message, then each cause in its source chain
+/// that the message does not already contain. The `Debug` form of every
+/// error of this workspace, so that `fn main() -> Result<(), E>` prints the
+/// message and its hint rather than the enum's fields.
+///
+/// # Errors
+/// Those of the formatter.
+pub fn write_report(e: &dyn std::error::Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let top = e.to_string();
+    f.write_str(&top)?;
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !top.contains(&text) {
+            write!(f, "\n  caused by: {text}")?;
+        }
+        source = s.source();
+    }
+    Ok(())
+}
+
+/// Implements `Debug` as [`write_report`]: the message first (and only), as
+/// `fn main() -> Result<(), E>` shows it.
+#[macro_export]
+macro_rules! debug_as_report {
+    ($ty:ty) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::error::write_report(self, f)
+            }
+        }
+    };
+}
 
 /// A malformed message, attribute or value. Names what was wrong and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -121,8 +261,8 @@ pub enum EncodeError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KernelError {
     /// The errno as a positive number (`ENOENT` = 2), kept raw so unknown
-    /// values stay representable.
-    pub errno: i32,
+    /// values stay representable: read it with [`KernelError::errno`].
+    pub(crate) errno: i32,
     /// Sequence number of the request it answers.
     pub seq: u32,
     /// `NLMSGERR_ATTR_MSG`: the kernel's explanation, if any.
@@ -140,9 +280,19 @@ impl KernelError {
         Errno::from_raw(self.errno)
     }
 
-    /// True for `EPERM`: the socket lacks `CAP_NET_ADMIN` in the user
-    /// namespace that owns its network namespace.
-    pub fn is_permission_denied(&self) -> bool {
+    /// A refusal with `errno` (positive) for request `seq`, without
+    /// extended-ack details.
+    pub fn new(errno: Errno, seq: u32) -> Self {
+        KernelError {
+            errno: errno as i32,
+            seq,
+            message: None,
+            offset: None,
+            missing_type: None,
+        }
+    }
+
+    fn is_permission_denied(&self) -> bool {
         self.errno == Errno::EPERM as i32
     }
 }
@@ -177,7 +327,7 @@ impl fmt::Display for KernelError {
 impl std::error::Error for KernelError {}
 
 /// Any failure of the netlink layer.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A system call failed.
@@ -213,40 +363,11 @@ pub enum Error {
     Timeout,
 }
 
-impl Error {
-    /// The kernel errno behind this error, if it came from the kernel or a syscall.
-    pub fn errno(&self) -> Option<Errno> {
-        match self {
-            Error::Kernel(k) => Some(k.errno()),
-            Error::Io(e) => e.raw_os_error().map(Errno::from_raw),
-            Error::Overrun => Some(Errno::ENOBUFS),
-            _ => None,
-        }
-    }
+crate::debug_as_report!(Error);
 
-    /// True if a non-blocking socket had nothing to read.
-    pub fn is_would_block(&self) -> bool {
-        matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
-    }
-
-    /// True for [`Error::Overrun`]: messages were lost.
-    pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Overrun)
-    }
-
-    /// True for [`Error::Timeout`]: a deadline passed.
-    pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout)
-    }
-
-    /// True for what a receive loop goes on after: an overrun (messages
-    /// lost, reported once), a datagram larger than the receive buffer, a
-    /// malformed message (skipped).
-    pub fn is_recoverable(&self) -> bool {
-        matches!(
-            self,
-            Error::Overrun | Error::Truncated { .. } | Error::Parse(_)
-        )
+impl ErrorExt for Error {
+    fn origin(&self) -> Origin<'_> {
+        Origin::Netlink(self)
     }
 }
 

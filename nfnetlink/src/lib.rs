@@ -33,6 +33,33 @@
 //! appended to nfqueue's transmit batch → which is sent by the hook the
 //! reader runs before its next receive system call.
 //!
+//! # The contract a subsystem crate implements
+//! A subsystem crate is mostly declarations; what it does with a message is
+//! said once, through these:
+//! - **Receiving**: its receiver implements [`Receive`] (see [`receive`]:
+//!   `fill`, which makes the next item ready through
+//!   [`Reader::fill_sorted`] with a [`Sort`] of the message types it owns,
+//!   and `take`, which decodes it). It gets `recv`, `try_recv`,
+//!   `recv_timeout` and the async `recv` of [`tokio::Registered`] written
+//!   once, and one policy: a message that is not its own (a late
+//!   acknowledgement of a request that timed out, an answer nobody waits
+//!   for, another subsystem's type) is skipped and counted
+//!   ([`Reader::skipped`]), never an error. The smallest complete receiver
+//!   is the example of [`receive`].
+//! - **Requests**: [`Conn`] (request with ack, query, dump, batch) or, for a
+//!   receiver that also configures, [`Reader::ack_request`]; one timeout
+//!   setting, `set_request_timeout`, default [`reader::DEFAULT_REQUEST_TIMEOUT`]
+//!   (5 s), everywhere; one socket-options policy, applied to every
+//!   [`Socket`] ([`Socket::from_fd`]).
+//! - **Errors**: its error type implements [`ErrorExt`] by saying what lies
+//!   under each variant ([`ErrorExt::origin`]); the predicates
+//!   (`is_recoverable`, `is_overrun`, `is_would_block`, `is_timeout`,
+//!   `is_not_found`, `is_permission_denied`, `errno`, ...) come with it,
+//!   and [`debug_as_report!`] makes its `Debug` form the message, so that
+//!   `fn main() -> Result<(), E>` shows the message and its hint. It
+//!   re-exports [`ErrorExt`], [`Receive`] and [`Errno`] so that its users
+//!   need no other crate.
+//!
 //! # Wire format
 //! ```text
 //! datagram  | nlmsghdr | nfgenmsg | attr | attr | ... | nlmsghdr | nfgenmsg | attr ...
@@ -86,6 +113,7 @@ pub mod ip;
 pub mod msg;
 pub mod netfilter;
 pub mod reader;
+pub mod receive;
 pub mod socket;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testutil;
@@ -97,12 +125,15 @@ pub use ack::{done_status, Control, ErrorMsg, ExtAck};
 pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
-pub use error::{EncodeError, Error, KernelError, ParseError};
+pub use error::{
+    write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError,
+};
 pub use flags::NlFlags;
 pub use ip::{IpError, IpPacket};
 pub use msg::{MsgIter, NfMsg, NlMsg};
 pub use netfilter::{CtState, Hook, HwAddr, IpProto, ProtoFamily, Timestamp, Vlan};
 pub use reader::{Reader, Wait};
+pub use receive::{Receive, Sort};
 pub use socket::{Group, RecvBatch, Socket};
 
 /// Re-export of the raw ABI crate.

@@ -52,6 +52,7 @@ use crate::align::nlmsg_align;
 use crate::conn::{Event, Pending};
 use crate::error::{Error, KernelError};
 use crate::msg::{MsgIter, NlMsg};
+use crate::receive::Sort;
 use crate::socket::{RecvBatch, Socket};
 
 /// How long a receive may wait.
@@ -60,7 +61,7 @@ pub enum Wait {
     /// Until something arrives (unless the socket is non-blocking, in which
     /// case the reader waits with `poll(2)`).
     Block,
-    /// Not at all: an error with [`Error::is_would_block`] when nothing is
+    /// Not at all: an error with [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block) when nothing is
     /// there.
     Poll,
     /// Until the deadline: [`Error::Timeout`] after it.
@@ -135,6 +136,7 @@ pub struct Reader {
     timeout: Option<Duration>,
     stale: u64,
     unsolicited: u64,
+    skipped: u64,
 }
 
 impl Reader {
@@ -157,6 +159,7 @@ impl Reader {
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             stale: 0,
             unsolicited: 0,
+            skipped: 0,
         }
     }
 
@@ -176,12 +179,12 @@ impl Reader {
     /// the request fails with [`Error::Timeout`]; its late answers are then
     /// kept like other messages, or
     /// dropped and counted in [`Reader::stale_replies`].
-    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+    pub fn set_request_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
     }
 
     /// The request timeout.
-    pub fn timeout(&self) -> Option<Duration> {
+    pub fn request_timeout(&self) -> Option<Duration> {
         self.timeout
     }
 
@@ -218,6 +221,13 @@ impl Reader {
         self.unsolicited
     }
 
+    /// Messages a receiver skipped as not its own ([`Sort::NotMine`] in
+    /// [`Reader::fill_sorted`]): late acknowledgements of requests that
+    /// timed out, answers nobody waits for, other subsystems' messages.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
     /// Takes the next sequence number (never 0: 0 marks unsolicited messages).
     pub fn next_seq(&mut self) -> u32 {
         self.seq = self.seq.wrapping_add(1);
@@ -245,7 +255,7 @@ impl Reader {
     /// on); [`Error::Truncated`] for a datagram larger than a slot (it is
     /// skipped); [`Error::Parse`] for a malformed header (the rest of that
     /// datagram is skipped); with [`Wait::Poll`] an error for which
-    /// [`Error::is_would_block`] is true; with [`Wait::Until`]
+    /// [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block) is true; with [`Wait::Until`]
     /// [`Error::Timeout`]; I/O errors.
     #[inline]
     pub fn next(&mut self, wait: Wait) -> Result<NlMsg<'_>, Error> {
@@ -324,6 +334,51 @@ impl Reader {
                 continue;
             }
             self.ready = Some(header);
+        }
+    }
+
+    /// As [`Reader::fill_with`], then asks `sort` what to do with the
+    /// ready message: keep it ready ([`Sort::Mine`]), skip it and count it
+    /// in [`Reader::skipped`] ([`Sort::NotMine`]), or skip it and return an
+    /// error ([`Sort::Fail`]). The one loop of every subsystem receiver
+    /// ([`crate::Receive::fill`]).
+    ///
+    /// # Errors
+    /// As [`Reader::next`], and what `sort` fails with.
+    #[inline]
+    pub fn fill_sorted<E: From<Error>>(
+        &mut self,
+        wait: Wait,
+        before_recv: &mut dyn FnMut() -> Result<(), Error>,
+        mut sort: impl FnMut(&NlMsg<'_>) -> Sort<E>,
+    ) -> Result<(), E> {
+        loop {
+            self.fill_with(wait, before_recv)?;
+            let Some(msg) = self.peek() else {
+                // Cannot happen (fill_with validated the header against the
+                // datagram); drop it rather than loop on it.
+                self.skip_ready();
+                continue;
+            };
+            match sort(&msg) {
+                Sort::Mine => return Ok(()),
+                Sort::NotMine => {
+                    self.skip_ready();
+                    self.skipped += 1;
+                }
+                Sort::Fail(e) => {
+                    self.skip_ready();
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Drops the message [`Reader::fill`] made ready.
+    fn skip_ready(&mut self) {
+        if let Some(header) = self.ready.take() {
+            let mlen = header.nlmsg_len as usize;
+            self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
         }
     }
 
@@ -797,7 +852,7 @@ mod tests {
 
     use super::*;
     use crate::socket::tests::noops;
-    use crate::{MsgBuilder, NlFlags};
+    use crate::{ErrorExt as _, MsgBuilder, NlFlags};
 
     #[test]
     #[cfg_attr(miri, ignore = "needs a netlink socket")]
@@ -932,7 +987,7 @@ mod tests {
     #[cfg_attr(miri, ignore = "needs a netlink socket")]
     fn a_truncated_answer_fails_its_request_after_the_batch() {
         let mut r = Reader::new(echoing(), 4, 256);
-        r.set_timeout(Some(Duration::from_secs(30)));
+        r.set_request_timeout(Some(Duration::from_secs(30)));
         let mut b = MsgBuilder::new();
         b.begin_raw(0x1f00, NlFlags::REQUEST | NlFlags::ACK, 300);
         b.put_raw(&[2, 0, 0, 0]).unwrap();

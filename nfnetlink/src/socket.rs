@@ -25,7 +25,7 @@ use nfnl_sys::{
     NETLINK_EXT_ACK, NETLINK_NO_ENOBUFS, SOL_NETLINK,
 };
 
-use crate::error::Error;
+use crate::error::{Error, ErrorExt as _};
 use crate::reader::Wait;
 
 /// A `NETLINK_NETFILTER` socket: an owned, close-on-exec file descriptor
@@ -89,15 +89,31 @@ impl Socket {
     /// Wraps an existing netlink socket (for example one opened in another
     /// network namespace, or inherited). It must be bound already.
     ///
+    /// Every socket of the workspace comes through here and gets the one
+    /// policy of socket options: extended acks on (`NETLINK_EXT_ACK`: a
+    /// refusal says why and where), capped acks on (`NETLINK_CAP_ACK`: an
+    /// ack does not echo the request, so a large batch's acks cannot
+    /// overflow the receive buffer). A kernel without these options (before
+    /// 4.12 / 4.3) is used as it is. nfnetlink has no strict checking
+    /// (`NETLINK_GET_STRICT_CHK` is rtnetlink's). nfqueue turns capped acks
+    /// off again: its verdict errors must echo the queue number.
+    ///
     /// # Errors
     /// [`Error::Io`] if `fd` is not a bound netlink socket.
     pub fn from_fd(fd: OwnedFd) -> Result<Self, Error> {
         let addr: NetlinkAddr = getsockname(fd.as_raw_fd())?;
-        Ok(Socket {
+        let sock = Socket {
             fd,
             port_id: addr.pid(),
             foreign: AtomicU64::new(0),
-        })
+        };
+        for opt in [NETLINK_EXT_ACK, NETLINK_CAP_ACK] {
+            match sock.set_nl_opt(opt, 1) {
+                Err(e) if e.errno() == Some(Errno::ENOPROTOOPT) => {}
+                r => r?,
+            }
+        }
+        Ok(sock)
     }
 
     /// Another descriptor for the same socket (`dup(2)`, close-on-exec): the
@@ -227,7 +243,7 @@ impl Socket {
 
     /// Switches between blocking and non-blocking mode (`O_NONBLOCK`). In
     /// non-blocking mode, receiving with nothing queued gives an error for
-    /// which [`Error::is_would_block`] is true.
+    /// which [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block) is true.
     ///
     /// # Errors
     /// [`Error::Io`] from `fcntl(2)`.
@@ -268,7 +284,7 @@ impl Socket {
     /// [`Error::Truncated`] if the datagram was larger than `buf` (it is
     /// consumed, nothing of it should be parsed); [`Error::Overrun`] on
     /// `ENOBUFS` (messages were lost; the socket goes on working); with
-    /// [`Wait::Poll`] an `Io` error with [`Error::is_would_block`]; with
+    /// [`Wait::Poll`] an `Io` error with [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block); with
     /// [`Wait::Until`] [`Error::Timeout`].
     pub fn recv(&self, buf: &mut [u8], wait: Wait) -> Result<usize, Error> {
         self.waiting(wait, |flags| self.recv_flags(buf, flags))
@@ -351,7 +367,7 @@ impl Socket {
     /// # Errors
     /// [`Error::Overrun`] on `ENOBUFS` (when the overrun comes after some
     /// datagrams, the kernel returns those and reports it on the next call);
-    /// with [`Wait::Poll`] an `Io` error with [`Error::is_would_block`]
+    /// with [`Wait::Poll`] an `Io` error with [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block)
     /// when nothing is queued; with [`Wait::Until`] [`Error::Timeout`].
     pub fn recv_many(&self, batch: &mut RecvBatch, wait: Wait) -> Result<usize, Error> {
         self.waiting(wait, |flags| {

@@ -4,8 +4,12 @@
 //!   runtime's reactor and waits until it is readable or writable; the
 //!   operations themselves stay the synchronous, non-blocking ones. Subsystem
 //!   crates build their async types on it without `unsafe` of their own.
-//! - [`AsyncSocket`] is a [`Socket`] with async `recv` and `send`, built on
-//!   [`Readiness`].
+//! - [`Registered`] is any subsystem receiver ([`crate::Receive`]) with
+//!   an async `recv`: the one async receive of the workspace.
+//!
+//! The raw door below the receive engine is [`crate::Socket::recv`] with a
+//! [`Readiness`]: one datagram at a time, no batching, no stash, for tests
+//! and tools that want the bytes.
 //!
 //! The protocol logic is the same sans-IO code ([`crate::Pending`], the
 //! parsers); only the waiting differs.
@@ -22,7 +26,7 @@ use tokio::io::unix::{AsyncFd, AsyncFdReadyGuard};
 pub use tokio::io::Interest;
 
 use crate::error::Error;
-use crate::socket::Socket;
+use crate::receive::Receive;
 
 /// The reactor's view of a descriptor: waits, without blocking a thread,
 /// until it is readable (or writable).
@@ -42,6 +46,7 @@ use crate::socket::Socket;
 /// ```no_run
 /// # async fn run() -> Result<(), nfnl::Error> {
 /// use nfnl::tokio::{Interest, Readiness};
+/// use nfnl::ErrorExt as _;
 /// let sock = nfnl::Socket::open()?;
 /// let ready = Readiness::new(&sock, Interest::READABLE)?;
 /// let mut buf = vec![0; 65536];
@@ -200,101 +205,37 @@ impl ReadyGuard<'_> {
     }
 }
 
-/// A [`Socket`] driven by tokio's reactor. The socket is switched to
-/// non-blocking mode when wrapped.
+/// A receiver of a subsystem crate (a queue, a listener, a log...: any
+/// [`Receive`]) registered with tokio's reactor: the one async receive they
+/// share. Each crate names it (`nfnl_queue::AsyncQueue` is
+/// `Registered<Queue>`).
+///
+/// [`Registered::recv`] asks the receiver, without waiting, to make its
+/// next item ready ([`Receive::poll_fill`]), waits on the reactor while
+/// there is none, then takes it without a system call.
 ///
 /// # Examples
 /// ```no_run
 /// # async fn run() -> Result<(), nfnl::Error> {
-/// let sock = nfnl::tokio::AsyncSocket::new(nfnl::Socket::open()?)?;
-/// sock.get_ref().join_group(1)?; // NFNLGRP_CONNTRACK_NEW
-/// let mut buf = vec![0; 65536];
-/// loop {
-///     let n = sock.recv(&mut buf).await?;
-///     print!("{}", nfnl::debug::format_datagram(&buf[..n]));
-/// }
+/// # use nfnl::{Error, NfMsg, Reader, Receive, Sort, Wait};
+/// # struct Listener(Reader);
+/// # impl Receive for Listener {
+/// #     type Item<'a> = NfMsg<'a>;
+/// #     type Error = Error;
+/// #     fn fill(&mut self, wait: Wait) -> Result<(), Error> {
+/// #         self.0.fill_sorted(wait, &mut || Ok(()), |_| Sort::<Error>::Mine)
+/// #     }
+/// #     fn take(&mut self) -> Result<NfMsg<'_>, Error> { Ok(self.0.next(Wait::Poll)?.nf()?) }
 /// # }
-/// ```
-#[derive(Debug)]
-pub struct AsyncSocket {
-    // Declared first, dropped first: the duplicate goes before the socket.
-    ready: Readiness,
-    sock: Socket,
-}
-
-impl AsyncSocket {
-    /// Wraps `sock`; must be called inside a tokio runtime.
-    ///
-    /// # Errors
-    /// [`Error::Io`] outside a tokio runtime, or if the socket cannot be made
-    /// non-blocking or registered.
-    ///
-    /// # Panics
-    /// As [`Readiness::new`].
-    pub fn new(sock: Socket) -> Result<Self, Error> {
-        let ready = Readiness::new(&sock, Interest::READABLE | Interest::WRITABLE)?;
-        sock.set_nonblocking(true)?;
-        Ok(AsyncSocket { ready, sock })
-    }
-
-    /// The socket, for its options and synchronous sends.
-    pub fn get_ref(&self) -> &Socket {
-        &self.sock
-    }
-
-    /// Unwraps the socket (it stays non-blocking).
-    pub fn into_inner(self) -> Socket {
-        self.sock
-    }
-
-    /// Receives one datagram from the kernel, waiting asynchronously.
-    ///
-    /// # Errors
-    /// As [`Socket::recv`]: [`Error::Overrun`], [`Error::Truncated`], I/O errors.
-    pub async fn recv(&self, buf: &mut [u8]) -> Result<usize, Error> {
-        let sock = &self.sock;
-        self.ready
-            .read_with(|| would_block_none(sock.recv(buf, crate::reader::Wait::Poll)))
-            .await
-    }
-
-    /// Sends `buf` to the kernel, waiting asynchronously if the socket's
-    /// send buffer is full.
-    ///
-    /// # Errors
-    /// I/O errors from `sendto(2)`.
-    pub async fn send(&self, buf: &[u8]) -> Result<(), Error> {
-        let sock = &self.sock;
-        self.ready
-            .write_with(|| would_block_none(sock.send(buf)))
-            .await
-    }
-}
-
-/// A receiver of a subsystem crate (a queue, a listener, a log...)
-/// registered with tokio's reactor: the one async wrapper they share.
-///
-/// The receiver says, without waiting, whether a message is ready in it;
-/// [`Registered::ready_with`] waits on the reactor until it is and then
-/// hands the receiver back, whose non-blocking receive returns the message
-/// without a system call.
-///
-/// # Examples
-/// ```no_run
-/// # async fn run() -> Result<(), nfnl::Error> {
-/// use nfnl::{tokio::Registered, Reader, Socket, Wait};
-/// let sock = Socket::open()?;
-/// sock.join_group(1)?;
-/// let mut r = Registered::new(Reader::new(sock, 8, 65536))?;
+/// # impl std::os::fd::AsFd for Listener {
+/// #     fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> { self.0.as_fd() }
+/// # }
+/// # let sock = nfnl::Socket::open()?;
+/// # let listener = Listener(Reader::new(sock, 8, 65536));
+/// // `listener`: a receiver as in the `nfnl::receive` module docs.
+/// let mut r = nfnl::tokio::Registered::new(listener)?;
 /// loop {
-///     let reader = r
-///         .ready_with(|r: &mut Reader| match r.fill(Wait::Poll) {
-///             Ok(()) => Ok(true),
-///             Err(e) if e.is_would_block() => Ok(false),
-///             Err(e) => Err(e),
-///         })
-///         .await?;
-///     let msg = reader.next(Wait::Poll)?;
+///     let msg = r.recv().await?;
 ///     println!("type {:#x}", msg.msg_type());
 /// }
 /// # }
@@ -308,35 +249,13 @@ pub struct Registered<T> {
 }
 
 impl<T: AsFd> Registered<T> {
-    /// Registers `inner`'s descriptor for readability with the current
-    /// runtime.
+    /// Registers `inner`'s descriptor with the current tokio runtime.
     ///
     /// # Errors
-    /// As [`Readiness::new`].
-    ///
-    /// # Panics
-    /// As [`Readiness::new`].
+    /// [`Error::Io`] outside a tokio runtime or if registration fails.
     pub fn new(inner: T) -> Result<Self, Error> {
         let ready = Readiness::new(&inner, Interest::READABLE)?;
         Ok(Registered { ready, inner })
-    }
-
-    /// Waits until `poll` finds a message ready in the receiver (`true`;
-    /// `false` after a receive would block), then returns the receiver.
-    /// Cancel-safe as long as `poll` only makes a message ready without
-    /// taking it.
-    ///
-    /// # Errors
-    /// `poll`'s errors; the runtime's.
-    pub async fn ready_with<E: From<Error>>(
-        &mut self,
-        mut poll: impl FnMut(&mut T) -> Result<bool, E>,
-    ) -> Result<&mut T, E> {
-        let inner = &mut self.inner;
-        self.ready
-            .read_with(|| poll(inner).map(|ready| ready.then_some(())))
-            .await?;
-        Ok(&mut self.inner)
     }
 
     /// The receiver.
@@ -344,23 +263,28 @@ impl<T: AsFd> Registered<T> {
         &self.inner
     }
 
-    /// The receiver, to configure it (receiving through it directly may
-    /// block).
+    /// The receiver, for its synchronous methods (configuration...).
     pub fn get_mut(&mut self) -> &mut T {
         &mut self.inner
     }
 
-    /// Unregisters the descriptor and gives the receiver back.
+    /// Gives the receiver back (its descriptor deregistered).
     pub fn into_inner(self) -> T {
         self.inner
     }
 }
 
-/// `Ok(None)` for a would-block error, as [`Readiness::read_with`] wants.
-fn would_block_none<T>(r: Result<T, Error>) -> Result<Option<T>, Error> {
-    match r {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.is_would_block() => Ok(None),
-        Err(e) => Err(e),
+impl<T: AsFd + Receive> Registered<T> {
+    /// Waits, without blocking a thread, for the receiver's next item.
+    ///
+    /// # Errors
+    /// As the receiver's [`Receive::recv`].
+    pub async fn recv(&mut self) -> Result<T::Item<'_>, T::Error> {
+        let inner = &mut self.inner;
+        self.ready
+            .read_with(|| inner.poll_fill().map(|ready| ready.then_some(())))
+            .await?;
+        // The item is ready in the receiver: no system call, no wait.
+        self.inner.take()
     }
 }

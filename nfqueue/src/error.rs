@@ -5,12 +5,16 @@
 //! flag, a verdict refused by the kernel (tied to its packet id), a payload
 //! our API refuses before sending, and use after close.
 
-use nfnl::KernelError;
+use nfnl::{Errno, ErrorExt, KernelError, Origin};
 
 use crate::config::QueueFlags;
 
 /// Any failure of the queue API.
-#[derive(Debug, thiserror::Error)]
+///
+/// Ask it with [`ErrorExt`] (`is_recoverable`, `is_would_block`,
+/// `is_overrun`, `errno`...). Its `Debug` form is its message, so that
+/// `fn main() -> Result<(), Error>` prints the message and its hint.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A failure of the netlink layer (socket, parse, encode, overrun,
@@ -139,50 +143,31 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// True for errors after which the receive loop should simply go on: a
-    /// refused verdict, an overrun (packets lost), a datagram truncated by
-    /// the receive buffer, a malformed packet message (it got the default
-    /// verdict if its id could be read).
-    pub fn is_recoverable(&self) -> bool {
-        matches!(
-            self,
-            Error::Verdict { .. }
-                | Error::PayloadRefused { .. }
-                | Error::Netlink(
-                    nfnl::Error::Overrun | nfnl::Error::Truncated { .. } | nfnl::Error::Parse(_)
-                )
-        )
-    }
+nfnl::debug_as_report!(Error);
 
-    /// True for an overrun (`ENOBUFS`): the socket's receive buffer
-    /// overflowed and packets were lost.
-    pub fn is_overrun(&self) -> bool {
-        matches!(self, Error::Netlink(nfnl::Error::Overrun))
-    }
-
-    /// True if a non-blocking receive found nothing to read.
-    pub fn is_would_block(&self) -> bool {
-        matches!(self, Error::Netlink(e) if e.is_would_block())
-    }
-
-    /// True if a receive with a deadline found nothing in time.
-    pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Netlink(nfnl::Error::Timeout))
-    }
-
-    /// The errno behind the error, when there is one.
-    pub fn errno(&self) -> Option<nix::errno::Errno> {
+impl ErrorExt for Error {
+    fn origin(&self) -> Origin<'_> {
         match self {
-            Error::Netlink(e) => e.errno(),
+            Error::Netlink(e) => Origin::Netlink(e),
             Error::Verdict { source, .. }
             | Error::PermissionDenied { source, .. }
             | Error::BoundElsewhere { source, .. }
             | Error::FlagUnsupported { source, .. }
-            | Error::Config { source, .. } => Some(source.errno()),
-            Error::QueueBusy { .. } => Some(nix::errno::Errno::EBUSY),
-            Error::NotBound { .. } => Some(nix::errno::Errno::ENODEV),
-            _ => None,
+            | Error::Config { source, .. } => Origin::Kernel(source),
+            Error::QueueBusy { .. } => Origin::Errno(Errno::EBUSY),
+            Error::NotBound { .. } => Origin::Errno(Errno::ENODEV),
+            _ => Origin::None,
+        }
+    }
+
+    /// Besides the netlink layer's (an overrun, a truncated datagram, a
+    /// malformed packet message, which got the default verdict if its id
+    /// could be read): a refused verdict, a payload refused before sending.
+    fn is_recoverable(&self) -> bool {
+        match self {
+            Error::Verdict { .. } | Error::PayloadRefused { .. } => true,
+            Error::Netlink(e) => e.is_recoverable(),
+            _ => false,
         }
     }
 }

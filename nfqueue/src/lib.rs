@@ -20,7 +20,7 @@
 //! Read the ICMP packets `iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1`
 //! queues, print them and accept them:
 //! ```no_run
-//! use nfnl_queue::{Queue, QueueConfig, Verdict};
+//! use nfnl_queue::{ErrorExt, Queue, QueueConfig, Receive, Verdict};
 //! fn main() -> Result<(), nfnl_queue::Error> {
 //!     let mut q = Queue::open()?;
 //!     q.bind(&QueueConfig::new(1))?;
@@ -124,7 +124,7 @@ pub mod raw {
 /// The netfilter packet types this crate's packets carry, defined once in
 /// [`nfnl`].
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnl::{KernelError, ParseError};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

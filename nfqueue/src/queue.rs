@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nfnl::{ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Socket, Wait};
+use nfnl::{
+    ErrorExt as _, ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Receive, Socket,
+    Sort, Wait,
+};
 use nfnl_sys as sys;
 
 use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
@@ -52,7 +55,7 @@ pub const RECV_BATCH: usize = 32;
 ///
 /// # Examples
 /// ```no_run
-/// use nfnl_queue::{Queue, QueueConfig, Verdict};
+/// use nfnl_queue::{ErrorExt, Queue, QueueConfig, Receive, Verdict};
 /// let mut q = Queue::open()?;
 /// q.bind(&QueueConfig::new(1))?;
 /// loop {
@@ -87,14 +90,13 @@ impl Queue {
         Self::from_socket(Socket::open()?)
     }
 
-    /// Uses `sock` (for example from [`Socket::open_in_netns`]). Extended
-    /// acks are turned on; `NETLINK_CAP_ACK` must stay off so that verdict
-    /// errors echo the queue number.
+    /// Uses `sock` (for example from [`Socket::open_in_netns`]). Unlike
+    /// nfnl's policy ([`Socket::from_fd`]), `NETLINK_CAP_ACK` is turned off:
+    /// a verdict error must echo the request, which holds the queue number.
     ///
     /// # Errors
     /// [`Error::Netlink`] if the socket options cannot be set.
     pub fn from_socket(sock: Socket) -> Result<Self, Error> {
-        sock.set_ext_ack(true)?;
         sock.set_cap_ack(false)?;
         let shared = Arc::new(Shared {
             sock: sock.try_clone()?,
@@ -148,10 +150,12 @@ impl Queue {
         self.tx.batch = n.max(1);
     }
 
-    /// How long configuration requests wait for their acknowledgement
-    /// (default 5 s, [`nfnl::reader::DEFAULT_REQUEST_TIMEOUT`]).
-    pub fn set_config_timeout(&mut self, t: Duration) {
-        self.reader.set_timeout(Some(t));
+    /// How long a configuration request waits for its acknowledgement
+    /// (`None`: forever; default [`nfnl::reader::DEFAULT_REQUEST_TIMEOUT`],
+    /// 5 s). When it passes the request fails with a timeout; its late
+    /// answer is skipped by the receive calls.
+    pub fn set_request_timeout(&mut self, t: Option<Duration>) {
+        self.reader.set_request_timeout(t);
     }
 
     /// Sends the collected verdicts now.
@@ -296,92 +300,82 @@ impl Queue {
             r => Ok(r),
         }
     }
+}
 
-    /// Waits for the next packet. Verdicts collected so far are sent before
-    /// waiting.
-    ///
-    /// # Errors
-    /// Recoverable ones ([`Error::is_recoverable`]): [`Error::Verdict`] for a
-    /// verdict the kernel refused; `Overrun` once when the socket buffer
-    /// overflowed; a malformed or truncated message (given the default
-    /// verdict when its id could be read). Others: [`Error::NothingBound`]
-    /// when no queue is bound (instead of waiting forever); I/O errors.
-    pub fn recv(&mut self) -> Result<Packet<'_>, Error> {
-        self.find_packet(Wait::Block)?;
+/// Receiving packets: [`Receive::recv`], [`Receive::try_recv`],
+/// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
+/// async [`AsyncQueue`](crate::tokio::AsyncQueue). Verdicts collected so
+/// far are sent before each receive system call.
+///
+/// # Errors
+/// Recoverable ones ([`ErrorExt::is_recoverable`]): [`Error::Verdict`] for
+/// a verdict the kernel refused; `Overrun` once when the socket buffer
+/// overflowed; a malformed or truncated message (given the default verdict
+/// when its id could be read). Others: [`Error::NothingBound`] when no
+/// queue is bound (a waiting receive, instead of waiting forever; `try_recv`
+/// says "would block"); I/O errors. Acknowledgements and answers that are
+/// not packets (a late answer to a configuration request that timed out)
+/// are skipped and counted in [`Queue::skipped`].
+impl Receive for Queue {
+    type Item<'a> = Packet<'a>;
+    type Error = Error;
+
+    fn fill(&mut self, wait: Wait) -> Result<(), Error> {
+        // No `closed` check: only `shutdown` sets it, from `close` or `drop`,
+        // after which no `&mut Queue` is left to receive with.
+        if let Some(e) = self.tx.err.take() {
+            return Err(e);
+        }
+        // With no queue bound no packet can come: a waiting receive reads
+        // only what is there already (answers to verdicts, which the kernel
+        // queues before the send returns), then says so instead of waiting
+        // forever. `try_recv` does not wait, so it reports "would block".
+        let unbound = self.bound.is_empty() && !matches!(wait, Wait::Poll);
+        let Queue {
+            reader, tx, shared, ..
+        } = self;
+        let wait = if unbound { Wait::Poll } else { wait };
+        let r = reader.fill_sorted(wait, &mut || tx.flush(shared), |m| match m.msg_type() {
+            PACKET_TYPE => Sort::Mine,
+            sys::NLMSG_ERROR => match ErrorMsg::parse(m).map_err(Error::from) {
+                Ok(e) => match verdict_error(&e) {
+                    Ok(()) => Sort::NotMine,
+                    Err(e) => Sort::Fail(e),
+                },
+                Err(e) => Sort::Fail(e),
+            },
+            _ => Sort::NotMine,
+        });
+        match r {
+            Err(e) if unbound && e.is_would_block() => Err(Error::NothingBound),
+            r => r,
+        }
+    }
+
+    fn take(&mut self) -> Result<Packet<'_>, Error> {
         self.take_packet()
     }
 
-    /// Returns the next packet if one is already there; otherwise an error
-    /// for which [`Error::is_would_block`] is true.
-    ///
-    /// # Errors
-    /// As [`Queue::recv`].
-    pub fn try_recv(&mut self) -> Result<Packet<'_>, Error> {
-        self.find_packet(Wait::Poll)?;
-        self.take_packet()
-    }
-
-    /// Waits at most `timeout` for the next packet ([`Error::is_timeout`]).
-    ///
-    /// # Errors
-    /// As [`Queue::recv`].
-    pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Packet<'_>, Error> {
-        self.find_packet(Wait::timeout(timeout))?;
-        self.take_packet()
-    }
-
-    /// For the async receive: makes the next packet ready without waiting;
-    /// `Ok(false)` when there is none yet (pending verdicts were sent then).
-    /// Borrows nothing, so the caller can wait and retry.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn poll_packet(&mut self) -> Result<bool, Error> {
-        match self.find_packet(Wait::Poll) {
+    /// As the default, but with no queue bound a wait would never end:
+    /// [`Error::NothingBound`] then.
+    fn poll_fill(&mut self) -> Result<bool, Error> {
+        match self.fill(Wait::Poll) {
             Ok(()) => Ok(true),
-            // The async receive would wait forever: no packet can come.
             Err(e) if e.is_would_block() && self.bound.is_empty() => Err(Error::NothingBound),
             Err(e) if e.is_would_block() => Ok(false),
             Err(e) => Err(e),
         }
     }
+}
 
-    /// Reads until a packet message is ready in the reader, handling the
-    /// messages before it (verdict errors are returned, late answers
-    /// skipped). Collected verdicts are sent before each receive call.
-    fn find_packet(&mut self, wait: Wait) -> Result<(), Error> {
-        // No `closed` check: only `shutdown` sets it, from `close` or `drop`,
-        // after which no `&mut Queue` is left to receive with.
-        loop {
-            if let Some(e) = self.tx.err.take() {
-                return Err(e);
-            }
-            // With no queue bound no packet can come: a waiting receive reads
-            // only what is there already (answers to verdicts, which the kernel
-            // queues before the send returns), then says so instead of waiting
-            // forever. `try_recv` does not wait, so it reports "would block".
-            let unbound = self.bound.is_empty() && !matches!(wait, Wait::Poll);
-            let Queue {
-                reader, tx, shared, ..
-            } = self;
-            let wait = if unbound { Wait::Poll } else { wait };
-            match reader.fill_with(wait, &mut || tx.flush(shared)) {
-                Err(e) if unbound && e.is_would_block() => return Err(Error::NothingBound),
-                r => r?,
-            }
-            let outcome = match reader.peek_header().map(|h| h.nlmsg_type) {
-                Some(PACKET_TYPE) => return Ok(()),
-                Some(sys::NLMSG_ERROR) => match reader.peek() {
-                    Some(m) => verdict_error(&ErrorMsg::parse(&m)?),
-                    None => Ok(()),
-                },
-                _ => Ok(()),
-            };
-            // Not a packet: taken and dropped (it is in the reader already).
-            let _ = reader.next(Wait::Poll);
-            outcome?;
-        }
+impl Queue {
+    /// Messages the receive calls skipped as not packets: acknowledgements,
+    /// late answers to configuration requests that timed out.
+    pub fn skipped(&self) -> u64 {
+        self.reader.skipped()
     }
 
-    /// The packet [`Queue::find_packet`] made ready.
+    /// The packet [`Receive::fill`] made ready.
     pub(crate) fn take_packet(&mut self) -> Result<Packet<'_>, Error> {
         let Queue {
             reader,

@@ -16,6 +16,7 @@
 
 mod qsupport;
 use nfnl::testutil::netns as support;
+use nfnl_queue::Receive;
 use qs::*;
 use qsupport as qs;
 

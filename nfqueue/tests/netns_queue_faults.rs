@@ -19,6 +19,7 @@
 
 mod qsupport;
 use nfnl::testutil::netns as support;
+use nfnl_queue::{ErrorExt, Receive};
 use qs::*;
 use qsupport as qs;
 

@@ -13,6 +13,7 @@
 
 mod qsupport;
 use nfnl::testutil::netns as support;
+use nfnl_queue::{ErrorExt, Receive};
 use qs::*;
 use qsupport as qs;
 

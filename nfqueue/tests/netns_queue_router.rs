@@ -19,6 +19,7 @@
 
 mod qsupport;
 use nfnl::testutil::netns as support;
+use nfnl_queue::{ErrorExt, Receive};
 use qs::*;
 use qsupport as qs;
 
@@ -629,7 +630,9 @@ fn reverse_listener(mut q: Queue, bogus: u32, stop: Arc<AtomicBool>) -> JoinHand
                         break;
                     }
                 }
-                Err(Error::Verdict { source, .. }) if source.errno == ENOENT => st.enoent += 1,
+                Err(Error::Verdict { source, .. }) if source.errno() as i32 == ENOENT => {
+                    st.enoent += 1
+                }
                 Err(e) => st.other.push(e.to_string()),
             }
             if stop_seen.is_some_and(|s| s.elapsed() > T) {
@@ -643,7 +646,9 @@ fn reverse_listener(mut q: Queue, bogus: u32, stop: Arc<AtomicBool>) -> JoinHand
             match q.recv_timeout(Duration::from_millis(100)) {
                 Ok(p) => p.accept().unwrap(),
                 Err(e) if e.is_timeout() => break,
-                Err(Error::Verdict { source, .. }) if source.errno == ENOENT => st.enoent += 1,
+                Err(Error::Verdict { source, .. }) if source.errno() as i32 == ENOENT => {
+                    st.enoent += 1
+                }
                 Err(e) => st.other.push(e.to_string()),
             }
         }

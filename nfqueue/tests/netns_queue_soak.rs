@@ -12,6 +12,7 @@
 
 mod qsupport;
 use nfnl::testutil::netns as support;
+use nfnl_queue::Receive;
 use qs::*;
 use qsupport as qs;
 

@@ -8,6 +8,7 @@
 // only forwards to the system allocator.
 #![allow(unsafe_code)]
 
+use nfnl_queue::{ErrorExt, Receive};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 

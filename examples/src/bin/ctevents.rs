@@ -12,6 +12,7 @@
 //! the whole filter is checked again on what arrives. On an overrun (events
 //! lost) it says so and re-lists the table, then goes on.
 
+use nfnl_conntrack::{ErrorExt, Receive};
 use std::process::ExitCode;
 
 use examples::ctargs;

@@ -9,6 +9,7 @@
 //! Usage: `nflog [GROUP] [--count N] [--quiet] [-w FILE] [--size N] [--threshold N]
 //! [--idle SECS] [--rcvbuf BYTES]`.
 
+use nfnl_log::{ErrorExt, Receive};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;

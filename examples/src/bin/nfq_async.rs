@@ -16,6 +16,7 @@
 //!
 //! Usage: `nfq_async [QUEUE] [--count N]`.
 
+use nfnl_queue::ErrorExt;
 use std::process::ExitCode;
 use std::time::Duration;
 

@@ -31,6 +31,7 @@
 //! decision thread; the receive loop never waits for a decision, and an
 //! undecided packet (the thread dies, the program exits) is dropped.
 
+use nfnl_queue::{ErrorExt, Receive};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;

@@ -14,6 +14,7 @@
 //! Usage: `nfq_rewrite [QUEUE] [--count N]`, then for example
 //! `socat - UDP-LISTEN:9999` and `echo hello | socat - UDP:127.0.0.1:9999`.
 
+use nfnl_queue::{ErrorExt, Receive};
 use std::process::ExitCode;
 
 use nfnl::ip::update_checksums;

@@ -11,6 +11,7 @@
 //!
 //! Usage: `nfqueue [QUEUE] [--count N] [--quiet] [--gso | --no-gso]`.
 
+use nfnl_queue::{ErrorExt, Receive};
 use std::process::ExitCode;
 
 use nfnl_queue::{Queue, QueueConfig, QueueFlags, Verdict};

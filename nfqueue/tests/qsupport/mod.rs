@@ -4,6 +4,7 @@
 //! this directory as `mod qsupport; use qsupport as qs;`.
 #![allow(dead_code, clippy::cast_possible_truncation)]
 
+use nfnl_queue::{ErrorExt, Receive};
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
 use std::time::Duration;
@@ -74,7 +75,9 @@ pub fn verdict_errors(q: &mut Queue, n: usize) -> Vec<(Option<u16>, u32, i32)> {
     let mut out = Vec::new();
     while out.len() < n {
         match q.recv_timeout(T) {
-            Err(Error::Verdict { queue, id, source }) => out.push((queue, id, source.errno)),
+            Err(Error::Verdict { queue, id, source }) => {
+                out.push((queue, id, source.errno() as i32))
+            }
             Err(e) => panic!("expected a verdict error, got {e} (after {out:?})"),
             Ok(p) => panic!("expected a verdict error, got packet {}", p.id()),
         }
