@@ -467,3 +467,23 @@ fn ctevents_prints_what_conntrack_e_prints() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Flows of protocols the tool has no name for (IGMP, ESP, AH, and one
+/// without any name) print as `unknown  N`, as `conntrack -L` prints them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctlist_prints_unnamed_protocols_as_the_tool() {
+    let _ns = support::netns();
+    for p in ["2", "50", "51", "200"] {
+        support::conntrack_cli(&format!("-I -p {p} -s 10.0.0.1 -d 10.0.0.2 -t 100"));
+    }
+    support::conntrack_cli("-I -p 50 -s 2001:db8::1 -d 2001:db8::2 -t 100");
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in ["", "-p 50", "-f ipv6", "-o extended"] {
+        let theirs = normalized(&support::conntrack_cli(&format!("-L {args}")));
+        let ours = normalized(&support::sh(&format!("{ctlist} {args}")));
+        assert!(!theirs.is_empty(), "{args}");
+        assert!(theirs.iter().all(|l| l.contains("unknown ")), "{theirs:#?}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+}

@@ -958,7 +958,10 @@ impl std::fmt::Display for Key {
     /// then `reply-tuple`, `zone=` and `id=` when they apply.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = &mut crate::display::Fields::new(f);
-        w.put(format_args!("{}", self.tuple.proto.proto().name()))?;
+        w.put(format_args!(
+            "{}",
+            crate::display::proto_name(self.tuple.proto.proto())
+        ))?;
         crate::display::write_tuple(w, &self.tuple)?;
         if self.dir == sys::CTA_TUPLE_REPLY {
             w.put(format_args!("(reply tuple)"))?;

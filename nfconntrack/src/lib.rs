@@ -111,7 +111,7 @@ mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
 pub use counters::{Counters, Timestamp};
-pub use display::{DisplayOptions, FlowDisplay};
+pub use display::{proto_name, DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
 pub use evfilter::{EventFilter, Match as EventMatch};

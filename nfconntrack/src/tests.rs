@@ -419,6 +419,40 @@ fn display_icmp_and_v6() {
     );
 }
 
+/// The tool names only the protocols with a conntrack module of their own
+/// (`conntrack -L` prints `unknown  50 …` for ESP): flows and keys, and so
+/// the errors built from keys, print the same.
+#[test]
+fn display_names_protocols_as_the_tool() {
+    for (p, line) in [
+        (IpProto::IGMP, "unknown  2 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto::ESP, "unknown  50 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto::AH, "unknown  51 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto(200), "unknown  200 src=10.0.0.1 dst=10.0.0.2"),
+    ] {
+        let t = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::Other { proto: p }).unwrap();
+        let f = Flow::new(t);
+        assert_eq!(f.to_string(), format!("{line} src=10.0.0.2 dst=10.0.0.1"));
+        assert_eq!(
+            Key::orig(t).to_string(),
+            "unknown src=10.0.0.1 dst=10.0.0.2"
+        );
+    }
+    // IpProto keeps its names for other uses
+    assert_eq!(IpProto::ESP.name(), "esp");
+    let gre = Tuple::new(
+        v4("10.0.0.1"),
+        v4("10.0.0.2"),
+        L4::Ports {
+            proto: IpProto::GRE,
+            src: 1,
+            dst: 2,
+        },
+    )
+    .unwrap();
+    assert!(Flow::new(gre).to_string().starts_with("gre      47 src="));
+}
+
 #[test]
 fn malformed_inputs_give_typed_errors() {
     let tuple = orig_tuple_msg;

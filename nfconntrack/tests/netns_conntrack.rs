@@ -2436,3 +2436,50 @@ fn refusals_name_the_operation_and_the_entry() {
         "{e}"
     );
 }
+
+/// Protocols the `conntrack` tool has no name for (IGMP, ESP, AH, ...) print
+/// as `unknown`, in flows and in the errors naming an entry; flows the
+/// tool created print as the tool lists them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn protocols_without_a_tool_name_print_unknown() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    for p in [2u8, 50, 51, 200] {
+        let t = Tuple::new(
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            L4::Other { proto: IpProto(p) },
+        )
+        .unwrap();
+        ct.create(&flow(t, 100)).unwrap();
+        let e = ct.create(&flow(t, 100)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("create unknown src=10.0.0.1 dst=10.0.0.2: kernel error: "),
+            "{e}"
+        );
+        support::conntrack_cli(&format!("-I -p {p} -s 10.0.0.3 -d 10.0.0.2 -t 100"));
+        let theirs = cli_lines(&format!("-L -p {p}"));
+        assert_eq!(theirs.len(), 2, "{theirs:#?}");
+        assert!(
+            theirs[0].starts_with(&format!("unknown {p} src=")),
+            "{theirs:#?}"
+        );
+        let filter = Filter::new().orig(TupleFilter {
+            proto: Some(IpProto(p)),
+            ..TupleFilter::default()
+        });
+        assert_eq!(our_lines(&mut ct, &filter), theirs, "protocol {p}");
+    }
+    let v6 = Tuple::new(
+        ip("2001:db8::1"),
+        ip("2001:db8::2"),
+        L4::Other {
+            proto: IpProto::ESP,
+        },
+    )
+    .unwrap();
+    ct.create(&flow(v6, 100)).unwrap();
+    assert_eq!(our_lines(&mut ct, &Filter::new()), cli_lines("-L"));
+}
