@@ -487,3 +487,66 @@ fn ctlist_prints_unnamed_protocols_as_the_tool() {
         assert_eq!(ours, theirs, "ctlist {args}");
     }
 }
+
+/// A label map naming one bit twice and giving one name to two bits
+/// resolves as the tool resolves it: what the tool adds by a name is the
+/// bit our map gives that name, and both list the same names.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn duplicate_label_names_and_bits_resolve_like_the_tool() {
+    use nfnl_conntrack::{LabelMap, Update};
+    let _ns = support::netns();
+    let (ok, out) = support::sh_status("iptables -A INPUT -m connlabel --label 3 -j ACCEPT");
+    if !ok {
+        support::skip(
+            "duplicate_label_names_and_bits_resolve_like_the_tool",
+            &format!("no connlabel match: {out}"),
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nfct-duplabels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("connlabel.conf");
+    std::fs::write(
+        &conf,
+        "0 zero\n1 zero\n1 test label 1\n2 two\n2 deux\n4 x\n3 x\n3 three\n",
+    )
+    .unwrap();
+    let map = LabelMap::load(&conf).unwrap();
+    let mut ct = Conntrack::open().unwrap();
+    let names = ["test label 1", "zero", "two", "x", "three"];
+    let t = |i: usize| Tuple::new(ip(&format!("10.0.0.{i}")), ip("10.0.0.99"), L4::udp(1, 2));
+    for (i, name) in names.iter().enumerate() {
+        ct.create(&udp(&format!("10.0.0.{i}"), "10.0.0.99", 1, 2))
+            .unwrap();
+        with_label_map(
+            &dir,
+            &conf,
+            &format!("conntrack -U -s 10.0.0.{i} --label-add \"{name}\" >/dev/null"),
+        );
+        let got = ct.get(&Key::orig(t(i).unwrap())).unwrap().labels;
+        assert_eq!(got, Some(map.labels(name).unwrap()), "{name}");
+        // and ours on a second flow
+        let j = i + 10;
+        ct.create(&udp(&format!("10.0.0.{j}"), "10.0.0.99", 1, 2))
+            .unwrap();
+        ct.update(&Update::orig(t(j).unwrap()).add_labels(map.labels(name).unwrap()))
+            .unwrap();
+    }
+    assert_eq!(map.labels("test label 1").unwrap().bits(), 1 << 1);
+    assert!(map.labels("deux").is_err());
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in [
+        "-o labels",
+        "-l \"test label 1\"",
+        "-l x -o labels",
+        "-l three",
+    ] {
+        let cmd = format!("conntrack -L {args}");
+        let theirs = normalized(&with_label_map(&dir, &conf, &cmd));
+        let ours = normalized(&with_label_map(&dir, &conf, &format!("{ctlist} {args}")));
+        assert!(!theirs.is_empty(), "{args}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
