@@ -2483,3 +2483,53 @@ fn protocols_without_a_tool_name_print_unknown() {
     ct.create(&flow(v6, 100)).unwrap();
     assert_eq!(our_lines(&mut ct, &Filter::new()), cli_lines("-L"));
 }
+
+/// Read-modify-write of the status: the status read from the entry (with
+/// `CONFIRMED`, and the NAT bits of a NAT-ed flow) plus a new bit is
+/// accepted, as the kernel accepts it; only a real change of a bit the
+/// kernel never changes is refused before the update is sent.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn read_modify_write_of_the_status() {
+    let _ns = support::netns();
+    let mut ct = ct();
+    let f = udp("10.0.0.1", "10.0.0.2", 1000, 53);
+    let t = f.orig.unwrap();
+    ct.create(&f).unwrap();
+    let cur = ct.get(&Key::orig(t)).unwrap().status.unwrap();
+    assert!(cur.contains(Status::CONFIRMED), "{cur:?}");
+    ct.update(&Update::orig(t).set_status(cur | Status::SEEN_REPLY | Status::ASSURED))
+        .unwrap();
+    let lines = cli_lines("-L -u ASSURED");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("[ASSURED]") && !lines[0].contains("[UNREPLIED]"));
+    assert_eq!(our_lines(&mut ct, &Filter::new()), cli_lines("-L"));
+    // a source-NAT-ed flow carries SRC_NAT and SRC_NAT_DONE: unchanged, they pass
+    let mut snat = udp("10.0.0.3", "10.0.0.2", 1000, 53);
+    snat.nat_src = Some(NatRange::to_addr(ip("192.0.2.9")));
+    if let Err(e) = ct.create(&snat) {
+        support::skip(
+            "read_modify_write_of_the_status(nat)",
+            &format!("no NAT: {e}"),
+        );
+        return;
+    }
+    let t = snat.orig.unwrap();
+    let cur = ct.get(&Key::orig(t)).unwrap().status.unwrap();
+    assert!(
+        cur.contains(Status::SRC_NAT | Status::SRC_NAT_DONE),
+        "{cur:?}"
+    );
+    ct.update(&Update::orig(t).set_status(cur | Status::FIXED_TIMEOUT))
+        .unwrap();
+    let lines = cli_lines("-L -u FIXED_TIMEOUT --src-nat");
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(lines[0].contains("dst=192.0.2.9"), "{lines:#?}");
+    // a real change of an unchangeable bit is refused, naming only it
+    match ct.update(&Update::orig(t).set_status(cur | Status::DST_NAT)) {
+        Err(Error::Unchangeable(s)) => assert_eq!(s, Status::DST_NAT),
+        r => panic!("{r:?}"),
+    }
+    let after = ct.get(&Key::orig(t)).unwrap().status.unwrap();
+    assert!(!after.contains(Status::DST_NAT));
+}
