@@ -587,3 +587,28 @@ fn nflog_13_netdev_ingress_vlan_tag() {
     assert_eq!((v.proto, v.id(), v.pcp()), (0x8100, 5, 0));
     assert_eq!(udp_data(m.payload().unwrap()), b"tagged");
 }
+
+/// `CopyMode::None` does not silence a group: the kernel still logs every
+/// packet, with its metadata and without payload, as with `CopyMode::Meta`
+/// (`nfulnl_log_packet` copies no data for either mode).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_14_copy_none_still_logs_metadata() {
+    let _ns = support::netns();
+    support::iptables(
+        "-A OUTPUT -p udp --dport 6014 -j NFLOG --nflog-group 14 --nflog-prefix none",
+    );
+    let mut log = bind(GroupConfig::new(14).copy(CopyMode::None));
+    for _ in 0..2 {
+        support::udp_send("127.0.0.1:6014", &[b'y'; 50]);
+    }
+    for _ in 0..2 {
+        let m = next(&mut log);
+        assert_eq!(
+            (m.payload(), m.packet_len(), m.prefix(), m.hook()),
+            (None, None, Some(&b"none"[..]), Hook::LocalOut)
+        );
+        assert_eq!(m.outdev(), Some(lo_index()));
+        assert_eq!(m.family(), ProtoFamily::Ipv4);
+    }
+}
