@@ -13,10 +13,12 @@ use crate::tuple::{Family, Tuple, L4};
 use nfnl::IpProto;
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
-// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
-// (`CTA_FILTER_F_CTA_TUPLE_ZONE`) is not used: zones are filtered with `CTA_ZONE`.
+// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel.
 const F_IP_SRC: u32 = 1 << 0;
 const F_IP_DST: u32 = 1 << 1;
+/// `CTA_FILTER_F_CTA_TUPLE_ZONE`: the tuple's `CTA_TUPLE_ZONE` (the zone of
+/// one direction).
+const F_TUPLE_ZONE: u32 = 1 << 2;
 pub(crate) const F_PROTO_NUM: u32 = 1 << 3;
 const F_PROTO_SRC_PORT: u32 = 1 << 4;
 const F_PROTO_DST_PORT: u32 = 1 << 5;
@@ -121,14 +123,23 @@ bitflags::bitflags! {
         const STATUS = 1 << 6;
         /// Zone (`CTA_ZONE`).
         const ZONE = 1 << 7;
+        /// The zone of one direction (`CTA_TUPLE_ZONE` in the original or
+        /// reply tuple, with `CTA_FILTER_F_CTA_TUPLE_ZONE`; `conntrack
+        /// --orig-zone`/`--reply-zone`).
+        const TUPLE_ZONE = 1 << 8;
     }
 }
 
 impl Criteria {
     /// What is trusted when the kernel cannot be probed: everything but
     /// IPv6 addresses, which `ctnetlink_filter_match_tuple` compares
-    /// inverted from 5.8 to at least 6.18.
-    pub const STATIC: Criteria = Criteria::all().difference(Criteria::IPV6_ADDR);
+    /// inverted from 5.8 to at least 6.18, and directional zones, which
+    /// `ctnetlink_alloc_filter` parses into the filter's zone but
+    /// `ctnetlink_filter_match` never compares (6.18 returns every entry;
+    /// with `CTA_ZONE` as well it answers `EINVAL`).
+    pub const STATIC: Criteria = Criteria::all()
+        .difference(Criteria::IPV6_ADDR)
+        .difference(Criteria::TUPLE_ZONE);
 }
 
 /// Fields of one tuple to match; `None` matches anything.
@@ -145,8 +156,10 @@ pub struct TupleFilter {
     /// Netmask for [`TupleFilter::dst`] (`--mask-dst`).
     pub dst_mask: Option<IpAddr>,
     /// Directional zone of this tuple (`CTA_TUPLE_ZONE`; `conntrack
-    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none; matched in
-    /// user space (the kernel's zone filter ignores the direction).
+    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none. Sent to the
+    /// kernel only where it is known to evaluate it ([`Criteria::TUPLE_ZONE`]),
+    /// and only for one direction and without [`Filter::zone`] (the kernel
+    /// keeps one zone per filter).
     pub zone: Option<u16>,
     /// IP protocol number.
     pub proto: Option<IpProto>,
@@ -212,8 +225,8 @@ impl TupleFilter {
     }
 
     /// The fields the kernel evaluates, and correctly (`trust`): never
-    /// masked addresses or the directional zone; ports and ICMP fields only
-    /// with the protocol (the kernel reads them only then).
+    /// masked addresses; ports and ICMP fields only with the protocol (the
+    /// kernel reads them only then).
     fn kernel_part(&self, trust: Criteria) -> TupleFilter {
         let addr = |a: Option<IpAddr>, m| {
             a.filter(|a| {
@@ -231,7 +244,7 @@ impl TupleFilter {
             src_mask: None,
             dst: addr(self.dst, self.dst_mask),
             dst_mask: None,
-            zone: None,
+            zone: self.zone.filter(|_| trust.contains(Criteria::TUPLE_ZONE)),
             proto: self.proto.filter(|_| trust.contains(Criteria::PROTO)),
             src_port: self.src_port.filter(|_| with_proto(Criteria::PORTS)),
             dst_port: self.dst_port.filter(|_| with_proto(Criteria::PORTS)),
@@ -260,6 +273,7 @@ impl TupleFilter {
         [
             (self.src.is_some(), F_IP_SRC),
             (self.dst.is_some(), F_IP_DST),
+            (self.zone.is_some(), F_TUPLE_ZONE),
             (self.proto.is_some(), F_PROTO_NUM),
             (self.src_port.is_some(), F_PROTO_SRC_PORT),
             (self.dst_port.is_some(), F_PROTO_DST_PORT),
@@ -316,6 +330,9 @@ impl TupleFilter {
                     Ok(())
                 })?;
             }
+            if let Some(z) = self.zone {
+                b.put_be16(sys::CTA_TUPLE_ZONE, z);
+            }
             Ok(())
         })?;
         Ok(())
@@ -345,8 +362,16 @@ impl TupleFilter {
 /// ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
 /// tested against `conntrack -L`/`-D` on IPv4 and IPv6.
 /// Always matched in user space, because the kernel has no such criterion:
-/// masked addresses (CIDR), directional zones, "any of these status bits",
-/// the TCP state and labels.
+/// masked addresses (CIDR), "any of these status bits", the TCP state and
+/// labels.
+///
+/// NOTE(kernel): a directional zone ([`TupleFilter::zone`]) has a kernel
+/// criterion, `CTA_TUPLE_ZONE` in the tuple with `CTA_FILTER_F_CTA_TUPLE_ZONE`
+/// ([`Criteria::TUPLE_ZONE`]): `ctnetlink_alloc_filter` accepts it, but on
+/// 6.18 `ctnetlink_filter_match` never compares it and every entry comes
+/// back. It is sent only where the probe finds it right, never with
+/// [`Filter::zone`] (the kernel answers `EINVAL`: one zone per filter) or
+/// for both directions at once.
 ///
 /// NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
 /// `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
@@ -554,12 +579,20 @@ impl Filter {
     /// `trust` (see the module notes). The family stays
     /// [`Filter::effective_family`] of the whole filter.
     pub fn kernel_part(&self, trust: Criteria) -> Filter {
+        let zone = self.zone.filter(|_| trust.contains(Criteria::ZONE));
+        let (mut orig, mut reply) = (self.orig.kernel_part(trust), self.reply.kernel_part(trust));
+        // the kernel keeps one zone per filter (`ctnetlink_parse_tuple_zone`
+        // writes the one `CTA_ZONE` fills; both give EINVAL): a directional
+        // zone goes alone
+        if zone.is_some() || (orig.zone.is_some() && reply.zone.is_some()) {
+            (orig.zone, reply.zone) = (None, None);
+        }
         Filter {
             mark: self.mark.filter(|_| trust.contains(Criteria::MARK)),
             status: self.status.filter(|_| trust.contains(Criteria::STATUS)),
-            zone: self.zone.filter(|_| trust.contains(Criteria::ZONE)),
-            orig: self.orig.kernel_part(trust),
-            reply: self.reply.kernel_part(trust),
+            zone,
+            orig,
+            reply,
             status_any: None,
             tcp_state: None,
             labels: None,
@@ -588,6 +621,11 @@ impl Filter {
             c.set(Criteria::PORTS, c.contains(Criteria::PORTS) || ports);
             let icmp = t.icmp_type.is_some() || t.icmp_code.is_some() || t.icmp_id.is_some();
             c.set(Criteria::ICMP, c.contains(Criteria::ICMP) || icmp);
+            let zone = t.zone.is_some();
+            c.set(
+                Criteria::TUPLE_ZONE,
+                c.contains(Criteria::TUPLE_ZONE) || zone,
+            );
         }
         c.set(Criteria::MARK, k.mark.is_some());
         c.set(Criteria::STATUS, k.status.is_some());

@@ -1538,6 +1538,49 @@ fn only_trusted_criteria_reach_the_kernel() {
     assert_eq!(NfMsg::parse(&bytes).unwrap().attrs().count(), 0);
 }
 
+/// A directional zone is a kernel criterion of its own (`CTA_TUPLE_ZONE`
+/// with `CTA_FILTER_F_CTA_TUPLE_ZONE`), sent only when trusted, alone: not
+/// with `CTA_ZONE`, not for both directions (the kernel keeps one zone).
+#[test]
+fn directional_zone_filter_encoding() {
+    let zone = |z| TupleFilter {
+        zone: Some(z),
+        ..TupleFilter::default()
+    };
+    let f = Filter::new().family(Family::Ipv4).orig(zone(7));
+    assert_eq!(f.criteria(), Criteria::TUPLE_ZONE);
+    assert!(!Criteria::STATIC.contains(Criteria::TUPLE_ZONE));
+    assert_eq!(f.kernel_part(Criteria::STATIC).orig.zone, None);
+    assert!(!f.kernel_exact(Criteria::STATIC) && f.kernel_exact(Criteria::all()));
+    let mut b = MsgBuilder::new();
+    b.begin(ct_header(sys::IPCTNL_MSG_CT_GET, Family::Ipv4), 1);
+    f.encode(&mut b, Criteria::all()).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    #[rustfmt::skip]
+    let want = cat(&[
+        &h(12, sys::CTA_TUPLE_ORIG | N),
+        &h(6, sys::CTA_TUPLE_ZONE), &[0, 7, 0, 0],
+        &h(12, sys::CTA_FILTER | N),
+        &h(8, sys::CTA_FILTER_ORIG_FLAGS), &(1u32 << 2).to_ne_bytes(), // TUPLE_ZONE
+    ]);
+    assert_eq!(&bytes[20..], &want[..]);
+    let r = Filter::new().family(Family::Ipv6).reply(zone(9));
+    assert_eq!(r.kernel_part(Criteria::all()).reply.zone, Some(9));
+    // never with CTA_ZONE, never both directions: those stay in user space
+    for f in [
+        f.zone(7),
+        Filter::new()
+            .family(Family::Ipv4)
+            .orig(zone(7))
+            .reply(zone(9)),
+    ] {
+        let k = f.kernel_part(Criteria::all());
+        assert_eq!((k.orig.zone, k.reply.zone), (None, None), "{f:?}");
+        assert!(!f.kernel_exact(Criteria::all()));
+        assert!(!f.criteria().contains(Criteria::TUPLE_ZONE));
+    }
+}
+
 #[cfg(target_endian = "little")]
 use nfnl::testutil::fixture::data_messages as captured;
 
