@@ -339,6 +339,157 @@ impl TupleFilter {
     }
 }
 
+/// The translation a NAT criterion asks for: the address and/or port the
+/// entry is translated to (`conntrack --src-nat/--dst-nat/--any-nat
+/// [ADDR[:PORT]]`). Both `None`: any translation.
+///
+/// The kernel reports NAT only through the tuples and the status
+/// ([`Flow::source_translation`]). As the `conntrack` tool reads them,
+/// source NAT to `ADDR:PORT` is an entry with [`Status::SRC_NAT_DONE`]
+/// whose reply destination is `ADDR` (and differs from the original
+/// source) and whose reply destination port is `PORT` (and differs from
+/// the original source port); with neither given, one of the two differs.
+/// Destination NAT is the same with [`Status::DST_NAT_DONE`], the reply
+/// source and the original destination. Ports are those of port-based
+/// protocols.
+///
+/// NOTE(tool): conntrack-tools 1.4.7 ignores an IPv6 `ADDR` (it compares
+/// only IPv4 NAT addresses, so `--src-nat 2001:db8::99` lists every
+/// source-NAT-ed IPv6 entry); here IPv6 addresses are compared like IPv4
+/// ones, which is what the tool gives with `--src-nat -q ADDR` (reply
+/// destination) and `--dst-nat -r ADDR` (reply source).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct NatTarget {
+    /// The translated address.
+    pub addr: Option<IpAddr>,
+    /// The translated port.
+    pub port: Option<u16>,
+}
+
+impl NatTarget {
+    /// Translated to `addr`, any port.
+    pub fn addr(addr: IpAddr) -> Self {
+        NatTarget {
+            addr: Some(addr),
+            port: None,
+        }
+    }
+
+    /// Also translated to `port`.
+    #[must_use]
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// True if the endpoint `from` is translated to `to`, as this target
+    /// asks: each field given is the translated one and differs from the
+    /// original; with none given, something differs.
+    fn matches(&self, from: (IpAddr, Option<u16>), to: (IpAddr, Option<u16>)) -> bool {
+        if self.addr.is_none() && self.port.is_none() {
+            return from != to;
+        }
+        self.addr.is_none_or(|a| to.0 == a && from.0 != a)
+            && self
+                .port
+                .is_none_or(|p| to.1 == Some(p) && from.1.is_some_and(|f| f != p))
+    }
+}
+
+/// Entries with network address translation (`conntrack -n/--src-nat`,
+/// `-g/--dst-nat`, `-j/--any-nat`, each with an optional `ADDR[:PORT]`);
+/// see [`NatTarget`] for what a translation to an address and port is.
+///
+/// Matched in user space: the kernel has no NAT criterion, and an OR of
+/// criteria ([`NatFilter::Either`]) none at all. A dump is narrowed in the
+/// kernel by what every match must have, where the kernel is trusted with
+/// it ([`Criteria`]): the status bits ([`Status::SRC_NAT_DONE`],
+/// [`Status::DST_NAT_DONE`]) and the reply tuple's translated address; a
+/// filtered flush is never left to the kernel (dump, then batched deletes).
+///
+/// ```
+/// use nfnl_conntrack::{Filter, Flow, NatFilter, NatTarget, Status, Tuple, L4};
+/// let orig = Tuple::new("10.0.0.5".parse()?, "10.0.0.2".parse()?, L4::udp(5000, 53))?;
+/// let mut f = Flow::new(orig);
+/// f.reply = Some(Tuple::new("10.0.0.2".parse()?, "192.0.2.9".parse()?, L4::udp(53, 5000))?);
+/// f.status = Some(Status::SRC_NAT | Status::SRC_NAT_DONE | Status::DST_NAT_DONE);
+/// let to = NatTarget::addr("192.0.2.9".parse()?);
+/// assert!(Filter::new().nat(NatFilter::Either(to)).matches(&f)); // --any-nat 192.0.2.9
+/// assert!(Filter::new().nat(NatFilter::Source(to)).matches(&f));
+/// assert!(!Filter::new().nat(NatFilter::Destination(to)).matches(&f));
+/// assert!(!Filter::new().nat(NatFilter::Either(to.with_port(6000))).matches(&f));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NatFilter {
+    /// Source NAT to the target (`--src-nat [ADDR[:PORT]]`).
+    Source(NatTarget),
+    /// Destination NAT to the target (`--dst-nat [ADDR[:PORT]]`).
+    Destination(NatTarget),
+    /// Source NAT to `src` and destination NAT to `dst` (`--src-nat
+    /// [ADDR[:PORT]] --dst-nat [ADDR[:PORT]]`).
+    Both {
+        /// The source translation.
+        src: NatTarget,
+        /// The destination translation.
+        dst: NatTarget,
+    },
+    /// Source NAT to the target or destination NAT to it (`--any-nat
+    /// [ADDR[:PORT]]`).
+    Either(NatTarget),
+}
+
+impl NatFilter {
+    /// True if `flow` has the translation(s) asked for.
+    pub fn matches(&self, flow: &Flow) -> bool {
+        let status = flow.status.unwrap_or_default();
+        let (Some(o), Some(r)) = (flow.orig, flow.reply) else {
+            return false;
+        };
+        let end = |t: &Tuple, src: bool| {
+            let ports = t.proto.ports();
+            if src {
+                (t.src, ports.map(|p| p.0))
+            } else {
+                (t.dst, ports.map(|p| p.1))
+            }
+        };
+        let snat = |t: &NatTarget| {
+            status.contains(Status::SRC_NAT_DONE) && t.matches(end(&o, true), end(&r, false))
+        };
+        let dnat = |t: &NatTarget| {
+            status.contains(Status::DST_NAT_DONE) && t.matches(end(&o, false), end(&r, true))
+        };
+        match self {
+            NatFilter::Source(t) => snat(t),
+            NatFilter::Destination(t) => dnat(t),
+            NatFilter::Both { src, dst } => snat(src) && dnat(dst),
+            NatFilter::Either(t) => snat(t) || dnat(t),
+        }
+    }
+
+    /// The source and destination targets every match has (`None` for
+    /// [`NatFilter::Either`], which requires neither).
+    fn required(&self) -> (Option<NatTarget>, Option<NatTarget>) {
+        match *self {
+            NatFilter::Source(t) => (Some(t), None),
+            NatFilter::Destination(t) => (None, Some(t)),
+            NatFilter::Both { src, dst } => (Some(src), Some(dst)),
+            NatFilter::Either(_) => (None, None),
+        }
+    }
+
+    /// Every address given.
+    fn addrs(&self) -> [Option<IpAddr>; 2] {
+        match *self {
+            NatFilter::Source(t) | NatFilter::Destination(t) | NatFilter::Either(t) => {
+                [t.addr, None]
+            }
+            NatFilter::Both { src, dst } => [src.addr, dst.addr],
+        }
+    }
+}
+
 /// What to select in a dump or filtered flush. All set parts must match.
 ///
 /// The kernel evaluates filters in `ctnetlink_filter_match`
@@ -401,10 +552,12 @@ pub struct Filter {
     pub orig: TupleFilter,
     /// Reply-tuple fields (`CTA_FILTER_REPLY_FLAGS` + `CTA_TUPLE_REPLY`).
     pub reply: TupleFilter,
-    /// Entries with at least one of these status bits (`conntrack
-    /// --any-nat` is `SRC_NAT | DST_NAT`); matched in user space (the
-    /// kernel's status filter is `status & mask == value`).
+    /// Entries with at least one of these status bits; matched in user
+    /// space (the kernel's status filter is `status & mask == value`).
     pub status_any: Option<Status>,
+    /// Entries with network address translation (`conntrack --src-nat`,
+    /// `--dst-nat`, `--any-nat`); see [`NatFilter`].
+    pub nat: Option<NatFilter>,
     /// TCP entries in this state (`conntrack --state`); matched in user
     /// space.
     pub tcp_state: Option<TcpState>,
@@ -455,6 +608,13 @@ impl Filter {
         self
     }
 
+    /// Only entries with the translation(s) of `nat`.
+    #[must_use]
+    pub fn nat(mut self, nat: NatFilter) -> Self {
+        self.nat = Some(nat);
+        self
+    }
+
     /// Only TCP entries in state `state`.
     #[must_use]
     pub fn tcp_state(mut self, state: TcpState) -> Self {
@@ -489,11 +649,15 @@ impl Filter {
     }
 
     /// The family the kernel request uses: the set family, else the one of
-    /// a filtered address.
+    /// a filtered address (a NAT address included).
     pub fn effective_family(&self) -> Family {
+        let nat = self
+            .nat
+            .and_then(|n| n.addrs().into_iter().flatten().next());
         self.family
             .or(self.orig.family())
             .or(self.reply.family())
+            .or(nat.map(|a| Family::of(&a)))
             .unwrap_or(Family::Any)
     }
 
@@ -505,7 +669,13 @@ impl Filter {
     /// # Errors
     /// [`Error::MixedFamilies`].
     pub fn check_families(&self) -> Result<Family, Error> {
-        let addrs = self.orig.addrs().into_iter().chain(self.reply.addrs());
+        let nat = self.nat.map_or([None, None], |n| n.addrs());
+        let addrs = self
+            .orig
+            .addrs()
+            .into_iter()
+            .chain(self.reply.addrs())
+            .chain(nat);
         let fams = addrs.flatten().map(|a| Family::of(&a)).chain(self.family);
         let mut seen = None;
         for f in fams {
@@ -544,6 +714,9 @@ impl Filter {
                 return false;
             }
         }
+        if self.nat.is_some_and(|n| !n.matches(flow)) {
+            return false;
+        }
         if self.tcp_state.is_some() && flow.tcp_state() != self.tcp_state {
             return false;
         }
@@ -580,7 +753,26 @@ impl Filter {
     /// [`Filter::effective_family`] of the whole filter.
     pub fn kernel_part(&self, trust: Criteria) -> Filter {
         let zone = self.zone.filter(|_| trust.contains(Criteria::ZONE));
-        let (mut orig, mut reply) = (self.orig.kernel_part(trust), self.reply.kernel_part(trust));
+        // what every NAT match has: its status bits and translated
+        // addresses in the reply tuple (where nothing else is asked of them)
+        let (mut status, mut nat_reply) = (self.status, self.reply);
+        if let Some(nat) = self.nat {
+            let (src, dst) = nat.required();
+            let bits = [(src, Status::SRC_NAT_DONE), (dst, Status::DST_NAT_DONE)]
+                .into_iter()
+                .filter(|(t, _)| t.is_some())
+                .fold(Status::empty(), |b, (_, bit)| b | bit);
+            if status.is_none() && !bits.is_empty() {
+                status = Some((bits, bits));
+            }
+            if nat_reply.dst.is_none() && nat_reply.dst_mask.is_none() {
+                nat_reply.dst = src.and_then(|t| t.addr);
+            }
+            if nat_reply.src.is_none() && nat_reply.src_mask.is_none() {
+                nat_reply.src = dst.and_then(|t| t.addr);
+            }
+        }
+        let (mut orig, mut reply) = (self.orig.kernel_part(trust), nat_reply.kernel_part(trust));
         // the kernel keeps one zone per filter (`ctnetlink_parse_tuple_zone`
         // writes the one `CTA_ZONE` fills; both give EINVAL): a directional
         // zone goes alone
@@ -589,11 +781,12 @@ impl Filter {
         }
         Filter {
             mark: self.mark.filter(|_| trust.contains(Criteria::MARK)),
-            status: self.status.filter(|_| trust.contains(Criteria::STATUS)),
+            status: status.filter(|_| trust.contains(Criteria::STATUS)),
             zone,
             orig,
             reply,
             status_any: None,
+            nat: None,
             tcp_state: None,
             labels: None,
             ..*self

@@ -116,7 +116,7 @@ pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
 pub use evfilter::{EventFilter, Match as EventMatch};
 pub use expect::{Expect, ExpectNat};
-pub use filter::{prefix_mask, Criteria, Filter, TupleFilter};
+pub use filter::{prefix_mask, Criteria, Filter, NatFilter, NatTarget, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
