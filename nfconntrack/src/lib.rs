@@ -66,6 +66,8 @@
 //!   the flow (its id too, so a re-created entry is left alone).
 //! - **change a flow?** [`Conntrack::update`] with an [`Update`] (mark with
 //!   mask, timeout, status bits to add, labels to add or remove).
+//! - **find the flows NAT-ed to an address?** [`Filter::nat`] with a
+//!   [`NatFilter`] (`conntrack --src-nat/--dst-nat/--any-nat ADDR[:PORT]`).
 //! - **follow events without losing any unnoticed?** An [`EventListener`]
 //!   reports every loss as [`Error::is_overrun`]; then call
 //!   [`EventListener::resync`]. [`EventListener::set_reliable`] makes the
