@@ -12,6 +12,14 @@
 //! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o save`, `-o/--output extended,id,labels`; and
 //! `--labelmap PATH` (ours) for another label map than the tool's
 //! `/etc/xtables/connlabel.conf`.
+//!
+//! Known differences from conntrack-tools 1.4.7, where the tool's reading is
+//! not kept: `-w N` selects entries in zone `N` in either direction, as the
+//! kernel's `CTA_ZONE` filter does (the tool compares only the zone of both
+//! directions, so entries zoned in one direction are not in its `-w N` and
+//! are in its `-w 0`); an IPv6 address of `--src-nat/--dst-nat/--any-nat`
+//! is compared (the tool ignores it); and `-p PROTO` with `--any-nat ADDR`
+//! keeps its matches (the tool then lists nothing).
 
 use std::net::IpAddr;
 

@@ -677,6 +677,8 @@ fn nat_address_filters_match_the_tool() {
         "--any-nat 127.0.0.1:7001",
         "--src-nat 127.0.0.9:40000",
         "-f ipv4 --any-nat 192.0.2.20",
+        "-p udp --src-nat 192.0.2.9",
+        "-p tcp --dst-nat 192.0.2.9",
         "-f ipv6 --src-nat",
         "--any-nat [::1]:7001",
         "--src-nat [2001:db8::50]:40000",
