@@ -7,16 +7,25 @@
 //! `--dport/--orig-port-dst N`, `--reply-port-src N`, `--reply-port-dst N`,
 //! `--icmp-type/--icmp-code/--icmp-id N` (and `--icmpv6-*`), `--state STATE`,
 //! `-u/--status LIST`, `-m/--mark N[/MASK]`, `-w/--zone N`, `--orig-zone N`,
-//! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat`,
+//! `--reply-zone N`, `-n/--src-nat`, `-g/--dst-nat`, `-j/--any-nat` (each
+//! with an optional `ADDR[:PORT]`, `[ADDR6]:PORT` for IPv6),
 //! `-l/--label NAME[,NAME]`, the list `dying` or `unconfirmed`, `-o save`, `-o/--output extended,id,labels`; and
 //! `--labelmap PATH` (ours) for another label map than the tool's
 //! `/etc/xtables/connlabel.conf`.
+//!
+//! Known differences from conntrack-tools 1.4.7, where the tool's reading is
+//! not kept: `-w N` selects entries in zone `N` in either direction, as the
+//! kernel's `CTA_ZONE` filter does (the tool compares only the zone of both
+//! directions, so entries zoned in one direction are not in its `-w N` and
+//! are in its `-w 0`); an IPv6 address of `--src-nat/--dst-nat/--any-nat`
+//! is compared (the tool ignores it); and `-p PROTO` with `--any-nat ADDR`
+//! keeps its matches (the tool then lists nothing).
 
 use std::net::IpAddr;
 
 use nfnl_conntrack::{
     prefix_mask, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap,
-    Labels, SaveLine, Status, TcpState,
+    Labels, NatFilter, NatTarget, SaveLine, Status, TcpState,
 };
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -88,12 +97,45 @@ fn status_bit(name: &str) -> Option<Status> {
     }
 }
 
-/// The options that select NAT-ed entries (`-n`, `-g`, `-j`).
+/// The options that select NAT-ed entries (`-n`, `-g`, `-j`), with their
+/// optional targets.
 #[derive(Default)]
 struct Nat {
-    src: bool,
-    dst: bool,
-    any: bool,
+    src: Option<NatTarget>,
+    dst: Option<NatTarget>,
+    any: Option<NatTarget>,
+}
+
+/// `ADDR`, `ADDR:PORT` or `[ADDR6]:PORT`, as the tool reads the optional
+/// argument of `--src-nat`, `--dst-nat` and `--any-nat`.
+fn parse_nat_target(v: &str) -> Result<NatTarget, String> {
+    let bad = || format!("bad NAT address {v}");
+    if let Ok(a) = v.parse::<IpAddr>() {
+        return Ok(NatTarget::addr(a));
+    }
+    let (a, port) = match v.strip_prefix('[') {
+        Some(rest) => {
+            let (a, p) = rest.split_once("]:").ok_or_else(bad)?;
+            (a, p)
+        }
+        None => v.rsplit_once(':').ok_or_else(bad)?,
+    };
+    let a: IpAddr = a.parse().map_err(|_| bad())?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    Ok(NatTarget::addr(a).with_port(port))
+}
+
+/// The optional argument of a NAT option: the next word, unless it is an
+/// option or a list name.
+fn nat_arg(
+    it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>,
+) -> Result<NatTarget, String> {
+    match it.next_if(|v| {
+        !v.starts_with('-') && !matches!(v.as_str(), "conntrack" | "dying" | "unconfirmed")
+    }) {
+        Some(v) => parse_nat_target(v),
+        None => Ok(NatTarget::default()),
+    }
 }
 
 /// The parsed options.
@@ -155,7 +197,7 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut map_path = LabelMap::DEFAULT_PATH.to_owned();
     let mut list = None;
     let mut save = false;
-    let mut it = args.iter();
+    let mut it = args.iter().peekable();
     while let Some(a) = it.next() {
         let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
         match a.as_str() {
@@ -211,9 +253,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             }
             "-l" | "--label" => label_names.push(val()?),
             "--labelmap" => map_path = val()?,
-            "-n" | "--src-nat" => nat.src = true,
-            "-g" | "--dst-nat" => nat.dst = true,
-            "-j" | "--any-nat" => nat.any = true,
+            "-n" | "--src-nat" => nat.src = Some(nat_arg(&mut it)?),
+            "-g" | "--dst-nat" => nat.dst = Some(nat_arg(&mut it)?),
+            "-j" | "--any-nat" => nat.any = Some(nat_arg(&mut it)?),
             "-o" | "--output" => {
                 for o in val()?.split(',') {
                     match o {
@@ -232,17 +274,31 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             o => return Err(format!("unknown option {o}")),
         }
     }
-    // as the tool: --any-nat is either; --src-nat with --dst-nat is both
-    let both = Status::SRC_NAT | Status::DST_NAT;
-    if nat.any {
-        f = f.status_any(both);
-    } else if nat.src && nat.dst {
-        f = f.status(both, both);
-    } else if nat.src {
-        f = f.status_any(Status::SRC_NAT);
-    } else if nat.dst {
-        f = f.status_any(Status::DST_NAT);
-    }
+    // as the tool: --any-nat is either and goes alone; --src-nat with
+    // --dst-nat is both
+    f.nat = match nat {
+        Nat {
+            any: Some(_),
+            src: Some(_),
+            ..
+        }
+        | Nat {
+            any: Some(_),
+            dst: Some(_),
+            ..
+        } => {
+            return Err("cannot specify --any-nat with --src-nat or --dst-nat".into());
+        }
+        Nat { any: Some(t), .. } => Some(NatFilter::Either(t)),
+        Nat {
+            src: Some(src),
+            dst: Some(dst),
+            ..
+        } => Some(NatFilter::Both { src, dst }),
+        Nat { src: Some(t), .. } => Some(NatFilter::Source(t)),
+        Nat { dst: Some(t), .. } => Some(NatFilter::Destination(t)),
+        Nat { .. } => None,
+    };
     // as the tool: once the label map is loaded (for -l too), labels print
     opts.labels |= !label_names.is_empty();
     let labels = if opts.labels {

@@ -467,3 +467,274 @@ fn ctevents_prints_what_conntrack_e_prints() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Flows of protocols the tool has no name for (IGMP, ESP, AH, and one
+/// without any name) print as `unknown  N`, as `conntrack -L` prints them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ctlist_prints_unnamed_protocols_as_the_tool() {
+    let _ns = support::netns();
+    for p in ["2", "50", "51", "200"] {
+        support::conntrack_cli(&format!("-I -p {p} -s 10.0.0.1 -d 10.0.0.2 -t 100"));
+    }
+    support::conntrack_cli("-I -p 50 -s 2001:db8::1 -d 2001:db8::2 -t 100");
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in ["", "-p 50", "-f ipv6", "-o extended"] {
+        let theirs = normalized(&support::conntrack_cli(&format!("-L {args}")));
+        let ours = normalized(&support::sh(&format!("{ctlist} {args}")));
+        assert!(!theirs.is_empty(), "{args}");
+        assert!(theirs.iter().all(|l| l.contains("unknown ")), "{theirs:#?}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+}
+
+/// A label map naming one bit twice and giving one name to two bits
+/// resolves as the tool resolves it: what the tool adds by a name is the
+/// bit our map gives that name, and both list the same names.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn duplicate_label_names_and_bits_resolve_like_the_tool() {
+    use nfnl_conntrack::{LabelMap, Update};
+    let _ns = support::netns();
+    let (ok, out) = support::sh_status("iptables -A INPUT -m connlabel --label 3 -j ACCEPT");
+    if !ok {
+        support::skip(
+            "duplicate_label_names_and_bits_resolve_like_the_tool",
+            &format!("no connlabel match: {out}"),
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("nfct-duplabels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conf = dir.join("connlabel.conf");
+    std::fs::write(
+        &conf,
+        "0 zero\n1 zero\n1 test label 1\n2 two\n2 deux\n4 x\n3 x\n3 three\n",
+    )
+    .unwrap();
+    let map = LabelMap::load(&conf).unwrap();
+    let mut ct = Conntrack::open().unwrap();
+    let names = ["test label 1", "zero", "two", "x", "three"];
+    let t = |i: usize| Tuple::new(ip(&format!("10.0.0.{i}")), ip("10.0.0.99"), L4::udp(1, 2));
+    for (i, name) in names.iter().enumerate() {
+        ct.create(&udp(&format!("10.0.0.{i}"), "10.0.0.99", 1, 2))
+            .unwrap();
+        with_label_map(
+            &dir,
+            &conf,
+            &format!("conntrack -U -s 10.0.0.{i} --label-add \"{name}\" >/dev/null"),
+        );
+        let got = ct.get(&Key::orig(t(i).unwrap())).unwrap().labels;
+        assert_eq!(got, Some(map.labels(name).unwrap()), "{name}");
+        // and ours on a second flow
+        let j = i + 10;
+        ct.create(&udp(&format!("10.0.0.{j}"), "10.0.0.99", 1, 2))
+            .unwrap();
+        ct.update(&Update::orig(t(j).unwrap()).add_labels(map.labels(name).unwrap()))
+            .unwrap();
+    }
+    assert_eq!(map.labels("test label 1").unwrap().bits(), 1 << 1);
+    assert!(map.labels("deux").is_err());
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    for args in [
+        "-o labels",
+        "-l \"test label 1\"",
+        "-l x -o labels",
+        "-l three",
+    ] {
+        let cmd = format!("conntrack -L {args}");
+        let theirs = normalized(&with_label_map(&dir, &conf, &cmd));
+        let ours = normalized(&with_label_map(&dir, &conf, &format!("{ctlist} {args}")));
+        assert!(!theirs.is_empty(), "{args}");
+        assert_eq!(ours, theirs, "ctlist {args}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// NAT-ed entries of both families, created with NAT ranges, by the tool
+/// (one whose reply tuple was given: source-NAT-ed by its tuples only) and,
+/// with `real`, by iptables/ip6tables SNAT and DNAT rules on loopback
+/// traffic. Returns false (after recording a skip) without NAT.
+fn nat_setup(ct: &mut Conntrack, real: bool) -> bool {
+    ct.flush(&Flush::All).unwrap();
+    let nat = |mut f: Flow, src: Option<NatRange>, dst: Option<NatRange>| {
+        (f.nat_src, f.nat_dst) = (src, dst);
+        f
+    };
+    let to = |a: &str| NatRange::to_addr(ip(a));
+    let first = nat(
+        udp("10.0.0.5", "10.0.0.2", 5000, 53),
+        Some(to("192.0.2.9")),
+        None,
+    );
+    if let Err(e) = ct.create(&first) {
+        support::skip("nat filters", &format!("kernel without NAT ({e})"));
+        return false;
+    }
+    let mut unnatted = udp("10.0.0.11", "10.0.0.2", 5001, 53);
+    unnatted.reply = Some(Tuple::new(ip("10.0.0.2"), ip("192.0.2.9"), L4::udp(53, 5001)).unwrap());
+    for f in [
+        nat(
+            tcp("10.0.0.6", "10.0.0.2", 5000, 80, TcpState::Established),
+            None,
+            Some(to("192.0.2.9")),
+        ),
+        nat(
+            udp("10.0.0.7", "10.0.0.2", 5000, 53),
+            None,
+            Some(to("192.0.2.20").with_ports(5353, 5353)),
+        ),
+        nat(
+            udp("10.0.0.8", "10.0.0.2", 5000, 53),
+            Some(to("192.0.2.20").with_ports(6000, 6000)),
+            None,
+        ),
+        udp("10.0.0.9", "10.0.0.2", 5000, 53),
+        nat(
+            udp("10.0.0.10", "10.0.0.2", 5000, 53),
+            Some(to("10.0.0.10").with_ports(6000, 6000)),
+            None,
+        ),
+        nat(
+            udp("10.0.0.12", "10.0.0.2", 5000, 53),
+            Some(to("192.0.2.9")),
+            Some(to("192.0.2.9")),
+        ),
+        unnatted,
+        nat(
+            udp("2001:db8::7", "2001:db8::2", 7, 8),
+            Some(to("2001:db8::99")),
+            None,
+        ),
+        nat(
+            udp("2001:db8::8", "2001:db8::2", 7, 8),
+            None,
+            Some(to("2001:db8::99").with_ports(53, 53)),
+        ),
+    ] {
+        ct.create(&f).unwrap();
+    }
+    support::conntrack_cli(
+        "-I -p udp -s 10.0.0.20 -d 10.0.0.2 -r 10.0.0.2 -q 192.0.2.77 --sport 1 --dport 2 \
+         --reply-port-src 2 --reply-port-dst 1 -t 100 --dst-nat 192.0.2.88",
+    );
+    if real {
+        support::sh("ip -6 addr add 2001:db8::50/128 dev lo nodad");
+        support::iptables(
+            "-t nat -A OUTPUT -p udp -d 127.0.0.2 --dport 7000 -j DNAT --to-destination 127.0.0.1:7001",
+        );
+        support::iptables(
+            "-t nat -A POSTROUTING -p udp --dport 7002 -j SNAT --to-source 127.0.0.9:40000",
+        );
+        support::ip6tables(
+            "-t nat -A OUTPUT -p udp -d 2001:db8::50 --dport 7000 -j DNAT --to-destination [::1]:7001",
+        );
+        support::ip6tables(
+            "-t nat -A POSTROUTING -p udp --dport 7002 -j SNAT --to-source [2001:db8::50]:40000",
+        );
+        for to in [
+            "127.0.0.2:7000",
+            "127.0.0.1:7002",
+            "[2001:db8::50]:7000",
+            "[::1]:7002",
+        ] {
+            support::udp_send(to, b"nat");
+        }
+    }
+    true
+}
+
+/// `--src-nat`, `--dst-nat` and `--any-nat` with an address and port:
+/// `ctlist` lists and `ctdelete` deletes what the tool does (IPv6
+/// addresses against the tool's reply-tuple options: it ignores an IPv6
+/// NAT address).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nat_address_filters_match_the_tool() {
+    let _ns = support::netns();
+    let mut ct = Conntrack::open().unwrap();
+    if !nat_setup(&mut ct, true) {
+        return;
+    }
+    let ctlist = env!("CARGO_BIN_EXE_ctlist");
+    let ours = |args: &str| normalized(&support::sh(&format!("{ctlist} {args}")));
+    let theirs = |args: &str| normalized(&support::conntrack_cli(&format!("-L {args}")));
+    for args in [
+        "--any-nat",
+        "--src-nat",
+        "--dst-nat",
+        "--src-nat --dst-nat",
+        "--any-nat 192.0.2.9",
+        "--any-nat 192.0.2.20",
+        "--any-nat 192.0.2.20:6000",
+        "--any-nat 192.0.2.20:5353",
+        "--src-nat 192.0.2.9",
+        "--dst-nat 192.0.2.9",
+        "--src-nat 192.0.2.9 --dst-nat 192.0.2.9",
+        "--dst-nat 192.0.2.20:5353",
+        "--src-nat 192.0.2.77",
+        "--any-nat 127.0.0.1",
+        "--any-nat 127.0.0.1:7001",
+        "--src-nat 127.0.0.9:40000",
+        "-f ipv4 --any-nat 192.0.2.20",
+        "-p udp --src-nat 192.0.2.9",
+        "-p tcp --dst-nat 192.0.2.9",
+        "-f ipv6 --src-nat",
+        "--any-nat [::1]:7001",
+        "--src-nat [2001:db8::50]:40000",
+    ] {
+        let want = theirs(args);
+        println!("{args}: {} lines", want.len());
+        assert!(!want.is_empty(), "{args}");
+        assert_eq!(ours(args), want, "ctlist {args}");
+    }
+    // nothing, for both
+    for args in [
+        "--any-nat 10.0.0.10",
+        "--any-nat 192.0.2.20:1234",
+        "--dst-nat 10.0.0.2",
+    ] {
+        assert_eq!(ours(args), theirs(args), "ctlist {args}");
+    }
+    // IPv6: source NAT to A is a source-NAT-ed entry whose reply goes to A
+    for a in ["2001:db8::99", "2001:db8::50", "::1"] {
+        let src = theirs(&format!("--src-nat -q {a}"));
+        let dst = theirs(&format!("--dst-nat -r {a}"));
+        let mut any: Vec<String> = src.iter().chain(&dst).cloned().collect();
+        any.sort();
+        any.dedup();
+        assert!(!any.is_empty(), "{a}");
+        assert_eq!(ours(&format!("--src-nat {a}")), src, "--src-nat {a}");
+        assert_eq!(ours(&format!("--dst-nat {a}")), dst, "--dst-nat {a}");
+        assert_eq!(ours(&format!("--any-nat {a}")), any, "--any-nat {a}");
+    }
+    // deletes (the tool has no NAT options for -D): ctdelete deletes what
+    // the tool lists and leaves the rest
+    let ctdelete = env!("CARGO_BIN_EXE_ctdelete");
+    for args in [
+        "--any-nat 192.0.2.9",
+        "--any-nat 192.0.2.20:6000",
+        "--src-nat",
+        "--dst-nat 192.0.2.9",
+        "--any-nat 2001:db8::99",
+    ] {
+        nat_setup(&mut ct, false);
+        let (all, listed) = (theirs(""), theirs(args));
+        let deleted = normalized(&support::sh(&format!("{ctdelete} {args}")));
+        let left = theirs("");
+        assert!(!listed.is_empty(), "{args}");
+        assert_eq!(deleted, listed, "ctdelete {args}: printed");
+        let rest: Vec<String> = all.into_iter().filter(|l| !listed.contains(l)).collect();
+        assert_eq!(left, rest, "ctdelete {args}: left");
+        // a filtered flush of the library: never left to the kernel
+        nat_setup(&mut ct, false);
+        let words: Vec<String> = args.split(' ').map(String::from).collect();
+        let filter = examples::ctargs::parse_args(&words).unwrap().filter;
+        assert!(
+            !filter.kernel_exact(nfnl_conntrack::Criteria::all()),
+            "{args}"
+        );
+        ct.flush(&Flush::Filter(filter)).unwrap();
+        assert_eq!(theirs(""), rest, "flush {args}: left");
+    }
+}

@@ -584,8 +584,10 @@ impl Conntrack {
     /// and the read and update are repeated (at most 3 times).
     ///
     /// # Errors
-    /// [`Error::Unchangeable`] before sending for bits in
-    /// [`Status::UNCHANGEABLE`]; `ENOENT` if there is no such entry; `EBUSY`
+    /// [`Error::Unchangeable`] before the update is sent for bits in
+    /// [`Status::UNCHANGEABLE`] that the entry does not have (those it has
+    /// already are no change: `set_status(current | X)` with `current` read
+    /// from the entry is accepted); `ENOENT` if there is no such entry; `EBUSY`
     /// if the status kept changing.
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
@@ -595,14 +597,17 @@ impl Conntrack {
         let Some(add) = u.status else {
             return self.update_once(u);
         };
-        if add.intersects(Status::UNCHANGEABLE) {
-            return Err(Error::Unchangeable(add & Status::UNCHANGEABLE));
-        }
         let mut attempts = 0;
         loop {
-            let cur = self.get(&u.key)?.status;
+            let cur = self.get(&u.key)?.status.unwrap_or_default();
+            // bits the entry already has are no change: `set_status(current
+            // | X)` with `current` read from the entry passes
+            let changed = (add & Status::UNCHANGEABLE).difference(cur);
+            if !changed.is_empty() {
+                return Err(Error::Unchangeable(changed));
+            }
             let full = Update {
-                status: Some(cur.unwrap_or_default() | add),
+                status: Some(cur | add),
                 ..u.clone()
             };
             match self.update_once(&full) {
@@ -959,7 +964,10 @@ impl std::fmt::Display for Key {
     /// then `reply-tuple`, `zone=` and `id=` when they apply.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = &mut crate::display::Fields::new(f);
-        w.put(format_args!("{}", self.tuple.proto.proto().name()))?;
+        w.put(format_args!(
+            "{}",
+            crate::display::proto_name(self.tuple.proto.proto())
+        ))?;
         crate::display::write_tuple(w, &self.tuple)?;
         if self.dir == sys::CTA_TUPLE_REPLY {
             w.put(format_args!("(reply tuple)"))?;

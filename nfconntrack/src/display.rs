@@ -77,6 +77,32 @@ impl Display for Flow {
     }
 }
 
+/// The protocol name the `conntrack` tool prints (libnetfilter_conntrack's
+/// names of the protocols conntrack tracks with a module of its own:
+/// `tcp`, `udp`, `udplite`, `icmp`, `icmpv6`, `sctp`, `gre`, `dccp`), else
+/// `unknown`: IGMP, ESP, AH and every other protocol print as `unknown`,
+/// although [`IpProto::name`] names some of them.
+///
+/// ```
+/// use nfnl_conntrack::{proto_name, IpProto};
+/// assert_eq!(proto_name(IpProto::GRE), "gre");
+/// assert_eq!(proto_name(IpProto::ESP), "unknown");
+/// assert_eq!(IpProto::ESP.name(), "esp");
+/// ```
+pub fn proto_name(p: IpProto) -> &'static str {
+    match p {
+        IpProto::TCP
+        | IpProto::UDP
+        | IpProto::UDPLITE
+        | IpProto::ICMP
+        | IpProto::ICMPV6
+        | IpProto::SCTP
+        | IpProto::GRE
+        | IpProto::DCCP => p.name(),
+        _ => "unknown",
+    }
+}
+
 /// Writes space-separated fields straight to the formatter: a listing
 /// prints every flow, so no per-field `String` is built.
 pub(crate) struct Fields<'a, 'b> {
@@ -155,7 +181,7 @@ impl Display for FlowDisplay<'_> {
             }
         }
         let p = main.map_or(IpProto(0), |t| t.proto.proto());
-        w.put(format_args!("{:<8} {}", p.name(), p.0))?;
+        w.put(format_args!("{:<8} {}", proto_name(p), p.0))?;
         if let Some(t) = fl.timeout {
             w.put(format_args!("{t}"))?;
         }

@@ -30,7 +30,9 @@ pub enum Error {
     NotFound,
     /// An update asked to set status bits the kernel never changes
     /// ([`Status::UNCHANGEABLE`](crate::Status::UNCHANGEABLE), ignored by
-    /// `__nf_ct_change_status`); refused before sending.
+    /// `__nf_ct_change_status`) and the entry does not have (the bits
+    /// given); refused after reading the entry's status, before the update
+    /// is sent. Bits the entry already has are no change and pass.
     #[error("status bits {0:?} cannot be changed by an update")]
     Unchangeable(crate::status::Status),
     /// A label map (`connlabel.conf`) could not be read.

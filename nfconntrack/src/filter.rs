@@ -13,10 +13,12 @@ use crate::tuple::{Family, Tuple, L4};
 use nfnl::IpProto;
 
 // `CTA_FILTER_F_*`: defined in nf_conntrack_netlink.c, not in a uapi header,
-// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel; bit 2
-// (`CTA_FILTER_F_CTA_TUPLE_ZONE`) is not used: zones are filtered with `CTA_ZONE`.
+// so not part of nfnl-sys. Bit n is `CTA_FILTER_FLAG(x)` of the kernel.
 const F_IP_SRC: u32 = 1 << 0;
 const F_IP_DST: u32 = 1 << 1;
+/// `CTA_FILTER_F_CTA_TUPLE_ZONE`: the tuple's `CTA_TUPLE_ZONE` (the zone of
+/// one direction).
+const F_TUPLE_ZONE: u32 = 1 << 2;
 pub(crate) const F_PROTO_NUM: u32 = 1 << 3;
 const F_PROTO_SRC_PORT: u32 = 1 << 4;
 const F_PROTO_DST_PORT: u32 = 1 << 5;
@@ -121,14 +123,23 @@ bitflags::bitflags! {
         const STATUS = 1 << 6;
         /// Zone (`CTA_ZONE`).
         const ZONE = 1 << 7;
+        /// The zone of one direction (`CTA_TUPLE_ZONE` in the original or
+        /// reply tuple, with `CTA_FILTER_F_CTA_TUPLE_ZONE`; `conntrack
+        /// --orig-zone`/`--reply-zone`).
+        const TUPLE_ZONE = 1 << 8;
     }
 }
 
 impl Criteria {
     /// What is trusted when the kernel cannot be probed: everything but
     /// IPv6 addresses, which `ctnetlink_filter_match_tuple` compares
-    /// inverted from 5.8 to at least 6.18.
-    pub const STATIC: Criteria = Criteria::all().difference(Criteria::IPV6_ADDR);
+    /// inverted from 5.8 to at least 6.18, and directional zones, which
+    /// `ctnetlink_alloc_filter` parses into the filter's zone but
+    /// `ctnetlink_filter_match` never compares (6.18 returns every entry;
+    /// with `CTA_ZONE` as well it answers `EINVAL`).
+    pub const STATIC: Criteria = Criteria::all()
+        .difference(Criteria::IPV6_ADDR)
+        .difference(Criteria::TUPLE_ZONE);
 }
 
 /// Fields of one tuple to match; `None` matches anything.
@@ -145,8 +156,10 @@ pub struct TupleFilter {
     /// Netmask for [`TupleFilter::dst`] (`--mask-dst`).
     pub dst_mask: Option<IpAddr>,
     /// Directional zone of this tuple (`CTA_TUPLE_ZONE`; `conntrack
-    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none; matched in
-    /// user space (the kernel's zone filter ignores the direction).
+    /// --orig-zone`/`--reply-zone`), 0 when the tuple has none. Sent to the
+    /// kernel only where it is known to evaluate it ([`Criteria::TUPLE_ZONE`]),
+    /// and only for one direction and without [`Filter::zone`] (the kernel
+    /// keeps one zone per filter).
     pub zone: Option<u16>,
     /// IP protocol number.
     pub proto: Option<IpProto>,
@@ -212,8 +225,8 @@ impl TupleFilter {
     }
 
     /// The fields the kernel evaluates, and correctly (`trust`): never
-    /// masked addresses or the directional zone; ports and ICMP fields only
-    /// with the protocol (the kernel reads them only then).
+    /// masked addresses; ports and ICMP fields only with the protocol (the
+    /// kernel reads them only then).
     fn kernel_part(&self, trust: Criteria) -> TupleFilter {
         let addr = |a: Option<IpAddr>, m| {
             a.filter(|a| {
@@ -231,7 +244,7 @@ impl TupleFilter {
             src_mask: None,
             dst: addr(self.dst, self.dst_mask),
             dst_mask: None,
-            zone: None,
+            zone: self.zone.filter(|_| trust.contains(Criteria::TUPLE_ZONE)),
             proto: self.proto.filter(|_| trust.contains(Criteria::PROTO)),
             src_port: self.src_port.filter(|_| with_proto(Criteria::PORTS)),
             dst_port: self.dst_port.filter(|_| with_proto(Criteria::PORTS)),
@@ -260,6 +273,7 @@ impl TupleFilter {
         [
             (self.src.is_some(), F_IP_SRC),
             (self.dst.is_some(), F_IP_DST),
+            (self.zone.is_some(), F_TUPLE_ZONE),
             (self.proto.is_some(), F_PROTO_NUM),
             (self.src_port.is_some(), F_PROTO_SRC_PORT),
             (self.dst_port.is_some(), F_PROTO_DST_PORT),
@@ -316,9 +330,163 @@ impl TupleFilter {
                     Ok(())
                 })?;
             }
+            if let Some(z) = self.zone {
+                b.put_be16(sys::CTA_TUPLE_ZONE, z);
+            }
             Ok(())
         })?;
         Ok(())
+    }
+}
+
+/// The translation a NAT criterion asks for: the address and/or port the
+/// entry is translated to (`conntrack --src-nat/--dst-nat/--any-nat
+/// [ADDR[:PORT]]`). Both `None`: any translation.
+///
+/// The kernel reports NAT only through the tuples and the status
+/// ([`Flow::source_translation`]). As the `conntrack` tool reads them,
+/// source NAT to `ADDR:PORT` is an entry with [`Status::SRC_NAT_DONE`]
+/// whose reply destination is `ADDR` (and differs from the original
+/// source) and whose reply destination port is `PORT` (and differs from
+/// the original source port); with neither given, one of the two differs.
+/// Destination NAT is the same with [`Status::DST_NAT_DONE`], the reply
+/// source and the original destination. Ports are those of port-based
+/// protocols.
+///
+/// NOTE(tool): conntrack-tools 1.4.7 ignores an IPv6 `ADDR` (it compares
+/// only IPv4 NAT addresses, so `--src-nat 2001:db8::99` lists every
+/// source-NAT-ed IPv6 entry); here IPv6 addresses are compared like IPv4
+/// ones, which is what the tool gives with `--src-nat -q ADDR` (reply
+/// destination) and `--dst-nat -r ADDR` (reply source).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct NatTarget {
+    /// The translated address.
+    pub addr: Option<IpAddr>,
+    /// The translated port.
+    pub port: Option<u16>,
+}
+
+impl NatTarget {
+    /// Translated to `addr`, any port.
+    pub fn addr(addr: IpAddr) -> Self {
+        NatTarget {
+            addr: Some(addr),
+            port: None,
+        }
+    }
+
+    /// Also translated to `port`.
+    #[must_use]
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// True if the endpoint `from` is translated to `to`, as this target
+    /// asks: each field given is the translated one and differs from the
+    /// original; with none given, something differs.
+    fn matches(&self, from: (IpAddr, Option<u16>), to: (IpAddr, Option<u16>)) -> bool {
+        if self.addr.is_none() && self.port.is_none() {
+            return from != to;
+        }
+        self.addr.is_none_or(|a| to.0 == a && from.0 != a)
+            && self
+                .port
+                .is_none_or(|p| to.1 == Some(p) && from.1.is_some_and(|f| f != p))
+    }
+}
+
+/// Entries with network address translation (`conntrack -n/--src-nat`,
+/// `-g/--dst-nat`, `-j/--any-nat`, each with an optional `ADDR[:PORT]`);
+/// see [`NatTarget`] for what a translation to an address and port is.
+///
+/// Matched in user space: the kernel has no NAT criterion, and an OR of
+/// criteria ([`NatFilter::Either`]) none at all. A dump is narrowed in the
+/// kernel by what every match must have, where the kernel is trusted with
+/// it ([`Criteria`]): the status bits ([`Status::SRC_NAT_DONE`],
+/// [`Status::DST_NAT_DONE`]) and the reply tuple's translated address; a
+/// filtered flush is never left to the kernel (dump, then batched deletes).
+///
+/// ```
+/// use nfnl_conntrack::{Filter, Flow, NatFilter, NatTarget, Status, Tuple, L4};
+/// let orig = Tuple::new("10.0.0.5".parse()?, "10.0.0.2".parse()?, L4::udp(5000, 53))?;
+/// let mut f = Flow::new(orig);
+/// f.reply = Some(Tuple::new("10.0.0.2".parse()?, "192.0.2.9".parse()?, L4::udp(53, 5000))?);
+/// f.status = Some(Status::SRC_NAT | Status::SRC_NAT_DONE | Status::DST_NAT_DONE);
+/// let to = NatTarget::addr("192.0.2.9".parse()?);
+/// assert!(Filter::new().nat(NatFilter::Either(to)).matches(&f)); // --any-nat 192.0.2.9
+/// assert!(Filter::new().nat(NatFilter::Source(to)).matches(&f));
+/// assert!(!Filter::new().nat(NatFilter::Destination(to)).matches(&f));
+/// assert!(!Filter::new().nat(NatFilter::Either(to.with_port(6000))).matches(&f));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NatFilter {
+    /// Source NAT to the target (`--src-nat [ADDR[:PORT]]`).
+    Source(NatTarget),
+    /// Destination NAT to the target (`--dst-nat [ADDR[:PORT]]`).
+    Destination(NatTarget),
+    /// Source NAT to `src` and destination NAT to `dst` (`--src-nat
+    /// [ADDR[:PORT]] --dst-nat [ADDR[:PORT]]`).
+    Both {
+        /// The source translation.
+        src: NatTarget,
+        /// The destination translation.
+        dst: NatTarget,
+    },
+    /// Source NAT to the target or destination NAT to it (`--any-nat
+    /// [ADDR[:PORT]]`).
+    Either(NatTarget),
+}
+
+impl NatFilter {
+    /// True if `flow` has the translation(s) asked for.
+    pub fn matches(&self, flow: &Flow) -> bool {
+        let status = flow.status.unwrap_or_default();
+        let (Some(o), Some(r)) = (flow.orig, flow.reply) else {
+            return false;
+        };
+        let end = |t: &Tuple, src: bool| {
+            let ports = t.proto.ports();
+            if src {
+                (t.src, ports.map(|p| p.0))
+            } else {
+                (t.dst, ports.map(|p| p.1))
+            }
+        };
+        let snat = |t: &NatTarget| {
+            status.contains(Status::SRC_NAT_DONE) && t.matches(end(&o, true), end(&r, false))
+        };
+        let dnat = |t: &NatTarget| {
+            status.contains(Status::DST_NAT_DONE) && t.matches(end(&o, false), end(&r, true))
+        };
+        match self {
+            NatFilter::Source(t) => snat(t),
+            NatFilter::Destination(t) => dnat(t),
+            NatFilter::Both { src, dst } => snat(src) && dnat(dst),
+            NatFilter::Either(t) => snat(t) || dnat(t),
+        }
+    }
+
+    /// The source and destination targets every match has (`None` for
+    /// [`NatFilter::Either`], which requires neither).
+    fn required(&self) -> (Option<NatTarget>, Option<NatTarget>) {
+        match *self {
+            NatFilter::Source(t) => (Some(t), None),
+            NatFilter::Destination(t) => (None, Some(t)),
+            NatFilter::Both { src, dst } => (Some(src), Some(dst)),
+            NatFilter::Either(_) => (None, None),
+        }
+    }
+
+    /// Every address given.
+    fn addrs(&self) -> [Option<IpAddr>; 2] {
+        match *self {
+            NatFilter::Source(t) | NatFilter::Destination(t) | NatFilter::Either(t) => {
+                [t.addr, None]
+            }
+            NatFilter::Both { src, dst } => [src.addr, dst.addr],
+        }
     }
 }
 
@@ -345,8 +513,16 @@ impl TupleFilter {
 /// ICMP/ICMPv6 type, code and id, each read in `ctnetlink_filter_match` and
 /// tested against `conntrack -L`/`-D` on IPv4 and IPv6.
 /// Always matched in user space, because the kernel has no such criterion:
-/// masked addresses (CIDR), directional zones, "any of these status bits",
-/// the TCP state and labels.
+/// masked addresses (CIDR), "any of these status bits", the TCP state and
+/// labels.
+///
+/// NOTE(kernel): a directional zone ([`TupleFilter::zone`]) has a kernel
+/// criterion, `CTA_TUPLE_ZONE` in the tuple with `CTA_FILTER_F_CTA_TUPLE_ZONE`
+/// ([`Criteria::TUPLE_ZONE`]): `ctnetlink_alloc_filter` accepts it, but on
+/// 6.18 `ctnetlink_filter_match` never compares it and every entry comes
+/// back. It is sent only where the probe finds it right, never with
+/// [`Filter::zone`] (the kernel answers `EINVAL`: one zone per filter) or
+/// for both directions at once.
 ///
 /// NOTE(kernel): `ctnetlink_filter_match_tuple` (every kernel since
 /// `CTA_FILTER` appeared in 5.8, still in 6.18) rejects an entry when
@@ -376,10 +552,12 @@ pub struct Filter {
     pub orig: TupleFilter,
     /// Reply-tuple fields (`CTA_FILTER_REPLY_FLAGS` + `CTA_TUPLE_REPLY`).
     pub reply: TupleFilter,
-    /// Entries with at least one of these status bits (`conntrack
-    /// --any-nat` is `SRC_NAT | DST_NAT`); matched in user space (the
-    /// kernel's status filter is `status & mask == value`).
+    /// Entries with at least one of these status bits; matched in user
+    /// space (the kernel's status filter is `status & mask == value`).
     pub status_any: Option<Status>,
+    /// Entries with network address translation (`conntrack --src-nat`,
+    /// `--dst-nat`, `--any-nat`); see [`NatFilter`].
+    pub nat: Option<NatFilter>,
     /// TCP entries in this state (`conntrack --state`); matched in user
     /// space.
     pub tcp_state: Option<TcpState>,
@@ -430,6 +608,13 @@ impl Filter {
         self
     }
 
+    /// Only entries with the translation(s) of `nat`.
+    #[must_use]
+    pub fn nat(mut self, nat: NatFilter) -> Self {
+        self.nat = Some(nat);
+        self
+    }
+
     /// Only TCP entries in state `state`.
     #[must_use]
     pub fn tcp_state(mut self, state: TcpState) -> Self {
@@ -464,11 +649,15 @@ impl Filter {
     }
 
     /// The family the kernel request uses: the set family, else the one of
-    /// a filtered address.
+    /// a filtered address (a NAT address included).
     pub fn effective_family(&self) -> Family {
+        let nat = self
+            .nat
+            .and_then(|n| n.addrs().into_iter().flatten().next());
         self.family
             .or(self.orig.family())
             .or(self.reply.family())
+            .or(nat.map(|a| Family::of(&a)))
             .unwrap_or(Family::Any)
     }
 
@@ -480,7 +669,13 @@ impl Filter {
     /// # Errors
     /// [`Error::MixedFamilies`].
     pub fn check_families(&self) -> Result<Family, Error> {
-        let addrs = self.orig.addrs().into_iter().chain(self.reply.addrs());
+        let nat = self.nat.map_or([None, None], |n| n.addrs());
+        let addrs = self
+            .orig
+            .addrs()
+            .into_iter()
+            .chain(self.reply.addrs())
+            .chain(nat);
         let fams = addrs.flatten().map(|a| Family::of(&a)).chain(self.family);
         let mut seen = None;
         for f in fams {
@@ -519,6 +714,9 @@ impl Filter {
                 return false;
             }
         }
+        if self.nat.is_some_and(|n| !n.matches(flow)) {
+            return false;
+        }
         if self.tcp_state.is_some() && flow.tcp_state() != self.tcp_state {
             return false;
         }
@@ -554,13 +752,41 @@ impl Filter {
     /// `trust` (see the module notes). The family stays
     /// [`Filter::effective_family`] of the whole filter.
     pub fn kernel_part(&self, trust: Criteria) -> Filter {
+        let zone = self.zone.filter(|_| trust.contains(Criteria::ZONE));
+        // what every NAT match has: its status bits and translated
+        // addresses in the reply tuple (where nothing else is asked of them)
+        let (mut status, mut nat_reply) = (self.status, self.reply);
+        if let Some(nat) = self.nat {
+            let (src, dst) = nat.required();
+            let bits = [(src, Status::SRC_NAT_DONE), (dst, Status::DST_NAT_DONE)]
+                .into_iter()
+                .filter(|(t, _)| t.is_some())
+                .fold(Status::empty(), |b, (_, bit)| b | bit);
+            if status.is_none() && !bits.is_empty() {
+                status = Some((bits, bits));
+            }
+            if nat_reply.dst.is_none() && nat_reply.dst_mask.is_none() {
+                nat_reply.dst = src.and_then(|t| t.addr);
+            }
+            if nat_reply.src.is_none() && nat_reply.src_mask.is_none() {
+                nat_reply.src = dst.and_then(|t| t.addr);
+            }
+        }
+        let (mut orig, mut reply) = (self.orig.kernel_part(trust), nat_reply.kernel_part(trust));
+        // the kernel keeps one zone per filter (`ctnetlink_parse_tuple_zone`
+        // writes the one `CTA_ZONE` fills; both give EINVAL): a directional
+        // zone goes alone
+        if zone.is_some() || (orig.zone.is_some() && reply.zone.is_some()) {
+            (orig.zone, reply.zone) = (None, None);
+        }
         Filter {
             mark: self.mark.filter(|_| trust.contains(Criteria::MARK)),
-            status: self.status.filter(|_| trust.contains(Criteria::STATUS)),
-            zone: self.zone.filter(|_| trust.contains(Criteria::ZONE)),
-            orig: self.orig.kernel_part(trust),
-            reply: self.reply.kernel_part(trust),
+            status: status.filter(|_| trust.contains(Criteria::STATUS)),
+            zone,
+            orig,
+            reply,
             status_any: None,
+            nat: None,
             tcp_state: None,
             labels: None,
             ..*self
@@ -588,6 +814,11 @@ impl Filter {
             c.set(Criteria::PORTS, c.contains(Criteria::PORTS) || ports);
             let icmp = t.icmp_type.is_some() || t.icmp_code.is_some() || t.icmp_id.is_some();
             c.set(Criteria::ICMP, c.contains(Criteria::ICMP) || icmp);
+            let zone = t.zone.is_some();
+            c.set(
+                Criteria::TUPLE_ZONE,
+                c.contains(Criteria::TUPLE_ZONE) || zone,
+            );
         }
         c.set(Criteria::MARK, k.mark.is_some());
         c.set(Criteria::STATUS, k.status.is_some());

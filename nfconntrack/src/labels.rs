@@ -9,8 +9,11 @@
 //! ```
 //! One `BIT NAME` per line (`BIT` in 0..128, decimal or `0x` hex; `NAME`
 //! is the rest of the line without surrounding blanks); lines starting
-//! with `#` and lines without a number are skipped. A bit or a name given
-//! twice keeps its first entry.
+//! with `#` and lines without a number are skipped. Lines are taken in
+//! order, first come first served, as libnetfilter_conntrack (so the
+//! `conntrack` tool) reads them: a line whose name an earlier line already
+//! gave is skipped, and so is a line whose bit is already named. With
+//! `0 zero`, `1 zero`, `1 one`, `zero` is bit 0 and `one` is bit 1.
 
 use std::path::{Path, PathBuf};
 
@@ -70,30 +73,17 @@ impl LabelMap {
                 None => num.parse::<usize>().ok(),
             };
             let name = rest.trim();
-            let Some(slot) = bit.and_then(|b| names.get_mut(b)) else {
+            // first come, first served, as libnetfilter_conntrack reads
+            // the file: a line whose name is taken is skipped before it
+            // can claim its bit, and a bit keeps its first name
+            if name.is_empty() || names.iter().flatten().any(|n| n == name) {
                 continue;
-            };
-            if !name.is_empty() && slot.is_none() {
+            }
+            if let Some(slot @ None) = bit.and_then(|b| names.get_mut(b)) {
                 *slot = Some(name.to_owned());
             }
         }
-        let mut map = LabelMap { names };
-        map.drop_duplicate_names();
-        map
-    }
-
-    /// A name given to two bits stays with the lower one.
-    fn drop_duplicate_names(&mut self) {
-        for i in 0..self.names.len() {
-            let Some(name) = self.names.get(i).cloned().flatten() else {
-                continue;
-            };
-            for later in self.names.iter_mut().skip(i + 1) {
-                if later.as_deref() == Some(name.as_str()) {
-                    *later = None;
-                }
-            }
-        }
+        LabelMap { names }
     }
 
     /// The name of label `bit`, if the file names it.
@@ -119,5 +109,34 @@ impl LabelMap {
                 .ok_or_else(|| Error::UnknownLabel(n.to_owned()))?;
             Ok(Labels::from_bits(acc.bits() | 1u128 << bit))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LabelMap;
+
+    /// Duplicate names and bits resolve as the `conntrack` tool resolves
+    /// them (checked with `conntrack -U --label-add NAME` and a custom
+    /// `connlabel.conf`): a taken name skips its line before the bit is
+    /// claimed, a named bit keeps its first name.
+    #[test]
+    fn duplicates_resolve_first_come_first_served() {
+        let map = LabelMap::parse("0 zero\n1 zero\n1 test label 1\n");
+        assert_eq!(map.bit("zero"), Some(0));
+        assert_eq!(map.bit("test label 1"), Some(1));
+        assert_eq!(map.name(1), Some("test label 1"));
+        let map = LabelMap::parse("0 a\n0 b\n");
+        assert_eq!((map.bit("a"), map.bit("b")), (Some(0), None));
+        let map = LabelMap::parse("1 x\n0 x\n0 y\n");
+        assert_eq!((map.bit("x"), map.bit("y")), (Some(1), Some(0)));
+        let map = LabelMap::parse("2 x\n3 x\n5 five\n5\n6 six\n");
+        assert_eq!((map.bit("x"), map.name(3)), (Some(2), None));
+        assert_eq!((map.bit("five"), map.bit("six")), (Some(5), Some(6)));
+        let map = LabelMap::parse("0x10 hex\n 7 lead\n8\tt a b \n200 big\n");
+        assert_eq!(map.bit("hex"), Some(16));
+        assert_eq!(map.bit("lead"), Some(7));
+        assert_eq!(map.bit("t a b"), Some(8));
+        assert_eq!(map.bit("big"), None);
     }
 }

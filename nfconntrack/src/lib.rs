@@ -66,6 +66,8 @@
 //!   the flow (its id too, so a re-created entry is left alone).
 //! - **change a flow?** [`Conntrack::update`] with an [`Update`] (mark with
 //!   mask, timeout, status bits to add, labels to add or remove).
+//! - **find the flows NAT-ed to an address?** [`Filter::nat`] with a
+//!   [`NatFilter`] (`conntrack --src-nat/--dst-nat/--any-nat ADDR[:PORT]`).
 //! - **follow events without losing any unnoticed?** An [`EventListener`]
 //!   reports every loss as [`Error::is_overrun`]; then call
 //!   [`EventListener::resync`]. [`EventListener::set_reliable`] makes the
@@ -111,12 +113,12 @@ mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
 pub use counters::{Counters, Timestamp};
-pub use display::{DisplayOptions, FlowDisplay};
+pub use display::{proto_name, DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
 pub use evfilter::{EventFilter, Match as EventMatch};
 pub use expect::{Expect, ExpectNat};
-pub use filter::{prefix_mask, Criteria, Filter, TupleFilter};
+pub use filter::{prefix_mask, Criteria, Filter, NatFilter, NatTarget, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;

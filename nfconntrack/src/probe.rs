@@ -17,8 +17,8 @@
 //! (about 10 on the test machine with 262,144 buckets). It needs
 //! `CAP_SYS_ADMIN`; where it cannot run, [`Criteria::STATIC`] applies.
 //!
-//! On 6.18 it finds every criterion correct but IPv6 addresses (see
-//! [`Filter`]).
+//! On 6.18 it finds every criterion correct but IPv6 addresses and
+//! directional zones (see [`Filter`]).
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
@@ -67,7 +67,8 @@ pub fn probe(which: Criteria) -> Result<Criteria> {
     .unwrap_or(Err(Error::Unsupported("the filter probe thread failed")))
 }
 
-/// An established TCP, a UDP (zone 5) and an ICMP echo flow per family.
+/// An established TCP, a UDP (zone 5) and an ICMP echo flow per family,
+/// and two UDP flows with a directional zone (original 7, reply 9).
 fn flows() -> Result<Vec<Flow>> {
     let mut out = Vec::new();
     for (a, b, c, echo) in [
@@ -103,7 +104,10 @@ fn flows() -> Result<Vec<Flow>> {
             },
         };
         let icmp = Flow::new(Tuple::new(a, c, l4)?);
-        for mut f in [tcp, udp, icmp] {
+        let orig_zone = Flow::new(Tuple::new(a, b, L4::udp(7, 7))?.with_zone(7));
+        let mut reply_zone = Flow::new(Tuple::new(a, b, L4::udp(9, 9))?);
+        reply_zone.reply = reply_zone.reply.map(|t| t.with_zone(9));
+        for mut f in [tcp, udp, icmp, orig_zone, reply_zone] {
             f.timeout = Some(60);
             out.push(f);
         }
@@ -194,6 +198,13 @@ fn cases() -> Vec<(Criteria, Vec<Filter>)> {
         (
             Criteria::ZONE,
             vec![Filter::new().zone(5), Filter::new().zone(0)],
+        ),
+        (
+            Criteria::TUPLE_ZONE,
+            vec![
+                fam(v4).orig(t(|t| t.zone = Some(7))),
+                fam(v6).reply(t(|t| t.zone = Some(9))),
+            ],
         ),
     ]
 }

@@ -419,6 +419,40 @@ fn display_icmp_and_v6() {
     );
 }
 
+/// The tool names only the protocols with a conntrack module of their own
+/// (`conntrack -L` prints `unknown  50 …` for ESP): flows and keys, and so
+/// the errors built from keys, print the same.
+#[test]
+fn display_names_protocols_as_the_tool() {
+    for (p, line) in [
+        (IpProto::IGMP, "unknown  2 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto::ESP, "unknown  50 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto::AH, "unknown  51 src=10.0.0.1 dst=10.0.0.2"),
+        (IpProto(200), "unknown  200 src=10.0.0.1 dst=10.0.0.2"),
+    ] {
+        let t = Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::Other { proto: p }).unwrap();
+        let f = Flow::new(t);
+        assert_eq!(f.to_string(), format!("{line} src=10.0.0.2 dst=10.0.0.1"));
+        assert_eq!(
+            Key::orig(t).to_string(),
+            "unknown src=10.0.0.1 dst=10.0.0.2"
+        );
+    }
+    // IpProto keeps its names for other uses
+    assert_eq!(IpProto::ESP.name(), "esp");
+    let gre = Tuple::new(
+        v4("10.0.0.1"),
+        v4("10.0.0.2"),
+        L4::Ports {
+            proto: IpProto::GRE,
+            src: 1,
+            dst: 2,
+        },
+    )
+    .unwrap();
+    assert!(Flow::new(gre).to_string().starts_with("gre      47 src="));
+}
+
 #[test]
 fn malformed_inputs_give_typed_errors() {
     let tuple = orig_tuple_msg;
@@ -1502,6 +1536,149 @@ fn only_trusted_criteria_reach_the_kernel() {
     f.encode(&mut b, Criteria::empty()).unwrap();
     let bytes = b.finish().unwrap().to_vec();
     assert_eq!(NfMsg::parse(&bytes).unwrap().attrs().count(), 0);
+}
+
+/// NAT to an address and port, as the tool reads `--src-nat`, `--dst-nat`
+/// and `--any-nat ADDR[:PORT]` (the cases checked against it in
+/// `nat_address_filters_match_the_tool`), and what of it reaches the kernel.
+#[test]
+fn nat_filters_match_and_narrow() {
+    let t = |s: &str, d: &str, sp, dp| Tuple::new(v4(s), v4(d), L4::udp(sp, dp)).unwrap();
+    let done = Status::SRC_NAT_DONE | Status::DST_NAT_DONE;
+    let flow = |o: Tuple, r: Tuple, status: Status| Flow {
+        reply: Some(r),
+        status: Some(status),
+        ..Flow::new(o)
+    };
+    // source NAT to 192.0.2.20:6000
+    let snat = flow(
+        t("10.0.0.8", "10.0.0.2", 5000, 53),
+        t("10.0.0.2", "192.0.2.20", 53, 6000),
+        done | Status::SRC_NAT,
+    );
+    // destination NAT to 192.0.2.20:5353
+    let dnat = flow(
+        t("10.0.0.7", "10.0.0.2", 5000, 53),
+        t("192.0.2.20", "10.0.0.7", 5353, 5000),
+        done | Status::DST_NAT,
+    );
+    // the port alone translated
+    let port_only = flow(
+        t("10.0.0.10", "10.0.0.2", 5000, 53),
+        t("10.0.0.2", "10.0.0.10", 53, 6000),
+        done | Status::SRC_NAT,
+    );
+    // translated tuples but no NAT set up: the tool ignores it
+    let no_nat = flow(
+        t("10.0.0.11", "10.0.0.2", 5000, 53),
+        t("10.0.0.2", "192.0.2.20", 53, 5000),
+        Status::empty(),
+    );
+    let plain = flow(
+        t("10.0.0.9", "10.0.0.2", 5000, 53),
+        t("10.0.0.2", "10.0.0.9", 53, 5000),
+        done,
+    );
+    let a = NatTarget::addr(v4("192.0.2.20"));
+    let sel = |n: NatFilter| {
+        [&snat, &dnat, &port_only, &no_nat, &plain].map(|f| Filter::new().nat(n).matches(f))
+    };
+    let any = NatTarget::default();
+    assert_eq!(
+        sel(NatFilter::Either(any)),
+        [true, true, true, false, false]
+    );
+    assert_eq!(
+        sel(NatFilter::Source(any)),
+        [true, false, true, false, false]
+    );
+    assert_eq!(sel(NatFilter::Either(a)), [true, true, false, false, false]);
+    assert_eq!(
+        sel(NatFilter::Either(a.with_port(6000))),
+        [true, false, false, false, false]
+    );
+    assert_eq!(
+        sel(NatFilter::Either(a.with_port(5353))),
+        [false, true, false, false, false]
+    );
+    assert_eq!(sel(NatFilter::Either(a.with_port(1234))), [false; 5]);
+    assert_eq!(sel(NatFilter::Destination(a.with_port(6000))), [false; 5]);
+    let own = NatTarget::addr(v4("10.0.0.10"));
+    assert_eq!(sel(NatFilter::Either(own)), [false; 5]);
+    let both = NatFilter::Both { src: a, dst: a };
+    assert_eq!(sel(both), [false; 5]);
+    // the kernel gets what every match has, never enough for a flush
+    let f = Filter::new().nat(NatFilter::Source(a));
+    assert_eq!(f.effective_family(), Family::Ipv4);
+    let k = f.kernel_part(Criteria::all());
+    assert_eq!(k.reply.dst, Some(v4("192.0.2.20")));
+    assert_eq!(k.status, Some((Status::SRC_NAT_DONE, Status::SRC_NAT_DONE)));
+    assert_eq!(k.nat, None);
+    assert!(!f.kernel_exact(Criteria::all()));
+    assert!(k.matches(&snat) && !k.matches(&no_nat));
+    let k = Filter::new()
+        .nat(NatFilter::Destination(a))
+        .kernel_part(Criteria::all());
+    assert_eq!((k.reply.src, k.reply.dst), (Some(v4("192.0.2.20")), None));
+    // an OR narrows nothing; what the user asked of the reply tuple stays
+    let k = Filter::new()
+        .nat(NatFilter::Either(a))
+        .kernel_part(Criteria::all());
+    assert_eq!(k, Filter::new());
+    let mine = Filter::new()
+        .reply(TupleFilter {
+            dst: Some(v4("10.0.0.0")),
+            dst_mask: Some(v4("255.0.0.0")),
+            ..TupleFilter::default()
+        })
+        .nat(NatFilter::Source(a));
+    assert_eq!(mine.kernel_part(Criteria::all()).reply.dst, None);
+    // a NAT address of the other family
+    let mixed = Filter::new().family(Family::Ipv6).nat(NatFilter::Either(a));
+    assert!(matches!(mixed.check_families(), Err(Error::MixedFamilies)));
+}
+
+/// A directional zone is a kernel criterion of its own (`CTA_TUPLE_ZONE`
+/// with `CTA_FILTER_F_CTA_TUPLE_ZONE`), sent only when trusted, alone: not
+/// with `CTA_ZONE`, not for both directions (the kernel keeps one zone).
+#[test]
+fn directional_zone_filter_encoding() {
+    let zone = |z| TupleFilter {
+        zone: Some(z),
+        ..TupleFilter::default()
+    };
+    let f = Filter::new().family(Family::Ipv4).orig(zone(7));
+    assert_eq!(f.criteria(), Criteria::TUPLE_ZONE);
+    assert!(!Criteria::STATIC.contains(Criteria::TUPLE_ZONE));
+    assert_eq!(f.kernel_part(Criteria::STATIC).orig.zone, None);
+    assert!(!f.kernel_exact(Criteria::STATIC) && f.kernel_exact(Criteria::all()));
+    let mut b = MsgBuilder::new();
+    b.begin(ct_header(sys::IPCTNL_MSG_CT_GET, Family::Ipv4), 1);
+    f.encode(&mut b, Criteria::all()).unwrap();
+    let bytes = b.finish().unwrap().to_vec();
+    #[rustfmt::skip]
+    let want = cat(&[
+        &h(12, sys::CTA_TUPLE_ORIG | N),
+        &h(6, sys::CTA_TUPLE_ZONE), &[0, 7, 0, 0],
+        &h(12, sys::CTA_FILTER | N),
+        &h(8, sys::CTA_FILTER_ORIG_FLAGS), &(1u32 << 2).to_ne_bytes(), // TUPLE_ZONE
+    ]);
+    assert_eq!(&bytes[20..], &want[..]);
+    let r = Filter::new().family(Family::Ipv6).reply(zone(9));
+    assert_eq!(r.kernel_part(Criteria::all()).reply.zone, Some(9));
+    // never with CTA_ZONE, never both directions: those stay in user space
+    for f in [
+        f.zone(7),
+        Filter::new()
+            .family(Family::Ipv4)
+            .orig(zone(7))
+            .reply(zone(9)),
+    ] {
+        let k = f.kernel_part(Criteria::all());
+        assert_eq!((k.orig.zone, k.reply.zone), (None, None), "{f:?}");
+        assert!(!f.kernel_exact(Criteria::all()));
+        assert!(!f.criteria().contains(Criteria::TUPLE_ZONE));
+    }
 }
 
 #[cfg(target_endian = "little")]

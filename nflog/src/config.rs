@@ -38,8 +38,10 @@ pub const MIN_NLBUFSIZ: u32 = 4096;
 /// How much of each packet the kernel copies (`NFULNL_COPY_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CopyMode {
-    /// `NFULNL_COPY_NONE`: the group logs nothing (the kernel still holds
-    /// it bound).
+    /// `NFULNL_COPY_NONE`: no packet data is copied. Despite the name the
+    /// group still logs every packet: the kernel sends the same
+    /// metadata-only messages as for [`CopyMode::Meta`] (`nfulnl_log_packet`
+    /// copies no data for either mode), without `NFULA_PAYLOAD`.
     None,
     /// `NFULNL_COPY_META`: metadata only, no `NFULA_PAYLOAD`.
     Meta,

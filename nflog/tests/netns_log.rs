@@ -595,9 +595,9 @@ fn nflog_13_netdev_ingress_vlan_tag() {
 /// after it is received as usual.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn nflog_14_late_ack_of_a_timed_out_config_request_is_skipped() {
+fn nflog_15_late_ack_of_a_timed_out_config_request_is_skipped() {
     let _ns = support::netns();
-    support::iptables("-A OUTPUT -p udp --dport 6014 -j NFLOG --nflog-group 42");
+    support::iptables("-A OUTPUT -p udp --dport 6015 -j NFLOG --nflog-group 42");
     let mut log = bind(GroupConfig::new(42));
     // What a timed-out `configure` leaves behind: its request was sent, its
     // acknowledgement comes later.
@@ -610,6 +610,31 @@ fn nflog_14_late_ack_of_a_timed_out_config_request_is_skipped() {
     let e = log.recv_timeout(SHORT).map(|_| ()).unwrap_err();
     assert!(e.is_timeout(), "the ack is not an error: {e}");
     assert_eq!(log.skipped(), 1);
-    support::udp_send("127.0.0.1:6014", b"after");
+    support::udp_send("127.0.0.1:6015", b"after");
     assert_eq!(udp_data(next(&mut log).payload().unwrap()), b"after");
+}
+
+/// `CopyMode::None` does not silence a group: the kernel still logs every
+/// packet, with its metadata and without payload, as with `CopyMode::Meta`
+/// (`nfulnl_log_packet` copies no data for either mode).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_14_copy_none_still_logs_metadata() {
+    let _ns = support::netns();
+    support::iptables(
+        "-A OUTPUT -p udp --dport 6014 -j NFLOG --nflog-group 14 --nflog-prefix none",
+    );
+    let mut log = bind(GroupConfig::new(14).copy(CopyMode::None));
+    for _ in 0..2 {
+        support::udp_send("127.0.0.1:6014", &[b'y'; 50]);
+    }
+    for _ in 0..2 {
+        let m = next(&mut log);
+        assert_eq!(
+            (m.payload(), m.packet_len(), m.prefix(), m.hook()),
+            (None, None, Some(&b"none"[..]), Hook::LocalOut)
+        );
+        assert_eq!(m.outdev(), Some(lo_index()));
+        assert_eq!(m.family(), ProtoFamily::Ipv4);
+    }
 }

@@ -369,8 +369,10 @@ impl IpProto {
     /// `IPPROTO_UDPLITE`.
     pub const UDPLITE: IpProto = IpProto(136);
 
-    /// The lower-case name the `conntrack` and `iptables` tools use
-    /// (`"unknown"` for a number without one here).
+    /// The lower-case name of the protocol, as `/etc/protocols` and
+    /// `iptables` spell it (`"unknown"` for a number without one here).
+    /// The `conntrack` tool names fewer: it prints IGMP, ESP and AH as
+    /// `unknown` too.
     pub fn name(self) -> &'static str {
         match self {
             IpProto::TCP => "tcp",
