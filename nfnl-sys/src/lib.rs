@@ -15,20 +15,20 @@
 #![allow(non_camel_case_types)]
 
 pub mod conntrack;
+pub mod cttimeout;
 pub mod log;
 pub mod netfilter;
 pub mod netlink;
 pub mod nfnetlink;
 pub mod queue;
-pub mod cttimeout;
 
 pub use conntrack::*;
+pub use cttimeout::*;
 pub use log::*;
 pub use netfilter::*;
 pub use netlink::*;
 pub use nfnetlink::*;
 pub use queue::*;
-pub use cttimeout::*;
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
