@@ -196,7 +196,8 @@ pub enum Timeouts {
     Other {
         /// The layer-4 protocol.
         proto: IpProto,
-        /// `(attribute, seconds)` in the kernel's order.
+        /// `(attribute, seconds)` in the kernel's order, each attribute once
+        /// (a repeated one keeps its last value).
         values: Vec<(u16, u32)>,
     },
 }
@@ -369,7 +370,13 @@ impl Timeouts {
             let a = a?;
             let v = a.get_be32()?;
             match &mut t {
-                Timeouts::Other { values, .. } => values.push((a.kind(), v)),
+                // A repeated attribute keeps its place and its last value, as the
+                // kernel's `nla_parse` keeps the last.
+                Timeouts::Other { values, .. } => match values.iter_mut().find(|e| e.0 == a.kind())
+                {
+                    Some(e) => e.1 = v,
+                    None => values.push((a.kind(), v)),
+                },
                 t => {
                     if let Some(slot) = t.slot(a.kind()) {
                         *slot = Some(v);
@@ -592,4 +599,128 @@ pub(crate) fn check_name(name: &str) -> Result<(), Error> {
         name: name.to_owned(),
         reason,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use nfnl::{NfHeader, NfMsg};
+
+    /// The request attributes of `p`, as a message the kernel would parse.
+    fn encoded(p: &Policy) -> Vec<u8> {
+        let mut b = MsgBuilder::new();
+        b.begin(
+            NfHeader::new(
+                sys::NFNL_SUBSYS_CTNETLINK_TIMEOUT,
+                sys::IPCTNL_MSG_TIMEOUT_NEW,
+            ),
+            1,
+        );
+        p.encode(&mut b).unwrap();
+        b.finish().unwrap().to_vec()
+    }
+
+    fn every_kind() -> Vec<Timeouts> {
+        let mut all = Vec::new();
+        for proto in [6u8, 17, 136, 1, 58, 47, 132, 33, 255] {
+            let mut t = Timeouts::empty(IpProto(proto)).unwrap();
+            for (i, s) in t.states().iter().enumerate() {
+                if i % 2 == 0 {
+                    t.set(s.name, 100 + u32::from(s.attr)).unwrap();
+                }
+            }
+            all.push(t);
+        }
+        all
+    }
+
+    #[test]
+    fn requests_are_laid_out_as_the_kernel_parses_them() {
+        let t = Timeouts::Udp(ReplyTimeouts {
+            unreplied: Some(5),
+            replied: None,
+        });
+        let bytes = encoded(&Policy::new("dns", ProtoFamily::Ipv6, t));
+        // nlmsghdr (16) + nfgenmsg (4), then: NAME "dns\0", L3PROTO be16 10 (padded),
+        // L4PROTO 17 (padded), DATA { UNREPLIED be32 5 }.
+        #[rustfmt::skip]
+        let attrs: [u8; 24] = [
+            8, 0, 1, 0, b'd', b'n', b's', 0,
+            6, 0, 2, 0, 0, 10, 0, 0,
+            5, 0, 3, 0, 17, 0, 0, 0,
+        ];
+        let got = &bytes[20..];
+        assert_eq!(got.len(), 36);
+        assert_eq!(&got[..24], &attrs);
+        // The nest: length 12, type CTA_TIMEOUT_DATA with NLA_F_NESTED as the builder sets it.
+        assert_eq!(u16::from_ne_bytes([got[24], got[25]]), 12);
+        assert_eq!(
+            u16::from_ne_bytes([got[26], got[27]]) & nfnl_sys::NLA_TYPE_MASK,
+            sys::CTA_TIMEOUT_DATA
+        );
+        assert_eq!(&got[28..36], &[8, 0, 1, 0, 0, 0, 0, 5]);
+    }
+
+    #[test]
+    fn an_empty_policy_still_sends_its_data_nest() {
+        let p = Policy::new(
+            "e",
+            ProtoFamily::Ipv4,
+            Timeouts::empty(IpProto::TCP).unwrap(),
+        );
+        let bytes = encoded(&p);
+        let m = NfMsg::parse(&bytes).unwrap();
+        let t = AttrTable::<'_, 6>::parse(m.attrs()).unwrap();
+        let data = t.require(sys::CTA_TIMEOUT_DATA, "test").unwrap();
+        assert_eq!(data.payload().len(), 0);
+    }
+
+    #[test]
+    fn every_kind_round_trips() {
+        for t in every_kind() {
+            let p = Policy::new("rt", ProtoFamily::Ipv4, t);
+            let bytes = encoded(&p);
+            let back = Policy::decode(&NfMsg::parse(&bytes).unwrap()).unwrap();
+            assert_eq!(back, p);
+        }
+        let other = Timeouts::Other {
+            proto: IpProto::ESP,
+            values: vec![(1, 2), (4, 5)],
+        };
+        let p = Policy::new("o", ProtoFamily::Ipv4, other);
+        let back = Policy::decode(&NfMsg::parse(&encoded(&p)).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn names_and_values_the_kernel_would_refuse_or_wrap() {
+        let t = || Timeouts::empty(IpProto::ICMP).unwrap();
+        for (name, ok) in [
+            ("", false),
+            ("a", true),
+            (&"x".repeat(31)[..], true),
+            (&"x".repeat(32)[..], false),
+            ("a\0b", false),
+        ] {
+            let r = Policy::new(name, ProtoFamily::Ipv4, t()).validate();
+            assert_eq!(r.is_ok(), ok, "{name:?}: {r:?}");
+        }
+        let mut big = t();
+        let e = big.set("timeout", MAX_TIMEOUT_SECS + 1).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "icmp state timeout: 4294968 s is above the largest timeout the kernel keeps (4294967 s)"
+        );
+        big.set("timeout", MAX_TIMEOUT_SECS).unwrap();
+        assert!(big.validate().is_ok());
+        let wrapped = Timeouts::Icmp(SingleTimeout {
+            timeout: Some(u32::MAX),
+        });
+        assert!(matches!(
+            wrapped.validate(),
+            Err(Error::InvalidTimeout { .. })
+        ));
+    }
 }
