@@ -135,7 +135,7 @@ impl CtTimeout {
                 },
             )
             .map_err(|e| classify("get", Target::Name(name), e))?;
-        found.ok_or_else(|| {
+        found.ok_or({
             Error::Netlink(nfnl::Error::Parse(ParseError::Missing {
                 kind: sys::CTA_TIMEOUT_NAME,
                 within: "the reply to IPCTNL_MSG_TIMEOUT_GET",
@@ -225,7 +225,7 @@ impl CtTimeout {
                 },
             )
             .map_err(|e| classify("default-get", Target::Defaults(proto), e))?;
-        found.ok_or_else(|| {
+        found.ok_or({
             Error::Netlink(nfnl::Error::Parse(ParseError::Missing {
                 kind: sys::CTA_TIMEOUT_DATA,
                 within: "the reply to IPCTNL_MSG_TIMEOUT_DEFAULT_GET",

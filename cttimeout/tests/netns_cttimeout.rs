@@ -12,8 +12,6 @@
 
 use nfnl::testutil::netns as support;
 
-use std::collections::BTreeMap;
-
 use nfnl_cttimeout::{
     CtTimeout, Error, IpProto, Policy, ProtoFamily, ReplyTimeouts, SctpTimeouts, SingleTimeout,
     TcpTimeouts, Timeouts, GENERIC, MAX_TIMEOUT_SECS,

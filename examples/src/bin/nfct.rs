@@ -81,21 +81,18 @@ fn proto(s: &str) -> Result<IpProto, String> {
 /// sign, the leading digits (none: 0), the low 32 bits.
 fn strtoul32(s: &str) -> u32 {
     let t = s.trim_start();
-    let (neg, t) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let digits = t.bytes().take_while(u8::is_ascii_digit);
     let mut v: u64 = 0;
     for d in digits {
-        v = match v
+        // strtoul saturates at ULONG_MAX
+        v = v
             .checked_mul(10)
             .and_then(|v| v.checked_add(u64::from(d - b'0')))
-        {
-            Some(v) => v,
-            None => u64::MAX, // strtoul saturates at ULONG_MAX
-        };
+            .unwrap_or(u64::MAX);
     }
     if neg {
         v = v.wrapping_neg();
