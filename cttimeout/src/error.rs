@@ -26,6 +26,10 @@ pub enum Error {
     },
     /// `EBUSY` on delete: a rule refers to the policy (`iptables … -j CT
     /// --timeout NAME`); delete the rule first. Nothing changed.
+    ///
+    /// NOTE(kernel): Linux up to 6.18 at least refuses so; the newest
+    /// netfilter tree deletes the name instead and lets the rules keep
+    /// their timeouts.
     #[error("delete timeout policy \"{name}\": in use (a rule's CT target refers to it)")]
     InUse {
         /// The policy's name.

@@ -238,7 +238,7 @@ impl CtTimeout {
     /// others keep their value. New flows of both families without a
     /// policy use them (they are the `nf_conntrack_*_timeout*` sysctls of
     /// the namespace). `family` is sent as `CTA_TIMEOUT_L3PROTO`, which
-    /// kernels before 5.0 require.
+    /// older kernels require (newer ones ignore it).
     ///
     /// # Errors
     /// [`Error::InvalidTimeout`] before sending; [`Error::Unsupported`].

@@ -31,7 +31,9 @@
 //! - A policy created with some states gets the namespace's defaults *of
 //!   that moment* for the others; a replace rebuilds it the same way.
 //! - Delete refuses a policy a rule refers to (`EBUSY`, [`Error::InUse`]);
-//!   flush deletes every unused policy and leaves the others silently.
+//!   flush deletes every unused policy and leaves the others silently
+//!   (the newest netfilter tree, after 6.18, deletes policies in use too:
+//!   the rules keep their timeouts).
 //! - The defaults are per namespace and layer-4 protocol, shared by IPv4
 //!   and IPv6; they are the `net.netfilter.nf_conntrack_*_timeout*`
 //!   sysctls.

@@ -147,9 +147,8 @@ states! {
 }
 
 states! {
-    /// DCCP's states (`CTA_TIMEOUT_DCCP_*`). Linux 6.16 removed DCCP
-    /// connection tracking: such kernels refuse DCCP policies
-    /// ([`Error::Unsupported`]).
+    /// DCCP's states (`CTA_TIMEOUT_DCCP_*`). Recent kernels (6.16 on) no
+    /// longer track DCCP and refuse DCCP policies ([`Error::Unsupported`]).
     DccpTimeouts {
         /// `CTA_TIMEOUT_DCCP_REQUEST`.
         request = CTA_TIMEOUT_DCCP_REQUEST,
