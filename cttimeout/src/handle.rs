@@ -73,8 +73,8 @@ impl CtTimeout {
 
     /// Creates a policy, or changes the timeouts of the existing one of
     /// that name (`IPCTNL_MSG_TIMEOUT_NEW` with `NLM_F_CREATE |
-    /// NLM_F_REPLACE`). Flows and rules that use it see the new values at
-    /// once.
+    /// NLM_F_REPLACE`). The kernel changes the policy in place: rules that
+    /// refer to it give their next new flows the new values.
     ///
     /// NOTE(kernel): a replaced policy gets the namespace's defaults for
     /// every state left `None`, not its previous values: the kernel

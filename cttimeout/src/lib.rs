@@ -24,7 +24,7 @@
 //! - [`Error`]: every refusal named with the operation and the policy,
 //!   such as [`Error::InUse`] for a policy a rule refers to.
 //!
-//! # Kernel semantics (Linux 4.x to 6.x)
+//! # Kernel semantics (as tested on Linux 6.18)
 //! - Timeouts travel in seconds (big-endian `u32`); the kernel keeps
 //!   jiffies, so values above [`MAX_TIMEOUT_SECS`] would wrap: refused
 //!   before sending.
