@@ -15,6 +15,7 @@
 #![allow(non_camel_case_types)]
 
 pub mod conntrack;
+pub mod cttimeout;
 pub mod log;
 pub mod netfilter;
 pub mod netlink;
@@ -22,6 +23,7 @@ pub mod nfnetlink;
 pub mod queue;
 
 pub use conntrack::*;
+pub use cttimeout::*;
 pub use log::*;
 pub use netfilter::*;
 pub use netlink::*;
