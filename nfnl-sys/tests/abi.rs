@@ -33,6 +33,7 @@ const HEADERS: &[&str] = &[
     "linux/netfilter/nf_conntrack_tcp.h",
     "linux/netfilter/nf_conntrack_sctp.h",
     "linux/netfilter/nf_conntrack_tuple_common.h",
+    "linux/netfilter/nfnetlink_acct.h",
 ];
 
 /// One constant: its name, its Rust value and the C expression to compare with.
@@ -199,6 +200,13 @@ const CONSTS: &[Const] = consts! {
     SCTP_CONNTRACK_COOKIE_ECHOED, SCTP_CONNTRACK_ESTABLISHED, SCTP_CONNTRACK_SHUTDOWN_SENT,
     SCTP_CONNTRACK_SHUTDOWN_RECD, SCTP_CONNTRACK_SHUTDOWN_ACK_SENT,
     SCTP_CONNTRACK_HEARTBEAT_SENT, SCTP_CONNTRACK_HEARTBEAT_ACKED, SCTP_CONNTRACK_MAX,
+    // acct.rs
+    NFACCT_NAME_MAX, NFNL_MSG_ACCT_NEW, NFNL_MSG_ACCT_GET, NFNL_MSG_ACCT_GET_CTRZERO,
+    NFNL_MSG_ACCT_DEL, NFNL_MSG_ACCT_OVERQUOTA, NFNL_MSG_ACCT_MAX, NFACCT_F_QUOTA_PKTS,
+    NFACCT_F_QUOTA_BYTES, NFACCT_F_OVERQUOTA, NFACCT_UNSPEC, NFACCT_NAME, NFACCT_PKTS,
+    NFACCT_BYTES, NFACCT_USE, NFACCT_FLAGS, NFACCT_QUOTA, NFACCT_FILTER, NFACCT_PAD,
+    NFACCT_MAX, NFACCT_FILTER_UNSPEC, NFACCT_FILTER_MASK, NFACCT_FILTER_VALUE,
+    NFACCT_FILTER_MAX,
 };
 
 /// Constants newer than the installed headers (linux-libc-dev 6.1): values
