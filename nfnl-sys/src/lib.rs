@@ -14,21 +14,21 @@
 #![no_std]
 #![allow(non_camel_case_types)]
 
+pub mod acct;
 pub mod conntrack;
 pub mod log;
 pub mod netfilter;
 pub mod netlink;
 pub mod nfnetlink;
 pub mod queue;
-pub mod acct;
 
+pub use acct::*;
 pub use conntrack::*;
 pub use log::*;
 pub use netfilter::*;
 pub use netlink::*;
 pub use nfnetlink::*;
 pub use queue::*;
-pub use acct::*;
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
