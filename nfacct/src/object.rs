@@ -393,3 +393,87 @@ impl Filter {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use nfnl::NfHeader;
+
+    /// The attribute bytes of a request built by `f`.
+    fn request(f: impl FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>) -> Vec<u8> {
+        let mut b = MsgBuilder::new();
+        b.begin(
+            NfHeader::new(sys::NFNL_SUBSYS_ACCT, sys::NFNL_MSG_ACCT_NEW),
+            1,
+        );
+        f(&mut b).unwrap();
+        let bytes = b.finish().unwrap();
+        // nlmsghdr (16) + nfgenmsg (4)
+        bytes[20..].to_vec()
+    }
+
+    #[test]
+    fn a_new_object_is_encoded_as_the_kernel_reads_it() {
+        let o = NewObject::new("web")
+            .unwrap()
+            .quota(Quota::Packets(3))
+            .counters(1, 2);
+        let got = request(|b| o.encode(b));
+        let ne = |v: u16| v.to_ne_bytes();
+        let mut want = Vec::new();
+        for (kind, payload) in [
+            (sys::NFACCT_NAME, &b"web\0"[..]),
+            (sys::NFACCT_FLAGS, &1u32.to_be_bytes()[..]),
+            (sys::NFACCT_QUOTA, &3u64.to_be_bytes()[..]),
+            (sys::NFACCT_PKTS, &1u64.to_be_bytes()[..]),
+            (sys::NFACCT_BYTES, &2u64.to_be_bytes()[..]),
+        ] {
+            want.extend(ne(u16::try_from(4 + payload.len()).unwrap()));
+            want.extend(ne(kind));
+            want.extend(payload);
+        }
+        assert_eq!(got, want);
+        // No quota, no counters: the name alone.
+        let got = request(|b| NewObject::new("x").unwrap().encode(b));
+        assert_eq!(
+            got,
+            [&ne(6)[..], &ne(sys::NFACCT_NAME), b"x\0", &[0, 0]].concat()
+        );
+    }
+
+    #[test]
+    fn the_filter_is_a_nest_of_mask_and_value_and_absent_for_all() {
+        assert!(request(|b| Filter::all().encode(b)).is_empty());
+        let got = request(|b| Filter::over_quota().encode(b));
+        let ne = |v: u16| v.to_ne_bytes();
+        let four = sys::NFACCT_F_OVERQUOTA.to_be_bytes();
+        let want = [
+            &ne(20)[..],
+            &ne(sys::NFACCT_FILTER | sys::NLA_F_NESTED),
+            &ne(8),
+            &ne(sys::NFACCT_FILTER_MASK),
+            &four,
+            &ne(8),
+            &ne(sys::NFACCT_FILTER_VALUE),
+            &four,
+        ]
+        .concat();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn names_are_checked_as_the_kernel_checks_them() {
+        assert_eq!(Name::new("a").unwrap().as_str(), Some("a"));
+        assert_eq!(Name::new(&"n".repeat(31)).unwrap().as_bytes().len(), 31);
+        for bad in ["", "a\0b", &"n".repeat(32)] {
+            assert!(
+                matches!(Name::new(bad), Err(Error::InvalidName { .. })),
+                "{bad:?}"
+            );
+        }
+        let e = Name::new(&"n".repeat(32)).unwrap_err();
+        assert!(e.to_string().contains("longer than 31 bytes"), "{e}");
+    }
+}
