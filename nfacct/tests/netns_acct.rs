@@ -13,6 +13,8 @@ use nfnl::testutil::netns as support;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
+use nix::errno::Errno;
+
 use nfnl_acct::{Acct, AcctFlags, Error, Filter, NewObject, Object, Quota, QuotaListener};
 
 /// The deadline for anything that should happen.
@@ -95,13 +97,25 @@ fn tool_list() -> Vec<ToolObject> {
     parse_tool(&support::sh("nfacct list"))
 }
 
-/// An accounting handle, or `None` (with a skip of `test`) when this kernel
-/// has no `nfnetlink_acct`.
+/// An accounting handle, or `None` (with a skip of `test`) when the
+/// `nfacct` tool is missing or this kernel has no `nfnetlink_acct` (its
+/// absent subsystem answers `EINVAL`).
 fn open(test: &str) -> Option<Acct> {
+    if !support::command("nfacct")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        support::skip(
+            test,
+            "the nfacct tool is not installed (apt-get install nfacct)",
+        );
+        return None;
+    }
     let mut acct = Acct::open().unwrap();
     match acct.dump(&Filter::all(), |_| ControlFlow::Continue(())) {
         Ok(()) => Some(acct),
-        Err(e) if e.errno() == Some(nix::errno::Errno::EOPNOTSUPP) => {
+        Err(e) if matches!(e.errno(), Some(Errno::EOPNOTSUPP | Errno::EINVAL)) => {
             support::skip(test, &format!("no nfnetlink_acct in this kernel: {e}"));
             None
         }
