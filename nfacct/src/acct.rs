@@ -67,6 +67,14 @@ impl Acct {
     /// quota and starting counters. An existing object of that name is left
     /// as it is and the create is refused.
     ///
+    /// What `nfnl_acct_new` does with an existing name: with `NLM_F_EXCL`
+    /// it answers `EEXIST`; with `NLM_F_REPLACE` it zeroes the counters and
+    /// the over-quota flag and keeps the quota (and the same request creates
+    /// the object when it is missing); with neither, as sent here and by the
+    /// `nfacct` tool, it answers `EBUSY`. This crate resets with
+    /// [`Acct::get_and_reset`], which never creates and returns what it
+    /// zeroed.
+    ///
     /// # Errors
     /// [`Error::Exists`]; [`Error::Refused`] (`EPERM` without
     /// `CAP_NET_ADMIN`...); netlink errors.

@@ -359,6 +359,26 @@ fn nfacct_04_a_quota_notifies_exactly_once_until_reset() {
     assert_eq!(by_bytes.len(), 1);
     assert_eq!(by_bytes[0].name().as_str(), Some("other"));
 
+    // The kernel applies the filter: a filtered dump-and-reset zeroes only
+    // the objects it selects (were the filter not sent, the kernel would
+    // zero them all and only this side would skip them).
+    let mut reset = Vec::new();
+    acct.dump_and_reset(&Filter::over_quota(), |o| {
+        reset.push(o.name().to_string());
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(reset, ["q"]);
+    assert_eq!(
+        acct.get("other").unwrap().packets(),
+        7,
+        "not selected, not zeroed"
+    );
+    assert_eq!(acct.get("q").unwrap().packets(), 0);
+    ping(4);
+    let n = quotas.recv_timeout(T).unwrap();
+    assert_eq!((n.name().as_str(), n.packets()), (Some("q"), 3));
+
     // A reset clears the flag (the result shows it as it was) and re-arms.
     let was = acct.get_and_reset("q").unwrap();
     assert!(was.is_over_quota());
