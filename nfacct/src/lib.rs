@@ -74,6 +74,9 @@ pub use quota::QuotaListener;
 
 pub use nfnl::{KernelError, ParseError};
 
+#[cfg(test)]
+mod tests;
+
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

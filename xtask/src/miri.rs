@@ -16,7 +16,13 @@ use crate::summary::{self, BinaryResult, Group, Skip};
 pub const TARGET: &str = "i686-unknown-linux-gnu";
 
 /// The crates whose library unit tests run (every parser and its fixtures).
-pub const CRATES: &[&str] = &["nfnl", "nfnl-queue", "nfnl-conntrack", "nfnl-log"];
+pub const CRATES: &[&str] = &[
+    "nfnl",
+    "nfnl-queue",
+    "nfnl-conntrack",
+    "nfnl-log",
+    "nfnl-acct",
+];
 
 /// How to get Miri, for the skip message.
 const INSTALL_HINT: &str = "rustup toolchain install nightly --component miri rust-src";
