@@ -180,9 +180,19 @@ fn nfacct_example_refusals_name_the_object() {
     let (r, err) = run(OURS, "get gone");
     assert_eq!(r.code, Some(1));
     assert_eq!(err, "nfacct: get nfacct \"gone\": no such object\n");
-    // Still there, as the tool sees it.
-    let (list, _) = run(TOOL, "list");
-    assert!(String::from_utf8(list.stdout)
-        .unwrap()
-        .ends_with("} = web;\n"));
+    // Still there, as the tool sees it; objects made by either program are
+    // listed identically by both.
+    let (r, _) = run(TOOL, "add tool-made packet 9");
+    assert_eq!(r.code, Some(0));
+    let (r, _) = run(OURS, "add ours-made byte 9");
+    assert_eq!(r.code, Some(0));
+    let (theirs, _) = run(TOOL, "list");
+    let (ours, _) = run(OURS, "list");
+    let theirs = String::from_utf8(theirs.stdout).unwrap();
+    assert_eq!(String::from_utf8(ours.stdout).unwrap(), theirs);
+    let names: Vec<&str> = theirs
+        .lines()
+        .filter_map(|l| l.rsplit(" = ").next())
+        .collect();
+    assert_eq!(names, ["web;", "tool-made;", "ours-made;"]);
 }

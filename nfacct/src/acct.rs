@@ -22,8 +22,9 @@ use nix::errno::Errno;
 use crate::error::Error;
 use crate::object::{put_name, Filter, Name, NewObject, Object};
 
-/// A connection to the kernel's accounting objects of the calling thread's
-/// network namespace (they are per namespace).
+/// A connection to the kernel's accounting objects (`nfnetlink_acct`,
+/// `NFNL_SUBSYS_ACCT`) of the calling thread's network namespace (they are
+/// per namespace).
 ///
 /// # Examples
 /// ```no_run
