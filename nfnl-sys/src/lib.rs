@@ -14,6 +14,7 @@
 #![no_std]
 #![allow(non_camel_case_types)]
 
+pub mod acct;
 pub mod conntrack;
 pub mod cttimeout;
 pub mod log;
@@ -22,6 +23,7 @@ pub mod netlink;
 pub mod nfnetlink;
 pub mod queue;
 
+pub use acct::*;
 pub use conntrack::*;
 pub use cttimeout::*;
 pub use log::*;

@@ -34,6 +34,7 @@ const HEADERS: &[&str] = &[
     "linux/netfilter/nf_conntrack_sctp.h",
     "linux/netfilter/nf_conntrack_tuple_common.h",
     "linux/netfilter/nfnetlink_cttimeout.h",
+    "linux/netfilter/nfnetlink_acct.h",
 ];
 
 /// One constant: its name, its Rust value and the C expression to compare with.
@@ -224,6 +225,13 @@ const CONSTS: &[Const] = consts! {
     CTA_TIMEOUT_ICMPV6_UNSPEC, CTA_TIMEOUT_ICMPV6_TIMEOUT, CTA_TIMEOUT_ICMPV6_MAX,
     CTA_TIMEOUT_GRE_UNSPEC, CTA_TIMEOUT_GRE_UNREPLIED, CTA_TIMEOUT_GRE_REPLIED,
     CTA_TIMEOUT_GRE_MAX, CTNL_TIMEOUT_NAME_MAX,
+    // acct.rs
+    NFACCT_NAME_MAX, NFNL_MSG_ACCT_NEW, NFNL_MSG_ACCT_GET, NFNL_MSG_ACCT_GET_CTRZERO,
+    NFNL_MSG_ACCT_DEL, NFNL_MSG_ACCT_OVERQUOTA, NFNL_MSG_ACCT_MAX, NFACCT_F_QUOTA_PKTS,
+    NFACCT_F_QUOTA_BYTES, NFACCT_F_OVERQUOTA, NFACCT_UNSPEC, NFACCT_NAME, NFACCT_PKTS,
+    NFACCT_BYTES, NFACCT_USE, NFACCT_FLAGS, NFACCT_QUOTA, NFACCT_FILTER, NFACCT_PAD,
+    NFACCT_MAX, NFACCT_FILTER_UNSPEC, NFACCT_FILTER_MASK, NFACCT_FILTER_VALUE,
+    NFACCT_FILTER_MAX,
 };
 
 /// Constants newer than the installed headers (linux-libc-dev 6.1): values

@@ -22,6 +22,7 @@ pub const CRATES: &[&str] = &[
     "nfnl-conntrack",
     "nfnl-log",
     "nfnl-cttimeout",
+    "nfnl-acct",
 ];
 
 /// How to get Miri, for the skip message.
