@@ -250,6 +250,68 @@ pub fn ip6tables(args: &str) -> String {
     sh(&format!("ip6tables {args}"))
 }
 
+/// What `tcpdump -nn -r FILE` printed: one line per packet on stdout, its notes (`reading
+/// from file …, link-type …`) and any error on stderr. Put `stderr` in assertion messages.
+#[derive(Debug, Clone)]
+pub struct TcpdumpOutput {
+    /// One line per packet.
+    pub stdout: String,
+    /// tcpdump's notes and errors.
+    pub stderr: String,
+}
+
+/// Reads the pcap file `file` with `tcpdump -nn -r FILE` (plus `extra` arguments, e.g.
+/// `["-v"]`) in the calling thread's namespace. `None` if tcpdump is not installed: record a
+/// skip and return.
+///
+/// tcpdump started as root drops its privileges to its own user (`tcpdump` on Debian) even
+/// to read a file, and `-Z root` still calls `initgroups`. As root of a user namespace
+/// (`cargo xtask test` as an ordinary user) both fail with `EPERM`: that user is not mapped,
+/// and `setgroups` is denied there. So in a user namespace tcpdump runs in a nested one
+/// where it is uid/gid 65534 (`unshare --user --map-user=65534 --map-group=65534`): not
+/// root, it does not try to drop anything, and it still reads the file, which belongs to
+/// the same outside user.
+///
+/// # Panics
+///
+/// Outside a test namespace, after [`COMMAND_TIMEOUT`], or if tcpdump fails (with its
+/// stderr in the message).
+#[track_caller]
+pub fn tcpdump_read(file: &std::path::Path, extra: &[&str]) -> Option<TcpdumpOutput> {
+    assert_in_test_netns("tcpdump -r");
+    if command("tcpdump").arg("--version").output().is_err() {
+        return None;
+    }
+    let mut cmd = if in_init_userns() {
+        command("tcpdump")
+    } else {
+        let mut c = command("unshare");
+        c.args([
+            "--user",
+            "--map-user=65534",
+            "--map-group=65534",
+            "--",
+            "tcpdump",
+        ]);
+        c
+    };
+    cmd.arg("-nn").args(extra).arg("-r").arg(file);
+    let shown = format!("{cmd:?}");
+    let out = output_within(cmd, COMMAND_TIMEOUT);
+    let got = TcpdumpOutput {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        out.status.success(),
+        "{shown} failed ({}):\n--- stdout\n{}--- stderr\n{}",
+        out.status,
+        got.stdout,
+        got.stderr
+    );
+    Some(got)
+}
+
 /// Records that `test_name` skipped: prints `SKIP test_name: reason` and appends
 /// `test_name<TAB>reason` to the file named by `$NFNL_SKIP_LOG` (if set). Return from the
 /// test right after calling it.
