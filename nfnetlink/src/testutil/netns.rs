@@ -260,17 +260,47 @@ pub struct TcpdumpOutput {
     pub stderr: String,
 }
 
+/// A command that runs `program` with no privilege over the calling thread's namespaces:
+/// uid and gid 65534, no supplementary group, no capability. For tests of what an ordinary
+/// user sees (`EPERM` and its message).
+///
+/// - As real root: `setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all`.
+/// - As root of a user namespace (`cargo xtask test` as an ordinary user), where uid 65534 is
+///   not mapped and `setgroups` is denied, switching users fails. There it runs in a nested
+///   user namespace as uid/gid 65534 (`unshare --user --map-user=65534 --map-group=65534`):
+///   a process in a child user namespace holds no capability over the network namespace,
+///   which belongs to the parent one, so the kernel refuses it exactly as an ordinary user.
+pub fn unprivileged_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = if in_init_userns() {
+        let mut c = command("setpriv");
+        c.args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ]);
+        c
+    } else {
+        let mut c = command("unshare");
+        c.args(["--user", "--map-user=65534", "--map-group=65534"]);
+        c
+    };
+    cmd.arg("--").arg(program);
+    cmd
+}
+
 /// Reads the pcap file `file` with `tcpdump -nn -r FILE` (plus `extra` arguments, e.g.
 /// `["-v"]`) in the calling thread's namespace. `None` if tcpdump is not installed: record a
 /// skip and return.
 ///
 /// tcpdump started as root drops its privileges to its own user (`tcpdump` on Debian) even
 /// to read a file, and `-Z root` still calls `initgroups`. As root of a user namespace
-/// (`cargo xtask test` as an ordinary user) both fail with `EPERM`: that user is not mapped,
-/// and `setgroups` is denied there. So in a user namespace tcpdump runs in a nested one
-/// where it is uid/gid 65534 (`unshare --user --map-user=65534 --map-group=65534`): not
-/// root, it does not try to drop anything, and it still reads the file, which belongs to
-/// the same outside user.
+/// (`cargo xtask test` as an ordinary user) both fail with `EPERM` ("Couldn't change to
+/// 'tcpdump'"): that user is not mapped, and `setgroups` is denied there. So there tcpdump
+/// runs through [`unprivileged_command`]: not root, it drops nothing, and it still reads
+/// the file, which belongs to the same outside user. As real root it runs as usual.
 ///
 /// # Panics
 ///
@@ -285,15 +315,7 @@ pub fn tcpdump_read(file: &std::path::Path, extra: &[&str]) -> Option<TcpdumpOut
     let mut cmd = if in_init_userns() {
         command("tcpdump")
     } else {
-        let mut c = command("unshare");
-        c.args([
-            "--user",
-            "--map-user=65534",
-            "--map-group=65534",
-            "--",
-            "tcpdump",
-        ]);
-        c
+        unprivileged_command("tcpdump")
     };
     cmd.arg("-nn").args(extra).arg("-r").arg(file);
     let shown = format!("{cmd:?}");
