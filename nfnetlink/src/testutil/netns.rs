@@ -30,6 +30,10 @@
 //! - Every command helper ([`sh`], [`iptables`], …) refuses to run outside a
 //!   test namespace, so a forgotten [`netns`] call cannot change the host's firewall.
 //! - Every blocking helper has a deadline.
+//! - As root of a user namespace no other user is mapped and `setgroups` is denied, so a
+//!   child cannot switch users: run unprivileged programs with [`unprivileged_command`] and
+//!   read pcap files with [`tcpdump_read`] (tcpdump drops to its own user), which work both
+//!   ways.
 //! - A test that cannot run here (missing kernel feature) calls [`skip`] and returns; `cargo
 //!   xtask test` counts and lists it as skipped.
 //! - [`netns`]'s guard fails the test if `/proc/sys/kernel/tainted` went from 0 to non-zero.
