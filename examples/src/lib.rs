@@ -4,7 +4,6 @@
 
 pub mod cli;
 pub mod ctargs;
-pub mod pcap;
 
 /// The README's examples, compiled as doc tests so they stay true.
 #[cfg(doctest)]

@@ -8,30 +8,15 @@ use std::time::Duration;
 
 use nfnl::testutil::netns as support;
 
-/// Runs `program args` as uid 65534 without capabilities; its stderr, or
-/// `None` (and a skip line) where that needs the initial user namespace.
-fn run_unprivileged(test: &str, program: &str, args: &[&str]) -> Option<String> {
-    if !support::in_init_userns() {
-        support::skip(
-            test,
-            "dropping to uid 65534 needs the initial user namespace (run as root)",
-        );
-        return None;
-    }
-    let mut cmd = support::command("setpriv");
-    cmd.args([
-        "--reuid",
-        "65534",
-        "--regid",
-        "65534",
-        "--clear-groups",
-        "--inh-caps=-all",
-    ])
-    .arg(program)
-    .args(args);
+/// Runs `program args` as uid 65534 without capabilities (as an ordinary
+/// user too: see `support::unprivileged_command`); its stderr.
+fn run_unprivileged(program: &str, args: &[&str]) -> String {
+    let mut cmd = support::unprivileged_command(program);
+    cmd.args(args);
     let out = support::output_within(cmd, Duration::from_secs(10));
-    assert!(!out.status.success());
-    Some(String::from_utf8_lossy(&out.stderr).into_owned())
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{stderr}");
+    stderr
 }
 
 /// A queue bound without `CAP_NET_ADMIN`: the error says that capability is
@@ -41,10 +26,7 @@ fn run_unprivileged(test: &str, program: &str, args: &[&str]) -> Option<String> 
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nfqueue_without_cap_net_admin_names_the_capability() {
     let _ns = support::netns();
-    let test = "nfqueue_without_cap_net_admin_names_the_capability";
-    let Some(stderr) = run_unprivileged(test, env!("CARGO_BIN_EXE_nfqueue"), &["7"]) else {
-        return;
-    };
+    let stderr = run_unprivileged(env!("CARGO_BIN_EXE_nfqueue"), &["7"]);
     assert!(
         stderr.contains(
             "queue 7: permission denied: CAP_NET_ADMIN is needed in the user namespace owning \
@@ -60,10 +42,7 @@ fn nfqueue_without_cap_net_admin_names_the_capability() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn ctevents_without_cap_net_admin_says_what_is_missing() {
     let _ns = support::netns();
-    let test = "ctevents_without_cap_net_admin_says_what_is_missing";
-    let Some(stderr) = run_unprivileged(test, env!("CARGO_BIN_EXE_ctevents"), &[]) else {
-        return;
-    };
+    let stderr = run_unprivileged(env!("CARGO_BIN_EXE_ctevents"), &[]);
     assert!(
         stderr.contains(
             "listening to conntrack events: netlink socket: Operation not permitted (os error 1); \
@@ -79,11 +58,7 @@ fn ctevents_without_cap_net_admin_says_what_is_missing() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nflog_example_without_cap_net_admin_says_permission_denied() {
     let _ns = support::netns();
-    let test = "nflog_example_without_cap_net_admin_says_permission_denied";
-    let Some(stderr) = run_unprivileged(test, env!("CARGO_BIN_EXE_nflog"), &["9", "--count", "1"])
-    else {
-        return;
-    };
+    let stderr = run_unprivileged(env!("CARGO_BIN_EXE_nflog"), &["9", "--count", "1"]);
     assert!(
         stderr.contains("log group 9: permission denied (CAP_NET_ADMIN is needed)"),
         "{stderr}"

@@ -43,17 +43,6 @@ fn finish(child: Child) -> (bool, String, String) {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn nflog_example_pcap_is_read_back_by_tcpdump() {
     let _ns = support::netns();
-    if support::command("tcpdump")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        support::skip(
-            "nflog_example_pcap_is_read_back_by_tcpdump",
-            "tcpdump is not installed",
-        );
-        return;
-    }
     support::iptables(
         "-A OUTPUT -p udp --dport 40001:40003 -j NFLOG --nflog-group 7 --nflog-prefix pcap",
     );
@@ -81,15 +70,33 @@ fn nflog_example_pcap_is_read_back_by_tcpdump() {
             "{line}"
         );
     }
-    let read = support::sh(&format!("tcpdump -n -r {} 2>/dev/null", file.display()));
-    let got: Vec<&str> = read.lines().collect();
-    assert_eq!(got.len(), 3, "tcpdump read:\n{read}");
+    let read = support::tcpdump_read(&file, &[]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let Some(read) = read else {
+        support::skip(
+            "nflog_example_pcap_is_read_back_by_tcpdump",
+            "tcpdump is not installed",
+        );
+        return;
+    };
+    let got: Vec<&str> = read.stdout.lines().collect();
+    assert_eq!(
+        got.len(),
+        3,
+        "tcpdump read:\n{}\nstderr:\n{}",
+        read.stdout,
+        read.stderr
+    );
     for (line, (port, len)) in got.iter().zip([(40001, 1), (40002, 2), (40003, 3)]) {
-        assert!(line.contains(" IP 127.0.0.1."), "{line}");
+        assert!(
+            line.contains(" IP 127.0.0.1."),
+            "{line}\nstderr:\n{}",
+            read.stderr
+        );
         assert!(
             line.ends_with(&format!("> 127.0.0.1.{port}: UDP, length {len}")),
-            "{line}"
+            "{line}\nstderr:\n{}",
+            read.stderr
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

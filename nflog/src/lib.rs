@@ -28,6 +28,13 @@
 //!   every message a view into it.
 //! - Parsing never panics; malformed messages are typed errors.
 //!
+//! # How do I ...
+//! - **write the logged packets to a pcap file?** [`PcapWriter::new`] on a
+//!   `BufWriter<File>`, then [`PcapWriter::write_msg`] for each message:
+//!   `LINKTYPE_NFLOG` records that `tcpdump -r FILE` and wireshark read,
+//!   with every attribute the kernel sent. For another link type, the
+//!   generic writer is [`nfnl::pcap::PcapWriter`].
+//!
 //! # Async
 //! With the `tokio` feature, `tokio::AsyncLog` wraps a [`Log`] and waits
 //! for messages on tokio's reactor (`recv().await`).
@@ -57,6 +64,7 @@ mod error;
 pub mod health;
 mod log;
 mod message;
+mod pcap;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
@@ -68,6 +76,7 @@ pub use error::Error;
 pub use health::GroupStats;
 pub use log::Log;
 pub use message::LogMsg;
+pub use pcap::PcapWriter;
 
 /// The netfilter packet types log messages carry, defined once in
 /// [`nfnl`].

@@ -133,7 +133,8 @@ impl<'a> LogMsg<'a> {
 
     /// The underlying nfnetlink message (its bytes as received:
     /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
-    /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`).
+    /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`, what
+    /// [`PcapWriter::write_msg`](crate::PcapWriter::write_msg) writes).
     pub fn nf(&self) -> &NfMsg<'a> {
         &self.msg
     }

@@ -638,3 +638,71 @@ fn nflog_14_copy_none_still_logs_metadata() {
         assert_eq!(m.family(), ProtoFamily::Ipv4);
     }
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nflog_16_pings_written_to_pcap_are_read_back_by_tcpdump() {
+    const NAME: &str = "nflog_16_pings_written_to_pcap_are_read_back_by_tcpdump";
+    let _ns = support::netns();
+    support::iptables(
+        "-A OUTPUT -p icmp --icmp-type echo-request -j NFLOG --nflog-group 14 --nflog-prefix ping4",
+    );
+    support::ip6tables(
+        "-A OUTPUT -p icmpv6 --icmpv6-type echo-request -j NFLOG --nflog-group 14 --nflog-prefix ping6",
+    );
+    let mut log = bind(GroupConfig::new(14));
+    support::sh("ping -c 2 -i 0.2 -W 1 127.0.0.2");
+    support::sh("ping -6 -c 1 -W 1 ::1");
+    let file = std::env::temp_dir().join(format!("nfnl-log-{}-{NAME}.pcap", std::process::id()));
+    let mut pcap = nfnl_log::PcapWriter::new(std::io::BufWriter::new(
+        std::fs::File::create(&file).unwrap(),
+    ))
+    .unwrap();
+    for _ in 0..3 {
+        pcap.write_msg(&next(&mut log)).unwrap();
+    }
+    pcap.flush().unwrap();
+    drop(pcap);
+    let read = support::tcpdump_read(&file, &[]);
+    let verbose = support::tcpdump_read(&file, &["-e"]);
+    std::fs::remove_file(&file).unwrap();
+    let (Some(read), Some(verbose)) = (read, verbose) else {
+        support::skip(NAME, "tcpdump is not installed");
+        return;
+    };
+    assert!(
+        read.stderr.contains("link-type NFLOG"),
+        "tcpdump stderr:\n{}",
+        read.stderr
+    );
+    let lines: Vec<&str> = read.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "tcpdump read:\n{}\nstderr:\n{}",
+        read.stdout,
+        read.stderr
+    );
+    for (line, want) in lines.iter().zip([
+        "IP 127.0.0.1 > 127.0.0.2: ICMP echo request, id ",
+        "IP 127.0.0.1 > 127.0.0.2: ICMP echo request, id ",
+        "IP6 ::1 > ::1: ICMP6, echo request, id ",
+    ]) {
+        assert!(
+            line.contains(want),
+            "{line}\nwanted: {want}\nstderr:\n{}",
+            read.stderr
+        );
+    }
+    assert!(lines[0].contains(", seq 1, length 64"), "{}", lines[0]);
+    assert!(lines[1].contains(", seq 2, length 64"), "{}", lines[1]);
+    // -e shows the NFLOG header: the group (resource ID) and the family.
+    let vlines: Vec<&str> = verbose.stdout.lines().collect();
+    assert_eq!(vlines.len(), 3, "tcpdump -e read:\n{}", verbose.stdout);
+    for (line, family) in vlines.iter().zip(["IPv4 (2)", "IPv4 (2)", "IPv6 (10)"]) {
+        assert!(
+            line.contains(&format!("version 0, resource ID 14, family {family}")),
+            "{line}"
+        );
+    }
+}

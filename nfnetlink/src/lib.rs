@@ -9,6 +9,8 @@
 //! hardware address, VLAN, timestamp, [`ProtoFamily`], [`IpProto`]) and
 //! [`ip`] (a checked IPv4/IPv6 + transport header view and the checksums to
 //! recompute after changing a packet).
+//! [`pcap`] writes the packets they report to a pcap file that tcpdump and
+//! wireshark read (the subsystem crates add their link type's records).
 //!
 //! # One receive engine
 //! Every subsystem receives through a [`Reader`] (see [`reader`]): one
@@ -112,6 +114,7 @@ pub mod flags;
 pub mod ip;
 pub mod msg;
 pub mod netfilter;
+pub mod pcap;
 pub mod reader;
 pub mod receive;
 pub mod socket;

@@ -255,15 +255,8 @@ fn n3_bad_requests_give_typed_errors() {
 #[ignore = "namespace test: run with cargo xtask test"]
 fn n9_unprivileged_gets_eperm() {
     let _ns = support::netns();
-    if !nix::unistd::Uid::effective().is_root() || !support::in_init_userns() {
-        support::skip(
-            "n9_unprivileged_gets_eperm",
-            "needs real root to switch to uid 65534 (in a user namespace that uid is not mapped)",
-        );
-        return;
-    }
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = std::process::Command::new(exe);
+    // uid 65534 without capabilities, as root or as root of a user namespace.
+    let mut cmd = support::unprivileged_command(std::env::current_exe().unwrap());
     cmd.args([
         "--exact",
         "n9_child_unprivileged",
@@ -271,8 +264,6 @@ fn n9_unprivileged_gets_eperm() {
         "--nocapture",
     ])
     .env("NFNL_N9_CHILD", "1");
-    std::os::unix::process::CommandExt::uid(&mut cmd, 65534);
-    std::os::unix::process::CommandExt::gid(&mut cmd, 65534);
     let out = support::output_within(cmd, Duration::from_secs(60));
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);

@@ -48,6 +48,11 @@
 //!   poll/epoll, then drain it with [`Queue::try_recv`].
 //! - **mark the connection?** `Verdict::Accept.connmark(m)` (needs the
 //!   kernel's conntrack glue for queued packets).
+//! - **write the queued packets to a pcap file?** [`PcapWriter::new`] on a
+//!   `BufWriter<File>`, then [`PcapWriter::write_packet`] for each packet
+//!   before its verdict: raw IP records (`LINKTYPE_RAW`) that
+//!   `tcpdump -r FILE` and wireshark read. For another link type, the
+//!   generic writer is [`nfnl::pcap::PcapWriter`].
 //! - **rewrite a packet?** `Verdict::Accept.payload(&bytes)` after
 //!   [`nfnl::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
 //!
@@ -97,6 +102,7 @@ mod error;
 mod handle;
 pub mod health;
 mod packet;
+mod pcap;
 mod queue;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -109,6 +115,7 @@ pub use error::Error;
 pub use handle::{HeldPacket, Packet, QueueHandle, RawPacketId};
 pub use health::QueueStats;
 pub use packet::{PacketMeta, SkbInfo};
+pub use pcap::PcapWriter;
 pub use queue::{Queue, RECV_BATCH, RECV_BUFFER_LEN};
 pub use tx::DEFAULT_VERDICT_BATCH;
 pub use verdict::{Decision, Verdict};

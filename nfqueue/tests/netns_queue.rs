@@ -1159,3 +1159,60 @@ fn late_ack_of_a_timed_out_config_request_is_skipped() {
     q.flush().unwrap();
     assert_eq!(count(&rx, 1, T), 1);
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn q41_pings_written_to_pcap_are_read_back_by_tcpdump() {
+    const NAME: &str = "q41_pings_written_to_pcap_are_read_back_by_tcpdump";
+    let _ns = support::netns();
+    support::iptables("-A OUTPUT -p icmp --icmp-type echo-request -j NFQUEUE --queue-num 41");
+    support::ip6tables("-A OUTPUT -p icmpv6 --icmpv6-type echo-request -j NFQUEUE --queue-num 41");
+    let mut q = open(QueueConfig::new(41));
+    // The pings wait for their verdicts: run them beside the queue loop (same namespace).
+    let pings = std::thread::spawn(|| {
+        support::sh("ping -c 2 -i 0.2 -W 3 127.0.0.2");
+        support::sh("ping -6 -c 1 -W 3 ::1");
+    });
+    let file = std::env::temp_dir().join(format!("nfnl-queue-{}-{NAME}.pcap", std::process::id()));
+    let mut pcap = nfnl_queue::PcapWriter::new(std::io::BufWriter::new(
+        std::fs::File::create(&file).unwrap(),
+    ))
+    .unwrap();
+    for _ in 0..3 {
+        let p = next(&mut q);
+        pcap.write_packet(&p).unwrap();
+        p.accept().unwrap();
+    }
+    q.flush().unwrap(); // the last verdict goes now, not before a next receive
+    pcap.flush().unwrap();
+    drop(pcap);
+    pings.join().unwrap();
+    let read = support::tcpdump_read(&file, &[]);
+    std::fs::remove_file(&file).unwrap();
+    let Some(read) = read else {
+        support::skip(NAME, "tcpdump is not installed");
+        return;
+    };
+    assert!(
+        read.stderr.contains("link-type RAW"),
+        "tcpdump stderr:\n{}",
+        read.stderr
+    );
+    let lines: Vec<&str> = read.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "tcpdump read:\n{}\nstderr:\n{}",
+        read.stdout,
+        read.stderr
+    );
+    for (line, want) in lines.iter().zip([
+        "IP 127.0.0.1 > 127.0.0.2: ICMP echo request, id ",
+        "IP 127.0.0.1 > 127.0.0.2: ICMP echo request, id ",
+        "IP6 ::1 > ::1: ICMP6, echo request, id ",
+    ]) {
+        assert!(line.contains(want), "{line}\nwanted: {want}");
+    }
+    assert!(lines[0].contains(", seq 1, length 64"), "{}", lines[0]);
+    assert!(lines[1].contains(", seq 2, length 64"), "{}", lines[1]);
+}

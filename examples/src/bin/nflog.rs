@@ -14,10 +14,9 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use examples::pcap::{PcapWriter, LINKTYPE_NFLOG};
-use nfnl_log::{CopyMode, GroupConfig, Log, LogFlags, LogMsg};
+use nfnl_log::{CopyMode, GroupConfig, Log, LogFlags, LogMsg, PcapWriter};
 
 const HELP: &str = "\
 nflog: print each packet logged to an NFLOG group
@@ -158,9 +157,7 @@ impl Sink {
         self.seen += 1;
         self.bytes += m.payload().map_or(0, |p| p.len() as u64);
         if let Some(w) = &mut self.pcap {
-            // LINKTYPE_NFLOG: the nfgenmsg and the attributes, as received.
-            let ts = m.timestamp().unwrap_or_else(SystemTime::now);
-            w.record(ts, &[m.nf().nl().payload()], 0)?;
+            w.write_msg(m)?;
             w.flush()?;
         }
         if !self.quiet {
@@ -185,10 +182,7 @@ impl Sink {
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let pcap = match &args.pcap {
-        Some(path) => Some(PcapWriter::new(
-            BufWriter::new(File::create(path)?),
-            LINKTYPE_NFLOG,
-        )?),
+        Some(path) => Some(PcapWriter::new(BufWriter::new(File::create(path)?))?),
         None => None,
     };
     let mut log = Log::open()?;

@@ -9,20 +9,23 @@
 //! iptables -A OUTPUT -p icmp -j NFQUEUE --queue-num 1
 //! ```
 //!
-//! Usage: `nfqueue [QUEUE] [--count N] [--quiet] [--gso | --no-gso]`.
+//! Usage: `nfqueue [QUEUE] [--count N] [--quiet] [-w FILE] [--gso | --no-gso]`.
 
-use nfnl_queue::{ErrorExt, Receive};
+use std::fs::File;
+use std::io::BufWriter;
 use std::process::ExitCode;
 
-use nfnl_queue::{Queue, QueueConfig, QueueFlags, Verdict};
+use nfnl_queue::{ErrorExt, PcapWriter, Queue, QueueConfig, QueueFlags, Receive, Verdict};
 
 const HELP: &str = "\
 nfqueue: print each packet queued to an NFQUEUE queue and accept it
 
-usage: nfqueue [QUEUE] [--count N] [--quiet] [--gso | --no-gso]
+usage: nfqueue [QUEUE] [--count N] [--quiet] [-w FILE] [--gso | --no-gso]
     QUEUE       queue number (default 1)
     --count N   exit after N packets
     --quiet     do not print packets; print the count at exit
+    -w FILE     also write the packets to FILE in pcap format (raw IP:
+                `tcpdump -r FILE`, wireshark)
     --gso       ask for GSO super-packets whole (NFQA_CFG_F_GSO; the default)
     --no-gso    let the kernel segment them first (much slower for TCP)
 
@@ -35,6 +38,7 @@ struct Args {
     queue: u16,
     count: Option<u64>,
     quiet: bool,
+    pcap: Option<String>,
     /// `Some(on)` to set `QueueFlags::GSO` explicitly, `None` for the default configuration.
     gso: Option<bool>,
 }
@@ -44,6 +48,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         queue: 1,
         count: None,
         quiet: false,
+        pcap: None,
         gso: None,
     };
     let mut it = std::env::args().skip(1);
@@ -53,6 +58,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--quiet" | "-q" => args.quiet = true,
             "--gso" => args.gso = Some(true),
             "--no-gso" => args.gso = Some(false),
+            "-w" => args.pcap = Some(it.next().ok_or("-w needs a file name")?),
             "--count" | "-c" => {
                 let n = it.next().ok_or("--count needs a number")?;
                 args.count = Some(n.parse().map_err(|_| format!("bad count `{n}`"))?);
@@ -63,7 +69,11 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(args))
 }
 
-fn run(args: &Args) -> Result<(), nfnl_queue::Error> {
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut pcap = match &args.pcap {
+        Some(path) => Some(PcapWriter::new(BufWriter::new(File::create(path)?))?),
+        None => None,
+    };
     let mut q = Queue::open()?;
     // An observer: a packet that is not decided (a bug) passes.
     q.set_default_verdict(Verdict::Accept);
@@ -90,9 +100,13 @@ fn run(args: &Args) -> Result<(), nfnl_queue::Error> {
                 eprintln!("nfqueue: {e}");
                 continue;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         seen += 1;
+        if let Some(w) = &mut pcap {
+            w.write_packet(&pkt)?;
+            w.flush()?;
+        }
         if !args.quiet {
             let mut line = format!(
                 "id={} queue={} hook={} hw=0x{:04x}",

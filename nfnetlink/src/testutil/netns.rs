@@ -30,6 +30,10 @@
 //! - Every command helper ([`sh`], [`iptables`], …) refuses to run outside a
 //!   test namespace, so a forgotten [`netns`] call cannot change the host's firewall.
 //! - Every blocking helper has a deadline.
+//! - As root of a user namespace no other user is mapped and `setgroups` is denied, so a
+//!   child cannot switch users: run unprivileged programs with [`unprivileged_command`] and
+//!   read pcap files with [`tcpdump_read`] (tcpdump drops to its own user), which work both
+//!   ways.
 //! - A test that cannot run here (missing kernel feature) calls [`skip`] and returns; `cargo
 //!   xtask test` counts and lists it as skipped.
 //! - [`netns`]'s guard fails the test if `/proc/sys/kernel/tainted` went from 0 to non-zero.
@@ -248,6 +252,90 @@ pub fn iptables(args: &str) -> String {
 #[track_caller]
 pub fn ip6tables(args: &str) -> String {
     sh(&format!("ip6tables {args}"))
+}
+
+/// What `tcpdump -nn -r FILE` printed: one line per packet on stdout, its notes (`reading
+/// from file …, link-type …`) and any error on stderr. Put `stderr` in assertion messages.
+#[derive(Debug, Clone)]
+pub struct TcpdumpOutput {
+    /// One line per packet.
+    pub stdout: String,
+    /// tcpdump's notes and errors.
+    pub stderr: String,
+}
+
+/// A command that runs `program` with no privilege over the calling thread's namespaces:
+/// uid and gid 65534, no supplementary group, no capability. For tests of what an ordinary
+/// user sees (`EPERM` and its message).
+///
+/// - As real root: `setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all`.
+/// - As root of a user namespace (`cargo xtask test` as an ordinary user), where uid 65534 is
+///   not mapped and `setgroups` is denied, switching users fails. There it runs in a nested
+///   user namespace as uid/gid 65534 (`unshare --user --map-user=65534 --map-group=65534`):
+///   a process in a child user namespace holds no capability over the network namespace,
+///   which belongs to the parent one, so the kernel refuses it exactly as an ordinary user.
+pub fn unprivileged_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = if in_init_userns() {
+        let mut c = command("setpriv");
+        c.args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ]);
+        c
+    } else {
+        let mut c = command("unshare");
+        c.args(["--user", "--map-user=65534", "--map-group=65534"]);
+        c
+    };
+    cmd.arg("--").arg(program);
+    cmd
+}
+
+/// Reads the pcap file `file` with `tcpdump -nn -r FILE` (plus `extra` arguments, e.g.
+/// `["-v"]`) in the calling thread's namespace. `None` if tcpdump is not installed: record a
+/// skip and return.
+///
+/// tcpdump started as root drops its privileges to its own user (`tcpdump` on Debian) even
+/// to read a file, and `-Z root` still calls `initgroups`. As root of a user namespace
+/// (`cargo xtask test` as an ordinary user) both fail with `EPERM` ("Couldn't change to
+/// 'tcpdump'"): that user is not mapped, and `setgroups` is denied there. So there tcpdump
+/// runs through [`unprivileged_command`]: not root, it drops nothing, and it still reads
+/// the file, which belongs to the same outside user. As real root it runs as usual.
+///
+/// # Panics
+///
+/// Outside a test namespace, after [`COMMAND_TIMEOUT`], or if tcpdump fails (with its
+/// stderr in the message).
+#[track_caller]
+pub fn tcpdump_read(file: &std::path::Path, extra: &[&str]) -> Option<TcpdumpOutput> {
+    assert_in_test_netns("tcpdump -r");
+    if command("tcpdump").arg("--version").output().is_err() {
+        return None;
+    }
+    let mut cmd = if in_init_userns() {
+        command("tcpdump")
+    } else {
+        unprivileged_command("tcpdump")
+    };
+    cmd.arg("-nn").args(extra).arg("-r").arg(file);
+    let shown = format!("{cmd:?}");
+    let out = output_within(cmd, COMMAND_TIMEOUT);
+    let got = TcpdumpOutput {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        out.status.success(),
+        "{shown} failed ({}):\n--- stdout\n{}--- stderr\n{}",
+        out.status,
+        got.stdout,
+        got.stderr
+    );
+    Some(got)
 }
 
 /// Records that `test_name` skipped: prints `SKIP test_name: reason` and appends
