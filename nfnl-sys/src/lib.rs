@@ -22,6 +22,7 @@ pub mod netfilter;
 pub mod netlink;
 pub mod nfnetlink;
 pub mod queue;
+pub mod tables;
 
 pub use acct::*;
 pub use conntrack::*;
@@ -31,6 +32,7 @@ pub use netfilter::*;
 pub use netlink::*;
 pub use nfnetlink::*;
 pub use queue::*;
+pub use tables::*;
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
