@@ -74,8 +74,11 @@ pub use policy::{
     TcpTimeouts, Timeouts, GENERIC, MAX_NAME_LEN, MAX_TIMEOUT_SECS,
 };
 
-/// The protocol types policies are keyed by, defined once in [`nfnl`].
-pub use nfnl::{Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily};
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// socket and connection for `CtTimeout::from_conn`, the protocol types
+// policies are keyed by), so that it needs no other crate. Plain comments:
+// each item shows its own summary line.
+pub use nfnl::{Conn, Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -72,7 +72,10 @@ pub use error::Error;
 pub use object::{AcctFlags, Filter, Name, NewObject, Object, Quota, NAME_MAX};
 pub use quota::QuotaListener;
 
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// receive trait, the socket and connection for `QuotaListener::from_socket`
+// and `Acct::from_conn`), so that it needs no other crate.
+pub use nfnl::{Conn, Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
 
 #[cfg(test)]
 mod tests;

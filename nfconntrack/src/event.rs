@@ -190,6 +190,20 @@ impl EventListener {
         Self::from_socket(Socket::open()?, groups)
     }
 
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`EventListener::from_socket`], joining `groups`). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `EventListener::from_socket(Socket::open_in_netns(fd)?, groups)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`); as [`EventListener::open`].
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>, groups: Groups) -> Result<Self> {
+        Self::from_socket(Socket::open_in_netns_path(netns)?, groups)
+    }
+
     /// Joins `groups` on an open socket.
     ///
     /// # Errors
@@ -209,6 +223,18 @@ impl EventListener {
         Ok(EventListener {
             reader: Reader::new(sock, EVENT_BATCH, EVENT_SLOT_LEN),
         })
+    }
+
+    /// Lets the socket's receive buffer grow on each overrun, doubling up
+    /// to `cap` bytes, or keeps it as it is (`None`, the default). The
+    /// overrun is still reported (the events it lost are lost); the next burst of
+    /// the same size fits. Growth past `net.core.rmem_max` needs
+    /// `CAP_NET_ADMIN` in the initial user namespace. See
+    /// [`Reader::set_recv_buffer_growth`](nfnl::Reader::set_recv_buffer_growth),
+    /// and [its guide](nfnl::reader#sizing-the-receive-buffer) to the size
+    /// a given rate needs.
+    pub fn set_recv_buffer_growth(&mut self, cap: Option<usize>) {
+        self.reader.set_recv_buffer_growth(cap);
     }
 
     /// The socket (receive buffer size, non-blocking mode, polling).

@@ -123,8 +123,12 @@ pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnl::{EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive};
-/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// receive trait, the socket and connection for `EventListener::from_socket`
+// and `Conntrack::from_conn`, the protocol types of tuples and filters), so
+// that it needs no other crate. Plain comments: each item shows its own
+// summary line.
+pub use nfnl::{Conn, EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
 pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,

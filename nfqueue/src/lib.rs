@@ -128,10 +128,13 @@ pub mod raw {
     pub use crate::verdict::{encode_verdict, encode_verdict_batch};
 }
 
-/// The netfilter packet types this crate's packets carry, defined once in
-/// [`nfnl`].
+// The netfilter packet types this crate's packets carry, defined once in
+// nfnl, and what a user of this crate needs of nfnl (errors and their
+// predicates, the receive trait, the socket for `Queue::from_socket`), so
+// that it needs no other crate. Plain comments: each item shows its own
+// summary line.
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
