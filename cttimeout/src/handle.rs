@@ -5,9 +5,7 @@ use std::ops::ControlFlow;
 
 use nix::errno::Errno;
 
-use nfnl::{
-    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Socket,
-};
+use nfnl::{Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Socket};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -60,7 +58,9 @@ impl CtTimeout {
     /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
     /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        Ok(Self::from_conn(Conn::from_socket(Socket::open_in_netns_path(netns)?)?))
+        Ok(Self::from_conn(Conn::from_socket(
+            Socket::open_in_netns_path(netns)?,
+        )?))
     }
 
     /// Wraps a connection (see [`CtTimeout::open_in_netns`] for one in another namespace).

@@ -65,7 +65,9 @@ impl Acct {
     /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
     /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        Ok(Self::from_conn(Conn::from_socket(Socket::open_in_netns_path(netns)?)?))
+        Ok(Self::from_conn(Conn::from_socket(
+            Socket::open_in_netns_path(netns)?,
+        )?))
     }
 
     /// Wraps a connection (see [`Acct::open_in_netns`] for one in another namespace).

@@ -355,7 +355,9 @@ impl Conntrack {
     /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
     /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self> {
-        Ok(Self::from_conn(Conn::from_socket(Socket::open_in_netns_path(netns)?)?))
+        Ok(Self::from_conn(Conn::from_socket(
+            Socket::open_in_netns_path(netns)?,
+        )?))
     }
 
     /// Wraps a connection (see [`Conntrack::open_in_netns`] for one in another namespace).
