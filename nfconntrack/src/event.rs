@@ -163,10 +163,26 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 /// [`AsyncEventListener`](crate::tokio::AsyncEventListener) waits in async
 /// code.
 ///
+/// # Receive buffer
+/// Events wait in the socket's receive buffer (by default
+/// `net.core.rmem_default`, usually 208 KiB) until read; a burst larger
+/// than it is lost and reported as an overrun. Each event costs about
+/// 1.3 KiB of it (a UDP flow's NEW event, measured), so the default holds
+/// about 160. Size it for the longest time the program does not read:
+/// `events per second × pause × 1.3 KiB` (50,000 events/s and 0.1 s: about
+/// 6.5 MB), with `socket().set_recv_buffer` (capped at
+/// `net.core.rmem_max`) or `socket().set_recv_buffer_force`
+/// (`CAP_NET_ADMIN`), or let it grow on each overrun up to a cap with
+/// [`EventListener::set_recv_buffer_growth`] (off by default), as
+/// conntrackd does. More in nfnl's
+/// [guide](nfnl::reader#sizing-the-receive-buffer).
+///
 /// # Examples
 /// ```no_run
 /// use nfnl_conntrack::{ErrorExt, EventListener, Groups, Receive};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
+/// // Up to 64 MiB on overruns.
+/// events.set_recv_buffer_growth(Some(64 << 20));
 /// loop {
 ///     match events.recv() {
 ///         Ok((_, ev)) => println!("{ev}"),

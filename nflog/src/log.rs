@@ -45,6 +45,21 @@ const SLOT_LEN: usize = 256 * 1024;
 /// a group: a second socket's bind is refused with [`Error::GroupBusy`].
 /// Closing or dropping the `Log` releases its groups.
 ///
+/// # Receive buffer
+/// The kernel collects a group's messages into datagrams of
+/// `max(buffer size, one message)` bytes ([`GroupConfig::buffer_size`],
+/// `nfulnl_alloc_skb`), sent when full, at the threshold
+/// ([`GroupConfig::threshold`]) or at the flush timeout; each costs about
+/// that size rounded up to a power of two in the socket's receive buffer
+/// (by default `net.core.rmem_default`, usually 208 KiB). When it is full
+/// the next datagrams are lost and reported as an overrun. Size it for the
+/// longest time the program does not read: `datagrams per second × pause ×
+/// cost per datagram`. Set it with `socket().set_recv_buffer` (capped at
+/// `net.core.rmem_max`) or `socket().set_recv_buffer_force`
+/// (`CAP_NET_ADMIN`), or let it grow on each overrun up to a cap with
+/// [`Log::set_recv_buffer_growth`] (off by default). More in nfnl's
+/// [guide](nfnl::reader#sizing-the-receive-buffer).
+///
 /// # Examples
 /// ```no_run
 /// use nfnl_log::{CopyMode, ErrorExt, GroupConfig, Log, Receive};
