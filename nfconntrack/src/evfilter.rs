@@ -35,7 +35,9 @@ use crate::filter::Filter;
 use crate::flow::Flow;
 use crate::tuple::Tuple;
 
-/// Values a criterion compares with, and whether it is negated.
+/// One criterion of an [`EventFilter`] (public as `EventMatch`): the values
+/// a field is compared with, and whether the criterion is negated. See
+/// [the rules](EventFilter#rules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match<T> {
     /// Matches if the field equals one of these.
@@ -66,17 +68,66 @@ impl<T> Match<T> {
     }
 }
 
-/// What events a listener receives; see the module documentation.
+/// What events a listener receives: a filter the kernel runs on each
+/// conntrack event before queueing it to the socket, so that the listener
+/// only wakes for the events it wants. Attach it with
+/// [`EventListener::attach_filter`] (`SO_ATTACH_FILTER`; [`compile`] turns
+/// it into the classic BPF program the kernel runs, which finds attributes
+/// with `SKF_AD_NLATTR` and `SKF_AD_NLATTR_NEST`); [`matches`] evaluates
+/// the same rules in user space.
 ///
+/// # Rules
+/// - **Kind**: an event passes only if its kind is in [`kinds`]
+///   ([`Groups::NEW`], [`Groups::UPDATE`], [`Groups::DESTROY`]).
+/// - **AND across criteria**: every criterion that is set (`Some`) must
+///   hold. An unset one (`None`) holds for every event.
+/// - **OR within a criterion**: [`EventMatch::any_of`] holds when the field
+///   equals one of its values (with no value it holds for no event).
+/// - **Negation**: [`EventMatch::none_of`] holds when the field equals none
+///   of its values (with no value it holds for every event).
+/// - **Direction**: addresses, ports and protocol are those of the
+///   **original** tuple (`CTA_TUPLE_ORIG`): `src` is the initiator. The
+///   zone is the flow's `CTA_ZONE`, not a directional tuple zone.
+/// - **Missing attributes**: a field the event lacks equals no value (so
+///   `any_of` fails and `none_of` holds): an IPv4 address criterion never
+///   matches an IPv6 event, a port criterion never matches an ICMP event.
+///   Except the mark and the zone, which the kernel leaves out when they
+///   are 0 and which are then compared as 0.
+/// - **Other messages** (expectation events) pass unfiltered.
+///
+/// # Criteria
+/// | field | holds for a value when | kernel attribute |
+/// |---|---|---|
+/// | [`proto`] | the IP protocol is the value | `CTA_PROTO_NUM` |
+/// | [`src`], [`dst`] | `(address, prefix length)`: the address lies in that network (same family) | `CTA_IP_V4_SRC`/`_DST`, `CTA_IP_V6_SRC`/`_DST` |
+/// | [`src_port`], [`dst_port`] | the port is the value (TCP, UDP, UDP-Lite, SCTP, DCCP) | `CTA_PROTO_SRC_PORT`/`_DST_PORT` |
+/// | [`mark`] | `(value, mask)`: `mark & mask == value & mask` | `CTA_MARK` (0 when absent) |
+/// | [`zone`] | the zone is the value | `CTA_ZONE` (0 when absent) |
+///
+/// [`kinds`]: EventFilter::kinds
+/// [`proto`]: EventFilter::proto
+/// [`src`]: EventFilter::src
+/// [`dst`]: EventFilter::dst
+/// [`src_port`]: EventFilter::src_port
+/// [`dst_port`]: EventFilter::dst_port
+/// [`mark`]: EventFilter::mark
+/// [`zone`]: EventFilter::zone
+/// [`compile`]: EventFilter::compile
+/// [`matches`]: EventFilter::matches
+/// [`EventMatch::any_of`]: crate::EventMatch::any_of
+/// [`EventMatch::none_of`]: crate::EventMatch::none_of
+///
+/// # Examples
+/// New and destroyed TCP flows to ports 80 or 443 from outside 10.0.0.0/8
+/// and 2001:db8::/32 whose mark has 0x01 in its second byte:
 /// ```
-/// use nfnl_conntrack::{EventFilter, EventMatch as Match};
-/// use nfnl_conntrack::{Groups, IpProto};
+/// use nfnl_conntrack::{EventFilter, EventMatch, Groups, IpProto};
 /// let f = EventFilter {
 ///     kinds: Groups::NEW | Groups::DESTROY,
-///     proto: Some(Match::any_of([IpProto::TCP])),
-///     src: Some(Match::none_of([("10.0.0.0".parse()?, 8), ("2001:db8::".parse()?, 32)])),
-///     dst_port: Some(Match::any_of([80, 443])),
-///     mark: Some(Match::any_of([(0x100, 0xff00)])),
+///     proto: Some(EventMatch::any_of([IpProto::TCP])),
+///     src: Some(EventMatch::none_of([("10.0.0.0".parse()?, 8), ("2001:db8::".parse()?, 32)])),
+///     dst_port: Some(EventMatch::any_of([80, 443])),
+///     mark: Some(EventMatch::any_of([(0x100, 0xff00)])),
 ///     ..EventFilter::default()
 /// };
 /// assert!(f.compile()?.len() < 200);

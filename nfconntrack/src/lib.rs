@@ -28,7 +28,9 @@
 //! - [`LabelMap`]: label names from `connlabel.conf`, for display, filters
 //!   and updates.
 //! - [`EventListener`]: events, with overrun detection and resync; an
-//!   [`EventFilter`] compiled to BPF makes the kernel drop unwanted events.
+//!   [`EventFilter`] (criteria ANDed, each an [`EventMatch`] of values ORed
+//!   or negated: [its rules](EventFilter#rules)) compiled to BPF makes the
+//!   kernel drop unwanted events.
 //!
 //! # Guarantees
 //! Decoding never panics: malformed input gives a [`ParseError`] naming the
@@ -73,7 +75,9 @@
 //!   [`EventListener::resync`]. [`EventListener::set_reliable`] makes the
 //!   kernel retry DESTROY events instead of dropping them. Attach an
 //!   [`EventFilter`] so the kernel drops the events you do not want before
-//!   they fill the socket.
+//!   they fill the socket, and size the receive buffer for your event rate
+//!   or let it grow on overruns ([`EventListener::set_recv_buffer_growth`];
+//!   see [`EventListener`]'s "Receive buffer").
 //! - **print what `conntrack` prints?** `Display` of a [`Flow`], an
 //!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
 //!   and label names ([`LabelMap`]).

@@ -2072,7 +2072,6 @@ fn flood() -> Vec<Flow> {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
-    use nfnl_conntrack::EventMatch as Match;
     let _ns = support::netns();
     if support::events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
@@ -2082,26 +2081,26 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         // negation over both families, with IPv6 prefixes
         EventFilter {
             kinds: Groups::NEW | Groups::DESTROY,
-            proto: Some(Match::any_of([IpProto::TCP])),
-            src: Some(Match::none_of([
+            proto: Some(EventMatch::any_of([IpProto::TCP])),
+            src: Some(EventMatch::none_of([
                 net("192.168.0.0", 16),
                 net("fd00::", 8),
                 net("2001:db9::", 32),
             ])),
-            dst_port: Some(Match::any_of([80, 443])),
+            dst_port: Some(EventMatch::any_of([80, 443])),
             ..EventFilter::default()
         },
         // an IPv6 prefix and a masked mark
         EventFilter {
-            src: Some(Match::any_of([net("2001:db8:1::", 48)])),
-            mark: Some(Match::any_of([(0x100, 0xff00)])),
+            src: Some(EventMatch::any_of([net("2001:db8:1::", 48)])),
+            mark: Some(EventMatch::any_of([(0x100, 0xff00)])),
             ..EventFilter::default()
         },
         // zone, NEW only, one exact IPv4 address
         EventFilter {
             kinds: Groups::NEW,
-            zone: Some(Match::any_of([5])),
-            src: Some(Match::any_of([
+            zone: Some(EventMatch::any_of([5])),
+            src: Some(EventMatch::any_of([
                 net("10.1.0.77", 32),
                 net("192.168.1.0", 24),
             ])),
@@ -2110,12 +2109,12 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         // "mark is not 0" (the kernel leaves a 0 mark out) and UDP port ranges
         EventFilter {
             kinds: Groups::DESTROY,
-            mark: Some(Match::none_of([(0, u32::MAX)])),
-            proto: Some(Match::none_of([IpProto::TCP])),
-            src_port: Some(Match::none_of(
+            mark: Some(EventMatch::none_of([(0, u32::MAX)])),
+            proto: Some(EventMatch::none_of([IpProto::TCP])),
+            src_port: Some(EventMatch::none_of(
                 (1024..30_000).collect::<Vec<u16>>()[..100].to_vec(),
             )),
-            zone: Some(Match::none_of([5])),
+            zone: Some(EventMatch::none_of([5])),
             ..EventFilter::default()
         },
     ];
