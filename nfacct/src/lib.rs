@@ -66,6 +66,12 @@ mod quota;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async over-quota notifications with tokio: `AsyncQuotaListener`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-acct = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 
 pub use acct::Acct;
 pub use error::Error;

@@ -102,7 +102,7 @@ impl QuotaListener {
 
 /// Receiving notifications: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported at the crate
-/// root), and the async [`AsyncQuotaListener`](crate::tokio::AsyncQuotaListener).
+/// root), and the async [`tokio::AsyncQuotaListener`](crate::tokio).
 /// Each returns the object as it was when it reached its quota
 /// ([`Object::is_over_quota`] is true).
 ///

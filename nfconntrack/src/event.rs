@@ -160,7 +160,7 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 /// [`EventListener::try_recv`] (never waits) or
 /// [`EventListener::recv_timeout`]; the listener is [`AsFd`] for poll
 /// loops, and with the `tokio` feature
-/// [`AsyncEventListener`](crate::tokio::AsyncEventListener) waits in async
+/// [`tokio::AsyncEventListener`](crate::tokio) waits in async
 /// code.
 ///
 /// # Receive buffer
@@ -329,7 +329,7 @@ impl EventListener {
 
 /// Receiving events: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported at the crate
-/// root), and the async [`AsyncEventListener`](crate::tokio::AsyncEventListener).
+/// root), and the async [`tokio::AsyncEventListener`](crate::tokio).
 /// Each returns the event with its header.
 ///
 /// # Errors

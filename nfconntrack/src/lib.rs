@@ -107,12 +107,20 @@ mod save;
 mod settable;
 mod stats;
 mod status;
+// Test support, not API: hidden on docs.rs (built with every feature);
+// `cargo doc --features test-util` shows it to contributors.
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+#[cfg_attr(docsrs, doc(hidden))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async conntrack events with tokio: `AsyncEventListener`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-conntrack = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};

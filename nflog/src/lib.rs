@@ -68,6 +68,12 @@ mod pcap;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async log messages with tokio: `AsyncLog`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-log = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 
 pub use config::{
     Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE, MAX_NLBUFSIZ, MIN_NLBUFSIZ,

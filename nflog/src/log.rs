@@ -297,7 +297,7 @@ impl Log {
 
 /// Receiving logged packets: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
-/// async [`AsyncLog`](crate::tokio::AsyncLog).
+/// async [`tokio::AsyncLog`](crate::tokio).
 ///
 /// # Errors
 /// Recoverable ones ([`ErrorExt::is_recoverable`](nfnl::ErrorExt::is_recoverable)):

@@ -107,6 +107,12 @@ mod queue;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async receive with tokio: `AsyncQueue`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-queue = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 mod tx;
 mod verdict;
 

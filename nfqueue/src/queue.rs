@@ -318,11 +318,11 @@ impl Queue {
 
 /// Receiving packets: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
-/// async [`AsyncQueue`](crate::tokio::AsyncQueue). Verdicts collected so
+/// async [`tokio::AsyncQueue`](crate::tokio). Verdicts collected so
 /// far are sent before each receive system call.
 ///
 /// # Errors
-/// Recoverable ones ([`ErrorExt::is_recoverable`]): [`Error::Verdict`] for
+/// Recoverable ones ([`ErrorExt::is_recoverable`](crate::ErrorExt::is_recoverable)): [`Error::Verdict`] for
 /// a verdict the kernel refused; `Overrun` once when the socket buffer
 /// overflowed; a malformed or truncated message (given the default verdict
 /// when its id could be read). Others: [`Error::NothingBound`] when no
