@@ -480,7 +480,9 @@ impl Conntrack {
     /// ([`Error::errno`]) if there is none.
     pub fn get(&mut self, key: &Key) -> Result<Flow> {
         if !key.tuple.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.get_one(
             ct_header(sys::IPCTNL_MSG_CT_GET, key.tuple.family()),
@@ -609,7 +611,9 @@ impl Conntrack {
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
         if !t.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         let Some(add) = u.status else {
             return self.update_once(u);
@@ -653,7 +657,9 @@ impl Conntrack {
     /// [`Error::MixedFamilies`] before sending; `ENOENT` if there is none.
     pub fn delete(&mut self, key: &Key) -> Result<()> {
         if !key.tuple.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.conn
             .request(
@@ -672,7 +678,9 @@ impl Conntrack {
     /// is sent); I/O errors; the first refusal other than `ENOENT`.
     pub fn delete_batch(&mut self, keys: &[Key]) -> Result<u64> {
         if keys.iter().any(|k| !k.tuple.is_consistent()) {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.delete_keys(keys)
     }

@@ -680,7 +680,9 @@ impl Filter {
         let mut seen = None;
         for f in fams {
             if *seen.get_or_insert(f) != f {
-                return Err(Error::MixedFamilies);
+                return Err(Error::MixedFamilies {
+                    what: "a filter (its family, addresses and NAT addresses)",
+                });
             }
         }
         Ok(self.effective_family())

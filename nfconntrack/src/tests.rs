@@ -649,15 +649,20 @@ fn request_bytes_create_delete_flush() {
         reply: Some(Tuple::new(v4("::1"), v4("::2"), L4::udp(6, 5)).unwrap()),
         ..Flow::default()
     };
-    assert!(matches!(mixed.check_families(), Err(Error::MixedFamilies)));
+    let e = mixed.check_families().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in a flow (its original, reply and master tuples)"
+    );
     assert!(matches!(
         Flow::default().check_families(),
         Err(Error::NoTuple)
     ));
-    assert!(matches!(
-        Tuple::new(v4("1.2.3.4"), v4("::1"), L4::tcp(1, 2)),
-        Err(Error::MixedFamilies)
-    ));
+    let e = Tuple::new(v4("1.2.3.4"), v4("::1"), L4::tcp(1, 2)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in the source and destination of a tuple"
+    );
 }
 
 #[test]
@@ -956,13 +961,19 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
     let mut wrong = Flow::new(t);
     wrong.timeout = Some(1);
     wrong.nat_src = Some(NatRange::to_addr(v4("::9")));
-    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    assert!(matches!(
+        wrong.check_families(),
+        Err(Error::MixedFamilies { .. })
+    ));
     wrong.nat_src = Some(NatRange {
         min_addr: Some(v4("1.1.1.1")),
         max_addr: Some(v4("::1")),
         ports: None,
     });
-    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    assert!(matches!(
+        wrong.check_families(),
+        Err(Error::MixedFamilies { .. })
+    ));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
     assert!(wrong.encode_nat(&mut b).is_err());
@@ -1635,7 +1646,13 @@ fn nat_filters_match_and_narrow() {
     assert_eq!(mine.kernel_part(Criteria::all()).reply.dst, None);
     // a NAT address of the other family
     let mixed = Filter::new().family(Family::Ipv6).nat(NatFilter::Either(a));
-    assert!(matches!(mixed.check_families(), Err(Error::MixedFamilies)));
+    let e = mixed.check_families().unwrap_err();
+    assert!(matches!(e, Error::MixedFamilies { .. }));
+    // The message says it was the filter, not a flow or tuple.
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in a filter (its family, addresses and NAT addresses)"
+    );
 }
 
 /// A directional zone is a kernel criterion of its own (`CTA_TUPLE_ZONE`

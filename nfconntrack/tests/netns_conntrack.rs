@@ -237,7 +237,7 @@ fn c2_invalid_creates_are_rejected() {
     );
     let mut f = tcp("192.0.2.1", "192.0.2.2", 1, 2);
     f.reply = Some(Tuple::new(ip("::2"), ip("::1"), L4::tcp(2, 1)).unwrap());
-    assert!(matches!(ct.create(&f), Err(Error::MixedFamilies)));
+    assert!(matches!(ct.create(&f), Err(Error::MixedFamilies { .. })));
     // without a reply tuple: refused by the kernel
     let mut f = tcp("192.0.2.1", "192.0.2.2", 1, 2);
     f.reply = None;
@@ -1124,7 +1124,7 @@ fn nat_on_create_shows_in_the_reply_tuple() {
     // a range of the other family is refused before sending
     let mut bad = udp("10.0.0.5", "10.0.0.2", 1, 2);
     bad.nat_src = Some(NatRange::to_addr(ip("2001:db8::1")));
-    assert!(matches!(ct.create(&bad), Err(Error::MixedFamilies)));
+    assert!(matches!(ct.create(&bad), Err(Error::MixedFamilies { .. })));
 }
 
 #[test]
@@ -1926,10 +1926,16 @@ fn b6_mixed_family_filters_are_refused_before_sending() {
     assert!(!ok, "{out}");
     for f in [mixed, across, fam] {
         let r = ct.dump(&f, |_| ControlFlow::Continue(()));
-        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
-        assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies)));
+        assert!(
+            matches!(r, Err(Error::MixedFamilies { .. })),
+            "{f:?}: {r:?}"
+        );
+        assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies { .. })));
         let r = ct.flush(&Flush::Filter(f));
-        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
+        assert!(
+            matches!(r, Err(Error::MixedFamilies { .. })),
+            "{f:?}: {r:?}"
+        );
     }
     assert_eq!(all(&mut ct), 6, "nothing deleted");
 }
