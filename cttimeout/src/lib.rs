@@ -24,6 +24,9 @@
 //! - [`Error`]: every refusal named with the operation and the policy,
 //!   such as [`Error::InUse`] for a policy a rule refers to.
 //!
+//! The policies and defaults of another network namespace:
+//! [`CtTimeout::open_in_netns`]`("/run/netns/NAME")`, in one call.
+//!
 //! # Kernel semantics (as tested on Linux 6.18)
 //! - Timeouts travel in seconds (big-endian `u32`); the kernel keeps
 //!   jiffies, so values above [`MAX_TIMEOUT_SECS`] would wrap: refused

@@ -33,6 +33,9 @@
 //! - Parsing never panics; malformed messages are typed errors
 //!   ([`ParseError`]).
 //!
+//! In another network namespace: [`Acct::open_in_netns`] and
+//! [`QuotaListener::open_in_netns`] (`/run/netns/NAME`), in one call.
+//!
 //! # Async
 //! With the `tokio` feature, `tokio::AsyncQuotaListener` waits for
 //! notifications on tokio's reactor (`recv().await`).

@@ -83,6 +83,10 @@
 //!   and label names ([`LabelMap`]).
 //! - **save and restore the table?** [`Flow::save_line`] writes the
 //!   `conntrack -o save` format, [`Conntrack::restore`] reads it back.
+//! - **work on another network namespace's table?**
+//!   [`Conntrack::open_in_netns`]`("/run/netns/NAME")` and
+//!   [`EventListener::open_in_netns`]: one call, the calling thread stays
+//!   where it is.
 //!
 //! # Feature flags
 //! - `tokio`: `tokio::AsyncEventListener`, events in async code.

@@ -34,6 +34,11 @@
 //!   `LINKTYPE_NFLOG` records that `tcpdump -r FILE` and wireshark read,
 //!   with every attribute the kernel sent. For another link type, the
 //!   generic writer is [`nfnl::pcap::PcapWriter`].
+//! - **log the packets of another network namespace?**
+//!   [`Log::open_in_netns`]`("/run/netns/NAME")`: one call, the calling
+//!   thread stays where it is.
+//! - **lose no message in a burst?** Size the receive buffer for the rate,
+//!   or let it grow on overruns: see [`Log`]'s "Receive buffer".
 //!
 //! # Async
 //! With the `tokio` feature, `tokio::AsyncLog` wraps a [`Log`] and waits

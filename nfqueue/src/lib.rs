@@ -55,6 +55,9 @@
 //!   generic writer is [`nfnl::pcap::PcapWriter`].
 //! - **rewrite a packet?** `Verdict::Accept.payload(&bytes)` after
 //!   [`nfnl::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
+//! - **queue the packets of another network namespace?**
+//!   [`Queue::open_in_netns`]`("/run/netns/NAME")`: one call, the calling
+//!   thread stays where it is.
 //!
 //! # How no packet stalls
 //! - A [`Packet`] is consumed by its verdict, so a double verdict does not
