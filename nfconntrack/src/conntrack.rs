@@ -354,6 +354,22 @@ impl Conntrack {
     /// # Errors
     /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
     /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use std::os::fd::AsFd;
+    /// use nfnl_conntrack::{Conn, Conntrack, ErrorExt, Socket};
+    /// // after `ip netns add blue`
+    /// let mut ct = match Conntrack::open_in_netns("/run/netns/blue") {
+    ///     Ok(ct) => ct,
+    ///     Err(e) if e.is_not_found() => panic!("no such namespace: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// };
+    /// // the same with a namespace file kept open
+    /// let ns = std::fs::File::open("/run/netns/blue")?;
+    /// let ct = Conntrack::from_conn(Conn::from_socket(Socket::open_in_netns(ns.as_fd())?)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self> {
         Ok(Self::from_conn(Conn::from_socket(
             Socket::open_in_netns_path(netns)?,
