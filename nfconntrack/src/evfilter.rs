@@ -195,7 +195,10 @@ impl EventFilter {
     /// mask), original ports and mark. It lets through at least every event
     /// whose flow `filter` matches, so check [`Filter::matches`] on what
     /// arrives; the zone is left out (a [`Filter`] zone also matches
-    /// directional zones, which events carry in the tuples).
+    /// directional zones, which events carry in the tuples). An address
+    /// whose mask is not a contiguous netmask of the address's own family
+    /// (an IPv6 mask on an IPv4 address, say) gives no address criterion:
+    /// there is no prefix of the address to compare.
     ///
     /// ```
     /// use nfnl_conntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
@@ -211,6 +214,8 @@ impl EventFilter {
             let a = a?;
             let len = match m {
                 None => u8::try_from(addr_bits(&a).1).ok()?,
+                // a mask of the other family is no prefix of `a`
+                Some(m) if m.is_ipv4() != a.is_ipv4() => return None,
                 Some(m) => prefix_len(&m)?,
             };
             one((a, len))

@@ -1286,6 +1286,51 @@ fn event_filter_mark_ignores_value_bits_outside_the_mask() {
     assert!(testutil::bpf::compare(&f, &program(&f), &ev).unwrap());
 }
 
+/// Issue 20 F10: an address mask of the other family is no prefix of the
+/// address: `superset_of` used to make `(10.0.0.1, 128)` of it, which
+/// `compile` refused and `matches` never matched, though the dump filter
+/// accepts the flow. It now gives no address criterion.
+#[test]
+fn event_filter_superset_ignores_a_mask_of_the_other_family() {
+    use crate::evfilter::EventFilter;
+    let flow = Flow::new(Tuple::new(v4("10.0.0.1"), v4("10.0.0.2"), L4::tcp(1234, 80)).unwrap());
+    for (addr, mask) in [
+        ("10.0.0.1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+        ("10.0.0.1", "ffff::"),
+        ("2001:db8::1", "255.255.255.255"),
+    ] {
+        let f = Filter::new().orig(TupleFilter {
+            src: Some(v4(addr)),
+            src_mask: Some(v4(mask)),
+            dst: Some(v4(addr)),
+            dst_mask: Some(v4(mask)),
+            ..TupleFilter::default()
+        });
+        let ev = EventFilter::superset_of(&f, Groups::NEW);
+        assert_eq!((&ev.src, &ev.dst), (&None, &None), "{addr} {mask}");
+        let event = Event::New(flow.clone());
+        assert!(ev.matches(&event));
+        testutil::bpf::compare(&ev, &program(&ev), &event).unwrap();
+    }
+    // the dump filter accepts the flow, so the superset must let it through
+    let f = Filter::new().orig(TupleFilter {
+        src: Some(v4("10.0.0.1")),
+        src_mask: Some(v4("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")),
+        ..TupleFilter::default()
+    });
+    assert!(f.matches(&flow));
+    let ev = EventFilter::superset_of(&f, Groups::NEW);
+    assert!(ev.matches(&Event::New(flow)));
+    // a mask of the address's own family still gives its prefix
+    let f = Filter::new().orig(TupleFilter {
+        src: Some(v4("10.0.0.1")),
+        src_mask: Some(v4("255.255.0.0")),
+        ..TupleFilter::default()
+    });
+    let ev = EventFilter::superset_of(&f, Groups::NEW);
+    assert_eq!(ev.src.unwrap().values, vec![(v4("10.0.0.1"), 16)]);
+}
+
 /// How many random filters the property test below checks (each on 8
 /// events): `NFNL_PROPTEST_CASES`, else 3000.
 fn proptest_cases() -> usize {
