@@ -481,6 +481,67 @@ pub fn compare(filter: &EventFilter, prog: &Program, ev: &Event) -> Result<bool,
     Ok(kernel)
 }
 
+/// What [`agree`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Agreement {
+    /// Events the program and `matches` both let through.
+    pub delivered: usize,
+    /// Events both drop.
+    pub dropped: usize,
+    /// True if `compile` refused the filter for a prefix longer than its
+    /// address (then no event was run).
+    pub refused: bool,
+}
+
+/// The property the unit tests and the `evfilter` fuzz target check:
+/// `filter` compiles (unless a prefix is longer than its address) to a
+/// program the kernel accepts, which lets every event of `events` through
+/// exactly when [`EventFilter::matches`] does, and lets a message that is
+/// not a flow event (an expectation message) through.
+///
+/// # Errors
+/// A report of the first disagreement, an unexpected refusal, or a program
+/// the kernel would refuse.
+pub fn agree(filter: &EventFilter, events: &[Event]) -> Result<Agreement, String> {
+    let mut out = Agreement::default();
+    let insns = match filter.compile() {
+        Ok(p) => p,
+        Err(e) => {
+            let long = |m: &Option<Match<(IpAddr, u8)>>| {
+                m.iter()
+                    .flat_map(|m| &m.values)
+                    .any(|(a, len)| *len > if a.is_ipv4() { 32 } else { 128 })
+            };
+            if long(&filter.src) || long(&filter.dst) {
+                out.refused = true;
+                return Ok(out);
+            }
+            return Err(format!("compile refused {filter:?}: {e}"));
+        }
+    };
+    let prog = Program::new(&insns).map_err(|e| format!("{e}\nfilter {filter:?}"))?;
+    for ev in events {
+        if compare(filter, &prog, ev)? {
+            out.delivered += 1;
+        } else {
+            out.dropped += 1;
+        }
+    }
+    // an expectation message (IPCTNL_MSG_EXP_NEW, no attributes) passes
+    let mut b = MsgBuilder::new();
+    b.begin(
+        NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK_EXP, sys::IPCTNL_MSG_EXP_NEW).family(2u8),
+        0,
+    );
+    let exp = b.finish().map_err(|e| e.to_string())?;
+    match prog.run(exp) {
+        Ok(v) if usize::try_from(v).unwrap_or(usize::MAX) >= exp.len() => Ok(out),
+        other => Err(format!(
+            "an expectation message: {other:?}\nfilter {filter:?}"
+        )),
+    }
+}
+
 /// Where generated values come from: [`Rng`] in tests, [`Bytes`] (the
 /// input) in fuzzing.
 pub trait Source {
