@@ -2290,6 +2290,98 @@ fn evf_mark_value_bits_outside_the_mask_count_for_neither_kernel_nor_matches() {
     }
 }
 
+/// The classic BPF model of `testutil::bpf` (which the property test and
+/// the `evfilter` fuzz target trust) against the kernel's socket filter:
+/// random compiled event filters on a socket, and messages unicast to it
+/// from another netlink socket (`netlink_unicast` runs the filter before
+/// queueing, so a message is queued or dropped when `sendto` returns).
+/// The messages are encoded random events, many of them mangled: cut short,
+/// an attribute length or type overwritten (flag bits too), bytes flipped,
+/// garbage appended, so the kernel's `nla_find` bounds and the model's are
+/// compared where they matter. The kernel queues a message exactly when the
+/// model's verdict is not 0, and queues all of it.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn evf_bpf_model_agrees_with_the_kernel_on_mangled_messages() {
+    use nfnl_conntrack::testutil::bpf::{self, Program, Rng, Source};
+    use nix::sys::socket::{recv, sendto, MsgFlags, NetlinkAddr};
+    use std::os::fd::AsRawFd;
+    let _ns = support::netns();
+    let mut rng = Rng::new(0x51_7cc1_b727_220a);
+    let sender = nfnl::Socket::open().unwrap();
+    let mut buf = vec![0u8; 65536];
+    let (mut delivered, mut dropped, mut mangled) = (0usize, 0usize, 0usize);
+    let mut filters = 0;
+    while filters < 60 {
+        let f = bpf::filter(&mut rng);
+        let Ok(insns) = f.compile() else { continue };
+        filters += 1;
+        let prog = Program::new(&insns).unwrap();
+        // a listener of no group: only unicasts reach it
+        let l = EventListener::open(Groups::empty()).unwrap();
+        l.attach_filter(&f).unwrap();
+        let to = NetlinkAddr::new(l.socket().port_id(), 0);
+        for _ in 0..60 {
+            let ev = bpf::event(&mut rng);
+            let mut msg = bpf::event_message(&ev).unwrap();
+            let n = msg.len();
+            match rng.below(6) {
+                0 => msg.truncate(1 + rng.below(n)),
+                // (an event without attributes has nothing past its headers)
+                1..=3 if n < 24 => {}
+                1 | 2 => {
+                    // an attribute header field: a length or a type
+                    let at = 20 + 2 * rng.below((n - 20) / 2);
+                    let v = match rng.below(3) {
+                        0 => rng.u16(),
+                        1 => rng.u16() % 64,
+                        _ => u16::from_ne_bytes([msg[at], msg[at + 1]]) ^ 0xc000,
+                    };
+                    msg[at..at + 2].copy_from_slice(&v.to_ne_bytes());
+                }
+                3 => {
+                    let at = 20 + rng.below(n - 20);
+                    msg[at] ^= 1 << rng.below(8);
+                }
+                4 => msg.extend((0..1 + rng.below(16)).map(|_| rng.u16() as u8)),
+                _ => {}
+            }
+            if msg != bpf::event_message(&ev).unwrap() {
+                mangled += 1;
+            }
+            let want = prog.run(&msg).unwrap();
+            let sent = sendto(sender.as_raw_fd(), &msg, &to, MsgFlags::empty()).unwrap();
+            assert_eq!(sent, msg.len());
+            let hex: String = msg.iter().map(|b| format!("{b:02x}")).collect();
+            match recv(l.socket().as_raw_fd(), &mut buf, MsgFlags::MSG_DONTWAIT) {
+                Ok(got) => {
+                    assert_ne!(
+                        want, 0,
+                        "the kernel queued what the model drops\n{f:?}\n{hex}"
+                    );
+                    assert_eq!(&buf[..got], &msg[..], "the whole message");
+                    delivered += 1;
+                }
+                Err(Errno::EAGAIN) => {
+                    assert_eq!(
+                        want, 0,
+                        "the kernel dropped what the model lets through\n{f:?}\n{hex}"
+                    );
+                    dropped += 1;
+                }
+                Err(e) => panic!("recv: {e}"),
+            }
+        }
+    }
+    println!(
+        "{filters} filters: {delivered} messages queued, {dropped} dropped, {mangled} mangled"
+    );
+    assert!(
+        delivered > 300 && dropped > 300 && mangled > 1000,
+        "{delivered} {dropped} {mangled}"
+    );
+}
+
 /// The oracle itself: a fresh namespace lists no flow, and after `enable_conntrack` it lists
 /// exactly the flow of our own traffic.
 #[test]
