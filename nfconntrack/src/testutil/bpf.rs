@@ -797,3 +797,332 @@ pub fn filter<S: Source>(s: &mut S) -> EventFilter {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The model on hand-written programs: what the compiled event filters
+    //! do not exercise (the namespace test
+    //! `evf_bpf_model_agrees_with_the_kernel_on_mangled_messages` checks
+    //! those against the kernel).
+    use super::*;
+
+    fn i(code: u32, jt: u8, jf: u8, k: u32) -> sock_filter {
+        sock_filter {
+            code: u16::try_from(code).unwrap(),
+            jt,
+            jf,
+            k,
+        }
+    }
+
+    fn s(code: u32, k: u32) -> sock_filter {
+        i(code, 0, 0, k)
+    }
+
+    const RET_A: u32 = BPF_RET | BPF_A;
+    const RET_K: u32 = BPF_RET | BPF_K;
+
+    fn ad(n: i32) -> u32 {
+        u32::from_ne_bytes((libc::SKF_AD_OFF + n).to_ne_bytes())
+    }
+
+    fn run(prog: &[sock_filter], pkt: &[u8]) -> u32 {
+        Program::new(prog).unwrap().run(pkt).unwrap()
+    }
+
+    fn refused(prog: &[sock_filter]) -> &'static str {
+        match Program::new(prog) {
+            Err(BpfError::Refused { why, .. }) => why,
+            other => panic!("accepted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_checker_refuses_what_bpf_check_classic_refuses() {
+        assert!(refused(&[]).contains("length"));
+        assert!(refused(&vec![s(RET_K, 0); 4097]).contains("length"));
+        assert!(Program::new(&vec![s(RET_K, 0); 4096]).is_ok());
+        assert_eq!(refused(&[s(0xff, 0), s(RET_K, 0)]), "unknown opcode");
+        // a halfword immediate is no classic opcode
+        assert_eq!(
+            refused(&[s(BPF_LD | BPF_H | BPF_IMM, 0), s(RET_K, 0)]),
+            "unknown opcode"
+        );
+        assert_eq!(
+            refused(&[s(BPF_ALU | BPF_DIV | BPF_K, 0), s(RET_K, 0)]),
+            "division by a constant 0"
+        );
+        assert_eq!(
+            refused(&[s(BPF_ALU | BPF_MOD | BPF_K, 0), s(RET_K, 0)]),
+            "division by a constant 0"
+        );
+        assert_eq!(
+            refused(&[s(BPF_ALU | BPF_LSH | BPF_K, 32), s(RET_K, 0)]),
+            "constant shift of 32 or more"
+        );
+        assert!(Program::new(&[s(BPF_ALU | BPF_RSH | BPF_K, 31), s(RET_K, 0)]).is_ok());
+        assert_eq!(
+            refused(&[s(BPF_ST, 16), s(RET_K, 0)]),
+            "scratch slot past BPF_MEMWORDS"
+        );
+        assert_eq!(
+            refused(&[s(BPF_LD | BPF_MEM, 3), s(RET_K, 0)]),
+            "scratch slot read before it is written"
+        );
+        // written on one path only
+        let one_path = [
+            i(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 7),
+            s(BPF_ST, 3),
+            s(BPF_LDX | BPF_MEM, 3),
+            s(RET_K, 0),
+        ];
+        assert_eq!(refused(&one_path), "scratch slot read before it is written");
+        let both = [
+            s(BPF_ST, 3),
+            i(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 7),
+            s(BPF_STX, 3),
+            s(BPF_LDX | BPF_MEM, 3),
+            s(RET_K, 0),
+        ];
+        assert!(Program::new(&both).is_ok());
+        assert_eq!(
+            refused(&[s(BPF_JMP | BPF_JA, 1), s(RET_K, 0)]),
+            "jump past the end"
+        );
+        assert_eq!(
+            refused(&[i(BPF_JMP | BPF_JGT | BPF_X, 0, 1, 0), s(RET_K, 0)]),
+            "jump past the end"
+        );
+        assert_eq!(
+            refused(&[s(BPF_LD | BPF_W | BPF_ABS, ad(2)), s(RET_K, 0)]),
+            "unknown ancillary load"
+        );
+        assert_eq!(
+            refused(&[s(BPF_LD | BPF_B | BPF_ABS, ad(64)), s(RET_K, 0)]),
+            "unknown ancillary load"
+        );
+        assert_eq!(
+            refused(&[s(RET_K, 0), s(BPF_MISC | BPF_TAX, 0)]),
+            "the last instruction is not a return"
+        );
+    }
+
+    #[test]
+    fn alu_jumps_memory_and_returns() {
+        let pkt = [0x12, 0x34, 0x56, 0x78, 0x9a];
+        let alu = |op: u32, a: u32, k: u32| {
+            run(
+                &[
+                    s(BPF_LD | BPF_IMM, a),
+                    s(BPF_ALU | op | BPF_K, k),
+                    s(RET_A, 0),
+                ],
+                &pkt,
+            )
+        };
+        assert_eq!(alu(BPF_ADD, u32::MAX, 2), 1);
+        assert_eq!(alu(BPF_SUB, 1, 2), u32::MAX);
+        assert_eq!(alu(BPF_MUL, 0x8000_0001, 2), 2);
+        assert_eq!(alu(BPF_DIV, 7, 2), 3);
+        assert_eq!(alu(BPF_MOD, 7, 4), 3);
+        assert_eq!(alu(BPF_AND, 0xf0f0, 0xff00), 0xf000);
+        assert_eq!(alu(BPF_OR, 0xf0, 0x0f), 0xff);
+        assert_eq!(alu(BPF_XOR, 0xff, 0x0f), 0xf0);
+        assert_eq!(alu(BPF_LSH, 1, 31), 0x8000_0000);
+        assert_eq!(alu(BPF_RSH, 0x8000_0000, 31), 1);
+        assert_eq!(alu(BPF_NEG, 1, 0), u32::MAX);
+        // by X: a shift uses X & 31, a division by X == 0 drops
+        let by_x = |op: u32, x: u32| {
+            run(
+                &[
+                    s(BPF_LDX | BPF_IMM, x),
+                    s(BPF_LD | BPF_IMM, 6),
+                    s(BPF_ALU | op | BPF_X, 0),
+                    s(RET_A, 0),
+                ],
+                &pkt,
+            )
+        };
+        assert_eq!(by_x(BPF_LSH, 33), 12);
+        assert_eq!(by_x(BPF_DIV, 0), 0);
+        assert_eq!(by_x(BPF_MOD, 0), 0);
+        assert_eq!(by_x(BPF_DIV, 4), 1);
+        let start = [
+            s(BPF_ALU | BPF_ADD | BPF_X, 0),
+            s(BPF_ALU | BPF_ADD | BPF_K, 1),
+            s(RET_A, 0),
+        ];
+        assert_eq!(run(&start, &pkt), 1, "A and X start at 0");
+        // jumps: unsigned comparisons, jt/jf counted from the next instruction
+        let jump = |op: u32, a: u32, k: u32| {
+            run(
+                &[
+                    s(BPF_LD | BPF_IMM, a),
+                    i(BPF_JMP | op | BPF_K, 1, 0, k),
+                    s(RET_K, 2),
+                    s(RET_K, 1),
+                ],
+                &pkt,
+            ) == 1
+        };
+        assert!(jump(BPF_JEQ, 5, 5) && !jump(BPF_JEQ, 5, 6));
+        assert!(jump(BPF_JGT, u32::MAX, 1) && !jump(BPF_JGT, 1, 1));
+        assert!(jump(BPF_JGE, 1, 1) && !jump(BPF_JGE, 0, 1));
+        assert!(jump(BPF_JSET, 6, 2) && !jump(BPF_JSET, 6, 1));
+        assert_eq!(
+            run(&[s(BPF_JMP | BPF_JA, 1), s(RET_K, 2), s(RET_K, 3)], &pkt),
+            3
+        );
+        // scratch memory, TAX/TXA, RET K
+        let mem = [
+            s(BPF_LD | BPF_IMM, 9),
+            s(BPF_ST, 15),
+            s(BPF_LDX | BPF_MEM, 15),
+            s(BPF_LD | BPF_IMM, 0),
+            s(BPF_MISC | BPF_TXA, 0),
+            s(BPF_MISC | BPF_TAX, 0),
+            s(BPF_STX, 0),
+            s(BPF_LD | BPF_MEM, 0),
+            s(RET_A, 0),
+        ];
+        assert_eq!(run(&mem, &pkt), 9);
+        assert_eq!(run(&[s(RET_K, 77)], &pkt), 77);
+    }
+
+    #[test]
+    fn loads_are_big_endian_and_out_of_bounds_loads_drop() {
+        let pkt = [0x12, 0x34, 0x56, 0x78, 0x9a];
+        let ld = |code: u32, x: u32, k: u32| {
+            run(
+                &[s(BPF_LDX | BPF_IMM, x), s(BPF_LD | code, k), s(RET_A, 0)],
+                &pkt,
+            )
+        };
+        assert_eq!(ld(BPF_W | BPF_ABS, 0, 1), 0x3456_789a);
+        assert_eq!(ld(BPF_H | BPF_ABS, 0, 3), 0x789a);
+        assert_eq!(ld(BPF_B | BPF_ABS, 0, 4), 0x9a);
+        assert_eq!(ld(BPF_W | BPF_ABS, 0, 2), 0, "one byte short");
+        assert_eq!(ld(BPF_B | BPF_ABS, 0, 5), 0);
+        assert_eq!(ld(BPF_H | BPF_IND, 2, 1), 0x789a);
+        assert_eq!(ld(BPF_B | BPF_IND, 4, 1), 0);
+        assert_eq!(ld(BPF_B | BPF_IND, u32::MAX, 2), 0x34, "X + k wraps");
+        assert_eq!(ld(BPF_W | BPF_LEN, 0, 0), 5);
+        // below SKF_LL_OFF: nothing there, dropped; above: not modelled
+        let far = u32::from_ne_bytes((libc::SKF_LL_OFF - 1).to_ne_bytes());
+        assert_eq!(ld(BPF_B | BPF_ABS, 0, far), 0);
+        let net = u32::from_ne_bytes(libc::SKF_NET_OFF.to_ne_bytes());
+        let p = Program::new(&[s(BPF_LD | BPF_B | BPF_ABS, net), s(RET_A, 0)]).unwrap();
+        assert!(matches!(p.run(&pkt), Err(BpfError::Unsupported { .. })));
+        let msh = [
+            s(BPF_LDX | BPF_B | BPF_MSH, 4),
+            s(BPF_MISC | BPF_TXA, 0),
+            s(RET_A, 0),
+        ];
+        assert_eq!(run(&msh, &pkt), 4 * 0xa);
+        let msh = [s(BPF_LDX | BPF_B | BPF_MSH, 5), s(RET_K, 1)];
+        assert_eq!(run(&msh, &pkt), 0);
+        let xor = [
+            s(BPF_LD | BPF_IMM, 0xff),
+            s(BPF_LDX | BPF_IMM, 0x0f),
+            s(BPF_LD | BPF_W | BPF_ABS, ad(libc::SKF_AD_ALU_XOR_X)),
+            s(RET_A, 0),
+        ];
+        assert_eq!(run(&xor, &pkt), 0xf0);
+        let mark = Program::new(&[
+            s(BPF_LD | BPF_W | BPF_ABS, ad(libc::SKF_AD_MARK)),
+            s(RET_A, 0),
+        ])
+        .unwrap();
+        assert!(matches!(mark.run(&pkt), Err(BpfError::Unsupported { .. })));
+    }
+
+    /// Attribute `kind` with `payload`, padded.
+    fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(4 + payload.len()).unwrap();
+        let mut v = [len.to_ne_bytes(), kind.to_ne_bytes()].concat();
+        v.extend_from_slice(payload);
+        v.resize(v.len().next_multiple_of(4), 0);
+        v
+    }
+
+    #[test]
+    fn netlink_helpers_find_attributes_like_nla_find() {
+        // offset 0: 4 bytes of header, then: type 1 (len 5, padded), a nest
+        // of type 2 | NLA_F_NESTED holding type 3 and type 1, type 4
+        let nest = [attr(3, &[7; 4]), attr(1, &[8; 2])].concat();
+        let pkt = [
+            vec![0xee; 4],
+            attr(1, &[1]),
+            attr(2 | 0x8000, &nest),
+            attr(4, &[]),
+        ]
+        .concat();
+        let find = |a: u32, x: u32, nest: bool| -> u32 {
+            let n = if nest {
+                libc::SKF_AD_NLATTR_NEST
+            } else {
+                libc::SKF_AD_NLATTR
+            };
+            let prog = [
+                s(BPF_LD | BPF_IMM, a),
+                s(BPF_LDX | BPF_IMM, x),
+                s(BPF_LD | BPF_W | BPF_ABS, ad(n)),
+                s(RET_A, 0),
+            ];
+            run(&prog, &pkt)
+        };
+        assert_eq!(find(4, 1, false), 4);
+        assert_eq!(find(4, 2, false), 12, "the type without NLA_F_NESTED");
+        assert_eq!(find(4, 4, false), 12 + 4 + 8 + 8);
+        assert_eq!(find(4, 3, false), 0, "not at the top level");
+        assert_eq!(find(4, 2 | 0x8000, false), 0, "flag bits never match");
+        assert_eq!(find(12, 3, true), 16);
+        assert_eq!(find(12, 1, true), 24);
+        assert_eq!(find(12, 4, true), 0, "after the nest");
+        // A past the last header, or the packet shorter than a header
+        let len = u32::try_from(pkt.len()).unwrap();
+        assert_eq!(find(len - 4, 4, false), len - 4);
+        assert_eq!(find(len - 3, 4, false), 0);
+        assert_eq!(find(u32::MAX, 4, false), 0);
+        // a walk stops at an attribute longer than what remains, or shorter
+        // than its header
+        for bad in [0u16, 3, 200] {
+            let mut p = pkt.clone();
+            p[4..6].copy_from_slice(&bad.to_ne_bytes());
+            let prog = [
+                s(BPF_LD | BPF_IMM, 4),
+                s(BPF_LDX | BPF_IMM, 4),
+                s(BPF_LD | BPF_W | BPF_ABS, ad(libc::SKF_AD_NLATTR)),
+                s(RET_A, 0),
+            ];
+            assert_eq!(run(&prog, &p), 0, "nla_len {bad}");
+        }
+        // a nest longer than the packet: nothing in it
+        let mut p = pkt.clone();
+        p[12..14].copy_from_slice(&200u16.to_ne_bytes());
+        let prog = [
+            s(BPF_LD | BPF_IMM, 12),
+            s(BPF_LDX | BPF_IMM, 3),
+            s(BPF_LD | BPF_W | BPF_ABS, ad(libc::SKF_AD_NLATTR_NEST)),
+            s(RET_A, 0),
+        ];
+        assert_eq!(run(&prog, &p), 0);
+        assert_eq!(run(&prog, &pkt), 16);
+        let short = Program::new(&prog).unwrap();
+        assert_eq!(short.run(&[0; 3]).unwrap(), 0);
+    }
+
+    #[test]
+    fn byte_sources_are_deterministic() {
+        let mut a = Rng::new(1);
+        let mut b = Rng::new(1);
+        assert_eq!(a.next_u64(), b.next_u64());
+        assert_ne!(Rng::new(0).next_u64(), 0);
+        let mut bytes = Bytes(&[1, 0, 0, 0, 0, 0, 0, 0, 2]);
+        assert_eq!(
+            (bytes.next_u64(), bytes.next_u64(), bytes.next_u64()),
+            (1, 2, 0)
+        );
+        assert_eq!(bytes.below(0), 0);
+    }
+}
