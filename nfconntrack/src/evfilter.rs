@@ -17,8 +17,10 @@
 //! event (and its negation always does). The zone is `CTA_ZONE` (both
 //! directions), not a directional tuple zone. A mark criterion compares
 //! `mark & mask == value & mask`: bits of a value outside its mask are
-//! ignored (as [`Filter::mark`] and the kernel's `CTA_MARK_MASK` dump filter
-//! do), so `(0x101, 0xff00)` selects the same flows as `(0x100, 0xff00)`.
+//! ignored, as [`Filter::mark`] ignores them, so `(0x101, 0xff00)` selects
+//! the same flows as `(0x100, 0xff00)`. (The kernel's dump filter,
+//! `ctnetlink_filter_match`, compares `mark & mask` with the value as sent,
+//! which then matches nothing; [`Filter::mark`] sends `value & mask`.)
 //! Messages that are not conntrack flow events (expectations) pass
 //! unfiltered.
 //! [`EventFilter::matches`] evaluates the same rules in user space.
@@ -106,8 +108,8 @@ pub struct EventFilter {
     /// Destination port (`CTA_PROTO_DST_PORT`).
     pub dst_port: Option<Match<u16>>,
     /// `(value, mask)`: `mark & mask == value & mask` (`CTA_MARK`, 0 when
-    /// absent). Bits of `value` outside `mask` are ignored, as the kernel's
-    /// `CTA_MARK_MASK` filter and [`Filter::mark`] ignore them.
+    /// absent). Bits of `value` outside `mask` are ignored, as
+    /// [`Filter::mark`] ignores them.
     pub mark: Option<Match<(u32, u32)>>,
     /// Zone (`CTA_ZONE`, 0 when absent).
     pub zone: Option<Match<u16>>,
