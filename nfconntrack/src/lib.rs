@@ -103,7 +103,8 @@ mod save;
 mod settable;
 mod stats;
 mod status;
-#[cfg(feature = "test-util")]
+// also in this crate's unit tests, which use `testutil::bpf`
+#[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
