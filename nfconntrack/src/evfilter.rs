@@ -25,11 +25,7 @@
 //! unfiltered.
 //! [`EventFilter::matches`] evaluates the same rules in user space.
 
-// `setsockopt(SO_ATTACH_FILTER)` has no safe wrapper in nix.
-#![allow(unsafe_code)]
-
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 
 use nfnl::IpProto;
 use nfnl_sys as sys;
@@ -378,29 +374,7 @@ impl EventListener {
     /// As [`EventFilter::compile`]; `setsockopt(2)` errors.
     pub fn attach_filter(&self, filter: &EventFilter) -> Result<()> {
         let prog = filter.compile()?;
-        let fprog = libc::sock_fprog {
-            len: u16::try_from(prog.len()).map_err(|_| Error::EventFilter("program too long"))?,
-            filter: prog.as_ptr().cast_mut(),
-        };
-        let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sock_fprog>())
-            .map_err(|_| Error::EventFilter("sock_fprog size"))?;
-        // SAFETY: `fprog` points to `prog`, which outlives the call; the
-        // kernel copies the program and reads `len` bytes of `fprog`.
-        let r = unsafe {
-            libc::setsockopt(
-                self.socket().as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_ATTACH_FILTER,
-                std::ptr::from_ref(&fprog).cast(),
-                len,
-            )
-        };
-        if r < 0 {
-            return Err(Error::Netlink(nfnl::Error::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
-        Ok(())
+        Ok(self.socket().attach_filter(&prog)?)
     }
 }
 
