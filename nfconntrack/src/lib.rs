@@ -127,7 +127,7 @@ pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
-pub use save::SaveLine;
+pub use save::{SaveLine, SaveOp};
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{Family, Tuple, L4};
