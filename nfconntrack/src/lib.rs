@@ -76,7 +76,9 @@
 //!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
 //!   and label names ([`LabelMap`]).
 //! - **save and restore the table?** [`Flow::save_line`] writes the
-//!   `conntrack -o save` format, [`Conntrack::restore`] reads it back.
+//!   `conntrack -o save` format with the mark and label names (which
+//!   `conntrack -R` reads too), [`Conntrack::restore`] reads it back; what
+//!   the format cannot carry is listed on `save_line`, and refused.
 //!
 //! # Feature flags
 //! - `tokio`: `tokio::AsyncEventListener`, events in async code.
