@@ -2,7 +2,7 @@
 //! `Flow::save_line`): any line that parses saves (a parsed flow is always writable),
 //! and parse → save → parse → save is a fixed point: the second parse gives the same
 //! flow and the second save the same line. Lines are split at newlines; bytes that are
-//! not UTF-8 end the input. `-l` names resolve through a small label map.
+//! not UTF-8 end the input. Label names resolve through a small label map.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -6,16 +6,22 @@
 //! -A -t 99 -u UNSET -s 1.1.1.5 -d 2.2.2.2 -r 2.2.2.2 -n 9.9.9.9 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1
 //! ```
 //!
-//! Order (as conntrack-tools 1.4.7 writes it, with the mark and labels the
-//! tool reads but does not write): `-t` timeout, `-u` status (`EXPECTED`,
-//! `SEEN_REPLY`, `ASSURED`, `FIXED_TIMEOUT`, or `UNSET`), `-m` mark, `-l`
-//! label names, `-c` secmark, `-w` zone, `--orig-zone`, `--reply-zone`,
+//! Order (as conntrack-tools 1.4.7 writes it, with the mark it reads but
+//! does not write): `-t` timeout, `-u` status (`EXPECTED`, `SEEN_REPLY`,
+//! `ASSURED`, `FIXED_TIMEOUT`, or `UNSET`), `-m` mark, `-c` secmark, `-w` zone, `--orig-zone`, `--reply-zone`,
 //! `-s`, `-d`, the reply source as `-g` (destination NAT) or `-r`, the
 //! reply destination as `-n` (source NAT) or `-q`, then `-p` and the
-//! protocol's options.
+//! protocol's options, and last the label names as one word
+//! `labels=NAME,…` (the spelling of `conntrack -L -o labels`).
 //!
 //! NOTE: the mark comes after `-u` because the tool (1.4.7) reading `-R`
-//! input replaces a mark given before `-u` with the status bits. SCTP
+//! input replaces a mark given before `-u` with the status bits. The
+//! labels are a word that is not an option because the tool cannot restore
+//! them from a file: it refuses `-l` when creating ("Illegal option"), and
+//! with `--label-add` it crashes (1.4.7, `SIGSEGV`) on the line after the
+//! first labelled one; it skips words that are not options, so a file with
+//! labels stays readable by `conntrack -R` (which restores the rest of each
+//! line) and by [`Conntrack::restore`] (which restores the labels too). SCTP
 //! verification tags are written byte-swapped, as the tool writes them.
 //! The event form (`conntrack -E -o save`) starts with `-A`, `-U` or `-D`
 //! ([`SaveOp`]) and may end with the tool's `[USERSPACE] portid=…`
@@ -157,7 +163,7 @@ fn nat_target(
 impl Flow {
     /// The flow as one line of the `conntrack -o save` format (without
     /// the newline), starting with `-A` ([`SaveLine::op`] for the event
-    /// form). `labels` names the flow's labels (`-l NAME,…`, the tool's
+    /// form). `labels` names the flow's labels (`labels=NAME,…`, the tool's
     /// `connlabel.conf`); without it a flow with labels is refused.
     ///
     /// [`Flow::parse_save_line`] reads the line back to a flow with the
@@ -352,15 +358,6 @@ impl Display for SaveLine<'_> {
         if let Some(m) = fl.mark.filter(|&m| m != 0) {
             w.put(format_args!("-m {m}"))?;
         }
-        if let Some((map, l)) = self.labels {
-            for (i, name) in l.iter().filter_map(|b| map.name(b)).enumerate() {
-                if i == 0 {
-                    w.put(format_args!("-l {name}"))?;
-                } else {
-                    w.append(format_args!(",{name}"))?;
-                }
-            }
-        }
         if let Some(v) = fl.secmark {
             w.put(format_args!("-c {v}"))?;
         }
@@ -437,6 +434,15 @@ impl Display for SaveLine<'_> {
             }
             _ => {}
         }
+        if let Some((map, l)) = self.labels {
+            for (i, name) in l.iter().filter_map(|b| map.name(b)).enumerate() {
+                if i == 0 {
+                    w.put(format_args!("labels={name}"))?;
+                } else {
+                    w.append(format_args!(",{name}"))?;
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -474,7 +480,8 @@ impl Flow {
     /// Parses one line of the `conntrack -o save` format (`-A` or `-I` and
     /// the options above, as [`Flow::save_line`] and the tool write them)
     /// into a flow to create. Empty lines and `#` comments give
-    /// `Ok(None)`. `labels` resolves the names of `-l`. Numbers are decimal
+    /// `Ok(None)`. `labels` resolves the label names (`labels=NAME,…`; also read from
+    /// `--label-add` and `-l`). Numbers are decimal
     /// or `0x` hex.
     ///
     /// - With `-n`/`-g` the flow asks for source/destination NAT
@@ -493,7 +500,7 @@ impl Flow {
     /// # Errors
     /// [`Error::SaveFormat`] naming the bad option: an unknown option or
     /// value, a missing `-s`, `-d` or `-p`, addresses of `-s`, `-d`, `-r`,
-    /// `-q`, `-g`, `-n` of different address families, `-l` without a
+    /// `-q`, `-g`, `-n` of different address families, label names without a
     /// label map or with a name it does not have, and the `-U`/`-D` lines
     /// of an event log (only `-A` lines create flows).
     pub fn parse_save_line(line: &str, labels: Option<&LabelMap>) -> Result<Option<Flow>> {
@@ -516,6 +523,10 @@ impl Flow {
         while let Some(opt) = it.next() {
             if opt == "[USERSPACE]" {
                 break;
+            }
+            if let Some(names) = opt.strip_prefix("labels=") {
+                p.add_labels(names);
+                continue;
             }
             let v = it
                 .next()
@@ -545,12 +556,7 @@ impl Flow {
                 }
                 "-c" | "--secmark" => p.secmark = Some(word(v)?),
                 "-m" | "--mark" => p.mark = Some(word(v)?).filter(|&m| m != 0),
-                "-l" | "--label" => {
-                    p.labels = Some(match p.labels.take() {
-                        Some(l) => format!("{l},{v}"),
-                        None => v.to_owned(),
-                    })
-                }
+                "--label-add" | "-l" | "--label" => p.add_labels(v),
                 "-w" | "--zone" => p.zone = Some(small(v)?),
                 "--orig-zone" => p.orig_zone = Some(small(v)?),
                 "--reply-zone" => p.reply_zone = Some(small(v)?),
@@ -607,6 +613,14 @@ fn parse_status(v: &str) -> Option<Status> {
 }
 
 impl Parsed {
+    /// Adds a comma-separated list of label names.
+    fn add_labels(&mut self, names: &str) {
+        self.labels = Some(match self.labels.take() {
+            Some(l) => format!("{l},{names}"),
+            None => names.to_owned(),
+        });
+    }
+
     fn into_flow(self, labels: Option<&LabelMap>) -> Result<Flow> {
         let bad = |why: &str| Error::SaveFormat(why.to_owned());
         let (src, dst) = self
@@ -700,11 +714,11 @@ impl Parsed {
             (None, _) => None,
             (Some(names), Some(map)) => Some(
                 map.labels(names)
-                    .map_err(|e| Error::SaveFormat(format!("-l {names}: {e}")))?,
+                    .map_err(|e| Error::SaveFormat(format!("labels={names}: {e}")))?,
             ),
             (Some(names), None) => {
                 return Err(Error::SaveFormat(format!(
-                    "-l {names}: label names need the label map (connlabel.conf)"
+                    "labels={names}: label names need the label map (connlabel.conf)"
                 )))
             }
         };
@@ -751,7 +765,7 @@ pub(crate) fn parse_save_text(text: &str, labels: Option<&LabelMap>) -> Result<V
 
 impl Conntrack {
     /// Creates the flows of a text in the `conntrack -o save` format (like
-    /// `conntrack -R`), in batches; `labels` resolves `-l` names (see
+    /// `conntrack -R`), in batches; `labels` resolves label names (see
     /// [`Flow::parse_save_line`]). Returns the line number (from 1) and
     /// the result of each flow line.
     ///

@@ -6,7 +6,7 @@
 //!
 //! Usage: `ctrestore [--labelmap PATH] [--batch N] [FILE]` (no FILE or `-`:
 //! standard input). Lines are read as `Flow::parse_save_line` reads them
-//! (`-l` names by the label map, by default the tool's
+//! (`--label-add` names by the label map, by default the tool's
 //! `/etc/xtables/connlabel.conf` if it exists) and created `N` at a time
 //! (default 256) with `Conntrack::create_batch`. A line that does not parse
 //! (or is an update or delete of an event log) and a flow the kernel
@@ -24,7 +24,7 @@ ctrestore: create the flows of a file in the conntrack save format (conntrack -R
 usage: ctrestore [--labelmap PATH] [--batch N] [FILE]
     FILE             the save format, one flow per line (-A lines); standard input
                      if absent or -
-    --labelmap PATH  names of the -l labels (default /etc/xtables/connlabel.conf)
+    --labelmap PATH  label names (default /etc/xtables/connlabel.conf)
     --batch N        flows per batch of creates (default 256)
 
 Each line that fails is reported with its number; the others are restored.

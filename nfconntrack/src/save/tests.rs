@@ -206,7 +206,8 @@ fn labels_are_written_and_read_by_name() {
     assert!(refused(f.save_line(None)).contains("label map"));
     let line = f.save_line(Some(&map)).unwrap().to_string();
     assert!(
-        line.starts_with("-A -t 99 -l zero,three,hundred -s"),
+        line.starts_with("-A -t 99 -s")
+            && line.ends_with(" --reply-port-dst 1 labels=zero,three,hundred"),
         "{line}"
     );
     assert_eq!(
@@ -225,7 +226,7 @@ fn labels_are_written_and_read_by_name() {
     f.labels = Some(Labels::from_bits(1 << 5));
     assert!(refused(f.save_line(Some(&map))).contains("blank"));
     f.labels = Some(Labels::default());
-    assert!(!f.save_line(None).unwrap().to_string().contains("-l"));
+    assert!(!f.save_line(None).unwrap().to_string().contains("--label"));
 }
 
 #[test]
@@ -519,6 +520,9 @@ fn random_lines_parse_save_parse_is_a_fixed_point() {
         "-u",
         "-m",
         "-l",
+        "--label-add",
+        "labels=zero,hundred",
+        "labels=three",
         "-c",
         "-w",
         "--orig-zone",
