@@ -606,6 +606,23 @@ fn ctevents_save_lines_are_restored_by_ctrestore_and_the_tool() {
             false
         }
     };
+    // flows of real packets, marked and zoned by rules
+    let (traffic_ok, out) = support::sh_status(
+        "iptables -t mangle -A OUTPUT -p udp --dport 5000 -j CONNMARK --set-mark 0x42 && \
+         iptables -t raw -A OUTPUT -p udp --dport 5001 -j CT --zone 5 && \
+         ip6tables -t mangle -A OUTPUT -p udp --dport 5000 -j CONNMARK --set-mark 0x43",
+    );
+    if traffic_ok {
+        support::enable_conntrack();
+        support::udp_send("127.0.0.1:5000", b"marked");
+        support::udp_send("127.0.0.1:5001", b"zoned");
+        support::udp_send("[::1]:5000", b"marked");
+    } else {
+        support::skip(
+            &format!("{name} (traffic)"),
+            &format!("no CONNMARK or CT target: {out}"),
+        );
+    }
     let marker = udp("10.0.0.99", "10.0.0.2", 99, 53);
     ct.create(&marker).unwrap();
     let done = |file: &std::path::Path| {
@@ -626,7 +643,7 @@ fn ctevents_save_lines_are_restored_by_ctrestore_and_the_tool() {
     assert_eq!(tool_words(&ours), tool_words(&theirs), "{ours}");
     assert_eq!(
         ours.lines().filter(|l| l.contains(" -m ")).count(),
-        3 + usize::from(labels_ok) + usize::from(nat_ok),
+        3 + usize::from(labels_ok) + usize::from(nat_ok) + 2 * usize::from(traffic_ok),
         "{ours}"
     );
     if labels_ok {
@@ -636,6 +653,19 @@ fn ctevents_save_lines_are_restored_by_ctrestore_and_the_tool() {
         );
     }
     let listing = normalized(&support::conntrack_cli("-L"));
+    if traffic_ok {
+        for want in [
+            "dport=5000 [UNREPLIED] src=127.0.0.1",
+            "mark=66 ",
+            "mark=67 ",
+            "zone=5 ",
+        ] {
+            assert!(
+                listing.iter().any(|l| l.contains(want)),
+                "{want}: {listing:?}"
+            );
+        }
+    }
     let labels = labels_by_source();
     // ctrestore into a fresh namespace
     let fresh = support::peer_netns("vsave0", "10.9.0.1/24", "vsave1", "10.9.0.2/24");
