@@ -1,31 +1,5 @@
-//! Save and restore in the `conntrack -o save` line format, the format
-//! `conntrack -R` reads back:
-//!
-//! ```text
-//! -A -t 99 -u SEEN_REPLY,ASSURED -m 7 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p tcp --sport 3 --dport 80 --reply-port-src 80 --reply-port-dst 3 --state ESTABLISHED
-//! -A -t 99 -u UNSET -s 1.1.1.5 -d 2.2.2.2 -r 2.2.2.2 -n 9.9.9.9 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1
-//! ```
-//!
-//! Order (as conntrack-tools 1.4.7 writes it, with the mark it reads but
-//! does not write): `-t` timeout, `-u` status (`EXPECTED`, `SEEN_REPLY`,
-//! `ASSURED`, `FIXED_TIMEOUT`, or `UNSET`), `-m` mark, `-c` secmark, `-w` zone, `--orig-zone`, `--reply-zone`,
-//! `-s`, `-d`, the reply source as `-g` (destination NAT) or `-r`, the
-//! reply destination as `-n` (source NAT) or `-q`, then `-p` and the
-//! protocol's options, and last the label names as one word
-//! `labels=NAME,…` (the spelling of `conntrack -L -o labels`).
-//!
-//! NOTE: the mark comes after `-u` because the tool (1.4.7) reading `-R`
-//! input replaces a mark given before `-u` with the status bits. The
-//! labels are a word that is not an option because the tool cannot restore
-//! them from a file: it refuses `-l` when creating ("Illegal option"), and
-//! with `--label-add` it crashes (1.4.7, `SIGSEGV`) on the line after the
-//! first labelled one; it skips words that are not options, so a file with
-//! labels stays readable by `conntrack -R` (which restores the rest of each
-//! line) and by [`Conntrack::restore`] (which restores the labels too). SCTP
-//! verification tags are written byte-swapped, as the tool writes them.
-//! The event form (`conntrack -E -o save`) starts with `-A`, `-U` or `-D`
-//! ([`SaveOp`]) and may end with the tool's `[USERSPACE] portid=…`
-//! annotation.
+//! Save and restore in the `conntrack -o save` line format: see
+//! [`SaveLine`].
 
 use std::fmt::{self, Display, Formatter};
 use std::net::IpAddr;
@@ -75,8 +49,42 @@ impl SaveOp {
     }
 }
 
-/// A flow as one line of the save format, checked to be writable; see
-/// [`Flow::save_line`].
+/// A flow as one line of the `conntrack -o save` format, the format
+/// `conntrack -R` reads back (each option stands for the ctnetlink
+/// attribute of a create, `IPCTNL_MSG_CT_NEW`):
+///
+/// ```text
+/// -A -t 99 -u SEEN_REPLY,ASSURED -m 7 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p tcp --sport 3 --dport 80 --reply-port-src 80 --reply-port-dst 3 --state ESTABLISHED
+/// -A -t 99 -u UNSET -s 1.1.1.5 -d 2.2.2.2 -r 2.2.2.2 -n 9.9.9.9 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1
+/// ```
+///
+/// Order (as conntrack-tools 1.4.7 writes it, with the mark it reads but
+/// does not write): `-t` timeout (`CTA_TIMEOUT`), `-u` status
+/// (`CTA_STATUS`: `EXPECTED`, `SEEN_REPLY`, `ASSURED`, `FIXED_TIMEOUT`, or
+/// `UNSET`), `-m` mark (`CTA_MARK`), `-c` secmark (`CTA_SECMARK`), `-w`
+/// zone (`CTA_ZONE`), `--orig-zone`, `--reply-zone` (`CTA_TUPLE_ZONE`),
+/// `-s`, `-d` (`CTA_TUPLE_ORIG`), the reply source as `-g` (destination
+/// NAT, `CTA_NAT_DST`) or `-r`, the reply destination as `-n` (source NAT,
+/// `CTA_NAT_SRC`) or `-q` (`CTA_TUPLE_REPLY`), then `-p` and the
+/// protocol's options (`CTA_PROTO_*`, `CTA_PROTOINFO`), and last the label
+/// names (`CTA_LABELS`) as one word `labels=NAME,…` (the spelling of
+/// `conntrack -L -o labels`).
+///
+/// NOTE: the mark comes after `-u` because the tool (1.4.7) reading `-R`
+/// input replaces a mark given before `-u` with the status bits. The
+/// labels are a word that is not an option because the tool cannot restore
+/// them from a file: it refuses `-l` when creating ("Illegal option"), and
+/// with `--label-add` it crashes (1.4.7, `SIGSEGV`) on the line after the
+/// first labelled one; it skips words that are not options, so a file with
+/// labels stays readable by `conntrack -R` (which restores the rest of each
+/// line) and by [`Conntrack::restore`] (which restores the labels too). SCTP
+/// verification tags are written byte-swapped, as the tool writes them.
+/// The event form (`conntrack -E -o save`) starts with `-A`, `-U` or `-D`
+/// ([`SaveOp`]) and may end with the tool's `[USERSPACE] portid=…`
+/// annotation.
+///
+/// A `SaveLine` is a flow checked to be writable ([`Flow::save_line`]);
+/// `Display` writes the line.
 #[derive(Debug, Clone, Copy)]
 pub struct SaveLine<'a> {
     flow: &'a Flow,
