@@ -194,7 +194,9 @@ impl Flow {
     ///
     /// Translations: a flow read from the kernel with `IPS_SRC_NAT_DONE`
     /// (`IPS_DST_NAT_DONE`) and a translated reply tuple writes the reply
-    /// destination (source) as `-n` (`-g`), as the tool does; a flow to
+    /// destination (source) as `-n` (`-g`), as the tool does, also when
+    /// only the port was translated (the tool writes `-q` (`-r`) then, and
+    /// a restore creates the entry without NAT); a flow to
     /// create with [`Flow::nat_src`] ([`Flow::nat_dst`]) writes the range's
     /// address and port there.
     ///
@@ -272,7 +274,12 @@ impl Flow {
                 set_ports(&mut reply.proto, None, port);
                 true
             }
-            None => status.contains(Status::SRC_NAT_DONE) && reply.dst != orig.src,
+            // translated by the kernel: address or port (a port-only
+            // translation too, which the tool writes as -q, losing the NAT)
+            None => {
+                status.contains(Status::SRC_NAT_DONE)
+                    && (reply.dst, ports(&reply.proto).1) != (inv.dst, inv_dport)
+            }
         };
         // destination NAT: the reply source
         let dnat = match &self.nat_dst {
@@ -287,7 +294,10 @@ impl Flow {
                 set_ports(&mut reply.proto, port, None);
                 true
             }
-            None => status.contains(Status::DST_NAT_DONE) && reply.src != orig.dst,
+            None => {
+                status.contains(Status::DST_NAT_DONE)
+                    && (reply.src, ports(&reply.proto).0) != (inv.src, inv_sport)
+            }
         };
         let p = orig.proto.proto();
         match &self.proto_info {

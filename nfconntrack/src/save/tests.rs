@@ -52,6 +52,19 @@ fn f7_nat_lines_print_back_with_their_nat() {
         f.nat_src,
         Some(NatRange::to_addr(ip("9.9.9.9")).with_ports(7000, 7000))
     );
+    // a port-only translation read from the kernel stays a translation
+    let mut f = udp("10.0.0.5", "10.0.0.2", 5000, 53);
+    f.status = Some(Status::CONFIRMED | Status::SRC_NAT | Status::SRC_NAT_DONE);
+    f.reply = Some(Tuple::new(ip("10.0.0.2"), ip("10.0.0.5"), L4::udp(53, 6000)).unwrap());
+    let line = save(&f);
+    assert!(
+        line.contains(" -n 10.0.0.5 ") && line.ends_with(" --reply-port-dst 6000"),
+        "{line}"
+    );
+    assert_eq!(
+        parse(&line).nat_src,
+        Some(NatRange::to_addr(ip("10.0.0.5")).with_ports(6000, 6000))
+    );
     // a flow built to create with NAT writes it
     let mut f = udp("10.0.0.5", "10.0.0.2", 5000, 53);
     f.nat_src = Some(NatRange::to_addr(ip("192.0.2.9")));
@@ -431,8 +444,17 @@ fn meaning(
     let o = f.orig.unwrap();
     let mut reply = f.reply.unwrap_or_else(|| o.inverted());
     let status = f.status.unwrap_or_default();
-    let snat = f.nat_src.is_some() || (status.contains(Status::SRC_NAT_DONE) && reply.dst != o.src);
-    let dnat = f.nat_dst.is_some() || (status.contains(Status::DST_NAT_DONE) && reply.src != o.dst);
+    let inv = o.inverted();
+    let (sp, dp) = (
+        |t: &Tuple| t.proto.ports().map(|p| p.0),
+        |t: &Tuple| t.proto.ports().map(|p| p.1),
+    );
+    let snat = f.nat_src.is_some()
+        || (status.contains(Status::SRC_NAT_DONE)
+            && (reply.dst, dp(&reply)) != (inv.dst, dp(&inv)));
+    let dnat = f.nat_dst.is_some()
+        || (status.contains(Status::DST_NAT_DONE)
+            && (reply.src, sp(&reply)) != (inv.src, sp(&inv)));
     if let Some(n) = f.nat_src {
         reply.dst = n.min_addr.unwrap();
         if let (L4::Ports { dst, .. }, Some((p, _))) = (&mut reply.proto, n.ports) {
