@@ -734,7 +734,9 @@ fn ctrestore_reports_each_bad_line_and_restores_the_rest() {
         good(7),
     ]
     .join("\n");
-    std::fs::write(&file, &text).unwrap();
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(b"\n-A -t 1 \xff\n");
+    std::fs::write(&file, &bytes).unwrap();
     let ctrestore = env!("CARGO_BIN_EXE_ctrestore");
     for cmd in [
         format!("{ctrestore} --batch 2 {}", file.display()),
@@ -744,7 +746,8 @@ fn ctrestore_reports_each_bad_line_and_restores_the_rest() {
         let (ok, out) = support::sh_status(&cmd);
         assert!(!ok, "{cmd}: {out}");
         let failed: Vec<&str> = out.lines().filter(|l| l.contains(": line ")).collect();
-        assert_eq!(failed.len(), 3, "{cmd}: {out}");
+        assert_eq!(failed.len(), 4, "{cmd}: {out}");
+        assert_eq!(failed[3], "ctrestore: line 9: not UTF-8 text", "{out}");
         assert!(
             failed[0].starts_with("ctrestore: line 2: ") && failed[0].contains("families"),
             "{out}"

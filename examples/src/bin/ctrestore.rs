@@ -120,12 +120,16 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let mut ct = Conntrack::open().map_err(|e| e.to_string())?;
     let (mut tally, mut batch) = (Tally::default(), Vec::with_capacity(args.batch));
-    for (i, line) in input.lines().enumerate() {
+    for (i, line) in input.split(b'\n').enumerate() {
         let line = line.map_err(|e| format!("reading line {}: {e}", i + 1))?;
-        match Flow::parse_save_line(&line, labels.as_ref()) {
+        let parsed = match std::str::from_utf8(&line) {
+            Ok(text) => Flow::parse_save_line(text, labels.as_ref()).map_err(|e| e.to_string()),
+            Err(_) => Err("not UTF-8 text".to_owned()),
+        };
+        match parsed {
             Ok(Some(f)) => batch.push((i + 1, Ok(f))),
             Ok(None) => {}
-            Err(e) => batch.push((i + 1, Err(e.to_string()))),
+            Err(e) => batch.push((i + 1, Err(e))),
         }
         if batch.len() >= args.batch {
             flush(&mut ct, &mut batch, &mut tally)?;
