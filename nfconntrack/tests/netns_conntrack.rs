@@ -2017,6 +2017,7 @@ fn save_and_restore_round_trip_with_the_tool_both_ways() {
         assert!(matches!(e, Error::SaveFormat(_)), "{opt}: {e:?}");
         assert!(e.to_string().contains("line 2"), "{opt}: {e}");
     }
+    assert_eq!(all(&mut ct), 0, "nothing sent");
     assert_eq!(all(&mut ct), 0);
 }
 
