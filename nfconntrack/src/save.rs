@@ -196,9 +196,9 @@ impl Flow {
     /// (`IPS_DST_NAT_DONE`) and a translated reply tuple writes the reply
     /// destination (source) as `-n` (`-g`), as the tool does, also when
     /// only the port was translated (the tool writes `-q` (`-r`) then, and
-    /// a restore creates the entry without NAT); a flow to
-    /// create with [`Flow::nat_src`] ([`Flow::nat_dst`]) writes the range's
-    /// address and port there.
+    /// a restore creates the entry without NAT); a flow to create with
+    /// [`Flow::nat_src`] ([`Flow::nat_dst`]) writes the range's address and
+    /// port there.
     ///
     /// # Errors
     /// [`Error::Unsaveable`] naming what the format cannot express, rather
@@ -214,9 +214,9 @@ impl Flow {
     /// a label bit the map does not name, or names with blanks or commas.
     ///
     /// A flow of the generic tracker for a protocol that has ports
-    /// (`L4::Other` with TCP, UDP, DCCP…, as a kernel without that
+    /// ([`L4::Other`] with TCP, UDP, DCCP…, as a kernel without that
     /// protocol's tracker reports it) is written faithfully as `-p NAME`
-    /// without port options, and reads back as `L4::Other`.
+    /// without port options, and reads back as [`L4::Other`].
     ///
     /// ```
     /// use nfnl_conntrack::{Flow, L4, Status, Tuple};
