@@ -1982,13 +1982,13 @@ fn save_and_restore_round_trip_with_the_tool_both_ways() {
     // our save of the same table is the tool's, line for line
     let mut ours = String::new();
     for f in dump_all(&mut ct, &Filter::new()) {
-        ours.push_str(&format!("{}\n", f.save_line()));
+        ours.push_str(&format!("{}\n", f.save_line(None).unwrap()));
     }
     assert_eq!(save_lines(&ours), save_lines(&tool_save));
     // the tool's save, restored by us, gives the same table
     ct.flush(&Flush::All).unwrap();
-    for (i, r) in ct.restore(&tool_save).unwrap().into_iter().enumerate() {
-        r.unwrap_or_else(|e| panic!("restore line {}: {e}", i + 1));
+    for (line, r) in ct.restore(&tool_save, None).unwrap() {
+        r.unwrap_or_else(|e| panic!("restore line {line}: {e}"));
     }
     assert_eq!(cli_lines("-L"), listing, "restored by us");
     // our save, restored by the tool (conntrack -R), gives the same table
@@ -2001,9 +2001,23 @@ fn save_and_restore_round_trip_with_the_tool_both_ways() {
     // a bad line is refused with its number before anything is created
     ct.flush(&Flush::All).unwrap();
     let e = ct
-        .restore("-A -t 1 -s 10.0.0.1 -d 10.0.0.2 -p udp\n-A -s 10.0.0.1 -d nowhere -p udp\n")
+        .restore(
+            "-A -t 1 -s 10.0.0.1 -d 10.0.0.2 -p udp\n-A -s 10.0.0.1 -d nowhere -p udp\n",
+            None,
+        )
         .unwrap_err();
     assert!(e.to_string().contains("line 2"), "{e}");
+    // so is an address of the other family, in any option
+    for opt in ["-d ::1", "-r ::1", "-q ::1", "-g ::1", "-n ::1"] {
+        let text = format!(
+            "-A -t 1 -s 10.0.0.1 -d 10.0.0.2 -p udp --sport 1 --dport 2\n\
+             -A -t 1 -s 10.0.0.3 -d 10.0.0.2 {opt} -p udp --sport 1 --dport 2\n"
+        );
+        let e = ct.restore(&text, None).unwrap_err();
+        assert!(matches!(e, Error::SaveFormat(_)), "{opt}: {e:?}");
+        assert!(e.to_string().contains("line 2"), "{opt}: {e}");
+    }
+    assert_eq!(all(&mut ct), 0, "nothing sent");
     assert_eq!(all(&mut ct), 0);
 }
 
