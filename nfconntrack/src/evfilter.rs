@@ -7,23 +7,10 @@
 //! event per message, `nlmsghdr` at offset 0) and finds attributes with the
 //! kernel's netlink helpers (`SKF_AD_NLATTR`, `SKF_AD_NLATTR_NEST`).
 //!
-//! # Semantics
-//! Every set criterion must hold (AND). A criterion holds when one of its
-//! values matches (OR); a negated criterion holds when none does. Fields
-//! are those of the **original** tuple (`CTA_TUPLE_ORIG`). An attribute the
-//! event lacks matches no value, except the mark and zone, which the
-//! kernel leaves out when they are 0 (`CTA_MARK`, `CTA_ZONE`) and which are
-//! then compared as 0. So an IPv4 address criterion never matches an IPv6
-//! event (and its negation always does). The zone is `CTA_ZONE` (both
-//! directions), not a directional tuple zone. Messages that are not
-//! conntrack flow events (expectations) pass unfiltered.
-//! [`EventFilter::matches`] evaluates the same rules in user space.
-
-// `setsockopt(SO_ATTACH_FILTER)` has no safe wrapper in nix.
-#![allow(unsafe_code)]
+//! The rules (what AND, OR and negation combine, what each criterion
+//! compares) are documented on the public type, [`EventFilter`].
 
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 
 use nfnl::IpProto;
 use nfnl_sys as sys;
@@ -35,21 +22,25 @@ use crate::filter::Filter;
 use crate::flow::Flow;
 use crate::tuple::Tuple;
 
-/// One criterion of an [`EventFilter`] (public as `EventMatch`): the values
-/// a field is compared with, and whether the criterion is negated. See
+/// One criterion of an [`EventFilter`]: the values a field is compared
+/// with, and whether the criterion is negated. See
 /// [the rules](EventFilter#rules).
+///
+/// A mark value is a `(value, mask)` pair that matches a mark with
+/// `mark & mask == value & mask`; the bits of `value` outside `mask` are
+/// ignored, by [`EventFilter::compile`] and [`EventFilter::matches`] alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match<T> {
+pub struct EventMatch<T> {
     /// Matches if the field equals one of these.
     pub values: Vec<T>,
     /// Inverts the criterion: it holds when no value matches.
     pub negate: bool,
 }
 
-impl<T> Match<T> {
+impl<T> EventMatch<T> {
     /// Holds when the field matches one of `values`.
     pub fn any_of(values: impl IntoIterator<Item = T>) -> Self {
-        Match {
+        EventMatch {
             values: values.into_iter().collect(),
             negate: false,
         }
@@ -57,7 +48,7 @@ impl<T> Match<T> {
 
     /// Holds when the field matches none of `values`.
     pub fn none_of(values: impl IntoIterator<Item = T>) -> Self {
-        Match {
+        EventMatch {
             values: values.into_iter().collect(),
             negate: true,
         }
@@ -104,6 +95,12 @@ impl<T> Match<T> {
 /// | [`mark`] | `(value, mask)`: `mark & mask == value & mask` | `CTA_MARK` (0 when absent) |
 /// | [`zone`] | the zone is the value | `CTA_ZONE` (0 when absent) |
 ///
+/// Bits of a mark value outside its mask are ignored, as [`Filter::mark`]
+/// ignores them, so `(0x101, 0xff00)` selects the same flows as
+/// `(0x100, 0xff00)`. (The kernel's dump filter, `ctnetlink_filter_match`,
+/// compares `mark & mask` with the value as sent, which then matches
+/// nothing; [`Filter::mark`] sends `value & mask`.)
+///
 /// [`kinds`]: EventFilter::kinds
 /// [`proto`]: EventFilter::proto
 /// [`src`]: EventFilter::src
@@ -139,19 +136,21 @@ pub struct EventFilter {
     /// [`Groups::DESTROY`] (other bits are ignored).
     pub kinds: Groups,
     /// IP protocol (`CTA_PROTO_NUM`).
-    pub proto: Option<Match<IpProto>>,
+    pub proto: Option<EventMatch<IpProto>>,
     /// Source address and prefix length (`CTA_IP_V4_SRC`/`CTA_IP_V6_SRC`).
-    pub src: Option<Match<(IpAddr, u8)>>,
+    pub src: Option<EventMatch<(IpAddr, u8)>>,
     /// Destination address and prefix length.
-    pub dst: Option<Match<(IpAddr, u8)>>,
+    pub dst: Option<EventMatch<(IpAddr, u8)>>,
     /// Source port (`CTA_PROTO_SRC_PORT`).
-    pub src_port: Option<Match<u16>>,
+    pub src_port: Option<EventMatch<u16>>,
     /// Destination port (`CTA_PROTO_DST_PORT`).
-    pub dst_port: Option<Match<u16>>,
-    /// `(value, mask)`: `mark & mask == value` (`CTA_MARK`, 0 when absent).
-    pub mark: Option<Match<(u32, u32)>>,
+    pub dst_port: Option<EventMatch<u16>>,
+    /// `(value, mask)`: `mark & mask == value & mask` (`CTA_MARK`, 0 when
+    /// absent). Bits of `value` outside `mask` are ignored, as
+    /// [`Filter::mark`] ignores them.
+    pub mark: Option<EventMatch<(u32, u32)>>,
     /// Zone (`CTA_ZONE`, 0 when absent).
-    pub zone: Option<Match<u16>>,
+    pub zone: Option<EventMatch<u16>>,
 }
 
 impl Default for EventFilter {
@@ -186,6 +185,12 @@ fn prefix_len(mask: &IpAddr) -> Option<u8> {
     contiguous.then(|| u8::try_from(ones).ok()).flatten()
 }
 
+/// True if `mark` has `value` in the bits of `mask` (bits of `value`
+/// outside `mask` do not count).
+fn mark_hit(mark: u32, (value, mask): (u32, u32)) -> bool {
+    mark & mask == value & mask
+}
+
 /// True if `have` lies in `net/len` (same family).
 fn in_net(have: &IpAddr, (net, len): &(IpAddr, u8)) -> bool {
     let ((h, hw), (n, nw)) = (addr_bits(have), addr_bits(net));
@@ -211,7 +216,7 @@ impl EventFilter {
     }
 
     fn flow_matches(&self, f: &Flow) -> bool {
-        fn ok<T>(m: &Option<Match<T>>, hit: impl FnMut(&T) -> bool) -> bool {
+        fn ok<T>(m: &Option<EventMatch<T>>, hit: impl FnMut(&T) -> bool) -> bool {
             m.as_ref().is_none_or(|m| m.holds(hit))
         }
         let o: Option<&Tuple> = f.orig.as_ref();
@@ -221,7 +226,7 @@ impl EventFilter {
             && ok(&self.dst, |n| o.is_some_and(|t| in_net(&t.dst, n)))
             && ok(&self.src_port, |p| ports.is_some_and(|(s, _)| s == *p))
             && ok(&self.dst_port, |p| ports.is_some_and(|(_, d)| d == *p))
-            && ok(&self.mark, |(v, m)| f.mark.unwrap_or(0) & m == *v)
+            && ok(&self.mark, |&vm| mark_hit(f.mark.unwrap_or(0), vm))
             && ok(&self.zone, |z| f.zone.unwrap_or(0) == *z)
     }
 
@@ -230,7 +235,10 @@ impl EventFilter {
     /// mask), original ports and mark. It lets through at least every event
     /// whose flow `filter` matches, so check [`Filter::matches`] on what
     /// arrives; the zone is left out (a [`Filter`] zone also matches
-    /// directional zones, which events carry in the tuples).
+    /// directional zones, which events carry in the tuples). An address
+    /// whose mask is not a contiguous netmask of the address's own family
+    /// (an IPv6 mask on an IPv4 address, say) gives no address criterion:
+    /// there is no prefix of the address to compare.
     ///
     /// ```
     /// use nfnl_conntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
@@ -239,13 +247,15 @@ impl EventFilter {
     /// assert_eq!(ev.dst_port.unwrap().values, vec![80]);
     /// ```
     pub fn superset_of(filter: &Filter, kinds: Groups) -> EventFilter {
-        fn one<T>(v: T) -> Option<Match<T>> {
-            Some(Match::any_of([v]))
+        fn one<T>(v: T) -> Option<EventMatch<T>> {
+            Some(EventMatch::any_of([v]))
         }
         let net = |a: Option<IpAddr>, m: Option<IpAddr>| {
             let a = a?;
             let len = match m {
                 None => u8::try_from(addr_bits(&a).1).ok()?,
+                // a mask of the other family is no prefix of `a`
+                Some(m) if m.is_ipv4() != a.is_ipv4() => return None,
                 Some(m) => prefix_len(&m)?,
             };
             one((a, len))
@@ -364,14 +374,15 @@ impl EventFilter {
         }
         if let Some(m) = &self.mark {
             let path = [sys::CTA_MARK];
-            let absent = m.values.iter().any(|&(v, _)| v == 0);
+            // an absent mark is 0
+            let absent = m.values.iter().any(|&vm| mark_hit(0, vm));
             let vals = m.values.iter().map(|&(value, mask)| {
                 (
                     &path[..],
                     vec![Cmp {
                         load: LDW_IND,
                         off: 0,
-                        value,
+                        value: value & mask,
                         mask,
                     }],
                 )
@@ -405,29 +416,7 @@ impl EventListener {
     /// As [`EventFilter::compile`]; `setsockopt(2)` errors.
     pub fn attach_filter(&self, filter: &EventFilter) -> Result<()> {
         let prog = filter.compile()?;
-        let fprog = libc::sock_fprog {
-            len: u16::try_from(prog.len()).map_err(|_| Error::EventFilter("program too long"))?,
-            filter: prog.as_ptr().cast_mut(),
-        };
-        let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sock_fprog>())
-            .map_err(|_| Error::EventFilter("sock_fprog size"))?;
-        // SAFETY: `fprog` points to `prog`, which outlives the call; the
-        // kernel copies the program and reads `len` bytes of `fprog`.
-        let r = unsafe {
-            libc::setsockopt(
-                self.socket().as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_ATTACH_FILTER,
-                std::ptr::from_ref(&fprog).cast(),
-                len,
-            )
-        };
-        if r < 0 {
-            return Err(Error::Netlink(nfnl::Error::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
-        Ok(())
+        Ok(self.socket().attach_filter(&prog)?)
     }
 }
 

@@ -82,7 +82,9 @@
 //!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
 //!   and label names ([`LabelMap`]).
 //! - **save and restore the table?** [`Flow::save_line`] writes the
-//!   `conntrack -o save` format, [`Conntrack::restore`] reads it back.
+//!   `conntrack -o save` format with the mark and label names (which
+//!   `conntrack -R` reads too), [`Conntrack::restore`] reads it back; what
+//!   the format cannot carry is listed on `save_line`, and refused.
 //! - **work on another network namespace's table?**
 //!   [`Conntrack::open_in_netns`]`("/run/netns/NAME")` and
 //!   [`EventListener::open_in_netns`]: one call, the calling thread stays
@@ -112,8 +114,9 @@ mod settable;
 mod stats;
 mod status;
 // Test support, not API: hidden on docs.rs (built with every feature);
-// `cargo doc --features test-util` shows it to contributors.
-#[cfg(feature = "test-util")]
+// `cargo doc --features test-util` shows it to contributors. Also in this
+// crate's unit tests, which use `testutil::bpf`.
+#[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(hidden))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
@@ -132,7 +135,7 @@ pub use counters::{Counters, Timestamp};
 pub use display::{proto_name, DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
-pub use evfilter::{EventFilter, Match as EventMatch};
+pub use evfilter::{EventFilter, EventMatch};
 pub use expect::{Expect, ExpectNat};
 pub use filter::{prefix_mask, Criteria, Filter, NatFilter, NatTarget, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
@@ -149,7 +152,7 @@ pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
-pub use save::SaveLine;
+pub use save::{SaveLine, SaveOp};
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{Family, Tuple, L4};
