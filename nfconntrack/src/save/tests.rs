@@ -515,6 +515,10 @@ fn check_round_trip(f: &Flow, map: Option<&LabelMap>) -> Result<(), &'static str
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "twenty thousand generated flows: hours under Miri; the other save tests run there"
+)]
 fn generated_flows_save_parse_save_is_a_fixed_point_or_refused() {
     let map = LabelMap::parse("0 zero\n3 three\n5 two words\n100 hundred\n");
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
@@ -536,6 +540,10 @@ fn generated_flows_save_parse_save_is_a_fixed_point_or_refused() {
 /// Lines from random words of the format: parse → save → parse → save is
 /// a fixed point (what `fuzz/fuzz_targets/save_format.rs` checks longer).
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "fifty thousand random lines: hours under Miri; the other save tests run there"
+)]
 fn random_lines_parse_save_parse_is_a_fixed_point() {
     const WORDS: &[&str] = &[
         "-t",
