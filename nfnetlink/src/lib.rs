@@ -129,7 +129,7 @@ pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{
-    write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError,
+    write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError, Refusal,
 };
 pub use flags::NlFlags;
 pub use ip::{IpError, IpPacket};
