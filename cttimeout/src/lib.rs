@@ -75,7 +75,7 @@ pub use policy::{
 };
 
 /// The protocol types policies are keyed by, defined once in [`nfnl`].
-pub use nfnl::{Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily};
+pub use nfnl::{Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Refusal};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

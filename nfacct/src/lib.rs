@@ -72,7 +72,7 @@ pub use error::Error;
 pub use object::{AcctFlags, Filter, Name, NewObject, Object, Quota, NAME_MAX};
 pub use quota::QuotaListener;
 
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
 
 #[cfg(test)]
 mod tests;

@@ -123,7 +123,7 @@ pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnl::{EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive};
+pub use nfnl::{EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
 /// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
 pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{

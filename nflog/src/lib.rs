@@ -81,7 +81,7 @@ pub use pcap::PcapWriter;
 /// The netfilter packet types log messages carry, defined once in
 /// [`nfnl`].
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -131,7 +131,7 @@ pub mod raw {
 /// The netfilter packet types this crate's packets carry, defined once in
 /// [`nfnl`].
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]
