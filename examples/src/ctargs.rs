@@ -25,7 +25,7 @@ use std::net::IpAddr;
 
 use nfnl_conntrack::{
     prefix_mask, CtList, DisplayOptions, Family, Filter, Flow, FlowDisplay, IpProto, LabelMap,
-    Labels, NatFilter, NatTarget, SaveLine, Status, TcpState,
+    Labels, NatFilter, NatTarget, SaveLine, SaveOp, Status, TcpState,
 };
 
 fn parse_num<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -145,7 +145,8 @@ pub struct Args {
     pub filter: Filter,
     /// How to print.
     pub opts: DisplayOptions,
-    /// The label map, loaded when `-l` or `-o labels` needs it.
+    /// The label map, loaded when `-l` or `-o labels` needs it (and for
+    /// `-o save` if the file exists).
     pub labels: Option<LabelMap>,
     /// The list named like `conntrack -L dying|unconfirmed` (`None`: the
     /// table, also spelled `conntrack`).
@@ -158,8 +159,12 @@ pub struct Args {
 pub enum Shown<'a> {
     /// The `conntrack -L` line.
     Line(FlowDisplay<'a>),
-    /// The `conntrack -o save` line.
+    /// The `conntrack -o save` line (with the mark and label names the
+    /// tool reads back but does not write).
     Save(SaveLine<'a>),
+    /// A flow the save format cannot write without changing it: printed
+    /// as a `#` comment saying why (a restore skips it).
+    Unsaveable(nfnl_conntrack::Error),
 }
 
 impl std::fmt::Display for Shown<'_> {
@@ -167,15 +172,25 @@ impl std::fmt::Display for Shown<'_> {
         match self {
             Shown::Line(d) => d.fmt(f),
             Shown::Save(s) => s.fmt(f),
+            Shown::Unsaveable(e) => write!(f, "# {e}"),
         }
     }
 }
 
 impl Args {
+    /// `flow` in the save format, starting with `op`'s word (`-A`, or the
+    /// event's `-U`/`-D`), its labels named by the label map if loaded.
+    pub fn save_line<'a>(&'a self, flow: &'a Flow, op: SaveOp) -> Shown<'a> {
+        match flow.save_line(self.labels.as_ref()) {
+            Ok(l) => Shown::Save(l.op(op)),
+            Err(e) => Shown::Unsaveable(e),
+        }
+    }
+
     /// `flow` as the tool prints it with these options.
     pub fn show<'a>(&'a self, flow: &'a Flow) -> Shown<'a> {
         if self.save {
-            return Shown::Save(flow.save_line());
+            return self.save_line(flow, SaveOp::Create);
         }
         let d = flow.display_with(self.opts);
         Shown::Line(match &self.labels {
@@ -303,6 +318,9 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
     opts.labels |= !label_names.is_empty();
     let labels = if opts.labels {
         Some(LabelMap::load(&map_path).map_err(|e| e.to_string())?)
+    } else if save {
+        // the save format names labels: by the map, if there is one
+        LabelMap::load(&map_path).ok()
     } else {
         None
     };

@@ -41,7 +41,7 @@
 //! Count the web traffic a host sends, and learn when it passes 1 GiB:
 //! ```no_run
 //! use std::ops::ControlFlow;
-//! use nfnl_acct::{Acct, Filter, NewObject, Quota, QuotaListener};
+//! use nfnl_acct::{Acct, Filter, NewObject, Quota, QuotaListener, Receive};
 //!
 //! let mut acct = Acct::open()?;
 //! let mut quotas = QuotaListener::open()?;

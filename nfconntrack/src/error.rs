@@ -46,6 +46,16 @@ pub enum Error {
     /// A line of the `conntrack -o save` format that does not parse.
     #[error("bad save-format line: {0}")]
     SaveFormat(String),
+    /// A flow that the `conntrack -o save` format cannot write without
+    /// changing it ([`Flow::save_line`](crate::Flow::save_line) lists the
+    /// cases); refused instead of written differently.
+    #[error("cannot write {what} in the save format: {reason}")]
+    Unsaveable {
+        /// The flow, as the tool prints its key.
+        what: String,
+        /// What the format cannot express.
+        reason: &'static str,
+    },
     /// An event filter that cannot be compiled to one BPF program
     /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
     #[error("event filter: {0}")]

@@ -15,15 +15,17 @@
 //! kernel leaves out when they are 0 (`CTA_MARK`, `CTA_ZONE`) and which are
 //! then compared as 0. So an IPv4 address criterion never matches an IPv6
 //! event (and its negation always does). The zone is `CTA_ZONE` (both
-//! directions), not a directional tuple zone. Messages that are not
-//! conntrack flow events (expectations) pass unfiltered.
+//! directions), not a directional tuple zone. A mark criterion compares
+//! `mark & mask == value & mask`: bits of a value outside its mask are
+//! ignored, as [`Filter::mark`] ignores them, so `(0x101, 0xff00)` selects
+//! the same flows as `(0x100, 0xff00)`. (The kernel's dump filter,
+//! `ctnetlink_filter_match`, compares `mark & mask` with the value as sent,
+//! which then matches nothing; [`Filter::mark`] sends `value & mask`.)
+//! Messages that are not conntrack flow events (expectations) pass
+//! unfiltered.
 //! [`EventFilter::matches`] evaluates the same rules in user space.
 
-// `setsockopt(SO_ATTACH_FILTER)` has no safe wrapper in nix.
-#![allow(unsafe_code)]
-
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
 
 use nfnl::IpProto;
 use nfnl_sys as sys;
@@ -36,6 +38,10 @@ use crate::flow::Flow;
 use crate::tuple::Tuple;
 
 /// Values a criterion compares with, and whether it is negated.
+///
+/// A mark value is a `(value, mask)` pair that matches a mark with
+/// `mark & mask == value & mask`; the bits of `value` outside `mask` are
+/// ignored, by [`EventFilter::compile`] and [`EventFilter::matches`] alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match<T> {
     /// Matches if the field equals one of these.
@@ -97,7 +103,9 @@ pub struct EventFilter {
     pub src_port: Option<Match<u16>>,
     /// Destination port (`CTA_PROTO_DST_PORT`).
     pub dst_port: Option<Match<u16>>,
-    /// `(value, mask)`: `mark & mask == value` (`CTA_MARK`, 0 when absent).
+    /// `(value, mask)`: `mark & mask == value & mask` (`CTA_MARK`, 0 when
+    /// absent). Bits of `value` outside `mask` are ignored, as
+    /// [`Filter::mark`] ignores them.
     pub mark: Option<Match<(u32, u32)>>,
     /// Zone (`CTA_ZONE`, 0 when absent).
     pub zone: Option<Match<u16>>,
@@ -135,6 +143,12 @@ fn prefix_len(mask: &IpAddr) -> Option<u8> {
     contiguous.then(|| u8::try_from(ones).ok()).flatten()
 }
 
+/// True if `mark` has `value` in the bits of `mask` (bits of `value`
+/// outside `mask` do not count).
+fn mark_hit(mark: u32, (value, mask): (u32, u32)) -> bool {
+    mark & mask == value & mask
+}
+
 /// True if `have` lies in `net/len` (same family).
 fn in_net(have: &IpAddr, (net, len): &(IpAddr, u8)) -> bool {
     let ((h, hw), (n, nw)) = (addr_bits(have), addr_bits(net));
@@ -170,7 +184,7 @@ impl EventFilter {
             && ok(&self.dst, |n| o.is_some_and(|t| in_net(&t.dst, n)))
             && ok(&self.src_port, |p| ports.is_some_and(|(s, _)| s == *p))
             && ok(&self.dst_port, |p| ports.is_some_and(|(_, d)| d == *p))
-            && ok(&self.mark, |(v, m)| f.mark.unwrap_or(0) & m == *v)
+            && ok(&self.mark, |&vm| mark_hit(f.mark.unwrap_or(0), vm))
             && ok(&self.zone, |z| f.zone.unwrap_or(0) == *z)
     }
 
@@ -179,7 +193,10 @@ impl EventFilter {
     /// mask), original ports and mark. It lets through at least every event
     /// whose flow `filter` matches, so check [`Filter::matches`] on what
     /// arrives; the zone is left out (a [`Filter`] zone also matches
-    /// directional zones, which events carry in the tuples).
+    /// directional zones, which events carry in the tuples). An address
+    /// whose mask is not a contiguous netmask of the address's own family
+    /// (an IPv6 mask on an IPv4 address, say) gives no address criterion:
+    /// there is no prefix of the address to compare.
     ///
     /// ```
     /// use nfnl_conntrack::{EventFilter, Filter, Groups, IpProto, TupleFilter};
@@ -195,6 +212,8 @@ impl EventFilter {
             let a = a?;
             let len = match m {
                 None => u8::try_from(addr_bits(&a).1).ok()?,
+                // a mask of the other family is no prefix of `a`
+                Some(m) if m.is_ipv4() != a.is_ipv4() => return None,
                 Some(m) => prefix_len(&m)?,
             };
             one((a, len))
@@ -313,14 +332,15 @@ impl EventFilter {
         }
         if let Some(m) = &self.mark {
             let path = [sys::CTA_MARK];
-            let absent = m.values.iter().any(|&(v, _)| v == 0);
+            // an absent mark is 0
+            let absent = m.values.iter().any(|&vm| mark_hit(0, vm));
             let vals = m.values.iter().map(|&(value, mask)| {
                 (
                     &path[..],
                     vec![Cmp {
                         load: LDW_IND,
                         off: 0,
-                        value,
+                        value: value & mask,
                         mask,
                     }],
                 )
@@ -354,29 +374,7 @@ impl EventListener {
     /// As [`EventFilter::compile`]; `setsockopt(2)` errors.
     pub fn attach_filter(&self, filter: &EventFilter) -> Result<()> {
         let prog = filter.compile()?;
-        let fprog = libc::sock_fprog {
-            len: u16::try_from(prog.len()).map_err(|_| Error::EventFilter("program too long"))?,
-            filter: prog.as_ptr().cast_mut(),
-        };
-        let len = libc::socklen_t::try_from(std::mem::size_of::<libc::sock_fprog>())
-            .map_err(|_| Error::EventFilter("sock_fprog size"))?;
-        // SAFETY: `fprog` points to `prog`, which outlives the call; the
-        // kernel copies the program and reads `len` bytes of `fprog`.
-        let r = unsafe {
-            libc::setsockopt(
-                self.socket().as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_ATTACH_FILTER,
-                std::ptr::from_ref(&fprog).cast(),
-                len,
-            )
-        };
-        if r < 0 {
-            return Err(Error::Netlink(nfnl::Error::Io(
-                std::io::Error::last_os_error(),
-            )));
-        }
-        Ok(())
+        Ok(self.socket().attach_filter(&prog)?)
     }
 }
 

@@ -78,7 +78,9 @@
 //!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
 //!   and label names ([`LabelMap`]).
 //! - **save and restore the table?** [`Flow::save_line`] writes the
-//!   `conntrack -o save` format, [`Conntrack::restore`] reads it back.
+//!   `conntrack -o save` format with the mark and label names (which
+//!   `conntrack -R` reads too), [`Conntrack::restore`] reads it back; what
+//!   the format cannot carry is listed on `save_line`, and refused.
 //!
 //! # Feature flags
 //! - `tokio`: `tokio::AsyncEventListener`, events in async code.
@@ -103,7 +105,8 @@ mod save;
 mod settable;
 mod stats;
 mod status;
-#[cfg(feature = "test-util")]
+// also in this crate's unit tests, which use `testutil::bpf`
+#[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
@@ -129,7 +132,7 @@ pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,
 };
-pub use save::SaveLine;
+pub use save::{SaveLine, SaveOp};
 pub use stats::{CpuStats, ExpCpuStats, GlobalStats};
 pub use status::Status;
 pub use tuple::{Family, Tuple, L4};

@@ -1,32 +1,18 @@
-//! Save and restore in the `conntrack -o save` line format, the format
-//! `conntrack -R` reads back:
-//!
-//! ```text
-//! -A -t 99 -u SEEN_REPLY,ASSURED -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p tcp --sport 3 --dport 80 --reply-port-src 80 --reply-port-dst 3 --state ESTABLISHED
-//! -A -t 99 -u UNSET -s 1.1.1.5 -d 2.2.2.2 -r 2.2.2.2 -n 9.9.9.9 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1
-//! ```
-//!
-//! Order (as conntrack-tools 1.4.7 writes it): `-t` timeout, `-u` status
-//! (`EXPECTED`, `SEEN_REPLY`, `ASSURED`, `FIXED_TIMEOUT`, or `UNSET`), `-c`
-//! secmark, `-w` zone, `--orig-zone`, `--reply-zone`, `-s`, `-d`, the reply
-//! source as `-g` (destination NAT) or `-r`, the reply destination as `-n`
-//! (source NAT) or `-q`, then `-p` and the protocol's options.
-//!
-//! NOTE: the format has no mark, labels, helper or counters (the tool
-//! writes none), so a restore recreates entries without them; SCTP
-//! verification tags are written byte-swapped, as the tool writes them.
+//! Save and restore in the `conntrack -o save` line format: see
+//! [`SaveLine`].
 
 use std::fmt::{self, Display, Formatter};
 use std::net::IpAddr;
 
-use crate::conntrack::Conntrack;
+use crate::conntrack::{Conntrack, Key};
 use crate::display::Fields;
 use crate::error::{Error, Result};
-use crate::flow::Flow;
+use crate::flow::{Flow, Labels};
+use crate::labels::LabelMap;
 use crate::nat::NatRange;
 use crate::protoinfo::{ProtoInfo, SctpInfo, SctpState, TcpInfo, TcpState};
 use crate::status::Status;
-use crate::tuple::{Tuple, L4};
+use crate::tuple::{Family, Tuple, L4};
 use nfnl::IpProto;
 
 /// The status bits the format names, in bit order.
@@ -37,53 +23,343 @@ const STATUS_NAMES: [(Status, &str); 4] = [
     (Status::FIXED_TIMEOUT, "FIXED_TIMEOUT"),
 ];
 
-/// A flow as one line of `conntrack -L -o save`; see [`Flow::save_line`].
+/// What a save line asks for: its first word. A saved table has only
+/// [`SaveOp::Create`] lines; `conntrack -E -o save` writes each event
+/// with the word of its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SaveOp {
+    /// `-A`: create the flow (a new-connection event, or a line of a
+    /// saved table: what [`Conntrack::restore`] and `conntrack -R` create).
+    #[default]
+    Create,
+    /// `-U`: the flow changed (an update event).
+    Update,
+    /// `-D`: the flow went away (a destroy event).
+    Delete,
+}
+
+impl SaveOp {
+    /// The word the line starts with (`-A`, `-U`, `-D`).
+    pub fn word(self) -> &'static str {
+        match self {
+            SaveOp::Create => "-A",
+            SaveOp::Update => "-U",
+            SaveOp::Delete => "-D",
+        }
+    }
+}
+
+/// A flow as one line of the `conntrack -o save` format, the format
+/// `conntrack -R` reads back (each option stands for the ctnetlink
+/// attribute of a create, `IPCTNL_MSG_CT_NEW`):
+///
+/// ```text
+/// -A -t 99 -u SEEN_REPLY,ASSURED -m 7 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p tcp --sport 3 --dport 80 --reply-port-src 80 --reply-port-dst 3 --state ESTABLISHED
+/// -A -t 99 -u UNSET -s 1.1.1.5 -d 2.2.2.2 -r 2.2.2.2 -n 9.9.9.9 -p udp --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1
+/// ```
+///
+/// Order (as conntrack-tools 1.4.7 writes it, with the mark it reads but
+/// does not write): `-t` timeout (`CTA_TIMEOUT`), `-u` status
+/// (`CTA_STATUS`: `EXPECTED`, `SEEN_REPLY`, `ASSURED`, `FIXED_TIMEOUT`, or
+/// `UNSET`), `-m` mark (`CTA_MARK`), `-c` secmark (`CTA_SECMARK`), `-w`
+/// zone (`CTA_ZONE`), `--orig-zone`, `--reply-zone` (`CTA_TUPLE_ZONE`),
+/// `-s`, `-d` (`CTA_TUPLE_ORIG`), the reply source as `-g` (destination
+/// NAT, `CTA_NAT_DST`) or `-r`, the reply destination as `-n` (source NAT,
+/// `CTA_NAT_SRC`) or `-q` (`CTA_TUPLE_REPLY`), then `-p` and the
+/// protocol's options (`CTA_PROTO_*`, `CTA_PROTOINFO`), and last the label
+/// names (`CTA_LABELS`) as one word `labels=NAME,…` (the spelling of
+/// `conntrack -L -o labels`).
+///
+/// NOTE: the mark comes after `-u` because the tool (1.4.7) reading `-R`
+/// input replaces a mark given before `-u` with the status bits. The
+/// labels are a word that is not an option because the tool cannot restore
+/// them from a file: it refuses `-l` when creating ("Illegal option"), and
+/// with `--label-add` it crashes (1.4.7, `SIGSEGV`) on the line after the
+/// first labelled one; it skips words that are not options, so a file with
+/// labels stays readable by `conntrack -R` (which restores the rest of each
+/// line) and by [`Conntrack::restore`] (which restores the labels too). SCTP
+/// verification tags are written byte-swapped, as the tool writes them.
+/// The event form (`conntrack -E -o save`) starts with `-A`, `-U` or `-D`
+/// ([`SaveOp`]) and may end with the tool's `[USERSPACE] portid=…`
+/// annotation.
+///
+/// A `SaveLine` is a flow checked to be writable ([`Flow::save_line`]);
+/// `Display` writes the line.
 #[derive(Debug, Clone, Copy)]
-pub struct SaveLine<'a>(&'a Flow);
+pub struct SaveLine<'a> {
+    flow: &'a Flow,
+    op: SaveOp,
+    orig: Tuple,
+    /// The reply tuple as written: for a NAT range, translated to its
+    /// address and port.
+    reply: Tuple,
+    /// The reply source is written as `-g` (destination NAT).
+    dnat: bool,
+    /// The reply destination is written as `-n` (source NAT).
+    snat: bool,
+    /// Non-empty labels and the map that names them.
+    labels: Option<(&'a LabelMap, Labels)>,
+}
+
+impl SaveLine<'_> {
+    /// The same line starting with `op`'s word instead of `-A`, as
+    /// `conntrack -E -o save` writes an event.
+    #[must_use]
+    pub fn op(mut self, op: SaveOp) -> Self {
+        self.op = op;
+        self
+    }
+}
+
+/// The tool's name for a protocol it has options for; `None` prints `-p NUM`.
+fn saved_proto_name(p: IpProto) -> Option<&'static str> {
+    Some(match p {
+        IpProto::TCP => "tcp",
+        IpProto::UDP => "udp",
+        IpProto::UDPLITE => "udplite",
+        IpProto::ICMP => "icmp",
+        IpProto::ICMPV6 => "icmpv6",
+        IpProto::SCTP => "sctp",
+        IpProto::DCCP => "dccp",
+        IpProto::GRE => "gre",
+        _ => return None,
+    })
+}
+
+/// The (source, destination) port of a port-based layer-4 part.
+fn ports(l4: &L4) -> (Option<u16>, Option<u16>) {
+    l4.ports().map_or((None, None), |(s, d)| (Some(s), Some(d)))
+}
+
+/// Sets the source and/or destination port of a port-based layer-4 part.
+fn set_ports(l4: &mut L4, new_src: Option<u16>, new_dst: Option<u16>) {
+    if let L4::Ports { src, dst, .. } = l4 {
+        *src = new_src.unwrap_or(*src);
+        *dst = new_dst.unwrap_or(*dst);
+    }
+}
+
+/// The one address (and port) a NAT range translates to, as `-n`/`-g`
+/// write it; `untranslated` is the port the reply tuple has without NAT
+/// (`None` for protocols without ports).
+fn nat_target(
+    r: &NatRange,
+    fam: Family,
+    untranslated: Option<u16>,
+) -> Result<(IpAddr, Option<u16>), &'static str> {
+    let addr = r
+        .min_addr
+        .ok_or("a port-only NAT range (-n/-g name an address)")?;
+    if r.max_addr.is_some_and(|m| m != addr) {
+        return Err("a NAT range of several addresses (-n/-g name one)");
+    }
+    if Family::of(&addr) != fam {
+        return Err("a NAT address of the other address family");
+    }
+    let port = match (r.ports, untranslated) {
+        (None, _) => None,
+        (Some((a, b)), _) if a != b => return Err("a NAT range of several ports"),
+        (Some(_), None) => return Err("a NAT port for a protocol without ports"),
+        (Some((p, _)), Some(u)) if p == u => {
+            return Err("a NAT port equal to the untranslated one (it reads back as no port)")
+        }
+        (Some((p, _)), Some(_)) => Some(p),
+    };
+    Ok((addr, port))
+}
 
 impl Flow {
-    /// The flow in the `conntrack -o save` format (one line, without the
-    /// newline). Flows without an original and a reply tuple print as `-A`
-    /// and what they have.
+    /// The flow as one line of the `conntrack -o save` format (without
+    /// the newline), starting with `-A` ([`SaveLine::op`] for the event
+    /// form). `labels` names the flow's labels (`labels=NAME,…`, the tool's
+    /// `connlabel.conf`); without it a flow with labels is refused.
+    ///
+    /// [`Flow::parse_save_line`] reads the line back to a flow with the
+    /// same tuples, NAT, zones, mark, labels, timeout, secmark, saved
+    /// status bits and protocol state, and writing that flow gives the
+    /// same line. What the line leaves out:
+    /// - status bits other than `EXPECTED`, `SEEN_REPLY`, `ASSURED` and
+    ///   `FIXED_TIMEOUT`: the kernel sets them itself on create
+    ///   (`CONFIRMED`, the NAT bits from `-n`/`-g`) or never lets them be
+    ///   set (`IPS_UNCHANGEABLE_MASK`). The kernel refuses `EXPECTED` on
+    ///   create (`EBUSY`), as it does for the tool;
+    /// - a zero mark, empty labels and empty protocol state (a new entry
+    ///   has them anyway);
+    /// - what the kernel keeps for itself or the tool has no option for:
+    ///   helper, security context, counters, timestamps, use count, id,
+    ///   master tuple, sequence adjustment, synproxy, TCP window scales
+    ///   and flags, DCCP state;
+    /// - a reply tuple missing from the flow is written as the inverse of
+    ///   the original one, the one the kernel would use.
+    ///
+    /// Translations: a flow read from the kernel with `IPS_SRC_NAT_DONE`
+    /// (`IPS_DST_NAT_DONE`) and a translated reply tuple writes the reply
+    /// destination (source) as `-n` (`-g`), as the tool does, also when
+    /// only the port was translated (the tool writes `-q` (`-r`) then, and
+    /// a restore creates the entry without NAT); a flow to create with
+    /// [`Flow::nat_src`] ([`Flow::nat_dst`]) writes the range's address and
+    /// port there.
+    ///
+    /// # Errors
+    /// [`Error::Unsaveable`] naming what the format cannot express, rather
+    /// than writing a line that reads back as another flow: no original
+    /// tuple; tuples mixing address families; a reply tuple of another
+    /// protocol, or (ICMP, generic protocols) other than the original's
+    /// inverse; a NAT range of several addresses or ports, without an
+    /// address, of the other family, with a port equal to the
+    /// untranslated one or for a protocol without ports, or given together
+    /// with an already translated reply tuple; a TCP or SCTP state the
+    /// kernel does not define (it refuses those on create); protocol state
+    /// of another protocol than the tuple's; labels without `labels`, or
+    /// a label bit the map does not name, or names with blanks or commas.
+    ///
+    /// A flow of the generic tracker for a protocol that has ports
+    /// ([`L4::Other`] with TCP, UDP, DCCP…, as a kernel without that
+    /// protocol's tracker reports it) is written faithfully as `-p NAME`
+    /// without port options, and reads back as [`L4::Other`].
     ///
     /// ```
     /// use nfnl_conntrack::{Flow, L4, Status, Tuple};
     /// let mut f = Flow::new(Tuple::new("1.1.1.1".parse()?, "2.2.2.2".parse()?, L4::udp(1, 2))?);
     /// f.timeout = Some(99);
     /// f.status = Some(Status::CONFIRMED);
+    /// f.mark = Some(7);
+    /// let line = f.save_line(None)?.to_string();
     /// assert_eq!(
-    ///     f.save_line().to_string(),
-    ///     "-A -t 99 -u UNSET -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p udp \
+    ///     line,
+    ///     "-A -t 99 -u UNSET -m 7 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p udp \
     ///      --sport 1 --dport 2 --reply-port-src 2 --reply-port-dst 1"
     /// );
-    /// assert_eq!(Flow::parse_save_line(&f.save_line().to_string())?.unwrap().orig, f.orig);
+    /// let back = Flow::parse_save_line(&line, None)?.unwrap();
+    /// assert_eq!((back.orig, back.mark), (f.orig, f.mark));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn save_line(&self) -> SaveLine<'_> {
-        SaveLine(self)
-    }
-}
-
-/// The tool's name for a protocol it has options for; `None` prints `-p NUM`.
-fn saved_proto_name(p: IpProto) -> Option<&'static str> {
-    match p {
-        IpProto::TCP
-        | IpProto::UDP
-        | IpProto::UDPLITE
-        | IpProto::ICMP
-        | IpProto::ICMPV6
-        | IpProto::SCTP
-        | IpProto::DCCP
-        | IpProto::GRE => Some(p.name()),
-        _ => None,
+    pub fn save_line<'a>(&'a self, labels: Option<&'a LabelMap>) -> Result<SaveLine<'a>> {
+        let refuse = |reason: &'static str| Error::Unsaveable {
+            what: Key::of(self).map_or_else(|_| "a flow without a tuple".into(), |k| k.to_string()),
+            reason,
+        };
+        let orig = self
+            .orig
+            .ok_or_else(|| refuse("no original tuple (-s, -d and -p are needed)"))?;
+        let mut reply = self.reply.unwrap_or_else(|| orig.inverted());
+        let fam = orig.family();
+        if !orig.is_consistent() || !reply.is_consistent() || reply.family() != fam {
+            return Err(refuse("tuples mixing IPv4 and IPv6"));
+        }
+        let inv = orig.inverted();
+        match (orig.proto, reply.proto) {
+            (L4::Ports { proto: a, .. }, L4::Ports { proto: b, .. }) if a == b => {}
+            (o @ (L4::Icmp { .. } | L4::IcmpV6 { .. } | L4::Other { .. }), r)
+                if r == o.inverted() => {}
+            _ => {
+                return Err(refuse(
+                    "a reply tuple of another protocol, or other ICMP fields than the \
+                     original's inverse (the line gives them once)",
+                ))
+            }
+        }
+        let status = self.status.unwrap_or_default();
+        let (inv_sport, inv_dport) = ports(&inv.proto);
+        // source NAT: the reply destination
+        let snat = match &self.nat_src {
+            Some(r) => {
+                if (reply.dst, ports(&reply.proto).1) != (inv.dst, inv_dport) {
+                    return Err(refuse(
+                        "a source-NAT range and an already translated reply destination",
+                    ));
+                }
+                let (addr, port) = nat_target(r, fam, inv_dport).map_err(refuse)?;
+                reply.dst = addr;
+                set_ports(&mut reply.proto, None, port);
+                true
+            }
+            // translated by the kernel: address or port (a port-only
+            // translation too, which the tool writes as -q, losing the NAT)
+            None => {
+                status.contains(Status::SRC_NAT_DONE)
+                    && (reply.dst, ports(&reply.proto).1) != (inv.dst, inv_dport)
+            }
+        };
+        // destination NAT: the reply source
+        let dnat = match &self.nat_dst {
+            Some(r) => {
+                if (reply.src, ports(&reply.proto).0) != (inv.src, inv_sport) {
+                    return Err(refuse(
+                        "a destination-NAT range and an already translated reply source",
+                    ));
+                }
+                let (addr, port) = nat_target(r, fam, inv_sport).map_err(refuse)?;
+                reply.src = addr;
+                set_ports(&mut reply.proto, port, None);
+                true
+            }
+            None => {
+                status.contains(Status::DST_NAT_DONE)
+                    && (reply.src, ports(&reply.proto).0) != (inv.src, inv_sport)
+            }
+        };
+        let p = orig.proto.proto();
+        match &self.proto_info {
+            None => {}
+            Some(ProtoInfo::Tcp(t)) if p == IpProto::TCP => {
+                if matches!(t.state, Some(TcpState::Unknown(_))) {
+                    return Err(refuse(
+                        "a TCP state the kernel does not define (it refuses it on create)",
+                    ));
+                }
+            }
+            Some(ProtoInfo::Sctp(s)) if p == IpProto::SCTP => {
+                if matches!(s.state, Some(SctpState::Unknown(_))) {
+                    return Err(refuse(
+                        "an SCTP state the kernel does not define (it refuses it on create)",
+                    ));
+                }
+            }
+            Some(ProtoInfo::Dccp(_)) if p == IpProto::DCCP => {}
+            Some(_) => {
+                return Err(refuse(
+                    "protocol state of another protocol than the tuple's",
+                ))
+            }
+        }
+        let labels = match self.labels.filter(|l| l.bits() != 0) {
+            None => None,
+            Some(l) => {
+                let map = labels.ok_or_else(|| {
+                    refuse("labels, which the line names: give the label map (connlabel.conf)")
+                })?;
+                for bit in l.iter() {
+                    let name = map
+                        .name(bit)
+                        .ok_or_else(|| refuse("a label bit the label map does not name"))?;
+                    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == ',') {
+                        return Err(refuse(
+                            "a label name with a blank or a comma (the line is split at \
+                             blanks, the list at commas)",
+                        ));
+                    }
+                }
+                Some((map, l))
+            }
+        };
+        Ok(SaveLine {
+            flow: self,
+            op: SaveOp::Create,
+            orig,
+            reply,
+            dnat,
+            snat,
+            labels,
+        })
     }
 }
 
 impl Display for SaveLine<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let fl = self.0;
+        let (fl, o, r) = (self.flow, &self.orig, &self.reply);
         let w = &mut Fields::new(f);
-        w.put(format_args!("-A"))?;
+        w.put(format_args!("{}", self.op.word()))?;
         if let Some(t) = fl.timeout {
             w.put(format_args!("-t {t}"))?;
         }
@@ -97,62 +373,62 @@ impl Display for SaveLine<'_> {
                 w.append(format_args!(",{n}"))?;
             }
         }
+        if let Some(m) = fl.mark.filter(|&m| m != 0) {
+            w.put(format_args!("-m {m}"))?;
+        }
         if let Some(v) = fl.secmark {
             w.put(format_args!("-c {v}"))?;
         }
         if let Some(z) = fl.zone {
             w.put(format_args!("-w {z}"))?;
         }
-        if let Some(z) = fl.orig.and_then(|t| t.zone) {
+        if let Some(z) = o.zone {
             w.put(format_args!("--orig-zone {z}"))?;
         }
-        if let Some(z) = fl.reply.and_then(|t| t.zone) {
+        if let Some(z) = r.zone {
             w.put(format_args!("--reply-zone {z}"))?;
         }
-        let status = fl.status.unwrap_or_default();
-        if let Some(o) = &fl.orig {
-            w.put(format_args!("-s {} -d {}", o.src, o.dst))?;
-        }
-        if let Some(r) = &fl.reply {
-            let dnat =
-                status.contains(Status::DST_NAT_DONE) && fl.orig.is_some_and(|o| o.dst != r.src);
-            let snat =
-                status.contains(Status::SRC_NAT_DONE) && fl.orig.is_some_and(|o| o.src != r.dst);
-            w.put(format_args!("{} {}", if dnat { "-g" } else { "-r" }, r.src))?;
-            w.put(format_args!("{} {}", if snat { "-n" } else { "-q" }, r.dst))?;
-        }
-        let Some(t) = fl.orig.or(fl.reply) else {
-            return Ok(());
-        };
-        let p = t.proto.proto();
+        w.put(format_args!("-s {} -d {}", o.src, o.dst))?;
+        w.put(format_args!(
+            "{} {}",
+            if self.dnat { "-g" } else { "-r" },
+            r.src
+        ))?;
+        w.put(format_args!(
+            "{} {}",
+            if self.snat { "-n" } else { "-q" },
+            r.dst
+        ))?;
+        let p = o.proto.proto();
         match saved_proto_name(p) {
             Some(name) => w.put(format_args!("-p {name}"))?,
-            None => return w.put(format_args!("-p {}", p.0)),
+            None => w.put(format_args!("-p {}", p.0))?,
         }
-        let (o, r) = (fl.orig.map(|t| t.proto), fl.reply.map(|t| t.proto));
-        match (p, o, r) {
-            // the tool writes no DCCP options
-            (IpProto::DCCP, _, _) => {}
-            (IpProto::GRE, Some(L4::Ports { src, dst, .. }), r) => {
-                w.put(format_args!("--srckey {src} --dstkey {dst}"))?;
-                if let Some(L4::Ports { src, dst, .. }) = r {
-                    w.put(format_args!("--reply-key-src {src} --reply-key-dst {dst}"))?;
-                }
-            }
-            (_, Some(L4::Ports { src, dst, .. }), r) => {
-                w.put(format_args!("--sport {src} --dport {dst}"))?;
-                if let Some(L4::Ports { src, dst, .. }) = r {
-                    w.put(format_args!(
-                        "--reply-port-src {src} --reply-port-dst {dst}"
-                    ))?;
-                }
-            }
-            (_, Some(L4::Icmp { id, kind, code }), _) => {
-                w.put(format_args!(
-                    "--icmp-type {kind} --icmp-code {code} --icmp-id {id}"
-                ))?;
-            }
-            (_, Some(L4::IcmpV6 { id, kind, code }), _) => w.put(format_args!(
+        match (o.proto, r.proto) {
+            (
+                L4::Ports {
+                    proto: IpProto::GRE,
+                    src,
+                    dst,
+                },
+                L4::Ports {
+                    src: rs, dst: rd, ..
+                },
+            ) => w.put(format_args!(
+                "--srckey {src} --dstkey {dst} --reply-key-src {rs} --reply-key-dst {rd}"
+            ))?,
+            (
+                L4::Ports { src, dst, .. },
+                L4::Ports {
+                    src: rs, dst: rd, ..
+                },
+            ) => w.put(format_args!(
+                "--sport {src} --dport {dst} --reply-port-src {rs} --reply-port-dst {rd}"
+            ))?,
+            (L4::Icmp { id, kind, code }, _) => w.put(format_args!(
+                "--icmp-type {kind} --icmp-code {code} --icmp-id {id}"
+            ))?,
+            (L4::IcmpV6 { id, kind, code }, _) => w.put(format_args!(
                 "--icmpv6-type {kind} --icmpv6-code {code} --icmpv6-id {id}"
             ))?,
             _ => {}
@@ -176,6 +452,15 @@ impl Display for SaveLine<'_> {
             }
             _ => {}
         }
+        if let Some((map, l)) = self.labels {
+            for (i, name) in l.iter().filter_map(|b| map.name(b)).enumerate() {
+                if i == 0 {
+                    w.put(format_args!("labels={name}"))?;
+                } else {
+                    w.append(format_args!(",{name}"))?;
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -187,6 +472,7 @@ struct Parsed {
     status: Option<Status>,
     secmark: Option<u32>,
     mark: Option<u32>,
+    labels: Option<String>,
     zone: Option<u16>,
     orig_zone: Option<u16>,
     reply_zone: Option<u16>,
@@ -210,15 +496,32 @@ fn state_by_name<S: From<u8>>(name: &str, state_name: fn(&S) -> &'static str) ->
 
 impl Flow {
     /// Parses one line of the `conntrack -o save` format (`-A` or `-I` and
-    /// the options above, also `-m MARK`) into a flow to create. Empty
-    /// lines and `#` comments give `Ok(None)`. With `-n`/`-g` the flow
-    /// asks for source/destination NAT ([`Flow::nat_src`],
-    /// [`Flow::nat_dst`]) and the kernel computes the translated reply
-    /// tuple, as the tool does.
+    /// the options above, as [`Flow::save_line`] and the tool write them)
+    /// into a flow to create. Empty lines and `#` comments give
+    /// `Ok(None)`. `labels` resolves the label names (`labels=NAME,…`; also read from
+    /// `--label-add` and `-l`). Numbers are decimal
+    /// or `0x` hex.
+    ///
+    /// - With `-n`/`-g` the flow asks for source/destination NAT
+    ///   ([`Flow::nat_src`], [`Flow::nat_dst`]; the reply port, if it
+    ///   differs from the untranslated one, goes into the range) and the
+    ///   kernel computes the translated reply tuple, as the tool does.
+    /// - A port protocol (TCP, UDP, GRE…) or other number with port (key)
+    ///   options gives [`L4::Ports`]; without any it gives [`L4::Other`]
+    ///   (a flow of the generic tracker); ICMP likewise with the ICMP
+    ///   options.
+    /// - `-m 0` is no mark. `-u UNSET` is an empty status; `OFFLOAD` and
+    ///   `HW_OFFLOAD` are read and dropped (the kernel sets them itself).
+    /// - The `[USERSPACE] portid=…` annotation that ends the tool's event
+    ///   lines is skipped.
     ///
     /// # Errors
-    /// [`Error::SaveFormat`] naming the bad option.
-    pub fn parse_save_line(line: &str) -> Result<Option<Flow>> {
+    /// [`Error::SaveFormat`] naming the bad option: an unknown option or
+    /// value, a missing `-s`, `-d` or `-p`, addresses of `-s`, `-d`, `-r`,
+    /// `-q`, `-g`, `-n` of different address families, label names without a
+    /// label map or with a name it does not have, and the `-U`/`-D` lines
+    /// of an event log (only `-A` lines create flows).
+    pub fn parse_save_line(line: &str, labels: Option<&LabelMap>) -> Result<Option<Flow>> {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Ok(None);
@@ -227,16 +530,31 @@ impl Flow {
         let mut it = line.split_whitespace();
         match it.next() {
             Some("-A" | "-I" | "--add" | "--create") => {}
+            Some(w @ ("-U" | "--update" | "-D" | "--delete")) => {
+                return Err(bad(format!(
+                    "{w}: an update or delete of an event log; only -A lines create flows"
+                )))
+            }
             other => return Err(bad(format!("expected -A, found {other:?}"))),
         }
         let mut p = Parsed::default();
         while let Some(opt) = it.next() {
+            if opt == "[USERSPACE]" {
+                break;
+            }
+            if let Some(names) = opt.strip_prefix("labels=") {
+                p.add_labels(names);
+                continue;
+            }
             let v = it
                 .next()
                 .ok_or_else(|| bad(format!("{opt} needs a value")))?;
             let num = |v: &str| -> Result<u64> {
-                v.parse()
-                    .map_err(|_| bad(format!("bad number {v:?} for {opt}")))
+                match v.strip_prefix("0x") {
+                    Some(h) => u64::from_str_radix(h, 16),
+                    None => v.parse(),
+                }
+                .map_err(|_| bad(format!("bad number {v:?} for {opt}")))
             };
             let small = |v: &str| -> Result<u16> {
                 u16::try_from(num(v)?).map_err(|_| bad(format!("{v} too large for {opt}")))
@@ -255,7 +573,8 @@ impl Flow {
                         Some(parse_status(v).ok_or_else(|| bad(format!("bad status {v:?}")))?)
                 }
                 "-c" | "--secmark" => p.secmark = Some(word(v)?),
-                "-m" | "--mark" => p.mark = Some(word(v)?),
+                "-m" | "--mark" => p.mark = Some(word(v)?).filter(|&m| m != 0),
+                "--label-add" | "-l" | "--label" => p.add_labels(v),
                 "-w" | "--zone" => p.zone = Some(small(v)?),
                 "--orig-zone" => p.orig_zone = Some(small(v)?),
                 "--reply-zone" => p.reply_zone = Some(small(v)?),
@@ -269,8 +588,12 @@ impl Flow {
                     p.proto = Some(
                         match (0..=u8::MAX)
                             .map(IpProto)
-                            .find(|n| n.name() == v && v != "unknown")
-                        {
+                            .find(|n| saved_proto_name(*n) == Some(v))
+                            .or_else(|| {
+                                (0..=u8::MAX)
+                                    .map(IpProto)
+                                    .find(|n| n.name() == v && v != "unknown")
+                            }) {
                             Some(n) => n,
                             None => IpProto(
                                 u8::try_from(num(v)?)
@@ -292,15 +615,14 @@ impl Flow {
                 _ => return Err(bad(format!("unknown option {opt}"))),
             }
         }
-        p.into_flow().map(Some)
+        p.into_flow(labels).map(Some)
     }
 }
 
 fn parse_status(v: &str) -> Option<Status> {
     v.split(',').try_fold(Status::empty(), |acc, n| match n {
-        "UNSET" => Some(acc),
-        "OFFLOAD" => Some(acc | Status::OFFLOAD),
-        "HW_OFFLOAD" => Some(acc | Status::HW_OFFLOAD),
+        // the kernel sets these itself and ignores them on create
+        "UNSET" | "OFFLOAD" | "HW_OFFLOAD" => Some(acc),
         _ => STATUS_NAMES
             .iter()
             .find(|(_, name)| *name == n)
@@ -309,12 +631,38 @@ fn parse_status(v: &str) -> Option<Status> {
 }
 
 impl Parsed {
-    fn into_flow(self) -> Result<Flow> {
+    /// Adds a comma-separated list of label names.
+    fn add_labels(&mut self, names: &str) {
+        self.labels = Some(match self.labels.take() {
+            Some(l) => format!("{l},{names}"),
+            None => names.to_owned(),
+        });
+    }
+
+    fn into_flow(self, labels: Option<&LabelMap>) -> Result<Flow> {
         let bad = |why: &str| Error::SaveFormat(why.to_owned());
         let (src, dst) = self
             .src
             .zip(self.dst)
             .ok_or_else(|| bad("needs -s and -d"))?;
+        // every address of the line is of the family of -s
+        if src.is_ipv4() != dst.is_ipv4() {
+            return Err(Error::SaveFormat(format!(
+                "-s {src} and -d {dst} are of different address families"
+            )));
+        }
+        for (opt, a) in [
+            ("-r", self.reply_src),
+            ("-q", self.reply_dst),
+            ("-g", self.dnat),
+            ("-n", self.snat),
+        ] {
+            if let Some(a) = a.filter(|a| a.is_ipv4() != src.is_ipv4()) {
+                return Err(Error::SaveFormat(format!(
+                    "{opt} {a} is of another address family than -s {src}"
+                )));
+            }
+        }
         let p = self.proto.ok_or_else(|| bad("needs -p"))?;
         let [sp, dp, rsp, rdp] = self.ports;
         let icmp_u8 = |i: usize| -> Result<u8> {
@@ -322,7 +670,7 @@ impl Parsed {
             u8::try_from(v).map_err(|_| bad("ICMP type or code above 255"))
         };
         let l4 = match p {
-            IpProto::ICMP | IpProto::ICMPV6 => {
+            IpProto::ICMP | IpProto::ICMPV6 if self.icmp.iter().any(Option::is_some) => {
                 let (kind, code, id) = (icmp_u8(0)?, icmp_u8(1)?, self.icmp[2].unwrap_or(0));
                 if p == IpProto::ICMP {
                     L4::Icmp { id, kind, code }
@@ -330,12 +678,8 @@ impl Parsed {
                     L4::IcmpV6 { id, kind, code }
                 }
             }
-            IpProto::TCP
-            | IpProto::UDP
-            | IpProto::UDPLITE
-            | IpProto::SCTP
-            | IpProto::DCCP
-            | IpProto::GRE => L4::Ports {
+            IpProto::ICMP | IpProto::ICMPV6 => L4::Other { proto: p },
+            _ if self.ports.iter().any(Option::is_some) => L4::Ports {
                 proto: p,
                 src: sp.unwrap_or(0),
                 dst: dp.unwrap_or(0),
@@ -380,10 +724,22 @@ impl Parsed {
         flow.nat_src = self.snat.map(|a| range(a, nat_src_port));
         flow.reply = Some(reply);
         flow.timeout = self.timeout;
-        flow.status = self.status.filter(|s| !s.is_empty());
+        flow.status = self.status;
         flow.secmark = self.secmark;
         flow.mark = self.mark;
         flow.zone = self.zone;
+        flow.labels = match (&self.labels, labels) {
+            (None, _) => None,
+            (Some(names), Some(map)) => Some(
+                map.labels(names)
+                    .map_err(|e| Error::SaveFormat(format!("labels={names}: {e}")))?,
+            ),
+            (Some(names), None) => {
+                return Err(Error::SaveFormat(format!(
+                    "labels={names}: label names need the label map (connlabel.conf)"
+                )))
+            }
+        };
         flow.proto_info = match (p, self.state.as_deref()) {
             (IpProto::TCP, Some(s)) => Some(ProtoInfo::Tcp(TcpInfo {
                 state: Some(state_by_name(s, TcpState::name).ok_or_else(|| bad("bad TCP state"))?),
@@ -408,26 +764,45 @@ impl Parsed {
     }
 }
 
+/// The flows of a text in the save format with their line numbers (from
+/// 1); the first line that does not parse fails it all.
+pub(crate) fn parse_save_text(text: &str, labels: Option<&LabelMap>) -> Result<Vec<(usize, Flow)>> {
+    let mut flows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        match Flow::parse_save_line(line, labels) {
+            Ok(Some(f)) => flows.push((i + 1, f)),
+            Ok(None) => {}
+            Err(Error::SaveFormat(why)) => {
+                return Err(Error::SaveFormat(format!("line {}: {why}", i + 1)))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(flows)
+}
+
 impl Conntrack {
     /// Creates the flows of a text in the `conntrack -o save` format (like
-    /// `conntrack -R`), in batches. Returns one result per flow line.
+    /// `conntrack -R`), in batches; `labels` resolves label names (see
+    /// [`Flow::parse_save_line`]). Returns the line number (from 1) and
+    /// the result of each flow line.
     ///
     /// # Errors
     /// [`Error::SaveFormat`] with the line number before anything is sent
-    /// if a line does not parse; I/O errors. Refusals of single creates
-    /// (`EEXIST`...) are in the returned vector.
-    pub fn restore(&mut self, text: &str) -> Result<Vec<Result<()>>> {
-        let mut flows = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            match Flow::parse_save_line(line) {
-                Ok(Some(f)) => flows.push(f),
-                Ok(None) => {}
-                Err(Error::SaveFormat(why)) => {
-                    return Err(Error::SaveFormat(format!("line {}: {why}", i + 1)))
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        self.create_batch(&flows)
+    /// if a line does not parse (address families that do not agree
+    /// included); I/O errors. Refusals of single creates (`EEXIST`...) are
+    /// in the returned vector.
+    pub fn restore(
+        &mut self,
+        text: &str,
+        labels: Option<&LabelMap>,
+    ) -> Result<Vec<(usize, Result<()>)>> {
+        let (lines, flows): (Vec<usize>, Vec<Flow>) =
+            parse_save_text(text, labels)?.into_iter().unzip();
+        let results = self.create_batch(&flows)?;
+        Ok(lines.into_iter().zip(results).collect())
     }
 }
+
+#[cfg(test)]
+mod tests;

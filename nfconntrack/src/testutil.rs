@@ -1,9 +1,12 @@
 //! Test helpers (feature `test-util`) for namespace tests of conntrack
 //! code, in this crate and in programs built on it: everything of
 //! `nfnl::testutil::netns`, plus the `conntrack` tool as an oracle. Use as
-//! `use nfnl_conntrack::testutil as support;`.
+//! `use nfnl_conntrack::testutil as support;`. [`bpf`] runs compiled
+//! [`EventFilter`](crate::EventFilter)s without a kernel.
 
 pub use nfnl::testutil::netns::*;
+
+pub mod bpf;
 
 /// The `conntrack` tool as an oracle: `conntrack <args>`, returns stdout (one flow per line
 /// for `-L`; the "N flow entries" note goes to stderr).

@@ -186,6 +186,43 @@ impl Socket {
         self.set_nl_opt(NETLINK_NO_ENOBUFS, on.into())
     }
 
+    /// Attaches a classic BPF program to the socket (`SO_ATTACH_FILTER`),
+    /// replacing any attached before: from then on the kernel queues only
+    /// the datagrams the program accepts (its return value is the number of
+    /// bytes kept; 0 drops the datagram). For subsystem filters such as
+    /// conntrack's event filter; the kernel checks the program when it is
+    /// attached.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] for a program over 65535 instructions;
+    /// [`Error::Io`] for what `setsockopt(2)` refuses (`EINVAL`: a program
+    /// the kernel's checker rejects).
+    pub fn attach_filter(&self, program: &[libc::sock_filter]) -> Result<(), Error> {
+        let len = u16::try_from(program.len())
+            .map_err(|_| crate::EncodeError::Invalid("BPF program over 65535 instructions"))?;
+        let fprog = libc::sock_fprog {
+            len,
+            filter: program.as_ptr().cast_mut(),
+        };
+        // SAFETY: `fd` is an open socket; `fprog` points to `program`, which
+        // outlives the call (the kernel copies the instructions before
+        // returning) and holds `len` instructions; the option length is the
+        // size of `fprog`.
+        let r = unsafe {
+            libc::setsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_ATTACH_FILTER,
+                std::ptr::from_ref(&fprog).cast(),
+                socklen_of::<libc::sock_fprog>(),
+            )
+        };
+        if r < 0 {
+            return Err(Error::Io(io::Error::last_os_error()));
+        }
+        Ok(())
+    }
+
     /// `NETLINK_EXT_ACK`: errors carry the kernel's message and offset.
     ///
     /// # Errors

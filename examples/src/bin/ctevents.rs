@@ -11,12 +11,18 @@
 //! the socket as a BPF program, so unwanted events never wake the program;
 //! the whole filter is checked again on what arrives. On an overrun (events
 //! lost) it says so and re-lists the table, then goes on.
+//!
+//! With `-o save` each event is one line of the save format, as
+//! `conntrack -E -o save` writes it (`-A` new, `-U` update, `-D` destroy,
+//! then the `[USERSPACE]` note), plus the mark and label names the tool
+//! reads back but does not write; `ctrestore` replays the `-A` lines. A
+//! flow the format cannot write prints as a `#` comment saying why.
 
 use nfnl_conntrack::{ErrorExt, Receive};
 use std::process::ExitCode;
 
 use examples::ctargs;
-use nfnl_conntrack::{Conntrack, Event, EventFilter, EventListener, Groups};
+use nfnl_conntrack::{Conntrack, Event, EventFilter, EventListener, Groups, SaveOp};
 
 const USAGE: &str = "usage: ctevents [-e NEW,UPDATES,DESTROY,ALL] [FILTER-OPTIONS] [--expect] \
                      [--reliable] [--no-bpf] [-c COUNT]";
@@ -89,7 +95,17 @@ fn main() -> ExitCode {
                         if !args.filter.matches(f) {
                             continue;
                         }
-                        format!("{:>9} {}", ev.tag(), args.show(f))
+                        if args.save {
+                            // as `conntrack -E -o save`: the kind is the line's first word
+                            let op = match ev {
+                                Event::New(_) => SaveOp::Create,
+                                Event::Update(_) => SaveOp::Update,
+                                _ => SaveOp::Delete,
+                            };
+                            args.save_line(f, op).to_string()
+                        } else {
+                            format!("{:>9} {}", ev.tag(), args.show(f))
+                        }
                     }
                     _ => ev.to_string(),
                 };
@@ -105,7 +121,12 @@ fn main() -> ExitCode {
                 eprintln!("ctevents: events were lost (ENOBUFS); re-reading the table");
                 let r = Conntrack::open().and_then(|mut ct| {
                     listener.resync(&mut ct, &args.filter, |f| {
-                        println!(" [RESYNC] {}", args.show(&f));
+                        if args.save {
+                            // what is in the table now: a line to create it
+                            println!("{}", args.save_line(&f, SaveOp::Create));
+                        } else {
+                            println!(" [RESYNC] {}", args.show(&f));
+                        }
                         std::ops::ControlFlow::Continue(())
                     })
                 });
