@@ -137,7 +137,7 @@ fn batched_calls_child() {
     let keys: Vec<Key> = flows.iter().map(|f| Key::of(f).unwrap()).collect();
     let text: String = flows
         .iter()
-        .map(|f| format!("{}\n", f.save_line()))
+        .map(|f| format!("{}\n", f.save_line(None).unwrap()))
         .collect();
     let first = "udp src=10.7.0.1 dst=10.1.0.1 sport=1000 dport=53";
     let check = |call: &str, op: &str, r: Result<(), nfnl_conntrack::Error>, took: Duration| {
@@ -158,7 +158,7 @@ fn batched_calls_child() {
     let r = ct.delete_batch(&keys).map(drop);
     check("delete_batch", "delete", r, start.elapsed());
     let start = Instant::now();
-    let r = ct.restore(&text).map(drop);
+    let r = ct.restore(&text, None).map(drop);
     check("restore", "create", r, start.elapsed());
     println!("BATCH OK");
 }
