@@ -554,8 +554,9 @@ impl DumpStream<'_> {
         };
         if r.is_ok() && !self.started && !self.pending.is_complete() {
             // A large dump: the rest is received on a second thread while
-            // the caller decodes this batch.
-            self.pipe = Some(reader.start_pipeline()?);
+            // the caller decodes this batch (or, if no thread or descriptor
+            // can be had, by plain pumps).
+            self.pipe = reader.start_pipeline().ok();
         }
         self.started = true;
         if r.is_err() || self.pending.is_complete() {

@@ -611,8 +611,9 @@ impl Reader {
     /// it empty. NOTE(kernel): `netlink_dump_start` queues the first
     /// datagram before the request's `sendmsg` returns, and every
     /// `netlink_recvmsg` that leaves the receive queue at most half full
-    /// builds and queues the next one (or sets the socket error) before it
-    /// returns, so between two receive calls a running dump always has a
+    /// (`sk_rmem_alloc <= sk_rcvbuf / 2`; a fuller queue is not empty)
+    /// builds and queues the next one, or sets the socket error, before it
+    /// returns. So between two receive calls a running dump always has a
     /// datagram queued; an empty queue means the dump's last datagram
     /// (`NLMSG_DONE`, put at the end of the last part by
     /// `netlink_dump_done`, or a datagram of its own) was received. Should
