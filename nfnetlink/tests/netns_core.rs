@@ -198,6 +198,35 @@ fn n16_a_running_dump_never_leaves_the_socket_empty() {
     assert_eq!(ct_count(&mut conn), 3000);
 }
 
+/// N17: a query is answered by exactly one message: a stats GET gives its
+/// one answer; a request the kernel only acknowledges (a create) is
+/// `NoAnswer` naming its type, and the entry was created all the same.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn n17_a_query_wants_exactly_one_answer() {
+    let _ns = support::netns();
+    let mut conn = Conn::open().unwrap();
+    assert_eq!(ct_count(&mut conn), 0);
+    let r = conn.query(
+        ct_new_header(),
+        |b| {
+            let (src, dst) = (Ipv4Addr::new(10, 8, 0, 1), Ipv4Addr::new(10, 1, 0, 1));
+            put_tuple(b, CTA_TUPLE_ORIG, src, dst, 1000, 53)?;
+            put_tuple(b, CTA_TUPLE_REPLY, dst, src, 53, 1000)?;
+            b.put_be32(CTA_TIMEOUT, 600);
+            Ok(())
+        },
+        |_| Ok::<_, Error>(()),
+    );
+    let want = u16::from(NFNL_SUBSYS_CTNETLINK) << 8 | u16::from(IPCTNL_MSG_CT_NEW);
+    assert!(
+        matches!(r, Err(Error::NoAnswer { msg_type }) if msg_type == want),
+        "{r:?}"
+    );
+    assert_eq!(ct_count(&mut conn), 1);
+    assert_eq!((conn.stale_replies(), conn.unsolicited()), (0, 0));
+}
+
 /// Sends, from `forger`, a bare message `subsys`/`ty` (nfgenmsg only) to the
 /// socket with port id `to`, as if the kernel had sent it.
 fn send_forged(forger: &Socket, to: u32, subsys: u8, ty: u8) {
