@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use nix::errno::Errno;
 
 use nfnl::{
-    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Refusal,
+    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Refusal, Socket,
 };
 use nfnl_sys as sys;
 
@@ -49,8 +49,23 @@ impl CtTimeout {
         Ok(Self::from_conn(Conn::open()?))
     }
 
-    /// Wraps a connection (for example one opened in another namespace
-    /// with [`nfnl::Socket::open_in_netns`]).
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`Conn::from_socket`] and [`CtTimeout::from_conn`]). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `CtTimeout::from_conn(Conn::from_socket(Socket::open_in_netns(fd)?)?)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        Ok(Self::from_conn(Conn::from_socket(
+            Socket::open_in_netns_path(netns)?,
+        )?))
+    }
+
+    /// Wraps a connection (see [`CtTimeout::open_in_netns`] for one in another namespace).
     pub fn from_conn(conn: Conn) -> Self {
         CtTimeout { conn }
     }

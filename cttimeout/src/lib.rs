@@ -24,6 +24,9 @@
 //! - [`Error`]: every refusal named with the operation and the policy,
 //!   such as [`Error::InUse`] for a policy a rule refers to.
 //!
+//! The policies and defaults of another network namespace:
+//! [`CtTimeout::open_in_netns`]`("/run/netns/NAME")`, in one call.
+//!
 //! # Kernel semantics (as tested on Linux 6.18)
 //! - Timeouts travel in seconds (big-endian `u32`); the kernel keeps
 //!   jiffies, so values above [`MAX_TIMEOUT_SECS`] would wrap: refused
@@ -74,8 +77,13 @@ pub use policy::{
     TcpTimeouts, Timeouts, GENERIC, MAX_NAME_LEN, MAX_TIMEOUT_SECS,
 };
 
-/// The protocol types policies are keyed by, defined once in [`nfnl`].
-pub use nfnl::{Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Refusal};
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// socket and connection for `CtTimeout::from_conn`, the protocol types
+// policies are keyed by), so that it needs no other crate. Plain comments:
+// each item shows its own summary line.
+pub use nfnl::{
+    Conn, Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Refusal, Socket,
+};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

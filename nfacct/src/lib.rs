@@ -33,6 +33,9 @@
 //! - Parsing never panics; malformed messages are typed errors
 //!   ([`ParseError`]).
 //!
+//! In another network namespace: [`Acct::open_in_netns`] and
+//! [`QuotaListener::open_in_netns`] (`/run/netns/NAME`), in one call.
+//!
 //! # Async
 //! With the `tokio` feature, `tokio::AsyncQuotaListener` waits for
 //! notifications on tokio's reactor (`recv().await`).
@@ -66,13 +69,22 @@ mod quota;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async over-quota notifications with tokio: `AsyncQuotaListener`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-acct = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 
 pub use acct::Acct;
 pub use error::Error;
 pub use object::{AcctFlags, Filter, Name, NewObject, Object, Quota, NAME_MAX};
 pub use quota::QuotaListener;
 
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// receive trait, the socket and connection for `QuotaListener::from_socket`
+// and `Acct::from_conn`), so that it needs no other crate.
+pub use nfnl::{Conn, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 #[cfg(test)]
 mod tests;

@@ -52,6 +52,20 @@ impl QuotaListener {
         Self::from_socket(Socket::open()?)
     }
 
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`QuotaListener::from_socket`]). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `QuotaListener::from_socket(Socket::open_in_netns(fd)?)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`); as [`QuotaListener::open`].
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        Self::from_socket(Socket::open_in_netns_path(netns)?)
+    }
+
     /// Joins `NFNLGRP_ACCT_QUOTA` on an open socket.
     ///
     /// # Errors
@@ -61,6 +75,18 @@ impl QuotaListener {
         Ok(QuotaListener {
             reader: Reader::new(sock, SLOTS, SLOT_LEN),
         })
+    }
+
+    /// Lets the socket's receive buffer grow on each overrun, doubling up
+    /// to `cap` bytes, or keeps it as it is (`None`, the default). The
+    /// overrun is still reported (the notifications it lost are lost); the next burst of
+    /// the same size fits. Growth past `net.core.rmem_max` needs
+    /// `CAP_NET_ADMIN` in the initial user namespace. See
+    /// [`Reader::set_recv_buffer_growth`](nfnl::Reader::set_recv_buffer_growth),
+    /// and [its guide](nfnl::reader#sizing-the-receive-buffer) to the size
+    /// a given rate needs.
+    pub fn set_recv_buffer_growth(&mut self, cap: Option<usize>) {
+        self.reader.set_recv_buffer_growth(cap);
     }
 
     /// The socket (receive buffer size, polling).
@@ -76,7 +102,7 @@ impl QuotaListener {
 
 /// Receiving notifications: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported at the crate
-/// root), and the async [`AsyncQuotaListener`](crate::tokio::AsyncQuotaListener).
+/// root), and the async [`tokio::AsyncQuotaListener`](crate::tokio).
 /// Each returns the object as it was when it reached its quota
 /// ([`Object::is_over_quota`] is true).
 ///

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 
 use nfnl::{
     Conn, DumpStream, EncodeError, Errno, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags,
-    ParseError, Refusal,
+    ParseError, Refusal, Socket,
 };
 use nfnl_sys as sys;
 
@@ -344,7 +344,39 @@ impl Conntrack {
         Ok(Self::from_conn(Conn::open()?))
     }
 
-    /// Wraps a connection (for example one opened in another namespace).
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`Conn::from_socket`] and [`Conntrack::from_conn`]). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `Conntrack::from_conn(Conn::from_socket(Socket::open_in_netns(fd)?)?)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
+    ///
+    /// # Examples
+    /// ```no_run
+    /// use std::os::fd::AsFd;
+    /// use nfnl_conntrack::{Conn, Conntrack, ErrorExt, Socket};
+    /// // after `ip netns add blue`
+    /// let mut ct = match Conntrack::open_in_netns("/run/netns/blue") {
+    ///     Ok(ct) => ct,
+    ///     Err(e) if e.is_not_found() => panic!("no such namespace: {e}"),
+    ///     Err(e) => return Err(e.into()),
+    /// };
+    /// // the same with a namespace file kept open
+    /// let ns = std::fs::File::open("/run/netns/blue")?;
+    /// let ct = Conntrack::from_conn(Conn::from_socket(Socket::open_in_netns(ns.as_fd())?)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self> {
+        Ok(Self::from_conn(Conn::from_socket(
+            Socket::open_in_netns_path(netns)?,
+        )?))
+    }
+
+    /// Wraps a connection (see [`Conntrack::open_in_netns`] for one in another namespace).
     pub fn from_conn(conn: Conn) -> Self {
         Conntrack {
             conn,
@@ -464,7 +496,9 @@ impl Conntrack {
     /// ([`Error::errno`]) if there is none.
     pub fn get(&mut self, key: &Key) -> Result<Flow> {
         if !key.tuple.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.get_one(
             ct_header(sys::IPCTNL_MSG_CT_GET, key.tuple.family()),
@@ -599,7 +633,9 @@ impl Conntrack {
     pub fn update(&mut self, u: &Update) -> Result<()> {
         let t = &u.key.tuple;
         if !t.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         let Some(add) = u.status else {
             return self.update_once(u);
@@ -643,7 +679,9 @@ impl Conntrack {
     /// [`Error::MixedFamilies`] before sending; `ENOENT` if there is none.
     pub fn delete(&mut self, key: &Key) -> Result<()> {
         if !key.tuple.is_consistent() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.conn
             .request(
@@ -664,7 +702,9 @@ impl Conntrack {
     /// batch: `EPERM` without `CAP_NET_ADMIN`).
     pub fn delete_batch(&mut self, keys: &[Key]) -> Result<u64> {
         if keys.iter().any(|k| !k.tuple.is_consistent()) {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the key's tuple (its source and destination)",
+            });
         }
         self.delete_keys(keys)
     }

@@ -16,10 +16,17 @@ pub enum Error {
     /// malformed reply, an overrun ([`nfnl::Error::Overrun`]), a timeout...
     #[error(transparent)]
     Netlink(#[from] nfnl::Error),
-    /// Source and destination, or original and reply tuple, are of different
-    /// address families.
-    #[error("mixed address families: IPv4 and IPv6 in one flow or tuple")]
-    MixedFamilies,
+    /// IPv4 and IPv6 addresses where one family is needed: `what` says
+    /// where (the source and destination of a tuple, the tuples of a flow,
+    /// a NAT range, the addresses and family of a filter). Caught before
+    /// anything is sent.
+    #[error("mixed address families: IPv4 and IPv6 in {what}")]
+    MixedFamilies {
+        /// Where the families were mixed, e.g. "the source and destination
+        /// of a tuple" or "a filter (its family, addresses and NAT
+        /// addresses)".
+        what: &'static str,
+    },
     /// The operation needs a tuple (original or reply) and the flow has none.
     /// A delete without a tuple would flush the table (`ctnetlink_del_conntrack`),
     /// so it is refused before anything is sent.

@@ -160,13 +160,29 @@ pub const EVENT_SLOT_LEN: usize = 16 * 1024;
 /// [`EventListener::try_recv`] (never waits) or
 /// [`EventListener::recv_timeout`]; the listener is [`AsFd`] for poll
 /// loops, and with the `tokio` feature
-/// [`AsyncEventListener`](crate::tokio::AsyncEventListener) waits in async
+/// [`tokio::AsyncEventListener`](crate::tokio) waits in async
 /// code.
+///
+/// # Receive buffer
+/// Events wait in the socket's receive buffer (by default
+/// `net.core.rmem_default`, usually 208 KiB) until read; a burst larger
+/// than it is lost and reported as an overrun. Each event costs about
+/// 1.3 KiB of it (a UDP flow's NEW event, measured), so the default holds
+/// about 160. Size it for the longest time the program does not read:
+/// `events per second × pause × 1.3 KiB` (50,000 events/s and 0.1 s: about
+/// 6.5 MB), with `socket().set_recv_buffer` (capped at
+/// `net.core.rmem_max`) or `socket().set_recv_buffer_force`
+/// (`CAP_NET_ADMIN`), or let it grow on each overrun up to a cap with
+/// [`EventListener::set_recv_buffer_growth`] (off by default), as
+/// conntrackd does. More in nfnl's
+/// [guide](nfnl::reader#sizing-the-receive-buffer).
 ///
 /// # Examples
 /// ```no_run
 /// use nfnl_conntrack::{ErrorExt, EventListener, Groups, Receive};
 /// let mut events = EventListener::open(Groups::FLOWS)?;
+/// // Up to 64 MiB on overruns.
+/// events.set_recv_buffer_growth(Some(64 << 20));
 /// loop {
 ///     match events.recv() {
 ///         Ok((_, ev)) => println!("{ev}"),
@@ -190,6 +206,20 @@ impl EventListener {
         Self::from_socket(Socket::open()?, groups)
     }
 
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`EventListener::from_socket`], joining `groups`). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `EventListener::from_socket(Socket::open_in_netns(fd)?, groups)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`); as [`EventListener::open`].
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>, groups: Groups) -> Result<Self> {
+        Self::from_socket(Socket::open_in_netns_path(netns)?, groups)
+    }
+
     /// Joins `groups` on an open socket.
     ///
     /// # Errors
@@ -209,6 +239,18 @@ impl EventListener {
         Ok(EventListener {
             reader: Reader::new(sock, EVENT_BATCH, EVENT_SLOT_LEN),
         })
+    }
+
+    /// Lets the socket's receive buffer grow on each overrun, doubling up
+    /// to `cap` bytes, or keeps it as it is (`None`, the default). The
+    /// overrun is still reported (the events it lost are lost); the next burst of
+    /// the same size fits. Growth past `net.core.rmem_max` needs
+    /// `CAP_NET_ADMIN` in the initial user namespace. See
+    /// [`Reader::set_recv_buffer_growth`](nfnl::Reader::set_recv_buffer_growth),
+    /// and [its guide](nfnl::reader#sizing-the-receive-buffer) to the size
+    /// a given rate needs.
+    pub fn set_recv_buffer_growth(&mut self, cap: Option<usize>) {
+        self.reader.set_recv_buffer_growth(cap);
     }
 
     /// The socket (receive buffer size, non-blocking mode, polling).
@@ -287,7 +329,7 @@ impl EventListener {
 
 /// Receiving events: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported at the crate
-/// root), and the async [`AsyncEventListener`](crate::tokio::AsyncEventListener).
+/// root), and the async [`tokio::AsyncEventListener`](crate::tokio).
 /// Each returns the event with its header.
 ///
 /// # Errors

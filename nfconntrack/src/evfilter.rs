@@ -7,23 +7,8 @@
 //! event per message, `nlmsghdr` at offset 0) and finds attributes with the
 //! kernel's netlink helpers (`SKF_AD_NLATTR`, `SKF_AD_NLATTR_NEST`).
 //!
-//! # Semantics
-//! Every set criterion must hold (AND). A criterion holds when one of its
-//! values matches (OR); a negated criterion holds when none does. Fields
-//! are those of the **original** tuple (`CTA_TUPLE_ORIG`). An attribute the
-//! event lacks matches no value, except the mark and zone, which the
-//! kernel leaves out when they are 0 (`CTA_MARK`, `CTA_ZONE`) and which are
-//! then compared as 0. So an IPv4 address criterion never matches an IPv6
-//! event (and its negation always does). The zone is `CTA_ZONE` (both
-//! directions), not a directional tuple zone. A mark criterion compares
-//! `mark & mask == value & mask`: bits of a value outside its mask are
-//! ignored, as [`Filter::mark`] ignores them, so `(0x101, 0xff00)` selects
-//! the same flows as `(0x100, 0xff00)`. (The kernel's dump filter,
-//! `ctnetlink_filter_match`, compares `mark & mask` with the value as sent,
-//! which then matches nothing; [`Filter::mark`] sends `value & mask`.)
-//! Messages that are not conntrack flow events (expectations) pass
-//! unfiltered.
-//! [`EventFilter::matches`] evaluates the same rules in user space.
+//! The rules (what AND, OR and negation combine, what each criterion
+//! compares) are documented on the public type, [`EventFilter`].
 
 use std::net::IpAddr;
 
@@ -37,23 +22,25 @@ use crate::filter::Filter;
 use crate::flow::Flow;
 use crate::tuple::Tuple;
 
-/// Values a criterion compares with, and whether it is negated.
+/// One criterion of an [`EventFilter`]: the values a field is compared
+/// with, and whether the criterion is negated. See
+/// [the rules](EventFilter#rules).
 ///
 /// A mark value is a `(value, mask)` pair that matches a mark with
 /// `mark & mask == value & mask`; the bits of `value` outside `mask` are
 /// ignored, by [`EventFilter::compile`] and [`EventFilter::matches`] alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match<T> {
+pub struct EventMatch<T> {
     /// Matches if the field equals one of these.
     pub values: Vec<T>,
     /// Inverts the criterion: it holds when no value matches.
     pub negate: bool,
 }
 
-impl<T> Match<T> {
+impl<T> EventMatch<T> {
     /// Holds when the field matches one of `values`.
     pub fn any_of(values: impl IntoIterator<Item = T>) -> Self {
-        Match {
+        EventMatch {
             values: values.into_iter().collect(),
             negate: false,
         }
@@ -61,7 +48,7 @@ impl<T> Match<T> {
 
     /// Holds when the field matches none of `values`.
     pub fn none_of(values: impl IntoIterator<Item = T>) -> Self {
-        Match {
+        EventMatch {
             values: values.into_iter().collect(),
             negate: true,
         }
@@ -72,17 +59,72 @@ impl<T> Match<T> {
     }
 }
 
-/// What events a listener receives; see the module documentation.
+/// What events a listener receives: a filter the kernel runs on each
+/// conntrack event before queueing it to the socket, so that the listener
+/// only wakes for the events it wants. Attach it with
+/// [`EventListener::attach_filter`] (`SO_ATTACH_FILTER`; [`compile`] turns
+/// it into the classic BPF program the kernel runs, which finds attributes
+/// with `SKF_AD_NLATTR` and `SKF_AD_NLATTR_NEST`); [`matches`] evaluates
+/// the same rules in user space.
 ///
+/// # Rules
+/// - **Kind**: an event passes only if its kind is in [`kinds`]
+///   ([`Groups::NEW`], [`Groups::UPDATE`], [`Groups::DESTROY`]).
+/// - **AND across criteria**: every criterion that is set (`Some`) must
+///   hold. An unset one (`None`) holds for every event.
+/// - **OR within a criterion**: [`EventMatch::any_of`] holds when the field
+///   equals one of its values (with no value it holds for no event).
+/// - **Negation**: [`EventMatch::none_of`] holds when the field equals none
+///   of its values (with no value it holds for every event).
+/// - **Direction**: addresses, ports and protocol are those of the
+///   **original** tuple (`CTA_TUPLE_ORIG`): `src` is the initiator. The
+///   zone is the flow's `CTA_ZONE`, not a directional tuple zone.
+/// - **Missing attributes**: a field the event lacks equals no value (so
+///   `any_of` fails and `none_of` holds): an IPv4 address criterion never
+///   matches an IPv6 event, a port criterion never matches an ICMP event.
+///   Except the mark and the zone, which the kernel leaves out when they
+///   are 0 and which are then compared as 0.
+/// - **Other messages** (expectation events) pass unfiltered.
+///
+/// # Criteria
+/// | field | holds for a value when | kernel attribute |
+/// |---|---|---|
+/// | [`proto`] | the IP protocol is the value | `CTA_PROTO_NUM` |
+/// | [`src`], [`dst`] | `(address, prefix length)`: the address lies in that network (same family) | `CTA_IP_V4_SRC`/`_DST`, `CTA_IP_V6_SRC`/`_DST` |
+/// | [`src_port`], [`dst_port`] | the port is the value (TCP, UDP, UDP-Lite, SCTP, DCCP) | `CTA_PROTO_SRC_PORT`/`_DST_PORT` |
+/// | [`mark`] | `(value, mask)`: `mark & mask == value & mask` | `CTA_MARK` (0 when absent) |
+/// | [`zone`] | the zone is the value | `CTA_ZONE` (0 when absent) |
+///
+/// Bits of a mark value outside its mask are ignored, as [`Filter::mark`]
+/// ignores them, so `(0x101, 0xff00)` selects the same flows as
+/// `(0x100, 0xff00)`. (The kernel's dump filter, `ctnetlink_filter_match`,
+/// compares `mark & mask` with the value as sent, which then matches
+/// nothing; [`Filter::mark`] sends `value & mask`.)
+///
+/// [`kinds`]: EventFilter::kinds
+/// [`proto`]: EventFilter::proto
+/// [`src`]: EventFilter::src
+/// [`dst`]: EventFilter::dst
+/// [`src_port`]: EventFilter::src_port
+/// [`dst_port`]: EventFilter::dst_port
+/// [`mark`]: EventFilter::mark
+/// [`zone`]: EventFilter::zone
+/// [`compile`]: EventFilter::compile
+/// [`matches`]: EventFilter::matches
+/// [`EventMatch::any_of`]: crate::EventMatch::any_of
+/// [`EventMatch::none_of`]: crate::EventMatch::none_of
+///
+/// # Examples
+/// New and destroyed TCP flows to ports 80 or 443 from outside 10.0.0.0/8
+/// and 2001:db8::/32 whose mark has 0x01 in its second byte:
 /// ```
-/// use nfnl_conntrack::{EventFilter, EventMatch as Match};
-/// use nfnl_conntrack::{Groups, IpProto};
+/// use nfnl_conntrack::{EventFilter, EventMatch, Groups, IpProto};
 /// let f = EventFilter {
 ///     kinds: Groups::NEW | Groups::DESTROY,
-///     proto: Some(Match::any_of([IpProto::TCP])),
-///     src: Some(Match::none_of([("10.0.0.0".parse()?, 8), ("2001:db8::".parse()?, 32)])),
-///     dst_port: Some(Match::any_of([80, 443])),
-///     mark: Some(Match::any_of([(0x100, 0xff00)])),
+///     proto: Some(EventMatch::any_of([IpProto::TCP])),
+///     src: Some(EventMatch::none_of([("10.0.0.0".parse()?, 8), ("2001:db8::".parse()?, 32)])),
+///     dst_port: Some(EventMatch::any_of([80, 443])),
+///     mark: Some(EventMatch::any_of([(0x100, 0xff00)])),
 ///     ..EventFilter::default()
 /// };
 /// assert!(f.compile()?.len() < 200);
@@ -94,21 +136,21 @@ pub struct EventFilter {
     /// [`Groups::DESTROY`] (other bits are ignored).
     pub kinds: Groups,
     /// IP protocol (`CTA_PROTO_NUM`).
-    pub proto: Option<Match<IpProto>>,
+    pub proto: Option<EventMatch<IpProto>>,
     /// Source address and prefix length (`CTA_IP_V4_SRC`/`CTA_IP_V6_SRC`).
-    pub src: Option<Match<(IpAddr, u8)>>,
+    pub src: Option<EventMatch<(IpAddr, u8)>>,
     /// Destination address and prefix length.
-    pub dst: Option<Match<(IpAddr, u8)>>,
+    pub dst: Option<EventMatch<(IpAddr, u8)>>,
     /// Source port (`CTA_PROTO_SRC_PORT`).
-    pub src_port: Option<Match<u16>>,
+    pub src_port: Option<EventMatch<u16>>,
     /// Destination port (`CTA_PROTO_DST_PORT`).
-    pub dst_port: Option<Match<u16>>,
+    pub dst_port: Option<EventMatch<u16>>,
     /// `(value, mask)`: `mark & mask == value & mask` (`CTA_MARK`, 0 when
     /// absent). Bits of `value` outside `mask` are ignored, as
     /// [`Filter::mark`] ignores them.
-    pub mark: Option<Match<(u32, u32)>>,
+    pub mark: Option<EventMatch<(u32, u32)>>,
     /// Zone (`CTA_ZONE`, 0 when absent).
-    pub zone: Option<Match<u16>>,
+    pub zone: Option<EventMatch<u16>>,
 }
 
 impl Default for EventFilter {
@@ -174,7 +216,7 @@ impl EventFilter {
     }
 
     fn flow_matches(&self, f: &Flow) -> bool {
-        fn ok<T>(m: &Option<Match<T>>, hit: impl FnMut(&T) -> bool) -> bool {
+        fn ok<T>(m: &Option<EventMatch<T>>, hit: impl FnMut(&T) -> bool) -> bool {
             m.as_ref().is_none_or(|m| m.holds(hit))
         }
         let o: Option<&Tuple> = f.orig.as_ref();
@@ -205,8 +247,8 @@ impl EventFilter {
     /// assert_eq!(ev.dst_port.unwrap().values, vec![80]);
     /// ```
     pub fn superset_of(filter: &Filter, kinds: Groups) -> EventFilter {
-        fn one<T>(v: T) -> Option<Match<T>> {
-            Some(Match::any_of([v]))
+        fn one<T>(v: T) -> Option<EventMatch<T>> {
+            Some(EventMatch::any_of([v]))
         }
         let net = |a: Option<IpAddr>, m: Option<IpAddr>| {
             let a = a?;

@@ -680,7 +680,9 @@ impl Filter {
         let mut seen = None;
         for f in fams {
             if *seen.get_or_insert(f) != f {
-                return Err(Error::MixedFamilies);
+                return Err(Error::MixedFamilies {
+                    what: "a filter (its family, addresses and NAT addresses)",
+                });
             }
         }
         Ok(self.effective_family())
@@ -749,7 +751,9 @@ impl Filter {
     }
 
     /// The part of the filter that is sent to the kernel: the criteria in
-    /// `trust` (see the module notes). The family stays
+    /// `trust` (the [`Criteria`] the kernel evaluates correctly, see
+    /// [`Conntrack::filter_trust`](crate::Conntrack::filter_trust)); the
+    /// rest is matched in user space. The family stays
     /// [`Filter::effective_family`] of the whole filter.
     pub fn kernel_part(&self, trust: Criteria) -> Filter {
         let zone = self.zone.filter(|_| trust.contains(Criteria::ZONE));

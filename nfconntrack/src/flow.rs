@@ -514,18 +514,26 @@ impl Flow {
         let mut fam = None;
         for t in [self.orig, self.reply, self.master].into_iter().flatten() {
             if !t.is_consistent() {
-                return Err(Error::MixedFamilies);
+                return Err(Error::MixedFamilies {
+                    what: "a tuple of the flow (its source and destination)",
+                });
             }
             match fam {
                 None => fam = Some(t.family()),
-                Some(f) if f != t.family() => return Err(Error::MixedFamilies),
+                Some(f) if f != t.family() => {
+                    return Err(Error::MixedFamilies {
+                        what: "a flow (its original, reply and master tuples)",
+                    })
+                }
                 Some(_) => {}
             }
         }
         let fam = fam.ok_or(Error::NoTuple)?;
         for r in [self.nat_src, self.nat_dst].into_iter().flatten() {
             if !r.fits(fam) || (r.min_addr.is_some() && r.family().is_none()) {
-                return Err(Error::MixedFamilies);
+                return Err(Error::MixedFamilies {
+                    what: "a flow (a NAT range of the other family than its tuples)",
+                });
             }
         }
         Ok(fam)

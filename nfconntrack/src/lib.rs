@@ -28,7 +28,9 @@
 //! - [`LabelMap`]: label names from `connlabel.conf`, for display, filters
 //!   and updates.
 //! - [`EventListener`]: events, with overrun detection and resync; an
-//!   [`EventFilter`] compiled to BPF makes the kernel drop unwanted events.
+//!   [`EventFilter`] (criteria ANDed, each an [`EventMatch`] of values ORed
+//!   or negated: [its rules](EventFilter#rules)) compiled to BPF makes the
+//!   kernel drop unwanted events.
 //!
 //! # Guarantees
 //! Decoding never panics: malformed input gives a [`ParseError`] naming the
@@ -73,7 +75,9 @@
 //!   [`EventListener::resync`]. [`EventListener::set_reliable`] makes the
 //!   kernel retry DESTROY events instead of dropping them. Attach an
 //!   [`EventFilter`] so the kernel drops the events you do not want before
-//!   they fill the socket.
+//!   they fill the socket, and size the receive buffer for your event rate
+//!   or let it grow on overruns ([`EventListener::set_recv_buffer_growth`];
+//!   see [`EventListener`]'s "Receive buffer").
 //! - **print what `conntrack` prints?** `Display` of a [`Flow`], an
 //!   [`Expect`] or an [`Event`]; [`DisplayOptions`] for `-o extended,id`
 //!   and label names ([`LabelMap`]).
@@ -81,6 +85,10 @@
 //!   `conntrack -o save` format with the mark and label names (which
 //!   `conntrack -R` reads too), [`Conntrack::restore`] reads it back; what
 //!   the format cannot carry is listed on `save_line`, and refused.
+//! - **work on another network namespace's table?**
+//!   [`Conntrack::open_in_netns`]`("/run/netns/NAME")` and
+//!   [`EventListener::open_in_netns`]: one call, the calling thread stays
+//!   where it is.
 //!
 //! # Feature flags
 //! - `tokio`: `tokio::AsyncEventListener`, events in async code.
@@ -105,13 +113,21 @@ mod save;
 mod settable;
 mod stats;
 mod status;
-// also in this crate's unit tests, which use `testutil::bpf`
+// Test support, not API: hidden on docs.rs (built with every feature);
+// `cargo doc --features test-util` shows it to contributors. Also in this
+// crate's unit tests, which use `testutil::bpf`.
 #[cfg(any(test, feature = "test-util"))]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+#[cfg_attr(docsrs, doc(hidden))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async conntrack events with tokio: `AsyncEventListener`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-conntrack = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
@@ -119,15 +135,21 @@ pub use counters::{Counters, Timestamp};
 pub use display::{proto_name, DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};
-pub use evfilter::{EventFilter, Match as EventMatch};
+pub use evfilter::{EventFilter, EventMatch};
 pub use expect::{Expect, ExpectNat};
 pub use filter::{prefix_mask, Criteria, Filter, NatFilter, NatTarget, TupleFilter};
 pub use flow::{Flow, Labels, SeqAdj, Synproxy};
 pub use labels::LabelMap;
 pub use lists::CtList;
 pub use nat::NatRange;
-pub use nfnl::{EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
-/// The IP protocol and protocol family types of tuples and filters, defined once in [`nfnl`].
+// What a user of this crate needs of nfnl (errors and their predicates, the
+// receive trait, the socket and connection for `EventListener::from_socket`
+// and `Conntrack::from_conn`, the protocol types of tuples and filters), so
+// that it needs no other crate. Plain comments: each item shows its own
+// summary line.
+pub use nfnl::{
+    Conn, EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket,
+};
 pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,

@@ -67,7 +67,9 @@ impl NatRange {
     /// [`Error::MixedFamilies`] if `min` and `max` differ in family.
     pub fn to_range(min: IpAddr, max: IpAddr) -> Result<Self, Error> {
         if min.is_ipv4() != max.is_ipv4() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "a NAT range (its first and last address)",
+            });
         }
         Ok(NatRange {
             min_addr: Some(min),

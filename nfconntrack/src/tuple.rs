@@ -267,7 +267,9 @@ impl Tuple {
     /// [`Error::MixedFamilies`] if `src` and `dst` differ in family.
     pub fn new(src: IpAddr, dst: IpAddr, proto: L4) -> Result<Self, Error> {
         if src.is_ipv4() != dst.is_ipv4() {
-            return Err(Error::MixedFamilies);
+            return Err(Error::MixedFamilies {
+                what: "the source and destination of a tuple",
+            });
         }
         Ok(Tuple {
             src,

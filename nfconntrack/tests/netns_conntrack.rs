@@ -237,7 +237,7 @@ fn c2_invalid_creates_are_rejected() {
     );
     let mut f = tcp("192.0.2.1", "192.0.2.2", 1, 2);
     f.reply = Some(Tuple::new(ip("::2"), ip("::1"), L4::tcp(2, 1)).unwrap());
-    assert!(matches!(ct.create(&f), Err(Error::MixedFamilies)));
+    assert!(matches!(ct.create(&f), Err(Error::MixedFamilies { .. })));
     // without a reply tuple: refused by the kernel
     let mut f = tcp("192.0.2.1", "192.0.2.2", 1, 2);
     f.reply = None;
@@ -1124,7 +1124,7 @@ fn nat_on_create_shows_in_the_reply_tuple() {
     // a range of the other family is refused before sending
     let mut bad = udp("10.0.0.5", "10.0.0.2", 1, 2);
     bad.nat_src = Some(NatRange::to_addr(ip("2001:db8::1")));
-    assert!(matches!(ct.create(&bad), Err(Error::MixedFamilies)));
+    assert!(matches!(ct.create(&bad), Err(Error::MixedFamilies { .. })));
 }
 
 #[test]
@@ -1926,10 +1926,16 @@ fn b6_mixed_family_filters_are_refused_before_sending() {
     assert!(!ok, "{out}");
     for f in [mixed, across, fam] {
         let r = ct.dump(&f, |_| ControlFlow::Continue(()));
-        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
-        assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies)));
+        assert!(
+            matches!(r, Err(Error::MixedFamilies { .. })),
+            "{f:?}: {r:?}"
+        );
+        assert!(matches!(ct.flows(&f), Err(Error::MixedFamilies { .. })));
         let r = ct.flush(&Flush::Filter(f));
-        assert!(matches!(r, Err(Error::MixedFamilies)), "{f:?}: {r:?}");
+        assert!(
+            matches!(r, Err(Error::MixedFamilies { .. })),
+            "{f:?}: {r:?}"
+        );
     }
     assert_eq!(all(&mut ct), 6, "nothing deleted");
 }
@@ -2086,7 +2092,6 @@ fn flood() -> Vec<Flow> {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
-    use nfnl_conntrack::EventMatch as Match;
     let _ns = support::netns();
     if support::events_off("evf_bpf_event_filter_delivers_exactly_the_matching_events") {
         return;
@@ -2096,26 +2101,26 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         // negation over both families, with IPv6 prefixes
         EventFilter {
             kinds: Groups::NEW | Groups::DESTROY,
-            proto: Some(Match::any_of([IpProto::TCP])),
-            src: Some(Match::none_of([
+            proto: Some(EventMatch::any_of([IpProto::TCP])),
+            src: Some(EventMatch::none_of([
                 net("192.168.0.0", 16),
                 net("fd00::", 8),
                 net("2001:db9::", 32),
             ])),
-            dst_port: Some(Match::any_of([80, 443])),
+            dst_port: Some(EventMatch::any_of([80, 443])),
             ..EventFilter::default()
         },
         // an IPv6 prefix and a masked mark
         EventFilter {
-            src: Some(Match::any_of([net("2001:db8:1::", 48)])),
-            mark: Some(Match::any_of([(0x100, 0xff00)])),
+            src: Some(EventMatch::any_of([net("2001:db8:1::", 48)])),
+            mark: Some(EventMatch::any_of([(0x100, 0xff00)])),
             ..EventFilter::default()
         },
         // zone, NEW only, one exact IPv4 address
         EventFilter {
             kinds: Groups::NEW,
-            zone: Some(Match::any_of([5])),
-            src: Some(Match::any_of([
+            zone: Some(EventMatch::any_of([5])),
+            src: Some(EventMatch::any_of([
                 net("10.1.0.77", 32),
                 net("192.168.1.0", 24),
             ])),
@@ -2124,12 +2129,12 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
         // "mark is not 0" (the kernel leaves a 0 mark out) and UDP port ranges
         EventFilter {
             kinds: Groups::DESTROY,
-            mark: Some(Match::none_of([(0, u32::MAX)])),
-            proto: Some(Match::none_of([IpProto::TCP])),
-            src_port: Some(Match::none_of(
+            mark: Some(EventMatch::none_of([(0, u32::MAX)])),
+            proto: Some(EventMatch::none_of([IpProto::TCP])),
+            src_port: Some(EventMatch::none_of(
                 (1024..30_000).collect::<Vec<u16>>()[..100].to_vec(),
             )),
-            zone: Some(Match::none_of([5])),
+            zone: Some(EventMatch::none_of([5])),
             ..EventFilter::default()
         },
     ];
@@ -2213,7 +2218,6 @@ fn evf_bpf_event_filter_delivers_exactly_the_matching_events() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn evf_mark_value_bits_outside_the_mask_count_for_neither_kernel_nor_matches() {
-    use nfnl_conntrack::EventMatch as Match;
     const TEST: &str = "evf_mark_value_bits_outside_the_mask_count_for_neither_kernel_nor_matches";
     let _ns = support::netns();
     if support::events_off(TEST) {
@@ -2236,8 +2240,8 @@ fn evf_mark_value_bits_outside_the_mask_count_for_neither_kernel_nor_matches() {
         mark: Some(m),
         ..EventFilter::default()
     };
-    let any = filter(Match::any_of([(0x101, 0xff00)]));
-    let none = filter(Match::none_of([(0x101, 0xff00)]));
+    let any = filter(EventMatch::any_of([(0x101, 0xff00)]));
+    let none = filter(EventMatch::none_of([(0x101, 0xff00)]));
     let open = |f: Option<&EventFilter>| {
         let l = EventListener::open(Groups::NEW).unwrap();
         if let Some(f) = f {

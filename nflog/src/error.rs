@@ -23,7 +23,10 @@ pub enum Error {
     /// `EPERM` for a group that another socket has bound (the kernel allows
     /// one socket per group); `port_id` is that socket's, as
     /// `/proc/net/netfilter/nfnetlink_log` shows it.
-    #[error("log group {group} is bound by another socket (port id {port_id})")]
+    #[error(
+        "log group {group} is bound by another socket (port id {port_id}); log to another \
+         group (iptables -j NFLOG --nflog-group N) or stop that listener"
+    )]
     GroupBusy {
         /// The group.
         group: u16,

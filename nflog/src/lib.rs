@@ -34,6 +34,11 @@
 //!   `LINKTYPE_NFLOG` records that `tcpdump -r FILE` and wireshark read,
 //!   with every attribute the kernel sent. For another link type, the
 //!   generic writer is [`nfnl::pcap::PcapWriter`].
+//! - **log the packets of another network namespace?**
+//!   [`Log::open_in_netns`]`("/run/netns/NAME")`: one call, the calling
+//!   thread stays where it is.
+//! - **lose no message in a burst?** Size the receive buffer for the rate,
+//!   or let it grow on overruns: see [`Log`]'s "Receive buffer".
 //!
 //! # Async
 //! With the `tokio` feature, `tokio::AsyncLog` wraps a [`Log`] and waits
@@ -68,6 +73,12 @@ mod pcap;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async log messages with tokio: `AsyncLog`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-log = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 
 pub use config::{
     Command, CopyMode, GroupConfig, LogFlags, MAX_COPY_RANGE, MAX_NLBUFSIZ, MIN_NLBUFSIZ,
@@ -78,10 +89,12 @@ pub use log::Log;
 pub use message::LogMsg;
 pub use pcap::PcapWriter;
 
-/// The netfilter packet types log messages carry, defined once in
-/// [`nfnl`].
+// The netfilter packet types log messages carry, defined once in nfnl, and
+// what a user of this crate needs of nfnl (errors and their predicates, the
+// receive trait, the socket for `Log::from_socket`), so that it needs no
+// other crate. Plain comments: each item shows its own summary line.
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -45,6 +45,21 @@ const SLOT_LEN: usize = 256 * 1024;
 /// a group: a second socket's bind is refused with [`Error::GroupBusy`].
 /// Closing or dropping the `Log` releases its groups.
 ///
+/// # Receive buffer
+/// The kernel collects a group's messages into datagrams of
+/// `max(buffer size, one message)` bytes ([`GroupConfig::buffer_size`],
+/// `nfulnl_alloc_skb`), sent when full, at the threshold
+/// ([`GroupConfig::threshold`]) or at the flush timeout; each costs about
+/// that size rounded up to a power of two in the socket's receive buffer
+/// (by default `net.core.rmem_default`, usually 208 KiB). When it is full
+/// the next datagrams are lost and reported as an overrun. Size it for the
+/// longest time the program does not read: `datagrams per second × pause ×
+/// cost per datagram`. Set it with `socket().set_recv_buffer` (capped at
+/// `net.core.rmem_max`) or `socket().set_recv_buffer_force`
+/// (`CAP_NET_ADMIN`), or let it grow on each overrun up to a cap with
+/// [`Log::set_recv_buffer_growth`] (off by default). More in nfnl's
+/// [guide](nfnl::reader#sizing-the-receive-buffer).
+///
 /// # Examples
 /// ```no_run
 /// use nfnl_log::{CopyMode, ErrorExt, GroupConfig, Log, Receive};
@@ -82,6 +97,20 @@ impl Log {
         Ok(Self::from_socket(Socket::open()?))
     }
 
+    /// Opens a netfilter netlink socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`Log::from_socket`]). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `Log::from_socket(Socket::open_in_netns(fd)?)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        Ok(Self::from_socket(Socket::open_in_netns_path(netns)?))
+    }
+
     /// A log on an existing socket (opened in another namespace, with a
     /// larger receive buffer...).
     pub fn from_socket(sock: Socket) -> Self {
@@ -90,6 +119,18 @@ impl Log {
             tx: MsgBuilder::new(),
             bound: Vec::new(),
         }
+    }
+
+    /// Lets the socket's receive buffer grow on each overrun, doubling up
+    /// to `cap` bytes, or keeps it as it is (`None`, the default). The
+    /// overrun is still reported (the log messages it lost are lost); the next burst of
+    /// the same size fits. Growth past `net.core.rmem_max` needs
+    /// `CAP_NET_ADMIN` in the initial user namespace. See
+    /// [`Reader::set_recv_buffer_growth`](nfnl::Reader::set_recv_buffer_growth),
+    /// and [its guide](nfnl::reader#sizing-the-receive-buffer) to the size
+    /// a given rate needs.
+    pub fn set_recv_buffer_growth(&mut self, cap: Option<usize>) {
+        self.reader.set_recv_buffer_growth(cap);
     }
 
     /// The socket (for `set_recv_buffer`, its port id...).
@@ -260,7 +301,7 @@ impl Log {
 
 /// Receiving logged packets: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
-/// async [`AsyncLog`](crate::tokio::AsyncLog).
+/// async [`tokio::AsyncLog`](crate::tokio).
 ///
 /// # Errors
 /// Recoverable ones ([`ErrorExt::is_recoverable`](nfnl::ErrorExt::is_recoverable)):

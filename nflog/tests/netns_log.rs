@@ -329,9 +329,20 @@ fn nflog_07_several_groups_per_socket_one_socket_per_group() {
     assert_eq!(a.bound(), [10, 11]);
     let mut b = Log::open().unwrap();
     match b.bind(&GroupConfig::new(10)) {
-        Err(Error::GroupBusy {
-            group: 10, port_id, ..
-        }) => assert_eq!(port_id, a.socket().port_id()),
+        Err(
+            e @ Error::GroupBusy {
+                group: 10, port_id, ..
+            },
+        ) => {
+            assert_eq!(port_id, a.socket().port_id());
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "log group 10 is bound by another socket (port id {port_id}); log to \
+                     another group (iptables -j NFLOG --nflog-group N) or stop that listener"
+                )
+            );
+        }
         other => panic!("expected GroupBusy, got {other:?}"),
     }
     assert!(matches!(

@@ -49,7 +49,7 @@ pub trait ErrorExt: std::error::Error {
     fn errno(&self) -> Option<Errno> {
         match self.origin() {
             Origin::Netlink(Error::Kernel(k)) | Origin::Kernel(k) => Some(k.errno()),
-            Origin::Netlink(Error::Io(e)) => e.raw_os_error().map(Errno::from_raw),
+            Origin::Netlink(Error::Io(e)) => io_errno(e),
             Origin::Netlink(Error::Overrun) => Some(Errno::ENOBUFS),
             Origin::Errno(e) => Some(e),
             _ => None,
@@ -112,6 +112,28 @@ pub trait ErrorExt: std::error::Error {
     fn is_permission_denied(&self) -> bool {
         self.errno() == Some(Errno::EPERM)
     }
+}
+
+/// The errno of a system call's error, also when context was wrapped
+/// around it (an `io::Error` whose payload has the original in its chain).
+fn io_errno(e: &std::io::Error) -> Option<Errno> {
+    if let Some(raw) = e.raw_os_error() {
+        return Some(Errno::from_raw(raw));
+    }
+    let mut next: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| {
+        let inner: &(dyn std::error::Error + 'static) = inner;
+        inner
+    });
+    while let Some(err) = next {
+        if let Some(raw) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::raw_os_error)
+        {
+            return Some(Errno::from_raw(raw));
+        }
+        next = err.source();
+    }
+    None
 }
 
 /// Writes `e` as a report: its message, then each cause in its source chain

@@ -42,7 +42,7 @@
 //!   `fill`, which makes the next item ready through
 //!   [`Reader::fill_sorted`] with a [`Sort`] of the message types it owns,
 //!   and `take`, which decodes it). It gets `recv`, `try_recv`,
-//!   `recv_timeout` and the async `recv` of [`tokio::Registered`] written
+//!   `recv_timeout` and the async `recv` of [`tokio::Registered`](crate::tokio) written
 //!   once, and one policy: a message that is not its own (a late
 //!   acknowledgement of a request that timed out, an answer nobody waits
 //!   for, another subsystem's type) is skipped and counted
@@ -122,11 +122,20 @@ pub mod pcap;
 pub mod reader;
 pub mod receive;
 pub mod socket;
+// Test support, not API: hidden on docs.rs (built with every feature);
+// `cargo doc --features test-util` shows it to contributors.
 #[cfg(any(test, feature = "test-util"))]
+#[cfg_attr(docsrs, doc(hidden))]
 pub mod testutil;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async use with tokio: `Readiness` (waiting on the reactor for any descriptor) and `Registered` (the async `recv` of every receiver). Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
 pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};

@@ -39,6 +39,29 @@
 //!   `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch (nflog,
 //!   `__nfulnl_send`).
 //!
+//! # Sizing the receive buffer
+//! Messages wait in the socket's receive buffer (`SO_RCVBUF`, by default
+//! `net.core.rmem_default`, 208 KiB on most systems) until the program reads
+//! them; when it is full the kernel drops what comes next and reports an
+//! overrun. Each message costs its socket buffer's "true size", not its
+//! length: a conntrack NEW event of a UDP flow costs about 1.3 KiB (measured on Linux 6.x: 12 of them fill a 16 KiB buffer),
+//! an acknowledgement about 1 KiB, so the default buffer holds about 160
+//! such events. The buffer must hold what arrives while the program does
+//! not read:
+//!
+//! ```text
+//! bytes ≥ events per second × longest pause in seconds × cost per event
+//! e.g. 50,000 conntrack events/s × 0.1 s × 1.3 KiB ≈ 6.5 MB
+//! ```
+//!
+//! Set it with [`Socket::set_recv_buffer`] (capped at `net.core.rmem_max`)
+//! or [`Socket::set_recv_buffer_force`] (`CAP_NET_ADMIN`), or let it grow
+//! on each overrun up to a cap with [`Reader::set_recv_buffer_growth`]
+//! (what conntrackd does): the burst that overran loses its messages (and is
+//! reported), the next one of the same size fits. A pause is whatever keeps
+//! the receiving thread from reading: its own work per event, a slow
+//! consumer it hands events to, scheduling on a loaded machine.
+//!
 //! No allocation on the receive path: the batch is allocated once; only a
 //! request that finds unread messages, or receives messages that are not its
 //! answer, copies them into the stash.
@@ -135,6 +158,8 @@ pub struct Reader {
     /// Keep messages that are not answers (true), or count and drop them.
     keep_others: bool,
     timeout: Option<Duration>,
+    /// Receive-buffer growth on overrun: the cap, if on.
+    growth_cap: Option<usize>,
     stale: u64,
     unsolicited: u64,
     skipped: u64,
@@ -158,6 +183,7 @@ impl Reader {
             ready: None,
             keep_others: true,
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
+            growth_cap: None,
             stale: 0,
             unsolicited: 0,
             skipped: 0,
@@ -187,6 +213,49 @@ impl Reader {
     /// The request timeout.
     pub fn request_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    /// Lets the socket's receive buffer grow on overrun, up to `cap` bytes
+    /// (as [`Socket::recv_buffer`] reports them), or keeps it as it is
+    /// (`None`, the default).
+    ///
+    /// With a cap, each overrun (`ENOBUFS`) the reader meets doubles the
+    /// receive buffer, up to `cap`: `SO_RCVBUFFORCE` when the process has
+    /// `CAP_NET_ADMIN` in the initial user namespace, else `SO_RCVBUF`,
+    /// which the kernel caps at `net.core.rmem_max` (so without that
+    /// capability the buffer cannot grow past twice `rmem_max`). The overrun
+    /// is still reported ([`Error::Overrun`]): the messages it lost are
+    /// lost; growth keeps the next burst of the same size whole. A buffer at
+    /// or above `cap` is left alone; a failed growth is not an error (the
+    /// size in effect stays what [`Socket::recv_buffer`] says).
+    ///
+    /// See [Sizing the receive buffer](self#sizing-the-receive-buffer) for
+    /// the size a given message rate needs.
+    pub fn set_recv_buffer_growth(&mut self, cap: Option<usize>) {
+        self.growth_cap = cap;
+    }
+
+    /// The cap set by [`Reader::set_recv_buffer_growth`] (`None`: no growth).
+    pub fn recv_buffer_growth(&self) -> Option<usize> {
+        self.growth_cap
+    }
+
+    /// Doubles the receive buffer up to the growth cap, if one is set (see
+    /// [`Reader::set_recv_buffer_growth`]).
+    fn grow_recv_buffer(&self) {
+        let Some(cap) = self.growth_cap else { return };
+        let Ok(now) = self.sock.recv_buffer() else {
+            return;
+        };
+        if now >= cap {
+            return;
+        }
+        // The kernel stores twice what it is given (room for its
+        // bookkeeping) and reports that: ask for half the target.
+        let ask = now.saturating_mul(2).min(cap) / 2;
+        if self.sock.set_recv_buffer_force(ask).is_err() {
+            let _ = self.sock.set_recv_buffer(ask);
+        }
     }
 
     /// Whether messages that are not answers to a request (events,
@@ -447,7 +516,14 @@ impl Reader {
     /// Receives a new batch, waiting as `wait` says.
     fn receive(&mut self, wait: Wait) -> Result<(), Error> {
         self.next_slot = 0;
-        self.sock.recv_many(&mut self.rx, wait).map(|_| ())
+        match self.sock.recv_many(&mut self.rx, wait) {
+            Ok(_) => Ok(()),
+            Err(Error::Overrun) => {
+                self.grow_recv_buffer();
+                Err(Error::Overrun)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Moves what is unread (the rest of the current datagram, the unread
@@ -1104,5 +1180,59 @@ mod tests {
         let first = r.reserve_seqs(5);
         assert_eq!(first, 1);
         assert_eq!(r.next_seq(), 6);
+    }
+
+    /// Sends `n` acknowledged NOOPs and reads until nothing is left:
+    /// (messages received, overruns reported).
+    fn burst(r: &mut Reader, first: u32, n: u32) -> (u32, u32) {
+        noops(r.socket(), first, n);
+        let (mut got, mut overruns) = (0, 0);
+        loop {
+            match r.next(Wait::Poll) {
+                Ok(_) => got += 1,
+                Err(Error::Overrun) => overruns += 1,
+                Err(e) if e.is_would_block() => return (got, overruns),
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn growth_on_overrun_keeps_a_later_identical_burst_whole() {
+        const N: u32 = 64;
+        for growth in [false, true] {
+            let mut r = Reader::new(Socket::open().unwrap(), 16, 8192);
+            let small = r.socket().set_recv_buffer(1024).unwrap();
+            let cap = small * 64;
+            if growth {
+                r.set_recv_buffer_growth(Some(cap));
+            }
+            assert_eq!(r.recv_buffer_growth(), growth.then_some(cap));
+            let mut history = Vec::new();
+            for round in 0..8 {
+                let (got, overruns) = burst(&mut r, 1000 * (round + 1), N);
+                // The kernel reports an overrun once per congestion.
+                assert!(overruns <= 1 && (got == N) == (overruns == 0));
+                history.push((got, r.socket().recv_buffer().unwrap()));
+            }
+            println!("growth={growth}: (acks of {N}, buffer after) {history:?}");
+            let (first, _) = history[0];
+            assert!(
+                first < N,
+                "a {small}-byte buffer held {N} acks: {history:?}"
+            );
+            let whole = history.iter().filter(|(got, _)| *got == N).count();
+            let last = history.last().unwrap().1;
+            if growth {
+                assert!(
+                    whole > 0 && history[7].0 == N,
+                    "never grew enough: {history:?}"
+                );
+                assert!(last > small && last <= cap, "{history:?}");
+            } else {
+                assert_eq!((whole, last), (0, small), "{history:?}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! decode the ready message ([`Receive::take`]). It then has
 //! [`Receive::recv`], [`Receive::try_recv`], [`Receive::recv_timeout`] and,
 //! with the `tokio` feature, the async `recv` of
-//! [`nfnl::tokio::Registered`](crate::tokio::Registered), all the same
+//! [`nfnl::tokio::Registered`](crate::tokio), all the same
 //! everywhere.
 //!
 //! One policy for every message that is not the receiver's (a late

@@ -86,6 +86,34 @@ impl Socket {
         })
     }
 
+    /// Opens a socket inside the network namespace named by the file at
+    /// `path`: `/run/netns/NAME` (made by `ip netns add NAME`),
+    /// `/proc/PID/ns/net`, or any path of an open namespace file. As
+    /// [`Socket::open_in_netns`], which takes the open file instead; this is
+    /// the one call each subsystem crate's `open_in_netns` makes.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming `path` if it cannot be opened or is not a
+    /// network namespace (`EINVAL` from `setns(2)`); as
+    /// [`Socket::open_in_netns`].
+    pub fn open_in_netns_path(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let context = |what: &str, e: io::Error| {
+            Error::Io(io::Error::new(
+                e.kind(),
+                Context {
+                    what: format!("{what} network namespace {}", path.display()),
+                    source: e,
+                },
+            ))
+        };
+        let ns = std::fs::File::open(path).map_err(|e| context("opening", e))?;
+        Socket::open_in_netns(ns.as_fd()).map_err(|e| match e {
+            Error::Io(e) => context("entering", e),
+            e => e,
+        })
+    }
+
     /// Wraps an existing netlink socket (for example one opened in another
     /// network namespace, or inherited). It must be bound already.
     ///
@@ -542,6 +570,27 @@ impl TryFrom<OwnedFd> for Socket {
     }
 }
 
+/// What failed on what, over the system call's error: the message of an
+/// [`Error::Io`] that names its object. [`ErrorExt::errno`](crate::ErrorExt::errno)
+/// finds the errno under it.
+#[derive(Debug)]
+struct Context {
+    what: String,
+    source: io::Error,
+}
+
+impl std::fmt::Display for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.source)
+    }
+}
+
+impl std::error::Error for Context {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 /// A netlink multicast group number (`enum nfnetlink_groups`, `NFNLGRP_*`),
 /// for [`Socket::join_group`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -823,6 +872,30 @@ pub(crate) mod tests {
         let m = NlMsg::parse(datagram).unwrap();
         assert_eq!(m.msg_type(), nfnl_sys::NLMSG_ERROR);
         ErrorMsg::parse(&m).unwrap().seq()
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "opens files")]
+    fn open_in_netns_path_names_the_path_and_keeps_the_errno() {
+        let e = Socket::open_in_netns_path("/nonexistent/netns/x").unwrap_err();
+        assert!(e.is_not_found(), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "netlink socket: opening network namespace /nonexistent/netns/x: \
+             No such file or directory (os error 2)"
+        );
+        // Not a namespace file: setns refuses it.
+        let e = Socket::open_in_netns_path("/proc/self/status").unwrap_err();
+        assert_eq!(e.errno(), Some(Errno::EINVAL), "{e:?}");
+        assert!(e
+            .to_string()
+            .contains("entering network namespace /proc/self/status"));
+        // The caller's own namespace, by path: a working socket (setns
+        // needs CAP_SYS_ADMIN even there: an ordinary user gets EPERM).
+        match Socket::open_in_netns_path("/proc/thread-self/ns/net") {
+            Ok(sock) => assert_ne!(sock.port_id(), 0),
+            Err(e) => assert!(e.is_permission_denied(), "{e:?}"),
+        }
     }
 
     #[test]

@@ -55,6 +55,9 @@
 //!   generic writer is [`nfnl::pcap::PcapWriter`].
 //! - **rewrite a packet?** `Verdict::Accept.payload(&bytes)` after
 //!   [`nfnl::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
+//! - **queue the packets of another network namespace?**
+//!   [`Queue::open_in_netns`]`("/run/netns/NAME")`: one call, the calling
+//!   thread stays where it is.
 //!
 //! # How no packet stalls
 //! - A [`Packet`] is consumed by its verdict, so a double verdict does not
@@ -107,6 +110,12 @@ mod queue;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+/// Async receive with tokio: `AsyncQueue`. Needs the `tokio` feature, which this build of the
+/// documentation was made without: enable it (`nfnl-queue = { version = "0.1",
+/// features = ["tokio"] }`), or read the documentation on docs.rs, which is
+/// built with every feature.
+#[cfg(all(doc, not(feature = "tokio")))]
+pub mod tokio {}
 mod tx;
 mod verdict;
 
@@ -128,10 +137,13 @@ pub mod raw {
     pub use crate::verdict::{encode_verdict, encode_verdict_batch};
 }
 
-/// The netfilter packet types this crate's packets carry, defined once in
-/// [`nfnl`].
+// The netfilter packet types this crate's packets carry, defined once in
+// nfnl, and what a user of this crate needs of nfnl (errors and their
+// predicates, the receive trait, the socket for `Queue::from_socket`), so
+// that it needs no other crate. Plain comments: each item shows its own
+// summary line.
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -90,6 +90,20 @@ impl Queue {
         Self::from_socket(Socket::open()?)
     }
 
+    /// Opens a queue socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
+    /// then [`Queue::from_socket`]). It works in that namespace from any thread; the calling
+    /// thread stays in its own. With an open namespace file instead of a
+    /// path: `Queue::from_socket(Socket::open_in_netns(fd)?)`.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
+    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`); as [`Queue::from_socket`].
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        Self::from_socket(Socket::open_in_netns_path(netns)?)
+    }
+
     /// Uses `sock` (for example from [`Socket::open_in_netns`]). Unlike
     /// nfnl's policy ([`Socket::from_fd`]), `NETLINK_CAP_ACK` is turned off:
     /// a verdict error must echo the request, which holds the queue number.
@@ -304,11 +318,11 @@ impl Queue {
 
 /// Receiving packets: [`Receive::recv`], [`Receive::try_recv`],
 /// [`Receive::recv_timeout`] (import [`Receive`], re-exported here), and the
-/// async [`AsyncQueue`](crate::tokio::AsyncQueue). Verdicts collected so
+/// async [`tokio::AsyncQueue`](crate::tokio). Verdicts collected so
 /// far are sent before each receive system call.
 ///
 /// # Errors
-/// Recoverable ones ([`ErrorExt::is_recoverable`]): [`Error::Verdict`] for
+/// Recoverable ones ([`ErrorExt::is_recoverable`](crate::ErrorExt::is_recoverable)): [`Error::Verdict`] for
 /// a verdict the kernel refused; `Overrun` once when the socket buffer
 /// overflowed; a malformed or truncated message (given the default verdict
 /// when its id could be read). Others: [`Error::NothingBound`] when no

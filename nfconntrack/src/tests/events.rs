@@ -22,20 +22,20 @@ fn events_decode_by_type_and_flags() {
 
 #[test]
 fn event_filter_refuses_what_it_cannot_compile() {
-    use crate::evfilter::{EventFilter, Match};
+    use crate::evfilter::{EventFilter, EventMatch};
     let bad = EventFilter {
-        src: Some(Match::any_of([("10.0.0.0".parse().unwrap(), 33)])),
+        src: Some(EventMatch::any_of([("10.0.0.0".parse().unwrap(), 33)])),
         ..EventFilter::default()
     };
     assert!(matches!(bad.compile(), Err(Error::EventFilter(_))));
     // thousands of values still compile (long jumps), up to BPF_MAXINSNS
     let many = EventFilter {
-        dst_port: Some(Match::none_of(0..1000)),
+        dst_port: Some(EventMatch::none_of(0..1000)),
         ..EventFilter::default()
     };
     assert!(many.compile().unwrap().len() < 4096);
     let too_many = EventFilter {
-        dst_port: Some(Match::none_of(0..2000)),
+        dst_port: Some(EventMatch::none_of(0..2000)),
         ..EventFilter::default()
     };
     assert!(matches!(too_many.compile(), Err(Error::EventFilter(_))));
@@ -53,7 +53,7 @@ fn program(f: &crate::EventFilter) -> testutil::bpf::Program {
 /// the value's bits outside the mask.
 #[test]
 fn event_filter_mark_ignores_value_bits_outside_the_mask() {
-    use crate::evfilter::{EventFilter, Match};
+    use crate::evfilter::{EventFilter, EventMatch};
     // NEW, TCP 10.0.0.1:1234 -> 10.0.0.2:80, CTA_MARK 0x100
     let msg = unhex(
         "50000000000100060000000000000000020000003400018014000180080001000a000001080002000a\
@@ -64,13 +64,13 @@ fn event_filter_mark_ignores_value_bits_outside_the_mask() {
         .unwrap();
     assert_eq!(ev.flow().unwrap().mark, Some(0x100));
     for (m, delivered) in [
-        (Match::any_of([(0x101, 0xff00)]), true),
-        (Match::none_of([(0x101, 0xff00)]), false),
+        (EventMatch::any_of([(0x101, 0xff00)]), true),
+        (EventMatch::none_of([(0x101, 0xff00)]), false),
         // the same criteria without the stray bit
-        (Match::any_of([(0x100, 0xff00)]), true),
-        (Match::none_of([(0x100, 0xff00)]), false),
+        (EventMatch::any_of([(0x100, 0xff00)]), true),
+        (EventMatch::none_of([(0x100, 0xff00)]), false),
         // a value whose masked bits are 0 matches an absent mark too
-        (Match::any_of([(0x1, 0xff00)]), false),
+        (EventMatch::any_of([(0x1, 0xff00)]), false),
     ] {
         let f = EventFilter {
             mark: Some(m),
@@ -85,7 +85,7 @@ fn event_filter_mark_ignores_value_bits_outside_the_mask() {
     quiet.mark = None;
     let ev = Event::New(quiet);
     let f = EventFilter {
-        mark: Some(Match::any_of([(0x1, 0xff00)])),
+        mark: Some(EventMatch::any_of([(0x1, 0xff00)])),
         ..EventFilter::default()
     };
     assert!(f.matches(&ev));

@@ -262,7 +262,13 @@ fn nat_filters_match_and_narrow() {
     assert_eq!(mine.kernel_part(Criteria::all()).reply.dst, None);
     // a NAT address of the other family
     let mixed = Filter::new().family(Family::Ipv6).nat(NatFilter::Either(a));
-    assert!(matches!(mixed.check_families(), Err(Error::MixedFamilies)));
+    let e = mixed.check_families().unwrap_err();
+    assert!(matches!(e, Error::MixedFamilies { .. }));
+    // The message says it was the filter, not a flow or tuple.
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in a filter (its family, addresses and NAT addresses)"
+    );
 }
 
 /// A directional zone is a kernel criterion of its own (`CTA_TUPLE_ZONE`

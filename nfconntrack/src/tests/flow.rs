@@ -432,13 +432,19 @@ fn nat_ranges_encode_as_the_kernel_reads_them() {
     let mut wrong = Flow::new(t);
     wrong.timeout = Some(1);
     wrong.nat_src = Some(NatRange::to_addr(v4("::9")));
-    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    assert!(matches!(
+        wrong.check_families(),
+        Err(Error::MixedFamilies { .. })
+    ));
     wrong.nat_src = Some(NatRange {
         min_addr: Some(v4("1.1.1.1")),
         max_addr: Some(v4("::1")),
         ports: None,
     });
-    assert!(matches!(wrong.check_families(), Err(Error::MixedFamilies)));
+    assert!(matches!(
+        wrong.check_families(),
+        Err(Error::MixedFamilies { .. })
+    ));
     let mut b = MsgBuilder::new();
     b.begin(NfHeader::new(1, 0), 1);
     assert!(wrong.encode_nat(&mut b).is_err());

@@ -60,15 +60,20 @@ fn request_bytes_create_delete_flush() {
         reply: Some(Tuple::new(v4("::1"), v4("::2"), L4::udp(6, 5)).unwrap()),
         ..Flow::default()
     };
-    assert!(matches!(mixed.check_families(), Err(Error::MixedFamilies)));
+    let e = mixed.check_families().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in a flow (its original, reply and master tuples)"
+    );
     assert!(matches!(
         Flow::default().check_families(),
         Err(Error::NoTuple)
     ));
-    assert!(matches!(
-        Tuple::new(v4("1.2.3.4"), v4("::1"), L4::tcp(1, 2)),
-        Err(Error::MixedFamilies)
-    ));
+    let e = Tuple::new(v4("1.2.3.4"), v4("::1"), L4::tcp(1, 2)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mixed address families: IPv4 and IPv6 in the source and destination of a tuple"
+    );
 }
 
 #[test]

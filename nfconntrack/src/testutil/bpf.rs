@@ -44,7 +44,7 @@ use nix::libc;
 
 pub use nix::libc::sock_filter;
 
-use crate::evfilter::{EventFilter, Match};
+use crate::evfilter::{EventFilter, EventMatch};
 use crate::{Event, Flow, Groups, Status, Tuple, L4};
 
 /// Why a program cannot run (in the kernel, or in this model).
@@ -507,7 +507,7 @@ pub fn agree(filter: &EventFilter, events: &[Event]) -> Result<Agreement, String
     let insns = match filter.compile() {
         Ok(p) => p,
         Err(e) => {
-            let long = |m: &Option<Match<(IpAddr, u8)>>| {
+            let long = |m: &Option<EventMatch<(IpAddr, u8)>>| {
                 m.iter()
                     .flat_map(|m| &m.values)
                     .any(|(a, len)| *len > if a.is_ipv4() { 32 } else { 128 })
@@ -740,16 +740,16 @@ pub fn event<S: Source>(s: &mut S) -> Event {
 }
 
 /// One time in 3, up to 4 values from `one`, any or none of them.
-fn criterion<S: Source, T>(s: &mut S, mut one: impl FnMut(&mut S) -> T) -> Option<Match<T>> {
+fn criterion<S: Source, T>(s: &mut S, mut one: impl FnMut(&mut S) -> T) -> Option<EventMatch<T>> {
     if !s.one_in(3) {
         return None;
     }
     let n = s.below(5);
     let values: Vec<T> = (0..n).map(|_| one(s)).collect();
     Some(if s.one_in(2) {
-        Match::none_of(values)
+        EventMatch::none_of(values)
     } else {
-        Match::any_of(values)
+        EventMatch::any_of(values)
     })
 }
 
