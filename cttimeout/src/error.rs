@@ -2,7 +2,7 @@
 //! each refusal of the kernel named with the operation and the policy it was
 //! about, and what is refused before sending.
 
-use nfnl::{ErrorExt, IpProto, KernelError, Origin};
+use nfnl::{ErrorExt, IpProto, KernelError, Origin, Refusal};
 
 /// Any failure of the timeout-policy API.
 ///
@@ -101,17 +101,11 @@ pub enum Error {
         #[source]
         source: KernelError,
     },
-    /// Another refusal by the kernel.
-    #[error("{op} {what}: refused: {source}")]
-    Refused {
-        /// The operation.
-        op: &'static str,
-        /// What it was about.
-        what: String,
-        /// The kernel's error.
-        #[source]
-        source: KernelError,
-    },
+    /// Another refusal by the kernel: the operation, what it was about
+    /// (`timeout policy "name"`, `timeouts of tcp`, `timeout policies`)
+    /// and the kernel's error.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// A name the kernel would refuse or cut: empty, longer than
     /// [`MAX_NAME_LEN`](crate::MAX_NAME_LEN) bytes, or with a NUL byte.
     /// Nothing was sent.
@@ -170,7 +164,7 @@ impl ErrorExt for Error {
             | Error::KindMismatch { source, .. }
             | Error::Unsupported { source, .. }
             | Error::PermissionDenied { source, .. }
-            | Error::Refused { source, .. } => Origin::Kernel(source),
+            | Error::Refused(Refusal { source, .. }) => Origin::Kernel(source),
             _ => Origin::None,
         }
     }

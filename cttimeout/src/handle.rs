@@ -5,7 +5,9 @@ use std::ops::ControlFlow;
 
 use nix::errno::Errno;
 
-use nfnl::{Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Socket};
+use nfnl::{
+    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Refusal, Socket,
+};
 use nfnl_sys as sys;
 
 use crate::error::Error;
@@ -101,7 +103,7 @@ impl CtTimeout {
     /// existing policy is for another family or protocol.
     pub fn replace(&mut self, policy: &Policy) -> Result<(), Error> {
         match self.new_policy("replace", policy, NlFlags::CREATE | NlFlags::REPLACE) {
-            Err(Error::Refused { source, .. }) if source.errno() == Errno::EINVAL => {
+            Err(Error::Refused(Refusal { source, .. })) if source.errno() == Errno::EINVAL => {
                 match self.get(&policy.name) {
                     Ok(old) if (old.family, old.proto()) != (policy.family, policy.proto()) => {
                         Err(Error::KindMismatch {
@@ -113,11 +115,11 @@ impl CtTimeout {
                             source,
                         })
                     }
-                    _ => Err(Error::Refused {
+                    _ => Err(Error::Refused(Refusal {
                         op: "replace",
-                        what: policy_what(&policy.name),
+                        object: policy_what(&policy.name),
                         source,
-                    }),
+                    })),
                 }
             }
             r => r,
@@ -138,24 +140,16 @@ impl CtTimeout {
     /// [`Error::Netlink`] with a [`ParseError`] for a malformed reply.
     pub fn get(&mut self, name: &str) -> Result<Policy, Error> {
         check_name(name)?;
-        let mut found = None;
         self.conn
             .query(
                 header(sys::IPCTNL_MSG_TIMEOUT_GET, NlFlags::empty()),
                 |b| b.put_cstr(sys::CTA_TIMEOUT_NAME, name).map(|_| ()),
                 |m| {
                     expect(m, sys::IPCTNL_MSG_TIMEOUT_NEW)?;
-                    found = Some(Policy::decode(m)?);
-                    Ok::<_, nfnl::Error>(ControlFlow::Continue(()))
+                    Ok::<_, nfnl::Error>(Policy::decode(m)?)
                 },
             )
-            .map_err(|e| classify("get", Target::Name(name), e))?;
-        found.ok_or({
-            Error::Netlink(nfnl::Error::Parse(ParseError::Missing {
-                kind: sys::CTA_TIMEOUT_NAME,
-                within: "the reply to IPCTNL_MSG_TIMEOUT_GET",
-            }))
-        })
+            .map_err(|e| classify("get", Target::Name(name), e))
     }
 
     /// Every policy of the namespace, in the kernel's order (creation
@@ -224,7 +218,6 @@ impl CtTimeout {
         family: ProtoFamily,
         proto: IpProto,
     ) -> Result<DefaultTimeouts, Error> {
-        let mut found = None;
         self.conn
             .query(
                 header(sys::IPCTNL_MSG_TIMEOUT_DEFAULT_GET, NlFlags::empty()),
@@ -235,17 +228,10 @@ impl CtTimeout {
                 },
                 |m| {
                     expect(m, sys::IPCTNL_MSG_TIMEOUT_DEFAULT_SET)?;
-                    found = Some(DefaultTimeouts::decode(m)?);
-                    Ok::<_, nfnl::Error>(ControlFlow::Continue(()))
+                    Ok::<_, nfnl::Error>(DefaultTimeouts::decode(m)?)
                 },
             )
-            .map_err(|e| classify("default-get", Target::Defaults(proto), e))?;
-        found.ok_or({
-            Error::Netlink(nfnl::Error::Parse(ParseError::Missing {
-                kind: sys::CTA_TIMEOUT_DATA,
-                within: "the reply to IPCTNL_MSG_TIMEOUT_DEFAULT_GET",
-            }))
-        })
+            .map_err(|e| classify("default-get", Target::Defaults(proto), e))
     }
 
     /// Sets the namespace's default timeouts of `timeouts`' protocol
@@ -321,7 +307,11 @@ fn classify(op: &'static str, target: Target<'_>, e: nfnl::Error) -> Error {
             proto,
             source,
         },
-        _ => Error::Refused { op, what, source },
+        _ => Error::Refused(Refusal {
+            op,
+            object: what,
+            source,
+        }),
     }
 }
 

@@ -81,7 +81,9 @@ pub use policy::{
 // socket and connection for `CtTimeout::from_conn`, the protocol types
 // policies are keyed by), so that it needs no other crate. Plain comments:
 // each item shows its own summary line.
-pub use nfnl::{Conn, Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Socket};
+pub use nfnl::{
+    Conn, Errno, ErrorExt, IpProto, KernelError, ParseError, ProtoFamily, Refusal, Socket,
+};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -15,7 +15,7 @@
 
 use std::ops::ControlFlow;
 
-use nfnl::{Conn, NfHeader, NlFlags, Socket};
+use nfnl::{Conn, NfHeader, NlFlags, Refusal, Socket};
 use nfnl_sys as sys;
 use nix::errno::Errno;
 
@@ -123,26 +123,15 @@ impl Acct {
 
     fn get_msg(&mut self, op: &'static str, msg: u8, name: &str) -> Result<Object, Error> {
         let name = Name::new(name)?;
-        let mut out = None;
+        // The kernel answers a missing object with ENOENT, never with an
+        // empty success: an ack without the object is nfnl's NoAnswer.
         self.conn
             .query(
                 header(msg),
                 |b| put_name(b, &name),
-                |m| {
-                    out = Some(Object::decode(m)?);
-                    Ok::<_, Error>(ControlFlow::Continue(()))
-                },
+                |m| Object::decode(m).map_err(Error::from),
             )
-            .map_err(|e| refusal(op, Some(&name), e))?;
-        // The kernel answers a missing object with ENOENT, never with an
-        // empty success: an ack without the object is a malformed answer.
-        out.ok_or_else(|| {
-            nfnl::ParseError::Missing {
-                kind: sys::NFACCT_NAME,
-                within: "answer to an nfacct get (no object sent)",
-            }
-            .into()
-        })
+            .map_err(|e| refusal(op, Some(&name), e))
     }
 
     /// Streams the objects `filter` selects to `f`, in creation order;
@@ -244,10 +233,10 @@ fn refusal(op: &'static str, name: Option<&Name>, e: impl Into<Error>) -> Error 
             name: named(n),
             source,
         },
-        _ => Error::Refused {
+        _ => Error::Refused(Refusal {
             op,
-            name: name.map(named),
+            object: name.map_or_else(|| "nfacct".to_owned(), |n| format!("nfacct \"{n}\"")),
             source,
-        },
+        }),
     }
 }

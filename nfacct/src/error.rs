@@ -1,7 +1,7 @@
 //! The error type of the accounting crate: the netlink layer's errors, plus
 //! each refusal of `nfnetlink_acct` named with the operation and the object.
 
-use nfnl::{ErrorExt, KernelError, Origin};
+use nfnl::{ErrorExt, KernelError, Origin, Refusal};
 
 /// Any failure of the accounting API.
 ///
@@ -59,22 +59,10 @@ pub enum Error {
         source: KernelError,
     },
     /// Another refusal (`EPERM` without `CAP_NET_ADMIN`, `EINVAL`...).
-    #[error("{op} nfacct{}: {source}", name_suffix(.name))]
-    Refused {
-        /// The operation (`create`, `get`, `dump`, `delete`, `delete unused`...).
-        op: &'static str,
-        /// The object's name, if the operation had one.
-        name: Option<String>,
-        /// The kernel's error.
-        #[source]
-        source: KernelError,
-    },
-}
-
-/// ` "name"` or nothing.
-fn name_suffix(name: &Option<String>) -> String {
-    name.as_ref()
-        .map_or_else(String::new, |n| format!(" \"{n}\""))
+    /// The operation (`create`, `get`, `dump`, `delete`, `delete
+    /// unused`...) and its object (`nfacct "name"`, or `nfacct` for all).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
 }
 
 nfnl::debug_as_report!(Error);
@@ -86,7 +74,7 @@ impl ErrorExt for Error {
             Error::NotFound { source, .. }
             | Error::Exists { source, .. }
             | Error::InUse { source, .. }
-            | Error::Refused { source, .. } => Origin::Kernel(source),
+            | Error::Refused(Refusal { source, .. }) => Origin::Kernel(source),
             Error::InvalidName { .. } => Origin::None,
         }
     }

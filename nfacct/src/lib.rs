@@ -84,7 +84,7 @@ pub use quota::QuotaListener;
 // What a user of this crate needs of nfnl (errors and their predicates, the
 // receive trait, the socket and connection for `QuotaListener::from_socket`
 // and `Acct::from_conn`), so that it needs no other crate.
-pub use nfnl::{Conn, Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
+pub use nfnl::{Conn, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 #[cfg(test)]
 mod tests;

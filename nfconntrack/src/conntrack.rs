@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::ops::ControlFlow;
 
 use nfnl::{
-    Conn, DumpStream, EncodeError, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError,
-    Socket,
+    Conn, DumpStream, EncodeError, Errno, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags,
+    ParseError, Refusal, Socket,
 };
 use nfnl_sys as sys;
 
@@ -508,8 +508,8 @@ impl Conntrack {
         .map_err(refused("get", || key.to_string()))
     }
 
-    /// One GET request built by `build`, its one reply decoded by `decode`;
-    /// `NotFound` without a reply.
+    /// One GET request built by `build`, its one reply decoded by `decode`
+    /// ([`Conn::query`]).
     fn get_one<T, B>(
         &mut self,
         h: NfHeader,
@@ -519,12 +519,8 @@ impl Conntrack {
     where
         B: FnOnce(&mut MsgBuilder) -> std::result::Result<(), EncodeError>,
     {
-        let mut out = None;
-        self.conn.query(h, build, |m| {
-            out = Some(decode(m)?);
-            Ok::<_, Error>(ControlFlow::Continue(()))
-        })?;
-        out.ok_or(Error::NotFound)
+        self.conn
+            .query(h, build, |m| decode(m).map_err(Error::from))
     }
 
     /// Creates an entry (`IPCTNL_MSG_CT_NEW` with `NLM_F_CREATE | NLM_F_EXCL`).
@@ -553,7 +549,10 @@ impl Conntrack {
     /// [`nfnl::conn::BATCH_CHUNK`] requests). Returns one result per flow.
     ///
     /// # Errors
-    /// I/O errors; per-entry refusals are in the returned vector.
+    /// I/O errors; per-entry refusals are in the returned vector, but when
+    /// the kernel stops answering a batch (`EPERM` without `CAP_NET_ADMIN`:
+    /// only its first request is answered, see [`Conn::batch`]) the whole
+    /// call fails at once with that first refusal ([`Error::Refused`]).
     pub fn create_batch(&mut self, flows: &[Flow]) -> Result<Vec<Result<(), Error>>> {
         let mut results = Vec::with_capacity(flows.len());
         let mut valid = Vec::with_capacity(flows.len());
@@ -566,21 +565,28 @@ impl Conntrack {
                 Err(e) => results.push(Err(e)),
             }
         }
-        self.batch(
+        let mut first_refused = None;
+        let r = self.batch(
             &valid,
             |&(fam, _, _)| create_header(fam),
             |&(_, f, _), b| f.encode_create(b),
             |&(_, f, i), r| {
-                if let Err(k) = r {
-                    results[i] = Err(Error::Refused {
+                if let Err(source) = r {
+                    let refusal = Refusal {
                         op: "create",
-                        what: flow_key(f),
-                        source: k,
-                    });
+                        object: flow_key(f),
+                        source,
+                    };
+                    first_refused.get_or_insert_with(|| refusal.clone());
+                    results[i] = Err(Error::Refused(refusal));
                 }
             },
-        )?;
-        Ok(results)
+        );
+        match (r, first_refused) {
+            // The kernel stopped answering: its first refusal, named.
+            (Err(Error::Netlink(nfnl::Error::Kernel(_))), Some(first)) => Err(first.into()),
+            (r, _) => r.map(|()| results),
+        }
     }
 
     /// Sends one acknowledged request per item through [`Conn::batch`]:
@@ -648,7 +654,7 @@ impl Conntrack {
                 ..u.clone()
             };
             match self.update_once(&full) {
-                Err(e) if e.errno() == Some(nix::errno::Errno::EBUSY) && attempts < 2 => {
+                Err(e) if e.errno() == Some(Errno::EBUSY) && attempts < 2 => {
                     attempts += 1;
                 }
                 r => return r,
@@ -691,7 +697,9 @@ impl Conntrack {
     ///
     /// # Errors
     /// [`Error::MixedFamilies`] if any key's tuple mixes families (nothing
-    /// is sent); I/O errors; the first refusal other than `ENOENT`.
+    /// is sent); I/O errors; the first refusal other than `ENOENT`
+    /// ([`Error::Refused`], at once when the kernel stops answering the
+    /// batch: `EPERM` without `CAP_NET_ADMIN`).
     pub fn delete_batch(&mut self, keys: &[Key]) -> Result<u64> {
         if keys.iter().any(|k| !k.tuple.is_consistent()) {
             return Err(Error::MixedFamilies {
@@ -706,21 +714,26 @@ impl Conntrack {
     fn delete_keys(&mut self, keys: &[Key]) -> Result<u64> {
         let mut deleted = 0u64;
         let mut first_err = None;
-        self.batch(
+        let r = self.batch(
             keys,
             |k| ct_header(sys::IPCTNL_MSG_CT_DELETE, k.tuple.family()),
             |k, b| k.encode(b),
-            |_, r| match r {
+            |k, r| match r {
                 Ok(()) => deleted += 1,
-                Err(e) if e.errno() as i32 == nix::errno::Errno::ENOENT as i32 => {}
-                Err(e) => {
-                    first_err.get_or_insert(e);
+                Err(e) if e.errno() == Errno::ENOENT => {}
+                Err(source) => {
+                    first_err.get_or_insert_with(|| Refusal {
+                        op: "delete",
+                        object: k.to_string(),
+                        source,
+                    });
                 }
             },
-        )?;
-        match first_err {
-            Some(e) => Err(e.into()),
-            None => Ok(deleted),
+        );
+        match (r, first_err) {
+            // Named, also when the kernel stopped answering after it.
+            (Ok(()) | Err(Error::Netlink(nfnl::Error::Kernel(_))), Some(e)) => Err(e.into()),
+            (r, _) => r.map(|()| deleted),
         }
     }
 
@@ -812,8 +825,7 @@ impl Conntrack {
         let v = match r {
             Ok(()) => true,
             Err(nfnl::Error::Kernel(k))
-                if k.errno() as i32 == nix::errno::Errno::EOPNOTSUPP as i32
-                    || k.errno() as i32 == nix::errno::Errno::EINVAL as i32 =>
+                if matches!(k.errno(), Errno::EOPNOTSUPP | Errno::EINVAL) =>
             {
                 false
             }
@@ -961,18 +973,16 @@ impl Conntrack {
     }
 }
 
-/// A kernel refusal of `op` on `what` as [`Error::Refused`]; other errors
-/// unchanged.
+/// A kernel refusal of `op` on `what` as [`Error::Refused`]
+/// ([`nfnl::Error::into_refusal`]); other errors unchanged.
 fn refused<E: Into<Error>>(
     op: &'static str,
     what: impl FnOnce() -> String,
 ) -> impl FnOnce(E) -> Error {
     move |e| match e.into() {
-        Error::Netlink(nfnl::Error::Kernel(source)) => Error::Refused {
-            op,
-            what: what(),
-            source,
-        },
+        Error::Netlink(e) => e
+            .into_refusal(op, what)
+            .map_or_else(Error::Netlink, Error::Refused),
         e => e,
     }
 }

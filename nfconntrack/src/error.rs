@@ -1,6 +1,6 @@
 //! The error type of this crate.
 
-pub use nfnl::{EncodeError, KernelError, ParseError};
+pub use nfnl::{EncodeError, KernelError, ParseError, Refusal};
 use nfnl::{Errno, ErrorExt, Origin};
 
 /// Any failure of a conntrack operation.
@@ -32,9 +32,6 @@ pub enum Error {
     /// so it is refused before anything is sent.
     #[error("the flow has neither an original nor a reply tuple")]
     NoTuple,
-    /// The kernel answered a get with no entry.
-    #[error("the kernel sent no entry")]
-    NotFound,
     /// An update asked to set status bits the kernel never changes
     /// ([`Status::UNCHANGEABLE`](crate::Status::UNCHANGEABLE), ignored by
     /// `__nf_ct_change_status`) and the entry does not have (the bits
@@ -70,19 +67,12 @@ pub enum Error {
     /// ([`EventFilter::compile`](crate::evfilter::EventFilter::compile)).
     #[error("event filter: {0}")]
     EventFilter(&'static str),
-    /// The kernel refused a request: the operation, the entry it was about,
+    /// The kernel refused a request: the operation (`create`, `update`,
+    /// `delete`, `get`...), the entry it was about as the tool prints it,
     /// and the kernel's answer (with its errno; `EPERM` carries the
     /// `CAP_NET_ADMIN` hint).
-    #[error("{op} {what}: {source}")]
-    Refused {
-        /// The operation (`create`, `update`, `delete`, `get`, `flush`...).
-        op: &'static str,
-        /// The entry or tuple it was about, as the tool prints it.
-        what: String,
-        /// The kernel's answer.
-        #[source]
-        source: KernelError,
-    },
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// A request that the kernel would refuse with a bare `EINVAL`, refused
     /// before sending with the reason (for example a create without a
     /// timeout: `ctnetlink_new_conntrack` needs `CTA_TIMEOUT`).
@@ -109,13 +99,12 @@ pub enum Error {
 nfnl::debug_as_report!(Error);
 
 impl ErrorExt for Error {
-    /// For [`Error::NotFound`] `ENOENT`, for [`Error::Incomplete`] the
+    /// For [`Error::Incomplete`] the
     /// `EINVAL` the kernel would have answered.
     fn origin(&self) -> Origin<'_> {
         match self {
             Error::Netlink(e) | Error::EventsDenied { source: e } => Origin::Netlink(e),
-            Error::Refused { source, .. } => Origin::Kernel(source),
-            Error::NotFound => Origin::Errno(Errno::ENOENT),
+            Error::Refused(r) => r.origin(),
             Error::Incomplete { .. } => Origin::Errno(Errno::EINVAL),
             _ => Origin::None,
         }

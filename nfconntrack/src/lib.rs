@@ -147,7 +147,9 @@ pub use nat::NatRange;
 // and `Conntrack::from_conn`, the protocol types of tuples and filters), so
 // that it needs no other crate. Plain comments: each item shows its own
 // summary line.
-pub use nfnl::{Conn, EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
+pub use nfnl::{
+    Conn, EncodeError, Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket,
+};
 pub use nfnl::{IpProto, ProtoFamily};
 pub use protoinfo::{
     DccpInfo, DccpState, ProtoInfo, SctpInfo, SctpState, TcpFlags, TcpFlagsMask, TcpInfo, TcpState,

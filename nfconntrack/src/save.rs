@@ -791,7 +791,9 @@ impl Conntrack {
     /// [`Error::SaveFormat`] with the line number before anything is sent
     /// if a line does not parse (address families that do not agree
     /// included); I/O errors. Refusals of single creates (`EEXIST`...) are
-    /// in the returned vector.
+    /// in the returned vector; a batch the kernel stops answering (`EPERM`
+    /// without `CAP_NET_ADMIN`) fails at once with its first refusal, as in
+    /// [`Conntrack::create_batch`].
     pub fn restore(
         &mut self,
         text: &str,

@@ -1,7 +1,7 @@
 //! The error type of the log crate: the netlink layer's errors, plus the
 //! ways a group's configuration is refused, each named.
 
-use nfnl::{Errno, ErrorExt, KernelError, Origin};
+use nfnl::{Errno, ErrorExt, KernelError, Origin, Refusal};
 
 use crate::config::LogFlags;
 
@@ -74,15 +74,10 @@ pub enum Error {
         #[source]
         source: KernelError,
     },
-    /// Another refusal of a configuration request.
-    #[error("log group {group}: configuration refused: {source}")]
-    Refused {
-        /// The group (0 for a family command).
-        group: u16,
-        /// The kernel's error.
-        #[source]
-        source: KernelError,
-    },
+    /// Another refusal of a configuration request: `configure log group
+    /// N` (0 for a family command) and the kernel's error.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// A configuration this crate does not send, because the kernel would
     /// ignore it without an error.
     #[error("log group {group}: {reason}")]
@@ -112,7 +107,7 @@ impl ErrorExt for Error {
             Error::GroupBusy { source, .. }
             | Error::PermissionDenied { source, .. }
             | Error::FlagUnsupported { source, .. }
-            | Error::Refused { source, .. } => Origin::Kernel(source),
+            | Error::Refused(Refusal { source, .. }) => Origin::Kernel(source),
             Error::AlreadyBound { .. } => Origin::Errno(Errno::EBUSY),
             Error::NotBound { .. } => Origin::Errno(Errno::ENODEV),
             _ => Origin::None,

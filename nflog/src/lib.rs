@@ -94,7 +94,7 @@ pub use pcap::PcapWriter;
 // receive trait, the socket for `Log::from_socket`), so that it needs no
 // other crate. Plain comments: each item shows its own summary line.
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

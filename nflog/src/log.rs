@@ -20,7 +20,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
 use nfnl::{
-    EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Receive, Socket, Sort, Wait,
+    EncodeError, KernelError, MsgBuilder, ProtoFamily, Reader, Receive, Refusal, Socket, Sort, Wait,
 };
 use nix::errno::Errno;
 
@@ -221,7 +221,7 @@ impl Log {
         match self.request(cfg.group, cfg.flags, send) {
             // The kernel loaded the conntrack glue for the CONNTRACK flag and
             // asks to try again (`nfulnl_recv_config`).
-            Err(Error::Refused { source, .. }) if source.errno() == Errno::EAGAIN => {
+            Err(Error::Refused(Refusal { source, .. })) if source.errno() == Errno::EAGAIN => {
                 self.request(cfg.group, cfg.flags, send)
             }
             other => other,
@@ -267,7 +267,11 @@ impl Log {
                     source,
                 }
             }
-            _ => Error::Refused { group, source },
+            _ => Error::Refused(Refusal {
+                op: "configure",
+                object: format!("log group {group}"),
+                source,
+            }),
         }
     }
 

@@ -5,6 +5,7 @@
 //! message at a time (unit-tested with byte fixtures); [`Conn`] is the thin
 //! loop that sends, receives and feeds it.
 
+use std::cell::RefCell;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -12,12 +13,13 @@ use nfnl_sys::NLMSG_ERROR;
 
 use crate::ack::{done_status, Control, ErrorMsg};
 use crate::builder::{MsgBuilder, NfHeader};
+use crate::error::ErrorExt as _;
 use crate::error::{EncodeError, Error, KernelError, ParseError};
 use crate::flags::NlFlags;
 use crate::msg::{NfMsg, NlMsg};
-use crate::reader::Reader;
 #[allow(unused_imports)] // for the links of the docs
 use crate::reader::DEFAULT_REQUEST_TIMEOUT;
+use crate::reader::{Pipeline, Reader, Wait};
 use crate::socket::Socket;
 
 /// What one received message means for a pending request.
@@ -205,9 +207,13 @@ pub const BATCH_CHUNK: u32 = 64;
 /// [`Conn::unsolicited`]. Methods take `&mut self`, so replies of two
 /// requests can never interleave.
 ///
-/// Large dumps are pipelined: once the first receive shows that more
-/// follows, a helper thread receives the rest while the calling thread
-/// decodes (see [`Reader::pump_pipelined`]).
+/// One door for each kind of request: [`Conn::request`] (acknowledged),
+/// [`Conn::query`] (exactly one answer), [`Conn::dump`] and its pull form
+/// [`Conn::dump_stream`] (one code path), [`Conn::batch`].
+///
+/// Large dumps are pipelined, in both forms: once the first receive shows
+/// that more follows, a helper thread receives the rest while the calling
+/// thread decodes (see [`Reader::pump_pipelined`]).
 #[derive(Debug)]
 pub struct Conn {
     reader: Reader,
@@ -292,92 +298,105 @@ impl Conn {
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
     {
-        self.query(h, build, |_| Ok::<_, Error>(ControlFlow::Continue(())))
+        let seq = self.build_one(h, NlFlags::ACK, build)?;
+        let mut pending = Pending::requests(self.reader.socket().port_id(), seq, 1);
+        let mut outcome = Ok(());
+        self.reader
+            .request(self.tx.finish()?, &mut pending, &mut |ev| {
+                if let Event::Ack { result, .. } = ev {
+                    outcome = result;
+                }
+            })?;
+        Ok(outcome?)
     }
 
-    /// Sends one request with `NLM_F_ACK`, hands each data reply to
-    /// `on_reply`, and waits for the ack. If `on_reply` breaks or fails, the
-    /// remaining replies are read and dropped; its error is returned.
+    /// Sends one request with `NLM_F_ACK` that the kernel answers with
+    /// exactly one message (a GET of one object), waits for the ack, and
+    /// returns the answer as `decode` reads it.
     ///
     /// # Errors
-    /// As [`Conn::request`]; the first error of `on_reply`.
-    pub fn query<B, F, E>(&mut self, h: NfHeader, build: B, on_reply: F) -> Result<(), E>
+    /// As [`Conn::request`]; [`Error::NoAnswer`] if the kernel acknowledged
+    /// without an answer, [`Error::ManyAnswers`] if it sent more than one
+    /// (every answer is read either way, so the socket is ready for the
+    /// next request); the error of `decode`.
+    pub fn query<B, D, T, E>(&mut self, h: NfHeader, build: B, decode: D) -> Result<T, E>
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
-        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
+        D: FnOnce(&NfMsg<'_>) -> Result<T, E>,
         E: From<Error>,
     {
+        let msg_type = u16::from(h.subsystem) << 8 | u16::from(h.msg_type);
         let seq = self.build_one(h, NlFlags::ACK, build)?;
-        let pending = Pending::requests(self.reader.socket().port_id(), seq, 1);
-        self.run(pending, on_reply)
+        let mut pending = Pending::requests(self.reader.socket().port_id(), seq, 1);
+        let mut outcome = Ok(());
+        let mut decode = Some(decode);
+        let mut answer = None;
+        let mut count = 0u32;
+        let req = self.tx.finish().map_err(Error::from)?;
+        self.reader.request(req, &mut pending, &mut |ev| match ev {
+            Event::Reply(m) => {
+                count = count.saturating_add(1);
+                if let Some(d) = decode.take() {
+                    answer = Some(d(&m));
+                }
+            }
+            Event::Ack { result, .. } => outcome = result,
+            _ => {}
+        })?;
+        outcome.map_err(Error::from)?;
+        match answer {
+            None => Err(Error::NoAnswer { msg_type }.into()),
+            Some(_) if count > 1 => Err(Error::ManyAnswers { msg_type, count }.into()),
+            Some(r) => r,
+        }
     }
 
     /// Sends a dump request (`NLM_F_DUMP`) and streams each entry to
     /// `on_entry` as it arrives: the library never collects the dump. If
     /// `on_entry` breaks or fails, the rest of the dump is read and
     /// discarded, so the socket is ready for the next request, and its
-    /// error is returned.
+    /// error is returned. The push form of [`Conn::dump_stream`] (the same
+    /// code, pipelined the same way).
     ///
     /// # Errors
     /// The first error of `on_entry`; [`Error::Kernel`] if the kernel
     /// refuses or ends the dump with an errno; [`Error::DumpInterrupted`]
     /// (after all entries were delivered) if a part carried
     /// `NLM_F_DUMP_INTR`; [`Error::Overrun`] if the socket overflowed.
-    pub fn dump<B, F, E>(&mut self, h: NfHeader, build: B, on_entry: F) -> Result<(), E>
+    pub fn dump<B, F, E>(&mut self, h: NfHeader, build: B, mut on_entry: F) -> Result<(), E>
     where
         B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
         F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
         E: From<Error>,
     {
-        let seq = self.build_one(h, NlFlags::DUMP, build)?;
-        let pending = Pending::dump(self.reader.socket().port_id(), seq);
-        self.run(pending, on_entry)
-    }
-
-    /// Sends what is in the builder and runs `pending` to completion: the
-    /// first batch inline, the rest of a dump pipelined.
-    fn run<F, E>(&mut self, mut pending: Pending, mut on_reply: F) -> Result<(), E>
-    where
-        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, E>,
-        E: From<Error>,
-    {
-        let bytes = self.tx.finish().map_err(Error::from)?;
-        self.reader.send_request(bytes)?;
-        let mut outcome = Ok(());
+        let mut stream = self.dump_stream(h, build)?;
         let mut failed = None;
         let mut wants_more = true;
-        let mut on_event = |ev: Event<'_>| match ev {
-            Event::Reply(m) if wants_more => match on_reply(&m) {
-                Ok(flow) => wants_more = flow.is_continue(),
-                Err(e) => {
-                    failed = Some(e);
-                    wants_more = false;
+        let r = loop {
+            let more = stream.next_batch(|m| {
+                if !wants_more {
+                    return;
                 }
-            },
-            Event::Ack { result, .. } | Event::Done(result) if outcome.is_ok() => {
-                outcome = result;
+                match on_entry(m) {
+                    Ok(flow) => wants_more = flow.is_continue(),
+                    Err(e) => {
+                        failed = Some(e);
+                        wants_more = false;
+                    }
+                }
+            });
+            match more {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
             }
-            _ => {}
         };
-        if !pending.is_complete() {
-            self.reader.pump(&mut pending, &mut on_event)?;
-        }
-        if !pending.is_complete() {
-            if pending.is_dump() {
-                self.reader.pump_pipelined(&mut pending, &mut on_event)?;
-            }
-            while !pending.is_complete() {
-                self.reader.pump(&mut pending, &mut on_event)?;
-            }
-        }
+        // Dropping the stream reads what is left of the dump.
+        drop(stream);
         if let Some(e) = failed {
             return Err(e);
         }
-        outcome.map_err(Error::from)?;
-        if pending.interrupted() {
-            return Err(Error::DumpInterrupted.into());
-        }
-        Ok(())
+        r.map_err(E::from)
     }
 
     /// Sends `count` acknowledged requests, packed many to a datagram: request
@@ -387,8 +406,19 @@ impl Conn {
     /// go out in chunks of [`BATCH_CHUNK`]; the next chunk leaves once the
     /// previous one is fully acknowledged.
     ///
+    /// A chunk the kernel stops answering fails at once with the first
+    /// refusal it sent. NOTE(kernel): `nfnetlink_rcv` checks
+    /// `CAP_NET_ADMIN` once per datagram and, without it, answers only the
+    /// first request of the datagram (`EPERM`); the others get no answer.
+    /// The kernel handles a datagram of requests inside the `sendmsg` that
+    /// carries it (`netlink_unicast_kernel`), so every answer it will ever
+    /// send is queued when `sendmsg` returns: once a refusal has come and
+    /// the socket is empty, the missing answers never come.
+    ///
     /// # Errors
-    /// Encode, I/O, parse and timeout errors; kernel refusals go to `on_result`.
+    /// Encode, I/O, parse and timeout errors; [`Error::Kernel`] with the
+    /// first refusal of a chunk the kernel stopped answering (after
+    /// `on_result` got it); other kernel refusals go to `on_result` only.
     pub fn batch<H, B, R>(
         &mut self,
         count: u32,
@@ -412,12 +442,32 @@ impl Conn {
                 build(i, &mut self.tx)?;
             }
             let mut pending = Pending::requests(self.reader.socket().port_id(), first_seq, n);
-            self.reader
-                .request(self.tx.finish()?, &mut pending, &mut |ev| {
-                    if let Event::Ack { index, result } = ev {
-                        on_result(start + index, result);
+            let refused: RefCell<Option<KernelError>> = RefCell::new(None);
+            let mut on_event = |ev: Event<'_>| {
+                if let Event::Ack { index, result } = ev {
+                    if let Err(k) = &result {
+                        refused.borrow_mut().get_or_insert_with(|| k.clone());
                     }
-                })?;
+                    on_result(start + index, result);
+                }
+            };
+            self.reader.send_request(self.tx.finish()?)?;
+            self.reader.pump(&mut pending, &mut on_event)?;
+            while !pending.is_complete() {
+                if refused.borrow().is_none() {
+                    self.reader.pump(&mut pending, &mut on_event)?;
+                    continue;
+                }
+                match self
+                    .reader
+                    .pump_waiting(&mut pending, &mut on_event, Wait::Poll)
+                {
+                    Err(e) if e.is_would_block() => {
+                        return Err(refused.take().map_or(e, Error::Kernel));
+                    }
+                    r => r?,
+                }
+            }
             start += n;
         }
         Ok(())
@@ -437,9 +487,11 @@ impl Conn {
     }
 
     /// Sends a dump request (`NLM_F_DUMP`) and returns a [`DumpStream`]
-    /// that receives the dump one batch of datagrams at a time, when asked:
-    /// the pull form of [`Conn::dump`], for iterators. It uses this
-    /// connection's reader, timeout and counters (and is never pipelined).
+    /// that hands out the dump one received batch of datagrams at a time,
+    /// when asked: the pull form of [`Conn::dump`], for iterators. It uses
+    /// this connection's reader, timeout and counters. Once the first batch
+    /// shows that more follows, the rest is received on a second thread
+    /// while the caller decodes ([`Reader::pump_pipelined`]).
     ///
     /// # Errors
     /// [`Error::Encode`] if `build` fails; I/O errors of the send.
@@ -453,6 +505,8 @@ impl Conn {
         Ok(DumpStream {
             conn: self,
             pending,
+            pipe: None,
+            started: false,
         })
     }
 }
@@ -464,6 +518,10 @@ impl Conn {
 pub struct DumpStream<'c> {
     conn: &'c mut Conn,
     pending: Pending,
+    /// The receiving thread, once the first batch showed more follows.
+    pipe: Option<Pipeline>,
+    /// Whether the first batch was received.
+    started: bool,
 }
 
 impl DumpStream<'_> {
@@ -484,13 +542,29 @@ impl DumpStream<'_> {
             return Ok(false);
         }
         let mut outcome = Ok(());
-        self.conn
-            .reader
-            .pump(&mut self.pending, &mut |ev| match ev {
-                Event::Reply(m) => on_entry(&m),
-                Event::Done(r) | Event::Ack { result: r, .. } => outcome = r,
-                _ => {}
-            })?;
+        let mut on_event = |ev: Event<'_>| match ev {
+            Event::Reply(m) => on_entry(&m),
+            Event::Done(r) | Event::Ack { result: r, .. } => outcome = r,
+            _ => {}
+        };
+        let reader = &mut self.conn.reader;
+        let r = match &mut self.pipe {
+            Some(pipe) => reader.pump_from(pipe, &mut self.pending, &mut on_event),
+            None => reader.pump(&mut self.pending, &mut on_event),
+        };
+        if r.is_ok() && !self.started && !self.pending.is_complete() {
+            // A large dump: the rest is received on a second thread while
+            // the caller decodes this batch (or, if no thread or descriptor
+            // can be had, by plain pumps).
+            self.pipe = reader.start_pipeline().ok();
+        }
+        self.started = true;
+        if r.is_err() || self.pending.is_complete() {
+            if let Some(pipe) = self.pipe.take() {
+                reader.finish_pipeline(pipe, &mut self.pending);
+            }
+        }
+        r?;
         outcome?;
         if !self.pending.is_complete() {
             return Ok(true);
@@ -506,6 +580,9 @@ impl Drop for DumpStream<'_> {
     fn drop(&mut self) {
         // Read the rest of the dump (a failed receive ends it anyway).
         while let Ok(true) = self.next_batch(|_| {}) {}
+        if let Some(pipe) = self.pipe.take() {
+            self.conn.reader.finish_pipeline(pipe, &mut self.pending);
+        }
     }
 }
 

@@ -383,9 +383,81 @@ pub enum Error {
     /// No reply arrived before the deadline.
     #[error("no reply within the timeout")]
     Timeout,
+    /// A query ([`Conn::query`](crate::Conn::query)) was acknowledged
+    /// without the one answer it asks for.
+    #[error("request type {msg_type:#06x}: acknowledged without an answer")]
+    NoAnswer {
+        /// The request's `nlmsg_type`.
+        msg_type: u16,
+    },
+    /// A query ([`Conn::query`](crate::Conn::query)) that asks for one
+    /// answer got more (all were read; the first was decoded).
+    #[error("request type {msg_type:#06x}: {count} answers where one was expected")]
+    ManyAnswers {
+        /// The request's `nlmsg_type`.
+        msg_type: u16,
+        /// How many answers came.
+        count: u32,
+    },
 }
 
 crate::debug_as_report!(Error);
+
+impl Error {
+    /// Names the kernel's refusal: `Ok` with a [`Refusal`] of `op` on the
+    /// object `object()` names if this is [`Error::Kernel`], else `Err`
+    /// with the error unchanged. The one way every subsystem crate names a
+    /// refused operation:
+    ///
+    /// ```
+    /// use nfnl::{Errno, Error, KernelError};
+    /// let e = Error::Kernel(KernelError::new(Errno::ENOENT, 7));
+    /// let r = e.into_refusal("delete", || "udp src=10.0.0.1".into()).unwrap();
+    /// assert!(r.to_string().starts_with("delete udp src=10.0.0.1: kernel error"));
+    /// ```
+    ///
+    /// # Errors
+    /// `Err(self)` if the kernel did not refuse (I/O, parse, timeout...).
+    pub fn into_refusal(
+        self,
+        op: &'static str,
+        object: impl FnOnce() -> String,
+    ) -> Result<Refusal, Error> {
+        match self {
+            Error::Kernel(source) => Ok(Refusal {
+                op,
+                object: object(),
+                source,
+            }),
+            e => Err(e),
+        }
+    }
+}
+
+/// The kernel refused an operation on an object: `"{op} {object}: {source}"`
+/// (for example `delete udp src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2:
+/// kernel error: No such file or directory (ENOENT)`; `EPERM` carries the
+/// `CAP_NET_ADMIN` hint). Made by [`Error::into_refusal`]; the subsystem
+/// crates wrap it in their `Refused` variant.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{op} {object}: {source}")]
+pub struct Refusal {
+    /// The operation (`create`, `delete`, `get`, `configure`...).
+    pub op: &'static str,
+    /// The object it was about, as the subsystem's tool names it.
+    pub object: String,
+    /// The kernel's answer.
+    #[source]
+    pub source: KernelError,
+}
+
+crate::debug_as_report!(Refusal);
+
+impl ErrorExt for Refusal {
+    fn origin(&self) -> Origin<'_> {
+        Origin::Kernel(&self.source)
+    }
+}
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {
@@ -435,5 +507,19 @@ mod tests {
         assert!(e.to_string().contains("CAP_NET_ADMIN"));
         assert!(matches!(Error::from(Errno::ENOBUFS), Error::Overrun));
         assert!(Error::from(Errno::EAGAIN).is_would_block());
+    }
+
+    #[test]
+    fn a_refusal_names_op_and_object_and_keeps_the_errno_and_hint() {
+        let e = Error::Kernel(KernelError::new(Errno::EPERM, 3));
+        let r = e.into_refusal("create", || "5 flows".into()).unwrap();
+        let s = r.to_string();
+        assert!(s.starts_with("create 5 flows: kernel error: "), "{s}");
+        assert!(s.contains("CAP_NET_ADMIN"), "{s}");
+        assert_eq!(format!("{r:?}"), s);
+        assert!(r.is_permission_denied());
+        assert_eq!(r.errno(), Some(Errno::EPERM));
+        let other = Error::Timeout.into_refusal("get", || unreachable!());
+        assert!(matches!(other, Err(Error::Timeout)));
     }
 }

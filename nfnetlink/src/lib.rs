@@ -48,7 +48,9 @@
 //!   for, another subsystem's type) is skipped and counted
 //!   ([`Reader::skipped`]), never an error. The smallest complete receiver
 //!   is the example of [`receive`].
-//! - **Requests**: [`Conn`] (request with ack, query, dump, batch) or, for a
+//! - **Requests**: [`Conn`] ([`Conn::request`] with ack, [`Conn::query`] for
+//!   exactly one answer, [`Conn::dump`] and its pull form [`Conn::dump_stream`],
+//!   both pipelined, [`Conn::batch`]) or, for a
 //!   receiver that also configures, [`Reader::ack_request`]; one timeout
 //!   setting, `set_request_timeout`, default [`reader::DEFAULT_REQUEST_TIMEOUT`]
 //!   (5 s), everywhere; one socket-options policy, applied to every
@@ -58,7 +60,9 @@
 //!   (`is_recoverable`, `is_overrun`, `is_would_block`, `is_timeout`,
 //!   `is_not_found`, `is_permission_denied`, `errno`, ...) come with it,
 //!   and [`debug_as_report!`] makes its `Debug` form the message, so that
-//!   `fn main() -> Result<(), E>` shows the message and its hint. It
+//!   `fn main() -> Result<(), E>` shows the message and its hint. A kernel
+//!   refusal is named once, by a [`Refusal`] (operation, object, the
+//!   kernel's error; [`Error::into_refusal`]) in its `Refused` variant. It
 //!   re-exports [`ErrorExt`], [`Receive`] and [`Errno`] so that its users
 //!   need no other crate.
 //!
@@ -138,7 +142,7 @@ pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{
-    write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError,
+    write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError, Refusal,
 };
 pub use flags::NlFlags;
 pub use ip::{IpError, IpPacket};

@@ -67,13 +67,14 @@
 //! answer, copies them into the stash.
 
 use std::collections::VecDeque;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use nfnl_sys::{nlmsghdr, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
 
 use crate::align::nlmsg_align;
 use crate::conn::{Event, Pending};
-use crate::error::{Error, KernelError};
+use crate::error::{Error, ErrorExt as _, KernelError};
 use crate::msg::{MsgIter, NlMsg};
 use crate::receive::Sort;
 use crate::socket::{RecvBatch, Socket};
@@ -587,8 +588,18 @@ impl Reader {
         pending: &mut Pending,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
-        self.keep_unread();
         let wait = self.timeout.map_or(Wait::Block, Wait::timeout);
+        self.pump_waiting(pending, on_event, wait)
+    }
+
+    /// As [`Reader::pump`], waiting for the batch as `wait` says.
+    pub(crate) fn pump_waiting(
+        &mut self,
+        pending: &mut Pending,
+        on_event: &mut dyn FnMut(Event<'_>),
+        wait: Wait,
+    ) -> Result<(), Error> {
+        self.keep_unread();
         loop {
             match self.receive(wait) {
                 Ok(()) => break,
@@ -599,16 +610,19 @@ impl Reader {
             }
         }
         self.next_slot = self.rx.len();
-        let mut sink = Sink {
-            pending,
-            on_event,
-            keep_others: self.keep_others,
-            stale: &mut self.stale,
-            unsolicited: &mut self.unsolicited,
-            stash: &mut self.stash,
-            failed: None,
-        };
-        sink.batch(&self.rx);
+        let (rx, mut sink) = (
+            &self.rx,
+            Sink {
+                pending,
+                on_event,
+                keep_others: self.keep_others,
+                stale: &mut self.stale,
+                unsolicited: &mut self.unsolicited,
+                stash: &mut self.stash,
+                failed: None,
+            },
+        );
+        sink.batch(rx);
         sink.finish()
     }
 
@@ -660,10 +674,29 @@ impl Reader {
     /// them to `pending`, until it is complete. The kernel builds each next
     /// dump datagram inside the `recvmsg` that fetches the previous one
     /// (`netlink_recvmsg` → `netlink_dump`), so this overlaps the kernel's
-    /// work with the caller's decoding on two cores.
+    /// work with the caller's decoding on two cores. [`Conn::dump`] and
+    /// [`DumpStream`] use the same pipeline.
     ///
     /// Call it after a first [`Reader::pump`] showed that the dump is large
-    /// (it costs a short-lived thread and two batches of buffers).
+    /// (it costs a short-lived thread, a second descriptor of the socket and
+    /// two batches of buffers).
+    ///
+    /// Each datagram is walked once, by this thread: the receiving thread
+    /// never looks into what it receives. It receives without waiting and
+    /// stops when the socket is empty, because a running dump never leaves
+    /// it empty. NOTE(kernel): `netlink_dump_start` queues the first
+    /// datagram before the request's `sendmsg` returns, and every
+    /// `netlink_recvmsg` that leaves the receive queue at most half full
+    /// (`sk_rmem_alloc <= sk_rcvbuf / 2`; a fuller queue is not empty)
+    /// builds and queues the next one, or sets the socket error, before it
+    /// returns. So between two receive calls a running dump always has a
+    /// datagram queued; an empty queue means the dump's last datagram
+    /// (`NLMSG_DONE`, put at the end of the last part by
+    /// `netlink_dump_done`, or a datagram of its own) was received. Should
+    /// the receiver stop early anyway, the rest comes through plain pumps.
+    ///
+    /// [`Conn::dump`]: crate::Conn::dump
+    /// [`DumpStream`]: crate::DumpStream
     ///
     /// # Errors
     /// As [`Reader::pump`].
@@ -672,87 +705,163 @@ impl Reader {
         pending: &mut Pending,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(), Error> {
-        use std::sync::mpsc;
-        type Filled = Result<RecvBatch, Error>;
-        self.keep_unread();
         if pending.is_complete() {
             return Ok(());
         }
-        let (port, seq) = pending.key();
-        let sock = &self.sock;
-        let timeout = self.timeout;
+        let mut pipe = self.start_pipeline()?;
+        let mut r = Ok(());
+        while !pending.is_complete() {
+            r = self.pump_from(&mut pipe, pending, on_event);
+            if r.is_err() {
+                break;
+            }
+        }
+        self.finish_pipeline(pipe, pending);
+        r
+    }
+
+    /// Starts the receiving thread of a pipelined dump (see
+    /// [`Reader::pump_pipelined`]) on a second descriptor of the socket.
+    pub(crate) fn start_pipeline(&mut self) -> Result<Pipeline, Error> {
+        self.keep_unread();
+        let sock = self.sock.try_clone()?;
         let keep = self.keep_others;
         let (slots, slot_len) = (self.rx.capacity(), self.rx.slot_len());
         let (full_tx, full_rx) = mpsc::sync_channel::<Filled>(2);
         let (empty_tx, empty_rx) = mpsc::channel::<RecvBatch>();
-        // Cannot fail: the receiving end lives in this function.
+        // Cannot fail: the receiving end is alive.
         let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
         let _ = empty_tx.send(RecvBatch::new(slots, slot_len));
-        let mut sink = Sink {
+        let thread = std::thread::Builder::new()
+            .name("nfnl-dump".into())
+            .spawn(move || receive_dump(&sock, keep, &full_tx, &empty_rx))?;
+        Ok(Pipeline {
+            full: full_rx,
+            empty: Some(empty_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Feeds the next batch `pipe` received to `pending`, as
+    /// [`Reader::pump`] feeds its own; once the receiving thread has
+    /// stopped, pumps.
+    pub(crate) fn pump_from(
+        &mut self,
+        pipe: &mut Pipeline,
+        pending: &mut Pending,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(), Error> {
+        match pipe.full.recv() {
+            Ok(Ok(batch)) => {
+                self.keep_unread();
+                let mut sink = self.sink(pending, on_event);
+                sink.batch(&batch);
+                let r = sink.finish();
+                if let Some(empty) = &pipe.empty {
+                    // The receiver may have stopped already.
+                    let _ = empty.send(batch);
+                }
+                r
+            }
+            Ok(Err(Error::Overrun)) if self.keep_others => {
+                self.stash.push_back(Kept::Failed(Error::Overrun));
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e),
+            // The receiver stopped (the socket was empty, or after an error
+            // it sent): the rest, if any, comes through plain pumps.
+            Err(_) => self.pump(pending, on_event),
+        }
+    }
+
+    /// Stops the receiving thread of `pipe` and feeds what it received
+    /// after the dump's end (kept or counted as a pump would) to a
+    /// finished `pending`.
+    pub(crate) fn finish_pipeline(&mut self, mut pipe: Pipeline, pending: &mut Pending) {
+        pipe.empty = None;
+        while let Ok(filled) = pipe.full.recv() {
+            match filled {
+                Ok(batch) => {
+                    let mut ignore = |_: Event<'_>| {};
+                    let mut sink = self.sink(pending, &mut ignore);
+                    sink.batch(&batch);
+                    let _ = sink.finish();
+                }
+                Err(e) if self.keep_others => self.stash.push_back(Kept::Failed(e)),
+                Err(_) => {}
+            }
+        }
+        if let Some(t) = pipe.thread.take() {
+            // It returned (its sender is gone); a panic there is not ours to re-raise.
+            let _ = t.join();
+        }
+    }
+
+    /// The walk of a received batch for `pending`.
+    fn sink<'a>(
+        &'a mut self,
+        pending: &'a mut Pending,
+        on_event: &'a mut dyn FnMut(Event<'_>),
+    ) -> Sink<'a> {
+        Sink {
             pending,
             on_event,
-            keep_others: keep,
+            keep_others: self.keep_others,
             stale: &mut self.stale,
             unsolicited: &mut self.unsolicited,
             stash: &mut self.stash,
             failed: None,
-        };
-        std::thread::scope(|scope| {
-            let full_rx = full_rx;
-            scope.spawn(move || {
-                while let Ok(mut batch) = empty_rx.recv() {
-                    let wait = timeout.map_or(Wait::Block, Wait::timeout);
-                    let r = loop {
-                        match sock.recv_many(&mut batch, wait) {
-                            // Kept in its place; the dump goes on.
-                            Err(Error::Overrun) if keep => {
-                                if full_tx.send(Err(Error::Overrun)).is_err() {
-                                    return;
-                                }
-                            }
-                            r => break r.map(|_| ()),
-                        }
-                    };
-                    let last = match &r {
-                        // Past a datagram it cannot read, the rest is left
-                        // to plain pumps (see below).
-                        Ok(()) => (0..batch.len()).any(|i| match batch.get(i) {
-                            Some(Ok(d)) => ends_dump(d, port, seq),
-                            _ => true,
-                        }),
-                        Err(_) => true,
-                    };
-                    if full_tx.send(r.map(|()| batch)).is_err() || last {
+        }
+    }
+}
+
+/// A batch the receiving thread of a pipelined dump filled, or its error.
+type Filled = Result<RecvBatch, Error>;
+
+/// The receiving half of a pipelined dump (see [`Reader::pump_pipelined`]):
+/// a thread on a second descriptor of the socket that receives into two
+/// batches in turn while the caller feeds the other one.
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    full: mpsc::Receiver<Filled>,
+    /// Gives fed batches back; dropped to stop the receiver.
+    empty: Option<mpsc::Sender<RecvBatch>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The receiving thread of a pipeline: receives without waiting until the
+/// socket is empty (the dump is over, see [`Reader::pump_pipelined`]), an
+/// error, or the feeder hangs up. It never looks into a datagram.
+fn receive_dump(
+    sock: &Socket,
+    keep: bool,
+    full: &mpsc::SyncSender<Filled>,
+    empty: &mpsc::Receiver<RecvBatch>,
+) {
+    while let Ok(mut batch) = empty.recv() {
+        let r = loop {
+            match sock.recv_many(&mut batch, Wait::Poll) {
+                // Kept in its place; the dump goes on.
+                Err(Error::Overrun) if keep => {
+                    if full.send(Err(Error::Overrun)).is_err() {
                         return;
                     }
                 }
-            });
-            while !sink.pending.is_complete() && sink.failed.is_none() {
-                // The receiver stops after an error, the dump's end or a
-                // datagram it cannot read, each of which arrives here first.
-                let Ok(filled) = full_rx.recv() else { break };
-                match filled {
-                    Ok(batch) => {
-                        sink.batch(&batch);
-                        // Recycle the batch; the receiver may have stopped already.
-                        let _ = empty_tx.send(batch);
-                    }
-                    Err(Error::Overrun) if keep => {
-                        sink.stash.push_back(Kept::Failed(Error::Overrun))
-                    }
-                    Err(e) => return Err(e),
+                r => break r,
+            }
+        };
+        match r {
+            Ok(_) => {
+                if full.send(Ok(batch)).is_err() {
+                    return;
                 }
             }
-            drop(empty_tx);
-            Ok::<(), Error>(())
-        })?;
-        sink.finish()?;
-        // The receiver stopped early (at a datagram it could not read that
-        // was not the dump's): the rest comes through plain pumps.
-        while !pending.is_complete() {
-            self.pump(pending, on_event)?;
+            Err(e) if e.is_would_block() => return,
+            Err(e) => {
+                let _ = full.send(Err(e));
+                return;
+            }
         }
-        Ok(())
     }
 }
 
@@ -877,19 +986,6 @@ impl Sink<'_> {
     }
 }
 
-/// True if `datagram` holds the message that ends dump `seq` of `port`
-/// (`NLMSG_DONE`, or an `NLMSG_ERROR` refusing it), or is malformed.
-fn ends_dump(datagram: &[u8], port: u32, seq: u32) -> bool {
-    MsgIter::new(datagram).any(|m| match m {
-        Ok(m) => {
-            m.seq() == seq
-                && m.port() == port
-                && matches!(m.msg_type(), nfnl_sys::NLMSG_DONE | nfnl_sys::NLMSG_ERROR)
-        }
-        Err(_) => true,
-    })
-}
-
 /// Messages no caller wants: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
 /// `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch.
 fn is_filler(h: &nlmsghdr) -> bool {
@@ -928,7 +1024,7 @@ mod tests {
 
     use super::*;
     use crate::socket::tests::noops;
-    use crate::{ErrorExt as _, MsgBuilder, NlFlags};
+    use crate::{MsgBuilder, NlFlags};
 
     #[test]
     #[cfg_attr(miri, ignore = "needs a netlink socket")]

@@ -5,7 +5,7 @@
 //! flag, a verdict refused by the kernel (tied to its packet id), a payload
 //! our API refuses before sending, and use after close.
 
-use nfnl::{Errno, ErrorExt, KernelError, Origin};
+use nfnl::{Errno, ErrorExt, KernelError, Origin, Refusal};
 
 use crate::config::QueueFlags;
 
@@ -92,15 +92,10 @@ pub enum Error {
         #[source]
         source: KernelError,
     },
-    /// Another configuration error from the kernel.
-    #[error("queue {queue}: configuration refused: {source}")]
-    Config {
-        /// The queue number.
-        queue: u16,
-        /// The kernel's error.
-        #[source]
-        source: KernelError,
-    },
+    /// Another refusal of a configuration request: `configure queue N`
+    /// and the kernel's error.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// A payload verdict refused by this library before sending, because
     /// the kernel would have damaged or silently dropped the packet. The
     /// packet got the queue's default verdict instead.
@@ -153,7 +148,7 @@ impl ErrorExt for Error {
             | Error::PermissionDenied { source, .. }
             | Error::BoundElsewhere { source, .. }
             | Error::FlagUnsupported { source, .. }
-            | Error::Config { source, .. } => Origin::Kernel(source),
+            | Error::Refused(Refusal { source, .. }) => Origin::Kernel(source),
             Error::QueueBusy { .. } => Origin::Errno(Errno::EBUSY),
             Error::NotBound { .. } => Origin::Errno(Errno::ENODEV),
             _ => Origin::None,

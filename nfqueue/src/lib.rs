@@ -143,7 +143,7 @@ pub mod raw {
 // that it needs no other crate. Plain comments: each item shows its own
 // summary line.
 pub use nfnl::{CtState, Hook, HwAddr, IpPacket, IpProto, ProtoFamily, Timestamp, Vlan};
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Socket};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, Receive, Refusal, Socket};
 
 /// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
 #[cfg(doctest)]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use nfnl::{
-    ErrorExt as _, ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Receive, Socket,
-    Sort, Wait,
+    ErrorExt as _, ErrorMsg, KernelError, MsgBuilder, NfHeader, NlFlags, Reader, Receive, Refusal,
+    Socket, Sort, Wait,
 };
 use nfnl_sys as sys;
 
@@ -209,7 +209,7 @@ impl Queue {
     /// `CAP_NET_ADMIN`); [`Error::QueueBusy`] if this socket has it already;
     /// [`Error::FlagUnsupported`] naming the flag this kernel refuses (the
     /// flags are then probed one by one; nothing was bound);
-    /// [`Error::Config`] for other refusals; [`Error::InvalidConfig`]
+    /// [`Error::Refused`] for other refusals; [`Error::InvalidConfig`]
     /// before sending anything for a setting the kernel cannot use
     /// ([`QueueConfig::check`]); timeouts and I/O errors.
     pub fn bind(&mut self, cfg: &QueueConfig) -> Result<(), Error> {
@@ -559,7 +559,11 @@ fn map_config_error(queue: u16, our_port: u32, k: KernelError) -> Error {
         },
         Errno::EBUSY => Error::QueueBusy { queue },
         Errno::ENODEV => Error::NotBound { queue },
-        _ => Error::Config { queue, source: k },
+        _ => Error::Refused(Refusal {
+            op: "configure",
+            object: format!("queue {queue}"),
+            source: k,
+        }),
     }
 }
 
