@@ -9,7 +9,9 @@ use std::ops::ControlFlow;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nfnl::{MsgBuilder, MsgIter, NfHeader, NlFlags};
-use nfnl_conntrack::{Counters, Flow, ProtoInfo, Status, TcpInfo, TcpState, Timestamp, Tuple, L4};
+use nfnl_conntrack::{
+    Counters, CtTimestamp, Flow, ProtoInfo, Status, TcpInfo, TcpState, Tuple, L4,
+};
 
 fn fixture(n: u32) -> Vec<u8> {
     let mut b = MsgBuilder::new();
@@ -35,7 +37,7 @@ fn fixture(n: u32) -> Vec<u8> {
             packets: 9,
             bytes: 9000,
         });
-        f.timestamp = Some(Timestamp {
+        f.timestamp = Some(CtTimestamp {
             start: Some(1_700_000_000_000_000_000),
             stop: None,
         });

@@ -58,20 +58,20 @@ impl Counters {
 /// Start and stop time of a connection in nanoseconds since the epoch
 /// (`CTA_TIMESTAMP`). Present only with `net.netfilter.nf_conntrack_timestamp = 1`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Timestamp {
+pub struct CtTimestamp {
     /// `CTA_TIMESTAMP_START`.
     pub start: Option<u64>,
     /// `CTA_TIMESTAMP_STOP` (set on destroy events).
     pub stop: Option<u64>,
 }
 
-impl Timestamp {
+impl CtTimestamp {
     /// Decodes the contents of a `CTA_TIMESTAMP` nest.
     ///
     /// # Errors
     /// A malformed attribute or a wrong size.
     pub fn decode_nested(it: AttrIter<'_>) -> Result<Self, ParseError> {
-        let mut t = Timestamp::default();
+        let mut t = CtTimestamp::default();
         for a in it {
             let a = a?;
             match a.kind() {

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use nfnl::{AttrIter, AttrTable, EncodeError, MsgBuilder, NfMsg, ParseError};
 use nfnl_sys as sys;
 
-use crate::counters::{Counters, Timestamp};
+use crate::counters::{Counters, CtTimestamp};
 use crate::error::Error;
 use crate::nat::NatRange;
 use crate::protoinfo::ProtoInfo;
@@ -246,7 +246,7 @@ pub struct Flow {
     /// Reply-direction counters (`CTA_COUNTERS_REPLY`).
     pub counters_reply: Option<Counters>,
     /// Start/stop timestamps (`CTA_TIMESTAMP`).
-    pub timestamp: Option<Timestamp>,
+    pub timestamp: Option<CtTimestamp>,
     /// Protocol state (`CTA_PROTOINFO`).
     pub proto_info: Option<ProtoInfo>,
     /// Sequence adjustment, original direction (`CTA_SEQ_ADJ_ORIG`).
@@ -355,7 +355,7 @@ impl Flow {
                 sys::CTA_COUNTERS_REPLY => {
                     f.counters_reply = Some(Counters::decode_nested(a.nested())?);
                 }
-                sys::CTA_TIMESTAMP => f.timestamp = Some(Timestamp::decode_nested(a.nested())?),
+                sys::CTA_TIMESTAMP => f.timestamp = Some(CtTimestamp::decode_nested(a.nested())?),
                 sys::CTA_PROTOINFO => f.proto_info = ProtoInfo::decode_nested(a.nested())?,
                 sys::CTA_SEQ_ADJ_ORIG => f.seq_adj_orig = Some(SeqAdj::decode_nested(a.nested())?),
                 sys::CTA_SEQ_ADJ_REPLY => {

@@ -131,7 +131,7 @@ pub mod tokio {}
 mod tuple;
 
 pub use conntrack::{Conntrack, FlowIter, Flush, FlushReport, Key, Update};
-pub use counters::{Counters, Timestamp};
+pub use counters::{Counters, CtTimestamp};
 pub use display::{proto_name, DisplayOptions, FlowDisplay};
 pub use error::{Error, Result};
 pub use event::{Event, EventHeader, EventListener, Groups};

@@ -24,7 +24,7 @@ use crate::socket::Socket;
 
 /// What one received message means for a pending request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event<'a> {
+pub enum Answer<'a> {
     /// A data reply to the request (a GET answer or one dump entry).
     Reply(NfMsg<'a>),
     /// The request with index `index` (0 for a single request) was acknowledged
@@ -136,38 +136,38 @@ impl Pending {
     ///
     /// # Errors
     /// A malformed control message or nfnetlink header.
-    pub fn on_message<'a>(&mut self, msg: NlMsg<'a>) -> Result<Event<'a>, ParseError> {
+    pub fn on_message<'a>(&mut self, msg: NlMsg<'a>) -> Result<Answer<'a>, ParseError> {
         let Some(index) = self.index_of(&msg).filter(|_| !self.done) else {
             let stale = msg.seq() != 0 && msg.port() == self.port;
-            return Ok(Event::Other { msg, stale });
+            return Ok(Answer::Other { msg, stale });
         };
         if let (Some(t), NLMSG_ERROR) = (self.req_type, msg.msg_type()) {
             if ErrorMsg::parse(&msg)?.request().nlmsg_type != t {
-                return Ok(Event::Other { msg, stale: false });
+                return Ok(Answer::Other { msg, stale: false });
             }
         }
         match Control::classify(msg)? {
-            Control::Noop | Control::Overrun => Ok(Event::Ignored),
+            Control::Noop | Control::Overrun => Ok(Answer::Ignored),
             Control::Data(m) => {
                 if m.flags().contains(NlFlags::DUMP_INTR) {
                     self.interrupted = true;
                 }
-                Ok(Event::Reply(m.nf()?))
+                Ok(Answer::Reply(m.nf()?))
             }
             Control::Done(m) => {
                 self.done = true;
-                Ok(Event::Done(done_status(&m)))
+                Ok(Answer::Done(done_status(&m)))
             }
             Control::Error(e) => {
                 let result = e.result();
                 if self.dump {
                     // A dump refused at its start (EBUSY, EINVAL...) ends it.
                     self.done = true;
-                    return Ok(Event::Done(result));
+                    return Ok(Answer::Done(result));
                 }
                 self.acks_left = self.acks_left.saturating_sub(1);
                 self.done = self.acks_left == 0;
-                Ok(Event::Ack { index, result })
+                Ok(Answer::Ack { index, result })
             }
         }
     }
@@ -303,7 +303,7 @@ impl Conn {
         let mut outcome = Ok(());
         self.reader
             .request(self.tx.finish()?, &mut pending, &mut |ev| {
-                if let Event::Ack { result, .. } = ev {
+                if let Answer::Ack { result, .. } = ev {
                     outcome = result;
                 }
             })?;
@@ -334,13 +334,13 @@ impl Conn {
         let mut count = 0u32;
         let req = self.tx.finish().map_err(Error::from)?;
         self.reader.request(req, &mut pending, &mut |ev| match ev {
-            Event::Reply(m) => {
+            Answer::Reply(m) => {
                 count = count.saturating_add(1);
                 if let Some(d) = decode.take() {
                     answer = Some(d(&m));
                 }
             }
-            Event::Ack { result, .. } => outcome = result,
+            Answer::Ack { result, .. } => outcome = result,
             _ => {}
         })?;
         outcome.map_err(Error::from)?;
@@ -443,8 +443,8 @@ impl Conn {
             }
             let mut pending = Pending::requests(self.reader.socket().port_id(), first_seq, n);
             let refused: RefCell<Option<KernelError>> = RefCell::new(None);
-            let mut on_event = |ev: Event<'_>| {
-                if let Event::Ack { index, result } = ev {
+            let mut on_answer = |ev: Answer<'_>| {
+                if let Answer::Ack { index, result } = ev {
                     if let Err(k) = &result {
                         refused.borrow_mut().get_or_insert_with(|| k.clone());
                     }
@@ -452,15 +452,15 @@ impl Conn {
                 }
             };
             self.reader.send_request(self.tx.finish()?)?;
-            self.reader.pump(&mut pending, &mut on_event)?;
+            self.reader.pump(&mut pending, &mut on_answer)?;
             while !pending.is_complete() {
                 if refused.borrow().is_none() {
-                    self.reader.pump(&mut pending, &mut on_event)?;
+                    self.reader.pump(&mut pending, &mut on_answer)?;
                     continue;
                 }
                 match self
                     .reader
-                    .pump_waiting(&mut pending, &mut on_event, Wait::Poll)
+                    .pump_waiting(&mut pending, &mut on_answer, Wait::Poll)
                 {
                     Err(e) if e.is_would_block() => {
                         return Err(refused.take().map_or(e, Error::Kernel));
@@ -542,15 +542,15 @@ impl DumpStream<'_> {
             return Ok(false);
         }
         let mut outcome = Ok(());
-        let mut on_event = |ev: Event<'_>| match ev {
-            Event::Reply(m) => on_entry(&m),
-            Event::Done(r) | Event::Ack { result: r, .. } => outcome = r,
+        let mut on_answer = |ev: Answer<'_>| match ev {
+            Answer::Reply(m) => on_entry(&m),
+            Answer::Done(r) | Answer::Ack { result: r, .. } => outcome = r,
             _ => {}
         };
         let reader = &mut self.conn.reader;
         let r = match &mut self.pipe {
-            Some(pipe) => reader.pump_from(pipe, &mut self.pending, &mut on_event),
-            None => reader.pump(&mut self.pending, &mut on_event),
+            Some(pipe) => reader.pump_from(pipe, &mut self.pending, &mut on_answer),
+            None => reader.pump(&mut self.pending, &mut on_answer),
         };
         if r.is_ok() && !self.started && !self.pending.is_complete() {
             // A large dump: the rest is received on a second thread while
@@ -603,7 +603,7 @@ mod tests {
         nlmsg(0x0100, 2 | flags, seq, PORT, &[2, 0, 0, 0])
     }
 
-    fn feed<'a>(p: &mut Pending, d: &'a [u8]) -> Vec<Event<'a>> {
+    fn feed<'a>(p: &mut Pending, d: &'a [u8]) -> Vec<Answer<'a>> {
         MsgIter::new(d)
             .map(|m| p.on_message(m.unwrap()).unwrap())
             .collect()
@@ -615,7 +615,7 @@ mod tests {
         let d = ack(10, 0);
         assert_eq!(
             feed(&mut p, &d),
-            vec![Event::Ack {
+            vec![Answer::Ack {
                 index: 0,
                 result: Ok(())
             }]
@@ -629,8 +629,8 @@ mod tests {
         let mut d = nlmsg(0x0101, 0, 10, PORT, &[2, 0, 0, 0]);
         d.extend(ack(10, 2));
         let ev = feed(&mut p, &d);
-        assert!(matches!(ev[0], Event::Reply(_)));
-        assert!(matches!(&ev[1], Event::Ack { index: 0, result: Err(k) } if k.errno == 2));
+        assert!(matches!(ev[0], Answer::Reply(_)));
+        assert!(matches!(&ev[1], Answer::Ack { index: 0, result: Err(k) } if k.errno == 2));
         assert!(p.is_complete());
     }
 
@@ -641,19 +641,19 @@ mod tests {
         let ev = entry(0, 0);
         assert!(matches!(
             feed(&mut p, &ev)[0],
-            Event::Other { stale: false, .. }
+            Answer::Other { stale: false, .. }
         ));
         // a late ack of an abandoned request 9
         let late = ack(9, 0);
         assert!(matches!(
             feed(&mut p, &late)[0],
-            Event::Other { stale: true, .. }
+            Answer::Other { stale: true, .. }
         ));
         // a reply for another port (should not happen; not ours)
         let other = nlmsg(NLMSG_ERROR, 0, 10, PORT + 1, &[0; 20]);
         assert!(matches!(
             feed(&mut p, &other)[0],
-            Event::Other { stale: false, .. }
+            Answer::Other { stale: false, .. }
         ));
         assert!(!p.is_complete());
     }
@@ -666,14 +666,14 @@ mod tests {
         d.extend(nlmsg(NLMSG_DONE, 2, 20, PORT, &0i32.to_ne_bytes()));
         let ev = feed(&mut p, &d);
         assert_eq!(ev.len(), 3);
-        assert_eq!(ev[2], Event::Done(Ok(())));
+        assert_eq!(ev[2], Answer::Done(Ok(())));
         assert!(p.is_complete());
         assert!(p.interrupted());
         // anything after DONE with the same seq is no longer ours
         let late = entry(20, 0);
         assert!(matches!(
             feed(&mut p, &late)[0],
-            Event::Other { stale: true, .. }
+            Answer::Other { stale: true, .. }
         ));
     }
 
@@ -681,10 +681,10 @@ mod tests {
     fn dump_refused_and_done_with_errno() {
         let mut p = Pending::dump(PORT, 5);
         let d = ack(5, 16);
-        assert!(matches!(&feed(&mut p, &d)[0], Event::Done(Err(k)) if k.errno == 16));
+        assert!(matches!(&feed(&mut p, &d)[0], Answer::Done(Err(k)) if k.errno == 16));
         let mut p = Pending::dump(PORT, 6);
         let d = nlmsg(NLMSG_DONE, 2, 6, PORT, &(-4i32).to_ne_bytes());
-        assert!(matches!(&feed(&mut p, &d)[0], Event::Done(Err(k)) if k.errno == 4));
+        assert!(matches!(&feed(&mut p, &d)[0], Answer::Done(Err(k)) if k.errno == 4));
     }
 
     #[test]
@@ -695,7 +695,7 @@ mod tests {
         let d = ack(10, 2); // echoes a request of type 0x0100
         assert!(matches!(
             feed(&mut p, &d)[..],
-            [Event::Other { stale: false, .. }]
+            [Answer::Other { stale: false, .. }]
         ));
         assert!(!p.is_complete());
         let mut body = 0i32.to_ne_bytes().to_vec();
@@ -703,7 +703,7 @@ mod tests {
         let d = nlmsg(NLMSG_ERROR, 0x100, 10, PORT, &body);
         assert!(matches!(
             feed(&mut p, &d)[..],
-            [Event::Ack {
+            [Answer::Ack {
                 index: 0,
                 result: Ok(())
             }]
@@ -719,12 +719,12 @@ mod tests {
         let ev = feed(&mut p, &d);
         assert_eq!(
             ev[0],
-            Event::Ack {
+            Answer::Ack {
                 index: 1,
                 result: Ok(())
             }
         );
-        assert!(matches!(&ev[1], Event::Ack { index: 0, result: Err(k) } if k.errno == 17));
+        assert!(matches!(&ev[1], Answer::Ack { index: 0, result: Err(k) } if k.errno == 17));
         assert!(!p.is_complete());
     }
 }

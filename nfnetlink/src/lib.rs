@@ -140,7 +140,7 @@ pub mod tokio {}
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
 pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
-pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
+pub use conn::{initial_seq, Answer, Conn, DumpStream, Pending};
 pub use error::{
     write_report, EncodeError, Errno, Error, ErrorExt, KernelError, Origin, ParseError, Refusal,
 };

@@ -73,7 +73,7 @@ use std::time::{Duration, Instant};
 use nfnl_sys::{nlmsghdr, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
 
 use crate::align::nlmsg_align;
-use crate::conn::{Event, Pending};
+use crate::conn::{Answer, Pending};
 use crate::error::{Error, ErrorExt as _, KernelError};
 use crate::msg::{MsgIter, NlMsg};
 use crate::receive::Sort;
@@ -567,7 +567,7 @@ impl Reader {
 
     /// Receives one batch (waiting at most the request timeout for it) and
     /// feeds every message to `pending`: its replies, acks and end go to
-    /// `on_event`; every other message is kept for [`Reader::next`] (or, see
+    /// `on_answer`; every other message is kept for [`Reader::next`] (or, see
     /// [`Reader::set_keep_others`], counted as a stale reply or an
     /// unsolicited message and dropped). What was still unread is kept
     /// first, as by [`Reader::send_request`].
@@ -586,17 +586,17 @@ impl Reader {
     pub fn pump(
         &mut self,
         pending: &mut Pending,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_answer: &mut dyn FnMut(Answer<'_>),
     ) -> Result<(), Error> {
         let wait = self.timeout.map_or(Wait::Block, Wait::timeout);
-        self.pump_waiting(pending, on_event, wait)
+        self.pump_waiting(pending, on_answer, wait)
     }
 
     /// As [`Reader::pump`], waiting for the batch as `wait` says.
     pub(crate) fn pump_waiting(
         &mut self,
         pending: &mut Pending,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_answer: &mut dyn FnMut(Answer<'_>),
         wait: Wait,
     ) -> Result<(), Error> {
         self.keep_unread();
@@ -614,7 +614,7 @@ impl Reader {
             &self.rx,
             Sink {
                 pending,
-                on_event,
+                on_answer,
                 keep_others: self.keep_others,
                 stale: &mut self.stale,
                 unsolicited: &mut self.unsolicited,
@@ -635,11 +635,11 @@ impl Reader {
         &mut self,
         req: &[u8],
         pending: &mut Pending,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_answer: &mut dyn FnMut(Answer<'_>),
     ) -> Result<(), Error> {
         self.send_request(req)?;
         while !pending.is_complete() {
-            self.pump(pending, on_event)?;
+            self.pump(pending, on_answer)?;
         }
         Ok(())
     }
@@ -663,7 +663,7 @@ impl Reader {
             Pending::requests(self.sock.port_id(), seq, 1).with_request_type(req_type);
         let mut outcome = Ok(());
         self.request(req, &mut pending, &mut |ev| {
-            if let Event::Ack { result, .. } = ev {
+            if let Answer::Ack { result, .. } = ev {
                 outcome = result;
             }
         })?;
@@ -703,7 +703,7 @@ impl Reader {
     pub fn pump_pipelined(
         &mut self,
         pending: &mut Pending,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_answer: &mut dyn FnMut(Answer<'_>),
     ) -> Result<(), Error> {
         if pending.is_complete() {
             return Ok(());
@@ -711,7 +711,7 @@ impl Reader {
         let mut pipe = self.start_pipeline()?;
         let mut r = Ok(());
         while !pending.is_complete() {
-            r = self.pump_from(&mut pipe, pending, on_event);
+            r = self.pump_from(&mut pipe, pending, on_answer);
             if r.is_err() {
                 break;
             }
@@ -749,12 +749,12 @@ impl Reader {
         &mut self,
         pipe: &mut Pipeline,
         pending: &mut Pending,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_answer: &mut dyn FnMut(Answer<'_>),
     ) -> Result<(), Error> {
         match pipe.full.recv() {
             Ok(Ok(batch)) => {
                 self.keep_unread();
-                let mut sink = self.sink(pending, on_event);
+                let mut sink = self.sink(pending, on_answer);
                 sink.batch(&batch);
                 let r = sink.finish();
                 if let Some(empty) = &pipe.empty {
@@ -770,7 +770,7 @@ impl Reader {
             Ok(Err(e)) => Err(e),
             // The receiver stopped (the socket was empty, or after an error
             // it sent): the rest, if any, comes through plain pumps.
-            Err(_) => self.pump(pending, on_event),
+            Err(_) => self.pump(pending, on_answer),
         }
     }
 
@@ -782,7 +782,7 @@ impl Reader {
         while let Ok(filled) = pipe.full.recv() {
             match filled {
                 Ok(batch) => {
-                    let mut ignore = |_: Event<'_>| {};
+                    let mut ignore = |_: Answer<'_>| {};
                     let mut sink = self.sink(pending, &mut ignore);
                     sink.batch(&batch);
                     let _ = sink.finish();
@@ -801,11 +801,11 @@ impl Reader {
     fn sink<'a>(
         &'a mut self,
         pending: &'a mut Pending,
-        on_event: &'a mut dyn FnMut(Event<'_>),
+        on_answer: &'a mut dyn FnMut(Answer<'_>),
     ) -> Sink<'a> {
         Sink {
             pending,
-            on_event,
+            on_answer,
             keep_others: self.keep_others,
             stale: &mut self.stale,
             unsolicited: &mut self.unsolicited,
@@ -876,13 +876,13 @@ enum Kept {
 }
 
 /// Where the walk of a request's receive batch puts what it meets: the
-/// request's answers to `on_event`, every other message and error to the
+/// request's answers to `on_answer`, every other message and error to the
 /// stash (or the counters), the request's own first error to `failed`.
 /// The one walk of received datagrams for [`Reader::pump`] and
 /// [`Reader::pump_pipelined`].
 struct Sink<'a> {
     pending: &'a mut Pending,
-    on_event: &'a mut dyn FnMut(Event<'_>),
+    on_answer: &'a mut dyn FnMut(Answer<'_>),
     keep_others: bool,
     stale: &'a mut u64,
     unsolicited: &'a mut u64,
@@ -924,10 +924,10 @@ impl Sink<'_> {
                 (msg, false)
             } else {
                 match self.pending.on_message(msg) {
-                    Ok(Event::Other { msg, stale }) => (msg, stale),
-                    Ok(Event::Ignored) => continue,
+                    Ok(Answer::Other { msg, stale }) => (msg, stale),
+                    Ok(Answer::Ignored) => continue,
                     Ok(ev) => {
-                        (self.on_event)(ev);
+                        (self.on_answer)(ev);
                         continue;
                     }
                     // A malformed answer of this request.

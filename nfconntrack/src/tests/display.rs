@@ -8,7 +8,7 @@ use super::*;
 #[test]
 fn running_flow_delta_time_is_measured_to_the_callers_time() {
     let mut f = full_flow();
-    f.timestamp = Some(Timestamp {
+    f.timestamp = Some(CtTimestamp {
         start: Some(1_700_000_000_500_000_000),
         stop: None,
     });

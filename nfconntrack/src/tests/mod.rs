@@ -140,7 +140,7 @@ pub(super) fn full_flow() -> Flow {
             packets: u64::MAX,
             bytes: 1 << 40,
         }),
-        timestamp: Some(Timestamp {
+        timestamp: Some(CtTimestamp {
             start: Some(1_700_000_000_000_000_000),
             stop: Some(1_700_000_010_000_000_000),
         }),
