@@ -8,7 +8,8 @@ use nfnl::testutil::mutate;
 use nfnl::{AttrIter, MsgBuilder, NfHeader, NfMsg, NlFlags, ParseError};
 use nfnl_sys as sys;
 
-use crate::conntrack::{ct_header, flush_header, Key};
+use crate::conntrack::flush::flush_header;
+use crate::conntrack::{ct_header, Key};
 use crate::*;
 
 /// A flow-shaped message (seq 7, from the kernel) with nfgenmsg `family` around `body`.

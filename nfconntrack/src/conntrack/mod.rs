@@ -1,6 +1,17 @@
 //! [`Conntrack`]: requests to the connection-tracking table over
 //! `NFNL_SUBSYS_CTNETLINK` (and `NFNL_SUBSYS_CTNETLINK_EXP` for expectations).
 
+mod expectations;
+pub(crate) mod flush;
+mod iter;
+mod key;
+mod update;
+
+pub use flush::{Flush, FlushReport};
+pub use iter::FlowIter;
+pub use key::Key;
+pub use update::Update;
+
 use nfnl::ErrorExt as _;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -27,282 +38,6 @@ pub(crate) fn ct_header(msg: u8, family: Family) -> NfHeader {
 
 fn exp_header(msg: u8, family: Family) -> NfHeader {
     NfHeader::new(sys::NFNL_SUBSYS_CTNETLINK_EXP, msg).family(family.to_raw())
-}
-
-/// What to flush. There is deliberately no "delete without a tuple": the
-/// kernel treats that as a flush (`ctnetlink_del_conntrack`), so flushing
-/// is only ever asked for by name.
-// Made once per flush request and passed by reference: boxing the filter
-// would only add an allocation.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Flush {
-    /// Every entry of the namespace, both families.
-    All,
-    /// Every entry of one family. Sent with `nfgenmsg.version = 1`: with
-    /// version 0 the kernel ignores the family and flushes both.
-    Family(Family),
-    /// The entries a filter selects: by the kernel when it supports
-    /// `CTA_FILTER` on flush and evaluates the filter exactly, otherwise by
-    /// a streaming dump plus batched deletes.
-    Filter(Filter),
-}
-
-/// How a flush was carried out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FlushReport {
-    /// True if one kernel request did it; false for dump + batched deletes.
-    pub by_kernel: bool,
-    /// Entries deleted (known only for dump + delete).
-    pub deleted: Option<u64>,
-}
-
-/// How a get, an update or a delete names one entry: a tuple of either
-/// direction (`CTA_TUPLE_ORIG` or `CTA_TUPLE_REPLY`), the zone (`CTA_ZONE`),
-/// and the id if known (`CTA_ID`, so a re-created entry with the same tuple
-/// is not touched).
-///
-/// ```
-/// use nfnl_conntrack::{Key, Tuple, L4};
-/// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
-/// let k = Key::orig(t).zone(7);
-/// # let _ = k;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    /// `CTA_TUPLE_ORIG` or `CTA_TUPLE_REPLY`.
-    dir: u16,
-    tuple: Tuple,
-    zone: Option<u16>,
-    id: Option<u32>,
-}
-
-impl Key {
-    fn new(dir: u16, tuple: Tuple) -> Self {
-        Key {
-            dir,
-            tuple,
-            zone: None,
-            id: None,
-        }
-    }
-
-    /// The entry whose original tuple is `t`.
-    pub fn orig(t: Tuple) -> Self {
-        Self::new(sys::CTA_TUPLE_ORIG, t)
-    }
-
-    /// The entry whose reply tuple is `t`.
-    pub fn reply(t: Tuple) -> Self {
-        Self::new(sys::CTA_TUPLE_REPLY, t)
-    }
-
-    /// In zone `zone` (default: zone 0).
-    #[must_use]
-    pub fn zone(mut self, zone: u16) -> Self {
-        self.zone = Some(zone);
-        self
-    }
-
-    /// Only the entry with this id (`CTA_ID`).
-    #[must_use]
-    pub fn id(mut self, id: u32) -> Self {
-        self.id = Some(id);
-        self
-    }
-
-    /// The tuple.
-    pub fn tuple(&self) -> &Tuple {
-        &self.tuple
-    }
-
-    /// The key of a (dumped) flow: its original (else reply) tuple, zone
-    /// and id.
-    ///
-    /// # Errors
-    /// [`Error::NoTuple`]: without a tuple the kernel would run a delete
-    /// as a flush.
-    pub fn of(flow: &Flow) -> Result<Self> {
-        let (dir, tuple) = match (flow.orig, flow.reply) {
-            (Some(t), _) => (sys::CTA_TUPLE_ORIG, t),
-            (None, Some(t)) => (sys::CTA_TUPLE_REPLY, t),
-            (None, None) => return Err(Error::NoTuple),
-        };
-        Ok(Key {
-            zone: flow.zone,
-            id: flow.id,
-            ..Key::new(dir, tuple)
-        })
-    }
-
-    pub(crate) fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
-        self.tuple.encode(self.dir, b)?;
-        if let Some(z) = self.zone {
-            b.put_be16(sys::CTA_ZONE, z);
-        }
-        if let Some(id) = self.id {
-            b.put_be32(sys::CTA_ID, id);
-        }
-        Ok(())
-    }
-}
-
-/// A change to an existing entry (`IPCTNL_MSG_CT_NEW` without
-/// `NLM_F_CREATE`, handled by `ctnetlink_change_conntrack`).
-///
-/// The kernel can change: timeout, mark (with mask: the new mark is
-/// `(old & !mask) ^ mark`, `ctnetlink_change_mark`), status (bits are
-/// only added, never cleared; those in [`Status::UNCHANGEABLE`] never
-/// change, `ctnetlink_change_status`), labels (with mask), protocol state, helper.
-///
-/// ```
-/// use nfnl_conntrack::{Tuple, Update, L4};
-/// let t = Tuple::new("10.0.0.1".parse()?, "10.0.0.2".parse()?, L4::udp(5, 6))?;
-/// let u = Update::orig(t).mark(42).timeout(120);
-/// # let _ = u;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Update {
-    key: Key,
-    mark: Option<(u32, Option<u32>)>,
-    timeout: Option<u32>,
-    status: Option<Status>,
-    labels: Option<(Labels, Option<Labels>)>,
-    proto_info: Option<ProtoInfo>,
-}
-
-impl Update {
-    fn new(key: Key) -> Self {
-        Update {
-            key,
-            mark: None,
-            timeout: None,
-            status: None,
-            labels: None,
-            proto_info: None,
-        }
-    }
-
-    /// Addresses the entry by its original tuple.
-    pub fn orig(t: Tuple) -> Self {
-        Self::new(Key::orig(t))
-    }
-
-    /// Addresses the entry by its reply tuple.
-    pub fn reply(t: Tuple) -> Self {
-        Self::new(Key::reply(t))
-    }
-
-    /// Addresses the entry `key` names.
-    pub fn of_key(key: Key) -> Self {
-        Self::new(key)
-    }
-
-    /// Addresses the entry of a dumped flow: its tuple, zone and id (so a
-    /// re-created entry with the same tuple is not touched).
-    ///
-    /// # Errors
-    /// [`Error::NoTuple`].
-    pub fn of(flow: &Flow) -> Result<Self> {
-        Ok(Self::new(Key::of(flow)?))
-    }
-
-    /// The zone (`CTA_ZONE`) the entry is in.
-    #[must_use]
-    pub fn zone(mut self, zone: u16) -> Self {
-        self.key.zone = Some(zone);
-        self
-    }
-
-    /// Sets the mark.
-    #[must_use]
-    pub fn mark(mut self, mark: u32) -> Self {
-        self.mark = Some((mark, None));
-        self
-    }
-
-    /// Changes the mark bits in `mask` (`CTA_MARK_MASK`):
-    /// new = `(old & !mask) ^ mark`.
-    #[must_use]
-    pub fn mark_masked(mut self, mark: u32, mask: u32) -> Self {
-        self.mark = Some((mark, Some(mask)));
-        self
-    }
-
-    /// Sets the timeout in seconds.
-    #[must_use]
-    pub fn timeout(mut self, secs: u32) -> Self {
-        self.timeout = Some(secs);
-        self
-    }
-
-    /// Adds status bits; the other bits of the entry stay as they are
-    /// (see [`Conntrack::update`]). Repeated calls add up.
-    ///
-    /// NOTE(kernel): there is no way to clear a bit: `CTA_STATUS` on an
-    /// update is the whole new status, and `nf_ct_change_status_common`
-    /// only sets bits (`__nf_ct_change_status(ct, status, 0)`), refusing
-    /// (`EBUSY`) a status that lacks `IPS_SEEN_REPLY`/`IPS_ASSURED` the
-    /// entry has or differs in `IPS_EXPECTED`/`IPS_CONFIRMED`/`IPS_DYING`.
-    #[must_use]
-    pub fn set_status(mut self, s: Status) -> Self {
-        self.status = Some(self.status.unwrap_or_default() | s);
-        self
-    }
-
-    /// Sets labels; with a mask only the labels in the mask change
-    /// (`CTA_LABELS_MASK`).
-    #[must_use]
-    pub fn labels(mut self, labels: Labels, mask: Option<Labels>) -> Self {
-        self.labels = Some((labels, mask));
-        self
-    }
-
-    /// Adds labels, keeping the others (`conntrack --label-add`): labels
-    /// and mask are both `add`.
-    #[must_use]
-    pub fn add_labels(self, add: Labels) -> Self {
-        self.labels(add, Some(add))
-    }
-
-    /// Removes labels, keeping the others (`conntrack --label-del`).
-    #[must_use]
-    pub fn remove_labels(self, remove: Labels) -> Self {
-        self.labels(Labels::default(), Some(remove))
-    }
-
-    /// Sets the protocol state.
-    #[must_use]
-    pub fn proto_info(mut self, p: ProtoInfo) -> Self {
-        self.proto_info = Some(p);
-        self
-    }
-
-    fn encode(&self, b: &mut MsgBuilder) -> std::result::Result<(), EncodeError> {
-        self.key.encode(b)?;
-        Settable {
-            // an existing entry is confirmed; clearing the bit gives EBUSY
-            status: self.status.map(|s| s | Status::CONFIRMED),
-            timeout: self.timeout,
-            mark: self.mark,
-            labels: self.labels.as_ref().map(|(l, m)| (l, m.as_ref())),
-            proto_info: self.proto_info.as_ref(),
-            ..Settable::default()
-        }
-        .encode(b)
-    }
-}
-
-/// The header of a flush request for one family (or all).
-///
-/// NOTE(kernel): with `nfgenmsg.version` 0, `ctnetlink_del_conntrack`
-/// ignores the family (`u3 = version ? family : AF_UNSPEC`) and flushes
-/// both, so flushes always use version 1.
-pub(crate) fn flush_header(f: Family) -> NfHeader {
-    ct_header(sys::IPCTNL_MSG_CT_DELETE, f).version(sys::NFNETLINK_V1)
 }
 
 /// The header of a create request (the connection adds `NLM_F_ACK`).
@@ -465,7 +200,7 @@ impl Conntrack {
 
     /// A dump whose messages are decoded by `decode` and handed to `f`; the
     /// first decode error stops it (the rest is drained) and is returned.
-    fn dump_decoded<T, B, F>(
+    pub(super) fn dump_decoded<T, B, F>(
         &mut self,
         h: NfHeader,
         build: B,
@@ -510,7 +245,7 @@ impl Conntrack {
 
     /// One GET request built by `build`, its one reply decoded by `decode`
     /// ([`Conn::query`]).
-    fn get_one<T, B>(
+    pub(super) fn get_one<T, B>(
         &mut self,
         h: NfHeader,
         build: B,
@@ -591,7 +326,7 @@ impl Conntrack {
 
     /// Sends one acknowledged request per item through [`Conn::batch`]:
     /// `header` and `build` make it, `on_result` gets the kernel's answer.
-    fn batch<T, H, B, R>(
+    pub(super) fn batch<T, H, B, R>(
         &mut self,
         items: &[T],
         mut header: H,
@@ -711,7 +446,7 @@ impl Conntrack {
 
     /// The batched deletes of [`Conntrack::delete_batch`], for checked keys
     /// (each request's family is its tuple's).
-    fn delete_keys(&mut self, keys: &[Key]) -> Result<u64> {
+    pub(super) fn delete_keys(&mut self, keys: &[Key]) -> Result<u64> {
         let mut deleted = 0u64;
         let mut first_err = None;
         let r = self.batch(
@@ -735,104 +470,6 @@ impl Conntrack {
             (Ok(()) | Err(Error::Netlink(nfnl::Error::Kernel(_))), Some(e)) => Err(e.into()),
             (r, _) => r.map(|()| deleted),
         }
-    }
-
-    /// Flushes entries: all, one family, or those a filter selects.
-    ///
-    /// # Errors
-    /// Kernel and I/O errors.
-    pub fn flush(&mut self, what: &Flush) -> Result<FlushReport> {
-        let family = match what {
-            Flush::Filter(filter) if !filter.is_empty() => return self.flush_filtered(filter),
-            Flush::All | Flush::Filter(_) => Family::Any,
-            Flush::Family(f) => *f,
-        };
-        self.conn.request(flush_header(family), |_| Ok(()))?;
-        Ok(FlushReport {
-            by_kernel: true,
-            deleted: None,
-        })
-    }
-
-    fn flush_filtered(&mut self, filter: &Filter) -> Result<FlushReport> {
-        filter.check_families()?;
-        let trust = self.filter_trust(filter);
-        if filter.kernel_exact(trust) && self.supports_filtered_flush()? {
-            self.conn
-                .request(flush_header(filter.effective_family()), |b| {
-                    filter.encode(b, trust)
-                })?;
-            return Ok(FlushReport {
-                by_kernel: true,
-                deleted: None,
-            });
-        }
-        Ok(FlushReport {
-            by_kernel: false,
-            deleted: Some(self.flush_by_dump(filter)?),
-        })
-    }
-
-    /// The fallback of a filtered flush: a streaming dump that keeps only
-    /// the matching entries' keys (tuple, zone, id), then batched deletes.
-    /// Memory grows with the number of matches, not with the table.
-    fn flush_by_dump(&mut self, filter: &Filter) -> Result<u64> {
-        let mut keys = Vec::new();
-        let mut no_tuple = false;
-        self.dump(filter, |f| {
-            // Decoded tuples always agree on the family: no family check needed.
-            match Key::of(&f) {
-                Ok(k) => keys.push(k),
-                Err(_) => no_tuple = true,
-            }
-            ControlFlow::Continue(())
-        })?;
-        if no_tuple {
-            return Err(Error::NoTuple);
-        }
-        self.delete_keys(&keys)
-    }
-
-    /// Whether the kernel filters flushes with `CTA_FILTER` ("netfilter:
-    /// ctnetlink: support CTA_FILTER for flush", 2024). Probed once with a
-    /// flush that cannot match anything (mark mask 0 with value 1): newer
-    /// kernels accept it, older ones refuse it (`EOPNOTSUPP`, or `EINVAL`
-    /// when they read the partial tuple as a delete), so nothing is ever
-    /// deleted by the probe.
-    ///
-    /// # Errors
-    /// Kernel errors other than the refusals above; I/O errors.
-    pub fn supports_filtered_flush(&mut self) -> Result<bool> {
-        if let Some(v) = self.filtered_flush {
-            return Ok(v);
-        }
-        let r = self.conn.request(flush_header(Family::Ipv4), |b| {
-            b.put_be32(sys::CTA_MARK, 1);
-            b.put_be32(sys::CTA_MARK_MASK, 0);
-            b.nest(sys::CTA_TUPLE_ORIG, |b| {
-                b.nest(sys::CTA_TUPLE_PROTO, |b| {
-                    b.put_u8(sys::CTA_PROTO_NUM, 255);
-                    Ok(())
-                })?;
-                Ok(())
-            })?;
-            b.nest(sys::CTA_FILTER, |b| {
-                b.put_ne32(sys::CTA_FILTER_ORIG_FLAGS, filter::F_PROTO_NUM);
-                Ok(())
-            })?;
-            Ok(())
-        });
-        let v = match r {
-            Ok(()) => true,
-            Err(nfnl::Error::Kernel(k))
-                if matches!(k.errno(), Errno::EOPNOTSUPP | Errno::EINVAL) =>
-            {
-                false
-            }
-            Err(e) => return Err(e.into()),
-        };
-        self.filtered_flush = Some(v);
-        Ok(v)
     }
 
     /// Entry count and maximum (`IPCTNL_MSG_CT_GET_STATS`), like `conntrack -C`.
@@ -887,90 +524,6 @@ impl Conntrack {
         )?;
         Ok(out)
     }
-
-    /// Streams the expectation table to `f`.
-    ///
-    /// # Errors
-    /// Kernel, I/O and parse errors.
-    pub fn dump_expectations<F>(&mut self, family: Family, f: F) -> Result<()>
-    where
-        F: FnMut(Expect) -> ControlFlow<()>,
-    {
-        self.dump_decoded(
-            exp_header(sys::IPCTNL_MSG_EXP_GET, family),
-            |_| Ok(()),
-            Expect::decode,
-            f,
-        )
-    }
-
-    /// Looks up the expectation with this expected tuple.
-    ///
-    /// # Errors
-    /// `ENOENT` if there is none.
-    pub fn get_expectation(&mut self, tuple: &Tuple, zone: Option<u16>) -> Result<Expect> {
-        self.get_one(
-            exp_header(sys::IPCTNL_MSG_EXP_GET, tuple.family()),
-            |b| {
-                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
-                if let Some(z) = zone {
-                    b.put_be16(sys::CTA_EXPECT_ZONE, z);
-                }
-                Ok(())
-            },
-            Expect::decode,
-        )
-    }
-
-    /// Creates an expectation (`ctnetlink_create_expect`): needs master,
-    /// tuple, mask and timeout; the master must exist and have a helper
-    /// (or `helper` names one).
-    ///
-    /// # Errors
-    /// `ENOENT` (no master), `EOPNOTSUPP` (no helper), `EEXIST`, `EINVAL`.
-    pub fn create_expectation(&mut self, e: &Expect) -> Result<()> {
-        let fam = e
-            .tuple
-            .or(e.master)
-            .map(|t| t.family())
-            .ok_or(Error::NoTuple)?;
-        self.conn.request(
-            exp_header(sys::IPCTNL_MSG_EXP_NEW, fam).flags(NlFlags::CREATE | NlFlags::EXCL),
-            |b| e.encode_attrs(b),
-        )?;
-        Ok(())
-    }
-
-    /// Deletes the expectation with this expected tuple (and id, if given).
-    ///
-    /// # Errors
-    /// `ENOENT` if there is none.
-    pub fn delete_expectation(&mut self, tuple: &Tuple, id: Option<u32>) -> Result<()> {
-        self.conn.request(
-            exp_header(sys::IPCTNL_MSG_EXP_DELETE, tuple.family()),
-            |b| {
-                tuple.encode(sys::CTA_EXPECT_TUPLE, b)?;
-                if let Some(id) = id {
-                    b.put_be32(sys::CTA_EXPECT_ID, id);
-                }
-                Ok(())
-            },
-        )?;
-        Ok(())
-    }
-
-    /// Flushes the expectations of one family, or all with [`Family::Any`]
-    /// (sent with version 1).
-    ///
-    /// # Errors
-    /// Kernel and I/O errors.
-    pub fn flush_expectations(&mut self, family: Family) -> Result<()> {
-        self.conn.request(
-            exp_header(sys::IPCTNL_MSG_EXP_DELETE, family).version(sys::NFNETLINK_V1),
-            |_| Ok(()),
-        )?;
-        Ok(())
-    }
 }
 
 /// A kernel refusal of `op` on `what` as [`Error::Refused`]
@@ -1008,85 +561,4 @@ fn check_create(f: &Flow) -> Result<Family> {
         op: "create",
         reason,
     })
-}
-
-impl std::fmt::Display for Key {
-    /// The tuple as `conntrack` prints it (`udp src=… dst=… sport=… dport=…`),
-    /// then `reply-tuple`, `zone=` and `id=` when they apply.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let w = &mut crate::display::Fields::new(f);
-        w.put(format_args!(
-            "{}",
-            crate::display::proto_name(self.tuple.proto.proto())
-        ))?;
-        crate::display::write_tuple(w, &self.tuple)?;
-        if self.dir == sys::CTA_TUPLE_REPLY {
-            w.put(format_args!("(reply tuple)"))?;
-        }
-        if let Some(z) = self.zone {
-            w.put(format_args!("zone={z}"))?;
-        }
-        if let Some(id) = self.id {
-            w.put(format_args!("id={id}"))?;
-        }
-        Ok(())
-    }
-}
-
-/// An iterator over a dump; see [`Conntrack::flows`].
-#[derive(Debug)]
-pub struct FlowIter<'a> {
-    stream: DumpStream<'a>,
-    filter: Filter,
-    /// The decoded flows (and a final error) of the last batch received.
-    queue: VecDeque<Result<Flow>>,
-    finished: bool,
-}
-
-impl<'a> FlowIter<'a> {
-    fn start(ct: &'a mut Conntrack, filter: &Filter) -> Result<Self> {
-        let h = ct_header(sys::IPCTNL_MSG_CT_GET, filter.check_families()?);
-        let trust = ct.filter_trust(filter);
-        let stream = ct.conn.dump_stream(h, |b| filter.encode(b, trust))?;
-        Ok(FlowIter {
-            stream,
-            filter: *filter,
-            queue: VecDeque::new(),
-            finished: false,
-        })
-    }
-
-    /// Receives the next datagram; an error ends the iteration after the
-    /// flows that came before it.
-    fn fill(&mut self) {
-        let (filter, queue) = (&self.filter, &mut self.queue);
-        let more = self.stream.next_batch(|m| match Flow::decode(m) {
-            Ok(f) if filter.matches(&f) => queue.push_back(Ok(f)),
-            Ok(_) => {}
-            Err(e) => queue.push_back(Err(e.into())),
-        });
-        match more {
-            Ok(more) => self.finished = !more,
-            Err(e) => {
-                self.finished = true;
-                self.queue.push_back(Err(e.into()));
-            }
-        }
-    }
-}
-
-impl Iterator for FlowIter<'_> {
-    type Item = Result<Flow>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(x) = self.queue.pop_front() {
-                return Some(x);
-            }
-            if self.finished {
-                return None;
-            }
-            self.fill();
-        }
-    }
 }
