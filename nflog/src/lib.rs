@@ -29,11 +29,11 @@
 //! - Parsing never panics; malformed messages are typed errors.
 //!
 //! # How do I ...
-//! - **write the logged packets to a pcap file?** [`PcapWriter::new`] on a
-//!   `BufWriter<File>`, then [`PcapWriter::write_msg`] for each message:
-//!   `LINKTYPE_NFLOG` records that `tcpdump -r FILE` and wireshark read,
-//!   with every attribute the kernel sent. For another link type, the
-//!   generic writer is [`nfnl::pcap::PcapWriter`].
+//! - **write the logged packets to a pcap file?**
+//!   `PcapWriter::new(BufWriter<File>, LinkType::NFLOG)`, then
+//!   [`PcapWriter::write`] for each message: `LINKTYPE_NFLOG` records
+//!   that `tcpdump -r FILE` and wireshark read, with every attribute the
+//!   kernel sent (a [`LogMsg`] is an [`nfnl::pcap::Record`]).
 //! - **log the packets of another network namespace?**
 //!   [`Log::open_in_netns`]`("/run/netns/NAME")`: one call, the calling
 //!   thread stays where it is.
@@ -87,7 +87,10 @@ pub use error::Error;
 pub use health::GroupStats;
 pub use log::Log;
 pub use message::LogMsg;
-pub use pcap::PcapWriter;
+/// pcap link types ([`LinkType::NFLOG`] for log messages).
+pub use nfnl::pcap::LinkType;
+/// The pcap writer (a [`LogMsg`] is one `LINKTYPE_NFLOG` record).
+pub use nfnl::pcap::PcapWriter;
 
 // The netfilter packet types log messages carry, defined once in nfnl, and
 // what a user of this crate needs of nfnl (errors and their predicates, the

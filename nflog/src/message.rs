@@ -134,7 +134,7 @@ impl<'a> LogMsg<'a> {
     /// The underlying nfnetlink message (its bytes as received:
     /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
     /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`, what
-    /// [`PcapWriter::write_msg`](crate::PcapWriter::write_msg) writes).
+    /// [`PcapWriter::write`](crate::PcapWriter::write) writes).
     pub fn nf(&self) -> &NfMsg<'a> {
         &self.msg
     }

@@ -665,12 +665,13 @@ fn nflog_16_pings_written_to_pcap_are_read_back_by_tcpdump() {
     support::sh("ping -c 2 -i 0.2 -W 1 127.0.0.2");
     support::sh("ping -6 -c 1 -W 1 ::1");
     let file = std::env::temp_dir().join(format!("nfnl-log-{}-{NAME}.pcap", std::process::id()));
-    let mut pcap = nfnl_log::PcapWriter::new(std::io::BufWriter::new(
-        std::fs::File::create(&file).unwrap(),
-    ))
+    let mut pcap = nfnl_log::PcapWriter::new(
+        std::io::BufWriter::new(std::fs::File::create(&file).unwrap()),
+        nfnl_log::LinkType::NFLOG,
+    )
     .unwrap();
     for _ in 0..3 {
-        pcap.write_msg(&next(&mut log)).unwrap();
+        pcap.write(&next(&mut log)).unwrap();
     }
     pcap.flush().unwrap();
     drop(pcap);

@@ -5,7 +5,7 @@
 
 mod fixture;
 
-use nfnl_log::{LogMsg, PcapWriter};
+use nfnl_log::{LinkType, LogMsg, PcapWriter};
 use nfnl_sys::log::*;
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
@@ -16,13 +16,13 @@ fn u32_at(b: &[u8], i: usize) -> u32 {
 fn a_message_is_one_nflog_record_of_its_bytes_after_the_netlink_header() {
     let rich = fixture::rich_message();
     let bare = fixture::with_attrs(&[(NFULA_PAYLOAD, &fixture::UDP4)]);
-    let mut w = PcapWriter::new(Vec::new()).unwrap();
+    let mut w = PcapWriter::new(Vec::new(), LinkType::NFLOG).unwrap();
     let before = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    w.write_msg(&LogMsg::parse_bytes(&rich).unwrap()).unwrap();
-    w.write_msg(&LogMsg::parse_bytes(&bare).unwrap()).unwrap();
+    w.write(&LogMsg::parse_bytes(&rich).unwrap()).unwrap();
+    w.write(&LogMsg::parse_bytes(&bare).unwrap()).unwrap();
     let file = w.into_inner();
 
     // File header: magic, version 2.4, snaplen, LINKTYPE_NFLOG.

@@ -2,10 +2,11 @@
 //! wireshark and every capture tool read, for packets a netfilter
 //! subsystem hands to user space.
 //!
-//! The subsystem crates build on it: `nfnl_log::PcapWriter` writes logged
-//! messages as [`LinkType::NFLOG`] records, `nfnl_queue::PcapWriter` queued
-//! packets as [`LinkType::RAW`] IP packets. Use this one directly for another
-//! link type or records you build yourself.
+//! The subsystem crates say how their messages are records ([`Record`]):
+//! nfnl-log's `LogMsg` is a [`LinkType::NFLOG`] record, nfnl-queue's
+//! `PacketMeta` (and so a `Packet`) a [`LinkType::RAW`] IP packet; they
+//! re-export this writer. [`PcapWriter::write`] writes one of those,
+//! [`PcapWriter::record`] any record you build yourself.
 //!
 //! # Format
 //! ```text
@@ -99,9 +100,32 @@ impl fmt::Display for LinkType {
     }
 }
 
+/// A message that is one pcap record of a known link type: what a
+/// subsystem crate implements for its packets so that
+/// [`PcapWriter::write`] takes them.
+pub trait Record {
+    /// The link type of a file of such records.
+    const LINK_TYPE: LinkType;
+
+    /// The record's data.
+    ///
+    /// # Errors
+    /// `InvalidInput`, naming the message, when this one cannot be a record
+    /// of [`Record::LINK_TYPE`] (a queued packet without payload, or not IP).
+    fn data(&self) -> io::Result<&[u8]>;
+
+    /// The packet's length before a copy range cut it (at least the
+    /// data's).
+    fn orig_len(&self) -> usize;
+
+    /// When the kernel saw the packet, if it said (the writer uses the
+    /// time of writing otherwise).
+    fn time(&self) -> Option<SystemTime>;
+}
+
 /// Writes a pcap file to `W`: the file header when created, then one
-/// record per [`PcapWriter::record`] (see the [module](self) for the
-/// format).
+/// record per [`PcapWriter::write`] or [`PcapWriter::record`] (see the
+/// [module](self) for the format).
 #[derive(Debug)]
 pub struct PcapWriter<W: Write> {
     out: W,
@@ -172,6 +196,29 @@ impl<W: Write> PcapWriter<W> {
             }
         }
         Ok(())
+    }
+
+    /// Writes `r` as one record, stamped with its time (or the time of
+    /// writing when the kernel gave none).
+    ///
+    /// # Errors
+    /// `InvalidInput` when the file is of another link type than `R`'s or
+    /// `r` cannot be a record (nothing is written then); the output's write
+    /// error.
+    pub fn write<R: Record + ?Sized>(&mut self, r: &R) -> io::Result<()> {
+        if R::LINK_TYPE != self.link {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "pcap record of link type {} in a file of link type {}",
+                    R::LINK_TYPE,
+                    self.link
+                ),
+            ));
+        }
+        let data = r.data()?;
+        let ts = r.time().unwrap_or_else(SystemTime::now);
+        self.record(ts, &[data], r.orig_len())
     }
 
     /// The link type the file header declares.
@@ -314,5 +361,35 @@ mod tests {
             ),
             (101, 228, 229, 1)
         );
+    }
+
+    struct Logged(&'static [u8]);
+
+    impl Record for Logged {
+        const LINK_TYPE: LinkType = LinkType::NFLOG;
+        fn data(&self) -> io::Result<&[u8]> {
+            Ok(self.0)
+        }
+        fn orig_len(&self) -> usize {
+            self.0.len() + 10
+        }
+        fn time(&self) -> Option<SystemTime> {
+            Some(UNIX_EPOCH + Duration::from_secs(7))
+        }
+    }
+
+    #[test]
+    fn a_record_is_written_with_its_time_and_length_in_a_file_of_its_link_type() {
+        let mut w = PcapWriter::new(Vec::new(), LinkType::NFLOG).unwrap();
+        w.write(&Logged(b"abcd")).unwrap();
+        let f = w.into_inner();
+        assert_eq!((u32_at(&f, 24), u32_at(&f, 32), u32_at(&f, 36)), (7, 4, 14));
+        assert_eq!(&f[40..], b"abcd");
+        // A file of another link type refuses it, writing nothing.
+        let mut raw = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
+        let e = raw.write(&Logged(b"abcd")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("link type"), "{e}");
+        assert_eq!(raw.into_inner().len(), FILE_HEADER_LEN);
     }
 }

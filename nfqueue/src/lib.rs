@@ -48,11 +48,11 @@
 //!   poll/epoll, then drain it with [`Queue::try_recv`].
 //! - **mark the connection?** `Verdict::Accept.connmark(m)` (needs the
 //!   kernel's conntrack glue for queued packets).
-//! - **write the queued packets to a pcap file?** [`PcapWriter::new`] on a
-//!   `BufWriter<File>`, then [`PcapWriter::write_packet`] for each packet
-//!   before its verdict: raw IP records (`LINKTYPE_RAW`) that
-//!   `tcpdump -r FILE` and wireshark read. For another link type, the
-//!   generic writer is [`nfnl::pcap::PcapWriter`].
+//! - **write the queued packets to a pcap file?**
+//!   `PcapWriter::new(BufWriter<File>, LinkType::RAW)`, then
+//!   [`PcapWriter::write`] for each packet before its verdict
+//!   (`pcap.write(&*packet)`): raw IP records that `tcpdump -r FILE` and
+//!   wireshark read (a [`PacketMeta`] is an [`nfnl::pcap::Record`]).
 //! - **rewrite a packet?** `Verdict::Accept.payload(&bytes)` after
 //!   [`nfnl::ip::update_checksums`] (see `examples/src/bin/nfq_rewrite.rs`).
 //! - **queue the packets of another network namespace?**
@@ -123,8 +123,11 @@ pub use config::{CopyMode, QueueConfig, QueueFlags, MAX_COPY_RANGE};
 pub use error::Error;
 pub use handle::{HeldPacket, Packet, QueueHandle, RawPacketId};
 pub use health::QueueStats;
+/// pcap link types ([`LinkType::RAW`] for queued packets).
+pub use nfnl::pcap::LinkType;
+/// The pcap writer (a [`PacketMeta`] is one `LINKTYPE_RAW` record).
+pub use nfnl::pcap::PcapWriter;
 pub use packet::{PacketMeta, SkbInfo};
-pub use pcap::PcapWriter;
 pub use queue::{Queue, RECV_BATCH, RECV_BUFFER_LEN};
 pub use tx::DEFAULT_VERDICT_BATCH;
 pub use verdict::{Decision, Verdict};

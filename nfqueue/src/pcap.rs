@@ -15,106 +15,78 @@
 //! hook, mark, interfaces) has no place in this link type; print it beside
 //! the file if you need it.
 
-use std::io::{self, Write};
+use std::io;
 use std::time::SystemTime;
 
-use nfnl::pcap::{self, LinkType};
+use nfnl::pcap::{LinkType, Record};
 
 use crate::PacketMeta;
 
-/// Writes queued packets to a pcap file as `LINKTYPE_RAW` records (the
-/// packet from its IP header on): the generic [`nfnl::pcap::PcapWriter`]
-/// with the raw IP link type.
+/// A queued packet is one `LINKTYPE_RAW` record: its payload
+/// (`NFQA_PAYLOAD`, the packet from its IP header on) with the packet's
+/// full length (a copy range may have cut the payload), stamped with its
+/// `NFQA_TIMESTAMP` if it has one (the kernel sends it for packets that
+/// carry a receive time, usually not for locally generated ones). A
+/// [`Packet`](crate::Packet) dereferences to its [`PacketMeta`]; a
+/// [`HeldPacket`](crate::HeldPacket) gives it with `meta()`.
 ///
-/// Each record is stamped with the packet's `NFQA_TIMESTAMP` if it has one
-/// (the kernel sends it for packets that carry a receive time, usually not
-/// for locally generated ones), else with the time it is written, and keeps the packet's full length
-/// ([`PacketMeta::len`]) when the copy range cut it.
+/// [`PcapWriter::write`](nfnl::pcap::PcapWriter::write) refuses a packet
+/// without payload (the queue copies only metadata,
+/// [`CopyMode::Meta`](crate::CopyMode::Meta)) or whose payload is not IPv4
+/// or IPv6 (a bridge queue's ARP, for instance) with `InvalidInput`, naming
+/// the packet; nothing is written then.
 ///
 /// # Example
 /// ```no_run
 /// use std::fs::File;
 /// use std::io::BufWriter;
-/// use nfnl_queue::{PcapWriter, Queue, QueueConfig, Receive};
+/// use nfnl_queue::{LinkType, PcapWriter, Queue, QueueConfig, Receive};
 ///
 /// // iptables -A INPUT -p icmp -j NFQUEUE --queue-num 1
 /// let mut queue = Queue::open()?;
 /// queue.bind(&QueueConfig::new(1))?;
-/// let mut pcap = PcapWriter::new(BufWriter::new(File::create("queued.pcap")?))?;
+/// let file = BufWriter::new(File::create("queued.pcap")?);
+/// let mut pcap = PcapWriter::new(file, LinkType::RAW)?;
 /// for _ in 0..10 {
 ///     let packet = queue.recv()?;
-///     pcap.write_packet(&packet)?;
+///     pcap.write(&*packet)?;
 ///     packet.accept()?;
 /// }
 /// pcap.flush()?; // then: tcpdump -r queued.pcap -nn
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
-pub struct PcapWriter<W: Write> {
-    inner: pcap::PcapWriter<W>,
-}
+impl Record for PacketMeta<'_> {
+    const LINK_TYPE: LinkType = LinkType::RAW;
 
-impl<W: Write> PcapWriter<W> {
-    /// Writes the pcap file header (link type `LINKTYPE_RAW`, 101) to
-    /// `out`. Give it a `BufWriter` for a file.
-    ///
-    /// # Errors
-    /// The output's write error.
-    pub fn new(out: W) -> io::Result<Self> {
-        Ok(PcapWriter {
-            inner: pcap::PcapWriter::new(out, LinkType::RAW)?,
-        })
-    }
-
-    /// Writes `packet`'s payload (`NFQA_PAYLOAD`) as one record. A
-    /// [`Packet`](crate::Packet) dereferences to its [`PacketMeta`], and a
-    /// [`HeldPacket`](crate::HeldPacket) gives it with `meta()`.
-    ///
-    /// # Errors
-    /// `InvalidInput`, naming the packet, if it has no payload (the queue
-    /// copies only metadata, [`CopyMode::Meta`](crate::CopyMode::Meta)) or
-    /// the payload is not an IPv4 or IPv6 packet (a bridge queue's ARP, for
-    /// instance); nothing is written then. Otherwise the output's write
-    /// error.
-    pub fn write_packet(&mut self, packet: &PacketMeta<'_>) -> io::Result<()> {
+    fn data(&self) -> io::Result<&[u8]> {
         let invalid = |what: String| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
                     "pcap record of queued packet {} (queue {}): {what}",
-                    packet.id(),
-                    packet.queue()
+                    self.id(),
+                    self.queue()
                 ),
             )
         };
-        let payload = packet.payload().ok_or_else(|| {
+        let payload = self.payload().ok_or_else(|| {
             invalid("no payload (the queue's copy mode is Meta): nothing to write".into())
         })?;
         match payload.first().map(|b| b >> 4) {
-            Some(4 | 6) => {}
-            _ => {
-                return Err(invalid(format!(
-                    "not an IPv4 or IPv6 packet (hardware protocol 0x{:04x}), which \
-                     LINKTYPE_RAW cannot carry",
-                    packet.hw_protocol()
-                )))
-            }
+            Some(4 | 6) => Ok(payload),
+            _ => Err(invalid(format!(
+                "not an IPv4 or IPv6 packet (hardware protocol 0x{:04x}), which \
+                 LINKTYPE_RAW cannot carry",
+                self.hw_protocol()
+            ))),
         }
-        let ts = packet.timestamp().unwrap_or_else(SystemTime::now);
-        self.inner.record(ts, &[payload], packet.len())
     }
 
-    /// Flushes the output (the file is then readable up to the last
-    /// record written).
-    ///
-    /// # Errors
-    /// The output's flush error.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+    fn orig_len(&self) -> usize {
+        self.len()
     }
 
-    /// Returns the output (not flushed).
-    pub fn into_inner(self) -> W {
-        self.inner.into_inner()
+    fn time(&self) -> Option<SystemTime> {
+        self.timestamp()
     }
 }

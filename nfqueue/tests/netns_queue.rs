@@ -1174,13 +1174,14 @@ fn q41_pings_written_to_pcap_are_read_back_by_tcpdump() {
         support::sh("ping -6 -c 1 -W 3 ::1");
     });
     let file = std::env::temp_dir().join(format!("nfnl-queue-{}-{NAME}.pcap", std::process::id()));
-    let mut pcap = nfnl_queue::PcapWriter::new(std::io::BufWriter::new(
-        std::fs::File::create(&file).unwrap(),
-    ))
+    let mut pcap = nfnl_queue::PcapWriter::new(
+        std::io::BufWriter::new(std::fs::File::create(&file).unwrap()),
+        nfnl_queue::LinkType::RAW,
+    )
     .unwrap();
     for _ in 0..3 {
         let p = next(&mut q);
-        pcap.write_packet(&p).unwrap();
+        pcap.write(&*p).unwrap();
         p.accept().unwrap();
     }
     q.flush().unwrap(); // the last verdict goes now, not before a next receive

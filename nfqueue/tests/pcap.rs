@@ -7,7 +7,7 @@
 use std::io::ErrorKind;
 
 use nfnl::testutil::fixture::{attr, nfmsg};
-use nfnl_queue::{PacketMeta, PcapWriter};
+use nfnl_queue::{LinkType, PacketMeta, PcapWriter};
 use nfnl_sys::queue::*;
 
 /// `NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET`.
@@ -33,7 +33,7 @@ fn packet(id: u32, hw: u16, extra: &[(u16, &[u8])]) -> Vec<u8> {
 #[test]
 #[cfg(target_endian = "little")]
 fn kernel_captured_packets_are_raw_ip_records_of_their_payload() {
-    let mut w = PcapWriter::new(Vec::new()).unwrap();
+    let mut w = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
     let captures = [
         &include_bytes!("../testdata/packet_udp4.bin")[..],
         &include_bytes!("../testdata/packet_udp6.bin")[..],
@@ -41,7 +41,7 @@ fn kernel_captured_packets_are_raw_ip_records_of_their_payload() {
     let mut payloads = Vec::new();
     for bytes in captures {
         let p = PacketMeta::parse_bytes(bytes).unwrap();
-        w.write_packet(&p).unwrap();
+        w.write(&p).unwrap();
         payloads.push(p.payload().unwrap().to_vec());
     }
     let file = w.into_inner();
@@ -80,9 +80,8 @@ fn truncated_packets_keep_their_full_length_and_timestamps_their_microseconds() 
             (NFQA_CAP_LEN, &1500u32.to_be_bytes()),
         ],
     );
-    let mut w = PcapWriter::new(Vec::new()).unwrap();
-    w.write_packet(&PacketMeta::parse_bytes(&msg).unwrap())
-        .unwrap();
+    let mut w = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
+    w.write(&PacketMeta::parse_bytes(&msg).unwrap()).unwrap();
     let file = w.into_inner();
     assert_eq!(
         (u32_at(&file, 24), u32_at(&file, 28)),
@@ -107,9 +106,9 @@ fn packets_without_an_ip_payload_are_refused_by_name_and_nothing_is_written() {
         ),
     ];
     for (msg, want) in cases {
-        let mut w = PcapWriter::new(Vec::new()).unwrap();
+        let mut w = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
         let e = w
-            .write_packet(&PacketMeta::parse_bytes(&msg).unwrap())
+            .write(&PacketMeta::parse_bytes(&msg).unwrap())
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().contains(want), "{e}\nwanted: {want}");

@@ -16,7 +16,7 @@ use std::io::BufWriter;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use nfnl_log::{CopyMode, GroupConfig, Log, LogFlags, LogMsg, PcapWriter};
+use nfnl_log::{CopyMode, GroupConfig, LinkType, Log, LogFlags, LogMsg, PcapWriter};
 
 const HELP: &str = "\
 nflog: print each packet logged to an NFLOG group
@@ -157,7 +157,7 @@ impl Sink {
         self.seen += 1;
         self.bytes += m.payload().map_or(0, |p| p.len() as u64);
         if let Some(w) = &mut self.pcap {
-            w.write_msg(m)?;
+            w.write(m)?;
             w.flush()?;
         }
         if !self.quiet {
@@ -182,7 +182,10 @@ impl Sink {
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let pcap = match &args.pcap {
-        Some(path) => Some(PcapWriter::new(BufWriter::new(File::create(path)?))?),
+        Some(path) => Some(PcapWriter::new(
+            BufWriter::new(File::create(path)?),
+            LinkType::NFLOG,
+        )?),
         None => None,
     };
     let mut log = Log::open()?;

@@ -15,7 +15,9 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::process::ExitCode;
 
-use nfnl_queue::{ErrorExt, PcapWriter, Queue, QueueConfig, QueueFlags, Receive, Verdict};
+use nfnl_queue::{
+    ErrorExt, LinkType, PcapWriter, Queue, QueueConfig, QueueFlags, Receive, Verdict,
+};
 
 const HELP: &str = "\
 nfqueue: print each packet queued to an NFQUEUE queue and accept it
@@ -71,7 +73,10 @@ fn parse_args() -> Result<Option<Args>, String> {
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut pcap = match &args.pcap {
-        Some(path) => Some(PcapWriter::new(BufWriter::new(File::create(path)?))?),
+        Some(path) => Some(PcapWriter::new(
+            BufWriter::new(File::create(path)?),
+            LinkType::RAW,
+        )?),
         None => None,
     };
     let mut q = Queue::open()?;
@@ -104,7 +109,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         };
         seen += 1;
         if let Some(w) = &mut pcap {
-            w.write_packet(&pkt)?;
+            w.write(&*pkt)?;
             w.flush()?;
         }
         if !args.quiet {
