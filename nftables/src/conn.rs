@@ -1,0 +1,954 @@
+//! [`Nft`]: dumps of the ruleset and atomic transactions.
+
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use nfnl::{
+    Conn, Control, EncodeError, Errno, ErrorExt, KernelError, MsgBuilder, MsgIter, NfHeader, NfMsg,
+    NlFlags, ProtoFamily, Socket, Wait,
+};
+use nfnl_sys as sys;
+
+use crate::error::Error;
+use crate::expr::Expr;
+use crate::object::{Chain, Gen, Obj, Rule, Set, SetElems, Table};
+use crate::wire::Field;
+
+/// Bytes of `nlmsghdr` + `nfgenmsg` before a message's attributes.
+const HEADERS: usize = 20;
+
+/// A connection to nf_tables: dumps (streamed, decoded into typed values),
+/// the generation, and [`Transaction`]s.
+///
+/// Keep one for a daemon's lifetime: a table created with
+/// [`TableFlags::OWNER`](crate::TableFlags::OWNER) belongs to this socket
+/// and disappears when it closes.
+#[derive(Debug)]
+pub struct Nft {
+    conn: Conn,
+    rx: Vec<u8>,
+    timeout: Option<Duration>,
+}
+
+fn family_name(f: ProtoFamily) -> &'static str {
+    crate::text::family_name(f)
+}
+
+impl Nft {
+    /// Opens a netfilter netlink socket in the calling thread's network namespace.
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] if the socket cannot be opened.
+    pub fn open() -> Result<Self, Error> {
+        Self::from_socket(Socket::open()?)
+    }
+
+    /// Wraps a socket (for example from [`Socket::open_in_netns`]).
+    ///
+    /// # Errors
+    /// [`Error::Netlink`] if it cannot be configured.
+    pub fn from_socket(sock: Socket) -> Result<Self, Error> {
+        Ok(Nft {
+            conn: Conn::from_socket(sock)?,
+            rx: vec![0; 1 << 16],
+            timeout: Some(nfnl::reader::DEFAULT_REQUEST_TIMEOUT),
+        })
+    }
+
+    /// How long to wait for an answer (default 5 s; `None`: forever).
+    pub fn set_request_timeout(&mut self, timeout: Option<Duration>) {
+        self.conn.set_request_timeout(timeout);
+        self.timeout = timeout;
+    }
+
+    /// The socket.
+    pub fn socket(&self) -> &Socket {
+        self.conn.socket()
+    }
+
+    /// The current ruleset generation (`NFT_MSG_GETGEN`).
+    ///
+    /// # Errors
+    /// [`Error::Refused`]; netlink errors.
+    pub fn generation(&mut self) -> Result<Gen, Error> {
+        let h = NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, sys::NFT_MSG_GETGEN);
+        let mut gen = None;
+        let r = self.conn.query(
+            h,
+            |_| Ok(()),
+            |m: &NfMsg<'_>| -> Result<ControlFlow<()>, Error> {
+                gen = Some(Gen::decode(m)?);
+                Ok(ControlFlow::Continue(()))
+            },
+        );
+        refused(r, || "get generation".into())?;
+        gen.ok_or(Error::Netlink(nfnl::Error::Parse(
+            nfnl::ParseError::Missing {
+                kind: sys::NFTA_GEN_ID,
+                within: "NFT_MSG_GETGEN reply",
+            },
+        )))
+    }
+
+    /// Streams the raw messages of a dump of `msg_type` (`NFT_MSG_GET*`)
+    /// for `family` (`Unspec`: every family) with the filter attributes
+    /// `filter` writes: the building block of the typed dumps.
+    ///
+    /// # Errors
+    /// The first error of `f`; [`Error::Refused`]; netlink errors.
+    pub fn dump_raw<B, F>(
+        &mut self,
+        msg_type: u8,
+        family: ProtoFamily,
+        filter: B,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        B: FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
+        F: FnMut(&NfMsg<'_>) -> Result<ControlFlow<()>, Error>,
+    {
+        let h = NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, msg_type).family(family);
+        let mut attrs = Vec::new();
+        filter(&mut attrs)?;
+        let r = self.conn.dump(
+            h,
+            |b| b.put_raw(&attrs).map(|_| ()),
+            |m: &NfMsg<'_>| {
+                if m.subsystem() != sys::NFNL_SUBSYS_NFTABLES {
+                    return Ok(ControlFlow::Continue(()));
+                }
+                f(m)
+            },
+        );
+        refused(r, || {
+            format!("dump {} of {}", what(msg_type), family_name(family))
+        })
+    }
+
+    /// Dumps the tables of `family` (`Unspec`: all).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_tables<F>(&mut self, family: ProtoFamily, mut f: F) -> Result<(), Error>
+    where
+        F: FnMut(Table) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETTABLE,
+            family,
+            |_| Ok(()),
+            |m| Ok(f(Table::decode(m)?)),
+        )
+    }
+
+    /// Dumps the chains of `family`, of one table if `table` is given.
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_chains<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Chain) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETCHAIN,
+            family,
+            |_| Ok(()),
+            |m| {
+                let c = Chain::decode(m)?;
+                if table.is_some_and(|t| c.table.as_deref() != Some(t)) {
+                    return Ok(ControlFlow::Continue(()));
+                }
+                Ok(f(c))
+            },
+        )
+    }
+
+    /// Dumps the rules of `family`, of one table and chain if given (the
+    /// kernel filters).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_rules<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        chain: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Rule) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETRULE,
+            family,
+            |w| {
+                if let Some(t) = table {
+                    t.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
+                    if let Some(c) = chain {
+                        c.to_owned().encode(sys::NFTA_RULE_CHAIN, w)?;
+                    }
+                }
+                Ok(())
+            },
+            |m| Ok(f(Rule::decode(m)?)),
+        )
+    }
+
+    /// Dumps the sets and maps (anonymous ones included) of `family`, of
+    /// one table if given.
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_sets<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Set) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETSET,
+            family,
+            |w| match table {
+                Some(t) => t.to_owned().encode(sys::NFTA_SET_TABLE, w),
+                None => Ok(()),
+            },
+            |m| Ok(f(Set::decode(m)?)),
+        )
+    }
+
+    /// Dumps the elements of one set; each message holds a batch of them.
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_elements<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(SetElems) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETSETELEM,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
+                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
+            },
+            |m| Ok(f(SetElems::decode(m)?)),
+        )
+    }
+
+    /// Dumps the stateful objects of `family`, of one table if given.
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_objs<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Obj) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETOBJ,
+            family,
+            |w| match table {
+                Some(t) => t.to_owned().encode(sys::NFTA_OBJ_TABLE, w),
+                None => Ok(()),
+            },
+            |m| Ok(f(Obj::decode(m)?)),
+        )
+    }
+
+    /// Applies `tx` atomically: one datagram `NFNL_MSG_BATCH_BEGIN`, the
+    /// operations, `NFNL_MSG_BATCH_END` (with `NLM_F_ACK`). The kernel
+    /// applies all of it or nothing.
+    ///
+    /// # Errors
+    /// [`Error::Operation`] naming the first refused operation (and the
+    /// others); [`Error::Transaction`] for a refusal of the whole batch
+    /// (stale generation: `ERESTART`); [`Error::TooLarge`] if the batch
+    /// does not fit the send buffer; [`Error::Unknown`] when no answer came
+    /// or answers were lost.
+    pub fn commit(&mut self, tx: &Transaction) -> Result<(), Error> {
+        let n = tx.ops.len();
+        let ops = u32::try_from(n).map_err(|_| EncodeError::Invalid("too many operations"))?;
+        let first = self.conn.next_seq();
+        // Reserve the rest of the range (the operations and END).
+        for _ in 0..=ops {
+            self.conn.next_seq();
+        }
+        let end_seq = first.wrapping_add(ops).wrapping_add(1);
+        let mut b = MsgBuilder::with_capacity(tx.bytes + 64 * (n + 2));
+        b.begin_batch(sys::NFNL_SUBSYS_NFTABLES, first);
+        if let Some(g) = tx.genid {
+            b.put_be32(sys::NFNL_BATCH_GENID, g);
+        }
+        for (op, seq) in tx.ops.iter().zip(first.wrapping_add(1)..) {
+            b.begin(
+                NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, op.msg_type)
+                    .family(op.family)
+                    .flags(op.flags),
+                seq,
+            );
+            b.put_raw(&op.attrs)?;
+        }
+        b.begin_raw(
+            sys::NFNL_MSG_BATCH_END,
+            NlFlags::REQUEST | NlFlags::ACK,
+            end_seq,
+        );
+        let [r0, r1] = u16::from(sys::NFNL_SUBSYS_NFTABLES).to_be_bytes();
+        b.put_raw(&[sys::NFPROTO_UNSPEC, sys::NFNETLINK_V0, r0, r1])?;
+        let bytes = b.finish()?;
+        let sock = self.conn.socket();
+        if let Err(e) = sock.send(bytes) {
+            if e.errno() == Some(Errno::EMSGSIZE) {
+                return Err(Error::TooLarge {
+                    ops: n,
+                    bytes: bytes.len(),
+                    source: e,
+                });
+            }
+            return Err(e.into());
+        }
+        // The kernel processes the whole batch inside sendmsg: every answer
+        // is queued by now. Wait for the first, then drain.
+        let mut got_end = false;
+        let mut begin_err: Option<KernelError> = None;
+        let mut op_errs: Vec<(usize, KernelError)> = Vec::new();
+        let mut wait = self.timeout.map_or(Wait::Block, Wait::timeout);
+        loop {
+            let len = match sock.recv(&mut self.rx, wait) {
+                Ok(len) => len,
+                Err(e) if e.is_would_block() => break,
+                Err(e) if e.is_timeout() || e.is_overrun() => {
+                    return Err(Error::Unknown { ops: n, source: e });
+                }
+                Err(e) => return Err(e.into()),
+            };
+            wait = Wait::Poll;
+            for m in MsgIter::new(self.rx.get(..len).unwrap_or_default()) {
+                let m = m?;
+                let Control::Error(em) = Control::classify(m)? else {
+                    continue;
+                };
+                let seq = em.seq();
+                let idx = seq.wrapping_sub(first);
+                if idx > ops + 1 {
+                    continue; // not ours (a late answer to something else)
+                }
+                match (idx, em.result()) {
+                    (i, Ok(())) if i == ops + 1 => got_end = true,
+                    (_, Ok(())) => {}
+                    (0, Err(k)) => begin_err = Some(k),
+                    (i, Err(k)) if i == ops + 1 => begin_err = Some(k),
+                    (i, Err(k)) => op_errs.push((i as usize - 1, k)),
+                }
+            }
+        }
+        if !op_errs.is_empty() {
+            op_errs.sort_by_key(|(i, _)| *i);
+            let mut it = op_errs
+                .into_iter()
+                .map(|(i, k)| (i, tx.describe(i, k.offset), k));
+            let Some((index, op, source)) = it.next() else {
+                return Ok(());
+            };
+            return Err(Error::Operation {
+                index,
+                op,
+                source,
+                others: it.collect(),
+            });
+        }
+        if let Some(source) = begin_err {
+            return Err(Error::Transaction { ops: n, source });
+        }
+        if got_end {
+            Ok(())
+        } else {
+            Err(Error::Unknown {
+                ops: n,
+                source: nfnl::Error::Timeout,
+            })
+        }
+    }
+}
+
+fn what(msg_type: u8) -> &'static str {
+    match msg_type {
+        sys::NFT_MSG_GETTABLE => "tables",
+        sys::NFT_MSG_GETCHAIN => "chains",
+        sys::NFT_MSG_GETRULE => "rules",
+        sys::NFT_MSG_GETSET => "sets",
+        sys::NFT_MSG_GETSETELEM => "set elements",
+        sys::NFT_MSG_GETOBJ => "objects",
+        sys::NFT_MSG_GETFLOWTABLE => "flowtables",
+        _ => "objects of another type",
+    }
+}
+
+/// Turns a kernel refusal into [`Error::Refused`] naming the operation.
+fn refused(r: Result<(), Error>, op: impl FnOnce() -> String) -> Result<(), Error> {
+    match r {
+        Err(Error::Netlink(nfnl::Error::Kernel(source))) => {
+            Err(Error::Refused { op: op(), source })
+        }
+        r => r,
+    }
+}
+
+/// One operation of a [`Transaction`].
+#[derive(Clone, Debug)]
+struct Op {
+    msg_type: u8,
+    flags: NlFlags,
+    family: ProtoFamily,
+    attrs: Vec<u8>,
+    what: String,
+}
+
+/// An atomic set of changes, applied by [`Nft::commit`]: everything or
+/// nothing. Operations are numbered from 0 in the order they were added;
+/// a refusal names the operation by that index and what it was.
+///
+/// The whole transaction goes in one datagram, so it must fit the socket's
+/// send buffer (`net.core.wmem_max`; a few MiB: tens of thousands of rules
+/// or about 100,000 elements); a larger one is refused with
+/// [`Error::TooLarge`] before anything is sent.
+#[derive(Clone, Debug, Default)]
+pub struct Transaction {
+    ops: Vec<Op>,
+    bytes: usize,
+    genid: Option<u32>,
+}
+
+macro_rules! table_of {
+    ($x:expr) => {
+        $x.table.as_deref().unwrap_or("?")
+    };
+}
+
+impl Transaction {
+    /// An empty transaction.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of operations.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// True without operations.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Applies only if the ruleset is still at generation `id`
+    /// (`NFNL_BATCH_GENID`, from [`Nft::generation`]): someone else's change
+    /// in between makes the commit fail with [`Error::Transaction`]
+    /// (`ERESTART`) instead of applying on top of it.
+    pub fn expect_generation(&mut self, id: u32) -> &mut Self {
+        self.genid = Some(id);
+        self
+    }
+
+    /// Adds a raw operation: message `msg_type` (`NFT_MSG_*`) with `flags`
+    /// (`NLM_F_REQUEST` is added) for `family`, with the attributes
+    /// `attrs`, described as `what` in errors.
+    pub fn push_raw(
+        &mut self,
+        msg_type: u8,
+        flags: NlFlags,
+        family: ProtoFamily,
+        attrs: Vec<u8>,
+        what: String,
+    ) -> &mut Self {
+        self.bytes += attrs.len() + HEADERS;
+        self.ops.push(Op {
+            msg_type,
+            flags,
+            family,
+            attrs,
+            what,
+        });
+        self
+    }
+
+    fn push<F>(
+        &mut self,
+        msg_type: u8,
+        flags: NlFlags,
+        family: ProtoFamily,
+        encode: F,
+        what: String,
+    ) -> Result<&mut Self, EncodeError>
+    where
+        F: FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
+    {
+        let mut attrs = Vec::new();
+        encode(&mut attrs)?;
+        Ok(self.push_raw(msg_type, flags, family, attrs, what))
+    }
+
+    /// Adds a table, or updates it if it exists (`NFT_MSG_NEWTABLE`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// [`EncodeError`] for a name with a NUL or an attribute over 64 KiB.
+    pub fn add_table(&mut self, t: &Table) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "add table {} {}",
+            family_name(t.family),
+            t.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWTABLE,
+            NlFlags::CREATE,
+            t.family,
+            |w| t.encode(w),
+            what,
+        )
+    }
+
+    /// Creates a table; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_table(&mut self, t: &Table) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "create table {} {}",
+            family_name(t.family),
+            t.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWTABLE,
+            NlFlags::CREATE | NlFlags::EXCL,
+            t.family,
+            |w| t.encode(w),
+            what,
+        )
+    }
+
+    /// Deletes a table with everything in it (`NFT_MSG_DELTABLE`; `ENOENT` if absent).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_table(
+        &mut self,
+        family: ProtoFamily,
+        name: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("delete table {} {name}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELTABLE,
+            NlFlags::empty(),
+            family,
+            |w| name.to_owned().encode(sys::NFTA_TABLE_NAME, w),
+            what,
+        )
+    }
+
+    /// Deletes a table if it exists (`NFT_MSG_DESTROYTABLE`, Linux 6.3+).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn destroy_table(
+        &mut self,
+        family: ProtoFamily,
+        name: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("destroy table {} {name}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DESTROYTABLE,
+            NlFlags::empty(),
+            family,
+            |w| name.to_owned().encode(sys::NFTA_TABLE_NAME, w),
+            what,
+        )
+    }
+
+    /// Adds a chain, or updates it (`NFT_MSG_NEWCHAIN`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_chain(&mut self, c: &Chain) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "add chain {} {} {}",
+            family_name(c.family),
+            table_of!(c),
+            c.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWCHAIN,
+            NlFlags::CREATE,
+            c.family,
+            |w| c.encode(w),
+            what,
+        )
+    }
+
+    /// Deletes a chain (`NFT_MSG_DELCHAIN`; it must be empty and unreferenced).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_chain(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("delete chain {} {table} {name}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELCHAIN,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_CHAIN_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_CHAIN_NAME, w)
+            },
+            what,
+        )
+    }
+
+    /// Appends a rule to its chain (after the rule whose handle is
+    /// `position`, if set) (`NFT_MSG_NEWRULE`, `NLM_F_CREATE | NLM_F_APPEND`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_rule(&mut self, r: &Rule) -> Result<&mut Self, EncodeError> {
+        self.rule_op(r, "add", NlFlags::CREATE | NlFlags::APPEND)
+    }
+
+    /// Inserts a rule at the start of its chain (before the rule whose
+    /// handle is `position`, if set) (`NFT_MSG_NEWRULE`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn insert_rule(&mut self, r: &Rule) -> Result<&mut Self, EncodeError> {
+        self.rule_op(r, "insert", NlFlags::CREATE)
+    }
+
+    /// Replaces the rule whose handle is `r.handle` (`NFT_MSG_NEWRULE`, `NLM_F_REPLACE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn replace_rule(&mut self, r: &Rule) -> Result<&mut Self, EncodeError> {
+        self.rule_op(r, "replace", NlFlags::REPLACE)
+    }
+
+    fn rule_op(&mut self, r: &Rule, verb: &str, flags: NlFlags) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "{verb} rule {} {} {}",
+            family_name(r.family),
+            table_of!(r),
+            r.chain.as_deref().unwrap_or("?")
+        );
+        self.push(sys::NFT_MSG_NEWRULE, flags, r.family, |w| r.encode(w), what)
+    }
+
+    /// Deletes the rule with `handle` (`NFT_MSG_DELRULE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_rule(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        chain: &str,
+        handle: u64,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "delete rule {} {table} {chain} handle {handle}",
+            family_name(family)
+        );
+        self.push(
+            sys::NFT_MSG_DELRULE,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
+                chain.to_owned().encode(sys::NFTA_RULE_CHAIN, w)?;
+                handle.encode(sys::NFTA_RULE_HANDLE, w)
+            },
+            what,
+        )
+    }
+
+    /// Adds a set or map (`NFT_MSG_NEWSET`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_set(&mut self, s: &Set) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "add set {} {} {}",
+            family_name(s.family),
+            table_of!(s),
+            s.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWSET,
+            NlFlags::CREATE,
+            s.family,
+            |w| s.encode(w),
+            what,
+        )
+    }
+
+    /// Deletes a set (`NFT_MSG_DELSET`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_set(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("delete set {} {table} {name}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELSET,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_SET_NAME, w)
+            },
+            what,
+        )
+    }
+
+    /// Adds elements to a set (`NFT_MSG_NEWSETELEM`, `NLM_F_CREATE`; an
+    /// existing element is kept). Split very large lists over several
+    /// calls: one message's nest is limited to 64 KiB.
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
+        self.elem_op(e, "add", sys::NFT_MSG_NEWSETELEM, NlFlags::CREATE)
+    }
+
+    /// Deletes elements from a set (`NFT_MSG_DELSETELEM`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
+        self.elem_op(e, "delete", sys::NFT_MSG_DELSETELEM, NlFlags::empty())
+    }
+
+    fn elem_op(
+        &mut self,
+        e: &SetElems,
+        verb: &str,
+        t: u8,
+        flags: NlFlags,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "{verb} {} elements to set {} {} {}",
+            e.elements.as_ref().map_or(0, |l| l.0.len()),
+            family_name(e.family),
+            table_of!(e),
+            e.set.as_deref().unwrap_or("?")
+        );
+        self.push(t, flags, e.family, |w| e.encode(w), what)
+    }
+
+    /// Adds a stateful object (`NFT_MSG_NEWOBJ`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_obj(&mut self, o: &Obj) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "add object {} {} {}",
+            family_name(o.family),
+            table_of!(o),
+            o.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWOBJ,
+            NlFlags::CREATE,
+            o.family,
+            |w| o.encode(w),
+            what,
+        )
+    }
+
+    /// Deletes a stateful object of type `kind` (`NFT_OBJECT_*`) (`NFT_MSG_DELOBJ`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete_obj(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        kind: u32,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("delete object {} {table} {name}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELOBJ,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_OBJ_NAME, w)?;
+                kind.encode(sys::NFTA_OBJ_TYPE, w)
+            },
+            what,
+        )
+    }
+
+    /// What operation `i` was, with the part the kernel's extended-ack
+    /// `offset` points at (for a rule: which expression).
+    fn describe(&self, i: usize, offset: Option<u32>) -> String {
+        let Some(op) = self.ops.get(i) else {
+            return format!("operation {i}");
+        };
+        let mut s = op.what.clone();
+        if let Some(at) = offset
+            .and_then(|o| usize::try_from(o).ok())
+            .and_then(|o| o.checked_sub(HEADERS))
+        {
+            if let Some(part) = locate(op.msg_type, &op.attrs, at) {
+                s.push_str(": ");
+                s.push_str(&part);
+            }
+        }
+        s
+    }
+}
+
+/// Names what lies at byte `at` of a message's attributes: for a rule's
+/// expressions, `expression N of M (name)` (from 1).
+fn locate(msg_type: u8, attrs: &[u8], at: usize) -> Option<String> {
+    let mut pos = 0usize;
+    for a in nfnl::AttrIter::new(attrs) {
+        let a = a.ok()?;
+        let len = 4 + a.payload().len();
+        let end = pos + ((len + 3) & !3);
+        if at >= pos && at < end {
+            if msg_type == sys::NFT_MSG_NEWRULE && a.kind() == sys::NFTA_RULE_EXPRESSIONS {
+                let elems: Vec<_> = nfnl::AttrIter::new(a.payload())
+                    .filter_map(Result::ok)
+                    .collect();
+                let mut epos = pos + 4;
+                for (n, e) in elems.iter().enumerate() {
+                    let elen = (4 + e.payload().len() + 3) & !3;
+                    if at >= epos && at < epos + elen {
+                        let name = Expr::decode(e.payload())
+                            .map(|x| x.name().to_owned())
+                            .unwrap_or_else(|_| "?".into());
+                        return Some(format!("expression {} of {} ({name})", n + 1, elems.len()));
+                    }
+                    epos += elen;
+                }
+            }
+            return Some(attr_name(msg_type, a.kind()));
+        }
+        pos = end;
+    }
+    None
+}
+
+/// The kernel's name of top-level attribute `kind` of message `msg_type`.
+fn attr_name(msg_type: u8, kind: u16) -> String {
+    let names: &[&str] = match msg_type {
+        sys::NFT_MSG_NEWTABLE | sys::NFT_MSG_DELTABLE | sys::NFT_MSG_DESTROYTABLE => &[
+            "",
+            "NFTA_TABLE_NAME",
+            "NFTA_TABLE_FLAGS",
+            "NFTA_TABLE_USE",
+            "NFTA_TABLE_HANDLE",
+            "NFTA_TABLE_PAD",
+            "NFTA_TABLE_USERDATA",
+            "NFTA_TABLE_OWNER",
+        ],
+        sys::NFT_MSG_NEWCHAIN | sys::NFT_MSG_DELCHAIN | sys::NFT_MSG_DESTROYCHAIN => &[
+            "",
+            "NFTA_CHAIN_TABLE",
+            "NFTA_CHAIN_HANDLE",
+            "NFTA_CHAIN_NAME",
+            "NFTA_CHAIN_HOOK",
+            "NFTA_CHAIN_POLICY",
+            "NFTA_CHAIN_USE",
+            "NFTA_CHAIN_TYPE",
+            "NFTA_CHAIN_COUNTERS",
+            "NFTA_CHAIN_PAD",
+            "NFTA_CHAIN_FLAGS",
+            "NFTA_CHAIN_ID",
+            "NFTA_CHAIN_USERDATA",
+        ],
+        sys::NFT_MSG_NEWRULE | sys::NFT_MSG_DELRULE | sys::NFT_MSG_DESTROYRULE => &[
+            "",
+            "NFTA_RULE_TABLE",
+            "NFTA_RULE_CHAIN",
+            "NFTA_RULE_HANDLE",
+            "NFTA_RULE_EXPRESSIONS",
+            "NFTA_RULE_COMPAT",
+            "NFTA_RULE_POSITION",
+            "NFTA_RULE_USERDATA",
+            "NFTA_RULE_PAD",
+            "NFTA_RULE_ID",
+            "NFTA_RULE_POSITION_ID",
+            "NFTA_RULE_CHAIN_ID",
+        ],
+        sys::NFT_MSG_NEWSET | sys::NFT_MSG_DELSET | sys::NFT_MSG_DESTROYSET => &[
+            "",
+            "NFTA_SET_TABLE",
+            "NFTA_SET_NAME",
+            "NFTA_SET_FLAGS",
+            "NFTA_SET_KEY_TYPE",
+            "NFTA_SET_KEY_LEN",
+            "NFTA_SET_DATA_TYPE",
+            "NFTA_SET_DATA_LEN",
+            "NFTA_SET_POLICY",
+            "NFTA_SET_DESC",
+            "NFTA_SET_ID",
+            "NFTA_SET_TIMEOUT",
+            "NFTA_SET_GC_INTERVAL",
+            "NFTA_SET_USERDATA",
+            "NFTA_SET_PAD",
+            "NFTA_SET_OBJ_TYPE",
+            "NFTA_SET_HANDLE",
+            "NFTA_SET_EXPR",
+            "NFTA_SET_EXPRESSIONS",
+        ],
+        sys::NFT_MSG_NEWSETELEM | sys::NFT_MSG_DELSETELEM | sys::NFT_MSG_DESTROYSETELEM => &[
+            "",
+            "NFTA_SET_ELEM_LIST_TABLE",
+            "NFTA_SET_ELEM_LIST_SET",
+            "NFTA_SET_ELEM_LIST_ELEMENTS",
+            "NFTA_SET_ELEM_LIST_SET_ID",
+        ],
+        sys::NFT_MSG_NEWOBJ | sys::NFT_MSG_DELOBJ | sys::NFT_MSG_DESTROYOBJ => &[
+            "",
+            "NFTA_OBJ_TABLE",
+            "NFTA_OBJ_NAME",
+            "NFTA_OBJ_TYPE",
+            "NFTA_OBJ_DATA",
+            "NFTA_OBJ_USE",
+            "NFTA_OBJ_HANDLE",
+            "NFTA_OBJ_PAD",
+            "NFTA_OBJ_USERDATA",
+        ],
+        _ => &[],
+    };
+    match names.get(usize::from(kind)) {
+        Some(n) if !n.is_empty() => (*n).to_owned(),
+        _ => format!("attribute {kind}"),
+    }
+}

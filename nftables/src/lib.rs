@@ -1,0 +1,138 @@
+//! Native Linux nf_tables (nftables) over netlink: read the whole ruleset
+//! as typed values without losing a byte, and change it in atomic
+//! transactions whose refusals name the failing operation. No libnftnl, no
+//! libmnl, no `nft` process.
+//!
+//! Depends on [`nfnl`] (the generic layer: socket, requests, dumps) and
+//! `nfnl-sys` (the ABI, `nfnl_sys::tables`) only.
+//!
+//! ```text
+//! Nft ── NFT_MSG_GET* dumps (NFNL_SUBSYS_NFTABLES) ─────────────▶ Table, Chain, Rule, Set, SetElems, Obj, Gen
+//!     ── one datagram: BATCH_BEGIN, NEW*/DEL* ..., BATCH_END ──▶ applied all or nothing
+//!        ◀── one error per refused operation (seq -> operation index, ext-ack offset -> expression)
+//! ```
+//!
+//! # What is there (this release)
+//! - **Objects**: [`Table`] (flags incl. [`TableFlags::OWNER`], owner,
+//!   user data), [`Chain`] (base chains: [`Hook`] with hook number,
+//!   priority, device or devices; type, policy, counters; regular chains;
+//!   transaction ids), [`Rule`] (handle, position, expressions, user data,
+//!   transaction ids), [`Set`] (maps and verdict maps, key/data types and
+//!   lengths, [`SetFlags`], timeout, gc interval, size and concatenation
+//!   fields in [`SetDesc`], policy, per-element expressions), elements
+//!   ([`SetElems`], [`Element`]: key, key end, data or verdict, timeout,
+//!   expiration, user data, [`ElemFlags`], expressions, object reference),
+//!   stateful objects ([`Obj`]; counter, quota, limit and connlimit typed
+//!   through [`ObjData`], the other types kept raw), the generation
+//!   ([`Gen`]). Each decodes from the kernel's `NFT_MSG_NEW*` message and
+//!   encodes back to the same bytes.
+//! - **Expressions** ([`Expr`], module [`expr`]): payload, meta, cmp,
+//!   bitwise, byteorder, immediate (data and verdicts incl. jump/goto),
+//!   lookup, dynset, range, ct, counter, limit, quota, connlimit, log, nat,
+//!   masq, redir, reject, fib, objref, exthdr, notrack, rt, socket, hash,
+//!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, and the x_tables
+//!   `match`/`target` (name, revision, raw info). Keys and operations are
+//!   typed but open ([`expr::MetaKey`], [`expr::CmpOp`], ...).
+//! - **Lossless**: decoding checks that each typed expression encodes back
+//!   to the exact bytes received; an expression this crate does not know,
+//!   or cannot reproduce, is [`Expr::Unknown`] (its name and raw data) and
+//!   re-encodes byte for byte. Nothing is dropped and no expression makes a
+//!   dump fail. Attributes this crate does not know inside a known object
+//!   are kept in its `extra` and re-encoded. The encoder writes nests the
+//!   way the kernel does (without `NLA_F_NESTED`), so a built rule and a
+//!   dumped one are byte-identical.
+//! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
+//!   chain), sets, a set's elements and objects, streaming typed values,
+//!   and reads the generation.
+//! - **Transactions**: [`Transaction`] (add/create/delete/destroy table;
+//!   add/delete chain; add/insert/replace/delete rule; add/delete set;
+//!   add/delete elements; add/delete object; an optional generation check)
+//!   goes to the kernel as one datagram and is applied atomically. A
+//!   refusal is [`Error::Operation`]: the operation's index, what it was
+//!   (`add rule inet t c`), the expression the kernel's extended ack points
+//!   at (`expression 2 of 3 (lookup)`), the errno, and the other refused
+//!   operations; the kernel has changed nothing.
+//! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
+//!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
+//!   tproxy, xfrm, queue and the bitwise and/or/xor of two registers;
+//!   the workspace's `nftlist` example uses it.
+//!
+//! # Not yet
+//! - Events (`NFNLGRP_NFTABLES`) and traces (`NFNLGRP_NFTRACE`); flowtables;
+//!   typed data for the ct helper, ct timeout, ct expectation, secmark,
+//!   synproxy and tunnel objects (kept raw); the `last`, `inner`, `tunnel`
+//!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
+//!   object and resets (`NFT_MSG_GET*_RESET`); [`Transaction`] sends every
+//!   transaction as one datagram: one larger than the socket's send buffer
+//!   is refused ([`Error::TooLarge`]) instead of being split or sent with a
+//!   raised buffer; no benchmark yet.
+//! - Payload writes are refused by the kernel inside a user namespace (see
+//!   the design note); the namespace tests do not cover them.
+//!
+//! # Example
+//! A daemon owns its table and keeps an allow-set up to date, atomically:
+//! ```no_run
+//! use nfnl_tables::{Data, Element, Elements, Nft, ProtoFamily, SetElems, Table, TableFlags, Transaction};
+//!
+//! let mut nft = Nft::open()?;
+//! let mut table = Table::default();
+//! table.family = ProtoFamily::Inet;
+//! table.name = Some("guard".into());
+//! table.flags = Some(TableFlags::OWNER); // gone when this process exits
+//! let mut tx = Transaction::new();
+//! tx.add_table(&table)?;
+//! // ... chains, the set "allowed" and a rule `ip saddr @allowed accept`
+//! nft.commit(&tx)?;
+//!
+//! // Later: add addresses in one transaction.
+//! let mut add = SetElems::default();
+//! add.family = ProtoFamily::Inet;
+//! add.table = Some("guard".into());
+//! add.set = Some("allowed".into());
+//! add.elements = Some(Elements(
+//!     [[192, 0, 2, 1], [192, 0, 2, 2]]
+//!         .into_iter()
+//!         .map(|a| {
+//!             let mut e = Element::default();
+//!             e.key = Some(Data::value(a));
+//!             e
+//!         })
+//!         .collect(),
+//! ));
+//! let mut tx = Transaction::new();
+//! tx.add_elements(&add)?;
+//! if let Err(e) = nft.commit(&tx) {
+//!     eprintln!("{e}"); // e.g. transaction operation 0 (add 2 elements to set inet guard allowed): ...
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): feature-gated items carry a "requires feature" badge.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod conn;
+mod data;
+mod error;
+pub mod expr;
+mod object;
+pub mod text;
+mod wire;
+
+pub use conn::{Nft, Transaction};
+pub use data::{Data, Verdict};
+pub use error::Error;
+pub use expr::{Expr, ExprList};
+pub use object::{
+    Chain, ChainFlags, Concat, Devices, ElemFlags, Element, Elements, Gen, Hook, Obj, ObjData,
+    Object, Rule, Set, SetDesc, SetElems, SetFlags, Table, TableFlags,
+};
+pub use wire::RawAttr;
+
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily};
+
+#[cfg(test)]
+mod tests;
+
+/// The examples of this crate's README (shown on crates.io), compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
