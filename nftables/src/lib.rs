@@ -54,7 +54,7 @@
 //!   operations; the kernel has changed nothing.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
-//!   tproxy, xfrm, queue and the bitwise and/or/xor of two registers;
+//!   queue (not built on the test kernel) and the bitwise and/or/xor of two registers;
 //!   the workspace's `nftlist` example uses it.
 //!
 //! # Not yet

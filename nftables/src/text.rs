@@ -356,7 +356,9 @@ pub fn expr(e: &Expr) -> Option<String> {
             } else {
                 ""
             };
-            if let Some(sr) = x.sreg {
+            if x.sreg.is_none() && x.dreg.is_none() {
+                let _ = write!(o, "reset {op}{} ", opt(x.kind));
+            } else if let Some(sr) = x.sreg {
                 let _ = write!(
                     o,
                     "write {op}reg {sr} => {}b @ {} + {}{present} ",
@@ -433,6 +435,23 @@ pub fn expr(e: &Expr) -> Option<String> {
             if let Some(dev) = d.sreg_dev {
                 let _ = write!(o, "sreg_dev {dev} ");
             }
+        }
+        Expr::Tproxy(t) => {
+            if let Some(f) = t.family.filter(|&f| f != 0) {
+                let fam = family_name(ProtoFamily::from(u8::try_from(f).ok()?));
+                let _ = write!(o, "{fam} ");
+            }
+            regs(o, &[("addr", t.reg_addr), ("port", t.reg_port)]);
+        }
+        Expr::Xfrm(x) => {
+            let dir = if opt(x.dir) == 0 { "in" } else { "out" };
+            let _ = write!(
+                o,
+                "load {dir} {} {} => reg {} ",
+                opt(x.spnum),
+                opt(x.key).name()?,
+                opt(x.dreg)
+            );
         }
         Expr::Osf(x) => {
             let _ = write!(o, "dreg {} ", opt(x.dreg));

@@ -522,3 +522,211 @@ fn verdicts_jump_and_goto() {
     );
     let _ = Duration::ZERO;
 }
+
+/// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
+/// run time from `../shared/nft-corpus`, never copied here): rules nobody
+/// on this team wrote. Each file's tables, chains, sets and objects are
+/// made with `nft`, its rules added one by one (those this kernel or nft
+/// refuses are skipped), then every dumped object must re-encode byte for
+/// byte and every rule's text must be what `nft --debug=netlink` prints.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_rules_read_back_losslessly_and_as_nft_prints() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_rules_read_back_losslessly_and_as_nft_prints",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "t"))
+        .collect();
+    files.sort();
+    let (mut compared, mut loaded, mut objects) = (0usize, 0usize, 0usize);
+    let mut differ = Vec::new();
+    let mut not_printed = BTreeMap::<String, usize>::new();
+    let mut reencode = Vec::new();
+    for file in &files {
+        let _ns = support::netns();
+        loaded += load_upstream(file);
+        let oracle = support::sh("nft --debug=netlink list ruleset");
+        let netlink_part: String = oracle
+            .split_inclusive('\n')
+            .take_while(|l| !l.starts_with("table "))
+            .collect();
+        let blocks = split_blocks(&netlink_part);
+        let mut nft = Nft::open().unwrap();
+        for t in [
+            sys::NFT_MSG_GETTABLE,
+            sys::NFT_MSG_GETCHAIN,
+            sys::NFT_MSG_GETRULE,
+            sys::NFT_MSG_GETSET,
+            sys::NFT_MSG_GETOBJ,
+        ] {
+            for m in nfnl::testutil::fixture::data_messages(&raw_dump(&mut nft, t, |_| {})) {
+                let obj = nfnl_tables::Object::decode(&m).unwrap().unwrap();
+                let mut w = Vec::new();
+                obj.encode(&mut w).unwrap();
+                objects += 1;
+                if w != m.attr_bytes() {
+                    reencode.push(format!("{}: {obj:?}", file.display()));
+                }
+                let nfnl_tables::Object::Rule(r) = obj else {
+                    continue;
+                };
+                let head = format!(
+                    "{} {} {} {}",
+                    text::family_name(r.family),
+                    r.table.as_deref().unwrap(),
+                    r.chain.as_deref().unwrap(),
+                    r.handle.unwrap()
+                );
+                match text::rule(&r) {
+                    None => {
+                        for n in text::unsupported(&r) {
+                            *not_printed.entry(n).or_default() += 1;
+                        }
+                    }
+                    Some(ours) => {
+                        compared += 1;
+                        match blocks.get(&head) {
+                            Some(b) if *b == ours => {}
+                            Some(b) => differ
+                                .push(format!("{}:\n--- nft\n{b}--- ours\n{ours}", file.display())),
+                            None => {
+                                differ.push(format!("{}: nft did not print {head}", file.display()))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "upstream corpus: {} files, {loaded} rules loaded, {objects} objects re-encoded, \
+         {compared} rules compared, {} differ; expressions not printed yet: {not_printed:?}",
+        files.len(),
+        differ.len()
+    );
+    for d in differ.iter().take(40) {
+        println!("{d}");
+    }
+    assert!(
+        reencode.is_empty(),
+        "not re-encoded byte for byte:\n{}",
+        reencode.join("\n")
+    );
+    assert!(loaded > 1000, "only {loaded} rules loaded");
+    assert!(
+        differ.is_empty(),
+        "{} of {compared} rules differ (first 40 above)",
+        differ.len()
+    );
+}
+
+fn upstream_corpus() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("NFT_CORPUS")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain([
+            root.join("../../shared/nft-corpus"),
+            root.join("../../../shared/nft-corpus"),
+        ])
+        .find(|p| p.join("py").is_dir())
+}
+
+/// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
+fn nft_ok(args: &str) -> bool {
+    let mut cmd = support::command("nft");
+    cmd.arg(args);
+    support::output_within(cmd, support::COMMAND_TIMEOUT)
+        .status
+        .success()
+}
+
+/// Sets up one `.t` file's tables, chains, objects and sets, and adds its
+/// `ok` rules; returns how many rules were accepted.
+fn load_upstream(file: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut chains = BTreeMap::new();
+    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut loaded = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        let mut parts = line.split(';');
+        let first = parts.next().unwrap_or("");
+        if let Some(c) = first.strip_prefix(':') {
+            let spec: Vec<&str> = line[1..].splitn(2, ';').collect();
+            chains.insert(c.to_owned(), spec.get(1).copied().unwrap_or("").to_owned());
+            continue;
+        }
+        if let Some(t) = first.strip_prefix('*') {
+            let table = parts.next().unwrap_or("").to_owned();
+            let cs = parts
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(str::to_owned)
+                .collect();
+            if nft_ok(&format!("add table {t} {table}")) {
+                tables.push((t.to_owned(), table, cs));
+            }
+            for (fam, table, cs) in tables.iter().rev().take(1) {
+                for c in cs {
+                    let spec = chains.get(c).cloned().unwrap_or_default();
+                    nft_ok(&format!("add chain {fam} {table} {c} {{ {spec}; }}"));
+                }
+            }
+            continue;
+        }
+        let ok = line.split(';').nth(1) == Some("ok");
+        if !ok {
+            continue;
+        }
+        let body = first;
+        for (fam, table, cs) in &tables {
+            if let Some(rest) = body.strip_prefix('%') {
+                // %name type KIND ARGS: a stateful object.
+                let (name, spec) = rest.split_once(" type ").unwrap_or((rest, ""));
+                let n = if spec.starts_with("ct ") { 2 } else { 1 };
+                let words: Vec<&str> = spec.splitn(n + 1, ' ').collect();
+                let kind = words[..n.min(words.len())].join(" ");
+                let args = words.get(n).copied().unwrap_or("");
+                nft_ok(&format!("add {kind} {fam} {table} {name} {args}"));
+            } else if let Some(rest) = body.strip_prefix('!') {
+                // !name type T [flags F] [timeout T] ...: a set.
+                let (name, spec) = rest.split_once(' ').unwrap_or((rest, ""));
+                let mut s = spec.to_owned();
+                for kw in [
+                    " flags ",
+                    " timeout ",
+                    " size ",
+                    " policy ",
+                    " counter",
+                    " gc-interval ",
+                ] {
+                    s = s.replace(kw, &format!(";{kw}"));
+                }
+                nft_ok(&format!("add set {fam} {table} {name} {{ {s}; }}"));
+            } else if let Some(rest) = body.strip_prefix('?') {
+                let (name, elems) = rest.split_once(' ').unwrap_or((rest, ""));
+                nft_ok(&format!("add element {fam} {table} {name} {{ {elems} }}"));
+            } else {
+                for c in cs {
+                    if nft_ok(&format!("add rule {fam} {table} {c} {body}")) {
+                        loaded += 1;
+                    }
+                }
+            }
+        }
+    }
+    loaded
+}
