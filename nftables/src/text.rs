@@ -539,11 +539,19 @@ pub fn elements(e: &SetElems) -> Option<String> {
         if let Some(k) = &el.key {
             s.push_str(&data_text(k, false)?);
         }
+        if let Some(k) = &el.key_end {
+            s.push_str(" - ");
+            s.push_str(&data_text(k, false)?);
+        }
         s.push_str(" : ");
         if let Some(d) = &el.data {
             s.push_str(&data_text(d, false)?);
         }
-        let _ = writeln!(s, "{} [end]", el.flags.unwrap_or(ElemFlags::empty()).bits());
+        let _ = write!(s, "{} [end]", el.flags.unwrap_or(ElemFlags::empty()).bits());
+        if let Some(u) = &el.userdata {
+            let _ = write!(s, "  userdata = {{ {} }}", userdata(u));
+        }
+        s.push('\n');
     }
     Some(s)
 }
