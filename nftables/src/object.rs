@@ -282,14 +282,14 @@ attr_struct! {
         desc: SetDesc = sys::NFTA_SET_DESC,
         /// `NFTA_SET_ID`: names the set within a transaction.
         id: u32 = sys::NFTA_SET_ID,
+        /// `NFTA_SET_TYPE`: what the kernel reports of its backend (6.16+, read-only).
+        backend: String = sys::NFTA_SET_TYPE,
+        /// `NFTA_SET_COUNT`: number of elements (6.16+, read-only).
+        count: u32 = sys::NFTA_SET_COUNT,
         /// `NFTA_SET_EXPR`: one expression per element.
         expr: Box<Expr> = sys::NFTA_SET_EXPR,
         /// `NFTA_SET_EXPRESSIONS`: several.
         exprs: ExprList = sys::NFTA_SET_EXPRESSIONS,
-        /// `NFTA_SET_TYPE`: the backend the kernel chose (6.16+, read-only).
-        backend: String = sys::NFTA_SET_TYPE,
-        /// `NFTA_SET_COUNT`: number of elements (6.16+, read-only).
-        count: u32 = sys::NFTA_SET_COUNT,
     }
 }
 

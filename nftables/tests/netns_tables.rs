@@ -523,6 +523,109 @@ fn verdicts_jump_and_goto() {
     let _ = Duration::ZERO;
 }
 
+/// Raw dumps of everything in this namespace: tables, chains, rules, sets,
+/// objects, and the elements of every set.
+fn dump_everything(nft: &mut Nft) -> Vec<(&'static str, Vec<u8>)> {
+    let mut dumps = vec![
+        ("tables.bin", raw_dump(nft, sys::NFT_MSG_GETTABLE, |_| {})),
+        ("chains.bin", raw_dump(nft, sys::NFT_MSG_GETCHAIN, |_| {})),
+        ("rules.bin", raw_dump(nft, sys::NFT_MSG_GETRULE, |_| {})),
+        ("sets.bin", raw_dump(nft, sys::NFT_MSG_GETSET, |_| {})),
+        ("objs.bin", raw_dump(nft, sys::NFT_MSG_GETOBJ, |_| {})),
+    ];
+    let mut sets = Vec::new();
+    nft.dump_sets(ProtoFamily::Unspec, None, |s| {
+        sets.push(s);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let mut elems = Vec::new();
+    for s in &sets {
+        let (t, n) = (s.table.clone().unwrap(), s.name.clone().unwrap());
+        nft.dump_raw(
+            sys::NFT_MSG_GETSETELEM,
+            s.family,
+            |w| {
+                put_str(w, sys::NFTA_SET_ELEM_LIST_TABLE, &t);
+                put_str(w, sys::NFTA_SET_ELEM_LIST_SET, &n);
+                Ok(())
+            },
+            |m| {
+                elems.extend_from_slice(m.nl().as_bytes());
+                Ok(ControlFlow::Continue(()))
+            },
+        )
+        .unwrap();
+    }
+    dumps.push(("elems.bin", elems));
+    dumps
+}
+
+/// Decodes and re-encodes every message of `dumps`; returns the objects
+/// checked and a description of each that did not re-encode identically.
+fn reencode_all(dumps: &[(&'static str, Vec<u8>)]) -> (usize, Vec<String>) {
+    let mut n = 0;
+    let mut differ = Vec::new();
+    for (name, bytes) in dumps {
+        for m in nfnl::testutil::fixture::data_messages(bytes) {
+            let obj = nfnl_tables::Object::decode(&m).unwrap().unwrap();
+            let mut w = Vec::new();
+            obj.encode(&mut w).unwrap();
+            n += 1;
+            if w != m.attr_bytes() {
+                differ.push(format!(
+                    "{name}: {obj:?}\n ours {w:?}\n kernel {:?}",
+                    m.attr_bytes()
+                ));
+            }
+        }
+    }
+    (n, differ)
+}
+
+/// nftables' own ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`,
+/// read at run time): sets and maps of every kind, elements with
+/// timeouts, counters and comments, objects, flowtables' absence: every
+/// object the kernel then dumps re-encodes byte for byte.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_rulesets_reencode_byte_for_byte() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_rulesets_reencode_byte_for_byte",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
+        .unwrap()
+        .map(|d| d.unwrap().path().join("dumps"))
+        .filter(|d| d.is_dir())
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    files.sort();
+    let (mut loaded, mut objects) = (0, 0);
+    let mut differ = Vec::new();
+    for f in &files {
+        let _ns = support::netns();
+        if !support::sh_status(&format!("nft -f {}", f.display())).0 {
+            continue;
+        }
+        loaded += 1;
+        let mut nft = Nft::open().unwrap();
+        let (n, d) = reencode_all(&dump_everything(&mut nft));
+        objects += n;
+        differ.extend(d.into_iter().map(|d| format!("{}: {d}", f.display())));
+    }
+    println!(
+        "upstream rulesets: {loaded} of {} loaded, {objects} objects re-encoded",
+        files.len()
+    );
+    assert!(loaded > 100, "{loaded}");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): rules nobody
 /// on this team wrote. Each file's tables, chains, sets and objects are
