@@ -833,3 +833,105 @@ fn load_upstream(file: &std::path::Path) -> usize {
     }
     loaded
 }
+
+/// Rules written by `iptables-nft`, `ip6tables-nft`, `arptables-nft` and
+/// `ebtables-nft` (x_tables matches and
+/// targets through the `match`/`target` compatibility expressions, plus
+/// native expressions) read back typed, re-encode byte for byte, and print
+/// as nft prints them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn iptables_nft_rules_read_back() {
+    let _ns = support::netns();
+    if !support::sh_status("iptables-nft --version").0 {
+        support::skip(
+            "iptables_nft_rules_read_back",
+            "iptables-nft is not installed",
+        );
+        return;
+    }
+    for r in [
+        "iptables-nft -A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT",
+        "iptables-nft -A INPUT -m limit --limit 5/min -j LOG --log-prefix x",
+        "iptables-nft -A INPUT -m comment --comment hello -j DROP",
+        "iptables-nft -A INPUT -p tcp -m multiport --dports 1,2,3 -j REJECT --reject-with tcp-reset",
+        "iptables-nft -A INPUT -s 10.0.0.0/8 -i lo -j RETURN",
+        "iptables-nft -A INPUT -m state --state RELATED -j ACCEPT",
+        "iptables-nft -A INPUT -p udp -m udp --sport 53 -m length --length 100:200 -j ACCEPT",
+        "iptables-nft -A INPUT -m recent --name x --set",
+        "iptables-nft -A INPUT -m hashlimit --hashlimit-name h --hashlimit-upto 10/sec -j ACCEPT",
+        "iptables-nft -A INPUT -m addrtype --dst-type LOCAL -j ACCEPT",
+        "iptables-nft -A FORWARD -m mark --mark 5 -j MARK --set-mark 6",
+        "iptables-nft -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
+        "iptables-nft -N custom",
+        "iptables-nft -A custom -j CONNMARK --save-mark",
+        "iptables-nft -A INPUT -j custom",
+        "iptables-nft -t nat -A POSTROUTING -o lo -j MASQUERADE",
+        "iptables-nft -t nat -A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.1:8080",
+        "iptables-nft -t nat -A OUTPUT -p tcp --dport 81 -j REDIRECT --to-ports 8081",
+        "iptables-nft -t mangle -A PREROUTING -j TOS --set-tos 0x10",
+        "iptables-nft -t raw -A PREROUTING -j NOTRACK",
+        "ip6tables-nft -A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT",
+        "ip6tables-nft -A INPUT -s 2001:db8::/32 -m conntrack --ctstate INVALID -j DROP",
+        "ip6tables-nft -A INPUT -j REJECT --reject-with icmp6-adm-prohibited",
+        "arptables-nft -A INPUT --opcode Request -j ACCEPT",
+        "arptables-nft -A OUTPUT -s 1.2.3.4 -j mangle --mangle-ip-s 5.6.7.8",
+        "ebtables-nft -A FORWARD -p IPv4 --ip-src 1.2.3.4 -j DROP",
+        "ebtables-nft -A INPUT --among-src 00:11:22:33:44:55 -j ACCEPT",
+        "ebtables-nft -A FORWARD --limit 5/sec -j ACCEPT",
+    ] {
+        let (ok, out) = support::sh_status(r);
+        if !ok {
+            println!("refused here: {r}: {out}");
+        }
+    }
+    let mut nft = Nft::open().unwrap();
+    let (n, differ) = reencode_all(&dump_everything(&mut nft));
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert!(n > 20, "{n}");
+    let mut compat = Vec::new();
+    let mut rules = Vec::new();
+    nft.dump_rules(ProtoFamily::Unspec, None, None, |r| {
+        for e in r.exprs.iter().flat_map(|l| l.0.iter()) {
+            assert!(!e.is_unknown(), "{e:?}");
+            if let Expr::Match(c) | Expr::Target(c) = e {
+                compat.push((
+                    c.name.clone().unwrap(),
+                    c.rev.unwrap(),
+                    c.info.clone().unwrap().len(),
+                ));
+            }
+        }
+        rules.push(r);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    println!("x_tables extensions read: {compat:?}");
+    for name in [
+        "conntrack",
+        "LOG",
+        "comment",
+        "multiport",
+        "REJECT",
+        "MARK",
+        "MASQUERADE",
+        "DNAT",
+    ] {
+        assert!(
+            compat.iter().any(|(n, _, _)| n == name),
+            "{name} not in {compat:?}"
+        );
+    }
+    let oracle = support::sh("nft --debug=netlink list ruleset 2>/dev/null");
+    let netlink_part: String = oracle
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with('#'))
+        .take_while(|l| !l.starts_with("table "))
+        .collect();
+    let blocks = split_blocks(&netlink_part);
+    for r in &rules {
+        let t = text::rule(r).unwrap();
+        let head = t.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        assert_eq!(blocks.get(&head), Some(&t), "{head}");
+    }
+}
