@@ -315,6 +315,15 @@ impl Nft {
         b.put_raw(&[sys::NFPROTO_UNSPEC, sys::NFNETLINK_V0, r0, r1])?;
         let bytes = b.finish()?;
         let sock = self.conn.socket();
+        // netlink_sendmsg refuses a datagram larger than the send buffer
+        // (less a little bookkeeping): raise it to fit, past wmem_max when
+        // permitted.
+        let need = bytes.len() + 4096;
+        if sock.send_buffer().is_ok_and(|have| have < need)
+            && sock.set_send_buffer_force(need).is_err()
+        {
+            let _ = sock.set_send_buffer(need);
+        }
         if let Err(e) = sock.send(bytes) {
             if e.errno() == Some(Errno::EMSGSIZE) {
                 return Err(Error::TooLarge {
@@ -412,6 +421,10 @@ fn refused(r: Result<(), Error>, op: impl FnOnce() -> String) -> Result<(), Erro
     }
 }
 
+/// Bytes of elements [`Transaction::add_elements`] puts into one message
+/// before starting the next (an attribute nest is limited to 64 KiB).
+pub const ELEMS_PER_MESSAGE_BYTES: usize = 60 * 1024;
+
 /// One operation of a [`Transaction`].
 #[derive(Clone, Debug)]
 struct Op {
@@ -420,6 +433,8 @@ struct Op {
     family: ProtoFamily,
     attrs: Vec<u8>,
     what: String,
+    /// For element messages: the index of their first element in the list given.
+    elem_base: usize,
 }
 
 /// An atomic set of changes, applied by [`Nft::commit`]: everything or
@@ -486,6 +501,7 @@ impl Transaction {
             family,
             attrs,
             what,
+            elem_base: 0,
         });
         self
     }
@@ -689,7 +705,8 @@ impl Transaction {
         )
     }
 
-    /// Adds a set or map (`NFT_MSG_NEWSET`, `NLM_F_CREATE`).
+    /// Adds a set or map (`NFT_MSG_NEWSET`, `NLM_F_CREATE`). Without an
+    /// `id` (`NFTA_SET_ID`, which the kernel requires), one is assigned.
     ///
     /// # Errors
     /// As [`Transaction::add_table`].
@@ -700,11 +717,22 @@ impl Transaction {
             table_of!(s),
             s.name.as_deref().unwrap_or("?")
         );
+        // The kernel requires NFTA_SET_ID (it names the set for lookups
+        // and elements in the same transaction): give one if missing.
+        let id = u32::try_from(self.ops.len() + 1).unwrap_or(u32::MAX);
         self.push(
             sys::NFT_MSG_NEWSET,
             NlFlags::CREATE,
             s.family,
-            |w| s.encode(w),
+            |w| {
+                if s.id.is_some() {
+                    s.encode(w)
+                } else {
+                    let mut with_id = s.clone();
+                    with_id.id = Some(id);
+                    with_id.encode(w)
+                }
+            },
             what,
         )
     }
@@ -733,8 +761,9 @@ impl Transaction {
     }
 
     /// Adds elements to a set (`NFT_MSG_NEWSETELEM`, `NLM_F_CREATE`; an
-    /// existing element is kept). Split very large lists over several
-    /// calls: one message's nest is limited to 64 KiB.
+    /// existing element is kept). A long list becomes several operations
+    /// of at most [`ELEMS_PER_MESSAGE_BYTES`] each (one nest is limited to
+    /// 64 KiB), applied together with the rest of the transaction.
     ///
     /// # Errors
     /// As [`Transaction::add_table`].
@@ -750,6 +779,8 @@ impl Transaction {
         self.elem_op(e, "delete", sys::NFT_MSG_DELSETELEM, NlFlags::empty())
     }
 
+    /// One message per [`ELEMS_PER_MESSAGE_BYTES`] of elements: a nest
+    /// cannot exceed 64 KiB.
     fn elem_op(
         &mut self,
         e: &SetElems,
@@ -757,14 +788,63 @@ impl Transaction {
         t: u8,
         flags: NlFlags,
     ) -> Result<&mut Self, EncodeError> {
-        let what = format!(
-            "{verb} {} elements to set {} {} {}",
-            e.elements.as_ref().map_or(0, |l| l.0.len()),
+        let all = e.elements.as_ref().map_or(&[][..], |l| l.0.as_slice());
+        let total = all.len();
+        let set = format!(
+            "set {} {} {}",
             family_name(e.family),
             table_of!(e),
             e.set.as_deref().unwrap_or("?")
         );
-        self.push(t, flags, e.family, |w| e.encode(w), what)
+        let message = |chunk: &[u8]| -> Result<Vec<u8>, EncodeError> {
+            let mut w = Vec::with_capacity(chunk.len() + 64);
+            if let Some(t) = &e.table {
+                t.encode(sys::NFTA_SET_ELEM_LIST_TABLE, &mut w)?;
+            }
+            if let Some(s) = &e.set {
+                s.encode(sys::NFTA_SET_ELEM_LIST_SET, &mut w)?;
+            }
+            crate::wire::put(&mut w, sys::NFTA_SET_ELEM_LIST_ELEMENTS, chunk)?;
+            if let Some(id) = e.set_id {
+                id.encode(sys::NFTA_SET_ELEM_LIST_SET_ID, &mut w)?;
+            }
+            for x in &e.extra {
+                crate::wire::put(&mut w, x.kind, &x.payload)?;
+            }
+            Ok(w)
+        };
+        let what = |first: usize, end: usize| {
+            if first == 0 && end == total {
+                format!("{verb} {total} elements to {set}")
+            } else {
+                format!("{verb} elements {first}..{end} of {total} to {set}")
+            }
+        };
+        let mut chunk = Vec::new();
+        let mut one = Vec::new();
+        let mut first = 0usize;
+        for (i, el) in all.iter().enumerate() {
+            one.clear();
+            crate::wire::nest(&mut one, sys::NFTA_LIST_ELEM, |w| el.encode_area(w))?;
+            if !chunk.is_empty() && chunk.len() + one.len() > ELEMS_PER_MESSAGE_BYTES {
+                let attrs = message(&chunk)?;
+                self.push_raw(t, flags, e.family, attrs, what(first, i));
+                if let Some(op) = self.ops.last_mut() {
+                    op.elem_base = first;
+                }
+                chunk.clear();
+                first = i;
+            }
+            chunk.extend_from_slice(&one);
+        }
+        if !chunk.is_empty() || total == 0 {
+            let attrs = message(&chunk)?;
+            self.push_raw(t, flags, e.family, attrs, what(first, total));
+            if let Some(op) = self.ops.last_mut() {
+                op.elem_base = first;
+            }
+        }
+        Ok(self)
     }
 
     /// Adds a stateful object (`NFT_MSG_NEWOBJ`, `NLM_F_CREATE`).
@@ -823,7 +903,7 @@ impl Transaction {
             .and_then(|o| usize::try_from(o).ok())
             .and_then(|o| o.checked_sub(HEADERS))
         {
-            if let Some(part) = locate(op.msg_type, &op.attrs, at) {
+            if let Some(part) = locate(op, at) {
                 s.push_str(": ");
                 s.push_str(&part);
             }
@@ -834,7 +914,8 @@ impl Transaction {
 
 /// Names what lies at byte `at` of a message's attributes: for a rule's
 /// expressions, `expression N of M (name)` (from 1).
-fn locate(msg_type: u8, attrs: &[u8], at: usize) -> Option<String> {
+fn locate(op: &Op, at: usize) -> Option<String> {
+    let (msg_type, attrs) = (op.msg_type, op.attrs.as_slice());
     let mut pos = 0usize;
     for a in nfnl::AttrIter::new(attrs) {
         let a = a.ok()?;
@@ -853,6 +934,23 @@ fn locate(msg_type: u8, attrs: &[u8], at: usize) -> Option<String> {
                             .map(|x| x.name().to_owned())
                             .unwrap_or_else(|_| "?".into());
                         return Some(format!("expression {} of {} ({name})", n + 1, elems.len()));
+                    }
+                    epos += elen;
+                }
+            }
+            let is_elems = matches!(
+                msg_type,
+                sys::NFT_MSG_NEWSETELEM | sys::NFT_MSG_DELSETELEM | sys::NFT_MSG_DESTROYSETELEM
+            ) && a.kind() == sys::NFTA_SET_ELEM_LIST_ELEMENTS;
+            if is_elems {
+                let mut epos = pos + 4;
+                for (n, e) in nfnl::AttrIter::new(a.payload())
+                    .filter_map(Result::ok)
+                    .enumerate()
+                {
+                    let elen = (4 + e.payload().len() + 3) & !3;
+                    if at >= epos && at < epos + elen {
+                        return Some(format!("element {}", op.elem_base + n));
                     }
                     epos += elen;
                 }

@@ -47,11 +47,14 @@
 //! - **Transactions**: [`Transaction`] (add/create/delete/destroy table;
 //!   add/delete chain; add/insert/replace/delete rule; add/delete set;
 //!   add/delete elements; add/delete object; an optional generation check)
-//!   goes to the kernel as one datagram and is applied atomically. A
+//!   goes to the kernel as one datagram (the socket's send buffer raised to
+//!   fit; element lists split into messages under the 64 KiB nest limit)
+//!   and is applied atomically. A
 //!   refusal is [`Error::Operation`]: the operation's index, what it was
-//!   (`add rule inet t c`), the expression the kernel's extended ack points
-//!   at (`expression 2 of 3 (lookup)`), the errno, and the other refused
-//!   operations; the kernel has changed nothing.
+//!   (`add rule inet t c`), the part the kernel's extended ack points at
+//!   (`expression 2 of 3 (lookup)`, `element 100000`, `NFTA_TABLE_NAME`),
+//!   the errno, and the other refused operations; the kernel has changed
+//!   nothing.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   queue (not built on the test kernel) and the bitwise and/or/xor of two registers;
@@ -62,12 +65,13 @@
 //!   typed data for the ct helper, ct timeout, ct expectation, secmark,
 //!   synproxy and tunnel objects (kept raw); the `last`, `inner`, `tunnel`
 //!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
-//!   object and resets (`NFT_MSG_GET*_RESET`); [`Transaction`] sends every
-//!   transaction as one datagram: one larger than the socket's send buffer
-//!   is refused ([`Error::TooLarge`]) instead of being split or sent with a
-//!   raised buffer; no benchmark yet.
+//!   object and resets (`NFT_MSG_GET*_RESET`); delete by handle; a
+//!   transaction larger than the send buffer can be raised to (one
+//!   datagram: `SO_SNDBUFFORCE` as root, else up to `net.core.wmem_max`) is
+//!   refused ([`Error::TooLarge`]), not split; no benchmark yet.
 //! - Payload writes are refused by the kernel inside a user namespace (see
-//!   the design note); the namespace tests do not cover them.
+//!   the design note): the corpus's payload-write rules are loaded, and so
+//!   tested, only when the tests run as root in the initial user namespace.
 //!
 //! # Example
 //! A daemon owns its table and keeps an allow-set up to date, atomically:
@@ -117,7 +121,7 @@ mod object;
 pub mod text;
 mod wire;
 
-pub use conn::{Nft, Transaction};
+pub use conn::{Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use data::{Data, Verdict};
 pub use error::Error;
 pub use expr::{Expr, ExprList};

@@ -935,3 +935,135 @@ fn iptables_nft_rules_read_back() {
         assert_eq!(blocks.get(&head), Some(&t), "{head}");
     }
 }
+
+fn ipv4_set(family: ProtoFamily, table: &str, name: &str) -> Set {
+    let mut set = Set::default();
+    set.family = family;
+    set.table = Some(table.into());
+    set.name = Some(name.into());
+    set.flags = Some(SetFlags::empty());
+    set.key_type = Some(7); // nft's ipv4_addr, so that nft prints addresses
+    set.key_len = Some(4);
+    set
+}
+
+fn elems(
+    family: ProtoFamily,
+    table: &str,
+    set: &str,
+    keys: impl Iterator<Item = Vec<u8>>,
+) -> SetElems {
+    let mut e = SetElems::default();
+    e.family = family;
+    e.table = Some(table.into());
+    e.set = Some(set.into());
+    e.elements = Some(Elements(
+        keys.map(|k| {
+            let mut el = Element::default();
+            el.key = Some(Data::Value(k));
+            el
+        })
+        .collect(),
+    ));
+    e
+}
+
+/// 100,000 elements in one transaction: split into messages under the
+/// 64 KiB nest limit, sent as one datagram (the send buffer raised to fit),
+/// applied atomically; nft sees them all. With one bad element in the last
+/// message, nothing is applied and the error names that message.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn large_element_transaction_is_atomic() {
+    let _ns = support::netns();
+    let f = ProtoFamily::Ipv4;
+    const N: u32 = 100_000;
+    let keys = || (0..N).map(|i| (0x0a00_0000u32 + i).to_be_bytes().to_vec());
+    let mut nft = Nft::open().unwrap();
+    let mut tx = Transaction::new();
+    tx.add_table(&table(f, "big")).unwrap();
+    tx.add_set(&ipv4_set(f, "big", "s")).unwrap();
+    tx.add_elements(&elems(f, "big", "s", keys())).unwrap();
+    assert!(tx.len() > 20, "{} operations", tx.len());
+    let start = std::time::Instant::now();
+    nft.commit(&tx).unwrap();
+    println!(
+        "{N} elements in {} operations: {:?}",
+        tx.len() - 2,
+        start.elapsed()
+    );
+    let mut count = 0;
+    nft.dump_elements(f, "big", "s", |e| {
+        count += e.elements.map_or(0, |l| l.0.len());
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(count, N as usize);
+    let listed = support::sh("nft list set ip big s");
+    assert!(
+        listed.contains("10.0.0.0") && listed.contains("10.1.134.159"),
+        "{}",
+        &listed[..200]
+    );
+
+    // A bad key (5 bytes for a 4-byte set) at the very end: nothing applied.
+    let mut tx = Transaction::new();
+    tx.add_set(&ipv4_set(f, "big", "t")).unwrap();
+    let bad = keys().chain([vec![1, 2, 3, 4, 5]]);
+    tx.add_elements(&elems(f, "big", "t", bad)).unwrap();
+    let last = tx.len() - 1;
+    match nft.commit(&tx).unwrap_err() {
+        Error::Operation {
+            index, op, source, ..
+        } => {
+            assert_eq!(index, last, "{op}");
+            assert!(
+                op.starts_with("add elements ")
+                    && op.ends_with("of 100001 to set ip big t: element 100000"),
+                "{op}"
+            );
+            assert_eq!(source.errno(), nfnl::Errno::EINVAL, "{op}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(!support::sh("nft list sets").contains("set t"));
+}
+
+/// A table created with `NFT_TABLE_F_OWNER` belongs to the socket that
+/// created it: another socket may not delete it (`EPERM`), and it goes
+/// away when its owner's socket closes.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn owned_table_lives_with_its_socket() {
+    let _ns = support::netns();
+    let f = ProtoFamily::Inet;
+    let mut owner = Nft::open().unwrap();
+    let mut t = table(f, "daemon");
+    t.flags = Some(nfnl_tables::TableFlags::OWNER);
+    let mut tx = Transaction::new();
+    tx.add_table(&t).unwrap();
+    owner.commit(&tx).unwrap();
+    let mut seen = Vec::new();
+    owner
+        .dump_tables(f, |t| {
+            seen.push(t);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0]
+        .flags
+        .unwrap()
+        .contains(nfnl_tables::TableFlags::OWNER));
+    assert_eq!(seen[0].owner, Some(owner.socket().port_id()));
+    let mut other = Nft::open().unwrap();
+    let mut tx = Transaction::new();
+    tx.delete_table(f, "daemon").unwrap();
+    let e = other.commit(&tx).unwrap_err();
+    assert!(e.is_permission_denied(), "{e}");
+    assert!(support::sh("nft list tables").contains("table inet daemon"));
+    drop(owner);
+    support::wait_until(Duration::from_secs(5), "the owned table to go", || {
+        !support::sh("nft list tables").contains("daemon")
+    });
+}
