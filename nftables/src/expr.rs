@@ -867,3 +867,64 @@ impl Expr {
         matches!(self, Expr::Unknown { .. } | Expr::Raw(_))
     }
 }
+
+/// Constructors for the expressions a rule is usually made of.
+impl Expr {
+    /// `immediate` of a verdict into the verdict register: `accept`,
+    /// `drop`, `jump CHAIN`...
+    pub fn verdict(v: crate::data::Verdict) -> Self {
+        Expr::Immediate(Immediate {
+            dreg: Some(0),
+            data: Some(Data::Verdict(v)),
+            ..Default::default()
+        })
+    }
+
+    /// `payload load LEN bytes @ BASE + OFFSET => reg DREG`.
+    pub fn payload(base: PayloadBase, offset: u32, len: u32, dreg: u32) -> Self {
+        Expr::Payload(Payload {
+            dreg: Some(dreg),
+            base: Some(base),
+            offset: Some(offset),
+            len: Some(len),
+            ..Default::default()
+        })
+    }
+
+    /// `meta load KEY => reg DREG`.
+    pub fn meta(key: MetaKey, dreg: u32) -> Self {
+        Expr::Meta(Meta {
+            key: Some(key),
+            dreg: Some(dreg),
+            ..Default::default()
+        })
+    }
+
+    /// `cmp OP reg SREG VALUE`.
+    pub fn cmp(op: CmpOp, sreg: u32, value: impl Into<Vec<u8>>) -> Self {
+        Expr::Cmp(Cmp {
+            sreg: Some(sreg),
+            op: Some(op),
+            data: Some(Data::Value(value.into())),
+            ..Default::default()
+        })
+    }
+
+    /// `lookup reg SREG set SET` (a match against a named set).
+    pub fn lookup(set: &str, sreg: u32) -> Self {
+        Expr::Lookup(Lookup {
+            set: Some(set.into()),
+            sreg: Some(sreg),
+            ..Default::default()
+        })
+    }
+
+    /// `counter` starting at zero.
+    pub fn counter() -> Self {
+        Expr::Counter(Counter {
+            bytes: Some(0),
+            packets: Some(0),
+            ..Default::default()
+        })
+    }
+}

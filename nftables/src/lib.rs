@@ -74,39 +74,51 @@
 //!   tested, only when the tests run as root in the initial user namespace.
 //!
 //! # Example
-//! A daemon owns its table and keeps an allow-set up to date, atomically:
+//! A daemon owns its table and keeps a large allow-set up to date, each
+//! change atomic:
 //! ```no_run
-//! use nfnl_tables::{Data, Element, Elements, Nft, ProtoFamily, SetElems, Table, TableFlags, Transaction};
+//! use nfnl_tables::expr::{CmpOp, PayloadBase};
+//! use nfnl_tables::{
+//!     Chain, Element, Expr, Nft, ProtoFamily, Rule, Set, SetElems, Table, TableFlags,
+//!     Transaction, Verdict,
+//! };
 //!
-//! let mut nft = Nft::open()?;
-//! let mut table = Table::default();
-//! table.family = ProtoFamily::Inet;
-//! table.name = Some("guard".into());
-//! table.flags = Some(TableFlags::OWNER); // gone when this process exits
+//! const IP: ProtoFamily = ProtoFamily::Ipv4;
+//! let mut nft = Nft::open()?; // keep it: the table lives as long as this socket
+//! let mut table = Table::new(IP, "guard");
+//! table.flags = Some(TableFlags::OWNER);
+//! let mut input = Chain::base(IP, "guard", "input", "filter", 1 /* NF_INET_LOCAL_IN */, 0);
+//! input.policy = Some(0); // NF_DROP
 //! let mut tx = Transaction::new();
-//! tx.add_table(&table)?;
-//! // ... chains, the set "allowed" and a rule `ip saddr @allowed accept`
+//! tx.add_table(&table)?
+//!     .add_chain(&input)?
+//!     .add_set(&Set::new(IP, "guard", "allowed", 7 /* ipv4_addr */, 4))?
+//!     // ip saddr @allowed accept
+//!     .add_rule(&Rule::new(IP, "guard", "input", vec![
+//!         Expr::payload(PayloadBase::NETWORK, 12, 4, 1),
+//!         Expr::lookup("allowed", 1),
+//!         Expr::verdict(Verdict::Accept),
+//!     ]))?
+//!     // ct state established,related accept would follow the same way
+//!     .add_rule(&Rule::new(IP, "guard", "input", vec![
+//!         Expr::payload(PayloadBase::NETWORK, 9, 1, 1),
+//!         Expr::cmp(CmpOp::EQ, 1, [1u8]), // icmp
+//!         Expr::verdict(Verdict::Accept),
+//!     ]))?;
 //! nft.commit(&tx)?;
 //!
-//! // Later: add addresses in one transaction.
-//! let mut add = SetElems::default();
-//! add.family = ProtoFamily::Inet;
-//! add.table = Some("guard".into());
-//! add.set = Some("allowed".into());
-//! add.elements = Some(Elements(
-//!     [[192, 0, 2, 1], [192, 0, 2, 2]]
-//!         .into_iter()
-//!         .map(|a| {
-//!             let mut e = Element::default();
-//!             e.key = Some(Data::value(a));
-//!             e
-//!         })
-//!         .collect(),
-//! ));
+//! // Later: 100,000 new addresses in one atomic transaction (split into
+//! // messages under the 64 KiB limit, sent as one datagram).
+//! let add: Vec<Element> = (0..100_000u32)
+//!     .map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()))
+//!     .collect();
 //! let mut tx = Transaction::new();
-//! tx.add_elements(&add)?;
+//! tx.add_elements(&SetElems::new(IP, "guard", "allowed", add))?;
 //! if let Err(e) = nft.commit(&tx) {
-//!     eprintln!("{e}"); // e.g. transaction operation 0 (add 2 elements to set inet guard allowed): ...
+//!     // e.g. "transaction operation 26 (add elements 99840..100000 of
+//!     // 100000 to set ip guard allowed: element 99999): ... (EINVAL)";
+//!     // nothing of the transaction was applied.
+//!     eprintln!("{e}");
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -596,3 +596,124 @@ impl Object {
         }
     }
 }
+
+impl Table {
+    /// A table to add: `family` and `name`, nothing else.
+    pub fn new(family: ProtoFamily, name: &str) -> Self {
+        Table {
+            family,
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+impl Chain {
+    /// A regular chain (no hook: reached by jump or goto).
+    pub fn new(family: ProtoFamily, table: &str, name: &str) -> Self {
+        Chain {
+            family,
+            table: Some(table.into()),
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+
+    /// A base chain: attached to hook `hooknum` (`NF_INET_*`, or
+    /// `NF_NETDEV_*` with [`Hook::dev`]) with `priority`, of type `kind`
+    /// (`filter`, `nat`, `route`), policy accept.
+    pub fn base(
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        kind: &str,
+        hooknum: u32,
+        priority: i32,
+    ) -> Self {
+        Chain {
+            hook: Some(Hook {
+                hooknum: Some(hooknum),
+                priority: Some(priority),
+                ..Default::default()
+            }),
+            kind: Some(kind.into()),
+            policy: Some(sys::NF_ACCEPT),
+            ..Chain::new(family, table, name)
+        }
+    }
+}
+
+impl Rule {
+    /// A rule to add to `chain` of `table`, with `exprs`.
+    pub fn new(family: ProtoFamily, table: &str, chain: &str, exprs: Vec<Expr>) -> Self {
+        Rule {
+            family,
+            table: Some(table.into()),
+            chain: Some(chain.into()),
+            exprs: Some(ExprList(exprs)),
+            ..Default::default()
+        }
+    }
+}
+
+impl Set {
+    /// A set of `table` with keys of `key_len` bytes; `key_type` is nft's
+    /// data type id (opaque to the kernel; `nft` prints keys by it: 7 is
+    /// `ipv4_addr`, 8 `ipv6_addr`, 13 `inet_service`...).
+    pub fn new(family: ProtoFamily, table: &str, name: &str, key_type: u32, key_len: u32) -> Self {
+        Set {
+            family,
+            table: Some(table.into()),
+            name: Some(name.into()),
+            key_type: Some(key_type),
+            key_len: Some(key_len),
+            ..Default::default()
+        }
+    }
+}
+
+impl Element {
+    /// An element with `key` (bytes as the kernel compares them: network
+    /// order for addresses and ports).
+    pub fn new(key: impl Into<Vec<u8>>) -> Self {
+        Element {
+            key: Some(Data::Value(key.into())),
+            ..Default::default()
+        }
+    }
+}
+
+impl SetElems {
+    /// Elements of `set` in `table`.
+    pub fn new(family: ProtoFamily, table: &str, set: &str, elements: Vec<Element>) -> Self {
+        SetElems {
+            family,
+            table: Some(table.into()),
+            set: Some(set.into()),
+            elements: Some(Elements(elements)),
+            ..Default::default()
+        }
+    }
+}
+
+impl Obj {
+    /// A stateful object of `table` with typed `data` (its type follows).
+    ///
+    /// # Errors
+    /// [`EncodeError`] if the data does not fit an attribute.
+    pub fn new(
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        data: &ObjData,
+    ) -> Result<Self, EncodeError> {
+        let mut o = Obj {
+            family,
+            table: Some(table.into()),
+            name: Some(name.into()),
+            ..Default::default()
+        };
+        o.set_data(data)?;
+        Ok(o)
+    }
+}

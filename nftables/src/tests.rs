@@ -311,3 +311,37 @@ fn verdicts_round_trip() {
         Data::Verdict(Verdict::Other(raw.clone()))
     );
 }
+
+#[test]
+#[cfg(target_endian = "little")]
+fn a_rule_built_with_the_constructors_is_the_kernels_bytes() {
+    use crate::expr::PayloadBase;
+    // `ip f in ip saddr 1.2.3.4 accept` as the kernel dumped it.
+    let dumped = data_messages(CAPTURES[2].1)
+        .iter()
+        .map(|m| Rule::decode(m).unwrap())
+        .find(|r| r.family == ProtoFamily::Ipv4 && r.table.as_deref() == Some("f"))
+        .unwrap();
+    let built = Rule::new(
+        ProtoFamily::Ipv4,
+        "f",
+        "in",
+        vec![
+            Expr::payload(PayloadBase::NETWORK, 12, 4, 1),
+            Expr::cmp(CmpOp::EQ, 1, [1, 2, 3, 4]),
+            Expr::verdict(Verdict::Accept),
+        ],
+    );
+    let bytes = |r: &Rule| {
+        let mut w = Vec::new();
+        crate::wire::Field::encode(
+            r.exprs.as_ref().unwrap(),
+            sys::NFTA_RULE_EXPRESSIONS,
+            &mut w,
+        )
+        .unwrap();
+        w
+    };
+    assert_eq!(bytes(&built), bytes(&dumped));
+    assert_eq!(built.exprs, dumped.exprs);
+}

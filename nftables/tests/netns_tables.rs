@@ -1067,3 +1067,66 @@ fn owned_table_lives_with_its_socket() {
         !support::sh("nft list tables").contains("daemon")
     });
 }
+
+/// The front page's example, run: an owned table with a drop-policy input
+/// chain, an allow-set and two rules, then 100,000 addresses in one
+/// transaction; nft lists what it made.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn front_page_daemon_example_works() {
+    use nfnl_tables::expr::{CmpOp, PayloadBase};
+    let _ns = support::netns();
+    const IP: ProtoFamily = ProtoFamily::Ipv4;
+    let mut nft = Nft::open().unwrap();
+    let mut table = Table::new(IP, "guard");
+    table.flags = Some(nfnl_tables::TableFlags::OWNER);
+    let mut input = Chain::base(IP, "guard", "input", "filter", 1, 0);
+    input.policy = Some(0);
+    let mut tx = Transaction::new();
+    tx.add_table(&table)
+        .unwrap()
+        .add_chain(&input)
+        .unwrap()
+        .add_set(&Set::new(IP, "guard", "allowed", 7, 4))
+        .unwrap()
+        .add_rule(&Rule::new(
+            IP,
+            "guard",
+            "input",
+            vec![
+                Expr::payload(PayloadBase::NETWORK, 12, 4, 1),
+                Expr::lookup("allowed", 1),
+                Expr::verdict(Verdict::Accept),
+            ],
+        ))
+        .unwrap()
+        .add_rule(&Rule::new(
+            IP,
+            "guard",
+            "input",
+            vec![
+                Expr::payload(PayloadBase::NETWORK, 9, 1, 1),
+                Expr::cmp(CmpOp::EQ, 1, [1u8]),
+                Expr::verdict(Verdict::Accept),
+            ],
+        ))
+        .unwrap();
+    nft.commit(&tx).unwrap();
+    let add: Vec<Element> = (0..100_000u32)
+        .map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()))
+        .collect();
+    let mut tx = Transaction::new();
+    tx.add_elements(&SetElems::new(IP, "guard", "allowed", add))
+        .unwrap();
+    nft.commit(&tx).unwrap();
+    let listed = support::sh("nft list chain ip guard input");
+    assert!(listed.contains("policy drop;"), "{listed}");
+    assert!(listed.contains("ip saddr @allowed accept"), "{listed}");
+    assert!(listed.contains("ip protocol icmp accept"), "{listed}");
+    let set = support::sh("nft list set ip guard allowed");
+    assert!(
+        set.contains("198.51.0.0") && set.contains("198.52.134.159"),
+        "{}",
+        &set[..300]
+    );
+}
