@@ -22,8 +22,9 @@
 //!   fields in [`SetDesc`], policy, per-element expressions), elements
 //!   ([`SetElems`], [`Element`]: key, key end, data or verdict, timeout,
 //!   expiration, user data, [`ElemFlags`], expressions, object reference),
-//!   stateful objects ([`Obj`]; counter, quota, limit and connlimit typed
-//!   through [`ObjData`], the other types kept raw), the generation
+//!   stateful objects ([`Obj`]; counter, quota, limit, connlimit, ct
+//!   helper, ct timeout (its policy kept raw), ct expectation, secmark and
+//!   synproxy typed through [`ObjData`], tunnel kept raw), the generation
 //!   ([`Gen`]). Each decodes from the kernel's `NFT_MSG_NEW*` message and
 //!   encodes back to the same bytes.
 //! - **Expressions** ([`Expr`], module [`expr`]): payload, meta, cmp,
@@ -62,8 +63,8 @@
 //!
 //! # Not yet
 //! - Events (`NFNLGRP_NFTABLES`) and traces (`NFNLGRP_NFTRACE`); flowtables;
-//!   typed data for the ct helper, ct timeout, ct expectation, secmark,
-//!   synproxy and tunnel objects (kept raw); the `last`, `inner`, `tunnel`
+//!   typed data for tunnel objects and ct timeout policies (kept raw); the
+//!   `last`, `inner`, `tunnel`
 //!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
 //!   object and resets (`NFT_MSG_GET*_RESET`); delete by handle; a
 //!   transaction larger than the send buffer can be raised to (one
@@ -138,10 +139,11 @@ pub use data::{Data, Verdict};
 pub use error::Error;
 pub use expr::{Expr, ExprList};
 pub use object::{
-    Chain, ChainFlags, Concat, Devices, ElemFlags, Element, Elements, Gen, Hook, Obj, ObjData,
-    Object, Rule, Set, SetDesc, SetElems, SetFlags, Table, TableFlags,
+    Chain, ChainFlags, Concat, CtExpect, CtHelper, CtTimeout, Devices, ElemFlags, Element,
+    Elements, Gen, Hook, Obj, ObjData, Object, Rule, Secmark, Set, SetDesc, SetElems, SetFlags,
+    Table, TableFlags,
 };
-pub use wire::RawAttr;
+pub use wire::{RawAttr, RawNest};
 
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily};
 

@@ -12,7 +12,7 @@ use nfnl_sys as sys;
 
 use crate::data::Data;
 use crate::expr::{Counter, Expr, ExprList};
-use crate::wire::{attr_struct, nest, nested_field, put, Field};
+use crate::wire::{attr_struct, nest, nested_field, put, Field, RawNest};
 
 macro_rules! flags_field {
     ($(#[doc = $m:literal])* $name:ident { $( $(#[doc = $cm:literal])* $c:ident = $v:expr; )* }) => {
@@ -376,6 +376,55 @@ attr_struct! {
     }
 }
 
+attr_struct! {
+    /// The data of a ct helper object (`NFTA_CT_HELPER_*`).
+    pub struct CtHelper {
+        /// `NFTA_CT_HELPER_NAME` (`ftp`, `sip`...).
+        name: String = sys::NFTA_CT_HELPER_NAME,
+        /// `NFTA_CT_HELPER_L4PROTO` (`IPPROTO_*`).
+        l4proto: u8 = sys::NFTA_CT_HELPER_L4PROTO,
+        /// `NFTA_CT_HELPER_L3PROTO` (`NFPROTO_*`; 0: both of inet).
+        l3proto: u16 = sys::NFTA_CT_HELPER_L3PROTO,
+    }
+}
+
+attr_struct! {
+    /// The data of a ct timeout object (`NFTA_CT_TIMEOUT_*`).
+    pub struct CtTimeout {
+        /// `NFTA_CT_TIMEOUT_L4PROTO`.
+        l4proto: u8 = sys::NFTA_CT_TIMEOUT_L4PROTO,
+        /// `NFTA_CT_TIMEOUT_L3PROTO`.
+        l3proto: u16 = sys::NFTA_CT_TIMEOUT_L3PROTO,
+        /// `NFTA_CT_TIMEOUT_DATA`: the protocol's `CTA_TIMEOUT_*` attributes
+        /// (big-endian seconds), raw.
+        data: RawNest = sys::NFTA_CT_TIMEOUT_DATA,
+    }
+}
+
+attr_struct! {
+    /// The data of a ct expectation object (`NFTA_CT_EXPECT_*`).
+    pub struct CtExpect {
+        /// `NFTA_CT_EXPECT_L3PROTO`.
+        l3proto: u16 = sys::NFTA_CT_EXPECT_L3PROTO,
+        /// `NFTA_CT_EXPECT_L4PROTO`.
+        l4proto: u8 = sys::NFTA_CT_EXPECT_L4PROTO,
+        /// `NFTA_CT_EXPECT_DPORT`.
+        dport: u16 = sys::NFTA_CT_EXPECT_DPORT,
+        /// `NFTA_CT_EXPECT_TIMEOUT` (ms).
+        timeout: u32 = sys::NFTA_CT_EXPECT_TIMEOUT,
+        /// `NFTA_CT_EXPECT_SIZE`.
+        size: u8 = sys::NFTA_CT_EXPECT_SIZE,
+    }
+}
+
+attr_struct! {
+    /// The data of a secmark object (`NFTA_SECMARK_*`).
+    pub struct Secmark {
+        /// `NFTA_SECMARK_CTX`: the security context.
+        ctx: String = sys::NFTA_SECMARK_CTX,
+    }
+}
+
 /// The data of a stateful object, by its type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -388,8 +437,18 @@ pub enum ObjData {
     Limit(crate::expr::Limit),
     /// `NFT_OBJECT_CONNLIMIT`.
     Connlimit(crate::expr::Connlimit),
-    /// Another type (ct helper, ct timeout, ct expectation, secmark,
-    /// synproxy, tunnel, a newer kernel's): the `NFTA_OBJ_DATA` payload.
+    /// `NFT_OBJECT_CT_HELPER`.
+    CtHelper(CtHelper),
+    /// `NFT_OBJECT_CT_TIMEOUT`.
+    CtTimeout(CtTimeout),
+    /// `NFT_OBJECT_CT_EXPECT`.
+    CtExpect(CtExpect),
+    /// `NFT_OBJECT_SECMARK`.
+    Secmark(Secmark),
+    /// `NFT_OBJECT_SYNPROXY`.
+    Synproxy(crate::expr::Synproxy),
+    /// Another type (tunnel, a newer kernel's), or data this crate could
+    /// not reproduce byte for byte: the `NFTA_OBJ_DATA` payload.
     Raw(Vec<u8>),
 }
 
@@ -401,6 +460,11 @@ impl ObjData {
             ObjData::Quota(_) => Some(sys::NFT_OBJECT_QUOTA),
             ObjData::Limit(_) => Some(sys::NFT_OBJECT_LIMIT),
             ObjData::Connlimit(_) => Some(sys::NFT_OBJECT_CONNLIMIT),
+            ObjData::CtHelper(_) => Some(sys::NFT_OBJECT_CT_HELPER),
+            ObjData::CtTimeout(_) => Some(sys::NFT_OBJECT_CT_TIMEOUT),
+            ObjData::CtExpect(_) => Some(sys::NFT_OBJECT_CT_EXPECT),
+            ObjData::Secmark(_) => Some(sys::NFT_OBJECT_SECMARK),
+            ObjData::Synproxy(_) => Some(sys::NFT_OBJECT_SYNPROXY),
             ObjData::Raw(_) => None,
         }
     }
@@ -423,6 +487,13 @@ impl Obj {
             Some(sys::NFT_OBJECT_LIMIT) => ObjData::Limit(crate::expr::Limit::decode_area(raw)?),
             Some(sys::NFT_OBJECT_CONNLIMIT) => {
                 ObjData::Connlimit(crate::expr::Connlimit::decode_area(raw)?)
+            }
+            Some(sys::NFT_OBJECT_CT_HELPER) => ObjData::CtHelper(CtHelper::decode_area(raw)?),
+            Some(sys::NFT_OBJECT_CT_TIMEOUT) => ObjData::CtTimeout(CtTimeout::decode_area(raw)?),
+            Some(sys::NFT_OBJECT_CT_EXPECT) => ObjData::CtExpect(CtExpect::decode_area(raw)?),
+            Some(sys::NFT_OBJECT_SECMARK) => ObjData::Secmark(Secmark::decode_area(raw)?),
+            Some(sys::NFT_OBJECT_SYNPROXY) => {
+                ObjData::Synproxy(crate::expr::Synproxy::decode_area(raw)?)
             }
             _ => return Ok(Some(ObjData::Raw(raw.clone()))),
         };
@@ -455,6 +526,11 @@ impl ObjData {
             ObjData::Quota(q) => q.encode_area(w),
             ObjData::Limit(l) => l.encode_area(w),
             ObjData::Connlimit(c) => c.encode_area(w),
+            ObjData::CtHelper(x) => x.encode_area(w),
+            ObjData::CtTimeout(x) => x.encode_area(w),
+            ObjData::CtExpect(x) => x.encode_area(w),
+            ObjData::Secmark(x) => x.encode_area(w),
+            ObjData::Synproxy(x) => x.encode_area(w),
             ObjData::Raw(r) => {
                 w.extend_from_slice(r);
                 Ok(())

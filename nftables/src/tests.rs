@@ -39,7 +39,8 @@ fn kernel_captures_decode_typed_and_encode_to_the_same_bytes() {
                 }
             }
             if let Object::Obj(o) = &obj {
-                assert!(!matches!(o.data().unwrap(), Some(ObjData::Raw(_)) | None));
+                let d = o.data().unwrap();
+                assert!(!matches!(d, Some(ObjData::Raw(_)) | None), "{o:?}: {d:?}");
             }
         }
     }

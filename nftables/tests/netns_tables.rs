@@ -572,6 +572,13 @@ fn reencode_all(dumps: &[(&'static str, Vec<u8>)]) -> (usize, Vec<String>) {
             let mut w = Vec::new();
             obj.encode(&mut w).unwrap();
             n += 1;
+            if let nfnl_tables::Object::Obj(o) = &obj {
+                if o.kind != Some(sys::NFT_OBJECT_TUNNEL)
+                    && matches!(o.data(), Ok(Some(nfnl_tables::ObjData::Raw(_))) | Err(_))
+                {
+                    differ.push(format!("{name}: object data not typed: {o:?}"));
+                }
+            }
             if w != m.attr_bytes() {
                 differ.push(format!(
                     "{name}: {obj:?}\n ours {w:?}\n kernel {:?}",
