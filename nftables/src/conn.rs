@@ -273,6 +273,63 @@ impl Nft {
         )
     }
 
+    /// Dumps the stateful objects of `family` (of one table if given) and
+    /// resets them (`NFT_MSG_GETOBJ_RESET`): each value returned is the
+    /// one the kernel zeroed, atomically (no packet counted twice or lost).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_objs_reset<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Obj) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETOBJ_RESET,
+            family,
+            |w| match table {
+                Some(t) => t.to_owned().encode(sys::NFTA_OBJ_TABLE, w),
+                None => Ok(()),
+            },
+            |m| Ok(f(Obj::decode(m)?)),
+        )
+    }
+
+    /// Dumps rules like [`Nft::dump_rules`] and resets their stateful
+    /// expressions (counters, quotas) (`NFT_MSG_GETRULE_RESET`, Linux 6.4+).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_rules_reset<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        chain: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Rule) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETRULE_RESET,
+            family,
+            |w| {
+                if let Some(t) = table {
+                    t.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
+                    if let Some(c) = chain {
+                        c.to_owned().encode(sys::NFTA_RULE_CHAIN, w)?;
+                    }
+                }
+                Ok(())
+            },
+            |m| Ok(f(Rule::decode(m)?)),
+        )
+    }
+
     /// Applies `tx` atomically: one datagram `NFNL_MSG_BATCH_BEGIN`, the
     /// operations, `NFNL_MSG_BATCH_END` (with `NLM_F_ACK`). The kernel
     /// applies all of it or nothing.
@@ -406,6 +463,8 @@ fn what(msg_type: u8) -> &'static str {
         sys::NFT_MSG_GETSET => "sets",
         sys::NFT_MSG_GETSETELEM => "set elements",
         sys::NFT_MSG_GETOBJ => "objects",
+        sys::NFT_MSG_GETOBJ_RESET => "objects (and reset)",
+        sys::NFT_MSG_GETRULE_RESET => "rules (and reset)",
         sys::NFT_MSG_GETFLOWTABLE => "flowtables",
         _ => "objects of another type",
     }
@@ -419,6 +478,28 @@ fn refused(r: Result<(), Error>, op: impl FnOnce() -> String) -> Result<(), Erro
         }
         r => r,
     }
+}
+
+/// What [`Transaction::delete`] deletes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A table with everything in it.
+    Table,
+    /// A chain (empty, unreferenced).
+    Chain,
+    /// A set or map (unreferenced).
+    Set,
+    /// A stateful object of this `NFT_OBJECT_*` type.
+    Obj(u32),
+}
+
+/// How [`Transaction::delete`] names the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handle<'a> {
+    /// By name.
+    Name(&'a str),
+    /// By handle (as dumps report it).
+    Handle(u64),
 }
 
 /// Bytes of elements [`Transaction::add_elements`] puts into one message
@@ -887,6 +968,152 @@ impl Transaction {
                 table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
                 name.to_owned().encode(sys::NFTA_OBJ_NAME, w)?;
                 kind.encode(sys::NFTA_OBJ_TYPE, w)
+            },
+            what,
+        )
+    }
+
+    /// Creates a chain; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_chain(&mut self, c: &Chain) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "create chain {} {} {}",
+            family_name(c.family),
+            table_of!(c),
+            c.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWCHAIN,
+            NlFlags::CREATE | NlFlags::EXCL,
+            c.family,
+            |w| c.encode(w),
+            what,
+        )
+    }
+
+    /// Deletes every rule of a chain (`NFT_MSG_DELRULE` without a handle).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn flush_chain(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        chain: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("flush chain {} {table} {chain}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELRULE,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
+                chain.to_owned().encode(sys::NFTA_RULE_CHAIN, w)
+            },
+            what,
+        )
+    }
+
+    /// Deletes every element of a set (`NFT_MSG_DELSETELEM` without elements).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn flush_set(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
+    ) -> Result<&mut Self, EncodeError> {
+        let what = format!("flush set {} {table} {set}", family_name(family));
+        self.push(
+            sys::NFT_MSG_DELSETELEM,
+            NlFlags::empty(),
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
+                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
+            },
+            what,
+        )
+    }
+
+    /// Deletes an object of `kind` by what [`Handle`] says: its name or
+    /// its handle, and with `destroy` no error if it is absent
+    /// (`NFT_MSG_DESTROY*`, Linux 6.3+). `table` is ignored for
+    /// [`Kind::Table`] named by handle.
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        family: ProtoFamily,
+        table: &str,
+        which: Handle<'_>,
+        destroy: bool,
+    ) -> Result<&mut Self, EncodeError> {
+        let (del, destr, t_attr, name_attr, handle_attr, noun) = match kind {
+            Kind::Table => (
+                sys::NFT_MSG_DELTABLE,
+                sys::NFT_MSG_DESTROYTABLE,
+                None,
+                sys::NFTA_TABLE_NAME,
+                sys::NFTA_TABLE_HANDLE,
+                "table",
+            ),
+            Kind::Chain => (
+                sys::NFT_MSG_DELCHAIN,
+                sys::NFT_MSG_DESTROYCHAIN,
+                Some(sys::NFTA_CHAIN_TABLE),
+                sys::NFTA_CHAIN_NAME,
+                sys::NFTA_CHAIN_HANDLE,
+                "chain",
+            ),
+            Kind::Set => (
+                sys::NFT_MSG_DELSET,
+                sys::NFT_MSG_DESTROYSET,
+                Some(sys::NFTA_SET_TABLE),
+                sys::NFTA_SET_NAME,
+                sys::NFTA_SET_HANDLE,
+                "set",
+            ),
+            Kind::Obj(_) => (
+                sys::NFT_MSG_DELOBJ,
+                sys::NFT_MSG_DESTROYOBJ,
+                Some(sys::NFTA_OBJ_TABLE),
+                sys::NFTA_OBJ_NAME,
+                sys::NFTA_OBJ_HANDLE,
+                "object",
+            ),
+        };
+        let verb = if destroy { "destroy" } else { "delete" };
+        let target = match which {
+            Handle::Name(n) => n.to_owned(),
+            Handle::Handle(h) => format!("handle {h}"),
+        };
+        let what = if t_attr.is_some() {
+            format!("{verb} {noun} {} {table} {target}", family_name(family))
+        } else {
+            format!("{verb} {noun} {} {target}", family_name(family))
+        };
+        self.push(
+            if destroy { destr } else { del },
+            NlFlags::empty(),
+            family,
+            |w| {
+                if let Some(t) = t_attr {
+                    table.to_owned().encode(t, w)?;
+                }
+                match which {
+                    Handle::Name(n) => n.to_owned().encode(name_attr, w)?,
+                    Handle::Handle(h) => h.encode(handle_attr, w)?,
+                }
+                if let Kind::Obj(t) = kind {
+                    t.encode(sys::NFTA_OBJ_TYPE, w)?;
+                }
+                Ok(())
             },
             what,
         )

@@ -44,10 +44,12 @@
 //!   dumped one are byte-identical.
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
+//!   dumps objects and rules with reset (the values zeroed atomically),
 //!   and reads the generation.
-//! - **Transactions**: [`Transaction`] (add/create/delete/destroy table;
-//!   add/delete chain; add/insert/replace/delete rule; add/delete set;
-//!   add/delete elements; add/delete object; an optional generation check)
+//! - **Transactions**: [`Transaction`] (add/create table, chain; add set,
+//!   object; add/insert/replace/delete rule; add/delete elements; flush a
+//!   chain or a set; delete or destroy a table, chain, set or object by
+//!   name or handle ([`Transaction::delete`]); an optional generation check)
 //!   goes to the kernel as one datagram (the socket's send buffer raised to
 //!   fit; element lists split into messages under the 64 KiB nest limit)
 //!   and is applied atomically. A
@@ -66,7 +68,7 @@
 //!   typed data for tunnel objects and ct timeout policies (kept raw); the
 //!   `last`, `inner`, `tunnel`
 //!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
-//!   object and resets (`NFT_MSG_GET*_RESET`); delete by handle; a
+//!   object; element resets; a
 //!   transaction larger than the send buffer can be raised to (one
 //!   datagram: `SO_SNDBUFFORCE` as root, else up to `net.core.wmem_max`) is
 //!   refused ([`Error::TooLarge`]), not split; no benchmark yet.
@@ -134,7 +136,7 @@ mod object;
 pub mod text;
 mod wire;
 
-pub use conn::{Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
+pub use conn::{Handle, Kind, Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use data::{Data, Verdict};
 pub use error::Error;
 pub use expr::{Expr, ExprList};

@@ -1137,3 +1137,178 @@ fn front_page_daemon_example_works() {
         &set[..300]
     );
 }
+
+/// Deletes by name and by handle, destroy of what is absent, flushes and
+/// an exclusive create do what nft then lists.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn deletes_flushes_and_destroys() {
+    use nfnl_tables::{Handle, Kind};
+    let _ns = support::netns();
+    support::sh(
+        "nft add table inet d; nft add chain inet d a; nft add chain inet d b; \
+         nft add rule inet d a accept; nft add rule inet d a drop; \
+         nft add set inet d s '{ type ipv4_addr; elements = { 1.2.3.4, 5.6.7.8 }; }'; \
+         nft add counter inet d cnt",
+    );
+    let mut nft = Nft::open().unwrap();
+    let f = ProtoFamily::Inet;
+    let mut b = None;
+    nft.dump_chains(f, Some("d"), |c| {
+        if c.name.as_deref() == Some("b") {
+            b = c.handle;
+        }
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let mut tx = Transaction::new();
+    tx.delete(Kind::Chain, f, "d", Handle::Handle(b.unwrap()), false)
+        .unwrap()
+        .flush_chain(f, "d", "a")
+        .unwrap()
+        .flush_set(f, "d", "s")
+        .unwrap()
+        .delete(
+            Kind::Obj(sys::NFT_OBJECT_COUNTER),
+            f,
+            "d",
+            Handle::Name("cnt"),
+            false,
+        )
+        .unwrap()
+        .delete(Kind::Table, f, "", Handle::Name("absent"), true)
+        .unwrap()
+        .delete(Kind::Set, f, "d", Handle::Name("absent"), true)
+        .unwrap();
+    nft.commit(&tx).unwrap();
+    let listed = support::sh("nft list ruleset");
+    assert!(!listed.contains("chain b"), "{listed}");
+    assert!(
+        !listed.contains("accept") && !listed.contains("drop"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("1.2.3.4") && !listed.contains("counter cnt"),
+        "{listed}"
+    );
+    assert!(listed.contains("set s"), "{listed}");
+    let mut tx = Transaction::new();
+    tx.create_chain(&Chain::new(f, "d", "a")).unwrap();
+    let e = nft.commit(&tx).unwrap_err();
+    assert!(e.is_exists(), "{e}");
+}
+
+/// Objects dumped with reset return the values the kernel zeroed; the
+/// next dump shows zero.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn objects_reset_atomically() {
+    let _ns = support::netns();
+    support::sh("nft add table ip r; nft add counter ip r c packets 5 bytes 10; nft add quota ip r q 1000 bytes used 100 bytes");
+    let mut nft = Nft::open().unwrap();
+    let read = |nft: &mut Nft, reset: bool| {
+        let mut out = Vec::new();
+        let f = |o: nfnl_tables::Obj| {
+            out.push(o.data().unwrap().unwrap());
+            ControlFlow::Continue(())
+        };
+        if reset {
+            nft.dump_objs_reset(ProtoFamily::Ipv4, Some("r"), f)
+                .unwrap();
+        } else {
+            nft.dump_objs(ProtoFamily::Ipv4, Some("r"), f).unwrap();
+        }
+        out
+    };
+    let first = read(&mut nft, true);
+    assert!(first.iter().any(|d| matches!(d, nfnl_tables::ObjData::Counter(c) if c.packets == Some(5) && c.bytes == Some(10))), "{first:?}");
+    assert!(
+        first
+            .iter()
+            .any(|d| matches!(d, nfnl_tables::ObjData::Quota(q) if q.consumed == Some(100))),
+        "{first:?}"
+    );
+    let after = read(&mut nft, false);
+    assert!(after.iter().any(|d| matches!(d, nfnl_tables::ObjData::Counter(c) if c.packets == Some(0) && c.bytes == Some(0))), "{after:?}");
+    assert!(
+        after
+            .iter()
+            .any(|d| matches!(d, nfnl_tables::ObjData::Quota(q) if q.consumed == Some(0))),
+        "{after:?}"
+    );
+}
+
+/// A transaction of 10,000 rules with one bad rule (its chain does not
+/// exist) names that rule and applies none.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn ten_thousand_rules_one_bad() {
+    use nfnl_tables::expr::{CmpOp, PayloadBase};
+    let _ns = support::netns();
+    let f = ProtoFamily::Ipv4;
+    let mut nft = Nft::open().unwrap();
+    let mut tx = Transaction::new();
+    tx.add_table(&Table::new(f, "many")).unwrap();
+    tx.add_chain(&Chain::base(f, "many", "in", "filter", 1, 0))
+        .unwrap();
+    for i in 0..10_000u32 {
+        let chain = if i == 7777 { "missing" } else { "in" };
+        let r = Rule::new(
+            f,
+            "many",
+            chain,
+            vec![
+                Expr::payload(PayloadBase::NETWORK, 12, 4, 1),
+                Expr::cmp(CmpOp::EQ, 1, (0x0a00_0000 + i).to_be_bytes()),
+                Expr::counter(),
+                Expr::verdict(Verdict::Accept),
+            ],
+        );
+        tx.add_rule(&r).unwrap();
+    }
+    let start = std::time::Instant::now();
+    match nft.commit(&tx).unwrap_err() {
+        Error::Operation {
+            index,
+            op,
+            source,
+            others,
+        } => {
+            assert_eq!(index, 2 + 7777, "{op}");
+            assert!(op.starts_with("add rule ip many missing"), "{op}");
+            assert_eq!(source.errno(), nfnl::Errno::ENOENT);
+            assert!(others.is_empty(), "{others:?}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    println!("10,002 operations refused in {:?}", start.elapsed());
+    assert!(!support::sh("nft list tables").contains("many"));
+    // Without the bad one, all 10,000 are applied.
+    let mut tx = Transaction::new();
+    tx.add_table(&Table::new(f, "many")).unwrap();
+    tx.add_chain(&Chain::base(f, "many", "in", "filter", 1, 0))
+        .unwrap();
+    for i in 0..10_000u32 {
+        tx.add_rule(&Rule::new(
+            f,
+            "many",
+            "in",
+            vec![
+                Expr::payload(PayloadBase::NETWORK, 12, 4, 1),
+                Expr::cmp(CmpOp::EQ, 1, (0x0a00_0000 + i).to_be_bytes()),
+                Expr::verdict(Verdict::Accept),
+            ],
+        ))
+        .unwrap();
+    }
+    let start = std::time::Instant::now();
+    nft.commit(&tx).unwrap();
+    println!("10,000 rules applied in {:?}", start.elapsed());
+    let mut n = 0;
+    nft.dump_rules(f, Some("many"), None, |_| {
+        n += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(n, 10_000);
+}
