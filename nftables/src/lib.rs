@@ -58,13 +58,18 @@
 //!   (`expression 2 of 3 (lookup)`, `element 100000`, `NFTA_TABLE_NAME`),
 //!   the errno, and the other refused operations; the kernel has changed
 //!   nothing.
+//! - **Events**: [`EventListener`] (`NFNLGRP_NFTABLES`): each committed
+//!   change as an [`Event`] ([`Change::New`] or [`Change::Delete`] of an
+//!   [`Object`], then [`Object::Gen`] with the new generation and the
+//!   process that committed it); with the `tokio` feature,
+//!   `tokio::AsyncEventListener`.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   queue (not built on the test kernel) and the bitwise and/or/xor of two registers;
 //!   the workspace's `nftlist` example uses it.
 //!
 //! # Not yet
-//! - Events (`NFNLGRP_NFTABLES`) and traces (`NFNLGRP_NFTRACE`); flowtables;
+//! - Traces (`NFNLGRP_NFTRACE`), flowtables (and their events);
 //!   typed data for tunnel objects and ct timeout policies (kept raw); the
 //!   `last`, `inner`, `tunnel`
 //!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
@@ -131,14 +136,19 @@
 mod conn;
 mod data;
 mod error;
+mod event;
 pub mod expr;
 mod object;
 pub mod text;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 mod wire;
 
 pub use conn::{Handle, Kind, Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use data::{Data, Verdict};
 pub use error::Error;
+pub use event::{Change, Event, EventListener};
 pub use expr::{Expr, ExprList};
 pub use object::{
     Chain, ChainFlags, Concat, CtExpect, CtHelper, CtTimeout, Devices, ElemFlags, Element,
@@ -147,7 +157,7 @@ pub use object::{
 };
 pub use wire::{RawAttr, RawNest};
 
-pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily};
+pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
 
 #[cfg(test)]
 mod tests;

@@ -1312,3 +1312,59 @@ fn ten_thousand_rules_one_bad() {
     .unwrap();
     assert_eq!(n, 10_000);
 }
+
+/// The event listener sees each committed change, then the generation with
+/// the committing process (a table's delete announces its rules and chains
+/// first); a refused transaction announces nothing (nor moves the
+/// generation).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn events_announce_each_committed_change() {
+    use nfnl_tables::{Change, EventListener, Object, Receive as _};
+    let _ns = support::netns();
+    let mut events = EventListener::open().unwrap();
+    let mut nft = Nft::open().unwrap();
+    let gen0 = nft.generation().unwrap().id.unwrap();
+    // A refused transaction: no event.
+    let mut tx = Transaction::new();
+    tx.delete_table(ProtoFamily::Ipv4, "absent").unwrap();
+    nft.commit(&tx).unwrap_err();
+    support::sh("nft add table ip e; nft add chain ip e c; nft add rule ip e c accept; nft delete table ip e");
+    let mut seen = Vec::new();
+    while let Ok(ev) = events.recv_timeout(Duration::from_millis(500)) {
+        let what = match &ev.object {
+            Object::Table(t) => format!("{:?} table {}", ev.change, t.name.as_deref().unwrap()),
+            Object::Chain(c) => format!("{:?} chain {}", ev.change, c.name.as_deref().unwrap()),
+            Object::Rule(r) => format!(
+                "{:?} rule {}",
+                ev.change,
+                text::expr(&r.exprs.as_ref().unwrap().0[0]).unwrap().trim()
+            ),
+            Object::Gen(g) => {
+                assert_eq!(g.proc_name.as_deref(), Some("nft"));
+                format!("gen +{}", g.id.unwrap().wrapping_sub(gen0))
+            }
+            o => format!("{:?} {o:?}", ev.change),
+        };
+        seen.push(what);
+        if seen.len() == 10 {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "New table e",
+            "gen +1",
+            "New chain c",
+            "gen +2",
+            "New rule immediate reg 0 accept",
+            "gen +3",
+            "Delete rule immediate reg 0 accept",
+            "Delete chain c",
+            "Delete table e",
+            "gen +4",
+        ]
+    );
+    let _ = Change::New;
+}
