@@ -646,6 +646,36 @@ impl Field for Box<Expr> {
     }
 }
 
+/// How deep expressions are decoded inside expressions before the rest is
+/// kept raw ([`Expr::Raw`]): the kernel nests one level.
+pub const MAX_EXPR_NESTING: u32 = 8;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of [`Expr::decode`] on this thread while it lives.
+struct DepthGuard;
+
+impl DepthGuard {
+    fn enter() -> Option<Self> {
+        DEPTH.with(|d| {
+            if d.get() >= MAX_EXPR_NESTING {
+                None
+            } else {
+                d.set(d.get() + 1);
+                Some(DepthGuard)
+            }
+        })
+    }
+}
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
 /// Decodes a list of `NFTA_LIST_ELEM` expressions.
 pub(crate) fn decode_list(area: &[u8]) -> Result<Vec<Expr>, ParseError> {
     AttrIter::new(area)
@@ -802,6 +832,12 @@ impl Expr {
     /// # Errors
     /// [`ParseError`] for malformed attributes or a missing name.
     pub fn decode(elem: &[u8]) -> Result<Self, ParseError> {
+        // Expressions nest (dynset and set element expressions); bound the
+        // recursion so that hostile input cannot exhaust the stack. The
+        // kernel nests one level.
+        let Some(_depth) = DepthGuard::enter() else {
+            return Ok(Expr::Raw(elem.to_vec()));
+        };
         let mut name = None;
         let mut data = None;
         let mut plain = true;

@@ -346,3 +346,43 @@ fn a_rule_built_with_the_constructors_is_the_kernels_bytes() {
     assert_eq!(bytes(&built), bytes(&dumped));
     assert_eq!(built.exprs, dumped.exprs);
 }
+
+#[test]
+fn deeply_nested_expressions_neither_overflow_nor_change() {
+    // dynset { expr: dynset { expr: ... counter } } 10,000 levels deep (the
+    // kernel nests one): decoded to a bounded depth, the rest kept raw,
+    // re-encoded identically.
+    let mut elem = [
+        attr(sys::NFTA_EXPR_NAME, b"counter\0"),
+        attr(sys::NFTA_EXPR_DATA, &[]),
+    ]
+    .concat();
+    for _ in 0..10_000 {
+        if elem.len() > 60_000 {
+            break;
+        }
+        let data = [
+            attr(sys::NFTA_DYNSET_SREG_KEY, &1u32.to_be_bytes()),
+            attr(sys::NFTA_DYNSET_EXPR, &elem),
+        ]
+        .concat();
+        elem = [
+            attr(sys::NFTA_EXPR_NAME, b"dynset\0"),
+            attr(sys::NFTA_EXPR_DATA, &data),
+        ]
+        .concat();
+    }
+    let e = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn({
+            let elem = elem.clone();
+            move || Expr::decode(&elem).unwrap()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(matches!(e, Expr::Dynset(_)));
+    let mut w = Vec::new();
+    e.encode(&mut w).unwrap();
+    assert_eq!(w, elem);
+}
