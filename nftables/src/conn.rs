@@ -381,6 +381,18 @@ impl Nft {
         {
             let _ = sock.set_send_buffer(need);
         }
+        // Every refused operation is answered (a capped error of about 60
+        // bytes, more with an extended-ack message), all queued while the
+        // kernel processes the datagram: make room for them, so that the
+        // answers are not lost to ENOBUFS (then the outcome is unknown).
+        let answers = n
+            .saturating_mul(ERROR_ANSWER_BYTES)
+            .saturating_add(64 * 1024);
+        if sock.recv_buffer().is_ok_and(|have| have < answers)
+            && sock.set_recv_buffer_force(answers).is_err()
+        {
+            let _ = sock.set_recv_buffer(answers);
+        }
         if let Err(e) = sock.send(bytes) {
             if e.errno() == Some(Errno::EMSGSIZE) {
                 return Err(Error::TooLarge {
@@ -479,6 +491,11 @@ fn refused(r: Result<(), Error>, op: impl FnOnce() -> String) -> Result<(), Erro
         r => r,
     }
 }
+
+/// Receive-buffer bytes a transaction reserves per operation for its
+/// possible error answer (a capped `NLMSG_ERROR` with extended-ack
+/// attributes, plus the kernel's accounting overhead).
+const ERROR_ANSWER_BYTES: usize = 640;
 
 /// What [`Transaction::delete`] deletes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

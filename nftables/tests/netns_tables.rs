@@ -1368,3 +1368,34 @@ fn events_announce_each_committed_change() {
     );
     let _ = Change::New;
 }
+
+/// 10,000 refused operations in one transaction: every refusal is
+/// received (the receive buffer was made room for), none lost to ENOBUFS.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn every_refusal_of_a_large_transaction_is_reported() {
+    let _ns = support::netns();
+    let mut nft = Nft::open().unwrap();
+    let mut tx = Transaction::new();
+    for i in 0..10_000 {
+        tx.delete_table(ProtoFamily::Ipv4, &format!("absent{i}"))
+            .unwrap();
+    }
+    match nft.commit(&tx) {
+        Err(Error::Operation { index, others, .. }) => {
+            assert_eq!(index, 0);
+            assert_eq!(others.len(), 9_999);
+            assert_eq!(
+                others[9_998].1,
+                "delete table ip absent9999: NFTA_TABLE_NAME"
+            );
+        }
+        Err(Error::Unknown { source, .. }) if source.is_overrun() && !support::in_init_userns() => {
+            support::skip(
+                "every_refusal_of_a_large_transaction_is_reported",
+                "the receive buffer could not be raised enough in a user namespace (net.core.rmem_max)",
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
