@@ -210,3 +210,57 @@ fn nftlist_prints_what_nft_prints_for_upstream_rulesets() {
         differ.len()
     );
 }
+
+/// `nfttrace COUNT` prints one line per trace event of a marked ping.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn nfttrace_prints_one_line_per_trace() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let _ns = support::netns();
+    support::sh(
+        "nft add table ip tr; \
+         nft add chain ip tr out '{ type filter hook output priority 0; policy accept; }'; \
+         nft add rule ip tr out icmp type echo-request meta nftrace set 1; \
+         nft add rule ip tr out icmp type echo-request counter",
+    );
+    let mut child = support::command(env!("CARGO_BIN_EXE_nfttrace"))
+        .arg("4")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Ping until the listener (subscribed some time after the spawn) has its 4 lines.
+    let deadline = std::time::Instant::now() + T;
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nfttrace did not get 4 traces"
+        );
+        support::sh("ping -n -q -c 1 -W 1 127.0.0.1 >/dev/null || true");
+    }
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    let id = lines[0].split_whitespace().nth(1).unwrap();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with(&format!("trace {id} ip tr out "))),
+        "{out}"
+    );
+    assert!(
+        lines[0].contains(" rule handle 2 verdict continue"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains(" rule handle 3 verdict continue"),
+        "{out}"
+    );
+    assert!(lines[3].contains(" policy policy accept"), "{out}");
+}

@@ -186,3 +186,13 @@ impl Field for Data {
         nest(w, kind, |w| self.encode_area(w))
     }
 }
+
+/// `NFTA_TRACE_VERDICT` holds the `NFTA_VERDICT_*` attributes directly.
+impl Field for Verdict {
+    fn decode(a: &Attr<'_>) -> Result<Self, ParseError> {
+        Verdict::decode_area(a.payload())
+    }
+    fn encode(&self, kind: u16, w: &mut Vec<u8>) -> Result<(), EncodeError> {
+        nest(w, kind, |w| self.encode_area(w))
+    }
+}

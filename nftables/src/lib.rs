@@ -63,13 +63,16 @@
 //!   [`Object`], then [`Object::Gen`] with the new generation and the
 //!   process that committed it); with the `tokio` feature,
 //!   `tokio::AsyncEventListener`.
+//! - **Traces**: [`TraceListener`] (`NFNLGRP_NFTRACE`): each [`Trace`] of
+//!   a packet marked with `meta nftrace set 1` (chain, rule handle,
+//!   verdict, headers, interfaces, mark); the `nfttrace` example prints them.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   queue (not built on the test kernel) and the bitwise and/or/xor of two registers;
 //!   the workspace's `nftlist` example uses it.
 //!
 //! # Not yet
-//! - Traces (`NFNLGRP_NFTRACE`), flowtables (and their events);
+//! - Flowtables (and their events); an async trace listener;
 //!   typed data for tunnel objects and ct timeout policies (kept raw); the
 //!   `last`, `inner`, `tunnel`
 //!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
@@ -143,6 +146,7 @@ pub mod text;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+mod trace;
 mod wire;
 
 pub use conn::{Handle, Kind, Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
@@ -155,6 +159,7 @@ pub use object::{
     Elements, Gen, Hook, Obj, ObjData, Object, Rule, Secmark, Set, SetDesc, SetElems, SetFlags,
     Table, TableFlags,
 };
+pub use trace::{Trace, TraceListener, TraceType};
 pub use wire::{RawAttr, RawNest};
 
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};

@@ -1399,3 +1399,49 @@ fn every_refusal_of_a_large_transaction_is_reported() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// A pinged packet marked with `meta nftrace set 1` is traced through the
+/// rules it meets: the same trace id, the rule handles, verdicts and
+/// policy.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn traces_follow_a_marked_packet() {
+    use nfnl_tables::{Receive as _, TraceListener, TraceType};
+    let _ns = support::netns();
+    support::sh(
+        "nft add table ip tr; \
+         nft add chain ip tr out '{ type filter hook output priority 0; policy accept; }'; \
+         nft add rule ip tr out icmp type echo-request meta nftrace set 1; \
+         nft add rule ip tr out icmp type echo-request counter",
+    );
+    let mut traces = TraceListener::open().unwrap();
+    support::sh("ping -n -q -c 1 -W 1 127.0.0.1 || true");
+    let mut got = Vec::new();
+    while let Ok(t) = traces.recv_timeout(Duration::from_millis(500)) {
+        got.push(t);
+        if got.len() == 4 {
+            break;
+        }
+    }
+    assert_eq!(got.len(), 4, "{got:#?}");
+    let id = got[0].id;
+    assert!(got
+        .iter()
+        .all(|t| t.id == id && t.table.as_deref() == Some("tr")));
+    assert_eq!(got[0].kind, Some(TraceType::RULE));
+    assert_eq!(got[0].verdict, Some(Verdict::Continue));
+    assert_eq!(got[1].kind, Some(TraceType::RULE));
+    assert!(got[1].rule_handle > got[0].rule_handle);
+    // The end of the chain (a rule event without a handle), then its policy.
+    assert_eq!(
+        (got[2].kind, got[2].rule_handle),
+        (Some(TraceType::RULE), None)
+    );
+    assert_eq!(got[3].kind, Some(TraceType::POLICY));
+    assert_eq!(got[3].policy, Some(sys::NF_ACCEPT));
+    assert_eq!(got[0].nfproto, Some(u32::from(sys::NFPROTO_IPV4)));
+    assert!(got[0]
+        .network_header
+        .as_ref()
+        .is_some_and(|h| h.len() >= 20 && h[0] >> 4 == 4));
+}
