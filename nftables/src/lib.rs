@@ -68,7 +68,7 @@
 //!   verdict, headers, interfaces, mark); the `nfttrace` example prints them.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
-//!   queue (not built on the test kernel) and the bitwise and/or/xor of two registers;
+//!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
 //!
 //! # Not yet

@@ -453,6 +453,26 @@ pub fn expr(e: &Expr) -> Option<String> {
                 opt(x.dreg)
             );
         }
+        Expr::Queue(q) => {
+            if let Some(n) = q.num {
+                let _ = write!(o, "num {n}");
+                let last = u32::from(n) + u32::from(opt(q.total)).saturating_sub(1);
+                if q.total.is_some() && last != u32::from(n) {
+                    let _ = write!(o, "-{last}");
+                }
+                o.push(' ');
+            }
+            if let Some(r) = q.sreg_qnum {
+                let _ = write!(o, "sreg_qnum {r} ");
+            }
+            let f = opt(q.flags);
+            if f & 0x1 != 0 {
+                o.push_str("bypass ");
+            }
+            if f & 0x2 != 0 {
+                o.push_str("fanout ");
+            }
+        }
         Expr::Osf(x) => {
             let _ = write!(o, "dreg {} ", opt(x.dreg));
         }
