@@ -330,6 +330,169 @@ impl Nft {
         )
     }
 
+    /// Asks for one object (`NFT_MSG_GET*` without `NLM_F_DUMP`) with the
+    /// attributes `key` writes, and decodes the answer with `decode`.
+    fn get_one<T>(
+        &mut self,
+        msg_type: u8,
+        family: ProtoFamily,
+        key: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
+        decode: impl Fn(&NfMsg<'_>) -> Result<T, nfnl::ParseError>,
+        op: impl FnOnce() -> String,
+    ) -> Result<T, Error> {
+        let h = NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, msg_type).family(family);
+        let mut attrs = Vec::new();
+        key(&mut attrs)?;
+        let mut found = None;
+        let r = self.conn.query(
+            h,
+            |b| b.put_raw(&attrs).map(|_| ()),
+            |m: &NfMsg<'_>| -> Result<ControlFlow<()>, Error> {
+                if m.subsystem() == sys::NFNL_SUBSYS_NFTABLES {
+                    found = Some(decode(m)?);
+                }
+                Ok(ControlFlow::Continue(()))
+            },
+        );
+        let what = op();
+        refused(r, || what.clone())?;
+        found.ok_or(Error::Netlink(nfnl::Error::Parse(
+            nfnl::ParseError::Missing {
+                kind: 0,
+                within: "the answer to a get request",
+            },
+        )))
+    }
+
+    /// One table (`NFT_MSG_GETTABLE`).
+    ///
+    /// # Errors
+    /// [`Error::Refused`] (`ENOENT`: [`ErrorExt::is_not_found`]); netlink errors.
+    pub fn get_table(&mut self, family: ProtoFamily, name: &str) -> Result<Table, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETTABLE,
+            family,
+            |w| name.to_owned().encode(sys::NFTA_TABLE_NAME, w),
+            Table::decode,
+            || format!("get table {} {name}", family_name(family)),
+        )
+    }
+
+    /// One chain (`NFT_MSG_GETCHAIN`).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_chain(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+    ) -> Result<Chain, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETCHAIN,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_CHAIN_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_CHAIN_NAME, w)
+            },
+            Chain::decode,
+            || format!("get chain {} {table} {name}", family_name(family)),
+        )
+    }
+
+    /// One rule by its handle (`NFT_MSG_GETRULE`).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_rule(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        chain: &str,
+        handle: u64,
+    ) -> Result<Rule, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETRULE,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
+                chain.to_owned().encode(sys::NFTA_RULE_CHAIN, w)?;
+                handle.encode(sys::NFTA_RULE_HANDLE, w)
+            },
+            Rule::decode,
+            || {
+                format!(
+                    "get rule {} {table} {chain} handle {handle}",
+                    family_name(family)
+                )
+            },
+        )
+    }
+
+    /// One set (`NFT_MSG_GETSET`).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_set(&mut self, family: ProtoFamily, table: &str, name: &str) -> Result<Set, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETSET,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_SET_NAME, w)
+            },
+            Set::decode,
+            || format!("get set {} {table} {name}", family_name(family)),
+        )
+    }
+
+    /// The elements of `set` that hold the keys of `probe` (`NFT_MSG_GETSETELEM`
+    /// with elements: the kernel looks each up; interval sets answer with
+    /// the interval holding the key). `ENOENT` if one is absent.
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_elements(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
+        let family = probe.family;
+        let what = format!(
+            "get elements of set {} {} {}",
+            family_name(family),
+            probe.table.as_deref().unwrap_or("?"),
+            probe.set.as_deref().unwrap_or("?")
+        );
+        self.get_one(
+            sys::NFT_MSG_GETSETELEM,
+            family,
+            |w| probe.encode(w),
+            SetElems::decode,
+            || what,
+        )
+    }
+
+    /// One stateful object of type `kind` (`NFT_OBJECT_*`) (`NFT_MSG_GETOBJ`).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_obj(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        kind: u32,
+    ) -> Result<Obj, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETOBJ,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_OBJ_NAME, w)?;
+                kind.encode(sys::NFTA_OBJ_TYPE, w)
+            },
+            Obj::decode,
+            || format!("get object {} {table} {name}", family_name(family)),
+        )
+    }
+
     /// Applies `tx` atomically: one datagram `NFNL_MSG_BATCH_BEGIN`, the
     /// operations, `NFNL_MSG_BATCH_END` (with `NLM_F_ACK`). The kernel
     /// applies all of it or nothing.

@@ -45,7 +45,8 @@
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
 //!   dumps objects and rules with reset (the values zeroed atomically),
-//!   and reads the generation.
+//!   gets one table, chain, rule, set or object, looks keys up in a set
+//!   ([`Nft::get_elements`]), and reads the generation.
 //! - **Transactions**: [`Transaction`] (add/create table, chain; add set,
 //!   object; add/insert/replace/delete rule; add/delete elements; flush a
 //!   chain or a set; delete or destroy a table, chain, set or object by
@@ -75,8 +76,8 @@
 //! - Flowtables (and their events); an async trace listener;
 //!   typed data for tunnel objects and ct timeout policies (kept raw); the
 //!   `last`, `inner`, `tunnel`
-//!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); get of one
-//!   object; element resets; a
+//!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); element
+//!   resets; a
 //!   transaction larger than the send buffer can be raised to (one
 //!   datagram: `SO_SNDBUFFORCE` as root, else up to `net.core.wmem_max`) is
 //!   refused ([`Error::TooLarge`]), not split; no benchmark yet.

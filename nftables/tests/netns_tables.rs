@@ -1549,3 +1549,64 @@ fn expressions_the_kernel_lacks_match_nfts_encoding() {
     }
     assert_eq!(checked, 6);
 }
+
+/// Gets of single objects answer what the dumps answer; a missing one is
+/// a refusal naming it (`ENOENT`); an element lookup finds the key's
+/// element (the interval holding it in an interval set).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn gets_of_single_objects() {
+    let _ns = support::netns();
+    support::sh(
+        "nft add table inet g; nft add chain inet g c; nft add rule inet g c tcp dport 22 accept; \
+         nft add set inet g s '{ type ipv4_addr; flags interval; elements = { 10.0.0.0/8 }; }'; \
+         nft add counter inet g cnt packets 3 bytes 4",
+    );
+    let f = ProtoFamily::Inet;
+    let mut nft = Nft::open().unwrap();
+    let mut dumped = Vec::new();
+    nft.dump_rules(f, Some("g"), Some("c"), |r| {
+        dumped.push(r);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let handle = dumped[0].handle.unwrap();
+    assert_eq!(nft.get_rule(f, "g", "c", handle).unwrap(), dumped[0]);
+    assert_eq!(nft.get_table(f, "g").unwrap().name.as_deref(), Some("g"));
+    assert_eq!(
+        nft.get_chain(f, "g", "c").unwrap().name.as_deref(),
+        Some("c")
+    );
+    let s = nft.get_set(f, "g", "s").unwrap();
+    assert!(s.flags.unwrap().contains(SetFlags::INTERVAL));
+    let o = nft.get_obj(f, "g", "cnt", sys::NFT_OBJECT_COUNTER).unwrap();
+    assert!(
+        matches!(o.data().unwrap(), Some(nfnl_tables::ObjData::Counter(c)) if c.packets == Some(3))
+    );
+    let e = nft.get_rule(f, "g", "c", handle + 100).unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("get rule inet g c handle {}", handle + 100)),
+        "{e}"
+    );
+    let found = nft
+        .get_elements(&SetElems::new(
+            f,
+            "g",
+            "s",
+            vec![Element::new([10, 1, 2, 3])],
+        ))
+        .unwrap();
+    let el = &found.elements.unwrap().0[0];
+    assert_eq!(el.key, Some(Data::value([10, 0, 0, 0])), "{el:?}");
+    let e = nft
+        .get_elements(&SetElems::new(
+            f,
+            "g",
+            "s",
+            vec![Element::new([11, 1, 2, 3])],
+        ))
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+}
