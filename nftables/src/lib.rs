@@ -66,14 +66,15 @@
 //!   `tokio::AsyncEventListener`.
 //! - **Traces**: [`TraceListener`] (`NFNLGRP_NFTRACE`): each [`Trace`] of
 //!   a packet marked with `meta nftrace set 1` (chain, rule handle,
-//!   verdict, headers, interfaces, mark); the `nfttrace` example prints them.
+//!   verdict, headers, interfaces, mark); `tokio::AsyncTraceListener`; the
+//!   `nfttrace` example prints them.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
 //!
 //! # Not yet
-//! - Flowtables (and their events); an async trace listener; typed data
+//! - Flowtables (and their events); typed data
 //!   for tunnel objects and ct timeout policies (kept raw); typed `last`,
 //!   `inner`, `tunnel` and `flow_offload` expressions (kept as
 //!   [`Expr::Unknown`]); element resets.

@@ -1,10 +1,12 @@
-//! Async ruleset events with tokio (feature `tokio`): an [`EventListener`]
-//! registered with the reactor through [`nfnl::tokio::Registered`], read
-//! with the same receive engine as the blocking one.
+//! Async ruleset events and traces with tokio (feature `tokio`): an
+//! [`EventListener`] or a [`TraceListener`] registered with the reactor
+//! through [`nfnl::tokio::Registered`], read with the same receive engine
+//! as the blocking ones.
 
 use nfnl::tokio::Registered;
 
 use crate::event::EventListener;
+use crate::trace::TraceListener;
 
 /// An [`EventListener`] whose [`recv`](Registered::recv) waits without
 /// blocking a thread.
@@ -21,3 +23,7 @@ use crate::event::EventListener;
 /// # }
 /// ```
 pub type AsyncEventListener = Registered<EventListener>;
+
+/// A [`TraceListener`] whose [`recv`](Registered::recv) waits without
+/// blocking a thread.
+pub type AsyncTraceListener = Registered<TraceListener>;

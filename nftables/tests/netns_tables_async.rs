@@ -37,3 +37,29 @@ fn async_listener_receives_a_table_and_its_generation() {
         assert!(timeout(SHORT, events.recv()).await.is_err(), "nothing more");
     });
 }
+
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn async_trace_listener_follows_a_ping() {
+    use nfnl_tables::tokio::AsyncTraceListener;
+    use nfnl_tables::TraceListener;
+    let _ns = support::netns();
+    support::sh(
+        "nft add table ip tr; \
+         nft add chain ip tr out '{ type filter hook output priority 0; policy accept; }'; \
+         nft add rule ip tr out icmp type echo-request meta nftrace set 1",
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut traces = AsyncTraceListener::new(TraceListener::open().unwrap()).unwrap();
+        assert!(timeout(SHORT, traces.recv()).await.is_err(), "nothing yet");
+        support::sh("ping -n -q -c 1 -W 1 127.0.0.1 >/dev/null || true");
+        let t = timeout(T, traces.recv()).await.unwrap().unwrap();
+        assert_eq!(t.table.as_deref(), Some("tr"));
+        assert_eq!(t.rule_handle, Some(2));
+    });
+}
