@@ -622,6 +622,28 @@ attr_struct! {
     }
 }
 
+attr_struct! {
+    /// `last`: when the rule last matched.
+    pub struct Last {
+        /// `NFTA_LAST_SET`: 1 once it has matched.
+        set: u32 = sys::NFTA_LAST_SET,
+        /// `NFTA_LAST_MSECS`: milliseconds since then.
+        msecs: u64 = sys::NFTA_LAST_MSECS,
+    }
+}
+
+attr_struct! {
+    /// `tunnel`: the packet's tunnel metadata.
+    pub struct Tunnel {
+        /// `NFTA_TUNNEL_KEY` (`NFT_TUNNEL_PATH`, `NFT_TUNNEL_ID`).
+        key: u32 = sys::NFTA_TUNNEL_KEY,
+        /// `NFTA_TUNNEL_DREG`.
+        dreg: u32 = sys::NFTA_TUNNEL_DREG,
+        /// `NFTA_TUNNEL_MODE` (`NFT_TUNNEL_MODE_*`).
+        mode: u32 = sys::NFTA_TUNNEL_MODE,
+    }
+}
+
 nested_field!(Counter);
 
 /// A list of expressions (`NFTA_*_EXPRESSIONS`: `NFTA_LIST_ELEM` nests).
@@ -820,6 +842,10 @@ exprs! {
     Osf(Osf) = "osf",
     /// `queue`.
     Queue(Queue) = "queue",
+    /// `last`.
+    Last(Last) = "last",
+    /// `tunnel`.
+    Tunnel(Tunnel) = "tunnel",
 }
 
 impl Expr {

@@ -31,7 +31,8 @@
 //!   bitwise, byteorder, immediate (data and verdicts incl. jump/goto),
 //!   lookup, dynset, range, ct, counter, limit, quota, connlimit, log, nat,
 //!   masq, redir, reject, fib, objref, exthdr, notrack, rt, socket, hash,
-//!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, and the x_tables
+//!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, last, tunnel,
+//!   and the x_tables
 //!   `match`/`target` (name, revision, raw info). Keys and operations are
 //!   typed but open ([`expr::MetaKey`], [`expr::CmpOp`], ...).
 //! - **Lossless**: decoding checks that each typed expression encodes back
@@ -73,11 +74,22 @@
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
 //!
+//! # Building values
+//! Every object and expression is a plain struct whose fields are the
+//! kernel's attributes, each an `Option` (sent if `Some`), plus `extra`:
+//! write them as literals with `..Default::default()`
+//! (`Tunnel { key: Some(1), dreg: Some(1), ..Default::default() }`) or
+//! with the constructors ([`Table::new`], [`Chain::base`], [`Rule::new`],
+//! [`Set::new`], [`Element::new`], [`Expr::payload`], [`Expr::cmp`],
+//! [`Expr::verdict`], ...). A newer kernel's attribute becomes a new field
+//! (before 1.0, in a minor release).
+//!
 //! # Not yet
 //! - Flowtables (and their events); typed data
-//!   for tunnel objects and ct timeout policies (kept raw); typed `last`,
-//!   `inner`, `tunnel` and `flow_offload` expressions (kept as
-//!   [`Expr::Unknown`]); element resets.
+//!   for tunnel objects and ct timeout policies (kept raw); typed `inner`
+//!   and `flow_offload` expressions (kept as [`Expr::Unknown`]); the text
+//!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
+//!   element resets.
 //! - A transaction is one datagram: one larger than the send buffer can be
 //!   raised to (`SO_SNDBUFFORCE` as root in the initial user namespace,
 //!   else up to `net.core.wmem_max`) is refused ([`Error::TooLarge`]), not

@@ -189,7 +189,6 @@ macro_rules! attr_struct {
     ) => {
         $(#[$m])*
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
-        #[non_exhaustive]
         $vis struct $name {
             $( $(#[$fm])* pub $field: Option<$ty>, )*
             /// Attributes this crate does not know (a newer kernel's), kept
@@ -236,7 +235,6 @@ macro_rules! attr_struct {
     ) => {
         $(#[$m])*
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
-        #[non_exhaustive]
         $vis struct $name {
             /// The table family (`nfgen_family`): ip, ip6, inet, arp, bridge, netdev.
             pub family: nfnl::ProtoFamily,
