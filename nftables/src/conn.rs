@@ -1074,11 +1074,12 @@ impl Transaction {
             }
             Ok(w)
         };
+        let prep = if verb == "delete" { "from" } else { "to" };
         let what = |first: usize, end: usize| {
             if first == 0 && end == total {
-                format!("{verb} {total} elements to {set}")
+                format!("{verb} {total} elements {prep} {set}")
             } else {
-                format!("{verb} elements {first}..{end} of {total} to {set}")
+                format!("{verb} elements {first}..{end} of {total} {prep} {set}")
             }
         };
         let mut chunk = Vec::new();
@@ -1151,6 +1152,48 @@ impl Transaction {
             },
             what,
         )
+    }
+
+    /// Creates a set; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_set(&mut self, s: &Set) -> Result<&mut Self, EncodeError> {
+        self.add_set(s)?;
+        Ok(self.exclusive_last("create"))
+    }
+
+    /// Creates a stateful object; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_obj(&mut self, o: &Obj) -> Result<&mut Self, EncodeError> {
+        self.add_obj(o)?;
+        Ok(self.exclusive_last("create"))
+    }
+
+    /// Adds elements; `EEXIST` if one exists already (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
+        self.elem_op(
+            e,
+            "create",
+            sys::NFT_MSG_NEWSETELEM,
+            NlFlags::CREATE | NlFlags::EXCL,
+        )
+    }
+
+    /// Marks the last operation exclusive (`NLM_F_EXCL`) and renames its verb.
+    fn exclusive_last(&mut self, verb: &str) -> &mut Self {
+        if let Some(op) = self.ops.last_mut() {
+            op.flags |= NlFlags::EXCL;
+            if let Some(rest) = op.what.strip_prefix("add") {
+                op.what = format!("{verb}{rest}");
+            }
+        }
+        self
     }
 
     /// Creates a chain; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).

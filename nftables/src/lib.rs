@@ -48,8 +48,8 @@
 //!   dumps objects and rules with reset (the values zeroed atomically),
 //!   gets one table, chain, rule, set or object, looks keys up in a set
 //!   ([`Nft::get_elements`]), and reads the generation.
-//! - **Transactions**: [`Transaction`] (add/create table, chain; add set,
-//!   object; add/insert/replace/delete rule; add/delete elements; flush a
+//! - **Transactions**: [`Transaction`] (add/create table, chain, set,
+//!   object, elements; add/insert/replace/delete rule; delete elements; flush a
 //!   chain or a set; delete or destroy a table, chain, set or object by
 //!   name or handle ([`Transaction::delete`]); an optional generation check)
 //!   goes to the kernel as one datagram (the socket's send buffer raised to

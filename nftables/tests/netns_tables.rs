@@ -1626,3 +1626,69 @@ fn expressions_nft_cannot_write_round_trip() {
         "{rules:?}"
     );
 }
+
+/// Exclusive creates of a set, an object and an element refuse what
+/// exists (`EEXIST`), naming it; plain adds accept it.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn exclusive_creates_refuse_what_exists() {
+    let _ns = support::netns();
+    support::sh(
+        "nft add table ip c; nft add set ip c s '{ type ipv4_addr; elements = { 1.2.3.4 }; }'; \
+         nft add counter ip c cnt",
+    );
+    let f = ProtoFamily::Ipv4;
+    let mut nft = Nft::open().unwrap();
+    let counter = nfnl_tables::Obj::new(
+        f,
+        "c",
+        "cnt",
+        &nfnl_tables::ObjData::Counter(nfnl_tables::expr::Counter::default()),
+    )
+    .unwrap();
+    let one = || SetElems::new(f, "c", "s", vec![Element::new([1, 2, 3, 4])]);
+    let cases: [(&str, Box<dyn Fn(&mut Transaction)>); 3] = [
+        (
+            "create set ip c s",
+            Box::new(|tx| {
+                tx.create_set(&ipv4_set(f, "c", "s")).unwrap();
+            }),
+        ),
+        (
+            "create object ip c cnt",
+            Box::new(|tx| {
+                tx.create_obj(&counter).unwrap();
+            }),
+        ),
+        (
+            "create 1 elements to set ip c s",
+            Box::new(|tx| {
+                tx.create_elements(&one()).unwrap();
+            }),
+        ),
+    ];
+    for (what, build) in &cases {
+        let mut tx = Transaction::new();
+        build(&mut tx);
+        match nft.commit(&tx).unwrap_err() {
+            Error::Operation {
+                index: 0,
+                op,
+                source,
+                ..
+            } => {
+                assert!(op.starts_with(what), "{op}");
+                assert_eq!(source.errno(), nfnl::Errno::EEXIST, "{op}");
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+    let mut tx = Transaction::new();
+    tx.add_set(&ipv4_set(f, "c", "s"))
+        .unwrap()
+        .add_obj(&counter)
+        .unwrap()
+        .add_elements(&one())
+        .unwrap();
+    nft.commit(&tx).unwrap();
+}
