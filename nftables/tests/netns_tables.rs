@@ -1647,7 +1647,8 @@ fn exclusive_creates_refuse_what_exists() {
     )
     .unwrap();
     let one = || SetElems::new(f, "c", "s", vec![Element::new([1, 2, 3, 4])]);
-    let cases: [(&str, Box<dyn Fn(&mut Transaction)>); 3] = [
+    type Build<'a> = Box<dyn Fn(&mut Transaction) + 'a>;
+    let cases: [(&str, Build<'_>); 3] = [
         (
             "create set ip c s",
             Box::new(|tx| {
