@@ -899,10 +899,16 @@ impl Expr {
                 return Ok(t);
             }
         }
-        Ok(Expr::Unknown {
+        let unknown = Expr::Unknown {
             name,
             data: data.map(<[u8]>::to_vec),
-        })
+        };
+        // NAME after DATA, a missing final padding: keep the bytes as they are.
+        if unknown.encoded_eq(elem) {
+            Ok(unknown)
+        } else {
+            Ok(Expr::Raw(elem.to_vec()))
+        }
     }
 
     fn encoded_eq(&self, elem: &[u8]) -> bool {

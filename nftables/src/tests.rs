@@ -386,3 +386,27 @@ fn deeply_nested_expressions_neither_overflow_nor_change() {
     e.encode(&mut w).unwrap();
     assert_eq!(w, elem);
 }
+
+#[test]
+fn unusual_layouts_are_kept_as_they_are() {
+    // DATA before NAME, and a final attribute without its padding.
+    let data = attr(1, &7u32.to_be_bytes());
+    let swapped = [
+        attr(sys::NFTA_EXPR_DATA, &data),
+        attr(sys::NFTA_EXPR_NAME, b"future\0"),
+    ]
+    .concat();
+    let unpadded = [attr(sys::NFTA_EXPR_NAME, b"future\0"), {
+        let mut d = attr(sys::NFTA_EXPR_DATA, &[1, 2, 3]);
+        d.truncate(7);
+        d
+    }]
+    .concat();
+    for bytes in [swapped, unpadded] {
+        let e = Expr::decode(&bytes).unwrap();
+        assert!(matches!(e, Expr::Raw(_)), "{e:?}");
+        let mut w = Vec::new();
+        e.encode(&mut w).unwrap();
+        assert_eq!(w, bytes);
+    }
+}
