@@ -1,6 +1,6 @@
 //! Unit tests on byte fixtures: golden captures from the kernel
 //! (`testdata/`, recorded by the namespace test
-//! `corpus_round_trips_byte_for_byte` from our own rule corpus) and
+//! `capture_golden_corpus_round_trips_byte_for_byte` from our own rule corpus) and
 //! hand-made messages for what the kernel does not send.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -98,7 +98,7 @@ fn put_str(w: &mut Vec<u8>, kind: u16, s: &str) {
 /// tests.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn corpus_round_trips_byte_for_byte() {
+fn capture_golden_corpus_round_trips_byte_for_byte() {
     use nfnl::testutil::fixture::capture;
     let _ns = support::netns();
     load_all();
