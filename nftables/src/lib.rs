@@ -176,9 +176,10 @@ pub mod text;
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
 mod trace;
+mod transaction;
 mod wire;
 
-pub use conn::{Handle, Kind, Nft, Transaction, ELEMS_PER_MESSAGE_BYTES};
+pub use conn::Nft;
 pub use data::{Data, Verdict};
 pub use error::Error;
 pub use event::{Change, Event, EventListener};
@@ -189,6 +190,7 @@ pub use object::{
     Table, TableFlags,
 };
 pub use trace::{Trace, TraceListener, TraceType};
+pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use wire::{RawAttr, RawNest};
 
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
