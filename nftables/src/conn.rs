@@ -10,7 +10,7 @@ use nfnl::{
 use nfnl_sys as sys;
 
 use crate::error::Error;
-use crate::object::{Chain, Gen, Obj, Rule, Set, SetElems, Table};
+use crate::object::{Chain, Flowtable, Gen, Obj, Rule, Set, SetElems, Table};
 use crate::transaction::Transaction;
 use crate::wire::Field;
 
@@ -267,6 +267,30 @@ impl Nft {
                 None => Ok(()),
             },
             |m| Ok(f(Obj::decode(m)?)),
+        )
+    }
+
+    /// Dumps the flowtables of `family`, of one table if given.
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`].
+    pub fn dump_flowtables<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: Option<&str>,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(Flowtable) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETFLOWTABLE,
+            family,
+            |w| match table {
+                Some(t) => t.to_owned().encode(sys::NFTA_FLOWTABLE_TABLE, w),
+                None => Ok(()),
+            },
+            |m| Ok(f(Flowtable::decode(m)?)),
         )
     }
 

@@ -12,7 +12,7 @@ use nfnl::{NfMsg, Reader, Receive, Socket, Sort, Wait};
 use nfnl_sys as sys;
 
 use crate::error::Error;
-use crate::object::{Chain, Gen, Obj, Object, Rule, Set, SetElems, Table};
+use crate::object::{Chain, Flowtable, Gen, Obj, Object, Rule, Set, SetElems, Table};
 
 /// Datagrams read per `recvmmsg`.
 const SLOTS: usize = 16;
@@ -42,7 +42,7 @@ pub struct Event {
 
 impl Event {
     /// Decodes an nf_tables event message; `Ok(None)` for a type this
-    /// crate does not decode (flowtables).
+    /// crate does not decode.
     ///
     /// # Errors
     /// [`nfnl::ParseError`] for malformed attributes.
@@ -54,6 +54,9 @@ impl Event {
             sys::NFT_MSG_DELSET => (Change::Delete, Object::Set(Set::decode(msg)?)),
             sys::NFT_MSG_DELSETELEM => (Change::Delete, Object::Elements(SetElems::decode(msg)?)),
             sys::NFT_MSG_DELOBJ => (Change::Delete, Object::Obj(Obj::decode(msg)?)),
+            sys::NFT_MSG_DELFLOWTABLE => {
+                (Change::Delete, Object::Flowtable(Flowtable::decode(msg)?))
+            }
             sys::NFT_MSG_NEWGEN => (Change::New, Object::Gen(Gen::decode(msg)?)),
             _ => match Object::decode(msg)? {
                 Some(o) => (Change::New, o),
@@ -83,6 +86,8 @@ fn decodes(msg_type: u8) -> bool {
             | sys::NFT_MSG_DELSETELEM
             | sys::NFT_MSG_NEWOBJ
             | sys::NFT_MSG_DELOBJ
+            | sys::NFT_MSG_NEWFLOWTABLE
+            | sys::NFT_MSG_DELFLOWTABLE
             | sys::NFT_MSG_NEWGEN
     )
 }
@@ -134,7 +139,7 @@ impl EventListener {
         self.reader.socket()
     }
 
-    /// Messages the receive calls skipped (flowtable events, other subsystems).
+    /// Messages the receive calls skipped (other subsystems' or types).
     pub fn skipped(&self) -> u64 {
         self.reader.skipped()
     }

@@ -644,6 +644,14 @@ attr_struct! {
     }
 }
 
+attr_struct! {
+    /// `flow_offload`: offload the flow to a flowtable (`flow add @NAME`).
+    pub struct FlowOffload {
+        /// `NFTA_FLOW_TABLE_NAME`.
+        table_name: String = sys::NFTA_FLOW_TABLE_NAME,
+    }
+}
+
 nested_field!(Counter);
 
 /// A list of expressions (`NFTA_*_EXPRESSIONS`: `NFTA_LIST_ELEM` nests).
@@ -846,6 +854,8 @@ exprs! {
     Last(Last) = "last",
     /// `tunnel`.
     Tunnel(Tunnel) = "tunnel",
+    /// `flow_offload`.
+    FlowOffload(FlowOffload) = "flow_offload",
 }
 
 impl Expr {

@@ -540,6 +540,65 @@ impl ObjData {
 }
 
 attr_struct! {
+    /// A flowtable's hook (`NFTA_FLOWTABLE_HOOK`: `NFTA_FLOWTABLE_HOOK_*`).
+    pub struct FlowtableHook {
+        /// `NFTA_FLOWTABLE_HOOK_NUM` (`NF_NETDEV_INGRESS`).
+        num: u32 = sys::NFTA_FLOWTABLE_HOOK_NUM,
+        /// `NFTA_FLOWTABLE_HOOK_PRIORITY`.
+        priority: i32 = sys::NFTA_FLOWTABLE_HOOK_PRIORITY,
+        /// `NFTA_FLOWTABLE_HOOK_DEVS`.
+        devs: Devices = sys::NFTA_FLOWTABLE_HOOK_DEVS,
+    }
+}
+nested_field!(FlowtableHook);
+
+attr_struct! {
+    /// A flowtable (`NFT_MSG_NEWFLOWTABLE`, `NFTA_FLOWTABLE_*`): the fast
+    /// path `flow add @NAME` offloads established flows to. Needs
+    /// `CONFIG_NF_FLOW_TABLE`; the field order is the kernel's
+    /// (`nf_tables_fill_flowtable_info`).
+    pub struct Flowtable {
+        family;
+        /// `NFTA_FLOWTABLE_TABLE`.
+        table: String = sys::NFTA_FLOWTABLE_TABLE,
+        /// `NFTA_FLOWTABLE_NAME`.
+        name: String = sys::NFTA_FLOWTABLE_NAME,
+        /// `NFTA_FLOWTABLE_HANDLE`.
+        handle: u64 = sys::NFTA_FLOWTABLE_HANDLE,
+        /// `NFTA_FLOWTABLE_USE` (read-only).
+        use_count: u32 = sys::NFTA_FLOWTABLE_USE,
+        /// `NFTA_FLOWTABLE_FLAGS` (`NFT_FLOWTABLE_HW_OFFLOAD`, `NFT_FLOWTABLE_COUNTER`).
+        flags: u32 = sys::NFTA_FLOWTABLE_FLAGS,
+        /// `NFTA_FLOWTABLE_HOOK`.
+        hook: FlowtableHook = sys::NFTA_FLOWTABLE_HOOK,
+    }
+}
+
+impl Flowtable {
+    /// A flowtable of `table` on the ingress hook of `devices` with `priority`.
+    pub fn new(
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        priority: i32,
+        devices: &[&str],
+    ) -> Self {
+        Flowtable {
+            family,
+            table: Some(table.into()),
+            name: Some(name.into()),
+            hook: Some(FlowtableHook {
+                num: Some(0), // NF_NETDEV_INGRESS
+                priority: Some(priority),
+                devs: Some(Devices(devices.iter().map(|d| (*d).to_owned()).collect())),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+attr_struct! {
     /// The ruleset generation (`NFT_MSG_NEWGEN`, `NFTA_GEN_*`): the answer
     /// to `NFT_MSG_GETGEN` and the event that ends each committed transaction.
     pub struct Gen {
@@ -568,6 +627,8 @@ pub enum Object {
     Elements(SetElems),
     /// `NFT_MSG_NEWOBJ`.
     Obj(Obj),
+    /// `NFT_MSG_NEWFLOWTABLE`.
+    Flowtable(Flowtable),
     /// `NFT_MSG_NEWGEN`.
     Gen(Gen),
 }
@@ -609,6 +670,7 @@ object_impl!(
     Set = sys::NFT_MSG_NEWSET,
     SetElems = sys::NFT_MSG_NEWSETELEM,
     Obj = sys::NFT_MSG_NEWOBJ,
+    Flowtable = sys::NFT_MSG_NEWFLOWTABLE,
 );
 
 impl Gen {
@@ -638,6 +700,7 @@ impl Object {
             sys::NFT_MSG_NEWSET => Object::Set(Set::decode(msg)?),
             sys::NFT_MSG_NEWSETELEM => Object::Elements(SetElems::decode(msg)?),
             sys::NFT_MSG_NEWOBJ => Object::Obj(Obj::decode(msg)?),
+            sys::NFT_MSG_NEWFLOWTABLE => Object::Flowtable(Flowtable::decode(msg)?),
             sys::NFT_MSG_NEWGEN => Object::Gen(Gen::decode(msg)?),
             _ => return Ok(None),
         }))
@@ -655,6 +718,7 @@ impl Object {
             Object::Set(x) => x.encode(w),
             Object::Elements(x) => x.encode(w),
             Object::Obj(x) => x.encode(w),
+            Object::Flowtable(x) => x.encode(w),
             Object::Gen(x) => x.encode_area(w),
         }
     }
@@ -668,6 +732,7 @@ impl Object {
             Object::Set(x) => x.family,
             Object::Elements(x) => x.family,
             Object::Obj(x) => x.family,
+            Object::Flowtable(x) => x.family,
             Object::Gen(_) => ProtoFamily::Unspec,
         }
     }

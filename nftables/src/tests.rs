@@ -410,3 +410,22 @@ fn unusual_layouts_are_kept_as_they_are() {
         assert_eq!(w, bytes);
     }
 }
+
+#[test]
+fn flowtables_and_flow_offload_round_trip() {
+    let f = Flowtable::new(ProtoFamily::Inet, "t", "ft", -100, &["lo", "eth0"]);
+    let mut attrs = Vec::new();
+    f.encode(&mut attrs).unwrap();
+    let msg = nfnl::testutil::fixture::nfmsg(0x0a16, 0, 1, 1, 0, &attrs);
+    let back = Flowtable::decode(&nfnl::NfMsg::parse(&msg).unwrap()).unwrap();
+    assert_eq!(back, f);
+    assert_eq!(back.hook.unwrap().priority, Some(-100));
+    let e = Expr::FlowOffload(crate::expr::FlowOffload {
+        table_name: Some("ft".into()),
+        ..Default::default()
+    });
+    let mut w = Vec::new();
+    e.encode(&mut w).unwrap();
+    assert_eq!(Expr::decode(&w).unwrap(), e);
+    assert_eq!(text::expr(&e).unwrap(), "flow_offload flowtable ft ");
+}

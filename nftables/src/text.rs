@@ -473,6 +473,9 @@ pub fn expr(e: &Expr) -> Option<String> {
                 o.push_str("fanout ");
             }
         }
+        Expr::FlowOffload(f) => {
+            let _ = write!(o, "flowtable {} ", f.table_name.as_deref()?);
+        }
         Expr::Osf(x) => {
             let _ = write!(o, "dreg {} ", opt(x.dreg));
         }

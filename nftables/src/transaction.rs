@@ -5,7 +5,7 @@ use nfnl::{EncodeError, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::expr::Expr;
-use crate::object::{Chain, Obj, Rule, Set, SetElems, Table};
+use crate::object::{Chain, Flowtable, Obj, Rule, Set, SetElems, Table};
 use crate::wire::Field;
 
 /// Bytes of `nlmsghdr` + `nfgenmsg` before a message's attributes.
@@ -26,6 +26,8 @@ pub enum Kind {
     Set,
     /// A stateful object of this `NFT_OBJECT_*` type.
     Obj(u32),
+    /// A flowtable.
+    Flowtable,
 }
 
 /// How [`Transaction::delete`] names the object.
@@ -509,6 +511,26 @@ impl Transaction {
         )
     }
 
+    /// Adds a flowtable, or updates its devices (`NFT_MSG_NEWFLOWTABLE`, `NLM_F_CREATE`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn add_flowtable(&mut self, f: &Flowtable) -> Result<&mut Self, EncodeError> {
+        let what = format!(
+            "add flowtable {} {} {}",
+            family_name(f.family),
+            table_of!(f),
+            f.name.as_deref().unwrap_or("?")
+        );
+        self.push(
+            sys::NFT_MSG_NEWFLOWTABLE,
+            NlFlags::CREATE,
+            f.family,
+            |w| f.encode(w),
+            what,
+        )
+    }
+
     /// Creates a set; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
     ///
     /// # Errors
@@ -656,6 +678,14 @@ impl Transaction {
                 sys::NFTA_SET_NAME,
                 sys::NFTA_SET_HANDLE,
                 "set",
+            ),
+            Kind::Flowtable => (
+                sys::NFT_MSG_DELFLOWTABLE,
+                sys::NFT_MSG_DESTROYFLOWTABLE,
+                Some(sys::NFTA_FLOWTABLE_TABLE),
+                sys::NFTA_FLOWTABLE_NAME,
+                sys::NFTA_FLOWTABLE_HANDLE,
+                "flowtable",
             ),
             Kind::Obj(_) => (
                 sys::NFT_MSG_DELOBJ,
@@ -847,6 +877,16 @@ fn attr_name(msg_type: u8, kind: u16) -> String {
             "NFTA_OBJ_HANDLE",
             "NFTA_OBJ_PAD",
             "NFTA_OBJ_USERDATA",
+        ],
+        sys::NFT_MSG_NEWFLOWTABLE | sys::NFT_MSG_DELFLOWTABLE | sys::NFT_MSG_DESTROYFLOWTABLE => &[
+            "",
+            "NFTA_FLOWTABLE_TABLE",
+            "NFTA_FLOWTABLE_NAME",
+            "NFTA_FLOWTABLE_HOOK",
+            "NFTA_FLOWTABLE_USE",
+            "NFTA_FLOWTABLE_HANDLE",
+            "NFTA_FLOWTABLE_PAD",
+            "NFTA_FLOWTABLE_FLAGS",
         ],
         _ => &[],
     };
