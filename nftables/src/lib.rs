@@ -49,20 +49,18 @@
 //!   dumps objects and rules with reset (the values zeroed atomically),
 //!   gets one table, chain, rule, set or object, looks keys up in a set
 //!   ([`Nft::get_elements`]), and reads the generation.
-//! - **Transactions**: [`Transaction`] (add/create table, chain, set,
-//!   object, elements, flowtable; add/insert/replace/delete rule; delete
-//!   elements; flush a
-//!   chain or a set; delete or destroy a table, chain, set or object by
-//!   or flowtable by name or handle ([`Transaction::delete`]); an optional
-//!   generation check)
-//!   goes to the kernel as one datagram (the socket's send buffer raised to
-//!   fit; element lists split into messages under the 64 KiB nest limit)
-//!   and is applied atomically. A
-//!   refusal is [`Error::Operation`]: the operation's index, what it was
-//!   (`add rule inet t c`), the part the kernel's extended ack points at
-//!   (`expression 2 of 3 (lookup)`, `element 100000`, `NFTA_TABLE_NAME`),
-//!   the errno, and the other refused operations; the kernel has changed
-//!   nothing.
+//! - **Transactions**: [`Transaction`] adds or creates (exclusive) tables,
+//!   chains, sets, objects, elements and flowtables; adds, inserts,
+//!   replaces and deletes rules; deletes elements; flushes a chain or a
+//!   set; deletes or destroys a table, chain, set, object or flowtable by
+//!   name or handle ([`Transaction::delete`]); can require a generation.
+//!   It goes to the kernel as one datagram (the socket's send buffer raised
+//!   to fit; element lists split into messages under the 64 KiB nest
+//!   limit) and is applied atomically. A refusal is [`Error::Operation`]:
+//!   the operation's index, what it was (`add rule inet t c`), the part the
+//!   kernel's extended ack points at (`expression 2 of 3 (lookup)`,
+//!   `element 100000`, `NFTA_TABLE_NAME`), the errno, and the other refused
+//!   operations; the kernel has changed nothing.
 //! - **Events**: [`EventListener`] (`NFNLGRP_NFTABLES`): each committed
 //!   change as an [`Event`] ([`Change::New`] or [`Change::Delete`] of an
 //!   [`Object`], then [`Object::Gen`] with the new generation and the
