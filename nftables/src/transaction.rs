@@ -531,6 +531,15 @@ impl Transaction {
         )
     }
 
+    /// Creates a flowtable; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_table`].
+    pub fn create_flowtable(&mut self, f: &Flowtable) -> Result<&mut Self, EncodeError> {
+        self.add_flowtable(f)?;
+        Ok(self.exclusive_last("create"))
+    }
+
     /// Creates a set; `EEXIST` if it exists (`NLM_F_CREATE | NLM_F_EXCL`).
     ///
     /// # Errors
