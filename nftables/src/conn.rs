@@ -10,7 +10,7 @@ use nfnl::{
 use nfnl_sys as sys;
 
 use crate::error::Error;
-use crate::object::{Chain, Flowtable, Gen, Obj, Rule, Set, SetElems, Table};
+use crate::object::{Chain, Flowtable, Gen, Obj, Object, Rule, Set, SetElems, Table};
 use crate::transaction::Transaction;
 use crate::wire::Field;
 
@@ -525,6 +525,34 @@ impl Nft {
     /// does not fit the send buffer; [`Error::Unknown`] when no answer came
     /// or answers were lost.
     pub fn commit(&mut self, tx: &Transaction) -> Result<(), Error> {
+        self.commit_inner(tx, None)
+    }
+
+    /// Applies `tx` like [`Nft::commit`], with `NLM_F_ECHO` on each
+    /// operation but element ones (the kernel would echo every element):
+    /// the kernel answers what it made, with the handles it gave (what
+    /// `nft --echo --handle` shows), and `on_echo` gets each as
+    /// `(operation index, object)` once the transaction is committed.
+    ///
+    /// # Errors
+    /// As [`Nft::commit`] (then `on_echo` is never called).
+    pub fn commit_echo<F>(&mut self, tx: &Transaction, mut on_echo: F) -> Result<(), Error>
+    where
+        F: FnMut(usize, Object),
+    {
+        let mut echoed = Vec::new();
+        self.commit_inner(tx, Some(&mut echoed))?;
+        for (i, o) in echoed {
+            on_echo(i, o);
+        }
+        Ok(())
+    }
+
+    fn commit_inner(
+        &mut self,
+        tx: &Transaction,
+        mut echo: Option<&mut Vec<(usize, Object)>>,
+    ) -> Result<(), Error> {
         let n = tx.ops.len();
         let ops = u32::try_from(n).map_err(|_| EncodeError::Invalid("too many operations"))?;
         let first = self.conn.next_seq();
@@ -542,7 +570,18 @@ impl Nft {
             b.begin(
                 NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, op.msg_type)
                     .family(op.family)
-                    .flags(op.flags),
+                    .flags(
+                        if echo.is_some()
+                            && !matches!(
+                                op.msg_type,
+                                sys::NFT_MSG_NEWSETELEM | sys::NFT_MSG_DELSETELEM
+                            )
+                        {
+                            op.flags | NlFlags::ECHO
+                        } else {
+                            op.flags
+                        },
+                    ),
                 seq,
             );
             b.put_raw(&op.attrs)?;
@@ -605,8 +644,20 @@ impl Nft {
             wait = Wait::Poll;
             for m in MsgIter::new(self.rx.get(..len).unwrap_or_default()) {
                 let m = m?;
-                let Control::Error(em) = Control::classify(m)? else {
-                    continue;
+                let em = match Control::classify(m)? {
+                    Control::Error(em) => em,
+                    Control::Data(d) => {
+                        // An echo: the object an operation made.
+                        let idx = d.seq().wrapping_sub(first);
+                        if let (Some(list), true) = (echo.as_deref_mut(), (1..=ops).contains(&idx))
+                        {
+                            if let Some(o) = Object::decode(&d.nf()?)? {
+                                list.push((idx as usize - 1, o));
+                            }
+                        }
+                        continue;
+                    }
+                    _ => continue,
                 };
                 let seq = em.seq();
                 let idx = seq.wrapping_sub(first);

@@ -60,7 +60,8 @@
 //!   the operation's index, what it was (`add rule inet t c`), the part the
 //!   kernel's extended ack points at (`expression 2 of 3 (lookup)`,
 //!   `element 100000`, `NFTA_TABLE_NAME`), the errno, and the other refused
-//!   operations; the kernel has changed nothing.
+//!   operations; the kernel has changed nothing. [`Nft::commit_echo`]
+//!   also returns what the kernel made, with the handles it gave.
 //! - **Events**: [`EventListener`] (`NFNLGRP_NFTABLES`): each committed
 //!   change as an [`Event`] ([`Change::New`] or [`Change::Delete`] of an
 //!   [`Object`], then [`Object::Gen`] with the new generation and the

@@ -1752,3 +1752,47 @@ fn flowtables_encode_as_nft_does() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// With echo, a commit returns what the kernel made with its handles:
+/// the handles of the added rules are those a dump then reports.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn echo_returns_the_handles_given() {
+    let _ns = support::netns();
+    let f = ProtoFamily::Inet;
+    let mut nft = Nft::open().unwrap();
+    let mut tx = Transaction::new();
+    tx.add_table(&Table::new(f, "e")).unwrap();
+    tx.add_chain(&Chain::new(f, "e", "c")).unwrap();
+    for _ in 0..3 {
+        tx.add_rule(&Rule::new(f, "e", "c", vec![Expr::counter()]))
+            .unwrap();
+    }
+    let mut echoed = Vec::new();
+    nft.commit_echo(&tx, |i, o| echoed.push((i, o))).unwrap();
+    let mut rule_handles: Vec<(usize, u64)> = echoed
+        .iter()
+        .filter_map(|(i, o)| match o {
+            nfnl_tables::Object::Rule(r) => Some((*i, r.handle.unwrap())),
+            _ => None,
+        })
+        .collect();
+    rule_handles.sort_unstable();
+    let mut dumped = Vec::new();
+    nft.dump_rules(f, Some("e"), Some("c"), |r| {
+        dumped.push(r.handle.unwrap());
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(
+        rule_handles.iter().map(|(_, h)| *h).collect::<Vec<_>>(),
+        dumped
+    );
+    assert_eq!(
+        rule_handles.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
+    assert!(echoed
+        .iter()
+        .any(|(i, o)| *i == 0 && matches!(o, nfnl_tables::Object::Table(_))));
+}
