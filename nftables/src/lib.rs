@@ -44,6 +44,11 @@
 //!   are kept in its `extra` and re-encoded. The encoder writes nests the
 //!   way the kernel does (without `NLA_F_NESTED`), so a built rule and a
 //!   dumped one are byte-identical.
+//! - **Re-adding**: each dumped object's `to_request` leaves out what the
+//!   kernel reports but refuses on input ([`Rule::to_request`]); a ruleset
+//!   read back and re-added to an empty namespace lists exactly as the
+//!   original (tested on our corpus and 163 of nftables' ruleset dumps;
+//!   rules of bound anonymous chains are not re-addable yet).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
 //!   dumps objects and rules with reset (the values zeroed atomically),

@@ -858,3 +858,114 @@ impl Obj {
         Ok(o)
     }
 }
+
+/// Turning what a dump reports into what a request may carry.
+impl Table {
+    /// The table as a request to add it again: without what the kernel
+    /// reports but does not take (handle, use count, owner).
+    pub fn to_request(&self) -> Self {
+        Table {
+            handle: None,
+            use_count: None,
+            owner: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Chain {
+    /// The chain as a request to add it again (without handle and use count).
+    pub fn to_request(&self) -> Self {
+        Chain {
+            handle: None,
+            use_count: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Set {
+    /// The set as a request to add it again (without handle, and without
+    /// `NFTA_SET_TYPE`/`NFTA_SET_COUNT`, which the kernel refuses on input).
+    pub fn to_request(&self) -> Self {
+        Set {
+            handle: None,
+            backend: None,
+            count: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Obj {
+    /// The object as a request to add it again (without handle and use count).
+    pub fn to_request(&self) -> Self {
+        Obj {
+            handle: None,
+            use_count: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Flowtable {
+    /// The flowtable as a request to add it again (without handle and use count).
+    pub fn to_request(&self) -> Self {
+        Flowtable {
+            handle: None,
+            use_count: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl Rule {
+    /// The rule as a request to append it again: without handle and
+    /// position, and with the expression attributes the kernel dumps but
+    /// refuses on input left out (`NFTA_EXTHDR_FLAGS` 0 of a TCP option
+    /// write, `NFTA_OSF_FLAGS` 0, a dynset's `NFTA_DYNSET_TIMEOUT` 0) and
+    /// what it needs but does not report added (`NFT_DYNSET_F_EXPR` for a
+    /// dynset with several expressions). Rules of a bound (anonymous)
+    /// chain cannot be added this way: they need the chain's transaction id.
+    pub fn to_request(&self) -> Self {
+        let exprs = self.exprs.as_ref().map(|l| {
+            ExprList(
+                l.0.iter()
+                    .map(|e| match e {
+                        Expr::Exthdr(x) if x.sreg.is_some() && x.flags == Some(0) => {
+                            Expr::Exthdr(crate::expr::Exthdr {
+                                flags: None,
+                                ..x.clone()
+                            })
+                        }
+                        Expr::Dynset(d) => {
+                            let mut d = d.clone();
+                            // Dumped as 0 for any set; refused with
+                            // EOPNOTSUPP for a set without timeouts.
+                            if d.timeout == Some(0) {
+                                d.timeout = None;
+                            }
+                            // Several expressions need NFT_DYNSET_F_EXPR,
+                            // which the dump does not report.
+                            if d.exprs.is_some() {
+                                d.flags = Some(d.flags.unwrap_or(0) | sys::NFT_DYNSET_F_EXPR);
+                            }
+                            Expr::Dynset(d)
+                        }
+                        Expr::Osf(x) if x.flags == Some(0) => Expr::Osf(crate::expr::Osf {
+                            flags: None,
+                            ..x.clone()
+                        }),
+                        e => e.clone(),
+                    })
+                    .collect(),
+            )
+        });
+        Rule {
+            handle: None,
+            position: None,
+            exprs,
+            ..self.clone()
+        }
+    }
+}
