@@ -44,11 +44,13 @@
 //!   are kept in its `extra` and re-encoded. The encoder writes nests the
 //!   way the kernel does (without `NLA_F_NESTED`), so a built rule and a
 //!   dumped one are byte-identical.
-//! - **Re-adding**: each dumped object's `to_request` leaves out what the
-//!   kernel reports but refuses on input ([`Rule::to_request`]); a ruleset
-//!   read back and re-added to an empty namespace lists exactly as the
-//!   original (tested on our corpus and 163 of nftables' ruleset dumps;
-//!   rules of bound anonymous chains are not re-addable yet).
+//! - **Save and restore**: [`Ruleset::read`] reads everything;
+//!   [`Transaction::restore`] adds it again (each object's `to_request`
+//!   leaves out what the kernel reports but refuses on input; bound chains
+//!   are re-created by transaction id): a ruleset read back and restored
+//!   to an empty namespace lists exactly as the original in
+//!   `nft --debug=netlink` (handles aside; tested on our corpus and on
+//!   nftables' ruleset dumps).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
 //!   dumps objects and rules with reset (the values zeroed atomically),
@@ -177,6 +179,7 @@ mod error;
 mod event;
 pub mod expr;
 mod object;
+mod ruleset;
 pub mod text;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -195,6 +198,7 @@ pub use object::{
     Elements, Flowtable, FlowtableHook, Gen, Hook, Obj, ObjData, Object, Rule, Secmark, Set,
     SetDesc, SetElems, SetFlags, Table, TableFlags,
 };
+pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
 pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use wire::{RawAttr, RawNest};

@@ -926,7 +926,8 @@ impl Rule {
     /// write, `NFTA_OSF_FLAGS` 0, a dynset's `NFTA_DYNSET_TIMEOUT` 0) and
     /// what it needs but does not report added (`NFT_DYNSET_F_EXPR` for a
     /// dynset with several expressions). Rules of a bound (anonymous)
-    /// chain cannot be added this way: they need the chain's transaction id.
+    /// chain need the chain's transaction id as well:
+    /// [`Transaction::restore`](crate::Transaction::restore) gives it.
     pub fn to_request(&self) -> Self {
         let exprs = self.exprs.as_ref().map(|l| {
             ExprList(

@@ -286,11 +286,15 @@ impl Transaction {
     }
 
     fn rule_op(&mut self, r: &Rule, verb: &str, flags: NlFlags) -> Result<&mut Self, EncodeError> {
+        let chain = match (&r.chain, r.chain_id) {
+            (Some(c), _) => c.clone(),
+            (None, Some(id)) => format!("(chain id {id})"),
+            (None, None) => "?".into(),
+        };
         let what = format!(
-            "{verb} rule {} {} {}",
+            "{verb} rule {} {} {chain}",
             family_name(r.family),
             table_of!(r),
-            r.chain.as_deref().unwrap_or("?")
         );
         self.push(sys::NFT_MSG_NEWRULE, flags, r.family, |w| r.encode(w), what)
     }
