@@ -49,8 +49,9 @@
 //!   leaves out what the kernel reports but refuses on input; bound chains
 //!   are re-created by transaction id): a ruleset read back and restored
 //!   to an empty namespace lists exactly as the original in
-//!   `nft --debug=netlink` (handles aside; tested on our corpus and on
-//!   nftables' ruleset dumps).
+//!   `nft --debug=netlink` (handles aside; tested on our corpus, on
+//!   nftables' ruleset dumps and on rules of iptables-nft and friends,
+//!   whose x_tables protocol the kernel does not dump and is inferred).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
 //!   dumps objects and rules with reset (the values zeroed atomically),

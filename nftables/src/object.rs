@@ -925,7 +925,9 @@ impl Rule {
     /// refuses on input left out (`NFTA_EXTHDR_FLAGS` 0 of a TCP option
     /// write, `NFTA_OSF_FLAGS` 0, a dynset's `NFTA_DYNSET_TIMEOUT` 0) and
     /// what it needs but does not report added (`NFT_DYNSET_F_EXPR` for a
-    /// dynset with several expressions). Rules of a bound (anonymous)
+    /// dynset with several expressions; the `NFTA_RULE_COMPAT` x_tables
+    /// matches and targets need, which the kernel does not dump, from the
+    /// rule's `meta l4proto` comparison). Rules of a bound (anonymous)
     /// chain need the chain's transaction id as well:
     /// [`Transaction::restore`](crate::Transaction::restore) gives it.
     pub fn to_request(&self) -> Self {
@@ -962,11 +964,68 @@ impl Rule {
                     .collect(),
             )
         });
+        let compat = self
+            .compat
+            .clone()
+            .or_else(|| compat_of(self.family, self.exprs.as_ref()?));
         Rule {
             handle: None,
             position: None,
             exprs,
+            compat,
             ..self.clone()
         }
     }
+}
+
+/// The `NFTA_RULE_COMPAT` an x_tables match or target needs, which the
+/// kernel checks but does not dump (`nft_compat` builds the extension's
+/// entry from it): the layer-4 protocol of the `meta l4proto` comparison
+/// iptables-nft writes before it, or for bridge rules the EtherType of
+/// the `ether type` comparison ebtables-nft writes (as the kernel reads
+/// it: the network-order bytes as a host `u16`). `None` for a rule
+/// without x_tables extensions or without such a comparison.
+fn compat_of(family: ProtoFamily, exprs: &ExprList) -> Option<Vec<u8>> {
+    use crate::expr::{CmpOp, MetaKey, PayloadBase};
+    if !exprs
+        .0
+        .iter()
+        .any(|e| matches!(e, Expr::Match(_) | Expr::Target(_)))
+    {
+        return None;
+    }
+    fn cmp(c: &crate::expr::Cmp, reg: Option<u32>) -> Option<(&[u8], bool)> {
+        if reg.is_none() || c.sreg != reg {
+            return None;
+        }
+        let inv = match c.op {
+            Some(CmpOp::EQ) => false,
+            Some(CmpOp::NEQ) => true,
+            _ => return None,
+        };
+        Some((c.data.as_ref()?.as_value()?, inv))
+    }
+    let (proto, inv) = exprs.0.windows(2).find_map(|w| match w {
+        [Expr::Meta(m), Expr::Cmp(c)] if m.key == Some(MetaKey::L4PROTO) => match cmp(c, m.dreg)? {
+            ([p], inv) => Some((u32::from(*p), inv)),
+            _ => None,
+        },
+        [Expr::Payload(p), Expr::Cmp(c)]
+            if family == ProtoFamily::Bridge
+                && p.base == Some(PayloadBase::LL)
+                && p.offset == Some(12)
+                && p.len == Some(2) =>
+        {
+            match cmp(c, p.dreg)? {
+                ([a, b], inv) => Some((u32::from(u16::from_ne_bytes([*a, *b])), inv)),
+                _ => None,
+            }
+        }
+        _ => None,
+    })?;
+    let mut w = Vec::with_capacity(16);
+    let flags = if inv { sys::NFT_RULE_COMPAT_F_INV } else { 0 };
+    put(&mut w, sys::NFTA_RULE_COMPAT_PROTO, &proto.to_be_bytes()).ok()?;
+    put(&mut w, sys::NFTA_RULE_COMPAT_FLAGS, &flags.to_be_bytes()).ok()?;
+    Some(w)
 }

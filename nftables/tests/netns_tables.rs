@@ -809,8 +809,9 @@ fn load_upstream(file: &std::path::Path) -> usize {
 /// Rules written by `iptables-nft`, `ip6tables-nft`, `arptables-nft` and
 /// `ebtables-nft` (x_tables matches and
 /// targets through the `match`/`target` compatibility expressions, plus
-/// native expressions) read back typed, re-encode byte for byte, and print
-/// as nft prints them.
+/// native expressions) read back typed, re-encode byte for byte, print as
+/// nft prints them, and restore to an empty namespace that lists the same
+/// (the x_tables protocol the kernel does not dump is inferred).
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn iptables_nft_rules_read_back() {
@@ -906,6 +907,17 @@ fn iptables_nft_rules_read_back() {
         let head = t.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
         assert_eq!(blocks.get(&head), Some(&t), "{head}");
     }
+    // Restored to an empty namespace, the same listing.
+    let ruleset = read_ruleset(&mut nft);
+    let _ns2 = support::netns();
+    let mut nft = Nft::open().unwrap();
+    nft.commit(&readd(&ruleset)).unwrap();
+    let again: String = support::sh("nft --debug=netlink list ruleset 2>/dev/null")
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with('#'))
+        .take_while(|l| !l.starts_with("table "))
+        .collect();
+    assert_eq!(normalized(&netlink_part), normalized(&again));
 }
 
 fn ipv4_set(family: ProtoFamily, table: &str, name: &str) -> Set {
