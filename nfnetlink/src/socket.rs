@@ -306,6 +306,37 @@ impl Socket {
         Ok(getsockopt(&self.fd, sockopt::RcvBuf)?)
     }
 
+    /// Asks for a send buffer of `bytes` (`SO_SNDBUF`, capped by
+    /// `net.core.wmem_max`) and returns the size that took effect (the
+    /// kernel doubles the request). A netlink datagram must fit it: a
+    /// transaction sent as one datagram is bounded by it.
+    ///
+    /// # Errors
+    /// [`Error::Io`] from `setsockopt(2)`.
+    pub fn set_send_buffer(&self, bytes: usize) -> Result<usize, Error> {
+        setsockopt(&self.fd, sockopt::SndBuf, &bytes)?;
+        self.send_buffer()
+    }
+
+    /// Sets the send buffer past `net.core.wmem_max` (`SO_SNDBUFFORCE`,
+    /// needs `CAP_NET_ADMIN` in the initial user namespace) and returns the
+    /// size that took effect.
+    ///
+    /// # Errors
+    /// `EPERM` without the capability.
+    pub fn set_send_buffer_force(&self, bytes: usize) -> Result<usize, Error> {
+        setsockopt(&self.fd, sockopt::SndBufForce, &bytes)?;
+        self.send_buffer()
+    }
+
+    /// The send buffer size in effect (`SO_SNDBUF`).
+    ///
+    /// # Errors
+    /// [`Error::Io`] from `getsockopt(2)`.
+    pub fn send_buffer(&self) -> Result<usize, Error> {
+        Ok(getsockopt(&self.fd, sockopt::SndBuf)?)
+    }
+
     /// Switches between blocking and non-blocking mode (`O_NONBLOCK`). In
     /// non-blocking mode, receiving with nothing queued gives an error for
     /// which [`ErrorExt::is_would_block`](crate::ErrorExt::is_would_block) is true.

@@ -490,6 +490,33 @@ fn n11_receive_buffer_sizes() {
     assert!(forced > got || rmem_max >= want);
 }
 
+/// N11b: SO_SNDBUF likewise: clamped to about 2 x wmem_max, reported;
+/// SO_SNDBUFFORCE goes past it (refused in a user namespace).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn n11b_send_buffer_sizes() {
+    let _ns = support::netns();
+    let s = Socket::open().unwrap();
+    let wmem_max: usize = std::fs::read_to_string("/proc/sys/net/core/wmem_max")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let want = 64 << 20;
+    let got = s.set_send_buffer(want).unwrap();
+    assert!(got <= 2 * wmem_max, "clamped: {got} vs wmem_max {wmem_max}");
+    assert_eq!(got, s.send_buffer().unwrap());
+    let small = s.set_send_buffer(4096).unwrap();
+    assert!(small < got, "{small} < {got}");
+    if !support::in_init_userns() {
+        let forced = s.set_send_buffer_force(want);
+        assert_eq!(forced.unwrap_err().errno(), Some(nix::errno::Errno::EPERM));
+        return;
+    }
+    let forced = s.set_send_buffer_force(want).unwrap();
+    assert!(forced >= want, "forced {forced} >= {want}");
+}
+
 /// N12: a datagram larger than the receive buffer is reported as
 /// `Truncated` with its real size, and nothing of it is parsed.
 #[test]

@@ -22,6 +22,7 @@ const SEEDS: &[&str] = &[
     "nfnetlink/testdata",
     "nfconntrack/testdata",
     "nfqueue/testdata",
+    "nftables/testdata",
 ];
 
 /// How to get what the fuzzer needs.
