@@ -420,7 +420,7 @@ impl Nft {
             Rule::decode,
             || {
                 format!(
-                    "get rule {} {table} {chain} handle {handle}",
+                    "rule {} {table} {chain} handle {handle}",
                     family_name(family)
                 )
             },
