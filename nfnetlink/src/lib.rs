@@ -125,7 +125,7 @@ pub mod testutil;
 pub mod tokio;
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Conn, DumpStream, Event, Pending};
 pub use error::{

@@ -35,7 +35,7 @@ use crate::PacketMeta;
 /// ```no_run
 /// use std::fs::File;
 /// use std::io::BufWriter;
-/// use nfnl_queue::{PcapWriter, Queue, QueueConfig};
+/// use nfnl_queue::{PcapWriter, Queue, QueueConfig, Receive};
 ///
 /// // iptables -A INPUT -p icmp -j NFQUEUE --queue-num 1
 /// let mut queue = Queue::open()?;
