@@ -31,7 +31,7 @@ use crate::LogMsg;
 /// ```no_run
 /// use std::fs::File;
 /// use std::io::BufWriter;
-/// use nfnl_log::{GroupConfig, Log, PcapWriter};
+/// use nfnl_log::{GroupConfig, Log, PcapWriter, Receive};
 ///
 /// // iptables -A INPUT -p icmp -j NFLOG --nflog-group 5
 /// let mut log = Log::open()?;

@@ -543,12 +543,11 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         })
     }
 
-    /// The NUL-terminated string of type `kind` without its NUL (a
-    /// [`AttrRule::CStr`] type), if present.
+    /// The NUL-terminated string of type `kind` (a [`AttrRule::CStr`]
+    /// type) up to its first NUL, if present.
     #[inline]
     pub fn cstr_bytes(&self, kind: u16) -> Option<&'a [u8]> {
-        let p = self.payload(kind)?;
-        Some(p.strip_suffix(&[0]).unwrap_or(p))
+        self.str_bytes(kind)
     }
 
     /// The length of the indexed area (to tell a copy of it: see
@@ -616,7 +615,7 @@ fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
 /// | `bytes[N]`  | exactly `N` bytes             | `Option<&'a [u8; N]>`     |
 /// | `bytes`     | any                           | `Option<&'a [u8]>`        |
 /// | `nested`    | any (the nest's own decoder)  | `Option<&'a [u8]>` (its attributes) |
-/// | `cstr`      | ends with NUL (`NLA_NUL_STRING`) | `Option<&'a [u8]>` without the NUL |
+/// | `cstr`      | ends with NUL (`NLA_NUL_STRING`) | `Option<&'a [u8]>` up to the first NUL |
 /// | `str`       | any                           | `Option<&'a [u8]>` up to the first NUL |
 /// | `flag`      | empty                         | `bool`                    |
 ///
