@@ -409,25 +409,44 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     /// attribute of another size than its rule's; [`ParseError::Unterminated`]
     /// for a string rule's payload without its final NUL;
     /// [`ParseError::BadLength`] for an area over 256 KiB.
-    #[inline]
+    #[inline(always)]
     pub fn parse(area: &'a [u8], rules: &AttrRules<N>) -> Result<Self, ParseError> {
-        if area.len() > INDEX_MAX_AREA {
+        Self::parse_at(area, 0, rules)
+    }
+
+    /// As [`AttrIndex::parse`] for the attributes of `bytes` from offset
+    /// `start` (a multiple of 4) on: the index keeps all of `bytes` (a whole
+    /// message: [`AttrIndex::bytes`]), so that a view of a message needs
+    /// nothing else.
+    ///
+    /// # Errors
+    /// As [`AttrIndex::parse`]; [`ParseError::Truncated`] if `start` is
+    /// beyond `bytes` or not a multiple of 4.
+    #[inline(always)]
+    pub fn parse_at(
+        bytes: &'a [u8],
+        start: usize,
+        rules: &AttrRules<N>,
+    ) -> Result<Self, ParseError> {
+        if bytes.len() > INDEX_MAX_AREA {
             return Err(ParseError::BadLength {
                 what: "attribute area (over 256 KiB)",
-                len: area.len(),
+                len: bytes.len(),
                 min: 0,
             });
         }
+        let Some(mut rest) = bytes.get(start..).filter(|_| start % 4 == 0) else {
+            return Err(truncated(start, bytes.len()));
+        };
+        let area = bytes;
         let mut at = [0u16; N];
-        let mut pos = 0usize;
-        while pos < area.len() {
-            // `pos` is below 256 KiB: no overflow.
-            let Some(&[l0, l1, t0, t1]) = area.get(pos..pos + NLA_HDRLEN) else {
-                return Err(truncated(NLA_HDRLEN, area.len() - pos));
-            };
+        // `position / 4 + 1` of the attribute at the start of `rest`; the
+        // bytes are below 256 KiB (checked above), so it fits.
+        let mut unit = (start / 4 + 1) as u16;
+        while let &[l0, l1, t0, t1, ..] = rest {
             let len = usize::from(u16::from_ne_bytes([l0, l1]));
-            if len < NLA_HDRLEN || len > area.len() - pos {
-                return Err(bad_attr_len(len, area.len() - pos));
+            if len < NLA_HDRLEN || len > rest.len() {
+                return Err(bad_attr_len(len, rest.len()));
             }
             let kind = u16::from_ne_bytes([t0, t1]) & NLA_TYPE_MASK;
             let k = usize::from(kind);
@@ -436,16 +455,20 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 // `len` came from 16 bits: `len - 3` fits.
                 if rule != 0
                     && usize::from(rule) != len - 3
-                    && (rule != RULE_CSTR
-                        || len == NLA_HDRLEN
-                        || area.get(pos + len - 1) != Some(&0))
+                    && (rule != RULE_CSTR || len == NLA_HDRLEN || rest.get(len - 1) != Some(&0))
                 {
                     return Err(rule_error(len, kind, rule));
                 }
-                // `pos` is below 256 KiB (checked above): `pos / 4 + 1` fits.
-                at[k] = (pos / 4 + 1) as u16;
+                at[k] = unit;
             }
-            pos += (len + 3) & !3;
+            // `len` is at most `rest.len()`: the aligned step is at most 3
+            // bytes past the end, where the final padding may be missing.
+            let step = (len + 3) & !3;
+            unit = unit.wrapping_add((step / 4) as u16);
+            rest = rest.get(step..).unwrap_or(&[]);
+        }
+        if !rest.is_empty() {
+            return Err(truncated(NLA_HDRLEN, rest.len()));
         }
         Ok(AttrIndex { area, at })
     }
@@ -550,10 +573,11 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         self.str_bytes(kind)
     }
 
-    /// The length of the indexed area (to tell a copy of it: see
-    /// [`AttrIndex::over`]).
-    pub fn area_len(&self) -> usize {
-        self.area.len()
+    /// The bytes the index was built over (a whole message for
+    /// [`AttrIndex::parse_at`]).
+    #[inline]
+    pub fn bytes(&self) -> &'a [u8] {
+        self.area
     }
 
     /// True if the attribute of type `kind` is present (a flag).

@@ -30,7 +30,6 @@ pub(crate) fn salvage_id(raw: &[u8]) -> Option<(u16, u32)> {
 #[derive(Debug)]
 pub struct Packet<'q> {
     pub(crate) meta: PacketMeta<'q>,
-    pub(crate) raw: &'q [u8],
     pub(crate) tx: &'q mut Tx,
     pub(crate) shared: &'q Arc<Shared>,
     pub(crate) armed: bool,
@@ -52,7 +51,7 @@ impl<'q> Packet<'q> {
 
     /// The raw netlink message (for logging or captures).
     pub fn raw(&self) -> &'q [u8] {
-        self.raw
+        self.meta.raw()
     }
 
     /// Gives the verdict (sent with the next batch, see the [crate docs](crate)).
@@ -90,12 +89,10 @@ impl<'q> Packet<'q> {
     pub fn hold(mut self) -> HeldPacket {
         self.armed = false;
         self.shared.outside.fetch_add(1, Ordering::AcqRel);
-        let (meta, area_len) = self.meta.detach();
         HeldPacket {
             shared: Arc::clone(self.shared),
-            bytes: self.raw.to_vec(),
-            meta,
-            area_len,
+            bytes: self.meta.raw().to_vec(),
+            meta: self.meta.detach(),
             armed: true,
         }
     }
@@ -156,8 +153,6 @@ pub struct HeldPacket {
     /// The view of the packet it was held from, without its bytes:
     /// attached to `bytes` by [`HeldPacket::meta`] without a second parse.
     meta: PacketMeta<'static>,
-    /// The length of the attribute area `meta` indexes.
-    area_len: usize,
     armed: bool,
 }
 
@@ -175,7 +170,7 @@ impl HeldPacket {
     /// The packet's metadata and payload: the view it was held with, over
     /// the owned copy (checked when it was received, not parsed again).
     pub fn meta(&self) -> PacketMeta<'_> {
-        self.meta.attach(&self.bytes, self.area_len)
+        self.meta.attach(&self.bytes)
     }
 
     /// Gives the verdict, sent at once.

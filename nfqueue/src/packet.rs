@@ -46,7 +46,7 @@ const PACKET_HDR_LEN: usize = 7;
 
 /// `NFQA_PACKET_HDR` decoded: the one decoder of the packet header, used by
 /// [`PacketMeta::parse`] and by the salvage of a packet that failed to parse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct PacketHdr {
     /// `packet_id`.
     pub(crate) id: u32,
@@ -136,20 +136,20 @@ nfnl::attr_schema! {
 }
 
 /// One queued packet's metadata and payload, borrowed from the receive
-/// buffer: the header fields, the VLAN tag, and an index of the
-/// attributes, each checked by [`PacketMeta::parse`] in one pass against
-/// the packet's attribute schema; the accessors are slices of what was
-/// checked and cannot fail. Small (about 80 bytes), so it is cheap to move.
+/// buffer: the message, an index of its attributes, each checked by
+/// [`PacketMeta::parse`] in one pass against the packet's attribute schema,
+/// and the packet id; the accessors are slices of what was checked and
+/// cannot fail. Small (72 bytes), so it is cheap to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketMeta<'a> {
+    /// The index over the whole message (`nlmsghdr`, `nfgenmsg`, attributes).
     attrs: AttrIndex<'a, SLOTS>,
+    /// `packet_id` of `NFQA_PACKET_HDR` (read on every verdict).
     id: u32,
-    queue: u16,
-    hw_protocol: u16,
-    family: u8,
-    hook: u8,
-    vlan: Option<Vlan>,
 }
+
+/// Offset of the attributes in a packet message (`nlmsghdr`, `nfgenmsg`).
+const ATTRS_AT: usize = sys::NLMSG_HDRLEN + 4;
 
 impl<'a> PacketMeta<'a> {
     /// Parses an `NFQNL_MSG_PACKET` message: indexes its attributes and
@@ -183,14 +183,11 @@ impl<'a> PacketMeta<'a> {
                 msg_type: msg.nl().msg_type(),
             });
         }
+        let bytes = msg.nl().as_bytes();
+        // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
         let mut p = PacketMeta {
-            attrs: AttrIndex::parse(msg.attr_bytes(), &RULES)?,
+            attrs: AttrIndex::parse_at(bytes, ATTRS_AT, &RULES)?,
             id: 0,
-            queue: msg.res_id(),
-            hw_protocol: 0,
-            family: msg.family().into(),
-            hook: 0,
-            vlan: None,
         };
         let Some(hdr) = p.packet_hdr() else {
             return Err(ParseError::Missing {
@@ -198,14 +195,9 @@ impl<'a> PacketMeta<'a> {
                 within: "NFQNL_MSG_PACKET",
             });
         };
-        let hdr = PacketHdr::decode(hdr);
-        (p.id, p.hw_protocol, p.hook) = (hdr.id, hdr.hw_protocol, hdr.hook);
+        p.id = PacketHdr::decode(hdr).id;
         if let Some(nest) = p.vlan_nest() {
-            p.vlan = Some(Vlan::decode_nest(
-                nest,
-                sys::NFQA_VLAN_PROTO,
-                sys::NFQA_VLAN_TCI,
-            )?);
+            Vlan::decode_nest(nest, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?;
         }
         Ok(p)
     }
@@ -218,66 +210,63 @@ impl<'a> PacketMeta<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    /// The view without its bytes, for an owned copy of the message
-    /// ([`PacketMeta::attach`]), and the length of its attribute area.
-    pub(crate) fn detach(&self) -> (PacketMeta<'static>, usize) {
-        let len = self.attrs.area_len();
-        (
-            PacketMeta {
-                attrs: self.attrs.over(&[]),
-                id: self.id,
-                queue: self.queue,
-                hw_protocol: self.hw_protocol,
-                family: self.family,
-                hook: self.hook,
-                vlan: self.vlan,
-            },
-            len,
-        )
+    /// The raw netlink message (`nlmsghdr` on).
+    pub(crate) fn raw(&self) -> &'a [u8] {
+        self.attrs.bytes()
     }
 
-    /// A detached view over `raw`, a copy of the message it was parsed
-    /// from: no second walk. Only the header fields if `raw` is not such a
-    /// copy (its attribute area has another length).
-    pub(crate) fn attach<'b>(&self, raw: &'b [u8], area_len: usize) -> PacketMeta<'b> {
-        let area = NfMsg::parse(raw)
-            .map(|m| m.attr_bytes())
-            .ok()
-            .filter(|a| a.len() == area_len);
+    /// The view without its bytes, for an owned copy of the message
+    /// ([`PacketMeta::attach`]).
+    pub(crate) fn detach(&self) -> PacketMeta<'static> {
         PacketMeta {
-            attrs: area.map_or_else(AttrIndex::empty, |a| self.attrs.over(a)),
+            attrs: self.attrs.over(&[]),
             id: self.id,
-            queue: self.queue,
-            hw_protocol: self.hw_protocol,
-            family: self.family,
-            hook: self.hook,
-            vlan: area.and(self.vlan),
         }
     }
 
+    /// A detached view over `raw`, a copy of the message it was parsed
+    /// from ([`PacketMeta::raw`]): no second walk.
+    pub(crate) fn attach<'b>(&self, raw: &'b [u8]) -> PacketMeta<'b> {
+        PacketMeta {
+            attrs: self.attrs.over(raw),
+            id: self.id,
+        }
+    }
+
+    /// `NFQA_PACKET_HDR` decoded (present in every parsed packet).
+    fn hdr(&self) -> PacketHdr {
+        self.packet_hdr()
+            .map_or(PacketHdr::default(), PacketHdr::decode)
+    }
+
     /// The queue number (`res_id`).
+    #[inline]
     pub fn queue(&self) -> u16 {
-        self.queue
+        match self.raw().get(ATTRS_AT - 2..ATTRS_AT) {
+            Some(&[a, b]) => u16::from_be_bytes([a, b]),
+            _ => 0,
+        }
     }
 
     /// The protocol family (`nfgen_family`).
     pub fn family(&self) -> ProtoFamily {
-        ProtoFamily::from(self.family)
+        ProtoFamily::from(self.raw().get(sys::NLMSG_HDRLEN).copied().unwrap_or(0))
     }
 
     /// The packet id, unique within the queue (`packet_id`).
+    #[inline]
     pub fn id(&self) -> u32 {
         self.id
     }
 
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6).
     pub fn hw_protocol(&self) -> u16 {
-        self.hw_protocol
+        self.hdr().hw_protocol
     }
 
     /// The hook it was queued from.
     pub fn hook(&self) -> Hook {
-        Hook::from(self.hook)
+        Hook::from(self.hdr().hook)
     }
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
@@ -340,9 +329,10 @@ impl<'a> PacketMeta<'a> {
         self.ct_info().map(CtState::from)
     }
 
-    /// VLAN tag (`NFQA_VLAN`).
+    /// VLAN tag (`NFQA_VLAN`; the nest was checked by
+    /// [`PacketMeta::parse`], this decodes it again).
     pub fn vlan(&self) -> Option<Vlan> {
-        self.vlan
+        Vlan::decode_nest(self.vlan_nest()?, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI).ok()
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if

@@ -391,7 +391,6 @@ impl Queue {
                 note_id(last_ids, meta.queue(), meta.id());
                 Ok(Packet {
                     meta,
-                    raw,
                     tx,
                     shared,
                     armed: true,
