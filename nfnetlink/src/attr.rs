@@ -443,12 +443,15 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         // `position / 4 + 1` of the attribute at the start of `rest`; the
         // bytes are below 256 KiB (checked above), so it fits.
         let mut unit = (start / 4 + 1) as u16;
-        while let &[l0, l1, t0, t1, ..] = rest {
-            let len = usize::from(u16::from_ne_bytes([l0, l1]));
-            if len < NLA_HDRLEN || len > rest.len() {
+        while let &[h0, h1, h2, h3, ..] = rest {
+            let (len, raw_type) = header_fields([h0, h1, h2, h3]);
+            let len = usize::from(len);
+            // One compare for `NLA_HDRLEN <= len <= rest.len()` (`rest`
+            // holds at least a header here).
+            if len.wrapping_sub(NLA_HDRLEN) > rest.len() - NLA_HDRLEN {
                 return Err(bad_attr_len(len, rest.len()));
             }
-            let kind = u16::from_ne_bytes([t0, t1]) & NLA_TYPE_MASK;
+            let kind = raw_type & NLA_TYPE_MASK;
             let k = usize::from(kind);
             if k < N {
                 let rule = rules.rule[k];
@@ -461,9 +464,8 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 }
                 at[k] = unit;
             }
-            // `len` is at most `rest.len()`: the aligned step is at most 3
-            // bytes past the end, where the final padding may be missing.
-            let step = (len + 3) & !3;
+            // The final padding may be missing at the end.
+            let step = ((len + 3) & !3).min(rest.len());
             unit = unit.wrapping_add((step / 4) as u16);
             rest = rest.get(step..).unwrap_or(&[]);
         }
@@ -584,6 +586,19 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     #[inline]
     pub fn has(&self, kind: u16) -> bool {
         self.at.get(usize::from(kind)).is_some_and(|&u| u != 0)
+    }
+}
+
+/// `nla_len` and `nla_type` (host order) of an attribute header, read as
+/// one word.
+#[inline(always)]
+fn header_fields(h: [u8; NLA_HDRLEN]) -> (u16, u16) {
+    if cfg!(target_endian = "little") {
+        let w = u32::from_le_bytes(h);
+        ((w & 0xffff) as u16, (w >> 16) as u16)
+    } else {
+        let [l0, l1, t0, t1] = h;
+        (u16::from_ne_bytes([l0, l1]), u16::from_ne_bytes([t0, t1]))
     }
 }
 
