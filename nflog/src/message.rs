@@ -86,7 +86,8 @@ nfnl::attr_schema! {
         pub fn ct_bytes: sys::NFULA_CT => nested;
         /// `NFULA_CT_INFO`.
         fn ct_info: sys::NFULA_CT_INFO => be32;
-        /// `NFULA_VLAN` (nest), decoded once by [`LogMsg::parse`].
+        /// `NFULA_VLAN` (nest), checked by [`LogMsg::parse`], decoded by
+        /// [`LogMsg::vlan`].
         fn vlan_nest: sys::NFULA_VLAN => nested;
         /// The layer-2 header (`NFULA_L2HDR`; bridge and netdev families).
         pub fn l2hdr: sys::NFULA_L2HDR => bytes;
@@ -99,9 +100,6 @@ nfnl::attr_schema! {
 pub struct LogMsg<'a> {
     msg: NfMsg<'a>,
     attrs: AttrIndex<'a, SLOTS>,
-    hw_protocol: u16,
-    hook: u8,
-    vlan: Option<Vlan>,
 }
 
 impl<'a> LogMsg<'a> {
@@ -135,26 +133,18 @@ impl<'a> LogMsg<'a> {
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
         // One tight pass: index, and check every attribute's rule.
-        let mut m = LogMsg {
+        let m = LogMsg {
             msg: *msg,
             attrs: AttrIndex::parse(msg.attr_bytes(), &RULES)?,
-            hw_protocol: 0,
-            hook: 0,
-            vlan: None,
         };
-        let Some(&[p0, p1, hook, _]) = m.packet_hdr() else {
+        if m.packet_hdr().is_none() {
             return Err(ParseError::Missing {
                 kind: sys::NFULA_PACKET_HDR,
                 within: "NFULNL_MSG_PACKET",
             });
-        };
-        (m.hw_protocol, m.hook) = (u16::from_be_bytes([p0, p1]), hook);
+        }
         if let Some(nest) = m.vlan_nest() {
-            m.vlan = Some(Vlan::decode_nest(
-                nest,
-                sys::NFULA_VLAN_PROTO,
-                sys::NFULA_VLAN_TCI,
-            )?);
+            Vlan::decode_nest(nest, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?;
         }
         Ok(m)
     }
@@ -189,12 +179,13 @@ impl<'a> LogMsg<'a> {
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6),
     /// `hw_protocol` of `NFULA_PACKET_HDR`.
     pub fn hw_protocol(&self) -> u16 {
-        self.hw_protocol
+        self.packet_hdr()
+            .map_or(0, |&[p0, p1, _, _]| u16::from_be_bytes([p0, p1]))
     }
 
     /// The hook it was logged at.
     pub fn hook(&self) -> Hook {
-        Hook::from(self.hook)
+        Hook::from(self.packet_hdr().map_or(0, |h| h[2]))
     }
 
     /// The receive timestamp (`NFULA_TIMESTAMP`; the kernel sends one at the
@@ -220,7 +211,12 @@ impl<'a> LogMsg<'a> {
 
     /// The VLAN tag (`NFULA_VLAN`; bridge and netdev families).
     pub fn vlan(&self) -> Option<Vlan> {
-        self.vlan
+        Vlan::decode_nest(
+            self.vlan_nest()?,
+            sys::NFULA_VLAN_PROTO,
+            sys::NFULA_VLAN_TCI,
+        )
+        .ok()
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if the
