@@ -388,12 +388,27 @@ impl Reader {
     }
 
     /// The common case of [`Reader::fill_with`], kept small so that it is
-    /// inlined: the next message of the current datagram of the batch, with
-    /// a valid header and not filler, becomes ready. False when anything
+    /// inlined: the next message of the current datagram of the batch (or
+    /// the first of the next datagram, when nothing is stashed), with a
+    /// valid header and not filler, becomes ready. False when anything
     /// else is to be done (the end of the datagram, the stash, filler, a
     /// malformed header): `fill_with` does it.
     #[inline(always)]
     fn ready_in_slot(&mut self) -> bool {
+        if self.pos >= self.len {
+            // The next datagram of the batch, when nothing is stashed (as
+            // `load` would take it).
+            if !self.stash.is_empty() || self.next_slot >= self.rx.len() {
+                return false;
+            }
+            let Some(Ok(r)) = self.rx.range(self.next_slot) else {
+                return false;
+            };
+            self.next_slot += 1;
+            self.cur = Cur::Slot(r.start);
+            self.pos = 0;
+            self.len = r.len();
+        }
         let Cur::Slot(start) = self.cur else {
             return false;
         };
