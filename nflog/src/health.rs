@@ -10,7 +10,7 @@
 //! The kernel keeps no per-group loss counter: a batch it cannot deliver
 //! (the receive buffer is full) is counted in the socket's `Drops` column
 //! of `/proc/net/netlink`, which [`socket_drops`] reads, and announced to the
-//! socket as an overrun ([`Error::is_overrun`]).
+//! socket as an overrun ([`ErrorExt::is_overrun`](nfnl::ErrorExt::is_overrun)).
 //!
 //! Both are read through `/proc/thread-self/net`, so they describe the
 //! network namespace of the calling thread.

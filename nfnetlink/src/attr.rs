@@ -422,6 +422,8 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     /// # Errors
     /// As [`AttrIndex::parse`]; [`ParseError::Truncated`] if `start` is
     /// beyond `bytes` or not a multiple of 4.
+    // The positions are below 256 KiB / 4 (checked first): they fit in 16 bits.
+    #[allow(clippy::cast_possible_truncation)]
     #[inline(always)]
     pub fn parse_at(
         bytes: &'a [u8],

@@ -308,7 +308,7 @@ impl Queue {
 /// far are sent before each receive system call.
 ///
 /// # Errors
-/// Recoverable ones ([`ErrorExt::is_recoverable`]): [`Error::Verdict`] for
+/// Recoverable ones ([`ErrorExt::is_recoverable`](nfnl::ErrorExt::is_recoverable)): [`Error::Verdict`] for
 /// a verdict the kernel refused; `Overrun` once when the socket buffer
 /// overflowed; a malformed or truncated message (given the default verdict
 /// when its id could be read). Others: [`Error::NothingBound`] when no
