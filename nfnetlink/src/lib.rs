@@ -61,6 +61,11 @@
 //!   `fn main() -> Result<(), E>` shows the message and its hint. It
 //!   re-exports [`ErrorExt`], [`Receive`] and [`Errno`] so that its users
 //!   need no other crate.
+//! - **Attributes**: a message view it lends per message (a queued packet,
+//!   a log message) declares its attributes once with [`attr_schema!`]:
+//!   one line per attribute (type, accessor, kind) gives both the check
+//!   [`AttrIndex::parse`] applies in its one walk and the typed accessor,
+//!   which then slices what was checked.
 //!
 //! # Wire format
 //! ```text

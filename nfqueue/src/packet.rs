@@ -506,6 +506,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn salvage_and_owned_copy_use_the_parsed_header() {
+        // A packet whose mark has the wrong size fails to parse, but its
+        // queue and id are read by the same header decoder.
+        let mut body = vec![2, 0, 0, 7];
+        body.extend(attr(1, &[0, 0, 1, 2, 0x08, 0x00, 3]));
+        body.extend(attr(3, &[1, 2]));
+        let bad = nlmsg(0x0300, 0, 0, 0, &body);
+        assert!(PacketMeta::parse_bytes(&bad).is_err());
+        let (queue, hdr) = PacketHdr::salvage(&bad).unwrap();
+        assert_eq!(
+            (queue, hdr.id, hdr.hw_protocol, hdr.hook),
+            (7, 0x102, 0x0800, 3)
+        );
+        // An owned copy reuses the index: the same view over the copy.
+        let bytes = full_fixture();
+        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        let copy = p.raw().to_vec();
+        let held = p.detach();
+        let q = held.attach(&copy);
+        assert_eq!(q, PacketMeta::parse_bytes(&copy).unwrap());
+        assert_eq!(
+            (q.id(), q.queue(), q.mark(), q.payload()),
+            (9, 5, Some(0x42), Some(&UDP4[..]))
+        );
+        assert_eq!(q.vlan(), p.vlan());
+    }
+
+    #[test]
     fn ip_helpers() {
         assert!(IpPacket::parse(&[]).is_err());
         assert!(IpPacket::parse(&UDP4[..19]).is_err());
