@@ -8,6 +8,10 @@
 //!   [`nfnl::Conn::dump`].
 //! - `ct_bench delete-filter`: deletes the flows with mark 1 by a kernel-filtered flush.
 //! - `ct_bench delete-fallback`: the same by a filtered dump plus batched deletes.
+//! - `ct_bench events READY-FILE`: listens to NEW and DESTROY events (a large receive
+//!   buffer), creates READY-FILE once subscribed, decodes each event into a [`Flow`] (reads
+//!   a few fields, as `ct_events.c` does), and exits 2 s after the last one, printing
+//!   `events count=<n> overruns=<n>` (for `cargo xtask bench events`).
 //!
 //! Each prints `<mode> count=<n> secs=<t> rate=<n/s> vmhwm_kb=<peak RSS>`.
 
@@ -40,6 +44,9 @@ fn report(mode: &str, n: u64, t: Instant) {
 fn main() -> Result<(), nfnl_conntrack::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().map(String::as_str).unwrap_or("dump");
+    if mode == "events" {
+        return events(args.get(1).map(String::as_str));
+    }
     let mut ct = Conntrack::open()?;
     let t = Instant::now();
     match mode {
@@ -138,5 +145,35 @@ fn main() -> Result<(), nfnl_conntrack::Error> {
         }
         other => eprintln!("unknown mode {other}"),
     }
+    Ok(())
+}
+
+/// `ct_bench events READY-FILE`: see the module docs.
+fn events(ready: Option<&str>) -> Result<(), nfnl_conntrack::Error> {
+    use nfnl_conntrack::{ErrorExt, EventListener, Groups, Receive};
+    let mut l = EventListener::open(Groups::NEW | Groups::DESTROY)?;
+    let _ = l.socket().set_recv_buffer_force(256 << 20);
+    if let Some(path) = ready {
+        let _ = std::fs::write(path, b"ready\n");
+    }
+    let (mut n, mut overruns, mut sum) = (0u64, 0u64, 0u64);
+    loop {
+        match l.recv_timeout(std::time::Duration::from_secs(2)) {
+            Ok((_, ev)) => {
+                n += 1;
+                if let Some(f) = ev.flow() {
+                    sum = sum.wrapping_add(u64::from(f.mark.unwrap_or(0)));
+                    if let Some(t) = f.orig {
+                        sum = sum.wrapping_add(u64::from(t.proto.ports().map_or(0, |p| p.0)));
+                    }
+                }
+            }
+            Err(e) if e.is_timeout() => break,
+            Err(e) if e.is_overrun() => overruns += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    std::hint::black_box(sum);
+    println!("events count={n} overruns={overruns}");
     Ok(())
 }

@@ -32,36 +32,74 @@ use nfnl_sys as sys;
 /// Number of packet attribute slots (`NFULA_MAX + 1`).
 const SLOTS: usize = sys::NFULA_MAX as usize + 1;
 
-/// The payload size of each fixed-size attribute, by type (0: any size).
-const FIXED_SIZE: [u8; SLOTS] = {
-    let mut t = [0u8; SLOTS];
-    t[sys::NFULA_PACKET_HDR as usize] = 4;
-    t[sys::NFULA_MARK as usize] = 4;
-    t[sys::NFULA_TIMESTAMP as usize] = 16;
-    t[sys::NFULA_IFINDEX_INDEV as usize] = 4;
-    t[sys::NFULA_IFINDEX_OUTDEV as usize] = 4;
-    t[sys::NFULA_IFINDEX_PHYSINDEV as usize] = 4;
-    t[sys::NFULA_IFINDEX_PHYSOUTDEV as usize] = 4;
-    t[sys::NFULA_HWADDR as usize] = 12;
-    t[sys::NFULA_UID as usize] = 4;
-    t[sys::NFULA_SEQ as usize] = 4;
-    t[sys::NFULA_SEQ_GLOBAL as usize] = 4;
-    t[sys::NFULA_GID as usize] = 4;
-    t[sys::NFULA_HWTYPE as usize] = 2;
-    t[sys::NFULA_HWLEN as usize] = 2;
-    t[sys::NFULA_CT_INFO as usize] = 4;
-    t
-};
+nfnl::attr_schema! {
+    /// The checks of a logged packet's attributes (from the schema below).
+    const RULES: AttrRules<SLOTS>;
+    impl<'a> LogMsg<'a> => attrs {
+        /// `NFULA_PACKET_HDR` (`struct nfulnl_msg_packet_hdr`).
+        fn packet_hdr: sys::NFULA_PACKET_HDR => bytes[4];
+        /// The packet mark (`NFULA_MARK`), absent when 0.
+        pub fn mark: sys::NFULA_MARK => be32;
+        /// `NFULA_TIMESTAMP` (`struct nfulnl_msg_packet_timestamp`).
+        fn timestamp_raw: sys::NFULA_TIMESTAMP => bytes[16];
+        /// Input interface index (`NFULA_IFINDEX_INDEV`).
+        pub fn indev: sys::NFULA_IFINDEX_INDEV => be32;
+        /// Output interface index (`NFULA_IFINDEX_OUTDEV`).
+        pub fn outdev: sys::NFULA_IFINDEX_OUTDEV => be32;
+        /// Physical input interface (bridge port, `NFULA_IFINDEX_PHYSINDEV`).
+        pub fn physindev: sys::NFULA_IFINDEX_PHYSINDEV => be32;
+        /// Physical output interface (bridge port, `NFULA_IFINDEX_PHYSOUTDEV`).
+        pub fn physoutdev: sys::NFULA_IFINDEX_PHYSOUTDEV => be32;
+        /// `NFULA_HWADDR` (`struct nfulnl_msg_packet_hw`).
+        fn hwaddr_raw: sys::NFULA_HWADDR => bytes[12];
+        /// The packet from the network header on (`NFULA_PAYLOAD`), cut to the
+        /// copy range; absent in [`CopyMode::Meta`](crate::CopyMode::Meta).
+        pub fn payload: sys::NFULA_PAYLOAD => bytes;
+        /// The rule's log prefix (`NFULA_PREFIX`; iptables `--nflog-prefix`, nft
+        /// `log prefix`), without its NUL (the kernel sends it with one:
+        /// `strlen + 1`).
+        pub fn prefix: sys::NFULA_PREFIX => cstr;
+        /// The owning socket's uid (`NFULA_UID`: locally sent packets, as seen
+        /// from the logging socket's user namespace).
+        pub fn uid: sys::NFULA_UID => be32;
+        /// The group's own sequence number (`NFULA_SEQ`, with
+        /// [`LogFlags::SEQ`](crate::LogFlags::SEQ)): 0 for the first message
+        /// after the flag was set, then one more per message, so a gap counts
+        /// messages the kernel could not deliver.
+        pub fn seq: sys::NFULA_SEQ => be32;
+        /// The namespace-wide sequence number (`NFULA_SEQ_GLOBAL`, with
+        /// [`LogFlags::SEQ_GLOBAL`](crate::LogFlags::SEQ_GLOBAL)).
+        pub fn seq_global: sys::NFULA_SEQ_GLOBAL => be32;
+        /// The owning socket's gid (`NFULA_GID`).
+        pub fn gid: sys::NFULA_GID => be32;
+        /// The input device's hardware type (`NFULA_HWTYPE`, `ARPHRD_*`: 1 for
+        /// Ethernet, 772 for loopback).
+        pub fn hw_type: sys::NFULA_HWTYPE => be16;
+        /// The input device's link-layer header length (`NFULA_HWLEN`).
+        pub fn hw_header_len: sys::NFULA_HWLEN => be16;
+        /// The link-layer header of the received packet (`NFULA_HWHEADER`).
+        pub fn hw_header: sys::NFULA_HWHEADER => bytes;
+        /// The conntrack entry (`NFULA_CT`, with
+        /// [`LogFlags::CONNTRACK`](crate::LogFlags::CONNTRACK)) as the raw bytes
+        /// of the nest (`CTA_*` attributes): decode them with the `nfconntrack`
+        /// crate.
+        pub fn ct_bytes: sys::NFULA_CT => nested;
+        /// `NFULA_CT_INFO`.
+        fn ct_info: sys::NFULA_CT_INFO => be32;
+        /// `NFULA_VLAN` (nest), checked by [`LogMsg::parse`], decoded by
+        /// [`LogMsg::vlan`].
+        fn vlan_nest: sys::NFULA_VLAN => nested;
+        /// The layer-2 header (`NFULA_L2HDR`; bridge and netdev families).
+        pub fn l2hdr: sys::NFULA_L2HDR => bytes;
+    }
+}
 
 /// One logged packet, borrowed from the receive buffer. Every attribute was
-/// checked by [`LogMsg::parse`].
+/// checked by [`LogMsg::parse`] against the message's attribute schema.
 #[derive(Debug, Clone, Copy)]
 pub struct LogMsg<'a> {
     msg: NfMsg<'a>,
     attrs: AttrIndex<'a, SLOTS>,
-    hw_protocol: u16,
-    hook: u8,
-    vlan: Option<Vlan>,
 }
 
 impl<'a> LogMsg<'a> {
@@ -91,36 +129,24 @@ impl<'a> LogMsg<'a> {
     /// assert_eq!(m.prefix(), Some(&b"dropped: "[..]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
-        // One tight pass: index, and check every fixed-size attribute.
-        let attrs = AttrIndex::<'a, SLOTS>::parse_sized(msg.attr_bytes(), &FIXED_SIZE)?;
-        let hdr = attrs
-            .get(sys::NFULA_PACKET_HDR)
-            .ok_or(ParseError::Missing {
+        // One tight pass: index, and check every attribute's rule.
+        let m = LogMsg {
+            msg: *msg,
+            attrs: AttrIndex::parse(msg.attr_bytes(), &RULES)?,
+        };
+        if m.packet_hdr().is_none() {
+            return Err(ParseError::Missing {
                 kind: sys::NFULA_PACKET_HDR,
                 within: "NFULNL_MSG_PACKET",
-            })?;
-        let [p0, p1, hook, _] = hdr.get_array::<4>()?;
-        // The kernel sends the prefix with its NUL (`strlen + 1`).
-        if let Some(p) = attrs.get(sys::NFULA_PREFIX) {
-            if p.payload().last() != Some(&0) {
-                return Err(ParseError::Unterminated {
-                    kind: sys::NFULA_PREFIX,
-                });
-            }
+            });
         }
-        let vlan = attrs
-            .get(sys::NFULA_VLAN)
-            .map(|a| Vlan::decode(&a, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI))
-            .transpose()?;
-        Ok(LogMsg {
-            msg: *msg,
-            attrs,
-            hw_protocol: u16::from_be_bytes([p0, p1]),
-            hook,
-            vlan,
-        })
+        if let Some(nest) = m.vlan_nest() {
+            Vlan::decode_nest(nest, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?;
+        }
+        Ok(m)
     }
 
     /// Parses the message at the start of `bytes`.
@@ -153,110 +179,24 @@ impl<'a> LogMsg<'a> {
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6),
     /// `hw_protocol` of `NFULA_PACKET_HDR`.
     pub fn hw_protocol(&self) -> u16 {
-        self.hw_protocol
+        self.packet_hdr()
+            .map_or(0, |&[p0, p1, _, _]| u16::from_be_bytes([p0, p1]))
     }
 
     /// The hook it was logged at.
     pub fn hook(&self) -> Hook {
-        Hook::from(self.hook)
-    }
-
-    /// The rule's log prefix (`NFULA_PREFIX`; iptables `--nflog-prefix`, nft
-    /// `log prefix`), without its NUL.
-    pub fn prefix(&self) -> Option<&'a [u8]> {
-        self.attrs.get(sys::NFULA_PREFIX).map(|a| a.get_str_bytes())
-    }
-
-    /// The packet mark (`NFULA_MARK`), absent when 0.
-    pub fn mark(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_MARK)
+        Hook::from(self.packet_hdr().map_or(0, |h| h[2]))
     }
 
     /// The receive timestamp (`NFULA_TIMESTAMP`; the kernel sends one at the
     /// PREROUTING, INPUT and FORWARD hooks).
     pub fn timestamp(&self) -> Option<SystemTime> {
-        let a = self.attrs.get(sys::NFULA_TIMESTAMP)?;
-        Timestamp::decode(&a).ok()?.to_system_time()
-    }
-
-    /// Input interface index (`NFULA_IFINDEX_INDEV`).
-    pub fn indev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_IFINDEX_INDEV)
-    }
-
-    /// Output interface index (`NFULA_IFINDEX_OUTDEV`).
-    pub fn outdev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_IFINDEX_OUTDEV)
-    }
-
-    /// Physical input interface (bridge port, `NFULA_IFINDEX_PHYSINDEV`).
-    pub fn physindev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_IFINDEX_PHYSINDEV)
-    }
-
-    /// Physical output interface (bridge port, `NFULA_IFINDEX_PHYSOUTDEV`).
-    pub fn physoutdev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_IFINDEX_PHYSOUTDEV)
+        Timestamp::from_bytes(self.timestamp_raw()?).to_system_time()
     }
 
     /// Link-layer source address (`NFULA_HWADDR`).
     pub fn hwaddr(&self) -> Option<HwAddr> {
-        HwAddr::decode(&self.attrs.get(sys::NFULA_HWADDR)?).ok()
-    }
-
-    /// The input device's hardware type (`NFULA_HWTYPE`, `ARPHRD_*`: 1 for
-    /// Ethernet, 772 for loopback).
-    pub fn hw_type(&self) -> Option<u16> {
-        self.attrs.be16(sys::NFULA_HWTYPE)
-    }
-
-    /// The input device's link-layer header length (`NFULA_HWLEN`).
-    pub fn hw_header_len(&self) -> Option<u16> {
-        self.attrs.be16(sys::NFULA_HWLEN)
-    }
-
-    /// The link-layer header of the received packet (`NFULA_HWHEADER`).
-    pub fn hw_header(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFULA_HWHEADER)
-    }
-
-    /// The packet from the network header on (`NFULA_PAYLOAD`), cut to the
-    /// copy range; absent in [`CopyMode::Meta`](crate::CopyMode::Meta).
-    pub fn payload(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFULA_PAYLOAD)
-    }
-
-    /// The owning socket's uid (`NFULA_UID`: locally sent packets, as seen
-    /// from the logging socket's user namespace).
-    pub fn uid(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_UID)
-    }
-
-    /// The owning socket's gid (`NFULA_GID`).
-    pub fn gid(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_GID)
-    }
-
-    /// The group's own sequence number (`NFULA_SEQ`, with
-    /// [`LogFlags::SEQ`](crate::LogFlags::SEQ)): 0 for the first message
-    /// after the flag was set, then one more per message, so a gap counts
-    /// messages the kernel could not deliver.
-    pub fn seq(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_SEQ)
-    }
-
-    /// The namespace-wide sequence number (`NFULA_SEQ_GLOBAL`, with
-    /// [`LogFlags::SEQ_GLOBAL`](crate::LogFlags::SEQ_GLOBAL)).
-    pub fn seq_global(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFULA_SEQ_GLOBAL)
-    }
-
-    /// The conntrack entry (`NFULA_CT`, with
-    /// [`LogFlags::CONNTRACK`](crate::LogFlags::CONNTRACK)) as the raw bytes
-    /// of the nest (`CTA_*` attributes): decode them with the `nfconntrack`
-    /// crate.
-    pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFULA_CT)
+        Some(HwAddr::from_bytes(self.hwaddr_raw()?))
     }
 
     /// The conntrack attributes (`NFULA_CT`) as an attribute iterator.
@@ -266,17 +206,17 @@ impl<'a> LogMsg<'a> {
 
     /// The packet's conntrack state (`NFULA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.attrs.be32(sys::NFULA_CT_INFO).map(CtState::from)
+        self.ct_info().map(CtState::from)
     }
 
     /// The VLAN tag (`NFULA_VLAN`; bridge and netdev families).
     pub fn vlan(&self) -> Option<Vlan> {
-        self.vlan
-    }
-
-    /// The layer-2 header (`NFULA_L2HDR`; bridge and netdev families).
-    pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFULA_L2HDR)
+        Vlan::decode_nest(
+            self.vlan_nest()?,
+            sys::NFULA_VLAN_PROTO,
+            sys::NFULA_VLAN_TCI,
+        )
+        .ok()
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if the

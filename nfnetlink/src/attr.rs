@@ -283,12 +283,106 @@ impl<'a, const N: usize> AttrTable<'a, N> {
     }
 }
 
-/// A compact one-pass index of the attributes of one level, by type: like
-/// [`AttrTable`], but it keeps a 16-bit position per type instead of a
-/// whole [`Attr`], so a decoded message that holds it stays small and cheap
-/// to move (for per-packet views). Types `>= N` are skipped; a duplicate
-/// keeps the last one. Attribute areas up to 256 KiB can be indexed (the
-/// positions count 4-byte units).
+/// What a message's attribute schema requires of each attribute type's
+/// payload, checked once by [`AttrIndex::parse`]. Written by
+/// [`attr_schema!`](crate::attr_schema) from the same list as the
+/// accessors, so that the checks and the accessors cannot drift apart.
+/// Types without a rule take any payload (forward compatibility), as the
+/// kernel's `nla_policy` leaves unknown types alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrRules<const N: usize> {
+    /// Per type: 0 any payload, [`RULE_CSTR`] a NUL-terminated string, else
+    /// the exact payload length + 1.
+    rule: [u16; N],
+    /// Per type: declared by the schema (a second declaration is refused).
+    declared: [bool; N],
+}
+
+/// Rule code of a NUL-terminated string payload.
+const RULE_CSTR: u16 = u16::MAX;
+
+/// The largest attribute area an [`AttrIndex`] indexes (its positions
+/// count 4-byte units in 16 bits).
+const INDEX_MAX_AREA: usize = 4 * (u16::MAX as usize - 1);
+
+/// The check of one attribute type in an [`AttrRules`] table (`nla_policy`'s
+/// `NLA_*` types, as far as a receiver needs them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttrRule {
+    /// Any payload (`NLA_UNSPEC`, `NLA_BINARY`, nests: checked by their
+    /// own decoder).
+    Any,
+    /// Exactly this many bytes (`NLA_U8` .. `NLA_U64`, `NLA_FLAG` with 0,
+    /// fixed-size structures).
+    Exact(u16),
+    /// A NUL-terminated string: at least one byte, the last one NUL
+    /// (`NLA_NUL_STRING`).
+    CStr,
+}
+
+impl<const N: usize> AttrRules<N> {
+    /// No rule for any type: every payload accepted.
+    pub const fn new() -> Self {
+        AttrRules {
+            rule: [0; N],
+            declared: [false; N],
+        }
+    }
+
+    /// The table with `rule` for type `kind`. In a constant (as
+    /// [`attr_schema!`](crate::attr_schema) writes it), a type out of range
+    /// or declared twice fails the build.
+    ///
+    /// # Panics
+    /// If `kind >= N`, if `kind` has a rule already, or for an exact size
+    /// of 65535 (no attribute payload is that large).
+    #[must_use]
+    pub const fn rule(mut self, kind: u16, rule: AttrRule) -> Self {
+        let k = kind as usize;
+        assert!(k < N, "attribute type beyond the schema's slots");
+        assert!(!self.declared[k], "attribute type declared twice");
+        self.declared[k] = true;
+        self.rule[k] = match rule {
+            AttrRule::Any => 0,
+            AttrRule::Exact(n) => {
+                assert!(n < u16::MAX - 1, "attribute size too large");
+                n + 1
+            }
+            AttrRule::CStr => RULE_CSTR,
+        };
+        self
+    }
+
+    /// The table of the legacy size form: `sizes[kind]` is the exact
+    /// payload size of a fixed-size type, 0 for any size.
+    fn from_sizes(sizes: &[u8; N]) -> Self {
+        let mut t = Self::new();
+        for (r, &s) in t.rule.iter_mut().zip(sizes) {
+            if s != 0 {
+                *r = u16::from(s) + 1;
+            }
+        }
+        t
+    }
+}
+
+impl<const N: usize> Default for AttrRules<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A compact one-pass index of the attributes of one level, by type, that
+/// keeps the position of what it validated: like [`AttrTable`], but 16 bits
+/// per type instead of a whole [`Attr`], so a decoded message that holds it
+/// stays small and cheap to move (per-packet views). An accessor is a
+/// slice of the validated attribute (its length read from the header
+/// [`AttrIndex::parse`] checked), never a second walk. Types `>= N` are
+/// skipped; a duplicate keeps the last one. Attribute areas up to 256 KiB
+/// can be indexed (the positions count 4-byte units).
+///
+/// Declare a message's index and accessors with
+/// [`attr_schema!`](crate::attr_schema).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttrIndex<'a, const N: usize> {
     area: &'a [u8],
@@ -305,96 +399,358 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         }
     }
 
-    /// Walks `area` once and indexes its attributes, checking each against
-    /// `sizes`: `sizes[kind]` is the exact payload size of a fixed-size
-    /// attribute type, 0 for any size: one tight pass for per-packet views
-    /// (one bounds check per attribute).
+    /// Walks `area` once, indexes its attributes and checks each against
+    /// its rule in `rules` (one bounds check and one compare per
+    /// attribute on the common path).
     ///
     /// # Errors
     /// [`ParseError::Truncated`] / [`ParseError::BadLength`] for a
-    /// malformed attribute header; [`ParseError::AttrSize`] for a
-    /// fixed-size attribute of another size; [`ParseError::BadLength`] for
-    /// an area over 256 KiB.
-    pub fn parse_sized(area: &'a [u8], sizes: &[u8; N]) -> Result<Self, ParseError> {
-        if area.len() > 4 * usize::from(u16::MAX - 1) {
+    /// malformed attribute header; [`ParseError::AttrSize`] for an
+    /// attribute of another size than its rule's; [`ParseError::Unterminated`]
+    /// for a string rule's payload without its final NUL;
+    /// [`ParseError::BadLength`] for an area over 256 KiB.
+    #[inline(always)]
+    pub fn parse(area: &'a [u8], rules: &AttrRules<N>) -> Result<Self, ParseError> {
+        Self::parse_at(area, 0, rules)
+    }
+
+    /// As [`AttrIndex::parse`] for the attributes of `bytes` from offset
+    /// `start` (a multiple of 4) on: the index keeps all of `bytes` (a whole
+    /// message: [`AttrIndex::bytes`]), so that a view of a message needs
+    /// nothing else.
+    ///
+    /// # Errors
+    /// As [`AttrIndex::parse`]; [`ParseError::Truncated`] if `start` is
+    /// beyond `bytes` or not a multiple of 4.
+    // The positions are below 256 KiB / 4 (checked first): they fit in 16 bits.
+    #[allow(clippy::cast_possible_truncation)]
+    #[inline(always)]
+    pub fn parse_at(
+        bytes: &'a [u8],
+        start: usize,
+        rules: &AttrRules<N>,
+    ) -> Result<Self, ParseError> {
+        if bytes.len() > INDEX_MAX_AREA {
             return Err(ParseError::BadLength {
                 what: "attribute area (over 256 KiB)",
-                len: area.len(),
+                len: bytes.len(),
                 min: 0,
             });
         }
+        let Some(mut rest) = bytes.get(start..).filter(|_| start % 4 == 0) else {
+            return Err(truncated(start, bytes.len()));
+        };
+        let area = bytes;
         let mut at = [0u16; N];
-        let mut pos = 0usize;
-        while let Some(rest) = area.get(pos..).filter(|r| !r.is_empty()) {
-            let Some(&[l0, l1, t0, t1]) = rest.get(..NLA_HDRLEN) else {
-                return Err(ParseError::Truncated {
-                    what: "nlattr",
-                    need: NLA_HDRLEN,
-                    have: rest.len(),
-                });
-            };
-            let len = usize::from(u16::from_ne_bytes([l0, l1]));
-            if len < NLA_HDRLEN || len > rest.len() {
-                return Err(if len < NLA_HDRLEN {
-                    ParseError::BadLength {
-                        what: "nlattr",
-                        len,
-                        min: NLA_HDRLEN,
-                    }
-                } else {
-                    ParseError::Truncated {
-                        what: "nlattr",
-                        need: len,
-                        have: rest.len(),
-                    }
-                });
+        // `position / 4 + 1` of the attribute at the start of `rest`; the
+        // bytes are below 256 KiB (checked above), so it fits.
+        let mut unit = (start / 4 + 1) as u16;
+        while let &[h0, h1, h2, h3, ..] = rest {
+            let (len, raw_type) = header_fields([h0, h1, h2, h3]);
+            let len = usize::from(len);
+            // One compare for `NLA_HDRLEN <= len <= rest.len()` (`rest`
+            // holds at least a header here).
+            if len.wrapping_sub(NLA_HDRLEN) > rest.len() - NLA_HDRLEN {
+                return Err(bad_attr_len(len, rest.len()));
             }
-            let kind = u16::from_ne_bytes([t0, t1]) & NLA_TYPE_MASK;
-            if let Some(slot) = at.get_mut(usize::from(kind)) {
-                let want = usize::from(sizes.get(usize::from(kind)).copied().unwrap_or(0));
-                if want != 0 && want != len - NLA_HDRLEN {
-                    return Err(ParseError::AttrSize {
-                        kind,
-                        expected: want,
-                        got: len - NLA_HDRLEN,
-                    });
+            let kind = raw_type & NLA_TYPE_MASK;
+            let k = usize::from(kind);
+            if k < N {
+                let rule = rules.rule[k];
+                // `len` came from 16 bits: `len - 3` fits.
+                if rule != 0
+                    && usize::from(rule) != len - 3
+                    && (rule != RULE_CSTR || len == NLA_HDRLEN || rest.get(len - 1) != Some(&0))
+                {
+                    return Err(rule_error(len, kind, rule));
                 }
-                // `pos` is below 256 KiB (checked above): `pos / 4 + 1` fits.
-                *slot = u16::try_from(pos / 4 + 1).unwrap_or(0);
+                at[k] = unit;
             }
-            // Cannot overflow: `len` is at most the area's length.
-            pos += (len + 3) & !3;
+            // The final padding may be missing at the end.
+            let step = ((len + 3) & !3).min(rest.len());
+            unit = unit.wrapping_add((step / 4) as u16);
+            rest = rest.get(step..).unwrap_or(&[]);
+        }
+        if !rest.is_empty() {
+            return Err(truncated(NLA_HDRLEN, rest.len()));
         }
         Ok(AttrIndex { area, at })
+    }
+
+    /// As [`AttrIndex::parse`] with the size form of the rules:
+    /// `sizes[kind]` is the exact payload size of a fixed-size attribute
+    /// type, 0 for any size.
+    ///
+    /// # Errors
+    /// As [`AttrIndex::parse`].
+    pub fn parse_sized(area: &'a [u8], sizes: &[u8; N]) -> Result<Self, ParseError> {
+        Self::parse(area, &AttrRules::from_sizes(sizes))
+    }
+
+    /// The same positions over `area`: for a copy of the area the index
+    /// was built from (an owned copy of a message), without a second walk.
+    /// On other bytes the accessors stay bounded but read what is there.
+    pub fn over<'b>(&self, area: &'b [u8]) -> AttrIndex<'b, N> {
+        AttrIndex { area, at: self.at }
+    }
+
+    /// The position and length of the attribute of type `kind`.
+    #[inline]
+    fn locate(&self, kind: u16) -> Option<(usize, usize)> {
+        let unit = usize::from(*self.at.get(usize::from(kind))?);
+        let pos = unit.checked_sub(1)? * 4;
+        let &[l0, l1] = self.area.get(pos..pos + 2)? else {
+            return None;
+        };
+        Some((pos, usize::from(u16::from_ne_bytes([l0, l1]))))
     }
 
     /// The attribute of type `kind`, if present.
     #[inline]
     pub fn get(&self, kind: u16) -> Option<Attr<'a>> {
-        let unit = usize::from(*self.at.get(usize::from(kind))?);
-        let pos = unit.checked_sub(1)? * 4;
-        // Validated by `parse_sized`: this cannot fail.
-        parse_one(self.area.get(pos..)?).ok().map(|(a, _)| a)
+        let (pos, len) = self.locate(kind)?;
+        let &[_, _, t0, t1] = self.area.get(pos..pos + NLA_HDRLEN)? else {
+            return None;
+        };
+        let raw_type = u16::from_ne_bytes([t0, t1]);
+        Some(Attr {
+            kind: raw_type & NLA_TYPE_MASK,
+            flags: AttrFlags::from_bits_truncate(raw_type),
+            payload: self.area.get(pos + NLA_HDRLEN..pos + len)?,
+        })
     }
 
     /// The payload of the attribute of type `kind`, if present.
     #[inline]
     pub fn payload(&self, kind: u16) -> Option<&'a [u8]> {
-        self.get(kind).map(|a| a.payload())
+        let (pos, len) = self.locate(kind)?;
+        self.area.get(pos + NLA_HDRLEN..pos + len)
+    }
+
+    /// The payload of type `kind` as exactly `M` bytes, if present and of
+    /// that size (for the types the rules fix, present means readable).
+    #[inline]
+    pub fn array<const M: usize>(&self, kind: u16) -> Option<&'a [u8; M]> {
+        self.payload(kind)?.try_into().ok()
     }
 
     /// The big-endian `u16` of type `kind`, if present and 2 bytes (for
-    /// the types `parse_sized` checked, present means readable).
+    /// the types the rules fix, present means readable).
     #[inline]
     pub fn be16(&self, kind: u16) -> Option<u16> {
-        self.get(kind).and_then(|a| a.get_be16().ok())
+        self.array(kind).map(|b| u16::from_be_bytes(*b))
     }
 
     /// The big-endian `u32` of type `kind`, if present and 4 bytes.
     #[inline]
     pub fn be32(&self, kind: u16) -> Option<u32> {
-        self.get(kind).and_then(|a| a.get_be32().ok())
+        self.array(kind).map(|b| u32::from_be_bytes(*b))
     }
+
+    /// The big-endian `u64` of type `kind`, if present and 8 bytes.
+    #[inline]
+    pub fn be64(&self, kind: u16) -> Option<u64> {
+        self.array(kind).map(|b| u64::from_be_bytes(*b))
+    }
+
+    /// The `u8` of type `kind`, if present and 1 byte.
+    #[inline]
+    pub fn u8(&self, kind: u16) -> Option<u8> {
+        self.array(kind).map(|&[b]| b)
+    }
+
+    /// The bytes of the string of type `kind` up to its first NUL (all of
+    /// them without one), if present.
+    #[inline]
+    pub fn str_bytes(&self, kind: u16) -> Option<&'a [u8]> {
+        let p = self.payload(kind)?;
+        Some(match p.iter().position(|&b| b == 0) {
+            Some(n) => p.get(..n).unwrap_or(p),
+            None => p,
+        })
+    }
+
+    /// The NUL-terminated string of type `kind` (a [`AttrRule::CStr`]
+    /// type) up to its first NUL, if present.
+    #[inline]
+    pub fn cstr_bytes(&self, kind: u16) -> Option<&'a [u8]> {
+        self.str_bytes(kind)
+    }
+
+    /// The bytes the index was built over (a whole message for
+    /// [`AttrIndex::parse_at`]).
+    #[inline]
+    pub fn bytes(&self) -> &'a [u8] {
+        self.area
+    }
+
+    /// True if the attribute of type `kind` is present (a flag).
+    #[inline]
+    pub fn has(&self, kind: u16) -> bool {
+        self.at.get(usize::from(kind)).is_some_and(|&u| u != 0)
+    }
+}
+
+/// `nla_len` and `nla_type` (host order) of an attribute header, read as
+/// one word.
+#[inline(always)]
+fn header_fields(h: [u8; NLA_HDRLEN]) -> (u16, u16) {
+    if cfg!(target_endian = "little") {
+        let w = u32::from_le_bytes(h);
+        ((w & 0xffff) as u16, (w >> 16) as u16)
+    } else {
+        let [l0, l1, t0, t1] = h;
+        (u16::from_ne_bytes([l0, l1]), u16::from_ne_bytes([t0, t1]))
+    }
+}
+
+/// `Truncated` for an attribute header or payload.
+#[cold]
+fn truncated(need: usize, have: usize) -> ParseError {
+    ParseError::Truncated {
+        what: "nlattr",
+        need,
+        have,
+    }
+}
+
+/// The error of an attribute length below the header or beyond the area.
+#[cold]
+fn bad_attr_len(len: usize, have: usize) -> ParseError {
+    if len < NLA_HDRLEN {
+        ParseError::BadLength {
+            what: "nlattr",
+            len,
+            min: NLA_HDRLEN,
+        }
+    } else {
+        truncated(len, have)
+    }
+}
+
+/// The error of an attribute its rule refuses.
+#[cold]
+fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
+    if rule == RULE_CSTR {
+        return ParseError::Unterminated { kind };
+    }
+    ParseError::AttrSize {
+        kind,
+        expected: usize::from(rule) - 1,
+        got: len - NLA_HDRLEN,
+    }
+}
+
+/// Declares a message's attribute schema once: the [`AttrRules`] table
+/// that [`AttrIndex::parse`] checks, and a typed accessor per attribute,
+/// generated from the same list so that they cannot drift apart.
+///
+/// Each line names an accessor, its attribute type constant and its kind:
+///
+/// | kind        | rule checked at parse         | accessor returns          |
+/// |-------------|-------------------------------|---------------------------|
+/// | `u8`        | exactly 1 byte                | `Option<u8>`              |
+/// | `be16`      | exactly 2 bytes               | `Option<u16>` (big-endian)|
+/// | `be32`      | exactly 4 bytes               | `Option<u32>`             |
+/// | `be64`      | exactly 8 bytes               | `Option<u64>`             |
+/// | `bytes[N]`  | exactly `N` bytes             | `Option<&'a [u8; N]>`     |
+/// | `bytes`     | any                           | `Option<&'a [u8]>`        |
+/// | `nested`    | any (the nest's own decoder)  | `Option<&'a [u8]>` (its attributes) |
+/// | `cstr`      | ends with NUL (`NLA_NUL_STRING`) | `Option<&'a [u8]>` up to the first NUL |
+/// | `str`       | any                           | `Option<&'a [u8]>` up to the first NUL |
+/// | `flag`      | empty                         | `bool`                    |
+///
+/// The type holding the index names its field after `=>`; `N` is the
+/// number of slots (highest type + 1). A type declared twice or beyond the
+/// slots fails the build.
+///
+/// # Examples
+/// ```
+/// use nfnl::{attr_schema, AttrIndex, ParseError};
+///
+/// /// A message with a mark (type 1), a name (type 2) and a payload (type 3).
+/// struct Msg<'a> {
+///     attrs: AttrIndex<'a, 4>,
+/// }
+///
+/// attr_schema! {
+///     /// The checks of `Msg`.
+///     const RULES: AttrRules<4>;
+///     impl<'a> Msg<'a> => attrs {
+///         /// The mark (type 1).
+///         pub fn mark: 1 => be32;
+///         /// The name (type 2), without its NUL.
+///         pub fn name: 2 => cstr;
+///         /// The payload (type 3).
+///         pub fn payload: 3 => bytes;
+///     }
+/// }
+///
+/// // mark 7, name "eth0\0"
+/// let area = [8, 0, 1, 0, 0, 0, 0, 7, 9, 0, 2, 0, b'e', b't', b'h', b'0', 0, 0, 0, 0];
+/// let m = Msg { attrs: AttrIndex::parse(&area, &RULES)? };
+/// assert_eq!((m.mark(), m.name(), m.payload()), (Some(7), Some(&b"eth0"[..]), None));
+/// // a 2-byte mark is refused when the index is built
+/// let bad = [6, 0, 1, 0, 0, 7, 0, 0];
+/// assert!(matches!(AttrIndex::parse(&bad, &RULES), Err(ParseError::AttrSize { kind: 1, .. })));
+/// # Ok::<(), ParseError>(())
+/// ```
+#[macro_export]
+macro_rules! attr_schema {
+    (
+        $(#[$rmeta:meta])*
+        $rvis:vis const $rules:ident: AttrRules<$n:tt>;
+        impl<$a:lifetime> $ty:ty => $idx:ident {
+            $(
+                $(#[$doc:meta])*
+                $fvis:vis fn $name:ident: $kind:expr => $how:ident $([$len:literal])?;
+            )*
+        }
+    ) => {
+        $(#[$rmeta])*
+        $rvis const $rules: $crate::AttrRules<{ $n }> = $crate::AttrRules::<{ $n }>::new()
+            $( .rule($kind, $crate::attr_schema!(@rule $how $([$len])?)) )*;
+
+        impl<$a> $ty {
+            $(
+                $(#[$doc])*
+                #[inline]
+                $fvis fn $name(&self) -> $crate::attr_schema!(@ret $a $how $([$len])?) {
+                    $crate::attr_schema!(@get self.$idx, $kind, $how $([$len])?)
+                }
+            )*
+        }
+    };
+    (@rule u8) => { $crate::AttrRule::Exact(1) };
+    (@rule be16) => { $crate::AttrRule::Exact(2) };
+    (@rule be32) => { $crate::AttrRule::Exact(4) };
+    (@rule be64) => { $crate::AttrRule::Exact(8) };
+    (@rule bytes [$len:literal]) => { $crate::AttrRule::Exact($len) };
+    (@rule bytes) => { $crate::AttrRule::Any };
+    (@rule nested) => { $crate::AttrRule::Any };
+    (@rule cstr) => { $crate::AttrRule::CStr };
+    (@rule str) => { $crate::AttrRule::Any };
+    (@rule flag) => { $crate::AttrRule::Exact(0) };
+    (@ret $a:lifetime u8) => { Option<u8> };
+    (@ret $a:lifetime be16) => { Option<u16> };
+    (@ret $a:lifetime be32) => { Option<u32> };
+    (@ret $a:lifetime be64) => { Option<u64> };
+    (@ret $a:lifetime bytes [$len:literal]) => { Option<&$a [u8; $len]> };
+    (@ret $a:lifetime bytes) => { Option<&$a [u8]> };
+    (@ret $a:lifetime nested) => { Option<&$a [u8]> };
+    (@ret $a:lifetime cstr) => { Option<&$a [u8]> };
+    (@ret $a:lifetime str) => { Option<&$a [u8]> };
+    (@ret $a:lifetime flag) => { bool };
+    (@get $i:expr, $k:expr, u8) => { $i.u8($k) };
+    (@get $i:expr, $k:expr, be16) => { $i.be16($k) };
+    (@get $i:expr, $k:expr, be32) => { $i.be32($k) };
+    (@get $i:expr, $k:expr, be64) => { $i.be64($k) };
+    (@get $i:expr, $k:expr, bytes [$len:literal]) => { $i.array::<$len>($k) };
+    (@get $i:expr, $k:expr, bytes) => { $i.payload($k) };
+    (@get $i:expr, $k:expr, nested) => { $i.payload($k) };
+    (@get $i:expr, $k:expr, cstr) => { $i.cstr_bytes($k) };
+    (@get $i:expr, $k:expr, str) => { $i.str_bytes($k) };
+    (@get $i:expr, $k:expr, flag) => { $i.has($k) };
 }
 
 #[cfg(test)]
@@ -431,6 +787,49 @@ mod tests {
         );
         assert!(AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8]).is_err());
         assert_eq!(AttrIndex::<'_, 8>::empty().get(1), None);
+    }
+
+    #[test]
+    fn rules_check_strings_flags_and_sizes_once() {
+        const R: AttrRules<8> = AttrRules::new()
+            .rule(1, AttrRule::Exact(4))
+            .rule(2, AttrRule::CStr)
+            .rule(3, AttrRule::Exact(0))
+            .rule(4, AttrRule::Any);
+        let area = [
+            8, 0, 1, 0, 0, 0, 0, 5, // 1: be32 5
+            6, 0, 2, 0, b'x', 0, 0, 0, // 2: "x\0"
+            4, 0, 3, 0, // 3: flag
+            5, 0, 4, 0, 9, 0, 0, 0, // 4: one byte, any
+        ];
+        let i = AttrIndex::parse(&area, &R).unwrap();
+        assert_eq!(i.be32(1), Some(5));
+        assert_eq!(i.cstr_bytes(2), Some(&b"x"[..]));
+        assert!(i.has(3) && !i.has(5));
+        assert_eq!(i.payload(4), Some(&[9][..]));
+        assert_eq!(i.get(4).map(|a| a.kind()), Some(4));
+        // the rebased index reads the copy without a second walk
+        let copy = area.to_vec();
+        assert_eq!(i.over(&copy).be32(1), Some(5));
+        assert_eq!(i.over(&copy[..4]).be32(1), None);
+        // a string without its NUL, an empty one, a flag with a payload
+        let no_nul = [6, 0, 2, 0, b'x', b'y', 0, 0];
+        assert_eq!(
+            AttrIndex::parse(&no_nul, &R),
+            Err(ParseError::Unterminated { kind: 2 })
+        );
+        assert_eq!(
+            AttrIndex::parse(&[4, 0, 2, 0], &R),
+            Err(ParseError::Unterminated { kind: 2 })
+        );
+        assert_eq!(
+            AttrIndex::parse(&[5, 0, 3, 0, 1, 0, 0, 0], &R),
+            Err(ParseError::AttrSize {
+                kind: 3,
+                expected: 0,
+                got: 1
+            })
+        );
     }
 
     #[test]

@@ -65,6 +65,11 @@
 //!   kernel's error; [`Error::into_refusal`]) in its `Refused` variant. It
 //!   re-exports [`ErrorExt`], [`Receive`] and [`Errno`] so that its users
 //!   need no other crate.
+//! - **Attributes**: a message view it lends per message (a queued packet,
+//!   a log message) declares its attributes once with [`attr_schema!`]:
+//!   one line per attribute (type, accessor, kind) gives both the check
+//!   [`AttrIndex::parse`] applies in its one walk and the typed accessor,
+//!   which then slices what was checked.
 //!
 //! # Wire format
 //! ```text
@@ -138,7 +143,7 @@ pub mod tokio;
 pub mod tokio {}
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Answer, Conn, DumpStream, Pending};
 pub use error::{

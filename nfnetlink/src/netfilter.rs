@@ -167,8 +167,18 @@ impl Vlan {
     /// Errors of the nested walk; [`ParseError::AttrSize`] for a child that
     /// is not 2 bytes.
     pub fn decode(a: &Attr<'_>, proto_kind: u16, tci_kind: u16) -> Result<Self, ParseError> {
+        Self::decode_nest(a.payload(), proto_kind, tci_kind)
+    }
+
+    /// As [`Vlan::decode`], from the nest's payload (the attributes of
+    /// the nest, as an [`AttrIndex`](crate::AttrIndex) accessor returns
+    /// them).
+    ///
+    /// # Errors
+    /// As [`Vlan::decode`].
+    pub fn decode_nest(nest: &[u8], proto_kind: u16, tci_kind: u16) -> Result<Self, ParseError> {
         let mut v = Vlan::default();
-        for inner in a.nested() {
+        for inner in crate::AttrIter::new(nest) {
             let i = inner?;
             if i.kind() == proto_kind {
                 v.proto = i.get_be16()?;
@@ -202,13 +212,17 @@ impl HwAddr {
     /// # Errors
     /// [`ParseError::AttrSize`] if `a` is not 12 bytes.
     pub fn decode(a: &Attr<'_>) -> Result<Self, ParseError> {
-        let h: [u8; 12] = a.get_array()?;
-        let [l0, l1, _, _, addr @ ..] = h;
+        Ok(Self::from_bytes(&a.get_array()?))
+    }
+
+    /// As [`HwAddr::decode`], from the 12 bytes of the attribute's payload.
+    pub fn from_bytes(h: &[u8; 12]) -> Self {
+        let [l0, l1, _, _, addr @ ..] = *h;
         let len = u16::from_be_bytes([l0, l1]).min(8);
-        Ok(HwAddr {
+        HwAddr {
             len: u8::try_from(len).unwrap_or(8),
             bytes: addr,
-        })
+        }
     }
 }
 
@@ -240,12 +254,16 @@ impl Timestamp {
     /// # Errors
     /// [`ParseError::AttrSize`] if `a` is not 16 bytes.
     pub fn decode(a: &Attr<'_>) -> Result<Self, ParseError> {
-        let t: [u8; 16] = a.get_array()?;
-        let [s0, s1, s2, s3, s4, s5, s6, s7, u @ ..] = t;
-        Ok(Timestamp {
+        Ok(Self::from_bytes(&a.get_array()?))
+    }
+
+    /// As [`Timestamp::decode`], from the 16 bytes of the attribute's payload.
+    pub fn from_bytes(t: &[u8; 16]) -> Self {
+        let [s0, s1, s2, s3, s4, s5, s6, s7, u @ ..] = *t;
+        Timestamp {
             sec: u64::from_be_bytes([s0, s1, s2, s3, s4, s5, s6, s7]),
             usec: u64::from_be_bytes(u),
-        })
+        }
     }
 
     /// As a [`SystemTime`]; `None` if it does not fit.

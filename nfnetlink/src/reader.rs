@@ -423,7 +423,9 @@ impl Reader {
         mut sort: impl FnMut(&NlMsg<'_>) -> Sort<E>,
     ) -> Result<(), E> {
         loop {
-            self.fill_with(wait, before_recv)?;
+            if self.ready.is_none() && !self.ready_in_slot() {
+                self.fill_slow(wait, before_recv)?;
+            }
             let Some(msg) = self.peek() else {
                 // Cannot happen (fill_with validated the header against the
                 // datagram); drop it rather than loop on it.
@@ -442,6 +444,57 @@ impl Reader {
                 }
             }
         }
+    }
+
+    /// [`Reader::fill_with`] out of line: the receive calls inline only
+    /// their common path ([`Reader::ready_in_slot`]).
+    #[inline(never)]
+    fn fill_slow(
+        &mut self,
+        wait: Wait,
+        before_recv: &mut dyn FnMut() -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.fill_with(wait, before_recv)
+    }
+
+    /// The common case of [`Reader::fill_with`], kept small so that it is
+    /// inlined: the next message of the current datagram of the batch (or
+    /// the first of the next datagram, when nothing is stashed), with a
+    /// valid header and not filler, becomes ready. False when anything
+    /// else is to be done (the end of the datagram, the stash, filler, a
+    /// malformed header): `fill_with` does it.
+    #[inline(always)]
+    fn ready_in_slot(&mut self) -> bool {
+        if self.pos >= self.len {
+            // The next datagram of the batch, when nothing is stashed (as
+            // `load` would take it).
+            if !self.stash.is_empty() || self.next_slot >= self.rx.len() {
+                return false;
+            }
+            let Some(Ok(r)) = self.rx.range(self.next_slot) else {
+                return false;
+            };
+            self.next_slot += 1;
+            self.cur = Cur::Slot(r.start);
+            self.pos = 0;
+            self.len = r.len();
+        }
+        let Cur::Slot(start) = self.cur else {
+            return false;
+        };
+        let end = start.saturating_add(self.len);
+        let Some(rest) = self.rx.bytes().get(start.saturating_add(self.pos)..end) else {
+            return false;
+        };
+        let Ok(m) = NlMsg::parse(rest) else {
+            return false;
+        };
+        let header = *m.header();
+        if is_filler(&header) {
+            return false;
+        }
+        self.ready = Some(header);
+        true
     }
 
     /// Drops the message [`Reader::fill`] made ready.

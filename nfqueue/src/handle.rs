@@ -10,24 +10,15 @@ use std::ops::Deref;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use nfnl_sys as sys;
-
 use crate::error::Error;
-use crate::packet::PacketMeta;
+use crate::packet::{PacketHdr, PacketMeta};
 use crate::tx::{Shared, Tx};
 use crate::verdict::{Decision, Verdict};
 
-/// Reads the queue and packet id of a packet message that failed to parse.
+/// Reads the queue and packet id of a packet message that failed to parse
+/// (with the header decoder of [`PacketMeta::parse`]).
 pub(crate) fn salvage_id(raw: &[u8]) -> Option<(u16, u32)> {
-    let msg = nfnl::NfMsg::parse(raw).ok()?;
-    for a in msg.attrs() {
-        let a = a.ok()?;
-        if a.kind() == sys::NFQA_PACKET_HDR {
-            let h = a.payload().get(..4)?;
-            return Some((msg.res_id(), u32::from_be_bytes([h[0], h[1], h[2], h[3]])));
-        }
-    }
-    None
+    PacketHdr::salvage(raw).map(|(queue, h)| (queue, h.id))
 }
 
 /// A queued packet, borrowed from the [`Queue`](crate::Queue)'s receive buffer. Give it
@@ -39,7 +30,6 @@ pub(crate) fn salvage_id(raw: &[u8]) -> Option<(u16, u32)> {
 #[derive(Debug)]
 pub struct Packet<'q> {
     pub(crate) meta: PacketMeta<'q>,
-    pub(crate) raw: &'q [u8],
     pub(crate) tx: &'q mut Tx,
     pub(crate) shared: &'q Arc<Shared>,
     pub(crate) armed: bool,
@@ -61,7 +51,7 @@ impl<'q> Packet<'q> {
 
     /// The raw netlink message (for logging or captures).
     pub fn raw(&self) -> &'q [u8] {
-        self.raw
+        self.meta.raw()
     }
 
     /// Gives the verdict (sent with the next batch, see the [crate docs](crate)).
@@ -101,11 +91,8 @@ impl<'q> Packet<'q> {
         self.shared.outside.fetch_add(1, Ordering::AcqRel);
         HeldPacket {
             shared: Arc::clone(self.shared),
-            bytes: self.raw.to_vec(),
-            queue: self.meta.queue(),
-            id: self.meta.id(),
-            hook: self.meta.hook().into(),
-            hw_protocol: self.meta.hw_protocol(),
+            bytes: self.meta.raw().to_vec(),
+            meta: self.meta.detach(),
             armed: true,
         }
     }
@@ -163,29 +150,27 @@ pub struct RawPacketId {
 pub struct HeldPacket {
     shared: Arc<Shared>,
     bytes: Vec<u8>,
-    queue: u16,
-    id: u32,
-    hook: u8,
-    hw_protocol: u16,
+    /// The view of the packet it was held from, without its bytes:
+    /// attached to `bytes` by [`HeldPacket::meta`] without a second parse.
+    meta: PacketMeta<'static>,
     armed: bool,
 }
 
 impl HeldPacket {
     /// The packet id.
     pub fn id(&self) -> u32 {
-        self.id
+        self.meta.id()
     }
 
     /// The queue number.
     pub fn queue(&self) -> u16 {
-        self.queue
+        self.meta.queue()
     }
 
-    /// The packet's metadata and payload (parsed again from the owned copy).
+    /// The packet's metadata and payload: the view it was held with, over
+    /// the owned copy (checked when it was received, not parsed again).
     pub fn meta(&self) -> PacketMeta<'_> {
-        PacketMeta::parse_bytes(&self.bytes).unwrap_or_else(|_| {
-            PacketMeta::header_only(self.queue, self.id, self.hook, self.hw_protocol)
-        })
+        self.meta.attach(&self.bytes)
     }
 
     /// Gives the verdict, sent at once.
@@ -197,7 +182,7 @@ impl HeldPacket {
     pub fn verdict<'p>(mut self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
         let d = checked(d.into(), &self.meta())?;
         self.armed = false;
-        let r = self.shared.send_now(self.queue, self.id, &d, false);
+        let r = self.shared.send_now(self.queue(), self.id(), &d, false);
         self.shared.outside.fetch_sub(1, Ordering::AcqRel);
         r
     }
@@ -223,8 +208,8 @@ impl HeldPacket {
         self.armed = false;
         // It stays counted in `Shared::outside`, for good.
         RawPacketId {
-            queue: self.queue,
-            id: self.id,
+            queue: self.queue(),
+            id: self.id(),
         }
     }
 }
@@ -233,7 +218,7 @@ impl Drop for HeldPacket {
     fn drop(&mut self) {
         if self.armed {
             let d = Decision::from(self.shared.default_verdict());
-            let _ = self.shared.send_now(self.queue, self.id, &d, false);
+            let _ = self.shared.send_now(self.queue(), self.id(), &d, false);
             self.shared.outside.fetch_sub(1, Ordering::AcqRel);
         }
     }

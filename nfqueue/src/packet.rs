@@ -41,40 +41,115 @@ bitflags::bitflags! {
 /// `NFQA_MAX` is one lower).
 const SLOTS: usize = sys::NFQA_CGROUP_CLASSID as usize + 1;
 
-/// The payload size of each fixed-size packet attribute, by type (0: any).
-const FIXED_SIZE: [u8; SLOTS] = {
-    let mut t = [0u8; SLOTS];
-    t[sys::NFQA_PACKET_HDR as usize] = 7;
-    t[sys::NFQA_MARK as usize] = 4;
-    t[sys::NFQA_TIMESTAMP as usize] = 16;
-    t[sys::NFQA_IFINDEX_INDEV as usize] = 4;
-    t[sys::NFQA_IFINDEX_OUTDEV as usize] = 4;
-    t[sys::NFQA_IFINDEX_PHYSINDEV as usize] = 4;
-    t[sys::NFQA_IFINDEX_PHYSOUTDEV as usize] = 4;
-    t[sys::NFQA_HWADDR as usize] = 12;
-    t[sys::NFQA_CT_INFO as usize] = 4;
-    t[sys::NFQA_CAP_LEN as usize] = 4;
-    t[sys::NFQA_SKB_INFO as usize] = 4;
-    t[sys::NFQA_UID as usize] = 4;
-    t[sys::NFQA_GID as usize] = 4;
-    t[sys::NFQA_PRIORITY as usize] = 4;
-    t[sys::NFQA_CGROUP_CLASSID as usize] = 4;
-    t
-};
+/// Size of `NFQA_PACKET_HDR` (`struct nfqnl_msg_packet_hdr`, packed).
+const PACKET_HDR_LEN: usize = 7;
+
+/// `NFQA_PACKET_HDR` decoded: the one decoder of the packet header, used by
+/// [`PacketMeta::parse`] and by the salvage of a packet that failed to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct PacketHdr {
+    /// `packet_id`.
+    pub(crate) id: u32,
+    /// `hw_protocol` (ethertype).
+    pub(crate) hw_protocol: u16,
+    /// `hook`.
+    pub(crate) hook: u8,
+}
+
+impl PacketHdr {
+    /// Decodes `struct nfqnl_msg_packet_hdr` (`packet_id` be32,
+    /// `hw_protocol` be16, `hook` u8).
+    pub(crate) fn decode(b: &[u8; PACKET_HDR_LEN]) -> Self {
+        let [i0, i1, i2, i3, p0, p1, hook] = *b;
+        PacketHdr {
+            id: u32::from_be_bytes([i0, i1, i2, i3]),
+            hw_protocol: u16::from_be_bytes([p0, p1]),
+            hook,
+        }
+    }
+
+    /// The queue (`res_id`) and header of a packet message, read by a walk
+    /// of its attributes that stops at the header: for a message that
+    /// failed [`PacketMeta::parse`], so that it still gets a verdict.
+    pub(crate) fn salvage(raw: &[u8]) -> Option<(u16, Self)> {
+        let msg = NfMsg::parse(raw).ok()?;
+        for a in msg.attrs() {
+            let a = a.ok()?;
+            if a.kind() == sys::NFQA_PACKET_HDR {
+                return Some((msg.res_id(), Self::decode(a.payload().try_into().ok()?)));
+            }
+        }
+        None
+    }
+}
+
+nfnl::attr_schema! {
+    /// The checks of a packet's attributes (from the schema below).
+    const RULES: AttrRules<SLOTS>;
+    impl<'a> PacketMeta<'a> => attrs {
+        /// `NFQA_PACKET_HDR`, decoded by [`PacketHdr::decode`].
+        fn packet_hdr: sys::NFQA_PACKET_HDR => bytes[7];
+        /// The packet mark (`NFQA_MARK`), absent when 0.
+        pub fn mark: sys::NFQA_MARK => be32;
+        /// `NFQA_TIMESTAMP` (`struct nfqnl_msg_packet_timestamp`).
+        fn timestamp_raw: sys::NFQA_TIMESTAMP => bytes[16];
+        /// Input interface index (`NFQA_IFINDEX_INDEV`).
+        pub fn indev: sys::NFQA_IFINDEX_INDEV => be32;
+        /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
+        pub fn outdev: sys::NFQA_IFINDEX_OUTDEV => be32;
+        /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
+        pub fn physindev: sys::NFQA_IFINDEX_PHYSINDEV => be32;
+        /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
+        pub fn physoutdev: sys::NFQA_IFINDEX_PHYSOUTDEV => be32;
+        /// `NFQA_HWADDR` (`struct nfqnl_msg_packet_hw`).
+        fn hwaddr_raw: sys::NFQA_HWADDR => bytes[12];
+        /// The packet bytes from the network header on (`NFQA_PAYLOAD`); absent
+        /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
+        /// [`PacketMeta::is_truncated`].
+        pub fn payload: sys::NFQA_PAYLOAD => bytes;
+        /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
+        /// (`CTA_*` attributes): decode them with the `nfnl-conntrack` crate.
+        pub fn ct_bytes: sys::NFQA_CT => nested;
+        /// `NFQA_CT_INFO`.
+        fn ct_info: sys::NFQA_CT_INFO => be32;
+        /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
+        pub fn cap_len: sys::NFQA_CAP_LEN => be32;
+        /// `NFQA_SKB_INFO`.
+        fn skb_info_raw: sys::NFQA_SKB_INFO => be32;
+        /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
+        pub fn exp_bytes: sys::NFQA_EXP => nested;
+        /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
+        pub fn uid: sys::NFQA_UID => be32;
+        /// Owning socket's gid (`NFQA_GID`).
+        pub fn gid: sys::NFQA_GID => be32;
+        /// Security context (`NFQA_SECCTX`), without its NUL.
+        pub fn secctx: sys::NFQA_SECCTX => str;
+        /// `NFQA_VLAN` (nest), decoded once by [`PacketMeta::parse`].
+        fn vlan_nest: sys::NFQA_VLAN => nested;
+        /// The layer-2 header (`NFQA_L2HDR`; bridge family).
+        pub fn l2hdr: sys::NFQA_L2HDR => bytes;
+        /// `skb->priority` (`NFQA_PRIORITY`).
+        pub fn priority: sys::NFQA_PRIORITY => be32;
+        /// net_cls classid (`NFQA_CGROUP_CLASSID`).
+        pub fn cgroup_classid: sys::NFQA_CGROUP_CLASSID => be32;
+    }
+}
 
 /// One queued packet's metadata and payload, borrowed from the receive
-/// buffer: the header fields, and an index of the attributes, each checked
-/// by [`PacketMeta::parse`] in one pass; the accessors decode on demand and
-/// cannot fail. Small (about 100 bytes), so it is cheap to move.
+/// buffer: the message, an index of its attributes, each checked by
+/// [`PacketMeta::parse`] in one pass against the packet's attribute schema,
+/// and the packet id; the accessors are slices of what was checked and
+/// cannot fail. Small (72 bytes), so it is cheap to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketMeta<'a> {
-    queue: u16,
-    family: u8,
-    hook: u8,
-    id: u32,
-    hw_protocol: u16,
+    /// The index over the whole message (`nlmsghdr`, `nfgenmsg`, attributes).
     attrs: AttrIndex<'a, SLOTS>,
+    /// `packet_id` of `NFQA_PACKET_HDR` (read on every verdict).
+    id: u32,
 }
+
+/// Offset of the attributes in a packet message (`nlmsghdr`, `nfgenmsg`).
+const ATTRS_AT: usize = sys::NLMSG_HDRLEN + 4;
 
 impl<'a> PacketMeta<'a> {
     /// Parses an `NFQNL_MSG_PACKET` message: indexes its attributes and
@@ -101,32 +176,30 @@ impl<'a> PacketMeta<'a> {
     /// assert!(p.payload().is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline]
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         if msg.subsystem() != sys::NFNL_SUBSYS_QUEUE || msg.msg_type() != sys::NFQNL_MSG_PACKET {
             return Err(ParseError::UnexpectedMessage {
                 msg_type: msg.nl().msg_type(),
             });
         }
-        let attrs = AttrIndex::<'a, SLOTS>::parse_sized(msg.attr_bytes(), &FIXED_SIZE)?;
-        let Some(&[i0, i1, i2, i3, p0, p1, hook]) =
-            attrs.get(sys::NFQA_PACKET_HDR).map(|a| a.payload())
-        else {
+        let bytes = msg.nl().as_bytes();
+        // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
+        let mut p = PacketMeta {
+            attrs: AttrIndex::parse_at(bytes, ATTRS_AT, &RULES)?,
+            id: 0,
+        };
+        let Some(hdr) = p.packet_hdr() else {
             return Err(ParseError::Missing {
                 kind: sys::NFQA_PACKET_HDR,
                 within: "NFQNL_MSG_PACKET",
             });
         };
-        if let Some(a) = attrs.get(sys::NFQA_VLAN) {
-            Vlan::decode(&a, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?;
+        p.id = PacketHdr::decode(hdr).id;
+        if let Some(nest) = p.vlan_nest() {
+            Vlan::decode_nest(nest, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI)?;
         }
-        Ok(PacketMeta {
-            queue: msg.res_id(),
-            family: msg.family().into(),
-            hook,
-            id: u32::from_be_bytes([i0, i1, i2, i3]),
-            hw_protocol: u16::from_be_bytes([p0, p1]),
-            attrs,
-        })
+        Ok(p)
     }
 
     /// Parses the message at the start of `bytes`.
@@ -137,91 +210,73 @@ impl<'a> PacketMeta<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    /// A packet with only its header fields (for an owned copy whose
-    /// bytes no longer parse, which cannot happen to a copy of a parsed one).
-    pub(crate) fn header_only(queue: u16, id: u32, hook: u8, hw_protocol: u16) -> Self {
+    /// The raw netlink message (`nlmsghdr` on).
+    pub(crate) fn raw(&self) -> &'a [u8] {
+        self.attrs.bytes()
+    }
+
+    /// The view without its bytes, for an owned copy of the message
+    /// ([`PacketMeta::attach`]).
+    pub(crate) fn detach(&self) -> PacketMeta<'static> {
         PacketMeta {
-            queue,
-            family: 0,
-            hook,
-            id,
-            hw_protocol,
-            attrs: AttrIndex::empty(),
+            attrs: self.attrs.over(&[]),
+            id: self.id,
         }
     }
 
+    /// A detached view over `raw`, a copy of the message it was parsed
+    /// from ([`PacketMeta::raw`]): no second walk.
+    pub(crate) fn attach<'b>(&self, raw: &'b [u8]) -> PacketMeta<'b> {
+        PacketMeta {
+            attrs: self.attrs.over(raw),
+            id: self.id,
+        }
+    }
+
+    /// `NFQA_PACKET_HDR` decoded (present in every parsed packet).
+    fn hdr(&self) -> PacketHdr {
+        self.packet_hdr()
+            .map_or(PacketHdr::default(), PacketHdr::decode)
+    }
+
     /// The queue number (`res_id`).
+    #[inline]
     pub fn queue(&self) -> u16 {
-        self.queue
+        match self.raw().get(ATTRS_AT - 2..ATTRS_AT) {
+            Some(&[a, b]) => u16::from_be_bytes([a, b]),
+            _ => 0,
+        }
     }
 
     /// The protocol family (`nfgen_family`).
     pub fn family(&self) -> ProtoFamily {
-        ProtoFamily::from(self.family)
+        ProtoFamily::from(self.raw().get(sys::NLMSG_HDRLEN).copied().unwrap_or(0))
     }
 
     /// The packet id, unique within the queue (`packet_id`).
+    #[inline]
     pub fn id(&self) -> u32 {
         self.id
     }
 
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6).
     pub fn hw_protocol(&self) -> u16 {
-        self.hw_protocol
+        self.hdr().hw_protocol
     }
 
     /// The hook it was queued from.
     pub fn hook(&self) -> Hook {
-        Hook::from(self.hook)
-    }
-
-    /// The packet mark (`NFQA_MARK`), absent when 0.
-    pub fn mark(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_MARK)
+        Hook::from(self.hdr().hook)
     }
 
     /// The receive timestamp (`NFQA_TIMESTAMP`), if the packet has one.
     pub fn timestamp(&self) -> Option<SystemTime> {
-        Timestamp::decode(&self.attrs.get(sys::NFQA_TIMESTAMP)?)
-            .ok()?
-            .to_system_time()
-    }
-
-    /// Input interface index (`NFQA_IFINDEX_INDEV`).
-    pub fn indev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_IFINDEX_INDEV)
-    }
-
-    /// Output interface index (`NFQA_IFINDEX_OUTDEV`).
-    pub fn outdev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_IFINDEX_OUTDEV)
-    }
-
-    /// Physical input interface index (bridge port, `NFQA_IFINDEX_PHYSINDEV`).
-    pub fn physindev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_IFINDEX_PHYSINDEV)
-    }
-
-    /// Physical output interface index (bridge port, `NFQA_IFINDEX_PHYSOUTDEV`).
-    pub fn physoutdev(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_IFINDEX_PHYSOUTDEV)
+        Timestamp::from_bytes(self.timestamp_raw()?).to_system_time()
     }
 
     /// Link-layer source address (`NFQA_HWADDR`).
     pub fn hwaddr(&self) -> Option<HwAddr> {
-        HwAddr::decode(&self.attrs.get(sys::NFQA_HWADDR)?).ok()
-    }
-
-    /// The packet bytes from the network header on (`NFQA_PAYLOAD`); absent
-    /// in [`CopyMode::Meta`](crate::CopyMode::Meta). May be truncated: see
-    /// [`PacketMeta::is_truncated`].
-    pub fn payload(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFQA_PAYLOAD)
-    }
-
-    /// The full packet length if the payload was truncated (`NFQA_CAP_LEN`).
-    pub fn cap_len(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_CAP_LEN)
+        Some(HwAddr::from_bytes(self.hwaddr_raw()?))
     }
 
     /// True if the payload is shorter than the packet (copy range, or the
@@ -249,7 +304,7 @@ impl<'a> PacketMeta<'a> {
 
     /// `NFQA_SKB_INFO` flags (GSO, checksum state), empty when absent.
     pub fn skb_info(&self) -> SkbInfo {
-        SkbInfo::from_bits_retain(self.attrs.be32(sys::NFQA_SKB_INFO).unwrap_or(0))
+        SkbInfo::from_bits_retain(self.skb_info_raw().unwrap_or(0))
     }
 
     /// True if the transport (TCP/UDP) checksum in the payload is not
@@ -264,12 +319,6 @@ impl<'a> PacketMeta<'a> {
         self.skb_info().contains(SkbInfo::CSUM_NOT_READY)
     }
 
-    /// The conntrack attributes (`NFQA_CT`), as the raw bytes of the nest
-    /// (`CTA_*` attributes): decode them with the `nfnl-conntrack` crate.
-    pub fn ct_bytes(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFQA_CT)
-    }
-
     /// The conntrack attributes (`NFQA_CT`) as an attribute iterator.
     pub fn ct_attrs(&self) -> Option<AttrIter<'a>> {
         self.ct_bytes().map(AttrIter::new)
@@ -277,52 +326,13 @@ impl<'a> PacketMeta<'a> {
 
     /// The conntrack state (`NFQA_CT_INFO`).
     pub fn ct_state(&self) -> Option<CtState> {
-        self.attrs.be32(sys::NFQA_CT_INFO).map(CtState::from)
+        self.ct_info().map(CtState::from)
     }
 
-    /// The expectation attributes (`NFQA_EXP`, `CTA_EXPECT_*`), raw.
-    pub fn exp_bytes(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFQA_EXP)
-    }
-
-    /// Owning socket's uid (`NFQA_UID`, with [`QueueFlags::UID_GID`](crate::QueueFlags::UID_GID)).
-    pub fn uid(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_UID)
-    }
-
-    /// Owning socket's gid (`NFQA_GID`).
-    pub fn gid(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_GID)
-    }
-
-    /// Security context (`NFQA_SECCTX`), without its NUL.
-    pub fn secctx(&self) -> Option<&'a [u8]> {
-        self.attrs.get(sys::NFQA_SECCTX).map(|a| a.get_str_bytes())
-    }
-
-    /// VLAN tag (`NFQA_VLAN`).
+    /// VLAN tag (`NFQA_VLAN`; the nest was checked by
+    /// [`PacketMeta::parse`], this decodes it again).
     pub fn vlan(&self) -> Option<Vlan> {
-        Vlan::decode(
-            &self.attrs.get(sys::NFQA_VLAN)?,
-            sys::NFQA_VLAN_PROTO,
-            sys::NFQA_VLAN_TCI,
-        )
-        .ok()
-    }
-
-    /// The layer-2 header (`NFQA_L2HDR`; bridge family).
-    pub fn l2hdr(&self) -> Option<&'a [u8]> {
-        self.attrs.payload(sys::NFQA_L2HDR)
-    }
-
-    /// `skb->priority` (`NFQA_PRIORITY`).
-    pub fn priority(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_PRIORITY)
-    }
-
-    /// net_cls classid (`NFQA_CGROUP_CLASSID`).
-    pub fn cgroup_classid(&self) -> Option<u32> {
-        self.attrs.be32(sys::NFQA_CGROUP_CLASSID)
+        Vlan::decode_nest(self.vlan_nest()?, sys::NFQA_VLAN_PROTO, sys::NFQA_VLAN_TCI).ok()
     }
 
     /// A checked view of the payload's IPv4 or IPv6 header and ports, if
@@ -493,6 +503,34 @@ pub(crate) mod tests {
         for n in 0..full.len() {
             let _ = PacketMeta::parse_bytes(&full[..n]);
         }
+    }
+
+    #[test]
+    fn salvage_and_owned_copy_use_the_parsed_header() {
+        // A packet whose mark has the wrong size fails to parse, but its
+        // queue and id are read by the same header decoder.
+        let mut body = vec![2, 0, 0, 7];
+        body.extend(attr(1, &[0, 0, 1, 2, 0x08, 0x00, 3]));
+        body.extend(attr(3, &[1, 2]));
+        let bad = nlmsg(0x0300, 0, 0, 0, &body);
+        assert!(PacketMeta::parse_bytes(&bad).is_err());
+        let (queue, hdr) = PacketHdr::salvage(&bad).unwrap();
+        assert_eq!(
+            (queue, hdr.id, hdr.hw_protocol, hdr.hook),
+            (7, 0x102, 0x0800, 3)
+        );
+        // An owned copy reuses the index: the same view over the copy.
+        let bytes = full_fixture();
+        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        let copy = p.raw().to_vec();
+        let held = p.detach();
+        let q = held.attach(&copy);
+        assert_eq!(q, PacketMeta::parse_bytes(&copy).unwrap());
+        assert_eq!(
+            (q.id(), q.queue(), q.mark(), q.payload()),
+            (9, 5, Some(0x42), Some(&UDP4[..]))
+        );
+        assert_eq!(q.vlan(), p.vlan());
     }
 
     #[test]

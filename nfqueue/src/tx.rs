@@ -95,6 +95,7 @@ impl Tx {
         }
     }
 
+    #[inline]
     pub(crate) fn push_plain(&mut self, sh: &Shared, queue: u16, id: u32, verdict: Verdict) {
         self.pending += 1;
         if let Some(r) = &mut self.run {
@@ -153,11 +154,19 @@ impl Tx {
         }
     }
 
+    #[inline]
     fn maybe_flush(&mut self, sh: &Shared) {
         if self.pending >= self.batch || self.b.len() >= 48 * 1024 {
-            let r = self.flush(sh);
-            self.keep_err(r.map_err(Error::from));
+            self.flush_keeping_err(sh);
         }
+    }
+
+    /// Sends the collected verdicts, keeping an error for the next receive.
+    #[cold]
+    #[inline(never)]
+    fn flush_keeping_err(&mut self, sh: &Shared) {
+        let r = self.flush(sh);
+        self.keep_err(r.map_err(Error::from));
     }
 
     /// Sends the collected verdicts.

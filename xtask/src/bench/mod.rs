@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: the criterion benches plus the kernel round-trip benchmarks.
 //!
 //! ```text
-//! cargo xtask bench [criterion|queue|conntrack|log|all] [-- ARGS...]
+//! cargo xtask bench [criterion|queue|conntrack|log|events|all] [-- ARGS...]
 //! ```
 //!
 //! - `criterion`: `cargo bench --workspace [-- ARGS]` (parsing and building from fixtures, no
@@ -10,6 +10,8 @@
 //! - `tcp`: [`tcp::run`], a TCP transfer (iperf3) through NFQUEUE between two namespaces.
 //! - `conntrack`: [`conntrack::run`], conntrack dumps and events in a throwaway namespace.
 //! - `log`: [`log::run`], NFLOG consumers side by side in a throwaway namespace.
+//! - `events`: [`events::run`], user-space instructions per conntrack event, ours and
+//!   libnetfilter_conntrack's (callgrind).
 //! - `all` (the default): all of the above, in that order.
 //!
 //! A sub-benchmark gets the arguments after `--`. To run something in a throwaway network
@@ -17,6 +19,7 @@
 //! [`crate::netns::run_script`]; [`crate::process::run_teed`] adds a deadline.
 
 pub mod conntrack;
+pub mod events;
 pub mod instructions;
 pub mod log;
 pub mod queue;
@@ -27,7 +30,7 @@ use std::process::Command;
 
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
-cargo xtask bench [criterion|queue|tcp|conntrack|log|all] [-- ARGS...]
+cargo xtask bench [criterion|queue|tcp|conntrack|log|events|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
                (-- --instructions: user-space instructions per packet with callgrind,
@@ -35,6 +38,8 @@ cargo xtask bench [criterion|queue|tcp|conntrack|log|all] [-- ARGS...]
     tcp        a TCP transfer (iperf3) through NFQUEUE between two namespaces, in Gbit/s
     conntrack  conntrack dump/event throughput in a throwaway network namespace
     log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
+    events     conntrack events: callgrind instructions per event, ours and libnetfilter_conntrack's
+               (-- N1 N2: flows created and flushed per run, default 10000 40000)
     all        all of the above (the default)";
 
 /// Runs `cargo xtask bench` with the arguments after `bench`.
@@ -58,12 +63,14 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         "tcp" => tcp::run(extra),
         "conntrack" => conntrack::run(extra),
         "log" => log::run(extra),
+        "events" => events::run(extra),
         "all" => {
             criterion(extra)?;
             queue::run(extra)?;
             tcp::run(extra)?;
             conntrack::run(extra)?;
-            log::run(extra)
+            log::run(extra)?;
+            events::run(extra)
         }
         other => Err(format!("unknown benchmark `{other}`\n\n{USAGE}").into()),
     }
