@@ -10,6 +10,8 @@
 //! - `tcp`: [`tcp::run`], a TCP transfer (iperf3) through NFQUEUE between two namespaces.
 //! - `conntrack`: [`conntrack::run`], conntrack dumps and events in a throwaway namespace.
 //! - `log`: [`log::run`], NFLOG consumers side by side in a throwaway namespace.
+//! - `nftables`: [`nftables::run`], nf_tables dumps and transactions against libnftnl and
+//!   `nft -f` in a throwaway namespace (not part of `all`).
 //! - `all` (the default): all of the above, in that order.
 //!
 //! A sub-benchmark gets the arguments after `--`. To run something in a throwaway network
@@ -19,6 +21,7 @@
 pub mod conntrack;
 pub mod instructions;
 pub mod log;
+pub mod nftables;
 pub mod queue;
 pub mod tcp;
 
@@ -27,7 +30,7 @@ use std::process::Command;
 
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
-cargo xtask bench [criterion|queue|tcp|conntrack|log|all] [-- ARGS...]
+cargo xtask bench [criterion|queue|tcp|conntrack|log|nftables|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
                (-- --instructions: user-space instructions per packet with callgrind,
@@ -35,6 +38,8 @@ cargo xtask bench [criterion|queue|tcp|conntrack|log|all] [-- ARGS...]
     tcp        a TCP transfer (iperf3) through NFQUEUE between two namespaces, in Gbit/s
     conntrack  conntrack dump/event throughput in a throwaway network namespace
     log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
+    nftables   nf_tables dumps and transactions: ours, libnftnl C programs and nft -f
+               (-- [ROWS] [ELEMS] [REPS], default 10000 1000000 3; not part of all)
     all        all of the above (the default)";
 
 /// Runs `cargo xtask bench` with the arguments after `bench`.
@@ -58,6 +63,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         "tcp" => tcp::run(extra),
         "conntrack" => conntrack::run(extra),
         "log" => log::run(extra),
+        "nftables" => nftables::run(extra),
         "all" => {
             criterion(extra)?;
             queue::run(extra)?;
