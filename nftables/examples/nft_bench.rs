@@ -17,9 +17,9 @@
 //! - `nft_bench write DIR ROWS ELEMS`: writes `rules.nft`, `elems.nft` and
 //!   `intervals.nft` (the same content as the three transactions, for `nft -f`).
 //!
-//! Each measurement prints `count=<n> secs=<t> maxrss_kb=<peak RSS>
-//! base_kb=<peak RSS before the operation>`; the time covers building the
-//! values, encoding, the kernel's work and decoding.
+//! Each measurement prints `count=<n> secs=<t> user=<user CPU s>
+//! maxrss_kb=<peak RSS> base_kb=<peak RSS before the operation>`; the time
+//! covers building the values, encoding, the kernel's work and decoding.
 
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -42,6 +42,19 @@ fn vmhwm_kb() -> u64 {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
+}
+
+/// User-space CPU seconds of this process so far (`utime` of
+/// `/proc/self/stat`, in clock ticks of 1/100 s).
+fn user_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            // After the command: state is field 3, utime field 14.
+            rest.split_whitespace().nth(11)?.parse::<f64>().ok()
+        })
+        .map_or(0.0, |t| t / 100.0)
 }
 
 /// `ip saddr <addr> counter accept`.
@@ -111,6 +124,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut nft = Nft::open()?;
     nft.set_request_timeout(None);
     let base = vmhwm_kb();
+    let user0 = user_secs();
     let t = Instant::now();
     let mut count = 0u64;
     match mode {
@@ -185,8 +199,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             match nft.commit(&tx) {
                 Ok(()) => println!("ERROR the bad transaction was accepted"),
                 Err(e) => println!(
-                    "ERROR {} ({:.3} s): {e}",
-                    n,
+                    "ERROR {n} rule additions, operation {} looks up a missing set; refused in {:.3} s: {e}",
+                    n / 2,
                     t.elapsed().as_secs_f64()
                 ),
             }
@@ -201,7 +215,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "count={count} secs={secs:.6} maxrss_kb={} base_kb={base}",
+        "count={count} secs={secs:.6} user={:.2} maxrss_kb={} base_kb={base}",
+        user_secs() - user0,
         vmhwm_kb()
     );
     Ok(())

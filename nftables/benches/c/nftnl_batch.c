@@ -9,7 +9,7 @@
  *                            appended to chain ip b c
  *
  * Elements go 2048 to a message (under the 64 KiB nest limit). Prints
- * `count=N secs=T maxrss_kb=K`; the time covers building the batch, the
+ * `count=N secs=T user=U maxrss_kb=K`; the time covers building the batch, the
  * send and the kernel's answer.
  * Written for this project from the libmnl and libnftnl headers.
  */
@@ -223,8 +223,9 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("count=%lu secs=%.6f maxrss_kb=%ld\n", n,
-	       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9, ru.ru_maxrss);
+	printf("count=%lu secs=%.6f user=%.2f maxrss_kb=%ld\n", n,
+	       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_maxrss);
 	(void)portid;
 	free(iov);
 	nftnl_batch_free(batch);

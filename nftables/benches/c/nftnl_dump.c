@@ -6,7 +6,7 @@
  *                               parsed into a struct nftnl_set and its
  *                               elements walked (key read)
  *
- * Prints one line: `count=N exprs=E secs=T maxrss_kb=K` (the time covers the
+ * Prints one line: `count=N exprs=E secs=T user=U maxrss_kb=K` (the time covers the
  * request, the receive and the decoding).
  * Written for this project from the libmnl and libnftnl headers.
  */
@@ -144,9 +144,9 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("count=%lu exprs=%lu secs=%.6f maxrss_kb=%ld\n", t.objects,
+	printf("count=%lu exprs=%lu secs=%.6f user=%.2f maxrss_kb=%ld\n", t.objects,
 	       t.exprs, (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
-	       ru.ru_maxrss);
+	       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_maxrss);
 	mnl_socket_close(nl);
 	return 0;
 }

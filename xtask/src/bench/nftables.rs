@@ -41,6 +41,10 @@ B=$1; CD=$2; CB=$3; ROWS=$4; ELEMS=$5; REPS=$6; DIR=$7
 ip link set lo up
 setup() { nft flush ruleset; nft -f "$DIR/setup.nft"; }
 now() { date +%s.%N; }
+timed() { # user CPU and peak RSS of "$@" into $DIR/time, when /usr/bin/time is there
+    rm -f "$DIR/time"
+    if [ -x /usr/bin/time ]; then /usr/bin/time -o "$DIR/time" -f "user=%U maxrss_kb=%M" "$@"; else "$@"; fi
+}
 "$B" write "$DIR" "$ROWS" "$ELEMS"
 r=1
 while [ "$r" -le "$REPS" ]; do
@@ -49,8 +53,8 @@ while [ "$r" -le "$REPS" ]; do
         setup; echo "RESULT tx-$op ours $("$B" "$op" "$n")"
         if [ -n "$CB" ]; then setup; echo "RESULT tx-$op c $("$CB" "$op" "$n")"; fi
         if [ "$r" -le 2 ]; then
-            setup; t0=$(now); nft -f "$DIR/$op.nft"; t1=$(now)
-            echo "RESULT tx-$op nft count=$n secs=$(echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}')"
+            setup; t0=$(now); timed nft -f "$DIR/$op.nft"; t1=$(now)
+            echo "RESULT tx-$op nft count=$n secs=$(echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}') $(cat "$DIR/time" 2>/dev/null)"
         fi
     done
     r=$((r + 1))
@@ -75,6 +79,7 @@ setup
 struct Best {
     count: f64,
     secs: f64,
+    user: Option<f64>,
     maxrss_kb: Option<f64>,
     base_kb: Option<f64>,
 }
@@ -173,6 +178,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         let run = Best {
             count,
             secs,
+            user: kv.get("user").copied(),
             maxrss_kb: kv.get("maxrss_kb").copied(),
             base_kb: kv.get("base_kb").copied(),
         };
@@ -186,7 +192,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     }
     print_table(&best, rows, elems, reps);
     match error_line {
-        Some(e) => println!("\nours, a transaction of {e}"),
+        Some(e) => println!("\na bad transaction (ours): {e}"),
         None => println!("\n(no error line from the bad transaction)"),
     }
     Ok(())
@@ -210,13 +216,28 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
         b.and_then(|b| b.maxrss_kb)
             .map_or_else(|| "-".to_string(), |k| format!("{:.1}", k / 1024.0))
     };
+    let user = |b: Option<Best>| {
+        b.and_then(|b| b.user)
+            .map_or_else(|| "-".to_string(), |u| format!("{u:.2}"))
+    };
     println!(
         "\nnf_tables, best of {reps} (nft -f: of {}), {rows} rules, {elems} elements:",
         reps.min(2)
     );
     println!(
-        "{:<28} {:>22} {:>22} {:>22} {:>8} {:>8} {:>8} {:>8}",
-        "operation", "ours", "C (libnftnl)", "nft -f", "ours/C", "ours/nft", "MiB ours", "MiB C"
+        "{:<28} {:>22} {:>22} {:>22} {:>7} {:>8} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
+        "operation",
+        "ours",
+        "C (libnftnl)",
+        "nft -f",
+        "ours/C",
+        "ours/nft",
+        "user s",
+        "C",
+        "nft",
+        "MiB",
+        "C",
+        "nft"
     );
     let ops = [
         ("tx-rules", format!("add {rows} rules (1 tx)")),
@@ -228,14 +249,18 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
     for (op, label) in ops {
         let (o, c, n) = (get(op, "ours"), get(op, "c"), get(op, "nft"));
         println!(
-            "{label:<28} {:>22} {:>22} {:>22} {:>8} {:>8} {:>8} {:>8}",
+            "{label:<28} {:>22} {:>22} {:>22} {:>7} {:>8} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
             cell(o),
             cell(c),
             cell(n),
             ratio(o, c),
             ratio(o, n),
+            user(o),
+            user(c),
+            user(n),
             mem(o),
             mem(c),
+            mem(n),
         );
     }
     for op in ["dump-rules", "dump-elems"] {
@@ -255,7 +280,8 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
     }
     println!(
         "rates are objects per second; times cover building or decoding the values and the \
-         kernel's work (nft -f: the whole process); MiB = peak RSS.\n\
+         kernel's work (nft -f: the whole process); user s = user-space CPU seconds of that run (the rest is \
+         the kernel's); MiB = peak RSS.\n\
          targets: dumps ours/C >= 1.0; transactions ours/C >= 1.0 and ours/nft >= 5"
     );
 }
