@@ -5,9 +5,12 @@
 //!
 //! - `nft_bench rules N`: one transaction appending N rules
 //!   `ip saddr 10.x.y.z counter accept` to `c`.
-//! - `nft_bench elems N`: one transaction adding N elements (11.0.0.0 + i) to `s`.
+//! - `nft_bench elems N`: one transaction adding N elements (11.0.0.0 + i) to
+//!   `s`, 4096 to a [`SetElems`] (the values of each dropped once encoded).
 //! - `nft_bench intervals N`: one transaction adding N/2 ranges (a start and
-//!   an interval-end element each: N elements) to `si`.
+//!   an interval-end element each: N elements) to `si`, the same way.
+//! - `nft_bench elems-one N`, `intervals-one N`: the same with one
+//!   [`SetElems`] of all N elements.
 //! - `nft_bench dump-rules`: dumps the rules of family ip, each decoded into
 //!   a [`Rule`] with typed expressions (counted).
 //! - `nft_bench dump-elems SET`: dumps the elements of a set of `b`, each
@@ -32,6 +35,9 @@ use nfnl_tables::{
 };
 
 const IP: ProtoFamily = ProtoFamily::Ipv4;
+
+/// Elements per [`SetElems`] in `elems` and `intervals`.
+const CHUNK: u32 = 4096;
 
 fn vmhwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -137,20 +143,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             nft.commit(&tx)?;
             count = n.into();
         }
-        "elems" | "intervals" => {
+        "elems" | "intervals" | "elems-one" | "intervals-one" => {
             let n = num(1);
-            let (set, elements): (&str, Vec<Element>) = if mode == "elems" {
-                (
-                    "s",
-                    (0..n)
-                        .map(|i| Element::new((0x0b00_0000 + i).to_be_bytes()))
-                        .collect(),
-                )
+            let (set, make): (&str, fn(u32) -> Element) = if mode.starts_with("elems") {
+                ("s", |i| Element::new((0x0b00_0000 + i).to_be_bytes()))
             } else {
-                ("si", (0..n).map(interval_elem).collect())
+                ("si", interval_elem)
             };
             let mut tx = Transaction::new();
-            tx.add_elements(&SetElems::new(IP, "b", set, elements))?;
+            // One SetElems of every element, or one per CHUNK elements
+            // (each encoded, then its values dropped).
+            let chunk = if mode.ends_with("-one") { n.max(1) } else { CHUNK };
+            let mut start = 0;
+            while start < n {
+                let end = n.min(start.saturating_add(chunk));
+                let elements = (start..end).map(make).collect();
+                tx.add_elements(&SetElems::new(IP, "b", set, elements))?;
+                start = end;
+            }
             nft.commit(&tx)?;
             count = n.into();
         }

@@ -13,7 +13,9 @@
 //!
 //! Measured, best of `REPS` runs each (`nft -f`: of at most 2): one transaction adding ROWS
 //! rules (`ip saddr A counter accept`), one adding ELEMS elements to `s`, one adding ELEMS
-//! interval elements (ELEMS/2 ranges) to `si`, each on a fresh ruleset; then, with the ROWS
+//! interval elements (ELEMS/2 ranges) to `si`, each on a fresh ruleset (ours builds the
+//! elements 4096 to a `SetElems`, as the C program encodes them 2048 to a message and frees
+//! them; once, also with one `SetElems` of all of them, for its memory); then, with the ROWS
 //! rules and ELEMS elements in place, a dump of the rules and one of `s`, both decoded into
 //! typed values, with the dumper's peak RSS (and ours before the dump: memory that does not
 //! grow with the ruleset). Last, the error of a transaction of ROWS rule additions whose
@@ -52,6 +54,9 @@ while [ "$r" -le "$REPS" ]; do
         if [ "$op" = rules ]; then n=$ROWS; else n=$ELEMS; fi
         setup; echo "RESULT tx-$op ours $("$B" "$op" "$n")"
         if [ -n "$CB" ]; then setup; echo "RESULT tx-$op c $("$CB" "$op" "$n")"; fi
+        if [ "$r" -eq 1 ] && [ "$op" != rules ]; then
+            setup; echo "RESULT tx-$op ours-one $("$B" "$op-one" "$n")"
+        fi
         if [ "$r" -le 2 ]; then
             setup; t0=$(now); timed nft -f "$DIR/$op.nft"; t1=$(now)
             echo "RESULT tx-$op nft count=$n secs=$(echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}') $(cat "$DIR/time" 2>/dev/null)"
@@ -262,6 +267,17 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
             mem(c),
             mem(n),
         );
+    }
+    for op in ["tx-elems", "tx-intervals"] {
+        if let Some(b) = get(op, "ours-one") {
+            println!(
+                "{op}: ours with one SetElems of all the elements (not chunked), one run: \
+                 {:.3} s, {:.0}/s, {} MiB",
+                b.secs,
+                rate(b),
+                mem(Some(b))
+            );
+        }
     }
     for op in ["dump-rules", "dump-elems"] {
         if let Some(Best {
