@@ -22,6 +22,10 @@
 //! middle one looks up a set that does not exist.
 //!
 //! Arguments after `--`: `[ROWS] [ELEMS] [REPS]` (default 10000, 1000000, 3).
+//!
+//! Run it as root: each transaction is one datagram, and only root in the initial user
+//! namespace can raise a socket's send buffer past `net.core.wmem_max` (`SO_SNDBUFFORCE`);
+//! as an ordinary user, transactions larger than that are refused.
 
 use std::collections::BTreeMap;
 use std::path::Path;
