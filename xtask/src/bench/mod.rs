@@ -12,6 +12,8 @@
 //! - `log`: [`log::run`], NFLOG consumers side by side in a throwaway namespace.
 //! - `events`: [`events::run`], user-space instructions per conntrack event, ours and
 //!   libnetfilter_conntrack's (callgrind).
+//! - `nftables`: [`nftables::run`], nf_tables dumps and transactions against libnftnl and
+//!   `nft -f` in a throwaway namespace (not part of `all`).
 //! - `all` (the default): all of the above, in that order.
 //!
 //! A sub-benchmark gets the arguments after `--`. To run something in a throwaway network
@@ -22,6 +24,7 @@ pub mod conntrack;
 pub mod events;
 pub mod instructions;
 pub mod log;
+pub mod nftables;
 pub mod queue;
 pub mod tcp;
 
@@ -30,7 +33,7 @@ use std::process::Command;
 
 /// Usage text for `cargo xtask bench`.
 pub const USAGE: &str = "\
-cargo xtask bench [criterion|queue|tcp|conntrack|log|events|all] [-- ARGS...]
+cargo xtask bench [criterion|queue|tcp|conntrack|log|events|nftables|all] [-- ARGS...]
     criterion  cargo bench --workspace (fixtures only, no privileges)
     queue      NFQUEUE throughput in a throwaway network namespace
                (-- --instructions: user-space instructions per packet with callgrind,
@@ -40,6 +43,8 @@ cargo xtask bench [criterion|queue|tcp|conntrack|log|events|all] [-- ARGS...]
     log        NFLOG consumers (rate, loss, CPU, callgrind instructions) in a throwaway namespace
     events     conntrack events: callgrind instructions per event, ours and libnetfilter_conntrack's
                (-- N1 N2: flows created and flushed per run, default 10000 40000)
+    nftables   nf_tables dumps and transactions: ours, libnftnl C programs and nft -f
+               (-- [ROWS] [ELEMS] [REPS], default 10000 1000000 3; not part of all)
     all        all of the above (the default)";
 
 /// Runs `cargo xtask bench` with the arguments after `bench`.
@@ -64,6 +69,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         "conntrack" => conntrack::run(extra),
         "log" => log::run(extra),
         "events" => events::run(extra),
+        "nftables" => nftables::run(extra),
         "all" => {
             criterion(extra)?;
             queue::run(extra)?;

@@ -1,0 +1,307 @@
+//! `cargo xtask bench nftables`: nf_tables dumps and transactions side by side, in a
+//! throwaway network namespace.
+//!
+//! On `table ip b` (a regular chain `c`, a set `s` and an interval set `si` of `ipv4_addr`),
+//! three programs do the same operations:
+//!
+//! - `ours`: `nfnl_tables` through the helper `nftables/examples/nft_bench.rs` (release);
+//! - `C`: minimal libnftnl + libmnl programs (`nftables/benches/c/nftnl_dump.c`, a dumper
+//!   decoding each rule and each element message into libnftnl objects, and
+//!   `nftables/benches/c/nftnl_batch.c`, one transaction sent as one datagram), compiled with
+//!   `cc -O2` when `libnftnl-dev` is installed;
+//! - `nft -f`: the same content as files written by the helper (transactions only).
+//!
+//! Measured, best of `REPS` runs each (`nft -f`: of at most 2): one transaction adding ROWS
+//! rules (`ip saddr A counter accept`), one adding ELEMS elements to `s`, one adding ELEMS
+//! interval elements (ELEMS/2 ranges) to `si`, each on a fresh ruleset (ours builds the
+//! elements 4096 to a `SetElems`, as the C program encodes them 2048 to a message and frees
+//! them; once, also with one `SetElems` of all of them, for its memory); then, with the ROWS
+//! rules and ELEMS elements in place, a dump of the rules and one of `s`, both decoded into
+//! typed values, with the dumper's peak RSS (and ours before the dump: memory that does not
+//! grow with the ruleset). Last, the error of a transaction of ROWS rule additions whose
+//! middle one looks up a set that does not exist.
+//!
+//! Arguments after `--`: `[ROWS] [ELEMS] [REPS]` (default 10000, 1000000, 3).
+//!
+//! Run it as root: each transaction is one datagram, and only root in the initial user
+//! namespace can raise a socket's send buffer past `net.core.wmem_max` (`SO_SNDBUFFORCE`);
+//! as an ordinary user, transactions larger than that are refused.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::cc;
+
+/// The ruleset every measurement starts from.
+const SETUP: &str = "table ip b {
+    set s { type ipv4_addr; }
+    set si { type ipv4_addr; flags interval; }
+    chain c { }
+}
+";
+
+/// Runs the measurements; prints `RESULT OP WHO count=N secs=T ...` lines and an `ERROR` line.
+const SCRIPT: &str = r#"
+set -eu
+B=$1; CD=$2; CB=$3; ROWS=$4; ELEMS=$5; REPS=$6; DIR=$7
+ip link set lo up
+setup() { nft flush ruleset; nft -f "$DIR/setup.nft"; }
+now() { date +%s.%N; }
+timed() { # user CPU and peak RSS of "$@" into $DIR/time, when /usr/bin/time is there
+    rm -f "$DIR/time"
+    if [ -x /usr/bin/time ]; then /usr/bin/time -o "$DIR/time" -f "user=%U maxrss_kb=%M" "$@"; else "$@"; fi
+}
+"$B" write "$DIR" "$ROWS" "$ELEMS"
+r=1
+while [ "$r" -le "$REPS" ]; do
+    for op in rules elems intervals; do
+        if [ "$op" = rules ]; then n=$ROWS; else n=$ELEMS; fi
+        setup; echo "RESULT tx-$op ours $("$B" "$op" "$n")"
+        if [ -n "$CB" ]; then setup; echo "RESULT tx-$op c $("$CB" "$op" "$n")"; fi
+        if [ "$r" -eq 1 ] && [ "$op" != rules ]; then
+            setup; echo "RESULT tx-$op ours-one $("$B" "$op-one" "$n")"
+        fi
+        if [ "$r" -le 2 ]; then
+            setup; t0=$(now); timed nft -f "$DIR/$op.nft"; t1=$(now)
+            echo "RESULT tx-$op nft count=$n secs=$(echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}') $(cat "$DIR/time" 2>/dev/null)"
+        fi
+    done
+    r=$((r + 1))
+done
+setup
+"$B" rules "$ROWS" >/dev/null
+"$B" elems "$ELEMS" >/dev/null
+r=1
+while [ "$r" -le "$REPS" ]; do
+    echo "RESULT dump-rules ours $("$B" dump-rules)"
+    if [ -n "$CD" ]; then echo "RESULT dump-rules c $("$CD" rules)"; fi
+    echo "RESULT dump-elems ours $("$B" dump-elems s)"
+    if [ -n "$CD" ]; then echo "RESULT dump-elems c $("$CD" elems b s)"; fi
+    r=$((r + 1))
+done
+setup
+"$B" bad "$ROWS"
+"#;
+
+/// The best (fastest) run of one program on one operation.
+#[derive(Clone, Copy)]
+struct Best {
+    count: f64,
+    secs: f64,
+    user: Option<f64>,
+    maxrss_kb: Option<f64>,
+    base_kb: Option<f64>,
+}
+
+/// Runs the nftables benchmark with the arguments after `--`.
+///
+/// # Errors
+///
+/// A failed build or a failed benchmark script.
+pub fn run(args: &[String]) -> crate::Result<()> {
+    let nums: Vec<u32> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if nums.len() != args.len() {
+        return Err("usage: cargo xtask bench nftables -- [ROWS] [ELEMS] [REPS]".into());
+    }
+    let rows = nums.first().copied().unwrap_or(10_000).max(2);
+    let elems = nums.get(1).copied().unwrap_or(1_000_000).max(2);
+    let reps = nums.get(2).copied().unwrap_or(3).max(1);
+    let root = crate::workspace_root();
+    let target = crate::target_dir();
+
+    crate::step("bench nftables: cargo build --release -p nfnl-tables --example nft_bench");
+    let status = crate::cargo()
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "nfnl-tables",
+            "--example",
+            "nft_bench",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building nft_bench failed".into());
+    }
+    let ours = target.join("release/examples/nft_bench");
+    let cdir = target.join("bench-c");
+    std::fs::create_dir_all(&cdir)?;
+    let csrc = root.join("nftables/benches/c");
+    let (cdump, cbatch) = (cdir.join("nftnl_dump"), cdir.join("nftnl_batch"));
+    let libs = ["-lnftnl", "-lmnl"];
+    let have_c = cc(&cdump, &csrc.join("nftnl_dump.c"), &libs)
+        && cc(&cbatch, &csrc.join("nftnl_batch.c"), &libs);
+    if !have_c {
+        println!("bench nftables: libnftnl-dev or libmnl-dev not installed: no C programs");
+    }
+    let have_nft = crate::tools::find("nft").is_some();
+    if !have_nft {
+        return Err("bench nftables: nft is not installed (apt-get install nftables)".into());
+    }
+    let dir = cdir.join("nft-files");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("setup.nft"), SETUP)?;
+
+    crate::step(&format!(
+        "bench nftables: {rows} rules, {elems} elements, best of {reps}, in a throwaway namespace"
+    ));
+    let c = |p: &Path| {
+        if have_c {
+            p.as_os_str().to_owned()
+        } else {
+            std::ffi::OsString::new()
+        }
+    };
+    let mut cmd = crate::netns::throwaway("sh");
+    cmd.arg("-c").arg(SCRIPT).arg("sh");
+    cmd.arg(&ours).arg(c(&cdump)).arg(c(&cbatch));
+    cmd.arg(rows.to_string())
+        .arg(elems.to_string())
+        .arg(reps.to_string())
+        .arg(&dir);
+    let text = super::script_output(cmd)?;
+
+    let mut best: BTreeMap<(String, String), Best> = BTreeMap::new();
+    let mut error_line = None;
+    for line in text.lines() {
+        if let Some(e) = line.strip_prefix("ERROR ") {
+            error_line = Some(e.to_string());
+            continue;
+        }
+        let Some(r) = line.strip_prefix("RESULT ") else {
+            continue;
+        };
+        let mut f = r.split_whitespace();
+        let (Some(op), Some(who)) = (f.next(), f.next()) else {
+            continue;
+        };
+        let kv: BTreeMap<&str, f64> = f
+            .filter_map(|p| p.split_once('='))
+            .filter_map(|(k, v)| v.parse().ok().map(|v| (k, v)))
+            .collect();
+        let (Some(&count), Some(&secs)) = (kv.get("count"), kv.get("secs")) else {
+            println!("bench nftables: unexpected line: {line}");
+            continue;
+        };
+        let run = Best {
+            count,
+            secs,
+            user: kv.get("user").copied(),
+            maxrss_kb: kv.get("maxrss_kb").copied(),
+            base_kb: kv.get("base_kb").copied(),
+        };
+        best.entry((op.to_string(), who.to_string()))
+            .and_modify(|b| {
+                if secs < b.secs {
+                    *b = run;
+                }
+            })
+            .or_insert(run);
+    }
+    print_table(&best, rows, elems, reps);
+    match error_line {
+        Some(e) => println!("\na bad transaction (ours): {e}"),
+        None => println!("\n(no error line from the bad transaction)"),
+    }
+    Ok(())
+}
+
+/// Prints the side-by-side table.
+fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, reps: u32) {
+    let get = |op: &str, who: &str| best.get(&(op.to_string(), who.to_string())).copied();
+    let rate = |b: Best| b.count / b.secs.max(1e-9);
+    let cell = |b: Option<Best>| {
+        b.map_or_else(
+            || "-".to_string(),
+            |b| format!("{:.3} s {:>9.0}/s", b.secs, rate(b)),
+        )
+    };
+    let ratio = |a: Option<Best>, b: Option<Best>| match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}x", rate(a) / rate(b)),
+        _ => "-".to_string(),
+    };
+    let mem = |b: Option<Best>| {
+        b.and_then(|b| b.maxrss_kb)
+            .map_or_else(|| "-".to_string(), |k| format!("{:.1}", k / 1024.0))
+    };
+    let user = |b: Option<Best>| {
+        b.and_then(|b| b.user)
+            .map_or_else(|| "-".to_string(), |u| format!("{u:.2}"))
+    };
+    println!(
+        "\nnf_tables, best of {reps} (nft -f: of {}), {rows} rules, {elems} elements:",
+        reps.min(2)
+    );
+    println!(
+        "{:<28} {:>22} {:>22} {:>22} {:>7} {:>8} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
+        "operation",
+        "ours",
+        "C (libnftnl)",
+        "nft -f",
+        "ours/C",
+        "ours/nft",
+        "user s",
+        "C",
+        "nft",
+        "MiB",
+        "C",
+        "nft"
+    );
+    let ops = [
+        ("tx-rules", format!("add {rows} rules (1 tx)")),
+        ("tx-elems", format!("add {elems} elements (1 tx)")),
+        ("tx-intervals", format!("add {elems} interval elems")),
+        ("dump-rules", format!("dump {rows} rules")),
+        ("dump-elems", format!("dump {elems} elements")),
+    ];
+    for (op, label) in ops {
+        let (o, c, n) = (get(op, "ours"), get(op, "c"), get(op, "nft"));
+        println!(
+            "{label:<28} {:>22} {:>22} {:>22} {:>7} {:>8} | {:>6} {:>6} {:>6} | {:>6} {:>6} {:>6}",
+            cell(o),
+            cell(c),
+            cell(n),
+            ratio(o, c),
+            ratio(o, n),
+            user(o),
+            user(c),
+            user(n),
+            mem(o),
+            mem(c),
+            mem(n),
+        );
+    }
+    for op in ["tx-elems", "tx-intervals"] {
+        if let Some(b) = get(op, "ours-one") {
+            println!(
+                "{op}: ours with one SetElems of all the elements (not chunked), one run: \
+                 {:.3} s, {:.0}/s, {} MiB",
+                b.secs,
+                rate(b),
+                mem(Some(b))
+            );
+        }
+    }
+    for op in ["dump-rules", "dump-elems"] {
+        if let Some(Best {
+            maxrss_kb: Some(m),
+            base_kb: Some(b),
+            ..
+        }) = get(op, "ours")
+        {
+            println!(
+                "{op}: ours peaks at {:.1} MiB, {:.1} MiB above its start ({:.1} MiB)",
+                m / 1024.0,
+                (m - b) / 1024.0,
+                b / 1024.0
+            );
+        }
+    }
+    println!(
+        "rates are objects per second; times cover building or decoding the values and the \
+         kernel's work (nft -f: the whole process); user s = user-space CPU seconds of that run (the rest is \
+         the kernel's); MiB = peak RSS.\n\
+         targets: dumps ours/C >= 1.0; transactions ours/C >= 1.0 and ours/nft >= 5"
+    );
+}
