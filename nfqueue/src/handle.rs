@@ -164,7 +164,9 @@ impl HeldPacket {
 
     /// The queue number.
     pub fn queue(&self) -> u16 {
-        self.meta.queue()
+        // The detached view has no bytes: the queue (`res_id`) is read
+        // from the owned copy.
+        self.meta().queue()
     }
 
     /// The packet's metadata and payload: the view it was held with, over

@@ -216,7 +216,9 @@ impl<'a> PacketMeta<'a> {
     }
 
     /// The view without its bytes, for an owned copy of the message
-    /// ([`PacketMeta::attach`]).
+    /// ([`PacketMeta::attach`]). Only `id` and `attach` mean anything on
+    /// it: every other accessor reads bytes it no longer has (`queue`
+    /// would say 0).
     pub(crate) fn detach(&self) -> PacketMeta<'static> {
         PacketMeta {
             attrs: self.attrs.over(&[]),
