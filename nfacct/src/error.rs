@@ -65,7 +65,7 @@ pub enum Error {
     Refused(#[from] Refusal),
 }
 
-nfnl::debug_as_report!(Error);
+nfnl::subsystem_error!(Error);
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {
@@ -77,17 +77,5 @@ impl ErrorExt for Error {
             | Error::Refused(Refusal { source, .. }) => Origin::Kernel(source),
             Error::InvalidName { .. } => Origin::None,
         }
-    }
-}
-
-impl From<nfnl::ParseError> for Error {
-    fn from(e: nfnl::ParseError) -> Self {
-        Error::Netlink(e.into())
-    }
-}
-
-impl From<nfnl::EncodeError> for Error {
-    fn from(e: nfnl::EncodeError) -> Self {
-        Error::Netlink(e.into())
     }
 }

@@ -1,7 +1,7 @@
 //! The error type of this crate.
 
-pub use nfnl::{EncodeError, KernelError, ParseError, Refusal};
 use nfnl::{Errno, ErrorExt, Origin};
+pub use nfnl::{KernelError, Refusal};
 
 /// Any failure of a conntrack operation.
 ///
@@ -96,7 +96,7 @@ pub enum Error {
     Unsupported(&'static str),
 }
 
-nfnl::debug_as_report!(Error);
+nfnl::subsystem_error!(Error);
 
 impl ErrorExt for Error {
     /// For [`Error::Incomplete`] the
@@ -108,18 +108,6 @@ impl ErrorExt for Error {
             Error::Incomplete { .. } => Origin::Errno(Errno::EINVAL),
             _ => Origin::None,
         }
-    }
-}
-
-impl From<ParseError> for Error {
-    fn from(e: ParseError) -> Self {
-        Error::Netlink(e.into())
-    }
-}
-
-impl From<EncodeError> for Error {
-    fn from(e: EncodeError) -> Self {
-        Error::Netlink(e.into())
     }
 }
 

@@ -98,7 +98,7 @@ pub enum Error {
     },
 }
 
-nfnl::debug_as_report!(Error);
+nfnl::subsystem_error!(Error);
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {

@@ -157,6 +157,29 @@ pub fn write_report(e: &dyn std::error::Error, f: &mut fmt::Formatter<'_>) -> fm
     Ok(())
 }
 
+/// What every subsystem error with a `Netlink(nfnl::Error)` variant
+/// needs besides its [`ErrorExt`]: `Debug` as [`write_report`]
+/// ([`debug_as_report!`](crate::debug_as_report)) and the conversions of the netlink layer's parse
+/// and encode errors into that variant.
+#[macro_export]
+macro_rules! subsystem_error {
+    ($ty:ty) => {
+        $crate::debug_as_report!($ty);
+
+        impl ::std::convert::From<$crate::ParseError> for $ty {
+            fn from(e: $crate::ParseError) -> Self {
+                Self::Netlink(e.into())
+            }
+        }
+
+        impl ::std::convert::From<$crate::EncodeError> for $ty {
+            fn from(e: $crate::EncodeError) -> Self {
+                Self::Netlink(e.into())
+            }
+        }
+    };
+}
+
 /// Implements `Debug` as [`write_report`]: the message first (and only), as
 /// `fn main() -> Result<(), E>` shows it.
 #[macro_export]

@@ -59,7 +59,8 @@
 //!   under each variant ([`ErrorExt::origin`]); the predicates
 //!   (`is_recoverable`, `is_overrun`, `is_would_block`, `is_timeout`,
 //!   `is_not_found`, `is_permission_denied`, `errno`, ...) come with it,
-//!   and [`debug_as_report!`] makes its `Debug` form the message, so that
+//!   and [`subsystem_error!`] makes its `Debug` form the message (and converts
+//!   the netlink layer's parse and encode errors), so that
 //!   `fn main() -> Result<(), E>` shows the message and its hint. A kernel
 //!   refusal is named once, by a [`Refusal`] (operation, object, the
 //!   kernel's error; [`Error::into_refusal`]) in its `Refused` variant. It

@@ -138,7 +138,7 @@ pub enum Error {
     },
 }
 
-nfnl::debug_as_report!(Error);
+nfnl::subsystem_error!(Error);
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {
@@ -164,18 +164,6 @@ impl ErrorExt for Error {
             Error::Netlink(e) => e.is_recoverable(),
             _ => false,
         }
-    }
-}
-
-impl From<nfnl::ParseError> for Error {
-    fn from(e: nfnl::ParseError) -> Self {
-        Error::Netlink(e.into())
-    }
-}
-
-impl From<nfnl::EncodeError> for Error {
-    fn from(e: nfnl::EncodeError) -> Self {
-        Error::Netlink(e.into())
     }
 }
 

@@ -71,7 +71,7 @@ pub enum Error {
     },
 }
 
-nfnl::debug_as_report!(Error);
+nfnl::subsystem_error!(Error);
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {
@@ -85,17 +85,5 @@ impl ErrorExt for Error {
                 Origin::Kernel(source)
             }
         }
-    }
-}
-
-impl From<nfnl::ParseError> for Error {
-    fn from(e: nfnl::ParseError) -> Self {
-        Error::Netlink(e.into())
-    }
-}
-
-impl From<nfnl::EncodeError> for Error {
-    fn from(e: nfnl::EncodeError) -> Self {
-        Error::Netlink(e.into())
     }
 }
