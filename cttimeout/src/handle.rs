@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use nix::errno::Errno;
 
 use nfnl::{
-    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Refusal, Socket,
+    Conn, IpProto, KernelError, NfHeader, NfMsg, NlFlags, ParseError, ProtoFamily, Refusal,
 };
 use nfnl_sys as sys;
 
@@ -50,19 +50,14 @@ impl CtTimeout {
     }
 
     /// Opens a socket inside the network namespace named by the file at
-    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
-    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
-    /// then [`Conn::from_socket`] and [`CtTimeout::from_conn`]). It works in that namespace from any thread; the calling
-    /// thread stays in its own. With an open namespace file instead of a
-    /// path: `CtTimeout::from_conn(Conn::from_socket(Socket::open_in_netns(fd)?)?)`.
+    /// `netns` ([`Conn::open_in_netns`]), in one call. With an open
+    /// namespace file instead of a path:
+    /// `CtTimeout::from_conn(Conn::from_socket(Socket::open_in_netns(fd)?)?)`.
     ///
     /// # Errors
-    /// [`Error::Netlink`] naming `netns` if it cannot be opened or is no network
-    /// namespace; `EPERM` without `CAP_SYS_ADMIN` over it (`setns(2)`).
+    /// As [`Conn::open_in_netns`].
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        Ok(Self::from_conn(Conn::from_socket(
-            Socket::open_in_netns_path(netns)?,
-        )?))
+        Ok(Self::from_conn(Conn::open_in_netns(netns)?))
     }
 
     /// Wraps a connection (see [`CtTimeout::open_in_netns`] for one in another namespace).

@@ -230,6 +230,20 @@ impl Conn {
         Self::from_socket(Socket::open()?)
     }
 
+    /// Opens a socket inside the network namespace named by the file at
+    /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
+    /// `/proc/PID/ns/net`; [`Socket::open_in_netns_path`]). It works in
+    /// that namespace from any thread; the calling thread stays in its own.
+    /// The subsystem handles' `open_in_netns` stand on it.
+    ///
+    /// # Errors
+    /// As [`Socket::open_in_netns_path`]: the path named if it cannot be
+    /// opened or is no network namespace; `EPERM` without `CAP_SYS_ADMIN`
+    /// over it (`setns(2)`).
+    pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        Self::from_socket(Socket::open_in_netns_path(netns)?)
+    }
+
     /// Wraps a socket (for example from [`Socket::open_in_netns`]).
     ///
     /// # Errors

@@ -170,20 +170,7 @@ impl Nft {
     where
         F: FnMut(Rule) -> ControlFlow<()>,
     {
-        self.dump_raw(
-            sys::NFT_MSG_GETRULE,
-            family,
-            |w| {
-                if let Some(t) = table {
-                    t.to_owned().encode(sys::NFTA_RULE_TABLE, w)?;
-                    if let Some(c) = chain {
-                        c.to_owned().encode(sys::NFTA_RULE_CHAIN, w)?;
-                    }
-                }
-                Ok(())
-            },
-            |m| Ok(f(Rule::decode(m)?)),
-        )
+        self.rules_msg(sys::NFT_MSG_GETRULE, family, table, chain, &mut f)
     }
 
     /// Dumps the sets and maps (anonymous ones included) of `family`, of
@@ -249,15 +236,7 @@ impl Nft {
     where
         F: FnMut(Obj) -> ControlFlow<()>,
     {
-        self.dump_raw(
-            sys::NFT_MSG_GETOBJ,
-            family,
-            |w| match table {
-                Some(t) => t.to_owned().encode(sys::NFTA_OBJ_TABLE, w),
-                None => Ok(()),
-            },
-            |m| Ok(f(Obj::decode(m)?)),
-        )
+        self.objs_msg(sys::NFT_MSG_GETOBJ, family, table, &mut f)
     }
 
     /// Dumps the flowtables of `family`, of one table if given.
@@ -299,15 +278,7 @@ impl Nft {
     where
         F: FnMut(Obj) -> ControlFlow<()>,
     {
-        self.dump_raw(
-            sys::NFT_MSG_GETOBJ_RESET,
-            family,
-            |w| match table {
-                Some(t) => t.to_owned().encode(sys::NFTA_OBJ_TABLE, w),
-                None => Ok(()),
-            },
-            |m| Ok(f(Obj::decode(m)?)),
-        )
+        self.objs_msg(sys::NFT_MSG_GETOBJ_RESET, family, table, &mut f)
     }
 
     /// Dumps rules like [`Nft::dump_rules`] and resets their stateful
@@ -325,8 +296,21 @@ impl Nft {
     where
         F: FnMut(Rule) -> ControlFlow<()>,
     {
+        self.rules_msg(sys::NFT_MSG_GETRULE_RESET, family, table, chain, &mut f)
+    }
+
+    /// The rule dump of [`Nft::dump_rules`] and [`Nft::dump_rules_reset`]:
+    /// `msg` is `NFT_MSG_GETRULE` or `NFT_MSG_GETRULE_RESET`.
+    fn rules_msg(
+        &mut self,
+        msg: u8,
+        family: ProtoFamily,
+        table: Option<&str>,
+        chain: Option<&str>,
+        f: &mut dyn FnMut(Rule) -> ControlFlow<()>,
+    ) -> Result<(), Error> {
         self.dump_raw(
-            sys::NFT_MSG_GETRULE_RESET,
+            msg,
             family,
             |w| {
                 if let Some(t) = table {
@@ -338,6 +322,26 @@ impl Nft {
                 Ok(())
             },
             |m| Ok(f(Rule::decode(m)?)),
+        )
+    }
+
+    /// The object dump of [`Nft::dump_objs`] and [`Nft::dump_objs_reset`]:
+    /// `msg` is `NFT_MSG_GETOBJ` or `NFT_MSG_GETOBJ_RESET`.
+    fn objs_msg(
+        &mut self,
+        msg: u8,
+        family: ProtoFamily,
+        table: Option<&str>,
+        f: &mut dyn FnMut(Obj) -> ControlFlow<()>,
+    ) -> Result<(), Error> {
+        self.dump_raw(
+            msg,
+            family,
+            |w| match table {
+                Some(t) => t.to_owned().encode(sys::NFTA_OBJ_TABLE, w),
+                None => Ok(()),
+            },
+            |m| Ok(f(Obj::decode(m)?)),
         )
     }
 

@@ -196,34 +196,7 @@ macro_rules! attr_struct {
             pub extra: Vec<$crate::wire::RawAttr>,
         }
 
-        impl $name {
-            /// Decodes the attribute area `area`.
-            #[allow(unused_variables, unused_mut)]
-            pub(crate) fn decode_area(area: &[u8]) -> Result<Self, nfnl::ParseError> {
-                let mut out = Self::default();
-                for a in nfnl::AttrIter::new(area) {
-                    let a = a?;
-                    match a.kind() {
-                        $( $kind if out.$field.is_none() => {
-                            out.$field = Some(<$ty as $crate::wire::Field>::decode(&a)?);
-                        } )*
-                        _ => out.extra.push($crate::wire::RawAttr::from_attr(&a)),
-                    }
-                }
-                Ok(out)
-            }
-
-            /// Appends the attributes, known ones first in the kernel's order.
-            pub(crate) fn encode_area(&self, w: &mut Vec<u8>) -> Result<(), nfnl::EncodeError> {
-                $( if let Some(v) = &self.$field {
-                    <$ty as $crate::wire::Field>::encode(v, $kind, w)?;
-                } )*
-                for x in &self.extra {
-                    $crate::wire::put(w, x.kind, &x.payload)?;
-                }
-                Ok(())
-            }
-        }
+        $crate::wire::attr_struct!(@area $name { $( $field : $ty = $kind ),* });
     };
 
     (
@@ -244,6 +217,11 @@ macro_rules! attr_struct {
             pub extra: Vec<$crate::wire::RawAttr>,
         }
 
+        $crate::wire::attr_struct!(@area $name { $( $field : $ty = $kind ),* });
+    };
+
+    // The attribute area's decoder and encoder, the same for both forms.
+    (@area $name:ident { $( $field:ident : $ty:ty = $kind:path ),* }) => {
         impl $name {
             /// Decodes the attribute area `area`.
             #[allow(unused_variables, unused_mut)]

@@ -18,7 +18,7 @@ use std::ops::ControlFlow;
 
 use nfnl::{
     Conn, DumpStream, EncodeError, Errno, KernelError, MsgBuilder, NfHeader, NfMsg, NlFlags,
-    ParseError, Refusal, Socket,
+    ParseError, Refusal,
 };
 use nfnl_sys as sys;
 
@@ -81,9 +81,9 @@ impl Conntrack {
 
     /// Opens a socket inside the network namespace named by the file at
     /// `netns` (`/run/netns/NAME` as made by `ip netns add NAME`,
-    /// `/proc/PID/ns/net`), in one call ([`Socket::open_in_netns_path`]
-    /// then [`Conn::from_socket`] and [`Conntrack::from_conn`]). It works in that namespace from any thread; the calling
-    /// thread stays in its own. With an open namespace file instead of a
+    /// `/proc/PID/ns/net`), in one call ([`Conn::open_in_netns`] then
+    /// [`Conntrack::from_conn`]). It works in that namespace from any
+    /// thread; the calling thread stays in its own. With an open namespace file instead of a
     /// path: `Conntrack::from_conn(Conn::from_socket(Socket::open_in_netns(fd)?)?)`.
     ///
     /// # Errors
@@ -106,9 +106,7 @@ impl Conntrack {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_in_netns(netns: impl AsRef<std::path::Path>) -> Result<Self> {
-        Ok(Self::from_conn(Conn::from_socket(
-            Socket::open_in_netns_path(netns)?,
-        )?))
+        Ok(Self::from_conn(Conn::open_in_netns(netns)?))
     }
 
     /// Wraps a connection (see [`Conntrack::open_in_netns`] for one in another namespace).
