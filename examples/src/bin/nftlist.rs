@@ -1,8 +1,14 @@
-//! `nftlist`: prints the ruleset as `nft --debug=netlink list ruleset`
-//! prints its netlink part, reading the kernel with `nfnl-tables`.
+//! `nftlist`: prints the ruleset as `nft list ruleset` prints it, or with
+//! `--netlink` as `nft --debug=netlink list ruleset` prints its netlink
+//! part, reading the kernel with `nfnl-tables`.
 //!
 //! Privileges: `CAP_NET_ADMIN` in the network namespace's owning user
 //! namespace.
+//!
+//! Usage: `nftlist [-a]`: the whole ruleset in nft's language
+//! (`nfnl_tables::listing`: tables, objects, sets and maps with their
+//! elements, flowtables, chains; `-a` adds handles). Rules whose
+//! statements are not printed yet appear as a comment naming their handle.
 //!
 //! Usage: `nftlist --netlink [FAMILY [TABLE]]` (FAMILY: `ip`, `ip6`,
 //! `inet`, `arp`, `bridge`, `netdev`). For each table in the kernel's
@@ -18,9 +24,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use nfnl_tables::{text, Error, Nft, ProtoFamily, Rule, Set, Table};
+use nfnl_tables::{listing, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
 
-const HELP: &str = "usage: nftlist --netlink [FAMILY [TABLE]]\n";
+const HELP: &str = "usage: nftlist [-a] | nftlist --netlink [FAMILY [TABLE]]\n";
 
 fn family(name: &str) -> Option<ProtoFamily> {
     Some(match name {
@@ -91,8 +97,32 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
     Ok(())
 }
 
+/// The ruleset in nft's language (`nft list ruleset`).
+fn list_ruleset(handles: bool) -> Result<String, Error> {
+    let mut nft = Nft::open()?;
+    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+    Ok(listing::Printer::new().handles(handles).ruleset(&rs))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let handles = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => Some(false),
+        ["-a"] => Some(true),
+        _ => None,
+    };
+    if let Some(handles) = handles {
+        return match list_ruleset(handles) {
+            Ok(out) => {
+                let _ = std::io::stdout().write_all(out.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nftlist: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let (fam, table) = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["--netlink"] => (ProtoFamily::Unspec, None),
         ["--netlink", f] => match family(f) {

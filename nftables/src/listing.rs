@@ -1,0 +1,2186 @@
+//! The text `nft list ruleset` prints (nft 1.0.6), from a [`Ruleset`] read
+//! through this crate: tables with their flags and comments, stateful
+//! objects, named sets and maps with their elements, flowtables and
+//! chains (hooks, named priorities, policies, devices), in nft's order,
+//! indentation and line wrapping.
+//!
+//! What nft writes here was observed on this machine (nft 1.0.6 in a
+//! throwaway namespace) and is written down next to the code that
+//! reproduces it:
+//! - a table is `table FAMILY NAME {`, then `flags ...` and `comment "..."`
+//!   lines, then its objects, named sets, flowtables and chains, each in
+//!   the kernel's dump order and each preceded by an empty line but the
+//!   first;
+//! - a base chain's priority is named when it is within 10 of a standard
+//!   priority of the family and hook (`filter`, `filter + 10`,
+//!   `mangle - 5`, `dstnat` only in prerouting, `srcnat` only in
+//!   postrouting; bridge: `dstnat` -300, `filter` -200, `out` 100 in
+//!   output, `srcnat` 300 in postrouting);
+//! - set elements are sorted by value (interval sets merged back into
+//!   prefixes and ranges), several on a line by the key's data type (five
+//!   integers, two addresses, one of the rest), continuation lines indented
+//!   by three tabs and five spaces;
+//! - a set whose user data carries typeof information is printed as
+//!   `typeof EXPR`; its key byte order, comment and auto-merge come from
+//!   the same user data (`NFTA_SET_USERDATA` type-length-value records).
+//!
+//! Rules are printed by a function given to [`Printer::rules`]: their
+//! translation into nft's language (delinearization) is another module's
+//! job. Without one, each rule is a comment naming its handle.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use nfnl::ProtoFamily;
+use nfnl_sys as sys;
+
+use crate::data::{Data, Verdict};
+use crate::expr::{Counter, Expr, LimitType};
+use crate::object::{
+    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Rule, Set, SetFlags, Table,
+    TableFlags,
+};
+use crate::ruleset::Ruleset;
+use crate::text::family_name;
+
+/// The text of a rule's statements (one line, without indentation or
+/// handle), or `None` when it cannot be printed.
+pub type RuleText<'a> = &'a dyn Fn(&Rule, &Ruleset) -> Option<String>;
+
+/// Prints a [`Ruleset`] as `nft list ruleset` does.
+pub struct Printer<'a> {
+    rules: Option<RuleText<'a>>,
+    handles: bool,
+}
+
+impl Default for Printer<'_> {
+    fn default() -> Self {
+        Printer::new()
+    }
+}
+
+/// `nft list ruleset` for `rs` (rules printed as comments: see [`Printer`]).
+pub fn ruleset(rs: &Ruleset) -> String {
+    Printer::new().ruleset(rs)
+}
+
+impl<'a> Printer<'a> {
+    /// A printer without a rule translator and without handles.
+    pub fn new() -> Self {
+        Printer {
+            rules: None,
+            handles: false,
+        }
+    }
+
+    /// Rules are printed by `f` (one line of statements per rule).
+    pub fn rules(mut self, f: RuleText<'a>) -> Self {
+        self.rules = Some(f);
+        self
+    }
+
+    /// Prints handles as `nft -a list ruleset` does (`# handle N`).
+    pub fn handles(mut self, on: bool) -> Self {
+        self.handles = on;
+        self
+    }
+
+    /// The whole listing.
+    pub fn ruleset(&self, rs: &Ruleset) -> String {
+        let mut out = String::new();
+        let ifnames = interface_names();
+        let ctx = Ctx { ifnames: &ifnames };
+        for t in &rs.tables {
+            self.table(&mut out, rs, t, &ctx);
+        }
+        out
+    }
+
+    fn handle(&self, h: Option<u64>) -> String {
+        match (self.handles, h) {
+            (true, Some(h)) => format!(" # handle {h}"),
+            _ => String::new(),
+        }
+    }
+
+    fn table(&self, o: &mut String, rs: &Ruleset, t: &Table, ctx: &Ctx<'_>) {
+        let fam = t.family;
+        let name = t.name.as_deref().unwrap_or("");
+        let _ = write!(o, "table {} {name} {{", family_name(fam));
+        if self.handles {
+            let _ = write!(o, " # handle {}", t.handle.unwrap_or(0));
+        }
+        o.push('\n');
+        if let Some(f) = t.flags.filter(|f| !f.is_empty()) {
+            let mut names = Vec::new();
+            if f.contains(TableFlags::DORMANT) {
+                names.push("dormant");
+            }
+            if f.contains(TableFlags::OWNER) {
+                names.push("owner");
+            }
+            if f.contains(TableFlags::PERSIST) {
+                names.push("persist");
+            }
+            if !names.is_empty() {
+                let _ = writeln!(o, "\tflags {}", names.join(","));
+            }
+        }
+        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\tcomment \"{c}\"");
+        }
+        let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
+        let mut first = t.flags.is_none_or(|f| f.is_empty())
+            && t.userdata
+                .as_deref()
+                .and_then(|u| udata_str(u, 0))
+                .is_none();
+        let mut sep = |o: &mut String| {
+            if !first {
+                o.push('\n');
+            }
+            first = false;
+        };
+        for ob in rs.objs.iter().filter(|x| mine(x.family, &x.table)) {
+            sep(o);
+            self.obj(o, ob);
+        }
+        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
+            if s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)) {
+                continue;
+            }
+            sep(o);
+            self.set(o, rs, s, ctx);
+        }
+        for f in rs.flowtables.iter().filter(|x| mine(x.family, &x.table)) {
+            sep(o);
+            self.flowtable(o, f);
+        }
+        for c in rs.chains.iter().filter(|x| mine(x.family, &x.table)) {
+            if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
+                continue;
+            }
+            sep(o);
+            self.chain(o, rs, c);
+        }
+        o.push_str("}\n");
+    }
+
+    fn chain(&self, o: &mut String, rs: &Ruleset, c: &Chain) {
+        let name = c.name.as_deref().unwrap_or("");
+        let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
+        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\t\tcomment \"{cm}\"");
+        }
+        if let Some(h) = &c.hook {
+            let hooknum = h.hooknum.unwrap_or(0);
+            let hook = hook_name(c.family, hooknum);
+            let _ = write!(
+                o,
+                "\t\ttype {} hook {hook}",
+                c.kind.as_deref().unwrap_or("")
+            );
+            if let Some(d) = &h.dev {
+                let _ = write!(o, " device \"{d}\"");
+            } else if let Some(ds) = &h.devs {
+                if ds.0.len() == 1 {
+                    let _ = write!(o, " device \"{}\"", ds.0[0]);
+                } else {
+                    let list: Vec<String> = ds.0.iter().map(|d| format!("\"{d}\"")).collect();
+                    let _ = write!(o, " devices = {{ {} }}", list.join(", "));
+                }
+            }
+            let _ = write!(
+                o,
+                " priority {};",
+                priority_text(c.family, hooknum, h.priority.unwrap_or(0))
+            );
+            if let Some(p) = c.policy {
+                let _ = write!(o, " policy {};", if p == 0 { "drop" } else { "accept" });
+            }
+            o.push('\n');
+        }
+        if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
+            o.push_str("\t\tflags offload;\n");
+        }
+        let tname = c.table.as_deref();
+        for r in rs.rules.iter().filter(|r| {
+            r.family == c.family && r.table.as_deref() == tname && r.chain.as_deref() == Some(name)
+        }) {
+            let text = self.rules.and_then(|f| f(r, rs));
+            match text {
+                Some(t) => {
+                    let _ = writeln!(o, "\t\t{t}{}", self.handle(r.handle));
+                }
+                None => {
+                    let _ = writeln!(o, "\t\t# rule handle {} not printed", r.handle.unwrap_or(0));
+                }
+            }
+        }
+        o.push_str("\t}\n");
+    }
+
+    fn flowtable(&self, o: &mut String, f: &Flowtable) {
+        let _ = writeln!(
+            o,
+            "\tflowtable {} {{{}",
+            f.name.as_deref().unwrap_or(""),
+            self.handle(f.handle)
+        );
+        if let Some(h) = &f.hook {
+            let _ = writeln!(
+                o,
+                "\t\thook ingress priority {}",
+                priority_text(ProtoFamily::Netdev, 0, h.priority.unwrap_or(0))
+            );
+            if let Some(ds) = &h.devs {
+                let list: Vec<String> = ds.0.to_vec();
+                let _ = writeln!(o, "\t\tdevices = {{ {} }}", list.join(", "));
+            }
+        }
+        if f.flags.is_some_and(|x| x & 1 != 0) {
+            o.push_str("\t\tflags offload\n");
+        }
+        if f.flags.is_some_and(|x| x & 2 != 0) {
+            o.push_str("\t\tcounter\n");
+        }
+        o.push_str("\t}\n");
+    }
+
+    fn obj(&self, o: &mut String, ob: &Obj) {
+        let name = ob.name.as_deref().unwrap_or("");
+        let kind = match ob.kind {
+            Some(sys::NFT_OBJECT_COUNTER) => "counter",
+            Some(sys::NFT_OBJECT_QUOTA) => "quota",
+            Some(sys::NFT_OBJECT_CT_HELPER) => "ct helper",
+            Some(sys::NFT_OBJECT_LIMIT) => "limit",
+            Some(sys::NFT_OBJECT_CONNLIMIT) => "connlimit",
+            Some(sys::NFT_OBJECT_TUNNEL) => "tunnel",
+            Some(sys::NFT_OBJECT_CT_TIMEOUT) => "ct timeout",
+            Some(sys::NFT_OBJECT_SECMARK) => "secmark",
+            Some(sys::NFT_OBJECT_CT_EXPECT) => "ct expectation",
+            Some(sys::NFT_OBJECT_SYNPROXY) => "synproxy",
+            _ => "unknown",
+        };
+        let _ = writeln!(o, "\t{kind} {name} {{{}", self.handle(ob.handle));
+        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\t\tcomment \"{cm}\"");
+        }
+        let fam = ob.family;
+        match ob.data() {
+            Ok(Some(ObjData::Counter(c))) => {
+                let _ = writeln!(
+                    o,
+                    "\t\tpackets {} bytes {}",
+                    c.packets.unwrap_or(0),
+                    c.bytes.unwrap_or(0)
+                );
+            }
+            Ok(Some(ObjData::Quota(q))) => {
+                let over = if q.flags.unwrap_or(0) & 1 != 0 {
+                    "over "
+                } else {
+                    ""
+                };
+                let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+                let _ = write!(o, "\t\t{over}{v} {u}");
+                let used = q.consumed.unwrap_or(0);
+                if used != 0 {
+                    let (v, u) = bytes_unit(used);
+                    let _ = write!(o, " used {v} {u}");
+                }
+                o.push('\n');
+            }
+            Ok(Some(ObjData::Limit(l))) => {
+                let _ = writeln!(o, "\t\t{}", limit_text(&l));
+            }
+            Ok(Some(ObjData::CtHelper(h))) => {
+                let _ = writeln!(
+                    o,
+                    "\t\ttype \"{}\" protocol {}",
+                    h.name.as_deref().unwrap_or(""),
+                    proto_name(h.l4proto.unwrap_or(0))
+                );
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(h.l3proto, fam));
+            }
+            Ok(Some(ObjData::CtExpect(e))) => {
+                let _ = writeln!(o, "\t\tprotocol {}", proto_name(e.l4proto.unwrap_or(0)));
+                let _ = writeln!(o, "\t\tdport {}", e.dport.unwrap_or(0));
+                let _ = writeln!(
+                    o,
+                    "\t\ttimeout {}",
+                    time_text(e.timeout.unwrap_or(0).swap_bytes().into())
+                );
+                let _ = writeln!(o, "\t\tsize {}", e.size.unwrap_or(0));
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
+            }
+            Ok(Some(ObjData::CtTimeout(t))) => {
+                let _ = writeln!(o, "\t\tprotocol {}", proto_name(t.l4proto.unwrap_or(0)));
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
+                let pol = t
+                    .data
+                    .as_ref()
+                    .map(|d| timeout_policy(t.l4proto.unwrap_or(0), &d.attrs))
+                    .unwrap_or_default();
+                let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
+            }
+            Ok(Some(ObjData::Synproxy(s))) => {
+                let _ = writeln!(o, "\t\tmss {}", s.mss.unwrap_or(0));
+                let _ = writeln!(o, "\t\twscale {}", s.wscale.unwrap_or(0));
+                let f = s.flags.unwrap_or(0);
+                let mut names = Vec::new();
+                if f & 1 != 0 {
+                    names.push("timestamp");
+                }
+                if f & 2 != 0 {
+                    names.push("sack-perm");
+                }
+                if !names.is_empty() {
+                    let _ = writeln!(o, "\t\t{}", names.join(" "));
+                }
+            }
+            Ok(Some(ObjData::Secmark(s))) => {
+                let _ = writeln!(o, "\t\t\"{}\"", s.ctx.as_deref().unwrap_or(""));
+            }
+            Ok(Some(ObjData::Connlimit(c))) => {
+                let inv = if c.flags.unwrap_or(0) & 1 != 0 {
+                    "over "
+                } else {
+                    ""
+                };
+                let _ = writeln!(o, "\t\tct count {inv}{}", c.count.unwrap_or(0));
+            }
+            _ => {}
+        }
+        o.push_str("\t}\n");
+    }
+
+    fn set(&self, o: &mut String, rs: &Ruleset, s: &Set, ctx: &Ctx<'_>) {
+        let flags = s.flags.unwrap_or_default();
+        let is_map = flags.contains(SetFlags::MAP) || flags.contains(SetFlags::OBJECT);
+        let name = s.name.as_deref().unwrap_or("");
+        let _ = writeln!(
+            o,
+            "\t{} {name} {{{}",
+            if is_map { "map" } else { "set" },
+            self.handle(s.handle)
+        );
+        let ud = SetUdata::parse(s.userdata.as_deref().unwrap_or(&[]));
+        let key = KeyType::of(
+            s.key_type.unwrap_or(0),
+            s.key_len.unwrap_or(0),
+            s.desc
+                .as_ref()
+                .and_then(|d| d.concat.as_ref())
+                .map(|c| &c.0[..]),
+            ud.key_typeof.as_ref(),
+            ud.key_byteorder,
+        );
+        let data = if flags.contains(SetFlags::OBJECT) {
+            None
+        } else if is_map {
+            Some(KeyType::of(
+                s.data_type.unwrap_or(0),
+                s.data_len.unwrap_or(0),
+                None,
+                ud.data_typeof.as_ref(),
+                ud.data_byteorder,
+            ))
+        } else {
+            None
+        };
+        // type / typeof line
+        let typeof_key = key.typeof_text.clone();
+        let typeof_data = data.as_ref().map(|d| d.typeof_text.clone());
+        let use_typeof = typeof_key.is_some();
+        o.push_str("\t\t");
+        if use_typeof {
+            let _ = write!(o, "typeof {}", typeof_key.unwrap_or_default());
+        } else {
+            let _ = write!(o, "type {}", key.type_name());
+        }
+        if flags.contains(SetFlags::OBJECT) {
+            let _ = write!(o, " : {}", obj_type_name(s.obj_type.unwrap_or(0)));
+        } else if let Some(d) = &data {
+            match (use_typeof, typeof_data.flatten()) {
+                (true, Some(t)) => {
+                    let _ = write!(o, " : {t}");
+                }
+                _ => {
+                    let _ = write!(o, " : {}", d.type_name());
+                }
+            }
+            if ud.data_interval {
+                o.push_str(" interval");
+            }
+        }
+        o.push('\n');
+        if s.policy == Some(sys::NFT_SET_POL_MEMORY) {
+            o.push_str("\t\tpolicy memory\n");
+        }
+        if let Some(size) = s.desc.as_ref().and_then(|d| d.size) {
+            if size != 0 && !flags.contains(SetFlags::CONSTANT) {
+                let _ = writeln!(o, "\t\tsize {size}");
+            }
+        }
+        let mut fl = Vec::new();
+        if flags.contains(SetFlags::CONSTANT) {
+            fl.push("constant");
+        }
+        if flags.contains(SetFlags::INTERVAL) {
+            fl.push("interval");
+        }
+        if flags.contains(SetFlags::TIMEOUT) {
+            fl.push("timeout");
+        }
+        if flags.contains(SetFlags::EVAL) {
+            fl.push("dynamic");
+        }
+        if !fl.is_empty() {
+            if flags.contains(SetFlags::EVAL) {
+                // nft prints dynamic first
+                fl.retain(|f| *f != "dynamic");
+                fl.insert(0, "dynamic");
+            }
+            let _ = writeln!(o, "\t\tflags {}", fl.join(","));
+        }
+        if ud.merge {
+            o.push_str("\t\tauto-merge\n");
+        }
+        let set_exprs: Vec<&Expr> = s
+            .expr
+            .iter()
+            .map(|b| &**b)
+            .chain(s.exprs.iter().flat_map(|l| l.0.iter()))
+            .collect();
+        for e in &set_exprs {
+            if let Some(t) = stateful_text(e, true) {
+                let _ = writeln!(o, "\t\t{t}");
+            }
+        }
+        if let Some(t) = s.timeout {
+            let _ = writeln!(o, "\t\ttimeout {}", time_text(t));
+        }
+        if let Some(g) = s.gc_interval {
+            if flags.contains(SetFlags::TIMEOUT) || s.timeout.is_some() {
+                let _ = writeln!(o, "\t\tgc-interval {}", time_text(g.into()));
+            }
+        }
+        if let Some(c) = &ud.comment {
+            let _ = writeln!(o, "\t\tcomment \"{c}\"");
+        }
+        let elems: Vec<&Element> = rs
+            .elements
+            .iter()
+            .filter(|e| {
+                e.family == s.family && e.table == s.table && e.set.as_deref() == Some(name)
+            })
+            .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter()))
+            .collect();
+        let items = element_items(s, &key, data.as_ref(), &elems, ctx);
+        if !items.is_empty() {
+            o.push_str("\t\telements = { ");
+            let per_line = if is_map && key.fields.len() == 1 {
+                per_line(key.fields[0].dtype)
+            } else if key.fields.len() == 1 {
+                per_line(key.fields[0].dtype)
+            } else {
+                1
+            };
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    if i % per_line == 0 {
+                        o.push_str(",\n\t\t\t     ");
+                    } else {
+                        o.push_str(", ");
+                    }
+                }
+                o.push_str(it);
+            }
+            o.push_str(" }\n");
+        }
+        o.push_str("\t}\n");
+    }
+}
+
+/// Interface names by index, for `iface_index` values.
+struct Ctx<'a> {
+    ifnames: &'a HashMap<u32, String>,
+}
+
+/// Interface names of this network namespace by index: the names of
+/// `/proc/net/dev` (per namespace) with the index sysfs gives them.
+fn interface_names() -> HashMap<u32, String> {
+    let mut m = HashMap::new();
+    let here: Vec<String> = std::fs::read_to_string("/proc/net/dev")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(n, _)| n.trim().to_owned()))
+        .collect();
+    if let Ok(rd) = std::fs::read_dir("/sys/class/net") {
+        for d in rd.flatten() {
+            let name = d.file_name().to_string_lossy().into_owned();
+            if !here.contains(&name) {
+                continue;
+            }
+            if let Ok(i) = std::fs::read_to_string(d.path().join("ifindex")) {
+                if let Ok(i) = i.trim().parse() {
+                    m.insert(i, name);
+                }
+            }
+        }
+    }
+    m
+}
+
+// ---------------------------------------------------------------- hooks
+
+fn hook_name(f: ProtoFamily, n: u32) -> &'static str {
+    match f {
+        ProtoFamily::Netdev => match n {
+            0 => "ingress",
+            1 => "egress",
+            _ => "unknown",
+        },
+        ProtoFamily::Arp => match n {
+            0 => "input",
+            1 => "output",
+            2 => "forward",
+            _ => "unknown",
+        },
+        _ => match n {
+            0 => "prerouting",
+            1 => "input",
+            2 => "forward",
+            3 => "output",
+            4 => "postrouting",
+            5 => "ingress",
+            _ => "unknown",
+        },
+    }
+}
+
+/// A base chain's priority as nft names it: a standard priority of the
+/// family and hook within 10, else the number.
+pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
+    let std: &[(&str, i32)] = match f {
+        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hooknum {
+            0 => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("dstnat", -100),
+                ("filter", 0),
+                ("security", 50),
+            ],
+            4 => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("filter", 0),
+                ("security", 50),
+                ("srcnat", 100),
+            ],
+            _ => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("filter", 0),
+                ("security", 50),
+            ],
+        },
+        ProtoFamily::Bridge => match hooknum {
+            0 => &[("dstnat", -300), ("filter", -200)],
+            3 => &[("filter", -200), ("out", 100)],
+            4 => &[("filter", -200), ("srcnat", 300)],
+            _ => &[("filter", -200)],
+        },
+        ProtoFamily::Arp | ProtoFamily::Netdev => &[("filter", 0)],
+        _ => &[],
+    };
+    for (n, v) in std {
+        let d = i64::from(prio) - i64::from(*v);
+        if d == 0 {
+            return (*n).to_owned();
+        }
+        if (1..=10).contains(&d) {
+            return format!("{n} + {d}");
+        }
+        if (-10..=-1).contains(&d) {
+            return format!("{n} - {}", -d);
+        }
+    }
+    prio.to_string()
+}
+
+// ---------------------------------------------------------------- user data
+
+/// The value of the first type-length-value record of `ty` in nftnl user
+/// data (`u8` type, `u8` length, value).
+fn udata_records(u: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while let (Some(&t), Some(&l)) = (u.get(i), u.get(i + 1)) {
+        let start = i + 2;
+        let Some(v) = u.get(start..start + usize::from(l)) else {
+            break;
+        };
+        out.push((t, v));
+        i = start + usize::from(l);
+    }
+    out
+}
+
+fn cstr(v: &[u8]) -> String {
+    let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
+    String::from_utf8_lossy(&v[..end]).into_owned()
+}
+
+fn udata_str(u: &[u8], ty: u8) -> Option<String> {
+    udata_records(u)
+        .into_iter()
+        .find(|(t, _)| *t == ty)
+        .map(|(_, v)| cstr(v))
+}
+
+fn udata_u32(v: &[u8]) -> Option<u32> {
+    Some(u32::from_ne_bytes(v.get(..4)?.try_into().ok()?))
+}
+
+/// What nft keeps in a set's user data.
+#[derive(Default)]
+struct SetUdata {
+    key_byteorder: Option<u32>,
+    data_byteorder: Option<u32>,
+    merge: bool,
+    key_typeof: Option<TypeofExpr>,
+    data_typeof: Option<TypeofExpr>,
+    data_interval: bool,
+    comment: Option<String>,
+}
+
+impl SetUdata {
+    fn parse(u: &[u8]) -> Self {
+        let mut s = SetUdata::default();
+        for (t, v) in udata_records(u) {
+            match t {
+                0 => s.key_byteorder = udata_u32(v),
+                1 => s.data_byteorder = udata_u32(v),
+                2 => s.merge = udata_u32(v).is_some_and(|x| x != 0),
+                3 => s.key_typeof = TypeofExpr::parse(v),
+                4 => s.data_typeof = TypeofExpr::parse(v),
+                6 => s.data_interval = udata_u32(v).is_some_and(|x| x != 0),
+                7 => s.comment = Some(cstr(v)),
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+/// One typeof expression of a set's user data: nft's expression type and
+/// its own records.
+#[derive(Clone, Debug)]
+enum TypeofExpr {
+    Payload {
+        desc: u32,
+        field: u32,
+        raw: Option<(u32, u32, u32)>,
+    },
+    Meta(u32),
+    Ct {
+        key: u32,
+        dir: Option<u8>,
+    },
+    Osf,
+    Socket(u32),
+    Rt(u32),
+    Fib {
+        result: u32,
+        flags: u32,
+    },
+    Xfrm {
+        key: u32,
+        dir: u32,
+        spnum: u32,
+    },
+    Concat(Vec<TypeofExpr>),
+    Other,
+}
+
+const EXPR_PAYLOAD: u32 = 7;
+const EXPR_EXTHDR: u32 = 8;
+const EXPR_META: u32 = 9;
+const EXPR_OSF: u32 = 11;
+const EXPR_CT: u32 = 12;
+const EXPR_CONCAT: u32 = 13;
+const EXPR_SOCKET: u32 = 10;
+const EXPR_RT: u32 = 25;
+const EXPR_FIB: u32 = 26;
+const EXPR_XFRM: u32 = 27;
+
+impl TypeofExpr {
+    fn parse(v: &[u8]) -> Option<Self> {
+        let recs = udata_records(v);
+        let ty = recs
+            .iter()
+            .find(|(t, _)| *t == 0)
+            .and_then(|(_, v)| udata_u32(v))?;
+        let data = recs
+            .iter()
+            .find(|(t, _)| *t == 1)
+            .map(|(_, v)| *v)
+            .unwrap_or(&[]);
+        let d = udata_records(data);
+        let num = |k: u8| {
+            d.iter()
+                .find(|(t, _)| *t == k)
+                .and_then(|(_, v)| udata_u32(v))
+        };
+        Some(match ty {
+            EXPR_PAYLOAD => {
+                let desc = num(0).unwrap_or(0);
+                let field = num(1).unwrap_or(0);
+                let raw = if desc == 0 {
+                    Some((
+                        num(2).unwrap_or(0),
+                        num(3).unwrap_or(0),
+                        num(4).unwrap_or(0),
+                    ))
+                } else {
+                    None
+                };
+                TypeofExpr::Payload { desc, field, raw }
+            }
+            EXPR_META => TypeofExpr::Meta(num(0).unwrap_or(0)),
+            EXPR_CT => {
+                let dir = d
+                    .iter()
+                    .find(|(t, _)| *t == 1)
+                    .and_then(|(_, v)| v.first().copied())
+                    .filter(|&x| x != 0xff);
+                TypeofExpr::Ct {
+                    key: num(0).unwrap_or(0),
+                    dir,
+                }
+            }
+            EXPR_OSF => TypeofExpr::Osf,
+            EXPR_SOCKET => TypeofExpr::Socket(num(0).unwrap_or(0)),
+            EXPR_RT => TypeofExpr::Rt(num(0).unwrap_or(0)),
+            EXPR_FIB => TypeofExpr::Fib {
+                result: num(0).unwrap_or(0),
+                flags: num(1).unwrap_or(0),
+            },
+            EXPR_XFRM => TypeofExpr::Xfrm {
+                key: num(0).unwrap_or(0),
+                dir: num(1).unwrap_or(0),
+                spnum: num(2).unwrap_or(0),
+            },
+            EXPR_CONCAT => TypeofExpr::Concat(
+                d.iter()
+                    .map(|(_, v)| TypeofExpr::parse(v).unwrap_or(TypeofExpr::Other))
+                    .collect(),
+            ),
+            EXPR_EXTHDR => TypeofExpr::Other,
+            _ => TypeofExpr::Other,
+        })
+    }
+
+    /// nft's text of the expression; `None` if not known here.
+    fn text(&self) -> Option<String> {
+        Some(match self {
+            TypeofExpr::Payload {
+                raw: Some((base, off, len)),
+                ..
+            } => {
+                let b = match base {
+                    1 => "ll",
+                    2 => "nh",
+                    3 => "th",
+                    4 => "ih",
+                    _ => return None,
+                };
+                format!("@{b},{off},{len}")
+            }
+            TypeofExpr::Payload { desc, field, .. } => {
+                let (p, fields) = payload_desc(*desc)?;
+                let f = fields.get(usize::try_from(*field).ok()?.checked_sub(1)?)?;
+                format!("{p} {}", f.0)
+            }
+            TypeofExpr::Meta(k) => {
+                let n = meta_key_name(*k)?;
+                if matches!(k, 4 | 5 | 6 | 7 | 21 | 22) {
+                    n.to_owned()
+                } else {
+                    format!("meta {n}")
+                }
+            }
+            TypeofExpr::Ct { key, dir } => {
+                let n = ct_key_name(*key)?;
+                match dir {
+                    Some(0) => format!("ct original {n}"),
+                    Some(1) => format!("ct reply {n}"),
+                    _ => format!("ct {n}"),
+                }
+            }
+            TypeofExpr::Osf => "osf name".to_owned(),
+            TypeofExpr::Socket(k) => format!(
+                "socket {}",
+                ["transparent", "mark", "wildcard", "cgroupv2"].get(usize::try_from(*k).ok()?)?
+            ),
+            TypeofExpr::Rt(k) => format!(
+                "rt {}",
+                ["classid", "ip nexthop", "ip6 nexthop", "mtu", "ipsec"]
+                    .get(usize::try_from(*k).ok()?)?
+            ),
+            TypeofExpr::Fib { result, flags } => {
+                let names: Vec<&str> = [
+                    (1, "saddr"),
+                    (2, "daddr"),
+                    (4, "mark"),
+                    (8, "iif"),
+                    (16, "oif"),
+                ]
+                .iter()
+                .filter(|(b, _)| flags & b != 0)
+                .map(|(_, n)| *n)
+                .collect();
+                let r = match result {
+                    1 => "oif",
+                    2 => "oifname",
+                    3 => "type",
+                    _ => return None,
+                };
+                format!("fib {} {r}", names.join(" . "))
+            }
+            TypeofExpr::Xfrm { key, dir, spnum } => {
+                let k = match key {
+                    5 => "reqid",
+                    6 => "spi",
+                    _ => return None,
+                };
+                let d = if *dir == 0 { "in" } else { "out" };
+                if *spnum != 0 {
+                    format!("ipsec {d} spnum {spnum} {k}")
+                } else {
+                    format!("ipsec {d} {k}")
+                }
+            }
+            TypeofExpr::Concat(v) if v.is_empty() => return None,
+            TypeofExpr::Concat(v) => v
+                .iter()
+                .map(TypeofExpr::text)
+                .collect::<Option<Vec<_>>>()?
+                .join(" . "),
+            TypeofExpr::Other => return None,
+        })
+    }
+
+    /// The datatype nft gives the expression's values, if it differs from
+    /// the set's declared key type (raw payload: hex integers).
+    fn is_raw(&self) -> bool {
+        matches!(self, TypeofExpr::Payload { raw: Some(_), .. })
+    }
+
+    fn parts(&self) -> Vec<&TypeofExpr> {
+        match self {
+            TypeofExpr::Concat(v) => v.iter().collect(),
+            e => vec![e],
+        }
+    }
+}
+
+/// nft's protocol descriptions by the id it stores in typeof user data,
+/// with their fields in template order (name, datatype).
+fn payload_desc(id: u32) -> Option<(&'static str, &'static [(&'static str, u32)])> {
+    Some(match id {
+        1 => (
+            "ah",
+            &[
+                ("nexthdr", 12),
+                ("hdrlength", 4),
+                ("reserved", 4),
+                ("spi", 4),
+                ("sequence", 4),
+            ],
+        ),
+        2 => ("esp", &[("spi", 4), ("sequence", 4)]),
+        3 => ("comp", &[("nexthdr", 12), ("flags", 3), ("cpi", 4)]),
+        4 => (
+            "icmp",
+            &[
+                ("type", 14),
+                ("code", 32),
+                ("checksum", 4),
+                ("id", 4),
+                ("sequence", 4),
+                ("gateway", 7),
+                ("mtu", 4),
+            ],
+        ),
+        5 => (
+            "igmp",
+            &[("type", 42), ("mrt", 4), ("checksum", 4), ("group", 7)],
+        ),
+        6 => (
+            "udp",
+            &[("sport", 13), ("dport", 13), ("length", 4), ("checksum", 4)],
+        ),
+        7 => (
+            "udplite",
+            &[
+                ("sport", 13),
+                ("dport", 13),
+                ("csumcov", 4),
+                ("checksum", 4),
+            ],
+        ),
+        8 => (
+            "tcp",
+            &[
+                ("sport", 13),
+                ("dport", 13),
+                ("sequence", 4),
+                ("ackseq", 4),
+                ("doff", 4),
+                ("reserved", 4),
+                ("flags", 15),
+                ("window", 4),
+                ("checksum", 4),
+                ("urgptr", 4),
+            ],
+        ),
+        9 => ("dccp", &[("sport", 13), ("dport", 13), ("type", 16)]),
+        10 => (
+            "sctp",
+            &[("sport", 13), ("dport", 13), ("vtag", 4), ("checksum", 4)],
+        ),
+        11 => ("th", &[("sport", 13), ("dport", 13)]),
+        12 => (
+            "ip",
+            &[
+                ("version", 4),
+                ("hdrlength", 4),
+                ("dscp", 36),
+                ("ecn", 37),
+                ("length", 4),
+                ("id", 4),
+                ("frag-off", 4),
+                ("ttl", 4),
+                ("protocol", 12),
+                ("checksum", 4),
+                ("saddr", 7),
+                ("daddr", 7),
+            ],
+        ),
+        13 => (
+            "ip6",
+            &[
+                ("version", 4),
+                ("dscp", 36),
+                ("ecn", 37),
+                ("flowlabel", 4),
+                ("length", 4),
+                ("nexthdr", 12),
+                ("hoplimit", 4),
+                ("saddr", 8),
+                ("daddr", 8),
+            ],
+        ),
+        14 => (
+            "icmpv6",
+            &[
+                ("type", 29),
+                ("code", 33),
+                ("checksum", 4),
+                ("parameter", 4),
+                ("mtu", 4),
+                ("id", 4),
+                ("sequence", 4),
+                ("max-delay", 4),
+            ],
+        ),
+        15 => (
+            "arp",
+            &[
+                ("htype", 4),
+                ("ptype", 10),
+                ("hlen", 4),
+                ("plen", 4),
+                ("operation", 11),
+                ("saddr ether", 9),
+                ("saddr ip", 7),
+                ("daddr ether", 9),
+                ("daddr ip", 7),
+            ],
+        ),
+        16 => (
+            "vlan",
+            &[("pcp", 4), ("dei", 4), ("cfi", 4), ("id", 4), ("type", 10)],
+        ),
+        17 => ("ether", &[("daddr", 9), ("saddr", 9), ("type", 10)]),
+        _ => return None,
+    })
+}
+
+fn meta_key_name(k: u32) -> Option<&'static str> {
+    Some(match k {
+        0 => "length",
+        1 => "protocol",
+        2 => "priority",
+        3 => "mark",
+        4 => "iif",
+        5 => "oif",
+        6 => "iifname",
+        7 => "oifname",
+        8 => "iiftype",
+        9 => "oiftype",
+        10 => "skuid",
+        11 => "skgid",
+        12 => "nftrace",
+        13 => "rtclassid",
+        14 => "secmark",
+        15 => "nfproto",
+        16 => "l4proto",
+        17 => "ibrname",
+        18 => "obrname",
+        19 => "pkttype",
+        20 => "cpu",
+        21 => "iifgroup",
+        22 => "oifgroup",
+        23 => "cgroup",
+        24 => "random",
+        25 => "ipsec",
+        26 => "iifkind",
+        27 => "oifkind",
+        28 => "ibrpvid",
+        29 => "ibrvproto",
+        30 => "time",
+        31 => "day",
+        32 => "hour",
+        33 => "sdif",
+        34 => "sdifname",
+        35 => "broute",
+        _ => return None,
+    })
+}
+
+fn ct_key_name(k: u32) -> Option<&'static str> {
+    Some(match k {
+        0 => "state",
+        1 => "direction",
+        2 => "status",
+        3 => "mark",
+        4 => "secmark",
+        5 => "expiration",
+        6 => "helper",
+        7 => "l3proto",
+        8 => "saddr",
+        9 => "daddr",
+        10 => "protocol",
+        11 => "proto-src",
+        12 => "proto-dst",
+        13 => "label",
+        14 => "packets",
+        15 => "bytes",
+        16 => "avgpkt",
+        17 => "zone",
+        18 => "event",
+        19 => "ip saddr",
+        20 => "ip daddr",
+        21 => "ip6 saddr",
+        22 => "ip6 daddr",
+        23 => "id",
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------- data types
+
+/// nft's data type ids (`NFTA_SET_KEY_TYPE`/`DATA_TYPE`).
+mod dt {
+    pub const VERDICT: u32 = 1;
+    pub const NFPROTO: u32 = 2;
+    pub const INTEGER: u32 = 4;
+    pub const STRING: u32 = 5;
+    pub const LLADDR: u32 = 6;
+    pub const IPADDR: u32 = 7;
+    pub const IP6ADDR: u32 = 8;
+    pub const ETHERADDR: u32 = 9;
+    pub const ETHERTYPE: u32 = 10;
+    pub const ARPOP: u32 = 11;
+    pub const INET_PROTOCOL: u32 = 12;
+    pub const INET_SERVICE: u32 = 13;
+    pub const ICMP_TYPE: u32 = 14;
+    pub const TCP_FLAG: u32 = 15;
+    pub const DCCP_PKTTYPE: u32 = 16;
+    pub const MH_TYPE: u32 = 17;
+    pub const TIME: u32 = 18;
+    pub const MARK: u32 = 19;
+    pub const IFINDEX: u32 = 20;
+    pub const ARPHRD: u32 = 21;
+    pub const REALM: u32 = 22;
+    pub const CLASSID: u32 = 23;
+    pub const UID: u32 = 24;
+    pub const GID: u32 = 25;
+    pub const CT_STATE: u32 = 26;
+    pub const CT_DIR: u32 = 27;
+    pub const CT_STATUS: u32 = 28;
+    pub const ICMP6_TYPE: u32 = 29;
+    pub const CT_LABEL: u32 = 30;
+    pub const PKTTYPE: u32 = 31;
+    pub const ICMP_CODE: u32 = 32;
+    pub const ICMPV6_CODE: u32 = 33;
+    pub const ICMPX_CODE: u32 = 34;
+    pub const DEVGROUP: u32 = 35;
+    pub const DSCP: u32 = 36;
+    pub const ECN: u32 = 37;
+    pub const FIB_ADDR: u32 = 38;
+    pub const BOOLEAN: u32 = 39;
+    pub const CT_EVENTBIT: u32 = 40;
+    pub const IFNAME: u32 = 41;
+    pub const IGMP_TYPE: u32 = 42;
+    pub const TIME_DATE: u32 = 43;
+    pub const TIME_HOUR: u32 = 44;
+    pub const TIME_DAY: u32 = 45;
+    pub const CGROUPV2: u32 = 46;
+}
+
+/// Bits of one data type id in a concatenation's type.
+const TYPE_BITS: u32 = 6;
+
+fn dtype_name(id: u32) -> Option<&'static str> {
+    use dt::*;
+    Some(match id {
+        VERDICT => "verdict",
+        NFPROTO => "nf_proto",
+        3 => "bitmask",
+        INTEGER => "integer",
+        STRING => "string",
+        LLADDR => "ll_addr",
+        IPADDR => "ipv4_addr",
+        IP6ADDR => "ipv6_addr",
+        ETHERADDR => "ether_addr",
+        ETHERTYPE => "ether_type",
+        ARPOP => "arp_op",
+        INET_PROTOCOL => "inet_proto",
+        INET_SERVICE => "inet_service",
+        ICMP_TYPE => "icmp_type",
+        TCP_FLAG => "tcp_flag",
+        DCCP_PKTTYPE => "dccp_pkttype",
+        MH_TYPE => "mh_type",
+        TIME => "time",
+        MARK => "mark",
+        IFINDEX => "iface_index",
+        ARPHRD => "iface_type",
+        REALM => "realm",
+        CLASSID => "classid",
+        UID => "uid",
+        GID => "gid",
+        CT_STATE => "ct_state",
+        CT_DIR => "ct_dir",
+        CT_STATUS => "ct_status",
+        ICMP6_TYPE => "icmpv6_type",
+        CT_LABEL => "ct_label",
+        PKTTYPE => "pkt_type",
+        ICMP_CODE => "icmp_code",
+        ICMPV6_CODE => "icmpv6_code",
+        ICMPX_CODE => "icmpx_code",
+        DEVGROUP => "devgroup",
+        DSCP => "dscp",
+        ECN => "ecn",
+        FIB_ADDR => "fib_addrtype",
+        BOOLEAN => "boolean",
+        CT_EVENTBIT => "ct_event",
+        IFNAME => "ifname",
+        IGMP_TYPE => "igmp_type",
+        TIME_DATE => "time",
+        TIME_HOUR => "hour",
+        TIME_DAY => "day",
+        CGROUPV2 => "cgroupsv2",
+        _ => return None,
+    })
+}
+
+/// Byte size of a type's values (0: variable).
+fn dtype_len(id: u32) -> usize {
+    use dt::*;
+    match id {
+        NFPROTO | INET_PROTOCOL | ICMP_TYPE | TCP_FLAG | DCCP_PKTTYPE | MH_TYPE | PKTTYPE
+        | ICMP_CODE | ICMPV6_CODE | ICMPX_CODE | DSCP | ECN | BOOLEAN | IGMP_TYPE | ICMP6_TYPE
+        | TIME_DAY | CT_DIR => 1,
+        ETHERTYPE | ARPOP | INET_SERVICE | ARPHRD => 2,
+        IPADDR | MARK | IFINDEX | REALM | CLASSID | UID | GID | CT_STATE | CT_STATUS | DEVGROUP
+        | FIB_ADDR | CT_EVENTBIT | TIME_HOUR => 4,
+        ETHERADDR => 6,
+        TIME | TIME_DATE | CGROUPV2 => 8,
+        IP6ADDR | CT_LABEL | IFNAME => 16,
+        _ => 0,
+    }
+}
+
+/// True when the type's values are host-endian integers.
+fn dtype_host_order(id: u32) -> bool {
+    use dt::*;
+    matches!(
+        id,
+        MARK | IFINDEX
+            | REALM
+            | CLASSID
+            | UID
+            | GID
+            | CT_STATE
+            | CT_STATUS
+            | DEVGROUP
+            | ARPHRD
+            | TIME
+            | TIME_DATE
+            | TIME_HOUR
+            | TIME_DAY
+            | CGROUPV2
+            | PKTTYPE
+            | CT_DIR
+            | NFPROTO
+            | FIB_ADDR
+            | CT_EVENTBIT
+            | STRING
+            | IFNAME
+            | BOOLEAN
+    )
+}
+
+/// How many elements nft prints on one line of `elements = { ... }`, by
+/// the key's data type (observed with nft 1.0.6).
+fn per_line(id: u32) -> usize {
+    use dt::*;
+    match id {
+        INTEGER | ARPOP | INET_PROTOCOL | INET_SERVICE | TCP_FLAG | DCCP_PKTTYPE | MARK
+        | IFINDEX | CLASSID | UID | GID => 5,
+        NFPROTO | IPADDR | CT_STATE | CT_DIR | CT_STATUS | PKTTYPE => 2,
+        _ => 1,
+    }
+}
+
+/// One field of a set's key or data.
+#[derive(Clone, Debug)]
+struct Field {
+    dtype: u32,
+    /// Bytes in the key (unpadded).
+    len: usize,
+    host: bool,
+    /// Raw payload (`@nh,0,8`): printed as a hex integer.
+    raw: bool,
+}
+
+/// A set's key or a map's data: its fields and how nft names them.
+#[derive(Clone, Debug)]
+struct KeyType {
+    fields: Vec<Field>,
+    typeof_text: Option<String>,
+}
+
+impl KeyType {
+    fn of(
+        id: u32,
+        len: u32,
+        concat: Option<&[u32]>,
+        typeof_expr: Option<&TypeofExpr>,
+        byteorder: Option<u32>,
+    ) -> Self {
+        let len = usize::try_from(len).unwrap_or(0);
+        let mut ids = Vec::new();
+        if id == sys::NFT_DATA_VERDICT {
+            ids.push(dt::VERDICT);
+        } else if id >> TYPE_BITS != 0 && id != sys::NFT_DATA_VERDICT {
+            let mut t = id;
+            while t != 0 {
+                ids.push(t & ((1 << TYPE_BITS) - 1));
+                t >>= TYPE_BITS;
+            }
+            ids.reverse();
+        } else {
+            ids.push(id);
+        }
+        let parts = typeof_expr.map(TypeofExpr::parts).unwrap_or_default();
+        let n = ids.len();
+        let mut fields = Vec::with_capacity(n);
+        for (i, &t) in ids.iter().enumerate() {
+            let flen = if n == 1 {
+                len
+            } else if let Some(c) = concat.and_then(|c| c.get(i)) {
+                usize::try_from(*c).unwrap_or(0)
+            } else {
+                dtype_len(t)
+            };
+            let host = if n == 1 && byteorder.is_some() {
+                byteorder == Some(1)
+            } else {
+                dtype_host_order(t)
+            };
+            fields.push(Field {
+                dtype: t,
+                len: flen,
+                host,
+                raw: parts.get(i).is_some_and(|p| p.is_raw()),
+            });
+        }
+        // Variable-size fields of a concatenation: what is left.
+        if n > 1 && fields.iter().any(|f| f.len == 0) {
+            let known: usize = fields.iter().map(|f| f.len.div_ceil(4) * 4).sum();
+            let zeros = fields.iter().filter(|f| f.len == 0).count();
+            if zeros == 1 {
+                if let Some(f) = fields.iter_mut().find(|f| f.len == 0) {
+                    f.len = len.saturating_sub(known);
+                }
+            }
+        }
+        KeyType {
+            fields,
+            typeof_text: typeof_expr.and_then(TypeofExpr::text),
+        }
+    }
+
+    fn type_name(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| dtype_name(f.dtype).unwrap_or("invalid"))
+            .collect::<Vec<_>>()
+            .join(" . ")
+    }
+
+    /// The key's bytes cut into fields (each padded to 4 bytes in a
+    /// concatenation).
+    fn split<'b>(&self, b: &'b [u8]) -> Vec<&'b [u8]> {
+        if self.fields.len() == 1 {
+            return vec![b];
+        }
+        let mut out = Vec::new();
+        let mut off = 0usize;
+        for f in &self.fields {
+            let end = (off + f.len).min(b.len());
+            out.push(b.get(off..end).unwrap_or(&[]));
+            off += f.len.div_ceil(4) * 4;
+        }
+        out
+    }
+}
+
+fn be_uint(b: &[u8]) -> u128 {
+    b.iter()
+        .take(16)
+        .fold(0u128, |a, &x| (a << 8) | u128::from(x))
+}
+
+fn le_uint(b: &[u8]) -> u128 {
+    b.iter()
+        .take(16)
+        .rev()
+        .fold(0u128, |a, &x| (a << 8) | u128::from(x))
+}
+
+fn field_uint(f: &Field, b: &[u8]) -> u128 {
+    if f.host {
+        le_uint(b)
+    } else {
+        be_uint(b)
+    }
+}
+
+fn sym(v: u128, t: &[(u128, &str)]) -> Option<String> {
+    t.iter()
+        .find(|(k, _)| *k == v)
+        .map(|(_, n)| (*n).to_owned())
+}
+
+/// A value of a field as nft prints it.
+fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
+    use dt::*;
+    if f.raw {
+        return format!("0x{:x}", be_uint(b));
+    }
+    let v = field_uint(f, b);
+    match f.dtype {
+        IPADDR if b.len() == 4 => Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        IP6ADDR if b.len() == 16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            Ipv6Addr::from(a).to_string()
+        }
+        ETHERADDR | LLADDR => b
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+        STRING | IFNAME => format!("\"{}\"", cstr(b)),
+        INET_SERVICE | INTEGER | UID | GID | REALM | DEVGROUP => v.to_string(),
+        MARK => format!("0x{v:08x}"),
+        INET_PROTOCOL => proto_name(u8::try_from(v).unwrap_or(0)),
+        NFPROTO => sym(v, &[(2, "ipv4"), (10, "ipv6")]).unwrap_or_else(|| v.to_string()),
+        ETHERTYPE => sym(
+            v,
+            &[
+                (0x0800, "ip"),
+                (0x0806, "arp"),
+                (0x86dd, "ip6"),
+                (0x8100, "8021q"),
+                (0x88a8, "8021ad"),
+                (0x8035, "rarp"),
+                (0x8847, "mpls"),
+            ],
+        )
+        .unwrap_or_else(|| format!("0x{v:04x}")),
+        ARPOP => sym(
+            v,
+            &[
+                (1, "request"),
+                (2, "reply"),
+                (3, "rrequest"),
+                (4, "rreply"),
+                (8, "inrequest"),
+                (9, "inreply"),
+                (10, "nak"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP_TYPE => sym(
+            v,
+            &[
+                (0, "echo-reply"),
+                (3, "destination-unreachable"),
+                (4, "source-quench"),
+                (5, "redirect"),
+                (8, "echo-request"),
+                (9, "router-advertisement"),
+                (10, "router-solicitation"),
+                (11, "time-exceeded"),
+                (12, "parameter-problem"),
+                (13, "timestamp-request"),
+                (14, "timestamp-reply"),
+                (15, "info-request"),
+                (16, "info-reply"),
+                (17, "address-mask-request"),
+                (18, "address-mask-reply"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP6_TYPE => sym(
+            v,
+            &[
+                (1, "destination-unreachable"),
+                (2, "packet-too-big"),
+                (3, "time-exceeded"),
+                (4, "parameter-problem"),
+                (128, "echo-request"),
+                (129, "echo-reply"),
+                (130, "mld-listener-query"),
+                (131, "mld-listener-report"),
+                (132, "mld-listener-done"),
+                (133, "nd-router-solicit"),
+                (134, "nd-router-advert"),
+                (135, "nd-neighbor-solicit"),
+                (136, "nd-neighbor-advert"),
+                (137, "nd-redirect"),
+                (138, "router-renumbering"),
+                (141, "ind-neighbor-solicit"),
+                (142, "ind-neighbor-advert"),
+                (143, "mld2-listener-report"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP_CODE => sym(
+            v,
+            &[
+                (0, "net-unreachable"),
+                (1, "host-unreachable"),
+                (2, "prot-unreachable"),
+                (3, "port-unreachable"),
+                (4, "frag-needed"),
+                (9, "net-prohibited"),
+                (10, "host-prohibited"),
+                (13, "admin-prohibited"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMPV6_CODE => sym(
+            v,
+            &[
+                (0, "no-route"),
+                (1, "admin-prohibited"),
+                (3, "addr-unreachable"),
+                (4, "port-unreachable"),
+                (5, "policy-fail"),
+                (6, "reject-route"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMPX_CODE => sym(
+            v,
+            &[
+                (0, "no-route"),
+                (1, "port-unreachable"),
+                (2, "host-unreachable"),
+                (3, "admin-prohibited"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        IGMP_TYPE => sym(
+            v,
+            &[
+                (0x11, "membership-query"),
+                (0x12, "membership-report-v1"),
+                (0x16, "membership-report-v2"),
+                (0x17, "leave-group"),
+                (0x22, "membership-report-v3"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TCP_FLAG => bits_text(
+            v,
+            &[
+                (1, "fin"),
+                (2, "syn"),
+                (4, "rst"),
+                (8, "psh"),
+                (16, "ack"),
+                (32, "urg"),
+                (64, "ecn"),
+                (128, "cwr"),
+            ],
+            " | ",
+        ),
+        CT_STATE => bits_text(
+            v,
+            &[
+                (1, "invalid"),
+                (2, "established"),
+                (4, "related"),
+                (8, "new"),
+                (64, "untracked"),
+            ],
+            ",",
+        ),
+        CT_STATUS => bits_text(
+            v,
+            &[
+                (1, "expected"),
+                (2, "seen-reply"),
+                (4, "assured"),
+                (8, "confirmed"),
+                (16, "snat"),
+                (32, "dnat"),
+                (512, "dying"),
+            ],
+            ",",
+        ),
+        CT_DIR => sym(v, &[(0, "original"), (1, "reply")]).unwrap_or_else(|| v.to_string()),
+        PKTTYPE => sym(
+            v,
+            &[
+                (0, "host"),
+                (1, "broadcast"),
+                (2, "multicast"),
+                (3, "other"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        DCCP_PKTTYPE => sym(
+            v,
+            &[
+                (0, "request"),
+                (1, "response"),
+                (2, "data"),
+                (3, "ack"),
+                (4, "dataack"),
+                (5, "closereq"),
+                (6, "close"),
+                (7, "reset"),
+                (8, "sync"),
+                (9, "syncack"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        DSCP => sym(
+            v,
+            &[
+                (0, "cs0"),
+                (1, "lephb"),
+                (8, "cs1"),
+                (10, "af11"),
+                (12, "af12"),
+                (14, "af13"),
+                (16, "cs2"),
+                (18, "af21"),
+                (20, "af22"),
+                (22, "af23"),
+                (24, "cs3"),
+                (26, "af31"),
+                (28, "af32"),
+                (30, "af33"),
+                (32, "cs4"),
+                (34, "af41"),
+                (36, "af42"),
+                (38, "af43"),
+                (40, "cs5"),
+                (44, "va"),
+                (46, "ef"),
+                (48, "cs6"),
+                (56, "cs7"),
+            ],
+        )
+        .unwrap_or_else(|| format!("0x{v:02x}")),
+        ECN => sym(v, &[(0, "not-ect"), (1, "ect1"), (2, "ect0"), (3, "ce")])
+            .unwrap_or_else(|| v.to_string()),
+        BOOLEAN => sym(v, &[(0, "missing"), (1, "exists")]).unwrap_or_else(|| v.to_string()),
+        FIB_ADDR => sym(
+            v,
+            &[
+                (0, "unspec"),
+                (1, "unicast"),
+                (2, "local"),
+                (3, "broadcast"),
+                (4, "anycast"),
+                (5, "multicast"),
+                (6, "blackhole"),
+                (7, "unreachable"),
+                (8, "prohibit"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ARPHRD => sym(
+            v,
+            &[
+                (1, "ether"),
+                (512, "ppp"),
+                (768, "ipip"),
+                (769, "ipip6"),
+                (772, "loopback"),
+                (776, "sit"),
+                (778, "ipgre"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        MH_TYPE => sym(
+            v,
+            &[
+                (0, "binding-refresh-request"),
+                (1, "home-test-init"),
+                (2, "careof-test-init"),
+                (3, "home-test"),
+                (4, "careof-test"),
+                (5, "binding-update"),
+                (6, "binding-acknowledgement"),
+                (7, "binding-error"),
+                (8, "fast-binding-update"),
+                (9, "fast-binding-acknowledgement"),
+                (10, "fast-binding-advertisement"),
+                (11, "experimental-mobility-header"),
+                (12, "home-agent-switch-message"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TIME_DAY => sym(
+            v,
+            &[
+                (0, "\"Sunday\""),
+                (1, "\"Monday\""),
+                (2, "\"Tuesday\""),
+                (3, "\"Wednesday\""),
+                (4, "\"Thursday\""),
+                (5, "\"Friday\""),
+                (6, "\"Saturday\""),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TIME_HOUR => {
+            let s = u64::try_from(v).unwrap_or(0);
+            if s % 60 == 0 {
+                format!("\"{:02}:{:02}\"", s / 3600, (s / 60) % 60)
+            } else {
+                format!("\"{:02}:{:02}:{:02}\"", s / 3600, (s / 60) % 60, s % 60)
+            }
+        }
+        TIME => time_text(u64::try_from(v).unwrap_or(0)),
+        TIME_DATE => date_text(u64::try_from(v / 1_000_000_000).unwrap_or(0)),
+        CLASSID => match v {
+            0xffff_ffff => "root".to_owned(),
+            0 => "none".to_owned(),
+            _ => format!("{:x}:{:x}", v >> 16, v & 0xffff),
+        },
+        IFINDEX => {
+            let i = u32::try_from(v).unwrap_or(0);
+            match ctx.ifnames.get(&i) {
+                Some(n) => format!("\"{n}\""),
+                None => i.to_string(),
+            }
+        }
+        _ => v.to_string(),
+    }
+}
+
+/// Seconds since the epoch as `"YYYY-MM-DD HH:MM:SS"` (UTC).
+fn date_text(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "\"{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}\"",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+fn bits_text(v: u128, t: &[(u128, &str)], sep: &str) -> String {
+    if v == 0 {
+        return "0x0".to_owned();
+    }
+    let mut names = Vec::new();
+    let mut rest = v;
+    for (b, n) in t {
+        if v & b != 0 {
+            names.push((*n).to_owned());
+            rest &= !b;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("0x{rest:x}"));
+    }
+    names.join(sep)
+}
+
+fn proto_name(p: u8) -> String {
+    static PROTOS: std::sync::OnceLock<HashMap<u8, String>> = std::sync::OnceLock::new();
+    let m = PROTOS.get_or_init(|| {
+        let mut m = HashMap::new();
+        if let Ok(t) = std::fs::read_to_string("/etc/protocols") {
+            for l in t.lines() {
+                let l = l.split('#').next().unwrap_or("");
+                let mut w = l.split_whitespace();
+                if let (Some(n), Some(num)) = (w.next(), w.next()) {
+                    if let Ok(num) = num.parse::<u8>() {
+                        m.entry(num).or_insert_with(|| n.to_owned());
+                    }
+                }
+            }
+        }
+        m
+    });
+    m.get(&p).cloned().unwrap_or_else(|| p.to_string())
+}
+
+fn l3proto_name(p: Option<u16>, fam: ProtoFamily) -> String {
+    match p {
+        Some(2) => "ip".into(),
+        Some(10) => "ip6".into(),
+        Some(1) => "inet".into(),
+        Some(0) | None => family_name(fam).into(),
+        Some(x) => x.to_string(),
+    }
+}
+
+fn obj_type_name(t: u32) -> &'static str {
+    match t {
+        sys::NFT_OBJECT_COUNTER => "counter",
+        sys::NFT_OBJECT_QUOTA => "quota",
+        sys::NFT_OBJECT_CT_HELPER => "ct helper",
+        sys::NFT_OBJECT_LIMIT => "limit",
+        sys::NFT_OBJECT_CT_TIMEOUT => "ct timeout",
+        sys::NFT_OBJECT_SECMARK => "secmark",
+        sys::NFT_OBJECT_SYNPROXY => "synproxy",
+        sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
+        _ => "unknown",
+    }
+}
+
+/// A duration in milliseconds as nft prints it (`1d2h3m4s5ms`, `0s`).
+pub fn time_text(ms: u64) -> String {
+    let mut s = String::new();
+    let (d, rest) = (ms / 86_400_000, ms % 86_400_000);
+    let (h, rest) = (rest / 3_600_000, rest % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    let (sec, msec) = (rest / 1000, rest % 1000);
+    for (v, u) in [(d, "d"), (h, "h"), (m, "m"), (sec, "s"), (msec, "ms")] {
+        if v != 0 {
+            let _ = write!(s, "{v}{u}");
+        }
+    }
+    if s.is_empty() {
+        s.push_str("0s");
+    }
+    s
+}
+
+/// Bytes in the largest unit nft uses that divides them (`25 mbytes`).
+fn bytes_unit(b: u64) -> (u64, &'static str) {
+    let mut v = b;
+    let mut u = 0;
+    while u < 3 && v >= 1024 && v % 1024 == 0 {
+        v /= 1024;
+        u += 1;
+    }
+    (v, ["bytes", "kbytes", "mbytes", "gbytes"][u])
+}
+
+fn rate_unit(unit: u64) -> &'static str {
+    match unit {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        86400 => "day",
+        604_800 => "week",
+        _ => "error",
+    }
+}
+
+fn limit_text(l: &crate::expr::Limit) -> String {
+    let over = if l.flags.unwrap_or(0) & 1 != 0 {
+        "over "
+    } else {
+        ""
+    };
+    let unit = rate_unit(l.unit.unwrap_or(1));
+    let rate = l.rate.unwrap_or(0);
+    let burst = l.burst.unwrap_or(0);
+    if l.kind == Some(LimitType::PKT_BYTES) {
+        let (v, u) = bytes_unit(rate);
+        let mut s = format!("rate {over}{v} {u}/{unit}");
+        if burst != 0 {
+            let (bv, bu) = bytes_unit(burst.into());
+            let _ = write!(s, " burst {bv} {bu}");
+        }
+        s
+    } else {
+        let mut s = format!("rate {over}{rate}/{unit}");
+        if burst != 5 {
+            let _ = write!(s, " burst {burst} packets");
+        }
+        s
+    }
+}
+
+/// The text of a stateful expression in a set declaration or element.
+fn stateful_text(e: &Expr, decl: bool) -> Option<String> {
+    Some(match e {
+        Expr::Counter(Counter { packets, bytes, .. }) => {
+            if decl {
+                "counter".to_owned()
+            } else {
+                format!(
+                    "counter packets {} bytes {}",
+                    packets.unwrap_or(0),
+                    bytes.unwrap_or(0)
+                )
+            }
+        }
+        Expr::Limit(l) => format!("limit {}", limit_text(l)),
+        Expr::Quota(q) => {
+            let over = if q.flags.unwrap_or(0) & 1 != 0 {
+                "over "
+            } else {
+                ""
+            };
+            let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+            let mut s = format!("quota {over}{v} {u}");
+            let used = q.consumed.unwrap_or(0);
+            if used != 0 && !decl {
+                let (v, u) = bytes_unit(used);
+                let _ = write!(s, " used {v} {u}");
+            }
+            s
+        }
+        Expr::Connlimit(c) => {
+            let over = if c.flags.unwrap_or(0) & 1 != 0 {
+                "over "
+            } else {
+                ""
+            };
+            format!("ct count {over}{}", c.count.unwrap_or(0))
+        }
+        Expr::Last(_) => "last".to_owned(),
+        _ => return None,
+    })
+}
+
+/// A ct timeout policy as nft prints it: the states whose timeout
+/// differs from nft's default, in state order.
+fn timeout_policy(l4: u8, attrs: &[u8]) -> String {
+    let names: &[(&str, u32)] = match l4 {
+        6 => &[
+            ("syn_sent", 120),
+            ("syn_recv", 60),
+            ("established", 432_000),
+            ("fin_wait", 120),
+            ("close_wait", 60),
+            ("last_ack", 30),
+            ("time_wait", 120),
+            ("close", 10),
+            ("syn_sent2", 120),
+            ("retrans", 300),
+            ("unacknowledged", 300),
+        ],
+        17 | 136 => &[("unreplied", 30), ("replied", 180)],
+        1 | 58 => &[("timeout", 30)],
+        _ => &[("generic", 600)],
+    };
+    let mut out = Vec::new();
+    for a in nfnl::AttrIter::new(attrs).flatten() {
+        let k = usize::from(a.kind());
+        if let (Some((n, def)), Ok(v)) = (k.checked_sub(1).and_then(|i| names.get(i)), a.get_be32())
+        {
+            if v != *def {
+                out.push(format!("{n} : {v}"));
+            }
+        }
+    }
+    out.join(", ")
+}
+
+// ---------------------------------------------------------------- elements
+
+fn verdict_text(v: &Verdict) -> String {
+    match v {
+        Verdict::Drop => "drop".into(),
+        Verdict::Accept => "accept".into(),
+        Verdict::Queue => "queue".into(),
+        Verdict::Continue => "continue".into(),
+        Verdict::Break => "break".into(),
+        Verdict::Return => "return".into(),
+        Verdict::Jump(c) => format!("jump {c}"),
+        Verdict::Goto(c) => format!("goto {c}"),
+        _ => "unknown".into(),
+    }
+}
+
+/// A whole key (all fields) as nft prints it.
+fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
+    k.split(b)
+        .iter()
+        .zip(&k.fields)
+        .map(|(v, f)| value_text(f, v, ctx))
+        .collect::<Vec<_>>()
+        .join(" . ")
+}
+
+/// `start`..=`end` of one field: the value, a prefix or a range.
+fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
+    if start == end {
+        return value_text(f, start, ctx);
+    }
+    // Range bounds compare in network order: a prefix when start has
+    // zeros where end has ones, from some bit on.
+    let bits = start.len() * 8;
+    let (s, e) = (be_uint(start), be_uint(end));
+    let diff = s ^ e;
+    let host_bits = 128 - diff.leading_zeros() as usize;
+    let mask = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    if f.dtype == dt::STRING || f.dtype == dt::IFNAME {
+        // A wildcard interface name: the common prefix then `*`.
+        let common = start.iter().zip(end).take_while(|(a, b)| a == b).count();
+        if start[common..].iter().all(|&x| x == 0) && end[common..].iter().all(|&x| x == 0xff) {
+            return format!("\"{}*\"", cstr(&start[..common]));
+        }
+    }
+    let prefixes = matches!(f.dtype, dt::IPADDR | dt::IP6ADDR | dt::MARK) && !f.raw;
+    if prefixes && !f.host && s & mask == 0 && e & mask == mask {
+        let plen = bits - host_bits;
+        return format!("{}/{plen}", value_text(f, start, ctx));
+    }
+    if f.host {
+        // Host-order values in an interval set are keyed in network order.
+        let hs = Field {
+            host: false,
+            ..f.clone()
+        };
+        if prefixes && s & mask == 0 && e & mask == mask {
+            let plen = bits - host_bits;
+            return format!("{}/{plen}", value_text(&hs, start, ctx));
+        }
+        return format!(
+            "{}-{}",
+            value_text(&hs, start, ctx),
+            value_text(&hs, end, ctx)
+        );
+    }
+    format!("{}-{}", value_text(f, start, ctx), value_text(f, end, ctx))
+}
+
+/// Subtracts one from a big-endian number (wrapping).
+fn minus_one(b: &[u8]) -> Vec<u8> {
+    let mut v = b.to_vec();
+    for x in v.iter_mut().rev() {
+        if *x == 0 {
+            *x = 0xff;
+        } else {
+            *x -= 1;
+            break;
+        }
+    }
+    v
+}
+
+struct Item {
+    sort: Vec<u8>,
+    sortable: bool,
+    text: String,
+}
+
+fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (String, String) {
+    // (" : data", " counter ... timeout ... comment")
+    let mut d = String::new();
+    match (&e.data, data) {
+        (Some(Data::Verdict(v)), _) => {
+            let _ = write!(d, " : {}", verdict_text(v));
+        }
+        (Some(Data::Value(v)), Some(k)) => {
+            let _ = write!(d, " : {}", key_text(k, v, ctx));
+        }
+        _ => {}
+    }
+    if let Some(r) = &e.objref {
+        let _ = write!(d, " : \"{r}\"");
+    }
+    let mut x = String::new();
+    for ex in e
+        .expr
+        .iter()
+        .map(|b| &**b)
+        .chain(e.exprs.iter().flat_map(|l| l.0.iter()))
+    {
+        if let Some(t) = stateful_text(ex, false) {
+            let _ = write!(x, " {t}");
+        }
+    }
+    if let Some(t) = e.timeout {
+        if Some(t) != s.timeout {
+            let _ = write!(x, " timeout {}", time_text(t));
+        }
+    }
+    if let Some(t) = e.expiration {
+        let _ = write!(x, " expires {}", time_text(t));
+    }
+    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        let _ = write!(x, " comment \"{c}\"");
+    }
+    (d, x)
+}
+
+fn element_items(
+    s: &Set,
+    key: &KeyType,
+    data: Option<&KeyType>,
+    elems: &[&Element],
+    ctx: &Ctx<'_>,
+) -> Vec<String> {
+    let flags = s.flags.unwrap_or_default();
+    let mut items: Vec<Item> = Vec::new();
+    let catchall = |e: &Element| e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
+    let mut tail = Vec::new();
+    for e in elems.iter().filter(|e| catchall(e)) {
+        let (d, x) = elem_suffix(s, e, data, ctx);
+        tail.push(format!("*{d}{x}"));
+    }
+    let elems: Vec<&Element> = elems.iter().copied().filter(|e| !catchall(e)).collect();
+    if flags.contains(SetFlags::INTERVAL) && elems.iter().all(|e| e.key_end.is_none()) {
+        // Kernel intervals: start elements and end elements (exclusive).
+        let mut v: Vec<&Element> = elems.clone();
+        v.sort_by(|a, b| {
+            let ka = a.key.as_ref().and_then(Data::as_value).unwrap_or(&[]);
+            let kb = b.key.as_ref().and_then(Data::as_value).unwrap_or(&[]);
+            ka.cmp(kb).then_with(|| {
+                let ea = a.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+                let eb = b.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+                eb.cmp(&ea)
+            })
+        });
+        let f = key.fields.first().cloned().unwrap_or(Field {
+            dtype: dt::INTEGER,
+            len: 0,
+            host: false,
+            raw: false,
+        });
+        let mut i = 0;
+        while i < v.len() {
+            let e = v[i];
+            let is_end = e.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+            let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
+                i += 1;
+                continue;
+            };
+            if is_end {
+                i += 1;
+                continue;
+            }
+            let end = match v.get(i + 1) {
+                Some(n) if n.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END)) => {
+                    i += 2;
+                    minus_one(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
+                }
+                _ => {
+                    i += 1;
+                    vec![0xff; k.len()]
+                }
+            };
+            let (d, x) = elem_suffix(s, e, data, ctx);
+            items.push(Item {
+                sort: k.to_vec(),
+                sortable: true,
+                text: format!("{}{d}{x}", range_text(&f, k, &end, ctx)),
+            });
+        }
+    } else {
+        for e in &elems {
+            let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
+                continue;
+            };
+            let ktext = match e.key_end.as_ref().and_then(Data::as_value) {
+                Some(end) => key
+                    .split(k)
+                    .iter()
+                    .zip(key.split(end))
+                    .zip(&key.fields)
+                    .map(|((a, b), f)| range_text(f, a, b, ctx))
+                    .collect::<Vec<_>>()
+                    .join(" . "),
+                None => key_text(key, k, ctx),
+            };
+            let (d, x) = elem_suffix(s, e, data, ctx);
+            let single = key.fields.len() == 1;
+            let sortable =
+                !(single && key.fields[0].dtype == dt::TCP_FLAG && ktext.contains(" | "));
+            // nft sorts by the key as a number: a concatenation as a
+            // host-order one.
+            let sort = if !single || key.fields[0].host {
+                k.iter().rev().copied().collect()
+            } else {
+                k.to_vec()
+            };
+            items.push(Item {
+                sort,
+                sortable,
+                text: format!("{ktext}{d}{x}"),
+            });
+        }
+        if items.iter().all(|i| i.sortable) {
+            items.sort_by(|a, b| cmp_num(&a.sort, &b.sort));
+        }
+    }
+    let mut out: Vec<String> = items.into_iter().map(|i| i.text).collect();
+    out.extend(tail);
+    out
+}
+
+fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
