@@ -18,3 +18,5 @@ pub use ast::{
     SetItem, Stmt, Synproxy, TableItem, Untranslated, Verdict,
 };
 pub use datatype::{Datatype, JsonValue, Value};
+pub mod delinearize;
+pub mod proto;
