@@ -185,6 +185,7 @@ mod data;
 mod error;
 mod event;
 pub mod expr;
+pub mod lang;
 pub mod listing;
 mod object;
 mod ruleset;

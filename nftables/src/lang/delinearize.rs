@@ -1,0 +1,2060 @@
+//! From the kernel's expressions to nft's statements ("delinearize", as
+//! nft 1.0.6 does it): register tracking, payload loads resolved to named
+//! header fields by the protocol context, implicit dependencies removed,
+//! bitwise + cmp turned into flag matches and prefixes, lookups into set
+//! references or inline anonymous sets, and each statement expression
+//! into its statement. What is not translated becomes
+//! [`Stmt::Untranslated`].
+
+use std::collections::HashMap;
+
+use nfnl::ProtoFamily;
+
+use super::ast::*;
+use super::datatype::{Datatype, Value};
+use super::proto::{self, Base, Proto};
+use crate::data::{Data, Verdict as KVerdict};
+use crate::expr::{self as kx, Expr as KExpr};
+use crate::object::{ElemFlags, Element, Rule, Set, SetFlags};
+
+/// The sets of one table (with their elements), which rules refer to.
+#[derive(Clone, Debug, Default)]
+pub struct Context<'a> {
+    /// The table's family.
+    pub family: Option<ProtoFamily>,
+    sets: HashMap<&'a str, (&'a Set, Vec<&'a Element>)>,
+}
+
+impl<'a> Context<'a> {
+    /// An empty context for `family` (rules without set lookups).
+    pub fn new(family: ProtoFamily) -> Self {
+        Context {
+            family: Some(family),
+            sets: HashMap::new(),
+        }
+    }
+
+    /// Adds a set of the table and its elements.
+    pub fn add_set(&mut self, set: &'a Set, elems: impl IntoIterator<Item = &'a Element>) {
+        if let Some(n) = set.name.as_deref() {
+            let entry = self.sets.entry(n).or_insert((set, Vec::new()));
+            entry.1.extend(elems);
+        }
+    }
+
+    fn set(&self, name: &str) -> Option<&(&'a Set, Vec<&'a Element>)> {
+        self.sets.get(name)
+    }
+}
+
+/// The family's name as nft writes it.
+pub fn family_name(f: ProtoFamily) -> &'static str {
+    crate::text::family_name(f)
+}
+
+/// What a register holds.
+#[derive(Clone, Debug)]
+enum Reg {
+    /// Raw packet bytes (bits), resolved when compared.
+    Payload { base: Base, offset: u32, len: u32 },
+    /// A typed expression.
+    Expr { e: Expr, ty: Datatype, bits: u32 },
+    /// Immediate data, typed by its use.
+    Imm(Vec<u8>),
+    /// A masked register (`&`), waiting for its comparison.
+    Masked { src: Box<Reg>, mask: Vec<u8> },
+}
+
+/// A statement that established protocol context and may be an implicit
+/// dependency nft removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dep {
+    L4proto(u8),
+    Nfproto(u8),
+    MetaProtocol(u16),
+    EtherType(u16),
+    IpProto(u8),
+    Ip6Nexthdr(u8),
+    Iiftype(u16),
+}
+
+struct State<'c, 'a> {
+    ctx: &'c Context<'a>,
+    family: ProtoFamily,
+    regs: HashMap<u32, Reg>,
+    stmts: Vec<Option<Stmt>>,
+    deps: Vec<(usize, Dep)>,
+    l3: Option<&'static Proto>,
+    l4: Option<&'static Proto>,
+    vlan: bool,
+    /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
+    pending_gte: Option<(usize, u32)>,
+}
+
+/// The 4-byte register index of a register number (1..=4 are 16 bytes wide).
+fn reg32(r: u32) -> u32 {
+    match r {
+        1..=4 => 8 + (r - 1) * 4,
+        x => x,
+    }
+}
+
+fn bits_to_bytes(bits: u32) -> usize {
+    bits.div_ceil(8) as usize
+}
+
+/// A value of `ty` from register bytes (`host`: the register holds it in
+/// host byte order).
+fn typed(ty: Datatype, bits: u32, bytes: &[u8]) -> Value {
+    match ty {
+        Datatype::String | Datatype::Ifname => {
+            let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+            Value {
+                ty,
+                bits: (bytes.len() as u32).saturating_mul(8),
+                data: bytes[..end].to_vec(),
+            }
+        }
+        _ => {
+            let n = bits_to_bytes(bits).max(1).min(bytes.len().max(1));
+            let mut data: Vec<u8> = bytes.iter().take(n).copied().collect();
+            if ty.host_order() && cfg!(target_endian = "little") {
+                data.reverse();
+            }
+            Value { ty, bits, data }
+        }
+    }
+}
+
+fn is_prefix_type(ty: Datatype) -> bool {
+    matches!(ty, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
+}
+
+fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
+    use Datatype as T;
+    Some(match k.0 {
+        0 => ("length", T::Integer, 32),
+        1 => ("protocol", T::Ethertype, 16),
+        2 => ("priority", T::Classid, 32),
+        3 => ("mark", T::Mark, 32),
+        4 => ("iif", T::Ifindex, 32),
+        5 => ("oif", T::Ifindex, 32),
+        6 => ("iifname", T::Ifname, 128),
+        7 => ("oifname", T::Ifname, 128),
+        8 => ("iiftype", T::Arphrd, 16),
+        9 => ("oiftype", T::Arphrd, 16),
+        10 => ("skuid", T::Uid, 32),
+        11 => ("skgid", T::Gid, 32),
+        12 => ("nftrace", T::Integer, 1),
+        13 => ("rtclassid", T::Realm, 32),
+        14 => ("secmark", T::Integer, 32),
+        15 => ("nfproto", T::Nfproto, 8),
+        16 => ("l4proto", T::InetProto, 8),
+        17 => ("ibrname", T::Ifname, 128),
+        18 => ("obrname", T::Ifname, 128),
+        19 => ("pkttype", T::Pkttype, 8),
+        20 => ("cpu", T::Integer, 32),
+        21 => ("iifgroup", T::Devgroup, 32),
+        22 => ("oifgroup", T::Devgroup, 32),
+        23 => ("cgroup", T::Integer, 32),
+        24 => ("random", T::Integer, 32),
+        25 => ("ipsec", T::Boolean, 1),
+        26 => ("iifkind", T::Ifname, 128),
+        27 => ("oifkind", T::Ifname, 128),
+        28 => ("ibrpvid", T::Integer, 16),
+        29 => ("ibrvproto", T::Ethertype, 16),
+        30 => ("time", T::TimeDate, 64),
+        31 => ("day", T::TimeDay, 8),
+        32 => ("hour", T::TimeHour, 32),
+        33 => ("sdif", T::Ifindex, 32),
+        34 => ("sdifname", T::Ifname, 128),
+        35 => ("broute", T::Boolean, 1),
+        _ => return None,
+    })
+}
+
+/// (key as nft prints it without family, type, bits, family-specific).
+fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> {
+    use Datatype as T;
+    let addr = match family {
+        ProtoFamily::Ipv6 => (T::Ipv6Addr, 128),
+        _ => (T::Ipv4Addr, 32),
+    };
+    Some(match k.0 {
+        0 => ("state".into(), T::CtState, 32),
+        1 => ("direction".into(), T::CtDir, 8),
+        2 => ("status".into(), T::CtStatus, 32),
+        3 => ("mark".into(), T::Mark, 32),
+        4 => ("secmark".into(), T::Integer, 32),
+        5 => ("expiration".into(), T::Time, 32),
+        6 => ("helper".into(), T::String, 128),
+        7 => ("l3proto".into(), T::Nfproto, 8),
+        8 => ("saddr".into(), addr.0, addr.1),
+        9 => ("daddr".into(), addr.0, addr.1),
+        10 => ("protocol".into(), T::InetProto, 8),
+        11 => ("proto-src".into(), T::InetService, 16),
+        12 => ("proto-dst".into(), T::InetService, 16),
+        13 => ("label".into(), T::CtLabel, 128),
+        14 => ("packets".into(), T::Integer, 64),
+        15 => ("bytes".into(), T::Integer, 64),
+        16 => ("avgpkt".into(), T::Integer, 64),
+        17 => ("zone".into(), T::Integer, 16),
+        18 => ("event".into(), T::CtEvent, 32),
+        19 => ("ip saddr".into(), T::Ipv4Addr, 32),
+        20 => ("ip daddr".into(), T::Ipv4Addr, 32),
+        21 => ("ip6 saddr".into(), T::Ipv6Addr, 128),
+        22 => ("ip6 daddr".into(), T::Ipv6Addr, 128),
+        23 => ("id".into(), T::Integer, 32),
+        _ => return None,
+    })
+}
+
+fn kverdict(v: &KVerdict) -> Option<Verdict> {
+    Some(match v {
+        KVerdict::Accept => Verdict::Accept,
+        KVerdict::Drop => Verdict::Drop,
+        KVerdict::Continue => Verdict::Continue,
+        KVerdict::Return => Verdict::Return,
+        KVerdict::Queue => Verdict::Queue,
+        KVerdict::Jump(c) => Verdict::Jump(c.clone()),
+        KVerdict::Goto(c) => Verdict::Goto(c.clone()),
+        _ => return None,
+    })
+}
+
+/// The text of a kernel expression for [`Untranslated`].
+fn ktext(e: &KExpr) -> String {
+    match crate::text::expr(e) {
+        Some(t) => format!("[ {t}]"),
+        None => format!("[ {} ]", e.name()),
+    }
+}
+
+/// The rule's comment from its user data (libnftnl's TLV, type 0).
+pub fn udata_comment(u: &[u8], comment_type: u8) -> Option<String> {
+    let mut i = 0usize;
+    while i + 2 <= u.len() {
+        let (t, l) = (u[i], usize::from(u[i + 1]));
+        let v = u.get(i + 2..i + 2 + l)?;
+        if t == comment_type {
+            let end = v.iter().position(|b| *b == 0).unwrap_or(v.len());
+            return Some(String::from_utf8_lossy(&v[..end]).into_owned());
+        }
+        i += 2 + l;
+    }
+    None
+}
+
+/// Translates one rule. Never fails: what cannot be translated is kept as
+/// [`Stmt::Untranslated`].
+pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
+    let family = r.family;
+    let mut st = State {
+        ctx,
+        family,
+        regs: HashMap::new(),
+        stmts: Vec::new(),
+        deps: Vec::new(),
+        l3: match family {
+            ProtoFamily::Ipv4 => Some(&proto::IP),
+            ProtoFamily::Ipv6 => Some(&proto::IP6),
+            ProtoFamily::Arp => Some(&proto::ARP),
+            _ => None,
+        },
+        l4: None,
+        vlan: false,
+        pending_gte: None,
+    };
+    let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
+    for e in exprs {
+        if let Err(reason) = st.expr(e) {
+            st.push(Stmt::Untranslated(Untranslated {
+                exprs: vec![e.name().to_owned()],
+                text: vec![ktext(e)],
+                reason,
+            }));
+        }
+    }
+    RuleItem {
+        family: family_name(family),
+        table: r.table.clone().unwrap_or_default(),
+        chain: r.chain.clone().unwrap_or_default(),
+        handle: r.handle.unwrap_or(0),
+        comment: r.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
+        stmts: st.stmts.into_iter().flatten().collect(),
+    }
+}
+
+type R<T> = Result<T, String>;
+
+impl State<'_, '_> {
+    fn push(&mut self, s: Stmt) -> usize {
+        self.pending_gte = None;
+        self.stmts.push(Some(s));
+        self.stmts.len() - 1
+    }
+
+    fn take(&self, r: Option<u32>) -> R<Reg> {
+        let r = r.ok_or("no source register")?;
+        self.regs
+            .get(&reg32(r))
+            .cloned()
+            .ok_or_else(|| format!("register {r} holds nothing known"))
+    }
+
+    fn set(&mut self, r: Option<u32>, v: Reg) -> R<()> {
+        let r = r.ok_or("no destination register")?;
+        self.regs.insert(reg32(r), v);
+        Ok(())
+    }
+
+    /// Removes the latest dependency statement equal to one of `want`.
+    fn kill(&mut self, want: &[Dep]) {
+        if let Some(pos) = self.deps.iter().rposition(|(_, d)| want.contains(d)) {
+            let (i, _) = self.deps.remove(pos);
+            if let Some(s) = self.stmts.get_mut(i) {
+                *s = None;
+            }
+        }
+    }
+
+    fn l3_deps(&self, p: &'static Proto) -> Vec<Dep> {
+        let (nf, eth): (u8, u16) = match p.name {
+            "ip" => (2, 0x0800),
+            "ip6" => (10, 0x86dd),
+            "arp" => (3, 0x0806),
+            _ => return Vec::new(),
+        };
+        match self.family {
+            ProtoFamily::Inet => vec![Dep::Nfproto(nf)],
+            ProtoFamily::Bridge => vec![Dep::EtherType(eth), Dep::MetaProtocol(eth)],
+            ProtoFamily::Netdev => vec![Dep::MetaProtocol(eth), Dep::EtherType(eth)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Resolves a payload into named fields (and kills its dependency).
+    fn resolve_payload(&mut self, base: Base, offset: u32, len: u32) -> Vec<(Expr, Datatype, u32)> {
+        let raw = |base: Base, offset, len| {
+            vec![(
+                Expr::Payload(Payload::Raw {
+                    base: base.raw_name(),
+                    offset,
+                    len,
+                }),
+                Datatype::Integer,
+                len,
+            )]
+        };
+        let p: Option<&'static Proto> = match base {
+            Base::Ll => {
+                if offset >= 112 && self.vlan {
+                    Some(&proto::VLAN)
+                } else if offset + len <= 112 {
+                    Some(&proto::ETHER)
+                } else {
+                    None
+                }
+            }
+            Base::Network => self.l3,
+            Base::Transport => match self.l4 {
+                Some(p) => Some(p),
+                None if (offset == 0 || offset == 16) && len == 16 => Some(&proto::TH),
+                None => None,
+            },
+            Base::Inner => None,
+        };
+        let Some(p) = p else {
+            return raw(base, offset, len);
+        };
+        let fields: Vec<&'static proto::Field> = match proto::field_at(p, offset, len) {
+            Some(f) => vec![f],
+            None => match proto::fields_covering(p, offset, len) {
+                Some(fs) if fs.len() > 1 => fs,
+                _ => return raw(base, offset, len),
+            },
+        };
+        // Kill the implicit dependency.
+        match base {
+            Base::Ll => {
+                if p.name == "vlan" {
+                    self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
+                }
+                if matches!(
+                    self.family,
+                    ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet
+                ) {
+                    self.kill(&[Dep::Iiftype(1)]);
+                }
+            }
+            Base::Network => {
+                let d = self.l3_deps(p);
+                self.kill(&d);
+            }
+            Base::Transport => {
+                if p.name != "th" {
+                    let n = l4_number(p.name);
+                    let mut want = vec![Dep::L4proto(n)];
+                    if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6)
+                        || !matches!(p.name, "icmp" | "icmpv6" | "igmp")
+                    {
+                        want.push(Dep::IpProto(n));
+                        want.push(Dep::Ip6Nexthdr(n));
+                    }
+                    let before = self.deps.len();
+                    self.kill(&want);
+                    if self.deps.len() < before {
+                        // icmp/icmpv6 brought their network dependency.
+                        let l3 = match p.name {
+                            "icmp" | "igmp" => Some(&proto::IP),
+                            "icmpv6" => Some(&proto::IP6),
+                            _ => None,
+                        };
+                        if let Some(l3) = l3 {
+                            let d = self.l3_deps(l3);
+                            self.kill(&d);
+                        }
+                    }
+                }
+            }
+            Base::Inner => {}
+        }
+        fields
+            .into_iter()
+            .map(|f| {
+                (
+                    Expr::Payload(Payload::Field {
+                        protocol: p.name,
+                        field: f.name,
+                    }),
+                    f.ty,
+                    f.len,
+                )
+            })
+            .collect()
+    }
+
+    /// Records protocol context and dependency candidates after a match.
+    fn note_match(&mut self, idx: usize) {
+        let Some(Some(Stmt::Match { op, left, right })) = self.stmts.get(idx) else {
+            return;
+        };
+        if *op != Op::Eq {
+            return;
+        }
+        let Expr::Value(v) = right else {
+            return;
+        };
+        let n = v.as_u128();
+        let dep = match left {
+            Expr::Meta("l4proto") => Dep::L4proto(n as u8),
+            Expr::Meta("nfproto") => Dep::Nfproto(n as u8),
+            Expr::Meta("protocol") => Dep::MetaProtocol(n as u16),
+            Expr::Meta("iiftype") => Dep::Iiftype(n as u16),
+            Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
+                ("ether", "type") | ("vlan", "type") => Dep::EtherType(n as u16),
+                ("ip", "protocol") => Dep::IpProto(n as u8),
+                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(n as u8),
+                _ => return,
+            },
+            _ => return,
+        };
+        match dep {
+            Dep::L4proto(p) | Dep::IpProto(p) | Dep::Ip6Nexthdr(p) => {
+                self.l4 = proto::by_l4proto(p);
+            }
+            Dep::Nfproto(2) => self.l3 = Some(&proto::IP),
+            Dep::Nfproto(10) => self.l3 = Some(&proto::IP6),
+            Dep::MetaProtocol(t) | Dep::EtherType(t) => match t {
+                0x8100 | 0x88a8 => self.vlan = true,
+                _ => self.l3 = proto::by_ethertype(t).or(self.l3),
+            },
+            _ => {}
+        }
+        self.deps.push((idx, dep));
+    }
+
+    /// The typed left side(s) of a comparison on `reg`, with the bits to
+    /// shift the compared value and the mask applied.
+    fn left_of(&mut self, reg: &Reg) -> R<Left> {
+        match reg {
+            Reg::Payload { base, offset, len } => {
+                let fields = self.resolve_payload(*base, *offset, *len);
+                Ok(Left::Fields(fields, 0))
+            }
+            Reg::Expr { e, ty, bits } => Ok(Left::Fields(vec![(e.clone(), *ty, *bits)], 0)),
+            Reg::Masked { src, mask } => {
+                let m = mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                let width = (mask.len() as u32) * 8;
+                if let Reg::Payload { base, offset, len } = src.as_ref() {
+                    // A contiguous mask selects a sub-field (dscp) or a prefix.
+                    if m != 0 && mask.len() <= 16 {
+                        let lead = m.leading_zeros() - (128 - width);
+                        let trail = m.trailing_zeros();
+                        let ones = width - lead - trail;
+                        if m >> trail == (1u128 << ones) - 1 || ones == 128 {
+                            let foff = offset + lead;
+                            let exact = self.field_exists(*base, foff, ones);
+                            if exact {
+                                let fields = self.resolve_payload(*base, foff, ones);
+                                return Ok(Left::Fields(fields, trail));
+                            }
+                            if lead == 0 {
+                                if let Some((e, ty, fbits)) = self.prefix_field(*base, *offset) {
+                                    if fbits > ones && is_prefix_type(ty) {
+                                        let _ = len;
+                                        return Ok(Left::Prefix(e, ty, fbits, ones));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                let inner = self.left_of(src)?;
+                let Left::Fields(mut f, 0) = inner else {
+                    return Err("masked prefix".into());
+                };
+                if f.len() != 1 {
+                    return Err("masked concatenation".into());
+                }
+                let (e, ty, bits) = f.remove(0);
+                Ok(Left::Masked(e, ty, bits, mask.clone()))
+            }
+            Reg::Imm(_) => Err("comparison of an immediate".into()),
+        }
+    }
+
+    fn field_exists(&self, base: Base, offset: u32, len: u32) -> bool {
+        let p = match base {
+            Base::Ll => Some(if offset >= 112 {
+                &proto::VLAN
+            } else {
+                &proto::ETHER
+            }),
+            Base::Network => self.l3,
+            Base::Transport => self.l4,
+            Base::Inner => None,
+        };
+        p.is_some_and(|p| proto::field_at(p, offset, len).is_some())
+    }
+
+    /// The field starting at `offset` (for prefixes of addresses).
+    fn prefix_field(&mut self, base: Base, offset: u32) -> Option<(Expr, Datatype, u32)> {
+        let p = match base {
+            Base::Network => self.l3?,
+            Base::Ll => &proto::ETHER,
+            _ => return None,
+        };
+        let f = p.fields.iter().find(|f| f.offset == offset)?;
+        let flen = f.len;
+        let mut r = self.resolve_payload(base, offset, flen);
+        (r.len() == 1).then(|| r.remove(0))
+    }
+
+    fn expr(&mut self, e: &KExpr) -> R<()> {
+        match e {
+            KExpr::Payload(p) => {
+                let base = Base::from_kernel(p.base.ok_or("payload without base")?.0)
+                    .ok_or("unknown payload base")?;
+                let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
+                let len = p.len.ok_or("payload without length")?.saturating_mul(8);
+                if let Some(sreg) = p.sreg {
+                    let key = self.resolve_payload(base, off, len);
+                    let [(k, ty, bits)] = key.as_slice() else {
+                        return Err("payload write of several fields".into());
+                    };
+                    let value = self.value_of(Some(sreg), *ty, *bits)?;
+                    self.push(Stmt::Mangle {
+                        key: k.clone(),
+                        value,
+                    });
+                    return Ok(());
+                }
+                self.set(
+                    p.dreg,
+                    Reg::Payload {
+                        base,
+                        offset: off,
+                        len,
+                    },
+                )
+            }
+            KExpr::Meta(m) => {
+                let key = m.key.ok_or("meta without key")?;
+                let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
+                if let Some(sreg) = m.sreg {
+                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    self.push(Stmt::Mangle {
+                        key: Expr::Meta(name),
+                        value,
+                    });
+                    return Ok(());
+                }
+                self.set(
+                    m.dreg,
+                    Reg::Expr {
+                        e: Expr::Meta(name),
+                        ty,
+                        bits,
+                    },
+                )
+            }
+            KExpr::Ct(c) => {
+                let key = c.key.ok_or("ct without key")?;
+                let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
+                if matches!(key.0, 8 | 9) {
+                    // ct saddr/daddr: nft names the family from context.
+                    let fam = match self.l3.map(|p| p.name) {
+                        Some("ip6") => "ip6",
+                        Some("ip") => "ip",
+                        _ => "ip",
+                    };
+                    name = format!("{fam} {name}");
+                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
+                if matches!(key.0, 19..=22) {
+                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
+                let dir = c.direction.map(|d| if d == 0 { "original" } else { "reply" });
+                let ex = Expr::Ct { key: name, dir };
+                if let Some(sreg) = c.sreg {
+                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    self.push(Stmt::Mangle { key: ex, value });
+                    return Ok(());
+                }
+                self.set(c.dreg, Reg::Expr { e: ex, ty, bits })
+            }
+            KExpr::Immediate(i) => match &i.data {
+                Some(Data::Verdict(v)) if i.dreg == Some(0) => {
+                    let v = kverdict(v).ok_or("unknown verdict")?;
+                    self.push(Stmt::Verdict(v));
+                    Ok(())
+                }
+                Some(Data::Value(v)) => self.set(i.dreg, Reg::Imm(v.clone())),
+                _ => Err("immediate".into()),
+            },
+            KExpr::Bitwise(b) => {
+                let src = self.take(b.sreg)?;
+                match (b.op.map_or(0, |o| o.0), &b.mask, &b.xor) {
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor)))
+                        if xor.iter().all(|x| *x == 0) =>
+                    {
+                        let src = match src {
+                            Reg::Expr { ref ty, .. } if ty.host_order() => {
+                                // Masks of host-order values are host-order too.
+                                let mut m = mask.clone();
+                                if cfg!(target_endian = "little") {
+                                    m.reverse();
+                                }
+                                return self.set(
+                                    b.dreg,
+                                    Reg::Masked {
+                                        src: Box::new(src),
+                                        mask: m,
+                                    },
+                                );
+                            }
+                            s => s,
+                        };
+                        self.set(
+                            b.dreg,
+                            Reg::Masked {
+                                src: Box::new(src),
+                                mask: mask.clone(),
+                            },
+                        )
+                    }
+                    _ => Err("bitwise other than a mask".into()),
+                }
+            }
+            KExpr::Byteorder(b) => {
+                let src = self.take(b.sreg)?;
+                self.set(b.dreg, src)
+            }
+            KExpr::Cmp(c) => self.cmp(c),
+            KExpr::Range(r) => {
+                let reg = self.take(r.sreg)?;
+                let left = self.left_of(&reg)?;
+                let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
+                    return Err("range without values".into());
+                };
+                let Left::Fields(f, 0) = left else {
+                    return Err("range on a masked value".into());
+                };
+                let [(l, ty, bits)] = f.as_slice() else {
+                    return Err("range on several fields".into());
+                };
+                let op = if r.op.map_or(0, |o| o.0) == 1 {
+                    Op::Neq
+                } else {
+                    Op::Eq
+                };
+                self.push(Stmt::Match {
+                    op,
+                    left: l.clone(),
+                    right: Expr::Range(
+                        Box::new(Expr::Value(typed(*ty, *bits, from))),
+                        Box::new(Expr::Value(typed(*ty, *bits, to))),
+                    ),
+                });
+                Ok(())
+            }
+            KExpr::Lookup(l) => self.lookup(l),
+            KExpr::Counter(c) => {
+                self.push(Stmt::Counter(Counter {
+                    packets: c.packets.unwrap_or(0),
+                    bytes: c.bytes.unwrap_or(0),
+                }));
+                Ok(())
+            }
+            KExpr::Notrack => {
+                self.push(Stmt::Notrack);
+                Ok(())
+            }
+            KExpr::Log(l) => {
+                self.push(Stmt::Log(log(l)));
+                Ok(())
+            }
+            KExpr::Limit(l) => {
+                self.push(Stmt::Limit(limit(l)));
+                Ok(())
+            }
+            KExpr::Quota(q) => {
+                self.push(Stmt::Quota(Quota {
+                    bytes: q.bytes.unwrap_or(0),
+                    used: q.consumed.unwrap_or(0),
+                    inv: q.flags.unwrap_or(0) & 1 != 0,
+                }));
+                Ok(())
+            }
+            KExpr::Connlimit(c) => {
+                self.push(Stmt::CtCount {
+                    val: c.count.unwrap_or(0),
+                    inv: c.flags.unwrap_or(0) & 1 != 0,
+                });
+                Ok(())
+            }
+            KExpr::Reject(r) => {
+                let kind = r.kind.unwrap_or(0);
+                let code = r.icmp_code.unwrap_or(0);
+                let rej = match kind {
+                    1 => Reject {
+                        kind: Some("tcp reset"),
+                        code: None,
+                    },
+                    2 => Reject {
+                        kind: Some("icmpx"),
+                        code: Some(Expr::Value(Value::number(
+                            Datatype::IcmpxCode,
+                            8,
+                            code.into(),
+                        ))),
+                    },
+                    _ => {
+                        let v6 = match self.family {
+                            ProtoFamily::Ipv6 => true,
+                            ProtoFamily::Ipv4 => false,
+                            _ => {
+                                let before = self.deps.len();
+                                self.kill(&[Dep::Nfproto(10), Dep::MetaProtocol(0x86dd)]);
+                                if self.deps.len() < before {
+                                    true
+                                } else {
+                                    self.kill(&[Dep::Nfproto(2), Dep::MetaProtocol(0x0800)]);
+                                    false
+                                }
+                            }
+                        };
+                        let (name, ty) = if v6 {
+                            ("icmpv6", Datatype::Icmpv6Code)
+                        } else {
+                            ("icmp", Datatype::IcmpCode)
+                        };
+                        Reject {
+                            kind: Some(name),
+                            code: Some(Expr::Value(Value::number(ty, 8, code.into()))),
+                        }
+                    }
+                };
+                self.push(Stmt::Reject(rej));
+                Ok(())
+            }
+            KExpr::Nat(n) => self.nat(n),
+            KExpr::Masq(m) => {
+                let port = self.proto_range(m.reg_proto_min, m.reg_proto_max)?;
+                self.push(Stmt::Nat(Nat {
+                    kind: NatKind::Masquerade,
+                    family: None,
+                    addr: None,
+                    port,
+                    flags: nat_flags(m.flags.unwrap_or(0)),
+                    type_flags: Vec::new(),
+                }));
+                Ok(())
+            }
+            KExpr::Redir(m) => {
+                let port = self.proto_range(m.reg_proto_min, m.reg_proto_max)?;
+                self.push(Stmt::Nat(Nat {
+                    kind: NatKind::Redirect,
+                    family: None,
+                    addr: None,
+                    port,
+                    flags: nat_flags(m.flags.unwrap_or(0)),
+                    type_flags: Vec::new(),
+                }));
+                Ok(())
+            }
+            KExpr::Objref(o) => {
+                let kind = obj_kind(o.imm_type.unwrap_or(0));
+                if let Some(n) = &o.imm_name {
+                    self.push(Stmt::Objref {
+                        kind: kind.ok_or("unknown object type")?,
+                        name: Expr::Value(Value::string(Datatype::String, n)),
+                    });
+                    return Ok(());
+                }
+                let set = o.set_name.clone().ok_or("objref without name")?;
+                let key = self.take(o.set_sreg)?;
+                let key = self.key_expr(&key)?;
+                let okind = self
+                    .ctx
+                    .set(&set)
+                    .and_then(|(s, _)| s.obj_type)
+                    .and_then(obj_kind)
+                    .ok_or("object map of unknown type")?;
+                let data = self.set_expr(&set)?;
+                self.push(Stmt::Objref {
+                    kind: okind,
+                    name: Expr::Map {
+                        key: Box::new(key),
+                        data: Box::new(data),
+                    },
+                });
+                Ok(())
+            }
+            KExpr::Dynset(d) => self.dynset(d),
+            KExpr::Fib(f) => {
+                let flags = f.flags.unwrap_or(0);
+                let result = match f.result.map_or(0, |r| r.0) {
+                    1 => "oif",
+                    2 => "oifname",
+                    3 => "type",
+                    _ => return Err("fib result".into()),
+                };
+                let mut fl = Vec::new();
+                for (bit, name) in [(1, "saddr"), (2, "daddr"), (4, "mark"), (8, "iif"), (16, "oif")] {
+                    if flags & bit != 0 {
+                        fl.push(name);
+                    }
+                }
+                let (ty, bits) = if flags & 32 != 0 {
+                    (Datatype::Boolean, 1)
+                } else {
+                    match result {
+                        "oif" => (Datatype::Ifindex, 32),
+                        "oifname" => (Datatype::Ifname, 128),
+                        _ => (Datatype::FibAddr, 32),
+                    }
+                };
+                self.set(
+                    f.dreg,
+                    Reg::Expr {
+                        e: Expr::Fib { result, flags: fl },
+                        ty,
+                        bits,
+                    },
+                )
+            }
+            KExpr::Rt(r) => {
+                let (key, family, ty, bits) = match r.key.map_or(99, |k| k.0) {
+                    0 => ("classid", None, Datatype::Realm, 32),
+                    1 => ("nexthop", Some("ip"), Datatype::Ipv4Addr, 32),
+                    2 => ("nexthop", Some("ip6"), Datatype::Ipv6Addr, 128),
+                    3 => ("mtu", None, Datatype::Integer, 16),
+                    4 => ("ipsec", None, Datatype::Boolean, 1),
+                    _ => return Err("rt key".into()),
+                };
+                if family.is_some() {
+                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
+                self.set(
+                    r.dreg,
+                    Reg::Expr {
+                        e: Expr::Rt { key, family },
+                        ty,
+                        bits,
+                    },
+                )
+            }
+            KExpr::Socket(s) => {
+                let (key, ty, bits) = match s.key.map_or(99, |k| k.0) {
+                    0 => ("transparent", Datatype::Integer, 1),
+                    1 => ("mark", Datatype::Mark, 32),
+                    2 => ("wildcard", Datatype::Integer, 1),
+                    3 => ("cgroupv2", Datatype::Cgroupv2, 64),
+                    _ => return Err("socket key".into()),
+                };
+                let level = if key == "cgroupv2" { s.level } else { None };
+                self.set(
+                    s.dreg,
+                    Reg::Expr {
+                        e: Expr::Socket { key, level },
+                        ty,
+                        bits,
+                    },
+                )
+            }
+            KExpr::Numgen(n) => {
+                let mode = if n.kind.map_or(0, |k| k.0) == 1 {
+                    "random"
+                } else {
+                    "inc"
+                };
+                self.set(
+                    n.dreg,
+                    Reg::Expr {
+                        e: Expr::Numgen {
+                            mode,
+                            modulus: n.modulus.unwrap_or(0),
+                            offset: n.offset.unwrap_or(0),
+                        },
+                        ty: Datatype::Integer,
+                        bits: 32,
+                    },
+                )
+            }
+            KExpr::Hash(h) => {
+                let e = if h.kind.map_or(0, |k| k.0) == 1 {
+                    Expr::Symhash {
+                        modulus: h.modulus.unwrap_or(0),
+                        offset: h.offset.unwrap_or(0),
+                    }
+                } else {
+                    let src = self.take(h.sreg)?;
+                    let inner = self.key_expr(&src)?;
+                    Expr::Jhash {
+                        modulus: h.modulus.unwrap_or(0),
+                        seed: h.seed.unwrap_or(0),
+                        offset: h.offset.unwrap_or(0),
+                        expr: Box::new(inner),
+                    }
+                };
+                self.set(
+                    h.dreg,
+                    Reg::Expr {
+                        e,
+                        ty: Datatype::Integer,
+                        bits: 32,
+                    },
+                )
+            }
+            KExpr::Match(c) | KExpr::Target(c) => {
+                let kind = if matches!(e, KExpr::Match(_)) {
+                    "match"
+                } else {
+                    "target"
+                };
+                self.push(Stmt::Xt {
+                    kind,
+                    name: c.name.clone().unwrap_or_default(),
+                });
+                Ok(())
+            }
+            KExpr::Dup(d) => {
+                let addr_ty = if self.family == ProtoFamily::Ipv6 {
+                    (Datatype::Ipv6Addr, 128)
+                } else {
+                    (Datatype::Ipv4Addr, 32)
+                };
+                let addr = match d.sreg_addr {
+                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1)?),
+                    None => None,
+                };
+                let dev = match d.sreg_dev {
+                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32)?),
+                    None => None,
+                };
+                self.push(Stmt::Dup { addr, dev });
+                Ok(())
+            }
+            KExpr::Fwd(f) => {
+                let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32)?;
+                let (family, addr) = match (f.nfproto, f.sreg_addr) {
+                    (Some(p), Some(r)) => {
+                        let (fam, ty, bits) = if p == 10 {
+                            ("ip6", Datatype::Ipv6Addr, 128)
+                        } else {
+                            ("ip", Datatype::Ipv4Addr, 32)
+                        };
+                        (Some(fam), Some(self.value_of(Some(r), ty, bits)?))
+                    }
+                    _ => (None, None),
+                };
+                self.push(Stmt::Fwd { dev, family, addr });
+                Ok(())
+            }
+            KExpr::Queue(q) => {
+                let flags_v = q.flags.unwrap_or(0);
+                let mut flags = Vec::new();
+                if flags_v & 1 != 0 {
+                    flags.push("bypass");
+                }
+                if flags_v & 2 != 0 {
+                    flags.push("fanout");
+                }
+                let num = if let Some(r) = q.sreg_qnum {
+                    Some(self.value_of(Some(r), Datatype::Integer, 16)?)
+                } else {
+                    let n = u128::from(q.num.unwrap_or(0));
+                    let total = u128::from(q.total.unwrap_or(1));
+                    if total > 1 {
+                        Some(Expr::Range(
+                            Box::new(Expr::Value(Value::number(Datatype::Integer, 16, n))),
+                            Box::new(Expr::Value(Value::number(
+                                Datatype::Integer,
+                                16,
+                                n + total - 1,
+                            ))),
+                        ))
+                    } else {
+                        Some(Expr::Value(Value::number(Datatype::Integer, 16, n)))
+                    }
+                };
+                self.push(Stmt::Queue { num, flags });
+                Ok(())
+            }
+            KExpr::Synproxy(s) => {
+                self.push(Stmt::Synproxy(synproxy(s.mss, s.wscale, s.flags)));
+                Ok(())
+            }
+            KExpr::Tproxy(t) => {
+                let fam = match t.family {
+                    Some(2) => Some(("ip", Datatype::Ipv4Addr, 32)),
+                    Some(10) => Some(("ip6", Datatype::Ipv6Addr, 128)),
+                    _ => None,
+                };
+                let addr = match (t.reg_addr, fam) {
+                    (Some(r), Some((_, ty, bits))) => Some(self.value_of(Some(r), ty, bits)?),
+                    _ => None,
+                };
+                let port = match t.reg_port {
+                    Some(r) => Some(self.value_of(Some(r), Datatype::InetService, 16)?),
+                    None => None,
+                };
+                let family = if self.family == ProtoFamily::Inet {
+                    fam.map(|f| f.0)
+                } else {
+                    None
+                };
+                self.push(Stmt::Tproxy { family, addr, port });
+                Ok(())
+            }
+            KExpr::FlowOffload(f) => {
+                self.push(Stmt::Flow {
+                    flowtable: format!("@{}", f.table_name.clone().unwrap_or_default()),
+                });
+                Ok(())
+            }
+            KExpr::Exthdr(x) => self.exthdr(x),
+            KExpr::Osf(o) => {
+                let ttl = match o.ttl {
+                    Some(1) => Some("loose"),
+                    Some(2) => Some("skip"),
+                    _ => None,
+                };
+                let key = if o.flags.unwrap_or(0) & 1 != 0 {
+                    "version"
+                } else {
+                    "name"
+                };
+                self.set(
+                    o.dreg,
+                    Reg::Expr {
+                        e: Expr::Osf { key, ttl },
+                        ty: Datatype::String,
+                        bits: 128,
+                    },
+                )
+            }
+            KExpr::Xfrm(x) => {
+                let (key, family, ty, bits) = match x.key.map_or(0, |k| k.0) {
+                    1 => ("daddr", Some("ip"), Datatype::Ipv4Addr, 32),
+                    2 => ("daddr", Some("ip6"), Datatype::Ipv6Addr, 128),
+                    3 => ("saddr", Some("ip"), Datatype::Ipv4Addr, 32),
+                    4 => ("saddr", Some("ip6"), Datatype::Ipv6Addr, 128),
+                    5 => ("reqid", None, Datatype::Integer, 32),
+                    6 => ("spi", None, Datatype::Integer, 32),
+                    _ => return Err("xfrm key".into()),
+                };
+                let dir = if x.dir == Some(1) { "out" } else { "in" };
+                self.set(
+                    x.dreg,
+                    Reg::Expr {
+                        e: Expr::Xfrm {
+                            key,
+                            family,
+                            dir,
+                            spnum: x.spnum.unwrap_or(0),
+                        },
+                        ty,
+                        bits,
+                    },
+                )
+            }
+            KExpr::Last(l) => {
+                self.push(Stmt::Last {
+                    used_ms: (l.set == Some(1)).then_some(l.msecs.unwrap_or(0)),
+                });
+                Ok(())
+            }
+            _ => Err(format!("{} is not translated", e.name())),
+        }
+    }
+
+    fn cmp(&mut self, c: &kx::Cmp) -> R<()> {
+        let reg = self.take(c.sreg)?;
+        let Some(Data::Value(v)) = &c.data else {
+            return Err("cmp without a value".into());
+        };
+        let op = match c.op.map_or(0, |o| o.0) {
+            0 => Op::Eq,
+            1 => Op::Neq,
+            2 => Op::Lt,
+            3 => Op::Lte,
+            4 => Op::Gt,
+            5 => Op::Gte,
+            _ => return Err("cmp op".into()),
+        };
+        // cmp gte + cmp lte on the same register: a range.
+        if op == Op::Lte {
+            if let Some((idx, r)) = self.pending_gte {
+                if Some(r) == c.sreg {
+                    if let Some(Some(Stmt::Match { left, right, op: o })) = self.stmts.get(idx) {
+                        if let Expr::Value(lo) = right {
+                            let ty = lo.ty;
+                            let bits = lo.bits;
+                            let hi = typed(ty, bits, v);
+                            let s = Stmt::Match {
+                                op: Op::Eq,
+                                left: left.clone(),
+                                right: Expr::Range(
+                                    Box::new(Expr::Value(lo.clone())),
+                                    Box::new(Expr::Value(hi)),
+                                ),
+                            };
+                            let _ = o;
+                            self.stmts[idx] = Some(s);
+                            self.pending_gte = None;
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+        let left = self.left_of(&reg)?;
+        match left {
+            Left::Fields(fields, shift) => {
+                if fields.len() == 1 {
+                    let (l, ty, bits) = fields.into_iter().next().ok_or("no field")?;
+                    let right = if shift > 0 || bits % 8 != 0 {
+                        let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                        Value::number(ty, bits, raw >> shift)
+                    } else {
+                        typed(ty, bits, v)
+                    };
+                    let idx = self.push(Stmt::Match {
+                        op,
+                        left: l,
+                        right: Expr::Value(right),
+                    });
+                    if op == Op::Gte {
+                        self.pending_gte = c.sreg.map(|r| (idx, r));
+                    }
+                    self.note_match(idx);
+                } else {
+                    // A merged load of adjacent fields: one match each.
+                    if op != Op::Eq {
+                        return Err("merged payload with an operator".into());
+                    }
+                    let mut at = 0usize;
+                    for (l, ty, bits) in fields {
+                        let n = bits_to_bytes(bits);
+                        let part = v.get(at..at + n).ok_or("short value")?;
+                        at += n;
+                        let idx = self.push(Stmt::Match {
+                            op,
+                            left: l,
+                            right: Expr::Value(typed(ty, bits, part)),
+                        });
+                        self.note_match(idx);
+                    }
+                }
+                Ok(())
+            }
+            Left::Prefix(l, ty, fbits, plen) => {
+                let mut full = v.clone();
+                full.resize(bits_to_bytes(fbits), 0);
+                self.push(Stmt::Match {
+                    op,
+                    left: l,
+                    right: Expr::Prefix {
+                        addr: Box::new(Expr::Value(typed(ty, fbits, &full))),
+                        len: plen,
+                    },
+                });
+                Ok(())
+            }
+            Left::Masked(l, ty, bits, mask) => {
+                let zero = v.iter().all(|b| *b == 0);
+                let mut m = mask.clone();
+                if ty.host_order() && cfg!(target_endian = "little") {
+                    // `mask` was already turned big-endian in Reg::Masked.
+                    m = mask;
+                }
+                let maskv = Value {
+                    ty,
+                    bits,
+                    data: m,
+                };
+                if ty.is_bitmask() && zero && op == Op::Neq {
+                    self.push(Stmt::Match {
+                        op: Op::In,
+                        left: l,
+                        right: Expr::Value(maskv),
+                    });
+                    return Ok(());
+                }
+                self.push(Stmt::Match {
+                    op,
+                    left: Expr::Binop {
+                        op: BinOp::And,
+                        left: Box::new(l),
+                        right: Box::new(Expr::Value(maskv)),
+                    },
+                    right: Expr::Value(typed(ty, bits, v)),
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// The expression a register holds, as a key (lookups, hashes, set
+    /// statements): concatenations gathered from consecutive registers.
+    fn key_expr(&mut self, reg: &Reg) -> R<Expr> {
+        match self.left_of(reg)? {
+            Left::Fields(mut f, 0) if f.len() == 1 => Ok(f.remove(0).0),
+            Left::Fields(f, 0) => Ok(Expr::Concat(f.into_iter().map(|x| x.0).collect())),
+            _ => Err("masked key".into()),
+        }
+    }
+
+    /// The key at register `r` for a set with key length `key_len`:
+    /// several registers make a concatenation.
+    fn gather_key(&mut self, r: u32, key_len: u32) -> R<Expr> {
+        let mut idx = reg32(r);
+        let mut got = 0u32;
+        let mut parts = Vec::new();
+        while got < key_len {
+            let reg = self
+                .regs
+                .get(&idx)
+                .cloned()
+                .ok_or("key register holds nothing known")?;
+            let bits = match &reg {
+                Reg::Payload { len, .. } => *len,
+                Reg::Expr { bits, .. } => *bits,
+                Reg::Masked { mask, .. } => mask.len() as u32 * 8,
+                Reg::Imm(v) => v.len() as u32 * 8,
+            };
+            let bytes = bits_to_bytes(bits).max(1) as u32;
+            let padded = bytes.div_ceil(4) * 4;
+            match self.left_of(&reg)? {
+                Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
+                Left::Fields(mut f, _) if f.len() == 1 => parts.push(f.remove(0).0),
+                _ => return Err("masked key".into()),
+            }
+            got += padded;
+            idx += padded / 4;
+            if parts.len() > 32 {
+                return Err("key too long".into());
+            }
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Concat(parts)
+        })
+    }
+
+    /// A set reference or the inline anonymous set.
+    fn set_expr(&self, name: &str) -> R<Expr> {
+        let Some((set, elems)) = self.ctx.set(name) else {
+            return Ok(Expr::SetRef(format!("@{name}")));
+        };
+        let anon = set
+            .flags
+            .is_some_and(|f| f.contains(SetFlags::ANONYMOUS));
+        if !anon {
+            return Ok(Expr::SetRef(format!("@{name}")));
+        }
+        Ok(Expr::Set(set_elements(set, elems)?))
+    }
+
+    fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
+        let name = l.set.clone().ok_or("lookup without set")?;
+        let key_len = self
+            .ctx
+            .set(&name)
+            .and_then(|(s, _)| s.key_len)
+            .unwrap_or(4);
+        let key = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len)?;
+        let data = self.set_expr(&name)?;
+        let inv = l.flags.unwrap_or(0) & 1 != 0;
+        match l.dreg {
+            None => {
+                self.push(Stmt::Match {
+                    op: if inv { Op::Neq } else { Op::Eq },
+                    left: key,
+                    right: data,
+                });
+                Ok(())
+            }
+            Some(0) => {
+                self.push(Stmt::Vmap { key, data });
+                Ok(())
+            }
+            Some(d) => {
+                let (ty, bits) = self
+                    .ctx
+                    .set(&name)
+                    .map(|(s, _)| {
+                        let t = Datatype::from_id(s.data_type.unwrap_or(4));
+                        (t, s.data_len.unwrap_or(4) * 8)
+                    })
+                    .unwrap_or((Datatype::Integer, 32));
+                self.set(
+                    Some(d),
+                    Reg::Expr {
+                        e: Expr::Map {
+                            key: Box::new(key),
+                            data: Box::new(data),
+                        },
+                        ty,
+                        bits,
+                    },
+                )
+            }
+        }
+    }
+
+    /// The value or expression in register `r`, typed `ty` for immediates.
+    fn value_of(&mut self, r: Option<u32>, ty: Datatype, bits: u32) -> R<Expr> {
+        let reg = self.take(r)?;
+        match reg {
+            Reg::Imm(v) => Ok(Expr::Value(typed(ty, bits, &v))),
+            other => self.key_expr(&other),
+        }
+    }
+
+    fn proto_range(&mut self, min: Option<u32>, max: Option<u32>) -> R<Option<Expr>> {
+        let Some(min) = min else {
+            return Ok(None);
+        };
+        let lo = self.value_of(Some(min), Datatype::InetService, 16)?;
+        match max {
+            Some(m) if m != min => {
+                let hi = self.value_of(Some(m), Datatype::InetService, 16)?;
+                if hi == lo {
+                    Ok(Some(lo))
+                } else {
+                    Ok(Some(Expr::Range(Box::new(lo), Box::new(hi))))
+                }
+            }
+            _ => Ok(Some(lo)),
+        }
+    }
+
+    fn nat(&mut self, n: &kx::Nat) -> R<()> {
+        let kind = if n.kind.map_or(0, |k| k.0) == 1 {
+            NatKind::Dnat
+        } else {
+            NatKind::Snat
+        };
+        let (fam, ty, bits) = if n.family == Some(10) {
+            ("ip6", Datatype::Ipv6Addr, 128)
+        } else {
+            ("ip", Datatype::Ipv4Addr, 32)
+        };
+        let addr = match n.reg_addr_min {
+            Some(min) => {
+                let lo = self.value_of(Some(min), ty, bits)?;
+                match n.reg_addr_max {
+                    Some(max) if max != min => {
+                        let hi = self.value_of(Some(max), ty, bits)?;
+                        Some(Expr::Range(Box::new(lo), Box::new(hi)))
+                    }
+                    _ => Some(lo),
+                }
+            }
+            None => None,
+        };
+        let port = self.proto_range(n.reg_proto_min, n.reg_proto_max)?;
+        let family = if self.family == ProtoFamily::Inet && addr.is_some() {
+            self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+            Some(fam)
+        } else {
+            None
+        };
+        self.push(Stmt::Nat(Nat {
+            kind,
+            family,
+            addr,
+            port,
+            flags: nat_flags(n.flags.unwrap_or(0)),
+            type_flags: Vec::new(),
+        }));
+        Ok(())
+    }
+
+    fn dynset(&mut self, d: &kx::Dynset) -> R<()> {
+        let name = d.set_name.clone().ok_or("dynset without set")?;
+        let key_len = self
+            .ctx
+            .set(&name)
+            .and_then(|(s, _)| s.key_len)
+            .unwrap_or(4);
+        let key = self.gather_key(d.sreg_key.ok_or("dynset without key")?, key_len)?;
+        let op = match d.op.map_or(0, |o| o.0) {
+            0 => "add",
+            1 => "update",
+            2 => "delete",
+            _ => return Err("dynset op".into()),
+        };
+        let mut stmts = Vec::new();
+        let inner: Vec<&KExpr> = d
+            .expr
+            .iter()
+            .map(|b| b.as_ref())
+            .chain(d.exprs.iter().flat_map(|l| l.0.iter()))
+            .collect();
+        for e in inner {
+            let mut sub = State {
+                ctx: self.ctx,
+                family: self.family,
+                regs: HashMap::new(),
+                stmts: Vec::new(),
+                deps: Vec::new(),
+                l3: None,
+                l4: None,
+                vlan: false,
+                pending_gte: None,
+            };
+            sub.expr(e)?;
+            stmts.extend(sub.stmts.into_iter().flatten());
+        }
+        let set_timeout = self.ctx.set(&name).and_then(|(s, _)| s.timeout);
+        let timeout = d.timeout.filter(|t| *t != 0 && Some(*t) != set_timeout.or(Some(0)).filter(|_| false));
+        let elem = match timeout {
+            Some(t) => Expr::Elem(Box::new(Elem {
+                val: key,
+                timeout_ms: Some(t),
+                expires_ms: None,
+                comment: None,
+                stmts: Vec::new(),
+            })),
+            None => key,
+        };
+        if let Some(sd) = d.sreg_data {
+            let (ty, bits) = self
+                .ctx
+                .set(&name)
+                .map(|(s, _)| {
+                    (
+                        Datatype::from_id(s.data_type.unwrap_or(4)),
+                        s.data_len.unwrap_or(4) * 8,
+                    )
+                })
+                .unwrap_or((Datatype::Integer, 32));
+            let data = self.value_of(Some(sd), ty, bits)?;
+            self.push(Stmt::MapUpdate {
+                op,
+                elem,
+                data,
+                map: format!("@{name}"),
+                stmts,
+            });
+        } else {
+            self.push(Stmt::Set {
+                op,
+                elem,
+                set: format!("@{name}"),
+                stmts,
+            });
+        }
+        Ok(())
+    }
+
+    fn exthdr(&mut self, x: &kx::Exthdr) -> R<()> {
+        let op = x.op.map_or(0, |o| o.0);
+        let ty = x.kind.unwrap_or(0);
+        let off = x.offset.unwrap_or(0);
+        let len = x.len.unwrap_or(0);
+        let present = x.flags.unwrap_or(0) & 1 != 0;
+        let (kind, name, field, fty, fbits) = match op {
+            1 => {
+                let (n, f, t, b) = tcp_option(ty, off, len);
+                (ExthdrKind::TcpOption, n, f, t, b)
+            }
+            0 => {
+                let (n, f, t, b) = ipv6_exthdr(ty, off, len);
+                (ExthdrKind::Ipv6, n, f, t, b)
+            }
+            2 => {
+                let (n, f, t, b) = ip_option(ty, off, len);
+                (ExthdrKind::IpOption, n, f, t, b)
+            }
+            3 => (
+                ExthdrKind::SctpChunk,
+                sctp_chunk(ty),
+                (off != 0 || len != 1).then(|| format!("@{off},{len}")),
+                Datatype::Integer,
+                len * 8,
+            ),
+            _ => return Err("exthdr op".into()),
+        };
+        let (field, offset) = if present { (None, None) } else { (field, None) };
+        let e = Expr::Exthdr(ExthdrField {
+            kind,
+            name,
+            field,
+            offset,
+        });
+        if let Some(sreg) = x.sreg {
+            let value = self.value_of(Some(sreg), fty, fbits)?;
+            self.push(Stmt::Mangle { key: e, value });
+            return Ok(());
+        }
+        let (ty, bits) = if present {
+            (Datatype::Boolean, 1)
+        } else {
+            (fty, fbits)
+        };
+        self.set(x.dreg, Reg::Expr { e, ty, bits })
+    }
+}
+
+/// A comparison's left side.
+enum Left {
+    /// Fields (several: a merged load), and the right shift of the value.
+    Fields(Vec<(Expr, Datatype, u32)>, u32),
+    /// A prefix of an address field: field, type, field bits, prefix bits.
+    Prefix(Expr, Datatype, u32, u32),
+    /// A masked value that is not a sub-field.
+    Masked(Expr, Datatype, u32, Vec<u8>),
+}
+
+fn l4_number(name: &str) -> u8 {
+    match name {
+        "icmp" => 1,
+        "igmp" => 2,
+        "tcp" => 6,
+        "udp" => 17,
+        "dccp" => 33,
+        "gre" => 47,
+        "esp" => 50,
+        "ah" => 51,
+        "icmpv6" => 58,
+        "comp" => 108,
+        "sctp" => 132,
+        "udplite" => 136,
+        _ => 0,
+    }
+}
+
+fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
+    let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
+        0 => ("eol", &[("kind", 0, 1)]),
+        1 => ("nop", &[("kind", 0, 1)]),
+        2 => ("maxseg", &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)]),
+        3 => ("window", &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)]),
+        4 => ("sack-perm", &[("kind", 0, 1), ("length", 1, 1)]),
+        5 => (
+            "sack",
+            &[
+                ("kind", 0, 1),
+                ("length", 1, 1),
+                ("left", 2, 4),
+                ("right", 6, 4),
+            ],
+        ),
+        8 => (
+            "timestamp",
+            &[("kind", 0, 1), ("length", 1, 1), ("tsval", 2, 4), ("tsecr", 6, 4)],
+        ),
+        _ => ("", &[]),
+    };
+    let field = fields
+        .iter()
+        .find(|(_, o, l)| *o == off && *l == len)
+        .map(|(n, _, _)| (*n).to_owned());
+    let name = if name.is_empty() {
+        kind.to_string()
+    } else {
+        name.to_owned()
+    };
+    (name, field, Datatype::Integer, len * 8)
+}
+
+fn ipv6_exthdr(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
+    let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
+        0 => ("hbh", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
+        43 => (
+            "rt",
+            &[
+                ("nexthdr", 0, 1),
+                ("hdrlength", 1, 1),
+                ("type", 2, 1),
+                ("seg-left", 3, 1),
+            ],
+        ),
+        44 => ("frag", &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)]),
+        60 => ("dst", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
+        135 => (
+            "mh",
+            &[
+                ("nexthdr", 0, 1),
+                ("hdrlength", 1, 1),
+                ("type", 2, 1),
+                ("reserved", 3, 1),
+                ("checksum", 4, 2),
+            ],
+        ),
+        _ => ("", &[]),
+    };
+    let field = fields
+        .iter()
+        .find(|(_, o, l)| *o == off && *l == len)
+        .map(|(n, _, _)| (*n).to_owned());
+    let ty = if field.as_deref() == Some("nexthdr") {
+        Datatype::InetProto
+    } else if name == "mh" && field.as_deref() == Some("type") {
+        Datatype::MhType
+    } else {
+        Datatype::Integer
+    };
+    (name.to_owned(), field, ty, len * 8)
+}
+
+fn ip_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
+    let name = match kind {
+        131 => "lsrr",
+        137 => "ssrr",
+        7 => "rr",
+        148 => "ra",
+        _ => "",
+    };
+    let field = match (off, len) {
+        (0, 1) => Some("type"),
+        (1, 1) => Some("length"),
+        (2, 1) => Some("ptr"),
+        (3, 4) => Some("addr"),
+        (2, 2) if name == "ra" => Some("value"),
+        _ => None,
+    };
+    (
+        name.to_owned(),
+        field.map(str::to_owned),
+        if field == Some("addr") {
+            Datatype::Ipv4Addr
+        } else {
+            Datatype::Integer
+        },
+        len * 8,
+    )
+}
+
+fn sctp_chunk(kind: u8) -> String {
+    match kind {
+        0 => "data",
+        1 => "init",
+        2 => "init-ack",
+        3 => "sack",
+        4 => "heartbeat",
+        5 => "heartbeat-ack",
+        6 => "abort",
+        7 => "shutdown",
+        8 => "shutdown-ack",
+        9 => "error",
+        10 => "cookie-echo",
+        11 => "cookie-ack",
+        12 => "ecne",
+        13 => "cwr",
+        14 => "shutdown-complete",
+        64 => "i-data",
+        130 => "re-config",
+        132 => "pad",
+        128 => "asconf-ack",
+        193 => "asconf",
+        192 => "forward-tsn",
+        194 => "i-forward-tsn",
+        _ => "",
+    }
+    .to_owned()
+}
+
+fn obj_kind(t: u32) -> Option<&'static str> {
+    Some(match t {
+        1 => "counter",
+        2 => "quota",
+        3 => "ct helper",
+        4 => "limit",
+        7 => "ct timeout",
+        8 => "secmark",
+        9 => "ct expectation",
+        10 => "synproxy",
+        _ => return None,
+    })
+}
+
+fn nat_flags(f: u32) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if f & 0x4 != 0 {
+        out.push("random");
+    }
+    if f & 0x10 != 0 {
+        out.push("fully-random");
+    }
+    if f & 0x8 != 0 {
+        out.push("persistent");
+    }
+    out
+}
+
+/// The `log` statement of a `log` expression.
+fn log(l: &kx::Log) -> Log {
+    let level = l.level.and_then(|lv| {
+        Some(match lv {
+            0 => "emerg",
+            1 => "alert",
+            2 => "crit",
+            3 => "err",
+            4 => return None,
+            5 => "notice",
+            6 => "info",
+            7 => "debug",
+            8 => "audit",
+            _ => return None,
+        })
+    });
+    let f = l.flags.unwrap_or(0);
+    let flags = if f & 0x2f == 0x2f {
+        vec!["all"]
+    } else {
+        let mut v = Vec::new();
+        for (bit, n) in [
+            (1, "tcp sequence"),
+            (2, "tcp options"),
+            (4, "ip options"),
+            (8, "skuid"),
+            (0x20, "ether"),
+        ] {
+            if f & bit != 0 {
+                v.push(n);
+            }
+        }
+        v
+    };
+    Log {
+        prefix: l.prefix.clone(),
+        group: l.group,
+        snaplen: l.snaplen,
+        qthreshold: l.qthreshold,
+        level,
+        flags,
+    }
+}
+
+fn limit(l: &kx::Limit) -> Limit {
+    Limit {
+        rate: l.rate.unwrap_or(0),
+        unit_secs: l.unit.unwrap_or(1),
+        burst: l.burst.unwrap_or(0),
+        bytes: l.kind.map_or(0, |k| k.0) == 1,
+        inv: l.flags.unwrap_or(0) & 1 != 0,
+    }
+}
+
+fn synproxy(mss: Option<u16>, wscale: Option<u8>, flags: Option<u32>) -> Synproxy {
+    let f = flags.unwrap_or(0);
+    let mut fl = Vec::new();
+    if f & 0x2 != 0 {
+        fl.push("timestamp");
+    }
+    if f & 0x4 != 0 {
+        fl.push("sack-perm");
+    }
+    Synproxy {
+        mss: mss.filter(|_| f & 0x1 != 0 || f == 0),
+        wscale: wscale.filter(|_| f & 0x8 != 0 || f == 0),
+        flags: fl,
+    }
+}
+
+/// The elements of a set as nft lists them: typed by the set's key (and
+/// data) type, intervals merged into ranges and prefixes, sorted.
+pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
+    let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
+    let key_len = set.key_len.unwrap_or(0);
+    let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
+        Some(c) if !c.0.is_empty() => c.0.clone(),
+        _ if key_types.len() > 1 => key_types
+            .iter()
+            .map(|t| t.bits().unwrap_or(32).div_ceil(8))
+            .collect(),
+        _ => vec![key_len],
+    };
+    let key_of = |d: &Data| -> R<Expr> {
+        let bytes = d.as_value().ok_or("element key is not a value")?;
+        key_value(&key_types, &field_lens, bytes)
+    };
+    let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
+    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
+    let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
+    let data_bits = set.data_len.unwrap_or(4) * 8;
+    let data_of = |e: &Element| -> R<Option<Expr>> {
+        Ok(match &e.data {
+            Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v)) => Some(Expr::Value(typed(data_ty, data_bits, v))),
+            Some(Data::Raw(_)) => return Err("raw element data".into()),
+            None => e
+                .objref
+                .as_ref()
+                .map(|o| Expr::Value(Value::string(Datatype::String, o))),
+        })
+    };
+    let wrap = |key: Expr, e: &Element| -> R<Expr> {
+        let key = decorate(key, e, set);
+        Ok(match data_of(e)? {
+            Some(d) if is_map || set.obj_type.is_some() => Expr::Mapping(Box::new(key), Box::new(d)),
+            _ => key,
+        })
+    };
+    let mut out: Vec<(Vec<u8>, Expr)> = Vec::new();
+    if interval && key_types.len() == 1 {
+        // Ranges: starts and ends (INTERVAL_END), sorted by key.
+        let mut items: Vec<(&Element, Vec<u8>, bool)> = Vec::new();
+        for e in elems {
+            let catchall = e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
+            if catchall {
+                out.push((vec![0xff; 64], wrap(Expr::Wildcard, e)?));
+                continue;
+            }
+            let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
+                continue;
+            };
+            let end = e.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+            items.push((e, normalise(key_types[0], k), end));
+        }
+        items.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
+        let ty = key_types[0];
+        let bits = key_len * 8;
+        let mut i = 0;
+        while i < items.len() {
+            let (e, ref k, end) = items[i];
+            if end {
+                i += 1;
+                continue;
+            }
+            let hi = if let Some(ek) = e.key_end.as_ref().and_then(Data::as_value) {
+                normalise(ty, ek)
+            } else {
+                match items.get(i + 1) {
+                    Some((_, nk, true)) => dec(nk),
+                    _ => vec![0xff; k.len()],
+                }
+            };
+            let lo_v = Value {
+                ty,
+                bits,
+                data: k.clone(),
+            };
+            let key = if hi == *k {
+                Expr::Value(lo_v)
+            } else if let Some(plen) = prefix_len(k, &hi).filter(|_| is_prefix_type(ty)) {
+                Expr::Prefix {
+                    addr: Box::new(Expr::Value(lo_v)),
+                    len: plen,
+                }
+            } else {
+                Expr::Range(
+                    Box::new(Expr::Value(lo_v)),
+                    Box::new(Expr::Value(Value { ty, bits, data: hi })),
+                )
+            };
+            out.push((k.clone(), wrap(key, e)?));
+            i += 1;
+        }
+    } else {
+        for e in elems {
+            let catchall = e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
+            if catchall {
+                out.push((vec![0xff; 64], wrap(Expr::Wildcard, e)?));
+                continue;
+            }
+            let Some(kd) = &e.key else { continue };
+            let mut key = key_of(kd)?;
+            if let (Some(end), Expr::Concat(parts)) = (&e.key_end, &mut key) {
+                // Concatenated ranges: each field lo-hi.
+                let hi = key_of(end)?;
+                if let Expr::Concat(his) = hi {
+                    for (p, h) in parts.iter_mut().zip(his) {
+                        if *p != h {
+                            let lo = std::mem::replace(p, Expr::Wildcard);
+                            *p = range_or_prefix(lo, h);
+                        }
+                    }
+                }
+            }
+            let sort_key = kd.as_value().map(<[u8]>::to_vec).unwrap_or_default();
+            let sort_key = if key_types.len() == 1 {
+                normalise(key_types[0], &sort_key)
+            } else {
+                sort_key
+            };
+            out.push((sort_key, wrap(key, e)?));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    Ok(out.into_iter().map(|(_, e)| e).collect())
+}
+
+fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
+    if let (Expr::Value(l), Expr::Value(h)) = (&lo, &hi) {
+        if is_prefix_type(l.ty) {
+            if let Some(p) = prefix_len(&l.data, &h.data) {
+                return Expr::Prefix {
+                    addr: Box::new(lo),
+                    len: p,
+                };
+            }
+        }
+    }
+    Expr::Range(Box::new(lo), Box::new(hi))
+}
+
+/// Element options: timeout, expiry, comment, per-element statements.
+fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
+    let comment = e.userdata.as_deref().and_then(|u| udata_comment(u, 0));
+    let timeout = e.timeout.filter(|t| Some(*t) != set.timeout);
+    let stmts: Vec<Stmt> = e
+        .expr
+        .iter()
+        .map(|b| b.as_ref())
+        .chain(e.exprs.iter().flat_map(|l| l.0.iter()))
+        .filter_map(|x| match x {
+            KExpr::Counter(c) => Some(Stmt::Counter(Counter {
+                packets: c.packets.unwrap_or(0),
+                bytes: c.bytes.unwrap_or(0),
+            })),
+            KExpr::Quota(q) => Some(Stmt::Quota(Quota {
+                bytes: q.bytes.unwrap_or(0),
+                used: q.consumed.unwrap_or(0),
+                inv: q.flags.unwrap_or(0) & 1 != 0,
+            })),
+            KExpr::Limit(l) => Some(Stmt::Limit(limit(l))),
+            _ => None,
+        })
+        .collect();
+    if comment.is_none() && timeout.is_none() && e.expiration.is_none() && stmts.is_empty() {
+        return key;
+    }
+    Expr::Elem(Box::new(Elem {
+        val: key,
+        timeout_ms: timeout,
+        expires_ms: e.expiration,
+        comment,
+        stmts,
+    }))
+}
+
+/// Key bytes in big-endian order for sorting and printing.
+fn normalise(ty: Datatype, k: &[u8]) -> Vec<u8> {
+    let mut v = k.to_vec();
+    if ty.host_order() && cfg!(target_endian = "little") {
+        v.reverse();
+    }
+    v
+}
+
+/// `k - 1` as big-endian bytes.
+fn dec(k: &[u8]) -> Vec<u8> {
+    let mut v = k.to_vec();
+    for b in v.iter_mut().rev() {
+        if *b == 0 {
+            *b = 0xff;
+        } else {
+            *b -= 1;
+            break;
+        }
+    }
+    v
+}
+
+/// If `lo..=hi` is exactly a CIDR block, its prefix length.
+fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
+    if lo.len() != hi.len() {
+        return None;
+    }
+    let total = lo.len() as u32 * 8;
+    // host bits: hi ^ lo must be 0..01..1 and lo & that == 0
+    let mut host = 0u32;
+    let mut seen_partial = false;
+    for (l, h) in lo.iter().zip(hi).rev() {
+        let x = l ^ h;
+        if seen_partial {
+            if x != 0 {
+                return None;
+            }
+            continue;
+        }
+        if x == 0xff && *l == 0 {
+            host += 8;
+        } else {
+            if x & x.wrapping_add(1) != 0 || l & x != 0 {
+                return None;
+            }
+            host += x.count_ones();
+            seen_partial = true;
+        }
+    }
+    (host > 0 && host < total).then_some(total - host)
+}
+
+/// A key's value (a concatenation for several types).
+fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8]) -> R<Expr> {
+    if types.len() == 1 {
+        let ty = types[0];
+        let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
+        let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
+            bytes.len() as u32 * 8
+        } else {
+            bits.min(bytes.len() as u32 * 8)
+        };
+        return Ok(Expr::Value(typed(ty, bits, bytes)));
+    }
+    let mut parts = Vec::new();
+    let mut at = 0usize;
+    for (i, ty) in types.iter().enumerate() {
+        let len = *lens.get(i).unwrap_or(&4) as usize;
+        let part = bytes.get(at..at + len).ok_or("short concatenated key")?;
+        at += len.div_ceil(4) * 4;
+        let bits = ty.bits().unwrap_or(len as u32 * 8).min(len as u32 * 8);
+        let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
+            len as u32 * 8
+        } else {
+            bits
+        };
+        parts.push(Expr::Value(typed(*ty, bits, part)));
+    }
+    Ok(Expr::Concat(parts))
+}
