@@ -24,9 +24,11 @@
 //!   `typeof EXPR`; its key byte order, comment and auto-merge come from
 //!   the same user data (`NFTA_SET_USERDATA` type-length-value records).
 //!
-//! Rules are printed by a function given to [`Printer::rules`]: their
-//! translation into nft's language (delinearization) is another module's
-//! job. Without one, each rule is a comment naming its handle.
+//! Rules are translated into nft's statements by
+//! [`lang::delinearize`](crate::lang::delinearize) and printed here
+//! ([`stmt_text`], [`expr_text`]); a rule with a part the delinearizer
+//! could not translate is printed as a comment naming its handle and the
+//! kernel expressions left over.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -38,47 +40,35 @@ use nfnl_sys as sys;
 
 use crate::data::{Data, Verdict};
 use crate::expr::{Counter, Expr, LimitType};
+use crate::lang::delinearize::{self, Context};
 use crate::object::{
-    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Rule, Set, SetFlags, Table,
+    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
     TableFlags,
 };
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
 
-/// The text of a rule's statements (one line, without indentation or
-/// handle), or `None` when it cannot be printed.
-pub type RuleText<'a> = &'a dyn Fn(&Rule, &Ruleset) -> Option<String>;
-
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
-pub struct Printer<'a> {
-    rules: Option<RuleText<'a>>,
+#[derive(Clone, Debug)]
+pub struct Printer {
     handles: bool,
 }
 
-impl Default for Printer<'_> {
+impl Default for Printer {
     fn default() -> Self {
         Printer::new()
     }
 }
 
-/// `nft list ruleset` for `rs` (rules printed as comments: see [`Printer`]).
+/// `nft list ruleset` for `rs`.
 pub fn ruleset(rs: &Ruleset) -> String {
     Printer::new().ruleset(rs)
 }
 
-impl<'a> Printer<'a> {
-    /// A printer without a rule translator and without handles.
+impl Printer {
+    /// A printer without handles (`nft list ruleset`).
     pub fn new() -> Self {
-        Printer {
-            rules: None,
-            handles: false,
-        }
-    }
-
-    /// Rules are printed by `f` (one line of statements per rule).
-    pub fn rules(mut self, f: RuleText<'a>) -> Self {
-        self.rules = Some(f);
-        self
+        Printer { handles: false }
     }
 
     /// Prints handles as `nft -a list ruleset` does (`# handle N`).
@@ -158,17 +148,28 @@ impl<'a> Printer<'a> {
             sep(o);
             self.flowtable(o, f);
         }
+        let mut dctx = Context::new(fam);
+        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
+            let sname = s.name.as_deref();
+            dctx.add_set(
+                s,
+                rs.elements
+                    .iter()
+                    .filter(|e| mine(e.family, &e.table) && e.set.as_deref() == sname)
+                    .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter())),
+            );
+        }
         for c in rs.chains.iter().filter(|x| mine(x.family, &x.table)) {
             if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
                 continue;
             }
             sep(o);
-            self.chain(o, rs, c);
+            self.chain(o, rs, c, &dctx);
         }
         o.push_str("}\n");
     }
 
-    fn chain(&self, o: &mut String, rs: &Ruleset, c: &Chain) {
+    fn chain(&self, o: &mut String, rs: &Ruleset, c: &Chain, dctx: &Context<'_>) {
         let name = c.name.as_deref().unwrap_or("");
         let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
         if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
@@ -209,13 +210,22 @@ impl<'a> Printer<'a> {
         for r in rs.rules.iter().filter(|r| {
             r.family == c.family && r.table.as_deref() == tname && r.chain.as_deref() == Some(name)
         }) {
-            let text = self.rules.and_then(|f| f(r, rs));
-            match text {
+            let item = delinearize::rule(dctx, r);
+            match rule_text(&item) {
                 Some(t) => {
                     let _ = writeln!(o, "\t\t{t}{}", self.handle(r.handle));
                 }
                 None => {
-                    let _ = writeln!(o, "\t\t# rule handle {} not printed", r.handle.unwrap_or(0));
+                    let left: Vec<&str> = item
+                        .untranslated()
+                        .flat_map(|u| u.text.iter().map(String::as_str))
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        "\t\t# rule handle {} not translated: {}",
+                        r.handle.unwrap_or(0),
+                        left.join(" ")
+                    );
                 }
             }
         }
@@ -2183,4 +2193,479 @@ fn element_items(
 
 fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+// ---------------------------------------------------------------- rules
+
+use crate::lang::ast::{
+    Elem, Expr as LExpr, ExthdrKind, Log, Nat, Op, Payload, RuleItem, Stmt, Verdict as LVerdict,
+};
+use crate::lang::datatype::{duration_text, Value};
+
+/// Meta keys nft prints without `meta`.
+fn meta_unqualified(k: &str) -> bool {
+    matches!(
+        k,
+        "iif" | "oif" | "iifname" | "oifname" | "iifgroup" | "oifgroup"
+    )
+}
+
+fn lverdict_text(v: &LVerdict) -> String {
+    match v {
+        LVerdict::Jump(c) => format!("jump {c}"),
+        LVerdict::Goto(c) => format!("goto {c}"),
+        v => v.keyword().to_owned(),
+    }
+}
+
+/// Whether an expression prints as more than one token and needs
+/// parentheses as a binary operation's operand.
+fn is_compound(e: &LExpr) -> bool {
+    matches!(e, LExpr::Binop { .. })
+}
+
+/// An expression as nft prints it (`ip saddr`, `{ 22, 80 }`, `@set`...).
+pub fn expr_text(e: &LExpr) -> String {
+    expr_text_in(e, false)
+}
+
+fn value_in(v: &Value, in_binop: bool) -> String {
+    if in_binop {
+        v.text_bitmask_or()
+    } else {
+        v.text()
+    }
+}
+
+fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
+    match e {
+        LExpr::Value(v) => value_in(v, in_binop),
+        LExpr::List(l) => l
+            .iter()
+            .map(|x| expr_text_in(x, in_binop))
+            .collect::<Vec<_>>()
+            .join(if in_binop { " | " } else { "," }),
+        LExpr::Payload(Payload::Field { protocol, field }) => format!("{protocol} {field}"),
+        LExpr::Payload(Payload::Raw { base, offset, len }) => format!("@{base},{offset},{len}"),
+        LExpr::Meta(k) => {
+            if meta_unqualified(k) {
+                (*k).to_owned()
+            } else {
+                format!("meta {k}")
+            }
+        }
+        LExpr::Ct { key, dir } => match dir {
+            Some(d) => format!("ct {d} {key}"),
+            None => format!("ct {key}"),
+        },
+        LExpr::Rt { key, family } => match family {
+            Some(f) => format!("rt {f} {key}"),
+            None => format!("rt {key}"),
+        },
+        LExpr::Fib { result, flags } => format!("fib {} {result}", flags.join(" . ")),
+        LExpr::Socket { key, level } => match level {
+            Some(l) => format!("socket {key} level {l}"),
+            None => format!("socket {key}"),
+        },
+        LExpr::Osf { key, ttl } => match ttl {
+            Some(t) => format!("osf ttl {t} {key}"),
+            None => format!("osf {key}"),
+        },
+        LExpr::Exthdr(x) => {
+            let head = match x.kind {
+                ExthdrKind::Ipv6 => "exthdr",
+                ExthdrKind::TcpOption => "tcp option",
+                ExthdrKind::IpOption => "ip option",
+                ExthdrKind::SctpChunk => "sctp chunk",
+                ExthdrKind::DccpOption => "dccp option",
+            };
+            let mut s = format!("{head} {}", x.name);
+            if let Some(f) = &x.field {
+                let _ = write!(s, " {f}");
+            }
+            if let Some(o) = x.offset {
+                let _ = write!(s, " {o}");
+            }
+            s
+        }
+        LExpr::Numgen {
+            mode,
+            modulus,
+            offset,
+        } => {
+            let mut s = format!("numgen {mode} mod {modulus}");
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Jhash {
+            modulus,
+            seed,
+            offset,
+            expr,
+        } => {
+            let mut s = format!("jhash {} mod {modulus}", expr_text(expr));
+            if *seed != 0 {
+                let _ = write!(s, " seed 0x{seed:x}");
+            }
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Symhash { modulus, offset } => {
+            let mut s = format!("symhash mod {modulus}");
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Xfrm {
+            key,
+            family,
+            dir,
+            spnum,
+        } => {
+            let mut s = format!("ipsec {dir}");
+            if *spnum != 0 {
+                let _ = write!(s, " spnum {spnum}");
+            }
+            if let Some(f) = family {
+                let _ = write!(s, " {f}");
+            }
+            let _ = write!(s, " {key}");
+            s
+        }
+        LExpr::Binop { op, left, right } => {
+            let l = expr_text_in(left, true);
+            let r = expr_text_in(right, true);
+            let l = if is_compound(left) {
+                format!("({l})")
+            } else {
+                l
+            };
+            let multi = matches!(&**right, LExpr::List(v) if v.len() > 1)
+                || matches!(&**right, LExpr::Value(v) if v.ty.is_bitmask() && r.contains(" | "));
+            let r = if is_compound(right) || multi {
+                format!("({r})")
+            } else {
+                r
+            };
+            format!("{l} {} {r}", op.as_str())
+        }
+        LExpr::Prefix { addr, len } => format!("{}/{len}", expr_text(addr)),
+        LExpr::Range(a, b) => format!("{}-{}", expr_text(a), expr_text(b)),
+        LExpr::Concat(v) => v.iter().map(expr_text).collect::<Vec<_>>().join(" . "),
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+        ),
+        LExpr::SetRef(n) => format!("@{n}"),
+        LExpr::Map { key, data } => format!("{} map {}", expr_text(key), expr_text(data)),
+        LExpr::Mapping(k, d) => format!("{} : {}", expr_text(k), expr_text(d)),
+        LExpr::Elem(el) => elem_text(el),
+        LExpr::Verdict(v) => lverdict_text(v),
+        LExpr::Wildcard => "*".to_owned(),
+    }
+}
+
+fn elem_text(el: &Elem) -> String {
+    let mut s = expr_text(&el.val);
+    for st in &el.stmts {
+        let _ = write!(s, " {}", stmt_text(st));
+    }
+    if let Some(t) = el.timeout_ms {
+        let _ = write!(s, " timeout {}", time_text(t));
+    }
+    if let Some(t) = el.expires_ms {
+        let _ = write!(s, " expires {}", time_text(t));
+    }
+    if let Some(c) = &el.comment {
+        let _ = write!(s, " comment \"{c}\"");
+    }
+    s
+}
+
+fn log_text(l: &Log) -> String {
+    let mut s = String::from("log");
+    if let Some(p) = &l.prefix {
+        let _ = write!(s, " prefix \"{p}\"");
+    }
+    if let Some(g) = l.group {
+        let _ = write!(s, " group {g}");
+    }
+    if let Some(n) = l.snaplen {
+        let _ = write!(s, " snaplen {n}");
+    }
+    if let Some(q) = l.qthreshold {
+        let _ = write!(s, " queue-threshold {q}");
+    }
+    if let Some(lv) = l.level {
+        let _ = write!(s, " level {lv}");
+    }
+    let has = |f: &str| l.flags.contains(&f);
+    if has("all") {
+        s.push_str(" flags all");
+    } else {
+        if has("tcp sequence") || has("tcp options") {
+            s.push_str(" flags tcp");
+            match (has("tcp sequence"), has("tcp options")) {
+                (true, true) => s.push_str(" sequence,options"),
+                (true, false) => s.push_str(" sequence"),
+                _ => s.push_str(" options"),
+            }
+        }
+        if has("ip options") {
+            s.push_str(" flags ip options");
+        }
+        if has("skuid") {
+            s.push_str(" flags skuid");
+        }
+        if has("ether") {
+            s.push_str(" flags ether");
+        }
+    }
+    s
+}
+
+fn nat_text(n: &Nat) -> String {
+    let mut s = n.kind.keyword().to_owned();
+    if let Some(f) = n.family {
+        let _ = write!(s, " {f}");
+    }
+    if !n.type_flags.is_empty() {
+        let _ = write!(s, " {}", n.type_flags.join(" "));
+    }
+    if n.addr.is_some() || n.port.is_some() {
+        s.push_str(" to");
+        match &n.addr {
+            Some(a) => {
+                let at = expr_text(a);
+                let v6 = n.family == Some("ip6")
+                    || matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                match (&n.port, v6) {
+                    (Some(p), true) => {
+                        let _ = write!(s, " [{at}]:{}", expr_text(p));
+                    }
+                    (Some(p), false) => {
+                        let _ = write!(s, " {at}:{}", expr_text(p));
+                    }
+                    (None, _) => {
+                        let _ = write!(s, " {at}");
+                    }
+                }
+            }
+            None => {
+                if let Some(p) = &n.port {
+                    let _ = write!(s, " :{}", expr_text(p));
+                }
+            }
+        }
+    }
+    if !n.flags.is_empty() {
+        let _ = write!(s, " {}", n.flags.join(","));
+    }
+    s
+}
+
+fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
+    let over = if l.inv { "over " } else { "" };
+    let unit = rate_unit(l.unit_secs);
+    if l.bytes {
+        let (v, u) = bytes_unit(l.rate);
+        let mut s = format!("limit rate {over}{v} {u}/{unit}");
+        if l.burst != 0 {
+            let (bv, bu) = bytes_unit(l.burst.into());
+            let _ = write!(s, " burst {bv} {bu}");
+        }
+        s
+    } else {
+        let mut s = format!("limit rate {over}{}/{unit}", l.rate);
+        if l.burst != 5 {
+            let _ = write!(s, " burst {} packets", l.burst);
+        }
+        s
+    }
+}
+
+/// A statement as nft prints it.
+pub fn stmt_text(s: &Stmt) -> String {
+    match s {
+        Stmt::Match { op, left, right } => {
+            let l = expr_text(left);
+            let r = expr_text(right);
+            match op {
+                Op::Eq
+                    if matches!(left, LExpr::Binop { .. })
+                        && !matches!(right, LExpr::Set(_) | LExpr::SetRef(_)) =>
+                {
+                    format!("{l} == {r}")
+                }
+                Op::Eq | Op::In => format!("{l} {r}"),
+                o => format!("{l} {} {r}", o.as_str()),
+            }
+        }
+        Stmt::Verdict(v) => lverdict_text(v),
+        Stmt::Counter(c) => format!("counter packets {} bytes {}", c.packets, c.bytes),
+        Stmt::Mangle { key, value } => format!("{} set {}", expr_text(key), expr_text(value)),
+        Stmt::Vmap { key, data } => format!("{} vmap {}", expr_text(key), expr_text(data)),
+        Stmt::Log(l) => log_text(l),
+        Stmt::Limit(l) => limit_stmt_text(l),
+        Stmt::Quota(q) => {
+            let over = if q.inv { "over " } else { "" };
+            let (v, u) = bytes_unit(q.bytes);
+            let mut s = format!("quota {over}{v} {u}");
+            if q.used != 0 {
+                let (v, u) = bytes_unit(q.used);
+                let _ = write!(s, " used {v} {u}");
+            }
+            s
+        }
+        Stmt::CtCount { val, inv } => {
+            format!("ct count {}{val}", if *inv { "over " } else { "" })
+        }
+        Stmt::Nat(n) => nat_text(n),
+        Stmt::Reject(r) => match (&r.kind, &r.code) {
+            (Some("tcp reset"), _) => "reject with tcp reset".to_owned(),
+            (Some(k), Some(c)) => format!("reject with {k} {}", expr_text(c)),
+            (Some(k), None) => format!("reject with {k}"),
+            (None, _) => "reject".to_owned(),
+        },
+        Stmt::Set {
+            op,
+            elem,
+            set,
+            stmts,
+        } => {
+            let mut s = format!("{op} {set} {{ {}", expr_text(elem));
+            for st in stmts {
+                let _ = write!(s, " {}", stmt_text(st));
+            }
+            s.push_str(" }");
+            s
+        }
+        Stmt::MapUpdate {
+            op,
+            elem,
+            data,
+            map,
+            stmts,
+        } => {
+            let mut s = format!("{op} {map} {{ {}", expr_text(elem));
+            for st in stmts {
+                let _ = write!(s, " {}", stmt_text(st));
+            }
+            let _ = write!(s, " : {} }}", expr_text(data));
+            s
+        }
+        Stmt::Objref { kind, name } => {
+            let n = match name {
+                LExpr::Value(v) => format!("\"{}\"", v.as_str()),
+                e => expr_text(e),
+            };
+            match *kind {
+                "ct helper" | "ct timeout" | "ct expectation" => format!("{kind} set {n}"),
+                "secmark" => format!("meta secmark set {n}"),
+                k => format!("{k} name {n}"),
+            }
+        }
+        Stmt::Dup { addr, dev } => {
+            let mut s = String::from("dup to");
+            if let Some(a) = addr {
+                let _ = write!(s, " {}", expr_text(a));
+                if let Some(d) = dev {
+                    let _ = write!(s, " device {}", expr_text(d));
+                }
+            } else if let Some(d) = dev {
+                let _ = write!(s, " {}", expr_text(d));
+            }
+            s
+        }
+        Stmt::Fwd { dev, family, addr } => match (family, addr) {
+            (Some(f), Some(a)) => format!("fwd {f} to {} device {}", expr_text(a), expr_text(dev)),
+            _ => format!("fwd to {}", expr_text(dev)),
+        },
+        Stmt::Notrack => "notrack".to_owned(),
+        Stmt::Queue { num, flags } => {
+            let mut s = String::from("queue");
+            if !flags.is_empty() {
+                let _ = write!(s, " flags {}", flags.join(","));
+            }
+            if let Some(n) = num {
+                let _ = write!(s, " to {}", expr_text(n));
+            }
+            s
+        }
+        Stmt::Synproxy(sp) => {
+            let mut s = String::from("synproxy");
+            if let Some(m) = sp.mss {
+                let _ = write!(s, " mss {m}");
+            }
+            if let Some(w) = sp.wscale {
+                let _ = write!(s, " wscale {w}");
+            }
+            for f in &sp.flags {
+                let _ = write!(s, " {f}");
+            }
+            s
+        }
+        Stmt::Tproxy { family, addr, port } => {
+            let mut s = String::from("tproxy");
+            if let Some(f) = family {
+                let _ = write!(s, " {f}");
+            }
+            s.push_str(" to");
+            if let Some(a) = addr {
+                let at = expr_text(a);
+                if *family == Some("ip6") && port.is_some() {
+                    let _ = write!(s, " [{at}]");
+                } else {
+                    let _ = write!(s, " {at}");
+                }
+            } else {
+                s.push(' ');
+            }
+            if let Some(p) = port {
+                let _ = write!(s, ":{}", expr_text(p));
+            }
+            s
+        }
+        Stmt::Meter {
+            name,
+            key,
+            stmt,
+            size,
+        } => {
+            let mut s = format!("meter {name}");
+            if let Some(z) = size {
+                let _ = write!(s, " size {z}");
+            }
+            let _ = write!(s, " {{ {} {} }}", expr_text(key), stmt_text(stmt));
+            s
+        }
+        Stmt::Xt { kind, name } => format!("xt {kind} \"{name}\""),
+        Stmt::Flow { flowtable } => format!("flow add {flowtable}"),
+        Stmt::Last { used_ms } => match used_ms {
+            Some(ms) => format!("last used {}", duration_text(u128::from(*ms))),
+            None => "last used never".to_owned(),
+        },
+        Stmt::Untranslated(u) => format!("# untranslated: {}", u.text.join(" ")),
+    }
+}
+
+/// A rule's line as nft prints it (statements, then the comment); `None`
+/// when part of it was not translated.
+pub fn rule_text(r: &RuleItem) -> Option<String> {
+    if r.untranslated().next().is_some() {
+        return None;
+    }
+    let mut s = r.stmts.iter().map(stmt_text).collect::<Vec<_>>().join(" ");
+    if let Some(c) = &r.comment {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let _ = write!(s, "comment \"{c}\"");
+    }
+    Some(s)
 }

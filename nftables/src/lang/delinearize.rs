@@ -615,7 +615,9 @@ impl State<'_, '_> {
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
-                let dir = c.direction.map(|d| if d == 0 { "original" } else { "reply" });
+                let dir = c
+                    .direction
+                    .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
                     let value = self.value_of(Some(sreg), ty, bits)?;
@@ -842,7 +844,13 @@ impl State<'_, '_> {
                     _ => return Err("fib result".into()),
                 };
                 let mut fl = Vec::new();
-                for (bit, name) in [(1, "saddr"), (2, "daddr"), (4, "mark"), (8, "iif"), (16, "oif")] {
+                for (bit, name) in [
+                    (1, "saddr"),
+                    (2, "daddr"),
+                    (4, "mark"),
+                    (8, "iif"),
+                    (16, "oif"),
+                ] {
                     if flags & bit != 0 {
                         fl.push(name);
                     }
@@ -1211,11 +1219,7 @@ impl State<'_, '_> {
                     // `mask` was already turned big-endian in Reg::Masked.
                     m = mask;
                 }
-                let maskv = Value {
-                    ty,
-                    bits,
-                    data: m,
-                };
+                let maskv = Value { ty, bits, data: m };
                 if ty.is_bitmask() && zero && op == Op::Neq {
                     self.push(Stmt::Match {
                         op: Op::In,
@@ -1291,9 +1295,7 @@ impl State<'_, '_> {
         let Some((set, elems)) = self.ctx.set(name) else {
             return Ok(Expr::SetRef(format!("@{name}")));
         };
-        let anon = set
-            .flags
-            .is_some_and(|f| f.contains(SetFlags::ANONYMOUS));
+        let anon = set.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS));
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
@@ -1453,7 +1455,9 @@ impl State<'_, '_> {
             stmts.extend(sub.stmts.into_iter().flatten());
         }
         let set_timeout = self.ctx.set(&name).and_then(|(s, _)| s.timeout);
-        let timeout = d.timeout.filter(|t| *t != 0 && Some(*t) != set_timeout.or(Some(0)).filter(|_| false));
+        let timeout = d
+            .timeout
+            .filter(|t| *t != 0 && Some(*t) != set_timeout.or(Some(0)).filter(|_| false));
         let elem = match timeout {
             Some(t) => Expr::Elem(Box::new(Elem {
                 val: key,
@@ -1575,8 +1579,14 @@ fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype
     let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
         0 => ("eol", &[("kind", 0, 1)]),
         1 => ("nop", &[("kind", 0, 1)]),
-        2 => ("maxseg", &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)]),
-        3 => ("window", &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)]),
+        2 => (
+            "maxseg",
+            &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)],
+        ),
+        3 => (
+            "window",
+            &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)],
+        ),
         4 => ("sack-perm", &[("kind", 0, 1), ("length", 1, 1)]),
         5 => (
             "sack",
@@ -1589,7 +1599,12 @@ fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype
         ),
         8 => (
             "timestamp",
-            &[("kind", 0, 1), ("length", 1, 1), ("tsval", 2, 4), ("tsecr", 6, 4)],
+            &[
+                ("kind", 0, 1),
+                ("length", 1, 1),
+                ("tsval", 2, 4),
+                ("tsecr", 6, 4),
+            ],
         ),
         _ => ("", &[]),
     };
@@ -1617,7 +1632,10 @@ fn ipv6_exthdr(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatyp
                 ("seg-left", 3, 1),
             ],
         ),
-        44 => ("frag", &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)]),
+        44 => (
+            "frag",
+            &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)],
+        ),
         60 => ("dst", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
         135 => (
             "mh",
@@ -1835,7 +1853,9 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
     let wrap = |key: Expr, e: &Element| -> R<Expr> {
         let key = decorate(key, e, set);
         Ok(match data_of(e)? {
-            Some(d) if is_map || set.obj_type.is_some() => Expr::Mapping(Box::new(key), Box::new(d)),
+            Some(d) if is_map || set.obj_type.is_some() => {
+                Expr::Mapping(Box::new(key), Box::new(d))
+            }
             _ => key,
         })
     };
