@@ -189,7 +189,8 @@ impl Printer {
                 if ds.0.len() == 1 {
                     let _ = write!(o, " device \"{}\"", ds.0[0]);
                 } else {
-                    let list: Vec<String> = ds.0.iter().map(|d| format!("\"{d}\"")).collect();
+                    let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
+                    list.sort_unstable();
                     let _ = write!(o, " devices = {{ {} }}", list.join(", "));
                 }
             }
@@ -341,10 +342,11 @@ impl Printer {
                 let _ = writeln!(o, "\t\twscale {}", s.wscale.unwrap_or(0));
                 let f = s.flags.unwrap_or(0);
                 let mut names = Vec::new();
-                if f & 1 != 0 {
+                // NF_SYNPROXY_OPT_TIMESTAMP, NF_SYNPROXY_OPT_SACK_PERM
+                if f & 8 != 0 {
                     names.push("timestamp");
                 }
-                if f & 2 != 0 {
+                if f & 4 != 0 {
                     names.push("sack-perm");
                 }
                 if !names.is_empty() {
@@ -414,16 +416,13 @@ impl Printer {
         if flags.contains(SetFlags::OBJECT) {
             let _ = write!(o, " : {}", obj_type_name(s.obj_type.unwrap_or(0)));
         } else if let Some(d) = &data {
-            match (use_typeof, typeof_data.flatten()) {
-                (true, Some(t)) => {
-                    let _ = write!(o, " : {t}");
-                }
-                _ => {
-                    let _ = write!(o, " : {}", d.type_name());
-                }
-            }
+            o.push_str(" : ");
             if ud.data_interval {
-                o.push_str(" interval");
+                o.push_str("interval ");
+            }
+            match (use_typeof, typeof_data.flatten()) {
+                (true, Some(t)) => o.push_str(&t),
+                _ => o.push_str(&d.type_name()),
             }
         }
         o.push('\n');
@@ -465,10 +464,12 @@ impl Printer {
             .map(|b| &**b)
             .chain(s.exprs.iter().flat_map(|l| l.0.iter()))
             .collect();
-        for e in &set_exprs {
-            if let Some(t) = stateful_text(e, true) {
-                let _ = writeln!(o, "\t\t{t}");
-            }
+        let decl: Vec<String> = set_exprs
+            .iter()
+            .filter_map(|e| stateful_text(e, true))
+            .collect();
+        if !decl.is_empty() {
+            let _ = writeln!(o, "\t\t{}", decl.join(" "));
         }
         if let Some(t) = s.timeout {
             let _ = writeln!(o, "\t\ttimeout {}", time_text(t));
@@ -518,6 +519,11 @@ impl Printer {
 /// Interface names by index, for `iface_index` values.
 struct Ctx<'a> {
     ifnames: &'a HashMap<u32, String>,
+}
+
+fn cached_interface_names() -> &'static HashMap<u32, String> {
+    static NAMES: std::sync::OnceLock<HashMap<u32, String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(interface_names)
 }
 
 /// Interface names of this network namespace by index: the names of
@@ -713,6 +719,15 @@ enum TypeofExpr {
         dir: u32,
         spnum: u32,
     },
+    Numgen {
+        mode: u32,
+        modulus: u32,
+        offset: u32,
+    },
+    Symhash {
+        modulus: u32,
+        offset: u32,
+    },
     Concat(Vec<TypeofExpr>),
     Other,
 }
@@ -727,6 +742,8 @@ const EXPR_SOCKET: u32 = 10;
 const EXPR_RT: u32 = 25;
 const EXPR_FIB: u32 = 26;
 const EXPR_XFRM: u32 = 27;
+const EXPR_NUMGEN: u32 = 23;
+const EXPR_HASH: u32 = 24;
 
 impl TypeofExpr {
     fn parse(v: &[u8]) -> Option<Self> {
@@ -784,6 +801,15 @@ impl TypeofExpr {
                 key: num(0).unwrap_or(0),
                 dir: num(1).unwrap_or(0),
                 spnum: num(2).unwrap_or(0),
+            },
+            EXPR_NUMGEN => TypeofExpr::Numgen {
+                mode: num(0).unwrap_or(0),
+                modulus: num(1).unwrap_or(0),
+                offset: num(2).unwrap_or(0),
+            },
+            EXPR_HASH if num(0) == Some(1) => TypeofExpr::Symhash {
+                modulus: num(2).unwrap_or(0),
+                offset: num(3).unwrap_or(0),
             },
             EXPR_CONCAT => TypeofExpr::Concat(
                 d.iter()
@@ -875,6 +901,25 @@ impl TypeofExpr {
                     format!("ipsec {d} {k}")
                 }
             }
+            TypeofExpr::Numgen {
+                mode,
+                modulus,
+                offset,
+            } => {
+                let m = if *mode == 0 { "inc" } else { "random" };
+                let mut t = format!("numgen {m} mod {modulus}");
+                if *offset != 0 {
+                    let _ = write!(t, " offset {offset}");
+                }
+                t
+            }
+            TypeofExpr::Symhash { modulus, offset } => {
+                let mut t = format!("symhash mod {modulus}");
+                if *offset != 0 {
+                    let _ = write!(t, " offset {offset}");
+                }
+                t
+            }
             TypeofExpr::Concat(v) if v.is_empty() => return None,
             TypeofExpr::Concat(v) => v
                 .iter()
@@ -889,6 +934,18 @@ impl TypeofExpr {
     /// the set's declared key type (raw payload: hex integers).
     fn is_raw(&self) -> bool {
         matches!(self, TypeofExpr::Payload { raw: Some(_), .. })
+    }
+
+    /// Whether the expression's values are host-endian (for integer
+    /// fields of a concatenation, whose type does not tell).
+    fn host_order(&self) -> bool {
+        match self {
+            TypeofExpr::Payload { .. } => false,
+            TypeofExpr::Ct { key, .. } => !matches!(key, 8 | 9 | 11 | 12 | 19..=22),
+            TypeofExpr::Xfrm { key, .. } => *key == 5,
+            TypeofExpr::Meta(k) => *k != 1,
+            _ => true,
+        }
     }
 
     fn parts(&self) -> Vec<&TypeofExpr> {
@@ -1323,6 +1380,8 @@ impl KeyType {
             };
             let host = if n == 1 && byteorder.is_some() {
                 byteorder == Some(1)
+            } else if t == dt::INTEGER {
+                parts.get(i).is_some_and(|p| p.host_order())
             } else {
                 dtype_host_order(t)
             };
@@ -2099,7 +2158,7 @@ fn element_items(
     let mut tail = Vec::new();
     for e in elems.iter().filter(|e| catchall(e)) {
         let (d, x) = elem_suffix(s, e, data, ctx);
-        tail.push(format!("*{d}{x}"));
+        tail.push(format!("*{x}{d}"));
     }
     let elems: Vec<&Element> = elems.iter().copied().filter(|e| !catchall(e)).collect();
     if flags.contains(SetFlags::INTERVAL) && elems.iter().all(|e| e.key_end.is_none()) {
@@ -2146,7 +2205,7 @@ fn element_items(
             items.push(Item {
                 sort: k.to_vec(),
                 sortable: true,
-                text: format!("{}{d}{x}", range_text(&f, k, &end, ctx)),
+                text: format!("{}{x}{d}", range_text(&f, k, &end, ctx)),
             });
         }
     } else {
@@ -2179,7 +2238,7 @@ fn element_items(
             items.push(Item {
                 sort,
                 sortable,
-                text: format!("{ktext}{d}{x}"),
+                text: format!("{ktext}{x}{d}"),
             });
         }
         if items.iter().all(|i| i.sortable) {
@@ -2230,6 +2289,12 @@ pub fn expr_text(e: &LExpr) -> String {
 }
 
 fn value_in(v: &Value, in_binop: bool) -> String {
+    if v.ty == crate::lang::Datatype::Ifindex {
+        let i = u32::try_from(v.as_u128()).unwrap_or(0);
+        if let Some(n) = cached_interface_names().get(&i) {
+            return format!("\"{n}\"");
+        }
+    }
     if in_binop {
         v.text_bitmask_or()
     } else {
@@ -2361,6 +2426,7 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             "{{ {} }}",
             v.iter().map(expr_text).collect::<Vec<_>>().join(", ")
         ),
+        LExpr::SetRef(n) if n.starts_with('@') => n.clone(),
         LExpr::SetRef(n) => format!("@{n}"),
         LExpr::Map { key, data } => format!("{} map {}", expr_text(key), expr_text(data)),
         LExpr::Mapping(k, d) => format!("{} : {}", expr_text(k), expr_text(d)),
@@ -2489,6 +2555,15 @@ fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
     }
 }
 
+/// A statement of a set statement's element (a template: a counter
+/// prints without values).
+fn template_stmt_text(s: &Stmt) -> String {
+    match s {
+        Stmt::Counter(_) => "counter".to_owned(),
+        s => stmt_text(s),
+    }
+}
+
 /// A statement as nft prints it.
 pub fn stmt_text(s: &Stmt) -> String {
     match s {
@@ -2540,7 +2615,7 @@ pub fn stmt_text(s: &Stmt) -> String {
         } => {
             let mut s = format!("{op} {set} {{ {}", expr_text(elem));
             for st in stmts {
-                let _ = write!(s, " {}", stmt_text(st));
+                let _ = write!(s, " {}", template_stmt_text(st));
             }
             s.push_str(" }");
             s
@@ -2554,7 +2629,7 @@ pub fn stmt_text(s: &Stmt) -> String {
         } => {
             let mut s = format!("{op} {map} {{ {}", expr_text(elem));
             for st in stmts {
-                let _ = write!(s, " {}", stmt_text(st));
+                let _ = write!(s, " {}", template_stmt_text(st));
             }
             let _ = write!(s, " : {} }}", expr_text(data));
             s
