@@ -393,13 +393,16 @@ impl Printer {
         let data = if flags.contains(SetFlags::OBJECT) {
             None
         } else if is_map {
-            Some(KeyType::of(
+            let dlen = s.data_len.unwrap_or(0);
+            let mut k = KeyType::of(
                 s.data_type.unwrap_or(0),
-                s.data_len.unwrap_or(0),
+                if ud.data_interval { dlen / 2 } else { dlen },
                 None,
                 ud.data_typeof.as_ref(),
                 ud.data_byteorder,
-            ))
+            );
+            k.interval = ud.data_interval;
+            Some(k)
         } else {
             None
         };
@@ -446,6 +449,10 @@ impl Printer {
         }
         if flags.contains(SetFlags::EVAL) {
             fl.push("dynamic");
+        }
+        // A timeout flag alone is implied by the set's timeout.
+        if fl == ["timeout"] && s.timeout.is_some_and(|t| t != 0) {
+            fl.clear();
         }
         if !fl.is_empty() {
             if flags.contains(SetFlags::EVAL) {
@@ -701,6 +708,12 @@ enum TypeofExpr {
         desc: u32,
         field: u32,
         raw: Option<(u32, u32, u32)>,
+        bits: Option<u32>,
+    },
+    Exthdr {
+        desc: u32,
+        field: u32,
+        op: u32,
     },
     Meta(u32),
     Ct {
@@ -776,7 +789,12 @@ impl TypeofExpr {
                 } else {
                     None
                 };
-                TypeofExpr::Payload { desc, field, raw }
+                TypeofExpr::Payload {
+                    desc,
+                    field,
+                    raw,
+                    bits: if desc == 0 { None } else { num(4) },
+                }
             }
             EXPR_META => TypeofExpr::Meta(num(0).unwrap_or(0)),
             EXPR_CT => {
@@ -816,7 +834,11 @@ impl TypeofExpr {
                     .map(|(_, v)| TypeofExpr::parse(v).unwrap_or(TypeofExpr::Other))
                     .collect(),
             ),
-            EXPR_EXTHDR => TypeofExpr::Other,
+            EXPR_EXTHDR => TypeofExpr::Exthdr {
+                desc: num(0).unwrap_or(0),
+                field: num(1).unwrap_or(0),
+                op: num(2).unwrap_or(0),
+            },
             _ => TypeofExpr::Other,
         })
     }
@@ -920,6 +942,7 @@ impl TypeofExpr {
                 }
                 t
             }
+            TypeofExpr::Exthdr { desc, field, op } => exthdr_typeof(*desc, *field, *op)?,
             TypeofExpr::Concat(v) if v.is_empty() => return None,
             TypeofExpr::Concat(v) => v
                 .iter()
@@ -954,6 +977,146 @@ impl TypeofExpr {
             e => vec![e],
         }
     }
+}
+
+/// An extension header, option or chunk field of typeof user data:
+/// `frag frag-off`, `tcp option maxseg size`, `ip option ra value`,
+/// `sctp chunk init num-inbound-streams`.
+fn exthdr_typeof(desc: u32, field: u32, op: u32) -> Option<String> {
+    let f = usize::try_from(field).ok()?;
+    Some(match op {
+        0 => {
+            let (name, fields): (&str, &[&str]) = match desc {
+                1 => ("hbh", &["", "nexthdr", "hdrlength"]),
+                2 => ("rt", &["", "nexthdr", "hdrlength", "type", "seg-left"]),
+                3 => (
+                    "rt0",
+                    &["", "nexthdr", "hdrlength", "type", "seg-left", "reserved"],
+                ),
+                4 => (
+                    "rt2",
+                    &[
+                        "",
+                        "nexthdr",
+                        "hdrlength",
+                        "type",
+                        "seg-left",
+                        "reserved",
+                        "addr",
+                    ],
+                ),
+                5 => (
+                    "srh",
+                    &[
+                        "",
+                        "nexthdr",
+                        "hdrlength",
+                        "type",
+                        "seg-left",
+                        "last-entry",
+                        "flags",
+                        "tag",
+                    ],
+                ),
+                6 => (
+                    "frag",
+                    &[
+                        "",
+                        "nexthdr",
+                        "reserved",
+                        "frag-off",
+                        "reserved2",
+                        "more-fragments",
+                        "id",
+                    ],
+                ),
+                7 => ("dst", &["", "nexthdr", "hdrlength"]),
+                8 => (
+                    "mh",
+                    &["", "nexthdr", "hdrlength", "type", "reserved", "checksum"],
+                ),
+                _ => return None,
+            };
+            format!("{name} {}", fields.get(f).filter(|x| !x.is_empty())?)
+        }
+        1 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                0 => ("eol", &[]),
+                1 => ("nop", &[]),
+                2 => ("maxseg", &["size"]),
+                3 => ("window", &["count"]),
+                4 => ("sack-perm", &[]),
+                5 => ("sack", &["left", "right"]),
+                8 => ("timestamp", &["tsval", "tsecr"]),
+                30 => ("mptcp", &["subtype"]),
+                _ => return None,
+            };
+            let fname = match f {
+                0 => "kind",
+                1 => "length",
+                n => extra.get(n - 2)?,
+            };
+            format!("tcp option {name} {fname}")
+        }
+        2 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                131 => ("lsrr", &["ptr", "addr"]),
+                7 => ("rr", &["ptr", "addr"]),
+                137 => ("ssrr", &["ptr", "addr"]),
+                148 => ("ra", &["value"]),
+                _ => return None,
+            };
+            let fname = match f {
+                1 => "type",
+                2 => "length",
+                n => extra.get(n.checked_sub(3)?)?,
+            };
+            format!("ip option {name} {fname}")
+        }
+        3 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                0 => ("data", &["tsn", "stream", "ssn", "ppid"]),
+                1 => (
+                    "init",
+                    &[
+                        "init-tag",
+                        "a-rwnd",
+                        "num-outbound-streams",
+                        "num-inbound-streams",
+                        "initial-tsn",
+                    ],
+                ),
+                2 => (
+                    "init-ack",
+                    &[
+                        "init-tag",
+                        "a-rwnd",
+                        "num-outbound-streams",
+                        "num-inbound-streams",
+                        "initial-tsn",
+                    ],
+                ),
+                3 => (
+                    "sack",
+                    &[
+                        "cum-tsn-ack",
+                        "a-rwnd",
+                        "num-gap-ack-blocks",
+                        "num-dup-tsns",
+                    ],
+                ),
+                _ => return None,
+            };
+            let fname = match f {
+                0 => "type",
+                1 => "flags",
+                2 => "length",
+                n => extra.get(n - 3)?,
+            };
+            format!("sctp chunk {name} {fname}")
+        }
+        _ => return None,
+    })
 }
 
 /// nft's protocol descriptions by the id it stores in typeof user data,
@@ -1343,6 +1506,8 @@ struct Field {
 struct KeyType {
     fields: Vec<Field>,
     typeof_text: Option<String>,
+    /// Map data that is a range (`: interval ...`): start then end.
+    interval: bool,
 }
 
 impl KeyType {
@@ -1371,10 +1536,20 @@ impl KeyType {
         let n = ids.len();
         let mut fields = Vec::with_capacity(n);
         for (i, &t) in ids.iter().enumerate() {
+            let typeof_len = match parts.get(i) {
+                Some(TypeofExpr::Payload { bits: Some(b), .. })
+                | Some(TypeofExpr::Payload {
+                    raw: Some((_, _, b)),
+                    ..
+                }) => usize::try_from(b.div_ceil(8)).ok(),
+                _ => None,
+            };
             let flen = if n == 1 {
                 len
             } else if let Some(c) = concat.and_then(|c| c.get(i)) {
                 usize::try_from(*c).unwrap_or(0)
+            } else if let Some(l) = typeof_len {
+                l
             } else {
                 dtype_len(t)
             };
@@ -1405,6 +1580,7 @@ impl KeyType {
         KeyType {
             fields,
             typeof_text: typeof_expr.and_then(TypeofExpr::text),
+            interval: false,
         }
     }
 
@@ -2043,6 +2219,10 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
     if start == end {
         return value_text(f, start, ctx);
     }
+    // nft prints the bounds of a protocol range as numbers.
+    if f.dtype == dt::INET_PROTOCOL {
+        return format!("{}-{}", be_uint(start), be_uint(end));
+    }
     // Range bounds compare in network order: a prefix when start has
     // zeros where end has ones, from some bit on.
     let bits = start.len() * 8;
@@ -2111,6 +2291,17 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     match (&e.data, data) {
         (Some(Data::Verdict(v)), _) => {
             let _ = write!(d, " : {}", verdict_text(v));
+        }
+        (Some(Data::Value(v)), Some(k)) if k.interval => {
+            let (a, b) = v.split_at(v.len() / 2);
+            let t: Vec<String> = k
+                .split(a)
+                .iter()
+                .zip(k.split(b))
+                .zip(&k.fields)
+                .map(|((x, y), f)| range_text(f, x, y, ctx))
+                .collect();
+            let _ = write!(d, " : {}", t.join(" . "));
         }
         (Some(Data::Value(v)), Some(k)) => {
             let _ = write!(d, " : {}", key_text(k, v, ctx));
@@ -2191,12 +2382,18 @@ fn element_items(
                 i += 1;
                 continue;
             }
+            // The range ends before the next element's key (an end
+            // element, or the start of an adjacent range).
             let end = match v.get(i + 1) {
-                Some(n) if n.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END)) => {
-                    i += 2;
+                Some(n) => {
+                    if n.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END)) {
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
                     minus_one(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
                 }
-                _ => {
+                None => {
                     i += 1;
                     vec![0xff; k.len()]
                 }
@@ -2337,6 +2534,13 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             None => format!("osf {key}"),
         },
         LExpr::Exthdr(x) => {
+            if x.kind == ExthdrKind::Ipv6 {
+                return match (&x.field, x.offset) {
+                    (Some(f), _) => format!("{} {f}", x.name),
+                    (None, Some(o)) => format!("{} {o}", x.name),
+                    (None, None) => format!("exthdr {}", x.name),
+                };
+            }
             let head = match x.kind {
                 ExthdrKind::Ipv6 => "exthdr",
                 ExthdrKind::TcpOption => "tcp option",
