@@ -122,11 +122,9 @@ impl Printer {
             let _ = writeln!(o, "\tcomment \"{c}\"");
         }
         let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
-        let mut first = t.flags.is_none_or(|f| f.is_empty())
-            && t.userdata
-                .as_deref()
-                .and_then(|u| udata_str(u, 0))
-                .is_none();
+        // nft leaves an empty line after the declarations only when the
+        // table has flags (a comment alone is followed directly).
+        let mut first = t.flags.is_none_or(|f| f.is_empty());
         let mut sep = |o: &mut String| {
             if !first {
                 o.push('\n');
@@ -2216,8 +2214,13 @@ fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
 
 /// `start`..=`end` of one field: the value, a prefix or a range.
 fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
+    // Interval keys hold host-order values in network order.
+    let be = Field {
+        host: false,
+        ..f.clone()
+    };
     if start == end {
-        return value_text(f, start, ctx);
+        return value_text(&be, start, ctx);
     }
     // nft prints the bounds of a protocol range as numbers.
     if f.dtype == dt::INET_PROTOCOL {
@@ -2427,7 +2430,11 @@ fn element_items(
                 !(single && key.fields[0].dtype == dt::TCP_FLAG && ktext.contains(" | "));
             // nft sorts by the key as a number: a concatenation as a
             // host-order one.
-            let sort = if !single || key.fields[0].host {
+            let sort = if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
+                // A string sorts as the number its characters make.
+                let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
+                k[..end].to_vec()
+            } else if !single || key.fields[0].host {
                 k.iter().rev().copied().collect()
             } else {
                 k.to_vec()
@@ -2491,6 +2498,41 @@ fn value_in(v: &Value, in_binop: bool) -> String {
         if let Some(n) = cached_interface_names().get(&i) {
             return format!("\"{n}\"");
         }
+    }
+    // An interface name compared on fewer bytes than the name's field
+    // (no terminating NUL compared) is a wildcard.
+    if v.ty == crate::lang::Datatype::Ifname
+        && v.bits < 128
+        && usize::try_from(v.bits / 8).ok() == Some(v.data.len())
+        && !v.data.is_empty()
+    {
+        return format!("\"{}*\"", v.as_str());
+    }
+    match v.ty {
+        crate::lang::Datatype::TimeDay => {
+            let t = v.text();
+            if t.parse::<u64>().is_err() {
+                return format!("\"{t}\"");
+            }
+            return t;
+        }
+        crate::lang::Datatype::TimeDate => {
+            return date_text(u64::try_from(v.as_u128() / 1_000_000_000).unwrap_or(0));
+        }
+        crate::lang::Datatype::TimeHour => {
+            let secs = u64::try_from(v.as_u128()).unwrap_or(0);
+            return if secs % 60 == 0 {
+                format!("\"{:02}:{:02}\"", secs / 3600, (secs / 60) % 60)
+            } else {
+                format!(
+                    "\"{:02}:{:02}:{:02}\"",
+                    secs / 3600,
+                    (secs / 60) % 60,
+                    secs % 60
+                )
+            };
+        }
+        _ => {}
     }
     if in_binop {
         v.text_bitmask_or()
@@ -2772,6 +2814,24 @@ fn template_stmt_text(s: &Stmt) -> String {
 pub fn stmt_text(s: &Stmt) -> String {
     match s {
         Stmt::Match { op, left, right } => {
+            // A flag test under a mask: `tcp flags syn / syn,ack`.
+            if let (
+                Op::Eq | Op::Neq,
+                LExpr::Binop {
+                    op: crate::lang::ast::BinOp::And,
+                    left: l,
+                    right: mask,
+                },
+                LExpr::Value(v),
+            ) = (op, left, right)
+            {
+                if let LExpr::Value(m) = &**mask {
+                    if m.ty.is_bitmask() && v.ty.is_bitmask() {
+                        let neg = if *op == Op::Neq { "!= " } else { "" };
+                        return format!("{} {neg}{} / {}", expr_text(l), v.text(), m.text());
+                    }
+                }
+            }
             let l = expr_text(left);
             let r = expr_text(right);
             match op {
@@ -2939,7 +2999,29 @@ pub fn rule_text(r: &RuleItem) -> Option<String> {
     if r.untranslated().next().is_some() {
         return None;
     }
-    let mut s = r.stmts.iter().map(stmt_text).collect::<Vec<_>>().join(" ");
+    // The family's default reject prints bare.
+    let default_reject = match r.family {
+        "ip" => "icmp",
+        "ip6" => "icmpv6",
+        _ => "icmpx",
+    };
+    let mut s = r
+        .stmts
+        .iter()
+        .map(|st| match st {
+            Stmt::Reject(rj)
+                if rj.kind == Some(default_reject)
+                    && rj
+                        .code
+                        .as_ref()
+                        .is_some_and(|c| expr_text(c) == "port-unreachable") =>
+            {
+                "reject".to_owned()
+            }
+            st => stmt_text(st),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Some(c) = &r.comment {
         if !s.is_empty() {
             s.push(' ');

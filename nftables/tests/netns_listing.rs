@@ -1,0 +1,290 @@
+//! Namespace tests of `nfnl_tables::listing`: the ruleset read through
+//! this crate and printed in nft's language equals what `nft list ruleset`
+//! (nft 1.0.6) prints, byte for byte (element expiry times aside, which
+//! move between the two reads).
+//!
+//! Corpora: rulesets written for this test (`tests/listing/*.nft`, every
+//! family and every stateful object kind the kernel here has, written as
+//! nft lists them, so the oracle is checked too), the crate's rule corpus
+//! (`tests/corpus/*.nft`), and nftables' own ruleset dumps
+//! (`shell/*/dumps/*.nft` of `../shared/nft-corpus` or `$NFT_CORPUS`, read
+//! at run time, never copied here).
+//!
+//! Run them with `cargo xtask test -- listing` (or as root: `cargo test -p
+//! nfnl-tables --test netns_listing -- --ignored --test-threads=2`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use nfnl::testutil::netns as support;
+use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+
+const LISTING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+const PENDING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing-pending");
+
+/// Our listing of the current namespace (`handles`: as `nft -a`).
+fn ours(handles: bool) -> String {
+    let mut nft = Nft::open().unwrap();
+    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
+    listing::Printer::new().handles(handles).ruleset(&rs)
+}
+
+/// Element expiry times (`expires 59s992ms`) count down between two reads.
+fn normalized(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" expires ") {
+        out.push_str(&rest[..i]);
+        out.push_str(" expires _");
+        let tail = &rest[i + " expires ".len()..];
+        let end = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The first lines where two listings differ, for the failure message.
+fn first_difference(nft: &str, ours: &str) -> String {
+    for (i, (a, b)) in nft.lines().zip(ours.lines()).enumerate() {
+        if a != b {
+            return format!("line {}:\n  nft:  {a}\n  ours: {b}", i + 1);
+        }
+    }
+    format!(
+        "lengths differ: nft {} lines, ours {} lines",
+        nft.lines().count(),
+        ours.lines().count()
+    )
+}
+
+fn nft_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Our own rulesets: each loads, `nft list ruleset` prints it back exactly
+/// as written (so the files are nft's own text), and so do we; `nft -a`
+/// and our handles mode agree too.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn own_rulesets_list_as_nft_does() {
+    let files = nft_files(Path::new(LISTING));
+    assert!(files.len() >= 4, "{files:?}");
+    let mut failed = Vec::new();
+    for f in &files {
+        let _ns = support::netns();
+        let (ok, err) = support::sh_status(&format!("nft -f {}", f.display()));
+        assert!(ok, "{}: nft refused it: {err}", f.display());
+        let written = std::fs::read_to_string(f).unwrap();
+        let nft = support::sh("nft list ruleset");
+        assert_eq!(
+            normalized(&nft),
+            normalized(&written),
+            "{}: nft lists it differently than written: {}",
+            f.display(),
+            first_difference(&nft, &written)
+        );
+        let mine = ours(false);
+        if normalized(&mine) != normalized(&nft) {
+            failed.push(format!(
+                "{}: {}",
+                f.display(),
+                first_difference(&nft, &mine)
+            ));
+        }
+        let nft_a = support::sh("nft -a list ruleset");
+        let mine_a = ours(true);
+        if normalized(&mine_a) != normalized(&nft_a) {
+            failed.push(format!(
+                "{} (-a): {}",
+                f.display(),
+                first_difference(&nft_a, &mine_a)
+            ));
+        }
+    }
+    println!(
+        "own rulesets: {} of {} list identically",
+        files.len() - failed.len().min(files.len()),
+        files.len()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// Rules whose translation is not right yet (`tests/listing-pending`:
+/// prefixes of address bytes, link-layer dependencies in netdev): nft
+/// lists them as written; the lines we print differently are counted and
+/// shown. When one of them comes out right, it moves to `tests/listing`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn pending_rules_are_counted() {
+    let mut lines = 0;
+    let mut same = 0;
+    for f in nft_files(Path::new(PENDING)) {
+        let _ns = support::netns();
+        let (ok, err) = support::sh_status(&format!("nft -f {}", f.display()));
+        assert!(ok, "{}: nft refused it: {err}", f.display());
+        let nft = support::sh("nft list ruleset");
+        assert_eq!(nft, std::fs::read_to_string(&f).unwrap(), "{}", f.display());
+        let mine = ours(false);
+        assert_eq!(nft.lines().count(), mine.lines().count());
+        for (a, b) in nft.lines().zip(mine.lines()) {
+            lines += 1;
+            if a == b {
+                same += 1;
+            } else {
+                println!("pending:\n  nft:  {a}\n  ours: {b}");
+            }
+        }
+    }
+    println!("pending rulesets: {same} of {lines} lines equal");
+    assert!(lines > 0);
+}
+
+/// Loads `tests/corpus/NAME.nft` (setup with `nft -f`, then one `nft add
+/// rule` per line); returns how many rules were refused.
+fn load_rule_corpus(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (setup, rules) = text.split_once("\n%%\n").unwrap();
+    let tmp = std::env::temp_dir().join(format!(
+        "nfnl-listing-{}-{}",
+        std::process::id(),
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&tmp, setup).unwrap();
+    support::sh(&format!("nft -f {}", tmp.display()));
+    let _ = std::fs::remove_file(&tmp);
+    let mut refused = 0;
+    for line in rules
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let mut cmd = support::command("nft");
+        cmd.arg(format!("add rule {line}"));
+        if !support::output_within(cmd, support::COMMAND_TIMEOUT)
+            .status
+            .success()
+        {
+            refused += 1;
+        }
+    }
+    refused
+}
+
+/// The crate's rule corpus (every family, about 150 rules): the listing
+/// is compared line by line; every non-rule line must be equal, and the
+/// rules that differ (the delinearizer's share) are counted against a
+/// floor.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn rule_corpus_lists_as_nft_does() {
+    let _ns = support::netns();
+    for f in nft_files(Path::new(CORPUS)) {
+        load_rule_corpus(&f);
+    }
+    let nft = normalized(&support::sh("nft list ruleset"));
+    let mine = normalized(&ours(false));
+    let (a, b): (Vec<&str>, Vec<&str>) = (nft.lines().collect(), mine.lines().collect());
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "line counts differ: {}",
+        first_difference(&nft, &mine)
+    );
+    let (mut rules, mut same) = (0, 0);
+    let mut differ = Vec::new();
+    for (x, y) in a.iter().zip(&b) {
+        // Rule lines are the ones indented by two tabs inside a chain
+        // that are not a chain's declaration.
+        let is_rule =
+            x.starts_with("\t\t") && !x.starts_with("\t\ttype ") && !x.starts_with("\t\tcomment ");
+        if is_rule {
+            rules += 1;
+            if x == y {
+                same += 1;
+            } else {
+                differ.push(format!("  nft:  {x}\n  ours: {y}"));
+            }
+        } else {
+            assert_eq!(x, y, "a declaration line differs");
+        }
+    }
+    println!("rule corpus: {same} of {rules} lines equal");
+    for d in &differ {
+        println!("{d}");
+    }
+    assert!(rules > 100, "only {rules} lines");
+    assert!(same * 100 >= rules * 70, "{same} of {rules} equal");
+}
+
+fn upstream_corpus() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("NFT_CORPUS")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            root.join("../../shared/nft-corpus"),
+            root.join("../../../shared/nft-corpus"),
+        ])
+        .find(|p| p.join("shell").is_dir())
+}
+
+/// nftables' own ruleset dumps: each one the kernel here accepts is
+/// loaded and listed by nft and by us; the count of identical listings
+/// must stay at the floor reached.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_rulesets_list_as_nft_does() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_rulesets_list_as_nft_does",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("shell"))
+        .unwrap()
+        .map(|d| d.unwrap().path().join("dumps"))
+        .filter(|d| d.is_dir())
+        .flat_map(|d| nft_files(&d))
+        .collect();
+    files.sort();
+    let (mut loaded, mut same) = (0, 0);
+    let mut differ = Vec::new();
+    for f in &files {
+        let _ns = support::netns();
+        if !support::sh_status(&format!("nft -f {}", f.display())).0 {
+            continue;
+        }
+        loaded += 1;
+        let nft = normalized(&support::sh("nft list ruleset"));
+        let mine = normalized(&ours(false));
+        if nft == mine {
+            same += 1;
+        } else {
+            differ.push(format!(
+                "{}: {}",
+                f.display(),
+                first_difference(&nft, &mine)
+            ));
+        }
+    }
+    println!(
+        "upstream rulesets: {} files, {loaded} loaded, {same} list identically, {} differ",
+        files.len(),
+        differ.len()
+    );
+    for d in &differ {
+        println!("{d}");
+    }
+    assert!(loaded > 150, "only {loaded} loaded");
+    assert!(same >= 131, "only {same} of {loaded} identical");
+}
