@@ -17,12 +17,39 @@ use crate::data::{Data, Verdict as KVerdict};
 use crate::expr::{self as kx, Expr as KExpr};
 use crate::object::{ElemFlags, Element, Rule, Set, SetFlags};
 
-/// The sets of one table (with their elements), which rules refer to.
-#[derive(Clone, Debug, Default)]
+/// Resolves an interface index to its name (nft prints `iif "lo"`).
+pub type IfnameFn<'a> = &'a dyn Fn(u32) -> Option<String>;
+
+/// The sets of one table (with their elements), which rules refer to,
+/// and how to name interfaces.
+#[derive(Clone, Default)]
 pub struct Context<'a> {
     /// The table's family.
     pub family: Option<ProtoFamily>,
     sets: HashMap<&'a str, (&'a Set, Vec<&'a Element>)>,
+    /// Interface index -> name (`None`: indexes print as numbers).
+    pub ifname: Option<IfnameFn<'a>>,
+}
+
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("family", &self.family)
+            .field("sets", &self.sets.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// An interface index value turned into its name when `ifname` knows it.
+pub fn name_ifindex(v: Value, ifname: Option<IfnameFn<'_>>) -> Value {
+    if v.ty != Datatype::Ifindex {
+        return v;
+    }
+    let idx = u32::try_from(v.as_u128()).unwrap_or(0);
+    match ifname.and_then(|f| f(idx)) {
+        Some(n) => Value::string(Datatype::Ifname, &n),
+        None => v,
+    }
 }
 
 impl<'a> Context<'a> {
@@ -31,6 +58,7 @@ impl<'a> Context<'a> {
         Context {
             family: Some(family),
             sets: HashMap::new(),
+            ifname: None,
         }
     }
 
@@ -89,6 +117,8 @@ struct State<'c, 'a> {
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
     pending_gte: Option<(usize, u32)>,
+    /// Registers turned to network order by a `byteorder hton`.
+    swapped: std::collections::HashSet<u32>,
 }
 
 /// The 4-byte register index of a register number (1..=4 are 16 bytes wide).
@@ -106,6 +136,41 @@ fn bits_to_bytes(bits: u32) -> usize {
 /// A value of `ty` from register bytes (`host`: the register holds it in
 /// host byte order).
 fn typed(ty: Datatype, bits: u32, bytes: &[u8]) -> Value {
+    typed_h(ty, bits, bytes, ty.host_order())
+}
+
+/// True for the types whose values are network-order whatever expression
+/// produced them.
+fn be_type(ty: Datatype) -> bool {
+    matches!(
+        ty,
+        Datatype::Ipv4Addr
+            | Datatype::Ipv6Addr
+            | Datatype::EtherAddr
+            | Datatype::Lladdr
+            | Datatype::Ethertype
+            | Datatype::InetService
+            | Datatype::InetProto
+            | Datatype::String
+            | Datatype::Ifname
+            | Datatype::Boolean
+            | Datatype::Nfproto
+    )
+}
+
+/// Whether the register value of `e` (of type `ty`) is in host order:
+/// packet bytes are network order; meta, ct, rt... integers host order.
+fn expr_host(e: &Expr, ty: Datatype) -> bool {
+    match e {
+        Expr::Payload(_) | Expr::Exthdr(_) | Expr::Concat(_) => false,
+        Expr::Map { .. } => ty.host_order(),
+        Expr::Binop { left, .. } => expr_host(left, ty),
+        _ => !be_type(ty),
+    }
+}
+
+/// A value from register bytes, `host` telling their byte order.
+fn typed_h(ty: Datatype, bits: u32, bytes: &[u8], host: bool) -> Value {
     match ty {
         Datatype::String | Datatype::Ifname => {
             let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
@@ -118,7 +183,7 @@ fn typed(ty: Datatype, bits: u32, bytes: &[u8]) -> Value {
         _ => {
             let n = bits_to_bytes(bits).max(1).min(bytes.len().max(1));
             let mut data: Vec<u8> = bytes.iter().take(n).copied().collect();
-            if ty.host_order() && cfg!(target_endian = "little") {
+            if host && cfg!(target_endian = "little") {
                 data.reverse();
             }
             Value { ty, bits, data }
@@ -264,6 +329,7 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         l4: None,
         vlan: false,
         pending_gte: None,
+        swapped: Default::default(),
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
     for e in exprs {
@@ -304,6 +370,7 @@ impl State<'_, '_> {
 
     fn set(&mut self, r: Option<u32>, v: Reg) -> R<()> {
         let r = r.ok_or("no destination register")?;
+        self.swapped.remove(&reg32(r));
         self.regs.insert(reg32(r), v);
         Ok(())
     }
@@ -380,12 +447,7 @@ impl State<'_, '_> {
                 if p.name == "vlan" {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
-                if matches!(
-                    self.family,
-                    ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet
-                ) {
-                    self.kill(&[Dep::Iiftype(1)]);
-                }
+                self.kill(&[Dep::Iiftype(1)]);
             }
             Base::Network => {
                 let d = self.l3_deps(p);
@@ -395,9 +457,7 @@ impl State<'_, '_> {
                 if p.name != "th" {
                     let n = l4_number(p.name);
                     let mut want = vec![Dep::L4proto(n)];
-                    if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6)
-                        || !matches!(p.name, "icmp" | "icmpv6" | "igmp")
-                    {
+                    if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
                         want.push(Dep::IpProto(n));
                         want.push(Dep::Ip6Nexthdr(n));
                     }
@@ -479,6 +539,14 @@ impl State<'_, '_> {
     fn left_of(&mut self, reg: &Reg) -> R<Left> {
         match reg {
             Reg::Payload { base, offset, len } => {
+                if !self.field_exists(*base, *offset, *len) && len % 8 == 0 {
+                    // nft loads only the whole bytes of a byte-aligned prefix.
+                    if let Some((e, ty, fbits)) = self.prefix_field(*base, *offset) {
+                        if fbits > *len && is_prefix_type(ty) {
+                            return Ok(Left::Prefix(e, ty, fbits, *len));
+                        }
+                    }
+                }
                 let fields = self.resolve_payload(*base, *offset, *len);
                 Ok(Left::Fields(fields, 0))
             }
@@ -563,7 +631,7 @@ impl State<'_, '_> {
                     let [(k, ty, bits)] = key.as_slice() else {
                         return Err("payload write of several fields".into());
                     };
-                    let value = self.value_of(Some(sreg), *ty, *bits)?;
+                    let value = self.value_of(Some(sreg), *ty, *bits, false)?;
                     self.push(Stmt::Mangle {
                         key: k.clone(),
                         value,
@@ -583,7 +651,7 @@ impl State<'_, '_> {
                 let key = m.key.ok_or("meta without key")?;
                 let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
                 if let Some(sreg) = m.sreg {
-                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle {
                         key: Expr::Meta(name),
                         value,
@@ -615,10 +683,12 @@ impl State<'_, '_> {
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
-                let dir = c.direction.map(|d| if d == 0 { "original" } else { "reply" });
+                let dir = c
+                    .direction
+                    .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
-                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle { key: ex, value });
                     return Ok(());
                 }
@@ -640,7 +710,7 @@ impl State<'_, '_> {
                         if xor.iter().all(|x| *x == 0) =>
                     {
                         let src = match src {
-                            Reg::Expr { ref ty, .. } if ty.host_order() => {
+                            Reg::Expr { ref e, ref ty, .. } if expr_host(e, *ty) => {
                                 // Masks of host-order values are host-order too.
                                 let mut m = mask.clone();
                                 if cfg!(target_endian = "little") {
@@ -669,11 +739,18 @@ impl State<'_, '_> {
             }
             KExpr::Byteorder(b) => {
                 let src = self.take(b.sreg)?;
-                self.set(b.dreg, src)
+                self.set(b.dreg, src)?;
+                if b.op.map_or(0, |o| o.0) == 1 {
+                    if let Some(d) = b.dreg {
+                        self.swapped.insert(reg32(d));
+                    }
+                }
+                Ok(())
             }
             KExpr::Cmp(c) => self.cmp(c),
             KExpr::Range(r) => {
                 let reg = self.take(r.sreg)?;
+                let swapped = r.sreg.is_some_and(|x| self.swapped.contains(&reg32(x)));
                 let left = self.left_of(&reg)?;
                 let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
                     return Err("range without values".into());
@@ -693,8 +770,18 @@ impl State<'_, '_> {
                     op,
                     left: l.clone(),
                     right: Expr::Range(
-                        Box::new(Expr::Value(typed(*ty, *bits, from))),
-                        Box::new(Expr::Value(typed(*ty, *bits, to))),
+                        Box::new(Expr::Value(typed_h(
+                            *ty,
+                            *bits,
+                            from,
+                            expr_host(l, *ty) && !swapped,
+                        ))),
+                        Box::new(Expr::Value(typed_h(
+                            *ty,
+                            *bits,
+                            to,
+                            expr_host(l, *ty) && !swapped,
+                        ))),
                     ),
                 });
                 Ok(())
@@ -842,7 +929,13 @@ impl State<'_, '_> {
                     _ => return Err("fib result".into()),
                 };
                 let mut fl = Vec::new();
-                for (bit, name) in [(1, "saddr"), (2, "daddr"), (4, "mark"), (8, "iif"), (16, "oif")] {
+                for (bit, name) in [
+                    (1, "saddr"),
+                    (2, "daddr"),
+                    (4, "mark"),
+                    (8, "iif"),
+                    (16, "oif"),
+                ] {
                     if flags & bit != 0 {
                         fl.push(name);
                     }
@@ -967,18 +1060,18 @@ impl State<'_, '_> {
                     (Datatype::Ipv4Addr, 32)
                 };
                 let addr = match d.sreg_addr {
-                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1)?),
+                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1, false)?),
                     None => None,
                 };
                 let dev = match d.sreg_dev {
-                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32)?),
+                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32, true)?),
                     None => None,
                 };
                 self.push(Stmt::Dup { addr, dev });
                 Ok(())
             }
             KExpr::Fwd(f) => {
-                let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32)?;
+                let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32, true)?;
                 let (family, addr) = match (f.nfproto, f.sreg_addr) {
                     (Some(p), Some(r)) => {
                         let (fam, ty, bits) = if p == 10 {
@@ -986,7 +1079,7 @@ impl State<'_, '_> {
                         } else {
                             ("ip", Datatype::Ipv4Addr, 32)
                         };
-                        (Some(fam), Some(self.value_of(Some(r), ty, bits)?))
+                        (Some(fam), Some(self.value_of(Some(r), ty, bits, false)?))
                     }
                     _ => (None, None),
                 };
@@ -1003,7 +1096,7 @@ impl State<'_, '_> {
                     flags.push("fanout");
                 }
                 let num = if let Some(r) = q.sreg_qnum {
-                    Some(self.value_of(Some(r), Datatype::Integer, 16)?)
+                    Some(self.value_of(Some(r), Datatype::Integer, 16, true)?)
                 } else {
                     let n = u128::from(q.num.unwrap_or(0));
                     let total = u128::from(q.total.unwrap_or(1));
@@ -1034,11 +1127,13 @@ impl State<'_, '_> {
                     _ => None,
                 };
                 let addr = match (t.reg_addr, fam) {
-                    (Some(r), Some((_, ty, bits))) => Some(self.value_of(Some(r), ty, bits)?),
+                    (Some(r), Some((_, ty, bits))) => {
+                        Some(self.value_of(Some(r), ty, bits, false)?)
+                    }
                     _ => None,
                 };
                 let port = match t.reg_port {
-                    Some(r) => Some(self.value_of(Some(r), Datatype::InetService, 16)?),
+                    Some(r) => Some(self.value_of(Some(r), Datatype::InetService, 16, false)?),
                     None => None,
                 };
                 let family = if self.family == ProtoFamily::Inet {
@@ -1113,6 +1208,7 @@ impl State<'_, '_> {
 
     fn cmp(&mut self, c: &kx::Cmp) -> R<()> {
         let reg = self.take(c.sreg)?;
+        let swapped = c.sreg.is_some_and(|r| self.swapped.contains(&reg32(r)));
         let Some(Data::Value(v)) = &c.data else {
             return Err("cmp without a value".into());
         };
@@ -1133,7 +1229,7 @@ impl State<'_, '_> {
                         if let Expr::Value(lo) = right {
                             let ty = lo.ty;
                             let bits = lo.bits;
-                            let hi = typed(ty, bits, v);
+                            let hi = typed_h(ty, bits, v, expr_host(left, ty) && !swapped);
                             let s = Stmt::Match {
                                 op: Op::Eq,
                                 left: left.clone(),
@@ -1160,7 +1256,16 @@ impl State<'_, '_> {
                         let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                         Value::number(ty, bits, raw >> shift)
                     } else {
-                        typed(ty, bits, v)
+                        let host = expr_host(&l, ty) && !swapped;
+                        let mut val = typed_h(ty, bits, v, host);
+                        if matches!(ty, Datatype::Ifname | Datatype::String)
+                            && v.len() < bits_to_bytes(bits)
+                            && v.last().is_some_and(|b| *b != 0)
+                        {
+                            // A shorter comparison: `"eth*"`.
+                            val.data.push(b'*');
+                        }
+                        name_ifindex(val, self.ctx.ifname)
                     };
                     let idx = self.push(Stmt::Match {
                         op,
@@ -1184,7 +1289,7 @@ impl State<'_, '_> {
                         let idx = self.push(Stmt::Match {
                             op,
                             left: l,
-                            right: Expr::Value(typed(ty, bits, part)),
+                            right: Expr::Value(typed_h(ty, bits, part, false)),
                         });
                         self.note_match(idx);
                     }
@@ -1206,16 +1311,22 @@ impl State<'_, '_> {
             }
             Left::Masked(l, ty, bits, mask) => {
                 let zero = v.iter().all(|b| *b == 0);
-                let mut m = mask.clone();
-                if ty.host_order() && cfg!(target_endian = "little") {
-                    // `mask` was already turned big-endian in Reg::Masked.
-                    m = mask;
-                }
+                let host = expr_host(&l, ty);
+                // `mask` is big-endian already (turned around in the bitwise).
                 let maskv = Value {
                     ty,
                     bits,
-                    data: m,
+                    data: mask,
                 };
+                if ty.is_bitmask() && zero && op == Op::Eq {
+                    // `ct state != related`: flags not set.
+                    self.push(Stmt::Match {
+                        op: Op::Neq,
+                        left: l,
+                        right: Expr::Value(maskv),
+                    });
+                    return Ok(());
+                }
                 if ty.is_bitmask() && zero && op == Op::Neq {
                     self.push(Stmt::Match {
                         op: Op::In,
@@ -1231,7 +1342,7 @@ impl State<'_, '_> {
                         left: Box::new(l),
                         right: Box::new(Expr::Value(maskv)),
                     },
-                    right: Expr::Value(typed(ty, bits, v)),
+                    right: Expr::Value(typed_h(ty, bits, v, host)),
                 });
                 Ok(())
             }
@@ -1291,13 +1402,11 @@ impl State<'_, '_> {
         let Some((set, elems)) = self.ctx.set(name) else {
             return Ok(Expr::SetRef(format!("@{name}")));
         };
-        let anon = set
-            .flags
-            .is_some_and(|f| f.contains(SetFlags::ANONYMOUS));
+        let anon = set.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS));
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems)?))
+        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname)?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1348,10 +1457,13 @@ impl State<'_, '_> {
     }
 
     /// The value or expression in register `r`, typed `ty` for immediates.
-    fn value_of(&mut self, r: Option<u32>, ty: Datatype, bits: u32) -> R<Expr> {
+    fn value_of(&mut self, r: Option<u32>, ty: Datatype, bits: u32, host: bool) -> R<Expr> {
         let reg = self.take(r)?;
         match reg {
-            Reg::Imm(v) => Ok(Expr::Value(typed(ty, bits, &v))),
+            Reg::Imm(v) => Ok(Expr::Value(name_ifindex(
+                typed_h(ty, bits, &v, host),
+                self.ctx.ifname,
+            ))),
             other => self.key_expr(&other),
         }
     }
@@ -1360,10 +1472,10 @@ impl State<'_, '_> {
         let Some(min) = min else {
             return Ok(None);
         };
-        let lo = self.value_of(Some(min), Datatype::InetService, 16)?;
+        let lo = self.value_of(Some(min), Datatype::InetService, 16, false)?;
         match max {
             Some(m) if m != min => {
-                let hi = self.value_of(Some(m), Datatype::InetService, 16)?;
+                let hi = self.value_of(Some(m), Datatype::InetService, 16, false)?;
                 if hi == lo {
                     Ok(Some(lo))
                 } else {
@@ -1387,10 +1499,10 @@ impl State<'_, '_> {
         };
         let addr = match n.reg_addr_min {
             Some(min) => {
-                let lo = self.value_of(Some(min), ty, bits)?;
+                let lo = self.value_of(Some(min), ty, bits, false)?;
                 match n.reg_addr_max {
                     Some(max) if max != min => {
-                        let hi = self.value_of(Some(max), ty, bits)?;
+                        let hi = self.value_of(Some(max), ty, bits, false)?;
                         Some(Expr::Range(Box::new(lo), Box::new(hi)))
                     }
                     _ => Some(lo),
@@ -1448,12 +1560,15 @@ impl State<'_, '_> {
                 l4: None,
                 vlan: false,
                 pending_gte: None,
+                swapped: Default::default(),
             };
             sub.expr(e)?;
             stmts.extend(sub.stmts.into_iter().flatten());
         }
         let set_timeout = self.ctx.set(&name).and_then(|(s, _)| s.timeout);
-        let timeout = d.timeout.filter(|t| *t != 0 && Some(*t) != set_timeout.or(Some(0)).filter(|_| false));
+        let timeout = d
+            .timeout
+            .filter(|t| *t != 0 && Some(*t) != set_timeout.or(Some(0)).filter(|_| false));
         let elem = match timeout {
             Some(t) => Expr::Elem(Box::new(Elem {
                 val: key,
@@ -1475,7 +1590,7 @@ impl State<'_, '_> {
                     )
                 })
                 .unwrap_or((Datatype::Integer, 32));
-            let data = self.value_of(Some(sd), ty, bits)?;
+            let data = self.value_of(Some(sd), ty, bits, ty.host_order())?;
             self.push(Stmt::MapUpdate {
                 op,
                 elem,
@@ -1522,6 +1637,13 @@ impl State<'_, '_> {
             ),
             _ => return Err("exthdr op".into()),
         };
+        if op == 0 {
+            self.kill(&[
+                Dep::Nfproto(10),
+                Dep::MetaProtocol(0x86dd),
+                Dep::EtherType(0x86dd),
+            ]);
+        }
         let (field, offset) = if present { (None, None) } else { (field, None) };
         let e = Expr::Exthdr(ExthdrField {
             kind,
@@ -1530,7 +1652,7 @@ impl State<'_, '_> {
             offset,
         });
         if let Some(sreg) = x.sreg {
-            let value = self.value_of(Some(sreg), fty, fbits)?;
+            let value = self.value_of(Some(sreg), fty, fbits, false)?;
             self.push(Stmt::Mangle { key: e, value });
             return Ok(());
         }
@@ -1575,8 +1697,14 @@ fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype
     let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
         0 => ("eol", &[("kind", 0, 1)]),
         1 => ("nop", &[("kind", 0, 1)]),
-        2 => ("maxseg", &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)]),
-        3 => ("window", &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)]),
+        2 => (
+            "maxseg",
+            &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)],
+        ),
+        3 => (
+            "window",
+            &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)],
+        ),
         4 => ("sack-perm", &[("kind", 0, 1), ("length", 1, 1)]),
         5 => (
             "sack",
@@ -1589,7 +1717,12 @@ fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype
         ),
         8 => (
             "timestamp",
-            &[("kind", 0, 1), ("length", 1, 1), ("tsval", 2, 4), ("tsecr", 6, 4)],
+            &[
+                ("kind", 0, 1),
+                ("length", 1, 1),
+                ("tsval", 2, 4),
+                ("tsecr", 6, 4),
+            ],
         ),
         _ => ("", &[]),
     };
@@ -1617,7 +1750,10 @@ fn ipv6_exthdr(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatyp
                 ("seg-left", 3, 1),
             ],
         ),
-        44 => ("frag", &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)]),
+        44 => (
+            "frag",
+            &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)],
+        ),
         60 => ("dst", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
         135 => (
             "mh",
@@ -1802,7 +1938,7 @@ fn synproxy(mss: Option<u16>, wscale: Option<u8>, flags: Option<u32>) -> Synprox
 
 /// The elements of a set as nft lists them: typed by the set's key (and
 /// data) type, intervals merged into ranges and prefixes, sorted.
-pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
+pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
@@ -1815,7 +1951,10 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes)
+        key_value(&key_types, &field_lens, bytes).map(|e| match e {
+            Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
+            other => other,
+        })
     };
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
@@ -1835,7 +1974,9 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
     let wrap = |key: Expr, e: &Element| -> R<Expr> {
         let key = decorate(key, e, set);
         Ok(match data_of(e)? {
-            Some(d) if is_map || set.obj_type.is_some() => Expr::Mapping(Box::new(key), Box::new(d)),
+            Some(d) if is_map || set.obj_type.is_some() => {
+                Expr::Mapping(Box::new(key), Box::new(d))
+            }
             _ => key,
         })
     };

@@ -293,7 +293,10 @@ pub static AH: Proto = Proto {
 pub static ESP: Proto = Proto {
     name: "esp",
     base: Base::Transport,
-    fields: &[f("spi", 0, 32, T::Integer), f("sequence", 32, 32, T::Integer)],
+    fields: &[
+        f("spi", 0, 32, T::Integer),
+        f("sequence", 32, 32, T::Integer),
+    ],
     next: None,
 };
 
@@ -372,7 +375,11 @@ pub fn field_at(proto: &'static Proto, offset: u32, len: u32) -> Option<&'static
 
 /// The fields of `proto` exactly covering `offset..offset+len` (for loads
 /// nft merged), in order; `None` if they do not tile it.
-pub fn fields_covering(proto: &'static Proto, offset: u32, len: u32) -> Option<Vec<&'static Field>> {
+pub fn fields_covering(
+    proto: &'static Proto,
+    offset: u32,
+    len: u32,
+) -> Option<Vec<&'static Field>> {
     let mut out = Vec::new();
     let mut at = offset;
     let end = offset.checked_add(len)?;
