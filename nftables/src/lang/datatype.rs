@@ -614,6 +614,14 @@ impl Value {
                 "missing"
             })
             .into(),
+            Datatype::Realm | Datatype::Devgroup => {
+                let file = if self.ty == Datatype::Realm {
+                    "/etc/iproute2/rt_realms"
+                } else {
+                    "/etc/iproute2/group"
+                };
+                iproute2_name(file, self.as_u128()).unwrap_or_else(|| self.as_u128().to_string())
+            }
             Datatype::InetProto => match protocol_name(self.as_u128()) {
                 Some(n) => n,
                 None => self.as_u128().to_string(),
@@ -665,10 +673,12 @@ impl Value {
             | Datatype::Classid
             | Datatype::InetProto
             | Datatype::TimeDate
-            | Datatype::TimeHour => {
+            | Datatype::TimeHour
+            | Datatype::Realm
+            | Datatype::Devgroup => {
                 let t = self.text();
                 match t.parse::<u64>() {
-                    Ok(n) if self.ty == Datatype::InetProto => JsonValue::Number(n),
+                    Ok(n) if self.ty != Datatype::Classid => JsonValue::Number(n),
                     _ => JsonValue::String(t),
                 }
             }
@@ -753,6 +763,27 @@ pub fn duration_text(ms: u128) -> String {
         }
     }
     out
+}
+
+/// The name of `v` in an iproute2 table (`/etc/iproute2/rt_realms`,
+/// `/etc/iproute2/group`: lines `NUMBER NAME`), as nft reads them.
+pub fn iproute2_name(file: &str, v: u128) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut w = line.split_whitespace();
+        let (Some(num), Some(name)) = (w.next(), w.next()) else {
+            continue;
+        };
+        let n = match num.strip_prefix("0x") {
+            Some(h) => u128::from_str_radix(h, 16).ok(),
+            None => num.parse::<u128>().ok(),
+        };
+        if n == Some(v) {
+            return Some(name.to_owned());
+        }
+    }
+    None
 }
 
 /// The name of IP protocol `p` as nft prints it: from `/etc/protocols`

@@ -165,6 +165,7 @@ fn expr_host(e: &Expr, ty: Datatype) -> bool {
         Expr::Payload(_) | Expr::Exthdr(_) | Expr::Concat(_) => false,
         Expr::Map { .. } => ty.host_order(),
         Expr::Binop { left, .. } => expr_host(left, ty),
+        Expr::Meta("random") => false,
         _ => !be_type(ty),
     }
 }
@@ -295,6 +296,20 @@ fn ktext(e: &KExpr) -> String {
     }
 }
 
+/// A 4-byte host-order value of type `t` in libnftnl's user data TLVs.
+fn udata_u32(u: &[u8], t: u8) -> Option<u32> {
+    let mut i = 0usize;
+    while i + 2 <= u.len() {
+        let (k, l) = (u[i], usize::from(u[i + 1]));
+        let v = u.get(i + 2..i + 2 + l)?;
+        if k == t {
+            return Some(u32::from_ne_bytes(v.try_into().ok()?));
+        }
+        i += 2 + l;
+    }
+    None
+}
+
 /// The rule's comment from its user data (libnftnl's TLV, type 0).
 pub fn udata_comment(u: &[u8], comment_type: u8) -> Option<String> {
     let mut i = 0usize;
@@ -347,7 +362,75 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         chain: r.chain.clone().unwrap_or_default(),
         handle: r.handle.unwrap_or(0),
         comment: r.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
-        stmts: st.stmts.into_iter().flatten().collect(),
+        stmts: st
+            .stmts
+            .into_iter()
+            .flatten()
+            .map(|mut s| {
+                stmt_exprs(&mut s, &mut numeric_ranges);
+                s
+            })
+            .collect(),
+    }
+}
+
+/// Applies `f` to each expression of a statement.
+fn stmt_exprs(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
+    match s {
+        Stmt::Match { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        Stmt::Mangle { key, value } => {
+            f(key);
+            f(value);
+        }
+        Stmt::Vmap { key, data } => {
+            f(key);
+            f(data);
+        }
+        Stmt::Nat(n) => {
+            if let Some(a) = &mut n.addr {
+                f(a);
+            }
+            if let Some(p) = &mut n.port {
+                f(p);
+            }
+        }
+        Stmt::Objref { name, .. } => f(name),
+        _ => {}
+    }
+}
+
+/// nft prints range bounds numerically (`meta l4proto 33-45`): symbolic
+/// types inside ranges become integers.
+pub fn numeric_ranges(e: &mut Expr) {
+    match e {
+        Expr::Range(a, b) => {
+            for x in [a.as_mut(), b.as_mut()] {
+                if let Expr::Value(v) = x {
+                    if !v.ty.symbols().is_empty()
+                        || matches!(
+                            v.ty,
+                            Datatype::InetProto | Datatype::Realm | Datatype::Devgroup
+                        )
+                    {
+                        v.ty = Datatype::Integer;
+                    }
+                }
+            }
+        }
+        Expr::Set(v) | Expr::Concat(v) | Expr::List(v) => v.iter_mut().for_each(numeric_ranges),
+        Expr::Map { key, data } => {
+            numeric_ranges(key);
+            numeric_ranges(data);
+        }
+        Expr::Mapping(k, d) => {
+            numeric_ranges(k);
+            numeric_ranges(d);
+        }
+        Expr::Elem(el) => numeric_ranges(&mut el.val),
+        _ => {}
     }
 }
 
@@ -733,6 +816,62 @@ impl State<'_, '_> {
                                 mask: mask.clone(),
                             },
                         )
+                    }
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor))) => {
+                        // `| x` (mask ~x, xor x), `^ x` (mask all ones), or `& m ^ x`.
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            _ => return Err("bitwise on a masked value".into()),
+                        };
+                        let host = expr_host(&e, ty);
+                        let val = |b: &[u8]| Expr::Value(typed_h(ty, bits, b, host));
+                        let all_ones = mask.iter().all(|b| *b == 0xff);
+                        let or = mask
+                            .iter()
+                            .zip(xor)
+                            .all(|(m, x)| m & x == 0 && (m | x) == 0xff);
+                        let bin = |op, l: Expr, r: Expr| Expr::Binop {
+                            op,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                        };
+                        let out = if all_ones {
+                            bin(BinOp::Xor, e, val(xor))
+                        } else if or {
+                            bin(BinOp::Or, e, val(xor))
+                        } else {
+                            bin(BinOp::Xor, bin(BinOp::And, e, val(mask)), val(xor))
+                        };
+                        self.set(b.dreg, Reg::Expr { e: out, ty, bits })
+                    }
+                    (1 | 2, _, _) => {
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            _ => return Err("shift of a masked value".into()),
+                        };
+                        let Some(Data::Value(d)) = &b.data else {
+                            return Err("shift without amount".into());
+                        };
+                        let n = u32::from_ne_bytes(
+                            d.get(..4)
+                                .and_then(|x| x.try_into().ok())
+                                .ok_or("shift amount")?,
+                        );
+                        let op = if b.op.map_or(0, |o| o.0) == 1 {
+                            BinOp::Lshift
+                        } else {
+                            BinOp::Rshift
+                        };
+                        let out = Expr::Binop {
+                            op,
+                            left: Box::new(e),
+                            right: Box::new(Expr::Value(Value::number(
+                                Datatype::Integer,
+                                32,
+                                n.into(),
+                            ))),
+                        };
+                        self.set(b.dreg, Reg::Expr { e: out, ty, bits })
                     }
                     _ => Err("bitwise other than a mask".into()),
                 }
@@ -1318,6 +1457,31 @@ impl State<'_, '_> {
                     bits,
                     data: mask,
                 };
+                let mv = maskv.as_u128();
+                let width = (maskv.data.len() as u32) * 8;
+                let lead = if width > 0 && width <= 128 {
+                    (!mv << (128 - width)).leading_zeros().min(width)
+                } else {
+                    0
+                };
+                let vv = typed_h(ty, bits, v, host);
+                if !ty.is_bitmask()
+                    && lead > 0
+                    && lead < width
+                    && mv == ((1u128 << lead) - 1) << (width - lead)
+                    && vv.as_u128() & !mv == 0
+                    && op == Op::Eq
+                {
+                    self.push(Stmt::Match {
+                        op,
+                        left: l,
+                        right: Expr::Prefix {
+                            addr: Box::new(Expr::Value(vv)),
+                            len: lead,
+                        },
+                    });
+                    return Ok(());
+                }
                 if ty.is_bitmask() && zero && op == Op::Eq {
                     // `ct state != related`: flags not set.
                     self.push(Stmt::Match {
@@ -1949,13 +2113,32 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
             .collect(),
         _ => vec![key_len],
     };
+    // nft records the byte order of keys and data in the set's user data.
+    let udata = set.userdata.as_deref().unwrap_or(&[]);
+    let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
+    let key_host = order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
+    let data_host = order(1);
+    let name = |e: Expr| match e {
+        Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
+        Expr::Concat(parts) => Expr::Concat(
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
+                    o => o,
+                })
+                .collect(),
+        ),
+        other => other,
+    };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes).map(|e| match e {
-            Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
-            other => other,
-        })
+        key_value(&key_types, &field_lens, bytes, key_host).map(name)
     };
+    // Sort keys as nft's numbers: host-order keys and strings by their
+    // reversed bytes.
+    let sort_host = key_host
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname));
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
@@ -1963,7 +2146,15 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
-            Some(Data::Value(v)) => Some(Expr::Value(typed(data_ty, data_bits, v))),
+            Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
+                typed_h(
+                    data_ty,
+                    data_bits,
+                    v,
+                    data_host.unwrap_or_else(|| data_ty.host_order()),
+                ),
+                ifname,
+            ))),
             Some(Data::Raw(_)) => return Err("raw element data".into()),
             None => e
                 .objref
@@ -1994,7 +2185,7 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
                 continue;
             };
             let end = e.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
-            items.push((e, normalise(key_types[0], k), end));
+            items.push((e, normalise(key_host, k), end));
         }
         items.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
         let ty = key_types[0];
@@ -2007,7 +2198,7 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
                 continue;
             }
             let hi = if let Some(ek) = e.key_end.as_ref().and_then(Data::as_value) {
-                normalise(ty, ek)
+                normalise(key_host, ek)
             } else {
                 match items.get(i + 1) {
                     Some((_, nk, true)) => dec(nk),
@@ -2057,16 +2248,18 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
                 }
             }
             let sort_key = kd.as_value().map(<[u8]>::to_vec).unwrap_or_default();
-            let sort_key = if key_types.len() == 1 {
-                normalise(key_types[0], &sort_key)
-            } else {
-                sort_key
-            };
+            let sort_key = normalise(sort_host, &sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
     }
-    Ok(out.into_iter().map(|(_, e)| e).collect())
+    Ok(out
+        .into_iter()
+        .map(|(_, mut e)| {
+            numeric_ranges(&mut e);
+            e
+        })
+        .collect())
 }
 
 fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
@@ -2119,9 +2312,9 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
 }
 
 /// Key bytes in big-endian order for sorting and printing.
-fn normalise(ty: Datatype, k: &[u8]) -> Vec<u8> {
+fn normalise(host: bool, k: &[u8]) -> Vec<u8> {
     let mut v = k.to_vec();
-    if ty.host_order() && cfg!(target_endian = "little") {
+    if host && cfg!(target_endian = "little") {
         v.reverse();
     }
     v
@@ -2172,7 +2365,7 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
 }
 
 /// A key's value (a concatenation for several types).
-fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8]) -> R<Expr> {
+fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
         let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
@@ -2181,7 +2374,7 @@ fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8]) -> R<Expr> {
         } else {
             bits.min(bytes.len() as u32 * 8)
         };
-        return Ok(Expr::Value(typed(ty, bits, bytes)));
+        return Ok(Expr::Value(typed_h(ty, bits, bytes, host && !be_type(ty))));
     }
     let mut parts = Vec::new();
     let mut at = 0usize;
