@@ -146,7 +146,9 @@ impl Printer {
             sep(o);
             self.flowtable(o, f);
         }
+        let ifname = |i: u32| cached_interface_names().get(&i).cloned();
         let mut dctx = Context::new(fam);
+        dctx.ifname = Some(&ifname);
         for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
             let sname = s.name.as_deref();
             dctx.add_set(
@@ -2498,15 +2500,6 @@ fn value_in(v: &Value, in_binop: bool) -> String {
         if let Some(n) = cached_interface_names().get(&i) {
             return format!("\"{n}\"");
         }
-    }
-    // An interface name compared on fewer bytes than the name's field
-    // (no terminating NUL compared) is a wildcard.
-    if v.ty == crate::lang::Datatype::Ifname
-        && v.bits < 128
-        && usize::try_from(v.bits / 8).ok() == Some(v.data.len())
-        && !v.data.is_empty()
-    {
-        return format!("\"{}*\"", v.as_str());
     }
     match v.ty {
         crate::lang::Datatype::TimeDay => {

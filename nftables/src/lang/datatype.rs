@@ -614,11 +614,29 @@ impl Value {
                 "missing"
             })
             .into(),
+            Datatype::Realm | Datatype::Devgroup => {
+                let file = if self.ty == Datatype::Realm {
+                    "/etc/iproute2/rt_realms"
+                } else {
+                    "/etc/iproute2/group"
+                };
+                iproute2_name(file, self.as_u128()).unwrap_or_else(|| self.as_u128().to_string())
+            }
             Datatype::InetProto => match protocol_name(self.as_u128()) {
                 Some(n) => n,
                 None => self.as_u128().to_string(),
             },
             Datatype::Time => duration_text(self.as_u128()),
+            Datatype::TimeDate => date_text(self.as_u128() / 1_000_000_000),
+            Datatype::TimeHour => {
+                let v = self.as_u128();
+                let (h, m, s) = (v / 3600, (v / 60) % 60, v % 60);
+                if s == 0 {
+                    format!("{h:02}:{m:02}")
+                } else {
+                    format!("{h:02}:{m:02}:{s:02}")
+                }
+            }
             t if t.is_bitmask() => {
                 let v = self.as_u128();
                 let (names, rest) = self.bit_names();
@@ -654,14 +672,18 @@ impl Value {
             | Datatype::Lladdr
             | Datatype::Classid
             | Datatype::InetProto
-            | Datatype::Time => {
+            | Datatype::TimeDate
+            | Datatype::TimeHour
+            | Datatype::Realm
+            | Datatype::Devgroup => {
                 let t = self.text();
                 match t.parse::<u64>() {
-                    Ok(n) if self.ty == Datatype::InetProto => JsonValue::Number(n),
+                    Ok(n) if self.ty != Datatype::Classid => JsonValue::Number(n),
                     _ => JsonValue::String(t),
                 }
             }
             Datatype::String | Datatype::Ifname => JsonValue::String(self.as_str()),
+            Datatype::Time => JsonValue::Number(u64::try_from(self.as_u128() / 1000).unwrap_or(0)),
             Datatype::Boolean => JsonValue::Bool(self.as_u128() != 0),
             t if t.is_bitmask() => {
                 let (names, rest) = self.bit_names();
@@ -688,6 +710,30 @@ impl Value {
             },
         }
     }
+}
+
+/// Seconds since the epoch as nft prints a date (`2020-01-01 00:00:00`, UTC).
+fn date_text(secs: u128) -> String {
+    let secs = i64::try_from(secs).unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
 }
 
 /// `major:minor` of a tc class id, as nft prints it (`root`, `none` for the
@@ -717,6 +763,27 @@ pub fn duration_text(ms: u128) -> String {
         }
     }
     out
+}
+
+/// The name of `v` in an iproute2 table (`/etc/iproute2/rt_realms`,
+/// `/etc/iproute2/group`: lines `NUMBER NAME`), as nft reads them.
+pub fn iproute2_name(file: &str, v: u128) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut w = line.split_whitespace();
+        let (Some(num), Some(name)) = (w.next(), w.next()) else {
+            continue;
+        };
+        let n = match num.strip_prefix("0x") {
+            Some(h) => u128::from_str_radix(h, 16).ok(),
+            None => num.parse::<u128>().ok(),
+        };
+        if n == Some(v) {
+            return Some(name.to_owned());
+        }
+    }
+    None
 }
 
 /// The name of IP protocol `p` as nft prints it: from `/etc/protocols`

@@ -17,12 +17,39 @@ use crate::data::{Data, Verdict as KVerdict};
 use crate::expr::{self as kx, Expr as KExpr};
 use crate::object::{ElemFlags, Element, Rule, Set, SetFlags};
 
-/// The sets of one table (with their elements), which rules refer to.
-#[derive(Clone, Debug, Default)]
+/// Resolves an interface index to its name (nft prints `iif "lo"`).
+pub type IfnameFn<'a> = &'a dyn Fn(u32) -> Option<String>;
+
+/// The sets of one table (with their elements), which rules refer to,
+/// and how to name interfaces.
+#[derive(Clone, Default)]
 pub struct Context<'a> {
     /// The table's family.
     pub family: Option<ProtoFamily>,
     sets: HashMap<&'a str, (&'a Set, Vec<&'a Element>)>,
+    /// Interface index -> name (`None`: indexes print as numbers).
+    pub ifname: Option<IfnameFn<'a>>,
+}
+
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("family", &self.family)
+            .field("sets", &self.sets.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// An interface index value turned into its name when `ifname` knows it.
+pub fn name_ifindex(v: Value, ifname: Option<IfnameFn<'_>>) -> Value {
+    if v.ty != Datatype::Ifindex {
+        return v;
+    }
+    let idx = u32::try_from(v.as_u128()).unwrap_or(0);
+    match ifname.and_then(|f| f(idx)) {
+        Some(n) => Value::string(Datatype::Ifname, &n),
+        None => v,
+    }
 }
 
 impl<'a> Context<'a> {
@@ -31,6 +58,7 @@ impl<'a> Context<'a> {
         Context {
             family: Some(family),
             sets: HashMap::new(),
+            ifname: None,
         }
     }
 
@@ -89,6 +117,8 @@ struct State<'c, 'a> {
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
     pending_gte: Option<(usize, u32)>,
+    /// Registers turned to network order by a `byteorder hton`.
+    swapped: std::collections::HashSet<u32>,
 }
 
 /// The 4-byte register index of a register number (1..=4 are 16 bytes wide).
@@ -106,6 +136,42 @@ fn bits_to_bytes(bits: u32) -> usize {
 /// A value of `ty` from register bytes (`host`: the register holds it in
 /// host byte order).
 fn typed(ty: Datatype, bits: u32, bytes: &[u8]) -> Value {
+    typed_h(ty, bits, bytes, ty.host_order())
+}
+
+/// True for the types whose values are network-order whatever expression
+/// produced them.
+fn be_type(ty: Datatype) -> bool {
+    matches!(
+        ty,
+        Datatype::Ipv4Addr
+            | Datatype::Ipv6Addr
+            | Datatype::EtherAddr
+            | Datatype::Lladdr
+            | Datatype::Ethertype
+            | Datatype::InetService
+            | Datatype::InetProto
+            | Datatype::String
+            | Datatype::Ifname
+            | Datatype::Boolean
+            | Datatype::Nfproto
+    )
+}
+
+/// Whether the register value of `e` (of type `ty`) is in host order:
+/// packet bytes are network order; meta, ct, rt... integers host order.
+fn expr_host(e: &Expr, ty: Datatype) -> bool {
+    match e {
+        Expr::Payload(_) | Expr::Exthdr(_) | Expr::Concat(_) => false,
+        Expr::Map { .. } => ty.host_order(),
+        Expr::Binop { left, .. } => expr_host(left, ty),
+        Expr::Meta("random") => false,
+        _ => !be_type(ty),
+    }
+}
+
+/// A value from register bytes, `host` telling their byte order.
+fn typed_h(ty: Datatype, bits: u32, bytes: &[u8], host: bool) -> Value {
     match ty {
         Datatype::String | Datatype::Ifname => {
             let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
@@ -118,7 +184,7 @@ fn typed(ty: Datatype, bits: u32, bytes: &[u8]) -> Value {
         _ => {
             let n = bits_to_bytes(bits).max(1).min(bytes.len().max(1));
             let mut data: Vec<u8> = bytes.iter().take(n).copied().collect();
-            if ty.host_order() && cfg!(target_endian = "little") {
+            if host && cfg!(target_endian = "little") {
                 data.reverse();
             }
             Value { ty, bits, data }
@@ -230,6 +296,20 @@ fn ktext(e: &KExpr) -> String {
     }
 }
 
+/// A 4-byte host-order value of type `t` in libnftnl's user data TLVs.
+fn udata_u32(u: &[u8], t: u8) -> Option<u32> {
+    let mut i = 0usize;
+    while i + 2 <= u.len() {
+        let (k, l) = (u[i], usize::from(u[i + 1]));
+        let v = u.get(i + 2..i + 2 + l)?;
+        if k == t {
+            return Some(u32::from_ne_bytes(v.try_into().ok()?));
+        }
+        i += 2 + l;
+    }
+    None
+}
+
 /// The rule's comment from its user data (libnftnl's TLV, type 0).
 pub fn udata_comment(u: &[u8], comment_type: u8) -> Option<String> {
     let mut i = 0usize;
@@ -264,6 +344,7 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         l4: None,
         vlan: false,
         pending_gte: None,
+        swapped: Default::default(),
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
     for e in exprs {
@@ -281,7 +362,75 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         chain: r.chain.clone().unwrap_or_default(),
         handle: r.handle.unwrap_or(0),
         comment: r.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
-        stmts: st.stmts.into_iter().flatten().collect(),
+        stmts: st
+            .stmts
+            .into_iter()
+            .flatten()
+            .map(|mut s| {
+                stmt_exprs(&mut s, &mut numeric_ranges);
+                s
+            })
+            .collect(),
+    }
+}
+
+/// Applies `f` to each expression of a statement.
+fn stmt_exprs(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
+    match s {
+        Stmt::Match { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        Stmt::Mangle { key, value } => {
+            f(key);
+            f(value);
+        }
+        Stmt::Vmap { key, data } => {
+            f(key);
+            f(data);
+        }
+        Stmt::Nat(n) => {
+            if let Some(a) = &mut n.addr {
+                f(a);
+            }
+            if let Some(p) = &mut n.port {
+                f(p);
+            }
+        }
+        Stmt::Objref { name, .. } => f(name),
+        _ => {}
+    }
+}
+
+/// nft prints range bounds numerically (`meta l4proto 33-45`): symbolic
+/// types inside ranges become integers.
+pub fn numeric_ranges(e: &mut Expr) {
+    match e {
+        Expr::Range(a, b) => {
+            for x in [a.as_mut(), b.as_mut()] {
+                if let Expr::Value(v) = x {
+                    if !v.ty.symbols().is_empty()
+                        || matches!(
+                            v.ty,
+                            Datatype::InetProto | Datatype::Realm | Datatype::Devgroup
+                        )
+                    {
+                        v.ty = Datatype::Integer;
+                    }
+                }
+            }
+        }
+        Expr::Set(v) | Expr::Concat(v) | Expr::List(v) => v.iter_mut().for_each(numeric_ranges),
+        Expr::Map { key, data } => {
+            numeric_ranges(key);
+            numeric_ranges(data);
+        }
+        Expr::Mapping(k, d) => {
+            numeric_ranges(k);
+            numeric_ranges(d);
+        }
+        Expr::Elem(el) => numeric_ranges(&mut el.val),
+        _ => {}
     }
 }
 
@@ -304,6 +453,7 @@ impl State<'_, '_> {
 
     fn set(&mut self, r: Option<u32>, v: Reg) -> R<()> {
         let r = r.ok_or("no destination register")?;
+        self.swapped.remove(&reg32(r));
         self.regs.insert(reg32(r), v);
         Ok(())
     }
@@ -380,12 +530,7 @@ impl State<'_, '_> {
                 if p.name == "vlan" {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
-                if matches!(
-                    self.family,
-                    ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet
-                ) {
-                    self.kill(&[Dep::Iiftype(1)]);
-                }
+                self.kill(&[Dep::Iiftype(1)]);
             }
             Base::Network => {
                 let d = self.l3_deps(p);
@@ -395,9 +540,7 @@ impl State<'_, '_> {
                 if p.name != "th" {
                     let n = l4_number(p.name);
                     let mut want = vec![Dep::L4proto(n)];
-                    if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6)
-                        || !matches!(p.name, "icmp" | "icmpv6" | "igmp")
-                    {
+                    if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
                         want.push(Dep::IpProto(n));
                         want.push(Dep::Ip6Nexthdr(n));
                     }
@@ -479,6 +622,14 @@ impl State<'_, '_> {
     fn left_of(&mut self, reg: &Reg) -> R<Left> {
         match reg {
             Reg::Payload { base, offset, len } => {
+                if !self.field_exists(*base, *offset, *len) && len % 8 == 0 {
+                    // nft loads only the whole bytes of a byte-aligned prefix.
+                    if let Some((e, ty, fbits)) = self.prefix_field(*base, *offset) {
+                        if fbits > *len && is_prefix_type(ty) {
+                            return Ok(Left::Prefix(e, ty, fbits, *len));
+                        }
+                    }
+                }
                 let fields = self.resolve_payload(*base, *offset, *len);
                 Ok(Left::Fields(fields, 0))
             }
@@ -563,7 +714,7 @@ impl State<'_, '_> {
                     let [(k, ty, bits)] = key.as_slice() else {
                         return Err("payload write of several fields".into());
                     };
-                    let value = self.value_of(Some(sreg), *ty, *bits)?;
+                    let value = self.value_of(Some(sreg), *ty, *bits, false)?;
                     self.push(Stmt::Mangle {
                         key: k.clone(),
                         value,
@@ -583,7 +734,7 @@ impl State<'_, '_> {
                 let key = m.key.ok_or("meta without key")?;
                 let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
                 if let Some(sreg) = m.sreg {
-                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle {
                         key: Expr::Meta(name),
                         value,
@@ -620,7 +771,7 @@ impl State<'_, '_> {
                     .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
-                    let value = self.value_of(Some(sreg), ty, bits)?;
+                    let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle { key: ex, value });
                     return Ok(());
                 }
@@ -642,7 +793,7 @@ impl State<'_, '_> {
                         if xor.iter().all(|x| *x == 0) =>
                     {
                         let src = match src {
-                            Reg::Expr { ref ty, .. } if ty.host_order() => {
+                            Reg::Expr { ref e, ref ty, .. } if expr_host(e, *ty) => {
                                 // Masks of host-order values are host-order too.
                                 let mut m = mask.clone();
                                 if cfg!(target_endian = "little") {
@@ -666,16 +817,79 @@ impl State<'_, '_> {
                             },
                         )
                     }
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor))) => {
+                        // `| x` (mask ~x, xor x), `^ x` (mask all ones), or `& m ^ x`.
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            _ => return Err("bitwise on a masked value".into()),
+                        };
+                        let host = expr_host(&e, ty);
+                        let val = |b: &[u8]| Expr::Value(typed_h(ty, bits, b, host));
+                        let all_ones = mask.iter().all(|b| *b == 0xff);
+                        let or = mask
+                            .iter()
+                            .zip(xor)
+                            .all(|(m, x)| m & x == 0 && (m | x) == 0xff);
+                        let bin = |op, l: Expr, r: Expr| Expr::Binop {
+                            op,
+                            left: Box::new(l),
+                            right: Box::new(r),
+                        };
+                        let out = if all_ones {
+                            bin(BinOp::Xor, e, val(xor))
+                        } else if or {
+                            bin(BinOp::Or, e, val(xor))
+                        } else {
+                            bin(BinOp::Xor, bin(BinOp::And, e, val(mask)), val(xor))
+                        };
+                        self.set(b.dreg, Reg::Expr { e: out, ty, bits })
+                    }
+                    (1 | 2, _, _) => {
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            _ => return Err("shift of a masked value".into()),
+                        };
+                        let Some(Data::Value(d)) = &b.data else {
+                            return Err("shift without amount".into());
+                        };
+                        let n = u32::from_ne_bytes(
+                            d.get(..4)
+                                .and_then(|x| x.try_into().ok())
+                                .ok_or("shift amount")?,
+                        );
+                        let op = if b.op.map_or(0, |o| o.0) == 1 {
+                            BinOp::Lshift
+                        } else {
+                            BinOp::Rshift
+                        };
+                        let out = Expr::Binop {
+                            op,
+                            left: Box::new(e),
+                            right: Box::new(Expr::Value(Value::number(
+                                Datatype::Integer,
+                                32,
+                                n.into(),
+                            ))),
+                        };
+                        self.set(b.dreg, Reg::Expr { e: out, ty, bits })
+                    }
                     _ => Err("bitwise other than a mask".into()),
                 }
             }
             KExpr::Byteorder(b) => {
                 let src = self.take(b.sreg)?;
-                self.set(b.dreg, src)
+                self.set(b.dreg, src)?;
+                if b.op.map_or(0, |o| o.0) == 1 {
+                    if let Some(d) = b.dreg {
+                        self.swapped.insert(reg32(d));
+                    }
+                }
+                Ok(())
             }
             KExpr::Cmp(c) => self.cmp(c),
             KExpr::Range(r) => {
                 let reg = self.take(r.sreg)?;
+                let swapped = r.sreg.is_some_and(|x| self.swapped.contains(&reg32(x)));
                 let left = self.left_of(&reg)?;
                 let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
                     return Err("range without values".into());
@@ -695,8 +909,18 @@ impl State<'_, '_> {
                     op,
                     left: l.clone(),
                     right: Expr::Range(
-                        Box::new(Expr::Value(typed(*ty, *bits, from))),
-                        Box::new(Expr::Value(typed(*ty, *bits, to))),
+                        Box::new(Expr::Value(typed_h(
+                            *ty,
+                            *bits,
+                            from,
+                            expr_host(l, *ty) && !swapped,
+                        ))),
+                        Box::new(Expr::Value(typed_h(
+                            *ty,
+                            *bits,
+                            to,
+                            expr_host(l, *ty) && !swapped,
+                        ))),
                     ),
                 });
                 Ok(())
@@ -975,18 +1199,18 @@ impl State<'_, '_> {
                     (Datatype::Ipv4Addr, 32)
                 };
                 let addr = match d.sreg_addr {
-                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1)?),
+                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1, false)?),
                     None => None,
                 };
                 let dev = match d.sreg_dev {
-                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32)?),
+                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32, true)?),
                     None => None,
                 };
                 self.push(Stmt::Dup { addr, dev });
                 Ok(())
             }
             KExpr::Fwd(f) => {
-                let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32)?;
+                let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32, true)?;
                 let (family, addr) = match (f.nfproto, f.sreg_addr) {
                     (Some(p), Some(r)) => {
                         let (fam, ty, bits) = if p == 10 {
@@ -994,7 +1218,7 @@ impl State<'_, '_> {
                         } else {
                             ("ip", Datatype::Ipv4Addr, 32)
                         };
-                        (Some(fam), Some(self.value_of(Some(r), ty, bits)?))
+                        (Some(fam), Some(self.value_of(Some(r), ty, bits, false)?))
                     }
                     _ => (None, None),
                 };
@@ -1011,7 +1235,7 @@ impl State<'_, '_> {
                     flags.push("fanout");
                 }
                 let num = if let Some(r) = q.sreg_qnum {
-                    Some(self.value_of(Some(r), Datatype::Integer, 16)?)
+                    Some(self.value_of(Some(r), Datatype::Integer, 16, true)?)
                 } else {
                     let n = u128::from(q.num.unwrap_or(0));
                     let total = u128::from(q.total.unwrap_or(1));
@@ -1042,11 +1266,13 @@ impl State<'_, '_> {
                     _ => None,
                 };
                 let addr = match (t.reg_addr, fam) {
-                    (Some(r), Some((_, ty, bits))) => Some(self.value_of(Some(r), ty, bits)?),
+                    (Some(r), Some((_, ty, bits))) => {
+                        Some(self.value_of(Some(r), ty, bits, false)?)
+                    }
                     _ => None,
                 };
                 let port = match t.reg_port {
-                    Some(r) => Some(self.value_of(Some(r), Datatype::InetService, 16)?),
+                    Some(r) => Some(self.value_of(Some(r), Datatype::InetService, 16, false)?),
                     None => None,
                 };
                 let family = if self.family == ProtoFamily::Inet {
@@ -1121,6 +1347,7 @@ impl State<'_, '_> {
 
     fn cmp(&mut self, c: &kx::Cmp) -> R<()> {
         let reg = self.take(c.sreg)?;
+        let swapped = c.sreg.is_some_and(|r| self.swapped.contains(&reg32(r)));
         let Some(Data::Value(v)) = &c.data else {
             return Err("cmp without a value".into());
         };
@@ -1141,7 +1368,7 @@ impl State<'_, '_> {
                         if let Expr::Value(lo) = right {
                             let ty = lo.ty;
                             let bits = lo.bits;
-                            let hi = typed(ty, bits, v);
+                            let hi = typed_h(ty, bits, v, expr_host(left, ty) && !swapped);
                             let s = Stmt::Match {
                                 op: Op::Eq,
                                 left: left.clone(),
@@ -1168,7 +1395,16 @@ impl State<'_, '_> {
                         let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                         Value::number(ty, bits, raw >> shift)
                     } else {
-                        typed(ty, bits, v)
+                        let host = expr_host(&l, ty) && !swapped;
+                        let mut val = typed_h(ty, bits, v, host);
+                        if matches!(ty, Datatype::Ifname | Datatype::String)
+                            && v.len() < bits_to_bytes(bits)
+                            && v.last().is_some_and(|b| *b != 0)
+                        {
+                            // A shorter comparison: `"eth*"`.
+                            val.data.push(b'*');
+                        }
+                        name_ifindex(val, self.ctx.ifname)
                     };
                     let idx = self.push(Stmt::Match {
                         op,
@@ -1192,7 +1428,7 @@ impl State<'_, '_> {
                         let idx = self.push(Stmt::Match {
                             op,
                             left: l,
-                            right: Expr::Value(typed(ty, bits, part)),
+                            right: Expr::Value(typed_h(ty, bits, part, false)),
                         });
                         self.note_match(idx);
                     }
@@ -1214,12 +1450,47 @@ impl State<'_, '_> {
             }
             Left::Masked(l, ty, bits, mask) => {
                 let zero = v.iter().all(|b| *b == 0);
-                let mut m = mask.clone();
-                if ty.host_order() && cfg!(target_endian = "little") {
-                    // `mask` was already turned big-endian in Reg::Masked.
-                    m = mask;
+                let host = expr_host(&l, ty);
+                // `mask` is big-endian already (turned around in the bitwise).
+                let maskv = Value {
+                    ty,
+                    bits,
+                    data: mask,
+                };
+                let mv = maskv.as_u128();
+                let width = (maskv.data.len() as u32) * 8;
+                let lead = if width > 0 && width <= 128 {
+                    (!mv << (128 - width)).leading_zeros().min(width)
+                } else {
+                    0
+                };
+                let vv = typed_h(ty, bits, v, host);
+                if !ty.is_bitmask()
+                    && lead > 0
+                    && lead < width
+                    && mv == ((1u128 << lead) - 1) << (width - lead)
+                    && vv.as_u128() & !mv == 0
+                    && op == Op::Eq
+                {
+                    self.push(Stmt::Match {
+                        op,
+                        left: l,
+                        right: Expr::Prefix {
+                            addr: Box::new(Expr::Value(vv)),
+                            len: lead,
+                        },
+                    });
+                    return Ok(());
                 }
-                let maskv = Value { ty, bits, data: m };
+                if ty.is_bitmask() && zero && op == Op::Eq {
+                    // `ct state != related`: flags not set.
+                    self.push(Stmt::Match {
+                        op: Op::Neq,
+                        left: l,
+                        right: Expr::Value(maskv),
+                    });
+                    return Ok(());
+                }
                 if ty.is_bitmask() && zero && op == Op::Neq {
                     self.push(Stmt::Match {
                         op: Op::In,
@@ -1235,7 +1506,7 @@ impl State<'_, '_> {
                         left: Box::new(l),
                         right: Box::new(Expr::Value(maskv)),
                     },
-                    right: Expr::Value(typed(ty, bits, v)),
+                    right: Expr::Value(typed_h(ty, bits, v, host)),
                 });
                 Ok(())
             }
@@ -1299,7 +1570,7 @@ impl State<'_, '_> {
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems)?))
+        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname)?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1350,10 +1621,13 @@ impl State<'_, '_> {
     }
 
     /// The value or expression in register `r`, typed `ty` for immediates.
-    fn value_of(&mut self, r: Option<u32>, ty: Datatype, bits: u32) -> R<Expr> {
+    fn value_of(&mut self, r: Option<u32>, ty: Datatype, bits: u32, host: bool) -> R<Expr> {
         let reg = self.take(r)?;
         match reg {
-            Reg::Imm(v) => Ok(Expr::Value(typed(ty, bits, &v))),
+            Reg::Imm(v) => Ok(Expr::Value(name_ifindex(
+                typed_h(ty, bits, &v, host),
+                self.ctx.ifname,
+            ))),
             other => self.key_expr(&other),
         }
     }
@@ -1362,10 +1636,10 @@ impl State<'_, '_> {
         let Some(min) = min else {
             return Ok(None);
         };
-        let lo = self.value_of(Some(min), Datatype::InetService, 16)?;
+        let lo = self.value_of(Some(min), Datatype::InetService, 16, false)?;
         match max {
             Some(m) if m != min => {
-                let hi = self.value_of(Some(m), Datatype::InetService, 16)?;
+                let hi = self.value_of(Some(m), Datatype::InetService, 16, false)?;
                 if hi == lo {
                     Ok(Some(lo))
                 } else {
@@ -1389,10 +1663,10 @@ impl State<'_, '_> {
         };
         let addr = match n.reg_addr_min {
             Some(min) => {
-                let lo = self.value_of(Some(min), ty, bits)?;
+                let lo = self.value_of(Some(min), ty, bits, false)?;
                 match n.reg_addr_max {
                     Some(max) if max != min => {
-                        let hi = self.value_of(Some(max), ty, bits)?;
+                        let hi = self.value_of(Some(max), ty, bits, false)?;
                         Some(Expr::Range(Box::new(lo), Box::new(hi)))
                     }
                     _ => Some(lo),
@@ -1450,6 +1724,7 @@ impl State<'_, '_> {
                 l4: None,
                 vlan: false,
                 pending_gte: None,
+                swapped: Default::default(),
             };
             sub.expr(e)?;
             stmts.extend(sub.stmts.into_iter().flatten());
@@ -1479,7 +1754,7 @@ impl State<'_, '_> {
                     )
                 })
                 .unwrap_or((Datatype::Integer, 32));
-            let data = self.value_of(Some(sd), ty, bits)?;
+            let data = self.value_of(Some(sd), ty, bits, ty.host_order())?;
             self.push(Stmt::MapUpdate {
                 op,
                 elem,
@@ -1526,6 +1801,13 @@ impl State<'_, '_> {
             ),
             _ => return Err("exthdr op".into()),
         };
+        if op == 0 {
+            self.kill(&[
+                Dep::Nfproto(10),
+                Dep::MetaProtocol(0x86dd),
+                Dep::EtherType(0x86dd),
+            ]);
+        }
         let (field, offset) = if present { (None, None) } else { (field, None) };
         let e = Expr::Exthdr(ExthdrField {
             kind,
@@ -1534,7 +1816,7 @@ impl State<'_, '_> {
             offset,
         });
         if let Some(sreg) = x.sreg {
-            let value = self.value_of(Some(sreg), fty, fbits)?;
+            let value = self.value_of(Some(sreg), fty, fbits, false)?;
             self.push(Stmt::Mangle { key: e, value });
             return Ok(());
         }
@@ -1820,7 +2102,7 @@ fn synproxy(mss: Option<u16>, wscale: Option<u8>, flags: Option<u32>) -> Synprox
 
 /// The elements of a set as nft lists them: typed by the set's key (and
 /// data) type, intervals merged into ranges and prefixes, sorted.
-pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
+pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
@@ -1831,10 +2113,32 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
             .collect(),
         _ => vec![key_len],
     };
+    // nft records the byte order of keys and data in the set's user data.
+    let udata = set.userdata.as_deref().unwrap_or(&[]);
+    let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
+    let key_host = order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
+    let data_host = order(1);
+    let name = |e: Expr| match e {
+        Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
+        Expr::Concat(parts) => Expr::Concat(
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
+                    o => o,
+                })
+                .collect(),
+        ),
+        other => other,
+    };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes)
+        key_value(&key_types, &field_lens, bytes, key_host).map(name)
     };
+    // Sort keys as nft's numbers: host-order keys and strings by their
+    // reversed bytes.
+    let sort_host = key_host
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname));
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
@@ -1842,7 +2146,15 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
-            Some(Data::Value(v)) => Some(Expr::Value(typed(data_ty, data_bits, v))),
+            Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
+                typed_h(
+                    data_ty,
+                    data_bits,
+                    v,
+                    data_host.unwrap_or_else(|| data_ty.host_order()),
+                ),
+                ifname,
+            ))),
             Some(Data::Raw(_)) => return Err("raw element data".into()),
             None => e
                 .objref
@@ -1873,7 +2185,7 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
                 continue;
             };
             let end = e.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
-            items.push((e, normalise(key_types[0], k), end));
+            items.push((e, normalise(key_host, k), end));
         }
         items.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)));
         let ty = key_types[0];
@@ -1886,7 +2198,7 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
                 continue;
             }
             let hi = if let Some(ek) = e.key_end.as_ref().and_then(Data::as_value) {
-                normalise(ty, ek)
+                normalise(key_host, ek)
             } else {
                 match items.get(i + 1) {
                     Some((_, nk, true)) => dec(nk),
@@ -1936,16 +2248,18 @@ pub fn set_elements(set: &Set, elems: &[&Element]) -> R<Vec<Expr>> {
                 }
             }
             let sort_key = kd.as_value().map(<[u8]>::to_vec).unwrap_or_default();
-            let sort_key = if key_types.len() == 1 {
-                normalise(key_types[0], &sort_key)
-            } else {
-                sort_key
-            };
+            let sort_key = normalise(sort_host, &sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
     }
-    Ok(out.into_iter().map(|(_, e)| e).collect())
+    Ok(out
+        .into_iter()
+        .map(|(_, mut e)| {
+            numeric_ranges(&mut e);
+            e
+        })
+        .collect())
 }
 
 fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
@@ -1998,9 +2312,9 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
 }
 
 /// Key bytes in big-endian order for sorting and printing.
-fn normalise(ty: Datatype, k: &[u8]) -> Vec<u8> {
+fn normalise(host: bool, k: &[u8]) -> Vec<u8> {
     let mut v = k.to_vec();
-    if ty.host_order() && cfg!(target_endian = "little") {
+    if host && cfg!(target_endian = "little") {
         v.reverse();
     }
     v
@@ -2051,7 +2365,7 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
 }
 
 /// A key's value (a concatenation for several types).
-fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8]) -> R<Expr> {
+fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
         let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
@@ -2060,7 +2374,7 @@ fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8]) -> R<Expr> {
         } else {
             bits.min(bytes.len() as u32 * 8)
         };
-        return Ok(Expr::Value(typed(ty, bits, bytes)));
+        return Ok(Expr::Value(typed_h(ty, bits, bytes, host && !be_type(ty))));
     }
     let mut parts = Vec::new();
     let mut at = 0usize;

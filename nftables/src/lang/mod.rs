@@ -19,4 +19,8 @@ pub use ast::{
 };
 pub use datatype::{Datatype, JsonValue, Value};
 pub mod delinearize;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json;
+pub mod listing;
 pub mod proto;
