@@ -207,15 +207,58 @@ impl Printer {
         if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
             o.push_str("\t\tflags offload;\n");
         }
-        let tname = c.table.as_deref();
+        self.rules(o, rs, dctx, c.family, c.table.as_deref(), name, 2);
+        o.push_str("\t}\n");
+    }
+
+    /// The rules of a chain, indented by `depth` tabs; a jump or goto to
+    /// a bound (anonymous) chain prints that chain's rules inline in
+    /// braces, one tab deeper.
+    #[allow(clippy::too_many_arguments)]
+    fn rules(
+        &self,
+        o: &mut String,
+        rs: &Ruleset,
+        dctx: &Context<'_>,
+        family: ProtoFamily,
+        table: Option<&str>,
+        chain: &str,
+        depth: usize,
+    ) {
+        let tabs = "\t".repeat(depth);
+        let bound = |n: &str| {
+            rs.chains.iter().any(|c| {
+                c.family == family
+                    && c.table.as_deref() == table
+                    && c.name.as_deref() == Some(n)
+                    && c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING))
+            })
+        };
         for r in rs.rules.iter().filter(|r| {
-            r.family == c.family && r.table.as_deref() == tname && r.chain.as_deref() == Some(name)
+            r.family == family && r.table.as_deref() == table && r.chain.as_deref() == Some(chain)
         }) {
-            let item = delinearize::rule(dctx, r);
+            let mut item = delinearize::rule(dctx, r);
+            // A jump into a bound chain: the chain's rules inline.
+            let inline = match item.stmts.last() {
+                Some(Stmt::Verdict(LVerdict::Jump(n))) if bound(n) => Some(("jump", n.clone())),
+                Some(Stmt::Verdict(LVerdict::Goto(n))) if bound(n) => Some(("goto", n.clone())),
+                _ => None,
+            };
+            if inline.is_some() {
+                item.stmts.pop();
+            }
             match rule_text(&item) {
-                Some(t) => {
-                    let _ = writeln!(o, "\t\t{t}{}", self.handle(r.handle));
-                }
+                Some(t) => match inline {
+                    Some((kw, n)) => {
+                        let sp = if t.is_empty() { "" } else { " " };
+                        let _ = writeln!(o, "{tabs}{t}{sp}{kw} {{{}", self.handle(r.handle));
+                        self.rules(o, rs, dctx, family, table, &n, depth + 1);
+                        let _ = writeln!(o, "{tabs}}}");
+                    }
+                    None => {
+                        let _ = writeln!(o, "{tabs}{t}{}", self.handle(r.handle));
+                    }
+                },
                 None => {
                     let left: Vec<&str> = item
                         .untranslated()
@@ -223,14 +266,13 @@ impl Printer {
                         .collect();
                     let _ = writeln!(
                         o,
-                        "\t\t# rule handle {} not translated: {}",
+                        "{tabs}# rule handle {} not translated: {}",
                         r.handle.unwrap_or(0),
                         left.join(" ")
                     );
                 }
             }
         }
-        o.push_str("\t}\n");
     }
 
     fn flowtable(&self, o: &mut String, f: &Flowtable) {
