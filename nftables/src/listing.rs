@@ -542,9 +542,7 @@ impl Printer {
         let items = element_items(s, &key, data.as_ref(), &elems, ctx);
         if !items.is_empty() {
             o.push_str("\t\telements = { ");
-            let per_line = if is_map && key.fields.len() == 1 {
-                per_line(key.fields[0].dtype)
-            } else if key.fields.len() == 1 {
+            let per_line = if key.fields.len() == 1 {
                 per_line(key.fields[0].dtype)
             } else {
                 1
@@ -3064,4 +3062,278 @@ pub fn rule_text(r: &RuleItem) -> Option<String> {
         let _ = write!(s, "comment \"{c}\"");
     }
     Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::{Elements, Hook, SetDesc, SetElems};
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn table(fam: ProtoFamily, name: &str) -> Table {
+        Table::new(fam, name)
+    }
+
+    fn set(name: &str, key_type: u32, key_len: u32) -> Set {
+        Set::new(ProtoFamily::Ipv4, "t", name, key_type, key_len)
+    }
+
+    fn elems(name: &str, e: Vec<Element>) -> SetElems {
+        SetElems::new(ProtoFamily::Ipv4, "t", name, e)
+    }
+
+    fn end(key: &[u8]) -> Element {
+        Element {
+            flags: Some(ElemFlags::INTERVAL_END),
+            ..Element::new(key.to_vec())
+        }
+    }
+
+    #[test]
+    fn priorities_are_named_within_ten() {
+        use ProtoFamily::*;
+        assert_eq!(priority_text(Ipv4, 1, 0), "filter");
+        assert_eq!(priority_text(Ipv4, 1, 10), "filter + 10");
+        assert_eq!(priority_text(Ipv4, 1, 11), "11");
+        assert_eq!(priority_text(Inet, 0, -155), "mangle - 5");
+        assert_eq!(priority_text(Inet, 0, -100), "dstnat");
+        assert_eq!(priority_text(Inet, 1, -100), "-100");
+        assert_eq!(priority_text(Ipv6, 4, 100), "srcnat");
+        assert_eq!(priority_text(Ipv6, 3, 100), "100");
+        assert_eq!(priority_text(Ipv4, 0, -310), "raw - 10");
+        assert_eq!(priority_text(Ipv4, 2, 40), "security - 10");
+        assert_eq!(priority_text(Bridge, 0, -300), "dstnat");
+        assert_eq!(priority_text(Bridge, 3, 100), "out");
+        assert_eq!(priority_text(Bridge, 4, 300), "srcnat");
+        assert_eq!(priority_text(Bridge, 1, -195), "filter + 5");
+        assert_eq!(priority_text(Arp, 0, -10), "filter - 10");
+        assert_eq!(priority_text(Netdev, 0, -500), "-500");
+    }
+
+    #[test]
+    fn durations_and_byte_units() {
+        assert_eq!(time_text(0), "0s");
+        assert_eq!(time_text(90_000), "1m30s");
+        assert_eq!(time_text(93_784_004), "1d2h3m4s4ms");
+        assert_eq!(bytes_unit(25 * 1024 * 1024), (25, "mbytes"));
+        assert_eq!(bytes_unit(1000), (1000, "bytes"));
+        assert_eq!(bytes_unit(2048), (2, "kbytes"));
+    }
+
+    #[test]
+    fn table_chain_and_object_layout() {
+        let mut t = table(ProtoFamily::Inet, "x");
+        t.flags = Some(TableFlags::DORMANT);
+        // NFTNL_UDATA_TABLE_COMMENT (0), "c\0"
+        t.userdata = Some(hex("00026300"));
+        let mut c = Chain::base(ProtoFamily::Inet, "x", "in", "filter", 1, 10);
+        c.policy = Some(0);
+        c.userdata = Some(hex("0003686900")); // comment "hi"
+        let mut n = Chain::new(ProtoFamily::Inet, "x", "other");
+        n.handle = Some(7);
+        let counter = Obj {
+            family: ProtoFamily::Inet,
+            table: Some("x".into()),
+            name: Some("cnt".into()),
+            kind: Some(sys::NFT_OBJECT_COUNTER),
+            // NFTA_COUNTER_BYTES 3456, NFTA_COUNTER_PACKETS 12 (u64 big-endian)
+            raw_data: Some(hex("0c0001000000000000000d800c000200000000000000000c")),
+            ..Default::default()
+        };
+        let rs = Ruleset {
+            tables: vec![t],
+            chains: vec![c, n],
+            objs: vec![counter],
+            ..Default::default()
+        };
+        assert_eq!(
+            ruleset(&rs),
+            "table inet x {\n\tflags dormant\n\tcomment \"c\"\n\n\
+             \tcounter cnt {\n\t\tpackets 12 bytes 3456\n\t}\n\n\
+             \tchain in {\n\t\tcomment \"hi\"\n\
+             \t\ttype filter hook input priority filter + 10; policy drop;\n\t}\n\n\
+             \tchain other {\n\t}\n}\n"
+        );
+        assert!(Printer::new()
+            .handles(true)
+            .ruleset(&rs)
+            .contains("\tchain other { # handle 7\n"));
+    }
+
+    #[test]
+    fn netdev_devices_are_sorted_and_bare() {
+        let mut c = Chain::base(ProtoFamily::Netdev, "n", "ing", "filter", 0, -500);
+        c.hook = Some(Hook {
+            devs: Some(crate::object::Devices(vec!["lo".into(), "dummy0".into()])),
+            ..c.hook.clone().unwrap()
+        });
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Netdev, "n")],
+            chains: vec![c],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "\t\ttype filter hook ingress devices = { dummy0, lo } priority -500; policy accept;\n"
+        ));
+    }
+
+    #[test]
+    fn elements_sorted_and_wrapped_by_type() {
+        let s = set("a", dt::IPADDR, 4);
+        let e: Vec<Element> = [5u8, 1, 4, 2, 3]
+            .iter()
+            .map(|i| Element::new(vec![10, 0, 0, *i]))
+            .collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("a", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 10.0.0.2,\n\
+             \t\t\t     10.0.0.3, 10.0.0.4,\n\t\t\t     10.0.0.5 }\n"
+        ));
+        // Marks (host order): five a line, in hex.
+        let s = set("m", dt::MARK, 4);
+        let e: Vec<Element> = (1u32..=6)
+            .rev()
+            .map(|i| Element::new(i.to_ne_bytes().to_vec()))
+            .collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("m", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "elements = { 0x00000001, 0x00000002, 0x00000003, 0x00000004, 0x00000005,\n\
+             \t\t\t     0x00000006 }"
+        ));
+        // Interface names: one a line, shorter names first.
+        let mut s = set("i", dt::IFNAME, 16);
+        s.userdata = Some(hex("000401000000"));
+        let name = |n: &str| {
+            let mut k = n.as_bytes().to_vec();
+            k.resize(16, 0);
+            Element::new(k)
+        };
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("i", vec![name("eth0"), name("lo")])],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains("elements = { \"lo\",\n\t\t\t     \"eth0\" }"));
+    }
+
+    #[test]
+    fn intervals_merge_into_prefixes_and_ranges() {
+        let mut s = set("c", dt::IPADDR, 4);
+        s.flags = Some(SetFlags::INTERVAL);
+        // As the kernel dumps an interval set: start and end (exclusive)
+        // elements, here in reverse order, adjacent ranges sharing a key.
+        let e = vec![
+            end(&[192, 168, 2, 0]),
+            Element::new(vec![192, 168, 1, 0]),
+            Element::new(vec![10, 0, 0, 0]),
+            end(&[11, 0, 0, 0]),
+            end(&[5, 5, 5, 10]),
+            Element::new(vec![5, 5, 5, 5]),
+            end(&[1, 1, 1, 2]),
+            Element::new(vec![1, 1, 1, 1]),
+            end(&[0, 0, 0, 0]),
+            Element::new(vec![192, 168, 0, 0]),
+        ];
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("c", e)],
+            ..Default::default()
+        };
+        let out = ruleset(&rs);
+        assert!(
+            out.contains(
+                "\t\tflags interval\n\t\telements = { 1.1.1.1, 5.5.5.5-5.5.5.9,\n\
+                 \t\t\t     10.0.0.0/8, 192.168.0.0/24,\n\t\t\t     192.168.1.0/24 }\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn typeof_user_data_and_maps() {
+        // typeof ip saddr . tcp dport: key byte order 0, KEY_TYPEOF a
+        // concatenation of payload (ip, field 11) and payload (tcp, field 2).
+        let mut s = set("n", (dt::IPADDR << TYPE_BITS) | dt::INET_SERVICE, 8);
+        s.userdata = Some(hex(
+            "000400000000033400040d000000012c0014000407000000010c00040c00000001040b00000001\
+             14000407000000010c000408000000010402000000",
+        ));
+        let e = vec![Element::new(hex("0102030400160000"))];
+        // A verdict map with a data typeof absent: `: verdict`.
+        let mut m = set("v", dt::INET_SERVICE, 2);
+        m.flags = Some(SetFlags::MAP);
+        m.data_type = Some(sys::NFT_DATA_VERDICT);
+        m.desc = Some(SetDesc {
+            size: Some(10),
+            ..Default::default()
+        });
+        let me = vec![Element {
+            data: Some(Data::Verdict(Verdict::Jump("c".into()))),
+            ..Element::new(vec![0, 22])
+        }];
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s, m],
+            elements: vec![elems("n", e), elems("v", me)],
+            ..Default::default()
+        };
+        let out = ruleset(&rs);
+        assert!(
+            out.contains(
+                "\tset n {\n\t\ttypeof ip saddr . tcp dport\n\
+                 \t\telements = { 1.2.3.4 . 22 }\n\t}\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "\tmap v {\n\t\ttype inet_service : verdict\n\t\tsize 10\n\
+                 \t\telements = { 22 : jump c }\n\t}\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn ct_timeout_policy_prints_what_differs_from_defaults() {
+        // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
+        let attrs = hex("0800030000000064080008000000000a");
+        assert_eq!(timeout_policy(6, &attrs), "established : 100");
+        assert_eq!(timeout_policy(17, &hex("080002000000003c")), "replied : 60");
+    }
+
+    #[test]
+    fn malformed_user_data_does_not_panic() {
+        for u in [&[][..], &[7], &[7, 9, 1], &[3, 2, 0, 4], &[0, 255]] {
+            let _ = SetUdata::parse(u);
+            let _ = udata_str(u, 0);
+        }
+        let mut s = set("x", 0x7fff_ffff, 3);
+        s.userdata = Some(vec![3, 6, 0, 4, 7, 0, 0, 0]);
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("x", vec![Element::new(vec![1])])],
+            ..Default::default()
+        };
+        let _ = ruleset(&rs);
+    }
 }
