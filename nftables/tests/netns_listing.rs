@@ -14,6 +14,7 @@
 //! nfnl-tables --test netns_listing -- --ignored --test-threads=2`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use nfnl::testutil::netns as support;
@@ -288,3 +289,163 @@ fn upstream_rulesets_list_as_nft_does() {
     assert!(loaded > 150, "only {loaded} loaded");
     assert!(same >= 131, "only {same} of {loaded} identical");
 }
+
+/// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
+fn nft_ok(args: &str) -> bool {
+    let mut cmd = support::command("nft");
+    cmd.arg(args);
+    support::output_within(cmd, support::COMMAND_TIMEOUT)
+        .status
+        .success()
+}
+
+/// Sets up one `.t` file of nftables' rule corpus (the loader of
+/// `netns_tables.rs`).
+fn load_upstream(file: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut chains = BTreeMap::new();
+    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut loaded = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        let mut parts = line.split(';');
+        let first = parts.next().unwrap_or("");
+        if let Some(c) = first.strip_prefix(':') {
+            let spec: Vec<&str> = line[1..].splitn(2, ';').collect();
+            chains.insert(c.to_owned(), spec.get(1).copied().unwrap_or("").to_owned());
+            continue;
+        }
+        if let Some(t) = first.strip_prefix('*') {
+            let table = parts.next().unwrap_or("").to_owned();
+            let cs = parts
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(str::to_owned)
+                .collect();
+            if nft_ok(&format!("add table {t} {table}")) {
+                tables.push((t.to_owned(), table, cs));
+            }
+            for (fam, table, cs) in tables.iter().rev().take(1) {
+                for c in cs {
+                    let spec = chains.get(c).cloned().unwrap_or_default();
+                    nft_ok(&format!("add chain {fam} {table} {c} {{ {spec}; }}"));
+                }
+            }
+            continue;
+        }
+        let ok = line.split(';').nth(1) == Some("ok");
+        if !ok {
+            continue;
+        }
+        let body = first;
+        for (fam, table, cs) in &tables {
+            if let Some(rest) = body.strip_prefix('%') {
+                // %name type KIND ARGS: a stateful object.
+                let (name, spec) = rest.split_once(" type ").unwrap_or((rest, ""));
+                let n = if spec.starts_with("ct ") { 2 } else { 1 };
+                let words: Vec<&str> = spec.splitn(n + 1, ' ').collect();
+                let kind = words[..n.min(words.len())].join(" ");
+                let args = words.get(n).copied().unwrap_or("");
+                nft_ok(&format!("add {kind} {fam} {table} {name} {args}"));
+            } else if let Some(rest) = body.strip_prefix('!') {
+                // !name type T [flags F] [timeout T] ...: a set.
+                let (name, spec) = rest.split_once(' ').unwrap_or((rest, ""));
+                let mut s = spec.to_owned();
+                for kw in [
+                    " flags ",
+                    " timeout ",
+                    " size ",
+                    " policy ",
+                    " counter",
+                    " gc-interval ",
+                ] {
+                    s = s.replace(kw, &format!(";{kw}"));
+                }
+                nft_ok(&format!("add set {fam} {table} {name} {{ {s}; }}"));
+            } else if let Some(rest) = body.strip_prefix('?') {
+                let (name, elems) = rest.split_once(' ').unwrap_or((rest, ""));
+                nft_ok(&format!("add element {fam} {table} {name} {{ {elems} }}"));
+            } else {
+                for c in cs {
+                    if nft_ok(&format!("add rule {fam} {table} {c} {body}")) {
+                        loaded += 1;
+                    }
+                }
+            }
+        }
+    }
+    loaded
+}
+
+/// nftables' own rule files (`py/*/*.t`): each file's tables, sets,
+/// objects and accepted rules loaded into a fresh namespace, the listing
+/// compared line by line with nft's; rule lines counted against a floor,
+/// every other line must be equal.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_rules_list_as_nft_does() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_rules_list_as_nft_does",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("py"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "t"))
+        .collect();
+    files.sort();
+    let (mut rules, mut same, mut other_lines, mut files_same) = (0usize, 0usize, 0usize, 0usize);
+    let mut shown = 0;
+    for f in &files {
+        let _ns = support::netns();
+        load_upstream(f);
+        let nft = normalized(&support::sh("nft list ruleset"));
+        let mine = normalized(&ours(false));
+        if nft == mine {
+            files_same += 1;
+        }
+        let (a, b): (Vec<&str>, Vec<&str>) = (nft.lines().collect(), mine.lines().collect());
+        if a.len() != b.len() {
+            other_lines += 1;
+            println!("{}: {}", f.display(), first_difference(&nft, &mine));
+            continue;
+        }
+        for (x, y) in a.iter().zip(&b) {
+            let is_rule = x.starts_with("\t\t")
+                && !x.starts_with("\t\ttype ")
+                && !x.starts_with("\t\tcomment ")
+                && !x.starts_with("\t\t}");
+            if is_rule {
+                rules += 1;
+                if x == y {
+                    same += 1;
+                } else if shown < 200 {
+                    shown += 1;
+                    println!("{}:\n  nft:  {x}\n  ours: {y}", f.display());
+                }
+            } else if x != y {
+                other_lines += 1;
+                println!("{}: declaration\n  nft:  {x}\n  ours: {y}", f.display());
+            }
+        }
+    }
+    println!(
+        "upstream rule files: {} files, {files_same} list identically; \
+         {same} of {rules} rule lines equal; {other_lines} other differences",
+        files.len()
+    );
+    assert!(rules > 3000, "only {rules} rule lines");
+    assert!(same * 100 >= rules * UPSTREAM_RULES_PERCENT, "{same} of {rules}");
+}
+
+/// The share of upstream rule lines printed identically, in percent (the
+/// floor reached; the delinearizer's progress raises it).
+const UPSTREAM_RULES_PERCENT: usize = 85;
