@@ -1685,11 +1685,7 @@ fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
     let v = field_uint(f, b);
     match f.dtype {
         IPADDR if b.len() == 4 => Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
-        IP6ADDR if b.len() == 16 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(b);
-            Ipv6Addr::from(a).to_string()
-        }
+        IP6ADDR if b.len() == 16 => ipv6_text(b),
         ETHERADDR | LLADDR => b
             .iter()
             .map(|x| format!("{x:02x}"))
@@ -1999,6 +1995,17 @@ fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
         }
         _ => v.to_string(),
     }
+}
+
+/// An IPv6 address as glibc's `inet_ntop` writes it (an IPv4-compatible
+/// address with its last 32 bits dotted: `::18.52.18.52`).
+fn ipv6_text(b: &[u8]) -> String {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(&b[..16]);
+    if a[..12].iter().all(|&x| x == 0) && (a[12] != 0 || a[13] != 0) {
+        return format!("::{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
+    }
+    Ipv6Addr::from(a).to_string()
 }
 
 /// Seconds since the epoch as `"YYYY-MM-DD HH:MM:SS"` (UTC).
@@ -2542,6 +2549,27 @@ fn value_in(v: &Value, in_binop: bool) -> String {
         }
     }
     match v.ty {
+        // A name that ends in a literal `*` (compared with its NUL).
+        crate::lang::Datatype::Ifname if v.bits >= 128 && v.data.last() == Some(&b'*') => {
+            let n = v.as_str();
+            return format!("\"{}\\*\"", &n[..n.len() - 1]);
+        }
+        crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
+            let t = v.text();
+            if t.parse::<u64>().is_err() && !t.starts_with("0x") {
+                return format!("\"{t}\"");
+            }
+            return t;
+        }
+        crate::lang::Datatype::Ipv6Addr if v.data.len() == 16 => {
+            return ipv6_text(&v.data);
+        }
+        crate::lang::Datatype::CtLabel => {
+            let n = v.as_u128();
+            if n.count_ones() == 1 {
+                return n.trailing_zeros().to_string();
+            }
+        }
         crate::lang::Datatype::TimeDay => {
             let t = v.text();
             if t.parse::<u64>().is_err() {
@@ -2699,7 +2727,15 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             format!("{l} {} {r}", op.as_str())
         }
         LExpr::Prefix { addr, len } => format!("{}/{len}", expr_text(addr)),
-        LExpr::Range(a, b) => format!("{}-{}", expr_text(a), expr_text(b)),
+        LExpr::Range(a, b) => match (&**a, &**b) {
+            // nft prints the bounds of a time range in seconds.
+            (LExpr::Value(x), LExpr::Value(y))
+                if x.ty == crate::lang::Datatype::Time && y.ty == x.ty =>
+            {
+                format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
+            }
+            _ => format!("{}-{}", expr_text(a), expr_text(b)),
+        },
         LExpr::Concat(v) => v.iter().map(expr_text).collect::<Vec<_>>().join(" . "),
         LExpr::Set(v) => format!(
             "{{ {} }}",
@@ -2774,6 +2810,29 @@ fn log_text(l: &Log) -> String {
     s
 }
 
+/// `lo/len` when the range `lo`-`hi` of addresses is exactly a prefix.
+fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
+    if lo.ty != hi.ty
+        || lo.data.len() != hi.data.len()
+        || !matches!(
+            lo.ty,
+            crate::lang::Datatype::Ipv4Addr | crate::lang::Datatype::Ipv6Addr
+        )
+    {
+        return None;
+    }
+    let bits = u32::try_from(lo.data.len() * 8).ok()?;
+    let (a, b) = (lo.as_u128(), hi.as_u128());
+    let host = 128 - (a ^ b).leading_zeros();
+    let mask = if host >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host) - 1
+    };
+    (a & mask == 0 && b & mask == mask && host < bits)
+        .then(|| format!("{}/{}", value_in(lo, false), bits - host))
+}
+
 fn nat_text(n: &Nat) -> String {
     let mut s = n.kind.keyword().to_owned();
     if let Some(f) = n.family {
@@ -2786,7 +2845,15 @@ fn nat_text(n: &Nat) -> String {
         s.push_str(" to");
         match &n.addr {
             Some(a) => {
-                let at = expr_text(a);
+                let at = match a {
+                    LExpr::Range(lo, hi) => match (&**lo, &**hi) {
+                        (LExpr::Value(x), LExpr::Value(y)) => {
+                            prefix_of(x, y).unwrap_or_else(|| expr_text(a))
+                        }
+                        _ => expr_text(a),
+                    },
+                    a => expr_text(a),
+                };
                 let v6 = n.family == Some("ip6")
                     || matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
                 match (&n.port, v6) {
@@ -2834,6 +2901,19 @@ fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
     }
 }
 
+/// The right side of a raw payload match: integers in hex (`0x14`).
+fn raw_hex(e: &LExpr) -> String {
+    match e {
+        LExpr::Value(v) if v.ty == crate::lang::Datatype::Integer => format!("0x{:x}", v.as_u128()),
+        LExpr::Range(a, b) => format!("{}-{}", raw_hex(a), raw_hex(b)),
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter().map(raw_hex).collect::<Vec<_>>().join(", ")
+        ),
+        e => expr_text(e),
+    }
+}
+
 /// A statement of a set statement's element (a template: a counter
 /// prints without values).
 fn template_stmt_text(s: &Stmt) -> String {
@@ -2866,7 +2946,11 @@ pub fn stmt_text(s: &Stmt) -> String {
                 }
             }
             let l = expr_text(left);
-            let r = expr_text(right);
+            let r = if matches!(left, LExpr::Payload(Payload::Raw { .. })) {
+                raw_hex(right)
+            } else {
+                expr_text(right)
+            };
             match op {
                 Op::Eq
                     if matches!(left, LExpr::Binop { .. })
@@ -2990,7 +3074,8 @@ pub fn stmt_text(s: &Stmt) -> String {
             s.push_str(" to");
             if let Some(a) = addr {
                 let at = expr_text(a);
-                if *family == Some("ip6") && port.is_some() {
+                let v6 = matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                if v6 {
                     let _ = write!(s, " [{at}]");
                 } else {
                     let _ = write!(s, " {at}");

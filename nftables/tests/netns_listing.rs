@@ -427,7 +427,7 @@ fn upstream_rules_list_as_nft_does() {
                 rules += 1;
                 if x == y {
                     same += 1;
-                } else if shown < 200 {
+                } else if shown < 1000 {
                     shown += 1;
                     println!("{}:\n  nft:  {x}\n  ours: {y}", f.display());
                 }
@@ -443,9 +443,12 @@ fn upstream_rules_list_as_nft_does() {
         files.len()
     );
     assert!(rules > 3000, "only {rules} rule lines");
-    assert!(same * 100 >= rules * UPSTREAM_RULES_PERCENT, "{same} of {rules}");
+    assert!(
+        same * 100 >= rules * UPSTREAM_RULES_PERCENT,
+        "{same} of {rules}"
+    );
 }
 
 /// The share of upstream rule lines printed identically, in percent (the
 /// floor reached; the delinearizer's progress raises it).
-const UPSTREAM_RULES_PERCENT: usize = 85;
+const UPSTREAM_RULES_PERCENT: usize = 90;
