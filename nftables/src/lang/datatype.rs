@@ -593,7 +593,14 @@ impl Value {
             Datatype::Ipv6Addr if self.data.len() == 16 => {
                 let mut b = [0u8; 16];
                 b.copy_from_slice(&self.data);
-                Ipv6Addr::from(b).to_string()
+                let a = Ipv6Addr::from(b);
+                let w = a.segments();
+                if w[..6].iter().all(|x| *x == 0) && w[6] != 0 {
+                    // inet_ntop's IPv4-compatible form.
+                    format!("::{}.{}.{}.{}", b[12], b[13], b[14], b[15])
+                } else {
+                    a.to_string()
+                }
             }
             Datatype::EtherAddr | Datatype::Lladdr => {
                 let mut s = String::new();
@@ -651,12 +658,14 @@ impl Value {
             }
             _ => match self.symbol() {
                 Some(s) => s.into(),
-                None if self.data.len() > 16 => {
-                    let mut s = String::from("0x");
+                None if self.data.len() > 8 => {
+                    // nft prints long integers in hex, without leading zeros.
+                    let mut s = String::new();
                     for b in &self.data {
                         let _ = write!(s, "{b:02x}");
                     }
-                    s
+                    let t = s.trim_start_matches('0');
+                    format!("0x{}", if t.is_empty() { "0" } else { t })
                 }
                 None => self.as_u128().to_string(),
             },

@@ -153,6 +153,16 @@ pub fn expr(e: &Expr) -> J {
                 ExthdrKind::SctpChunk => "sctp chunk",
                 ExthdrKind::DccpOption => "dccp option",
             };
+            if let Some((base, offset, len)) = x.raw {
+                return one(
+                    k,
+                    o(vec![
+                        ("base", J::U(base.into())),
+                        ("offset", J::U(offset.into())),
+                        ("len", J::U(len.into())),
+                    ]),
+                );
+            }
             let mut v = vec![("name", s(x.name.as_str()))];
             if let Some(f) = &x.field {
                 v.push(("field", s(f.as_str())));
@@ -481,7 +491,10 @@ pub fn stmt(st: &Stmt) -> J {
             }
             one("queue", if v.is_empty() { J::Null } else { o(v) })
         }
-        Stmt::Synproxy(sp) => one("synproxy", synproxy(sp)),
+        Stmt::Synproxy(sp) => {
+            let j = synproxy(sp);
+            one("synproxy", if j == J::O(Vec::new()) { J::Null } else { j })
+        }
         Stmt::Tproxy { family, addr, port } => {
             let mut v = Vec::new();
             if let Some(f) = family {
@@ -574,9 +587,7 @@ fn obj(i: &ObjItem) -> J {
         ObjBody::Quota(q) => {
             v.push(("bytes", J::U(q.bytes)));
             v.push(("used", J::U(q.used)));
-            if q.inv {
-                v.push(("inv", J::Bool(true)));
-            }
+            v.push(("inv", J::Bool(q.inv)));
         }
         ObjBody::Limit(l) => {
             if l.bytes {
