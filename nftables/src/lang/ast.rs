@@ -833,6 +833,8 @@ pub enum Stmt {
         /// ms since the last match; `None` = never.
         used_ms: Option<u64>,
     },
+    /// `reset tcp option NAME`: `{"reset": {"tcp option": ...}}`.
+    Reset(Expr),
     /// Low-level expressions the delinearizer could not translate.
     Untranslated(Untranslated),
 }

@@ -692,6 +692,8 @@ impl Value {
                 }
             }
             Datatype::String | Datatype::Ifname => JsonValue::String(self.as_str()),
+            // An interface index nft could not name prints as a string.
+            Datatype::Ifindex => JsonValue::String(self.as_u128().to_string()),
             Datatype::Time => JsonValue::Number(u64::try_from(self.as_u128() / 1000).unwrap_or(0)),
             Datatype::Boolean => JsonValue::Bool(self.as_u128() != 0),
             t if t.is_bitmask() => {

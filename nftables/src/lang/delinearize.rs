@@ -46,7 +46,7 @@ pub fn name_ifindex(v: Value, ifname: Option<IfnameFn<'_>>) -> Value {
         return v;
     }
     let idx = u32::try_from(v.as_u128()).unwrap_or(0);
-    match ifname.and_then(|f| f(idx)) {
+    match ifname.and_then(|f| f(idx)).filter(|n| !n.is_empty()) {
         Some(n) => Value::string(Datatype::Ifname, &n),
         None => v,
     }
@@ -89,6 +89,18 @@ enum Reg {
     Expr { e: Expr, ty: Datatype, bits: u32 },
     /// Immediate data, typed by its use.
     Imm(Vec<u8>),
+    /// Packet bytes with some bits replaced (`ip dscp set cs1` loads,
+    /// masks and xors the header bytes, then writes them back).
+    PayloadEdit {
+        base: Base,
+        offset: u32,
+        len: u32,
+        mask: Vec<u8>,
+        xor: Vec<u8>,
+    },
+    /// The rest of a map's data spread over several registers (a
+    /// concatenation): printed with the map in the first register.
+    MapPart,
     /// Raw extension header bytes (bits), resolved when compared.
     Exthdr {
         op: u32,
@@ -124,6 +136,12 @@ struct State<'c, 'a> {
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
     pending_gte: Option<(usize, u32, u32)>,
+    /// Payloads resolved now do not remove dependencies (map keys): what
+    /// they would remove is collected in `pending_kills`.
+    nokill: bool,
+    pending_kills: Vec<Vec<Dep>>,
+    /// Dependencies a map in a register removes when a `set` statement uses it.
+    deferred: HashMap<u32, Vec<Vec<Dep>>>,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
 }
@@ -351,6 +369,9 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         l4: None,
         vlan: false,
         pending_gte: None,
+        nokill: false,
+        pending_kills: Vec::new(),
+        deferred: HashMap::new(),
         swapped: Default::default(),
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
@@ -416,12 +437,7 @@ pub fn numeric_ranges(e: &mut Expr) {
         Expr::Range(a, b) => {
             for x in [a.as_mut(), b.as_mut()] {
                 if let Expr::Value(v) = x {
-                    if !v.ty.symbols().is_empty()
-                        || matches!(
-                            v.ty,
-                            Datatype::InetProto | Datatype::Realm | Datatype::Devgroup
-                        )
-                    {
+                    if v.ty == Datatype::InetProto {
                         v.ty = Datatype::Integer;
                     }
                 }
@@ -469,8 +485,21 @@ impl State<'_, '_> {
         Ok(())
     }
 
+    /// Removes the dependencies a map's key in register `r` implies.
+    fn apply_deferred(&mut self, r: u32) {
+        if let Some(k) = self.deferred.remove(&reg32(r)) {
+            for w in k {
+                self.kill(&w);
+            }
+        }
+    }
+
     /// Removes the latest dependency statement equal to one of `want`.
     fn kill(&mut self, want: &[Dep]) {
+        if self.nokill {
+            self.pending_kills.push(want.to_vec());
+            return;
+        }
         if let Some(pos) = self.deps.iter().rposition(|(_, d)| want.contains(d)) {
             let (i, _) = self.deps.remove(pos);
             if let Some(s) = self.stmts.get_mut(i) {
@@ -712,6 +741,8 @@ impl State<'_, '_> {
                 0,
             )),
             Reg::Imm(_) => Err("comparison of an immediate".into()),
+            Reg::MapPart => Err("comparison of a map's data part".into()),
+            Reg::PayloadEdit { .. } => Err("comparison of an edited payload".into()),
         }
     }
 
@@ -750,6 +781,36 @@ impl State<'_, '_> {
                 let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
                 let len = p.len.ok_or("payload without length")?.saturating_mul(8);
                 if let Some(sreg) = p.sreg {
+                    if let Some(Reg::PayloadEdit {
+                        base: eb,
+                        offset: eo,
+                        len: el,
+                        mask,
+                        xor,
+                    }) = sreg_reg(self, sreg)
+                    {
+                        if eb == base && eo == off && el == len && mask.len() <= 16 {
+                            // The field is where the mask is clear.
+                            let width = mask.len() as u32 * 8;
+                            let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
+                                & (u128::MAX >> (128 - width));
+                            let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            if m != 0 {
+                                let lead = m.leading_zeros() - (128 - width);
+                                let trail = m.trailing_zeros();
+                                let ones = width - lead - trail;
+                                let key = self.resolve_payload(base, off + lead, ones);
+                                if let [(k, ty, bits)] = key.as_slice() {
+                                    let value = Value::number(*ty, *bits, (x & m) >> trail);
+                                    self.push(Stmt::Mangle {
+                                        key: k.clone(),
+                                        value: Expr::Value(value),
+                                    });
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
                     let key = self.resolve_payload(base, off, len);
                     let [(k, ty, bits)] = key.as_slice() else {
                         return Err("payload write of several fields".into());
@@ -774,6 +835,7 @@ impl State<'_, '_> {
                 let key = m.key.ok_or("meta without key")?;
                 let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
                 if let Some(sreg) = m.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle {
                         key: Expr::Meta(name),
@@ -793,14 +855,7 @@ impl State<'_, '_> {
             KExpr::Ct(c) => {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
-                if matches!(key.0, 8 | 9) {
-                    // ct saddr/daddr: nft names the family from context.
-                    match self.l3.map(|p| p.name) {
-                        Some(fam @ ("ip" | "ip6")) => name = format!("{fam} {name}"),
-                        _ => {}
-                    }
-                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
-                }
+                let _ = &mut name;
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
@@ -809,6 +864,7 @@ impl State<'_, '_> {
                     .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle { key: ex, value });
                     return Ok(());
@@ -852,6 +908,23 @@ impl State<'_, '_> {
                             Reg::Masked {
                                 src: Box::new(src),
                                 mask: mask.clone(),
+                            },
+                        )
+                    }
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor)))
+                        if matches!(src, Reg::Payload { .. }) =>
+                    {
+                        let Reg::Payload { base, offset, len } = src else {
+                            return Err("payload edit".into());
+                        };
+                        self.set(
+                            b.dreg,
+                            Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                mask: mask.clone(),
+                                xor: xor.clone(),
                             },
                         )
                     }
@@ -1002,10 +1075,15 @@ impl State<'_, '_> {
                 let kind = r.kind.unwrap_or(0);
                 let code = r.icmp_code.unwrap_or(0);
                 let rej = match kind {
-                    1 => Reject {
-                        kind: Some("tcp reset"),
-                        code: None,
-                    },
+                    1 => {
+                        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+                            self.kill(&[Dep::L4proto(6)]);
+                        }
+                        Reject {
+                            kind: Some("tcp reset"),
+                            code: None,
+                        }
+                    }
                     2 => Reject {
                         kind: Some("icmpx"),
                         code: Some(Expr::Value(Value::number(
@@ -1197,8 +1275,8 @@ impl State<'_, '_> {
                         offset: h.offset.unwrap_or(0),
                     }
                 } else {
-                    let src = self.take(h.sreg)?;
-                    let inner = self.key_expr(&src)?;
+                    let len = h.len.unwrap_or(4);
+                    let (inner, _) = self.gather_key(h.sreg.ok_or("jhash without sreg")?, len)?;
                     Expr::Jhash {
                         modulus: h.modulus.unwrap_or(0),
                         seed: h.seed.unwrap_or(0),
@@ -1430,7 +1508,12 @@ impl State<'_, '_> {
         match left {
             Left::Fields(fields, shift) => {
                 if fields.len() == 1 {
-                    let (l, ty, bits) = fields.into_iter().next().ok_or("no field")?;
+                    let (l, mut ty, mut bits) = fields.into_iter().next().ok_or("no field")?;
+                    if ty == Datatype::Ipv4Addr && v.len() == 16 && matches!(l, Expr::Ct { .. }) {
+                        // `ct saddr` of an IPv6 flow (family from the data).
+                        ty = Datatype::Ipv6Addr;
+                        bits = 128;
+                    }
                     if is_prefix_type(ty) && shift == 0 && v.len() * 8 < bits as usize {
                         let mut full = v.clone();
                         full.resize(bits_to_bytes(bits), 0);
@@ -1444,7 +1527,8 @@ impl State<'_, '_> {
                         });
                         return Ok(());
                     }
-                    let right = if shift > 0 || bits % 8 != 0 {
+                    let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                    let right = if packet && (shift > 0 || bits % 8 != 0) {
                         let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                         Value::number(ty, bits, raw >> shift)
                     } else {
@@ -1612,6 +1696,8 @@ impl State<'_, '_> {
                 Reg::Expr { bits, .. } => *bits,
                 Reg::Masked { mask, .. } => mask.len() as u32 * 8,
                 Reg::Imm(v) => v.len() as u32 * 8,
+                Reg::MapPart => 32,
+                Reg::PayloadEdit { len, .. } => *len,
             };
             let bytes = bits_to_bytes(bits).max(1) as u32;
             let padded = bytes.div_ceil(4) * 4;
@@ -1658,7 +1744,14 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let (key, shift) = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len)?;
+        self.nokill = l.dreg.is_some_and(|d| d != 0);
+        let gathered = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len);
+        self.nokill = false;
+        let kills = std::mem::take(&mut self.pending_kills);
+        if let Some(d) = l.dreg.filter(|d| *d != 0) {
+            self.deferred.insert(reg32(d), kills);
+        }
+        let (key, shift) = gathered?;
         let data = self.set_expr(&name, shift)?;
         let inv = l.flags.unwrap_or(0) & 1 != 0;
         match l.dreg {
@@ -1683,6 +1776,10 @@ impl State<'_, '_> {
                         (t, s.data_len.unwrap_or(4) * 8)
                     })
                     .unwrap_or((Datatype::Integer, 32));
+                let parts = bits.div_ceil(32).max(1);
+                for i in 1..parts.min(16) {
+                    self.regs.insert(reg32(d) + i, Reg::MapPart);
+                }
                 self.set(
                     Some(d),
                     Reg::Expr {
@@ -1739,10 +1836,16 @@ impl State<'_, '_> {
         } else {
             ("ip", Datatype::Ipv4Addr, 32)
         };
+        let is_part = |st: &Self, r: Option<u32>| {
+            r.is_some_and(|r| matches!(st.regs.get(&reg32(r)), Some(Reg::MapPart)))
+        };
+        let mut from_map = false;
         let addr = match n.reg_addr_min {
             Some(min) => {
                 let lo = self.value_of(Some(min), ty, bits, false)?;
+                from_map = matches!(lo, Expr::Map { .. });
                 match n.reg_addr_max {
+                    Some(max) if from_map && (max == min || is_part(self, Some(max))) => Some(lo),
                     Some(max) if max != min => {
                         let hi = self.value_of(Some(max), ty, bits, false)?;
                         Some(Expr::Range(Box::new(lo), Box::new(hi)))
@@ -1752,8 +1855,12 @@ impl State<'_, '_> {
             }
             None => None,
         };
-        let port = self.proto_range(n.reg_proto_min, n.reg_proto_max)?;
-        let family = if self.family == ProtoFamily::Inet && addr.is_some() {
+        let port = if from_map && is_part(self, n.reg_proto_min) {
+            None
+        } else {
+            self.proto_range(n.reg_proto_min, n.reg_proto_max)?
+        };
+        let family = if (self.family == ProtoFamily::Inet || from_map) && addr.is_some() {
             self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
             Some(fam)
         } else {
@@ -1802,6 +1909,9 @@ impl State<'_, '_> {
                 l4: None,
                 vlan: false,
                 pending_gte: None,
+                nokill: false,
+                pending_kills: Vec::new(),
+                deferred: HashMap::new(),
                 swapped: Default::default(),
             };
             sub.expr(e)?;
@@ -1821,6 +1931,24 @@ impl State<'_, '_> {
             })),
             None => key,
         };
+        let anon = self
+            .ctx
+            .set(&name)
+            .is_some_and(|(s, _)| s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)));
+        if anon && d.sreg_data.is_none() && stmts.len() <= 1 {
+            let size = self
+                .ctx
+                .set(&name)
+                .and_then(|(s, _)| s.desc.as_ref().and_then(|x| x.size));
+            let stmt = stmts.pop().ok_or("meter without statement")?;
+            self.push(Stmt::Meter {
+                name,
+                key: elem,
+                stmt: Box::new(stmt),
+                size,
+            });
+            return Ok(());
+        }
         if let Some(sd) = d.sreg_data {
             let (ty, bits) = self
                 .ctx
@@ -1871,6 +1999,11 @@ impl State<'_, '_> {
             let (e, fty, fbits) = exthdr_field(op, kind, off, len, false);
             let value = self.value_of(Some(sreg), fty, fbits, false)?;
             self.push(Stmt::Mangle { key: e, value });
+            return Ok(());
+        }
+        if x.dreg.is_none() && x.sreg.is_none() {
+            let (e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            self.push(Stmt::Reset(e));
             return Ok(());
         }
         if present {
@@ -1960,6 +2093,8 @@ fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
                 ("tsecr", 48, 32, T::Integer),
             ],
         ),
+        (1, 19) => ("md5sig", KL),
+        (1, 34) => ("fastopen", KL),
         (1, 30) => (
             "mptcp",
             &[
@@ -2162,6 +2297,11 @@ fn exthdr_field(op: u32, kind: u8, off: u32, len: u32, present: bool) -> (Expr, 
     }
 }
 
+/// The register `r` holds, if anything.
+fn sreg_reg(st: &State<'_, '_>, r: u32) -> Option<Reg> {
+    st.regs.get(&reg32(r)).cloned()
+}
+
 /// A comparison's left side.
 enum Left {
     /// Fields (several: a merged load), and the right shift of the value.
@@ -2339,7 +2479,10 @@ pub fn set_elements(
     // nft records the byte order of keys and data in the set's user data.
     let udata = set.userdata.as_deref().unwrap_or(&[]);
     let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
-    let key_host = order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
+    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
+    // Interval keys are stored big-endian, whatever their type.
+    let key_host =
+        !interval && order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
     let data_host = order(1);
     let name = |e: Expr| match e {
         Expr::Value(v) if shift > 0 => {
@@ -2360,19 +2503,27 @@ pub fn set_elements(
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes, key_host).map(name)
+        key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
     // Sort keys as nft's numbers: host-order keys and strings by their
     // reversed bytes.
     let sort_host = key_host
-        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname));
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
+        || (!interval && key_types.len() > 1 && key_types.iter().all(|t| t.host_order()));
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
-    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
     let data_bits = set.data_len.unwrap_or(4) * 8;
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v)) if Datatype::concat_ids(set.data_type.unwrap_or(0)).len() > 1 => {
+                let types = Datatype::concat_ids(set.data_type.unwrap_or(0));
+                let lens: Vec<u32> = types
+                    .iter()
+                    .map(|t| t.bits().unwrap_or(32).div_ceil(8))
+                    .collect();
+                Some(key_value(&types, &lens, v, false, false)?)
+            }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
                 typed_h(
                     data_ty,
@@ -2592,7 +2743,13 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
 }
 
 /// A key's value (a concatenation for several types).
-fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Expr> {
+fn key_value(
+    types: &[Datatype],
+    lens: &[u32],
+    bytes: &[u8],
+    host: bool,
+    interval: bool,
+) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
         let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
@@ -2615,7 +2772,12 @@ fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Ex
         } else {
             bits
         };
-        parts.push(Expr::Value(typed(*ty, bits, part)));
+        parts.push(Expr::Value(typed_h(
+            *ty,
+            bits,
+            part,
+            !interval && ty.host_order(),
+        )));
     }
     Ok(Expr::Concat(parts))
 }

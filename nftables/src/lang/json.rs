@@ -177,10 +177,11 @@ pub fn expr(e: &Expr) -> J {
             modulus,
             offset,
         } => {
-            let mut v = vec![("mode", s(*mode)), ("mod", J::U((*modulus).into()))];
-            if *offset != 0 {
-                v.push(("offset", J::U((*offset).into())));
-            }
+            let v = vec![
+                ("mode", s(*mode)),
+                ("mod", J::U((*modulus).into())),
+                ("offset", J::U((*offset).into())),
+            ];
             one("numgen", o(v))
         }
         Expr::Jhash {
@@ -514,14 +515,11 @@ pub fn stmt(st: &Stmt) -> J {
             stmt: st,
             size,
         } => {
-            let mut v = vec![
-                ("key", expr(key)),
-                ("stmt", stmt(st)),
-                ("name", s(name.as_str())),
-            ];
+            let mut v = vec![("key", expr(key)), ("stmt", set_stmt(st))];
             if let Some(sz) = size {
                 v.push(("size", J::U((*sz).into())));
             }
+            v.push(("name", s(name.as_str())));
             one("meter", o(v))
         }
         Stmt::Xt { kind, name } => one(
@@ -536,6 +534,7 @@ pub fn stmt(st: &Stmt) -> J {
             Some(ms) => one("last", one("used", J::U(*ms))),
             None => one("last", J::Null),
         },
+        Stmt::Reset(e) => one("reset", expr(e)),
         Stmt::Untranslated(u) => one(
             "untranslated",
             o(vec![
