@@ -12,6 +12,8 @@
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::delinearize::bits_of;
+
 macro_rules! datatypes {
     ($( $(#[$m:meta])* $v:ident = $id:literal => $name:literal, )*) => {
         /// An nft data type: what a constant means and how nft prints it
@@ -515,7 +517,7 @@ impl Value {
     pub fn string(ty: Datatype, s: &str) -> Self {
         Value {
             ty,
-            bits: (s.len() as u32).saturating_mul(8),
+            bits: bits_of(s.len()),
             data: s.as_bytes().to_vec(),
         }
     }

@@ -154,6 +154,11 @@ fn reg32(r: u32) -> u32 {
     }
 }
 
+/// Bits in `len` bytes.
+pub(crate) fn bits_of(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX / 8).saturating_mul(8)
+}
+
 fn bits_to_bytes(bits: u32) -> usize {
     bits.div_ceil(8) as usize
 }
@@ -202,7 +207,7 @@ fn typed_h(ty: Datatype, bits: u32, bytes: &[u8], host: bool) -> Value {
             let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
             Value {
                 ty,
-                bits: (bytes.len() as u32).saturating_mul(8),
+                bits: bits_of(bytes.len()),
                 data: bytes[..end].to_vec(),
             }
         }
@@ -634,14 +639,16 @@ impl State<'_, '_> {
         };
         let n = v.as_u128();
         let dep = match left {
-            Expr::Meta("l4proto") => Dep::L4proto(n as u8),
-            Expr::Meta("nfproto") => Dep::Nfproto(n as u8),
-            Expr::Meta("protocol") => Dep::MetaProtocol(n as u16),
-            Expr::Meta("iiftype") => Dep::Iiftype(n as u16),
+            Expr::Meta("l4proto") => Dep::L4proto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("nfproto") => Dep::Nfproto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
+            Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
-                ("ether", "type") | ("vlan", "type") => Dep::EtherType(n as u16),
-                ("ip", "protocol") => Dep::IpProto(n as u8),
-                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(n as u8),
+                ("ether", "type") | ("vlan", "type") => {
+                    Dep::EtherType(u16::try_from(n).unwrap_or(0))
+                }
+                ("ip", "protocol") => Dep::IpProto(u8::try_from(n).unwrap_or(0)),
+                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(u8::try_from(n).unwrap_or(0)),
                 _ => return,
             },
             _ => return,
@@ -680,7 +687,7 @@ impl State<'_, '_> {
             Reg::Expr { e, ty, bits } => Ok(Left::Fields(vec![(e.clone(), *ty, *bits)], 0)),
             Reg::Masked { src, mask } => {
                 let m = mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                let width = (mask.len() as u32) * 8;
+                let width = bits_of(mask.len());
                 if let Reg::Payload { base, offset, len } = src.as_ref() {
                     // A contiguous mask selects a sub-field (dscp) or a prefix.
                     if m != 0 && mask.len() <= 16 {
@@ -791,7 +798,7 @@ impl State<'_, '_> {
                     {
                         if eb == base && eo == off && el == len && mask.len() <= 16 {
                             // The field is where the mask is clear.
-                            let width = mask.len() as u32 * 8;
+                            let width = bits_of(mask.len());
                             let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
                                 & (u128::MAX >> (128 - width));
                             let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
@@ -1477,29 +1484,33 @@ impl State<'_, '_> {
         if op == Op::Lte {
             if let Some((idx, r, shift)) = self.pending_gte {
                 if Some(r) == c.sreg {
-                    if let Some(Some(Stmt::Match { left, right, op: o })) = self.stmts.get(idx) {
-                        if let Expr::Value(lo) = right {
-                            let ty = lo.ty;
-                            let bits = lo.bits;
-                            let hi = if shift > 0 || bits % 8 != 0 {
-                                let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                                Value::number(ty, bits, raw >> shift)
-                            } else {
-                                typed_h(ty, bits, v, expr_host(left, ty) && !swapped)
-                            };
-                            let s = Stmt::Match {
-                                op: Op::Eq,
-                                left: left.clone(),
-                                right: Expr::Range(
-                                    Box::new(Expr::Value(lo.clone())),
-                                    Box::new(Expr::Value(hi)),
-                                ),
-                            };
-                            let _ = o;
-                            self.stmts[idx] = Some(s);
-                            self.pending_gte = None;
-                            return Ok(());
+                    if let Some(Some(Stmt::Match {
+                        left,
+                        right: Expr::Value(lo),
+                        ..
+                    })) = self.stmts.get(idx)
+                    {
+                        let (ty, bits) = (lo.ty, lo.bits);
+                        let packet = matches!(left, Expr::Payload(_) | Expr::Exthdr(_));
+                        let hi = if packet && (shift > 0 || bits % 8 != 0) {
+                            let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            Value::number(ty, bits, raw >> shift)
+                        } else {
+                            typed_h(ty, bits, v, expr_host(left, ty) && !swapped)
+                        };
+                        let s = Stmt::Match {
+                            op: Op::Eq,
+                            left: left.clone(),
+                            right: Expr::Range(
+                                Box::new(Expr::Value(lo.clone())),
+                                Box::new(Expr::Value(hi)),
+                            ),
+                        };
+                        if let Some(slot) = self.stmts.get_mut(idx) {
+                            *slot = Some(s);
                         }
+                        self.pending_gte = None;
+                        return Ok(());
                     }
                 }
             }
@@ -1522,7 +1533,7 @@ impl State<'_, '_> {
                             left: l,
                             right: Expr::Prefix {
                                 addr: Box::new(Expr::Value(typed_h(ty, bits, &full, false))),
-                                len: v.len() as u32 * 8,
+                                len: bits_of(v.len()),
                             },
                         });
                         return Ok(());
@@ -1601,7 +1612,7 @@ impl State<'_, '_> {
                     data: mask,
                 };
                 let mv = maskv.as_u128();
-                let width = (maskv.data.len() as u32) * 8;
+                let width = bits_of(maskv.data.len());
                 let lead = if width > 0 && width <= 128 {
                     (!mv << (128 - width)).leading_zeros().min(width)
                 } else {
@@ -1694,12 +1705,12 @@ impl State<'_, '_> {
             let bits = match &reg {
                 Reg::Payload { len, .. } | Reg::Exthdr { len, .. } => *len,
                 Reg::Expr { bits, .. } => *bits,
-                Reg::Masked { mask, .. } => mask.len() as u32 * 8,
-                Reg::Imm(v) => v.len() as u32 * 8,
+                Reg::Masked { mask, .. } => bits_of(mask.len()),
+                Reg::Imm(v) => bits_of(v.len()),
                 Reg::MapPart => 32,
                 Reg::PayloadEdit { len, .. } => *len,
             };
-            let bytes = bits_to_bytes(bits).max(1) as u32;
+            let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
             match self.left_of(&reg)? {
                 Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
@@ -2717,7 +2728,7 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
     if lo.len() != hi.len() {
         return None;
     }
-    let total = lo.len() as u32 * 8;
+    let total = bits_of(lo.len());
     // host bits: hi ^ lo must be 0..01..1 and lo & that == 0
     let mut host = 0u32;
     let mut seen_partial = false;
@@ -2752,11 +2763,11 @@ fn key_value(
 ) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
-        let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(bytes.len()));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            bytes.len() as u32 * 8
+            bits_of(bytes.len())
         } else {
-            bits.min(bytes.len() as u32 * 8)
+            bits.min(bits_of(bytes.len()))
         };
         return Ok(Expr::Value(typed_h(ty, bits, bytes, host && !be_type(ty))));
     }
@@ -2766,9 +2777,9 @@ fn key_value(
         let len = *lens.get(i).unwrap_or(&4) as usize;
         let part = bytes.get(at..at + len).ok_or("short concatenated key")?;
         at += len.div_ceil(4) * 4;
-        let bits = ty.bits().unwrap_or(len as u32 * 8).min(len as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(len)).min(bits_of(len));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            len as u32 * 8
+            bits_of(len)
         } else {
             bits
         };
