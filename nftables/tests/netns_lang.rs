@@ -145,12 +145,12 @@ fn own_corpus_lists_as_nft_json() {
         fig.rules_equal,
         fig.rules_untranslated
     );
-    assert!(fig.rules > 150, "only {} rules compared", fig.rules);
     assert!(
         fig.differ.is_empty(),
         "differ from nft -j:\n{}",
         fig.differ.join("\n")
     );
+    assert!(fig.rules >= 135, "only {} rules compared", fig.rules);
 }
 
 fn upstream_corpus() -> Option<std::path::PathBuf> {
@@ -245,7 +245,7 @@ fn load_upstream(file: &std::path::Path) -> usize {
 
 /// The smallest number of upstream rules that must list exactly as nft
 /// lists them (the figure reached when this test was written, rounded down).
-const UPSTREAM_FLOOR: usize = 0;
+const UPSTREAM_FLOOR: usize = 5000;
 
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): each file is

@@ -290,6 +290,8 @@ pub enum Op {
     Gte,
     /// `in`: a flag match (`ct state established,related`, text prints no operator).
     In,
+    /// `!`: flags not set (`ct status ! dnat`).
+    Not,
 }
 
 impl Op {
@@ -303,6 +305,7 @@ impl Op {
             Op::Lte => "<=",
             Op::Gte => ">=",
             Op::In => "in",
+            Op::Not => "!",
         }
     }
 }
@@ -401,8 +404,11 @@ pub struct ExthdrField {
     /// `"field"`; `None` for an existence check (`exthdr hbh exists`) and
     /// for a raw `"offset"`.
     pub field: Option<String>,
-    /// `"offset"` for raw fields (`rt0 addr[1]`, unknown tcp options).
+    /// `"offset"` for raw fields (`rt0 addr[1]`).
     pub offset: Option<u32>,
+    /// A raw option nft has no name for: `(base, offset, len)` (the option
+    /// kind, bit offset and bit length; `{"tcp option": {"base", "offset", "len"}}`).
+    pub raw: Option<(u32, u32, u32)>,
 }
 
 /// The four families of [`ExthdrField`].
@@ -827,6 +833,8 @@ pub enum Stmt {
         /// ms since the last match; `None` = never.
         used_ms: Option<u64>,
     },
+    /// `reset tcp option NAME`: `{"reset": {"tcp option": ...}}`.
+    Reset(Expr),
     /// Low-level expressions the delinearizer could not translate.
     Untranslated(Untranslated),
 }

@@ -12,6 +12,8 @@
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::delinearize::bits_of;
+
 macro_rules! datatypes {
     ($( $(#[$m:meta])* $v:ident = $id:literal => $name:literal, )*) => {
         /// An nft data type: what a constant means and how nft prints it
@@ -515,7 +517,7 @@ impl Value {
     pub fn string(ty: Datatype, s: &str) -> Self {
         Value {
             ty,
-            bits: (s.len() as u32).saturating_mul(8),
+            bits: bits_of(s.len()),
             data: s.as_bytes().to_vec(),
         }
     }
@@ -593,7 +595,14 @@ impl Value {
             Datatype::Ipv6Addr if self.data.len() == 16 => {
                 let mut b = [0u8; 16];
                 b.copy_from_slice(&self.data);
-                Ipv6Addr::from(b).to_string()
+                let a = Ipv6Addr::from(b);
+                let w = a.segments();
+                if w[..6].iter().all(|x| *x == 0) && w[6] != 0 {
+                    // inet_ntop's IPv4-compatible form.
+                    format!("::{}.{}.{}.{}", b[12], b[13], b[14], b[15])
+                } else {
+                    a.to_string()
+                }
             }
             Datatype::EtherAddr | Datatype::Lladdr => {
                 let mut s = String::new();
@@ -651,12 +660,14 @@ impl Value {
             }
             _ => match self.symbol() {
                 Some(s) => s.into(),
-                None if self.data.len() > 16 => {
-                    let mut s = String::from("0x");
+                None if self.data.len() > 8 => {
+                    // nft prints long integers in hex, without leading zeros.
+                    let mut s = String::new();
                     for b in &self.data {
                         let _ = write!(s, "{b:02x}");
                     }
-                    s
+                    let t = s.trim_start_matches('0');
+                    format!("0x{}", if t.is_empty() { "0" } else { t })
                 }
                 None => self.as_u128().to_string(),
             },
@@ -683,6 +694,8 @@ impl Value {
                 }
             }
             Datatype::String | Datatype::Ifname => JsonValue::String(self.as_str()),
+            // An interface index nft could not name prints as a string.
+            Datatype::Ifindex => JsonValue::String(self.as_u128().to_string()),
             Datatype::Time => JsonValue::Number(u64::try_from(self.as_u128() / 1000).unwrap_or(0)),
             Datatype::Boolean => JsonValue::Bool(self.as_u128() != 0),
             t if t.is_bitmask() => {

@@ -46,7 +46,7 @@ pub fn name_ifindex(v: Value, ifname: Option<IfnameFn<'_>>) -> Value {
         return v;
     }
     let idx = u32::try_from(v.as_u128()).unwrap_or(0);
-    match ifname.and_then(|f| f(idx)) {
+    match ifname.and_then(|f| f(idx)).filter(|n| !n.is_empty()) {
         Some(n) => Value::string(Datatype::Ifname, &n),
         None => v,
     }
@@ -89,6 +89,25 @@ enum Reg {
     Expr { e: Expr, ty: Datatype, bits: u32 },
     /// Immediate data, typed by its use.
     Imm(Vec<u8>),
+    /// Packet bytes with some bits replaced (`ip dscp set cs1` loads,
+    /// masks and xors the header bytes, then writes them back).
+    PayloadEdit {
+        base: Base,
+        offset: u32,
+        len: u32,
+        mask: Vec<u8>,
+        xor: Vec<u8>,
+    },
+    /// The rest of a map's data spread over several registers (a
+    /// concatenation): printed with the map in the first register.
+    MapPart,
+    /// Raw extension header bytes (bits), resolved when compared.
+    Exthdr {
+        op: u32,
+        kind: u8,
+        offset: u32,
+        len: u32,
+    },
     /// A masked register (`&`), waiting for its comparison.
     Masked { src: Box<Reg>, mask: Vec<u8> },
 }
@@ -116,7 +135,13 @@ struct State<'c, 'a> {
     l4: Option<&'static Proto>,
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
-    pending_gte: Option<(usize, u32)>,
+    pending_gte: Option<(usize, u32, u32)>,
+    /// Payloads resolved now do not remove dependencies (map keys): what
+    /// they would remove is collected in `pending_kills`.
+    nokill: bool,
+    pending_kills: Vec<Vec<Dep>>,
+    /// Dependencies a map in a register removes when a `set` statement uses it.
+    deferred: HashMap<u32, Vec<Vec<Dep>>>,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
 }
@@ -127,6 +152,11 @@ fn reg32(r: u32) -> u32 {
         1..=4 => 8 + (r - 1) * 4,
         x => x,
     }
+}
+
+/// Bits in `len` bytes.
+pub(crate) fn bits_of(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX / 8).saturating_mul(8)
 }
 
 fn bits_to_bytes(bits: u32) -> usize {
@@ -177,7 +207,7 @@ fn typed_h(ty: Datatype, bits: u32, bytes: &[u8], host: bool) -> Value {
             let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
             Value {
                 ty,
-                bits: (bytes.len() as u32).saturating_mul(8),
+                bits: bits_of(bytes.len()),
                 data: bytes[..end].to_vec(),
             }
         }
@@ -344,6 +374,9 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         l4: None,
         vlan: false,
         pending_gte: None,
+        nokill: false,
+        pending_kills: Vec::new(),
+        deferred: HashMap::new(),
         swapped: Default::default(),
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
@@ -409,12 +442,7 @@ pub fn numeric_ranges(e: &mut Expr) {
         Expr::Range(a, b) => {
             for x in [a.as_mut(), b.as_mut()] {
                 if let Expr::Value(v) = x {
-                    if !v.ty.symbols().is_empty()
-                        || matches!(
-                            v.ty,
-                            Datatype::InetProto | Datatype::Realm | Datatype::Devgroup
-                        )
-                    {
+                    if v.ty == Datatype::InetProto {
                         v.ty = Datatype::Integer;
                     }
                 }
@@ -439,6 +467,10 @@ type R<T> = Result<T, String>;
 impl State<'_, '_> {
     fn push(&mut self, s: Stmt) -> usize {
         self.pending_gte = None;
+        if !matches!(s, Stmt::Match { .. }) {
+            // A statement between a dependency and its user keeps it.
+            self.deps.clear();
+        }
         self.stmts.push(Some(s));
         self.stmts.len() - 1
     }
@@ -458,8 +490,21 @@ impl State<'_, '_> {
         Ok(())
     }
 
+    /// Removes the dependencies a map's key in register `r` implies.
+    fn apply_deferred(&mut self, r: u32) {
+        if let Some(k) = self.deferred.remove(&reg32(r)) {
+            for w in k {
+                self.kill(&w);
+            }
+        }
+    }
+
     /// Removes the latest dependency statement equal to one of `want`.
     fn kill(&mut self, want: &[Dep]) {
+        if self.nokill {
+            self.pending_kills.push(want.to_vec());
+            return;
+        }
         if let Some(pos) = self.deps.iter().rposition(|(_, d)| want.contains(d)) {
             let (i, _) = self.deps.remove(pos);
             if let Some(s) = self.stmts.get_mut(i) {
@@ -476,7 +521,11 @@ impl State<'_, '_> {
             _ => return Vec::new(),
         };
         match self.family {
-            ProtoFamily::Inet => vec![Dep::Nfproto(nf)],
+            ProtoFamily::Inet => vec![
+                Dep::Nfproto(nf),
+                Dep::EtherType(eth),
+                Dep::MetaProtocol(eth),
+            ],
             ProtoFamily::Bridge => vec![Dep::EtherType(eth), Dep::MetaProtocol(eth)],
             ProtoFamily::Netdev => vec![Dep::MetaProtocol(eth), Dep::EtherType(eth)],
             _ => Vec::new(),
@@ -590,14 +639,16 @@ impl State<'_, '_> {
         };
         let n = v.as_u128();
         let dep = match left {
-            Expr::Meta("l4proto") => Dep::L4proto(n as u8),
-            Expr::Meta("nfproto") => Dep::Nfproto(n as u8),
-            Expr::Meta("protocol") => Dep::MetaProtocol(n as u16),
-            Expr::Meta("iiftype") => Dep::Iiftype(n as u16),
+            Expr::Meta("l4proto") => Dep::L4proto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("nfproto") => Dep::Nfproto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
+            Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
-                ("ether", "type") | ("vlan", "type") => Dep::EtherType(n as u16),
-                ("ip", "protocol") => Dep::IpProto(n as u8),
-                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(n as u8),
+                ("ether", "type") | ("vlan", "type") => {
+                    Dep::EtherType(u16::try_from(n).unwrap_or(0))
+                }
+                ("ip", "protocol") => Dep::IpProto(u8::try_from(n).unwrap_or(0)),
+                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(u8::try_from(n).unwrap_or(0)),
                 _ => return,
             },
             _ => return,
@@ -636,7 +687,7 @@ impl State<'_, '_> {
             Reg::Expr { e, ty, bits } => Ok(Left::Fields(vec![(e.clone(), *ty, *bits)], 0)),
             Reg::Masked { src, mask } => {
                 let m = mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                let width = (mask.len() as u32) * 8;
+                let width = bits_of(mask.len());
                 if let Reg::Payload { base, offset, len } = src.as_ref() {
                     // A contiguous mask selects a sub-field (dscp) or a prefix.
                     if m != 0 && mask.len() <= 16 {
@@ -661,6 +712,22 @@ impl State<'_, '_> {
                         }
                     }
                 }
+                if let Reg::Exthdr {
+                    op, kind, offset, ..
+                } = src.as_ref()
+                {
+                    if m != 0 && mask.len() <= 16 {
+                        let lead = m.leading_zeros() - (128 - width);
+                        let trail = m.trailing_zeros();
+                        let ones = width - lead - trail;
+                        if m >> trail == (1u128 << ones) - 1 {
+                            let f = exthdr_field(*op, *kind, offset + lead, ones, false);
+                            if matches!(&f.0, Expr::Exthdr(x) if x.raw.is_none()) {
+                                return Ok(Left::Fields(vec![f], trail));
+                            }
+                        }
+                    }
+                }
                 let inner = self.left_of(src)?;
                 let Left::Fields(mut f, 0) = inner else {
                     return Err("masked prefix".into());
@@ -671,7 +738,18 @@ impl State<'_, '_> {
                 let (e, ty, bits) = f.remove(0);
                 Ok(Left::Masked(e, ty, bits, mask.clone()))
             }
+            Reg::Exthdr {
+                op,
+                kind,
+                offset,
+                len,
+            } => Ok(Left::Fields(
+                vec![exthdr_field(*op, *kind, *offset, *len, false)],
+                0,
+            )),
             Reg::Imm(_) => Err("comparison of an immediate".into()),
+            Reg::MapPart => Err("comparison of a map's data part".into()),
+            Reg::PayloadEdit { .. } => Err("comparison of an edited payload".into()),
         }
     }
 
@@ -710,6 +788,36 @@ impl State<'_, '_> {
                 let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
                 let len = p.len.ok_or("payload without length")?.saturating_mul(8);
                 if let Some(sreg) = p.sreg {
+                    if let Some(Reg::PayloadEdit {
+                        base: eb,
+                        offset: eo,
+                        len: el,
+                        mask,
+                        xor,
+                    }) = sreg_reg(self, sreg)
+                    {
+                        if eb == base && eo == off && el == len && mask.len() <= 16 {
+                            // The field is where the mask is clear.
+                            let width = bits_of(mask.len());
+                            let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
+                                & (u128::MAX >> (128 - width));
+                            let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            if m != 0 {
+                                let lead = m.leading_zeros() - (128 - width);
+                                let trail = m.trailing_zeros();
+                                let ones = width - lead - trail;
+                                let key = self.resolve_payload(base, off + lead, ones);
+                                if let [(k, ty, bits)] = key.as_slice() {
+                                    let value = Value::number(*ty, *bits, (x & m) >> trail);
+                                    self.push(Stmt::Mangle {
+                                        key: k.clone(),
+                                        value: Expr::Value(value),
+                                    });
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
                     let key = self.resolve_payload(base, off, len);
                     let [(k, ty, bits)] = key.as_slice() else {
                         return Err("payload write of several fields".into());
@@ -734,6 +842,7 @@ impl State<'_, '_> {
                 let key = m.key.ok_or("meta without key")?;
                 let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
                 if let Some(sreg) = m.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle {
                         key: Expr::Meta(name),
@@ -753,16 +862,7 @@ impl State<'_, '_> {
             KExpr::Ct(c) => {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
-                if matches!(key.0, 8 | 9) {
-                    // ct saddr/daddr: nft names the family from context.
-                    let fam = match self.l3.map(|p| p.name) {
-                        Some("ip6") => "ip6",
-                        Some("ip") => "ip",
-                        _ => "ip",
-                    };
-                    name = format!("{fam} {name}");
-                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
-                }
+                let _ = &mut name;
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
@@ -771,6 +871,7 @@ impl State<'_, '_> {
                     .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle { key: ex, value });
                     return Ok(());
@@ -814,6 +915,23 @@ impl State<'_, '_> {
                             Reg::Masked {
                                 src: Box::new(src),
                                 mask: mask.clone(),
+                            },
+                        )
+                    }
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor)))
+                        if matches!(src, Reg::Payload { .. }) =>
+                    {
+                        let Reg::Payload { base, offset, len } = src else {
+                            return Err("payload edit".into());
+                        };
+                        self.set(
+                            b.dreg,
+                            Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                mask: mask.clone(),
+                                xor: xor.clone(),
                             },
                         )
                     }
@@ -964,10 +1082,15 @@ impl State<'_, '_> {
                 let kind = r.kind.unwrap_or(0);
                 let code = r.icmp_code.unwrap_or(0);
                 let rej = match kind {
-                    1 => Reject {
-                        kind: Some("tcp reset"),
-                        code: None,
-                    },
+                    1 => {
+                        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+                            self.kill(&[Dep::L4proto(6)]);
+                        }
+                        Reject {
+                            kind: Some("tcp reset"),
+                            code: None,
+                        }
+                    }
                     2 => Reject {
                         kind: Some("icmpx"),
                         code: Some(Expr::Value(Value::number(
@@ -1048,7 +1171,7 @@ impl State<'_, '_> {
                     .and_then(|(s, _)| s.obj_type)
                     .and_then(obj_kind)
                     .ok_or("object map of unknown type")?;
-                let data = self.set_expr(&set)?;
+                let data = self.set_expr(&set, 0)?;
                 self.push(Stmt::Objref {
                     kind: okind,
                     name: Expr::Map {
@@ -1106,9 +1229,6 @@ impl State<'_, '_> {
                     4 => ("ipsec", None, Datatype::Boolean, 1),
                     _ => return Err("rt key".into()),
                 };
-                if family.is_some() {
-                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
-                }
                 self.set(
                     r.dreg,
                     Reg::Expr {
@@ -1162,8 +1282,8 @@ impl State<'_, '_> {
                         offset: h.offset.unwrap_or(0),
                     }
                 } else {
-                    let src = self.take(h.sreg)?;
-                    let inner = self.key_expr(&src)?;
+                    let len = h.len.unwrap_or(4);
+                    let (inner, _) = self.gather_key(h.sreg.ok_or("jhash without sreg")?, len)?;
                     Expr::Jhash {
                         modulus: h.modulus.unwrap_or(0),
                         seed: h.seed.unwrap_or(0),
@@ -1362,26 +1482,35 @@ impl State<'_, '_> {
         };
         // cmp gte + cmp lte on the same register: a range.
         if op == Op::Lte {
-            if let Some((idx, r)) = self.pending_gte {
+            if let Some((idx, r, shift)) = self.pending_gte {
                 if Some(r) == c.sreg {
-                    if let Some(Some(Stmt::Match { left, right, op: o })) = self.stmts.get(idx) {
-                        if let Expr::Value(lo) = right {
-                            let ty = lo.ty;
-                            let bits = lo.bits;
-                            let hi = typed_h(ty, bits, v, expr_host(left, ty) && !swapped);
-                            let s = Stmt::Match {
-                                op: Op::Eq,
-                                left: left.clone(),
-                                right: Expr::Range(
-                                    Box::new(Expr::Value(lo.clone())),
-                                    Box::new(Expr::Value(hi)),
-                                ),
-                            };
-                            let _ = o;
-                            self.stmts[idx] = Some(s);
-                            self.pending_gte = None;
-                            return Ok(());
+                    if let Some(Some(Stmt::Match {
+                        left,
+                        right: Expr::Value(lo),
+                        ..
+                    })) = self.stmts.get(idx)
+                    {
+                        let (ty, bits) = (lo.ty, lo.bits);
+                        let packet = matches!(left, Expr::Payload(_) | Expr::Exthdr(_));
+                        let hi = if packet && (shift > 0 || bits % 8 != 0) {
+                            let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            Value::number(ty, bits, raw >> shift)
+                        } else {
+                            typed_h(ty, bits, v, expr_host(left, ty) && !swapped)
+                        };
+                        let s = Stmt::Match {
+                            op: Op::Eq,
+                            left: left.clone(),
+                            right: Expr::Range(
+                                Box::new(Expr::Value(lo.clone())),
+                                Box::new(Expr::Value(hi)),
+                            ),
+                        };
+                        if let Some(slot) = self.stmts.get_mut(idx) {
+                            *slot = Some(s);
                         }
+                        self.pending_gte = None;
+                        return Ok(());
                     }
                 }
             }
@@ -1390,8 +1519,27 @@ impl State<'_, '_> {
         match left {
             Left::Fields(fields, shift) => {
                 if fields.len() == 1 {
-                    let (l, ty, bits) = fields.into_iter().next().ok_or("no field")?;
-                    let right = if shift > 0 || bits % 8 != 0 {
+                    let (l, mut ty, mut bits) = fields.into_iter().next().ok_or("no field")?;
+                    if ty == Datatype::Ipv4Addr && v.len() == 16 && matches!(l, Expr::Ct { .. }) {
+                        // `ct saddr` of an IPv6 flow (family from the data).
+                        ty = Datatype::Ipv6Addr;
+                        bits = 128;
+                    }
+                    if is_prefix_type(ty) && shift == 0 && v.len() * 8 < bits as usize {
+                        let mut full = v.clone();
+                        full.resize(bits_to_bytes(bits), 0);
+                        self.push(Stmt::Match {
+                            op,
+                            left: l,
+                            right: Expr::Prefix {
+                                addr: Box::new(Expr::Value(typed_h(ty, bits, &full, false))),
+                                len: bits_of(v.len()),
+                            },
+                        });
+                        return Ok(());
+                    }
+                    let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                    let right = if packet && (shift > 0 || bits % 8 != 0) {
                         let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                         Value::number(ty, bits, raw >> shift)
                     } else {
@@ -1403,6 +1551,12 @@ impl State<'_, '_> {
                         {
                             // A shorter comparison: `"eth*"`.
                             val.data.push(b'*');
+                        } else if matches!(ty, Datatype::Ifname | Datatype::String)
+                            && val.data.last() == Some(&b'*')
+                        {
+                            // A literal star is escaped: `"eth\*"`.
+                            let n = val.data.len() - 1;
+                            val.data.insert(n, b'\\');
                         }
                         name_ifindex(val, self.ctx.ifname)
                     };
@@ -1412,7 +1566,7 @@ impl State<'_, '_> {
                         right: Expr::Value(right),
                     });
                     if op == Op::Gte {
-                        self.pending_gte = c.sreg.map(|r| (idx, r));
+                        self.pending_gte = c.sreg.map(|r| (idx, r, shift));
                     }
                     self.note_match(idx);
                 } else {
@@ -1458,14 +1612,26 @@ impl State<'_, '_> {
                     data: mask,
                 };
                 let mv = maskv.as_u128();
-                let width = (maskv.data.len() as u32) * 8;
+                let width = bits_of(maskv.data.len());
                 let lead = if width > 0 && width <= 128 {
                     (!mv << (128 - width)).leading_zeros().min(width)
                 } else {
                     0
                 };
                 let vv = typed_h(ty, bits, v, host);
+                if mv == 0 && zero && is_prefix_type(ty) {
+                    self.push(Stmt::Match {
+                        op,
+                        left: l,
+                        right: Expr::Prefix {
+                            addr: Box::new(Expr::Value(vv)),
+                            len: 0,
+                        },
+                    });
+                    return Ok(());
+                }
                 if !ty.is_bitmask()
+                    && !matches!(l, Expr::Payload(Payload::Raw { .. }))
                     && lead > 0
                     && lead < width
                     && mv == ((1u128 << lead) - 1) << (width - lead)
@@ -1483,9 +1649,9 @@ impl State<'_, '_> {
                     return Ok(());
                 }
                 if ty.is_bitmask() && zero && op == Op::Eq {
-                    // `ct state != related`: flags not set.
+                    // `ct status ! dnat`: flags not set.
                     self.push(Stmt::Match {
-                        op: Op::Neq,
+                        op: Op::Not,
                         left: l,
                         right: Expr::Value(maskv),
                     });
@@ -1525,10 +1691,11 @@ impl State<'_, '_> {
 
     /// The key at register `r` for a set with key length `key_len`:
     /// several registers make a concatenation.
-    fn gather_key(&mut self, r: u32, key_len: u32) -> R<Expr> {
+    fn gather_key(&mut self, r: u32, key_len: u32) -> R<(Expr, u32)> {
         let mut idx = reg32(r);
         let mut got = 0u32;
         let mut parts = Vec::new();
+        let mut shift = 0;
         while got < key_len {
             let reg = self
                 .regs
@@ -1536,16 +1703,21 @@ impl State<'_, '_> {
                 .cloned()
                 .ok_or("key register holds nothing known")?;
             let bits = match &reg {
-                Reg::Payload { len, .. } => *len,
+                Reg::Payload { len, .. } | Reg::Exthdr { len, .. } => *len,
                 Reg::Expr { bits, .. } => *bits,
-                Reg::Masked { mask, .. } => mask.len() as u32 * 8,
-                Reg::Imm(v) => v.len() as u32 * 8,
+                Reg::Masked { mask, .. } => bits_of(mask.len()),
+                Reg::Imm(v) => bits_of(v.len()),
+                Reg::MapPart => 32,
+                Reg::PayloadEdit { len, .. } => *len,
             };
-            let bytes = bits_to_bytes(bits).max(1) as u32;
+            let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
             match self.left_of(&reg)? {
                 Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
-                Left::Fields(mut f, _) if f.len() == 1 => parts.push(f.remove(0).0),
+                Left::Fields(mut f, sh) if f.len() == 1 => {
+                    shift = sh;
+                    parts.push(f.remove(0).0);
+                }
                 _ => return Err("masked key".into()),
             }
             got += padded;
@@ -1554,15 +1726,18 @@ impl State<'_, '_> {
                 return Err("key too long".into());
             }
         }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Expr::Concat(parts)
-        })
+        Ok((
+            if parts.len() == 1 {
+                parts.remove(0)
+            } else {
+                Expr::Concat(parts)
+            },
+            shift,
+        ))
     }
 
     /// A set reference or the inline anonymous set.
-    fn set_expr(&self, name: &str) -> R<Expr> {
+    fn set_expr(&self, name: &str, shift: u32) -> R<Expr> {
         let Some((set, elems)) = self.ctx.set(name) else {
             return Ok(Expr::SetRef(format!("@{name}")));
         };
@@ -1570,7 +1745,7 @@ impl State<'_, '_> {
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname)?))
+        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname, shift)?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1580,8 +1755,15 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let key = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len)?;
-        let data = self.set_expr(&name)?;
+        self.nokill = l.dreg.is_some_and(|d| d != 0);
+        let gathered = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len);
+        self.nokill = false;
+        let kills = std::mem::take(&mut self.pending_kills);
+        if let Some(d) = l.dreg.filter(|d| *d != 0) {
+            self.deferred.insert(reg32(d), kills);
+        }
+        let (key, shift) = gathered?;
+        let data = self.set_expr(&name, shift)?;
         let inv = l.flags.unwrap_or(0) & 1 != 0;
         match l.dreg {
             None => {
@@ -1605,6 +1787,10 @@ impl State<'_, '_> {
                         (t, s.data_len.unwrap_or(4) * 8)
                     })
                     .unwrap_or((Datatype::Integer, 32));
+                let parts = bits.div_ceil(32).max(1);
+                for i in 1..parts.min(16) {
+                    self.regs.insert(reg32(d) + i, Reg::MapPart);
+                }
                 self.set(
                     Some(d),
                     Reg::Expr {
@@ -1661,10 +1847,16 @@ impl State<'_, '_> {
         } else {
             ("ip", Datatype::Ipv4Addr, 32)
         };
+        let is_part = |st: &Self, r: Option<u32>| {
+            r.is_some_and(|r| matches!(st.regs.get(&reg32(r)), Some(Reg::MapPart)))
+        };
+        let mut from_map = false;
         let addr = match n.reg_addr_min {
             Some(min) => {
                 let lo = self.value_of(Some(min), ty, bits, false)?;
+                from_map = matches!(lo, Expr::Map { .. });
                 match n.reg_addr_max {
+                    Some(max) if from_map && (max == min || is_part(self, Some(max))) => Some(lo),
                     Some(max) if max != min => {
                         let hi = self.value_of(Some(max), ty, bits, false)?;
                         Some(Expr::Range(Box::new(lo), Box::new(hi)))
@@ -1674,8 +1866,12 @@ impl State<'_, '_> {
             }
             None => None,
         };
-        let port = self.proto_range(n.reg_proto_min, n.reg_proto_max)?;
-        let family = if self.family == ProtoFamily::Inet && addr.is_some() {
+        let port = if from_map && is_part(self, n.reg_proto_min) {
+            None
+        } else {
+            self.proto_range(n.reg_proto_min, n.reg_proto_max)?
+        };
+        let family = if (self.family == ProtoFamily::Inet || from_map) && addr.is_some() {
             self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
             Some(fam)
         } else {
@@ -1699,7 +1895,7 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let key = self.gather_key(d.sreg_key.ok_or("dynset without key")?, key_len)?;
+        let (key, _) = self.gather_key(d.sreg_key.ok_or("dynset without key")?, key_len)?;
         let op = match d.op.map_or(0, |o| o.0) {
             0 => "add",
             1 => "update",
@@ -1724,6 +1920,9 @@ impl State<'_, '_> {
                 l4: None,
                 vlan: false,
                 pending_gte: None,
+                nokill: false,
+                pending_kills: Vec::new(),
+                deferred: HashMap::new(),
                 swapped: Default::default(),
             };
             sub.expr(e)?;
@@ -1743,6 +1942,24 @@ impl State<'_, '_> {
             })),
             None => key,
         };
+        let anon = self
+            .ctx
+            .set(&name)
+            .is_some_and(|(s, _)| s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)));
+        if anon && d.sreg_data.is_none() && stmts.len() <= 1 {
+            let size = self
+                .ctx
+                .set(&name)
+                .and_then(|(s, _)| s.desc.as_ref().and_then(|x| x.size));
+            let stmt = stmts.pop().ok_or("meter without statement")?;
+            self.push(Stmt::Meter {
+                name,
+                key: elem,
+                stmt: Box::new(stmt),
+                size,
+            });
+            return Ok(());
+        }
         if let Some(sd) = d.sreg_data {
             let (ty, bits) = self
                 .ctx
@@ -1775,32 +1992,13 @@ impl State<'_, '_> {
 
     fn exthdr(&mut self, x: &kx::Exthdr) -> R<()> {
         let op = x.op.map_or(0, |o| o.0);
-        let ty = x.kind.unwrap_or(0);
-        let off = x.offset.unwrap_or(0);
-        let len = x.len.unwrap_or(0);
+        let kind = x.kind.unwrap_or(0);
+        let off = x.offset.unwrap_or(0).saturating_mul(8);
+        let len = x.len.unwrap_or(0).saturating_mul(8);
         let present = x.flags.unwrap_or(0) & 1 != 0;
-        let (kind, name, field, fty, fbits) = match op {
-            1 => {
-                let (n, f, t, b) = tcp_option(ty, off, len);
-                (ExthdrKind::TcpOption, n, f, t, b)
-            }
-            0 => {
-                let (n, f, t, b) = ipv6_exthdr(ty, off, len);
-                (ExthdrKind::Ipv6, n, f, t, b)
-            }
-            2 => {
-                let (n, f, t, b) = ip_option(ty, off, len);
-                (ExthdrKind::IpOption, n, f, t, b)
-            }
-            3 => (
-                ExthdrKind::SctpChunk,
-                sctp_chunk(ty),
-                (off != 0 || len != 1).then(|| format!("@{off},{len}")),
-                Datatype::Integer,
-                len * 8,
-            ),
-            _ => return Err("exthdr op".into()),
-        };
+        if op > 3 {
+            return Err("exthdr op".into());
+        }
         if op == 0 {
             self.kill(&[
                 Dep::Nfproto(10),
@@ -1808,25 +2006,311 @@ impl State<'_, '_> {
                 Dep::EtherType(0x86dd),
             ]);
         }
-        let (field, offset) = if present { (None, None) } else { (field, None) };
-        let e = Expr::Exthdr(ExthdrField {
-            kind,
-            name,
-            field,
-            offset,
-        });
         if let Some(sreg) = x.sreg {
+            let (e, fty, fbits) = exthdr_field(op, kind, off, len, false);
             let value = self.value_of(Some(sreg), fty, fbits, false)?;
             self.push(Stmt::Mangle { key: e, value });
             return Ok(());
         }
-        let (ty, bits) = if present {
-            (Datatype::Boolean, 1)
-        } else {
-            (fty, fbits)
-        };
-        self.set(x.dreg, Reg::Expr { e, ty, bits })
+        if x.dreg.is_none() && x.sreg.is_none() {
+            let (e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            self.push(Stmt::Reset(e));
+            return Ok(());
+        }
+        if present {
+            let (e, _, _) = exthdr_field(op, kind, off, len, true);
+            return self.set(
+                x.dreg,
+                Reg::Expr {
+                    e,
+                    ty: Datatype::Boolean,
+                    bits: 1,
+                },
+            );
+        }
+        self.set(
+            x.dreg,
+            Reg::Exthdr {
+                op,
+                kind,
+                offset: off,
+                len,
+            },
+        )
     }
+}
+
+/// Fields of extension headers, options and chunks: (name, bit offset,
+/// bit length, type).
+type ExtFields = &'static [(&'static str, u32, u32, Datatype)];
+
+fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
+    use Datatype as T;
+    const KL: ExtFields = &[("kind", 0, 8, T::Integer), ("length", 8, 8, T::Integer)];
+    let (name, fields): (&str, ExtFields) = match (op, kind) {
+        (1, 0) => ("eol", &[("kind", 0, 8, T::Integer)]),
+        (1, 1) => ("nop", &[("kind", 0, 8, T::Integer)]),
+        (1, 2) => (
+            "maxseg",
+            &[
+                ("kind", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("size", 16, 16, T::Integer),
+            ],
+        ),
+        (1, 3) => (
+            "window",
+            &[
+                ("kind", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("count", 16, 8, T::Integer),
+            ],
+        ),
+        (1, 4) => ("sack-perm", KL),
+        (1, 5) => {
+            // sack blocks: left/right of block n at 2 + 8n, 6 + 8n bytes.
+            let n = if offset >= 16 { (offset - 16) / 64 } else { 0 };
+            let name = match n {
+                0 => "sack",
+                1 => "sack1",
+                2 => "sack2",
+                _ => "sack3",
+            };
+            let fields: ExtFields = match n {
+                0 => &[
+                    ("kind", 0, 8, T::Integer),
+                    ("length", 8, 8, T::Integer),
+                    ("left", 16, 32, T::Integer),
+                    ("right", 48, 32, T::Integer),
+                ],
+                1 => &[("left", 80, 32, T::Integer), ("right", 112, 32, T::Integer)],
+                2 => &[
+                    ("left", 144, 32, T::Integer),
+                    ("right", 176, 32, T::Integer),
+                ],
+                _ => &[
+                    ("left", 208, 32, T::Integer),
+                    ("right", 240, 32, T::Integer),
+                ],
+            };
+            return Some((name.to_owned(), fields));
+        }
+        (1, 8) => (
+            "timestamp",
+            &[
+                ("kind", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("tsval", 16, 32, T::Integer),
+                ("tsecr", 48, 32, T::Integer),
+            ],
+        ),
+        (1, 19) => ("md5sig", KL),
+        (1, 34) => ("fastopen", KL),
+        (1, 30) => (
+            "mptcp",
+            &[
+                ("kind", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("subtype", 16, 4, T::Integer),
+            ],
+        ),
+        (0, 0) => (
+            "hbh",
+            &[
+                ("nexthdr", 0, 8, T::InetProto),
+                ("hdrlength", 8, 8, T::Integer),
+            ],
+        ),
+        (0, 43) => (
+            "rt",
+            &[
+                ("nexthdr", 0, 8, T::InetProto),
+                ("hdrlength", 8, 8, T::Integer),
+                ("type", 16, 8, T::Integer),
+                ("seg-left", 24, 8, T::Integer),
+            ],
+        ),
+        (0, 44) => (
+            "frag",
+            &[
+                ("nexthdr", 0, 8, T::InetProto),
+                ("reserved", 8, 8, T::Integer),
+                ("frag-off", 16, 13, T::Integer),
+                ("reserved2", 29, 2, T::Integer),
+                ("more-fragments", 31, 1, T::Integer),
+                ("id", 32, 32, T::Integer),
+            ],
+        ),
+        (0, 60) => (
+            "dst",
+            &[
+                ("nexthdr", 0, 8, T::InetProto),
+                ("hdrlength", 8, 8, T::Integer),
+            ],
+        ),
+        (0, 135) => (
+            "mh",
+            &[
+                ("nexthdr", 0, 8, T::InetProto),
+                ("hdrlength", 8, 8, T::Integer),
+                ("type", 16, 8, T::MhType),
+                ("reserved", 24, 8, T::Integer),
+                ("checksum", 32, 16, T::Integer),
+            ],
+        ),
+        (2, 131) | (2, 137) | (2, 7) => (
+            match kind {
+                131 => "lsrr",
+                137 => "ssrr",
+                _ => "rr",
+            },
+            &[
+                ("type", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("ptr", 16, 8, T::Integer),
+                ("addr", 24, 32, T::Ipv4Addr),
+            ],
+        ),
+        (2, 148) => (
+            "ra",
+            &[
+                ("type", 0, 8, T::Integer),
+                ("length", 8, 8, T::Integer),
+                ("value", 16, 16, T::Integer),
+            ],
+        ),
+        (3, k) => {
+            let name = sctp_chunk(k);
+            if name.is_empty() {
+                return None;
+            }
+            const C: [(&str, u32, u32, Datatype); 3] = [
+                ("type", 0, 8, T::Integer),
+                ("flags", 8, 8, T::Integer),
+                ("length", 16, 16, T::Integer),
+            ];
+            let fields: ExtFields = match k {
+                0 => &[
+                    C[0],
+                    C[1],
+                    C[2],
+                    ("tsn", 32, 32, T::Integer),
+                    ("stream", 64, 16, T::Integer),
+                    ("ssn", 80, 16, T::Integer),
+                    ("ppid", 96, 32, T::Integer),
+                ],
+                1 | 2 => &[
+                    C[0],
+                    C[1],
+                    C[2],
+                    ("init-tag", 32, 32, T::Integer),
+                    ("a-rwnd", 64, 32, T::Integer),
+                    ("num-outbound-streams", 96, 16, T::Integer),
+                    ("num-inbound-streams", 112, 16, T::Integer),
+                    ("initial-tsn", 128, 32, T::Integer),
+                ],
+                3 => &[
+                    C[0],
+                    C[1],
+                    C[2],
+                    ("cum-tsn-ack", 32, 32, T::Integer),
+                    ("a-rwnd", 64, 32, T::Integer),
+                    ("num-gap-ack-blocks", 96, 16, T::Integer),
+                    ("num-dup-tsns", 112, 16, T::Integer),
+                ],
+                7 => &[C[0], C[1], C[2], ("cum-tsn-ack", 32, 32, T::Integer)],
+                12 | 13 => &[C[0], C[1], C[2], ("lowest-tsn", 32, 32, T::Integer)],
+                128 | 193 => &[C[0], C[1], C[2], ("seqno", 32, 32, T::Integer)],
+                192 | 194 => &[C[0], C[1], C[2], ("new-cum-tsn", 32, 32, T::Integer)],
+                64 => &[
+                    C[0],
+                    C[1],
+                    C[2],
+                    ("tsn", 32, 32, T::Integer),
+                    ("stream", 64, 16, T::Integer),
+                    ("reserved", 80, 16, T::Integer),
+                    ("mid", 96, 32, T::Integer),
+                    ("ppid", 128, 32, T::Integer),
+                ],
+                _ => &[C[0], C[1], C[2]],
+            };
+            return Some((name, fields));
+        }
+        _ => return None,
+    };
+    Some((name.to_owned(), fields))
+}
+
+/// The expression of an extension header field (`present`: existence
+/// check); unknown ones raw.
+fn exthdr_field(op: u32, kind: u8, off: u32, len: u32, present: bool) -> (Expr, Datatype, u32) {
+    let ek = match op {
+        0 => ExthdrKind::Ipv6,
+        1 => ExthdrKind::TcpOption,
+        2 => ExthdrKind::IpOption,
+        _ => ExthdrKind::SctpChunk,
+    };
+    match ext_fields(op, kind, off) {
+        Some((name, fields)) => {
+            if present {
+                return (
+                    Expr::Exthdr(ExthdrField {
+                        kind: ek,
+                        name,
+                        field: None,
+                        offset: None,
+                        raw: None,
+                    }),
+                    Datatype::Boolean,
+                    1,
+                );
+            }
+            match fields.iter().find(|f| f.1 == off && f.2 == len) {
+                Some((f, _, bits, ty)) => (
+                    Expr::Exthdr(ExthdrField {
+                        kind: ek,
+                        name,
+                        field: Some((*f).to_owned()),
+                        offset: None,
+                        raw: None,
+                    }),
+                    *ty,
+                    *bits,
+                ),
+                None => (
+                    Expr::Exthdr(ExthdrField {
+                        kind: ek,
+                        name: String::new(),
+                        field: None,
+                        offset: None,
+                        raw: Some((u32::from(kind), off, len)),
+                    }),
+                    Datatype::Integer,
+                    len,
+                ),
+            }
+        }
+        None => (
+            Expr::Exthdr(ExthdrField {
+                kind: ek,
+                name: String::new(),
+                field: None,
+                offset: None,
+                raw: Some((u32::from(kind), off, if present { 8 } else { len })),
+            }),
+            if present {
+                Datatype::Boolean
+            } else {
+                Datatype::Integer
+            },
+            if present { 1 } else { len },
+        ),
+    }
+}
+
+/// The register `r` holds, if anything.
+fn sreg_reg(st: &State<'_, '_>, r: u32) -> Option<Reg> {
+    st.regs.get(&reg32(r)).cloned()
 }
 
 /// A comparison's left side.
@@ -1855,122 +2339,6 @@ fn l4_number(name: &str) -> u8 {
         "udplite" => 136,
         _ => 0,
     }
-}
-
-fn tcp_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
-    let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
-        0 => ("eol", &[("kind", 0, 1)]),
-        1 => ("nop", &[("kind", 0, 1)]),
-        2 => (
-            "maxseg",
-            &[("kind", 0, 1), ("length", 1, 1), ("size", 2, 2)],
-        ),
-        3 => (
-            "window",
-            &[("kind", 0, 1), ("length", 1, 1), ("count", 2, 1)],
-        ),
-        4 => ("sack-perm", &[("kind", 0, 1), ("length", 1, 1)]),
-        5 => (
-            "sack",
-            &[
-                ("kind", 0, 1),
-                ("length", 1, 1),
-                ("left", 2, 4),
-                ("right", 6, 4),
-            ],
-        ),
-        8 => (
-            "timestamp",
-            &[
-                ("kind", 0, 1),
-                ("length", 1, 1),
-                ("tsval", 2, 4),
-                ("tsecr", 6, 4),
-            ],
-        ),
-        _ => ("", &[]),
-    };
-    let field = fields
-        .iter()
-        .find(|(_, o, l)| *o == off && *l == len)
-        .map(|(n, _, _)| (*n).to_owned());
-    let name = if name.is_empty() {
-        kind.to_string()
-    } else {
-        name.to_owned()
-    };
-    (name, field, Datatype::Integer, len * 8)
-}
-
-fn ipv6_exthdr(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
-    let (name, fields): (&str, &[(&str, u32, u32)]) = match kind {
-        0 => ("hbh", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
-        43 => (
-            "rt",
-            &[
-                ("nexthdr", 0, 1),
-                ("hdrlength", 1, 1),
-                ("type", 2, 1),
-                ("seg-left", 3, 1),
-            ],
-        ),
-        44 => (
-            "frag",
-            &[("nexthdr", 0, 1), ("reserved", 1, 1), ("id", 4, 4)],
-        ),
-        60 => ("dst", &[("nexthdr", 0, 1), ("hdrlength", 1, 1)]),
-        135 => (
-            "mh",
-            &[
-                ("nexthdr", 0, 1),
-                ("hdrlength", 1, 1),
-                ("type", 2, 1),
-                ("reserved", 3, 1),
-                ("checksum", 4, 2),
-            ],
-        ),
-        _ => ("", &[]),
-    };
-    let field = fields
-        .iter()
-        .find(|(_, o, l)| *o == off && *l == len)
-        .map(|(n, _, _)| (*n).to_owned());
-    let ty = if field.as_deref() == Some("nexthdr") {
-        Datatype::InetProto
-    } else if name == "mh" && field.as_deref() == Some("type") {
-        Datatype::MhType
-    } else {
-        Datatype::Integer
-    };
-    (name.to_owned(), field, ty, len * 8)
-}
-
-fn ip_option(kind: u8, off: u32, len: u32) -> (String, Option<String>, Datatype, u32) {
-    let name = match kind {
-        131 => "lsrr",
-        137 => "ssrr",
-        7 => "rr",
-        148 => "ra",
-        _ => "",
-    };
-    let field = match (off, len) {
-        (0, 1) => Some("type"),
-        (1, 1) => Some("length"),
-        (2, 1) => Some("ptr"),
-        (3, 4) => Some("addr"),
-        (2, 2) if name == "ra" => Some("value"),
-        _ => None,
-    };
-    (
-        name.to_owned(),
-        field.map(str::to_owned),
-        if field == Some("addr") {
-            Datatype::Ipv4Addr
-        } else {
-            Datatype::Integer
-        },
-        len * 8,
-    )
 }
 
 fn sctp_chunk(kind: u8) -> String {
@@ -2084,25 +2452,31 @@ fn limit(l: &kx::Limit) -> Limit {
     }
 }
 
-fn synproxy(mss: Option<u16>, wscale: Option<u8>, flags: Option<u32>) -> Synproxy {
+pub(crate) fn synproxy(mss: Option<u16>, wscale: Option<u8>, flags: Option<u32>) -> Synproxy {
+    // NF_SYNPROXY_OPT_MSS 1, _WSCALE 2, _SACK_PERM 4, _TIMESTAMP 8.
     let f = flags.unwrap_or(0);
     let mut fl = Vec::new();
-    if f & 0x2 != 0 {
+    if f & 0x8 != 0 {
         fl.push("timestamp");
     }
     if f & 0x4 != 0 {
         fl.push("sack-perm");
     }
     Synproxy {
-        mss: mss.filter(|_| f & 0x1 != 0 || f == 0),
-        wscale: wscale.filter(|_| f & 0x8 != 0 || f == 0),
+        mss: mss.filter(|_| f & 0x1 != 0),
+        wscale: wscale.filter(|_| f & 0x2 != 0),
         flags: fl,
     }
 }
 
 /// The elements of a set as nft lists them: typed by the set's key (and
 /// data) type, intervals merged into ranges and prefixes, sorted.
-pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>) -> R<Vec<Expr>> {
+pub fn set_elements(
+    set: &Set,
+    elems: &[&Element],
+    ifname: Option<IfnameFn<'_>>,
+    shift: u32,
+) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
@@ -2116,9 +2490,16 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
     // nft records the byte order of keys and data in the set's user data.
     let udata = set.userdata.as_deref().unwrap_or(&[]);
     let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
-    let key_host = order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
+    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
+    // Interval keys are stored big-endian, whatever their type.
+    let key_host =
+        !interval && order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
     let data_host = order(1);
     let name = |e: Expr| match e {
+        Expr::Value(v) if shift > 0 => {
+            let bits = v.bits;
+            Expr::Value(Value::number(v.ty, bits, v.as_u128() >> shift))
+        }
         Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
         Expr::Concat(parts) => Expr::Concat(
             parts
@@ -2133,19 +2514,27 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes, key_host).map(name)
+        key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
     // Sort keys as nft's numbers: host-order keys and strings by their
     // reversed bytes.
     let sort_host = key_host
-        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname));
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
+        || (!interval && key_types.len() > 1 && key_types.iter().all(|t| t.host_order()));
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
-    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
     let data_bits = set.data_len.unwrap_or(4) * 8;
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v)) if Datatype::concat_ids(set.data_type.unwrap_or(0)).len() > 1 => {
+                let types = Datatype::concat_ids(set.data_type.unwrap_or(0));
+                let lens: Vec<u32> = types
+                    .iter()
+                    .map(|t| t.bits().unwrap_or(32).div_ceil(8))
+                    .collect();
+                Some(key_value(&types, &lens, v, false, false)?)
+            }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
                 typed_h(
                     data_ty,
@@ -2201,8 +2590,8 @@ pub fn set_elements(set: &Set, elems: &[&Element], ifname: Option<IfnameFn<'_>>)
                 normalise(key_host, ek)
             } else {
                 match items.get(i + 1) {
-                    Some((_, nk, true)) => dec(nk),
-                    _ => vec![0xff; k.len()],
+                    Some((_, nk, _)) => dec(nk),
+                    None => vec![0xff; k.len()],
                 }
             };
             let lo_v = Value {
@@ -2339,7 +2728,7 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
     if lo.len() != hi.len() {
         return None;
     }
-    let total = lo.len() as u32 * 8;
+    let total = bits_of(lo.len());
     // host bits: hi ^ lo must be 0..01..1 and lo & that == 0
     let mut host = 0u32;
     let mut seen_partial = false;
@@ -2365,14 +2754,20 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
 }
 
 /// A key's value (a concatenation for several types).
-fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Expr> {
+fn key_value(
+    types: &[Datatype],
+    lens: &[u32],
+    bytes: &[u8],
+    host: bool,
+    interval: bool,
+) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
-        let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(bytes.len()));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            bytes.len() as u32 * 8
+            bits_of(bytes.len())
         } else {
-            bits.min(bytes.len() as u32 * 8)
+            bits.min(bits_of(bytes.len()))
         };
         return Ok(Expr::Value(typed_h(ty, bits, bytes, host && !be_type(ty))));
     }
@@ -2382,13 +2777,18 @@ fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Ex
         let len = *lens.get(i).unwrap_or(&4) as usize;
         let part = bytes.get(at..at + len).ok_or("short concatenated key")?;
         at += len.div_ceil(4) * 4;
-        let bits = ty.bits().unwrap_or(len as u32 * 8).min(len as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(len)).min(bits_of(len));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            len as u32 * 8
+            bits_of(len)
         } else {
             bits
         };
-        parts.push(Expr::Value(typed(*ty, bits, part)));
+        parts.push(Expr::Value(typed_h(
+            *ty,
+            bits,
+            part,
+            !interval && ty.host_order(),
+        )));
     }
     Ok(Expr::Concat(parts))
 }

@@ -153,6 +153,16 @@ pub fn expr(e: &Expr) -> J {
                 ExthdrKind::SctpChunk => "sctp chunk",
                 ExthdrKind::DccpOption => "dccp option",
             };
+            if let Some((base, offset, len)) = x.raw {
+                return one(
+                    k,
+                    o(vec![
+                        ("base", J::U(base.into())),
+                        ("offset", J::U(offset.into())),
+                        ("len", J::U(len.into())),
+                    ]),
+                );
+            }
             let mut v = vec![("name", s(x.name.as_str()))];
             if let Some(f) = &x.field {
                 v.push(("field", s(f.as_str())));
@@ -167,10 +177,11 @@ pub fn expr(e: &Expr) -> J {
             modulus,
             offset,
         } => {
-            let mut v = vec![("mode", s(*mode)), ("mod", J::U((*modulus).into()))];
-            if *offset != 0 {
-                v.push(("offset", J::U((*offset).into())));
-            }
+            let v = vec![
+                ("mode", s(*mode)),
+                ("mod", J::U((*modulus).into())),
+                ("offset", J::U((*offset).into())),
+            ];
             one("numgen", o(v))
         }
         Expr::Jhash {
@@ -481,7 +492,10 @@ pub fn stmt(st: &Stmt) -> J {
             }
             one("queue", if v.is_empty() { J::Null } else { o(v) })
         }
-        Stmt::Synproxy(sp) => one("synproxy", synproxy(sp)),
+        Stmt::Synproxy(sp) => {
+            let j = synproxy(sp);
+            one("synproxy", if j == J::O(Vec::new()) { J::Null } else { j })
+        }
         Stmt::Tproxy { family, addr, port } => {
             let mut v = Vec::new();
             if let Some(f) = family {
@@ -501,14 +515,11 @@ pub fn stmt(st: &Stmt) -> J {
             stmt: st,
             size,
         } => {
-            let mut v = vec![
-                ("key", expr(key)),
-                ("stmt", stmt(st)),
-                ("name", s(name.as_str())),
-            ];
+            let mut v = vec![("key", expr(key)), ("stmt", set_stmt(st))];
             if let Some(sz) = size {
                 v.push(("size", J::U((*sz).into())));
             }
+            v.push(("name", s(name.as_str())));
             one("meter", o(v))
         }
         Stmt::Xt { kind, name } => one(
@@ -523,6 +534,7 @@ pub fn stmt(st: &Stmt) -> J {
             Some(ms) => one("last", one("used", J::U(*ms))),
             None => one("last", J::Null),
         },
+        Stmt::Reset(e) => one("reset", expr(e)),
         Stmt::Untranslated(u) => one(
             "untranslated",
             o(vec![
@@ -574,9 +586,7 @@ fn obj(i: &ObjItem) -> J {
         ObjBody::Quota(q) => {
             v.push(("bytes", J::U(q.bytes)));
             v.push(("used", J::U(q.used)));
-            if q.inv {
-                v.push(("inv", J::Bool(true)));
-            }
+            v.push(("inv", J::Bool(q.inv)));
         }
         ObjBody::Limit(l) => {
             if l.bytes {

@@ -253,7 +253,7 @@ fn set_item(
         gc_interval: s.gc_interval.map(|g| u64::from(g) / 1000),
         comment: s.userdata.as_deref().and_then(|u| udata_comment(u, 7)),
         stmts,
-        elems: delinearize::set_elements(s, elems, ifname).unwrap_or_default(),
+        elems: delinearize::set_elements(s, elems, ifname, 0).unwrap_or_default(),
     }
 }
 
@@ -373,19 +373,7 @@ fn obj_item(o: &Obj) -> Option<ObjItem> {
             context: s.ctx.clone().unwrap_or_default(),
         },
         Some(ObjData::Synproxy(s)) => {
-            let f = s.flags.unwrap_or(0);
-            let mut flags = Vec::new();
-            if f & 0x2 != 0 {
-                flags.push("timestamp");
-            }
-            if f & 0x4 != 0 {
-                flags.push("sack-perm");
-            }
-            ObjBody::Synproxy(Synproxy {
-                mss: s.mss,
-                wscale: s.wscale,
-                flags,
-            })
+            ObjBody::Synproxy(delinearize::synproxy(s.mss, s.wscale, s.flags))
         }
         _ => ObjBody::Other(o.kind.unwrap_or(0)),
     };
