@@ -2651,6 +2651,9 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
                 ExthdrKind::SctpChunk => "sctp chunk",
                 ExthdrKind::DccpOption => "dccp option",
             };
+            if let Some((base, off, len)) = x.raw {
+                return format!("{head} @{base},{off},{len}");
+            }
             let mut s = format!("{head} {}", x.name);
             if let Some(f) = &x.field {
                 let _ = write!(s, " {f}");
@@ -3107,6 +3110,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             Some(ms) => format!("last used {}", duration_text(u128::from(*ms))),
             None => "last used never".to_owned(),
         },
+        Stmt::Reset(e) => format!("reset {}", expr_text(e)),
         Stmt::Untranslated(u) => format!("# untranslated: {}", u.text.join(" ")),
     }
 }
