@@ -2271,9 +2271,18 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
     if start == end {
         return value_text(&be, start, ctx);
     }
-    // nft prints the bounds of a protocol range as numbers.
-    if f.dtype == dt::INET_PROTOCOL {
-        return format!("{}-{}", be_uint(start), be_uint(end));
+    // nft prints the bounds of a range of symbolic constants as numbers.
+    {
+        use dt::*;
+        let (a, b) = (field_uint(&be, start), field_uint(&be, end));
+        match f.dtype {
+            ETHERTYPE => return format!("0x{a:04x}-0x{b:04x}"),
+            DSCP => return format!("0x{a:02x}-0x{b:02x}"),
+            INET_PROTOCOL | ICMP_TYPE | ICMP_CODE | ICMP6_TYPE | ICMPV6_CODE | ICMPX_CODE
+            | ARPOP | ECN | IGMP_TYPE | PKTTYPE | CT_DIR | NFPROTO | MH_TYPE | DCCP_PKTTYPE
+            | FIB_ADDR | ARPHRD | BOOLEAN | TIME_DAY => return format!("{a}-{b}"),
+            _ => {}
+        }
     }
     // Range bounds compare in network order: a prefix when start has
     // zeros where end has ones, from some bit on.
@@ -2549,11 +2558,6 @@ fn value_in(v: &Value, in_binop: bool) -> String {
         }
     }
     match v.ty {
-        // A name that ends in a literal `*` (compared with its NUL).
-        crate::lang::Datatype::Ifname if v.bits >= 128 && v.data.last() == Some(&b'*') => {
-            let n = v.as_str();
-            return format!("\"{}\\*\"", &n[..n.len() - 1]);
-        }
         crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
             let t = v.text();
             if t.parse::<u64>().is_err() && !t.starts_with("0x") {
@@ -2714,7 +2718,11 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         }
         LExpr::Binop { op, left, right } => {
             let l = expr_text_in(left, true);
-            let r = expr_text_in(right, true);
+            let r = if is_raw(left) {
+                raw_hex(right)
+            } else {
+                expr_text_in(right, true)
+            };
             let l = if is_compound(left) {
                 format!("({l})")
             } else {
@@ -2737,6 +2745,9 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             {
                 format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
             }
+            (LExpr::Value(x), LExpr::Value(y)) => {
+                format!("{}-{}", range_bound(x), range_bound(y))
+            }
             _ => format!("{}-{}", expr_text(a), expr_text(b)),
         },
         LExpr::Concat(v) => v.iter().map(expr_text).collect::<Vec<_>>().join(" . "),
@@ -2751,6 +2762,21 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         LExpr::Elem(el) => elem_text(el),
         LExpr::Verdict(v) => lverdict_text(v),
         LExpr::Wildcard => "*".to_owned(),
+    }
+}
+
+/// A bound of a range: nft prints symbolic constants as numbers there
+/// (`arp operation 1-2`, `icmpv6 code 3-66`).
+fn range_bound(v: &Value) -> String {
+    let t = value_in(v, false);
+    let symbolic = !v.ty.symbols().is_empty() || v.ty == crate::lang::Datatype::InetProto;
+    if !symbolic || t.starts_with("0x") || t.parse::<u128>().is_ok() {
+        return t;
+    }
+    match v.ty {
+        crate::lang::Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
+        crate::lang::Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
+        _ => v.as_u128().to_string(),
     }
 }
 
@@ -2860,9 +2886,20 @@ fn nat_text(n: &Nat) -> String {
                 let v6 = n.family == Some("ip6")
                     || matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
                 match (&n.port, v6) {
-                    (Some(p), true) => {
-                        let _ = write!(s, " [{at}]:{}", expr_text(p));
-                    }
+                    (Some(p), true) => match a {
+                        LExpr::Range(lo, hi) => {
+                            let _ = write!(
+                                s,
+                                " [{}]-[{}]:{}",
+                                expr_text(lo),
+                                expr_text(hi),
+                                expr_text(p)
+                            );
+                        }
+                        _ => {
+                            let _ = write!(s, " [{at}]:{}", expr_text(p));
+                        }
+                    },
                     (Some(p), false) => {
                         let _ = write!(s, " {at}:{}", expr_text(p));
                     }
@@ -2904,6 +2941,15 @@ fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
     }
 }
 
+/// A raw payload (`@ll,0,8`), alone or under a mask.
+fn is_raw(e: &LExpr) -> bool {
+    match e {
+        LExpr::Payload(Payload::Raw { .. }) => true,
+        LExpr::Binop { left, .. } => is_raw(left),
+        _ => false,
+    }
+}
+
 /// The right side of a raw payload match: integers in hex (`0x14`).
 fn raw_hex(e: &LExpr) -> String {
     match e {
@@ -2942,14 +2988,25 @@ pub fn stmt_text(s: &Stmt) -> String {
             ) = (op, left, right)
             {
                 if let LExpr::Value(m) = &**mask {
-                    if m.ty.is_bitmask() && v.ty.is_bitmask() {
+                    if m.ty.is_bitmask() && v.ty.is_bitmask() && m.as_u128().count_ones() > 1 {
                         let neg = if *op == Op::Neq { "!= " } else { "" };
                         return format!("{} {neg}{} / {}", expr_text(l), v.text(), m.text());
                     }
                 }
             }
+            // An exact comparison of flags: `tcp flags == syn`, `== 0xff`.
+            if let (Op::Eq, LExpr::Value(v)) = (op, right) {
+                if v.ty.is_bitmask() && !matches!(left, LExpr::Binop { .. }) {
+                    let r = if v.as_u128().count_ones() == 1 {
+                        v.text()
+                    } else {
+                        format!("0x{:x}", v.as_u128())
+                    };
+                    return format!("{} == {r}", expr_text(left));
+                }
+            }
             let l = expr_text(left);
-            let r = if matches!(left, LExpr::Payload(Payload::Raw { .. })) {
+            let r = if is_raw(left) {
                 raw_hex(right)
             } else {
                 expr_text(right)
@@ -3101,7 +3158,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             if let Some(z) = size {
                 let _ = write!(s, " size {z}");
             }
-            let _ = write!(s, " {{ {} {} }}", expr_text(key), stmt_text(stmt));
+            let _ = write!(s, " {{ {} {} }}", expr_text(key), template_stmt_text(stmt));
             s
         }
         Stmt::Xt { kind, name } => format!("xt {kind} \"{name}\""),
@@ -3110,6 +3167,9 @@ pub fn stmt_text(s: &Stmt) -> String {
             Some(ms) => format!("last used {}", duration_text(u128::from(*ms))),
             None => "last used never".to_owned(),
         },
+        Stmt::Reset(LExpr::Exthdr(x)) if x.kind == ExthdrKind::TcpOption && x.raw.is_some() => {
+            format!("reset tcp option {}", x.raw.map_or(0, |r| r.0))
+        }
         Stmt::Reset(e) => format!("reset {}", expr_text(e)),
         Stmt::Untranslated(u) => format!("# untranslated: {}", u.text.join(" ")),
     }
