@@ -2656,6 +2656,10 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
                 ExthdrKind::DccpOption => "dccp option",
             };
             if let Some((base, off, len)) = x.raw {
+                // A whole unnamed option (its presence): its kind alone.
+                if (off, len) == (0, 8) {
+                    return format!("{head} {base}");
+                }
                 return format!("{head} @{base},{off},{len}");
             }
             let mut s = format!("{head} {}", x.name);
@@ -2751,9 +2755,16 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             _ => format!("{}-{}", expr_text(a), expr_text(b)),
         },
         LExpr::Concat(v) => v.iter().map(expr_text).collect::<Vec<_>>().join(" . "),
+        // Flags with several bits are written `syn | ack` in a set.
         LExpr::Set(v) => format!(
             "{{ {} }}",
-            v.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+            v.iter()
+                .map(|x| match x {
+                    LExpr::Value(_) => expr_text_in(x, true),
+                    x => expr_text(x),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         LExpr::SetRef(n) if n.starts_with('@') => n.clone(),
         LExpr::SetRef(n) => format!("@{n}"),
@@ -2997,6 +3008,9 @@ pub fn stmt_text(s: &Stmt) -> String {
             // An exact comparison of flags: `tcp flags == syn`, `== 0xff`.
             if let (Op::Eq, LExpr::Value(v)) = (op, right) {
                 if v.ty.is_bitmask() && !matches!(left, LExpr::Binop { .. }) {
+                    if v.as_u128() == 0 {
+                        return format!("{} 0x0", expr_text(left));
+                    }
                     let r = if v.as_u128().count_ones() == 1 {
                         v.text()
                     } else {

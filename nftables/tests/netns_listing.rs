@@ -418,4 +418,4 @@ fn upstream_rules_list_as_nft_does() {
 
 /// The share of upstream rule lines printed identically, in percent (the
 /// floor reached; the delinearizer's progress raises it).
-const UPSTREAM_RULES_PERCENT: usize = 96;
+const UPSTREAM_RULES_PERCENT: usize = 97;
