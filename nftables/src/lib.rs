@@ -83,6 +83,12 @@
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
+//! - **Listing**: [`listing`] prints a [`Ruleset`] as `nft list ruleset`
+//!   (nft 1.0.6) prints it: tables, objects, sets and maps (typeof from
+//!   their user data, elements sorted, merged into prefixes and ranges and
+//!   wrapped as nft wraps them), flowtables, chains with named priorities,
+//!   and rules translated by [`lang`]; `nftlist` without flags (`-a` for
+//!   handles) prints it.
 //!
 //! # Building values
 //! Every object and expression is a plain struct whose fields are the
