@@ -2484,8 +2484,9 @@ fn element_items(
             };
             let (d, x) = elem_suffix(s, e, data, ctx);
             let single = key.fields.len() == 1;
-            let sortable =
-                !(single && key.fields[0].dtype == dt::TCP_FLAG && ktext.contains(" | "));
+            // Concatenated ranges list in the kernel's order.
+            let sortable = e.key_end.is_none()
+                && !(single && key.fields[0].dtype == dt::TCP_FLAG && ktext.contains(" | "));
             // nft sorts by the key as a number: a concatenation as a
             // host-order one.
             let sort = if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
@@ -2748,6 +2749,27 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
                 if x.ty == crate::lang::Datatype::Time && y.ty == x.ty =>
             {
                 format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
+            }
+            // A range of interface names is a wildcard: `"eth*"`.
+            (LExpr::Value(x), LExpr::Value(y))
+                if matches!(
+                    x.ty,
+                    crate::lang::Datatype::Ifname | crate::lang::Datatype::String
+                ) =>
+            {
+                let common = x
+                    .data
+                    .iter()
+                    .zip(&y.data)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                if y.data[common..].iter().all(|&b| b == 0xff)
+                    && x.data[common..].iter().all(|&b| b == 0)
+                {
+                    format!("\"{}*\"", String::from_utf8_lossy(&x.data[..common]))
+                } else {
+                    format!("{}-{}", expr_text(a), expr_text(b))
+                }
             }
             (LExpr::Value(x), LExpr::Value(y)) => {
                 format!("{}-{}", range_bound(x), range_bound(y))
