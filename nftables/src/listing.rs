@@ -40,7 +40,7 @@ use nfnl_sys as sys;
 
 use crate::data::{Data, Verdict};
 use crate::expr::{Counter, Expr, LimitType};
-use crate::lang::delinearize::{self, Context};
+use crate::lang::delinearize::{self, Context, IfnameFn};
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
     TableFlags,
@@ -49,12 +49,22 @@ use crate::ruleset::Ruleset;
 use crate::text::family_name;
 
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
-#[derive(Clone, Debug)]
-pub struct Printer {
+#[derive(Clone)]
+pub struct Printer<'a> {
     handles: bool,
+    ifname: Option<IfnameFn<'a>>,
 }
 
-impl Default for Printer {
+impl std::fmt::Debug for Printer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Printer")
+            .field("handles", &self.handles)
+            .field("ifname", &self.ifname.is_some())
+            .finish()
+    }
+}
+
+impl Default for Printer<'_> {
     fn default() -> Self {
         Printer::new()
     }
@@ -65,10 +75,24 @@ pub fn ruleset(rs: &Ruleset) -> String {
     Printer::new().ruleset(rs)
 }
 
-impl Printer {
-    /// A printer without handles (`nft list ruleset`).
+impl<'a> Printer<'a> {
+    /// A printer without handles (`nft list ruleset`), naming interfaces
+    /// by this crate's own lookup (see [`Printer::ifname`]).
     pub fn new() -> Self {
-        Printer { handles: false }
+        Printer {
+            handles: false,
+            ifname: None,
+        }
+    }
+
+    /// Interface indexes (`iif`, `iface_index` elements) are named by `f`
+    /// (`if_indextoname(3)`). Without it, the names come from this
+    /// thread's `/proc/thread-self/net/dev` matched with the indexes in
+    /// `/sys/class/net`, which sees the namespace sysfs was mounted in:
+    /// right for `lo`, not for every device of another namespace.
+    pub fn ifname(mut self, f: IfnameFn<'a>) -> Self {
+        self.ifname = Some(f);
+        self
     }
 
     /// Prints handles as `nft -a list ruleset` does (`# handle N`).
@@ -80,8 +104,11 @@ impl Printer {
     /// The whole listing.
     pub fn ruleset(&self, rs: &Ruleset) -> String {
         let mut out = String::new();
-        let ifnames = interface_names();
-        let ctx = Ctx { ifnames: &ifnames };
+        let names = interface_names();
+        let ours = |i: u32| names.get(&i).cloned();
+        let ctx = Ctx {
+            ifname: self.ifname.unwrap_or(&ours),
+        };
         for t in &rs.tables {
             self.table(&mut out, rs, t, &ctx);
         }
@@ -99,8 +126,19 @@ impl Printer {
         let fam = t.family;
         let name = t.name.as_deref().unwrap_or("");
         let _ = write!(o, "table {} {name} {{", family_name(fam));
+        let owned = t.flags.is_some_and(|f| f.contains(TableFlags::OWNER));
+        if self.handles || owned {
+            o.push_str(" #");
+        }
         if self.handles {
-            let _ = write!(o, " # handle {}", t.handle.unwrap_or(0));
+            let _ = write!(o, " handle {}", t.handle.unwrap_or(0));
+        }
+        if owned {
+            let prog = t
+                .owner
+                .and_then(owner_program)
+                .unwrap_or_else(|| "-".to_owned());
+            let _ = write!(o, " progname {prog}");
         }
         o.push('\n');
         if let Some(f) = t.flags.filter(|f| !f.is_empty()) {
@@ -146,9 +184,8 @@ impl Printer {
             sep(o);
             self.flowtable(o, f);
         }
-        let ifname = |i: u32| cached_interface_names().get(&i).cloned();
         let mut dctx = Context::new(fam);
-        dctx.ifname = Some(&ifname);
+        dctx.ifname = Some(ctx.ifname);
         for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
             let sname = s.name.as_deref();
             dctx.add_set(
@@ -565,19 +602,49 @@ impl Printer {
 
 /// Interface names by index, for `iface_index` values.
 struct Ctx<'a> {
-    ifnames: &'a HashMap<u32, String>,
+    ifname: IfnameFn<'a>,
 }
 
-fn cached_interface_names() -> &'static HashMap<u32, String> {
-    static NAMES: std::sync::OnceLock<HashMap<u32, String>> = std::sync::OnceLock::new();
-    NAMES.get_or_init(interface_names)
+/// The name (`comm`) of the process holding the netlink socket whose
+/// port id is `portid`: the socket's inode from `/proc/net/netlink` (this
+/// namespace's sockets), then the process with that socket open.
+fn owner_program(portid: u32) -> Option<String> {
+    let table = std::fs::read_to_string("/proc/thread-self/net/netlink")
+        .or_else(|_| std::fs::read_to_string("/proc/net/netlink"))
+        .ok()?;
+    let inode = table.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.get(1) == Some(&"12") && f.get(2)?.parse::<u32>().ok()? == portid)
+            .then(|| f.get(9).map(|i| (*i).to_owned()))
+            .flatten()
+    })?;
+    let target = format!("socket:[{inode}]");
+    for p in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == target) {
+                return std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .ok()
+                    .map(|c| c.trim_end().to_owned());
+            }
+        }
+    }
+    None
 }
 
 /// Interface names of this network namespace by index: the names of
 /// `/proc/net/dev` (per namespace) with the index sysfs gives them.
 fn interface_names() -> HashMap<u32, String> {
     let mut m = HashMap::new();
-    let here: Vec<String> = std::fs::read_to_string("/proc/net/dev")
+    // This thread's network namespace (a thread may have entered another
+    // one than the process's).
+    let here: Vec<String> = std::fs::read_to_string("/proc/thread-self/net/dev")
+        .or_else(|_| std::fs::read_to_string("/proc/net/dev"))
         .unwrap_or_default()
         .lines()
         .filter_map(|l| l.split_once(':').map(|(n, _)| n.trim().to_owned()))
@@ -1988,7 +2055,7 @@ fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
         },
         IFINDEX => {
             let i = u32::try_from(v).unwrap_or(0);
-            match ctx.ifnames.get(&i) {
+            match (ctx.ifname)(i) {
                 Some(n) => format!("\"{n}\""),
                 None => i.to_string(),
             }
@@ -2552,12 +2619,6 @@ pub fn expr_text(e: &LExpr) -> String {
 }
 
 fn value_in(v: &Value, in_binop: bool) -> String {
-    if v.ty == crate::lang::Datatype::Ifindex {
-        let i = u32::try_from(v.as_u128()).unwrap_or(0);
-        if let Some(n) = cached_interface_names().get(&i) {
-            return format!("\"{n}\"");
-        }
-    }
     match v.ty {
         crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
             let t = v.text();

@@ -419,3 +419,21 @@ fn upstream_rules_list_as_nft_does() {
 /// The share of upstream rule lines printed identically, in percent (the
 /// floor reached; the delinearizer's progress raises it).
 const UPSTREAM_RULES_PERCENT: usize = 97;
+
+/// A table owned by a socket (`NFT_TABLE_F_OWNER`): nft names the owning
+/// process after the table's brace and lists `flags owner`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn owned_table_lists_as_nft_does() {
+    let _ns = support::netns();
+    let mut owner = Nft::open().unwrap();
+    let mut t = nfnl_tables::Table::new(ProtoFamily::Inet, "owned");
+    t.flags = Some(nfnl_tables::TableFlags::OWNER);
+    let mut tx = nfnl_tables::Transaction::new();
+    tx.add_table(&t).unwrap();
+    owner.commit(&tx).unwrap();
+    let nft = support::sh("nft list ruleset");
+    let mine = ours(false);
+    println!("nft:\n{nft}ours:\n{mine}");
+    assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
+}

@@ -110,7 +110,15 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
 fn list_ruleset(handles: bool) -> Result<String, Error> {
     let mut nft = Nft::open()?;
     let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
-    Ok(listing::Printer::new().handles(handles).ruleset(&rs))
+    let ifname = |i: u32| {
+        nix::net::if_::if_indextoname(i)
+            .ok()
+            .map(|c| c.to_string_lossy().into_owned())
+    };
+    Ok(listing::Printer::new()
+        .handles(handles)
+        .ifname(&ifname)
+        .ruleset(&rs))
 }
 
 /// `nft -j list ruleset`: the ruleset in nft's JSON.
