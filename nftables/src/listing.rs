@@ -3313,7 +3313,7 @@ pub fn rule_text(r: &RuleItem) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::object::{Elements, Hook, SetDesc, SetElems};
+    use crate::object::{Hook, SetDesc, SetElems};
 
     fn hex(s: &str) -> Vec<u8> {
         (0..s.len())
