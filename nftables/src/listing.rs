@@ -2552,11 +2552,21 @@ fn element_items(
             let (d, x) = elem_suffix(s, e, data, ctx);
             let single = key.fields.len() == 1;
             // Concatenated ranges list in the kernel's order.
-            let sortable = e.key_end.is_none()
-                && !(single && key.fields[0].dtype == dt::TCP_FLAG && ktext.contains(" | "));
+            let sortable = e.key_end.is_none();
             // nft sorts by the key as a number: a concatenation as a
-            // host-order one.
-            let sort = if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
+            // host-order one; flags with several bits set (printed `fin |
+            // ack`) by their lowest bit, the first operand of the `|`.
+            let multi_flags = single
+                && matches!(
+                    key.fields[0].dtype,
+                    dt::TCP_FLAG | dt::CT_STATE | dt::CT_STATUS
+                )
+                && field_uint(&key.fields[0], k).count_ones() > 1;
+            let sort = if multi_flags {
+                let v = field_uint(&key.fields[0], k);
+                let low = v & v.wrapping_neg();
+                low.to_be_bytes()[16 - k.len().min(16)..].to_vec()
+            } else if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
                 // A string sorts as the number its characters make.
                 let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
                 k[..end].to_vec()
@@ -2572,6 +2582,9 @@ fn element_items(
             });
         }
         if items.iter().all(|i| i.sortable) {
+            // nft collects the kernel's elements in reverse, then sorts
+            // stably: equal keys stay in reverse dump order.
+            items.reverse();
             items.sort_by(|a, b| cmp_num(&a.sort, &b.sort));
         }
     }
@@ -3477,6 +3490,23 @@ mod tests {
             ..Default::default()
         };
         assert!(ruleset(&rs).contains("elements = { \"lo\",\n\t\t\t     \"eth0\" }"));
+    }
+
+    #[test]
+    fn flags_with_several_bits_sort_by_their_lowest() {
+        // typeof tcp flags; the kernel dumped 1..=6 in order (as nft
+        // 1.0.6 lists it: reversed, then sorted stably by the first flag).
+        let mut s = set("f", dt::TCP_FLAG, 1);
+        s.userdata = Some(hex("000402000000"));
+        let e = (1u8..=6).map(|i| Element::new(vec![i])).collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("f", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs)
+            .contains("elements = { fin | rst, fin | syn, fin, syn | rst, syn,\n\t\t\t     rst }"));
     }
 
     #[test]

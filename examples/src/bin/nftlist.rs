@@ -110,10 +110,12 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
 fn list_ruleset(handles: bool) -> Result<String, Error> {
     let mut nft = Nft::open()?;
     let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+    // (an index without a device gives an empty name, not an error)
     let ifname = |i: u32| {
         nix::net::if_::if_indextoname(i)
             .ok()
             .map(|c| c.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
     };
     Ok(listing::Printer::new()
         .handles(handles)
