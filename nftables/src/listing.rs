@@ -2864,7 +2864,7 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         ),
         LExpr::SetRef(n) if n.starts_with('@') => n.clone(),
         LExpr::SetRef(n) => format!("@{n}"),
-        LExpr::Map { key, data } => format!("{} map {}", expr_text(key), expr_text(data)),
+        LExpr::Map { key, data } => format!("{} map {}", expr_text(key), keyed_text(key, data)),
         LExpr::Mapping(k, d) => format!("{} : {}", expr_text(k), expr_text(d)),
         LExpr::Elem(el) => elem_text(el),
         LExpr::Verdict(v) => lverdict_text(v),
@@ -3070,6 +3070,43 @@ fn raw_hex(e: &LExpr) -> String {
     }
 }
 
+/// The right side of a match, a vmap or a map lookup on `key`: values
+/// compared with raw payload bits print in hex, also as parts of a
+/// concatenation (`ip saddr . @ih,32,32 { 1.1.1.1 . 0x14 }`).
+fn keyed_text(key: &LExpr, e: &LExpr) -> String {
+    if is_raw(key) {
+        return raw_hex(e);
+    }
+    let LExpr::Concat(parts) = key else {
+        return expr_text(e);
+    };
+    if !parts.iter().any(is_raw) {
+        return expr_text(e);
+    }
+    fn elem(parts: &[LExpr], e: &LExpr) -> String {
+        match e {
+            LExpr::Concat(vals) if vals.len() == parts.len() => vals
+                .iter()
+                .zip(parts)
+                .map(|(v, p)| if is_raw(p) { raw_hex(v) } else { expr_text(v) })
+                .collect::<Vec<_>>()
+                .join(" . "),
+            LExpr::Mapping(k, d) => format!("{} : {}", elem(parts, k), expr_text(d)),
+            e => expr_text(e),
+        }
+    }
+    match e {
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter()
+                .map(|x| elem(parts, x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        e => elem(parts, e),
+    }
+}
+
 /// A statement of a set statement's element (a template: a counter
 /// prints without values).
 fn template_stmt_text(s: &Stmt) -> String {
@@ -3116,11 +3153,7 @@ pub fn stmt_text(s: &Stmt) -> String {
                 }
             }
             let l = expr_text(left);
-            let r = if is_raw(left) {
-                raw_hex(right)
-            } else {
-                expr_text(right)
-            };
+            let r = keyed_text(left, right);
             match op {
                 Op::Eq
                     if matches!(left, LExpr::Binop { .. })
@@ -3135,7 +3168,7 @@ pub fn stmt_text(s: &Stmt) -> String {
         Stmt::Verdict(v) => lverdict_text(v),
         Stmt::Counter(c) => format!("counter packets {} bytes {}", c.packets, c.bytes),
         Stmt::Mangle { key, value } => format!("{} set {}", expr_text(key), expr_text(value)),
-        Stmt::Vmap { key, data } => format!("{} vmap {}", expr_text(key), expr_text(data)),
+        Stmt::Vmap { key, data } => format!("{} vmap {}", expr_text(key), keyed_text(key, data)),
         Stmt::Log(l) => log_text(l),
         Stmt::Limit(l) => limit_stmt_text(l),
         Stmt::Quota(q) => {
