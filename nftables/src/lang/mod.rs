@@ -24,3 +24,6 @@ pub mod delinearize;
 pub mod json;
 pub mod listing;
 pub mod proto;
+
+#[cfg(test)]
+mod tests;
