@@ -338,7 +338,7 @@ fn what_is_not_translated_is_kept_and_nothing_panics() {
 #[test]
 fn every_prefix_of_a_rule_translates_without_panicking() {
     // Truncated expression lists leave registers half-filled.
-    let exprs = vec![
+    let exprs = [
         KExpr::meta(MetaKey::L4PROTO, REG1),
         KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
         KExpr::payload(PayloadBase::TRANSPORT, 2, 2, REG1),
