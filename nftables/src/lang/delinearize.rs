@@ -123,6 +123,7 @@ enum Dep {
     IpProto(u8),
     Ip6Nexthdr(u8),
     Iiftype(u16),
+    CtL3proto,
 }
 
 struct State<'c, 'a> {
@@ -196,6 +197,7 @@ fn expr_host(e: &Expr, ty: Datatype) -> bool {
         Expr::Map { .. } => ty.host_order(),
         Expr::Binop { left, .. } => expr_host(left, ty),
         Expr::Meta("random") => false,
+        Expr::Ct { key, .. } if key == "id" => false,
         _ => !be_type(ty),
     }
 }
@@ -576,7 +578,9 @@ impl State<'_, '_> {
         // Kill the implicit dependency.
         match base {
             Base::Ll => {
-                if p.name == "vlan" {
+                // `vlan type` is the stacked header's own protocol field:
+                // the `ether type 8021q` before it stays.
+                if p.name == "vlan" && !(fields.len() == 1 && fields[0].name == "type") {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
                 self.kill(&[Dep::Iiftype(1)]);
@@ -643,6 +647,7 @@ impl State<'_, '_> {
             Expr::Meta("nfproto") => Dep::Nfproto(u8::try_from(n).unwrap_or(0)),
             Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
             Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
+            Expr::Ct { key, dir: None } if key == "l3proto" => Dep::CtL3proto,
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
                 ("ether", "type") | ("vlan", "type") => {
                     Dep::EtherType(u16::try_from(n).unwrap_or(0))
@@ -863,6 +868,10 @@ impl State<'_, '_> {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
                 let _ = &mut name;
+                if key.0 == 10 {
+                    // ct protocol: the ct l3proto before it is its dependency.
+                    self.kill(&[Dep::CtL3proto]);
+                }
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
@@ -1683,6 +1692,15 @@ impl State<'_, '_> {
     /// statements): concatenations gathered from consecutive registers.
     fn key_expr(&mut self, reg: &Reg) -> R<Expr> {
         match self.left_of(reg)? {
+            Left::Masked(e, ty, bits, mask) => Ok(Expr::Binop {
+                op: BinOp::And,
+                left: Box::new(e),
+                right: Box::new(Expr::Value(Value {
+                    ty,
+                    bits,
+                    data: mask,
+                })),
+            }),
             Left::Fields(mut f, 0) if f.len() == 1 => Ok(f.remove(0).0),
             Left::Fields(f, 0) => Ok(Expr::Concat(f.into_iter().map(|x| x.0).collect())),
             _ => Err("masked key".into()),
@@ -1855,23 +1873,27 @@ impl State<'_, '_> {
             Some(min) => {
                 let lo = self.value_of(Some(min), ty, bits, false)?;
                 from_map = matches!(lo, Expr::Map { .. });
+                if from_map {
+                    self.apply_deferred(min);
+                }
                 match n.reg_addr_max {
                     Some(max) if from_map && (max == min || is_part(self, Some(max))) => Some(lo),
                     Some(max) if max != min => {
                         let hi = self.value_of(Some(max), ty, bits, false)?;
-                        Some(Expr::Range(Box::new(lo), Box::new(hi)))
+                        Some(range_or_prefix(lo, hi))
                     }
                     _ => Some(lo),
                 }
             }
             None => None,
         };
-        let port = if from_map && is_part(self, n.reg_proto_min) {
+        let concat_map = from_map && is_part(self, n.reg_proto_min);
+        let port = if concat_map {
             None
         } else {
             self.proto_range(n.reg_proto_min, n.reg_proto_max)?
         };
-        let family = if (self.family == ProtoFamily::Inet || from_map) && addr.is_some() {
+        let family = if (self.family == ProtoFamily::Inet || concat_map) && addr.is_some() {
             self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
             Some(fam)
         } else {
