@@ -124,6 +124,7 @@ enum Dep {
     Ip6Nexthdr(u8),
     Iiftype(u16),
     CtL3proto,
+    IcmpType(u8),
 }
 
 struct State<'c, 'a> {
@@ -143,6 +144,12 @@ struct State<'c, 'a> {
     pending_kills: Vec<Vec<Dep>>,
     /// Dependencies a map in a register removes when a `set` statement uses it.
     deferred: HashMap<u32, Vec<Vec<Dep>>>,
+    /// Byte lengths of the fields of the last key gathered.
+    key_lens: Vec<u32>,
+    /// The ICMP/ICMPv6 type matched so far (selects type-specific fields).
+    icmp_type: Option<u8>,
+    /// Stacked VLAN headers matched so far (`vlan type 8021q`).
+    vlan_depth: u32,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
 }
@@ -377,6 +384,9 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         vlan: false,
         pending_gte: None,
         nokill: false,
+        key_lens: Vec::new(),
+        icmp_type: None,
+        vlan_depth: 0,
         pending_kills: Vec::new(),
         deferred: HashMap::new(),
         swapped: Default::default(),
@@ -547,6 +557,20 @@ impl State<'_, '_> {
                 len,
             )]
         };
+        // Stacked VLAN headers: the n-th one is 4 bytes further.
+        let mut offset = offset;
+        let mut vlan_shift = 0;
+        if base == Base::Ll && offset >= 144 && self.vlan {
+            let idx = ((offset - 112) / 32).min(self.vlan_depth);
+            vlan_shift = idx * 32;
+            offset -= vlan_shift;
+        }
+        let _ = vlan_shift;
+        if base == Base::Transport {
+            if let Some(f) = self.icmp_field(offset, len) {
+                return f;
+            }
+        }
         let p: Option<&'static Proto> = match base {
             Base::Ll => {
                 if offset >= 112 && self.vlan {
@@ -630,6 +654,64 @@ impl State<'_, '_> {
             .collect()
     }
 
+    /// ICMP and ICMPv6 fields that depend on the message type (nft adds
+    /// `icmpv6 type packet-too-big` before `icmpv6 mtu`, and names the
+    /// bytes after the checksum by the type matched).
+    fn icmp_field(&mut self, offset: u32, len: u32) -> Option<Vec<(Expr, Datatype, u32)>> {
+        let p = self.l4?;
+        let f = |field: &'static str, ty: Datatype, bits: u32| {
+            (
+                Expr::Payload(Payload::Field {
+                    protocol: p.name,
+                    field,
+                }),
+                ty,
+                bits,
+            )
+        };
+        let t = self.icmp_type;
+        let (fields, dep): (Vec<_>, Option<u8>) = match (p.name, offset, len) {
+            ("icmp", 32, 32) if t == Some(5) => {
+                (vec![f("gateway", Datatype::Ipv4Addr, 32)], Some(5))
+            }
+            ("icmp", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmp", 48, 16) if t == Some(3) => (vec![f("mtu", Datatype::Integer, 16)], Some(3)),
+            ("icmpv6", 32, 32) if t == Some(2) => (vec![f("mtu", Datatype::Integer, 32)], Some(2)),
+            ("icmpv6", 32, 32) if t == Some(4) => {
+                (vec![f("parameter-problem", Datatype::Integer, 32)], Some(4))
+            }
+            ("icmpv6", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmpv6", 32, 16) if matches!(t, Some(130..=132)) => {
+                (vec![f("max-delay", Datatype::Integer, 16)], t)
+            }
+            _ => return None,
+        };
+        // The transport dependency goes as for any field of the protocol.
+        let n = l4_number(p.name);
+        let mut want = vec![Dep::L4proto(n)];
+        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+            want.push(Dep::IpProto(n));
+            want.push(Dep::Ip6Nexthdr(n));
+        }
+        if let Some(d) = dep {
+            self.kill(&[Dep::IcmpType(d)]);
+        }
+        self.kill(&want);
+        Some(fields)
+    }
+
     /// Records protocol context and dependency candidates after a match.
     fn note_match(&mut self, idx: usize) {
         let Some(Some(Stmt::Match { op, left, right })) = self.stmts.get(idx) else {
@@ -648,6 +730,13 @@ impl State<'_, '_> {
             Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
             Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
             Expr::Ct { key, dir: None } if key == "l3proto" => Dep::CtL3proto,
+            Expr::Payload(Payload::Field {
+                protocol: "icmp" | "icmpv6",
+                field: "type",
+            }) => {
+                self.icmp_type = u8::try_from(n).ok();
+                Dep::IcmpType(u8::try_from(n).unwrap_or(0))
+            }
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
                 ("ether", "type") | ("vlan", "type") => {
                     Dep::EtherType(u16::try_from(n).unwrap_or(0))
@@ -665,7 +754,12 @@ impl State<'_, '_> {
             Dep::Nfproto(2) => self.l3 = Some(&proto::IP),
             Dep::Nfproto(10) => self.l3 = Some(&proto::IP6),
             Dep::MetaProtocol(t) | Dep::EtherType(t) => match t {
-                0x8100 | 0x88a8 => self.vlan = true,
+                0x8100 | 0x88a8 => {
+                    if self.vlan {
+                        self.vlan_depth += 1;
+                    }
+                    self.vlan = true;
+                }
                 _ => self.l3 = proto::by_ethertype(t).or(self.l3),
             },
             _ => {}
@@ -1569,6 +1663,11 @@ impl State<'_, '_> {
                         }
                         name_ifindex(val, self.ctx.ifname)
                     };
+                    let mut right = right;
+                    if right.ty.is_bitmask() && right.as_u128().count_ones() > 1 {
+                        // nft names the bits of a flag match, not of a value.
+                        right.ty = Datatype::Bitmask;
+                    }
                     let idx = self.push(Stmt::Match {
                         op,
                         left: l,
@@ -1710,6 +1809,7 @@ impl State<'_, '_> {
     /// The key at register `r` for a set with key length `key_len`:
     /// several registers make a concatenation.
     fn gather_key(&mut self, r: u32, key_len: u32) -> R<(Expr, u32)> {
+        self.key_lens.clear();
         let mut idx = reg32(r);
         let mut got = 0u32;
         let mut parts = Vec::new();
@@ -1731,10 +1831,19 @@ impl State<'_, '_> {
             let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
             match self.left_of(&reg)? {
-                Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
+                Left::Fields(f, 0) => {
+                    for x in f {
+                        self.key_lens
+                            .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                        parts.push(x.0);
+                    }
+                }
                 Left::Fields(mut f, sh) if f.len() == 1 => {
                     shift = sh;
-                    parts.push(f.remove(0).0);
+                    let x = f.remove(0);
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                    parts.push(x.0);
                 }
                 _ => return Err("masked key".into()),
             }
@@ -1763,7 +1872,14 @@ impl State<'_, '_> {
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname, shift)?))
+        let lens = (self.key_lens.len() > 1).then_some(self.key_lens.as_slice());
+        Ok(Expr::Set(set_elements_with(
+            set,
+            elems,
+            self.ctx.ifname,
+            shift,
+            lens,
+        )?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1943,6 +2059,9 @@ impl State<'_, '_> {
                 vlan: false,
                 pending_gte: None,
                 nokill: false,
+                key_lens: Vec::new(),
+                icmp_type: None,
+                vlan_depth: 0,
                 pending_kills: Vec::new(),
                 deferred: HashMap::new(),
                 swapped: Default::default(),
@@ -2141,6 +2260,23 @@ fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
             &[
                 ("nexthdr", 0, 8, T::InetProto),
                 ("hdrlength", 8, 8, T::Integer),
+            ],
+        ),
+        (0, 43) if offset >= 32 => (
+            // Beyond the common routing header: the segment routing header.
+            "srh",
+            &[
+                ("last-entry", 32, 8, T::Integer),
+                ("flags", 40, 8, T::Integer),
+                ("tag", 48, 16, T::Integer),
+                ("sid[1]", 64, 128, T::Ipv6Addr),
+                ("sid[2]", 192, 128, T::Ipv6Addr),
+                ("sid[3]", 320, 128, T::Ipv6Addr),
+                ("sid[4]", 448, 128, T::Ipv6Addr),
+                ("sid[5]", 576, 128, T::Ipv6Addr),
+                ("sid[6]", 704, 128, T::Ipv6Addr),
+                ("sid[7]", 832, 128, T::Ipv6Addr),
+                ("sid[8]", 960, 128, T::Ipv6Addr),
             ],
         ),
         (0, 43) => (
@@ -2499,10 +2635,25 @@ pub fn set_elements(
     ifname: Option<IfnameFn<'_>>,
     shift: u32,
 ) -> R<Vec<Expr>> {
+    set_elements_with(set, elems, ifname, shift, None)
+}
+
+/// [`set_elements`] with the byte lengths of the key's fields as the rule
+/// using the set loads them (for concatenations without a description).
+fn set_elements_with(
+    set: &Set,
+    elems: &[&Element],
+    ifname: Option<IfnameFn<'_>>,
+    shift: u32,
+    key_lens: Option<&[u32]>,
+) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
         Some(c) if !c.0.is_empty() => c.0.clone(),
+        _ if key_lens.is_some_and(|l| l.len() == key_types.len()) => {
+            key_lens.map(<[u32]>::to_vec).unwrap_or_default()
+        }
         _ if key_types.len() > 1 => key_types
             .iter()
             .map(|t| t.bits().unwrap_or(32).div_ceil(8))
