@@ -205,6 +205,7 @@ fn expr_host(e: &Expr, ty: Datatype) -> bool {
         Expr::Binop { left, .. } => expr_host(left, ty),
         Expr::Meta("random") => false,
         Expr::Ct { key, .. } if key == "id" => false,
+        Expr::Xfrm { key: "spi", .. } => false,
         _ => !be_type(ty),
     }
 }
@@ -672,7 +673,7 @@ impl State<'_, '_> {
         let t = self.icmp_type;
         let (fields, dep): (Vec<_>, Option<u8>) = match (p.name, offset, len) {
             ("icmp", 32, 32) if t == Some(5) => {
-                (vec![f("gateway", Datatype::Ipv4Addr, 32)], Some(5))
+                (vec![f("gateway", Datatype::Integer, 32)], Some(5))
             }
             ("icmp", 32, 32) => (
                 vec![
@@ -887,13 +888,26 @@ impl State<'_, '_> {
                 let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
                 let len = p.len.ok_or("payload without length")?.saturating_mul(8);
                 if let Some(sreg) = p.sreg {
+                    let edit = match sreg_reg(self, sreg) {
+                        Some(Reg::Masked { src, mask }) => match *src {
+                            Reg::Payload { base, offset, len } => Some(Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                xor: vec![0; mask.len()],
+                                mask,
+                            }),
+                            _ => None,
+                        },
+                        other => other,
+                    };
                     if let Some(Reg::PayloadEdit {
                         base: eb,
                         offset: eo,
                         len: el,
                         mask,
                         xor,
-                    }) = sreg_reg(self, sreg)
+                    }) = edit
                     {
                         if eb == base && eo == off && el == len && mask.len() <= 16 {
                             // The field is where the mask is clear.
@@ -962,6 +976,9 @@ impl State<'_, '_> {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
                 let _ = &mut name;
+                if matches!(key.0, 8 | 9) {
+                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
                 if key.0 == 10 {
                     // ct protocol: the ct l3proto before it is its dependency.
                     self.kill(&[Dep::CtL3proto]);
@@ -1115,12 +1132,26 @@ impl State<'_, '_> {
                 let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
                     return Err("range without values".into());
                 };
-                let Left::Fields(f, 0) = left else {
+                let Left::Fields(f, shift) = left else {
                     return Err("range on a masked value".into());
                 };
                 let [(l, ty, bits)] = f.as_slice() else {
                     return Err("range on several fields".into());
                 };
+                let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                let (from, to) = if packet && (shift > 0 || bits % 8 != 0) {
+                    let f = |v: &[u8]| {
+                        let raw = v
+                            .iter()
+                            .take(16)
+                            .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                        (raw >> shift).to_be_bytes()[16 - bits_to_bytes(*bits).max(1)..].to_vec()
+                    };
+                    (f(from), f(to))
+                } else {
+                    (from.clone(), to.clone())
+                };
+                let (from, to) = (&from, &to);
                 let op = if r.op.map_or(0, |o| o.0) == 1 {
                     Op::Neq
                 } else {
@@ -1389,7 +1420,7 @@ impl State<'_, '_> {
                     let (inner, _) = self.gather_key(h.sreg.ok_or("jhash without sreg")?, len)?;
                     Expr::Jhash {
                         modulus: h.modulus.unwrap_or(0),
-                        seed: h.seed.unwrap_or(0),
+                        seed: h.seed,
                         offset: h.offset.unwrap_or(0),
                         expr: Box::new(inner),
                     }
@@ -1845,6 +1876,19 @@ impl State<'_, '_> {
                         .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
                     parts.push(x.0);
                 }
+                Left::Masked(e, ty, bits, mask) => {
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(bits)).unwrap_or(4));
+                    parts.push(Expr::Binop {
+                        op: BinOp::And,
+                        left: Box::new(e),
+                        right: Box::new(Expr::Value(Value {
+                            ty,
+                            bits,
+                            data: mask,
+                        })),
+                    });
+                }
                 _ => return Err("masked key".into()),
             }
             got += padded;
@@ -2154,7 +2198,10 @@ impl State<'_, '_> {
             return Ok(());
         }
         if x.dreg.is_none() && x.sreg.is_none() {
-            let (e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            let (mut e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            if let Expr::Exthdr(ExthdrField { raw: Some(r), .. }) = &mut e {
+                r.2 = 0;
+            }
             self.push(Stmt::Reset(e));
             return Ok(());
         }
@@ -2669,10 +2716,6 @@ fn set_elements_with(
         !interval && order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
     let data_host = order(1);
     let name = |e: Expr| match e {
-        Expr::Value(v) if shift > 0 => {
-            let bits = v.bits;
-            Expr::Value(Value::number(v.ty, bits, v.as_u128() >> shift))
-        }
         Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
         Expr::Concat(parts) => Expr::Concat(
             parts
@@ -2687,6 +2730,16 @@ fn set_elements_with(
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
+        if shift > 0 && key_types.len() == 1 {
+            // A sub-byte field: the element holds the masked register.
+            let raw = bytes
+                .iter()
+                .take(16)
+                .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+            let ty = key_types[0];
+            let bits = ty.bits().unwrap_or(key_len * 8);
+            return Ok(Expr::Value(Value::number(ty, bits, raw >> shift)));
+        }
         key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
     // Sort keys as nft's numbers: host-order keys and strings by their

@@ -191,8 +191,8 @@ pub fn expr(e: &Expr) -> J {
             expr: e,
         } => {
             let mut v = vec![("mod", J::U((*modulus).into()))];
-            if *seed != 0 {
-                v.push(("seed", J::U((*seed).into())));
+            if let Some(sd) = seed {
+                v.push(("seed", J::U((*sd).into())));
             }
             if *offset != 0 {
                 v.push(("offset", J::U((*offset).into())));
