@@ -2047,25 +2047,31 @@ impl State<'_, '_> {
             }
             None => None,
         };
-        let concat_map = from_map && is_part(self, n.reg_proto_min);
+        let concat_map =
+            from_map && (is_part(self, n.reg_proto_min) || is_part(self, n.reg_addr_max));
         let port = if concat_map {
             None
         } else {
             self.proto_range(n.reg_proto_min, n.reg_proto_max)?
         };
         let family = if (self.family == ProtoFamily::Inet || concat_map) && addr.is_some() {
-            self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
             Some(fam)
         } else {
             None
         };
+        let nflags = n.flags.unwrap_or(0);
         self.push(Stmt::Nat(Nat {
             kind,
             family,
             addr,
             port,
-            flags: nat_flags(n.flags.unwrap_or(0)),
-            type_flags: Vec::new(),
+            flags: nat_flags(nflags),
+            // NF_NAT_RANGE_NETMAP: a prefix-to-prefix map.
+            type_flags: if nflags & 0x40 != 0 {
+                vec!["prefix"]
+            } else {
+                Vec::new()
+            },
         }));
         Ok(())
     }
@@ -2600,6 +2606,9 @@ fn nat_flags(f: u32) -> Vec<&'static str> {
     if f & 0x8 != 0 {
         out.push("persistent");
     }
+    if f & 0x40 != 0 {
+        out.push("netmap");
+    }
     out
 }
 
@@ -2746,13 +2755,30 @@ fn set_elements_with(
     // reversed bytes.
     let sort_host = key_host
         || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
-        || (!interval && key_types.len() > 1 && key_types.iter().all(|t| t.host_order()));
+        || (!interval && key_types.len() > 1);
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
-    let data_bits = set.data_len.unwrap_or(4) * 8;
+    let data_interval = udata_u32(udata, 6).is_some_and(|x| x != 0)
+        || set
+            .data_len
+            .is_some_and(|l| Some(l) == data_ty.bits().map(|b| b.div_ceil(8) * 2));
+    let data_bits = if data_interval {
+        data_ty.bits().unwrap_or(32)
+    } else {
+        set.data_len.unwrap_or(4) * 8
+    };
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v))
+                if data_interval && v.len() == bits_to_bytes(data_bits) * 2 && !v.is_empty() =>
+            {
+                // Interval data (`snat to ip saddr map { 10.0.0.0/24 : 1.1.1.1-1.1.1.9 }`): start then end.
+                let n = v.len() / 2;
+                let lo = Expr::Value(typed_h(data_ty, data_bits, &v[..n], false));
+                let hi = Expr::Value(typed_h(data_ty, data_bits, &v[n..], false));
+                Some(range_or_prefix(lo, hi))
+            }
             Some(Data::Value(v)) if Datatype::concat_ids(set.data_type.unwrap_or(0)).len() > 1 => {
                 let types = Datatype::concat_ids(set.data_type.unwrap_or(0));
                 let lens: Vec<u32> = types
@@ -2787,13 +2813,14 @@ fn set_elements_with(
         })
     };
     let mut out: Vec<(Vec<u8>, Expr)> = Vec::new();
+    let mut catchalls = Vec::new();
     if interval && key_types.len() == 1 {
         // Ranges: starts and ends (INTERVAL_END), sorted by key.
         let mut items: Vec<(&Element, Vec<u8>, bool)> = Vec::new();
         for e in elems {
             let catchall = e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
             if catchall {
-                out.push((vec![0xff; 64], wrap(Expr::Wildcard, e)?));
+                catchalls.push(wrap(Expr::Wildcard, e)?);
                 continue;
             }
             let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
@@ -2866,8 +2893,12 @@ fn set_elements_with(
             let sort_key = normalise(sort_host, &sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        // Concatenated ranges stay in the kernel's order.
+        if !(interval && key_types.len() > 1) {
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+        }
     }
+    out.extend(catchalls.into_iter().map(|c| (Vec::new(), c)));
     Ok(out
         .into_iter()
         .map(|(_, mut e)| {
