@@ -162,6 +162,15 @@ fn reg32(r: u32) -> u32 {
     }
 }
 
+/// The `n` low bits set (all for 128 and more).
+fn ones_mask(n: u32) -> u128 {
+    if n >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << n) - 1
+    }
+}
+
 /// Bits in `len` bytes.
 pub(crate) fn bits_of(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX / 8).saturating_mul(8)
@@ -794,7 +803,7 @@ impl State<'_, '_> {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 || ones == 128 {
+                        if m >> trail == ones_mask(ones) {
                             let foff = offset + lead;
                             let exact = self.field_exists(*base, foff, ones);
                             if exact {
@@ -820,7 +829,7 @@ impl State<'_, '_> {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 {
+                        if m >> trail == ones_mask(ones) {
                             let f = exthdr_field(*op, *kind, offset + lead, ones, false);
                             if matches!(&f.0, Expr::Exthdr(x) if x.raw.is_none()) {
                                 return Ok(Left::Fields(vec![f], trail));
@@ -913,7 +922,7 @@ impl State<'_, '_> {
                             // The field is where the mask is clear.
                             let width = bits_of(mask.len());
                             let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
-                                & (u128::MAX >> (128 - width));
+                                & ones_mask(width);
                             let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                             if m != 0 {
                                 let lead = m.leading_zeros() - (128 - width);

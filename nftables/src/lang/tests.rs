@@ -384,3 +384,211 @@ fn json_is_nfts_compact_form() {
         r#"{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 7, "comment": "ssh", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}"#
     );
 }
+
+/// A small deterministic generator for the no-panic test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u32 {
+        u32::try_from(self.next() % n.max(1)).unwrap()
+    }
+    fn bytes(&mut self, max: u64) -> Vec<u8> {
+        let n = self.below(max + 1);
+        (0..n).map(|_| (self.next() & 0xff) as u8).collect()
+    }
+    fn reg(&mut self) -> u32 {
+        [0, 1, 2, 4, 5, 8, 9, 12, 23, 24, 99][self.below(11) as usize]
+    }
+}
+
+fn random_expr(g: &mut Rng) -> KExpr {
+    match g.below(16) {
+        0 => KExpr::Payload(kx::Payload {
+            base: Some(PayloadBase(g.below(5))),
+            offset: Some(g.below(70)),
+            len: Some(g.below(20)),
+            dreg: (g.below(5) != 0).then(|| g.reg()),
+            sreg: (g.below(5) == 0).then(|| g.reg()),
+            ..Default::default()
+        }),
+        1 => KExpr::meta(MetaKey(g.below(40)), g.reg()),
+        2 => KExpr::Ct(kx::Ct {
+            dreg: Some(g.reg()),
+            key: Some(kx::CtKey(g.below(26))),
+            direction: (g.below(2) == 0).then(|| (g.next() & 3) as u8),
+            sreg: (g.below(4) == 0).then(|| g.reg()),
+            ..Default::default()
+        }),
+        3 | 4 => KExpr::Cmp(kx::Cmp {
+            sreg: Some(g.reg()),
+            op: Some(CmpOp(g.below(8))),
+            data: Some(Data::value(g.bytes(20))),
+            ..Default::default()
+        }),
+        5 => KExpr::Bitwise(kx::Bitwise {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            len: Some(g.below(20)),
+            op: Some(kx::BitwiseOp(g.below(7))),
+            mask: Some(Data::value(g.bytes(17))),
+            xor: Some(Data::value(g.bytes(17))),
+            data: Some(Data::value(g.bytes(5))),
+            ..Default::default()
+        }),
+        6 => KExpr::Range(kx::Range {
+            sreg: Some(g.reg()),
+            op: Some(kx::RangeOp(g.below(3))),
+            from: Some(Data::value(g.bytes(17))),
+            to: Some(Data::value(g.bytes(17))),
+            ..Default::default()
+        }),
+        7 => KExpr::Lookup(kx::Lookup {
+            set: Some(["s", "__set0", "__map0", "nope"][g.below(4) as usize].into()),
+            sreg: Some(g.reg()),
+            dreg: (g.below(2) == 0).then(|| g.reg()),
+            flags: Some(g.below(3)),
+            ..Default::default()
+        }),
+        8 => KExpr::Immediate(kx::Immediate {
+            dreg: Some(g.reg()),
+            data: Some(Data::value(g.bytes(20))),
+            ..Default::default()
+        }),
+        9 => KExpr::Nat(kx::Nat {
+            kind: Some(kx::NatType(g.below(3))),
+            family: Some([2, 10, 7][g.below(3) as usize]),
+            reg_addr_min: Some(g.reg()),
+            reg_addr_max: (g.below(2) == 0).then(|| g.reg()),
+            reg_proto_min: (g.below(2) == 0).then(|| g.reg()),
+            reg_proto_max: (g.below(2) == 0).then(|| g.reg()),
+            flags: Some(g.below(0x80)),
+            ..Default::default()
+        }),
+        10 => KExpr::Exthdr(kx::Exthdr {
+            dreg: (g.below(3) != 0).then(|| g.reg()),
+            sreg: (g.below(4) == 0).then(|| g.reg()),
+            kind: Some((g.next() & 0xff) as u8),
+            offset: Some(g.below(40)),
+            len: Some(g.below(20)),
+            flags: Some(g.below(3)),
+            op: Some(kx::ExthdrOp(g.below(6))),
+            ..Default::default()
+        }),
+        11 => KExpr::Dynset(kx::Dynset {
+            sreg_key: Some(g.reg()),
+            sreg_data: (g.below(2) == 0).then(|| g.reg()),
+            op: Some(kx::DynsetOp(g.below(4))),
+            set_name: Some(["s", "__set0", "__map0"][g.below(3) as usize].into()),
+            timeout: Some(u64::from(g.below(100_000))),
+            ..Default::default()
+        }),
+        12 => KExpr::Byteorder(kx::Byteorder {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            op: Some(kx::ByteorderOp(g.below(3))),
+            len: Some(g.below(20)),
+            size: Some(g.below(9)),
+            ..Default::default()
+        }),
+        13 => KExpr::Objref(kx::Objref {
+            imm_name: (g.below(2) == 0).then(|| "o".into()),
+            imm_type: Some(g.below(12)),
+            set_sreg: Some(g.reg()),
+            set_name: Some("__map0".into()),
+            ..Default::default()
+        }),
+        14 => KExpr::Hash(kx::Hash {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            len: Some(g.below(40)),
+            modulus: Some(g.below(10)),
+            kind: Some(kx::HashType(g.below(3))),
+            ..Default::default()
+        }),
+        _ => KExpr::verdict(KVerdict::Accept),
+    }
+}
+
+#[test]
+fn random_expression_lists_never_panic() {
+    let mut g = Rng(0x9e37_79b9_7f4a_7c15);
+    // Sets with random key types, lengths, flags and elements.
+    let mut sets = Vec::new();
+    for name in ["s", "__set0", "__map0"] {
+        let mut s = Set::new(
+            ProtoFamily::Inet,
+            "t",
+            name,
+            [7, 13, 19, 26, 41, 7 << 6 | 13, 0, 63 << 12][g.below(8) as usize],
+            g.below(40),
+        );
+        let mut flags = SetFlags::from_bits_retain(g.below(0x200));
+        if name.starts_with("__") {
+            flags |= SetFlags::ANONYMOUS;
+        }
+        s.flags = Some(flags);
+        s.data_type = Some([7, 0xffff_ff00, 7 << 6 | 13, 19][g.below(4) as usize]);
+        s.data_len = Some(g.below(20));
+        s.userdata = Some(g.bytes(12));
+        sets.push(s);
+    }
+    let elems: Vec<Vec<Element>> = sets
+        .iter()
+        .map(|_| {
+            (0..g.below(6))
+                .map(|_| {
+                    let mut e = Element::new(g.bytes(20));
+                    e.flags = Some(ElemFlags::from_bits_retain(g.below(4)));
+                    if g.below(2) == 0 {
+                        e.data = Some(Data::value(g.bytes(20)));
+                    }
+                    if g.below(4) == 0 {
+                        e.key_end = Some(Data::value(g.bytes(20)));
+                    }
+                    e
+                })
+                .collect()
+        })
+        .collect();
+    // Every type renders any bytes.
+    for _ in 0..20_000 {
+        let v = Value {
+            ty: Datatype::from_id(g.below(64)),
+            bits: g.below(300),
+            data: g.bytes(24),
+        };
+        let _ = (v.text(), v.text_bitmask_or(), v.json());
+    }
+    for family in [
+        ProtoFamily::Ipv4,
+        ProtoFamily::Ipv6,
+        ProtoFamily::Inet,
+        ProtoFamily::Bridge,
+        ProtoFamily::Netdev,
+        ProtoFamily::Arp,
+    ] {
+        let mut ctx = Context::new(family);
+        for (s, e) in sets.iter().zip(&elems) {
+            ctx.add_set(s, e.iter());
+            let refs: Vec<&Element> = e.iter().collect();
+            let _ = delinearize::set_elements(s, &refs, None, g.below(9));
+        }
+        for _ in 0..3000 {
+            let n = g.below(9);
+            let exprs: Vec<KExpr> = (0..n).map(|_| random_expr(&mut g)).collect();
+            let mut r = Rule::new(family, "t", "c", exprs);
+            r.userdata = Some(g.bytes(8));
+            let item = delinearize::rule(&ctx, &r);
+            #[cfg(feature = "json")]
+            let _ = super::json::to_string(&Item::Rule(item));
+            #[cfg(not(feature = "json"))]
+            let _ = item;
+        }
+    }
+}
