@@ -489,8 +489,8 @@ pub enum Expr {
     Jhash {
         /// `"mod"`.
         modulus: u32,
-        /// `"seed"` (printed when non-zero).
-        seed: u32,
+        /// `"seed"` (printed when the rule sets one).
+        seed: Option<u32>,
         /// `"offset"`.
         offset: u32,
         /// `"expr"`: what is hashed.

@@ -123,6 +123,8 @@ enum Dep {
     IpProto(u8),
     Ip6Nexthdr(u8),
     Iiftype(u16),
+    CtL3proto,
+    IcmpType(u8),
 }
 
 struct State<'c, 'a> {
@@ -142,6 +144,12 @@ struct State<'c, 'a> {
     pending_kills: Vec<Vec<Dep>>,
     /// Dependencies a map in a register removes when a `set` statement uses it.
     deferred: HashMap<u32, Vec<Vec<Dep>>>,
+    /// Byte lengths of the fields of the last key gathered.
+    key_lens: Vec<u32>,
+    /// The ICMP/ICMPv6 type matched so far (selects type-specific fields).
+    icmp_type: Option<u8>,
+    /// Stacked VLAN headers matched so far (`vlan type 8021q`).
+    vlan_depth: u32,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
 }
@@ -151,6 +159,15 @@ fn reg32(r: u32) -> u32 {
     match r {
         1..=4 => 8 + (r - 1) * 4,
         x => x,
+    }
+}
+
+/// The `n` low bits set (all for 128 and more).
+fn ones_mask(n: u32) -> u128 {
+    if n >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << n) - 1
     }
 }
 
@@ -196,6 +213,8 @@ fn expr_host(e: &Expr, ty: Datatype) -> bool {
         Expr::Map { .. } => ty.host_order(),
         Expr::Binop { left, .. } => expr_host(left, ty),
         Expr::Meta("random") => false,
+        Expr::Ct { key, .. } if key == "id" => false,
+        Expr::Xfrm { key: "spi", .. } => false,
         _ => !be_type(ty),
     }
 }
@@ -375,6 +394,9 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         vlan: false,
         pending_gte: None,
         nokill: false,
+        key_lens: Vec::new(),
+        icmp_type: None,
+        vlan_depth: 0,
         pending_kills: Vec::new(),
         deferred: HashMap::new(),
         swapped: Default::default(),
@@ -545,6 +567,20 @@ impl State<'_, '_> {
                 len,
             )]
         };
+        // Stacked VLAN headers: the n-th one is 4 bytes further.
+        let mut offset = offset;
+        let mut vlan_shift = 0;
+        if base == Base::Ll && offset >= 144 && self.vlan {
+            let idx = ((offset - 112) / 32).min(self.vlan_depth);
+            vlan_shift = idx * 32;
+            offset -= vlan_shift;
+        }
+        let _ = vlan_shift;
+        if base == Base::Transport {
+            if let Some(f) = self.icmp_field(offset, len) {
+                return f;
+            }
+        }
         let p: Option<&'static Proto> = match base {
             Base::Ll => {
                 if offset >= 112 && self.vlan {
@@ -576,7 +612,9 @@ impl State<'_, '_> {
         // Kill the implicit dependency.
         match base {
             Base::Ll => {
-                if p.name == "vlan" {
+                // `vlan type` is the stacked header's own protocol field:
+                // the `ether type 8021q` before it stays.
+                if p.name == "vlan" && !(fields.len() == 1 && fields[0].name == "type") {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
                 self.kill(&[Dep::Iiftype(1)]);
@@ -626,6 +664,64 @@ impl State<'_, '_> {
             .collect()
     }
 
+    /// ICMP and ICMPv6 fields that depend on the message type (nft adds
+    /// `icmpv6 type packet-too-big` before `icmpv6 mtu`, and names the
+    /// bytes after the checksum by the type matched).
+    fn icmp_field(&mut self, offset: u32, len: u32) -> Option<Vec<(Expr, Datatype, u32)>> {
+        let p = self.l4?;
+        let f = |field: &'static str, ty: Datatype, bits: u32| {
+            (
+                Expr::Payload(Payload::Field {
+                    protocol: p.name,
+                    field,
+                }),
+                ty,
+                bits,
+            )
+        };
+        let t = self.icmp_type;
+        let (fields, dep): (Vec<_>, Option<u8>) = match (p.name, offset, len) {
+            ("icmp", 32, 32) if t == Some(5) => {
+                (vec![f("gateway", Datatype::Integer, 32)], Some(5))
+            }
+            ("icmp", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmp", 48, 16) if t == Some(3) => (vec![f("mtu", Datatype::Integer, 16)], Some(3)),
+            ("icmpv6", 32, 32) if t == Some(2) => (vec![f("mtu", Datatype::Integer, 32)], Some(2)),
+            ("icmpv6", 32, 32) if t == Some(4) => {
+                (vec![f("parameter-problem", Datatype::Integer, 32)], Some(4))
+            }
+            ("icmpv6", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmpv6", 32, 16) if matches!(t, Some(130..=132)) => {
+                (vec![f("max-delay", Datatype::Integer, 16)], t)
+            }
+            _ => return None,
+        };
+        // The transport dependency goes as for any field of the protocol.
+        let n = l4_number(p.name);
+        let mut want = vec![Dep::L4proto(n)];
+        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+            want.push(Dep::IpProto(n));
+            want.push(Dep::Ip6Nexthdr(n));
+        }
+        if let Some(d) = dep {
+            self.kill(&[Dep::IcmpType(d)]);
+        }
+        self.kill(&want);
+        Some(fields)
+    }
+
     /// Records protocol context and dependency candidates after a match.
     fn note_match(&mut self, idx: usize) {
         let Some(Some(Stmt::Match { op, left, right })) = self.stmts.get(idx) else {
@@ -643,6 +739,14 @@ impl State<'_, '_> {
             Expr::Meta("nfproto") => Dep::Nfproto(u8::try_from(n).unwrap_or(0)),
             Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
             Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
+            Expr::Ct { key, dir: None } if key == "l3proto" => Dep::CtL3proto,
+            Expr::Payload(Payload::Field {
+                protocol: "icmp" | "icmpv6",
+                field: "type",
+            }) => {
+                self.icmp_type = u8::try_from(n).ok();
+                Dep::IcmpType(u8::try_from(n).unwrap_or(0))
+            }
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
                 ("ether", "type") | ("vlan", "type") => {
                     Dep::EtherType(u16::try_from(n).unwrap_or(0))
@@ -660,7 +764,12 @@ impl State<'_, '_> {
             Dep::Nfproto(2) => self.l3 = Some(&proto::IP),
             Dep::Nfproto(10) => self.l3 = Some(&proto::IP6),
             Dep::MetaProtocol(t) | Dep::EtherType(t) => match t {
-                0x8100 | 0x88a8 => self.vlan = true,
+                0x8100 | 0x88a8 => {
+                    if self.vlan {
+                        self.vlan_depth += 1;
+                    }
+                    self.vlan = true;
+                }
                 _ => self.l3 = proto::by_ethertype(t).or(self.l3),
             },
             _ => {}
@@ -694,7 +803,7 @@ impl State<'_, '_> {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 || ones == 128 {
+                        if m >> trail == ones_mask(ones) {
                             let foff = offset + lead;
                             let exact = self.field_exists(*base, foff, ones);
                             if exact {
@@ -720,7 +829,7 @@ impl State<'_, '_> {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 {
+                        if m >> trail == ones_mask(ones) {
                             let f = exthdr_field(*op, *kind, offset + lead, ones, false);
                             if matches!(&f.0, Expr::Exthdr(x) if x.raw.is_none()) {
                                 return Ok(Left::Fields(vec![f], trail));
@@ -788,19 +897,32 @@ impl State<'_, '_> {
                 let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
                 let len = p.len.ok_or("payload without length")?.saturating_mul(8);
                 if let Some(sreg) = p.sreg {
+                    let edit = match sreg_reg(self, sreg) {
+                        Some(Reg::Masked { src, mask }) => match *src {
+                            Reg::Payload { base, offset, len } => Some(Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                xor: vec![0; mask.len()],
+                                mask,
+                            }),
+                            _ => None,
+                        },
+                        other => other,
+                    };
                     if let Some(Reg::PayloadEdit {
                         base: eb,
                         offset: eo,
                         len: el,
                         mask,
                         xor,
-                    }) = sreg_reg(self, sreg)
+                    }) = edit
                     {
                         if eb == base && eo == off && el == len && mask.len() <= 16 {
                             // The field is where the mask is clear.
                             let width = bits_of(mask.len());
                             let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
-                                & (u128::MAX >> (128 - width));
+                                & ones_mask(width);
                             let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                             if m != 0 {
                                 let lead = m.leading_zeros() - (128 - width);
@@ -863,6 +985,13 @@ impl State<'_, '_> {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
                 let _ = &mut name;
+                if matches!(key.0, 8 | 9) {
+                    self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
+                if key.0 == 10 {
+                    // ct protocol: the ct l3proto before it is its dependency.
+                    self.kill(&[Dep::CtL3proto]);
+                }
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
                 }
@@ -1012,12 +1141,26 @@ impl State<'_, '_> {
                 let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
                     return Err("range without values".into());
                 };
-                let Left::Fields(f, 0) = left else {
+                let Left::Fields(f, shift) = left else {
                     return Err("range on a masked value".into());
                 };
                 let [(l, ty, bits)] = f.as_slice() else {
                     return Err("range on several fields".into());
                 };
+                let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                let (from, to) = if packet && (shift > 0 || bits % 8 != 0) {
+                    let f = |v: &[u8]| {
+                        let raw = v
+                            .iter()
+                            .take(16)
+                            .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                        (raw >> shift).to_be_bytes()[16 - bits_to_bytes(*bits).max(1)..].to_vec()
+                    };
+                    (f(from), f(to))
+                } else {
+                    (from.clone(), to.clone())
+                };
+                let (from, to) = (&from, &to);
                 let op = if r.op.map_or(0, |o| o.0) == 1 {
                     Op::Neq
                 } else {
@@ -1286,7 +1429,7 @@ impl State<'_, '_> {
                     let (inner, _) = self.gather_key(h.sreg.ok_or("jhash without sreg")?, len)?;
                     Expr::Jhash {
                         modulus: h.modulus.unwrap_or(0),
-                        seed: h.seed.unwrap_or(0),
+                        seed: h.seed,
                         offset: h.offset.unwrap_or(0),
                         expr: Box::new(inner),
                     }
@@ -1560,6 +1703,11 @@ impl State<'_, '_> {
                         }
                         name_ifindex(val, self.ctx.ifname)
                     };
+                    let mut right = right;
+                    if right.ty.is_bitmask() && right.as_u128().count_ones() > 1 {
+                        // nft names the bits of a flag match, not of a value.
+                        right.ty = Datatype::Bitmask;
+                    }
                     let idx = self.push(Stmt::Match {
                         op,
                         left: l,
@@ -1683,6 +1831,15 @@ impl State<'_, '_> {
     /// statements): concatenations gathered from consecutive registers.
     fn key_expr(&mut self, reg: &Reg) -> R<Expr> {
         match self.left_of(reg)? {
+            Left::Masked(e, ty, bits, mask) => Ok(Expr::Binop {
+                op: BinOp::And,
+                left: Box::new(e),
+                right: Box::new(Expr::Value(Value {
+                    ty,
+                    bits,
+                    data: mask,
+                })),
+            }),
             Left::Fields(mut f, 0) if f.len() == 1 => Ok(f.remove(0).0),
             Left::Fields(f, 0) => Ok(Expr::Concat(f.into_iter().map(|x| x.0).collect())),
             _ => Err("masked key".into()),
@@ -1692,6 +1849,7 @@ impl State<'_, '_> {
     /// The key at register `r` for a set with key length `key_len`:
     /// several registers make a concatenation.
     fn gather_key(&mut self, r: u32, key_len: u32) -> R<(Expr, u32)> {
+        self.key_lens.clear();
         let mut idx = reg32(r);
         let mut got = 0u32;
         let mut parts = Vec::new();
@@ -1713,10 +1871,32 @@ impl State<'_, '_> {
             let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
             match self.left_of(&reg)? {
-                Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
+                Left::Fields(f, 0) => {
+                    for x in f {
+                        self.key_lens
+                            .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                        parts.push(x.0);
+                    }
+                }
                 Left::Fields(mut f, sh) if f.len() == 1 => {
                     shift = sh;
-                    parts.push(f.remove(0).0);
+                    let x = f.remove(0);
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                    parts.push(x.0);
+                }
+                Left::Masked(e, ty, bits, mask) => {
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(bits)).unwrap_or(4));
+                    parts.push(Expr::Binop {
+                        op: BinOp::And,
+                        left: Box::new(e),
+                        right: Box::new(Expr::Value(Value {
+                            ty,
+                            bits,
+                            data: mask,
+                        })),
+                    });
                 }
                 _ => return Err("masked key".into()),
             }
@@ -1745,7 +1925,14 @@ impl State<'_, '_> {
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname, shift)?))
+        let lens = (self.key_lens.len() > 1).then_some(self.key_lens.as_slice());
+        Ok(Expr::Set(set_elements_with(
+            set,
+            elems,
+            self.ctx.ifname,
+            shift,
+            lens,
+        )?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1855,35 +2042,45 @@ impl State<'_, '_> {
             Some(min) => {
                 let lo = self.value_of(Some(min), ty, bits, false)?;
                 from_map = matches!(lo, Expr::Map { .. });
+                if from_map {
+                    self.apply_deferred(min);
+                }
                 match n.reg_addr_max {
                     Some(max) if from_map && (max == min || is_part(self, Some(max))) => Some(lo),
                     Some(max) if max != min => {
                         let hi = self.value_of(Some(max), ty, bits, false)?;
-                        Some(Expr::Range(Box::new(lo), Box::new(hi)))
+                        Some(range_or_prefix(lo, hi))
                     }
                     _ => Some(lo),
                 }
             }
             None => None,
         };
-        let port = if from_map && is_part(self, n.reg_proto_min) {
+        let concat_map =
+            from_map && (is_part(self, n.reg_proto_min) || is_part(self, n.reg_addr_max));
+        let port = if concat_map {
             None
         } else {
             self.proto_range(n.reg_proto_min, n.reg_proto_max)?
         };
-        let family = if (self.family == ProtoFamily::Inet || from_map) && addr.is_some() {
-            self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+        let family = if (self.family == ProtoFamily::Inet || concat_map) && addr.is_some() {
             Some(fam)
         } else {
             None
         };
+        let nflags = n.flags.unwrap_or(0);
         self.push(Stmt::Nat(Nat {
             kind,
             family,
             addr,
             port,
-            flags: nat_flags(n.flags.unwrap_or(0)),
-            type_flags: Vec::new(),
+            flags: nat_flags(nflags),
+            // NF_NAT_RANGE_NETMAP: a prefix-to-prefix map.
+            type_flags: if nflags & 0x40 != 0 {
+                vec!["prefix"]
+            } else {
+                Vec::new()
+            },
         }));
         Ok(())
     }
@@ -1921,6 +2118,9 @@ impl State<'_, '_> {
                 vlan: false,
                 pending_gte: None,
                 nokill: false,
+                key_lens: Vec::new(),
+                icmp_type: None,
+                vlan_depth: 0,
                 pending_kills: Vec::new(),
                 deferred: HashMap::new(),
                 swapped: Default::default(),
@@ -2013,7 +2213,10 @@ impl State<'_, '_> {
             return Ok(());
         }
         if x.dreg.is_none() && x.sreg.is_none() {
-            let (e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            let (mut e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            if let Expr::Exthdr(ExthdrField { raw: Some(r), .. }) = &mut e {
+                r.2 = 0;
+            }
             self.push(Stmt::Reset(e));
             return Ok(());
         }
@@ -2119,6 +2322,23 @@ fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
             &[
                 ("nexthdr", 0, 8, T::InetProto),
                 ("hdrlength", 8, 8, T::Integer),
+            ],
+        ),
+        (0, 43) if offset >= 32 => (
+            // Beyond the common routing header: the segment routing header.
+            "srh",
+            &[
+                ("last-entry", 32, 8, T::Integer),
+                ("flags", 40, 8, T::Integer),
+                ("tag", 48, 16, T::Integer),
+                ("sid[1]", 64, 128, T::Ipv6Addr),
+                ("sid[2]", 192, 128, T::Ipv6Addr),
+                ("sid[3]", 320, 128, T::Ipv6Addr),
+                ("sid[4]", 448, 128, T::Ipv6Addr),
+                ("sid[5]", 576, 128, T::Ipv6Addr),
+                ("sid[6]", 704, 128, T::Ipv6Addr),
+                ("sid[7]", 832, 128, T::Ipv6Addr),
+                ("sid[8]", 960, 128, T::Ipv6Addr),
             ],
         ),
         (0, 43) => (
@@ -2395,6 +2615,9 @@ fn nat_flags(f: u32) -> Vec<&'static str> {
     if f & 0x8 != 0 {
         out.push("persistent");
     }
+    if f & 0x40 != 0 {
+        out.push("netmap");
+    }
     out
 }
 
@@ -2477,10 +2700,25 @@ pub fn set_elements(
     ifname: Option<IfnameFn<'_>>,
     shift: u32,
 ) -> R<Vec<Expr>> {
+    set_elements_with(set, elems, ifname, shift, None)
+}
+
+/// [`set_elements`] with the byte lengths of the key's fields as the rule
+/// using the set loads them (for concatenations without a description).
+fn set_elements_with(
+    set: &Set,
+    elems: &[&Element],
+    ifname: Option<IfnameFn<'_>>,
+    shift: u32,
+    key_lens: Option<&[u32]>,
+) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
         Some(c) if !c.0.is_empty() => c.0.clone(),
+        _ if key_lens.is_some_and(|l| l.len() == key_types.len()) => {
+            key_lens.map(<[u32]>::to_vec).unwrap_or_default()
+        }
         _ if key_types.len() > 1 => key_types
             .iter()
             .map(|t| t.bits().unwrap_or(32).div_ceil(8))
@@ -2496,10 +2734,6 @@ pub fn set_elements(
         !interval && order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
     let data_host = order(1);
     let name = |e: Expr| match e {
-        Expr::Value(v) if shift > 0 => {
-            let bits = v.bits;
-            Expr::Value(Value::number(v.ty, bits, v.as_u128() >> shift))
-        }
         Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
         Expr::Concat(parts) => Expr::Concat(
             parts
@@ -2514,19 +2748,46 @@ pub fn set_elements(
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
+        if shift > 0 && key_types.len() == 1 {
+            // A sub-byte field: the element holds the masked register.
+            let raw = bytes
+                .iter()
+                .take(16)
+                .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+            let ty = key_types[0];
+            let bits = ty.bits().unwrap_or(key_len * 8);
+            return Ok(Expr::Value(Value::number(ty, bits, raw >> shift)));
+        }
         key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
     // Sort keys as nft's numbers: host-order keys and strings by their
     // reversed bytes.
     let sort_host = key_host
         || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
-        || (!interval && key_types.len() > 1 && key_types.iter().all(|t| t.host_order()));
+        || (!interval && key_types.len() > 1);
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
-    let data_bits = set.data_len.unwrap_or(4) * 8;
+    let data_interval = udata_u32(udata, 6).is_some_and(|x| x != 0)
+        || set
+            .data_len
+            .is_some_and(|l| Some(l) == data_ty.bits().map(|b| b.div_ceil(8) * 2));
+    let data_bits = if data_interval {
+        data_ty.bits().unwrap_or(32)
+    } else {
+        set.data_len.unwrap_or(4) * 8
+    };
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v))
+                if data_interval && v.len() == bits_to_bytes(data_bits) * 2 && !v.is_empty() =>
+            {
+                // Interval data (`snat to ip saddr map { 10.0.0.0/24 : 1.1.1.1-1.1.1.9 }`): start then end.
+                let n = v.len() / 2;
+                let lo = Expr::Value(typed_h(data_ty, data_bits, &v[..n], false));
+                let hi = Expr::Value(typed_h(data_ty, data_bits, &v[n..], false));
+                Some(range_or_prefix(lo, hi))
+            }
             Some(Data::Value(v)) if Datatype::concat_ids(set.data_type.unwrap_or(0)).len() > 1 => {
                 let types = Datatype::concat_ids(set.data_type.unwrap_or(0));
                 let lens: Vec<u32> = types
@@ -2561,13 +2822,14 @@ pub fn set_elements(
         })
     };
     let mut out: Vec<(Vec<u8>, Expr)> = Vec::new();
+    let mut catchalls = Vec::new();
     if interval && key_types.len() == 1 {
         // Ranges: starts and ends (INTERVAL_END), sorted by key.
         let mut items: Vec<(&Element, Vec<u8>, bool)> = Vec::new();
         for e in elems {
             let catchall = e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
             if catchall {
-                out.push((vec![0xff; 64], wrap(Expr::Wildcard, e)?));
+                catchalls.push(wrap(Expr::Wildcard, e)?);
                 continue;
             }
             let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
@@ -2640,8 +2902,12 @@ pub fn set_elements(
             let sort_key = normalise(sort_host, &sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        // Concatenated ranges stay in the kernel's order.
+        if !(interval && key_types.len() > 1) {
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+        }
     }
+    out.extend(catchalls.into_iter().map(|c| (Vec::new(), c)));
     Ok(out
         .into_iter()
         .map(|(_, mut e)| {

@@ -191,8 +191,8 @@ pub fn expr(e: &Expr) -> J {
             expr: e,
         } => {
             let mut v = vec![("mod", J::U((*modulus).into()))];
-            if *seed != 0 {
-                v.push(("seed", J::U((*seed).into())));
+            if let Some(sd) = seed {
+                v.push(("seed", J::U((*sd).into())));
             }
             if *offset != 0 {
                 v.push(("offset", J::U((*offset).into())));
@@ -589,21 +589,21 @@ fn obj(i: &ObjItem) -> J {
             v.push(("inv", J::Bool(q.inv)));
         }
         ObjBody::Limit(l) => {
+            v.push((
+                "rate",
+                J::U(if l.bytes { byte_unit(l.rate).0 } else { l.rate }),
+            ));
+            v.push(("per", s(per(l.unit_secs))));
+            if l.inv {
+                v.push(("inv", J::Bool(true)));
+            }
             if l.bytes {
-                let (rate, ru) = byte_unit(l.rate);
                 let (burst, bu) = byte_unit(u64::from(l.burst));
-                v.push(("rate", J::U(rate)));
-                v.push(("per", s(per(l.unit_secs))));
-                v.push(("rate_unit", s(ru)));
+                v.push(("rate_unit", s(byte_unit(l.rate).1)));
                 v.push(("burst", J::U(burst)));
                 v.push(("burst_unit", s(bu)));
             } else {
-                v.push(("rate", J::U(l.rate)));
-                v.push(("per", s(per(l.unit_secs))));
                 v.push(("burst", J::U(l.burst.into())));
-            }
-            if l.inv {
-                v.push(("inv", J::Bool(true)));
             }
         }
         ObjBody::Connlimit { count, inv } => {
@@ -745,7 +745,7 @@ pub fn item(it: &Item) -> J {
                 v.push(("elem", J::A(x.elems.iter().map(expr).collect())));
             }
             if !x.stmts.is_empty() {
-                v.push(("stmt", J::A(x.stmts.iter().map(stmt).collect())));
+                v.push(("stmt", J::A(x.stmts.iter().map(set_stmt).collect())));
             }
             one(if x.map.is_some() { "map" } else { "set" }, o(v))
         }

@@ -210,7 +210,8 @@ fn set_item(
     let map = if fl.contains(SetFlags::MAP) {
         Some(match s.data_type {
             Some(0xffff_ff00) => vec!["verdict".to_owned()],
-            Some(t) => type_names(t),
+            // Concatenated data print as one string (`"ipv4_addr . inet_service"`).
+            Some(t) => vec![type_names(t).join(" . ")],
             None => vec!["integer".to_owned()],
         })
     } else if fl.contains(SetFlags::OBJECT) {
