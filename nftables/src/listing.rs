@@ -2764,7 +2764,7 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             expr,
         } => {
             let mut s = format!("jhash {} mod {modulus}", expr_text(expr));
-            if *seed != 0 {
+            if let Some(seed) = seed {
                 let _ = write!(s, " seed 0x{seed:x}");
             }
             if *offset != 0 {
