@@ -3022,8 +3022,15 @@ fn nat_text(n: &Nat) -> String {
             }
         }
     }
-    if !n.flags.is_empty() {
-        let _ = write!(s, " {}", n.flags.join(","));
+    // `prefix` implies the netmap flag, which nft does not repeat.
+    let flags: Vec<&str> = n
+        .flags
+        .iter()
+        .copied()
+        .filter(|f| !(*f == "netmap" && n.type_flags.contains(&"prefix")))
+        .collect();
+    if !flags.is_empty() {
+        let _ = write!(s, " {}", flags.join(","));
     }
     s
 }
