@@ -2633,6 +2633,14 @@ pub fn expr_text(e: &LExpr) -> String {
 
 fn value_in(v: &Value, in_binop: bool) -> String {
     match v.ty {
+        // A DSCP value without a name is hex (`0x3f`).
+        crate::lang::Datatype::Dscp => {
+            let t = v.text();
+            if t.parse::<u64>().is_ok() {
+                return format!("0x{:02x}", v.as_u128());
+            }
+            return t;
+        }
         crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
             let t = v.text();
             if t.parse::<u64>().is_err() && !t.starts_with("0x") {
@@ -2990,8 +2998,10 @@ fn nat_text(n: &Nat) -> String {
                     },
                     a => expr_text(a),
                 };
+                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
                 let v6 = n.family == Some("ip6")
-                    || matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                    || is6(a)
+                    || matches!(a, LExpr::Range(lo, _) if is6(lo));
                 match (&n.port, v6) {
                     (Some(p), true) => match a {
                         LExpr::Range(lo, hi) => {
@@ -3164,7 +3174,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             match op {
                 Op::Eq
                     if matches!(left, LExpr::Binop { .. })
-                        && !matches!(right, LExpr::Set(_) | LExpr::SetRef(_)) =>
+                        && !matches!(right, LExpr::SetRef(_)) =>
                 {
                     format!("{l} == {r}")
                 }
