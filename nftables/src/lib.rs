@@ -208,6 +208,7 @@ pub mod tokio;
 mod trace;
 mod transaction;
 mod wire;
+mod xlate;
 
 pub use conn::Nft;
 pub use data::{Data, Verdict};

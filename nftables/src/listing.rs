@@ -47,6 +47,7 @@ use crate::object::{
 };
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
+use crate::xlate;
 
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
 #[derive(Clone)]
@@ -68,6 +69,34 @@ impl Default for Printer<'_> {
     fn default() -> Self {
         Printer::new()
     }
+}
+
+/// The warnings nft writes to standard error before listing a table that
+/// holds x_tables extensions (`# Warning: table ip filter is managed by
+/// iptables-nft, do not touch!`), in table order.
+pub fn warnings(rs: &Ruleset) -> Vec<String> {
+    rs.tables
+        .iter()
+        .filter(|t| {
+            rs.rules.iter().any(|r| {
+                r.family == t.family
+                    && r.table == t.name
+                    && r.exprs.iter().flat_map(|l| l.0.iter()).any(|e| {
+                        matches!(
+                            e,
+                            crate::expr::Expr::Match(_) | crate::expr::Expr::Target(_)
+                        )
+                    })
+            })
+        })
+        .map(|t| {
+            format!(
+                "# Warning: table {} {} is managed by iptables-nft, do not touch!",
+                family_name(t.family),
+                t.name.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
 }
 
 /// `nft list ruleset` for `rs`.
@@ -284,7 +313,30 @@ impl<'a> Printer<'a> {
             if inline.is_some() {
                 item.stmts.pop();
             }
-            match rule_text(&item) {
+            // x_tables extensions, in the rule's order, translated.
+            let l4 = item.stmts.iter().find_map(|st| match st {
+                Stmt::Match {
+                    op: Op::Eq,
+                    left: LExpr::Meta("l4proto"),
+                    right,
+                } => Some(expr_text(right)),
+                _ => None,
+            });
+            let xt: Vec<Option<String>> = r
+                .exprs
+                .iter()
+                .flat_map(|l| l.0.iter())
+                .filter_map(|e| match e {
+                    crate::expr::Expr::Match(c) => {
+                        Some(xlate::text(c, false, family, l4.as_deref()))
+                    }
+                    crate::expr::Expr::Target(c) => {
+                        Some(xlate::text(c, true, family, l4.as_deref()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            match rule_text_xt(&item, &xt) {
                 Some(t) => match inline {
                     Some((kw, n)) => {
                         let sp = if t.is_empty() { "" } else { " " };
@@ -3321,7 +3373,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             let _ = write!(s, " {{ {} {} }}", expr_text(key), template_stmt_text(stmt));
             s
         }
-        Stmt::Xt { kind, name } => format!("xt {kind} \"{name}\""),
+        Stmt::Xt { kind, name } => format!("xt {kind} {name}"),
         Stmt::Flow { flowtable } => format!("flow add {flowtable}"),
         Stmt::Last { used_ms } => match used_ms {
             Some(ms) => format!("last used {}", duration_text(u128::from(*ms))),
@@ -3338,6 +3390,13 @@ pub fn stmt_text(s: &Stmt) -> String {
 /// A rule's line as nft prints it (statements, then the comment); `None`
 /// when part of it was not translated.
 pub fn rule_text(r: &RuleItem) -> Option<String> {
+    rule_text_xt(r, &[])
+}
+
+/// [`rule_text`] with the texts of the rule's x_tables extensions, in
+/// order (`None`: printed as nft prints what it cannot translate).
+fn rule_text_xt(r: &RuleItem, xt: &[Option<String>]) -> Option<String> {
+    let mut xt = xt.iter();
     if r.untranslated().next().is_some() {
         return None;
     }
@@ -3360,6 +3419,10 @@ pub fn rule_text(r: &RuleItem) -> Option<String> {
             {
                 "reject".to_owned()
             }
+            Stmt::Xt { .. } => match xt.next() {
+                Some(Some(t)) => t.clone(),
+                _ => stmt_text(st),
+            },
             st => stmt_text(st),
         })
         .collect::<Vec<_>>()

@@ -437,3 +437,50 @@ fn owned_table_lists_as_nft_does() {
     println!("nft:\n{nft}ours:\n{mine}");
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
 }
+
+/// Rules of `iptables-nft` and `ip6tables-nft` (a docker-like ruleset and
+/// more, `tests/listing-iptables/rules.sh`): their x_tables matches and
+/// targets print as nft translates them, and the same warnings go to
+/// standard error.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn iptables_nft_rules_list_as_nft_does() {
+    let _ns = support::netns();
+    if !support::sh_status("iptables-nft --version").0 {
+        support::skip(
+            "iptables_nft_rules_list_as_nft_does",
+            "iptables-nft is not installed",
+        );
+        return;
+    }
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/listing-iptables/rules.sh"
+    ))
+    .unwrap();
+    let mut refused = 0;
+    for line in script
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        if !support::sh_status(line).0 {
+            refused += 1;
+        }
+    }
+    assert!(refused < 3, "{refused} commands refused");
+    let mut cmd = support::command("nft");
+    cmd.arg("list").arg("ruleset");
+    let out = support::output_within(cmd, support::COMMAND_TIMEOUT);
+    let nft = String::from_utf8_lossy(&out.stdout).into_owned();
+    let nft_warnings: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("# Warning"))
+        .map(str::to_owned)
+        .collect();
+    let mut nfnl = Nft::open().unwrap();
+    let rs = Ruleset::read(&mut nfnl, ProtoFamily::Unspec).unwrap();
+    let mine = listing::Printer::new().ruleset(&rs);
+    assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
+    assert_eq!(listing::warnings(&rs), nft_warnings);
+    assert!(nft.lines().count() > 60, "{nft}");
+}

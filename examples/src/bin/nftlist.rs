@@ -110,6 +110,9 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
 fn list_ruleset(handles: bool) -> Result<String, Error> {
     let mut nft = Nft::open()?;
     let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+    for w in listing::warnings(&rs) {
+        eprintln!("{w}");
+    }
     // (an index without a device gives an empty name, not an error)
     let ifname = |i: u32| {
         nix::net::if_::if_indextoname(i)
