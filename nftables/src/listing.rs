@@ -2167,6 +2167,11 @@ fn bits_text(v: u128, t: &[(u128, &str)], sep: &str) -> String {
     names.join(sep)
 }
 
+/// A protocol's name as nft prints it (`/etc/protocols`), or its number.
+pub(crate) fn proto_name_of(p: u8) -> String {
+    proto_name(p)
+}
+
 fn proto_name(p: u8) -> String {
     static PROTOS: std::sync::OnceLock<HashMap<u8, String>> = std::sync::OnceLock::new();
     let m = PROTOS.get_or_init(|| {

@@ -66,6 +66,19 @@ pub(crate) fn text(
         (false, "multiport", 1) => multiport(b, l4?),
         (false, "addrtype", 1) => addrtype(b),
         (false, "iprange", 1) => iprange(b, v6),
+        (false, "length", 0) => length(b),
+        (false, "owner", 1) => owner(b),
+        (false, "pkttype", 0) => pkttype(b),
+        (false, "mac", 0) => mac(b),
+        (false, "icmp", 0) => icmp(b),
+        (false, "dscp", 0) => dscp(b, v6),
+        (false, "ttl", 0) => ttl(b),
+        (false, "helper", 0) => helper(b),
+        (false, "ip", 0) if family == ProtoFamily::Bridge => ebt_ip(b),
+        (false, "mark_m", 0) if family == ProtoFamily::Bridge => ebt_mark(b),
+        (true, "log", 0) if family == ProtoFamily::Bridge => ebt_log(b),
+        (true, "NFQUEUE", 0..=3) => nfqueue(b, rev),
+        (true, "CT", 0..=2) => ct_target(b),
         (true, "LOG", 0) => log(b),
         (true, "REJECT", 0) => reject(b, v6),
         (true, "MARK", 2) => mark(b),
@@ -195,6 +208,187 @@ fn iprange(b: &[u8], v6: bool) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// `xt_owner_match_info`: `skuid 1000`, `skgid 100-200`.
+fn owner(b: &[u8]) -> Option<String> {
+    let (m, inv) = (u8_at(b, 16)?, u8_at(b, 17)?);
+    let mut parts = Vec::new();
+    // XT_OWNER_UID 1, XT_OWNER_GID 2; socket and supplementary groups: not here.
+    if m & !3 != 0 || m == 0 {
+        return None;
+    }
+    for (bit, off, key) in [(1u8, 0usize, "skuid"), (2, 8, "skgid")] {
+        if m & bit != 0 {
+            let (lo, hi) = (u32_ne(b, off)?, u32_ne(b, off + 4)?);
+            let neg = if inv & bit != 0 { "!= " } else { "" };
+            parts.push(if lo == hi {
+                format!("{key} {neg}{lo}")
+            } else {
+                format!("{key} {neg}{lo}-{hi}")
+            });
+        }
+    }
+    Some(parts.join(" "))
+}
+
+/// `xt_length_info`: `meta length 100-200`.
+fn length(b: &[u8]) -> Option<String> {
+    let (min, max, inv) = (u16_ne(b, 0)?, u16_ne(b, 2)?, u8_at(b, 4)?);
+    let neg = if inv != 0 { "!= " } else { "" };
+    Some(if min == max {
+        format!("meta length {neg}{min}")
+    } else {
+        format!("meta length {neg}{min}-{max}")
+    })
+}
+
+/// `xt_pkttype_info`: `pkttype broadcast`.
+fn pkttype(b: &[u8]) -> Option<String> {
+    let (t, inv) = (u32_ne(b, 0)?, u32_ne(b, 4)?);
+    let name = ["host", "broadcast", "multicast", "other"].get(usize::try_from(t).ok()?)?;
+    let neg = if inv != 0 { "!= " } else { "" };
+    Some(format!("pkttype {neg}{name}"))
+}
+
+/// `xt_mac_info`: `ether saddr 00:11:22:33:44:55`.
+fn mac(b: &[u8]) -> Option<String> {
+    let a = b.get(0..6)?;
+    let neg = if u32_ne(b, 8)? != 0 { "!= " } else { "" };
+    let text: Vec<String> = a.iter().map(|x| format!("{x:02x}")).collect();
+    Some(format!("ether saddr {neg}{}", text.join(":")))
+}
+
+/// `ipt_icmp` with any code: `icmp type echo-request`.
+fn icmp(b: &[u8]) -> Option<String> {
+    let (t, lo, hi, inv) = (u8_at(b, 0)?, u8_at(b, 1)?, u8_at(b, 2)?, u8_at(b, 3)?);
+    if (lo, hi, inv) != (0, 255, 0) {
+        return None;
+    }
+    let name = match t {
+        0 => "echo-reply",
+        3 => "destination-unreachable",
+        4 => "source-quench",
+        5 => "redirect",
+        8 => "echo-request",
+        9 => "router-advertisement",
+        10 => "router-solicitation",
+        11 => "time-exceeded",
+        12 => "parameter-problem",
+        13 => "timestamp-request",
+        14 => "timestamp-reply",
+        15 => "info-request",
+        16 => "info-reply",
+        17 => "address-mask-request",
+        18 => "address-mask-reply",
+        _ => return Some(format!("icmp type {t}")),
+    };
+    Some(format!("icmp type {name}"))
+}
+
+/// `xt_dscp_info`: `ip dscp 0x10`.
+fn dscp(b: &[u8], v6: bool) -> Option<String> {
+    let (d, inv) = (u8_at(b, 0)?, u8_at(b, 1)?);
+    let neg = if inv != 0 { "!= " } else { "" };
+    let fam = if v6 { "ip6" } else { "ip" };
+    Some(format!("{fam} dscp {neg}0x{d:02x}"))
+}
+
+/// `ipt_ttl_info`: `ip ttl 64`, `ip ttl != 64`, `<`, `>`.
+fn ttl(b: &[u8]) -> Option<String> {
+    let op = ["", "!= ", "lt ", "gt "].get(usize::from(u8_at(b, 0)?))?;
+    Some(format!("ip ttl {op}{}", u8_at(b, 1)?))
+}
+
+/// `xt_helper_info`: `ct helper "ftp"`.
+fn helper(b: &[u8]) -> Option<String> {
+    let neg = if u32_ne(b, 0)? != 0 { "!= " } else { "" };
+    Some(format!("ct helper {neg}\"{}\"", cstr(b.get(4..34)?)))
+}
+
+/// `ebt_ip_info` (ebtables `-p IPv4 --ip-src ...`): addresses and protocol.
+fn ebt_ip(b: &[u8]) -> Option<String> {
+    let bitmask = u8_at(b, 18)?;
+    let inv = u8_at(b, 19)?;
+    // EBT_IP_SOURCE 1, DEST 2, TOS 4, PROTO 8, SPORT 0x10, DPORT 0x20
+    if bitmask & !0x0b != 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (bit, off, dir) in [(1u8, 0usize, "saddr"), (2, 4, "daddr")] {
+        if bitmask & bit != 0 {
+            let a = Ipv4Addr::from(<[u8; 4]>::try_from(b.get(off..off + 4)?).ok()?);
+            let m = u32::from_be_bytes(b.get(off + 8..off + 12)?.try_into().ok()?);
+            let neg = if inv & bit != 0 { "!= " } else { "" };
+            if m == u32::MAX {
+                parts.push(format!("ip {dir} {neg}{a}"));
+            } else if m.leading_ones() + m.trailing_zeros() == 32 {
+                parts.push(format!("ip {dir} {neg}{a}/{}", m.leading_ones()));
+            } else {
+                return None;
+            }
+        }
+    }
+    if bitmask & 8 != 0 {
+        let neg = if inv & 8 != 0 { "!= " } else { "" };
+        parts.push(format!(
+            "ip protocol {neg}{}",
+            crate::listing::proto_name_of(u8_at(b, 17)?)
+        ));
+    }
+    Some(parts.join(" "))
+}
+
+/// `ebt_mark_m_info`: `meta mark 0x5`.
+fn ebt_mark(b: &[u8]) -> Option<String> {
+    let mark = u64::from_ne_bytes(b.get(0..8)?.try_into().ok()?);
+    let mask = u64::from_ne_bytes(b.get(8..16)?.try_into().ok()?);
+    let (inv, bitmask) = (u8_at(b, 16)?, u8_at(b, 17)?);
+    // EBT_MARK_AND with a full mask: a plain comparison.
+    if bitmask != 1 || mask != u64::from(u32::MAX) {
+        return None;
+    }
+    let neg = if inv != 0 { "!= " } else { "" };
+    Some(format!("meta mark {neg}0x{mark:x}"))
+}
+
+/// `ebt_log_info`: `log prefix "x" level notice flags ether`.
+fn ebt_log(b: &[u8]) -> Option<String> {
+    let level = u8_at(b, 0)?;
+    let prefix = cstr(b.get(1..31)?);
+    let mut s = String::from("log");
+    if !prefix.is_empty() {
+        let _ = write!(s, " prefix \"{prefix}\"");
+    }
+    if level != 4 {
+        let name = [
+            "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
+        ]
+        .get(usize::from(level))?;
+        let _ = write!(s, " level {name}");
+    }
+    s.push_str(" flags ether");
+    Some(s)
+}
+
+/// `xt_NFQ_info` (revisions 0..3): `queue num 3`.
+fn nfqueue(b: &[u8], rev: u32) -> Option<String> {
+    let num = u16_ne(b, 0)?;
+    let total = if rev >= 1 { u16_ne(b, 2)? } else { 1 };
+    let flags = if rev >= 2 { u16_ne(b, 4)? } else { 0 };
+    if flags != 0 {
+        return None;
+    }
+    Some(if total > 1 {
+        format!("queue num {num}-{}", num + total - 1)
+    } else {
+        format!("queue num {num}")
+    })
+}
+
+/// `xt_ct_target_info`: `notrack` (XT_CT_NOTRACK).
+fn ct_target(b: &[u8]) -> Option<String> {
+    (u16_ne(b, 0)? & 1 != 0).then(|| "notrack".to_owned())
 }
 
 /// `xt_log_info`: `log prefix "..." level info flags ...`.

@@ -39,3 +39,34 @@ ip6tables-nft -A INPUT -j REJECT
 ip6tables-nft -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 ip6tables-nft -t nat -A PREROUTING -p tcp -j DNAT --to-destination [2001:db8::1]:80
 ip6tables-nft -A INPUT -m iprange --dst-range 2001:db8::1-2001:db8::9 -j DROP
+ebtables-nft -A FORWARD -p IPv4 --ip-src 10.0.0.1 -j DROP
+ebtables-nft -A INPUT -s 00:11:22:33:44:55 -j ACCEPT
+ebtables-nft -A FORWARD --log --log-prefix "x" -j ACCEPT
+ebtables-nft -A FORWARD -p ARP --arp-op Request -j ACCEPT
+ebtables-nft -A INPUT --mark 0x5 -j ACCEPT
+ebtables-nft -A FORWARD -p IPv4 --ip-dst 10.0.0.0/8 --ip-proto tcp -j DROP
+arptables-nft -A INPUT -s 10.0.0.1 -j DROP
+arptables-nft -A OUTPUT --opcode Request -j ACCEPT
+arptables-nft -A OUTPUT -j mangle --mangle-ip-s 1.2.3.4
+iptables-nft -A OUTPUT -m owner --uid-owner 1000 -j ACCEPT
+iptables-nft -A INPUT -m length --length 100:200 -j DROP
+iptables-nft -A INPUT -m length ! --length 100 -j DROP
+iptables-nft -A INPUT -m pkttype --pkt-type broadcast -j DROP
+iptables-nft -A INPUT -m tcp -p tcp --tcp-flags SYN,ACK SYN -j DROP
+iptables-nft -A INPUT -p tcp --syn -j DROP
+iptables-nft -A INPUT -m mac --mac-source 00:11:22:33:44:55 -j DROP
+iptables-nft -A INPUT -m hashlimit --hashlimit-above 10/sec --hashlimit-name h -j DROP
+iptables-nft -A INPUT -m icmp -p icmp --icmp-type echo-request -j ACCEPT
+iptables-nft -A INPUT -m dscp --dscp 0x10 -j ACCEPT
+iptables-nft -A INPUT -m tos --tos 0x10 -j ACCEPT
+iptables-nft -A INPUT -m ttl --ttl-eq 64 -j ACCEPT
+iptables-nft -A INPUT -m ttl --ttl-gt 64 -j ACCEPT
+iptables-nft -A INPUT -m ttl --ttl-lt 64 -j ACCEPT
+iptables-nft -t raw -A PREROUTING -j CT --notrack
+iptables-nft -t raw -A PREROUTING -j NOTRACK
+iptables-nft -A INPUT -j NFLOG --nflog-group 5 --nflog-prefix "p"
+iptables-nft -A INPUT -j NFQUEUE --queue-num 3
+iptables-nft -A INPUT -j NFQUEUE --queue-balance 3:5
+iptables-nft -A INPUT -m helper --helper ftp -j ACCEPT
+ip6tables-nft -A INPUT -m dscp --dscp 0x10 -j ACCEPT
+iptables-nft -A OUTPUT -m owner --gid-owner 100-200 -j ACCEPT
