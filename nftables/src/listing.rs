@@ -1,34 +1,73 @@
 //! The text `nft list ruleset` prints (nft 1.0.6), from a [`Ruleset`] read
 //! through this crate: tables with their flags and comments, stateful
 //! objects, named sets and maps with their elements, flowtables and
-//! chains (hooks, named priorities, policies, devices), in nft's order,
-//! indentation and line wrapping.
+//! chains (hooks, named priorities, policies, devices) with their rules,
+//! in nft's order, indentation and line wrapping.
 //!
-//! What nft writes here was observed on this machine (nft 1.0.6 in a
-//! throwaway namespace) and is written down next to the code that
-//! reproduces it:
-//! - a table is `table FAMILY NAME {`, then `flags ...` and `comment "..."`
-//!   lines, then its objects, named sets, flowtables and chains, each in
-//!   the kernel's dump order and each preceded by an empty line but the
-//!   first;
-//! - a base chain's priority is named when it is within 10 of a standard
-//!   priority of the family and hook (`filter`, `filter + 10`,
-//!   `mangle - 5`, `dstnat` only in prerouting, `srcnat` only in
-//!   postrouting; bridge: `dstnat` -300, `filter` -200, `out` 100 in
-//!   output, `srcnat` 300 in postrouting);
-//! - set elements are sorted by value (interval sets merged back into
-//!   prefixes and ranges), several on a line by the key's data type (five
-//!   integers, two addresses, one of the rest), continuation lines indented
-//!   by three tabs and five spaces;
-//! - a set whose user data carries typeof information is printed as
-//!   `typeof EXPR`; its key byte order, comment and auto-merge come from
-//!   the same user data (`NFTA_SET_USERDATA` type-length-value records).
+//! ```no_run
+//! use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+//! let mut nft = Nft::open()?;
+//! let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+//! print!("{}", listing::ruleset(&rs)); // as `nft list ruleset`
+//! print!("{}", listing::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
+//! # Ok::<(), nfnl_tables::Error>(())
+//! ```
+//!
+//! What nft writes was observed on this machine (nft 1.0.6 in throwaway
+//! namespaces) and is reproduced here:
+//! - **Tables**: `table FAMILY NAME {` (with `# handle N` under `-a`, and
+//!   `# progname COMM` for a table owned by a socket: the process holding
+//!   that netlink socket), then `flags ...` and `comment "..."` lines (an
+//!   empty line follows them only when there are flags), then the stateful
+//!   objects, the named sets and maps, the flowtables and the chains, each
+//!   in the kernel's dump order and each but the first preceded by an
+//!   empty line; bound (anonymous) chains are printed inside the rule that
+//!   jumps to them (`jump {`, one tab deeper).
+//! - **Chains**: `comment` first, then `type T hook H [device "D" |
+//!   devices = { a, b }] priority P; policy X;` (devices sorted, unquoted
+//!   in a list). A priority is named when it is within 10 of a standard
+//!   one of the family and hook: `raw` -300, `mangle` -150, `dstnat` -100
+//!   (prerouting), `filter` 0, `security` 50, `srcnat` 100 (postrouting);
+//!   bridge `dstnat` -300 (prerouting), `filter` -200, `out` 100 (output),
+//!   `srcnat` 300 (postrouting); arp and netdev `filter` 0.
+//! - **Sets and maps**: `type` (data type names by nft's type ids, `a . b`
+//!   for concatenations, ids packed 6 bits each) or `typeof EXPR` when the
+//!   user data carries one, then `policy memory`, `size` (not for constant
+//!   sets), `flags` (dynamic first; `timeout` alone is left out when the
+//!   set has a timeout), `auto-merge`, the set's element statements on one
+//!   line, `timeout`, `gc-interval`, `comment`, `elements = { ... }`.
+//!   Set user data (`NFTA_SET_USERDATA`) is a list of u8-type u8-length
+//!   records: 0 key byte order, 1 data byte order, 2 auto-merge, 3 key
+//!   typeof, 4 data typeof, 6 data interval, 7 comment; a typeof record
+//!   holds nft's expression type (7 payload, 8 extension header, 9 meta,
+//!   10 socket, 11 osf, 12 ct, 13 concatenation, 23 numgen, 24 hash,
+//!   25 rt, 26 fib, 27 ipsec) and that expression's own records.
+//! - **Elements** are sorted as nft sorts them: by their value, a string
+//!   by its characters as one number (shorter first), a concatenation as
+//!   one little-endian number over the whole key, flags with several bits
+//!   by their lowest bit; equal keys keep the reverse of the kernel's
+//!   order; concatenated ranges keep the kernel's order. Interval sets are
+//!   merged back into values, prefixes (addresses and marks only) and
+//!   ranges (symbolic types with numeric bounds). Each element prints its
+//!   statements, `timeout` (when not the set's), `expires`, `comment`,
+//!   then `: DATA`. Several go on a line by the key's type (five for
+//!   integers, ports, marks, protocols, uids...; two for addresses and
+//!   ct states; one for the rest and for concatenations), continuation
+//!   lines indented by three tabs and five spaces.
+//! - **Objects**: counter, quota (`over`, `used`, in the largest byte unit
+//!   that divides), limit (burst shown when not 5 packets), ct helper,
+//!   ct timeout (only the states whose timeout differs from nft's
+//!   default), ct expectation (timeout host-endian), synproxy, secmark.
 //!
 //! Rules are translated into nft's statements by
 //! [`lang::delinearize`](crate::lang::delinearize) and printed here
-//! ([`stmt_text`], [`expr_text`]); a rule with a part the delinearizer
-//! could not translate is printed as a comment naming its handle and the
-//! kernel expressions left over.
+//! ([`stmt_text`], [`expr_text`]); x_tables matches and targets of
+//! `iptables-nft` rules print as nft's xtables translations print them
+//! (`ct state related,established`, `masquerade`, `xt match NAME` when
+//! there is none), and [`warnings`] gives the lines nft writes to standard
+//! error for such tables. A rule with a part the delinearizer could not
+//! translate is printed as a comment naming its handle and the kernel
+//! expressions left over.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
