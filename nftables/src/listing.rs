@@ -3753,6 +3753,76 @@ mod tests {
         assert_eq!(timeout_policy(17, &hex("080002000000003c")), "replied : 60");
     }
 
+    /// Random user data, key types, lengths, flags and element bytes:
+    /// the printer never panics.
+    #[test]
+    fn random_sets_print_without_panicking() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let key_len = (next() % 40) as u32;
+            let key_type = match next() % 4 {
+                0 => (next() % 50) as u32,
+                1 => (dt::IPADDR << TYPE_BITS) | (next() % 47) as u32,
+                2 => next() as u32,
+                _ => dt::IFNAME,
+            };
+            let mut s = set("r", key_type, key_len);
+            s.flags = Some(SetFlags::from_bits_retain(next() as u32 & 0x1ff));
+            s.data_type = Some(next() as u32 % 50);
+            s.data_len = Some((next() % 40) as u32);
+            s.timeout = (next() % 2 == 0).then(|| next() % 100_000_000);
+            let ud: Vec<u8> = (0..next() % 64).map(|_| next() as u8 % 9).collect();
+            s.userdata = Some(ud);
+            let e: Vec<Element> = (0..next() % 6)
+                .map(|_| {
+                    let k: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                    let d: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                    Element {
+                        flags: Some(ElemFlags::from_bits_retain(next() as u32 & 3)),
+                        key_end: (next() % 3 == 0)
+                            .then(|| Data::Value(k.iter().rev().copied().collect())),
+                        data: (next() % 2 == 0).then(|| Data::Value(d)),
+                        userdata: (next() % 3 == 0).then(|| vec![0, 200, 1]),
+                        ..Element::new(k)
+                    }
+                })
+                .collect();
+            let o = Obj {
+                family: ProtoFamily::Ipv4,
+                table: Some("t".into()),
+                name: Some("o".into()),
+                kind: Some((next() % 12) as u32),
+                raw_data: Some((0..next() % 48).map(|_| next() as u8).collect()),
+                userdata: Some((0..next() % 8).map(|_| next() as u8).collect()),
+                ..Default::default()
+            };
+            let mut c = Chain::base(
+                ProtoFamily::Ipv4,
+                "t",
+                "c",
+                "filter",
+                (next() % 8) as u32,
+                next() as i32,
+            );
+            c.userdata = Some((0..next() % 8).map(|_| next() as u8).collect());
+            let rs = Ruleset {
+                tables: vec![table(ProtoFamily::Ipv4, "t")],
+                chains: vec![c],
+                sets: vec![s],
+                elements: vec![elems("r", e)],
+                objs: vec![o],
+                ..Default::default()
+            };
+            let _ = ruleset(&rs);
+        }
+    }
+
     #[test]
     fn malformed_user_data_does_not_panic() {
         for u in [&[][..], &[7], &[7, 9, 1], &[3, 2, 0, 4], &[0, 255]] {
