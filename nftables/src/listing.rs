@@ -3756,6 +3756,7 @@ mod tests {
     /// Random user data, key types, lengths, flags and element bytes:
     /// the printer never panics.
     #[test]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
     fn random_sets_print_without_panicking() {
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move || {
