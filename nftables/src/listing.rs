@@ -3788,7 +3788,7 @@ mod tests {
                         flags: Some(ElemFlags::from_bits_retain(next() as u32 & 3)),
                         key_end: (next() % 3 == 0)
                             .then(|| Data::Value(k.iter().rev().copied().collect())),
-                        data: (next() % 2 == 0).then(|| Data::Value(d)),
+                        data: (next() % 2 == 0).then_some(Data::Value(d)),
                         userdata: (next() % 3 == 0).then(|| vec![0, 200, 1]),
                         ..Element::new(k)
                     }
