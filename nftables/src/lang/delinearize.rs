@@ -2885,6 +2885,8 @@ fn set_elements_with(
             };
             let key = if hi == *k {
                 Expr::Value(lo_v)
+            } else if let Some(w) = string_wildcard(k, &hi, ty) {
+                Expr::Value(w)
             } else if let Some(plen) = prefix_len(k, &hi).filter(|_| is_prefix_type(ty)) {
                 Expr::Prefix {
                     addr: Box::new(Expr::Value(lo_v)),
@@ -2939,8 +2941,30 @@ fn set_elements_with(
         .collect())
 }
 
+/// An interface-name interval `"eth" .. "eth\xff\xff..."` is the wildcard `"eth*"`.
+fn string_wildcard(lo: &[u8], hi: &[u8], ty: Datatype) -> Option<Value> {
+    if !matches!(ty, Datatype::Ifname | Datatype::String) {
+        return None;
+    }
+    let end = lo.iter().position(|b| *b == 0).unwrap_or(lo.len());
+    let (stem, rest) = hi.split_at_checked(end)?;
+    if stem != &lo[..end] || rest.is_empty() || !rest.iter().all(|b| *b == 0xff) {
+        return None;
+    }
+    let mut data = stem.to_vec();
+    data.push(b'*');
+    Some(Value {
+        ty,
+        bits: bits_of(hi.len()),
+        data,
+    })
+}
+
 fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
     if let (Expr::Value(l), Expr::Value(h)) = (&lo, &hi) {
+        if let Some(w) = string_wildcard(&l.data, &h.data, l.ty) {
+            return Expr::Value(w);
+        }
         if is_prefix_type(l.ty) {
             if let Some(p) = prefix_len(&l.data, &h.data) {
                 return Expr::Prefix {
