@@ -1849,6 +1849,11 @@ impl State<'_, '_> {
     /// The key at register `r` for a set with key length `key_len`:
     /// several registers make a concatenation.
     fn gather_key(&mut self, r: u32, key_len: u32) -> R<(Expr, u32)> {
+        self.gather_key_typed(r, key_len, &[])
+    }
+
+    /// [`State::gather_key`] typing immediates by the set's key types.
+    fn gather_key_typed(&mut self, r: u32, key_len: u32, types: &[Datatype]) -> R<(Expr, u32)> {
         self.key_lens.clear();
         let mut idx = reg32(r);
         let mut got = 0u32;
@@ -1870,6 +1875,17 @@ impl State<'_, '_> {
             };
             let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
+            if let Reg::Imm(v) = &reg {
+                // A constant part of a key (`ip saddr . 22`).
+                let ty = types.get(parts.len()).copied().unwrap_or(Datatype::Integer);
+                let tbits = ty.bits().unwrap_or(bits).min(bits);
+                self.key_lens
+                    .push(u32::try_from(bits_to_bytes(tbits)).unwrap_or(4));
+                parts.push(Expr::Value(typed_h(ty, tbits, v, ty.host_order())));
+                got += padded;
+                idx += padded / 4;
+                continue;
+            }
             match self.left_of(&reg)? {
                 Left::Fields(f, 0) => {
                     for x in f {
@@ -2092,7 +2108,13 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let (key, _) = self.gather_key(d.sreg_key.ok_or("dynset without key")?, key_len)?;
+        let types = self
+            .ctx
+            .set(&name)
+            .map(|(s, _)| Datatype::concat_ids(s.key_type.unwrap_or(0)))
+            .unwrap_or_default();
+        let (key, _) =
+            self.gather_key_typed(d.sreg_key.ok_or("dynset without key")?, key_len, &types)?;
         let op = match d.op.map_or(0, |o| o.0) {
             0 => "add",
             1 => "update",
@@ -2665,7 +2687,7 @@ fn log(l: &kx::Log) -> Log {
     }
 }
 
-fn limit(l: &kx::Limit) -> Limit {
+pub(crate) fn limit(l: &kx::Limit) -> Limit {
     Limit {
         rate: l.rate.unwrap_or(0),
         unit_secs: l.unit.unwrap_or(1),
@@ -2863,6 +2885,8 @@ fn set_elements_with(
             };
             let key = if hi == *k {
                 Expr::Value(lo_v)
+            } else if let Some(w) = string_wildcard(k, &hi, ty) {
+                Expr::Value(w)
             } else if let Some(plen) = prefix_len(k, &hi).filter(|_| is_prefix_type(ty)) {
                 Expr::Prefix {
                     addr: Box::new(Expr::Value(lo_v)),
@@ -2917,8 +2941,30 @@ fn set_elements_with(
         .collect())
 }
 
+/// An interface-name interval `"eth" .. "eth\xff\xff..."` is the wildcard `"eth*"`.
+fn string_wildcard(lo: &[u8], hi: &[u8], ty: Datatype) -> Option<Value> {
+    if !matches!(ty, Datatype::Ifname | Datatype::String) {
+        return None;
+    }
+    let end = lo.iter().position(|b| *b == 0).unwrap_or(lo.len());
+    let (stem, rest) = hi.split_at_checked(end)?;
+    if stem != &lo[..end] || rest.is_empty() || !rest.iter().all(|b| *b == 0xff) {
+        return None;
+    }
+    let mut data = stem.to_vec();
+    data.push(b'*');
+    Some(Value {
+        ty,
+        bits: bits_of(hi.len()),
+        data,
+    })
+}
+
 fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
     if let (Expr::Value(l), Expr::Value(h)) = (&lo, &hi) {
+        if let Some(w) = string_wildcard(&l.data, &h.data, l.ty) {
+            return Expr::Value(w);
+        }
         if is_prefix_type(l.ty) {
             if let Some(p) = prefix_len(&l.data, &h.data) {
                 return Expr::Prefix {
@@ -2953,6 +2999,8 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
             KExpr::Limit(l) => Some(Stmt::Limit(limit(l))),
             _ => None,
         })
+        // nft 1.0.6 prints the first expression of an element only.
+        .take(1)
         .collect();
     if comment.is_none() && timeout.is_none() && e.expiration.is_none() && stmts.is_empty() {
         return key;

@@ -797,9 +797,25 @@ pub fn listing(l: &Listing) -> J {
     one("nftables", J::A(items))
 }
 
+/// The `nftables` array, each item turned into JSON only as it is written.
+struct Items<'a>(&'a Listing);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut q = s.serialize_seq(Some(self.0.items.len() + 1))?;
+        q.serialize_element(&metainfo())?;
+        for it in &self.0.items {
+            q.serialize_element(&item(it))?;
+        }
+        q.end()
+    }
+}
+
 impl Serialize for Listing {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        listing(self).serialize(s)
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("nftables", &Items(self))?;
+        m.end()
     }
 }
 
@@ -855,7 +871,7 @@ impl serde_json::ser::Formatter for NftFormatter {
 /// Any serializable value as nft prints JSON (one line, nft's separators,
 /// no trailing newline).
 pub fn to_string<T: Serialize + ?Sized>(v: &T) -> String {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(4096);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, NftFormatter);
     if v.serialize(&mut ser).is_err() {
         return String::new();

@@ -237,6 +237,7 @@ fn set_item(
         .chain(s.exprs.iter().flat_map(|l| l.0.iter()))
         .filter_map(|e| match e {
             crate::expr::Expr::Counter(_) => Some(Stmt::Counter(Counter::default())),
+            crate::expr::Expr::Limit(l) => Some(Stmt::Limit(delinearize::limit(l))),
             _ => None,
         })
         .collect();
