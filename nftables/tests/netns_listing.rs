@@ -10,7 +10,7 @@
 //! (`shell/*/dumps/*.nft` of `../shared/nft-corpus` or `$NFT_CORPUS`, read
 //! at run time, never copied here).
 //!
-//! Run them with `cargo xtask test -- listing` (or as root: `cargo test -p
+//! Run them with `cargo xtask test -- listing_` (or as root: `cargo test -p
 //! nfnl-tables --test netns_listing -- --ignored --test-threads=2`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -76,7 +76,7 @@ fn nft_files(dir: &Path) -> Vec<PathBuf> {
 /// and our handles mode agree too.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn own_rulesets_list_as_nft_does() {
+fn listing_own_rulesets_list_as_nft_does() {
     let files = nft_files(Path::new(LISTING));
     assert!(files.len() >= 4, "{files:?}");
     let mut failed = Vec::new();
@@ -153,7 +153,7 @@ fn load_rule_corpus(path: &Path) -> usize {
 /// is compared line by line, every line equal.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn rule_corpus_lists_as_nft_does() {
+fn listing_rule_corpus_lists_as_nft_does() {
     let _ns = support::netns();
     for f in nft_files(Path::new(CORPUS)) {
         load_rule_corpus(&f);
@@ -210,10 +210,10 @@ fn upstream_corpus() -> Option<PathBuf> {
 /// must stay at the floor reached.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn upstream_rulesets_list_as_nft_does() {
+fn listing_upstream_rulesets_list_as_nft_does() {
     let Some(root) = upstream_corpus() else {
         support::skip(
-            "upstream_rulesets_list_as_nft_does",
+            "listing_upstream_rulesets_list_as_nft_does",
             "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
         );
         return;
@@ -253,8 +253,14 @@ fn upstream_rulesets_list_as_nft_does() {
     for d in &differ {
         println!("{d}");
     }
+    // As root more dumps load than in a user namespace (payload writes):
+    // the bound is on what differs.
     assert!(loaded > 150, "only {loaded} loaded");
-    assert!(same >= 161, "only {same} of {loaded} identical");
+    assert!(
+        differ.len() <= UPSTREAM_DUMPS_DIFFERING,
+        "{} differ",
+        differ.len()
+    );
 }
 
 /// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
@@ -354,10 +360,10 @@ fn load_upstream(file: &std::path::Path) -> usize {
 /// every other line must be equal.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn upstream_rules_list_as_nft_does() {
+fn listing_upstream_rules_list_as_nft_does() {
     let Some(root) = upstream_corpus() else {
         support::skip(
-            "upstream_rules_list_as_nft_does",
+            "listing_upstream_rules_list_as_nft_does",
             "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
         );
         return;
@@ -411,20 +417,25 @@ fn upstream_rules_list_as_nft_does() {
     );
     assert!(rules > 3000, "only {rules} rule lines");
     assert!(
-        same * 100 >= rules * UPSTREAM_RULES_PERCENT,
-        "{same} of {rules}"
+        rules - same <= UPSTREAM_RULE_LINES_DIFFERING,
+        "{} of {rules} differ",
+        rules - same
     );
 }
 
-/// The share of upstream rule lines printed identically, in percent (the
-/// floor reached; the delinearizer's progress raises it).
-const UPSTREAM_RULES_PERCENT: usize = 99;
+/// How many of nftables' ruleset dumps may list differently (the bound
+/// reached: 2 as root of 164 loaded, 2 in a user namespace of 162).
+const UPSTREAM_DUMPS_DIFFERING: usize = 2;
+
+/// How many rule lines of nftables' rule files may print differently
+/// (the bound reached: 20 of 5349 as root, 20 of 5269 in a user namespace).
+const UPSTREAM_RULE_LINES_DIFFERING: usize = 20;
 
 /// A table owned by a socket (`NFT_TABLE_F_OWNER`): nft names the owning
 /// process after the table's brace and lists `flags owner`.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn owned_table_lists_as_nft_does() {
+fn listing_owned_table_lists_as_nft_does() {
     let _ns = support::netns();
     let mut owner = Nft::open().unwrap();
     let mut t = nfnl_tables::Table::new(ProtoFamily::Inet, "owned");
@@ -444,11 +455,11 @@ fn owned_table_lists_as_nft_does() {
 /// standard error.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn iptables_nft_rules_list_as_nft_does() {
+fn listing_iptables_nft_rules_list_as_nft_does() {
     let _ns = support::netns();
     if !support::sh_status("iptables-nft --version").0 {
         support::skip(
-            "iptables_nft_rules_list_as_nft_does",
+            "listing_iptables_nft_rules_list_as_nft_does",
             "iptables-nft is not installed",
         );
         return;
