@@ -23,11 +23,22 @@ use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
 const LISTING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing");
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 
+/// Interface names of this thread's namespace (`if_indextoname(3)`).
+fn ifname(i: u32) -> Option<String> {
+    nix::net::if_::if_indextoname(i)
+        .ok()
+        .map(|c| c.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+}
+
 /// Our listing of the current namespace (`handles`: as `nft -a`).
 fn ours(handles: bool) -> String {
     let mut nft = Nft::open().unwrap();
     let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
-    listing::Printer::new().handles(handles).ruleset(&rs)
+    listing::Printer::new()
+        .handles(handles)
+        .ifname(&ifname)
+        .ruleset(&rs)
 }
 
 /// Element expiry times (`expires 59s992ms`) count down between two reads.
@@ -494,4 +505,20 @@ fn listing_iptables_nft_rules_list_as_nft_does() {
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
     assert_eq!(listing::warnings(&rs), nft_warnings);
     assert!(nft.lines().count() > 60, "{nft}");
+}
+
+/// Rules and chains naming devices (netdev `fwd`/`dup`, `iif`/`oif`,
+/// device lists) on a veth pair of the namespace
+/// (`tests/listing-devices.nft`).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn listing_devices_by_name() {
+    let _ns = support::netns();
+    support::sh("ip link add v0 type veth peer name v1");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing-devices.nft");
+    support::sh(&format!("nft -f {file}"));
+    let nft = support::sh("nft list ruleset");
+    assert_eq!(nft, std::fs::read_to_string(file).unwrap());
+    let mine = ours(false);
+    assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
 }
