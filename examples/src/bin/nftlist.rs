@@ -5,8 +5,9 @@
 //! Privileges: `CAP_NET_ADMIN` in the network namespace's owning user
 //! namespace.
 //!
-//! Usage: `nftlist [-a]`: the whole ruleset in nft's language, as
-//! `nft list ruleset` (or `nft -a list ruleset`) prints it
+//! Usage: `nftlist [-a] [FAMILY]`: the ruleset (of one family) in nft's
+//! language, as `nft list ruleset [FAMILY]` (or `nft -a list ruleset`)
+//! prints it
 //! (`nfnl_tables::listing`: tables, objects, sets and maps with their
 //! elements, flowtables, chains and their rules). A rule with a part that
 //! is not translated yet prints as a comment naming its handle and the
@@ -35,7 +36,7 @@ use std::process::ExitCode;
 
 use nfnl_tables::{lang, listing, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
 
-const HELP: &str = "usage: nftlist [-a] | nftlist --netlink|-j [FAMILY [TABLE]]\n";
+const HELP: &str = "usage: nftlist [-a] [FAMILY] | nftlist --netlink|-j [FAMILY [TABLE]]\n";
 
 fn family(name: &str) -> Option<ProtoFamily> {
     Some(match name {
@@ -107,9 +108,9 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
 }
 
 /// The ruleset in nft's language (`nft list ruleset`).
-fn list_ruleset(handles: bool) -> Result<String, Error> {
+fn list_ruleset(handles: bool, fam: ProtoFamily) -> Result<String, Error> {
     let mut nft = Nft::open()?;
-    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+    let rs = Ruleset::read(&mut nft, fam)?;
     for w in listing::warnings(&rs) {
         eprintln!("{w}");
     }
@@ -148,13 +149,19 @@ fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let handles = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] => Some(false),
-        ["-a"] => Some(true),
+    let text = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => Some((false, Some(ProtoFamily::Unspec))),
+        ["-a"] => Some((true, Some(ProtoFamily::Unspec))),
+        [f] if !f.starts_with('-') => Some((false, family(f))),
+        ["-a", f] => Some((true, family(f))),
         _ => None,
     };
-    if let Some(handles) = handles {
-        return match list_ruleset(handles) {
+    if let Some((handles, fam)) = text {
+        let Some(fam) = fam else {
+            eprint!("nftlist: unknown family\n{HELP}");
+            return ExitCode::from(2);
+        };
+        return match list_ruleset(handles, fam) {
             Ok(out) => {
                 let _ = std::io::stdout().write_all(out.as_bytes());
                 ExitCode::SUCCESS
