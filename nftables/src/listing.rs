@@ -174,9 +174,32 @@ impl<'a> Printer<'a> {
         let mut out = String::new();
         let names = interface_names();
         let ours = |i: u32| names.get(&i).cloned();
-        let ctx = Ctx {
+        let mut ctx = Ctx {
             ifname: self.ifname.unwrap_or(&ours),
+            rules: HashMap::new(),
+            elems: HashMap::new(),
+            bound: std::collections::HashSet::new(),
         };
+        fn s(x: &Option<String>) -> &str {
+            x.as_deref().unwrap_or("")
+        }
+        for r in &rs.rules {
+            ctx.rules
+                .entry((r.family, s(&r.table), s(&r.chain)))
+                .or_default()
+                .push(r);
+        }
+        for e in &rs.elements {
+            ctx.elems
+                .entry((e.family, s(&e.table), s(&e.set)))
+                .or_default()
+                .extend(e.elements.iter().flat_map(|l| l.0.iter()));
+        }
+        for c in &rs.chains {
+            if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
+                ctx.bound.insert((c.family, s(&c.table), s(&c.name)));
+            }
+        }
         for t in &rs.tables {
             self.table(&mut out, rs, t, &ctx);
         }
@@ -246,7 +269,7 @@ impl<'a> Printer<'a> {
                 continue;
             }
             sep(o);
-            self.set(o, rs, s, ctx);
+            self.set(o, s, ctx);
         }
         for f in rs.flowtables.iter().filter(|x| mine(x.family, &x.table)) {
             sep(o);
@@ -255,26 +278,20 @@ impl<'a> Printer<'a> {
         let mut dctx = Context::new(fam);
         dctx.ifname = Some(ctx.ifname);
         for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
-            let sname = s.name.as_deref();
-            dctx.add_set(
-                s,
-                rs.elements
-                    .iter()
-                    .filter(|e| mine(e.family, &e.table) && e.set.as_deref() == sname)
-                    .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter())),
-            );
+            let key = (fam, name, s.name.as_deref().unwrap_or(""));
+            dctx.add_set(s, ctx.elems.get(&key).into_iter().flatten().copied());
         }
         for c in rs.chains.iter().filter(|x| mine(x.family, &x.table)) {
             if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
                 continue;
             }
             sep(o);
-            self.chain(o, rs, c, &dctx);
+            self.chain(o, c, &dctx, ctx);
         }
         o.push_str("}\n");
     }
 
-    fn chain(&self, o: &mut String, rs: &Ruleset, c: &Chain, dctx: &Context<'_>) {
+    fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
         let name = c.name.as_deref().unwrap_or("");
         let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
         if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
@@ -312,7 +329,15 @@ impl<'a> Printer<'a> {
         if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
             o.push_str("\t\tflags offload;\n");
         }
-        self.rules(o, rs, dctx, c.family, c.table.as_deref(), name, 2);
+        self.rules(
+            o,
+            ctx,
+            dctx,
+            c.family,
+            c.table.as_deref().unwrap_or(""),
+            name,
+            2,
+        );
         o.push_str("\t}\n");
     }
 
@@ -323,25 +348,16 @@ impl<'a> Printer<'a> {
     fn rules(
         &self,
         o: &mut String,
-        rs: &Ruleset,
+        ctx: &Ctx<'_>,
         dctx: &Context<'_>,
         family: ProtoFamily,
-        table: Option<&str>,
+        table: &str,
         chain: &str,
         depth: usize,
     ) {
         let tabs = "\t".repeat(depth);
-        let bound = |n: &str| {
-            rs.chains.iter().any(|c| {
-                c.family == family
-                    && c.table.as_deref() == table
-                    && c.name.as_deref() == Some(n)
-                    && c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING))
-            })
-        };
-        for r in rs.rules.iter().filter(|r| {
-            r.family == family && r.table.as_deref() == table && r.chain.as_deref() == Some(chain)
-        }) {
+        let bound = |n: &str| ctx.bound.contains(&(family, table, n));
+        for r in ctx.rules.get(&(family, table, chain)).into_iter().flatten() {
             let mut item = delinearize::rule(dctx, r);
             // A jump into a bound chain: the chain's rules inline.
             let inline = match item.stmts.last() {
@@ -380,7 +396,7 @@ impl<'a> Printer<'a> {
                     Some((kw, n)) => {
                         let sp = if t.is_empty() { "" } else { " " };
                         let _ = writeln!(o, "{tabs}{t}{sp}{kw} {{{}", self.handle(r.handle));
-                        self.rules(o, rs, dctx, family, table, &n, depth + 1);
+                        self.rules(o, ctx, dctx, family, table, &n, depth + 1);
                         let _ = writeln!(o, "{tabs}}}");
                     }
                     None => {
@@ -539,7 +555,7 @@ impl<'a> Printer<'a> {
         o.push_str("\t}\n");
     }
 
-    fn set(&self, o: &mut String, rs: &Ruleset, s: &Set, ctx: &Ctx<'_>) {
+    fn set(&self, o: &mut String, s: &Set, ctx: &Ctx<'_>) {
         let flags = s.flags.unwrap_or_default();
         let is_map = flags.contains(SetFlags::MAP) || flags.contains(SetFlags::OBJECT);
         let name = s.name.as_deref().unwrap_or("");
@@ -659,14 +675,11 @@ impl<'a> Printer<'a> {
         if let Some(c) = &ud.comment {
             let _ = writeln!(o, "\t\tcomment \"{c}\"");
         }
-        let elems: Vec<&Element> = rs
-            .elements
-            .iter()
-            .filter(|e| {
-                e.family == s.family && e.table == s.table && e.set.as_deref() == Some(name)
-            })
-            .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter()))
-            .collect();
+        let elems: Vec<&Element> = ctx
+            .elems
+            .get(&(s.family, s.table.as_deref().unwrap_or(""), name))
+            .cloned()
+            .unwrap_or_default();
         let items = element_items(s, &key, data.as_ref(), &elems, ctx);
         if !items.is_empty() {
             o.push_str("\t\telements = { ");
@@ -694,6 +707,12 @@ impl<'a> Printer<'a> {
 /// Interface names by index, for `iface_index` values.
 struct Ctx<'a> {
     ifname: IfnameFn<'a>,
+    /// Rules by (family, table, chain), in the kernel's order.
+    rules: HashMap<(ProtoFamily, &'a str, &'a str), Vec<&'a crate::object::Rule>>,
+    /// Elements by (family, table, set), in the kernel's order.
+    elems: HashMap<(ProtoFamily, &'a str, &'a str), Vec<&'a Element>>,
+    /// Bound (anonymous) chains.
+    bound: std::collections::HashSet<(ProtoFamily, &'a str, &'a str)>,
 }
 
 /// The name (`comm`) of the process holding the netlink socket whose
