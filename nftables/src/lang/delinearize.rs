@@ -423,6 +423,15 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
             .flatten()
             .map(|mut s| {
                 stmt_exprs(&mut s, &mut numeric_ranges);
+                if let Stmt::Match {
+                    left,
+                    right: Expr::Set(_),
+                    ..
+                } = &mut s
+                {
+                    // Against a set, nft prints the mask as a flag union.
+                    mask_unions(left);
+                }
                 s
             })
             .collect(),
@@ -454,6 +463,56 @@ fn stmt_exprs(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         }
         Stmt::Objref { name, .. } => f(name),
         _ => {}
+    }
+}
+
+/// Set elements of flag types with several bits print as `a | b | c`
+/// (`{"|": [{"|": ["a", "b"]}, "c"]}`), one name per bit.
+fn flag_unions(e: &mut Expr) {
+    match e {
+        Expr::Value(v) if v.ty.is_bitmask() && v.as_u128().count_ones() > 1 => {
+            let n = v.as_u128();
+            let names: Vec<u64> =
+                v.ty.symbols()
+                    .iter()
+                    .map(|(b, _)| *b)
+                    .filter(|b| *b != 0 && n & u128::from(*b) == u128::from(*b))
+                    .collect();
+            let covered = names.iter().fold(0u128, |a, b| a | u128::from(*b));
+            if covered != n || names.len() < 2 {
+                return;
+            }
+            let part = |b: u64| Expr::Value(Value::number(v.ty, v.bits, b.into()));
+            let mut it = names.into_iter();
+            let Some(first) = it.next() else { return };
+            let mut acc = part(first);
+            for b in it {
+                acc = Expr::Binop {
+                    op: BinOp::Or,
+                    left: Box::new(acc),
+                    right: Box::new(part(b)),
+                };
+            }
+            *e = acc;
+        }
+        Expr::Mapping(k, _) => flag_unions(k),
+        Expr::Elem(el) => flag_unions(&mut el.val),
+        Expr::Concat(v) => v.iter_mut().for_each(flag_unions),
+        _ => {}
+    }
+}
+
+/// The mask of a flag type in `tcp flags & (fin | syn) == ...` prints as
+/// a union of flags.
+fn mask_unions(e: &mut Expr) {
+    if let Expr::Binop {
+        op: BinOp::And,
+        left,
+        right,
+    } = e
+    {
+        mask_unions(left);
+        flag_unions(right);
     }
 }
 
@@ -2927,6 +2986,19 @@ fn set_elements_with(
             out.push((sort_key, wrap(key, e)?));
         }
         // Concatenated ranges stay in the kernel's order.
+        // Concatenated ranges stay in the kernel's order. nft orders flag
+        // unions by their first (lowest) flag, ties in the kernel's order.
+        if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
+            // Ties keep the reverse of the kernel's order (as nft lists them).
+            out.reverse();
+            for (k, _) in &mut out {
+                let n = k
+                    .iter()
+                    .take(16)
+                    .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
+            }
+        }
         if !(interval && key_types.len() > 1) {
             out.sort_by(|a, b| a.0.cmp(&b.0));
         }
@@ -2936,6 +3008,7 @@ fn set_elements_with(
         .into_iter()
         .map(|(_, mut e)| {
             numeric_ranges(&mut e);
+            flag_unions(&mut e);
             e
         })
         .collect())
