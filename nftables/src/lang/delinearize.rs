@@ -2875,7 +2875,27 @@ fn set_elements_with(
                     .iter()
                     .map(|t| t.bits().unwrap_or(32).div_ceil(8))
                     .collect();
-                Some(key_value(&types, &lens, v, false, false)?)
+                let whole: usize = lens
+                    .iter()
+                    .map(|l| usize::try_from(l.div_ceil(4) * 4).unwrap_or(4))
+                    .sum();
+                if v.len() == whole * 2 {
+                    // Interval data of a concatenation: the start fields,
+                    // then the end fields; each field a value or a range.
+                    let lo = key_value(&types, &lens, &v[..whole], false, false)?;
+                    let hi = key_value(&types, &lens, &v[whole..], false, false)?;
+                    match (lo, hi) {
+                        (Expr::Concat(l), Expr::Concat(h)) => Some(Expr::Concat(
+                            l.into_iter()
+                                .zip(h)
+                                .map(|(a, b)| if a == b { a } else { range_or_prefix(a, b) })
+                                .collect(),
+                        )),
+                        (l, _) => Some(l),
+                    }
+                } else {
+                    Some(key_value(&types, &lens, v, false, false)?)
+                }
             }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
                 typed_h(
