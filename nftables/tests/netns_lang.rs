@@ -307,8 +307,8 @@ fn lang_upstream_rules_list_as_nft_json() {
 }
 
 /// How many upstream ruleset dumps may still list differently from nft
-/// (the figure when this test was written: 8 of 164 loaded as root).
-const RULESETS_MAX_DIFFER: usize = 8;
+/// (the figure when this test was written: 7 of 164 loaded as root; one is nft 1.0.6 printing stray memory for a dormant table).
+const RULESETS_MAX_DIFFER: usize = 7;
 
 /// nftables' ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`, read at
 /// run time): each loaded with `nft -f` in a fresh namespace, then our JSON

@@ -1151,12 +1151,25 @@ impl State<'_, '_> {
                         self.set(b.dreg, Reg::Expr { e: out, ty, bits })
                     }
                     (1 | 2, _, _) => {
-                        let (e, ty, bits) = match self.left_of(&src)? {
-                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
-                            _ => return Err("shift of a masked value".into()),
-                        };
                         let Some(Data::Value(d)) = &b.data else {
                             return Err("shift without amount".into());
+                        };
+                        let amount = d
+                            .get(..4)
+                            .and_then(|x| x.try_into().ok())
+                            .map(u32::from_ne_bytes);
+                        let right = b.op.map_or(0, |o| o.0) == 2;
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            // A sub-field masked then shifted down (`typeof`
+                            // keys): the register now holds the field itself.
+                            Left::Fields(mut f, sh)
+                                if f.len() == 1 && right && Some(sh) == amount =>
+                            {
+                                let (e, ty, bits) = f.remove(0);
+                                return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                            }
+                            _ => return Err("shift of a masked value".into()),
                         };
                         let n = u32::from_ne_bytes(
                             d.get(..4)
@@ -1365,8 +1378,9 @@ impl State<'_, '_> {
                     return Ok(());
                 }
                 let set = o.set_name.clone().ok_or("objref without name")?;
-                let key = self.take(o.set_sreg)?;
-                let key = self.key_expr(&key)?;
+                let key_len = self.ctx.set(&set).and_then(|(s, _)| s.key_len).unwrap_or(4);
+                let (key, _) =
+                    self.gather_key(o.set_sreg.ok_or("objref map without sreg")?, key_len)?;
                 let okind = self
                     .ctx
                     .set(&set)
@@ -2279,6 +2293,13 @@ impl State<'_, '_> {
         let present = x.flags.unwrap_or(0) & 1 != 0;
         if op > 3 {
             return Err("exthdr op".into());
+        }
+        if op == 2 {
+            self.kill(&[
+                Dep::Nfproto(2),
+                Dep::MetaProtocol(0x0800),
+                Dep::EtherType(0x0800),
+            ]);
         }
         if op == 0 {
             self.kill(&[
