@@ -244,8 +244,8 @@ fn load_upstream(file: &std::path::Path) -> usize {
 }
 
 /// How many upstream rules may still list differently from nft (the
-/// figure when this test was written: 19 of 5,197 loaded as root).
-const UPSTREAM_MAX_DIFFER: usize = 19;
+/// figure when this test was written: 6 of 5,197 loaded as root).
+const UPSTREAM_MAX_DIFFER: usize = 6;
 
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): each file is
@@ -307,8 +307,8 @@ fn lang_upstream_rules_list_as_nft_json() {
 }
 
 /// How many upstream ruleset dumps may still list differently from nft
-/// (the figure when this test was written: 9 of 164 loaded as root).
-const RULESETS_MAX_DIFFER: usize = 9;
+/// (the figure when this test was written: 7 of 164 loaded as root; one is nft 1.0.6 printing stray memory for a dormant table).
+const RULESETS_MAX_DIFFER: usize = 7;
 
 /// nftables' ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`, read at
 /// run time): each loaded with `nft -f` in a fresh namespace, then our JSON
