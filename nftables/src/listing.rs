@@ -2737,8 +2737,22 @@ fn lverdict_text(v: &LVerdict) -> String {
 
 /// Whether an expression prints as more than one token and needs
 /// parentheses as a binary operation's operand.
-fn is_compound(e: &LExpr) -> bool {
-    matches!(e, LExpr::Binop { .. })
+/// Binding strength of a binary operator (as in C: shifts, `&`, `^`, `|`).
+fn precedence(op: crate::lang::ast::BinOp) -> u8 {
+    use crate::lang::ast::BinOp;
+    match op {
+        BinOp::Lshift | BinOp::Rshift => 4,
+        BinOp::And => 3,
+        BinOp::Xor => 2,
+        BinOp::Or => 1,
+    }
+}
+
+/// Whether an operand of `parent` needs parentheses: a binary operation
+/// that binds less strongly (`(meta mark | 0x10) << 8`; `fin | syn | rst`
+/// needs none).
+fn is_compound_under(e: &LExpr, parent: crate::lang::ast::BinOp) -> bool {
+    matches!(e, LExpr::Binop { op, .. } if precedence(*op) < precedence(parent))
 }
 
 /// An expression as nft prints it (`ip saddr`, `{ 22, 80 }`, `@set`...).
@@ -2925,14 +2939,14 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
             } else {
                 expr_text_in(right, true)
             };
-            let l = if is_compound(left) {
+            let l = if is_compound_under(left, *op) {
                 format!("({l})")
             } else {
                 l
             };
             let multi = matches!(&**right, LExpr::List(v) if v.len() > 1)
                 || matches!(&**right, LExpr::Value(v) if v.ty.is_bitmask() && r.contains(" | "));
-            let r = if is_compound(right) || multi {
+            let r = if is_compound_under(right, *op) || multi {
                 format!("({r})")
             } else {
                 r
@@ -3762,6 +3776,38 @@ mod tests {
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn binary_operations_parenthesize_as_nft_does() {
+        use crate::lang::ast::BinOp;
+        use crate::lang::Datatype;
+        let v = |t: Datatype, n: u128| LExpr::Value(Value::number(t, 8, n));
+        let bin = |op, l, r| LExpr::Binop {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+        };
+        let flags = bin(
+            BinOp::Or,
+            bin(BinOp::Or, v(Datatype::TcpFlag, 1), v(Datatype::TcpFlag, 2)),
+            v(Datatype::TcpFlag, 4),
+        );
+        let masked = bin(
+            BinOp::And,
+            LExpr::Payload(Payload::Field {
+                protocol: "tcp",
+                field: "flags",
+            }),
+            flags,
+        );
+        assert_eq!(expr_text(&masked), "tcp flags & (fin | syn | rst)");
+        let shifted = bin(
+            BinOp::Lshift,
+            bin(BinOp::Or, LExpr::Meta("mark"), v(Datatype::Mark, 0x10)),
+            v(Datatype::Integer, 8),
+        );
+        assert_eq!(expr_text(&shifted), "(meta mark | 0x00000010) << 8");
     }
 
     #[test]
