@@ -2292,15 +2292,16 @@ pub fn time_text(ms: u64) -> String {
     s
 }
 
-/// Bytes in the largest unit nft uses that divides them (`25 mbytes`).
+/// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
+/// nft 1.0.6 has no unit above mbytes: `1024 mbytes`).
 fn bytes_unit(b: u64) -> (u64, &'static str) {
     let mut v = b;
     let mut u = 0;
-    while u < 3 && v >= 1024 && v % 1024 == 0 {
+    while u < 2 && v >= 1024 && v % 1024 == 0 {
         v /= 1024;
         u += 1;
     }
-    (v, ["bytes", "kbytes", "mbytes", "gbytes"][u])
+    (v, ["bytes", "kbytes", "mbytes"][u])
 }
 
 fn rate_unit(unit: u64) -> &'static str {
@@ -3573,6 +3574,7 @@ mod tests {
         assert_eq!(bytes_unit(25 * 1024 * 1024), (25, "mbytes"));
         assert_eq!(bytes_unit(1000), (1000, "bytes"));
         assert_eq!(bytes_unit(2048), (2, "kbytes"));
+        assert_eq!(bytes_unit(1 << 30), (1024, "mbytes"));
     }
 
     #[test]
