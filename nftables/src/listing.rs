@@ -395,9 +395,15 @@ impl<'a> Printer<'a> {
                 Some(t) => match inline {
                     Some((kw, n)) => {
                         let sp = if t.is_empty() { "" } else { " " };
-                        let _ = writeln!(o, "{tabs}{t}{sp}{kw} {{{}", self.handle(r.handle));
-                        self.rules(o, ctx, dctx, family, table, &n, depth + 1);
-                        let _ = writeln!(o, "{tabs}}}");
+                        // The rule's handle follows the closing brace; the
+                        // bound chain's rules show none.
+                        let _ = writeln!(o, "{tabs}{t}{sp}{kw} {{");
+                        let inner = Printer {
+                            handles: false,
+                            ifname: self.ifname,
+                        };
+                        inner.rules(o, ctx, dctx, family, table, &n, depth + 1);
+                        let _ = writeln!(o, "{tabs}}}{}", self.handle(r.handle));
                     }
                     None => {
                         let _ = writeln!(o, "{tabs}{t}{}", self.handle(r.handle));

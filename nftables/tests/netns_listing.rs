@@ -217,8 +217,8 @@ fn upstream_corpus() -> Option<PathBuf> {
 }
 
 /// nftables' own ruleset dumps: each one the kernel here accepts is
-/// loaded and listed by nft and by us, byte for byte the same (all 164
-/// as root, 162 in a user namespace).
+/// loaded and listed by nft and by us, byte for byte the same, with and
+/// without handles (all 164 as root, 162 in a user namespace).
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn listing_upstream_rulesets_list_as_nft_does() {
@@ -253,6 +253,16 @@ fn listing_upstream_rulesets_list_as_nft_does() {
                 "{}: {}",
                 f.display(),
                 first_difference(&nft, &mine)
+            ));
+        }
+        // With handles (`nft -a`) too.
+        let nft_a = normalized(&support::sh("nft -a list ruleset"));
+        let mine_a = normalized(&ours(true));
+        if nft_a != mine_a {
+            differ.push(format!(
+                "{} (-a): {}",
+                f.display(),
+                first_difference(&nft_a, &mine_a)
             ));
         }
     }
