@@ -439,7 +439,8 @@ impl<'a> Printer<'a> {
                 priority_text(ProtoFamily::Netdev, 0, h.priority.unwrap_or(0))
             );
             if let Some(ds) = &h.devs {
-                let list: Vec<String> = ds.0.to_vec();
+                let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
+                list.sort_unstable();
                 let _ = writeln!(o, "\t\tdevices = {{ {} }}", list.join(", "));
             }
         }
@@ -3621,6 +3622,27 @@ mod tests {
             .handles(true)
             .ruleset(&rs)
             .contains("\tchain other { # handle 7\n"));
+    }
+
+    #[test]
+    fn flowtables_list_hook_devices_and_counter() {
+        let mut f = Flowtable::new(ProtoFamily::Inet, "x", "ft", -5, &["veth1", "eth0"]);
+        f.flags = Some(2); // NFT_FLOWTABLE_COUNTER
+        f.handle = Some(9);
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Inet, "x")],
+            flowtables: vec![f],
+            ..Default::default()
+        };
+        assert_eq!(
+            ruleset(&rs),
+            "table inet x {\n\tflowtable ft {\n\t\thook ingress priority filter - 5\n\
+             \t\tdevices = { eth0, veth1 }\n\t\tcounter\n\t}\n}\n"
+        );
+        assert!(Printer::new()
+            .handles(true)
+            .ruleset(&rs)
+            .contains("\tflowtable ft { # handle 9\n"));
     }
 
     #[test]
