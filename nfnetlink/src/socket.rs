@@ -16,8 +16,8 @@ use nix::errno::Errno;
 use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::socket::{
-    bind, getsockname, getsockopt, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
-    MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType,
+    bind, getsockname, getsockopt, recvmsg, sendmsg, sendto, setsockopt, socket, sockopt,
+    AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType,
 };
 
 use nfnl_sys::{
@@ -363,6 +363,32 @@ impl Socket {
         let kernel = NetlinkAddr::new(0, 0);
         loop {
             match sendto(self.fd.as_raw_fd(), buf, &kernel, MsgFlags::empty()) {
+                Ok(_) => return Ok(()),
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Sends `parts` concatenated as one datagram (`sendmsg(2)` with one
+    /// iovec per part), retrying on `EINTR`: a batch whose begin and end
+    /// messages are built apart from its body, sent without copying the
+    /// body. Netlink takes a datagram whole or not at all (`EMSGSIZE` when
+    /// it is larger than the send buffer).
+    ///
+    /// # Errors
+    /// [`Error::Io`] from `sendmsg(2)`.
+    pub fn send_parts(&self, parts: &[&[u8]]) -> Result<(), Error> {
+        let kernel = NetlinkAddr::new(0, 0);
+        let iov: Vec<io::IoSlice<'_>> = parts.iter().map(|p| io::IoSlice::new(p)).collect();
+        loop {
+            match sendmsg(
+                self.fd.as_raw_fd(),
+                &iov,
+                &[],
+                MsgFlags::empty(),
+                Some(&kernel),
+            ) {
                 Ok(_) => return Ok(()),
                 Err(Errno::EINTR) => continue,
                 Err(e) => return Err(e.into()),

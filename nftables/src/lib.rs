@@ -99,18 +99,19 @@
 //!   typed `inner` expression (kept as [`Expr::Unknown`]); the text
 //!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
 //!   element resets.
-//! - A transaction is one datagram: one larger than the send buffer can be
-//!   raised to (`SO_SNDBUFFORCE` as root in the initial user namespace,
-//!   else up to `net.core.wmem_max`) is refused ([`Error::TooLarge`]), not
-//!   split into several non-atomic ones.
-//! - An [`Element`] value is large (about 250 bytes): add a long list a
-//!   few thousand at a time ([`Transaction::add_elements`] encodes them,
-//!   the transaction keeps only the bytes), then a million elements take
-//!   34 MB instead of 280 MB in one [`SetElems`] (a libnftnl program: 20
-//!   MB). Speed is the kernel's: `cargo xtask bench nftables` (figures in
-//!   the workspace README) finds dumps and transactions at the pace of
-//!   minimal libnftnl programs, and transactions 1.9 to 2.4 times as fast
-//!   as `nft -f`.
+//! - An atomic transaction is one datagram: one larger than the send buffer
+//!   can be raised to (`SO_SNDBUFFORCE` as root in the initial user
+//!   namespace, else up to `net.core.wmem_max`) is refused before anything
+//!   is sent ([`Error::TooLarge`], saying what to raise), or applied in
+//!   several atomic parts, not atomically as a whole, with
+//!   [`Nft::commit_in_parts`].
+//! - A transaction keeps only its encoding; elements are added from an
+//!   iterator ([`Transaction::add_elements`]), each encoded as it comes, so
+//!   a million of them never exist together as [`Element`] values (about
+//!   250 bytes each). Speed is the kernel's: `cargo xtask bench nftables`
+//!   (figures in the workspace README) finds dumps and transactions at the
+//!   pace of minimal libnftnl programs, and transactions about twice as
+//!   fast as `nft -f`.
 //! - Typed decoding expects the kernel's layout: bytes written by another
 //!   tool (libnftnl sets `NLA_F_NESTED` on its nests) decode as
 //!   [`Expr::Raw`], still re-encoded byte for byte.
@@ -134,7 +135,7 @@
 //! ```no_run
 //! use nfnl_tables::expr::{CmpOp, PayloadBase};
 //! use nfnl_tables::{
-//!     Chain, Element, Expr, Nft, ProtoFamily, Rule, Set, SetElems, Table, TableFlags,
+//!     Chain, Element, Expr, Nft, ProtoFamily, Rule, Set, SetRef, Table, TableFlags,
 //!     Transaction, Verdict,
 //! };
 //!
@@ -163,12 +164,11 @@
 //! nft.commit(&tx)?;
 //!
 //! // Later: 100,000 new addresses in one atomic transaction (split into
-//! // messages under the 64 KiB limit, sent as one datagram).
-//! let add: Vec<Element> = (0..100_000u32)
-//!     .map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()))
-//!     .collect();
+//! // messages under the 64 KiB limit, sent as one datagram), each encoded
+//! // as the iterator makes it.
+//! let add = (0..100_000u32).map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()));
 //! let mut tx = Transaction::new();
-//! tx.add_elements(&SetElems::new(IP, "guard", "allowed", add))?;
+//! tx.add_elements(SetRef::new(IP, "guard", "allowed"), add)?;
 //! if let Err(e) = nft.commit(&tx) {
 //!     // e.g. "transaction operation 26 (add elements 99840..100000 of
 //!     // 100000 to set ip guard allowed: element 99999): ... (EINVAL)";
@@ -197,7 +197,7 @@ mod wire;
 
 pub use conn::Nft;
 pub use data::{Data, Verdict};
-pub use error::Error;
+pub use error::{Error, Outcome};
 pub use event::{Change, Event, EventListener};
 pub use expr::{Expr, ExprList};
 pub use object::{
@@ -207,7 +207,7 @@ pub use object::{
 };
 pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
-pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
+pub use transaction::{Handle, Kind, SetRef, Transaction, ELEMS_PER_MESSAGE_BYTES};
 pub use wire::{RawAttr, RawNest};
 
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
