@@ -25,8 +25,10 @@ pub struct Nft {
     conn: Conn,
     rx: Vec<u8>,
     timeout: Option<Duration>,
-    /// Test hook ([`Nft::set_send_buffer_cap_for_tests`]).
+    /// Test hook ([`Nft::set_buffer_caps_for_tests`]).
     send_buffer_cap: Option<usize>,
+    /// Test hook ([`Nft::set_buffer_caps_for_tests`]).
+    recv_buffer_cap: Option<usize>,
 }
 
 fn family_name(f: ProtoFamily) -> &'static str {
@@ -52,6 +54,7 @@ impl Nft {
             rx: vec![0; 1 << 16],
             timeout: Some(nfnl::reader::DEFAULT_REQUEST_TIMEOUT),
             send_buffer_cap: None,
+            recv_buffer_cap: None,
         })
     }
 
@@ -723,7 +726,9 @@ impl Nft {
             .saturating_add(64 * 1024);
         {
             let sock = self.conn.socket();
-            if sock.recv_buffer().is_ok_and(|have| have < answers)
+            if let Some(cap) = self.recv_buffer_cap {
+                let _ = sock.set_recv_buffer(answers.min(cap));
+            } else if sock.recv_buffer().is_ok_and(|have| have < answers)
                 && sock.set_recv_buffer_force(answers).is_err()
             {
                 let _ = sock.set_recv_buffer(answers);
@@ -846,6 +851,7 @@ impl Nft {
                 op,
                 source,
                 others: it.collect(),
+                incomplete: lost.is_some(),
             });
         }
         if let Some(source) = begin_err {
@@ -863,10 +869,7 @@ impl Nft {
             (false, lost) => {
                 let source = lost.unwrap_or(nfnl::Error::Timeout);
                 let after = self.generation().ok().and_then(|g| g.id);
-                let outcome = match (before, after) {
-                    (Some(b), Some(a)) if a == b => Outcome::NotApplied,
-                    (before, after) => Outcome::Unknown { before, after },
-                };
+                let outcome = outcome_by_generation(before, after);
                 Err(Error::AnswersLost {
                     ops: n,
                     outcome,
@@ -876,12 +879,22 @@ impl Nft {
         }
     }
 
-    /// Test hook: behave as an ordinary user would, whose send buffer
-    /// cannot be forced and is capped at `cap` bytes (doubled by the
-    /// kernel).
+    /// Test hook: behave as if the buffers could not be forced and
+    /// `net.core.wmem_max` were `send` and `net.core.rmem_max` `recv`
+    /// (the kernel doubles both). Not part of the API.
     #[doc(hidden)]
-    pub fn set_send_buffer_cap_for_tests(&mut self, cap: Option<usize>) {
-        self.send_buffer_cap = cap;
+    pub fn set_buffer_caps_for_tests(&mut self, send: Option<usize>, recv: Option<usize>) {
+        self.send_buffer_cap = send;
+        self.recv_buffer_cap = recv;
+    }
+}
+
+/// What the generation read just before a batch and after it says when
+/// no answer did ([`Outcome`]): unchanged, nothing was committed by anyone.
+pub(crate) fn outcome_by_generation(before: Option<u32>, after: Option<u32>) -> Outcome {
+    match (before, after) {
+        (Some(b), Some(a)) if a == b => Outcome::NotApplied,
+        (before, after) => Outcome::Unknown { before, after },
     }
 }
 

@@ -35,6 +35,11 @@ pub enum Error {
         /// The other operations the kernel refused in the same transaction
         /// (it goes on checking after the first), as `(index, op, error)`.
         others: Vec<(usize, String, KernelError)>,
+        /// Answers were lost (`ENOBUFS`: the receive buffer overflowed):
+        /// `others` holds only the refusals that arrived. The kernel
+        /// queues them in order, so `index` is still the first; the
+        /// transaction was refused all the same ([`Outcome::NotApplied`]).
+        incomplete: bool,
     },
     /// The transaction as a whole was refused, not one operation: a stale
     /// generation id (`ERESTART`), a commit-phase failure. Nothing was applied.

@@ -414,6 +414,7 @@ fn failing_transaction_changes_nothing_and_names_the_operation() {
             op,
             source,
             others,
+            incomplete: false,
         } => {
             assert_eq!((index, source.errno()), (0, nfnl::Errno::EEXIST), "{op}");
             assert_eq!(op, "create table inet keep: NFTA_TABLE_NAME");
@@ -1230,6 +1231,7 @@ fn ten_thousand_rules_one_bad() {
             op,
             source,
             others,
+            incomplete: false,
         } => {
             assert_eq!(index, 2 + 7777, "{op}");
             assert!(op.starts_with("add rule ip many missing"), "{op}");
