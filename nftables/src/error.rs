@@ -217,3 +217,78 @@ impl ErrorExt for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn partial_says_which_parts_were_committed() {
+        let lost = |outcome| Error::AnswersLost {
+            ops: 10,
+            outcome,
+            source: nfnl::Error::Timeout,
+        };
+        let part = |committed, source| Error::Partial {
+            committed,
+            parts: 7,
+            applied_ops: 300,
+            source: Box::new(source),
+        };
+        let e = part(
+            3,
+            lost(Outcome::Unknown {
+                before: Some(4),
+                after: Some(5),
+            }),
+        );
+        assert!(
+            e.to_string().starts_with(
+                "parts 1-3 of 7 committed (operations 0..300); part 4 outcome unknown: transaction of 10 operations: answers lost"
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().ends_with("moved from 4 to 5 (this transaction, or another process's while this one was refused; read the ruleset to know)"), "{e}");
+        let e = part(1, lost(Outcome::NotApplied));
+        assert!(
+            e.to_string()
+                .starts_with("part 1 of 7 committed (operations 0..300); part 2 not applied: "),
+            "{e}"
+        );
+        let e = part(0, lost(Outcome::Applied));
+        assert!(
+            e.to_string()
+                .starts_with("no part of 7 committed; part 1 applied but answers lost: "),
+            "{e}"
+        );
+        assert!(e.is_timeout());
+    }
+
+    #[test]
+    fn the_generation_tells_not_applied_when_unchanged() {
+        use crate::conn::outcome_by_generation as by;
+        assert_eq!(by(Some(7), Some(7)), Outcome::NotApplied);
+        assert_eq!(
+            by(Some(7), Some(8)),
+            Outcome::Unknown {
+                before: Some(7),
+                after: Some(8)
+            }
+        );
+        assert_eq!(
+            by(None, Some(8)),
+            Outcome::Unknown {
+                before: None,
+                after: Some(8)
+            }
+        );
+        assert_eq!(
+            by(Some(7), None),
+            Outcome::Unknown {
+                before: Some(7),
+                after: None
+            }
+        );
+    }
+}

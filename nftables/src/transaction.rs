@@ -1214,3 +1214,119 @@ fn attr_name(msg_type: u8, kind: u16) -> String {
         _ => format!("attribute {kind}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use nfnl::{AttrIter, MsgIter};
+
+    const IP: ProtoFamily = ProtoFamily::Ipv4;
+
+    fn elem(i: u32) -> Element {
+        Element::new((0x0a00_0000u32 + i).to_be_bytes())
+    }
+
+    /// (seq, nlmsg_type, flags, elements in the message) of each message.
+    fn messages(tx: &Transaction) -> Vec<(u32, u16, u16, usize)> {
+        MsgIter::new(tx.messages(0..tx.len()))
+            .map(|m| {
+                let m = m.unwrap();
+                let attrs = m.payload().get(4..).unwrap();
+                let elems = AttrIter::new(attrs)
+                    .map(Result::unwrap)
+                    .find(|a| a.kind() == sys::NFTA_SET_ELEM_LIST_ELEMENTS)
+                    .map_or(0, |a| {
+                        assert!(a.payload().len() <= ELEMS_PER_MESSAGE_BYTES);
+                        AttrIter::new(a.payload()).count()
+                    });
+                (m.seq(), m.msg_type(), m.flags().bits(), elems)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn elements_are_encoded_into_messages_under_the_nest_limit() {
+        let mut tx = Transaction::new();
+        tx.add_table(&Table::new(IP, "t")).unwrap();
+        tx.add_elements(SetRef::new(IP, "t", "s"), (0..20_000).map(elem))
+            .unwrap();
+        let msgs = messages(&tx);
+        assert_eq!(msgs.len(), tx.len());
+        assert!(tx.len() > 5, "{}", tx.len());
+        // Sequence numbers are the operation index + 1.
+        for (i, m) in msgs.iter().enumerate() {
+            assert_eq!(m.0 as usize, i + 1);
+        }
+        let newsetelem =
+            (u16::from(sys::NFNL_SUBSYS_NFTABLES) << 8) | u16::from(sys::NFT_MSG_NEWSETELEM);
+        assert!(msgs[1..].iter().all(|m| m.1 == newsetelem));
+        assert_eq!(msgs.iter().map(|m| m.3).sum::<usize>(), 20_000);
+        assert_eq!(tx.encoded_len(), tx.messages(0..tx.len()).len());
+        // Each message names its range of the call's elements.
+        assert_eq!(
+            tx.what(1),
+            format!("add elements 0..{} of 20000 to set ip t s", msgs[1].3)
+        );
+        let last = tx.len() - 1;
+        assert!(
+            tx.what(last).ends_with("..20000 of 20000 to set ip t s"),
+            "{}",
+            tx.what(last)
+        );
+    }
+
+    #[test]
+    fn an_error_names_the_element_at_the_kernels_offset() {
+        let mut tx = Transaction::new();
+        tx.add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        assert_eq!(tx.what(0), "add 5 elements to set ip t s");
+        // Table "t" (8), set "s" (8), then the nest: element 3 starts at
+        // 20 + 16 + 4 + 3 * 16.
+        assert_eq!(
+            tx.describe(0, Some(20 + 16 + 4 + 3 * 16 + 4)),
+            "add 5 elements to set ip t s: element 3"
+        );
+        assert_eq!(
+            tx.describe(0, Some(20)),
+            "add 5 elements to set ip t s: NFTA_SET_ELEM_LIST_TABLE"
+        );
+    }
+
+    #[test]
+    fn a_failed_call_leaves_nothing_behind() {
+        let mut tx = Transaction::new();
+        tx.add_table(&Table::new(IP, "t")).unwrap();
+        let (len, bytes) = (tx.len(), tx.encoded_len());
+        let huge = Element::new(vec![0u8; 70_000]);
+        let elems = (0..10_000).map(elem).chain([huge]);
+        assert!(tx.add_elements(SetRef::new(IP, "t", "s"), elems).is_err());
+        assert_eq!((tx.len(), tx.encoded_len()), (len, bytes));
+        assert!(tx.add_table(&Table::new(IP, "a\0b")).is_err());
+        assert_eq!((tx.len(), tx.encoded_len()), (len, bytes));
+        // And the next operation is numbered as if nothing happened.
+        tx.add_elements(SetRef::new(IP, "t", "s"), [elem(1)])
+            .unwrap();
+        assert_eq!(messages(&tx).last().unwrap().0, 2);
+        assert_eq!(tx.what(1), "add 1 elements to set ip t s");
+    }
+
+    #[test]
+    fn creates_are_exclusive() {
+        let mut tx = Transaction::new();
+        tx.create_set(&Set::new(IP, "t", "s", 7, 4)).unwrap();
+        tx.create_elements(SetRef::new(IP, "t", "s"), [elem(0)])
+            .unwrap();
+        tx.delete_elements(SetRef::new(IP, "t", "s"), Vec::<Element>::new())
+            .unwrap();
+        let msgs = messages(&tx);
+        let excl = NlFlags::EXCL.bits() | NlFlags::CREATE.bits();
+        assert_eq!(msgs[0].2 & excl, excl);
+        assert_eq!(msgs[1].2 & excl, excl);
+        assert_eq!(msgs[2].2 & excl, 0);
+        assert_eq!(tx.what(0), "create set ip t s");
+        assert_eq!(tx.what(1), "create 1 elements to set ip t s");
+        assert_eq!(tx.what(2), "delete 0 elements from set ip t s");
+    }
+}
