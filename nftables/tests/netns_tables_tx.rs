@@ -364,7 +364,8 @@ fn lost_answers_of_a_committed_transaction() {
 
 /// The generation is read in the same breath as every commit (a
 /// `NFT_MSG_GETGEN` sent right before the batch): commits still succeed
-/// back to back, and the generation moves by one per commit.
+/// back to back, and the generation moves by one per commit, and not at
+/// all for a commit that changes nothing.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn commits_move_the_generation_by_one() {
@@ -378,5 +379,12 @@ fn commits_move_the_generation_by_one() {
         nft.commit(&tx).unwrap();
     }
     println!("200 one-table commits: {:?}", start.elapsed());
+    assert_eq!(nft.generation().unwrap().id, Some(g0.wrapping_add(200)));
+    // A transaction that changes nothing (the table exists, same flags)
+    // commits without moving the generation: "unchanged" means "nothing
+    // changed", not "refused".
+    let mut tx = Transaction::new();
+    tx.add_table(&Table::new(IP, "g0")).unwrap();
+    nft.commit(&tx).unwrap();
     assert_eq!(nft.generation().unwrap().id, Some(g0.wrapping_add(200)));
 }
