@@ -748,16 +748,16 @@ impl Nft {
             sock.send(g.finish()?)?;
         }
         if let Err(e) = sock.send_parts(&[&begin, body, &end]) {
-            if e.errno() == Some(Errno::EMSGSIZE) {
+            let err = if e.errno() == Some(Errno::EMSGSIZE) {
                 let have = sock.send_buffer().unwrap_or(0);
                 let bytes = begin.len() + body.len() + end.len();
-                return Err(too_large(
-                    n,
-                    bytes,
-                    (have.saturating_sub(SNDBUF_RESERVE), Some(e)),
-                ));
-            }
-            return Err(e.into());
+                too_large(n, bytes, (have.saturating_sub(SNDBUF_RESERVE), Some(e)))
+            } else {
+                e.into()
+            };
+            // The generation's answer is not wanted any more.
+            self.drain();
+            return Err(err);
         }
         // The kernel processes the whole batch inside sendmsg: every answer
         // is queued by now. Wait for the first, then drain.
