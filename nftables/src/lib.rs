@@ -70,6 +70,21 @@
 //!   `element 100000`, `NFTA_TABLE_NAME`), the errno, and the other refused
 //!   operations; the kernel has changed nothing. [`Nft::commit_echo`]
 //!   also returns what the kernel made, with the handles it gave.
+//!   A transaction keeps only its encoding: elements come from an iterator
+//!   ([`Transaction::add_elements`]) and are encoded as they come, so a
+//!   million of them never exist together as [`Element`] values (about
+//!   250 bytes each) and take about 18 MiB in all. One larger than a
+//!   datagram can be (the send buffer is capped by twice
+//!   `net.core.wmem_max` unless `SO_SNDBUFFORCE` is permitted: as root in
+//!   the initial user namespace) is refused before anything is sent
+//!   ([`Error::TooLarge`], saying what to raise), or applied in several
+//!   atomic parts, not atomically as a whole, by [`Nft::commit_in_parts`]
+//!   ([`Error::Partial`] says which parts were committed). When the
+//!   kernel's answers are lost (`ENOBUFS`), [`Error::AnswersLost`] says what
+//!   the generation tells of the outcome ([`Outcome`]). Speed is the
+//!   kernel's: `cargo xtask bench nftables` (figures in the workspace
+//!   README) finds dumps and transactions at the pace of minimal libnftnl
+//!   programs, and transactions about twice as fast as `nft -f`.
 //! - **Events**: [`EventListener`] (`NFNLGRP_NFTABLES`): each committed
 //!   change as an [`Event`] ([`Change::New`] or [`Change::Delete`] of an
 //!   [`Object`], then [`Object::Gen`] with the new generation and the
@@ -99,19 +114,6 @@
 //!   typed `inner` expression (kept as [`Expr::Unknown`]); the text
 //!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
 //!   element resets.
-//! - An atomic transaction is one datagram: one larger than the send buffer
-//!   can be raised to (`SO_SNDBUFFORCE` as root in the initial user
-//!   namespace, else up to `net.core.wmem_max`) is refused before anything
-//!   is sent ([`Error::TooLarge`], saying what to raise), or applied in
-//!   several atomic parts, not atomically as a whole, with
-//!   [`Nft::commit_in_parts`].
-//! - A transaction keeps only its encoding; elements are added from an
-//!   iterator ([`Transaction::add_elements`]), each encoded as it comes, so
-//!   a million of them never exist together as [`Element`] values (about
-//!   250 bytes each). Speed is the kernel's: `cargo xtask bench nftables`
-//!   (figures in the workspace README) finds dumps and transactions at the
-//!   pace of minimal libnftnl programs, and transactions about twice as
-//!   fast as `nft -f`.
 //! - Typed decoding expects the kernel's layout: bytes written by another
 //!   tool (libnftnl sets `NLA_F_NESTED` on its nests) decode as
 //!   [`Expr::Raw`], still re-encoded byte for byte.
