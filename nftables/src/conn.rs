@@ -686,7 +686,11 @@ impl Nft {
                 let len = tx.op_len(i);
                 let is_elem = matches!(
                     tx.op_type(i),
-                    Some(sys::NFT_MSG_NEWSETELEM | sys::NFT_MSG_DELSETELEM)
+                    Some(
+                        sys::NFT_MSG_NEWSETELEM
+                            | sys::NFT_MSG_DELSETELEM
+                            | sys::NFT_MSG_DESTROYSETELEM
+                    )
                 );
                 if let (false, Some(f)) = (is_elem, b.get_mut(at + 6..at + 8)) {
                     let flags = u16::from_ne_bytes([f[0], f[1]]) | NlFlags::ECHO.bits();

@@ -199,8 +199,7 @@ impl Transaction {
 
     /// `nlmsg_type` low byte (`NFT_MSG_*`) of operation `i`.
     pub(crate) fn op_type(&self, i: usize) -> Option<u8> {
-        let m = self.messages(i..i + 1);
-        m.get(4).copied()
+        msg_type_of(self.messages(i..i + 1))
     }
 
     /// Starts a message (header and `nfgenmsg`; length patched by
@@ -1034,11 +1033,11 @@ impl Transaction {
             _ => 0,
         };
         let msg = self.messages(i..i + 1);
-        if let (Some(at), Some(&t), Some(attrs)) = (
+        if let (Some(at), Some(t), Some(attrs)) = (
             offset
                 .and_then(|o| usize::try_from(o).ok())
                 .and_then(|o| o.checked_sub(HEADERS)),
-            msg.get(4),
+            msg_type_of(msg),
             msg.get(HEADERS..),
         ) {
             if let Some(part) = locate(t, attrs, first, at) {
@@ -1048,6 +1047,12 @@ impl Transaction {
         }
         s
     }
+}
+
+/// The `NFT_MSG_*` of a message (the low byte of its host-order `nlmsg_type`).
+fn msg_type_of(msg: &[u8]) -> Option<u8> {
+    let t = msg.get(4..6)?;
+    Some(u16::from_ne_bytes([t[0], t[1]]).to_be_bytes()[1])
 }
 
 /// Appends a NUL-terminated string attribute.
