@@ -208,8 +208,11 @@ pub use object::{
 pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
 pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
-pub use wire::{RawAttr, RawNest};
+pub use wire::RawAttr;
 
+/// The conntrack timeouts of each layer-4 protocol that a [`CtTimeout`]
+/// object carries (shared with `nfnetlink_cttimeout` policies).
+pub use nfnl::timeout;
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
 
 #[cfg(test)]
