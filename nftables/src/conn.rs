@@ -693,6 +693,7 @@ fn what(msg_type: u8) -> &'static str {
         sys::NFT_MSG_GETOBJ => "objects",
         sys::NFT_MSG_GETOBJ_RESET => "objects (and reset)",
         sys::NFT_MSG_GETRULE_RESET => "rules (and reset)",
+        sys::NFT_MSG_GETSETELEM_RESET => "set elements (and reset)",
         sys::NFT_MSG_GETFLOWTABLE => "flowtables",
         _ => "objects of another type",
     }
@@ -718,3 +719,58 @@ fn refused<T>(
 /// possible error answer (a capped `NLMSG_ERROR` with extended-ack
 /// attributes, plus the kernel's accounting overhead).
 const ERROR_ANSWER_BYTES: usize = 640;
+
+/// Element resets (`NFT_MSG_GETSETELEM_RESET`, Linux 6.5+): like the rule
+/// and object resets, the values returned are the ones the kernel zeroed
+/// (under its commit mutex, so no two resets count a packet twice).
+impl Nft {
+    /// Dumps the elements of one set like [`Nft::dump_elements`] and
+    /// resets their stateful expressions (counters, quotas).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`] (`EINVAL` from kernels before 6.5).
+    pub fn dump_elements_reset<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(SetElems) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETSETELEM_RESET,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
+                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
+            },
+            |m| Ok(f(SetElems::decode(m)?)),
+        )
+    }
+
+    /// Looks up the elements of `probe` like [`Nft::get_elements`] and
+    /// resets their stateful expressions: the answer holds each with its
+    /// values before the reset. `ENOENT` if one is absent (the elements
+    /// before it are reset all the same).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_elements_reset(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
+        let family = probe.family;
+        let what = format!(
+            "elements of set {} {} {} (and reset)",
+            family_name(family),
+            probe.table.as_deref().unwrap_or("?"),
+            probe.set.as_deref().unwrap_or("?")
+        );
+        self.get_one(
+            sys::NFT_MSG_GETSETELEM_RESET,
+            family,
+            |w| probe.encode(w),
+            SetElems::decode,
+            || what,
+        )
+    }
+}

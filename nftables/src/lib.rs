@@ -193,6 +193,7 @@ pub mod text;
 pub mod tokio;
 mod trace;
 mod transaction;
+mod tunnel;
 mod wire;
 
 pub use conn::Nft;
@@ -208,6 +209,10 @@ pub use object::{
 pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
 pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
+pub use tunnel::{
+    Geneve, GeneveOpt, TunnelErspan, TunnelFlags, TunnelIp, TunnelIp6, TunnelKey, TunnelOpt,
+    TunnelOpts, TunnelVxlan,
+};
 pub use wire::RawAttr;
 
 /// The conntrack timeouts of each layer-4 protocol that a [`CtTimeout`]

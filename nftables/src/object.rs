@@ -559,8 +559,10 @@ pub enum ObjData {
     Secmark(Secmark),
     /// `NFT_OBJECT_SYNPROXY`.
     Synproxy(crate::expr::Synproxy),
-    /// Another type (tunnel, a newer kernel's), or data this crate could
-    /// not reproduce byte for byte: the `NFTA_OBJ_DATA` payload.
+    /// `NFT_OBJECT_TUNNEL`.
+    Tunnel(crate::tunnel::TunnelKey),
+    /// Another type (a newer kernel's), or data this crate could not
+    /// reproduce byte for byte: the `NFTA_OBJ_DATA` payload.
     Raw(Vec<u8>),
 }
 
@@ -577,6 +579,7 @@ impl ObjData {
             ObjData::CtExpect(_) => Some(sys::NFT_OBJECT_CT_EXPECT),
             ObjData::Secmark(_) => Some(sys::NFT_OBJECT_SECMARK),
             ObjData::Synproxy(_) => Some(sys::NFT_OBJECT_SYNPROXY),
+            ObjData::Tunnel(_) => Some(sys::NFT_OBJECT_TUNNEL),
             ObjData::Raw(_) => None,
         }
     }
@@ -606,6 +609,9 @@ impl Obj {
             Some(sys::NFT_OBJECT_SECMARK) => ObjData::Secmark(Secmark::decode_area(raw)?),
             Some(sys::NFT_OBJECT_SYNPROXY) => {
                 ObjData::Synproxy(crate::expr::Synproxy::decode_area(raw)?)
+            }
+            Some(sys::NFT_OBJECT_TUNNEL) => {
+                ObjData::Tunnel(crate::tunnel::TunnelKey::decode_area(raw)?)
             }
             _ => return Ok(Some(ObjData::Raw(raw.clone()))),
         };
@@ -643,6 +649,7 @@ impl ObjData {
             ObjData::CtExpect(x) => x.encode_area(w),
             ObjData::Secmark(x) => x.encode_area(w),
             ObjData::Synproxy(x) => x.encode_area(w),
+            ObjData::Tunnel(x) => x.encode_area(w),
             ObjData::Raw(r) => {
                 w.extend_from_slice(r);
                 Ok(())
@@ -1010,13 +1017,22 @@ impl Set {
 }
 
 impl Obj {
-    /// The object as a request to add it again (without handle and use count).
+    /// The object as a request to add it again (without handle and use
+    /// count; a tunnel's Geneve options as a request carries them,
+    /// [`TunnelKey::to_request`](crate::TunnelKey::to_request)).
     pub fn to_request(&self) -> Self {
-        Obj {
+        let mut o = Obj {
             handle: None,
             use_count: None,
             ..self.clone()
+        };
+        if let Ok(Some(ObjData::Tunnel(t))) = self.data() {
+            let mut w = Vec::new();
+            if t.to_request().encode_area(&mut w).is_ok() {
+                o.raw_data = Some(w);
+            }
         }
+        o
     }
 }
 
