@@ -13,14 +13,16 @@
 //!                                      GENEVE { CLASS, TYPE, DATA, CLASS, TYPE, DATA ... } }
 //! ```
 //!
-//! Every field is dumped (0 where none was given, an empty `OPTS` without
-//! options), so a dumped object is larger than the request that made it.
-//! Geneve options travel differently in each direction: a request gives
-//! each option its own `NFTA_TUNNEL_KEY_OPTS_GENEVE` nest, which the kernel
-//! parses strictly (`nla_parse_nested`: the nest must carry
-//! `NLA_F_NESTED`); a dump writes all of them in one nest without the flag.
-//! [`Geneve`] keeps both forms; [`TunnelOpts::to_request`] turns the one
-//! into the other.
+//! Every field is dumped (0 where none was given, TTL 255 by default, an
+//! empty `OPTS` without options), so a dumped object is larger than the
+//! request that made it. Geneve options travel differently in each
+//! direction: a request gives each option its own
+//! `NFTA_TUNNEL_KEY_OPTS_GENEVE` nest, which the kernel parses strictly
+//! (`nla_parse_nested`: EINVAL unless the nest carries `NLA_F_NESTED`); a
+//! dump writes each in its own nest *without* the flag (Linux 6.18; kernels
+//! before the "fix geneve_opt dump" change of 2025 wrote all of them in one
+//! nest). [`Geneve`] keeps either form as received;
+//! [`TunnelOpts::to_request`] turns a dump's into a request's.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -142,7 +144,7 @@ pub struct GeneveOpt {
 /// `CLASS, TYPE, DATA` triples.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Geneve {
-    /// The options (a request: one per nest; a dump: all in one).
+    /// The options (one per nest; older kernels dumped all in one).
     pub opts: Vec<GeneveOpt>,
     /// Whether the nest header carries `NLA_F_NESTED`: the kernel refuses
     /// a Geneve nest without it (EINVAL), and dumps it without. `true` by
@@ -264,8 +266,8 @@ impl Field for TunnelOpts {
 
 impl TunnelOpts {
     /// The options as a request carries them: each Geneve option in its
-    /// own nest with `NLA_F_NESTED` (a dump holds them all in one nest
-    /// without it, which the kernel refuses on input).
+    /// own nest with `NLA_F_NESTED` (a dump's nests lack the flag, which
+    /// the kernel refuses on input).
     pub fn to_request(&self) -> Self {
         let mut out = Vec::with_capacity(self.0.len());
         for o in &self.0 {
