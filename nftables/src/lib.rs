@@ -23,8 +23,10 @@
 //!   ([`SetElems`], [`Element`]: key, key end, data or verdict, timeout,
 //!   expiration, user data, [`ElemFlags`], expressions, object reference),
 //!   stateful objects ([`Obj`]; counter, quota, limit, connlimit, ct
-//!   helper, ct timeout (its policy kept raw), ct expectation, secmark and
-//!   synproxy typed through [`ObjData`], tunnel kept raw), flowtables
+//!   helper, ct timeout ([`CtTimeout`]: the per-protocol states of
+//!   [`timeout`], shared with `nfnetlink_cttimeout`), ct expectation,
+//!   secmark, synproxy and tunnel ([`TunnelKey`]: endpoints, ports, flags,
+//!   VXLAN, ERSPAN and Geneve options) typed through [`ObjData`]), flowtables
 //!   ([`Flowtable`]; the test kernel lacks them: their encoding is checked
 //!   against nft's), the generation ([`Gen`]). Each decodes from the kernel's `NFT_MSG_NEW*` message and
 //!   encodes back to the same bytes.
@@ -33,7 +35,8 @@
 //!   lookup, dynset, range, ct, counter, limit, quota, connlimit, log, nat,
 //!   masq, redir, reject, fib, objref, exthdr, notrack, rt, socket, hash,
 //!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, last, tunnel,
-//!   flow_offload, and the x_tables
+//!   flow_offload, inner (a payload or meta of a tunnel's inner packet,
+//!   [`expr::Inner`]), and the x_tables
 //!   `match`/`target` (name, revision, raw info). Keys and operations are
 //!   typed but open ([`expr::MetaKey`], [`expr::CmpOp`], ...).
 //! - **Lossless**: decoding checks that each typed expression encodes back
@@ -54,9 +57,12 @@
 //!   whose x_tables protocol the kernel does not dump and is inferred).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
-//!   dumps objects and rules with reset (the values zeroed atomically),
-//!   gets one table, chain, rule, set or object, looks keys up in a set
-//!   ([`Nft::get_elements`]), and reads the generation.
+//!   dumps objects, rules and a set's elements with reset (the values
+//!   zeroed atomically: [`Nft::dump_objs_reset`],
+//!   [`Nft::dump_rules_reset`], [`Nft::dump_elements_reset`]), gets one
+//!   table, chain, rule, set or object, looks keys up in a set
+//!   ([`Nft::get_elements`], with reset [`Nft::get_elements_reset`]), and
+//!   reads the generation.
 //! - **Transactions**: [`Transaction`] adds or creates (exclusive) tables,
 //!   chains, sets, objects, elements and flowtables; adds, inserts,
 //!   replaces and deletes rules; deletes elements; flushes a chain or a
@@ -95,10 +101,11 @@
 //! (before 1.0, in a minor release).
 //!
 //! # Not yet
-//! - Typed data for tunnel objects and ct timeout policies (kept raw); a
-//!   typed `inner` expression (kept as [`Expr::Unknown`]); the text
-//!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
-//!   element resets.
+//! - The text of `last`, `tunnel` and `inner` (libnftnl 1.2.4 does not
+//!   print them either).
+//! - [`Nft::get_elements`] and [`Nft::get_elements_reset`] take one
+//!   element per call: the kernel answers each element of a lookup with a
+//!   message of its own, and a get expects one answer.
 //! - A transaction is one datagram: one larger than the send buffer can be
 //!   raised to (`SO_SNDBUFFORCE` as root in the initial user namespace,
 //!   else up to `net.core.wmem_max`) is refused ([`Error::TooLarge`]), not
