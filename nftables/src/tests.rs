@@ -758,3 +758,65 @@ fn inner_expressions_are_typed() {
     built.encode(&mut w).unwrap();
     assert_eq!(w, bytes);
 }
+
+#[test]
+fn malformed_object_data_and_inner_expressions_never_panic() {
+    let ip = knest(
+        sys::NFTA_TUNNEL_KEY_IP,
+        &attr(sys::NFTA_TUNNEL_KEY_IP_DST, &[192, 0, 2, 2]),
+    );
+    let geneve = knest(
+        sys::NFTA_TUNNEL_KEY_OPTS_GENEVE,
+        &[
+            attr(sys::NFTA_TUNNEL_KEY_GENEVE_CLASS, &1u16.to_be_bytes()),
+            attr(sys::NFTA_TUNNEL_KEY_GENEVE_TYPE, &[1]),
+            attr(sys::NFTA_TUNNEL_KEY_GENEVE_DATA, &[0; 4]),
+        ]
+        .concat(),
+    );
+    let timeout = [
+        attr(sys::NFTA_CT_TIMEOUT_L4PROTO, &[6]),
+        attr(sys::NFTA_CT_TIMEOUT_L3PROTO, &2u16.to_be_bytes()),
+        nest(
+            sys::NFTA_CT_TIMEOUT_DATA,
+            &attr(sys::CTA_TIMEOUT_TCP_ESTABLISHED, &100u32.to_be_bytes()),
+        ),
+    ]
+    .concat();
+    let inner = kelem(
+        "inner",
+        &[
+            attr(sys::NFTA_INNER_NUM, &0u32.to_be_bytes()),
+            knest(
+                sys::NFTA_INNER_EXPR,
+                &kelem("meta", &attr(sys::NFTA_META_KEY, &16u32.to_be_bytes())),
+            ),
+        ]
+        .concat(),
+    );
+    for (kind, bytes) in [
+        (sys::NFT_OBJECT_TUNNEL, tunnel_dump(&ip, &geneve)),
+        (sys::NFT_OBJECT_CT_TIMEOUT, timeout),
+    ] {
+        for cut in 0..bytes.len() {
+            for b in [&bytes[..cut], &bytes[cut..]] {
+                let o = Obj {
+                    kind: Some(kind),
+                    raw_data: Some(b.to_vec()),
+                    ..Default::default()
+                };
+                // Typed or raw, whatever decodes re-encodes to the same bytes.
+                if let Ok(Some(d)) = o.data() {
+                    assert_eq!(obj_bytes(d), b);
+                }
+            }
+        }
+    }
+    for cut in 0..inner.len() {
+        if let Ok(e) = Expr::decode(&inner[..cut]) {
+            let mut w = Vec::new();
+            e.encode(&mut w).unwrap();
+            assert_eq!(w, &inner[..cut]);
+        }
+    }
+}
