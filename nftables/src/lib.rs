@@ -103,9 +103,6 @@
 //! # Not yet
 //! - The text of `last`, `tunnel` and `inner` (libnftnl 1.2.4 does not
 //!   print them either).
-//! - [`Nft::get_elements`] and [`Nft::get_elements_reset`] take one
-//!   element per call: the kernel answers each element of a lookup with a
-//!   message of its own, and a get expects one answer.
 //! - A transaction is one datagram: one larger than the send buffer can be
 //!   raised to (`SO_SNDBUFFORCE` as root in the initial user namespace,
 //!   else up to `net.core.wmem_max`) is refused ([`Error::TooLarge`]), not

@@ -483,6 +483,26 @@ fn element_counters_reset() {
     assert_eq!(counter_of(e).packets, Some(4), "{e:?}");
     let after = nft.get_elements(&probe).unwrap();
     assert_eq!(counter_of(&after.elements.unwrap().0[0]).packets, Some(0));
+    // Several elements in one get: one answer each, merged.
+    support::sh("ping -n -q -c 1 -W 1 127.0.0.2 >/dev/null; true");
+    let both = SetElems::new(
+        f,
+        "t",
+        "s",
+        vec![Element::new([127, 0, 0, 1]), Element::new([127, 0, 0, 2])],
+    );
+    let got = nft.get_elements_reset(&both).unwrap().elements.unwrap().0;
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].key, Some(Data::value([127, 0, 0, 1])));
+    assert_eq!(got[1].key, Some(Data::value([127, 0, 0, 2])));
+    // The request to .2 counts there, its reply (to .1) on .1.
+    assert_eq!(counter_of(&got[0]).packets, Some(1), "{got:?}");
+    assert_eq!(counter_of(&got[1]).packets, Some(1), "{got:?}");
+    let got = nft.get_elements(&both).unwrap().elements.unwrap().0;
+    assert!(
+        got.iter().all(|e| counter_of(e).packets == Some(0)),
+        "{got:?}"
+    );
     let listed = support::sh("nft list set ip t s");
     assert!(
         listed.contains("127.0.0.1 counter packets 0 bytes 0"),
