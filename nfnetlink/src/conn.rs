@@ -387,11 +387,7 @@ impl Conn {
         let mut failed = None;
         let req = self.tx.finish().map_err(Error::from)?;
         self.reader.request(req, &mut pending, &mut |ev| match ev {
-            Answer::Reply(m) => {
-                if failed.is_none() {
-                    failed = on_answer(&m).err();
-                }
-            }
+            Answer::Reply(m) if failed.is_none() => failed = on_answer(&m).err(),
             Answer::Ack { result, .. } => outcome = result,
             _ => {}
         })?;
