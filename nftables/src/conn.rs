@@ -455,26 +455,14 @@ impl Nft {
     }
 
     /// The elements of `set` that hold the keys of `probe` (`NFT_MSG_GETSETELEM`
-    /// with elements: the kernel looks each up; interval sets answer with
-    /// the interval holding the key). `ENOENT` if one is absent.
+    /// with elements: the kernel looks each up and answers each with a
+    /// message of its own; interval sets answer with the interval holding
+    /// the key), in one [`SetElems`]. `ENOENT` if one is absent.
     ///
     /// # Errors
     /// As [`Nft::get_table`].
     pub fn get_elements(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
-        let family = probe.family;
-        let what = format!(
-            "elements of set {} {} {}",
-            family_name(family),
-            probe.table.as_deref().unwrap_or("?"),
-            probe.set.as_deref().unwrap_or("?")
-        );
-        self.get_one(
-            sys::NFT_MSG_GETSETELEM,
-            family,
-            |w| probe.encode(w),
-            SetElems::decode,
-            || what,
-        )
+        self.elements_get(sys::NFT_MSG_GETSETELEM, probe)
     }
 
     /// One stateful object of type `kind` (`NFT_OBJECT_*`) (`NFT_MSG_GETOBJ`).
@@ -930,6 +918,7 @@ fn what(msg_type: u8) -> &'static str {
         sys::NFT_MSG_GETOBJ => "objects",
         sys::NFT_MSG_GETOBJ_RESET => "objects (and reset)",
         sys::NFT_MSG_GETRULE_RESET => "rules (and reset)",
+        sys::NFT_MSG_GETSETELEM_RESET => "set elements (and reset)",
         sys::NFT_MSG_GETFLOWTABLE => "flowtables",
         _ => "objects of another type",
     }
@@ -955,3 +944,92 @@ fn refused<T>(
 /// possible error answer (a capped `NLMSG_ERROR` with extended-ack
 /// attributes, plus the kernel's accounting overhead).
 const ERROR_ANSWER_BYTES: usize = 640;
+
+/// Element resets (`NFT_MSG_GETSETELEM_RESET`, Linux 6.5+): like the rule
+/// and object resets, the values returned are the ones the kernel zeroed
+/// (under its commit mutex, so no two resets count a packet twice).
+impl Nft {
+    /// Dumps the elements of one set like [`Nft::dump_elements`] and
+    /// resets their stateful expressions (counters, quotas).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`] (`EINVAL` from kernels before 6.5).
+    pub fn dump_elements_reset<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(SetElems) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETSETELEM_RESET,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
+                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
+            },
+            |m| Ok(f(SetElems::decode(m)?)),
+        )
+    }
+
+    /// Looks up the elements of `probe` like [`Nft::get_elements`] and
+    /// resets their stateful expressions: the answer holds each with its
+    /// values before the reset. `ENOENT` if one is absent: the elements
+    /// before it in `probe` are reset all the same, and their values lost
+    /// with the error (probe one element at a time to keep them).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_elements_reset(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
+        self.elements_get(sys::NFT_MSG_GETSETELEM_RESET, probe)
+    }
+
+    /// The element lookup of [`Nft::get_elements`] and
+    /// [`Nft::get_elements_reset`]: `msg` is `NFT_MSG_GETSETELEM` or
+    /// `NFT_MSG_GETSETELEM_RESET`; the answers (one per element) merged.
+    fn elements_get(&mut self, msg: u8, probe: &SetElems) -> Result<SetElems, Error> {
+        let family = probe.family;
+        let h = NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, msg).family(family);
+        let mut attrs = Vec::new();
+        probe.encode(&mut attrs)?;
+        let mut out: Option<SetElems> = None;
+        let r = self.conn.query_each(
+            h,
+            |b| b.put_raw(&attrs).map(|_| ()),
+            |m: &NfMsg<'_>| -> Result<(), Error> {
+                let got = SetElems::decode(m)?;
+                match &mut out {
+                    None => out = Some(got),
+                    Some(o) => {
+                        let more = got.elements.map(|e| e.0).unwrap_or_default();
+                        o.elements
+                            .get_or_insert_with(Default::default)
+                            .0
+                            .extend(more);
+                    }
+                }
+                Ok(())
+            },
+        );
+        let object = || {
+            format!(
+                "elements of set {} {} {}{}",
+                family_name(family),
+                probe.table.as_deref().unwrap_or("?"),
+                probe.set.as_deref().unwrap_or("?"),
+                if msg == sys::NFT_MSG_GETSETELEM_RESET {
+                    " (and reset)"
+                } else {
+                    ""
+                }
+            )
+        };
+        refused(r, "get", object)?;
+        out.ok_or(Error::Netlink(nfnl::Error::NoAnswer {
+            msg_type: u16::from(sys::NFNL_SUBSYS_NFTABLES) << 8 | u16::from(msg),
+        }))
+    }
+}

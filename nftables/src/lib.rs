@@ -23,8 +23,10 @@
 //!   ([`SetElems`], [`Element`]: key, key end, data or verdict, timeout,
 //!   expiration, user data, [`ElemFlags`], expressions, object reference),
 //!   stateful objects ([`Obj`]; counter, quota, limit, connlimit, ct
-//!   helper, ct timeout (its policy kept raw), ct expectation, secmark and
-//!   synproxy typed through [`ObjData`], tunnel kept raw), flowtables
+//!   helper, ct timeout ([`CtTimeout`]: the per-protocol states of
+//!   [`timeout`], shared with `nfnetlink_cttimeout`), ct expectation,
+//!   secmark, synproxy and tunnel ([`TunnelKey`]: endpoints, ports, flags,
+//!   VXLAN, ERSPAN and Geneve options) typed through [`ObjData`]), flowtables
 //!   ([`Flowtable`]; the test kernel lacks them: their encoding is checked
 //!   against nft's), the generation ([`Gen`]). Each decodes from the kernel's `NFT_MSG_NEW*` message and
 //!   encodes back to the same bytes.
@@ -33,7 +35,8 @@
 //!   lookup, dynset, range, ct, counter, limit, quota, connlimit, log, nat,
 //!   masq, redir, reject, fib, objref, exthdr, notrack, rt, socket, hash,
 //!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, last, tunnel,
-//!   flow_offload, and the x_tables
+//!   flow_offload, inner (a payload or meta of a tunnel's inner packet,
+//!   [`expr::Inner`]), and the x_tables
 //!   `match`/`target` (name, revision, raw info). Keys and operations are
 //!   typed but open ([`expr::MetaKey`], [`expr::CmpOp`], ...).
 //! - **Lossless**: decoding checks that each typed expression encodes back
@@ -54,9 +57,12 @@
 //!   whose x_tables protocol the kernel does not dump and is inferred).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
-//!   dumps objects and rules with reset (the values zeroed atomically),
-//!   gets one table, chain, rule, set or object, looks keys up in a set
-//!   ([`Nft::get_elements`]), and reads the generation.
+//!   dumps objects, rules and a set's elements with reset (the values
+//!   zeroed atomically: [`Nft::dump_objs_reset`],
+//!   [`Nft::dump_rules_reset`], [`Nft::dump_elements_reset`]), gets one
+//!   table, chain, rule, set or object, looks keys up in a set
+//!   ([`Nft::get_elements`], with reset [`Nft::get_elements_reset`]), and
+//!   reads the generation.
 //! - **Transactions**: [`Transaction`] adds or creates (exclusive) tables,
 //!   chains, sets, objects, elements and flowtables; adds, inserts,
 //!   replaces and deletes rules; deletes elements; flushes a chain or a
@@ -110,10 +116,8 @@
 //! (before 1.0, in a minor release).
 //!
 //! # Not yet
-//! - Typed data for tunnel objects and ct timeout policies (kept raw); a
-//!   typed `inner` expression (kept as [`Expr::Unknown`]); the text
-//!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
-//!   element resets.
+//! - The text of `last`, `tunnel` and `inner` (libnftnl 1.2.4 does not
+//!   print them either).
 //! - Typed decoding expects the kernel's layout: bytes written by another
 //!   tool (libnftnl sets `NLA_F_NESTED` on its nests) decode as
 //!   [`Expr::Raw`], still re-encoded byte for byte.
@@ -195,6 +199,7 @@ pub mod text;
 pub mod tokio;
 mod trace;
 mod transaction;
+mod tunnel;
 mod wire;
 
 pub use conn::Nft;
@@ -210,8 +215,15 @@ pub use object::{
 pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
 pub use transaction::{Handle, Kind, SetRef, Transaction, ELEMS_PER_MESSAGE_BYTES};
-pub use wire::{RawAttr, RawNest};
+pub use tunnel::{
+    Geneve, GeneveOpt, TunnelErspan, TunnelFlags, TunnelIp, TunnelIp6, TunnelKey, TunnelOpt,
+    TunnelOpts, TunnelVxlan,
+};
+pub use wire::RawAttr;
 
+/// The conntrack timeouts of each layer-4 protocol that a [`CtTimeout`]
+/// object carries (shared with `nfnetlink_cttimeout` policies).
+pub use nfnl::timeout;
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
 
 #[cfg(test)]
