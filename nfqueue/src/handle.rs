@@ -59,11 +59,15 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// [`Error::PayloadRefused`] if [`Decision::check_for`] refuses the
     /// payload: the packet then gets the default verdict.
-    pub fn verdict<'p>(mut self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
+    pub fn verdict<'p>(self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
         let d = checked(d.into(), &self.meta)?;
-        self.armed = false;
-        self.tx
-            .push(self.shared, self.meta.queue(), self.meta.id(), &d)
+        // Given: no default verdict on drop (and no drop call at all).
+        let mut this = std::mem::ManuallyDrop::new(self);
+        this.armed = false;
+        let Packet {
+            meta, tx, shared, ..
+        } = &mut *this;
+        tx.push(shared, meta.queue(), meta.id(), &d)
     }
 
     /// Accepts the packet.
@@ -113,6 +117,8 @@ impl<'q> Packet<'q> {
 }
 
 impl Drop for Packet<'_> {
+    // Inline: after a verdict (`armed` false) nothing is left of it.
+    #[inline]
     fn drop(&mut self) {
         if self.armed {
             self.tx.push_plain(
