@@ -107,8 +107,9 @@ impl Wait {
 enum Cur {
     /// Nothing is being read.
     None,
-    /// A slot of the batch, starting at this offset of its receive area.
-    Slot(usize),
+    /// A slot of the batch (`pos` and `end` are offsets in its whole
+    /// receive area).
+    Slot,
     /// The `stashed` buffer.
     Stash,
 }
@@ -144,10 +145,11 @@ pub struct Reader {
     cur: Cur,
     /// The datagram being read when it came from `stash`.
     stashed: Vec<u8>,
-    /// Offset of the next message in the current datagram.
+    /// Offset of the next message of the current datagram, in the buffer
+    /// it lies in (the batch's receive area or `stashed`).
     pos: usize,
-    /// End of the current datagram.
-    len: usize,
+    /// End of the current datagram in that buffer.
+    end: usize,
     /// What requests kept while they waited (messages, and the errors met
     /// between them), oldest first; read before anything new.
     stash: VecDeque<Kept>,
@@ -178,7 +180,7 @@ impl Reader {
             cur: Cur::None,
             stashed: Vec::new(),
             pos: 0,
-            len: 0,
+            end: 0,
             stash: VecDeque::new(),
             ready: None,
             keep_others: true,
@@ -351,7 +353,7 @@ impl Reader {
         };
         let start = self.pos;
         let mlen = header.nlmsg_len as usize;
-        self.pos = start.saturating_add(nlmsg_align(mlen)).min(self.len);
+        self.pos = start.saturating_add(nlmsg_align(mlen)).min(self.end);
         let bytes = datagram(&self.rx, self.cur, &self.stashed)
             .get(start..start.saturating_add(mlen))
             .unwrap_or(&[]);
@@ -384,23 +386,23 @@ impl Reader {
             if self.ready.is_some() {
                 return Ok(());
             }
-            if self.pos >= self.len {
+            if self.pos >= self.end {
                 self.load(wait, before_recv)?;
                 continue;
             }
             let rest = datagram(&self.rx, self.cur, &self.stashed)
-                .get(self.pos..self.len)
+                .get(self.pos..self.end)
                 .unwrap_or(&[]);
             let header = match NlMsg::parse(rest) {
                 Ok(m) => *m.header(),
                 Err(e) => {
-                    self.pos = self.len;
+                    self.pos = self.end;
                     return Err(e.into());
                 }
             };
             if is_filler(&header) {
                 let mlen = header.nlmsg_len as usize;
-                self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
+                self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.end);
                 continue;
             }
             self.ready = Some(header);
@@ -465,7 +467,7 @@ impl Reader {
     /// malformed header): `fill_with` does it.
     #[inline(always)]
     fn ready_in_slot(&mut self) -> bool {
-        if self.pos >= self.len {
+        if self.pos >= self.end {
             // The next datagram of the batch, when nothing is stashed (as
             // `load` would take it).
             if !self.stash.is_empty() || self.next_slot >= self.rx.len() {
@@ -475,15 +477,14 @@ impl Reader {
                 return false;
             };
             self.next_slot += 1;
-            self.cur = Cur::Slot(r.start);
-            self.pos = 0;
-            self.len = r.len();
+            self.cur = Cur::Slot;
+            self.pos = r.start;
+            self.end = r.end;
         }
-        let Cur::Slot(start) = self.cur else {
+        if self.cur != Cur::Slot {
             return false;
-        };
-        let end = start.saturating_add(self.len);
-        let Some(rest) = self.rx.bytes().get(start.saturating_add(self.pos)..end) else {
+        }
+        let Some(rest) = self.rx.bytes().get(self.pos..self.end) else {
             return false;
         };
         let Ok(m) = NlMsg::parse(rest) else {
@@ -501,7 +502,7 @@ impl Reader {
     fn skip_ready(&mut self) {
         if let Some(header) = self.ready.take() {
             let mlen = header.nlmsg_len as usize;
-            self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
+            self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.end);
         }
     }
 
@@ -533,13 +534,13 @@ impl Reader {
                 self.stashed = d;
                 self.cur = Cur::Stash;
                 self.pos = 0;
-                self.len = self.stashed.len();
+                self.end = self.stashed.len();
                 return Ok(());
             }
             Some(Kept::Failed(e)) => {
                 self.cur = Cur::None;
                 self.pos = 0;
-                self.len = 0;
+                self.end = 0;
                 return Err(e);
             }
             None => {}
@@ -547,18 +548,19 @@ impl Reader {
         if self.next_slot >= self.rx.len() {
             self.cur = Cur::None;
             self.pos = 0;
-            self.len = 0;
+            self.end = 0;
             before_recv()?;
             self.receive(wait)?;
         }
         let i = self.next_slot;
         self.next_slot += 1;
         self.pos = 0;
-        self.len = 0;
+        self.end = 0;
         match self.rx.range(i) {
             Some(Ok(r)) => {
-                self.cur = Cur::Slot(r.start);
-                self.len = r.len();
+                self.cur = Cur::Slot;
+                self.pos = r.start;
+                self.end = r.end;
                 Ok(())
             }
             Some(Err(e)) => Err(e),
@@ -585,13 +587,13 @@ impl Reader {
     fn keep_unread(&mut self) {
         self.ready = None;
         let mut older = Vec::new();
-        if self.pos < self.len {
-            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.len)
+        if self.pos < self.end {
+            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.end)
             {
                 older.push(Kept::Msgs(rest.to_vec()));
             }
         }
-        self.pos = self.len;
+        self.pos = self.end;
         for i in self.next_slot..self.rx.len() {
             match self.rx.get(i) {
                 Some(Ok(d)) => older.push(Kept::Msgs(d.to_vec())),
@@ -1049,13 +1051,14 @@ fn is_filler(h: &nlmsghdr) -> bool {
     }
 }
 
-/// Where the current datagram starts: in `rx`'s receive area, or
-/// `stashed` (empty if none). The caller bounds it by the datagram's length.
+/// The buffer the current datagram lies in: `rx`'s receive area, or
+/// `stashed` (empty if none). The caller bounds it by `pos..end`.
+#[inline]
 fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
     match cur {
         Cur::None => &[],
         Cur::Stash => stashed,
-        Cur::Slot(start) => rx.bytes().get(start..).unwrap_or(&[]),
+        Cur::Slot => rx.bytes(),
     }
 }
 
