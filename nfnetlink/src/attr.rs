@@ -534,6 +534,25 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         self.payload(kind)?.try_into().ok()
     }
 
+    /// The payload of type `kind` as its `M` bytes, if present, for a type
+    /// whose rule is [`AttrRule::Exact`]`(M)` (as
+    /// [`attr_schema!`](crate::attr_schema) declares them):
+    /// [`AttrIndex::parse`] checked the size, so only the bounds are checked
+    /// here, not the length again. For a type with another rule, it reads
+    /// the first `M` bytes from the payload on (bounded by the indexed
+    /// bytes); use [`AttrIndex::array`] there.
+    #[inline]
+    pub fn fixed<const M: usize>(&self, kind: u16) -> Option<&'a [u8; M]> {
+        let unit = usize::from(*self.at.get(usize::from(kind))?);
+        if unit == 0 {
+            return None;
+        }
+        // `unit` is `position / 4 + 1`: `unit * 4` is where the payload
+        // starts, after the 4-byte header.
+        let at = unit.checked_mul(4)?;
+        self.area.get(at..at.checked_add(M)?)?.try_into().ok()
+    }
+
     /// The big-endian `u16` of type `kind`, if present and 2 bytes (for
     /// the types the rules fix, present means readable).
     #[inline]
@@ -741,11 +760,11 @@ macro_rules! attr_schema {
     (@ret $a:lifetime cstr) => { Option<&$a [u8]> };
     (@ret $a:lifetime str) => { Option<&$a [u8]> };
     (@ret $a:lifetime flag) => { bool };
-    (@get $i:expr, $k:expr, u8) => { $i.u8($k) };
-    (@get $i:expr, $k:expr, be16) => { $i.be16($k) };
-    (@get $i:expr, $k:expr, be32) => { $i.be32($k) };
-    (@get $i:expr, $k:expr, be64) => { $i.be64($k) };
-    (@get $i:expr, $k:expr, bytes [$len:literal]) => { $i.array::<$len>($k) };
+    (@get $i:expr, $k:expr, u8) => { $i.fixed::<1>($k).map(|&[b]| b) };
+    (@get $i:expr, $k:expr, be16) => { $i.fixed::<2>($k).map(|b| u16::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, be32) => { $i.fixed::<4>($k).map(|b| u32::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, be64) => { $i.fixed::<8>($k).map(|b| u64::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, bytes [$len:literal]) => { $i.fixed::<$len>($k) };
     (@get $i:expr, $k:expr, bytes) => { $i.payload($k) };
     (@get $i:expr, $k:expr, nested) => { $i.payload($k) };
     (@get $i:expr, $k:expr, cstr) => { $i.cstr_bytes($k) };
