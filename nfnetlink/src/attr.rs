@@ -437,42 +437,47 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 min: 0,
             });
         }
-        let Some(mut rest) = bytes.get(start..).filter(|_| start % 4 == 0) else {
+        if start % 4 != 0 || start > bytes.len() {
             return Err(truncated(start, bytes.len()));
-        };
-        let area = bytes;
-        let mut at = [0u16; N];
-        // `position / 4 + 1` of the attribute at the start of `rest`; the
-        // bytes are below 256 KiB (checked above), so it fits.
-        let mut unit = (start / 4 + 1) as u16;
-        while let &[h0, h1, h2, h3, ..] = rest {
-            let (len, raw_type) = header_fields([h0, h1, h2, h3]);
-            let len = usize::from(len);
-            // One compare for `NLA_HDRLEN <= len <= rest.len()` (`rest`
-            // holds at least a header here).
-            if len.wrapping_sub(NLA_HDRLEN) > rest.len() - NLA_HDRLEN {
-                return Err(bad_attr_len(len, rest.len()));
-            }
-            let kind = raw_type & NLA_TYPE_MASK;
-            let k = usize::from(kind);
-            if k < N {
-                let rule = rules.rule[k];
-                // `len` came from 16 bits: `len - 3` fits.
-                if rule != 0
-                    && usize::from(rule) != len - 3
-                    && (rule != RULE_CSTR || len == NLA_HDRLEN || rest.get(len - 1) != Some(&0))
-                {
-                    return Err(rule_error(len, kind, rule));
-                }
-                at[k] = unit;
-            }
-            // The final padding may be missing at the end.
-            let step = ((len + 3) & !3).min(rest.len());
-            unit = unit.wrapping_add((step / 4) as u16);
-            rest = rest.get(step..).unwrap_or(&[]);
         }
-        if !rest.is_empty() {
-            return Err(truncated(NLA_HDRLEN, rest.len()));
+        let area = bytes;
+        let end = bytes.len();
+        let mut at = [0u16; N];
+        // One pass, libmnl's `mnl_attr_parse` with a validating callback
+        // written out: the loop keeps only the offset of the next header
+        // (a multiple of 4, below 256 KiB: checked above), reads each header
+        // once, checks its length against what is left, its payload against
+        // its type's rule (one load and one compare; a string's final NUL checked next),
+        // and notes its position.
+        let mut off = start;
+        // `off` stays below `end + 4` (at most the final padding past the
+        // end) and `end` below 256 KiB: `off + 4` does not overflow.
+        while off + NLA_HDRLEN <= end {
+            let Some(&[h0, h1, h2, h3]) = bytes.get(off..off + NLA_HDRLEN) else {
+                break;
+            };
+            let (len, kind) = header_fields([h0, h1, h2, h3]);
+            let len = usize::from(len);
+            // One compare for `NLA_HDRLEN <= len <= end - off`.
+            let left = end - off;
+            if len.wrapping_sub(NLA_HDRLEN) > left - NLA_HDRLEN {
+                return Err(bad_attr_len(len, left));
+            }
+            if let Some(slot) = at.get_mut(usize::from(kind)) {
+                let rule = rules.rule[usize::from(kind)];
+                // `len` came from 16 bits: `len - 3` fits.
+                if rule != 0 && usize::from(rule) != len - 3 {
+                    check_cstr(bytes, off, len, kind, rule)?;
+                }
+                // `off / 4 + 1` is below 2^16 (`off` < 256 KiB).
+                *slot = (off / 4 + 1) as u16;
+            }
+            // Past `end` only when the final padding is missing: the loop
+            // ends then.
+            off += (len + 3) & !3;
+        }
+        if off < end {
+            return Err(truncated(NLA_HDRLEN, end - off));
         }
         Ok(AttrIndex { area, at })
     }
@@ -610,17 +615,20 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     }
 }
 
-/// `nla_len` and `nla_type` (host order) of an attribute header, read as
-/// one word.
+/// `nla_len` and the type (flags masked off) of an attribute header, read
+/// as one host-order word.
 #[inline(always)]
 fn header_fields(h: [u8; NLA_HDRLEN]) -> (u16, u16) {
-    if cfg!(target_endian = "little") {
-        let w = u32::from_le_bytes(h);
-        ((w & 0xffff) as u16, (w >> 16) as u16)
+    let w = u32::from_ne_bytes(h);
+    // `nla_len` is the first u16 in memory, `nla_type` the second.
+    let (len, ty) = if cfg!(target_endian = "little") {
+        (w & 0xffff, w >> 16)
     } else {
-        let [l0, l1, t0, t1] = h;
-        (u16::from_ne_bytes([l0, l1]), u16::from_ne_bytes([t0, t1]))
-    }
+        (w >> 16, w & 0xffff)
+    };
+    // Both halves are 16-bit values.
+    #[allow(clippy::cast_possible_truncation)]
+    (len as u16, (ty as u16) & NLA_TYPE_MASK)
 }
 
 /// `Truncated` for an attribute header or payload.
@@ -645,6 +653,24 @@ fn bad_attr_len(len: usize, have: usize) -> ParseError {
     } else {
         truncated(len, have)
     }
+}
+
+/// The rest of the check of an attribute of `len` bytes at `off` whose
+/// payload is not its rule's exact size: fine only for a string rule with a
+/// non-empty payload ending in NUL.
+#[inline(always)]
+fn check_cstr(
+    bytes: &[u8],
+    off: usize,
+    len: usize,
+    kind: u16,
+    rule: u16,
+) -> Result<(), ParseError> {
+    let last = off.checked_add(len).and_then(|e| e.checked_sub(1));
+    if rule == RULE_CSTR && len > NLA_HDRLEN && last.and_then(|i| bytes.get(i)) == Some(&0) {
+        return Ok(());
+    }
+    Err(rule_error(len, kind, rule))
 }
 
 /// The error of an attribute its rule refuses.
