@@ -1043,7 +1043,12 @@ impl Sink<'_> {
 
 /// Messages no caller wants: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
 /// `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch.
+#[inline(always)]
 fn is_filler(h: &nlmsghdr) -> bool {
+    // One compare for every message of a subsystem (types from 0x100 on).
+    if h.nlmsg_type >= nfnl_sys::NLMSG_MIN_TYPE {
+        return false;
+    }
     match h.nlmsg_type {
         NLMSG_NOOP | NLMSG_OVERRUN => true,
         NLMSG_DONE => h.nlmsg_seq == 0,
