@@ -292,7 +292,8 @@ impl<'a, const N: usize> AttrTable<'a, N> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttrRules<const N: usize> {
     /// Per type: 0 any payload, [`RULE_CSTR`] a NUL-terminated string, else
-    /// the exact payload length + 1.
+    /// the exact `nla_len` (payload length + 4), so that the walk compares
+    /// it with the header's length as read.
     rule: [u16; N],
     /// Per type: declared by the schema (a second declaration is refused).
     declared: [bool; N],
@@ -345,8 +346,8 @@ impl<const N: usize> AttrRules<N> {
         self.rule[k] = match rule {
             AttrRule::Any => 0,
             AttrRule::Exact(n) => {
-                assert!(n < u16::MAX - 1, "attribute size too large");
-                n + 1
+                assert!(n < u16::MAX - 4, "attribute size too large");
+                n + NLA_HDRLEN as u16
             }
             AttrRule::CStr => RULE_CSTR,
         };
@@ -359,7 +360,7 @@ impl<const N: usize> AttrRules<N> {
         let mut t = Self::new();
         for (r, &s) in t.rule.iter_mut().zip(sizes) {
             if s != 0 {
-                *r = u16::from(s) + 1;
+                *r = u16::from(s) + NLA_HDRLEN as u16;
             }
         }
         t
@@ -437,47 +438,40 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 min: 0,
             });
         }
-        if start % 4 != 0 || start > bytes.len() {
+        let Some(mut rest) = bytes.get(start..).filter(|_| start % 4 == 0) else {
             return Err(truncated(start, bytes.len()));
-        }
+        };
         let area = bytes;
         let end = bytes.len();
         let mut at = [0u16; N];
         // One pass, libmnl's `mnl_attr_parse` with a validating callback
-        // written out: the loop keeps only the offset of the next header
-        // (a multiple of 4, below 256 KiB: checked above), reads each header
-        // once, checks its length against what is left, its payload against
-        // its type's rule (one load and one compare; a string's final NUL checked next),
-        // and notes its position.
-        let mut off = start;
-        // `off` stays below `end + 4` (at most the final padding past the
-        // end) and `end` below 256 KiB: `off + 4` does not overflow.
-        while off + NLA_HDRLEN <= end {
-            let Some(&[h0, h1, h2, h3]) = bytes.get(off..off + NLA_HDRLEN) else {
-                break;
-            };
-            let (len, kind) = header_fields([h0, h1, h2, h3]);
+        // written out: the loop keeps only what is left of the area (its
+        // offset is a multiple of 4 below 256 KiB: checked above), reads each
+        // header as one word, checks its length against what is left and
+        // against its type's rule (one load and one compare with the length
+        // as read; a string's final NUL next), and notes its position.
+        while let Some((h, _)) = rest.split_first_chunk::<NLA_HDRLEN>() {
+            let (len, kind) = header_fields(*h);
             let len = usize::from(len);
-            // One compare for `NLA_HDRLEN <= len <= end - off`.
-            let left = end - off;
-            if len.wrapping_sub(NLA_HDRLEN) > left - NLA_HDRLEN {
-                return Err(bad_attr_len(len, left));
+            // One compare for `NLA_HDRLEN <= len <= rest.len()` (`rest`
+            // holds at least a header here).
+            if len.wrapping_sub(NLA_HDRLEN) > rest.len() - NLA_HDRLEN {
+                return Err(bad_attr_len(len, rest.len()));
             }
             if let Some(slot) = at.get_mut(usize::from(kind)) {
                 let rule = rules.rule[usize::from(kind)];
-                // `len` came from 16 bits: `len - 3` fits.
-                if rule != 0 && usize::from(rule) != len - 3 {
-                    check_cstr(bytes, off, len, kind, rule)?;
+                if rule != 0 && usize::from(rule) != len {
+                    check_cstr(rest, len, kind, rule)?;
                 }
-                // `off / 4 + 1` is below 2^16 (`off` < 256 KiB).
-                *slot = (off / 4 + 1) as u16;
+                // The offset is a multiple of 4 below 256 KiB: `/ 4 + 1`
+                // fits in 16 bits.
+                *slot = ((end - rest.len()) / 4 + 1) as u16;
             }
-            // Past `end` only when the final padding is missing: the loop
-            // ends then.
-            off += (len + 3) & !3;
+            // The final padding may be missing at the end.
+            rest = rest.get((len + 3) & !3..).unwrap_or(&[]);
         }
-        if off < end {
-            return Err(truncated(NLA_HDRLEN, end - off));
+        if !rest.is_empty() {
+            return Err(truncated(NLA_HDRLEN, rest.len()));
         }
         Ok(AttrIndex { area, at })
     }
@@ -655,19 +649,12 @@ fn bad_attr_len(len: usize, have: usize) -> ParseError {
     }
 }
 
-/// The rest of the check of an attribute of `len` bytes at `off` whose
-/// payload is not its rule's exact size: fine only for a string rule with a
-/// non-empty payload ending in NUL.
+/// The rest of the check of the attribute of `len` bytes at the start of
+/// `rest` whose length is not its rule's exact one: fine only for a string
+/// rule with a non-empty payload ending in NUL.
 #[inline(always)]
-fn check_cstr(
-    bytes: &[u8],
-    off: usize,
-    len: usize,
-    kind: u16,
-    rule: u16,
-) -> Result<(), ParseError> {
-    let last = off.checked_add(len).and_then(|e| e.checked_sub(1));
-    if rule == RULE_CSTR && len > NLA_HDRLEN && last.and_then(|i| bytes.get(i)) == Some(&0) {
+fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+    if rule == RULE_CSTR && len > NLA_HDRLEN && rest.get(len - 1) == Some(&0) {
         return Ok(());
     }
     Err(rule_error(len, kind, rule))
@@ -681,7 +668,7 @@ fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
     }
     ParseError::AttrSize {
         kind,
-        expected: usize::from(rule) - 1,
+        expected: usize::from(rule) - NLA_HDRLEN,
         got: len - NLA_HDRLEN,
     }
 }
