@@ -157,6 +157,9 @@ pub struct Reader {
     /// The header of the message at `pos`, validated and not filler, once
     /// [`Reader::fill`] found it.
     ready: Option<nlmsghdr>,
+    /// Where the ready message ends in the current buffer (`pos..ready_end`,
+    /// within `pos..end`), while `ready` is set.
+    ready_end: usize,
     /// Keep messages that are not answers (true), or count and drop them.
     keep_others: bool,
     timeout: Option<Duration>,
@@ -183,6 +186,7 @@ impl Reader {
             end: 0,
             stash: VecDeque::new(),
             ready: None,
+            ready_end: 0,
             keep_others: true,
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             growth_cap: None,
@@ -351,11 +355,10 @@ impl Reader {
         let Some(header) = self.ready.take() else {
             return Err(Error::Timeout);
         };
-        let start = self.pos;
-        let mlen = header.nlmsg_len as usize;
-        self.pos = start.saturating_add(nlmsg_align(mlen)).min(self.end);
+        let (start, end) = (self.pos, self.ready_end);
+        self.pos = after(end, self.end);
         let bytes = datagram(&self.rx, self.cur, &self.stashed)
-            .get(start..start.saturating_add(mlen))
+            .get(start..end)
             .unwrap_or(&[]);
         Ok(NlMsg::from_valid(header, bytes))
     }
@@ -405,6 +408,8 @@ impl Reader {
                 self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.end);
                 continue;
             }
+            // `NlMsg::parse` checked `nlmsg_len <= end - pos`.
+            self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
             self.ready = Some(header);
         }
     }
@@ -494,15 +499,15 @@ impl Reader {
         if is_filler(&header) {
             return false;
         }
+        self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
         self.ready = Some(header);
         true
     }
 
     /// Drops the message [`Reader::fill`] made ready.
     fn skip_ready(&mut self) {
-        if let Some(header) = self.ready.take() {
-            let mlen = header.nlmsg_len as usize;
-            self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.end);
+        if self.ready.take().is_some() {
+            self.pos = after(self.ready_end, self.end);
         }
     }
 
@@ -517,8 +522,7 @@ impl Reader {
     #[inline]
     pub fn peek(&self) -> Option<NlMsg<'_>> {
         let header = self.ready?;
-        let end = self.pos.saturating_add(header.nlmsg_len as usize);
-        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..end)?;
+        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.ready_end)?;
         Some(NlMsg::from_valid(header, bytes))
     }
 
@@ -1054,6 +1058,13 @@ fn is_filler(h: &nlmsghdr) -> bool {
         NLMSG_DONE => h.nlmsg_seq == 0,
         _ => false,
     }
+}
+
+/// Where the next message starts after one that ends at `msg_end`: aligned,
+/// at most the datagram's `end` (the final padding may be missing).
+#[inline(always)]
+fn after(msg_end: usize, end: usize) -> usize {
+    nlmsg_align(msg_end).min(end)
 }
 
 /// The buffer the current datagram lies in: `rx`'s receive area, or

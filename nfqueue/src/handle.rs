@@ -32,7 +32,6 @@ pub struct Packet<'q> {
     pub(crate) meta: PacketMeta<'q>,
     pub(crate) tx: &'q mut Tx,
     pub(crate) shared: &'q Arc<Shared>,
-    pub(crate) armed: bool,
 }
 
 impl<'q> Deref for Packet<'q> {
@@ -63,10 +62,7 @@ impl<'q> Packet<'q> {
         let d = checked(d.into(), &self.meta)?;
         // Given: no default verdict on drop (and no drop call at all).
         let mut this = std::mem::ManuallyDrop::new(self);
-        this.armed = false;
-        let Packet {
-            meta, tx, shared, ..
-        } = &mut *this;
+        let Packet { meta, tx, shared } = &mut *this;
         tx.push(shared, meta.queue(), meta.id(), &d)
     }
 
@@ -90,13 +86,14 @@ impl<'q> Packet<'q> {
     /// be kept, sent to another thread, and given a verdict later, while the
     /// receive loop goes on. The kernel keeps the packet meanwhile (there is
     /// no kernel timeout; it counts against the queue length).
-    pub fn hold(mut self) -> HeldPacket {
-        self.armed = false;
-        self.shared.outside.fetch_add(1, Ordering::AcqRel);
+    pub fn hold(self) -> HeldPacket {
+        // Its verdict is the held packet's now: none on drop.
+        let this = std::mem::ManuallyDrop::new(self);
+        this.shared.outside.fetch_add(1, Ordering::AcqRel);
         HeldPacket {
-            shared: Arc::clone(self.shared),
-            bytes: self.meta.raw().to_vec(),
-            meta: self.meta.detach(),
+            shared: Arc::clone(this.shared),
+            bytes: this.meta.raw().to_vec(),
+            meta: this.meta.detach(),
             armed: true,
         }
     }
@@ -105,29 +102,29 @@ impl<'q> Packet<'q> {
     /// give one with [`QueueHandle::verdict`] or
     /// [`QueueHandle::verdict_batch`]. From then on this socket never merges
     /// verdicts into batches (it could release this packet).
-    pub fn into_raw(mut self) -> RawPacketId {
-        self.armed = false;
+    pub fn into_raw(self) -> RawPacketId {
+        // The caller gives the verdict: none on drop.
+        let this = std::mem::ManuallyDrop::new(self);
         // Never taken back: see `Shared::outside`.
-        self.shared.outside.fetch_add(1, Ordering::AcqRel);
+        this.shared.outside.fetch_add(1, Ordering::AcqRel);
         RawPacketId {
-            queue: self.meta.queue(),
-            id: self.meta.id(),
+            queue: this.meta.queue(),
+            id: this.meta.id(),
         }
     }
 }
 
+/// Dropped without a verdict: the default verdict. (The calls that consume
+/// a packet, [`Packet::verdict`], [`Packet::hold`], [`Packet::into_raw`],
+/// do not drop it.)
 impl Drop for Packet<'_> {
-    // Inline: after a verdict (`armed` false) nothing is left of it.
-    #[inline]
     fn drop(&mut self) {
-        if self.armed {
-            self.tx.push_plain(
-                self.shared,
-                self.meta.queue(),
-                self.meta.id(),
-                self.shared.default_verdict(),
-            );
-        }
+        self.tx.push_plain(
+            self.shared,
+            self.meta.queue(),
+            self.meta.id(),
+            self.shared.default_verdict(),
+        );
     }
 }
 

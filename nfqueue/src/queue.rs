@@ -415,12 +415,7 @@ impl Queue {
                     Some((q, id)) if *q == queue => *id = meta.id(),
                     _ => note_id(last_ids, last, queue, meta.id()),
                 }
-                Ok(Packet {
-                    meta,
-                    tx,
-                    shared,
-                    armed: true,
-                })
+                Ok(Packet { meta, tx, shared })
             }
             Err(e) => {
                 if let Some((queue, id)) = salvage_id(raw) {
