@@ -422,7 +422,7 @@ impl Reader {
     ///
     /// # Errors
     /// As [`Reader::next`], and what `sort` fails with.
-    #[inline]
+    #[inline(always)]
     pub fn fill_sorted<E: From<Error>>(
         &mut self,
         wait: Wait,
