@@ -467,8 +467,14 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 // fits in 16 bits.
                 *slot = ((end - rest.len()) / 4 + 1) as u16;
             }
-            // The final padding may be missing at the end.
-            rest = rest.get((len + 3) & !3..).unwrap_or(&[]);
+            match rest.get((len + 3) & !3..) {
+                Some(next) => rest = next,
+                // Only the last attribute's padding may be missing: done.
+                None => {
+                    rest = &[];
+                    break;
+                }
+            }
         }
         if !rest.is_empty() {
             return Err(truncated(NLA_HDRLEN, rest.len()));
