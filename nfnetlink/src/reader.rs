@@ -105,10 +105,8 @@ impl Wait {
 /// Where the datagram being read lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cur {
-    /// Nothing is being read.
-    None,
     /// A slot of the batch (`pos` and `end` are offsets in its whole
-    /// receive area).
+    /// receive area); with `pos == end` nothing is being read.
     Slot,
     /// The `stashed` buffer.
     Stash,
@@ -180,7 +178,7 @@ impl Reader {
             sock,
             rx: RecvBatch::new(slots, slot_len),
             next_slot: 0,
-            cur: Cur::None,
+            cur: Cur::Slot,
             stashed: Vec::new(),
             pos: 0,
             end: 0,
@@ -542,7 +540,7 @@ impl Reader {
                 return Ok(());
             }
             Some(Kept::Failed(e)) => {
-                self.cur = Cur::None;
+                self.cur = Cur::Slot;
                 self.pos = 0;
                 self.end = 0;
                 return Err(e);
@@ -550,7 +548,7 @@ impl Reader {
             None => {}
         }
         if self.next_slot >= self.rx.len() {
-            self.cur = Cur::None;
+            self.cur = Cur::Slot;
             self.pos = 0;
             self.end = 0;
             before_recv()?;
@@ -1068,11 +1066,10 @@ fn after(msg_end: usize, end: usize) -> usize {
 }
 
 /// The buffer the current datagram lies in: `rx`'s receive area, or
-/// `stashed` (empty if none). The caller bounds it by `pos..end`.
+/// `stashed`. The caller bounds it by `pos..end` (empty when nothing is read).
 #[inline]
 fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
     match cur {
-        Cur::None => &[],
         Cur::Stash => stashed,
         Cur::Slot => rx.bytes(),
     }
