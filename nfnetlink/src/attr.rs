@@ -442,8 +442,10 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             return Err(truncated(start, bytes.len()));
         };
         let area = bytes;
-        let end = bytes.len();
         let mut at = [0u16; N];
+        // `position / 4 + 1` of the attribute at the start of `rest`: the
+        // area is below 256 KiB (checked above), so it fits in 16 bits.
+        let mut unit = (start / 4 + 1) as u16;
         // One pass, libmnl's `mnl_attr_parse` with a validating callback
         // written out: the loop keeps only what is left of the area (its
         // offset is a multiple of 4 below 256 KiB: checked above), reads each
@@ -463,12 +465,14 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 if rule != 0 && usize::from(rule) != len {
                     check_cstr(rest, len, kind, rule)?;
                 }
-                // The offset is a multiple of 4 below 256 KiB: `/ 4 + 1`
-                // fits in 16 bits.
-                *slot = ((end - rest.len()) / 4 + 1) as u16;
+                *slot = unit;
             }
-            match rest.get((len + 3) & !3..) {
-                Some(next) => rest = next,
+            let step = (len + 3) & !3;
+            match rest.get(step..) {
+                Some(next) => {
+                    rest = next;
+                    unit = unit.wrapping_add((step / 4) as u16);
+                }
                 // Only the last attribute's padding may be missing: done.
                 None => {
                     rest = &[];
