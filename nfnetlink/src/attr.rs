@@ -302,6 +302,10 @@ pub struct AttrRules<const N: usize> {
 /// Rule code of a NUL-terminated string payload.
 const RULE_CSTR: u16 = u16::MAX;
 
+/// `NLA_HDRLEN` (4) as a `u16`, for the rule codes.
+#[allow(clippy::cast_possible_truncation)]
+const HDRLEN_16: u16 = NLA_HDRLEN as u16;
+
 /// The largest attribute area an [`AttrIndex`] indexes (its positions
 /// count 4-byte units in 16 bits).
 const INDEX_MAX_AREA: usize = 4 * (u16::MAX as usize - 1);
@@ -347,7 +351,7 @@ impl<const N: usize> AttrRules<N> {
             AttrRule::Any => 0,
             AttrRule::Exact(n) => {
                 assert!(n < u16::MAX - 4, "attribute size too large");
-                n + NLA_HDRLEN as u16
+                n + HDRLEN_16
             }
             AttrRule::CStr => RULE_CSTR,
         };
@@ -360,7 +364,7 @@ impl<const N: usize> AttrRules<N> {
         let mut t = Self::new();
         for (r, &s) in t.rule.iter_mut().zip(sizes) {
             if s != 0 {
-                *r = u16::from(s) + NLA_HDRLEN as u16;
+                *r = u16::from(s) + HDRLEN_16;
             }
         }
         t
