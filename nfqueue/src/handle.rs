@@ -71,7 +71,8 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// None in practice (kept for symmetry with [`Packet::verdict`]).
     pub fn accept(self) -> Result<(), Error> {
-        self.verdict(Verdict::Accept)
+        self.plain(Verdict::Accept);
+        Ok(())
     }
 
     /// Drops the packet.
@@ -79,7 +80,17 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// None in practice.
     pub fn drop_packet(self) -> Result<(), Error> {
-        self.verdict(Verdict::Drop)
+        self.plain(Verdict::Drop);
+        Ok(())
+    }
+
+    /// [`Packet::verdict`] with a bare verdict: nothing to check, no
+    /// [`Decision`] to build.
+    #[inline]
+    fn plain(self, v: Verdict) {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        let Packet { meta, tx, shared } = &mut *this;
+        tx.push_plain(shared, meta.queue(), meta.id(), v);
     }
 
     /// Turns the packet into an owned handle (copying its message) that can
