@@ -466,7 +466,8 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             }
             if let Some(slot) = at.get_mut(usize::from(kind)) {
                 let rule = rules.rule[usize::from(kind)];
-                if rule != 0 && usize::from(rule) != len {
+                // An exact size as read (the common case) in one compare.
+                if usize::from(rule) != len && rule != 0 {
                     check_cstr(rest, len, kind, rule)?;
                 }
                 *slot = unit;
