@@ -70,9 +70,9 @@ use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nfnl_sys::{nlmsghdr, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
+use nfnl_sys::{nlmsghdr, NLMSG_ALIGNTO, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
 
-use crate::align::nlmsg_align;
+use crate::align::{checked_align, nlmsg_align};
 use crate::conn::{Answer, Pending};
 use crate::error::{Error, ErrorExt as _, KernelError};
 use crate::msg::{MsgIter, NlMsg};
@@ -1062,7 +1062,7 @@ fn is_filler(h: &nlmsghdr) -> bool {
 /// at most the datagram's `end` (the final padding may be missing).
 #[inline(always)]
 fn after(msg_end: usize, end: usize) -> usize {
-    nlmsg_align(msg_end).min(end)
+    checked_align(msg_end, NLMSG_ALIGNTO as usize).map_or(end, |e| e.min(end))
 }
 
 /// The buffer the current datagram lies in: `rx`'s receive area, or
