@@ -533,16 +533,21 @@ impl Socket {
                 }
             };
             batch.filled = n;
-            for (index, (h, addr)) in batch
-                .raw
-                .hdrs
-                .iter()
-                .zip(&batch.raw.addrs)
-                .take(n)
-                .enumerate()
-            {
-                let from_kernel = h.msg_hdr.msg_namelen as usize
-                    >= std::mem::size_of::<libc::sockaddr_nl>()
+            // One pass over what the kernel wrote: read each header and its
+            // sender (indexed, so that the loop stays small).
+            let slot_len = batch.slot_len;
+            for index in 0..n.min(batch.raw.hdrs.len()) {
+                let (Some(h), Some(addr)) =
+                    (batch.raw.hdrs.get_mut(index), batch.raw.addrs.get(index))
+                else {
+                    break;
+                };
+                let (namelen, flags, len) = (h.msg_hdr.msg_namelen, h.msg_hdr.msg_flags, h.msg_len);
+                // Reset what the kernel wrote, for the next receive.
+                h.msg_hdr.msg_namelen = SOCKLEN_NL;
+                h.msg_hdr.msg_flags = 0;
+                h.msg_len = 0;
+                let from_kernel = namelen as usize >= std::mem::size_of::<libc::sockaddr_nl>()
                     && addr.nl_family == AF_NETLINK
                     && addr.nl_pid == 0;
                 if !from_kernel {
@@ -550,14 +555,23 @@ impl Socket {
                     continue;
                 }
                 // MSG_TRUNC makes netlink return the datagram's real length.
-                let len = h.msg_len as usize;
-                let truncated = h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > batch.slot_len;
+                let len = len as usize;
+                let truncated = flags & libc::MSG_TRUNC != 0 || len > slot_len;
+                // Slots lie inside `buf` (`slots * slot_len` bytes): no overflow.
+                let start = index.saturating_mul(slot_len);
                 batch.got.push(Slot {
-                    index,
+                    start,
+                    end: if truncated {
+                        start
+                    } else {
+                        start.saturating_add(len)
+                    },
                     len,
                     truncated,
                 });
             }
+            // Every header the kernel wrote was reset above.
+            batch.filled = 0;
             if !batch.got.is_empty() {
                 return Ok(batch.got.len());
             }
@@ -709,14 +723,19 @@ pub struct RecvBatch {
     raw: RawHeaders,
     /// The datagrams of the last receive, from the kernel, in order.
     got: Vec<Slot>,
-    /// Headers the kernel wrote into in the last receive.
+    /// Headers the kernel wrote into and that are not reset yet (the
+    /// receive resets each one as it reads it).
     filled: usize,
 }
 
 /// One received datagram: its slot and real length.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    index: usize,
+    /// Where its slot starts in `buf`.
+    start: usize,
+    /// Where the datagram ends in `buf` (`start` if truncated).
+    end: usize,
+    /// Its real length.
     len: usize,
     truncated: bool,
 }
@@ -798,8 +817,7 @@ impl RecvBatch {
                 buf: self.slot_len,
             }));
         }
-        let start = s.index.checked_mul(self.slot_len)?;
-        Some(Ok(start..start.checked_add(s.len)?))
+        Some(Ok(s.start..s.end))
     }
 
     /// What the `i`-th slot holds of its datagram: all of it, or the first
@@ -808,7 +826,7 @@ impl RecvBatch {
         let Some(s) = self.got.get(i) else {
             return &[];
         };
-        let start = s.index.saturating_mul(self.slot_len);
+        let start = s.start;
         let end = start.saturating_add(s.len.min(self.slot_len));
         self.buf.get(start..end).unwrap_or(&[])
     }
