@@ -4,8 +4,15 @@
 //! Privileges: `CAP_NET_ADMIN` in the network namespace's owning user
 //! namespace.
 //!
-//! Usage: `nftlist --netlink [FAMILY [TABLE]]` (FAMILY: `ip`, `ip6`,
-//! `inet`, `arp`, `bridge`, `netdev`). For each table in the kernel's
+//! Usage: `nftlist --netlink [FAMILY [TABLE]]` or `nftlist -j [FAMILY
+//! [TABLE]]` (FAMILY: `ip`, `ip6`, `inet`, `arp`, `bridge`, `netdev`).
+//!
+//! `-j` prints the ruleset as `nft -j list ruleset` prints it (nft 1.0.6's
+//! JSON, one line): the kernel's expressions translated to nft's
+//! statements by `nfnl_tables::lang`. A rule part that is not translated
+//! yet prints as `{"untranslated": {"reason": ..., "expr": [...]}}`.
+//!
+//! `--netlink`: For each table in the kernel's
 //! order: each set (anonymous ones included) as `FAMILY TABLE @SET` and
 //! its elements, then each rule as `FAMILY TABLE CHAIN HANDLE [POSITION]`,
 //! its `  [ expr ... ]` lines and its user data, byte for byte as nft 1.0.6
@@ -18,9 +25,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use nfnl_tables::{text, Error, Nft, ProtoFamily, Rule, Set, Table};
+use nfnl_tables::{lang, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
 
-const HELP: &str = "usage: nftlist --netlink [FAMILY [TABLE]]\n";
+const HELP: &str = "usage: nftlist --netlink|-j [FAMILY [TABLE]]\n";
 
 fn family(name: &str) -> Option<ProtoFamily> {
     Some(match name {
@@ -91,8 +98,32 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
     Ok(())
 }
 
+/// `nft -j list ruleset`: the ruleset in nft's JSON.
+fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), Error> {
+    let mut nft = Nft::open()?;
+    let r = Ruleset::read(&mut nft, fam)?;
+    let ifname = |i: u32| {
+        nix::net::if_::if_indextoname(i)
+            .ok()
+            .map(|c| c.to_string_lossy().into_owned())
+    };
+    let filter = lang::listing::Filter {
+        family: (fam != ProtoFamily::Unspec).then_some(fam),
+        table,
+        ifname: Some(&ifname),
+    };
+    let l = lang::listing::listing(&r, &filter);
+    out.push_str(&lang::json::to_string(&l));
+    out.push('\n');
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.first().is_some_and(|a| a == "-j");
+    if json {
+        args[0] = "--netlink".into();
+    }
     let (fam, table) = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["--netlink"] => (ProtoFamily::Unspec, None),
         ["--netlink", f] => match family(f) {
@@ -115,7 +146,12 @@ fn main() -> ExitCode {
         }
     };
     let mut out = String::new();
-    match list(fam, table.as_deref(), &mut out) {
+    let listed = if json {
+        list_json(fam, table.as_deref(), &mut out)
+    } else {
+        list(fam, table.as_deref(), &mut out)
+    };
+    match listed {
         Ok(()) => {
             let _ = std::io::stdout().write_all(out.as_bytes());
             ExitCode::SUCCESS
