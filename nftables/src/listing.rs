@@ -521,13 +521,10 @@ impl<'a> Printer<'a> {
                 let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
             }
             Ok(Some(ObjData::CtTimeout(t))) => {
-                let _ = writeln!(o, "\t\tprotocol {}", proto_name(t.l4proto.unwrap_or(0)));
+                let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
+                let _ = writeln!(o, "\t\tprotocol {}", proto_name(l4));
                 let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
-                let pol = t
-                    .data
-                    .as_ref()
-                    .map(|d| timeout_policy(t.l4proto.unwrap_or(0), &d.attrs))
-                    .unwrap_or_default();
+                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()));
                 let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
             }
             Ok(Some(ObjData::Synproxy(s))) => {
@@ -2393,7 +2390,7 @@ fn stateful_text(e: &Expr, decl: bool) -> Option<String> {
 
 /// A ct timeout policy as nft prints it: the states whose timeout
 /// differs from nft's default, in state order.
-fn timeout_policy(l4: u8, attrs: &[u8]) -> String {
+fn timeout_policy(l4: u8, attrs: impl IntoIterator<Item = (u16, u32)>) -> String {
     let names: &[(&str, u32)] = match l4 {
         6 => &[
             ("syn_sent", 120),
@@ -2413,10 +2410,9 @@ fn timeout_policy(l4: u8, attrs: &[u8]) -> String {
         _ => &[("generic", 600)],
     };
     let mut out = Vec::new();
-    for a in nfnl::AttrIter::new(attrs).flatten() {
-        let k = usize::from(a.kind());
-        if let (Some((n, def)), Ok(v)) = (k.checked_sub(1).and_then(|i| names.get(i)), a.get_be32())
-        {
+    for (attr, v) in attrs {
+        let k = usize::from(attr);
+        if let Some((n, def)) = k.checked_sub(1).and_then(|i| names.get(i)) {
             if v != *def {
                 out.push(format!("{n} : {v}"));
             }
@@ -3843,9 +3839,8 @@ mod tests {
     #[test]
     fn ct_timeout_policy_prints_what_differs_from_defaults() {
         // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
-        let attrs = hex("0800030000000064080008000000000a");
-        assert_eq!(timeout_policy(6, &attrs), "established : 100");
-        assert_eq!(timeout_policy(17, &hex("080002000000003c")), "replied : 60");
+        assert_eq!(timeout_policy(6, [(3, 100), (8, 10)]), "established : 100");
+        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), "replied : 60");
     }
 
     /// Random user data, key types, lengths, flags and element bytes:
