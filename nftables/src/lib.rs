@@ -114,8 +114,12 @@
 //!   (nft 1.0.6) prints it: tables, objects, sets and maps (typeof from
 //!   their user data, elements sorted, merged into prefixes and ranges and
 //!   wrapped as nft wraps them), flowtables, chains with named priorities,
-//!   and rules translated by [`lang`]; `nftlist` without flags (`-a` for
-//!   handles) prints it.
+//!   and rules translated by [`lang`], the x_tables extensions of
+//!   `iptables-nft` rules as nft's translations print them; `nftlist`
+//!   without flags (`-a` for handles) prints it. Tested byte for byte
+//!   against `nft` on our rulesets, on all 164 of nftables' ruleset dumps
+//!   that load here, on 5,342 of nftables' 5,349 rule lines, and on
+//!   `iptables-nft`/`ebtables-nft`/`arptables-nft` rules.
 //!
 //! # Building values
 //! Every object and expression is a plain struct whose fields are the
