@@ -744,6 +744,12 @@ impl RecvBatch {
     /// Allocates `slots` slots (1 to [`MAX_BATCH`]) of `slot_len` bytes
     /// each (at least 1).
     pub fn new(slots: usize, slot_len: usize) -> Self {
+        Self::with_room(slots, slot_len, 0)
+    }
+
+    /// As [`RecvBatch::new`], with a receive area of at least `room` bytes
+    /// (for [`RecvBatch::put_kept`]).
+    pub(crate) fn with_room(slots: usize, slot_len: usize, room: usize) -> Self {
         let slots = slots.clamp(1, MAX_BATCH);
         let slot_len = slot_len.max(1);
         // SAFETY: all-zero bytes are a valid value of these plain C structs
@@ -757,7 +763,7 @@ impl RecvBatch {
         };
         let mut batch = RecvBatch {
             slot_len,
-            buf: vec![0; slots.saturating_mul(slot_len)],
+            buf: vec![0; slots.saturating_mul(slot_len).max(room)],
             raw: RawHeaders {
                 hdrs: vec![hdr; slots],
                 iov: vec![iov; slots],
@@ -832,8 +838,29 @@ impl RecvBatch {
     }
 
     /// The whole receive area (every slot).
+    #[inline]
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf
+    }
+
+    /// Copies `kept`, a datagram kept from an earlier receive, to the start
+    /// of the receive area, so that it is read from there like a received
+    /// one, and returns where it ends. Only once every datagram of the
+    /// last receive was read: it overwrites them.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] if it does not fit (it always does: a kept
+    /// datagram came from a slot, and a receive area made smaller by
+    /// [`Reader::set_batch`](crate::Reader::set_batch) has room for the
+    /// longest kept one).
+    pub(crate) fn put_kept(&mut self, kept: &[u8]) -> Result<usize, Error> {
+        let buf = self.buf.len();
+        let to = self.buf.get_mut(..kept.len()).ok_or(Error::Truncated {
+            len: kept.len(),
+            buf,
+        })?;
+        to.copy_from_slice(kept);
+        Ok(kept.len())
     }
 }
 
