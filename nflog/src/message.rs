@@ -98,9 +98,13 @@ nfnl::attr_schema! {
 /// checked by [`LogMsg::parse`] against the message's attribute schema.
 #[derive(Debug, Clone, Copy)]
 pub struct LogMsg<'a> {
-    msg: NfMsg<'a>,
+    /// The index over the whole message (`nlmsghdr`, `nfgenmsg`,
+    /// attributes): the view is nothing else, so it is small to move.
     attrs: AttrIndex<'a, SLOTS>,
 }
+
+/// Offset of the attributes in a log message (`nlmsghdr`, `nfgenmsg`).
+const ATTRS_AT: usize = sys::NLMSG_HDRLEN + 4;
 
 impl<'a> LogMsg<'a> {
     /// Indexes the attributes of `msg`, which must be an
@@ -133,9 +137,9 @@ impl<'a> LogMsg<'a> {
     pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
         // One tight pass: index, and check every attribute's rule.
+        // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
         let m = LogMsg {
-            msg: *msg,
-            attrs: AttrIndex::parse(msg.attr_bytes(), &RULES)?,
+            attrs: AttrIndex::parse_at(msg.nl().as_bytes(), ATTRS_AT, &RULES)?,
         };
         if m.packet_hdr().is_none() {
             return Err(ParseError::Missing {
@@ -157,23 +161,30 @@ impl<'a> LogMsg<'a> {
         Self::parse(&NfMsg::parse(bytes)?)
     }
 
-    /// The underlying nfnetlink message (its bytes as received:
-    /// `nf().nl().as_bytes()`; the `nfgenmsg` and attributes, which
-    /// libpcap's `LINKTYPE_NFLOG` records are: `nf().nl().payload()`, what
+    /// The message as received, `nlmsghdr` on.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.attrs.bytes()
+    }
+
+    /// What follows the `nlmsghdr`: the `nfgenmsg` and the attributes,
+    /// which libpcap's `LINKTYPE_NFLOG` records are (what
     /// [`PcapWriter::write`](crate::PcapWriter::write) writes).
-    pub fn nf(&self) -> &NfMsg<'a> {
-        &self.msg
+    pub fn nl_payload(&self) -> &'a [u8] {
+        self.as_bytes().get(sys::NLMSG_HDRLEN..).unwrap_or(&[])
     }
 
     /// The log group (`res_id`).
     pub fn group(&self) -> u16 {
-        self.msg.res_id()
+        match self.as_bytes().get(ATTRS_AT - 2..ATTRS_AT) {
+            Some(&[a, b]) => u16::from_be_bytes([a, b]),
+            _ => 0,
+        }
     }
 
     /// The protocol family of the hook that logged it (`nfgen_family`:
     /// IPv4, IPv6, bridge, ARP, netdev).
     pub fn family(&self) -> ProtoFamily {
-        self.msg.family()
+        ProtoFamily::from(self.as_bytes().get(sys::NLMSG_HDRLEN).copied().unwrap_or(0))
     }
 
     /// The hardware protocol (ethertype: `0x0800` IPv4, `0x86dd` IPv6),

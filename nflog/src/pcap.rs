@@ -21,7 +21,7 @@ use nfnl::pcap::{LinkType, Record};
 use crate::LogMsg;
 
 /// A log message is one `LINKTYPE_NFLOG` record: its `nfgenmsg` and
-/// attributes as received (`msg.nf().nl().payload()`), stamped with its
+/// attributes as received (`msg.nl_payload()`), stamped with its
 /// `NFULA_TIMESTAMP` if it has one (the kernel sends it for packets that
 /// carry a receive time, usually not for locally generated ones).
 ///
@@ -46,11 +46,11 @@ impl Record for LogMsg<'_> {
     const LINK_TYPE: LinkType = LinkType::NFLOG;
 
     fn data(&self) -> io::Result<&[u8]> {
-        Ok(self.nf().nl().payload())
+        Ok(self.nl_payload())
     }
 
     fn orig_len(&self) -> usize {
-        self.nf().nl().payload().len()
+        self.nl_payload().len()
     }
 
     fn time(&self) -> Option<SystemTime> {

@@ -51,7 +51,7 @@ fn exercise(bytes: &[u8]) {
     }
     // The payload and the message bytes lie inside the input.
     let range = bytes.as_ptr_range();
-    for part in [m.payload(), m.prefix(), Some(m.nf().nl().as_bytes())]
+    for part in [m.payload(), m.prefix(), Some(m.as_bytes())]
         .into_iter()
         .flatten()
     {

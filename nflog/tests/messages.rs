@@ -55,7 +55,7 @@ fn every_attribute() {
         )
     );
     assert_eq!(m.packet_len(), Some(32));
-    assert_eq!(m.nf().nl().as_bytes(), &bytes[..]);
+    assert_eq!(m.as_bytes(), &bytes[..]);
 }
 
 #[test]

@@ -102,16 +102,6 @@ impl Wait {
     }
 }
 
-/// Where the datagram being read lies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cur {
-    /// A slot of the batch (`pos` and `end` are offsets in its whole
-    /// receive area); with `pos == end` nothing is being read.
-    Slot,
-    /// The `stashed` buffer.
-    Stash,
-}
-
 /// Default time a request waits for each of its answers (5 s).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -139,14 +129,12 @@ pub struct Reader {
     rx: RecvBatch,
     /// The next datagram of `rx` to read.
     next_slot: usize,
-    /// The datagram being read.
-    cur: Cur,
-    /// The datagram being read when it came from `stash`.
-    stashed: Vec<u8>,
-    /// Offset of the next message of the current datagram, in the buffer
-    /// it lies in (the batch's receive area or `stashed`).
+    /// Offset of the next message of the current datagram in the batch's
+    /// receive area (a stashed datagram is copied to its start when it is
+    /// read: nothing of the batch is unread then); with `pos == end`
+    /// nothing is being read.
     pos: usize,
-    /// End of the current datagram in that buffer.
+    /// End of the current datagram in the receive area.
     end: usize,
     /// What requests kept while they waited (messages, and the errors met
     /// between them), oldest first; read before anything new.
@@ -178,8 +166,6 @@ impl Reader {
             sock,
             rx: RecvBatch::new(slots, slot_len),
             next_slot: 0,
-            cur: Cur::Slot,
-            stashed: Vec::new(),
             pos: 0,
             end: 0,
             stash: VecDeque::new(),
@@ -274,7 +260,18 @@ impl Reader {
     /// Unread messages are kept (moved to the stash) first.
     pub fn set_batch(&mut self, slots: usize, slot_len: usize) {
         self.keep_unread();
-        self.rx = RecvBatch::new(slots, slot_len);
+        // The kept datagrams are read from the new receive area: room for
+        // the longest (from slots of the old size).
+        let longest = self
+            .stash
+            .iter()
+            .map(|k| match k {
+                Kept::Msgs(d) => d.len(),
+                Kept::Failed(_) => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        self.rx = RecvBatch::with_room(slots, slot_len, longest);
         self.next_slot = 0;
     }
 
@@ -355,9 +352,7 @@ impl Reader {
         };
         let (start, end) = (self.pos, self.ready_end);
         self.pos = after(end, self.end);
-        let bytes = datagram(&self.rx, self.cur, &self.stashed)
-            .get(start..end)
-            .unwrap_or(&[]);
+        let bytes = self.rx.bytes().get(start..end).unwrap_or(&[]);
         Ok(NlMsg::from_valid(header, bytes))
     }
 
@@ -391,9 +386,7 @@ impl Reader {
                 self.load(wait, before_recv)?;
                 continue;
             }
-            let rest = datagram(&self.rx, self.cur, &self.stashed)
-                .get(self.pos..self.end)
-                .unwrap_or(&[]);
+            let rest = self.rx.bytes().get(self.pos..self.end).unwrap_or(&[]);
             let header = match NlMsg::parse(rest) {
                 Ok(m) => *m.header(),
                 Err(e) => {
@@ -480,12 +473,8 @@ impl Reader {
                 return false;
             };
             self.next_slot += 1;
-            self.cur = Cur::Slot;
             self.pos = r.start;
             self.end = r.end;
-        }
-        if self.cur != Cur::Slot {
-            return false;
         }
         let Some(rest) = self.rx.bytes().get(self.pos..self.end) else {
             return false;
@@ -520,7 +509,7 @@ impl Reader {
     #[inline]
     pub fn peek(&self) -> Option<NlMsg<'_>> {
         let header = self.ready?;
-        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.ready_end)?;
+        let bytes = self.rx.bytes().get(self.pos..self.ready_end)?;
         Some(NlMsg::from_valid(header, bytes))
     }
 
@@ -533,14 +522,14 @@ impl Reader {
     ) -> Result<(), Error> {
         match self.stash.pop_front() {
             Some(Kept::Msgs(d)) => {
-                self.stashed = d;
-                self.cur = Cur::Stash;
+                // Nothing of the batch is unread while something is
+                // stashed: its receive area takes the datagram.
                 self.pos = 0;
-                self.end = self.stashed.len();
+                self.end = 0;
+                self.end = self.rx.put_kept(&d)?;
                 return Ok(());
             }
             Some(Kept::Failed(e)) => {
-                self.cur = Cur::Slot;
                 self.pos = 0;
                 self.end = 0;
                 return Err(e);
@@ -548,7 +537,6 @@ impl Reader {
             None => {}
         }
         if self.next_slot >= self.rx.len() {
-            self.cur = Cur::Slot;
             self.pos = 0;
             self.end = 0;
             before_recv()?;
@@ -560,7 +548,6 @@ impl Reader {
         self.end = 0;
         match self.rx.range(i) {
             Some(Ok(r)) => {
-                self.cur = Cur::Slot;
                 self.pos = r.start;
                 self.end = r.end;
                 Ok(())
@@ -590,8 +577,7 @@ impl Reader {
         self.ready = None;
         let mut older = Vec::new();
         if self.pos < self.end {
-            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.end)
-            {
+            if let Some(rest) = self.rx.bytes().get(self.pos..self.end) {
                 older.push(Kept::Msgs(rest.to_vec()));
             }
         }
@@ -1065,16 +1051,6 @@ fn after(msg_end: usize, end: usize) -> usize {
     checked_align(msg_end, NLMSG_ALIGNTO as usize).map_or(end, |e| e.min(end))
 }
 
-/// The buffer the current datagram lies in: `rx`'s receive area, or
-/// `stashed`. The caller bounds it by `pos..end` (empty when nothing is read).
-#[inline]
-fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
-    match cur {
-        Cur::Stash => stashed,
-        Cur::Slot => rx.bytes(),
-    }
-}
-
 const _: () = {
     const fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Reader>();
@@ -1238,6 +1214,22 @@ mod tests {
         assert!(matches!(err, Error::Truncated { len: 340, .. }), "{err:?}");
         // At once, not after the timeout.
         assert!(start.elapsed() < Duration::from_secs(30));
+        assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "needs a netlink socket")]
+    fn kept_messages_outlive_a_smaller_batch() {
+        // Three answers are unread when the batch shrinks to one slot too
+        // small for any of them: they are still read whole, in order.
+        let mut r = Reader::new(Socket::open().unwrap(), 4, 8192);
+        noops(r.socket(), 100, 4);
+        assert_eq!(r.next(Wait::Block).unwrap().seq(), 100);
+        r.set_batch(1, 16);
+        for want in 101..104 {
+            let m = r.next(Wait::Poll).unwrap();
+            assert_eq!((m.seq(), m.msg_type()), (want, nfnl_sys::NLMSG_ERROR));
+        }
         assert!(r.next(Wait::Poll).unwrap_err().is_would_block());
     }
 

@@ -534,37 +534,36 @@ impl Socket {
             };
             batch.filled = n;
             // One pass over what the kernel wrote: read each header and its
-            // sender (indexed, so that the loop stays small).
+            // sender. The kernel writes `msg_len` and `msg_flags` of every
+            // header it fills, and reads `msg_namelen` as the address
+            // buffer's size: only that one is reset, for the next receive.
             let slot_len = batch.slot_len;
-            for index in 0..n.min(batch.raw.hdrs.len()) {
-                let (Some(h), Some(addr)) =
-                    (batch.raw.hdrs.get_mut(index), batch.raw.addrs.get(index))
-                else {
-                    break;
-                };
+            let n = n.min(batch.raw.hdrs.len());
+            let (hdrs, addrs) = (
+                batch.raw.hdrs.get_mut(..n).unwrap_or_default(),
+                batch.raw.addrs.get(..n).unwrap_or_default(),
+            );
+            // Slots lie inside `buf` (`slots * slot_len` bytes): `start`
+            // and `start + len` (with `len <= slot_len`) do not overflow.
+            let mut start = 0usize;
+            for (h, addr) in hdrs.iter_mut().zip(addrs) {
+                let slot = start;
+                start = start.wrapping_add(slot_len);
                 let (namelen, flags, len) = (h.msg_hdr.msg_namelen, h.msg_hdr.msg_flags, h.msg_len);
-                // Reset what the kernel wrote, for the next receive.
                 h.msg_hdr.msg_namelen = SOCKLEN_NL;
-                h.msg_hdr.msg_flags = 0;
-                h.msg_len = 0;
-                let from_kernel = namelen as usize >= std::mem::size_of::<libc::sockaddr_nl>()
-                    && addr.nl_family == AF_NETLINK
-                    && addr.nl_pid == 0;
-                if !from_kernel {
+                if namelen < SOCKLEN_NL || addr.nl_family != AF_NETLINK || addr.nl_pid != 0 {
                     self.foreign.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
                 // MSG_TRUNC makes netlink return the datagram's real length.
                 let len = len as usize;
                 let truncated = flags & libc::MSG_TRUNC != 0 || len > slot_len;
-                // Slots lie inside `buf` (`slots * slot_len` bytes): no overflow.
-                let start = index.saturating_mul(slot_len);
                 batch.got.push(Slot {
-                    start,
+                    start: slot,
                     end: if truncated {
-                        start
+                        slot
                     } else {
-                        start.saturating_add(len)
+                        slot.wrapping_add(len)
                     },
                     len,
                     truncated,
@@ -744,6 +743,12 @@ impl RecvBatch {
     /// Allocates `slots` slots (1 to [`MAX_BATCH`]) of `slot_len` bytes
     /// each (at least 1).
     pub fn new(slots: usize, slot_len: usize) -> Self {
+        Self::with_room(slots, slot_len, 0)
+    }
+
+    /// As [`RecvBatch::new`], with a receive area of at least `room` bytes
+    /// (for [`RecvBatch::put_kept`]).
+    pub(crate) fn with_room(slots: usize, slot_len: usize, room: usize) -> Self {
         let slots = slots.clamp(1, MAX_BATCH);
         let slot_len = slot_len.max(1);
         // SAFETY: all-zero bytes are a valid value of these plain C structs
@@ -757,7 +762,7 @@ impl RecvBatch {
         };
         let mut batch = RecvBatch {
             slot_len,
-            buf: vec![0; slots.saturating_mul(slot_len)],
+            buf: vec![0; slots.saturating_mul(slot_len).max(room)],
             raw: RawHeaders {
                 hdrs: vec![hdr; slots],
                 iov: vec![iov; slots],
@@ -832,8 +837,29 @@ impl RecvBatch {
     }
 
     /// The whole receive area (every slot).
+    #[inline]
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf
+    }
+
+    /// Copies `kept`, a datagram kept from an earlier receive, to the start
+    /// of the receive area, so that it is read from there like a received
+    /// one, and returns where it ends. Only once every datagram of the
+    /// last receive was read: it overwrites them.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] if it does not fit (it always does: a kept
+    /// datagram came from a slot, and a receive area made smaller by
+    /// [`Reader::set_batch`](crate::Reader::set_batch) has room for the
+    /// longest kept one).
+    pub(crate) fn put_kept(&mut self, kept: &[u8]) -> Result<usize, Error> {
+        let buf = self.buf.len();
+        let to = self.buf.get_mut(..kept.len()).ok_or(Error::Truncated {
+            len: kept.len(),
+            buf,
+        })?;
+        to.copy_from_slice(kept);
+        Ok(kept.len())
     }
 }
 
