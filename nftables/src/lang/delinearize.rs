@@ -203,7 +203,7 @@ fn is_prefix_type(ty: Datatype) -> bool {
     matches!(ty, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
 }
 
-fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
+pub(crate) fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
     use Datatype as T;
     Some(match k.0 {
         0 => ("length", T::Integer, 32),
@@ -247,7 +247,7 @@ fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
 }
 
 /// (key as nft prints it without family, type, bits, family-specific).
-fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> {
+pub(crate) fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> {
     use Datatype as T;
     let addr = match family {
         ProtoFamily::Ipv6 => (T::Ipv6Addr, 128),

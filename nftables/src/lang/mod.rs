@@ -24,3 +24,4 @@ pub mod delinearize;
 pub mod json;
 pub mod listing;
 pub mod proto;
+pub mod linearize;
