@@ -731,13 +731,7 @@ impl Lin<'_> {
         if interval {
             flags |= SetFlags::INTERVAL;
         }
-        let mut set = Set::new(
-            self.fam,
-            self.table,
-            "__set%d",
-            l.ty.id(),
-            l.nbytes as u32,
-        );
+        let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), l.nbytes as u32);
         let mut ud = Vec::new();
         tlv(&mut ud, 0, &type_byteorder(l.ty).to_ne_bytes());
         if let Some(dt) = map {
@@ -837,7 +831,9 @@ impl Lin<'_> {
             })
         };
         match right {
-            Expr::Value(v) if matches!(op, Op::In | Op::Not) => self.flag_match(&l, op, v.as_u128()),
+            Expr::Value(v) if matches!(op, Op::In | Op::Not) => {
+                self.flag_match(&l, op, v.as_u128())
+            }
             Expr::List(vs) => {
                 let mut n = 0u128;
                 for x in vs {
@@ -1474,7 +1470,9 @@ fn type_of_names(names: &[String]) -> R<(Vec<Datatype>, Vec<usize>)> {
     let mut lens = Vec::new();
     for n in names {
         let t = datatype_by_name(n).ok_or_else(|| format!("unknown type {n}"))?;
-        let bits = t.bits().ok_or_else(|| format!("type {n} has no fixed size"))?;
+        let bits = t
+            .bits()
+            .ok_or_else(|| format!("type {n} has no fixed size"))?;
         tys.push(t);
         lens.push(bits.div_ceil(8) as usize);
     }

@@ -22,6 +22,9 @@ pub mod delinearize;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json_in;
+pub mod linearize;
 pub mod listing;
 pub mod proto;
-pub mod linearize;
