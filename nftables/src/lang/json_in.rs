@@ -1105,9 +1105,10 @@ pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
             }
             None => (Verb::Add, k, v),
         };
-        let (target, what) = ctx
+        let what = describe(verb, key, body);
+        let (target, _) = ctx
             .target(key, body, verb)
-            .map_err(|why| fail(format!("{} {key}", verb.name()), why))?;
+            .map_err(|why| fail(what.clone(), why))?;
         out.push(Command {
             index,
             verb,
@@ -1116,6 +1117,18 @@ pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
         });
     }
     Ok(out)
+}
+
+/// `add rule inet t c`, `delete set ip t s`...: what a command is about.
+fn describe(verb: Verb, key: &str, body: &Json) -> String {
+    let f = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("");
+    let tail = match key {
+        "ruleset" => String::new(),
+        "table" => format!(" {} {}", f("family"), f("name")),
+        "rule" => format!(" {} {} {}", f("family"), f("table"), f("chain")),
+        _ => format!(" {} {} {}", f("family"), f("table"), f("name")),
+    };
+    format!("{} {key}{}", verb.name(), tail.trim_end())
 }
 
 fn handle_or_name<'a>(handle: u64, name: &'a str) -> Handle<'a> {
@@ -1132,10 +1145,20 @@ fn handle_or_name<'a>(handle: u64, name: &'a str) -> Handle<'a> {
 /// # Errors
 /// [`Error::Command`] for a command that cannot be linearized.
 pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)>), Error> {
+    // A listing (only additions): tables, then chains, then the rest, as
+    // nft adds a ruleset (map elements may jump to chains listed later).
+    let mut order: Vec<&Command> = cmds.iter().collect();
+    if cmds.iter().all(|c| c.verb == Verb::Add) {
+        order.sort_by_key(|c| match &c.target {
+            Target::Item(Item::Table(_)) => 0,
+            Target::Item(Item::Chain(_)) => 1,
+            _ => 2,
+        });
+    }
     let mut tx = Transaction::new();
     let mut ops: Vec<(usize, String)> = Vec::new();
     let mut lz = Linearizer::new();
-    for c in cmds {
+    for c in order {
         let fail = |why: String| Error::Command {
             index: c.index,
             what: c.what.clone(),

@@ -502,7 +502,7 @@ impl Lin<'_> {
             "ip6" => self.need_l3(0x86dd),
             "arp" => self.need_l3(0x0806),
             "ether" => {
-                if self.fam == ProtoFamily::Netdev && self.l3.is_none() {
+                if self.fam != ProtoFamily::Bridge && self.l3.is_none() {
                     self.meta_load(8, 1);
                     self.cmp(kx::CmpOp::EQ, 1, 1u16.to_ne_bytes().to_vec());
                 }
@@ -677,6 +677,14 @@ impl Lin<'_> {
                 Ok(l)
             }
             Expr::Concat(parts) => {
+                // nft puts every field's dependency first.
+                for p in parts {
+                    if let Expr::Payload(Payload::Field { protocol, .. }) = p {
+                        if let Some(pr) = proto_by_name(protocol) {
+                            self.dependency(pr);
+                        }
+                    }
+                }
                 let mut off = 0u32;
                 for p in parts {
                     let l = self.load(p, reg_at(off), None)?;
@@ -718,7 +726,20 @@ impl Lin<'_> {
         }
     }
 
-    fn anon_set(&mut self, l: &Loaded, elems: &[Expr], map: Option<Datatype>) -> R<(String, u32)> {
+    fn anon_set(
+        &mut self,
+        l: &Loaded,
+        left: &Expr,
+        elems: &[Expr],
+        map: Option<Datatype>,
+    ) -> R<(String, u32)> {
+        let lens = match left {
+            Expr::Concat(parts) => parts
+                .iter()
+                .map(|p| etype(p, self.fam).map(|(_, b)| b.div_ceil(8) as usize))
+                .collect::<R<Vec<_>>>()?,
+            _ => vec![l.nbytes],
+        };
         self.lz.next_set_id += 1;
         let id = self.lz.next_set_id;
         let interval = elems.iter().any(|e| {
@@ -733,7 +754,12 @@ impl Lin<'_> {
         }
         let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), l.nbytes as u32);
         let mut ud = Vec::new();
-        tlv(&mut ud, 0, &type_byteorder(l.ty).to_ne_bytes());
+        let order = if lens.len() > 1 {
+            0
+        } else {
+            type_byteorder(l.ty)
+        };
+        tlv(&mut ud, 0, &order.to_ne_bytes());
         if let Some(dt) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
@@ -753,7 +779,7 @@ impl Lin<'_> {
         });
         set.userdata = Some(ud);
         let keyinfo = KeyInfo {
-            lens: vec![l.nbytes],
+            lens,
             host: l.host,
             shift: l.shift,
             data: map.map(|d| (d, d.host_order())),
@@ -908,7 +934,7 @@ impl Lin<'_> {
                 Ok(())
             }
             Expr::Set(elems) => {
-                let (name, id) = self.anon_set(&l, elems, None)?;
+                let (name, id) = self.anon_set(&l, left, elems, None)?;
                 self.lookup(1, name, Some(id), op == Op::Neq, None);
                 Ok(())
             }
@@ -1000,7 +1026,7 @@ impl Lin<'_> {
                 match data {
                     Expr::SetRef(name) => self.lookup(1, name.clone(), None, false, Some(0)),
                     Expr::Set(elems) => {
-                        let (name, id) = self.anon_set(&l, elems, Some(Datatype::Verdict))?;
+                        let (name, id) = self.anon_set(&l, key, elems, Some(Datatype::Verdict))?;
                         self.lookup(1, name, Some(id), false, Some(0));
                     }
                     _ => return Err("vmap data".into()),
@@ -1035,8 +1061,8 @@ impl Lin<'_> {
                 self.out.push(KExpr::Log(kx::Log {
                     prefix: lg.prefix.clone(),
                     group,
-                    snaplen: lg.snaplen.or(group.map(|_| 0)),
-                    qthreshold: lg.qthreshold.or(group.map(|_| 0)),
+                    snaplen: lg.snaplen,
+                    qthreshold: lg.qthreshold,
                     level,
                     flags: (flags != 0).then_some(flags),
                     ..Default::default()
@@ -1591,7 +1617,8 @@ impl Linearizer {
         }
         let mut ud = Vec::new();
         let host = tys.len() == 1 && tys[0].host_order();
-        tlv(&mut ud, 0, &type_byteorder(tys[0]).to_ne_bytes());
+        let order = if concat { 0 } else { type_byteorder(tys[0]) };
+        tlv(&mut ud, 0, &order.to_ne_bytes());
         let mut data = None;
         if let Some(m) = &s.map {
             match m.first().map(String::as_str) {
@@ -1622,9 +1649,9 @@ impl Linearizer {
                 }
             }
         }
-        if concat {
+        if concat && flags.contains(SetFlags::INTERVAL) {
             flags |= SetFlags::CONCAT;
-            if flags.contains(SetFlags::INTERVAL) {
+            {
                 set.desc = Some(SetDesc {
                     concat: Some(crate::object::Concat(
                         lens.iter().map(|l| *l as u32).collect(),
