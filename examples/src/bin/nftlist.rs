@@ -182,9 +182,10 @@ fn apply_file(file: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let applied = Nft::open()
-        .map_err(|e| e.to_string())
-        .and_then(|mut nft| lang::json_in::apply(&mut nft, &text).map_err(|e| e.to_string()));
+    let applied = Nft::open().map_err(|e| e.to_string()).and_then(|mut nft| {
+        let ifindex = |n: &str| nix::net::if_::if_nametoindex(n).ok();
+        lang::json_in::apply_with(&mut nft, &text, Some(&ifindex)).map_err(|e| e.to_string())
+    });
     match applied {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {

@@ -1898,9 +1898,9 @@ impl State<'_, '_> {
 
 /// Fields of extension headers, options and chunks: (name, bit offset,
 /// bit length, type).
-type ExtFields = &'static [(&'static str, u32, u32, Datatype)];
+pub(crate) type ExtFields = &'static [(&'static str, u32, u32, Datatype)];
 
-fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
+pub(crate) fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
     use Datatype as T;
     const KL: ExtFields = &[("kind", 0, 8, T::Integer), ("length", 8, 8, T::Integer)];
     let (name, fields): (&str, ExtFields) = match (op, kind) {

@@ -203,10 +203,15 @@ enum Ty {
     Concat(Vec<(Datatype, u32)>),
 }
 
+/// Resolves an interface name to its index (`meta iif "lo"`), as nft
+/// does with `if_nametoindex` when it reads a rule.
+pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
+
 /// Parsing state: the file's sets, for typing their elements.
 #[derive(Default)]
-struct Ctx {
+struct Ctx<'a> {
     sets: HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>,
+    ifindex: Option<IfindexFn<'a>>,
 }
 
 fn parse_number(s: &str) -> Option<u128> {
@@ -245,6 +250,8 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
             let n = u128::from(n);
             match ty {
                 Datatype::Time => num(n * 1000),
+                // A label is named by its bit number.
+                Datatype::CtLabel if n < 128 => num(1u128 << n),
                 _ => num(n),
             }
         }
@@ -290,6 +297,20 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
                         num(u128::from(a << 16 | b))
                     }
                 },
+                Datatype::TimeDate => date_secs(s)
+                    .map(|secs| Value::number(ty, bits, u128::from(secs) * 1_000_000_000))
+                    .ok_or_else(|| format!("bad date {s:?}")),
+                Datatype::Realm | Datatype::Devgroup => {
+                    let file = if ty == Datatype::Realm {
+                        "/etc/iproute2/rt_realms"
+                    } else {
+                        "/etc/iproute2/group"
+                    };
+                    parse_number(s)
+                        .or_else(|| iproute2_number(file, s))
+                        .map(|n| Value::number(ty, bits, n))
+                        .ok_or_else(|| format!("unknown {} {s:?}", ty.name()))
+                }
                 Datatype::TimeHour => {
                     let p: Vec<u128> = s.split(':').filter_map(|x| x.parse().ok()).collect();
                     match p.as_slice() {
@@ -320,6 +341,46 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
     }
 }
 
+/// The number of `name` in an iproute2 table (`NUMBER NAME` lines).
+fn iproute2_number(file: &str, name: &str) -> Option<u128> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find_map(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut w = line.split_whitespace();
+        let (num, n) = (w.next()?, w.next()?);
+        (n == name).then(|| parse_number(num)).flatten()
+    })
+}
+
+/// Seconds since the epoch of `YYYY-MM-DD[ HH:MM[:SS]]` (UTC, as nft
+/// prints dates on this machine).
+fn date_secs(s: &str) -> Option<u64> {
+    let (date, time) = s.split_once(' ').unwrap_or((s, "00:00:00"));
+    let d: Vec<i64> = date
+        .split('-')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let [y, m, d] = d[..] else { return None };
+    let (hh, mm, ss) = match t[..] {
+        [h, m] => (h, m, 0),
+        [h, m, s] => (h, m, s),
+        _ => return None,
+    };
+    // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}
+
 fn verdict(k: &str, v: &Json) -> R<Option<Verdict>> {
     let target = || -> R<String> { Ok(gstr(obj(v)?, "target")?.to_owned()) };
     Ok(Some(match k {
@@ -334,7 +395,7 @@ fn verdict(k: &str, v: &Json) -> R<Option<Verdict>> {
     }))
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// A left-hand (key) expression.
     fn expr(&self, j: &Json, fam: ProtoFamily) -> R<Expr> {
         let (k, v) = single(j)?;
@@ -444,6 +505,100 @@ impl Ctx {
                     right: Box::new(right),
                 }
             }
+            "exthdr" | "tcp option" | "ip option" | "sctp chunk" | "dccp option" => {
+                let o = obj(v)?;
+                let kind = match k {
+                    "exthdr" => ExthdrKind::Ipv6,
+                    "tcp option" => ExthdrKind::TcpOption,
+                    "ip option" => ExthdrKind::IpOption,
+                    "sctp chunk" => ExthdrKind::SctpChunk,
+                    _ => ExthdrKind::DccpOption,
+                };
+                let raw = match (gu64(o, "base")?, gu64(o, "offset")?, gu64(o, "len")?) {
+                    (Some(b), Some(off), Some(l)) if !o.contains_key("name") => Some((
+                        u32::try_from(b).map_err(|_| "base")?,
+                        u32::try_from(off).map_err(|_| "offset")?,
+                        u32::try_from(l).map_err(|_| "len")?,
+                    )),
+                    _ => None,
+                };
+                Expr::Exthdr(ExthdrField {
+                    kind,
+                    name: o
+                        .get("name")
+                        .and_then(Json::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                    field: o.get("field").and_then(Json::as_str).map(str::to_owned),
+                    offset: if raw.is_some() {
+                        None
+                    } else {
+                        gu64(o, "offset")?.and_then(|x| u32::try_from(x).ok())
+                    },
+                    raw,
+                })
+            }
+            "fib" => {
+                let o = obj(v)?;
+                Expr::Fib {
+                    result: pick(
+                        gstr(o, "result")?,
+                        &["oif", "oifname", "type"],
+                        "fib result",
+                    )?,
+                    flags: strings(o.get("flags"))
+                        .iter()
+                        .map(|f| pick(f, &["saddr", "daddr", "mark", "iif", "oif"], "fib flag"))
+                        .collect::<R<_>>()?,
+                }
+            }
+            "rt" => {
+                let o = obj(v)?;
+                Expr::Rt {
+                    key: pick(
+                        gstr(o, "key")?,
+                        &["classid", "nexthop", "mtu", "ipsec"],
+                        "rt key",
+                    )?,
+                    family: match o.get("family").and_then(Json::as_str) {
+                        Some(f) => Some(pick(f, &["ip", "ip6"], "rt family")?),
+                        None => None,
+                    },
+                }
+            }
+            "socket" => {
+                let o = obj(v)?;
+                Expr::Socket {
+                    key: pick(
+                        gstr(o, "key")?,
+                        &["transparent", "mark", "wildcard", "cgroupv2"],
+                        "socket key",
+                    )?,
+                    level: gu64(o, "level")?.and_then(|x| u32::try_from(x).ok()),
+                }
+            }
+            "jhash" => {
+                let o = obj(v)?;
+                let n = |k| -> R<u32> {
+                    Ok(gu64(o, k)?.and_then(|x| u32::try_from(x).ok()).unwrap_or(0))
+                };
+                Expr::Jhash {
+                    modulus: n("mod")?,
+                    seed: n("seed")?,
+                    offset: n("offset")?,
+                    expr: Box::new(self.expr(get(o, "expr")?, fam)?),
+                }
+            }
+            "symhash" => {
+                let o = obj(v)?;
+                let n = |k| -> R<u32> {
+                    Ok(gu64(o, k)?.and_then(|x| u32::try_from(x).ok()).unwrap_or(0))
+                };
+                Expr::Symhash {
+                    modulus: n("mod")?,
+                    offset: n("offset")?,
+                }
+            }
             other => return Err(format!("unsupported expression {other:?}")),
         })
     }
@@ -523,6 +678,19 @@ impl Ctx {
                         Err(format!("unsupported value {k:?}"))
                     }
                 }
+            }
+            Json::String(s)
+                if matches!(ty, Ty::One(Datatype::Ifindex, _)) && parse_number(s).is_none() =>
+            {
+                let idx = self
+                    .ifindex
+                    .and_then(|f| f(s))
+                    .ok_or_else(|| format!("unknown interface {s:?}"))?;
+                Ok(Expr::Value(Value::number(
+                    Datatype::Ifindex,
+                    32,
+                    idx.into(),
+                )))
             }
             j => match ty {
                 Ty::One(t, b) => Ok(Expr::Value(scalar(j, *t, *b)?)),
@@ -717,6 +885,40 @@ impl Ctx {
                 inv,
             },
             "notrack" => Stmt::Notrack,
+            "set" => {
+                let o = obj(v)?;
+                let op = pick(
+                    gstr(o, "op")?,
+                    &["add", "update", "delete"],
+                    "set operation",
+                )?;
+                let ej = get(o, "elem")?;
+                let elem = match ej.get("elem") {
+                    Some(e) => {
+                        let e = obj(e)?;
+                        Expr::Elem(Box::new(Elem {
+                            val: self.expr(get(e, "val")?, fam)?,
+                            timeout_ms: gu64(e, "timeout")?.map(|t| t * 1000),
+                            expires_ms: gu64(e, "expires")?.map(|t| t * 1000),
+                            comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
+                            stmts: Vec::new(),
+                        }))
+                    }
+                    None => self.expr(ej, fam)?,
+                };
+                let stmts = match o.get("stmt") {
+                    Some(Json::Array(a)) => {
+                        a.iter().map(|s| self.stmt(s, fam)).collect::<R<_>>()?
+                    }
+                    _ => Vec::new(),
+                };
+                Stmt::Set {
+                    op,
+                    elem,
+                    set: gstr(o, "set")?.to_owned(),
+                    stmts,
+                }
+            }
             "snat" | "dnat" | "masquerade" | "redirect" => {
                 let kind = match k {
                     "snat" => NatKind::Snat,
@@ -854,7 +1056,7 @@ fn hook_name(h: &str) -> R<&'static str> {
     )
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// One object (`{"table": ...}`...) of a command or a listing.
     fn target(&mut self, key: &str, v: &Json, verb: Verb) -> R<(Target, String)> {
         let o = obj(v)?;
@@ -1032,7 +1234,7 @@ impl Ctx {
                 };
                 Ok((Target::Item(Item::Rule(r)), w))
             }
-            "counter" | "quota" | "limit" | "ct count" => {
+            "counter" | "quota" | "limit" | "ct count" | "ct helper" | "secmark" | "synproxy" => {
                 let (family, _) = family_of(o)?;
                 let body = match key {
                     "counter" => ObjBody::Counter(Counter {
@@ -1045,6 +1247,26 @@ impl Ctx {
                         inv: o.get("inv").and_then(Json::as_bool).unwrap_or(false),
                     }),
                     "limit" => ObjBody::Limit(limit(o)?),
+                    "ct helper" => ObjBody::CtHelper {
+                        helper: gstr(o, "type")?.to_owned(),
+                        protocol: gstr(o, "protocol")?.to_owned(),
+                        l3proto: o
+                            .get("l3proto")
+                            .and_then(Json::as_str)
+                            .unwrap_or("inet")
+                            .to_owned(),
+                    },
+                    "secmark" => ObjBody::Secmark {
+                        context: gstr(o, "context")?.to_owned(),
+                    },
+                    "synproxy" => ObjBody::Synproxy(Synproxy {
+                        mss: gu64(o, "mss")?.and_then(|x| u16::try_from(x).ok()),
+                        wscale: gu64(o, "wscale")?.and_then(|x| u8::try_from(x).ok()),
+                        flags: strings(o.get("flags"))
+                            .iter()
+                            .filter_map(|f| pick(f, &["timestamp", "sack-perm"], "flag").ok())
+                            .collect(),
+                    }),
                     _ => ObjBody::Connlimit {
                         count: gu64(o, "count")?
                             .and_then(|x| u32::try_from(x).ok())
@@ -1074,12 +1296,24 @@ impl Ctx {
 /// [`Error::Syntax`] for a document that is not nft JSON;
 /// [`Error::Command`] naming the first command that cannot be read.
 pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
+    parse_with(text, None)
+}
+
+/// [`parse`], resolving interface names with `ifindex` (without it, an
+/// interface index must be given as a number).
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Command>, Error> {
     let doc: Json = serde_json::from_str(text).map_err(|e| Error::Syntax(e.to_string()))?;
     let items = doc
         .get("nftables")
         .and_then(Json::as_array)
         .ok_or_else(|| Error::Syntax("no \"nftables\" array".into()))?;
-    let mut ctx = Ctx::default();
+    let mut ctx = Ctx {
+        ifindex,
+        ..Default::default()
+    };
     let mut out = Vec::new();
     for (index, it) in items.iter().enumerate() {
         let fail = |what: String, why: String| Error::Command { index, what, why };
@@ -1350,7 +1584,19 @@ fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
 /// [`Error::Refused`] naming the command the kernel refused (nothing
 /// applied); [`Error::Transaction`] otherwise.
 pub fn apply(nft: &mut Nft, text: &str) -> Result<usize, Error> {
-    let cmds = parse(text)?;
+    apply_with(nft, text, None)
+}
+
+/// [`apply`], resolving interface names with `ifindex` (see [`parse_with`]).
+///
+/// # Errors
+/// As [`apply`].
+pub fn apply_with(
+    nft: &mut Nft,
+    text: &str,
+    ifindex: Option<IfindexFn<'_>>,
+) -> Result<usize, Error> {
+    let cmds = parse_with(text, ifindex)?;
     let (tx, ops) = transaction(&cmds)?;
     if tx.is_empty() {
         return Ok(0);
@@ -1368,5 +1614,356 @@ pub fn apply(nft: &mut Nft, text: &str) -> Result<usize, Error> {
             }
             _ => Err(Error::Transaction(e)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `[ ... ]` lines of the rule (and of its anonymous sets' elements)
+    /// that `json` (one rule's `expr` array) linearizes to in `family`.
+    fn lines(family: &str, expr: &str) -> Vec<String> {
+        let doc = format!(
+            r#"{{"nftables": [{{"rule": {{"family": "{family}", "table": "t", "chain": "c", "expr": {expr}}}}}]}}"#
+        );
+        let cmds = parse(&doc).unwrap();
+        let Target::Item(Item::Rule(r)) = &cmds[0].target else {
+            panic!("not a rule")
+        };
+        let out = Linearizer::new().rule(r).unwrap();
+        out.rule
+            .exprs
+            .as_ref()
+            .unwrap()
+            .0
+            .iter()
+            .map(|e| format!("[ {}]", crate::text::expr(e).unwrap()))
+            .collect()
+    }
+
+    fn m(left: &str, op: &str, right: &str) -> String {
+        format!(r#"{{"match": {{"op": "{op}", "left": {left}, "right": {right}}}}}"#)
+    }
+
+    const TCP_DPORT: &str = r#"{"payload": {"protocol": "tcp", "field": "dport"}}"#;
+    const IP_SADDR: &str = r#"{"payload": {"protocol": "ip", "field": "saddr"}}"#;
+
+    // Expected lines: what `nft --debug=netlink` (1.0.6) printed for the
+    // same rules on this machine.
+    #[test]
+    fn matches_linearize_as_nft_does() {
+        assert_eq!(
+            lines("ip", &format!("[{}]", m(TCP_DPORT, "==", "22"))),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ payload load 2b @ transport header + 2 => reg 1 ]",
+                "[ cmp eq reg 1 0x00001600 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                &format!("[{}, {{\"drop\": null}}]", m(IP_SADDR, "==", "\"1.2.3.4\""))
+            ),
+            [
+                "[ meta load nfproto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000002 ]",
+                "[ payload load 4b @ network header + 12 => reg 1 ]",
+                "[ cmp eq reg 1 0x04030201 ]",
+                "[ immediate reg 0 drop ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    "[{}]",
+                    m(
+                        IP_SADDR,
+                        "==",
+                        r#"{"prefix": {"addr": "10.16.0.0", "len": 12}}"#
+                    )
+                )
+            ),
+            [
+                "[ payload load 4b @ network header + 12 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x0000f0ff ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x0000100a ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    "[{}]",
+                    m(
+                        IP_SADDR,
+                        "==",
+                        r#"{"prefix": {"addr": "10.0.0.0", "len": 8}}"#
+                    )
+                )
+            ),
+            [
+                "[ payload load 1b @ network header + 12 => reg 1 ]",
+                "[ cmp eq reg 1 0x0000000a ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                &format!(
+                    "[{}]",
+                    m(
+                        r#"{"ct": {"key": "state"}}"#,
+                        "in",
+                        r#"["established", "related"]"#
+                    )
+                )
+            ),
+            [
+                "[ ct load state => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ 0x00000000 ]",
+                "[ cmp neq reg 1 0x00000000 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    "[{}]",
+                    m(r#"{"meta": {"key": "mark"}}"#, "!=", r#"{"range": [1, 5]}"#)
+                )
+            ),
+            [
+                "[ meta load mark => reg 1 ]",
+                "[ byteorder reg 1 = hton(reg 1, 4, 4) ]",
+                "[ range neq reg 1 0x01000000 0x05000000 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                &format!(
+                    "[{}]",
+                    m(
+                        r#"{"payload": {"protocol": "ip", "field": "dscp"}}"#,
+                        "==",
+                        "\"cs1\""
+                    )
+                )
+            ),
+            [
+                "[ meta load nfproto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000002 ]",
+                "[ payload load 1b @ network header + 1 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x000000fc ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000020 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    "[{}]",
+                    m(r#"{"meta": {"key": "iifname"}}"#, "==", "\"eth*\"")
+                )
+            ),
+            [
+                "[ meta load iifname => reg 1 ]",
+                "[ cmp eq reg 1 0x00687465 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    "[{}]",
+                    m(
+                        r#"{"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["syn", "ack"]]}"#,
+                        "==",
+                        "\"syn\""
+                    )
+                )
+            ),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ payload load 1b @ transport header + 13 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000012 ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000002 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "bridge",
+                &format!(
+                    "[{}]",
+                    m(
+                        r#"{"payload": {"protocol": "vlan", "field": "id"}}"#,
+                        "==",
+                        "2"
+                    )
+                )
+            ),
+            [
+                "[ payload load 2b @ link header + 12 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000081 ]",
+                "[ payload load 2b @ link header + 14 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x0000ff0f ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000200 ]",
+            ]
+        );
+    }
+
+    #[test]
+    fn statements_linearize_as_nft_does() {
+        assert_eq!(
+            lines("ip", r#"[{"snat": {"addr": "1.2.3.4"}}]"#),
+            [
+                "[ immediate reg 1 0x04030201 ]",
+                "[ nat snat ip addr_min reg 1 ]"
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!(
+                    r#"[{}, {{"dnat": {{"addr": {{"range": ["1.2.3.4", "1.2.3.10"]}}, "port": {{"range": [80, 90]}}}}}}]"#,
+                    m(TCP_DPORT, "==", "22")
+                )
+            )[4..],
+            [
+                "[ immediate reg 1 0x04030201 ]",
+                "[ immediate reg 2 0x0a030201 ]",
+                "[ immediate reg 3 0x00005000 ]",
+                "[ immediate reg 4 0x00005a00 ]",
+                "[ nat dnat ip addr_min reg 1 addr_max reg 2 proto_min reg 3 proto_max reg 4 flags 0x2 ]",
+            ]
+        );
+        assert_eq!(
+            lines("ip", r#"[{"masquerade": {"flags": "random"}}]"#),
+            ["[ masq flags 0x4 ]"]
+        );
+        assert_eq!(
+            lines("ip", r#"[{"reject": null}]"#),
+            ["[ reject type 0 code 3 ]"]
+        );
+        assert_eq!(
+            lines("inet", r#"[{"reject": null}]"#),
+            ["[ reject type 2 code 1 ]"]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                r#"[{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]"#
+            ),
+            ["[ reject type 2 code 3 ]"]
+        );
+        assert_eq!(
+            lines("ip", r#"[{"reject": {"type": "tcp reset"}}]"#),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ reject type 1 code 0 ]",
+            ]
+        );
+        assert_eq!(
+            lines("ip", r#"[{"counter": "cnt"}]"#),
+            ["[ objref type 1 name cnt ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"mangle": {"key": {"ct": {"key": "mark"}}, "value": 16}}]"#
+            ),
+            [
+                "[ immediate reg 1 0x00000010 ]",
+                "[ ct set mark with reg 1 ]"
+            ]
+        );
+        assert_eq!(
+            lines("ip", r#"[{"ct count": {"val": 3, "inv": true}}]"#),
+            ["[ connlimit count 3 flags 1 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"limit": {"rate": 10, "burst": 5, "per": "second"}}]"#
+            ),
+            ["[ limit rate 10/second burst 5 type packets flags 0x0 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"limit": {"rate": 1, "burst": 0, "per": "second", "inv": true, "rate_unit": "mbytes", "burst_unit": "bytes"}}]"#
+            ),
+            ["[ limit rate 1048576/second burst 0 type bytes flags 0x1 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"quota": {"val": 100, "val_unit": "mbytes", "inv": true}}]"#
+            ),
+            ["[ quota bytes 104857600 consumed 0 flags 1 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"log": {"prefix": "x", "level": "info", "flags": "all"}}]"#
+            ),
+            ["[ log prefix x level 6 tcpseq tcpopt ipopt uid macdecode ]"]
+        );
+    }
+
+    #[test]
+    fn interval_sets_get_nfts_start_and_end_elements() {
+        let doc = r#"{"nftables": [{"set": {"family": "inet", "name": "s", "table": "t",
+            "type": "ipv4_addr", "flags": ["interval"],
+            "elem": [{"prefix": {"addr": "10.0.0.0", "len": 8}}, "192.168.1.1"]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (set, elems) = Linearizer::new().set(s).unwrap();
+        assert_eq!(set.key_type, Some(7));
+        assert_eq!(set.key_len, Some(4));
+        assert_eq!(set.userdata.as_deref(), Some(&[0u8, 4, 2, 0, 0, 0][..]));
+        let got: Vec<(Vec<u8>, bool)> = elems
+            .elements
+            .unwrap()
+            .0
+            .iter()
+            .map(|e| match &e.key {
+                Some(crate::Data::Value(k)) => (k.clone(), e.flags.is_some()),
+                _ => panic!("no key"),
+            })
+            .collect();
+        // What nft sent (its --debug=netlink listing of the same set).
+        assert_eq!(
+            got,
+            [
+                (vec![0, 0, 0, 0], true),
+                (vec![10, 0, 0, 0], false),
+                (vec![11, 0, 0, 0], true),
+                (vec![192, 168, 1, 1], false),
+                (vec![192, 168, 1, 2], true),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_command() {
+        let e = parse(r#"{"nftables": [{"metainfo": {}}, {"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "nope"}}, "right": 1}}]}}}]}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "command 1 (add rule ip t c): statement 1 (match): unknown field tcp nope"
+        );
+        assert!(matches!(parse("[1]"), Err(Error::Syntax(_))));
+        let e = parse(r#"{"nftables": [{"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "1.2.3"}}]}}}]}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("bad IPv4 address \"1.2.3\""), "{e}");
     }
 }

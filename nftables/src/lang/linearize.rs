@@ -195,6 +195,7 @@ fn host_order(e: &Expr, ty: Datatype, bits: u32) -> bool {
     }
     match e {
         Expr::Payload(_) | Expr::Exthdr(_) => false,
+        Expr::Ct { key, .. } if key == "id" => false,
         Expr::Meta(_) | Expr::Ct { .. } => !matches!(
             ty,
             Datatype::Ethertype
@@ -267,8 +268,50 @@ fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
             ("mtu", _) => (Datatype::Integer, 16),
             _ => (Datatype::Boolean, 1),
         },
+        Expr::Exthdr(x) => {
+            let (_, _, f) = ext_lookup(x)?;
+            match f {
+                Some((_, len, ty)) => (ty, len),
+                None => (Datatype::Boolean, 1),
+            }
+        }
         other => return Err(format!("no type known for {other:?}")),
     })
+}
+
+/// The exthdr op, option/header type and field (bit offset, bit length,
+/// type; `None` for an existence check) of an extension header field.
+fn ext_lookup(x: &ExthdrField) -> R<(u32, u8, Option<(u32, u32, Datatype)>)> {
+    let op = match x.kind {
+        ExthdrKind::Ipv6 => 0,
+        ExthdrKind::TcpOption => 1,
+        ExthdrKind::IpOption => 2,
+        ExthdrKind::SctpChunk => 3,
+        ExthdrKind::DccpOption => 4,
+    };
+    if let Some((kind, offset, len)) = x.raw {
+        let k = u8::try_from(kind).map_err(|_| "option kind".to_string())?;
+        return Ok((op, k, Some((offset, len, Datatype::Integer))));
+    }
+    for k in 0..=255u8 {
+        for off in [0, 80, 144, 208] {
+            let Some((name, fields)) = super::delinearize::ext_fields(op, k, off) else {
+                continue;
+            };
+            if name != x.name {
+                continue;
+            }
+            return match &x.field {
+                None => Ok((op, k, None)),
+                Some(f) => fields
+                    .iter()
+                    .find(|(n, ..)| n == f)
+                    .map(|(_, o, l, t)| (op, k, Some((*o, *l, *t))))
+                    .ok_or_else(|| format!("unknown field {} {f}", x.name)),
+            };
+        }
+    }
+    Err(format!("unknown header or option {}", x.name))
 }
 
 /// nft's byte order of a set key or data type (`NFTNL_UDATA_SET_KEYBYTEORDER`):
@@ -722,8 +765,231 @@ impl Lin<'_> {
                     shift: 0,
                 })
             }
+            Expr::Exthdr(x) => {
+                let (op, kind, f) = ext_lookup(x)?;
+                match x.kind {
+                    ExthdrKind::Ipv6 => self.need_l3(0x86dd),
+                    ExthdrKind::IpOption => self.need_l3(0x0800),
+                    ExthdrKind::SctpChunk => self.need_l4(132),
+                    ExthdrKind::DccpOption => self.need_l4(33),
+                    ExthdrKind::TcpOption => {}
+                }
+                let (offset, nbytes, flags, shift, mask) = match f {
+                    None => (0, 1, Some(1), 0, None),
+                    Some((off, len, _)) => {
+                        let first = off / 8;
+                        let last = (off + len).div_ceil(8);
+                        let shift = last * 8 - (off + len);
+                        let mask =
+                            (off % 8 != 0 || len % 8 != 0).then(|| ((1u128 << len) - 1) << shift);
+                        (first, last - first, None, shift, mask)
+                    }
+                };
+                self.out.push(KExpr::Exthdr(kx::Exthdr {
+                    dreg: Some(reg),
+                    kind: Some(kind),
+                    offset: Some(offset),
+                    len: Some(nbytes),
+                    flags,
+                    op: Some(kx::ExthdrOp(op)),
+                    ..Default::default()
+                }));
+                if let Some(m) = mask {
+                    let be = m.to_be_bytes();
+                    self.bitwise(reg, be[16 - nbytes as usize..].to_vec());
+                }
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: nbytes as usize,
+                    host: false,
+                    shift,
+                })
+            }
+            Expr::Fib { result, flags } => {
+                let mut f = 0u32;
+                for x in flags {
+                    f |= match *x {
+                        "saddr" => 1,
+                        "daddr" => 2,
+                        "mark" => 4,
+                        "iif" => 8,
+                        "oif" => 16,
+                        _ => 0,
+                    };
+                }
+                let r = match *result {
+                    "oif" => 1,
+                    "oifname" => 2,
+                    _ => 3,
+                };
+                self.out.push(KExpr::Fib(kx::Fib {
+                    dreg: Some(reg),
+                    result: Some(kx::FibResult(r)),
+                    flags: Some(f),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: bits.div_ceil(8) as usize,
+                    host: host_order(e, ty, bits),
+                    shift: 0,
+                })
+            }
+            Expr::Rt { key, family } => {
+                let k = match (*key, *family) {
+                    ("classid", _) => 0,
+                    ("nexthop", Some("ip6")) => 2,
+                    ("nexthop", _) => 1,
+                    ("mtu", _) => 3,
+                    _ => 4,
+                };
+                if *key == "nexthop" {
+                    self.need_l3(if *family == Some("ip6") {
+                        0x86dd
+                    } else {
+                        0x0800
+                    });
+                }
+                self.out.push(KExpr::Rt(kx::Rt {
+                    key: Some(kx::RtKey(k)),
+                    dreg: Some(reg),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: bits.div_ceil(8) as usize,
+                    host: host_order(e, ty, bits),
+                    shift: 0,
+                })
+            }
+            Expr::Socket { key, level } => {
+                let k = match *key {
+                    "transparent" => 0,
+                    "mark" => 1,
+                    "wildcard" => 2,
+                    _ => 3,
+                };
+                self.out.push(KExpr::Socket(kx::Socket {
+                    key: Some(kx::SocketKey(k)),
+                    dreg: Some(reg),
+                    level: *level,
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: bits.div_ceil(8) as usize,
+                    host: host_order(e, ty, bits),
+                    shift: 0,
+                })
+            }
+            Expr::Jhash {
+                modulus,
+                seed,
+                offset,
+                expr,
+            } => {
+                let l = self.load(expr, reg + 1, None)?;
+                self.out.push(KExpr::Hash(kx::Hash {
+                    sreg: Some(reg + 1),
+                    dreg: Some(reg),
+                    len: Some(l.nbytes as u32),
+                    modulus: Some(*modulus),
+                    seed: Some(*seed),
+                    offset: (*offset != 0).then_some(*offset),
+                    kind: Some(kx::HashType::JENKINS),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: 4,
+                    host: true,
+                    shift: 0,
+                })
+            }
+            Expr::Symhash { modulus, offset } => {
+                self.out.push(KExpr::Hash(kx::Hash {
+                    dreg: Some(reg),
+                    modulus: Some(*modulus),
+                    offset: (*offset != 0).then_some(*offset),
+                    kind: Some(kx::HashType::SYM),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: 4,
+                    host: true,
+                    shift: 0,
+                })
+            }
             other => Err(format!("unsupported expression {other:?}")),
         }
+    }
+
+    /// `KEY set VALUE` for a payload field: the value written with the
+    /// checksum the field's header needs, read-modify-write for fields
+    /// that do not cover whole (checksummed: 16-bit) words.
+    fn payload_mangle(&mut self, protocol: &str, fname: &str, value: &Expr) -> R<()> {
+        let (p, f) = field(protocol, fname)?;
+        self.dependency(p);
+        let (csum_type, csum_off) = match p.name {
+            "ip" => (1u32, 10u32),
+            "tcp" => (1, 16),
+            "udp" | "udplite" => (1, 6),
+            "icmp" | "icmpv6" | "igmp" => (1, 2),
+            "sctp" => (2, 8),
+            _ => (0, 0),
+        };
+        let pseudo = p.base == Base::Network && matches!(f.name, "saddr" | "daddr");
+        let csum_flags = u32::from(pseudo);
+        let align = if csum_type == 1 { 16 } else { 8 };
+        let start = f.offset / align * align;
+        let end = (f.offset + f.len).div_ceil(align) * align;
+        let nbytes = ((end - start) / 8) as usize;
+        let shift = end - (f.offset + f.len);
+        if start == f.offset && end == f.offset + f.len {
+            self.arg(value, 1, f.ty, f.len, false)?;
+        } else {
+            let Expr::Value(v) = value else {
+                return Err("sub-field write of a non-constant".into());
+            };
+            self.payload_load(p.base, start / 8, nbytes as u32, 1);
+            let m: u128 = ((1u128 << f.len) - 1) << shift;
+            let keep = !m;
+            let kb = keep.to_be_bytes();
+            let xb = (v.as_u128() << shift).to_be_bytes();
+            self.out.push(KExpr::Bitwise(kx::Bitwise {
+                sreg: Some(1),
+                dreg: Some(1),
+                len: Some(nbytes as u32),
+                op: Some(kx::BitwiseOp::BOOL),
+                mask: Some(Data::Value(kb[16 - nbytes..].to_vec())),
+                xor: Some(Data::Value(xb[16 - nbytes..].to_vec())),
+                ..Default::default()
+            }));
+        }
+        let base = match p.base {
+            Base::Ll => kx::PayloadBase::LL,
+            Base::Network => kx::PayloadBase::NETWORK,
+            Base::Transport => kx::PayloadBase::TRANSPORT,
+            Base::Inner => kx::PayloadBase::INNER,
+        };
+        self.out.push(KExpr::Payload(kx::Payload {
+            sreg: Some(1),
+            base: Some(base),
+            offset: Some(start / 8),
+            len: Some(nbytes as u32),
+            csum_type: Some(csum_type),
+            csum_offset: Some(csum_off),
+            csum_flags: Some(csum_flags),
+            ..Default::default()
+        }));
+        Ok(())
     }
 
     fn anon_set(
@@ -733,12 +999,18 @@ impl Lin<'_> {
         elems: &[Expr],
         map: Option<Datatype>,
     ) -> R<(String, u32)> {
-        let lens = match left {
-            Expr::Concat(parts) => parts
-                .iter()
-                .map(|p| etype(p, self.fam).map(|(_, b)| b.div_ceil(8) as usize))
-                .collect::<R<Vec<_>>>()?,
-            _ => vec![l.nbytes],
+        let (lens, hosts) = match left {
+            Expr::Concat(parts) => {
+                let mut lens = Vec::new();
+                let mut hosts = Vec::new();
+                for p in parts {
+                    let (t, b) = etype(p, self.fam)?;
+                    lens.push(b.div_ceil(8) as usize);
+                    hosts.push(host_order(p, t, b));
+                }
+                (lens, hosts)
+            }
+            _ => (vec![l.nbytes], vec![l.host]),
         };
         self.lz.next_set_id += 1;
         let id = self.lz.next_set_id;
@@ -780,6 +1052,7 @@ impl Lin<'_> {
         set.userdata = Some(ud);
         let keyinfo = KeyInfo {
             lens,
+            hosts,
             host: l.host,
             shift: l.shift,
             data: map.map(|d| (d, d.host_order())),
@@ -1018,6 +1291,9 @@ impl Lin<'_> {
                         }));
                         Ok(())
                     }
+                    Expr::Payload(Payload::Field { protocol, field }) => {
+                        self.payload_mangle(protocol, field, value)
+                    }
                     _ => Err("unsupported mangle key".into()),
                 }
             }
@@ -1128,6 +1404,51 @@ impl Lin<'_> {
                     num: Some(num),
                     total: Some(total),
                     flags: Some(f),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Set {
+                op,
+                elem,
+                set,
+                stmts,
+            } => {
+                let (key, timeout) = match elem {
+                    Expr::Elem(e) => (&e.val, e.timeout_ms),
+                    e => (e, None),
+                };
+                self.load(key, 1, None)?;
+                let mut exprs = Vec::new();
+                for st in stmts {
+                    let mut sub = Lin {
+                        fam: self.fam,
+                        out: Vec::new(),
+                        l3: self.l3,
+                        l4: self.l4,
+                        sets: Vec::new(),
+                        lz: &mut *self.lz,
+                        table: self.table,
+                    };
+                    sub.stmt(st)?;
+                    exprs.extend(sub.out);
+                }
+                let (expr, list) = match exprs.len() {
+                    0 => (None, None),
+                    1 => (exprs.pop().map(Box::new), None),
+                    _ => (None, Some(ExprList(exprs))),
+                };
+                self.out.push(KExpr::Dynset(kx::Dynset {
+                    sreg_key: Some(1),
+                    op: Some(match *op {
+                        "add" => kx::DynsetOp::ADD,
+                        "update" => kx::DynsetOp::UPDATE,
+                        _ => kx::DynsetOp::DELETE,
+                    }),
+                    set_name: Some(set.trim_start_matches('@').to_owned()),
+                    timeout,
+                    expr,
+                    exprs: list,
                     ..Default::default()
                 }));
                 Ok(())
@@ -1319,6 +1640,8 @@ struct KeyInfo {
     /// Byte length of each key field (one for a plain key).
     lens: Vec<usize>,
     host: bool,
+    /// Host byte order of each field of a concatenation.
+    hosts: Vec<bool>,
     shift: u32,
     /// Map data type and its byte order.
     data: Option<(Datatype, bool)>,
@@ -1329,11 +1652,12 @@ fn key_of(k: &KeyInfo, e: &Expr) -> R<Vec<u8>> {
         Expr::Value(v) => Ok(kbytes(v, k.lens.iter().sum(), k.host, k.shift)),
         Expr::Concat(parts) => {
             let mut out = Vec::new();
-            for (p, len) in parts.iter().zip(&k.lens) {
+            for (i, (p, len)) in parts.iter().zip(&k.lens).enumerate() {
                 let Expr::Value(v) = p else {
                     return Err("concatenated ranges are not supported".into());
                 };
-                let mut b = kbytes(v, *len, false, 0);
+                let host = k.hosts.get(i).copied().unwrap_or(false);
+                let mut b = kbytes(v, *len, host, 0);
                 b.resize(len.div_ceil(4) * 4, 0);
                 out.extend(b);
             }
@@ -1680,6 +2004,7 @@ impl Linearizer {
         set.id = Some(self.next_set_id);
         let keyinfo = KeyInfo {
             lens: lens.clone(),
+            hosts: tys.iter().map(|t| t.host_order()).collect(),
             host,
             shift: 0,
             data,
@@ -1720,6 +2045,50 @@ impl Linearizer {
                 flags: Some(u32::from(*inv)),
                 ..Default::default()
             }),
+            ObjBody::CtHelper {
+                helper,
+                protocol,
+                l3proto,
+            } => ObjData::CtHelper(crate::object::CtHelper {
+                name: Some(helper.clone()),
+                l4proto: Some(match protocol.as_str() {
+                    "tcp" => 6,
+                    "udp" => 17,
+                    p => return Err(err(format!("unknown protocol {p}"))),
+                }),
+                l3proto: Some(match l3proto.as_str() {
+                    "ip" => 2,
+                    "ip6" => 10,
+                    _ => 1,
+                }),
+                ..Default::default()
+            }),
+            ObjBody::Secmark { context } => ObjData::Secmark(crate::object::Secmark {
+                ctx: Some(context.clone()),
+                ..Default::default()
+            }),
+            ObjBody::Synproxy(sp) => {
+                let mut f = 0u32;
+                if sp.mss.is_some() {
+                    f |= 1;
+                }
+                if sp.wscale.is_some() {
+                    f |= 2;
+                }
+                for x in &sp.flags {
+                    f |= match *x {
+                        "sack-perm" => 4,
+                        "timestamp" => 8,
+                        _ => 0,
+                    };
+                }
+                ObjData::Synproxy(kx::Synproxy {
+                    mss: sp.mss,
+                    wscale: sp.wscale,
+                    flags: Some(f),
+                    ..Default::default()
+                })
+            }
             other => return Err(err(format!("unsupported object {}", other.kind()))),
         };
         let mut out = Obj::new(fam, &o.table, &o.name, &data).map_err(|e| err(e.to_string()))?;
