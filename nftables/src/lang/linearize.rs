@@ -196,6 +196,7 @@ fn host_order(e: &Expr, ty: Datatype, bits: u32) -> bool {
     match e {
         Expr::Payload(_) | Expr::Exthdr(_) => false,
         Expr::Ct { key, .. } if key == "id" => false,
+        Expr::Meta("random") => false,
         Expr::Meta(_) | Expr::Ct { .. } => !matches!(
             ty,
             Datatype::Ethertype
@@ -331,6 +332,10 @@ fn type_byteorder(t: Datatype) -> u32 {
 fn kbytes(v: &Value, nbytes: usize, host: bool, shift: u32) -> Vec<u8> {
     if matches!(v.ty, Datatype::String | Datatype::Ifname) {
         let mut d = v.data.clone();
+        // `\*`: a literal star, not a wildcard.
+        if d.ends_with(b"\\*") {
+            d.remove(d.len() - 2);
+        }
         d.resize(nbytes.max(d.len()), 0);
         return d;
     }
@@ -1026,10 +1031,12 @@ impl Lin<'_> {
         }
         let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), l.nbytes as u32);
         let mut ud = Vec::new();
-        let order = if lens.len() > 1 {
+        let order: u32 = if lens.len() > 1 {
             0
+        } else if l.host {
+            1
         } else {
-            type_byteorder(l.ty)
+            2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
         if let Some(dt) = map {
@@ -1169,9 +1176,13 @@ impl Lin<'_> {
                         (!0u128) << (128 - len.min(&128))
                     };
                     let mb = m.to_be_bytes();
-                    let mask = mb[..l.nbytes].to_vec();
-                    self.bitwise(1, mask.clone());
-                    let d: Vec<u8> = full.iter().zip(&mask).map(|(a, b)| a & b).collect();
+                    let mut mask = mb[..l.nbytes].to_vec();
+                    let mut d: Vec<u8> = full.iter().zip(&mask).map(|(a, b)| a & b).collect();
+                    if l.host {
+                        mask.reverse();
+                        d.reverse();
+                    }
+                    self.bitwise(1, mask);
                     self.cmp(cmpop(op)?, 1, d);
                 }
                 Ok(())
