@@ -255,7 +255,8 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
                 _ => num(n),
             }
         }
-        Json::Bool(b) => num(u128::from(*b)),
+        // true/false: an existence check (`exists`/`missing`).
+        Json::Bool(b) => Ok(Value::number(Datatype::Boolean, 1, u128::from(*b))),
         Json::String(s) => {
             let s = s.as_str();
             match ty {

@@ -850,13 +850,6 @@ impl Lin<'_> {
                     ("mtu", _) => 3,
                     _ => 4,
                 };
-                if *key == "nexthop" {
-                    self.need_l3(if *family == Some("ip6") {
-                        0x86dd
-                    } else {
-                        0x0800
-                    });
-                }
                 self.out.push(KExpr::Rt(kx::Rt {
                     key: Some(kx::RtKey(k)),
                     dreg: Some(reg),
@@ -1031,9 +1024,22 @@ impl Lin<'_> {
         }
         let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), l.nbytes as u32);
         let mut ud = Vec::new();
+        // Interval keys are compared in network order: nft converts a
+        // host-order key first.
+        let to_net = interval && l.host && l.nbytes > 1 && lens.len() == 1;
+        if to_net {
+            self.out.push(KExpr::Byteorder(kx::Byteorder {
+                sreg: Some(1),
+                dreg: Some(1),
+                op: Some(kx::ByteorderOp::HTON),
+                len: Some(l.nbytes as u32),
+                size: Some(l.nbytes as u32),
+                ..Default::default()
+            }));
+        }
         let order: u32 = if lens.len() > 1 {
             0
-        } else if l.host {
+        } else if l.host && !to_net || matches!(l.ty, Datatype::String | Datatype::Ifname) {
             1
         } else {
             2
@@ -1060,11 +1066,14 @@ impl Lin<'_> {
         let keyinfo = KeyInfo {
             lens,
             hosts,
-            host: l.host,
+            host: l.host && !to_net,
             shift: l.shift,
             data: map.map(|d| (d, d.host_order())),
         };
         let elements = elements(&keyinfo, elems, interval)?;
+        if let Some(d) = set.desc.as_mut() {
+            d.size = Some(u32::try_from(elements.len()).unwrap_or(u32::MAX));
+        }
         let se = SetElems {
             family: self.fam,
             table: Some(self.table.into()),
@@ -1124,6 +1133,22 @@ impl Lin<'_> {
             (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
             _ => None,
         };
+        if let (Expr::Fib { .. }, Expr::Value(v)) = (left, right) {
+            if v.ty == Datatype::Boolean {
+                // `fib ... oif exists`: the result's presence.
+                self.load(left, 1, None)?;
+                if let Some(KExpr::Fib(f)) = self.out.last_mut() {
+                    f.flags = Some(f.flags.unwrap_or(0) | 32);
+                }
+                let op = if op == Op::Neq {
+                    kx::CmpOp::NEQ
+                } else {
+                    kx::CmpOp::EQ
+                };
+                self.cmp(op, 1, vec![u8::from(v.as_u128() != 0)]);
+                return Ok(());
+            }
+        }
         let l = self.load(left, 1, prefix_bytes)?;
         self.note_context(left, right, op);
         let cmpop = |op: Op| -> R<kx::CmpOp> {
