@@ -440,6 +440,8 @@ struct Lin<'a> {
     l3: Option<u16>,
     /// Known transport protocol.
     l4: Option<u8>,
+    /// The link layer is known to be Ethernet.
+    ether: bool,
     sets: Vec<(Set, SetElems)>,
     lz: &'a mut Linearizer,
     table: &'a str,
@@ -530,6 +532,15 @@ impl Lin<'_> {
         self.l3 = Some(ethertype);
     }
 
+    /// An Ethernet link layer: `meta iiftype ether` outside bridges.
+    fn need_ether(&mut self) {
+        if self.fam != ProtoFamily::Bridge && !self.ether {
+            self.meta_load(8, 1);
+            self.cmp(kx::CmpOp::EQ, 1, 1u16.to_ne_bytes().to_vec());
+        }
+        self.ether = true;
+    }
+
     fn need_l4(&mut self, p: u8) {
         if self.l4 == Some(p) {
             return;
@@ -549,13 +560,9 @@ impl Lin<'_> {
             "ip" => self.need_l3(0x0800),
             "ip6" => self.need_l3(0x86dd),
             "arp" => self.need_l3(0x0806),
-            "ether" => {
-                if self.fam != ProtoFamily::Bridge && self.l3.is_none() {
-                    self.meta_load(8, 1);
-                    self.cmp(kx::CmpOp::EQ, 1, 1u16.to_ne_bytes().to_vec());
-                }
-            }
+            "ether" => self.need_ether(),
             "vlan" => {
+                self.need_ether();
                 if self.l3 != Some(0x8100) {
                     self.payload_load(Base::Ll, 12, 2, 1);
                     self.cmp(kx::CmpOp::EQ, 1, vec![0x81, 0x00]);
@@ -655,6 +662,13 @@ impl Lin<'_> {
             }
             Expr::Ct { key, dir } => {
                 let (k, _, _) = ct_key(key, self.fam)?;
+                if matches!(k, 8 | 9) {
+                    self.need_l3(if ty == Datatype::Ipv6Addr {
+                        0x86dd
+                    } else {
+                        0x0800
+                    });
+                }
                 let direction = dir.map(|d| u8::from(d == "reply"));
                 self.out.push(KExpr::Ct(kx::Ct {
                     dreg: Some(reg),
@@ -775,7 +789,7 @@ impl Lin<'_> {
                 match x.kind {
                     ExthdrKind::Ipv6 => self.need_l3(0x86dd),
                     ExthdrKind::IpOption => self.need_l3(0x0800),
-                    ExthdrKind::SctpChunk => self.need_l4(132),
+                    ExthdrKind::SctpChunk => {}
                     ExthdrKind::DccpOption => self.need_l4(33),
                     ExthdrKind::TcpOption => {}
                 }
@@ -1145,7 +1159,7 @@ impl Lin<'_> {
                 } else {
                     kx::CmpOp::EQ
                 };
-                self.cmp(op, 1, vec![u8::from(v.as_u128() != 0)]);
+                self.cmp(op, 1, u32::from(v.as_u128() != 0).to_ne_bytes().to_vec());
                 return Ok(());
             }
         }
@@ -1462,6 +1476,7 @@ impl Lin<'_> {
                         out: Vec::new(),
                         l3: self.l3,
                         l4: self.l4,
+                        ether: self.ether,
                         sets: Vec::new(),
                         lz: &mut *self.lz,
                         table: self.table,
@@ -2148,6 +2163,7 @@ impl Linearizer {
             out: Vec::new(),
             l3: None,
             l4: None,
+            ether: false,
             sets: Vec::new(),
             lz: self,
             table: &r.table,
