@@ -63,11 +63,11 @@ pub enum Error {
         what: String,
         /// The transaction's error.
         #[source]
-        source: crate::Error,
+        source: Box<crate::Error>,
     },
     /// The transaction failed as a whole (nothing applied).
     #[error(transparent)]
-    Transaction(crate::Error),
+    Transaction(Box<crate::Error>),
 }
 
 /// A command's verb.
@@ -208,9 +208,12 @@ enum Ty {
 pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 
 /// Parsing state: the file's sets, for typing their elements.
+/// (family, table, name) of a set -> its key types and map data types.
+type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
+
 #[derive(Default)]
 struct Ctx<'a> {
-    sets: HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>,
+    sets: SetTypes,
     ifindex: Option<IfindexFn<'a>>,
 }
 
@@ -249,7 +252,7 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
                 .ok_or_else(|| format!("not an unsigned number: {n}"))?;
             let n = u128::from(n);
             match ty {
-                Datatype::Time => num(n * 1000),
+                Datatype::Time => num(n.saturating_mul(1000)),
                 // A label is named by its bit number.
                 Datatype::CtLabel if n < 128 => num(1u128 << n),
                 _ => num(n),
@@ -274,7 +277,7 @@ fn scalar(j: &Json, ty: Datatype, bits: u32) -> R<Value> {
                     let b = b.map_err(|_| format!("bad link-layer address {s:?}"))?;
                     Ok(Value {
                         ty,
-                        bits: (b.len() * 8) as u32,
+                        bits: u32::try_from(b.len().saturating_mul(8)).unwrap_or(u32::MAX),
                         data: b,
                     })
                 }
@@ -726,8 +729,8 @@ impl Ctx<'_> {
                 }
                 return Ok(Expr::Elem(Box::new(Elem {
                     val,
-                    timeout_ms: gu64(e, "timeout")?.map(|t| t * 1000),
-                    expires_ms: gu64(e, "expires")?.map(|t| t * 1000),
+                    timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
+                    expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
                     comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
                     stmts,
                 })));
@@ -876,8 +879,12 @@ impl Ctx<'_> {
                 let o = obj(v)?;
                 let unit = |k: &str| unit_bytes(o.get(k).and_then(Json::as_str).unwrap_or("bytes"));
                 Stmt::Quota(Quota {
-                    bytes: gu64(o, "val")?.unwrap_or(0) * unit("val_unit")?,
-                    used: gu64(o, "used")?.unwrap_or(0) * unit("used_unit")?,
+                    bytes: gu64(o, "val")?
+                        .unwrap_or(0)
+                        .saturating_mul(unit("val_unit")?),
+                    used: gu64(o, "used")?
+                        .unwrap_or(0)
+                        .saturating_mul(unit("used_unit")?),
                     inv,
                 })
             }
@@ -899,8 +906,8 @@ impl Ctx<'_> {
                         let e = obj(e)?;
                         Expr::Elem(Box::new(Elem {
                             val: self.expr(get(e, "val")?, fam)?,
-                            timeout_ms: gu64(e, "timeout")?.map(|t| t * 1000),
-                            expires_ms: gu64(e, "expires")?.map(|t| t * 1000),
+                            timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
+                            expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
                             comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
                             stmts: Vec::new(),
                         }))
@@ -1028,10 +1035,14 @@ fn limit(o: &Map<String, Json>) -> R<Limit> {
     let rate = gu64(o, "rate")?.unwrap_or(0);
     let burst = gu64(o, "burst")?;
     Ok(Limit {
-        rate: if bytes { rate * rate_unit } else { rate },
+        rate: if bytes {
+            rate.saturating_mul(rate_unit)
+        } else {
+            rate
+        },
         unit_secs: per,
         burst: match burst {
-            Some(b) if bytes => u32::try_from(b * burst_unit).unwrap_or(u32::MAX),
+            Some(b) if bytes => u32::try_from(b.saturating_mul(burst_unit)).unwrap_or(u32::MAX),
             Some(b) => u32::try_from(b).unwrap_or(u32::MAX),
             None if bytes => 0,
             None => 5,
@@ -1610,10 +1621,10 @@ pub fn apply_with(
                 Err(Error::Refused {
                     index: ci,
                     what,
-                    source: e,
+                    source: Box::new(e),
                 })
             }
-            _ => Err(Error::Transaction(e)),
+            _ => Err(Error::Transaction(Box::new(e))),
         },
     }
 }

@@ -78,6 +78,11 @@ pub struct Error {
 
 type R<T> = Result<T, String>;
 
+/// A length as a `u32` attribute (saturating; lengths here are small).
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// A linearized rule: the anonymous sets it uses (to add before it, each
 /// with its elements) and the rule.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -280,9 +285,12 @@ fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
     })
 }
 
+/// A field of an extension header or option: bit offset, bit length, type.
+type ExtField = (u32, u32, Datatype);
+
 /// The exthdr op, option/header type and field (bit offset, bit length,
 /// type; `None` for an existence check) of an extension header field.
-fn ext_lookup(x: &ExthdrField) -> R<(u32, u8, Option<(u32, u32, Datatype)>)> {
+fn ext_lookup(x: &ExthdrField) -> R<(u32, u8, Option<ExtField>)> {
     let op = match x.kind {
         ExthdrKind::Ipv6 => 0,
         ExthdrKind::TcpOption => 1,
@@ -291,6 +299,9 @@ fn ext_lookup(x: &ExthdrField) -> R<(u32, u8, Option<(u32, u32, Datatype)>)> {
         ExthdrKind::DccpOption => 4,
     };
     if let Some((kind, offset, len)) = x.raw {
+        if len == 0 || len > 128 || offset.checked_add(len + 7).is_none() {
+            return Err(format!("raw option field of {len} bits at {offset}"));
+        }
         let k = u8::try_from(kind).map_err(|_| "option kind".to_string())?;
         return Ok((op, k, Some((offset, len, Datatype::Integer))));
     }
@@ -470,7 +481,7 @@ impl Lin<'_> {
         self.out.push(KExpr::Bitwise(kx::Bitwise {
             sreg: Some(reg),
             dreg: Some(reg),
-            len: Some(len as u32),
+            len: Some(u32_of(len)),
             op: Some(kx::BitwiseOp::BOOL),
             mask: Some(Data::Value(mask)),
             xor: Some(Data::Value(vec![0; len])),
@@ -622,6 +633,9 @@ impl Lin<'_> {
                 })
             }
             Expr::Payload(Payload::Raw { base, offset, len }) => {
+                if *len == 0 || *len > 128 || offset.checked_add(*len + 7).is_none() {
+                    return Err(format!("raw payload of {len} bits at {offset}"));
+                }
                 let b = match *base {
                     "ll" => Base::Ll,
                     "nh" => Base::Network,
@@ -713,7 +727,7 @@ impl Lin<'_> {
                         self.out.push(KExpr::Bitwise(kx::Bitwise {
                             sreg: Some(reg),
                             dreg: Some(reg),
-                            len: Some(l.nbytes as u32),
+                            len: Some(u32_of(l.nbytes)),
                             op: Some(kx::BitwiseOp::BOOL),
                             mask: Some(Data::Value(mask)),
                             xor: Some(Data::Value(xor)),
@@ -725,7 +739,7 @@ impl Lin<'_> {
                         self.out.push(KExpr::Bitwise(kx::Bitwise {
                             sreg: Some(reg),
                             dreg: Some(reg),
-                            len: Some(l.nbytes as u32),
+                            len: Some(u32_of(l.nbytes)),
                             op: Some(if *op == BinOp::Lshift {
                                 kx::BitwiseOp::LSHIFT
                             } else {
@@ -750,7 +764,7 @@ impl Lin<'_> {
                 let mut off = 0u32;
                 for p in parts {
                     let l = self.load(p, reg_at(off), None)?;
-                    off += (l.nbytes as u32).div_ceil(4) * 4;
+                    off += u32_of(l.nbytes).div_ceil(4) * 4;
                 }
                 Ok(Loaded {
                     ty,
@@ -908,7 +922,7 @@ impl Lin<'_> {
                 self.out.push(KExpr::Hash(kx::Hash {
                     sreg: Some(reg + 1),
                     dreg: Some(reg),
-                    len: Some(l.nbytes as u32),
+                    len: Some(u32_of(l.nbytes)),
                     modulus: Some(*modulus),
                     seed: Some(*seed),
                     offset: (*offset != 0).then_some(*offset),
@@ -970,7 +984,7 @@ impl Lin<'_> {
             let Expr::Value(v) = value else {
                 return Err("sub-field write of a non-constant".into());
             };
-            self.payload_load(p.base, start / 8, nbytes as u32, 1);
+            self.payload_load(p.base, start / 8, u32_of(nbytes), 1);
             let m: u128 = ((1u128 << f.len) - 1) << shift;
             let keep = !m;
             let kb = keep.to_be_bytes();
@@ -978,7 +992,7 @@ impl Lin<'_> {
             self.out.push(KExpr::Bitwise(kx::Bitwise {
                 sreg: Some(1),
                 dreg: Some(1),
-                len: Some(nbytes as u32),
+                len: Some(u32_of(nbytes)),
                 op: Some(kx::BitwiseOp::BOOL),
                 mask: Some(Data::Value(kb[16 - nbytes..].to_vec())),
                 xor: Some(Data::Value(xb[16 - nbytes..].to_vec())),
@@ -995,7 +1009,7 @@ impl Lin<'_> {
             sreg: Some(1),
             base: Some(base),
             offset: Some(start / 8),
-            len: Some(nbytes as u32),
+            len: Some(u32_of(nbytes)),
             csum_type: Some(csum_type),
             csum_offset: Some(csum_off),
             csum_flags: Some(csum_flags),
@@ -1036,7 +1050,7 @@ impl Lin<'_> {
         if interval {
             flags |= SetFlags::INTERVAL;
         }
-        let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), l.nbytes as u32);
+        let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), u32_of(l.nbytes));
         let mut ud = Vec::new();
         // Interval keys are compared in network order: nft converts a
         // host-order key first.
@@ -1046,8 +1060,8 @@ impl Lin<'_> {
                 sreg: Some(1),
                 dreg: Some(1),
                 op: Some(kx::ByteorderOp::HTON),
-                len: Some(l.nbytes as u32),
-                size: Some(l.nbytes as u32),
+                len: Some(u32_of(l.nbytes)),
+                size: Some(u32_of(l.nbytes)),
                 ..Default::default()
             }));
         }
@@ -1235,8 +1249,8 @@ impl Lin<'_> {
                         sreg: Some(1),
                         dreg: Some(1),
                         op: Some(kx::ByteorderOp::HTON),
-                        len: Some(l.nbytes as u32),
-                        size: Some(l.nbytes as u32),
+                        len: Some(u32_of(l.nbytes)),
+                        size: Some(u32_of(l.nbytes)),
                         ..Default::default()
                     }));
                 }
@@ -1979,7 +1993,7 @@ impl Linearizer {
         } else {
             lens[0]
         };
-        let mut set = Set::new(fam, &s.table, &s.name, key_id, key_len as u32);
+        let mut set = Set::new(fam, &s.table, &s.name, key_id, u32_of(key_len));
         let mut flags = SetFlags::empty();
         for f in &s.flags {
             flags |= match *f {
@@ -2018,7 +2032,7 @@ impl Linearizer {
                     } else {
                         dl[0]
                     };
-                    set.data_len = Some(dlen as u32);
+                    set.data_len = Some(u32_of(dlen));
                     tlv(&mut ud, 1, &type_byteorder(dt[0]).to_ne_bytes());
                     data = Some((dt[0], dt.len() == 1 && dt[0].host_order()));
                 }
@@ -2029,7 +2043,7 @@ impl Linearizer {
             {
                 set.desc = Some(SetDesc {
                     concat: Some(crate::object::Concat(
-                        lens.iter().map(|l| *l as u32).collect(),
+                        lens.iter().map(|l| u32_of(*l)).collect(),
                     )),
                     ..Default::default()
                 });
@@ -2039,8 +2053,10 @@ impl Linearizer {
             return Err(err("per-element statements are not supported".into()));
         }
         set.flags = Some(flags);
-        set.timeout = s.timeout.map(|t| t * 1000);
-        set.gc_interval = s.gc_interval.and_then(|t| u32::try_from(t * 1000).ok());
+        set.timeout = s.timeout.map(|t| t.saturating_mul(1000));
+        set.gc_interval = s
+            .gc_interval
+            .and_then(|t| u32::try_from(t.saturating_mul(1000)).ok());
         if let Some(sz) = s.size {
             set.desc.get_or_insert_with(Default::default).size = Some(sz);
         }
