@@ -79,6 +79,12 @@
 //!   a packet marked with `meta nftrace set 1` (chain, rule handle,
 //!   verdict, headers, interfaces, mark); `tokio::AsyncTraceListener`; the
 //!   `nfttrace` example prints them.
+//! - **nft's language**: [`lang`] turns rules, sets, maps and objects into
+//!   nft's high-level statements (`tcp dport { 22, 80 } accept`, `ct state
+//!   established,related accept`) as nft 1.0.6 delinearizes them, and with
+//!   the `json` feature prints them byte for byte as `nft -j list ruleset`
+//!   (`nftlist -j`); what it cannot translate is kept, typed, as
+//!   untranslated.
 //! - **Text**: [`text`] prints rules and sets as `nft --debug=netlink list
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);

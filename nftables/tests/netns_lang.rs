@@ -245,7 +245,7 @@ fn load_upstream(file: &std::path::Path) -> usize {
 
 /// The smallest number of upstream rules that must list exactly as nft
 /// lists them (the figure reached when this test was written, rounded down).
-const UPSTREAM_FLOOR: usize = 0;
+const UPSTREAM_FLOOR: usize = 5170;
 
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): each file is
@@ -302,5 +302,65 @@ fn upstream_rules_list_as_nft_json() {
         fig.rules_equal >= UPSTREAM_FLOOR,
         "{} upstream rules list as nft does, fewer than the floor {UPSTREAM_FLOOR}",
         fig.rules_equal
+    );
+}
+
+/// The smallest number of upstream ruleset dumps whose whole listing must
+/// equal nft's byte for byte (reached when this test was written).
+const RULESETS_FLOOR: usize = 155;
+
+/// nftables' ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`, read at
+/// run time): each loaded with `nft -f` in a fresh namespace, then our JSON
+/// listing compared with `nft -j list ruleset`, object by object and as
+/// bytes. Prints the figures; asserts the floor.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_rulesets_list_as_nft_json() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_rulesets_list_as_nft_json",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
+        .unwrap()
+        .map(|d| d.unwrap().path().join("dumps"))
+        .filter(|d| d.is_dir())
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    files.sort();
+    let (mut loaded, mut identical) = (0, 0);
+    let mut fig = Figures::default();
+    for f in &files {
+        let _ns = support::netns();
+        if !support::sh_status(&format!("nft -f {}", f.display())).0 {
+            continue;
+        }
+        loaded += 1;
+        let before = fig.differ.len();
+        let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
+        compare(&name, &mut fig);
+        if fig.differ.len() == before {
+            identical += 1;
+        }
+    }
+    println!(
+        "upstream rulesets: {loaded} of {} loaded, {identical} list byte for byte as nft -j; \
+         {} objects compared, {} equal; {} rules compared, {} equal ({} with untranslated parts)",
+        files.len(),
+        fig.objects,
+        fig.objects_equal,
+        fig.rules,
+        fig.rules_equal,
+        fig.rules_untranslated
+    );
+    for d in &fig.differ {
+        println!("{d}");
+    }
+    assert!(
+        identical >= RULESETS_FLOOR,
+        "{identical} rulesets list as nft does, fewer than the floor {RULESETS_FLOOR}"
     );
 }

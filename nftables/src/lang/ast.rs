@@ -489,8 +489,8 @@ pub enum Expr {
     Jhash {
         /// `"mod"`.
         modulus: u32,
-        /// `"seed"` (printed when non-zero).
-        seed: u32,
+        /// `"seed"` (printed when the rule sets one).
+        seed: Option<u32>,
         /// `"offset"`.
         offset: u32,
         /// `"expr"`: what is hashed.
@@ -833,6 +833,8 @@ pub enum Stmt {
         /// ms since the last match; `None` = never.
         used_ms: Option<u64>,
     },
+    /// `reset tcp option NAME`: `{"reset": {"tcp option": ...}}`.
+    Reset(Expr),
     /// Low-level expressions the delinearizer could not translate.
     Untranslated(Untranslated),
 }

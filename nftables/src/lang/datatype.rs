@@ -12,6 +12,8 @@
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::delinearize::bits_of;
+
 macro_rules! datatypes {
     ($( $(#[$m:meta])* $v:ident = $id:literal => $name:literal, )*) => {
         /// An nft data type: what a constant means and how nft prints it
@@ -515,7 +517,7 @@ impl Value {
     pub fn string(ty: Datatype, s: &str) -> Self {
         Value {
             ty,
-            bits: (s.len() as u32).saturating_mul(8),
+            bits: bits_of(s.len()),
             data: s.as_bytes().to_vec(),
         }
     }
@@ -629,6 +631,9 @@ impl Value {
                 };
                 iproute2_name(file, self.as_u128()).unwrap_or_else(|| self.as_u128().to_string())
             }
+            Datatype::CtLabel if self.as_u128().count_ones() == 1 => {
+                self.as_u128().trailing_zeros().to_string()
+            }
             Datatype::InetProto => match protocol_name(self.as_u128()) {
                 Some(n) => n,
                 None => self.as_u128().to_string(),
@@ -682,9 +687,7 @@ impl Value {
             | Datatype::Classid
             | Datatype::InetProto
             | Datatype::TimeDate
-            | Datatype::TimeHour
-            | Datatype::Realm
-            | Datatype::Devgroup => {
+            | Datatype::TimeHour => {
                 let t = self.text();
                 match t.parse::<u64>() {
                     Ok(n) if self.ty != Datatype::Classid => JsonValue::Number(n),
@@ -692,6 +695,24 @@ impl Value {
                 }
             }
             Datatype::String | Datatype::Ifname => JsonValue::String(self.as_str()),
+            // Realms and groups print by name, or their number as a string.
+            Datatype::Realm => JsonValue::String(self.text()),
+            Datatype::Devgroup => {
+                let t = self.text();
+                t.parse::<u64>()
+                    .map_or(JsonValue::String(t), JsonValue::Number)
+            }
+            // ct labels print as the bit number (or its connlabel.conf name).
+            Datatype::CtLabel => {
+                let v = self.as_u128();
+                if v.count_ones() == 1 {
+                    JsonValue::Number(u64::from(v.trailing_zeros()))
+                } else {
+                    JsonValue::String(self.text())
+                }
+            }
+            // An interface index nft could not name prints as a string.
+            Datatype::Ifindex => JsonValue::String(self.as_u128().to_string()),
             Datatype::Time => JsonValue::Number(u64::try_from(self.as_u128() / 1000).unwrap_or(0)),
             Datatype::Boolean => JsonValue::Bool(self.as_u128() != 0),
             t if t.is_bitmask() => {

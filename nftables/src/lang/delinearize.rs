@@ -46,7 +46,7 @@ pub fn name_ifindex(v: Value, ifname: Option<IfnameFn<'_>>) -> Value {
         return v;
     }
     let idx = u32::try_from(v.as_u128()).unwrap_or(0);
-    match ifname.and_then(|f| f(idx)) {
+    match ifname.and_then(|f| f(idx)).filter(|n| !n.is_empty()) {
         Some(n) => Value::string(Datatype::Ifname, &n),
         None => v,
     }
@@ -89,6 +89,18 @@ enum Reg {
     Expr { e: Expr, ty: Datatype, bits: u32 },
     /// Immediate data, typed by its use.
     Imm(Vec<u8>),
+    /// Packet bytes with some bits replaced (`ip dscp set cs1` loads,
+    /// masks and xors the header bytes, then writes them back).
+    PayloadEdit {
+        base: Base,
+        offset: u32,
+        len: u32,
+        mask: Vec<u8>,
+        xor: Vec<u8>,
+    },
+    /// The rest of a map's data spread over several registers (a
+    /// concatenation): printed with the map in the first register.
+    MapPart,
     /// Raw extension header bytes (bits), resolved when compared.
     Exthdr {
         op: u32,
@@ -111,6 +123,8 @@ enum Dep {
     IpProto(u8),
     Ip6Nexthdr(u8),
     Iiftype(u16),
+    CtL3proto,
+    IcmpType(u8),
 }
 
 struct State<'c, 'a> {
@@ -124,6 +138,18 @@ struct State<'c, 'a> {
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
     pending_gte: Option<(usize, u32, u32)>,
+    /// Payloads resolved now do not remove dependencies (map keys): what
+    /// they would remove is collected in `pending_kills`.
+    nokill: bool,
+    pending_kills: Vec<Vec<Dep>>,
+    /// Dependencies a map in a register removes when a `set` statement uses it.
+    deferred: HashMap<u32, Vec<Vec<Dep>>>,
+    /// Byte lengths of the fields of the last key gathered.
+    key_lens: Vec<u32>,
+    /// The ICMP/ICMPv6 type matched so far (selects type-specific fields).
+    icmp_type: Option<u8>,
+    /// Stacked VLAN headers matched so far (`vlan type 8021q`).
+    vlan_depth: u32,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
 }
@@ -134,6 +160,20 @@ fn reg32(r: u32) -> u32 {
         1..=4 => 8 + (r - 1) * 4,
         x => x,
     }
+}
+
+/// The `n` low bits set (all for 128 and more).
+fn ones_mask(n: u32) -> u128 {
+    if n >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << n) - 1
+    }
+}
+
+/// Bits in `len` bytes.
+pub(crate) fn bits_of(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX / 8).saturating_mul(8)
 }
 
 fn bits_to_bytes(bits: u32) -> usize {
@@ -173,6 +213,8 @@ fn expr_host(e: &Expr, ty: Datatype) -> bool {
         Expr::Map { .. } => ty.host_order(),
         Expr::Binop { left, .. } => expr_host(left, ty),
         Expr::Meta("random") => false,
+        Expr::Ct { key, .. } if key == "id" => false,
+        Expr::Xfrm { key: "spi", .. } => false,
         _ => !be_type(ty),
     }
 }
@@ -184,7 +226,7 @@ fn typed_h(ty: Datatype, bits: u32, bytes: &[u8], host: bool) -> Value {
             let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
             Value {
                 ty,
-                bits: (bytes.len() as u32).saturating_mul(8),
+                bits: bits_of(bytes.len()),
                 data: bytes[..end].to_vec(),
             }
         }
@@ -351,6 +393,12 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         l4: None,
         vlan: false,
         pending_gte: None,
+        nokill: false,
+        key_lens: Vec::new(),
+        icmp_type: None,
+        vlan_depth: 0,
+        pending_kills: Vec::new(),
+        deferred: HashMap::new(),
         swapped: Default::default(),
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
@@ -416,12 +464,7 @@ pub fn numeric_ranges(e: &mut Expr) {
         Expr::Range(a, b) => {
             for x in [a.as_mut(), b.as_mut()] {
                 if let Expr::Value(v) = x {
-                    if !v.ty.symbols().is_empty()
-                        || matches!(
-                            v.ty,
-                            Datatype::InetProto | Datatype::Realm | Datatype::Devgroup
-                        )
-                    {
+                    if v.ty == Datatype::InetProto {
                         v.ty = Datatype::Integer;
                     }
                 }
@@ -469,8 +512,21 @@ impl State<'_, '_> {
         Ok(())
     }
 
+    /// Removes the dependencies a map's key in register `r` implies.
+    fn apply_deferred(&mut self, r: u32) {
+        if let Some(k) = self.deferred.remove(&reg32(r)) {
+            for w in k {
+                self.kill(&w);
+            }
+        }
+    }
+
     /// Removes the latest dependency statement equal to one of `want`.
     fn kill(&mut self, want: &[Dep]) {
+        if self.nokill {
+            self.pending_kills.push(want.to_vec());
+            return;
+        }
         if let Some(pos) = self.deps.iter().rposition(|(_, d)| want.contains(d)) {
             let (i, _) = self.deps.remove(pos);
             if let Some(s) = self.stmts.get_mut(i) {
@@ -511,6 +567,20 @@ impl State<'_, '_> {
                 len,
             )]
         };
+        // Stacked VLAN headers: the n-th one is 4 bytes further.
+        let mut offset = offset;
+        let mut vlan_shift = 0;
+        if base == Base::Ll && offset >= 144 && self.vlan {
+            let idx = ((offset - 112) / 32).min(self.vlan_depth);
+            vlan_shift = idx * 32;
+            offset -= vlan_shift;
+        }
+        let _ = vlan_shift;
+        if base == Base::Transport {
+            if let Some(f) = self.icmp_field(offset, len) {
+                return f;
+            }
+        }
         let p: Option<&'static Proto> = match base {
             Base::Ll => {
                 if offset >= 112 && self.vlan {
@@ -542,7 +612,9 @@ impl State<'_, '_> {
         // Kill the implicit dependency.
         match base {
             Base::Ll => {
-                if p.name == "vlan" {
+                // `vlan type` is the stacked header's own protocol field:
+                // the `ether type 8021q` before it stays.
+                if p.name == "vlan" && !(fields.len() == 1 && fields[0].name == "type") {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
                 self.kill(&[Dep::Iiftype(1)]);
@@ -592,6 +664,64 @@ impl State<'_, '_> {
             .collect()
     }
 
+    /// ICMP and ICMPv6 fields that depend on the message type (nft adds
+    /// `icmpv6 type packet-too-big` before `icmpv6 mtu`, and names the
+    /// bytes after the checksum by the type matched).
+    fn icmp_field(&mut self, offset: u32, len: u32) -> Option<Vec<(Expr, Datatype, u32)>> {
+        let p = self.l4?;
+        let f = |field: &'static str, ty: Datatype, bits: u32| {
+            (
+                Expr::Payload(Payload::Field {
+                    protocol: p.name,
+                    field,
+                }),
+                ty,
+                bits,
+            )
+        };
+        let t = self.icmp_type;
+        let (fields, dep): (Vec<_>, Option<u8>) = match (p.name, offset, len) {
+            ("icmp", 32, 32) if t == Some(5) => {
+                (vec![f("gateway", Datatype::Integer, 32)], Some(5))
+            }
+            ("icmp", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmp", 48, 16) if t == Some(3) => (vec![f("mtu", Datatype::Integer, 16)], Some(3)),
+            ("icmpv6", 32, 32) if t == Some(2) => (vec![f("mtu", Datatype::Integer, 32)], Some(2)),
+            ("icmpv6", 32, 32) if t == Some(4) => {
+                (vec![f("parameter-problem", Datatype::Integer, 32)], Some(4))
+            }
+            ("icmpv6", 32, 32) => (
+                vec![
+                    f("id", Datatype::Integer, 16),
+                    f("sequence", Datatype::Integer, 16),
+                ],
+                None,
+            ),
+            ("icmpv6", 32, 16) if matches!(t, Some(130..=132)) => {
+                (vec![f("max-delay", Datatype::Integer, 16)], t)
+            }
+            _ => return None,
+        };
+        // The transport dependency goes as for any field of the protocol.
+        let n = l4_number(p.name);
+        let mut want = vec![Dep::L4proto(n)];
+        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+            want.push(Dep::IpProto(n));
+            want.push(Dep::Ip6Nexthdr(n));
+        }
+        if let Some(d) = dep {
+            self.kill(&[Dep::IcmpType(d)]);
+        }
+        self.kill(&want);
+        Some(fields)
+    }
+
     /// Records protocol context and dependency candidates after a match.
     fn note_match(&mut self, idx: usize) {
         let Some(Some(Stmt::Match { op, left, right })) = self.stmts.get(idx) else {
@@ -605,14 +735,24 @@ impl State<'_, '_> {
         };
         let n = v.as_u128();
         let dep = match left {
-            Expr::Meta("l4proto") => Dep::L4proto(n as u8),
-            Expr::Meta("nfproto") => Dep::Nfproto(n as u8),
-            Expr::Meta("protocol") => Dep::MetaProtocol(n as u16),
-            Expr::Meta("iiftype") => Dep::Iiftype(n as u16),
+            Expr::Meta("l4proto") => Dep::L4proto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("nfproto") => Dep::Nfproto(u8::try_from(n).unwrap_or(0)),
+            Expr::Meta("protocol") => Dep::MetaProtocol(u16::try_from(n).unwrap_or(0)),
+            Expr::Meta("iiftype") => Dep::Iiftype(u16::try_from(n).unwrap_or(0)),
+            Expr::Ct { key, dir: None } if key == "l3proto" => Dep::CtL3proto,
+            Expr::Payload(Payload::Field {
+                protocol: "icmp" | "icmpv6",
+                field: "type",
+            }) => {
+                self.icmp_type = u8::try_from(n).ok();
+                Dep::IcmpType(u8::try_from(n).unwrap_or(0))
+            }
             Expr::Payload(Payload::Field { protocol, field }) => match (*protocol, *field) {
-                ("ether", "type") | ("vlan", "type") => Dep::EtherType(n as u16),
-                ("ip", "protocol") => Dep::IpProto(n as u8),
-                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(n as u8),
+                ("ether", "type") | ("vlan", "type") => {
+                    Dep::EtherType(u16::try_from(n).unwrap_or(0))
+                }
+                ("ip", "protocol") => Dep::IpProto(u8::try_from(n).unwrap_or(0)),
+                ("ip6", "nexthdr") => Dep::Ip6Nexthdr(u8::try_from(n).unwrap_or(0)),
                 _ => return,
             },
             _ => return,
@@ -624,7 +764,12 @@ impl State<'_, '_> {
             Dep::Nfproto(2) => self.l3 = Some(&proto::IP),
             Dep::Nfproto(10) => self.l3 = Some(&proto::IP6),
             Dep::MetaProtocol(t) | Dep::EtherType(t) => match t {
-                0x8100 | 0x88a8 => self.vlan = true,
+                0x8100 | 0x88a8 => {
+                    if self.vlan {
+                        self.vlan_depth += 1;
+                    }
+                    self.vlan = true;
+                }
                 _ => self.l3 = proto::by_ethertype(t).or(self.l3),
             },
             _ => {}
@@ -651,14 +796,14 @@ impl State<'_, '_> {
             Reg::Expr { e, ty, bits } => Ok(Left::Fields(vec![(e.clone(), *ty, *bits)], 0)),
             Reg::Masked { src, mask } => {
                 let m = mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                let width = (mask.len() as u32) * 8;
+                let width = bits_of(mask.len());
                 if let Reg::Payload { base, offset, len } = src.as_ref() {
                     // A contiguous mask selects a sub-field (dscp) or a prefix.
                     if m != 0 && mask.len() <= 16 {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 || ones == 128 {
+                        if m >> trail == ones_mask(ones) {
                             let foff = offset + lead;
                             let exact = self.field_exists(*base, foff, ones);
                             if exact {
@@ -684,7 +829,7 @@ impl State<'_, '_> {
                         let lead = m.leading_zeros() - (128 - width);
                         let trail = m.trailing_zeros();
                         let ones = width - lead - trail;
-                        if m >> trail == (1u128 << ones) - 1 {
+                        if m >> trail == ones_mask(ones) {
                             let f = exthdr_field(*op, *kind, offset + lead, ones, false);
                             if matches!(&f.0, Expr::Exthdr(x) if x.raw.is_none()) {
                                 return Ok(Left::Fields(vec![f], trail));
@@ -712,6 +857,8 @@ impl State<'_, '_> {
                 0,
             )),
             Reg::Imm(_) => Err("comparison of an immediate".into()),
+            Reg::MapPart => Err("comparison of a map's data part".into()),
+            Reg::PayloadEdit { .. } => Err("comparison of an edited payload".into()),
         }
     }
 
@@ -750,6 +897,49 @@ impl State<'_, '_> {
                 let off = p.offset.ok_or("payload without offset")?.saturating_mul(8);
                 let len = p.len.ok_or("payload without length")?.saturating_mul(8);
                 if let Some(sreg) = p.sreg {
+                    let edit = match sreg_reg(self, sreg) {
+                        Some(Reg::Masked { src, mask }) => match *src {
+                            Reg::Payload { base, offset, len } => Some(Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                xor: vec![0; mask.len()],
+                                mask,
+                            }),
+                            _ => None,
+                        },
+                        other => other,
+                    };
+                    if let Some(Reg::PayloadEdit {
+                        base: eb,
+                        offset: eo,
+                        len: el,
+                        mask,
+                        xor,
+                    }) = edit
+                    {
+                        if eb == base && eo == off && el == len && mask.len() <= 16 {
+                            // The field is where the mask is clear.
+                            let width = bits_of(mask.len());
+                            let m = !mask.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b))
+                                & ones_mask(width);
+                            let x = xor.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            if m != 0 {
+                                let lead = m.leading_zeros() - (128 - width);
+                                let trail = m.trailing_zeros();
+                                let ones = width - lead - trail;
+                                let key = self.resolve_payload(base, off + lead, ones);
+                                if let [(k, ty, bits)] = key.as_slice() {
+                                    let value = Value::number(*ty, *bits, (x & m) >> trail);
+                                    self.push(Stmt::Mangle {
+                                        key: k.clone(),
+                                        value: Expr::Value(value),
+                                    });
+                                    return Ok(());
+                                }
+                            }
+                        }
+                    }
                     let key = self.resolve_payload(base, off, len);
                     let [(k, ty, bits)] = key.as_slice() else {
                         return Err("payload write of several fields".into());
@@ -774,6 +964,7 @@ impl State<'_, '_> {
                 let key = m.key.ok_or("meta without key")?;
                 let (name, ty, bits) = meta_key(key).ok_or("unknown meta key")?;
                 if let Some(sreg) = m.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle {
                         key: Expr::Meta(name),
@@ -793,13 +984,13 @@ impl State<'_, '_> {
             KExpr::Ct(c) => {
                 let key = c.key.ok_or("ct without key")?;
                 let (mut name, ty, bits) = ct_key(key, self.family).ok_or("unknown ct key")?;
+                let _ = &mut name;
                 if matches!(key.0, 8 | 9) {
-                    // ct saddr/daddr: nft names the family from context.
-                    match self.l3.map(|p| p.name) {
-                        Some(fam @ ("ip" | "ip6")) => name = format!("{fam} {name}"),
-                        _ => {}
-                    }
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+                }
+                if key.0 == 10 {
+                    // ct protocol: the ct l3proto before it is its dependency.
+                    self.kill(&[Dep::CtL3proto]);
                 }
                 if matches!(key.0, 19..=22) {
                     self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
@@ -809,6 +1000,7 @@ impl State<'_, '_> {
                     .map(|d| if d == 0 { "original" } else { "reply" });
                 let ex = Expr::Ct { key: name, dir };
                 if let Some(sreg) = c.sreg {
+                    self.apply_deferred(sreg);
                     let value = self.value_of(Some(sreg), ty, bits, !be_type(ty))?;
                     self.push(Stmt::Mangle { key: ex, value });
                     return Ok(());
@@ -852,6 +1044,23 @@ impl State<'_, '_> {
                             Reg::Masked {
                                 src: Box::new(src),
                                 mask: mask.clone(),
+                            },
+                        )
+                    }
+                    (0, Some(Data::Value(mask)), Some(Data::Value(xor)))
+                        if matches!(src, Reg::Payload { .. }) =>
+                    {
+                        let Reg::Payload { base, offset, len } = src else {
+                            return Err("payload edit".into());
+                        };
+                        self.set(
+                            b.dreg,
+                            Reg::PayloadEdit {
+                                base,
+                                offset,
+                                len,
+                                mask: mask.clone(),
+                                xor: xor.clone(),
                             },
                         )
                     }
@@ -932,12 +1141,26 @@ impl State<'_, '_> {
                 let (Some(Data::Value(from)), Some(Data::Value(to))) = (&r.from, &r.to) else {
                     return Err("range without values".into());
                 };
-                let Left::Fields(f, 0) = left else {
+                let Left::Fields(f, shift) = left else {
                     return Err("range on a masked value".into());
                 };
                 let [(l, ty, bits)] = f.as_slice() else {
                     return Err("range on several fields".into());
                 };
+                let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                let (from, to) = if packet && (shift > 0 || bits % 8 != 0) {
+                    let f = |v: &[u8]| {
+                        let raw = v
+                            .iter()
+                            .take(16)
+                            .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                        (raw >> shift).to_be_bytes()[16 - bits_to_bytes(*bits).max(1)..].to_vec()
+                    };
+                    (f(from), f(to))
+                } else {
+                    (from.clone(), to.clone())
+                };
+                let (from, to) = (&from, &to);
                 let op = if r.op.map_or(0, |o| o.0) == 1 {
                     Op::Neq
                 } else {
@@ -1002,10 +1225,15 @@ impl State<'_, '_> {
                 let kind = r.kind.unwrap_or(0);
                 let code = r.icmp_code.unwrap_or(0);
                 let rej = match kind {
-                    1 => Reject {
-                        kind: Some("tcp reset"),
-                        code: None,
-                    },
+                    1 => {
+                        if matches!(self.family, ProtoFamily::Ipv4 | ProtoFamily::Ipv6) {
+                            self.kill(&[Dep::L4proto(6)]);
+                        }
+                        Reject {
+                            kind: Some("tcp reset"),
+                            code: None,
+                        }
+                    }
                     2 => Reject {
                         kind: Some("icmpx"),
                         code: Some(Expr::Value(Value::number(
@@ -1197,11 +1425,11 @@ impl State<'_, '_> {
                         offset: h.offset.unwrap_or(0),
                     }
                 } else {
-                    let src = self.take(h.sreg)?;
-                    let inner = self.key_expr(&src)?;
+                    let len = h.len.unwrap_or(4);
+                    let (inner, _) = self.gather_key(h.sreg.ok_or("jhash without sreg")?, len)?;
                     Expr::Jhash {
                         modulus: h.modulus.unwrap_or(0),
-                        seed: h.seed.unwrap_or(0),
+                        seed: h.seed,
                         offset: h.offset.unwrap_or(0),
                         expr: Box::new(inner),
                     }
@@ -1399,29 +1627,33 @@ impl State<'_, '_> {
         if op == Op::Lte {
             if let Some((idx, r, shift)) = self.pending_gte {
                 if Some(r) == c.sreg {
-                    if let Some(Some(Stmt::Match { left, right, op: o })) = self.stmts.get(idx) {
-                        if let Expr::Value(lo) = right {
-                            let ty = lo.ty;
-                            let bits = lo.bits;
-                            let hi = if shift > 0 || bits % 8 != 0 {
-                                let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                                Value::number(ty, bits, raw >> shift)
-                            } else {
-                                typed_h(ty, bits, v, expr_host(left, ty) && !swapped)
-                            };
-                            let s = Stmt::Match {
-                                op: Op::Eq,
-                                left: left.clone(),
-                                right: Expr::Range(
-                                    Box::new(Expr::Value(lo.clone())),
-                                    Box::new(Expr::Value(hi)),
-                                ),
-                            };
-                            let _ = o;
-                            self.stmts[idx] = Some(s);
-                            self.pending_gte = None;
-                            return Ok(());
+                    if let Some(Some(Stmt::Match {
+                        left,
+                        right: Expr::Value(lo),
+                        ..
+                    })) = self.stmts.get(idx)
+                    {
+                        let (ty, bits) = (lo.ty, lo.bits);
+                        let packet = matches!(left, Expr::Payload(_) | Expr::Exthdr(_));
+                        let hi = if packet && (shift > 0 || bits % 8 != 0) {
+                            let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                            Value::number(ty, bits, raw >> shift)
+                        } else {
+                            typed_h(ty, bits, v, expr_host(left, ty) && !swapped)
+                        };
+                        let s = Stmt::Match {
+                            op: Op::Eq,
+                            left: left.clone(),
+                            right: Expr::Range(
+                                Box::new(Expr::Value(lo.clone())),
+                                Box::new(Expr::Value(hi)),
+                            ),
+                        };
+                        if let Some(slot) = self.stmts.get_mut(idx) {
+                            *slot = Some(s);
                         }
+                        self.pending_gte = None;
+                        return Ok(());
                     }
                 }
             }
@@ -1430,7 +1662,12 @@ impl State<'_, '_> {
         match left {
             Left::Fields(fields, shift) => {
                 if fields.len() == 1 {
-                    let (l, ty, bits) = fields.into_iter().next().ok_or("no field")?;
+                    let (l, mut ty, mut bits) = fields.into_iter().next().ok_or("no field")?;
+                    if ty == Datatype::Ipv4Addr && v.len() == 16 && matches!(l, Expr::Ct { .. }) {
+                        // `ct saddr` of an IPv6 flow (family from the data).
+                        ty = Datatype::Ipv6Addr;
+                        bits = 128;
+                    }
                     if is_prefix_type(ty) && shift == 0 && v.len() * 8 < bits as usize {
                         let mut full = v.clone();
                         full.resize(bits_to_bytes(bits), 0);
@@ -1439,12 +1676,13 @@ impl State<'_, '_> {
                             left: l,
                             right: Expr::Prefix {
                                 addr: Box::new(Expr::Value(typed_h(ty, bits, &full, false))),
-                                len: v.len() as u32 * 8,
+                                len: bits_of(v.len()),
                             },
                         });
                         return Ok(());
                     }
-                    let right = if shift > 0 || bits % 8 != 0 {
+                    let packet = matches!(l, Expr::Payload(_) | Expr::Exthdr(_));
+                    let right = if packet && (shift > 0 || bits % 8 != 0) {
                         let raw = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
                         Value::number(ty, bits, raw >> shift)
                     } else {
@@ -1465,6 +1703,11 @@ impl State<'_, '_> {
                         }
                         name_ifindex(val, self.ctx.ifname)
                     };
+                    let mut right = right;
+                    if right.ty.is_bitmask() && right.as_u128().count_ones() > 1 {
+                        // nft names the bits of a flag match, not of a value.
+                        right.ty = Datatype::Bitmask;
+                    }
                     let idx = self.push(Stmt::Match {
                         op,
                         left: l,
@@ -1517,7 +1760,7 @@ impl State<'_, '_> {
                     data: mask,
                 };
                 let mv = maskv.as_u128();
-                let width = (maskv.data.len() as u32) * 8;
+                let width = bits_of(maskv.data.len());
                 let lead = if width > 0 && width <= 128 {
                     (!mv << (128 - width)).leading_zeros().min(width)
                 } else {
@@ -1588,6 +1831,15 @@ impl State<'_, '_> {
     /// statements): concatenations gathered from consecutive registers.
     fn key_expr(&mut self, reg: &Reg) -> R<Expr> {
         match self.left_of(reg)? {
+            Left::Masked(e, ty, bits, mask) => Ok(Expr::Binop {
+                op: BinOp::And,
+                left: Box::new(e),
+                right: Box::new(Expr::Value(Value {
+                    ty,
+                    bits,
+                    data: mask,
+                })),
+            }),
             Left::Fields(mut f, 0) if f.len() == 1 => Ok(f.remove(0).0),
             Left::Fields(f, 0) => Ok(Expr::Concat(f.into_iter().map(|x| x.0).collect())),
             _ => Err("masked key".into()),
@@ -1597,6 +1849,12 @@ impl State<'_, '_> {
     /// The key at register `r` for a set with key length `key_len`:
     /// several registers make a concatenation.
     fn gather_key(&mut self, r: u32, key_len: u32) -> R<(Expr, u32)> {
+        self.gather_key_typed(r, key_len, &[])
+    }
+
+    /// [`State::gather_key`] typing immediates by the set's key types.
+    fn gather_key_typed(&mut self, r: u32, key_len: u32, types: &[Datatype]) -> R<(Expr, u32)> {
+        self.key_lens.clear();
         let mut idx = reg32(r);
         let mut got = 0u32;
         let mut parts = Vec::new();
@@ -1610,16 +1868,51 @@ impl State<'_, '_> {
             let bits = match &reg {
                 Reg::Payload { len, .. } | Reg::Exthdr { len, .. } => *len,
                 Reg::Expr { bits, .. } => *bits,
-                Reg::Masked { mask, .. } => mask.len() as u32 * 8,
-                Reg::Imm(v) => v.len() as u32 * 8,
+                Reg::Masked { mask, .. } => bits_of(mask.len()),
+                Reg::Imm(v) => bits_of(v.len()),
+                Reg::MapPart => 32,
+                Reg::PayloadEdit { len, .. } => *len,
             };
-            let bytes = bits_to_bytes(bits).max(1) as u32;
+            let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
+            if let Reg::Imm(v) = &reg {
+                // A constant part of a key (`ip saddr . 22`).
+                let ty = types.get(parts.len()).copied().unwrap_or(Datatype::Integer);
+                let tbits = ty.bits().unwrap_or(bits).min(bits);
+                self.key_lens
+                    .push(u32::try_from(bits_to_bytes(tbits)).unwrap_or(4));
+                parts.push(Expr::Value(typed_h(ty, tbits, v, ty.host_order())));
+                got += padded;
+                idx += padded / 4;
+                continue;
+            }
             match self.left_of(&reg)? {
-                Left::Fields(f, 0) => parts.extend(f.into_iter().map(|x| x.0)),
+                Left::Fields(f, 0) => {
+                    for x in f {
+                        self.key_lens
+                            .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                        parts.push(x.0);
+                    }
+                }
                 Left::Fields(mut f, sh) if f.len() == 1 => {
                     shift = sh;
-                    parts.push(f.remove(0).0);
+                    let x = f.remove(0);
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(x.2)).unwrap_or(4));
+                    parts.push(x.0);
+                }
+                Left::Masked(e, ty, bits, mask) => {
+                    self.key_lens
+                        .push(u32::try_from(bits_to_bytes(bits)).unwrap_or(4));
+                    parts.push(Expr::Binop {
+                        op: BinOp::And,
+                        left: Box::new(e),
+                        right: Box::new(Expr::Value(Value {
+                            ty,
+                            bits,
+                            data: mask,
+                        })),
+                    });
                 }
                 _ => return Err("masked key".into()),
             }
@@ -1648,7 +1941,14 @@ impl State<'_, '_> {
         if !anon {
             return Ok(Expr::SetRef(format!("@{name}")));
         }
-        Ok(Expr::Set(set_elements(set, elems, self.ctx.ifname, shift)?))
+        let lens = (self.key_lens.len() > 1).then_some(self.key_lens.as_slice());
+        Ok(Expr::Set(set_elements_with(
+            set,
+            elems,
+            self.ctx.ifname,
+            shift,
+            lens,
+        )?))
     }
 
     fn lookup(&mut self, l: &kx::Lookup) -> R<()> {
@@ -1658,7 +1958,14 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let (key, shift) = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len)?;
+        self.nokill = l.dreg.is_some_and(|d| d != 0);
+        let gathered = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len);
+        self.nokill = false;
+        let kills = std::mem::take(&mut self.pending_kills);
+        if let Some(d) = l.dreg.filter(|d| *d != 0) {
+            self.deferred.insert(reg32(d), kills);
+        }
+        let (key, shift) = gathered?;
         let data = self.set_expr(&name, shift)?;
         let inv = l.flags.unwrap_or(0) & 1 != 0;
         match l.dreg {
@@ -1683,6 +1990,10 @@ impl State<'_, '_> {
                         (t, s.data_len.unwrap_or(4) * 8)
                     })
                     .unwrap_or((Datatype::Integer, 32));
+                let parts = bits.div_ceil(32).max(1);
+                for i in 1..parts.min(16) {
+                    self.regs.insert(reg32(d) + i, Reg::MapPart);
+                }
                 self.set(
                     Some(d),
                     Reg::Expr {
@@ -1739,33 +2050,53 @@ impl State<'_, '_> {
         } else {
             ("ip", Datatype::Ipv4Addr, 32)
         };
+        let is_part = |st: &Self, r: Option<u32>| {
+            r.is_some_and(|r| matches!(st.regs.get(&reg32(r)), Some(Reg::MapPart)))
+        };
+        let mut from_map = false;
         let addr = match n.reg_addr_min {
             Some(min) => {
                 let lo = self.value_of(Some(min), ty, bits, false)?;
+                from_map = matches!(lo, Expr::Map { .. });
+                if from_map {
+                    self.apply_deferred(min);
+                }
                 match n.reg_addr_max {
+                    Some(max) if from_map && (max == min || is_part(self, Some(max))) => Some(lo),
                     Some(max) if max != min => {
                         let hi = self.value_of(Some(max), ty, bits, false)?;
-                        Some(Expr::Range(Box::new(lo), Box::new(hi)))
+                        Some(range_or_prefix(lo, hi))
                     }
                     _ => Some(lo),
                 }
             }
             None => None,
         };
-        let port = self.proto_range(n.reg_proto_min, n.reg_proto_max)?;
-        let family = if self.family == ProtoFamily::Inet && addr.is_some() {
-            self.kill(&[Dep::Nfproto(2), Dep::Nfproto(10)]);
+        let concat_map =
+            from_map && (is_part(self, n.reg_proto_min) || is_part(self, n.reg_addr_max));
+        let port = if concat_map {
+            None
+        } else {
+            self.proto_range(n.reg_proto_min, n.reg_proto_max)?
+        };
+        let family = if (self.family == ProtoFamily::Inet || concat_map) && addr.is_some() {
             Some(fam)
         } else {
             None
         };
+        let nflags = n.flags.unwrap_or(0);
         self.push(Stmt::Nat(Nat {
             kind,
             family,
             addr,
             port,
-            flags: nat_flags(n.flags.unwrap_or(0)),
-            type_flags: Vec::new(),
+            flags: nat_flags(nflags),
+            // NF_NAT_RANGE_NETMAP: a prefix-to-prefix map.
+            type_flags: if nflags & 0x40 != 0 {
+                vec!["prefix"]
+            } else {
+                Vec::new()
+            },
         }));
         Ok(())
     }
@@ -1777,7 +2108,13 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
-        let (key, _) = self.gather_key(d.sreg_key.ok_or("dynset without key")?, key_len)?;
+        let types = self
+            .ctx
+            .set(&name)
+            .map(|(s, _)| Datatype::concat_ids(s.key_type.unwrap_or(0)))
+            .unwrap_or_default();
+        let (key, _) =
+            self.gather_key_typed(d.sreg_key.ok_or("dynset without key")?, key_len, &types)?;
         let op = match d.op.map_or(0, |o| o.0) {
             0 => "add",
             1 => "update",
@@ -1802,6 +2139,12 @@ impl State<'_, '_> {
                 l4: None,
                 vlan: false,
                 pending_gte: None,
+                nokill: false,
+                key_lens: Vec::new(),
+                icmp_type: None,
+                vlan_depth: 0,
+                pending_kills: Vec::new(),
+                deferred: HashMap::new(),
                 swapped: Default::default(),
             };
             sub.expr(e)?;
@@ -1821,6 +2164,24 @@ impl State<'_, '_> {
             })),
             None => key,
         };
+        let anon = self
+            .ctx
+            .set(&name)
+            .is_some_and(|(s, _)| s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)));
+        if anon && d.sreg_data.is_none() && stmts.len() <= 1 {
+            let size = self
+                .ctx
+                .set(&name)
+                .and_then(|(s, _)| s.desc.as_ref().and_then(|x| x.size));
+            let stmt = stmts.pop().ok_or("meter without statement")?;
+            self.push(Stmt::Meter {
+                name,
+                key: elem,
+                stmt: Box::new(stmt),
+                size,
+            });
+            return Ok(());
+        }
         if let Some(sd) = d.sreg_data {
             let (ty, bits) = self
                 .ctx
@@ -1871,6 +2232,14 @@ impl State<'_, '_> {
             let (e, fty, fbits) = exthdr_field(op, kind, off, len, false);
             let value = self.value_of(Some(sreg), fty, fbits, false)?;
             self.push(Stmt::Mangle { key: e, value });
+            return Ok(());
+        }
+        if x.dreg.is_none() && x.sreg.is_none() {
+            let (mut e, _, _) = exthdr_field(op, kind, 0, 0, true);
+            if let Expr::Exthdr(ExthdrField { raw: Some(r), .. }) = &mut e {
+                r.2 = 0;
+            }
+            self.push(Stmt::Reset(e));
             return Ok(());
         }
         if present {
@@ -1960,6 +2329,8 @@ pub(crate) fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtF
                 ("tsecr", 48, 32, T::Integer),
             ],
         ),
+        (1, 19) => ("md5sig", KL),
+        (1, 34) => ("fastopen", KL),
         (1, 30) => (
             "mptcp",
             &[
@@ -1973,6 +2344,23 @@ pub(crate) fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtF
             &[
                 ("nexthdr", 0, 8, T::InetProto),
                 ("hdrlength", 8, 8, T::Integer),
+            ],
+        ),
+        (0, 43) if offset >= 32 => (
+            // Beyond the common routing header: the segment routing header.
+            "srh",
+            &[
+                ("last-entry", 32, 8, T::Integer),
+                ("flags", 40, 8, T::Integer),
+                ("tag", 48, 16, T::Integer),
+                ("sid[1]", 64, 128, T::Ipv6Addr),
+                ("sid[2]", 192, 128, T::Ipv6Addr),
+                ("sid[3]", 320, 128, T::Ipv6Addr),
+                ("sid[4]", 448, 128, T::Ipv6Addr),
+                ("sid[5]", 576, 128, T::Ipv6Addr),
+                ("sid[6]", 704, 128, T::Ipv6Addr),
+                ("sid[7]", 832, 128, T::Ipv6Addr),
+                ("sid[8]", 960, 128, T::Ipv6Addr),
             ],
         ),
         (0, 43) => (
@@ -2162,6 +2550,11 @@ fn exthdr_field(op: u32, kind: u8, off: u32, len: u32, present: bool) -> (Expr, 
     }
 }
 
+/// The register `r` holds, if anything.
+fn sreg_reg(st: &State<'_, '_>, r: u32) -> Option<Reg> {
+    st.regs.get(&reg32(r)).cloned()
+}
+
 /// A comparison's left side.
 enum Left {
     /// Fields (several: a merged load), and the right shift of the value.
@@ -2244,6 +2637,9 @@ fn nat_flags(f: u32) -> Vec<&'static str> {
     if f & 0x8 != 0 {
         out.push("persistent");
     }
+    if f & 0x40 != 0 {
+        out.push("netmap");
+    }
     out
 }
 
@@ -2291,7 +2687,7 @@ fn log(l: &kx::Log) -> Log {
     }
 }
 
-fn limit(l: &kx::Limit) -> Limit {
+pub(crate) fn limit(l: &kx::Limit) -> Limit {
     Limit {
         rate: l.rate.unwrap_or(0),
         unit_secs: l.unit.unwrap_or(1),
@@ -2326,10 +2722,25 @@ pub fn set_elements(
     ifname: Option<IfnameFn<'_>>,
     shift: u32,
 ) -> R<Vec<Expr>> {
+    set_elements_with(set, elems, ifname, shift, None)
+}
+
+/// [`set_elements`] with the byte lengths of the key's fields as the rule
+/// using the set loads them (for concatenations without a description).
+fn set_elements_with(
+    set: &Set,
+    elems: &[&Element],
+    ifname: Option<IfnameFn<'_>>,
+    shift: u32,
+    key_lens: Option<&[u32]>,
+) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
         Some(c) if !c.0.is_empty() => c.0.clone(),
+        _ if key_lens.is_some_and(|l| l.len() == key_types.len()) => {
+            key_lens.map(<[u32]>::to_vec).unwrap_or_default()
+        }
         _ if key_types.len() > 1 => key_types
             .iter()
             .map(|t| t.bits().unwrap_or(32).div_ceil(8))
@@ -2339,13 +2750,12 @@ pub fn set_elements(
     // nft records the byte order of keys and data in the set's user data.
     let udata = set.userdata.as_deref().unwrap_or(&[]);
     let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
-    let key_host = order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
+    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
+    // Interval keys are stored big-endian, whatever their type.
+    let key_host =
+        !interval && order(0).unwrap_or_else(|| key_types.iter().all(|t| t.host_order()));
     let data_host = order(1);
     let name = |e: Expr| match e {
-        Expr::Value(v) if shift > 0 => {
-            let bits = v.bits;
-            Expr::Value(Value::number(v.ty, bits, v.as_u128() >> shift))
-        }
         Expr::Value(v) => Expr::Value(name_ifindex(v, ifname)),
         Expr::Concat(parts) => Expr::Concat(
             parts
@@ -2360,19 +2770,54 @@ pub fn set_elements(
     };
     let key_of = |d: &Data| -> R<Expr> {
         let bytes = d.as_value().ok_or("element key is not a value")?;
-        key_value(&key_types, &field_lens, bytes, key_host).map(name)
+        if shift > 0 && key_types.len() == 1 {
+            // A sub-byte field: the element holds the masked register.
+            let raw = bytes
+                .iter()
+                .take(16)
+                .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+            let ty = key_types[0];
+            let bits = ty.bits().unwrap_or(key_len * 8);
+            return Ok(Expr::Value(Value::number(ty, bits, raw >> shift)));
+        }
+        key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
     // Sort keys as nft's numbers: host-order keys and strings by their
     // reversed bytes.
     let sort_host = key_host
-        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname));
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
+        || (!interval && key_types.len() > 1);
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
-    let interval = set.flags.is_some_and(|f| f.contains(SetFlags::INTERVAL));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
-    let data_bits = set.data_len.unwrap_or(4) * 8;
+    let data_interval = udata_u32(udata, 6).is_some_and(|x| x != 0)
+        || set
+            .data_len
+            .is_some_and(|l| Some(l) == data_ty.bits().map(|b| b.div_ceil(8) * 2));
+    let data_bits = if data_interval {
+        data_ty.bits().unwrap_or(32)
+    } else {
+        set.data_len.unwrap_or(4) * 8
+    };
     let data_of = |e: &Element| -> R<Option<Expr>> {
         Ok(match &e.data {
             Some(Data::Verdict(v)) => Some(Expr::Verdict(kverdict(v).ok_or("verdict")?)),
+            Some(Data::Value(v))
+                if data_interval && v.len() == bits_to_bytes(data_bits) * 2 && !v.is_empty() =>
+            {
+                // Interval data (`snat to ip saddr map { 10.0.0.0/24 : 1.1.1.1-1.1.1.9 }`): start then end.
+                let n = v.len() / 2;
+                let lo = Expr::Value(typed_h(data_ty, data_bits, &v[..n], false));
+                let hi = Expr::Value(typed_h(data_ty, data_bits, &v[n..], false));
+                Some(range_or_prefix(lo, hi))
+            }
+            Some(Data::Value(v)) if Datatype::concat_ids(set.data_type.unwrap_or(0)).len() > 1 => {
+                let types = Datatype::concat_ids(set.data_type.unwrap_or(0));
+                let lens: Vec<u32> = types
+                    .iter()
+                    .map(|t| t.bits().unwrap_or(32).div_ceil(8))
+                    .collect();
+                Some(key_value(&types, &lens, v, false, false)?)
+            }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
                 typed_h(
                     data_ty,
@@ -2399,13 +2844,14 @@ pub fn set_elements(
         })
     };
     let mut out: Vec<(Vec<u8>, Expr)> = Vec::new();
+    let mut catchalls = Vec::new();
     if interval && key_types.len() == 1 {
         // Ranges: starts and ends (INTERVAL_END), sorted by key.
         let mut items: Vec<(&Element, Vec<u8>, bool)> = Vec::new();
         for e in elems {
             let catchall = e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
             if catchall {
-                out.push((vec![0xff; 64], wrap(Expr::Wildcard, e)?));
+                catchalls.push(wrap(Expr::Wildcard, e)?);
                 continue;
             }
             let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
@@ -2439,6 +2885,8 @@ pub fn set_elements(
             };
             let key = if hi == *k {
                 Expr::Value(lo_v)
+            } else if let Some(w) = string_wildcard(k, &hi, ty) {
+                Expr::Value(w)
             } else if let Some(plen) = prefix_len(k, &hi).filter(|_| is_prefix_type(ty)) {
                 Expr::Prefix {
                     addr: Box::new(Expr::Value(lo_v)),
@@ -2478,8 +2926,12 @@ pub fn set_elements(
             let sort_key = normalise(sort_host, &sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        // Concatenated ranges stay in the kernel's order.
+        if !(interval && key_types.len() > 1) {
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+        }
     }
+    out.extend(catchalls.into_iter().map(|c| (Vec::new(), c)));
     Ok(out
         .into_iter()
         .map(|(_, mut e)| {
@@ -2489,8 +2941,30 @@ pub fn set_elements(
         .collect())
 }
 
+/// An interface-name interval `"eth" .. "eth\xff\xff..."` is the wildcard `"eth*"`.
+fn string_wildcard(lo: &[u8], hi: &[u8], ty: Datatype) -> Option<Value> {
+    if !matches!(ty, Datatype::Ifname | Datatype::String) {
+        return None;
+    }
+    let end = lo.iter().position(|b| *b == 0).unwrap_or(lo.len());
+    let (stem, rest) = hi.split_at_checked(end)?;
+    if stem != &lo[..end] || rest.is_empty() || !rest.iter().all(|b| *b == 0xff) {
+        return None;
+    }
+    let mut data = stem.to_vec();
+    data.push(b'*');
+    Some(Value {
+        ty,
+        bits: bits_of(hi.len()),
+        data,
+    })
+}
+
 fn range_or_prefix(lo: Expr, hi: Expr) -> Expr {
     if let (Expr::Value(l), Expr::Value(h)) = (&lo, &hi) {
+        if let Some(w) = string_wildcard(&l.data, &h.data, l.ty) {
+            return Expr::Value(w);
+        }
         if is_prefix_type(l.ty) {
             if let Some(p) = prefix_len(&l.data, &h.data) {
                 return Expr::Prefix {
@@ -2525,6 +2999,8 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
             KExpr::Limit(l) => Some(Stmt::Limit(limit(l))),
             _ => None,
         })
+        // nft 1.0.6 prints the first expression of an element only.
+        .take(1)
         .collect();
     if comment.is_none() && timeout.is_none() && e.expiration.is_none() && stmts.is_empty() {
         return key;
@@ -2566,7 +3042,7 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
     if lo.len() != hi.len() {
         return None;
     }
-    let total = lo.len() as u32 * 8;
+    let total = bits_of(lo.len());
     // host bits: hi ^ lo must be 0..01..1 and lo & that == 0
     let mut host = 0u32;
     let mut seen_partial = false;
@@ -2592,14 +3068,20 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
 }
 
 /// A key's value (a concatenation for several types).
-fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Expr> {
+fn key_value(
+    types: &[Datatype],
+    lens: &[u32],
+    bytes: &[u8],
+    host: bool,
+    interval: bool,
+) -> R<Expr> {
     if types.len() == 1 {
         let ty = types[0];
-        let bits = ty.bits().unwrap_or(bytes.len() as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(bytes.len()));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            bytes.len() as u32 * 8
+            bits_of(bytes.len())
         } else {
-            bits.min(bytes.len() as u32 * 8)
+            bits.min(bits_of(bytes.len()))
         };
         return Ok(Expr::Value(typed_h(ty, bits, bytes, host && !be_type(ty))));
     }
@@ -2609,13 +3091,18 @@ fn key_value(types: &[Datatype], lens: &[u32], bytes: &[u8], host: bool) -> R<Ex
         let len = *lens.get(i).unwrap_or(&4) as usize;
         let part = bytes.get(at..at + len).ok_or("short concatenated key")?;
         at += len.div_ceil(4) * 4;
-        let bits = ty.bits().unwrap_or(len as u32 * 8).min(len as u32 * 8);
+        let bits = ty.bits().unwrap_or(bits_of(len)).min(bits_of(len));
         let bits = if matches!(ty, Datatype::String | Datatype::Ifname) {
-            len as u32 * 8
+            bits_of(len)
         } else {
             bits
         };
-        parts.push(Expr::Value(typed(*ty, bits, part)));
+        parts.push(Expr::Value(typed_h(
+            *ty,
+            bits,
+            part,
+            !interval && ty.host_order(),
+        )));
     }
     Ok(Expr::Concat(parts))
 }

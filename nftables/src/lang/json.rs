@@ -177,10 +177,11 @@ pub fn expr(e: &Expr) -> J {
             modulus,
             offset,
         } => {
-            let mut v = vec![("mode", s(*mode)), ("mod", J::U((*modulus).into()))];
-            if *offset != 0 {
-                v.push(("offset", J::U((*offset).into())));
-            }
+            let v = vec![
+                ("mode", s(*mode)),
+                ("mod", J::U((*modulus).into())),
+                ("offset", J::U((*offset).into())),
+            ];
             one("numgen", o(v))
         }
         Expr::Jhash {
@@ -190,8 +191,8 @@ pub fn expr(e: &Expr) -> J {
             expr: e,
         } => {
             let mut v = vec![("mod", J::U((*modulus).into()))];
-            if *seed != 0 {
-                v.push(("seed", J::U((*seed).into())));
+            if let Some(sd) = seed {
+                v.push(("seed", J::U((*sd).into())));
             }
             if *offset != 0 {
                 v.push(("offset", J::U((*offset).into())));
@@ -514,14 +515,11 @@ pub fn stmt(st: &Stmt) -> J {
             stmt: st,
             size,
         } => {
-            let mut v = vec![
-                ("key", expr(key)),
-                ("stmt", stmt(st)),
-                ("name", s(name.as_str())),
-            ];
+            let mut v = vec![("key", expr(key)), ("stmt", set_stmt(st))];
             if let Some(sz) = size {
                 v.push(("size", J::U((*sz).into())));
             }
+            v.push(("name", s(name.as_str())));
             one("meter", o(v))
         }
         Stmt::Xt { kind, name } => one(
@@ -536,6 +534,7 @@ pub fn stmt(st: &Stmt) -> J {
             Some(ms) => one("last", one("used", J::U(*ms))),
             None => one("last", J::Null),
         },
+        Stmt::Reset(e) => one("reset", expr(e)),
         Stmt::Untranslated(u) => one(
             "untranslated",
             o(vec![
@@ -590,21 +589,21 @@ fn obj(i: &ObjItem) -> J {
             v.push(("inv", J::Bool(q.inv)));
         }
         ObjBody::Limit(l) => {
+            v.push((
+                "rate",
+                J::U(if l.bytes { byte_unit(l.rate).0 } else { l.rate }),
+            ));
+            v.push(("per", s(per(l.unit_secs))));
+            if l.inv {
+                v.push(("inv", J::Bool(true)));
+            }
             if l.bytes {
-                let (rate, ru) = byte_unit(l.rate);
                 let (burst, bu) = byte_unit(u64::from(l.burst));
-                v.push(("rate", J::U(rate)));
-                v.push(("per", s(per(l.unit_secs))));
-                v.push(("rate_unit", s(ru)));
+                v.push(("rate_unit", s(byte_unit(l.rate).1)));
                 v.push(("burst", J::U(burst)));
                 v.push(("burst_unit", s(bu)));
             } else {
-                v.push(("rate", J::U(l.rate)));
-                v.push(("per", s(per(l.unit_secs))));
                 v.push(("burst", J::U(l.burst.into())));
-            }
-            if l.inv {
-                v.push(("inv", J::Bool(true)));
             }
         }
         ObjBody::Connlimit { count, inv } => {
@@ -746,7 +745,7 @@ pub fn item(it: &Item) -> J {
                 v.push(("elem", J::A(x.elems.iter().map(expr).collect())));
             }
             if !x.stmts.is_empty() {
-                v.push(("stmt", J::A(x.stmts.iter().map(stmt).collect())));
+                v.push(("stmt", J::A(x.stmts.iter().map(set_stmt).collect())));
             }
             one(if x.map.is_some() { "map" } else { "set" }, o(v))
         }
@@ -798,9 +797,25 @@ pub fn listing(l: &Listing) -> J {
     one("nftables", J::A(items))
 }
 
+/// The `nftables` array, each item turned into JSON only as it is written.
+struct Items<'a>(&'a Listing);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut q = s.serialize_seq(Some(self.0.items.len() + 1))?;
+        q.serialize_element(&metainfo())?;
+        for it in &self.0.items {
+            q.serialize_element(&item(it))?;
+        }
+        q.end()
+    }
+}
+
 impl Serialize for Listing {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        listing(self).serialize(s)
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("nftables", &Items(self))?;
+        m.end()
     }
 }
 
@@ -856,7 +871,7 @@ impl serde_json::ser::Formatter for NftFormatter {
 /// Any serializable value as nft prints JSON (one line, nft's separators,
 /// no trailing newline).
 pub fn to_string<T: Serialize + ?Sized>(v: &T) -> String {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(4096);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, NftFormatter);
     if v.serialize(&mut ser).is_err() {
         return String::new();

@@ -588,7 +588,7 @@ impl Ctx<'_> {
                 };
                 Expr::Jhash {
                     modulus: n("mod")?,
-                    seed: n("seed")?,
+                    seed: gu64(o, "seed")?.and_then(|x| u32::try_from(x).ok()),
                     offset: n("offset")?,
                     expr: Box::new(self.expr(get(o, "expr")?, fam)?),
                 }

@@ -924,7 +924,7 @@ impl Lin<'_> {
                     dreg: Some(reg),
                     len: Some(u32_of(l.nbytes)),
                     modulus: Some(*modulus),
-                    seed: Some(*seed),
+                    seed: *seed,
                     offset: (*offset != 0).then_some(*offset),
                     kind: Some(kx::HashType::JENKINS),
                     ..Default::default()
@@ -1696,6 +1696,7 @@ pub fn stmt_name(s: &Stmt) -> &'static str {
         Stmt::Flow { .. } => "flow",
         Stmt::Last { .. } => "last",
         Stmt::Untranslated(_) => "untranslated",
+        Stmt::Reset(_) => "reset",
     }
 }
 

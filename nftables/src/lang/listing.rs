@@ -210,7 +210,8 @@ fn set_item(
     let map = if fl.contains(SetFlags::MAP) {
         Some(match s.data_type {
             Some(0xffff_ff00) => vec!["verdict".to_owned()],
-            Some(t) => type_names(t),
+            // Concatenated data print as one string (`"ipv4_addr . inet_service"`).
+            Some(t) => vec![type_names(t).join(" . ")],
             None => vec!["integer".to_owned()],
         })
     } else if fl.contains(SetFlags::OBJECT) {
@@ -236,6 +237,7 @@ fn set_item(
         .chain(s.exprs.iter().flat_map(|l| l.0.iter()))
         .filter_map(|e| match e {
             crate::expr::Expr::Counter(_) => Some(Stmt::Counter(Counter::default())),
+            crate::expr::Expr::Limit(l) => Some(Stmt::Limit(delinearize::limit(l))),
             _ => None,
         })
         .collect();

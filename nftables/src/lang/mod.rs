@@ -1,16 +1,74 @@
-//! nftables in the user's language: rules, sets, maps and objects turned
-//! from the kernel's expressions into nft's high-level statements
-//! ("delinearize", as nft 1.0.6 does it), printed as `nft -j list ruleset`
-//! prints them (feature `json`); the text printer (`nft list ruleset`)
-//! stands on the same syntax tree.
+//! nftables in the user's language (issue 19): rules, sets, maps and
+//! objects turned from the kernel's expressions into nft's high-level
+//! statements ("delinearize", as nft 1.0.6 does it), and printed as
+//! `nft -j list ruleset` prints them (feature `json`). The text printer
+//! (`nft list ruleset`) stands on the same syntax tree.
 //!
-//! - [`ast`]: the syntax tree ([`Listing`], [`Stmt`], [`Expr`]), the
-//!   contract between the delinearizer and the printers.
+//! ```text
+//! Ruleset (typed kernel objects) ── listing::listing ──▶ Listing (ast) ── json::to_string ──▶ nft -j bytes
+//!                                   (delinearize::rule per rule,            (serde, nft's separators)
+//!                                    set_elements per set)
+//! ```
+//!
+//! - [`ast`]: the syntax tree ([`Listing`], [`Item`], [`Stmt`], [`Expr`]),
+//!   the contract between the delinearizer and the printers (read its
+//!   module doc first).
 //! - [`datatype`]: nft's data types and typed constants ([`Value`]) with
-//!   their text and JSON renderings.
+//!   their text ([`Value::text`]) and JSON ([`Value::json`]) renderings.
+//! - [`delinearize`]: one rule ([`delinearize::rule`]) with the sets of its
+//!   table ([`delinearize::Context`]), and set elements
+//!   ([`delinearize::set_elements`]).
+//! - [`listing`]: a whole [`crate::Ruleset`] in nft's listing order.
+//! - [`proto`]: the header templates (ether, vlan, arp, ip, ip6, icmp,
+//!   icmpv6, igmp, tcp, udp, udplite, sctp, dccp, ah, esp, comp, th, gre).
+//! - `json` (feature `json`): the JSON form, byte for byte nft's.
+//!
+//! # What is translated
+//! Payload loads resolved to named fields by the protocol context (the
+//! family, `meta nfproto`/`meta protocol`/`ether type`/`vlan type`, `meta
+//! l4proto`/`ip protocol`/`ip6 nexthdr`, the ICMP type for type-specific
+//! ICMP fields, stacked VLAN headers), raw `@base,offset,len` otherwise,
+//! merged loads split; the implicit dependencies nft adds removed as nft
+//! removes them (and kept where nft keeps them: another statement between,
+//! map keys of nat statements, stacked `vlan type`); bitwise + cmp as flag
+//! matches (`in`, `!`), sub-byte fields (`ip dscp`), prefixes (also nft's
+//! shortened loads) and `&`/`|`/`^`/`<<`/`>>`; two cmps or `range` as
+//! ranges; lookups as set references or inline anonymous sets and maps
+//! (elements typed, intervals merged into prefixes and ranges, concatenated
+//! ranges, catch-all, element timeouts/expiry/comments/counters, sorted as
+//! nft sorts them); meta, ct (with direction), rt, fib, socket, osf,
+//! ipsec, numgen, jhash, symhash, IPv6 extension headers, TCP and IPv4
+//! options, SCTP chunks; statements: verdicts, counter, limit, quota, log,
+//! ct count, snat/dnat/masquerade/redirect (with maps, ranges, prefixes,
+//! netmap), reject, set/map updates and meters, object references (also
+//! through maps), mangles (meta, ct, payload fields, tcp options), dup,
+//! fwd, notrack, queue, synproxy, tproxy, tcp option reset, flow offload,
+//! x_tables match/target, last.
+//!
+//! Measured (`tests/netns_lang.rs`, nft 1.0.6 as the oracle): our corpus
+//! (295 rules in every family) lists byte for byte as `nft -j list
+//! ruleset`; of nftables' 5,197 regression rules 5,178 list exactly as nft
+//! lists them; of its 164 ruleset dumps 155 list byte for byte.
+//!
+//! # Not yet
+//! A rule part the delinearizer cannot translate is kept as
+//! [`Stmt::Untranslated`] (the expressions' text and the reason), never
+//! dropped. Known gaps: anonymous (bound) chains (`jump { ... }`, which nft
+//! 1.0.6 itself prints as a string), masked lookups of flag combinations
+//! (`tcp flags & (...) == { ... }`), flag combinations inside sets printed
+//! as `|` expressions, `typeof` declarations (keys of integer types whose
+//! width only `typeof` gives), immediates inside concatenated set keys,
+//! `inner` expressions. Interface indexes are named only when the caller
+//! gives a resolver ([`listing::Filter::ifname`]).
 
 pub mod ast;
 pub mod datatype;
+pub mod delinearize;
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json;
+pub mod listing;
+pub mod proto;
 
 pub use ast::{
     BaseChain, BinOp, ChainItem, Counter, Elem, Expr, ExthdrField, ExthdrKind, FlowtableItem, Item,
@@ -18,13 +76,10 @@ pub use ast::{
     SetItem, Stmt, Synproxy, TableItem, Untranslated, Verdict,
 };
 pub use datatype::{Datatype, JsonValue, Value};
-pub mod delinearize;
-#[cfg(feature = "json")]
-#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
-pub mod json;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub mod json_in;
 pub mod linearize;
-pub mod listing;
-pub mod proto;
+
+#[cfg(test)]
+mod tests;

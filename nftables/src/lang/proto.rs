@@ -169,7 +169,7 @@ pub static ICMP: Proto = Proto {
         f("checksum", 16, 16, T::Integer),
         f("id", 32, 16, T::Integer),
         f("sequence", 48, 16, T::Integer),
-        f("gateway", 32, 32, T::Ipv4Addr),
+        f("gateway", 32, 32, T::Integer),
         f("mtu", 48, 16, T::Integer),
     ],
     next: None,

@@ -1,0 +1,594 @@
+//! Unit tests of the delinearizer on rules written here as bytes (built
+//! with this crate's encoder, decoded back, then translated).
+#![allow(clippy::unwrap_used)]
+
+use nfnl::ProtoFamily;
+
+use super::ast::*;
+use super::datatype::{Datatype, Value};
+use super::delinearize::{self, Context};
+use crate::data::{Data, Verdict as KVerdict};
+use crate::expr::{self as kx, CmpOp, Expr as KExpr, MetaKey, PayloadBase};
+use crate::object::{ElemFlags, Element, Rule, Set, SetFlags};
+
+const REG1: u32 = 1;
+
+/// Encodes the rule's attributes and decodes them again: the translator
+/// sees what a dump would give it.
+fn bytes_round_trip(r: &Rule) -> Rule {
+    let mut w = Vec::new();
+    r.encode_area(&mut w).unwrap();
+    let mut back = Rule::decode_area(&w).unwrap();
+    back.family = r.family;
+    back
+}
+
+fn rule(family: ProtoFamily, exprs: Vec<KExpr>) -> Rule {
+    let mut r = Rule::new(family, "t", "c", exprs);
+    r.handle = Some(7);
+    bytes_round_trip(&r)
+}
+
+fn accept() -> KExpr {
+    KExpr::verdict(KVerdict::Accept)
+}
+
+fn bitwise(mask: &[u8]) -> KExpr {
+    KExpr::Bitwise(kx::Bitwise {
+        sreg: Some(REG1),
+        dreg: Some(REG1),
+        len: Some(u32::try_from(mask.len()).unwrap()),
+        mask: Some(Data::value(mask.to_vec())),
+        xor: Some(Data::value(vec![0; mask.len()])),
+        ..Default::default()
+    })
+}
+
+fn tr(family: ProtoFamily, exprs: Vec<KExpr>) -> Vec<Stmt> {
+    delinearize::rule(&Context::new(family), &rule(family, exprs)).stmts
+}
+
+fn field(protocol: &'static str, field: &'static str) -> Expr {
+    Expr::Payload(Payload::Field { protocol, field })
+}
+
+fn val(ty: Datatype, bits: u32, v: u128) -> Expr {
+    Expr::Value(Value::number(ty, bits, v))
+}
+
+#[test]
+fn transport_match_drops_its_l4proto_dependency() {
+    let stmts = tr(
+        ProtoFamily::Inet,
+        vec![
+            KExpr::meta(MetaKey::L4PROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+            KExpr::payload(PayloadBase::TRANSPORT, 2, 2, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, 22u16.to_be_bytes()),
+            accept(),
+        ],
+    );
+    assert_eq!(
+        stmts,
+        vec![
+            Stmt::Match {
+                op: Op::Eq,
+                left: field("tcp", "dport"),
+                right: val(Datatype::InetService, 16, 22),
+            },
+            Stmt::Verdict(Verdict::Accept),
+        ]
+    );
+}
+
+#[test]
+fn a_statement_between_keeps_the_dependency() {
+    let stmts = tr(
+        ProtoFamily::Inet,
+        vec![
+            KExpr::meta(MetaKey::NFPROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+            KExpr::counter(),
+            KExpr::payload(PayloadBase::NETWORK, 12, 4, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [10, 0, 0, 1]),
+        ],
+    );
+    assert_eq!(stmts.len(), 3, "{stmts:?}");
+    assert!(matches!(
+        &stmts[0],
+        Stmt::Match {
+            left: Expr::Meta("nfproto"),
+            ..
+        }
+    ));
+    assert!(matches!(&stmts[2], Stmt::Match { left, .. } if *left == field("ip", "saddr")));
+}
+
+#[test]
+fn ct_state_flags_are_an_in_match() {
+    // The ct state register is host order: the mask bytes are too.
+    let stmts = tr(
+        ProtoFamily::Ipv4,
+        vec![
+            KExpr::Ct(kx::Ct {
+                dreg: Some(REG1),
+                key: Some(kx::CtKey::STATE),
+                ..Default::default()
+            }),
+            bitwise(&6u32.to_ne_bytes()),
+            KExpr::cmp(CmpOp::NEQ, REG1, [0u8; 4]),
+        ],
+    );
+    let [Stmt::Match { op, right, .. }] = stmts.as_slice() else {
+        panic!("{stmts:?}")
+    };
+    assert_eq!(*op, Op::In);
+    let Expr::Value(v) = right else { panic!() };
+    assert_eq!(v.text(), "established,related");
+}
+
+#[test]
+fn byte_aligned_prefix_and_sub_byte_field() {
+    let stmts = tr(
+        ProtoFamily::Ipv4,
+        vec![
+            // ip saddr 10.0.0.0/8: one byte loaded.
+            KExpr::payload(PayloadBase::NETWORK, 12, 1, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [10u8]),
+            // ip dscp cs1: the top six bits of byte 1.
+            KExpr::payload(PayloadBase::NETWORK, 1, 1, REG1),
+            bitwise(&[0xfc]),
+            KExpr::cmp(CmpOp::EQ, REG1, [0x20u8]),
+        ],
+    );
+    assert_eq!(
+        stmts[0],
+        Stmt::Match {
+            op: Op::Eq,
+            left: field("ip", "saddr"),
+            right: Expr::Prefix {
+                addr: Box::new(val(Datatype::Ipv4Addr, 32, 0x0a00_0000)),
+                len: 8,
+            },
+        }
+    );
+    let Stmt::Match {
+        left,
+        right: Expr::Value(v),
+        ..
+    } = &stmts[1]
+    else {
+        panic!("{stmts:?}")
+    };
+    assert_eq!(*left, field("ip", "dscp"));
+    assert_eq!(v.text(), "cs1");
+}
+
+#[test]
+fn range_from_two_comparisons() {
+    let stmts = tr(
+        ProtoFamily::Ipv4,
+        vec![
+            KExpr::meta(MetaKey::L4PROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [17u8]),
+            KExpr::payload(PayloadBase::TRANSPORT, 0, 2, REG1),
+            KExpr::cmp(CmpOp::GTE, REG1, 1000u16.to_be_bytes()),
+            KExpr::cmp(CmpOp::LTE, REG1, 2000u16.to_be_bytes()),
+        ],
+    );
+    assert_eq!(
+        stmts,
+        vec![Stmt::Match {
+            op: Op::Eq,
+            left: field("udp", "sport"),
+            right: Expr::Range(
+                Box::new(val(Datatype::InetService, 16, 1000)),
+                Box::new(val(Datatype::InetService, 16, 2000)),
+            ),
+        }]
+    );
+}
+
+fn anon_set(name: &str, key_type: u32, key_len: u32, flags: SetFlags) -> Set {
+    let mut s = Set::new(ProtoFamily::Ipv4, "t", name, key_type, key_len);
+    s.flags = Some(flags | SetFlags::ANONYMOUS | SetFlags::CONSTANT);
+    s
+}
+
+#[test]
+fn lookup_inlines_an_anonymous_set_sorted() {
+    let set = anon_set("__set0", 13, 2, SetFlags::empty());
+    let elems = [
+        Element::new(443u16.to_be_bytes()),
+        Element::new(22u16.to_be_bytes()),
+        Element::new(80u16.to_be_bytes()),
+    ];
+    let mut ctx = Context::new(ProtoFamily::Ipv4);
+    ctx.add_set(&set, elems.iter());
+    let r = rule(
+        ProtoFamily::Ipv4,
+        vec![
+            KExpr::meta(MetaKey::L4PROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+            KExpr::payload(PayloadBase::TRANSPORT, 2, 2, REG1),
+            KExpr::lookup("__set0", REG1),
+        ],
+    );
+    let stmts = delinearize::rule(&ctx, &r).stmts;
+    let [Stmt::Match {
+        right: Expr::Set(v),
+        ..
+    }] = stmts.as_slice()
+    else {
+        panic!("{stmts:?}")
+    };
+    let texts: Vec<String> = v
+        .iter()
+        .map(|e| match e {
+            Expr::Value(v) => v.text(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(texts, ["22", "80", "443"]);
+}
+
+#[test]
+fn interval_set_elements_become_prefixes_and_ranges() {
+    let set = anon_set("__set1", 7, 4, SetFlags::INTERVAL);
+    let end = |k: [u8; 4]| {
+        let mut e = Element::new(k);
+        e.flags = Some(ElemFlags::INTERVAL_END);
+        e
+    };
+    let elems = [
+        end([0, 0, 0, 0]),
+        Element::new([10, 0, 0, 0]),
+        end([11, 0, 0, 0]),
+        Element::new([192, 168, 0, 1]),
+        end([192, 168, 0, 2]),
+        Element::new([192, 168, 0, 10]),
+        end([192, 168, 0, 21]),
+    ];
+    let refs: Vec<&Element> = elems.iter().collect();
+    let out = delinearize::set_elements(&set, &refs, None, 0).unwrap();
+    assert_eq!(out.len(), 3, "{out:?}");
+    assert!(matches!(&out[0], Expr::Prefix { len: 8, .. }));
+    assert!(matches!(&out[1], Expr::Value(v) if v.text() == "192.168.0.1"));
+    let Expr::Range(lo, hi) = &out[2] else {
+        panic!("{out:?}")
+    };
+    assert!(
+        matches!((lo.as_ref(), hi.as_ref()), (Expr::Value(a), Expr::Value(b)) if a.text() == "192.168.0.10" && b.text() == "192.168.0.20")
+    );
+}
+
+#[test]
+fn statements_translate() {
+    let stmts = tr(
+        ProtoFamily::Ipv4,
+        vec![
+            KExpr::Immediate(kx::Immediate {
+                dreg: Some(REG1),
+                data: Some(Data::value(0x10u32.to_ne_bytes().to_vec())),
+                ..Default::default()
+            }),
+            KExpr::Meta(kx::Meta {
+                key: Some(MetaKey::MARK),
+                sreg: Some(REG1),
+                ..Default::default()
+            }),
+            KExpr::Log(kx::Log {
+                prefix: Some("in: ".into()),
+                ..Default::default()
+            }),
+            KExpr::Limit(kx::Limit {
+                rate: Some(5),
+                unit: Some(60),
+                burst: Some(5),
+                kind: Some(kx::LimitType::PKTS),
+                flags: Some(0),
+                ..Default::default()
+            }),
+            KExpr::verdict(KVerdict::Jump("other".into())),
+        ],
+    );
+    assert_eq!(
+        stmts[0],
+        Stmt::Mangle {
+            key: Expr::Meta("mark"),
+            value: val(Datatype::Mark, 32, 0x10),
+        }
+    );
+    assert!(matches!(&stmts[1], Stmt::Log(l) if l.prefix.as_deref() == Some("in: ")));
+    assert!(matches!(&stmts[2], Stmt::Limit(l) if l.rate == 5 && l.unit_secs == 60));
+    assert_eq!(stmts[3], Stmt::Verdict(Verdict::Jump("other".into())));
+}
+
+#[test]
+fn what_is_not_translated_is_kept_and_nothing_panics() {
+    // A comparison of an empty register, an unknown expression, a
+    // bitwise of nothing: each becomes Untranslated, in order.
+    let stmts = tr(
+        ProtoFamily::Ipv4,
+        vec![
+            KExpr::cmp(CmpOp::EQ, 3, [1u8]),
+            KExpr::Unknown {
+                name: "future".into(),
+                data: Some(vec![4, 0, 1, 0]),
+            },
+            bitwise(&[1]),
+            accept(),
+        ],
+    );
+    assert_eq!(stmts.len(), 4, "{stmts:?}");
+    for s in &stmts[..3] {
+        assert!(matches!(s, Stmt::Untranslated(_)), "{s:?}");
+    }
+    let r = RuleItem {
+        stmts,
+        ..Default::default()
+    };
+    let names: Vec<&str> = r
+        .untranslated()
+        .flat_map(|u| u.exprs.iter().map(String::as_str))
+        .collect();
+    assert_eq!(names, ["cmp", "future", "bitwise"]);
+}
+
+#[test]
+fn every_prefix_of_a_rule_translates_without_panicking() {
+    // Truncated expression lists leave registers half-filled.
+    let exprs = [
+        KExpr::meta(MetaKey::L4PROTO, REG1),
+        KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+        KExpr::payload(PayloadBase::TRANSPORT, 2, 2, REG1),
+        bitwise(&[0xff, 0x00]),
+        KExpr::cmp(CmpOp::NEQ, REG1, [0u8, 0]),
+        KExpr::lookup("missing", REG1),
+        KExpr::counter(),
+        accept(),
+    ];
+    for family in [ProtoFamily::Ipv4, ProtoFamily::Inet, ProtoFamily::Bridge] {
+        for n in 0..=exprs.len() {
+            for start in 0..n {
+                let _ = tr(family, exprs[start..n].to_vec());
+            }
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn json_is_nfts_compact_form() {
+    let stmts = tr(
+        ProtoFamily::Inet,
+        vec![
+            KExpr::meta(MetaKey::L4PROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+            KExpr::payload(PayloadBase::TRANSPORT, 2, 2, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, 22u16.to_be_bytes()),
+            KExpr::counter(),
+            accept(),
+        ],
+    );
+    let item = Item::Rule(RuleItem {
+        family: "inet",
+        table: "t".into(),
+        chain: "c".into(),
+        handle: 7,
+        comment: Some("ssh".into()),
+        stmts,
+    });
+    assert_eq!(
+        super::json::to_string(&item),
+        r#"{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 7, "comment": "ssh", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}"#
+    );
+}
+
+/// A small deterministic generator for the no-panic test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u32 {
+        u32::try_from(self.next() % n.max(1)).unwrap()
+    }
+    fn bytes(&mut self, max: u64) -> Vec<u8> {
+        let n = self.below(max + 1);
+        (0..n).map(|_| (self.next() & 0xff) as u8).collect()
+    }
+    fn reg(&mut self) -> u32 {
+        [0, 1, 2, 4, 5, 8, 9, 12, 23, 24, 99][self.below(11) as usize]
+    }
+}
+
+fn random_expr(g: &mut Rng) -> KExpr {
+    match g.below(16) {
+        0 => KExpr::Payload(kx::Payload {
+            base: Some(PayloadBase(g.below(5))),
+            offset: Some(g.below(70)),
+            len: Some(g.below(20)),
+            dreg: (g.below(5) != 0).then(|| g.reg()),
+            sreg: (g.below(5) == 0).then(|| g.reg()),
+            ..Default::default()
+        }),
+        1 => KExpr::meta(MetaKey(g.below(40)), g.reg()),
+        2 => KExpr::Ct(kx::Ct {
+            dreg: Some(g.reg()),
+            key: Some(kx::CtKey(g.below(26))),
+            direction: (g.below(2) == 0).then(|| (g.next() & 3) as u8),
+            sreg: (g.below(4) == 0).then(|| g.reg()),
+            ..Default::default()
+        }),
+        3 | 4 => KExpr::Cmp(kx::Cmp {
+            sreg: Some(g.reg()),
+            op: Some(CmpOp(g.below(8))),
+            data: Some(Data::value(g.bytes(20))),
+            ..Default::default()
+        }),
+        5 => KExpr::Bitwise(kx::Bitwise {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            len: Some(g.below(20)),
+            op: Some(kx::BitwiseOp(g.below(7))),
+            mask: Some(Data::value(g.bytes(17))),
+            xor: Some(Data::value(g.bytes(17))),
+            data: Some(Data::value(g.bytes(5))),
+            ..Default::default()
+        }),
+        6 => KExpr::Range(kx::Range {
+            sreg: Some(g.reg()),
+            op: Some(kx::RangeOp(g.below(3))),
+            from: Some(Data::value(g.bytes(17))),
+            to: Some(Data::value(g.bytes(17))),
+            ..Default::default()
+        }),
+        7 => KExpr::Lookup(kx::Lookup {
+            set: Some(["s", "__set0", "__map0", "nope"][g.below(4) as usize].into()),
+            sreg: Some(g.reg()),
+            dreg: (g.below(2) == 0).then(|| g.reg()),
+            flags: Some(g.below(3)),
+            ..Default::default()
+        }),
+        8 => KExpr::Immediate(kx::Immediate {
+            dreg: Some(g.reg()),
+            data: Some(Data::value(g.bytes(20))),
+            ..Default::default()
+        }),
+        9 => KExpr::Nat(kx::Nat {
+            kind: Some(kx::NatType(g.below(3))),
+            family: Some([2, 10, 7][g.below(3) as usize]),
+            reg_addr_min: Some(g.reg()),
+            reg_addr_max: (g.below(2) == 0).then(|| g.reg()),
+            reg_proto_min: (g.below(2) == 0).then(|| g.reg()),
+            reg_proto_max: (g.below(2) == 0).then(|| g.reg()),
+            flags: Some(g.below(0x80)),
+            ..Default::default()
+        }),
+        10 => KExpr::Exthdr(kx::Exthdr {
+            dreg: (g.below(3) != 0).then(|| g.reg()),
+            sreg: (g.below(4) == 0).then(|| g.reg()),
+            kind: Some((g.next() & 0xff) as u8),
+            offset: Some(g.below(40)),
+            len: Some(g.below(20)),
+            flags: Some(g.below(3)),
+            op: Some(kx::ExthdrOp(g.below(6))),
+            ..Default::default()
+        }),
+        11 => KExpr::Dynset(kx::Dynset {
+            sreg_key: Some(g.reg()),
+            sreg_data: (g.below(2) == 0).then(|| g.reg()),
+            op: Some(kx::DynsetOp(g.below(4))),
+            set_name: Some(["s", "__set0", "__map0"][g.below(3) as usize].into()),
+            timeout: Some(u64::from(g.below(100_000))),
+            ..Default::default()
+        }),
+        12 => KExpr::Byteorder(kx::Byteorder {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            op: Some(kx::ByteorderOp(g.below(3))),
+            len: Some(g.below(20)),
+            size: Some(g.below(9)),
+            ..Default::default()
+        }),
+        13 => KExpr::Objref(kx::Objref {
+            imm_name: (g.below(2) == 0).then(|| "o".into()),
+            imm_type: Some(g.below(12)),
+            set_sreg: Some(g.reg()),
+            set_name: Some("__map0".into()),
+            ..Default::default()
+        }),
+        14 => KExpr::Hash(kx::Hash {
+            sreg: Some(g.reg()),
+            dreg: Some(g.reg()),
+            len: Some(g.below(40)),
+            modulus: Some(g.below(10)),
+            kind: Some(kx::HashType(g.below(3))),
+            ..Default::default()
+        }),
+        _ => KExpr::verdict(KVerdict::Accept),
+    }
+}
+
+#[test]
+fn random_expression_lists_never_panic() {
+    let mut g = Rng(0x9e37_79b9_7f4a_7c15);
+    // Sets with random key types, lengths, flags and elements.
+    let mut sets = Vec::new();
+    for name in ["s", "__set0", "__map0"] {
+        let mut s = Set::new(
+            ProtoFamily::Inet,
+            "t",
+            name,
+            [7, 13, 19, 26, 41, 7 << 6 | 13, 0, 63 << 12][g.below(8) as usize],
+            g.below(40),
+        );
+        let mut flags = SetFlags::from_bits_retain(g.below(0x200));
+        if name.starts_with("__") {
+            flags |= SetFlags::ANONYMOUS;
+        }
+        s.flags = Some(flags);
+        s.data_type = Some([7, 0xffff_ff00, 7 << 6 | 13, 19][g.below(4) as usize]);
+        s.data_len = Some(g.below(20));
+        s.userdata = Some(g.bytes(12));
+        sets.push(s);
+    }
+    let elems: Vec<Vec<Element>> = sets
+        .iter()
+        .map(|_| {
+            (0..g.below(6))
+                .map(|_| {
+                    let mut e = Element::new(g.bytes(20));
+                    e.flags = Some(ElemFlags::from_bits_retain(g.below(4)));
+                    if g.below(2) == 0 {
+                        e.data = Some(Data::value(g.bytes(20)));
+                    }
+                    if g.below(4) == 0 {
+                        e.key_end = Some(Data::value(g.bytes(20)));
+                    }
+                    e
+                })
+                .collect()
+        })
+        .collect();
+    // Every type renders any bytes.
+    for _ in 0..20_000 {
+        let v = Value {
+            ty: Datatype::from_id(g.below(64)),
+            bits: g.below(300),
+            data: g.bytes(24),
+        };
+        let _ = (v.text(), v.text_bitmask_or(), v.json());
+    }
+    for family in [
+        ProtoFamily::Ipv4,
+        ProtoFamily::Ipv6,
+        ProtoFamily::Inet,
+        ProtoFamily::Bridge,
+        ProtoFamily::Netdev,
+        ProtoFamily::Arp,
+    ] {
+        let mut ctx = Context::new(family);
+        for (s, e) in sets.iter().zip(&elems) {
+            ctx.add_set(s, e.iter());
+            let refs: Vec<&Element> = e.iter().collect();
+            let _ = delinearize::set_elements(s, &refs, None, g.below(9));
+        }
+        for _ in 0..3000 {
+            let n = g.below(9);
+            let exprs: Vec<KExpr> = (0..n).map(|_| random_expr(&mut g)).collect();
+            let mut r = Rule::new(family, "t", "c", exprs);
+            r.userdata = Some(g.bytes(8));
+            let item = delinearize::rule(&ctx, &r);
+            #[cfg(feature = "json")]
+            let _ = super::json::to_string(&Item::Rule(item));
+            #[cfg(not(feature = "json"))]
+            let _ = item;
+        }
+    }
+}
