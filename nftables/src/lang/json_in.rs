@@ -643,6 +643,35 @@ impl Ctx<'_> {
                                 .collect::<R<_>>()?,
                         ))
                     }
+                    "map" => {
+                        let o = obj(v)?;
+                        let key = self.expr(get(o, "key")?, fam)?;
+                        let kty = self.ty(&key, fam)?;
+                        let data = match get(o, "data")? {
+                            Json::String(s) if s.starts_with('@') => {
+                                Expr::SetRef(s[1..].to_owned())
+                            }
+                            d => {
+                                let (dk, dv) = single(d)?;
+                                if dk != "set" {
+                                    return Err(
+                                        "map data is neither a set nor a set reference".into()
+                                    );
+                                }
+                                Expr::Set(
+                                    dv.as_array()
+                                        .ok_or("map set")?
+                                        .iter()
+                                        .map(|e| self.elem(e, &kty, Some(ty), fam))
+                                        .collect::<R<_>>()?,
+                                )
+                            }
+                        };
+                        Ok(Expr::Map {
+                            key: Box::new(key),
+                            data: Box::new(data),
+                        })
+                    }
                     "prefix" => {
                         let o = obj(v)?;
                         let len = gu64(o, "len")?
@@ -811,7 +840,9 @@ impl Ctx<'_> {
                 let key = self.expr(get(o, "key")?, fam)?;
                 let ty = self.ty(&key, fam)?;
                 let value = match get(o, "value")? {
-                    x @ Json::Object(_) if single(x).is_ok_and(|(k, _)| k != "set") => {
+                    x @ Json::Object(_)
+                        if single(x).is_ok_and(|(k, _)| !matches!(k, "set" | "map")) =>
+                    {
                         self.expr(x, fam)?
                     }
                     x => self.rhs(x, &ty, fam)?,

@@ -1050,7 +1050,8 @@ impl Lin<'_> {
         if interval {
             flags |= SetFlags::INTERVAL;
         }
-        let mut set = Set::new(self.fam, self.table, "__set%d", l.ty.id(), u32_of(l.nbytes));
+        let sname = if map.is_some() { "__map%d" } else { "__set%d" };
+        let mut set = Set::new(self.fam, self.table, sname, l.ty.id(), u32_of(l.nbytes));
         let mut ud = Vec::new();
         // Interval keys are compared in network order: nft converts a
         // host-order key first.
@@ -1082,6 +1083,7 @@ impl Lin<'_> {
                 set.data_type = Some(dt.id());
                 set.data_len = Some(dt.bits().unwrap_or(32).div_ceil(8));
                 tlv(&mut ud, 1, &type_byteorder(dt).to_ne_bytes());
+                tlv(&mut ud, 6, &0u32.to_ne_bytes());
             }
         }
         set.flags = Some(flags);
@@ -1105,13 +1107,13 @@ impl Lin<'_> {
         let se = SetElems {
             family: self.fam,
             table: Some(self.table.into()),
-            set: Some("__set%d".into()),
+            set: Some(sname.into()),
             elements: Some(Elements(elements)),
             set_id: Some(id),
             ..Default::default()
         };
         self.sets.push((set, se));
-        Ok(("__set%d".into(), id))
+        Ok((sname.into(), id))
     }
 
     fn lookup(&mut self, reg: u32, name: String, id: Option<u32>, inv: bool, dreg: Option<u32>) {
@@ -1308,10 +1310,39 @@ impl Lin<'_> {
                 }));
                 Ok(())
             }
-            other => {
-                let _ = ty;
-                self.load(other, reg, None).map(|_| ())
+            Expr::List(vs) => {
+                let mut n = 0u128;
+                for x in vs {
+                    let Expr::Value(v) = x else {
+                        return Err("list of non-constants".into());
+                    };
+                    n |= v.as_u128();
+                }
+                self.arg(
+                    &Expr::Value(Value::number(ty, bits, n)),
+                    reg,
+                    ty,
+                    bits,
+                    host,
+                )
             }
+            Expr::Map { key, data } => {
+                // `KEY map DATA`: the key looked up, the data into `reg`.
+                let l = self.load(key, reg, None)?;
+                match &**data {
+                    Expr::SetRef(n) => {
+                        let n = n.trim_start_matches('@').to_owned();
+                        self.lookup(reg, n, None, false, Some(reg));
+                    }
+                    Expr::Set(elems) => {
+                        let (name, id) = self.anon_set(&l, key, elems, Some(ty))?;
+                        self.lookup(reg, name, Some(id), false, Some(reg));
+                    }
+                    _ => return Err("map data is neither a set nor a set reference".into()),
+                }
+                Ok(())
+            }
+            other => self.load(other, reg, None).map(|_| ()),
         }
     }
 
