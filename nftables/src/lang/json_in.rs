@@ -1432,6 +1432,19 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             _ => 2,
         });
     }
+    // Sets that rules update from the packet path: the kernel reports such
+    // a set created without a size with 65535; sent back, that size would
+    // make it pick a backend that cannot be updated (EOPNOTSUPP).
+    let mut dynamic: Vec<(&str, &str, &str)> = Vec::new();
+    for c in cmds {
+        if let Target::Item(Item::Rule(r)) = &c.target {
+            for st in &r.stmts {
+                if let Stmt::Set { set, .. } = st {
+                    dynamic.push((r.family, &r.table, set.trim_start_matches('@')));
+                }
+            }
+        }
+    }
     let mut tx = Transaction::new();
     let mut ops: Vec<(usize, String)> = Vec::new();
     let mut lz = Linearizer::new();
@@ -1462,7 +1475,14 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                 }
             }
             (Target::Item(Item::Set(s)), Verb::Add | Verb::Create) => {
-                let (set, elems) = lz.set(s).map_err(lin)?;
+                let (mut set, elems) = lz.set(s).map_err(lin)?;
+                if s.size == Some(65535)
+                    && dynamic.contains(&(s.family, s.table.as_str(), s.name.as_str()))
+                {
+                    if let Some(d) = set.desc.as_mut() {
+                        d.size = None;
+                    }
+                }
                 if c.verb == Verb::Create {
                     tx.create_set(&set).map_err(enc)?;
                 } else {

@@ -1897,17 +1897,8 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
                 });
             }
         }
-        // A range ending where the next starts: the end element goes.
-        let mut merged: Vec<Element> = Vec::new();
-        for e in iv {
-            if let Some(prev) = merged.last() {
-                if prev.flags == Some(ElemFlags::INTERVAL_END) && prev.key == e.key {
-                    merged.pop();
-                }
-            }
-            merged.push(e);
-        }
-        out.extend(merged);
+        // Adjacent ranges keep both the end and the next start, as nft sends them.
+        out.extend(iv);
     }
     Ok(out)
 }
