@@ -458,11 +458,15 @@ struct Lin<'a> {
     table: &'a str,
 }
 
-fn reg_at(offset_bytes: u32) -> u32 {
+/// The register `offset_bytes` after the start of 16-byte register `base`
+/// (a concatenation's fields): named as a 16-byte register when it starts
+/// one, else as a 4-byte one (`NFT_REG32_*`, 8 is the first).
+fn reg_at(base: u32, offset_bytes: u32) -> u32 {
+    let r32 = 8 + (base.max(1) - 1) * 4 + offset_bytes / 4;
     if offset_bytes == 0 {
-        1
+        base
     } else {
-        8 + offset_bytes / 4
+        r32
     }
 }
 
@@ -763,7 +767,7 @@ impl Lin<'_> {
                 }
                 let mut off = 0u32;
                 for p in parts {
-                    let l = self.load(p, reg_at(off), None)?;
+                    let l = self.load(p, reg_at(reg, off), None)?;
                     off += u32_of(l.nbytes).div_ceil(4) * 4;
                 }
                 Ok(Loaded {
