@@ -809,6 +809,38 @@ impl Ctx<'_> {
                 let right = self.rhs(get(o, "right")?, &ty, fam)?;
                 Stmt::Match { op, left, right }
             }
+            "counter" | "quota" | "limit" | "ct helper" | "ct timeout" | "ct expectation"
+            | "secmark" | "synproxy"
+                if o.is_some_and(|o| o.contains_key("map")) =>
+            {
+                // An object chosen by a map: `counter name ip saddr map @m`.
+                let m = obj(get(obj(v)?, "map")?)?;
+                let key = self.expr(get(m, "key")?, fam)?;
+                let data = match get(m, "data")? {
+                    Json::String(s) if s.starts_with('@') => Expr::SetRef(s[1..].to_owned()),
+                    _ => return Err("object map data is not a named map".into()),
+                };
+                Stmt::Objref {
+                    kind: pick(
+                        k,
+                        &[
+                            "counter",
+                            "quota",
+                            "limit",
+                            "ct helper",
+                            "ct timeout",
+                            "ct expectation",
+                            "secmark",
+                            "synproxy",
+                        ],
+                        "object",
+                    )?,
+                    name: Expr::Map {
+                        key: Box::new(key),
+                        data: Box::new(data),
+                    },
+                }
+            }
             "counter" => {
                 if let Some(s) = objref("counter") {
                     return Ok(s);

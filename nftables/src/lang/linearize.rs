@@ -1167,6 +1167,28 @@ impl Lin<'_> {
             (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
             _ => None,
         };
+        if let (Expr::Exthdr(x), Expr::Value(v)) = (left, right) {
+            if v.ty == Datatype::Boolean && x.raw.is_some() {
+                // A raw option's presence (`tcp option @255,0,8 missing`).
+                let (op_, kind, _) = ext_lookup(x)?;
+                self.out.push(KExpr::Exthdr(kx::Exthdr {
+                    dreg: Some(1),
+                    kind: Some(kind),
+                    offset: Some(0),
+                    len: Some(1),
+                    flags: Some(1),
+                    op: Some(kx::ExthdrOp(op_)),
+                    ..Default::default()
+                }));
+                let c = if op == Op::Neq {
+                    kx::CmpOp::NEQ
+                } else {
+                    kx::CmpOp::EQ
+                };
+                self.cmp(c, 1, vec![u8::from(v.as_u128() != 0)]);
+                return Ok(());
+            }
+        }
         if let (Expr::Fib { .. }, Expr::Value(v)) = (left, right) {
             if v.ty == Datatype::Boolean {
                 // `fib ... oif exists`: the result's presence.
@@ -1207,7 +1229,14 @@ impl Lin<'_> {
                     };
                     n |= v.as_u128();
                 }
-                self.flag_match(&l, op, n)
+                if matches!(op, Op::In | Op::Not) {
+                    return self.flag_match(&l, op, n);
+                }
+                // `==`/`!=` a combination of flags: the value itself.
+                let v = Value::number(l.ty, l.bits, n);
+                let d = kbytes(&v, l.nbytes, l.host, l.shift);
+                self.cmp(cmpop(op)?, 1, d);
+                Ok(())
             }
             Expr::Value(v) => {
                 if let Some(s) = v.as_str().strip_suffix('*').filter(|_| {
@@ -1464,6 +1493,22 @@ impl Lin<'_> {
                 self.out.push(KExpr::Notrack);
                 Ok(())
             }
+            Stmt::Objref {
+                kind,
+                name: Expr::Map { key, data },
+            } => {
+                let Expr::SetRef(set) = &**data else {
+                    return Err("object map that is not a named map".into());
+                };
+                let _ = obj_type(kind)?;
+                self.load(key, 1, None)?;
+                self.out.push(KExpr::Objref(kx::Objref {
+                    set_sreg: Some(1),
+                    set_name: Some(set.trim_start_matches('@').to_owned()),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
             Stmt::Objref { kind, name } => {
                 let Expr::Value(v) = name else {
                     return Err("object reference through a map".into());
@@ -1600,6 +1645,8 @@ impl Lin<'_> {
         }
         let nfam = match (n.family, self.fam) {
             (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => 10u32,
+            // No address in an inet table: either family.
+            (None, ProtoFamily::Inet) if n.addr.is_none() => 1,
             _ => 2,
         };
         let (aty, abits) = if nfam == 10 {
