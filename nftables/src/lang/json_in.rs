@@ -3,7 +3,7 @@
 //! `insert`, `create`, `replace`, `delete`, `destroy`, `flush`, `reset`),
 //! into [`Command`]s over the syntax tree, with every constant typed as the
 //! expression it is compared with (nft's evaluation step), ready for the
-//! [`linearize`](super::linearize) step. [`apply`] does both and commits
+//! [`super::linearize`] step. [`apply`] does both and commits
 //! the result in one transaction.
 //!
 //! Errors name the command's position: its index in the `nftables` array

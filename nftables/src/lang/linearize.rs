@@ -17,7 +17,8 @@
 //!
 //! # Example
 //! `tcp dport { 22, 80 } accept` built from typed values gives the
-//! expressions nft generates:
+//! expressions nft generates (as `nft --debug=netlink list ruleset` prints
+//! them, by [`crate::text::expr`]):
 //! ```
 //! use nfnl_tables::lang::ast::{Expr, Op, Payload, RuleItem, Stmt, Verdict};
 //! use nfnl_tables::lang::datatype::{Datatype, Value};
@@ -46,7 +47,7 @@
 //!     "meta load l4proto => reg 1 ",
 //!     "cmp eq reg 1 0x00000006 ",
 //!     "payload load 2b @ transport header + 2 => reg 1 ",
-//!     "lookup reg 1 set __set%d ",
+//!     "lookup reg 1 set __set%d 0x0 ",
 //!     "immediate reg 0 accept ",
 //! ]);
 //! // The anonymous set comes first in the transaction.
