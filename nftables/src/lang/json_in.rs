@@ -542,6 +542,38 @@ impl Ctx<'_> {
                     raw,
                 })
             }
+            "osf" => {
+                let o = obj(v)?;
+                Expr::Osf {
+                    key: pick(gstr(o, "key")?, &["name", "version"], "osf key")?,
+                    ttl: match o.get("ttl").and_then(Json::as_str) {
+                        Some(t) => Some(pick(t, &["loose", "skip"], "osf ttl")?),
+                        None => None,
+                    },
+                }
+            }
+            "ipsec" => {
+                let o = obj(v)?;
+                Expr::Xfrm {
+                    key: pick(
+                        gstr(o, "key")?,
+                        &["reqid", "spi", "saddr", "daddr"],
+                        "ipsec key",
+                    )?,
+                    family: match o.get("family").and_then(Json::as_str) {
+                        Some(f) => Some(pick(f, &["ip", "ip6"], "ipsec family")?),
+                        None => None,
+                    },
+                    dir: pick(
+                        o.get("dir").and_then(Json::as_str).unwrap_or("in"),
+                        &["in", "out"],
+                        "ipsec dir",
+                    )?,
+                    spnum: gu64(o, "spnum")?
+                        .and_then(|x| u32::try_from(x).ok())
+                        .unwrap_or(0),
+                }
+            }
             "fib" => {
                 let o = obj(v)?;
                 Expr::Fib {
@@ -956,6 +988,58 @@ impl Ctx<'_> {
                 inv,
             },
             "notrack" => Stmt::Notrack,
+            "tproxy" => {
+                let o = obj(v)?;
+                let family = match o.get("family").and_then(Json::as_str) {
+                    Some(f) => Some(pick(f, &["ip", "ip6"], "tproxy family")?),
+                    None => None,
+                };
+                let aty = match (family, fam) {
+                    (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => {
+                        Ty::One(Datatype::Ipv6Addr, 128)
+                    }
+                    _ => Ty::One(Datatype::Ipv4Addr, 32),
+                };
+                Stmt::Tproxy {
+                    family,
+                    addr: o.get("addr").map(|a| self.rhs(a, &aty, fam)).transpose()?,
+                    port: o
+                        .get("port")
+                        .map(|p| self.rhs(p, &Ty::One(Datatype::InetService, 16), fam))
+                        .transpose()?,
+                }
+            }
+            "dup" | "fwd" => {
+                let o = obj(v)?;
+                let family = match o.get("family").and_then(Json::as_str) {
+                    Some(f) => Some(pick(f, &["ip", "ip6"], "family")?),
+                    None => None,
+                };
+                let aty = match (family, fam) {
+                    (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => {
+                        Ty::One(Datatype::Ipv6Addr, 128)
+                    }
+                    _ => Ty::One(Datatype::Ipv4Addr, 32),
+                };
+                let dev_ty = Ty::One(Datatype::Ifindex, 32);
+                let mut addr = o.get("addr");
+                let mut dev = o.get("dev");
+                // nft prints a device-only dup (netdev) under "addr".
+                if k == "dup" && fam == ProtoFamily::Netdev && dev.is_none() {
+                    dev = addr.take();
+                }
+                let addr = addr.map(|a| self.rhs(a, &aty, fam)).transpose()?;
+                let dev = dev.map(|d| self.rhs(d, &dev_ty, fam)).transpose()?;
+                if k == "dup" {
+                    Stmt::Dup { addr, dev }
+                } else {
+                    Stmt::Fwd {
+                        dev: dev.ok_or("fwd without a device")?,
+                        family,
+                        addr,
+                    }
+                }
+            }
             "set" => {
                 let o = obj(v)?;
                 let op = pick(

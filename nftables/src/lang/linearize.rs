@@ -203,6 +203,7 @@ fn host_order(e: &Expr, ty: Datatype, bits: u32) -> bool {
         Expr::Payload(_) | Expr::Exthdr(_) => false,
         Expr::Ct { key, .. } if key == "id" => false,
         Expr::Meta("random") => false,
+        Expr::Xfrm { key: "spi", .. } => false,
         Expr::Meta(_) | Expr::Ct { .. } => !matches!(
             ty,
             Datatype::Ethertype
@@ -274,6 +275,12 @@ fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
             ("nexthop", _) => (Datatype::Ipv4Addr, 32),
             ("mtu", _) => (Datatype::Integer, 16),
             _ => (Datatype::Boolean, 1),
+        },
+        Expr::Osf { .. } => (Datatype::String, 128),
+        Expr::Xfrm { key, family, .. } => match (*key, *family) {
+            ("saddr" | "daddr", Some("ip6")) => (Datatype::Ipv6Addr, 128),
+            ("saddr" | "daddr", _) => (Datatype::Ipv4Addr, 32),
+            _ => (Datatype::Integer, 32),
         },
         Expr::Exthdr(x) => {
             let (_, _, f) = ext_lookup(x)?;
@@ -958,7 +965,70 @@ impl Lin<'_> {
                     shift: 0,
                 })
             }
+            Expr::Osf { key, ttl } => {
+                self.out.push(KExpr::Osf(kx::Osf {
+                    dreg: Some(reg),
+                    ttl: ttl.map(|t| if t == "skip" { 2 } else { 1 }),
+                    flags: (*key == "version").then_some(1),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: 16,
+                    host: false,
+                    shift: 0,
+                })
+            }
+            Expr::Xfrm {
+                key,
+                family,
+                dir,
+                spnum,
+            } => {
+                let k = match (*key, *family) {
+                    ("daddr", Some("ip6")) => 2,
+                    ("daddr", _) => 1,
+                    ("saddr", Some("ip6")) => 4,
+                    ("saddr", _) => 3,
+                    ("reqid", _) => 5,
+                    _ => 6,
+                };
+                self.out.push(KExpr::Xfrm(kx::Xfrm {
+                    dreg: Some(reg),
+                    key: Some(kx::XfrmKey(k)),
+                    dir: Some(u8::from(*dir == "out")),
+                    spnum: Some(*spnum),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty,
+                    bits,
+                    nbytes: bits.div_ceil(8) as usize,
+                    host: host_order(e, ty, bits),
+                    shift: 0,
+                })
+            }
             other => Err(format!("unsupported expression {other:?}")),
+        }
+    }
+
+    /// The address type of a statement's `family` (or the table's).
+    fn addr_type(&self, family: Option<&str>) -> (Datatype, u32, u32) {
+        match (family, self.fam) {
+            (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => (Datatype::Ipv6Addr, 128, 10),
+            _ => (Datatype::Ipv4Addr, 32, 2),
+        }
+    }
+
+    /// A device argument: an interface index (or name) into `reg`.
+    fn dev_arg(&mut self, dev: &Expr, reg: u32) -> R<()> {
+        match dev {
+            Expr::Value(v) if v.ty == Datatype::Ifindex => {
+                self.arg(dev, reg, Datatype::Ifindex, 32, true)
+            }
+            Expr::Value(_) => Err("device name without an index (give a resolver)".into()),
+            e => self.arg(e, reg, Datatype::Ifindex, 32, true),
         }
     }
 
@@ -1549,6 +1619,72 @@ impl Lin<'_> {
                     num: Some(num),
                     total: Some(total),
                     flags: Some(f),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Tproxy { family, addr, port } => {
+                let (aty, abits, nfam) = self.addr_type(*family);
+                let mut reg = 1;
+                let mut reg_addr = None;
+                if let Some(a) = addr {
+                    self.arg(a, reg, aty, abits, false)?;
+                    reg_addr = Some(reg);
+                    reg += 1;
+                }
+                let mut reg_port = None;
+                if let Some(p) = port {
+                    self.arg(p, reg, Datatype::InetService, 16, false)?;
+                    reg_port = Some(reg);
+                }
+                let fam = if family.is_none() && self.fam == ProtoFamily::Inet {
+                    1
+                } else {
+                    nfam
+                };
+                self.out.push(KExpr::Tproxy(kx::Tproxy {
+                    family: Some(fam),
+                    reg_addr,
+                    reg_port,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Dup { addr, dev } => {
+                let (aty, abits, _) = self.addr_type(None);
+                let mut reg = 1;
+                let mut sreg_addr = None;
+                if let Some(a) = addr {
+                    self.arg(a, reg, aty, abits, false)?;
+                    sreg_addr = Some(reg);
+                    reg += 1;
+                }
+                let mut sreg_dev = None;
+                if let Some(d) = dev {
+                    self.dev_arg(d, reg)?;
+                    sreg_dev = Some(reg);
+                }
+                self.out.push(KExpr::Dup(kx::Dup {
+                    sreg_addr,
+                    sreg_dev,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Fwd { dev, family, addr } => {
+                self.dev_arg(dev, 1)?;
+                let mut sreg_addr = None;
+                let mut nfproto = None;
+                if let Some(a) = addr {
+                    let (aty, abits, nfam) = self.addr_type(*family);
+                    self.arg(a, 2, aty, abits, false)?;
+                    sreg_addr = Some(2);
+                    nfproto = Some(nfam);
+                }
+                self.out.push(KExpr::Fwd(kx::Fwd {
+                    sreg_dev: Some(1),
+                    sreg_addr,
+                    nfproto,
                     ..Default::default()
                 }));
                 Ok(())
