@@ -704,6 +704,22 @@ impl Ctx<'_> {
                             data: Box::new(data),
                         })
                     }
+                    "|" | "&" | "^" => {
+                        // A constant expression (`syn | ack`): its value.
+                        let a = v.as_array().filter(|a| a.len() == 2).ok_or("operands")?;
+                        let (Ty::One(t, b), Expr::Value(x), Expr::Value(y)) =
+                            (ty, self.rhs(&a[0], ty, fam)?, self.rhs(&a[1], ty, fam)?)
+                        else {
+                            return Err(format!("{k} of non-constants"));
+                        };
+                        let (x, y) = (x.as_u128(), y.as_u128());
+                        let n = match k {
+                            "|" => x | y,
+                            "&" => x & y,
+                            _ => x ^ y,
+                        };
+                        Ok(Expr::Value(Value::number(*t, *b, n)))
+                    }
                     "prefix" => {
                         let o = obj(v)?;
                         let len = gu64(o, "len")?
@@ -1353,7 +1369,12 @@ impl Ctx<'_> {
                     timeout: gu64(o, "timeout")?,
                     gc_interval: gu64(o, "gc-interval")?,
                     comment: o.get("comment").and_then(Json::as_str).map(str::to_owned),
-                    stmts: Vec::new(),
+                    stmts: match o.get("stmt") {
+                        Some(Json::Array(a)) => {
+                            a.iter().map(|x| self.stmt(x, fam)).collect::<R<_>>()?
+                        }
+                        _ => Vec::new(),
+                    },
                     elems,
                 };
                 if key == "element" {

@@ -1880,6 +1880,21 @@ impl Lin<'_> {
     }
 }
 
+/// The expression of a statement attached to set elements (`counter`,
+/// `limit`, `quota`).
+fn stmt_expr(st: &Stmt) -> R<KExpr> {
+    Ok(match st {
+        Stmt::Counter(c) => KExpr::Counter(kx::Counter {
+            bytes: Some(c.bytes),
+            packets: Some(c.packets),
+            ..Default::default()
+        }),
+        Stmt::Limit(l) => KExpr::Limit(klimit(l)),
+        Stmt::Quota(q) => KExpr::Quota(kquota(q)),
+        other => return Err(format!("element statement {}", stmt_name(other))),
+    })
+}
+
 fn code_of(c: &Option<Expr>, default: u8) -> u8 {
     match c {
         Some(Expr::Value(v)) => u8::try_from(v.as_u128()).unwrap_or(default),
@@ -2042,8 +2057,11 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
                 comment_tlv(&mut ud, 0, c);
                 el.userdata = Some(ud);
             }
-            if !o.stmts.is_empty() {
-                return Err("element statements are not supported".into());
+            let mut exprs = o.stmts.iter().map(stmt_expr).collect::<R<Vec<KExpr>>>()?;
+            match exprs.len() {
+                0 => {}
+                1 => el.expr = exprs.pop().map(Box::new),
+                _ => el.exprs = Some(ExprList(exprs)),
             }
         }
         if let Some(d) = data {
@@ -2260,8 +2278,17 @@ impl Linearizer {
                 });
             }
         }
-        if !s.stmts.is_empty() {
-            return Err(err("per-element statements are not supported".into()));
+        // Statements every element gets (`counter` in the set's declaration).
+        let mut exprs = s
+            .stmts
+            .iter()
+            .map(stmt_expr)
+            .collect::<R<Vec<KExpr>>>()
+            .map_err(err)?;
+        match exprs.len() {
+            0 => {}
+            1 => set.expr = exprs.pop().map(Box::new),
+            _ => set.exprs = Some(ExprList(exprs)),
         }
         set.flags = Some(flags);
         set.timeout = s.timeout.map(|t| t.saturating_mul(1000));
