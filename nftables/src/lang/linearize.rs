@@ -2080,6 +2080,9 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
             out.push(el);
         }
     }
+    // nft lists hash-set elements in the reverse of the kernel's order,
+    // which follows insertion: sent reversed, they list as given.
+    out.reverse();
     if interval {
         ranges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut iv = Vec::new();
