@@ -461,6 +461,8 @@ struct Lin<'a> {
     l4: Option<u8>,
     /// The link layer is known to be Ethernet.
     ether: bool,
+    /// The ICMP/ICMPv6 type matched.
+    icmp_type: Option<u8>,
     sets: Vec<(Set, SetElems)>,
     lz: &'a mut Linearizer,
     table: &'a str,
@@ -623,6 +625,21 @@ impl Lin<'_> {
             Expr::Payload(Payload::Field { protocol, field: f }) => {
                 let (p, f) = field(protocol, f)?;
                 self.dependency(p);
+                // Fields that exist for one ICMP message type: nft matches
+                // the type first.
+                let icmp_type = match (p.name, f.name) {
+                    ("icmp", "gateway") => Some(5u8),
+                    ("icmp", "mtu") => Some(3),
+                    ("icmpv6", "mtu") => Some(2),
+                    ("icmpv6", "parameter-problem") => Some(4),
+                    ("icmpv6", "max-delay") => Some(130),
+                    _ => None,
+                };
+                if let Some(t) = icmp_type.filter(|t| self.icmp_type != Some(*t)) {
+                    self.payload_load(Base::Transport, 0, 1, reg);
+                    self.cmp(kx::CmpOp::EQ, reg, vec![t]);
+                    self.icmp_type = Some(t);
+                }
                 let first = f.offset / 8;
                 let last = (f.offset + f.len).div_ceil(8);
                 let mut nbytes = last - first;
@@ -1217,6 +1234,10 @@ impl Lin<'_> {
                 protocol: "ip6",
                 field: "nexthdr",
             }) => self.l4 = u8::try_from(n).ok(),
+            Expr::Payload(Payload::Field {
+                protocol: "icmp" | "icmpv6",
+                field: "type",
+            }) => self.icmp_type = u8::try_from(n).ok(),
             Expr::Meta("nfproto") => {
                 self.l3 = match n {
                     2 => Some(0x0800),
@@ -1708,6 +1729,7 @@ impl Lin<'_> {
                         l3: self.l3,
                         l4: self.l4,
                         ether: self.ether,
+                        icmp_type: self.icmp_type,
                         sets: Vec::new(),
                         lz: &mut *self.lz,
                         table: self.table,
@@ -2421,6 +2443,7 @@ impl Linearizer {
             l3: None,
             l4: None,
             ether: false,
+            icmp_type: None,
             sets: Vec::new(),
             lz: self,
             table: &r.table,
