@@ -595,3 +595,70 @@ fn bad_command_is_named_by_index() {
     }
     assert_eq!(support::sh("nft list ruleset").trim(), "");
 }
+
+/// (d) Command objects: add, insert at a handle, replace, delete by handle,
+/// flush a chain, add and delete elements, delete a table; each file one
+/// transaction, the result checked with `nft list`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn commands_apply() {
+    let _ns = support::netns();
+    let mut nft = Nft::open().unwrap();
+    let apply = |nft: &mut Nft, text: &str| json_in::apply(nft, text).unwrap();
+    apply(
+        &mut nft,
+        r#"{"nftables": [
+        {"add": {"table": {"family": "ip", "name": "t"}}},
+        {"add": {"chain": {"family": "ip", "table": "t", "name": "c"}}},
+        {"add": {"set": {"family": "ip", "table": "t", "name": "s", "type": "ipv4_addr"}}},
+        {"add": {"element": {"family": "ip", "table": "t", "name": "s", "elem": ["1.1.1.1", "2.2.2.2"]}}},
+        {"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [
+            {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}},
+            {"accept": null}]}}},
+        {"insert": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"drop": null}]}}}]}"#,
+    );
+    let listed = support::sh("nft -a list chain ip t c");
+    let handle = |what: &str| -> u64 {
+        let line = listed.lines().find(|l| l.contains(what)).unwrap();
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (h_drop, h_22) = (handle("drop #"), handle("tcp dport 22"));
+    assert!(
+        listed.find("drop").unwrap() < listed.find("tcp dport 22").unwrap(),
+        "insert goes first:\n{listed}"
+    );
+    apply(
+        &mut nft,
+        &format!(
+            r#"{{"nftables": [
+        {{"replace": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_22}, "expr": [
+            {{"match": {{"op": "==", "left": {{"payload": {{"protocol": "ip", "field": "saddr"}}}}, "right": "@s"}}}},
+            {{"accept": null}}]}}}}}},
+        {{"add": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_drop}, "expr": [{{"counter": null}}]}}}}}},
+        {{"delete": {{"element": {{"family": "ip", "table": "t", "name": "s", "elem": ["1.1.1.1"]}}}}}},
+        {{"delete": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_drop}}}}}}}]}}"#
+        ),
+    );
+    let rules: Vec<String> = support::sh("nft list chain ip t c")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains('{') && *l != "}")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        rules,
+        ["counter packets 0 bytes 0", "ip saddr @s accept"],
+        "add after a handle, replace, delete"
+    );
+    assert!(support::sh("nft list set ip t s").contains("elements = { 2.2.2.2 }"));
+    apply(
+        &mut nft,
+        r#"{"nftables": [{"flush": {"chain": {"family": "ip", "table": "t", "name": "c"}}}]}"#,
+    );
+    assert!(!support::sh("nft list chain ip t c").contains("accept"));
+    apply(
+        &mut nft,
+        r#"{"nftables": [{"delete": {"table": {"family": "ip", "name": "t"}}}]}"#,
+    );
+    assert_eq!(support::sh("nft list ruleset").trim(), "");
+}

@@ -129,6 +129,9 @@ pub struct Command {
     pub target: Target,
     /// What it was, for errors (`add rule inet t c`).
     pub what: String,
+    /// An object of a listing (no verb): its handle is the listed one, not
+    /// a position.
+    pub listed: bool,
 }
 
 type R<T> = Result<T, String>;
@@ -211,10 +214,14 @@ pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 /// (family, table, name) of a set -> its key types and map data types.
 type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
 
+/// Key types and map data types of a set that is not in the file.
+type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<(Vec<String>, Option<Vec<String>>)>;
+
 #[derive(Default)]
 struct Ctx<'a> {
     sets: SetTypes,
     ifindex: Option<IfindexFn<'a>>,
+    set_lookup: Option<SetLookup<'a>>,
 }
 
 fn parse_number(s: &str) -> Option<u128> {
@@ -1299,9 +1306,8 @@ impl Ctx<'_> {
                     self.sets
                         .get(&(family.to_owned(), table.clone(), sname.clone()))
                         .cloned()
-                        .ok_or_else(|| {
-                            format!("set {family} {table} {sname} is not in this file")
-                        })?
+                        .or_else(|| self.set_lookup.and_then(|f| f(family, &table, &sname)))
+                        .ok_or_else(|| format!("set {family} {table} {sname} is unknown"))?
                 } else {
                     let kt = strings(o.get("type"));
                     let map = (key == "map").then(|| strings(o.get("map")));
@@ -1485,6 +1491,14 @@ pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Command>, Error> {
+    parse_inner(text, ifindex, None)
+}
+
+fn parse_inner(
+    text: &str,
+    ifindex: Option<IfindexFn<'_>>,
+    set_lookup: Option<SetLookup<'_>>,
+) -> Result<Vec<Command>, Error> {
     let doc: Json = serde_json::from_str(text).map_err(|e| Error::Syntax(e.to_string()))?;
     let items = doc
         .get("nftables")
@@ -1492,6 +1506,7 @@ pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Comm
         .ok_or_else(|| Error::Syntax("no \"nftables\" array".into()))?;
     let mut ctx = Ctx {
         ifindex,
+        set_lookup,
         ..Default::default()
     };
     let mut out = Vec::new();
@@ -1512,6 +1527,7 @@ pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Comm
             "reset" => Some(Verb::Reset),
             _ => None,
         };
+        let listed = verb.is_none();
         let (verb, key, body) = match verb {
             Some(verb) => {
                 let (k2, v2) = single(v).map_err(|why| fail(k.into(), why))?;
@@ -1528,6 +1544,7 @@ pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Comm
             verb,
             target,
             what,
+            listed,
         });
     }
     Ok(out)
@@ -1562,7 +1579,7 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
     // A listing (only additions): tables, then chains, then the rest, as
     // nft adds a ruleset (map elements may jump to chains listed later).
     let mut order: Vec<&Command> = cmds.iter().collect();
-    if cmds.iter().all(|c| c.verb == Verb::Add) {
+    if cmds.iter().all(|c| c.listed) {
         order.sort_by_key(|c| match &c.target {
             Target::Item(Item::Table(_)) => 0,
             Target::Item(Item::Chain(_)) => 1,
@@ -1672,7 +1689,8 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                         tx.insert_rule(&rule).map_err(enc)?;
                     }
                     _ => {
-                        if r.handle != 0 && c.verb != Verb::Add {
+                        // `add rule ... handle N`: after rule N.
+                        if r.handle != 0 && !c.listed {
                             rule.position = Some(r.handle);
                         }
                         tx.add_rule(&rule).map_err(enc)?;
@@ -1796,7 +1814,28 @@ pub fn apply_with(
     text: &str,
     ifindex: Option<IfindexFn<'_>>,
 ) -> Result<usize, Error> {
-    let cmds = parse_with(text, ifindex)?;
+    // Elements of sets the file does not declare are typed by the kernel's set.
+    let cell = std::cell::RefCell::new(&mut *nft);
+    let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
+        let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
+        let names = |id: u32| -> Vec<String> {
+            Datatype::concat_ids(id)
+                .into_iter()
+                .map(|d| d.name().to_owned())
+                .collect()
+        };
+        let keys = names(set.key_type?);
+        let map = match (set.flags, set.data_type) {
+            (Some(fl), Some(0xffff_ff00)) if fl.contains(crate::SetFlags::MAP) => {
+                Some(vec!["verdict".to_owned()])
+            }
+            (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
+            _ => None,
+        };
+        Some((keys, map))
+    };
+    let cmds = parse_inner(text, ifindex, Some(&lookup))?;
+    drop(cell);
     let (tx, ops) = transaction(&cmds)?;
     if tx.is_empty() {
         return Ok(0);
