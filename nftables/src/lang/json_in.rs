@@ -1815,27 +1815,28 @@ pub fn apply_with(
     ifindex: Option<IfindexFn<'_>>,
 ) -> Result<usize, Error> {
     // Elements of sets the file does not declare are typed by the kernel's set.
-    let cell = std::cell::RefCell::new(&mut *nft);
-    let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
-        let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
-        let names = |id: u32| -> Vec<String> {
-            Datatype::concat_ids(id)
-                .into_iter()
-                .map(|d| d.name().to_owned())
-                .collect()
+    let cmds = {
+        let cell = std::cell::RefCell::new(&mut *nft);
+        let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
+            let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
+            let names = |id: u32| -> Vec<String> {
+                Datatype::concat_ids(id)
+                    .into_iter()
+                    .map(|d| d.name().to_owned())
+                    .collect()
+            };
+            let keys = names(set.key_type?);
+            let map = match (set.flags, set.data_type) {
+                (Some(fl), Some(0xffff_ff00)) if fl.contains(crate::SetFlags::MAP) => {
+                    Some(vec!["verdict".to_owned()])
+                }
+                (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
+                _ => None,
+            };
+            Some((keys, map))
         };
-        let keys = names(set.key_type?);
-        let map = match (set.flags, set.data_type) {
-            (Some(fl), Some(0xffff_ff00)) if fl.contains(crate::SetFlags::MAP) => {
-                Some(vec!["verdict".to_owned()])
-            }
-            (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
-            _ => None,
-        };
-        Some((keys, map))
+        parse_inner(text, ifindex, Some(&lookup))?
     };
-    let cmds = parse_inner(text, ifindex, Some(&lookup))?;
-    drop(cell);
     let (tx, ops) = transaction(&cmds)?;
     if tx.is_empty() {
         return Ok(0);
