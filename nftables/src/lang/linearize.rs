@@ -1132,15 +1132,14 @@ impl Lin<'_> {
         };
         self.lz.next_set_id += 1;
         let id = self.lz.next_set_id;
-        let interval = elems.iter().any(|e| {
-            matches!(
-                e,
-                Expr::Prefix { .. } | Expr::Range(..)
-            ) || matches!(e, Expr::Mapping(k, _) if matches!(**k, Expr::Prefix { .. } | Expr::Range(..)))
-        });
+        let interval = elems.iter().any(has_range);
         let mut flags = SetFlags::ANONYMOUS | SetFlags::CONSTANT;
         if interval {
             flags |= SetFlags::INTERVAL;
+        }
+        let concat_interval = interval && lens.len() > 1;
+        if concat_interval {
+            flags |= SetFlags::CONCAT;
         }
         let sname = if map.is_some() { "__map%d" } else { "__set%d" };
         let mut set = Set::new(self.fam, self.table, sname, l.ty.id(), u32_of(l.nbytes));
@@ -1182,6 +1181,8 @@ impl Lin<'_> {
         set.id = Some(id);
         set.desc = Some(SetDesc {
             size: Some(u32::try_from(elems.len()).unwrap_or(u32::MAX)),
+            concat: concat_interval
+                .then(|| crate::object::Concat(lens.iter().map(|l| u32_of(*l)).collect())),
             ..Default::default()
         });
         set.userdata = Some(ud);
@@ -2009,6 +2010,56 @@ fn bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
     }
 }
 
+/// Whether an element holds a prefix or a range (the set is an interval set).
+fn has_range(e: &Expr) -> bool {
+    match e {
+        Expr::Prefix { .. } | Expr::Range(..) => true,
+        Expr::Concat(parts) => parts.iter().any(has_range),
+        Expr::Mapping(k, _) => has_range(k),
+        Expr::Elem(b) => has_range(&b.val),
+        _ => false,
+    }
+}
+
+/// Start and end keys of a concatenated element whose fields may be
+/// prefixes or ranges (each field padded to 4 bytes).
+fn concat_bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
+    let Expr::Concat(parts) = e else {
+        let x = key_of(k, e)?;
+        return Ok((x.clone(), x));
+    };
+    let (mut lo, mut hi) = (Vec::new(), Vec::new());
+    for (i, (p, len)) in parts.iter().zip(&k.lens).enumerate() {
+        let host = k.hosts.get(i).copied().unwrap_or(false);
+        let val = |x: &Expr| -> R<Vec<u8>> {
+            match x {
+                Expr::Value(v) => Ok(kbytes(v, *len, host, 0)),
+                _ => Err("concatenated field is not a constant".into()),
+            }
+        };
+        let (mut a, mut b) = match p {
+            Expr::Prefix { addr, len: plen } => {
+                let a = val(addr)?;
+                let mut b = a.clone();
+                for bit in (*plen as usize)..b.len() * 8 {
+                    b[bit / 8] |= 0x80 >> (bit % 8);
+                }
+                (a, b)
+            }
+            Expr::Range(x, y) => (val(x)?, val(y)?),
+            x => {
+                let a = val(x)?;
+                (a.clone(), a)
+            }
+        };
+        a.resize(len.div_ceil(4) * 4, 0);
+        b.resize(len.div_ceil(4) * 4, 0);
+        lo.extend(a);
+        hi.extend(b);
+    }
+    Ok((lo, hi))
+}
+
 /// `b + 1` as a big-endian number; `None` on overflow.
 fn inc(b: &[u8]) -> Option<Vec<u8>> {
     let mut out = b.to_vec();
@@ -2094,7 +2145,13 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
             out.push(el);
             continue;
         }
-        if interval {
+        if interval && k.lens.len() > 1 {
+            // Concatenated ranges: each element its start and end keys.
+            let (lo, hi) = concat_bounds(k, key)?;
+            el.key = Some(Data::Value(lo));
+            el.key_end = Some(Data::Value(hi));
+            out.push(el);
+        } else if interval {
             let (lo, hi) = bounds(k, key)?;
             ranges.push((lo, hi, el));
         } else {
@@ -2339,11 +2396,7 @@ impl Linearizer {
             shift: 0,
             data,
         };
-        let els = if concat && flags.contains(SetFlags::INTERVAL) {
-            return Err(err("concatenated intervals are not supported".into()));
-        } else {
-            elements(&keyinfo, &s.elems, flags.contains(SetFlags::INTERVAL)).map_err(err)?
-        };
+        let els = elements(&keyinfo, &s.elems, flags.contains(SetFlags::INTERVAL)).map_err(err)?;
         let se = SetElems {
             family: fam,
             table: Some(s.table.clone()),
