@@ -1011,6 +1011,20 @@ impl Ctx<'_> {
                 inv,
             },
             "notrack" => Stmt::Notrack,
+            "synproxy" => Stmt::Synproxy(Synproxy {
+                mss: match o {
+                    Some(o) => gu64(o, "mss")?.and_then(|x| u16::try_from(x).ok()),
+                    None => None,
+                },
+                wscale: match o {
+                    Some(o) => gu64(o, "wscale")?.and_then(|x| u8::try_from(x).ok()),
+                    None => None,
+                },
+                flags: strings(o.and_then(|o| o.get("flags")))
+                    .iter()
+                    .map(|f| pick(f, &["timestamp", "sack-perm"], "synproxy flag"))
+                    .collect::<R<_>>()?,
+            }),
             "tproxy" => {
                 let o = obj(v)?;
                 let family = match o.get("family").and_then(Json::as_str) {

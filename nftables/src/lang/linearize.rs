@@ -1645,6 +1645,10 @@ impl Lin<'_> {
                 }));
                 Ok(())
             }
+            Stmt::Synproxy(sp) => {
+                self.out.push(KExpr::Synproxy(ksynproxy(sp)));
+                Ok(())
+            }
             Stmt::Tproxy { family, addr, port } => {
                 let (aty, abits, nfam) = self.addr_type(*family);
                 let mut reg = 1;
@@ -1900,6 +1904,30 @@ impl Lin<'_> {
             })),
         }
         Ok(())
+    }
+}
+
+/// `synproxy` options (`NF_SYNPROXY_OPT_*`: an option given sets its bit).
+fn ksynproxy(sp: &Synproxy) -> kx::Synproxy {
+    let mut f = 0u32;
+    if sp.mss.is_some() {
+        f |= 1;
+    }
+    if sp.wscale.is_some() {
+        f |= 2;
+    }
+    for x in &sp.flags {
+        f |= match *x {
+            "sack-perm" => 4,
+            "timestamp" => 8,
+            _ => 0,
+        };
+    }
+    kx::Synproxy {
+        mss: Some(sp.mss.unwrap_or(0)),
+        wscale: Some(sp.wscale.unwrap_or(0)),
+        flags: Some(f),
+        ..Default::default()
     }
 }
 
@@ -2450,28 +2478,7 @@ impl Linearizer {
                 ctx: Some(context.clone()),
                 ..Default::default()
             }),
-            ObjBody::Synproxy(sp) => {
-                let mut f = 0u32;
-                if sp.mss.is_some() {
-                    f |= 1;
-                }
-                if sp.wscale.is_some() {
-                    f |= 2;
-                }
-                for x in &sp.flags {
-                    f |= match *x {
-                        "sack-perm" => 4,
-                        "timestamp" => 8,
-                        _ => 0,
-                    };
-                }
-                ObjData::Synproxy(kx::Synproxy {
-                    mss: sp.mss,
-                    wscale: sp.wscale,
-                    flags: Some(f),
-                    ..Default::default()
-                })
-            }
+            ObjBody::Synproxy(sp) => ObjData::Synproxy(ksynproxy(sp)),
             other => return Err(err(format!("unsupported object {}", other.kind()))),
         };
         let mut out = Obj::new(fam, &o.table, &o.name, &data).map_err(|e| err(e.to_string()))?;
