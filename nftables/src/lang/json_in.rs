@@ -1345,6 +1345,22 @@ impl Ctx<'_> {
                 };
                 let dty = match map.as_deref() {
                     Some([one]) if one == "verdict" => Some(Ty::One(Datatype::Verdict, 32)),
+                    // An object map: the data are object names.
+                    Some([one])
+                        if matches!(
+                            one.as_str(),
+                            "counter"
+                                | "quota"
+                                | "limit"
+                                | "ct helper"
+                                | "ct timeout"
+                                | "ct expectation"
+                                | "secmark"
+                                | "synproxy"
+                        ) =>
+                    {
+                        Some(Ty::One(Datatype::String, 0))
+                    }
                     Some([one]) => {
                         datatype_by_name(one).map(|t| Ty::One(t, t.bits().unwrap_or(32)))
                     }

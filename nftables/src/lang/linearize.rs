@@ -2104,6 +2104,10 @@ fn inc(b: &[u8]) -> Option<Vec<u8>> {
 
 fn elem_data(k: &KeyInfo, d: &Expr, el: &mut Element) -> R<()> {
     match d {
+        // An object map's data: the object's name.
+        Expr::Value(v) if v.ty == Datatype::String && k.data.is_none() => {
+            el.objref = Some(v.as_str());
+        }
         Expr::Verdict(v) => el.data = Some(Data::Verdict(kverdict(v))),
         Expr::Value(v) => {
             let (ty, host) = k.data.unwrap_or((v.ty, false));
