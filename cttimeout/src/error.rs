@@ -154,6 +154,37 @@ pub enum Error {
 
 nfnl::subsystem_error!(Error);
 
+/// The checks of [`Timeouts`](crate::Timeouts) (done before sending) as this
+/// crate's variants of the same names and messages.
+impl From<nfnl::timeout::TimeoutError> for Error {
+    fn from(e: nfnl::timeout::TimeoutError) -> Self {
+        use nfnl::timeout::TimeoutError as T;
+        match e {
+            T::InvalidTimeout {
+                proto,
+                state,
+                secs,
+                max,
+            } => Error::InvalidTimeout {
+                proto,
+                state,
+                secs,
+                max,
+            },
+            T::UnknownState {
+                proto,
+                state,
+                known,
+            } => Error::UnknownState {
+                proto,
+                state,
+                known,
+            },
+            T::UnknownProtocol { proto } => Error::UnknownProtocol { proto },
+        }
+    }
+}
+
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {
         match self {

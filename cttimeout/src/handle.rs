@@ -11,7 +11,8 @@ use nfnl::{
 use nfnl_sys as sys;
 
 use crate::error::Error;
-use crate::policy::{check_name, DefaultTimeouts, Policy, Timeouts};
+use crate::policy::{check_name, encode_timeouts, DefaultTimeouts, Policy};
+use nfnl::timeout::Timeouts;
 
 /// A connection to the kernel's timeout-policy subsystem
 /// (`NFNL_SUBSYS_CTNETLINK_TIMEOUT`) in one network namespace.
@@ -245,7 +246,7 @@ impl CtTimeout {
                 header(sys::IPCTNL_MSG_TIMEOUT_DEFAULT_SET, NlFlags::empty()),
                 |b| {
                     b.put_be16(sys::CTA_TIMEOUT_L3PROTO, u16::from(u8::from(family)));
-                    timeouts.encode(b)
+                    encode_timeouts(timeouts, b)
                 },
             )
             .map_err(|e| classify("default-set", Target::Defaults(timeouts.proto()), e))

@@ -72,9 +72,14 @@ mod policy;
 
 pub use error::Error;
 pub use handle::CtTimeout;
-pub use policy::{
-    DccpTimeouts, DefaultTimeouts, Policy, ReplyTimeouts, SctpTimeouts, SingleTimeout, State,
-    TcpTimeouts, Timeouts, GENERIC, MAX_NAME_LEN, MAX_TIMEOUT_SECS,
+pub use policy::{DefaultTimeouts, Policy, MAX_NAME_LEN};
+
+// The per-protocol timeouts are netfilter's, shared with nf_tables' ct
+// timeout objects: they live in nfnl and are re-exported here so that this
+// crate's users need no other crate.
+pub use nfnl::timeout::{
+    DccpTimeouts, ReplyTimeouts, SctpTimeouts, SingleTimeout, State, TcpTimeouts, TimeoutError,
+    Timeouts, GENERIC, MAX_TIMEOUT_SECS,
 };
 
 // What a user of this crate needs of nfnl (errors and their predicates, the

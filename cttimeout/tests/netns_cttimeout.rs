@@ -564,7 +564,8 @@ fn create_replace_and_refusals_are_named() {
     assert!(matches!(e, Error::InvalidName { .. }), "{e:?}");
     let mut big = Timeouts::empty(IpProto::UDP).unwrap();
     assert!(matches!(
-        big.set("replied", MAX_TIMEOUT_SECS + 1),
+        big.set("replied", MAX_TIMEOUT_SECS + 1)
+            .map_err(Error::from),
         Err(Error::InvalidTimeout { .. })
     ));
     big = Timeouts::Udp(ReplyTimeouts {

@@ -17,7 +17,15 @@ use nfnl_sys as sys;
 
 use crate::error::Error;
 
-/// An address family of the conntrack table (`nfgen_family`).
+/// An address family of the conntrack table (`nfgen_family`): the subset
+/// of [`ProtoFamily`] (`NFPROTO_*`) that conntrack requests take.
+///
+/// It exists beside nfnl's [`ProtoFamily`] because conntrack knows only
+/// these three: a dump or flush of [`Family::Any`] (`NFPROTO_UNSPEC`) covers
+/// both IP families, and a filter or a tuple can never name ARP, bridge or
+/// netdev, which `ProtoFamily` has. It converts into `ProtoFamily`
+/// (`ProtoFamily::from(family)`, [`Family::to_raw`] for the raw byte), so
+/// code that mixes crates can compare or store the common type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Family {

@@ -314,6 +314,7 @@ impl Receive for Log {
     type Item<'a> = LogMsg<'a>;
     type Error = Error;
 
+    #[inline(always)]
     fn fill(&mut self, wait: Wait) -> Result<(), Error> {
         self.reader.fill_sorted(wait, &mut || Ok(()), |m| {
             if m.msg_type() == PACKET_TYPE {

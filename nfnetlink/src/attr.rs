@@ -292,7 +292,8 @@ impl<'a, const N: usize> AttrTable<'a, N> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttrRules<const N: usize> {
     /// Per type: 0 any payload, [`RULE_CSTR`] a NUL-terminated string, else
-    /// the exact payload length + 1.
+    /// the exact `nla_len` (payload length + 4), so that the walk compares
+    /// it with the header's length as read.
     rule: [u16; N],
     /// Per type: declared by the schema (a second declaration is refused).
     declared: [bool; N],
@@ -300,6 +301,10 @@ pub struct AttrRules<const N: usize> {
 
 /// Rule code of a NUL-terminated string payload.
 const RULE_CSTR: u16 = u16::MAX;
+
+/// `NLA_HDRLEN` (4) as a `u16`, for the rule codes.
+#[allow(clippy::cast_possible_truncation)]
+const HDRLEN_16: u16 = NLA_HDRLEN as u16;
 
 /// The largest attribute area an [`AttrIndex`] indexes (its positions
 /// count 4-byte units in 16 bits).
@@ -345,8 +350,8 @@ impl<const N: usize> AttrRules<N> {
         self.rule[k] = match rule {
             AttrRule::Any => 0,
             AttrRule::Exact(n) => {
-                assert!(n < u16::MAX - 1, "attribute size too large");
-                n + 1
+                assert!(n < u16::MAX - 4, "attribute size too large");
+                n + HDRLEN_16
             }
             AttrRule::CStr => RULE_CSTR,
         };
@@ -359,7 +364,7 @@ impl<const N: usize> AttrRules<N> {
         let mut t = Self::new();
         for (r, &s) in t.rule.iter_mut().zip(sizes) {
             if s != 0 {
-                *r = u16::from(s) + 1;
+                *r = u16::from(s) + HDRLEN_16;
             }
         }
         t
@@ -442,34 +447,43 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         };
         let area = bytes;
         let mut at = [0u16; N];
-        // `position / 4 + 1` of the attribute at the start of `rest`; the
-        // bytes are below 256 KiB (checked above), so it fits.
+        // `position / 4 + 1` of the attribute at the start of `rest`: the
+        // area is below 256 KiB (checked above), so it fits in 16 bits.
         let mut unit = (start / 4 + 1) as u16;
-        while let &[h0, h1, h2, h3, ..] = rest {
-            let (len, raw_type) = header_fields([h0, h1, h2, h3]);
+        // One pass, libmnl's `mnl_attr_parse` with a validating callback
+        // written out: the loop keeps only what is left of the area (its
+        // offset is a multiple of 4 below 256 KiB: checked above), reads each
+        // header as one word, checks its length against what is left and
+        // against its type's rule (one load and one compare with the length
+        // as read; a string's final NUL next), and notes its position.
+        while let Some((h, _)) = rest.split_first_chunk::<NLA_HDRLEN>() {
+            let (len, kind) = header_fields(*h);
             let len = usize::from(len);
             // One compare for `NLA_HDRLEN <= len <= rest.len()` (`rest`
             // holds at least a header here).
             if len.wrapping_sub(NLA_HDRLEN) > rest.len() - NLA_HDRLEN {
                 return Err(bad_attr_len(len, rest.len()));
             }
-            let kind = raw_type & NLA_TYPE_MASK;
-            let k = usize::from(kind);
-            if k < N {
-                let rule = rules.rule[k];
-                // `len` came from 16 bits: `len - 3` fits.
-                if rule != 0
-                    && usize::from(rule) != len - 3
-                    && (rule != RULE_CSTR || len == NLA_HDRLEN || rest.get(len - 1) != Some(&0))
-                {
-                    return Err(rule_error(len, kind, rule));
+            if let Some(slot) = at.get_mut(usize::from(kind)) {
+                let rule = rules.rule[usize::from(kind)];
+                // An exact size as read (the common case) in one compare.
+                if usize::from(rule) != len && rule != 0 {
+                    check_cstr(rest, len, kind, rule)?;
                 }
-                at[k] = unit;
+                *slot = unit;
             }
-            // The final padding may be missing at the end.
-            let step = ((len + 3) & !3).min(rest.len());
-            unit = unit.wrapping_add((step / 4) as u16);
-            rest = rest.get(step..).unwrap_or(&[]);
+            let step = (len + 3) & !3;
+            match rest.get(step..) {
+                Some(next) => {
+                    rest = next;
+                    unit = unit.wrapping_add((step / 4) as u16);
+                }
+                // Only the last attribute's padding may be missing: done.
+                None => {
+                    rest = &[];
+                    break;
+                }
+            }
         }
         if !rest.is_empty() {
             return Err(truncated(NLA_HDRLEN, rest.len()));
@@ -534,6 +548,25 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         self.payload(kind)?.try_into().ok()
     }
 
+    /// The payload of type `kind` as its `M` bytes, if present, for a type
+    /// whose rule is [`AttrRule::Exact`]`(M)` (as
+    /// [`attr_schema!`](crate::attr_schema) declares them):
+    /// [`AttrIndex::parse`] checked the size, so only the bounds are checked
+    /// here, not the length again. For a type with another rule, it reads
+    /// the first `M` bytes from the payload on (bounded by the indexed
+    /// bytes); use [`AttrIndex::array`] there.
+    #[inline]
+    pub fn fixed<const M: usize>(&self, kind: u16) -> Option<&'a [u8; M]> {
+        let unit = usize::from(*self.at.get(usize::from(kind))?);
+        if unit == 0 {
+            return None;
+        }
+        // `unit` is `position / 4 + 1`: `unit * 4` is where the payload
+        // starts, after the 4-byte header.
+        let at = unit.checked_mul(4)?;
+        self.area.get(at..at.checked_add(M)?)?.try_into().ok()
+    }
+
     /// The big-endian `u16` of type `kind`, if present and 2 bytes (for
     /// the types the rules fix, present means readable).
     #[inline]
@@ -591,17 +624,20 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     }
 }
 
-/// `nla_len` and `nla_type` (host order) of an attribute header, read as
-/// one word.
+/// `nla_len` and the type (flags masked off) of an attribute header, read
+/// as one host-order word.
 #[inline(always)]
 fn header_fields(h: [u8; NLA_HDRLEN]) -> (u16, u16) {
-    if cfg!(target_endian = "little") {
-        let w = u32::from_le_bytes(h);
-        ((w & 0xffff) as u16, (w >> 16) as u16)
+    let w = u32::from_ne_bytes(h);
+    // `nla_len` is the first u16 in memory, `nla_type` the second.
+    let (len, ty) = if cfg!(target_endian = "little") {
+        (w & 0xffff, w >> 16)
     } else {
-        let [l0, l1, t0, t1] = h;
-        (u16::from_ne_bytes([l0, l1]), u16::from_ne_bytes([t0, t1]))
-    }
+        (w >> 16, w & 0xffff)
+    };
+    // Both halves are 16-bit values.
+    #[allow(clippy::cast_possible_truncation)]
+    (len as u16, (ty as u16) & NLA_TYPE_MASK)
 }
 
 /// `Truncated` for an attribute header or payload.
@@ -628,6 +664,17 @@ fn bad_attr_len(len: usize, have: usize) -> ParseError {
     }
 }
 
+/// The rest of the check of the attribute of `len` bytes at the start of
+/// `rest` whose length is not its rule's exact one: fine only for a string
+/// rule with a non-empty payload ending in NUL.
+#[inline(always)]
+fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+    if rule == RULE_CSTR && len > NLA_HDRLEN && rest.get(len - 1) == Some(&0) {
+        return Ok(());
+    }
+    Err(rule_error(len, kind, rule))
+}
+
 /// The error of an attribute its rule refuses.
 #[cold]
 fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
@@ -636,7 +683,7 @@ fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
     }
     ParseError::AttrSize {
         kind,
-        expected: usize::from(rule) - 1,
+        expected: usize::from(rule) - NLA_HDRLEN,
         got: len - NLA_HDRLEN,
     }
 }
@@ -741,11 +788,11 @@ macro_rules! attr_schema {
     (@ret $a:lifetime cstr) => { Option<&$a [u8]> };
     (@ret $a:lifetime str) => { Option<&$a [u8]> };
     (@ret $a:lifetime flag) => { bool };
-    (@get $i:expr, $k:expr, u8) => { $i.u8($k) };
-    (@get $i:expr, $k:expr, be16) => { $i.be16($k) };
-    (@get $i:expr, $k:expr, be32) => { $i.be32($k) };
-    (@get $i:expr, $k:expr, be64) => { $i.be64($k) };
-    (@get $i:expr, $k:expr, bytes [$len:literal]) => { $i.array::<$len>($k) };
+    (@get $i:expr, $k:expr, u8) => { $i.fixed::<1>($k).map(|&[b]| b) };
+    (@get $i:expr, $k:expr, be16) => { $i.fixed::<2>($k).map(|b| u16::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, be32) => { $i.fixed::<4>($k).map(|b| u32::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, be64) => { $i.fixed::<8>($k).map(|b| u64::from_be_bytes(*b)) };
+    (@get $i:expr, $k:expr, bytes [$len:literal]) => { $i.fixed::<$len>($k) };
     (@get $i:expr, $k:expr, bytes) => { $i.payload($k) };
     (@get $i:expr, $k:expr, nested) => { $i.payload($k) };
     (@get $i:expr, $k:expr, cstr) => { $i.cstr_bytes($k) };

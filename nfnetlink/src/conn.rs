@@ -365,6 +365,36 @@ impl Conn {
         }
     }
 
+    /// Sends one request with `NLM_F_ACK` that the kernel answers with any
+    /// number of messages before its ack (a GET of several objects at
+    /// once, such as nf_tables' lookup of several set elements, one
+    /// message each), and gives each answer to `on_answer` as it arrives.
+    ///
+    /// # Errors
+    /// As [`Conn::request`] (a refusal after some answers: those were
+    /// given to `on_answer` already); else the first error of `on_answer`
+    /// (the rest is read all the same, so the socket is ready for the next
+    /// request).
+    pub fn query_each<B, F, E>(&mut self, h: NfHeader, build: B, mut on_answer: F) -> Result<(), E>
+    where
+        B: FnOnce(&mut MsgBuilder) -> Result<(), EncodeError>,
+        F: FnMut(&NfMsg<'_>) -> Result<(), E>,
+        E: From<Error>,
+    {
+        let seq = self.build_one(h, NlFlags::ACK, build)?;
+        let mut pending = Pending::requests(self.reader.socket().port_id(), seq, 1);
+        let mut outcome = Ok(());
+        let mut failed = None;
+        let req = self.tx.finish().map_err(Error::from)?;
+        self.reader.request(req, &mut pending, &mut |ev| match ev {
+            Answer::Reply(m) if failed.is_none() => failed = on_answer(&m).err(),
+            Answer::Ack { result, .. } => outcome = result,
+            _ => {}
+        })?;
+        outcome.map_err(Error::from)?;
+        failed.map_or(Ok(()), Err)
+    }
+
     /// Sends a dump request (`NLM_F_DUMP`) and streams each entry to
     /// `on_entry` as it arrives: the library never collects the dump. If
     /// `on_entry` breaks or fails, the rest of the dump is read and

@@ -9,6 +9,8 @@
 //! hardware address, VLAN, timestamp, [`ProtoFamily`], [`IpProto`]) and
 //! [`ip`] (a checked IPv4/IPv6 + transport header view and the checksums to
 //! recompute after changing a packet).
+//! [`timeout`] holds the conntrack timeouts of each layer-4 protocol that
+//! `nfnetlink_cttimeout` policies and nf_tables ct timeout objects carry.
 //! [`pcap`] writes the packets they report to a pcap file that tcpdump and
 //! wireshark read (the subsystem crates add their link type's records).
 //!
@@ -128,6 +130,7 @@ pub mod pcap;
 pub mod reader;
 pub mod receive;
 pub mod socket;
+pub mod timeout;
 // Test support, not API: hidden on docs.rs (built with every feature);
 // `cargo doc --features test-util` shows it to contributors.
 #[cfg(any(test, feature = "test-util"))]

@@ -183,9 +183,9 @@ pub const NFGENMSG_LEN: usize = std::mem::size_of::<nfgenmsg>();
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NfMsg<'a> {
     nl: NlMsg<'a>,
-    family: u8,
-    version: u8,
-    res_id: u16,
+    /// `nfgenmsg` as received (family, version, `res_id` big-endian),
+    /// decoded by the accessors: one copy when the view is made.
+    nfgen: [u8; NFGENMSG_LEN],
 }
 
 impl<'a> NfMsg<'a> {
@@ -216,13 +216,8 @@ impl<'a> NfMsg<'a> {
     #[inline]
     fn from_nl(nl: NlMsg<'a>) -> Result<Self, ParseError> {
         let p = nl.payload();
-        match p.get(..NFGENMSG_LEN) {
-            Some(&[family, version, r0, r1]) => Ok(NfMsg {
-                nl,
-                family,
-                version,
-                res_id: u16::from_be_bytes([r0, r1]),
-            }),
+        match p.split_first_chunk::<NFGENMSG_LEN>() {
+            Some((nfgen, _)) => Ok(NfMsg { nl, nfgen: *nfgen }),
             _ => Err(ParseError::Truncated {
                 what: "nfgenmsg",
                 need: NFGENMSG_LEN,
@@ -266,18 +261,18 @@ impl<'a> NfMsg<'a> {
     /// `nfgen_family` (`NFPROTO_*`), typed.
     #[inline]
     pub fn family(&self) -> ProtoFamily {
-        ProtoFamily::from(self.family)
+        ProtoFamily::from(self.nfgen[0])
     }
 
     /// `version`.
     pub fn version(&self) -> u8 {
-        self.version
+        self.nfgen[1]
     }
 
     /// `res_id`, converted from big-endian (the queue number for nfqueue).
     #[inline]
     pub fn res_id(&self) -> u16 {
-        self.res_id
+        u16::from_be_bytes([self.nfgen[2], self.nfgen[3]])
     }
 
     /// `nlmsg_flags`.

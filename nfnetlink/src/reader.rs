@@ -70,9 +70,9 @@ use std::collections::VecDeque;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use nfnl_sys::{nlmsghdr, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
+use nfnl_sys::{nlmsghdr, NLMSG_ALIGNTO, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
 
-use crate::align::nlmsg_align;
+use crate::align::{checked_align, nlmsg_align};
 use crate::conn::{Answer, Pending};
 use crate::error::{Error, ErrorExt as _, KernelError};
 use crate::msg::{MsgIter, NlMsg};
@@ -105,10 +105,9 @@ impl Wait {
 /// Where the datagram being read lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cur {
-    /// Nothing is being read.
-    None,
-    /// A slot of the batch, starting at this offset of its receive area.
-    Slot(usize),
+    /// A slot of the batch (`pos` and `end` are offsets in its whole
+    /// receive area); with `pos == end` nothing is being read.
+    Slot,
     /// The `stashed` buffer.
     Stash,
 }
@@ -144,10 +143,11 @@ pub struct Reader {
     cur: Cur,
     /// The datagram being read when it came from `stash`.
     stashed: Vec<u8>,
-    /// Offset of the next message in the current datagram.
+    /// Offset of the next message of the current datagram, in the buffer
+    /// it lies in (the batch's receive area or `stashed`).
     pos: usize,
-    /// End of the current datagram.
-    len: usize,
+    /// End of the current datagram in that buffer.
+    end: usize,
     /// What requests kept while they waited (messages, and the errors met
     /// between them), oldest first; read before anything new.
     stash: VecDeque<Kept>,
@@ -155,6 +155,9 @@ pub struct Reader {
     /// The header of the message at `pos`, validated and not filler, once
     /// [`Reader::fill`] found it.
     ready: Option<nlmsghdr>,
+    /// Where the ready message ends in the current buffer (`pos..ready_end`,
+    /// within `pos..end`), while `ready` is set.
+    ready_end: usize,
     /// Keep messages that are not answers (true), or count and drop them.
     keep_others: bool,
     timeout: Option<Duration>,
@@ -175,12 +178,13 @@ impl Reader {
             sock,
             rx: RecvBatch::new(slots, slot_len),
             next_slot: 0,
-            cur: Cur::None,
+            cur: Cur::Slot,
             stashed: Vec::new(),
             pos: 0,
-            len: 0,
+            end: 0,
             stash: VecDeque::new(),
             ready: None,
+            ready_end: 0,
             keep_others: true,
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
             growth_cap: None,
@@ -349,11 +353,10 @@ impl Reader {
         let Some(header) = self.ready.take() else {
             return Err(Error::Timeout);
         };
-        let start = self.pos;
-        let mlen = header.nlmsg_len as usize;
-        self.pos = start.saturating_add(nlmsg_align(mlen)).min(self.len);
+        let (start, end) = (self.pos, self.ready_end);
+        self.pos = after(end, self.end);
         let bytes = datagram(&self.rx, self.cur, &self.stashed)
-            .get(start..start.saturating_add(mlen))
+            .get(start..end)
             .unwrap_or(&[]);
         Ok(NlMsg::from_valid(header, bytes))
     }
@@ -384,25 +387,27 @@ impl Reader {
             if self.ready.is_some() {
                 return Ok(());
             }
-            if self.pos >= self.len {
+            if self.pos >= self.end {
                 self.load(wait, before_recv)?;
                 continue;
             }
             let rest = datagram(&self.rx, self.cur, &self.stashed)
-                .get(self.pos..self.len)
+                .get(self.pos..self.end)
                 .unwrap_or(&[]);
             let header = match NlMsg::parse(rest) {
                 Ok(m) => *m.header(),
                 Err(e) => {
-                    self.pos = self.len;
+                    self.pos = self.end;
                     return Err(e.into());
                 }
             };
             if is_filler(&header) {
                 let mlen = header.nlmsg_len as usize;
-                self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
+                self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.end);
                 continue;
             }
+            // `NlMsg::parse` checked `nlmsg_len <= end - pos`.
+            self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
             self.ready = Some(header);
         }
     }
@@ -415,7 +420,7 @@ impl Reader {
     ///
     /// # Errors
     /// As [`Reader::next`], and what `sort` fails with.
-    #[inline]
+    #[inline(always)]
     pub fn fill_sorted<E: From<Error>>(
         &mut self,
         wait: Wait,
@@ -465,7 +470,7 @@ impl Reader {
     /// malformed header): `fill_with` does it.
     #[inline(always)]
     fn ready_in_slot(&mut self) -> bool {
-        if self.pos >= self.len {
+        if self.pos >= self.end {
             // The next datagram of the batch, when nothing is stashed (as
             // `load` would take it).
             if !self.stash.is_empty() || self.next_slot >= self.rx.len() {
@@ -475,15 +480,14 @@ impl Reader {
                 return false;
             };
             self.next_slot += 1;
-            self.cur = Cur::Slot(r.start);
-            self.pos = 0;
-            self.len = r.len();
+            self.cur = Cur::Slot;
+            self.pos = r.start;
+            self.end = r.end;
         }
-        let Cur::Slot(start) = self.cur else {
+        if self.cur != Cur::Slot {
             return false;
-        };
-        let end = start.saturating_add(self.len);
-        let Some(rest) = self.rx.bytes().get(start.saturating_add(self.pos)..end) else {
+        }
+        let Some(rest) = self.rx.bytes().get(self.pos..self.end) else {
             return false;
         };
         let Ok(m) = NlMsg::parse(rest) else {
@@ -493,15 +497,15 @@ impl Reader {
         if is_filler(&header) {
             return false;
         }
+        self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
         self.ready = Some(header);
         true
     }
 
     /// Drops the message [`Reader::fill`] made ready.
     fn skip_ready(&mut self) {
-        if let Some(header) = self.ready.take() {
-            let mlen = header.nlmsg_len as usize;
-            self.pos = self.pos.saturating_add(nlmsg_align(mlen)).min(self.len);
+        if self.ready.take().is_some() {
+            self.pos = after(self.ready_end, self.end);
         }
     }
 
@@ -516,8 +520,7 @@ impl Reader {
     #[inline]
     pub fn peek(&self) -> Option<NlMsg<'_>> {
         let header = self.ready?;
-        let end = self.pos.saturating_add(header.nlmsg_len as usize);
-        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..end)?;
+        let bytes = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.ready_end)?;
         Some(NlMsg::from_valid(header, bytes))
     }
 
@@ -533,32 +536,33 @@ impl Reader {
                 self.stashed = d;
                 self.cur = Cur::Stash;
                 self.pos = 0;
-                self.len = self.stashed.len();
+                self.end = self.stashed.len();
                 return Ok(());
             }
             Some(Kept::Failed(e)) => {
-                self.cur = Cur::None;
+                self.cur = Cur::Slot;
                 self.pos = 0;
-                self.len = 0;
+                self.end = 0;
                 return Err(e);
             }
             None => {}
         }
         if self.next_slot >= self.rx.len() {
-            self.cur = Cur::None;
+            self.cur = Cur::Slot;
             self.pos = 0;
-            self.len = 0;
+            self.end = 0;
             before_recv()?;
             self.receive(wait)?;
         }
         let i = self.next_slot;
         self.next_slot += 1;
         self.pos = 0;
-        self.len = 0;
+        self.end = 0;
         match self.rx.range(i) {
             Some(Ok(r)) => {
-                self.cur = Cur::Slot(r.start);
-                self.len = r.len();
+                self.cur = Cur::Slot;
+                self.pos = r.start;
+                self.end = r.end;
                 Ok(())
             }
             Some(Err(e)) => Err(e),
@@ -585,13 +589,13 @@ impl Reader {
     fn keep_unread(&mut self) {
         self.ready = None;
         let mut older = Vec::new();
-        if self.pos < self.len {
-            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.len)
+        if self.pos < self.end {
+            if let Some(rest) = datagram(&self.rx, self.cur, &self.stashed).get(self.pos..self.end)
             {
                 older.push(Kept::Msgs(rest.to_vec()));
             }
         }
-        self.pos = self.len;
+        self.pos = self.end;
         for i in self.next_slot..self.rx.len() {
             match self.rx.get(i) {
                 Some(Ok(d)) => older.push(Kept::Msgs(d.to_vec())),
@@ -1041,7 +1045,12 @@ impl Sink<'_> {
 
 /// Messages no caller wants: `NLMSG_NOOP`, `NLMSG_OVERRUN`, and the
 /// `NLMSG_DONE` of sequence 0 that ends a multi-part unicast batch.
+#[inline(always)]
 fn is_filler(h: &nlmsghdr) -> bool {
+    // One compare for every message of a subsystem (types from 0x100 on).
+    if h.nlmsg_type >= nfnl_sys::NLMSG_MIN_TYPE {
+        return false;
+    }
     match h.nlmsg_type {
         NLMSG_NOOP | NLMSG_OVERRUN => true,
         NLMSG_DONE => h.nlmsg_seq == 0,
@@ -1049,13 +1058,20 @@ fn is_filler(h: &nlmsghdr) -> bool {
     }
 }
 
-/// Where the current datagram starts: in `rx`'s receive area, or
-/// `stashed` (empty if none). The caller bounds it by the datagram's length.
+/// Where the next message starts after one that ends at `msg_end`: aligned,
+/// at most the datagram's `end` (the final padding may be missing).
+#[inline(always)]
+fn after(msg_end: usize, end: usize) -> usize {
+    checked_align(msg_end, NLMSG_ALIGNTO as usize).map_or(end, |e| e.min(end))
+}
+
+/// The buffer the current datagram lies in: `rx`'s receive area, or
+/// `stashed`. The caller bounds it by `pos..end` (empty when nothing is read).
+#[inline]
 fn datagram<'a>(rx: &'a RecvBatch, cur: Cur, stashed: &'a [u8]) -> &'a [u8] {
     match cur {
-        Cur::None => &[],
         Cur::Stash => stashed,
-        Cur::Slot(start) => rx.bytes().get(start..).unwrap_or(&[]),
+        Cur::Slot => rx.bytes(),
     }
 }
 

@@ -16,8 +16,8 @@ use nix::errno::Errno;
 use nix::libc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::socket::{
-    bind, getsockname, getsockopt, recvmsg, sendto, setsockopt, socket, sockopt, AddressFamily,
-    MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType,
+    bind, getsockname, getsockopt, recvmsg, sendmsg, sendto, setsockopt, socket, sockopt,
+    AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType,
 };
 
 use nfnl_sys::{
@@ -370,6 +370,32 @@ impl Socket {
         }
     }
 
+    /// Sends `parts` concatenated as one datagram (`sendmsg(2)` with one
+    /// iovec per part), retrying on `EINTR`: a batch whose begin and end
+    /// messages are built apart from its body, sent without copying the
+    /// body. Netlink takes a datagram whole or not at all (`EMSGSIZE` when
+    /// it is larger than the send buffer).
+    ///
+    /// # Errors
+    /// [`Error::Io`] from `sendmsg(2)`.
+    pub fn send_parts(&self, parts: &[&[u8]]) -> Result<(), Error> {
+        let kernel = NetlinkAddr::new(0, 0);
+        let iov: Vec<io::IoSlice<'_>> = parts.iter().map(|p| io::IoSlice::new(p)).collect();
+        loop {
+            match sendmsg(
+                self.fd.as_raw_fd(),
+                &iov,
+                &[],
+                MsgFlags::empty(),
+                Some(&kernel),
+            ) {
+                Ok(_) => return Ok(()),
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
     /// Receives one datagram from the kernel into `buf` and returns its
     /// length, waiting as `wait` says. Retries on `EINTR`; drops (and
     /// counts) datagrams not sent by the kernel. Most code reads through a
@@ -507,16 +533,21 @@ impl Socket {
                 }
             };
             batch.filled = n;
-            for (index, (h, addr)) in batch
-                .raw
-                .hdrs
-                .iter()
-                .zip(&batch.raw.addrs)
-                .take(n)
-                .enumerate()
-            {
-                let from_kernel = h.msg_hdr.msg_namelen as usize
-                    >= std::mem::size_of::<libc::sockaddr_nl>()
+            // One pass over what the kernel wrote: read each header and its
+            // sender (indexed, so that the loop stays small).
+            let slot_len = batch.slot_len;
+            for index in 0..n.min(batch.raw.hdrs.len()) {
+                let (Some(h), Some(addr)) =
+                    (batch.raw.hdrs.get_mut(index), batch.raw.addrs.get(index))
+                else {
+                    break;
+                };
+                let (namelen, flags, len) = (h.msg_hdr.msg_namelen, h.msg_hdr.msg_flags, h.msg_len);
+                // Reset what the kernel wrote, for the next receive.
+                h.msg_hdr.msg_namelen = SOCKLEN_NL;
+                h.msg_hdr.msg_flags = 0;
+                h.msg_len = 0;
+                let from_kernel = namelen as usize >= std::mem::size_of::<libc::sockaddr_nl>()
                     && addr.nl_family == AF_NETLINK
                     && addr.nl_pid == 0;
                 if !from_kernel {
@@ -524,14 +555,23 @@ impl Socket {
                     continue;
                 }
                 // MSG_TRUNC makes netlink return the datagram's real length.
-                let len = h.msg_len as usize;
-                let truncated = h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > batch.slot_len;
+                let len = len as usize;
+                let truncated = flags & libc::MSG_TRUNC != 0 || len > slot_len;
+                // Slots lie inside `buf` (`slots * slot_len` bytes): no overflow.
+                let start = index.saturating_mul(slot_len);
                 batch.got.push(Slot {
-                    index,
+                    start,
+                    end: if truncated {
+                        start
+                    } else {
+                        start.saturating_add(len)
+                    },
                     len,
                     truncated,
                 });
             }
+            // Every header the kernel wrote was reset above.
+            batch.filled = 0;
             if !batch.got.is_empty() {
                 return Ok(batch.got.len());
             }
@@ -683,14 +723,19 @@ pub struct RecvBatch {
     raw: RawHeaders,
     /// The datagrams of the last receive, from the kernel, in order.
     got: Vec<Slot>,
-    /// Headers the kernel wrote into in the last receive.
+    /// Headers the kernel wrote into and that are not reset yet (the
+    /// receive resets each one as it reads it).
     filled: usize,
 }
 
 /// One received datagram: its slot and real length.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    index: usize,
+    /// Where its slot starts in `buf`.
+    start: usize,
+    /// Where the datagram ends in `buf` (`start` if truncated).
+    end: usize,
+    /// Its real length.
     len: usize,
     truncated: bool,
 }
@@ -772,8 +817,7 @@ impl RecvBatch {
                 buf: self.slot_len,
             }));
         }
-        let start = s.index.checked_mul(self.slot_len)?;
-        Some(Ok(start..start.checked_add(s.len)?))
+        Some(Ok(s.start..s.end))
     }
 
     /// What the `i`-th slot holds of its datagram: all of it, or the first
@@ -782,7 +826,7 @@ impl RecvBatch {
         let Some(s) = self.got.get(i) else {
             return &[];
         };
-        let start = s.index.saturating_mul(self.slot_len);
+        let start = s.start;
         let end = start.saturating_add(s.len.min(self.slot_len));
         self.buf.get(start..end).unwrap_or(&[])
     }

@@ -32,7 +32,6 @@ pub struct Packet<'q> {
     pub(crate) meta: PacketMeta<'q>,
     pub(crate) tx: &'q mut Tx,
     pub(crate) shared: &'q Arc<Shared>,
-    pub(crate) armed: bool,
 }
 
 impl<'q> Deref for Packet<'q> {
@@ -59,11 +58,12 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// [`Error::PayloadRefused`] if [`Decision::check_for`] refuses the
     /// payload: the packet then gets the default verdict.
-    pub fn verdict<'p>(mut self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
+    pub fn verdict<'p>(self, d: impl Into<Decision<'p>>) -> Result<(), Error> {
         let d = checked(d.into(), &self.meta)?;
-        self.armed = false;
-        self.tx
-            .push(self.shared, self.meta.queue(), self.meta.id(), &d)
+        // Given: no default verdict on drop (and no drop call at all).
+        let mut this = std::mem::ManuallyDrop::new(self);
+        let Packet { meta, tx, shared } = &mut *this;
+        tx.push(shared, meta.queue(), meta.id(), &d)
     }
 
     /// Accepts the packet.
@@ -71,7 +71,8 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// None in practice (kept for symmetry with [`Packet::verdict`]).
     pub fn accept(self) -> Result<(), Error> {
-        self.verdict(Verdict::Accept)
+        self.plain(Verdict::Accept);
+        Ok(())
     }
 
     /// Drops the packet.
@@ -79,20 +80,31 @@ impl<'q> Packet<'q> {
     /// # Errors
     /// None in practice.
     pub fn drop_packet(self) -> Result<(), Error> {
-        self.verdict(Verdict::Drop)
+        self.plain(Verdict::Drop);
+        Ok(())
+    }
+
+    /// [`Packet::verdict`] with a bare verdict: nothing to check, no
+    /// [`Decision`] to build.
+    #[inline]
+    fn plain(self, v: Verdict) {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        let Packet { meta, tx, shared } = &mut *this;
+        tx.push_plain(shared, meta.queue(), meta.id(), v);
     }
 
     /// Turns the packet into an owned handle (copying its message) that can
     /// be kept, sent to another thread, and given a verdict later, while the
     /// receive loop goes on. The kernel keeps the packet meanwhile (there is
     /// no kernel timeout; it counts against the queue length).
-    pub fn hold(mut self) -> HeldPacket {
-        self.armed = false;
-        self.shared.outside.fetch_add(1, Ordering::AcqRel);
+    pub fn hold(self) -> HeldPacket {
+        // Its verdict is the held packet's now: none on drop.
+        let this = std::mem::ManuallyDrop::new(self);
+        this.shared.outside.fetch_add(1, Ordering::AcqRel);
         HeldPacket {
-            shared: Arc::clone(self.shared),
-            bytes: self.meta.raw().to_vec(),
-            meta: self.meta.detach(),
+            shared: Arc::clone(this.shared),
+            bytes: this.meta.raw().to_vec(),
+            meta: this.meta.detach(),
             armed: true,
         }
     }
@@ -101,27 +113,29 @@ impl<'q> Packet<'q> {
     /// give one with [`QueueHandle::verdict`] or
     /// [`QueueHandle::verdict_batch`]. From then on this socket never merges
     /// verdicts into batches (it could release this packet).
-    pub fn into_raw(mut self) -> RawPacketId {
-        self.armed = false;
+    pub fn into_raw(self) -> RawPacketId {
+        // The caller gives the verdict: none on drop.
+        let this = std::mem::ManuallyDrop::new(self);
         // Never taken back: see `Shared::outside`.
-        self.shared.outside.fetch_add(1, Ordering::AcqRel);
+        this.shared.outside.fetch_add(1, Ordering::AcqRel);
         RawPacketId {
-            queue: self.meta.queue(),
-            id: self.meta.id(),
+            queue: this.meta.queue(),
+            id: this.meta.id(),
         }
     }
 }
 
+/// Dropped without a verdict: the default verdict. (The calls that consume
+/// a packet, [`Packet::verdict`], [`Packet::hold`], [`Packet::into_raw`],
+/// do not drop it.)
 impl Drop for Packet<'_> {
     fn drop(&mut self) {
-        if self.armed {
-            self.tx.push_plain(
-                self.shared,
-                self.meta.queue(),
-                self.meta.id(),
-                self.shared.default_verdict(),
-            );
-        }
+        self.tx.push_plain(
+            self.shared,
+            self.meta.queue(),
+            self.meta.id(),
+            self.shared.default_verdict(),
+        );
     }
 }
 

@@ -77,8 +77,11 @@ pub struct Queue {
     tx: Tx,
     bound: Vec<u16>,
     /// The last packet id received per queue, for the verdict batch that
-    /// releases every packet still out at close.
+    /// releases every packet still out at close; the most recent queue's
+    /// is in `last` (one compare per packet), the others here.
     last_ids: Vec<(u16, u32)>,
+    /// The queue and id of the last packet received.
+    last: Option<(u16, u32)>,
 }
 
 impl Queue {
@@ -124,6 +127,7 @@ impl Queue {
             tx: Tx::new(),
             bound: Vec::new(),
             last_ids: Vec::new(),
+            last: None,
         })
     }
 
@@ -399,19 +403,19 @@ impl Queue {
             tx,
             shared,
             last_ids,
+            last,
             ..
         } = self;
         let msg = reader.next(Wait::Poll)?;
         let raw = msg.as_bytes();
         match msg.nf().and_then(|nf| PacketMeta::parse(&nf)) {
             Ok(meta) => {
-                note_id(last_ids, meta.queue(), meta.id());
-                Ok(Packet {
-                    meta,
-                    tx,
-                    shared,
-                    armed: true,
-                })
+                let queue = meta.queue();
+                match last {
+                    Some((q, id)) if *q == queue => *id = meta.id(),
+                    _ => note_id(last_ids, last, queue, meta.id()),
+                }
+                Ok(Packet { meta, tx, shared })
             }
             Err(e) => {
                 if let Some((queue, id)) = salvage_id(raw) {
@@ -463,8 +467,9 @@ impl Queue {
                 // past the last id read covers those queued but not read yet,
                 // and leaves a quarter behind it for held and raw packets.
                 let last = self
-                    .last_ids
+                    .last
                     .iter()
+                    .chain(&self.last_ids)
                     .find(|(q, _)| *q == num)
                     .map_or(0, |&(_, id)| id);
                 let max_id = last.wrapping_add(0x4000_0000);
@@ -511,12 +516,19 @@ impl AsRawFd for Queue {
     }
 }
 
-/// Records `id` as the last packet id read from `queue`.
-fn note_id(last_ids: &mut Vec<(u16, u32)>, queue: u16, id: u32) {
-    match last_ids.iter_mut().find(|(q, _)| *q == queue) {
-        Some(slot) => slot.1 = id,
-        None => last_ids.push((queue, id)),
+/// Records `id` as the last packet id read from `queue`, another queue
+/// than the last packet's: that one's goes to `last_ids`.
+#[cold]
+fn note_id(last_ids: &mut Vec<(u16, u32)>, last: &mut Option<(u16, u32)>, queue: u16, id: u32) {
+    let Some((q0, id0)) = last.replace((queue, id)) else {
+        return;
+    };
+    match last_ids.iter_mut().find(|(q, _)| *q == q0) {
+        Some(slot) => slot.1 = id0,
+        None => last_ids.push((q0, id0)),
     }
+    // `last` holds the newest id of `queue`: an older one here is stale.
+    last_ids.retain(|(q, _)| *q != queue);
 }
 
 /// What an `NLMSG_ERROR` on the queue socket means: the kernel refused a

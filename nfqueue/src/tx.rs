@@ -101,7 +101,10 @@ impl Tx {
         if let Some(r) = &mut self.run {
             if r.queue == queue && r.verdict == verdict && r.last.wrapping_add(1) == id {
                 r.last = id;
-                self.maybe_flush(sh);
+                // The buffer did not grow: only the count can call for a flush.
+                if self.pending >= self.batch {
+                    self.flush_keeping_err(sh);
+                }
                 return;
             }
             self.emit_run(sh);

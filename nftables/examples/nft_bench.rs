@@ -6,11 +6,11 @@
 //! - `nft_bench rules N`: one transaction appending N rules
 //!   `ip saddr 10.x.y.z counter accept` to `c`.
 //! - `nft_bench elems N`: one transaction adding N elements (11.0.0.0 + i) to
-//!   `s`, 4096 to a [`SetElems`] (the values of each dropped once encoded).
+//!   `s`, from an iterator (each value encoded as it is made, then dropped).
 //! - `nft_bench intervals N`: one transaction adding N/2 ranges (a start and
 //!   an interval-end element each: N elements) to `si`, the same way.
-//! - `nft_bench elems-one N`, `intervals-one N`: the same with one
-//!   [`SetElems`] of all N elements.
+//! - `nft_bench elems-one N`, `intervals-one N`: the same from a `Vec` of
+//!   all N [`Element`] values made first.
 //! - `nft_bench dump-rules`: dumps the rules of family ip, each decoded into
 //!   a [`Rule`] with typed expressions (counted).
 //! - `nft_bench dump-elems SET`: dumps the elements of a set of `b`, each
@@ -31,13 +31,10 @@ use std::time::Instant;
 
 use nfnl_tables::expr::{CmpOp, PayloadBase};
 use nfnl_tables::{
-    Data, ElemFlags, Element, Expr, Nft, ProtoFamily, Rule, SetElems, Transaction, Verdict,
+    Data, ElemFlags, Element, Expr, Nft, ProtoFamily, Rule, SetRef, Transaction, Verdict,
 };
 
 const IP: ProtoFamily = ProtoFamily::Ipv4;
-
-/// Elements per [`SetElems`] in `elems` and `intervals`.
-const CHUNK: u32 = 4096;
 
 fn vmhwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -151,15 +148,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ("si", interval_elem)
             };
             let mut tx = Transaction::new();
-            // One SetElems of every element, or one per CHUNK elements
-            // (each encoded, then its values dropped).
-            let chunk = if mode.ends_with("-one") { n.max(1) } else { CHUNK };
-            let mut start = 0;
-            while start < n {
-                let end = n.min(start.saturating_add(chunk));
-                let elements = (start..end).map(make).collect();
-                tx.add_elements(&SetElems::new(IP, "b", set, elements))?;
-                start = end;
+            if mode.ends_with("-one") {
+                // A Vec of every Element value first (what a caller
+                // holding them all pays), then added.
+                let all: Vec<Element> = (0..n).map(make).collect();
+                tx.add_elements(SetRef::new(IP, "b", set), &all)?;
+            } else {
+                // Each element made and encoded as the iterator yields it.
+                tx.add_elements(SetRef::new(IP, "b", set), (0..n).map(make))?;
             }
             nft.commit(&tx)?;
             count = n.into();

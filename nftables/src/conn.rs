@@ -9,7 +9,7 @@ use nfnl::{
 };
 use nfnl_sys as sys;
 
-use crate::error::Error;
+use crate::error::{Error, Outcome};
 use crate::object::{Chain, Flowtable, Gen, Obj, Object, Rule, Set, SetElems, Table};
 use crate::transaction::Transaction;
 use crate::wire::Field;
@@ -25,6 +25,10 @@ pub struct Nft {
     conn: Conn,
     rx: Vec<u8>,
     timeout: Option<Duration>,
+    /// Test hook ([`Nft::set_buffer_caps_for_tests`]).
+    send_buffer_cap: Option<usize>,
+    /// Test hook ([`Nft::set_buffer_caps_for_tests`]).
+    recv_buffer_cap: Option<usize>,
 }
 
 fn family_name(f: ProtoFamily) -> &'static str {
@@ -49,6 +53,8 @@ impl Nft {
             conn: Conn::from_socket(sock)?,
             rx: vec![0; 1 << 16],
             timeout: Some(nfnl::reader::DEFAULT_REQUEST_TIMEOUT),
+            send_buffer_cap: None,
+            recv_buffer_cap: None,
         })
     }
 
@@ -449,26 +455,14 @@ impl Nft {
     }
 
     /// The elements of `set` that hold the keys of `probe` (`NFT_MSG_GETSETELEM`
-    /// with elements: the kernel looks each up; interval sets answer with
-    /// the interval holding the key). `ENOENT` if one is absent.
+    /// with elements: the kernel looks each up and answers each with a
+    /// message of its own; interval sets answer with the interval holding
+    /// the key), in one [`SetElems`]. `ENOENT` if one is absent.
     ///
     /// # Errors
     /// As [`Nft::get_table`].
     pub fn get_elements(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
-        let family = probe.family;
-        let what = format!(
-            "elements of set {} {} {}",
-            family_name(family),
-            probe.table.as_deref().unwrap_or("?"),
-            probe.set.as_deref().unwrap_or("?")
-        );
-        self.get_one(
-            sys::NFT_MSG_GETSETELEM,
-            family,
-            |w| probe.encode(w),
-            SetElems::decode,
-            || what,
-        )
+        self.elements_get(sys::NFT_MSG_GETSETELEM, probe)
     }
 
     /// One stateful object of type `kind` (`NFT_OBJECT_*`) (`NFT_MSG_GETOBJ`).
@@ -499,14 +493,23 @@ impl Nft {
     /// operations, `NFNL_MSG_BATCH_END` (with `NLM_F_ACK`). The kernel
     /// applies all of it or nothing.
     ///
+    /// The send buffer is raised to fit the datagram (`SO_SNDBUFFORCE` when
+    /// permitted, else `SO_SNDBUF` up to `net.core.wmem_max`) and the
+    /// receive buffer to hold an error for every operation. The generation
+    /// is asked for (`NFT_MSG_GETGEN`, sent just before the batch, answered
+    /// with it) so that, should answers be lost, the outcome can still be
+    /// told ([`Outcome`](crate::Outcome)).
+    ///
     /// # Errors
     /// [`Error::Operation`] naming the first refused operation (and the
     /// others); [`Error::Transaction`] for a refusal of the whole batch
     /// (stale generation: `ERESTART`); [`Error::TooLarge`] if the batch
-    /// does not fit the send buffer; [`Error::Unknown`] when no answer came
-    /// or answers were lost.
+    /// cannot fit one datagram (nothing sent); [`Error::AnswersLost`] when
+    /// answers were lost or none came, with what is known of the outcome.
     pub fn commit(&mut self, tx: &Transaction) -> Result<(), Error> {
-        self.commit_inner(tx, None)
+        let n = tx.len();
+        self.fit_datagram(n, tx.encoded_len() + BATCH_MARKERS)?;
+        self.commit_part(tx, 0..n, tx.genid, None)
     }
 
     /// Applies `tx` like [`Nft::commit`], with `NLM_F_ECHO` on each
@@ -516,100 +519,242 @@ impl Nft {
     /// `(operation index, object)` once the transaction is committed.
     ///
     /// # Errors
-    /// As [`Nft::commit`] (then `on_echo` is never called).
+    /// As [`Nft::commit`] (then `on_echo` is never called); echoes lost to
+    /// `ENOBUFS` after a commit give [`Error::AnswersLost`] with
+    /// [`Outcome::Applied`](crate::Outcome::Applied).
     pub fn commit_echo<F>(&mut self, tx: &Transaction, mut on_echo: F) -> Result<(), Error>
     where
         F: FnMut(usize, Object),
     {
+        let n = tx.len();
+        self.fit_datagram(n, tx.encoded_len() + BATCH_MARKERS)?;
         let mut echoed = Vec::new();
-        self.commit_inner(tx, Some(&mut echoed))?;
+        self.commit_part(tx, 0..n, tx.genid, Some(&mut echoed))?;
         for (i, o) in echoed {
             on_echo(i, o);
         }
         Ok(())
     }
 
-    fn commit_inner(
+    /// Applies `tx` in several parts, each one atomic transaction of the
+    /// operations that fit one datagram, one after the other: **not
+    /// atomic as a whole**. For transactions too large for one datagram
+    /// ([`Error::TooLarge`] from [`Nft::commit`]) where applying them
+    /// partly is acceptable, such as loading a very large set.
+    ///
+    /// The trade-off: if part `k` is refused (or its answers are lost),
+    /// parts before it stay applied, and the ruleset is left half-changed:
+    /// the error says which parts were committed, and the caller must
+    /// repair or retry the rest. Other processes may see, and change, the
+    /// ruleset between parts. Parts are cut between operations (an
+    /// element call of many elements is several operations, so it can be
+    /// cut); references by id within a transaction (`NFTA_SET_ID`,
+    /// `NFTA_CHAIN_ID`, an anonymous set and the rule binding it) work only
+    /// within one part, so keep such operations small and early. A
+    /// transaction that fits one datagram is sent as one part, as
+    /// [`Nft::commit`] would. An expected generation applies to the first
+    /// part only.
+    ///
+    /// Returns the number of parts.
+    ///
+    /// # Errors
+    /// [`Error::Partial`]: which parts were committed and the error of the
+    /// first that was not; [`Error::TooLarge`] if a single operation does
+    /// not fit a datagram.
+    pub fn commit_in_parts(&mut self, tx: &Transaction) -> Result<usize, Error> {
+        let n = tx.len();
+        let limit = self.raise_send_buffer(tx.encoded_len() + BATCH_MARKERS);
+        let budget = limit.0.saturating_sub(BATCH_MARKERS);
+        // Cut greedily: as many whole operations as fit.
+        let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+        let (mut lo, mut size) = (0usize, 0usize);
+        for i in 0..n {
+            let len = tx.op_len(i);
+            if len > budget {
+                return Err(too_large(1, len + BATCH_MARKERS, limit));
+            }
+            if size + len > budget {
+                parts.push(lo..i);
+                (lo, size) = (i, 0);
+            }
+            size += len;
+        }
+        if lo < n || n == 0 {
+            parts.push(lo..n);
+        }
+        let total = parts.len();
+        for (k, ops) in parts.iter().enumerate() {
+            let genid = if k == 0 { tx.genid } else { None };
+            if let Err(e) = self.commit_part(tx, ops.clone(), genid, None) {
+                return Err(Error::Partial {
+                    committed: k,
+                    parts: total,
+                    applied_ops: ops.start,
+                    source: Box::new(e),
+                });
+            }
+        }
+        Ok(total)
+    }
+
+    /// Raises the send buffer towards `need` bytes of datagram:
+    /// `SO_SNDBUFFORCE`, else `SO_SNDBUF` (capped by twice
+    /// `net.core.wmem_max`). Returns the largest datagram it then takes
+    /// and, if it could not be forced, why.
+    fn raise_send_buffer(&self, need: usize) -> (usize, Option<nfnl::Error>) {
+        let sock = self.conn.socket();
+        // netlink_sendmsg: EMSGSIZE if len > sk_sndbuf - 32.
+        let usable = |buf: usize| buf.saturating_sub(SNDBUF_RESERVE);
+        let have = sock.send_buffer().unwrap_or(0);
+        if usable(have) >= need {
+            return (usable(have), None);
+        }
+        // The kernel doubles the request; ask for at least half of it.
+        let ask = (need + SNDBUF_RESERVE)
+            .div_ceil(2)
+            .min(i32::MAX as usize / 2);
+        match self.send_buffer_cap {
+            Some(cap) => {
+                // Test hook: behave as if forcing were refused and
+                // wmem_max were `cap`.
+                let got = sock.set_send_buffer(ask.min(cap)).unwrap_or(have);
+                (usable(got), Some(Errno::EPERM.into()))
+            }
+            None => match sock.set_send_buffer_force(ask) {
+                Ok(got) => (usable(got), None),
+                Err(e) => {
+                    let got = sock.set_send_buffer(ask).unwrap_or(have);
+                    (usable(got), Some(e))
+                }
+            },
+        }
+    }
+
+    /// Makes the send buffer take one datagram of `bytes`, or says why not.
+    fn fit_datagram(&self, ops: usize, bytes: usize) -> Result<(), Error> {
+        let limit = self.raise_send_buffer(bytes);
+        if limit.0 >= bytes {
+            Ok(())
+        } else {
+            Err(too_large(ops, bytes, limit))
+        }
+    }
+
+    /// Reads everything already queued on the socket (answers of an
+    /// earlier request that were not read), so that the answers read
+    /// after a batch are the batch's.
+    fn drain(&mut self) {
+        let sock = self.conn.socket();
+        for _ in 0..1_000_000 {
+            match sock.recv(&mut self.rx, Wait::Poll) {
+                Ok(_) => {}
+                Err(e) if e.is_overrun() => {}
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Sends operations `ops` of `tx` as one batch (one datagram) and reads
+    /// the answers.
+    fn commit_part(
         &mut self,
         tx: &Transaction,
+        ops: std::ops::Range<usize>,
+        genid: Option<u32>,
         mut echo: Option<&mut Vec<(usize, Object)>>,
     ) -> Result<(), Error> {
-        let n = tx.ops.len();
-        let ops = u32::try_from(n).map_err(|_| EncodeError::Invalid("too many operations"))?;
-        let first = self.conn.next_seq();
-        // Reserve the rest of the range (the operations and END).
-        for _ in 0..=ops {
-            self.conn.next_seq();
+        let n = ops.len();
+        let body = tx.messages(ops.clone());
+        let echo_body;
+        let body = if echo.is_some() {
+            // NLM_F_ECHO on each operation but element ones: on a copy.
+            let mut b = body.to_vec();
+            let mut at = 0usize;
+            for i in ops.clone() {
+                let len = tx.op_len(i);
+                let is_elem = matches!(
+                    tx.op_type(i),
+                    Some(
+                        sys::NFT_MSG_NEWSETELEM
+                            | sys::NFT_MSG_DELSETELEM
+                            | sys::NFT_MSG_DESTROYSETELEM
+                    )
+                );
+                if let (false, Some(f)) = (is_elem, b.get_mut(at + 6..at + 8)) {
+                    let flags = u16::from_ne_bytes([f[0], f[1]]) | NlFlags::ECHO.bits();
+                    f.copy_from_slice(&flags.to_ne_bytes());
+                }
+                at += len;
+            }
+            echo_body = b;
+            echo_body.as_slice()
+        } else {
+            body
+        };
+        let [r0, r1] = u16::from(sys::NFNL_SUBSYS_NFTABLES).to_be_bytes();
+        let begin_seq = self.conn.next_seq();
+        let end_seq = self.conn.next_seq();
+        let gen_seq = self.conn.next_seq();
+        let mut begin = MsgBuilder::with_capacity(64);
+        begin.begin_batch(sys::NFNL_SUBSYS_NFTABLES, begin_seq);
+        if let Some(g) = genid {
+            begin.put_be32(sys::NFNL_BATCH_GENID, g);
         }
-        let end_seq = first.wrapping_add(ops).wrapping_add(1);
-        let mut b = MsgBuilder::with_capacity(tx.bytes + 64 * (n + 2));
-        b.begin_batch(sys::NFNL_SUBSYS_NFTABLES, first);
-        if let Some(g) = tx.genid {
-            b.put_be32(sys::NFNL_BATCH_GENID, g);
-        }
-        for (op, seq) in tx.ops.iter().zip(first.wrapping_add(1)..) {
-            b.begin(
-                NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, op.msg_type)
-                    .family(op.family)
-                    .flags(
-                        if echo.is_some()
-                            && !matches!(
-                                op.msg_type,
-                                sys::NFT_MSG_NEWSETELEM | sys::NFT_MSG_DELSETELEM
-                            )
-                        {
-                            op.flags | NlFlags::ECHO
-                        } else {
-                            op.flags
-                        },
-                    ),
-                seq,
-            );
-            b.put_raw(&op.attrs)?;
-        }
-        b.begin_raw(
+        let begin = begin.finish()?.to_vec();
+        let mut end = MsgBuilder::with_capacity(32);
+        end.begin_raw(
             sys::NFNL_MSG_BATCH_END,
             NlFlags::REQUEST | NlFlags::ACK,
             end_seq,
         );
-        let [r0, r1] = u16::from(sys::NFNL_SUBSYS_NFTABLES).to_be_bytes();
-        b.put_raw(&[sys::NFPROTO_UNSPEC, sys::NFNETLINK_V0, r0, r1])?;
-        let bytes = b.finish()?;
-        let sock = self.conn.socket();
-        // netlink_sendmsg refuses a datagram larger than the send buffer
-        // (less a little bookkeeping): raise it to fit, past wmem_max when
-        // permitted.
-        let need = bytes.len() + 4096;
-        if sock.send_buffer().is_ok_and(|have| have < need)
-            && sock.set_send_buffer_force(need).is_err()
-        {
-            let _ = sock.set_send_buffer(need);
-        }
+        end.put_raw(&[sys::NFPROTO_UNSPEC, sys::NFNETLINK_V0, r0, r1])?;
+        let end = end.finish()?.to_vec();
         // Every refused operation is answered (a capped error of about 60
         // bytes, more with an extended-ack message), all queued while the
         // kernel processes the datagram: make room for them, so that the
-        // answers are not lost to ENOBUFS (then the outcome is unknown).
+        // answers are not lost to ENOBUFS.
         let answers = n
             .saturating_mul(ERROR_ANSWER_BYTES)
             .saturating_add(64 * 1024);
-        if sock.recv_buffer().is_ok_and(|have| have < answers)
-            && sock.set_recv_buffer_force(answers).is_err()
         {
-            let _ = sock.set_recv_buffer(answers);
-        }
-        if let Err(e) = sock.send(bytes) {
-            if e.errno() == Some(Errno::EMSGSIZE) {
-                return Err(Error::TooLarge {
-                    ops: n,
-                    bytes: bytes.len(),
-                    source: e,
-                });
+            let sock = self.conn.socket();
+            if let Some(cap) = self.recv_buffer_cap {
+                let _ = sock.set_recv_buffer(answers.min(cap));
+            } else if sock.recv_buffer().is_ok_and(|have| have < answers)
+                && sock.set_recv_buffer_force(answers).is_err()
+            {
+                let _ = sock.set_recv_buffer(answers);
             }
-            return Err(e.into());
+        }
+        self.drain();
+        // The generation just before the batch (unless the batch names
+        // it): asked for right before it, answered before its answers.
+        let mut before = genid;
+        let sock = self.conn.socket();
+        if before.is_none() {
+            let mut g = MsgBuilder::with_capacity(32);
+            g.begin(
+                NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, sys::NFT_MSG_GETGEN),
+                gen_seq,
+            );
+            sock.send(g.finish()?)?;
+        }
+        if let Err(e) = sock.send_parts(&[&begin, body, &end]) {
+            let err = if e.errno() == Some(Errno::EMSGSIZE) {
+                let have = sock.send_buffer().unwrap_or(0);
+                let bytes = begin.len() + body.len() + end.len();
+                too_large(n, bytes, (have.saturating_sub(SNDBUF_RESERVE), Some(e)))
+            } else {
+                e.into()
+            };
+            // The generation's answer is not wanted any more.
+            self.drain();
+            return Err(err);
         }
         // The kernel processes the whole batch inside sendmsg: every answer
         // is queued by now. Wait for the first, then drain.
         let mut got_end = false;
+        let mut lost: Option<nfnl::Error> = None;
         let mut begin_err: Option<KernelError> = None;
         let mut op_errs: Vec<(usize, KernelError)> = Vec::new();
         let mut wait = self.timeout.map_or(Wait::Block, Wait::timeout);
@@ -617,8 +762,15 @@ impl Nft {
             let len = match sock.recv(&mut self.rx, wait) {
                 Ok(len) => len,
                 Err(e) if e.is_would_block() => break,
-                Err(e) if e.is_timeout() || e.is_overrun() => {
-                    return Err(Error::Unknown { ops: n, source: e });
+                Err(e) if e.is_overrun() => {
+                    // Some answers were dropped; read those that were not.
+                    lost = Some(e);
+                    wait = Wait::Poll;
+                    continue;
+                }
+                Err(e) if e.is_timeout() => {
+                    lost = Some(e);
+                    break;
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -628,29 +780,53 @@ impl Nft {
                 let em = match Control::classify(m)? {
                     Control::Error(em) => em,
                     Control::Data(d) => {
-                        // An echo: the object an operation made.
-                        let idx = d.seq().wrapping_sub(first);
-                        if let (Some(list), true) = (echo.as_deref_mut(), (1..=ops).contains(&idx))
+                        if d.seq() == gen_seq
+                            && genid.is_none()
+                            && d.msg_type() & 0xff == u16::from(sys::NFT_MSG_NEWGEN)
                         {
+                            if let Ok(g) = d
+                                .nf()
+                                .map_err(Error::from)
+                                .and_then(|m| Ok(Gen::decode(&m)?))
+                            {
+                                before = g.id;
+                            }
+                            continue;
+                        }
+                        // An echo: the object an operation made.
+                        let idx = (d.seq() as usize).wrapping_sub(1);
+                        if let (Some(list), true) = (echo.as_deref_mut(), ops.contains(&idx)) {
                             if let Some(o) = Object::decode(&d.nf()?)? {
-                                list.push((idx as usize - 1, o));
+                                list.push((idx, o));
                             }
                         }
                         continue;
                     }
                     _ => continue,
                 };
+                let ty = em.request().nlmsg_type;
                 let seq = em.seq();
-                let idx = seq.wrapping_sub(first);
-                if idx > ops + 1 {
-                    continue; // not ours (a late answer to something else)
-                }
-                match (idx, em.result()) {
-                    (i, Ok(())) if i == ops + 1 => got_end = true,
-                    (_, Ok(())) => {}
-                    (0, Err(k)) => begin_err = Some(k),
-                    (i, Err(k)) if i == ops + 1 => begin_err = Some(k),
-                    (i, Err(k)) => op_errs.push((i as usize - 1, k)),
+                if ty == sys::NFNL_MSG_BATCH_BEGIN {
+                    if seq == begin_seq {
+                        if let Err(k) = em.result() {
+                            begin_err = Some(k);
+                        }
+                    }
+                } else if ty == sys::NFNL_MSG_BATCH_END {
+                    if seq == end_seq {
+                        match em.result() {
+                            Ok(()) => got_end = true,
+                            Err(k) => begin_err = Some(k),
+                        }
+                    }
+                } else if ty >> 8 == u16::from(sys::NFNL_SUBSYS_NFTABLES) {
+                    let idx = (seq as usize).wrapping_sub(1);
+                    if ty & 0xff == u16::from(sys::NFT_MSG_GETGEN) || !ops.contains(&idx) {
+                        continue; // the generation request, or not ours
+                    }
+                    if let Err(k) = em.result() {
+                        op_errs.push((idx, k));
+                    }
                 }
             }
         }
@@ -667,19 +843,68 @@ impl Nft {
                 op,
                 source,
                 others: it.collect(),
+                incomplete: lost.is_some(),
             });
         }
         if let Some(source) = begin_err {
             return Err(Error::Transaction { ops: n, source });
         }
-        if got_end {
-            Ok(())
-        } else {
-            Err(Error::Unknown {
+        match (got_end, lost) {
+            (true, None) => Ok(()),
+            // Only echoes can be lost after the end's acknowledgement.
+            (true, Some(source)) if echo.is_some() => Err(Error::AnswersLost {
                 ops: n,
-                source: nfnl::Error::Timeout,
-            })
+                outcome: Outcome::Applied,
+                source,
+            }),
+            (true, Some(_)) => Ok(()),
+            (false, lost) => {
+                let source = lost.unwrap_or(nfnl::Error::Timeout);
+                let after = self.generation().ok().and_then(|g| g.id);
+                let outcome = outcome_by_generation(before, after);
+                Err(Error::AnswersLost {
+                    ops: n,
+                    outcome,
+                    source,
+                })
+            }
         }
+    }
+
+    /// Test hook: behave as if the buffers could not be forced and
+    /// `net.core.wmem_max` were `send` and `net.core.rmem_max` `recv`
+    /// (the kernel doubles both). Not part of the API.
+    #[doc(hidden)]
+    pub fn set_buffer_caps_for_tests(&mut self, send: Option<usize>, recv: Option<usize>) {
+        self.send_buffer_cap = send;
+        self.recv_buffer_cap = recv;
+    }
+}
+
+/// What the generation read just before a batch and after it says when
+/// no answer did ([`Outcome`]): unchanged, nothing was committed by anyone.
+pub(crate) fn outcome_by_generation(before: Option<u32>, after: Option<u32>) -> Outcome {
+    match (before, after) {
+        (Some(b), Some(a)) if a == b => Outcome::NotApplied,
+        (before, after) => Outcome::Unknown { before, after },
+    }
+}
+
+/// Bytes of a batch's begin (with a generation) and end messages.
+const BATCH_MARKERS: usize = 28 + 20;
+
+/// Send-buffer bytes a datagram cannot use (`netlink_sendmsg` refuses
+/// `len > sk_sndbuf - 32`), with some room.
+const SNDBUF_RESERVE: usize = 64;
+
+/// [`Error::TooLarge`] for a datagram of `bytes` over `limit`.
+fn too_large(ops: usize, bytes: usize, limit: (usize, Option<nfnl::Error>)) -> Error {
+    Error::TooLarge {
+        ops,
+        bytes,
+        limit: limit.0,
+        wmem_max_needed: (bytes + SNDBUF_RESERVE).div_ceil(2),
+        source: limit.1.unwrap_or_else(|| Errno::EMSGSIZE.into()),
     }
 }
 
@@ -693,6 +918,7 @@ fn what(msg_type: u8) -> &'static str {
         sys::NFT_MSG_GETOBJ => "objects",
         sys::NFT_MSG_GETOBJ_RESET => "objects (and reset)",
         sys::NFT_MSG_GETRULE_RESET => "rules (and reset)",
+        sys::NFT_MSG_GETSETELEM_RESET => "set elements (and reset)",
         sys::NFT_MSG_GETFLOWTABLE => "flowtables",
         _ => "objects of another type",
     }
@@ -718,3 +944,92 @@ fn refused<T>(
 /// possible error answer (a capped `NLMSG_ERROR` with extended-ack
 /// attributes, plus the kernel's accounting overhead).
 const ERROR_ANSWER_BYTES: usize = 640;
+
+/// Element resets (`NFT_MSG_GETSETELEM_RESET`, Linux 6.5+): like the rule
+/// and object resets, the values returned are the ones the kernel zeroed
+/// (under its commit mutex, so no two resets count a packet twice).
+impl Nft {
+    /// Dumps the elements of one set like [`Nft::dump_elements`] and
+    /// resets their stateful expressions (counters, quotas).
+    ///
+    /// # Errors
+    /// As [`Nft::dump_raw`] (`EINVAL` from kernels before 6.5).
+    pub fn dump_elements_reset<F>(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
+        mut f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(SetElems) -> ControlFlow<()>,
+    {
+        self.dump_raw(
+            sys::NFT_MSG_GETSETELEM_RESET,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
+                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
+            },
+            |m| Ok(f(SetElems::decode(m)?)),
+        )
+    }
+
+    /// Looks up the elements of `probe` like [`Nft::get_elements`] and
+    /// resets their stateful expressions: the answer holds each with its
+    /// values before the reset. `ENOENT` if one is absent: the elements
+    /// before it in `probe` are reset all the same, and their values lost
+    /// with the error (probe one element at a time to keep them).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_elements_reset(&mut self, probe: &SetElems) -> Result<SetElems, Error> {
+        self.elements_get(sys::NFT_MSG_GETSETELEM_RESET, probe)
+    }
+
+    /// The element lookup of [`Nft::get_elements`] and
+    /// [`Nft::get_elements_reset`]: `msg` is `NFT_MSG_GETSETELEM` or
+    /// `NFT_MSG_GETSETELEM_RESET`; the answers (one per element) merged.
+    fn elements_get(&mut self, msg: u8, probe: &SetElems) -> Result<SetElems, Error> {
+        let family = probe.family;
+        let h = NfHeader::new(sys::NFNL_SUBSYS_NFTABLES, msg).family(family);
+        let mut attrs = Vec::new();
+        probe.encode(&mut attrs)?;
+        let mut out: Option<SetElems> = None;
+        let r = self.conn.query_each(
+            h,
+            |b| b.put_raw(&attrs).map(|_| ()),
+            |m: &NfMsg<'_>| -> Result<(), Error> {
+                let got = SetElems::decode(m)?;
+                match &mut out {
+                    None => out = Some(got),
+                    Some(o) => {
+                        let more = got.elements.map(|e| e.0).unwrap_or_default();
+                        o.elements
+                            .get_or_insert_with(Default::default)
+                            .0
+                            .extend(more);
+                    }
+                }
+                Ok(())
+            },
+        );
+        let object = || {
+            format!(
+                "elements of set {} {} {}{}",
+                family_name(family),
+                probe.table.as_deref().unwrap_or("?"),
+                probe.set.as_deref().unwrap_or("?"),
+                if msg == sys::NFT_MSG_GETSETELEM_RESET {
+                    " (and reset)"
+                } else {
+                    ""
+                }
+            )
+        };
+        refused(r, "get", object)?;
+        out.ok_or(Error::Netlink(nfnl::Error::NoAnswer {
+            msg_type: u16::from(sys::NFNL_SUBSYS_NFTABLES) << 8 | u16::from(msg),
+        }))
+    }
+}

@@ -27,6 +27,22 @@ named_u32! {
         TRANSPORT = sys::NFT_PAYLOAD_TRANSPORT_HEADER => "transport",
         /// `NFT_PAYLOAD_INNER_HEADER`.
         INNER = sys::NFT_PAYLOAD_INNER_HEADER => "inner",
+        /// `NFT_PAYLOAD_TUN_HEADER`: the tunnel header, in a payload of an
+        /// [`Inner`] expression only (libnftnl 1.2.4 has no name for it).
+        TUN = sys::NFT_PAYLOAD_TUN_HEADER => "unknown",
+    }
+}
+
+named_u32! {
+    /// `enum nft_inner_type` (`NFTA_INNER_TYPE`): the tunnel whose inner
+    /// packet an [`Inner`] expression reads.
+    InnerType {
+        /// `NFT_INNER_UNSPEC`: no tunnel header parsed (GRE, IP-in-IP...).
+        UNSPEC = sys::NFT_INNER_UNSPEC => "unspec",
+        /// `NFT_INNER_VXLAN`.
+        VXLAN = sys::NFT_INNER_VXLAN => "vxlan",
+        /// `NFT_INNER_GENEVE` (its options' length is read from its header).
+        GENEVE = sys::NFT_INNER_GENEVE => "geneve",
     }
 }
 
@@ -645,6 +661,27 @@ attr_struct! {
 }
 
 attr_struct! {
+    /// `inner`: a payload or meta expression evaluated on the packet
+    /// inside a tunnel (Linux 6.2+, `nft_inner.c`). The kernel needs every
+    /// attribute; `num` must be 0, `hdrsize` 1..=64 with
+    /// `NFT_INNER_HDRSIZE`, and the expression a `payload` (any base,
+    /// [`PayloadBase::TUN`] too) or a `meta` (`protocol`, `l4proto`).
+    pub struct Inner {
+        /// `NFTA_INNER_NUM`: the tunnel level (only 0).
+        num: u32 = sys::NFTA_INNER_NUM,
+        /// `NFTA_INNER_TYPE`.
+        kind: InnerType = sys::NFTA_INNER_TYPE,
+        /// `NFTA_INNER_FLAGS` (`NFT_INNER_HDRSIZE`, `_LL`, `_NH`, `_TH`:
+        /// which headers the inner packet has).
+        flags: u32 = sys::NFTA_INNER_FLAGS,
+        /// `NFTA_INNER_HDRSIZE`: the tunnel header's size (UDP tunnels).
+        hdrsize: u32 = sys::NFTA_INNER_HDRSIZE,
+        /// `NFTA_INNER_EXPR`: the payload or meta expression.
+        expr: Box<Expr> = sys::NFTA_INNER_EXPR,
+    }
+}
+
+attr_struct! {
     /// `flow_offload`: offload the flow to a flowtable (`flow add @NAME`).
     pub struct FlowOffload {
         /// `NFTA_FLOW_TABLE_NAME`.
@@ -856,6 +893,8 @@ exprs! {
     Tunnel(Tunnel) = "tunnel",
     /// `flow_offload`.
     FlowOffload(FlowOffload) = "flow_offload",
+    /// `inner`.
+    Inner(Inner) = "inner",
 }
 
 impl Expr {

@@ -23,8 +23,10 @@
 //!   ([`SetElems`], [`Element`]: key, key end, data or verdict, timeout,
 //!   expiration, user data, [`ElemFlags`], expressions, object reference),
 //!   stateful objects ([`Obj`]; counter, quota, limit, connlimit, ct
-//!   helper, ct timeout (its policy kept raw), ct expectation, secmark and
-//!   synproxy typed through [`ObjData`], tunnel kept raw), flowtables
+//!   helper, ct timeout ([`CtTimeout`]: the per-protocol states of
+//!   [`timeout`], shared with `nfnetlink_cttimeout`), ct expectation,
+//!   secmark, synproxy and tunnel ([`TunnelKey`]: endpoints, ports, flags,
+//!   VXLAN, ERSPAN and Geneve options) typed through [`ObjData`]), flowtables
 //!   ([`Flowtable`]; the test kernel lacks them: their encoding is checked
 //!   against nft's), the generation ([`Gen`]). Each decodes from the kernel's `NFT_MSG_NEW*` message and
 //!   encodes back to the same bytes.
@@ -33,7 +35,8 @@
 //!   lookup, dynset, range, ct, counter, limit, quota, connlimit, log, nat,
 //!   masq, redir, reject, fib, objref, exthdr, notrack, rt, socket, hash,
 //!   numgen, dup, fwd, tproxy, synproxy, xfrm, osf, queue, last, tunnel,
-//!   flow_offload, and the x_tables
+//!   flow_offload, inner (a payload or meta of a tunnel's inner packet,
+//!   [`expr::Inner`]), and the x_tables
 //!   `match`/`target` (name, revision, raw info). Keys and operations are
 //!   typed but open ([`expr::MetaKey`], [`expr::CmpOp`], ...).
 //! - **Lossless**: decoding checks that each typed expression encodes back
@@ -54,9 +57,12 @@
 //!   whose x_tables protocol the kernel does not dump and is inferred).
 //! - **Reading**: [`Nft`] dumps tables, chains, rules (by family, table,
 //!   chain), sets, a set's elements and objects, streaming typed values,
-//!   dumps objects and rules with reset (the values zeroed atomically),
-//!   gets one table, chain, rule, set or object, looks keys up in a set
-//!   ([`Nft::get_elements`]), and reads the generation.
+//!   dumps objects, rules and a set's elements with reset (the values
+//!   zeroed atomically: [`Nft::dump_objs_reset`],
+//!   [`Nft::dump_rules_reset`], [`Nft::dump_elements_reset`]), gets one
+//!   table, chain, rule, set or object, looks keys up in a set
+//!   ([`Nft::get_elements`], with reset [`Nft::get_elements_reset`]), and
+//!   reads the generation.
 //! - **Transactions**: [`Transaction`] adds or creates (exclusive) tables,
 //!   chains, sets, objects, elements and flowtables; adds, inserts,
 //!   replaces and deletes rules; deletes elements; flushes a chain or a
@@ -70,6 +76,21 @@
 //!   `element 100000`, `NFTA_TABLE_NAME`), the errno, and the other refused
 //!   operations; the kernel has changed nothing. [`Nft::commit_echo`]
 //!   also returns what the kernel made, with the handles it gave.
+//!   A transaction keeps only its encoding: elements come from an iterator
+//!   ([`Transaction::add_elements`]) and are encoded as they come, so a
+//!   million of them never exist together as [`Element`] values (about
+//!   250 bytes each) and take about 18 MiB in all. One larger than a
+//!   datagram can be (the send buffer is capped by twice
+//!   `net.core.wmem_max` unless `SO_SNDBUFFORCE` is permitted: as root in
+//!   the initial user namespace) is refused before anything is sent
+//!   ([`Error::TooLarge`], saying what to raise), or applied in several
+//!   atomic parts, not atomically as a whole, by [`Nft::commit_in_parts`]
+//!   ([`Error::Partial`] says which parts were committed). When the
+//!   kernel's answers are lost (`ENOBUFS`), [`Error::AnswersLost`] says what
+//!   the generation tells of the outcome ([`Outcome`]). Speed is the
+//!   kernel's: `cargo xtask bench nftables` (figures in the workspace
+//!   README) finds dumps and transactions at the pace of minimal libnftnl
+//!   programs, and transactions about twice as fast as `nft -f`.
 //! - **Events**: [`EventListener`] (`NFNLGRP_NFTABLES`): each committed
 //!   change as an [`Event`] ([`Change::New`] or [`Change::Delete`] of an
 //!   [`Object`], then [`Object::Gen`] with the new generation and the
@@ -101,22 +122,8 @@
 //! (before 1.0, in a minor release).
 //!
 //! # Not yet
-//! - Typed data for tunnel objects and ct timeout policies (kept raw); a
-//!   typed `inner` expression (kept as [`Expr::Unknown`]); the text
-//!   of `last` and `tunnel` (libnftnl 1.2.4 does not print them either);
-//!   element resets.
-//! - A transaction is one datagram: one larger than the send buffer can be
-//!   raised to (`SO_SNDBUFFORCE` as root in the initial user namespace,
-//!   else up to `net.core.wmem_max`) is refused ([`Error::TooLarge`]), not
-//!   split into several non-atomic ones.
-//! - An [`Element`] value is large (about 250 bytes): add a long list a
-//!   few thousand at a time ([`Transaction::add_elements`] encodes them,
-//!   the transaction keeps only the bytes), then a million elements take
-//!   34 MB instead of 280 MB in one [`SetElems`] (a libnftnl program: 20
-//!   MB). Speed is the kernel's: `cargo xtask bench nftables` (figures in
-//!   the workspace README) finds dumps and transactions at the pace of
-//!   minimal libnftnl programs, and transactions 1.9 to 2.4 times as fast
-//!   as `nft -f`.
+//! - The text of `last`, `tunnel` and `inner` (libnftnl 1.2.4 does not
+//!   print them either).
 //! - Typed decoding expects the kernel's layout: bytes written by another
 //!   tool (libnftnl sets `NLA_F_NESTED` on its nests) decode as
 //!   [`Expr::Raw`], still re-encoded byte for byte.
@@ -140,7 +147,7 @@
 //! ```no_run
 //! use nfnl_tables::expr::{CmpOp, PayloadBase};
 //! use nfnl_tables::{
-//!     Chain, Element, Expr, Nft, ProtoFamily, Rule, Set, SetElems, Table, TableFlags,
+//!     Chain, Element, Expr, Nft, ProtoFamily, Rule, Set, SetRef, Table, TableFlags,
 //!     Transaction, Verdict,
 //! };
 //!
@@ -169,12 +176,11 @@
 //! nft.commit(&tx)?;
 //!
 //! // Later: 100,000 new addresses in one atomic transaction (split into
-//! // messages under the 64 KiB limit, sent as one datagram).
-//! let add: Vec<Element> = (0..100_000u32)
-//!     .map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()))
-//!     .collect();
+//! // messages under the 64 KiB limit, sent as one datagram), each encoded
+//! // as the iterator makes it.
+//! let add = (0..100_000u32).map(|i| Element::new((0xc633_0000u32 + i).to_be_bytes()));
 //! let mut tx = Transaction::new();
-//! tx.add_elements(&SetElems::new(IP, "guard", "allowed", add))?;
+//! tx.add_elements(SetRef::new(IP, "guard", "allowed"), add)?;
 //! if let Err(e) = nft.commit(&tx) {
 //!     // e.g. "transaction operation 26 (add elements 99840..100000 of
 //!     // 100000 to set ip guard allowed: element 99999): ... (EINVAL)";
@@ -200,11 +206,12 @@ pub mod text;
 pub mod tokio;
 mod trace;
 mod transaction;
+mod tunnel;
 mod wire;
 
 pub use conn::Nft;
 pub use data::{Data, Verdict};
-pub use error::Error;
+pub use error::{Error, Outcome};
 pub use event::{Change, Event, EventListener};
 pub use expr::{Expr, ExprList};
 pub use object::{
@@ -214,9 +221,16 @@ pub use object::{
 };
 pub use ruleset::Ruleset;
 pub use trace::{Trace, TraceListener, TraceType};
-pub use transaction::{Handle, Kind, Transaction, ELEMS_PER_MESSAGE_BYTES};
-pub use wire::{RawAttr, RawNest};
+pub use transaction::{Handle, Kind, SetRef, Transaction, ELEMS_PER_MESSAGE_BYTES};
+pub use tunnel::{
+    Geneve, GeneveOpt, TunnelErspan, TunnelFlags, TunnelIp, TunnelIp6, TunnelKey, TunnelOpt,
+    TunnelOpts, TunnelVxlan,
+};
+pub use wire::RawAttr;
 
+/// The conntrack timeouts of each layer-4 protocol that a [`CtTimeout`]
+/// object carries (shared with `nfnetlink_cttimeout` policies).
+pub use nfnl::timeout;
 pub use nfnl::{Errno, ErrorExt, KernelError, ParseError, ProtoFamily, Receive};
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! the kernel dumps them, so decode -> encode reproduces the kernel's bytes;
 //! attributes this crate does not know are kept in `extra`.
 
-use nfnl::{Attr, AttrIter, EncodeError, NfMsg, ParseError, ProtoFamily};
+use nfnl::timeout::Timeouts;
+use nfnl::{Attr, AttrIter, EncodeError, IpProto, NfMsg, ParseError, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::data::Data;
 use crate::expr::{Counter, Expr, ExprList};
-use crate::wire::{attr_struct, nest, nested_field, put, Field, RawNest};
+use crate::wire::{attr_struct, nest, nested_field, put, Field};
 
 macro_rules! flags_field {
     ($(#[doc = $m:literal])* $name:ident { $( $(#[doc = $cm:literal])* $c:ident = $v:expr; )* }) => {
@@ -388,16 +389,127 @@ attr_struct! {
     }
 }
 
-attr_struct! {
-    /// The data of a ct timeout object (`NFTA_CT_TIMEOUT_*`).
-    pub struct CtTimeout {
-        /// `NFTA_CT_TIMEOUT_L4PROTO`.
-        l4proto: u8 = sys::NFTA_CT_TIMEOUT_L4PROTO,
-        /// `NFTA_CT_TIMEOUT_L3PROTO`.
-        l3proto: u16 = sys::NFTA_CT_TIMEOUT_L3PROTO,
-        /// `NFTA_CT_TIMEOUT_DATA`: the protocol's `CTA_TIMEOUT_*` attributes
-        /// (big-endian seconds), raw.
-        data: RawNest = sys::NFTA_CT_TIMEOUT_DATA,
+/// The data of a ct timeout object (`NFT_OBJECT_CT_TIMEOUT`,
+/// `NFTA_CT_TIMEOUT_*`): a conntrack timeout policy that `ct timeout set`
+/// attaches to new flows, the same per-protocol states as a
+/// `nfnetlink_cttimeout` policy ([`Timeouts`], from [`nfnl::timeout`]).
+///
+/// The kernel dumps `NFTA_CT_TIMEOUT_L4PROTO`, `L3PROTO`, then `DATA` (the
+/// protocol's `CTA_TIMEOUT_<PROTO>_*` nest, every state in attribute
+/// order). Unlike the other nf_tables nests, `DATA` carries
+/// `NLA_F_NESTED` (`nla_nest_start` in `nft_ct_timeout_obj_dump`):
+/// [`CtTimeout::data_nested_flag`] keeps it as received, and is set by
+/// default, so that a built object and a dumped one are byte-identical.
+///
+/// ```
+/// use nfnl_tables::{CtTimeout, ObjData};
+/// use nfnl_tables::timeout::{ReplyTimeouts, Timeouts};
+/// // nft add ct timeout inet t dns { protocol udp; policy = { unreplied: 5, replied: 10 } }
+/// let dns = ObjData::CtTimeout(CtTimeout::new(
+///     nfnl_tables::ProtoFamily::Ipv4,
+///     Timeouts::Udp(ReplyTimeouts { unreplied: Some(5), replied: Some(10) }),
+/// ));
+/// # let _ = dns;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CtTimeout {
+    /// `NFTA_CT_TIMEOUT_L3PROTO` (`NFPROTO_IPV4`, `NFPROTO_IPV6`; the
+    /// kernel takes the table's family when absent, and 0 as "both" in an
+    /// inet table).
+    pub l3proto: Option<u16>,
+    /// `NFTA_CT_TIMEOUT_L4PROTO` (the variant's protocol) and
+    /// `NFTA_CT_TIMEOUT_DATA` (its states in seconds): both are sent
+    /// together, the kernel needs both.
+    pub timeouts: Option<Timeouts>,
+    /// Whether the `NFTA_CT_TIMEOUT_DATA` header carries `NLA_F_NESTED`
+    /// (the kernel's dump sets it; `true` by default).
+    pub data_nested_flag: bool,
+    /// Attributes this crate does not know (a newer kernel's), kept as
+    /// received and re-encoded after the known ones.
+    pub extra: Vec<crate::wire::RawAttr>,
+}
+
+impl Default for CtTimeout {
+    fn default() -> Self {
+        CtTimeout {
+            l3proto: None,
+            timeouts: None,
+            data_nested_flag: true,
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl CtTimeout {
+    /// A ct timeout policy for layer-3 protocol `family` with `timeouts`
+    /// (states left `None` get the namespace's defaults of that moment).
+    pub fn new(family: ProtoFamily, timeouts: Timeouts) -> Self {
+        CtTimeout {
+            l3proto: Some(u16::from(u8::from(family))),
+            timeouts: Some(timeouts),
+            ..Default::default()
+        }
+    }
+
+    /// Decodes the attribute area (`NFTA_OBJ_DATA`'s payload). A repeated
+    /// attribute, or a protocol without data or data without protocol, is
+    /// kept in `extra` ([`Obj::data`]'s byte check then keeps the whole
+    /// data raw if it would not re-encode the same).
+    pub(crate) fn decode_area(area: &[u8]) -> Result<Self, ParseError> {
+        let mut out = CtTimeout {
+            data_nested_flag: false,
+            ..Default::default()
+        };
+        let mut l4 = None;
+        let mut data = None;
+        for a in AttrIter::new(area) {
+            let a = a?;
+            match a.kind() {
+                sys::NFTA_CT_TIMEOUT_L4PROTO if l4.is_none() => l4 = Some(a),
+                sys::NFTA_CT_TIMEOUT_L3PROTO if out.l3proto.is_none() => {
+                    out.l3proto = Some(a.get_be16()?);
+                }
+                sys::NFTA_CT_TIMEOUT_DATA if data.is_none() => data = Some(a),
+                _ => out.extra.push(crate::wire::RawAttr::from_attr(&a)),
+            }
+        }
+        match (l4, data) {
+            (Some(p), Some(d)) => {
+                out.data_nested_flag = d.flags().contains(nfnl::AttrFlags::NESTED);
+                out.timeouts = Some(Timeouts::decode(IpProto(p.get_u8()?), d.nested())?);
+            }
+            // One without the other cannot be typed: kept as received.
+            (p, d) => out.extra.extend(
+                p.iter()
+                    .chain(d.iter())
+                    .map(crate::wire::RawAttr::from_attr),
+            ),
+        }
+        Ok(out)
+    }
+
+    /// Appends the attributes in the kernel's order: L4PROTO, L3PROTO, DATA.
+    pub(crate) fn encode_area(&self, w: &mut Vec<u8>) -> Result<(), EncodeError> {
+        if let Some(t) = &self.timeouts {
+            t.proto().0.encode(sys::NFTA_CT_TIMEOUT_L4PROTO, w)?;
+        }
+        if let Some(l3) = self.l3proto {
+            l3.encode(sys::NFTA_CT_TIMEOUT_L3PROTO, w)?;
+        }
+        if let Some(t) = &self.timeouts {
+            let flag = if self.data_nested_flag {
+                sys::NLA_F_NESTED
+            } else {
+                0
+            };
+            nest(w, sys::NFTA_CT_TIMEOUT_DATA | flag, |w| {
+                t.attrs().try_for_each(|(attr, secs)| secs.encode(attr, w))
+            })?;
+        }
+        for x in &self.extra {
+            put(w, x.kind, &x.payload)?;
+        }
+        Ok(())
     }
 }
 
@@ -447,8 +559,10 @@ pub enum ObjData {
     Secmark(Secmark),
     /// `NFT_OBJECT_SYNPROXY`.
     Synproxy(crate::expr::Synproxy),
-    /// Another type (tunnel, a newer kernel's), or data this crate could
-    /// not reproduce byte for byte: the `NFTA_OBJ_DATA` payload.
+    /// `NFT_OBJECT_TUNNEL`.
+    Tunnel(crate::tunnel::TunnelKey),
+    /// Another type (a newer kernel's), or data this crate could not
+    /// reproduce byte for byte: the `NFTA_OBJ_DATA` payload.
     Raw(Vec<u8>),
 }
 
@@ -465,6 +579,7 @@ impl ObjData {
             ObjData::CtExpect(_) => Some(sys::NFT_OBJECT_CT_EXPECT),
             ObjData::Secmark(_) => Some(sys::NFT_OBJECT_SECMARK),
             ObjData::Synproxy(_) => Some(sys::NFT_OBJECT_SYNPROXY),
+            ObjData::Tunnel(_) => Some(sys::NFT_OBJECT_TUNNEL),
             ObjData::Raw(_) => None,
         }
     }
@@ -494,6 +609,9 @@ impl Obj {
             Some(sys::NFT_OBJECT_SECMARK) => ObjData::Secmark(Secmark::decode_area(raw)?),
             Some(sys::NFT_OBJECT_SYNPROXY) => {
                 ObjData::Synproxy(crate::expr::Synproxy::decode_area(raw)?)
+            }
+            Some(sys::NFT_OBJECT_TUNNEL) => {
+                ObjData::Tunnel(crate::tunnel::TunnelKey::decode_area(raw)?)
             }
             _ => return Ok(Some(ObjData::Raw(raw.clone()))),
         };
@@ -531,6 +649,7 @@ impl ObjData {
             ObjData::CtExpect(x) => x.encode_area(w),
             ObjData::Secmark(x) => x.encode_area(w),
             ObjData::Synproxy(x) => x.encode_area(w),
+            ObjData::Tunnel(x) => x.encode_area(w),
             ObjData::Raw(r) => {
                 w.extend_from_slice(r);
                 Ok(())
@@ -898,13 +1017,22 @@ impl Set {
 }
 
 impl Obj {
-    /// The object as a request to add it again (without handle and use count).
+    /// The object as a request to add it again (without handle and use
+    /// count; a tunnel's Geneve options as a request carries them,
+    /// [`TunnelKey::to_request`](crate::TunnelKey::to_request)).
     pub fn to_request(&self) -> Self {
-        Obj {
+        let mut o = Obj {
             handle: None,
             use_count: None,
             ..self.clone()
+        };
+        if let Ok(Some(ObjData::Tunnel(t))) = self.data() {
+            let mut w = Vec::new();
+            if t.to_request().encode_area(&mut w).is_ok() {
+                o.raw_data = Some(w);
+            }
         }
+        o
     }
 }
 

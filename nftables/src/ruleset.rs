@@ -121,7 +121,8 @@ impl Transaction {
             self.add_set(&s.to_request())?;
         }
         for e in &r.elements {
-            self.add_elements(e)?;
+            let all = e.elements.iter().flat_map(|l| l.0.iter());
+            self.add_elements(crate::transaction::SetRef::of(e), all)?;
         }
         let id_of = |family: ProtoFamily, table: &Option<String>, chain: &str| {
             table

@@ -1,11 +1,13 @@
 //! [`Transaction`]: an atomic set of changes, and how a refusal is traced
 //! back to the operation (and the expression or element) it was about.
 
+use std::borrow::Borrow;
+
 use nfnl::{EncodeError, NlFlags, ProtoFamily};
 use nfnl_sys as sys;
 
 use crate::expr::Expr;
-use crate::object::{Chain, Flowtable, Obj, Rule, Set, SetElems, Table};
+use crate::object::{Chain, Element, Flowtable, Obj, Rule, Set, SetElems, Table};
 use crate::wire::Field;
 
 /// Bytes of `nlmsghdr` + `nfgenmsg` before a message's attributes.
@@ -43,31 +45,106 @@ pub enum Handle<'a> {
 /// before starting the next (an attribute nest is limited to 64 KiB).
 pub const ELEMS_PER_MESSAGE_BYTES: usize = 60 * 1024;
 
-/// One operation of a [`Transaction`].
+/// The set an element operation is about: the `NFTA_SET_ELEM_LIST_*`
+/// attributes each of its messages starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetRef<'a> {
+    /// The set's family.
+    pub family: ProtoFamily,
+    /// `NFTA_SET_ELEM_LIST_TABLE`.
+    pub table: &'a str,
+    /// `NFTA_SET_ELEM_LIST_SET` (not sent if empty: a set named by `set_id` only).
+    pub set: &'a str,
+    /// `NFTA_SET_ELEM_LIST_SET_ID`: a set created earlier in the same
+    /// transaction (anonymous sets are named this way).
+    pub set_id: Option<u32>,
+}
+
+impl<'a> SetRef<'a> {
+    /// The set `set` of `table`.
+    pub fn new(family: ProtoFamily, table: &'a str, set: &'a str) -> Self {
+        SetRef {
+            family,
+            table,
+            set,
+            set_id: None,
+        }
+    }
+
+    /// The set a [`SetElems`] (for example from a dump) is about; its
+    /// elements are not part of it.
+    pub fn of(e: &'a SetElems) -> Self {
+        SetRef {
+            family: e.family,
+            table: e.table.as_deref().unwrap_or(""),
+            set: e.set.as_deref().unwrap_or(""),
+            set_id: e.set_id,
+        }
+    }
+}
+
+/// What an operation was, for errors: kept as text, or for element
+/// messages as the element call (group) and the index of the message's
+/// first element in it, the text made only when an error needs it.
 #[derive(Clone, Debug)]
-pub(crate) struct Op {
-    pub(crate) msg_type: u8,
-    pub(crate) flags: NlFlags,
-    pub(crate) family: ProtoFamily,
-    pub(crate) attrs: Vec<u8>,
-    what: String,
-    /// For element messages: the index of their first element in the list given.
-    elem_base: usize,
+enum Desc {
+    Text(Box<str>),
+    Elems { group: u32, first: u32 },
+}
+
+/// One call of [`Transaction::add_elements`] (or create, delete): several
+/// messages.
+#[derive(Clone, Debug)]
+struct ElemGroup {
+    verb: &'static str,
+    set: Box<str>,
+    total: u32,
+}
+
+/// One operation of a [`Transaction`]: a message of its buffer.
+#[derive(Clone, Debug)]
+struct Op {
+    /// Offset of the message in [`Transaction::buf`].
+    start: u32,
+    what: Desc,
 }
 
 /// An atomic set of changes, applied by [`Nft::commit`](crate::Nft::commit): everything or
 /// nothing. Operations are numbered from 0 in the order they were added;
 /// a refusal names the operation by that index and what it was.
 ///
+/// A transaction keeps only its encoding: each operation is written as a
+/// netlink message when it is added (its objects can be dropped at once;
+/// elements can come from an iterator and never be held all together),
+/// plus, per message, its offset and what it was for errors. A million IPv4
+/// elements take about 16 MB.
+///
 /// The whole transaction goes in one datagram, so it must fit the socket's
-/// send buffer (`net.core.wmem_max`; a few MiB: tens of thousands of rules
-/// or about 100,000 elements); a larger one is refused with
-/// [`Error::TooLarge`](crate::Error::TooLarge) before anything is sent.
-#[derive(Clone, Debug, Default)]
+/// send buffer: raised as far as needed with `SO_SNDBUFFORCE` when
+/// permitted (`CAP_NET_ADMIN` in the initial user namespace), else capped
+/// by twice `net.core.wmem_max` (8 MiB by default: about 200,000 rules or
+/// 500,000 IPv4 elements); a larger one is refused with
+/// [`Error::TooLarge`](crate::Error::TooLarge) before anything is sent, and
+/// can be applied in several atomic parts, not atomically as a whole, with
+/// [`Nft::commit_in_parts`](crate::Nft::commit_in_parts).
+#[derive(Clone, Default)]
 pub struct Transaction {
-    pub(crate) ops: Vec<Op>,
-    pub(crate) bytes: usize,
+    /// The operations' messages back to back; operation `i` has sequence
+    /// number `i + 1`.
+    buf: Vec<u8>,
+    ops: Vec<Op>,
+    groups: Vec<ElemGroup>,
     pub(crate) genid: Option<u32>,
+}
+
+impl std::fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("ops", &self.ops.len())
+            .field("bytes", &self.buf.len())
+            .field("genid", &self.genid)
+            .finish()
+    }
 }
 
 macro_rules! table_of {
@@ -82,7 +159,8 @@ impl Transaction {
         Self::default()
     }
 
-    /// Number of operations.
+    /// Number of operations (messages: an element call of many elements
+    /// is several).
     pub fn len(&self) -> usize {
         self.ops.len()
     }
@@ -90,6 +168,12 @@ impl Transaction {
     /// True without operations.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
+    }
+
+    /// Bytes of the encoded operations (the datagram adds about 50: the
+    /// batch's begin and end messages).
+    pub fn encoded_len(&self) -> usize {
+        self.buf.len()
     }
 
     /// Applies only if the ruleset is still at generation `id`
@@ -101,27 +185,91 @@ impl Transaction {
         self
     }
 
+    /// The messages of operations `ops` (sequence numbers `ops.start + 1`
+    /// on), back to back.
+    pub(crate) fn messages(&self, ops: std::ops::Range<usize>) -> &[u8] {
+        let at = |i: usize| self.ops.get(i).map_or(self.buf.len(), |o| o.start as usize);
+        self.buf.get(at(ops.start)..at(ops.end)).unwrap_or_default()
+    }
+
+    /// Bytes of operation `i`'s message.
+    pub(crate) fn op_len(&self, i: usize) -> usize {
+        self.messages(i..i + 1).len()
+    }
+
+    /// `nlmsg_type` low byte (`NFT_MSG_*`) of operation `i`.
+    pub(crate) fn op_type(&self, i: usize) -> Option<u8> {
+        msg_type_of(self.messages(i..i + 1))
+    }
+
+    /// Starts a message (header and `nfgenmsg`; length patched by
+    /// [`Transaction::close`]) for operation number `self.ops.len()`.
+    fn open(
+        &mut self,
+        msg_type: u8,
+        flags: NlFlags,
+        family: ProtoFamily,
+        what: Desc,
+    ) -> Result<usize, EncodeError> {
+        let start = self.buf.len();
+        let off = u32::try_from(start).map_err(|_| EncodeError::MessageTooLarge { len: start })?;
+        let seq = u32::try_from(self.ops.len() + 1)
+            .map_err(|_| EncodeError::Invalid("too many operations"))?;
+        let ty = (u16::from(sys::NFNL_SUBSYS_NFTABLES) << 8) | u16::from(msg_type);
+        let flags = flags | NlFlags::REQUEST;
+        self.buf.extend_from_slice(&0u32.to_ne_bytes());
+        self.buf.extend_from_slice(&ty.to_ne_bytes());
+        self.buf.extend_from_slice(&flags.bits().to_ne_bytes());
+        self.buf.extend_from_slice(&seq.to_ne_bytes());
+        self.buf.extend_from_slice(&0u32.to_ne_bytes());
+        self.buf
+            .extend_from_slice(&[u8::from(family), sys::NFNETLINK_V0, 0, 0]);
+        self.ops.push(Op { start: off, what });
+        Ok(start)
+    }
+
+    /// Patches the length of the message started at `start`.
+    fn close(&mut self, start: usize) -> Result<(), EncodeError> {
+        let len = self.buf.len() - start;
+        let l = u32::try_from(len).map_err(|_| EncodeError::MessageTooLarge { len })?;
+        if let Some(h) = self.buf.get_mut(start..start + 4) {
+            h.copy_from_slice(&l.to_ne_bytes());
+        }
+        Ok(())
+    }
+
+    /// Undoes everything added after `buf` had `bytes`, `ops` `ops` and
+    /// `groups` `groups` entries (an operation that failed to encode).
+    fn rollback(&mut self, bytes: usize, ops: usize, groups: usize) {
+        self.buf.truncate(bytes);
+        self.ops.truncate(ops);
+        self.groups.truncate(groups);
+    }
+
     /// Adds a raw operation: message `msg_type` (`NFT_MSG_*`) with `flags`
     /// (`NLM_F_REQUEST` is added) for `family`, with the attributes
     /// `attrs`, described as `what` in errors.
+    ///
+    /// # Errors
+    /// [`EncodeError`] if the message would exceed 4 GiB.
     pub fn push_raw(
         &mut self,
         msg_type: u8,
         flags: NlFlags,
         family: ProtoFamily,
-        attrs: Vec<u8>,
+        attrs: &[u8],
         what: String,
-    ) -> &mut Self {
-        self.bytes += attrs.len() + HEADERS;
-        self.ops.push(Op {
+    ) -> Result<&mut Self, EncodeError> {
+        self.push(
             msg_type,
             flags,
             family,
-            attrs,
+            |w| {
+                w.extend_from_slice(attrs);
+                Ok(())
+            },
             what,
-            elem_base: 0,
-        });
-        self
+        )
     }
 
     fn push<F>(
@@ -135,9 +283,18 @@ impl Transaction {
     where
         F: FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
     {
-        let mut attrs = Vec::new();
-        encode(&mut attrs)?;
-        Ok(self.push_raw(msg_type, flags, family, attrs, what))
+        let (bytes, ops, groups) = (self.buf.len(), self.ops.len(), self.groups.len());
+        let r = self
+            .open(msg_type, flags, family, Desc::Text(what.into()))
+            .and_then(|start| {
+                encode(&mut self.buf)?;
+                self.close(start)
+            });
+        if let Err(e) = r {
+            self.rollback(bytes, ops, groups);
+            return Err(e);
+        }
+        Ok(self)
     }
 
     /// Adds a table, or updates it if it exists (`NFT_MSG_NEWTABLE`, `NLM_F_CREATE`).
@@ -382,92 +539,199 @@ impl Transaction {
         )
     }
 
-    /// Adds elements to a set (`NFT_MSG_NEWSETELEM`, `NLM_F_CREATE`; an
-    /// existing element is kept). A long list becomes several operations
-    /// of at most [`ELEMS_PER_MESSAGE_BYTES`] each (one nest is limited to
-    /// 64 KiB), applied together with the rest of the transaction.
+    /// Adds `elements` to a set (`NFT_MSG_NEWSETELEM`, `NLM_F_CREATE`; an
+    /// existing element is kept). Each element is encoded as the iterator
+    /// yields it (it can be dropped at once: a million elements never need
+    /// to exist together as values), into messages of at most
+    /// [`ELEMS_PER_MESSAGE_BYTES`] of elements each (one nest is limited
+    /// to 64 KiB): each message is an operation, applied together with the
+    /// rest of the transaction. A refusal names the message and the
+    /// element (`add elements 4096..8192 of 1000000 to set ip t s: element
+    /// 5000`, counted from 0 in `elements`).
     ///
     /// # Errors
-    /// As [`Transaction::add_table`].
-    pub fn add_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
-        self.elem_op(e, "add", sys::NFT_MSG_NEWSETELEM, NlFlags::CREATE)
-    }
-
-    /// Deletes elements from a set (`NFT_MSG_DELSETELEM`).
-    ///
-    /// # Errors
-    /// As [`Transaction::add_table`].
-    pub fn delete_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
-        self.elem_op(e, "delete", sys::NFT_MSG_DELSETELEM, NlFlags::empty())
-    }
-
-    /// One message per [`ELEMS_PER_MESSAGE_BYTES`] of elements: a nest
-    /// cannot exceed 64 KiB.
-    fn elem_op(
+    /// [`EncodeError`] for an element that cannot be encoded (then nothing
+    /// of this call stays in the transaction).
+    pub fn add_elements<I>(
         &mut self,
-        e: &SetElems,
-        verb: &str,
+        set: SetRef<'_>,
+        elements: I,
+    ) -> Result<&mut Self, EncodeError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Element>,
+    {
+        self.elem_op(
+            set,
+            elements,
+            "add",
+            sys::NFT_MSG_NEWSETELEM,
+            NlFlags::CREATE,
+        )
+    }
+
+    /// Deletes `elements` from a set (`NFT_MSG_DELSETELEM`), as
+    /// [`Transaction::add_elements`] adds them.
+    ///
+    /// # Errors
+    /// As [`Transaction::add_elements`].
+    pub fn delete_elements<I>(
+        &mut self,
+        set: SetRef<'_>,
+        elements: I,
+    ) -> Result<&mut Self, EncodeError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Element>,
+    {
+        self.elem_op(
+            set,
+            elements,
+            "delete",
+            sys::NFT_MSG_DELSETELEM,
+            NlFlags::empty(),
+        )
+    }
+
+    /// Adds elements; `EEXIST` if one exists already (`NLM_F_CREATE | NLM_F_EXCL`).
+    ///
+    /// # Errors
+    /// As [`Transaction::add_elements`].
+    pub fn create_elements<I>(
+        &mut self,
+        set: SetRef<'_>,
+        elements: I,
+    ) -> Result<&mut Self, EncodeError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Element>,
+    {
+        self.elem_op(
+            set,
+            elements,
+            "create",
+            sys::NFT_MSG_NEWSETELEM,
+            NlFlags::CREATE | NlFlags::EXCL,
+        )
+    }
+
+    /// Starts an element message of group `group` whose first element is
+    /// `first`: the set's attributes, then the open elements nest.
+    /// Returns (message start, nest start).
+    fn open_elems(
+        &mut self,
+        set: &SetRef<'_>,
         t: u8,
         flags: NlFlags,
-    ) -> Result<&mut Self, EncodeError> {
-        let all = e.elements.as_ref().map_or(&[][..], |l| l.0.as_slice());
-        let total = all.len();
-        let set = format!(
-            "set {} {} {}",
-            family_name(e.family),
-            table_of!(e),
-            e.set.as_deref().unwrap_or("?")
-        );
-        let message = |chunk: &[u8]| -> Result<Vec<u8>, EncodeError> {
-            let mut w = Vec::with_capacity(chunk.len() + 64);
-            if let Some(t) = &e.table {
-                t.encode(sys::NFTA_SET_ELEM_LIST_TABLE, &mut w)?;
-            }
-            if let Some(s) = &e.set {
-                s.encode(sys::NFTA_SET_ELEM_LIST_SET, &mut w)?;
-            }
-            crate::wire::put(&mut w, sys::NFTA_SET_ELEM_LIST_ELEMENTS, chunk)?;
-            if let Some(id) = e.set_id {
-                id.encode(sys::NFTA_SET_ELEM_LIST_SET_ID, &mut w)?;
-            }
-            for x in &e.extra {
-                crate::wire::put(&mut w, x.kind, &x.payload)?;
-            }
-            Ok(w)
-        };
-        let prep = if verb == "delete" { "from" } else { "to" };
-        let what = |first: usize, end: usize| {
-            if first == 0 && end == total {
-                format!("{verb} {total} elements {prep} {set}")
-            } else {
-                format!("{verb} elements {first}..{end} of {total} {prep} {set}")
-            }
-        };
-        let mut chunk = Vec::new();
-        let mut one = Vec::new();
-        let mut first = 0usize;
-        for (i, el) in all.iter().enumerate() {
-            one.clear();
-            crate::wire::nest(&mut one, sys::NFTA_LIST_ELEM, |w| el.encode_area(w))?;
-            if !chunk.is_empty() && chunk.len() + one.len() > ELEMS_PER_MESSAGE_BYTES {
-                let attrs = message(&chunk)?;
-                self.push_raw(t, flags, e.family, attrs, what(first, i));
-                if let Some(op) = self.ops.last_mut() {
-                    op.elem_base = first;
-                }
-                chunk.clear();
-                first = i;
-            }
-            chunk.extend_from_slice(&one);
+        group: u32,
+        first: u32,
+    ) -> Result<(usize, usize), EncodeError> {
+        let start = self.open(t, flags, set.family, Desc::Elems { group, first })?;
+        put_str(&mut self.buf, sys::NFTA_SET_ELEM_LIST_TABLE, set.table)?;
+        if !set.set.is_empty() {
+            put_str(&mut self.buf, sys::NFTA_SET_ELEM_LIST_SET, set.set)?;
         }
-        if !chunk.is_empty() || total == 0 {
-            let attrs = message(&chunk)?;
-            self.push_raw(t, flags, e.family, attrs, what(first, total));
-            if let Some(op) = self.ops.last_mut() {
-                op.elem_base = first;
-            }
+        if let Some(id) = set.set_id {
+            crate::wire::put(
+                &mut self.buf,
+                sys::NFTA_SET_ELEM_LIST_SET_ID,
+                &id.to_be_bytes(),
+            )?;
+        }
+        let nest = self.buf.len();
+        self.buf.extend_from_slice(&[0, 0]);
+        self.buf
+            .extend_from_slice(&sys::NFTA_SET_ELEM_LIST_ELEMENTS.to_ne_bytes());
+        Ok((start, nest))
+    }
+
+    /// Closes the elements nest at `nest` and the message at `start`.
+    fn close_elems(&mut self, start: usize, nest: usize) -> Result<(), EncodeError> {
+        let len = self.buf.len() - nest;
+        let l = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge {
+            kind: sys::NFTA_SET_ELEM_LIST_ELEMENTS,
+            len,
+        })?;
+        if let Some(h) = self.buf.get_mut(nest..nest + 2) {
+            h.copy_from_slice(&l.to_ne_bytes());
+        }
+        self.close(start)
+    }
+
+    fn elem_op<I>(
+        &mut self,
+        set: SetRef<'_>,
+        elements: I,
+        verb: &'static str,
+        t: u8,
+        flags: NlFlags,
+    ) -> Result<&mut Self, EncodeError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Element>,
+    {
+        let (bytes, ops, groups) = (self.buf.len(), self.ops.len(), self.groups.len());
+        let r = self.elem_op_inner(&set, elements, verb, t, flags);
+        if let Err(e) = r {
+            self.rollback(bytes, ops, groups);
+            return Err(e);
         }
         Ok(self)
+    }
+
+    fn elem_op_inner<I>(
+        &mut self,
+        set: &SetRef<'_>,
+        elements: I,
+        verb: &'static str,
+        t: u8,
+        flags: NlFlags,
+    ) -> Result<(), EncodeError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Element>,
+    {
+        let group = u32::try_from(self.groups.len())
+            .map_err(|_| EncodeError::Invalid("too many element operations"))?;
+        let name = if set.set.is_empty() {
+            set.set_id.map_or("?".into(), |id| format!("(set id {id})"))
+        } else {
+            set.set.to_owned()
+        };
+        self.groups.push(ElemGroup {
+            verb,
+            set: format!("set {} {} {name}", family_name(set.family), set.table).into(),
+            total: 0,
+        });
+        let (mut start, mut nest) = self.open_elems(set, t, flags, group, 0)?;
+        let mut in_msg = 0usize;
+        let mut count = 0u32;
+        let mut moved = Vec::new();
+        for el in elements {
+            let at = self.buf.len();
+            crate::wire::nest(&mut self.buf, sys::NFTA_LIST_ELEM, |w| {
+                el.borrow().encode_area(w)
+            })?;
+            if in_msg > 0 && self.buf.len() - nest - 4 > ELEMS_PER_MESSAGE_BYTES {
+                // This element starts the next message.
+                moved.clear();
+                moved.extend_from_slice(self.buf.get(at..).unwrap_or_default());
+                self.buf.truncate(at);
+                self.close_elems(start, nest)?;
+                (start, nest) = self.open_elems(set, t, flags, group, count)?;
+                self.buf.extend_from_slice(&moved);
+                in_msg = 0;
+            }
+            in_msg += 1;
+            count = count
+                .checked_add(1)
+                .ok_or(EncodeError::Invalid("more than 2^32 elements in one call"))?;
+        }
+        self.close_elems(start, nest)?;
+        if let Some(g) = self.groups.last_mut() {
+            g.total = count;
+        }
+        Ok(())
     }
 
     /// Adds a stateful object (`NFT_MSG_NEWOBJ`, `NLM_F_CREATE`).
@@ -562,25 +826,18 @@ impl Transaction {
         Ok(self.exclusive_last("create"))
     }
 
-    /// Adds elements; `EEXIST` if one exists already (`NLM_F_CREATE | NLM_F_EXCL`).
-    ///
-    /// # Errors
-    /// As [`Transaction::add_table`].
-    pub fn create_elements(&mut self, e: &SetElems) -> Result<&mut Self, EncodeError> {
-        self.elem_op(
-            e,
-            "create",
-            sys::NFT_MSG_NEWSETELEM,
-            NlFlags::CREATE | NlFlags::EXCL,
-        )
-    }
-
     /// Marks the last operation exclusive (`NLM_F_EXCL`) and renames its verb.
     fn exclusive_last(&mut self, verb: &str) -> &mut Self {
         if let Some(op) = self.ops.last_mut() {
-            op.flags |= NlFlags::EXCL;
-            if let Some(rest) = op.what.strip_prefix("add") {
-                op.what = format!("{verb}{rest}");
+            let at = op.start as usize + 6;
+            if let Some(f) = self.buf.get_mut(at..at + 2) {
+                let flags = u16::from_ne_bytes([f[0], f[1]]) | NlFlags::EXCL.bits();
+                f.copy_from_slice(&flags.to_ne_bytes());
+            }
+            if let Desc::Text(what) = &mut op.what {
+                if let Some(rest) = what.strip_prefix("add") {
+                    *what = format!("{verb}{rest}").into();
+                }
             }
         }
         self
@@ -740,18 +997,50 @@ impl Transaction {
         )
     }
 
-    /// What operation `i` was, with the part the kernel's extended-ack
-    /// `offset` points at (for a rule: which expression).
-    pub(crate) fn describe(&self, i: usize, offset: Option<u32>) -> String {
+    /// What operation `i` was (`add rule ip t c`).
+    pub(crate) fn what(&self, i: usize) -> String {
         let Some(op) = self.ops.get(i) else {
             return format!("operation {i}");
         };
-        let mut s = op.what.clone();
-        if let Some(at) = offset
-            .and_then(|o| usize::try_from(o).ok())
-            .and_then(|o| o.checked_sub(HEADERS))
-        {
-            if let Some(part) = locate(op, at) {
+        match &op.what {
+            Desc::Text(t) => t.to_string(),
+            Desc::Elems { group, first } => {
+                let Some(g) = self.groups.get(*group as usize) else {
+                    return format!("operation {i}");
+                };
+                let end = match self.ops.get(i + 1).map(|o| &o.what) {
+                    Some(Desc::Elems { group: g2, first }) if g2 == group => *first,
+                    _ => g.total,
+                };
+                let (verb, total, set) = (g.verb, g.total, &g.set);
+                let prep = if verb == "delete" { "from" } else { "to" };
+                if *first == 0 && end == total {
+                    format!("{verb} {total} elements {prep} {set}")
+                } else {
+                    format!("{verb} elements {first}..{end} of {total} {prep} {set}")
+                }
+            }
+        }
+    }
+
+    /// What operation `i` was, with the part the kernel's extended-ack
+    /// `offset` points at (for a rule: which expression; for elements:
+    /// which element).
+    pub(crate) fn describe(&self, i: usize, offset: Option<u32>) -> String {
+        let mut s = self.what(i);
+        let first = match self.ops.get(i).map(|o| &o.what) {
+            Some(Desc::Elems { first, .. }) => *first as usize,
+            _ => 0,
+        };
+        let msg = self.messages(i..i + 1);
+        if let (Some(at), Some(t), Some(attrs)) = (
+            offset
+                .and_then(|o| usize::try_from(o).ok())
+                .and_then(|o| o.checked_sub(HEADERS)),
+            msg_type_of(msg),
+            msg.get(HEADERS..),
+        ) {
+            if let Some(part) = locate(t, attrs, first, at) {
                 s.push_str(": ");
                 s.push_str(&part);
             }
@@ -760,10 +1049,32 @@ impl Transaction {
     }
 }
 
-/// Names what lies at byte `at` of a message's attributes: for a rule's
-/// expressions, `expression N of M (name)` (from 1).
-fn locate(op: &Op, at: usize) -> Option<String> {
-    let (msg_type, attrs) = (op.msg_type, op.attrs.as_slice());
+/// The `NFT_MSG_*` of a message (the low byte of its host-order `nlmsg_type`).
+fn msg_type_of(msg: &[u8]) -> Option<u8> {
+    let t = msg.get(4..6)?;
+    Some(u16::from_ne_bytes([t[0], t[1]]).to_be_bytes()[1])
+}
+
+/// Appends a NUL-terminated string attribute.
+fn put_str(w: &mut Vec<u8>, kind: u16, s: &str) -> Result<(), EncodeError> {
+    if s.as_bytes().contains(&0) {
+        return Err(EncodeError::InteriorNul { kind });
+    }
+    let len = sys::NLA_HDRLEN + s.len() + 1;
+    let nla_len = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge { kind, len })?;
+    w.extend_from_slice(&nla_len.to_ne_bytes());
+    w.extend_from_slice(&kind.to_ne_bytes());
+    w.extend_from_slice(s.as_bytes());
+    w.push(0);
+    w.resize((w.len() + 3) & !3, 0);
+    Ok(())
+}
+
+/// Names what lies at byte `at` of a message's attributes `attrs`
+/// (message type `msg_type`): for a rule's expressions, `expression N of M
+/// (name)` (from 1); for elements, `element N` (`elem_base` plus the index
+/// in the message).
+fn locate(msg_type: u8, attrs: &[u8], elem_base: usize, at: usize) -> Option<String> {
     let mut pos = 0usize;
     for a in nfnl::AttrIter::new(attrs) {
         let a = a.ok()?;
@@ -798,7 +1109,7 @@ fn locate(op: &Op, at: usize) -> Option<String> {
                 {
                     let elen = (4 + e.payload().len() + 3) & !3;
                     if at >= epos && at < epos + elen {
-                        return Some(format!("element {}", op.elem_base + n));
+                        return Some(format!("element {}", elem_base + n));
                     }
                     epos += elen;
                 }
@@ -906,5 +1217,121 @@ fn attr_name(msg_type: u8, kind: u16) -> String {
     match names.get(usize::from(kind)) {
         Some(n) if !n.is_empty() => (*n).to_owned(),
         _ => format!("attribute {kind}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use nfnl::{AttrIter, MsgIter};
+
+    const IP: ProtoFamily = ProtoFamily::Ipv4;
+
+    fn elem(i: u32) -> Element {
+        Element::new((0x0a00_0000u32 + i).to_be_bytes())
+    }
+
+    /// (seq, nlmsg_type, flags, elements in the message) of each message.
+    fn messages(tx: &Transaction) -> Vec<(u32, u16, u16, usize)> {
+        MsgIter::new(tx.messages(0..tx.len()))
+            .map(|m| {
+                let m = m.unwrap();
+                let attrs = m.payload().get(4..).unwrap();
+                let elems = AttrIter::new(attrs)
+                    .map(Result::unwrap)
+                    .find(|a| a.kind() == sys::NFTA_SET_ELEM_LIST_ELEMENTS)
+                    .map_or(0, |a| {
+                        assert!(a.payload().len() <= ELEMS_PER_MESSAGE_BYTES);
+                        AttrIter::new(a.payload()).count()
+                    });
+                (m.seq(), m.msg_type(), m.flags().bits(), elems)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn elements_are_encoded_into_messages_under_the_nest_limit() {
+        let mut tx = Transaction::new();
+        tx.add_table(&Table::new(IP, "t")).unwrap();
+        tx.add_elements(SetRef::new(IP, "t", "s"), (0..20_000).map(elem))
+            .unwrap();
+        let msgs = messages(&tx);
+        assert_eq!(msgs.len(), tx.len());
+        assert!(tx.len() > 5, "{}", tx.len());
+        // Sequence numbers are the operation index + 1.
+        for (i, m) in msgs.iter().enumerate() {
+            assert_eq!(m.0 as usize, i + 1);
+        }
+        let newsetelem =
+            (u16::from(sys::NFNL_SUBSYS_NFTABLES) << 8) | u16::from(sys::NFT_MSG_NEWSETELEM);
+        assert!(msgs[1..].iter().all(|m| m.1 == newsetelem));
+        assert_eq!(msgs.iter().map(|m| m.3).sum::<usize>(), 20_000);
+        assert_eq!(tx.encoded_len(), tx.messages(0..tx.len()).len());
+        // Each message names its range of the call's elements.
+        assert_eq!(
+            tx.what(1),
+            format!("add elements 0..{} of 20000 to set ip t s", msgs[1].3)
+        );
+        let last = tx.len() - 1;
+        assert!(
+            tx.what(last).ends_with("..20000 of 20000 to set ip t s"),
+            "{}",
+            tx.what(last)
+        );
+    }
+
+    #[test]
+    fn an_error_names_the_element_at_the_kernels_offset() {
+        let mut tx = Transaction::new();
+        tx.add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        assert_eq!(tx.what(0), "add 5 elements to set ip t s");
+        // Table "t" (8), set "s" (8), then the nest: element 3 starts at
+        // 20 + 16 + 4 + 3 * 16.
+        assert_eq!(
+            tx.describe(0, Some(20 + 16 + 4 + 3 * 16 + 4)),
+            "add 5 elements to set ip t s: element 3"
+        );
+        assert_eq!(
+            tx.describe(0, Some(20)),
+            "add 5 elements to set ip t s: NFTA_SET_ELEM_LIST_TABLE"
+        );
+    }
+
+    #[test]
+    fn a_failed_call_leaves_nothing_behind() {
+        let mut tx = Transaction::new();
+        tx.add_table(&Table::new(IP, "t")).unwrap();
+        let (len, bytes) = (tx.len(), tx.encoded_len());
+        let huge = Element::new(vec![0u8; 70_000]);
+        let elems = (0..10_000).map(elem).chain([huge]);
+        assert!(tx.add_elements(SetRef::new(IP, "t", "s"), elems).is_err());
+        assert_eq!((tx.len(), tx.encoded_len()), (len, bytes));
+        assert!(tx.add_table(&Table::new(IP, "a\0b")).is_err());
+        assert_eq!((tx.len(), tx.encoded_len()), (len, bytes));
+        // And the next operation is numbered as if nothing happened.
+        tx.add_elements(SetRef::new(IP, "t", "s"), [elem(1)])
+            .unwrap();
+        assert_eq!(messages(&tx).last().unwrap().0, 2);
+        assert_eq!(tx.what(1), "add 1 elements to set ip t s");
+    }
+
+    #[test]
+    fn creates_are_exclusive() {
+        let mut tx = Transaction::new();
+        tx.create_set(&Set::new(IP, "t", "s", 7, 4)).unwrap();
+        tx.create_elements(SetRef::new(IP, "t", "s"), [elem(0)])
+            .unwrap();
+        tx.delete_elements(SetRef::new(IP, "t", "s"), Vec::<Element>::new())
+            .unwrap();
+        let msgs = messages(&tx);
+        let excl = NlFlags::EXCL.bits() | NlFlags::CREATE.bits();
+        assert_eq!(msgs[0].2 & excl, excl);
+        assert_eq!(msgs[1].2 & excl, excl);
+        assert_eq!(msgs[2].2 & excl, 0);
+        assert_eq!(tx.what(0), "create set ip t s");
+        assert_eq!(tx.what(1), "create 1 elements to set ip t s");
+        assert_eq!(tx.what(2), "delete 0 elements from set ip t s");
     }
 }

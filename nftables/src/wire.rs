@@ -151,33 +151,6 @@ impl Field for Vec<u8> {
     }
 }
 
-/// A nested attribute kept raw, with whether it carried `NLA_F_NESTED`
-/// (most nf_tables nests do not; a few, like a ct timeout's policy, do).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct RawNest {
-    /// The header carried `NLA_F_NESTED`.
-    pub nested_flag: bool,
-    /// The nested attributes, as bytes.
-    pub attrs: Vec<u8>,
-}
-
-impl Field for RawNest {
-    fn decode(a: &Attr<'_>) -> Result<Self, ParseError> {
-        Ok(RawNest {
-            nested_flag: a.flags().contains(nfnl::AttrFlags::NESTED),
-            attrs: a.payload().to_vec(),
-        })
-    }
-    fn encode(&self, kind: u16, w: &mut Vec<u8>) -> Result<(), EncodeError> {
-        let flag = if self.nested_flag {
-            nfnl_sys::NLA_F_NESTED
-        } else {
-            0
-        };
-        put(w, kind | flag, &self.attrs)
-    }
-}
-
 /// Declares a struct whose fields are attributes, in the order the kernel
 /// dumps them, plus `extra` for the attributes this crate does not know.
 macro_rules! attr_struct {

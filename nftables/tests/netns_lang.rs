@@ -3,7 +3,7 @@
 //! high-level language and printed as `nft -j list ruleset` prints them;
 //! nft's own output is the oracle, object by object.
 //!
-//! Run them with `cargo xtask test -- lang` (or as root: `cargo test -p
+//! Run them with `cargo xtask test -- lang_` (or as root: `cargo test -p
 //! nfnl-tables --features json --test netns_lang -- --ignored`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -121,7 +121,7 @@ fn compare(what: &str, fig: &mut Figures) {
 /// `nft -j list ruleset` byte for byte.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn own_corpus_lists_as_nft_json() {
+fn lang_own_corpus_lists_as_nft_json() {
     let mut files: Vec<String> = std::fs::read_dir(CORPUS)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -243,9 +243,9 @@ fn load_upstream(file: &std::path::Path) -> usize {
     loaded
 }
 
-/// The smallest number of upstream rules that must list exactly as nft
-/// lists them (the figure reached when this test was written, rounded down).
-const UPSTREAM_FLOOR: usize = 5170;
+/// How many upstream rules may still list differently from nft (the
+/// figure when this test was written: 6 of 5,197 loaded as root).
+const UPSTREAM_MAX_DIFFER: usize = 6;
 
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): each file is
@@ -253,10 +253,10 @@ const UPSTREAM_FLOOR: usize = 5170;
 /// with nft's object by object. Prints the figures; asserts the floor.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn upstream_rules_list_as_nft_json() {
+fn lang_upstream_rules_list_as_nft_json() {
     let Some(root) = upstream_corpus() else {
         support::skip(
-            "upstream_rules_list_as_nft_json",
+            "lang_upstream_rules_list_as_nft_json",
             "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
         );
         return;
@@ -298,16 +298,17 @@ fn upstream_rules_list_as_nft_json() {
     for d in &fig.differ {
         println!("{d}");
     }
+    assert!(loaded > 4000, "only {loaded} upstream rules loaded");
+    let differ = fig.rules - fig.rules_equal;
     assert!(
-        fig.rules_equal >= UPSTREAM_FLOOR,
-        "{} upstream rules list as nft does, fewer than the floor {UPSTREAM_FLOOR}",
-        fig.rules_equal
+        differ <= UPSTREAM_MAX_DIFFER,
+        "{differ} upstream rules list differently from nft, more than {UPSTREAM_MAX_DIFFER}"
     );
 }
 
-/// The smallest number of upstream ruleset dumps whose whole listing must
-/// equal nft's byte for byte (reached when this test was written).
-const RULESETS_FLOOR: usize = 155;
+/// How many upstream ruleset dumps may still list differently from nft
+/// (the figure when this test was written: 7 of 164 loaded as root; one is nft 1.0.6 printing stray memory for a dormant table).
+const RULESETS_MAX_DIFFER: usize = 7;
 
 /// nftables' ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`, read at
 /// run time): each loaded with `nft -f` in a fresh namespace, then our JSON
@@ -315,10 +316,10 @@ const RULESETS_FLOOR: usize = 155;
 /// bytes. Prints the figures; asserts the floor.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
-fn upstream_rulesets_list_as_nft_json() {
+fn lang_upstream_rulesets_list_as_nft_json() {
     let Some(root) = upstream_corpus() else {
         support::skip(
-            "upstream_rulesets_list_as_nft_json",
+            "lang_upstream_rulesets_list_as_nft_json",
             "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
         );
         return;
@@ -359,8 +360,10 @@ fn upstream_rulesets_list_as_nft_json() {
     for d in &fig.differ {
         println!("{d}");
     }
+    assert!(loaded > 100, "only {loaded} rulesets loaded");
     assert!(
-        identical >= RULESETS_FLOOR,
-        "{identical} rulesets list as nft does, fewer than the floor {RULESETS_FLOOR}"
+        loaded - identical <= RULESETS_MAX_DIFFER,
+        "{} rulesets list differently from nft, more than {RULESETS_MAX_DIFFER}",
+        loaded - identical
     );
 }

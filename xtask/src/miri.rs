@@ -23,6 +23,7 @@ pub const CRATES: &[&str] = &[
     "nfnl-log",
     "nfnl-cttimeout",
     "nfnl-acct",
+    "nfnl-tables",
 ];
 
 /// How to get Miri, for the skip message.

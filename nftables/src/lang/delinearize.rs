@@ -423,6 +423,15 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
             .flatten()
             .map(|mut s| {
                 stmt_exprs(&mut s, &mut numeric_ranges);
+                if let Stmt::Match {
+                    left,
+                    right: Expr::Set(_),
+                    ..
+                } = &mut s
+                {
+                    // Against a set, nft prints the mask as a flag union.
+                    mask_unions(left);
+                }
                 s
             })
             .collect(),
@@ -454,6 +463,56 @@ fn stmt_exprs(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         }
         Stmt::Objref { name, .. } => f(name),
         _ => {}
+    }
+}
+
+/// Set elements of flag types with several bits print as `a | b | c`
+/// (`{"|": [{"|": ["a", "b"]}, "c"]}`), one name per bit.
+fn flag_unions(e: &mut Expr) {
+    match e {
+        Expr::Value(v) if v.ty.is_bitmask() && v.as_u128().count_ones() > 1 => {
+            let n = v.as_u128();
+            let names: Vec<u64> =
+                v.ty.symbols()
+                    .iter()
+                    .map(|(b, _)| *b)
+                    .filter(|b| *b != 0 && n & u128::from(*b) == u128::from(*b))
+                    .collect();
+            let covered = names.iter().fold(0u128, |a, b| a | u128::from(*b));
+            if covered != n || names.len() < 2 {
+                return;
+            }
+            let part = |b: u64| Expr::Value(Value::number(v.ty, v.bits, b.into()));
+            let mut it = names.into_iter();
+            let Some(first) = it.next() else { return };
+            let mut acc = part(first);
+            for b in it {
+                acc = Expr::Binop {
+                    op: BinOp::Or,
+                    left: Box::new(acc),
+                    right: Box::new(part(b)),
+                };
+            }
+            *e = acc;
+        }
+        Expr::Mapping(k, _) => flag_unions(k),
+        Expr::Elem(el) => flag_unions(&mut el.val),
+        Expr::Concat(v) => v.iter_mut().for_each(flag_unions),
+        _ => {}
+    }
+}
+
+/// The mask of a flag type in `tcp flags & (fin | syn) == ...` prints as
+/// a union of flags.
+fn mask_unions(e: &mut Expr) {
+    if let Expr::Binop {
+        op: BinOp::And,
+        left,
+        right,
+    } = e
+    {
+        mask_unions(left);
+        flag_unions(right);
     }
 }
 
@@ -1092,12 +1151,25 @@ impl State<'_, '_> {
                         self.set(b.dreg, Reg::Expr { e: out, ty, bits })
                     }
                     (1 | 2, _, _) => {
-                        let (e, ty, bits) = match self.left_of(&src)? {
-                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
-                            _ => return Err("shift of a masked value".into()),
-                        };
                         let Some(Data::Value(d)) = &b.data else {
                             return Err("shift without amount".into());
+                        };
+                        let amount = d
+                            .get(..4)
+                            .and_then(|x| x.try_into().ok())
+                            .map(u32::from_ne_bytes);
+                        let right = b.op.map_or(0, |o| o.0) == 2;
+                        let (e, ty, bits) = match self.left_of(&src)? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                            // A sub-field masked then shifted down (`typeof`
+                            // keys): the register now holds the field itself.
+                            Left::Fields(mut f, sh)
+                                if f.len() == 1 && right && Some(sh) == amount =>
+                            {
+                                let (e, ty, bits) = f.remove(0);
+                                return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                            }
+                            _ => return Err("shift of a masked value".into()),
                         };
                         let n = u32::from_ne_bytes(
                             d.get(..4)
@@ -1306,8 +1378,9 @@ impl State<'_, '_> {
                     return Ok(());
                 }
                 let set = o.set_name.clone().ok_or("objref without name")?;
-                let key = self.take(o.set_sreg)?;
-                let key = self.key_expr(&key)?;
+                let key_len = self.ctx.set(&set).and_then(|(s, _)| s.key_len).unwrap_or(4);
+                let (key, _) =
+                    self.gather_key(o.set_sreg.ok_or("objref map without sreg")?, key_len)?;
                 let okind = self
                     .ctx
                     .set(&set)
@@ -2221,6 +2294,13 @@ impl State<'_, '_> {
         if op > 3 {
             return Err("exthdr op".into());
         }
+        if op == 2 {
+            self.kill(&[
+                Dep::Nfproto(2),
+                Dep::MetaProtocol(0x0800),
+                Dep::EtherType(0x0800),
+            ]);
+        }
         if op == 0 {
             self.kill(&[
                 Dep::Nfproto(10),
@@ -2816,7 +2896,27 @@ fn set_elements_with(
                     .iter()
                     .map(|t| t.bits().unwrap_or(32).div_ceil(8))
                     .collect();
-                Some(key_value(&types, &lens, v, false, false)?)
+                let whole: usize = lens
+                    .iter()
+                    .map(|l| usize::try_from(l.div_ceil(4) * 4).unwrap_or(4))
+                    .sum();
+                if v.len() == whole * 2 {
+                    // Interval data of a concatenation: the start fields,
+                    // then the end fields; each field a value or a range.
+                    let lo = key_value(&types, &lens, &v[..whole], false, false)?;
+                    let hi = key_value(&types, &lens, &v[whole..], false, false)?;
+                    match (lo, hi) {
+                        (Expr::Concat(l), Expr::Concat(h)) => Some(Expr::Concat(
+                            l.into_iter()
+                                .zip(h)
+                                .map(|(a, b)| if a == b { a } else { range_or_prefix(a, b) })
+                                .collect(),
+                        )),
+                        (l, _) => Some(l),
+                    }
+                } else {
+                    Some(key_value(&types, &lens, v, false, false)?)
+                }
             }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
                 typed_h(
@@ -2927,6 +3027,19 @@ fn set_elements_with(
             out.push((sort_key, wrap(key, e)?));
         }
         // Concatenated ranges stay in the kernel's order.
+        // Concatenated ranges stay in the kernel's order. nft orders flag
+        // unions by their first (lowest) flag, ties in the kernel's order.
+        if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
+            // Ties keep the reverse of the kernel's order (as nft lists them).
+            out.reverse();
+            for (k, _) in &mut out {
+                let n = k
+                    .iter()
+                    .take(16)
+                    .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
+            }
+        }
         if !(interval && key_types.len() > 1) {
             out.sort_by(|a, b| a.0.cmp(&b.0));
         }
@@ -2936,6 +3049,7 @@ fn set_elements_with(
         .into_iter()
         .map(|(_, mut e)| {
             numeric_ranges(&mut e);
+            flag_unions(&mut e);
             e
         })
         .collect())

@@ -692,6 +692,9 @@ pub fn item(it: &Item) -> J {
                 ("handle", J::U(t.handle)),
             ];
             if !t.flags.is_empty() {
+                // nft 1.0.6 prints stray memory here (a bug: `"flags": "x"`
+                // for table x, bytes that are not UTF-8 for others); we print
+                // the flags' names, as later nft releases do.
                 v.push(("flags", str_or_list(&t.flags)));
             }
             one("table", o(v))

@@ -1580,6 +1580,21 @@ fn parse_inner(
     Ok(out)
 }
 
+/// The set that linearized elements belong to.
+fn set_ref(e: &crate::SetElems) -> crate::SetRef<'_> {
+    crate::SetRef {
+        family: e.family,
+        table: e.table.as_deref().unwrap_or(""),
+        set: e.set.as_deref().unwrap_or(""),
+        set_id: e.set_id,
+    }
+}
+
+/// The linearized elements.
+fn elem_list(e: &crate::SetElems) -> &[crate::Element] {
+    e.elements.as_ref().map_or(&[], |l| l.0.as_slice())
+}
+
 /// `add rule inet t c`, `delete set ip t s`...: what a command is about.
 fn describe(verb: Verb, key: &str, body: &Json) -> String {
     let f = |k: &str| body.get(k).and_then(Json::as_str).unwrap_or("");
@@ -1675,16 +1690,23 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                 if elems.elements.as_ref().is_some_and(|e| !e.0.is_empty()) {
                     ops.resize(tx.len() - 1, (c.index, c.what.clone()));
                     ops.push((c.index, c.what.clone()));
-                    tx.add_elements(&elems).map_err(enc)?;
+                    tx.add_elements(set_ref(&elems), elem_list(&elems))
+                        .map_err(enc)?;
                 }
             }
             (Target::Elements(s), Verb::Add | Verb::Create | Verb::Delete | Verb::Destroy) => {
                 let (_, mut elems) = lz.set(s).map_err(lin)?;
                 elems.set_id = None;
                 match c.verb {
-                    Verb::Add => tx.add_elements(&elems).map_err(enc)?,
-                    Verb::Create => tx.create_elements(&elems).map_err(enc)?,
-                    _ => tx.delete_elements(&elems).map_err(enc)?,
+                    Verb::Add => tx
+                        .add_elements(set_ref(&elems), elem_list(&elems))
+                        .map_err(enc)?,
+                    Verb::Create => tx
+                        .create_elements(set_ref(&elems), elem_list(&elems))
+                        .map_err(enc)?,
+                    _ => tx
+                        .delete_elements(set_ref(&elems), elem_list(&elems))
+                        .map_err(enc)?,
                 };
             }
             (Target::Item(Item::Obj(o)), Verb::Add | Verb::Create) => {
@@ -1704,7 +1726,8 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                 let out = lz.rule(&rr).map_err(lin)?;
                 for (set, elems) in &out.sets {
                     tx.add_set(set).map_err(enc)?;
-                    tx.add_elements(elems).map_err(enc)?;
+                    tx.add_elements(set_ref(elems), elem_list(elems))
+                        .map_err(enc)?;
                 }
                 let mut rule = out.rule;
                 match c.verb {
@@ -1799,9 +1822,10 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                     nfnl_sys::tables::NFT_MSG_DELRULE,
                     nfnl::NlFlags::empty(),
                     fam(t.family),
-                    attrs,
+                    &attrs,
                     c.what.clone(),
-                );
+                )
+                .map_err(enc)?;
             }
             (Target::Ruleset, Verb::Flush) => {
                 // NFT_MSG_DELTABLE without a name, every family: every table.
@@ -1809,9 +1833,10 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                     nfnl_sys::tables::NFT_MSG_DELTABLE,
                     nfnl::NlFlags::empty(),
                     ProtoFamily::Unspec,
-                    Vec::new(),
+                    &[],
                     c.what.clone(),
-                );
+                )
+                .map_err(enc)?;
             }
             _ => return Err(fail("not supported by this crate".into())),
         }

@@ -343,17 +343,15 @@ fn obj_item(o: &Obj) -> Option<ObjItem> {
             l3proto: l3proto(h.l3proto.unwrap_or(0)),
         },
         Some(ObjData::CtTimeout(t)) => {
-            let l4 = t.l4proto.unwrap_or(0);
+            let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
             let names = timeout_states(l4);
             let mut policy = Vec::new();
-            if let Some(d) = &t.data {
-                for a in nfnl::AttrIter::new(&d.attrs).flatten() {
-                    let idx = usize::from(a.kind()).wrapping_sub(1);
-                    if let (Some(n), Ok(v)) = (names.get(idx), a.get_be32()) {
-                        // nft prints the states whose timeout is not its default.
-                        if timeout_default(l4, n) != Some(v) {
-                            policy.push(((*n).to_owned(), v));
-                        }
+            for (attr, v) in t.timeouts.iter().flat_map(|x| x.attrs()) {
+                let idx = usize::from(attr).wrapping_sub(1);
+                if let Some(n) = names.get(idx) {
+                    // nft prints the states whose timeout is not its default.
+                    if timeout_default(l4, n) != Some(v) {
+                        policy.push(((*n).to_owned(), v));
                     }
                 }
             }

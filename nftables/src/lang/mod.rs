@@ -56,18 +56,20 @@
 //!
 //! Measured (`tests/netns_lang.rs`, nft 1.0.6 as the oracle): our corpus
 //! (295 rules in every family) lists byte for byte as `nft -j list
-//! ruleset`; of nftables' 5,197 regression rules 5,178 list exactly as nft
-//! lists them; of its 164 ruleset dumps 155 list byte for byte.
+//! ruleset`; of nftables' 5,197 regression rules 5,191 list exactly as nft
+//! lists them; of its 164 ruleset dumps 157 list byte for byte.
 //!
 //! # Not yet
 //! A rule part the delinearizer cannot translate is kept as
 //! [`Stmt::Untranslated`] (the expressions' text and the reason), never
 //! dropped. Known gaps: anonymous (bound) chains (`jump { ... }`, which nft
-//! 1.0.6 itself prints as a string), masked lookups of flag combinations
-//! (`tcp flags & (...) == { ... }`), flag combinations inside sets printed
-//! as `|` expressions, `typeof` declarations (keys of integer types whose
-//! width only `typeof` gives), immediates inside concatenated set keys,
-//! `inner` expressions. Interface indexes are named only when the caller
+//! 1.0.6 itself prints as a string); the order of sets of flag unions
+//! follows an observed rule (lowest flag first, ties in the reverse of the
+//! kernel's order); `typeof` declarations (keys of integer types whose
+//! width only `typeof` gives); a masked load spanning two headers
+//! (`vlan type 8021q vlan id 2` of stacked VLANs, merged by nft);
+//! type-specific ICMP fields without their type match; `inner`
+//! expressions. Interface indexes are named only when the caller
 //! gives a resolver ([`listing::Filter::ifname`]).
 
 pub mod ast;

@@ -13,9 +13,10 @@
 //!
 //! Measured, best of `REPS` runs each (`nft -f`: of at most 2): one transaction adding ROWS
 //! rules (`ip saddr A counter accept`), one adding ELEMS elements to `s`, one adding ELEMS
-//! interval elements (ELEMS/2 ranges) to `si`, each on a fresh ruleset (ours builds the
-//! elements 4096 to a `SetElems`, as the C program encodes them 2048 to a message and frees
-//! them; once, also with one `SetElems` of all of them, for its memory); then, with the ROWS
+//! interval elements (ELEMS/2 ranges) to `si`, each on a fresh ruleset (ours adds the
+//! elements from an iterator, each encoded as it is made, as the C program encodes them 2048
+//! to a message and frees them; once, also from a `Vec` of all the `Element` values made
+//! first, for its memory); then, with the ROWS
 //! rules and ELEMS elements in place, a dump of the rules and one of `s`, both decoded into
 //! typed values, with the dumper's peak RSS (and ours before the dump: memory that does not
 //! grow with the ruleset). Last, the error of a transaction of ROWS rule additions whose
@@ -275,7 +276,7 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
     for op in ["tx-elems", "tx-intervals"] {
         if let Some(b) = get(op, "ours-one") {
             println!(
-                "{op}: ours with one SetElems of all the elements (not chunked), one run: \
+                "{op}: ours from a Vec of all the Element values made first, one run: \
                  {:.3} s, {:.0}/s, {} MiB",
                 b.secs,
                 rate(b),
