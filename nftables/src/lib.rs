@@ -110,6 +110,16 @@
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
+//! - **Listing**: [`listing`] prints a [`Ruleset`] as `nft list ruleset`
+//!   (nft 1.0.6) prints it: tables, objects, sets and maps (typeof from
+//!   their user data, elements sorted, merged into prefixes and ranges and
+//!   wrapped as nft wraps them), flowtables, chains with named priorities,
+//!   and rules translated by [`lang`], the x_tables extensions of
+//!   `iptables-nft` rules as nft's translations print them; `nftlist`
+//!   without flags (`-a` for handles) prints it. Tested byte for byte
+//!   against `nft` on our rulesets, on all 164 of nftables' ruleset dumps
+//!   that load here, on 5,342 of nftables' 5,349 rule lines, and on
+//!   `iptables-nft`/`ebtables-nft`/`arptables-nft` rules.
 //!
 //! # Building values
 //! Every object and expression is a plain struct whose fields are the
@@ -198,6 +208,7 @@ mod error;
 mod event;
 pub mod expr;
 pub mod lang;
+pub mod listing;
 mod object;
 mod ruleset;
 pub mod text;
@@ -208,6 +219,7 @@ mod trace;
 mod transaction;
 mod tunnel;
 mod wire;
+mod xlate;
 
 pub use conn::Nft;
 pub use data::{Data, Verdict};

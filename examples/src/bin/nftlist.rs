@@ -1,8 +1,17 @@
-//! `nftlist`: prints the ruleset as `nft --debug=netlink list ruleset`
-//! prints its netlink part, reading the kernel with `nfnl-tables`.
+//! `nftlist`: prints the ruleset as `nft list ruleset` prints it, or with
+//! `--netlink` as `nft --debug=netlink list ruleset` prints its netlink
+//! part, reading the kernel with `nfnl-tables`.
 //!
 //! Privileges: `CAP_NET_ADMIN` in the network namespace's owning user
 //! namespace.
+//!
+//! Usage: `nftlist [-a] [FAMILY]`: the ruleset (of one family) in nft's
+//! language, as `nft list ruleset [FAMILY]` (or `nft -a list ruleset`)
+//! prints it
+//! (`nfnl_tables::listing`: tables, objects, sets and maps with their
+//! elements, flowtables, chains and their rules). A rule with a part that
+//! is not translated yet prints as a comment naming its handle and the
+//! kernel expressions left over.
 //!
 //! Usage: `nftlist --netlink [FAMILY [TABLE]]` or `nftlist -j [FAMILY
 //! [TABLE]]` (FAMILY: `ip`, `ip6`, `inet`, `arp`, `bridge`, `netdev`), or
@@ -26,9 +35,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use nfnl_tables::{lang, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
+use nfnl_tables::{lang, listing, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
 
-const HELP: &str = "usage: nftlist --netlink|-j [FAMILY [TABLE]]\n";
+const HELP: &str = "usage: nftlist [-a] [FAMILY] | nftlist --netlink|-j [FAMILY [TABLE]]\n";
 
 fn family(name: &str) -> Option<ProtoFamily> {
     Some(match name {
@@ -99,6 +108,26 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
     Ok(())
 }
 
+/// The ruleset in nft's language (`nft list ruleset`).
+fn list_ruleset(handles: bool, fam: ProtoFamily) -> Result<String, Error> {
+    let mut nft = Nft::open()?;
+    let rs = Ruleset::read(&mut nft, fam)?;
+    for w in listing::warnings(&rs) {
+        eprintln!("{w}");
+    }
+    // (an index without a device gives an empty name, not an error)
+    let ifname = |i: u32| {
+        nix::net::if_::if_indextoname(i)
+            .ok()
+            .map(|c| c.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty())
+    };
+    Ok(listing::Printer::new()
+        .handles(handles)
+        .ifname(&ifname)
+        .ruleset(&rs))
+}
+
 /// `nft -j list ruleset`: the ruleset in nft's JSON.
 fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), Error> {
     let mut nft = Nft::open()?;
@@ -125,6 +154,29 @@ fn main() -> ExitCode {
         if flag == "-f" {
             return apply_file(file);
         }
+    }
+    let text = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => Some((false, Some(ProtoFamily::Unspec))),
+        ["-a"] => Some((true, Some(ProtoFamily::Unspec))),
+        [f] if !f.starts_with('-') => Some((false, family(f))),
+        ["-a", f] => Some((true, family(f))),
+        _ => None,
+    };
+    if let Some((handles, fam)) = text {
+        let Some(fam) = fam else {
+            eprint!("nftlist: unknown family\n{HELP}");
+            return ExitCode::from(2);
+        };
+        return match list_ruleset(handles, fam) {
+            Ok(out) => {
+                let _ = std::io::stdout().write_all(out.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nftlist: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let json = args.first().is_some_and(|a| a == "-j");
     if json {

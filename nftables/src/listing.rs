@@ -1,0 +1,3933 @@
+//! The text `nft list ruleset` prints (nft 1.0.6), from a [`Ruleset`] read
+//! through this crate: tables with their flags and comments, stateful
+//! objects, named sets and maps with their elements, flowtables and
+//! chains (hooks, named priorities, policies, devices) with their rules,
+//! in nft's order, indentation and line wrapping.
+//!
+//! ```no_run
+//! use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+//! let mut nft = Nft::open()?;
+//! let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
+//! print!("{}", listing::ruleset(&rs)); // as `nft list ruleset`
+//! print!("{}", listing::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
+//! # Ok::<(), nfnl_tables::Error>(())
+//! ```
+//!
+//! What nft writes was observed on this machine (nft 1.0.6 in throwaway
+//! namespaces) and is reproduced here:
+//! - **Tables**: `table FAMILY NAME {` (with `# handle N` under `-a`, and
+//!   `# progname COMM` for a table owned by a socket: the process holding
+//!   that netlink socket), then `flags ...` and `comment "..."` lines (an
+//!   empty line follows them only when there are flags), then the stateful
+//!   objects, the named sets and maps, the flowtables and the chains, each
+//!   in the kernel's dump order and each but the first preceded by an
+//!   empty line; bound (anonymous) chains are printed inside the rule that
+//!   jumps to them (`jump {`, one tab deeper).
+//! - **Chains**: `comment` first, then `type T hook H [device "D" |
+//!   devices = { a, b }] priority P; policy X;` (devices sorted, unquoted
+//!   in a list). A priority is named when it is within 10 of a standard
+//!   one of the family and hook: `raw` -300, `mangle` -150, `dstnat` -100
+//!   (prerouting), `filter` 0, `security` 50, `srcnat` 100 (postrouting);
+//!   bridge `dstnat` -300 (prerouting), `filter` -200, `out` 100 (output),
+//!   `srcnat` 300 (postrouting); arp and netdev `filter` 0.
+//! - **Sets and maps**: `type` (data type names by nft's type ids, `a . b`
+//!   for concatenations, ids packed 6 bits each) or `typeof EXPR` when the
+//!   user data carries one, then `policy memory`, `size` (not for constant
+//!   sets), `flags` (dynamic first; `timeout` alone is left out when the
+//!   set has a timeout), `auto-merge`, the set's element statements on one
+//!   line, `timeout`, `gc-interval`, `comment`, `elements = { ... }`.
+//!   Set user data (`NFTA_SET_USERDATA`) is a list of u8-type u8-length
+//!   records: 0 key byte order, 1 data byte order, 2 auto-merge, 3 key
+//!   typeof, 4 data typeof, 6 data interval, 7 comment; a typeof record
+//!   holds nft's expression type (7 payload, 8 extension header, 9 meta,
+//!   10 socket, 11 osf, 12 ct, 13 concatenation, 23 numgen, 24 hash,
+//!   25 rt, 26 fib, 27 ipsec) and that expression's own records.
+//! - **Elements** are sorted as nft sorts them: by their value, a string
+//!   by its characters as one number (shorter first), a concatenation as
+//!   one little-endian number over the whole key, flags with several bits
+//!   by their lowest bit; equal keys keep the reverse of the kernel's
+//!   order; concatenated ranges keep the kernel's order. Interval sets are
+//!   merged back into values, prefixes (addresses and marks only) and
+//!   ranges (symbolic types with numeric bounds). Each element prints its
+//!   statements, `timeout` (when not the set's), `expires`, `comment`,
+//!   then `: DATA`. Several go on a line by the key's type (five for
+//!   integers, ports, marks, protocols, uids...; two for addresses and
+//!   ct states; one for the rest and for concatenations), continuation
+//!   lines indented by three tabs and five spaces.
+//! - **Objects**: counter, quota (`over`, `used`, in the largest byte unit
+//!   that divides), limit (burst shown when not 5 packets), ct helper,
+//!   ct timeout (only the states whose timeout differs from nft's
+//!   default), ct expectation (timeout host-endian), synproxy, secmark.
+//!
+//! Rules are translated into nft's statements by
+//! [`lang::delinearize`](crate::lang::delinearize) and printed here
+//! ([`stmt_text`], [`expr_text`]); x_tables matches and targets of
+//! `iptables-nft` rules print as nft's xtables translations print them
+//! (`ct state related,established`, `masquerade`, `xt match NAME` when
+//! there is none), and [`warnings`] gives the lines nft writes to standard
+//! error for such tables. A rule with a part the delinearizer could not
+//! translate is printed as a comment naming its handle and the kernel
+//! expressions left over.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use nfnl::ProtoFamily;
+use nfnl_sys as sys;
+
+use crate::data::{Data, Verdict};
+use crate::expr::{Counter, Expr, LimitType};
+use crate::lang::delinearize::{self, Context, IfnameFn};
+use crate::object::{
+    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
+    TableFlags,
+};
+use crate::ruleset::Ruleset;
+use crate::text::family_name;
+use crate::xlate;
+
+/// Prints a [`Ruleset`] as `nft list ruleset` does.
+#[derive(Clone)]
+pub struct Printer<'a> {
+    handles: bool,
+    ifname: Option<IfnameFn<'a>>,
+}
+
+impl std::fmt::Debug for Printer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Printer")
+            .field("handles", &self.handles)
+            .field("ifname", &self.ifname.is_some())
+            .finish()
+    }
+}
+
+impl Default for Printer<'_> {
+    fn default() -> Self {
+        Printer::new()
+    }
+}
+
+/// The warnings nft writes to standard error before listing a table that
+/// holds x_tables extensions (`# Warning: table ip filter is managed by
+/// iptables-nft, do not touch!`), in table order.
+pub fn warnings(rs: &Ruleset) -> Vec<String> {
+    rs.tables
+        .iter()
+        .filter(|t| {
+            rs.rules.iter().any(|r| {
+                r.family == t.family
+                    && r.table == t.name
+                    && r.exprs.iter().flat_map(|l| l.0.iter()).any(|e| {
+                        matches!(
+                            e,
+                            crate::expr::Expr::Match(_) | crate::expr::Expr::Target(_)
+                        )
+                    })
+            })
+        })
+        .map(|t| {
+            format!(
+                "# Warning: table {} {} is managed by iptables-nft, do not touch!",
+                family_name(t.family),
+                t.name.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// `nft list ruleset` for `rs`.
+pub fn ruleset(rs: &Ruleset) -> String {
+    Printer::new().ruleset(rs)
+}
+
+impl<'a> Printer<'a> {
+    /// A printer without handles (`nft list ruleset`), naming interfaces
+    /// by this crate's own lookup (see [`Printer::ifname`]).
+    pub fn new() -> Self {
+        Printer {
+            handles: false,
+            ifname: None,
+        }
+    }
+
+    /// Interface indexes (`iif`, `iface_index` elements) are named by `f`
+    /// (`if_indextoname(3)`). Without it, the names come from this
+    /// thread's `/proc/thread-self/net/dev` matched with the indexes in
+    /// `/sys/class/net`, which sees the namespace sysfs was mounted in:
+    /// right for `lo`, not for every device of another namespace.
+    pub fn ifname(mut self, f: IfnameFn<'a>) -> Self {
+        self.ifname = Some(f);
+        self
+    }
+
+    /// Prints handles as `nft -a list ruleset` does (`# handle N`).
+    pub fn handles(mut self, on: bool) -> Self {
+        self.handles = on;
+        self
+    }
+
+    /// The whole listing.
+    pub fn ruleset(&self, rs: &Ruleset) -> String {
+        let mut out = String::new();
+        let names = interface_names();
+        let ours = |i: u32| names.get(&i).cloned();
+        let mut ctx = Ctx {
+            ifname: self.ifname.unwrap_or(&ours),
+            rules: HashMap::new(),
+            elems: HashMap::new(),
+            bound: std::collections::HashSet::new(),
+        };
+        fn s(x: &Option<String>) -> &str {
+            x.as_deref().unwrap_or("")
+        }
+        for r in &rs.rules {
+            ctx.rules
+                .entry((r.family, s(&r.table), s(&r.chain)))
+                .or_default()
+                .push(r);
+        }
+        for e in &rs.elements {
+            ctx.elems
+                .entry((e.family, s(&e.table), s(&e.set)))
+                .or_default()
+                .extend(e.elements.iter().flat_map(|l| l.0.iter()));
+        }
+        for c in &rs.chains {
+            if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
+                ctx.bound.insert((c.family, s(&c.table), s(&c.name)));
+            }
+        }
+        for t in &rs.tables {
+            self.table(&mut out, rs, t, &ctx);
+        }
+        out
+    }
+
+    fn handle(&self, h: Option<u64>) -> String {
+        match (self.handles, h) {
+            (true, Some(h)) => format!(" # handle {h}"),
+            _ => String::new(),
+        }
+    }
+
+    fn table(&self, o: &mut String, rs: &Ruleset, t: &Table, ctx: &Ctx<'_>) {
+        let fam = t.family;
+        let name = t.name.as_deref().unwrap_or("");
+        let _ = write!(o, "table {} {name} {{", family_name(fam));
+        let owned = t.flags.is_some_and(|f| f.contains(TableFlags::OWNER));
+        if self.handles || owned {
+            o.push_str(" #");
+        }
+        if self.handles {
+            let _ = write!(o, " handle {}", t.handle.unwrap_or(0));
+        }
+        if owned {
+            let prog = t
+                .owner
+                .and_then(owner_program)
+                .unwrap_or_else(|| "-".to_owned());
+            let _ = write!(o, " progname {prog}");
+        }
+        o.push('\n');
+        if let Some(f) = t.flags.filter(|f| !f.is_empty()) {
+            let mut names = Vec::new();
+            if f.contains(TableFlags::DORMANT) {
+                names.push("dormant");
+            }
+            if f.contains(TableFlags::OWNER) {
+                names.push("owner");
+            }
+            if f.contains(TableFlags::PERSIST) {
+                names.push("persist");
+            }
+            if !names.is_empty() {
+                let _ = writeln!(o, "\tflags {}", names.join(","));
+            }
+        }
+        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\tcomment \"{c}\"");
+        }
+        let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
+        // nft leaves an empty line after the declarations only when the
+        // table has flags (a comment alone is followed directly).
+        let mut first = t.flags.is_none_or(|f| f.is_empty());
+        let mut sep = |o: &mut String| {
+            if !first {
+                o.push('\n');
+            }
+            first = false;
+        };
+        for ob in rs.objs.iter().filter(|x| mine(x.family, &x.table)) {
+            sep(o);
+            self.obj(o, ob);
+        }
+        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
+            if s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)) {
+                continue;
+            }
+            sep(o);
+            self.set(o, s, ctx);
+        }
+        for f in rs.flowtables.iter().filter(|x| mine(x.family, &x.table)) {
+            sep(o);
+            self.flowtable(o, f);
+        }
+        let mut dctx = Context::new(fam);
+        dctx.ifname = Some(ctx.ifname);
+        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
+            let key = (fam, name, s.name.as_deref().unwrap_or(""));
+            dctx.add_set(s, ctx.elems.get(&key).into_iter().flatten().copied());
+        }
+        for c in rs.chains.iter().filter(|x| mine(x.family, &x.table)) {
+            if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
+                continue;
+            }
+            sep(o);
+            self.chain(o, c, &dctx, ctx);
+        }
+        o.push_str("}\n");
+    }
+
+    fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
+        let name = c.name.as_deref().unwrap_or("");
+        let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
+        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\t\tcomment \"{cm}\"");
+        }
+        if let Some(h) = &c.hook {
+            let hooknum = h.hooknum.unwrap_or(0);
+            let hook = hook_name(c.family, hooknum);
+            let _ = write!(
+                o,
+                "\t\ttype {} hook {hook}",
+                c.kind.as_deref().unwrap_or("")
+            );
+            if let Some(d) = &h.dev {
+                let _ = write!(o, " device \"{d}\"");
+            } else if let Some(ds) = &h.devs {
+                if ds.0.len() == 1 {
+                    let _ = write!(o, " device \"{}\"", ds.0[0]);
+                } else {
+                    let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
+                    list.sort_unstable();
+                    let _ = write!(o, " devices = {{ {} }}", list.join(", "));
+                }
+            }
+            let _ = write!(
+                o,
+                " priority {};",
+                priority_text(c.family, hooknum, h.priority.unwrap_or(0))
+            );
+            if let Some(p) = c.policy {
+                let _ = write!(o, " policy {};", if p == 0 { "drop" } else { "accept" });
+            }
+            o.push('\n');
+        }
+        if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
+            o.push_str("\t\tflags offload;\n");
+        }
+        self.rules(
+            o,
+            ctx,
+            dctx,
+            c.family,
+            c.table.as_deref().unwrap_or(""),
+            name,
+            2,
+        );
+        o.push_str("\t}\n");
+    }
+
+    /// The rules of a chain, indented by `depth` tabs; a jump or goto to
+    /// a bound (anonymous) chain prints that chain's rules inline in
+    /// braces, one tab deeper.
+    #[allow(clippy::too_many_arguments)]
+    fn rules(
+        &self,
+        o: &mut String,
+        ctx: &Ctx<'_>,
+        dctx: &Context<'_>,
+        family: ProtoFamily,
+        table: &str,
+        chain: &str,
+        depth: usize,
+    ) {
+        let tabs = "\t".repeat(depth);
+        let bound = |n: &str| ctx.bound.contains(&(family, table, n));
+        for r in ctx.rules.get(&(family, table, chain)).into_iter().flatten() {
+            let mut item = delinearize::rule(dctx, r);
+            // A jump into a bound chain: the chain's rules inline.
+            let inline = match item.stmts.last() {
+                Some(Stmt::Verdict(LVerdict::Jump(n))) if bound(n) => Some(("jump", n.clone())),
+                Some(Stmt::Verdict(LVerdict::Goto(n))) if bound(n) => Some(("goto", n.clone())),
+                _ => None,
+            };
+            if inline.is_some() {
+                item.stmts.pop();
+            }
+            // x_tables extensions, in the rule's order, translated.
+            let l4 = item.stmts.iter().find_map(|st| match st {
+                Stmt::Match {
+                    op: Op::Eq,
+                    left: LExpr::Meta("l4proto"),
+                    right,
+                } => Some(expr_text(right)),
+                _ => None,
+            });
+            let xt: Vec<Option<String>> = r
+                .exprs
+                .iter()
+                .flat_map(|l| l.0.iter())
+                .filter_map(|e| match e {
+                    crate::expr::Expr::Match(c) => {
+                        Some(xlate::text(c, false, family, l4.as_deref()))
+                    }
+                    crate::expr::Expr::Target(c) => {
+                        Some(xlate::text(c, true, family, l4.as_deref()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            match rule_text_xt(&item, &xt) {
+                Some(t) => match inline {
+                    Some((kw, n)) => {
+                        let sp = if t.is_empty() { "" } else { " " };
+                        // The rule's handle follows the closing brace; the
+                        // bound chain's rules show none.
+                        let _ = writeln!(o, "{tabs}{t}{sp}{kw} {{");
+                        let inner = Printer {
+                            handles: false,
+                            ifname: self.ifname,
+                        };
+                        inner.rules(o, ctx, dctx, family, table, &n, depth + 1);
+                        let _ = writeln!(o, "{tabs}}}{}", self.handle(r.handle));
+                    }
+                    None => {
+                        let _ = writeln!(o, "{tabs}{t}{}", self.handle(r.handle));
+                    }
+                },
+                None => {
+                    let left: Vec<&str> = item
+                        .untranslated()
+                        .flat_map(|u| u.text.iter().map(String::as_str))
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        "{tabs}# rule handle {} not translated: {}",
+                        r.handle.unwrap_or(0),
+                        left.join(" ")
+                    );
+                }
+            }
+        }
+    }
+
+    fn flowtable(&self, o: &mut String, f: &Flowtable) {
+        let _ = writeln!(
+            o,
+            "\tflowtable {} {{{}",
+            f.name.as_deref().unwrap_or(""),
+            self.handle(f.handle)
+        );
+        if let Some(h) = &f.hook {
+            let _ = writeln!(
+                o,
+                "\t\thook ingress priority {}",
+                priority_text(ProtoFamily::Netdev, 0, h.priority.unwrap_or(0))
+            );
+            if let Some(ds) = &h.devs {
+                let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
+                list.sort_unstable();
+                let _ = writeln!(o, "\t\tdevices = {{ {} }}", list.join(", "));
+            }
+        }
+        if f.flags.is_some_and(|x| x & 1 != 0) {
+            o.push_str("\t\tflags offload\n");
+        }
+        if f.flags.is_some_and(|x| x & 2 != 0) {
+            o.push_str("\t\tcounter\n");
+        }
+        o.push_str("\t}\n");
+    }
+
+    fn obj(&self, o: &mut String, ob: &Obj) {
+        let name = ob.name.as_deref().unwrap_or("");
+        let kind = match ob.kind {
+            Some(sys::NFT_OBJECT_COUNTER) => "counter",
+            Some(sys::NFT_OBJECT_QUOTA) => "quota",
+            Some(sys::NFT_OBJECT_CT_HELPER) => "ct helper",
+            Some(sys::NFT_OBJECT_LIMIT) => "limit",
+            Some(sys::NFT_OBJECT_CONNLIMIT) => "connlimit",
+            Some(sys::NFT_OBJECT_TUNNEL) => "tunnel",
+            Some(sys::NFT_OBJECT_CT_TIMEOUT) => "ct timeout",
+            Some(sys::NFT_OBJECT_SECMARK) => "secmark",
+            Some(sys::NFT_OBJECT_CT_EXPECT) => "ct expectation",
+            Some(sys::NFT_OBJECT_SYNPROXY) => "synproxy",
+            _ => "unknown",
+        };
+        let _ = writeln!(o, "\t{kind} {name} {{{}", self.handle(ob.handle));
+        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+            let _ = writeln!(o, "\t\tcomment \"{cm}\"");
+        }
+        let fam = ob.family;
+        match ob.data() {
+            Ok(Some(ObjData::Counter(c))) => {
+                let _ = writeln!(
+                    o,
+                    "\t\tpackets {} bytes {}",
+                    c.packets.unwrap_or(0),
+                    c.bytes.unwrap_or(0)
+                );
+            }
+            Ok(Some(ObjData::Quota(q))) => {
+                let over = if q.flags.unwrap_or(0) & 1 != 0 {
+                    "over "
+                } else {
+                    ""
+                };
+                let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+                let _ = write!(o, "\t\t{over}{v} {u}");
+                let used = q.consumed.unwrap_or(0);
+                if used != 0 {
+                    let (v, u) = bytes_unit(used);
+                    let _ = write!(o, " used {v} {u}");
+                }
+                o.push('\n');
+            }
+            Ok(Some(ObjData::Limit(l))) => {
+                let _ = writeln!(o, "\t\t{}", limit_text(&l));
+            }
+            Ok(Some(ObjData::CtHelper(h))) => {
+                let _ = writeln!(
+                    o,
+                    "\t\ttype \"{}\" protocol {}",
+                    h.name.as_deref().unwrap_or(""),
+                    proto_name(h.l4proto.unwrap_or(0))
+                );
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(h.l3proto, fam));
+            }
+            Ok(Some(ObjData::CtExpect(e))) => {
+                let _ = writeln!(o, "\t\tprotocol {}", proto_name(e.l4proto.unwrap_or(0)));
+                let _ = writeln!(o, "\t\tdport {}", e.dport.unwrap_or(0));
+                let _ = writeln!(
+                    o,
+                    "\t\ttimeout {}",
+                    time_text(e.timeout.unwrap_or(0).swap_bytes().into())
+                );
+                let _ = writeln!(o, "\t\tsize {}", e.size.unwrap_or(0));
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
+            }
+            Ok(Some(ObjData::CtTimeout(t))) => {
+                let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
+                let _ = writeln!(o, "\t\tprotocol {}", proto_name(l4));
+                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
+                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()));
+                let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
+            }
+            Ok(Some(ObjData::Synproxy(s))) => {
+                let _ = writeln!(o, "\t\tmss {}", s.mss.unwrap_or(0));
+                let _ = writeln!(o, "\t\twscale {}", s.wscale.unwrap_or(0));
+                let f = s.flags.unwrap_or(0);
+                let mut names = Vec::new();
+                // NF_SYNPROXY_OPT_TIMESTAMP, NF_SYNPROXY_OPT_SACK_PERM
+                if f & 8 != 0 {
+                    names.push("timestamp");
+                }
+                if f & 4 != 0 {
+                    names.push("sack-perm");
+                }
+                if !names.is_empty() {
+                    let _ = writeln!(o, "\t\t{}", names.join(" "));
+                }
+            }
+            Ok(Some(ObjData::Secmark(s))) => {
+                let _ = writeln!(o, "\t\t\"{}\"", s.ctx.as_deref().unwrap_or(""));
+            }
+            Ok(Some(ObjData::Connlimit(c))) => {
+                let inv = if c.flags.unwrap_or(0) & 1 != 0 {
+                    "over "
+                } else {
+                    ""
+                };
+                let _ = writeln!(o, "\t\tct count {inv}{}", c.count.unwrap_or(0));
+            }
+            _ => {}
+        }
+        o.push_str("\t}\n");
+    }
+
+    fn set(&self, o: &mut String, s: &Set, ctx: &Ctx<'_>) {
+        let flags = s.flags.unwrap_or_default();
+        let is_map = flags.contains(SetFlags::MAP) || flags.contains(SetFlags::OBJECT);
+        let name = s.name.as_deref().unwrap_or("");
+        let _ = writeln!(
+            o,
+            "\t{} {name} {{{}",
+            if is_map { "map" } else { "set" },
+            self.handle(s.handle)
+        );
+        let ud = SetUdata::parse(s.userdata.as_deref().unwrap_or(&[]));
+        let key = KeyType::of(
+            s.key_type.unwrap_or(0),
+            s.key_len.unwrap_or(0),
+            s.desc
+                .as_ref()
+                .and_then(|d| d.concat.as_ref())
+                .map(|c| &c.0[..]),
+            ud.key_typeof.as_ref(),
+            ud.key_byteorder,
+        );
+        let data = if flags.contains(SetFlags::OBJECT) {
+            None
+        } else if is_map {
+            let dlen = s.data_len.unwrap_or(0);
+            let mut k = KeyType::of(
+                s.data_type.unwrap_or(0),
+                if ud.data_interval { dlen / 2 } else { dlen },
+                None,
+                ud.data_typeof.as_ref(),
+                ud.data_byteorder,
+            );
+            k.interval = ud.data_interval;
+            Some(k)
+        } else {
+            None
+        };
+        // type / typeof line
+        let typeof_key = key.typeof_text.clone();
+        let typeof_data = data.as_ref().map(|d| d.typeof_text.clone());
+        let use_typeof = typeof_key.is_some();
+        o.push_str("\t\t");
+        if use_typeof {
+            let _ = write!(o, "typeof {}", typeof_key.unwrap_or_default());
+        } else {
+            let _ = write!(o, "type {}", key.type_name());
+        }
+        if flags.contains(SetFlags::OBJECT) {
+            let _ = write!(o, " : {}", obj_type_name(s.obj_type.unwrap_or(0)));
+        } else if let Some(d) = &data {
+            o.push_str(" : ");
+            if ud.data_interval {
+                o.push_str("interval ");
+            }
+            match (use_typeof, typeof_data.flatten()) {
+                (true, Some(t)) => o.push_str(&t),
+                _ => o.push_str(&d.type_name()),
+            }
+        }
+        o.push('\n');
+        if s.policy == Some(sys::NFT_SET_POL_MEMORY) {
+            o.push_str("\t\tpolicy memory\n");
+        }
+        if let Some(size) = s.desc.as_ref().and_then(|d| d.size) {
+            if size != 0 && !flags.contains(SetFlags::CONSTANT) {
+                let _ = writeln!(o, "\t\tsize {size}");
+            }
+        }
+        let mut fl = Vec::new();
+        if flags.contains(SetFlags::CONSTANT) {
+            fl.push("constant");
+        }
+        if flags.contains(SetFlags::INTERVAL) {
+            fl.push("interval");
+        }
+        if flags.contains(SetFlags::TIMEOUT) {
+            fl.push("timeout");
+        }
+        if flags.contains(SetFlags::EVAL) {
+            fl.push("dynamic");
+        }
+        // A timeout flag alone is implied by the set's timeout.
+        if fl == ["timeout"] && s.timeout.is_some_and(|t| t != 0) {
+            fl.clear();
+        }
+        if !fl.is_empty() {
+            if flags.contains(SetFlags::EVAL) {
+                // nft prints dynamic first
+                fl.retain(|f| *f != "dynamic");
+                fl.insert(0, "dynamic");
+            }
+            let _ = writeln!(o, "\t\tflags {}", fl.join(","));
+        }
+        if ud.merge {
+            o.push_str("\t\tauto-merge\n");
+        }
+        let set_exprs: Vec<&Expr> = s
+            .expr
+            .iter()
+            .map(|b| &**b)
+            .chain(s.exprs.iter().flat_map(|l| l.0.iter()))
+            .collect();
+        let decl: Vec<String> = set_exprs
+            .iter()
+            .filter_map(|e| stateful_text(e, true))
+            .collect();
+        if !decl.is_empty() {
+            let _ = writeln!(o, "\t\t{}", decl.join(" "));
+        }
+        if let Some(t) = s.timeout {
+            let _ = writeln!(o, "\t\ttimeout {}", time_text(t));
+        }
+        if let Some(g) = s.gc_interval {
+            if flags.contains(SetFlags::TIMEOUT) || s.timeout.is_some() {
+                let _ = writeln!(o, "\t\tgc-interval {}", time_text(g.into()));
+            }
+        }
+        if let Some(c) = &ud.comment {
+            let _ = writeln!(o, "\t\tcomment \"{c}\"");
+        }
+        let elems: Vec<&Element> = ctx
+            .elems
+            .get(&(s.family, s.table.as_deref().unwrap_or(""), name))
+            .cloned()
+            .unwrap_or_default();
+        let items = element_items(s, &key, data.as_ref(), &elems, ctx);
+        if !items.is_empty() {
+            o.push_str("\t\telements = { ");
+            let per_line = if key.fields.len() == 1 {
+                per_line(key.fields[0].dtype)
+            } else {
+                1
+            };
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    if i % per_line == 0 {
+                        o.push_str(",\n\t\t\t     ");
+                    } else {
+                        o.push_str(", ");
+                    }
+                }
+                o.push_str(it);
+            }
+            o.push_str(" }\n");
+        }
+        o.push_str("\t}\n");
+    }
+}
+
+/// Interface names by index, for `iface_index` values.
+struct Ctx<'a> {
+    ifname: IfnameFn<'a>,
+    /// Rules by (family, table, chain), in the kernel's order.
+    rules: HashMap<(ProtoFamily, &'a str, &'a str), Vec<&'a crate::object::Rule>>,
+    /// Elements by (family, table, set), in the kernel's order.
+    elems: HashMap<(ProtoFamily, &'a str, &'a str), Vec<&'a Element>>,
+    /// Bound (anonymous) chains.
+    bound: std::collections::HashSet<(ProtoFamily, &'a str, &'a str)>,
+}
+
+/// The name (`comm`) of the process holding the netlink socket whose
+/// port id is `portid`: the socket's inode from `/proc/net/netlink` (this
+/// namespace's sockets), then the process with that socket open.
+fn owner_program(portid: u32) -> Option<String> {
+    let table = std::fs::read_to_string("/proc/thread-self/net/netlink")
+        .or_else(|_| std::fs::read_to_string("/proc/net/netlink"))
+        .ok()?;
+    let inode = table.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.get(1) == Some(&"12") && f.get(2)?.parse::<u32>().ok()? == portid)
+            .then(|| f.get(9).map(|i| (*i).to_owned()))
+            .flatten()
+    })?;
+    let target = format!("socket:[{inode}]");
+    for p in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == target) {
+                return std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .ok()
+                    .map(|c| c.trim_end().to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// Interface names of this network namespace by index: the names of
+/// `/proc/net/dev` (per namespace) with the index sysfs gives them.
+fn interface_names() -> HashMap<u32, String> {
+    let mut m = HashMap::new();
+    // This thread's network namespace (a thread may have entered another
+    // one than the process's).
+    let here: Vec<String> = std::fs::read_to_string("/proc/thread-self/net/dev")
+        .or_else(|_| std::fs::read_to_string("/proc/net/dev"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(n, _)| n.trim().to_owned()))
+        .collect();
+    if let Ok(rd) = std::fs::read_dir("/sys/class/net") {
+        for d in rd.flatten() {
+            let name = d.file_name().to_string_lossy().into_owned();
+            if !here.contains(&name) {
+                continue;
+            }
+            if let Ok(i) = std::fs::read_to_string(d.path().join("ifindex")) {
+                if let Ok(i) = i.trim().parse() {
+                    m.insert(i, name);
+                }
+            }
+        }
+    }
+    m
+}
+
+// ---------------------------------------------------------------- hooks
+
+fn hook_name(f: ProtoFamily, n: u32) -> &'static str {
+    match f {
+        ProtoFamily::Netdev => match n {
+            0 => "ingress",
+            1 => "egress",
+            _ => "unknown",
+        },
+        ProtoFamily::Arp => match n {
+            0 => "input",
+            1 => "output",
+            2 => "forward",
+            _ => "unknown",
+        },
+        _ => match n {
+            0 => "prerouting",
+            1 => "input",
+            2 => "forward",
+            3 => "output",
+            4 => "postrouting",
+            5 => "ingress",
+            _ => "unknown",
+        },
+    }
+}
+
+/// A base chain's priority as nft names it: a standard priority of the
+/// family and hook within 10, else the number.
+pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
+    let std: &[(&str, i32)] = match f {
+        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hooknum {
+            0 => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("dstnat", -100),
+                ("filter", 0),
+                ("security", 50),
+            ],
+            4 => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("filter", 0),
+                ("security", 50),
+                ("srcnat", 100),
+            ],
+            _ => &[
+                ("raw", -300),
+                ("mangle", -150),
+                ("filter", 0),
+                ("security", 50),
+            ],
+        },
+        ProtoFamily::Bridge => match hooknum {
+            0 => &[("dstnat", -300), ("filter", -200)],
+            3 => &[("filter", -200), ("out", 100)],
+            4 => &[("filter", -200), ("srcnat", 300)],
+            _ => &[("filter", -200)],
+        },
+        ProtoFamily::Arp | ProtoFamily::Netdev => &[("filter", 0)],
+        _ => &[],
+    };
+    for (n, v) in std {
+        let d = i64::from(prio) - i64::from(*v);
+        if d == 0 {
+            return (*n).to_owned();
+        }
+        if (1..=10).contains(&d) {
+            return format!("{n} + {d}");
+        }
+        if (-10..=-1).contains(&d) {
+            return format!("{n} - {}", -d);
+        }
+    }
+    prio.to_string()
+}
+
+// ---------------------------------------------------------------- user data
+
+/// The value of the first type-length-value record of `ty` in nftnl user
+/// data (`u8` type, `u8` length, value).
+fn udata_records(u: &[u8]) -> Vec<(u8, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while let (Some(&t), Some(&l)) = (u.get(i), u.get(i + 1)) {
+        let start = i + 2;
+        let Some(v) = u.get(start..start + usize::from(l)) else {
+            break;
+        };
+        out.push((t, v));
+        i = start + usize::from(l);
+    }
+    out
+}
+
+fn cstr(v: &[u8]) -> String {
+    let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
+    String::from_utf8_lossy(&v[..end]).into_owned()
+}
+
+fn udata_str(u: &[u8], ty: u8) -> Option<String> {
+    udata_records(u)
+        .into_iter()
+        .find(|(t, _)| *t == ty)
+        .map(|(_, v)| cstr(v))
+}
+
+fn udata_u32(v: &[u8]) -> Option<u32> {
+    Some(u32::from_ne_bytes(v.get(..4)?.try_into().ok()?))
+}
+
+/// What nft keeps in a set's user data.
+#[derive(Default)]
+struct SetUdata {
+    key_byteorder: Option<u32>,
+    data_byteorder: Option<u32>,
+    merge: bool,
+    key_typeof: Option<TypeofExpr>,
+    data_typeof: Option<TypeofExpr>,
+    data_interval: bool,
+    comment: Option<String>,
+}
+
+impl SetUdata {
+    fn parse(u: &[u8]) -> Self {
+        let mut s = SetUdata::default();
+        for (t, v) in udata_records(u) {
+            match t {
+                0 => s.key_byteorder = udata_u32(v),
+                1 => s.data_byteorder = udata_u32(v),
+                2 => s.merge = udata_u32(v).is_some_and(|x| x != 0),
+                3 => s.key_typeof = TypeofExpr::parse(v),
+                4 => s.data_typeof = TypeofExpr::parse(v),
+                6 => s.data_interval = udata_u32(v).is_some_and(|x| x != 0),
+                7 => s.comment = Some(cstr(v)),
+                _ => {}
+            }
+        }
+        s
+    }
+}
+
+/// One typeof expression of a set's user data: nft's expression type and
+/// its own records.
+#[derive(Clone, Debug)]
+enum TypeofExpr {
+    Payload {
+        desc: u32,
+        field: u32,
+        raw: Option<(u32, u32, u32)>,
+        bits: Option<u32>,
+    },
+    Exthdr {
+        desc: u32,
+        field: u32,
+        op: u32,
+    },
+    Meta(u32),
+    Ct {
+        key: u32,
+        dir: Option<u8>,
+    },
+    Osf,
+    Socket(u32),
+    Rt(u32),
+    Fib {
+        result: u32,
+        flags: u32,
+    },
+    Xfrm {
+        key: u32,
+        dir: u32,
+        spnum: u32,
+    },
+    Numgen {
+        mode: u32,
+        modulus: u32,
+        offset: u32,
+    },
+    Symhash {
+        modulus: u32,
+        offset: u32,
+    },
+    Concat(Vec<TypeofExpr>),
+    Other,
+}
+
+const EXPR_PAYLOAD: u32 = 7;
+const EXPR_EXTHDR: u32 = 8;
+const EXPR_META: u32 = 9;
+const EXPR_OSF: u32 = 11;
+const EXPR_CT: u32 = 12;
+const EXPR_CONCAT: u32 = 13;
+const EXPR_SOCKET: u32 = 10;
+const EXPR_RT: u32 = 25;
+const EXPR_FIB: u32 = 26;
+const EXPR_XFRM: u32 = 27;
+const EXPR_NUMGEN: u32 = 23;
+const EXPR_HASH: u32 = 24;
+
+impl TypeofExpr {
+    fn parse(v: &[u8]) -> Option<Self> {
+        let recs = udata_records(v);
+        let ty = recs
+            .iter()
+            .find(|(t, _)| *t == 0)
+            .and_then(|(_, v)| udata_u32(v))?;
+        let data = recs
+            .iter()
+            .find(|(t, _)| *t == 1)
+            .map(|(_, v)| *v)
+            .unwrap_or(&[]);
+        let d = udata_records(data);
+        let num = |k: u8| {
+            d.iter()
+                .find(|(t, _)| *t == k)
+                .and_then(|(_, v)| udata_u32(v))
+        };
+        Some(match ty {
+            EXPR_PAYLOAD => {
+                let desc = num(0).unwrap_or(0);
+                let field = num(1).unwrap_or(0);
+                let raw = if desc == 0 {
+                    Some((
+                        num(2).unwrap_or(0),
+                        num(3).unwrap_or(0),
+                        num(4).unwrap_or(0),
+                    ))
+                } else {
+                    None
+                };
+                TypeofExpr::Payload {
+                    desc,
+                    field,
+                    raw,
+                    bits: if desc == 0 { None } else { num(4) },
+                }
+            }
+            EXPR_META => TypeofExpr::Meta(num(0).unwrap_or(0)),
+            EXPR_CT => {
+                let dir = d
+                    .iter()
+                    .find(|(t, _)| *t == 1)
+                    .and_then(|(_, v)| v.first().copied())
+                    .filter(|&x| x != 0xff);
+                TypeofExpr::Ct {
+                    key: num(0).unwrap_or(0),
+                    dir,
+                }
+            }
+            EXPR_OSF => TypeofExpr::Osf,
+            EXPR_SOCKET => TypeofExpr::Socket(num(0).unwrap_or(0)),
+            EXPR_RT => TypeofExpr::Rt(num(0).unwrap_or(0)),
+            EXPR_FIB => TypeofExpr::Fib {
+                result: num(0).unwrap_or(0),
+                flags: num(1).unwrap_or(0),
+            },
+            EXPR_XFRM => TypeofExpr::Xfrm {
+                key: num(0).unwrap_or(0),
+                dir: num(1).unwrap_or(0),
+                spnum: num(2).unwrap_or(0),
+            },
+            EXPR_NUMGEN => TypeofExpr::Numgen {
+                mode: num(0).unwrap_or(0),
+                modulus: num(1).unwrap_or(0),
+                offset: num(2).unwrap_or(0),
+            },
+            EXPR_HASH if num(0) == Some(1) => TypeofExpr::Symhash {
+                modulus: num(2).unwrap_or(0),
+                offset: num(3).unwrap_or(0),
+            },
+            EXPR_CONCAT => TypeofExpr::Concat(
+                d.iter()
+                    .map(|(_, v)| TypeofExpr::parse(v).unwrap_or(TypeofExpr::Other))
+                    .collect(),
+            ),
+            EXPR_EXTHDR => TypeofExpr::Exthdr {
+                desc: num(0).unwrap_or(0),
+                field: num(1).unwrap_or(0),
+                op: num(2).unwrap_or(0),
+            },
+            _ => TypeofExpr::Other,
+        })
+    }
+
+    /// nft's text of the expression; `None` if not known here.
+    fn text(&self) -> Option<String> {
+        Some(match self {
+            TypeofExpr::Payload {
+                raw: Some((base, off, len)),
+                ..
+            } => {
+                let b = match base {
+                    1 => "ll",
+                    2 => "nh",
+                    3 => "th",
+                    4 => "ih",
+                    _ => return None,
+                };
+                format!("@{b},{off},{len}")
+            }
+            TypeofExpr::Payload { desc, field, .. } => {
+                let (p, fields) = payload_desc(*desc)?;
+                let f = fields.get(usize::try_from(*field).ok()?.checked_sub(1)?)?;
+                format!("{p} {}", f.0)
+            }
+            TypeofExpr::Meta(k) => {
+                let n = meta_key_name(*k)?;
+                if matches!(k, 4 | 5 | 6 | 7 | 21 | 22) {
+                    n.to_owned()
+                } else {
+                    format!("meta {n}")
+                }
+            }
+            TypeofExpr::Ct { key, dir } => {
+                let n = ct_key_name(*key)?;
+                match dir {
+                    Some(0) => format!("ct original {n}"),
+                    Some(1) => format!("ct reply {n}"),
+                    _ => format!("ct {n}"),
+                }
+            }
+            TypeofExpr::Osf => "osf name".to_owned(),
+            TypeofExpr::Socket(k) => format!(
+                "socket {}",
+                ["transparent", "mark", "wildcard", "cgroupv2"].get(usize::try_from(*k).ok()?)?
+            ),
+            TypeofExpr::Rt(k) => format!(
+                "rt {}",
+                ["classid", "ip nexthop", "ip6 nexthop", "mtu", "ipsec"]
+                    .get(usize::try_from(*k).ok()?)?
+            ),
+            TypeofExpr::Fib { result, flags } => {
+                let names: Vec<&str> = [
+                    (1, "saddr"),
+                    (2, "daddr"),
+                    (4, "mark"),
+                    (8, "iif"),
+                    (16, "oif"),
+                ]
+                .iter()
+                .filter(|(b, _)| flags & b != 0)
+                .map(|(_, n)| *n)
+                .collect();
+                let r = match result {
+                    1 => "oif",
+                    2 => "oifname",
+                    3 => "type",
+                    _ => return None,
+                };
+                format!("fib {} {r}", names.join(" . "))
+            }
+            TypeofExpr::Xfrm { key, dir, spnum } => {
+                let k = match key {
+                    5 => "reqid",
+                    6 => "spi",
+                    _ => return None,
+                };
+                let d = if *dir == 0 { "in" } else { "out" };
+                if *spnum != 0 {
+                    format!("ipsec {d} spnum {spnum} {k}")
+                } else {
+                    format!("ipsec {d} {k}")
+                }
+            }
+            TypeofExpr::Numgen {
+                mode,
+                modulus,
+                offset,
+            } => {
+                let m = if *mode == 0 { "inc" } else { "random" };
+                let mut t = format!("numgen {m} mod {modulus}");
+                if *offset != 0 {
+                    let _ = write!(t, " offset {offset}");
+                }
+                t
+            }
+            TypeofExpr::Symhash { modulus, offset } => {
+                let mut t = format!("symhash mod {modulus}");
+                if *offset != 0 {
+                    let _ = write!(t, " offset {offset}");
+                }
+                t
+            }
+            TypeofExpr::Exthdr { desc, field, op } => exthdr_typeof(*desc, *field, *op)?,
+            TypeofExpr::Concat(v) if v.is_empty() => return None,
+            TypeofExpr::Concat(v) => v
+                .iter()
+                .map(TypeofExpr::text)
+                .collect::<Option<Vec<_>>>()?
+                .join(" . "),
+            TypeofExpr::Other => return None,
+        })
+    }
+
+    /// The datatype nft gives the expression's values, if it differs from
+    /// the set's declared key type (raw payload: hex integers).
+    fn is_raw(&self) -> bool {
+        matches!(self, TypeofExpr::Payload { raw: Some(_), .. })
+    }
+
+    /// Whether the expression's values are host-endian (for integer
+    /// fields of a concatenation, whose type does not tell).
+    fn host_order(&self) -> bool {
+        match self {
+            TypeofExpr::Payload { .. } => false,
+            TypeofExpr::Ct { key, .. } => !matches!(key, 8 | 9 | 11 | 12 | 19..=22),
+            TypeofExpr::Xfrm { key, .. } => *key == 5,
+            TypeofExpr::Meta(k) => *k != 1,
+            _ => true,
+        }
+    }
+
+    fn parts(&self) -> Vec<&TypeofExpr> {
+        match self {
+            TypeofExpr::Concat(v) => v.iter().collect(),
+            e => vec![e],
+        }
+    }
+}
+
+/// An extension header, option or chunk field of typeof user data:
+/// `frag frag-off`, `tcp option maxseg size`, `ip option ra value`,
+/// `sctp chunk init num-inbound-streams`.
+fn exthdr_typeof(desc: u32, field: u32, op: u32) -> Option<String> {
+    let f = usize::try_from(field).ok()?;
+    Some(match op {
+        0 => {
+            let (name, fields): (&str, &[&str]) = match desc {
+                1 => ("hbh", &["", "nexthdr", "hdrlength"]),
+                2 => ("rt", &["", "nexthdr", "hdrlength", "type", "seg-left"]),
+                3 => (
+                    "rt0",
+                    &["", "nexthdr", "hdrlength", "type", "seg-left", "reserved"],
+                ),
+                4 => (
+                    "rt2",
+                    &[
+                        "",
+                        "nexthdr",
+                        "hdrlength",
+                        "type",
+                        "seg-left",
+                        "reserved",
+                        "addr",
+                    ],
+                ),
+                5 => (
+                    "srh",
+                    &[
+                        "",
+                        "nexthdr",
+                        "hdrlength",
+                        "type",
+                        "seg-left",
+                        "last-entry",
+                        "flags",
+                        "tag",
+                    ],
+                ),
+                6 => (
+                    "frag",
+                    &[
+                        "",
+                        "nexthdr",
+                        "reserved",
+                        "frag-off",
+                        "reserved2",
+                        "more-fragments",
+                        "id",
+                    ],
+                ),
+                7 => ("dst", &["", "nexthdr", "hdrlength"]),
+                8 => (
+                    "mh",
+                    &["", "nexthdr", "hdrlength", "type", "reserved", "checksum"],
+                ),
+                _ => return None,
+            };
+            format!("{name} {}", fields.get(f).filter(|x| !x.is_empty())?)
+        }
+        1 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                0 => ("eol", &[]),
+                1 => ("nop", &[]),
+                2 => ("maxseg", &["size"]),
+                3 => ("window", &["count"]),
+                4 => ("sack-perm", &[]),
+                5 => ("sack", &["left", "right"]),
+                8 => ("timestamp", &["tsval", "tsecr"]),
+                30 => ("mptcp", &["subtype"]),
+                _ => return None,
+            };
+            let fname = match f {
+                0 => "kind",
+                1 => "length",
+                n => extra.get(n - 2)?,
+            };
+            format!("tcp option {name} {fname}")
+        }
+        2 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                131 => ("lsrr", &["ptr", "addr"]),
+                7 => ("rr", &["ptr", "addr"]),
+                137 => ("ssrr", &["ptr", "addr"]),
+                148 => ("ra", &["value"]),
+                _ => return None,
+            };
+            let fname = match f {
+                1 => "type",
+                2 => "length",
+                n => extra.get(n.checked_sub(3)?)?,
+            };
+            format!("ip option {name} {fname}")
+        }
+        3 => {
+            let (name, extra): (&str, &[&str]) = match desc {
+                0 => ("data", &["tsn", "stream", "ssn", "ppid"]),
+                1 => (
+                    "init",
+                    &[
+                        "init-tag",
+                        "a-rwnd",
+                        "num-outbound-streams",
+                        "num-inbound-streams",
+                        "initial-tsn",
+                    ],
+                ),
+                2 => (
+                    "init-ack",
+                    &[
+                        "init-tag",
+                        "a-rwnd",
+                        "num-outbound-streams",
+                        "num-inbound-streams",
+                        "initial-tsn",
+                    ],
+                ),
+                3 => (
+                    "sack",
+                    &[
+                        "cum-tsn-ack",
+                        "a-rwnd",
+                        "num-gap-ack-blocks",
+                        "num-dup-tsns",
+                    ],
+                ),
+                _ => return None,
+            };
+            let fname = match f {
+                0 => "type",
+                1 => "flags",
+                2 => "length",
+                n => extra.get(n - 3)?,
+            };
+            format!("sctp chunk {name} {fname}")
+        }
+        _ => return None,
+    })
+}
+
+/// nft's protocol descriptions by the id it stores in typeof user data,
+/// with their fields in template order (name, datatype).
+fn payload_desc(id: u32) -> Option<(&'static str, &'static [(&'static str, u32)])> {
+    Some(match id {
+        1 => (
+            "ah",
+            &[
+                ("nexthdr", 12),
+                ("hdrlength", 4),
+                ("reserved", 4),
+                ("spi", 4),
+                ("sequence", 4),
+            ],
+        ),
+        2 => ("esp", &[("spi", 4), ("sequence", 4)]),
+        3 => ("comp", &[("nexthdr", 12), ("flags", 3), ("cpi", 4)]),
+        4 => (
+            "icmp",
+            &[
+                ("type", 14),
+                ("code", 32),
+                ("checksum", 4),
+                ("id", 4),
+                ("sequence", 4),
+                ("gateway", 7),
+                ("mtu", 4),
+            ],
+        ),
+        5 => (
+            "igmp",
+            &[("type", 42), ("mrt", 4), ("checksum", 4), ("group", 7)],
+        ),
+        6 => (
+            "udp",
+            &[("sport", 13), ("dport", 13), ("length", 4), ("checksum", 4)],
+        ),
+        7 => (
+            "udplite",
+            &[
+                ("sport", 13),
+                ("dport", 13),
+                ("csumcov", 4),
+                ("checksum", 4),
+            ],
+        ),
+        8 => (
+            "tcp",
+            &[
+                ("sport", 13),
+                ("dport", 13),
+                ("sequence", 4),
+                ("ackseq", 4),
+                ("doff", 4),
+                ("reserved", 4),
+                ("flags", 15),
+                ("window", 4),
+                ("checksum", 4),
+                ("urgptr", 4),
+            ],
+        ),
+        9 => ("dccp", &[("sport", 13), ("dport", 13), ("type", 16)]),
+        10 => (
+            "sctp",
+            &[("sport", 13), ("dport", 13), ("vtag", 4), ("checksum", 4)],
+        ),
+        11 => ("th", &[("sport", 13), ("dport", 13)]),
+        12 => (
+            "ip",
+            &[
+                ("version", 4),
+                ("hdrlength", 4),
+                ("dscp", 36),
+                ("ecn", 37),
+                ("length", 4),
+                ("id", 4),
+                ("frag-off", 4),
+                ("ttl", 4),
+                ("protocol", 12),
+                ("checksum", 4),
+                ("saddr", 7),
+                ("daddr", 7),
+            ],
+        ),
+        13 => (
+            "ip6",
+            &[
+                ("version", 4),
+                ("dscp", 36),
+                ("ecn", 37),
+                ("flowlabel", 4),
+                ("length", 4),
+                ("nexthdr", 12),
+                ("hoplimit", 4),
+                ("saddr", 8),
+                ("daddr", 8),
+            ],
+        ),
+        14 => (
+            "icmpv6",
+            &[
+                ("type", 29),
+                ("code", 33),
+                ("checksum", 4),
+                ("parameter", 4),
+                ("mtu", 4),
+                ("id", 4),
+                ("sequence", 4),
+                ("max-delay", 4),
+            ],
+        ),
+        15 => (
+            "arp",
+            &[
+                ("htype", 4),
+                ("ptype", 10),
+                ("hlen", 4),
+                ("plen", 4),
+                ("operation", 11),
+                ("saddr ether", 9),
+                ("saddr ip", 7),
+                ("daddr ether", 9),
+                ("daddr ip", 7),
+            ],
+        ),
+        16 => (
+            "vlan",
+            &[("pcp", 4), ("dei", 4), ("cfi", 4), ("id", 4), ("type", 10)],
+        ),
+        17 => ("ether", &[("daddr", 9), ("saddr", 9), ("type", 10)]),
+        _ => return None,
+    })
+}
+
+fn meta_key_name(k: u32) -> Option<&'static str> {
+    Some(match k {
+        0 => "length",
+        1 => "protocol",
+        2 => "priority",
+        3 => "mark",
+        4 => "iif",
+        5 => "oif",
+        6 => "iifname",
+        7 => "oifname",
+        8 => "iiftype",
+        9 => "oiftype",
+        10 => "skuid",
+        11 => "skgid",
+        12 => "nftrace",
+        13 => "rtclassid",
+        14 => "secmark",
+        15 => "nfproto",
+        16 => "l4proto",
+        17 => "ibrname",
+        18 => "obrname",
+        19 => "pkttype",
+        20 => "cpu",
+        21 => "iifgroup",
+        22 => "oifgroup",
+        23 => "cgroup",
+        24 => "random",
+        25 => "ipsec",
+        26 => "iifkind",
+        27 => "oifkind",
+        28 => "ibrpvid",
+        29 => "ibrvproto",
+        30 => "time",
+        31 => "day",
+        32 => "hour",
+        33 => "sdif",
+        34 => "sdifname",
+        35 => "broute",
+        _ => return None,
+    })
+}
+
+fn ct_key_name(k: u32) -> Option<&'static str> {
+    Some(match k {
+        0 => "state",
+        1 => "direction",
+        2 => "status",
+        3 => "mark",
+        4 => "secmark",
+        5 => "expiration",
+        6 => "helper",
+        7 => "l3proto",
+        8 => "saddr",
+        9 => "daddr",
+        10 => "protocol",
+        11 => "proto-src",
+        12 => "proto-dst",
+        13 => "label",
+        14 => "packets",
+        15 => "bytes",
+        16 => "avgpkt",
+        17 => "zone",
+        18 => "event",
+        19 => "ip saddr",
+        20 => "ip daddr",
+        21 => "ip6 saddr",
+        22 => "ip6 daddr",
+        23 => "id",
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------- data types
+
+/// nft's data type ids (`NFTA_SET_KEY_TYPE`/`DATA_TYPE`).
+mod dt {
+    pub const VERDICT: u32 = 1;
+    pub const NFPROTO: u32 = 2;
+    pub const INTEGER: u32 = 4;
+    pub const STRING: u32 = 5;
+    pub const LLADDR: u32 = 6;
+    pub const IPADDR: u32 = 7;
+    pub const IP6ADDR: u32 = 8;
+    pub const ETHERADDR: u32 = 9;
+    pub const ETHERTYPE: u32 = 10;
+    pub const ARPOP: u32 = 11;
+    pub const INET_PROTOCOL: u32 = 12;
+    pub const INET_SERVICE: u32 = 13;
+    pub const ICMP_TYPE: u32 = 14;
+    pub const TCP_FLAG: u32 = 15;
+    pub const DCCP_PKTTYPE: u32 = 16;
+    pub const MH_TYPE: u32 = 17;
+    pub const TIME: u32 = 18;
+    pub const MARK: u32 = 19;
+    pub const IFINDEX: u32 = 20;
+    pub const ARPHRD: u32 = 21;
+    pub const REALM: u32 = 22;
+    pub const CLASSID: u32 = 23;
+    pub const UID: u32 = 24;
+    pub const GID: u32 = 25;
+    pub const CT_STATE: u32 = 26;
+    pub const CT_DIR: u32 = 27;
+    pub const CT_STATUS: u32 = 28;
+    pub const ICMP6_TYPE: u32 = 29;
+    pub const CT_LABEL: u32 = 30;
+    pub const PKTTYPE: u32 = 31;
+    pub const ICMP_CODE: u32 = 32;
+    pub const ICMPV6_CODE: u32 = 33;
+    pub const ICMPX_CODE: u32 = 34;
+    pub const DEVGROUP: u32 = 35;
+    pub const DSCP: u32 = 36;
+    pub const ECN: u32 = 37;
+    pub const FIB_ADDR: u32 = 38;
+    pub const BOOLEAN: u32 = 39;
+    pub const CT_EVENTBIT: u32 = 40;
+    pub const IFNAME: u32 = 41;
+    pub const IGMP_TYPE: u32 = 42;
+    pub const TIME_DATE: u32 = 43;
+    pub const TIME_HOUR: u32 = 44;
+    pub const TIME_DAY: u32 = 45;
+    pub const CGROUPV2: u32 = 46;
+}
+
+/// Bits of one data type id in a concatenation's type.
+const TYPE_BITS: u32 = 6;
+
+fn dtype_name(id: u32) -> Option<&'static str> {
+    use dt::*;
+    Some(match id {
+        VERDICT => "verdict",
+        NFPROTO => "nf_proto",
+        3 => "bitmask",
+        INTEGER => "integer",
+        STRING => "string",
+        LLADDR => "ll_addr",
+        IPADDR => "ipv4_addr",
+        IP6ADDR => "ipv6_addr",
+        ETHERADDR => "ether_addr",
+        ETHERTYPE => "ether_type",
+        ARPOP => "arp_op",
+        INET_PROTOCOL => "inet_proto",
+        INET_SERVICE => "inet_service",
+        ICMP_TYPE => "icmp_type",
+        TCP_FLAG => "tcp_flag",
+        DCCP_PKTTYPE => "dccp_pkttype",
+        MH_TYPE => "mh_type",
+        TIME => "time",
+        MARK => "mark",
+        IFINDEX => "iface_index",
+        ARPHRD => "iface_type",
+        REALM => "realm",
+        CLASSID => "classid",
+        UID => "uid",
+        GID => "gid",
+        CT_STATE => "ct_state",
+        CT_DIR => "ct_dir",
+        CT_STATUS => "ct_status",
+        ICMP6_TYPE => "icmpv6_type",
+        CT_LABEL => "ct_label",
+        PKTTYPE => "pkt_type",
+        ICMP_CODE => "icmp_code",
+        ICMPV6_CODE => "icmpv6_code",
+        ICMPX_CODE => "icmpx_code",
+        DEVGROUP => "devgroup",
+        DSCP => "dscp",
+        ECN => "ecn",
+        FIB_ADDR => "fib_addrtype",
+        BOOLEAN => "boolean",
+        CT_EVENTBIT => "ct_event",
+        IFNAME => "ifname",
+        IGMP_TYPE => "igmp_type",
+        TIME_DATE => "time",
+        TIME_HOUR => "hour",
+        TIME_DAY => "day",
+        CGROUPV2 => "cgroupsv2",
+        _ => return None,
+    })
+}
+
+/// Byte size of a type's values (0: variable).
+fn dtype_len(id: u32) -> usize {
+    use dt::*;
+    match id {
+        NFPROTO | INET_PROTOCOL | ICMP_TYPE | TCP_FLAG | DCCP_PKTTYPE | MH_TYPE | PKTTYPE
+        | ICMP_CODE | ICMPV6_CODE | ICMPX_CODE | DSCP | ECN | BOOLEAN | IGMP_TYPE | ICMP6_TYPE
+        | TIME_DAY | CT_DIR => 1,
+        ETHERTYPE | ARPOP | INET_SERVICE | ARPHRD => 2,
+        IPADDR | MARK | IFINDEX | REALM | CLASSID | UID | GID | CT_STATE | CT_STATUS | DEVGROUP
+        | FIB_ADDR | CT_EVENTBIT | TIME_HOUR => 4,
+        ETHERADDR => 6,
+        TIME | TIME_DATE | CGROUPV2 => 8,
+        IP6ADDR | CT_LABEL | IFNAME => 16,
+        _ => 0,
+    }
+}
+
+/// True when the type's values are host-endian integers.
+fn dtype_host_order(id: u32) -> bool {
+    use dt::*;
+    matches!(
+        id,
+        MARK | IFINDEX
+            | REALM
+            | CLASSID
+            | UID
+            | GID
+            | CT_STATE
+            | CT_STATUS
+            | DEVGROUP
+            | ARPHRD
+            | TIME
+            | TIME_DATE
+            | TIME_HOUR
+            | TIME_DAY
+            | CGROUPV2
+            | PKTTYPE
+            | CT_DIR
+            | NFPROTO
+            | FIB_ADDR
+            | CT_EVENTBIT
+            | STRING
+            | IFNAME
+            | BOOLEAN
+    )
+}
+
+/// How many elements nft prints on one line of `elements = { ... }`, by
+/// the key's data type (observed with nft 1.0.6).
+fn per_line(id: u32) -> usize {
+    use dt::*;
+    match id {
+        INTEGER | ARPOP | INET_PROTOCOL | INET_SERVICE | TCP_FLAG | DCCP_PKTTYPE | MARK
+        | IFINDEX | CLASSID | UID | GID => 5,
+        NFPROTO | IPADDR | CT_STATE | CT_DIR | CT_STATUS | PKTTYPE => 2,
+        _ => 1,
+    }
+}
+
+/// One field of a set's key or data.
+#[derive(Clone, Debug)]
+struct Field {
+    dtype: u32,
+    /// Bytes in the key (unpadded).
+    len: usize,
+    host: bool,
+    /// Raw payload (`@nh,0,8`): printed as a hex integer.
+    raw: bool,
+}
+
+/// A set's key or a map's data: its fields and how nft names them.
+#[derive(Clone, Debug)]
+struct KeyType {
+    fields: Vec<Field>,
+    typeof_text: Option<String>,
+    /// Map data that is a range (`: interval ...`): start then end.
+    interval: bool,
+}
+
+impl KeyType {
+    fn of(
+        id: u32,
+        len: u32,
+        concat: Option<&[u32]>,
+        typeof_expr: Option<&TypeofExpr>,
+        byteorder: Option<u32>,
+    ) -> Self {
+        let len = usize::try_from(len).unwrap_or(0);
+        let mut ids = Vec::new();
+        if id == sys::NFT_DATA_VERDICT {
+            ids.push(dt::VERDICT);
+        } else if id >> TYPE_BITS != 0 && id != sys::NFT_DATA_VERDICT {
+            let mut t = id;
+            while t != 0 {
+                ids.push(t & ((1 << TYPE_BITS) - 1));
+                t >>= TYPE_BITS;
+            }
+            ids.reverse();
+        } else {
+            ids.push(id);
+        }
+        let parts = typeof_expr.map(TypeofExpr::parts).unwrap_or_default();
+        let n = ids.len();
+        let mut fields = Vec::with_capacity(n);
+        for (i, &t) in ids.iter().enumerate() {
+            let typeof_len = match parts.get(i) {
+                Some(TypeofExpr::Payload { bits: Some(b), .. })
+                | Some(TypeofExpr::Payload {
+                    raw: Some((_, _, b)),
+                    ..
+                }) => usize::try_from(b.div_ceil(8)).ok(),
+                _ => None,
+            };
+            let flen = if n == 1 {
+                len
+            } else if let Some(c) = concat.and_then(|c| c.get(i)) {
+                usize::try_from(*c).unwrap_or(0)
+            } else if let Some(l) = typeof_len {
+                l
+            } else {
+                dtype_len(t)
+            };
+            let host = if n == 1 && byteorder.is_some() {
+                byteorder == Some(1)
+            } else if t == dt::INTEGER {
+                parts.get(i).is_some_and(|p| p.host_order())
+            } else {
+                dtype_host_order(t)
+            };
+            fields.push(Field {
+                dtype: t,
+                len: flen,
+                host,
+                raw: parts.get(i).is_some_and(|p| p.is_raw()),
+            });
+        }
+        // Variable-size fields of a concatenation: what is left.
+        if n > 1 && fields.iter().any(|f| f.len == 0) {
+            let known: usize = fields.iter().map(|f| f.len.div_ceil(4) * 4).sum();
+            let zeros = fields.iter().filter(|f| f.len == 0).count();
+            if zeros == 1 {
+                if let Some(f) = fields.iter_mut().find(|f| f.len == 0) {
+                    f.len = len.saturating_sub(known);
+                }
+            }
+        }
+        KeyType {
+            fields,
+            typeof_text: typeof_expr.and_then(TypeofExpr::text),
+            interval: false,
+        }
+    }
+
+    fn type_name(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| dtype_name(f.dtype).unwrap_or("invalid"))
+            .collect::<Vec<_>>()
+            .join(" . ")
+    }
+
+    /// The key's bytes cut into fields (each padded to 4 bytes in a
+    /// concatenation).
+    fn split<'b>(&self, b: &'b [u8]) -> Vec<&'b [u8]> {
+        if self.fields.len() == 1 {
+            return vec![b];
+        }
+        let mut out = Vec::new();
+        let mut off = 0usize;
+        for f in &self.fields {
+            let end = (off + f.len).min(b.len());
+            out.push(b.get(off..end).unwrap_or(&[]));
+            off += f.len.div_ceil(4) * 4;
+        }
+        out
+    }
+}
+
+fn be_uint(b: &[u8]) -> u128 {
+    b.iter()
+        .take(16)
+        .fold(0u128, |a, &x| (a << 8) | u128::from(x))
+}
+
+fn le_uint(b: &[u8]) -> u128 {
+    b.iter()
+        .take(16)
+        .rev()
+        .fold(0u128, |a, &x| (a << 8) | u128::from(x))
+}
+
+fn field_uint(f: &Field, b: &[u8]) -> u128 {
+    if f.host {
+        le_uint(b)
+    } else {
+        be_uint(b)
+    }
+}
+
+fn sym(v: u128, t: &[(u128, &str)]) -> Option<String> {
+    t.iter()
+        .find(|(k, _)| *k == v)
+        .map(|(_, n)| (*n).to_owned())
+}
+
+/// A value of a field as nft prints it.
+fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
+    use dt::*;
+    if f.raw {
+        return format!("0x{:x}", be_uint(b));
+    }
+    let v = field_uint(f, b);
+    match f.dtype {
+        IPADDR if b.len() == 4 => Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        IP6ADDR if b.len() == 16 => ipv6_text(b),
+        ETHERADDR | LLADDR => b
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+        STRING | IFNAME => format!("\"{}\"", cstr(b)),
+        INET_SERVICE | INTEGER | UID | GID | REALM | DEVGROUP => v.to_string(),
+        MARK => format!("0x{v:08x}"),
+        INET_PROTOCOL => proto_name(u8::try_from(v).unwrap_or(0)),
+        NFPROTO => sym(v, &[(2, "ipv4"), (10, "ipv6")]).unwrap_or_else(|| v.to_string()),
+        ETHERTYPE => sym(
+            v,
+            &[
+                (0x0800, "ip"),
+                (0x0806, "arp"),
+                (0x86dd, "ip6"),
+                (0x8100, "8021q"),
+                (0x88a8, "8021ad"),
+                (0x8035, "rarp"),
+                (0x8847, "mpls"),
+            ],
+        )
+        .unwrap_or_else(|| format!("0x{v:04x}")),
+        ARPOP => sym(
+            v,
+            &[
+                (1, "request"),
+                (2, "reply"),
+                (3, "rrequest"),
+                (4, "rreply"),
+                (8, "inrequest"),
+                (9, "inreply"),
+                (10, "nak"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP_TYPE => sym(
+            v,
+            &[
+                (0, "echo-reply"),
+                (3, "destination-unreachable"),
+                (4, "source-quench"),
+                (5, "redirect"),
+                (8, "echo-request"),
+                (9, "router-advertisement"),
+                (10, "router-solicitation"),
+                (11, "time-exceeded"),
+                (12, "parameter-problem"),
+                (13, "timestamp-request"),
+                (14, "timestamp-reply"),
+                (15, "info-request"),
+                (16, "info-reply"),
+                (17, "address-mask-request"),
+                (18, "address-mask-reply"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP6_TYPE => sym(
+            v,
+            &[
+                (1, "destination-unreachable"),
+                (2, "packet-too-big"),
+                (3, "time-exceeded"),
+                (4, "parameter-problem"),
+                (128, "echo-request"),
+                (129, "echo-reply"),
+                (130, "mld-listener-query"),
+                (131, "mld-listener-report"),
+                (132, "mld-listener-done"),
+                (133, "nd-router-solicit"),
+                (134, "nd-router-advert"),
+                (135, "nd-neighbor-solicit"),
+                (136, "nd-neighbor-advert"),
+                (137, "nd-redirect"),
+                (138, "router-renumbering"),
+                (141, "ind-neighbor-solicit"),
+                (142, "ind-neighbor-advert"),
+                (143, "mld2-listener-report"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMP_CODE => sym(
+            v,
+            &[
+                (0, "net-unreachable"),
+                (1, "host-unreachable"),
+                (2, "prot-unreachable"),
+                (3, "port-unreachable"),
+                (4, "frag-needed"),
+                (9, "net-prohibited"),
+                (10, "host-prohibited"),
+                (13, "admin-prohibited"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMPV6_CODE => sym(
+            v,
+            &[
+                (0, "no-route"),
+                (1, "admin-prohibited"),
+                (3, "addr-unreachable"),
+                (4, "port-unreachable"),
+                (5, "policy-fail"),
+                (6, "reject-route"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ICMPX_CODE => sym(
+            v,
+            &[
+                (0, "no-route"),
+                (1, "port-unreachable"),
+                (2, "host-unreachable"),
+                (3, "admin-prohibited"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        IGMP_TYPE => sym(
+            v,
+            &[
+                (0x11, "membership-query"),
+                (0x12, "membership-report-v1"),
+                (0x16, "membership-report-v2"),
+                (0x17, "leave-group"),
+                (0x22, "membership-report-v3"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TCP_FLAG => bits_text(
+            v,
+            &[
+                (1, "fin"),
+                (2, "syn"),
+                (4, "rst"),
+                (8, "psh"),
+                (16, "ack"),
+                (32, "urg"),
+                (64, "ecn"),
+                (128, "cwr"),
+            ],
+            " | ",
+        ),
+        CT_STATE => bits_text(
+            v,
+            &[
+                (1, "invalid"),
+                (2, "established"),
+                (4, "related"),
+                (8, "new"),
+                (64, "untracked"),
+            ],
+            ",",
+        ),
+        CT_STATUS => bits_text(
+            v,
+            &[
+                (1, "expected"),
+                (2, "seen-reply"),
+                (4, "assured"),
+                (8, "confirmed"),
+                (16, "snat"),
+                (32, "dnat"),
+                (512, "dying"),
+            ],
+            ",",
+        ),
+        CT_DIR => sym(v, &[(0, "original"), (1, "reply")]).unwrap_or_else(|| v.to_string()),
+        PKTTYPE => sym(
+            v,
+            &[
+                (0, "host"),
+                (1, "broadcast"),
+                (2, "multicast"),
+                (3, "other"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        DCCP_PKTTYPE => sym(
+            v,
+            &[
+                (0, "request"),
+                (1, "response"),
+                (2, "data"),
+                (3, "ack"),
+                (4, "dataack"),
+                (5, "closereq"),
+                (6, "close"),
+                (7, "reset"),
+                (8, "sync"),
+                (9, "syncack"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        DSCP => sym(
+            v,
+            &[
+                (0, "cs0"),
+                (1, "lephb"),
+                (8, "cs1"),
+                (10, "af11"),
+                (12, "af12"),
+                (14, "af13"),
+                (16, "cs2"),
+                (18, "af21"),
+                (20, "af22"),
+                (22, "af23"),
+                (24, "cs3"),
+                (26, "af31"),
+                (28, "af32"),
+                (30, "af33"),
+                (32, "cs4"),
+                (34, "af41"),
+                (36, "af42"),
+                (38, "af43"),
+                (40, "cs5"),
+                (44, "va"),
+                (46, "ef"),
+                (48, "cs6"),
+                (56, "cs7"),
+            ],
+        )
+        .unwrap_or_else(|| format!("0x{v:02x}")),
+        ECN => sym(v, &[(0, "not-ect"), (1, "ect1"), (2, "ect0"), (3, "ce")])
+            .unwrap_or_else(|| v.to_string()),
+        BOOLEAN => sym(v, &[(0, "missing"), (1, "exists")]).unwrap_or_else(|| v.to_string()),
+        FIB_ADDR => sym(
+            v,
+            &[
+                (0, "unspec"),
+                (1, "unicast"),
+                (2, "local"),
+                (3, "broadcast"),
+                (4, "anycast"),
+                (5, "multicast"),
+                (6, "blackhole"),
+                (7, "unreachable"),
+                (8, "prohibit"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        ARPHRD => sym(
+            v,
+            &[
+                (1, "ether"),
+                (512, "ppp"),
+                (768, "ipip"),
+                (769, "ipip6"),
+                (772, "loopback"),
+                (776, "sit"),
+                (778, "ipgre"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        MH_TYPE => sym(
+            v,
+            &[
+                (0, "binding-refresh-request"),
+                (1, "home-test-init"),
+                (2, "careof-test-init"),
+                (3, "home-test"),
+                (4, "careof-test"),
+                (5, "binding-update"),
+                (6, "binding-acknowledgement"),
+                (7, "binding-error"),
+                (8, "fast-binding-update"),
+                (9, "fast-binding-acknowledgement"),
+                (10, "fast-binding-advertisement"),
+                (11, "experimental-mobility-header"),
+                (12, "home-agent-switch-message"),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TIME_DAY => sym(
+            v,
+            &[
+                (0, "\"Sunday\""),
+                (1, "\"Monday\""),
+                (2, "\"Tuesday\""),
+                (3, "\"Wednesday\""),
+                (4, "\"Thursday\""),
+                (5, "\"Friday\""),
+                (6, "\"Saturday\""),
+            ],
+        )
+        .unwrap_or_else(|| v.to_string()),
+        TIME_HOUR => {
+            let s = u64::try_from(v).unwrap_or(0);
+            if s % 60 == 0 {
+                format!("\"{:02}:{:02}\"", s / 3600, (s / 60) % 60)
+            } else {
+                format!("\"{:02}:{:02}:{:02}\"", s / 3600, (s / 60) % 60, s % 60)
+            }
+        }
+        TIME => time_text(u64::try_from(v).unwrap_or(0)),
+        TIME_DATE => date_text(u64::try_from(v / 1_000_000_000).unwrap_or(0)),
+        CLASSID => match v {
+            0xffff_ffff => "root".to_owned(),
+            0 => "none".to_owned(),
+            _ => format!("{:x}:{:x}", v >> 16, v & 0xffff),
+        },
+        IFINDEX => {
+            let i = u32::try_from(v).unwrap_or(0);
+            match (ctx.ifname)(i) {
+                Some(n) => format!("\"{n}\""),
+                None => i.to_string(),
+            }
+        }
+        _ => v.to_string(),
+    }
+}
+
+/// An IPv6 address as glibc's `inet_ntop` writes it (an IPv4-compatible
+/// address with its last 32 bits dotted: `::18.52.18.52`).
+fn ipv6_text(b: &[u8]) -> String {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(&b[..16]);
+    if a[..12].iter().all(|&x| x == 0) && (a[12] != 0 || a[13] != 0) {
+        return format!("::{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
+    }
+    Ipv6Addr::from(a).to_string()
+}
+
+/// Seconds since the epoch as `"YYYY-MM-DD HH:MM:SS"` (UTC).
+fn date_text(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "\"{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}\"",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+fn bits_text(v: u128, t: &[(u128, &str)], sep: &str) -> String {
+    if v == 0 {
+        return "0x0".to_owned();
+    }
+    let mut names = Vec::new();
+    let mut rest = v;
+    for (b, n) in t {
+        if v & b != 0 {
+            names.push((*n).to_owned());
+            rest &= !b;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("0x{rest:x}"));
+    }
+    names.join(sep)
+}
+
+/// A protocol's name as nft prints it (`/etc/protocols`), or its number.
+pub(crate) fn proto_name_of(p: u8) -> String {
+    proto_name(p)
+}
+
+fn proto_name(p: u8) -> String {
+    static PROTOS: std::sync::OnceLock<HashMap<u8, String>> = std::sync::OnceLock::new();
+    let m = PROTOS.get_or_init(|| {
+        let mut m = HashMap::new();
+        if let Ok(t) = std::fs::read_to_string("/etc/protocols") {
+            for l in t.lines() {
+                let l = l.split('#').next().unwrap_or("");
+                let mut w = l.split_whitespace();
+                if let (Some(n), Some(num)) = (w.next(), w.next()) {
+                    if let Ok(num) = num.parse::<u8>() {
+                        m.entry(num).or_insert_with(|| n.to_owned());
+                    }
+                }
+            }
+        }
+        m
+    });
+    m.get(&p).cloned().unwrap_or_else(|| p.to_string())
+}
+
+fn l3proto_name(p: Option<u16>, fam: ProtoFamily) -> String {
+    match p {
+        Some(2) => "ip".into(),
+        Some(10) => "ip6".into(),
+        Some(1) => "inet".into(),
+        Some(0) | None => family_name(fam).into(),
+        Some(x) => x.to_string(),
+    }
+}
+
+fn obj_type_name(t: u32) -> &'static str {
+    match t {
+        sys::NFT_OBJECT_COUNTER => "counter",
+        sys::NFT_OBJECT_QUOTA => "quota",
+        sys::NFT_OBJECT_CT_HELPER => "ct helper",
+        sys::NFT_OBJECT_LIMIT => "limit",
+        sys::NFT_OBJECT_CT_TIMEOUT => "ct timeout",
+        sys::NFT_OBJECT_SECMARK => "secmark",
+        sys::NFT_OBJECT_SYNPROXY => "synproxy",
+        sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
+        _ => "unknown",
+    }
+}
+
+/// A duration in milliseconds as nft prints it (`1d2h3m4s5ms`, `0s`).
+pub fn time_text(ms: u64) -> String {
+    let mut s = String::new();
+    let (d, rest) = (ms / 86_400_000, ms % 86_400_000);
+    let (h, rest) = (rest / 3_600_000, rest % 3_600_000);
+    let (m, rest) = (rest / 60_000, rest % 60_000);
+    let (sec, msec) = (rest / 1000, rest % 1000);
+    for (v, u) in [(d, "d"), (h, "h"), (m, "m"), (sec, "s"), (msec, "ms")] {
+        if v != 0 {
+            let _ = write!(s, "{v}{u}");
+        }
+    }
+    if s.is_empty() {
+        s.push_str("0s");
+    }
+    s
+}
+
+/// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
+/// nft 1.0.6 has no unit above mbytes: `1024 mbytes`).
+fn bytes_unit(b: u64) -> (u64, &'static str) {
+    let mut v = b;
+    let mut u = 0;
+    while u < 2 && v >= 1024 && v % 1024 == 0 {
+        v /= 1024;
+        u += 1;
+    }
+    (v, ["bytes", "kbytes", "mbytes"][u])
+}
+
+fn rate_unit(unit: u64) -> &'static str {
+    match unit {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        86400 => "day",
+        604_800 => "week",
+        _ => "error",
+    }
+}
+
+fn limit_text(l: &crate::expr::Limit) -> String {
+    let over = if l.flags.unwrap_or(0) & 1 != 0 {
+        "over "
+    } else {
+        ""
+    };
+    let unit = rate_unit(l.unit.unwrap_or(1));
+    let rate = l.rate.unwrap_or(0);
+    let burst = l.burst.unwrap_or(0);
+    if l.kind == Some(LimitType::PKT_BYTES) {
+        let (v, u) = bytes_unit(rate);
+        let mut s = format!("rate {over}{v} {u}/{unit}");
+        if burst != 0 {
+            let (bv, bu) = bytes_unit(burst.into());
+            let _ = write!(s, " burst {bv} {bu}");
+        }
+        s
+    } else {
+        let mut s = format!("rate {over}{rate}/{unit}");
+        if burst != 5 {
+            let _ = write!(s, " burst {burst} packets");
+        }
+        s
+    }
+}
+
+/// The text of a stateful expression in a set declaration or element.
+fn stateful_text(e: &Expr, decl: bool) -> Option<String> {
+    Some(match e {
+        Expr::Counter(Counter { packets, bytes, .. }) => {
+            if decl {
+                "counter".to_owned()
+            } else {
+                format!(
+                    "counter packets {} bytes {}",
+                    packets.unwrap_or(0),
+                    bytes.unwrap_or(0)
+                )
+            }
+        }
+        Expr::Limit(l) => format!("limit {}", limit_text(l)),
+        Expr::Quota(q) => {
+            let over = if q.flags.unwrap_or(0) & 1 != 0 {
+                "over "
+            } else {
+                ""
+            };
+            let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+            let mut s = format!("quota {over}{v} {u}");
+            let used = q.consumed.unwrap_or(0);
+            if used != 0 && !decl {
+                let (v, u) = bytes_unit(used);
+                let _ = write!(s, " used {v} {u}");
+            }
+            s
+        }
+        Expr::Connlimit(c) => {
+            let over = if c.flags.unwrap_or(0) & 1 != 0 {
+                "over "
+            } else {
+                ""
+            };
+            format!("ct count {over}{}", c.count.unwrap_or(0))
+        }
+        Expr::Last(_) => "last".to_owned(),
+        _ => return None,
+    })
+}
+
+/// A ct timeout policy as nft prints it: the states whose timeout
+/// differs from nft's default, in state order.
+fn timeout_policy(l4: u8, attrs: impl IntoIterator<Item = (u16, u32)>) -> String {
+    let names: &[(&str, u32)] = match l4 {
+        6 => &[
+            ("syn_sent", 120),
+            ("syn_recv", 60),
+            ("established", 432_000),
+            ("fin_wait", 120),
+            ("close_wait", 60),
+            ("last_ack", 30),
+            ("time_wait", 120),
+            ("close", 10),
+            ("syn_sent2", 120),
+            ("retrans", 300),
+            ("unacknowledged", 300),
+        ],
+        17 | 136 => &[("unreplied", 30), ("replied", 180)],
+        1 | 58 => &[("timeout", 30)],
+        _ => &[("generic", 600)],
+    };
+    let mut out = Vec::new();
+    for (attr, v) in attrs {
+        let k = usize::from(attr);
+        if let Some((n, def)) = k.checked_sub(1).and_then(|i| names.get(i)) {
+            if v != *def {
+                out.push(format!("{n} : {v}"));
+            }
+        }
+    }
+    out.join(", ")
+}
+
+// ---------------------------------------------------------------- elements
+
+fn verdict_text(v: &Verdict) -> String {
+    match v {
+        Verdict::Drop => "drop".into(),
+        Verdict::Accept => "accept".into(),
+        Verdict::Queue => "queue".into(),
+        Verdict::Continue => "continue".into(),
+        Verdict::Break => "break".into(),
+        Verdict::Return => "return".into(),
+        Verdict::Jump(c) => format!("jump {c}"),
+        Verdict::Goto(c) => format!("goto {c}"),
+        _ => "unknown".into(),
+    }
+}
+
+/// A whole key (all fields) as nft prints it.
+fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
+    k.split(b)
+        .iter()
+        .zip(&k.fields)
+        .map(|(v, f)| value_text(f, v, ctx))
+        .collect::<Vec<_>>()
+        .join(" . ")
+}
+
+/// `start`..=`end` of one field: the value, a prefix or a range.
+fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
+    // Interval keys hold host-order values in network order.
+    let be = Field {
+        host: false,
+        ..f.clone()
+    };
+    if start == end {
+        return value_text(&be, start, ctx);
+    }
+    // nft prints the bounds of a range of symbolic constants as numbers.
+    {
+        use dt::*;
+        let (a, b) = (field_uint(&be, start), field_uint(&be, end));
+        match f.dtype {
+            ETHERTYPE => return format!("0x{a:04x}-0x{b:04x}"),
+            DSCP => return format!("0x{a:02x}-0x{b:02x}"),
+            INET_PROTOCOL | ICMP_TYPE | ICMP_CODE | ICMP6_TYPE | ICMPV6_CODE | ICMPX_CODE
+            | ARPOP | ECN | IGMP_TYPE | PKTTYPE | CT_DIR | NFPROTO | MH_TYPE | DCCP_PKTTYPE
+            | FIB_ADDR | ARPHRD | BOOLEAN | TIME_DAY => return format!("{a}-{b}"),
+            _ => {}
+        }
+    }
+    // Range bounds compare in network order: a prefix when start has
+    // zeros where end has ones, from some bit on.
+    let bits = start.len() * 8;
+    let (s, e) = (be_uint(start), be_uint(end));
+    let diff = s ^ e;
+    let host_bits = 128 - diff.leading_zeros() as usize;
+    let mask = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    if f.dtype == dt::STRING || f.dtype == dt::IFNAME {
+        // A wildcard interface name: the common prefix then `*`.
+        let common = start.iter().zip(end).take_while(|(a, b)| a == b).count();
+        if start[common..].iter().all(|&x| x == 0) && end[common..].iter().all(|&x| x == 0xff) {
+            return format!("\"{}*\"", cstr(&start[..common]));
+        }
+    }
+    let prefixes = matches!(f.dtype, dt::IPADDR | dt::IP6ADDR | dt::MARK) && !f.raw;
+    if prefixes && !f.host && s & mask == 0 && e & mask == mask {
+        let plen = bits - host_bits;
+        return format!("{}/{plen}", value_text(f, start, ctx));
+    }
+    if f.host {
+        // Host-order values in an interval set are keyed in network order.
+        let hs = Field {
+            host: false,
+            ..f.clone()
+        };
+        if prefixes && s & mask == 0 && e & mask == mask {
+            let plen = bits - host_bits;
+            return format!("{}/{plen}", value_text(&hs, start, ctx));
+        }
+        return format!(
+            "{}-{}",
+            value_text(&hs, start, ctx),
+            value_text(&hs, end, ctx)
+        );
+    }
+    format!("{}-{}", value_text(f, start, ctx), value_text(f, end, ctx))
+}
+
+/// Subtracts one from a big-endian number (wrapping).
+fn minus_one(b: &[u8]) -> Vec<u8> {
+    let mut v = b.to_vec();
+    for x in v.iter_mut().rev() {
+        if *x == 0 {
+            *x = 0xff;
+        } else {
+            *x -= 1;
+            break;
+        }
+    }
+    v
+}
+
+struct Item {
+    sort: Vec<u8>,
+    sortable: bool,
+    text: String,
+}
+
+fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (String, String) {
+    // (" : data", " counter ... timeout ... comment")
+    let mut d = String::new();
+    match (&e.data, data) {
+        (Some(Data::Verdict(v)), _) => {
+            let _ = write!(d, " : {}", verdict_text(v));
+        }
+        (Some(Data::Value(v)), Some(k)) if k.interval => {
+            let (a, b) = v.split_at(v.len() / 2);
+            let t: Vec<String> = k
+                .split(a)
+                .iter()
+                .zip(k.split(b))
+                .zip(&k.fields)
+                .map(|((x, y), f)| range_text(f, x, y, ctx))
+                .collect();
+            let _ = write!(d, " : {}", t.join(" . "));
+        }
+        (Some(Data::Value(v)), Some(k)) => {
+            let _ = write!(d, " : {}", key_text(k, v, ctx));
+        }
+        _ => {}
+    }
+    if let Some(r) = &e.objref {
+        let _ = write!(d, " : \"{r}\"");
+    }
+    let mut x = String::new();
+    for ex in e
+        .expr
+        .iter()
+        .map(|b| &**b)
+        .chain(e.exprs.iter().flat_map(|l| l.0.iter()))
+    {
+        if let Some(t) = stateful_text(ex, false) {
+            let _ = write!(x, " {t}");
+        }
+    }
+    if let Some(t) = e.timeout {
+        if Some(t) != s.timeout {
+            let _ = write!(x, " timeout {}", time_text(t));
+        }
+    }
+    if let Some(t) = e.expiration {
+        let _ = write!(x, " expires {}", time_text(t));
+    }
+    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        let _ = write!(x, " comment \"{c}\"");
+    }
+    (d, x)
+}
+
+fn element_items(
+    s: &Set,
+    key: &KeyType,
+    data: Option<&KeyType>,
+    elems: &[&Element],
+    ctx: &Ctx<'_>,
+) -> Vec<String> {
+    let flags = s.flags.unwrap_or_default();
+    let mut items: Vec<Item> = Vec::new();
+    let catchall = |e: &Element| e.flags.is_some_and(|f| f.contains(ElemFlags::CATCHALL));
+    let mut tail = Vec::new();
+    for e in elems.iter().filter(|e| catchall(e)) {
+        let (d, x) = elem_suffix(s, e, data, ctx);
+        tail.push(format!("*{x}{d}"));
+    }
+    let elems: Vec<&Element> = elems.iter().copied().filter(|e| !catchall(e)).collect();
+    if flags.contains(SetFlags::INTERVAL) && elems.iter().all(|e| e.key_end.is_none()) {
+        // Kernel intervals: start elements and end elements (exclusive).
+        let mut v: Vec<&Element> = elems.clone();
+        v.sort_by(|a, b| {
+            let ka = a.key.as_ref().and_then(Data::as_value).unwrap_or(&[]);
+            let kb = b.key.as_ref().and_then(Data::as_value).unwrap_or(&[]);
+            ka.cmp(kb).then_with(|| {
+                let ea = a.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+                let eb = b.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+                eb.cmp(&ea)
+            })
+        });
+        let f = key.fields.first().cloned().unwrap_or(Field {
+            dtype: dt::INTEGER,
+            len: 0,
+            host: false,
+            raw: false,
+        });
+        let mut i = 0;
+        while i < v.len() {
+            let e = v[i];
+            let is_end = e.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END));
+            let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
+                i += 1;
+                continue;
+            };
+            if is_end {
+                i += 1;
+                continue;
+            }
+            // The range ends before the next element's key (an end
+            // element, or the start of an adjacent range).
+            let end = match v.get(i + 1) {
+                Some(n) => {
+                    if n.flags.is_some_and(|f| f.contains(ElemFlags::INTERVAL_END)) {
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                    minus_one(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
+                }
+                None => {
+                    i += 1;
+                    vec![0xff; k.len()]
+                }
+            };
+            let (d, x) = elem_suffix(s, e, data, ctx);
+            items.push(Item {
+                sort: k.to_vec(),
+                sortable: true,
+                text: format!("{}{x}{d}", range_text(&f, k, &end, ctx)),
+            });
+        }
+    } else {
+        for e in &elems {
+            let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
+                continue;
+            };
+            let ktext = match e.key_end.as_ref().and_then(Data::as_value) {
+                Some(end) => key
+                    .split(k)
+                    .iter()
+                    .zip(key.split(end))
+                    .zip(&key.fields)
+                    .map(|((a, b), f)| range_text(f, a, b, ctx))
+                    .collect::<Vec<_>>()
+                    .join(" . "),
+                None => key_text(key, k, ctx),
+            };
+            let (d, x) = elem_suffix(s, e, data, ctx);
+            let single = key.fields.len() == 1;
+            // Concatenated ranges list in the kernel's order.
+            let sortable = e.key_end.is_none();
+            // nft sorts by the key as a number: a concatenation as a
+            // host-order one; flags with several bits set (printed `fin |
+            // ack`) by their lowest bit, the first operand of the `|`.
+            let multi_flags = single
+                && matches!(
+                    key.fields[0].dtype,
+                    dt::TCP_FLAG | dt::CT_STATE | dt::CT_STATUS
+                )
+                && field_uint(&key.fields[0], k).count_ones() > 1;
+            let sort = if multi_flags {
+                let v = field_uint(&key.fields[0], k);
+                let low = v & v.wrapping_neg();
+                low.to_be_bytes()[16 - k.len().min(16)..].to_vec()
+            } else if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
+                // A string sorts as the number its characters make.
+                let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
+                k[..end].to_vec()
+            } else if !single || key.fields[0].host {
+                k.iter().rev().copied().collect()
+            } else {
+                k.to_vec()
+            };
+            items.push(Item {
+                sort,
+                sortable,
+                text: format!("{ktext}{x}{d}"),
+            });
+        }
+        if items.iter().all(|i| i.sortable) {
+            // nft collects the kernel's elements in reverse, then sorts
+            // stably: equal keys stay in reverse dump order.
+            items.reverse();
+            items.sort_by(|a, b| cmp_num(&a.sort, &b.sort));
+        }
+    }
+    let mut out: Vec<String> = items.into_iter().map(|i| i.text).collect();
+    out.extend(tail);
+    out
+}
+
+fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+// ---------------------------------------------------------------- rules
+
+use crate::lang::ast::{
+    Elem, Expr as LExpr, ExthdrKind, Log, Nat, Op, Payload, RuleItem, Stmt, Verdict as LVerdict,
+};
+use crate::lang::datatype::{duration_text, Value};
+
+/// Meta keys nft prints without `meta`.
+fn meta_unqualified(k: &str) -> bool {
+    matches!(
+        k,
+        "iif" | "oif" | "iifname" | "oifname" | "iifgroup" | "oifgroup"
+    )
+}
+
+fn lverdict_text(v: &LVerdict) -> String {
+    match v {
+        LVerdict::Jump(c) => format!("jump {c}"),
+        LVerdict::Goto(c) => format!("goto {c}"),
+        v => v.keyword().to_owned(),
+    }
+}
+
+/// Whether an expression prints as more than one token and needs
+/// parentheses as a binary operation's operand.
+/// Binding strength of a binary operator (as in C: shifts, `&`, `^`, `|`).
+fn precedence(op: crate::lang::ast::BinOp) -> u8 {
+    use crate::lang::ast::BinOp;
+    match op {
+        BinOp::Lshift | BinOp::Rshift => 4,
+        BinOp::And => 3,
+        BinOp::Xor => 2,
+        BinOp::Or => 1,
+    }
+}
+
+/// Whether an operand of `parent` needs parentheses: a binary operation
+/// that binds less strongly (`(meta mark | 0x10) << 8`; `fin | syn | rst`
+/// needs none).
+fn is_compound_under(e: &LExpr, parent: crate::lang::ast::BinOp) -> bool {
+    matches!(e, LExpr::Binop { op, .. } if precedence(*op) < precedence(parent))
+}
+
+/// An expression as nft prints it (`ip saddr`, `{ 22, 80 }`, `@set`...).
+pub fn expr_text(e: &LExpr) -> String {
+    expr_text_in(e, false)
+}
+
+fn value_in(v: &Value, in_binop: bool) -> String {
+    match v.ty {
+        // A DSCP value without a name is hex (`0x3f`).
+        crate::lang::Datatype::Dscp => {
+            let t = v.text();
+            if t.parse::<u64>().is_ok() {
+                return format!("0x{:02x}", v.as_u128());
+            }
+            return t;
+        }
+        crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
+            let t = v.text();
+            if t.parse::<u64>().is_err() && !t.starts_with("0x") {
+                return format!("\"{t}\"");
+            }
+            return t;
+        }
+        crate::lang::Datatype::Ipv6Addr if v.data.len() == 16 => {
+            return ipv6_text(&v.data);
+        }
+        crate::lang::Datatype::CtLabel => {
+            let n = v.as_u128();
+            if n.count_ones() == 1 {
+                return n.trailing_zeros().to_string();
+            }
+        }
+        crate::lang::Datatype::TimeDay => {
+            let t = v.text();
+            if t.parse::<u64>().is_err() {
+                return format!("\"{t}\"");
+            }
+            return t;
+        }
+        crate::lang::Datatype::TimeDate => {
+            return date_text(u64::try_from(v.as_u128() / 1_000_000_000).unwrap_or(0));
+        }
+        crate::lang::Datatype::TimeHour => {
+            let secs = u64::try_from(v.as_u128()).unwrap_or(0);
+            return if secs % 60 == 0 {
+                format!("\"{:02}:{:02}\"", secs / 3600, (secs / 60) % 60)
+            } else {
+                format!(
+                    "\"{:02}:{:02}:{:02}\"",
+                    secs / 3600,
+                    (secs / 60) % 60,
+                    secs % 60
+                )
+            };
+        }
+        _ => {}
+    }
+    if in_binop {
+        v.text_bitmask_or()
+    } else {
+        v.text()
+    }
+}
+
+fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
+    match e {
+        LExpr::Value(v) => value_in(v, in_binop),
+        LExpr::List(l) => l
+            .iter()
+            .map(|x| expr_text_in(x, in_binop))
+            .collect::<Vec<_>>()
+            .join(if in_binop { " | " } else { "," }),
+        LExpr::Payload(Payload::Field { protocol, field }) => format!("{protocol} {field}"),
+        LExpr::Payload(Payload::Raw { base, offset, len }) => format!("@{base},{offset},{len}"),
+        LExpr::Meta(k) => {
+            if meta_unqualified(k) {
+                (*k).to_owned()
+            } else {
+                format!("meta {k}")
+            }
+        }
+        LExpr::Ct { key, dir } => match dir {
+            Some(d) => format!("ct {d} {key}"),
+            None => format!("ct {key}"),
+        },
+        LExpr::Rt { key, family } => match family {
+            Some(f) => format!("rt {f} {key}"),
+            None => format!("rt {key}"),
+        },
+        LExpr::Fib { result, flags } => format!("fib {} {result}", flags.join(" . ")),
+        LExpr::Socket { key, level } => match level {
+            Some(l) => format!("socket {key} level {l}"),
+            None => format!("socket {key}"),
+        },
+        LExpr::Osf { key, ttl } => match ttl {
+            Some(t) => format!("osf ttl {t} {key}"),
+            None => format!("osf {key}"),
+        },
+        LExpr::Exthdr(x) => {
+            if x.kind == ExthdrKind::Ipv6 {
+                return match (&x.field, x.offset) {
+                    (Some(f), _) => format!("{} {f}", x.name),
+                    (None, Some(o)) => format!("{} {o}", x.name),
+                    (None, None) => format!("exthdr {}", x.name),
+                };
+            }
+            let head = match x.kind {
+                ExthdrKind::Ipv6 => "exthdr",
+                ExthdrKind::TcpOption => "tcp option",
+                ExthdrKind::IpOption => "ip option",
+                ExthdrKind::SctpChunk => "sctp chunk",
+                ExthdrKind::DccpOption => "dccp option",
+            };
+            if let Some((base, off, len)) = x.raw {
+                // A whole unnamed option (its presence): its kind alone.
+                if (off, len) == (0, 8) {
+                    return format!("{head} {base}");
+                }
+                return format!("{head} @{base},{off},{len}");
+            }
+            let mut s = format!("{head} {}", x.name);
+            if let Some(f) = &x.field {
+                let _ = write!(s, " {f}");
+            }
+            if let Some(o) = x.offset {
+                let _ = write!(s, " {o}");
+            }
+            s
+        }
+        LExpr::Numgen {
+            mode,
+            modulus,
+            offset,
+        } => {
+            let mut s = format!("numgen {mode} mod {modulus}");
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Jhash {
+            modulus,
+            seed,
+            offset,
+            expr,
+        } => {
+            let mut s = format!("jhash {} mod {modulus}", expr_text(expr));
+            if let Some(seed) = seed {
+                let _ = write!(s, " seed 0x{seed:x}");
+            }
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Symhash { modulus, offset } => {
+            let mut s = format!("symhash mod {modulus}");
+            if *offset != 0 {
+                let _ = write!(s, " offset {offset}");
+            }
+            s
+        }
+        LExpr::Xfrm {
+            key,
+            family,
+            dir,
+            spnum,
+        } => {
+            let mut s = format!("ipsec {dir}");
+            if *spnum != 0 {
+                let _ = write!(s, " spnum {spnum}");
+            }
+            if let Some(f) = family {
+                let _ = write!(s, " {f}");
+            }
+            let _ = write!(s, " {key}");
+            s
+        }
+        LExpr::Binop { op, left, right } => {
+            let l = expr_text_in(left, true);
+            let r = if is_raw(left) {
+                raw_hex(right)
+            } else {
+                expr_text_in(right, true)
+            };
+            let l = if is_compound_under(left, *op) {
+                format!("({l})")
+            } else {
+                l
+            };
+            let multi = matches!(&**right, LExpr::List(v) if v.len() > 1)
+                || matches!(&**right, LExpr::Value(v) if v.ty.is_bitmask() && r.contains(" | "));
+            let r = if is_compound_under(right, *op) || multi {
+                format!("({r})")
+            } else {
+                r
+            };
+            format!("{l} {} {r}", op.as_str())
+        }
+        LExpr::Prefix { addr, len } => format!("{}/{len}", expr_text(addr)),
+        LExpr::Range(a, b) => match (&**a, &**b) {
+            // nft prints the bounds of a time range in seconds.
+            (LExpr::Value(x), LExpr::Value(y))
+                if x.ty == crate::lang::Datatype::Time && y.ty == x.ty =>
+            {
+                format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
+            }
+            // A range of interface names is a wildcard: `"eth*"`.
+            (LExpr::Value(x), LExpr::Value(y))
+                if matches!(
+                    x.ty,
+                    crate::lang::Datatype::Ifname | crate::lang::Datatype::String
+                ) =>
+            {
+                let common = x
+                    .data
+                    .iter()
+                    .zip(&y.data)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                if y.data[common..].iter().all(|&b| b == 0xff)
+                    && x.data[common..].iter().all(|&b| b == 0)
+                {
+                    format!("\"{}*\"", String::from_utf8_lossy(&x.data[..common]))
+                } else {
+                    format!("{}-{}", expr_text(a), expr_text(b))
+                }
+            }
+            (LExpr::Value(x), LExpr::Value(y)) => {
+                format!("{}-{}", range_bound(x), range_bound(y))
+            }
+            _ => format!("{}-{}", expr_text(a), expr_text(b)),
+        },
+        LExpr::Concat(v) => v.iter().map(expr_text).collect::<Vec<_>>().join(" . "),
+        // Flags with several bits are written `syn | ack` in a set.
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter()
+                .map(|x| match x {
+                    LExpr::Value(_) => expr_text_in(x, true),
+                    x => expr_text(x),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        LExpr::SetRef(n) if n.starts_with('@') => n.clone(),
+        LExpr::SetRef(n) => format!("@{n}"),
+        LExpr::Map { key, data } => format!("{} map {}", expr_text(key), keyed_text(key, data)),
+        LExpr::Mapping(k, d) => format!("{} : {}", expr_text(k), expr_text(d)),
+        LExpr::Elem(el) => elem_text(el),
+        LExpr::Verdict(v) => lverdict_text(v),
+        LExpr::Wildcard => "*".to_owned(),
+    }
+}
+
+/// A bound of a range: nft prints symbolic constants as numbers there
+/// (`arp operation 1-2`, `icmpv6 code 3-66`).
+fn range_bound(v: &Value) -> String {
+    let t = value_in(v, false);
+    let symbolic = !v.ty.symbols().is_empty() || v.ty == crate::lang::Datatype::InetProto;
+    if !symbolic || t.starts_with("0x") || t.parse::<u128>().is_ok() {
+        return t;
+    }
+    match v.ty {
+        crate::lang::Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
+        crate::lang::Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
+        _ => v.as_u128().to_string(),
+    }
+}
+
+fn elem_text(el: &Elem) -> String {
+    let mut s = expr_text(&el.val);
+    for st in &el.stmts {
+        let _ = write!(s, " {}", stmt_text(st));
+    }
+    if let Some(t) = el.timeout_ms {
+        let _ = write!(s, " timeout {}", time_text(t));
+    }
+    if let Some(t) = el.expires_ms {
+        let _ = write!(s, " expires {}", time_text(t));
+    }
+    if let Some(c) = &el.comment {
+        let _ = write!(s, " comment \"{c}\"");
+    }
+    s
+}
+
+fn log_text(l: &Log) -> String {
+    let mut s = String::from("log");
+    if let Some(p) = &l.prefix {
+        let _ = write!(s, " prefix \"{p}\"");
+    }
+    if let Some(g) = l.group {
+        let _ = write!(s, " group {g}");
+    }
+    if let Some(n) = l.snaplen {
+        let _ = write!(s, " snaplen {n}");
+    }
+    if let Some(q) = l.qthreshold {
+        let _ = write!(s, " queue-threshold {q}");
+    }
+    if let Some(lv) = l.level {
+        let _ = write!(s, " level {lv}");
+    }
+    let has = |f: &str| l.flags.contains(&f);
+    if has("all") {
+        s.push_str(" flags all");
+    } else {
+        if has("tcp sequence") || has("tcp options") {
+            s.push_str(" flags tcp");
+            match (has("tcp sequence"), has("tcp options")) {
+                (true, true) => s.push_str(" sequence,options"),
+                (true, false) => s.push_str(" sequence"),
+                _ => s.push_str(" options"),
+            }
+        }
+        if has("ip options") {
+            s.push_str(" flags ip options");
+        }
+        if has("skuid") {
+            s.push_str(" flags skuid");
+        }
+        if has("ether") {
+            s.push_str(" flags ether");
+        }
+    }
+    s
+}
+
+/// `lo/len` when the range `lo`-`hi` of addresses is exactly a prefix.
+fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
+    if lo.ty != hi.ty
+        || lo.data.len() != hi.data.len()
+        || !matches!(
+            lo.ty,
+            crate::lang::Datatype::Ipv4Addr | crate::lang::Datatype::Ipv6Addr
+        )
+    {
+        return None;
+    }
+    let bits = u32::try_from(lo.data.len() * 8).ok()?;
+    let (a, b) = (lo.as_u128(), hi.as_u128());
+    let host = 128 - (a ^ b).leading_zeros();
+    let mask = if host >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host) - 1
+    };
+    (a & mask == 0 && b & mask == mask && host < bits)
+        .then(|| format!("{}/{}", value_in(lo, false), bits - host))
+}
+
+fn nat_text(n: &Nat) -> String {
+    let mut s = n.kind.keyword().to_owned();
+    if let Some(f) = n.family {
+        let _ = write!(s, " {f}");
+    }
+    if !n.type_flags.is_empty() {
+        let _ = write!(s, " {}", n.type_flags.join(" "));
+    }
+    if n.addr.is_some() || n.port.is_some() {
+        s.push_str(" to");
+        match &n.addr {
+            Some(a) => {
+                let at = match a {
+                    LExpr::Range(lo, hi) => match (&**lo, &**hi) {
+                        (LExpr::Value(x), LExpr::Value(y)) => {
+                            prefix_of(x, y).unwrap_or_else(|| expr_text(a))
+                        }
+                        _ => expr_text(a),
+                    },
+                    a => expr_text(a),
+                };
+                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                let v6 = n.family == Some("ip6")
+                    || is6(a)
+                    || matches!(a, LExpr::Range(lo, _) if is6(lo));
+                match (&n.port, v6) {
+                    (Some(p), true) => match a {
+                        LExpr::Range(lo, hi) => {
+                            let _ = write!(
+                                s,
+                                " [{}]-[{}]:{}",
+                                expr_text(lo),
+                                expr_text(hi),
+                                expr_text(p)
+                            );
+                        }
+                        _ => {
+                            let _ = write!(s, " [{at}]:{}", expr_text(p));
+                        }
+                    },
+                    (Some(p), false) => {
+                        let _ = write!(s, " {at}:{}", expr_text(p));
+                    }
+                    (None, _) => {
+                        let _ = write!(s, " {at}");
+                    }
+                }
+            }
+            None => {
+                if let Some(p) = &n.port {
+                    let _ = write!(s, " :{}", expr_text(p));
+                }
+            }
+        }
+    }
+    // `prefix` implies the netmap flag, which nft does not repeat.
+    let flags: Vec<&str> = n
+        .flags
+        .iter()
+        .copied()
+        .filter(|f| !(*f == "netmap" && n.type_flags.contains(&"prefix")))
+        .collect();
+    if !flags.is_empty() {
+        let _ = write!(s, " {}", flags.join(","));
+    }
+    s
+}
+
+fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
+    let over = if l.inv { "over " } else { "" };
+    let unit = rate_unit(l.unit_secs);
+    if l.bytes {
+        let (v, u) = bytes_unit(l.rate);
+        let mut s = format!("limit rate {over}{v} {u}/{unit}");
+        if l.burst != 0 {
+            let (bv, bu) = bytes_unit(l.burst.into());
+            let _ = write!(s, " burst {bv} {bu}");
+        }
+        s
+    } else {
+        let mut s = format!("limit rate {over}{}/{unit}", l.rate);
+        if l.burst != 5 {
+            let _ = write!(s, " burst {} packets", l.burst);
+        }
+        s
+    }
+}
+
+/// A raw payload (`@ll,0,8`), alone or under a mask.
+fn is_raw(e: &LExpr) -> bool {
+    match e {
+        LExpr::Payload(Payload::Raw { .. }) => true,
+        LExpr::Binop { left, .. } => is_raw(left),
+        _ => false,
+    }
+}
+
+/// The right side of a raw payload match: integers in hex (`0x14`).
+fn raw_hex(e: &LExpr) -> String {
+    match e {
+        LExpr::Value(v) if v.ty == crate::lang::Datatype::Integer => format!("0x{:x}", v.as_u128()),
+        LExpr::Range(a, b) => format!("{}-{}", raw_hex(a), raw_hex(b)),
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter().map(raw_hex).collect::<Vec<_>>().join(", ")
+        ),
+        e => expr_text(e),
+    }
+}
+
+/// The right side of a match, a vmap or a map lookup on `key`: values
+/// compared with raw payload bits print in hex, also as parts of a
+/// concatenation (`ip saddr . @ih,32,32 { 1.1.1.1 . 0x14 }`).
+fn keyed_text(key: &LExpr, e: &LExpr) -> String {
+    if is_raw(key) {
+        return raw_hex(e);
+    }
+    let LExpr::Concat(parts) = key else {
+        return expr_text(e);
+    };
+    if !parts.iter().any(is_raw) {
+        return expr_text(e);
+    }
+    fn elem(parts: &[LExpr], e: &LExpr) -> String {
+        match e {
+            LExpr::Concat(vals) if vals.len() == parts.len() => vals
+                .iter()
+                .zip(parts)
+                .map(|(v, p)| if is_raw(p) { raw_hex(v) } else { expr_text(v) })
+                .collect::<Vec<_>>()
+                .join(" . "),
+            LExpr::Mapping(k, d) => format!("{} : {}", elem(parts, k), expr_text(d)),
+            e => expr_text(e),
+        }
+    }
+    match e {
+        LExpr::Set(v) => format!(
+            "{{ {} }}",
+            v.iter()
+                .map(|x| elem(parts, x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        e => elem(parts, e),
+    }
+}
+
+/// A statement of a set statement's element (a template: a counter
+/// prints without values).
+fn template_stmt_text(s: &Stmt) -> String {
+    match s {
+        Stmt::Counter(_) => "counter".to_owned(),
+        s => stmt_text(s),
+    }
+}
+
+/// A statement as nft prints it.
+pub fn stmt_text(s: &Stmt) -> String {
+    match s {
+        Stmt::Match { op, left, right } => {
+            // A flag test under a mask: `tcp flags syn / syn,ack`.
+            if let (
+                Op::Eq | Op::Neq,
+                LExpr::Binop {
+                    op: crate::lang::ast::BinOp::And,
+                    left: l,
+                    right: mask,
+                },
+                LExpr::Value(v),
+            ) = (op, left, right)
+            {
+                if let LExpr::Value(m) = &**mask {
+                    if m.ty.is_bitmask() && v.ty.is_bitmask() && m.as_u128().count_ones() > 1 {
+                        let neg = if *op == Op::Neq { "!= " } else { "" };
+                        return format!("{} {neg}{} / {}", expr_text(l), v.text(), m.text());
+                    }
+                }
+            }
+            // An exact comparison of flags: `tcp flags == syn`, `== 0xff`.
+            if let (Op::Eq, LExpr::Value(v)) = (op, right) {
+                if v.ty.is_bitmask() && !matches!(left, LExpr::Binop { .. }) {
+                    if v.as_u128() == 0 {
+                        return format!("{} 0x0", expr_text(left));
+                    }
+                    let r = if v.as_u128().count_ones() == 1 {
+                        v.text()
+                    } else {
+                        format!("0x{:x}", v.as_u128())
+                    };
+                    return format!("{} == {r}", expr_text(left));
+                }
+            }
+            let l = expr_text(left);
+            let r = keyed_text(left, right);
+            match op {
+                Op::Eq
+                    if matches!(left, LExpr::Binop { .. })
+                        && !matches!(right, LExpr::SetRef(_)) =>
+                {
+                    format!("{l} == {r}")
+                }
+                Op::Eq | Op::In => format!("{l} {r}"),
+                o => format!("{l} {} {r}", o.as_str()),
+            }
+        }
+        Stmt::Verdict(v) => lverdict_text(v),
+        Stmt::Counter(c) => format!("counter packets {} bytes {}", c.packets, c.bytes),
+        Stmt::Mangle { key, value } => format!("{} set {}", expr_text(key), expr_text(value)),
+        Stmt::Vmap { key, data } => format!("{} vmap {}", expr_text(key), keyed_text(key, data)),
+        Stmt::Log(l) => log_text(l),
+        Stmt::Limit(l) => limit_stmt_text(l),
+        Stmt::Quota(q) => {
+            let over = if q.inv { "over " } else { "" };
+            let (v, u) = bytes_unit(q.bytes);
+            let mut s = format!("quota {over}{v} {u}");
+            if q.used != 0 {
+                let (v, u) = bytes_unit(q.used);
+                let _ = write!(s, " used {v} {u}");
+            }
+            s
+        }
+        Stmt::CtCount { val, inv } => {
+            format!("ct count {}{val}", if *inv { "over " } else { "" })
+        }
+        Stmt::Nat(n) => nat_text(n),
+        Stmt::Reject(r) => match (&r.kind, &r.code) {
+            (Some("tcp reset"), _) => "reject with tcp reset".to_owned(),
+            (Some(k), Some(c)) => format!("reject with {k} {}", expr_text(c)),
+            (Some(k), None) => format!("reject with {k}"),
+            (None, _) => "reject".to_owned(),
+        },
+        Stmt::Set {
+            op,
+            elem,
+            set,
+            stmts,
+        } => {
+            let mut s = format!("{op} {set} {{ {}", expr_text(elem));
+            for st in stmts {
+                let _ = write!(s, " {}", template_stmt_text(st));
+            }
+            s.push_str(" }");
+            s
+        }
+        Stmt::MapUpdate {
+            op,
+            elem,
+            data,
+            map,
+            stmts,
+        } => {
+            let mut s = format!("{op} {map} {{ {}", expr_text(elem));
+            for st in stmts {
+                let _ = write!(s, " {}", template_stmt_text(st));
+            }
+            let _ = write!(s, " : {} }}", expr_text(data));
+            s
+        }
+        Stmt::Objref { kind, name } => {
+            let n = match name {
+                LExpr::Value(v) => format!("\"{}\"", v.as_str()),
+                e => expr_text(e),
+            };
+            match *kind {
+                "ct helper" | "ct timeout" | "ct expectation" => format!("{kind} set {n}"),
+                "secmark" => format!("meta secmark set {n}"),
+                k => format!("{k} name {n}"),
+            }
+        }
+        Stmt::Dup { addr, dev } => {
+            let mut s = String::from("dup to");
+            if let Some(a) = addr {
+                let _ = write!(s, " {}", expr_text(a));
+                if let Some(d) = dev {
+                    let _ = write!(s, " device {}", expr_text(d));
+                }
+            } else if let Some(d) = dev {
+                let _ = write!(s, " {}", expr_text(d));
+            }
+            s
+        }
+        Stmt::Fwd { dev, family, addr } => match (family, addr) {
+            (Some(f), Some(a)) => format!("fwd {f} to {} device {}", expr_text(a), expr_text(dev)),
+            _ => format!("fwd to {}", expr_text(dev)),
+        },
+        Stmt::Notrack => "notrack".to_owned(),
+        Stmt::Queue { num, flags } => {
+            let mut s = String::from("queue");
+            if !flags.is_empty() {
+                let _ = write!(s, " flags {}", flags.join(","));
+            }
+            if let Some(n) = num {
+                let _ = write!(s, " to {}", expr_text(n));
+            }
+            s
+        }
+        Stmt::Synproxy(sp) => {
+            let mut s = String::from("synproxy");
+            if let Some(m) = sp.mss {
+                let _ = write!(s, " mss {m}");
+            }
+            if let Some(w) = sp.wscale {
+                let _ = write!(s, " wscale {w}");
+            }
+            for f in &sp.flags {
+                let _ = write!(s, " {f}");
+            }
+            s
+        }
+        Stmt::Tproxy { family, addr, port } => {
+            let mut s = String::from("tproxy");
+            if let Some(f) = family {
+                let _ = write!(s, " {f}");
+            }
+            s.push_str(" to");
+            if let Some(a) = addr {
+                let at = expr_text(a);
+                let v6 = matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                if v6 {
+                    let _ = write!(s, " [{at}]");
+                } else {
+                    let _ = write!(s, " {at}");
+                }
+            } else {
+                s.push(' ');
+            }
+            if let Some(p) = port {
+                let _ = write!(s, ":{}", expr_text(p));
+            }
+            s
+        }
+        Stmt::Meter {
+            name,
+            key,
+            stmt,
+            size,
+        } => {
+            let mut s = format!("meter {name}");
+            if let Some(z) = size {
+                let _ = write!(s, " size {z}");
+            }
+            let _ = write!(s, " {{ {} {} }}", expr_text(key), template_stmt_text(stmt));
+            s
+        }
+        Stmt::Xt { kind, name } => format!("xt {kind} {name}"),
+        Stmt::Flow { flowtable } => format!("flow add {flowtable}"),
+        Stmt::Last { used_ms } => match used_ms {
+            Some(ms) => format!("last used {}", duration_text(u128::from(*ms))),
+            None => "last used never".to_owned(),
+        },
+        Stmt::Reset(LExpr::Exthdr(x)) if x.kind == ExthdrKind::TcpOption && x.raw.is_some() => {
+            format!("reset tcp option {}", x.raw.map_or(0, |r| r.0))
+        }
+        Stmt::Reset(e) => format!("reset {}", expr_text(e)),
+        Stmt::Untranslated(u) => format!("# untranslated: {}", u.text.join(" ")),
+    }
+}
+
+/// A rule's line as nft prints it (statements, then the comment); `None`
+/// when part of it was not translated.
+pub fn rule_text(r: &RuleItem) -> Option<String> {
+    rule_text_xt(r, &[])
+}
+
+/// [`rule_text`] with the texts of the rule's x_tables extensions, in
+/// order (`None`: printed as nft prints what it cannot translate).
+fn rule_text_xt(r: &RuleItem, xt: &[Option<String>]) -> Option<String> {
+    let mut xt = xt.iter();
+    if r.untranslated().next().is_some() {
+        return None;
+    }
+    // The family's default reject prints bare.
+    let default_reject = match r.family {
+        "ip" => "icmp",
+        "ip6" => "icmpv6",
+        _ => "icmpx",
+    };
+    let mut s = r
+        .stmts
+        .iter()
+        .map(|st| match st {
+            Stmt::Reject(rj)
+                if rj.kind == Some(default_reject)
+                    && rj
+                        .code
+                        .as_ref()
+                        .is_some_and(|c| expr_text(c) == "port-unreachable") =>
+            {
+                "reject".to_owned()
+            }
+            Stmt::Xt { .. } => match xt.next() {
+                Some(Some(t)) => t.clone(),
+                _ => stmt_text(st),
+            },
+            st => stmt_text(st),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(c) = &r.comment {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let _ = write!(s, "comment \"{c}\"");
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::{Hook, SetDesc, SetElems};
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn table(fam: ProtoFamily, name: &str) -> Table {
+        Table::new(fam, name)
+    }
+
+    fn set(name: &str, key_type: u32, key_len: u32) -> Set {
+        Set::new(ProtoFamily::Ipv4, "t", name, key_type, key_len)
+    }
+
+    fn elems(name: &str, e: Vec<Element>) -> SetElems {
+        SetElems::new(ProtoFamily::Ipv4, "t", name, e)
+    }
+
+    fn end(key: &[u8]) -> Element {
+        Element {
+            flags: Some(ElemFlags::INTERVAL_END),
+            ..Element::new(key.to_vec())
+        }
+    }
+
+    #[test]
+    fn priorities_are_named_within_ten() {
+        use ProtoFamily::*;
+        assert_eq!(priority_text(Ipv4, 1, 0), "filter");
+        assert_eq!(priority_text(Ipv4, 1, 10), "filter + 10");
+        assert_eq!(priority_text(Ipv4, 1, 11), "11");
+        assert_eq!(priority_text(Inet, 0, -155), "mangle - 5");
+        assert_eq!(priority_text(Inet, 0, -100), "dstnat");
+        assert_eq!(priority_text(Inet, 1, -100), "-100");
+        assert_eq!(priority_text(Ipv6, 4, 100), "srcnat");
+        assert_eq!(priority_text(Ipv6, 3, 100), "100");
+        assert_eq!(priority_text(Ipv4, 0, -310), "raw - 10");
+        assert_eq!(priority_text(Ipv4, 2, 40), "security - 10");
+        assert_eq!(priority_text(Bridge, 0, -300), "dstnat");
+        assert_eq!(priority_text(Bridge, 3, 100), "out");
+        assert_eq!(priority_text(Bridge, 4, 300), "srcnat");
+        assert_eq!(priority_text(Bridge, 1, -195), "filter + 5");
+        assert_eq!(priority_text(Arp, 0, -10), "filter - 10");
+        assert_eq!(priority_text(Netdev, 0, -500), "-500");
+    }
+
+    #[test]
+    fn durations_and_byte_units() {
+        assert_eq!(time_text(0), "0s");
+        assert_eq!(time_text(90_000), "1m30s");
+        assert_eq!(time_text(93_784_004), "1d2h3m4s4ms");
+        assert_eq!(bytes_unit(25 * 1024 * 1024), (25, "mbytes"));
+        assert_eq!(bytes_unit(1000), (1000, "bytes"));
+        assert_eq!(bytes_unit(2048), (2, "kbytes"));
+        assert_eq!(bytes_unit(1 << 30), (1024, "mbytes"));
+    }
+
+    #[test]
+    fn table_chain_and_object_layout() {
+        let mut t = table(ProtoFamily::Inet, "x");
+        t.flags = Some(TableFlags::DORMANT);
+        // NFTNL_UDATA_TABLE_COMMENT (0), "c\0"
+        t.userdata = Some(hex("00026300"));
+        let mut c = Chain::base(ProtoFamily::Inet, "x", "in", "filter", 1, 10);
+        c.policy = Some(0);
+        c.userdata = Some(hex("0003686900")); // comment "hi"
+        let mut n = Chain::new(ProtoFamily::Inet, "x", "other");
+        n.handle = Some(7);
+        let counter = Obj {
+            family: ProtoFamily::Inet,
+            table: Some("x".into()),
+            name: Some("cnt".into()),
+            kind: Some(sys::NFT_OBJECT_COUNTER),
+            // NFTA_COUNTER_BYTES 3456, NFTA_COUNTER_PACKETS 12 (u64 big-endian)
+            raw_data: Some(hex("0c0001000000000000000d800c000200000000000000000c")),
+            ..Default::default()
+        };
+        let rs = Ruleset {
+            tables: vec![t],
+            chains: vec![c, n],
+            objs: vec![counter],
+            ..Default::default()
+        };
+        assert_eq!(
+            ruleset(&rs),
+            "table inet x {\n\tflags dormant\n\tcomment \"c\"\n\n\
+             \tcounter cnt {\n\t\tpackets 12 bytes 3456\n\t}\n\n\
+             \tchain in {\n\t\tcomment \"hi\"\n\
+             \t\ttype filter hook input priority filter + 10; policy drop;\n\t}\n\n\
+             \tchain other {\n\t}\n}\n"
+        );
+        assert!(Printer::new()
+            .handles(true)
+            .ruleset(&rs)
+            .contains("\tchain other { # handle 7\n"));
+    }
+
+    #[test]
+    fn flowtables_list_hook_devices_and_counter() {
+        let mut f = Flowtable::new(ProtoFamily::Inet, "x", "ft", -5, &["veth1", "eth0"]);
+        f.flags = Some(2); // NFT_FLOWTABLE_COUNTER
+        f.handle = Some(9);
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Inet, "x")],
+            flowtables: vec![f],
+            ..Default::default()
+        };
+        assert_eq!(
+            ruleset(&rs),
+            "table inet x {\n\tflowtable ft {\n\t\thook ingress priority filter - 5\n\
+             \t\tdevices = { eth0, veth1 }\n\t\tcounter\n\t}\n}\n"
+        );
+        assert!(Printer::new()
+            .handles(true)
+            .ruleset(&rs)
+            .contains("\tflowtable ft { # handle 9\n"));
+    }
+
+    #[test]
+    fn netdev_devices_are_sorted_and_bare() {
+        let mut c = Chain::base(ProtoFamily::Netdev, "n", "ing", "filter", 0, -500);
+        c.hook = Some(Hook {
+            devs: Some(crate::object::Devices(vec!["lo".into(), "dummy0".into()])),
+            ..c.hook.clone().unwrap()
+        });
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Netdev, "n")],
+            chains: vec![c],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "\t\ttype filter hook ingress devices = { dummy0, lo } priority -500; policy accept;\n"
+        ));
+    }
+
+    #[test]
+    fn elements_sorted_and_wrapped_by_type() {
+        let s = set("a", dt::IPADDR, 4);
+        let e: Vec<Element> = [5u8, 1, 4, 2, 3]
+            .iter()
+            .map(|i| Element::new(vec![10, 0, 0, *i]))
+            .collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("a", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 10.0.0.2,\n\
+             \t\t\t     10.0.0.3, 10.0.0.4,\n\t\t\t     10.0.0.5 }\n"
+        ));
+        // Marks (host order): five a line, in hex.
+        let s = set("m", dt::MARK, 4);
+        let e: Vec<Element> = (1u32..=6)
+            .rev()
+            .map(|i| Element::new(i.to_ne_bytes().to_vec()))
+            .collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("m", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains(
+            "elements = { 0x00000001, 0x00000002, 0x00000003, 0x00000004, 0x00000005,\n\
+             \t\t\t     0x00000006 }"
+        ));
+        // Interface names: one a line, shorter names first.
+        let mut s = set("i", dt::IFNAME, 16);
+        s.userdata = Some(hex("000401000000"));
+        let name = |n: &str| {
+            let mut k = n.as_bytes().to_vec();
+            k.resize(16, 0);
+            Element::new(k)
+        };
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("i", vec![name("eth0"), name("lo")])],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs).contains("elements = { \"lo\",\n\t\t\t     \"eth0\" }"));
+    }
+
+    #[test]
+    fn flags_with_several_bits_sort_by_their_lowest() {
+        // typeof tcp flags; the kernel dumped 1..=6 in order (as nft
+        // 1.0.6 lists it: reversed, then sorted stably by the first flag).
+        let mut s = set("f", dt::TCP_FLAG, 1);
+        s.userdata = Some(hex("000402000000"));
+        let e = (1u8..=6).map(|i| Element::new(vec![i])).collect();
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("f", e)],
+            ..Default::default()
+        };
+        assert!(ruleset(&rs)
+            .contains("elements = { fin | rst, fin | syn, fin, syn | rst, syn,\n\t\t\t     rst }"));
+    }
+
+    #[test]
+    fn intervals_merge_into_prefixes_and_ranges() {
+        let mut s = set("c", dt::IPADDR, 4);
+        s.flags = Some(SetFlags::INTERVAL);
+        // As the kernel dumps an interval set: start and end (exclusive)
+        // elements, here in reverse order, adjacent ranges sharing a key.
+        let e = vec![
+            end(&[192, 168, 2, 0]),
+            Element::new(vec![192, 168, 1, 0]),
+            Element::new(vec![10, 0, 0, 0]),
+            end(&[11, 0, 0, 0]),
+            end(&[5, 5, 5, 10]),
+            Element::new(vec![5, 5, 5, 5]),
+            end(&[1, 1, 1, 2]),
+            Element::new(vec![1, 1, 1, 1]),
+            end(&[0, 0, 0, 0]),
+            Element::new(vec![192, 168, 0, 0]),
+        ];
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("c", e)],
+            ..Default::default()
+        };
+        let out = ruleset(&rs);
+        assert!(
+            out.contains(
+                "\t\tflags interval\n\t\telements = { 1.1.1.1, 5.5.5.5-5.5.5.9,\n\
+                 \t\t\t     10.0.0.0/8, 192.168.0.0/24,\n\t\t\t     192.168.1.0/24 }\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn typeof_user_data_and_maps() {
+        // typeof ip saddr . tcp dport: key byte order 0, KEY_TYPEOF a
+        // concatenation of payload (ip, field 11) and payload (tcp, field 2).
+        let mut s = set("n", (dt::IPADDR << TYPE_BITS) | dt::INET_SERVICE, 8);
+        s.userdata = Some(hex(
+            "000400000000033400040d000000012c0014000407000000010c00040c00000001040b00000001\
+             14000407000000010c000408000000010402000000",
+        ));
+        let e = vec![Element::new(hex("0102030400160000"))];
+        // A verdict map with a data typeof absent: `: verdict`.
+        let mut m = set("v", dt::INET_SERVICE, 2);
+        m.flags = Some(SetFlags::MAP);
+        m.data_type = Some(sys::NFT_DATA_VERDICT);
+        m.desc = Some(SetDesc {
+            size: Some(10),
+            ..Default::default()
+        });
+        let me = vec![Element {
+            data: Some(Data::Verdict(Verdict::Jump("c".into()))),
+            ..Element::new(vec![0, 22])
+        }];
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s, m],
+            elements: vec![elems("n", e), elems("v", me)],
+            ..Default::default()
+        };
+        let out = ruleset(&rs);
+        assert!(
+            out.contains(
+                "\tset n {\n\t\ttypeof ip saddr . tcp dport\n\
+                 \t\telements = { 1.2.3.4 . 22 }\n\t}\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "\tmap v {\n\t\ttype inet_service : verdict\n\t\tsize 10\n\
+                 \t\telements = { 22 : jump c }\n\t}\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn binary_operations_parenthesize_as_nft_does() {
+        use crate::lang::ast::BinOp;
+        use crate::lang::Datatype;
+        let v = |t: Datatype, n: u128| LExpr::Value(Value::number(t, 8, n));
+        let bin = |op, l, r| LExpr::Binop {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+        };
+        let flags = bin(
+            BinOp::Or,
+            bin(BinOp::Or, v(Datatype::TcpFlag, 1), v(Datatype::TcpFlag, 2)),
+            v(Datatype::TcpFlag, 4),
+        );
+        let masked = bin(
+            BinOp::And,
+            LExpr::Payload(Payload::Field {
+                protocol: "tcp",
+                field: "flags",
+            }),
+            flags,
+        );
+        assert_eq!(expr_text(&masked), "tcp flags & (fin | syn | rst)");
+        let shifted = bin(
+            BinOp::Lshift,
+            bin(BinOp::Or, LExpr::Meta("mark"), v(Datatype::Mark, 0x10)),
+            v(Datatype::Integer, 8),
+        );
+        assert_eq!(expr_text(&shifted), "(meta mark | 0x00000010) << 8");
+    }
+
+    #[test]
+    fn ct_timeout_policy_prints_what_differs_from_defaults() {
+        // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
+        assert_eq!(timeout_policy(6, [(3, 100), (8, 10)]), "established : 100");
+        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), "replied : 60");
+    }
+
+    /// Random user data, key types, lengths, flags and element bytes:
+    /// the printer never panics.
+    #[test]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+    fn random_sets_print_without_panicking() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let key_len = (next() % 40) as u32;
+            let key_type = match next() % 4 {
+                0 => (next() % 50) as u32,
+                1 => (dt::IPADDR << TYPE_BITS) | (next() % 47) as u32,
+                2 => next() as u32,
+                _ => dt::IFNAME,
+            };
+            let mut s = set("r", key_type, key_len);
+            s.flags = Some(SetFlags::from_bits_retain(next() as u32 & 0x1ff));
+            s.data_type = Some(next() as u32 % 50);
+            s.data_len = Some((next() % 40) as u32);
+            s.timeout = (next() % 2 == 0).then(|| next() % 100_000_000);
+            let ud: Vec<u8> = (0..next() % 64).map(|_| next() as u8 % 9).collect();
+            s.userdata = Some(ud);
+            let e: Vec<Element> = (0..next() % 6)
+                .map(|_| {
+                    let k: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                    let d: Vec<u8> = (0..next() % 40).map(|_| next() as u8).collect();
+                    Element {
+                        flags: Some(ElemFlags::from_bits_retain(next() as u32 & 3)),
+                        key_end: (next() % 3 == 0)
+                            .then(|| Data::Value(k.iter().rev().copied().collect())),
+                        data: (next() % 2 == 0).then_some(Data::Value(d)),
+                        userdata: (next() % 3 == 0).then(|| vec![0, 200, 1]),
+                        ..Element::new(k)
+                    }
+                })
+                .collect();
+            let o = Obj {
+                family: ProtoFamily::Ipv4,
+                table: Some("t".into()),
+                name: Some("o".into()),
+                kind: Some((next() % 12) as u32),
+                raw_data: Some((0..next() % 48).map(|_| next() as u8).collect()),
+                userdata: Some((0..next() % 8).map(|_| next() as u8).collect()),
+                ..Default::default()
+            };
+            let mut c = Chain::base(
+                ProtoFamily::Ipv4,
+                "t",
+                "c",
+                "filter",
+                (next() % 8) as u32,
+                next() as i32,
+            );
+            c.userdata = Some((0..next() % 8).map(|_| next() as u8).collect());
+            let rs = Ruleset {
+                tables: vec![table(ProtoFamily::Ipv4, "t")],
+                chains: vec![c],
+                sets: vec![s],
+                elements: vec![elems("r", e)],
+                objs: vec![o],
+                ..Default::default()
+            };
+            let _ = ruleset(&rs);
+        }
+    }
+
+    #[test]
+    fn malformed_user_data_does_not_panic() {
+        for u in [&[][..], &[7], &[7, 9, 1], &[3, 2, 0, 4], &[0, 255]] {
+            let _ = SetUdata::parse(u);
+            let _ = udata_str(u, 0);
+        }
+        let mut s = set("x", 0x7fff_ffff, 3);
+        s.userdata = Some(vec![3, 6, 0, 4, 7, 0, 0, 0]);
+        let rs = Ruleset {
+            tables: vec![table(ProtoFamily::Ipv4, "t")],
+            sets: vec![s],
+            elements: vec![elems("x", vec![Element::new(vec![1])])],
+            ..Default::default()
+        };
+        let _ = ruleset(&rs);
+    }
+}
