@@ -2262,3 +2262,59 @@ mod tests {
         assert!(e.to_string().contains("bad IPv4 address \"1.2.3\""), "{e}");
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Hostile lengths, offsets, numbers and shapes are errors, never panics.
+    #[test]
+    fn bad_input_is_an_error() {
+        let rule = |expr: &str| {
+            format!(
+                r#"{{"nftables": [{{"rule": {{"family": "inet", "table": "t", "chain": "c", "expr": [{expr}]}}}}]}}"#
+            )
+        };
+        for (i, expr) in [
+            r#"{"match": {"op": "==", "left": {"payload": {"base": "nh", "offset": 4294967295, "len": 4294967295}}, "right": 1}}"#,
+            r#"{"match": {"op": "==", "left": {"payload": {"base": "nh", "offset": 0, "len": 0}}, "right": 1}}"#,
+            r#"{"match": {"op": "==", "left": {"concat": [{"payload": {"base": "th", "offset": 0, "len": 100000}}, {"meta": {"key": "mark"}}]}, "right": {"set": [{"concat": [1, 2]}]}}}"#,
+            r#"{"match": {"op": "==", "left": {"tcp option": {"base": 9, "offset": 4294967295, "len": 200}}, "right": 1}}"#,
+            r#"{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "1.2.3.4", "len": 4294967295}}}}"#,
+            r#"{"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 340282366920938463463374607431768211455}}"#,
+            r#"{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "saddr"}}, "right": "00:11:22:33:44:55:66:77:88:99:00:11:22:33:44:55:66:77"}}"#,
+            r#"{"limit": {"rate": 18446744073709551615, "rate_unit": "gbytes", "burst": 18446744073709551615, "burst_unit": "gbytes"}}"#,
+            r#"{"quota": {"val": 18446744073709551615, "val_unit": "gbytes"}}"#,
+            r#"{"match": {"op": "==", "left": {"&": [{"meta": {"key": "mark"}}]}, "right": 1}}"#,
+            r#"{"snat": {"addr": {"prefix": {"addr": "1.2.3.4", "len": 0}}}}"#,
+            r#"{"vmap": {"key": {"meta": {"key": "mark"}}, "data": 5}}"#,
+            r#"[]"#,
+            r#"{"match": null}"#,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let doc = rule(expr);
+            let failed = match parse(&doc) {
+                Ok(cmds) => transaction(&cmds).is_err(),
+                Err(_) => true,
+            };
+            // The first five have impossible lengths: refused, not clamped.
+            if i < 5 {
+                assert!(failed, "accepted: {expr}");
+            }
+        }
+        for doc in [
+            "",
+            "{}",
+            r#"{"nftables": 1}"#,
+            r#"{"nftables": [{"add": 1}]}"#,
+            r#"{"nftables": [{"set": {"family": "ip", "table": "t", "name": "s", "type": "ipv4_addr", "flags": ["interval"], "elem": [{"prefix": {"addr": "0.0.0.0", "len": 999}}, {"range": ["9.9.9.9", "1.1.1.1"]}]}}]}"#,
+            r#"{"nftables": [{"map": {"family": "ip", "table": "t", "name": "m", "type": "ipv4_addr", "map": "mark", "elem": [["1.1.1.1", "x"]]}}]}"#,
+        ] {
+            if let Ok(cmds) = parse(doc) {
+                let _ = transaction(&cmds);
+            }
+        }
+    }
+}

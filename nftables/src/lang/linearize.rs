@@ -238,7 +238,12 @@ fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
             let (_, f) = field(protocol, f)?;
             (f.ty, f.len)
         }
-        Expr::Payload(Payload::Raw { len, .. }) => (Datatype::Integer, *len),
+        Expr::Payload(Payload::Raw { len, .. }) if (1..=128).contains(len) => {
+            (Datatype::Integer, *len)
+        }
+        Expr::Payload(Payload::Raw { len, .. }) => {
+            return Err(format!("raw payload of {len} bits (1 to 128)"))
+        }
         Expr::Meta(k) => {
             let (_, t, b) = meta_key(k)?;
             (t, b)
@@ -1347,6 +1352,9 @@ impl Lin<'_> {
                 let Expr::Value(v) = &**addr else {
                     return Err("prefix of a non-constant".into());
                 };
+                if *len > l.bits {
+                    return Err(format!("prefix /{len} of a {}-bit value", l.bits));
+                }
                 let full = kbytes(v, l.bits.div_ceil(8) as usize, false, 0);
                 if prefix_bytes.is_some() {
                     self.cmp(cmpop(op)?, 1, full[..l.nbytes].to_vec());
@@ -1831,6 +1839,9 @@ impl Lin<'_> {
                     let Expr::Value(v) = &**addr else {
                         return Err("nat prefix".into());
                     };
+                    if *len > abits {
+                        return Err(format!("prefix /{len} of a {abits}-bit address"));
+                    }
                     let nb = (abits / 8) as usize;
                     let base = kbytes(v, nb, false, 0);
                     let m: u128 = if *len == 0 {
@@ -2025,6 +2036,9 @@ fn bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
             let lo = key_of(k, addr)?;
             let mut hi = lo.clone();
             let bits = hi.len() * 8;
+            if *len as usize > bits {
+                return Err(format!("prefix /{len} of a {bits}-bit key"));
+            }
             for i in (*len as usize)..bits {
                 hi[i / 8] |= 0x80 >> (i % 8);
             }
@@ -2067,6 +2081,9 @@ fn concat_bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
         };
         let (mut a, mut b) = match p {
             Expr::Prefix { addr, len: plen } => {
+                if *plen as usize > len * 8 {
+                    return Err(format!("prefix /{plen} of a {}-bit field", len * 8));
+                }
                 let a = val(addr)?;
                 let mut b = a.clone();
                 for bit in (*plen as usize)..b.len() * 8 {
