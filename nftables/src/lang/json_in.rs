@@ -1011,6 +1011,7 @@ impl Ctx<'_> {
                 inv,
             },
             "notrack" => Stmt::Notrack,
+            "reset" => Stmt::Reset(self.expr(v, fam)?),
             "synproxy" => Stmt::Synproxy(Synproxy {
                 mss: match o {
                     Some(o) => gu64(o, "mss")?.and_then(|x| u16::try_from(x).ok()),

@@ -1523,6 +1523,24 @@ impl Lin<'_> {
                     Expr::Payload(Payload::Field { protocol, field }) => {
                         self.payload_mangle(protocol, field, value)
                     }
+                    Expr::Exthdr(x) => {
+                        // `tcp option maxseg size set 1360`: a whole-byte option field.
+                        let (op, kind, f) = ext_lookup(x)?;
+                        let Some((off, len, _)) = f.filter(|(o, l, _)| o % 8 == 0 && l % 8 == 0)
+                        else {
+                            return Err("write of an option's presence or bit field".into());
+                        };
+                        self.arg(value, 1, ty, bits, false)?;
+                        self.out.push(KExpr::Exthdr(kx::Exthdr {
+                            sreg: Some(1),
+                            kind: Some(kind),
+                            offset: Some(off / 8),
+                            len: Some(len / 8),
+                            op: Some(kx::ExthdrOp(op)),
+                            ..Default::default()
+                        }));
+                        Ok(())
+                    }
                     _ => Err("unsupported mangle key".into()),
                 }
             }
@@ -1649,6 +1667,22 @@ impl Lin<'_> {
                     num: Some(num),
                     total: Some(total),
                     flags: Some(f),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Reset(Expr::Exthdr(x)) => {
+                // `reset tcp option sack0`: the option stripped.
+                let (op, kind) = match x.raw {
+                    Some((k, ..)) => (1, u8::try_from(k).map_err(|_| "option kind".to_string())?),
+                    None => {
+                        let (op, kind, _) = ext_lookup(x)?;
+                        (op, kind)
+                    }
+                };
+                self.out.push(KExpr::Exthdr(kx::Exthdr {
+                    kind: Some(kind),
+                    op: Some(kx::ExthdrOp(op)),
                     ..Default::default()
                 }));
                 Ok(())
