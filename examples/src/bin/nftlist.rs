@@ -14,7 +14,8 @@
 //! kernel expressions left over.
 //!
 //! Usage: `nftlist --netlink [FAMILY [TABLE]]` or `nftlist -j [FAMILY
-//! [TABLE]]` (FAMILY: `ip`, `ip6`, `inet`, `arp`, `bridge`, `netdev`).
+//! [TABLE]]` (FAMILY: `ip`, `ip6`, `inet`, `arp`, `bridge`, `netdev`), or
+//! `nftlist -f FILE` to apply nft JSON (see `apply_file`).
 //!
 //! `-j` prints the ruleset as `nft -j list ruleset` prints it (nft 1.0.6's
 //! JSON, one line): the kernel's expressions translated to nft's
@@ -149,6 +150,11 @@ fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, file] = &args[..] {
+        if flag == "-f" {
+            return apply_file(file);
+        }
+    }
     let text = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => Some((false, Some(ProtoFamily::Unspec))),
         ["-a"] => Some((true, Some(ProtoFamily::Unspec))),
@@ -210,6 +216,32 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("nftlist: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `nftlist -f FILE`: reads nft's JSON (a listing as `nft -j list ruleset`
+/// prints it, or `add`/`insert`/`delete`/`flush`... commands), turns it
+/// into the kernel's objects (`nfnl_tables::lang::json_in`) and applies it
+/// in one transaction, as `nft -j -f FILE` does. A refusal names the
+/// command and its index in the `nftables` array; nothing is applied.
+fn apply_file(file: &str) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("nftlist: {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let applied = Nft::open().map_err(|e| e.to_string()).and_then(|mut nft| {
+        let ifindex = |n: &str| nix::net::if_::if_nametoindex(n).ok();
+        lang::json_in::apply_with(&mut nft, &text, Some(&ifindex)).map_err(|e| e.to_string())
+    });
+    match applied {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nftlist: {file}: {e}");
             ExitCode::FAILURE
         }
     }

@@ -245,7 +245,7 @@ fn is_prefix_type(ty: Datatype) -> bool {
     matches!(ty, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
 }
 
-fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
+pub(crate) fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
     use Datatype as T;
     Some(match k.0 {
         0 => ("length", T::Integer, 32),
@@ -289,7 +289,7 @@ fn meta_key(k: kx::MetaKey) -> Option<(&'static str, Datatype, u32)> {
 }
 
 /// (key as nft prints it without family, type, bits, family-specific).
-fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> {
+pub(crate) fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> {
     use Datatype as T;
     let addr = match family {
         ProtoFamily::Ipv6 => (T::Ipv6Addr, 128),
@@ -2347,9 +2347,9 @@ impl State<'_, '_> {
 
 /// Fields of extension headers, options and chunks: (name, bit offset,
 /// bit length, type).
-type ExtFields = &'static [(&'static str, u32, u32, Datatype)];
+pub(crate) type ExtFields = &'static [(&'static str, u32, u32, Datatype)];
 
-fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
+pub(crate) fn ext_fields(op: u32, kind: u8, offset: u32) -> Option<(String, ExtFields)> {
     use Datatype as T;
     const KL: ExtFields = &[("kind", 0, 8, T::Integer), ("length", 8, 8, T::Integer)];
     let (name, fields): (&str, ExtFields) = match (op, kind) {

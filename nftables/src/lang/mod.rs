@@ -22,6 +22,15 @@
 //! - [`proto`]: the header templates (ether, vlan, arp, ip, ip6, icmp,
 //!   icmpv6, igmp, tcp, udp, udplite, sctp, dccp, ah, esp, comp, th, gre).
 //! - `json` (feature `json`): the JSON form, byte for byte nft's.
+//! - [`linearize`]: the other direction, the syntax tree to kernel objects
+//!   as nft 1.0.6 generates them (dependencies, masks, byte order,
+//!   anonymous sets and maps, interval elements); a rule built from typed
+//!   values gives nft's expressions (see its example).
+//! - `json_in` (feature `json`): nft's JSON in (a listing or
+//!   `add`/`insert`/`create`/`replace`/`delete`/`destroy`/`flush`
+//!   commands), typed by what each value is compared with, linearized and
+//!   applied in one transaction (`json_in::apply`, `nftlist -f FILE`);
+//!   errors name the command's index in the file.
 //!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the
@@ -78,6 +87,10 @@ pub use ast::{
     SetItem, Stmt, Synproxy, TableItem, Untranslated, Verdict,
 };
 pub use datatype::{Datatype, JsonValue, Value};
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+pub mod json_in;
+pub mod linearize;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,664 @@
+//! Namespace tests for `nfnl_tables::lang::json_in` and `linearize`
+//! (feature `json`): a ruleset loaded with `nft` is listed with `nft -j
+//! list ruleset`, that JSON is applied by this crate into an empty
+//! namespace, and `nft -j list ruleset` there must list the same objects
+//! (handles aside).
+//!
+//! Run them with `cargo xtask test -- lang` (or as root: `cargo test -p
+//! nfnl-tables --features json --test netns_lang_in -- --ignored`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::BTreeMap;
+
+use nfnl::testutil::netns as support;
+use nfnl_tables::lang::json_in::{self, Error};
+use nfnl_tables::Nft;
+use serde_json::Value as Json;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+
+/// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
+fn nft_ok(args: &str) -> bool {
+    let mut cmd = support::command("nft");
+    cmd.arg(args);
+    support::output_within(cmd, support::COMMAND_TIMEOUT)
+        .status
+        .success()
+}
+
+/// The listing's objects without handles (they differ between runs).
+fn objects(json: &str) -> Vec<Json> {
+    let v: Json = serde_json::from_str(json).unwrap();
+    let mut out = v["nftables"].as_array().cloned().unwrap_or_default();
+    for o in &mut out {
+        if let Some(m) = o.as_object_mut() {
+            for (_, body) in m.iter_mut() {
+                if let Some(b) = body.as_object_mut() {
+                    b.remove("handle");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Figures of round trips.
+#[derive(Default, Debug)]
+struct Figures {
+    objects: usize,
+    equal: usize,
+    rules: usize,
+    rules_equal: usize,
+    /// Objects our reader or linearizer refused (left out of the file).
+    unsupported: usize,
+    refused: usize,
+    /// Round trips whose result nft could not list.
+    nft_failed: usize,
+    differ: Vec<String>,
+}
+
+/// The round trip of the current namespace's ruleset: `nft -j list
+/// ruleset` here, applied by us into a fresh namespace, listed again by
+/// nft. Commands we cannot read or linearize are left out (counted), and
+/// so are the objects the kernel refused.
+fn round_trip(what: &str, fig: &mut Figures) {
+    let oracle = support::sh("nft -j list ruleset");
+    let mut doc: Json = serde_json::from_str(&oracle).unwrap();
+    let mut dropped = Vec::new();
+    let _ns = support::netns();
+    loop {
+        let text = doc.to_string();
+        let ifindex = |n: &str| nix::net::if_::if_nametoindex(n).ok();
+        let parsed = json_in::parse_with(&text, Some(&ifindex));
+        let failed = match parsed.and_then(|c| json_in::transaction(&c)) {
+            Ok((tx, ops)) => {
+                let mut nft = Nft::open().unwrap();
+                match nft.commit(&tx) {
+                    Ok(()) => break,
+                    Err(nfnl_tables::Error::Operation { index, source, .. }) => {
+                        fig.refused += 1;
+                        fig.differ.push(format!(
+                            "{what}: command {} ({}) refused: {source}",
+                            ops[index].0, ops[index].1
+                        ));
+                        ops[index].0
+                    }
+                    Err(e) => panic!("{what}: {e}"),
+                }
+            }
+            Err(Error::Command {
+                index,
+                what: w,
+                why,
+            }) => {
+                fig.unsupported += 1;
+                fig.differ
+                    .push(format!("{what}: command {index} ({w}) left out: {why}"));
+                index
+            }
+            Err(e) => panic!("{what}: {e}"),
+        };
+        let arr = doc["nftables"].as_array_mut().unwrap();
+        dropped.push(arr.remove(failed));
+    }
+    let theirs: Vec<Json> = objects(&doc.to_string());
+    let (ok, listed) = support::sh_status("nft -j list ruleset 2>/dev/null");
+    if !ok {
+        fig.differ
+            .push(format!("{what}: nft cannot list what we applied: {listed}"));
+        fig.nft_failed += 1;
+        return;
+    }
+    let ours = objects(&listed);
+    if theirs.len() != ours.len() {
+        fig.differ.push(format!(
+            "{what}: nft listed {} objects, after our apply {}",
+            theirs.len(),
+            ours.len()
+        ));
+    }
+    for (x, y) in theirs.iter().zip(&ours) {
+        fig.objects += 1;
+        let rule = x.get("rule").is_some();
+        fig.rules += usize::from(rule);
+        if x == y {
+            fig.equal += 1;
+            fig.rules_equal += usize::from(rule);
+        } else {
+            fig.differ.push(format!("{what}:\n  nft  {x}\n  ours {y}"));
+        }
+    }
+    // The dropped rules count as compared and not equal.
+    for d in &dropped {
+        fig.objects += 1;
+        fig.rules += usize::from(d.get("rule").is_some());
+    }
+}
+
+/// Loads `tests/corpus/NAME.nft` (setup before `%%` with `nft -f`, then one
+/// `nft add rule` per line).
+fn load_corpus(text: &str, name: &str) {
+    let (setup, rules) = text.split_once("\n%%\n").unwrap_or((text, ""));
+    let path = std::env::temp_dir().join(format!(
+        "nfnl-tables-lang-in-{}-{name}.nft",
+        std::process::id()
+    ));
+    std::fs::write(&path, setup).unwrap();
+    support::sh(&format!("nft -f {}", path.display()));
+    let _ = std::fs::remove_file(&path);
+    for l in rules
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        nft_ok(&format!("add rule {l}"));
+    }
+}
+
+/// Rulesets written for this reader: every family, named and anonymous
+/// sets, interval sets, maps, verdict maps, objects, and the statements
+/// the linearizer knows.
+const OWN: &[(&str, &str)] = &[
+    (
+        "inet",
+        r#"table inet t {
+	counter c { }
+	quota q { over 100 mbytes }
+	limit l { rate 10/second burst 5 packets }
+	set s4 { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 192.168.1.1, 172.16.0.1-172.16.0.9 } }
+	set s6 { type ipv6_addr; elements = { ::1, fe80::1 } }
+	set ports { type inet_service; elements = { 22, 80, 443 } }
+	set marks { type mark; elements = { 0x1, 0x20 } }
+	set tm { type ipv4_addr; flags timeout; timeout 1m; }
+	set cc { type ipv4_addr . inet_service; elements = { 1.2.3.4 . 22, 5.6.7.8 . 80 } }
+	map vm { type inet_service : verdict; elements = { 22 : accept, 23 : drop, 24 : jump other } }
+	map mm { type ipv4_addr : mark; elements = { 1.1.1.1 : 0x10 } }
+	chain other { }
+	chain in { type filter hook input priority 0; policy drop;
+		tcp dport { 22, 80 } accept
+		ip saddr 1.2.3.4 counter drop
+		ip6 saddr fe80::/10 accept
+		ct state established,related accept
+		ct state invalid drop
+		ct state != established drop
+		iifname "lo" accept
+		iifname "eth*" accept
+		oifname != "lo" accept
+		ip daddr @s4 accept comment "hi"
+		tcp dport vmap @vm
+		udp dport vmap { 53 : accept, 67 : drop }
+		ip dscp cs1 accept
+		tcp dport 1000-2000 drop
+		tcp dport != 1000-2000 drop
+		ip saddr 10.0.0.0/8 drop
+		ip saddr 10.16.0.0/12 drop
+		meta mark 1-5 accept
+		meta l4proto { tcp, udp } accept
+		ip saddr . tcp dport @cc accept
+		ip saddr . tcp dport { 1.1.1.1 . 22 } accept
+		tcp flags & (syn | ack) == syn accept
+		tcp flags syn accept
+		ip ttl < 10 drop
+		icmp type echo-request limit rate 10/second accept
+		icmpv6 type { echo-request, nd-neighbor-solicit } accept
+		meta l4proto icmp accept
+		ip protocol tcp tcp dport 22 accept
+		meta nfproto ipv6 accept
+		limit rate over 1 mbytes/second drop
+		quota over 10 mbytes drop
+		counter name "c"
+		quota name "q"
+		log prefix "x " level info flags all
+		log group 2
+		ct count over 3 drop
+		reject with tcp reset
+		reject with icmpx type admin-prohibited
+		reject
+		jump other
+		ether saddr 00:11:22:33:44:55 accept
+		meta skuid 0 accept
+		ct mark 0x10 accept
+		ip daddr != @s4 drop
+	}
+	chain out { type filter hook output priority 0;
+		meta mark set 0x10
+		ct mark set 0x20
+		meta mark set ct mark
+		notrack
+		goto other
+	}
+	chain post { type nat hook postrouting priority 100;
+		ip saddr 10.0.0.0/8 masquerade random
+		ip daddr 1.1.1.1 snat ip to 2.2.2.2
+		ip6 daddr ::1 snat ip6 to ::2
+	}
+	chain pre { type nat hook prerouting priority -100;
+		tcp dport 22 dnat ip to 1.2.3.4:80
+		tcp dport 23 redirect to :8080
+	}
+}"#,
+    ),
+    (
+        "ip",
+        r#"table ip f {
+	set a { type ipv4_addr; flags interval; elements = { 0.0.0.0/8, 10.0.0.0/8, 255.255.255.255 } }
+	chain in { type filter hook input priority 0;
+		ip saddr 1.2.3.4 accept
+		ip daddr 10.0.0.0/24 tcp dport 80 counter drop
+		icmp type echo-reply accept
+		reject with icmp type host-unreachable
+		ip length 100-200 accept
+		udp sport 53 udp length 100 accept
+		ct state new ct zone 3 accept
+		ip saddr @a drop
+	}
+	chain nat { type nat hook postrouting priority 100;
+		masquerade
+		snat to 1.2.3.4
+	}
+	chain pre { type nat hook prerouting priority -100;
+		tcp dport 22 dnat to 1.2.3.4-1.2.3.10:80-90
+	}
+}"#,
+    ),
+    (
+        "ip6",
+        r#"table ip6 f {
+	chain in { type filter hook input priority 0;
+		ip6 saddr ::1 accept
+		ip6 daddr fe80::/64 tcp dport 22 accept
+		icmpv6 type echo-request accept
+		reject with icmpv6 type admin-prohibited
+		ip6 hoplimit 1 drop
+		ip6 nexthdr udp accept
+	}
+}"#,
+    ),
+    (
+        "arp",
+        r#"table arp a {
+	chain in { type filter hook input priority 0;
+		arp operation request accept
+		arp htype 1 accept
+		arp saddr ip 1.2.3.4 drop
+	}
+}"#,
+    ),
+    (
+        "bridge",
+        r#"table bridge b {
+	chain fw { type filter hook forward priority 0;
+		ether type ip accept
+		ip saddr 1.2.3.4 drop
+		tcp dport 22 accept
+		vlan id 2 accept
+	}
+}"#,
+    ),
+    (
+        "netdev",
+        r#"table netdev n {
+	chain ing { type filter hook ingress device "lo" priority 0;
+		ether saddr 00:11:22:33:44:55 drop
+		ip saddr 1.2.3.4 drop
+		meta protocol ip6 accept
+		udp dport 53 accept
+	}
+}"#,
+    ),
+];
+
+/// (a) Our own rulesets: listed by nft, applied by us into an empty
+/// namespace, listed again: the same objects.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn own_rulesets_round_trip() {
+    let mut fig = Figures::default();
+    for (name, text) in OWN {
+        let _ns = support::netns();
+        load_corpus(text, name);
+        round_trip(name, &mut fig);
+    }
+    println!(
+        "own rulesets: {} objects ({} equal), {} rules ({} equal), {} left out, {} refused",
+        fig.objects, fig.equal, fig.rules, fig.rules_equal, fig.unsupported, fig.refused
+    );
+    assert!(
+        fig.differ.is_empty() && fig.refused == 0,
+        "round trip differs:\n{}",
+        fig.differ.join("\n")
+    );
+    assert!(fig.rules >= 80, "only {} rules", fig.rules);
+}
+
+/// The other corpus files (`tests/corpus/*.nft`): figures only (they use
+/// statements the linearizer does not know yet).
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn rule_corpus_round_trips() {
+    let mut files: Vec<_> = std::fs::read_dir(CORPUS)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    files.sort();
+    let mut fig = Figures::default();
+    for f in &files {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        let _ns = support::netns();
+        load_corpus(&std::fs::read_to_string(f).unwrap(), &name);
+        round_trip(&name, &mut fig);
+    }
+    println!(
+        "rule corpus: {} objects ({} equal), {} rules ({} equal), {} left out, {} refused",
+        fig.objects, fig.equal, fig.rules, fig.rules_equal, fig.unsupported, fig.refused
+    );
+    for d in &fig.differ {
+        println!("{d}");
+    }
+    assert!(
+        fig.rules_equal >= CORPUS_FLOOR,
+        "{} < {CORPUS_FLOOR}",
+        fig.rules_equal
+    );
+}
+
+/// Rules of `tests/corpus` that must round-trip (the figure reached when
+/// this test was written, rounded down).
+const CORPUS_FLOOR: usize = 287;
+
+fn upstream_corpus() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("NFT_CORPUS")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain([
+            root.join("../../shared/nft-corpus"),
+            root.join("../../../shared/nft-corpus"),
+        ])
+        .find(|p| p.join("py").is_dir())
+}
+
+/// Sets up one `.t` file's tables, chains, objects and sets, and adds its
+/// `ok` rules (as `netns_lang.rs` reads them).
+fn load_upstream(file: &std::path::Path) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut chains = BTreeMap::new();
+    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        let mut parts = line.split(';');
+        let first = parts.next().unwrap_or("");
+        if let Some(c) = first.strip_prefix(':') {
+            let spec: Vec<&str> = line[1..].splitn(2, ';').collect();
+            chains.insert(c.to_owned(), spec.get(1).copied().unwrap_or("").to_owned());
+            continue;
+        }
+        if let Some(t) = first.strip_prefix('*') {
+            let table = parts.next().unwrap_or("").to_owned();
+            let cs = parts
+                .next()
+                .unwrap_or("")
+                .split(',')
+                .map(str::to_owned)
+                .collect();
+            if nft_ok(&format!("add table {t} {table}")) {
+                tables.push((t.to_owned(), table, cs));
+            }
+            for (fam, table, cs) in tables.iter().rev().take(1) {
+                for c in cs {
+                    let spec = chains.get(c).cloned().unwrap_or_default();
+                    nft_ok(&format!("add chain {fam} {table} {c} {{ {spec}; }}"));
+                }
+            }
+            continue;
+        }
+        if line.split(';').nth(1) != Some("ok") {
+            continue;
+        }
+        for (fam, table, cs) in &tables {
+            if let Some(rest) = first.strip_prefix('%') {
+                let (name, spec) = rest.split_once(" type ").unwrap_or((rest, ""));
+                let n = if spec.starts_with("ct ") { 2 } else { 1 };
+                let words: Vec<&str> = spec.splitn(n + 1, ' ').collect();
+                let kind = words[..n.min(words.len())].join(" ");
+                let args = words.get(n).copied().unwrap_or("");
+                nft_ok(&format!("add {kind} {fam} {table} {name} {args}"));
+            } else if let Some(rest) = first.strip_prefix('!') {
+                let (name, spec) = rest.split_once(' ').unwrap_or((rest, ""));
+                let mut s = spec.to_owned();
+                for kw in [
+                    " flags ",
+                    " timeout ",
+                    " size ",
+                    " policy ",
+                    " counter",
+                    " gc-interval ",
+                ] {
+                    s = s.replace(kw, &format!(";{kw}"));
+                }
+                nft_ok(&format!("add set {fam} {table} {name} {{ {s}; }}"));
+            } else if let Some(rest) = first.strip_prefix('?') {
+                let (name, elems) = rest.split_once(' ').unwrap_or((rest, ""));
+                nft_ok(&format!("add element {fam} {table} {name} {{ {elems} }}"));
+            } else {
+                for c in cs {
+                    nft_ok(&format!("add rule {fam} {table} {c} {first}"));
+                }
+            }
+        }
+    }
+}
+
+/// Upstream rules that must round-trip (the figure reached when this test
+/// was written, rounded down).
+const UPSTREAM_FLOOR: usize = 5075;
+
+/// (b) nftables' regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
+/// run time from `../shared/nft-corpus`, never copied here) and its shell
+/// ruleset dumps: loaded with nft, round-tripped through our apply.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn upstream_corpus_round_trips() {
+    let Some(root) = upstream_corpus() else {
+        support::skip(
+            "upstream_corpus_round_trips",
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "t"))
+        .collect();
+    files.sort();
+    let mut dumps: Vec<_> = std::fs::read_dir(root.join("shell"))
+        .unwrap()
+        .flat_map(|d| {
+            std::fs::read_dir(d.unwrap().path().join("dumps"))
+                .into_iter()
+                .flatten()
+        })
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    dumps.sort();
+    let only = std::env::var("NFT_CORPUS_ONLY").ok();
+    let mut fig = Figures::default();
+    for file in &files {
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
+        let _ns = support::netns();
+        load_upstream(file);
+        round_trip(&name, &mut fig);
+    }
+    let mut dfig = Figures::default();
+    for file in &dumps {
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
+        let _ns = support::netns();
+        if !support::sh_status(&format!("nft -f {}", file.display())).0 {
+            continue;
+        }
+        round_trip(&name, &mut dfig);
+    }
+    println!(
+        "upstream rules: {} files; {} objects ({} equal), {} rules ({} equal), {} left out, {} refused, {} not listed by nft",
+        files.len(),
+        fig.objects,
+        fig.equal,
+        fig.rules,
+        fig.rules_equal,
+        fig.unsupported,
+        fig.refused,
+        fig.nft_failed
+    );
+    println!(
+        "upstream dumps: {} files; {} objects ({} equal), {} rules ({} equal), {} left out, {} refused, {} not listed by nft",
+        dumps.len(),
+        dfig.objects,
+        dfig.equal,
+        dfig.rules,
+        dfig.rules_equal,
+        dfig.unsupported,
+        dfig.refused,
+        dfig.nft_failed
+    );
+    if std::env::var_os("NFT_CORPUS_VERBOSE").is_some() {
+        for d in fig.differ.iter().chain(&dfig.differ) {
+            println!("{d}");
+        }
+    }
+    assert!(
+        fig.rules_equal >= UPSTREAM_FLOOR,
+        "{} upstream rules round-trip, fewer than the floor {UPSTREAM_FLOOR}",
+        fig.rules_equal
+    );
+}
+
+/// (c) A bad command in the middle of a file: the error names its index,
+/// and nothing of the file is applied.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn bad_command_is_named_by_index() {
+    let _ns = support::netns();
+    let mut nft = Nft::open().unwrap();
+    // Index 3 jumps to a chain that does not exist: the kernel refuses it.
+    let file = r#"{"nftables": [
+        {"metainfo": {"json_schema_version": 1}},
+        {"add": {"table": {"family": "inet", "name": "t"}}},
+        {"add": {"chain": {"family": "inet", "table": "t", "name": "c"}}},
+        {"add": {"rule": {"family": "inet", "table": "t", "chain": "c",
+                 "expr": [{"jump": {"target": "nowhere"}}]}}},
+        {"add": {"rule": {"family": "inet", "table": "t", "chain": "c",
+                 "expr": [{"accept": null}]}}}]}"#;
+    match json_in::apply(&mut nft, file) {
+        Err(Error::Refused { index, what, .. }) => {
+            assert_eq!(index, 3);
+            assert_eq!(what, "add rule inet t c");
+        }
+        other => panic!("expected a refusal of command 3, got {other:?}"),
+    }
+    assert_eq!(
+        support::sh("nft list ruleset").trim(),
+        "",
+        "nothing applied"
+    );
+    // A command we cannot read is named before anything is sent.
+    let file = r#"{"nftables": [
+        {"add": {"table": {"family": "inet", "name": "t"}}},
+        {"add": {"rule": {"family": "inet", "table": "t", "chain": "c",
+                 "expr": [{"frobnicate": null}]}}}]}"#;
+    match json_in::apply(&mut nft, file) {
+        Err(Error::Command { index, what, why }) => {
+            assert_eq!(index, 1);
+            assert_eq!(what, "add rule inet t c");
+            assert!(why.contains("frobnicate"), "{why}");
+        }
+        other => panic!("expected command 1 to be named, got {other:?}"),
+    }
+    assert_eq!(support::sh("nft list ruleset").trim(), "");
+}
+
+/// (d) Command objects: add, insert at a handle, replace, delete by handle,
+/// flush a chain, add and delete elements, delete a table; each file one
+/// transaction, the result checked with `nft list`.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn commands_apply() {
+    let _ns = support::netns();
+    let mut nft = Nft::open().unwrap();
+    let apply = |nft: &mut Nft, text: &str| json_in::apply(nft, text).unwrap();
+    apply(
+        &mut nft,
+        r#"{"nftables": [
+        {"add": {"table": {"family": "ip", "name": "t"}}},
+        {"add": {"chain": {"family": "ip", "table": "t", "name": "c"}}},
+        {"add": {"set": {"family": "ip", "table": "t", "name": "s", "type": "ipv4_addr"}}},
+        {"add": {"element": {"family": "ip", "table": "t", "name": "s", "elem": ["1.1.1.1", "2.2.2.2"]}}},
+        {"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [
+            {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}},
+            {"accept": null}]}}},
+        {"insert": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"drop": null}]}}}]}"#,
+    );
+    let listed = support::sh("nft -a list chain ip t c");
+    let handle = |what: &str| -> u64 {
+        let line = listed.lines().find(|l| l.contains(what)).unwrap();
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (h_drop, h_22) = (handle("drop #"), handle("tcp dport 22"));
+    assert!(
+        listed.find("drop").unwrap() < listed.find("tcp dport 22").unwrap(),
+        "insert goes first:\n{listed}"
+    );
+    apply(
+        &mut nft,
+        &format!(
+            r#"{{"nftables": [
+        {{"replace": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_22}, "expr": [
+            {{"match": {{"op": "==", "left": {{"payload": {{"protocol": "ip", "field": "saddr"}}}}, "right": "@s"}}}},
+            {{"accept": null}}]}}}}}},
+        {{"add": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_drop}, "expr": [{{"counter": null}}]}}}}}},
+        {{"delete": {{"element": {{"family": "ip", "table": "t", "name": "s", "elem": ["1.1.1.1"]}}}}}},
+        {{"delete": {{"rule": {{"family": "ip", "table": "t", "chain": "c", "handle": {h_drop}}}}}}}]}}"#
+        ),
+    );
+    let rules: Vec<String> = support::sh("nft list chain ip t c")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains('{') && *l != "}")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        rules,
+        ["counter packets 0 bytes 0", "ip saddr @s accept"],
+        "add after a handle, replace, delete"
+    );
+    assert!(support::sh("nft list set ip t s").contains("elements = { 2.2.2.2 }"));
+    apply(
+        &mut nft,
+        r#"{"nftables": [{"flush": {"chain": {"family": "ip", "table": "t", "name": "c"}}}]}"#,
+    );
+    assert!(!support::sh("nft list chain ip t c").contains("accept"));
+    apply(
+        &mut nft,
+        r#"{"nftables": [{"delete": {"table": {"family": "ip", "name": "t"}}}]}"#,
+    );
+    assert_eq!(support::sh("nft list ruleset").trim(), "");
+}
