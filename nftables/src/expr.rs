@@ -745,9 +745,13 @@ impl Drop for DepthGuard {
 
 /// Decodes a list of `NFTA_LIST_ELEM` expressions.
 pub(crate) fn decode_list(area: &[u8]) -> Result<Vec<Expr>, ParseError> {
-    AttrIter::new(area)
-        .map(|a| a.and_then(|a| Expr::decode(a.payload())))
-        .collect()
+    // Counting first saves the regrowth (and copies) of a vector of
+    // large values: a rule is decoded once per dump message.
+    let mut v = Vec::with_capacity(AttrIter::new(area).count());
+    for a in AttrIter::new(area) {
+        v.push(Expr::decode(a?.payload())?);
+    }
+    Ok(v)
 }
 
 /// Encodes expressions as `NFTA_LIST_ELEM` nests.
@@ -961,8 +965,21 @@ impl Expr {
     }
 
     fn encoded_eq(&self, elem: &[u8]) -> bool {
-        let mut w = Vec::with_capacity(elem.len());
-        self.encode(&mut w).is_ok() && w == elem
+        thread_local! {
+            // One buffer per thread for the re-encoding check of every
+            // decoded expression (a dump decodes thousands).
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with(|b| match b.try_borrow_mut() {
+            Ok(mut w) => {
+                w.clear();
+                self.encode(&mut w).is_ok() && *w == elem
+            }
+            Err(_) => {
+                let mut w = Vec::with_capacity(elem.len());
+                self.encode(&mut w).is_ok() && w == elem
+            }
+        })
     }
 
     /// Appends the expression's `NFTA_EXPR_NAME` and `NFTA_EXPR_DATA`
