@@ -39,6 +39,15 @@ pub struct Filter<'a> {
 /// The listing of `r` (optionally one family / table).
 pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
     let mut items = Vec::new();
+    listing_each(r, filter, &mut |it| items.push(it));
+    Listing { items }
+}
+
+/// The items of [`listing`], in the same order, each handed to `emit` as
+/// it is made (a printer writes it and drops it: the listing of a large
+/// ruleset is never held whole).
+pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)) {
+    let mut items = Emit(emit);
     for t in &r.tables {
         let name = t.name.as_deref().unwrap_or("");
         if filter.family.is_some_and(|f| f != t.family) || filter.table.is_some_and(|x| x != name) {
@@ -147,7 +156,15 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
             }
         }
     }
-    Listing { items }
+}
+
+/// Hands each item to the caller's closure.
+struct Emit<'e>(&'e mut dyn FnMut(Item));
+
+impl Emit<'_> {
+    fn push(&mut self, it: Item) {
+        (self.0)(it);
+    }
 }
 
 fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
