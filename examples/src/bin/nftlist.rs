@@ -25,7 +25,9 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use nfnl_tables::{lang, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
+use nfnl_tables::{
+    lang, text, Errno, Error, ErrorExt, Nft, ProtoFamily, Rule, Ruleset, Set, Table,
+};
 
 const HELP: &str = "usage: nftlist --netlink|-j [FAMILY [TABLE]]\n";
 
@@ -98,10 +100,74 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
     Ok(())
 }
 
+/// What [`Ruleset::read`] reads, the rules dumped meanwhile on a second
+/// socket by a second thread: the kernel's work of the rule dump (most of
+/// a large ruleset's) overlaps that of the set element dumps (one per set,
+/// anonymous ones included) and the decoding. Both sockets are opened here,
+/// in the caller's network namespace.
+fn read_ruleset(fam: ProtoFamily) -> Result<Ruleset, Error> {
+    let mut nft = Nft::open()?;
+    let mut rules_nft = Nft::open()?;
+    std::thread::scope(|scope| {
+        let rules = scope.spawn(move || {
+            let mut v = Vec::new();
+            rules_nft.dump_rules(fam, None, None, |x| {
+                v.push(x);
+                ControlFlow::Continue(())
+            })?;
+            Ok::<_, Error>(v)
+        });
+        let mut r = Ruleset::default();
+        let rest = read_but_rules(&mut nft, fam, &mut r);
+        let rules = rules
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        rest?;
+        r.rules = rules?;
+        Ok(r)
+    })
+}
+
+/// [`Ruleset::read`] without the rules.
+fn read_but_rules(nft: &mut Nft, fam: ProtoFamily, r: &mut Ruleset) -> Result<(), Error> {
+    nft.dump_tables(fam, |t| {
+        r.tables.push(t);
+        ControlFlow::Continue(())
+    })?;
+    nft.dump_chains(fam, None, |c| {
+        r.chains.push(c);
+        ControlFlow::Continue(())
+    })?;
+    nft.dump_sets(fam, None, |s| {
+        r.sets.push(s);
+        ControlFlow::Continue(())
+    })?;
+    for s in &r.sets {
+        let (Some(t), Some(n)) = (s.table.as_deref(), s.name.as_deref()) else {
+            continue;
+        };
+        nft.dump_elements(s.family, t, n, |e| {
+            r.elements.push(e);
+            ControlFlow::Continue(())
+        })?;
+    }
+    nft.dump_objs(fam, None, |o| {
+        r.objs.push(o);
+        ControlFlow::Continue(())
+    })?;
+    match nft.dump_flowtables(fam, None, |f| {
+        r.flowtables.push(f);
+        ControlFlow::Continue(())
+    }) {
+        Err(e) if e.is_not_found() || e.errno() == Some(Errno::EOPNOTSUPP) => {}
+        other => other?,
+    }
+    Ok(())
+}
+
 /// `nft -j list ruleset`: the ruleset in nft's JSON.
 fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), Error> {
-    let mut nft = Nft::open()?;
-    let r = Ruleset::read(&mut nft, fam)?;
+    let r = read_ruleset(fam)?;
     let ifname = |i: u32| {
         nix::net::if_::if_indextoname(i)
             .ok()
