@@ -925,7 +925,11 @@ impl Expr {
             let a = a?;
             count += 1;
             match a.kind() {
-                sys::NFTA_EXPR_NAME if name.is_none() => name = Some(String::decode(&a)?),
+                sys::NFTA_EXPR_NAME if name.is_none() => {
+                    // Borrowed: only an expression kept unknown owns it.
+                    let n = a.get_cstr()?.to_str();
+                    name = Some(n.map_err(|_| ParseError::NotUtf8 { kind: a.kind() })?);
+                }
                 sys::NFTA_EXPR_DATA if data.is_none() => {
                     plain &= a.flags().is_empty();
                     data = Some(a.payload());
@@ -942,7 +946,7 @@ impl Expr {
             // Not the kernel's layout: keep the whole element's bytes.
             return Ok(Expr::Raw(elem.to_vec()));
         }
-        let typed = match (name.as_str(), data) {
+        let typed = match (name, data) {
             ("notrack", None) => Some(Expr::Notrack),
             (n, Some(d)) => Expr::decode_typed(n, d).ok().flatten(),
             _ => None,
@@ -953,7 +957,7 @@ impl Expr {
             }
         }
         let unknown = Expr::Unknown {
-            name,
+            name: name.to_owned(),
             data: data.map(<[u8]>::to_vec),
         };
         // NAME after DATA, a missing final padding: keep the bytes as they are.
@@ -992,7 +996,7 @@ impl Expr {
             w.extend_from_slice(elem);
             return Ok(());
         }
-        self.name().to_owned().encode(sys::NFTA_EXPR_NAME, w)?;
+        crate::wire::put_str(w, sys::NFTA_EXPR_NAME, self.name())?;
         self.encode_data(w)
     }
 
