@@ -22,6 +22,14 @@
 //! grow with the ruleset). Last, the error of a transaction of ROWS rule additions whose
 //! middle one looks up a set that does not exist.
 //!
+//! Then, on the mixed ROWS-rule ruleset of [`list_ruleset`] (anonymous sets, ct, meta, limit,
+//! log, nat), the `nftlist` program (`examples/src/bin/nftlist.rs`, release) against nft, both
+//! as processes, best of REPS: `nftlist -j` against `nft -j list ruleset` (the bench says
+//! whether the bytes were the same); `nftlist` against `nft list ruleset` once `nftlist`
+//! prints the text listing (skipped, saying so, until then); `nftlist -f` of nft's JSON
+//! listing against `nft -j -f` of it, on a flushed ruleset, once `nftlist -f` exists (skipped
+//! likewise).
+//!
 //! Arguments after `--`: `[ROWS] [ELEMS] [REPS]` (default 10000, 1000000, 3).
 //!
 //! Run it as root: each transaction is one datagram, and only root in the initial user
