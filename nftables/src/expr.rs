@@ -745,9 +745,13 @@ impl Drop for DepthGuard {
 
 /// Decodes a list of `NFTA_LIST_ELEM` expressions.
 pub(crate) fn decode_list(area: &[u8]) -> Result<Vec<Expr>, ParseError> {
-    AttrIter::new(area)
-        .map(|a| a.and_then(|a| Expr::decode(a.payload())))
-        .collect()
+    // Counting first saves the regrowth (and copies) of a vector of
+    // large values: a rule is decoded once per dump message.
+    let mut v = Vec::with_capacity(AttrIter::new(area).count());
+    for a in AttrIter::new(area) {
+        v.push(Expr::decode(a?.payload())?);
+    }
+    Ok(v)
 }
 
 /// Encodes expressions as `NFTA_LIST_ELEM` nests.
@@ -921,7 +925,11 @@ impl Expr {
             let a = a?;
             count += 1;
             match a.kind() {
-                sys::NFTA_EXPR_NAME if name.is_none() => name = Some(String::decode(&a)?),
+                sys::NFTA_EXPR_NAME if name.is_none() => {
+                    // Borrowed: only an expression kept unknown owns it.
+                    let n = a.get_cstr()?.to_str();
+                    name = Some(n.map_err(|_| ParseError::NotUtf8 { kind: a.kind() })?);
+                }
                 sys::NFTA_EXPR_DATA if data.is_none() => {
                     plain &= a.flags().is_empty();
                     data = Some(a.payload());
@@ -938,7 +946,7 @@ impl Expr {
             // Not the kernel's layout: keep the whole element's bytes.
             return Ok(Expr::Raw(elem.to_vec()));
         }
-        let typed = match (name.as_str(), data) {
+        let typed = match (name, data) {
             ("notrack", None) => Some(Expr::Notrack),
             (n, Some(d)) => Expr::decode_typed(n, d).ok().flatten(),
             _ => None,
@@ -949,7 +957,7 @@ impl Expr {
             }
         }
         let unknown = Expr::Unknown {
-            name,
+            name: name.to_owned(),
             data: data.map(<[u8]>::to_vec),
         };
         // NAME after DATA, a missing final padding: keep the bytes as they are.
@@ -961,8 +969,21 @@ impl Expr {
     }
 
     fn encoded_eq(&self, elem: &[u8]) -> bool {
-        let mut w = Vec::with_capacity(elem.len());
-        self.encode(&mut w).is_ok() && w == elem
+        thread_local! {
+            // One buffer per thread for the re-encoding check of every
+            // decoded expression (a dump decodes thousands).
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with(|b| match b.try_borrow_mut() {
+            Ok(mut w) => {
+                w.clear();
+                self.encode(&mut w).is_ok() && *w == elem
+            }
+            Err(_) => {
+                let mut w = Vec::with_capacity(elem.len());
+                self.encode(&mut w).is_ok() && w == elem
+            }
+        })
     }
 
     /// Appends the expression's `NFTA_EXPR_NAME` and `NFTA_EXPR_DATA`
@@ -975,7 +996,7 @@ impl Expr {
             w.extend_from_slice(elem);
             return Ok(());
         }
-        self.name().to_owned().encode(sys::NFTA_EXPR_NAME, w)?;
+        crate::wire::put_str(w, sys::NFTA_EXPR_NAME, self.name())?;
         self.encode_data(w)
     }
 

@@ -38,6 +38,22 @@ pub(crate) fn put(w: &mut Vec<u8>, kind: u16, payload: &[u8]) -> Result<(), Enco
     Ok(())
 }
 
+/// Appends a NUL-terminated string attribute (as [`put`] of its bytes and
+/// a NUL, without a temporary copy).
+pub(crate) fn put_str(w: &mut Vec<u8>, kind: u16, s: &str) -> Result<(), EncodeError> {
+    if s.as_bytes().contains(&0) {
+        return Err(EncodeError::InteriorNul { kind });
+    }
+    let len = NLA_HDRLEN + s.len() + 1;
+    let nla_len = u16::try_from(len).map_err(|_| EncodeError::AttrTooLarge { kind, len })?;
+    w.extend_from_slice(&nla_len.to_ne_bytes());
+    w.extend_from_slice(&kind.to_ne_bytes());
+    w.extend_from_slice(s.as_bytes());
+    w.push(0);
+    pad(w);
+    Ok(())
+}
+
 /// Appends a nest without `NLA_F_NESTED`, as the kernel writes them.
 pub(crate) fn nest<F>(w: &mut Vec<u8>, kind: u16, f: F) -> Result<(), EncodeError>
 where
@@ -131,13 +147,7 @@ impl Field for String {
             .map_err(|_| ParseError::NotUtf8 { kind: a.kind() })
     }
     fn encode(&self, kind: u16, w: &mut Vec<u8>) -> Result<(), EncodeError> {
-        if self.as_bytes().contains(&0) {
-            return Err(EncodeError::InteriorNul { kind });
-        }
-        let mut v = Vec::with_capacity(self.len() + 1);
-        v.extend_from_slice(self.as_bytes());
-        v.push(0);
-        put(w, kind, &v)
+        put_str(w, kind, self)
     }
 }
 

@@ -31,7 +31,12 @@ fn ours() -> (String, lang::Listing) {
         ..Default::default()
     };
     let l = lang::listing::listing(&r, &filter);
-    (lang::json::to_string(&l), l)
+    let j = lang::json::to_string(&l);
+    // The streamed form (what nftlist -j prints) writes the same bytes.
+    let mut w = lang::json::Writer::new(Vec::new());
+    lang::listing::listing_each(&r, &filter, &mut |it| w.item(&it));
+    assert_eq!(String::from_utf8(w.finish()).unwrap(), j, "json::Writer");
+    (j, l)
 }
 
 /// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.

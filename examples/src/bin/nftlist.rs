@@ -130,8 +130,7 @@ fn list_ruleset(handles: bool, fam: ProtoFamily) -> Result<String, Error> {
 
 /// `nft -j list ruleset`: the ruleset in nft's JSON.
 fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), Error> {
-    let mut nft = Nft::open()?;
-    let r = Ruleset::read(&mut nft, fam)?;
+    let r = Ruleset::read(&mut Nft::open()?, fam)?;
     let ifname = |i: u32| {
         nix::net::if_::if_indextoname(i)
             .ok()
@@ -142,9 +141,13 @@ fn list_json(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<
         table,
         ifname: Some(&ifname),
     };
-    let l = lang::listing::listing(&r, &filter);
-    out.push_str(&lang::json::to_string(&l));
-    out.push('\n');
+    // Each item is written as it is made and dropped: one buffer.
+    let mut w = lang::json::Writer::new(std::mem::take(out).into_bytes());
+    lang::listing::listing_each(&r, &filter, &mut |it| w.item(&it));
+    drop(r);
+    let mut bytes = w.finish();
+    bytes.push(b'\n');
+    *out = String::from_utf8(bytes).unwrap_or_default();
     Ok(())
 }
 

@@ -882,6 +882,43 @@ pub fn to_string<T: Serialize + ?Sized>(v: &T) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A listing written as nft's JSON item by item into one buffer, as
+/// [`to_string`] writes a whole [`Listing`] (the same bytes): for
+/// [`super::listing::listing_each`], so that no item outlives its writing.
+pub struct Writer {
+    out: Vec<u8>,
+}
+
+impl Writer {
+    /// Starts the `nftables` array (and its metainfo object) at the end of
+    /// `out`.
+    pub fn new(mut out: Vec<u8>) -> Self {
+        out.extend_from_slice(b"{\"nftables\": [");
+        let mut w = Writer { out };
+        w.write(&metainfo());
+        w
+    }
+
+    /// Appends one item.
+    pub fn item(&mut self, it: &Item) {
+        self.out.extend_from_slice(b", ");
+        self.write(&item(it));
+    }
+
+    fn write(&mut self, j: &J) {
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.out, NftFormatter);
+        // Writing into a vector cannot fail, and `J` holds only strings,
+        // numbers and containers.
+        let _ = j.serialize(&mut ser);
+    }
+
+    /// Closes the array and the object; returns the buffer.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.out.extend_from_slice(b"]}");
+        self.out
+    }
+}
+
 /// Durations in nft's text form, re-exported for printers.
 pub fn duration(ms: u64) -> String {
     duration_text(ms.into())

@@ -2,6 +2,8 @@
 //! sets and maps with their elements, flowtables, chains and rules in the
 //! order `nft list ruleset` (and `nft -j`) prints them.
 
+use std::collections::HashMap;
+
 use nfnl::ProtoFamily;
 
 use super::ast::*;
@@ -9,6 +11,19 @@ use super::datatype::Datatype;
 use super::delinearize::{self, family_name, udata_comment, Context};
 use crate::object::{ChainFlags, Element, Obj, ObjData, SetFlags, TableFlags};
 use crate::ruleset::Ruleset;
+
+/// The elements of set `name` from its element messages.
+fn set_elems<'r>(
+    by_set: &HashMap<Option<&str>, Vec<&'r crate::object::SetElems>>,
+    name: Option<&str>,
+) -> impl Iterator<Item = &'r Element> {
+    by_set
+        .get(&name)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter()))
+}
 
 /// Options of [`listing`].
 #[derive(Clone, Default)]
@@ -24,6 +39,15 @@ pub struct Filter<'a> {
 /// The listing of `r` (optionally one family / table).
 pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
     let mut items = Vec::new();
+    listing_each(r, filter, &mut |it| items.push(it));
+    Listing { items }
+}
+
+/// The items of [`listing`], in the same order, each handed to `emit` as
+/// it is made (a printer writes it and drops it: the listing of a large
+/// ruleset is never held whole).
+pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)) {
+    let mut items = Emit(emit);
     for t in &r.tables {
         let name = t.name.as_deref().unwrap_or("");
         if filter.family.is_some_and(|f| f != t.family) || filter.table.is_some_and(|x| x != name) {
@@ -52,17 +76,22 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
         }));
         let mut ctx = Context::new(fam);
         ctx.ifname = filter.ifname;
+        // The element messages of this table by set name, gathered once
+        // (a table may hold thousands of anonymous sets).
+        let mut by_set: HashMap<Option<&str>, Vec<&crate::object::SetElems>> = HashMap::new();
+        for e in r
+            .elements
+            .iter()
+            .filter(|e| e.family == fam && e.table.as_deref() == Some(name))
+        {
+            by_set.entry(e.set.as_deref()).or_default().push(e);
+        }
         for s in r
             .sets
             .iter()
             .filter(|s| in_table(s.family, s.table.as_deref()))
         {
-            let elems = r
-                .elements
-                .iter()
-                .filter(|e| e.family == fam && e.table.as_deref() == Some(name) && e.set == s.name)
-                .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter()));
-            ctx.add_set(s, elems);
+            ctx.add_set(s, set_elems(&by_set, s.name.as_deref()));
         }
         for o in r
             .objs
@@ -81,12 +110,7 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
             if s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)) {
                 continue;
             }
-            let elems: Vec<&Element> = r
-                .elements
-                .iter()
-                .filter(|e| e.family == fam && e.table.as_deref() == Some(name) && e.set == s.name)
-                .flat_map(|e| e.elements.iter().flat_map(|l| l.0.iter()))
-                .collect();
+            let elems: Vec<&Element> = set_elems(&by_set, s.name.as_deref()).collect();
             items.push(Item::Set(set_item(s, &elems, filter.ifname)));
         }
         for f in r
@@ -117,17 +141,30 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
         for c in &chains {
             items.push(Item::Chain(chain_item(c)));
         }
+        // The table's rules by chain, gathered once (kernel order kept).
+        let mut by_chain: HashMap<Option<&str>, Vec<&crate::object::Rule>> = HashMap::new();
+        for x in r
+            .rules
+            .iter()
+            .filter(|x| in_table(x.family, x.table.as_deref()))
+        {
+            by_chain.entry(x.chain.as_deref()).or_default().push(x);
+        }
         for c in &chains {
-            for x in r
-                .rules
-                .iter()
-                .filter(|x| in_table(x.family, x.table.as_deref()) && x.chain == c.name)
-            {
+            for x in by_chain.get(&c.name.as_deref()).into_iter().flatten() {
                 items.push(Item::Rule(delinearize::rule(&ctx, x)));
             }
         }
     }
-    Listing { items }
+}
+
+/// Hands each item to the caller's closure.
+struct Emit<'e>(&'e mut dyn FnMut(Item));
+
+impl Emit<'_> {
+    fn push(&mut self, it: Item) {
+        (self.0)(it);
+    }
 }
 
 fn hook_name(family: ProtoFamily, n: u32) -> &'static str {

@@ -22,6 +22,14 @@
 //! grow with the ruleset). Last, the error of a transaction of ROWS rule additions whose
 //! middle one looks up a set that does not exist.
 //!
+//! Then, on the mixed ROWS-rule ruleset of [`list_ruleset`] (anonymous sets, ct, meta, limit,
+//! log, nat), the `nftlist` program (`examples/src/bin/nftlist.rs`, release) against nft, both
+//! as processes, best of REPS: `nftlist -j` against `nft -j list ruleset` (the bench says
+//! whether the bytes were the same); `nftlist` against `nft list ruleset` once `nftlist`
+//! prints the text listing (skipped, saying so, until then); `nftlist -f` of nft's JSON
+//! listing against `nft -j -f` of it, on a flushed ruleset, once `nftlist -f` exists (skipped
+//! likewise).
+//!
 //! Arguments after `--`: `[ROWS] [ELEMS] [REPS]` (default 10000, 1000000, 3).
 //!
 //! Run it as root: each transaction is one datagram, and only root in the initial user
@@ -44,7 +52,7 @@ const SETUP: &str = "table ip b {
 /// Runs the measurements; prints `RESULT OP WHO count=N secs=T ...` lines and an `ERROR` line.
 const SCRIPT: &str = r#"
 set -eu
-B=$1; CD=$2; CB=$3; ROWS=$4; ELEMS=$5; REPS=$6; DIR=$7
+B=$1; CD=$2; CB=$3; ROWS=$4; ELEMS=$5; REPS=$6; DIR=$7; L=$8
 ip link set lo up
 setup() { nft flush ruleset; nft -f "$DIR/setup.nft"; }
 now() { date +%s.%N; }
@@ -82,7 +90,105 @@ while [ "$r" -le "$REPS" ]; do
 done
 setup
 "$B" bad "$ROWS"
+# Listing and applying the mixed ruleset: ours (nftlist) and nft as processes.
+secs() { echo "$1 $2" | awk '{printf "%.6f", $2 - $1}'; }
+nft flush ruleset; nft -f "$DIR/list.nft"
+nft -j list ruleset >"$DIR/list.json"
+text=no; if "$L" >/dev/null 2>&1; then text=yes; fi
+r=1
+while [ "$r" -le "$REPS" ]; do
+    t0=$(now); timed "$L" -j >"$DIR/ours.json"; t1=$(now)
+    echo "RESULT list-json ours count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+    t0=$(now); timed nft -j list ruleset >"$DIR/nft.json"; t1=$(now)
+    echo "RESULT list-json nft count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+    if [ "$text" = yes ]; then
+        t0=$(now); timed "$L" >"$DIR/ours.txt"; t1=$(now)
+        echo "RESULT list-text ours count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+        t0=$(now); timed nft list ruleset >"$DIR/nft.txt"; t1=$(now)
+        echo "RESULT list-text nft count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+    fi
+    r=$((r + 1))
+done
+if cmp -s "$DIR/ours.json" "$DIR/nft.json"; then echo "SAME list-json"; else echo "DIFFERENT list-json"; fi
+if [ "$text" = yes ]; then
+    if cmp -s "$DIR/ours.txt" "$DIR/nft.txt"; then echo "SAME list-text"; else echo "DIFFERENT list-text"; fi
+else
+    echo "SKIPPED list-text: nftlist prints no text listing yet"
+fi
+nft flush ruleset
+if "$L" -f "$DIR/list.json" >/dev/null 2>&1; then
+    r=1
+    while [ "$r" -le "$REPS" ]; do
+        nft flush ruleset; t0=$(now); timed "$L" -f "$DIR/list.json"; t1=$(now)
+        echo "RESULT apply-json ours count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+        nft flush ruleset; t0=$(now); timed nft -j -f "$DIR/list.json"; t1=$(now)
+        echo "RESULT apply-json nft count=$ROWS secs=$(secs "$t0" "$t1") $(cat "$DIR/time" 2>/dev/null)"
+        r=$((r + 1))
+    done
+else
+    echo "SKIPPED apply-json: nftlist -f is not there yet (or failed)"
+fi
 "#;
+
+/// The ruleset listed and applied by the `list-*` and `apply-json` rows, ROWS
+/// rules of a mix seen in real filters: in `table inet f`, chain `c`
+/// (9 of 10 rules): `ip saddr A counter accept` (4 of 10), `tcp dport { 22, 80,
+/// 443, P } ct state new counter accept` (an anonymous set each), `ct state
+/// established,related accept`, `meta iifname "ethN" ip daddr A tcp dport P
+/// accept`, `ip saddr A limit rate 10/second log prefix "dropN " drop`, `udp
+/// dport 53 ip daddr 10.1.0.0/16 counter accept`, `ip saddr 192.168.N.0/24
+/// meta l4proto tcp counter drop`; in `table ip n` (1 of 10): `tcp dport P dnat
+/// to A:80` in a prerouting nat chain, `ip saddr A oifname "eth0" masquerade`
+/// in a postrouting one.
+fn list_ruleset(rows: u32) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from(
+        "table inet f {\n  chain input { type filter hook input priority 0; policy accept; }\n  \
+         chain c { }\n}\ntable ip n {\n  chain pre { type nat hook prerouting priority -100; }\n  \
+         chain post { type nat hook postrouting priority 100; }\n}\n",
+    );
+    let nat = rows / 10;
+    let addr = |i: u32| format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+    for i in 0..rows - nat {
+        let a = addr(i);
+        let r = match i % 10 {
+            0..=3 => format!("ip saddr {a} counter accept"),
+            4 => format!(
+                "tcp dport {{ 22, 80, 443, {} }} ct state new counter accept",
+                1000 + i % 5000
+            ),
+            5 => "ct state established,related accept".to_string(),
+            6 => format!(
+                "meta iifname \"eth{}\" ip daddr {a} tcp dport {} accept",
+                i % 8,
+                1024 + i % 30000
+            ),
+            7 => format!("ip saddr {a} limit rate 10/second log prefix \"drop{i} \" drop"),
+            8 => "udp dport 53 ip daddr 10.1.0.0/16 counter accept".to_string(),
+            _ => format!(
+                "ip saddr 192.168.{}.0/24 meta l4proto tcp counter drop",
+                i % 256
+            ),
+        };
+        let _ = writeln!(s, "add rule inet f c {r}");
+    }
+    for i in 0..nat {
+        let a = format!("10.200.{}.{}", (i >> 8) & 255, i & 255);
+        let _ = if i % 2 == 0 {
+            writeln!(
+                s,
+                "add rule ip n pre tcp dport {} dnat to {a}:80",
+                2000 + i % 60000
+            )
+        } else {
+            writeln!(
+                s,
+                "add rule ip n post ip saddr {a} oifname \"eth0\" masquerade"
+            )
+        };
+    }
+    s
+}
 
 /// The best (fastest) run of one program on one operation.
 #[derive(Clone, Copy)]
@@ -125,6 +231,15 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     if !status.success() {
         return Err("building nft_bench failed".into());
     }
+    crate::step("bench nftables: cargo build --release -p examples --bin nftlist");
+    let status = crate::cargo()
+        .args(["build", "--release", "-p", "examples", "--bin", "nftlist"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building nftlist failed".into());
+    }
+    let nftlist = target.join("release/nftlist");
     let ours = target.join("release/examples/nft_bench");
     let cdir = target.join("bench-c");
     std::fs::create_dir_all(&cdir)?;
@@ -143,6 +258,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     let dir = cdir.join("nft-files");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("setup.nft"), SETUP)?;
+    std::fs::write(dir.join("list.nft"), list_ruleset(rows))?;
 
     crate::step(&format!(
         "bench nftables: {rows} rules, {elems} elements, best of {reps}, in a throwaway namespace"
@@ -160,12 +276,22 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     cmd.arg(rows.to_string())
         .arg(elems.to_string())
         .arg(reps.to_string())
-        .arg(&dir);
+        .arg(&dir)
+        .arg(&nftlist);
     let text = super::script_output(cmd)?;
 
     let mut best: BTreeMap<(String, String), Best> = BTreeMap::new();
     let mut error_line = None;
+    let mut notes = Vec::new();
     for line in text.lines() {
+        if let Some(e) = ["SAME ", "DIFFERENT ", "SKIPPED "]
+            .iter()
+            .find(|p| line.starts_with(*p))
+            .map(|_| line)
+        {
+            notes.push(e.to_string());
+            continue;
+        }
         if let Some(e) = line.strip_prefix("ERROR ") {
             error_line = Some(e.to_string());
             continue;
@@ -205,6 +331,9 @@ pub fn run(args: &[String]) -> crate::Result<()> {
         Some(e) => println!("\na bad transaction (ours): {e}"),
         None => println!("\n(no error line from the bad transaction)"),
     }
+    for n in notes {
+        println!("output of the listing rows: {n}");
+    }
     Ok(())
 }
 
@@ -239,7 +368,7 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
         "operation",
         "ours",
         "C (libnftnl)",
-        "nft -f",
+        "nft",
         "ours/C",
         "ours/nft",
         "user s",
@@ -255,6 +384,9 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
         ("tx-intervals", format!("add {elems} interval elems")),
         ("dump-rules", format!("dump {rows} rules")),
         ("dump-elems", format!("dump {elems} elements")),
+        ("list-json", format!("list {rows} rules -j")),
+        ("list-text", format!("list {rows} rules (text)")),
+        ("apply-json", format!("apply {rows} rules -j -f")),
     ];
     for (op, label) in ops {
         let (o, c, n) = (get(op, "ours"), get(op, "c"), get(op, "nft"));
@@ -303,6 +435,10 @@ fn print_table(best: &BTreeMap<(String, String), Best>, rows: u32, elems: u32, r
         "rates are objects per second; times cover building or decoding the values and the \
          kernel's work (nft -f: the whole process); user s = user-space CPU seconds of that run (the rest is \
          the kernel's); MiB = peak RSS.\n\
-         targets: dumps ours/C >= 1.0; transactions ours/C >= 1.0 and ours/nft >= 5"
+         list/apply rows: the mixed ruleset of `list_ruleset`, ours = the nftlist process \
+         (-j; text; -f of nft's -j listing), nft = `nft -j list ruleset`, `nft list ruleset`, \
+         `nft -j -f`.\n\
+         targets: dumps ours/C >= 1.0; transactions ours/C >= 1.0 and ours/nft >= 5; \
+         listing ours/nft >= 5; applying JSON ours/nft >= 3"
     );
 }
