@@ -1,13 +1,14 @@
 //! nftables in the user's language (issue 19): rules, sets, maps and
 //! objects turned from the kernel's expressions into nft's high-level
 //! statements ("delinearize", as nft 1.0.6 does it), and printed as
-//! `nft -j list ruleset` prints them (feature `json`). The text printer
-//! (`nft list ruleset`) stands on the same syntax tree.
+//! `nft -j list ruleset` prints them (feature `json`) and as `nft list
+//! ruleset` prints them ([`text`]).
 //!
 //! ```text
 //! Ruleset (typed kernel objects) ── listing::listing ──▶ Listing (ast) ── json::to_string ──▶ nft -j bytes
 //!                                   (delinearize::rule per rule,            (serde, nft's separators)
 //!                                    set_elements per set)
+//! Ruleset ── text::Printer::ruleset ──▶ nft list text (rules through delinearize::rule, values through Value::text)
 //! ```
 //!
 //! - [`ast`]: the syntax tree ([`Listing`], [`Item`], [`Stmt`], [`Expr`]),
@@ -22,6 +23,8 @@
 //! - [`proto`]: the header templates (ether, vlan, arp, ip, ip6, icmp,
 //!   icmpv6, igmp, tcp, udp, udplite, sctp, dccp, ah, esp, comp, th, gre).
 //! - `json` (feature `json`): the JSON form, byte for byte nft's.
+//! - [`text`]: the text form (`nft list ruleset`), byte for byte nft's,
+//!   with the x_tables translations of `iptables-nft` rules (`xlate`).
 //!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the
@@ -71,6 +74,8 @@ pub mod delinearize;
 pub mod json;
 pub mod listing;
 pub mod proto;
+pub mod text;
+mod xlate;
 
 pub use ast::{
     BaseChain, BinOp, ChainItem, Counter, Elem, Expr, ExthdrField, ExthdrKind, FlowtableItem, Item,

@@ -5,11 +5,12 @@
 //! in nft's order, indentation and line wrapping.
 //!
 //! ```no_run
-//! use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+//! use nfnl_tables::lang::text;
+//! use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 //! let mut nft = Nft::open()?;
 //! let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
-//! print!("{}", listing::ruleset(&rs)); // as `nft list ruleset`
-//! print!("{}", listing::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
+//! print!("{}", text::ruleset(&rs)); // as `nft list ruleset`
+//! print!("{}", text::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
 //! # Ok::<(), nfnl_tables::Error>(())
 //! ```
 //!
@@ -86,7 +87,7 @@ use crate::object::{
 };
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
-use crate::xlate;
+use super::xlate;
 
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
 #[derive(Clone)]
