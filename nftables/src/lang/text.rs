@@ -73,11 +73,11 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 use nfnl::ProtoFamily;
 use nfnl_sys as sys;
 
+use super::xlate;
 use crate::data::{Data, Verdict};
 use crate::expr::{Counter, Expr, LimitType};
 use crate::lang::delinearize::{self, Context, IfnameFn};
@@ -87,7 +87,6 @@ use crate::object::{
 };
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
-use super::xlate;
 
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
 #[derive(Clone)]
@@ -516,7 +515,7 @@ impl<'a> Printer<'a> {
                 let _ = writeln!(
                     o,
                     "\t\ttimeout {}",
-                    time_text(e.timeout.unwrap_or(0).swap_bytes().into())
+                    duration_text(e.timeout.unwrap_or(0).swap_bytes().into())
                 );
                 let _ = writeln!(o, "\t\tsize {}", e.size.unwrap_or(0));
                 let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
@@ -670,11 +669,11 @@ impl<'a> Printer<'a> {
             let _ = writeln!(o, "\t\t{}", decl.join(" "));
         }
         if let Some(t) = s.timeout {
-            let _ = writeln!(o, "\t\ttimeout {}", time_text(t));
+            let _ = writeln!(o, "\t\ttimeout {}", duration_text(t.into()));
         }
         if let Some(g) = s.gc_interval {
             if flags.contains(SetFlags::TIMEOUT) || s.timeout.is_some() {
-                let _ = writeln!(o, "\t\tgc-interval {}", time_text(g.into()));
+                let _ = writeln!(o, "\t\tgc-interval {}", duration_text(g.into()));
             }
         }
         if let Some(c) = &ud.comment {
@@ -1549,165 +1548,57 @@ fn ct_key_name(k: u32) -> Option<&'static str> {
 // ---------------------------------------------------------------- data types
 
 /// nft's data type ids (`NFTA_SET_KEY_TYPE`/`DATA_TYPE`).
-mod dt {
-    pub const VERDICT: u32 = 1;
-    pub const NFPROTO: u32 = 2;
-    pub const INTEGER: u32 = 4;
-    pub const STRING: u32 = 5;
-    pub const LLADDR: u32 = 6;
-    pub const IPADDR: u32 = 7;
-    pub const IP6ADDR: u32 = 8;
-    pub const ETHERADDR: u32 = 9;
-    pub const ETHERTYPE: u32 = 10;
-    pub const ARPOP: u32 = 11;
-    pub const INET_PROTOCOL: u32 = 12;
-    pub const INET_SERVICE: u32 = 13;
-    pub const ICMP_TYPE: u32 = 14;
-    pub const TCP_FLAG: u32 = 15;
-    pub const DCCP_PKTTYPE: u32 = 16;
-    pub const MH_TYPE: u32 = 17;
-    pub const TIME: u32 = 18;
-    pub const MARK: u32 = 19;
-    pub const IFINDEX: u32 = 20;
-    pub const ARPHRD: u32 = 21;
-    pub const REALM: u32 = 22;
-    pub const CLASSID: u32 = 23;
-    pub const UID: u32 = 24;
-    pub const GID: u32 = 25;
-    pub const CT_STATE: u32 = 26;
-    pub const CT_DIR: u32 = 27;
-    pub const CT_STATUS: u32 = 28;
-    pub const ICMP6_TYPE: u32 = 29;
-    pub const CT_LABEL: u32 = 30;
-    pub const PKTTYPE: u32 = 31;
-    pub const ICMP_CODE: u32 = 32;
-    pub const ICMPV6_CODE: u32 = 33;
-    pub const ICMPX_CODE: u32 = 34;
-    pub const DEVGROUP: u32 = 35;
-    pub const DSCP: u32 = 36;
-    pub const ECN: u32 = 37;
-    pub const FIB_ADDR: u32 = 38;
-    pub const BOOLEAN: u32 = 39;
-    pub const CT_EVENTBIT: u32 = 40;
-    pub const IFNAME: u32 = 41;
-    pub const IGMP_TYPE: u32 = 42;
-    pub const TIME_DATE: u32 = 43;
-    pub const TIME_HOUR: u32 = 44;
-    pub const TIME_DAY: u32 = 45;
-    pub const CGROUPV2: u32 = 46;
-}
-
-/// Bits of one data type id in a concatenation's type.
-const TYPE_BITS: u32 = 6;
-
-fn dtype_name(id: u32) -> Option<&'static str> {
-    use dt::*;
-    Some(match id {
-        VERDICT => "verdict",
-        NFPROTO => "nf_proto",
-        3 => "bitmask",
-        INTEGER => "integer",
-        STRING => "string",
-        LLADDR => "ll_addr",
-        IPADDR => "ipv4_addr",
-        IP6ADDR => "ipv6_addr",
-        ETHERADDR => "ether_addr",
-        ETHERTYPE => "ether_type",
-        ARPOP => "arp_op",
-        INET_PROTOCOL => "inet_proto",
-        INET_SERVICE => "inet_service",
-        ICMP_TYPE => "icmp_type",
-        TCP_FLAG => "tcp_flag",
-        DCCP_PKTTYPE => "dccp_pkttype",
-        MH_TYPE => "mh_type",
-        TIME => "time",
-        MARK => "mark",
-        IFINDEX => "iface_index",
-        ARPHRD => "iface_type",
-        REALM => "realm",
-        CLASSID => "classid",
-        UID => "uid",
-        GID => "gid",
-        CT_STATE => "ct_state",
-        CT_DIR => "ct_dir",
-        CT_STATUS => "ct_status",
-        ICMP6_TYPE => "icmpv6_type",
-        CT_LABEL => "ct_label",
-        PKTTYPE => "pkt_type",
-        ICMP_CODE => "icmp_code",
-        ICMPV6_CODE => "icmpv6_code",
-        ICMPX_CODE => "icmpx_code",
-        DEVGROUP => "devgroup",
-        DSCP => "dscp",
-        ECN => "ecn",
-        FIB_ADDR => "fib_addrtype",
-        BOOLEAN => "boolean",
-        CT_EVENTBIT => "ct_event",
-        IFNAME => "ifname",
-        IGMP_TYPE => "igmp_type",
-        TIME_DATE => "time",
-        TIME_HOUR => "hour",
-        TIME_DAY => "day",
-        CGROUPV2 => "cgroupsv2",
-        _ => return None,
-    })
-}
-
-/// Byte size of a type's values (0: variable).
-fn dtype_len(id: u32) -> usize {
-    use dt::*;
-    match id {
-        NFPROTO | INET_PROTOCOL | ICMP_TYPE | TCP_FLAG | DCCP_PKTTYPE | MH_TYPE | PKTTYPE
-        | ICMP_CODE | ICMPV6_CODE | ICMPX_CODE | DSCP | ECN | BOOLEAN | IGMP_TYPE | ICMP6_TYPE
-        | TIME_DAY | CT_DIR => 1,
-        ETHERTYPE | ARPOP | INET_SERVICE | ARPHRD => 2,
-        IPADDR | MARK | IFINDEX | REALM | CLASSID | UID | GID | CT_STATE | CT_STATUS | DEVGROUP
-        | FIB_ADDR | CT_EVENTBIT | TIME_HOUR => 4,
-        ETHERADDR => 6,
-        TIME | TIME_DATE | CGROUPV2 => 8,
-        IP6ADDR | CT_LABEL | IFNAME => 16,
-        _ => 0,
-    }
-}
-
 /// True when the type's values are host-endian integers.
-fn dtype_host_order(id: u32) -> bool {
-    use dt::*;
+fn dtype_host_order(id: Datatype) -> bool {
     matches!(
         id,
-        MARK | IFINDEX
-            | REALM
-            | CLASSID
-            | UID
-            | GID
-            | CT_STATE
-            | CT_STATUS
-            | DEVGROUP
-            | ARPHRD
-            | TIME
-            | TIME_DATE
-            | TIME_HOUR
-            | TIME_DAY
-            | CGROUPV2
-            | PKTTYPE
-            | CT_DIR
-            | NFPROTO
-            | FIB_ADDR
-            | CT_EVENTBIT
-            | STRING
-            | IFNAME
-            | BOOLEAN
+        Datatype::Mark
+            | Datatype::Ifindex
+            | Datatype::Realm
+            | Datatype::Classid
+            | Datatype::Uid
+            | Datatype::Gid
+            | Datatype::CtState
+            | Datatype::CtStatus
+            | Datatype::Devgroup
+            | Datatype::Arphrd
+            | Datatype::Time
+            | Datatype::TimeDate
+            | Datatype::TimeHour
+            | Datatype::TimeDay
+            | Datatype::Cgroupv2
+            | Datatype::Pkttype
+            | Datatype::CtDir
+            | Datatype::Nfproto
+            | Datatype::FibAddr
+            | Datatype::CtEvent
+            | Datatype::String
+            | Datatype::Ifname
+            | Datatype::Boolean
     )
 }
 
 /// How many elements nft prints on one line of `elements = { ... }`, by
 /// the key's data type (observed with nft 1.0.6).
-fn per_line(id: u32) -> usize {
-    use dt::*;
+fn per_line(id: Datatype) -> usize {
     match id {
-        INTEGER | ARPOP | INET_PROTOCOL | INET_SERVICE | TCP_FLAG | DCCP_PKTTYPE | MARK
-        | IFINDEX | CLASSID | UID | GID => 5,
-        NFPROTO | IPADDR | CT_STATE | CT_DIR | CT_STATUS | PKTTYPE => 2,
+        Datatype::Integer
+        | Datatype::Arpop
+        | Datatype::InetProto
+        | Datatype::InetService
+        | Datatype::TcpFlag
+        | Datatype::DccpPkttype
+        | Datatype::Mark
+        | Datatype::Ifindex
+        | Datatype::Classid
+        | Datatype::Uid
+        | Datatype::Gid => 5,
+        Datatype::Nfproto
+        | Datatype::Ipv4Addr
+        | Datatype::CtState
+        | Datatype::CtDir
+        | Datatype::CtStatus
+        | Datatype::Pkttype => 2,
         _ => 1,
     }
 }
@@ -1715,7 +1606,7 @@ fn per_line(id: u32) -> usize {
 /// One field of a set's key or data.
 #[derive(Clone, Debug)]
 struct Field {
-    dtype: u32,
+    dtype: Datatype,
     /// Bytes in the key (unpadded).
     len: usize,
     host: bool,
@@ -1741,19 +1632,11 @@ impl KeyType {
         byteorder: Option<u32>,
     ) -> Self {
         let len = usize::try_from(len).unwrap_or(0);
-        let mut ids = Vec::new();
-        if id == sys::NFT_DATA_VERDICT {
-            ids.push(dt::VERDICT);
-        } else if id >> TYPE_BITS != 0 && id != sys::NFT_DATA_VERDICT {
-            let mut t = id;
-            while t != 0 {
-                ids.push(t & ((1 << TYPE_BITS) - 1));
-                t >>= TYPE_BITS;
-            }
-            ids.reverse();
+        let ids = if id == sys::NFT_DATA_VERDICT {
+            vec![Datatype::Verdict]
         } else {
-            ids.push(id);
-        }
+            Datatype::concat_ids(id)
+        };
         let parts = typeof_expr.map(TypeofExpr::parts).unwrap_or_default();
         let n = ids.len();
         let mut fields = Vec::with_capacity(n);
@@ -1773,11 +1656,12 @@ impl KeyType {
             } else if let Some(l) = typeof_len {
                 l
             } else {
-                dtype_len(t)
+                // (a verdict is never part of a concatenation)
+                t.bits().map_or(0, |b| b.div_ceil(8) as usize)
             };
             let host = if n == 1 && byteorder.is_some() {
                 byteorder == Some(1)
-            } else if t == dt::INTEGER {
+            } else if t == Datatype::Integer {
                 parts.get(i).is_some_and(|p| p.host_order())
             } else {
                 dtype_host_order(t)
@@ -1809,7 +1693,10 @@ impl KeyType {
     fn type_name(&self) -> String {
         self.fields
             .iter()
-            .map(|f| dtype_name(f.dtype).unwrap_or("invalid"))
+            .map(|f| match f.dtype {
+                Datatype::Other(_) => "invalid",
+                t => t.name(),
+            })
             .collect::<Vec<_>>()
             .join(" . ")
     }
@@ -1852,407 +1739,44 @@ fn field_uint(f: &Field, b: &[u8]) -> u128 {
     }
 }
 
-fn sym(v: u128, t: &[(u128, &str)]) -> Option<String> {
-    t.iter()
-        .find(|(k, _)| *k == v)
-        .map(|(_, n)| (*n).to_owned())
+/// A field of a set element's key or data as a typed [`Value`] (its bytes
+/// turned to network order, as the delinearizer gives a rule's constants).
+fn field_value(f: &Field, b: &[u8]) -> Value {
+    let ty = f.dtype;
+    let mut data = b.to_vec();
+    if f.host && !matches!(ty, Datatype::String | Datatype::Ifname) {
+        data.reverse();
+    }
+    Value {
+        ty,
+        bits: bits_of(b.len()),
+        data,
+    }
 }
 
-/// A value of a field as nft prints it.
-fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
-    use dt::*;
+/// A value of a set element's field as nft prints it: as a rule's
+/// constant ([`value_text`]), interface indexes named through the
+/// printer's resolver, raw payloads in hex, TCP flags joined with ` | `.
+fn field_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
     if f.raw {
         return format!("0x{:x}", be_uint(b));
     }
-    let v = field_uint(f, b);
-    match f.dtype {
-        IPADDR if b.len() == 4 => Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
-        IP6ADDR if b.len() == 16 => ipv6_text(b),
-        ETHERADDR | LLADDR => b
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<Vec<_>>()
-            .join(":"),
-        STRING | IFNAME => format!("\"{}\"", cstr(b)),
-        INET_SERVICE | INTEGER | UID | GID | REALM | DEVGROUP => v.to_string(),
-        MARK => format!("0x{v:08x}"),
-        INET_PROTOCOL => proto_name(u8::try_from(v).unwrap_or(0)),
-        NFPROTO => sym(v, &[(2, "ipv4"), (10, "ipv6")]).unwrap_or_else(|| v.to_string()),
-        ETHERTYPE => sym(
-            v,
-            &[
-                (0x0800, "ip"),
-                (0x0806, "arp"),
-                (0x86dd, "ip6"),
-                (0x8100, "8021q"),
-                (0x88a8, "8021ad"),
-                (0x8035, "rarp"),
-                (0x8847, "mpls"),
-            ],
-        )
-        .unwrap_or_else(|| format!("0x{v:04x}")),
-        ARPOP => sym(
-            v,
-            &[
-                (1, "request"),
-                (2, "reply"),
-                (3, "rrequest"),
-                (4, "rreply"),
-                (8, "inrequest"),
-                (9, "inreply"),
-                (10, "nak"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP_TYPE => sym(
-            v,
-            &[
-                (0, "echo-reply"),
-                (3, "destination-unreachable"),
-                (4, "source-quench"),
-                (5, "redirect"),
-                (8, "echo-request"),
-                (9, "router-advertisement"),
-                (10, "router-solicitation"),
-                (11, "time-exceeded"),
-                (12, "parameter-problem"),
-                (13, "timestamp-request"),
-                (14, "timestamp-reply"),
-                (15, "info-request"),
-                (16, "info-reply"),
-                (17, "address-mask-request"),
-                (18, "address-mask-reply"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP6_TYPE => sym(
-            v,
-            &[
-                (1, "destination-unreachable"),
-                (2, "packet-too-big"),
-                (3, "time-exceeded"),
-                (4, "parameter-problem"),
-                (128, "echo-request"),
-                (129, "echo-reply"),
-                (130, "mld-listener-query"),
-                (131, "mld-listener-report"),
-                (132, "mld-listener-done"),
-                (133, "nd-router-solicit"),
-                (134, "nd-router-advert"),
-                (135, "nd-neighbor-solicit"),
-                (136, "nd-neighbor-advert"),
-                (137, "nd-redirect"),
-                (138, "router-renumbering"),
-                (141, "ind-neighbor-solicit"),
-                (142, "ind-neighbor-advert"),
-                (143, "mld2-listener-report"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP_CODE => sym(
-            v,
-            &[
-                (0, "net-unreachable"),
-                (1, "host-unreachable"),
-                (2, "prot-unreachable"),
-                (3, "port-unreachable"),
-                (4, "frag-needed"),
-                (9, "net-prohibited"),
-                (10, "host-prohibited"),
-                (13, "admin-prohibited"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMPV6_CODE => sym(
-            v,
-            &[
-                (0, "no-route"),
-                (1, "admin-prohibited"),
-                (3, "addr-unreachable"),
-                (4, "port-unreachable"),
-                (5, "policy-fail"),
-                (6, "reject-route"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMPX_CODE => sym(
-            v,
-            &[
-                (0, "no-route"),
-                (1, "port-unreachable"),
-                (2, "host-unreachable"),
-                (3, "admin-prohibited"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        IGMP_TYPE => sym(
-            v,
-            &[
-                (0x11, "membership-query"),
-                (0x12, "membership-report-v1"),
-                (0x16, "membership-report-v2"),
-                (0x17, "leave-group"),
-                (0x22, "membership-report-v3"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TCP_FLAG => bits_text(
-            v,
-            &[
-                (1, "fin"),
-                (2, "syn"),
-                (4, "rst"),
-                (8, "psh"),
-                (16, "ack"),
-                (32, "urg"),
-                (64, "ecn"),
-                (128, "cwr"),
-            ],
-            " | ",
-        ),
-        CT_STATE => bits_text(
-            v,
-            &[
-                (1, "invalid"),
-                (2, "established"),
-                (4, "related"),
-                (8, "new"),
-                (64, "untracked"),
-            ],
-            ",",
-        ),
-        CT_STATUS => bits_text(
-            v,
-            &[
-                (1, "expected"),
-                (2, "seen-reply"),
-                (4, "assured"),
-                (8, "confirmed"),
-                (16, "snat"),
-                (32, "dnat"),
-                (512, "dying"),
-            ],
-            ",",
-        ),
-        CT_DIR => sym(v, &[(0, "original"), (1, "reply")]).unwrap_or_else(|| v.to_string()),
-        PKTTYPE => sym(
-            v,
-            &[
-                (0, "host"),
-                (1, "broadcast"),
-                (2, "multicast"),
-                (3, "other"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        DCCP_PKTTYPE => sym(
-            v,
-            &[
-                (0, "request"),
-                (1, "response"),
-                (2, "data"),
-                (3, "ack"),
-                (4, "dataack"),
-                (5, "closereq"),
-                (6, "close"),
-                (7, "reset"),
-                (8, "sync"),
-                (9, "syncack"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        DSCP => sym(
-            v,
-            &[
-                (0, "cs0"),
-                (1, "lephb"),
-                (8, "cs1"),
-                (10, "af11"),
-                (12, "af12"),
-                (14, "af13"),
-                (16, "cs2"),
-                (18, "af21"),
-                (20, "af22"),
-                (22, "af23"),
-                (24, "cs3"),
-                (26, "af31"),
-                (28, "af32"),
-                (30, "af33"),
-                (32, "cs4"),
-                (34, "af41"),
-                (36, "af42"),
-                (38, "af43"),
-                (40, "cs5"),
-                (44, "va"),
-                (46, "ef"),
-                (48, "cs6"),
-                (56, "cs7"),
-            ],
-        )
-        .unwrap_or_else(|| format!("0x{v:02x}")),
-        ECN => sym(v, &[(0, "not-ect"), (1, "ect1"), (2, "ect0"), (3, "ce")])
-            .unwrap_or_else(|| v.to_string()),
-        BOOLEAN => sym(v, &[(0, "missing"), (1, "exists")]).unwrap_or_else(|| v.to_string()),
-        FIB_ADDR => sym(
-            v,
-            &[
-                (0, "unspec"),
-                (1, "unicast"),
-                (2, "local"),
-                (3, "broadcast"),
-                (4, "anycast"),
-                (5, "multicast"),
-                (6, "blackhole"),
-                (7, "unreachable"),
-                (8, "prohibit"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ARPHRD => sym(
-            v,
-            &[
-                (1, "ether"),
-                (512, "ppp"),
-                (768, "ipip"),
-                (769, "ipip6"),
-                (772, "loopback"),
-                (776, "sit"),
-                (778, "ipgre"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        MH_TYPE => sym(
-            v,
-            &[
-                (0, "binding-refresh-request"),
-                (1, "home-test-init"),
-                (2, "careof-test-init"),
-                (3, "home-test"),
-                (4, "careof-test"),
-                (5, "binding-update"),
-                (6, "binding-acknowledgement"),
-                (7, "binding-error"),
-                (8, "fast-binding-update"),
-                (9, "fast-binding-acknowledgement"),
-                (10, "fast-binding-advertisement"),
-                (11, "experimental-mobility-header"),
-                (12, "home-agent-switch-message"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TIME_DAY => sym(
-            v,
-            &[
-                (0, "\"Sunday\""),
-                (1, "\"Monday\""),
-                (2, "\"Tuesday\""),
-                (3, "\"Wednesday\""),
-                (4, "\"Thursday\""),
-                (5, "\"Friday\""),
-                (6, "\"Saturday\""),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TIME_HOUR => {
-            let s = u64::try_from(v).unwrap_or(0);
-            if s % 60 == 0 {
-                format!("\"{:02}:{:02}\"", s / 3600, (s / 60) % 60)
-            } else {
-                format!("\"{:02}:{:02}:{:02}\"", s / 3600, (s / 60) % 60, s % 60)
-            }
-        }
-        TIME => time_text(u64::try_from(v).unwrap_or(0)),
-        TIME_DATE => date_text(u64::try_from(v / 1_000_000_000).unwrap_or(0)),
-        CLASSID => match v {
-            0xffff_ffff => "root".to_owned(),
-            0 => "none".to_owned(),
-            _ => format!("{:x}:{:x}", v >> 16, v & 0xffff),
-        },
-        IFINDEX => {
-            let i = u32::try_from(v).unwrap_or(0);
+    let v = field_value(f, b);
+    match v.ty {
+        Datatype::Ifindex => {
+            let i = u32::try_from(v.as_u128()).unwrap_or(0);
             match (ctx.ifname)(i) {
                 Some(n) => format!("\"{n}\""),
                 None => i.to_string(),
             }
         }
-        _ => v.to_string(),
+        ty => value_text(&v, ty == Datatype::TcpFlag),
     }
-}
-
-/// An IPv6 address as glibc's `inet_ntop` writes it (an IPv4-compatible
-/// address with its last 32 bits dotted: `::18.52.18.52`).
-fn ipv6_text(b: &[u8]) -> String {
-    let mut a = [0u8; 16];
-    a.copy_from_slice(&b[..16]);
-    if a[..12].iter().all(|&x| x == 0) && (a[12] != 0 || a[13] != 0) {
-        return format!("::{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
-    }
-    Ipv6Addr::from(a).to_string()
-}
-
-/// Seconds since the epoch as `"YYYY-MM-DD HH:MM:SS"` (UTC).
-fn date_text(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "\"{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}\"",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
-}
-
-fn bits_text(v: u128, t: &[(u128, &str)], sep: &str) -> String {
-    if v == 0 {
-        return "0x0".to_owned();
-    }
-    let mut names = Vec::new();
-    let mut rest = v;
-    for (b, n) in t {
-        if v & b != 0 {
-            names.push((*n).to_owned());
-            rest &= !b;
-        }
-    }
-    if rest != 0 {
-        names.push(format!("0x{rest:x}"));
-    }
-    names.join(sep)
 }
 
 /// A protocol's name as nft prints it (`/etc/protocols`), or its number.
-pub(crate) fn proto_name_of(p: u8) -> String {
-    proto_name(p)
-}
-
-fn proto_name(p: u8) -> String {
-    static PROTOS: std::sync::OnceLock<HashMap<u8, String>> = std::sync::OnceLock::new();
-    let m = PROTOS.get_or_init(|| {
-        let mut m = HashMap::new();
-        if let Ok(t) = std::fs::read_to_string("/etc/protocols") {
-            for l in t.lines() {
-                let l = l.split('#').next().unwrap_or("");
-                let mut w = l.split_whitespace();
-                if let (Some(n), Some(num)) = (w.next(), w.next()) {
-                    if let Ok(num) = num.parse::<u8>() {
-                        m.entry(num).or_insert_with(|| n.to_owned());
-                    }
-                }
-            }
-        }
-        m
-    });
-    m.get(&p).cloned().unwrap_or_else(|| p.to_string())
+pub(crate) fn proto_name(p: u8) -> String {
+    Value::number(Datatype::InetProto, 8, u128::from(p)).text()
 }
 
 fn l3proto_name(p: Option<u16>, fam: ProtoFamily) -> String {
@@ -2277,24 +1801,6 @@ fn obj_type_name(t: u32) -> &'static str {
         sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
         _ => "unknown",
     }
-}
-
-/// A duration in milliseconds as nft prints it (`1d2h3m4s5ms`, `0s`).
-pub fn time_text(ms: u64) -> String {
-    let mut s = String::new();
-    let (d, rest) = (ms / 86_400_000, ms % 86_400_000);
-    let (h, rest) = (rest / 3_600_000, rest % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    let (sec, msec) = (rest / 1000, rest % 1000);
-    for (v, u) in [(d, "d"), (h, "h"), (m, "m"), (sec, "s"), (msec, "ms")] {
-        if v != 0 {
-            let _ = write!(s, "{v}{u}");
-        }
-    }
-    if s.is_empty() {
-        s.push_str("0s");
-    }
-    s
 }
 
 /// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
@@ -2443,7 +1949,7 @@ fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
     k.split(b)
         .iter()
         .zip(&k.fields)
-        .map(|(v, f)| value_text(f, v, ctx))
+        .map(|(v, f)| field_text(f, v, ctx))
         .collect::<Vec<_>>()
         .join(" . ")
 }
@@ -2456,18 +1962,32 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
         ..f.clone()
     };
     if start == end {
-        return value_text(&be, start, ctx);
+        return field_text(&be, start, ctx);
     }
     // nft prints the bounds of a range of symbolic constants as numbers.
     {
-        use dt::*;
         let (a, b) = (field_uint(&be, start), field_uint(&be, end));
         match f.dtype {
-            ETHERTYPE => return format!("0x{a:04x}-0x{b:04x}"),
-            DSCP => return format!("0x{a:02x}-0x{b:02x}"),
-            INET_PROTOCOL | ICMP_TYPE | ICMP_CODE | ICMP6_TYPE | ICMPV6_CODE | ICMPX_CODE
-            | ARPOP | ECN | IGMP_TYPE | PKTTYPE | CT_DIR | NFPROTO | MH_TYPE | DCCP_PKTTYPE
-            | FIB_ADDR | ARPHRD | BOOLEAN | TIME_DAY => return format!("{a}-{b}"),
+            Datatype::Ethertype => return format!("0x{a:04x}-0x{b:04x}"),
+            Datatype::Dscp => return format!("0x{a:02x}-0x{b:02x}"),
+            Datatype::InetProto
+            | Datatype::IcmpType
+            | Datatype::IcmpCode
+            | Datatype::Icmpv6Type
+            | Datatype::Icmpv6Code
+            | Datatype::IcmpxCode
+            | Datatype::Arpop
+            | Datatype::Ecn
+            | Datatype::IgmpType
+            | Datatype::Pkttype
+            | Datatype::CtDir
+            | Datatype::Nfproto
+            | Datatype::MhType
+            | Datatype::DccpPkttype
+            | Datatype::FibAddr
+            | Datatype::Arphrd
+            | Datatype::Boolean
+            | Datatype::TimeDay => return format!("{a}-{b}"),
             _ => {}
         }
     }
@@ -2482,17 +2002,20 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
     } else {
         (1u128 << host_bits) - 1
     };
-    if f.dtype == dt::STRING || f.dtype == dt::IFNAME {
+    if f.dtype == Datatype::String || f.dtype == Datatype::Ifname {
         // A wildcard interface name: the common prefix then `*`.
         let common = start.iter().zip(end).take_while(|(a, b)| a == b).count();
         if start[common..].iter().all(|&x| x == 0) && end[common..].iter().all(|&x| x == 0xff) {
             return format!("\"{}*\"", cstr(&start[..common]));
         }
     }
-    let prefixes = matches!(f.dtype, dt::IPADDR | dt::IP6ADDR | dt::MARK) && !f.raw;
+    let prefixes = matches!(
+        f.dtype,
+        Datatype::Ipv4Addr | Datatype::Ipv6Addr | Datatype::Mark
+    ) && !f.raw;
     if prefixes && !f.host && s & mask == 0 && e & mask == mask {
         let plen = bits - host_bits;
-        return format!("{}/{plen}", value_text(f, start, ctx));
+        return format!("{}/{plen}", field_text(f, start, ctx));
     }
     if f.host {
         // Host-order values in an interval set are keyed in network order.
@@ -2502,15 +2025,15 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
         };
         if prefixes && s & mask == 0 && e & mask == mask {
             let plen = bits - host_bits;
-            return format!("{}/{plen}", value_text(&hs, start, ctx));
+            return format!("{}/{plen}", field_text(&hs, start, ctx));
         }
         return format!(
             "{}-{}",
-            value_text(&hs, start, ctx),
-            value_text(&hs, end, ctx)
+            field_text(&hs, start, ctx),
+            field_text(&hs, end, ctx)
         );
     }
-    format!("{}-{}", value_text(f, start, ctx), value_text(f, end, ctx))
+    format!("{}-{}", field_text(f, start, ctx), field_text(f, end, ctx))
 }
 
 /// Subtracts one from a big-endian number (wrapping).
@@ -2572,11 +2095,11 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     }
     if let Some(t) = e.timeout {
         if Some(t) != s.timeout {
-            let _ = write!(x, " timeout {}", time_text(t));
+            let _ = write!(x, " timeout {}", duration_text(t.into()));
         }
     }
     if let Some(t) = e.expiration {
-        let _ = write!(x, " expires {}", time_text(t));
+        let _ = write!(x, " expires {}", duration_text(t.into()));
     }
     if let Some(c) = e.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
         let _ = write!(x, " comment \"{c}\"");
@@ -2613,7 +2136,7 @@ fn element_items(
             })
         });
         let f = key.fields.first().cloned().unwrap_or(Field {
-            dtype: dt::INTEGER,
+            dtype: Datatype::Integer,
             len: 0,
             host: false,
             raw: false,
@@ -2679,14 +2202,14 @@ fn element_items(
             let multi_flags = single
                 && matches!(
                     key.fields[0].dtype,
-                    dt::TCP_FLAG | dt::CT_STATE | dt::CT_STATUS
+                    Datatype::TcpFlag | Datatype::CtState | Datatype::CtStatus
                 )
                 && field_uint(&key.fields[0], k).count_ones() > 1;
             let sort = if multi_flags {
                 let v = field_uint(&key.fields[0], k);
                 let low = v & v.wrapping_neg();
                 low.to_be_bytes()[16 - k.len().min(16)..].to_vec()
-            } else if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
+            } else if single && matches!(key.fields[0].dtype, Datatype::String | Datatype::Ifname) {
                 // A string sorts as the number its characters make.
                 let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
                 k[..end].to_vec()
@@ -2722,7 +2245,8 @@ fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
 use crate::lang::ast::{
     Elem, Expr as LExpr, ExthdrKind, Log, Nat, Op, Payload, RuleItem, Stmt, Verdict as LVerdict,
 };
-use crate::lang::datatype::{duration_text, Value};
+use crate::lang::datatype::{date_text, duration_text, Datatype, Value};
+use crate::lang::delinearize::bits_of;
 
 /// Meta keys nft prints without `meta`.
 fn meta_unqualified(k: &str) -> bool {
@@ -2765,43 +2289,46 @@ pub fn expr_text(e: &LExpr) -> String {
     expr_text_in(e, false)
 }
 
-fn value_in(v: &Value, in_binop: bool) -> String {
+/// A constant as nft prints it in `nft list ruleset`: [`Value::text`]
+/// (or [`Value::text_bitmask_or`] inside a binary operation) with the
+/// listing's own forms of a few types (quoted names, hex where nft
+/// prints hex).
+fn value_text(v: &Value, in_binop: bool) -> String {
     match v.ty {
         // A DSCP value without a name is hex (`0x3f`).
-        crate::lang::Datatype::Dscp => {
+        Datatype::Dscp => {
             let t = v.text();
             if t.parse::<u64>().is_ok() {
                 return format!("0x{:02x}", v.as_u128());
             }
             return t;
         }
-        crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
+        Datatype::Realm | Datatype::Devgroup => {
             let t = v.text();
             if t.parse::<u64>().is_err() && !t.starts_with("0x") {
                 return format!("\"{t}\"");
             }
             return t;
         }
-        crate::lang::Datatype::Ipv6Addr if v.data.len() == 16 => {
-            return ipv6_text(&v.data);
-        }
-        crate::lang::Datatype::CtLabel => {
-            let n = v.as_u128();
-            if n.count_ones() == 1 {
-                return n.trailing_zeros().to_string();
+        // An ether type without a name is hex (`0x8035`).
+        Datatype::Ethertype => {
+            let t = v.text();
+            if t.parse::<u64>().is_ok() {
+                return format!("0x{:04x}", v.as_u128());
             }
+            return t;
         }
-        crate::lang::Datatype::TimeDay => {
+        Datatype::TimeDay => {
             let t = v.text();
             if t.parse::<u64>().is_err() {
                 return format!("\"{t}\"");
             }
             return t;
         }
-        crate::lang::Datatype::TimeDate => {
-            return date_text(u64::try_from(v.as_u128() / 1_000_000_000).unwrap_or(0));
+        Datatype::TimeDate => {
+            return format!("\"{}\"", date_text(v.as_u128() / 1_000_000_000));
         }
-        crate::lang::Datatype::TimeHour => {
+        Datatype::TimeHour => {
             let secs = u64::try_from(v.as_u128()).unwrap_or(0);
             return if secs % 60 == 0 {
                 format!("\"{:02}:{:02}\"", secs / 3600, (secs / 60) % 60)
@@ -2825,7 +2352,7 @@ fn value_in(v: &Value, in_binop: bool) -> String {
 
 fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
     match e {
-        LExpr::Value(v) => value_in(v, in_binop),
+        LExpr::Value(v) => value_text(v, in_binop),
         LExpr::List(l) => l
             .iter()
             .map(|x| expr_text_in(x, in_binop))
@@ -2961,17 +2488,12 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         LExpr::Prefix { addr, len } => format!("{}/{len}", expr_text(addr)),
         LExpr::Range(a, b) => match (&**a, &**b) {
             // nft prints the bounds of a time range in seconds.
-            (LExpr::Value(x), LExpr::Value(y))
-                if x.ty == crate::lang::Datatype::Time && y.ty == x.ty =>
-            {
+            (LExpr::Value(x), LExpr::Value(y)) if x.ty == Datatype::Time && y.ty == x.ty => {
                 format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
             }
             // A range of interface names is a wildcard: `"eth*"`.
             (LExpr::Value(x), LExpr::Value(y))
-                if matches!(
-                    x.ty,
-                    crate::lang::Datatype::Ifname | crate::lang::Datatype::String
-                ) =>
+                if matches!(x.ty, Datatype::Ifname | Datatype::String) =>
             {
                 let common = x
                     .data
@@ -3017,14 +2539,14 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
 /// A bound of a range: nft prints symbolic constants as numbers there
 /// (`arp operation 1-2`, `icmpv6 code 3-66`).
 fn range_bound(v: &Value) -> String {
-    let t = value_in(v, false);
-    let symbolic = !v.ty.symbols().is_empty() || v.ty == crate::lang::Datatype::InetProto;
+    let t = value_text(v, false);
+    let symbolic = !v.ty.symbols().is_empty() || v.ty == Datatype::InetProto;
     if !symbolic || t.starts_with("0x") || t.parse::<u128>().is_ok() {
         return t;
     }
     match v.ty {
-        crate::lang::Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
-        crate::lang::Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
+        Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
+        Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
         _ => v.as_u128().to_string(),
     }
 }
@@ -3035,10 +2557,10 @@ fn elem_text(el: &Elem) -> String {
         let _ = write!(s, " {}", stmt_text(st));
     }
     if let Some(t) = el.timeout_ms {
-        let _ = write!(s, " timeout {}", time_text(t));
+        let _ = write!(s, " timeout {}", duration_text(t.into()));
     }
     if let Some(t) = el.expires_ms {
-        let _ = write!(s, " expires {}", time_text(t));
+        let _ = write!(s, " expires {}", duration_text(t.into()));
     }
     if let Some(c) = &el.comment {
         let _ = write!(s, " comment \"{c}\"");
@@ -3092,10 +2614,7 @@ fn log_text(l: &Log) -> String {
 fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
     if lo.ty != hi.ty
         || lo.data.len() != hi.data.len()
-        || !matches!(
-            lo.ty,
-            crate::lang::Datatype::Ipv4Addr | crate::lang::Datatype::Ipv6Addr
-        )
+        || !matches!(lo.ty, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
     {
         return None;
     }
@@ -3108,7 +2627,7 @@ fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
         (1u128 << host) - 1
     };
     (a & mask == 0 && b & mask == mask && host < bits)
-        .then(|| format!("{}/{}", value_in(lo, false), bits - host))
+        .then(|| format!("{}/{}", value_text(lo, false), bits - host))
 }
 
 fn nat_text(n: &Nat) -> String {
@@ -3132,7 +2651,7 @@ fn nat_text(n: &Nat) -> String {
                     },
                     a => expr_text(a),
                 };
-                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == Datatype::Ipv6Addr);
                 let v6 = n.family == Some("ip6")
                     || is6(a)
                     || matches!(a, LExpr::Range(lo, _) if is6(lo));
@@ -3211,7 +2730,7 @@ fn is_raw(e: &LExpr) -> bool {
 /// The right side of a raw payload match: integers in hex (`0x14`).
 fn raw_hex(e: &LExpr) -> String {
     match e {
-        LExpr::Value(v) if v.ty == crate::lang::Datatype::Integer => format!("0x{:x}", v.as_u128()),
+        LExpr::Value(v) if v.ty == Datatype::Integer => format!("0x{:x}", v.as_u128()),
         LExpr::Range(a, b) => format!("{}-{}", raw_hex(a), raw_hex(b)),
         LExpr::Set(v) => format!(
             "{{ {} }}",
@@ -3428,7 +2947,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             s.push_str(" to");
             if let Some(a) = addr {
                 let at = expr_text(a);
-                let v6 = matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                let v6 = matches!(a, LExpr::Value(v) if v.ty == Datatype::Ipv6Addr);
                 if v6 {
                     let _ = write!(s, " [{at}]");
                 } else {
@@ -3572,9 +3091,9 @@ mod tests {
 
     #[test]
     fn durations_and_byte_units() {
-        assert_eq!(time_text(0), "0s");
-        assert_eq!(time_text(90_000), "1m30s");
-        assert_eq!(time_text(93_784_004), "1d2h3m4s4ms");
+        assert_eq!(duration_text(0), "0s");
+        assert_eq!(duration_text(90_000), "1m30s");
+        assert_eq!(duration_text(93_784_004), "1d2h3m4s4ms");
         assert_eq!(bytes_unit(25 * 1024 * 1024), (25, "mbytes"));
         assert_eq!(bytes_unit(1000), (1000, "bytes"));
         assert_eq!(bytes_unit(2048), (2, "kbytes"));
@@ -3661,7 +3180,7 @@ mod tests {
 
     #[test]
     fn elements_sorted_and_wrapped_by_type() {
-        let s = set("a", dt::IPADDR, 4);
+        let s = set("a", Datatype::Ipv4Addr.id(), 4);
         let e: Vec<Element> = [5u8, 1, 4, 2, 3]
             .iter()
             .map(|i| Element::new(vec![10, 0, 0, *i]))
@@ -3677,7 +3196,7 @@ mod tests {
              \t\t\t     10.0.0.3, 10.0.0.4,\n\t\t\t     10.0.0.5 }\n"
         ));
         // Marks (host order): five a line, in hex.
-        let s = set("m", dt::MARK, 4);
+        let s = set("m", Datatype::Mark.id(), 4);
         let e: Vec<Element> = (1u32..=6)
             .rev()
             .map(|i| Element::new(i.to_ne_bytes().to_vec()))
@@ -3693,7 +3212,7 @@ mod tests {
              \t\t\t     0x00000006 }"
         ));
         // Interface names: one a line, shorter names first.
-        let mut s = set("i", dt::IFNAME, 16);
+        let mut s = set("i", Datatype::Ifname.id(), 16);
         s.userdata = Some(hex("000401000000"));
         let name = |n: &str| {
             let mut k = n.as_bytes().to_vec();
@@ -3713,7 +3232,7 @@ mod tests {
     fn flags_with_several_bits_sort_by_their_lowest() {
         // typeof tcp flags; the kernel dumped 1..=6 in order (as nft
         // 1.0.6 lists it: reversed, then sorted stably by the first flag).
-        let mut s = set("f", dt::TCP_FLAG, 1);
+        let mut s = set("f", Datatype::TcpFlag.id(), 1);
         s.userdata = Some(hex("000402000000"));
         let e = (1u8..=6).map(|i| Element::new(vec![i])).collect();
         let rs = Ruleset {
@@ -3728,7 +3247,7 @@ mod tests {
 
     #[test]
     fn intervals_merge_into_prefixes_and_ranges() {
-        let mut s = set("c", dt::IPADDR, 4);
+        let mut s = set("c", Datatype::Ipv4Addr.id(), 4);
         s.flags = Some(SetFlags::INTERVAL);
         // As the kernel dumps an interval set: start and end (exclusive)
         // elements, here in reverse order, adjacent ranges sharing a key.
@@ -3764,14 +3283,18 @@ mod tests {
     fn typeof_user_data_and_maps() {
         // typeof ip saddr . tcp dport: key byte order 0, KEY_TYPEOF a
         // concatenation of payload (ip, field 11) and payload (tcp, field 2).
-        let mut s = set("n", (dt::IPADDR << TYPE_BITS) | dt::INET_SERVICE, 8);
+        let mut s = set(
+            "n",
+            (Datatype::Ipv4Addr.id() << 6) | Datatype::InetService.id(),
+            8,
+        );
         s.userdata = Some(hex(
             "000400000000033400040d000000012c0014000407000000010c00040c00000001040b00000001\
              14000407000000010c000408000000010402000000",
         ));
         let e = vec![Element::new(hex("0102030400160000"))];
         // A verdict map with a data typeof absent: `: verdict`.
-        let mut m = set("v", dt::INET_SERVICE, 2);
+        let mut m = set("v", Datatype::InetService.id(), 2);
         m.flags = Some(SetFlags::MAP);
         m.data_type = Some(sys::NFT_DATA_VERDICT);
         m.desc = Some(SetDesc {
@@ -3860,9 +3383,9 @@ mod tests {
             let key_len = (next() % 40) as u32;
             let key_type = match next() % 4 {
                 0 => (next() % 50) as u32,
-                1 => (dt::IPADDR << TYPE_BITS) | (next() % 47) as u32,
+                1 => (Datatype::Ipv4Addr.id() << 6) | (next() % 47) as u32,
                 2 => next() as u32,
-                _ => dt::IFNAME,
+                _ => Datatype::Ifname.id(),
             };
             let mut s = set("r", key_type, key_len);
             s.flags = Some(SetFlags::from_bits_retain(next() as u32 & 0x1ff));

@@ -333,7 +333,7 @@ fn ebt_ip(b: &[u8]) -> Option<String> {
         let neg = if inv & 8 != 0 { "!= " } else { "" };
         parts.push(format!(
             "ip protocol {neg}{}",
-            super::text::proto_name_of(u8_at(b, 17)?)
+            super::text::proto_name(u8_at(b, 17)?)
         ));
     }
     Some(parts.join(" "))
