@@ -324,7 +324,8 @@ fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datatype, u32)> 
     })
 }
 
-fn kverdict(v: &KVerdict) -> Option<Verdict> {
+/// A kernel verdict as the language's (`None`: one nft does not write).
+pub(crate) fn kverdict(v: &KVerdict) -> Option<Verdict> {
     Some(match v {
         KVerdict::Accept => Verdict::Accept,
         KVerdict::Drop => Verdict::Drop,
@@ -3138,7 +3139,7 @@ fn normalise(host: bool, k: &[u8]) -> Vec<u8> {
 }
 
 /// `k - 1` as big-endian bytes.
-fn dec(k: &[u8]) -> Vec<u8> {
+pub(crate) fn dec(k: &[u8]) -> Vec<u8> {
     let mut v = k.to_vec();
     for b in v.iter_mut().rev() {
         if *b == 0 {

@@ -660,23 +660,9 @@ fn obj(i: &ObjItem) -> J {
 
 /// ct timeout state names are a fixed set; map to static strings.
 fn leak_state(k: &str) -> &'static str {
-    const STATES: [&str; 13] = [
-        "syn_sent",
-        "syn_recv",
-        "established",
-        "fin_wait",
-        "close_wait",
-        "last_ack",
-        "time_wait",
-        "close",
-        "syn_sent2",
-        "retrans",
-        "unack",
-        "unreplied",
-        "replied",
-    ];
-    STATES
-        .iter()
+    [6, 17]
+        .into_iter()
+        .flat_map(super::listing::timeout_states)
         .find(|s| **s == k)
         .copied()
         .unwrap_or("unknown")

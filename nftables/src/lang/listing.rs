@@ -130,7 +130,9 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
     Listing { items }
 }
 
-fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
+/// The name of hook `n` of a family's chains (`prerouting`, ...; netdev
+/// `ingress`, `egress`), as nft prints it.
+pub(crate) fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
     match family {
         ProtoFamily::Netdev => match n {
             0 => "ingress",
@@ -274,7 +276,29 @@ fn l4proto(n: u8) -> String {
     super::datatype::protocol_name(u128::from(n)).unwrap_or_else(|| n.to_string())
 }
 
-fn timeout_states(l4: u8) -> &'static [&'static str] {
+/// A ct timeout policy as nft prints it: of the kernel's (attribute,
+/// seconds) pairs, the states whose timeout is not nft's default, in the
+/// kernel's attribute order.
+pub(crate) fn timeout_policy(
+    l4: u8,
+    attrs: impl IntoIterator<Item = (u16, u32)>,
+) -> Vec<(&'static str, u32)> {
+    let names = timeout_states(l4);
+    let mut policy = Vec::new();
+    for (attr, v) in attrs {
+        let idx = usize::from(attr).wrapping_sub(1);
+        if let Some(n) = names.get(idx) {
+            if timeout_default(l4, n) != Some(v) {
+                policy.push((*n, v));
+            }
+        }
+    }
+    policy
+}
+
+/// The state names of a protocol's ct timeout policy, by attribute
+/// (`CTA_TIMEOUT_TCP_*`, `CTA_TIMEOUT_UDP_*`) minus one.
+pub(crate) fn timeout_states(l4: u8) -> &'static [&'static str] {
     match l4 {
         6 => &[
             "syn_sent",
@@ -344,17 +368,10 @@ fn obj_item(o: &Obj) -> Option<ObjItem> {
         },
         Some(ObjData::CtTimeout(t)) => {
             let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
-            let names = timeout_states(l4);
-            let mut policy = Vec::new();
-            for (attr, v) in t.timeouts.iter().flat_map(|x| x.attrs()) {
-                let idx = usize::from(attr).wrapping_sub(1);
-                if let Some(n) = names.get(idx) {
-                    // nft prints the states whose timeout is not its default.
-                    if timeout_default(l4, n) != Some(v) {
-                        policy.push(((*n).to_owned(), v));
-                    }
-                }
-            }
+            let policy = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()))
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v))
+                .collect();
             ObjBody::CtTimeout {
                 protocol: l4proto(l4),
                 l3proto: l3proto(t.l3proto.unwrap_or(0)),

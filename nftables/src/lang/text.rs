@@ -78,9 +78,10 @@ use nfnl::ProtoFamily;
 use nfnl_sys as sys;
 
 use super::xlate;
-use crate::data::{Data, Verdict};
+use crate::data::Data;
 use crate::expr::{Counter, Expr, LimitType};
 use crate::lang::delinearize::{self, Context, IfnameFn};
+use crate::lang::listing::{hook_name, timeout_policy};
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
     TableFlags,
@@ -524,7 +525,11 @@ impl<'a> Printer<'a> {
                 let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
                 let _ = writeln!(o, "\t\tprotocol {}", proto_name(l4));
                 let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
-                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()));
+                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()))
+                    .iter()
+                    .map(|(n, v)| format!("{n} : {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
             }
             Ok(Some(ObjData::Synproxy(s))) => {
@@ -780,31 +785,6 @@ fn interface_names() -> HashMap<u32, String> {
 }
 
 // ---------------------------------------------------------------- hooks
-
-fn hook_name(f: ProtoFamily, n: u32) -> &'static str {
-    match f {
-        ProtoFamily::Netdev => match n {
-            0 => "ingress",
-            1 => "egress",
-            _ => "unknown",
-        },
-        ProtoFamily::Arp => match n {
-            0 => "input",
-            1 => "output",
-            2 => "forward",
-            _ => "unknown",
-        },
-        _ => match n {
-            0 => "prerouting",
-            1 => "input",
-            2 => "forward",
-            3 => "output",
-            4 => "postrouting",
-            5 => "ingress",
-            _ => "unknown",
-        },
-    }
-}
 
 /// A base chain's priority as nft names it: a standard priority of the
 /// family and hook within 10, else the number.
@@ -1895,54 +1875,7 @@ fn stateful_text(e: &Expr, decl: bool) -> Option<String> {
     })
 }
 
-/// A ct timeout policy as nft prints it: the states whose timeout
-/// differs from nft's default, in state order.
-fn timeout_policy(l4: u8, attrs: impl IntoIterator<Item = (u16, u32)>) -> String {
-    let names: &[(&str, u32)] = match l4 {
-        6 => &[
-            ("syn_sent", 120),
-            ("syn_recv", 60),
-            ("established", 432_000),
-            ("fin_wait", 120),
-            ("close_wait", 60),
-            ("last_ack", 30),
-            ("time_wait", 120),
-            ("close", 10),
-            ("syn_sent2", 120),
-            ("retrans", 300),
-            ("unacknowledged", 300),
-        ],
-        17 | 136 => &[("unreplied", 30), ("replied", 180)],
-        1 | 58 => &[("timeout", 30)],
-        _ => &[("generic", 600)],
-    };
-    let mut out = Vec::new();
-    for (attr, v) in attrs {
-        let k = usize::from(attr);
-        if let Some((n, def)) = k.checked_sub(1).and_then(|i| names.get(i)) {
-            if v != *def {
-                out.push(format!("{n} : {v}"));
-            }
-        }
-    }
-    out.join(", ")
-}
-
 // ---------------------------------------------------------------- elements
-
-fn verdict_text(v: &Verdict) -> String {
-    match v {
-        Verdict::Drop => "drop".into(),
-        Verdict::Accept => "accept".into(),
-        Verdict::Queue => "queue".into(),
-        Verdict::Continue => "continue".into(),
-        Verdict::Break => "break".into(),
-        Verdict::Return => "return".into(),
-        Verdict::Jump(c) => format!("jump {c}"),
-        Verdict::Goto(c) => format!("goto {c}"),
-        _ => "unknown".into(),
-    }
-}
 
 /// A whole key (all fields) as nft prints it.
 fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
@@ -2037,19 +1970,6 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
 }
 
 /// Subtracts one from a big-endian number (wrapping).
-fn minus_one(b: &[u8]) -> Vec<u8> {
-    let mut v = b.to_vec();
-    for x in v.iter_mut().rev() {
-        if *x == 0 {
-            *x = 0xff;
-        } else {
-            *x -= 1;
-            break;
-        }
-    }
-    v
-}
-
 struct Item {
     sort: Vec<u8>,
     sortable: bool,
@@ -2061,7 +1981,12 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     let mut d = String::new();
     match (&e.data, data) {
         (Some(Data::Verdict(v)), _) => {
-            let _ = write!(d, " : {}", verdict_text(v));
+            let v = delinearize::kverdict(v);
+            let _ = write!(
+                d,
+                " : {}",
+                v.map_or("unknown".into(), |v| lverdict_text(&v))
+            );
         }
         (Some(Data::Value(v)), Some(k)) if k.interval => {
             let (a, b) = v.split_at(v.len() / 2);
@@ -2162,7 +2087,7 @@ fn element_items(
                     } else {
                         i += 1;
                     }
-                    minus_one(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
+                    delinearize::dec(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
                 }
                 None => {
                     i += 1;
@@ -3302,7 +3227,7 @@ mod tests {
             ..Default::default()
         });
         let me = vec![Element {
-            data: Some(Data::Verdict(Verdict::Jump("c".into()))),
+            data: Some(Data::Verdict(crate::data::Verdict::Jump("c".into()))),
             ..Element::new(vec![0, 22])
         }];
         let rs = Ruleset {
@@ -3363,8 +3288,13 @@ mod tests {
     #[test]
     fn ct_timeout_policy_prints_what_differs_from_defaults() {
         // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
-        assert_eq!(timeout_policy(6, [(3, 100), (8, 10)]), "established : 100");
-        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), "replied : 60");
+        assert_eq!(
+            timeout_policy(6, [(3, 100), (8, 10)]),
+            [("established", 100)]
+        );
+        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), [("replied", 60)]);
+        // (nft 1.0.6 prints `unack`, in its text and its JSON)
+        assert_eq!(timeout_policy(6, [(11, 7)]), [("unack", 7)]);
     }
 
     /// Random user data, key types, lengths, flags and element bytes:
