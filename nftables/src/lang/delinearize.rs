@@ -2863,11 +2863,6 @@ fn set_elements_with(
         }
         key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
-    // Sort keys as nft's numbers: host-order keys and strings by their
-    // reversed bytes.
-    let sort_host = key_host
-        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
-        || (!interval && key_types.len() > 1);
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
     let data_interval = udata_u32(udata, 6).is_some_and(|x| x != 0)
@@ -3023,27 +3018,11 @@ fn set_elements_with(
                     }
                 }
             }
-            let sort_key = kd.as_value().map(<[u8]>::to_vec).unwrap_or_default();
-            let sort_key = normalise(sort_host, &sort_key);
+            let sort_key = kd.as_value().unwrap_or_default();
+            let sort_key = elem_sort_key(&key_types, key_host, interval, sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
-        // Concatenated ranges stay in the kernel's order.
-        // Concatenated ranges stay in the kernel's order. nft orders flag
-        // unions by their first (lowest) flag, ties in the kernel's order.
-        if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
-            // Ties keep the reverse of the kernel's order (as nft lists them).
-            out.reverse();
-            for (k, _) in &mut out {
-                let n = k
-                    .iter()
-                    .take(16)
-                    .fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
-            }
-        }
-        if !(interval && key_types.len() > 1) {
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-        }
+        sort_elements(&mut out, &key_types, interval);
     }
     out.extend(catchalls.into_iter().map(|c| (Vec::new(), c)));
     Ok(out
@@ -3127,6 +3106,44 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
         comment,
         stmts,
     }))
+}
+
+/// The number nft sorts a set element by ([`sort_elements`]): the key's
+/// bytes as one number, big-endian but for host-order keys, strings (by
+/// their characters: shorter first) and concatenations that are not
+/// ranges (one little-endian number over the whole key).
+pub(crate) fn elem_sort_key(
+    key_types: &[Datatype],
+    key_host: bool,
+    interval: bool,
+    key: &[u8],
+) -> Vec<u8> {
+    let host = key_host
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
+        || (!interval && key_types.len() > 1);
+    normalise(host, key)
+}
+
+/// nft's order of a set's elements, each with its [`elem_sort_key`], as
+/// the kernel dumped them: nft collects them in reverse, then sorts stably
+/// by the key (flag unions by their first, lowest, flag; ties keep the
+/// reverse of the kernel's order); concatenated ranges keep the kernel's
+/// order. The one rule of both printers.
+pub(crate) fn sort_elements<T>(items: &mut [(Vec<u8>, T)], key_types: &[Datatype], interval: bool) {
+    if interval && key_types.len() > 1 {
+        return;
+    }
+    items.reverse();
+    if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
+        for (k, _) in items.iter_mut() {
+            let n = k
+                .iter()
+                .take(16)
+                .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+            *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// Key bytes in big-endian order for sorting and printing.

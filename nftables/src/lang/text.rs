@@ -70,7 +70,6 @@
 //! translate is printed as a comment naming its handle and the kernel
 //! expressions left over.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -2102,6 +2101,9 @@ fn element_items(
             });
         }
     } else {
+        let key_types: Vec<Datatype> = key.fields.iter().map(|f| f.dtype).collect();
+        let key_host = key.fields.len() == 1 && key.fields[0].host;
+        let interval = flags.contains(SetFlags::INTERVAL);
         for e in &elems {
             let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
                 continue;
@@ -2118,51 +2120,31 @@ fn element_items(
                 None => key_text(key, k, ctx),
             };
             let (d, x) = elem_suffix(s, e, data, ctx);
-            let single = key.fields.len() == 1;
-            // Concatenated ranges list in the kernel's order.
-            let sortable = e.key_end.is_none();
-            // nft sorts by the key as a number: a concatenation as a
-            // host-order one; flags with several bits set (printed `fin |
-            // ack`) by their lowest bit, the first operand of the `|`.
-            let multi_flags = single
-                && matches!(
-                    key.fields[0].dtype,
-                    Datatype::TcpFlag | Datatype::CtState | Datatype::CtStatus
-                )
-                && field_uint(&key.fields[0], k).count_ones() > 1;
-            let sort = if multi_flags {
-                let v = field_uint(&key.fields[0], k);
-                let low = v & v.wrapping_neg();
-                low.to_be_bytes()[16 - k.len().min(16)..].to_vec()
-            } else if single && matches!(key.fields[0].dtype, Datatype::String | Datatype::Ifname) {
-                // A string sorts as the number its characters make.
-                let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
-                k[..end].to_vec()
-            } else if !single || key.fields[0].host {
-                k.iter().rev().copied().collect()
-            } else {
-                k.to_vec()
-            };
+            let sort = delinearize::elem_sort_key(&key_types, key_host, interval, k);
             items.push(Item {
                 sort,
-                sortable,
+                sortable: e.key_end.is_none(),
                 text: format!("{ktext}{x}{d}"),
             });
         }
+        // (concatenated ranges, with their key ends, list in the kernel's order)
         if items.iter().all(|i| i.sortable) {
-            // nft collects the kernel's elements in reverse, then sorts
-            // stably: equal keys stay in reverse dump order.
-            items.reverse();
-            items.sort_by(|a, b| cmp_num(&a.sort, &b.sort));
+            let mut sorted: Vec<(Vec<u8>, String)> =
+                items.drain(..).map(|i| (i.sort, i.text)).collect();
+            delinearize::sort_elements(&mut sorted, &key_types, interval);
+            items = sorted
+                .into_iter()
+                .map(|(sort, text)| Item {
+                    sort,
+                    sortable: true,
+                    text,
+                })
+                .collect();
         }
     }
     let mut out: Vec<String> = items.into_iter().map(|i| i.text).collect();
     out.extend(tail);
     out
-}
-
-fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 // ---------------------------------------------------------------- rules
@@ -3151,6 +3133,18 @@ mod tests {
             ..Default::default()
         };
         assert!(ruleset(&rs).contains("elements = { \"lo\",\n\t\t\t     \"eth0\" }"));
+        // Of equal length, the last character weighs most (nft 1.0.6 lists
+        // "ab", "ba", "ca", "ac" as "ba", "ca", "ab", "ac").
+        let rs = Ruleset {
+            elements: vec![elems(
+                "i",
+                ["ab", "ba", "ca", "ac"].into_iter().map(name).collect(),
+            )],
+            ..rs
+        };
+        assert!(ruleset(&rs).contains(
+            "elements = { \"ba\",\n\t\t\t     \"ca\",\n\t\t\t     \"ab\",\n\t\t\t     \"ac\" }"
+        ));
     }
 
     #[test]
