@@ -224,6 +224,7 @@ impl Datatype {
                 | Datatype::Nfproto
                 | Datatype::Pkttype
                 | Datatype::CtDir
+                | Datatype::Time
                 | Datatype::TimeDate
                 | Datatype::TimeHour
                 | Datatype::TimeDay

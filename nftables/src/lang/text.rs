@@ -1526,37 +1526,6 @@ fn ct_key_name(k: u32) -> Option<&'static str> {
 
 // ---------------------------------------------------------------- data types
 
-/// nft's data type ids (`NFTA_SET_KEY_TYPE`/`DATA_TYPE`).
-/// True when the type's values are host-endian integers.
-fn dtype_host_order(id: Datatype) -> bool {
-    matches!(
-        id,
-        Datatype::Mark
-            | Datatype::Ifindex
-            | Datatype::Realm
-            | Datatype::Classid
-            | Datatype::Uid
-            | Datatype::Gid
-            | Datatype::CtState
-            | Datatype::CtStatus
-            | Datatype::Devgroup
-            | Datatype::Arphrd
-            | Datatype::Time
-            | Datatype::TimeDate
-            | Datatype::TimeHour
-            | Datatype::TimeDay
-            | Datatype::Cgroupv2
-            | Datatype::Pkttype
-            | Datatype::CtDir
-            | Datatype::Nfproto
-            | Datatype::FibAddr
-            | Datatype::CtEvent
-            | Datatype::String
-            | Datatype::Ifname
-            | Datatype::Boolean
-    )
-}
-
 /// How many elements nft prints on one line of `elements = { ... }`, by
 /// the key's data type (observed with nft 1.0.6).
 fn per_line(id: Datatype) -> usize {
@@ -1643,7 +1612,7 @@ impl KeyType {
             } else if t == Datatype::Integer {
                 parts.get(i).is_some_and(|p| p.host_order())
             } else {
-                dtype_host_order(t)
+                t.host_order()
             };
             fields.push(Field {
                 dtype: t,
