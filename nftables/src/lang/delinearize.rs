@@ -2707,7 +2707,8 @@ fn obj_kind(t: u32) -> Option<&'static str> {
     })
 }
 
-fn nat_flags(f: u32) -> Vec<&'static str> {
+/// The names of NAT range flags (`NF_NAT_RANGE_*`) in nft's order.
+pub(crate) fn nat_flags(f: u32) -> Vec<&'static str> {
     let mut out = Vec::new();
     if f & 0x4 != 0 {
         out.push("random");

@@ -79,7 +79,7 @@ use nfnl_sys as sys;
 use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr, LimitType};
-use crate::lang::delinearize::{self, Context, IfnameFn};
+use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
 use crate::lang::listing::{hook_name, timeout_policy};
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
@@ -247,7 +247,7 @@ impl<'a> Printer<'a> {
                 let _ = writeln!(o, "\tflags {}", names.join(","));
             }
         }
-        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\tcomment \"{c}\"");
         }
         let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
@@ -294,7 +294,7 @@ impl<'a> Printer<'a> {
     fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
         let name = c.name.as_deref().unwrap_or("");
         let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
-        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
         if let Some(h) = &c.hook {
@@ -469,7 +469,7 @@ impl<'a> Printer<'a> {
             _ => "unknown",
         };
         let _ = writeln!(o, "\t{kind} {name} {{{}", self.handle(ob.handle));
-        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
         let fam = ob.family;
@@ -856,13 +856,6 @@ fn udata_records(u: &[u8]) -> Vec<(u8, &[u8])> {
 fn cstr(v: &[u8]) -> String {
     let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
     String::from_utf8_lossy(&v[..end]).into_owned()
-}
-
-fn udata_str(u: &[u8], ty: u8) -> Option<String> {
-    udata_records(u)
-        .into_iter()
-        .find(|(t, _)| *t == ty)
-        .map(|(_, v)| cstr(v))
 }
 
 fn udata_u32(v: &[u8]) -> Option<u32> {
@@ -1753,7 +1746,7 @@ fn obj_type_name(t: u32) -> &'static str {
 
 /// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
 /// nft 1.0.6 has no unit above mbytes: `1024 mbytes`).
-fn bytes_unit(b: u64) -> (u64, &'static str) {
+pub(crate) fn bytes_unit(b: u64) -> (u64, &'static str) {
     let mut v = b;
     let mut u = 0;
     while u < 2 && v >= 1024 && v % 1024 == 0 {
@@ -1763,7 +1756,8 @@ fn bytes_unit(b: u64) -> (u64, &'static str) {
     (v, ["bytes", "kbytes", "mbytes"][u])
 }
 
-fn rate_unit(unit: u64) -> &'static str {
+/// A rate's time unit (seconds) as nft names it.
+pub(crate) fn rate_unit(unit: u64) -> &'static str {
     match unit {
         1 => "second",
         60 => "minute",
@@ -1994,7 +1988,7 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     if let Some(t) = e.expiration {
         let _ = write!(x, " expires {}", duration_text(t.into()));
     }
-    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
         let _ = write!(x, " comment \"{c}\"");
     }
     (d, x)
@@ -3335,7 +3329,7 @@ mod tests {
     fn malformed_user_data_does_not_panic() {
         for u in [&[][..], &[7], &[7, 9, 1], &[3, 2, 0, 4], &[0, 255]] {
             let _ = SetUdata::parse(u);
-            let _ = udata_str(u, 0);
+            let _ = udata_comment(u, 0);
         }
         let mut s = set("x", 0x7fff_ffff, 3);
         s.userdata = Some(vec![3, 6, 0, 4, 7, 0, 0, 0]);

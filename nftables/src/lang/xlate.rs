@@ -500,17 +500,7 @@ fn connmark(b: &[u8], rev: u32) -> Option<String> {
 
 /// NAT flags as nft prints them after the address.
 fn nat_flags(flags: u32) -> String {
-    let mut f = Vec::new();
-    // NF_NAT_RANGE_PROTO_RANDOM 4, PERSISTENT 8, PROTO_RANDOM_FULLY 16
-    if flags & 4 != 0 {
-        f.push("random");
-    }
-    if flags & 16 != 0 {
-        f.push("fully-random");
-    }
-    if flags & 8 != 0 {
-        f.push("persistent");
-    }
+    let f = super::delinearize::nat_flags(flags);
     if f.is_empty() {
         String::new()
     } else {
