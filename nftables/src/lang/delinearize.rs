@@ -2727,46 +2727,49 @@ pub(crate) fn nat_flags(f: u32) -> Vec<&'static str> {
 
 /// The `log` statement of a `log` expression.
 fn log(l: &kx::Log) -> Log {
-    let level = l.level.and_then(|lv| {
-        Some(match lv {
-            0 => "emerg",
-            1 => "alert",
-            2 => "crit",
-            3 => "err",
-            4 => return None,
-            5 => "notice",
-            6 => "info",
-            7 => "debug",
-            8 => "audit",
-            _ => return None,
-        })
-    });
-    let f = l.flags.unwrap_or(0);
-    let flags = if f & 0x2f == 0x2f {
-        vec!["all"]
-    } else {
-        let mut v = Vec::new();
-        for (bit, n) in [
-            (1, "tcp sequence"),
-            (2, "tcp options"),
-            (4, "ip options"),
-            (8, "skuid"),
-            (0x20, "ether"),
-        ] {
-            if f & bit != 0 {
-                v.push(n);
-            }
-        }
-        v
-    };
     Log {
         prefix: l.prefix.clone(),
         group: l.group,
         snaplen: l.snaplen,
         qthreshold: l.qthreshold,
-        level,
-        flags,
+        level: l.level.and_then(log_level),
+        flags: log_flags(l.flags.unwrap_or(0)),
     }
+}
+
+/// A syslog level's name as nft writes it (`None` for the default, `warn`).
+pub(crate) fn log_level(level: u32) -> Option<&'static str> {
+    Some(match level {
+        0 => "emerg",
+        1 => "alert",
+        2 => "crit",
+        3 => "err",
+        5 => "notice",
+        6 => "info",
+        7 => "debug",
+        8 => "audit",
+        _ => return None,
+    })
+}
+
+/// The names of log flags (`NF_LOG_*`, x_tables' `XT_LOG_*` alike).
+pub(crate) fn log_flags(f: u32) -> Vec<&'static str> {
+    if f & 0x2f == 0x2f {
+        return vec!["all"];
+    }
+    let mut v = Vec::new();
+    for (bit, n) in [
+        (1, "tcp sequence"),
+        (2, "tcp options"),
+        (4, "ip options"),
+        (8, "skuid"),
+        (0x20, "ether"),
+    ] {
+        if f & bit != 0 {
+            v.push(n);
+        }
+    }
+    v
 }
 
 pub(crate) fn limit(l: &kx::Limit) -> Limit {

@@ -2438,7 +2438,8 @@ fn elem_text(el: &Elem) -> String {
     s
 }
 
-fn log_text(l: &Log) -> String {
+/// A `log` statement as nft prints it.
+pub(crate) fn log_text(l: &Log) -> String {
     let mut s = String::from("log");
     if let Some(p) = &l.prefix {
         let _ = write!(s, " prefix \"{p}\"");
@@ -2908,11 +2909,12 @@ fn rule_text_xt(r: &RuleItem, xt: &[Option<String>]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::object::{Hook, SetDesc, SetElems};
 
-    fn hex(s: &str) -> Vec<u8> {
+    /// Bytes from hex digits (also for `lang::xlate`'s tests).
+    pub(in crate::lang) fn hex(s: &str) -> Vec<u8> {
         (0..s.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
