@@ -26,6 +26,17 @@
 //! - [`text`]: the text form (`nft list ruleset`), byte for byte nft's,
 //!   with the x_tables translations of `iptables-nft` rules (`xlate`).
 //!
+//! Each concept is written once, here, for both printers: datatypes and
+//! their symbols ([`datatype`]), hook names and ct timeout policies
+//! ([`listing`]), the order of set elements and the NAT, log and verdict
+//! names (`delinearize`). The text printer does not print a [`Listing`]
+//! yet: it reads the [`crate::Ruleset`] itself for the tables (flags,
+//! owner), objects, set declarations (`typeof` from the set's user data,
+//! elements from the kernel's bytes with nft's per-type line wrapping),
+//! flowtables and chains (named priorities), and stands on this layer for
+//! everything inside them (rules through [`delinearize::rule`], values
+//! through [`Value`]).
+//!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the
 //! family, `meta nfproto`/`meta protocol`/`ether type`/`vlan type`, `meta

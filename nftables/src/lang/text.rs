@@ -44,10 +44,13 @@
 //!   10 socket, 11 osf, 12 ct, 13 concatenation, 23 numgen, 24 hash,
 //!   25 rt, 26 fib, 27 ipsec) and that expression's own records.
 //! - **Elements** are sorted as nft sorts them: by their value, a string
-//!   by its characters as one number (shorter first), a concatenation as
+//!   by its characters as one little-endian number (shorter first, then
+//!   the last character weighs most), a concatenation as
 //!   one little-endian number over the whole key, flags with several bits
 //!   by their lowest bit; equal keys keep the reverse of the kernel's
-//!   order; concatenated ranges keep the kernel's order. Interval sets are
+//!   order; concatenated ranges keep the kernel's order (one rule for
+//!   both printers, `delinearize`'s; values print through
+//!   [`Value`](crate::lang::Value) as in rules). Interval sets are
 //!   merged back into values, prefixes (addresses and marks only) and
 //!   ranges (symbolic types with numeric bounds). Each element prints its
 //!   statements, `timeout` (when not the set's), `expires`, `comment`,
