@@ -50,7 +50,7 @@
 //!   by their lowest bit; equal keys keep the reverse of the kernel's
 //!   order; concatenated ranges keep the kernel's order (one rule for
 //!   both printers, `delinearize`'s; values print through
-//!   [`Value`](crate::lang::Value) as in rules). Interval sets are
+//!   [`Value`] as in rules). Interval sets are
 //!   merged back into values, prefixes (addresses and marks only) and
 //!   ranges (symbolic types with numeric bounds). Each element prints its
 //!   statements, `timeout` (when not the set's), `expires`, `comment`,
