@@ -338,7 +338,8 @@ fn timeout_default(l4: u8, state: &str) -> Option<u32> {
     })
 }
 
-fn obj_item(o: &Obj) -> Option<ObjItem> {
+/// A stateful object as the language's item.
+pub(crate) fn obj_item(o: &Obj) -> Option<ObjItem> {
     let data = o.data().ok().flatten();
     let obj = match data {
         Some(ObjData::Counter(c)) => ObjBody::Counter(Counter {

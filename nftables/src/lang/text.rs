@@ -81,12 +81,11 @@ use nfnl_sys as sys;
 
 use super::xlate;
 use crate::data::Data;
-use crate::expr::{Counter, Expr, LimitType};
+use crate::expr::{Counter, Expr};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::{hook_name, timeout_policy};
+use crate::lang::listing::hook_name;
 use crate::object::{
-    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
-    TableFlags,
+    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table, TableFlags,
 };
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
@@ -475,93 +474,76 @@ impl<'a> Printer<'a> {
         if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
-        let fam = ob.family;
-        match ob.data() {
-            Ok(Some(ObjData::Counter(c))) => {
-                let _ = writeln!(
-                    o,
-                    "\t\tpackets {} bytes {}",
-                    c.packets.unwrap_or(0),
-                    c.bytes.unwrap_or(0)
-                );
+        let Some(item) = crate::lang::listing::obj_item(ob) else {
+            return;
+        };
+        match &item.obj {
+            ObjBody::Counter(c) => {
+                let _ = writeln!(o, "\t\tpackets {} bytes {}", c.packets, c.bytes);
             }
-            Ok(Some(ObjData::Quota(q))) => {
-                let over = if q.flags.unwrap_or(0) & 1 != 0 {
-                    "over "
-                } else {
-                    ""
-                };
-                let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+            ObjBody::Quota(q) => {
+                let over = if q.inv { "over " } else { "" };
+                let (v, u) = bytes_unit(q.bytes);
                 let _ = write!(o, "\t\t{over}{v} {u}");
-                let used = q.consumed.unwrap_or(0);
-                if used != 0 {
-                    let (v, u) = bytes_unit(used);
+                if q.used != 0 {
+                    let (v, u) = bytes_unit(q.used);
                     let _ = write!(o, " used {v} {u}");
                 }
                 o.push('\n');
             }
-            Ok(Some(ObjData::Limit(l))) => {
-                let _ = writeln!(o, "\t\t{}", limit_text(&l));
+            ObjBody::Limit(l) => {
+                let _ = writeln!(o, "\t\t{}", limit_rate_text(l));
             }
-            Ok(Some(ObjData::CtHelper(h))) => {
-                let _ = writeln!(
-                    o,
-                    "\t\ttype \"{}\" protocol {}",
-                    h.name.as_deref().unwrap_or(""),
-                    proto_name(h.l4proto.unwrap_or(0))
-                );
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(h.l3proto, fam));
+            ObjBody::CtHelper {
+                helper,
+                protocol,
+                l3proto,
+            } => {
+                let _ = writeln!(o, "\t\ttype \"{helper}\" protocol {protocol}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
             }
-            Ok(Some(ObjData::CtExpect(e))) => {
-                let _ = writeln!(o, "\t\tprotocol {}", proto_name(e.l4proto.unwrap_or(0)));
-                let _ = writeln!(o, "\t\tdport {}", e.dport.unwrap_or(0));
-                let _ = writeln!(
-                    o,
-                    "\t\ttimeout {}",
-                    duration_text(e.timeout.unwrap_or(0).swap_bytes().into())
-                );
-                let _ = writeln!(o, "\t\tsize {}", e.size.unwrap_or(0));
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
+            ObjBody::CtExpect {
+                protocol,
+                dport,
+                timeout,
+                size,
+                l3proto,
+            } => {
+                let _ = writeln!(o, "\t\tprotocol {protocol}");
+                let _ = writeln!(o, "\t\tdport {dport}");
+                let _ = writeln!(o, "\t\ttimeout {}", duration_text((*timeout).into()));
+                let _ = writeln!(o, "\t\tsize {size}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
             }
-            Ok(Some(ObjData::CtTimeout(t))) => {
-                let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
-                let _ = writeln!(o, "\t\tprotocol {}", proto_name(l4));
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
-                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()))
+            ObjBody::CtTimeout {
+                protocol,
+                l3proto,
+                policy,
+            } => {
+                let _ = writeln!(o, "\t\tprotocol {protocol}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
+                let pol = policy
                     .iter()
                     .map(|(n, v)| format!("{n} : {v}"))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
             }
-            Ok(Some(ObjData::Synproxy(s))) => {
-                let _ = writeln!(o, "\t\tmss {}", s.mss.unwrap_or(0));
-                let _ = writeln!(o, "\t\twscale {}", s.wscale.unwrap_or(0));
-                let f = s.flags.unwrap_or(0);
-                let mut names = Vec::new();
-                // NF_SYNPROXY_OPT_TIMESTAMP, NF_SYNPROXY_OPT_SACK_PERM
-                if f & 8 != 0 {
-                    names.push("timestamp");
-                }
-                if f & 4 != 0 {
-                    names.push("sack-perm");
-                }
-                if !names.is_empty() {
-                    let _ = writeln!(o, "\t\t{}", names.join(" "));
+            ObjBody::Synproxy(sp) => {
+                let _ = writeln!(o, "\t\tmss {}", sp.mss.unwrap_or(0));
+                let _ = writeln!(o, "\t\twscale {}", sp.wscale.unwrap_or(0));
+                if !sp.flags.is_empty() {
+                    let _ = writeln!(o, "\t\t{}", sp.flags.join(" "));
                 }
             }
-            Ok(Some(ObjData::Secmark(s))) => {
-                let _ = writeln!(o, "\t\t\"{}\"", s.ctx.as_deref().unwrap_or(""));
+            ObjBody::Secmark { context } => {
+                let _ = writeln!(o, "\t\t\"{context}\"");
             }
-            Ok(Some(ObjData::Connlimit(c))) => {
-                let inv = if c.flags.unwrap_or(0) & 1 != 0 {
-                    "over "
-                } else {
-                    ""
-                };
-                let _ = writeln!(o, "\t\tct count {inv}{}", c.count.unwrap_or(0));
+            ObjBody::Connlimit { count, inv } => {
+                let inv = if *inv { "over " } else { "" };
+                let _ = writeln!(o, "\t\tct count {inv}{count}");
             }
-            _ => {}
+            ObjBody::Other(_) => {}
         }
         o.push_str("\t}\n");
     }
@@ -1723,16 +1705,6 @@ pub(crate) fn proto_name(p: u8) -> String {
     Value::number(Datatype::InetProto, 8, u128::from(p)).text()
 }
 
-fn l3proto_name(p: Option<u16>, fam: ProtoFamily) -> String {
-    match p {
-        Some(2) => "ip".into(),
-        Some(10) => "ip6".into(),
-        Some(1) => "inet".into(),
-        Some(0) | None => family_name(fam).into(),
-        Some(x) => x.to_string(),
-    }
-}
-
 fn obj_type_name(t: u32) -> &'static str {
     match t {
         sys::NFT_OBJECT_COUNTER => "counter",
@@ -1772,29 +1744,7 @@ pub(crate) fn rate_unit(unit: u64) -> &'static str {
 }
 
 fn limit_text(l: &crate::expr::Limit) -> String {
-    let over = if l.flags.unwrap_or(0) & 1 != 0 {
-        "over "
-    } else {
-        ""
-    };
-    let unit = rate_unit(l.unit.unwrap_or(1));
-    let rate = l.rate.unwrap_or(0);
-    let burst = l.burst.unwrap_or(0);
-    if l.kind == Some(LimitType::PKT_BYTES) {
-        let (v, u) = bytes_unit(rate);
-        let mut s = format!("rate {over}{v} {u}/{unit}");
-        if burst != 0 {
-            let (bv, bu) = bytes_unit(burst.into());
-            let _ = write!(s, " burst {bv} {bu}");
-        }
-        s
-    } else {
-        let mut s = format!("rate {over}{rate}/{unit}");
-        if burst != 5 {
-            let _ = write!(s, " burst {burst} packets");
-        }
-        s
-    }
+    limit_rate_text(&delinearize::limit(l))
 }
 
 /// The text of a stateful expression in a set declaration or element.
@@ -2116,7 +2066,8 @@ fn element_items(
 // ---------------------------------------------------------------- rules
 
 use crate::lang::ast::{
-    Elem, Expr as LExpr, ExthdrKind, Log, Nat, Op, Payload, RuleItem, Stmt, Verdict as LVerdict,
+    Elem, Expr as LExpr, ExthdrKind, Log, Nat, ObjBody, Op, Payload, RuleItem, Stmt,
+    Verdict as LVerdict,
 };
 use crate::lang::datatype::{date_text, duration_text, Datatype, Value};
 use crate::lang::delinearize::bits_of;
@@ -2573,18 +2524,24 @@ fn nat_text(n: &Nat) -> String {
 }
 
 fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
+    format!("limit {}", limit_rate_text(l))
+}
+
+/// A limit's rate (and burst) as nft prints it in a statement after
+/// `limit ` and in a limit object.
+fn limit_rate_text(l: &crate::lang::ast::Limit) -> String {
     let over = if l.inv { "over " } else { "" };
     let unit = rate_unit(l.unit_secs);
     if l.bytes {
         let (v, u) = bytes_unit(l.rate);
-        let mut s = format!("limit rate {over}{v} {u}/{unit}");
+        let mut s = format!("rate {over}{v} {u}/{unit}");
         if l.burst != 0 {
             let (bv, bu) = bytes_unit(l.burst.into());
             let _ = write!(s, " burst {bv} {bu}");
         }
         s
     } else {
-        let mut s = format!("limit rate {over}{}/{unit}", l.rate);
+        let mut s = format!("rate {over}{}/{unit}", l.rate);
         if l.burst != 5 {
             let _ = write!(s, " burst {} packets", l.burst);
         }
@@ -3249,6 +3206,7 @@ pub(super) mod tests {
 
     #[test]
     fn ct_timeout_policy_prints_what_differs_from_defaults() {
+        use crate::lang::listing::timeout_policy;
         // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
         assert_eq!(
             timeout_policy(6, [(3, 100), (8, 10)]),
