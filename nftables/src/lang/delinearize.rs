@@ -2693,7 +2693,8 @@ fn sctp_chunk(kind: u8) -> String {
     .to_owned()
 }
 
-fn obj_kind(t: u32) -> Option<&'static str> {
+/// nft's name of a stateful object type (`NFT_OBJECT_*`).
+pub(crate) fn obj_kind(t: u32) -> Option<&'static str> {
     Some(match t {
         1 => "counter",
         2 => "quota",

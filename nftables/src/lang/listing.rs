@@ -31,18 +31,7 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
         }
         let fam = t.family;
         let in_table = |f: ProtoFamily, tb: Option<&str>| f == fam && tb == Some(name);
-        let mut flags = Vec::new();
-        if let Some(fl) = t.flags {
-            if fl.contains(TableFlags::DORMANT) {
-                flags.push("dormant");
-            }
-            if fl.contains(TableFlags::OWNER) {
-                flags.push("owner");
-            }
-            if fl.contains(TableFlags::PERSIST) {
-                flags.push("persist");
-            }
-        }
+        let flags = t.flags.map(table_flags).unwrap_or_default();
         items.push(Item::Table(TableItem {
             family: family_name(fam),
             name: name.to_owned(),
@@ -128,6 +117,21 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
         }
     }
     Listing { items }
+}
+
+/// A table's flags as nft names them (`dormant`, `owner`, `persist`).
+pub(crate) fn table_flags(fl: TableFlags) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if fl.contains(TableFlags::DORMANT) {
+        flags.push("dormant");
+    }
+    if fl.contains(TableFlags::OWNER) {
+        flags.push("owner");
+    }
+    if fl.contains(TableFlags::PERSIST) {
+        flags.push("persist");
+    }
+    flags
 }
 
 /// The name of hook `n` of a family's chains (`prerouting`, ...; netdev
@@ -217,18 +221,9 @@ fn set_item(
             None => vec!["integer".to_owned()],
         })
     } else if fl.contains(SetFlags::OBJECT) {
-        Some(vec![match s.obj_type {
-            Some(1) => "counter",
-            Some(2) => "quota",
-            Some(3) => "ct helper",
-            Some(4) => "limit",
-            Some(7) => "ct timeout",
-            Some(8) => "secmark",
-            Some(9) => "ct expectation",
-            Some(10) => "synproxy",
-            _ => "unknown",
-        }
-        .to_owned()])
+        Some(vec![delinearize::obj_kind(s.obj_type.unwrap_or(0))
+            .unwrap_or("unknown")
+            .to_owned()])
     } else {
         None
     };

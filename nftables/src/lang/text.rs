@@ -83,7 +83,7 @@ use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::hook_name;
+use crate::lang::listing::{hook_name, table_flags};
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table, TableFlags,
 };
@@ -234,20 +234,9 @@ impl<'a> Printer<'a> {
             let _ = write!(o, " progname {prog}");
         }
         o.push('\n');
-        if let Some(f) = t.flags.filter(|f| !f.is_empty()) {
-            let mut names = Vec::new();
-            if f.contains(TableFlags::DORMANT) {
-                names.push("dormant");
-            }
-            if f.contains(TableFlags::OWNER) {
-                names.push("owner");
-            }
-            if f.contains(TableFlags::PERSIST) {
-                names.push("persist");
-            }
-            if !names.is_empty() {
-                let _ = writeln!(o, "\tflags {}", names.join(","));
-            }
+        let names = t.flags.map(table_flags).unwrap_or_default();
+        if !names.is_empty() {
+            let _ = writeln!(o, "\tflags {}", names.join(","));
         }
         if let Some(c) = t.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\tcomment \"{c}\"");
@@ -596,7 +585,11 @@ impl<'a> Printer<'a> {
             let _ = write!(o, "type {}", key.type_name());
         }
         if flags.contains(SetFlags::OBJECT) {
-            let _ = write!(o, " : {}", obj_type_name(s.obj_type.unwrap_or(0)));
+            let _ = write!(
+                o,
+                " : {}",
+                delinearize::obj_kind(s.obj_type.unwrap_or(0)).unwrap_or("unknown")
+            );
         } else if let Some(d) = &data {
             o.push_str(" : ");
             if ud.data_interval {
@@ -1703,20 +1696,6 @@ fn field_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
 /// A protocol's name as nft prints it (`/etc/protocols`), or its number.
 pub(crate) fn proto_name(p: u8) -> String {
     Value::number(Datatype::InetProto, 8, u128::from(p)).text()
-}
-
-fn obj_type_name(t: u32) -> &'static str {
-    match t {
-        sys::NFT_OBJECT_COUNTER => "counter",
-        sys::NFT_OBJECT_QUOTA => "quota",
-        sys::NFT_OBJECT_CT_HELPER => "ct helper",
-        sys::NFT_OBJECT_LIMIT => "limit",
-        sys::NFT_OBJECT_CT_TIMEOUT => "ct timeout",
-        sys::NFT_OBJECT_SECMARK => "secmark",
-        sys::NFT_OBJECT_SYNPROXY => "synproxy",
-        sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
-        _ => "unknown",
-    }
 }
 
 /// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
