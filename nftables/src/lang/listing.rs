@@ -161,7 +161,8 @@ pub(crate) fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
     }
 }
 
-fn chain_item(c: &crate::object::Chain) -> ChainItem {
+/// A chain as the language's item.
+pub(crate) fn chain_item(c: &crate::object::Chain) -> ChainItem {
     let base = c.hook.as_ref().map(|h| {
         let mut devices: Vec<String> = h.devs.as_ref().map(|d| d.0.clone()).unwrap_or_default();
         if let Some(d) = &h.dev {

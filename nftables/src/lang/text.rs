@@ -83,7 +83,7 @@ use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::{hook_name, table_flags};
+use crate::lang::listing::table_flags;
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table, TableFlags,
 };
@@ -285,36 +285,24 @@ impl<'a> Printer<'a> {
     fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
         let name = c.name.as_deref().unwrap_or("");
         let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
-        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
+        let item = crate::lang::listing::chain_item(c);
+        if let Some(cm) = &item.comment {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
-        if let Some(h) = &c.hook {
-            let hooknum = h.hooknum.unwrap_or(0);
-            let hook = hook_name(c.family, hooknum);
-            let _ = write!(
-                o,
-                "\t\ttype {} hook {hook}",
-                c.kind.as_deref().unwrap_or("")
-            );
-            if let Some(d) = &h.dev {
+        if let Some(b) = &item.base {
+            let _ = write!(o, "\t\ttype {} hook {}", b.kind, b.hook);
+            // (the kernel gives a single device both as NFTA_HOOK_DEV and
+            // in NFTA_HOOK_DEVS)
+            let mut list: Vec<&str> = b.devices.iter().map(String::as_str).collect();
+            list.sort_unstable();
+            list.dedup();
+            if let [d] = list.as_slice() {
                 let _ = write!(o, " device \"{d}\"");
-            } else if let Some(ds) = &h.devs {
-                if ds.0.len() == 1 {
-                    let _ = write!(o, " device \"{}\"", ds.0[0]);
-                } else {
-                    let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
-                    list.sort_unstable();
-                    let _ = write!(o, " devices = {{ {} }}", list.join(", "));
-                }
+            } else if !list.is_empty() {
+                let _ = write!(o, " devices = {{ {} }}", list.join(", "));
             }
-            let _ = write!(
-                o,
-                " priority {};",
-                priority_text(c.family, hooknum, h.priority.unwrap_or(0))
-            );
-            if let Some(p) = c.policy {
-                let _ = write!(o, " policy {};", if p == 0 { "drop" } else { "accept" });
-            }
+            let _ = write!(o, " priority {};", priority_text(c.family, b.hook, b.prio));
+            let _ = write!(o, " policy {};", b.policy);
             o.push('\n');
         }
         if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
@@ -427,7 +415,7 @@ impl<'a> Printer<'a> {
             let _ = writeln!(
                 o,
                 "\t\thook ingress priority {}",
-                priority_text(ProtoFamily::Netdev, 0, h.priority.unwrap_or(0))
+                priority_text(ProtoFamily::Netdev, "ingress", h.priority.unwrap_or(0))
             );
             if let Some(ds) = &h.devs {
                 let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
@@ -765,17 +753,17 @@ fn interface_names() -> HashMap<u32, String> {
 
 /// A base chain's priority as nft names it: a standard priority of the
 /// family and hook within 10, else the number.
-pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
+pub fn priority_text(f: ProtoFamily, hook: &str, prio: i32) -> String {
     let std: &[(&str, i32)] = match f {
-        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hooknum {
-            0 => &[
+        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hook {
+            "prerouting" => &[
                 ("raw", -300),
                 ("mangle", -150),
                 ("dstnat", -100),
                 ("filter", 0),
                 ("security", 50),
             ],
-            4 => &[
+            "postrouting" => &[
                 ("raw", -300),
                 ("mangle", -150),
                 ("filter", 0),
@@ -789,10 +777,10 @@ pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
                 ("security", 50),
             ],
         },
-        ProtoFamily::Bridge => match hooknum {
-            0 => &[("dstnat", -300), ("filter", -200)],
-            3 => &[("filter", -200), ("out", 100)],
-            4 => &[("filter", -200), ("srcnat", 300)],
+        ProtoFamily::Bridge => match hook {
+            "prerouting" => &[("dstnat", -300), ("filter", -200)],
+            "output" => &[("filter", -200), ("out", 100)],
+            "postrouting" => &[("filter", -200), ("srcnat", 300)],
             _ => &[("filter", -200)],
         },
         ProtoFamily::Arp | ProtoFamily::Netdev => &[("filter", 0)],
@@ -2882,22 +2870,22 @@ pub(super) mod tests {
     #[test]
     fn priorities_are_named_within_ten() {
         use ProtoFamily::*;
-        assert_eq!(priority_text(Ipv4, 1, 0), "filter");
-        assert_eq!(priority_text(Ipv4, 1, 10), "filter + 10");
-        assert_eq!(priority_text(Ipv4, 1, 11), "11");
-        assert_eq!(priority_text(Inet, 0, -155), "mangle - 5");
-        assert_eq!(priority_text(Inet, 0, -100), "dstnat");
-        assert_eq!(priority_text(Inet, 1, -100), "-100");
-        assert_eq!(priority_text(Ipv6, 4, 100), "srcnat");
-        assert_eq!(priority_text(Ipv6, 3, 100), "100");
-        assert_eq!(priority_text(Ipv4, 0, -310), "raw - 10");
-        assert_eq!(priority_text(Ipv4, 2, 40), "security - 10");
-        assert_eq!(priority_text(Bridge, 0, -300), "dstnat");
-        assert_eq!(priority_text(Bridge, 3, 100), "out");
-        assert_eq!(priority_text(Bridge, 4, 300), "srcnat");
-        assert_eq!(priority_text(Bridge, 1, -195), "filter + 5");
-        assert_eq!(priority_text(Arp, 0, -10), "filter - 10");
-        assert_eq!(priority_text(Netdev, 0, -500), "-500");
+        assert_eq!(priority_text(Ipv4, "input", 0), "filter");
+        assert_eq!(priority_text(Ipv4, "input", 10), "filter + 10");
+        assert_eq!(priority_text(Ipv4, "input", 11), "11");
+        assert_eq!(priority_text(Inet, "prerouting", -155), "mangle - 5");
+        assert_eq!(priority_text(Inet, "prerouting", -100), "dstnat");
+        assert_eq!(priority_text(Inet, "input", -100), "-100");
+        assert_eq!(priority_text(Ipv6, "postrouting", 100), "srcnat");
+        assert_eq!(priority_text(Ipv6, "output", 100), "100");
+        assert_eq!(priority_text(Ipv4, "prerouting", -310), "raw - 10");
+        assert_eq!(priority_text(Ipv4, "forward", 40), "security - 10");
+        assert_eq!(priority_text(Bridge, "prerouting", -300), "dstnat");
+        assert_eq!(priority_text(Bridge, "output", 100), "out");
+        assert_eq!(priority_text(Bridge, "postrouting", 300), "srcnat");
+        assert_eq!(priority_text(Bridge, "input", -195), "filter + 5");
+        assert_eq!(priority_text(Arp, "input", -10), "filter - 10");
+        assert_eq!(priority_text(Netdev, "ingress", -500), "-500");
     }
 
     #[test]
