@@ -29,13 +29,15 @@
 //! Each concept is written once, here, for both printers: datatypes and
 //! their symbols ([`datatype`]), hook names and ct timeout policies
 //! ([`listing`]), the order of set elements and the NAT, log and verdict
-//! names (`delinearize`). The text printer does not print a [`Listing`]
-//! yet: it reads the [`crate::Ruleset`] itself for the tables (flags,
-//! owner), objects, set declarations (`typeof` from the set's user data,
-//! elements from the kernel's bytes with nft's per-type line wrapping),
-//! flowtables and chains (named priorities), and stands on this layer for
-//! everything inside them (rules through [`delinearize::rule`], values
-//! through [`Value`]).
+//! names (`delinearize`). The text printer prints the listing's items
+//! for rules ([`RuleItem`] from [`delinearize::rule`]), stateful objects
+//! ([`ObjItem`]) and chain headers ([`ChainItem`], with named priorities),
+//! but does not walk a whole [`Listing`] yet: it reads the
+//! [`crate::Ruleset`] itself for the table lines (owner `progname`),
+//! set declarations (`typeof` from the set's user data, elements from the
+//! kernel's bytes, typed through [`Value`], with nft's per-type line
+//! wrapping) and flowtables (`flags offload`, `counter`, which
+//! [`FlowtableItem`] does not carry).
 //!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the
