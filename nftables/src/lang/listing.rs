@@ -119,6 +119,22 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
     Listing { items }
 }
 
+/// A set's declared flags as nft names them (`constant`, `interval`,
+/// `timeout`; the text form adds `dynamic`).
+pub(crate) fn set_flags(fl: SetFlags) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if fl.contains(SetFlags::CONSTANT) {
+        flags.push("constant");
+    }
+    if fl.contains(SetFlags::INTERVAL) {
+        flags.push("interval");
+    }
+    if fl.contains(SetFlags::TIMEOUT) {
+        flags.push("timeout");
+    }
+    flags
+}
+
 /// A table's flags as nft names them (`dormant`, `owner`, `persist`).
 pub(crate) fn table_flags(fl: TableFlags) -> Vec<&'static str> {
     let mut flags = Vec::new();
@@ -204,16 +220,7 @@ fn set_item(
     ifname: Option<delinearize::IfnameFn<'_>>,
 ) -> SetItem {
     let fl = s.flags.unwrap_or_default();
-    let mut flags = Vec::new();
-    if fl.contains(SetFlags::CONSTANT) {
-        flags.push("constant");
-    }
-    if fl.contains(SetFlags::INTERVAL) {
-        flags.push("interval");
-    }
-    if fl.contains(SetFlags::TIMEOUT) {
-        flags.push("timeout");
-    }
+    let flags = set_flags(fl);
     let map = if fl.contains(SetFlags::MAP) {
         Some(match s.data_type {
             Some(0xffff_ff00) => vec!["verdict".to_owned()],

@@ -83,7 +83,7 @@ use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::table_flags;
+use crate::lang::listing::{set_flags, table_flags};
 use crate::object::{
     Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table, TableFlags,
 };
@@ -597,16 +597,7 @@ impl<'a> Printer<'a> {
                 let _ = writeln!(o, "\t\tsize {size}");
             }
         }
-        let mut fl = Vec::new();
-        if flags.contains(SetFlags::CONSTANT) {
-            fl.push("constant");
-        }
-        if flags.contains(SetFlags::INTERVAL) {
-            fl.push("interval");
-        }
-        if flags.contains(SetFlags::TIMEOUT) {
-            fl.push("timeout");
-        }
+        let mut fl = set_flags(flags);
         if flags.contains(SetFlags::EVAL) {
             fl.push("dynamic");
         }
