@@ -31,14 +31,7 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
         }
         let fam = t.family;
         let in_table = |f: ProtoFamily, tb: Option<&str>| f == fam && tb == Some(name);
-        let flags = t.flags.map(table_flags).unwrap_or_default();
-        items.push(Item::Table(TableItem {
-            family: family_name(fam),
-            name: name.to_owned(),
-            handle: t.handle.unwrap_or(0),
-            flags,
-            comment: t.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
-        }));
+        items.push(Item::Table(table_item(t)));
         let mut ctx = Context::new(fam);
         ctx.ifname = filter.ifname;
         for s in r
@@ -119,6 +112,17 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
     Listing { items }
 }
 
+/// A table as the language's item.
+pub(crate) fn table_item(t: &crate::object::Table) -> TableItem {
+    TableItem {
+        family: family_name(t.family),
+        name: t.name.clone().unwrap_or_default(),
+        handle: t.handle.unwrap_or(0),
+        flags: t.flags.map(table_flags).unwrap_or_default(),
+        comment: t.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
+    }
+}
+
 /// A set's declared flags as nft names them (`constant`, `interval`,
 /// `timeout`; the text form adds `dynamic`).
 pub(crate) fn set_flags(fl: SetFlags) -> Vec<&'static str> {
@@ -136,7 +140,7 @@ pub(crate) fn set_flags(fl: SetFlags) -> Vec<&'static str> {
 }
 
 /// A table's flags as nft names them (`dormant`, `owner`, `persist`).
-pub(crate) fn table_flags(fl: TableFlags) -> Vec<&'static str> {
+fn table_flags(fl: TableFlags) -> Vec<&'static str> {
     let mut flags = Vec::new();
     if fl.contains(TableFlags::DORMANT) {
         flags.push("dormant");

@@ -30,11 +30,12 @@
 //! their symbols ([`datatype`]), hook names and ct timeout policies
 //! ([`listing`]), the order of set elements and the NAT, log and verdict
 //! names (`delinearize`). The text printer prints the listing's items
-//! for rules ([`RuleItem`] from [`delinearize::rule`]), stateful objects
+//! for tables ([`TableItem`]; the owner's `progname` it finds itself),
+//! rules ([`RuleItem`] from [`delinearize::rule`]), stateful objects
 //! ([`ObjItem`]) and chain headers ([`ChainItem`], with named priorities),
 //! but does not walk a whole [`Listing`] yet: it reads the
-//! [`crate::Ruleset`] itself for the table lines (owner `progname`),
-//! set declarations (`typeof` from the set's user data, elements from the
+//! [`crate::Ruleset`] itself for the order of a table's parts, set
+//! declarations (`typeof` from the set's user data, elements from the
 //! kernel's bytes, typed through [`Value`], with nft's per-type line
 //! wrapping) and flowtables (`flags offload`, `counter`, which
 //! [`FlowtableItem`] does not carry).

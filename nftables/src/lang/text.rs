@@ -83,10 +83,8 @@ use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::{set_flags, table_flags};
-use crate::object::{
-    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table, TableFlags,
-};
+use crate::lang::listing::{set_flags, table_item};
+use crate::object::{Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table};
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
 
@@ -218,13 +216,14 @@ impl<'a> Printer<'a> {
     fn table(&self, o: &mut String, rs: &Ruleset, t: &Table, ctx: &Ctx<'_>) {
         let fam = t.family;
         let name = t.name.as_deref().unwrap_or("");
-        let _ = write!(o, "table {} {name} {{", family_name(fam));
-        let owned = t.flags.is_some_and(|f| f.contains(TableFlags::OWNER));
+        let item = table_item(t);
+        let _ = write!(o, "table {} {} {{", item.family, item.name);
+        let owned = item.flags.contains(&"owner");
         if self.handles || owned {
             o.push_str(" #");
         }
         if self.handles {
-            let _ = write!(o, " handle {}", t.handle.unwrap_or(0));
+            let _ = write!(o, " handle {}", item.handle);
         }
         if owned {
             let prog = t
@@ -234,11 +233,10 @@ impl<'a> Printer<'a> {
             let _ = write!(o, " progname {prog}");
         }
         o.push('\n');
-        let names = t.flags.map(table_flags).unwrap_or_default();
-        if !names.is_empty() {
-            let _ = writeln!(o, "\tflags {}", names.join(","));
+        if !item.flags.is_empty() {
+            let _ = writeln!(o, "\tflags {}", item.flags.join(","));
         }
-        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
+        if let Some(c) = &item.comment {
             let _ = writeln!(o, "\tcomment \"{c}\"");
         }
         let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
@@ -2893,7 +2891,7 @@ pub(super) mod tests {
     #[test]
     fn table_chain_and_object_layout() {
         let mut t = table(ProtoFamily::Inet, "x");
-        t.flags = Some(TableFlags::DORMANT);
+        t.flags = Some(crate::TableFlags::DORMANT);
         // NFTNL_UDATA_TABLE_COMMENT (0), "c\0"
         t.userdata = Some(hex("00026300"));
         let mut c = Chain::base(ProtoFamily::Inet, "x", "in", "filter", 1, 10);
