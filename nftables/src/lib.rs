@@ -110,7 +110,7 @@
 //!   ruleset` does (libnftnl 1.2.4's text), for every expression above but
 //!   the bitwise and/or/xor of two registers (which nft 1.0.6 does not write);
 //!   the workspace's `nftlist` example uses it.
-//! - **Listing**: [`listing`] prints a [`Ruleset`] as `nft list ruleset`
+//! - **Listing**: [`lang::text`] prints a [`Ruleset`] as `nft list ruleset`
 //!   (nft 1.0.6) prints it: tables, objects, sets and maps (typeof from
 //!   their user data, elements sorted, merged into prefixes and ranges and
 //!   wrapped as nft wraps them), flowtables, chains with named priorities,
@@ -208,7 +208,6 @@ mod error;
 mod event;
 pub mod expr;
 pub mod lang;
-pub mod listing;
 mod object;
 mod ruleset;
 pub mod text;
@@ -219,7 +218,6 @@ mod trace;
 mod transaction;
 mod tunnel;
 mod wire;
-mod xlate;
 
 pub use conn::Nft;
 pub use data::{Data, Verdict};

@@ -1,4 +1,4 @@
-//! Namespace tests of `nfnl_tables::listing`: the ruleset read through
+//! Namespace tests of `nfnl_tables::lang::text`: the ruleset read through
 //! this crate and printed in nft's language equals what `nft list ruleset`
 //! (nft 1.0.6) prints, byte for byte (element expiry times aside, which
 //! move between the two reads).
@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use nfnl::testutil::netns as support;
-use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+use nfnl_tables::lang::text;
+use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
 const LISTING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing");
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
@@ -35,7 +36,7 @@ fn ifname(i: u32) -> Option<String> {
 fn ours(handles: bool) -> String {
     let mut nft = Nft::open().unwrap();
     let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
-    listing::Printer::new()
+    text::Printer::new()
         .handles(handles)
         .ifname(&ifname)
         .ruleset(&rs)
@@ -507,9 +508,9 @@ fn listing_iptables_nft_rules_list_as_nft_does() {
         .collect();
     let mut nfnl = Nft::open().unwrap();
     let rs = Ruleset::read(&mut nfnl, ProtoFamily::Unspec).unwrap();
-    let mine = listing::Printer::new().ruleset(&rs);
+    let mine = text::Printer::new().ruleset(&rs);
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
-    assert_eq!(listing::warnings(&rs), nft_warnings);
+    assert_eq!(text::warnings(&rs), nft_warnings);
     assert!(nft.lines().count() > 60, "{nft}");
 }
 

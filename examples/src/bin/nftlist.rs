@@ -8,7 +8,7 @@
 //! Usage: `nftlist [-a] [FAMILY]`: the ruleset (of one family) in nft's
 //! language, as `nft list ruleset [FAMILY]` (or `nft -a list ruleset`)
 //! prints it
-//! (`nfnl_tables::listing`: tables, objects, sets and maps with their
+//! (`nfnl_tables::lang::text`: tables, objects, sets and maps with their
 //! elements, flowtables, chains and their rules). A rule with a part that
 //! is not translated yet prints as a comment naming its handle and the
 //! kernel expressions left over.
@@ -35,7 +35,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 
-use nfnl_tables::{lang, listing, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
+use nfnl_tables::{lang, text, Error, Nft, ProtoFamily, Rule, Ruleset, Set, Table};
 
 const HELP: &str = "usage: nftlist [-a] [FAMILY] | nftlist --netlink|-j [FAMILY [TABLE]]\n";
 
@@ -112,7 +112,7 @@ fn list(fam: ProtoFamily, table: Option<&str>, out: &mut String) -> Result<(), E
 fn list_ruleset(handles: bool, fam: ProtoFamily) -> Result<String, Error> {
     let mut nft = Nft::open()?;
     let rs = Ruleset::read(&mut nft, fam)?;
-    for w in listing::warnings(&rs) {
+    for w in lang::text::warnings(&rs) {
         eprintln!("{w}");
     }
     // (an index without a device gives an empty name, not an error)
@@ -122,7 +122,7 @@ fn list_ruleset(handles: bool, fam: ProtoFamily) -> Result<String, Error> {
             .map(|c| c.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty())
     };
-    Ok(listing::Printer::new()
+    Ok(lang::text::Printer::new()
         .handles(handles)
         .ifname(&ifname)
         .ruleset(&rs))

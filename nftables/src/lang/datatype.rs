@@ -224,6 +224,7 @@ impl Datatype {
                 | Datatype::Nfproto
                 | Datatype::Pkttype
                 | Datatype::CtDir
+                | Datatype::Time
                 | Datatype::TimeDate
                 | Datatype::TimeHour
                 | Datatype::TimeDay
@@ -743,7 +744,7 @@ impl Value {
 }
 
 /// Seconds since the epoch as nft prints a date (`2020-01-01 00:00:00`, UTC).
-fn date_text(secs: u128) -> String {
+pub(crate) fn date_text(secs: u128) -> String {
     let secs = i64::try_from(secs).unwrap_or(0);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);

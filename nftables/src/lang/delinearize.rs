@@ -324,7 +324,8 @@ pub(crate) fn ct_key(k: kx::CtKey, family: ProtoFamily) -> Option<(String, Datat
     })
 }
 
-fn kverdict(v: &KVerdict) -> Option<Verdict> {
+/// A kernel verdict as the language's (`None`: one nft does not write).
+pub(crate) fn kverdict(v: &KVerdict) -> Option<Verdict> {
     Some(match v {
         KVerdict::Accept => Verdict::Accept,
         KVerdict::Drop => Verdict::Drop,
@@ -2692,7 +2693,8 @@ fn sctp_chunk(kind: u8) -> String {
     .to_owned()
 }
 
-fn obj_kind(t: u32) -> Option<&'static str> {
+/// nft's name of a stateful object type (`NFT_OBJECT_*`).
+pub(crate) fn obj_kind(t: u32) -> Option<&'static str> {
     Some(match t {
         1 => "counter",
         2 => "quota",
@@ -2706,7 +2708,8 @@ fn obj_kind(t: u32) -> Option<&'static str> {
     })
 }
 
-fn nat_flags(f: u32) -> Vec<&'static str> {
+/// The names of NAT range flags (`NF_NAT_RANGE_*`) in nft's order.
+pub(crate) fn nat_flags(f: u32) -> Vec<&'static str> {
     let mut out = Vec::new();
     if f & 0x4 != 0 {
         out.push("random");
@@ -2725,46 +2728,49 @@ fn nat_flags(f: u32) -> Vec<&'static str> {
 
 /// The `log` statement of a `log` expression.
 fn log(l: &kx::Log) -> Log {
-    let level = l.level.and_then(|lv| {
-        Some(match lv {
-            0 => "emerg",
-            1 => "alert",
-            2 => "crit",
-            3 => "err",
-            4 => return None,
-            5 => "notice",
-            6 => "info",
-            7 => "debug",
-            8 => "audit",
-            _ => return None,
-        })
-    });
-    let f = l.flags.unwrap_or(0);
-    let flags = if f & 0x2f == 0x2f {
-        vec!["all"]
-    } else {
-        let mut v = Vec::new();
-        for (bit, n) in [
-            (1, "tcp sequence"),
-            (2, "tcp options"),
-            (4, "ip options"),
-            (8, "skuid"),
-            (0x20, "ether"),
-        ] {
-            if f & bit != 0 {
-                v.push(n);
-            }
-        }
-        v
-    };
     Log {
         prefix: l.prefix.clone(),
         group: l.group,
         snaplen: l.snaplen,
         qthreshold: l.qthreshold,
-        level,
-        flags,
+        level: l.level.and_then(log_level),
+        flags: log_flags(l.flags.unwrap_or(0)),
     }
+}
+
+/// A syslog level's name as nft writes it (`None` for the default, `warn`).
+pub(crate) fn log_level(level: u32) -> Option<&'static str> {
+    Some(match level {
+        0 => "emerg",
+        1 => "alert",
+        2 => "crit",
+        3 => "err",
+        5 => "notice",
+        6 => "info",
+        7 => "debug",
+        8 => "audit",
+        _ => return None,
+    })
+}
+
+/// The names of log flags (`NF_LOG_*`, x_tables' `XT_LOG_*` alike).
+pub(crate) fn log_flags(f: u32) -> Vec<&'static str> {
+    if f & 0x2f == 0x2f {
+        return vec!["all"];
+    }
+    let mut v = Vec::new();
+    for (bit, n) in [
+        (1, "tcp sequence"),
+        (2, "tcp options"),
+        (4, "ip options"),
+        (8, "skuid"),
+        (0x20, "ether"),
+    ] {
+        if f & bit != 0 {
+            v.push(n);
+        }
+    }
+    v
 }
 
 pub(crate) fn limit(l: &kx::Limit) -> Limit {
@@ -2862,11 +2868,6 @@ fn set_elements_with(
         }
         key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
     };
-    // Sort keys as nft's numbers: host-order keys and strings by their
-    // reversed bytes.
-    let sort_host = key_host
-        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
-        || (!interval && key_types.len() > 1);
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
     let data_interval = udata_u32(udata, 6).is_some_and(|x| x != 0)
@@ -3022,27 +3023,11 @@ fn set_elements_with(
                     }
                 }
             }
-            let sort_key = kd.as_value().map(<[u8]>::to_vec).unwrap_or_default();
-            let sort_key = normalise(sort_host, &sort_key);
+            let sort_key = kd.as_value().unwrap_or_default();
+            let sort_key = elem_sort_key(&key_types, key_host, interval, sort_key);
             out.push((sort_key, wrap(key, e)?));
         }
-        // Concatenated ranges stay in the kernel's order.
-        // Concatenated ranges stay in the kernel's order. nft orders flag
-        // unions by their first (lowest) flag, ties in the kernel's order.
-        if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
-            // Ties keep the reverse of the kernel's order (as nft lists them).
-            out.reverse();
-            for (k, _) in &mut out {
-                let n = k
-                    .iter()
-                    .take(16)
-                    .fold(0u128, |a, b| (a << 8) | u128::from(*b));
-                *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
-            }
-        }
-        if !(interval && key_types.len() > 1) {
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-        }
+        sort_elements(&mut out, &key_types, interval);
     }
     out.extend(catchalls.into_iter().map(|c| (Vec::new(), c)));
     Ok(out
@@ -3128,6 +3113,44 @@ fn decorate(key: Expr, e: &Element, set: &Set) -> Expr {
     }))
 }
 
+/// The number nft sorts a set element by ([`sort_elements`]): the key's
+/// bytes as one number, big-endian but for host-order keys, strings (by
+/// their characters: shorter first) and concatenations that are not
+/// ranges (one little-endian number over the whole key).
+pub(crate) fn elem_sort_key(
+    key_types: &[Datatype],
+    key_host: bool,
+    interval: bool,
+    key: &[u8],
+) -> Vec<u8> {
+    let host = key_host
+        || (key_types.len() == 1 && matches!(key_types[0], Datatype::String | Datatype::Ifname))
+        || (!interval && key_types.len() > 1);
+    normalise(host, key)
+}
+
+/// nft's order of a set's elements, each with its [`elem_sort_key`], as
+/// the kernel dumped them: nft collects them in reverse, then sorts stably
+/// by the key (flag unions by their first, lowest, flag; ties keep the
+/// reverse of the kernel's order); concatenated ranges keep the kernel's
+/// order. The one rule of both printers.
+pub(crate) fn sort_elements<T>(items: &mut [(Vec<u8>, T)], key_types: &[Datatype], interval: bool) {
+    if interval && key_types.len() > 1 {
+        return;
+    }
+    items.reverse();
+    if key_types.len() == 1 && key_types[0].is_bitmask() && !key_types[0].symbols().is_empty() {
+        for (k, _) in items.iter_mut() {
+            let n = k
+                .iter()
+                .take(16)
+                .fold(0u128, |a, b| (a << 8) | u128::from(*b));
+            *k = (n & n.wrapping_neg()).to_be_bytes().to_vec();
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
 /// Key bytes in big-endian order for sorting and printing.
 fn normalise(host: bool, k: &[u8]) -> Vec<u8> {
     let mut v = k.to_vec();
@@ -3138,7 +3161,7 @@ fn normalise(host: bool, k: &[u8]) -> Vec<u8> {
 }
 
 /// `k - 1` as big-endian bytes.
-fn dec(k: &[u8]) -> Vec<u8> {
+pub(crate) fn dec(k: &[u8]) -> Vec<u8> {
     let mut v = k.to_vec();
     for b in v.iter_mut().rev() {
         if *b == 0 {

@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 
 use super::ast::*;
 use super::datatype::{duration_text, JsonValue, Value};
+use super::text::{bytes_unit, rate_unit};
 
 /// An ordered JSON value (keys keep nft's order).
 #[derive(Clone, Debug, PartialEq)]
@@ -264,40 +265,14 @@ fn verdict(v: &Verdict) -> J {
     }
 }
 
-/// Rate/size units as nft prints them: the largest of bytes, kbytes,
-/// mbytes that divides the value.
-fn byte_unit(mut n: u64) -> (u64, &'static str) {
-    let mut unit = "bytes";
-    for u in ["kbytes", "mbytes"] {
-        if n != 0 && n % 1024 == 0 {
-            n /= 1024;
-            unit = u;
-        } else {
-            break;
-        }
-    }
-    (n, unit)
-}
-
-fn per(secs: u64) -> &'static str {
-    match secs {
-        1 => "second",
-        60 => "minute",
-        3600 => "hour",
-        86400 => "day",
-        604_800 => "week",
-        _ => "second",
-    }
-}
-
 fn limit(l: &Limit) -> Vec<(&'static str, J)> {
     if l.bytes {
-        let (rate, ru) = byte_unit(l.rate);
-        let (burst, bu) = byte_unit(u64::from(l.burst));
+        let (rate, ru) = bytes_unit(l.rate);
+        let (burst, bu) = bytes_unit(u64::from(l.burst));
         let mut v = vec![
             ("rate", J::U(rate)),
             ("burst", J::U(burst)),
-            ("per", s(per(l.unit_secs))),
+            ("per", s(rate_unit(l.unit_secs))),
         ];
         if l.inv {
             v.push(("inv", J::Bool(true)));
@@ -309,7 +284,7 @@ fn limit(l: &Limit) -> Vec<(&'static str, J)> {
         let mut v = vec![
             ("rate", J::U(l.rate)),
             ("burst", J::U(l.burst.into())),
-            ("per", s(per(l.unit_secs))),
+            ("per", s(rate_unit(l.unit_secs))),
         ];
         if l.inv {
             v.push(("inv", J::Bool(true)));
@@ -383,10 +358,10 @@ pub fn stmt(st: &Stmt) -> J {
         }
         Stmt::Limit(l) => one("limit", o(limit(l))),
         Stmt::Quota(q) => {
-            let (val, vu) = byte_unit(q.bytes);
+            let (val, vu) = bytes_unit(q.bytes);
             let mut v = vec![("val", J::U(val)), ("val_unit", s(vu))];
             if q.used != 0 {
-                let (u, uu) = byte_unit(q.used);
+                let (u, uu) = bytes_unit(q.used);
                 v.push(("used", J::U(u)));
                 v.push(("used_unit", s(uu)));
             }
@@ -591,15 +566,19 @@ fn obj(i: &ObjItem) -> J {
         ObjBody::Limit(l) => {
             v.push((
                 "rate",
-                J::U(if l.bytes { byte_unit(l.rate).0 } else { l.rate }),
+                J::U(if l.bytes {
+                    bytes_unit(l.rate).0
+                } else {
+                    l.rate
+                }),
             ));
-            v.push(("per", s(per(l.unit_secs))));
+            v.push(("per", s(rate_unit(l.unit_secs))));
             if l.inv {
                 v.push(("inv", J::Bool(true)));
             }
             if l.bytes {
-                let (burst, bu) = byte_unit(u64::from(l.burst));
-                v.push(("rate_unit", s(byte_unit(l.rate).1)));
+                let (burst, bu) = bytes_unit(u64::from(l.burst));
+                v.push(("rate_unit", s(bytes_unit(l.rate).1)));
                 v.push(("burst", J::U(burst)));
                 v.push(("burst_unit", s(bu)));
             } else {
@@ -660,23 +639,9 @@ fn obj(i: &ObjItem) -> J {
 
 /// ct timeout state names are a fixed set; map to static strings.
 fn leak_state(k: &str) -> &'static str {
-    const STATES: [&str; 13] = [
-        "syn_sent",
-        "syn_recv",
-        "established",
-        "fin_wait",
-        "close_wait",
-        "last_ack",
-        "time_wait",
-        "close",
-        "syn_sent2",
-        "retrans",
-        "unack",
-        "unreplied",
-        "replied",
-    ];
-    STATES
-        .iter()
+    [6, 17]
+        .into_iter()
+        .flat_map(super::listing::timeout_states)
         .find(|s| **s == k)
         .copied()
         .unwrap_or("unknown")

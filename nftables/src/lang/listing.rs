@@ -55,25 +55,7 @@ pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)
         }
         let fam = t.family;
         let in_table = |f: ProtoFamily, tb: Option<&str>| f == fam && tb == Some(name);
-        let mut flags = Vec::new();
-        if let Some(fl) = t.flags {
-            if fl.contains(TableFlags::DORMANT) {
-                flags.push("dormant");
-            }
-            if fl.contains(TableFlags::OWNER) {
-                flags.push("owner");
-            }
-            if fl.contains(TableFlags::PERSIST) {
-                flags.push("persist");
-            }
-        }
-        items.push(Item::Table(TableItem {
-            family: family_name(fam),
-            name: name.to_owned(),
-            handle: t.handle.unwrap_or(0),
-            flags,
-            comment: t.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
-        }));
+        items.push(Item::Table(table_item(t)));
         let mut ctx = Context::new(fam);
         ctx.ifname = filter.ifname;
         // The element messages of this table by set name, gathered once
@@ -167,7 +149,51 @@ impl Emit<'_> {
     }
 }
 
-fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
+/// A table as the language's item.
+pub(crate) fn table_item(t: &crate::object::Table) -> TableItem {
+    TableItem {
+        family: family_name(t.family),
+        name: t.name.clone().unwrap_or_default(),
+        handle: t.handle.unwrap_or(0),
+        flags: t.flags.map(table_flags).unwrap_or_default(),
+        comment: t.userdata.as_deref().and_then(|u| udata_comment(u, 0)),
+    }
+}
+
+/// A set's declared flags as nft names them (`constant`, `interval`,
+/// `timeout`; the text form adds `dynamic`).
+pub(crate) fn set_flags(fl: SetFlags) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if fl.contains(SetFlags::CONSTANT) {
+        flags.push("constant");
+    }
+    if fl.contains(SetFlags::INTERVAL) {
+        flags.push("interval");
+    }
+    if fl.contains(SetFlags::TIMEOUT) {
+        flags.push("timeout");
+    }
+    flags
+}
+
+/// A table's flags as nft names them (`dormant`, `owner`, `persist`).
+fn table_flags(fl: TableFlags) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if fl.contains(TableFlags::DORMANT) {
+        flags.push("dormant");
+    }
+    if fl.contains(TableFlags::OWNER) {
+        flags.push("owner");
+    }
+    if fl.contains(TableFlags::PERSIST) {
+        flags.push("persist");
+    }
+    flags
+}
+
+/// The name of hook `n` of a family's chains (`prerouting`, ...; netdev
+/// `ingress`, `egress`), as nft prints it.
+pub(crate) fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
     match family {
         ProtoFamily::Netdev => match n {
             0 => "ingress",
@@ -192,7 +218,8 @@ fn hook_name(family: ProtoFamily, n: u32) -> &'static str {
     }
 }
 
-fn chain_item(c: &crate::object::Chain) -> ChainItem {
+/// A chain as the language's item.
+pub(crate) fn chain_item(c: &crate::object::Chain) -> ChainItem {
     let base = c.hook.as_ref().map(|h| {
         let mut devices: Vec<String> = h.devs.as_ref().map(|d| d.0.clone()).unwrap_or_default();
         if let Some(d) = &h.dev {
@@ -234,16 +261,7 @@ fn set_item(
     ifname: Option<delinearize::IfnameFn<'_>>,
 ) -> SetItem {
     let fl = s.flags.unwrap_or_default();
-    let mut flags = Vec::new();
-    if fl.contains(SetFlags::CONSTANT) {
-        flags.push("constant");
-    }
-    if fl.contains(SetFlags::INTERVAL) {
-        flags.push("interval");
-    }
-    if fl.contains(SetFlags::TIMEOUT) {
-        flags.push("timeout");
-    }
+    let flags = set_flags(fl);
     let map = if fl.contains(SetFlags::MAP) {
         Some(match s.data_type {
             Some(0xffff_ff00) => vec!["verdict".to_owned()],
@@ -252,18 +270,9 @@ fn set_item(
             None => vec!["integer".to_owned()],
         })
     } else if fl.contains(SetFlags::OBJECT) {
-        Some(vec![match s.obj_type {
-            Some(1) => "counter",
-            Some(2) => "quota",
-            Some(3) => "ct helper",
-            Some(4) => "limit",
-            Some(7) => "ct timeout",
-            Some(8) => "secmark",
-            Some(9) => "ct expectation",
-            Some(10) => "synproxy",
-            _ => "unknown",
-        }
-        .to_owned()])
+        Some(vec![delinearize::obj_kind(s.obj_type.unwrap_or(0))
+            .unwrap_or("unknown")
+            .to_owned()])
     } else {
         None
     };
@@ -311,7 +320,29 @@ fn l4proto(n: u8) -> String {
     super::datatype::protocol_name(u128::from(n)).unwrap_or_else(|| n.to_string())
 }
 
-fn timeout_states(l4: u8) -> &'static [&'static str] {
+/// A ct timeout policy as nft prints it: of the kernel's (attribute,
+/// seconds) pairs, the states whose timeout is not nft's default, in the
+/// kernel's attribute order.
+pub(crate) fn timeout_policy(
+    l4: u8,
+    attrs: impl IntoIterator<Item = (u16, u32)>,
+) -> Vec<(&'static str, u32)> {
+    let names = timeout_states(l4);
+    let mut policy = Vec::new();
+    for (attr, v) in attrs {
+        let idx = usize::from(attr).wrapping_sub(1);
+        if let Some(n) = names.get(idx) {
+            if timeout_default(l4, n) != Some(v) {
+                policy.push((*n, v));
+            }
+        }
+    }
+    policy
+}
+
+/// The state names of a protocol's ct timeout policy, by attribute
+/// (`CTA_TIMEOUT_TCP_*`, `CTA_TIMEOUT_UDP_*`) minus one.
+pub(crate) fn timeout_states(l4: u8) -> &'static [&'static str] {
     match l4 {
         6 => &[
             "syn_sent",
@@ -351,7 +382,8 @@ fn timeout_default(l4: u8, state: &str) -> Option<u32> {
     })
 }
 
-fn obj_item(o: &Obj) -> Option<ObjItem> {
+/// A stateful object as the language's item.
+pub(crate) fn obj_item(o: &Obj) -> Option<ObjItem> {
     let data = o.data().ok().flatten();
     let obj = match data {
         Some(ObjData::Counter(c)) => ObjBody::Counter(Counter {
@@ -381,17 +413,10 @@ fn obj_item(o: &Obj) -> Option<ObjItem> {
         },
         Some(ObjData::CtTimeout(t)) => {
             let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
-            let names = timeout_states(l4);
-            let mut policy = Vec::new();
-            for (attr, v) in t.timeouts.iter().flat_map(|x| x.attrs()) {
-                let idx = usize::from(attr).wrapping_sub(1);
-                if let Some(n) = names.get(idx) {
-                    // nft prints the states whose timeout is not its default.
-                    if timeout_default(l4, n) != Some(v) {
-                        policy.push(((*n).to_owned(), v));
-                    }
-                }
-            }
+            let policy = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()))
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v))
+                .collect();
             ObjBody::CtTimeout {
                 protocol: l4proto(l4),
                 l3proto: l3proto(t.l3proto.unwrap_or(0)),

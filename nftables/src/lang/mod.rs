@@ -1,13 +1,14 @@
 //! nftables in the user's language (issue 19): rules, sets, maps and
 //! objects turned from the kernel's expressions into nft's high-level
 //! statements ("delinearize", as nft 1.0.6 does it), and printed as
-//! `nft -j list ruleset` prints them (feature `json`). The text printer
-//! (`nft list ruleset`) stands on the same syntax tree.
+//! `nft -j list ruleset` prints them (feature `json`) and as `nft list
+//! ruleset` prints them ([`text`]).
 //!
 //! ```text
 //! Ruleset (typed kernel objects) ── listing::listing ──▶ Listing (ast) ── json::to_string ──▶ nft -j bytes
 //!                                   (delinearize::rule per rule,            (serde, nft's separators)
 //!                                    set_elements per set)
+//! Ruleset ── text::Printer::ruleset ──▶ nft list text (rules through delinearize::rule, values through Value::text)
 //! ```
 //!
 //! - [`ast`]: the syntax tree ([`Listing`], [`Item`], [`Stmt`], [`Expr`]),
@@ -22,6 +23,8 @@
 //! - [`proto`]: the header templates (ether, vlan, arp, ip, ip6, icmp,
 //!   icmpv6, igmp, tcp, udp, udplite, sctp, dccp, ah, esp, comp, th, gre).
 //! - `json` (feature `json`): the JSON form, byte for byte nft's.
+//! - [`text`]: the text form (`nft list ruleset`), byte for byte nft's,
+//!   with the x_tables translations of `iptables-nft` rules (`xlate`).
 //! - [`linearize`]: the other direction, the syntax tree to kernel objects
 //!   as nft 1.0.6 generates them (dependencies, masks, byte order,
 //!   anonymous sets and maps, interval elements); a rule built from typed
@@ -31,6 +34,20 @@
 //!   commands), typed by what each value is compared with, linearized and
 //!   applied in one transaction (`json_in::apply`, `nftlist -f FILE`);
 //!   errors name the command's index in the file.
+//!
+//! Each concept is written once, here, for both printers: datatypes and
+//! their symbols ([`datatype`]), hook names and ct timeout policies
+//! ([`listing`]), the order of set elements and the NAT, log and verdict
+//! names (`delinearize`). The text printer prints the listing's items
+//! for tables ([`TableItem`]; the owner's `progname` it finds itself),
+//! rules ([`RuleItem`] from [`delinearize::rule`]), stateful objects
+//! ([`ObjItem`]) and chain headers ([`ChainItem`], with named priorities),
+//! but does not walk a whole [`Listing`] yet: it reads the
+//! [`crate::Ruleset`] itself for the order of a table's parts, set
+//! declarations (`typeof` from the set's user data, elements from the
+//! kernel's bytes, typed through [`Value`], with nft's per-type line
+//! wrapping) and flowtables (`flags offload`, `counter`, which
+//! [`FlowtableItem`] does not carry).
 //!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the
@@ -80,6 +97,8 @@ pub mod delinearize;
 pub mod json;
 pub mod listing;
 pub mod proto;
+pub mod text;
+mod xlate;
 
 pub use ast::{
     BaseChain, BinOp, ChainItem, Counter, Elem, Expr, ExthdrField, ExthdrKind, FlowtableItem, Item,

@@ -5,11 +5,12 @@
 //! in nft's order, indentation and line wrapping.
 //!
 //! ```no_run
-//! use nfnl_tables::{listing, Nft, ProtoFamily, Ruleset};
+//! use nfnl_tables::lang::text;
+//! use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 //! let mut nft = Nft::open()?;
 //! let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec)?;
-//! print!("{}", listing::ruleset(&rs)); // as `nft list ruleset`
-//! print!("{}", listing::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
+//! print!("{}", text::ruleset(&rs)); // as `nft list ruleset`
+//! print!("{}", text::Printer::new().handles(true).ruleset(&rs)); // `nft -a`
 //! # Ok::<(), nfnl_tables::Error>(())
 //! ```
 //!
@@ -43,10 +44,13 @@
 //!   10 socket, 11 osf, 12 ct, 13 concatenation, 23 numgen, 24 hash,
 //!   25 rt, 26 fib, 27 ipsec) and that expression's own records.
 //! - **Elements** are sorted as nft sorts them: by their value, a string
-//!   by its characters as one number (shorter first), a concatenation as
+//!   by its characters as one little-endian number (shorter first, then
+//!   the last character weighs most), a concatenation as
 //!   one little-endian number over the whole key, flags with several bits
 //!   by their lowest bit; equal keys keep the reverse of the kernel's
-//!   order; concatenated ranges keep the kernel's order. Interval sets are
+//!   order; concatenated ranges keep the kernel's order (one rule for
+//!   both printers, `delinearize`'s; values print through
+//!   [`Value`] as in rules). Interval sets are
 //!   merged back into values, prefixes (addresses and marks only) and
 //!   ranges (symbolic types with numeric bounds). Each element prints its
 //!   statements, `timeout` (when not the set's), `expires`, `comment`,
@@ -69,24 +73,20 @@
 //! translate is printed as a comment naming its handle and the kernel
 //! expressions left over.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
 
 use nfnl::ProtoFamily;
 use nfnl_sys as sys;
 
-use crate::data::{Data, Verdict};
-use crate::expr::{Counter, Expr, LimitType};
-use crate::lang::delinearize::{self, Context, IfnameFn};
-use crate::object::{
-    Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, ObjData, Set, SetFlags, Table,
-    TableFlags,
-};
+use super::xlate;
+use crate::data::Data;
+use crate::expr::{Counter, Expr};
+use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
+use crate::lang::listing::{set_flags, table_item};
+use crate::object::{Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table};
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
-use crate::xlate;
 
 /// Prints a [`Ruleset`] as `nft list ruleset` does.
 #[derive(Clone)]
@@ -216,13 +216,14 @@ impl<'a> Printer<'a> {
     fn table(&self, o: &mut String, rs: &Ruleset, t: &Table, ctx: &Ctx<'_>) {
         let fam = t.family;
         let name = t.name.as_deref().unwrap_or("");
-        let _ = write!(o, "table {} {name} {{", family_name(fam));
-        let owned = t.flags.is_some_and(|f| f.contains(TableFlags::OWNER));
+        let item = table_item(t);
+        let _ = write!(o, "table {} {} {{", item.family, item.name);
+        let owned = item.flags.contains(&"owner");
         if self.handles || owned {
             o.push_str(" #");
         }
         if self.handles {
-            let _ = write!(o, " handle {}", t.handle.unwrap_or(0));
+            let _ = write!(o, " handle {}", item.handle);
         }
         if owned {
             let prog = t
@@ -232,22 +233,10 @@ impl<'a> Printer<'a> {
             let _ = write!(o, " progname {prog}");
         }
         o.push('\n');
-        if let Some(f) = t.flags.filter(|f| !f.is_empty()) {
-            let mut names = Vec::new();
-            if f.contains(TableFlags::DORMANT) {
-                names.push("dormant");
-            }
-            if f.contains(TableFlags::OWNER) {
-                names.push("owner");
-            }
-            if f.contains(TableFlags::PERSIST) {
-                names.push("persist");
-            }
-            if !names.is_empty() {
-                let _ = writeln!(o, "\tflags {}", names.join(","));
-            }
+        if !item.flags.is_empty() {
+            let _ = writeln!(o, "\tflags {}", item.flags.join(","));
         }
-        if let Some(c) = t.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        if let Some(c) = &item.comment {
             let _ = writeln!(o, "\tcomment \"{c}\"");
         }
         let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
@@ -294,36 +283,24 @@ impl<'a> Printer<'a> {
     fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
         let name = c.name.as_deref().unwrap_or("");
         let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
-        if let Some(cm) = c.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        let item = crate::lang::listing::chain_item(c);
+        if let Some(cm) = &item.comment {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
-        if let Some(h) = &c.hook {
-            let hooknum = h.hooknum.unwrap_or(0);
-            let hook = hook_name(c.family, hooknum);
-            let _ = write!(
-                o,
-                "\t\ttype {} hook {hook}",
-                c.kind.as_deref().unwrap_or("")
-            );
-            if let Some(d) = &h.dev {
+        if let Some(b) = &item.base {
+            let _ = write!(o, "\t\ttype {} hook {}", b.kind, b.hook);
+            // (the kernel gives a single device both as NFTA_HOOK_DEV and
+            // in NFTA_HOOK_DEVS)
+            let mut list: Vec<&str> = b.devices.iter().map(String::as_str).collect();
+            list.sort_unstable();
+            list.dedup();
+            if let [d] = list.as_slice() {
                 let _ = write!(o, " device \"{d}\"");
-            } else if let Some(ds) = &h.devs {
-                if ds.0.len() == 1 {
-                    let _ = write!(o, " device \"{}\"", ds.0[0]);
-                } else {
-                    let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
-                    list.sort_unstable();
-                    let _ = write!(o, " devices = {{ {} }}", list.join(", "));
-                }
+            } else if !list.is_empty() {
+                let _ = write!(o, " devices = {{ {} }}", list.join(", "));
             }
-            let _ = write!(
-                o,
-                " priority {};",
-                priority_text(c.family, hooknum, h.priority.unwrap_or(0))
-            );
-            if let Some(p) = c.policy {
-                let _ = write!(o, " policy {};", if p == 0 { "drop" } else { "accept" });
-            }
+            let _ = write!(o, " priority {};", priority_text(c.family, b.hook, b.prio));
+            let _ = write!(o, " policy {};", b.policy);
             o.push('\n');
         }
         if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
@@ -436,7 +413,7 @@ impl<'a> Printer<'a> {
             let _ = writeln!(
                 o,
                 "\t\thook ingress priority {}",
-                priority_text(ProtoFamily::Netdev, 0, h.priority.unwrap_or(0))
+                priority_text(ProtoFamily::Netdev, "ingress", h.priority.unwrap_or(0))
             );
             if let Some(ds) = &h.devs {
                 let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
@@ -469,92 +446,79 @@ impl<'a> Printer<'a> {
             _ => "unknown",
         };
         let _ = writeln!(o, "\t{kind} {name} {{{}", self.handle(ob.handle));
-        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
-        let fam = ob.family;
-        match ob.data() {
-            Ok(Some(ObjData::Counter(c))) => {
-                let _ = writeln!(
-                    o,
-                    "\t\tpackets {} bytes {}",
-                    c.packets.unwrap_or(0),
-                    c.bytes.unwrap_or(0)
-                );
+        let Some(item) = crate::lang::listing::obj_item(ob) else {
+            return;
+        };
+        match &item.obj {
+            ObjBody::Counter(c) => {
+                let _ = writeln!(o, "\t\tpackets {} bytes {}", c.packets, c.bytes);
             }
-            Ok(Some(ObjData::Quota(q))) => {
-                let over = if q.flags.unwrap_or(0) & 1 != 0 {
-                    "over "
-                } else {
-                    ""
-                };
-                let (v, u) = bytes_unit(q.bytes.unwrap_or(0));
+            ObjBody::Quota(q) => {
+                let over = if q.inv { "over " } else { "" };
+                let (v, u) = bytes_unit(q.bytes);
                 let _ = write!(o, "\t\t{over}{v} {u}");
-                let used = q.consumed.unwrap_or(0);
-                if used != 0 {
-                    let (v, u) = bytes_unit(used);
+                if q.used != 0 {
+                    let (v, u) = bytes_unit(q.used);
                     let _ = write!(o, " used {v} {u}");
                 }
                 o.push('\n');
             }
-            Ok(Some(ObjData::Limit(l))) => {
-                let _ = writeln!(o, "\t\t{}", limit_text(&l));
+            ObjBody::Limit(l) => {
+                let _ = writeln!(o, "\t\t{}", limit_rate_text(l));
             }
-            Ok(Some(ObjData::CtHelper(h))) => {
-                let _ = writeln!(
-                    o,
-                    "\t\ttype \"{}\" protocol {}",
-                    h.name.as_deref().unwrap_or(""),
-                    proto_name(h.l4proto.unwrap_or(0))
-                );
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(h.l3proto, fam));
+            ObjBody::CtHelper {
+                helper,
+                protocol,
+                l3proto,
+            } => {
+                let _ = writeln!(o, "\t\ttype \"{helper}\" protocol {protocol}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
             }
-            Ok(Some(ObjData::CtExpect(e))) => {
-                let _ = writeln!(o, "\t\tprotocol {}", proto_name(e.l4proto.unwrap_or(0)));
-                let _ = writeln!(o, "\t\tdport {}", e.dport.unwrap_or(0));
-                let _ = writeln!(
-                    o,
-                    "\t\ttimeout {}",
-                    time_text(e.timeout.unwrap_or(0).swap_bytes().into())
-                );
-                let _ = writeln!(o, "\t\tsize {}", e.size.unwrap_or(0));
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(e.l3proto, fam));
+            ObjBody::CtExpect {
+                protocol,
+                dport,
+                timeout,
+                size,
+                l3proto,
+            } => {
+                let _ = writeln!(o, "\t\tprotocol {protocol}");
+                let _ = writeln!(o, "\t\tdport {dport}");
+                let _ = writeln!(o, "\t\ttimeout {}", duration_text((*timeout).into()));
+                let _ = writeln!(o, "\t\tsize {size}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
             }
-            Ok(Some(ObjData::CtTimeout(t))) => {
-                let l4 = t.timeouts.as_ref().map_or(0, |x| x.proto().0);
-                let _ = writeln!(o, "\t\tprotocol {}", proto_name(l4));
-                let _ = writeln!(o, "\t\tl3proto {}", l3proto_name(t.l3proto, fam));
-                let pol = timeout_policy(l4, t.timeouts.iter().flat_map(|x| x.attrs()));
+            ObjBody::CtTimeout {
+                protocol,
+                l3proto,
+                policy,
+            } => {
+                let _ = writeln!(o, "\t\tprotocol {protocol}");
+                let _ = writeln!(o, "\t\tl3proto {l3proto}");
+                let pol = policy
+                    .iter()
+                    .map(|(n, v)| format!("{n} : {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let _ = writeln!(o, "\t\tpolicy = {{ {pol} }}");
             }
-            Ok(Some(ObjData::Synproxy(s))) => {
-                let _ = writeln!(o, "\t\tmss {}", s.mss.unwrap_or(0));
-                let _ = writeln!(o, "\t\twscale {}", s.wscale.unwrap_or(0));
-                let f = s.flags.unwrap_or(0);
-                let mut names = Vec::new();
-                // NF_SYNPROXY_OPT_TIMESTAMP, NF_SYNPROXY_OPT_SACK_PERM
-                if f & 8 != 0 {
-                    names.push("timestamp");
-                }
-                if f & 4 != 0 {
-                    names.push("sack-perm");
-                }
-                if !names.is_empty() {
-                    let _ = writeln!(o, "\t\t{}", names.join(" "));
+            ObjBody::Synproxy(sp) => {
+                let _ = writeln!(o, "\t\tmss {}", sp.mss.unwrap_or(0));
+                let _ = writeln!(o, "\t\twscale {}", sp.wscale.unwrap_or(0));
+                if !sp.flags.is_empty() {
+                    let _ = writeln!(o, "\t\t{}", sp.flags.join(" "));
                 }
             }
-            Ok(Some(ObjData::Secmark(s))) => {
-                let _ = writeln!(o, "\t\t\"{}\"", s.ctx.as_deref().unwrap_or(""));
+            ObjBody::Secmark { context } => {
+                let _ = writeln!(o, "\t\t\"{context}\"");
             }
-            Ok(Some(ObjData::Connlimit(c))) => {
-                let inv = if c.flags.unwrap_or(0) & 1 != 0 {
-                    "over "
-                } else {
-                    ""
-                };
-                let _ = writeln!(o, "\t\tct count {inv}{}", c.count.unwrap_or(0));
+            ObjBody::Connlimit { count, inv } => {
+                let inv = if *inv { "over " } else { "" };
+                let _ = writeln!(o, "\t\tct count {inv}{count}");
             }
-            _ => {}
+            ObjBody::Other(_) => {}
         }
         o.push_str("\t}\n");
     }
@@ -607,7 +571,11 @@ impl<'a> Printer<'a> {
             let _ = write!(o, "type {}", key.type_name());
         }
         if flags.contains(SetFlags::OBJECT) {
-            let _ = write!(o, " : {}", obj_type_name(s.obj_type.unwrap_or(0)));
+            let _ = write!(
+                o,
+                " : {}",
+                delinearize::obj_kind(s.obj_type.unwrap_or(0)).unwrap_or("unknown")
+            );
         } else if let Some(d) = &data {
             o.push_str(" : ");
             if ud.data_interval {
@@ -627,16 +595,7 @@ impl<'a> Printer<'a> {
                 let _ = writeln!(o, "\t\tsize {size}");
             }
         }
-        let mut fl = Vec::new();
-        if flags.contains(SetFlags::CONSTANT) {
-            fl.push("constant");
-        }
-        if flags.contains(SetFlags::INTERVAL) {
-            fl.push("interval");
-        }
-        if flags.contains(SetFlags::TIMEOUT) {
-            fl.push("timeout");
-        }
+        let mut fl = set_flags(flags);
         if flags.contains(SetFlags::EVAL) {
             fl.push("dynamic");
         }
@@ -669,11 +628,11 @@ impl<'a> Printer<'a> {
             let _ = writeln!(o, "\t\t{}", decl.join(" "));
         }
         if let Some(t) = s.timeout {
-            let _ = writeln!(o, "\t\ttimeout {}", time_text(t));
+            let _ = writeln!(o, "\t\ttimeout {}", duration_text(t.into()));
         }
         if let Some(g) = s.gc_interval {
             if flags.contains(SetFlags::TIMEOUT) || s.timeout.is_some() {
-                let _ = writeln!(o, "\t\tgc-interval {}", time_text(g.into()));
+                let _ = writeln!(o, "\t\tgc-interval {}", duration_text(g.into()));
             }
         }
         if let Some(c) = &ud.comment {
@@ -781,44 +740,19 @@ fn interface_names() -> HashMap<u32, String> {
 
 // ---------------------------------------------------------------- hooks
 
-fn hook_name(f: ProtoFamily, n: u32) -> &'static str {
-    match f {
-        ProtoFamily::Netdev => match n {
-            0 => "ingress",
-            1 => "egress",
-            _ => "unknown",
-        },
-        ProtoFamily::Arp => match n {
-            0 => "input",
-            1 => "output",
-            2 => "forward",
-            _ => "unknown",
-        },
-        _ => match n {
-            0 => "prerouting",
-            1 => "input",
-            2 => "forward",
-            3 => "output",
-            4 => "postrouting",
-            5 => "ingress",
-            _ => "unknown",
-        },
-    }
-}
-
 /// A base chain's priority as nft names it: a standard priority of the
 /// family and hook within 10, else the number.
-pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
+pub fn priority_text(f: ProtoFamily, hook: &str, prio: i32) -> String {
     let std: &[(&str, i32)] = match f {
-        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hooknum {
-            0 => &[
+        ProtoFamily::Ipv4 | ProtoFamily::Ipv6 | ProtoFamily::Inet => match hook {
+            "prerouting" => &[
                 ("raw", -300),
                 ("mangle", -150),
                 ("dstnat", -100),
                 ("filter", 0),
                 ("security", 50),
             ],
-            4 => &[
+            "postrouting" => &[
                 ("raw", -300),
                 ("mangle", -150),
                 ("filter", 0),
@@ -832,10 +766,10 @@ pub fn priority_text(f: ProtoFamily, hooknum: u32, prio: i32) -> String {
                 ("security", 50),
             ],
         },
-        ProtoFamily::Bridge => match hooknum {
-            0 => &[("dstnat", -300), ("filter", -200)],
-            3 => &[("filter", -200), ("out", 100)],
-            4 => &[("filter", -200), ("srcnat", 300)],
+        ProtoFamily::Bridge => match hook {
+            "prerouting" => &[("dstnat", -300), ("filter", -200)],
+            "output" => &[("filter", -200), ("out", 100)],
+            "postrouting" => &[("filter", -200), ("srcnat", 300)],
             _ => &[("filter", -200)],
         },
         ProtoFamily::Arp | ProtoFamily::Netdev => &[("filter", 0)],
@@ -877,13 +811,6 @@ fn udata_records(u: &[u8]) -> Vec<(u8, &[u8])> {
 fn cstr(v: &[u8]) -> String {
     let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
     String::from_utf8_lossy(&v[..end]).into_owned()
-}
-
-fn udata_str(u: &[u8], ty: u8) -> Option<String> {
-    udata_records(u)
-        .into_iter()
-        .find(|(t, _)| *t == ty)
-        .map(|(_, v)| cstr(v))
 }
 
 fn udata_u32(v: &[u8]) -> Option<u32> {
@@ -1547,166 +1474,27 @@ fn ct_key_name(k: u32) -> Option<&'static str> {
 
 // ---------------------------------------------------------------- data types
 
-/// nft's data type ids (`NFTA_SET_KEY_TYPE`/`DATA_TYPE`).
-mod dt {
-    pub const VERDICT: u32 = 1;
-    pub const NFPROTO: u32 = 2;
-    pub const INTEGER: u32 = 4;
-    pub const STRING: u32 = 5;
-    pub const LLADDR: u32 = 6;
-    pub const IPADDR: u32 = 7;
-    pub const IP6ADDR: u32 = 8;
-    pub const ETHERADDR: u32 = 9;
-    pub const ETHERTYPE: u32 = 10;
-    pub const ARPOP: u32 = 11;
-    pub const INET_PROTOCOL: u32 = 12;
-    pub const INET_SERVICE: u32 = 13;
-    pub const ICMP_TYPE: u32 = 14;
-    pub const TCP_FLAG: u32 = 15;
-    pub const DCCP_PKTTYPE: u32 = 16;
-    pub const MH_TYPE: u32 = 17;
-    pub const TIME: u32 = 18;
-    pub const MARK: u32 = 19;
-    pub const IFINDEX: u32 = 20;
-    pub const ARPHRD: u32 = 21;
-    pub const REALM: u32 = 22;
-    pub const CLASSID: u32 = 23;
-    pub const UID: u32 = 24;
-    pub const GID: u32 = 25;
-    pub const CT_STATE: u32 = 26;
-    pub const CT_DIR: u32 = 27;
-    pub const CT_STATUS: u32 = 28;
-    pub const ICMP6_TYPE: u32 = 29;
-    pub const CT_LABEL: u32 = 30;
-    pub const PKTTYPE: u32 = 31;
-    pub const ICMP_CODE: u32 = 32;
-    pub const ICMPV6_CODE: u32 = 33;
-    pub const ICMPX_CODE: u32 = 34;
-    pub const DEVGROUP: u32 = 35;
-    pub const DSCP: u32 = 36;
-    pub const ECN: u32 = 37;
-    pub const FIB_ADDR: u32 = 38;
-    pub const BOOLEAN: u32 = 39;
-    pub const CT_EVENTBIT: u32 = 40;
-    pub const IFNAME: u32 = 41;
-    pub const IGMP_TYPE: u32 = 42;
-    pub const TIME_DATE: u32 = 43;
-    pub const TIME_HOUR: u32 = 44;
-    pub const TIME_DAY: u32 = 45;
-    pub const CGROUPV2: u32 = 46;
-}
-
-/// Bits of one data type id in a concatenation's type.
-const TYPE_BITS: u32 = 6;
-
-fn dtype_name(id: u32) -> Option<&'static str> {
-    use dt::*;
-    Some(match id {
-        VERDICT => "verdict",
-        NFPROTO => "nf_proto",
-        3 => "bitmask",
-        INTEGER => "integer",
-        STRING => "string",
-        LLADDR => "ll_addr",
-        IPADDR => "ipv4_addr",
-        IP6ADDR => "ipv6_addr",
-        ETHERADDR => "ether_addr",
-        ETHERTYPE => "ether_type",
-        ARPOP => "arp_op",
-        INET_PROTOCOL => "inet_proto",
-        INET_SERVICE => "inet_service",
-        ICMP_TYPE => "icmp_type",
-        TCP_FLAG => "tcp_flag",
-        DCCP_PKTTYPE => "dccp_pkttype",
-        MH_TYPE => "mh_type",
-        TIME => "time",
-        MARK => "mark",
-        IFINDEX => "iface_index",
-        ARPHRD => "iface_type",
-        REALM => "realm",
-        CLASSID => "classid",
-        UID => "uid",
-        GID => "gid",
-        CT_STATE => "ct_state",
-        CT_DIR => "ct_dir",
-        CT_STATUS => "ct_status",
-        ICMP6_TYPE => "icmpv6_type",
-        CT_LABEL => "ct_label",
-        PKTTYPE => "pkt_type",
-        ICMP_CODE => "icmp_code",
-        ICMPV6_CODE => "icmpv6_code",
-        ICMPX_CODE => "icmpx_code",
-        DEVGROUP => "devgroup",
-        DSCP => "dscp",
-        ECN => "ecn",
-        FIB_ADDR => "fib_addrtype",
-        BOOLEAN => "boolean",
-        CT_EVENTBIT => "ct_event",
-        IFNAME => "ifname",
-        IGMP_TYPE => "igmp_type",
-        TIME_DATE => "time",
-        TIME_HOUR => "hour",
-        TIME_DAY => "day",
-        CGROUPV2 => "cgroupsv2",
-        _ => return None,
-    })
-}
-
-/// Byte size of a type's values (0: variable).
-fn dtype_len(id: u32) -> usize {
-    use dt::*;
-    match id {
-        NFPROTO | INET_PROTOCOL | ICMP_TYPE | TCP_FLAG | DCCP_PKTTYPE | MH_TYPE | PKTTYPE
-        | ICMP_CODE | ICMPV6_CODE | ICMPX_CODE | DSCP | ECN | BOOLEAN | IGMP_TYPE | ICMP6_TYPE
-        | TIME_DAY | CT_DIR => 1,
-        ETHERTYPE | ARPOP | INET_SERVICE | ARPHRD => 2,
-        IPADDR | MARK | IFINDEX | REALM | CLASSID | UID | GID | CT_STATE | CT_STATUS | DEVGROUP
-        | FIB_ADDR | CT_EVENTBIT | TIME_HOUR => 4,
-        ETHERADDR => 6,
-        TIME | TIME_DATE | CGROUPV2 => 8,
-        IP6ADDR | CT_LABEL | IFNAME => 16,
-        _ => 0,
-    }
-}
-
-/// True when the type's values are host-endian integers.
-fn dtype_host_order(id: u32) -> bool {
-    use dt::*;
-    matches!(
-        id,
-        MARK | IFINDEX
-            | REALM
-            | CLASSID
-            | UID
-            | GID
-            | CT_STATE
-            | CT_STATUS
-            | DEVGROUP
-            | ARPHRD
-            | TIME
-            | TIME_DATE
-            | TIME_HOUR
-            | TIME_DAY
-            | CGROUPV2
-            | PKTTYPE
-            | CT_DIR
-            | NFPROTO
-            | FIB_ADDR
-            | CT_EVENTBIT
-            | STRING
-            | IFNAME
-            | BOOLEAN
-    )
-}
-
 /// How many elements nft prints on one line of `elements = { ... }`, by
 /// the key's data type (observed with nft 1.0.6).
-fn per_line(id: u32) -> usize {
-    use dt::*;
+fn per_line(id: Datatype) -> usize {
     match id {
-        INTEGER | ARPOP | INET_PROTOCOL | INET_SERVICE | TCP_FLAG | DCCP_PKTTYPE | MARK
-        | IFINDEX | CLASSID | UID | GID => 5,
-        NFPROTO | IPADDR | CT_STATE | CT_DIR | CT_STATUS | PKTTYPE => 2,
+        Datatype::Integer
+        | Datatype::Arpop
+        | Datatype::InetProto
+        | Datatype::InetService
+        | Datatype::TcpFlag
+        | Datatype::DccpPkttype
+        | Datatype::Mark
+        | Datatype::Ifindex
+        | Datatype::Classid
+        | Datatype::Uid
+        | Datatype::Gid => 5,
+        Datatype::Nfproto
+        | Datatype::Ipv4Addr
+        | Datatype::CtState
+        | Datatype::CtDir
+        | Datatype::CtStatus
+        | Datatype::Pkttype => 2,
         _ => 1,
     }
 }
@@ -1714,7 +1502,7 @@ fn per_line(id: u32) -> usize {
 /// One field of a set's key or data.
 #[derive(Clone, Debug)]
 struct Field {
-    dtype: u32,
+    dtype: Datatype,
     /// Bytes in the key (unpadded).
     len: usize,
     host: bool,
@@ -1740,19 +1528,11 @@ impl KeyType {
         byteorder: Option<u32>,
     ) -> Self {
         let len = usize::try_from(len).unwrap_or(0);
-        let mut ids = Vec::new();
-        if id == sys::NFT_DATA_VERDICT {
-            ids.push(dt::VERDICT);
-        } else if id >> TYPE_BITS != 0 && id != sys::NFT_DATA_VERDICT {
-            let mut t = id;
-            while t != 0 {
-                ids.push(t & ((1 << TYPE_BITS) - 1));
-                t >>= TYPE_BITS;
-            }
-            ids.reverse();
+        let ids = if id == sys::NFT_DATA_VERDICT {
+            vec![Datatype::Verdict]
         } else {
-            ids.push(id);
-        }
+            Datatype::concat_ids(id)
+        };
         let parts = typeof_expr.map(TypeofExpr::parts).unwrap_or_default();
         let n = ids.len();
         let mut fields = Vec::with_capacity(n);
@@ -1772,14 +1552,15 @@ impl KeyType {
             } else if let Some(l) = typeof_len {
                 l
             } else {
-                dtype_len(t)
+                // (a verdict is never part of a concatenation)
+                t.bits().map_or(0, |b| b.div_ceil(8) as usize)
             };
             let host = if n == 1 && byteorder.is_some() {
                 byteorder == Some(1)
-            } else if t == dt::INTEGER {
+            } else if t == Datatype::Integer {
                 parts.get(i).is_some_and(|p| p.host_order())
             } else {
-                dtype_host_order(t)
+                t.host_order()
             };
             fields.push(Field {
                 dtype: t,
@@ -1808,7 +1589,10 @@ impl KeyType {
     fn type_name(&self) -> String {
         self.fields
             .iter()
-            .map(|f| dtype_name(f.dtype).unwrap_or("invalid"))
+            .map(|f| match f.dtype {
+                Datatype::Other(_) => "invalid",
+                t => t.name(),
+            })
             .collect::<Vec<_>>()
             .join(" . ")
     }
@@ -1851,454 +1635,49 @@ fn field_uint(f: &Field, b: &[u8]) -> u128 {
     }
 }
 
-fn sym(v: u128, t: &[(u128, &str)]) -> Option<String> {
-    t.iter()
-        .find(|(k, _)| *k == v)
-        .map(|(_, n)| (*n).to_owned())
+/// A field of a set element's key or data as a typed [`Value`] (its bytes
+/// turned to network order, as the delinearizer gives a rule's constants).
+fn field_value(f: &Field, b: &[u8]) -> Value {
+    let ty = f.dtype;
+    let mut data = b.to_vec();
+    if f.host && !matches!(ty, Datatype::String | Datatype::Ifname) {
+        data.reverse();
+    }
+    Value {
+        ty,
+        bits: bits_of(b.len()),
+        data,
+    }
 }
 
-/// A value of a field as nft prints it.
-fn value_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
-    use dt::*;
+/// A value of a set element's field as nft prints it: as a rule's
+/// constant ([`value_text`]), interface indexes named through the
+/// printer's resolver, raw payloads in hex, TCP flags joined with ` | `.
+fn field_text(f: &Field, b: &[u8], ctx: &Ctx<'_>) -> String {
     if f.raw {
         return format!("0x{:x}", be_uint(b));
     }
-    let v = field_uint(f, b);
-    match f.dtype {
-        IPADDR if b.len() == 4 => Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
-        IP6ADDR if b.len() == 16 => ipv6_text(b),
-        ETHERADDR | LLADDR => b
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<Vec<_>>()
-            .join(":"),
-        STRING | IFNAME => format!("\"{}\"", cstr(b)),
-        INET_SERVICE | INTEGER | UID | GID | REALM | DEVGROUP => v.to_string(),
-        MARK => format!("0x{v:08x}"),
-        INET_PROTOCOL => proto_name(u8::try_from(v).unwrap_or(0)),
-        NFPROTO => sym(v, &[(2, "ipv4"), (10, "ipv6")]).unwrap_or_else(|| v.to_string()),
-        ETHERTYPE => sym(
-            v,
-            &[
-                (0x0800, "ip"),
-                (0x0806, "arp"),
-                (0x86dd, "ip6"),
-                (0x8100, "8021q"),
-                (0x88a8, "8021ad"),
-                (0x8035, "rarp"),
-                (0x8847, "mpls"),
-            ],
-        )
-        .unwrap_or_else(|| format!("0x{v:04x}")),
-        ARPOP => sym(
-            v,
-            &[
-                (1, "request"),
-                (2, "reply"),
-                (3, "rrequest"),
-                (4, "rreply"),
-                (8, "inrequest"),
-                (9, "inreply"),
-                (10, "nak"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP_TYPE => sym(
-            v,
-            &[
-                (0, "echo-reply"),
-                (3, "destination-unreachable"),
-                (4, "source-quench"),
-                (5, "redirect"),
-                (8, "echo-request"),
-                (9, "router-advertisement"),
-                (10, "router-solicitation"),
-                (11, "time-exceeded"),
-                (12, "parameter-problem"),
-                (13, "timestamp-request"),
-                (14, "timestamp-reply"),
-                (15, "info-request"),
-                (16, "info-reply"),
-                (17, "address-mask-request"),
-                (18, "address-mask-reply"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP6_TYPE => sym(
-            v,
-            &[
-                (1, "destination-unreachable"),
-                (2, "packet-too-big"),
-                (3, "time-exceeded"),
-                (4, "parameter-problem"),
-                (128, "echo-request"),
-                (129, "echo-reply"),
-                (130, "mld-listener-query"),
-                (131, "mld-listener-report"),
-                (132, "mld-listener-done"),
-                (133, "nd-router-solicit"),
-                (134, "nd-router-advert"),
-                (135, "nd-neighbor-solicit"),
-                (136, "nd-neighbor-advert"),
-                (137, "nd-redirect"),
-                (138, "router-renumbering"),
-                (141, "ind-neighbor-solicit"),
-                (142, "ind-neighbor-advert"),
-                (143, "mld2-listener-report"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMP_CODE => sym(
-            v,
-            &[
-                (0, "net-unreachable"),
-                (1, "host-unreachable"),
-                (2, "prot-unreachable"),
-                (3, "port-unreachable"),
-                (4, "frag-needed"),
-                (9, "net-prohibited"),
-                (10, "host-prohibited"),
-                (13, "admin-prohibited"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMPV6_CODE => sym(
-            v,
-            &[
-                (0, "no-route"),
-                (1, "admin-prohibited"),
-                (3, "addr-unreachable"),
-                (4, "port-unreachable"),
-                (5, "policy-fail"),
-                (6, "reject-route"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ICMPX_CODE => sym(
-            v,
-            &[
-                (0, "no-route"),
-                (1, "port-unreachable"),
-                (2, "host-unreachable"),
-                (3, "admin-prohibited"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        IGMP_TYPE => sym(
-            v,
-            &[
-                (0x11, "membership-query"),
-                (0x12, "membership-report-v1"),
-                (0x16, "membership-report-v2"),
-                (0x17, "leave-group"),
-                (0x22, "membership-report-v3"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TCP_FLAG => bits_text(
-            v,
-            &[
-                (1, "fin"),
-                (2, "syn"),
-                (4, "rst"),
-                (8, "psh"),
-                (16, "ack"),
-                (32, "urg"),
-                (64, "ecn"),
-                (128, "cwr"),
-            ],
-            " | ",
-        ),
-        CT_STATE => bits_text(
-            v,
-            &[
-                (1, "invalid"),
-                (2, "established"),
-                (4, "related"),
-                (8, "new"),
-                (64, "untracked"),
-            ],
-            ",",
-        ),
-        CT_STATUS => bits_text(
-            v,
-            &[
-                (1, "expected"),
-                (2, "seen-reply"),
-                (4, "assured"),
-                (8, "confirmed"),
-                (16, "snat"),
-                (32, "dnat"),
-                (512, "dying"),
-            ],
-            ",",
-        ),
-        CT_DIR => sym(v, &[(0, "original"), (1, "reply")]).unwrap_or_else(|| v.to_string()),
-        PKTTYPE => sym(
-            v,
-            &[
-                (0, "host"),
-                (1, "broadcast"),
-                (2, "multicast"),
-                (3, "other"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        DCCP_PKTTYPE => sym(
-            v,
-            &[
-                (0, "request"),
-                (1, "response"),
-                (2, "data"),
-                (3, "ack"),
-                (4, "dataack"),
-                (5, "closereq"),
-                (6, "close"),
-                (7, "reset"),
-                (8, "sync"),
-                (9, "syncack"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        DSCP => sym(
-            v,
-            &[
-                (0, "cs0"),
-                (1, "lephb"),
-                (8, "cs1"),
-                (10, "af11"),
-                (12, "af12"),
-                (14, "af13"),
-                (16, "cs2"),
-                (18, "af21"),
-                (20, "af22"),
-                (22, "af23"),
-                (24, "cs3"),
-                (26, "af31"),
-                (28, "af32"),
-                (30, "af33"),
-                (32, "cs4"),
-                (34, "af41"),
-                (36, "af42"),
-                (38, "af43"),
-                (40, "cs5"),
-                (44, "va"),
-                (46, "ef"),
-                (48, "cs6"),
-                (56, "cs7"),
-            ],
-        )
-        .unwrap_or_else(|| format!("0x{v:02x}")),
-        ECN => sym(v, &[(0, "not-ect"), (1, "ect1"), (2, "ect0"), (3, "ce")])
-            .unwrap_or_else(|| v.to_string()),
-        BOOLEAN => sym(v, &[(0, "missing"), (1, "exists")]).unwrap_or_else(|| v.to_string()),
-        FIB_ADDR => sym(
-            v,
-            &[
-                (0, "unspec"),
-                (1, "unicast"),
-                (2, "local"),
-                (3, "broadcast"),
-                (4, "anycast"),
-                (5, "multicast"),
-                (6, "blackhole"),
-                (7, "unreachable"),
-                (8, "prohibit"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        ARPHRD => sym(
-            v,
-            &[
-                (1, "ether"),
-                (512, "ppp"),
-                (768, "ipip"),
-                (769, "ipip6"),
-                (772, "loopback"),
-                (776, "sit"),
-                (778, "ipgre"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        MH_TYPE => sym(
-            v,
-            &[
-                (0, "binding-refresh-request"),
-                (1, "home-test-init"),
-                (2, "careof-test-init"),
-                (3, "home-test"),
-                (4, "careof-test"),
-                (5, "binding-update"),
-                (6, "binding-acknowledgement"),
-                (7, "binding-error"),
-                (8, "fast-binding-update"),
-                (9, "fast-binding-acknowledgement"),
-                (10, "fast-binding-advertisement"),
-                (11, "experimental-mobility-header"),
-                (12, "home-agent-switch-message"),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TIME_DAY => sym(
-            v,
-            &[
-                (0, "\"Sunday\""),
-                (1, "\"Monday\""),
-                (2, "\"Tuesday\""),
-                (3, "\"Wednesday\""),
-                (4, "\"Thursday\""),
-                (5, "\"Friday\""),
-                (6, "\"Saturday\""),
-            ],
-        )
-        .unwrap_or_else(|| v.to_string()),
-        TIME_HOUR => {
-            let s = u64::try_from(v).unwrap_or(0);
-            if s % 60 == 0 {
-                format!("\"{:02}:{:02}\"", s / 3600, (s / 60) % 60)
-            } else {
-                format!("\"{:02}:{:02}:{:02}\"", s / 3600, (s / 60) % 60, s % 60)
-            }
-        }
-        TIME => time_text(u64::try_from(v).unwrap_or(0)),
-        TIME_DATE => date_text(u64::try_from(v / 1_000_000_000).unwrap_or(0)),
-        CLASSID => match v {
-            0xffff_ffff => "root".to_owned(),
-            0 => "none".to_owned(),
-            _ => format!("{:x}:{:x}", v >> 16, v & 0xffff),
-        },
-        IFINDEX => {
-            let i = u32::try_from(v).unwrap_or(0);
+    let v = field_value(f, b);
+    match v.ty {
+        Datatype::Ifindex => {
+            let i = u32::try_from(v.as_u128()).unwrap_or(0);
             match (ctx.ifname)(i) {
                 Some(n) => format!("\"{n}\""),
                 None => i.to_string(),
             }
         }
-        _ => v.to_string(),
+        ty => value_text(&v, ty == Datatype::TcpFlag),
     }
-}
-
-/// An IPv6 address as glibc's `inet_ntop` writes it (an IPv4-compatible
-/// address with its last 32 bits dotted: `::18.52.18.52`).
-fn ipv6_text(b: &[u8]) -> String {
-    let mut a = [0u8; 16];
-    a.copy_from_slice(&b[..16]);
-    if a[..12].iter().all(|&x| x == 0) && (a[12] != 0 || a[13] != 0) {
-        return format!("::{}", Ipv4Addr::new(a[12], a[13], a[14], a[15]));
-    }
-    Ipv6Addr::from(a).to_string()
-}
-
-/// Seconds since the epoch as `"YYYY-MM-DD HH:MM:SS"` (UTC).
-fn date_text(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "\"{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}\"",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
-}
-
-fn bits_text(v: u128, t: &[(u128, &str)], sep: &str) -> String {
-    if v == 0 {
-        return "0x0".to_owned();
-    }
-    let mut names = Vec::new();
-    let mut rest = v;
-    for (b, n) in t {
-        if v & b != 0 {
-            names.push((*n).to_owned());
-            rest &= !b;
-        }
-    }
-    if rest != 0 {
-        names.push(format!("0x{rest:x}"));
-    }
-    names.join(sep)
 }
 
 /// A protocol's name as nft prints it (`/etc/protocols`), or its number.
-pub(crate) fn proto_name_of(p: u8) -> String {
-    proto_name(p)
-}
-
-fn proto_name(p: u8) -> String {
-    static PROTOS: std::sync::OnceLock<HashMap<u8, String>> = std::sync::OnceLock::new();
-    let m = PROTOS.get_or_init(|| {
-        let mut m = HashMap::new();
-        if let Ok(t) = std::fs::read_to_string("/etc/protocols") {
-            for l in t.lines() {
-                let l = l.split('#').next().unwrap_or("");
-                let mut w = l.split_whitespace();
-                if let (Some(n), Some(num)) = (w.next(), w.next()) {
-                    if let Ok(num) = num.parse::<u8>() {
-                        m.entry(num).or_insert_with(|| n.to_owned());
-                    }
-                }
-            }
-        }
-        m
-    });
-    m.get(&p).cloned().unwrap_or_else(|| p.to_string())
-}
-
-fn l3proto_name(p: Option<u16>, fam: ProtoFamily) -> String {
-    match p {
-        Some(2) => "ip".into(),
-        Some(10) => "ip6".into(),
-        Some(1) => "inet".into(),
-        Some(0) | None => family_name(fam).into(),
-        Some(x) => x.to_string(),
-    }
-}
-
-fn obj_type_name(t: u32) -> &'static str {
-    match t {
-        sys::NFT_OBJECT_COUNTER => "counter",
-        sys::NFT_OBJECT_QUOTA => "quota",
-        sys::NFT_OBJECT_CT_HELPER => "ct helper",
-        sys::NFT_OBJECT_LIMIT => "limit",
-        sys::NFT_OBJECT_CT_TIMEOUT => "ct timeout",
-        sys::NFT_OBJECT_SECMARK => "secmark",
-        sys::NFT_OBJECT_SYNPROXY => "synproxy",
-        sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
-        _ => "unknown",
-    }
-}
-
-/// A duration in milliseconds as nft prints it (`1d2h3m4s5ms`, `0s`).
-pub fn time_text(ms: u64) -> String {
-    let mut s = String::new();
-    let (d, rest) = (ms / 86_400_000, ms % 86_400_000);
-    let (h, rest) = (rest / 3_600_000, rest % 3_600_000);
-    let (m, rest) = (rest / 60_000, rest % 60_000);
-    let (sec, msec) = (rest / 1000, rest % 1000);
-    for (v, u) in [(d, "d"), (h, "h"), (m, "m"), (sec, "s"), (msec, "ms")] {
-        if v != 0 {
-            let _ = write!(s, "{v}{u}");
-        }
-    }
-    if s.is_empty() {
-        s.push_str("0s");
-    }
-    s
+pub(crate) fn proto_name(p: u8) -> String {
+    Value::number(Datatype::InetProto, 8, u128::from(p)).text()
 }
 
 /// Bytes in the largest unit nft uses that divides them (`25 mbytes`;
 /// nft 1.0.6 has no unit above mbytes: `1024 mbytes`).
-fn bytes_unit(b: u64) -> (u64, &'static str) {
+pub(crate) fn bytes_unit(b: u64) -> (u64, &'static str) {
     let mut v = b;
     let mut u = 0;
     while u < 2 && v >= 1024 && v % 1024 == 0 {
@@ -2308,7 +1687,8 @@ fn bytes_unit(b: u64) -> (u64, &'static str) {
     (v, ["bytes", "kbytes", "mbytes"][u])
 }
 
-fn rate_unit(unit: u64) -> &'static str {
+/// A rate's time unit (seconds) as nft names it.
+pub(crate) fn rate_unit(unit: u64) -> &'static str {
     match unit {
         1 => "second",
         60 => "minute",
@@ -2320,29 +1700,7 @@ fn rate_unit(unit: u64) -> &'static str {
 }
 
 fn limit_text(l: &crate::expr::Limit) -> String {
-    let over = if l.flags.unwrap_or(0) & 1 != 0 {
-        "over "
-    } else {
-        ""
-    };
-    let unit = rate_unit(l.unit.unwrap_or(1));
-    let rate = l.rate.unwrap_or(0);
-    let burst = l.burst.unwrap_or(0);
-    if l.kind == Some(LimitType::PKT_BYTES) {
-        let (v, u) = bytes_unit(rate);
-        let mut s = format!("rate {over}{v} {u}/{unit}");
-        if burst != 0 {
-            let (bv, bu) = bytes_unit(burst.into());
-            let _ = write!(s, " burst {bv} {bu}");
-        }
-        s
-    } else {
-        let mut s = format!("rate {over}{rate}/{unit}");
-        if burst != 5 {
-            let _ = write!(s, " burst {burst} packets");
-        }
-        s
-    }
+    limit_rate_text(&delinearize::limit(l))
 }
 
 /// The text of a stateful expression in a set declaration or element.
@@ -2388,61 +1746,14 @@ fn stateful_text(e: &Expr, decl: bool) -> Option<String> {
     })
 }
 
-/// A ct timeout policy as nft prints it: the states whose timeout
-/// differs from nft's default, in state order.
-fn timeout_policy(l4: u8, attrs: impl IntoIterator<Item = (u16, u32)>) -> String {
-    let names: &[(&str, u32)] = match l4 {
-        6 => &[
-            ("syn_sent", 120),
-            ("syn_recv", 60),
-            ("established", 432_000),
-            ("fin_wait", 120),
-            ("close_wait", 60),
-            ("last_ack", 30),
-            ("time_wait", 120),
-            ("close", 10),
-            ("syn_sent2", 120),
-            ("retrans", 300),
-            ("unacknowledged", 300),
-        ],
-        17 | 136 => &[("unreplied", 30), ("replied", 180)],
-        1 | 58 => &[("timeout", 30)],
-        _ => &[("generic", 600)],
-    };
-    let mut out = Vec::new();
-    for (attr, v) in attrs {
-        let k = usize::from(attr);
-        if let Some((n, def)) = k.checked_sub(1).and_then(|i| names.get(i)) {
-            if v != *def {
-                out.push(format!("{n} : {v}"));
-            }
-        }
-    }
-    out.join(", ")
-}
-
 // ---------------------------------------------------------------- elements
-
-fn verdict_text(v: &Verdict) -> String {
-    match v {
-        Verdict::Drop => "drop".into(),
-        Verdict::Accept => "accept".into(),
-        Verdict::Queue => "queue".into(),
-        Verdict::Continue => "continue".into(),
-        Verdict::Break => "break".into(),
-        Verdict::Return => "return".into(),
-        Verdict::Jump(c) => format!("jump {c}"),
-        Verdict::Goto(c) => format!("goto {c}"),
-        _ => "unknown".into(),
-    }
-}
 
 /// A whole key (all fields) as nft prints it.
 fn key_text(k: &KeyType, b: &[u8], ctx: &Ctx<'_>) -> String {
     k.split(b)
         .iter()
         .zip(&k.fields)
-        .map(|(v, f)| value_text(f, v, ctx))
+        .map(|(v, f)| field_text(f, v, ctx))
         .collect::<Vec<_>>()
         .join(" . ")
 }
@@ -2455,18 +1766,32 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
         ..f.clone()
     };
     if start == end {
-        return value_text(&be, start, ctx);
+        return field_text(&be, start, ctx);
     }
     // nft prints the bounds of a range of symbolic constants as numbers.
     {
-        use dt::*;
         let (a, b) = (field_uint(&be, start), field_uint(&be, end));
         match f.dtype {
-            ETHERTYPE => return format!("0x{a:04x}-0x{b:04x}"),
-            DSCP => return format!("0x{a:02x}-0x{b:02x}"),
-            INET_PROTOCOL | ICMP_TYPE | ICMP_CODE | ICMP6_TYPE | ICMPV6_CODE | ICMPX_CODE
-            | ARPOP | ECN | IGMP_TYPE | PKTTYPE | CT_DIR | NFPROTO | MH_TYPE | DCCP_PKTTYPE
-            | FIB_ADDR | ARPHRD | BOOLEAN | TIME_DAY => return format!("{a}-{b}"),
+            Datatype::Ethertype => return format!("0x{a:04x}-0x{b:04x}"),
+            Datatype::Dscp => return format!("0x{a:02x}-0x{b:02x}"),
+            Datatype::InetProto
+            | Datatype::IcmpType
+            | Datatype::IcmpCode
+            | Datatype::Icmpv6Type
+            | Datatype::Icmpv6Code
+            | Datatype::IcmpxCode
+            | Datatype::Arpop
+            | Datatype::Ecn
+            | Datatype::IgmpType
+            | Datatype::Pkttype
+            | Datatype::CtDir
+            | Datatype::Nfproto
+            | Datatype::MhType
+            | Datatype::DccpPkttype
+            | Datatype::FibAddr
+            | Datatype::Arphrd
+            | Datatype::Boolean
+            | Datatype::TimeDay => return format!("{a}-{b}"),
             _ => {}
         }
     }
@@ -2481,17 +1806,20 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
     } else {
         (1u128 << host_bits) - 1
     };
-    if f.dtype == dt::STRING || f.dtype == dt::IFNAME {
+    if f.dtype == Datatype::String || f.dtype == Datatype::Ifname {
         // A wildcard interface name: the common prefix then `*`.
         let common = start.iter().zip(end).take_while(|(a, b)| a == b).count();
         if start[common..].iter().all(|&x| x == 0) && end[common..].iter().all(|&x| x == 0xff) {
             return format!("\"{}*\"", cstr(&start[..common]));
         }
     }
-    let prefixes = matches!(f.dtype, dt::IPADDR | dt::IP6ADDR | dt::MARK) && !f.raw;
+    let prefixes = matches!(
+        f.dtype,
+        Datatype::Ipv4Addr | Datatype::Ipv6Addr | Datatype::Mark
+    ) && !f.raw;
     if prefixes && !f.host && s & mask == 0 && e & mask == mask {
         let plen = bits - host_bits;
-        return format!("{}/{plen}", value_text(f, start, ctx));
+        return format!("{}/{plen}", field_text(f, start, ctx));
     }
     if f.host {
         // Host-order values in an interval set are keyed in network order.
@@ -2501,31 +1829,18 @@ fn range_text(f: &Field, start: &[u8], end: &[u8], ctx: &Ctx<'_>) -> String {
         };
         if prefixes && s & mask == 0 && e & mask == mask {
             let plen = bits - host_bits;
-            return format!("{}/{plen}", value_text(&hs, start, ctx));
+            return format!("{}/{plen}", field_text(&hs, start, ctx));
         }
         return format!(
             "{}-{}",
-            value_text(&hs, start, ctx),
-            value_text(&hs, end, ctx)
+            field_text(&hs, start, ctx),
+            field_text(&hs, end, ctx)
         );
     }
-    format!("{}-{}", value_text(f, start, ctx), value_text(f, end, ctx))
+    format!("{}-{}", field_text(f, start, ctx), field_text(f, end, ctx))
 }
 
 /// Subtracts one from a big-endian number (wrapping).
-fn minus_one(b: &[u8]) -> Vec<u8> {
-    let mut v = b.to_vec();
-    for x in v.iter_mut().rev() {
-        if *x == 0 {
-            *x = 0xff;
-        } else {
-            *x -= 1;
-            break;
-        }
-    }
-    v
-}
-
 struct Item {
     sort: Vec<u8>,
     sortable: bool,
@@ -2537,7 +1852,12 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     let mut d = String::new();
     match (&e.data, data) {
         (Some(Data::Verdict(v)), _) => {
-            let _ = write!(d, " : {}", verdict_text(v));
+            let v = delinearize::kverdict(v);
+            let _ = write!(
+                d,
+                " : {}",
+                v.map_or("unknown".into(), |v| lverdict_text(&v))
+            );
         }
         (Some(Data::Value(v)), Some(k)) if k.interval => {
             let (a, b) = v.split_at(v.len() / 2);
@@ -2571,13 +1891,13 @@ fn elem_suffix(s: &Set, e: &Element, data: Option<&KeyType>, ctx: &Ctx<'_>) -> (
     }
     if let Some(t) = e.timeout {
         if Some(t) != s.timeout {
-            let _ = write!(x, " timeout {}", time_text(t));
+            let _ = write!(x, " timeout {}", duration_text(t.into()));
         }
     }
     if let Some(t) = e.expiration {
-        let _ = write!(x, " expires {}", time_text(t));
+        let _ = write!(x, " expires {}", duration_text(t.into()));
     }
-    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_str(u, 0)) {
+    if let Some(c) = e.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
         let _ = write!(x, " comment \"{c}\"");
     }
     (d, x)
@@ -2612,7 +1932,7 @@ fn element_items(
             })
         });
         let f = key.fields.first().cloned().unwrap_or(Field {
-            dtype: dt::INTEGER,
+            dtype: Datatype::Integer,
             len: 0,
             host: false,
             raw: false,
@@ -2638,7 +1958,7 @@ fn element_items(
                     } else {
                         i += 1;
                     }
-                    minus_one(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
+                    delinearize::dec(n.key.as_ref().and_then(Data::as_value).unwrap_or(&[]))
                 }
                 None => {
                     i += 1;
@@ -2653,6 +1973,9 @@ fn element_items(
             });
         }
     } else {
+        let key_types: Vec<Datatype> = key.fields.iter().map(|f| f.dtype).collect();
+        let key_host = key.fields.len() == 1 && key.fields[0].host;
+        let interval = flags.contains(SetFlags::INTERVAL);
         for e in &elems {
             let Some(k) = e.key.as_ref().and_then(Data::as_value) else {
                 continue;
@@ -2669,42 +1992,26 @@ fn element_items(
                 None => key_text(key, k, ctx),
             };
             let (d, x) = elem_suffix(s, e, data, ctx);
-            let single = key.fields.len() == 1;
-            // Concatenated ranges list in the kernel's order.
-            let sortable = e.key_end.is_none();
-            // nft sorts by the key as a number: a concatenation as a
-            // host-order one; flags with several bits set (printed `fin |
-            // ack`) by their lowest bit, the first operand of the `|`.
-            let multi_flags = single
-                && matches!(
-                    key.fields[0].dtype,
-                    dt::TCP_FLAG | dt::CT_STATE | dt::CT_STATUS
-                )
-                && field_uint(&key.fields[0], k).count_ones() > 1;
-            let sort = if multi_flags {
-                let v = field_uint(&key.fields[0], k);
-                let low = v & v.wrapping_neg();
-                low.to_be_bytes()[16 - k.len().min(16)..].to_vec()
-            } else if single && matches!(key.fields[0].dtype, dt::STRING | dt::IFNAME) {
-                // A string sorts as the number its characters make.
-                let end = k.iter().position(|&b| b == 0).unwrap_or(k.len());
-                k[..end].to_vec()
-            } else if !single || key.fields[0].host {
-                k.iter().rev().copied().collect()
-            } else {
-                k.to_vec()
-            };
+            let sort = delinearize::elem_sort_key(&key_types, key_host, interval, k);
             items.push(Item {
                 sort,
-                sortable,
+                sortable: e.key_end.is_none(),
                 text: format!("{ktext}{x}{d}"),
             });
         }
+        // (concatenated ranges, with their key ends, list in the kernel's order)
         if items.iter().all(|i| i.sortable) {
-            // nft collects the kernel's elements in reverse, then sorts
-            // stably: equal keys stay in reverse dump order.
-            items.reverse();
-            items.sort_by(|a, b| cmp_num(&a.sort, &b.sort));
+            let mut sorted: Vec<(Vec<u8>, String)> =
+                items.drain(..).map(|i| (i.sort, i.text)).collect();
+            delinearize::sort_elements(&mut sorted, &key_types, interval);
+            items = sorted
+                .into_iter()
+                .map(|(sort, text)| Item {
+                    sort,
+                    sortable: true,
+                    text,
+                })
+                .collect();
         }
     }
     let mut out: Vec<String> = items.into_iter().map(|i| i.text).collect();
@@ -2712,16 +2019,14 @@ fn element_items(
     out
 }
 
-fn cmp_num(a: &[u8], b: &[u8]) -> Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
 // ---------------------------------------------------------------- rules
 
 use crate::lang::ast::{
-    Elem, Expr as LExpr, ExthdrKind, Log, Nat, Op, Payload, RuleItem, Stmt, Verdict as LVerdict,
+    Elem, Expr as LExpr, ExthdrKind, Log, Nat, ObjBody, Op, Payload, RuleItem, Stmt,
+    Verdict as LVerdict,
 };
-use crate::lang::datatype::{duration_text, Value};
+use crate::lang::datatype::{date_text, duration_text, Datatype, Value};
+use crate::lang::delinearize::bits_of;
 
 /// Meta keys nft prints without `meta`.
 fn meta_unqualified(k: &str) -> bool {
@@ -2764,43 +2069,46 @@ pub fn expr_text(e: &LExpr) -> String {
     expr_text_in(e, false)
 }
 
-fn value_in(v: &Value, in_binop: bool) -> String {
+/// A constant as nft prints it in `nft list ruleset`: [`Value::text`]
+/// (or [`Value::text_bitmask_or`] inside a binary operation) with the
+/// listing's own forms of a few types (quoted names, hex where nft
+/// prints hex).
+fn value_text(v: &Value, in_binop: bool) -> String {
     match v.ty {
         // A DSCP value without a name is hex (`0x3f`).
-        crate::lang::Datatype::Dscp => {
+        Datatype::Dscp => {
             let t = v.text();
             if t.parse::<u64>().is_ok() {
                 return format!("0x{:02x}", v.as_u128());
             }
             return t;
         }
-        crate::lang::Datatype::Realm | crate::lang::Datatype::Devgroup => {
+        Datatype::Realm | Datatype::Devgroup => {
             let t = v.text();
             if t.parse::<u64>().is_err() && !t.starts_with("0x") {
                 return format!("\"{t}\"");
             }
             return t;
         }
-        crate::lang::Datatype::Ipv6Addr if v.data.len() == 16 => {
-            return ipv6_text(&v.data);
-        }
-        crate::lang::Datatype::CtLabel => {
-            let n = v.as_u128();
-            if n.count_ones() == 1 {
-                return n.trailing_zeros().to_string();
+        // An ether type without a name is hex (`0x8035`).
+        Datatype::Ethertype => {
+            let t = v.text();
+            if t.parse::<u64>().is_ok() {
+                return format!("0x{:04x}", v.as_u128());
             }
+            return t;
         }
-        crate::lang::Datatype::TimeDay => {
+        Datatype::TimeDay => {
             let t = v.text();
             if t.parse::<u64>().is_err() {
                 return format!("\"{t}\"");
             }
             return t;
         }
-        crate::lang::Datatype::TimeDate => {
-            return date_text(u64::try_from(v.as_u128() / 1_000_000_000).unwrap_or(0));
+        Datatype::TimeDate => {
+            return format!("\"{}\"", date_text(v.as_u128() / 1_000_000_000));
         }
-        crate::lang::Datatype::TimeHour => {
+        Datatype::TimeHour => {
             let secs = u64::try_from(v.as_u128()).unwrap_or(0);
             return if secs % 60 == 0 {
                 format!("\"{:02}:{:02}\"", secs / 3600, (secs / 60) % 60)
@@ -2824,7 +2132,7 @@ fn value_in(v: &Value, in_binop: bool) -> String {
 
 fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
     match e {
-        LExpr::Value(v) => value_in(v, in_binop),
+        LExpr::Value(v) => value_text(v, in_binop),
         LExpr::List(l) => l
             .iter()
             .map(|x| expr_text_in(x, in_binop))
@@ -2960,17 +2268,12 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         LExpr::Prefix { addr, len } => format!("{}/{len}", expr_text(addr)),
         LExpr::Range(a, b) => match (&**a, &**b) {
             // nft prints the bounds of a time range in seconds.
-            (LExpr::Value(x), LExpr::Value(y))
-                if x.ty == crate::lang::Datatype::Time && y.ty == x.ty =>
-            {
+            (LExpr::Value(x), LExpr::Value(y)) if x.ty == Datatype::Time && y.ty == x.ty => {
                 format!("{}s-{}s", x.as_u128() / 1000, y.as_u128() / 1000)
             }
             // A range of interface names is a wildcard: `"eth*"`.
             (LExpr::Value(x), LExpr::Value(y))
-                if matches!(
-                    x.ty,
-                    crate::lang::Datatype::Ifname | crate::lang::Datatype::String
-                ) =>
+                if matches!(x.ty, Datatype::Ifname | Datatype::String) =>
             {
                 let common = x
                     .data
@@ -3016,14 +2319,14 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
 /// A bound of a range: nft prints symbolic constants as numbers there
 /// (`arp operation 1-2`, `icmpv6 code 3-66`).
 fn range_bound(v: &Value) -> String {
-    let t = value_in(v, false);
-    let symbolic = !v.ty.symbols().is_empty() || v.ty == crate::lang::Datatype::InetProto;
+    let t = value_text(v, false);
+    let symbolic = !v.ty.symbols().is_empty() || v.ty == Datatype::InetProto;
     if !symbolic || t.starts_with("0x") || t.parse::<u128>().is_ok() {
         return t;
     }
     match v.ty {
-        crate::lang::Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
-        crate::lang::Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
+        Datatype::Ethertype => format!("0x{:04x}", v.as_u128()),
+        Datatype::Dscp => format!("0x{:02x}", v.as_u128()),
         _ => v.as_u128().to_string(),
     }
 }
@@ -3034,10 +2337,10 @@ fn elem_text(el: &Elem) -> String {
         let _ = write!(s, " {}", stmt_text(st));
     }
     if let Some(t) = el.timeout_ms {
-        let _ = write!(s, " timeout {}", time_text(t));
+        let _ = write!(s, " timeout {}", duration_text(t.into()));
     }
     if let Some(t) = el.expires_ms {
-        let _ = write!(s, " expires {}", time_text(t));
+        let _ = write!(s, " expires {}", duration_text(t.into()));
     }
     if let Some(c) = &el.comment {
         let _ = write!(s, " comment \"{c}\"");
@@ -3045,7 +2348,8 @@ fn elem_text(el: &Elem) -> String {
     s
 }
 
-fn log_text(l: &Log) -> String {
+/// A `log` statement as nft prints it.
+pub(crate) fn log_text(l: &Log) -> String {
     let mut s = String::from("log");
     if let Some(p) = &l.prefix {
         let _ = write!(s, " prefix \"{p}\"");
@@ -3091,10 +2395,7 @@ fn log_text(l: &Log) -> String {
 fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
     if lo.ty != hi.ty
         || lo.data.len() != hi.data.len()
-        || !matches!(
-            lo.ty,
-            crate::lang::Datatype::Ipv4Addr | crate::lang::Datatype::Ipv6Addr
-        )
+        || !matches!(lo.ty, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
     {
         return None;
     }
@@ -3107,7 +2408,7 @@ fn prefix_of(lo: &Value, hi: &Value) -> Option<String> {
         (1u128 << host) - 1
     };
     (a & mask == 0 && b & mask == mask && host < bits)
-        .then(|| format!("{}/{}", value_in(lo, false), bits - host))
+        .then(|| format!("{}/{}", value_text(lo, false), bits - host))
 }
 
 fn nat_text(n: &Nat) -> String {
@@ -3131,7 +2432,7 @@ fn nat_text(n: &Nat) -> String {
                     },
                     a => expr_text(a),
                 };
-                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                let is6 = |e: &LExpr| matches!(e, LExpr::Value(v) if v.ty == Datatype::Ipv6Addr);
                 let v6 = n.family == Some("ip6")
                     || is6(a)
                     || matches!(a, LExpr::Range(lo, _) if is6(lo));
@@ -3179,18 +2480,24 @@ fn nat_text(n: &Nat) -> String {
 }
 
 fn limit_stmt_text(l: &crate::lang::ast::Limit) -> String {
+    format!("limit {}", limit_rate_text(l))
+}
+
+/// A limit's rate (and burst) as nft prints it in a statement after
+/// `limit ` and in a limit object.
+fn limit_rate_text(l: &crate::lang::ast::Limit) -> String {
     let over = if l.inv { "over " } else { "" };
     let unit = rate_unit(l.unit_secs);
     if l.bytes {
         let (v, u) = bytes_unit(l.rate);
-        let mut s = format!("limit rate {over}{v} {u}/{unit}");
+        let mut s = format!("rate {over}{v} {u}/{unit}");
         if l.burst != 0 {
             let (bv, bu) = bytes_unit(l.burst.into());
             let _ = write!(s, " burst {bv} {bu}");
         }
         s
     } else {
-        let mut s = format!("limit rate {over}{}/{unit}", l.rate);
+        let mut s = format!("rate {over}{}/{unit}", l.rate);
         if l.burst != 5 {
             let _ = write!(s, " burst {} packets", l.burst);
         }
@@ -3210,7 +2517,7 @@ fn is_raw(e: &LExpr) -> bool {
 /// The right side of a raw payload match: integers in hex (`0x14`).
 fn raw_hex(e: &LExpr) -> String {
     match e {
-        LExpr::Value(v) if v.ty == crate::lang::Datatype::Integer => format!("0x{:x}", v.as_u128()),
+        LExpr::Value(v) if v.ty == Datatype::Integer => format!("0x{:x}", v.as_u128()),
         LExpr::Range(a, b) => format!("{}-{}", raw_hex(a), raw_hex(b)),
         LExpr::Set(v) => format!(
             "{{ {} }}",
@@ -3427,7 +2734,7 @@ pub fn stmt_text(s: &Stmt) -> String {
             s.push_str(" to");
             if let Some(a) = addr {
                 let at = expr_text(a);
-                let v6 = matches!(a, LExpr::Value(v) if v.ty == crate::lang::Datatype::Ipv6Addr);
+                let v6 = matches!(a, LExpr::Value(v) if v.ty == Datatype::Ipv6Addr);
                 if v6 {
                     let _ = write!(s, " [{at}]");
                 } else {
@@ -3518,11 +2825,12 @@ fn rule_text_xt(r: &RuleItem, xt: &[Option<String>]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::object::{Hook, SetDesc, SetElems};
 
-    fn hex(s: &str) -> Vec<u8> {
+    /// Bytes from hex digits (also for `lang::xlate`'s tests).
+    pub(in crate::lang) fn hex(s: &str) -> Vec<u8> {
         (0..s.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
@@ -3551,29 +2859,29 @@ mod tests {
     #[test]
     fn priorities_are_named_within_ten() {
         use ProtoFamily::*;
-        assert_eq!(priority_text(Ipv4, 1, 0), "filter");
-        assert_eq!(priority_text(Ipv4, 1, 10), "filter + 10");
-        assert_eq!(priority_text(Ipv4, 1, 11), "11");
-        assert_eq!(priority_text(Inet, 0, -155), "mangle - 5");
-        assert_eq!(priority_text(Inet, 0, -100), "dstnat");
-        assert_eq!(priority_text(Inet, 1, -100), "-100");
-        assert_eq!(priority_text(Ipv6, 4, 100), "srcnat");
-        assert_eq!(priority_text(Ipv6, 3, 100), "100");
-        assert_eq!(priority_text(Ipv4, 0, -310), "raw - 10");
-        assert_eq!(priority_text(Ipv4, 2, 40), "security - 10");
-        assert_eq!(priority_text(Bridge, 0, -300), "dstnat");
-        assert_eq!(priority_text(Bridge, 3, 100), "out");
-        assert_eq!(priority_text(Bridge, 4, 300), "srcnat");
-        assert_eq!(priority_text(Bridge, 1, -195), "filter + 5");
-        assert_eq!(priority_text(Arp, 0, -10), "filter - 10");
-        assert_eq!(priority_text(Netdev, 0, -500), "-500");
+        assert_eq!(priority_text(Ipv4, "input", 0), "filter");
+        assert_eq!(priority_text(Ipv4, "input", 10), "filter + 10");
+        assert_eq!(priority_text(Ipv4, "input", 11), "11");
+        assert_eq!(priority_text(Inet, "prerouting", -155), "mangle - 5");
+        assert_eq!(priority_text(Inet, "prerouting", -100), "dstnat");
+        assert_eq!(priority_text(Inet, "input", -100), "-100");
+        assert_eq!(priority_text(Ipv6, "postrouting", 100), "srcnat");
+        assert_eq!(priority_text(Ipv6, "output", 100), "100");
+        assert_eq!(priority_text(Ipv4, "prerouting", -310), "raw - 10");
+        assert_eq!(priority_text(Ipv4, "forward", 40), "security - 10");
+        assert_eq!(priority_text(Bridge, "prerouting", -300), "dstnat");
+        assert_eq!(priority_text(Bridge, "output", 100), "out");
+        assert_eq!(priority_text(Bridge, "postrouting", 300), "srcnat");
+        assert_eq!(priority_text(Bridge, "input", -195), "filter + 5");
+        assert_eq!(priority_text(Arp, "input", -10), "filter - 10");
+        assert_eq!(priority_text(Netdev, "ingress", -500), "-500");
     }
 
     #[test]
     fn durations_and_byte_units() {
-        assert_eq!(time_text(0), "0s");
-        assert_eq!(time_text(90_000), "1m30s");
-        assert_eq!(time_text(93_784_004), "1d2h3m4s4ms");
+        assert_eq!(duration_text(0), "0s");
+        assert_eq!(duration_text(90_000), "1m30s");
+        assert_eq!(duration_text(93_784_004), "1d2h3m4s4ms");
         assert_eq!(bytes_unit(25 * 1024 * 1024), (25, "mbytes"));
         assert_eq!(bytes_unit(1000), (1000, "bytes"));
         assert_eq!(bytes_unit(2048), (2, "kbytes"));
@@ -3583,7 +2891,7 @@ mod tests {
     #[test]
     fn table_chain_and_object_layout() {
         let mut t = table(ProtoFamily::Inet, "x");
-        t.flags = Some(TableFlags::DORMANT);
+        t.flags = Some(crate::TableFlags::DORMANT);
         // NFTNL_UDATA_TABLE_COMMENT (0), "c\0"
         t.userdata = Some(hex("00026300"));
         let mut c = Chain::base(ProtoFamily::Inet, "x", "in", "filter", 1, 10);
@@ -3660,7 +2968,7 @@ mod tests {
 
     #[test]
     fn elements_sorted_and_wrapped_by_type() {
-        let s = set("a", dt::IPADDR, 4);
+        let s = set("a", Datatype::Ipv4Addr.id(), 4);
         let e: Vec<Element> = [5u8, 1, 4, 2, 3]
             .iter()
             .map(|i| Element::new(vec![10, 0, 0, *i]))
@@ -3676,7 +2984,7 @@ mod tests {
              \t\t\t     10.0.0.3, 10.0.0.4,\n\t\t\t     10.0.0.5 }\n"
         ));
         // Marks (host order): five a line, in hex.
-        let s = set("m", dt::MARK, 4);
+        let s = set("m", Datatype::Mark.id(), 4);
         let e: Vec<Element> = (1u32..=6)
             .rev()
             .map(|i| Element::new(i.to_ne_bytes().to_vec()))
@@ -3692,7 +3000,7 @@ mod tests {
              \t\t\t     0x00000006 }"
         ));
         // Interface names: one a line, shorter names first.
-        let mut s = set("i", dt::IFNAME, 16);
+        let mut s = set("i", Datatype::Ifname.id(), 16);
         s.userdata = Some(hex("000401000000"));
         let name = |n: &str| {
             let mut k = n.as_bytes().to_vec();
@@ -3706,13 +3014,25 @@ mod tests {
             ..Default::default()
         };
         assert!(ruleset(&rs).contains("elements = { \"lo\",\n\t\t\t     \"eth0\" }"));
+        // Of equal length, the last character weighs most (nft 1.0.6 lists
+        // "ab", "ba", "ca", "ac" as "ba", "ca", "ab", "ac").
+        let rs = Ruleset {
+            elements: vec![elems(
+                "i",
+                ["ab", "ba", "ca", "ac"].into_iter().map(name).collect(),
+            )],
+            ..rs
+        };
+        assert!(ruleset(&rs).contains(
+            "elements = { \"ba\",\n\t\t\t     \"ca\",\n\t\t\t     \"ab\",\n\t\t\t     \"ac\" }"
+        ));
     }
 
     #[test]
     fn flags_with_several_bits_sort_by_their_lowest() {
         // typeof tcp flags; the kernel dumped 1..=6 in order (as nft
         // 1.0.6 lists it: reversed, then sorted stably by the first flag).
-        let mut s = set("f", dt::TCP_FLAG, 1);
+        let mut s = set("f", Datatype::TcpFlag.id(), 1);
         s.userdata = Some(hex("000402000000"));
         let e = (1u8..=6).map(|i| Element::new(vec![i])).collect();
         let rs = Ruleset {
@@ -3727,7 +3047,7 @@ mod tests {
 
     #[test]
     fn intervals_merge_into_prefixes_and_ranges() {
-        let mut s = set("c", dt::IPADDR, 4);
+        let mut s = set("c", Datatype::Ipv4Addr.id(), 4);
         s.flags = Some(SetFlags::INTERVAL);
         // As the kernel dumps an interval set: start and end (exclusive)
         // elements, here in reverse order, adjacent ranges sharing a key.
@@ -3763,14 +3083,18 @@ mod tests {
     fn typeof_user_data_and_maps() {
         // typeof ip saddr . tcp dport: key byte order 0, KEY_TYPEOF a
         // concatenation of payload (ip, field 11) and payload (tcp, field 2).
-        let mut s = set("n", (dt::IPADDR << TYPE_BITS) | dt::INET_SERVICE, 8);
+        let mut s = set(
+            "n",
+            (Datatype::Ipv4Addr.id() << 6) | Datatype::InetService.id(),
+            8,
+        );
         s.userdata = Some(hex(
             "000400000000033400040d000000012c0014000407000000010c00040c00000001040b00000001\
              14000407000000010c000408000000010402000000",
         ));
         let e = vec![Element::new(hex("0102030400160000"))];
         // A verdict map with a data typeof absent: `: verdict`.
-        let mut m = set("v", dt::INET_SERVICE, 2);
+        let mut m = set("v", Datatype::InetService.id(), 2);
         m.flags = Some(SetFlags::MAP);
         m.data_type = Some(sys::NFT_DATA_VERDICT);
         m.desc = Some(SetDesc {
@@ -3778,7 +3102,7 @@ mod tests {
             ..Default::default()
         });
         let me = vec![Element {
-            data: Some(Data::Verdict(Verdict::Jump("c".into()))),
+            data: Some(Data::Verdict(crate::data::Verdict::Jump("c".into()))),
             ..Element::new(vec![0, 22])
         }];
         let rs = Ruleset {
@@ -3838,9 +3162,15 @@ mod tests {
 
     #[test]
     fn ct_timeout_policy_prints_what_differs_from_defaults() {
+        use crate::lang::listing::timeout_policy;
         // CTA_TIMEOUT_TCP_ESTABLISHED (3) 100, CTA_TIMEOUT_TCP_CLOSE (8) 10 (the default)
-        assert_eq!(timeout_policy(6, [(3, 100), (8, 10)]), "established : 100");
-        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), "replied : 60");
+        assert_eq!(
+            timeout_policy(6, [(3, 100), (8, 10)]),
+            [("established", 100)]
+        );
+        assert_eq!(timeout_policy(17, [(1, 30), (2, 60)]), [("replied", 60)]);
+        // (nft 1.0.6 prints `unack`, in its text and its JSON)
+        assert_eq!(timeout_policy(6, [(11, 7)]), [("unack", 7)]);
     }
 
     /// Random user data, key types, lengths, flags and element bytes:
@@ -3859,9 +3189,9 @@ mod tests {
             let key_len = (next() % 40) as u32;
             let key_type = match next() % 4 {
                 0 => (next() % 50) as u32,
-                1 => (dt::IPADDR << TYPE_BITS) | (next() % 47) as u32,
+                1 => (Datatype::Ipv4Addr.id() << 6) | (next() % 47) as u32,
                 2 => next() as u32,
-                _ => dt::IFNAME,
+                _ => Datatype::Ifname.id(),
             };
             let mut s = set("r", key_type, key_len);
             s.flags = Some(SetFlags::from_bits_retain(next() as u32 & 0x1ff));
@@ -3918,7 +3248,7 @@ mod tests {
     fn malformed_user_data_does_not_panic() {
         for u in [&[][..], &[7], &[7, 9, 1], &[3, 2, 0, 4], &[0, 255]] {
             let _ = SetUdata::parse(u);
-            let _ = udata_str(u, 0);
+            let _ = udata_comment(u, 0);
         }
         let mut s = set("x", 0x7fff_ffff, 3);
         s.userdata = Some(vec![3, 6, 0, 4, 7, 0, 0, 0]);

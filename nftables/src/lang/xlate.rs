@@ -13,6 +13,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use nfnl::ProtoFamily;
 
+use super::ast::Log;
+use super::delinearize;
 use crate::expr::Compat;
 
 fn u8_at(b: &[u8], off: usize) -> Option<u8> {
@@ -333,7 +335,7 @@ fn ebt_ip(b: &[u8]) -> Option<String> {
         let neg = if inv & 8 != 0 { "!= " } else { "" };
         parts.push(format!(
             "ip protocol {neg}{}",
-            crate::listing::proto_name_of(u8_at(b, 17)?)
+            super::text::proto_name(u8_at(b, 17)?)
         ));
     }
     Some(parts.join(" "))
@@ -396,38 +398,14 @@ fn log(b: &[u8]) -> Option<String> {
     let level = u8_at(b, 0)?;
     let flags = u8_at(b, 1)?;
     let prefix = cstr(b.get(2..32)?);
-    let mut s = String::from("log");
-    if !prefix.is_empty() {
-        let _ = write!(s, " prefix \"{prefix}\"");
-    }
-    if level != 4 {
-        let name = [
-            "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
-        ]
-        .get(usize::from(level))?;
-        let _ = write!(s, " level {name}");
-    }
-    // XT_LOG_TCPSEQ 1, TCPOPT 2, IPOPT 4, UID 8, MACDECODE 0x20
-    if flags & 0x3f == 0x2f {
-        s.push_str(" flags all");
-    } else {
-        match (flags & 1 != 0, flags & 2 != 0) {
-            (true, true) => s.push_str(" flags tcp sequence,options"),
-            (true, false) => s.push_str(" flags tcp sequence"),
-            (false, true) => s.push_str(" flags tcp options"),
-            _ => {}
-        }
-        if flags & 4 != 0 {
-            s.push_str(" flags ip options");
-        }
-        if flags & 8 != 0 {
-            s.push_str(" flags skuid");
-        }
-        if flags & 0x20 != 0 {
-            s.push_str(" flags ether");
-        }
-    }
-    Some(s)
+    Some(super::text::log_text(&Log {
+        prefix: (!prefix.is_empty()).then_some(prefix),
+        group: None,
+        snaplen: None,
+        qthreshold: None,
+        level: delinearize::log_level(level.into()),
+        flags: delinearize::log_flags(flags.into()),
+    }))
 }
 
 /// `ipt_reject_info` / `ip6t_reject_info`: `reject with icmp type ...`.
@@ -500,17 +478,7 @@ fn connmark(b: &[u8], rev: u32) -> Option<String> {
 
 /// NAT flags as nft prints them after the address.
 fn nat_flags(flags: u32) -> String {
-    let mut f = Vec::new();
-    // NF_NAT_RANGE_PROTO_RANDOM 4, PERSISTENT 8, PROTO_RANDOM_FULLY 16
-    if flags & 4 != 0 {
-        f.push("random");
-    }
-    if flags & 16 != 0 {
-        f.push("fully-random");
-    }
-    if flags & 8 != 0 {
-        f.push("persistent");
-    }
+    let f = super::delinearize::nat_flags(flags);
     if f.is_empty() {
         String::new()
     } else {
@@ -600,14 +568,8 @@ fn nat_range2(kw: &str, b: &[u8], v6: bool) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::text::tests::hex;
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     fn x(name: &str, rev: u32, info: &str, target: bool, l4: Option<&str>) -> Option<String> {
         let c = Compat {
