@@ -78,10 +78,26 @@ struct Figures {
     differ: Vec<String>,
 }
 
+/// Element expiry times (`"expires": 29`, seconds left) count down between
+/// nft's read and ours: the number is replaced by `_` on both sides.
+fn without_expiry(json: &str) -> String {
+    const KEY: &str = "\"expires\": ";
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        out.push_str("\"_\"");
+        rest = rest[i + KEY.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Compares nft's JSON with ours, object by object.
 fn compare(what: &str, fig: &mut Figures) {
-    let oracle = support::sh("nft -j list ruleset");
+    let oracle = without_expiry(&support::sh("nft -j list ruleset"));
     let (mine, listing) = ours();
+    let mine = without_expiry(&mine);
     let a: serde_json::Value = serde_json::from_str(&oracle).unwrap();
     let b: serde_json::Value = serde_json::from_str(&mine).unwrap();
     let a = a["nftables"].as_array().cloned().unwrap_or_default();
