@@ -1251,6 +1251,8 @@ mod tests {
     }
 
     #[test]
+    // Tens of thousands of elements: minutes under Miri (the splitting is not width-dependent).
+    #[cfg_attr(miri, ignore)]
     fn elements_are_encoded_into_messages_under_the_nest_limit() {
         let mut tx = Transaction::new();
         tx.add_table(&Table::new(IP, "t")).unwrap();
@@ -1300,6 +1302,8 @@ mod tests {
     }
 
     #[test]
+    // Tens of thousands of elements: minutes under Miri (the splitting is not width-dependent).
+    #[cfg_attr(miri, ignore)]
     fn a_failed_call_leaves_nothing_behind() {
         let mut tx = Transaction::new();
         tx.add_table(&Table::new(IP, "t")).unwrap();

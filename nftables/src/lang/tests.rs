@@ -557,7 +557,7 @@ fn random_expression_lists_never_panic() {
         })
         .collect();
     // Every type renders any bytes.
-    for _ in 0..20_000 {
+    for _ in 0..if cfg!(miri) { 50 } else { 20_000 } {
         let v = Value {
             ty: Datatype::from_id(g.below(64)),
             bits: g.below(300),
@@ -579,7 +579,7 @@ fn random_expression_lists_never_panic() {
             let refs: Vec<&Element> = e.iter().collect();
             let _ = delinearize::set_elements(s, &refs, None, g.below(9));
         }
-        for _ in 0..3000 {
+        for _ in 0..if cfg!(miri) { 10 } else { 3000 } {
             let n = g.below(9);
             let exprs: Vec<KExpr> = (0..n).map(|_| random_expr(&mut g)).collect();
             let mut r = Rule::new(family, "t", "c", exprs);

@@ -3185,7 +3185,7 @@ pub(super) mod tests {
             x ^= x << 17;
             x
         };
-        for _ in 0..3000 {
+        for _ in 0..if cfg!(miri) { 30 } else { 3000 } {
             let key_len = (next() % 40) as u32;
             let key_type = match next() % 4 {
                 0 => (next() % 50) as u32,
