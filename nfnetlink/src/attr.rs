@@ -291,9 +291,11 @@ impl<'a, const N: usize> AttrTable<'a, N> {
 /// kernel's `nla_policy` leaves unknown types alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AttrRules<const N: usize> {
-    /// Per type: 0 any payload, [`RULE_CSTR`] a NUL-terminated string, else
-    /// the exact `nla_len` (payload length + 4), so that the walk compares
-    /// it with the header's length as read.
+    /// Per type: [`RULE_ANY`] any payload, [`RULE_CSTR`] a NUL-terminated
+    /// string, else the exact `nla_len` (payload length + 4), so that the
+    /// walk compares it with the header's length as read. No code is below
+    /// `NLA_HDRLEN`: a length that equals its type's code is a whole header
+    /// at least.
     rule: [u16; N],
     /// Per type: declared by the schema (a second declaration is refused).
     declared: [bool; N],
@@ -301,6 +303,10 @@ pub struct AttrRules<const N: usize> {
 
 /// Rule code of a NUL-terminated string payload.
 const RULE_CSTR: u16 = u16::MAX;
+
+/// Rule code of any payload: a length as large as this one needs no other
+/// check (no exact size has this code).
+const RULE_ANY: u16 = u16::MAX - 1;
 
 /// `NLA_HDRLEN` (4) as a `u16`, for the rule codes.
 #[allow(clippy::cast_possible_truncation)]
@@ -329,7 +335,7 @@ impl<const N: usize> AttrRules<N> {
     /// No rule for any type: every payload accepted.
     pub const fn new() -> Self {
         AttrRules {
-            rule: [0; N],
+            rule: [RULE_ANY; N],
             declared: [false; N],
         }
     }
@@ -340,7 +346,7 @@ impl<const N: usize> AttrRules<N> {
     ///
     /// # Panics
     /// If `kind >= N`, if `kind` has a rule already, or for an exact size
-    /// of 65535 (no attribute payload is that large).
+    /// of 65530 or more (no attribute payload is that large).
     #[must_use]
     pub const fn rule(mut self, kind: u16, rule: AttrRule) -> Self {
         let k = kind as usize;
@@ -348,9 +354,9 @@ impl<const N: usize> AttrRules<N> {
         assert!(!self.declared[k], "attribute type declared twice");
         self.declared[k] = true;
         self.rule[k] = match rule {
-            AttrRule::Any => 0,
+            AttrRule::Any => RULE_ANY,
             AttrRule::Exact(n) => {
-                assert!(n < u16::MAX - 4, "attribute size too large");
+                assert!(n < u16::MAX - 5, "attribute size too large");
                 n + HDRLEN_16
             }
             AttrRule::CStr => RULE_CSTR,
@@ -450,7 +456,40 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         // `position / 4 + 1` of the attribute at the start of `rest`: the
         // area is below 256 KiB (checked above), so it fits in 16 bits.
         let mut unit = (start / 4 + 1) as u16;
-        // One pass, libmnl's `mnl_attr_parse` with a validating callback
+        // An area of whole 4-byte units (what the kernel sends: every
+        // attribute padded): an attribute fits in what is left exactly when
+        // its padded length does, so the step to the next one is the
+        // length check, and a length its rule fixes is at least a header.
+        // Only a length no rule fixes (any payload, a string, an unknown
+        // type) is checked apart.
+        if rest.len() % 4 == 0 {
+            while let Some((h, _)) = rest.split_first_chunk::<NLA_HDRLEN>() {
+                let (len16, kind) = header_fields(*h);
+                let len = usize::from(len16);
+                if let Some(slot) = at.get_mut(usize::from(kind)) {
+                    let rule = rules.rule[usize::from(kind)];
+                    if rule != len16 {
+                        check_unfixed(rest, len, kind, rule)?;
+                    }
+                    *slot = unit;
+                } else {
+                    check_unfixed(rest, len, kind, RULE_ANY)?;
+                }
+                // The padded length in 4-byte units.
+                let units = (len + 3) >> 2;
+                let Some(next) = rest.get(units * 4..) else {
+                    // Said as offsets in the area: where the attribute
+                    // would end, and how long the area is.
+                    let from = usize::from(unit).saturating_sub(1) * 4;
+                    return Err(truncated(from + len, area.len()));
+                };
+                rest = next;
+                unit = unit.wrapping_add(units as u16);
+            }
+            return Ok(AttrIndex { area, at });
+        }
+        // Otherwise (a last attribute without its padding): one pass,
+        // libmnl's `mnl_attr_parse` with a validating callback
         // written out: the loop keeps only what is left of the area (its
         // offset is a multiple of 4 below 256 KiB: checked above), reads each
         // header as one word, checks its length against what is left and
@@ -467,7 +506,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             if let Some(slot) = at.get_mut(usize::from(kind)) {
                 let rule = rules.rule[usize::from(kind)];
                 // An exact size as read (the common case) in one compare.
-                if usize::from(rule) != len && rule != 0 {
+                if usize::from(rule) != len && rule != RULE_ANY {
                     check_cstr(rest, len, kind, rule)?;
                 }
                 *slot = unit;
@@ -675,6 +714,21 @@ fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), Parse
     Err(rule_error(len, kind, rule))
 }
 
+/// The check of an attribute at the start of `rest` whose length is not
+/// its rule's exact one (or that has no rule: [`RULE_ANY`]): its length must lie
+/// within `NLA_HDRLEN..=rest.len()`, and then be fine for the rule (any
+/// payload, or a string ending in NUL).
+#[inline(always)]
+fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+    if len.wrapping_sub(NLA_HDRLEN) > rest.len().wrapping_sub(NLA_HDRLEN) {
+        return Err(bad_attr_len(len, rest.len()));
+    }
+    if rule == RULE_ANY {
+        return Ok(());
+    }
+    check_cstr(rest, len, kind, rule)
+}
+
 /// The error of an attribute its rule refuses.
 #[cold]
 fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
@@ -877,6 +931,67 @@ mod tests {
                 got: 1
             })
         );
+    }
+
+    #[test]
+    fn padded_and_unpadded_areas_are_checked_alike() {
+        const R: AttrRules<4> = AttrRules::new()
+            .rule(1, AttrRule::Exact(4))
+            .rule(2, AttrRule::CStr)
+            .rule(3, AttrRule::Any);
+        // Each case once as a padded area (a multiple of 4 bytes) and once
+        // with one byte more or less, the unpadded walk.
+        let ok: &[&[u8]] = &[
+            &[8, 0, 1, 0, 0, 0, 0, 5, 5, 0, 3, 0, 9, 0, 0, 0],
+            &[8, 0, 1, 0, 0, 0, 0, 5, 5, 0, 3, 0, 9],
+            &[5, 0, 9, 0, 7, 0, 0, 0, 6, 0, 2, 0, b'x', 0, 0, 0],
+            &[5, 0, 9, 0, 7, 0, 0, 0, 6, 0, 2, 0, b'x', 0],
+        ];
+        for area in ok {
+            let i = AttrIndex::parse(area, &R).unwrap();
+            assert!(i.has(1) || i.has(2), "{area:?}");
+        }
+        type Case<'c> = (&'c [u8], fn(&ParseError) -> bool);
+        let bad: &[Case<'_>] = &[
+            // an exact type overrunning the area
+            (&[8, 0, 1, 0, 0, 0, 0, 5, 8, 0, 1, 0], |e| {
+                matches!(e, ParseError::Truncated { .. })
+            }),
+            (&[8, 0, 1, 0, 0, 0, 0, 5, 8, 0, 1, 0, 0], |e| {
+                matches!(e, ParseError::Truncated { .. })
+            }),
+            // any payload, unknown type: a length below the header
+            (&[0, 0, 3, 0], |e| matches!(e, ParseError::BadLength { .. })),
+            (&[0, 0, 3, 0, 0], |e| {
+                matches!(e, ParseError::BadLength { .. })
+            }),
+            (&[2, 0, 3, 0], |e| matches!(e, ParseError::BadLength { .. })),
+            (&[2, 0, 3, 0, 0], |e| {
+                matches!(e, ParseError::BadLength { .. })
+            }),
+            (&[0, 0, 9, 0], |e| matches!(e, ParseError::BadLength { .. })),
+            (&[0, 0, 9, 0, 0], |e| {
+                matches!(e, ParseError::BadLength { .. })
+            }),
+            // any payload, unknown type: beyond the area
+            (&[9, 0, 3, 0, 0, 0, 0, 0], |e| {
+                matches!(e, ParseError::Truncated { .. })
+            }),
+            (&[13, 0, 9, 0, 0, 0, 0, 0, 0], |e| {
+                matches!(e, ParseError::Truncated { .. })
+            }),
+            // a string without its NUL, an exact type of another size
+            (&[6, 0, 2, 0, b'x', b'y', 0, 0], |e| {
+                *e == ParseError::Unterminated { kind: 2 }
+            }),
+            (&[6, 0, 1, 0, 0, 5, 0, 0], |e| {
+                matches!(e, ParseError::AttrSize { kind: 1, .. })
+            }),
+        ];
+        for (area, want) in bad {
+            let e = AttrIndex::parse(area, &R).unwrap_err();
+            assert!(want(&e), "{area:?}: {e:?}");
+        }
     }
 
     #[test]
