@@ -8,23 +8,15 @@
 //! nfnl-tables --features json --test netns_lang_in -- --ignored`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::collections::BTreeMap;
-
 use nfnl::testutil::netns as support;
+
+mod common;
+use common::{load_upstream, nft_ok, upstream_corpus};
 use nfnl_tables::lang::json_in::{self, Error};
 use nfnl_tables::Nft;
 use serde_json::Value as Json;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-
-/// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
-fn nft_ok(args: &str) -> bool {
-    let mut cmd = support::command("nft");
-    cmd.arg(args);
-    support::output_within(cmd, support::COMMAND_TIMEOUT)
-        .status
-        .success()
-}
 
 /// The listing's objects without handles (they differ between runs).
 fn objects(json: &str) -> Vec<Json> {
@@ -365,92 +357,6 @@ fn rule_corpus_round_trips() {
 /// Rules of `tests/corpus` that must round-trip (the figure reached when
 /// this test was written, rounded down).
 const CORPUS_FLOOR: usize = 287;
-
-fn upstream_corpus() -> Option<std::path::PathBuf> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::var_os("NFT_CORPUS")
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain([
-            root.join("../../shared/nft-corpus"),
-            root.join("../../../shared/nft-corpus"),
-        ])
-        .find(|p| p.join("py").is_dir())
-}
-
-/// Sets up one `.t` file's tables, chains, objects and sets, and adds its
-/// `ok` rules (as `netns_lang.rs` reads them).
-fn load_upstream(file: &std::path::Path) {
-    let text = std::fs::read_to_string(file).unwrap();
-    let mut chains = BTreeMap::new();
-    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
-            continue;
-        }
-        let mut parts = line.split(';');
-        let first = parts.next().unwrap_or("");
-        if let Some(c) = first.strip_prefix(':') {
-            let spec: Vec<&str> = line[1..].splitn(2, ';').collect();
-            chains.insert(c.to_owned(), spec.get(1).copied().unwrap_or("").to_owned());
-            continue;
-        }
-        if let Some(t) = first.strip_prefix('*') {
-            let table = parts.next().unwrap_or("").to_owned();
-            let cs = parts
-                .next()
-                .unwrap_or("")
-                .split(',')
-                .map(str::to_owned)
-                .collect();
-            if nft_ok(&format!("add table {t} {table}")) {
-                tables.push((t.to_owned(), table, cs));
-            }
-            for (fam, table, cs) in tables.iter().rev().take(1) {
-                for c in cs {
-                    let spec = chains.get(c).cloned().unwrap_or_default();
-                    nft_ok(&format!("add chain {fam} {table} {c} {{ {spec}; }}"));
-                }
-            }
-            continue;
-        }
-        if line.split(';').nth(1) != Some("ok") {
-            continue;
-        }
-        for (fam, table, cs) in &tables {
-            if let Some(rest) = first.strip_prefix('%') {
-                let (name, spec) = rest.split_once(" type ").unwrap_or((rest, ""));
-                let n = if spec.starts_with("ct ") { 2 } else { 1 };
-                let words: Vec<&str> = spec.splitn(n + 1, ' ').collect();
-                let kind = words[..n.min(words.len())].join(" ");
-                let args = words.get(n).copied().unwrap_or("");
-                nft_ok(&format!("add {kind} {fam} {table} {name} {args}"));
-            } else if let Some(rest) = first.strip_prefix('!') {
-                let (name, spec) = rest.split_once(' ').unwrap_or((rest, ""));
-                let mut s = spec.to_owned();
-                for kw in [
-                    " flags ",
-                    " timeout ",
-                    " size ",
-                    " policy ",
-                    " counter",
-                    " gc-interval ",
-                ] {
-                    s = s.replace(kw, &format!(";{kw}"));
-                }
-                nft_ok(&format!("add set {fam} {table} {name} {{ {s}; }}"));
-            } else if let Some(rest) = first.strip_prefix('?') {
-                let (name, elems) = rest.split_once(' ').unwrap_or((rest, ""));
-                nft_ok(&format!("add element {fam} {table} {name} {{ {elems} }}"));
-            } else {
-                for c in cs {
-                    nft_ok(&format!("add rule {fam} {table} {c} {first}"));
-                }
-            }
-        }
-    }
-}
 
 /// Upstream rules that must round-trip (the figure reached when this test
 /// was written, rounded down).

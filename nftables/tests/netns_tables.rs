@@ -13,6 +13,9 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use nfnl::testutil::netns as support;
+
+mod common;
+use common::{load_upstream, upstream_corpus};
 use nfnl_sys as sys;
 use nfnl_tables::{
     text, Chain, Data, Element, Error, ErrorExt as _, Expr, Nft, ProtoFamily, Rule, Set, SetElems,
@@ -706,109 +709,6 @@ fn upstream_rules_read_back_losslessly_and_as_nft_prints() {
         "{} of {compared} rules differ (first 40 above)",
         differ.len()
     );
-}
-
-fn upstream_corpus() -> Option<std::path::PathBuf> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::var_os("NFT_CORPUS")
-        .map(std::path::PathBuf::from)
-        .into_iter()
-        .chain([
-            root.join("../../shared/nft-corpus"),
-            root.join("../../../shared/nft-corpus"),
-        ])
-        .find(|p| p.join("py").is_dir())
-}
-
-/// Runs `nft ARGS` (one argument, as nft joins its argv); true on success.
-fn nft_ok(args: &str) -> bool {
-    let mut cmd = support::command("nft");
-    cmd.arg(args);
-    support::output_within(cmd, support::COMMAND_TIMEOUT)
-        .status
-        .success()
-}
-
-/// Sets up one `.t` file's tables, chains, objects and sets, and adds its
-/// `ok` rules; returns how many rules were accepted.
-fn load_upstream(file: &std::path::Path) -> usize {
-    let text = std::fs::read_to_string(file).unwrap();
-    let mut chains = BTreeMap::new();
-    let mut tables: Vec<(String, String, Vec<String>)> = Vec::new();
-    let mut loaded = 0;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
-            continue;
-        }
-        let mut parts = line.split(';');
-        let first = parts.next().unwrap_or("");
-        if let Some(c) = first.strip_prefix(':') {
-            let spec: Vec<&str> = line[1..].splitn(2, ';').collect();
-            chains.insert(c.to_owned(), spec.get(1).copied().unwrap_or("").to_owned());
-            continue;
-        }
-        if let Some(t) = first.strip_prefix('*') {
-            let table = parts.next().unwrap_or("").to_owned();
-            let cs = parts
-                .next()
-                .unwrap_or("")
-                .split(',')
-                .map(str::to_owned)
-                .collect();
-            if nft_ok(&format!("add table {t} {table}")) {
-                tables.push((t.to_owned(), table, cs));
-            }
-            for (fam, table, cs) in tables.iter().rev().take(1) {
-                for c in cs {
-                    let spec = chains.get(c).cloned().unwrap_or_default();
-                    nft_ok(&format!("add chain {fam} {table} {c} {{ {spec}; }}"));
-                }
-            }
-            continue;
-        }
-        let ok = line.split(';').nth(1) == Some("ok");
-        if !ok {
-            continue;
-        }
-        let body = first;
-        for (fam, table, cs) in &tables {
-            if let Some(rest) = body.strip_prefix('%') {
-                // %name type KIND ARGS: a stateful object.
-                let (name, spec) = rest.split_once(" type ").unwrap_or((rest, ""));
-                let n = if spec.starts_with("ct ") { 2 } else { 1 };
-                let words: Vec<&str> = spec.splitn(n + 1, ' ').collect();
-                let kind = words[..n.min(words.len())].join(" ");
-                let args = words.get(n).copied().unwrap_or("");
-                nft_ok(&format!("add {kind} {fam} {table} {name} {args}"));
-            } else if let Some(rest) = body.strip_prefix('!') {
-                // !name type T [flags F] [timeout T] ...: a set.
-                let (name, spec) = rest.split_once(' ').unwrap_or((rest, ""));
-                let mut s = spec.to_owned();
-                for kw in [
-                    " flags ",
-                    " timeout ",
-                    " size ",
-                    " policy ",
-                    " counter",
-                    " gc-interval ",
-                ] {
-                    s = s.replace(kw, &format!(";{kw}"));
-                }
-                nft_ok(&format!("add set {fam} {table} {name} {{ {s}; }}"));
-            } else if let Some(rest) = body.strip_prefix('?') {
-                let (name, elems) = rest.split_once(' ').unwrap_or((rest, ""));
-                nft_ok(&format!("add element {fam} {table} {name} {{ {elems} }}"));
-            } else {
-                for c in cs {
-                    if nft_ok(&format!("add rule {fam} {table} {c} {body}")) {
-                        loaded += 1;
-                    }
-                }
-            }
-        }
-    }
-    loaded
 }
 
 /// Rules written by `iptables-nft`, `ip6tables-nft`, `arptables-nft` and
