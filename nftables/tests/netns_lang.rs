@@ -10,7 +10,7 @@
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, nft_ok, upstream_corpus};
+use common::{load_upstream, nft_ok};
 use nfnl_tables::lang::{self, Item, Stmt};
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
@@ -177,20 +177,10 @@ const UPSTREAM_MAX_DIFFER: usize = 6;
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn lang_upstream_rules_list_as_nft_json() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "lang_upstream_rules_list_as_nft_json",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((root, files)) = common::upstream_rule_files("lang_upstream_rules_list_as_nft_json")
+    else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .map(|f| f.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "t"))
-        .collect();
-    files.sort();
     let only = std::env::var("NFT_CORPUS_ONLY").ok();
     let mut fig = Figures::default();
     let mut loaded = 0;
@@ -240,21 +230,11 @@ const RULESETS_MAX_DIFFER: usize = 7;
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn lang_upstream_rulesets_list_as_nft_json() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "lang_upstream_rulesets_list_as_nft_json",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((root, files)) =
+        common::upstream_ruleset_dumps("lang_upstream_rulesets_list_as_nft_json")
+    else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
-        .unwrap()
-        .map(|d| d.unwrap().path().join("dumps"))
-        .filter(|d| d.is_dir())
-        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
-        .collect();
-    files.sort();
     let (mut loaded, mut identical) = (0, 0);
     let mut fig = Figures::default();
     for f in &files {

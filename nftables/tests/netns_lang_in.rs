@@ -11,7 +11,7 @@
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, nft_ok, upstream_corpus};
+use common::{load_upstream, nft_ok};
 use nfnl_tables::lang::json_in::{self, Error};
 use nfnl_tables::Nft;
 use serde_json::Value as Json;
@@ -368,20 +368,9 @@ const UPSTREAM_FLOOR: usize = 5075;
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn upstream_corpus_round_trips() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "upstream_corpus_round_trips",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((root, files)) = common::upstream_rule_files("upstream_corpus_round_trips") else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .map(|f| f.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "t"))
-        .collect();
-    files.sort();
     let mut dumps: Vec<_> = std::fs::read_dir(root.join("shell"))
         .unwrap()
         .flat_map(|d| {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, upstream_corpus};
+use common::load_upstream;
 use nfnl_tables::lang::text;
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
@@ -213,20 +213,11 @@ fn listing_rule_corpus_lists_as_nft_does() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn listing_upstream_rulesets_list_as_nft_does() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "listing_upstream_rulesets_list_as_nft_does",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((_, files)) =
+        common::upstream_ruleset_dumps("listing_upstream_rulesets_list_as_nft_does")
+    else {
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("shell"))
-        .unwrap()
-        .map(|d| d.unwrap().path().join("dumps"))
-        .filter(|d| d.is_dir())
-        .flat_map(|d| nft_files(&d))
-        .collect();
-    files.sort();
     let (mut loaded, mut same) = (0, 0);
     let mut differ = Vec::new();
     for f in &files {
@@ -282,20 +273,10 @@ fn listing_upstream_rulesets_list_as_nft_does() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn listing_upstream_rules_list_as_nft_does() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "listing_upstream_rules_list_as_nft_does",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((_, files)) = common::upstream_rule_files("listing_upstream_rules_list_as_nft_does")
+    else {
         return;
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("py"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .map(|f| f.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "t"))
-        .collect();
-    files.sort();
     let (mut rules, mut same, mut other_lines, mut files_same) = (0usize, 0usize, 0usize, 0usize);
     let mut shown = 0;
     for f in &files {

@@ -15,7 +15,7 @@ use std::time::Duration;
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, upstream_corpus};
+use common::load_upstream;
 use nfnl_sys as sys;
 use nfnl_tables::{
     text, Chain, Data, Element, Error, ErrorExt as _, Expr, Nft, ProtoFamily, Rule, Set, SetElems,
@@ -570,21 +570,11 @@ fn reencode_all(dumps: &[(&'static str, Vec<u8>)]) -> (usize, Vec<String>) {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn upstream_rulesets_reencode_byte_for_byte() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "upstream_rulesets_reencode_byte_for_byte",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((_, files)) =
+        common::upstream_ruleset_dumps("upstream_rulesets_reencode_byte_for_byte")
+    else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
-        .unwrap()
-        .map(|d| d.unwrap().path().join("dumps"))
-        .filter(|d| d.is_dir())
-        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
-        .collect();
-    files.sort();
     let (mut loaded, mut objects) = (0, 0);
     let mut differ = Vec::new();
     for f in &files {
@@ -615,20 +605,11 @@ fn upstream_rulesets_reencode_byte_for_byte() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn upstream_rules_read_back_losslessly_and_as_nft_prints() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "upstream_rules_read_back_losslessly_and_as_nft_prints",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((_, files)) =
+        common::upstream_rule_files("upstream_rules_read_back_losslessly_and_as_nft_prints")
+    else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .map(|f| f.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "t"))
-        .collect();
-    files.sort();
     let (mut compared, mut loaded, mut objects) = (0usize, 0usize, 0usize);
     let mut differ = Vec::new();
     let mut not_printed = BTreeMap::<String, usize>::new();
@@ -1802,21 +1783,11 @@ fn decoded_ruleset_readded_lists_identically() {
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn upstream_rulesets_readded_list_identically() {
-    let Some(root) = upstream_corpus() else {
-        support::skip(
-            "upstream_rulesets_readded_list_identically",
-            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
-        );
+    let Some((_, files)) =
+        common::upstream_ruleset_dumps("upstream_rulesets_readded_list_identically")
+    else {
         return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
-        .unwrap()
-        .map(|d| d.unwrap().path().join("dumps"))
-        .filter(|d| d.is_dir())
-        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
-        .collect();
-    files.sort();
     let listing = || -> String {
         support::sh("nft --debug=netlink list ruleset")
             .split_inclusive('\n')

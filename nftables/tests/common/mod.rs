@@ -110,3 +110,43 @@ pub fn load_upstream(file: &std::path::Path) -> usize {
     }
     loaded
 }
+
+/// The corpus root and its rule files (`py/*/*.t`), sorted; `None` (the test
+/// `test` skipped, saying why) when the corpus is absent.
+pub fn upstream_rule_files(test: &str) -> Option<(std::path::PathBuf, Vec<std::path::PathBuf>)> {
+    let root = corpus_or_skip(test)?;
+    let mut files: Vec<_> = std::fs::read_dir(root.join("py"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "t"))
+        .collect();
+    files.sort();
+    Some((root, files))
+}
+
+/// The corpus root and its ruleset dumps (`shell/*/dumps/*.nft`), sorted;
+/// `None` (the test `test` skipped, saying why) when the corpus is absent.
+pub fn upstream_ruleset_dumps(test: &str) -> Option<(std::path::PathBuf, Vec<std::path::PathBuf>)> {
+    let root = corpus_or_skip(test)?;
+    let mut files: Vec<_> = std::fs::read_dir(root.join("shell"))
+        .unwrap()
+        .map(|d| d.unwrap().path().join("dumps"))
+        .filter(|d| d.is_dir())
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|f| f.unwrap().path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "nft"))
+        .collect();
+    files.sort();
+    Some((root, files))
+}
+
+fn corpus_or_skip(test: &str) -> Option<std::path::PathBuf> {
+    let root = upstream_corpus();
+    if root.is_none() {
+        support::skip(
+            test,
+            "nftables' regression corpus (../shared/nft-corpus or $NFT_CORPUS) is absent",
+        );
+    }
+    root
+}
