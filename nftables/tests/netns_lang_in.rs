@@ -348,19 +348,22 @@ fn rule_corpus_round_trips() {
         println!("{d}");
     }
     assert!(
-        fig.rules_equal >= CORPUS_FLOOR,
-        "{} < {CORPUS_FLOOR}",
-        fig.rules_equal
+        fig.rules - fig.rules_equal <= CORPUS_MAX_DIFFER,
+        "{} of {} corpus rules do not round-trip, more than {CORPUS_MAX_DIFFER}",
+        fig.rules - fig.rules_equal,
+        fig.rules
     );
 }
 
-/// Rules of `tests/corpus` that must round-trip (the figure reached when
-/// this test was written, rounded down).
-const CORPUS_FLOOR: usize = 287;
+/// Rules of `tests/corpus` that may fail to round-trip (the figure when this
+/// test was written: 5 of 295 as root). A ceiling on what differs, not a
+/// floor on what is equal, so that a rootless run (where payload writes do
+/// not load) asserts the same.
+const CORPUS_MAX_DIFFER: usize = 5;
 
-/// Upstream rules that must round-trip (the figure reached when this test
-/// was written, rounded down).
-const UPSTREAM_FLOOR: usize = 5075;
+/// Upstream rules that may fail to round-trip (the figure when this test was
+/// written: 25, of 5,110 compared as root and of 5,033 rootless).
+const UPSTREAM_MAX_DIFFER: usize = 25;
 
 /// (b) nftables' regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here) and its shell
@@ -441,9 +444,15 @@ fn upstream_corpus_round_trips() {
         }
     }
     assert!(
-        fig.rules_equal >= UPSTREAM_FLOOR,
-        "{} upstream rules round-trip, fewer than the floor {UPSTREAM_FLOOR}",
-        fig.rules_equal
+        fig.rules > 4000,
+        "only {} upstream rules compared",
+        fig.rules
+    );
+    assert!(
+        fig.rules - fig.rules_equal <= UPSTREAM_MAX_DIFFER,
+        "{} of {} upstream rules do not round-trip, more than {UPSTREAM_MAX_DIFFER}",
+        fig.rules - fig.rules_equal,
+        fig.rules
     );
 }
 
