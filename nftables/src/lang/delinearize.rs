@@ -2646,7 +2646,8 @@ enum Left {
     Masked(Expr, Datatype, u32, Vec<u8>),
 }
 
-fn l4_number(name: &str) -> u8 {
+/// The IP protocol number of a transport header nft names (0 if none).
+pub(crate) fn l4_number(name: &str) -> u8 {
     match name {
         "icmp" => 1,
         "igmp" => 2,

@@ -145,6 +145,19 @@ fn pick(s: &str, options: &[&'static str], what: &str) -> R<&'static str> {
         .ok_or_else(|| format!("unknown {what} {s:?}"))
 }
 
+/// `key` of `o` when present: one of `options`, else an error naming `what`.
+fn pick_opt(
+    o: &Map<String, Json>,
+    key: &str,
+    options: &[&'static str],
+    what: &str,
+) -> R<Option<&'static str>> {
+    o.get(key)
+        .and_then(Json::as_str)
+        .map(|s| pick(s, options, what))
+        .transpose()
+}
+
 const FAMILIES: &[&str] = &["ip", "ip6", "inet", "arp", "bridge", "netdev"];
 
 fn get<'a>(o: &'a Map<String, Json>, k: &str) -> R<&'a Json> {
@@ -457,10 +470,7 @@ impl Ctx<'_> {
                 if let Some(f) = o.get("family").and_then(Json::as_str) {
                     key = format!("{f} {key}");
                 }
-                let dir = match o.get("dir").and_then(Json::as_str) {
-                    Some(d) => Some(pick(d, &["original", "reply"], "ct direction")?),
-                    None => None,
-                };
+                let dir = pick_opt(o, "dir", &["original", "reply"], "ct direction")?;
                 Expr::Ct { key, dir }
             }
             "concat" => Expr::Concat(
@@ -553,10 +563,7 @@ impl Ctx<'_> {
                 let o = obj(v)?;
                 Expr::Osf {
                     key: pick(gstr(o, "key")?, &["name", "version"], "osf key")?,
-                    ttl: match o.get("ttl").and_then(Json::as_str) {
-                        Some(t) => Some(pick(t, &["loose", "skip"], "osf ttl")?),
-                        None => None,
-                    },
+                    ttl: pick_opt(o, "ttl", &["loose", "skip"], "osf ttl")?,
                 }
             }
             "ipsec" => {
@@ -567,10 +574,7 @@ impl Ctx<'_> {
                         &["reqid", "spi", "saddr", "daddr"],
                         "ipsec key",
                     )?,
-                    family: match o.get("family").and_then(Json::as_str) {
-                        Some(f) => Some(pick(f, &["ip", "ip6"], "ipsec family")?),
-                        None => None,
-                    },
+                    family: pick_opt(o, "family", &["ip", "ip6"], "ipsec family")?,
                     dir: pick(
                         o.get("dir").and_then(Json::as_str).unwrap_or("in"),
                         &["in", "out"],
@@ -603,10 +607,7 @@ impl Ctx<'_> {
                         &["classid", "nexthop", "mtu", "ipsec"],
                         "rt key",
                     )?,
-                    family: match o.get("family").and_then(Json::as_str) {
-                        Some(f) => Some(pick(f, &["ip", "ip6"], "rt family")?),
-                        None => None,
-                    },
+                    family: pick_opt(o, "family", &["ip", "ip6"], "rt family")?,
                 }
             }
             "socket" => {
@@ -1028,10 +1029,7 @@ impl Ctx<'_> {
             }),
             "tproxy" => {
                 let o = obj(v)?;
-                let family = match o.get("family").and_then(Json::as_str) {
-                    Some(f) => Some(pick(f, &["ip", "ip6"], "tproxy family")?),
-                    None => None,
-                };
+                let family = pick_opt(o, "family", &["ip", "ip6"], "tproxy family")?;
                 let aty = match (family, fam) {
                     (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => {
                         Ty::One(Datatype::Ipv6Addr, 128)
@@ -1049,10 +1047,7 @@ impl Ctx<'_> {
             }
             "dup" | "fwd" => {
                 let o = obj(v)?;
-                let family = match o.get("family").and_then(Json::as_str) {
-                    Some(f) => Some(pick(f, &["ip", "ip6"], "family")?),
-                    None => None,
-                };
+                let family = pick_opt(o, "family", &["ip", "ip6"], "family")?;
                 let aty = match (family, fam) {
                     (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => {
                         Ty::One(Datatype::Ipv6Addr, 128)
@@ -1388,10 +1383,7 @@ impl Ctx<'_> {
                     key_type,
                     handle,
                     map,
-                    policy: match o.get("policy").and_then(Json::as_str) {
-                        Some(p) => Some(pick(p, &["performance", "memory"], "policy")?),
-                        None => None,
-                    },
+                    policy: pick_opt(o, "policy", &["performance", "memory"], "policy")?,
                     size: gu64(o, "size")?.and_then(|x| u32::try_from(x).ok()),
                     flags: strings(o.get("flags"))
                         .iter()

@@ -601,21 +601,10 @@ impl Lin<'_> {
             }
             "th" => {}
             name => {
-                let n = match name {
-                    "icmp" => 1,
-                    "igmp" => 2,
-                    "tcp" => 6,
-                    "udp" => 17,
-                    "dccp" => 33,
-                    "gre" => 47,
-                    "esp" => 50,
-                    "ah" => 51,
-                    "icmpv6" => 58,
-                    "comp" => 108,
-                    "sctp" => 132,
-                    "udplite" => 136,
-                    _ => return,
-                };
+                let n = super::delinearize::l4_number(name);
+                if n == 0 {
+                    return;
+                }
                 self.need_l4(n);
             }
         }
