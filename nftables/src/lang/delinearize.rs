@@ -627,15 +627,7 @@ impl State<'_, '_> {
                 len,
             )]
         };
-        // Stacked VLAN headers: the n-th one is 4 bytes further.
-        let mut offset = offset;
-        let mut vlan_shift = 0;
-        if base == Base::Ll && offset >= 144 && self.vlan {
-            let idx = ((offset - 112) / 32).min(self.vlan_depth);
-            vlan_shift = idx * 32;
-            offset -= vlan_shift;
-        }
-        let _ = vlan_shift;
+        let (offset, vlan_shift) = self.unstack_vlan(base, offset);
         if base == Base::Transport {
             if let Some(f) = self.icmp_field(offset, len) {
                 return f;
@@ -673,8 +665,12 @@ impl State<'_, '_> {
         match base {
             Base::Ll => {
                 // `vlan type` is the stacked header's own protocol field:
-                // the `ether type 8021q` before it stays.
-                if p.name == "vlan" && !(fields.len() == 1 && fields[0].name == "type") {
+                // the `ether type 8021q` before it stays; so does the
+                // `vlan type 8021q` before a field of a stacked header.
+                if p.name == "vlan"
+                    && vlan_shift == 0
+                    && !(fields.len() == 1 && fields[0].name == "type")
+                {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
                 self.kill(&[Dep::Iiftype(1)]);
@@ -922,7 +918,21 @@ impl State<'_, '_> {
         }
     }
 
+    /// A link-layer offset within the n-th stacked VLAN header (802.1ad
+    /// then 802.1q: each `vlan type 8021q`/`8021ad` matched puts the next
+    /// header 4 bytes further) as the offset in the first one, and the
+    /// bits taken off.
+    fn unstack_vlan(&self, base: Base, offset: u32) -> (u32, u32) {
+        if base == Base::Ll && offset >= 144 && self.vlan {
+            let shift = ((offset - 112) / 32).min(self.vlan_depth) * 32;
+            (offset - shift, shift)
+        } else {
+            (offset, 0)
+        }
+    }
+
     fn field_exists(&self, base: Base, offset: u32, len: u32) -> bool {
+        let (offset, _) = self.unstack_vlan(base, offset);
         let p = match base {
             Base::Ll => Some(if offset >= 112 {
                 &proto::VLAN

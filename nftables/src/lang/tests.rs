@@ -592,3 +592,148 @@ fn random_expression_lists_never_panic() {
         }
     }
 }
+
+/// The rule's statements as `nft list ruleset` prints them on one line.
+fn line(family: ProtoFamily, exprs: Vec<KExpr>) -> String {
+    tr(family, exprs)
+        .iter()
+        .map(super::text::stmt_text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `[ payload load 2b @ link header + OFF ]`, a mask, `[ cmp eq ]`.
+fn ll_match(off: u32, mask: Option<[u8; 2]>, v: u16) -> Vec<KExpr> {
+    let mut out = vec![KExpr::payload(PayloadBase::LL, off, 2, REG1)];
+    if let Some(m) = mask {
+        out.push(bitwise(&m));
+    }
+    out.push(KExpr::cmp(CmpOp::EQ, REG1, v.to_be_bytes()));
+    out
+}
+
+#[test]
+fn stacked_vlan_headers_are_four_bytes_apart() {
+    // ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 vlan type ip
+    // counter (nft 1.0.6's listing): each `vlan type 8021q` matched puts
+    // the next header 4 bytes further; the `vlan type` before a field of
+    // the stacked header stays, the `vlan type ip` before `ip protocol`
+    // goes, as the `ether type 8021q` before the first header's field.
+    let id = Some([0x0f, 0xff]);
+    let stacked = |tail: Vec<KExpr>| {
+        [
+            ll_match(12, None, 0x88a8),
+            ll_match(14, id, 1),
+            ll_match(16, None, 0x8100),
+            ll_match(18, id, 2),
+            ll_match(20, None, 0x0800),
+            tail,
+        ]
+        .concat()
+    };
+    assert_eq!(
+        line(ProtoFamily::Bridge, stacked(vec![KExpr::counter()])),
+        "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 vlan type ip counter packets 0 bytes 0"
+    );
+    assert_eq!(
+        line(
+            ProtoFamily::Netdev,
+            stacked(vec![
+                KExpr::payload(PayloadBase::NETWORK, 9, 1, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+            ])
+        ),
+        "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 ip protocol tcp"
+    );
+    // Three headers deep, the first one's ether type implied.
+    let three = [
+        ll_match(12, None, 0x8100),
+        ll_match(14, id, 1),
+        ll_match(16, None, 0x88a8),
+        ll_match(18, id, 2),
+        ll_match(20, None, 0x8100),
+        ll_match(22, id, 3),
+        ll_match(24, None, 0x0806),
+    ]
+    .concat();
+    assert_eq!(
+        line(ProtoFamily::Bridge, three),
+        "vlan id 1 vlan type 8021ad vlan id 2 vlan type 8021q vlan id 3 vlan type arp"
+    );
+    // Without a `vlan type` between them both match the first header.
+    let flat = [
+        ll_match(12, None, 0x88a8),
+        ll_match(14, id, 1),
+        ll_match(14, id, 2),
+    ]
+    .concat();
+    assert_eq!(
+        line(ProtoFamily::Bridge, flat),
+        "ether type 8021ad vlan id 1 vlan id 2"
+    );
+}
+
+fn ct_load(key: kx::CtKey, dir: u8) -> KExpr {
+    KExpr::Ct(kx::Ct {
+        dreg: Some(REG1),
+        key: Some(key),
+        direction: Some(dir),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn family_less_ct_addresses_print_the_family_in_text_only() {
+    // meta nfproto ipv4 ct original saddr 1.2.3.4 (inet): nft 1.0.6 lists
+    // `ct original ip saddr 1.2.3.4`, and `"key": "saddr"` in JSON.
+    let inet = vec![
+        KExpr::meta(MetaKey::NFPROTO, REG1),
+        KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+        ct_load(kx::CtKey::SRC, 0),
+        KExpr::cmp(CmpOp::EQ, REG1, [1, 2, 3, 4]),
+    ];
+    assert_eq!(
+        line(ProtoFamily::Inet, inet.clone()),
+        "ct original ip saddr 1.2.3.4"
+    );
+    // The family of the table (ip6), a range in ip.
+    let mut v6 = [0u8; 16];
+    v6[15] = 2;
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv6,
+            vec![ct_load(kx::CtKey::DST, 1), KExpr::cmp(CmpOp::NEQ, REG1, v6)]
+        ),
+        "ct reply ip6 daddr != ::2"
+    );
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                ct_load(kx::CtKey::SRC, 0),
+                KExpr::cmp(CmpOp::GTE, REG1, [1, 2, 3, 1]),
+                KExpr::cmp(CmpOp::LTE, REG1, [1, 2, 3, 4]),
+            ]
+        ),
+        "ct original ip saddr 1.2.3.1-1.2.3.4"
+    );
+    // The keys with a family stay as they are.
+    assert_eq!(
+        line(
+            ProtoFamily::Inet,
+            vec![
+                ct_load(kx::CtKey::SRC_IP, 0),
+                KExpr::cmp(CmpOp::EQ, REG1, [1, 2, 3, 4])
+            ]
+        ),
+        "ct original ip saddr 1.2.3.4"
+    );
+    #[cfg(feature = "json")]
+    {
+        let stmts = tr(ProtoFamily::Inet, inet);
+        assert_eq!(
+            super::json::to_string(&stmts[0]),
+            r#"{"match": {"op": "==", "left": {"ct": {"key": "saddr", "dir": "original"}}, "right": "1.2.3.4"}}"#
+        );
+    }
+}

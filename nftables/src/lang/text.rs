@@ -2064,6 +2064,24 @@ fn is_compound_under(e: &LExpr, parent: crate::lang::ast::BinOp) -> bool {
     matches!(e, LExpr::Binop { op, .. } if precedence(*op) < precedence(parent))
 }
 
+/// `ip` or `ip6` by the addresses on a match's right side (a value, a
+/// prefix or a range): nft names the family of the family-less ct keys
+/// `saddr` and `daddr` from the rule's protocol context (the table's
+/// family, or the `meta nfproto` match it removes in inet), and nft only
+/// accepts those keys compared with addresses of that family.
+fn ct_addr_family(right: &LExpr) -> Option<&'static str> {
+    match right {
+        LExpr::Value(v) => match v.ty {
+            Datatype::Ipv4Addr => Some("ip"),
+            Datatype::Ipv6Addr => Some("ip6"),
+            _ => None,
+        },
+        LExpr::Prefix { addr, .. } => ct_addr_family(addr),
+        LExpr::Range(lo, _) => ct_addr_family(lo),
+        _ => None,
+    }
+}
+
 /// An expression as nft prints it (`ip saddr`, `{ 22, 80 }`, `@set`...).
 pub fn expr_text(e: &LExpr) -> String {
     expr_text_in(e, false)
@@ -2609,7 +2627,14 @@ pub fn stmt_text(s: &Stmt) -> String {
                     return format!("{} == {r}", expr_text(left));
                 }
             }
-            let l = expr_text(left);
+            let l = match (left, ct_addr_family(right)) {
+                // The family-less `ct saddr`/`daddr` keys print with the
+                // family of the addresses compared (JSON leaves it out).
+                (LExpr::Ct { key, dir: Some(d) }, Some(f)) if key == "saddr" || key == "daddr" => {
+                    format!("ct {d} {f} {key}")
+                }
+                _ => expr_text(left),
+            };
             let r = keyed_text(left, right);
             match op {
                 Op::Eq
