@@ -115,7 +115,8 @@ pub struct SetItem {
     pub map: Option<Vec<String>>,
     /// `"policy"` when not the default (`memory`).
     pub policy: Option<&'static str>,
-    /// `"size"`.
+    /// `"size"` (none for a constant set: nft sizes those by their
+    /// elements and lists no size).
     pub size: Option<u32>,
     /// `"flags"`: `constant`, `interval`, `timeout`, `dynamic`... in nft's order.
     pub flags: Vec<&'static str>,

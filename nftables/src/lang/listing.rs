@@ -295,7 +295,12 @@ fn set_item(
         handle: s.handle.unwrap_or(0),
         map,
         policy: (s.policy == Some(1)).then_some("memory"),
-        size: s.desc.as_ref().and_then(|d| d.size),
+        // nft sizes a constant set by its elements and lists no size.
+        size: s
+            .desc
+            .as_ref()
+            .and_then(|d| d.size)
+            .filter(|_| !fl.contains(SetFlags::CONSTANT)),
         flags,
         timeout: s.timeout.map(|t| t / 1000),
         gc_interval: s.gc_interval.map(|g| u64::from(g) / 1000),

@@ -737,3 +737,104 @@ fn family_less_ct_addresses_print_the_family_in_text_only() {
         );
     }
 }
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The JSON of a set's elements as the listing prints them.
+#[cfg(feature = "json")]
+fn elems_json(set: &Set, keys: &[Vec<u8>]) -> String {
+    let elems: Vec<Element> = keys.iter().map(|k| Element::new(k.clone())).collect();
+    let refs: Vec<&Element> = elems.iter().collect();
+    let out = delinearize::set_elements(set, &refs, None, 0).unwrap();
+    super::json::to_string(&Expr::Set(out))
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn typeof_integers_of_a_concatenation_take_their_width_from_user_data() {
+    // The user data nft 1.0.6 wrote for these typeof sets (read back from
+    // the kernel); a concatenation's integer fields have no width nor
+    // byte order in the key type, only in the typeof expressions.
+    let typeof_set = |key_type: u32, key_len: u32, udata: &str| {
+        let mut s = Set::new(ProtoFamily::Inet, "t", "s", key_type, key_len);
+        s.userdata = Some(unhex(udata));
+        s
+    };
+    // typeof udp length . @ih,32,32: 16 bits in a 4-byte slot, then 32.
+    let s = typeof_set(
+        260,
+        8,
+        "000400000000010400000000034c00040d0000000144001a00040700000001120004060000000104\
+         030000000404100000000126000407000000011e0004000000000104000000000204040000000304\
+         2000000004042000000004080004010000000100060400000000",
+    );
+    assert_eq!(
+        elems_json(&s, &[unhex("001e00000000001e")]),
+        r#"{"set": [{"concat": [30, 30]}]}"#
+    );
+    // typeof iifname . ip saddr . ipsec in reqid: the reqid is host-endian.
+    let s = typeof_set(
+        168_388,
+        24,
+        "000400000000034a00040d0000000142000e00040900000001060004060000000114000407000000\
+         010c00040c00000001040b000000021a00041b0000000112000405000000010400000000020400000000",
+    );
+    let mut key = b"eth0".to_vec();
+    key.resize(16, 0);
+    key.extend([10, 1, 1, 2]);
+    key.extend(42u32.to_ne_bytes());
+    assert_eq!(
+        elems_json(&s, &[key]),
+        r#"{"set": [{"concat": ["eth0", "10.1.1.2", 42]}]}"#
+    );
+    // typeof vlan id . ip saddr: 12 bits in 2 bytes.
+    let s = typeof_set(
+        263,
+        8,
+        "000400000000033a00040d0000000132001a000407000000011200041000000001040400000004040c\
+         0000000114000407000000010c00040c00000001040b000000",
+    );
+    assert_eq!(
+        elems_json(&s, &[unhex("0def000001020304")]),
+        r#"{"set": [{"concat": [3567, "1.2.3.4"]}]}"#
+    );
+}
+
+#[test]
+fn a_constant_set_lists_no_size() {
+    // nft sizes a constant set by its elements (`size` 18 in the kernel
+    // for 18 elements) and lists none, in text as in JSON.
+    let sized = |name: &str, flags: SetFlags| {
+        let mut s = Set::new(ProtoFamily::Ipv4, "t", name, 7, 4);
+        s.flags = Some(flags);
+        s.desc = Some(crate::object::SetDesc {
+            size: Some(18),
+            ..Default::default()
+        });
+        s
+    };
+    let rs = crate::ruleset::Ruleset {
+        tables: vec![crate::object::Table::new(ProtoFamily::Ipv4, "t")],
+        sets: vec![
+            sized("c", SetFlags::CONSTANT),
+            sized("s", SetFlags::empty()),
+        ],
+        ..Default::default()
+    };
+    let sizes: Vec<Option<u32>> = super::listing::listing(&rs, &Default::default())
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Set(s) => Some(s.size),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes, [None, Some(18)]);
+    let text = super::text::ruleset(&rs);
+    assert_eq!(text.matches("size 18").count(), 1, "{text}");
+}

@@ -1510,6 +1510,29 @@ struct Field {
     raw: bool,
 }
 
+/// Each field of set `s`'s key as nft cuts it: its byte length and
+/// whether it is host-endian, from the concatenation description, else
+/// the typeof expressions of the user data (an integer's width and byte
+/// order are only there), else the field types. One list for both
+/// printers: the JSON elements ([`delinearize::set_elements`]) use it too.
+pub(crate) fn key_fields(s: &Set) -> Vec<(u32, bool)> {
+    let ud = SetUdata::parse(s.userdata.as_deref().unwrap_or(&[]));
+    KeyType::of(
+        s.key_type.unwrap_or(0),
+        s.key_len.unwrap_or(0),
+        s.desc
+            .as_ref()
+            .and_then(|d| d.concat.as_ref())
+            .map(|c| &c.0[..]),
+        ud.key_typeof.as_ref(),
+        ud.key_byteorder,
+    )
+    .fields
+    .iter()
+    .map(|f| (u32::try_from(f.len).unwrap_or(0), f.host))
+    .collect()
+}
+
 /// A set's key or a map's data: its fields and how nft names them.
 #[derive(Clone, Debug)]
 struct KeyType {
