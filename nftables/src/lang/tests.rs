@@ -738,6 +738,7 @@ fn family_less_ct_addresses_print_the_family_in_text_only() {
     }
 }
 
+#[cfg(feature = "json")]
 fn unhex(s: &str) -> Vec<u8> {
     (0..s.len())
         .step_by(2)
