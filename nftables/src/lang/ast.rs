@@ -244,6 +244,10 @@ pub struct FlowtableItem {
     pub prio: i32,
     /// `"dev"`.
     pub devices: Vec<String>,
+    /// `offload` (`NFT_FLOWTABLE_HW_OFFLOAD`), `counter`
+    /// (`NFT_FLOWTABLE_COUNTER`): printed in text only (`flags offload`,
+    /// `counter`), as this crate has not seen nft 1.0.6's JSON of them.
+    pub flags: Vec<&'static str>,
 }
 
 /// A rule.

@@ -8,7 +8,8 @@
 //! Ruleset (typed kernel objects) ── listing::listing ──▶ Listing (ast) ── json::to_string ──▶ nft -j bytes
 //!                                   (delinearize::rule per rule,            (serde, nft's separators)
 //!                                    set_elements per set)
-//! Ruleset ── text::Printer::ruleset ──▶ nft list text (rules through delinearize::rule, values through Value::text)
+//! Ruleset ── listing::listing_items ──▶ items ── text::Printer::ruleset ──▶ nft list text
+//!            (without set elements)              (set declarations and elements from the kernel's set)
 //! ```
 //!
 //! - [`ast`]: the syntax tree ([`Listing`], [`Item`], [`Stmt`], [`Expr`]),
@@ -38,16 +39,18 @@
 //! Each concept is written once, here, for both printers: datatypes and
 //! their symbols ([`datatype`]), hook names and ct timeout policies
 //! ([`listing`]), the order of set elements and the NAT, log and verdict
-//! names (`delinearize`). The text printer prints the listing's items
-//! for tables ([`TableItem`]; the owner's `progname` it finds itself),
-//! rules ([`RuleItem`] from [`delinearize::rule`]), stateful objects
-//! ([`ObjItem`]) and chain headers ([`ChainItem`], with named priorities),
-//! but does not walk a whole [`Listing`] yet: it reads the
-//! [`crate::Ruleset`] itself for the order of a table's parts, set
-//! declarations (`typeof` from the set's user data, elements from the
-//! kernel's bytes, typed through [`Value`], with nft's per-type line
-//! wrapping) and flowtables (`flags offload`, `counter`, which
-//! [`FlowtableItem`] does not carry).
+//! names (`delinearize`). The text printer walks the listing's items in
+//! their order, nesting them as nft does: tables ([`TableItem`]; the
+//! owner's `progname` it finds itself), stateful objects ([`ObjItem`]),
+//! flowtables ([`FlowtableItem`]), chain headers ([`ChainItem`], with
+//! named priorities) and rules ([`RuleItem`], held until the table's
+//! chains are all seen, since the listing gives the rules after them).
+//! It still reads the kernel's objects (the [`crate::Ruleset`]) for what
+//! the items do not carry: set declarations (`typeof` from the set's user
+//! data, elements cut from the kernel's bytes, typed through [`Value`],
+//! with nft's per-type line wrapping), the x_tables extensions of a rule
+//! (translated by `xlate`), the rules of bound chains (printed inline),
+//! a chain's `flags offload` and a table's owner.
 //!
 //! # What is translated
 //! Payload loads resolved to named fields by the protocol context (the

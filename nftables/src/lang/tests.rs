@@ -738,14 +738,6 @@ fn family_less_ct_addresses_print_the_family_in_text_only() {
     }
 }
 
-#[cfg(feature = "json")]
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 /// The JSON of a set's elements as the listing prints them.
 #[cfg(feature = "json")]
 fn elems_json(set: &Set, keys: &[Vec<u8>]) -> String {
@@ -763,7 +755,7 @@ fn typeof_integers_of_a_concatenation_take_their_width_from_user_data() {
     // byte order in the key type, only in the typeof expressions.
     let typeof_set = |key_type: u32, key_len: u32, udata: &str| {
         let mut s = Set::new(ProtoFamily::Inet, "t", "s", key_type, key_len);
-        s.userdata = Some(unhex(udata));
+        s.userdata = Some(super::text::tests::hex(udata));
         s
     };
     // typeof udp length . @ih,32,32: 16 bits in a 4-byte slot, then 32.
@@ -775,7 +767,7 @@ fn typeof_integers_of_a_concatenation_take_their_width_from_user_data() {
          2000000004042000000004080004010000000100060400000000",
     );
     assert_eq!(
-        elems_json(&s, &[unhex("001e00000000001e")]),
+        elems_json(&s, &[super::text::tests::hex("001e00000000001e")]),
         r#"{"set": [{"concat": [30, 30]}]}"#
     );
     // typeof iifname . ip saddr . ipsec in reqid: the reqid is host-endian.
@@ -801,7 +793,7 @@ fn typeof_integers_of_a_concatenation_take_their_width_from_user_data() {
          0000000114000407000000010c00040c00000001040b000000",
     );
     assert_eq!(
-        elems_json(&s, &[unhex("0def000001020304")]),
+        elems_json(&s, &[super::text::tests::hex("0def000001020304")]),
         r#"{"set": [{"concat": [3567, "1.2.3.4"]}]}"#
     );
 }
