@@ -2845,7 +2845,9 @@ fn set_elements_with(
         _ if key_lens.is_some_and(|l| l.len() == key_types.len()) => {
             key_lens.map(<[u32]>::to_vec).unwrap_or_default()
         }
-        _ if fields.len() == key_types.len() => fields.iter().map(|f| f.0).collect(),
+        _ if fields.len() == key_types.len() && fields.iter().all(|f| f.0 > 0) => {
+            fields.iter().map(|f| f.0).collect()
+        }
         _ if key_types.len() > 1 => key_types
             .iter()
             .map(|t| t.bits().unwrap_or(32).div_ceil(8))
