@@ -68,6 +68,37 @@ struct Figures {
     rules_equal: usize,
     rules_untranslated: usize,
     differ: Vec<String>,
+    /// Objects nft 1.0.6 prints wrong (see [`nft_defect`]): listed, not
+    /// counted as differences.
+    nft_defects: Vec<String>,
+    rules_nft_defect: usize,
+}
+
+/// What is wrong with an object nft 1.0.6 printed, if it is one of its
+/// known defects (ours is then what nft's own schema says, and differs):
+/// - a statement nft has no JSON for (`jump { ... }` of a bound chain,
+///   `update @m { KEY : DATA }`: "stmt ops chain/map have no json
+///   callback") printed as its text in a JSON string, which `nft -j -f`
+///   refuses ("Unexpected expr array element of type string");
+/// - a table's flags printed from stray memory (`"flags": "x"` for a
+///   dormant table).
+fn nft_defect(x: &serde_json::Value) -> Option<&'static str> {
+    if let Some(exprs) = x.pointer("/rule/expr").and_then(|e| e.as_array()) {
+        if exprs.iter().any(serde_json::Value::is_string) {
+            return Some("nft 1.0.6 prints a statement it has no JSON for as text");
+        }
+    }
+    let known = ["dormant", "owner", "persist"];
+    let flag_ok = |f: &serde_json::Value| f.as_str().is_some_and(|f| known.contains(&f));
+    match x.pointer("/table/flags") {
+        Some(serde_json::Value::Array(l)) if !l.iter().all(flag_ok) => {
+            Some("nft 1.0.6 prints a table's flags from stray memory")
+        }
+        Some(f @ serde_json::Value::String(_)) if !flag_ok(f) => {
+            Some("nft 1.0.6 prints a table's flags from stray memory")
+        }
+        _ => None,
+    }
 }
 
 /// Element expiry times (`"expires": 29`, seconds left) count down between
@@ -107,6 +138,7 @@ fn compare(what: &str, fig: &mut Figures) {
             b.len()
         ));
     }
+    let mut defects = 0;
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         fig.objects += 1;
         let is_rule = x.get("rule").is_some();
@@ -118,6 +150,13 @@ fn compare(what: &str, fig: &mut Figures) {
             if is_rule {
                 fig.rules_equal += 1;
             }
+        } else if let Some(why) = nft_defect(x) {
+            defects += 1;
+            if is_rule {
+                fig.rules_nft_defect += 1;
+            }
+            fig.nft_defects
+                .push(format!("{what}: {why}:\n  nft  {x}\n  ours {y}"));
         } else {
             if untranslated.get(i).copied().unwrap_or(false) {
                 fig.rules_untranslated += 1;
@@ -125,7 +164,7 @@ fn compare(what: &str, fig: &mut Figures) {
             fig.differ.push(format!("{what}:\n  nft  {x}\n  ours {y}"));
         }
     }
-    if a.len() == b.len() && fig.differ.is_empty() {
+    if a.len() == b.len() && fig.differ.is_empty() && defects == 0 {
         assert_eq!(oracle.trim_end(), mine, "{what}: same objects, other bytes");
     }
 }
@@ -166,14 +205,11 @@ fn lang_own_corpus_lists_as_nft_json() {
     assert!(fig.rules >= 135, "only {} rules compared", fig.rules);
 }
 
-/// How many upstream rules may still list differently from nft (the
-/// figure when this test was written: 6 of 5,197 loaded as root).
-const UPSTREAM_MAX_DIFFER: usize = 6;
-
 /// nftables' own regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here): each file is
 /// loaded with `nft` in a fresh namespace, and our JSON listing compared
-/// with nft's object by object. Prints the figures; asserts the floor.
+/// with nft's object by object. Prints the figures; asserts every rule
+/// lists as nft's (but where nft is wrong: [`nft_defect`]).
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn lang_upstream_rules_list_as_nft_json() {
@@ -208,25 +244,34 @@ fn lang_upstream_rules_list_as_nft_json() {
         fig.rules - fig.rules_equal,
         fig.rules_untranslated
     );
-    for d in &fig.differ {
+    for d in fig.differ.iter().chain(&fig.nft_defects) {
         println!("{d}");
     }
     assert!(loaded > 4000, "only {loaded} upstream rules loaded");
-    let differ = fig.rules - fig.rules_equal;
-    assert!(
-        differ <= UPSTREAM_MAX_DIFFER,
-        "{differ} upstream rules list differently from nft, more than {UPSTREAM_MAX_DIFFER}"
+    // Every rule as nft lists it (6 differed before the stacked VLAN
+    // headers; none is one of nft's defects today).
+    let differ = fig.rules - fig.rules_equal - fig.rules_nft_defect;
+    assert_eq!(
+        differ, 0,
+        "{differ} upstream rules list differently from nft"
     );
 }
 
-/// How many upstream ruleset dumps may still list differently from nft
-/// (the figure when this test was written: 7 of 164 loaded as root; one is nft 1.0.6 printing stray memory for a dormant table).
-const RULESETS_MAX_DIFFER: usize = 7;
+/// How many upstream ruleset dumps nft 1.0.6 itself lists wrong in JSON
+/// ([`nft_defect`]), so that ours differ: `chains/dumps/0041chain_binding_0`
+/// (`jump { ... }` of bound chains printed as text), `maps/dumps/
+/// typeof_maps_update_0` (`update @m { ip saddr : 0x00000002 }` printed as
+/// text; nft cannot read either back) and `transactions/dumps/0002table_0`
+/// (a dormant table's flags printed from stray memory). Ours are objects:
+/// `{"jump": {"target": "__chainN"}}` naming the bound chain (nft's JSON
+/// has no place for its rules), `{"map": {"op": "update", ...}}` (the
+/// form later nft versions print) and `"flags": "dormant"`.
+const NFT_DEFECTIVE_DUMPS: usize = 3;
 
 /// nftables' ruleset dumps (`tests/shell/testcases/*/dumps/*.nft`, read at
 /// run time): each loaded with `nft -f` in a fresh namespace, then our JSON
 /// listing compared with `nft -j list ruleset`, object by object and as
-/// bytes. Prints the figures; asserts the floor.
+/// bytes. Prints the figures; asserts the ceilings.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn lang_upstream_rulesets_list_as_nft_json() {
@@ -235,7 +280,7 @@ fn lang_upstream_rulesets_list_as_nft_json() {
     else {
         return;
     };
-    let (mut loaded, mut identical) = (0, 0);
+    let (mut loaded, mut identical, mut defective) = (0, 0, 0);
     let mut fig = Figures::default();
     for f in &files {
         let _ns = support::netns();
@@ -243,16 +288,21 @@ fn lang_upstream_rulesets_list_as_nft_json() {
             continue;
         }
         loaded += 1;
-        let before = fig.differ.len();
+        let before = (fig.differ.len(), fig.nft_defects.len());
         let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         compare(&name, &mut fig);
-        if fig.differ.len() == before {
-            identical += 1;
+        if fig.differ.len() == before.0 {
+            if fig.nft_defects.len() == before.1 {
+                identical += 1;
+            } else {
+                defective += 1;
+            }
         }
     }
     println!(
-        "upstream rulesets: {loaded} of {} loaded, {identical} list byte for byte as nft -j; \
-         {} objects compared, {} equal; {} rules compared, {} equal ({} with untranslated parts)",
+        "upstream rulesets: {loaded} of {} loaded, {identical} list byte for byte as nft -j, \
+         {defective} differ only where nft 1.0.6 prints wrong; {} objects compared, {} equal; \
+         {} rules compared, {} equal ({} with untranslated parts)",
         files.len(),
         fig.objects,
         fig.objects_equal,
@@ -260,13 +310,16 @@ fn lang_upstream_rulesets_list_as_nft_json() {
         fig.rules_equal,
         fig.rules_untranslated
     );
-    for d in &fig.differ {
+    for d in fig.differ.iter().chain(&fig.nft_defects) {
         println!("{d}");
     }
     assert!(loaded > 100, "only {loaded} rulesets loaded");
+    // Every dump as nft lists it, but where nft is wrong (7 differed
+    // before: 4 fixed, 3 are nft's defects, now told apart).
+    let differ = loaded - identical - defective;
+    assert_eq!(differ, 0, "{differ} rulesets list differently from nft");
     assert!(
-        loaded - identical <= RULESETS_MAX_DIFFER,
-        "{} rulesets list differently from nft, more than {RULESETS_MAX_DIFFER}",
-        loaded - identical
+        defective <= NFT_DEFECTIVE_DUMPS,
+        "{defective} rulesets differ where nft 1.0.6 prints wrong, more than {NFT_DEFECTIVE_DUMPS}"
     );
 }

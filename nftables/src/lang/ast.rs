@@ -115,7 +115,8 @@ pub struct SetItem {
     pub map: Option<Vec<String>>,
     /// `"policy"` when not the default (`memory`).
     pub policy: Option<&'static str>,
-    /// `"size"`.
+    /// `"size"` (none for a constant set: nft sizes those by their
+    /// elements and lists no size).
     pub size: Option<u32>,
     /// `"flags"`: `constant`, `interval`, `timeout`, `dynamic`... in nft's order.
     pub flags: Vec<&'static str>,
@@ -243,6 +244,10 @@ pub struct FlowtableItem {
     pub prio: i32,
     /// `"dev"`.
     pub devices: Vec<String>,
+    /// `offload` (`NFT_FLOWTABLE_HW_OFFLOAD`), `counter`
+    /// (`NFT_FLOWTABLE_COUNTER`): printed in text only (`flags offload`,
+    /// `counter`), as this crate has not seen nft 1.0.6's JSON of them.
+    pub flags: Vec<&'static str>,
 }
 
 /// A rule.

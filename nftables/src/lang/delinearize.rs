@@ -627,15 +627,7 @@ impl State<'_, '_> {
                 len,
             )]
         };
-        // Stacked VLAN headers: the n-th one is 4 bytes further.
-        let mut offset = offset;
-        let mut vlan_shift = 0;
-        if base == Base::Ll && offset >= 144 && self.vlan {
-            let idx = ((offset - 112) / 32).min(self.vlan_depth);
-            vlan_shift = idx * 32;
-            offset -= vlan_shift;
-        }
-        let _ = vlan_shift;
+        let (offset, vlan_shift) = self.unstack_vlan(base, offset);
         if base == Base::Transport {
             if let Some(f) = self.icmp_field(offset, len) {
                 return f;
@@ -673,8 +665,12 @@ impl State<'_, '_> {
         match base {
             Base::Ll => {
                 // `vlan type` is the stacked header's own protocol field:
-                // the `ether type 8021q` before it stays.
-                if p.name == "vlan" && !(fields.len() == 1 && fields[0].name == "type") {
+                // the `ether type 8021q` before it stays; so does the
+                // `vlan type 8021q` before a field of a stacked header.
+                if p.name == "vlan"
+                    && vlan_shift == 0
+                    && !(fields.len() == 1 && fields[0].name == "type")
+                {
                     self.kill(&[Dep::EtherType(0x8100), Dep::MetaProtocol(0x8100)]);
                 }
                 self.kill(&[Dep::Iiftype(1)]);
@@ -922,7 +918,21 @@ impl State<'_, '_> {
         }
     }
 
+    /// A link-layer offset within the n-th stacked VLAN header (802.1ad
+    /// then 802.1q: each `vlan type 8021q`/`8021ad` matched puts the next
+    /// header 4 bytes further) as the offset in the first one, and the
+    /// bits taken off.
+    fn unstack_vlan(&self, base: Base, offset: u32) -> (u32, u32) {
+        if base == Base::Ll && offset >= 144 && self.vlan {
+            let shift = ((offset - 112) / 32).min(self.vlan_depth) * 32;
+            (offset - shift, shift)
+        } else {
+            (offset, 0)
+        }
+    }
+
     fn field_exists(&self, base: Base, offset: u32, len: u32) -> bool {
+        let (offset, _) = self.unstack_vlan(base, offset);
         let p = match base {
             Base::Ll => Some(if offset >= 112 {
                 &proto::VLAN
@@ -2823,10 +2833,20 @@ fn set_elements_with(
 ) -> R<Vec<Expr>> {
     let key_types = Datatype::concat_ids(set.key_type.unwrap_or(4));
     let key_len = set.key_len.unwrap_or(0);
+    // A concatenation's fields as nft cuts them (an integer's width and
+    // byte order come from the typeof user data).
+    let fields = if key_types.len() > 1 {
+        super::text::key_fields(set)
+    } else {
+        Vec::new()
+    };
     let field_lens: Vec<u32> = match set.desc.as_ref().and_then(|d| d.concat.as_ref()) {
         Some(c) if !c.0.is_empty() => c.0.clone(),
         _ if key_lens.is_some_and(|l| l.len() == key_types.len()) => {
             key_lens.map(<[u32]>::to_vec).unwrap_or_default()
+        }
+        _ if fields.len() == key_types.len() && fields.iter().all(|f| f.0 > 0) => {
+            fields.iter().map(|f| f.0).collect()
         }
         _ if key_types.len() > 1 => key_types
             .iter()
@@ -2834,6 +2854,7 @@ fn set_elements_with(
             .collect(),
         _ => vec![key_len],
     };
+    let field_host: Vec<bool> = fields.iter().map(|f| f.1).collect();
     // nft records the byte order of keys and data in the set's user data.
     let udata = set.userdata.as_deref().unwrap_or(&[]);
     let order = |t: u8| udata_u32(udata, t).map(|o| o == 1);
@@ -2867,7 +2888,15 @@ fn set_elements_with(
             let bits = ty.bits().unwrap_or(key_len * 8);
             return Ok(Expr::Value(Value::number(ty, bits, raw >> shift)));
         }
-        key_value(&key_types, &field_lens, bytes, key_host, interval).map(name)
+        key_value(
+            &key_types,
+            &field_lens,
+            &field_host,
+            bytes,
+            key_host,
+            interval,
+        )
+        .map(name)
     };
     let is_map = set.flags.is_some_and(|f| f.contains(SetFlags::MAP));
     let data_ty = Datatype::from_id(set.data_type.unwrap_or(0));
@@ -2905,8 +2934,8 @@ fn set_elements_with(
                 if v.len() == whole * 2 {
                     // Interval data of a concatenation: the start fields,
                     // then the end fields; each field a value or a range.
-                    let lo = key_value(&types, &lens, &v[..whole], false, false)?;
-                    let hi = key_value(&types, &lens, &v[whole..], false, false)?;
+                    let lo = key_value(&types, &lens, &[], &v[..whole], false, false)?;
+                    let hi = key_value(&types, &lens, &[], &v[whole..], false, false)?;
                     match (lo, hi) {
                         (Expr::Concat(l), Expr::Concat(h)) => Some(Expr::Concat(
                             l.into_iter()
@@ -2917,7 +2946,7 @@ fn set_elements_with(
                         (l, _) => Some(l),
                     }
                 } else {
-                    Some(key_value(&types, &lens, v, false, false)?)
+                    Some(key_value(&types, &lens, &[], v, false, false)?)
                 }
             }
             Some(Data::Value(v)) => Some(Expr::Value(name_ifindex(
@@ -3205,10 +3234,12 @@ fn prefix_len(lo: &[u8], hi: &[u8]) -> Option<u32> {
     (host > 0 && host < total).then_some(total - host)
 }
 
-/// A key's value (a concatenation for several types).
+/// A key's value (a concatenation for several types, each field
+/// host-endian as `hosts` says, else as its type is).
 fn key_value(
     types: &[Datatype],
     lens: &[u32],
+    hosts: &[bool],
     bytes: &[u8],
     host: bool,
     interval: bool,
@@ -3239,7 +3270,7 @@ fn key_value(
             *ty,
             bits,
             part,
-            !interval && ty.host_order(),
+            !interval && hosts.get(i).copied().unwrap_or_else(|| ty.host_order()),
         )));
     }
     Ok(Expr::Concat(parts))

@@ -47,6 +47,17 @@ pub fn listing(r: &Ruleset, filter: &Filter<'_>) -> Listing {
 /// it is made (a printer writes it and drops it: the listing of a large
 /// ruleset is never held whole).
 pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)) {
+    listing_items(r, filter, true, emit);
+}
+
+/// [`listing_each`]; without `elements`, the sets' elements are left out
+/// (the text printer cuts them from the kernel's bytes itself).
+pub(crate) fn listing_items(
+    r: &Ruleset,
+    filter: &Filter<'_>,
+    elements: bool,
+    emit: &mut dyn FnMut(Item),
+) {
     let mut items = Emit(emit);
     for t in &r.tables {
         let name = t.name.as_deref().unwrap_or("");
@@ -92,7 +103,11 @@ pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)
             if s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)) {
                 continue;
             }
-            let elems: Vec<&Element> = set_elems(&by_set, s.name.as_deref()).collect();
+            let elems: Vec<&Element> = if elements {
+                set_elems(&by_set, s.name.as_deref()).collect()
+            } else {
+                Vec::new()
+            };
             items.push(Item::Set(set_item(s, &elems, filter.ifname)));
         }
         for f in r
@@ -112,6 +127,7 @@ pub fn listing_each(r: &Ruleset, filter: &Filter<'_>, emit: &mut dyn FnMut(Item)
                     .and_then(|h| h.devs.as_ref())
                     .map(|d| d.0.clone())
                     .unwrap_or_default(),
+                flags: flowtable_flags(f.flags.unwrap_or(0)),
             }));
         }
         let chains: Vec<_> = r
@@ -172,6 +188,19 @@ pub(crate) fn set_flags(fl: SetFlags) -> Vec<&'static str> {
     }
     if fl.contains(SetFlags::TIMEOUT) {
         flags.push("timeout");
+    }
+    flags
+}
+
+/// A flowtable's flags as nft's text names them (`NFT_FLOWTABLE_HW_OFFLOAD`
+/// `offload`, `NFT_FLOWTABLE_COUNTER` `counter`).
+fn flowtable_flags(fl: u32) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if fl & nfnl_sys::NFT_FLOWTABLE_HW_OFFLOAD != 0 {
+        flags.push("offload");
+    }
+    if fl & nfnl_sys::NFT_FLOWTABLE_COUNTER != 0 {
+        flags.push("counter");
     }
     flags
 }
@@ -295,7 +324,12 @@ fn set_item(
         handle: s.handle.unwrap_or(0),
         map,
         policy: (s.policy == Some(1)).then_some("memory"),
-        size: s.desc.as_ref().and_then(|d| d.size),
+        // nft sizes a constant set by its elements and lists no size.
+        size: s
+            .desc
+            .as_ref()
+            .and_then(|d| d.size)
+            .filter(|_| !fl.contains(SetFlags::CONSTANT)),
         flags,
         timeout: s.timeout.map(|t| t / 1000),
         gc_interval: s.gc_interval.map(|g| u64::from(g) / 1000),

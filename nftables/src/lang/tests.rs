@@ -592,3 +592,242 @@ fn random_expression_lists_never_panic() {
         }
     }
 }
+
+/// The rule's statements as `nft list ruleset` prints them on one line.
+fn line(family: ProtoFamily, exprs: Vec<KExpr>) -> String {
+    tr(family, exprs)
+        .iter()
+        .map(super::text::stmt_text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `[ payload load 2b @ link header + OFF ]`, a mask, `[ cmp eq ]`.
+fn ll_match(off: u32, mask: Option<[u8; 2]>, v: u16) -> Vec<KExpr> {
+    let mut out = vec![KExpr::payload(PayloadBase::LL, off, 2, REG1)];
+    if let Some(m) = mask {
+        out.push(bitwise(&m));
+    }
+    out.push(KExpr::cmp(CmpOp::EQ, REG1, v.to_be_bytes()));
+    out
+}
+
+#[test]
+fn stacked_vlan_headers_are_four_bytes_apart() {
+    // ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 vlan type ip
+    // counter (nft 1.0.6's listing): each `vlan type 8021q` matched puts
+    // the next header 4 bytes further; the `vlan type` before a field of
+    // the stacked header stays, the `vlan type ip` before `ip protocol`
+    // goes, as the `ether type 8021q` before the first header's field.
+    let id = Some([0x0f, 0xff]);
+    let stacked = |tail: Vec<KExpr>| {
+        [
+            ll_match(12, None, 0x88a8),
+            ll_match(14, id, 1),
+            ll_match(16, None, 0x8100),
+            ll_match(18, id, 2),
+            ll_match(20, None, 0x0800),
+            tail,
+        ]
+        .concat()
+    };
+    assert_eq!(
+        line(ProtoFamily::Bridge, stacked(vec![KExpr::counter()])),
+        "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 vlan type ip counter packets 0 bytes 0"
+    );
+    assert_eq!(
+        line(
+            ProtoFamily::Netdev,
+            stacked(vec![
+                KExpr::payload(PayloadBase::NETWORK, 9, 1, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+            ])
+        ),
+        "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 ip protocol tcp"
+    );
+    // Three headers deep, the first one's ether type implied.
+    let three = [
+        ll_match(12, None, 0x8100),
+        ll_match(14, id, 1),
+        ll_match(16, None, 0x88a8),
+        ll_match(18, id, 2),
+        ll_match(20, None, 0x8100),
+        ll_match(22, id, 3),
+        ll_match(24, None, 0x0806),
+    ]
+    .concat();
+    assert_eq!(
+        line(ProtoFamily::Bridge, three),
+        "vlan id 1 vlan type 8021ad vlan id 2 vlan type 8021q vlan id 3 vlan type arp"
+    );
+    // Without a `vlan type` between them both match the first header.
+    let flat = [
+        ll_match(12, None, 0x88a8),
+        ll_match(14, id, 1),
+        ll_match(14, id, 2),
+    ]
+    .concat();
+    assert_eq!(
+        line(ProtoFamily::Bridge, flat),
+        "ether type 8021ad vlan id 1 vlan id 2"
+    );
+}
+
+fn ct_load(key: kx::CtKey, dir: u8) -> KExpr {
+    KExpr::Ct(kx::Ct {
+        dreg: Some(REG1),
+        key: Some(key),
+        direction: Some(dir),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn family_less_ct_addresses_print_the_family_in_text_only() {
+    // meta nfproto ipv4 ct original saddr 1.2.3.4 (inet): nft 1.0.6 lists
+    // `ct original ip saddr 1.2.3.4`, and `"key": "saddr"` in JSON.
+    let inet = vec![
+        KExpr::meta(MetaKey::NFPROTO, REG1),
+        KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+        ct_load(kx::CtKey::SRC, 0),
+        KExpr::cmp(CmpOp::EQ, REG1, [1, 2, 3, 4]),
+    ];
+    assert_eq!(
+        line(ProtoFamily::Inet, inet.clone()),
+        "ct original ip saddr 1.2.3.4"
+    );
+    // The family of the table (ip6), a range in ip.
+    let mut v6 = [0u8; 16];
+    v6[15] = 2;
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv6,
+            vec![ct_load(kx::CtKey::DST, 1), KExpr::cmp(CmpOp::NEQ, REG1, v6)]
+        ),
+        "ct reply ip6 daddr != ::2"
+    );
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                ct_load(kx::CtKey::SRC, 0),
+                KExpr::cmp(CmpOp::GTE, REG1, [1, 2, 3, 1]),
+                KExpr::cmp(CmpOp::LTE, REG1, [1, 2, 3, 4]),
+            ]
+        ),
+        "ct original ip saddr 1.2.3.1-1.2.3.4"
+    );
+    // The keys with a family stay as they are.
+    assert_eq!(
+        line(
+            ProtoFamily::Inet,
+            vec![
+                ct_load(kx::CtKey::SRC_IP, 0),
+                KExpr::cmp(CmpOp::EQ, REG1, [1, 2, 3, 4])
+            ]
+        ),
+        "ct original ip saddr 1.2.3.4"
+    );
+    #[cfg(feature = "json")]
+    {
+        let stmts = tr(ProtoFamily::Inet, inet);
+        assert_eq!(
+            super::json::to_string(&stmts[0]),
+            r#"{"match": {"op": "==", "left": {"ct": {"key": "saddr", "dir": "original"}}, "right": "1.2.3.4"}}"#
+        );
+    }
+}
+
+/// The JSON of a set's elements as the listing prints them.
+#[cfg(feature = "json")]
+fn elems_json(set: &Set, keys: &[Vec<u8>]) -> String {
+    let elems: Vec<Element> = keys.iter().map(|k| Element::new(k.clone())).collect();
+    let refs: Vec<&Element> = elems.iter().collect();
+    let out = delinearize::set_elements(set, &refs, None, 0).unwrap();
+    super::json::to_string(&Expr::Set(out))
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn typeof_integers_of_a_concatenation_take_their_width_from_user_data() {
+    // The user data nft 1.0.6 wrote for these typeof sets (read back from
+    // the kernel); a concatenation's integer fields have no width nor
+    // byte order in the key type, only in the typeof expressions.
+    let typeof_set = |key_type: u32, key_len: u32, udata: &str| {
+        let mut s = Set::new(ProtoFamily::Inet, "t", "s", key_type, key_len);
+        s.userdata = Some(super::text::tests::hex(udata));
+        s
+    };
+    // typeof udp length . @ih,32,32: 16 bits in a 4-byte slot, then 32.
+    let s = typeof_set(
+        260,
+        8,
+        "000400000000010400000000034c00040d0000000144001a00040700000001120004060000000104\
+         030000000404100000000126000407000000011e0004000000000104000000000204040000000304\
+         2000000004042000000004080004010000000100060400000000",
+    );
+    assert_eq!(
+        elems_json(&s, &[super::text::tests::hex("001e00000000001e")]),
+        r#"{"set": [{"concat": [30, 30]}]}"#
+    );
+    // typeof iifname . ip saddr . ipsec in reqid: the reqid is host-endian.
+    let s = typeof_set(
+        168_388,
+        24,
+        "000400000000034a00040d0000000142000e00040900000001060004060000000114000407000000\
+         010c00040c00000001040b000000021a00041b0000000112000405000000010400000000020400000000",
+    );
+    let mut key = b"eth0".to_vec();
+    key.resize(16, 0);
+    key.extend([10, 1, 1, 2]);
+    key.extend(42u32.to_ne_bytes());
+    assert_eq!(
+        elems_json(&s, &[key]),
+        r#"{"set": [{"concat": ["eth0", "10.1.1.2", 42]}]}"#
+    );
+    // typeof vlan id . ip saddr: 12 bits in 2 bytes.
+    let s = typeof_set(
+        263,
+        8,
+        "000400000000033a00040d0000000132001a000407000000011200041000000001040400000004040c\
+         0000000114000407000000010c00040c00000001040b000000",
+    );
+    assert_eq!(
+        elems_json(&s, &[super::text::tests::hex("0def000001020304")]),
+        r#"{"set": [{"concat": [3567, "1.2.3.4"]}]}"#
+    );
+}
+
+#[test]
+fn a_constant_set_lists_no_size() {
+    // nft sizes a constant set by its elements (`size` 18 in the kernel
+    // for 18 elements) and lists none, in text as in JSON.
+    let sized = |name: &str, flags: SetFlags| {
+        let mut s = Set::new(ProtoFamily::Ipv4, "t", name, 7, 4);
+        s.flags = Some(flags);
+        s.desc = Some(crate::object::SetDesc {
+            size: Some(18),
+            ..Default::default()
+        });
+        s
+    };
+    let rs = crate::ruleset::Ruleset {
+        tables: vec![crate::object::Table::new(ProtoFamily::Ipv4, "t")],
+        sets: vec![
+            sized("c", SetFlags::CONSTANT),
+            sized("s", SetFlags::empty()),
+        ],
+        ..Default::default()
+    };
+    let sizes: Vec<Option<u32>> = super::listing::listing(&rs, &Default::default())
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Set(s) => Some(s.size),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes, [None, Some(18)]);
+    let text = super::text::ruleset(&rs);
+    assert_eq!(text.matches("size 18").count(), 1, "{text}");
+}

@@ -2,7 +2,9 @@
 //! through this crate: tables with their flags and comments, stateful
 //! objects, named sets and maps with their elements, flowtables and
 //! chains (hooks, named priorities, policies, devices) with their rules,
-//! in nft's order, indentation and line wrapping.
+//! in nft's order, indentation and line wrapping. The parts are the items
+//! of [`listing`], in its order (what the printer
+//! still reads from the kernel's objects: see [`lang`](crate::lang)).
 //!
 //! ```no_run
 //! use nfnl_tables::lang::text;
@@ -82,9 +84,10 @@ use nfnl_sys as sys;
 use super::xlate;
 use crate::data::Data;
 use crate::expr::{Counter, Expr};
+use crate::lang::ast::{ChainItem, FlowtableItem, Item as LItem, ObjItem, TableItem};
 use crate::lang::delinearize::{self, udata_comment, Context, IfnameFn};
-use crate::lang::listing::{set_flags, table_item};
-use crate::object::{Chain, ChainFlags, ElemFlags, Element, Flowtable, Obj, Set, SetFlags, Table};
+use crate::lang::listing::{self, set_flags, Filter};
+use crate::object::{Chain, ChainFlags, ElemFlags, Element, Set, SetFlags, Table};
 use crate::ruleset::Ruleset;
 use crate::text::family_name;
 
@@ -169,7 +172,9 @@ impl<'a> Printer<'a> {
         self
     }
 
-    /// The whole listing.
+    /// The whole listing: the items of [`listing::listing_each`] in their
+    /// order, nested as nft nests them (a table's objects, sets and maps,
+    /// flowtables, then each chain with its rules).
     pub fn ruleset(&self, rs: &Ruleset) -> String {
         let mut out = String::new();
         let names = interface_names();
@@ -179,6 +184,9 @@ impl<'a> Printer<'a> {
             rules: HashMap::new(),
             elems: HashMap::new(),
             bound: std::collections::HashSet::new(),
+            tables: HashMap::new(),
+            sets: HashMap::new(),
+            chains: HashMap::new(),
         };
         fn s(x: &Option<String>) -> &str {
             x.as_deref().unwrap_or("")
@@ -199,9 +207,64 @@ impl<'a> Printer<'a> {
             if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
                 ctx.bound.insert((c.family, s(&c.table), s(&c.name)));
             }
+            ctx.chains.insert((c.family, s(&c.table), s(&c.name)), c);
         }
         for t in &rs.tables {
-            self.table(&mut out, rs, t, &ctx);
+            ctx.tables.insert((family_name(t.family), s(&t.name)), t);
+        }
+        for x in &rs.sets {
+            ctx.sets.insert((x.family, s(&x.table), s(&x.name)), x);
+        }
+        let filter = Filter {
+            ifname: Some(ctx.ifname),
+            ..Default::default()
+        };
+        let mut table: Option<TableOut> = None;
+        listing::listing_items(rs, &filter, false, &mut |item| match item {
+            LItem::Table(t) => {
+                if let Some(done) = table.take() {
+                    self.end_table(&mut out, done, rs, &ctx);
+                }
+                table = self.begin_table(&mut out, t, &ctx);
+            }
+            LItem::Obj(ob) => {
+                if let Some(t) = table.as_mut() {
+                    t.sep(&mut out);
+                    self.obj(&mut out, &ob);
+                }
+            }
+            LItem::Set(x) => {
+                if let Some(t) = table.as_mut() {
+                    let tname = t.name.clone();
+                    if let Some(k) = ctx.sets.get(&(t.family, tname.as_str(), x.name.as_str())) {
+                        t.sep(&mut out);
+                        self.set(&mut out, k, &ctx);
+                    }
+                }
+            }
+            LItem::Flowtable(f) => {
+                if let Some(t) = table.as_mut() {
+                    t.sep(&mut out);
+                    self.flowtable(&mut out, &f);
+                }
+            }
+            LItem::Chain(c) => {
+                if let Some(t) = table.as_mut() {
+                    t.chains.push((c, Vec::new()));
+                }
+            }
+            LItem::Rule(r) => {
+                if let Some(t) = table.as_mut() {
+                    if let Some((_, rules)) =
+                        t.chains.iter_mut().rev().find(|(c, _)| c.name == r.chain)
+                    {
+                        rules.push(r);
+                    }
+                }
+            }
+        });
+        if let Some(done) = table.take() {
+            self.end_table(&mut out, done, rs, &ctx);
         }
         out
     }
@@ -213,10 +276,10 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn table(&self, o: &mut String, rs: &Ruleset, t: &Table, ctx: &Ctx<'_>) {
-        let fam = t.family;
-        let name = t.name.as_deref().unwrap_or("");
-        let item = table_item(t);
+    /// `table FAMILY NAME {`, its flags and comment; `None` for a table
+    /// the ruleset does not hold.
+    fn begin_table(&self, o: &mut String, item: TableItem, ctx: &Ctx<'_>) -> Option<TableOut> {
+        let t = *ctx.tables.get(&(item.family, item.name.as_str()))?;
         let _ = write!(o, "table {} {} {{", item.family, item.name);
         let owned = item.flags.contains(&"owner");
         if self.handles || owned {
@@ -239,51 +302,54 @@ impl<'a> Printer<'a> {
         if let Some(c) = &item.comment {
             let _ = writeln!(o, "\tcomment \"{c}\"");
         }
-        let mine = |f: ProtoFamily, tb: &Option<String>| f == fam && tb.as_deref() == Some(name);
-        // nft leaves an empty line after the declarations only when the
-        // table has flags (a comment alone is followed directly).
-        let mut first = t.flags.is_none_or(|f| f.is_empty());
-        let mut sep = |o: &mut String| {
-            if !first {
-                o.push('\n');
+        Some(TableOut {
+            family: t.family,
+            name: item.name,
+            // nft leaves an empty line after the declarations only when
+            // the table has flags (a comment alone is followed directly).
+            first: t.flags.is_none_or(|f| f.is_empty()),
+            chains: Vec::new(),
+        })
+    }
+
+    /// The table's chains with their rules, and its closing brace.
+    fn end_table(&self, o: &mut String, mut t: TableOut, rs: &Ruleset, ctx: &Ctx<'_>) {
+        let (fam, name) = (t.family, t.name.clone());
+        // The rules of bound chains are not in the listing: they are
+        // translated here, with the table's sets, when the table has any.
+        let has_bound = ctx.bound.iter().any(|(f, tb, _)| *f == fam && *tb == name);
+        let dctx = has_bound.then(|| {
+            let mut d = Context::new(fam);
+            d.ifname = Some(ctx.ifname);
+            for s in rs
+                .sets
+                .iter()
+                .filter(|x| x.family == fam && x.table.as_deref() == Some(&name))
+            {
+                let key = (fam, name.as_str(), s.name.as_deref().unwrap_or(""));
+                d.add_set(s, ctx.elems.get(&key).into_iter().flatten().copied());
             }
-            first = false;
-        };
-        for ob in rs.objs.iter().filter(|x| mine(x.family, &x.table)) {
-            sep(o);
-            self.obj(o, ob);
-        }
-        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
-            if s.flags.is_some_and(|f| f.contains(SetFlags::ANONYMOUS)) {
-                continue;
-            }
-            sep(o);
-            self.set(o, s, ctx);
-        }
-        for f in rs.flowtables.iter().filter(|x| mine(x.family, &x.table)) {
-            sep(o);
-            self.flowtable(o, f);
-        }
-        let mut dctx = Context::new(fam);
-        dctx.ifname = Some(ctx.ifname);
-        for s in rs.sets.iter().filter(|x| mine(x.family, &x.table)) {
-            let key = (fam, name, s.name.as_deref().unwrap_or(""));
-            dctx.add_set(s, ctx.elems.get(&key).into_iter().flatten().copied());
-        }
-        for c in rs.chains.iter().filter(|x| mine(x.family, &x.table)) {
-            if c.flags.is_some_and(|f| f.contains(ChainFlags::BINDING)) {
-                continue;
-            }
-            sep(o);
-            self.chain(o, c, &dctx, ctx);
+            d
+        });
+        for (c, rules) in std::mem::take(&mut t.chains) {
+            t.sep(o);
+            self.chain(o, &c, rules, dctx.as_ref(), ctx, fam);
         }
         o.push_str("}\n");
     }
 
-    fn chain(&self, o: &mut String, c: &Chain, dctx: &Context<'_>, ctx: &Ctx<'_>) {
-        let name = c.name.as_deref().unwrap_or("");
-        let _ = writeln!(o, "\tchain {name} {{{}", self.handle(c.handle));
-        let item = crate::lang::listing::chain_item(c);
+    fn chain(
+        &self,
+        o: &mut String,
+        item: &ChainItem,
+        rules: Vec<RuleItem>,
+        dctx: Option<&Context<'_>>,
+        ctx: &Ctx<'_>,
+        family: ProtoFamily,
+    ) {
+        let table = item.table.as_str();
+        let name = item.name.as_str();
+        let _ = writeln!(o, "\tchain {name} {{{}", self.handle(Some(item.handle)));
         if let Some(cm) = &item.comment {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
@@ -299,49 +365,53 @@ impl<'a> Printer<'a> {
             } else if !list.is_empty() {
                 let _ = write!(o, " devices = {{ {} }}", list.join(", "));
             }
-            let _ = write!(o, " priority {};", priority_text(c.family, b.hook, b.prio));
+            let _ = write!(o, " priority {};", priority_text(family, b.hook, b.prio));
             let _ = write!(o, " policy {};", b.policy);
             o.push('\n');
         }
-        if c.flags.is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD)) {
+        let offload = ctx
+            .chains
+            .get(&(family, table, name))
+            .and_then(|c| c.flags)
+            .is_some_and(|f| f.contains(ChainFlags::HW_OFFLOAD));
+        if offload {
             o.push_str("\t\tflags offload;\n");
         }
-        self.rules(
-            o,
-            ctx,
-            dctx,
-            c.family,
-            c.table.as_deref().unwrap_or(""),
-            name,
-            2,
-        );
+        // The listing's rules of the chain are the kernel's, in order.
+        let kernel = ctx.rules.get(&(family, table, name));
+        let pairs = rules
+            .into_iter()
+            .zip(kernel.into_iter().flatten().copied())
+            .collect();
+        self.rules(o, ctx, dctx, family, table, pairs, 2);
         o.push_str("\t}\n");
     }
 
-    /// The rules of a chain, indented by `depth` tabs; a jump or goto to
-    /// a bound (anonymous) chain prints that chain's rules inline in
-    /// braces, one tab deeper.
+    /// Rules (translated, with their kernel form for x_tables
+    /// extensions), indented by `depth` tabs; a jump or goto to a bound
+    /// (anonymous) chain prints that chain's rules inline in braces, one
+    /// tab deeper.
     #[allow(clippy::too_many_arguments)]
     fn rules(
         &self,
         o: &mut String,
         ctx: &Ctx<'_>,
-        dctx: &Context<'_>,
+        dctx: Option<&Context<'_>>,
         family: ProtoFamily,
         table: &str,
-        chain: &str,
+        rules: Vec<(RuleItem, &crate::object::Rule)>,
         depth: usize,
     ) {
         let tabs = "\t".repeat(depth);
         let bound = |n: &str| ctx.bound.contains(&(family, table, n));
-        for r in ctx.rules.get(&(family, table, chain)).into_iter().flatten() {
-            let mut item = delinearize::rule(dctx, r);
+        for (mut item, r) in rules {
             // A jump into a bound chain: the chain's rules inline.
             let inline = match item.stmts.last() {
                 Some(Stmt::Verdict(LVerdict::Jump(n))) if bound(n) => Some(("jump", n.clone())),
                 Some(Stmt::Verdict(LVerdict::Goto(n))) if bound(n) => Some(("goto", n.clone())),
                 _ => None,
             };
+            let inline = inline.and_then(|i| dctx.map(|d| (i, d)));
             if inline.is_some() {
                 item.stmts.pop();
             }
@@ -370,7 +440,7 @@ impl<'a> Printer<'a> {
                 .collect();
             match rule_text_xt(&item, &xt) {
                 Some(t) => match inline {
-                    Some((kw, n)) => {
+                    Some(((kw, n), d)) => {
                         let sp = if t.is_empty() { "" } else { " " };
                         // The rule's handle follows the closing brace; the
                         // bound chain's rules show none.
@@ -379,7 +449,14 @@ impl<'a> Printer<'a> {
                             handles: false,
                             ifname: self.ifname,
                         };
-                        inner.rules(o, ctx, dctx, family, table, &n, depth + 1);
+                        let inner_rules = ctx
+                            .rules
+                            .get(&(family, table, n.as_str()))
+                            .into_iter()
+                            .flatten()
+                            .map(|x| (delinearize::rule(d, x), *x))
+                            .collect();
+                        inner.rules(o, ctx, dctx, family, table, inner_rules, depth + 1);
                         let _ = writeln!(o, "{tabs}}}{}", self.handle(r.handle));
                     }
                     None => {
@@ -402,56 +479,61 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn flowtable(&self, o: &mut String, f: &Flowtable) {
+    fn flowtable(&self, o: &mut String, f: &FlowtableItem) {
         let _ = writeln!(
             o,
             "\tflowtable {} {{{}",
-            f.name.as_deref().unwrap_or(""),
-            self.handle(f.handle)
+            f.name,
+            self.handle(Some(f.handle))
         );
-        if let Some(h) = &f.hook {
-            let _ = writeln!(
-                o,
-                "\t\thook ingress priority {}",
-                priority_text(ProtoFamily::Netdev, "ingress", h.priority.unwrap_or(0))
-            );
-            if let Some(ds) = &h.devs {
-                let mut list: Vec<&str> = ds.0.iter().map(String::as_str).collect();
-                list.sort_unstable();
-                let _ = writeln!(o, "\t\tdevices = {{ {} }}", list.join(", "));
-            }
+        let _ = writeln!(
+            o,
+            "\t\thook {} priority {}",
+            f.hook,
+            priority_text(ProtoFamily::Netdev, f.hook, f.prio)
+        );
+        if !f.devices.is_empty() {
+            let mut list: Vec<&str> = f.devices.iter().map(String::as_str).collect();
+            list.sort_unstable();
+            let _ = writeln!(o, "\t\tdevices = {{ {} }}", list.join(", "));
         }
-        if f.flags.is_some_and(|x| x & 1 != 0) {
+        if f.flags.contains(&"offload") {
             o.push_str("\t\tflags offload\n");
         }
-        if f.flags.is_some_and(|x| x & 2 != 0) {
+        if f.flags.contains(&"counter") {
             o.push_str("\t\tcounter\n");
         }
         o.push_str("\t}\n");
     }
 
-    fn obj(&self, o: &mut String, ob: &Obj) {
-        let name = ob.name.as_deref().unwrap_or("");
-        let kind = match ob.kind {
-            Some(sys::NFT_OBJECT_COUNTER) => "counter",
-            Some(sys::NFT_OBJECT_QUOTA) => "quota",
-            Some(sys::NFT_OBJECT_CT_HELPER) => "ct helper",
-            Some(sys::NFT_OBJECT_LIMIT) => "limit",
-            Some(sys::NFT_OBJECT_CONNLIMIT) => "connlimit",
-            Some(sys::NFT_OBJECT_TUNNEL) => "tunnel",
-            Some(sys::NFT_OBJECT_CT_TIMEOUT) => "ct timeout",
-            Some(sys::NFT_OBJECT_SECMARK) => "secmark",
-            Some(sys::NFT_OBJECT_CT_EXPECT) => "ct expectation",
-            Some(sys::NFT_OBJECT_SYNPROXY) => "synproxy",
-            _ => "unknown",
+    fn obj(&self, o: &mut String, item: &ObjItem) {
+        let kind = match &item.obj {
+            ObjBody::Connlimit { .. } => "connlimit",
+            // An object whose data this crate cannot read: its type.
+            ObjBody::Other(k) => match *k {
+                sys::NFT_OBJECT_COUNTER => "counter",
+                sys::NFT_OBJECT_QUOTA => "quota",
+                sys::NFT_OBJECT_CT_HELPER => "ct helper",
+                sys::NFT_OBJECT_LIMIT => "limit",
+                sys::NFT_OBJECT_CONNLIMIT => "connlimit",
+                sys::NFT_OBJECT_TUNNEL => "tunnel",
+                sys::NFT_OBJECT_CT_TIMEOUT => "ct timeout",
+                sys::NFT_OBJECT_SECMARK => "secmark",
+                sys::NFT_OBJECT_CT_EXPECT => "ct expectation",
+                sys::NFT_OBJECT_SYNPROXY => "synproxy",
+                _ => "unknown",
+            },
+            b => b.kind(),
         };
-        let _ = writeln!(o, "\t{kind} {name} {{{}", self.handle(ob.handle));
-        if let Some(cm) = ob.userdata.as_deref().and_then(|u| udata_comment(u, 0)) {
+        let _ = writeln!(
+            o,
+            "\t{kind} {} {{{}",
+            item.name,
+            self.handle(Some(item.handle))
+        );
+        if let Some(cm) = &item.comment {
             let _ = writeln!(o, "\t\tcomment \"{cm}\"");
         }
-        let Some(item) = crate::lang::listing::obj_item(ob) else {
-            return;
-        };
         match &item.obj {
             ObjBody::Counter(c) => {
                 let _ = writeln!(o, "\t\tpackets {} bytes {}", c.packets, c.bytes);
@@ -676,6 +758,32 @@ struct Ctx<'a> {
     elems: HashMap<(ProtoFamily, &'a str, &'a str), Vec<&'a Element>>,
     /// Bound (anonymous) chains.
     bound: std::collections::HashSet<(ProtoFamily, &'a str, &'a str)>,
+    /// Tables by (family name, name).
+    tables: HashMap<(&'static str, &'a str), &'a Table>,
+    /// Sets by (family, table, name).
+    sets: HashMap<(ProtoFamily, &'a str, &'a str), &'a Set>,
+    /// Chains by (family, table, name).
+    chains: HashMap<(ProtoFamily, &'a str, &'a str), &'a Chain>,
+}
+
+/// A table being printed: its chains (and their rules) wait for the
+/// listing's rules, which follow all the chains.
+struct TableOut {
+    family: ProtoFamily,
+    name: String,
+    /// No part printed yet (and none needs an empty line before it).
+    first: bool,
+    chains: Vec<(ChainItem, Vec<RuleItem>)>,
+}
+
+impl TableOut {
+    /// The empty line between two parts of a table.
+    fn sep(&mut self, o: &mut String) {
+        if !self.first {
+            o.push('\n');
+        }
+        self.first = false;
+    }
 }
 
 /// The name (`comm`) of the process holding the netlink socket whose
@@ -1510,6 +1618,29 @@ struct Field {
     raw: bool,
 }
 
+/// Each field of set `s`'s key as nft cuts it: its byte length and
+/// whether it is host-endian, from the concatenation description, else
+/// the typeof expressions of the user data (an integer's width and byte
+/// order are only there), else the field types. One list for both
+/// printers: the JSON elements ([`delinearize::set_elements`]) use it too.
+pub(crate) fn key_fields(s: &Set) -> Vec<(u32, bool)> {
+    let ud = SetUdata::parse(s.userdata.as_deref().unwrap_or(&[]));
+    KeyType::of(
+        s.key_type.unwrap_or(0),
+        s.key_len.unwrap_or(0),
+        s.desc
+            .as_ref()
+            .and_then(|d| d.concat.as_ref())
+            .map(|c| &c.0[..]),
+        ud.key_typeof.as_ref(),
+        ud.key_byteorder,
+    )
+    .fields
+    .iter()
+    .map(|f| (u32::try_from(f.len).unwrap_or(0), f.host))
+    .collect()
+}
+
 /// A set's key or a map's data: its fields and how nft names them.
 #[derive(Clone, Debug)]
 struct KeyType {
@@ -2064,6 +2195,24 @@ fn is_compound_under(e: &LExpr, parent: crate::lang::ast::BinOp) -> bool {
     matches!(e, LExpr::Binop { op, .. } if precedence(*op) < precedence(parent))
 }
 
+/// `ip` or `ip6` by the addresses on a match's right side (a value, a
+/// prefix or a range): nft names the family of the family-less ct keys
+/// `saddr` and `daddr` from the rule's protocol context (the table's
+/// family, or the `meta nfproto` match it removes in inet), and nft only
+/// accepts those keys compared with addresses of that family.
+fn ct_addr_family(right: &LExpr) -> Option<&'static str> {
+    match right {
+        LExpr::Value(v) => match v.ty {
+            Datatype::Ipv4Addr => Some("ip"),
+            Datatype::Ipv6Addr => Some("ip6"),
+            _ => None,
+        },
+        LExpr::Prefix { addr, .. } => ct_addr_family(addr),
+        LExpr::Range(lo, _) => ct_addr_family(lo),
+        _ => None,
+    }
+}
+
 /// An expression as nft prints it (`ip saddr`, `{ 22, 80 }`, `@set`...).
 pub fn expr_text(e: &LExpr) -> String {
     expr_text_in(e, false)
@@ -2609,7 +2758,14 @@ pub fn stmt_text(s: &Stmt) -> String {
                     return format!("{} == {r}", expr_text(left));
                 }
             }
-            let l = expr_text(left);
+            let l = match (left, ct_addr_family(right)) {
+                // The family-less `ct saddr`/`daddr` keys print with the
+                // family of the addresses compared (JSON leaves it out).
+                (LExpr::Ct { key, dir: Some(d) }, Some(f)) if key == "saddr" || key == "daddr" => {
+                    format!("ct {d} {f} {key}")
+                }
+                _ => expr_text(left),
+            };
             let r = keyed_text(left, right);
             match op {
                 Op::Eq
@@ -2827,7 +2983,7 @@ fn rule_text_xt(r: &RuleItem, xt: &[Option<String>]) -> Option<String> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::object::{Hook, SetDesc, SetElems};
+    use crate::object::{Flowtable, Hook, Obj, SetDesc, SetElems};
 
     /// Bytes from hex digits (also for `lang::xlate`'s tests).
     pub(in crate::lang) fn hex(s: &str) -> Vec<u8> {
@@ -2926,6 +3082,39 @@ pub(super) mod tests {
             .handles(true)
             .ruleset(&rs)
             .contains("\tchain other { # handle 7\n"));
+    }
+
+    #[test]
+    fn parts_nest_in_the_listings_order() {
+        // Rules come in the kernel's order, chain b's first: each is
+        // printed inside its chain, after the table's other parts
+        // (flowtable with its flags), chains in their own order.
+        let t = table(ProtoFamily::Inet, "x");
+        let a = Chain::new(ProtoFamily::Inet, "x", "a");
+        let b = Chain::new(ProtoFamily::Inet, "x", "b");
+        let rule = |chain: &str, v: crate::data::Verdict| {
+            crate::object::Rule::new(ProtoFamily::Inet, "x", chain, vec![Expr::verdict(v)])
+        };
+        let mut f = Flowtable::new(ProtoFamily::Inet, "x", "ft", 0, &["eth0"]);
+        f.flags = Some(sys::NFT_FLOWTABLE_HW_OFFLOAD | sys::NFT_FLOWTABLE_COUNTER);
+        let rs = Ruleset {
+            tables: vec![t],
+            chains: vec![a, b],
+            rules: vec![
+                rule("b", crate::data::Verdict::Accept),
+                rule("a", crate::data::Verdict::Drop),
+                rule("b", crate::data::Verdict::Return),
+            ],
+            flowtables: vec![f],
+            ..Default::default()
+        };
+        assert_eq!(
+            ruleset(&rs),
+            "table inet x {\n\tflowtable ft {\n\t\thook ingress priority filter\n\
+             \t\tdevices = { eth0 }\n\t\tflags offload\n\t\tcounter\n\t}\n\n\
+             \tchain a {\n\t\tdrop\n\t}\n\n\
+             \tchain b {\n\t\taccept\n\t\treturn\n\t}\n}\n"
+        );
     }
 
     #[test]
