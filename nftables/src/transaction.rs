@@ -202,6 +202,109 @@ impl Transaction {
         msg_type_of(self.messages(i..i + 1))
     }
 
+    /// Appends operations `ops` of `other`, renumbered as this
+    /// transaction's next ones (for callers that encode in several
+    /// transactions and put them in order afterwards).
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing appended).
+    pub(crate) fn append(
+        &mut self,
+        other: &Transaction,
+        ops: std::ops::Range<usize>,
+    ) -> Result<(), EncodeError> {
+        let (bytes, n, groups) = (self.buf.len(), self.ops.len(), self.groups.len());
+        let r = self.append_inner(other, ops);
+        if r.is_err() {
+            self.rollback(bytes, n, groups);
+        }
+        r
+    }
+
+    fn append_inner(
+        &mut self,
+        other: &Transaction,
+        ops: std::ops::Range<usize>,
+    ) -> Result<(), EncodeError> {
+        // An element call's messages share one group: copied once.
+        let mut last_group: Option<(u32, u32)> = None;
+        for i in ops {
+            let Some(op) = other.ops.get(i) else { break };
+            let msg = other.messages(i..i + 1);
+            let start = self.buf.len();
+            let off =
+                u32::try_from(start).map_err(|_| EncodeError::MessageTooLarge { len: start })?;
+            let seq = u32::try_from(self.ops.len() + 1)
+                .map_err(|_| EncodeError::Invalid("too many operations"))?;
+            self.buf.extend_from_slice(msg);
+            if let Some(s) = self.buf.get_mut(start + 8..start + 12) {
+                s.copy_from_slice(&seq.to_ne_bytes());
+            }
+            let what = match &op.what {
+                Desc::Text(t) => Desc::Text(t.clone()),
+                Desc::Elems { group, first } => {
+                    let g = match last_group {
+                        Some((src, dst)) if src == *group => dst,
+                        _ => {
+                            let dst = u32::try_from(self.groups.len()).map_err(|_| {
+                                EncodeError::Invalid("too many element operations")
+                            })?;
+                            let copied = other.groups.get(*group as usize).cloned();
+                            self.groups.push(copied.unwrap_or(ElemGroup {
+                                verb: "add",
+                                set: "?".into(),
+                                total: 0,
+                            }));
+                            last_group = Some((*group, dst));
+                            dst
+                        }
+                    };
+                    Desc::Elems {
+                        group: g,
+                        first: *first,
+                    }
+                }
+            };
+            self.ops.push(Op { start: off, what });
+        }
+        Ok(())
+    }
+
+    /// Replaces operation `i` by the one operation of `with` (same
+    /// sequence number; the operations after it move).
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB (nothing changed).
+    pub(crate) fn replace(&mut self, i: usize, with: &Transaction) -> Result<(), EncodeError> {
+        let (Some(new), Some(op)) = (with.ops.first(), self.ops.get(i)) else {
+            return Err(EncodeError::Invalid("no such operation"));
+        };
+        let Desc::Text(what) = &new.what else {
+            return Err(EncodeError::Invalid("an element operation cannot replace one"));
+        };
+        let what = what.clone();
+        let start = op.start as usize;
+        let old_len = self.op_len(i);
+        let mut msg = with.messages(0..1).to_vec();
+        let seq = u32::try_from(i + 1).map_err(|_| EncodeError::Invalid("too many operations"))?;
+        if let Some(s) = msg.get_mut(8..12) {
+            s.copy_from_slice(&seq.to_ne_bytes());
+        }
+        let total = self.buf.len() - old_len + msg.len();
+        u32::try_from(total).map_err(|_| EncodeError::MessageTooLarge { len: total })?;
+        let new_len = msg.len();
+        self.buf.splice(start..start + old_len, msg);
+        for o in self.ops.iter_mut().skip(i + 1) {
+            // (fits: the whole buffer does)
+            let moved = o.start as usize - old_len + new_len;
+            o.start = u32::try_from(moved).unwrap_or(o.start);
+        }
+        if let Some(o) = self.ops.get_mut(i) {
+            o.what = Desc::Text(what);
+        }
+        Ok(())
+    }
+
     /// Starts a message (header and `nfgenmsg`; length patched by
     /// [`Transaction::close`]) for operation number `self.ops.len()`.
     fn open(
