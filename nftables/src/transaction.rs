@@ -246,9 +246,8 @@ impl Transaction {
                     let g = match last_group {
                         Some((src, dst)) if src == *group => dst,
                         _ => {
-                            let dst = u32::try_from(self.groups.len()).map_err(|_| {
-                                EncodeError::Invalid("too many element operations")
-                            })?;
+                            let dst = u32::try_from(self.groups.len())
+                                .map_err(|_| EncodeError::Invalid("too many element operations"))?;
                             let copied = other.groups.get(*group as usize).cloned();
                             self.groups.push(copied.unwrap_or(ElemGroup {
                                 verb: "add",
@@ -280,7 +279,9 @@ impl Transaction {
             return Err(EncodeError::Invalid("no such operation"));
         };
         let Desc::Text(what) = &new.what else {
-            return Err(EncodeError::Invalid("an element operation cannot replace one"));
+            return Err(EncodeError::Invalid(
+                "an element operation cannot replace one",
+            ));
         };
         let what = what.clone();
         let start = op.start as usize;

@@ -1771,7 +1771,11 @@ impl Encoder {
         if let Target::Item(Item::Rule(r)) = &c.target {
             for st in &r.stmts {
                 if let Stmt::Set { set, .. } = st {
-                    let key = (r.family, r.table.clone(), set.trim_start_matches('@').into());
+                    let key = (
+                        r.family,
+                        r.table.clone(),
+                        set.trim_start_matches('@').into(),
+                    );
                     if let Some(s) = self.sized.remove(&key) {
                         self.resize.push(s);
                     }
