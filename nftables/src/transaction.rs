@@ -204,7 +204,9 @@ impl Transaction {
 
     /// Appends operations `ops` of `other`, renumbered as this
     /// transaction's next ones (for callers that encode in several
-    /// transactions and put them in order afterwards).
+    /// transactions and put them in order afterwards). The messages are
+    /// kept as they are: a set id that [`Transaction::add_set`] gave counts
+    /// `other`'s operations, so such callers give sets their own ids.
     ///
     /// # Errors
     /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing appended).
@@ -265,6 +267,43 @@ impl Transaction {
                 }
             };
             self.ops.push(Op { start: off, what });
+        }
+        Ok(())
+    }
+
+    /// Puts the operations of `front` before this transaction's, all
+    /// renumbered, moving this one's buffer in place (no copy of it).
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing changed).
+    pub(crate) fn prepend(&mut self, front: &Transaction) -> Result<(), EncodeError> {
+        let total = self.buf.len() + front.buf.len();
+        u32::try_from(total).map_err(|_| EncodeError::MessageTooLarge { len: total })?;
+        u32::try_from(self.ops.len() + front.ops.len() + 1)
+            .map_err(|_| EncodeError::Invalid("too many operations"))?;
+        u32::try_from(self.groups.len() + front.groups.len())
+            .map_err(|_| EncodeError::Invalid("too many element operations"))?;
+        // (these fit: their sums do)
+        let moved = u32::try_from(front.buf.len()).unwrap_or(0);
+        let groups = u32::try_from(front.groups.len()).unwrap_or(0);
+        self.buf.splice(0..0, front.buf.iter().copied());
+        let mine = std::mem::take(&mut self.ops);
+        self.ops.reserve_exact(front.ops.len() + mine.len());
+        self.ops.extend(front.ops.iter().cloned());
+        self.ops.extend(mine.into_iter().map(|mut o| {
+            o.start += moved;
+            if let Desc::Elems { group, .. } = &mut o.what {
+                *group += groups;
+            }
+            o
+        }));
+        self.groups.splice(0..0, front.groups.iter().cloned());
+        for (i, o) in self.ops.iter().enumerate() {
+            let at = o.start as usize;
+            let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if let Some(s) = self.buf.get_mut(at + 8..at + 12) {
+                s.copy_from_slice(&seq.to_ne_bytes());
+            }
         }
         Ok(())
     }
@@ -1385,6 +1424,82 @@ mod tests {
             "{}",
             tx.what(last)
         );
+    }
+
+    /// Each operation's `what`.
+    fn whats(tx: &Transaction) -> Vec<String> {
+        (0..tx.len()).map(|i| tx.what(i)).collect()
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn pieces_put_together_are_the_transaction_built_in_order() {
+        // In order: a table, 3000 elements (several messages, one group),
+        // a chain, a set, 5 elements, another table.
+        let (t, c) = (Table::new(IP, "t"), Chain::new(IP, "t", "c"));
+        let set = |size| {
+            let mut s = Set::new(IP, "t", "s", 7, 4);
+            // (an id of its own: one given by `add_set` counts operations)
+            s.id = Some(9);
+            s.desc = Some(crate::SetDesc {
+                size,
+                ..Default::default()
+            });
+            s
+        };
+        let mut whole = Transaction::new();
+        whole.add_table(&t).unwrap();
+        whole
+            .add_elements(SetRef::new(IP, "t", "s"), (0..3000).map(elem))
+            .unwrap();
+        whole.add_chain(&c).unwrap();
+        whole.add_set(&set(None)).unwrap();
+        whole
+            .add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        whole.add_table(&Table::new(IP, "u")).unwrap();
+        assert!(whole.len() > 5, "{}", whole.len());
+        // The front half and the back half, each numbered from 1.
+        let mut front = Transaction::new();
+        front.add_table(&t).unwrap();
+        front
+            .add_elements(SetRef::new(IP, "t", "s"), (0..3000).map(elem))
+            .unwrap();
+        let mut back = Transaction::new();
+        back.add_chain(&c).unwrap();
+        back.add_set(&set(Some(65535))).unwrap();
+        back.add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        back.add_table(&Table::new(IP, "u")).unwrap();
+        assert_ne!(messages(&back)[0].0, messages(&whole)[front.len()].0);
+        // Back with front put before it; its set replaced by the one
+        // without a size.
+        let mut prepended = back.clone();
+        prepended.prepend(&front).unwrap();
+        let i = front.len() + 1;
+        let mut one = Transaction::new();
+        one.add_set(&set(None)).unwrap();
+        assert_ne!(
+            prepended.messages(0..prepended.len()),
+            whole.messages(0..whole.len())
+        );
+        prepended.replace(i, &one).unwrap();
+        assert_eq!(messages(&prepended), messages(&whole));
+        assert_eq!(whats(&prepended), whats(&whole));
+        assert!(prepended.messages(0..prepended.len()) == whole.messages(0..whole.len()));
+        assert_eq!(whats(&prepended), whats(&whole));
+        assert_eq!(messages(&prepended), messages(&whole));
+        // Front, then back appended (in two runs).
+        let mut appended = front.clone();
+        appended.append(&back, 0..2).unwrap();
+        appended.append(&back, 2..back.len()).unwrap();
+        appended.replace(i, &one).unwrap();
+        assert_eq!(
+            appended.messages(0..appended.len()),
+            whole.messages(0..whole.len())
+        );
+        assert_eq!(whats(&appended), whats(&whole));
+        assert_eq!(appended.encoded_len(), whole.encoded_len());
     }
 
     #[test]

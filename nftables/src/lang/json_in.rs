@@ -1766,7 +1766,7 @@ impl Encoder {
     /// Linearizes and encodes command `c`.
     fn command(&mut self, c: &Command) -> Result<(), Error> {
         if !c.listed && !self.file_order {
-            self.to_file_order()?;
+            self.back_in_file_order()?;
         }
         if let Target::Item(Item::Rule(r)) = &c.target {
             for st in &r.stmts {
@@ -2003,7 +2003,7 @@ impl Encoder {
     }
 
     /// Puts the parts back in the file's order, as one.
-    fn to_file_order(&mut self) -> Result<(), Error> {
+    fn back_in_file_order(&mut self) -> Result<(), Error> {
         let parts = std::mem::take(&mut self.parts);
         let mut out = Part::default();
         let mut at = [0usize; 3];
@@ -2035,18 +2035,21 @@ impl Encoder {
     /// The transaction (the parts one after the other) and the command of
     /// each of its operations.
     fn finish(self) -> Result<(Transaction, Vec<(usize, String)>), Error> {
-        let mut all = Part::default();
-        for p in self.parts {
-            if all.ops.is_empty() {
-                all = p;
-                continue;
-            }
-            all.tx
-                .append(&p.tx, 0..p.ops.len())
-                .map_err(|e| encode_failed(&p.ops, &e))?;
-            all.ops.extend(p.ops);
-        }
-        let Part { mut tx, ops } = all;
+        // Tables and chains (few) put before the rest, which is not copied.
+        let [mut head, chains, mut rest] = self.parts;
+        head.tx
+            .append(&chains.tx, 0..chains.ops.len())
+            .map_err(|e| encode_failed(&chains.ops, &e))?;
+        head.ops.extend(chains.ops);
+        let (mut tx, ops) = if rest.ops.is_empty() {
+            (head.tx, head.ops)
+        } else {
+            rest.tx
+                .prepend(&head.tx)
+                .map_err(|e| encode_failed(&head.ops, &e))?;
+            head.ops.extend(rest.ops);
+            (rest.tx, head.ops)
+        };
         for (index, create, set) in self.resize {
             let Some(i) = ops.iter().position(|o| o.0 == index) else {
                 continue;
