@@ -210,6 +210,7 @@ impl Transaction {
     ///
     /// # Errors
     /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing appended).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) fn append(
         &mut self,
         other: &Transaction,
@@ -276,6 +277,7 @@ impl Transaction {
     ///
     /// # Errors
     /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing changed).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) fn prepend(&mut self, front: &Transaction) -> Result<(), EncodeError> {
         let total = self.buf.len() + front.buf.len();
         u32::try_from(total).map_err(|_| EncodeError::MessageTooLarge { len: total })?;
@@ -313,6 +315,7 @@ impl Transaction {
     ///
     /// # Errors
     /// [`EncodeError`] past 4 GiB (nothing changed).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) fn replace(&mut self, i: usize, with: &Transaction) -> Result<(), EncodeError> {
         let (Some(new), Some(op)) = (with.ops.first(), self.ops.get(i)) else {
             return Err(EncodeError::Invalid("no such operation"));

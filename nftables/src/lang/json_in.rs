@@ -4,7 +4,11 @@
 //! into [`Command`]s over the syntax tree, with every constant typed as the
 //! expression it is compared with (nft's evaluation step), ready for the
 //! [`super::linearize`] step. [`apply`] does both and commits
-//! the result in one transaction.
+//! the result in one transaction: it reads the `nftables` array element by
+//! element and encodes each command into the transaction as it comes, so
+//! neither the file's JSON tree nor its syntax tree is ever held whole
+//! ([`parse`] gives the syntax tree of every command, for callers who
+//! want it).
 //!
 //! Errors name the command's position: its index in the `nftables` array
 //! (the `metainfo` object included, as nft counts) and what it was.
