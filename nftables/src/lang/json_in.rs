@@ -2169,6 +2169,45 @@ pub fn apply_with(
 mod tests {
     use super::*;
 
+    /// The command index of each operation of `doc`'s transaction.
+    fn op_order(doc: &str) -> Vec<usize> {
+        let (tx, ops) = transaction(&parse(doc).unwrap()).unwrap();
+        assert_eq!(tx.len(), ops.len());
+        ops.iter().map(|o| o.0).collect()
+    }
+
+    #[test]
+    fn a_listing_adds_tables_then_chains_then_the_rest_and_commands_keep_the_files_order() {
+        let items = [
+            r#"{"metainfo": {"json_schema_version": 1}}"#,
+            r#"{"table": {"family": "ip", "name": "a"}}"#,
+            r#"{"map": {"family": "ip", "table": "a", "name": "m", "type": "ipv4_addr", "map": "verdict",
+                "elem": [["1.1.1.1", {"jump": {"target": "x"}}]]}}"#,
+            r#"{"chain": {"family": "ip", "table": "a", "name": "x"}}"#,
+            r#"{"rule": {"family": "ip", "table": "a", "chain": "x", "expr": [{"accept": null}]}}"#,
+            r#"{"table": {"family": "ip", "name": "b"}}"#,
+            r#"{"chain": {"family": "ip", "table": "b", "name": "y"}}"#,
+        ];
+        let doc = |extra: &str| format!(r#"{{"nftables": [{}{extra}]}}"#, items.join(","));
+        // The map (and its element message) after the chain it jumps to.
+        assert_eq!(op_order(&doc("")), [1, 5, 3, 6, 2, 2, 4]);
+        // A command anywhere: the file's order, the command last.
+        let cmd = r#", {"add": {"rule": {"family": "ip", "table": "b", "chain": "y", "expr": [{"drop": null}]}}}"#;
+        assert_eq!(op_order(&doc(cmd)), [1, 2, 2, 3, 4, 5, 6, 7]);
+        // Commands first, then listed objects: the file's order.
+        let first = format!(
+            r#"{{"nftables": [{{"add": {{"table": {{"family": "ip", "name": "c"}}}}}}, {}]}}"#,
+            items.join(",")
+        );
+        assert_eq!(op_order(&first), [0, 2, 3, 3, 4, 5, 6, 7]);
+        // The transaction put together is numbered as one.
+        let (tx, _) = transaction(&parse(&doc("")).unwrap()).unwrap();
+        let seqs: Vec<u32> = nfnl::MsgIter::new(tx.messages(0..tx.len()))
+            .map(|m| m.unwrap().seq())
+            .collect();
+        assert_eq!(seqs, (1..=7).collect::<Vec<u32>>());
+    }
+
     /// The `[ ... ]` lines of the rule (and of its anonymous sets' elements)
     /// that `json` (one rule's `expr` array) linearizes to in `family`.
     fn lines(family: &str, expr: &str) -> Vec<String> {
