@@ -114,6 +114,37 @@ impl Socket {
         })
     }
 
+    /// Opens another socket in this socket's network namespace, which need
+    /// not be the calling thread's: the namespace comes from the socket
+    /// (`SIOCGSKNS`), then [`Socket::open`] if it is the calling thread's,
+    /// else [`Socket::open_in_netns`]. For work spread over several sockets
+    /// (a socket runs one dump at a time).
+    ///
+    /// # Errors
+    /// [`Error::Io`]: `EPERM` without `CAP_NET_ADMIN` over the namespace,
+    /// `ENOTTY` before Linux 4.9; as [`Socket::open_in_netns`].
+    pub fn open_beside(&self) -> Result<Self, Error> {
+        // SAFETY: `fd` is a valid open socket for the lifetime of `self`;
+        // SIOCGSKNS takes no argument and returns a new descriptor or -1.
+        let ns = unsafe { libc::ioctl(self.fd.as_raw_fd(), libc::SIOCGSKNS) };
+        if ns < 0 {
+            return Err(Error::Io(io::Error::last_os_error()));
+        }
+        // SAFETY: `ns` is a descriptor the kernel just opened for us, owned
+        // by nothing else.
+        let ns =
+            std::fs::File::from(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(ns) });
+        let id = |m: &std::fs::Metadata| {
+            use std::os::unix::fs::MetadataExt as _;
+            (m.dev(), m.ino())
+        };
+        let theirs = id(&ns.metadata()?);
+        match std::fs::metadata("/proc/thread-self/ns/net") {
+            Ok(m) if id(&m) == theirs => Socket::open(),
+            _ => Socket::open_in_netns(ns.as_fd()),
+        }
+    }
+
     /// Wraps an existing netlink socket (for example one opened in another
     /// network namespace, or inherited). It must be bound already.
     ///

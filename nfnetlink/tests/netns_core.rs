@@ -434,7 +434,8 @@ fn n9_child_unprivileged() {
 }
 
 /// N10: a socket opened inside netns A from a thread living in netns B
-/// works on A, from any thread, and B's table is separate.
+/// works on A, from any thread, and B's table is separate; a socket opened
+/// beside it is in A too.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn n10_socket_in_another_netns() {
@@ -448,6 +449,11 @@ fn n10_socket_in_another_netns() {
         create_entries(&mut a, 1);
         assert_eq!(ct_count(&mut a), 1);
         assert_eq!(ct_count(&mut in_b), 0, "netns B does not see A's entry");
+        // A socket opened beside A's, from this thread of B: in A.
+        let mut beside = Conn::from_socket(a.socket().open_beside().unwrap()).unwrap();
+        assert_eq!(ct_count(&mut beside), 1, "open_beside opens in A");
+        let mut beside_b = Conn::from_socket(in_b.socket().open_beside().unwrap()).unwrap();
+        assert_eq!(ct_count(&mut beside_b), 0, "and beside B's, in B");
         a.into_socket()
     })
     .join()

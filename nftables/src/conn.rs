@@ -69,6 +69,14 @@ impl Nft {
         self.conn.socket()
     }
 
+    /// Another connection in this one's network namespace, with the same
+    /// request timeout (a socket runs one dump at a time).
+    pub(crate) fn beside(&self) -> Result<Nft, Error> {
+        let mut other = Nft::from_socket(self.socket().open_beside()?)?;
+        other.set_request_timeout(self.timeout);
+        Ok(other)
+    }
+
     /// The current ruleset generation (`NFT_MSG_GETGEN`).
     ///
     /// # Errors

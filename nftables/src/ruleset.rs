@@ -39,50 +39,102 @@ impl Ruleset {
     /// change committed meanwhile may be seen partly; compare
     /// [`Nft::generation`] before and after when that matters.
     ///
+    /// The sets and their elements (hundreds of dumps for a ruleset with
+    /// many anonymous sets) are read on a second socket in the same network
+    /// namespace, in a second thread, while this one reads the rest: one
+    /// thread decodes while the kernel fills the other's dump, and on two
+    /// CPUs both dumps run at once. Without a second socket (no
+    /// `CAP_NET_ADMIN` over the namespace to find it) or thread, one after
+    /// the other.
+    ///
     /// # Errors
     /// The first dump error. A kernel without flowtables is not one.
     pub fn read(nft: &mut Nft, family: ProtoFamily) -> Result<Self, Error> {
         let mut r = Ruleset::default();
-        nft.dump_tables(family, |t| {
-            r.tables.push(t);
-            ControlFlow::Continue(())
-        })?;
-        nft.dump_chains(family, None, |c| {
-            r.chains.push(c);
-            ControlFlow::Continue(())
-        })?;
-        nft.dump_sets(family, None, |s| {
-            r.sets.push(s);
-            ControlFlow::Continue(())
-        })?;
-        for s in &r.sets {
-            let (Some(t), Some(n)) = (s.table.as_deref(), s.name.as_deref()) else {
-                continue;
-            };
-            nft.dump_elements(s.family, t, n, |e| {
-                r.elements.push(e);
-                ControlFlow::Continue(())
-            })?;
+        let Ok(mut other) = nft.beside() else {
+            read_sets(nft, family, &mut r.sets, &mut r.elements)?;
+            read_rest(nft, family, &mut r)?;
+            return Ok(r);
+        };
+        let both = std::thread::scope(|scope| {
+            let side = std::thread::Builder::new()
+                .name("nft-sets".into())
+                .spawn_scoped(scope, move || {
+                    let (mut sets, mut elements) = (Vec::new(), Vec::new());
+                    read_sets(&mut other, family, &mut sets, &mut elements)
+                        .map(|()| (sets, elements))
+                })
+                .ok()?;
+            let mine = read_rest(nft, family, &mut r);
+            let theirs = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            Some((mine, theirs))
+        });
+        match both {
+            Some((mine, theirs)) => {
+                mine?;
+                (r.sets, r.elements) = theirs?;
+            }
+            // No thread: one after the other, on this socket.
+            None => {
+                read_sets(nft, family, &mut r.sets, &mut r.elements)?;
+                read_rest(nft, family, &mut r)?;
+            }
         }
-        nft.dump_objs(family, None, |o| {
-            r.objs.push(o);
-            ControlFlow::Continue(())
-        })?;
-        match nft.dump_flowtables(family, None, |f| {
-            r.flowtables.push(f);
-            ControlFlow::Continue(())
-        }) {
-            Err(e)
-                if nfnl::ErrorExt::is_not_found(&e)
-                    || nfnl::ErrorExt::errno(&e) == Some(nfnl::Errno::EOPNOTSUPP) => {}
-            other => other?,
-        }
-        nft.dump_rules(family, None, None, |x| {
-            r.rules.push(x);
-            ControlFlow::Continue(())
-        })?;
         Ok(r)
     }
+}
+
+/// The sets of `family` and their elements (one dump per set).
+fn read_sets(
+    nft: &mut Nft,
+    family: ProtoFamily,
+    sets: &mut Vec<Set>,
+    elements: &mut Vec<SetElems>,
+) -> Result<(), Error> {
+    nft.dump_sets(family, None, |s| {
+        sets.push(s);
+        ControlFlow::Continue(())
+    })?;
+    for s in sets.iter() {
+        let (Some(t), Some(n)) = (s.table.as_deref(), s.name.as_deref()) else {
+            continue;
+        };
+        nft.dump_elements(s.family, t, n, |e| {
+            elements.push(e);
+            ControlFlow::Continue(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Everything of `family` but the sets and their elements.
+fn read_rest(nft: &mut Nft, family: ProtoFamily, r: &mut Ruleset) -> Result<(), Error> {
+    nft.dump_tables(family, |t| {
+        r.tables.push(t);
+        ControlFlow::Continue(())
+    })?;
+    nft.dump_chains(family, None, |c| {
+        r.chains.push(c);
+        ControlFlow::Continue(())
+    })?;
+    nft.dump_objs(family, None, |o| {
+        r.objs.push(o);
+        ControlFlow::Continue(())
+    })?;
+    match nft.dump_flowtables(family, None, |f| {
+        r.flowtables.push(f);
+        ControlFlow::Continue(())
+    }) {
+        Err(e)
+            if nfnl::ErrorExt::is_not_found(&e)
+                || nfnl::ErrorExt::errno(&e) == Some(nfnl::Errno::EOPNOTSUPP) => {}
+        other => other?,
+    }
+    nft.dump_rules(family, None, None, |x| {
+        r.rules.push(x);
+        ControlFlow::Continue(())
+    })?;
+    Ok(())
 }
 
 impl Transaction {

@@ -202,6 +202,152 @@ impl Transaction {
         msg_type_of(self.messages(i..i + 1))
     }
 
+    /// Appends operations `ops` of `other`, renumbered as this
+    /// transaction's next ones (for callers that encode in several
+    /// transactions and put them in order afterwards). The messages are
+    /// kept as they are: a set id that [`Transaction::add_set`] gave counts
+    /// `other`'s operations, so such callers give sets their own ids.
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing appended).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    pub(crate) fn append(
+        &mut self,
+        other: &Transaction,
+        ops: std::ops::Range<usize>,
+    ) -> Result<(), EncodeError> {
+        let (bytes, n, groups) = (self.buf.len(), self.ops.len(), self.groups.len());
+        let r = self.append_inner(other, ops);
+        if r.is_err() {
+            self.rollback(bytes, n, groups);
+        }
+        r
+    }
+
+    fn append_inner(
+        &mut self,
+        other: &Transaction,
+        ops: std::ops::Range<usize>,
+    ) -> Result<(), EncodeError> {
+        // An element call's messages share one group: copied once.
+        let mut last_group: Option<(u32, u32)> = None;
+        for i in ops {
+            let Some(op) = other.ops.get(i) else { break };
+            let msg = other.messages(i..i + 1);
+            let start = self.buf.len();
+            let off =
+                u32::try_from(start).map_err(|_| EncodeError::MessageTooLarge { len: start })?;
+            let seq = u32::try_from(self.ops.len() + 1)
+                .map_err(|_| EncodeError::Invalid("too many operations"))?;
+            self.buf.extend_from_slice(msg);
+            if let Some(s) = self.buf.get_mut(start + 8..start + 12) {
+                s.copy_from_slice(&seq.to_ne_bytes());
+            }
+            let what = match &op.what {
+                Desc::Text(t) => Desc::Text(t.clone()),
+                Desc::Elems { group, first } => {
+                    let g = match last_group {
+                        Some((src, dst)) if src == *group => dst,
+                        _ => {
+                            let dst = u32::try_from(self.groups.len())
+                                .map_err(|_| EncodeError::Invalid("too many element operations"))?;
+                            let copied = other.groups.get(*group as usize).cloned();
+                            self.groups.push(copied.unwrap_or(ElemGroup {
+                                verb: "add",
+                                set: "?".into(),
+                                total: 0,
+                            }));
+                            last_group = Some((*group, dst));
+                            dst
+                        }
+                    };
+                    Desc::Elems {
+                        group: g,
+                        first: *first,
+                    }
+                }
+            };
+            self.ops.push(Op { start: off, what });
+        }
+        Ok(())
+    }
+
+    /// Puts the operations of `front` before this transaction's, all
+    /// renumbered, moving this one's buffer in place (no copy of it).
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB or 2^32 operations (nothing changed).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    pub(crate) fn prepend(&mut self, front: &Transaction) -> Result<(), EncodeError> {
+        let total = self.buf.len() + front.buf.len();
+        u32::try_from(total).map_err(|_| EncodeError::MessageTooLarge { len: total })?;
+        u32::try_from(self.ops.len() + front.ops.len() + 1)
+            .map_err(|_| EncodeError::Invalid("too many operations"))?;
+        u32::try_from(self.groups.len() + front.groups.len())
+            .map_err(|_| EncodeError::Invalid("too many element operations"))?;
+        // (these fit: their sums do)
+        let moved = u32::try_from(front.buf.len()).unwrap_or(0);
+        let groups = u32::try_from(front.groups.len()).unwrap_or(0);
+        self.buf.splice(0..0, front.buf.iter().copied());
+        let mine = std::mem::take(&mut self.ops);
+        self.ops.reserve_exact(front.ops.len() + mine.len());
+        self.ops.extend(front.ops.iter().cloned());
+        self.ops.extend(mine.into_iter().map(|mut o| {
+            o.start += moved;
+            if let Desc::Elems { group, .. } = &mut o.what {
+                *group += groups;
+            }
+            o
+        }));
+        self.groups.splice(0..0, front.groups.iter().cloned());
+        for (i, o) in self.ops.iter().enumerate() {
+            let at = o.start as usize;
+            let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if let Some(s) = self.buf.get_mut(at + 8..at + 12) {
+                s.copy_from_slice(&seq.to_ne_bytes());
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces operation `i` by the one operation of `with` (same
+    /// sequence number; the operations after it move).
+    ///
+    /// # Errors
+    /// [`EncodeError`] past 4 GiB (nothing changed).
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
+    pub(crate) fn replace(&mut self, i: usize, with: &Transaction) -> Result<(), EncodeError> {
+        let (Some(new), Some(op)) = (with.ops.first(), self.ops.get(i)) else {
+            return Err(EncodeError::Invalid("no such operation"));
+        };
+        let Desc::Text(what) = &new.what else {
+            return Err(EncodeError::Invalid(
+                "an element operation cannot replace one",
+            ));
+        };
+        let what = what.clone();
+        let start = op.start as usize;
+        let old_len = self.op_len(i);
+        let mut msg = with.messages(0..1).to_vec();
+        let seq = u32::try_from(i + 1).map_err(|_| EncodeError::Invalid("too many operations"))?;
+        if let Some(s) = msg.get_mut(8..12) {
+            s.copy_from_slice(&seq.to_ne_bytes());
+        }
+        let total = self.buf.len() - old_len + msg.len();
+        u32::try_from(total).map_err(|_| EncodeError::MessageTooLarge { len: total })?;
+        let new_len = msg.len();
+        self.buf.splice(start..start + old_len, msg);
+        for o in self.ops.iter_mut().skip(i + 1) {
+            // (fits: the whole buffer does)
+            let moved = o.start as usize - old_len + new_len;
+            o.start = u32::try_from(moved).unwrap_or(o.start);
+        }
+        if let Some(o) = self.ops.get_mut(i) {
+            o.what = Desc::Text(what);
+        }
+        Ok(())
+    }
+
     /// Starts a message (header and `nfgenmsg`; length patched by
     /// [`Transaction::close`]) for operation number `self.ops.len()`.
     fn open(
@@ -1281,6 +1427,82 @@ mod tests {
             "{}",
             tx.what(last)
         );
+    }
+
+    /// Each operation's `what`.
+    fn whats(tx: &Transaction) -> Vec<String> {
+        (0..tx.len()).map(|i| tx.what(i)).collect()
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn pieces_put_together_are_the_transaction_built_in_order() {
+        // In order: a table, 3000 elements (several messages, one group),
+        // a chain, a set, 5 elements, another table.
+        let (t, c) = (Table::new(IP, "t"), Chain::new(IP, "t", "c"));
+        let set = |size| {
+            let mut s = Set::new(IP, "t", "s", 7, 4);
+            // (an id of its own: one given by `add_set` counts operations)
+            s.id = Some(9);
+            s.desc = Some(crate::SetDesc {
+                size,
+                ..Default::default()
+            });
+            s
+        };
+        let mut whole = Transaction::new();
+        whole.add_table(&t).unwrap();
+        whole
+            .add_elements(SetRef::new(IP, "t", "s"), (0..3000).map(elem))
+            .unwrap();
+        whole.add_chain(&c).unwrap();
+        whole.add_set(&set(None)).unwrap();
+        whole
+            .add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        whole.add_table(&Table::new(IP, "u")).unwrap();
+        assert!(whole.len() > 5, "{}", whole.len());
+        // The front half and the back half, each numbered from 1.
+        let mut front = Transaction::new();
+        front.add_table(&t).unwrap();
+        front
+            .add_elements(SetRef::new(IP, "t", "s"), (0..3000).map(elem))
+            .unwrap();
+        let mut back = Transaction::new();
+        back.add_chain(&c).unwrap();
+        back.add_set(&set(Some(65535))).unwrap();
+        back.add_elements(SetRef::new(IP, "t", "s"), (0..5).map(elem))
+            .unwrap();
+        back.add_table(&Table::new(IP, "u")).unwrap();
+        assert_ne!(messages(&back)[0].0, messages(&whole)[front.len()].0);
+        // Back with front put before it; its set replaced by the one
+        // without a size.
+        let mut prepended = back.clone();
+        prepended.prepend(&front).unwrap();
+        let i = front.len() + 1;
+        let mut one = Transaction::new();
+        one.add_set(&set(None)).unwrap();
+        assert_ne!(
+            prepended.messages(0..prepended.len()),
+            whole.messages(0..whole.len())
+        );
+        prepended.replace(i, &one).unwrap();
+        assert_eq!(messages(&prepended), messages(&whole));
+        assert_eq!(whats(&prepended), whats(&whole));
+        assert!(prepended.messages(0..prepended.len()) == whole.messages(0..whole.len()));
+        assert_eq!(whats(&prepended), whats(&whole));
+        assert_eq!(messages(&prepended), messages(&whole));
+        // Front, then back appended (in two runs).
+        let mut appended = front.clone();
+        appended.append(&back, 0..2).unwrap();
+        appended.append(&back, 2..back.len()).unwrap();
+        appended.replace(i, &one).unwrap();
+        assert_eq!(
+            appended.messages(0..appended.len()),
+            whole.messages(0..whole.len())
+        );
+        assert_eq!(whats(&appended), whats(&whole));
+        assert_eq!(appended.encoded_len(), whole.encoded_len());
     }
 
     #[test]

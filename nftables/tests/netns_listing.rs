@@ -404,3 +404,45 @@ fn listing_devices_by_name() {
     let mine = ours(false);
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
 }
+
+/// A ruleset read through a socket opened in another namespace, from a
+/// thread of a third: its sets and their elements (read on a second socket
+/// of the socket's namespace, not the thread's) are that namespace's, and
+/// the listing equals nft's there; the thread's own namespace is empty.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn listing_through_a_socket_of_another_namespace() {
+    use std::os::fd::AsFd;
+    let _a = support::netns();
+    support::sh(
+        "nft -f - <<'EOF'
+table inet t {
+	set s { type ipv4_addr; elements = { 10.0.0.1, 10.0.0.2 }; }
+	chain c { tcp dport { 22, 80 } ip saddr @s accept; }
+}
+EOF",
+    );
+    let nft = support::sh("nft list ruleset");
+    let ns_a = std::fs::File::open("/proc/thread-self/ns/net").unwrap();
+    let (mine, here) = std::thread::spawn(move || {
+        let _b = support::netns();
+        let sock = nfnl::Socket::open_in_netns(ns_a.as_fd()).unwrap();
+        let mut in_a = Nft::from_socket(sock).unwrap();
+        let rs = Ruleset::read(&mut in_a, ProtoFamily::Unspec).unwrap();
+        assert_eq!(rs.sets.len(), 2, "the named set and the anonymous one");
+        let mut listed: Vec<(&str, usize)> = rs
+            .elements
+            .iter()
+            .filter_map(|e| Some((e.set.as_deref()?, e.elements.as_ref()?.0.len())))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(listed, [("__set0", 2), ("s", 2)], "{:?}", rs.elements);
+        let here = Ruleset::read(&mut Nft::open().unwrap(), ProtoFamily::Unspec).unwrap();
+        (text::Printer::new().ruleset(&rs), here)
+    })
+    .join()
+    .unwrap();
+    assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
+    assert_eq!(here, Ruleset::default(), "the thread's namespace is empty");
+}

@@ -4,7 +4,11 @@
 //! into [`Command`]s over the syntax tree, with every constant typed as the
 //! expression it is compared with (nft's evaluation step), ready for the
 //! [`super::linearize`] step. [`apply`] does both and commits
-//! the result in one transaction.
+//! the result in one transaction: it reads the `nftables` array element by
+//! element and encodes each command into the transaction as it comes, so
+//! neither the file's JSON tree nor its syntax tree is ever held whole
+//! ([`parse`] gives the syntax tree of every command, for callers who
+//! want it).
 //!
 //! Errors name the command's position: its index in the `nftables` array
 //! (the `metainfo` object included, as nft counts) and what it was.
@@ -1514,63 +1518,157 @@ pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Command>, Error> {
-    parse_inner(text, ifindex, None)
-}
-
-fn parse_inner(
-    text: &str,
-    ifindex: Option<IfindexFn<'_>>,
-    set_lookup: Option<SetLookup<'_>>,
-) -> Result<Vec<Command>, Error> {
-    let doc: Json = serde_json::from_str(text).map_err(|e| Error::Syntax(e.to_string()))?;
-    let items = doc
-        .get("nftables")
-        .and_then(Json::as_array)
-        .ok_or_else(|| Error::Syntax("no \"nftables\" array".into()))?;
     let mut ctx = Ctx {
         ifindex,
-        set_lookup,
         ..Default::default()
     };
     let mut out = Vec::new();
-    for (index, it) in items.iter().enumerate() {
-        let fail = |what: String, why: String| Error::Command { index, what, why };
-        let (k, v) = single(it).map_err(|why| fail("?".into(), why))?;
-        if k == "metainfo" {
-            continue;
-        }
-        let verb = match k {
-            "add" => Some(Verb::Add),
-            "insert" => Some(Verb::Insert),
-            "create" => Some(Verb::Create),
-            "replace" => Some(Verb::Replace),
-            "delete" => Some(Verb::Delete),
-            "destroy" => Some(Verb::Destroy),
-            "flush" => Some(Verb::Flush),
-            "reset" => Some(Verb::Reset),
-            _ => None,
-        };
-        let listed = verb.is_none();
-        let (verb, key, body) = match verb {
-            Some(verb) => {
-                let (k2, v2) = single(v).map_err(|why| fail(k.into(), why))?;
-                (verb, k2, v2)
-            }
-            None => (Verb::Add, k, v),
-        };
-        let what = describe(verb, key, body);
-        let (target, _) = ctx
-            .target(key, body, verb)
-            .map_err(|why| fail(what.clone(), why))?;
-        out.push(Command {
-            index,
-            verb,
-            target,
-            what,
-            listed,
-        });
-    }
+    each_command(text, |index, it| {
+        out.extend(command(&mut ctx, index, &it)?);
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Calls `each` with every element of the document's `nftables` array and
+/// its index, one at a time as it is read: only one element's JSON is
+/// held at a time (a 10,000-rule listing is not held as one tree).
+/// `each`'s error stops the reading and is returned.
+fn each_command<F>(text: &str, mut each: F) -> Result<(), Error>
+where
+    F: FnMut(usize, Json) -> Result<(), Error>,
+{
+    use serde::de::Deserializer as _;
+    let mut stopped = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = de
+        .deserialize_map(Document {
+            each: &mut each,
+            stopped: &mut stopped,
+        })
+        .and_then(|found| de.end().map(|()| found));
+    if let Some(e) = stopped {
+        return Err(e);
+    }
+    match read {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::Syntax("no \"nftables\" array".into())),
+        Err(e) => Err(Error::Syntax(e.to_string())),
+    }
+}
+
+/// The document `{"nftables": [...]}` (other keys skipped): whether it
+/// had the array.
+struct Document<'f, F> {
+    each: &'f mut F,
+    stopped: &'f mut Option<Error>,
+}
+
+impl<'de, F> serde::de::Visitor<'de> for Document<'_, F>
+where
+    F: FnMut(usize, Json) -> Result<(), Error>,
+{
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object with an \"nftables\" array")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "nftables" && !found {
+                map.next_value_seed(Commands {
+                    each: &mut *self.each,
+                    stopped: &mut *self.stopped,
+                })?;
+                found = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The `nftables` array: each element handed over as it is read.
+struct Commands<'f, F> {
+    each: &'f mut F,
+    stopped: &'f mut Option<Error>,
+}
+
+impl<'de, F> serde::de::DeserializeSeed<'de> for Commands<'_, F>
+where
+    F: FnMut(usize, Json) -> Result<(), Error>,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F> serde::de::Visitor<'de> for Commands<'_, F>
+where
+    F: FnMut(usize, Json) -> Result<(), Error>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the \"nftables\" array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(it) = seq.next_element::<Json>()? {
+            if let Err(e) = (self.each)(index, it) {
+                *self.stopped = Some(e);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Element `index` of the `nftables` array as a command (`None` for
+/// `metainfo`).
+fn command(ctx: &mut Ctx<'_>, index: usize, it: &Json) -> Result<Option<Command>, Error> {
+    let fail = |what: String, why: String| Error::Command { index, what, why };
+    let (k, v) = single(it).map_err(|why| fail("?".into(), why))?;
+    if k == "metainfo" {
+        return Ok(None);
+    }
+    let verb = match k {
+        "add" => Some(Verb::Add),
+        "insert" => Some(Verb::Insert),
+        "create" => Some(Verb::Create),
+        "replace" => Some(Verb::Replace),
+        "delete" => Some(Verb::Delete),
+        "destroy" => Some(Verb::Destroy),
+        "flush" => Some(Verb::Flush),
+        "reset" => Some(Verb::Reset),
+        _ => None,
+    };
+    let listed = verb.is_none();
+    let (verb, key, body) = match verb {
+        Some(verb) => {
+            let (k2, v2) = single(v).map_err(|why| fail(k.into(), why))?;
+            (verb, k2, v2)
+        }
+        None => (Verb::Add, k, v),
+    };
+    let what = describe(verb, key, body);
+    let (target, _) = ctx
+        .target(key, body, verb)
+        .map_err(|why| fail(what.clone(), why))?;
+    Ok(Some(Command {
+        index,
+        verb,
+        target,
+        what,
+        listed,
+    }))
 }
 
 /// The set that linearized elements belong to.
@@ -1614,33 +1712,99 @@ fn handle_or_name<'a>(handle: u64, name: &'a str) -> Handle<'a> {
 /// # Errors
 /// [`Error::Command`] for a command that cannot be linearized.
 pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)>), Error> {
-    // A listing (only additions): tables, then chains, then the rest, as
-    // nft adds a ruleset (map elements may jump to chains listed later).
-    let mut order: Vec<&Command> = cmds.iter().collect();
-    if cmds.iter().all(|c| c.listed) {
-        order.sort_by_key(|c| match &c.target {
-            Target::Item(Item::Table(_)) => 0,
-            Target::Item(Item::Chain(_)) => 1,
-            _ => 2,
-        });
-    }
-    // Sets that rules update from the packet path: the kernel reports such
-    // a set created without a size with 65535; sent back, that size would
-    // make it pick a backend that cannot be updated (EOPNOTSUPP).
-    let mut dynamic: Vec<(&str, &str, &str)> = Vec::new();
+    let mut enc = Encoder::new();
     for c in cmds {
+        enc.command(c)?;
+    }
+    enc.finish()
+}
+
+/// Operations encoded for some of the commands, and the command (index,
+/// what) of each.
+#[derive(Default)]
+struct Part {
+    tx: Transaction,
+    ops: Vec<(usize, String)>,
+}
+
+/// A (family, table, name) of a set.
+type SetKey = (&'static str, String, String);
+
+/// Commands linearized and encoded into the transaction one by one, as
+/// they are read: of the file only the encoding is kept.
+///
+/// A listing (only additions) is added as nft adds a ruleset: tables, then
+/// chains, then the rest (map elements may jump to chains listed later):
+/// while every command is a listing's object, each of the three goes to
+/// its own part; the first command with a verb puts what came before back
+/// in the file's order, and the rest follows in it.
+struct Encoder {
+    lz: Linearizer,
+    parts: [Part; 3],
+    /// A command with a verb was seen: one part, the file's order.
+    file_order: bool,
+    /// Sets that rules update from the packet path: the kernel reports
+    /// such a set created without a size with 65535; sent back, that size
+    /// would make it pick a backend that cannot be updated (EOPNOTSUPP).
+    updated: std::collections::HashSet<SetKey>,
+    /// Sets given size 65535 that no rule updates (yet): their command,
+    /// whether it creates, and the set without the size.
+    sized: HashMap<SetKey, (usize, bool, crate::Set)>,
+    /// Of those, the ones a later rule updates: encoded again without the
+    /// size when the transaction is finished.
+    resize: Vec<(usize, bool, crate::Set)>,
+}
+
+impl Encoder {
+    fn new() -> Self {
+        Self {
+            lz: Linearizer::new(),
+            parts: Default::default(),
+            file_order: false,
+            updated: Default::default(),
+            sized: HashMap::new(),
+            resize: Vec::new(),
+        }
+    }
+
+    /// Linearizes and encodes command `c`.
+    fn command(&mut self, c: &Command) -> Result<(), Error> {
+        if !c.listed && !self.file_order {
+            self.back_in_file_order()?;
+        }
         if let Target::Item(Item::Rule(r)) = &c.target {
             for st in &r.stmts {
                 if let Stmt::Set { set, .. } = st {
-                    dynamic.push((r.family, &r.table, set.trim_start_matches('@')));
+                    let key = (
+                        r.family,
+                        r.table.clone(),
+                        set.trim_start_matches('@').into(),
+                    );
+                    if let Some(s) = self.sized.remove(&key) {
+                        self.resize.push(s);
+                    }
+                    self.updated.insert(key);
                 }
             }
         }
-    }
-    let mut tx = Transaction::new();
-    let mut ops: Vec<(usize, String)> = Vec::new();
-    let mut lz = Linearizer::new();
-    for c in order {
+        let k = match (&c.target, self.file_order) {
+            (_, true) => 0,
+            (Target::Item(Item::Table(_)), _) => 0,
+            (Target::Item(Item::Chain(_)), _) => 1,
+            _ => 2,
+        };
+        let Self {
+            lz,
+            parts: [p0, p1, p2],
+            updated,
+            sized,
+            ..
+        } = self;
+        let Part { tx, ops } = match k {
+            0 => p0,
+            1 => p1,
+            _ => p2,
+        };
         let fail = |why: String| Error::Command {
             index: c.index,
             what: c.what.clone(),
@@ -1668,11 +1832,16 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             }
             (Target::Item(Item::Set(s)), Verb::Add | Verb::Create) => {
                 let (mut set, elems) = lz.set(s).map_err(lin)?;
-                if s.size == Some(65535)
-                    && dynamic.contains(&(s.family, s.table.as_str(), s.name.as_str()))
-                {
-                    if let Some(d) = set.desc.as_mut() {
+                if s.size == Some(65535) {
+                    let key = (s.family, s.table.clone(), s.name.clone());
+                    let mut no_size = set.clone();
+                    if let Some(d) = no_size.desc.as_mut() {
                         d.size = None;
+                    }
+                    if updated.contains(&key) {
+                        set = no_size;
+                    } else {
+                        sized.insert(key, (c.index, c.verb == Verb::Create, no_size));
                     }
                 }
                 if c.verb == Verb::Create {
@@ -1834,8 +2003,84 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             _ => return Err(fail("not supported by this crate".into())),
         }
         ops.resize(tx.len(), (c.index, c.what.clone()));
+        Ok(())
     }
-    Ok((tx, ops))
+
+    /// Puts the parts back in the file's order, as one.
+    fn back_in_file_order(&mut self) -> Result<(), Error> {
+        let parts = std::mem::take(&mut self.parts);
+        let mut out = Part::default();
+        let mut at = [0usize; 3];
+        loop {
+            // The part holding the earliest command not yet moved.
+            let next = parts
+                .iter()
+                .zip(at)
+                .enumerate()
+                .filter_map(|(k, (p, i))| p.ops.get(i).map(|o| (o.0, k)))
+                .min();
+            let Some((index, k)) = next else { break };
+            let (Some(p), Some(i)) = (parts.get(k), at.get_mut(k)) else {
+                break;
+            };
+            let rest = p.ops.get(*i..).unwrap_or_default();
+            let n = rest.iter().take_while(|o| o.0 == index).count();
+            out.tx
+                .append(&p.tx, *i..*i + n)
+                .map_err(|e| encode_failed(rest, &e))?;
+            out.ops.extend_from_slice(rest.get(..n).unwrap_or_default());
+            *i += n;
+        }
+        self.parts = [out, Part::default(), Part::default()];
+        self.file_order = true;
+        Ok(())
+    }
+
+    /// The transaction (the parts one after the other) and the command of
+    /// each of its operations.
+    fn finish(self) -> Result<(Transaction, Vec<(usize, String)>), Error> {
+        // Tables and chains (few) put before the rest, which is not copied.
+        let [mut head, chains, mut rest] = self.parts;
+        head.tx
+            .append(&chains.tx, 0..chains.ops.len())
+            .map_err(|e| encode_failed(&chains.ops, &e))?;
+        head.ops.extend(chains.ops);
+        let (mut tx, ops) = if rest.ops.is_empty() {
+            (head.tx, head.ops)
+        } else {
+            rest.tx
+                .prepend(&head.tx)
+                .map_err(|e| encode_failed(&head.ops, &e))?;
+            head.ops.extend(rest.ops);
+            (rest.tx, head.ops)
+        };
+        for (index, create, set) in self.resize {
+            let Some(i) = ops.iter().position(|o| o.0 == index) else {
+                continue;
+            };
+            let mut one = Transaction::new();
+            let encoded = if create {
+                one.create_set(&set)
+            } else {
+                one.add_set(&set)
+            };
+            encoded
+                .map(|_| ())
+                .and_then(|()| tx.replace(i, &one))
+                .map_err(|e| encode_failed(ops.get(i..).unwrap_or_default(), &e))?;
+        }
+        Ok((tx, ops))
+    }
+}
+
+/// An encoding error of the first of `ops`' commands.
+fn encode_failed(ops: &[(usize, String)], e: &nfnl::EncodeError) -> Error {
+    let (index, what) = ops.first().cloned().unwrap_or((0, "?".into()));
+    Error::Command {
+        index,
+        what,
+        why: e.to_string(),
+    }
 }
 
 fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
@@ -1863,7 +2108,7 @@ pub fn apply_with(
     ifindex: Option<IfindexFn<'_>>,
 ) -> Result<usize, Error> {
     // Elements of sets the file does not declare are typed by the kernel's set.
-    let cmds = {
+    let (tx, ops, count) = {
         let cell = std::cell::RefCell::new(&mut *nft);
         let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
             let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
@@ -1883,14 +2128,29 @@ pub fn apply_with(
             };
             Some((keys, map))
         };
-        parse_inner(text, ifindex, Some(&lookup))?
+        let mut ctx = Ctx {
+            ifindex,
+            set_lookup: Some(&lookup),
+            ..Default::default()
+        };
+        // Each command encoded as it is read, its JSON and tree dropped.
+        let mut enc = Encoder::new();
+        let mut count = 0;
+        each_command(text, |index, it| {
+            if let Some(c) = command(&mut ctx, index, &it)? {
+                enc.command(&c)?;
+                count += 1;
+            }
+            Ok(())
+        })?;
+        let (tx, ops) = enc.finish()?;
+        (tx, ops, count)
     };
-    let (tx, ops) = transaction(&cmds)?;
     if tx.is_empty() {
         return Ok(0);
     }
     match nft.commit(&tx) {
-        Ok(()) => Ok(cmds.len()),
+        Ok(()) => Ok(count),
         Err(e) => match &e {
             crate::Error::Operation { index, .. } => {
                 let (ci, what) = ops.get(*index).cloned().unwrap_or((0, "?".into()));
@@ -1908,6 +2168,45 @@ pub fn apply_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The command index of each operation of `doc`'s transaction.
+    fn op_order(doc: &str) -> Vec<usize> {
+        let (tx, ops) = transaction(&parse(doc).unwrap()).unwrap();
+        assert_eq!(tx.len(), ops.len());
+        ops.iter().map(|o| o.0).collect()
+    }
+
+    #[test]
+    fn a_listing_adds_tables_then_chains_then_the_rest_and_commands_keep_the_files_order() {
+        let items = [
+            r#"{"metainfo": {"json_schema_version": 1}}"#,
+            r#"{"table": {"family": "ip", "name": "a"}}"#,
+            r#"{"map": {"family": "ip", "table": "a", "name": "m", "type": "ipv4_addr", "map": "verdict",
+                "elem": [["1.1.1.1", {"jump": {"target": "x"}}]]}}"#,
+            r#"{"chain": {"family": "ip", "table": "a", "name": "x"}}"#,
+            r#"{"rule": {"family": "ip", "table": "a", "chain": "x", "expr": [{"accept": null}]}}"#,
+            r#"{"table": {"family": "ip", "name": "b"}}"#,
+            r#"{"chain": {"family": "ip", "table": "b", "name": "y"}}"#,
+        ];
+        let doc = |extra: &str| format!(r#"{{"nftables": [{}{extra}]}}"#, items.join(","));
+        // The map (and its element message) after the chain it jumps to.
+        assert_eq!(op_order(&doc("")), [1, 5, 3, 6, 2, 2, 4]);
+        // A command anywhere: the file's order, the command last.
+        let cmd = r#", {"add": {"rule": {"family": "ip", "table": "b", "chain": "y", "expr": [{"drop": null}]}}}"#;
+        assert_eq!(op_order(&doc(cmd)), [1, 2, 2, 3, 4, 5, 6, 7]);
+        // Commands first, then listed objects: the file's order.
+        let first = format!(
+            r#"{{"nftables": [{{"add": {{"table": {{"family": "ip", "name": "c"}}}}}}, {}]}}"#,
+            items.join(",")
+        );
+        assert_eq!(op_order(&first), [0, 2, 3, 3, 4, 5, 6, 7]);
+        // The transaction put together is numbered as one.
+        let (tx, _) = transaction(&parse(&doc("")).unwrap()).unwrap();
+        let seqs: Vec<u32> = nfnl::MsgIter::new(tx.messages(0..tx.len()))
+            .map(|m| m.unwrap().seq())
+            .collect();
+        assert_eq!(seqs, (1..=7).collect::<Vec<u32>>());
+    }
 
     /// The `[ ... ]` lines of the rule (and of its anonymous sets' elements)
     /// that `json` (one rule's `expr` array) linearizes to in `family`.

@@ -33,7 +33,8 @@
 //! - `json_in` (feature `json`): nft's JSON in (a listing or
 //!   `add`/`insert`/`create`/`replace`/`delete`/`destroy`/`flush`
 //!   commands), typed by what each value is compared with, linearized and
-//!   applied in one transaction (`json_in::apply`, `nftlist -f FILE`);
+//!   applied in one transaction (`json_in::apply`, `nftlist -f FILE`),
+//!   command by command as the file is read (only the encoding is kept);
 //!   errors name the command's index in the file.
 //!
 //! Each concept is written once, here, for both printers: datatypes and
