@@ -296,21 +296,23 @@ pub struct AttrRules<const N: usize> {
     /// walk compares it with the header's length as read. No code is below
     /// `NLA_HDRLEN`: a length that equals its type's code is a whole header
     /// at least.
-    rule: [u16; N],
+    rule: [u32; N],
     /// Per type: declared by the schema (a second declaration is refused).
     declared: [bool; N],
 }
 
-/// Rule code of a NUL-terminated string payload.
-const RULE_CSTR: u16 = u16::MAX;
+/// Rule code of a NUL-terminated string payload (above every 16-bit
+/// `nla_len`, so the walk's compare of a length with its rule never
+/// matches it).
+const RULE_CSTR: u32 = 0x1_0001;
 
-/// Rule code of any payload: a length as large as this one needs no other
-/// check (no exact size has this code).
-const RULE_ANY: u16 = u16::MAX - 1;
+/// Rule code of any payload (above every 16-bit `nla_len`, as
+/// [`RULE_CSTR`]).
+const RULE_ANY: u32 = 0x1_0000;
 
-/// `NLA_HDRLEN` (4) as a `u16`, for the rule codes.
+/// `NLA_HDRLEN` (4) as a `u32`, for the rule codes.
 #[allow(clippy::cast_possible_truncation)]
-const HDRLEN_16: u16 = NLA_HDRLEN as u16;
+const HDRLEN_32: u32 = NLA_HDRLEN as u32;
 
 /// The largest attribute area an [`AttrIndex`] indexes (its positions
 /// count 4-byte units in 16 bits).
@@ -346,7 +348,7 @@ impl<const N: usize> AttrRules<N> {
     ///
     /// # Panics
     /// If `kind >= N`, if `kind` has a rule already, or for an exact size
-    /// of 65530 or more (no attribute payload is that large).
+    /// of 65528 or more (no attribute payload is that large).
     #[must_use]
     pub const fn rule(mut self, kind: u16, rule: AttrRule) -> Self {
         let k = kind as usize;
@@ -356,8 +358,8 @@ impl<const N: usize> AttrRules<N> {
         self.rule[k] = match rule {
             AttrRule::Any => RULE_ANY,
             AttrRule::Exact(n) => {
-                assert!(n < u16::MAX - 5, "attribute size too large");
-                n + HDRLEN_16
+                assert!(n < u16::MAX - 7, "attribute size too large");
+                n as u32 + HDRLEN_32
             }
             AttrRule::CStr => RULE_CSTR,
         };
@@ -370,7 +372,7 @@ impl<const N: usize> AttrRules<N> {
         let mut t = Self::new();
         for (r, &s) in t.rule.iter_mut().zip(sizes) {
             if s != 0 {
-                *r = u16::from(s) + HDRLEN_16;
+                *r = u32::from(s) + HDRLEN_32;
             }
         }
         t
@@ -464,27 +466,31 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         // type) is checked apart.
         if rest.len() % 4 == 0 {
             while let Some((h, _)) = rest.split_first_chunk::<NLA_HDRLEN>() {
-                let (len16, kind) = header_fields(*h);
-                let len = usize::from(len16);
-                if let Some(slot) = at.get_mut(usize::from(kind)) {
-                    let rule = rules.rule[usize::from(kind)];
-                    if rule != len16 {
-                        check_unfixed(rest, len, kind, rule)?;
+                let w = u32::from_ne_bytes(*h);
+                let (len16, raw_type) = split_header(w);
+                // The common case in one bounds check and one compare: a
+                // type without flag bits whose length is its rule's exact
+                // one (a whole header at least, no code below it). Its
+                // padded length in 4-byte units fits in 16 bits.
+                let len = u32::from(len16);
+                let units = match (
+                    at.get_mut(usize::from(raw_type)),
+                    rules.rule.get(usize::from(raw_type)),
+                ) {
+                    (Some(slot), Some(&rule)) if rule == len => {
+                        *slot = unit;
+                        ((len + 3) >> 2) as u16
                     }
-                    *slot = unit;
-                } else {
-                    check_unfixed(rest, len, kind, RULE_ANY)?;
-                }
-                // The padded length in 4-byte units.
-                let units = (len + 3) >> 2;
-                let Some(next) = rest.get(units * 4..) else {
+                    _ => walk_other(rest, w, rules, &mut at, unit)?,
+                };
+                let Some(next) = rest.get(usize::from(units) * 4..) else {
                     // Said as offsets in the area: where the attribute
                     // would end, and how long the area is.
                     let from = usize::from(unit).saturating_sub(1) * 4;
-                    return Err(truncated(from + len, area.len()));
+                    return Err(truncated(from + usize::from(len16), area.len()));
                 };
                 rest = next;
-                unit = unit.wrapping_add(units as u16);
+                unit = unit.wrapping_add(units);
             }
             return Ok(AttrIndex { area, at });
         }
@@ -506,7 +512,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             if let Some(slot) = at.get_mut(usize::from(kind)) {
                 let rule = rules.rule[usize::from(kind)];
                 // An exact size as read (the common case) in one compare.
-                if usize::from(rule) != len && rule != RULE_ANY {
+                if rule as usize != len && rule != RULE_ANY {
                     check_cstr(rest, len, kind, rule)?;
                 }
                 *slot = unit;
@@ -663,6 +669,53 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     }
 }
 
+/// `nla_len` and the raw `nla_type` (flag bits included) of an attribute
+/// header read as one host-order word.
+// Both halves are 16-bit values.
+#[allow(clippy::cast_possible_truncation)]
+#[inline(always)]
+fn split_header(w: u32) -> (u16, u16) {
+    // `nla_len` is the first u16 in memory, `nla_type` the second.
+    if cfg!(target_endian = "little") {
+        (w as u16, (w >> 16) as u16)
+    } else {
+        ((w >> 16) as u16, w as u16)
+    }
+}
+
+/// The walk of a whole-units area for an attribute off its common path
+/// (flag bits set, a type without an exact rule or beyond the slots, a
+/// length other than its rule's): the checks of [`check_unfixed`] or of
+/// the exact rule, the position noted for a type within the slots.
+/// Returns the attribute's padded length in 4-byte units (at least one,
+/// and at most what is left of the area).
+// The padded length of a 16-bit length, in units, is a 16-bit value.
+#[allow(clippy::cast_possible_truncation)]
+#[inline(always)]
+fn walk_other<const N: usize>(
+    rest: &[u8],
+    w: u32,
+    rules: &AttrRules<N>,
+    at: &mut [u16; N],
+    unit: u16,
+) -> Result<u16, ParseError> {
+    let (len16, kind) = split_header(w);
+    let kind = kind & NLA_TYPE_MASK;
+    let len = usize::from(len16);
+    if let Some(slot) = at.get_mut(usize::from(kind)) {
+        let rule = rules.rule[usize::from(kind)];
+        if rule != u32::from(len16) {
+            check_unfixed(rest, len, kind, rule)?;
+        }
+        *slot = unit;
+    } else {
+        check_unfixed(rest, len, kind, RULE_ANY)?;
+    }
+    // `len` is a 16-bit value: its padded length in units fits in 16 bits.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(((len + 3) >> 2) as u16)
+}
+
 /// `nla_len` and the type (flags masked off) of an attribute header, read
 /// as one host-order word.
 #[inline(always)]
@@ -707,7 +760,7 @@ fn bad_attr_len(len: usize, have: usize) -> ParseError {
 /// `rest` whose length is not its rule's exact one: fine only for a string
 /// rule with a non-empty payload ending in NUL.
 #[inline(always)]
-fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u32) -> Result<(), ParseError> {
     if rule == RULE_CSTR && len > NLA_HDRLEN && rest.get(len - 1) == Some(&0) {
         return Ok(());
     }
@@ -719,7 +772,7 @@ fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), Parse
 /// within `NLA_HDRLEN..=rest.len()`, and then be fine for the rule (any
 /// payload, or a string ending in NUL).
 #[inline(always)]
-fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u32) -> Result<(), ParseError> {
     if len.wrapping_sub(NLA_HDRLEN) > rest.len().wrapping_sub(NLA_HDRLEN) {
         return Err(bad_attr_len(len, rest.len()));
     }
@@ -731,13 +784,13 @@ fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), Pa
 
 /// The error of an attribute its rule refuses.
 #[cold]
-fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
+fn rule_error(len: usize, kind: u16, rule: u32) -> ParseError {
     if rule == RULE_CSTR {
         return ParseError::Unterminated { kind };
     }
     ParseError::AttrSize {
         kind,
-        expected: usize::from(rule) - NLA_HDRLEN,
+        expected: rule as usize - NLA_HDRLEN,
         got: len - NLA_HDRLEN,
     }
 }
