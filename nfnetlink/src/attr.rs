@@ -454,7 +454,12 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             return Err(truncated(start, bytes.len()));
         };
         let area = bytes;
-        let mut at = [0u16; N];
+        // Filled in place: the index is the value returned.
+        let mut index = AttrIndex {
+            area,
+            at: [0u16; N],
+        };
+        let at = &mut index.at;
         // `position / 4 + 1` of the attribute at the start of `rest`: the
         // area is below 256 KiB (checked above), so it fits in 16 bits.
         let mut unit = (start / 4 + 1) as u16;
@@ -481,7 +486,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                         *slot = unit;
                         ((len + 3) >> 2) as u16
                     }
-                    _ => walk_other(rest, w, rules, &mut at, unit)?,
+                    _ => walk_other(rest, w, rules, at, unit)?,
                 };
                 let Some(next) = rest.get(usize::from(units) * 4..) else {
                     // Said as offsets in the area: where the attribute
@@ -492,7 +497,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 rest = next;
                 unit = unit.wrapping_add(units);
             }
-            return Ok(AttrIndex { area, at });
+            return Ok(index);
         }
         // Otherwise (a last attribute without its padding): one pass,
         // libmnl's `mnl_attr_parse` with a validating callback
@@ -533,7 +538,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         if !rest.is_empty() {
             return Err(truncated(NLA_HDRLEN, rest.len()));
         }
-        Ok(AttrIndex { area, at })
+        Ok(index)
     }
 
     /// As [`AttrIndex::parse`] with the size form of the rules:
