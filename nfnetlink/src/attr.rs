@@ -385,14 +385,47 @@ impl<const N: usize> Default for AttrRules<N> {
     }
 }
 
+/// Where the attributes of one level are, by type (16 bits per type): the
+/// storage an [`AttrIndex`] borrows. [`AttrIndex::parse`] fills it in place,
+/// so that a receiver that keeps one (refilled for each message) hands out
+/// views that copy no index. Copied out of a view with
+/// [`AttrIndex::slots`] (to keep with an owned copy of the message), read
+/// again over those bytes with [`AttrSlots::over`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrSlots<const N: usize> {
+    /// `position / 4 + 1` of each type's attribute header; 0: absent.
+    at: [u16; N],
+}
+
+impl<const N: usize> AttrSlots<N> {
+    /// No attribute anywhere.
+    pub const fn new() -> Self {
+        AttrSlots { at: [0; N] }
+    }
+
+    /// The index of these positions over `area`: for a copy of the bytes
+    /// they were found in (an owned copy of a message), without a second
+    /// walk. On other bytes the accessors stay bounded but read what is
+    /// there.
+    pub fn over<'b>(&'b self, area: &'b [u8]) -> AttrIndex<'b, N> {
+        AttrIndex { area, at: &self.at }
+    }
+}
+
+impl<const N: usize> Default for AttrSlots<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A compact one-pass index of the attributes of one level, by type, that
 /// keeps the position of what it validated: like [`AttrTable`], but 16 bits
-/// per type instead of a whole [`Attr`], so a decoded message that holds it
-/// stays small and cheap to move (per-packet views). An accessor is a
-/// slice of the validated attribute (its length read from the header
-/// [`AttrIndex::parse`] checked), never a second walk. Types `>= N` are
-/// skipped; a duplicate keeps the last one. Attribute areas up to 256 KiB
-/// can be indexed (the positions count 4-byte units).
+/// per type, kept in [`AttrSlots`] that the index borrows, so a decoded
+/// message that holds it is three words, cheap to move (per-packet views).
+/// An accessor is a slice of the validated attribute (its length read
+/// from the header [`AttrIndex::parse`] checked), never a second walk.
+/// Types `>= N` are skipped; a duplicate keeps the last one. Attribute
+/// areas up to 256 KiB can be indexed (the positions count 4-byte units).
 ///
 /// Declare a message's index and accessors with
 /// [`attr_schema!`](crate::attr_schema).
@@ -400,21 +433,14 @@ impl<const N: usize> Default for AttrRules<N> {
 pub struct AttrIndex<'a, const N: usize> {
     area: &'a [u8],
     /// `position / 4 + 1` of each type's attribute header; 0: absent.
-    at: [u16; N],
+    at: &'a [u16; N],
 }
 
 impl<'a, const N: usize> AttrIndex<'a, N> {
-    /// An index of no attributes.
-    pub fn empty() -> Self {
-        AttrIndex {
-            area: &[],
-            at: [0; N],
-        }
-    }
-
-    /// Walks `area` once, indexes its attributes and checks each against
-    /// its rule in `rules` (one bounds check and one compare per
-    /// attribute on the common path).
+    /// Walks `area` once, indexes its attributes into `slots` (whatever
+    /// they held is replaced) and checks each against its rule in `rules`
+    /// (one bounds check and one compare per attribute on the common
+    /// path). The index borrows `slots`.
     ///
     /// # Errors
     /// [`ParseError::Truncated`] / [`ParseError::BadLength`] for a
@@ -423,8 +449,12 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     /// for a string rule's payload without its final NUL;
     /// [`ParseError::BadLength`] for an area over 256 KiB.
     #[inline(always)]
-    pub fn parse(area: &'a [u8], rules: &AttrRules<N>) -> Result<Self, ParseError> {
-        Self::parse_at(area, 0, rules)
+    pub fn parse(
+        area: &'a [u8],
+        rules: &AttrRules<N>,
+        slots: &'a mut AttrSlots<N>,
+    ) -> Result<Self, ParseError> {
+        Self::parse_at(area, 0, rules, slots)
     }
 
     /// As [`AttrIndex::parse`] for the attributes of `bytes` from offset
@@ -442,6 +472,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         bytes: &'a [u8],
         start: usize,
         rules: &AttrRules<N>,
+        slots: &'a mut AttrSlots<N>,
     ) -> Result<Self, ParseError> {
         if bytes.len() > INDEX_MAX_AREA {
             return Err(ParseError::BadLength {
@@ -454,12 +485,9 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             return Err(truncated(start, bytes.len()));
         };
         let area = bytes;
-        // Filled in place: the index is the value returned.
-        let mut index = AttrIndex {
-            area,
-            at: [0u16; N],
-        };
-        let at = &mut index.at;
+        // Filled in place: the index made of them borrows them.
+        slots.at = [0u16; N];
+        let at = &mut slots.at;
         // `position / 4 + 1` of the attribute at the start of `rest`: the
         // area is below 256 KiB (checked above), so it fits in 16 bits.
         let mut unit = (start / 4 + 1) as u16;
@@ -497,7 +525,10 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 rest = next;
                 unit = unit.wrapping_add(units);
             }
-            return Ok(index);
+            return Ok(AttrIndex {
+                area,
+                at: &slots.at,
+            });
         }
         // Otherwise (a last attribute without its padding): one pass,
         // libmnl's `mnl_attr_parse` with a validating callback
@@ -538,7 +569,10 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         if !rest.is_empty() {
             return Err(truncated(NLA_HDRLEN, rest.len()));
         }
-        Ok(index)
+        Ok(AttrIndex {
+            area,
+            at: &slots.at,
+        })
     }
 
     /// As [`AttrIndex::parse`] with the size form of the rules:
@@ -547,15 +581,18 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     ///
     /// # Errors
     /// As [`AttrIndex::parse`].
-    pub fn parse_sized(area: &'a [u8], sizes: &[u8; N]) -> Result<Self, ParseError> {
-        Self::parse(area, &AttrRules::from_sizes(sizes))
+    pub fn parse_sized(
+        area: &'a [u8],
+        sizes: &[u8; N],
+        slots: &'a mut AttrSlots<N>,
+    ) -> Result<Self, ParseError> {
+        Self::parse(area, &AttrRules::from_sizes(sizes), slots)
     }
 
-    /// The same positions over `area`: for a copy of the area the index
-    /// was built from (an owned copy of a message), without a second walk.
-    /// On other bytes the accessors stay bounded but read what is there.
-    pub fn over<'b>(&self, area: &'b [u8]) -> AttrIndex<'b, N> {
-        AttrIndex { area, at: self.at }
+    /// A copy of the positions (to keep with an owned copy of the bytes:
+    /// [`AttrSlots::over`] reads them there without a second walk).
+    pub fn slots(&self) -> AttrSlots<N> {
+        AttrSlots { at: *self.at }
     }
 
     /// The position and length of the attribute of type `kind`.
@@ -825,7 +862,7 @@ fn rule_error(len: usize, kind: u16, rule: u32) -> ParseError {
 ///
 /// # Examples
 /// ```
-/// use nfnl::{attr_schema, AttrIndex, ParseError};
+/// use nfnl::{attr_schema, AttrIndex, AttrSlots, ParseError};
 ///
 /// /// A message with a mark (type 1), a name (type 2) and a payload (type 3).
 /// struct Msg<'a> {
@@ -847,11 +884,12 @@ fn rule_error(len: usize, kind: u16, rule: u32) -> ParseError {
 ///
 /// // mark 7, name "eth0\0"
 /// let area = [8, 0, 1, 0, 0, 0, 0, 7, 9, 0, 2, 0, b'e', b't', b'h', b'0', 0, 0, 0, 0];
-/// let m = Msg { attrs: AttrIndex::parse(&area, &RULES)? };
+/// let mut slots = AttrSlots::new();
+/// let m = Msg { attrs: AttrIndex::parse(&area, &RULES, &mut slots)? };
 /// assert_eq!((m.mark(), m.name(), m.payload()), (Some(7), Some(&b"eth0"[..]), None));
 /// // a 2-byte mark is refused when the index is built
 /// let bad = [6, 0, 1, 0, 0, 7, 0, 0];
-/// assert!(matches!(AttrIndex::parse(&bad, &RULES), Err(ParseError::AttrSize { kind: 1, .. })));
+/// assert!(matches!(AttrIndex::parse(&bad, &RULES, &mut AttrSlots::new()), Err(ParseError::AttrSize { kind: 1, .. })));
 /// # Ok::<(), ParseError>(())
 /// ```
 #[macro_export]
@@ -929,7 +967,8 @@ mod tests {
     #[test]
     fn compact_index_finds_what_the_table_finds() {
         let table = AttrTable::<'_, 8>::from_bytes(FIXTURE).unwrap();
-        let index = AttrIndex::<'_, 8>::parse_sized(FIXTURE, &[0; 8]).unwrap();
+        let mut slots = AttrSlots::new();
+        let index = AttrIndex::<'_, 8>::parse_sized(FIXTURE, &[0; 8], &mut slots).unwrap();
         for kind in 0..10 {
             assert_eq!(index.get(kind), table.get(kind), "type {kind}");
         }
@@ -937,15 +976,17 @@ mod tests {
         let mut sizes = [0u8; 8];
         sizes[2] = 4;
         assert_eq!(
-            AttrIndex::<'_, 8>::parse_sized(FIXTURE, &sizes).map(|_| ()),
+            AttrIndex::<'_, 8>::parse_sized(FIXTURE, &sizes, &mut AttrSlots::new()).map(|_| ()),
             Err(ParseError::AttrSize {
                 kind: 2,
                 expected: 4,
                 got: 2
             })
         );
-        assert!(AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8]).is_err());
-        assert_eq!(AttrIndex::<'_, 8>::empty().get(1), None);
+        assert!(
+            AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8], &mut AttrSlots::new()).is_err()
+        );
+        assert_eq!(AttrSlots::<8>::new().over(&[]).get(1), None);
     }
 
     #[test]
@@ -961,7 +1002,8 @@ mod tests {
             4, 0, 3, 0, // 3: flag
             5, 0, 4, 0, 9, 0, 0, 0, // 4: one byte, any
         ];
-        let i = AttrIndex::parse(&area, &R).unwrap();
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
         assert_eq!(i.be32(1), Some(5));
         assert_eq!(i.cstr_bytes(2), Some(&b"x"[..]));
         assert!(i.has(3) && !i.has(5));
@@ -969,20 +1011,21 @@ mod tests {
         assert_eq!(i.get(4).map(|a| a.kind()), Some(4));
         // the rebased index reads the copy without a second walk
         let copy = area.to_vec();
-        assert_eq!(i.over(&copy).be32(1), Some(5));
-        assert_eq!(i.over(&copy[..4]).be32(1), None);
+        let kept = i.slots();
+        assert_eq!(kept.over(&copy).be32(1), Some(5));
+        assert_eq!(kept.over(&copy[..4]).be32(1), None);
         // a string without its NUL, an empty one, a flag with a payload
         let no_nul = [6, 0, 2, 0, b'x', b'y', 0, 0];
         assert_eq!(
-            AttrIndex::parse(&no_nul, &R),
+            AttrIndex::parse(&no_nul, &R, &mut AttrSlots::new()),
             Err(ParseError::Unterminated { kind: 2 })
         );
         assert_eq!(
-            AttrIndex::parse(&[4, 0, 2, 0], &R),
+            AttrIndex::parse(&[4, 0, 2, 0], &R, &mut AttrSlots::new()),
             Err(ParseError::Unterminated { kind: 2 })
         );
         assert_eq!(
-            AttrIndex::parse(&[5, 0, 3, 0, 1, 0, 0, 0], &R),
+            AttrIndex::parse(&[5, 0, 3, 0, 1, 0, 0, 0], &R, &mut AttrSlots::new()),
             Err(ParseError::AttrSize {
                 kind: 3,
                 expected: 0,
@@ -1006,7 +1049,8 @@ mod tests {
             &[5, 0, 9, 0, 7, 0, 0, 0, 6, 0, 2, 0, b'x', 0],
         ];
         for area in ok {
-            let i = AttrIndex::parse(area, &R).unwrap();
+            let mut slots = AttrSlots::new();
+            let i = AttrIndex::parse(area, &R, &mut slots).unwrap();
             assert!(i.has(1) || i.has(2), "{area:?}");
         }
         type Case<'c> = (&'c [u8], fn(&ParseError) -> bool);
@@ -1047,7 +1091,7 @@ mod tests {
             }),
         ];
         for (area, want) in bad {
-            let e = AttrIndex::parse(area, &R).unwrap_err();
+            let e = AttrIndex::parse(area, &R, &mut AttrSlots::new()).unwrap_err();
             assert!(want(&e), "{area:?}: {e:?}");
         }
     }

@@ -147,7 +147,7 @@ pub mod tokio;
 pub mod tokio {}
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrSlots, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Answer, Conn, DumpStream, Pending};
 pub use error::{
