@@ -506,16 +506,21 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
                 // one (a whole header at least, no code below it). Its
                 // padded length in 4-byte units fits in 16 bits.
                 let len = u32::from(len16);
-                let units = match (
+                if let (Some(slot), Some(&rule)) = (
                     at.get_mut(usize::from(raw_type)),
                     rules.rule.get(usize::from(raw_type)),
                 ) {
-                    (Some(slot), Some(&rule)) if rule == len => {
+                    if rule == len {
                         *slot = unit;
-                        ((len + 3) >> 2) as u16
+                        let units = (len + 3) >> 2;
+                        if let Some(next) = rest.get(units as usize * 4..) {
+                            rest = next;
+                            unit = unit.wrapping_add(units as u16);
+                            continue;
+                        }
                     }
-                    _ => walk_other(rest, w, rules, at, unit)?,
-                };
+                }
+                let units = walk_other(rest, w, rules, at, unit)?;
                 let Some(next) = rest.get(usize::from(units) * 4..) else {
                     // Said as offsets in the area: where the attribute
                     // would end, and how long the area is.
