@@ -397,9 +397,10 @@ impl Queue {
         self.reader.skipped()
     }
 
-    /// The packet [`Receive::fill`] made ready. Out of line: the packet is
-    /// built in the caller's slot, and the receive loop stays small enough
-    /// to keep its state in registers (fewer instructions per packet).
+    /// The packet [`Receive::fill`] made ready. Inlined into the receive
+    /// loop: out of line, the packet (small since its index is in `slots`)
+    /// was built in the caller's memory and the loop spilled around the
+    /// call (481 instructions per packet instead of 450).
     #[inline(always)]
     pub(crate) fn take_packet(&mut self) -> Result<Packet<'_>, Error> {
         let Queue {
