@@ -114,7 +114,10 @@ fuzz_target!(|data: &[u8]| {
     }
     // And the one-message entry point, which must agree.
     let mut slots = PacketSlots::new();
-    if let (Ok(a), Ok(nf)) = (PacketMeta::parse_bytes(data, &mut slots), NfMsg::parse(data)) {
+    if let (Ok(a), Ok(nf)) = (
+        PacketMeta::parse_bytes(data, &mut slots),
+        NfMsg::parse(data),
+    ) {
         let mut slots = PacketSlots::new();
         let b = PacketMeta::parse(&nf, &mut slots).expect("parse_bytes and parse agree");
         assert_eq!((a.id(), a.payload()), (b.id(), b.payload()));
