@@ -1040,6 +1040,29 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_string_is_checked_for_its_nul() {
+        const R: AttrRules<4> = AttrRules::new()
+            .rule(2, AttrRule::CStr)
+            .rule(3, AttrRule::Any);
+        // nla_len 65535 (the largest): a string rule's NUL is checked, an
+        // any-payload rule takes it, at every length the walk can meet.
+        let mut area = vec![b'x'; 65536];
+        area[..4].copy_from_slice(&[0xff, 0xff, 2, 0]);
+        assert_eq!(
+            AttrIndex::parse(&area, &R, &mut AttrSlots::new()),
+            Err(ParseError::Unterminated { kind: 2 })
+        );
+        area[65534] = 0;
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
+        assert_eq!(i.cstr_bytes(2).map(<[u8]>::len), Some(65530));
+        area[2] = 3;
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
+        assert_eq!(i.payload(3).map(<[u8]>::len), Some(65531));
+    }
+
+    #[test]
     fn padded_and_unpadded_areas_are_checked_alike() {
         const R: AttrRules<4> = AttrRules::new()
             .rule(1, AttrRule::Exact(4))
