@@ -1,0 +1,413 @@
+//! Namespace tests of `nfnl_tables::lang` on rulesets in the style of what
+//! real programs install (`tests/data/apps/`, written for this test, not
+//! copied from any program): a kube-proxy-like service proxy, a
+//! firewalld-like zone firewall, docker/netavark-like container networks,
+//! libvirt-like NAT networks, fail2ban/sshguard/crowdsec-like blocklists,
+//! tailscale/wg-quick-like VPN clients, an OpenWrt fw4-like router, netdev
+//! ingress and bridge filters, an ARP filter, and libnftables JSON command
+//! files as an orchestration tool sends them (`NAME.N.json`, applied in
+//! order: add, insert and replace at a handle, delete, flush).
+//!
+//! For each ruleset, in a throwaway namespace (after the `#netns:` lines of
+//! the file, which create the devices it names): nft 1.0.6 loads it; our
+//! text listing (`lang::text`, what `nftlist` prints) must equal `nft list
+//! ruleset` and `nft -a list ruleset` byte for byte; our JSON listing
+//! (`lang::json`, `nftlist -j`) must equal `nft -j list ruleset` and `nft
+//! -a -j list ruleset` byte for byte; and nft's JSON listing applied by us
+//! (`lang::json_in`) into an empty namespace must list (text, handles
+//! aside: JSON objects) as the original does. The JSON command files are
+//! also applied by us step by step into an empty namespace, and `nft -a
+//! list ruleset` there must equal nft's own result, handles included.
+//!
+//! Element expiry times count down between two reads: they are masked.
+//! A difference fails the test unless [`EXCEPTIONS`] names it with its
+//! reason; an exception that no longer matches fails it too.
+//!
+//! Run them with `cargo xtask test -- apps_` (or as root: `cargo test -p
+//! nfnl-tables --features json --test netns_lang_apps -- --ignored`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::path::PathBuf;
+
+use nfnl::testutil::netns as support;
+
+use nfnl_tables::lang::{self, json_in, text};
+use nfnl_tables::{Nft, ProtoFamily, Ruleset};
+use serde_json::Value as Json;
+
+const APPS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/apps");
+
+/// Differences known and left as they are: (ruleset, check, a piece of
+/// nft's line, why). Checks: `text`, `text -a`, `json`, `json -a`,
+/// `round trip`, `apply`.
+const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[];
+
+/// Interface names of this thread's namespace (`if_indextoname(3)`).
+fn ifname(i: u32) -> Option<String> {
+    nix::net::if_::if_indextoname(i)
+        .ok()
+        .map(|c| c.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+}
+
+/// Our text listing of the current namespace (`handles`: as `nft -a`).
+fn our_text(handles: bool) -> String {
+    let mut nft = Nft::open().unwrap();
+    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
+    text::Printer::new()
+        .handles(handles)
+        .ifname(&ifname)
+        .ruleset(&rs)
+}
+
+/// Our JSON listing of the current namespace, as `nftlist -j` prints it.
+fn our_json() -> String {
+    let mut nft = Nft::open().unwrap();
+    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
+    let f = ifname;
+    let filter = lang::listing::Filter {
+        ifname: Some(&f),
+        ..Default::default()
+    };
+    let mut w = lang::json::Writer::new(Vec::new());
+    lang::listing::listing_each(&rs, &filter, &mut |it| w.item(&it));
+    let mut out = String::from_utf8(w.finish()).unwrap();
+    out.push('\n');
+    out
+}
+
+/// Element expiry times (`expires 59s992ms`, `"expires": 29`) masked.
+fn normalized(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest
+        .find(" expires ")
+        .or_else(|| rest.find("\"expires\": "))
+    {
+        let key = if rest[i..].starts_with(' ') {
+            " expires "
+        } else {
+            "\"expires\": "
+        };
+        out.push_str(&rest[..i]);
+        out.push_str(key);
+        // (a number keeps the JSON valid)
+        out.push('0');
+        let tail = &rest[i + key.len()..];
+        let end = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One difference: the ruleset, the check, nft's line (or object) and ours.
+#[derive(Debug)]
+struct Diff {
+    ruleset: String,
+    check: &'static str,
+    nft: String,
+    ours: String,
+}
+
+/// Text listings compared line by line (a different line count is one
+/// difference at the first differing line).
+fn diff_lines(ruleset: &str, check: &'static str, nft: &str, ours: &str, out: &mut Vec<Diff>) {
+    let (nft, ours) = (normalized(nft), normalized(ours));
+    if nft == ours {
+        return;
+    }
+    let (a, b): (Vec<&str>, Vec<&str>) = (nft.lines().collect(), ours.lines().collect());
+    let mut push = |x: &str, y: &str| {
+        out.push(Diff {
+            ruleset: ruleset.to_owned(),
+            check,
+            nft: x.to_owned(),
+            ours: y.to_owned(),
+        });
+    };
+    if a.len() != b.len() {
+        let i = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        push(
+            &format!("({} lines) {}", a.len(), a.get(i).unwrap_or(&"")),
+            &format!("({} lines) {}", b.len(), b.get(i).unwrap_or(&"")),
+        );
+        return;
+    }
+    for (x, y) in a.iter().zip(&b) {
+        if x != y {
+            push(x, y);
+        }
+    }
+    if nft.ends_with('\n') != ours.ends_with('\n') {
+        push("(final newline)", "(final newline)");
+    }
+}
+
+/// The objects of a JSON listing (`handles`: kept or removed).
+fn json_objects(json: &str, handles: bool) -> Vec<Json> {
+    let v: Json = serde_json::from_str(json).unwrap();
+    let mut out = v["nftables"].as_array().cloned().unwrap_or_default();
+    if !handles {
+        for o in &mut out {
+            if let Some(m) = o.as_object_mut() {
+                for (_, body) in m.iter_mut() {
+                    if let Some(b) = body.as_object_mut() {
+                        b.remove("handle");
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// JSON listings compared object by object, then byte for byte.
+fn diff_json(ruleset: &str, check: &'static str, nft: &str, ours: &str, out: &mut Vec<Diff>) {
+    let (nft, ours) = (normalized(nft), normalized(ours));
+    if nft == ours {
+        return;
+    }
+    let handles = check != "round trip";
+    let (a, b) = (json_objects(&nft, handles), json_objects(&ours, handles));
+    let mut found = Vec::new();
+    if a.len() != b.len() {
+        found.push((
+            format!("{} objects", a.len()),
+            format!("{} objects", b.len()),
+        ));
+    }
+    for (x, y) in a.iter().zip(&b) {
+        if x != y {
+            found.push((x.to_string(), y.to_string()));
+        }
+    }
+    if found.is_empty() && handles {
+        found.push((
+            "(the same objects, other bytes)".into(),
+            format!("{nft}\n{ours}"),
+        ));
+    }
+    out.extend(found.into_iter().map(|(x, y)| Diff {
+        ruleset: ruleset.to_owned(),
+        check,
+        nft: x,
+        ours: y,
+    }));
+}
+
+/// One ruleset of `tests/data/apps`: a `.nft` file, or the steps
+/// `NAME.1.json`, `NAME.2.json`, ... of a JSON command file.
+struct App {
+    name: String,
+    files: Vec<PathBuf>,
+    /// Shell lines creating what the ruleset names (`#netns: CMD`).
+    setup: Vec<String>,
+}
+
+fn apps() -> Vec<App> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(APPS)
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "nft" || e == "json"))
+        .collect();
+    files.sort();
+    let mut out: Vec<App> = Vec::new();
+    for f in files {
+        let file_name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let name = file_name.split('.').next().unwrap().to_owned();
+        let setup: Vec<String> = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("#netns:"))
+            .map(|l| l.trim().to_owned())
+            .collect();
+        match out.last_mut() {
+            Some(a) if a.name == name && file_name.ends_with(".json") => a.files.push(f),
+            _ => out.push(App {
+                name,
+                files: vec![f],
+                setup,
+            }),
+        }
+    }
+    out
+}
+
+/// A fresh namespace with the devices the ruleset names.
+fn namespace(app: &App) -> support::Netns {
+    let ns = support::netns();
+    for l in &app.setup {
+        support::sh(l);
+    }
+    ns
+}
+
+/// Loads the ruleset with nft in the current namespace.
+fn load_with_nft(app: &App) {
+    for f in &app.files {
+        let json = if f.extension().is_some_and(|e| e == "json") {
+            "-j "
+        } else {
+            ""
+        };
+        let (ok, err) = support::sh_status(&format!("nft {json}-f {}", f.display()));
+        assert!(ok, "{}: nft refused it: {err}", f.display());
+    }
+}
+
+/// Every comparison of one ruleset; the differences go to `out`.
+fn check(app: &App, out: &mut Vec<Diff>) {
+    let name = app.name.as_str();
+    let _ns = namespace(app);
+    load_with_nft(app);
+    let nft_text = support::sh("nft list ruleset");
+    assert!(
+        nft_text.lines().count() > 10,
+        "{name}: loaded too little: {nft_text}"
+    );
+    diff_lines(name, "text", &nft_text, &our_text(false), out);
+    diff_lines(
+        name,
+        "text -a",
+        &support::sh("nft -a list ruleset"),
+        &our_text(true),
+        out,
+    );
+    let nft_json = support::sh("nft -j list ruleset");
+    let ours = our_json();
+    diff_json(name, "json", &nft_json, &ours, out);
+    diff_json(
+        name,
+        "json -a",
+        &support::sh("nft -a -j list ruleset"),
+        &ours,
+        out,
+    );
+    // The JSON command files applied by us, step by step, into an empty
+    // namespace: the same ruleset, handles included.
+    if app.files[0].extension().is_some_and(|e| e == "json") {
+        let nft_a = support::sh("nft -a list ruleset");
+        let _ns = namespace(app);
+        let mut nft = Nft::open().unwrap();
+        let ifindex = |n: &str| nix::net::if_::if_nametoindex(n).ok();
+        for f in &app.files {
+            let text = std::fs::read_to_string(f).unwrap();
+            if let Err(e) = json_in::apply_with(&mut nft, &text, Some(&ifindex)) {
+                out.push(Diff {
+                    ruleset: name.to_owned(),
+                    check: "apply",
+                    nft: format!("{} applies", f.display()),
+                    ours: e.to_string(),
+                });
+            }
+        }
+        diff_lines(
+            name,
+            "apply",
+            &nft_a,
+            &support::sh("nft -a list ruleset"),
+            out,
+        );
+    }
+    // nft's JSON listing applied by us into an empty namespace.
+    let _ns = namespace(app);
+    let mut nft = Nft::open().unwrap();
+    let ifindex = |n: &str| nix::net::if_::if_nametoindex(n).ok();
+    if let Err(e) = json_in::apply_with(&mut nft, &nft_json, Some(&ifindex)) {
+        out.push(Diff {
+            ruleset: name.to_owned(),
+            check: "round trip",
+            nft: "nft -j list ruleset applies".into(),
+            ours: e.to_string(),
+        });
+        return;
+    }
+    diff_lines(
+        name,
+        "round trip",
+        &nft_text,
+        &support::sh("nft list ruleset"),
+        out,
+    );
+    diff_json(
+        name,
+        "round trip",
+        &nft_json,
+        &support::sh("nft -j list ruleset"),
+        out,
+    );
+}
+
+/// Every ruleset of `tests/data/apps`: listed as nft lists it (text and
+/// JSON, with and without handles), round-tripped through our JSON apply;
+/// the JSON command files applied by us as nft applies them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn apps_rulesets_list_and_apply_as_nft_does() {
+    let apps = apps();
+    assert!(apps.len() >= 10, "only {} rulesets", apps.len());
+    let mut diffs = Vec::new();
+    for app in &apps {
+        let before = diffs.len();
+        check(app, &mut diffs);
+        println!("{}: {} differences", app.name, diffs.len() - before);
+    }
+    let mut used = vec![false; EXCEPTIONS.len()];
+    let mut failed = Vec::new();
+    for d in &diffs {
+        let known = EXCEPTIONS
+            .iter()
+            .position(|(r, c, piece, _)| *r == d.ruleset && *c == d.check && d.nft.contains(piece));
+        let line = format!(
+            "{} ({}):\n  nft:  {}\n  ours: {}",
+            d.ruleset, d.check, d.nft, d.ours
+        );
+        match known {
+            Some(i) => {
+                used[i] = true;
+                println!("known: {line}\n  why: {}", EXCEPTIONS[i].3);
+            }
+            None => failed.push(line),
+        }
+    }
+    for (i, (r, c, piece, _)) in EXCEPTIONS.iter().enumerate() {
+        if !used[i] {
+            failed.push(format!(
+                "{r} ({c}): the exception for {piece:?} no longer matches"
+            ));
+        }
+    }
+    println!(
+        "apps: {} rulesets, {} differences ({} known)",
+        apps.len(),
+        diffs.len(),
+        used.iter().filter(|u| **u).count()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The data directory holds what the test expects: every ruleset names a
+/// program style in its header comment, and JSON steps are numbered.
+#[test]
+fn apps_files_are_described() {
+    for app in apps() {
+        for f in &app.files {
+            let text = std::fs::read_to_string(f).unwrap();
+            if f.extension().is_some_and(|e| e == "nft") {
+                assert!(text.starts_with("# "), "{}: no header comment", f.display());
+            } else {
+                let v: Json = serde_json::from_str(&text).unwrap();
+                assert!(v["nftables"].is_array(), "{}", f.display());
+                let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+                assert!(
+                    stem.rsplit('.').next().unwrap().parse::<u32>().is_ok(),
+                    "{}: JSON steps are NAME.N.json",
+                    f.display()
+                );
+            }
+        }
+    }
+}
