@@ -845,7 +845,10 @@ impl State<'_, '_> {
                 if !self.field_exists(*base, *offset, *len) && len % 8 == 0 {
                     // nft loads only the whole bytes of a byte-aligned prefix.
                     if let Some((e, ty, fbits)) = self.prefix_field(*base, *offset) {
-                        if fbits > *len && is_prefix_type(ty) {
+                        // (an ether address too: `ether daddr
+                        // 01:80:c2:00:00:00/24` loads 3 bytes; its masks
+                        // and interval elements are not prefixes)
+                        if fbits > *len && (is_prefix_type(ty) || ty == Datatype::EtherAddr) {
                             return Ok(Left::Prefix(e, ty, fbits, *len));
                         }
                     }
@@ -1125,30 +1128,13 @@ impl State<'_, '_> {
                         )
                     }
                     (0, Some(Data::Value(mask)), Some(Data::Value(xor))) => {
-                        // `| x` (mask ~x, xor x), `^ x` (mask all ones), or `& m ^ x`.
                         let (e, ty, bits) = match self.left_of(&src)? {
                             Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
                             _ => return Err("bitwise on a masked value".into()),
                         };
                         let host = expr_host(&e, ty);
                         let val = |b: &[u8]| Expr::Value(typed_h(ty, bits, b, host));
-                        let all_ones = mask.iter().all(|b| *b == 0xff);
-                        let or = mask
-                            .iter()
-                            .zip(xor)
-                            .all(|(m, x)| m & x == 0 && (m | x) == 0xff);
-                        let bin = |op, l: Expr, r: Expr| Expr::Binop {
-                            op,
-                            left: Box::new(l),
-                            right: Box::new(r),
-                        };
-                        let out = if all_ones {
-                            bin(BinOp::Xor, e, val(xor))
-                        } else if or {
-                            bin(BinOp::Or, e, val(xor))
-                        } else {
-                            bin(BinOp::Xor, bin(BinOp::And, e, val(mask)), val(xor))
-                        };
+                        let out = mask_xor_expr(e, mask, xor, &val);
                         self.set(b.dreg, Reg::Expr { e: out, ty, bits })
                     }
                     (1 | 2, _, _) => {
@@ -1323,6 +1309,10 @@ impl State<'_, '_> {
                                 let before = self.deps.len();
                                 self.kill(&[Dep::Nfproto(10), Dep::MetaProtocol(0x86dd)]);
                                 if self.deps.len() < before {
+                                    true
+                                } else if self.l3.is_some_and(|p| p.name == "ip6") {
+                                    // The dependency went to an earlier
+                                    // `ip6` match: the network is still ip6.
                                     true
                                 } else {
                                     self.kill(&[Dep::Nfproto(2), Dep::MetaProtocol(0x0800)]);
@@ -1852,7 +1842,9 @@ impl State<'_, '_> {
                     });
                     return Ok(());
                 }
+                // (nft keeps `ether saddr & ff:ff:ff:00:00:00 == ...`)
                 if !ty.is_bitmask()
+                    && !matches!(ty, Datatype::EtherAddr | Datatype::Lladdr)
                     && !matches!(l, Expr::Payload(Payload::Raw { .. }))
                     && lead > 0
                     && lead < width
@@ -3243,4 +3235,32 @@ fn key_value(
         )));
     }
     Ok(Expr::Concat(parts))
+}
+
+/// A kernel bitwise `(x & mask) ^ xor` as nft writes it: the xor bits
+/// outside the mask are an `| o` (and widen the mask), those inside an
+/// `^ x`, and an all-ones mask is left out: `& m ^ x | o`, each part only
+/// when it does something (`meta mark & 0xff00ffff | 0x00040000` is stored
+/// as mask 0xff00ffff, xor 0x00040000 and read back as `& 0xff04ffff |
+/// 0x00040000`).
+fn mask_xor_expr(e: Expr, mask: &[u8], xor: &[u8], val: &dyn Fn(&[u8]) -> Expr) -> Expr {
+    let or: Vec<u8> = mask.iter().zip(xor).map(|(m, x)| x & !m).collect();
+    let inside: Vec<u8> = mask.iter().zip(xor).map(|(m, x)| x & m).collect();
+    let wide: Vec<u8> = mask.iter().zip(&or).map(|(m, o)| m | o).collect();
+    let bin = |op, l: Expr, r: Expr| Expr::Binop {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+    };
+    let mut out = e;
+    if !wide.iter().all(|b| *b == 0xff) {
+        out = bin(BinOp::And, out, val(&wide));
+    }
+    if inside.iter().any(|b| *b != 0) {
+        out = bin(BinOp::Xor, out, val(&inside));
+    }
+    if or.iter().any(|b| *b != 0) {
+        out = bin(BinOp::Or, out, val(&or));
+    }
+    out
 }
