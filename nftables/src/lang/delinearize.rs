@@ -152,6 +152,8 @@ struct State<'c, 'a> {
     vlan_depth: u32,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
+    /// A masked payload is being typed (no ether address prefix then).
+    masking: bool,
 }
 
 /// The 4-byte register index of a register number (1..=4 are 16 bytes wide).
@@ -401,6 +403,7 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         pending_kills: Vec::new(),
         deferred: HashMap::new(),
         swapped: Default::default(),
+        masking: false,
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
     for e in exprs {
@@ -848,7 +851,8 @@ impl State<'_, '_> {
                         // (an ether address too: `ether daddr
                         // 01:80:c2:00:00:00/24` loads 3 bytes; its masks
                         // and interval elements are not prefixes)
-                        if fbits > *len && (is_prefix_type(ty) || ty == Datatype::EtherAddr) {
+                        let ether = ty == Datatype::EtherAddr && !self.masking;
+                        if fbits > *len && (is_prefix_type(ty) || ether) {
                             return Ok(Left::Prefix(e, ty, fbits, *len));
                         }
                     }
@@ -900,8 +904,10 @@ impl State<'_, '_> {
                         }
                     }
                 }
-                let inner = self.left_of(src)?;
-                let Left::Fields(mut f, 0) = inner else {
+                self.masking = true;
+                let inner = self.left_of(src);
+                self.masking = false;
+                let Left::Fields(mut f, 0) = inner? else {
                     return Err("masked prefix".into());
                 };
                 if f.len() != 1 {
@@ -2212,6 +2218,7 @@ impl State<'_, '_> {
                 pending_kills: Vec::new(),
                 deferred: HashMap::new(),
                 swapped: Default::default(),
+                masking: false,
             };
             sub.expr(e)?;
             stmts.extend(sub.stmts.into_iter().flatten());
