@@ -551,8 +551,8 @@ fn commands_apply() {
         .collect();
     assert_eq!(
         rules,
-        ["counter packets 0 bytes 0", "ip saddr @s accept"],
-        "add after a handle, replace, delete"
+        ["ip saddr @s accept", "counter packets 0 bytes 0"],
+        "add appended (nft 1.0.6 ignores an add's handle), replace, delete"
     );
     assert!(support::sh("nft list set ip t s").contains("elements = { 2.2.2.2 }"));
     apply(

@@ -224,11 +224,15 @@ enum Ty {
 pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 
 /// Parsing state: the file's sets, for typing their elements.
-/// (family, table, name) of a set -> its key types and map data types.
-type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
+/// (family, table, name) of a set -> its key types, map data types and
+/// flags (an interval set's elements are sent as intervals).
+type SetTypes = HashMap<(String, String, String), SetShape>;
 
-/// Key types and map data types of a set that is not in the file.
-type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<(Vec<String>, Option<Vec<String>>)>;
+/// Key types, map data types and flags of a set.
+type SetShape = (Vec<String>, Option<Vec<String>>, Vec<String>);
+
+/// Key types, map data types and flags of a set that is not in the file.
+type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<SetShape>;
 
 #[derive(Default)]
 struct Ctx<'a> {
@@ -1312,7 +1316,7 @@ impl Ctx<'_> {
                 let table = name("table");
                 let sname = name("name");
                 let w = what(format!("{family} {table} {sname}"));
-                let (key_type, map) = if key == "element" {
+                let (key_type, map, known_flags) = if key == "element" {
                     self.sets
                         .get(&(family.to_owned(), table.clone(), sname.clone()))
                         .cloned()
@@ -1321,11 +1325,15 @@ impl Ctx<'_> {
                 } else {
                     let kt = strings(o.get("type"));
                     let map = (key == "map").then(|| strings(o.get("map")));
-                    self.sets.insert(
-                        (family.to_owned(), table.clone(), sname.clone()),
-                        (kt.clone(), map.clone()),
-                    );
-                    (kt, map)
+                    let flags = strings(o.get("flags"));
+                    // (`flush set` names a set without declaring it)
+                    if !kt.is_empty() {
+                        self.sets.insert(
+                            (family.to_owned(), table.clone(), sname.clone()),
+                            (kt.clone(), map.clone(), flags.clone()),
+                        );
+                    }
+                    (kt, map, flags)
                 };
                 let types: Vec<(Datatype, u32)> = key_type
                     .iter()
@@ -1335,6 +1343,8 @@ impl Ctx<'_> {
                     })
                     .collect::<R<_>>()?;
                 let ty = match types.as_slice() {
+                    // `flush set` and `delete set` name a set without its type.
+                    [] if o.get("elem").is_none() => Ty::One(Datatype::Integer, 32),
                     [] => return Err("no key type".into()),
                     [(t, b)] => Ty::One(*t, *b),
                     v => Ty::Concat(v.to_vec()),
@@ -1385,7 +1395,7 @@ impl Ctx<'_> {
                     map,
                     policy: pick_opt(o, "policy", &["performance", "memory"], "policy")?,
                     size: gu64(o, "size")?.and_then(|x| u32::try_from(x).ok()),
-                    flags: strings(o.get("flags"))
+                    flags: known_flags
                         .iter()
                         .map(|f| {
                             pick(
@@ -1624,9 +1634,7 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             _ => 2,
         });
     }
-    // Sets that rules update from the packet path: the kernel reports such
-    // a set created without a size with 65535; sent back, that size would
-    // make it pick a backend that cannot be updated (EOPNOTSUPP).
+    // Sets that rules update from the packet path (see `as_updated`).
     let mut dynamic: Vec<(&str, &str, &str)> = Vec::new();
     for c in cmds {
         if let Target::Item(Item::Rule(r)) = &c.target {
@@ -1668,12 +1676,8 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             }
             (Target::Item(Item::Set(s)), Verb::Add | Verb::Create) => {
                 let (mut set, elems) = lz.set(s).map_err(lin)?;
-                if s.size == Some(65535)
-                    && dynamic.contains(&(s.family, s.table.as_str(), s.name.as_str()))
-                {
-                    if let Some(d) = set.desc.as_mut() {
-                        d.size = None;
-                    }
+                if dynamic.contains(&(s.family, s.table.as_str(), s.name.as_str())) {
+                    as_updated(&mut set, s.size);
                 }
                 if c.verb == Verb::Create {
                     tx.create_set(&set).map_err(enc)?;
@@ -1690,6 +1694,11 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             (Target::Elements(s), Verb::Add | Verb::Create | Verb::Delete | Verb::Destroy) => {
                 let (_, mut elems) = lz.set(s).map_err(lin)?;
                 elems.set_id = None;
+                // The end at zero that opens a new interval set's elements is
+                // not sent with elements added later (nft does not).
+                if let Some(list) = elems.elements.as_mut() {
+                    list.0.retain(|e| !is_zero_end(e));
+                }
                 match c.verb {
                     Verb::Add => tx
                         .add_elements(set_ref(&elems), elem_list(&elems))
@@ -1729,16 +1738,11 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                         tx.replace_rule(&rule).map_err(enc)?;
                     }
                     Verb::Insert => {
-                        if r.handle != 0 {
-                            rule.position = Some(r.handle);
-                        }
+                        rule.position = rule_position(c.verb, r.handle);
                         tx.insert_rule(&rule).map_err(enc)?;
                     }
                     _ => {
-                        // `add rule ... handle N`: after rule N.
-                        if r.handle != 0 && !c.listed {
-                            rule.position = Some(r.handle);
-                        }
+                        rule.position = rule_position(c.verb, r.handle);
                         tx.add_rule(&rule).map_err(enc)?;
                     }
                 }
@@ -1838,6 +1842,35 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
     Ok((tx, ops))
 }
 
+/// A set the file's rules update from the packet path. The kernel reports
+/// such a set created without a size with 65535; sent back, that size would
+/// make it pick a backend that cannot be updated (EOPNOTSUPP). And it is
+/// `dynamic` (`NFT_SET_EVAL`), as nft makes it: nft 1.0.6's JSON listing
+/// leaves the flag out, and the kernel refuses an update with a statement
+/// (`update @s { ip saddr limit rate ... }`) without it (EINVAL).
+fn as_updated(set: &mut crate::Set, declared_size: Option<u32>) {
+    if declared_size == Some(65535) {
+        if let Some(d) = set.desc.as_mut() {
+            d.size = None;
+        }
+    }
+    set.flags = Some(set.flags.unwrap_or_default() | crate::SetFlags::EVAL);
+}
+
+/// Where a rule command puts its rule (`NFTA_RULE_POSITION`): `insert`
+/// before the rule its "handle" names; an `add` is appended whatever its
+/// "handle" says, as nft 1.0.6 does (it sends no position for it).
+fn rule_position(verb: Verb, handle: u64) -> Option<u64> {
+    (verb == Verb::Insert && handle != 0).then_some(handle)
+}
+
+/// An interval end at key zero (what opens an interval set's elements).
+fn is_zero_end(e: &crate::object::Element) -> bool {
+    e.flags
+        .is_some_and(|f| f.contains(crate::object::ElemFlags::INTERVAL_END))
+        && matches!(&e.key, Some(crate::data::Data::Value(k)) if k.iter().all(|b| *b == 0))
+}
+
 fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
     ("", "", "", 0, Kind::Table)
 }
@@ -1865,7 +1898,7 @@ pub fn apply_with(
     // Elements of sets the file does not declare are typed by the kernel's set.
     let cmds = {
         let cell = std::cell::RefCell::new(&mut *nft);
-        let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
+        let lookup = |f: &str, t: &str, n: &str| -> Option<SetShape> {
             let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
             let names = |id: u32| -> Vec<String> {
                 Datatype::concat_ids(id)
@@ -1881,7 +1914,12 @@ pub fn apply_with(
                 (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
                 _ => None,
             };
-            Some((keys, map))
+            let flags = set
+                .flags
+                .filter(|f| f.contains(crate::SetFlags::INTERVAL))
+                .map(|_| vec!["interval".to_owned()])
+                .unwrap_or_default();
+            Some((keys, map, flags))
         };
         parse_inner(text, ifindex, Some(&lookup))?
     };
@@ -2157,6 +2195,32 @@ mod tests {
                 "[ reject type 1 code 0 ]",
             ]
         );
+        // A reject's dependency goes to the start of the rule (firewalld's
+        // and fw4's `log ... reject with tcp reset`).
+        assert_eq!(
+            lines(
+                "inet",
+                r#"[{"log": {"prefix": "x "}}, {"reject": {"type": "tcp reset"}}]"#
+            ),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ log prefix x  ]",
+                "[ reject type 1 code 0 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                r#"[{"counter": null}, {"reject": {"type": "icmp", "expr": "host-unreachable"}}]"#
+            ),
+            [
+                "[ meta load nfproto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000002 ]",
+                "[ counter pkts 0 bytes 0 ]",
+                "[ reject type 0 code 1 ]",
+            ]
+        );
         assert_eq!(
             lines("ip", r#"[{"counter": "cnt"}]"#),
             ["[ objref type 1 name cnt ]"]
@@ -2253,6 +2317,126 @@ mod tests {
         let e = parse(r#"{"nftables": [{"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "1.2.3"}}]}}}]}"#)
             .unwrap_err();
         assert!(e.to_string().contains("bad IPv4 address \"1.2.3\""), "{e}");
+    }
+    /// kube-proxy's commented map elements (`10.96.12.7 . tcp . 8080
+    /// comment "ns/svc:port" : goto reject-chain`): nft lists the comment
+    /// on the key of the mapping; it goes to the element's user data.
+    #[test]
+    fn map_element_comment_on_a_concatenated_key() {
+        let doc = r#"{"nftables": [{"map": {"family": "ip", "table": "t", "name": "m",
+            "type": ["ipv4_addr", "inet_proto", "inet_service"], "map": "verdict",
+            "elem": [[{"elem": {"val": {"concat": ["10.96.12.7", "tcp", 8080]},
+                                "comment": "ns/svc"}}, {"drop": null}]]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let els = elems.elements.unwrap().0;
+        assert_eq!(els.len(), 1);
+        assert_eq!(
+            els[0].key,
+            Some(crate::data::Data::Value(vec![
+                10, 96, 12, 7, 6, 0, 0, 0, 0x1f, 0x90, 0, 0
+            ]))
+        );
+        // NFTNL_UDATA_SET_ELEM_COMMENT, length 7, "ns/svc\0"
+        assert_eq!(els[0].userdata.as_deref(), Some(&b"\x00\x07ns/svc\x00"[..]));
+    }
+
+    /// A set a rule of the file updates (`update @s { ip saddr limit rate
+    /// over 10/minute }`, a rate limiter of crowdsec or sshguard) is made
+    /// dynamic, as nft makes it: nft 1.0.6 lists it without the flag.
+    #[test]
+    fn a_set_rules_update_is_dynamic() {
+        let doc = r#"{"nftables": [
+            {"set": {"family": "ip", "table": "t", "name": "r", "type": "ipv4_addr",
+                     "size": 65535, "flags": ["timeout"], "timeout": 60}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (mut set, _) = Linearizer::new().set(s).unwrap();
+        assert!(!set.flags.unwrap().contains(crate::SetFlags::EVAL));
+        as_updated(&mut set, s.size);
+        assert!(set
+            .flags
+            .unwrap()
+            .contains(crate::SetFlags::EVAL | crate::SetFlags::TIMEOUT));
+        assert_eq!(set.desc.and_then(|d| d.size), None);
+    }
+
+    /// An orchestrator's `insert` at a handle goes before that rule; its
+    /// `add` with a handle is appended, as nft 1.0.6 applies it.
+    #[test]
+    fn rule_positions_follow_nft() {
+        assert_eq!(rule_position(Verb::Insert, 17), Some(17));
+        assert_eq!(rule_position(Verb::Insert, 0), None);
+        assert_eq!(rule_position(Verb::Add, 15), None);
+        assert_eq!(rule_position(Verb::Create, 15), None);
+    }
+
+    /// `flush set` and `delete set` name the set only; adding a set without
+    /// a type is still an error (before anything is sent).
+    #[test]
+    fn flush_and_delete_set_need_no_type() {
+        let doc = r#"{"nftables": [
+            {"flush": {"set": {"family": "inet", "table": "t", "name": "s"}}},
+            {"delete": {"set": {"family": "inet", "table": "t", "name": "s"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
+        // Elements added after the flush are typed by the set's declaration
+        // (here: the kernel's set), not by the flush.
+        let doc = r#"{"nftables": [
+            {"flush": {"set": {"family": "inet", "table": "t", "name": "s"}}},
+            {"add": {"element": {"family": "inet", "table": "t", "name": "s", "elem": [80]}}}]}"#;
+        let lookup = |_: &str, _: &str, _: &str| -> Option<SetShape> {
+            Some((vec!["inet_service".into()], None, Vec::new()))
+        };
+        let cmds = parse_inner(doc, None, Some(&lookup)).unwrap();
+        let Target::Elements(s) = &cmds[1].target else {
+            panic!("not elements")
+        };
+        assert_eq!(s.key_type, ["inet_service"]);
+        let doc =
+            r#"{"nftables": [{"add": {"set": {"family": "inet", "table": "t", "name": "s"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+    }
+
+    /// An orchestrator adds elements to an interval set it declared earlier
+    /// in the file: they are sent as intervals (a start and an end each),
+    /// without the end at zero that opens a new set's elements.
+    #[test]
+    fn elements_of_an_interval_set_declared_in_the_file() {
+        let doc = r#"{"nftables": [
+            {"add": {"set": {"family": "inet", "table": "t", "name": "s",
+                     "type": "ipv4_addr", "flags": ["interval"]}}},
+            {"add": {"element": {"family": "inet", "table": "t", "name": "s",
+                     "elem": [{"prefix": {"addr": "10.10.0.0", "len": 16}}, "192.0.2.7"]}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Elements(s) = &cmds[1].target else {
+            panic!("not elements")
+        };
+        assert_eq!(s.flags, ["interval"]);
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let els = elems.elements.unwrap().0;
+        let sent: Vec<&crate::object::Element> = els.iter().filter(|e| !is_zero_end(e)).collect();
+        assert_eq!(els.len(), 5, "{els:?}");
+        assert_eq!(sent.len(), 4, "{els:?}");
+        let key = |e: &crate::object::Element| match &e.key {
+            Some(crate::data::Data::Value(k)) => k.clone(),
+            _ => panic!("{e:?}"),
+        };
+        assert_eq!(key(sent[0]), [10, 10, 0, 0]);
+        assert_eq!(key(sent[1]), [10, 11, 0, 0]);
+        assert_eq!(key(sent[3]), [192, 0, 2, 8]);
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
     }
 }
 

@@ -1798,6 +1798,9 @@ impl Lin<'_> {
     }
 
     fn reject(&mut self, r: &Reject) -> R<()> {
+        // nft puts a reject's dependency (`meta l4proto tcp`, `meta nfproto
+        // ipv4`) at the start of the rule, not before the reject.
+        let start = self.out.len();
         let (kind, code) = match (r.kind, &r.code) {
             (Some("tcp reset"), _) => {
                 self.need_l4(6);
@@ -1819,6 +1822,8 @@ impl Lin<'_> {
             },
             (Some(k), _) => return Err(format!("reject type {k}")),
         };
+        let dep: Vec<KExpr> = self.out.drain(start..).collect();
+        self.out.splice(0..0, dep);
         self.out.push(KExpr::Reject(kx::Reject {
             kind: Some(kind),
             icmp_code: Some(code),
@@ -2194,6 +2199,12 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
             Expr::Mapping(k, d) => (&**k, Some(&**d)),
             e => (e, None),
         };
+        // A map element's options ride on its key (`[{"elem": {"val": KEY,
+        // "comment": C}}, DATA]`, as nft lists a commented map element).
+        let (key, opts) = match key {
+            Expr::Elem(b) if opts.is_none() => (&b.val, Some(&**b)),
+            k => (k, opts),
+        };
         let mut el = Element::default();
         if let Some(o) = opts {
             el.timeout = o.timeout_ms;
@@ -2264,6 +2275,9 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
 }
 
 fn type_of_names(names: &[String]) -> R<(Vec<Datatype>, Vec<usize>)> {
+    if names.is_empty() {
+        return Err("no key type".into());
+    }
     let mut tys = Vec::new();
     let mut lens = Vec::new();
     for n in names {
