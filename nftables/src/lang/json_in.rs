@@ -132,6 +132,13 @@ pub struct Command {
     /// An object of a listing (no verb): its handle is the listed one, not
     /// a position.
     pub listed: bool,
+    /// A rule's `"index"`: the place of the rule of its chain that an `add`
+    /// goes after and an `insert` before.
+    pub rule_index: Option<u64>,
+    /// The handle of the rule `rule_index` names, found in the kernel's
+    /// chain by [`apply_with`] (a file with an index cannot be applied
+    /// without it).
+    pub position: Option<u64>,
 }
 
 type R<T> = Result<T, String>;
@@ -1572,12 +1579,20 @@ fn parse_inner(
         let (target, _) = ctx
             .target(key, body, verb)
             .map_err(|why| fail(what.clone(), why))?;
+        let rule_index = match (&target, verb) {
+            (Target::Item(Item::Rule(_)), Verb::Add | Verb::Insert | Verb::Create) => {
+                body.get("index").and_then(Json::as_u64)
+            }
+            _ => None,
+        };
         out.push(Command {
             index,
             verb,
             target,
             what,
             listed,
+            rule_index,
+            position: None,
         });
     }
     Ok(out)
@@ -1657,6 +1672,11 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
         let lin = |e: linearize::Error| fail(e.to_string());
         let enc = |e: nfnl::EncodeError| fail(e.to_string());
         let fam = |f: &str| family_from_name(f).unwrap_or(ProtoFamily::Unspec);
+        if c.rule_index.is_some() && c.position.is_none() {
+            return Err(fail(
+                "a rule's \"index\" needs the kernel's chain (apply the file)".into(),
+            ));
+        }
         match (&c.target, c.verb) {
             (Target::Item(Item::Table(t)), Verb::Add | Verb::Create) => {
                 let k = lz.table(t).map_err(lin)?;
@@ -1738,11 +1758,11 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                         tx.replace_rule(&rule).map_err(enc)?;
                     }
                     Verb::Insert => {
-                        rule.position = rule_position(c.verb, r.handle);
+                        rule.position = c.position.or(rule_position(c.verb, r.handle));
                         tx.insert_rule(&rule).map_err(enc)?;
                     }
                     _ => {
-                        rule.position = rule_position(c.verb, r.handle);
+                        rule.position = c.position.or(rule_position(c.verb, r.handle));
                         tx.add_rule(&rule).map_err(enc)?;
                     }
                 }
@@ -1857,6 +1877,76 @@ fn as_updated(set: &mut crate::Set, declared_size: Option<u32>) {
     set.flags = Some(set.flags.unwrap_or_default() | crate::SetFlags::EVAL);
 }
 
+/// Resolves each rule's `"index"` to the handle of the rule at that place
+/// of its chain, as nft does: the chain as the kernel has it (`chain`
+/// lists its rules' handles) with the file's earlier rule commands on it
+/// played in order (an index naming a rule of the file itself is refused:
+/// it has no handle yet).
+fn resolve_rule_indexes(
+    cmds: &mut [Command],
+    chain: &mut dyn FnMut(&str, &str, &str) -> Vec<u64>,
+) -> Result<(), Error> {
+    let mut chains: HashMap<(String, String, String), Vec<Option<u64>>> = HashMap::new();
+    for c in cmds.iter_mut() {
+        let (key, handle) = match &c.target {
+            Target::Item(Item::Rule(r)) => (
+                (r.family.to_owned(), r.table.clone(), r.chain.clone()),
+                r.handle,
+            ),
+            Target::Item(Item::Chain(ch)) if matches!(c.verb, Verb::Flush | Verb::Delete) => {
+                let key = (ch.family.to_owned(), ch.table.clone(), ch.name.clone());
+                chains.insert(key, Vec::new());
+                continue;
+            }
+            _ => continue,
+        };
+        let rules = chains.entry(key.clone()).or_insert_with(|| {
+            chain(&key.0, &key.1, &key.2)
+                .into_iter()
+                .map(Some)
+                .collect()
+        });
+        let at = |h: u64, rules: &[Option<u64>]| rules.iter().position(|x| *x == Some(h));
+        match (c.verb, c.rule_index) {
+            (Verb::Add | Verb::Insert | Verb::Create, Some(i)) => {
+                let fail = |why: String| Error::Command {
+                    index: c.index,
+                    what: c.what.clone(),
+                    why,
+                };
+                let i = usize::try_from(i).unwrap_or(usize::MAX);
+                match rules.get(i) {
+                    Some(Some(h)) => c.position = Some(*h),
+                    Some(None) => {
+                        return Err(fail(format!(
+                            "index {i} names a rule added by this file (it has no handle yet)"
+                        )))
+                    }
+                    None => return Err(fail(format!("the chain has no rule at index {i}"))),
+                }
+                let place = if c.verb == Verb::Insert { i } else { i + 1 };
+                rules.insert(place.min(rules.len()), None);
+            }
+            (Verb::Insert, None) => {
+                let place = if handle == 0 {
+                    0
+                } else {
+                    at(handle, rules).unwrap_or(0)
+                };
+                rules.insert(place, None);
+            }
+            (Verb::Add | Verb::Create, None) => rules.push(None),
+            (Verb::Delete | Verb::Destroy, _) => {
+                if let Some(p) = at(handle, rules) {
+                    rules.remove(p);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Where a rule command puts its rule (`NFTA_RULE_POSITION`): `insert`
 /// before the rule its "handle" names; an `add` is appended whatever its
 /// "handle" says, as nft 1.0.6 does (it sends no position for it).
@@ -1923,6 +2013,20 @@ pub fn apply_with(
         };
         parse_inner(text, ifindex, Some(&lookup))?
     };
+    let mut cmds = cmds;
+    if cmds.iter().any(|c| c.rule_index.is_some()) {
+        let mut chain = |f: &str, t: &str, c: &str| -> Vec<u64> {
+            let mut handles = Vec::new();
+            if let Some(fam) = family_from_name(f) {
+                let _ = nft.dump_rules(fam, Some(t), Some(c), |r| {
+                    handles.extend(r.handle);
+                    std::ops::ControlFlow::Continue(())
+                });
+            }
+            handles
+        };
+        resolve_rule_indexes(&mut cmds, &mut chain)?;
+    }
     let (tx, ops) = transaction(&cmds)?;
     if tx.is_empty() {
         return Ok(0);
@@ -2374,6 +2478,120 @@ mod tests {
         assert_eq!(rule_position(Verb::Insert, 0), None);
         assert_eq!(rule_position(Verb::Add, 15), None);
         assert_eq!(rule_position(Verb::Create, 15), None);
+    }
+
+    /// firewalld's `ct state { invalid }` and other one-element sets: nft
+    /// matches the element itself (no anonymous set), with the same
+    /// operator; a concatenation stays a set.
+    #[test]
+    fn one_element_sets_are_their_element() {
+        let ct = r#"{"ct": {"key": "state"}}"#;
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(ct, "in", r#"{"set": ["invalid"]}"#))
+            ),
+            [
+                "[ ct load state => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000001 ) ^ 0x00000000 ]",
+                "[ cmp neq reg 1 0x00000000 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(ct, "==", r#"{"set": ["invalid"]}"#))
+            ),
+            ["[ ct load state => reg 1 ]", "[ cmp eq reg 1 0x00000001 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(TCP_DPORT, "!=", r#"{"set": [22]}"#))
+            ),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ payload load 2b @ transport header + 2 => reg 1 ]",
+                "[ cmp neq reg 1 0x00001600 ]",
+            ]
+        );
+        let concat = r#"{"concat": [{"payload": {"protocol": "ip", "field": "saddr"}}, {"payload": {"protocol": "tcp", "field": "dport"}}]}"#;
+        let set = lines(
+            "ip",
+            &format!(
+                "[{}]",
+                m(concat, "==", r#"{"set": [{"concat": ["1.1.1.1", 22]}]}"#)
+            ),
+        );
+        assert!(
+            set.last().unwrap().starts_with("[ lookup reg 1 set "),
+            "{set:?}"
+        );
+    }
+
+    /// kube-proxy's source-range set (`ipv4_addr . inet_proto .
+    /// inet_service . ipv4_addr`, interval): its elements are sent in the
+    /// order given, which is the order nft lists them in.
+    #[test]
+    fn concatenated_ranges_keep_their_order() {
+        let doc = r#"{"nftables": [{"set": {"family": "ip", "table": "t", "name": "s",
+            "type": ["ipv4_addr", "inet_service"], "flags": ["interval"],
+            "elem": [{"concat": ["1.1.1.1", 80]},
+                     {"concat": [{"prefix": {"addr": "10.0.0.0", "len": 8}}, 22]},
+                     {"concat": ["3.3.3.3", {"range": [1, 5]}]}]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let firsts: Vec<u8> = elems
+            .elements
+            .unwrap()
+            .0
+            .iter()
+            .map(|e| match &e.key {
+                Some(crate::data::Data::Value(k)) => k[0],
+                _ => panic!("{e:?}"),
+            })
+            .collect();
+        assert_eq!(firsts, [1, 10, 3]);
+    }
+
+    /// firewalld places rules by `"index"`: resolved against the chain as
+    /// the kernel has it, with the file's earlier commands played (nft
+    /// counts the rules it inserted before); without the kernel it is an
+    /// error, not a rule put elsewhere.
+    #[test]
+    fn rule_indexes_resolve_against_the_chain() {
+        let rule = |verb: &str, extra: &str| {
+            format!(
+                r#"{{"{verb}": {{"rule": {{"family": "inet", "table": "t", "chain": "c"{extra}, "expr": [{{"accept": null}}]}}}}}}"#
+            )
+        };
+        let doc = format!(
+            r#"{{"nftables": [{}, {}, {}]}}"#,
+            rule("insert", r#", "index": 0"#),
+            rule("add", r#", "index": 1"#),
+            rule("add", r#", "index": 2"#)
+        );
+        let mut cmds = parse(&doc).unwrap();
+        assert_eq!(cmds[0].rule_index, Some(0));
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+        // The kernel's chain: rules 21, 23, 24.
+        let mut kernel = |_: &str, _: &str, _: &str| vec![21, 23, 24];
+        let err = resolve_rule_indexes(&mut cmds, &mut kernel).unwrap_err();
+        // After the insert: [new, 21, 23, 24]; index 1 is 21: after it
+        // goes the second: [new, 21, new, 23, 24]; index 2 is that one.
+        assert_eq!(cmds[0].position, Some(21));
+        assert_eq!(cmds[1].position, Some(21));
+        assert!(matches!(err, Error::Command { index: 2, .. }), "{err:?}");
+        let doc = format!(r#"{{"nftables": [{}]}}"#, rule("add", r#", "index": 9"#));
+        let mut cmds = parse(&doc).unwrap();
+        assert!(resolve_rule_indexes(&mut cmds, &mut kernel).is_err());
     }
 
     /// `flush set` and `delete set` name the set only; adding a set without

@@ -1250,6 +1250,17 @@ impl Lin<'_> {
     }
 
     fn matches(&mut self, op: Op, left: &Expr, right: &Expr) -> R<()> {
+        // nft matches a one-element anonymous set's element itself, with
+        // the same operator (`ct state { invalid }` is `ct state invalid`,
+        // `tcp dport != { 22 }` is `tcp dport != 22`); a concatenation
+        // stays a set.
+        if let Expr::Set(elems) = right {
+            if let [one @ (Expr::Value(_) | Expr::Prefix { .. } | Expr::Range(..))] =
+                elems.as_slice()
+            {
+                return self.matches(op, left, one);
+            }
+        }
         let prefix_bytes = match (right, left) {
             (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
             _ => None,
@@ -2243,8 +2254,11 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
         }
     }
     // nft lists hash-set elements in the reverse of the kernel's order,
-    // which follows insertion: sent reversed, they list as given.
-    out.reverse();
+    // which follows insertion: sent reversed, they list as given. A set of
+    // concatenated ranges lists in insertion order: sent as given.
+    if !(interval && k.lens.len() > 1) {
+        out.reverse();
+    }
     if interval {
         ranges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut iv = Vec::new();
