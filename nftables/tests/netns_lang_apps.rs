@@ -91,6 +91,26 @@ const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[
         "udp . 53 }",
         "(the same `create set`'s second element)",
     ),
+    (
+        "loadbalancer",
+        "json",
+        "update @persist-web { ip saddr : numgen inc mod 2 }",
+        "a map update: nft 1.0.6 has no JSON for it and prints its text as a string; \
+         we print an object (the known map-update gap another change handles)",
+    ),
+    (
+        "loadbalancer",
+        "json -a",
+        "update @persist-web { ip saddr : numgen inc mod 2 }",
+        "(the same map update)",
+    ),
+    (
+        "loadbalancer",
+        "round trip",
+        "update @persist-web { ip saddr : numgen inc mod 2 }",
+        "nft 1.0.6's listing holds the map update as a string, which no JSON reader \
+         (nft's nor ours) can apply",
+    ),
 ];
 
 /// Interface names of this thread's namespace (`if_indextoname(3)`).
