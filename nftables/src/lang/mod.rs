@@ -75,6 +75,12 @@
 //! (295 rules in every family) lists byte for byte as `nft -j list
 //! ruleset`; of nftables' 5,197 regression rules 5,191 list exactly as nft
 //! lists them; of its 164 ruleset dumps 157 list byte for byte.
+//! Rulesets in the style of what real programs install
+//! (`tests/netns_lang_apps.rs`: service proxies, zone firewalls, container
+//! and VM networks, blocklists, VPN clients, routers, CNI, load balancers,
+//! layer 2, and JSON command files as orchestrators send them) list byte
+//! for byte in text and JSON, and apply from JSON as nft 1.0.6 applies
+//! them, but for what nft 1.0.6's own JSON leaves out (listed there).
 //!
 //! # Not yet
 //! A rule part the delinearizer cannot translate is kept as
