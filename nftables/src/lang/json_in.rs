@@ -1024,6 +1024,8 @@ impl Ctx<'_> {
             },
             "notrack" => Stmt::Notrack,
             "reset" => Stmt::Reset(self.expr(v, fam)?),
+            // A named synproxy object (`synproxy name "web"`).
+            "synproxy" if v.is_string() => objref("synproxy").ok_or("synproxy name")?,
             "synproxy" => Stmt::Synproxy(Synproxy {
                 mss: match o {
                     Some(o) => gu64(o, "mss")?.and_then(|x| u16::try_from(x).ok()),
@@ -2592,6 +2594,20 @@ mod tests {
         let doc = format!(r#"{{"nftables": [{}]}}"#, rule("add", r#", "index": 9"#));
         let mut cmds = parse(&doc).unwrap();
         assert!(resolve_rule_indexes(&mut cmds, &mut kernel).is_err());
+    }
+
+    /// A DDoS shield's `synproxy name "web-synproxy"`: nft lists the object
+    /// reference as a string; it is an objref, not an anonymous synproxy.
+    #[test]
+    fn synproxy_by_name_is_an_object_reference() {
+        assert_eq!(
+            lines("inet", r#"[{"synproxy": "web-synproxy"}]"#),
+            ["[ objref type 10 name web-synproxy ]"]
+        );
+        assert_eq!(
+            lines("inet", r#"[{"synproxy": {"mss": 1460, "wscale": 7}}]"#).len(),
+            1
+        );
     }
 
     /// `flush set` and `delete set` name the set only; adding a set without
