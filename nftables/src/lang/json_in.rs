@@ -2610,6 +2610,23 @@ mod tests {
         );
     }
 
+    /// docker's published ports match `ip daddr 0.0.0.0/0`: nft loads the
+    /// whole address and masks it to nothing (a zero-length load is refused
+    /// by the kernel).
+    #[test]
+    fn a_zero_length_prefix_is_a_masked_whole_load() {
+        let daddr = r#"{"payload": {"protocol": "ip", "field": "daddr"}}"#;
+        let prefix = r#"{"prefix": {"addr": "0.0.0.0", "len": 0}}"#;
+        assert_eq!(
+            lines("ip", &format!("[{}]", m(daddr, "==", prefix))),
+            [
+                "[ payload load 4b @ network header + 16 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000000 ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000000 ]",
+            ]
+        );
+    }
+
     /// `flush set` and `delete set` name the set only; adding a set without
     /// a type is still an error (before anything is sent).
     #[test]

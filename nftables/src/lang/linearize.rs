@@ -1262,7 +1262,10 @@ impl Lin<'_> {
             }
         }
         let prefix_bytes = match (right, left) {
-            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
+            // (`/0` is a whole load masked to nothing, as nft sends it)
+            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 && *len > 0 => {
+                Some(len / 8)
+            }
             _ => None,
         };
         if let (Expr::Exthdr(x), Expr::Value(v)) = (left, right) {
