@@ -110,6 +110,14 @@ enum Reg {
     },
     /// A masked register (`&`), waiting for its comparison.
     Masked { src: Box<Reg>, mask: Vec<u8> },
+    /// A sub-field masked and shifted down (`ip dscp` as a named set's
+    /// key): the field, with the dependencies it removes when used; as the
+    /// key of a named map's lookup nft prints it `raw`, keeping them.
+    Shifted {
+        field: (Expr, Datatype, u32),
+        raw: Expr,
+        kills: Vec<Vec<Dep>>,
+    },
 }
 
 /// A statement that established protocol context and may be an implicit
@@ -926,6 +934,12 @@ impl State<'_, '_> {
                 0,
             )),
             Reg::Imm(_) => Err("comparison of an immediate".into()),
+            Reg::Shifted { field, kills, .. } => {
+                for k in kills {
+                    self.kill(k);
+                }
+                Ok(Left::Fields(vec![field.clone()], 0))
+            }
             Reg::MapPart => Err("comparison of a map's data part".into()),
             Reg::PayloadEdit { .. } => Err("comparison of an edited payload".into()),
         }
@@ -1152,15 +1166,60 @@ impl State<'_, '_> {
                             .and_then(|x| x.try_into().ok())
                             .map(u32::from_ne_bytes);
                         let right = b.op.map_or(0, |o| o.0) == 2;
-                        let (e, ty, bits) = match self.left_of(&src)? {
-                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                        let raw = match &src {
+                            Reg::Masked { src: inner, mask } => match inner.as_ref() {
+                                Reg::Payload { base, offset, len } => Some(Expr::Binop {
+                                    op: BinOp::And,
+                                    left: Box::new(Expr::Payload(Payload::Raw {
+                                        base: base.raw_name(),
+                                        offset: *offset,
+                                        len: *len,
+                                    })),
+                                    right: Box::new(Expr::Value(Value {
+                                        ty: Datatype::Integer,
+                                        bits: *len,
+                                        data: mask.clone(),
+                                    })),
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        let nokill = std::mem::replace(&mut self.nokill, raw.is_some());
+                        let left = self.left_of(&src);
+                        self.nokill = nokill;
+                        let kills = if raw.is_some() {
+                            std::mem::take(&mut self.pending_kills)
+                        } else {
+                            Vec::new()
+                        };
+                        let (e, ty, bits) = match left? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => {
+                                for k in &kills {
+                                    self.kill(k);
+                                }
+                                f.remove(0)
+                            }
                             // A sub-field masked then shifted down (`typeof`
                             // keys): the register now holds the field itself.
                             Left::Fields(mut f, sh)
                                 if f.len() == 1 && right && Some(sh) == amount =>
                             {
-                                let (e, ty, bits) = f.remove(0);
-                                return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                                let field = f.remove(0);
+                                let Some(raw) = raw else {
+                                    let (e, ty, bits) = field;
+                                    return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                                };
+                                let raw = Expr::Binop {
+                                    op: BinOp::Rshift,
+                                    left: Box::new(raw),
+                                    right: Box::new(Expr::Value(Value::number(
+                                        Datatype::Integer,
+                                        32,
+                                        sh.into(),
+                                    ))),
+                                };
+                                return self.set(b.dreg, Reg::Shifted { field, raw, kills });
                             }
                             _ => return Err("shift of a masked value".into()),
                         };
@@ -1944,6 +2003,7 @@ impl State<'_, '_> {
                 Reg::Imm(v) => bits_of(v.len()),
                 Reg::MapPart => 32,
                 Reg::PayloadEdit { len, .. } => *len,
+                Reg::Shifted { field, .. } => field.2,
             };
             let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
@@ -2030,8 +2090,22 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
+        let sreg = l.sreg.ok_or("lookup without sreg")?;
+        // nft prints a shifted sub-field keying a named map's lookup raw
+        // (`meta priority set (@nh,8,8 & 0xfc) >> 2 map @m`), and its
+        // dependency stays.
+        if let (Some(d), Some(Reg::Shifted { raw, field, .. })) =
+            (l.dreg.filter(|d| *d != 0), self.regs.get(&reg32(sreg)))
+        {
+            if bits_to_bytes(field.2) as u32 <= key_len && key_len <= 4 {
+                let key = raw.clone();
+                self.regs.remove(&reg32(sreg));
+                let data = self.set_expr(&name, 0)?;
+                return self.map_into(d, &name, key, data);
+            }
+        }
         self.nokill = l.dreg.is_some_and(|d| d != 0);
-        let gathered = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len);
+        let gathered = self.gather_key(sreg, key_len);
         self.nokill = false;
         let kills = std::mem::take(&mut self.pending_kills);
         if let Some(d) = l.dreg.filter(|d| *d != 0) {
@@ -2053,32 +2127,35 @@ impl State<'_, '_> {
                 self.push(Stmt::Vmap { key, data });
                 Ok(())
             }
-            Some(d) => {
-                let (ty, bits) = self
-                    .ctx
-                    .set(&name)
-                    .map(|(s, _)| {
-                        let t = Datatype::from_id(s.data_type.unwrap_or(4));
-                        (t, s.data_len.unwrap_or(4) * 8)
-                    })
-                    .unwrap_or((Datatype::Integer, 32));
-                let parts = bits.div_ceil(32).max(1);
-                for i in 1..parts.min(16) {
-                    self.regs.insert(reg32(d) + i, Reg::MapPart);
-                }
-                self.set(
-                    Some(d),
-                    Reg::Expr {
-                        e: Expr::Map {
-                            key: Box::new(key),
-                            data: Box::new(data),
-                        },
-                        ty,
-                        bits,
-                    },
-                )
-            }
+            Some(d) => self.map_into(d, &name, key, data),
         }
+    }
+
+    /// A map lookup's result in register `d`.
+    fn map_into(&mut self, d: u32, name: &str, key: Expr, data: Expr) -> R<()> {
+        let (ty, bits) = self
+            .ctx
+            .set(name)
+            .map(|(s, _)| {
+                let t = Datatype::from_id(s.data_type.unwrap_or(4));
+                (t, s.data_len.unwrap_or(4) * 8)
+            })
+            .unwrap_or((Datatype::Integer, 32));
+        let parts = bits.div_ceil(32).max(1);
+        for i in 1..parts.min(16) {
+            self.regs.insert(reg32(d) + i, Reg::MapPart);
+        }
+        self.set(
+            Some(d),
+            Reg::Expr {
+                e: Expr::Map {
+                    key: Box::new(key),
+                    data: Box::new(data),
+                },
+                ty,
+                bits,
+            },
+        )
     }
 
     /// The value or expression in register `r`, typed `ty` for immediates.

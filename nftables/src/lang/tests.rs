@@ -702,3 +702,67 @@ fn ether_address_prefix_from_a_short_load() {
         ]
     );
 }
+
+/// A QoS classifier's `meta priority set ip dscp map @m` (a named map of
+/// type dscp): nft prints the shifted key raw and keeps its dependency;
+/// the same key matched against a named set is `ip dscp`.
+#[test]
+fn shifted_key_of_a_named_map_prints_raw() {
+    let mut m = Set::new(ProtoFamily::Inet, "t", "m", 36, 1);
+    m.flags = Some(SetFlags::MAP);
+    m.data_type = Some(23);
+    m.data_len = Some(4);
+    let s = Set::new(ProtoFamily::Inet, "t", "s", 36, 1);
+    let mut ctx = Context::new(ProtoFamily::Inet);
+    ctx.add_set(&m, []);
+    ctx.add_set(&s, []);
+    let key = || {
+        vec![
+            KExpr::meta(MetaKey::NFPROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+            KExpr::payload(PayloadBase::NETWORK, 1, 1, REG1),
+            bitwise(&[0xfc]),
+            KExpr::Bitwise(kx::Bitwise {
+                sreg: Some(REG1),
+                dreg: Some(REG1),
+                op: Some(kx::BitwiseOp(2)),
+                len: Some(1),
+                data: Some(Data::value(2u32.to_ne_bytes().to_vec())),
+                ..Default::default()
+            }),
+        ]
+    };
+    let mut map = key();
+    map.push(KExpr::Lookup(kx::Lookup {
+        sreg: Some(REG1),
+        dreg: Some(REG1),
+        set: Some("m".into()),
+        ..Default::default()
+    }));
+    map.push(KExpr::Meta(kx::Meta {
+        key: Some(MetaKey::PRIORITY),
+        sreg: Some(REG1),
+        ..Default::default()
+    }));
+    let text = |exprs| {
+        delinearize::rule(&ctx, &rule(ProtoFamily::Inet, exprs))
+            .stmts
+            .iter()
+            .map(super::text::stmt_text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        text(map),
+        [
+            "meta nfproto ipv4",
+            "meta priority set (@nh,8,8 & 0xfc) >> 2 map @m"
+        ]
+    );
+    let mut set = key();
+    set.push(KExpr::Lookup(kx::Lookup {
+        sreg: Some(REG1),
+        set: Some("s".into()),
+        ..Default::default()
+    }));
+    assert_eq!(text(set), ["ip dscp @s"]);
+}
