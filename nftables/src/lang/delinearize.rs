@@ -2097,7 +2097,7 @@ impl State<'_, '_> {
         if let (Some(d), Some(Reg::Shifted { raw, field, .. })) =
             (l.dreg.filter(|d| *d != 0), self.regs.get(&reg32(sreg)))
         {
-            if bits_to_bytes(field.2) as u32 <= key_len && key_len <= 4 {
+            if bits_to_bytes(field.2) <= usize::try_from(key_len).unwrap_or(0) && key_len <= 4 {
                 let key = raw.clone();
                 self.regs.remove(&reg32(sreg));
                 let data = self.set_expr(&name, 0)?;
