@@ -89,6 +89,8 @@ pub enum Verb {
     Flush,
     /// `reset` (counters, quotas): not applied by this crate.
     Reset,
+    /// `rename` (a chain, to its `"newname"`).
+    Rename,
 }
 
 impl Verb {
@@ -102,6 +104,7 @@ impl Verb {
             Verb::Destroy => "destroy",
             Verb::Flush => "flush",
             Verb::Reset => "reset",
+            Verb::Rename => "rename",
         }
     }
 }
@@ -139,6 +142,8 @@ pub struct Command {
     /// chain by [`apply_with`] (a file with an index cannot be applied
     /// without it).
     pub position: Option<u64>,
+    /// A `rename chain`'s `"newname"`.
+    pub new_name: Option<String>,
 }
 
 type R<T> = Result<T, String>;
@@ -1264,6 +1269,10 @@ fn hook_name(h: &str) -> R<&'static str> {
 impl Ctx<'_> {
     /// One object (`{"table": ...}`...) of a command or a listing.
     fn target(&mut self, key: &str, v: &Json, verb: Verb) -> R<(Target, String)> {
+        // `{"flush": {"ruleset": null}}`: the ruleset takes no object.
+        if key == "ruleset" {
+            return Ok((Target::Ruleset, format!("{} ruleset", verb.name())));
+        }
         let o = obj(v)?;
         let name = |k| -> String { o.get(k).and_then(Json::as_str).unwrap_or("").to_owned() };
         let handle = gu64(o, "handle")?.unwrap_or(0);
@@ -1567,6 +1576,7 @@ fn parse_inner(
             "destroy" => Some(Verb::Destroy),
             "flush" => Some(Verb::Flush),
             "reset" => Some(Verb::Reset),
+            "rename" => Some(Verb::Rename),
             _ => None,
         };
         let listed = verb.is_none();
@@ -1587,6 +1597,15 @@ fn parse_inner(
             }
             _ => None,
         };
+        let new_name = match verb {
+            Verb::Rename => Some(
+                body.get("newname")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| fail(what.clone(), "rename without \"newname\"".into()))?
+                    .to_owned(),
+            ),
+            _ => None,
+        };
         out.push(Command {
             index,
             verb,
@@ -1595,6 +1614,7 @@ fn parse_inner(
             listed,
             rule_index,
             position: None,
+            new_name,
         });
     }
     Ok(out)
@@ -1846,6 +1866,21 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                 )
                 .map_err(enc)?;
             }
+            (Target::Item(Item::Chain(ch)), Verb::Rename) => {
+                // NFT_MSG_NEWCHAIN naming the chain by handle, with its new name.
+                if ch.handle == 0 {
+                    return Err(fail(
+                        "a rename needs the chain's handle (apply the file)".into(),
+                    ));
+                }
+                let mut k = crate::Chain::new(
+                    fam(ch.family),
+                    &ch.table,
+                    c.new_name.as_deref().unwrap_or(""),
+                );
+                k.handle = Some(ch.handle);
+                tx.add_chain(&k).map_err(enc)?;
+            }
             (Target::Ruleset, Verb::Flush) => {
                 // NFT_MSG_DELTABLE without a name, every family: every table.
                 tx.push_raw(
@@ -2016,6 +2051,17 @@ pub fn apply_with(
         parse_inner(text, ifindex, Some(&lookup))?
     };
     let mut cmds = cmds;
+    // A chain is renamed by its handle (the kernel's).
+    for c in cmds.iter_mut().filter(|c| c.verb == Verb::Rename) {
+        if let Target::Item(Item::Chain(ch)) = &mut c.target {
+            if ch.handle == 0 {
+                let f = family_from_name(ch.family).unwrap_or(ProtoFamily::Unspec);
+                if let Ok(k) = nft.get_chain(f, &ch.table, &ch.name) {
+                    ch.handle = k.handle.unwrap_or(0);
+                }
+            }
+        }
+    }
     if cmds.iter().any(|c| c.rule_index.is_some()) {
         let mut chain = |f: &str, t: &str, c: &str| -> Vec<u64> {
             let mut handles = Vec::new();
@@ -2625,6 +2671,40 @@ mod tests {
                 "[ cmp eq reg 1 0x00000000 ]",
             ]
         );
+    }
+
+    /// An agent's atomic resync starts with `{"flush": {"ruleset": null}}`.
+    #[test]
+    fn flush_ruleset_takes_null() {
+        let doc = r#"{"nftables": [{"flush": {"ruleset": null}},
+            {"add": {"table": {"family": "inet", "name": "agent"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        assert_eq!(cmds[0].target, Target::Ruleset);
+        assert_eq!(cmds[0].verb, Verb::Flush);
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
+    }
+
+    /// `rename chain` names the chain by its handle (resolved from the
+    /// kernel when applied) and sends the new name.
+    #[test]
+    fn rename_chain_needs_its_handle() {
+        let doc = r#"{"nftables": [{"rename": {"chain": {"family": "inet", "table": "t",
+            "name": "allow", "newname": "allow_v2"}}}]}"#;
+        let mut cmds = parse(doc).unwrap();
+        assert_eq!(cmds[0].verb, Verb::Rename);
+        assert_eq!(cmds[0].new_name.as_deref(), Some("allow_v2"));
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+        if let Target::Item(Item::Chain(ch)) = &mut cmds[0].target {
+            ch.handle = 7;
+        }
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 1);
+        let doc = r#"{"nftables": [{"rename": {"chain": {"family": "inet", "table": "t", "name": "a"}}}]}"#;
+        assert!(matches!(parse(doc), Err(Error::Command { index: 0, .. })));
     }
 
     /// `flush set` and `delete set` name the set only; adding a set without
