@@ -52,6 +52,19 @@ const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[
          its own listing back: \"Missing `device' in this chain definition\")",
     ),
     (
+        "netdev-multi",
+        "round trip",
+        "devices = { uplink0, uplink1 }",
+        "nft 1.0.6's JSON listing names no devices of a netdev chain (as for \
+         bridge-netdev)",
+    ),
+    (
+        "netdev-multi",
+        "round trip",
+        "hook egress device \"uplink0\"",
+        "(the same, for the egress chain)",
+    ),
+    (
         "kube-proxy",
         "round trip",
         "comment \"rules for kube-proxy\"",
