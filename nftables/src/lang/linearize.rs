@@ -1250,8 +1250,22 @@ impl Lin<'_> {
     }
 
     fn matches(&mut self, op: Op, left: &Expr, right: &Expr) -> R<()> {
+        // nft matches a one-element anonymous set's element itself, with
+        // the same operator (`ct state { invalid }` is `ct state invalid`,
+        // `tcp dport != { 22 }` is `tcp dport != 22`); a concatenation
+        // stays a set.
+        if let Expr::Set(elems) = right {
+            if let [one @ (Expr::Value(_) | Expr::Prefix { .. } | Expr::Range(..))] =
+                elems.as_slice()
+            {
+                return self.matches(op, left, one);
+            }
+        }
         let prefix_bytes = match (right, left) {
-            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
+            // (`/0` is a whole load masked to nothing, as nft sends it)
+            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 && *len > 0 => {
+                Some(len / 8)
+            }
             _ => None,
         };
         if let (Expr::Exthdr(x), Expr::Value(v)) = (left, right) {
@@ -1798,6 +1812,9 @@ impl Lin<'_> {
     }
 
     fn reject(&mut self, r: &Reject) -> R<()> {
+        // nft puts a reject's dependency (`meta l4proto tcp`, `meta nfproto
+        // ipv4`) at the start of the rule, not before the reject.
+        let start = self.out.len();
         let (kind, code) = match (r.kind, &r.code) {
             (Some("tcp reset"), _) => {
                 self.need_l4(6);
@@ -1819,6 +1836,8 @@ impl Lin<'_> {
             },
             (Some(k), _) => return Err(format!("reject type {k}")),
         };
+        let dep: Vec<KExpr> = self.out.drain(start..).collect();
+        self.out.splice(0..0, dep);
         self.out.push(KExpr::Reject(kx::Reject {
             kind: Some(kind),
             icmp_code: Some(code),
@@ -2194,6 +2213,12 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
             Expr::Mapping(k, d) => (&**k, Some(&**d)),
             e => (e, None),
         };
+        // A map element's options ride on its key (`[{"elem": {"val": KEY,
+        // "comment": C}}, DATA]`, as nft lists a commented map element).
+        let (key, opts) = match key {
+            Expr::Elem(b) if opts.is_none() => (&b.val, Some(&**b)),
+            k => (k, opts),
+        };
         let mut el = Element::default();
         if let Some(o) = opts {
             el.timeout = o.timeout_ms;
@@ -2232,8 +2257,11 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
         }
     }
     // nft lists hash-set elements in the reverse of the kernel's order,
-    // which follows insertion: sent reversed, they list as given.
-    out.reverse();
+    // which follows insertion: sent reversed, they list as given. A set of
+    // concatenated ranges lists in insertion order: sent as given.
+    if !(interval && k.lens.len() > 1) {
+        out.reverse();
+    }
     if interval {
         ranges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut iv = Vec::new();
@@ -2264,6 +2292,9 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
 }
 
 fn type_of_names(names: &[String]) -> R<(Vec<Datatype>, Vec<usize>)> {
+    if names.is_empty() {
+        return Err("no key type".into());
+    }
     let mut tys = Vec::new();
     let mut lens = Vec::new();
     for n in names {
