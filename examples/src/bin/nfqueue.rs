@@ -97,6 +97,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if !args.quiet {
         eprintln!("nfqueue: listening on queue {}", args.queue);
     }
+    let show = pcap.is_some() || !args.quiet;
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {
         // The packet is decided inside the match: not moved out of the
@@ -104,12 +105,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         match q.recv() {
             Ok(pkt) => {
                 seen += 1;
-                if let Some(w) = &mut pcap {
-                    w.write(&*pkt)?;
-                    w.flush()?;
-                }
-                if !args.quiet {
-                    print_packet(&pkt);
+                if show {
+                    show_packet(&pkt, pcap.as_mut(), !args.quiet)?;
                 }
                 pkt.accept()?;
             }
@@ -124,11 +121,23 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Prints one packet's line (out of the receive loop: the formatting
-/// spilled the loop's registers, a cost per packet even with `--quiet`).
+/// Writes the packet to the pcap file and prints its line, as asked. Out
+/// of the receive loop: inlined, its locals spilled the loop's registers,
+/// a cost per packet even with `--quiet` and no file.
 #[cold]
 #[inline(never)]
-fn print_packet(pkt: &Packet<'_>) {
+fn show_packet(
+    pkt: &Packet<'_>,
+    pcap: Option<&mut PcapWriter<BufWriter<File>>>,
+    print: bool,
+) -> std::io::Result<()> {
+    if let Some(w) = pcap {
+        w.write(&**pkt)?;
+        w.flush()?;
+    }
+    if !print {
+        return Ok(());
+    }
     let mut line = format!(
         "id={} queue={} hook={} hw=0x{:04x}",
         pkt.id(),
@@ -163,6 +172,7 @@ fn print_packet(pkt: &Packet<'_>) {
         line += &format!(" uid={u}");
     }
     println!("{line}");
+    Ok(())
 }
 
 fn main() -> ExitCode {
