@@ -110,8 +110,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 pkt.accept()?;
             }
-            Err(e) if e.is_recoverable() => eprintln!("nfqueue: {e}"),
-            Err(e) => return Err(e.into()),
+            Err(e) => recoverable(e)?,
         }
     }
     q.close()?;
@@ -172,6 +171,18 @@ fn show_packet(
         line += &format!(" uid={u}");
     }
     println!("{line}");
+    Ok(())
+}
+
+/// Prints a recoverable receive error (the loop goes on); returns any
+/// other. Out of the receive loop, as `show_packet`.
+#[cold]
+#[inline(never)]
+fn recoverable(e: nfnl_queue::Error) -> Result<(), nfnl_queue::Error> {
+    if !e.is_recoverable() {
+        return Err(e);
+    }
+    eprintln!("nfqueue: {e}");
     Ok(())
 }
 
