@@ -338,6 +338,19 @@ impl Queue {
 /// says "would block"); I/O errors. Acknowledgements and answers that are
 /// not packets (a late answer to a configuration request that timed out)
 /// are skipped and counted in [`Queue::skipped`].
+/// The error [`Receive::fill`] returns for `e`: with no queue bound, a
+/// receive that would block is [`Error::NothingBound`]. Out of line: inlined
+/// into the receive loop, the error's fields were values carried around it.
+#[cold]
+#[inline(never)]
+fn fill_error(e: Error, unbound: bool) -> Error {
+    if unbound && e.is_would_block() {
+        Error::NothingBound
+    } else {
+        e
+    }
+}
+
 impl Receive for Queue {
     type Item<'a> = Packet<'a>;
     type Error = Error;
@@ -369,8 +382,8 @@ impl Receive for Queue {
             _ => Sort::NotMine,
         });
         match r {
-            Err(e) if unbound && e.is_would_block() => Err(Error::NothingBound),
-            r => r,
+            Ok(()) => Ok(()),
+            Err(e) => Err(fill_error(e, unbound)),
         }
     }
 
