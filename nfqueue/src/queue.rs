@@ -338,6 +338,19 @@ impl Queue {
 /// says "would block"); I/O errors. Acknowledgements and answers that are
 /// not packets (a late answer to a configuration request that timed out)
 /// are skipped and counted in [`Queue::skipped`].
+/// The error [`Queue::take_packet`] returns for a message `raw` that does
+/// not parse, after giving the packet the default verdict when its id can
+/// be read. Out of line: inlined into the receive loop, it cost on every
+/// packet.
+#[cold]
+#[inline(never)]
+fn take_failed(raw: &[u8], tx: &mut Tx, shared: &Shared, e: nfnl::ParseError) -> Error {
+    if let Some((queue, id)) = salvage_id(raw) {
+        tx.push_plain(shared, queue, id, shared.default_verdict());
+    }
+    e.into()
+}
+
 /// The error [`Receive::fill`] returns for `e`: with no queue bound, a
 /// receive that would block is [`Error::NothingBound`]. Out of line: inlined
 /// into the receive loop, the error's fields were values carried around it.
@@ -436,12 +449,7 @@ impl Queue {
                 }
                 Ok(Packet { meta, tx, shared })
             }
-            Err(e) => {
-                if let Some((queue, id)) = salvage_id(raw) {
-                    tx.push_plain(shared, queue, id, shared.default_verdict());
-                }
-                Err(e.into())
-            }
+            Err(e) => Err(take_failed(raw, tx, shared, e)),
         }
     }
 
