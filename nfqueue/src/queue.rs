@@ -351,6 +351,13 @@ fn take_failed(raw: &[u8], tx: &mut Tx, shared: &Shared, e: nfnl::ParseError) ->
     e.into()
 }
 
+/// `e` as this crate's error, out of line (cold): see [`take_failed`].
+#[cold]
+#[inline(never)]
+fn netlink_error(e: nfnl::Error) -> Error {
+    e.into()
+}
+
 /// The error [`Receive::fill`] returns for `e`: with no queue bound, a
 /// receive that would block is [`Error::NothingBound`]. Out of line: inlined
 /// into the receive loop, the error's fields were values carried around it.
@@ -438,7 +445,10 @@ impl Queue {
             slots,
             ..
         } = self;
-        let msg = reader.next(Wait::Poll)?;
+        let msg = match reader.next(Wait::Poll) {
+            Ok(m) => m,
+            Err(e) => return Err(netlink_error(e)),
+        };
         let raw = msg.as_bytes();
         match msg.nf().and_then(|nf| PacketMeta::parse(&nf, slots)) {
             Ok(meta) => {
