@@ -332,9 +332,20 @@ impl Receive for Log {
     fn take(&mut self) -> Result<LogMsg<'_>, Error> {
         let Log { reader, slots, .. } = self;
         let msg = reader.next(Wait::Poll)?;
-        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf, slots));
-        Ok(parsed.map_err(nfnl::Error::from)?)
+        match msg.nf().and_then(|nf| LogMsg::parse(&nf, slots)) {
+            Ok(m) => Ok(m),
+            Err(e) => Err(parse_error(e)),
+        }
     }
+}
+
+/// The error [`Receive::take`] returns for a message that does not parse.
+/// Out of line: inlined into the receive loop, the conversions cost on
+/// every message.
+#[cold]
+#[inline(never)]
+fn parse_error(e: nfnl::ParseError) -> Error {
+    nfnl::Error::from(e).into()
 }
 
 /// `nlmsg_type` of a logged packet.

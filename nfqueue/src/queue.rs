@@ -338,6 +338,39 @@ impl Queue {
 /// says "would block"); I/O errors. Acknowledgements and answers that are
 /// not packets (a late answer to a configuration request that timed out)
 /// are skipped and counted in [`Queue::skipped`].
+/// The error [`Queue::take_packet`] returns for a message `raw` that does
+/// not parse, after giving the packet the default verdict when its id can
+/// be read. Out of line: inlined into the receive loop, it cost on every
+/// packet.
+#[cold]
+#[inline(never)]
+fn take_failed(raw: &[u8], tx: &mut Tx, shared: &Shared, e: nfnl::ParseError) -> Error {
+    if let Some((queue, id)) = salvage_id(raw) {
+        tx.push_plain(shared, queue, id, shared.default_verdict());
+    }
+    e.into()
+}
+
+/// `e` as this crate's error, out of line (cold): see [`take_failed`].
+#[cold]
+#[inline(never)]
+fn netlink_error(e: nfnl::Error) -> Error {
+    e.into()
+}
+
+/// The error [`Receive::fill`] returns for `e`: with no queue bound, a
+/// receive that would block is [`Error::NothingBound`]. Out of line: inlined
+/// into the receive loop, the error's fields were values carried around it.
+#[cold]
+#[inline(never)]
+fn fill_error(e: Error, unbound: bool) -> Error {
+    if unbound && e.is_would_block() {
+        Error::NothingBound
+    } else {
+        e
+    }
+}
+
 impl Receive for Queue {
     type Item<'a> = Packet<'a>;
     type Error = Error;
@@ -369,8 +402,8 @@ impl Receive for Queue {
             _ => Sort::NotMine,
         });
         match r {
-            Err(e) if unbound && e.is_would_block() => Err(Error::NothingBound),
-            r => r,
+            Ok(()) => Ok(()),
+            Err(e) => Err(fill_error(e, unbound)),
         }
     }
 
@@ -412,7 +445,10 @@ impl Queue {
             slots,
             ..
         } = self;
-        let msg = reader.next(Wait::Poll)?;
+        let msg = match reader.next(Wait::Poll) {
+            Ok(m) => m,
+            Err(e) => return Err(netlink_error(e)),
+        };
         let raw = msg.as_bytes();
         match msg.nf().and_then(|nf| PacketMeta::parse(&nf, slots)) {
             Ok(meta) => {
@@ -423,12 +459,7 @@ impl Queue {
                 }
                 Ok(Packet { meta, tx, shared })
             }
-            Err(e) => {
-                if let Some((queue, id)) = salvage_id(raw) {
-                    tx.push_plain(shared, queue, id, shared.default_verdict());
-                }
-                Err(e.into())
-            }
+            Err(e) => Err(take_failed(raw, tx, shared, e)),
         }
     }
 

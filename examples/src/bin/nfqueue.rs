@@ -16,7 +16,7 @@ use std::io::BufWriter;
 use std::process::ExitCode;
 
 use nfnl_queue::{
-    ErrorExt, LinkType, PcapWriter, Queue, QueueConfig, QueueFlags, Receive, Verdict,
+    ErrorExt, LinkType, Packet, PcapWriter, Queue, QueueConfig, QueueFlags, Receive, Verdict,
 };
 
 const HELP: &str = "\
@@ -97,6 +97,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if !args.quiet {
         eprintln!("nfqueue: listening on queue {}", args.queue);
     }
+    let show = pcap.is_some() || !args.quiet;
     let mut seen = 0u64;
     while args.count.is_none_or(|c| seen < c) {
         // The packet is decided inside the match: not moved out of the
@@ -104,58 +105,84 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         match q.recv() {
             Ok(pkt) => {
                 seen += 1;
-                if let Some(w) = &mut pcap {
-                    w.write(&*pkt)?;
-                    w.flush()?;
-                }
-                if !args.quiet {
-                    let mut line = format!(
-                        "id={} queue={} hook={} hw=0x{:04x}",
-                        pkt.id(),
-                        pkt.queue(),
-                        pkt.hook().name(),
-                        pkt.hw_protocol()
-                    );
-                    match pkt.ip() {
-                        Some(ip) => {
-                            line += &format!(" {}", ip.protocol());
-                            match ip.ports() {
-                                Some((s, d)) => {
-                                    line += &format!(" {}:{} -> {}:{}", ip.src(), s, ip.dst(), d)
-                                }
-                                None => line += &format!(" {} -> {}", ip.src(), ip.dst()),
-                            }
-                        }
-                        None => line += " (no ip header)",
-                    }
-                    line += &format!(" len={}", pkt.len());
-                    if pkt.is_truncated() {
-                        line += " truncated";
-                    }
-                    if let Some(m) = pkt.mark() {
-                        line += &format!(" mark=0x{m:x}");
-                    }
-                    if let Some(i) = pkt.indev() {
-                        line += &format!(" in={i}");
-                    }
-                    if let Some(o) = pkt.outdev() {
-                        line += &format!(" out={o}");
-                    }
-                    if let Some(u) = pkt.uid() {
-                        line += &format!(" uid={u}");
-                    }
-                    println!("{line}");
+                if show {
+                    show_packet(&pkt, pcap.as_mut(), !args.quiet)?;
                 }
                 pkt.accept()?;
             }
-            Err(e) if e.is_recoverable() => eprintln!("nfqueue: {e}"),
-            Err(e) => return Err(e.into()),
+            Err(e) => recoverable(e)?,
         }
     }
     q.close()?;
     if args.quiet {
         println!("{seen} packets");
     }
+    Ok(())
+}
+
+/// Writes the packet to the pcap file and prints its line, as asked. Out
+/// of the receive loop: inlined, its locals spilled the loop's registers,
+/// a cost per packet even with `--quiet` and no file.
+#[cold]
+#[inline(never)]
+fn show_packet(
+    pkt: &Packet<'_>,
+    pcap: Option<&mut PcapWriter<BufWriter<File>>>,
+    print: bool,
+) -> std::io::Result<()> {
+    if let Some(w) = pcap {
+        w.write(&**pkt)?;
+        w.flush()?;
+    }
+    if !print {
+        return Ok(());
+    }
+    let mut line = format!(
+        "id={} queue={} hook={} hw=0x{:04x}",
+        pkt.id(),
+        pkt.queue(),
+        pkt.hook().name(),
+        pkt.hw_protocol()
+    );
+    match pkt.ip() {
+        Some(ip) => {
+            line += &format!(" {}", ip.protocol());
+            match ip.ports() {
+                Some((s, d)) => line += &format!(" {}:{} -> {}:{}", ip.src(), s, ip.dst(), d),
+                None => line += &format!(" {} -> {}", ip.src(), ip.dst()),
+            }
+        }
+        None => line += " (no ip header)",
+    }
+    line += &format!(" len={}", pkt.len());
+    if pkt.is_truncated() {
+        line += " truncated";
+    }
+    if let Some(m) = pkt.mark() {
+        line += &format!(" mark=0x{m:x}");
+    }
+    if let Some(i) = pkt.indev() {
+        line += &format!(" in={i}");
+    }
+    if let Some(o) = pkt.outdev() {
+        line += &format!(" out={o}");
+    }
+    if let Some(u) = pkt.uid() {
+        line += &format!(" uid={u}");
+    }
+    println!("{line}");
+    Ok(())
+}
+
+/// Prints a recoverable receive error (the loop goes on); returns any
+/// other. Out of the receive loop, as `show_packet`.
+#[cold]
+#[inline(never)]
+fn recoverable(e: nfnl_queue::Error) -> Result<(), nfnl_queue::Error> {
+    if !e.is_recoverable() {
+        return Err(e);
+    }
+    eprintln!("nfqueue: {e}");
     Ok(())
 }
 

@@ -562,7 +562,9 @@ pub struct PeerNetns {
 /// [`PeerNetns::sh`]. For an external tool, `nsenter --net=<path>` with
 /// [`PeerNetns::path`] works too.
 ///
-/// ```ignore
+/// ```no_run
+/// # use std::time::Duration;
+/// # use nfnl::testutil::netns as support;
 /// let _ns = support::netns();
 /// let peer = support::peer_netns("veth0", "10.0.1.1/24", "eth0", "10.0.1.2/24");
 /// let rx = support::udp_receiver("10.0.1.1:5000");
