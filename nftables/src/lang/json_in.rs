@@ -911,6 +911,7 @@ impl Ctx<'_> {
                 })
             }
             "quota" | "limit" | "ct helper" | "ct timeout" | "ct expectation" | "secmark"
+            | "synproxy"
                 if v.is_string() =>
             {
                 let kind = pick(
@@ -922,6 +923,7 @@ impl Ctx<'_> {
                         "ct timeout",
                         "ct expectation",
                         "secmark",
+                        "synproxy",
                     ],
                     "object",
                 )?;
@@ -2552,6 +2554,28 @@ mod tests {
         let e = parse(r#"{"nftables": [{"add": {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "1.2.3"}}]}}}]}"#)
             .unwrap_err();
         assert!(e.to_string().contains("bad IPv4 address \"1.2.3\""), "{e}");
+    }
+
+    // Expected lines: nft 1.0.6's `--debug=netlink` for the same rules.
+    #[test]
+    fn raw_writes_tproxy_without_family_and_named_synproxy_linearize() {
+        assert_eq!(
+            lines(
+                "ip",
+                r#"[{"mangle": {"key": {"payload": {"base": "nh", "offset": 8, "len": 8}}, "value": 16}}]"#
+            ),
+            [
+                "[ immediate reg 1 0x00000010 ]",
+                "[ payload write reg 1 => 1b @ network header + 1 csum_type 0 csum_off 0 csum_flags 0x0 ]",
+            ]
+        );
+        // inet `tproxy to :53`: NFPROTO_UNSPEC, not NFPROTO_INET.
+        let tp = lines("inet", r#"[{"tproxy": {"port": 53}}]"#);
+        assert_eq!(tp.last().unwrap(), "[ tproxy port reg 1 ]");
+        assert_eq!(
+            lines("inet", r#"[{"synproxy": "syn"}]"#),
+            ["[ objref type 10 name syn ]"]
+        );
     }
 }
 

@@ -1530,6 +1530,30 @@ impl Lin<'_> {
                         }));
                         Ok(())
                     }
+                    Expr::Payload(Payload::Raw { base, offset, len })
+                        if offset % 8 == 0 && len % 8 == 0 && (8..=128).contains(len) =>
+                    {
+                        // `@nh,8,8 set 0x10`: whole bytes, no checksum fixed
+                        // (as nft writes it).
+                        self.arg(value, 1, Datatype::Integer, *len, false)?;
+                        let base = match *base {
+                            "ll" => kx::PayloadBase::LL,
+                            "nh" => kx::PayloadBase::NETWORK,
+                            "th" => kx::PayloadBase::TRANSPORT,
+                            _ => kx::PayloadBase::INNER,
+                        };
+                        self.out.push(KExpr::Payload(kx::Payload {
+                            sreg: Some(1),
+                            base: Some(base),
+                            offset: Some(offset / 8),
+                            len: Some(len / 8),
+                            csum_type: Some(0),
+                            csum_offset: Some(0),
+                            csum_flags: Some(0),
+                            ..Default::default()
+                        }));
+                        Ok(())
+                    }
                     _ => Err("unsupported mangle key".into()),
                 }
             }
@@ -1694,8 +1718,10 @@ impl Lin<'_> {
                     self.arg(p, reg, Datatype::InetService, 16, false)?;
                     reg_port = Some(reg);
                 }
+                // inet without a family: NFPROTO_UNSPEC (the kernel
+                // refuses NFPROTO_INET with EOPNOTSUPP).
                 let fam = if family.is_none() && self.fam == ProtoFamily::Inet {
-                    1
+                    0
                 } else {
                     nfam
                 };
