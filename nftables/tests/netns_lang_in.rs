@@ -47,6 +47,27 @@ struct Figures {
     /// Round trips whose result nft could not list.
     nft_failed: usize,
     differ: Vec<String>,
+    /// Dropped rules that use a known gap of the JSON reader (see
+    /// [`known_gap`]): counted as not equal, listed apart.
+    known_gaps: Vec<String>,
+}
+
+/// The known gap of the JSON reader a dropped rule uses, if any: meters,
+/// NAT addresses from maps, set updates with statements, ct timeout and
+/// expectation objects (their rules are refused as the objects are left
+/// out).
+fn known_gap(rule: &Json) -> Option<&'static str> {
+    let exprs = rule["rule"]["expr"].as_array()?;
+    exprs.iter().find_map(|e| {
+        let (k, v) = e.as_object()?.iter().next()?;
+        match k.as_str() {
+            "meter" => Some("meter"),
+            "snat" | "dnat" if v["addr"].get("map").is_some() => Some("NAT map"),
+            "set" if v.get("stmt").is_some() => Some("set update with statements"),
+            "ct timeout" | "ct expectation" => Some("ct timeout/expectation object"),
+            _ => None,
+        }
+    })
 }
 
 /// The round trip of the current namespace's ruleset: `nft -j list
@@ -124,6 +145,9 @@ fn round_trip(what: &str, fig: &mut Figures) {
     for d in &dropped {
         fig.objects += 1;
         fig.rules += usize::from(d.get("rule").is_some());
+        if let Some(gap) = known_gap(d) {
+            fig.known_gaps.push(format!("{what}: {gap}: {d}"));
+        }
     }
 }
 
@@ -322,8 +346,8 @@ fn own_rulesets_round_trip() {
     assert!(fig.rules >= 80, "only {} rules", fig.rules);
 }
 
-/// The other corpus files (`tests/corpus/*.nft`): figures only (they use
-/// statements the linearizer does not know yet).
+/// The other corpus files (`tests/corpus/*.nft`): figures, and a ceiling
+/// on the rules that do not round-trip besides the known gaps.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn rule_corpus_round_trips() {
@@ -347,19 +371,31 @@ fn rule_corpus_round_trips() {
     for d in &fig.differ {
         println!("{d}");
     }
+    println!(
+        "{} of them use a known gap of the JSON reader:",
+        fig.known_gaps.len()
+    );
+    for g in &fig.known_gaps {
+        println!("  {g}");
+    }
+    let differ = fig.rules - fig.rules_equal - fig.known_gaps.len();
     assert!(
-        fig.rules - fig.rules_equal <= CORPUS_MAX_DIFFER,
-        "{} of {} corpus rules do not round-trip, more than {CORPUS_MAX_DIFFER}",
-        fig.rules - fig.rules_equal,
-        fig.rules
+        differ <= CORPUS_MAX_DIFFER,
+        "{differ} of {} corpus rules do not round-trip (besides {} known gaps), more than {CORPUS_MAX_DIFFER}",
+        fig.rules,
+        fig.known_gaps.len()
     );
 }
 
-/// Rules of `tests/corpus` that may fail to round-trip (the figure when this
-/// test was written: 5 of 295 as root). A ceiling on what differs, not a
-/// floor on what is equal, so that a rootless run (where payload writes do
-/// not load) asserts the same.
-const CORPUS_MAX_DIFFER: usize = 5;
+/// Rules of `tests/corpus` that may fail to round-trip besides the known
+/// gaps of the JSON reader ([`known_gap`]): the figure when this test was
+/// written was 5 of 295 as root (4 of them known gaps); after the grammar
+/// sweep 1 of 774 (`ether saddr . vlan id { ... }` in bridge: our anonymous
+/// concatenated set has no typeof user data, so nft reads the 12-bit field
+/// as 0), besides 15 known gaps. A ceiling on what differs, not a floor on
+/// what is equal, so that a rootless run (where payload writes do not
+/// load) asserts the same.
+const CORPUS_MAX_DIFFER: usize = 1;
 
 /// Upstream rules that may fail to round-trip (the figure when this test was
 /// written: 25, of 5,110 compared as root and of 5,033 rootless).
