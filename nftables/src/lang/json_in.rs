@@ -2577,6 +2577,33 @@ mod tests {
             ["[ objref type 10 name syn ]"]
         );
     }
+
+    #[test]
+    fn an_anonymous_concatenation_carries_typeof_user_data_as_nft() {
+        // `ether saddr . vlan id { 00:11:22:33:44:55 . 5 }` in bridge: the
+        // user data nft 1.0.6 sent (--debug=mnl) on this machine.
+        let doc = r#"{"nftables": [{"rule": {"family": "bridge", "table": "t", "chain": "c", "expr": [
+            {"match": {"op": "==", "left": {"concat": [{"payload": {"protocol": "ether", "field": "saddr"}},
+            {"payload": {"protocol": "vlan", "field": "id"}}]},
+            "right": {"set": [{"concat": ["00:11:22:33:44:55", 5]}]}}}]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Rule(r)) = &cmds[0].target else {
+            panic!("not a rule")
+        };
+        let out = Linearizer::new().rule(r).unwrap();
+        let ud = out.sets[0].0.userdata.clone().unwrap();
+        let want: Vec<u8> = [
+            &[0x00, 0x04, 0, 0, 0, 0, 0x03, 0x3a][..],
+            &[0x00, 0x04, 0x0d, 0, 0, 0, 0x01, 0x32],
+            &[0x00, 0x14, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x0c],
+            &[0x00, 0x04, 0x11, 0, 0, 0, 0x01, 0x04, 0x02, 0, 0, 0],
+            &[0x01, 0x1a, 0x00, 0x04, 0x07, 0, 0, 0, 0x01, 0x12],
+            &[0x00, 0x04, 0x10, 0, 0, 0, 0x01, 0x04, 0x04, 0, 0, 0],
+            &[0x04, 0x04, 0x0c, 0, 0, 0],
+        ]
+        .concat();
+        assert_eq!(ud, want);
+    }
 }
 
 #[cfg(test)]

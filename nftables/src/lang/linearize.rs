@@ -1159,6 +1159,11 @@ impl Lin<'_> {
             2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
+        if map.is_none() {
+            if let Some(t) = concat_typeof(left) {
+                tlv(&mut ud, 3, &t);
+            }
+        }
         if let Some(dt) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
@@ -2152,6 +2157,40 @@ fn concat_bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
         hi.extend(b);
     }
     Ok((lo, hi))
+}
+
+/// The typeof user data nft 1.0.6 gives an anonymous set keyed by a
+/// concatenation of payload fields (`ether saddr . vlan id`): without it
+/// nft cannot cut an element into fields narrower than their type (a
+/// 12-bit `vlan id` reads as 0). `None` when a part is not a payload field.
+fn concat_typeof(left: &Expr) -> Option<Vec<u8>> {
+    const EXPR_PAYLOAD: u32 = 7;
+    const EXPR_CONCAT: u32 = 13;
+    let Expr::Concat(parts) = left else {
+        return None;
+    };
+    let mut data = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let Expr::Payload(Payload::Field { protocol, field: f }) = p else {
+            return None;
+        };
+        let (desc, tmpl) = super::text::payload_typeof_ids(protocol, f)?;
+        let (_, fd) = field(protocol, f).ok()?;
+        let mut pd = Vec::new();
+        tlv(&mut pd, 0, &desc.to_ne_bytes());
+        tlv(&mut pd, 1, &tmpl.to_ne_bytes());
+        if fd.ty == Datatype::Integer {
+            tlv(&mut pd, 4, &fd.len.to_ne_bytes());
+        }
+        let mut sub = Vec::new();
+        tlv(&mut sub, 0, &EXPR_PAYLOAD.to_ne_bytes());
+        tlv(&mut sub, 1, &pd);
+        tlv(&mut data, u8::try_from(i).ok()?, &sub);
+    }
+    let mut out = Vec::new();
+    tlv(&mut out, 0, &EXPR_CONCAT.to_ne_bytes());
+    tlv(&mut out, 1, &data);
+    Some(out)
 }
 
 /// `b + 1` as a big-endian number; `None` on overflow.

@@ -1508,6 +1508,20 @@ fn payload_desc(id: u32) -> Option<(&'static str, &'static [(&'static str, u32)]
     })
 }
 
+/// The ids nft stores in typeof user data for payload field `protocol
+/// field`: its protocol description and its template (1-based), the
+/// inverse of [`payload_desc`].
+pub(crate) fn payload_typeof_ids(protocol: &str, field: &str) -> Option<(u32, u32)> {
+    (1..=64).find_map(|id| {
+        let (p, fields) = payload_desc(id)?;
+        if p != protocol {
+            return None;
+        }
+        let i = fields.iter().position(|f| f.0 == field)?;
+        Some((id, u32::try_from(i + 1).ok()?))
+    })
+}
+
 fn meta_key_name(k: u32) -> Option<&'static str> {
     Some(match k {
         0 => "length",
