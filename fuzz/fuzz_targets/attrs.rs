@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nfnl::{Attr, AttrFlags, AttrIndex, AttrIter, AttrTable};
+use nfnl::{Attr, AttrFlags, AttrIndex, AttrIter, AttrSlots, AttrTable};
 use nfnl_fuzz::{attrs, offset_in};
 
 /// Checks the walk of `area` and recurses into payloads that parse as attributes.
@@ -65,7 +65,8 @@ fn check_table<const N: usize>(area: &[u8], got: &[Attr<'_>], bad: bool) {
 /// over its 256 KiB limit) and finds the last attribute of each type below `N`.
 fn check_index<const N: usize>(area: &[u8], got: &[Attr<'_>], bad: bool) {
     let too_big = area.len() > 4 * 65534;
-    match AttrIndex::<'_, N>::parse_sized(area, &[0; N]) {
+    let mut slots = AttrSlots::new();
+    match AttrIndex::<'_, N>::parse_sized(area, &[0; N], &mut slots) {
         Err(_) => assert!(bad || too_big),
         Ok(ix) => {
             assert!(!bad);

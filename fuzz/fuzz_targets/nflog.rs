@@ -6,10 +6,11 @@
 use libfuzzer_sys::fuzz_target;
 use nfnl::{MsgIter, NfMsg};
 use nfnl_fuzz::{attrs, offset_in};
-use nfnl_log::LogMsg;
+use nfnl_log::{LogMsg, LogMsgSlots};
 
 fn check(msg: &NfMsg<'_>) {
-    let Ok(l) = LogMsg::parse(msg) else {
+    let mut slots = LogMsgSlots::new();
+    let Ok(l) = LogMsg::parse(msg, &mut slots) else {
         return;
     };
     assert_eq!(msg.subsystem(), nfnl_sys::NFNL_SUBSYS_ULOG);

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use nfnl::{IpPacket, MsgIter, NfMsg};
 use nfnl_fuzz::{attrs, offset_in};
-use nfnl_queue::PacketMeta;
+use nfnl_queue::{PacketMeta, PacketSlots};
 
 /// The IP view reads only the payload, and its parts agree with each other.
 pub fn check_ip(ip: &IpPacket<'_>, payload: &[u8]) {
@@ -33,7 +33,8 @@ pub fn check_ip(ip: &IpPacket<'_>, payload: &[u8]) {
 }
 
 fn check(msg: &NfMsg<'_>) {
-    let Ok(p) = PacketMeta::parse(msg) else {
+    let mut slots = PacketSlots::new();
+    let Ok(p) = PacketMeta::parse(msg, &mut slots) else {
         return;
     };
     let bytes = msg.nl().as_bytes();
@@ -112,8 +113,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // And the one-message entry point, which must agree.
-    if let (Ok(a), Ok(nf)) = (PacketMeta::parse_bytes(data), NfMsg::parse(data)) {
-        let b = PacketMeta::parse(&nf).expect("parse_bytes and parse agree");
+    let mut slots = PacketSlots::new();
+    if let (Ok(a), Ok(nf)) = (
+        PacketMeta::parse_bytes(data, &mut slots),
+        NfMsg::parse(data),
+    ) {
+        let mut slots = PacketSlots::new();
+        let b = PacketMeta::parse(&nf, &mut slots).expect("parse_bytes and parse agree");
         assert_eq!((a.id(), a.payload()), (b.id(), b.payload()));
     }
 });

@@ -86,7 +86,7 @@ pub use config::{
 pub use error::Error;
 pub use health::GroupStats;
 pub use log::Log;
-pub use message::LogMsg;
+pub use message::{LogMsg, LogMsgSlots};
 /// pcap link types ([`LinkType::NFLOG`] for log messages).
 pub use nfnl::pcap::LinkType;
 /// The pcap writer (a [`LogMsg`] is one `LINKTYPE_NFLOG` record).

@@ -27,7 +27,7 @@ use nix::errno::Errno;
 use crate::config::{encode_pf, header, Command, GroupConfig, LogFlags};
 use crate::error::Error;
 use crate::health;
-use crate::message::LogMsg;
+use crate::message::{LogMsg, LogMsgSlots};
 
 /// Datagrams read per `recvmmsg`.
 const SLOTS: usize = 8;
@@ -85,6 +85,9 @@ pub struct Log {
     tx: MsgBuilder,
     /// Groups this socket bound, in bind order.
     bound: Vec<u16>,
+    /// The attribute index of the message last returned (refilled by each
+    /// receive: the returned view borrows it, nothing is copied).
+    slots: LogMsgSlots,
 }
 
 impl Log {
@@ -118,6 +121,7 @@ impl Log {
             reader: Reader::new(sock, SLOTS, SLOT_LEN),
             tx: MsgBuilder::new(),
             bound: Vec::new(),
+            slots: LogMsgSlots::new(),
         }
     }
 
@@ -326,8 +330,9 @@ impl Receive for Log {
     }
 
     fn take(&mut self) -> Result<LogMsg<'_>, Error> {
-        let msg = self.reader.next(Wait::Poll)?;
-        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf));
+        let Log { reader, slots, .. } = self;
+        let msg = reader.next(Wait::Poll)?;
+        let parsed = msg.nf().and_then(|nf| LogMsg::parse(&nf, slots));
         Ok(parsed.map_err(nfnl::Error::from)?)
     }
 }

@@ -24,13 +24,19 @@
 use std::time::SystemTime;
 
 use nfnl::{
-    AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
-    Timestamp, Vlan,
+    AttrIndex, AttrIter, AttrSlots, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError,
+    ProtoFamily, Timestamp, Vlan,
 };
 use nfnl_sys as sys;
 
 /// Number of packet attribute slots (`NFULA_MAX + 1`).
 const SLOTS: usize = sys::NFULA_MAX as usize + 1;
+
+/// Where a logged packet's attributes (`NFULA_*`) are: the storage a
+/// [`LogMsg`] borrows, filled by [`LogMsg::parse`]. A [`Log`](crate::Log)
+/// keeps one and refills it for each message it returns; to parse
+/// messages yourself, keep one too (`LogMsgSlots::new()`).
+pub type LogMsgSlots = AttrSlots<SLOTS>;
 
 nfnl::attr_schema! {
     /// The checks of a logged packet's attributes (from the schema below).
@@ -99,7 +105,8 @@ nfnl::attr_schema! {
 #[derive(Debug, Clone, Copy)]
 pub struct LogMsg<'a> {
     /// The index over the whole message (`nlmsghdr`, `nfgenmsg`,
-    /// attributes): the view is nothing else, so it is small to move.
+    /// attributes), its positions in the caller's [`LogMsgSlots`]: the
+    /// view is nothing else, three words to move.
     attrs: AttrIndex<'a, SLOTS>,
 }
 
@@ -108,8 +115,9 @@ const ATTRS_AT: usize = sys::NLMSG_HDRLEN + 4;
 
 impl<'a> LogMsg<'a> {
     /// Indexes the attributes of `msg`, which must be an
-    /// `NFULNL_MSG_PACKET`, and checks each fixed-size one, the prefix's
-    /// NUL and the VLAN nest, so that no accessor can fail afterwards.
+    /// `NFULNL_MSG_PACKET`, into `slots` (the view borrows them) and
+    /// checks each fixed-size one, the prefix's NUL and the VLAN nest, so
+    /// that no accessor can fail afterwards.
     ///
     /// # Errors
     /// [`ParseError::UnexpectedMessage`] (another message type),
@@ -120,26 +128,27 @@ impl<'a> LogMsg<'a> {
     /// # Examples
     /// ```
     /// # use nfnl::{MsgBuilder, NfHeader, NfMsg};
-    /// # use nfnl_log::{Hook, LogMsg};
+    /// # use nfnl_log::{Hook, LogMsg, LogMsgSlots};
     /// let mut b = MsgBuilder::new();
     /// // nlmsg_type ULOG (4) << 8 | PACKET (0); nfgenmsg: IPv4, group 7
     /// b.begin(NfHeader::new(4, 0).family(2).res_id(7), 0)
     ///     .put_bytes(1, &[0x08, 0x00, 1, 0])? // hw_protocol 0x0800, hook LOCAL_IN, pad
     ///     .put_bytes(10, b"dropped: \0")?;    // the rule's prefix
     /// let bytes = b.finish()?;
-    /// let m = LogMsg::parse(&NfMsg::parse(bytes)?)?;
+    /// let mut slots = LogMsgSlots::new();
+    /// let m = LogMsg::parse(&NfMsg::parse(bytes)?, &mut slots)?;
     /// assert_eq!(m.group(), 7);
     /// assert_eq!(m.hook(), Hook::LocalIn);
     /// assert_eq!(m.prefix(), Some(&b"dropped: "[..]));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
+    pub fn parse(msg: &NfMsg<'a>, slots: &'a mut LogMsgSlots) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
         // One tight pass: index, and check every attribute's rule.
         // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
         let m = LogMsg {
-            attrs: AttrIndex::parse_at(msg.nl().as_bytes(), ATTRS_AT, &RULES)?,
+            attrs: AttrIndex::parse_at(msg.nl().as_bytes(), ATTRS_AT, &RULES, slots)?,
         };
         if m.packet_hdr().is_none() {
             return Err(ParseError::Missing {
@@ -153,12 +162,12 @@ impl<'a> LogMsg<'a> {
         Ok(m)
     }
 
-    /// Parses the message at the start of `bytes`.
+    /// Parses the message at the start of `bytes`, its index in `slots`.
     ///
     /// # Errors
     /// As [`LogMsg::parse`], plus netlink header errors.
-    pub fn parse_bytes(bytes: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse(&NfMsg::parse(bytes)?)
+    pub fn parse_bytes(bytes: &'a [u8], slots: &'a mut LogMsgSlots) -> Result<Self, ParseError> {
+        Self::parse(&NfMsg::parse(bytes)?, slots)
     }
 
     /// The message as received, `nlmsghdr` on.

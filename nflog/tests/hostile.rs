@@ -8,10 +8,11 @@
 mod fixture;
 use nfnl::testutil::mutate;
 
-use nfnl_log::LogMsg;
+use nfnl_log::{LogMsg, LogMsgSlots};
 
 fn exercise(bytes: &[u8]) {
-    let Ok(m) = LogMsg::parse_bytes(bytes) else {
+    let mut slots = LogMsgSlots::new();
+    let Ok(m) = LogMsg::parse_bytes(bytes, &mut slots) else {
         return;
     };
     let _ = (
@@ -77,7 +78,10 @@ fn mutated_log_messages_never_panic() {
     let rich = fixture::rich_message();
     let bare = fixture::with_attrs(&[(10, b"x\0")]);
     assert!(
-        LogMsg::parse_bytes(&rich).unwrap().ip().is_some(),
+        LogMsg::parse_bytes(&rich, &mut LogMsgSlots::new())
+            .unwrap()
+            .ip()
+            .is_some(),
         "seed parses"
     );
     mutate::hammer(&[rich, bare], 5000, exercise);

@@ -8,13 +8,14 @@ mod fixture;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime};
 
-use nfnl_log::{CtState, Hook, IpProto, LogMsg, ParseError, ProtoFamily};
+use nfnl_log::{CtState, Hook, IpProto, LogMsg, LogMsgSlots, ParseError, ProtoFamily};
 use nfnl_sys::log::*;
 
 #[test]
 fn every_attribute() {
     let bytes = fixture::rich_message();
-    let m = LogMsg::parse_bytes(&bytes).unwrap();
+    let mut slots = LogMsgSlots::new();
+    let m = LogMsg::parse_bytes(&bytes, &mut slots).unwrap();
     assert_eq!(
         (m.group(), m.family(), m.hook(), m.hw_protocol()),
         (9, ProtoFamily::Ipv4, Hook::LocalIn, 0x0800)
@@ -61,7 +62,8 @@ fn every_attribute() {
 #[test]
 fn absent_attributes_are_none() {
     let bytes = fixture::with_attrs(&[]);
-    let m = LogMsg::parse_bytes(&bytes).unwrap();
+    let mut slots = LogMsgSlots::new();
+    let m = LogMsg::parse_bytes(&bytes, &mut slots).unwrap();
     assert_eq!(
         (m.hook(), m.hw_protocol(), m.family()),
         (Hook::LocalOut, 0x86dd, ProtoFamily::Ipv4)
@@ -92,7 +94,8 @@ fn absent_attributes_are_none() {
 fn truncated_payload_keeps_addresses_and_true_length() {
     // --nflog-size 24: the IP header and half the UDP header
     let bytes = fixture::with_attrs(&[(NFULA_PAYLOAD, &fixture::UDP4[..24])]);
-    let m = LogMsg::parse_bytes(&bytes).unwrap();
+    let mut slots = LogMsgSlots::new();
+    let m = LogMsg::parse_bytes(&bytes, &mut slots).unwrap();
     assert_eq!(m.payload().map(<[u8]>::len), Some(24));
     assert_eq!(m.packet_len(), Some(32));
     let ip = m.ip().unwrap();
@@ -101,7 +104,8 @@ fn truncated_payload_keeps_addresses_and_true_length() {
         ("10.0.0.2".to_string(), Some((12345, 53)), false)
     );
     let bytes = fixture::with_attrs(&[(NFULA_PAYLOAD, &fixture::UDP4[..10])]);
-    let m = LogMsg::parse_bytes(&bytes).unwrap();
+    let mut slots = LogMsgSlots::new();
+    let m = LogMsg::parse_bytes(&bytes, &mut slots).unwrap();
     assert!(m.ip().is_none());
     assert_eq!(m.packet_len(), Some(10));
 }
@@ -112,13 +116,13 @@ fn malformed_messages_are_typed_errors() {
     let mut bytes = fixture::with_attrs(&[]);
     bytes[4] = 1;
     assert_eq!(
-        LogMsg::parse_bytes(&bytes).map(|_| ()),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()).map(|_| ()),
         Err(ParseError::UnexpectedMessage { msg_type: 0x0401 })
     );
     // no NFULA_PACKET_HDR
     let bytes = fixture::message(1, &[]);
     assert_eq!(
-        LogMsg::parse_bytes(&bytes).map(|_| ()),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()).map(|_| ()),
         Err(ParseError::Missing {
             kind: NFULA_PACKET_HDR,
             within: "NFULNL_MSG_PACKET"
@@ -144,7 +148,7 @@ fn malformed_messages_are_typed_errors() {
         let short = vec![0u8; size - 1];
         let bytes = fixture::with_attrs(&[(kind, &short)]);
         assert_eq!(
-            LogMsg::parse_bytes(&bytes).map(|_| ()),
+            LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()).map(|_| ()),
             Err(ParseError::AttrSize {
                 kind,
                 expected: size,
@@ -159,7 +163,7 @@ fn malformed_messages_are_typed_errors() {
         &nfnl::testutil::fixture::attr(NFULA_PACKET_HDR, &[8, 0, 1]),
     );
     assert!(matches!(
-        LogMsg::parse_bytes(&bytes),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()),
         Err(ParseError::AttrSize {
             kind: 1,
             expected: 4,
@@ -169,14 +173,14 @@ fn malformed_messages_are_typed_errors() {
     // a prefix without its NUL
     let bytes = fixture::with_attrs(&[(NFULA_PREFIX, b"abc")]);
     assert_eq!(
-        LogMsg::parse_bytes(&bytes).map(|_| ()),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()).map(|_| ()),
         Err(ParseError::Unterminated { kind: NFULA_PREFIX })
     );
     // a VLAN nest with a one-byte TCI
     let nest = [5, 0, 2, 0, 1, 0, 0, 0];
     let bytes = fixture::with_attrs(&[(NFULA_VLAN, &nest)]);
     assert!(matches!(
-        LogMsg::parse_bytes(&bytes),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()),
         Err(ParseError::AttrSize { kind: 2, .. })
     ));
     // an attribute running past the message
@@ -184,7 +188,7 @@ fn malformed_messages_are_typed_errors() {
     let n = bytes.len();
     bytes[n - 8] = 200;
     assert!(matches!(
-        LogMsg::parse_bytes(&bytes),
+        LogMsg::parse_bytes(&bytes, &mut LogMsgSlots::new()),
         Err(ParseError::Truncated { .. })
     ));
 }
@@ -193,7 +197,8 @@ fn malformed_messages_are_typed_errors() {
 fn every_prefix_of_a_message_is_safe() {
     let full = fixture::rich_message();
     for n in 0..full.len() {
-        if let Ok(m) = LogMsg::parse_bytes(&full[..n]) {
+        let mut slots = LogMsgSlots::new();
+        if let Ok(m) = LogMsg::parse_bytes(&full[..n], &mut slots) {
             // a prefix that parses is a shorter, still valid message
             assert_eq!(m.group(), 9);
         }

@@ -5,7 +5,7 @@
 
 mod fixture;
 
-use nfnl_log::{LinkType, LogMsg, PcapWriter};
+use nfnl_log::{LinkType, LogMsg, LogMsgSlots, PcapWriter};
 use nfnl_sys::log::*;
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
@@ -21,8 +21,10 @@ fn a_message_is_one_nflog_record_of_its_bytes_after_the_netlink_header() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    w.write(&LogMsg::parse_bytes(&rich).unwrap()).unwrap();
-    w.write(&LogMsg::parse_bytes(&bare).unwrap()).unwrap();
+    w.write(&LogMsg::parse_bytes(&rich, &mut LogMsgSlots::new()).unwrap())
+        .unwrap();
+    w.write(&LogMsg::parse_bytes(&bare, &mut LogMsgSlots::new()).unwrap())
+        .unwrap();
     let file = w.into_inner();
 
     // File header: magic, version 2.4, snaplen, LINKTYPE_NFLOG.

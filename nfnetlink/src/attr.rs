@@ -296,21 +296,23 @@ pub struct AttrRules<const N: usize> {
     /// walk compares it with the header's length as read. No code is below
     /// `NLA_HDRLEN`: a length that equals its type's code is a whole header
     /// at least.
-    rule: [u16; N],
+    rule: [u32; N],
     /// Per type: declared by the schema (a second declaration is refused).
     declared: [bool; N],
 }
 
-/// Rule code of a NUL-terminated string payload.
-const RULE_CSTR: u16 = u16::MAX;
+/// Rule code of a NUL-terminated string payload (above every 16-bit
+/// `nla_len`, so the walk's compare of a length with its rule never
+/// matches it).
+const RULE_CSTR: u32 = 0x1_0001;
 
-/// Rule code of any payload: a length as large as this one needs no other
-/// check (no exact size has this code).
-const RULE_ANY: u16 = u16::MAX - 1;
+/// Rule code of any payload (above every 16-bit `nla_len`, as
+/// [`RULE_CSTR`]).
+const RULE_ANY: u32 = 0x1_0000;
 
-/// `NLA_HDRLEN` (4) as a `u16`, for the rule codes.
+/// `NLA_HDRLEN` (4) as a `u32`, for the rule codes.
 #[allow(clippy::cast_possible_truncation)]
-const HDRLEN_16: u16 = NLA_HDRLEN as u16;
+const HDRLEN_32: u32 = NLA_HDRLEN as u32;
 
 /// The largest attribute area an [`AttrIndex`] indexes (its positions
 /// count 4-byte units in 16 bits).
@@ -346,7 +348,7 @@ impl<const N: usize> AttrRules<N> {
     ///
     /// # Panics
     /// If `kind >= N`, if `kind` has a rule already, or for an exact size
-    /// of 65530 or more (no attribute payload is that large).
+    /// of 65528 or more (no attribute payload is that large).
     #[must_use]
     pub const fn rule(mut self, kind: u16, rule: AttrRule) -> Self {
         let k = kind as usize;
@@ -356,8 +358,8 @@ impl<const N: usize> AttrRules<N> {
         self.rule[k] = match rule {
             AttrRule::Any => RULE_ANY,
             AttrRule::Exact(n) => {
-                assert!(n < u16::MAX - 5, "attribute size too large");
-                n + HDRLEN_16
+                assert!(n < u16::MAX - 7, "attribute size too large");
+                n as u32 + HDRLEN_32
             }
             AttrRule::CStr => RULE_CSTR,
         };
@@ -370,7 +372,7 @@ impl<const N: usize> AttrRules<N> {
         let mut t = Self::new();
         for (r, &s) in t.rule.iter_mut().zip(sizes) {
             if s != 0 {
-                *r = u16::from(s) + HDRLEN_16;
+                *r = u32::from(s) + HDRLEN_32;
             }
         }
         t
@@ -383,14 +385,47 @@ impl<const N: usize> Default for AttrRules<N> {
     }
 }
 
+/// Where the attributes of one level are, by type (16 bits per type): the
+/// storage an [`AttrIndex`] borrows. [`AttrIndex::parse`] fills it in place,
+/// so that a receiver that keeps one (refilled for each message) hands out
+/// views that copy no index. Copied out of a view with
+/// [`AttrIndex::slots`] (to keep with an owned copy of the message), read
+/// again over those bytes with [`AttrSlots::over`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrSlots<const N: usize> {
+    /// `position / 4 + 1` of each type's attribute header; 0: absent.
+    at: [u16; N],
+}
+
+impl<const N: usize> AttrSlots<N> {
+    /// No attribute anywhere.
+    pub const fn new() -> Self {
+        AttrSlots { at: [0; N] }
+    }
+
+    /// The index of these positions over `area`: for a copy of the bytes
+    /// they were found in (an owned copy of a message), without a second
+    /// walk. On other bytes the accessors stay bounded but read what is
+    /// there.
+    pub fn over<'b>(&'b self, area: &'b [u8]) -> AttrIndex<'b, N> {
+        AttrIndex { area, at: &self.at }
+    }
+}
+
+impl<const N: usize> Default for AttrSlots<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A compact one-pass index of the attributes of one level, by type, that
 /// keeps the position of what it validated: like [`AttrTable`], but 16 bits
-/// per type instead of a whole [`Attr`], so a decoded message that holds it
-/// stays small and cheap to move (per-packet views). An accessor is a
-/// slice of the validated attribute (its length read from the header
-/// [`AttrIndex::parse`] checked), never a second walk. Types `>= N` are
-/// skipped; a duplicate keeps the last one. Attribute areas up to 256 KiB
-/// can be indexed (the positions count 4-byte units).
+/// per type, kept in [`AttrSlots`] that the index borrows, so a decoded
+/// message that holds it is three words, cheap to move (per-packet views).
+/// An accessor is a slice of the validated attribute (its length read
+/// from the header [`AttrIndex::parse`] checked), never a second walk.
+/// Types `>= N` are skipped; a duplicate keeps the last one. Attribute
+/// areas up to 256 KiB can be indexed (the positions count 4-byte units).
 ///
 /// Declare a message's index and accessors with
 /// [`attr_schema!`](crate::attr_schema).
@@ -398,21 +433,14 @@ impl<const N: usize> Default for AttrRules<N> {
 pub struct AttrIndex<'a, const N: usize> {
     area: &'a [u8],
     /// `position / 4 + 1` of each type's attribute header; 0: absent.
-    at: [u16; N],
+    at: &'a [u16; N],
 }
 
 impl<'a, const N: usize> AttrIndex<'a, N> {
-    /// An index of no attributes.
-    pub fn empty() -> Self {
-        AttrIndex {
-            area: &[],
-            at: [0; N],
-        }
-    }
-
-    /// Walks `area` once, indexes its attributes and checks each against
-    /// its rule in `rules` (one bounds check and one compare per
-    /// attribute on the common path).
+    /// Walks `area` once, indexes its attributes into `slots` (whatever
+    /// they held is replaced) and checks each against its rule in `rules`
+    /// (one bounds check and one compare per attribute on the common
+    /// path). The index borrows `slots`.
     ///
     /// # Errors
     /// [`ParseError::Truncated`] / [`ParseError::BadLength`] for a
@@ -421,8 +449,12 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     /// for a string rule's payload without its final NUL;
     /// [`ParseError::BadLength`] for an area over 256 KiB.
     #[inline(always)]
-    pub fn parse(area: &'a [u8], rules: &AttrRules<N>) -> Result<Self, ParseError> {
-        Self::parse_at(area, 0, rules)
+    pub fn parse(
+        area: &'a [u8],
+        rules: &AttrRules<N>,
+        slots: &'a mut AttrSlots<N>,
+    ) -> Result<Self, ParseError> {
+        Self::parse_at(area, 0, rules, slots)
     }
 
     /// As [`AttrIndex::parse`] for the attributes of `bytes` from offset
@@ -440,6 +472,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         bytes: &'a [u8],
         start: usize,
         rules: &AttrRules<N>,
+        slots: &'a mut AttrSlots<N>,
     ) -> Result<Self, ParseError> {
         if bytes.len() > INDEX_MAX_AREA {
             return Err(ParseError::BadLength {
@@ -452,7 +485,9 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             return Err(truncated(start, bytes.len()));
         };
         let area = bytes;
-        let mut at = [0u16; N];
+        // Filled in place: the index made of them borrows them.
+        slots.at = [0u16; N];
+        let at = &mut slots.at;
         // `position / 4 + 1` of the attribute at the start of `rest`: the
         // area is below 256 KiB (checked above), so it fits in 16 bits.
         let mut unit = (start / 4 + 1) as u16;
@@ -464,29 +499,41 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         // type) is checked apart.
         if rest.len() % 4 == 0 {
             while let Some((h, _)) = rest.split_first_chunk::<NLA_HDRLEN>() {
-                let (len16, kind) = header_fields(*h);
-                let len = usize::from(len16);
-                if let Some(slot) = at.get_mut(usize::from(kind)) {
-                    let rule = rules.rule[usize::from(kind)];
-                    if rule != len16 {
-                        check_unfixed(rest, len, kind, rule)?;
+                let w = u32::from_ne_bytes(*h);
+                let (len16, raw_type) = split_header(w);
+                // The common case in one bounds check and one compare: a
+                // type without flag bits whose length is its rule's exact
+                // one (a whole header at least, no code below it). Its
+                // padded length in 4-byte units fits in 16 bits.
+                let len = u32::from(len16);
+                if let (Some(slot), Some(&rule)) = (
+                    at.get_mut(usize::from(raw_type)),
+                    rules.rule.get(usize::from(raw_type)),
+                ) {
+                    if rule == len {
+                        *slot = unit;
+                        let units = (len + 3) >> 2;
+                        if let Some(next) = rest.get(units as usize * 4..) {
+                            rest = next;
+                            unit = unit.wrapping_add(units as u16);
+                            continue;
+                        }
                     }
-                    *slot = unit;
-                } else {
-                    check_unfixed(rest, len, kind, RULE_ANY)?;
                 }
-                // The padded length in 4-byte units.
-                let units = (len + 3) >> 2;
-                let Some(next) = rest.get(units * 4..) else {
+                let units = walk_other(rest, w, rules, at, unit)?;
+                let Some(next) = rest.get(usize::from(units) * 4..) else {
                     // Said as offsets in the area: where the attribute
                     // would end, and how long the area is.
                     let from = usize::from(unit).saturating_sub(1) * 4;
-                    return Err(truncated(from + len, area.len()));
+                    return Err(truncated(from + usize::from(len16), area.len()));
                 };
                 rest = next;
-                unit = unit.wrapping_add(units as u16);
+                unit = unit.wrapping_add(units);
             }
-            return Ok(AttrIndex { area, at });
+            return Ok(AttrIndex {
+                area,
+                at: &slots.at,
+            });
         }
         // Otherwise (a last attribute without its padding): one pass,
         // libmnl's `mnl_attr_parse` with a validating callback
@@ -506,7 +553,7 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
             if let Some(slot) = at.get_mut(usize::from(kind)) {
                 let rule = rules.rule[usize::from(kind)];
                 // An exact size as read (the common case) in one compare.
-                if usize::from(rule) != len && rule != RULE_ANY {
+                if rule as usize != len && rule != RULE_ANY {
                     check_cstr(rest, len, kind, rule)?;
                 }
                 *slot = unit;
@@ -527,7 +574,10 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
         if !rest.is_empty() {
             return Err(truncated(NLA_HDRLEN, rest.len()));
         }
-        Ok(AttrIndex { area, at })
+        Ok(AttrIndex {
+            area,
+            at: &slots.at,
+        })
     }
 
     /// As [`AttrIndex::parse`] with the size form of the rules:
@@ -536,15 +586,18 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     ///
     /// # Errors
     /// As [`AttrIndex::parse`].
-    pub fn parse_sized(area: &'a [u8], sizes: &[u8; N]) -> Result<Self, ParseError> {
-        Self::parse(area, &AttrRules::from_sizes(sizes))
+    pub fn parse_sized(
+        area: &'a [u8],
+        sizes: &[u8; N],
+        slots: &'a mut AttrSlots<N>,
+    ) -> Result<Self, ParseError> {
+        Self::parse(area, &AttrRules::from_sizes(sizes), slots)
     }
 
-    /// The same positions over `area`: for a copy of the area the index
-    /// was built from (an owned copy of a message), without a second walk.
-    /// On other bytes the accessors stay bounded but read what is there.
-    pub fn over<'b>(&self, area: &'b [u8]) -> AttrIndex<'b, N> {
-        AttrIndex { area, at: self.at }
+    /// A copy of the positions (to keep with an owned copy of the bytes:
+    /// [`AttrSlots::over`] reads them there without a second walk).
+    pub fn slots(&self) -> AttrSlots<N> {
+        AttrSlots { at: *self.at }
     }
 
     /// The position and length of the attribute of type `kind`.
@@ -663,6 +716,53 @@ impl<'a, const N: usize> AttrIndex<'a, N> {
     }
 }
 
+/// `nla_len` and the raw `nla_type` (flag bits included) of an attribute
+/// header read as one host-order word.
+// Both halves are 16-bit values.
+#[allow(clippy::cast_possible_truncation)]
+#[inline(always)]
+fn split_header(w: u32) -> (u16, u16) {
+    // `nla_len` is the first u16 in memory, `nla_type` the second.
+    if cfg!(target_endian = "little") {
+        (w as u16, (w >> 16) as u16)
+    } else {
+        ((w >> 16) as u16, w as u16)
+    }
+}
+
+/// The walk of a whole-units area for an attribute off its common path
+/// (flag bits set, a type without an exact rule or beyond the slots, a
+/// length other than its rule's): the checks of [`check_unfixed`] or of
+/// the exact rule, the position noted for a type within the slots.
+/// Returns the attribute's padded length in 4-byte units (at least one,
+/// and at most what is left of the area).
+// The padded length of a 16-bit length, in units, is a 16-bit value.
+#[allow(clippy::cast_possible_truncation)]
+#[inline(always)]
+fn walk_other<const N: usize>(
+    rest: &[u8],
+    w: u32,
+    rules: &AttrRules<N>,
+    at: &mut [u16; N],
+    unit: u16,
+) -> Result<u16, ParseError> {
+    let (len16, kind) = split_header(w);
+    let kind = kind & NLA_TYPE_MASK;
+    let len = usize::from(len16);
+    if let Some(slot) = at.get_mut(usize::from(kind)) {
+        let rule = rules.rule[usize::from(kind)];
+        if rule != u32::from(len16) {
+            check_unfixed(rest, len, kind, rule)?;
+        }
+        *slot = unit;
+    } else {
+        check_unfixed(rest, len, kind, RULE_ANY)?;
+    }
+    // `len` is a 16-bit value: its padded length in units fits in 16 bits.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(((len + 3) >> 2) as u16)
+}
+
 /// `nla_len` and the type (flags masked off) of an attribute header, read
 /// as one host-order word.
 #[inline(always)]
@@ -707,7 +807,7 @@ fn bad_attr_len(len: usize, have: usize) -> ParseError {
 /// `rest` whose length is not its rule's exact one: fine only for a string
 /// rule with a non-empty payload ending in NUL.
 #[inline(always)]
-fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u32) -> Result<(), ParseError> {
     if rule == RULE_CSTR && len > NLA_HDRLEN && rest.get(len - 1) == Some(&0) {
         return Ok(());
     }
@@ -719,7 +819,7 @@ fn check_cstr(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), Parse
 /// within `NLA_HDRLEN..=rest.len()`, and then be fine for the rule (any
 /// payload, or a string ending in NUL).
 #[inline(always)]
-fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), ParseError> {
+fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u32) -> Result<(), ParseError> {
     if len.wrapping_sub(NLA_HDRLEN) > rest.len().wrapping_sub(NLA_HDRLEN) {
         return Err(bad_attr_len(len, rest.len()));
     }
@@ -731,13 +831,13 @@ fn check_unfixed(rest: &[u8], len: usize, kind: u16, rule: u16) -> Result<(), Pa
 
 /// The error of an attribute its rule refuses.
 #[cold]
-fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
+fn rule_error(len: usize, kind: u16, rule: u32) -> ParseError {
     if rule == RULE_CSTR {
         return ParseError::Unterminated { kind };
     }
     ParseError::AttrSize {
         kind,
-        expected: usize::from(rule) - NLA_HDRLEN,
+        expected: rule as usize - NLA_HDRLEN,
         got: len - NLA_HDRLEN,
     }
 }
@@ -767,7 +867,7 @@ fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
 ///
 /// # Examples
 /// ```
-/// use nfnl::{attr_schema, AttrIndex, ParseError};
+/// use nfnl::{attr_schema, AttrIndex, AttrSlots, ParseError};
 ///
 /// /// A message with a mark (type 1), a name (type 2) and a payload (type 3).
 /// struct Msg<'a> {
@@ -789,11 +889,12 @@ fn rule_error(len: usize, kind: u16, rule: u16) -> ParseError {
 ///
 /// // mark 7, name "eth0\0"
 /// let area = [8, 0, 1, 0, 0, 0, 0, 7, 9, 0, 2, 0, b'e', b't', b'h', b'0', 0, 0, 0, 0];
-/// let m = Msg { attrs: AttrIndex::parse(&area, &RULES)? };
+/// let mut slots = AttrSlots::new();
+/// let m = Msg { attrs: AttrIndex::parse(&area, &RULES, &mut slots)? };
 /// assert_eq!((m.mark(), m.name(), m.payload()), (Some(7), Some(&b"eth0"[..]), None));
 /// // a 2-byte mark is refused when the index is built
 /// let bad = [6, 0, 1, 0, 0, 7, 0, 0];
-/// assert!(matches!(AttrIndex::parse(&bad, &RULES), Err(ParseError::AttrSize { kind: 1, .. })));
+/// assert!(matches!(AttrIndex::parse(&bad, &RULES, &mut AttrSlots::new()), Err(ParseError::AttrSize { kind: 1, .. })));
 /// # Ok::<(), ParseError>(())
 /// ```
 #[macro_export]
@@ -871,7 +972,8 @@ mod tests {
     #[test]
     fn compact_index_finds_what_the_table_finds() {
         let table = AttrTable::<'_, 8>::from_bytes(FIXTURE).unwrap();
-        let index = AttrIndex::<'_, 8>::parse_sized(FIXTURE, &[0; 8]).unwrap();
+        let mut slots = AttrSlots::new();
+        let index = AttrIndex::<'_, 8>::parse_sized(FIXTURE, &[0; 8], &mut slots).unwrap();
         for kind in 0..10 {
             assert_eq!(index.get(kind), table.get(kind), "type {kind}");
         }
@@ -879,15 +981,17 @@ mod tests {
         let mut sizes = [0u8; 8];
         sizes[2] = 4;
         assert_eq!(
-            AttrIndex::<'_, 8>::parse_sized(FIXTURE, &sizes).map(|_| ()),
+            AttrIndex::<'_, 8>::parse_sized(FIXTURE, &sizes, &mut AttrSlots::new()).map(|_| ()),
             Err(ParseError::AttrSize {
                 kind: 2,
                 expected: 4,
                 got: 2
             })
         );
-        assert!(AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8]).is_err());
-        assert_eq!(AttrIndex::<'_, 8>::empty().get(1), None);
+        assert!(
+            AttrIndex::<'_, 8>::parse_sized(&FIXTURE[..6], &[0; 8], &mut AttrSlots::new()).is_err()
+        );
+        assert_eq!(AttrSlots::<8>::new().over(&[]).get(1), None);
     }
 
     #[test]
@@ -903,7 +1007,8 @@ mod tests {
             4, 0, 3, 0, // 3: flag
             5, 0, 4, 0, 9, 0, 0, 0, // 4: one byte, any
         ];
-        let i = AttrIndex::parse(&area, &R).unwrap();
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
         assert_eq!(i.be32(1), Some(5));
         assert_eq!(i.cstr_bytes(2), Some(&b"x"[..]));
         assert!(i.has(3) && !i.has(5));
@@ -911,26 +1016,50 @@ mod tests {
         assert_eq!(i.get(4).map(|a| a.kind()), Some(4));
         // the rebased index reads the copy without a second walk
         let copy = area.to_vec();
-        assert_eq!(i.over(&copy).be32(1), Some(5));
-        assert_eq!(i.over(&copy[..4]).be32(1), None);
+        let kept = i.slots();
+        assert_eq!(kept.over(&copy).be32(1), Some(5));
+        assert_eq!(kept.over(&copy[..4]).be32(1), None);
         // a string without its NUL, an empty one, a flag with a payload
         let no_nul = [6, 0, 2, 0, b'x', b'y', 0, 0];
         assert_eq!(
-            AttrIndex::parse(&no_nul, &R),
+            AttrIndex::parse(&no_nul, &R, &mut AttrSlots::new()),
             Err(ParseError::Unterminated { kind: 2 })
         );
         assert_eq!(
-            AttrIndex::parse(&[4, 0, 2, 0], &R),
+            AttrIndex::parse(&[4, 0, 2, 0], &R, &mut AttrSlots::new()),
             Err(ParseError::Unterminated { kind: 2 })
         );
         assert_eq!(
-            AttrIndex::parse(&[5, 0, 3, 0, 1, 0, 0, 0], &R),
+            AttrIndex::parse(&[5, 0, 3, 0, 1, 0, 0, 0], &R, &mut AttrSlots::new()),
             Err(ParseError::AttrSize {
                 kind: 3,
                 expected: 0,
                 got: 1
             })
         );
+    }
+
+    #[test]
+    fn the_longest_string_is_checked_for_its_nul() {
+        const R: AttrRules<4> = AttrRules::new()
+            .rule(2, AttrRule::CStr)
+            .rule(3, AttrRule::Any);
+        // nla_len 65535 (the largest): a string rule's NUL is checked, an
+        // any-payload rule takes it, at every length the walk can meet.
+        let mut area = vec![b'x'; 65536];
+        area[..4].copy_from_slice(&[0xff, 0xff, 2, 0]);
+        assert_eq!(
+            AttrIndex::parse(&area, &R, &mut AttrSlots::new()),
+            Err(ParseError::Unterminated { kind: 2 })
+        );
+        area[65534] = 0;
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
+        assert_eq!(i.cstr_bytes(2).map(<[u8]>::len), Some(65530));
+        area[2] = 3;
+        let mut slots = AttrSlots::new();
+        let i = AttrIndex::parse(&area, &R, &mut slots).unwrap();
+        assert_eq!(i.payload(3).map(<[u8]>::len), Some(65531));
     }
 
     #[test]
@@ -948,7 +1077,8 @@ mod tests {
             &[5, 0, 9, 0, 7, 0, 0, 0, 6, 0, 2, 0, b'x', 0],
         ];
         for area in ok {
-            let i = AttrIndex::parse(area, &R).unwrap();
+            let mut slots = AttrSlots::new();
+            let i = AttrIndex::parse(area, &R, &mut slots).unwrap();
             assert!(i.has(1) || i.has(2), "{area:?}");
         }
         type Case<'c> = (&'c [u8], fn(&ParseError) -> bool);
@@ -989,7 +1119,7 @@ mod tests {
             }),
         ];
         for (area, want) in bad {
-            let e = AttrIndex::parse(area, &R).unwrap_err();
+            let e = AttrIndex::parse(area, &R, &mut AttrSlots::new()).unwrap_err();
             assert!(want(&e), "{area:?}: {e:?}");
         }
     }

@@ -33,7 +33,8 @@
 //! The path of a queued packet: `recvmmsg` fills the batch's slots → the
 //! reader validates the next `nlmsghdr` and skips filler → nfqueue sees a
 //! packet message by its header type, indexes its attributes in one pass
-//! ([`AttrIndex`]) and lends a `Packet` borrowing the slot → its verdict is
+//! ([`AttrIndex`], its positions in the queue's own [`AttrSlots`]) and
+//! lends a `Packet` borrowing the slot and the index → its verdict is
 //! appended to nfqueue's transmit batch → which is sent by the hook the
 //! reader runs before its next receive system call.
 //!
@@ -72,7 +73,8 @@
 //!   a log message) declares its attributes once with [`attr_schema!`]:
 //!   one line per attribute (type, accessor, kind) gives both the check
 //!   [`AttrIndex::parse`] applies in its one walk and the typed accessor,
-//!   which then slices what was checked.
+//!   which then slices what was checked. The receiver keeps the
+//!   [`AttrSlots`] the walk fills, so the view it lends is a few words.
 //!
 //! # Wire format
 //! ```text
@@ -147,7 +149,7 @@ pub mod tokio;
 pub mod tokio {}
 
 pub use ack::{done_status, Control, ErrorMsg, ExtAck};
-pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrTable};
+pub use attr::{Attr, AttrFlags, AttrIndex, AttrIter, AttrRule, AttrRules, AttrSlots, AttrTable};
 pub use builder::{MsgBuilder, NfHeader, MAX_ATTR_PAYLOAD};
 pub use conn::{initial_seq, Answer, Conn, DumpStream, Pending};
 pub use error::{

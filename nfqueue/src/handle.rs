@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::packet::{PacketHdr, PacketMeta};
+use crate::packet::{PacketHdr, PacketMeta, PacketSlots};
 use crate::tx::{Shared, Tx};
 use crate::verdict::{Decision, Verdict};
 
@@ -104,7 +104,8 @@ impl<'q> Packet<'q> {
         HeldPacket {
             shared: Arc::clone(this.shared),
             bytes: this.meta.raw().to_vec(),
-            meta: this.meta.detach(),
+            slots: this.meta.slots(),
+            id: this.meta.id(),
             armed: true,
         }
     }
@@ -164,29 +165,30 @@ pub struct RawPacketId {
 pub struct HeldPacket {
     shared: Arc<Shared>,
     bytes: Vec<u8>,
-    /// The view of the packet it was held from, without its bytes:
-    /// attached to `bytes` by [`HeldPacket::meta`] without a second parse.
-    meta: PacketMeta<'static>,
+    /// The positions of the view of the packet it was held from: read
+    /// over `bytes` by [`HeldPacket::meta`] without a second parse.
+    slots: PacketSlots,
+    /// The packet id.
+    id: u32,
     armed: bool,
 }
 
 impl HeldPacket {
     /// The packet id.
     pub fn id(&self) -> u32 {
-        self.meta.id()
+        self.id
     }
 
     /// The queue number.
     pub fn queue(&self) -> u16 {
-        // The detached view has no bytes: the queue (`res_id`) is read
-        // from the owned copy.
+        // The queue (`res_id`) is read from the owned copy.
         self.meta().queue()
     }
 
     /// The packet's metadata and payload: the view it was held with, over
     /// the owned copy (checked when it was received, not parsed again).
     pub fn meta(&self) -> PacketMeta<'_> {
-        self.meta.attach(&self.bytes)
+        PacketMeta::attach(&self.bytes, &self.slots, self.id)
     }
 
     /// Gives the verdict, sent at once.

@@ -127,7 +127,7 @@ pub use health::QueueStats;
 pub use nfnl::pcap::LinkType;
 /// The pcap writer (a [`PacketMeta`] is one `LINKTYPE_RAW` record).
 pub use nfnl::pcap::PcapWriter;
-pub use packet::{PacketMeta, SkbInfo};
+pub use packet::{PacketMeta, PacketSlots, SkbInfo};
 pub use queue::{Queue, RECV_BATCH, RECV_BUFFER_LEN};
 pub use tx::DEFAULT_VERDICT_BATCH;
 pub use verdict::{Decision, Verdict};

@@ -17,8 +17,8 @@
 use std::time::SystemTime;
 
 use nfnl::{
-    AttrIndex, AttrIter, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError, ProtoFamily,
-    Timestamp, Vlan,
+    AttrIndex, AttrIter, AttrSlots, CtState, Hook, HwAddr, IpPacket, NfMsg, ParseError,
+    ProtoFamily, Timestamp, Vlan,
 };
 use nfnl_sys as sys;
 
@@ -40,6 +40,13 @@ bitflags::bitflags! {
 /// Attribute slots of a packet (`NFQA_CGROUP_CLASSID` + 1: the 6.1 header's
 /// `NFQA_MAX` is one lower).
 const SLOTS: usize = sys::NFQA_CGROUP_CLASSID as usize + 1;
+
+/// Where a queued packet's attributes (`NFQA_*`) are: the storage a
+/// [`PacketMeta`] borrows, filled by [`PacketMeta::parse`]. A
+/// [`Queue`](crate::Queue) keeps one and refills it for each packet it
+/// returns; to parse messages yourself, keep one too
+/// (`PacketSlots::new()`).
+pub type PacketSlots = AttrSlots<SLOTS>;
 
 /// Size of `NFQA_PACKET_HDR` (`struct nfqnl_msg_packet_hdr`, packed).
 const PACKET_HDR_LEN: usize = 7;
@@ -139,10 +146,12 @@ nfnl::attr_schema! {
 /// buffer: the message, an index of its attributes, each checked by
 /// [`PacketMeta::parse`] in one pass against the packet's attribute schema,
 /// and the packet id; the accessors are slices of what was checked and
-/// cannot fail. Small (72 bytes), so it is cheap to move.
+/// cannot fail. Small (32 bytes: the index's positions are in the
+/// caller's [`PacketSlots`]), so it is cheap to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketMeta<'a> {
-    /// The index over the whole message (`nlmsghdr`, `nfgenmsg`, attributes).
+    /// The index over the whole message (`nlmsghdr`, `nfgenmsg`,
+    /// attributes), its positions in a [`PacketSlots`].
     attrs: AttrIndex<'a, SLOTS>,
     /// `packet_id` of `NFQA_PACKET_HDR` (read on every verdict).
     id: u32,
@@ -152,8 +161,9 @@ pub struct PacketMeta<'a> {
 const ATTRS_AT: usize = sys::NLMSG_HDRLEN + 4;
 
 impl<'a> PacketMeta<'a> {
-    /// Parses an `NFQNL_MSG_PACKET` message: indexes its attributes and
-    /// checks the size of every fixed-size one and the VLAN nest.
+    /// Parses an `NFQNL_MSG_PACKET` message: indexes its attributes into
+    /// `slots` (the view borrows them) and checks the size of every
+    /// fixed-size one and the VLAN nest.
     ///
     /// # Errors
     /// [`ParseError::UnexpectedMessage`] for another message type;
@@ -164,20 +174,21 @@ impl<'a> PacketMeta<'a> {
     /// # Examples
     /// ```
     /// use nfnl::{MsgBuilder, NfHeader, NfMsg};
-    /// use nfnl_queue::{Hook, PacketMeta};
+    /// use nfnl_queue::{Hook, PacketMeta, PacketSlots};
     /// // Build what the kernel sends (type QUEUE<<8 | PACKET, res_id = queue 1).
     /// let mut b = MsgBuilder::new();
     /// b.begin(NfHeader::new(3, 0).family(2).res_id(1), 0);
     /// b.put_bytes(1, &[0, 0, 0, 42, 0x08, 0x00, 3])?; // NFQA_PACKET_HDR: id 42, IPv4, LOCAL_OUT
     /// b.put_be32(3, 7); // NFQA_MARK
     /// let bytes = b.finish()?.to_vec();
-    /// let p = PacketMeta::parse(&NfMsg::parse(&bytes)?)?;
+    /// let mut slots = PacketSlots::new();
+    /// let p = PacketMeta::parse(&NfMsg::parse(&bytes)?, &mut slots)?;
     /// assert_eq!((p.id(), p.queue(), p.hook(), p.mark()), (42, 1, Hook::LocalOut, Some(7)));
     /// assert!(p.payload().is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline]
-    pub fn parse(msg: &NfMsg<'a>) -> Result<Self, ParseError> {
+    pub fn parse(msg: &NfMsg<'a>, slots: &'a mut PacketSlots) -> Result<Self, ParseError> {
         if msg.subsystem() != sys::NFNL_SUBSYS_QUEUE || msg.msg_type() != sys::NFQNL_MSG_PACKET {
             return Err(ParseError::UnexpectedMessage {
                 msg_type: msg.nl().msg_type(),
@@ -186,7 +197,7 @@ impl<'a> PacketMeta<'a> {
         let bytes = msg.nl().as_bytes();
         // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
         let mut p = PacketMeta {
-            attrs: AttrIndex::parse_at(bytes, ATTRS_AT, &RULES)?,
+            attrs: AttrIndex::parse_at(bytes, ATTRS_AT, &RULES, slots)?,
             id: 0,
         };
         let Some(hdr) = p.packet_hdr() else {
@@ -202,12 +213,12 @@ impl<'a> PacketMeta<'a> {
         Ok(p)
     }
 
-    /// Parses the message at the start of `bytes`.
+    /// Parses the message at the start of `bytes`, its index in `slots`.
     ///
     /// # Errors
     /// As [`PacketMeta::parse`], plus netlink header errors.
-    pub fn parse_bytes(bytes: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse(&NfMsg::parse(bytes)?)
+    pub fn parse_bytes(bytes: &'a [u8], slots: &'a mut PacketSlots) -> Result<Self, ParseError> {
+        Self::parse(&NfMsg::parse(bytes)?, slots)
     }
 
     /// The raw netlink message (`nlmsghdr` on).
@@ -215,23 +226,19 @@ impl<'a> PacketMeta<'a> {
         self.attrs.bytes()
     }
 
-    /// The view without its bytes, for an owned copy of the message
-    /// ([`PacketMeta::attach`]). Only `id` and `attach` mean anything on
-    /// it: every other accessor reads bytes it no longer has (`queue`
-    /// would say 0).
-    pub(crate) fn detach(&self) -> PacketMeta<'static> {
-        PacketMeta {
-            attrs: self.attrs.over(&[]),
-            id: self.id,
-        }
+    /// A copy of the view's positions, to keep with an owned copy of
+    /// the message ([`PacketMeta::attach`]).
+    pub(crate) fn slots(&self) -> PacketSlots {
+        self.attrs.slots()
     }
 
-    /// A detached view over `raw`, a copy of the message it was parsed
-    /// from ([`PacketMeta::raw`]): no second walk.
-    pub(crate) fn attach<'b>(&self, raw: &'b [u8]) -> PacketMeta<'b> {
+    /// The view of the packet `id` whose positions are `slots` over
+    /// `raw`, a copy of the message they were found in
+    /// ([`PacketMeta::raw`]): no second walk.
+    pub(crate) fn attach<'b>(raw: &'b [u8], slots: &'b PacketSlots, id: u32) -> PacketMeta<'b> {
         PacketMeta {
-            attrs: self.attrs.over(raw),
-            id: self.id,
+            attrs: slots.over(raw),
+            id,
         }
     }
 
@@ -399,7 +406,8 @@ pub(crate) mod tests {
     #[test]
     fn parses_every_attribute() {
         let bytes = full_fixture();
-        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(&bytes, &mut slots).unwrap();
         assert_eq!((p.queue(), p.family(), p.id()), (5, ProtoFamily::Ipv4, 9));
         assert_eq!((p.hw_protocol(), p.hook()), (0x0800, Hook::LocalIn));
         assert_eq!(p.mark(), Some(0x42));
@@ -444,7 +452,8 @@ pub(crate) mod tests {
         body.extend(attr(10, &UDP4[..28]));
         body.extend(attr(13, &1400u32.to_be_bytes())); // NFQA_CAP_LEN 1400
         let bytes = nlmsg(0x0300, 0, 0, 0, &body);
-        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(&bytes, &mut slots).unwrap();
         assert!(p.is_truncated());
         assert_eq!(p.len(), 1400);
         assert_eq!(p.cap_len(), Some(1400));
@@ -455,7 +464,7 @@ pub(crate) mod tests {
         // missing NFQA_PACKET_HDR
         let bytes = nlmsg(0x0300, 0, 0, 0, &[2, 0, 0, 1]);
         assert_eq!(
-            PacketMeta::parse_bytes(&bytes),
+            PacketMeta::parse_bytes(&bytes, &mut PacketSlots::new()),
             Err(ParseError::Missing {
                 kind: 1,
                 within: "NFQNL_MSG_PACKET"
@@ -465,7 +474,7 @@ pub(crate) mod tests {
         let mut body = vec![2, 0, 0, 1];
         body.extend(attr(1, &[0, 0, 0, 1]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body), &mut PacketSlots::new()),
             Err(ParseError::AttrSize {
                 kind: 1,
                 expected: 7,
@@ -477,14 +486,14 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(3, &[1, 2]));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body), &mut PacketSlots::new()),
             Err(ParseError::AttrSize { kind: 3, .. })
         ));
         // attribute overflowing the message
         let mut body = vec![2, 0, 0, 1];
         body.extend([200, 0, 1, 0]);
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body), &mut PacketSlots::new()),
             Err(ParseError::Truncated { .. })
         ));
         // bad VLAN nest child size
@@ -492,18 +501,22 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 0, 1, 8, 0, 3]));
         body.extend(attr(19, &attr(2, &[1])));
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body)),
+            PacketMeta::parse_bytes(&nlmsg(0x0300, 0, 0, 0, &body), &mut PacketSlots::new()),
             Err(ParseError::AttrSize { kind: 2, .. })
         ));
         // another message type
         assert!(matches!(
-            PacketMeta::parse_bytes(&nlmsg(0x0301, 0, 0, 0, &[0, 0, 0, 1])),
+            PacketMeta::parse_bytes(
+                &nlmsg(0x0301, 0, 0, 0, &[0, 0, 0, 1]),
+                &mut PacketSlots::new()
+            ),
             Err(ParseError::UnexpectedMessage { msg_type: 0x0301 })
         ));
         // every prefix of a valid message: error or fine, never a panic
         let full = full_fixture();
         for n in 0..full.len() {
-            let _ = PacketMeta::parse_bytes(&full[..n]);
+            let mut slots = PacketSlots::new();
+            let _ = PacketMeta::parse_bytes(&full[..n], &mut slots);
         }
     }
 
@@ -515,7 +528,7 @@ pub(crate) mod tests {
         body.extend(attr(1, &[0, 0, 1, 2, 0x08, 0x00, 3]));
         body.extend(attr(3, &[1, 2]));
         let bad = nlmsg(0x0300, 0, 0, 0, &body);
-        assert!(PacketMeta::parse_bytes(&bad).is_err());
+        assert!(PacketMeta::parse_bytes(&bad, &mut PacketSlots::new()).is_err());
         let (queue, hdr) = PacketHdr::salvage(&bad).unwrap();
         assert_eq!(
             (queue, hdr.id, hdr.hw_protocol, hdr.hook),
@@ -523,11 +536,15 @@ pub(crate) mod tests {
         );
         // An owned copy reuses the index: the same view over the copy.
         let bytes = full_fixture();
-        let p = PacketMeta::parse_bytes(&bytes).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(&bytes, &mut slots).unwrap();
         let copy = p.raw().to_vec();
-        let held = p.detach();
-        let q = held.attach(&copy);
-        assert_eq!(q, PacketMeta::parse_bytes(&copy).unwrap());
+        let kept = p.slots();
+        let q = PacketMeta::attach(&copy, &kept, p.id());
+        assert_eq!(
+            q,
+            PacketMeta::parse_bytes(&copy, &mut PacketSlots::new()).unwrap()
+        );
         assert_eq!(
             (q.id(), q.queue(), q.mark(), q.payload()),
             (9, 5, Some(0x42), Some(&UDP4[..]))

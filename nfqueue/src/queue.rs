@@ -16,7 +16,7 @@ use crate::config::{ConfigMsg, CopyMode, QueueConfig, QueueFlags};
 use crate::error::Error;
 use crate::handle::{salvage_id, Packet, QueueHandle};
 use crate::health::{self, QueueStats};
-use crate::packet::PacketMeta;
+use crate::packet::{PacketMeta, PacketSlots};
 use crate::tx::{Shared, Tx};
 use crate::verdict::{encode_verdict_batch, Decision, Verdict};
 
@@ -82,6 +82,9 @@ pub struct Queue {
     last_ids: Vec<(u16, u32)>,
     /// The queue and id of the last packet received.
     last: Option<(u16, u32)>,
+    /// The attribute index of the packet last returned (refilled by each
+    /// receive: the returned view borrows it, nothing is copied).
+    slots: PacketSlots,
 }
 
 impl Queue {
@@ -128,6 +131,7 @@ impl Queue {
             bound: Vec::new(),
             last_ids: Vec::new(),
             last: None,
+            slots: PacketSlots::new(),
         })
     }
 
@@ -393,10 +397,11 @@ impl Queue {
         self.reader.skipped()
     }
 
-    /// The packet [`Receive::fill`] made ready. Out of line: the packet is
-    /// built in the caller's slot, and the receive loop stays small enough
-    /// to keep its state in registers (fewer instructions per packet).
-    #[inline(never)]
+    /// The packet [`Receive::fill`] made ready. Inlined into the receive
+    /// loop: out of line, the packet (small since its index is in `slots`)
+    /// was built in the caller's memory and the loop spilled around the
+    /// call (481 instructions per packet instead of 450).
+    #[inline(always)]
     pub(crate) fn take_packet(&mut self) -> Result<Packet<'_>, Error> {
         let Queue {
             reader,
@@ -404,11 +409,12 @@ impl Queue {
             shared,
             last_ids,
             last,
+            slots,
             ..
         } = self;
         let msg = reader.next(Wait::Poll)?;
         let raw = msg.as_bytes();
-        match msg.nf().and_then(|nf| PacketMeta::parse(&nf)) {
+        match msg.nf().and_then(|nf| PacketMeta::parse(&nf, slots)) {
             Ok(meta) => {
                 let queue = meta.queue();
                 match last {

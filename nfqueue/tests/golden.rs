@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use nfnl::{IpProto, ProtoFamily};
-use nfnl_queue::{Hook, PacketMeta};
+use nfnl_queue::{Hook, PacketMeta, PacketSlots};
 
 #[test]
 fn kernel_captured_packets() {
@@ -21,7 +21,8 @@ fn kernel_captured_packets() {
             40,
         ),
     ] {
-        let p = PacketMeta::parse_bytes(bytes).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(bytes, &mut slots).unwrap();
         assert_eq!(
             (p.queue(), p.family(), p.hook()),
             (9, family, Hook::LocalOut)

@@ -8,7 +8,7 @@ mod common_fixture;
 use nfnl::testutil::mutate;
 
 use nfnl::{MsgBuilder, NfHeader};
-use nfnl_queue::PacketMeta;
+use nfnl_queue::{PacketMeta, PacketSlots};
 use nfnl_sys::queue::*;
 
 /// A packet message with every optional attribute, IPv6 payload included.
@@ -67,7 +67,8 @@ fn rich_packet() -> Vec<u8> {
 }
 
 fn exercise(bytes: &[u8]) {
-    let Ok(p) = PacketMeta::parse_bytes(bytes) else {
+    let mut slots = PacketSlots::new();
+    let Ok(p) = PacketMeta::parse_bytes(bytes, &mut slots) else {
         return;
     };
     let _ = (
@@ -108,7 +109,10 @@ fn mutated_packets_never_panic() {
     let udp = b.finish().unwrap().to_vec();
     let rich = rich_packet();
     assert!(
-        PacketMeta::parse_bytes(&rich).unwrap().ip().is_some(),
+        PacketMeta::parse_bytes(&rich, &mut PacketSlots::new())
+            .unwrap()
+            .ip()
+            .is_some(),
         "seed parses"
     );
     mutate::hammer(&[udp, rich], 5000, exercise);

@@ -1055,7 +1055,7 @@ fn capture_golden_packets() {
     use nfnl::testutil::fixture::capture;
     use nfnl::{Control, MsgBuilder, NlFlags, NlMsg, Socket};
     use nfnl_queue::raw::ConfigMsg;
-    use nfnl_queue::PacketMeta;
+    use nfnl_queue::{PacketMeta, PacketSlots};
     let _ns = support::netns();
     let sock = Socket::open().unwrap();
     let mut b = MsgBuilder::new();
@@ -1077,7 +1077,8 @@ fn capture_golden_packets() {
     ] {
         support::udp_send(to, b"golden");
         let n = sock.recv(&mut buf, nfnl::Wait::timeout(T)).unwrap();
-        let p = PacketMeta::parse_bytes(&buf[..n]).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(&buf[..n], &mut slots).unwrap();
         assert_eq!(
             (p.queue(), p.family(), p.hook()),
             (9, family, Hook::LocalOut)

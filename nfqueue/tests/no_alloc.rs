@@ -15,7 +15,7 @@ use std::cell::Cell;
 use nfnl::{MsgBuilder, MsgIter, NlFlags};
 use nfnl_queue::raw::{encode_verdict, encode_verdict_batch};
 use nfnl_queue::RECV_BATCH;
-use nfnl_queue::{PacketMeta, Queue, Verdict};
+use nfnl_queue::{PacketMeta, PacketSlots, Queue, Verdict};
 
 mod common_fixture;
 
@@ -72,7 +72,8 @@ fn parse_and_verdict_1000_packets_without_allocating() {
     let before = allocs();
     let mut sum = 0u64;
     for (n, m) in MsgIter::new(&datagrams).enumerate() {
-        let p = PacketMeta::parse(&m.unwrap().nf().unwrap()).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse(&m.unwrap().nf().unwrap(), &mut slots).unwrap();
         let ip = p.ip().unwrap();
         sum += u64::from(p.id()) + u64::from(ip.dst_port().unwrap()) + p.len() as u64;
         let d = if p.id() % 2 == 0 {

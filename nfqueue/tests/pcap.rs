@@ -7,7 +7,7 @@
 use std::io::ErrorKind;
 
 use nfnl::testutil::fixture::{attr, nfmsg};
-use nfnl_queue::{LinkType, PacketMeta, PcapWriter};
+use nfnl_queue::{LinkType, PacketMeta, PacketSlots, PcapWriter};
 use nfnl_sys::queue::*;
 
 /// `NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_PACKET`.
@@ -40,7 +40,8 @@ fn kernel_captured_packets_are_raw_ip_records_of_their_payload() {
     ];
     let mut payloads = Vec::new();
     for bytes in captures {
-        let p = PacketMeta::parse_bytes(bytes).unwrap();
+        let mut slots = PacketSlots::new();
+        let p = PacketMeta::parse_bytes(bytes, &mut slots).unwrap();
         w.write(&p).unwrap();
         payloads.push(p.payload().unwrap().to_vec());
     }
@@ -81,7 +82,8 @@ fn truncated_packets_keep_their_full_length_and_timestamps_their_microseconds() 
         ],
     );
     let mut w = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
-    w.write(&PacketMeta::parse_bytes(&msg).unwrap()).unwrap();
+    w.write(&PacketMeta::parse_bytes(&msg, &mut PacketSlots::new()).unwrap())
+        .unwrap();
     let file = w.into_inner();
     assert_eq!(
         (u32_at(&file, 24), u32_at(&file, 28)),
@@ -108,7 +110,7 @@ fn packets_without_an_ip_payload_are_refused_by_name_and_nothing_is_written() {
     for (msg, want) in cases {
         let mut w = PcapWriter::new(Vec::new(), LinkType::RAW).unwrap();
         let e = w
-            .write(&PacketMeta::parse_bytes(&msg).unwrap())
+            .write(&PacketMeta::parse_bytes(&msg, &mut PacketSlots::new()).unwrap())
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert!(e.to_string().contains(want), "{e}\nwanted: {want}");

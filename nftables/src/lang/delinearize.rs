@@ -110,6 +110,14 @@ enum Reg {
     },
     /// A masked register (`&`), waiting for its comparison.
     Masked { src: Box<Reg>, mask: Vec<u8> },
+    /// A sub-field masked and shifted down (`ip dscp` as a named set's
+    /// key): the field, with the dependencies it removes when used; as the
+    /// key of a named map's lookup nft prints it `raw`, keeping them.
+    Shifted {
+        field: (Expr, Datatype, u32),
+        raw: Expr,
+        kills: Vec<Vec<Dep>>,
+    },
 }
 
 /// A statement that established protocol context and may be an implicit
@@ -155,6 +163,8 @@ struct State<'c, 'a> {
     vlan_depth: u32,
     /// Registers turned to network order by a `byteorder hton`.
     swapped: std::collections::HashSet<u32>,
+    /// A masked payload is being typed (no ether address prefix then).
+    masking: bool,
 }
 
 /// The 4-byte register index of a register number (1..=4 are 16 bytes wide).
@@ -405,6 +415,7 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
         pending_kills: Vec::new(),
         deferred: HashMap::new(),
         swapped: Default::default(),
+        masking: false,
     };
     let exprs: &[KExpr] = r.exprs.as_ref().map_or(&[], |l| l.0.as_slice());
     for e in exprs {
@@ -878,7 +889,11 @@ impl State<'_, '_> {
                 if !self.field_exists(*base, *offset, *len) && len % 8 == 0 {
                     // nft loads only the whole bytes of a byte-aligned prefix.
                     if let Some((e, ty, fbits)) = self.prefix_field(*base, *offset) {
-                        if fbits > *len && is_prefix_type(ty) {
+                        // (an ether address too: `ether daddr
+                        // 01:80:c2:00:00:00/24` loads 3 bytes; its masks
+                        // and interval elements are not prefixes)
+                        let ether = ty == Datatype::EtherAddr && !self.masking;
+                        if fbits > *len && (is_prefix_type(ty) || ether) {
                             return Ok(Left::Prefix(e, ty, fbits, *len));
                         }
                     }
@@ -930,8 +945,10 @@ impl State<'_, '_> {
                         }
                     }
                 }
-                let inner = self.left_of(src)?;
-                let Left::Fields(mut f, 0) = inner else {
+                self.masking = true;
+                let inner = self.left_of(src);
+                self.masking = false;
+                let Left::Fields(mut f, 0) = inner? else {
                     return Err("masked prefix".into());
                 };
                 if f.len() != 1 {
@@ -950,6 +967,12 @@ impl State<'_, '_> {
                 0,
             )),
             Reg::Imm(_) => Err("comparison of an immediate".into()),
+            Reg::Shifted { field, kills, .. } => {
+                for k in kills {
+                    self.kill(k);
+                }
+                Ok(Left::Fields(vec![field.clone()], 0))
+            }
             Reg::MapPart => Err("comparison of a map's data part".into()),
             Reg::PayloadEdit { .. } => Err("comparison of an edited payload".into()),
         }
@@ -1195,30 +1218,13 @@ impl State<'_, '_> {
                         )
                     }
                     (0, Some(Data::Value(mask)), Some(Data::Value(xor))) => {
-                        // `| x` (mask ~x, xor x), `^ x` (mask all ones), or `& m ^ x`.
                         let (e, ty, bits) = match self.left_of(&src)? {
                             Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
                             _ => return Err("bitwise on a masked value".into()),
                         };
                         let host = expr_host(&e, ty);
                         let val = |b: &[u8]| Expr::Value(typed_h(ty, bits, b, host));
-                        let all_ones = mask.iter().all(|b| *b == 0xff);
-                        let or = mask
-                            .iter()
-                            .zip(xor)
-                            .all(|(m, x)| m & x == 0 && (m | x) == 0xff);
-                        let bin = |op, l: Expr, r: Expr| Expr::Binop {
-                            op,
-                            left: Box::new(l),
-                            right: Box::new(r),
-                        };
-                        let out = if all_ones {
-                            bin(BinOp::Xor, e, val(xor))
-                        } else if or {
-                            bin(BinOp::Or, e, val(xor))
-                        } else {
-                            bin(BinOp::Xor, bin(BinOp::And, e, val(mask)), val(xor))
-                        };
+                        let out = mask_xor_expr(e, mask, xor, &val);
                         self.set(b.dreg, Reg::Expr { e: out, ty, bits })
                     }
                     (1 | 2, _, _) => {
@@ -1230,15 +1236,60 @@ impl State<'_, '_> {
                             .and_then(|x| x.try_into().ok())
                             .map(u32::from_ne_bytes);
                         let right = b.op.map_or(0, |o| o.0) == 2;
-                        let (e, ty, bits) = match self.left_of(&src)? {
-                            Left::Fields(mut f, 0) if f.len() == 1 => f.remove(0),
+                        let raw = match &src {
+                            Reg::Masked { src: inner, mask } => match inner.as_ref() {
+                                Reg::Payload { base, offset, len } => Some(Expr::Binop {
+                                    op: BinOp::And,
+                                    left: Box::new(Expr::Payload(Payload::Raw {
+                                        base: base.raw_name(),
+                                        offset: *offset,
+                                        len: *len,
+                                    })),
+                                    right: Box::new(Expr::Value(Value {
+                                        ty: Datatype::Integer,
+                                        bits: *len,
+                                        data: mask.clone(),
+                                    })),
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        let nokill = std::mem::replace(&mut self.nokill, raw.is_some());
+                        let left = self.left_of(&src);
+                        self.nokill = nokill;
+                        let kills = if raw.is_some() {
+                            std::mem::take(&mut self.pending_kills)
+                        } else {
+                            Vec::new()
+                        };
+                        let (e, ty, bits) = match left? {
+                            Left::Fields(mut f, 0) if f.len() == 1 => {
+                                for k in &kills {
+                                    self.kill(k);
+                                }
+                                f.remove(0)
+                            }
                             // A sub-field masked then shifted down (`typeof`
                             // keys): the register now holds the field itself.
                             Left::Fields(mut f, sh)
                                 if f.len() == 1 && right && Some(sh) == amount =>
                             {
-                                let (e, ty, bits) = f.remove(0);
-                                return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                                let field = f.remove(0);
+                                let Some(raw) = raw else {
+                                    let (e, ty, bits) = field;
+                                    return self.set(b.dreg, Reg::Expr { e, ty, bits });
+                                };
+                                let raw = Expr::Binop {
+                                    op: BinOp::Rshift,
+                                    left: Box::new(raw),
+                                    right: Box::new(Expr::Value(Value::number(
+                                        Datatype::Integer,
+                                        32,
+                                        sh.into(),
+                                    ))),
+                                };
+                                return self.set(b.dreg, Reg::Shifted { field, raw, kills });
                             }
                             _ => return Err("shift of a masked value".into()),
                         };
@@ -1399,6 +1450,10 @@ impl State<'_, '_> {
                                     Dep::EtherType(0x86dd),
                                 ]);
                                 if self.deps.len() < before {
+                                    true
+                                } else if self.l3.is_some_and(|p| p.name == "ip6") {
+                                    // The dependency went to an earlier
+                                    // `ip6` match: the network is still ip6.
                                     true
                                 } else {
                                     self.kill(&[
@@ -1961,7 +2016,9 @@ impl State<'_, '_> {
                     });
                     return Ok(());
                 }
+                // (nft keeps `ether saddr & ff:ff:ff:00:00:00 == ...`)
                 if !ty.is_bitmask()
+                    && !matches!(ty, Datatype::EtherAddr | Datatype::Lladdr)
                     && !matches!(l, Expr::Payload(Payload::Raw { .. }))
                     && lead > 0
                     && lead < width
@@ -2055,6 +2112,7 @@ impl State<'_, '_> {
                 Reg::Imm(v) => bits_of(v.len()),
                 Reg::MapPart => 32,
                 Reg::PayloadEdit { len, .. } => *len,
+                Reg::Shifted { field, .. } => field.2,
             };
             let bytes = u32::try_from(bits_to_bytes(bits).max(1)).unwrap_or(4);
             let padded = bytes.div_ceil(4) * 4;
@@ -2141,8 +2199,22 @@ impl State<'_, '_> {
             .set(&name)
             .and_then(|(s, _)| s.key_len)
             .unwrap_or(4);
+        let sreg = l.sreg.ok_or("lookup without sreg")?;
+        // nft prints a shifted sub-field keying a named map's lookup raw
+        // (`meta priority set (@nh,8,8 & 0xfc) >> 2 map @m`), and its
+        // dependency stays.
+        if let (Some(d), Some(Reg::Shifted { raw, field, .. })) =
+            (l.dreg.filter(|d| *d != 0), self.regs.get(&reg32(sreg)))
+        {
+            if bits_to_bytes(field.2) <= usize::try_from(key_len).unwrap_or(0) && key_len <= 4 {
+                let key = raw.clone();
+                self.regs.remove(&reg32(sreg));
+                let data = self.set_expr(&name, 0)?;
+                return self.map_into(d, &name, key, data);
+            }
+        }
         self.nokill = l.dreg.is_some_and(|d| d != 0);
-        let gathered = self.gather_key(l.sreg.ok_or("lookup without sreg")?, key_len);
+        let gathered = self.gather_key(sreg, key_len);
         self.nokill = false;
         let kills = std::mem::take(&mut self.pending_kills);
         if let Some(d) = l.dreg.filter(|d| *d != 0) {
@@ -2164,32 +2236,35 @@ impl State<'_, '_> {
                 self.push(Stmt::Vmap { key, data });
                 Ok(())
             }
-            Some(d) => {
-                let (ty, bits) = self
-                    .ctx
-                    .set(&name)
-                    .map(|(s, _)| {
-                        let t = Datatype::from_id(s.data_type.unwrap_or(4));
-                        (t, s.data_len.unwrap_or(4) * 8)
-                    })
-                    .unwrap_or((Datatype::Integer, 32));
-                let parts = bits.div_ceil(32).max(1);
-                for i in 1..parts.min(16) {
-                    self.regs.insert(reg32(d) + i, Reg::MapPart);
-                }
-                self.set(
-                    Some(d),
-                    Reg::Expr {
-                        e: Expr::Map {
-                            key: Box::new(key),
-                            data: Box::new(data),
-                        },
-                        ty,
-                        bits,
-                    },
-                )
-            }
+            Some(d) => self.map_into(d, &name, key, data),
         }
+    }
+
+    /// A map lookup's result in register `d`.
+    fn map_into(&mut self, d: u32, name: &str, key: Expr, data: Expr) -> R<()> {
+        let (ty, bits) = self
+            .ctx
+            .set(name)
+            .map(|(s, _)| {
+                let t = Datatype::from_id(s.data_type.unwrap_or(4));
+                (t, s.data_len.unwrap_or(4) * 8)
+            })
+            .unwrap_or((Datatype::Integer, 32));
+        let parts = bits.div_ceil(32).max(1);
+        for i in 1..parts.min(16) {
+            self.regs.insert(reg32(d) + i, Reg::MapPart);
+        }
+        self.set(
+            Some(d),
+            Reg::Expr {
+                e: Expr::Map {
+                    key: Box::new(key),
+                    data: Box::new(data),
+                },
+                ty,
+                bits,
+            },
+        )
     }
 
     /// The value or expression in register `r`, typed `ty` for immediates.
@@ -2330,6 +2405,7 @@ impl State<'_, '_> {
                 pending_kills: Vec::new(),
                 deferred: HashMap::new(),
                 swapped: Default::default(),
+                masking: false,
             };
             sub.expr(e)?;
             stmts.extend(sub.stmts.into_iter().flatten());
@@ -3374,4 +3450,32 @@ fn key_value(
         )));
     }
     Ok(Expr::Concat(parts))
+}
+
+/// A kernel bitwise `(x & mask) ^ xor` as nft writes it: the xor bits
+/// outside the mask are an `| o` (and widen the mask), those inside an
+/// `^ x`, and an all-ones mask is left out: `& m ^ x | o`, each part only
+/// when it does something (`meta mark & 0xff00ffff | 0x00040000` is stored
+/// as mask 0xff00ffff, xor 0x00040000 and read back as `& 0xff04ffff |
+/// 0x00040000`).
+fn mask_xor_expr(e: Expr, mask: &[u8], xor: &[u8], val: &dyn Fn(&[u8]) -> Expr) -> Expr {
+    let or: Vec<u8> = mask.iter().zip(xor).map(|(m, x)| x & !m).collect();
+    let inside: Vec<u8> = mask.iter().zip(xor).map(|(m, x)| x & m).collect();
+    let wide: Vec<u8> = mask.iter().zip(&or).map(|(m, o)| m | o).collect();
+    let bin = |op, l: Expr, r: Expr| Expr::Binop {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+    };
+    let mut out = e;
+    if !wide.iter().all(|b| *b == 0xff) {
+        out = bin(BinOp::And, out, val(&wide));
+    }
+    if inside.iter().any(|b| *b != 0) {
+        out = bin(BinOp::Xor, out, val(&inside));
+    }
+    if or.iter().any(|b| *b != 0) {
+        out = bin(BinOp::Or, out, val(&or));
+    }
+    out
 }

@@ -93,6 +93,8 @@ pub enum Verb {
     Flush,
     /// `reset` (counters, quotas): not applied by this crate.
     Reset,
+    /// `rename` (a chain, to its `"newname"`).
+    Rename,
 }
 
 impl Verb {
@@ -106,6 +108,7 @@ impl Verb {
             Verb::Destroy => "destroy",
             Verb::Flush => "flush",
             Verb::Reset => "reset",
+            Verb::Rename => "rename",
         }
     }
 }
@@ -136,6 +139,15 @@ pub struct Command {
     /// An object of a listing (no verb): its handle is the listed one, not
     /// a position.
     pub listed: bool,
+    /// A rule's `"index"`: the place of the rule of its chain that an `add`
+    /// goes after and an `insert` before.
+    pub rule_index: Option<u64>,
+    /// The handle of the rule `rule_index` names, found in the kernel's
+    /// chain by [`apply_with`] (a file with an index cannot be applied
+    /// without it).
+    pub position: Option<u64>,
+    /// A `rename chain`'s `"newname"`.
+    pub new_name: Option<String>,
 }
 
 type R<T> = Result<T, String>;
@@ -228,11 +240,15 @@ enum Ty {
 pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 
 /// Parsing state: the file's sets, for typing their elements.
-/// (family, table, name) of a set -> its key types and map data types.
-type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
+/// (family, table, name) of a set -> its key types, map data types and
+/// flags (an interval set's elements are sent as intervals).
+type SetTypes = HashMap<(String, String, String), SetShape>;
 
-/// Key types and map data types of a set that is not in the file.
-type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<(Vec<String>, Option<Vec<String>>)>;
+/// Key types, map data types and flags of a set.
+type SetShape = (Vec<String>, Option<Vec<String>>, Vec<String>);
+
+/// Key types, map data types and flags of a set that is not in the file.
+type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<SetShape>;
 
 #[derive(Default)]
 struct Ctx<'a> {
@@ -911,7 +927,6 @@ impl Ctx<'_> {
                 })
             }
             "quota" | "limit" | "ct helper" | "ct timeout" | "ct expectation" | "secmark"
-            | "synproxy"
                 if v.is_string() =>
             {
                 let kind = pick(
@@ -923,7 +938,6 @@ impl Ctx<'_> {
                         "ct timeout",
                         "ct expectation",
                         "secmark",
-                        "synproxy",
                     ],
                     "object",
                 )?;
@@ -1019,6 +1033,8 @@ impl Ctx<'_> {
             },
             "notrack" => Stmt::Notrack,
             "reset" => Stmt::Reset(self.expr(v, fam)?),
+            // A named synproxy object (`synproxy name "web"`).
+            "synproxy" if v.is_string() => objref("synproxy").ok_or("synproxy name")?,
             "synproxy" => Stmt::Synproxy(Synproxy {
                 mss: match o {
                     Some(o) => gu64(o, "mss")?.and_then(|x| u16::try_from(x).ok()),
@@ -1257,6 +1273,10 @@ fn hook_name(h: &str) -> R<&'static str> {
 impl Ctx<'_> {
     /// One object (`{"table": ...}`...) of a command or a listing.
     fn target(&mut self, key: &str, v: &Json, verb: Verb) -> R<(Target, String)> {
+        // `{"flush": {"ruleset": null}}`: the ruleset takes no object.
+        if key == "ruleset" {
+            return Ok((Target::Ruleset, format!("{} ruleset", verb.name())));
+        }
         let o = obj(v)?;
         let name = |k| -> String { o.get(k).and_then(Json::as_str).unwrap_or("").to_owned() };
         let handle = gu64(o, "handle")?.unwrap_or(0);
@@ -1318,7 +1338,7 @@ impl Ctx<'_> {
                 let table = name("table");
                 let sname = name("name");
                 let w = what(format!("{family} {table} {sname}"));
-                let (key_type, map) = if key == "element" {
+                let (key_type, map, known_flags) = if key == "element" {
                     self.sets
                         .get(&(family.to_owned(), table.clone(), sname.clone()))
                         .cloned()
@@ -1327,11 +1347,15 @@ impl Ctx<'_> {
                 } else {
                     let kt = strings(o.get("type"));
                     let map = (key == "map").then(|| strings(o.get("map")));
-                    self.sets.insert(
-                        (family.to_owned(), table.clone(), sname.clone()),
-                        (kt.clone(), map.clone()),
-                    );
-                    (kt, map)
+                    let flags = strings(o.get("flags"));
+                    // (`flush set` names a set without declaring it)
+                    if !kt.is_empty() {
+                        self.sets.insert(
+                            (family.to_owned(), table.clone(), sname.clone()),
+                            (kt.clone(), map.clone(), flags.clone()),
+                        );
+                    }
+                    (kt, map, flags)
                 };
                 let types: Vec<(Datatype, u32)> = key_type
                     .iter()
@@ -1341,6 +1365,8 @@ impl Ctx<'_> {
                     })
                     .collect::<R<_>>()?;
                 let ty = match types.as_slice() {
+                    // `flush set` and `delete set` name a set without its type.
+                    [] if o.get("elem").is_none() => Ty::One(Datatype::Integer, 32),
                     [] => return Err("no key type".into()),
                     [(t, b)] => Ty::One(*t, *b),
                     v => Ty::Concat(v.to_vec()),
@@ -1391,7 +1417,7 @@ impl Ctx<'_> {
                     map,
                     policy: pick_opt(o, "policy", &["performance", "memory"], "policy")?,
                     size: gu64(o, "size")?.and_then(|x| u32::try_from(x).ok()),
-                    flags: strings(o.get("flags"))
+                    flags: known_flags
                         .iter()
                         .map(|f| {
                             pick(
@@ -1520,8 +1546,19 @@ pub fn parse(text: &str) -> Result<Vec<Command>, Error> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_with(text: &str, ifindex: Option<IfindexFn<'_>>) -> Result<Vec<Command>, Error> {
+    parse_inner(text, ifindex, None)
+}
+
+/// [`parse_with`], typing the elements of sets the file does not declare
+/// with `set_lookup`.
+fn parse_inner(
+    text: &str,
+    ifindex: Option<IfindexFn<'_>>,
+    set_lookup: Option<SetLookup<'_>>,
+) -> Result<Vec<Command>, Error> {
     let mut ctx = Ctx {
         ifindex,
+        set_lookup,
         ..Default::default()
     };
     let mut out = Vec::new();
@@ -1650,6 +1687,7 @@ fn command(ctx: &mut Ctx<'_>, index: usize, it: &Json) -> Result<Option<Command>
         "destroy" => Some(Verb::Destroy),
         "flush" => Some(Verb::Flush),
         "reset" => Some(Verb::Reset),
+        "rename" => Some(Verb::Rename),
         _ => None,
     };
     let listed = verb.is_none();
@@ -1664,12 +1702,30 @@ fn command(ctx: &mut Ctx<'_>, index: usize, it: &Json) -> Result<Option<Command>
     let (target, _) = ctx
         .target(key, body, verb)
         .map_err(|why| fail(what.clone(), why))?;
+    let rule_index = match (&target, verb) {
+        (Target::Item(Item::Rule(_)), Verb::Add | Verb::Insert | Verb::Create) => {
+            body.get("index").and_then(Json::as_u64)
+        }
+        _ => None,
+    };
+    let new_name = match verb {
+        Verb::Rename => Some(
+            body.get("newname")
+                .and_then(Json::as_str)
+                .ok_or_else(|| fail(what.clone(), "rename without \"newname\"".into()))?
+                .to_owned(),
+        ),
+        _ => None,
+    };
     Ok(Some(Command {
         index,
         verb,
         target,
         what,
         listed,
+        rule_index,
+        position: None,
+        new_name,
     }))
 }
 
@@ -1745,16 +1801,14 @@ struct Encoder {
     parts: [Part; 3],
     /// A command with a verb was seen: one part, the file's order.
     file_order: bool,
-    /// Sets that rules update from the packet path: the kernel reports
-    /// such a set created without a size with 65535; sent back, that size
-    /// would make it pick a backend that cannot be updated (EOPNOTSUPP).
+    /// Sets that rules update from the packet path (see [`as_updated`]).
     updated: std::collections::HashSet<SetKey>,
-    /// Sets given size 65535 that no rule updates (yet): their command,
-    /// whether it creates, and the set without the size.
-    sized: HashMap<SetKey, (usize, bool, crate::Set)>,
-    /// Of those, the ones a later rule updates: encoded again without the
-    /// size when the transaction is finished.
-    resize: Vec<(usize, bool, crate::Set)>,
+    /// Sets that no rule updates (yet): their command, whether it creates,
+    /// and the set as it is sent when a rule updates it.
+    pending: HashMap<SetKey, (usize, bool, crate::Set)>,
+    /// Of those, the ones a later rule updates: encoded again as updated
+    /// sets when the transaction is finished.
+    redo: Vec<(usize, bool, crate::Set)>,
 }
 
 impl Encoder {
@@ -1764,8 +1818,8 @@ impl Encoder {
             parts: Default::default(),
             file_order: false,
             updated: Default::default(),
-            sized: HashMap::new(),
-            resize: Vec::new(),
+            pending: HashMap::new(),
+            redo: Vec::new(),
         }
     }
 
@@ -1782,8 +1836,8 @@ impl Encoder {
                         r.table.clone(),
                         set.trim_start_matches('@').into(),
                     );
-                    if let Some(s) = self.sized.remove(&key) {
-                        self.resize.push(s);
+                    if let Some(s) = self.pending.remove(&key) {
+                        self.redo.push(s);
                     }
                     self.updated.insert(key);
                 }
@@ -1799,7 +1853,7 @@ impl Encoder {
             lz,
             parts: [p0, p1, p2],
             updated,
-            sized,
+            pending,
             ..
         } = self;
         let Part { tx, ops } = match k {
@@ -1815,6 +1869,11 @@ impl Encoder {
         let lin = |e: linearize::Error| fail(e.to_string());
         let enc = |e: nfnl::EncodeError| fail(e.to_string());
         let fam = |f: &str| family_from_name(f).unwrap_or(ProtoFamily::Unspec);
+        if c.rule_index.is_some() && c.position.is_none() {
+            return Err(fail(
+                "a rule's \"index\" needs the kernel's chain (apply the file)".into(),
+            ));
+        }
         match (&c.target, c.verb) {
             (Target::Item(Item::Table(t)), Verb::Add | Verb::Create) => {
                 let k = lz.table(t).map_err(lin)?;
@@ -1834,17 +1893,13 @@ impl Encoder {
             }
             (Target::Item(Item::Set(s)), Verb::Add | Verb::Create) => {
                 let (mut set, elems) = lz.set(s).map_err(lin)?;
-                if s.size == Some(65535) {
-                    let key = (s.family, s.table.clone(), s.name.clone());
-                    let mut no_size = set.clone();
-                    if let Some(d) = no_size.desc.as_mut() {
-                        d.size = None;
-                    }
-                    if updated.contains(&key) {
-                        set = no_size;
-                    } else {
-                        sized.insert(key, (c.index, c.verb == Verb::Create, no_size));
-                    }
+                let key = (s.family, s.table.clone(), s.name.clone());
+                let mut as_dynamic = set.clone();
+                as_updated(&mut as_dynamic, s.size);
+                if updated.contains(&key) {
+                    set = as_dynamic;
+                } else {
+                    pending.insert(key, (c.index, c.verb == Verb::Create, as_dynamic));
                 }
                 if c.verb == Verb::Create {
                     tx.create_set(&set).map_err(enc)?;
@@ -1861,6 +1916,11 @@ impl Encoder {
             (Target::Elements(s), Verb::Add | Verb::Create | Verb::Delete | Verb::Destroy) => {
                 let (_, mut elems) = lz.set(s).map_err(lin)?;
                 elems.set_id = None;
+                // The end at zero that opens a new interval set's elements is
+                // not sent with elements added later (nft does not).
+                if let Some(list) = elems.elements.as_mut() {
+                    list.0.retain(|e| !is_zero_end(e));
+                }
                 match c.verb {
                     Verb::Add => tx
                         .add_elements(set_ref(&elems), elem_list(&elems))
@@ -1900,16 +1960,11 @@ impl Encoder {
                         tx.replace_rule(&rule).map_err(enc)?;
                     }
                     Verb::Insert => {
-                        if r.handle != 0 {
-                            rule.position = Some(r.handle);
-                        }
+                        rule.position = c.position.or(rule_position(c.verb, r.handle));
                         tx.insert_rule(&rule).map_err(enc)?;
                     }
                     _ => {
-                        // `add rule ... handle N`: after rule N.
-                        if r.handle != 0 && !c.listed {
-                            rule.position = Some(r.handle);
-                        }
+                        rule.position = c.position.or(rule_position(c.verb, r.handle));
                         tx.add_rule(&rule).map_err(enc)?;
                     }
                 }
@@ -1991,6 +2046,21 @@ impl Encoder {
                 )
                 .map_err(enc)?;
             }
+            (Target::Item(Item::Chain(ch)), Verb::Rename) => {
+                // NFT_MSG_NEWCHAIN naming the chain by handle, with its new name.
+                if ch.handle == 0 {
+                    return Err(fail(
+                        "a rename needs the chain's handle (apply the file)".into(),
+                    ));
+                }
+                let mut k = crate::Chain::new(
+                    fam(ch.family),
+                    &ch.table,
+                    c.new_name.as_deref().unwrap_or(""),
+                );
+                k.handle = Some(ch.handle);
+                tx.add_chain(&k).map_err(enc)?;
+            }
             (Target::Ruleset, Verb::Flush) => {
                 // NFT_MSG_DELTABLE without a name, every family: every table.
                 tx.push_raw(
@@ -2056,7 +2126,7 @@ impl Encoder {
             head.ops.extend(rest.ops);
             (rest.tx, head.ops)
         };
-        for (index, create, set) in self.resize {
+        for (index, create, set) in self.redo {
             let Some(i) = ops.iter().position(|o| o.0 == index) else {
                 continue;
             };
@@ -2083,6 +2153,155 @@ fn encode_failed(ops: &[(usize, String)], e: &nfnl::EncodeError) -> Error {
         what,
         why: e.to_string(),
     }
+}
+
+/// A set the file's rules update from the packet path. The kernel reports
+/// such a set created without a size with 65535; sent back, that size would
+/// make it pick a backend that cannot be updated (EOPNOTSUPP). And it is
+/// `dynamic` (`NFT_SET_EVAL`), as nft makes it: nft 1.0.6's JSON listing
+/// leaves the flag out, and the kernel refuses an update with a statement
+/// (`update @s { ip saddr limit rate ... }`) without it (EINVAL).
+fn as_updated(set: &mut crate::Set, declared_size: Option<u32>) {
+    if declared_size == Some(65535) {
+        if let Some(d) = set.desc.as_mut() {
+            d.size = None;
+        }
+    }
+    set.flags = Some(set.flags.unwrap_or_default() | crate::SetFlags::EVAL);
+}
+
+/// (family, table, name) of a chain.
+type ChainKey = (String, String, String);
+
+/// Resolves rule commands' `"index"` to the handle of the rule at that
+/// place of its chain, as nft does: the chain as the kernel has it with the
+/// file's earlier rule commands on it played in order (an index naming a
+/// rule of the file itself is refused: it has no handle yet). The kernel's
+/// chain is read only when a command of it has an index.
+#[derive(Default)]
+struct RulePlaces {
+    chains: HashMap<ChainKey, Places>,
+}
+
+/// What is known of one chain's rules.
+enum Places {
+    /// The kernel's chain not read (no index needed it yet): the file's
+    /// rule commands on it so far (verb, handle).
+    Unread(Vec<(Verb, u64)>),
+    /// The chain's rules in order: the kernel's handle, or `None` for a
+    /// rule this file adds.
+    Read(Vec<Option<u64>>),
+}
+
+impl RulePlaces {
+    /// Notes command `c` (a rule's, or a flush or delete of a chain) and
+    /// sets its `position` when it has an index; `chain` lists a chain's
+    /// rule handles as the kernel has them.
+    fn note(
+        &mut self,
+        c: &mut Command,
+        chain: &mut dyn FnMut(&str, &str, &str) -> Vec<u64>,
+    ) -> Result<(), Error> {
+        let (key, handle) = match &c.target {
+            Target::Item(Item::Rule(r)) => (
+                (r.family.to_owned(), r.table.clone(), r.chain.clone()),
+                r.handle,
+            ),
+            Target::Item(Item::Chain(ch)) if matches!(c.verb, Verb::Flush | Verb::Delete) => {
+                let key = (ch.family.to_owned(), ch.table.clone(), ch.name.clone());
+                self.chains.insert(key, Places::Read(Vec::new()));
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let places = self
+            .chains
+            .entry(key.clone())
+            .or_insert_with(|| Places::Unread(Vec::new()));
+        if let (Some(_), Places::Unread(earlier)) = (c.rule_index, &mut *places) {
+            let earlier = std::mem::take(earlier);
+            let mut rules: Vec<Option<u64>> = chain(&key.0, &key.1, &key.2)
+                .into_iter()
+                .map(Some)
+                .collect();
+            for (verb, h) in earlier {
+                // Without an index nothing is refused.
+                let _ = play(&mut rules, verb, None, h);
+            }
+            *places = Places::Read(rules);
+        }
+        match places {
+            Places::Unread(earlier) => earlier.push((c.verb, handle)),
+            Places::Read(rules) => {
+                c.position = play(rules, c.verb, c.rule_index, handle)
+                    .map_err(|why| Error::Command {
+                        index: c.index,
+                        what: c.what.clone(),
+                        why,
+                    })?
+                    .or(c.position);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Plays one rule command on a chain's rules; with an index, the handle of
+/// the rule it names.
+fn play(
+    rules: &mut Vec<Option<u64>>,
+    verb: Verb,
+    index: Option<u64>,
+    handle: u64,
+) -> Result<Option<u64>, String> {
+    let at = |h: u64, rules: &[Option<u64>]| rules.iter().position(|x| *x == Some(h));
+    match (verb, index) {
+        (Verb::Add | Verb::Insert | Verb::Create, Some(i)) => {
+            let i = usize::try_from(i).unwrap_or(usize::MAX);
+            let h = match rules.get(i) {
+                Some(Some(h)) => *h,
+                Some(None) => {
+                    return Err(format!(
+                        "index {i} names a rule added by this file (it has no handle yet)"
+                    ))
+                }
+                None => return Err(format!("the chain has no rule at index {i}")),
+            };
+            let place = if verb == Verb::Insert { i } else { i + 1 };
+            rules.insert(place.min(rules.len()), None);
+            return Ok(Some(h));
+        }
+        (Verb::Insert, None) => {
+            let place = if handle == 0 {
+                0
+            } else {
+                at(handle, rules).unwrap_or(0)
+            };
+            rules.insert(place, None);
+        }
+        (Verb::Add | Verb::Create, None) => rules.push(None),
+        (Verb::Delete | Verb::Destroy, _) => {
+            if let Some(p) = at(handle, rules) {
+                rules.remove(p);
+            }
+        }
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// Where a rule command puts its rule (`NFTA_RULE_POSITION`): `insert`
+/// before the rule its "handle" names; an `add` is appended whatever its
+/// "handle" says, as nft 1.0.6 does (it sends no position for it).
+fn rule_position(verb: Verb, handle: u64) -> Option<u64> {
+    (verb == Verb::Insert && handle != 0).then_some(handle)
+}
+
+/// An interval end at key zero (what opens an interval set's elements).
+fn is_zero_end(e: &crate::object::Element) -> bool {
+    e.flags
+        .is_some_and(|f| f.contains(crate::object::ElemFlags::INTERVAL_END))
+        && matches!(&e.key, Some(crate::data::Data::Value(k)) if k.iter().all(|b| *b == 0))
 }
 
 fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
@@ -2112,7 +2331,7 @@ pub fn apply_with(
     // Elements of sets the file does not declare are typed by the kernel's set.
     let (tx, ops, count) = {
         let cell = std::cell::RefCell::new(&mut *nft);
-        let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
+        let lookup = |f: &str, t: &str, n: &str| -> Option<SetShape> {
             let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
             let names = |id: u32| -> Vec<String> {
                 Datatype::concat_ids(id)
@@ -2128,7 +2347,12 @@ pub fn apply_with(
                 (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
                 _ => None,
             };
-            Some((keys, map))
+            let flags = set
+                .flags
+                .filter(|f| f.contains(crate::SetFlags::INTERVAL))
+                .map(|_| vec!["interval".to_owned()])
+                .unwrap_or_default();
+            Some((keys, map, flags))
         };
         let mut ctx = Ctx {
             ifindex,
@@ -2137,12 +2361,34 @@ pub fn apply_with(
         };
         // Each command encoded as it is read, its JSON and tree dropped.
         let mut enc = Encoder::new();
+        let mut places = RulePlaces::default();
+        let mut chain = |f: &str, t: &str, c: &str| -> Vec<u64> {
+            let mut handles = Vec::new();
+            if let Some(fam) = family_from_name(f) {
+                let _ = cell.borrow_mut().dump_rules(fam, Some(t), Some(c), |r| {
+                    handles.extend(r.handle);
+                    std::ops::ControlFlow::Continue(())
+                });
+            }
+            handles
+        };
         let mut count = 0;
         each_command(text, |index, it| {
-            if let Some(c) = command(&mut ctx, index, &it)? {
-                enc.command(&c)?;
-                count += 1;
+            let Some(mut c) = command(&mut ctx, index, &it)? else {
+                return Ok(());
+            };
+            // A chain is renamed by its handle (the kernel's).
+            if let (Verb::Rename, Target::Item(Item::Chain(ch))) = (c.verb, &mut c.target) {
+                if ch.handle == 0 {
+                    let f = family_from_name(ch.family).unwrap_or(ProtoFamily::Unspec);
+                    if let Ok(k) = cell.borrow_mut().get_chain(f, &ch.table, &ch.name) {
+                        ch.handle = k.handle.unwrap_or(0);
+                    }
+                }
             }
+            places.note(&mut c, &mut chain)?;
+            enc.command(&c)?;
+            count += 1;
             Ok(())
         })?;
         let (tx, ops) = enc.finish()?;
@@ -2170,6 +2416,15 @@ pub fn apply_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each command's `"index"` resolved against `chain`, in order.
+    fn resolve_rule_indexes(
+        cmds: &mut [Command],
+        chain: &mut dyn FnMut(&str, &str, &str) -> Vec<u64>,
+    ) -> Result<(), Error> {
+        let mut places = RulePlaces::default();
+        cmds.iter_mut().try_for_each(|c| places.note(c, chain))
+    }
 
     /// The command index of each operation of `doc`'s transaction.
     fn op_order(doc: &str) -> Vec<usize> {
@@ -2458,6 +2713,32 @@ mod tests {
                 "[ reject type 1 code 0 ]",
             ]
         );
+        // A reject's dependency goes to the start of the rule (firewalld's
+        // and fw4's `log ... reject with tcp reset`).
+        assert_eq!(
+            lines(
+                "inet",
+                r#"[{"log": {"prefix": "x "}}, {"reject": {"type": "tcp reset"}}]"#
+            ),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ log prefix x  ]",
+                "[ reject type 1 code 0 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "inet",
+                r#"[{"counter": null}, {"reject": {"type": "icmp", "expr": "host-unreachable"}}]"#
+            ),
+            [
+                "[ meta load nfproto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000002 ]",
+                "[ counter pkts 0 bytes 0 ]",
+                "[ reject type 0 code 1 ]",
+            ]
+        );
         assert_eq!(
             lines("ip", r#"[{"counter": "cnt"}]"#),
             ["[ objref type 1 name cnt ]"]
@@ -2604,60 +2885,359 @@ mod tests {
         .concat();
         assert_eq!(ud, want);
     }
-}
 
-#[cfg(test)]
-mod robustness {
-    use super::*;
-
-    /// Hostile lengths, offsets, numbers and shapes are errors, never panics.
+    /// kube-proxy's commented map elements (`10.96.12.7 . tcp . 8080
+    /// comment "ns/svc:port" : goto reject-chain`): nft lists the comment
+    /// on the key of the mapping; it goes to the element's user data.
     #[test]
-    fn bad_input_is_an_error() {
-        let rule = |expr: &str| {
+    fn map_element_comment_on_a_concatenated_key() {
+        let doc = r#"{"nftables": [{"map": {"family": "ip", "table": "t", "name": "m",
+            "type": ["ipv4_addr", "inet_proto", "inet_service"], "map": "verdict",
+            "elem": [[{"elem": {"val": {"concat": ["10.96.12.7", "tcp", 8080]},
+                                "comment": "ns/svc"}}, {"drop": null}]]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let els = elems.elements.unwrap().0;
+        assert_eq!(els.len(), 1);
+        assert_eq!(
+            els[0].key,
+            Some(crate::data::Data::Value(vec![
+                10, 96, 12, 7, 6, 0, 0, 0, 0x1f, 0x90, 0, 0
+            ]))
+        );
+        // NFTNL_UDATA_SET_ELEM_COMMENT, length 7, "ns/svc\0"
+        assert_eq!(els[0].userdata.as_deref(), Some(&b"\x00\x07ns/svc\x00"[..]));
+    }
+
+    /// A set a rule of the file updates (`update @s { ip saddr limit rate
+    /// over 10/minute }`, a rate limiter of crowdsec or sshguard) is made
+    /// dynamic, as nft makes it: nft 1.0.6 lists it without the flag.
+    #[test]
+    fn a_set_rules_update_is_dynamic() {
+        let doc = r#"{"nftables": [
+            {"set": {"family": "ip", "table": "t", "name": "r", "type": "ipv4_addr",
+                     "size": 65535, "flags": ["timeout"], "timeout": 60}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (mut set, _) = Linearizer::new().set(s).unwrap();
+        assert!(!set.flags.unwrap().contains(crate::SetFlags::EVAL));
+        as_updated(&mut set, s.size);
+        assert!(set
+            .flags
+            .unwrap()
+            .contains(crate::SetFlags::EVAL | crate::SetFlags::TIMEOUT));
+        assert_eq!(set.desc.and_then(|d| d.size), None);
+    }
+
+    /// An orchestrator's `insert` at a handle goes before that rule; its
+    /// `add` with a handle is appended, as nft 1.0.6 applies it.
+    #[test]
+    fn rule_positions_follow_nft() {
+        assert_eq!(rule_position(Verb::Insert, 17), Some(17));
+        assert_eq!(rule_position(Verb::Insert, 0), None);
+        assert_eq!(rule_position(Verb::Add, 15), None);
+        assert_eq!(rule_position(Verb::Create, 15), None);
+    }
+
+    /// firewalld's `ct state { invalid }` and other one-element sets: nft
+    /// matches the element itself (no anonymous set), with the same
+    /// operator; a concatenation stays a set.
+    #[test]
+    fn one_element_sets_are_their_element() {
+        let ct = r#"{"ct": {"key": "state"}}"#;
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(ct, "in", r#"{"set": ["invalid"]}"#))
+            ),
+            [
+                "[ ct load state => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000001 ) ^ 0x00000000 ]",
+                "[ cmp neq reg 1 0x00000000 ]",
+            ]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(ct, "==", r#"{"set": ["invalid"]}"#))
+            ),
+            ["[ ct load state => reg 1 ]", "[ cmp eq reg 1 0x00000001 ]"]
+        );
+        assert_eq!(
+            lines(
+                "ip",
+                &format!("[{}]", m(TCP_DPORT, "!=", r#"{"set": [22]}"#))
+            ),
+            [
+                "[ meta load l4proto => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+                "[ payload load 2b @ transport header + 2 => reg 1 ]",
+                "[ cmp neq reg 1 0x00001600 ]",
+            ]
+        );
+        let concat = r#"{"concat": [{"payload": {"protocol": "ip", "field": "saddr"}}, {"payload": {"protocol": "tcp", "field": "dport"}}]}"#;
+        let set = lines(
+            "ip",
+            &format!(
+                "[{}]",
+                m(concat, "==", r#"{"set": [{"concat": ["1.1.1.1", 22]}]}"#)
+            ),
+        );
+        assert!(
+            set.last().unwrap().starts_with("[ lookup reg 1 set "),
+            "{set:?}"
+        );
+    }
+
+    /// kube-proxy's source-range set (`ipv4_addr . inet_proto .
+    /// inet_service . ipv4_addr`, interval): its elements are sent in the
+    /// order given, which is the order nft lists them in.
+    #[test]
+    fn concatenated_ranges_keep_their_order() {
+        let doc = r#"{"nftables": [{"set": {"family": "ip", "table": "t", "name": "s",
+            "type": ["ipv4_addr", "inet_service"], "flags": ["interval"],
+            "elem": [{"concat": ["1.1.1.1", 80]},
+                     {"concat": [{"prefix": {"addr": "10.0.0.0", "len": 8}}, 22]},
+                     {"concat": ["3.3.3.3", {"range": [1, 5]}]}]}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Item(Item::Set(s)) = &cmds[0].target else {
+            panic!("not a set")
+        };
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let firsts: Vec<u8> = elems
+            .elements
+            .unwrap()
+            .0
+            .iter()
+            .map(|e| match &e.key {
+                Some(crate::data::Data::Value(k)) => k[0],
+                _ => panic!("{e:?}"),
+            })
+            .collect();
+        assert_eq!(firsts, [1, 10, 3]);
+    }
+
+    /// firewalld places rules by `"index"`: resolved against the chain as
+    /// the kernel has it, with the file's earlier commands played (nft
+    /// counts the rules it inserted before); without the kernel it is an
+    /// error, not a rule put elsewhere.
+    #[test]
+    fn rule_indexes_resolve_against_the_chain() {
+        let rule = |verb: &str, extra: &str| {
             format!(
-                r#"{{"nftables": [{{"rule": {{"family": "inet", "table": "t", "chain": "c", "expr": [{expr}]}}}}]}}"#
+                r#"{{"{verb}": {{"rule": {{"family": "inet", "table": "t", "chain": "c"{extra}, "expr": [{{"accept": null}}]}}}}}}"#
             )
         };
-        for (i, expr) in [
-            r#"{"match": {"op": "==", "left": {"payload": {"base": "nh", "offset": 4294967295, "len": 4294967295}}, "right": 1}}"#,
-            r#"{"match": {"op": "==", "left": {"payload": {"base": "nh", "offset": 0, "len": 0}}, "right": 1}}"#,
-            r#"{"match": {"op": "==", "left": {"concat": [{"payload": {"base": "th", "offset": 0, "len": 100000}}, {"meta": {"key": "mark"}}]}, "right": {"set": [{"concat": [1, 2]}]}}}"#,
-            r#"{"match": {"op": "==", "left": {"tcp option": {"base": 9, "offset": 4294967295, "len": 200}}, "right": 1}}"#,
-            r#"{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "1.2.3.4", "len": 4294967295}}}}"#,
-            r#"{"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 340282366920938463463374607431768211455}}"#,
-            r#"{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "saddr"}}, "right": "00:11:22:33:44:55:66:77:88:99:00:11:22:33:44:55:66:77"}}"#,
-            r#"{"limit": {"rate": 18446744073709551615, "rate_unit": "gbytes", "burst": 18446744073709551615, "burst_unit": "gbytes"}}"#,
-            r#"{"quota": {"val": 18446744073709551615, "val_unit": "gbytes"}}"#,
-            r#"{"match": {"op": "==", "left": {"&": [{"meta": {"key": "mark"}}]}, "right": 1}}"#,
-            r#"{"snat": {"addr": {"prefix": {"addr": "1.2.3.4", "len": 0}}}}"#,
-            r#"{"vmap": {"key": {"meta": {"key": "mark"}}, "data": 5}}"#,
-            r#"[]"#,
-            r#"{"match": null}"#,
-        ]
-        .iter()
-        .enumerate()
-        {
-            let doc = rule(expr);
-            let failed = match parse(&doc) {
-                Ok(cmds) => transaction(&cmds).is_err(),
-                Err(_) => true,
-            };
-            // The first five have impossible lengths: refused, not clamped.
-            if i < 5 {
-                assert!(failed, "accepted: {expr}");
-            }
+        let doc = format!(
+            r#"{{"nftables": [{}, {}, {}]}}"#,
+            rule("insert", r#", "index": 0"#),
+            rule("add", r#", "index": 1"#),
+            rule("add", r#", "index": 2"#)
+        );
+        let mut cmds = parse(&doc).unwrap();
+        assert_eq!(cmds[0].rule_index, Some(0));
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+        // The kernel's chain: rules 21, 23, 24.
+        let mut kernel = |_: &str, _: &str, _: &str| vec![21, 23, 24];
+        let err = resolve_rule_indexes(&mut cmds, &mut kernel).unwrap_err();
+        // After the insert: [new, 21, 23, 24]; index 1 is 21: after it
+        // goes the second: [new, 21, new, 23, 24]; index 2 is that one.
+        assert_eq!(cmds[0].position, Some(21));
+        assert_eq!(cmds[1].position, Some(21));
+        assert!(matches!(err, Error::Command { index: 2, .. }), "{err:?}");
+        let doc = format!(r#"{{"nftables": [{}]}}"#, rule("add", r#", "index": 9"#));
+        let mut cmds = parse(&doc).unwrap();
+        assert!(resolve_rule_indexes(&mut cmds, &mut kernel).is_err());
+    }
+
+    /// A DDoS shield's `synproxy name "web-synproxy"`: nft lists the object
+    /// reference as a string; it is an objref, not an anonymous synproxy.
+    #[test]
+    fn synproxy_by_name_is_an_object_reference() {
+        assert_eq!(
+            lines("inet", r#"[{"synproxy": "web-synproxy"}]"#),
+            ["[ objref type 10 name web-synproxy ]"]
+        );
+        assert_eq!(
+            lines("inet", r#"[{"synproxy": {"mss": 1460, "wscale": 7}}]"#).len(),
+            1
+        );
+    }
+
+    /// docker's published ports match `ip daddr 0.0.0.0/0`: nft loads the
+    /// whole address and masks it to nothing (a zero-length load is refused
+    /// by the kernel).
+    #[test]
+    fn a_zero_length_prefix_is_a_masked_whole_load() {
+        let daddr = r#"{"payload": {"protocol": "ip", "field": "daddr"}}"#;
+        let prefix = r#"{"prefix": {"addr": "0.0.0.0", "len": 0}}"#;
+        assert_eq!(
+            lines("ip", &format!("[{}]", m(daddr, "==", prefix))),
+            [
+                "[ payload load 4b @ network header + 16 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x00000000 ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000000 ]",
+            ]
+        );
+    }
+
+    /// An agent's atomic resync starts with `{"flush": {"ruleset": null}}`.
+    #[test]
+    fn flush_ruleset_takes_null() {
+        let doc = r#"{"nftables": [{"flush": {"ruleset": null}},
+            {"add": {"table": {"family": "inet", "name": "agent"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        assert_eq!(cmds[0].target, Target::Ruleset);
+        assert_eq!(cmds[0].verb, Verb::Flush);
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
+    }
+
+    /// `rename chain` names the chain by its handle (resolved from the
+    /// kernel when applied) and sends the new name.
+    #[test]
+    fn rename_chain_needs_its_handle() {
+        let doc = r#"{"nftables": [{"rename": {"chain": {"family": "inet", "table": "t",
+            "name": "allow", "newname": "allow_v2"}}}]}"#;
+        let mut cmds = parse(doc).unwrap();
+        assert_eq!(cmds[0].verb, Verb::Rename);
+        assert_eq!(cmds[0].new_name.as_deref(), Some("allow_v2"));
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+        if let Target::Item(Item::Chain(ch)) = &mut cmds[0].target {
+            ch.handle = 7;
         }
-        for doc in [
-            "",
-            "{}",
-            r#"{"nftables": 1}"#,
-            r#"{"nftables": [{"add": 1}]}"#,
-            r#"{"nftables": [{"set": {"family": "ip", "table": "t", "name": "s", "type": "ipv4_addr", "flags": ["interval"], "elem": [{"prefix": {"addr": "0.0.0.0", "len": 999}}, {"range": ["9.9.9.9", "1.1.1.1"]}]}}]}"#,
-            r#"{"nftables": [{"map": {"family": "ip", "table": "t", "name": "m", "type": "ipv4_addr", "map": "mark", "elem": [["1.1.1.1", "x"]]}}]}"#,
-        ] {
-            if let Ok(cmds) = parse(doc) {
-                let _ = transaction(&cmds);
-            }
-        }
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 1);
+        let doc = r#"{"nftables": [{"rename": {"chain": {"family": "inet", "table": "t", "name": "a"}}}]}"#;
+        assert!(matches!(parse(doc), Err(Error::Command { index: 0, .. })));
+    }
+
+    /// `flush set` and `delete set` name the set only; adding a set without
+    /// a type is still an error (before anything is sent).
+    #[test]
+    fn flush_and_delete_set_need_no_type() {
+        let doc = r#"{"nftables": [
+            {"flush": {"set": {"family": "inet", "table": "t", "name": "s"}}},
+            {"delete": {"set": {"family": "inet", "table": "t", "name": "s"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
+        // Elements added after the flush are typed by the set's declaration
+        // (here: the kernel's set), not by the flush.
+        let doc = r#"{"nftables": [
+            {"flush": {"set": {"family": "inet", "table": "t", "name": "s"}}},
+            {"add": {"element": {"family": "inet", "table": "t", "name": "s", "elem": [80]}}}]}"#;
+        let lookup = |_: &str, _: &str, _: &str| -> Option<SetShape> {
+            Some((vec!["inet_service".into()], None, Vec::new()))
+        };
+        let cmds = parse_inner(doc, None, Some(&lookup)).unwrap();
+        let Target::Elements(s) = &cmds[1].target else {
+            panic!("not elements")
+        };
+        assert_eq!(s.key_type, ["inet_service"]);
+        let doc =
+            r#"{"nftables": [{"add": {"set": {"family": "inet", "table": "t", "name": "s"}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        assert!(matches!(
+            transaction(&cmds),
+            Err(Error::Command { index: 0, .. })
+        ));
+    }
+
+    /// An orchestrator adds elements to an interval set it declared earlier
+    /// in the file: they are sent as intervals (a start and an end each),
+    /// without the end at zero that opens a new set's elements.
+    #[test]
+    fn elements_of_an_interval_set_declared_in_the_file() {
+        let doc = r#"{"nftables": [
+            {"add": {"set": {"family": "inet", "table": "t", "name": "s",
+                     "type": "ipv4_addr", "flags": ["interval"]}}},
+            {"add": {"element": {"family": "inet", "table": "t", "name": "s",
+                     "elem": [{"prefix": {"addr": "10.10.0.0", "len": 16}}, "192.0.2.7"]}}}]}"#;
+        let cmds = parse(doc).unwrap();
+        let Target::Elements(s) = &cmds[1].target else {
+            panic!("not elements")
+        };
+        assert_eq!(s.flags, ["interval"]);
+        let (_, elems) = Linearizer::new().set(s).unwrap();
+        let els = elems.elements.unwrap().0;
+        let sent: Vec<&crate::object::Element> = els.iter().filter(|e| !is_zero_end(e)).collect();
+        assert_eq!(els.len(), 5, "{els:?}");
+        assert_eq!(sent.len(), 4, "{els:?}");
+        let key = |e: &crate::object::Element| match &e.key {
+            Some(crate::data::Data::Value(k)) => k.clone(),
+            _ => panic!("{e:?}"),
+        };
+        assert_eq!(key(sent[0]), [10, 10, 0, 0]);
+        assert_eq!(key(sent[1]), [10, 11, 0, 0]);
+        assert_eq!(key(sent[3]), [192, 0, 2, 8]);
+        let (tx, _) = transaction(&cmds).unwrap();
+        assert_eq!(tx.len(), 2);
+    }
+
+    /// Stacked VLAN headers (`py/bridge/vlan.t`): fields after each `vlan
+    /// type 8021q` are 4 bytes further, and a network protocol inside
+    /// them is the innermost `vlan type`, not `meta protocol`.
+    #[test]
+    fn stacked_vlan_headers_linearize_as_nft_does() {
+        let m = |p: &str, f: &str, v: &str| {
+            format!(
+                r#"{{"match": {{"op": "==", "left": {{"payload": {{"protocol": "{p}", "field": "{f}"}}}}, "right": {v}}}}}"#
+            )
+        };
+        let one = format!(
+            "[{}, {}]",
+            m("ether", "type", "\"8021q\""),
+            m("ip", "protocol", "\"icmp\"")
+        );
+        assert_eq!(
+            lines("bridge", &one),
+            [
+                "[ payload load 2b @ link header + 12 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000081 ]",
+                "[ payload load 2b @ link header + 16 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000008 ]",
+                "[ payload load 1b @ network header + 9 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000001 ]",
+            ]
+        );
+        let two = format!(
+            "[{}, {}, {}, {}, {}]",
+            m("ether", "type", "\"8021ad\""),
+            m("vlan", "id", "1"),
+            m("vlan", "type", "\"8021q\""),
+            m("vlan", "id", "2"),
+            m("ip", "protocol", "\"tcp\"")
+        );
+        assert_eq!(
+            lines("bridge", &two),
+            [
+                "[ payload load 2b @ link header + 12 => reg 1 ]",
+                "[ cmp eq reg 1 0x0000a888 ]",
+                "[ payload load 2b @ link header + 14 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x0000ff0f ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000100 ]",
+                "[ payload load 2b @ link header + 16 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000081 ]",
+                "[ payload load 2b @ link header + 18 => reg 1 ]",
+                "[ bitwise reg 1 = ( reg 1 & 0x0000ff0f ) ^ 0x00000000 ]",
+                "[ cmp eq reg 1 0x00000200 ]",
+                "[ payload load 2b @ link header + 20 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000008 ]",
+                "[ payload load 1b @ network header + 9 => reg 1 ]",
+                "[ cmp eq reg 1 0x00000006 ]",
+            ]
+        );
     }
 }

@@ -466,6 +466,10 @@ struct Lin<'a> {
     l4: Option<u8>,
     /// The link layer is known to be Ethernet.
     ether: bool,
+    /// VLAN headers known to be stacked (`ether type 8021q` is 1, each
+    /// `vlan type 8021q|8021ad` after it one more): each puts the next
+    /// header's fields 4 bytes further.
+    vlans: u32,
     /// The ICMP/ICMPv6 type matched.
     icmp_type: Option<u8>,
     sets: Vec<(Set, SetElems)>,
@@ -553,6 +557,11 @@ impl Lin<'_> {
                 self.meta_load(15, 1);
                 self.cmp(kx::CmpOp::EQ, 1, vec![nfproto]);
             }
+            ProtoFamily::Bridge | ProtoFamily::Netdev if self.vlans > 0 => {
+                // Inside VLAN headers: the innermost one's `vlan type`.
+                self.payload_load(Base::Ll, 16 + 4 * (self.vlans - 1), 2, 1);
+                self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
+            }
             ProtoFamily::Bridge | ProtoFamily::Netdev => {
                 self.meta_load(1, 1);
                 self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
@@ -593,10 +602,11 @@ impl Lin<'_> {
             "ether" => self.need_ether(),
             "vlan" => {
                 self.need_ether();
-                if self.l3 != Some(0x8100) {
+                if self.vlans == 0 {
                     self.payload_load(Base::Ll, 12, 2, 1);
                     self.cmp(kx::CmpOp::EQ, 1, vec![0x81, 0x00]);
                     self.l3 = Some(0x8100);
+                    self.vlans = 1;
                 }
             }
             "th" => {}
@@ -634,14 +644,20 @@ impl Lin<'_> {
                     self.cmp(kx::CmpOp::EQ, reg, vec![t]);
                     self.icmp_type = Some(t);
                 }
-                let first = f.offset / 8;
-                let last = (f.offset + f.len).div_ceil(8);
+                // A stacked VLAN header's fields are 4 bytes further each.
+                let stack = if p.name == "vlan" {
+                    32 * self.vlans.saturating_sub(1)
+                } else {
+                    0
+                };
+                let first = (f.offset + stack) / 8;
+                let last = (f.offset + stack + f.len).div_ceil(8);
                 let mut nbytes = last - first;
                 if let Some(pb) = prefix_bytes {
                     nbytes = nbytes.min(pb);
                 }
                 self.payload_load(p.base, first, nbytes, reg);
-                let shift = last * 8 - (f.offset + f.len);
+                let shift = last * 8 - (f.offset + stack + f.len);
                 if f.offset % 8 != 0 || f.len % 8 != 0 {
                     let m: u128 = ((1u128 << f.len) - 1) << shift;
                     let be = m.to_be_bytes();
@@ -1245,18 +1261,40 @@ impl Lin<'_> {
                     _ => self.l3,
                 }
             }
-            Expr::Meta("protocol")
-            | Expr::Payload(Payload::Field {
-                protocol: "ether",
+            Expr::Meta("protocol") => self.l3 = u16::try_from(n).ok(),
+            Expr::Payload(Payload::Field {
+                protocol: p @ ("ether" | "vlan"),
                 field: "type",
-            }) => self.l3 = u16::try_from(n).ok(),
+            }) => {
+                self.l3 = u16::try_from(n).ok();
+                let tpid = matches!(n, 0x8100 | 0x88a8);
+                if *p == "ether" {
+                    self.vlans = u32::from(tpid);
+                } else if tpid {
+                    self.vlans += 1;
+                }
+            }
             _ => {}
         }
     }
 
     fn matches(&mut self, op: Op, left: &Expr, right: &Expr) -> R<()> {
+        // nft matches a one-element anonymous set's element itself, with
+        // the same operator (`ct state { invalid }` is `ct state invalid`,
+        // `tcp dport != { 22 }` is `tcp dport != 22`); a concatenation
+        // stays a set.
+        if let Expr::Set(elems) = right {
+            if let [one @ (Expr::Value(_) | Expr::Prefix { .. } | Expr::Range(..))] =
+                elems.as_slice()
+            {
+                return self.matches(op, left, one);
+            }
+        }
         let prefix_bytes = match (right, left) {
-            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
+            // (`/0` is a whole load masked to nothing, as nft sends it)
+            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 && *len > 0 => {
+                Some(len / 8)
+            }
             _ => None,
         };
         if let (Expr::Exthdr(x), Expr::Value(v)) = (left, right) {
@@ -1796,6 +1834,7 @@ impl Lin<'_> {
                         l3: self.l3,
                         l4: self.l4,
                         ether: self.ether,
+                        vlans: self.vlans,
                         icmp_type: self.icmp_type,
                         sets: Vec::new(),
                         lz: &mut *self.lz,
@@ -1829,6 +1868,9 @@ impl Lin<'_> {
     }
 
     fn reject(&mut self, r: &Reject) -> R<()> {
+        // nft puts a reject's dependency (`meta l4proto tcp`, `meta nfproto
+        // ipv4`) at the start of the rule, not before the reject.
+        let start = self.out.len();
         let (kind, code) = match (r.kind, &r.code) {
             (Some("tcp reset"), _) => {
                 self.need_l4(6);
@@ -1850,6 +1892,8 @@ impl Lin<'_> {
             },
             (Some(k), _) => return Err(format!("reject type {k}")),
         };
+        let dep: Vec<KExpr> = self.out.drain(start..).collect();
+        self.out.splice(0..0, dep);
         self.out.push(KExpr::Reject(kx::Reject {
             kind: Some(kind),
             icmp_code: Some(code),
@@ -2259,6 +2303,12 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
             Expr::Mapping(k, d) => (&**k, Some(&**d)),
             e => (e, None),
         };
+        // A map element's options ride on its key (`[{"elem": {"val": KEY,
+        // "comment": C}}, DATA]`, as nft lists a commented map element).
+        let (key, opts) = match key {
+            Expr::Elem(b) if opts.is_none() => (&b.val, Some(&**b)),
+            k => (k, opts),
+        };
         let mut el = Element::default();
         if let Some(o) = opts {
             el.timeout = o.timeout_ms;
@@ -2297,8 +2347,11 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
         }
     }
     // nft lists hash-set elements in the reverse of the kernel's order,
-    // which follows insertion: sent reversed, they list as given.
-    out.reverse();
+    // which follows insertion: sent reversed, they list as given. A set of
+    // concatenated ranges lists in insertion order: sent as given.
+    if !(interval && k.lens.len() > 1) {
+        out.reverse();
+    }
     if interval {
         ranges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut iv = Vec::new();
@@ -2329,6 +2382,9 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
 }
 
 fn type_of_names(names: &[String]) -> R<(Vec<Datatype>, Vec<usize>)> {
+    if names.is_empty() {
+        return Err("no key type".into());
+    }
     let mut tys = Vec::new();
     let mut lens = Vec::new();
     for n in names {
@@ -2612,6 +2668,7 @@ impl Linearizer {
             l3: None,
             l4: None,
             ether: false,
+            vlans: 0,
             icmp_type: None,
             sets: Vec::new(),
             lz: self,

@@ -83,6 +83,12 @@
 //! JSON: the other 3 are where nft 1.0.6 itself prints wrong (bound chains
 //! and map updates as text in a JSON string, which it cannot read back; a
 //! dormant table's flags from stray memory).
+//! Rulesets in the style of what real programs install
+//! (`tests/netns_lang_apps.rs`: service proxies, zone firewalls, container
+//! and VM networks, blocklists, VPN clients, routers, CNI, load balancers,
+//! layer 2, and JSON command files as orchestrators send them) list byte
+//! for byte in text and JSON, and apply from JSON as nft 1.0.6 applies
+//! them, but for what nft 1.0.6's own JSON leaves out (listed there).
 //!
 //! # Not yet
 //! A rule part the delinearizer cannot translate is kept as

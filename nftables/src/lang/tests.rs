@@ -993,3 +993,177 @@ fn igmp_group_is_an_integer() {
         "igmp group 0"
     );
 }
+
+/// `meta mark set meta mark & M | V` and `ct mark set ...` as a VPN client
+/// writes them: the kernel keeps one mask and one xor, and nft reads the
+/// xor bits outside the mask back as `| V`, widening the mask by them.
+#[test]
+fn mark_and_or_reads_back_as_nft_writes_it() {
+    let set_mark = |mask: u32, xor: u32| {
+        let stmts = tr(
+            ProtoFamily::Ipv4,
+            vec![
+                KExpr::meta(MetaKey::MARK, REG1),
+                KExpr::Bitwise(kx::Bitwise {
+                    sreg: Some(REG1),
+                    dreg: Some(REG1),
+                    len: Some(4),
+                    mask: Some(Data::value(mask.to_ne_bytes().to_vec())),
+                    xor: Some(Data::value(xor.to_ne_bytes().to_vec())),
+                    ..Default::default()
+                }),
+                KExpr::Meta(kx::Meta {
+                    key: Some(MetaKey::MARK),
+                    sreg: Some(REG1),
+                    ..Default::default()
+                }),
+            ],
+        );
+        assert_eq!(stmts.len(), 1, "{stmts:?}");
+        super::text::stmt_text(&stmts[0])
+    };
+    assert_eq!(
+        set_mark(0xff00_ffff, 0x0004_0000),
+        "meta mark set meta mark & 0xff04ffff | 0x00040000"
+    );
+    assert_eq!(
+        set_mark(!0x4000, 0x4000),
+        "meta mark set meta mark | 0x00004000"
+    );
+    assert_eq!(
+        set_mark(0xffff_ffff, 0x4000),
+        "meta mark set meta mark ^ 0x00004000"
+    );
+    assert_eq!(
+        set_mark(0x0000_ff00, 0x0000_0100),
+        "meta mark set meta mark & 0x0000ff00 ^ 0x00000100"
+    );
+    assert_eq!(
+        set_mark(0x0000_ff00, 0x0001_0100),
+        "meta mark set meta mark & 0x0001ff00 ^ 0x00000100 | 0x00010000"
+    );
+}
+
+/// In an inet table, `ip6 saddr X reject with icmpv6 ...` (firewalld,
+/// fail2ban): the `ip6` match takes the nfproto dependency, and the
+/// reject's ICMP flavour still follows the network protocol (ip6), as nft
+/// prints it.
+#[test]
+fn inet_reject_after_an_ip6_match_is_icmpv6() {
+    let reject = |nfproto: u8, code: u8| {
+        let (off, addr): (u32, Vec<u8>) = if nfproto == 10 {
+            (8, vec![0x20, 0x01, 0x0d, 0xb8])
+        } else {
+            (12, vec![192, 0, 2, 1])
+        };
+        let len = u32::try_from(addr.len()).unwrap();
+        let stmts = tr(
+            ProtoFamily::Inet,
+            vec![
+                KExpr::meta(MetaKey::NFPROTO, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [nfproto]),
+                KExpr::payload(PayloadBase::NETWORK, off, len, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, addr),
+                KExpr::Reject(kx::Reject {
+                    kind: Some(0),
+                    icmp_code: Some(code),
+                    ..Default::default()
+                }),
+            ],
+        );
+        assert_eq!(stmts.len(), 2, "{stmts:?}");
+        super::text::stmt_text(&stmts[1])
+    };
+    assert_eq!(reject(10, 1), "reject with icmpv6 admin-prohibited");
+    assert_eq!(reject(10, 3), "reject with icmpv6 addr-unreachable");
+    assert_eq!(reject(2, 10), "reject with icmp host-prohibited");
+}
+
+/// A bridge filter's `ether daddr 01:80:c2:00:00:00/24` (link-local
+/// multicast): nft loads the 3 bytes of the prefix and reads them back as
+/// the prefix; a mask on the whole address stays a mask.
+#[test]
+fn ether_address_prefix_from_a_short_load() {
+    let stmts = tr(
+        ProtoFamily::Bridge,
+        vec![
+            KExpr::payload(PayloadBase::LL, 0, 3, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [0x01, 0x80, 0xc2]),
+            KExpr::payload(PayloadBase::LL, 6, 6, REG1),
+            bitwise(&[0xff, 0xff, 0xff, 0, 0, 0]),
+            KExpr::cmp(CmpOp::EQ, REG1, [2, 0, 0, 0, 0, 0]),
+        ],
+    );
+    let text: Vec<String> = stmts.iter().map(super::text::stmt_text).collect();
+    assert_eq!(
+        text,
+        [
+            "ether daddr 01:80:c2:00:00:00/24",
+            "ether saddr & ff:ff:ff:00:00:00 == 02:00:00:00:00:00"
+        ]
+    );
+}
+
+/// A QoS classifier's `meta priority set ip dscp map @m` (a named map of
+/// type dscp): nft prints the shifted key raw and keeps its dependency;
+/// the same key matched against a named set is `ip dscp`.
+#[test]
+fn shifted_key_of_a_named_map_prints_raw() {
+    let mut m = Set::new(ProtoFamily::Inet, "t", "m", 36, 1);
+    m.flags = Some(SetFlags::MAP);
+    m.data_type = Some(23);
+    m.data_len = Some(4);
+    let s = Set::new(ProtoFamily::Inet, "t", "s", 36, 1);
+    let mut ctx = Context::new(ProtoFamily::Inet);
+    ctx.add_set(&m, []);
+    ctx.add_set(&s, []);
+    let key = || {
+        vec![
+            KExpr::meta(MetaKey::NFPROTO, REG1),
+            KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+            KExpr::payload(PayloadBase::NETWORK, 1, 1, REG1),
+            bitwise(&[0xfc]),
+            KExpr::Bitwise(kx::Bitwise {
+                sreg: Some(REG1),
+                dreg: Some(REG1),
+                op: Some(kx::BitwiseOp(2)),
+                len: Some(1),
+                data: Some(Data::value(2u32.to_ne_bytes().to_vec())),
+                ..Default::default()
+            }),
+        ]
+    };
+    let mut map = key();
+    map.push(KExpr::Lookup(kx::Lookup {
+        sreg: Some(REG1),
+        dreg: Some(REG1),
+        set: Some("m".into()),
+        ..Default::default()
+    }));
+    map.push(KExpr::Meta(kx::Meta {
+        key: Some(MetaKey::PRIORITY),
+        sreg: Some(REG1),
+        ..Default::default()
+    }));
+    let text = |exprs| {
+        delinearize::rule(&ctx, &rule(ProtoFamily::Inet, exprs))
+            .stmts
+            .iter()
+            .map(super::text::stmt_text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        text(map),
+        [
+            "meta nfproto ipv4",
+            "meta priority set (@nh,8,8 & 0xfc) >> 2 map @m"
+        ]
+    );
+    let mut set = key();
+    set.push(KExpr::Lookup(kx::Lookup {
+        sreg: Some(REG1),
+        set: Some("s".into()),
+        ..Default::default()
+    }));
+    assert_eq!(text(set), ["ip dscp @s"]);
+}

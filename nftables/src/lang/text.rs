@@ -2409,7 +2409,9 @@ fn expr_text_in(e: &LExpr, in_binop: bool) -> String {
         }
         LExpr::Binop { op, left, right } => {
             let l = expr_text_in(left, true);
-            let r = if is_raw(left) {
+            // (a shift's amount is a plain number: `(@nh,8,8 & 0xfc) >> 2`)
+            let shift = matches!(op, super::ast::BinOp::Lshift | super::ast::BinOp::Rshift);
+            let r = if is_raw(left) && !shift {
                 raw_hex(right)
             } else {
                 expr_text_in(right, true)
