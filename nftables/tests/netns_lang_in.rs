@@ -47,6 +47,27 @@ struct Figures {
     /// Round trips whose result nft could not list.
     nft_failed: usize,
     differ: Vec<String>,
+    /// Dropped rules that use a known gap of the JSON reader (see
+    /// [`known_gap`]): counted as not equal, listed apart.
+    known_gaps: Vec<String>,
+}
+
+/// The known gap of the JSON reader a dropped rule uses, if any: meters,
+/// NAT addresses from maps, set updates with statements, ct timeout and
+/// expectation objects (their rules are refused as the objects are left
+/// out).
+fn known_gap(rule: &Json) -> Option<&'static str> {
+    let exprs = rule["rule"]["expr"].as_array()?;
+    exprs.iter().find_map(|e| {
+        let (k, v) = e.as_object()?.iter().next()?;
+        match k.as_str() {
+            "meter" => Some("meter"),
+            "snat" | "dnat" if v["addr"].get("map").is_some() => Some("NAT map"),
+            "set" if v.get("stmt").is_some() => Some("set update with statements"),
+            "ct timeout" | "ct expectation" => Some("ct timeout/expectation object"),
+            _ => None,
+        }
+    })
 }
 
 /// The round trip of the current namespace's ruleset: `nft -j list
@@ -124,6 +145,9 @@ fn round_trip(what: &str, fig: &mut Figures) {
     for d in &dropped {
         fig.objects += 1;
         fig.rules += usize::from(d.get("rule").is_some());
+        if let Some(gap) = known_gap(d) {
+            fig.known_gaps.push(format!("{what}: {gap}: {d}"));
+        }
     }
 }
 
@@ -131,8 +155,11 @@ fn round_trip(what: &str, fig: &mut Figures) {
 /// `nft add rule` per line).
 fn load_corpus(text: &str, name: &str) {
     let (setup, rules) = text.split_once("\n%%\n").unwrap_or((text, ""));
+    // Unique per call: tests running at once load files of the same name.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!(
-        "nfnl-tables-lang-in-{}-{name}.nft",
+        "nfnl-tables-lang-in-{}-{n}-{name}.nft",
         std::process::id()
     ));
     std::fs::write(&path, setup).unwrap();
@@ -322,8 +349,8 @@ fn own_rulesets_round_trip() {
     assert!(fig.rules >= 80, "only {} rules", fig.rules);
 }
 
-/// The other corpus files (`tests/corpus/*.nft`): figures only (they use
-/// statements the linearizer does not know yet).
+/// The other corpus files (`tests/corpus/*.nft`): figures, and a ceiling
+/// on the rules that do not round-trip besides the known gaps.
 #[test]
 #[ignore = "namespace test: run with cargo xtask test"]
 fn rule_corpus_round_trips() {
@@ -347,25 +374,38 @@ fn rule_corpus_round_trips() {
     for d in &fig.differ {
         println!("{d}");
     }
+    println!(
+        "{} of them use a known gap of the JSON reader:",
+        fig.known_gaps.len()
+    );
+    for g in &fig.known_gaps {
+        println!("  {g}");
+    }
+    let differ = fig.rules - fig.rules_equal - fig.known_gaps.len();
     assert!(
-        fig.rules - fig.rules_equal <= CORPUS_MAX_DIFFER,
-        "{} of {} corpus rules do not round-trip, more than {CORPUS_MAX_DIFFER}",
-        fig.rules - fig.rules_equal,
-        fig.rules
+        differ.saturating_sub(CORPUS_MAX_DIFFER) == 0,
+        "{differ} of {} corpus rules do not round-trip (besides {} known gaps), more than {CORPUS_MAX_DIFFER}",
+        fig.rules,
+        fig.known_gaps.len()
     );
 }
 
-/// Rules of `tests/corpus` that may fail to round-trip (the figure when this
-/// test was written: 5 of 295 as root; 3 since json_in reads mask/xor,
-/// reject dependencies, one-element sets and synproxy names as nft does).
-/// A ceiling on what differs, not a floor on what is equal, so that a
-/// rootless run (where payload writes do not load) asserts the same.
-const CORPUS_MAX_DIFFER: usize = 3;
+/// Rules of `tests/corpus` that may fail to round-trip besides the known
+/// gaps of the JSON reader ([`known_gap`]): the figure when this test was
+/// written was 5 of 295 as root (4 of them known gaps); after the grammar
+/// sweep 0 of 774, besides 15 known gaps (json_in reads mask/xor, reject
+/// dependencies, one-element sets and synproxy names as nft does). A ceiling on what differs, not a
+/// floor on what is equal, so that a rootless run (where payload writes do
+/// not load) asserts the same.
+const CORPUS_MAX_DIFFER: usize = 0;
 
 /// Upstream rules that may fail to round-trip (the figure when this test was
 /// written: 25, of 5,110 compared as root and of 5,033 rootless; 20 of
-/// 5,110 as root since the fixes for the apps rulesets).
-const UPSTREAM_MAX_DIFFER: usize = 20;
+/// 5,110 as root since the fixes for the apps rulesets; 19 of 5,188 since
+/// anonymous concatenations carry typeof data, which lets nft list
+/// `py/bridge/vlan.t` after our apply, and stacked VLAN headers linearize
+/// as nft does).
+const UPSTREAM_MAX_DIFFER: usize = 19;
 
 /// (b) nftables' regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here) and its shell

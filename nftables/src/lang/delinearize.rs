@@ -143,6 +143,9 @@ struct State<'c, 'a> {
     deps: Vec<(usize, Dep)>,
     l3: Option<&'static Proto>,
     l4: Option<&'static Proto>,
+    /// The link layer is known to be Ethernet (bridge, or after `meta
+    /// iiftype ether`): `@ll` resolves to `ether`/`vlan` fields only then.
+    ll_ether: bool,
     vlan: bool,
     /// A `cmp gte` waiting for its `cmp lte` (range): stmt index, reg.
     pending_gte: Option<(usize, u32, u32)>,
@@ -402,6 +405,7 @@ pub fn rule(ctx: &Context<'_>, r: &Rule) -> RuleItem {
             _ => None,
         },
         l4: None,
+        ll_ether: family == ProtoFamily::Bridge,
         vlan: false,
         pending_gte: None,
         nokill: false,
@@ -583,6 +587,37 @@ impl State<'_, '_> {
         Ok(())
     }
 
+    /// `th sport|dport set th sport|dport & MASK [| XOR]` (see the caller).
+    fn th_word_edit(&mut self, off: u32, mask: &[u8], xor: &[u8]) -> R<()> {
+        let n = |b: &[u8]| b.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+        let (m, x) = (n(mask), n(xor));
+        // The transport dependency goes as for a field of the protocol.
+        if let Some(p) = self.l4 {
+            let k = l4_number(p.name);
+            self.kill(&[Dep::L4proto(k), Dep::IpProto(k), Dep::Ip6Nexthdr(k)]);
+        }
+        let field = if off == 0 { "sport" } else { "dport" };
+        let key = Expr::Payload(Payload::Field {
+            protocol: "th",
+            field,
+        });
+        let int = |v| Expr::Value(Value::number(Datatype::Integer, 16, v));
+        let mut value = Expr::Binop {
+            op: BinOp::And,
+            left: Box::new(key.clone()),
+            right: Box::new(int(m | x)),
+        };
+        if x != 0 {
+            value = Expr::Binop {
+                op: BinOp::Or,
+                left: Box::new(value),
+                right: Box::new(int(x)),
+            };
+        }
+        self.push(Stmt::Mangle { key, value });
+        Ok(())
+    }
+
     /// Removes the dependencies a map's key in register `r` implies.
     fn apply_deferred(&mut self, r: u32) {
         if let Some(k) = self.deferred.remove(&reg32(r)) {
@@ -645,6 +680,7 @@ impl State<'_, '_> {
             }
         }
         let p: Option<&'static Proto> = match base {
+            Base::Ll if !self.ll_ether => None,
             Base::Ll => {
                 if offset >= 112 && self.vlan {
                     Some(&proto::VLAN)
@@ -828,6 +864,7 @@ impl State<'_, '_> {
             Dep::L4proto(p) | Dep::IpProto(p) | Dep::Ip6Nexthdr(p) => {
                 self.l4 = proto::by_l4proto(p);
             }
+            Dep::Iiftype(1) => self.ll_ether = true,
             Dep::Nfproto(2) => self.l3 = Some(&proto::IP),
             Dep::Nfproto(10) => self.l3 = Some(&proto::IP6),
             Dep::MetaProtocol(t) | Dep::EtherType(t) => match t {
@@ -1011,6 +1048,19 @@ impl State<'_, '_> {
                         xor,
                     }) = edit
                     {
+                        let th_word = base == Base::Transport
+                            && len == 16
+                            && (off == 0 || off == 16)
+                            && self
+                                .l4
+                                .is_some_and(|p| matches!(p.name, "icmp" | "icmpv6" | "igmp"));
+                        if eb == base && eo == off && el == len && mask.len() == 2 && th_word {
+                            // nft 1.0.6 names the 16 bits it loads for an
+                            // icmp/icmpv6/igmp byte `th sport`/`th dport` and
+                            // keeps the edit: `th sport set th sport & 255`,
+                            // the mask with the new bits set, `| xor` unless 0.
+                            return self.th_word_edit(off, &mask, &xor);
+                        }
                         if eb == base && eo == off && el == len && mask.len() <= 16 {
                             // The field is where the mask is clear.
                             let width = bits_of(mask.len());
@@ -1033,9 +1083,19 @@ impl State<'_, '_> {
                             }
                         }
                     }
-                    let key = self.resolve_payload(base, off, len);
+                    let mut key = self.resolve_payload(base, off, len);
+                    if key.len() > 1 {
+                        // A write over several fields stays raw (`@nh,8,8
+                        // set 0x10`).
+                        let raw = Payload::Raw {
+                            base: base.raw_name(),
+                            offset: off,
+                            len,
+                        };
+                        key = vec![(Expr::Payload(raw), Datatype::Integer, len)];
+                    }
                     let [(k, ty, bits)] = key.as_slice() else {
-                        return Err("payload write of several fields".into());
+                        return Err("payload write of no field".into());
                     };
                     let value = self.value_of(Some(sreg), *ty, *bits, false)?;
                     self.push(Stmt::Mangle {
@@ -1382,7 +1442,13 @@ impl State<'_, '_> {
                             ProtoFamily::Ipv4 => false,
                             _ => {
                                 let before = self.deps.len();
-                                self.kill(&[Dep::Nfproto(10), Dep::MetaProtocol(0x86dd)]);
+                                // inet, bridge and netdev: nft drops the
+                                // network protocol match it needs.
+                                self.kill(&[
+                                    Dep::Nfproto(10),
+                                    Dep::MetaProtocol(0x86dd),
+                                    Dep::EtherType(0x86dd),
+                                ]);
                                 if self.deps.len() < before {
                                     true
                                 } else if self.l3.is_some_and(|p| p.name == "ip6") {
@@ -1390,7 +1456,11 @@ impl State<'_, '_> {
                                     // `ip6` match: the network is still ip6.
                                     true
                                 } else {
-                                    self.kill(&[Dep::Nfproto(2), Dep::MetaProtocol(0x0800)]);
+                                    self.kill(&[
+                                        Dep::Nfproto(2),
+                                        Dep::MetaProtocol(0x0800),
+                                        Dep::EtherType(0x0800),
+                                    ]);
                                     false
                                 }
                             }
@@ -1601,17 +1671,27 @@ impl State<'_, '_> {
                     (Datatype::Ipv4Addr, 32)
                 };
                 let addr = match d.sreg_addr {
-                    Some(r) => Some(self.value_of(Some(r), addr_ty.0, addr_ty.1, false)?),
+                    Some(r) => {
+                        // A map's key drops its dependency, as in a mangle.
+                        self.apply_deferred(r);
+                        Some(self.value_of(Some(r), addr_ty.0, addr_ty.1, false)?)
+                    }
                     None => None,
                 };
                 let dev = match d.sreg_dev {
-                    Some(r) => Some(self.value_of(Some(r), Datatype::Ifindex, 32, true)?),
+                    Some(r) => {
+                        self.apply_deferred(r);
+                        Some(self.value_of(Some(r), Datatype::Ifindex, 32, true)?)
+                    }
                     None => None,
                 };
                 self.push(Stmt::Dup { addr, dev });
                 Ok(())
             }
             KExpr::Fwd(f) => {
+                if let Some(r) = f.sreg_dev {
+                    self.apply_deferred(r);
+                }
                 let dev = self.value_of(f.sreg_dev, Datatype::Ifindex, 32, true)?;
                 let (family, addr) = match (f.nfproto, f.sreg_addr) {
                     (Some(p), Some(r)) => {
@@ -1860,6 +1940,25 @@ impl State<'_, '_> {
                     // A merged load of adjacent fields: one match each.
                     if op != Op::Eq {
                         return Err("merged payload with an operator".into());
+                    }
+                    if fields.iter().any(|(_, _, b)| b % 8 != 0) && v.len() <= 16 {
+                        // Fields not on byte boundaries (`ip dscp . ip
+                        // ecn` of one byte): split the value by bits.
+                        let n = v.iter().fold(0u128, |a, b| (a << 8) | u128::from(*b));
+                        let total = bits_of(v.len());
+                        let mut at = 0u32;
+                        for (l, ty, bits) in fields {
+                            at = at.checked_add(bits).ok_or("field overflow")?;
+                            let shift = total.checked_sub(at).ok_or("short value")?;
+                            let part = (n >> shift) & ones_mask(bits);
+                            let idx = self.push(Stmt::Match {
+                                op,
+                                left: l,
+                                right: Expr::Value(Value::number(ty, bits, part)),
+                            });
+                            self.note_match(idx);
+                        }
+                        return Ok(());
                     }
                     let mut at = 0usize;
                     for (l, ty, bits) in fields {
@@ -2296,6 +2395,7 @@ impl State<'_, '_> {
                 deps: Vec::new(),
                 l3: None,
                 l4: None,
+                ll_ether: self.ll_ether,
                 vlan: false,
                 pending_gte: None,
                 nokill: false,

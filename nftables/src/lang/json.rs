@@ -360,13 +360,14 @@ pub fn stmt(st: &Stmt) -> J {
         Stmt::Quota(q) => {
             let (val, vu) = bytes_unit(q.bytes);
             let mut v = vec![("val", J::U(val)), ("val_unit", s(vu))];
+            // nft's order: `inv` before `used`.
+            if q.inv {
+                v.push(("inv", J::Bool(true)));
+            }
             if q.used != 0 {
                 let (u, uu) = bytes_unit(q.used);
                 v.push(("used", J::U(u)));
                 v.push(("used_unit", s(uu)));
-            }
-            if q.inv {
-                v.push(("inv", J::Bool(true)));
             }
             one("quota", o(v))
         }

@@ -466,6 +466,10 @@ struct Lin<'a> {
     l4: Option<u8>,
     /// The link layer is known to be Ethernet.
     ether: bool,
+    /// VLAN headers known to be stacked (`ether type 8021q` is 1, each
+    /// `vlan type 8021q|8021ad` after it one more): each puts the next
+    /// header's fields 4 bytes further.
+    vlans: u32,
     /// The ICMP/ICMPv6 type matched.
     icmp_type: Option<u8>,
     sets: Vec<(Set, SetElems)>,
@@ -553,6 +557,11 @@ impl Lin<'_> {
                 self.meta_load(15, 1);
                 self.cmp(kx::CmpOp::EQ, 1, vec![nfproto]);
             }
+            ProtoFamily::Bridge | ProtoFamily::Netdev if self.vlans > 0 => {
+                // Inside VLAN headers: the innermost one's `vlan type`.
+                self.payload_load(Base::Ll, 16 + 4 * (self.vlans - 1), 2, 1);
+                self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
+            }
             ProtoFamily::Bridge | ProtoFamily::Netdev => {
                 self.meta_load(1, 1);
                 self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
@@ -593,10 +602,11 @@ impl Lin<'_> {
             "ether" => self.need_ether(),
             "vlan" => {
                 self.need_ether();
-                if self.l3 != Some(0x8100) {
+                if self.vlans == 0 {
                     self.payload_load(Base::Ll, 12, 2, 1);
                     self.cmp(kx::CmpOp::EQ, 1, vec![0x81, 0x00]);
                     self.l3 = Some(0x8100);
+                    self.vlans = 1;
                 }
             }
             "th" => {}
@@ -634,14 +644,20 @@ impl Lin<'_> {
                     self.cmp(kx::CmpOp::EQ, reg, vec![t]);
                     self.icmp_type = Some(t);
                 }
-                let first = f.offset / 8;
-                let last = (f.offset + f.len).div_ceil(8);
+                // A stacked VLAN header's fields are 4 bytes further each.
+                let stack = if p.name == "vlan" {
+                    32 * self.vlans.saturating_sub(1)
+                } else {
+                    0
+                };
+                let first = (f.offset + stack) / 8;
+                let last = (f.offset + stack + f.len).div_ceil(8);
                 let mut nbytes = last - first;
                 if let Some(pb) = prefix_bytes {
                     nbytes = nbytes.min(pb);
                 }
                 self.payload_load(p.base, first, nbytes, reg);
-                let shift = last * 8 - (f.offset + f.len);
+                let shift = last * 8 - (f.offset + stack + f.len);
                 if f.offset % 8 != 0 || f.len % 8 != 0 {
                     let m: u128 = ((1u128 << f.len) - 1) << shift;
                     let be = m.to_be_bytes();
@@ -1159,6 +1175,11 @@ impl Lin<'_> {
             2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
+        if map.is_none() {
+            if let Some(t) = concat_typeof(left) {
+                tlv(&mut ud, 3, &t);
+            }
+        }
         if let Some(dt) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
@@ -1240,11 +1261,19 @@ impl Lin<'_> {
                     _ => self.l3,
                 }
             }
-            Expr::Meta("protocol")
-            | Expr::Payload(Payload::Field {
-                protocol: "ether",
+            Expr::Meta("protocol") => self.l3 = u16::try_from(n).ok(),
+            Expr::Payload(Payload::Field {
+                protocol: p @ ("ether" | "vlan"),
                 field: "type",
-            }) => self.l3 = u16::try_from(n).ok(),
+            }) => {
+                self.l3 = u16::try_from(n).ok();
+                let tpid = matches!(n, 0x8100 | 0x88a8);
+                if *p == "ether" {
+                    self.vlans = u32::from(tpid);
+                } else if tpid {
+                    self.vlans += 1;
+                }
+            }
             _ => {}
         }
     }
@@ -1544,6 +1573,30 @@ impl Lin<'_> {
                         }));
                         Ok(())
                     }
+                    Expr::Payload(Payload::Raw { base, offset, len })
+                        if offset % 8 == 0 && len % 8 == 0 && (8..=128).contains(len) =>
+                    {
+                        // `@nh,8,8 set 0x10`: whole bytes, no checksum fixed
+                        // (as nft writes it).
+                        self.arg(value, 1, Datatype::Integer, *len, false)?;
+                        let base = match *base {
+                            "ll" => kx::PayloadBase::LL,
+                            "nh" => kx::PayloadBase::NETWORK,
+                            "th" => kx::PayloadBase::TRANSPORT,
+                            _ => kx::PayloadBase::INNER,
+                        };
+                        self.out.push(KExpr::Payload(kx::Payload {
+                            sreg: Some(1),
+                            base: Some(base),
+                            offset: Some(offset / 8),
+                            len: Some(len / 8),
+                            csum_type: Some(0),
+                            csum_offset: Some(0),
+                            csum_flags: Some(0),
+                            ..Default::default()
+                        }));
+                        Ok(())
+                    }
                     _ => Err("unsupported mangle key".into()),
                 }
             }
@@ -1708,8 +1761,10 @@ impl Lin<'_> {
                     self.arg(p, reg, Datatype::InetService, 16, false)?;
                     reg_port = Some(reg);
                 }
+                // inet without a family: NFPROTO_UNSPEC (the kernel
+                // refuses NFPROTO_INET with EOPNOTSUPP).
                 let fam = if family.is_none() && self.fam == ProtoFamily::Inet {
-                    1
+                    0
                 } else {
                     nfam
                 };
@@ -1779,6 +1834,7 @@ impl Lin<'_> {
                         l3: self.l3,
                         l4: self.l4,
                         ether: self.ether,
+                        vlans: self.vlans,
                         icmp_type: self.icmp_type,
                         sets: Vec::new(),
                         lz: &mut *self.lz,
@@ -2145,6 +2201,40 @@ fn concat_bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
         hi.extend(b);
     }
     Ok((lo, hi))
+}
+
+/// The typeof user data nft 1.0.6 gives an anonymous set keyed by a
+/// concatenation of payload fields (`ether saddr . vlan id`): without it
+/// nft cannot cut an element into fields narrower than their type (a
+/// 12-bit `vlan id` reads as 0). `None` when a part is not a payload field.
+fn concat_typeof(left: &Expr) -> Option<Vec<u8>> {
+    const EXPR_PAYLOAD: u32 = 7;
+    const EXPR_CONCAT: u32 = 13;
+    let Expr::Concat(parts) = left else {
+        return None;
+    };
+    let mut data = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let Expr::Payload(Payload::Field { protocol, field: f }) = p else {
+            return None;
+        };
+        let (desc, tmpl) = super::text::payload_typeof_ids(protocol, f)?;
+        let (_, fd) = field(protocol, f).ok()?;
+        let mut pd = Vec::new();
+        tlv(&mut pd, 0, &desc.to_ne_bytes());
+        tlv(&mut pd, 1, &tmpl.to_ne_bytes());
+        if fd.ty == Datatype::Integer {
+            tlv(&mut pd, 4, &fd.len.to_ne_bytes());
+        }
+        let mut sub = Vec::new();
+        tlv(&mut sub, 0, &EXPR_PAYLOAD.to_ne_bytes());
+        tlv(&mut sub, 1, &pd);
+        tlv(&mut data, u8::try_from(i).ok()?, &sub);
+    }
+    let mut out = Vec::new();
+    tlv(&mut out, 0, &EXPR_CONCAT.to_ne_bytes());
+    tlv(&mut out, 1, &data);
+    Some(out)
 }
 
 /// `b + 1` as a big-endian number; `None` on overflow.
@@ -2578,6 +2668,7 @@ impl Linearizer {
             l3: None,
             l4: None,
             ether: false,
+            vlans: 0,
             icmp_type: None,
             sets: Vec::new(),
             lz: self,

@@ -200,7 +200,8 @@ pub static IGMP: Proto = Proto {
         f("type", 0, 8, T::IgmpType),
         f("mrt", 8, 8, T::Integer),
         f("checksum", 16, 16, T::Integer),
-        f("group", 32, 32, T::Ipv4Addr),
+        // nft 1.0.6 types it an integer (lists `igmp group 0`).
+        f("group", 32, 32, T::Integer),
     ],
     next: None,
 };

@@ -635,13 +635,23 @@ fn stacked_vlan_headers_are_four_bytes_apart() {
         line(ProtoFamily::Bridge, stacked(vec![KExpr::counter()])),
         "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 vlan type ip counter packets 0 bytes 0"
     );
+    // netdev: nft puts `meta iiftype ether` first (the link layer is
+    // Ethernet only then) and drops it again when listing.
+    let iiftype = vec![
+        KExpr::meta(MetaKey::IIFTYPE, REG1),
+        KExpr::cmp(CmpOp::EQ, REG1, 1u16.to_ne_bytes()),
+    ];
     assert_eq!(
         line(
             ProtoFamily::Netdev,
-            stacked(vec![
-                KExpr::payload(PayloadBase::NETWORK, 9, 1, REG1),
-                KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
-            ])
+            [
+                iiftype,
+                stacked(vec![
+                    KExpr::payload(PayloadBase::NETWORK, 9, 1, REG1),
+                    KExpr::cmp(CmpOp::EQ, REG1, [6u8]),
+                ])
+            ]
+            .concat()
         ),
         "ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 ip protocol tcp"
     );
@@ -830,6 +840,158 @@ fn a_constant_set_lists_no_size() {
     assert_eq!(sizes, [None, Some(18)]);
     let text = super::text::ruleset(&rs);
     assert_eq!(text.matches("size 18").count(), 1, "{text}");
+}
+
+// Forms of the grammar sweep of tests/corpus (what nft 1.0.6 lists for
+// the bytes it generated on this machine).
+
+#[test]
+fn raw_link_layer_is_ethernet_only_after_iiftype_or_in_bridge() {
+    // netdev `@ll,96,16 0x800`: no `meta iiftype ether`, stays raw.
+    assert_eq!(
+        line(ProtoFamily::Netdev, ll_match(12, None, 0x0800)),
+        "@ll,96,16 0x800"
+    );
+    assert_eq!(
+        line(ProtoFamily::Bridge, ll_match(12, None, 0x0800)),
+        "ether type ip"
+    );
+}
+
+#[test]
+fn a_match_over_bit_fields_splits_the_value_by_bits() {
+    // `@nh,8,8 0x10` in ip: dscp 4 (not cs2) and ecn 0.
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                KExpr::payload(PayloadBase::NETWORK, 1, 1, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [0x10u8]),
+            ]
+        ),
+        "ip dscp 0x04 ip ecn not-ect"
+    );
+}
+
+fn payload_write(base: PayloadBase, offset: u32, len: u32, csum: u32) -> KExpr {
+    KExpr::Payload(kx::Payload {
+        sreg: Some(REG1),
+        base: Some(base),
+        offset: Some(offset),
+        len: Some(len),
+        csum_type: Some(csum),
+        csum_offset: Some(if csum == 0 { 0 } else { 2 }),
+        csum_flags: Some(0),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn a_write_over_several_fields_stays_raw_in_hex() {
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                KExpr::Immediate(kx::Immediate {
+                    dreg: Some(REG1),
+                    data: Some(Data::value(vec![0x10])),
+                    ..Default::default()
+                }),
+                payload_write(PayloadBase::NETWORK, 1, 1, 0),
+            ]
+        ),
+        "@nh,8,8 set 0x10"
+    );
+}
+
+#[test]
+fn an_icmp_type_write_lists_as_nft_106_th_sport_edit() {
+    // `icmp type set echo-request`: nft edits the 16 bits at th+0 and
+    // lists them as `th sport` (mask | xor, then `| xor` unless 0).
+    let edit = |mask: [u8; 2], xor: [u8; 2]| {
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                KExpr::meta(MetaKey::L4PROTO, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [1u8]),
+                KExpr::payload(PayloadBase::TRANSPORT, 0, 2, REG1),
+                KExpr::Bitwise(kx::Bitwise {
+                    sreg: Some(REG1),
+                    dreg: Some(REG1),
+                    len: Some(2),
+                    mask: Some(Data::value(mask.to_vec())),
+                    xor: Some(Data::value(xor.to_vec())),
+                    ..Default::default()
+                }),
+                payload_write(PayloadBase::TRANSPORT, 0, 2, 1),
+            ],
+        )
+    };
+    assert_eq!(edit([0, 0xff], [0, 0]), "th sport set th sport & 255");
+    assert_eq!(
+        edit([0, 0xff], [8, 0]),
+        "th sport set th sport & 2303 | 2048"
+    );
+}
+
+#[test]
+fn netdev_reject_drops_its_ether_type() {
+    let reject = KExpr::Reject(kx::Reject {
+        kind: Some(0),
+        icmp_code: Some(1),
+        ..Default::default()
+    });
+    assert_eq!(
+        line(
+            ProtoFamily::Netdev,
+            [
+                vec![
+                    KExpr::meta(MetaKey::IIFTYPE, REG1),
+                    KExpr::cmp(CmpOp::EQ, REG1, 1u16.to_ne_bytes()),
+                ],
+                ll_match(12, None, 0x0800),
+                vec![reject]
+            ]
+            .concat()
+        ),
+        "reject with icmp host-unreachable"
+    );
+}
+
+#[test]
+fn synproxy_text_has_mss_and_wscale_together() {
+    let sp = |mss, wscale| {
+        Stmt::Synproxy(Synproxy {
+            mss,
+            wscale,
+            flags: vec![],
+        })
+    };
+    assert_eq!(
+        super::text::stmt_text(&sp(Some(1460), None)),
+        "synproxy mss 1460 wscale 0"
+    );
+    assert_eq!(
+        super::text::stmt_text(&sp(None, Some(5))),
+        "synproxy mss 0 wscale 5"
+    );
+    assert_eq!(super::text::stmt_text(&sp(None, None)), "synproxy");
+}
+
+#[test]
+fn igmp_group_is_an_integer() {
+    assert_eq!(
+        line(
+            ProtoFamily::Ipv4,
+            vec![
+                KExpr::payload(PayloadBase::NETWORK, 9, 1, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [2u8]),
+                KExpr::payload(PayloadBase::TRANSPORT, 4, 4, REG1),
+                KExpr::cmp(CmpOp::EQ, REG1, [0u8; 4]),
+            ]
+        ),
+        "igmp group 0"
+    );
 }
 
 /// `meta mark set meta mark & M | V` and `ct mark set ...` as a VPN client

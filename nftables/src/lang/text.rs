@@ -1508,6 +1508,20 @@ fn payload_desc(id: u32) -> Option<(&'static str, &'static [(&'static str, u32)]
     })
 }
 
+/// The ids nft stores in typeof user data for payload field `protocol
+/// field`: its protocol description and its template (1-based), the
+/// inverse of [`payload_desc`].
+pub(crate) fn payload_typeof_ids(protocol: &str, field: &str) -> Option<(u32, u32)> {
+    (1..=64).find_map(|id| {
+        let (p, fields) = payload_desc(id)?;
+        if p != protocol {
+            return None;
+        }
+        let i = fields.iter().position(|f| f.0 == field)?;
+        Some((id, u32::try_from(i + 1).ok()?))
+    })
+}
+
 fn meta_key_name(k: u32) -> Option<&'static str> {
     Some(match k {
         0 => "length",
@@ -2782,6 +2796,10 @@ pub fn stmt_text(s: &Stmt) -> String {
         }
         Stmt::Verdict(v) => lverdict_text(v),
         Stmt::Counter(c) => format!("counter packets {} bytes {}", c.packets, c.bytes),
+        Stmt::Mangle { key, value } if is_raw(key) => {
+            // A raw write's value is hex as a raw match's (`@nh,8,8 set 0x10`).
+            format!("{} set {}", expr_text(key), raw_hex(value))
+        }
         Stmt::Mangle { key, value } => format!("{} set {}", expr_text(key), expr_text(value)),
         Stmt::Vmap { key, data } => format!("{} vmap {}", expr_text(key), keyed_text(key, data)),
         Stmt::Log(l) => log_text(l),
@@ -2873,11 +2891,11 @@ pub fn stmt_text(s: &Stmt) -> String {
         }
         Stmt::Synproxy(sp) => {
             let mut s = String::from("synproxy");
-            if let Some(m) = sp.mss {
-                let _ = write!(s, " mss {m}");
-            }
-            if let Some(w) = sp.wscale {
-                let _ = write!(s, " wscale {w}");
+            // nft prints both when either is set (`synproxy mss 1460
+            // wscale 0`); JSON has each only when set.
+            if sp.mss.is_some() || sp.wscale.is_some() {
+                let (m, w) = (sp.mss.unwrap_or(0), sp.wscale.unwrap_or(0));
+                let _ = write!(s, " mss {m} wscale {w}");
             }
             for f in &sp.flags {
                 let _ = write!(s, " {f}");
