@@ -355,15 +355,18 @@ fn rule_corpus_round_trips() {
     );
 }
 
-/// Rules of `tests/corpus` that may fail to round-trip (the figure when this
-/// test was written: 5 of 295 as root). A ceiling on what differs, not a
+/// Rules of `tests/corpus` that may fail to round-trip (5 of 295 as root
+/// when this test was written, 2 since anonymous object maps, ct timeout
+/// and expectation objects and NAT maps). A ceiling on what differs, not a
 /// floor on what is equal, so that a rootless run (where payload writes do
 /// not load) asserts the same.
-const CORPUS_MAX_DIFFER: usize = 5;
+const CORPUS_MAX_DIFFER: usize = 2;
 
-/// Upstream rules that may fail to round-trip (the figure when this test was
-/// written: 25, of 5,110 compared as root and of 5,033 rootless).
-const UPSTREAM_MAX_DIFFER: usize = 25;
+/// Upstream rules that may fail to round-trip (25 when this test was
+/// written, of 5,110 compared as root and of 5,033 rootless; 7 since NAT
+/// maps of addresses and ports, anonymous object maps and concatenated
+/// ranges in network order).
+const UPSTREAM_MAX_DIFFER: usize = 7;
 
 /// (b) nftables' regression rules (`tests/py/*/*.t` of nft 1.0.6, read at
 /// run time from `../shared/nft-corpus`, never copied here) and its shell

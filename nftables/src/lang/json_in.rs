@@ -235,6 +235,11 @@ struct Ctx<'a> {
     sets: SetTypes,
     ifindex: Option<IfindexFn<'a>>,
     set_lookup: Option<SetLookup<'a>>,
+    /// Maps of the file whose data are an address and a port (`concat`)
+    /// or ranges (`interval`): what a NAT statement through them loads.
+    nat_maps: HashMap<(String, String, String), Vec<&'static str>>,
+    /// The family and table of the rule being read.
+    table: (String, String),
 }
 
 fn parse_number(s: &str) -> Option<u128> {
@@ -874,7 +879,22 @@ impl Ctx<'_> {
                 let key = self.expr(get(m, "key")?, fam)?;
                 let data = match get(m, "data")? {
                     Json::String(s) if s.starts_with('@') => Expr::SetRef(s[1..].to_owned()),
-                    _ => return Err("object map data is not a named map".into()),
+                    d => {
+                        // An anonymous object map: `[key, "object name"]`.
+                        let kty = self.ty(&key, fam)?;
+                        let elems = match single(d)? {
+                            ("set", Json::Array(a)) => a,
+                            _ => return Err("object map data is neither a set nor @name".into()),
+                        };
+                        Expr::Set(
+                            elems
+                                .iter()
+                                .map(|e| {
+                                    self.elem(e, &kty, Some(&Ty::One(Datatype::String, 0)), fam)
+                                })
+                                .collect::<R<_>>()?,
+                        )
+                    }
                 };
                 Stmt::Objref {
                     kind: pick(
@@ -1130,8 +1150,18 @@ impl Ctx<'_> {
                         (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => (Datatype::Ipv6Addr, 128),
                         _ => (Datatype::Ipv4Addr, 32),
                     };
+                    for f in strings(o.get("type_flags")) {
+                        n.type_flags.push(pick(
+                            &f,
+                            &["interval", "prefix", "concat"],
+                            "nat type flag",
+                        )?);
+                    }
                     if let Some(a) = o.get("addr") {
-                        n.addr = Some(self.rhs(a, &Ty::One(aty.0, aty.1), fam)?);
+                        n.addr = Some(match a.get("map").and_then(Json::as_object) {
+                            Some(m) => self.nat_map(m, aty, fam, &mut n.type_flags)?,
+                            None => self.rhs(a, &Ty::One(aty.0, aty.1), fam)?,
+                        });
                     }
                     if let Some(p) = o.get("port") {
                         n.port = Some(self.rhs(p, &Ty::One(Datatype::InetService, 16), fam)?);
@@ -1182,6 +1212,86 @@ impl Ctx<'_> {
             }
             other => return Err(format!("unsupported statement {other:?}")),
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// The address of a NAT statement chosen by a map: its data an address
+    /// (`aty`), an address and a port (`concat`), or ranges of them
+    /// (`interval`); a named map's kind is noted in `type_flags`.
+    fn nat_map(
+        &self,
+        m: &Map<String, Json>,
+        aty: (Datatype, u32),
+        fam: ProtoFamily,
+        type_flags: &mut Vec<&'static str>,
+    ) -> R<Expr> {
+        let key = self.expr(get(m, "key")?, fam)?;
+        let kty = self.ty(&key, fam)?;
+        let one = Ty::One(aty.0, aty.1);
+        let pair = Ty::Concat(vec![aty, (Datatype::InetService, 16)]);
+        let data = match get(m, "data")? {
+            Json::String(s) if s.starts_with('@') => {
+                let name = s[1..].to_owned();
+                let (f, t) = self.table.clone();
+                let flags = match self.nat_maps.get(&(f.clone(), t.clone(), name.clone())) {
+                    Some(fl) => fl.clone(),
+                    None => match self.set_lookup.and_then(|l| l(&f, &t, &name)) {
+                        Some((_, Some(d))) if d.len() > 1 => vec!["concat"],
+                        _ => Vec::new(),
+                    },
+                };
+                for fl in flags {
+                    if !type_flags.contains(&fl) {
+                        type_flags.push(fl);
+                    }
+                }
+                Expr::SetRef(name)
+            }
+            d => {
+                let elems = match single(d)? {
+                    ("set", Json::Array(a)) => a,
+                    _ => return Err("map data is neither a set nor @name".into()),
+                };
+                Expr::Set(
+                    elems
+                        .iter()
+                        .map(|e| {
+                            let data = match e {
+                                Json::Array(a) => a.get(1),
+                                _ => e.get("elem").and_then(|x| x.get("val")),
+                            };
+                            let dty = if data.is_some_and(|d| d.get("concat").is_some()) {
+                                &pair
+                            } else {
+                                &one
+                            };
+                            self.elem(e, &kty, Some(dty), fam)
+                        })
+                        .collect::<R<_>>()?,
+                )
+            }
+        };
+        Ok(Expr::Map {
+            key: Box::new(key),
+            data: Box::new(data),
+        })
+    }
+}
+
+/// Whether a map element's data holds a range or a prefix.
+fn data_has_range(e: &Expr) -> bool {
+    fn ranged(e: &Expr) -> bool {
+        match e {
+            Expr::Range(..) | Expr::Prefix { .. } => true,
+            Expr::Concat(p) => p.iter().any(ranged),
+            _ => false,
+        }
+    }
+    match e {
+        Expr::Mapping(_, d) => ranged(d),
+        Expr::Elem(b) => data_has_range(&b.val),
+        _ => false,
     }
 }
 
@@ -1320,7 +1430,14 @@ impl Ctx<'_> {
                         .ok_or_else(|| format!("set {family} {table} {sname} is unknown"))?
                 } else {
                     let kt = strings(o.get("type"));
-                    let map = (key == "map").then(|| strings(o.get("map")));
+                    // A map of concatenated data lists its type as one
+                    // string (`"ipv4_addr . inet_service"`).
+                    let map = (key == "map").then(|| {
+                        strings(o.get("map"))
+                            .iter()
+                            .flat_map(|m| m.split(" . ").map(str::to_owned).collect::<Vec<_>>())
+                            .collect::<Vec<_>>()
+                    });
                     self.sets.insert(
                         (family.to_owned(), table.clone(), sname.clone()),
                         (kt.clone(), map.clone()),
@@ -1376,6 +1493,17 @@ impl Ctx<'_> {
                     Some(x) => vec![self.elem(x, &ty, dty.as_ref(), fam)?],
                     None => Vec::new(),
                 };
+                if key == "map" {
+                    let mut fl = Vec::new();
+                    if map.as_ref().is_some_and(|m| m.len() == 2) {
+                        fl.push("concat");
+                    }
+                    if elems.iter().any(data_has_range) {
+                        fl.push("interval");
+                    }
+                    self.nat_maps
+                        .insert((family.to_owned(), table.clone(), sname.clone()), fl);
+                }
                 let s = SetItem {
                     family,
                     name: sname,
@@ -1417,6 +1545,7 @@ impl Ctx<'_> {
                 let table = name("table");
                 let chain = name("chain");
                 let w = what(format!("{family} {table} {chain}"));
+                self.table = (family.to_owned(), table.clone());
                 let stmts = match o.get("expr") {
                     Some(Json::Array(a)) => a
                         .iter()
@@ -1443,7 +1572,8 @@ impl Ctx<'_> {
                 };
                 Ok((Target::Item(Item::Rule(r)), w))
             }
-            "counter" | "quota" | "limit" | "ct count" | "ct helper" | "secmark" | "synproxy" => {
+            "counter" | "quota" | "limit" | "ct count" | "ct helper" | "ct timeout"
+            | "ct expectation" | "secmark" | "synproxy" => {
                 let (family, _) = family_of(o)?;
                 let body = match key {
                     "counter" => ObjBody::Counter(Counter {
@@ -1463,6 +1593,45 @@ impl Ctx<'_> {
                             .get("l3proto")
                             .and_then(Json::as_str)
                             .unwrap_or("inet")
+                            .to_owned(),
+                    },
+                    "ct timeout" => ObjBody::CtTimeout {
+                        protocol: gstr(o, "protocol")?.to_owned(),
+                        l3proto: o
+                            .get("l3proto")
+                            .and_then(Json::as_str)
+                            .unwrap_or(family)
+                            .to_owned(),
+                        policy: match o.get("policy") {
+                            Some(Json::Object(p)) => p
+                                .iter()
+                                .map(|(k, v)| {
+                                    let secs = v
+                                        .as_u64()
+                                        .and_then(|x| u32::try_from(x).ok())
+                                        .ok_or_else(|| format!("timeout of {k}"))?;
+                                    Ok((k.clone(), secs))
+                                })
+                                .collect::<R<_>>()?,
+                            None => Vec::new(),
+                            Some(_) => return Err("policy is not an object".into()),
+                        },
+                    },
+                    "ct expectation" => ObjBody::CtExpect {
+                        protocol: gstr(o, "protocol")?.to_owned(),
+                        dport: gu64(o, "dport")?
+                            .and_then(|x| u16::try_from(x).ok())
+                            .ok_or("dport")?,
+                        timeout: gu64(o, "timeout")?
+                            .and_then(|x| u32::try_from(x).ok())
+                            .ok_or("timeout")?,
+                        size: gu64(o, "size")?
+                            .and_then(|x| u8::try_from(x).ok())
+                            .ok_or("size")?,
+                        l3proto: o
+                            .get("l3proto")
+                            .and_then(Json::as_str)
+                            .unwrap_or(family)
                             .to_owned(),
                     },
                     "secmark" => ObjBody::Secmark {
@@ -1768,7 +1937,12 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                         let t = match o.obj.kind() {
                             "counter" => 1,
                             "quota" => 2,
+                            "ct helper" => 3,
                             "limit" => 4,
+                            "ct timeout" => 7,
+                            "secmark" => 8,
+                            "ct expectation" => 9,
+                            "synproxy" => 10,
                             _ => 5,
                         };
                         (

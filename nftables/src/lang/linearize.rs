@@ -422,6 +422,74 @@ fn obj_type(kind: &str) -> R<u32> {
     })
 }
 
+/// A ct timeout or expectation object's `l3proto`: left out when it is the
+/// table's family (the kernel takes that one), as nft does.
+fn obj_l3proto(table_family: &str, l3proto: &str) -> R<Option<u16>> {
+    if l3proto == table_family {
+        return Ok(None);
+    }
+    Ok(Some(match l3proto {
+        "ip" => 2,
+        "ip6" => 10,
+        "inet" => 1,
+        "bridge" => 7,
+        "arp" => 3,
+        x => return Err(format!("unknown l3proto {x}")),
+    }))
+}
+
+/// The protocol number of a ct helper, timeout or expectation object.
+fn l4_number(protocol: &str) -> R<u8> {
+    match super::delinearize::l4_number(protocol) {
+        0 => protocol
+            .parse()
+            .map_err(|_| format!("unknown protocol {protocol}")),
+        n => Ok(n),
+    }
+}
+
+/// A ct timeout object as nft sends it: every state of the protocol, nft's
+/// default where the policy does not name it.
+fn ct_timeout(
+    table_family: &str,
+    protocol: &str,
+    l3proto: &str,
+    policy: &[(String, u32)],
+) -> R<crate::object::CtTimeout> {
+    let l4 = l4_number(protocol)?;
+    let names = super::listing::timeout_states(l4);
+    if names.is_empty() {
+        return Err(format!("ct timeout of protocol {protocol}"));
+    }
+    for (n, _) in policy {
+        if !names.contains(&n.as_str()) {
+            return Err(format!("unknown {protocol} state {n}"));
+        }
+    }
+    let mut t = nfnl::timeout::Timeouts::empty(nfnl::IpProto(l4)).map_err(|e| e.to_string())?;
+    for (i, n) in names.iter().enumerate() {
+        let secs = policy
+            .iter()
+            .find(|(p, _)| p == n)
+            .map(|(_, v)| *v)
+            .or_else(|| super::listing::timeout_default(l4, n))
+            .ok_or_else(|| format!("no default timeout for {protocol} {n}"))?;
+        let attr = u16::try_from(i + 1).map_err(|_| "state")?;
+        let state = t
+            .states()
+            .iter()
+            .find(|s| s.attr == attr)
+            .map(|s| s.name)
+            .ok_or_else(|| format!("unknown {protocol} state {n}"))?;
+        t.set(state, secs).map_err(|e| e.to_string())?;
+    }
+    Ok(crate::object::CtTimeout {
+        l3proto: obj_l3proto(table_family, l3proto)?,
+        timeouts: Some(t),
+        ..Default::default()
+    })
+}
+
 fn klimit(l: &Limit) -> kx::Limit {
     kx::Limit {
         rate: Some(l.rate),
@@ -471,6 +539,9 @@ struct Lin<'a> {
     sets: Vec<(Set, SetElems)>,
     lz: &'a mut Linearizer,
     table: &'a str,
+    /// The concatenation being loaded is looked up in concatenated ranges:
+    /// its host-order fields are turned to network order (as nft does).
+    concat_hton: bool,
 }
 
 /// The register `offset_bytes` after the start of 16-byte register `base`
@@ -784,9 +855,21 @@ impl Lin<'_> {
                         }
                     }
                 }
+                let hton = std::mem::take(&mut self.concat_hton);
                 let mut off = 0u32;
                 for p in parts {
-                    let l = self.load(p, reg_at(reg, off), None)?;
+                    let r = reg_at(reg, off);
+                    let l = self.load(p, r, None)?;
+                    if hton && l.host && l.nbytes > 1 {
+                        self.out.push(KExpr::Byteorder(kx::Byteorder {
+                            sreg: Some(r),
+                            dreg: Some(r),
+                            op: Some(kx::ByteorderOp::HTON),
+                            len: Some(u32_of(l.nbytes)),
+                            size: Some(u32_of(l.nbytes)),
+                            ..Default::default()
+                        }));
+                    }
                     off += u32_of(l.nbytes).div_ceil(4) * 4;
                 }
                 Ok(Loaded {
@@ -1118,7 +1201,9 @@ impl Lin<'_> {
                 for p in parts {
                     let (t, b) = etype(p, self.fam)?;
                     lens.push(b.div_ceil(8) as usize);
-                    hosts.push(host_order(p, t, b));
+                    // Concatenated ranges are compared in network order
+                    // (the key's host-order fields were converted).
+                    hosts.push(host_order(p, t, b) && !concat_ranges(left, elems));
                 }
                 (lens, hosts)
             }
@@ -1292,6 +1377,7 @@ impl Lin<'_> {
                 return Ok(());
             }
         }
+        self.concat_hton = matches!(right, Expr::Set(e) if concat_ranges(left, e));
         let l = self.load(left, 1, prefix_bytes)?;
         self.note_context(left, right, op);
         let cmpop = |op: Op| -> R<kx::CmpOp> {
@@ -1451,6 +1537,7 @@ impl Lin<'_> {
             }
             Expr::Map { key, data } => {
                 // `KEY map DATA`: the key looked up, the data into `reg`.
+                self.concat_hton = matches!(&**data, Expr::Set(e) if concat_ranges(key, e));
                 let l = self.load(key, reg, None)?;
                 match &**data {
                     Expr::SetRef(n) => {
@@ -1534,6 +1621,7 @@ impl Lin<'_> {
                 }
             }
             Stmt::Vmap { key, data } => {
+                self.concat_hton = matches!(data, Expr::Set(e) if concat_ranges(key, e));
                 let l = self.load(key, 1, None)?;
                 match data {
                     Expr::SetRef(name) => self.lookup(1, name.clone(), None, false, Some(0)),
@@ -1605,14 +1693,36 @@ impl Lin<'_> {
                 kind,
                 name: Expr::Map { key, data },
             } => {
-                let Expr::SetRef(set) = &**data else {
-                    return Err("object map that is not a named map".into());
+                let otype = obj_type(kind)?;
+                let (set_name, set_id) = match &**data {
+                    Expr::SetRef(set) => {
+                        self.load(key, 1, None)?;
+                        (set.trim_start_matches('@').to_owned(), None)
+                    }
+                    Expr::Set(elems) => {
+                        // An anonymous object map (`__objmap%d`): object
+                        // names as its elements' data.
+                        self.concat_hton = concat_ranges(key, elems);
+                        let l = self.load(key, 1, None)?;
+                        let (_, id) = self.anon_set(&l, key, elems, None)?;
+                        let name = "__objmap%d";
+                        if let Some((set, se)) = self.sets.last_mut() {
+                            set.name = Some(name.into());
+                            set.flags = set.flags.map(|f| f | SetFlags::OBJECT);
+                            set.obj_type = Some(otype);
+                            if let Some(ud) = set.userdata.as_mut() {
+                                tlv(ud, 6, &0u32.to_ne_bytes());
+                            }
+                            se.set = Some(name.into());
+                        }
+                        (name.to_owned(), Some(id))
+                    }
+                    _ => return Err("object map data is neither a set nor a set reference".into()),
                 };
-                let _ = obj_type(kind)?;
-                self.load(key, 1, None)?;
                 self.out.push(KExpr::Objref(kx::Objref {
                     set_sreg: Some(1),
-                    set_name: Some(set.trim_start_matches('@').to_owned()),
+                    set_name: Some(set_name),
+                    set_id,
                     ..Default::default()
                 }));
                 Ok(())
@@ -1769,6 +1879,7 @@ impl Lin<'_> {
                         sets: Vec::new(),
                         lz: &mut *self.lz,
                         table: self.table,
+                        concat_hton: false,
                     };
                     sub.stmt(st)?;
                     exprs.extend(sub.out);
@@ -1850,7 +1961,63 @@ impl Lin<'_> {
             (Datatype::Ipv4Addr, 32)
         };
         let mut regs = [None; 4];
-        if let Some(a) = &n.addr {
+        if let Some(Expr::Map { key, data }) = &n.addr {
+            // The address (and port) chosen by a map: its data laid out as
+            // nft lays it out, each part in the register at its offset.
+            let (concat, interval) = match &**data {
+                Expr::Set(elems) => (
+                    elems
+                        .iter()
+                        .any(|e| matches!(map_data(e), Some(Expr::Concat(_)))),
+                    elems.iter().any(|e| map_data(e).is_some_and(has_range)),
+                ),
+                _ => (
+                    n.type_flags.contains(&"concat"),
+                    n.type_flags.contains(&"interval"),
+                ),
+            };
+            let alen: u32 = abits / 8;
+            let one = if concat {
+                alen.div_ceil(4) * 4 + 4
+            } else {
+                alen
+            };
+            self.arg(
+                n.addr.as_ref().unwrap_or(&Expr::Wildcard),
+                1,
+                aty,
+                abits,
+                false,
+            )?;
+            if matches!(&**data, Expr::Set(_)) {
+                if let Some((set, _)) = self.sets.last_mut() {
+                    let port = Datatype::InetService.id();
+                    set.data_type = Some(if concat {
+                        (aty.id() << super::datatype::TYPE_BITS) | port
+                    } else {
+                        aty.id()
+                    });
+                    set.data_len = Some(if interval { 2 * one } else { one });
+                    if let Some(ud) = set.userdata.as_mut() {
+                        ud.truncate(6);
+                        let order = if concat { 0 } else { type_byteorder(aty) };
+                        tlv(ud, 1, &order.to_ne_bytes());
+                        tlv(ud, 6, &u32::from(interval).to_ne_bytes());
+                    }
+                }
+            }
+            let _ = key;
+            regs[0] = Some(1);
+            if concat {
+                regs[2] = Some(nat_reg(alen.div_ceil(4) * 4));
+            }
+            if interval {
+                regs[1] = Some(nat_reg(if concat { one } else { alen }));
+                if concat {
+                    regs[3] = Some(nat_reg(one + alen.div_ceil(4) * 4));
+                }
+            }
+        } else if let Some(a) = &n.addr {
             match a {
                 Expr::Range(lo, hi) => {
                     self.arg(lo, 1, aty, abits, false)?;
@@ -1938,6 +2105,25 @@ impl Lin<'_> {
             })),
         }
         Ok(())
+    }
+}
+
+/// The register of NAT data `offset` bytes into register 1: a 16-byte
+/// register where one starts, else a 4-byte one (as nft names them).
+fn nat_reg(offset: u32) -> u32 {
+    if offset % 16 == 0 {
+        1 + offset / 16
+    } else {
+        8 + offset / 4
+    }
+}
+
+/// A map element's data.
+fn map_data(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Mapping(_, d) => Some(d),
+        Expr::Elem(b) => map_data(&b.val),
+        _ => None,
     }
 }
 
@@ -2075,6 +2261,12 @@ fn bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
     }
 }
 
+/// Whether `key` is a concatenation looked up in `elems` holding ranges
+/// (concatenated ranges, compared in network byte order).
+fn concat_ranges(key: &Expr, elems: &[Expr]) -> bool {
+    matches!(key, Expr::Concat(_)) && elems.iter().any(has_range)
+}
+
 /// Whether an element holds a prefix or a range (the set is an interval set).
 fn has_range(e: &Expr) -> bool {
     match e {
@@ -2162,20 +2354,58 @@ fn elem_data(k: &KeyInfo, d: &Expr, el: &mut Element) -> R<()> {
             )))
         }
         Expr::Concat(parts) => {
-            let mut out = Vec::new();
+            // Ranges among the fields: every field's start, then every
+            // field's end (NAT maps of address and port ranges).
+            let ranged = parts.iter().any(|p| has_range(p));
+            let (mut lo, mut hi) = (Vec::new(), Vec::new());
             for p in parts {
-                let Expr::Value(v) = p else {
-                    return Err("map data".into());
-                };
-                let mut b = kbytes(v, v.bits.div_ceil(8) as usize, v.ty.host_order(), 0);
+                let (mut a, mut b) = data_bounds(p)?;
+                a.resize(a.len().div_ceil(4) * 4, 0);
                 b.resize(b.len().div_ceil(4) * 4, 0);
-                out.extend(b);
+                lo.extend(a);
+                hi.extend(b);
             }
-            el.data = Some(Data::Value(out));
+            if ranged {
+                lo.extend(hi);
+            }
+            el.data = Some(Data::Value(lo));
+        }
+        Expr::Range(..) | Expr::Prefix { .. } => {
+            // An address range or prefix (NAT maps): start, then end.
+            let (mut lo, hi) = data_bounds(d)?;
+            lo.extend(hi);
+            el.data = Some(Data::Value(lo));
         }
         other => return Err(format!("unsupported map data {other:?}")),
     }
     Ok(())
+}
+
+/// The first and last value of map data: a value, a range or a prefix.
+fn data_bounds(d: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
+    let bytes = |v: &Value| kbytes(v, v.bits.div_ceil(8) as usize, v.ty.host_order(), 0);
+    match d {
+        Expr::Value(v) => Ok((bytes(v), bytes(v))),
+        Expr::Range(a, b) => match (&**a, &**b) {
+            (Expr::Value(a), Expr::Value(b)) => Ok((bytes(a), bytes(b))),
+            _ => Err("range of non-constants".into()),
+        },
+        Expr::Prefix { addr, len } => {
+            let Expr::Value(v) = &**addr else {
+                return Err("prefix of a non-constant".into());
+            };
+            let lo = bytes(v);
+            let mut hi = lo.clone();
+            if *len as usize > hi.len() * 8 {
+                return Err(format!("prefix /{len} of a {}-bit value", hi.len() * 8));
+            }
+            for i in (*len as usize)..hi.len() * 8 {
+                hi[i / 8] |= 0x80 >> (i % 8);
+            }
+            Ok((lo, hi))
+        }
+        other => Err(format!("unsupported map data {other:?}")),
+    }
 }
 
 /// The kernel elements of a set's elements, as nft sends them: interval
@@ -2233,7 +2463,10 @@ fn elements(k: &KeyInfo, elems: &[Expr], interval: bool) -> R<Vec<Element>> {
     }
     // nft lists hash-set elements in the reverse of the kernel's order,
     // which follows insertion: sent reversed, they list as given.
-    out.reverse();
+    // Concatenated ranges list in the order they were added.
+    if !(interval && k.lens.len() > 1) {
+        out.reverse();
+    }
     if interval {
         ranges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut iv = Vec::new();
@@ -2399,7 +2632,10 @@ impl Linearizer {
                     set.data_type = Some(0xffff_ff00);
                     set.data_len = Some(0);
                 }
-                Some(k @ ("counter" | "quota" | "limit" | "ct helper" | "secmark")) => {
+                Some(
+                    k @ ("counter" | "quota" | "limit" | "ct helper" | "ct timeout"
+                    | "ct expectation" | "secmark" | "synproxy"),
+                ) => {
                     flags |= SetFlags::OBJECT;
                     set.obj_type = Some(obj_type(k).map_err(err)?);
                 }
@@ -2415,8 +2651,18 @@ impl Linearizer {
                     } else {
                         dl[0]
                     };
-                    set.data_len = Some(u32_of(dlen));
-                    tlv(&mut ud, 1, &type_byteorder(dt[0]).to_ne_bytes());
+                    // Ranges as data (NAT maps): every value a start and an end.
+                    let ranged = s.elems.iter().any(|e| map_data(e).is_some_and(has_range));
+                    set.data_len = Some(u32_of(if ranged { 2 * dlen } else { dlen }));
+                    let order = if dl.len() > 1 {
+                        0
+                    } else {
+                        type_byteorder(dt[0])
+                    };
+                    tlv(&mut ud, 1, &order.to_ne_bytes());
+                    if ranged {
+                        tlv(&mut ud, 6, &1u32.to_ne_bytes());
+                    }
                     data = Some((dt[0], dt.len() == 1 && dt[0].host_order()));
                 }
             }
@@ -2523,6 +2769,26 @@ impl Linearizer {
                 ..Default::default()
             }),
             ObjBody::Synproxy(sp) => ObjData::Synproxy(ksynproxy(sp)),
+            ObjBody::CtTimeout {
+                protocol,
+                l3proto,
+                policy,
+            } => ObjData::CtTimeout(ct_timeout(o.family, protocol, l3proto, policy).map_err(err)?),
+            ObjBody::CtExpect {
+                protocol,
+                dport,
+                timeout,
+                size,
+                l3proto,
+            } => ObjData::CtExpect(crate::object::CtExpect {
+                l3proto: obj_l3proto(o.family, l3proto).map_err(err)?,
+                l4proto: Some(l4_number(protocol).map_err(err)?),
+                dport: Some(*dport),
+                // The kernel reads this one in host byte order.
+                timeout: Some(u32::from_be_bytes(timeout.to_ne_bytes())),
+                size: Some(*size),
+                ..Default::default()
+            }),
             other => return Err(err(format!("unsupported object {}", other.kind()))),
         };
         let mut out = Obj::new(fam, &o.table, &o.name, &data).map_err(|e| err(e.to_string()))?;
@@ -2551,6 +2817,7 @@ impl Linearizer {
             sets: Vec::new(),
             lz: self,
             table: &r.table,
+            concat_hton: false,
         };
         for (i, s) in r.stmts.iter().enumerate() {
             lin.stmt(s).map_err(|why| Error {
