@@ -802,6 +802,12 @@ impl Ctx<'_> {
                     Some(dt) => self.rhs(&a[1], dt, fam)?,
                     None => self.rhs(&a[1], &Ty::One(Datatype::Verdict, 32), fam)?,
                 };
+                // `[{"elem": {"val": KEY, "counter": ...}}, DATA]`: the
+                // element's options hold the whole mapping.
+                if let Expr::Elem(mut b) = k {
+                    b.val = Expr::Mapping(Box::new(b.val), Box::new(d));
+                    return Ok(Expr::Elem(b));
+                }
                 return Ok(Expr::Mapping(Box::new(k), Box::new(d)));
             }
         }
@@ -810,12 +816,13 @@ impl Ctx<'_> {
                 let e = obj(e)?;
                 let val = self.elem(get(e, "val")?, ty, data, fam)?;
                 let mut stmts = Vec::new();
-                if let Some(c) = e.get("counter") {
-                    let c = c.as_object();
-                    stmts.push(Stmt::Counter(Counter {
-                        packets: c.and_then(|c| c.get("packets")?.as_u64()).unwrap_or(0),
-                        bytes: c.and_then(|c| c.get("bytes")?.as_u64()).unwrap_or(0),
-                    }));
+                for (sk, sv) in e {
+                    // The element's statements (`counter`, `limit`, `quota`...).
+                    if !matches!(sk.as_str(), "val" | "timeout" | "expires" | "comment") {
+                        let mut one = Map::new();
+                        one.insert(sk.clone(), sv.clone());
+                        stmts.push(self.stmt(&Json::Object(one), fam)?);
+                    }
                 }
                 return Ok(Expr::Elem(Box::new(Elem {
                     val,
@@ -927,6 +934,7 @@ impl Ctx<'_> {
                 })
             }
             "quota" | "limit" | "ct helper" | "ct timeout" | "ct expectation" | "secmark"
+            | "synproxy"
                 if v.is_string() =>
             {
                 let kind = pick(
@@ -938,6 +946,7 @@ impl Ctx<'_> {
                         "ct timeout",
                         "ct expectation",
                         "secmark",
+                        "synproxy",
                     ],
                     "object",
                 )?;
@@ -1100,20 +1109,7 @@ impl Ctx<'_> {
                     &["add", "update", "delete"],
                     "set operation",
                 )?;
-                let ej = get(o, "elem")?;
-                let elem = match ej.get("elem") {
-                    Some(e) => {
-                        let e = obj(e)?;
-                        Expr::Elem(Box::new(Elem {
-                            val: self.expr(get(e, "val")?, fam)?,
-                            timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
-                            expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
-                            comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
-                            stmts: Vec::new(),
-                        }))
-                    }
-                    None => self.expr(ej, fam)?,
-                };
+                let elem = self.dyn_elem(get(o, "elem")?, gstr(o, "set")?, fam)?;
                 let stmts = match o.get("stmt") {
                     Some(Json::Array(a)) => {
                         a.iter().map(|s| self.stmt(s, fam)).collect::<R<_>>()?
@@ -1127,6 +1123,22 @@ impl Ctx<'_> {
                     stmts,
                 }
             }
+            "meter" => {
+                let o = obj(v)?;
+                let name = gstr(o, "name")?.to_owned();
+                Stmt::Meter {
+                    key: self.dyn_elem(get(o, "key")?, &name, fam)?,
+                    stmt: Box::new(self.stmt(get(o, "stmt")?, fam)?),
+                    size: num32("size")?,
+                    name,
+                }
+            }
+            "last" => Stmt::Last {
+                used_ms: match o {
+                    Some(o) => gu64(o, "used")?,
+                    None => None,
+                },
+            },
             "snat" | "dnat" | "masquerade" | "redirect" => {
                 let kind = match k {
                     "snat" => NatKind::Snat,
@@ -1276,6 +1288,55 @@ impl Ctx<'_> {
             key: Box::new(key),
             data: Box::new(data),
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// The key of a set or meter updated from the packet path (`add @s {
+    /// ip saddr . 22 timeout 1m }`): expressions, with constants typed by
+    /// the set's key type, optionally as an element with a timeout.
+    fn dyn_elem(&self, j: &Json, set: &str, fam: ProtoFamily) -> R<Expr> {
+        let Some(e) = j.get("elem") else {
+            return self.dyn_key(j, set, fam);
+        };
+        let e = obj(e)?;
+        Ok(Expr::Elem(Box::new(Elem {
+            val: self.dyn_key(get(e, "val")?, set, fam)?,
+            timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
+            expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
+            comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
+            stmts: Vec::new(),
+        })))
+    }
+
+    fn dyn_key(&self, j: &Json, set: &str, fam: ProtoFamily) -> R<Expr> {
+        let set = set.trim_start_matches('@');
+        let (f, t) = &self.table;
+        let types = self
+            .sets
+            .get(&(f.clone(), t.clone(), set.to_owned()))
+            .map(|x| x.0.clone())
+            .or_else(|| self.set_lookup.and_then(|l| l(f, t, set)).map(|x| x.0))
+            .unwrap_or_default();
+        let part = |i: usize, x: &Json| -> R<Expr> {
+            if x.is_object() {
+                return self.expr(x, fam);
+            }
+            let ty = types
+                .get(i)
+                .and_then(|n| datatype_by_name(n))
+                .ok_or_else(|| format!("constant in the key of {set}, whose type is unknown"))?;
+            self.rhs(x, &Ty::One(ty, ty.bits().unwrap_or(32)), fam)
+        };
+        match j.get("concat").and_then(Json::as_array) {
+            Some(a) => Ok(Expr::Concat(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| part(i, x))
+                    .collect::<R<_>>()?,
+            )),
+            None => part(0, j),
+        }
     }
 }
 
@@ -1796,12 +1857,19 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
     // Sets that rules update from the packet path: the kernel reports such
     // a set created without a size with 65535; sent back, that size would
     // make it pick a backend that cannot be updated (EOPNOTSUPP).
+    // Those whose elements get statements (`update @s { ip saddr counter
+    // }`) must be `NFT_SET_EVAL`, which the listing does not show.
     let mut dynamic: Vec<(&str, &str, &str)> = Vec::new();
+    let mut eval: Vec<(&str, &str, &str)> = Vec::new();
     for c in cmds {
         if let Target::Item(Item::Rule(r)) = &c.target {
             for st in &r.stmts {
-                if let Stmt::Set { set, .. } = st {
-                    dynamic.push((r.family, &r.table, set.trim_start_matches('@')));
+                if let Stmt::Set { set, stmts, .. } = st {
+                    let k = (r.family, r.table.as_str(), set.trim_start_matches('@'));
+                    dynamic.push(k);
+                    if !stmts.is_empty() {
+                        eval.push(k);
+                    }
                 }
             }
         }
@@ -1843,6 +1911,10 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                     if let Some(d) = set.desc.as_mut() {
                         d.size = None;
                     }
+                }
+                if eval.contains(&(s.family, s.table.as_str(), s.name.as_str())) {
+                    set.flags =
+                        Some(set.flags.unwrap_or(crate::SetFlags::empty()) | crate::SetFlags::EVAL);
                 }
                 if c.verb == Verb::Create {
                     tx.create_set(&set).map_err(enc)?;
@@ -1888,8 +1960,11 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                 let out = lz.rule(&rr).map_err(lin)?;
                 for (set, elems) in &out.sets {
                     tx.add_set(set).map_err(enc)?;
-                    tx.add_elements(set_ref(elems), elem_list(elems))
-                        .map_err(enc)?;
+                    // A meter's set starts empty.
+                    if !elem_list(elems).is_empty() {
+                        tx.add_elements(set_ref(elems), elem_list(elems))
+                            .map_err(enc)?;
+                    }
                 }
                 let mut rule = out.rule;
                 match c.verb {

@@ -525,6 +525,25 @@ struct Loaded {
     shift: u32,
 }
 
+/// The data of an anonymous map: its type, width and byte order.
+#[derive(Clone, Copy, Debug)]
+struct MapData {
+    ty: Datatype,
+    bits: u32,
+    host: bool,
+}
+
+impl MapData {
+    /// Data of `ty`, as wide and in the byte order its type has.
+    fn of(ty: Datatype) -> Self {
+        MapData {
+            ty,
+            bits: ty.bits().unwrap_or(32),
+            host: ty.host_order(),
+        }
+    }
+}
+
 struct Lin<'a> {
     fam: ProtoFamily,
     out: Vec<KExpr>,
@@ -845,6 +864,23 @@ impl Lin<'_> {
                     }
                 }
                 Ok(l)
+            }
+            Expr::Value(v) if !matches!(v.ty, Datatype::Ifindex) => {
+                // A constant part of a key (`add @s { ip saddr . 22 }`).
+                let nbytes = v.bits.div_ceil(8) as usize;
+                let host = v.ty.host_order();
+                self.out.push(KExpr::Immediate(kx::Immediate {
+                    dreg: Some(reg),
+                    data: Some(Data::Value(kbytes(v, nbytes, host, 0))),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty: v.ty,
+                    bits: v.bits,
+                    nbytes,
+                    host,
+                    shift: 0,
+                })
             }
             Expr::Concat(parts) => {
                 // nft puts every field's dependency first.
@@ -1192,7 +1228,7 @@ impl Lin<'_> {
         l: &Loaded,
         left: &Expr,
         elems: &[Expr],
-        map: Option<Datatype>,
+        map: Option<MapData>,
     ) -> R<(String, u32)> {
         let (lens, hosts) = match left {
             Expr::Concat(parts) => {
@@ -1244,15 +1280,16 @@ impl Lin<'_> {
             2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
-        if let Some(dt) = map {
+        if let Some(MapData { ty: dt, bits, host }) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
                 set.data_type = Some(0xffff_ff00);
                 set.data_len = Some(0);
             } else {
                 set.data_type = Some(dt.id());
-                set.data_len = Some(dt.bits().unwrap_or(32).div_ceil(8));
-                tlv(&mut ud, 1, &type_byteorder(dt).to_ne_bytes());
+                set.data_len = Some(dt.bits().unwrap_or(bits).div_ceil(8));
+                let order = if host { 1 } else { type_byteorder(dt) };
+                tlv(&mut ud, 1, &order.to_ne_bytes());
                 tlv(&mut ud, 6, &0u32.to_ne_bytes());
             }
         }
@@ -1270,7 +1307,7 @@ impl Lin<'_> {
             hosts,
             host: l.host && !to_net,
             shift: l.shift,
-            data: map.map(|d| (d, d.host_order())),
+            data: map.map(|d| (d.ty, d.host)),
         };
         let elements = elements(&keyinfo, elems, interval)?;
         if let Some(d) = set.desc.as_mut() {
@@ -1336,7 +1373,9 @@ impl Lin<'_> {
 
     fn matches(&mut self, op: Op, left: &Expr, right: &Expr) -> R<()> {
         let prefix_bytes = match (right, left) {
-            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 => Some(len / 8),
+            (Expr::Prefix { len, .. }, Expr::Payload(_)) if len % 8 == 0 && *len > 0 => {
+                Some(len / 8)
+            }
             _ => None,
         };
         if let (Expr::Exthdr(x), Expr::Value(v)) = (left, right) {
@@ -1545,7 +1584,14 @@ impl Lin<'_> {
                         self.lookup(reg, n, None, false, Some(reg));
                     }
                     Expr::Set(elems) => {
-                        let (name, id) = self.anon_set(&l, key, elems, Some(ty))?;
+                        // Data as wide and in the byte order of what it
+                        // is written to (`ct zone set meta mark map {...}`).
+                        let md = MapData {
+                            ty,
+                            bits: ty.bits().unwrap_or(bits),
+                            host: host || ty.host_order(),
+                        };
+                        let (name, id) = self.anon_set(&l, key, elems, Some(md))?;
                         self.lookup(reg, name, Some(id), false, Some(reg));
                     }
                     _ => return Err("map data is neither a set nor a set reference".into()),
@@ -1626,7 +1672,8 @@ impl Lin<'_> {
                 match data {
                     Expr::SetRef(name) => self.lookup(1, name.clone(), None, false, Some(0)),
                     Expr::Set(elems) => {
-                        let (name, id) = self.anon_set(&l, key, elems, Some(Datatype::Verdict))?;
+                        let (name, id) =
+                            self.anon_set(&l, key, elems, Some(MapData::of(Datatype::Verdict)))?;
                         self.lookup(1, name, Some(id), false, Some(0));
                     }
                     _ => return Err("vmap data".into()),
@@ -1804,8 +1851,9 @@ impl Lin<'_> {
                     self.arg(p, reg, Datatype::InetService, 16, false)?;
                     reg_port = Some(reg);
                 }
+                // No family in an inet table: NFPROTO_UNSPEC, either one.
                 let fam = if family.is_none() && self.fam == ProtoFamily::Inet {
-                    1
+                    0
                 } else {
                     nfam
                 };
@@ -1904,8 +1952,114 @@ impl Lin<'_> {
                 }));
                 Ok(())
             }
+            Stmt::Meter {
+                name,
+                key,
+                stmt,
+                size,
+            } => self.meter(name, key, stmt, *size),
+            Stmt::Last { used_ms } => {
+                // `last`: never matched, or `used_ms` ago (as nft sends a
+                // listed one back).
+                self.out.push(KExpr::Last(kx::Last {
+                    set: used_ms.map(|_| 1),
+                    msecs: *used_ms,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
             other => Err(format!("unsupported statement {}", stmt_name(other))),
         }
+    }
+
+    /// `meter NAME size N { KEY [timeout T] STMT }`: a dynamic set of the
+    /// rule (anonymous, `NFT_SET_EVAL`) that the packet path fills.
+    fn meter(&mut self, name: &str, key: &Expr, stmt: &Stmt, size: Option<u32>) -> R<()> {
+        let (kval, timeout) = match key {
+            Expr::Elem(e) => (&e.val, e.timeout_ms),
+            k => (k, None),
+        };
+        let l = self.load(kval, 1, None)?;
+        self.lz.next_set_id += 1;
+        let id = self.lz.next_set_id;
+        let mut flags = SetFlags::ANONYMOUS | SetFlags::EVAL;
+        if timeout.is_some() {
+            flags |= SetFlags::TIMEOUT;
+        }
+        let concat = matches!(kval, Expr::Concat(_));
+        let key_type = if concat {
+            etype(kval, self.fam)?.0.id()
+        } else {
+            l.ty.id()
+        };
+        let mut set = Set::new(self.fam, self.table, name, key_type, u32_of(l.nbytes));
+        set.flags = Some(flags);
+        set.id = Some(id);
+        set.desc = size.map(|sz| SetDesc {
+            size: Some(sz),
+            ..Default::default()
+        });
+        let order: u32 = if concat {
+            0
+        } else if l.host || matches!(l.ty, Datatype::String | Datatype::Ifname) {
+            1
+        } else {
+            2
+        };
+        let mut ud = Vec::new();
+        tlv(&mut ud, 0, &order.to_ne_bytes());
+        set.userdata = Some(ud);
+        let (expr, exprs) = self.elem_stmts(std::slice::from_ref(stmt))?;
+        self.out.push(KExpr::Dynset(kx::Dynset {
+            sreg_key: Some(1),
+            op: Some(if timeout.is_some() {
+                kx::DynsetOp::UPDATE
+            } else {
+                kx::DynsetOp::ADD
+            }),
+            set_name: Some(name.to_owned()),
+            set_id: Some(id),
+            timeout,
+            expr,
+            exprs,
+            ..Default::default()
+        }));
+        let se = SetElems {
+            family: self.fam,
+            table: Some(self.table.into()),
+            set: Some(name.into()),
+            elements: Some(Elements(Vec::new())),
+            set_id: Some(id),
+            ..Default::default()
+        };
+        self.sets.push((set, se));
+        Ok(())
+    }
+
+    /// The expressions of statements attached to a dynamic set's elements.
+    fn elem_stmts(&mut self, stmts: &[Stmt]) -> R<(Option<Box<KExpr>>, Option<ExprList>)> {
+        let mut exprs = Vec::new();
+        for st in stmts {
+            let mut sub = Lin {
+                fam: self.fam,
+                out: Vec::new(),
+                l3: self.l3,
+                l4: self.l4,
+                ether: self.ether,
+                icmp_type: self.icmp_type,
+                sets: Vec::new(),
+                lz: &mut *self.lz,
+                table: self.table,
+                concat_hton: false,
+            };
+            sub.stmt(st)?;
+            exprs.extend(sub.out);
+        }
+        Ok(match exprs.len() {
+            0 => (None, None),
+            1 => (exprs.pop().map(Box::new), None),
+            _ => (None, Some(ExprList(exprs))),
+        })
     }
 
     fn reject(&mut self, r: &Reject) -> R<()> {
