@@ -234,6 +234,8 @@ pub fn expr_type(e: &Expr, family: ProtoFamily) -> Result<(Datatype, u32), Error
 
 fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
     Ok(match e {
+        // A constant part of a dynamic set's key.
+        Expr::Value(v) => (v.ty, v.bits),
         Expr::Payload(Payload::Field { protocol, field: f }) => {
             let (_, f) = field(protocol, f)?;
             (f.ty, f.len)
@@ -2510,7 +2512,7 @@ fn elem_data(k: &KeyInfo, d: &Expr, el: &mut Element) -> R<()> {
         Expr::Concat(parts) => {
             // Ranges among the fields: every field's start, then every
             // field's end (NAT maps of address and port ranges).
-            let ranged = parts.iter().any(|p| has_range(p));
+            let ranged = parts.iter().any(has_range);
             let (mut lo, mut hi) = (Vec::new(), Vec::new());
             for p in parts {
                 let (mut a, mut b) = data_bounds(p)?;

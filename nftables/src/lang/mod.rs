@@ -111,5 +111,7 @@ pub use datatype::{Datatype, JsonValue, Value};
 pub mod json_in;
 pub mod linearize;
 
+#[cfg(all(test, feature = "json"))]
+mod linearize_tests;
 #[cfg(test)]
 mod tests;
