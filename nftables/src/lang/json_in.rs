@@ -1133,6 +1133,66 @@ impl Ctx<'_> {
                     name,
                 }
             }
+            "map" => {
+                // `update @m { KEY : DATA }`: the data typed by the map's.
+                let o = obj(v)?;
+                let map = gstr(o, "map")?.to_owned();
+                let name = map.trim_start_matches('@');
+                let (f, t) = &self.table;
+                let dtypes = self
+                    .sets
+                    .get(&(f.clone(), t.clone(), name.to_owned()))
+                    .and_then(|x| x.1.clone())
+                    .or_else(|| {
+                        self.set_lookup
+                            .and_then(|l| l(f, t, name))
+                            .and_then(|x| x.1)
+                    })
+                    .ok_or_else(|| format!("map {name} is unknown"))?;
+                let tys: Vec<(Datatype, u32)> = dtypes
+                    .iter()
+                    .map(|n| {
+                        let t = datatype_by_name(n).ok_or_else(|| format!("unknown type {n}"))?;
+                        Ok((t, t.bits().unwrap_or(32)))
+                    })
+                    .collect::<R<_>>()?;
+                let dty = match tys.as_slice() {
+                    [(t, b)] => Ty::One(*t, *b),
+                    [] => return Err(format!("map {name} has no data type")),
+                    v => Ty::Concat(v.to_vec()),
+                };
+                let data = match get(o, "data")? {
+                    x @ Json::Object(_) if single(x).is_ok_and(|(k, _)| k != "concat") => {
+                        self.expr(x, fam)?
+                    }
+                    x => self.rhs(x, &dty, fam)?,
+                };
+                Stmt::MapUpdate {
+                    op: pick(
+                        gstr(o, "op")?,
+                        &["add", "update", "delete"],
+                        "map operation",
+                    )?,
+                    elem: self.dyn_elem(get(o, "elem")?, &map, fam)?,
+                    data,
+                    stmts: match o.get("stmt") {
+                        Some(Json::Array(a)) => {
+                            a.iter().map(|s| self.stmt(s, fam)).collect::<R<_>>()?
+                        }
+                        _ => Vec::new(),
+                    },
+                    map,
+                }
+            }
+            "flow" => {
+                let o = obj(v)?;
+                if let Some(op) = o.get("op").and_then(Json::as_str) {
+                    pick(op, &["add"], "flow operation")?;
+                }
+                Stmt::Flow {
+                    flowtable: gstr(o, "flowtable")?.to_owned(),
+                }
+            }
             "last" => Stmt::Last {
                 used_ms: match o {
                     Some(o) => gu64(o, "used")?,
@@ -1724,6 +1784,27 @@ impl Ctx<'_> {
                 let w = what(format!("{family} {} {}", i.table, i.name));
                 Ok((Target::Item(Item::Obj(i)), w))
             }
+            "flowtable" => {
+                let (family, _) = family_of(o)?;
+                let f = FlowtableItem {
+                    family,
+                    name: name("name"),
+                    table: name("table"),
+                    handle,
+                    hook: match o.get("hook").and_then(Json::as_str) {
+                        Some(h) => hook_name(h)?,
+                        None => "ingress",
+                    },
+                    prio: o
+                        .get("prio")
+                        .and_then(Json::as_i64)
+                        .and_then(|p| i32::try_from(p).ok())
+                        .unwrap_or(0),
+                    devices: strings(o.get("dev")),
+                };
+                let w = what(format!("{family} {} {}", f.table, f.name));
+                Ok((Target::Item(Item::Flowtable(f)), w))
+            }
             other => Err(format!("unsupported object {other:?}")),
         }
     }
@@ -1942,6 +2023,14 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
                         .delete_elements(set_ref(&elems), elem_list(&elems))
                         .map_err(enc)?,
                 };
+            }
+            (Target::Item(Item::Flowtable(f)), Verb::Add | Verb::Create) => {
+                let k = lz.flowtable(f).map_err(lin)?;
+                if c.verb == Verb::Create {
+                    tx.create_flowtable(&k).map_err(enc)?;
+                } else {
+                    tx.add_flowtable(&k).map_err(enc)?;
+                }
             }
             (Target::Item(Item::Obj(o)), Verb::Add | Verb::Create) => {
                 let k = lz.obj(o).map_err(lin)?;

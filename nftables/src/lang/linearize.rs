@@ -63,8 +63,8 @@ use super::proto::{self, Base, Proto};
 use crate::data::{Data, Verdict as KVerdict};
 use crate::expr::{self as kx, Expr as KExpr, ExprList};
 use crate::object::{
-    Chain, ElemFlags, Element, Elements, Hook, Obj, ObjData, Rule, Set, SetDesc, SetElems,
-    SetFlags, Table, TableFlags,
+    Chain, ElemFlags, Element, Elements, Flowtable, Hook, Obj, ObjData, Rule, Set, SetDesc,
+    SetElems, SetFlags, Table, TableFlags,
 };
 
 /// What could not be linearized, and why.
@@ -1960,6 +1960,49 @@ impl Lin<'_> {
                 stmt,
                 size,
             } => self.meter(name, key, stmt, *size),
+            Stmt::MapUpdate {
+                op,
+                elem,
+                data,
+                map,
+                stmts,
+            } => {
+                // The key in register 1, the data in the next free one.
+                let (key, timeout) = match elem {
+                    Expr::Elem(e) => (&e.val, e.timeout_ms),
+                    e => (e, None),
+                };
+                let l = self.load(key, 1, None)?;
+                let dreg = 1 + u32_of(l.nbytes).div_ceil(16);
+                let (ty, bits) = match data {
+                    Expr::Value(v) => (v.ty, v.bits),
+                    e => etype(e, self.fam)?,
+                };
+                self.arg(data, dreg, ty, bits, ty.host_order())?;
+                let (expr, exprs) = self.elem_stmts(stmts)?;
+                self.out.push(KExpr::Dynset(kx::Dynset {
+                    sreg_key: Some(1),
+                    sreg_data: Some(dreg),
+                    op: Some(match *op {
+                        "add" => kx::DynsetOp::ADD,
+                        "update" => kx::DynsetOp::UPDATE,
+                        _ => kx::DynsetOp::DELETE,
+                    }),
+                    set_name: Some(map.trim_start_matches('@').to_owned()),
+                    timeout,
+                    expr,
+                    exprs,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Flow { flowtable } => {
+                self.out.push(KExpr::FlowOffload(kx::FlowOffload {
+                    table_name: Some(flowtable.trim_start_matches('@').to_owned()),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
             Stmt::Last { used_ms } => {
                 // `last`: never matched, or `used_ms` ago (as nft sends a
                 // listed one back).
@@ -2953,6 +2996,23 @@ impl Linearizer {
             comment_tlv(&mut ud, 0, c);
             out.userdata = Some(ud);
         }
+        Ok(out)
+    }
+
+    /// The flowtable (`NFT_MSG_NEWFLOWTABLE`): its ingress hook, priority
+    /// and devices, flags 0, as nft sends it.
+    pub fn flowtable(&mut self, f: &FlowtableItem) -> Result<Flowtable, Error> {
+        let err = |why| Error {
+            what: format!("flowtable {} {} {}", f.family, f.table, f.name),
+            why,
+        };
+        let fam = family(f.family).map_err(err)?;
+        if f.hook != "ingress" {
+            return Err(err(format!("flowtable hook {}", f.hook)));
+        }
+        let devs: Vec<&str> = f.devices.iter().map(String::as_str).collect();
+        let mut out = Flowtable::new(fam, &f.table, &f.name, f.prio, &devs);
+        out.flags = Some(0);
         Ok(out)
     }
 

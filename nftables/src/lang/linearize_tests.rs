@@ -401,3 +401,59 @@ fn what_cannot_be_linearized_names_the_command() {
         "{s}"
     );
 }
+
+#[test]
+fn flowtable_and_flow_offload() {
+    // add flowtable ip t f { hook ingress priority 10; devices = { lo }; }:
+    // the attributes nft sent (its --debug=mnl; this kernel has no
+    // flowtables, so the namespace tests cannot load one).
+    let c = cmds(
+        r#"{"flowtable": {"family": "ip", "name": "f", "table": "t", "handle": 2,
+            "hook": "ingress", "prio": 10, "dev": "lo"}}"#,
+    );
+    let Target::Item(Item::Flowtable(f)) = &c[0].target else {
+        panic!("not a flowtable")
+    };
+    let ours = Linearizer::new().flowtable(f).unwrap();
+    let nft: &[u8] = &[
+        6, 0, 1, 0, b't', 0, 0, 0, // NFTA_FLOWTABLE_TABLE
+        6, 0, 2, 0, b'f', 0, 0, 0, // NFTA_FLOWTABLE_NAME
+        32, 0, 3, 0x80, // NFTA_FLOWTABLE_HOOK
+        8, 0, 1, 0, 0, 0, 0, 0, // HOOK_NUM: NF_NETDEV_INGRESS
+        8, 0, 2, 0, 0, 0, 0, 10, // HOOK_PRIORITY
+        12, 0, 3, 0x80, 7, 0, 1, 0, b'l', b'o', 0, 0, // HOOK_DEVS
+        8, 0, 7, 0, 0, 0, 0, 0, // NFTA_FLOWTABLE_FLAGS
+    ];
+    let mut theirs = crate::object::Flowtable::decode_area(nft).unwrap();
+    theirs.family = ours.family;
+    assert_eq!(ours, theirs);
+    // flow add @f
+    assert_eq!(
+        lines(&rule(
+            PRE,
+            r#"[{"flow": {"op": "add", "flowtable": "@f"}}]"#
+        )),
+        ["[ flow_offload flowtable f ]"]
+    );
+}
+
+#[test]
+fn map_update_statement() {
+    // update @m { ip saddr timeout 10s : 0x2 } (nft 1.0.6 lists it as a
+    // string; libnftables' JSON schema writes it as a "map" statement).
+    let r = rule_after(
+        PRE,
+        r#"{"map": {"family": "ip", "name": "m", "table": "t", "type": "ipv4_addr", "map": "mark",
+            "flags": ["timeout"]}}"#,
+        r#"[{"map": {"op": "update", "elem": {"elem": {"val": {"payload": {"protocol": "ip", "field": "saddr"}},
+            "timeout": 10}}, "data": 2, "map": "@m"}}]"#,
+    );
+    assert_eq!(
+        lines(&r),
+        [
+            "[ payload load 4b @ network header + 12 => reg 1 ]",
+            "[ immediate reg 2 0x00000002 ]",
+            "[ dynset update reg_key 1 set m sreg_data 2 timeout 10000ms ]",
+        ]
+    );
+}
