@@ -125,6 +125,117 @@ fn tlv(out: &mut Vec<u8>, t: u8, v: &[u8]) {
     out.extend_from_slice(&v[..v.len().min(255)]);
 }
 
+/// The value of user-data TLV `t` (nftnl's one-byte type and length).
+fn udata_get(ud: &[u8], t: u8) -> Option<&[u8]> {
+    let mut rest = ud;
+    while let [ty, len, tail @ ..] = rest {
+        let len = usize::from(*len);
+        let v = tail.get(..len)?;
+        if *ty == t {
+            return Some(v);
+        }
+        rest = &tail[len..];
+    }
+    None
+}
+
+/// nft's protocol numbers of its header descriptions (the `typeof` user
+/// data of a payload field).
+fn proto_desc_id(name: &str) -> Option<u32> {
+    Some(match name {
+        "ah" => 1,
+        "esp" => 2,
+        "comp" => 3,
+        "icmp" => 4,
+        "igmp" => 5,
+        "udp" => 6,
+        "udplite" => 7,
+        "tcp" => 8,
+        "dccp" => 9,
+        "sctp" => 10,
+        "th" => 11,
+        "ip" => 12,
+        "ip6" => 13,
+        "icmpv6" => 14,
+        "arp" => 15,
+        "vlan" => 16,
+        "ether" => 17,
+        _ => return None,
+    })
+}
+
+/// The `typeof` user data of a set keyed by the concatenation `parts`, as
+/// nft writes it (`NFTNL_UDATA_SET_KEY_TYPEOF`): the concatenation
+/// (expression 13) of its fields, each a payload field (7: header and
+/// field numbers, the width of an integer field), raw payload (7: base,
+/// offset, length), meta key (9) or ct key (12, with its direction).
+/// `None` for other expressions (nft then lists the set from its types).
+fn concat_typeof(parts: &[Expr], fam: ProtoFamily) -> Option<Vec<u8>> {
+    let u32v = |n: u32| n.to_ne_bytes();
+    let mut list = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let mut data = Vec::new();
+        let kind: u32 = match p {
+            Expr::Payload(Payload::Field { protocol, field: f }) => {
+                let pr = proto_by_name(protocol)?;
+                let idx = pr.fields.iter().position(|x| x.name == *f)?;
+                let fd = &pr.fields[idx];
+                // nft's VLAN header has `cfi` besides `dei` before `id`.
+                let shift = u32::from(*protocol == "vlan" && idx >= 2);
+                tlv(&mut data, 0, &u32v(proto_desc_id(protocol)?));
+                tlv(&mut data, 1, &u32v(u32_of(idx) + 1 + shift));
+                if fd.ty.bits().is_none() {
+                    tlv(&mut data, 4, &u32v(fd.len));
+                }
+                7
+            }
+            Expr::Payload(Payload::Raw { base, offset, len }) => {
+                let b = match *base {
+                    "ll" => 1,
+                    "nh" => 2,
+                    "th" => 3,
+                    _ => 4,
+                };
+                tlv(&mut data, 0, &u32v(0));
+                tlv(&mut data, 1, &u32v(0));
+                tlv(&mut data, 2, &u32v(b));
+                tlv(&mut data, 3, &u32v(*offset));
+                tlv(&mut data, 4, &u32v(*len));
+                7
+            }
+            Expr::Meta(k) => {
+                tlv(&mut data, 0, &u32v(meta_key(k).ok()?.0));
+                9
+            }
+            Expr::Ct { key, dir } if !key.contains(' ') => {
+                tlv(&mut data, 0, &u32v(ct_key(key, fam).ok()?.0));
+                let d = match *dir {
+                    None => u32::MAX,
+                    Some("reply") => 1,
+                    Some(_) => 0,
+                };
+                tlv(&mut data, 1, &u32v(d));
+                12
+            }
+            _ => return None,
+        };
+        let mut one = Vec::new();
+        tlv(&mut one, 0, &u32v(kind));
+        tlv(&mut one, 1, &data);
+        if one.len() > 255 {
+            return None;
+        }
+        tlv(&mut list, u8::try_from(i).ok()?, &one);
+    }
+    if list.len() > 255 {
+        return None;
+    }
+    let mut out = Vec::new();
+    tlv(&mut out, 0, &u32v(13));
+    tlv(&mut out, 1, &list);
+    (out.len() <= 255).then_some(out)
+}
+
 fn comment_tlv(out: &mut Vec<u8>, t: u8, c: &str) {
     let mut v = c.as_bytes().to_vec();
     v.truncate(254);
@@ -560,6 +671,8 @@ struct Lin<'a> {
     sets: Vec<(Set, SetElems)>,
     lz: &'a mut Linearizer,
     table: &'a str,
+    /// VLAN headers matched before the current one (`vlan type 8021q`).
+    vlan_depth: u32,
     /// The concatenation being loaded is looked up in concatenated ranges:
     /// its host-order fields are turned to network order (as nft does).
     concat_hton: bool,
@@ -645,6 +758,13 @@ impl Lin<'_> {
                 self.meta_load(15, 1);
                 self.cmp(kx::CmpOp::EQ, 1, vec![nfproto]);
             }
+            // Behind a VLAN header (`ether type 8021q`): its `vlan type`.
+            ProtoFamily::Bridge | ProtoFamily::Netdev
+                if matches!(self.l3, Some(0x8100 | 0x88a8)) =>
+            {
+                self.payload_load(Base::Ll, 16 + 4 * self.vlan_depth, 2, 1);
+                self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
+            }
             ProtoFamily::Bridge | ProtoFamily::Netdev => {
                 self.meta_load(1, 1);
                 self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
@@ -685,7 +805,8 @@ impl Lin<'_> {
             "ether" => self.need_ether(),
             "vlan" => {
                 self.need_ether();
-                if self.l3 != Some(0x8100) {
+                // 802.1Q or 802.1ad (QinQ) both carry a VLAN header.
+                if !matches!(self.l3, Some(0x8100 | 0x88a8)) {
                     self.payload_load(Base::Ll, 12, 2, 1);
                     self.cmp(kx::CmpOp::EQ, 1, vec![0x81, 0x00]);
                     self.l3 = Some(0x8100);
@@ -726,15 +847,21 @@ impl Lin<'_> {
                     self.cmp(kx::CmpOp::EQ, reg, vec![t]);
                     self.icmp_type = Some(t);
                 }
-                let first = f.offset / 8;
-                let last = (f.offset + f.len).div_ceil(8);
+                // A field of a stacked VLAN header (after `vlan type 8021q`).
+                let at = if p.name == "vlan" {
+                    f.offset + 32 * self.vlan_depth
+                } else {
+                    f.offset
+                };
+                let first = at / 8;
+                let last = (at + f.len).div_ceil(8);
                 let mut nbytes = last - first;
                 if let Some(pb) = prefix_bytes {
                     nbytes = nbytes.min(pb);
                 }
                 self.payload_load(p.base, first, nbytes, reg);
-                let shift = last * 8 - (f.offset + f.len);
-                if f.offset % 8 != 0 || f.len % 8 != 0 {
+                let shift = last * 8 - (at + f.len);
+                if at % 8 != 0 || f.len % 8 != 0 {
                     let m: u128 = ((1u128 << f.len) - 1) << shift;
                     let be = m.to_be_bytes();
                     self.bitwise(reg, be[16 - nbytes as usize..].to_vec());
@@ -1282,18 +1409,46 @@ impl Lin<'_> {
             2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
+        // The key's expressions, which nft needs to list a concatenation
+        // with a field of no fixed width (`ether saddr . vlan id`).
+        let key_typeof = match left {
+            Expr::Concat(parts)
+                if parts
+                    .iter()
+                    .any(|p| etype(p, self.fam).is_ok_and(|(t, _)| t.bits().is_none())) =>
+            {
+                concat_typeof(parts, self.fam)
+            }
+            _ => None,
+        };
         if let Some(MapData { ty: dt, bits, host }) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
                 set.data_type = Some(0xffff_ff00);
                 set.data_len = Some(0);
+                if let Some(k) = &key_typeof {
+                    // With the key's expressions nft also writes the data's
+                    // (a verdict, expression 1) and both byte orders.
+                    tlv(&mut ud, 1, &0u32.to_ne_bytes());
+                    tlv(&mut ud, 3, k);
+                    let mut d = Vec::new();
+                    tlv(&mut d, 0, &1u32.to_ne_bytes());
+                    tlv(&mut d, 1, &[]);
+                    tlv(&mut ud, 4, &d);
+                    tlv(&mut ud, 6, &0u32.to_ne_bytes());
+                }
             } else {
                 set.data_type = Some(dt.id());
                 set.data_len = Some(dt.bits().unwrap_or(bits).div_ceil(8));
                 let order = if host { 1 } else { type_byteorder(dt) };
                 tlv(&mut ud, 1, &order.to_ne_bytes());
+                if let Some(k) = &key_typeof {
+                    tlv(&mut ud, 3, k);
+                }
                 tlv(&mut ud, 6, &0u32.to_ne_bytes());
             }
+        } else if let Some(k) = &key_typeof {
+            tlv(&mut ud, 3, k);
         }
         set.flags = Some(flags);
         set.id = Some(id);
@@ -1369,6 +1524,17 @@ impl Lin<'_> {
                 protocol: "ether",
                 field: "type",
             }) => self.l3 = u16::try_from(n).ok(),
+            // The type after a VLAN header: another VLAN header (stacked,
+            // its fields 4 bytes further) or the network protocol.
+            Expr::Payload(Payload::Field {
+                protocol: "vlan",
+                field: "type",
+            }) => {
+                self.l3 = u16::try_from(n).ok();
+                if matches!(self.l3, Some(0x8100 | 0x88a8)) {
+                    self.vlan_depth += 1;
+                }
+            }
             _ => {}
         }
     }
@@ -1917,28 +2083,7 @@ impl Lin<'_> {
                     e => (e, None),
                 };
                 self.load(key, 1, None)?;
-                let mut exprs = Vec::new();
-                for st in stmts {
-                    let mut sub = Lin {
-                        fam: self.fam,
-                        out: Vec::new(),
-                        l3: self.l3,
-                        l4: self.l4,
-                        ether: self.ether,
-                        icmp_type: self.icmp_type,
-                        sets: Vec::new(),
-                        lz: &mut *self.lz,
-                        table: self.table,
-                        concat_hton: false,
-                    };
-                    sub.stmt(st)?;
-                    exprs.extend(sub.out);
-                }
-                let (expr, list) = match exprs.len() {
-                    0 => (None, None),
-                    1 => (exprs.pop().map(Box::new), None),
-                    _ => (None, Some(ExprList(exprs))),
-                };
+                let (expr, list) = self.elem_stmts(stmts)?;
                 self.out.push(KExpr::Dynset(kx::Dynset {
                     sreg_key: Some(1),
                     op: Some(match *op {
@@ -2096,6 +2241,7 @@ impl Lin<'_> {
                 lz: &mut *self.lz,
                 table: self.table,
                 concat_hton: false,
+                vlan_depth: self.vlan_depth,
             };
             sub.stmt(st)?;
             exprs.extend(sub.out);
@@ -2198,9 +2344,14 @@ impl Lin<'_> {
                     });
                     set.data_len = Some(if interval { 2 * one } else { one });
                     if let Some(ud) = set.userdata.as_mut() {
+                        // Key byte order, data byte order, key typeof, data interval.
+                        let key_typeof = udata_get(ud, 3).map(<[u8]>::to_vec);
                         ud.truncate(6);
                         let order = if concat { 0 } else { type_byteorder(aty) };
                         tlv(ud, 1, &order.to_ne_bytes());
+                        if let Some(k) = key_typeof {
+                            tlv(ud, 3, &k);
+                        }
                         tlv(ud, 6, &u32::from(interval).to_ne_bytes());
                     }
                 }
@@ -3034,6 +3185,7 @@ impl Linearizer {
             lz: self,
             table: &r.table,
             concat_hton: false,
+            vlan_depth: 0,
         };
         for (i, s) in r.stmts.iter().enumerate() {
             lin.stmt(s).map_err(|why| Error {

@@ -457,3 +457,114 @@ fn map_update_statement() {
         ]
     );
 }
+
+#[test]
+fn concatenation_with_an_integer_field_carries_its_typeof() {
+    // ether saddr . vlan id { 0a:0b:0c:0d:0e:0f . 42 }: nft writes the key's
+    // expressions (without them nft cannot list the set: an integer field
+    // has no width of its own).
+    let r = rule(
+        "bridge",
+        r#"[{"match": {"op": "==", "left": {"concat": [{"payload": {"protocol": "ether", "field": "saddr"}},
+            {"payload": {"protocol": "vlan", "field": "id"}}]},
+            "right": {"set": [{"concat": ["0a:0b:0c:0d:0e:0f", 42]}]}}}]"#,
+    );
+    let (set, _) = only_set(&r);
+    assert_eq!(
+        set.userdata.as_deref(),
+        Some(
+            &[
+                0u8, 4, 0, 0, 0, 0, 3, 0x3a, 0, 4, 0x0d, 0, 0, 0, 1, 0x32, 0, 0x14, 0, 4, 7, 0, 0,
+                0, 1, 0x0c, 0, 4, 0x11, 0, 0, 0, 1, 4, 2, 0, 0, 0, 1, 0x1a, 0, 4, 7, 0, 0, 0, 1,
+                0x12, 0, 4, 0x10, 0, 0, 0, 1, 4, 4, 0, 0, 0, 4, 4, 0x0c, 0, 0, 0,
+            ][..]
+        )
+    );
+    // udp length . @th,160,128 vmap { ... }: a raw field, and a verdict
+    // map's data expression with it.
+    let r = rule(
+        "inet",
+        r#"[{"vmap": {"key": {"concat": [{"payload": {"protocol": "udp", "field": "length"}},
+            {"payload": {"base": "th", "offset": 160, "len": 128}}]},
+            "data": {"set": [[{"concat": [{"range": [47, 63]}, "0xe373135363130333131303735353203"]}, {"accept": null}]]}}}]"#,
+    );
+    let (set, elems) = only_set(&r);
+    assert_eq!(
+        set.userdata.as_deref(),
+        Some(
+            &[
+                0u8, 4, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0, 3, 0x4c, 0, 4, 0x0d, 0, 0, 0, 1, 0x44, 0,
+                0x1a, 0, 4, 7, 0, 0, 0, 1, 0x12, 0, 4, 6, 0, 0, 0, 1, 4, 3, 0, 0, 0, 4, 4, 0x10, 0,
+                0, 0, 1, 0x26, 0, 4, 7, 0, 0, 0, 1, 0x1e, 0, 4, 0, 0, 0, 0, 1, 4, 0, 0, 0, 0, 2, 4,
+                3, 0, 0, 0, 3, 4, 0xa0, 0, 0, 0, 4, 4, 0x80, 0, 0, 0, 4, 8, 0, 4, 1, 0, 0, 0, 1, 0,
+                6, 4, 0, 0, 0, 0,
+            ][..]
+        )
+    );
+    let key = value(&elems[0].key);
+    assert_eq!(key[..4], [0, 47, 0, 0]);
+    assert_eq!(value(&elems[0].key_end)[..4], [0, 63, 0, 0]);
+    // Fixed-width fields only: no typeof, as before.
+    let r = rule(
+        PRE,
+        r#"[{"match": {"op": "==", "left": {"concat": [{"payload": {"protocol": "ip", "field": "saddr"}},
+            {"payload": {"protocol": "tcp", "field": "dport"}}]}, "right": {"set": [{"concat": ["1.1.1.1", 22]}]}}}]"#,
+    );
+    assert_eq!(
+        only_set(&r).0.userdata.as_deref(),
+        Some(&[0u8, 4, 0, 0, 0, 0][..])
+    );
+}
+
+#[test]
+fn vlan_headers_as_dependencies_and_stacked() {
+    // ether type 8021q ip protocol icmp: ip behind the VLAN header.
+    assert_eq!(
+        lines(&rule(
+            "bridge",
+            r#"[{"match": {"op": "==", "left": {"payload": {"protocol": "ether", "field": "type"}}, "right": "8021q"}},
+                {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "protocol"}}, "right": "icmp"}}]"#
+        )),
+        [
+            "[ payload load 2b @ link header + 12 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000081 ]",
+            "[ payload load 2b @ link header + 16 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000008 ]",
+            "[ payload load 1b @ network header + 9 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000001 ]",
+        ]
+    );
+    // ether type 8021ad vlan id 1 vlan type 8021q vlan id 2 ip protocol 6
+    let m = |l: &str, r: &str| {
+        format!(
+            r#"{{"match": {{"op": "==", "left": {{"payload": {{"protocol": {l}}}}}, "right": {r}}}}}"#
+        )
+    };
+    let expr = format!(
+        "[{}, {}, {}, {}, {}]",
+        m(r#""ether", "field": "type""#, r#""8021ad""#),
+        m(r#""vlan", "field": "id""#, "1"),
+        m(r#""vlan", "field": "type""#, r#""8021q""#),
+        m(r#""vlan", "field": "id""#, "2"),
+        m(r#""ip", "field": "protocol""#, r#""tcp""#),
+    );
+    assert_eq!(
+        lines(&rule("bridge", &expr)),
+        [
+            "[ payload load 2b @ link header + 12 => reg 1 ]",
+            "[ cmp eq reg 1 0x0000a888 ]",
+            "[ payload load 2b @ link header + 14 => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x0000ff0f ) ^ 0x00000000 ]",
+            "[ cmp eq reg 1 0x00000100 ]",
+            "[ payload load 2b @ link header + 16 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000081 ]",
+            "[ payload load 2b @ link header + 18 => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x0000ff0f ) ^ 0x00000000 ]",
+            "[ cmp eq reg 1 0x00000200 ]",
+            "[ payload load 2b @ link header + 20 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000008 ]",
+            "[ payload load 1b @ network header + 9 => reg 1 ]",
+            "[ cmp eq reg 1 0x00000006 ]",
+        ]
+    );
+}
