@@ -99,6 +99,9 @@ pub struct LinRule {
 #[derive(Clone, Debug, Default)]
 pub struct Linearizer {
     next_set_id: u32,
+    /// Named sets of concatenated ranges (family, table, name): a lookup
+    /// converts the key's host-order fields to network order.
+    concat_range_sets: Vec<(ProtoFamily, String, String)>,
 }
 
 /// The family named as nft writes it (`ip`, `inet`...).
@@ -1376,6 +1379,7 @@ impl Lin<'_> {
         };
         self.lz.next_set_id += 1;
         let id = self.lz.next_set_id;
+        let elems = &wildcards(elems);
         let interval = elems.iter().any(has_range);
         let mut flags = SetFlags::ANONYMOUS | SetFlags::CONSTANT;
         if interval {
@@ -1584,7 +1588,18 @@ impl Lin<'_> {
                 return Ok(());
             }
         }
-        self.concat_hton = matches!(right, Expr::Set(e) if concat_ranges(left, e));
+        self.concat_hton = match right {
+            Expr::Set(e) => concat_ranges(left, e),
+            Expr::SetRef(n) => {
+                let key = (
+                    self.fam,
+                    self.table.to_owned(),
+                    n.trim_start_matches('@').to_owned(),
+                );
+                matches!(left, Expr::Concat(_)) && self.lz.concat_range_sets.contains(&key)
+            }
+            _ => false,
+        };
         let l = self.load(left, 1, prefix_bytes)?;
         self.note_context(left, right, op);
         let cmpop = |op: Op| -> R<kx::CmpOp> {
@@ -2094,6 +2109,8 @@ impl Lin<'_> {
                     set_name: Some(set.trim_start_matches('@').to_owned()),
                     timeout,
                     expr,
+                    // Several: NFT_DYNSET_F_EXPR.
+                    flags: list.as_ref().map(|_| 2),
                     exprs: list,
                     ..Default::default()
                 }));
@@ -2136,6 +2153,7 @@ impl Lin<'_> {
                     set_name: Some(map.trim_start_matches('@').to_owned()),
                     timeout,
                     expr,
+                    flags: exprs.as_ref().map(|_| 2),
                     exprs,
                     ..Default::default()
                 }));
@@ -2211,6 +2229,7 @@ impl Lin<'_> {
             set_id: Some(id),
             timeout,
             expr,
+            flags: exprs.as_ref().map(|_| 2),
             exprs,
             ..Default::default()
         }));
@@ -2609,6 +2628,39 @@ fn bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
             Ok((x.clone(), x))
         }
     }
+}
+
+/// Set elements with interface-name wildcards (`"eth*"`) as the prefixes
+/// they are (nft makes such a set an interval set); `\*` is a literal star.
+fn wildcards(elems: &[Expr]) -> Vec<Expr> {
+    fn one(e: &Expr) -> Expr {
+        match e {
+            Expr::Value(v)
+                if matches!(v.ty, Datatype::Ifname | Datatype::String)
+                    && v.data.ends_with(b"*")
+                    && !v.data.ends_with(b"\\*") =>
+            {
+                let stem = &v.data[..v.data.len() - 1];
+                Expr::Prefix {
+                    addr: Box::new(Expr::Value(Value {
+                        ty: v.ty,
+                        bits: v.bits,
+                        data: stem.to_vec(),
+                    })),
+                    len: u32_of(stem.len()) * 8,
+                }
+            }
+            Expr::Concat(p) => Expr::Concat(p.iter().map(one).collect()),
+            Expr::Mapping(k, d) => Expr::Mapping(Box::new(one(k)), d.clone()),
+            Expr::Elem(b) => {
+                let mut b = b.clone();
+                b.val = one(&b.val);
+                Expr::Elem(b)
+            }
+            e => e.clone(),
+        }
+    }
+    elems.iter().map(one).collect()
 }
 
 /// Whether `key` is a concatenation looked up in `elems` holding ranges
@@ -3019,6 +3071,8 @@ impl Linearizer {
         }
         if concat && flags.contains(SetFlags::INTERVAL) {
             flags |= SetFlags::CONCAT;
+            self.concat_range_sets
+                .push((fam, s.table.clone(), s.name.clone()));
             {
                 set.desc = Some(SetDesc {
                     concat: Some(crate::object::Concat(
@@ -3038,7 +3092,11 @@ impl Linearizer {
         match exprs.len() {
             0 => {}
             1 => set.expr = exprs.pop().map(Box::new),
-            _ => set.exprs = Some(ExprList(exprs)),
+            _ => {
+                // Several: NFTA_SET_EXPRESSIONS, which needs NFT_SET_EXPR.
+                set.exprs = Some(ExprList(exprs));
+                flags |= SetFlags::EXPR;
+            }
         }
         set.flags = Some(flags);
         set.timeout = s.timeout.map(|t| t.saturating_mul(1000));
@@ -3059,12 +3117,36 @@ impl Linearizer {
         set.id = Some(self.next_set_id);
         let keyinfo = KeyInfo {
             lens: lens.clone(),
-            hosts: tys.iter().map(|t| t.host_order()).collect(),
+            // Concatenated ranges compare in network order.
+            hosts: tys
+                .iter()
+                .map(|t| t.host_order() && !(concat && flags.contains(SetFlags::INTERVAL)))
+                .collect(),
             host,
             shift: 0,
             data,
         };
-        let els = elements(&keyinfo, &s.elems, flags.contains(SetFlags::INTERVAL)).map_err(err)?;
+        // Elements whose statements are not the set's (nft's JSON lists
+        // only an element's first one) get the set's, as the kernel gives
+        // them when an element names none.
+        let elems: Vec<Expr> = s
+            .elems
+            .iter()
+            .map(|e| match e {
+                Expr::Elem(b) if !s.stmts.is_empty() && b.stmts.len() != s.stmts.len() => {
+                    let mut b = b.clone();
+                    b.stmts.clear();
+                    Expr::Elem(b)
+                }
+                e => e.clone(),
+            })
+            .collect();
+        let els = elements(
+            &keyinfo,
+            &wildcards(&elems),
+            flags.contains(SetFlags::INTERVAL),
+        )
+        .map_err(err)?;
         let se = SetElems {
             family: fam,
             table: Some(s.table.clone()),

@@ -568,3 +568,92 @@ fn vlan_headers_as_dependencies_and_stacked() {
         ]
     );
 }
+
+#[test]
+fn interface_wildcards_make_an_interval_set() {
+    // iifname { "abcdef*", "eth0" }: nft's five interval elements.
+    let r = rule(
+        "inet",
+        r#"[{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": {"set": ["abcdef*", "eth0"]}}}]"#,
+    );
+    let (set, elems) = only_set(&r);
+    assert_eq!(
+        set.flags,
+        Some(SetFlags::ANONYMOUS | SetFlags::CONSTANT | SetFlags::INTERVAL)
+    );
+    let pad = |s: &[u8], last: u8| {
+        let mut v = s.to_vec();
+        v.resize(16, 0);
+        v[15] |= last;
+        v
+    };
+    let got: Vec<(Vec<u8>, bool)> = elems
+        .iter()
+        .map(|e| (value(&e.key), e.flags.is_some()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (vec![0; 16], true),
+            (pad(b"abcdef", 0), false),
+            (pad(b"abcdeg", 0), true),
+            (pad(b"eth0", 0), false),
+            (pad(b"eth0", 1), true),
+        ]
+    );
+}
+
+#[test]
+fn named_concatenated_ranges_and_several_statements() {
+    let c = cmds(
+        r#"{"set": {"family": "ip", "name": "s2", "table": "t", "type": ["ipv4_addr", "mark"],
+            "flags": ["interval"], "elem": [{"concat": ["10.10.10.10", 256]}]}},
+           {"set": {"family": "ip", "name": "y", "table": "t", "type": "ipv4_addr",
+            "stmt": [{"limit": {"rate": 1, "per": "second"}}, {"counter": null}],
+            "elem": [{"elem": {"val": "1.1.1.1", "limit": {"rate": 1, "per": "second"}}}]}},
+           {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==",
+            "left": {"concat": [{"payload": {"protocol": "ip", "field": "saddr"}}, {"meta": {"key": "mark"}}]},
+            "right": "@s2"}}]}},
+           {"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"set": {"op": "update",
+            "elem": {"payload": {"protocol": "ip", "field": "daddr"}}, "set": "@y",
+            "stmt": [{"limit": {"rate": 1, "per": "second"}}, {"counter": null}]}}]}}"#,
+    );
+    let mut lz = Linearizer::new();
+    let set = |lz: &mut Linearizer, i: usize| {
+        let Target::Item(Item::Set(s)) = &c[i].target else {
+            panic!("not a set")
+        };
+        lz.set(s).unwrap()
+    };
+    // Concatenated ranges in network order, the lookup converting the key.
+    let (_, e) = set(&mut lz, 0);
+    let el = &e.elements.as_ref().unwrap().0[0];
+    assert_eq!(value(&el.key), [10, 10, 10, 10, 0, 0, 1, 0]);
+    // Several statements: NFT_SET_EXPR; the element gets the set's.
+    let (s, e) = set(&mut lz, 1);
+    assert!(s.flags.unwrap().contains(SetFlags::EXPR));
+    let el = &e.elements.as_ref().unwrap().0[0];
+    assert!(el.expr.is_none() && el.exprs.is_none());
+    let rule = |lz: &mut Linearizer, i: usize| {
+        let Target::Item(Item::Rule(r)) = &c[i].target else {
+            panic!("not a rule")
+        };
+        lz.rule(r).unwrap()
+    };
+    assert_eq!(
+        lines(&rule(&mut lz, 2)),
+        [
+            "[ payload load 4b @ network header + 12 => reg 1 ]",
+            "[ meta load mark => reg 9 ]",
+            "[ byteorder reg 9 = hton(reg 9, 4, 4) ]",
+            "[ lookup reg 1 set s2 0x0 ]",
+        ]
+    );
+    // A dynset with several statements: NFT_DYNSET_F_EXPR.
+    let r = rule(&mut lz, 3);
+    let Some(crate::expr::Expr::Dynset(d)) = r.rule.exprs.as_ref().unwrap().0.last() else {
+        panic!("no dynset")
+    };
+    assert_eq!(d.flags, Some(2));
+    assert_eq!(d.exprs.as_ref().map(|l| l.0.len()), Some(2));
+}
