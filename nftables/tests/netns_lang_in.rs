@@ -592,3 +592,68 @@ fn commands_apply() {
     );
     assert_eq!(support::sh("nft list ruleset").trim(), "");
 }
+
+/// (e) `reset` commands: one counter, one quota, every counter of a table
+/// (quotas untouched), each a request of its own before the transaction.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn reset_commands() {
+    let _ns = support::netns();
+    let mut nft = Nft::open().unwrap();
+    let obj = |kind: &str, name: &str, extra: &str| {
+        format!(r#"{{"{kind}": {{"family": "ip", "table": "t", "name": "{name}"{extra}}}}}"#)
+    };
+    json_in::apply(
+        &mut nft,
+        &format!(
+            r#"{{"nftables": [{{"add": {{"table": {{"family": "ip", "name": "t"}}}}}},
+            {{"add": {}}}, {{"add": {}}}, {{"add": {}}}]}}"#,
+            obj("counter", "c1", r#", "packets": 5, "bytes": 500"#),
+            obj("counter", "c2", r#", "packets": 7, "bytes": 700"#),
+            obj("quota", "q", r#", "bytes": 1048576, "used": 4096"#),
+        ),
+    )
+    .unwrap();
+    let listed = || support::sh("nft list ruleset");
+    assert!(listed().contains("packets 5 bytes 500"), "{}", listed());
+    let n = json_in::apply(
+        &mut nft,
+        &format!(
+            r#"{{"nftables": [{{"reset": {}}}]}}"#,
+            obj("counter", "c1", "")
+        ),
+    )
+    .unwrap();
+    assert_eq!(n, 1);
+    let l = listed();
+    assert!(!l.contains("packets 5 bytes 500"), "c1 reset:\n{l}");
+    assert!(l.contains("packets 7 bytes 700"), "c2 kept:\n{l}");
+    assert!(l.contains("used 4 kbytes"), "quota kept:\n{l}");
+    json_in::apply(
+        &mut nft,
+        r#"{"nftables": [{"reset": {"counters": {"family": "ip", "table": "t"}}}]}"#,
+    )
+    .unwrap();
+    let l = listed();
+    assert!(!l.contains("packets 7"), "counters reset:\n{l}");
+    assert!(l.contains("used 4 kbytes"), "quota kept:\n{l}");
+    json_in::apply(
+        &mut nft,
+        &format!(
+            r#"{{"nftables": [{{"reset": {}}}]}}"#,
+            obj("quota", "q", "")
+        ),
+    )
+    .unwrap();
+    assert!(!listed().contains("used 4 kbytes"), "{}", listed());
+    // A reset of something else is named, nothing sent.
+    match json_in::apply(
+        &mut nft,
+        r#"{"nftables": [{"reset": {"set": {"family": "ip", "table": "t", "name": "s", "type": "ipv4_addr"}}}]}"#,
+    ) {
+        Err(Error::Command { index, what, .. }) => {
+            assert_eq!((index, what.as_str()), (0, "reset set ip t s"));
+        }
+        other => panic!("expected the reset to be refused by name, got {other:?}"),
+    }
+}

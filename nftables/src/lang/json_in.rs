@@ -87,7 +87,8 @@ pub enum Verb {
     Destroy,
     /// `flush`.
     Flush,
-    /// `reset` (counters, quotas): not applied by this crate.
+    /// `reset` (a counter or quota, or all of a table's): run by [`reset`],
+    /// apart from the transaction.
     Reset,
 }
 
@@ -116,6 +117,16 @@ pub enum Target {
     Elements(SetItem),
     /// The whole ruleset (`{"flush": {"ruleset": null}}`).
     Ruleset,
+    /// Every counter or quota of a table, of a family or of the ruleset
+    /// (`{"reset": {"counters": {"family": "ip", "table": "t"}}}`).
+    Objects {
+        /// `counter` or `quota`.
+        kind: &'static str,
+        /// The family, if given.
+        family: Option<&'static str>,
+        /// The table, if given.
+        table: Option<String>,
+    },
 }
 
 /// One command of the file.
@@ -1482,6 +1493,37 @@ fn hook_name(h: &str) -> R<&'static str> {
 impl Ctx<'_> {
     /// One object (`{"table": ...}`...) of a command or a listing.
     fn target(&mut self, key: &str, v: &Json, verb: Verb) -> R<(Target, String)> {
+        if matches!(key, "counters" | "quotas") {
+            // `reset counters [family [table]]`.
+            let kind = if key == "counters" {
+                "counter"
+            } else {
+                "quota"
+            };
+            let o = v.as_object();
+            let family = match o.and_then(|o| o.get("family")) {
+                Some(_) => Some(family_of(o.ok_or("family")?)?.0),
+                None => None,
+            };
+            let table = o
+                .and_then(|o| o.get("table"))
+                .and_then(Json::as_str)
+                .map(str::to_owned);
+            let w = format!(
+                "{} {key} {} {}",
+                verb.name(),
+                family.unwrap_or(""),
+                table.as_deref().unwrap_or("")
+            );
+            return Ok((
+                Target::Objects {
+                    kind,
+                    family,
+                    table,
+                },
+                w.trim_end().to_owned(),
+            ));
+        }
         let o = obj(v)?;
         let name = |k| -> String { o.get(k).and_then(Json::as_str).unwrap_or("").to_owned() };
         let handle = gu64(o, "handle")?.unwrap_or(0);
@@ -1958,7 +2000,9 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
     let mut tx = Transaction::new();
     let mut ops: Vec<(usize, String)> = Vec::new();
     let mut lz = Linearizer::new();
-    for c in order {
+    // Resets are requests of their own, not transaction operations
+    // ([`reset`] runs them).
+    for c in order.into_iter().filter(|c| c.verb != Verb::Reset) {
         let fail = |why: String| Error::Command {
             index: c.index,
             what: c.what.clone(),
@@ -2176,6 +2220,69 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
     Ok((tx, ops))
 }
 
+/// Runs the `reset` commands of `cmds` (`reset counter`, `reset quota`,
+/// `reset counters`, `reset quotas`, as nft 1.0.6 has them): each a
+/// `NFT_MSG_GETOBJ_RESET` request of its own, not part of the transaction
+/// (nft too sends them apart from its batch). Returns how many ran.
+///
+/// # Errors
+/// [`Error::Command`] for a reset of anything else; [`Error::Refused`]
+/// naming the command the kernel refused (the resets before it are done).
+pub fn reset(nft: &mut Nft, cmds: &[Command]) -> Result<usize, Error> {
+    let mut n = 0;
+    for c in cmds.iter().filter(|c| c.verb == Verb::Reset) {
+        let refused = |e: crate::Error| Error::Refused {
+            index: c.index,
+            what: c.what.clone(),
+            source: Box::new(e),
+        };
+        let kind_of = |k: &str| -> Option<u32> {
+            match k {
+                "counter" => Some(nfnl_sys::tables::NFT_OBJECT_COUNTER),
+                "quota" => Some(nfnl_sys::tables::NFT_OBJECT_QUOTA),
+                _ => None,
+            }
+        };
+        let fam = |f: &str| family_from_name(f).unwrap_or(ProtoFamily::Unspec);
+        match &c.target {
+            Target::Item(Item::Obj(o)) if kind_of(o.obj.kind()).is_some() => {
+                let kind = kind_of(o.obj.kind()).unwrap_or(0);
+                nft.get_obj_reset(fam(o.family), &o.table, &o.name, kind)
+                    .map_err(refused)?;
+            }
+            Target::Objects {
+                kind,
+                family,
+                table,
+            } => {
+                let k = kind_of(kind).unwrap_or(0);
+                nft.dump_raw(
+                    nfnl_sys::tables::NFT_MSG_GETOBJ_RESET,
+                    family.map_or(ProtoFamily::Unspec, fam),
+                    |w| {
+                        use crate::wire::Field;
+                        if let Some(t) = table {
+                            t.clone().encode(nfnl_sys::tables::NFTA_OBJ_TABLE, w)?;
+                        }
+                        k.encode(nfnl_sys::tables::NFTA_OBJ_TYPE, w)
+                    },
+                    |_| Ok(std::ops::ControlFlow::Continue(())),
+                )
+                .map_err(refused)?;
+            }
+            _ => {
+                return Err(Error::Command {
+                    index: c.index,
+                    what: c.what.clone(),
+                    why: "nft 1.0.6 resets counters and quotas only".into(),
+                })
+            }
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
 fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
     ("", "", "", 0, Kind::Table)
 }
@@ -2224,8 +2331,10 @@ pub fn apply_with(
         parse_inner(text, ifindex, Some(&lookup))?
     };
     let (tx, ops) = transaction(&cmds)?;
+    // `reset` commands: requests of their own, before the transaction.
+    let resets = reset(nft, &cmds)?;
     if tx.is_empty() {
-        return Ok(0);
+        return Ok(resets);
     }
     match nft.commit(&tx) {
         Ok(()) => Ok(cmds.len()),
