@@ -848,6 +848,12 @@ impl Ctx<'_> {
     }
 
     fn stmt(&self, j: &Json, fam: ProtoFamily) -> R<Stmt> {
+        if let Json::String(s) = j {
+            // nft 1.0.6 prints what its JSON cannot describe as text.
+            return Err(format!(
+                "a statement nft's JSON gives as text (an anonymous chain, a map update): {s:?}"
+            ));
+        }
         let (k, v) = single(j)?;
         if let Some(vd) = verdict(k, v)? {
             return Ok(Stmt::Verdict(vd));
