@@ -251,6 +251,8 @@ struct Ctx<'a> {
     nat_maps: HashMap<(String, String, String), Vec<&'static str>>,
     /// The family and table of the rule being read.
     table: (String, String),
+    /// The flags of the file's sets, for their `element` commands.
+    set_flags: HashMap<(String, String, String), Vec<&'static str>>,
 }
 
 fn parse_number(s: &str) -> Option<u128> {
@@ -1417,6 +1419,17 @@ impl Ctx<'_> {
     }
 }
 
+/// Whether a set element's key holds a range or a prefix.
+fn elem_has_range(e: &Expr) -> bool {
+    match e {
+        Expr::Range(..) | Expr::Prefix { .. } => true,
+        Expr::Concat(p) => p.iter().any(elem_has_range),
+        Expr::Mapping(k, _) => elem_has_range(k),
+        Expr::Elem(b) => elem_has_range(&b.val),
+        _ => false,
+    }
+}
+
 /// Whether a map element's data holds a range or a prefix.
 fn data_has_range(e: &Expr) -> bool {
     fn ranged(e: &Expr) -> bool {
@@ -1703,9 +1716,19 @@ impl Ctx<'_> {
                     },
                     elems,
                 };
+                let skey = (family.to_owned(), s.table.clone(), s.name.clone());
                 if key == "element" {
+                    // Elements of an interval set are ranges: the set's
+                    // flags when the file declares it; a range or prefix
+                    // among them says so too.
+                    let mut s = s;
+                    s.flags = self.set_flags.get(&skey).cloned().unwrap_or_default();
+                    if !s.flags.contains(&"interval") && s.elems.iter().any(elem_has_range) {
+                        s.flags.push("interval");
+                    }
                     Ok((Target::Elements(s), w))
                 } else {
+                    self.set_flags.insert(skey, s.flags.clone());
                     Ok((Target::Item(Item::Set(s)), w))
                 }
             }

@@ -657,3 +657,95 @@ fn named_concatenated_ranges_and_several_statements() {
     assert_eq!(d.flags, Some(2));
     assert_eq!(d.exprs.as_ref().map(|l| l.0.len()), Some(2));
 }
+
+#[test]
+fn elements_of_an_interval_set_are_ranges() {
+    // `add element` to an interval set the file declares: start and end.
+    let c = cmds(
+        r#"{"add": {"set": {"family": "ip", "name": "s", "table": "t", "type": "ipv4_addr",
+            "flags": ["interval"]}}},
+           {"add": {"element": {"family": "ip", "name": "s", "table": "t", "elem": ["1.2.3.4"]}}},
+           {"add": {"element": {"family": "ip", "name": "s", "table": "t",
+            "elem": [{"prefix": {"addr": "10.0.0.0", "len": 8}}]}}}"#,
+    );
+    for (i, want) in [
+        (
+            1,
+            vec![
+                (vec![0, 0, 0, 0], true),
+                (vec![1, 2, 3, 4], false),
+                (vec![1, 2, 3, 5], true),
+            ],
+        ),
+        (
+            2,
+            vec![
+                (vec![0, 0, 0, 0], true),
+                (vec![10, 0, 0, 0], false),
+                (vec![11, 0, 0, 0], true),
+            ],
+        ),
+    ] {
+        let Target::Elements(s) = &c[i].target else {
+            panic!("not elements")
+        };
+        assert!(s.flags.contains(&"interval"));
+        let (_, e) = Linearizer::new().set(s).unwrap();
+        let got: Vec<(Vec<u8>, bool)> = e
+            .elements
+            .unwrap()
+            .0
+            .iter()
+            .map(|e| (value(&e.key), e.flags.is_some()))
+            .collect();
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn bad_input_of_the_new_forms_is_an_error() {
+    for (expr, what) in [
+        (
+            r#"[{"meter": {"key": {"payload": {"protocol": "ip", "field": "saddr"}}}}]"#,
+            "name",
+        ),
+        (
+            r#"[{"snat": {"addr": {"map": {"key": {"payload": {"protocol": "ip", "field": "saddr"}}, "data": 3}}}}]"#,
+            "not an object",
+        ),
+        (
+            r#"[{"counter": {"map": {"key": {"meta": {"key": "mark"}}, "data": {"set": 1}}}}]"#,
+            "object map",
+        ),
+        (
+            r#"[{"map": {"op": "update", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "data": 1, "map": "@nope"}}]"#,
+            "unknown",
+        ),
+        (
+            r#"[{"flow": {"op": "del", "flowtable": "@f"}}]"#,
+            "flow operation",
+        ),
+        (r#"[{"last": {"used": "x"}}]"#, "used"),
+    ] {
+        let doc = format!(
+            r#"{{"nftables": [{{"rule": {{"family": "ip", "table": "t", "chain": "c", "expr": {expr}}}}}]}}"#
+        );
+        let e = json_in::parse(&doc).expect_err(expr).to_string();
+        assert!(
+            e.starts_with("command 0 (add rule ip t c): statement 1"),
+            "{e}"
+        );
+        assert!(e.contains(what), "{expr}: {e}");
+    }
+    let bad_objects = [
+        r#"{"ct timeout": {"family": "ip", "name": "x", "table": "t", "protocol": "tcp", "policy": {"nope": 1}}}"#,
+        r#"{"ct expectation": {"family": "ip", "name": "e", "table": "t", "protocol": "tcp"}}"#,
+        r#"{"flowtable": {"family": "ip", "name": "f", "table": "t", "hook": "input"}}"#,
+    ];
+    for o in bad_objects {
+        let r = json_in::parse(&format!(r#"{{"nftables": [{o}]}}"#))
+            .and_then(|c| json_in::transaction(&c).map(|_| ()));
+        let e = r.expect_err(o).to_string();
+        assert!(e.starts_with("command 0 ("), "{e}");
+    }
+}
