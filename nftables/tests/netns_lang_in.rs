@@ -683,3 +683,50 @@ fn reset_commands() {
         other => panic!("expected the reset to be refused by name, got {other:?}"),
     }
 }
+
+/// (f) Elements added to and deleted from interval sets the file does not
+/// declare (typed and flagged by the kernel's set): ranges, as nft sends
+/// them.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn elements_of_existing_interval_sets() {
+    let _ns = support::netns();
+    support::sh(
+        "nft 'add table ip t'; nft 'add set ip t s { type ipv4_addr; flags interval; elements = { 10.0.0.0/8 } }'; \
+         nft 'add set ip t c { type ipv4_addr . inet_service; flags interval; }'",
+    );
+    let mut nft = Nft::open().unwrap();
+    let el = |verb: &str, set: &str, elem: &str| {
+        format!(
+            r#"{{"nftables": [{{"{verb}": {{"element": {{"family": "ip", "table": "t", "name": "{set}", "elem": [{elem}]}}}}}}]}}"#
+        )
+    };
+    json_in::apply(
+        &mut nft,
+        &el(
+            "add",
+            "s",
+            r#""1.2.3.4", {"range": ["5.0.0.1", "5.0.0.9"]}"#,
+        ),
+    )
+    .unwrap();
+    json_in::apply(
+        &mut nft,
+        &el(
+            "add",
+            "c",
+            r#"{"concat": ["1.2.3.4", {"range": [80, 90]}]}"#,
+        ),
+    )
+    .unwrap();
+    let l = support::sh("nft list ruleset");
+    assert!(
+        l.contains("elements = { 1.2.3.4, 5.0.0.1-5.0.0.9,") && l.contains("10.0.0.0/8 }"),
+        "{l}"
+    );
+    assert!(l.contains("elements = { 1.2.3.4 . 80-90 }"), "{l}");
+    json_in::apply(&mut nft, &el("delete", "s", r#""1.2.3.4""#)).unwrap();
+    let l = support::sh("nft list set ip t s");
+    assert!(!l.contains("1.2.3.4"), "{l}");
+    assert!(l.contains("5.0.0.1-5.0.0.9"), "{l}");
+}

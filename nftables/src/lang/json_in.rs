@@ -239,7 +239,9 @@ pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
 
 /// Key types and map data types of a set that is not in the file.
-type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<(Vec<String>, Option<Vec<String>>)>;
+/// (Also whether it is an interval set: its elements are then ranges.)
+type SetLookup<'a> =
+    &'a dyn Fn(&str, &str, &str) -> Option<(Vec<String>, Option<Vec<String>>, bool)>;
 
 #[derive(Default)]
 struct Ctx<'a> {
@@ -1328,7 +1330,7 @@ impl Ctx<'_> {
                 let flags = match self.nat_maps.get(&(f.clone(), t.clone(), name.clone())) {
                     Some(fl) => fl.clone(),
                     None => match self.set_lookup.and_then(|l| l(&f, &t, &name)) {
-                        Some((_, Some(d))) if d.len() > 1 => vec!["concat"],
+                        Some((_, Some(d), _)) if d.len() > 1 => vec!["concat"],
                         _ => Vec::new(),
                     },
                 };
@@ -1605,11 +1607,22 @@ impl Ctx<'_> {
                 let sname = name("name");
                 let w = what(format!("{family} {table} {sname}"));
                 let (key_type, map) = if key == "element" {
-                    self.sets
-                        .get(&(family.to_owned(), table.clone(), sname.clone()))
-                        .cloned()
-                        .or_else(|| self.set_lookup.and_then(|f| f(family, &table, &sname)))
-                        .ok_or_else(|| format!("set {family} {table} {sname} is unknown"))?
+                    let skey = (family.to_owned(), table.clone(), sname.clone());
+                    match self.sets.get(&skey).cloned() {
+                        Some(x) => x,
+                        None => {
+                            let (k, m, interval) = self
+                                .set_lookup
+                                .and_then(|f| f(family, &table, &sname))
+                                .ok_or_else(|| {
+                                    format!("set {family} {table} {sname} is unknown")
+                                })?;
+                            if interval {
+                                self.set_flags.entry(skey).or_default().push("interval");
+                            }
+                            (k, m)
+                        }
+                    }
                 } else {
                     let kt = strings(o.get("type"));
                     // A map of concatenated data lists its type as one
@@ -2085,6 +2098,18 @@ pub fn transaction(cmds: &[Command]) -> Result<(Transaction, Vec<(usize, String)
             (Target::Elements(s), Verb::Add | Verb::Create | Verb::Delete | Verb::Destroy) => {
                 let (_, mut elems) = lz.set(s).map_err(lin)?;
                 elems.set_id = None;
+                // Ranges added to (or deleted from) a set that exists: nft
+                // sends their starts and ends only, not the end at 0 that
+                // opens a whole interval set's elements.
+                if let Some(l) = elems.elements.as_mut() {
+                    let zero_end = l.0.first().is_some_and(|e| {
+                        e.flags == Some(crate::ElemFlags::INTERVAL_END)
+                            && matches!(&e.key, Some(crate::Data::Value(k)) if k.iter().all(|b| *b == 0))
+                    });
+                    if zero_end {
+                        l.0.remove(0);
+                    }
+                }
                 match c.verb {
                     Verb::Add => tx
                         .add_elements(set_ref(&elems), elem_list(&elems))
@@ -2339,24 +2364,28 @@ pub fn apply_with(
     // Elements of sets the file does not declare are typed by the kernel's set.
     let cmds = {
         let cell = std::cell::RefCell::new(&mut *nft);
-        let lookup = |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>)> {
-            let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
-            let names = |id: u32| -> Vec<String> {
-                Datatype::concat_ids(id)
-                    .into_iter()
-                    .map(|d| d.name().to_owned())
-                    .collect()
+        let lookup =
+            |f: &str, t: &str, n: &str| -> Option<(Vec<String>, Option<Vec<String>>, bool)> {
+                let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
+                let names = |id: u32| -> Vec<String> {
+                    Datatype::concat_ids(id)
+                        .into_iter()
+                        .map(|d| d.name().to_owned())
+                        .collect()
+                };
+                let keys = names(set.key_type?);
+                let map = match (set.flags, set.data_type) {
+                    (Some(fl), Some(0xffff_ff00)) if fl.contains(crate::SetFlags::MAP) => {
+                        Some(vec!["verdict".to_owned()])
+                    }
+                    (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
+                    _ => None,
+                };
+                let interval = set
+                    .flags
+                    .is_some_and(|f| f.contains(crate::SetFlags::INTERVAL));
+                Some((keys, map, interval))
             };
-            let keys = names(set.key_type?);
-            let map = match (set.flags, set.data_type) {
-                (Some(fl), Some(0xffff_ff00)) if fl.contains(crate::SetFlags::MAP) => {
-                    Some(vec!["verdict".to_owned()])
-                }
-                (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
-                _ => None,
-            };
-            Some((keys, map))
-        };
         parse_inner(text, ifindex, Some(&lookup))?
     };
     let (tx, ops) = transaction(&cmds)?;
