@@ -2325,7 +2325,7 @@ impl Lin<'_> {
             (Datatype::Ipv4Addr, 32)
         };
         let mut regs = [None; 4];
-        if let Some(Expr::Map { key, data }) = &n.addr {
+        if let Some(addr @ Expr::Map { data, .. }) = &n.addr {
             // The address (and port) chosen by a map: its data laid out as
             // nft lays it out, each part in the register at its offset.
             let (concat, interval) = match &**data {
@@ -2346,13 +2346,7 @@ impl Lin<'_> {
             } else {
                 alen
             };
-            self.arg(
-                n.addr.as_ref().unwrap_or(&Expr::Wildcard),
-                1,
-                aty,
-                abits,
-                false,
-            )?;
+            self.arg(addr, 1, aty, abits, false)?;
             if matches!(&**data, Expr::Set(_)) {
                 if let Some((set, _)) = self.sets.last_mut() {
                     let port = Datatype::InetService.id();
@@ -2375,7 +2369,6 @@ impl Lin<'_> {
                     }
                 }
             }
-            let _ = key;
             regs[0] = Some(1);
             if concat {
                 regs[2] = Some(nat_reg(alen.div_ceil(4) * 4));
