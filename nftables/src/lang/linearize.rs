@@ -765,7 +765,8 @@ impl Lin<'_> {
             ProtoFamily::Bridge | ProtoFamily::Netdev
                 if matches!(self.l3, Some(0x8100 | 0x88a8)) =>
             {
-                self.payload_load(Base::Ll, 16 + 4 * self.vlan_depth, 2, 1);
+                let at = self.vlan_depth.min(16) * 4 + 16;
+                self.payload_load(Base::Ll, at, 2, 1);
                 self.cmp(kx::CmpOp::EQ, 1, ethertype.to_be_bytes().to_vec());
             }
             ProtoFamily::Bridge | ProtoFamily::Netdev => {
@@ -852,6 +853,9 @@ impl Lin<'_> {
                 }
                 // A field of a stacked VLAN header (after `vlan type 8021q`).
                 let at = if p.name == "vlan" {
+                    if self.vlan_depth > 16 {
+                        return Err(format!("{} stacked VLAN headers", self.vlan_depth));
+                    }
                     f.offset + 32 * self.vlan_depth
                 } else {
                     f.offset
@@ -893,6 +897,11 @@ impl Lin<'_> {
                 self.payload_load(b, first, nbytes, reg);
                 let shift = last * 8 - (offset + len);
                 if offset % 8 != 0 || len % 8 != 0 {
+                    if nbytes > 16 {
+                        return Err(format!(
+                            "raw payload of {len} bits at {offset}: a mask of more than 16 bytes"
+                        ));
+                    }
                     let m: u128 = ((1u128 << len) - 1) << shift;
                     let be = m.to_be_bytes();
                     self.bitwise(reg, be[16 - nbytes as usize..].to_vec());
@@ -1536,7 +1545,7 @@ impl Lin<'_> {
             }) => {
                 self.l3 = u16::try_from(n).ok();
                 if matches!(self.l3, Some(0x8100 | 0x88a8)) {
-                    self.vlan_depth += 1;
+                    self.vlan_depth = self.vlan_depth.saturating_add(1);
                 }
             }
             _ => {}
@@ -2640,7 +2649,7 @@ fn wildcards(elems: &[Expr]) -> Vec<Expr> {
                         bits: v.bits,
                         data: stem.to_vec(),
                     })),
-                    len: u32_of(stem.len()) * 8,
+                    len: u32_of(stem.len()).saturating_mul(8),
                 }
             }
             Expr::Concat(p) => Expr::Concat(p.iter().map(one).collect()),
@@ -3041,10 +3050,10 @@ impl Linearizer {
                         .iter()
                         .fold(0u32, |acc, t| (acc << super::datatype::TYPE_BITS) | t.id());
                     set.data_type = Some(did);
-                    let dlen: usize = if dl.len() > 1 {
-                        dl.iter().map(|l| l.div_ceil(4) * 4).sum()
-                    } else {
-                        dl[0]
+                    let dlen: usize = match dl.as_slice() {
+                        [] => return Err(err("map without a data type".into())),
+                        [one] => *one,
+                        _ => dl.iter().map(|l| l.div_ceil(4) * 4).sum(),
                     };
                     // Ranges as data (NAT maps): every value a start and an end.
                     let ranged = s.elems.iter().any(|e| map_data(e).is_some_and(has_range));

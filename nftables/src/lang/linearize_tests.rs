@@ -749,3 +749,32 @@ fn bad_input_of_the_new_forms_is_an_error() {
         assert!(e.starts_with("command 0 ("), "{e}");
     }
 }
+
+#[test]
+fn malformed_declarations_are_errors_not_panics() {
+    // A map whose data type is not a name; an unaligned raw payload of 128
+    // bits (its mask would need 17 bytes); absurdly stacked VLAN headers.
+    let map =
+        r#"{"map": {"family": "ip", "name": "m", "table": "t", "type": "ipv4_addr", "map": 7}}"#;
+    let c = cmds(map);
+    let Target::Item(Item::Set(s)) = &c[0].target else {
+        panic!("not a map")
+    };
+    assert!(Linearizer::new().set(s).is_err());
+    let raw = r#"{"rule": {"family": "ip", "table": "t", "chain": "c", "expr": [{"match": {"op": "==",
+        "left": {"payload": {"base": "nh", "offset": 4, "len": 128}}, "right": 1}}]}}"#;
+    let c = cmds(raw);
+    let Target::Item(Item::Rule(r)) = &c[0].target else {
+        panic!("not a rule")
+    };
+    assert!(Linearizer::new().rule(r).is_err());
+    let vlan = r#"{"match": {"op": "==", "left": {"payload": {"protocol": "vlan", "field": "type"}}, "right": "8021q"}}"#;
+    let expr = format!("[{}]", vec![vlan; 40].join(","));
+    let c = cmds(&format!(
+        r#"{{"rule": {{"family": "bridge", "table": "t", "chain": "c", "expr": {expr}}}}}"#
+    ));
+    let Target::Item(Item::Rule(r)) = &c[0].target else {
+        panic!("not a rule")
+    };
+    assert!(Linearizer::new().rule(r).is_err());
+}
