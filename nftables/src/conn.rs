@@ -497,6 +497,32 @@ impl Nft {
         )
     }
 
+    /// One stateful object of type `kind`, reset (`NFT_MSG_GETOBJ_RESET`
+    /// without `NLM_F_DUMP`): the answer holds its values before the reset
+    /// (`nft reset counter`).
+    ///
+    /// # Errors
+    /// As [`Nft::get_table`].
+    pub fn get_obj_reset(
+        &mut self,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        kind: u32,
+    ) -> Result<Obj, Error> {
+        self.get_one(
+            sys::NFT_MSG_GETOBJ_RESET,
+            family,
+            |w| {
+                table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
+                name.to_owned().encode(sys::NFTA_OBJ_NAME, w)?;
+                kind.encode(sys::NFTA_OBJ_TYPE, w)
+            },
+            Obj::decode,
+            || format!("object {} {table} {name} (reset)", family_name(family)),
+        )
+    }
+
     /// Applies `tx` atomically: one datagram `NFNL_MSG_BATCH_BEGIN`, the
     /// operations, `NFNL_MSG_BATCH_END` (with `NLM_F_ACK`). The kernel
     /// applies all of it or nothing.

@@ -91,7 +91,8 @@ pub enum Verb {
     Destroy,
     /// `flush`.
     Flush,
-    /// `reset` (counters, quotas): not applied by this crate.
+    /// `reset` (a counter or quota, or all of a table's): run by [`reset`],
+    /// apart from the transaction.
     Reset,
     /// `rename` (a chain, to its `"newname"`).
     Rename,
@@ -123,6 +124,16 @@ pub enum Target {
     Elements(SetItem),
     /// The whole ruleset (`{"flush": {"ruleset": null}}`).
     Ruleset,
+    /// Every counter or quota of a table, of a family or of the ruleset
+    /// (`{"reset": {"counters": {"family": "ip", "table": "t"}}}`).
+    Objects {
+        /// `counter` or `quota`.
+        kind: &'static str,
+        /// The family, if given.
+        family: Option<&'static str>,
+        /// The table, if given.
+        table: Option<String>,
+    },
 }
 
 /// One command of the file.
@@ -240,14 +251,14 @@ enum Ty {
 pub type IfindexFn<'a> = &'a dyn Fn(&str) -> Option<u32>;
 
 /// Parsing state: the file's sets, for typing their elements.
-/// (family, table, name) of a set -> its key types, map data types and
-/// flags (an interval set's elements are sent as intervals).
-type SetTypes = HashMap<(String, String, String), SetShape>;
+/// (family, table, name) of a set -> its key types and map data types.
+type SetTypes = HashMap<(String, String, String), (Vec<String>, Option<Vec<String>>)>;
 
-/// Key types, map data types and flags of a set.
-type SetShape = (Vec<String>, Option<Vec<String>>, Vec<String>);
+/// Key types, map data types and whether it is an interval set.
+type SetShape = (Vec<String>, Option<Vec<String>>, bool);
 
-/// Key types, map data types and flags of a set that is not in the file.
+/// Key types and map data types of a set that is not in the file.
+/// (Also whether it is an interval set: its elements are then ranges.)
 type SetLookup<'a> = &'a dyn Fn(&str, &str, &str) -> Option<SetShape>;
 
 #[derive(Default)]
@@ -255,6 +266,13 @@ struct Ctx<'a> {
     sets: SetTypes,
     ifindex: Option<IfindexFn<'a>>,
     set_lookup: Option<SetLookup<'a>>,
+    /// Maps of the file whose data are an address and a port (`concat`)
+    /// or ranges (`interval`): what a NAT statement through them loads.
+    nat_maps: HashMap<(String, String, String), Vec<&'static str>>,
+    /// The family and table of the rule being read.
+    table: (String, String),
+    /// The flags of the file's sets, for their `element` commands.
+    set_flags: HashMap<(String, String, String), Vec<&'static str>>,
 }
 
 fn parse_number(s: &str) -> Option<u128> {
@@ -817,6 +835,12 @@ impl Ctx<'_> {
                     Some(dt) => self.rhs(&a[1], dt, fam)?,
                     None => self.rhs(&a[1], &Ty::One(Datatype::Verdict, 32), fam)?,
                 };
+                // `[{"elem": {"val": KEY, "counter": ...}}, DATA]`: the
+                // element's options hold the whole mapping.
+                if let Expr::Elem(mut b) = k {
+                    b.val = Expr::Mapping(Box::new(b.val), Box::new(d));
+                    return Ok(Expr::Elem(b));
+                }
                 return Ok(Expr::Mapping(Box::new(k), Box::new(d)));
             }
         }
@@ -825,12 +849,13 @@ impl Ctx<'_> {
                 let e = obj(e)?;
                 let val = self.elem(get(e, "val")?, ty, data, fam)?;
                 let mut stmts = Vec::new();
-                if let Some(c) = e.get("counter") {
-                    let c = c.as_object();
-                    stmts.push(Stmt::Counter(Counter {
-                        packets: c.and_then(|c| c.get("packets")?.as_u64()).unwrap_or(0),
-                        bytes: c.and_then(|c| c.get("bytes")?.as_u64()).unwrap_or(0),
-                    }));
+                for (sk, sv) in e {
+                    // The element's statements (`counter`, `limit`, `quota`...).
+                    if !matches!(sk.as_str(), "val" | "timeout" | "expires" | "comment") {
+                        let mut one = Map::new();
+                        one.insert(sk.clone(), sv.clone());
+                        stmts.push(self.stmt(&Json::Object(one), fam)?);
+                    }
                 }
                 return Ok(Expr::Elem(Box::new(Elem {
                     val,
@@ -845,6 +870,12 @@ impl Ctx<'_> {
     }
 
     fn stmt(&self, j: &Json, fam: ProtoFamily) -> R<Stmt> {
+        if let Json::String(s) = j {
+            // nft 1.0.6 prints what its JSON cannot describe as text.
+            return Err(format!(
+                "a statement nft's JSON gives as text (an anonymous chain, a map update): {s:?}"
+            ));
+        }
         let (k, v) = single(j)?;
         if let Some(vd) = verdict(k, v)? {
             return Ok(Stmt::Verdict(vd));
@@ -894,7 +925,22 @@ impl Ctx<'_> {
                 let key = self.expr(get(m, "key")?, fam)?;
                 let data = match get(m, "data")? {
                     Json::String(s) if s.starts_with('@') => Expr::SetRef(s[1..].to_owned()),
-                    _ => return Err("object map data is not a named map".into()),
+                    d => {
+                        // An anonymous object map: `[key, "object name"]`.
+                        let kty = self.ty(&key, fam)?;
+                        let elems = match single(d)? {
+                            ("set", Json::Array(a)) => a,
+                            _ => return Err("object map data is neither a set nor @name".into()),
+                        };
+                        Expr::Set(
+                            elems
+                                .iter()
+                                .map(|e| {
+                                    self.elem(e, &kty, Some(&Ty::One(Datatype::String, 0)), fam)
+                                })
+                                .collect::<R<_>>()?,
+                        )
+                    }
                 };
                 Stmt::Objref {
                     kind: pick(
@@ -927,6 +973,7 @@ impl Ctx<'_> {
                 })
             }
             "quota" | "limit" | "ct helper" | "ct timeout" | "ct expectation" | "secmark"
+            | "synproxy"
                 if v.is_string() =>
             {
                 let kind = pick(
@@ -938,6 +985,7 @@ impl Ctx<'_> {
                         "ct timeout",
                         "ct expectation",
                         "secmark",
+                        "synproxy",
                     ],
                     "object",
                 )?;
@@ -1102,20 +1150,7 @@ impl Ctx<'_> {
                     &["add", "update", "delete"],
                     "set operation",
                 )?;
-                let ej = get(o, "elem")?;
-                let elem = match ej.get("elem") {
-                    Some(e) => {
-                        let e = obj(e)?;
-                        Expr::Elem(Box::new(Elem {
-                            val: self.expr(get(e, "val")?, fam)?,
-                            timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
-                            expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
-                            comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
-                            stmts: Vec::new(),
-                        }))
-                    }
-                    None => self.expr(ej, fam)?,
-                };
+                let elem = self.dyn_elem(get(o, "elem")?, gstr(o, "set")?, fam)?;
                 let stmts = match o.get("stmt") {
                     Some(Json::Array(a)) => {
                         a.iter().map(|s| self.stmt(s, fam)).collect::<R<_>>()?
@@ -1129,6 +1164,82 @@ impl Ctx<'_> {
                     stmts,
                 }
             }
+            "meter" => {
+                let o = obj(v)?;
+                let name = gstr(o, "name")?.to_owned();
+                Stmt::Meter {
+                    key: self.dyn_elem(get(o, "key")?, &name, fam)?,
+                    stmt: Box::new(self.stmt(get(o, "stmt")?, fam)?),
+                    size: num32("size")?,
+                    name,
+                }
+            }
+            "map" => {
+                // `update @m { KEY : DATA }`: the data typed by the map's.
+                let o = obj(v)?;
+                let map = gstr(o, "map")?.to_owned();
+                let name = map.trim_start_matches('@');
+                let (f, t) = &self.table;
+                let dtypes = self
+                    .sets
+                    .get(&(f.clone(), t.clone(), name.to_owned()))
+                    .and_then(|x| x.1.clone())
+                    .or_else(|| {
+                        self.set_lookup
+                            .and_then(|l| l(f, t, name))
+                            .and_then(|x| x.1)
+                    })
+                    .ok_or_else(|| format!("map {name} is unknown"))?;
+                let tys: Vec<(Datatype, u32)> = dtypes
+                    .iter()
+                    .map(|n| {
+                        let t = datatype_by_name(n).ok_or_else(|| format!("unknown type {n}"))?;
+                        Ok((t, t.bits().unwrap_or(32)))
+                    })
+                    .collect::<R<_>>()?;
+                let dty = match tys.as_slice() {
+                    [(t, b)] => Ty::One(*t, *b),
+                    [] => return Err(format!("map {name} has no data type")),
+                    v => Ty::Concat(v.to_vec()),
+                };
+                let data = match get(o, "data")? {
+                    x @ Json::Object(_) if single(x).is_ok_and(|(k, _)| k != "concat") => {
+                        self.expr(x, fam)?
+                    }
+                    x => self.rhs(x, &dty, fam)?,
+                };
+                Stmt::MapUpdate {
+                    op: pick(
+                        gstr(o, "op")?,
+                        &["add", "update", "delete"],
+                        "map operation",
+                    )?,
+                    elem: self.dyn_elem(get(o, "elem")?, &map, fam)?,
+                    data,
+                    stmts: match o.get("stmt") {
+                        Some(Json::Array(a)) => {
+                            a.iter().map(|s| self.stmt(s, fam)).collect::<R<_>>()?
+                        }
+                        _ => Vec::new(),
+                    },
+                    map,
+                }
+            }
+            "flow" => {
+                let o = obj(v)?;
+                if let Some(op) = o.get("op").and_then(Json::as_str) {
+                    pick(op, &["add"], "flow operation")?;
+                }
+                Stmt::Flow {
+                    flowtable: gstr(o, "flowtable")?.to_owned(),
+                }
+            }
+            "last" => Stmt::Last {
+                used_ms: match o {
+                    Some(o) => gu64(o, "used")?,
+                    None => None,
+                },
+            },
             "snat" | "dnat" | "masquerade" | "redirect" => {
                 let kind = match k {
                     "snat" => NatKind::Snat,
@@ -1152,8 +1263,18 @@ impl Ctx<'_> {
                         (Some("ip6"), _) | (None, ProtoFamily::Ipv6) => (Datatype::Ipv6Addr, 128),
                         _ => (Datatype::Ipv4Addr, 32),
                     };
+                    for f in strings(o.get("type_flags")) {
+                        n.type_flags.push(pick(
+                            &f,
+                            &["interval", "prefix", "concat"],
+                            "nat type flag",
+                        )?);
+                    }
                     if let Some(a) = o.get("addr") {
-                        n.addr = Some(self.rhs(a, &Ty::One(aty.0, aty.1), fam)?);
+                        n.addr = Some(match a.get("map").and_then(Json::as_object) {
+                            Some(m) => self.nat_map(m, aty, fam, &mut n.type_flags)?,
+                            None => self.rhs(a, &Ty::One(aty.0, aty.1), fam)?,
+                        });
                     }
                     if let Some(p) = o.get("port") {
                         n.port = Some(self.rhs(p, &Ty::One(Datatype::InetService, 16), fam)?);
@@ -1204,6 +1325,146 @@ impl Ctx<'_> {
             }
             other => return Err(format!("unsupported statement {other:?}")),
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// The address of a NAT statement chosen by a map: its data an address
+    /// (`aty`), an address and a port (`concat`), or ranges of them
+    /// (`interval`); a named map's kind is noted in `type_flags`.
+    fn nat_map(
+        &self,
+        m: &Map<String, Json>,
+        aty: (Datatype, u32),
+        fam: ProtoFamily,
+        type_flags: &mut Vec<&'static str>,
+    ) -> R<Expr> {
+        let key = self.expr(get(m, "key")?, fam)?;
+        let kty = self.ty(&key, fam)?;
+        let one = Ty::One(aty.0, aty.1);
+        let pair = Ty::Concat(vec![aty, (Datatype::InetService, 16)]);
+        let data = match get(m, "data")? {
+            Json::String(s) if s.starts_with('@') => {
+                let name = s[1..].to_owned();
+                let (f, t) = self.table.clone();
+                let flags = match self.nat_maps.get(&(f.clone(), t.clone(), name.clone())) {
+                    Some(fl) => fl.clone(),
+                    None => match self.set_lookup.and_then(|l| l(&f, &t, &name)) {
+                        Some((_, Some(d), _)) if d.len() > 1 => vec!["concat"],
+                        _ => Vec::new(),
+                    },
+                };
+                for fl in flags {
+                    if !type_flags.contains(&fl) {
+                        type_flags.push(fl);
+                    }
+                }
+                Expr::SetRef(name)
+            }
+            d => {
+                let elems = match single(d)? {
+                    ("set", Json::Array(a)) => a,
+                    _ => return Err("map data is neither a set nor @name".into()),
+                };
+                Expr::Set(
+                    elems
+                        .iter()
+                        .map(|e| {
+                            let data = match e {
+                                Json::Array(a) => a.get(1),
+                                _ => e.get("elem").and_then(|x| x.get("val")),
+                            };
+                            let dty = if data.is_some_and(|d| d.get("concat").is_some()) {
+                                &pair
+                            } else {
+                                &one
+                            };
+                            self.elem(e, &kty, Some(dty), fam)
+                        })
+                        .collect::<R<_>>()?,
+                )
+            }
+        };
+        Ok(Expr::Map {
+            key: Box::new(key),
+            data: Box::new(data),
+        })
+    }
+}
+
+impl Ctx<'_> {
+    /// The key of a set or meter updated from the packet path (`add @s {
+    /// ip saddr . 22 timeout 1m }`): expressions, with constants typed by
+    /// the set's key type, optionally as an element with a timeout.
+    fn dyn_elem(&self, j: &Json, set: &str, fam: ProtoFamily) -> R<Expr> {
+        let Some(e) = j.get("elem") else {
+            return self.dyn_key(j, set, fam);
+        };
+        let e = obj(e)?;
+        Ok(Expr::Elem(Box::new(Elem {
+            val: self.dyn_key(get(e, "val")?, set, fam)?,
+            timeout_ms: gu64(e, "timeout")?.map(|t| t.saturating_mul(1000)),
+            expires_ms: gu64(e, "expires")?.map(|t| t.saturating_mul(1000)),
+            comment: e.get("comment").and_then(Json::as_str).map(str::to_owned),
+            stmts: Vec::new(),
+        })))
+    }
+
+    fn dyn_key(&self, j: &Json, set: &str, fam: ProtoFamily) -> R<Expr> {
+        let set = set.trim_start_matches('@');
+        let (f, t) = &self.table;
+        let types = self
+            .sets
+            .get(&(f.clone(), t.clone(), set.to_owned()))
+            .map(|x| x.0.clone())
+            .or_else(|| self.set_lookup.and_then(|l| l(f, t, set)).map(|x| x.0))
+            .unwrap_or_default();
+        let part = |i: usize, x: &Json| -> R<Expr> {
+            if x.is_object() {
+                return self.expr(x, fam);
+            }
+            let ty = types
+                .get(i)
+                .and_then(|n| datatype_by_name(n))
+                .ok_or_else(|| format!("constant in the key of {set}, whose type is unknown"))?;
+            self.rhs(x, &Ty::One(ty, ty.bits().unwrap_or(32)), fam)
+        };
+        match j.get("concat").and_then(Json::as_array) {
+            Some(a) => Ok(Expr::Concat(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| part(i, x))
+                    .collect::<R<_>>()?,
+            )),
+            None => part(0, j),
+        }
+    }
+}
+
+/// Whether a set element's key holds a range or a prefix.
+fn elem_has_range(e: &Expr) -> bool {
+    match e {
+        Expr::Range(..) | Expr::Prefix { .. } => true,
+        Expr::Concat(p) => p.iter().any(elem_has_range),
+        Expr::Mapping(k, _) => elem_has_range(k),
+        Expr::Elem(b) => elem_has_range(&b.val),
+        _ => false,
+    }
+}
+
+/// Whether a map element's data holds a range or a prefix.
+fn data_has_range(e: &Expr) -> bool {
+    fn ranged(e: &Expr) -> bool {
+        match e {
+            Expr::Range(..) | Expr::Prefix { .. } => true,
+            Expr::Concat(p) => p.iter().any(ranged),
+            _ => false,
+        }
+    }
+    match e {
+        Expr::Mapping(_, d) => ranged(d),
+        Expr::Elem(b) => data_has_range(&b.val),
+        _ => false,
     }
 }
 
@@ -1277,6 +1538,37 @@ impl Ctx<'_> {
         if key == "ruleset" {
             return Ok((Target::Ruleset, format!("{} ruleset", verb.name())));
         }
+        if matches!(key, "counters" | "quotas") {
+            // `reset counters [family [table]]`.
+            let kind = if key == "counters" {
+                "counter"
+            } else {
+                "quota"
+            };
+            let o = v.as_object();
+            let family = match o.and_then(|o| o.get("family")) {
+                Some(_) => Some(family_of(o.ok_or("family")?)?.0),
+                None => None,
+            };
+            let table = o
+                .and_then(|o| o.get("table"))
+                .and_then(Json::as_str)
+                .map(str::to_owned);
+            let w = format!(
+                "{} {key} {} {}",
+                verb.name(),
+                family.unwrap_or(""),
+                table.as_deref().unwrap_or("")
+            );
+            return Ok((
+                Target::Objects {
+                    kind,
+                    family,
+                    table,
+                },
+                w.trim_end().to_owned(),
+            ));
+        }
         let o = obj(v)?;
         let name = |k| -> String { o.get(k).and_then(Json::as_str).unwrap_or("").to_owned() };
         let handle = gu64(o, "handle")?.unwrap_or(0);
@@ -1338,24 +1630,41 @@ impl Ctx<'_> {
                 let table = name("table");
                 let sname = name("name");
                 let w = what(format!("{family} {table} {sname}"));
-                let (key_type, map, known_flags) = if key == "element" {
-                    self.sets
-                        .get(&(family.to_owned(), table.clone(), sname.clone()))
-                        .cloned()
-                        .or_else(|| self.set_lookup.and_then(|f| f(family, &table, &sname)))
-                        .ok_or_else(|| format!("set {family} {table} {sname} is unknown"))?
+                let (key_type, map) = if key == "element" {
+                    let skey = (family.to_owned(), table.clone(), sname.clone());
+                    match self.sets.get(&skey).cloned() {
+                        Some(x) => x,
+                        None => {
+                            let (k, m, interval) = self
+                                .set_lookup
+                                .and_then(|f| f(family, &table, &sname))
+                                .ok_or_else(|| {
+                                    format!("set {family} {table} {sname} is unknown")
+                                })?;
+                            if interval {
+                                self.set_flags.entry(skey).or_default().push("interval");
+                            }
+                            (k, m)
+                        }
+                    }
                 } else {
                     let kt = strings(o.get("type"));
-                    let map = (key == "map").then(|| strings(o.get("map")));
-                    let flags = strings(o.get("flags"));
+                    // A map of concatenated data lists its type as one
+                    // string (`"ipv4_addr . inet_service"`).
+                    let map = (key == "map").then(|| {
+                        strings(o.get("map"))
+                            .iter()
+                            .flat_map(|m| m.split(" . ").map(str::to_owned).collect::<Vec<_>>())
+                            .collect::<Vec<_>>()
+                    });
                     // (`flush set` names a set without declaring it)
                     if !kt.is_empty() {
                         self.sets.insert(
                             (family.to_owned(), table.clone(), sname.clone()),
-                            (kt.clone(), map.clone(), flags.clone()),
+                            (kt.clone(), map.clone()),
                         );
                     }
-                    (kt, map, flags)
+                    (kt, map)
                 };
                 let types: Vec<(Datatype, u32)> = key_type
                     .iter()
@@ -1408,6 +1717,17 @@ impl Ctx<'_> {
                     Some(x) => vec![self.elem(x, &ty, dty.as_ref(), fam)?],
                     None => Vec::new(),
                 };
+                if key == "map" {
+                    let mut fl = Vec::new();
+                    if map.as_ref().is_some_and(|m| m.len() == 2) {
+                        fl.push("concat");
+                    }
+                    if elems.iter().any(data_has_range) {
+                        fl.push("interval");
+                    }
+                    self.nat_maps
+                        .insert((family.to_owned(), table.clone(), sname.clone()), fl);
+                }
                 let s = SetItem {
                     family,
                     name: sname,
@@ -1417,7 +1737,7 @@ impl Ctx<'_> {
                     map,
                     policy: pick_opt(o, "policy", &["performance", "memory"], "policy")?,
                     size: gu64(o, "size")?.and_then(|x| u32::try_from(x).ok()),
-                    flags: known_flags
+                    flags: strings(o.get("flags"))
                         .iter()
                         .map(|f| {
                             pick(
@@ -1438,9 +1758,19 @@ impl Ctx<'_> {
                     },
                     elems,
                 };
+                let skey = (family.to_owned(), s.table.clone(), s.name.clone());
                 if key == "element" {
+                    // Elements of an interval set are ranges: the set's
+                    // flags when the file declares it; a range or prefix
+                    // among them says so too.
+                    let mut s = s;
+                    s.flags = self.set_flags.get(&skey).cloned().unwrap_or_default();
+                    if !s.flags.contains(&"interval") && s.elems.iter().any(elem_has_range) {
+                        s.flags.push("interval");
+                    }
                     Ok((Target::Elements(s), w))
                 } else {
+                    self.set_flags.insert(skey, s.flags.clone());
                     Ok((Target::Item(Item::Set(s)), w))
                 }
             }
@@ -1449,6 +1779,7 @@ impl Ctx<'_> {
                 let table = name("table");
                 let chain = name("chain");
                 let w = what(format!("{family} {table} {chain}"));
+                self.table = (family.to_owned(), table.clone());
                 let stmts = match o.get("expr") {
                     Some(Json::Array(a)) => a
                         .iter()
@@ -1475,7 +1806,8 @@ impl Ctx<'_> {
                 };
                 Ok((Target::Item(Item::Rule(r)), w))
             }
-            "counter" | "quota" | "limit" | "ct count" | "ct helper" | "secmark" | "synproxy" => {
+            "counter" | "quota" | "limit" | "ct count" | "ct helper" | "ct timeout"
+            | "ct expectation" | "secmark" | "synproxy" => {
                 let (family, _) = family_of(o)?;
                 let body = match key {
                     "counter" => ObjBody::Counter(Counter {
@@ -1495,6 +1827,45 @@ impl Ctx<'_> {
                             .get("l3proto")
                             .and_then(Json::as_str)
                             .unwrap_or("inet")
+                            .to_owned(),
+                    },
+                    "ct timeout" => ObjBody::CtTimeout {
+                        protocol: gstr(o, "protocol")?.to_owned(),
+                        l3proto: o
+                            .get("l3proto")
+                            .and_then(Json::as_str)
+                            .unwrap_or(family)
+                            .to_owned(),
+                        policy: match o.get("policy") {
+                            Some(Json::Object(p)) => p
+                                .iter()
+                                .map(|(k, v)| {
+                                    let secs = v
+                                        .as_u64()
+                                        .and_then(|x| u32::try_from(x).ok())
+                                        .ok_or_else(|| format!("timeout of {k}"))?;
+                                    Ok((k.clone(), secs))
+                                })
+                                .collect::<R<_>>()?,
+                            None => Vec::new(),
+                            Some(_) => return Err("policy is not an object".into()),
+                        },
+                    },
+                    "ct expectation" => ObjBody::CtExpect {
+                        protocol: gstr(o, "protocol")?.to_owned(),
+                        dport: gu64(o, "dport")?
+                            .and_then(|x| u16::try_from(x).ok())
+                            .ok_or("dport")?,
+                        timeout: gu64(o, "timeout")?
+                            .and_then(|x| u32::try_from(x).ok())
+                            .ok_or("timeout")?,
+                        size: gu64(o, "size")?
+                            .and_then(|x| u8::try_from(x).ok())
+                            .ok_or("size")?,
+                        l3proto: o
+                            .get("l3proto")
+                            .and_then(Json::as_str)
+                            .unwrap_or(family)
                             .to_owned(),
                     },
                     "secmark" => ObjBody::Secmark {
@@ -1525,6 +1896,31 @@ impl Ctx<'_> {
                 };
                 let w = what(format!("{family} {} {}", i.table, i.name));
                 Ok((Target::Item(Item::Obj(i)), w))
+            }
+            "flowtable" => {
+                let (family, _) = family_of(o)?;
+                let f = FlowtableItem {
+                    family,
+                    name: name("name"),
+                    table: name("table"),
+                    handle,
+                    hook: match o.get("hook").and_then(Json::as_str) {
+                        Some(h) => hook_name(h)?,
+                        None => "ingress",
+                    },
+                    prio: o
+                        .get("prio")
+                        .and_then(Json::as_i64)
+                        .and_then(|p| i32::try_from(p).ok())
+                        .unwrap_or(0),
+                    devices: strings(o.get("dev")),
+                    flags: strings(o.get("flags"))
+                        .iter()
+                        .map(|f| pick(f, &["offload", "counter"], "flowtable flag"))
+                        .collect::<R<_>>()?,
+                };
+                let w = what(format!("{family} {} {}", f.table, f.name));
+                Ok((Target::Item(Item::Flowtable(f)), w))
             }
             other => Err(format!("unsupported object {other:?}")),
         }
@@ -1801,14 +2197,27 @@ struct Encoder {
     parts: [Part; 3],
     /// A command with a verb was seen: one part, the file's order.
     file_order: bool,
-    /// Sets that rules update from the packet path (see [`as_updated`]).
-    updated: std::collections::HashSet<SetKey>,
-    /// Sets that no rule updates (yet): their command, whether it creates,
-    /// and the set as it is sent when a rule updates it.
-    pending: HashMap<SetKey, (usize, bool, crate::Set)>,
-    /// Of those, the ones a later rule updates: encoded again as updated
-    /// sets when the transaction is finished.
-    redo: Vec<(usize, bool, crate::Set)>,
+    /// Sets that rules update from the packet path (see [`as_updated`]),
+    /// and whether an update gives their elements statements.
+    updated: HashMap<SetKey, bool>,
+    /// The sets the file adds, as they were encoded, in case a later rule
+    /// updates them: re-encoded as updated sets when the transaction is
+    /// finished.
+    added: HashMap<SetKey, AddedSet>,
+}
+
+/// A set the file adds, as it was encoded.
+struct AddedSet {
+    /// Its command's index.
+    index: usize,
+    /// `create` rather than `add`.
+    create: bool,
+    /// The set as linearized.
+    set: crate::Set,
+    /// The size the file gives it.
+    size: Option<u32>,
+    /// Encoded as updated (with statements or not), or not.
+    encoded: Option<bool>,
 }
 
 impl Encoder {
@@ -1817,9 +2226,8 @@ impl Encoder {
             lz: Linearizer::new(),
             parts: Default::default(),
             file_order: false,
-            updated: Default::default(),
-            pending: HashMap::new(),
-            redo: Vec::new(),
+            updated: HashMap::new(),
+            added: HashMap::new(),
         }
     }
 
@@ -1830,18 +2238,19 @@ impl Encoder {
         }
         if let Target::Item(Item::Rule(r)) = &c.target {
             for st in &r.stmts {
-                if let Stmt::Set { set, .. } = st {
+                if let Stmt::Set { set, stmts, .. } = st {
                     let key = (
                         r.family,
                         r.table.clone(),
                         set.trim_start_matches('@').into(),
                     );
-                    if let Some(s) = self.pending.remove(&key) {
-                        self.redo.push(s);
-                    }
-                    self.updated.insert(key);
+                    *self.updated.entry(key).or_default() |= !stmts.is_empty();
                 }
             }
+        }
+        if c.verb == Verb::Reset {
+            // Requests of their own, not transaction operations ([`reset`]).
+            return Ok(());
         }
         let k = match (&c.target, self.file_order) {
             (_, true) => 0,
@@ -1853,7 +2262,7 @@ impl Encoder {
             lz,
             parts: [p0, p1, p2],
             updated,
-            pending,
+            added,
             ..
         } = self;
         let Part { tx, ops } = match k {
@@ -1894,13 +2303,21 @@ impl Encoder {
             (Target::Item(Item::Set(s)), Verb::Add | Verb::Create) => {
                 let (mut set, elems) = lz.set(s).map_err(lin)?;
                 let key = (s.family, s.table.clone(), s.name.clone());
-                let mut as_dynamic = set.clone();
-                as_updated(&mut as_dynamic, s.size);
-                if updated.contains(&key) {
-                    set = as_dynamic;
-                } else {
-                    pending.insert(key, (c.index, c.verb == Verb::Create, as_dynamic));
+                let encoded = updated.get(&key).copied();
+                let plain = set.clone();
+                if let Some(eval) = encoded {
+                    as_updated(&mut set, s.size, eval);
                 }
+                added.insert(
+                    key,
+                    AddedSet {
+                        index: c.index,
+                        create: c.verb == Verb::Create,
+                        set: plain,
+                        size: s.size,
+                        encoded,
+                    },
+                );
                 if c.verb == Verb::Create {
                     tx.create_set(&set).map_err(enc)?;
                 } else {
@@ -1933,6 +2350,14 @@ impl Encoder {
                         .map_err(enc)?,
                 };
             }
+            (Target::Item(Item::Flowtable(f)), Verb::Add | Verb::Create) => {
+                let k = lz.flowtable(f).map_err(lin)?;
+                if c.verb == Verb::Create {
+                    tx.create_flowtable(&k).map_err(enc)?;
+                } else {
+                    tx.add_flowtable(&k).map_err(enc)?;
+                }
+            }
             (Target::Item(Item::Obj(o)), Verb::Add | Verb::Create) => {
                 let k = lz.obj(o).map_err(lin)?;
                 if c.verb == Verb::Create {
@@ -1950,8 +2375,11 @@ impl Encoder {
                 let out = lz.rule(&rr).map_err(lin)?;
                 for (set, elems) in &out.sets {
                     tx.add_set(set).map_err(enc)?;
-                    tx.add_elements(set_ref(elems), elem_list(elems))
-                        .map_err(enc)?;
+                    // A meter's set starts empty.
+                    if !elem_list(elems).is_empty() {
+                        tx.add_elements(set_ref(elems), elem_list(elems))
+                            .map_err(enc)?;
+                    }
                 }
                 let mut rule = out.rule;
                 match c.verb {
@@ -1994,7 +2422,12 @@ impl Encoder {
                         let t = match o.obj.kind() {
                             "counter" => 1,
                             "quota" => 2,
+                            "ct helper" => 3,
                             "limit" => 4,
+                            "ct timeout" => 7,
+                            "secmark" => 8,
+                            "ct expectation" => 9,
+                            "synproxy" => 10,
                             _ => 5,
                         };
                         (
@@ -2126,12 +2559,19 @@ impl Encoder {
             head.ops.extend(rest.ops);
             (rest.tx, head.ops)
         };
-        for (index, create, set) in self.redo {
-            let Some(i) = ops.iter().position(|o| o.0 == index) else {
+        for (key, a) in self.added {
+            let now = self.updated.get(&key).copied();
+            if now == a.encoded {
+                continue;
+            }
+            let Some(eval) = now else { continue };
+            let Some(i) = ops.iter().position(|o| o.0 == a.index) else {
                 continue;
             };
+            let mut set = a.set;
+            as_updated(&mut set, a.size, eval);
             let mut one = Transaction::new();
-            let encoded = if create {
+            let encoded = if a.create {
                 one.create_set(&set)
             } else {
                 one.add_set(&set)
@@ -2157,17 +2597,20 @@ fn encode_failed(ops: &[(usize, String)], e: &nfnl::EncodeError) -> Error {
 
 /// A set the file's rules update from the packet path. The kernel reports
 /// such a set created without a size with 65535; sent back, that size would
-/// make it pick a backend that cannot be updated (EOPNOTSUPP). And it is
-/// `dynamic` (`NFT_SET_EVAL`), as nft makes it: nft 1.0.6's JSON listing
-/// leaves the flag out, and the kernel refuses an update with a statement
-/// (`update @s { ip saddr limit rate ... }`) without it (EINVAL).
-fn as_updated(set: &mut crate::Set, declared_size: Option<u32>) {
+/// make it pick a backend that cannot be updated (EOPNOTSUPP). When an
+/// update gives its elements statements (`update @s { ip saddr limit rate
+/// ... }`, `eval`) it is `dynamic` (`NFT_SET_EVAL`), as nft makes it: nft
+/// 1.0.6's JSON listing leaves the flag out, and the kernel refuses such an
+/// update without it (EINVAL).
+fn as_updated(set: &mut crate::Set, declared_size: Option<u32>, eval: bool) {
     if declared_size == Some(65535) {
         if let Some(d) = set.desc.as_mut() {
             d.size = None;
         }
     }
-    set.flags = Some(set.flags.unwrap_or_default() | crate::SetFlags::EVAL);
+    if eval {
+        set.flags = Some(set.flags.unwrap_or_default() | crate::SetFlags::EVAL);
+    }
 }
 
 /// (family, table, name) of a chain.
@@ -2304,6 +2747,69 @@ fn is_zero_end(e: &crate::object::Element) -> bool {
         && matches!(&e.key, Some(crate::data::Data::Value(k)) if k.iter().all(|b| *b == 0))
 }
 
+/// Runs the `reset` commands of `cmds` (`reset counter`, `reset quota`,
+/// `reset counters`, `reset quotas`, as nft 1.0.6 has them): each a
+/// `NFT_MSG_GETOBJ_RESET` request of its own, not part of the transaction
+/// (nft too sends them apart from its batch). Returns how many ran.
+///
+/// # Errors
+/// [`Error::Command`] for a reset of anything else; [`Error::Refused`]
+/// naming the command the kernel refused (the resets before it are done).
+pub fn reset(nft: &mut Nft, cmds: &[Command]) -> Result<usize, Error> {
+    let mut n = 0;
+    for c in cmds.iter().filter(|c| c.verb == Verb::Reset) {
+        let refused = |e: crate::Error| Error::Refused {
+            index: c.index,
+            what: c.what.clone(),
+            source: Box::new(e),
+        };
+        let kind_of = |k: &str| -> Option<u32> {
+            match k {
+                "counter" => Some(nfnl_sys::tables::NFT_OBJECT_COUNTER),
+                "quota" => Some(nfnl_sys::tables::NFT_OBJECT_QUOTA),
+                _ => None,
+            }
+        };
+        let fam = |f: &str| family_from_name(f).unwrap_or(ProtoFamily::Unspec);
+        match &c.target {
+            Target::Item(Item::Obj(o)) if kind_of(o.obj.kind()).is_some() => {
+                let kind = kind_of(o.obj.kind()).unwrap_or(0);
+                nft.get_obj_reset(fam(o.family), &o.table, &o.name, kind)
+                    .map_err(refused)?;
+            }
+            Target::Objects {
+                kind,
+                family,
+                table,
+            } => {
+                let k = kind_of(kind).unwrap_or(0);
+                nft.dump_raw(
+                    nfnl_sys::tables::NFT_MSG_GETOBJ_RESET,
+                    family.map_or(ProtoFamily::Unspec, fam),
+                    |w| {
+                        use crate::wire::Field;
+                        if let Some(t) = table {
+                            t.clone().encode(nfnl_sys::tables::NFTA_OBJ_TABLE, w)?;
+                        }
+                        k.encode(nfnl_sys::tables::NFTA_OBJ_TYPE, w)
+                    },
+                    |_| Ok(std::ops::ControlFlow::Continue(())),
+                )
+                .map_err(refused)?;
+            }
+            _ => {
+                return Err(Error::Command {
+                    index: c.index,
+                    what: c.what.clone(),
+                    why: "nft 1.0.6 resets counters and quotas only".into(),
+                })
+            }
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
 fn unreachable_rule<'a>() -> (&'static str, &'a str, &'a str, u64, Kind) {
     ("", "", "", 0, Kind::Table)
 }
@@ -2329,7 +2835,7 @@ pub fn apply_with(
     ifindex: Option<IfindexFn<'_>>,
 ) -> Result<usize, Error> {
     // Elements of sets the file does not declare are typed by the kernel's set.
-    let (tx, ops, count) = {
+    let (tx, ops, count, resets) = {
         let cell = std::cell::RefCell::new(&mut *nft);
         let lookup = |f: &str, t: &str, n: &str| -> Option<SetShape> {
             let set = cell.borrow_mut().get_set(family_from_name(f)?, t, n).ok()?;
@@ -2347,12 +2853,10 @@ pub fn apply_with(
                 (Some(fl), Some(d)) if fl.contains(crate::SetFlags::MAP) => Some(names(d)),
                 _ => None,
             };
-            let flags = set
+            let interval = set
                 .flags
-                .filter(|f| f.contains(crate::SetFlags::INTERVAL))
-                .map(|_| vec!["interval".to_owned()])
-                .unwrap_or_default();
-            Some((keys, map, flags))
+                .is_some_and(|f| f.contains(crate::SetFlags::INTERVAL));
+            Some((keys, map, interval))
         };
         let mut ctx = Ctx {
             ifindex,
@@ -2373,6 +2877,7 @@ pub fn apply_with(
             handles
         };
         let mut count = 0;
+        let mut resets = Vec::new();
         each_command(text, |index, it| {
             let Some(mut c) = command(&mut ctx, index, &it)? else {
                 return Ok(());
@@ -2388,14 +2893,19 @@ pub fn apply_with(
             }
             places.note(&mut c, &mut chain)?;
             enc.command(&c)?;
+            if c.verb == Verb::Reset {
+                resets.push(c);
+            }
             count += 1;
             Ok(())
         })?;
         let (tx, ops) = enc.finish()?;
-        (tx, ops, count)
+        (tx, ops, count, resets)
     };
+    // `reset` commands: requests of their own, before the transaction.
+    let reset_count = reset(nft, &resets)?;
     if tx.is_empty() {
-        return Ok(0);
+        return Ok(reset_count);
     }
     match nft.commit(&tx) {
         Ok(()) => Ok(count),
@@ -2926,7 +3436,7 @@ mod tests {
         };
         let (mut set, _) = Linearizer::new().set(s).unwrap();
         assert!(!set.flags.unwrap().contains(crate::SetFlags::EVAL));
-        as_updated(&mut set, s.size);
+        as_updated(&mut set, s.size, true);
         assert!(set
             .flags
             .unwrap()
@@ -3139,7 +3649,7 @@ mod tests {
             {"flush": {"set": {"family": "inet", "table": "t", "name": "s"}}},
             {"add": {"element": {"family": "inet", "table": "t", "name": "s", "elem": [80]}}}]}"#;
         let lookup = |_: &str, _: &str, _: &str| -> Option<SetShape> {
-            Some((vec!["inet_service".into()], None, Vec::new()))
+            Some((vec!["inet_service".into()], None, false))
         };
         let cmds = parse_inner(doc, None, Some(&lookup)).unwrap();
         let Target::Elements(s) = &cmds[1].target else {

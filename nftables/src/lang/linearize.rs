@@ -13,7 +13,7 @@
 //!
 //! Values must be typed as the expression they are compared with (nft's
 //! evaluation step): [`expr_type`] gives that type, and the JSON reader
-//! ([`json_in`](super::json_in), feature `json`) types them so.
+//! (`lang::json_in`, feature `json`) types them so.
 //!
 //! # Example
 //! `tcp dport { 22, 80 } accept` built from typed values gives the
@@ -63,8 +63,8 @@ use super::proto::{self, Base, Proto};
 use crate::data::{Data, Verdict as KVerdict};
 use crate::expr::{self as kx, Expr as KExpr, ExprList};
 use crate::object::{
-    Chain, ElemFlags, Element, Elements, Hook, Obj, ObjData, Rule, Set, SetDesc, SetElems,
-    SetFlags, Table, TableFlags,
+    Chain, ElemFlags, Element, Elements, Flowtable, Hook, Obj, ObjData, Rule, Set, SetDesc,
+    SetElems, SetFlags, Table, TableFlags,
 };
 
 /// What could not be linearized, and why.
@@ -99,6 +99,9 @@ pub struct LinRule {
 #[derive(Clone, Debug, Default)]
 pub struct Linearizer {
     next_set_id: u32,
+    /// Named sets of concatenated ranges (family, table, name): a lookup
+    /// converts the key's host-order fields to network order.
+    concat_range_sets: Vec<(ProtoFamily, String, String)>,
 }
 
 /// The family named as nft writes it (`ip`, `inet`...).
@@ -123,6 +126,90 @@ fn tlv(out: &mut Vec<u8>, t: u8, v: &[u8]) {
     out.push(t);
     out.push(u8::try_from(v.len()).unwrap_or(u8::MAX));
     out.extend_from_slice(&v[..v.len().min(255)]);
+}
+
+/// The value of user-data TLV `t` (nftnl's one-byte type and length).
+fn udata_get(ud: &[u8], t: u8) -> Option<&[u8]> {
+    let mut rest = ud;
+    while let [ty, len, tail @ ..] = rest {
+        let len = usize::from(*len);
+        let v = tail.get(..len)?;
+        if *ty == t {
+            return Some(v);
+        }
+        rest = &tail[len..];
+    }
+    None
+}
+
+/// The `typeof` user data of a set keyed by the concatenation `parts`, as
+/// nft writes it (`NFTNL_UDATA_SET_KEY_TYPEOF`): the concatenation
+/// (expression 13) of its fields, each a payload field (7: header and
+/// field numbers, the width of an integer field), raw payload (7: base,
+/// offset, length), meta key (9) or ct key (12, with its direction).
+/// `None` for other expressions (nft then lists the set from its types).
+fn concat_typeof(parts: &[Expr], fam: ProtoFamily) -> Option<Vec<u8>> {
+    let u32v = |n: u32| n.to_ne_bytes();
+    let mut list = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let mut data = Vec::new();
+        let kind: u32 = match p {
+            Expr::Payload(Payload::Field { protocol, field: f }) => {
+                // nft's header and field numbers (the text printer's table).
+                let (desc, tmpl) = super::text::payload_typeof_ids(protocol, f)?;
+                let (_, fd) = field(protocol, f).ok()?;
+                tlv(&mut data, 0, &u32v(desc));
+                tlv(&mut data, 1, &u32v(tmpl));
+                if fd.ty.bits().is_none() {
+                    tlv(&mut data, 4, &u32v(fd.len));
+                }
+                7
+            }
+            Expr::Payload(Payload::Raw { base, offset, len }) => {
+                let b = match *base {
+                    "ll" => 1,
+                    "nh" => 2,
+                    "th" => 3,
+                    _ => 4,
+                };
+                tlv(&mut data, 0, &u32v(0));
+                tlv(&mut data, 1, &u32v(0));
+                tlv(&mut data, 2, &u32v(b));
+                tlv(&mut data, 3, &u32v(*offset));
+                tlv(&mut data, 4, &u32v(*len));
+                7
+            }
+            Expr::Meta(k) => {
+                tlv(&mut data, 0, &u32v(meta_key(k).ok()?.0));
+                9
+            }
+            Expr::Ct { key, dir } if !key.contains(' ') => {
+                tlv(&mut data, 0, &u32v(ct_key(key, fam).ok()?.0));
+                let d = match *dir {
+                    None => u32::MAX,
+                    Some("reply") => 1,
+                    Some(_) => 0,
+                };
+                tlv(&mut data, 1, &u32v(d));
+                12
+            }
+            _ => return None,
+        };
+        let mut one = Vec::new();
+        tlv(&mut one, 0, &u32v(kind));
+        tlv(&mut one, 1, &data);
+        if one.len() > 255 {
+            return None;
+        }
+        tlv(&mut list, u8::try_from(i).ok()?, &one);
+    }
+    if list.len() > 255 {
+        return None;
+    }
+    let mut out = Vec::new();
+    tlv(&mut out, 0, &u32v(13));
+    tlv(&mut out, 1, &list);
+    (out.len() <= 255).then_some(out)
 }
 
 fn comment_tlv(out: &mut Vec<u8>, t: u8, c: &str) {
@@ -234,6 +321,8 @@ pub fn expr_type(e: &Expr, family: ProtoFamily) -> Result<(Datatype, u32), Error
 
 fn etype(e: &Expr, fam: ProtoFamily) -> R<(Datatype, u32)> {
     Ok(match e {
+        // A constant part of a dynamic set's key.
+        Expr::Value(v) => (v.ty, v.bits),
         Expr::Payload(Payload::Field { protocol, field: f }) => {
             let (_, f) = field(protocol, f)?;
             (f.ty, f.len)
@@ -422,6 +511,74 @@ fn obj_type(kind: &str) -> R<u32> {
     })
 }
 
+/// A ct timeout or expectation object's `l3proto`: left out when it is the
+/// table's family (the kernel takes that one), as nft does.
+fn obj_l3proto(table_family: &str, l3proto: &str) -> R<Option<u16>> {
+    if l3proto == table_family {
+        return Ok(None);
+    }
+    Ok(Some(match l3proto {
+        "ip" => 2,
+        "ip6" => 10,
+        "inet" => 1,
+        "bridge" => 7,
+        "arp" => 3,
+        x => return Err(format!("unknown l3proto {x}")),
+    }))
+}
+
+/// The protocol number of a ct helper, timeout or expectation object.
+fn l4_number(protocol: &str) -> R<u8> {
+    match super::delinearize::l4_number(protocol) {
+        0 => protocol
+            .parse()
+            .map_err(|_| format!("unknown protocol {protocol}")),
+        n => Ok(n),
+    }
+}
+
+/// A ct timeout object as nft sends it: every state of the protocol, nft's
+/// default where the policy does not name it.
+fn ct_timeout(
+    table_family: &str,
+    protocol: &str,
+    l3proto: &str,
+    policy: &[(String, u32)],
+) -> R<crate::object::CtTimeout> {
+    let l4 = l4_number(protocol)?;
+    let names = super::listing::timeout_states(l4);
+    if names.is_empty() {
+        return Err(format!("ct timeout of protocol {protocol}"));
+    }
+    for (n, _) in policy {
+        if !names.contains(&n.as_str()) {
+            return Err(format!("unknown {protocol} state {n}"));
+        }
+    }
+    let mut t = nfnl::timeout::Timeouts::empty(nfnl::IpProto(l4)).map_err(|e| e.to_string())?;
+    for (i, n) in names.iter().enumerate() {
+        let secs = policy
+            .iter()
+            .find(|(p, _)| p == n)
+            .map(|(_, v)| *v)
+            .or_else(|| super::listing::timeout_default(l4, n))
+            .ok_or_else(|| format!("no default timeout for {protocol} {n}"))?;
+        let attr = u16::try_from(i + 1).map_err(|_| "state")?;
+        let state = t
+            .states()
+            .iter()
+            .find(|s| s.attr == attr)
+            .map(|s| s.name)
+            .ok_or_else(|| format!("unknown {protocol} state {n}"))?;
+        t.set(state, secs).map_err(|e| e.to_string())?;
+    }
+    Ok(crate::object::CtTimeout {
+        l3proto: obj_l3proto(table_family, l3proto)?,
+        timeouts: Some(t),
+        ..Default::default()
+    })
+}
+
 fn klimit(l: &Limit) -> kx::Limit {
     kx::Limit {
         rate: Some(l.rate),
@@ -457,6 +614,25 @@ struct Loaded {
     shift: u32,
 }
 
+/// The data of an anonymous map: its type, width and byte order.
+#[derive(Clone, Copy, Debug)]
+struct MapData {
+    ty: Datatype,
+    bits: u32,
+    host: bool,
+}
+
+impl MapData {
+    /// Data of `ty`, as wide and in the byte order its type has.
+    fn of(ty: Datatype) -> Self {
+        MapData {
+            ty,
+            bits: ty.bits().unwrap_or(32),
+            host: ty.host_order(),
+        }
+    }
+}
+
 struct Lin<'a> {
     fam: ProtoFamily,
     out: Vec<KExpr>,
@@ -475,6 +651,9 @@ struct Lin<'a> {
     sets: Vec<(Set, SetElems)>,
     lz: &'a mut Linearizer,
     table: &'a str,
+    /// The concatenation being loaded is looked up in concatenated ranges:
+    /// its host-order fields are turned to network order (as nft does).
+    concat_hton: bool,
 }
 
 /// The register `offset_bytes` after the start of 16-byte register `base`
@@ -646,6 +825,9 @@ impl Lin<'_> {
                 }
                 // A stacked VLAN header's fields are 4 bytes further each.
                 let stack = if p.name == "vlan" {
+                    if self.vlans > 16 {
+                        return Err(format!("{} stacked VLAN headers", self.vlans));
+                    }
                     32 * self.vlans.saturating_sub(1)
                 } else {
                     0
@@ -687,6 +869,11 @@ impl Lin<'_> {
                 self.payload_load(b, first, nbytes, reg);
                 let shift = last * 8 - (offset + len);
                 if offset % 8 != 0 || len % 8 != 0 {
+                    if nbytes > 16 {
+                        return Err(format!(
+                            "raw payload of {len} bits at {offset}: a mask of more than 16 bytes"
+                        ));
+                    }
                     let m: u128 = ((1u128 << len) - 1) << shift;
                     let be = m.to_be_bytes();
                     self.bitwise(reg, be[16 - nbytes as usize..].to_vec());
@@ -791,6 +978,23 @@ impl Lin<'_> {
                 }
                 Ok(l)
             }
+            Expr::Value(v) if !matches!(v.ty, Datatype::Ifindex) => {
+                // A constant part of a key (`add @s { ip saddr . 22 }`).
+                let nbytes = v.bits.div_ceil(8) as usize;
+                let host = v.ty.host_order();
+                self.out.push(KExpr::Immediate(kx::Immediate {
+                    dreg: Some(reg),
+                    data: Some(Data::Value(kbytes(v, nbytes, host, 0))),
+                    ..Default::default()
+                }));
+                Ok(Loaded {
+                    ty: v.ty,
+                    bits: v.bits,
+                    nbytes,
+                    host,
+                    shift: 0,
+                })
+            }
             Expr::Concat(parts) => {
                 // nft puts every field's dependency first.
                 for p in parts {
@@ -800,9 +1004,21 @@ impl Lin<'_> {
                         }
                     }
                 }
+                let hton = std::mem::take(&mut self.concat_hton);
                 let mut off = 0u32;
                 for p in parts {
-                    let l = self.load(p, reg_at(reg, off), None)?;
+                    let r = reg_at(reg, off);
+                    let l = self.load(p, r, None)?;
+                    if hton && l.host && l.nbytes > 1 {
+                        self.out.push(KExpr::Byteorder(kx::Byteorder {
+                            sreg: Some(r),
+                            dreg: Some(r),
+                            op: Some(kx::ByteorderOp::HTON),
+                            len: Some(u32_of(l.nbytes)),
+                            size: Some(u32_of(l.nbytes)),
+                            ..Default::default()
+                        }));
+                    }
                     off += u32_of(l.nbytes).div_ceil(4) * 4;
                 }
                 Ok(Loaded {
@@ -1125,7 +1341,7 @@ impl Lin<'_> {
         l: &Loaded,
         left: &Expr,
         elems: &[Expr],
-        map: Option<Datatype>,
+        map: Option<MapData>,
     ) -> R<(String, u32)> {
         let (lens, hosts) = match left {
             Expr::Concat(parts) => {
@@ -1134,7 +1350,9 @@ impl Lin<'_> {
                 for p in parts {
                     let (t, b) = etype(p, self.fam)?;
                     lens.push(b.div_ceil(8) as usize);
-                    hosts.push(host_order(p, t, b));
+                    // Concatenated ranges are compared in network order
+                    // (the key's host-order fields were converted).
+                    hosts.push(host_order(p, t, b) && !concat_ranges(left, elems));
                 }
                 (lens, hosts)
             }
@@ -1142,6 +1360,7 @@ impl Lin<'_> {
         };
         self.lz.next_set_id += 1;
         let id = self.lz.next_set_id;
+        let elems = &wildcards(elems);
         let interval = elems.iter().any(has_range);
         let mut flags = SetFlags::ANONYMOUS | SetFlags::CONSTANT;
         if interval {
@@ -1175,22 +1394,41 @@ impl Lin<'_> {
             2
         };
         tlv(&mut ud, 0, &order.to_ne_bytes());
-        if map.is_none() {
-            if let Some(t) = concat_typeof(left) {
-                tlv(&mut ud, 3, &t);
-            }
-        }
-        if let Some(dt) = map {
+        // The key's expressions (`NFTNL_UDATA_SET_KEY_TYPEOF`): nft writes
+        // them for every concatenation, and needs them to list one with a
+        // field of no fixed width (`ether saddr . vlan id`).
+        let key_typeof = match left {
+            Expr::Concat(parts) => concat_typeof(parts, self.fam),
+            _ => None,
+        };
+        if let Some(MapData { ty: dt, bits, host }) = map {
             flags |= SetFlags::MAP;
             if dt == Datatype::Verdict {
                 set.data_type = Some(0xffff_ff00);
                 set.data_len = Some(0);
+                if let Some(k) = &key_typeof {
+                    // With the key's expressions nft also writes the data's
+                    // (a verdict, expression 1) and both byte orders.
+                    tlv(&mut ud, 1, &0u32.to_ne_bytes());
+                    tlv(&mut ud, 3, k);
+                    let mut d = Vec::new();
+                    tlv(&mut d, 0, &1u32.to_ne_bytes());
+                    tlv(&mut d, 1, &[]);
+                    tlv(&mut ud, 4, &d);
+                    tlv(&mut ud, 6, &0u32.to_ne_bytes());
+                }
             } else {
                 set.data_type = Some(dt.id());
-                set.data_len = Some(dt.bits().unwrap_or(32).div_ceil(8));
-                tlv(&mut ud, 1, &type_byteorder(dt).to_ne_bytes());
+                set.data_len = Some(dt.bits().unwrap_or(bits).div_ceil(8));
+                let order = if host { 1 } else { type_byteorder(dt) };
+                tlv(&mut ud, 1, &order.to_ne_bytes());
+                if let Some(k) = &key_typeof {
+                    tlv(&mut ud, 3, k);
+                }
                 tlv(&mut ud, 6, &0u32.to_ne_bytes());
             }
+        } else if let Some(k) = &key_typeof {
+            tlv(&mut ud, 3, k);
         }
         set.flags = Some(flags);
         set.id = Some(id);
@@ -1206,7 +1444,7 @@ impl Lin<'_> {
             hosts,
             host: l.host && !to_net,
             shift: l.shift,
-            data: map.map(|d| (d, d.host_order())),
+            data: map.map(|d| (d.ty, d.host)),
         };
         let elements = elements(&keyinfo, elems, interval)?;
         if let Some(d) = set.desc.as_mut() {
@@ -1271,7 +1509,7 @@ impl Lin<'_> {
                 if *p == "ether" {
                     self.vlans = u32::from(tpid);
                 } else if tpid {
-                    self.vlans += 1;
+                    self.vlans = self.vlans.saturating_add(1);
                 }
             }
             _ => {}
@@ -1335,6 +1573,18 @@ impl Lin<'_> {
                 return Ok(());
             }
         }
+        self.concat_hton = match right {
+            Expr::Set(e) => concat_ranges(left, e),
+            Expr::SetRef(n) => {
+                let key = (
+                    self.fam,
+                    self.table.to_owned(),
+                    n.trim_start_matches('@').to_owned(),
+                );
+                matches!(left, Expr::Concat(_)) && self.lz.concat_range_sets.contains(&key)
+            }
+            _ => false,
+        };
         let l = self.load(left, 1, prefix_bytes)?;
         self.note_context(left, right, op);
         let cmpop = |op: Op| -> R<kx::CmpOp> {
@@ -1494,6 +1744,7 @@ impl Lin<'_> {
             }
             Expr::Map { key, data } => {
                 // `KEY map DATA`: the key looked up, the data into `reg`.
+                self.concat_hton = matches!(&**data, Expr::Set(e) if concat_ranges(key, e));
                 let l = self.load(key, reg, None)?;
                 match &**data {
                     Expr::SetRef(n) => {
@@ -1501,7 +1752,14 @@ impl Lin<'_> {
                         self.lookup(reg, n, None, false, Some(reg));
                     }
                     Expr::Set(elems) => {
-                        let (name, id) = self.anon_set(&l, key, elems, Some(ty))?;
+                        // Data as wide and in the byte order of what it
+                        // is written to (`ct zone set meta mark map {...}`).
+                        let md = MapData {
+                            ty,
+                            bits: ty.bits().unwrap_or(bits),
+                            host: host || ty.host_order(),
+                        };
+                        let (name, id) = self.anon_set(&l, key, elems, Some(md))?;
                         self.lookup(reg, name, Some(id), false, Some(reg));
                     }
                     _ => return Err("map data is neither a set nor a set reference".into()),
@@ -1601,11 +1859,13 @@ impl Lin<'_> {
                 }
             }
             Stmt::Vmap { key, data } => {
+                self.concat_hton = matches!(data, Expr::Set(e) if concat_ranges(key, e));
                 let l = self.load(key, 1, None)?;
                 match data {
                     Expr::SetRef(name) => self.lookup(1, name.clone(), None, false, Some(0)),
                     Expr::Set(elems) => {
-                        let (name, id) = self.anon_set(&l, key, elems, Some(Datatype::Verdict))?;
+                        let (name, id) =
+                            self.anon_set(&l, key, elems, Some(MapData::of(Datatype::Verdict)))?;
                         self.lookup(1, name, Some(id), false, Some(0));
                     }
                     _ => return Err("vmap data".into()),
@@ -1672,14 +1932,36 @@ impl Lin<'_> {
                 kind,
                 name: Expr::Map { key, data },
             } => {
-                let Expr::SetRef(set) = &**data else {
-                    return Err("object map that is not a named map".into());
+                let otype = obj_type(kind)?;
+                let (set_name, set_id) = match &**data {
+                    Expr::SetRef(set) => {
+                        self.load(key, 1, None)?;
+                        (set.trim_start_matches('@').to_owned(), None)
+                    }
+                    Expr::Set(elems) => {
+                        // An anonymous object map (`__objmap%d`): object
+                        // names as its elements' data.
+                        self.concat_hton = concat_ranges(key, elems);
+                        let l = self.load(key, 1, None)?;
+                        let (_, id) = self.anon_set(&l, key, elems, None)?;
+                        let name = "__objmap%d";
+                        if let Some((set, se)) = self.sets.last_mut() {
+                            set.name = Some(name.into());
+                            set.flags = set.flags.map(|f| f | SetFlags::OBJECT);
+                            set.obj_type = Some(otype);
+                            if let Some(ud) = set.userdata.as_mut() {
+                                tlv(ud, 6, &0u32.to_ne_bytes());
+                            }
+                            se.set = Some(name.into());
+                        }
+                        (name.to_owned(), Some(id))
+                    }
+                    _ => return Err("object map data is neither a set nor a set reference".into()),
                 };
-                let _ = obj_type(kind)?;
-                self.load(key, 1, None)?;
                 self.out.push(KExpr::Objref(kx::Objref {
                     set_sreg: Some(1),
-                    set_name: Some(set.trim_start_matches('@').to_owned()),
+                    set_name: Some(set_name),
+                    set_id,
                     ..Default::default()
                 }));
                 Ok(())
@@ -1826,28 +2108,7 @@ impl Lin<'_> {
                     e => (e, None),
                 };
                 self.load(key, 1, None)?;
-                let mut exprs = Vec::new();
-                for st in stmts {
-                    let mut sub = Lin {
-                        fam: self.fam,
-                        out: Vec::new(),
-                        l3: self.l3,
-                        l4: self.l4,
-                        ether: self.ether,
-                        vlans: self.vlans,
-                        icmp_type: self.icmp_type,
-                        sets: Vec::new(),
-                        lz: &mut *self.lz,
-                        table: self.table,
-                    };
-                    sub.stmt(st)?;
-                    exprs.extend(sub.out);
-                }
-                let (expr, list) = match exprs.len() {
-                    0 => (None, None),
-                    1 => (exprs.pop().map(Box::new), None),
-                    _ => (None, Some(ExprList(exprs))),
-                };
+                let (expr, list) = self.elem_stmts(stmts)?;
                 self.out.push(KExpr::Dynset(kx::Dynset {
                     sreg_key: Some(1),
                     op: Some(match *op {
@@ -1858,13 +2119,167 @@ impl Lin<'_> {
                     set_name: Some(set.trim_start_matches('@').to_owned()),
                     timeout,
                     expr,
+                    // Several: NFT_DYNSET_F_EXPR.
+                    flags: list.as_ref().map(|_| 2),
                     exprs: list,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Meter {
+                name,
+                key,
+                stmt,
+                size,
+            } => self.meter(name, key, stmt, *size),
+            Stmt::MapUpdate {
+                op,
+                elem,
+                data,
+                map,
+                stmts,
+            } => {
+                // The key in register 1, the data in the next free one.
+                let (key, timeout) = match elem {
+                    Expr::Elem(e) => (&e.val, e.timeout_ms),
+                    e => (e, None),
+                };
+                let l = self.load(key, 1, None)?;
+                let dreg = 1 + u32_of(l.nbytes).div_ceil(16);
+                let (ty, bits) = match data {
+                    Expr::Value(v) => (v.ty, v.bits),
+                    e => etype(e, self.fam)?,
+                };
+                self.arg(data, dreg, ty, bits, ty.host_order())?;
+                let (expr, exprs) = self.elem_stmts(stmts)?;
+                self.out.push(KExpr::Dynset(kx::Dynset {
+                    sreg_key: Some(1),
+                    sreg_data: Some(dreg),
+                    op: Some(match *op {
+                        "add" => kx::DynsetOp::ADD,
+                        "update" => kx::DynsetOp::UPDATE,
+                        _ => kx::DynsetOp::DELETE,
+                    }),
+                    set_name: Some(map.trim_start_matches('@').to_owned()),
+                    timeout,
+                    expr,
+                    flags: exprs.as_ref().map(|_| 2),
+                    exprs,
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Flow { flowtable } => {
+                self.out.push(KExpr::FlowOffload(kx::FlowOffload {
+                    table_name: Some(flowtable.trim_start_matches('@').to_owned()),
+                    ..Default::default()
+                }));
+                Ok(())
+            }
+            Stmt::Last { used_ms } => {
+                // `last`: never matched, or `used_ms` ago (as nft sends a
+                // listed one back).
+                self.out.push(KExpr::Last(kx::Last {
+                    set: used_ms.map(|_| 1),
+                    msecs: *used_ms,
                     ..Default::default()
                 }));
                 Ok(())
             }
             other => Err(format!("unsupported statement {}", stmt_name(other))),
         }
+    }
+
+    /// `meter NAME size N { KEY [timeout T] STMT }`: a dynamic set of the
+    /// rule (anonymous, `NFT_SET_EVAL`) that the packet path fills.
+    fn meter(&mut self, name: &str, key: &Expr, stmt: &Stmt, size: Option<u32>) -> R<()> {
+        let (kval, timeout) = match key {
+            Expr::Elem(e) => (&e.val, e.timeout_ms),
+            k => (k, None),
+        };
+        let l = self.load(kval, 1, None)?;
+        self.lz.next_set_id += 1;
+        let id = self.lz.next_set_id;
+        let mut flags = SetFlags::ANONYMOUS | SetFlags::EVAL;
+        if timeout.is_some() {
+            flags |= SetFlags::TIMEOUT;
+        }
+        let concat = matches!(kval, Expr::Concat(_));
+        let key_type = if concat {
+            etype(kval, self.fam)?.0.id()
+        } else {
+            l.ty.id()
+        };
+        let mut set = Set::new(self.fam, self.table, name, key_type, u32_of(l.nbytes));
+        set.flags = Some(flags);
+        set.id = Some(id);
+        set.desc = size.map(|sz| SetDesc {
+            size: Some(sz),
+            ..Default::default()
+        });
+        let order: u32 = if concat {
+            0
+        } else if l.host || matches!(l.ty, Datatype::String | Datatype::Ifname) {
+            1
+        } else {
+            2
+        };
+        let mut ud = Vec::new();
+        tlv(&mut ud, 0, &order.to_ne_bytes());
+        set.userdata = Some(ud);
+        let (expr, exprs) = self.elem_stmts(std::slice::from_ref(stmt))?;
+        self.out.push(KExpr::Dynset(kx::Dynset {
+            sreg_key: Some(1),
+            op: Some(if timeout.is_some() {
+                kx::DynsetOp::UPDATE
+            } else {
+                kx::DynsetOp::ADD
+            }),
+            set_name: Some(name.to_owned()),
+            set_id: Some(id),
+            timeout,
+            expr,
+            flags: exprs.as_ref().map(|_| 2),
+            exprs,
+            ..Default::default()
+        }));
+        let se = SetElems {
+            family: self.fam,
+            table: Some(self.table.into()),
+            set: Some(name.into()),
+            elements: Some(Elements(Vec::new())),
+            set_id: Some(id),
+            ..Default::default()
+        };
+        self.sets.push((set, se));
+        Ok(())
+    }
+
+    /// The expressions of statements attached to a dynamic set's elements.
+    fn elem_stmts(&mut self, stmts: &[Stmt]) -> R<(Option<Box<KExpr>>, Option<ExprList>)> {
+        let mut exprs = Vec::new();
+        for st in stmts {
+            let mut sub = Lin {
+                fam: self.fam,
+                out: Vec::new(),
+                l3: self.l3,
+                l4: self.l4,
+                ether: self.ether,
+                icmp_type: self.icmp_type,
+                sets: Vec::new(),
+                lz: &mut *self.lz,
+                table: self.table,
+                concat_hton: false,
+                vlans: self.vlans,
+            };
+            sub.stmt(st)?;
+            exprs.extend(sub.out);
+        }
+        Ok(match exprs.len() {
+            0 => (None, None),
+            1 => (exprs.pop().map(Box::new), None),
+            _ => (None, Some(ExprList(exprs))),
+        })
     }
 
     fn reject(&mut self, r: &Reject) -> R<()> {
@@ -1925,7 +2340,61 @@ impl Lin<'_> {
             (Datatype::Ipv4Addr, 32)
         };
         let mut regs = [None; 4];
-        if let Some(a) = &n.addr {
+        if let Some(addr @ Expr::Map { data, .. }) = &n.addr {
+            // The address (and port) chosen by a map: its data laid out as
+            // nft lays it out, each part in the register at its offset.
+            let (concat, interval) = match &**data {
+                Expr::Set(elems) => (
+                    elems
+                        .iter()
+                        .any(|e| matches!(map_data(e), Some(Expr::Concat(_)))),
+                    elems.iter().any(|e| map_data(e).is_some_and(has_range)),
+                ),
+                _ => (
+                    n.type_flags.contains(&"concat"),
+                    n.type_flags.contains(&"interval"),
+                ),
+            };
+            let alen: u32 = abits / 8;
+            let one = if concat {
+                alen.div_ceil(4) * 4 + 4
+            } else {
+                alen
+            };
+            self.arg(addr, 1, aty, abits, false)?;
+            if matches!(&**data, Expr::Set(_)) {
+                if let Some((set, _)) = self.sets.last_mut() {
+                    let port = Datatype::InetService.id();
+                    set.data_type = Some(if concat {
+                        (aty.id() << super::datatype::TYPE_BITS) | port
+                    } else {
+                        aty.id()
+                    });
+                    set.data_len = Some(if interval { 2 * one } else { one });
+                    if let Some(ud) = set.userdata.as_mut() {
+                        // Key byte order, data byte order, key typeof, data interval.
+                        let key_typeof = udata_get(ud, 3).map(<[u8]>::to_vec);
+                        ud.truncate(6);
+                        let order = if concat { 0 } else { type_byteorder(aty) };
+                        tlv(ud, 1, &order.to_ne_bytes());
+                        if let Some(k) = key_typeof {
+                            tlv(ud, 3, &k);
+                        }
+                        tlv(ud, 6, &u32::from(interval).to_ne_bytes());
+                    }
+                }
+            }
+            regs[0] = Some(1);
+            if concat {
+                regs[2] = Some(nat_reg(alen.div_ceil(4) * 4));
+            }
+            if interval {
+                regs[1] = Some(nat_reg(if concat { one } else { alen }));
+                if concat {
+                    regs[3] = Some(nat_reg(one + alen.div_ceil(4) * 4));
+                }
+            }
+        } else if let Some(a) = &n.addr {
             match a {
                 Expr::Range(lo, hi) => {
                     self.arg(lo, 1, aty, abits, false)?;
@@ -2013,6 +2482,25 @@ impl Lin<'_> {
             })),
         }
         Ok(())
+    }
+}
+
+/// The register of NAT data `offset` bytes into register 1: a 16-byte
+/// register where one starts, else a 4-byte one (as nft names them).
+fn nat_reg(offset: u32) -> u32 {
+    if offset % 16 == 0 {
+        1 + offset / 16
+    } else {
+        8 + offset / 4
+    }
+}
+
+/// A map element's data.
+fn map_data(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Mapping(_, d) => Some(d),
+        Expr::Elem(b) => map_data(&b.val),
+        _ => None,
     }
 }
 
@@ -2150,6 +2638,45 @@ fn bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
     }
 }
 
+/// Set elements with interface-name wildcards (`"eth*"`) as the prefixes
+/// they are (nft makes such a set an interval set); `\*` is a literal star.
+fn wildcards(elems: &[Expr]) -> Vec<Expr> {
+    fn one(e: &Expr) -> Expr {
+        match e {
+            Expr::Value(v)
+                if matches!(v.ty, Datatype::Ifname | Datatype::String)
+                    && v.data.ends_with(b"*")
+                    && !v.data.ends_with(b"\\*") =>
+            {
+                let stem = &v.data[..v.data.len() - 1];
+                Expr::Prefix {
+                    addr: Box::new(Expr::Value(Value {
+                        ty: v.ty,
+                        bits: v.bits,
+                        data: stem.to_vec(),
+                    })),
+                    len: u32_of(stem.len()).saturating_mul(8),
+                }
+            }
+            Expr::Concat(p) => Expr::Concat(p.iter().map(one).collect()),
+            Expr::Mapping(k, d) => Expr::Mapping(Box::new(one(k)), d.clone()),
+            Expr::Elem(b) => {
+                let mut b = b.clone();
+                b.val = one(&b.val);
+                Expr::Elem(b)
+            }
+            e => e.clone(),
+        }
+    }
+    elems.iter().map(one).collect()
+}
+
+/// Whether `key` is a concatenation looked up in `elems` holding ranges
+/// (concatenated ranges, compared in network byte order).
+fn concat_ranges(key: &Expr, elems: &[Expr]) -> bool {
+    matches!(key, Expr::Concat(_)) && elems.iter().any(has_range)
+}
+
 /// Whether an element holds a prefix or a range (the set is an interval set).
 fn has_range(e: &Expr) -> bool {
     match e {
@@ -2203,40 +2730,6 @@ fn concat_bounds(k: &KeyInfo, e: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
     Ok((lo, hi))
 }
 
-/// The typeof user data nft 1.0.6 gives an anonymous set keyed by a
-/// concatenation of payload fields (`ether saddr . vlan id`): without it
-/// nft cannot cut an element into fields narrower than their type (a
-/// 12-bit `vlan id` reads as 0). `None` when a part is not a payload field.
-fn concat_typeof(left: &Expr) -> Option<Vec<u8>> {
-    const EXPR_PAYLOAD: u32 = 7;
-    const EXPR_CONCAT: u32 = 13;
-    let Expr::Concat(parts) = left else {
-        return None;
-    };
-    let mut data = Vec::new();
-    for (i, p) in parts.iter().enumerate() {
-        let Expr::Payload(Payload::Field { protocol, field: f }) = p else {
-            return None;
-        };
-        let (desc, tmpl) = super::text::payload_typeof_ids(protocol, f)?;
-        let (_, fd) = field(protocol, f).ok()?;
-        let mut pd = Vec::new();
-        tlv(&mut pd, 0, &desc.to_ne_bytes());
-        tlv(&mut pd, 1, &tmpl.to_ne_bytes());
-        if fd.ty == Datatype::Integer {
-            tlv(&mut pd, 4, &fd.len.to_ne_bytes());
-        }
-        let mut sub = Vec::new();
-        tlv(&mut sub, 0, &EXPR_PAYLOAD.to_ne_bytes());
-        tlv(&mut sub, 1, &pd);
-        tlv(&mut data, u8::try_from(i).ok()?, &sub);
-    }
-    let mut out = Vec::new();
-    tlv(&mut out, 0, &EXPR_CONCAT.to_ne_bytes());
-    tlv(&mut out, 1, &data);
-    Some(out)
-}
-
 /// `b + 1` as a big-endian number; `None` on overflow.
 fn inc(b: &[u8]) -> Option<Vec<u8>> {
     let mut out = b.to_vec();
@@ -2271,20 +2764,58 @@ fn elem_data(k: &KeyInfo, d: &Expr, el: &mut Element) -> R<()> {
             )))
         }
         Expr::Concat(parts) => {
-            let mut out = Vec::new();
+            // Ranges among the fields: every field's start, then every
+            // field's end (NAT maps of address and port ranges).
+            let ranged = parts.iter().any(has_range);
+            let (mut lo, mut hi) = (Vec::new(), Vec::new());
             for p in parts {
-                let Expr::Value(v) = p else {
-                    return Err("map data".into());
-                };
-                let mut b = kbytes(v, v.bits.div_ceil(8) as usize, v.ty.host_order(), 0);
+                let (mut a, mut b) = data_bounds(p)?;
+                a.resize(a.len().div_ceil(4) * 4, 0);
                 b.resize(b.len().div_ceil(4) * 4, 0);
-                out.extend(b);
+                lo.extend(a);
+                hi.extend(b);
             }
-            el.data = Some(Data::Value(out));
+            if ranged {
+                lo.extend(hi);
+            }
+            el.data = Some(Data::Value(lo));
+        }
+        Expr::Range(..) | Expr::Prefix { .. } => {
+            // An address range or prefix (NAT maps): start, then end.
+            let (mut lo, hi) = data_bounds(d)?;
+            lo.extend(hi);
+            el.data = Some(Data::Value(lo));
         }
         other => return Err(format!("unsupported map data {other:?}")),
     }
     Ok(())
+}
+
+/// The first and last value of map data: a value, a range or a prefix.
+fn data_bounds(d: &Expr) -> R<(Vec<u8>, Vec<u8>)> {
+    let bytes = |v: &Value| kbytes(v, v.bits.div_ceil(8) as usize, v.ty.host_order(), 0);
+    match d {
+        Expr::Value(v) => Ok((bytes(v), bytes(v))),
+        Expr::Range(a, b) => match (&**a, &**b) {
+            (Expr::Value(a), Expr::Value(b)) => Ok((bytes(a), bytes(b))),
+            _ => Err("range of non-constants".into()),
+        },
+        Expr::Prefix { addr, len } => {
+            let Expr::Value(v) = &**addr else {
+                return Err("prefix of a non-constant".into());
+            };
+            let lo = bytes(v);
+            let mut hi = lo.clone();
+            if *len as usize > hi.len() * 8 {
+                return Err(format!("prefix /{len} of a {}-bit value", hi.len() * 8));
+            }
+            for i in (*len as usize)..hi.len() * 8 {
+                hi[i / 8] |= 0x80 >> (i % 8);
+            }
+            Ok((lo, hi))
+        }
+        other => Err(format!("unsupported map data {other:?}")),
+    }
 }
 
 /// The kernel elements of a set's elements, as nft sends them: interval
@@ -2520,7 +3051,10 @@ impl Linearizer {
                     set.data_type = Some(0xffff_ff00);
                     set.data_len = Some(0);
                 }
-                Some(k @ ("counter" | "quota" | "limit" | "ct helper" | "secmark")) => {
+                Some(
+                    k @ ("counter" | "quota" | "limit" | "ct helper" | "ct timeout"
+                    | "ct expectation" | "secmark" | "synproxy"),
+                ) => {
                     flags |= SetFlags::OBJECT;
                     set.obj_type = Some(obj_type(k).map_err(err)?);
                 }
@@ -2531,19 +3065,31 @@ impl Linearizer {
                         .iter()
                         .fold(0u32, |acc, t| (acc << super::datatype::TYPE_BITS) | t.id());
                     set.data_type = Some(did);
-                    let dlen: usize = if dl.len() > 1 {
-                        dl.iter().map(|l| l.div_ceil(4) * 4).sum()
-                    } else {
-                        dl[0]
+                    let dlen: usize = match dl.as_slice() {
+                        [] => return Err(err("map without a data type".into())),
+                        [one] => *one,
+                        _ => dl.iter().map(|l| l.div_ceil(4) * 4).sum(),
                     };
-                    set.data_len = Some(u32_of(dlen));
-                    tlv(&mut ud, 1, &type_byteorder(dt[0]).to_ne_bytes());
+                    // Ranges as data (NAT maps): every value a start and an end.
+                    let ranged = s.elems.iter().any(|e| map_data(e).is_some_and(has_range));
+                    set.data_len = Some(u32_of(if ranged { 2 * dlen } else { dlen }));
+                    let order = if dl.len() > 1 {
+                        0
+                    } else {
+                        type_byteorder(dt[0])
+                    };
+                    tlv(&mut ud, 1, &order.to_ne_bytes());
+                    if ranged {
+                        tlv(&mut ud, 6, &1u32.to_ne_bytes());
+                    }
                     data = Some((dt[0], dt.len() == 1 && dt[0].host_order()));
                 }
             }
         }
         if concat && flags.contains(SetFlags::INTERVAL) {
             flags |= SetFlags::CONCAT;
+            self.concat_range_sets
+                .push((fam, s.table.clone(), s.name.clone()));
             {
                 set.desc = Some(SetDesc {
                     concat: Some(crate::object::Concat(
@@ -2563,7 +3109,11 @@ impl Linearizer {
         match exprs.len() {
             0 => {}
             1 => set.expr = exprs.pop().map(Box::new),
-            _ => set.exprs = Some(ExprList(exprs)),
+            _ => {
+                // Several: NFTA_SET_EXPRESSIONS, which needs NFT_SET_EXPR.
+                set.exprs = Some(ExprList(exprs));
+                flags |= SetFlags::EXPR;
+            }
         }
         set.flags = Some(flags);
         set.timeout = s.timeout.map(|t| t.saturating_mul(1000));
@@ -2584,12 +3134,36 @@ impl Linearizer {
         set.id = Some(self.next_set_id);
         let keyinfo = KeyInfo {
             lens: lens.clone(),
-            hosts: tys.iter().map(|t| t.host_order()).collect(),
+            // Concatenated ranges compare in network order.
+            hosts: tys
+                .iter()
+                .map(|t| t.host_order() && !(concat && flags.contains(SetFlags::INTERVAL)))
+                .collect(),
             host,
             shift: 0,
             data,
         };
-        let els = elements(&keyinfo, &s.elems, flags.contains(SetFlags::INTERVAL)).map_err(err)?;
+        // Elements whose statements are not the set's (nft's JSON lists
+        // only an element's first one) get the set's, as the kernel gives
+        // them when an element names none.
+        let elems: Vec<Expr> = s
+            .elems
+            .iter()
+            .map(|e| match e {
+                Expr::Elem(b) if !s.stmts.is_empty() && b.stmts.len() != s.stmts.len() => {
+                    let mut b = b.clone();
+                    b.stmts.clear();
+                    Expr::Elem(b)
+                }
+                e => e.clone(),
+            })
+            .collect();
+        let els = elements(
+            &keyinfo,
+            &wildcards(&elems),
+            flags.contains(SetFlags::INTERVAL),
+        )
+        .map_err(err)?;
         let se = SetElems {
             family: fam,
             table: Some(s.table.clone()),
@@ -2644,6 +3218,26 @@ impl Linearizer {
                 ..Default::default()
             }),
             ObjBody::Synproxy(sp) => ObjData::Synproxy(ksynproxy(sp)),
+            ObjBody::CtTimeout {
+                protocol,
+                l3proto,
+                policy,
+            } => ObjData::CtTimeout(ct_timeout(o.family, protocol, l3proto, policy).map_err(err)?),
+            ObjBody::CtExpect {
+                protocol,
+                dport,
+                timeout,
+                size,
+                l3proto,
+            } => ObjData::CtExpect(crate::object::CtExpect {
+                l3proto: obj_l3proto(o.family, l3proto).map_err(err)?,
+                l4proto: Some(l4_number(protocol).map_err(err)?),
+                dport: Some(*dport),
+                // The kernel reads this one in host byte order.
+                timeout: Some(u32::from_be_bytes(timeout.to_ne_bytes())),
+                size: Some(*size),
+                ..Default::default()
+            }),
             other => return Err(err(format!("unsupported object {}", other.kind()))),
         };
         let mut out = Obj::new(fam, &o.table, &o.name, &data).map_err(|e| err(e.to_string()))?;
@@ -2652,6 +3246,28 @@ impl Linearizer {
             comment_tlv(&mut ud, 0, c);
             out.userdata = Some(ud);
         }
+        Ok(out)
+    }
+
+    /// The flowtable (`NFT_MSG_NEWFLOWTABLE`): its ingress hook, priority
+    /// and devices, flags 0, as nft sends it.
+    pub fn flowtable(&mut self, f: &FlowtableItem) -> Result<Flowtable, Error> {
+        let err = |why| Error {
+            what: format!("flowtable {} {} {}", f.family, f.table, f.name),
+            why,
+        };
+        let fam = family(f.family).map_err(err)?;
+        if f.hook != "ingress" {
+            return Err(err(format!("flowtable hook {}", f.hook)));
+        }
+        let devs: Vec<&str> = f.devices.iter().map(String::as_str).collect();
+        let mut out = Flowtable::new(fam, &f.table, &f.name, f.prio, &devs);
+        // NFT_FLOWTABLE_HW_OFFLOAD (1), NFT_FLOWTABLE_COUNTER (2)
+        out.flags = Some(f.flags.iter().fold(0, |acc, fl| match *fl {
+            "offload" => acc | 1,
+            "counter" => acc | 2,
+            _ => acc,
+        }));
         Ok(out)
     }
 
@@ -2673,6 +3289,7 @@ impl Linearizer {
             sets: Vec::new(),
             lz: self,
             table: &r.table,
+            concat_hton: false,
         };
         for (i, s) in r.stmts.iter().enumerate() {
             lin.stmt(s).map_err(|why| Error {

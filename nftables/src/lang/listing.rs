@@ -397,7 +397,7 @@ pub(crate) fn timeout_states(l4: u8) -> &'static [&'static str] {
 }
 
 /// nft 1.0.6's default timeouts (seconds) per protocol state.
-fn timeout_default(l4: u8, state: &str) -> Option<u32> {
+pub(crate) fn timeout_default(l4: u8, state: &str) -> Option<u32> {
     Some(match (l4, state) {
         (6, "syn_sent") => 120,
         (6, "syn_recv") => 60,

@@ -34,8 +34,13 @@
 //!   `add`/`insert`/`create`/`replace`/`delete`/`destroy`/`flush`
 //!   commands), typed by what each value is compared with, linearized and
 //!   applied in one transaction (`json_in::apply`, `nftlist -f FILE`),
-//!   command by command as the file is read (only the encoding is kept);
-//!   errors name the command's index in the file.
+//!   command by command as the file is read (only the encoding is kept;
+//!   `reset` commands run apart, `json_in::reset`); errors name the
+//!   command's index in the file. Round trips (`tests/netns_lang_in.rs`):
+//!   all 5,197 of nftables' regression rules and 251 of the 286 rules of
+//!   its ruleset dumps; the others are `typeof` sets of integer fields and
+//!   anonymous chains, which nft 1.0.6's JSON cannot describe (nft cannot
+//!   read its own listing of them either).
 //!
 //! Each concept is written once, here, for both printers: datatypes and
 //! their symbols ([`datatype`]), hook names and ct timeout policies
@@ -124,5 +129,7 @@ pub use datatype::{Datatype, JsonValue, Value};
 pub mod json_in;
 pub mod linearize;
 
+#[cfg(all(test, feature = "json"))]
+mod linearize_tests;
 #[cfg(test)]
 mod tests;
