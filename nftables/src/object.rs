@@ -1051,7 +1051,8 @@ impl Rule {
     /// The rule as a request to append it again: without handle and
     /// position, and with the expression attributes the kernel dumps but
     /// refuses on input left out (`NFTA_EXTHDR_FLAGS` 0 of a TCP option
-    /// write, `NFTA_OSF_FLAGS` 0, a dynset's `NFTA_DYNSET_TIMEOUT` 0) and
+    /// write, offset, length and flags of a TCP option reset,
+    /// `NFTA_OSF_FLAGS` 0, a dynset's `NFTA_DYNSET_TIMEOUT` 0) and
     /// what it needs but does not report added (`NFT_DYNSET_F_EXPR` for a
     /// dynset with several expressions; the `NFTA_RULE_COMPAT` x_tables
     /// matches and targets need, which the kernel does not dump, from the
@@ -1087,6 +1088,17 @@ impl Rule {
                             flags: None,
                             ..x.clone()
                         }),
+                        // A TCP option reset (`reset tcp option sack-perm`,
+                        // neither register): dumped with offset, length and
+                        // flags 0, refused with any of them (EINVAL).
+                        Expr::Exthdr(x) if x.sreg.is_none() && x.dreg.is_none() => {
+                            Expr::Exthdr(crate::expr::Exthdr {
+                                offset: None,
+                                len: None,
+                                flags: None,
+                                ..x.clone()
+                            })
+                        }
                         e => e.clone(),
                     })
                     .collect(),
