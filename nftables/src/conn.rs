@@ -484,17 +484,7 @@ impl Nft {
         name: &str,
         kind: u32,
     ) -> Result<Obj, Error> {
-        self.get_one(
-            sys::NFT_MSG_GETOBJ,
-            family,
-            |w| {
-                table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
-                name.to_owned().encode(sys::NFTA_OBJ_NAME, w)?;
-                kind.encode(sys::NFTA_OBJ_TYPE, w)
-            },
-            Obj::decode,
-            || format!("object {} {table} {name}", family_name(family)),
-        )
+        self.get_obj_with(sys::NFT_MSG_GETOBJ, family, table, name, kind)
     }
 
     /// One stateful object of type `kind`, reset (`NFT_MSG_GETOBJ_RESET`
@@ -510,8 +500,26 @@ impl Nft {
         name: &str,
         kind: u32,
     ) -> Result<Obj, Error> {
+        self.get_obj_with(sys::NFT_MSG_GETOBJ_RESET, family, table, name, kind)
+    }
+
+    /// [`Nft::get_obj`] with message type `msg` (`NFT_MSG_GETOBJ` or
+    /// `NFT_MSG_GETOBJ_RESET`).
+    fn get_obj_with(
+        &mut self,
+        msg: u8,
+        family: ProtoFamily,
+        table: &str,
+        name: &str,
+        kind: u32,
+    ) -> Result<Obj, Error> {
+        let reset = if msg == sys::NFT_MSG_GETOBJ_RESET {
+            " (reset)"
+        } else {
+            ""
+        };
         self.get_one(
-            sys::NFT_MSG_GETOBJ_RESET,
+            msg,
             family,
             |w| {
                 table.to_owned().encode(sys::NFTA_OBJ_TABLE, w)?;
@@ -519,7 +527,7 @@ impl Nft {
                 kind.encode(sys::NFTA_OBJ_TYPE, w)
             },
             Obj::decode,
-            || format!("object {} {table} {name} (reset)", family_name(family)),
+            || format!("object {} {table} {name}{reset}", family_name(family)),
         )
     }
 

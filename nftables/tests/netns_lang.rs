@@ -10,17 +10,11 @@
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, nft_ok};
+use common::{ifname, load_upstream, nft_ok};
 use nfnl_tables::lang::{self, Item, Stmt};
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-
-fn ifname(i: u32) -> Option<String> {
-    nix::net::if_::if_indextoname(i)
-        .ok()
-        .map(|c| c.to_string_lossy().into_owned())
-}
 
 /// Our `nft -j list ruleset` of the current namespace, and the listing.
 fn ours() -> (String, lang::Listing) {

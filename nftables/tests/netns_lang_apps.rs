@@ -31,7 +31,10 @@ use std::path::PathBuf;
 
 use nfnl::testutil::netns as support;
 
-use nfnl_tables::lang::{self, json_in, text};
+mod common;
+use common::{ifname, our_text};
+
+use nfnl_tables::lang::{self, json_in};
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 use serde_json::Value as Json;
 
@@ -131,24 +134,6 @@ const EXCEPTIONS: &[(&str, &str, &str, &str)] = &[
          (nft's nor ours) can apply",
     ),
 ];
-
-/// Interface names of this thread's namespace (`if_indextoname(3)`).
-fn ifname(i: u32) -> Option<String> {
-    nix::net::if_::if_indextoname(i)
-        .ok()
-        .map(|c| c.to_string_lossy().into_owned())
-        .filter(|n| !n.is_empty())
-}
-
-/// Our text listing of the current namespace (`handles`: as `nft -a`).
-fn our_text(handles: bool) -> String {
-    let mut nft = Nft::open().unwrap();
-    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
-    text::Printer::new()
-        .handles(handles)
-        .ifname(&ifname)
-        .ruleset(&rs)
-}
 
 /// Our JSON listing of the current namespace, as `nftlist -j` prints it.
 fn our_json() -> String {

@@ -19,30 +19,12 @@ use std::path::{Path, PathBuf};
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::load_upstream;
+use common::{load_upstream, our_text};
 use nfnl_tables::lang::text;
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
 const LISTING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing");
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-
-/// Interface names of this thread's namespace (`if_indextoname(3)`).
-fn ifname(i: u32) -> Option<String> {
-    nix::net::if_::if_indextoname(i)
-        .ok()
-        .map(|c| c.to_string_lossy().into_owned())
-        .filter(|n| !n.is_empty())
-}
-
-/// Our listing of the current namespace (`handles`: as `nft -a`).
-fn ours(handles: bool) -> String {
-    let mut nft = Nft::open().unwrap();
-    let rs = Ruleset::read(&mut nft, ProtoFamily::Unspec).unwrap();
-    text::Printer::new()
-        .handles(handles)
-        .ifname(&ifname)
-        .ruleset(&rs)
-}
 
 /// Element expiry times (`expires 59s992ms`) count down between two reads.
 fn normalized(text: &str) -> String {
@@ -107,7 +89,7 @@ fn listing_own_rulesets_list_as_nft_does() {
             f.display(),
             first_difference(&nft, &written)
         );
-        let mine = ours(false);
+        let mine = our_text(false);
         if normalized(&mine) != normalized(&nft) {
             failed.push(format!(
                 "{}: {}",
@@ -116,7 +98,7 @@ fn listing_own_rulesets_list_as_nft_does() {
             ));
         }
         let nft_a = support::sh("nft -a list ruleset");
-        let mine_a = ours(true);
+        let mine_a = our_text(true);
         if normalized(&mine_a) != normalized(&nft_a) {
             failed.push(format!(
                 "{} (-a): {}",
@@ -173,7 +155,7 @@ fn listing_rule_corpus_lists_as_nft_does() {
         load_rule_corpus(&f);
     }
     let nft = normalized(&support::sh("nft list ruleset"));
-    let mine = normalized(&ours(false));
+    let mine = normalized(&our_text(false));
     let (a, b): (Vec<&str>, Vec<&str>) = (nft.lines().collect(), mine.lines().collect());
     assert_eq!(
         a.len(),
@@ -227,7 +209,7 @@ fn listing_upstream_rulesets_list_as_nft_does() {
         }
         loaded += 1;
         let nft = normalized(&support::sh("nft list ruleset"));
-        let mine = normalized(&ours(false));
+        let mine = normalized(&our_text(false));
         if nft == mine {
             same += 1;
         } else {
@@ -239,7 +221,7 @@ fn listing_upstream_rulesets_list_as_nft_does() {
         }
         // With handles (`nft -a`) too.
         let nft_a = normalized(&support::sh("nft -a list ruleset"));
-        let mine_a = normalized(&ours(true));
+        let mine_a = normalized(&our_text(true));
         if nft_a != mine_a {
             differ.push(format!(
                 "{} (-a): {}",
@@ -283,7 +265,7 @@ fn listing_upstream_rules_list_as_nft_does() {
         let _ns = support::netns();
         load_upstream(f);
         let nft = normalized(&support::sh("nft list ruleset"));
-        let mine = normalized(&ours(false));
+        let mine = normalized(&our_text(false));
         if nft == mine {
             files_same += 1;
         }
@@ -337,7 +319,7 @@ fn listing_owned_table_lists_as_nft_does() {
     tx.add_table(&t).unwrap();
     owner.commit(&tx).unwrap();
     let nft = support::sh("nft list ruleset");
-    let mine = ours(false);
+    let mine = our_text(false);
     println!("nft:\n{nft}ours:\n{mine}");
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
 }
@@ -401,7 +383,7 @@ fn listing_devices_by_name() {
     support::sh(&format!("nft -f {file}"));
     let nft = support::sh("nft list ruleset");
     assert_eq!(nft, std::fs::read_to_string(file).unwrap());
-    let mine = ours(false);
+    let mine = our_text(false);
     assert_eq!(mine, nft, "{}", first_difference(&nft, &mine));
 }
 

@@ -150,3 +150,22 @@ fn corpus_or_skip(test: &str) -> Option<std::path::PathBuf> {
     }
     root
 }
+
+/// The name of interface `i` in the current namespace (for the listings'
+/// device names).
+pub fn ifname(i: u32) -> Option<String> {
+    nix::net::if_::if_indextoname(i)
+        .ok()
+        .map(|c| c.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty())
+}
+
+/// Our text listing of the current namespace (`handles`: as `nft -a`).
+pub fn our_text(handles: bool) -> String {
+    let mut nft = nfnl_tables::Nft::open().unwrap();
+    let rs = nfnl_tables::Ruleset::read(&mut nft, nfnl::ProtoFamily::Unspec).unwrap();
+    nfnl_tables::lang::text::Printer::new()
+        .handles(handles)
+        .ifname(&ifname)
+        .ruleset(&rs)
+}
