@@ -221,13 +221,29 @@ impl Nft {
         family: ProtoFamily,
         table: &str,
         set: &str,
+        f: F,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(SetElems) -> ControlFlow<()>,
+    {
+        self.dump_elements_with(sys::NFT_MSG_GETSETELEM, family, table, set, f)
+    }
+
+    /// [`Nft::dump_elements`] with message type `msg` (`NFT_MSG_GETSETELEM`
+    /// or `NFT_MSG_GETSETELEM_RESET`).
+    fn dump_elements_with<F>(
+        &mut self,
+        msg: u8,
+        family: ProtoFamily,
+        table: &str,
+        set: &str,
         mut f: F,
     ) -> Result<(), Error>
     where
         F: FnMut(SetElems) -> ControlFlow<()>,
     {
         self.dump_raw(
-            sys::NFT_MSG_GETSETELEM,
+            msg,
             family,
             |w| {
                 table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
@@ -1001,20 +1017,12 @@ impl Nft {
         family: ProtoFamily,
         table: &str,
         set: &str,
-        mut f: F,
+        f: F,
     ) -> Result<(), Error>
     where
         F: FnMut(SetElems) -> ControlFlow<()>,
     {
-        self.dump_raw(
-            sys::NFT_MSG_GETSETELEM_RESET,
-            family,
-            |w| {
-                table.to_owned().encode(sys::NFTA_SET_ELEM_LIST_TABLE, w)?;
-                set.to_owned().encode(sys::NFTA_SET_ELEM_LIST_SET, w)
-            },
-            |m| Ok(f(SetElems::decode(m)?)),
-        )
+        self.dump_elements_with(sys::NFT_MSG_GETSETELEM_RESET, family, table, set, f)
     }
 
     /// Looks up the elements of `probe` like [`Nft::get_elements`] and
