@@ -614,6 +614,20 @@ struct Loaded {
     shift: u32,
 }
 
+impl Loaded {
+    /// A whole key expression `e` of type `ty`, `bits` wide, in its
+    /// register as the kernel loads it (whole bytes, no shift).
+    fn whole(e: &Expr, ty: Datatype, bits: u32) -> Self {
+        Loaded {
+            ty,
+            bits,
+            nbytes: bits.div_ceil(8) as usize,
+            host: host_order(e, ty, bits),
+            shift: 0,
+        }
+    }
+}
+
 /// The data of an anonymous map: its type, width and byte order.
 #[derive(Clone, Copy, Debug)]
 struct MapData {
@@ -892,13 +906,7 @@ impl Lin<'_> {
                     // nothing: l4proto needs no network dependency
                 }
                 self.meta_load(key, reg);
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             Expr::Ct { key, dir } => {
                 let (k, _, _) = ct_key(key, self.fam)?;
@@ -916,13 +924,7 @@ impl Lin<'_> {
                     direction,
                     ..Default::default()
                 }));
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             Expr::Binop { op, left, right } => {
                 let l = self.load(left, reg, None)?;
@@ -1117,13 +1119,7 @@ impl Lin<'_> {
                     flags: Some(f),
                     ..Default::default()
                 }));
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             Expr::Rt { key, family } => {
                 let k = match (*key, *family) {
@@ -1138,13 +1134,7 @@ impl Lin<'_> {
                     dreg: Some(reg),
                     ..Default::default()
                 }));
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             Expr::Socket { key, level } => {
                 let k = match *key {
@@ -1159,13 +1149,7 @@ impl Lin<'_> {
                     level: *level,
                     ..Default::default()
                 }));
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             Expr::Jhash {
                 modulus,
@@ -1244,13 +1228,7 @@ impl Lin<'_> {
                     spnum: Some(*spnum),
                     ..Default::default()
                 }));
-                Ok(Loaded {
-                    ty,
-                    bits,
-                    nbytes: bits.div_ceil(8) as usize,
-                    host: host_order(e, ty, bits),
-                    shift: 0,
-                })
+                Ok(Loaded::whole(e, ty, bits))
             }
             other => Err(format!("unsupported expression {other:?}")),
         }
