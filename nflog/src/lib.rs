@@ -24,8 +24,8 @@
 //!   [`Error::is_overrun`] is true, once, and receiving goes on; the
 //!   kernel's count is [`health::socket_drops`], and [`LogFlags::SEQ`]
 //!   numbers messages so gaps can be counted.
-//! - **No allocation per message**: one receive batch read with `recvmmsg`,
-//!   every message a view into it.
+//! - **No allocation per message**: one receive buffer, read with one
+//!   `recvfrom` per batch datagram, every message a view into it.
 //! - Parsing never panics; malformed messages are typed errors.
 //!
 //! # How do I ...

@@ -145,10 +145,24 @@ impl<'a> LogMsg<'a> {
     #[inline]
     pub fn parse(msg: &NfMsg<'a>, slots: &'a mut LogMsgSlots) -> Result<Self, ParseError> {
         msg.expect_type(sys::NFNL_SUBSYS_ULOG, sys::NFULNL_MSG_PACKET)?;
-        // One tight pass: index, and check every attribute's rule.
-        // An `NfMsg` has its `nfgenmsg`: the attributes start after it.
+        Self::index(msg.nl().as_bytes(), slots)
+    }
+
+    /// [`LogMsg::parse`] of the whole message `bytes` (`nlmsghdr` on), whose
+    /// type the caller checked: the receive loop sorts messages by type
+    /// before it takes one, and reading the type again from a copy of the
+    /// header cost a store-forwarding stall per message.
+    ///
+    /// # Errors
+    /// As [`LogMsg::parse`], less the type; [`ParseError::Truncated`] if
+    /// `bytes` ends before its attributes.
+    #[inline(always)]
+    pub(crate) fn index(bytes: &'a [u8], slots: &'a mut LogMsgSlots) -> Result<Self, ParseError> {
+        // One tight pass: index, and check every attribute's rule. The
+        // attributes start after the `nfgenmsg` (`parse_at` checks that
+        // `bytes` holds it).
         let m = LogMsg {
-            attrs: AttrIndex::parse_at(msg.nl().as_bytes(), ATTRS_AT, &RULES, slots)?,
+            attrs: AttrIndex::parse_at(bytes, ATTRS_AT, &RULES, slots)?,
         };
         if m.packet_hdr().is_none() {
             return Err(ParseError::Missing {
@@ -160,6 +174,16 @@ impl<'a> LogMsg<'a> {
             Vlan::decode_nest(nest, sys::NFULA_VLAN_PROTO, sys::NFULA_VLAN_TCI)?;
         }
         Ok(m)
+    }
+
+    /// The view of `bytes` whose index [`LogMsg::index`] just put in `slots`
+    /// (built from its parts: moved out of `index`'s result, the view was
+    /// written and read back in different widths, another stall).
+    #[inline(always)]
+    pub(crate) fn from_checked(bytes: &'a [u8], slots: &'a LogMsgSlots) -> Self {
+        LogMsg {
+            attrs: slots.over(bytes),
+        }
     }
 
     /// Parses the message at the start of `bytes`, its index in `slots`.

@@ -16,7 +16,8 @@
 //!
 //! # One receive engine
 //! Every subsystem receives through a [`Reader`] (see [`reader`]): one
-//! socket, one `recvmmsg` batch reused for ever, a cursor over its datagrams
+//! socket, one receive batch reused for ever (`recvmmsg`, or `recvfrom` for
+//! a batch of one), a cursor over its datagrams
 //! and messages, the sequence counter, and requests that wait for their
 //! answer while keeping every other message (packets, events, log
 //! messages) for the caller in arrival order. Waiting is said once, by
@@ -27,7 +28,7 @@
 //!                   └───────────────┴───────────────┬───────────────┘          │
 //!                                          Reader::next / fill / peek   Reader::pump (+ pipelined dumps)
 //!                                                   └──────────────┬───────────┘
-//!                                  Socket::recv_many (recvmmsg, MSG_WAITFORONE) / send
+//!                 Socket::recv_many (recvmmsg with MSG_WAITFORONE; recvfrom for one slot) / send
 //! ```
 //!
 //! The path of a queued packet: `recvmmsg` fills the batch's slots → the

@@ -49,11 +49,13 @@ impl<'a> NlMsg<'a> {
         Ok(NlMsg { header, bytes })
     }
 
-    /// A message already validated by [`NlMsg::parse`]: its header and
-    /// its `nlmsg_len` bytes.
+    /// The message `bytes`, which [`NlMsg::parse`] validated before (its
+    /// `nlmsg_len` bytes exactly): the header is read again, its length
+    /// field not checked again. `None` if `bytes` is shorter than a header.
     #[inline]
-    pub(crate) fn from_valid(header: nlmsghdr, bytes: &'a [u8]) -> Self {
-        NlMsg { header, bytes }
+    pub(crate) fn from_checked(bytes: &'a [u8]) -> Option<Self> {
+        let header = read_header(bytes, "nlmsghdr").ok()?;
+        Some(NlMsg { header, bytes })
     }
 
     /// The header (host byte order).

@@ -1,7 +1,7 @@
 //! The receive engine every subsystem stands on.
 //!
 //! A [`Reader`] owns the [`Socket`], one reusable [`RecvBatch`] read with
-//! `recvmmsg(2)`, a cursor over the batch's datagrams and their messages,
+//! `recvmmsg(2)` (`recvfrom(2)` when it has one slot), a cursor over the batch's datagrams and their messages,
 //! the sequence counter, and a stash of messages kept while a request waited
 //! for its answer. Everything a subsystem receives goes through it:
 //!
@@ -19,7 +19,7 @@
 //!   new, so the caller sees every message once, in the order the kernel
 //!   sent them.
 //! - **Waiting** is expressed once, by [`Wait`]: block (one blocking
-//!   `recvmmsg` with `MSG_WAITFORONE`, no `poll`), never wait, or wait until
+//!   receive call, `recvmmsg` with `MSG_WAITFORONE`, no `poll`), never wait, or wait until
 //!   a deadline.
 //! - **Before each receive system call** [`Reader::next_with`] (and
 //!   [`Reader::fill_with`]) runs a hook: nfqueue sends its collected
@@ -74,7 +74,7 @@ use nfnl_sys::{nlmsghdr, NLMSG_ALIGNTO, NLMSG_DONE, NLMSG_NOOP, NLMSG_OVERRUN};
 
 use crate::align::{checked_align, nlmsg_align};
 use crate::conn::{Answer, Pending};
-use crate::error::{Error, ErrorExt as _, KernelError};
+use crate::error::{Error, ErrorExt as _, KernelError, ParseError};
 use crate::msg::{MsgIter, NlMsg};
 use crate::receive::Sort;
 use crate::socket::{RecvBatch, Socket};
@@ -140,9 +140,11 @@ pub struct Reader {
     /// between them), oldest first; read before anything new.
     stash: VecDeque<Kept>,
     seq: u32,
-    /// The header of the message at `pos`, validated and not filler, once
-    /// [`Reader::fill`] found it.
-    ready: Option<nlmsghdr>,
+    /// The message at `pos` was validated and is not filler, once
+    /// [`Reader::fill`] found it. Its header is read again from the buffer
+    /// when it is taken: a copy kept here was written field by field and
+    /// read back in wider words, a store-forwarding stall on every message.
+    ready: bool,
     /// Where the ready message ends in the current buffer (`pos..ready_end`,
     /// within `pos..end`), while `ready` is set.
     ready_end: usize,
@@ -159,7 +161,7 @@ pub struct Reader {
 impl Reader {
     /// A reader of `sock` taking up to `slots` datagrams (1 to
     /// [`crate::socket::MAX_BATCH`]) of up to `slot_len` bytes per
-    /// `recvmmsg`.
+    /// receive system call ([`Socket::recv_many`]).
     pub fn new(sock: Socket, slots: usize, slot_len: usize) -> Self {
         Reader {
             seq: crate::conn::initial_seq(sock.port_id()),
@@ -169,7 +171,7 @@ impl Reader {
             pos: 0,
             end: 0,
             stash: VecDeque::new(),
-            ready: None,
+            ready: false,
             ready_end: 0,
             keep_others: true,
             timeout: Some(DEFAULT_REQUEST_TIMEOUT),
@@ -344,16 +346,21 @@ impl Reader {
         wait: Wait,
         before_recv: &mut dyn FnMut() -> Result<(), Error>,
     ) -> Result<NlMsg<'_>, Error> {
-        if self.ready.is_none() {
+        if !self.ready {
             self.fill_with(wait, before_recv)?;
         }
-        let Some(header) = self.ready.take() else {
+        if !std::mem::take(&mut self.ready) {
             return Err(Error::Timeout);
-        };
+        }
         let (start, end) = (self.pos, self.ready_end);
         self.pos = after(end, self.end);
         let bytes = self.rx.bytes().get(start..end).unwrap_or(&[]);
-        Ok(NlMsg::from_valid(header, bytes))
+        // `fill` validated the header, and `start..end` is its message.
+        NlMsg::from_checked(bytes).ok_or(Error::Parse(ParseError::Truncated {
+            what: "nlmsghdr",
+            need: nfnl_sys::NLMSG_HDRLEN,
+            have: bytes.len(),
+        }))
     }
 
     /// Makes sure a message is ready to be taken, receiving as `wait` says,
@@ -379,7 +386,7 @@ impl Reader {
         before_recv: &mut dyn FnMut() -> Result<(), Error>,
     ) -> Result<(), Error> {
         loop {
-            if self.ready.is_some() {
+            if self.ready {
                 return Ok(());
             }
             if self.pos >= self.end {
@@ -401,7 +408,7 @@ impl Reader {
             }
             // `NlMsg::parse` checked `nlmsg_len <= end - pos`.
             self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
-            self.ready = Some(header);
+            self.ready = true;
         }
     }
 
@@ -421,7 +428,7 @@ impl Reader {
         mut sort: impl FnMut(&NlMsg<'_>) -> Sort<E>,
     ) -> Result<(), E> {
         loop {
-            if self.ready.is_none() && !self.ready_in_slot() {
+            if !self.ready && !self.ready_in_slot() {
                 self.fill_slow(wait, before_recv)?;
             }
             let Some(msg) = self.peek() else {
@@ -487,30 +494,25 @@ impl Reader {
             return false;
         }
         self.ready_end = self.pos.saturating_add(header.nlmsg_len as usize);
-        self.ready = Some(header);
+        self.ready = true;
         true
     }
 
     /// Drops the message [`Reader::fill`] made ready.
     fn skip_ready(&mut self) {
-        if self.ready.take().is_some() {
+        if std::mem::take(&mut self.ready) {
             self.pos = after(self.ready_end, self.end);
         }
-    }
-
-    /// The header of the message [`Reader::fill`] made ready, not taken:
-    /// enough to decide what to do with it without building a view.
-    #[inline]
-    pub fn peek_header(&self) -> Option<&nlmsghdr> {
-        self.ready.as_ref()
     }
 
     /// The message [`Reader::fill`] made ready, not taken.
     #[inline]
     pub fn peek(&self) -> Option<NlMsg<'_>> {
-        let header = self.ready?;
+        if !self.ready {
+            return None;
+        }
         let bytes = self.rx.bytes().get(self.pos..self.ready_end)?;
-        Some(NlMsg::from_valid(header, bytes))
+        NlMsg::from_checked(bytes)
     }
 
     /// Makes the next datagram current: a stashed one, the next of the
@@ -526,7 +528,8 @@ impl Reader {
                 // stashed: its receive area takes the datagram.
                 self.pos = 0;
                 self.end = 0;
-                self.end = self.rx.put_kept(&d)?;
+                let r = self.rx.put_kept(&d)?;
+                (self.pos, self.end) = (r.start, r.end);
                 return Ok(());
             }
             Some(Kept::Failed(e)) => {
@@ -574,7 +577,7 @@ impl Reader {
     /// datagrams of the batch, the error of an oversized one) to the front
     /// of the stash, in order, so that the batch can be received into again.
     fn keep_unread(&mut self) {
-        self.ready = None;
+        self.ready = false;
         let mut older = Vec::new();
         if self.pos < self.end {
             if let Some(rest) = self.rx.bytes().get(self.pos..self.end) {
