@@ -14,14 +14,17 @@
 //! message (the kernel flushes a partial batch after its 1 s timeout).
 //! Reported (medians over the rounds): messages received per second of flood, loss (sent
 //! minus received, which the overruns announce), and the consumer's CPU time per message
-//! (`/proc/PID/task/*/schedstat`, sampled until it exits).
+//! (`/proc/PID/task/*/schedstat`, sampled until it exits). The consumers take turns going
+//! first, and the CPU ratio of ours to the C one is also given per round (median, lowest,
+//! highest): on a virtual machine a round's CPU per message varies by several per cent for
+//! both, so a ratio near 1 needs many rounds to be told from 1.
 //!
 //! Then, unless `--no-callgrind`, each consumer runs under `valgrind --tool=callgrind` for two
 //! floods of different sizes with a receive buffer large enough to lose nothing; the
 //! difference of the two instruction totals over the difference of the message counts is the
 //! user-space instructions per message, start-up excluded.
 //!
-//! Arguments after `--`: `[PACKETS] [ROUNDS] [--no-callgrind]` (default 200000 and 3).
+//! Arguments after `--`: `[PACKETS] [ROUNDS] [--no-callgrind]` (default 200000 and 7).
 
 use std::path::{Path, PathBuf};
 
@@ -83,7 +86,7 @@ pub fn run(args: &[String]) -> crate::Result<()> {
     let callgrind = !args.iter().any(|a| a == "--no-callgrind");
     let nums: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let packets = nums.first().copied().unwrap_or(200_000);
-    let rounds = nums.get(1).copied().unwrap_or(3).max(1);
+    let rounds = nums.get(1).copied().unwrap_or(7).max(1);
     let root = crate::workspace_root();
     let target = crate::target_dir();
 
@@ -134,12 +137,28 @@ pub fn run(args: &[String]) -> crate::Result<()> {
             ..Samples::default()
         })
         .collect();
+    // CPU per message of ours over the C one's, per round (both ran).
+    let mut ratios = Vec::new();
     for round in 1..=rounds {
-        let runs: Vec<(String, String)> = consumers
+        let mut runs: Vec<(String, String)> = consumers
             .iter()
             .map(|(n, b)| ((*n).to_string(), command_line(n, b, RCVBUF, packets)))
             .collect();
-        for r in flood_script(&flood, packets, &runs)? {
+        // Turns: what runs second finds the machine as the first left it.
+        if round % 2 == 0 {
+            runs.reverse();
+        }
+        let results = flood_script(&flood, packets, &runs)?;
+        let cpu = |name: &str| {
+            results
+                .iter()
+                .find(|r| r.name == name && r.received > 0.0)
+                .map(|r| r.oncpu_ns / r.received)
+        };
+        if let (Some(ours), Some(c)) = (cpu("rust"), cpu("lnflog")) {
+            ratios.push(ours / c);
+        }
+        for r in results {
             println!(
                 "round {round}: {:<7} sent {:>7} received {:>7} overruns {:>3} {:>9.0} msg/s",
                 r.name,
@@ -187,6 +206,16 @@ pub fn run(args: &[String]) -> crate::Result<()> {
          loss is announced by an overrun); cpu ns = the consumer's CPU per message received; \
          instr/msg = user-space instructions per message (callgrind, start-up excluded)"
     );
+    if let (Some(m), Some(lo), Some(hi)) = (
+        super::median(ratios.clone()),
+        ratios.iter().copied().reduce(f64::min),
+        ratios.iter().copied().reduce(f64::max),
+    ) {
+        println!(
+            "cpu per message, rust / lnflog, per round: median {m:.3} (lowest {lo:.3}, highest {hi:.3}, {} rounds)",
+            ratios.len()
+        );
+    }
     println!("targets: rust cpu <= lnflog cpu, rust instr/msg <= 1.0 x lnflog, no unreported loss");
     Ok(())
 }
