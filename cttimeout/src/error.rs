@@ -2,6 +2,7 @@
 //! each refusal of the kernel named with the operation and the policy it was
 //! about, and what is refused before sending.
 
+use nfnl::timeout::TimeoutError;
 use nfnl::{ErrorExt, IpProto, KernelError, Origin, Refusal};
 
 /// Any failure of the timeout-policy API.
@@ -116,74 +117,16 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
-    /// A timeout above [`MAX_TIMEOUT_SECS`](crate::MAX_TIMEOUT_SECS): the
-    /// kernel multiplies seconds by its tick rate in 32 bits, and would
-    /// silently keep a wrapped value. Nothing was sent.
-    #[error(
-        "{proto} state {state}: {secs} s is above the largest timeout the kernel keeps ({max} s)"
-    )]
-    InvalidTimeout {
-        /// The protocol.
-        proto: IpProto,
-        /// The state's name.
-        state: &'static str,
-        /// The value asked for.
-        secs: u32,
-        /// The limit, [`MAX_TIMEOUT_SECS`](crate::MAX_TIMEOUT_SECS).
-        max: u32,
-    },
-    /// A state name that the protocol does not have (see
-    /// [`Timeouts::set`](crate::Timeouts::set)).
-    #[error("protocol {proto} has no state {state:?} (its states: {known})")]
-    UnknownState {
-        /// The protocol.
-        proto: IpProto,
-        /// The name given.
-        state: String,
-        /// The protocol's state names, comma separated.
-        known: String,
-    },
-    /// A layer-4 protocol without timeout states here (see
-    /// [`Timeouts::empty`](crate::Timeouts::empty)).
-    #[error("protocol {proto} has no timeout states")]
-    UnknownProtocol {
-        /// The protocol.
-        proto: IpProto,
-    },
+    /// A timeout above [`MAX_TIMEOUT_SECS`](crate::MAX_TIMEOUT_SECS), a state
+    /// name the protocol does not have, or a protocol without timeout states
+    /// ([`Timeouts::validate`](crate::Timeouts::validate),
+    /// [`Timeouts::set`](crate::Timeouts::set),
+    /// [`Timeouts::empty`](crate::Timeouts::empty)). Nothing was sent.
+    #[error(transparent)]
+    Timeout(#[from] TimeoutError),
 }
 
 nfnl::subsystem_error!(Error);
-
-/// The checks of [`Timeouts`](crate::Timeouts) (done before sending) as this
-/// crate's variants of the same names and messages.
-impl From<nfnl::timeout::TimeoutError> for Error {
-    fn from(e: nfnl::timeout::TimeoutError) -> Self {
-        use nfnl::timeout::TimeoutError as T;
-        match e {
-            T::InvalidTimeout {
-                proto,
-                state,
-                secs,
-                max,
-            } => Error::InvalidTimeout {
-                proto,
-                state,
-                secs,
-                max,
-            },
-            T::UnknownState {
-                proto,
-                state,
-                known,
-            } => Error::UnknownState {
-                proto,
-                state,
-                known,
-            },
-            T::UnknownProtocol { proto } => Error::UnknownProtocol { proto },
-        }
-    }
-}
 
 impl ErrorExt for Error {
     fn origin(&self) -> Origin<'_> {

@@ -76,7 +76,7 @@ impl CtTimeout {
     /// this moment.
     ///
     /// # Errors
-    /// Before sending: [`Error::InvalidName`], [`Error::InvalidTimeout`].
+    /// Before sending: [`Error::InvalidName`], [`Error::Timeout`].
     /// From the kernel: [`Error::Exists`] if the name is taken,
     /// [`Error::Unsupported`] for a protocol without a tracker,
     /// [`Error::PermissionDenied`], [`Error::Refused`].
@@ -238,7 +238,7 @@ impl CtTimeout {
     /// older kernels require (newer ones ignore it).
     ///
     /// # Errors
-    /// [`Error::InvalidTimeout`] before sending; [`Error::Unsupported`].
+    /// [`Error::Timeout`] before sending; [`Error::Unsupported`].
     pub fn default_set(&mut self, family: ProtoFamily, timeouts: &Timeouts) -> Result<(), Error> {
         timeouts.validate()?;
         self.conn

@@ -81,7 +81,7 @@ impl Policy {
     /// [`Error::InvalidName`]) and the timeouts ([`Timeouts::validate`]).
     ///
     /// # Errors
-    /// [`Error::InvalidName`], [`Error::InvalidTimeout`].
+    /// [`Error::InvalidName`], [`Error::Timeout`].
     pub fn validate(&self) -> Result<(), Error> {
         check_name(&self.name)?;
         Ok(self.timeouts.validate()?)
@@ -204,7 +204,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use nfnl::timeout::{ReplyTimeouts, SingleTimeout, MAX_TIMEOUT_SECS};
+    use nfnl::timeout::{ReplyTimeouts, SingleTimeout, TimeoutError, MAX_TIMEOUT_SECS};
     use nfnl::{NfHeader, NfMsg};
 
     /// The request attributes of `p`, as a message the kernel would parse.
@@ -319,7 +319,7 @@ mod tests {
         });
         assert!(matches!(
             Policy::new("w", ProtoFamily::Ipv4, wrapped).validate(),
-            Err(Error::InvalidTimeout { .. })
+            Err(Error::Timeout(TimeoutError::InvalidTimeout { .. }))
         ));
     }
 }

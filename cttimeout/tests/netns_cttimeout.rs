@@ -15,7 +15,7 @@ use nfnl_cttimeout::ErrorExt as _;
 
 use nfnl_cttimeout::{
     CtTimeout, Error, IpProto, Policy, ProtoFamily, ReplyTimeouts, SctpTimeouts, SingleTimeout,
-    TcpTimeouts, Timeouts, GENERIC, MAX_TIMEOUT_SECS,
+    TcpTimeouts, TimeoutError, Timeouts, GENERIC, MAX_TIMEOUT_SECS,
 };
 
 /// A policy as `nfct` prints it: name (empty for defaults), l3, l4, and
@@ -566,7 +566,7 @@ fn create_replace_and_refusals_are_named() {
     assert!(matches!(
         big.set("replied", MAX_TIMEOUT_SECS + 1)
             .map_err(Error::from),
-        Err(Error::InvalidTimeout { .. })
+        Err(Error::Timeout(TimeoutError::InvalidTimeout { .. }))
     ));
     big = Timeouts::Udp(ReplyTimeouts {
         unreplied: None,
@@ -578,10 +578,10 @@ fn create_replace_and_refusals_are_named() {
     assert!(
         matches!(
             e,
-            Error::InvalidTimeout {
+            Error::Timeout(TimeoutError::InvalidTimeout {
                 state: "replied",
                 ..
-            }
+            })
         ),
         "{e:?}"
     );
