@@ -2,8 +2,8 @@
 //!
 //! Builds the targets once (`cargo fuzz build`, nightly, AddressSanitizer), then runs each with
 //! its corpus `fuzz/corpus/TARGET` (created, not committed) plus the kernel captures in
-//! `*/testdata` as read-only seeds, one libFuzzer job, and prints executions and the outcome
-//! per target. A crash leaves its input in `fuzz/artifacts/TARGET/`; the command then fails
+//! `*/testdata` as read-only seeds, one libFuzzer job per target and as many targets at a time
+//! as there are cores, and prints executions and the outcome per target. A crash leaves its input in `fuzz/artifacts/TARGET/`; the command then fails
 //! and names it. Needs a rustup nightly toolchain and `cargo install cargo-fuzz`.
 
 use std::time::Duration;
@@ -51,6 +51,51 @@ pub fn unavailable() -> Option<String> {
             "rustup cannot be run ({e}); install: {INSTALL_HINT}"
         )),
     }
+}
+
+/// Runs one target for `secs` seconds (its output lines prefixed with its name).
+fn fuzz_one(target: &str, secs: u64) -> crate::Result<Row> {
+    let root = crate::workspace_root();
+    let corpus = root.join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&corpus)?;
+    let mut cmd = crate::tools::nightly_cargo(&["fuzz", "run", target]);
+    cmd.arg(&corpus);
+    for seed in SEEDS {
+        cmd.arg(root.join(seed));
+    }
+    cmd.args([
+        "--",
+        &format!("-max_total_time={secs}"),
+        "-timeout=10",
+        "-rss_limit_mb=2048",
+        "-print_final_stats=1",
+    ]);
+    crate::step(&format!("fuzzing {target} for {secs} s"));
+    // Building is done: allow for start-up and the final corpus merge on top of SECONDS.
+    let out = run_teed(
+        cmd,
+        // libFuzzer's progress lines (`#N NEW ...`) stay in the outcome;
+        // what it says otherwise (start-up, crashes, the final stats) is shown.
+        &mut |line| {
+            if !line.starts_with('#') {
+                println!("[{target}] {line}");
+            }
+        },
+        Duration::from_secs(secs + 300),
+    )?;
+    let (ok, outcome) = match (out.success(), artifact(&out.lines)) {
+        (true, _) => (true, "no crash".to_string()),
+        (false, Some(path)) => (false, format!("CRASH, input in {path}")),
+        (false, None) if out.timed_out() => (false, "did not stop in time".to_string()),
+        (false, None) => (false, "failed (see its output above)".to_string()),
+    };
+    Ok(Row {
+        target: target.to_string(),
+        execs: executions(&out.lines),
+        secs: out.elapsed.as_secs(),
+        outcome,
+        ok,
+    })
 }
 
 /// The outcome of one target.
@@ -128,49 +173,27 @@ pub fn run(args: &[String]) -> crate::Result<bool> {
     if !built.success() {
         return Err("cargo fuzz build failed (see above)".into());
     }
-    let root = crate::workspace_root();
+    // One libFuzzer job per target, as many targets at a time as there are
+    // cores (each job is one process on one core).
+    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let mut rows = Vec::new();
-    for target in targets()? {
-        let corpus = root.join("fuzz/corpus").join(&target);
-        std::fs::create_dir_all(&corpus)?;
-        let mut cmd = crate::tools::nightly_cargo(&["fuzz", "run", &target]);
-        cmd.arg(&corpus);
-        for seed in SEEDS {
-            cmd.arg(root.join(seed));
-        }
-        cmd.args([
-            "--",
-            &format!("-max_total_time={secs}"),
-            "-timeout=10",
-            "-rss_limit_mb=2048",
-            "-print_final_stats=1",
-        ]);
-        crate::step(&format!("fuzzing {target} for {secs} s"));
-        // Building is done: allow for start-up and the final corpus merge on top of SECONDS.
-        let out = run_teed(
-            cmd,
-            // libFuzzer's progress lines (`#N NEW ...`) stay in the outcome;
-            // what it says otherwise (start-up, crashes, the final stats) is shown.
-            &mut |line| {
-                if !line.starts_with('#') {
-                    println!("[{target}] {line}");
-                }
-            },
-            Duration::from_secs(secs + 300),
-        )?;
-        let (ok, outcome) = match (out.success(), artifact(&out.lines)) {
-            (true, _) => (true, "no crash".to_string()),
-            (false, Some(path)) => (false, format!("CRASH, input in {path}")),
-            (false, None) if out.timed_out() => (false, "did not stop in time".to_string()),
-            (false, None) => (false, "failed (see its output above)".to_string()),
-        };
-        rows.push(Row {
-            target,
-            execs: executions(&out.lines),
-            secs: out.elapsed.as_secs(),
-            outcome,
-            ok,
+    for group in targets()?.chunks(jobs) {
+        let done: Vec<crate::Result<Row>> = std::thread::scope(|s| {
+            let running: Vec<_> = group
+                .iter()
+                .map(|target| s.spawn(move || fuzz_one(target, secs)))
+                .collect();
+            running
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a fuzzing thread panicked".into()))
+                })
+                .collect()
         });
+        for row in done {
+            rows.push(row?);
+        }
     }
     println!("\n==================== fuzz summary ====================");
     for r in &rows {
