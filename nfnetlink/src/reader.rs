@@ -1,9 +1,10 @@
 //! The receive engine every subsystem stands on.
 //!
 //! A [`Reader`] owns the [`Socket`], one reusable [`RecvBatch`] read with
-//! `recvmmsg(2)` (`recvfrom(2)` when it has one slot), a cursor over the batch's datagrams and their messages,
-//! the sequence counter, and a stash of messages kept while a request waited
-//! for its answer. Everything a subsystem receives goes through it:
+//! `recvmmsg(2)` (`recvfrom(2)` when it has one slot), a cursor over the
+//! batch's datagrams and their messages, the sequence counter, and a stash
+//! of messages kept while a request waited for its answer. Everything a
+//! subsystem receives goes through it:
 //!
 //! ```text
 //!  kernel ──recvmmsg──▶ RecvBatch slots ──cursor──▶ Reader::next ──▶ packets, events, log messages
@@ -19,8 +20,8 @@
 //!   new, so the caller sees every message once, in the order the kernel
 //!   sent them.
 //! - **Waiting** is expressed once, by [`Wait`]: block (one blocking
-//!   receive call, `recvmmsg` with `MSG_WAITFORONE`, no `poll`), never wait, or wait until
-//!   a deadline.
+//!   receive call, `recvmmsg` with `MSG_WAITFORONE`, no `poll`), never
+//!   wait, or wait until a deadline.
 //! - **Before each receive system call** [`Reader::next_with`] (and
 //!   [`Reader::fill_with`]) runs a hook: nfqueue sends its collected
 //!   verdicts there, so no verdict waits while the reader blocks, and no

@@ -560,8 +560,9 @@ impl Socket {
                 batch.raw.hdrs.get_mut(..n).unwrap_or_default(),
                 batch.raw.addrs.get(..n).unwrap_or_default(),
             );
-            // Slots lie inside `buf` (`slots * slot_len` bytes): `start`
-            // and `start + len` (with `len <= slot_len`) do not overflow.
+            // Slots lie inside `buf` (`slots * slot_len` bytes from
+            // `base`): `start` and `start + len` (with `len <= slot_len`)
+            // do not overflow.
             let mut start = batch.base;
             for (h, addr) in hdrs.iter_mut().zip(addrs) {
                 let slot = start;
