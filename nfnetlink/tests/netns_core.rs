@@ -623,6 +623,55 @@ fn n14_foreign_sender_dropped() {
     assert_eq!(victim.foreign_dropped(), 2);
 }
 
+/// A batch of one slot (read with `recvfrom`, not `recvmmsg`) keeps the
+/// same contract: a forged datagram is dropped and counted, the kernel's
+/// is read into the page-aligned slot, one per call, and one larger than
+/// the slot is reported as truncated and consumed.
+#[test]
+#[ignore = "namespace test: run with cargo xtask test"]
+fn n16_one_slot_batch_drops_foreign_and_reports_truncation() {
+    let _ns = support::netns();
+    let sock = Socket::open().unwrap();
+    let forger = Socket::open().unwrap();
+    let noop = |seq: u32| {
+        let mut b = MsgBuilder::new();
+        b.begin_raw(nfnl_sys::NLMSG_NOOP, NlFlags::ACK, seq);
+        sock.send(b.finish().unwrap()).unwrap();
+    };
+    let mut one = RecvBatch::new(1, 4096);
+    send_forged(&forger, sock.port_id(), NFNL_SUBSYS_QUEUE, NFQNL_MSG_PACKET);
+    noop(41);
+    noop(42);
+    for want in [41, 42] {
+        assert_eq!(sock.recv_many(&mut one, Wait::Poll).unwrap(), 1);
+        let datagram = one.get(0).unwrap().unwrap();
+        assert_eq!(
+            datagram.as_ptr() as usize % 4096,
+            0,
+            "the slot is page-aligned"
+        );
+        let m = NlMsg::parse(datagram).unwrap();
+        assert_eq!((m.msg_type(), m.seq()), (nfnl_sys::NLMSG_ERROR, want));
+    }
+    assert_eq!(sock.foreign_dropped(), 1);
+    assert!(sock
+        .recv_many(&mut one, Wait::Poll)
+        .unwrap_err()
+        .is_would_block());
+    // An acknowledgement is at least 36 bytes.
+    let mut small = RecvBatch::new(1, 20);
+    noop(43);
+    assert_eq!(sock.recv_many(&mut small, Wait::Poll).unwrap(), 1);
+    match small.get(0).unwrap() {
+        Err(Error::Truncated { len, buf }) => assert!(len >= 36 && buf == 20, "{len} {buf}"),
+        other => panic!("expected Truncated, got {other:?}"),
+    }
+    assert!(sock
+        .recv_many(&mut small, Wait::Poll)
+        .unwrap_err()
+        .is_would_block());
+}
+
 /// `recv_many` takes every queued event datagram in one call, in order,
 /// drops (and counts) a forged datagram among them, and with `wait` blocks
 /// until the next one arrives.
