@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{ifname, our_text};
+use common::{expiry_masked, ifname, json_objects, our_text};
 
 use nfnl_tables::lang::{self, json_in};
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
@@ -151,33 +151,6 @@ fn our_json() -> String {
     out
 }
 
-/// Element expiry times (`expires 59s992ms`, `"expires": 29`) masked.
-fn normalized(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest
-        .find(" expires ")
-        .or_else(|| rest.find("\"expires\": "))
-    {
-        let key = if rest[i..].starts_with(' ') {
-            " expires "
-        } else {
-            "\"expires\": "
-        };
-        out.push_str(&rest[..i]);
-        out.push_str(key);
-        // (a number keeps the JSON valid)
-        out.push('0');
-        let tail = &rest[i + key.len()..];
-        let end = tail
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// One difference: the ruleset, the check, nft's line (or object) and ours.
 #[derive(Debug)]
 struct Diff {
@@ -190,7 +163,7 @@ struct Diff {
 /// Text listings compared line by line (a different line count is one
 /// difference at the first differing line).
 fn diff_lines(ruleset: &str, check: &'static str, nft: &str, ours: &str, out: &mut Vec<Diff>) {
-    let (nft, ours) = (normalized(nft), normalized(ours));
+    let (nft, ours) = (expiry_masked(nft), expiry_masked(ours));
     if nft == ours {
         return;
     }
@@ -260,27 +233,9 @@ fn line_diff<'x>(a: &[&'x str], b: &[&'x str]) -> Vec<(Option<&'x str>, Option<&
     out
 }
 
-/// The objects of a JSON listing (`handles`: kept or removed).
-fn json_objects(json: &str, handles: bool) -> Vec<Json> {
-    let v: Json = serde_json::from_str(json).unwrap();
-    let mut out = v["nftables"].as_array().cloned().unwrap_or_default();
-    if !handles {
-        for o in &mut out {
-            if let Some(m) = o.as_object_mut() {
-                for (_, body) in m.iter_mut() {
-                    if let Some(b) = body.as_object_mut() {
-                        b.remove("handle");
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// JSON listings compared object by object, then byte for byte.
 fn diff_json(ruleset: &str, check: &'static str, nft: &str, ours: &str, out: &mut Vec<Diff>) {
-    let (nft, ours) = (normalized(nft), normalized(ours));
+    let (nft, ours) = (expiry_masked(nft), expiry_masked(ours));
     if nft == ours {
         return;
     }

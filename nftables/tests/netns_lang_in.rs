@@ -11,28 +11,12 @@
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, nft_ok};
+use common::{json_objects, load_upstream, nft_ok};
 use nfnl_tables::lang::json_in::{self, Error};
 use nfnl_tables::Nft;
 use serde_json::Value as Json;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-
-/// The listing's objects without handles (they differ between runs).
-fn objects(json: &str) -> Vec<Json> {
-    let v: Json = serde_json::from_str(json).unwrap();
-    let mut out = v["nftables"].as_array().cloned().unwrap_or_default();
-    for o in &mut out {
-        if let Some(m) = o.as_object_mut() {
-            for (_, body) in m.iter_mut() {
-                if let Some(b) = body.as_object_mut() {
-                    b.remove("handle");
-                }
-            }
-        }
-    }
-    out
-}
 
 /// Figures of round trips.
 #[derive(Default, Debug)]
@@ -93,7 +77,7 @@ fn round_trip(what: &str, fig: &mut Figures) {
         let arr = doc["nftables"].as_array_mut().unwrap();
         dropped.push(arr.remove(failed));
     }
-    let theirs: Vec<Json> = objects(&doc.to_string());
+    let theirs: Vec<Json> = json_objects(&doc.to_string(), false);
     let (ok, listed) = support::sh_status("nft -j list ruleset 2>/dev/null");
     if !ok {
         fig.differ
@@ -101,7 +85,7 @@ fn round_trip(what: &str, fig: &mut Figures) {
         fig.nft_failed += 1;
         return;
     }
-    let ours = objects(&listed);
+    let ours = json_objects(&listed, false);
     if theirs.len() != ours.len() {
         fig.differ.push(format!(
             "{what}: nft listed {} objects, after our apply {}",

@@ -19,29 +19,12 @@ use std::path::{Path, PathBuf};
 use nfnl::testutil::netns as support;
 
 mod common;
-use common::{load_upstream, our_text};
+use common::{expiry_masked, load_upstream, our_text};
 use nfnl_tables::lang::text;
 use nfnl_tables::{Nft, ProtoFamily, Ruleset};
 
 const LISTING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/listing");
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
-
-/// Element expiry times (`expires 59s992ms`) count down between two reads.
-fn normalized(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find(" expires ") {
-        out.push_str(&rest[..i]);
-        out.push_str(" expires _");
-        let tail = &rest[i + " expires ".len()..];
-        let end = tail
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
 
 /// The first lines where two listings differ, for the failure message.
 fn first_difference(nft: &str, ours: &str) -> String {
@@ -83,14 +66,14 @@ fn listing_own_rulesets_list_as_nft_does() {
         let written = std::fs::read_to_string(f).unwrap();
         let nft = support::sh("nft list ruleset");
         assert_eq!(
-            normalized(&nft),
-            normalized(&written),
+            expiry_masked(&nft),
+            expiry_masked(&written),
             "{}: nft lists it differently than written: {}",
             f.display(),
             first_difference(&nft, &written)
         );
         let mine = our_text(false);
-        if normalized(&mine) != normalized(&nft) {
+        if expiry_masked(&mine) != expiry_masked(&nft) {
             failed.push(format!(
                 "{}: {}",
                 f.display(),
@@ -99,7 +82,7 @@ fn listing_own_rulesets_list_as_nft_does() {
         }
         let nft_a = support::sh("nft -a list ruleset");
         let mine_a = our_text(true);
-        if normalized(&mine_a) != normalized(&nft_a) {
+        if expiry_masked(&mine_a) != expiry_masked(&nft_a) {
             failed.push(format!(
                 "{} (-a): {}",
                 f.display(),
@@ -154,8 +137,8 @@ fn listing_rule_corpus_lists_as_nft_does() {
     for f in nft_files(Path::new(CORPUS)) {
         load_rule_corpus(&f);
     }
-    let nft = normalized(&support::sh("nft list ruleset"));
-    let mine = normalized(&our_text(false));
+    let nft = expiry_masked(&support::sh("nft list ruleset"));
+    let mine = expiry_masked(&our_text(false));
     let (a, b): (Vec<&str>, Vec<&str>) = (nft.lines().collect(), mine.lines().collect());
     assert_eq!(
         a.len(),
@@ -208,8 +191,8 @@ fn listing_upstream_rulesets_list_as_nft_does() {
             continue;
         }
         loaded += 1;
-        let nft = normalized(&support::sh("nft list ruleset"));
-        let mine = normalized(&our_text(false));
+        let nft = expiry_masked(&support::sh("nft list ruleset"));
+        let mine = expiry_masked(&our_text(false));
         if nft == mine {
             same += 1;
         } else {
@@ -220,8 +203,8 @@ fn listing_upstream_rulesets_list_as_nft_does() {
             ));
         }
         // With handles (`nft -a`) too.
-        let nft_a = normalized(&support::sh("nft -a list ruleset"));
-        let mine_a = normalized(&our_text(true));
+        let nft_a = expiry_masked(&support::sh("nft -a list ruleset"));
+        let mine_a = expiry_masked(&our_text(true));
         if nft_a != mine_a {
             differ.push(format!(
                 "{} (-a): {}",
@@ -264,8 +247,8 @@ fn listing_upstream_rules_list_as_nft_does() {
     for f in &files {
         let _ns = support::netns();
         load_upstream(f);
-        let nft = normalized(&support::sh("nft list ruleset"));
-        let mine = normalized(&our_text(false));
+        let nft = expiry_masked(&support::sh("nft list ruleset"));
+        let mine = expiry_masked(&our_text(false));
         if nft == mine {
             files_same += 1;
         }

@@ -1,5 +1,6 @@
 //! What the namespace tests of nf_tables share: nftables' own regression corpus (read at
-//! run time from `../shared/nft-corpus` or `$NFT_CORPUS`, never copied here) and running `nft`.
+//! run time from `../shared/nft-corpus` or `$NFT_CORPUS`, never copied here), running `nft`,
+//! our text listing, and what makes two listings comparable (expiry times, handles).
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -168,4 +169,49 @@ pub fn our_text(handles: bool) -> String {
         .handles(handles)
         .ifname(&ifname)
         .ruleset(&rs)
+}
+
+/// Element expiry times (`expires 59s992ms`, `"expires": 29`) masked.
+pub fn expiry_masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest
+        .find(" expires ")
+        .or_else(|| rest.find("\"expires\": "))
+    {
+        let key = if rest[i..].starts_with(' ') {
+            " expires "
+        } else {
+            "\"expires\": "
+        };
+        out.push_str(&rest[..i]);
+        out.push_str(key);
+        // (a number keeps the JSON valid)
+        out.push('0');
+        let tail = &rest[i + key.len()..];
+        let end = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The objects of a JSON listing (`handles`: kept or removed).
+pub fn json_objects(json: &str, handles: bool) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut out = v["nftables"].as_array().cloned().unwrap_or_default();
+    if !handles {
+        for o in &mut out {
+            if let Some(m) = o.as_object_mut() {
+                for (_, body) in m.iter_mut() {
+                    if let Some(b) = body.as_object_mut() {
+                        b.remove("handle");
+                    }
+                }
+            }
+        }
+    }
+    out
 }
