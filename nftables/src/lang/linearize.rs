@@ -2080,30 +2080,7 @@ impl Lin<'_> {
                 elem,
                 set,
                 stmts,
-            } => {
-                let (key, timeout) = match elem {
-                    Expr::Elem(e) => (&e.val, e.timeout_ms),
-                    e => (e, None),
-                };
-                self.load(key, 1, None)?;
-                let (expr, list) = self.elem_stmts(stmts)?;
-                self.out.push(KExpr::Dynset(kx::Dynset {
-                    sreg_key: Some(1),
-                    op: Some(match *op {
-                        "add" => kx::DynsetOp::ADD,
-                        "update" => kx::DynsetOp::UPDATE,
-                        _ => kx::DynsetOp::DELETE,
-                    }),
-                    set_name: Some(set.trim_start_matches('@').to_owned()),
-                    timeout,
-                    expr,
-                    // Several: NFT_DYNSET_F_EXPR.
-                    flags: list.as_ref().map(|_| 2),
-                    exprs: list,
-                    ..Default::default()
-                }));
-                Ok(())
-            }
+            } => self.dynset(op, elem, None, set, stmts),
             Stmt::Meter {
                 name,
                 key,
@@ -2116,37 +2093,7 @@ impl Lin<'_> {
                 data,
                 map,
                 stmts,
-            } => {
-                // The key in register 1, the data in the next free one.
-                let (key, timeout) = match elem {
-                    Expr::Elem(e) => (&e.val, e.timeout_ms),
-                    e => (e, None),
-                };
-                let l = self.load(key, 1, None)?;
-                let dreg = 1 + u32_of(l.nbytes).div_ceil(16);
-                let (ty, bits) = match data {
-                    Expr::Value(v) => (v.ty, v.bits),
-                    e => etype(e, self.fam)?,
-                };
-                self.arg(data, dreg, ty, bits, ty.host_order())?;
-                let (expr, exprs) = self.elem_stmts(stmts)?;
-                self.out.push(KExpr::Dynset(kx::Dynset {
-                    sreg_key: Some(1),
-                    sreg_data: Some(dreg),
-                    op: Some(match *op {
-                        "add" => kx::DynsetOp::ADD,
-                        "update" => kx::DynsetOp::UPDATE,
-                        _ => kx::DynsetOp::DELETE,
-                    }),
-                    set_name: Some(map.trim_start_matches('@').to_owned()),
-                    timeout,
-                    expr,
-                    flags: exprs.as_ref().map(|_| 2),
-                    exprs,
-                    ..Default::default()
-                }));
-                Ok(())
-            }
+            } => self.dynset(op, elem, Some(data), map, stmts),
             Stmt::Flow { flowtable } => {
                 self.out.push(KExpr::FlowOffload(kx::FlowOffload {
                     table_name: Some(flowtable.trim_start_matches('@').to_owned()),
@@ -2230,6 +2177,53 @@ impl Lin<'_> {
             ..Default::default()
         };
         self.sets.push((set, se));
+        Ok(())
+    }
+
+    /// A set-update (`data` none) or map-update statement: the key in
+    /// register 1, the data in the next free one, then the dynset.
+    fn dynset(
+        &mut self,
+        op: &str,
+        elem: &Expr,
+        data: Option<&Expr>,
+        set: &str,
+        stmts: &[Stmt],
+    ) -> R<()> {
+        let (key, timeout) = match elem {
+            Expr::Elem(e) => (&e.val, e.timeout_ms),
+            e => (e, None),
+        };
+        let l = self.load(key, 1, None)?;
+        let sreg_data = match data {
+            Some(data) => {
+                let dreg = 1 + u32_of(l.nbytes).div_ceil(16);
+                let (ty, bits) = match data {
+                    Expr::Value(v) => (v.ty, v.bits),
+                    e => etype(e, self.fam)?,
+                };
+                self.arg(data, dreg, ty, bits, ty.host_order())?;
+                Some(dreg)
+            }
+            None => None,
+        };
+        let (expr, exprs) = self.elem_stmts(stmts)?;
+        self.out.push(KExpr::Dynset(kx::Dynset {
+            sreg_key: Some(1),
+            sreg_data,
+            op: Some(match op {
+                "add" => kx::DynsetOp::ADD,
+                "update" => kx::DynsetOp::UPDATE,
+                _ => kx::DynsetOp::DELETE,
+            }),
+            set_name: Some(set.trim_start_matches('@').to_owned()),
+            timeout,
+            expr,
+            // Several: NFT_DYNSET_F_EXPR.
+            flags: exprs.as_ref().map(|_| 2),
+            exprs,
+            ..Default::default()
+        }));
         Ok(())
     }
 
